@@ -1,0 +1,179 @@
+/**
+ * The command registry. Each command's module is imported only when that command runs, so
+ * `rapport --help` loads no database driver.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { RapportError, ExitCode } from './errors.js';
+import { ioFromProcess, type ProcessLike, type IO } from './io.js';
+import { resolveDbPath, type Context } from './context.js';
+import { FORMATS, type Format } from './output.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../package.json') as { version: string };
+
+interface GlobalFlags {
+  db?: string;
+  quiet?: boolean;
+  color?: boolean;
+  format?: Format;
+}
+
+function examples(lines: string[]): string {
+  return '\nExamples:\n' + lines.map((l) => `  $ ${l}`).join('\n') + '\n';
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export async function main(argv: string[], proc: ProcessLike, overrides: Partial<IO> = {}): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  let io: IO = { ...ioFromProcess(proc), ...overrides };
+  const program = new Command();
+  const context = (cmd: Command): Context => {
+    const flags = cmd.optsWithGlobals() as GlobalFlags;
+    io = { ...ioFromProcess(proc, { quiet: flags.quiet, noColor: flags.color === false }), ...overrides };
+    if (flags.quiet) io.progress = false;
+    if (flags.color === false) io.color = false;
+    return { io, dbPath: resolveDbPath(flags.db, io), dbChosen: flags.db !== undefined || io.env.RAPPORT_DB !== undefined, format: flags.format };
+  };
+
+  program
+    .name('rapport')
+    .description('Know your customers from your sales history: import, segment, churn risk, complaints, reports.')
+    .version(version, '-V, --version')
+    .option('--db <path>', 'database file (env RAPPORT_DB)', undefined)
+    .addOption(new Option('--format <format>', 'output format where data is printed').choices(FORMATS))
+    .option('-q, --quiet', 'no progress or notices on stderr')
+    .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .addHelpText(
+      'after',
+      examples([
+        'rapport import transactions sales.csv',
+        'rapport import customers customers.csv --map customer_id="Client Ref"',
+        'rapport status',
+        'rapport --db shop.db imports --format json',
+        'rapport demo',
+      ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows).\n',
+    );
+
+  const importCmd = program.command('import').description('import sales history or customer records from CSV');
+  for (const kind of ['transactions', 'customers'] as const) {
+    const cmd = importCmd
+      .command(kind)
+      .description(kind === 'transactions' ? 'import transactions (sales, refunds) from CSV files' : 'import customer records from CSV files')
+      .argument('<files...>', 'CSV files; - reads standard input')
+      .option('--map <field=Column>', 'use Column for field (repeatable)', collect, [])
+      .option('--date-format <layout>', 'date layout, e.g. DD/MM/YYYY, M/D/YYYY HH:mm, DD-MMM-YY')
+      .option('--decimal-comma', 'amounts use a decimal comma: 1.234,50')
+      .option('--currency <code>', 'ISO currency of the amounts (one per database)')
+      .option('--encoding <name>', 'file encoding: utf-8 (default), windows-1252, latin1, gb18030, gbk, utf-16le, ...')
+      .option('--delimiter <char>', 'field delimiter (default: sniffed among , ; tab |)')
+      .option('--max-rejects <n|n%>', 'refuse a file with more rejected rows than this (nothing stored)')
+      .option('--dry-run', 'show the mapping, the first rows as stored, and the counts; write nothing')
+      .option('--preview <n>', 'rows to show with --dry-run', '5')
+      .addHelpText(
+        'after',
+        examples(
+          kind === 'transactions'
+            ? [
+                'rapport import transactions sales-2024.csv sales-2025.csv',
+                'rapport import transactions export.csv --date-format DD/MM/YYYY --decimal-comma --currency EUR',
+                'rapport import transactions Online_Retail.csv --map customer_id=CustomerID --max-rejects 1%',
+                'cat today.csv | rapport import transactions - --dry-run',
+              ]
+            : ['rapport import customers customers.csv', 'rapport import customers clients.csv --map customer_id="Client Ref" --encoding windows-1252'],
+        ),
+      )
+      .action(async (files: string[], opts: Record<string, unknown>, c: Command) => {
+        const { parseImportOptions, runImport } = await import('./commands/import.js');
+        const ctx = context(c);
+        exitCode = await runImport(files, parseImportOptions(kind, opts), ctx);
+      });
+    void cmd;
+  }
+
+  program
+    .command('status')
+    .description('what the database holds: customers, transactions, date range, net revenue, last imports')
+    .addHelpText('after', examples(['rapport status', 'rapport status --format json']))
+    .action(async (_opts: unknown, c: Command) => {
+      const { runStatus } = await import('./commands/status.js');
+      exitCode = runStatus(context(c));
+    });
+
+  program
+    .command('imports')
+    .description('list imports: file, counts, status, when')
+    .option('--limit <n>', 'most recent n imports', '50')
+    .addHelpText('after', examples(['rapport imports', 'rapport imports --format csv > imports.csv']))
+    .action(async (opts: { limit: string }, c: Command) => {
+      const { runImports } = await import('./commands/imports.js');
+      exitCode = runImports({ limit: positiveInt(opts.limit, '--limit') }, context(c));
+    });
+
+  program
+    .command('rejects')
+    .description('list rejected rows with line and reason (all imports, or one)')
+    .argument('[import_id]', 'the import to list (see rapport imports)')
+    .option('--limit <n>', 'at most n rows')
+    .addHelpText(
+      'after',
+      examples(['rapport rejects', 'rapport rejects 3 --format csv > fix-me.csv', 'rapport rejects 3 --limit 20']),
+    )
+    .action(async (id: string | undefined, opts: { limit?: string }, c: Command) => {
+      const { runRejects } = await import('./commands/rejects.js');
+      exitCode = runRejects(
+        { importId: id === undefined ? null : positiveInt(id, 'import_id'), limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit') },
+        context(c),
+      );
+    });
+
+  program
+    .command('demo')
+    .description('import the bundled sample shop into a fresh database and show a first summary')
+    .addHelpText('after', examples(['rapport demo', 'rapport --db /tmp/demo.db demo']))
+    .action(async (_opts: unknown, c: Command) => {
+      const { runDemo } = await import('./commands/demo.js');
+      exitCode = await runDemo(context(c));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function positiveInt(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} must be a positive whole number, not "${v}"`);
+  return n;
+}
+
+/** One line (and a hint), never a stack unless RAPPORT_DEBUG is set. */
+export function reportError(e: unknown, io: IO): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
+    if (e.code === 'rapport.usage') io.stderr.write(e.message + '\n');
+    return ExitCode.usage;
+  }
+  if (e instanceof RapportError) {
+    io.stderr.write(`rapport: ${e.message}\n`);
+    if (e.hint) io.stderr.write(`hint: ${e.hint}\n`);
+    if (io.env.RAPPORT_DEBUG) io.stderr.write(String(e.stack) + '\n');
+    return e.exitCode;
+  }
+  const err = e as Error;
+  io.stderr.write(`rapport: unexpected error: ${err?.message ?? String(e)}\n`);
+  io.stderr.write(io.env.RAPPORT_DEBUG ? String(err?.stack) + '\n' : 'hint: run with RAPPORT_DEBUG=1 for details, and report it\n');
+  return ExitCode.failure;
+}

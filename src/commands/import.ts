@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import { parseMapOptions, type ImportKind } from '../core/columns.js';
+import { ExitCode, RapportError, UsageError } from '../errors.js';
+import type { Context } from '../context.js';
+import { openForWrite } from '../context.js';
+import { importFile, type FileResult, type ImportOptions } from '../import/run.js';
+import { checkEncoding, openSource } from '../import/source.js';
+import { notice } from '../io.js';
+import { chalkFor, printRows, resolveFormat } from '../output.js';
+import { ProgressBar } from '../progress.js';
+import { openDatabase, type DB } from '../store/db.js';
+import { reportError } from '../cli.js';
+
+export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>): ImportOptions {
+  const map = parseMapOptions((o.map as string[]) ?? []);
+  if (typeof map === 'string') throw new UsageError(map);
+  const options: ImportOptions = {
+    kind,
+    map,
+    decimalComma: o.decimalComma === true,
+    dryRun: o.dryRun === true,
+    preview: Number(o.preview ?? 5),
+  };
+  if (!Number.isInteger(options.preview) || options.preview < 0) throw new UsageError(`--preview must be a whole number, not "${String(o.preview)}"`);
+  if (typeof o.dateFormat === 'string') options.dateFormat = o.dateFormat;
+  if (typeof o.currency === 'string') options.currency = o.currency;
+  if (typeof o.encoding === 'string') {
+    checkEncoding(o.encoding);
+    options.encoding = o.encoding;
+  }
+  if (typeof o.delimiter === 'string') {
+    const d = o.delimiter === '\\t' || o.delimiter.toLowerCase() === 'tab' ? '\t' : o.delimiter;
+    if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') throw new UsageError(`--delimiter must be one character (e.g. ";" or tab), not "${o.delimiter}"`);
+    options.delimiter = d;
+  }
+  if (typeof o.maxRejects === 'string') {
+    const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(o.maxRejects.trim());
+    if (!m) throw new UsageError(`--max-rejects takes a count (e.g. 100) or a percentage (e.g. 1%), not "${o.maxRejects}"`);
+    if (m[2] === '%') options.maxRejectsPercent = Number(m[1]);
+    else if (Number.isInteger(Number(m[1]))) options.maxRejects = Number(m[1]);
+    else throw new UsageError(`--max-rejects ${o.maxRejects}: a count must be a whole number`);
+  }
+  return options;
+}
+
+export async function runImport(files: string[], options: ImportOptions, ctx: Context): Promise<number> {
+  const { io } = ctx;
+  const format = resolveFormat(ctx.format, io);
+  if (files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
+  const results: FileResult[] = [];
+  let worst: number = ExitCode.ok;
+  let db: DB | null = null;
+  try {
+    db = options.dryRun && !fs.existsSync(ctx.dbPath) ? openDatabase(':memory:', { create: true }) : openForWrite(ctx);
+    for (const file of files) {
+      const bar = new ProgressBar(io, file === '-' ? 'stdin' : file);
+      try {
+        const source = await openSource(file, io.stdin);
+        try {
+          const result = importFile(db, source, options, (done, total) => bar.update(done, total));
+          bar.done();
+          results.push(result);
+          if (format === 'table') printHuman(ctx, result, options);
+          if (result.status === 'refused') worst = Math.max(worst, ExitCode.rejected);
+        } finally {
+          source.cleanup();
+        }
+      } catch (e) {
+        bar.done();
+        if (!(e instanceof RapportError)) throw e;
+        worst = Math.max(worst, reportError(e, io));
+      }
+    }
+  } finally {
+    db?.close();
+  }
+  if (format === 'json') io.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  if (format === 'csv') printRows(io, 'csv', CSV_COLUMNS, results.map(flatten));
+  return worst;
+}
+
+const CSV_COLUMNS = ['file', 'status', 'import_id', 'read', 'imported', 'updated', 'duplicate', 'rejected', 'blank_lines', 'customers_created', 'seconds'].map((key) => ({ key }));
+
+function flatten(r: FileResult): Record<string, unknown> {
+  return {
+    file: r.file,
+    status: r.status,
+    import_id: r.importId ?? r.sameAs,
+    read: r.counts.read,
+    imported: r.counts.imported,
+    updated: r.counts.updated,
+    duplicate: r.counts.duplicate,
+    rejected: r.counts.rejected,
+    blank_lines: r.counts.blankLines,
+    customers_created: r.counts.customersCreated,
+    seconds: r.seconds,
+  };
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {
+  const { io } = ctx;
+  const c = chalkFor(io);
+  const out = (s: string): void => {
+    io.stdout.write(s + '\n');
+  };
+  if (r.status === 'already-imported') {
+    out(`${r.file}: already imported as import #${r.sameAs} (same content); nothing added`);
+    return;
+  }
+  const k = r.counts;
+  if (r.status === 'dry-run') {
+    out(c.bold(`${r.file}: dry run, nothing written`));
+    out(`  delimiter ${JSON.stringify(r.delimiter)}, encoding ${r.encoding}, dates ${r.dateLayout}`);
+    printRows(io, 'table', [{ key: 'field' }, { key: 'column' }], Object.entries(r.mapping).map(([field, column]) => ({ field, column })));
+    if (r.extraColumns.length > 0) out(`  other columns, kept as extra attributes: ${r.extraColumns.join(', ')}`);
+    if (r.preview.length > 0) {
+      out('  first rows as they would be stored:');
+      const keys = Object.keys(r.preview[0]!).filter((key) => r.preview.some((p) => p[key] !== null));
+      printRows(io, 'table', keys.map((key) => ({ key })), r.preview);
+    }
+  }
+  const what = options.kind === 'transactions' ? 'rows' : 'customers';
+  const parts = [`${n(k.read)} read`, `${n(k.imported)} ${r.status === 'dry-run' ? 'new' : 'imported'}`];
+  if (options.kind === 'customers') parts.push(`${n(k.updated)} updated`);
+  parts.push(`${n(k.duplicate)} ${options.kind === 'customers' ? 'unchanged' : 'duplicate'}`, `${n(k.rejected)} rejected`);
+  if (k.customersCreated > 0) parts.push(`${n(k.customersCreated)} new customers`);
+  const head = r.status === 'refused'
+    ? c.red(`${r.file}: refused, nothing stored`)
+    : r.status === 'dry-run'
+      ? `${r.file}: would import`
+      : `${r.file} → import #${r.importId}`;
+  out(`${head}: ${what} ${parts.join(', ')} (${r.seconds.toFixed(1)} s)`);
+  if (k.read === 0 && k.rejected === 0) out('  the file has a header but no rows');
+  if (r.reasons.length > 0) {
+    out('  most common rejects:');
+    for (const x of r.reasons.slice(0, 5)) out(`    ${n(x.count).padStart(8)}  ${x.reason}`);
+    if (r.importId !== null) out(`  list them: rapport rejects ${r.importId}${r.status === 'refused' ? '' : ' --format csv > rejects.csv'}`);
+  }
+  if (r.status === 'refused') {
+    const limit = options.maxRejectsPercent !== undefined ? `${options.maxRejectsPercent}%` : String(options.maxRejects);
+    notice(io, `rapport: ${r.file}: ${n(k.rejected)} rejected rows is more than --max-rejects ${limit}; the file was not imported`);
+    notice(io, 'hint: fix the rows listed by rapport rejects, or raise --max-rejects');
+  }
+}

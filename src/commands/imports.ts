@@ -1,0 +1,31 @@
+import { openForRead, type Context } from '../context.js';
+import { printRows, resolveFormat, type Column } from '../output.js';
+import { listImports } from '../store/queries.js';
+
+const COLUMNS: Column[] = [
+  { key: 'id', align: 'right' },
+  { key: 'kind' },
+  { key: 'file_name', header: 'file' },
+  { key: 'status' },
+  { key: 'rows_read', header: 'read', align: 'right' },
+  { key: 'rows_imported', header: 'imported', align: 'right' },
+  { key: 'rows_updated', header: 'updated', align: 'right' },
+  { key: 'rows_duplicate', header: 'duplicate', align: 'right' },
+  { key: 'rows_rejected', header: 'rejected', align: 'right' },
+  { key: 'customers_created', header: 'new customers', align: 'right' },
+  { key: 'started_at' },
+  { key: 'finished_at' },
+];
+
+export function runImports(options: { limit: number }, ctx: Context): number {
+  const db = openForRead(ctx);
+  try {
+    const rows = listImports(db, options.limit);
+    const format = resolveFormat(ctx.format, ctx.io);
+    const columns = format === 'table' ? COLUMNS : [...COLUMNS, { key: 'file_size' }, { key: 'content_hash' }, { key: 'mapping' }, { key: 'options' }];
+    printRows(ctx.io, format, columns, rows as unknown as Record<string, unknown>[]);
+    return 0;
+  } finally {
+    db.close();
+  }
+}

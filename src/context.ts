@@ -1,0 +1,28 @@
+import path from 'node:path';
+import type { IO } from './io.js';
+import type { Format } from './output.js';
+import { openDatabase, type DB } from './store/db.js';
+
+/** What every command gets: the terminal facts, the database path, the asked output format. */
+export interface Context {
+  io: IO;
+  dbPath: string;
+  /** The path came from --db or RAPPORT_DB rather than the default. */
+  dbChosen: boolean;
+  /** --format as given (undefined: table on a terminal, CSV when piped). */
+  format: Format | undefined;
+}
+
+export function resolveDbPath(flag: string | undefined, io: IO): string {
+  const p = flag ?? io.env.RAPPORT_DB ?? 'rapport.db';
+  return path.resolve(io.cwd, p);
+}
+
+/** Opens the database for a command that only reads: a missing file is an error, not a new database. */
+export function openForRead(ctx: Context): DB {
+  return openDatabase(ctx.dbPath, { create: false });
+}
+
+export function openForWrite(ctx: Context): DB {
+  return openDatabase(ctx.dbPath, { create: true });
+}

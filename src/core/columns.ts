@@ -1,0 +1,163 @@
+/**
+ * Finding fields by header name. Pure: headers in, a mapping (field -> column index) out.
+ * Synonyms are compared after normalising: lower case, and spaces, underscores, dashes, dots and
+ * slashes removed, so "Customer ID", "customer_id" and "CustomerID" are one name.
+ */
+
+export type ImportKind = 'transactions' | 'customers';
+
+export interface FieldSpec {
+  name: string;
+  synonyms: string[];
+  description: string;
+}
+
+const TRANSACTION_FIELDS: FieldSpec[] = [
+  {
+    name: 'customer_id',
+    description: 'who bought',
+    synonyms: ['customer_id', 'customer', 'customerid', 'customer_no', 'customer_number', 'customer_code', 'client', 'client_id', 'cust_id', 'member_id', 'buyer', 'account_id', '客户', '客户编号', '客户id', '客户号', '客户代码', '会员编号', '会员id', '顾客编号'],
+  },
+  {
+    name: 'date',
+    description: 'when',
+    synonyms: ['date', 'order_date', 'invoicedate', 'invoice_date', 'transaction_date', 'purchase_date', 'sale_date', 'sales_date', 'datetime', 'timestamp', 'order_datetime', 'created_at', '日期', '订单日期', '交易日期', '销售日期', '下单日期', '下单时间', '交易时间'],
+  },
+  { name: 'time', description: 'time of day, when the date column has none', synonyms: ['time', 'order_time', 'transaction_time', '时间'] },
+  {
+    name: 'amount',
+    description: 'line or order total (refunds negative)',
+    synonyms: ['amount', 'total', 'revenue', 'sales', 'line_total', 'total_amount', 'net_amount', 'order_total', 'subtotal', 'value', 'sales_amount', '金额', '总金额', '实付金额', '销售额', '合计', '总价', '实收金额'],
+  },
+  { name: 'quantity', description: 'units', synonyms: ['quantity', 'qty', 'units', 'count', '数量', '件数'] },
+  { name: 'unit_price', description: 'price of one unit', synonyms: ['unit_price', 'price', 'unitprice', 'price_each', 'each', '单价', '价格'] },
+  {
+    name: 'product',
+    description: 'what was bought',
+    synonyms: ['product', 'product_id', 'product_code', 'product_name', 'sku', 'stockcode', 'stock_code', 'item', 'item_id', 'item_name', 'article', '商品', '产品', '商品编号', '商品名称', '产品名称', '货号'],
+  },
+  { name: 'channel', description: 'sales channel', synonyms: ['channel', 'sales_channel', 'source', 'store', 'shop', '渠道', '销售渠道', '门店'] },
+  { name: 'staff', description: 'who served', synonyms: ['staff', 'salesperson', 'sales_person', 'seller', 'cashier', 'employee', 'served_by', 'clerk', '员工', '销售员', '店员', '导购', '营业员', '收银员'] },
+  { name: 'payment_method', description: 'how paid', synonyms: ['payment_method', 'payment', 'payment_type', 'pay_method', 'tender', 'paid_by', '付款方式', '支付方式', '结算方式'] },
+  {
+    name: 'external_id',
+    description: 'invoice or order number (may repeat across lines)',
+    synonyms: ['invoice', 'invoice_no', 'invoiceno', 'invoice_number', 'invoice_id', 'order_id', 'orderid', 'order', 'order_no', 'order_number', 'receipt', 'receipt_no', 'transaction_id', 'ticket', '订单号', '订单编号', '单号', '发票号', '小票号'],
+  },
+];
+
+const CUSTOMER_FIELDS: FieldSpec[] = [
+  {
+    name: 'customer_id',
+    description: 'the id the business knows the customer by',
+    synonyms: ['customer_id', 'id', 'customer', 'customerid', 'customer_no', 'customer_number', 'customer_code', 'client', 'client_id', 'cust_id', 'member_id', 'account_id', '客户编号', '客户', '客户id', '客户号', '客户代码', '会员编号', '会员id', '编号'],
+  },
+  { name: 'name', description: 'person or company name', synonyms: ['name', 'customer_name', 'full_name', 'client_name', 'company', 'company_name', '姓名', '名称', '客户名称', '客户姓名', '公司名称'] },
+  { name: 'email', description: 'email address', synonyms: ['email', 'e_mail', 'email_address', 'mail', '邮箱', '电子邮件', '电子邮箱'] },
+  { name: 'phone', description: 'phone number', synonyms: ['phone', 'telephone', 'tel', 'mobile', 'phone_number', 'cell', 'mobile_phone', '电话', '手机', '手机号', '联系电话'] },
+  { name: 'type', description: 'consumer, business, channel or internal', synonyms: ['type', 'customer_type', 'client_type', 'kind', '类型', '客户类型'] },
+  { name: 'account_manager', description: 'staff member who looks after them', synonyms: ['account_manager', 'manager', 'owner', 'sales_rep', 'rep', 'account_owner', 'key_account_manager', '客户经理', '负责人', '业务员'] },
+  { name: 'created', description: 'date the customer was created', synonyms: ['created', 'created_at', 'created_date', 'created_on', 'signup_date', 'sign_up_date', 'joined', 'join_date', 'since', 'customer_since', 'first_seen', 'registered', '创建日期', '注册日期', '注册时间', '入会日期'] },
+];
+
+export function fieldsFor(kind: ImportKind): FieldSpec[] {
+  return kind === 'transactions' ? TRANSACTION_FIELDS : CUSTOMER_FIELDS;
+}
+
+export function normaliseHeader(h: string): string {
+  return h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s_\-./()#]+/g, '');
+}
+
+export interface Mapping {
+  /** field name -> column index */
+  fields: Record<string, number>;
+  /** header names of columns no field uses (kept as extra attributes) */
+  extra: { name: string; index: number }[];
+}
+
+export type MappingResult = { ok: true; mapping: Mapping } | { ok: false; message: string; hint: string };
+
+/**
+ * Resolves fields from headers. `overrides` are `--map field=Column` pairs; a column named there
+ * is matched exactly first, then by normalised name.
+ */
+export function resolveMapping(kind: ImportKind, headers: string[], overrides: Record<string, string>): MappingResult {
+  const specs = fieldsFor(kind);
+  const names = new Set(specs.map((s) => s.name));
+  const normalised = headers.map(normaliseHeader);
+  const taken = new Set<number>();
+  const fields: Record<string, number> = {};
+  for (const [field, column] of Object.entries(overrides)) {
+    if (!names.has(field)) {
+      return { ok: false, message: `--map ${field}=${column}: there is no field "${field}"`, hint: `fields for ${kind}: ${[...names].join(', ')}` };
+    }
+    let idx = headers.indexOf(column);
+    if (idx < 0) idx = normalised.indexOf(normaliseHeader(column));
+    if (idx < 0) {
+      return { ok: false, message: `--map ${field}=${column}: no column "${column}" in the file`, hint: `columns seen: ${headers.map((h) => JSON.stringify(h)).join(', ')}` };
+    }
+    fields[field] = idx;
+    taken.add(idx);
+  }
+  for (const spec of specs) {
+    if (fields[spec.name] !== undefined) continue;
+    for (const syn of spec.synonyms) {
+      const idx = normalised.findIndex((h, i) => h === normaliseHeader(syn) && !taken.has(i));
+      if (idx >= 0) {
+        fields[spec.name] = idx;
+        taken.add(idx);
+        break;
+      }
+    }
+  }
+  const missing = requiredMissing(kind, fields);
+  if (missing.length > 0) {
+    const example = missing.map((f) => `--map ${f}=${JSON.stringify(headers.find((_, i) => !taken.has(i)) ?? 'Column')}`).join(' ');
+    return {
+      ok: false,
+      message: `cannot find the ${missing.join(' and ')} column${missing.length > 1 ? 's' : ''}; columns seen: ${headers.map((h) => JSON.stringify(h)).join(', ')}`,
+      hint: `name them with --map, e.g. ${example} (fields needed: ${requiredList(kind)})`,
+    };
+  }
+  const extra = headers.map((name, index) => ({ name: name.trim(), index })).filter((c) => !taken.has(c.index) && c.name !== '');
+  return { ok: true, mapping: { fields, extra } };
+}
+
+function requiredList(kind: ImportKind): string {
+  return kind === 'transactions' ? 'customer_id, date, and amount or quantity + unit_price' : 'customer_id';
+}
+
+function requiredMissing(kind: ImportKind, fields: Record<string, number>): string[] {
+  const missing: string[] = [];
+  if (fields.customer_id === undefined) missing.push('customer_id');
+  if (kind === 'transactions') {
+    if (fields.date === undefined) missing.push('date');
+    if (fields.amount === undefined && (fields.quantity === undefined || fields.unit_price === undefined)) {
+      missing.push(fields.quantity === undefined && fields.unit_price === undefined ? 'amount' : fields.quantity === undefined ? 'amount (or quantity)' : 'amount (or unit_price)');
+    }
+  }
+  return missing;
+}
+
+/** Parses repeated `--map field=Column` values. */
+export function parseMapOptions(values: string[]): Record<string, string> | string {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    if (eq <= 0 || eq === v.length - 1) return `--map ${v}: expected field=Column, e.g. --map customer_id="Client Ref"`;
+    out[v.slice(0, eq).trim()] = v.slice(eq + 1);
+  }
+  return out;
+}
+
+const TYPE_SYNONYMS: Record<string, 'consumer' | 'business' | 'channel' | 'internal'> = {
+  consumer: 'consumer', individual: 'consumer', person: 'consumer', personal: 'consumer', private: 'consumer', retail: 'consumer', b2c: 'consumer', household: 'consumer', 个人: 'consumer', 消费者: 'consumer', 散客: 'consumer',
+  business: 'business', company: 'business', corporate: 'business', b2b: 'business', organisation: 'business', organization: 'business', wholesale: 'business', 企业: 'business', 公司: 'business', 商户: 'business',
+  channel: 'channel', agent: 'channel', distributor: 'channel', reseller: 'channel', dealer: 'channel', franchisee: 'channel', partner: 'channel', 渠道: 'channel', 代理: 'channel', 经销商: 'channel', 加盟: 'channel',
+  internal: 'internal', staff: 'internal', employee: 'internal', department: 'internal', 内部: 'internal',
+};
+
+/** Customer type from free text, or null when it is none of the four. */
+export function customerType(text: string): 'consumer' | 'business' | 'channel' | 'internal' | null {
+  return TYPE_SYNONYMS[text.trim().toLowerCase()] ?? null;
+}

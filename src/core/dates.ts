@@ -1,0 +1,361 @@
+/**
+ * Date reading. Pure: no I/O. Dates are stored as ISO text: "YYYY-MM-DD", times as "HH:MM:SS".
+ *
+ * ISO dates and date-times are read as they are (a zone offset is not applied: the date and time
+ * are kept as the business wrote them). Anything else needs a layout: given with --date-format
+ * (tokens YYYY YY MMMM MMM MM M DD D HH H hh h mm ss A), or detected from the whole column when
+ * the column itself settles it (a day above 12 somewhere). We never guess between day/month and
+ * month/day.
+ */
+
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2199;
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0)) return 29;
+  return DAYS[month - 1] ?? 0;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+function monthFromName(name: string): number {
+  const i = MONTHS.indexOf(name.slice(0, 3).toLowerCase());
+  if (i < 0) return 0;
+  // "Sept" and full names are fine; "Mayo" is not.
+  const full = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'][i]!;
+  const lower = name.toLowerCase();
+  return lower.length === 3 || full.startsWith(lower) || lower === 'sept' ? i + 1 : 0;
+}
+
+/** Two-digit years: 00-68 are 2000-2068, 69-99 are 1969-1999 (the POSIX strptime pivot). */
+export function expandYear(yy: number): number {
+  return yy <= 68 ? 2000 + yy : 1900 + yy;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? '0' + n : String(n);
+}
+
+/**
+ * A reusable date reader. `parse(text)` returns true and sets `date` (and `time`, or null), or
+ * returns false and sets `reason`.
+ */
+export interface DateReader {
+  parse(text: string): boolean;
+  date: string;
+  time: string | null;
+  reason: string;
+  /** A name for the layout, for messages: "ISO", "DD/MM/YYYY HH:mm". */
+  readonly layout: string;
+}
+
+function checkParts(r: { reason: string }, y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  if (y < MIN_YEAR || y > MAX_YEAR) {
+    r.reason = `year ${y} is outside ${MIN_YEAR}-${MAX_YEAR}`;
+    return false;
+  }
+  if (mo < 1 || mo > 12) {
+    r.reason = `month ${mo} does not exist`;
+    return false;
+  }
+  if (d < 1 || d > daysInMonth(y, mo)) {
+    r.reason = `day ${d} does not exist in ${y}-${pad2(mo)}`;
+    return false;
+  }
+  if (h > 23 || mi > 59 || s > 59) {
+    r.reason = `time ${pad2(h)}:${pad2(mi)}:${pad2(s)} does not exist`;
+    return false;
+  }
+  return true;
+}
+
+/** ISO 8601: 2024-03-05, 2024-03-05T14:30, 2024-03-05 14:30:00.123+08:00, 2024-03-05T14:30:00Z. */
+export class IsoDateReader implements DateReader {
+  date = '';
+  time: string | null = null;
+  reason = '';
+  readonly layout = 'ISO (YYYY-MM-DD)';
+
+  parse(text: string): boolean {
+    const s = text.length > 0 && (text.charCodeAt(0) === 32 || text.charCodeAt(text.length - 1) === 32) ? text.trim() : text;
+    const n = s.length;
+    if (n < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return this.fail(s);
+    const y = num(s, 0, 4);
+    const mo = num(s, 5, 2);
+    const d = num(s, 8, 2);
+    if (y < 0 || mo < 0 || d < 0) return this.fail(s);
+    let h = 0;
+    let mi = 0;
+    let sec = 0;
+    let hasTime = false;
+    if (n > 10) {
+      const sep = s.charCodeAt(10);
+      if ((sep !== 84 /* T */ && sep !== 32) || n < 16 || s.charCodeAt(13) !== 58) return this.fail(s);
+      h = num(s, 11, 2);
+      mi = num(s, 14, 2);
+      if (h < 0 || mi < 0) return this.fail(s);
+      let i = 16;
+      if (i < n && s.charCodeAt(i) === 58) {
+        sec = num(s, 17, 2);
+        if (sec < 0) return this.fail(s);
+        i = 19;
+        if (i < n && s.charCodeAt(i) === 46) {
+          i++;
+          while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+        }
+      }
+      if (i < n && !/^(Z|[+-]\d\d(:?\d\d)?)$/.test(s.slice(i))) return this.fail(s);
+      hasTime = true;
+    }
+    if (!checkParts(this, y, mo, d, h, mi, sec)) return false;
+    this.date = n === 10 ? s : s.slice(0, 10);
+    this.time = hasTime ? `${pad2(h)}:${pad2(mi)}:${pad2(sec)}` : null;
+    return true;
+  }
+
+  private fail(s: string): boolean {
+    this.reason = s === '' ? 'empty date' : `"${s}" is not an ISO date (YYYY-MM-DD); give the layout with --date-format`;
+    return false;
+  }
+}
+
+/** Non-negative integer from `len` digits at `at`, or -1. */
+function num(s: string, at: number, len: number): number {
+  let v = 0;
+  for (let i = at; i < at + len; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + c - 48;
+  }
+  return v;
+}
+
+type Part = 'Y4' | 'Y2' | 'M' | 'MON' | 'D' | 'H24' | 'H12' | 'm' | 's' | 'A';
+
+const TOKENS: [string, Part, string][] = [
+  ['YYYY', 'Y4', '(\\d{4})'],
+  ['YY', 'Y2', '(\\d{2})'],
+  ['MMMM', 'MON', '([A-Za-z]{3,9}\\.?)'],
+  ['MMM', 'MON', '([A-Za-z]{3,4}\\.?)'],
+  ['MM', 'M', '(\\d{1,2})'],
+  ['M', 'M', '(\\d{1,2})'],
+  ['DD', 'D', '(\\d{1,2})'],
+  ['D', 'D', '(\\d{1,2})'],
+  ['HH', 'H24', '(\\d{1,2})'],
+  ['H', 'H24', '(\\d{1,2})'],
+  ['hh', 'H12', '(\\d{1,2})'],
+  ['h', 'H12', '(\\d{1,2})'],
+  ['mm', 'm', '(\\d{2})'],
+  ['ss', 's', '(\\d{2})'],
+  ['A', 'A', '([AaPp][Mm])'],
+  ['a', 'A', '([AaPp][Mm])'],
+];
+
+/** Thrown for a --date-format that cannot be used; the command turns it into a usage error. */
+export class DateFormatError extends Error {}
+
+/**
+ * A reader for an explicit layout such as "DD/MM/YYYY HH:mm" or "M/D/YYYY" or "DD-MMM-YY".
+ * Day, month and hour fields accept one or two digits ("3/7/2024" reads with "DD/MM/YYYY").
+ * A date-only layout also accepts a trailing time ("H:mm", "H:mm:ss", with AM/PM or not), so a
+ * column where only some values carry a time still reads.
+ */
+export class FormatDateReader implements DateReader {
+  date = '';
+  time: string | null = null;
+  reason = '';
+  private readonly re: RegExp;
+  private readonly parts: Part[] = [];
+  private readonly hasTime: boolean;
+
+  constructor(readonly layout: string) {
+    let re = '';
+    let i = 0;
+    let hasYear = false;
+    let hasMonth = false;
+    let hasDay = false;
+    while (i < layout.length) {
+      const tok = TOKENS.find(([t]) => layout.startsWith(t, i));
+      if (tok) {
+        const [t, part, pattern] = tok;
+        this.parts.push(part);
+        re += pattern;
+        i += t.length;
+        if (part === 'Y4' || part === 'Y2') hasYear = true;
+        if (part === 'M' || part === 'MON') hasMonth = true;
+        if (part === 'D') hasDay = true;
+        continue;
+      }
+      const ch = layout[i]!;
+      if (/[A-Za-z]/.test(ch)) {
+        throw new DateFormatError(`--date-format "${layout}": unknown token at "${layout.slice(i)}" (use YYYY YY MMMM MMM MM M DD D HH H hh h mm ss A)`);
+      }
+      re += ch === ' ' ? '\\s+' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      i++;
+    }
+    if (!hasYear || !hasMonth || !hasDay) {
+      throw new DateFormatError(`--date-format "${layout}" needs a year, a month and a day`);
+    }
+    this.hasTime = this.parts.includes('H24') || this.parts.includes('H12');
+    if (this.parts.includes('H12') && !this.parts.includes('A')) {
+      throw new DateFormatError(`--date-format "${layout}": 12-hour "h" needs "A" for AM/PM (or use "H" for 24-hour)`);
+    }
+    const tail = this.hasTime ? '' : '(?:[T ]+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?:\\s*([AaPp][Mm]))?)?';
+    this.re = new RegExp('^' + re + tail + '$');
+  }
+
+  parse(text: string): boolean {
+    const s = text.trim();
+    const m = this.re.exec(s);
+    if (!m) {
+      this.reason = s === '' ? 'empty date' : `"${s}" does not match the date layout ${this.layout}`;
+      return false;
+    }
+    let y = 0;
+    let mo = 0;
+    let d = 0;
+    let h = 0;
+    let mi = 0;
+    let sec = 0;
+    let pm: boolean | null = null;
+    let timeSeen = this.hasTime;
+    for (let k = 0; k < this.parts.length; k++) {
+      const v = m[k + 1]!;
+      switch (this.parts[k]) {
+        case 'Y4': y = Number(v); break;
+        case 'Y2': y = expandYear(Number(v)); break;
+        case 'M': mo = Number(v); break;
+        case 'MON':
+          mo = monthFromName(v.replace(/\.$/, ''));
+          if (mo === 0) {
+            this.reason = `"${v}" is not a month name`;
+            return false;
+          }
+          break;
+        case 'D': d = Number(v); break;
+        case 'H24': h = Number(v); break;
+        case 'H12': h = Number(v); break;
+        case 'm': mi = Number(v); break;
+        case 's': sec = Number(v); break;
+        case 'A': pm = v.toLowerCase() === 'pm'; break;
+      }
+    }
+    if (pm !== null) {
+      if (h < 1 || h > 12) {
+        this.reason = `hour ${h} does not exist on a 12-hour clock`;
+        return false;
+      }
+      h = (h % 12) + (pm ? 12 : 0);
+    }
+    if (!this.hasTime && m[this.parts.length + 1] !== undefined) {
+      h = Number(m[this.parts.length + 1]);
+      mi = Number(m[this.parts.length + 2]);
+      sec = m[this.parts.length + 3] !== undefined ? Number(m[this.parts.length + 3]) : 0;
+      const ampm = m[this.parts.length + 4];
+      if (ampm !== undefined) {
+        if (h < 1 || h > 12) {
+          this.reason = `hour ${h} does not exist on a 12-hour clock`;
+          return false;
+        }
+        h = (h % 12) + (ampm.toLowerCase() === 'pm' ? 12 : 0);
+      }
+      timeSeen = true;
+    }
+    if (!checkParts(this, y, mo, d, h, mi, sec)) return false;
+    this.date = `${y}-${pad2(mo)}-${pad2(d)}`;
+    this.time = timeSeen ? `${pad2(h)}:${pad2(mi)}:${pad2(sec)}` : null;
+    return true;
+  }
+}
+
+/**
+ * Watches the values of a date column and settles its layout, or says why it cannot.
+ * Feed it values with `see`; `verdict()` tells the layout, or that more data is needed, or
+ * that the column is ambiguous / unreadable.
+ */
+export type DateVerdict =
+  | { kind: 'layout'; layout: string | 'ISO'; evidence: string }
+  | { kind: 'undecided'; example: string; candidates: string[] }
+  | { kind: 'unknown'; example: string };
+
+const NUMERIC = /^(\d{1,4})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:([ T]+)(\d{1,2}):(\d{2})(:\d{2})?(\s*[AaPp][Mm])?)?$/;
+const YMD = /^(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(:\d{2})?)?$/;
+
+export class DateSniffer {
+  private iso = 0;
+  private numeric = 0;
+  private ymd = 0;
+  private other = 0;
+  private firstOver12: { value: string; line: number } | null = null;
+  private secondOver12: { value: string; line: number } | null = null;
+  private example = '';
+  private otherExample = '';
+  private sep = '/';
+  private yearDigits = 4;
+  private readonly iso8601 = new IsoDateReader();
+
+  see(value: string, line: number): void {
+    const v = value.trim();
+    if (v === '') return;
+    if (this.iso8601.parse(v)) {
+      this.iso++;
+      return;
+    }
+    const y = YMD.exec(v);
+    if (y) {
+      this.ymd++;
+      this.sep = y[2]!;
+      return;
+    }
+    const m = NUMERIC.exec(v);
+    if (m && m[1]!.length <= 2) {
+      this.numeric++;
+      if (!this.example) this.example = v;
+      this.sep = m[2]!;
+      this.yearDigits = m[4]!.length;
+      if (Number(m[1]) > 12 && !this.firstOver12) this.firstOver12 = { value: v, line };
+      if (Number(m[3]) > 12 && !this.secondOver12) this.secondOver12 = { value: v, line };
+      return;
+    }
+    this.other++;
+    if (!this.otherExample) this.otherExample = v;
+  }
+
+  verdict(): DateVerdict {
+    if (this.other > 0 && this.other >= this.iso + this.numeric + this.ymd) {
+      return { kind: 'unknown', example: this.otherExample };
+    }
+    const best = Math.max(this.iso, this.numeric, this.ymd);
+    if (best === 0) return { kind: 'layout', layout: 'ISO', evidence: 'no dates seen' };
+    if (best === this.iso) return { kind: 'layout', layout: 'ISO', evidence: 'ISO dates' };
+    const yy = this.yearDigits === 4 ? 'YYYY' : 'YY';
+    const s = this.sep;
+    if (best === this.ymd) return { kind: 'layout', layout: `YYYY${s}M${s}D`, evidence: 'year first' };
+    const dm = `D${s}M${s}${yy}`;
+    const md = `M${s}D${s}${yy}`;
+    if (this.firstOver12 && this.secondOver12) {
+      // Both orders occur: the column is inconsistent; a layout must be given and the odd rows rejected.
+      return { kind: 'undecided', example: `${this.firstOver12.value} (line ${this.firstOver12.line}) and ${this.secondOver12.value} (line ${this.secondOver12.line})`, candidates: [dm, md] };
+    }
+    if (this.firstOver12) return { kind: 'layout', layout: dm, evidence: `day first: "${this.firstOver12.value}" on line ${this.firstOver12.line}` };
+    if (this.secondOver12) return { kind: 'layout', layout: md, evidence: `month first: "${this.secondOver12.value}" on line ${this.secondOver12.line}` };
+    return { kind: 'undecided', example: this.example, candidates: [dm, md] };
+  }
+}
+
+export function dateReaderFor(layout: string): DateReader {
+  if (layout === 'ISO' || /^iso$/i.test(layout)) return new IsoDateReader();
+  return new FormatDateReader(layout);
+}
+
+/** Days between two ISO dates (b - a). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(b + 'T00:00:00Z') - Date.parse(a + 'T00:00:00Z')) / 86_400_000);
+}
+
+export function isIsoDate(s: string): boolean {
+  const r = new IsoDateReader();
+  return s.length === 10 && r.parse(s);
+}

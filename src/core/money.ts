@@ -1,0 +1,280 @@
+/**
+ * Money parsing into integer minor units. Pure: no I/O.
+ *
+ * Accepted (decimal point, the default): "1234.5", "1,234.50", "$1,234.50", "£3.39", "-12.00",
+ * "(12.00)", "12.00-", "USD 12", "12 €". With decimalComma: "1.234,50 €", "1 234,50", "-3,5".
+ * Thousands groups are checked (1-3 digits, then groups of exactly 3), so "12,50" read with a
+ * decimal point is refused with a hint instead of becoming 1250.
+ * Digits beyond the currency's minor unit are refused unless they are zeros: the stored sum
+ * must equal the file's sum exactly.
+ */
+
+/** Minor-unit exponent by ISO 4217 code, for the currencies that do not use 2. */
+const EXPONENT: Record<string, number> = {
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0,
+  UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+};
+
+export function currencyExponent(code: string | null | undefined): number {
+  if (!code) return 2;
+  return EXPONENT[code.toUpperCase()] ?? 2;
+}
+
+export function isCurrencyCode(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code);
+}
+
+/** Symbols we strip, and the currencies each could mean (used to refuse a £ amount in a USD database). */
+const SYMBOLS: Record<string, readonly string[]> = {
+  '$': ['USD', 'CAD', 'AUD', 'NZD', 'HKD', 'SGD', 'MXN', 'TWD'],
+  'US$': ['USD'],
+  'C$': ['CAD'],
+  'A$': ['AUD'],
+  'HK$': ['HKD'],
+  'R$': ['BRL'],
+  '£': ['GBP'],
+  '€': ['EUR'],
+  '¥': ['JPY', 'CNY'],
+  '￥': ['CNY', 'JPY'],
+  '元': ['CNY'],
+  '₩': ['KRW'],
+  '₹': ['INR'],
+  'Fr.': ['CHF'],
+  'CHF': ['CHF'],
+  'kr': ['SEK', 'NOK', 'DKK', 'ISK'],
+  'zł': ['PLN'],
+};
+
+export interface MoneyOptions {
+  decimalComma: boolean;
+  exponent: number;
+}
+
+const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
+// 15 significant digits keep every value an exact safe integer.
+const MAX_DIGITS = 15;
+
+/**
+ * A reusable parser. `parse` returns the amount in minor units, or NaN when the text is not a
+ * money amount; `explain` then says why in words. `symbol` is the currency sign or code seen in
+ * the last parsed text (null if none).
+ */
+export class MoneyParser {
+  symbol: string | null = null;
+  private readonly decimalSep: number;
+  private readonly groupSeps: string;
+
+  constructor(readonly options: MoneyOptions) {
+    this.decimalSep = options.decimalComma ? 44 /* , */ : 46; /* . */
+    this.groupSeps = options.decimalComma ? ".  '\u00a0\u202f" : ",\u00a0\u202f '";
+  }
+
+  parse(text: string): number {
+    this.symbol = null;
+    // Fast path: plain [-]digits[.digits], the shape of nearly every machine export.
+    const fast = this.parsePlain(text);
+    if (fast === fast) return fast; // not NaN
+    return this.parseGeneral(text);
+  }
+
+  private parsePlain(s: string): number {
+    const n = s.length;
+    if (n === 0 || n > MAX_DIGITS + 3) return NaN;
+    let i = 0;
+    let neg = false;
+    if (s.charCodeAt(0) === 45) {
+      neg = true;
+      i = 1;
+      if (n === 1) return NaN;
+    }
+    let whole = 0;
+    let digits = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 48 && c <= 57) {
+        whole = whole * 10 + (c - 48);
+        digits++;
+      } else break;
+    }
+    if (digits === 0) return NaN;
+    const exp = this.options.exponent;
+    let frac = 0;
+    if (i < n) {
+      if (s.charCodeAt(i) !== this.decimalSep) return NaN;
+      i++;
+      let fd = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 48 || c > 57) return NaN;
+        if (fd < exp) frac = frac * 10 + (c - 48);
+        else if (c !== 48) return NaN; // a non-zero digit beyond the minor unit: let explain() say so
+        fd++;
+      }
+      if (fd === 0) return NaN;
+      if (fd < exp) frac *= POW10[exp - fd]!;
+    }
+    const v = whole * POW10[exp]! + frac;
+    if (!Number.isSafeInteger(v)) return NaN;
+    return neg ? (v === 0 ? 0 : -v) : v;
+  }
+
+  private parseGeneral(raw: string): number {
+    const r = this.analyse(raw);
+    return typeof r === 'number' ? r : NaN;
+  }
+
+  /** Why `text` is not a money amount (only meaningful after parse() returned NaN). */
+  explain(text: string): string {
+    const r = this.analyse(text);
+    return typeof r === 'string' ? r : 'not an amount';
+  }
+
+  /** The full, slower reading: returns minor units or a reason. */
+  private analyse(raw: string): number | string {
+    let s = raw.trim();
+    if (s === '') return 'empty amount';
+    let neg = false;
+    if (s.startsWith('(') && s.endsWith(')')) {
+      neg = true;
+      s = s.slice(1, -1).trim();
+    }
+    if (s.startsWith('-') || s.startsWith('\u2212')) {
+      neg = !neg;
+      s = s.slice(1).trim();
+    } else if (s.startsWith('+')) {
+      s = s.slice(1).trim();
+    }
+    // Currency sign or ISO code before the number ("$", "US$", "USD ", "€ ")...
+    const lead = /^([A-Z]{3}|[A-Za-z]{0,2}\$|[£€¥￥₩₹元]|Fr\.|kr|zł)\s*/.exec(s);
+    if (lead && lead[1]) {
+      this.symbol = lead[1];
+      s = s.slice(lead[0].length);
+      if (s.startsWith('-')) {
+        neg = !neg;
+        s = s.slice(1);
+      }
+    }
+    // ...or after it ("12,50 €", "100 CHF", "12.00-").
+    if (s.endsWith('-')) {
+      neg = !neg;
+      s = s.slice(0, -1).trim();
+    }
+    const trail = /\s*([A-Z]{3}|[£€¥￥₩₹元$]|kr|zł)$/.exec(s);
+    if (trail && trail[1]) {
+      if (this.symbol !== null) return `two currency marks in "${raw}"`;
+      this.symbol = trail[1];
+      s = s.slice(0, trail.index);
+    }
+    if (this.symbol !== null && !(this.symbol in SYMBOLS) && !isCurrencyCode(this.symbol)) {
+      return `unknown currency mark "${this.symbol}"`;
+    }
+    if (/[eE]/.test(s) && /^[\d.]+[eE][+-]?\d+$/.test(s)) return `scientific notation "${raw}" is not an exact amount`;
+    if (/^(nan|inf|infinity)$/i.test(s)) return `"${raw}" is not a number`;
+    const dec = this.options.decimalComma ? ',' : '.';
+    const parts = s.split(dec);
+    if (parts.length > 2) {
+      return this.options.decimalComma
+        ? `"${raw}" has more than one decimal comma`
+        : `"${raw}" has more than one decimal point; if it uses a decimal comma, try --decimal-comma`;
+    }
+    const wholeText = parts[0]!;
+    const fracText = parts[1];
+    const whole = this.ungroup(wholeText);
+    if (whole === null) {
+      if (!this.options.decimalComma && /^\d{1,3}(,\d{1,2})$/.test(wholeText) && fracText === undefined) {
+        return `"${raw}" looks like a decimal comma; import with --decimal-comma`;
+      }
+      if (this.options.decimalComma && /^\d+\.\d{1,2}$/.test(s)) {
+        return `"${raw}" looks like a decimal point, but --decimal-comma was given`;
+      }
+      return `"${raw}" is not an amount`;
+    }
+    if (fracText !== undefined && !/^\d+$/.test(fracText)) return `"${raw}" is not an amount`;
+    const exp = this.options.exponent;
+    const frac = fracText ?? '';
+    if (frac.length > exp && /[1-9]/.test(frac.slice(exp))) {
+      return `"${raw}" has more decimal places than the currency's ${exp}`;
+    }
+    const digits = (whole.replace(/^0+(?=\d)/, '') + frac.slice(0, exp).padEnd(exp, '0')).replace(/^0+(?=\d)/, '');
+    if (digits.length > MAX_DIGITS) return `"${raw}" is too large to store exactly`;
+    const v = Number(digits);
+    if (!Number.isSafeInteger(v)) return `"${raw}" is too large to store exactly`;
+    return neg && v !== 0 ? -v : v;
+  }
+
+  /** Digits with valid thousands grouping removed, or null. */
+  private ungroup(text: string): string | null {
+    if (/^\d+$/.test(text)) return text;
+    for (const sep of this.groupSeps) {
+      if (!text.includes(sep)) continue;
+      const groups = text.split(sep);
+      if (!/^\d{1,3}$/.test(groups[0]!)) return null;
+      for (let i = 1; i < groups.length; i++) if (!/^\d{3}$/.test(groups[i]!)) return null;
+      return groups.join('');
+    }
+    return null;
+  }
+}
+
+/** Does a currency mark seen in the file fit the database's currency? */
+export function symbolFits(symbol: string, currency: string): boolean {
+  if (isCurrencyCode(symbol)) return symbol === currency;
+  const candidates = SYMBOLS[symbol];
+  return candidates === undefined || candidates.includes(currency);
+}
+
+/**
+ * Exact product of a decimal quantity and a decimal unit price, in minor units, rounded half
+ * away from zero once at the end (never per factor). Returns NaN if either is not a number.
+ */
+export function lineAmount(quantity: string, unitPrice: string, options: MoneyOptions): number {
+  const q = decimalParts(quantity, options.decimalComma);
+  const p = decimalParts(unitPrice.replace(/^[^\d(+-]+|[^\d)]+$/g, ''), options.decimalComma);
+  if (q === null || p === null) return NaN;
+  // value = (q.int * p.int) / 10^(q.scale + p.scale) major units
+  const product = q.units * p.units;
+  const scale = q.scale + p.scale - options.exponent;
+  let minor: bigint;
+  if (scale <= 0) minor = product * 10n ** BigInt(-scale);
+  else {
+    const div = 10n ** BigInt(scale);
+    const abs = product < 0n ? -product : product;
+    let m = abs / div;
+    if ((abs % div) * 2n >= div) m += 1n;
+    minor = product < 0n ? -m : m;
+  }
+  const n = Number(minor);
+  return Number.isSafeInteger(n) ? (n === 0 ? 0 : n) : NaN;
+}
+
+/** "1,234.5" -> { units: 12345n, scale: 1 }; also accepts "(2)" for -2. */
+export function decimalParts(text: string, decimalComma: boolean): { units: bigint; scale: number } | null {
+  let s = text.trim();
+  let neg = false;
+  if (s.startsWith('(') && s.endsWith(')')) {
+    neg = true;
+    s = s.slice(1, -1);
+  }
+  if (s.startsWith('-')) {
+    neg = !neg;
+    s = s.slice(1);
+  } else if (s.startsWith('+')) s = s.slice(1);
+  s = decimalComma ? s.replace(/[.\s'\u00a0]/g, '').replace(',', '.') : s.replace(/[,\s'\u00a0]/g, '');
+  const m = /^(\d*)(?:\.(\d*))?$/.exec(s);
+  if (!m || (m[1] === '' && (m[2] ?? '') === '')) return null;
+  const fracDigits = m[2] ?? '';
+  if ((m[1] ?? '').length + fracDigits.length > 30) return null;
+  const units = BigInt((m[1] || '0') + fracDigits);
+  return { units: neg ? -units : units, scale: fracDigits.length };
+}
+
+/** Formats minor units for people: 123456 -> "1,234.56". */
+export function formatMoney(minor: number, exponent = 2): string {
+  const neg = minor < 0;
+  const abs = Math.abs(minor);
+  const div = POW10[exponent] ?? 100;
+  const whole = Math.floor(abs / div);
+  const frac = exponent > 0 ? '.' + String(abs % div).padStart(exponent, '0') : '';
+  return (neg ? '-' : '') + whole.toLocaleString('en-US') + frac;
+}

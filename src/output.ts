@@ -1,0 +1,90 @@
+/**
+ * Printing data: a table for people on a terminal, CSV or JSON for machines. All data goes to
+ * io.stdout; nothing here writes to stderr.
+ */
+import { Chalk } from 'chalk';
+import Table from 'cli-table3';
+import { stringify } from 'csv-stringify/sync';
+import type { IO } from './io.js';
+
+export type Format = 'table' | 'csv' | 'json';
+export const FORMATS: Format[] = ['table', 'csv', 'json'];
+
+export interface Column {
+  key: string;
+  header?: string;
+  align?: 'left' | 'right';
+  /** How a value shows in a table (CSV and JSON always carry the raw value). */
+  show?: (v: unknown) => string;
+}
+
+/** Table on a terminal, CSV when piped, unless --format says otherwise. */
+export function resolveFormat(asked: string | undefined, io: IO): Format {
+  if (asked === undefined) return io.stdoutIsTTY ? 'table' : 'csv';
+  return asked as Format;
+}
+
+export function chalkFor(io: IO): InstanceType<typeof Chalk> {
+  // chalk alone does not honour NO_COLOR; the level is decided once, in io.color.
+  return new Chalk({ level: io.color ? 1 : 0 });
+}
+
+export function printRows(io: IO, format: Format, columns: Column[], rows: Record<string, unknown>[]): void {
+  if (format === 'json') {
+    io.stdout.write(JSON.stringify(rows.map((r) => pick(r, columns)), null, 2) + '\n');
+    return;
+  }
+  if (format === 'csv') {
+    io.stdout.write(stringify(rows.map((r) => columns.map((c) => csvValue(r[c.key]))), { header: true, columns: columns.map((c) => c.key) }));
+    return;
+  }
+  if (rows.length === 0) {
+    io.stdout.write('(none)\n');
+    return;
+  }
+  const c = chalkFor(io);
+  const table = new Table({
+    head: columns.map((col) => c.bold(col.header ?? col.key)),
+    colAligns: columns.map((col) => col.align ?? 'left'),
+    style: { head: [], border: [], compact: true },
+    chars: io.color ? {} : { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const r of rows) table.push(columns.map((col) => (col.show ? col.show(r[col.key]) : display(r[col.key]))));
+  io.stdout.write(table.toString() + '\n');
+}
+
+/** One record as key/value lines (table), a one-row CSV, or a JSON object. */
+export function printRecord(io: IO, format: Format, record: Record<string, unknown>, labels: Record<string, string> = {}): void {
+  if (format === 'json') {
+    io.stdout.write(JSON.stringify(record, null, 2) + '\n');
+    return;
+  }
+  if (format === 'csv') {
+    const keys = Object.keys(record).filter((k) => typeof record[k] !== 'object' || record[k] === null);
+    io.stdout.write(stringify([keys.map((k) => csvValue(record[k]))], { header: true, columns: keys }));
+    return;
+  }
+  const c = chalkFor(io);
+  const keys = Object.keys(record).filter((k) => typeof record[k] !== 'object' || record[k] === null);
+  const width = Math.max(...keys.map((k) => (labels[k] ?? k).length));
+  for (const k of keys) io.stdout.write(`${c.bold((labels[k] ?? k).padEnd(width))}  ${display(record[k])}\n`);
+}
+
+function pick(r: Record<string, unknown>, columns: Column[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const c of columns) o[c.key] = r[c.key] ?? null;
+  return o;
+}
+
+function csvValue(v: unknown): string | number {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return v.toString();
+  return String(v);
+}
+
+function display(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : String(v);
+  return String(v);
+}

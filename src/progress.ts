@@ -1,0 +1,35 @@
+import type { IO } from './io.js';
+
+/**
+ * A progress bar on stderr: bytes read against file size. Only when io.progress (stderr is a
+ * terminal, not CI, not --quiet); otherwise every call is a no-op.
+ */
+export class ProgressBar {
+  private last = 0;
+  private readonly started = Date.now();
+  private shown = false;
+
+  constructor(
+    private readonly io: IO,
+    private readonly label: string,
+  ) {}
+
+  update(done: number, total: number): void {
+    if (!this.io.progress) return;
+    const now = Date.now();
+    if (now - this.last < 100 && done < total) return;
+    this.last = now;
+    const frac = total > 0 ? Math.min(1, done / total) : 1;
+    const width = 30;
+    const filled = Math.round(frac * width);
+    const secs = (now - this.started) / 1000;
+    const rate = secs > 0 ? `${(done / 1e6 / secs).toFixed(1)} MB/s` : '';
+    const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+    this.io.stderr.write(`\r${this.label} ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB  ${rate}   `);
+    this.shown = true;
+  }
+
+  done(): void {
+    if (this.shown) this.io.stderr.write('\r\x1b[2K');
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Ordered, named schema migrations. Each runs in one transaction together with its record in
+ * schema_migrations; never edit one that has shipped, add the next.
+ */
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: 'initial',
+    sql: `
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE imports (
+  id                INTEGER PRIMARY KEY,
+  kind              TEXT NOT NULL CHECK (kind IN ('transactions', 'customers')),
+  file_name         TEXT NOT NULL,
+  file_size         INTEGER NOT NULL,
+  content_hash      TEXT NOT NULL,
+  mapping           TEXT NOT NULL,      -- JSON: field -> column header
+  options           TEXT NOT NULL,      -- JSON: the options the import ran with
+  status            TEXT NOT NULL CHECK (status IN ('complete', 'refused')),
+  rows_read         INTEGER NOT NULL DEFAULT 0,
+  rows_imported     INTEGER NOT NULL DEFAULT 0,
+  rows_updated      INTEGER NOT NULL DEFAULT 0,
+  rows_duplicate    INTEGER NOT NULL DEFAULT 0,
+  rows_rejected     INTEGER NOT NULL DEFAULT 0,
+  blank_lines       INTEGER NOT NULL DEFAULT 0,
+  customers_created INTEGER NOT NULL DEFAULT 0,
+  started_at        TEXT NOT NULL,
+  finished_at       TEXT
+);
+CREATE INDEX imports_hash ON imports (content_hash, kind);
+
+CREATE TABLE customers (
+  id              TEXT PRIMARY KEY,     -- as the business knows it
+  name            TEXT,
+  email           TEXT,
+  phone           TEXT,
+  type            TEXT CHECK (type IN ('consumer', 'business', 'channel', 'internal')),
+  account_manager TEXT,
+  created_date    TEXT,                 -- ISO date
+  attributes      TEXT,                 -- JSON object of the file's other columns
+  import_id       INTEGER REFERENCES imports (id)  -- the import that created or last changed the record
+);
+
+CREATE TABLE transactions (
+  id             INTEGER PRIMARY KEY,
+  customer_id    TEXT NOT NULL,
+  date           TEXT NOT NULL,         -- ISO date
+  time           TEXT,                  -- HH:MM:SS when the file gives one
+  amount         INTEGER NOT NULL,      -- minor units; refunds and cancellations negative
+  quantity       REAL,
+  unit_price     INTEGER,               -- minor units, rounded half away from zero
+  product        TEXT,
+  channel        TEXT,
+  staff          TEXT,
+  payment_method TEXT,
+  external_id    TEXT,                  -- invoice / order number; repeats across an order's lines
+  extra          TEXT,                  -- JSON object of the file's other columns
+  import_id      INTEGER NOT NULL REFERENCES imports (id),
+  line           INTEGER NOT NULL,      -- line in the source file
+  dedupe_key     INTEGER NOT NULL       -- see README "Duplicates"
+);
+CREATE UNIQUE INDEX transactions_dedupe ON transactions (dedupe_key);
+
+CREATE TABLE rejects (
+  id        INTEGER PRIMARY KEY,
+  import_id INTEGER NOT NULL REFERENCES imports (id),
+  line      INTEGER NOT NULL,
+  field     TEXT,
+  reason    TEXT NOT NULL,
+  raw       TEXT NOT NULL
+);
+CREATE INDEX rejects_import ON rejects (import_id, line);
+`,
+  },
+];

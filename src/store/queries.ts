@@ -1,0 +1,93 @@
+/** Read-only queries behind status, imports and rejects. */
+import type { DB } from './db.js';
+import { getMeta } from './db.js';
+
+export interface Status {
+  database: string;
+  currency: string | null;
+  customers: number;
+  transactions: number;
+  first_date: string | null;
+  last_date: string | null;
+  net_revenue: number;
+  refunds: number;
+  imports: number;
+  rejected_rows: number;
+}
+
+export function status(db: DB, path: string): Status {
+  const t = db
+    .prepare(
+      `SELECT count(*) AS n, min(date) AS first, max(date) AS last, coalesce(sum(amount), 0) AS net,
+              coalesce(sum(CASE WHEN amount < 0 THEN 1 ELSE 0 END), 0) AS refunds
+       FROM transactions`,
+    )
+    .get() as { n: number; first: string | null; last: string | null; net: number; refunds: number };
+  const customers = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
+  const imports = db.prepare(`SELECT count(*) FROM imports WHERE status = 'complete'`).pluck().get() as number;
+  const rejected = db
+    .prepare(`SELECT count(*) FROM rejects r JOIN imports i ON i.id = r.import_id WHERE i.status = 'complete'`)
+    .pluck()
+    .get() as number;
+  return {
+    database: path,
+    currency: getMeta(db, 'currency'),
+    customers,
+    transactions: t.n,
+    first_date: t.first,
+    last_date: t.last,
+    net_revenue: t.net,
+    refunds: t.refunds,
+    imports,
+    rejected_rows: rejected,
+  };
+}
+
+export interface ImportRow {
+  id: number;
+  kind: string;
+  file_name: string;
+  status: string;
+  rows_read: number;
+  rows_imported: number;
+  rows_updated: number;
+  rows_duplicate: number;
+  rows_rejected: number;
+  customers_created: number;
+  started_at: string;
+  finished_at: string | null;
+  file_size: number;
+  content_hash: string;
+  mapping: string;
+  options: string;
+}
+
+export function listImports(db: DB, limit: number): ImportRow[] {
+  return db.prepare('SELECT * FROM imports ORDER BY id DESC LIMIT ?').all(limit) as ImportRow[];
+}
+
+export function importExists(db: DB, id: number): boolean {
+  return db.prepare('SELECT 1 FROM imports WHERE id = ?').get(id) !== undefined;
+}
+
+export interface RejectRow {
+  import_id: number;
+  file_name: string;
+  line: number;
+  field: string | null;
+  reason: string;
+  raw: string;
+}
+
+export function listRejects(db: DB, importId: number | null, limit: number | null): RejectRow[] {
+  const where = importId === null ? '' : 'WHERE r.import_id = ?';
+  const params: unknown[] = importId === null ? [] : [importId];
+  const lim = limit === null ? '' : 'LIMIT ?';
+  if (limit !== null) params.push(limit);
+  return db
+    .prepare(
+      `SELECT r.import_id, i.file_name, r.line, r.field, r.reason, r.raw
+       FROM rejects r JOIN imports i ON i.id = r.import_id ${where} ORDER BY r.import_id, r.line ${lim}`,
+    )
+    .all(...params) as RejectRow[];
+}
