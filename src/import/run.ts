@@ -13,6 +13,8 @@ import { getMeta, setMeta } from '../store/db.js';
 import {
   CustomerWriter,
   RejectWriter,
+  TRANSACTION_COLUMNS,
+  contentString,
   TransactionWriter,
   finishImport,
   findCompleteImportByHash,
@@ -368,6 +370,22 @@ interface Validator {
   done(): { imported: number; updated: number; duplicate: number; customersCreated: number };
 }
 
+const TEXT_FIELDS = ['product', 'channel', 'staff', 'payment_method', 'external_id'] as const;
+
+/** A string of 1-15 plain digits (optionally signed) as a number, else NaN. */
+function plainInteger(s: string): number {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  if (n === i || n - i > 15) return NaN;
+  let v = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return NaN;
+    v = v * 10 + c - 48;
+  }
+  return s.charCodeAt(0) === 45 ? (v === 0 ? 0 : -v) : v;
+}
+
 function text(v: string | undefined): string | null {
   if (v === undefined) return null;
   const t = v.trim();
@@ -390,13 +408,17 @@ function transactionValidator(
   const iAmount = f.amount;
   const iQty = f.quantity;
   const iPrice = f.unit_price;
-  const textCols = (['product', 'channel', 'staff', 'payment_method', 'external_id'] as const).map((name) => ({ name, idx: f[name] }));
+  const textCols = TEXT_FIELDS.map((name) => f[name]);
   const extra = sniff.mapping.extra;
   const exponent = currencyExponent(currency);
   const moneyOptions = { decimalComma: options.decimalComma, exponent };
   const money = new MoneyParser(moneyOptions);
   const dates = sniff.dateReader!;
-  const writer = new TransactionWriter(db, importId);
+  const present = TRANSACTION_COLUMNS.filter(
+    (c) => c === 'customer_id' || c === 'date' || c === 'time' || c === 'amount' || (c === 'extra' ? extra.length > 0 : f[c] !== undefined),
+  );
+  const writer = new TransactionWriter(db, importId, present);
+  const customers = new Set<string>();
   let fileSymbol: string | null = null;
 
   return {
@@ -406,6 +428,8 @@ function transactionValidator(
       if (customerId === '') return reject('customer_id', 'empty customer id');
       if (customerId.length > MAX_ID) return reject('customer_id', `customer id longer than ${MAX_ID} characters`);
       if (!dates.parse(fields[iDate]!)) return reject('date', dates.reason);
+      // A copy, not a slice: a slice would keep the whole chunk of text it came from alive.
+      if (!customers.has(customerId)) customers.add(Buffer.from(customerId).toString());
       const date = dates.date;
       let time = dates.time;
       if (iTime !== undefined && time === null) {
@@ -420,9 +444,12 @@ function transactionValidator(
       if (iQty !== undefined) {
         qtyText = fields[iQty]!.trim();
         if (qtyText !== '') {
-          const q = decimalParts(qtyText, options.decimalComma);
-          if (q === null) return reject('quantity', `"${qtyText}" is not a quantity`);
-          quantity = Number(q.units) / 10 ** q.scale;
+          quantity = plainInteger(qtyText);
+          if (quantity !== quantity) {
+            const q = decimalParts(qtyText, options.decimalComma);
+            if (q === null) return reject('quantity', `"${qtyText}" is not a quantity`);
+            quantity = Number(q.units) / 10 ** q.scale;
+          }
         }
       }
       let unitPrice: number | null = null;
@@ -430,8 +457,10 @@ function transactionValidator(
       if (iPrice !== undefined) {
         priceText = fields[iPrice]!.trim();
         if (priceText !== '') {
-          unitPrice = lineAmount('1', priceText, moneyOptions);
-          if (Number.isNaN(unitPrice)) return reject('unit_price', `"${priceText}" is not a price`);
+          unitPrice = money.parse(priceText);
+          // Prices finer than the minor unit (0.125) are rounded for storage; amounts use the exact value.
+          if (unitPrice !== unitPrice) unitPrice = lineAmount('1', priceText, moneyOptions);
+          if (unitPrice !== unitPrice) return reject('unit_price', `"${priceText}" is not a price`);
         }
       }
       let amount: number;
@@ -449,19 +478,17 @@ function transactionValidator(
       } else {
         if (qtyText === '' || priceText === '') return reject(qtyText === '' ? 'quantity' : 'unit_price', 'no amount, and no quantity and unit price to compute it from');
         amount = lineAmount(qtyText, priceText, moneyOptions);
-        if (Number.isNaN(amount)) return reject('amount', `${qtyText} × ${priceText} cannot be stored exactly`);
+        if (amount !== amount) return reject('amount', `${qtyText} × ${priceText} cannot be stored exactly`);
       }
-      const values: (string | null)[] = [];
-      for (const c of textCols) {
-        if (c.idx === undefined) {
-          values.push(null);
-          continue;
-        }
-        const v = text(fields[c.idx]);
-        if (v !== null && v.length > MAX_TEXT) return reject(c.name, `longer than ${MAX_TEXT} characters`);
-        values.push(v);
+      // customer_id, date, time, amount, quantity, unit_price, product, channel, staff, payment_method, external_id, extra
+      const values: (string | number | null)[] = [customerId, date, time, amount, quantity, unitPrice, null, null, null, null, null, null];
+      for (let k = 0; k < textCols.length; k++) {
+        const idx = textCols[k]!;
+        if (idx === undefined) continue;
+        const v = text(fields[idx]);
+        if (v !== null && v.length > MAX_TEXT) return reject(TEXT_FIELDS[k]!, `longer than ${MAX_TEXT} characters`);
+        values[6 + k] = v;
       }
-      let extraJson: string | null = null;
       if (extra.length > 0) {
         const o: Record<string, string> = {};
         let any = false;
@@ -472,36 +499,19 @@ function transactionValidator(
             any = true;
           }
         }
-        if (any) extraJson = JSON.stringify(o);
+        if (any) values[11] = JSON.stringify(o);
       }
-      const row: TransactionRow = {
-        customerId,
-        date,
-        time,
-        amount,
-        quantity,
-        unitPrice,
-        product: values[0]!,
-        channel: values[1]!,
-        staff: values[2]!,
-        paymentMethod: values[3]!,
-        externalId: values[4]!,
-        extra: extraJson,
-        line,
-        content: customerId + '\u001f' + date + '\u001f' + time + '\u001f' + amount + '\u001f' + quantity + '\u001f' + unitPrice + '\u001f' +
-          values.join('\u001f') + '\u001f' + extraJson,
-      };
+      const row: TransactionRow = { values, line, content: contentString(values) };
       if (preview.length < options.preview) {
-        preview.push({
-          line, customer_id: customerId, date, time, amount, quantity, unit_price: unitPrice,
-          product: row.product, channel: row.channel, staff: row.staff, payment_method: row.paymentMethod, external_id: row.externalId,
-        });
+        const shown: Record<string, unknown> = { line };
+        TRANSACTION_COLUMNS.forEach((c, i) => (shown[c] = values[i]));
+        preview.push(shown);
       }
       writer.add(row);
     },
     done() {
       writer.flush();
-      const created = writer.createMissingCustomers();
+      const created = writer.createMissingCustomers(customers);
       return { imported: writer.inserted, updated: 0, duplicate: writer.duplicate, customersCreated: created };
     },
   };

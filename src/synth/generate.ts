@@ -38,7 +38,7 @@ export const DEFAULTS: SynthOptions = {
   start: '2023-01-01',
   end: '2025-12-31',
   r: 0.9,
-  alpha: 30,
+  alpha: 25,
   a: 0.9,
   b: 7,
   spendP: 6,
@@ -103,11 +103,12 @@ const FIRST = ['Olivia', 'Noah', 'Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'A
 const LAST = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Wright', 'Müller', 'García', "O'Brien", 'Nguyen', 'Kowalski', 'Rossi', 'Dubois', 'Okafor', 'Singh', 'Evans', 'Hughes', 'Clarke', 'Novak', 'Silva'];
 const CHINESE = ['王伟', '李娜', '张敏', '刘洋', '陈静', '杨帆', '赵磊', '黄丽', '周杰', '吴芳'];
 const COMPANY = ['Acme Trading, Ltd', 'Blue Door Café', 'Northwind Supplies', 'Harbour & Co', 'Greenleaf Organics, LLC', 'Kestrel Office', 'Maple Street Bakery', 'Riverside Hotel', '上海明华贸易有限公司', 'Old Town Deli'];
+// Ordered by popularity; the names with commas (quoted in the CSV) sit in the rare tail.
 const PRODUCTS: [string, number][] = [
-  ['Espresso beans 1kg', 2450], ['House blend 250g', 795], ['Mug, large', 1200], ['Mug, small', 950], ['Teapot', 3400],
-  ['Green tea 100g', 650], ['Milk frother', 2999], ['Filter papers x100', 399], ['Grinder, manual', 4500], ['Gift card', 2500],
+  ['Espresso beans 1kg', 2450], ['House blend 250g', 795], ['Large mug', 1200], ['Small mug', 950], ['Teapot', 3400],
+  ['Green tea 100g', 650], ['Milk frother', 2999], ['Filter papers x100', 399], ['Manual grinder', 4500], ['Gift card', 2500],
   ['Chai syrup', 875], ['Cold brew kit', 3850], ['Travel cup', 1495], ['Decaf 250g', 825], ['Cocoa 500g', 1150],
-  ['Biscotti, almond', 450], ['Kettle, gooseneck', 5995], ['Scale', 2250], ['Tamper', 1899], ['Cleaning tablets', 599],
+  ['Almond biscotti', 450], ['Gooseneck kettle', 5995], ['Scale', 2250], ['Tamper, 58mm', 1899], ['Cleaning tablets, 50', 599],
 ];
 const CHANNELS = ['store', 'store', 'store', 'web', 'web', 'phone'];
 const STAFF = ['Alice', 'Ben', 'Chen', 'Dana', 'Emil', 'Farah'];
@@ -248,8 +249,13 @@ export function generate(opts: SynthOptions, transactionsFile: string, customers
     const staff = channel === 'web' ? '' : STAFF[Math.floor(u() * STAFF.length)]!;
     const pay = PAYMENTS[Math.floor(u() * PAYMENTS.length)]!;
     let left = spend;
+    const picked = new Set<number>();
     for (let l = 0; l < lines && rows < limit; l++) {
-      const [name, price] = PRODUCTS[Math.min(PRODUCTS.length - 1, Math.floor(-Math.log(u() || 1e-9) * 5))]!;
+      let pick = Math.min(PRODUCTS.length - 1, Math.floor(-Math.log(u() || 1e-9) * 4));
+      // One line per product and invoice, mostly; a few genuine repeated lines stay (as in real tills).
+      while (picked.has(pick) && u() < 0.95) pick = (pick + 1) % PRODUCTS.length;
+      picked.add(pick);
+      const [name, price] = PRODUCTS[pick]!;
       const share = l === lines - 1 ? left : Math.round(left * (0.3 + 0.4 * u()));
       const qty = Math.max(1, Math.round(share / price));
       const amount = qty * price;
