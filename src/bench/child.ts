@@ -1,0 +1,6 @@
+/** Runs one rapport command in this process and reports its peak memory on stderr's last line. */
+import { main } from '../cli.js';
+
+const code = await main(process.argv.slice(2), process);
+process.stderr.write(`\nBENCH ${JSON.stringify({ code, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+process.exitCode = code;

@@ -1,0 +1,118 @@
+/**
+ * `npm run bench`: generates a seeded synthetic history (1,000,000 transaction lines, 100,000
+ * customers, 3 years, ~1% refunds, some quoted fields), imports it with rapport, and, where the
+ * sqlite3 command is installed, with raw `sqlite3 .import` into a typed table, in alternating
+ * runs (this machine class is noisy). Prints medians, rows per second and peak RSS.
+ * Options: --rows N (default 1000000), --customers N, --runs N (default 3), --keep.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULTS, generate } from '../synth/generate.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: String(DEFAULTS.rows) },
+    customers: { type: 'string', default: String(DEFAULTS.customers) },
+    runs: { type: 'string', default: '3' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const rows = Number(values.rows);
+const customers = Number(values.customers);
+const runs = Number(values.runs);
+
+const work = path.join(root, 'bench', 'out');
+fs.mkdirSync(work, { recursive: true });
+const csv = path.join(work, `transactions-${rows}-${customers}-seed${DEFAULTS.seed}.csv`);
+if (!fs.existsSync(csv)) {
+  process.stderr.write(`generating ${csv} ...\n`);
+  const t0 = Date.now();
+  const r = generate({ ...DEFAULTS, rows, customers }, csv);
+  process.stderr.write(`  ${r.rows} rows, ${(r.bytes / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+}
+const size = fs.statSync(csv).size;
+const lines = rows;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function rm(db: string): void {
+  for (const ext of ['', '-wal', '-shm']) fs.rmSync(db + ext, { force: true });
+}
+
+function rapportImport(file: string, db: string): { seconds: number; rssMb: number; out: string } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [path.join(root, 'dist/bench/child.js'), '--db', db, '--quiet', '--format', 'json', 'import', 'transactions', file], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const m = /BENCH (\{.*\})/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`rapport import failed: ${r.stderr}`);
+  return { seconds, rssMb: (JSON.parse(m[1]!) as { maxRssKb: number }).maxRssKb / 1024, out: r.stdout };
+}
+
+function sqliteImport(file: string, db: string): number | null {
+  const which = spawnSync('sh', ['-c', 'command -v sqlite3'], { encoding: 'utf8' });
+  if (which.status !== 0) return null;
+  const script = [
+    'CREATE TABLE t (invoice TEXT, date TEXT, customer_id TEXT, product TEXT, quantity REAL, unit_price REAL, amount REAL, channel TEXT, staff TEXT, payment_method TEXT);',
+    '.mode csv',
+    `.import --skip 1 '${file}' t`,
+  ].join('\n');
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('sqlite3', [db], { input: script, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+const ours: number[] = [];
+const rss: number[] = [];
+const raw: number[] = [];
+const db = path.join(work, 'bench.db');
+const rawDb = path.join(work, 'raw.db');
+process.stderr.write(`importing ${path.basename(csv)} (${(size / 1e6).toFixed(1)} MB), ${runs} alternating runs\n`);
+for (let i = 0; i < runs; i++) {
+  rm(db);
+  const r = rapportImport(csv, db);
+  ours.push(r.seconds);
+  rss.push(r.rssMb);
+  rm(rawDb);
+  const s = sqliteImport(csv, rawDb);
+  if (s !== null) raw.push(s);
+  process.stderr.write(`  run ${i + 1}: rapport ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB${s !== null ? `; sqlite3 .import ${s.toFixed(2)} s` : ''}\n`);
+}
+
+// An overlapping export: every row again plus one new one (the slow path of the duplicate rule).
+const overlap = path.join(work, 'overlap.csv');
+fs.copyFileSync(csv, overlap);
+fs.appendFileSync(overlap, 'INVNEW,2025-12-31 12:00,C999999,Teapot,1,34.00,34.00,store,Ben,card\n');
+const again = rapportImport(overlap, db);
+const againResult = (JSON.parse(again.out) as { counts: { imported: number; duplicate: number } }[])[0]!.counts;
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const ourMedian = median(ours);
+const result = {
+  machine: `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`,
+  file: { rows: lines, megabytes: Number((size / 1e6).toFixed(1)) },
+  rapport_import_seconds: Number(ourMedian.toFixed(2)),
+  rows_per_second: Math.round(lines / ourMedian),
+  peak_rss_mb: Math.round(Math.max(...rss)),
+  sqlite3_import_seconds: raw.length > 0 ? Number(median(raw).toFixed(2)) : null,
+  ratio_to_sqlite3: raw.length > 0 ? Number((ourMedian / median(raw)).toFixed(2)) : null,
+  overlap_reimport: { seconds: Number(again.seconds.toFixed(2)), peak_rss_mb: Math.round(again.rssMb), imported: againResult.imported, duplicate: againResult.duplicate },
+};
+process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+if (!values.keep) {
+  rm(db);
+  rm(rawDb);
+  fs.rmSync(overlap, { force: true });
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { resolveMapping, normaliseHeader, parseMapOptions, customerType } from '../src/core/columns.js';
+
+describe('finding columns by header', () => {
+  it('knows the UCI Online Retail layout', () => {
+    const headers = ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID', 'Country'];
+    const r = resolveMapping('transactions', headers, {});
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.mapping.fields).toMatchObject({ customer_id: 6, date: 4, quantity: 3, unit_price: 5, external_id: 0, product: 1 });
+    expect(r.mapping.fields.amount).toBeUndefined();
+    expect(r.mapping.extra.map((c) => c.name)).toEqual(['Description', 'Country']);
+  });
+
+  it('knows Chinese headers', () => {
+    const r = resolveMapping('transactions', ['客户编号', '日期', '金额', '数量', '单价', '订单号'], {});
+    expect(r.ok && r.mapping.fields).toEqual({ customer_id: 0, date: 1, amount: 2, quantity: 3, unit_price: 4, external_id: 5 });
+  });
+
+  it('normalises case, spaces and punctuation', () => {
+    expect(normaliseHeader('\uFEFFCustomer ID ')).toBe('customerid');
+    const r = resolveMapping('transactions', ['Customer ID', 'Order Date', 'Total'], {});
+    expect(r.ok && r.mapping.fields).toEqual({ customer_id: 0, date: 1, amount: 2 });
+  });
+
+  it('lets --map override, by exact or normalised name', () => {
+    const r = resolveMapping('transactions', ['Client Ref', 'When', 'Paid'], { customer_id: 'Client Ref', date: 'when', amount: 'Paid' });
+    expect(r.ok && r.mapping.fields).toEqual({ customer_id: 0, date: 1, amount: 2 });
+  });
+
+  it('lists the columns seen and gives a --map example when a field is missing', () => {
+    const r = resolveMapping('transactions', ['Client Ref', 'date', 'amount'], {});
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.message).toContain('customer_id');
+    expect(r.message).toContain('"Client Ref"');
+    expect(r.hint).toContain('--map customer_id="Client Ref"');
+  });
+
+  it('asks for amount, or quantity and unit price', () => {
+    const r = resolveMapping('transactions', ['customer', 'date', 'qty'], {});
+    expect(!r.ok && r.message).toContain('amount (or unit_price)');
+  });
+
+  it('refuses --map to an unknown field or column', () => {
+    expect(resolveMapping('transactions', ['a'], { nope: 'a' })).toMatchObject({ ok: false });
+    const r = resolveMapping('transactions', ['a'], { customer_id: 'b' });
+    expect(!r.ok && r.message).toContain('no column "b"');
+  });
+
+  it('parses --map values', () => {
+    expect(parseMapOptions(['customer_id=Client Ref', 'date=a=b'])).toEqual({ customer_id: 'Client Ref', date: 'a=b' });
+    expect(typeof parseMapOptions(['customer_id'])).toBe('string');
+  });
+
+  it('reads customer types and their synonyms', () => {
+    expect(customerType('Company')).toBe('business');
+    expect(customerType(' distributor ')).toBe('channel');
+    expect(customerType('个人')).toBe('consumer');
+    expect(customerType('alien')).toBeNull();
+  });
+});
