@@ -3,7 +3,9 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/db.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
-import { TransactionWriter, TRANSACTION_COLUMNS, contentString, slotKey, insertImport } from '../src/store/importStore.js';
+import { slotKey } from '../src/core/hash.js';
+import { TRANSACTION_COLUMNS, contentString } from '../src/core/row.js';
+import { TransactionWriter, insertImport } from '../src/store/importStore.js';
 import { tempDir } from './helpers.js';
 
 let t: ReturnType<typeof tempDir>;
@@ -76,15 +78,16 @@ describe('the duplicate rule in the writer', () => {
     return { db, newImport };
   }
   const row = (customer: string, amount: number, line: number) => {
-    const values = [customer, '2024-05-01', null, amount, null, null, null, null, null, null, null, null];
-    return { values, line, content: contentString(values) };
+    const content = contentString([customer, '2024-05-01', null, amount, null, null, null, null, null, null, null, null]);
+    return { line, content, key: slotKey('2024-05-01', content, 0) };
   };
+  const add = (w: TransactionWriter, r: ReturnType<typeof row>) => w.add(r.content, r.line, r.key);
 
   it('keeps repeated identical rows of one file, and finds them all again in the next', () => {
     const { db, newImport } = setup();
     const first = db.transaction(() => {
       const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS);
-      [row('A', 100, 2), row('A', 100, 3), row('B', 5, 4), row('A', 100, 5)].forEach((r) => w.add(r));
+      [row('A', 100, 2), row('A', 100, 3), row('B', 5, 4), row('A', 100, 5)].forEach((r) => add(w, r));
       w.flush();
       return [w.inserted, w.duplicate];
     })();
@@ -92,7 +95,7 @@ describe('the duplicate rule in the writer', () => {
     const second = db.transaction(() => {
       const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS);
       // the same rows plus one more occurrence of A and a new row
-      [row('A', 100, 2), row('A', 100, 3), row('B', 5, 4), row('A', 100, 5), row('A', 100, 6), row('C', 1, 7)].forEach((r) => w.add(r));
+      [row('A', 100, 2), row('A', 100, 3), row('B', 5, 4), row('A', 100, 5), row('A', 100, 6), row('C', 1, 7)].forEach((r) => add(w, r));
       w.flush();
       return [w.inserted, w.duplicate];
     })();
@@ -106,14 +109,14 @@ describe('the duplicate rule in the writer', () => {
     const rows = Array.from({ length: 120 }, (_, i) => row('C' + (i % 40), 100, i + 2)); // every content three times
     const once = db.transaction(() => {
       const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS);
-      rows.forEach((r) => w.add(r));
+      rows.forEach((r) => add(w, r));
       w.flush();
       return [w.inserted, w.duplicate];
     })();
     expect(once).toEqual([120, 0]);
     const again = db.transaction(() => {
       const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS);
-      rows.forEach((r) => w.add(r));
+      rows.forEach((r) => add(w, r));
       w.flush();
       return [w.inserted, w.duplicate];
     })();
@@ -130,7 +133,7 @@ describe('the duplicate rule in the writer', () => {
     ).run(slotKey('2024-05-01', r.content, 0));
     const counts = db.transaction(() => {
       const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS);
-      w.add(r);
+      add(w, r);
       w.flush();
       return [w.inserted, w.duplicate];
     })();

@@ -57,7 +57,7 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
       try {
         const source = await openSource(file, io.stdin);
         try {
-          const result = importFile(db, source, options, (done, total) => bar.update(done, total));
+          const result = await importFile(db, source, options, (done, total) => bar.update(done, total));
           bar.done();
           results.push(result);
           if (format === 'table') printHuman(ctx, result, options);

@@ -27,3 +27,20 @@ function fmix32(h: number): number {
   h ^= h >>> 16;
   return h;
 }
+
+/**
+ * The key of slot `slot` in the chain of `content`: the row's day number in the top 17 bits and
+ * 36 bits of hash below. The day prefix makes the unique index grow at its end for a file in date
+ * order (random keys cost 1.7 s per million rows in index page churn; this costs almost nothing).
+ */
+let lastDate = '';
+let lastDay = 0;
+export function slotKey(date: string, content: string, slot: number): number {
+  if (date !== lastDate) {
+    lastDate = date;
+    lastDay = Math.max(0, Math.round(Date.parse(date + 'T00:00:00Z') / 86_400_000) + 25_567); // days since 1900-01-01
+  }
+  const h = hashKey(slot === 0 ? content : content + '\u001d' + slot);
+  return lastDay * 68_719_476_736 + (h % 68_719_476_736); // 2^36
+}
+

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import iconv from 'iconv-lite';
-import { RapportError } from '../errors.js';
+import { RapportError, UsageError } from '../errors.js';
 
 const CHUNK = 256 * 1024;
 
@@ -82,7 +82,7 @@ async function spoolStdin(stdin: Readable): Promise<SourceFile> {
 
 export function checkEncoding(encoding: string): void {
   if (!iconv.encodingExists(encoding)) {
-    throw new RapportError(`unknown encoding "${encoding}"`, 'try utf-8, windows-1252, latin1, gb18030, gbk, shift_jis, big5 or utf-16le');
+    throw new UsageError(`unknown encoding "${encoding}"`, 'try utf-8, windows-1252, latin1, gb18030, gbk, shift_jis, big5 or utf-16le');
   }
 }
 
@@ -220,7 +220,10 @@ export function firstInvalidUtf8(data: Uint8Array): number {
   return n;
 }
 
-/** GBK text is pairs of a lead byte 0x81-0xFE and a trail byte 0x40-0xFE; Windows-1252 is single bytes. */
+/**
+ * Chinese text in GBK is mostly pairs of high bytes (GB2312 hanzi: lead 0xB0-0xF7, trail
+ * 0xA1-0xFE); Western text in Windows-1252 is single high bytes between ASCII letters.
+ */
 function looksLikeGbk(data: Uint8Array, at: number): boolean {
   let pairs = 0;
   let singles = 0;
@@ -229,7 +232,7 @@ function looksLikeGbk(data: Uint8Array, at: number): boolean {
     const b = data[i]!;
     if (b < 0x80) continue;
     const c = data[i + 1];
-    if (b >= 0x81 && b <= 0xfe && c !== undefined && c >= 0x40 && c <= 0xfe && c !== 0x7f) {
+    if (b >= 0x81 && b <= 0xfe && c !== undefined && c >= 0xa1 && c <= 0xfe) {
       pairs++;
       i++;
     } else singles++;

@@ -1,0 +1,19 @@
+/** The shape of a stored transaction row, shared by the validator (worker side) and the writer. */
+
+/** The stored columns of a transaction, in content order. */
+export const TRANSACTION_COLUMNS = [
+  'customer_id', 'date', 'time', 'amount', 'quantity', 'unit_price',
+  'product', 'channel', 'staff', 'payment_method', 'external_id', 'extra',
+] as const;
+export type TransactionColumn = (typeof TRANSACTION_COLUMNS)[number];
+
+/**
+ * A row's content: its values in TRANSACTION_COLUMNS order joined with U+001F (NULL as empty
+ * text; stored text is never empty, and the validator refuses control characters). It is what
+ * the duplicate rule compares, and how a row travels from the parsing worker to the writer.
+ */
+export const SEP = '\u001f';
+
+export function contentString(values: readonly (string | number | null)[]): string {
+  return values.join(SEP);
+}

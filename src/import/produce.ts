@@ -1,0 +1,80 @@
+/**
+ * The parsing side of a transactions import: read, decode, parse, validate and hash, in batches.
+ * Runs in a worker thread for large files (src/import/worker.ts) so that parsing overlaps with the
+ * SQLite inserts on the main thread, and in the main thread for small ones.
+ */
+import { slotKey } from '../core/hash.js';
+import { SEP } from '../core/row.js';
+import { readRecords, type ReadStats } from './reading.js';
+import type { SourceFile } from './source.js';
+import { transactionChecker, type CheckSettings, type FileShape, type Reject } from './validate.js';
+
+/** Rows per batch handed to the writer. */
+const ROWS = 2000;
+/** Record separator between contents in a batch (the validator refuses control characters in data). */
+export const RS = '\u001e';
+
+export interface Batch {
+  /** Row contents joined with RS. */
+  contents: string;
+  count: number;
+  lines: Float64Array;
+  /** Slot-0 keys of the duplicate rule. */
+  keys: Float64Array;
+  rejects: Reject[];
+  /** Customer ids first seen in this batch. */
+  customers: string[];
+  bytesRead: number;
+}
+
+export type SourceRef = Pick<SourceFile, 'name' | 'path' | 'size' | 'sha256'>;
+
+export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: (b: Batch) => void): ReadStats {
+  const checker = transactionChecker(shape, settings);
+  const seen = new Set<string>();
+  let contents: string[] = [];
+  let lines = new Float64Array(ROWS);
+  let keys = new Float64Array(ROWS);
+  let rejects: Reject[] = [];
+  let customers: string[] = [];
+  let bytesRead = 0;
+  const send = (): void => {
+    const count = contents.length;
+    emit({ contents: contents.join(RS), count, lines: lines.slice(0, count), keys: keys.slice(0, count), rejects, customers, bytesRead });
+    contents = [];
+    lines = new Float64Array(ROWS);
+    keys = new Float64Array(ROWS);
+    rejects = [];
+    customers = [];
+  };
+  const reject = (r: Reject): void => {
+    rejects.push(r);
+    if (rejects.length >= ROWS) send();
+  };
+  const stats = readRecords({ ...source, cleanup: () => {} }, shape, {
+    row(fields, line, raw) {
+      const values = checker.check(fields, line, raw, reject);
+      if (values === null) return;
+      const customerId = values[0] as string;
+      if (!seen.has(customerId)) {
+        // A copy, not a slice: a slice would keep the whole chunk of text it came from alive.
+        const id = Buffer.from(customerId).toString();
+        seen.add(id);
+        customers.push(id);
+      }
+      const content = values.join(SEP);
+      const i = contents.length;
+      contents.push(content);
+      lines[i] = line;
+      keys[i] = slotKey(values[1] as string, content, 0);
+      if (i + 1 === ROWS) send();
+    },
+    reject,
+    progress(b) {
+      bytesRead = b;
+    },
+  });
+  bytesRead = source.size;
+  send();
+  return stats;
+}

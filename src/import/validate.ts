@@ -1,0 +1,260 @@
+/**
+ * Row validation: fields of one CSV record in, a normalised row or a reject out. Pure (no
+ * database), so it runs in the import's parsing worker as well as in the main thread.
+ */
+import { customerType, type Mapping } from '../core/columns.js';
+import { dateReaderFor } from '../core/dates.js';
+import { TRANSACTION_COLUMNS, type TransactionColumn } from '../core/row.js';
+import { MoneyParser, currencyExponent, decimalParts, lineAmount, symbolFits } from '../core/money.js';
+
+export const MAX_ID = 200;
+export const MAX_TEXT = 2000;
+
+export interface Reject {
+  line: number;
+  field: string | null;
+  reason: string;
+  raw: string;
+}
+
+/** What the sniffing pass settled about a file; plain data, so it can be sent to a worker. */
+export interface FileShape {
+  delimiter: string;
+  encoding: string;
+  headers: string[];
+  headerLine: number;
+  mapping: Mapping;
+  /** "ISO", a --date-format layout, or null when the file has no date column. */
+  dateLayout: string | null;
+}
+
+export interface CheckSettings {
+  decimalComma: boolean;
+  currency: string | null;
+}
+
+const TEXT_FIELDS = ['product', 'channel', 'staff', 'payment_method', 'external_id'] as const;
+// Control characters other than tab, newline and carriage return have no place in a sales export
+// (and U+001F/U+001E are our own separators).
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** A string of 1-15 plain digits (optionally signed) as a number, else NaN. */
+function plainInteger(s: string): number {
+  const n = s.length;
+  const neg = s.charCodeAt(0) === 45;
+  let i = neg ? 1 : 0;
+  if (n === i || n - i > 15) return NaN;
+  let v = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return NaN;
+    v = v * 10 + c - 48;
+  }
+  return neg ? (v === 0 ? 0 : -v) : v;
+}
+
+function text(v: string | undefined): string | null {
+  if (v === undefined) return null;
+  const t = v.trim();
+  return t === '' ? null : t;
+}
+
+/** "14:30", "14:30:05", "2:30 PM" -> "HH:MM:SS", or null. */
+export function parseTime(t: string): string | null {
+  const m = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp][Mm])?$/.exec(t);
+  if (!m) return null;
+  let h = Number(m[1]);
+  const mi = Number(m[2]);
+  const s = m[3] === undefined ? 0 : Number(m[3]);
+  if (m[4] !== undefined) {
+    if (h < 1 || h > 12) return null;
+    h = (h % 12) + (m[4].toLowerCase() === 'pm' ? 12 : 0);
+  }
+  if (h > 23 || mi > 59 || s > 59) return null;
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${p(h)}:${p(mi)}:${p(s)}`;
+}
+
+function controlField(fields: string[], headers: string[]): string {
+  const i = fields.findIndex((f) => CONTROL.test(f));
+  return headers[i] ?? 'row';
+}
+
+export interface TransactionChecker {
+  /** The row's values (TRANSACTION_COLUMNS order), or null after calling `reject`. */
+  check(fields: string[], line: number, raw: string, reject: (r: Reject) => void): (string | number | null)[] | null;
+}
+
+export function transactionChecker(shape: FileShape, settings: CheckSettings): TransactionChecker {
+  const f = shape.mapping.fields;
+  const iCustomer = f.customer_id!;
+  const iDate = f.date!;
+  const iTime = f.time;
+  const iAmount = f.amount;
+  const iQty = f.quantity;
+  const iPrice = f.unit_price;
+  const textCols = TEXT_FIELDS.map((name) => f[name]);
+  const extra = shape.mapping.extra;
+  const currency = settings.currency;
+  const moneyOptions = { decimalComma: settings.decimalComma, exponent: currencyExponent(currency) };
+  const money = new MoneyParser(moneyOptions);
+  const dates = dateReaderFor(shape.dateLayout ?? 'ISO');
+  let fileSymbol: string | null = null;
+
+  return {
+    check(fields, line, raw, onReject) {
+      const reject = (field: string | null, reason: string): null => {
+        onReject({ line, field, reason, raw });
+        return null;
+      };
+      if (CONTROL.test(raw)) return reject(controlField(fields, shape.headers), 'contains control characters (binary data?)');
+      const customerId = fields[iCustomer]!.trim();
+      if (customerId === '') return reject('customer_id', 'empty customer id');
+      if (customerId.length > MAX_ID) return reject('customer_id', `customer id longer than ${MAX_ID} characters`);
+      if (!dates.parse(fields[iDate]!)) return reject('date', dates.reason);
+      const date = dates.date;
+      let time = dates.time;
+      if (iTime !== undefined && time === null) {
+        const t = fields[iTime]!.trim();
+        if (t !== '') {
+          time = parseTime(t);
+          if (time === null) return reject('time', `"${t}" is not a time of day (HH:mm or HH:mm:ss)`);
+        }
+      }
+      let quantity: number | null = null;
+      let qtyText = '';
+      if (iQty !== undefined) {
+        qtyText = fields[iQty]!.trim();
+        if (qtyText !== '') {
+          quantity = plainInteger(qtyText);
+          if (quantity !== quantity) {
+            const q = decimalParts(qtyText, settings.decimalComma);
+            if (q === null) return reject('quantity', `"${qtyText}" is not a quantity`);
+            quantity = Number(q.units) / 10 ** q.scale;
+          }
+        }
+      }
+      let unitPrice: number | null = null;
+      let priceText = '';
+      if (iPrice !== undefined) {
+        priceText = fields[iPrice]!.trim();
+        if (priceText !== '') {
+          unitPrice = money.parse(priceText);
+          // Prices finer than the minor unit (0.125) are rounded for storage; amounts use the exact value.
+          if (unitPrice !== unitPrice) unitPrice = lineAmount('1', priceText, moneyOptions);
+          if (unitPrice !== unitPrice) return reject('unit_price', `"${priceText}" is not a price`);
+        }
+      }
+      let amount: number;
+      if (iAmount !== undefined && (fields[iAmount]!.trim() !== '' || quantity === null || unitPrice === null)) {
+        const a = fields[iAmount]!;
+        amount = money.parse(a);
+        if (amount !== amount) return reject('amount', money.explain(a));
+        const sym = money.symbol;
+        if (sym !== null) {
+          if (currency !== null) {
+            if (!symbolFits(sym, currency)) return reject('amount', `"${a.trim()}" is not in ${currency}, the database's currency`);
+          } else if (fileSymbol === null) fileSymbol = sym;
+          else if (sym !== fileSymbol) return reject('amount', `"${a.trim()}" mixes currencies (${fileSymbol} earlier in the file)`);
+        }
+      } else {
+        if (qtyText === '' || priceText === '') return reject(qtyText === '' ? 'quantity' : 'unit_price', 'no amount, and no quantity and unit price to compute it from');
+        amount = lineAmount(qtyText, priceText, moneyOptions);
+        if (amount !== amount) return reject('amount', `${qtyText} × ${priceText} cannot be stored exactly`);
+      }
+      const values: (string | number | null)[] = [customerId, date, time, amount, quantity, unitPrice, null, null, null, null, null, null];
+      for (let k = 0; k < textCols.length; k++) {
+        const idx = textCols[k];
+        if (idx === undefined) continue;
+        const v = text(fields[idx]);
+        if (v !== null && v.length > MAX_TEXT) return reject(TEXT_FIELDS[k]!, `longer than ${MAX_TEXT} characters`);
+        values[6 + k] = v;
+      }
+      if (extra.length > 0) {
+        const o: Record<string, string> = {};
+        let any = false;
+        for (const c of extra) {
+          const v = fields[c.index]!.trim();
+          if (v !== '') {
+            o[c.name] = v;
+            any = true;
+          }
+        }
+        if (any) values[11] = JSON.stringify(o);
+      }
+      return values;
+    },
+  };
+}
+
+/** The columns a file can fill (the others stay NULL and are not bound at all). */
+export function presentColumns(shape: FileShape): TransactionColumn[] {
+  const f = shape.mapping.fields;
+  return TRANSACTION_COLUMNS.filter(
+    (c) => c === 'customer_id' || c === 'date' || c === 'time' || c === 'amount' || (c === 'extra' ? shape.mapping.extra.length > 0 : f[c] !== undefined),
+  );
+}
+
+export interface CustomerValues {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  type: string | null;
+  accountManager: string | null;
+  createdDate: string | null;
+  attributes: Record<string, string> | null;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function customerChecker(shape: FileShape): { check(fields: string[], line: number, raw: string, reject: (r: Reject) => void): CustomerValues | null } {
+  const f = shape.mapping.fields;
+  const dates = shape.dateLayout === null ? null : dateReaderFor(shape.dateLayout);
+  return {
+    check(fields, line, raw, onReject) {
+      const reject = (field: string | null, reason: string): null => {
+        onReject({ line, field, reason, raw });
+        return null;
+      };
+      if (CONTROL.test(raw)) return reject(controlField(fields, shape.headers), 'contains control characters (binary data?)');
+      const id = fields[f.customer_id!]!.trim();
+      if (id === '') return reject('customer_id', 'empty customer id');
+      if (id.length > MAX_ID) return reject('customer_id', `customer id longer than ${MAX_ID} characters`);
+      const get = (name: string): string | null => (f[name] === undefined ? null : text(fields[f[name]!]));
+      const row: CustomerValues = {
+        id,
+        name: get('name'),
+        email: get('email'),
+        phone: get('phone'),
+        type: null,
+        accountManager: get('account_manager'),
+        createdDate: null,
+        attributes: null,
+      };
+      for (const [k, v] of Object.entries({ name: row.name, phone: row.phone, account_manager: row.accountManager })) {
+        if (v !== null && v.length > MAX_TEXT) return reject(k, `longer than ${MAX_TEXT} characters`);
+      }
+      if (row.email !== null && !EMAIL.test(row.email)) return reject('email', `"${row.email}" is not an email address`);
+      const typeText = get('type');
+      if (typeText !== null) {
+        row.type = customerType(typeText);
+        if (row.type === null) return reject('type', `"${typeText}" is not a customer type (consumer, business, channel, internal)`);
+      }
+      const created = get('created');
+      if (created !== null && dates) {
+        if (!dates.parse(created)) return reject('created', dates.reason);
+        row.createdDate = dates.date;
+      }
+      if (shape.mapping.extra.length > 0) {
+        const attrs: Record<string, string> = {};
+        for (const c of shape.mapping.extra) {
+          const v = fields[c.index]!.trim();
+          if (v !== '') attrs[c.name] = v;
+        }
+        row.attributes = attrs;
+      }
+      return row;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/** Worker thread entry: produces transaction batches for the main thread, with back-pressure. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { RapportError } from '../errors.js';
+import { produceTransactions, type SourceRef } from './produce.js';
+import type { CheckSettings, FileShape } from './validate.js';
+
+/** Batches the main thread may have queued before this worker waits (bounds memory). */
+const IN_FLIGHT = 4;
+
+const { source, shape, settings, control } = workerData as { source: SourceRef; shape: FileShape; settings: CheckSettings; control: SharedArrayBuffer };
+const consumed = new Int32Array(control);
+const port = parentPort!;
+let produced = 0;
+try {
+  const stats = produceTransactions(source, shape, settings, (batch) => {
+    port.postMessage({ type: 'batch', batch }, [batch.lines.buffer as ArrayBuffer, batch.keys.buffer as ArrayBuffer]);
+    produced++;
+    for (;;) {
+      const done = Atomics.load(consumed, 0);
+      if (produced - done < IN_FLIGHT) break;
+      Atomics.wait(consumed, 0, done, 100);
+    }
+  });
+  port.postMessage({ type: 'done', stats });
+} catch (e) {
+  if (e instanceof RapportError) port.postMessage({ type: 'error', message: e.message, hint: e.hint, exitCode: e.exitCode });
+  else port.postMessage({ type: 'error', message: `unexpected error while reading: ${(e as Error).message}`, stack: (e as Error).stack, exitCode: 1 });
+}
