@@ -64,7 +64,10 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows).\n',
     );
 
-  const importCmd = program.command('import').description('import sales history or customer records from CSV');
+  const importCmd = program
+    .command('import')
+    .description('import sales history or customer records from CSV')
+    .addHelpText('after', examples(['rapport import transactions sales.csv', 'rapport import customers customers.csv', 'rapport import transactions --help']));
   for (const kind of ['transactions', 'customers'] as const) {
     const cmd = importCmd
       .command(kind)
@@ -124,14 +127,24 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .description('list rejected rows with line and reason (all imports, or one)')
     .argument('[import_id]', 'the import to list (see rapport imports)')
     .option('--limit <n>', 'at most n rows')
+    .option('--raw', 'the rejected lines as they were, under the file header, ready to fix and re-import (needs IMPORT_ID)')
     .addHelpText(
       'after',
-      examples(['rapport rejects', 'rapport rejects 3 --format csv > fix-me.csv', 'rapport rejects 3 --limit 20']),
+      examples([
+        'rapport rejects',
+        'rapport rejects 3 --format csv > rejects.csv',
+        'rapport rejects 3 --raw > fix-me.csv   # edit, then: rapport import transactions fix-me.csv',
+      ]),
     )
-    .action(async (id: string | undefined, opts: { limit?: string }, c: Command) => {
+    .action(async (id: string | undefined, opts: { limit?: string; raw?: boolean }, c: Command) => {
       const { runRejects } = await import('./commands/rejects.js');
+      if (opts.raw && id === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', 'error: --raw needs an IMPORT_ID (see rapport imports)');
       exitCode = runRejects(
-        { importId: id === undefined ? null : positiveInt(id, 'import_id'), limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit') },
+        {
+          importId: id === undefined ? null : positiveInt(id, 'import_id'),
+          limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit'),
+          raw: opts.raw === true,
+        },
         context(c),
       );
     });

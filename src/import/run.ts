@@ -100,6 +100,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     options: {
       delimiter: shape.delimiter,
       encoding: shape.encoding,
+      header: shape.headerRaw,
       dateFormat: base.dateLayout,
       decimalComma: options.decimalComma,
       currency,
@@ -257,7 +258,9 @@ function workerFile(): string {
 function inWorker(source: SourceRef, shape: FileShape, settings: CheckSettings, consume: (b: Batch) => void): Promise<ReadStats> {
   const control = new SharedArrayBuffer(4);
   const consumed = new Int32Array(control);
-  const worker = new Worker(workerFile(), { workerData: { source, shape, settings, control } });
+  // A smaller young generation keeps the worker's heap (and the process's peak RSS) down; measured
+  // no slower on the 1M-row bench.
+  const worker = new Worker(workerFile(), { workerData: { source, shape, settings, control }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   return new Promise<ReadStats>((resolve, reject) => {
     let settled = false;
     const fail = (e: unknown): void => {
@@ -342,12 +345,14 @@ function sniffFile(source: SourceFile, options: ImportOptions): FileShape {
   const delimiter = options.delimiter ?? sniffDelimiter(sample);
   let headers: string[] | null = null;
   let headerLine = 0;
+  let headerRaw = '';
   const firstRows: { fields: string[]; line: number }[] = [];
   const p = new CsvParser({ delimiter }, {
-    record(fields, line) {
+    record(fields, line, raw) {
       if (headers === null) {
         headers = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
         headerLine = line;
+        headerRaw = raw.replace(/^\uFEFF/, '');
       } else if (firstRows.length < SNIFF_RECORDS) firstRows.push({ fields, line });
     },
     bad() {},
@@ -377,7 +382,7 @@ function sniffFile(source: SourceFile, options: ImportOptions): FileShape {
     if (verdict.kind === 'undecided' && firstRows.length >= SNIFF_RECORDS) {
       // The sample did not settle it: read the whole date column before deciding.
       const whole = new DateSniffer();
-      const shape: FileShape = { delimiter, encoding, headers: hdrs, headerLine, mapping, dateLayout: null };
+      const shape: FileShape = { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout: null };
       readRecords(source, shape, { row: (fields, line) => whole.see(fields[dateIdx] ?? '', line), reject: () => {} });
       verdict = whole.verdict();
     }
@@ -396,5 +401,5 @@ function sniffFile(source: SourceFile, options: ImportOptions): FileShape {
     }
     dateLayout = verdict.layout;
   }
-  return { delimiter, encoding, headers: hdrs, headerLine, mapping, dateLayout };
+  return { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout };
 }

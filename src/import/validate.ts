@@ -22,6 +22,8 @@ export interface FileShape {
   delimiter: string;
   encoding: string;
   headers: string[];
+  /** The header line as written (for `rapport rejects ID --raw`). */
+  headerRaw: string;
   headerLine: number;
   mapping: Mapping;
   /** "ISO", a --date-format layout, or null when the file has no date column. */

@@ -46,7 +46,7 @@ export function openDatabase(path: string, options: OpenOptions): DB {
   try {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('cache_size = -32768'); // 32 MiB page cache: keeps imports of any size in bounded memory
+    db.pragma('cache_size = -16384'); // 16 MiB page cache: bounded memory for any size of database (32 MiB measured no faster)
     migrate(db, path, migrations);
   } catch (e) {
     db.close();

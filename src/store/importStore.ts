@@ -1,5 +1,5 @@
 /** The SQL of importing: import records, batched transaction inserts with the duplicate rule, customers, rejects. */
-import { slotKey } from '../core/hash.js';
+import { hashKey, slotKey } from '../core/hash.js';
 import { TRANSACTION_COLUMNS, contentString, SEP, type TransactionColumn } from '../core/row.js';
 import type { DB } from './db.js';
 
@@ -58,6 +58,8 @@ export class RejectWriter {
 
 /** Rows per INSERT statement: 50 was the fastest measured (shared/perf-notes.md). */
 const BATCH = 50;
+/** Contents whose occurrence count is kept in memory before the temp table takes over (~5 MB). */
+const SEEN_IN_MEMORY = 100_000;
 
 /**
  * Inserts transactions in multi-row statements and applies the duplicate rule.
@@ -89,8 +91,10 @@ export class TransactionWriter {
   private readonly many;
   private readonly one;
   private readonly lookup;
-  private readonly seenGet;
-  private readonly seenSet;
+  private readonly tempSeenGet;
+  private readonly tempSeenSet;
+  private readonly seen = new Map<number, number>();
+  private spilled = false;
   private readonly insertedSince;
   private readonly maxId;
   /** Highest rowid so far: the rows of one batch get consecutive rowids above it. */
@@ -111,9 +115,9 @@ export class TransactionWriter {
     this.many = db.prepare(`INSERT OR IGNORE INTO transactions (${names}, import_id) VALUES ${Array(BATCH).fill(tuple).join(',')}`);
     this.one = db.prepare(`INSERT OR IGNORE INTO transactions (${names}, import_id) VALUES ${tuple}`);
     this.lookup = db.prepare(`SELECT ${TRANSACTION_COLUMNS.join(', ')}, import_id, line FROM transactions WHERE dedupe_key = ?`);
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS dedupe_seen (content TEXT PRIMARY KEY, occurrence INTEGER NOT NULL); DELETE FROM temp.dedupe_seen;');
-    this.seenGet = db.prepare('SELECT occurrence FROM temp.dedupe_seen WHERE content = ?').pluck();
-    this.seenSet = db.prepare('INSERT INTO temp.dedupe_seen (content, occurrence) VALUES (?, ?) ON CONFLICT (content) DO UPDATE SET occurrence = excluded.occurrence');
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS dedupe_seen (key INTEGER PRIMARY KEY, occurrence INTEGER NOT NULL); DELETE FROM temp.dedupe_seen;');
+    this.tempSeenGet = db.prepare('SELECT occurrence FROM temp.dedupe_seen WHERE key = ?').pluck();
+    this.tempSeenSet = db.prepare('INSERT INTO temp.dedupe_seen (key, occurrence) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET occurrence = excluded.occurrence');
     this.maxId = db.prepare('SELECT coalesce(max(id), 0) FROM transactions').pluck();
     this.insertedSince = db.prepare('SELECT line FROM transactions WHERE id > ?').pluck();
     this.lastId = this.maxId.get() as number;
@@ -156,20 +160,22 @@ export class TransactionWriter {
 
   /** Stores the row or counts it a duplicate, walking its content's chain of slots. */
   private settle(content: string, line: number): void {
-    const date = content.slice(content.indexOf(SEP) + 1, content.indexOf(SEP, content.indexOf(SEP) + 1));
-    let occurrence = this.seenGet.get(content) as number | undefined;
+    const cut = content.indexOf(SEP);
+    const date = content.slice(cut + 1, content.indexOf(SEP, cut + 1));
+    const key0 = slotKey(date, content, 0);
+    const slot0 = this.lookup.get(key0) as Stored | undefined;
+    let occurrence = this.seenGet(content);
     if (occurrence === undefined) {
       // No conflict for this content yet in this file, so an earlier occurrence in this file, if
       // any, went into slot 0 through the fast path.
-      const first = this.lookup.get(slotKey(date, content, 0)) as Stored | undefined;
-      occurrence = first && first.import_id === this.importId && first.line !== line && contentOf(first) === content ? 1 : 0;
+      occurrence = slot0 && slot0.import_id === this.importId && slot0.line !== line && contentOf(slot0) === content ? 1 : 0;
     }
     occurrence++;
-    this.seenSet.run(content, occurrence);
+    this.seenSet(content, occurrence);
     let matches = 0;
     for (let slot = 0; ; slot++) {
-      const key = slotKey(date, content, slot);
-      const stored = this.lookup.get(key) as Stored | undefined;
+      const key = slot === 0 ? key0 : slotKey(date, content, slot);
+      const stored = slot === 0 ? slot0 : (this.lookup.get(key) as Stored | undefined);
       if (stored === undefined) {
         const p = new Array(this.width);
         this.fill(p, 0, content, line, key);
@@ -181,6 +187,27 @@ export class TransactionWriter {
         this.duplicate++;
         return;
       }
+    }
+  }
+
+  /**
+   * Occurrence counts of contents that met a conflict in this file, keyed by a 53-bit hash of the
+   * content: in memory for the first SEEN_IN_MEMORY, then in a temp table, so memory stays
+   * bounded for any file. Two contents sharing a hash would share a count; counts only grow, so
+   * the worst case (odds about n^2 / 2^54 for n repeated rows) is one duplicate stored again,
+   * never a row lost.
+   */
+  private seenGet(content: string): number | undefined {
+    const k = hashKey(content);
+    return this.seen.get(k) ?? (this.spilled ? (this.tempSeenGet.get(k) as number | undefined) : undefined);
+  }
+
+  private seenSet(content: string, occurrence: number): void {
+    const k = hashKey(content);
+    if (this.seen.has(k) || this.seen.size < SEEN_IN_MEMORY) this.seen.set(k, occurrence);
+    else {
+      this.spilled = true;
+      this.tempSeenSet.run(k, occurrence);
     }
   }
 

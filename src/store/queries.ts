@@ -70,6 +70,14 @@ export function importExists(db: DB, id: number): boolean {
   return db.prepare('SELECT 1 FROM imports WHERE id = ?').get(id) !== undefined;
 }
 
+/** The header line of an import's file, as it was written (null for imports that did not record it). */
+export function importHeader(db: DB, id: number): string | null {
+  const options = db.prepare('SELECT options FROM imports WHERE id = ?').pluck().get(id) as string | undefined;
+  if (options === undefined) return null;
+  const header = (JSON.parse(options) as { header?: unknown }).header;
+  return typeof header === 'string' ? header : null;
+}
+
 export interface RejectRow {
   import_id: number;
   file_name: string;
