@@ -48,6 +48,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('-q, --quiet', 'no progress or notices on stderr')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

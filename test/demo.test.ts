@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { run, tempDir, fixture } from './helpers.js';
+
+let t: ReturnType<typeof tempDir>;
+afterEach(() => t?.cleanup());
+
+/** Lines and net sum of the sample file, worked out from the CSV itself (not from rapport). */
+function sampleTotals(): { rows: number; net: number; customers: number } {
+  const lines = fs.readFileSync(fixture('sample', 'transactions.csv'), 'utf8').trim().split('\n').slice(1);
+  let net = 0;
+  for (const l of lines) {
+    // amount is the 7th column; product names with commas are quoted, so read from the right.
+    const cols = l.split(',');
+    const amount = cols[cols.length - 4]!;
+    const [whole, frac = ''] = amount.replace('-', '').split('.');
+    const cents = Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+    net += amount.startsWith('-') ? -cents : cents;
+  }
+  const customers = fs.readFileSync(fixture('sample', 'customers.csv'), 'utf8').trim().split('\n').length - 1;
+  return { rows: lines.length, net, customers };
+}
+
+describe('rapport demo', () => {
+  it('imports the sample shop into ./rapport-demo.db and prints the status', async () => {
+    t = tempDir();
+    const r = await run(['demo', '--format', 'json'], { cwd: t.dir });
+    expect(r.code).toBe(0);
+    const db = path.join(t.dir, 'rapport-demo.db');
+    expect(fs.existsSync(db)).toBe(true);
+    expect(fs.existsSync(path.join(t.dir, 'rapport.db'))).toBe(false);
+    const want = sampleTotals();
+    const d = new Database(db, { readonly: true });
+    expect(d.prepare('SELECT count(*) FROM transactions').pluck().get()).toBe(want.rows);
+    expect(d.prepare('SELECT sum(amount) FROM transactions').pluck().get()).toBe(want.net);
+    expect(d.prepare('SELECT count(*) FROM customers').pluck().get()).toBe(want.customers);
+    d.close();
+    expect(r.stdout).toContain(`"transactions": ${want.rows}`);
+    expect(r.stdout).toContain(`"net_revenue": ${want.net}`);
+  });
+
+  it('starts afresh when run again, and never overwrites a database named with --db', async () => {
+    t = tempDir();
+    expect((await run(['demo'], { cwd: t.dir })).code).toBe(0);
+    expect((await run(['demo'], { cwd: t.dir })).code).toBe(0);
+    const d = new Database(path.join(t.dir, 'rapport-demo.db'), { readonly: true });
+    expect(d.prepare('SELECT count(*) FROM imports').pluck().get()).toBe(2);
+    d.close();
+    const mine = t.file('mine.db', 'precious');
+    const r = await run(['--db', mine, 'demo'], { cwd: t.dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('wants a fresh database');
+    expect(fs.readFileSync(mine, 'utf8')).toBe('precious');
+  });
+});
