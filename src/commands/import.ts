@@ -61,7 +61,10 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
           bar.done();
           results.push(result);
           if (format === 'table') printHuman(ctx, result, options);
-          if (result.status === 'refused') worst = Math.max(worst, ExitCode.rejected);
+          if (result.status === 'refused') {
+            worst = Math.max(worst, ExitCode.rejected);
+            refusalNotice(ctx, result, options);
+          }
         } finally {
           source.cleanup();
         }
@@ -98,6 +101,13 @@ function flatten(r: FileResult): Record<string, unknown> {
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
+
+/** On stderr whatever the format, so a cron job's log says why the exit code is 3. */
+function refusalNotice(ctx: Context, r: FileResult, options: ImportOptions): void {
+  const limit = options.maxRejectsPercent !== undefined ? `${options.maxRejectsPercent}%` : String(options.maxRejects);
+  notice(ctx.io, `rapport: ${r.file}: ${n(r.counts.rejected)} rejected rows is more than --max-rejects ${limit}; the file was not imported`);
+  notice(ctx.io, r.importId !== null ? `hint: see them with rapport rejects ${r.importId}; fix them, or raise --max-rejects` : 'hint: fix the rejected rows, or raise --max-rejects');
+}
 
 function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {
   const { io } = ctx;
@@ -137,10 +147,5 @@ function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {
     out('  most common rejects:');
     for (const x of r.reasons.slice(0, 5)) out(`    ${n(x.count).padStart(8)}  ${x.reason}`);
     if (r.importId !== null) out(`  list them: rapport rejects ${r.importId}${r.status === 'refused' ? '' : ' --format csv > rejects.csv'}`);
-  }
-  if (r.status === 'refused') {
-    const limit = options.maxRejectsPercent !== undefined ? `${options.maxRejectsPercent}%` : String(options.maxRejects);
-    notice(io, `rapport: ${r.file}: ${n(k.rejected)} rejected rows is more than --max-rejects ${limit}; the file was not imported`);
-    notice(io, 'hint: fix the rows listed by rapport rejects, or raise --max-rejects');
   }
 }
