@@ -27,7 +27,7 @@ export interface Batch {
   bytesRead: number;
 }
 
-export type SourceRef = Pick<SourceFile, 'name' | 'path' | 'size' | 'sha256'>;
+export type SourceRef = Pick<SourceFile, 'name' | 'path' | 'size'>;
 
 export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: (b: Batch) => void): ReadStats {
   const checker = transactionChecker(shape, settings);
@@ -51,7 +51,7 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
     rejects.push(r);
     if (rejects.length >= ROWS) send();
   };
-  const stats = readRecords({ ...source, cleanup: () => {} }, shape, {
+  const stats = readRecords(source, shape, {
     row(fields, line, raw) {
       const values = checker.check(fields, line, raw, reject);
       if (values === null) return;
@@ -73,7 +73,7 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
     progress(b) {
       bytesRead = b;
     },
-  });
+  }, { hash: true });
   bytesRead = source.size;
   send();
   return stats;

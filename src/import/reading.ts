@@ -14,12 +14,14 @@ export interface RecordHandler {
 export interface ReadStats {
   read: number;
   blankLines: number;
+  /** SHA-256 of the file, when asked for. */
+  sha256: string | null;
 }
 
-export function readRecords(source: SourceFile, shape: FileShape, handler: RecordHandler): ReadStats {
-  const stats: ReadStats = { read: 0, blankLines: 0 };
+export function readRecords(source: Pick<SourceFile, 'name' | 'path'>, shape: FileShape, handler: RecordHandler, options: { hash?: boolean } = {}): ReadStats {
+  const stats: ReadStats = { read: 0, blankLines: 0, sha256: null };
   const width = shape.headers.length;
-  const reader = new TextReader(source, shape.encoding);
+  const reader = new TextReader(source, shape.encoding, options);
   const parser: CsvParser = new CsvParser(
     { delimiter: shape.delimiter },
     {
@@ -57,6 +59,7 @@ export function readRecords(source: SourceFile, shape: FileShape, handler: Recor
       text = reader.next();
     }
     parser.end();
+    stats.sha256 = reader.digest();
   } finally {
     reader.close();
   }

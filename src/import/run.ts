@@ -20,13 +20,14 @@ import {
   TransactionWriter,
   finishImport,
   findCompleteImportByHash,
+  importWithSizeExists,
   insertImport,
   type ImportCounts,
   type ImportRecord,
 } from '../store/importStore.js';
 import { produceTransactions, RS, type Batch, type SourceRef } from './produce.js';
 import { readRecords, type ReadStats } from './reading.js';
-import { TextReader, type SourceFile } from './source.js';
+import { TextReader, hashFile, type SourceFile } from './source.js';
 import { customerChecker, presentColumns, type CheckSettings, type FileShape, type Reject } from './validate.js';
 
 export interface ImportOptions {
@@ -78,8 +79,12 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   const started = Date.now();
   const base = emptyResult(source.name, options);
 
+  // The same file imported before? Only a file of the same size can be, so only then is it
+  // hashed up front; otherwise the hash is taken while the import reads it (0.2 s per 80 MB saved).
+  let contentHash = source.sha256;
   if (!options.dryRun) {
-    const earlier = findCompleteImportByHash(db, options.kind, source.sha256);
+    if (contentHash === null && importWithSizeExists(db, options.kind, source.size)) contentHash = hashFile(source.path);
+    const earlier = contentHash === null ? undefined : findCompleteImportByHash(db, options.kind, contentHash);
     if (earlier) return { ...base, status: 'already-imported', sameAs: earlier.id, seconds: (Date.now() - started) / 1000 };
   }
 
@@ -95,7 +100,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     kind: options.kind,
     fileName: source.name,
     fileSize: source.size,
-    contentHash: source.sha256,
+    contentHash: contentHash ?? '',
     mapping: base.mapping,
     options: {
       delimiter: shape.delimiter,
@@ -134,10 +139,12 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
       options.kind === 'transactions'
         ? await importTransactions(db, importId, source, shape, settings, onReject, base.preview, options.preview, progress)
         : importCustomers(db, importId, source, shape, onReject, base.preview, options.preview, progress);
-    Object.assign(counts, written);
+    const { sha256, ...written2 } = written;
+    Object.assign(counts, written2);
+    record.contentHash = contentHash ?? sha256 ?? '';
     const pct = options.maxRejectsPercent;
     if (pct !== undefined && counts.read > 0 && (counts.rejected / counts.read) * 100 > pct) throw new Refused();
-    finishImport(db, importId, counts);
+    finishImport(db, importId, counts, record.contentHash);
     if (options.dryRun) {
       db.exec('ROLLBACK');
       open = false;
@@ -153,7 +160,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     // Nothing of the file is stored; keep a record of the attempt and its rejects so they can be listed and fixed.
     const id = db.transaction(() => {
       const refusedId = insertImport(db, record, 'refused');
-      finishImport(db, refusedId, counts);
+      finishImport(db, refusedId, counts, record.contentHash);
       const w = new RejectWriter(db, refusedId);
       for (const r of kept) w.add(r.line, r.field, r.reason, r.raw);
       return refusedId;
@@ -214,7 +221,7 @@ async function importTransactions(
   preview: Record<string, unknown>[],
   previewRows: number,
   progress: Progress | undefined,
-): Promise<Partial<ImportCounts>> {
+): Promise<Partial<ImportCounts> & { sha256: string | null }> {
   const writer = new TransactionWriter(db, importId, presentColumns(shape));
   const customers: string[] = [];
   const consume = (b: Batch): void => {
@@ -229,11 +236,11 @@ async function importTransactions(
     }
     progress?.(b.bytesRead, source.size);
   };
-  const ref: SourceRef = { name: source.name, path: source.path, size: source.size, sha256: source.sha256 };
+  const ref: SourceRef = { name: source.name, path: source.path, size: source.size };
   const stats = source.size >= WORKER_MIN_BYTES ? await inWorker(ref, shape, settings, consume) : produceTransactions(ref, shape, settings, consume);
   writer.flush();
   const created = writer.createMissingCustomers(customers);
-  return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, duplicate: writer.duplicate, customersCreated: created };
+  return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, duplicate: writer.duplicate, customersCreated: created, sha256: stats.sha256 };
 }
 
 const NUMERIC = new Set(['amount', 'quantity', 'unit_price']);
@@ -303,7 +310,7 @@ function importCustomers(
   preview: Record<string, unknown>[],
   previewRows: number,
   progress: Progress | undefined,
-): Partial<ImportCounts> {
+): Partial<ImportCounts> & { sha256: string | null } {
   const checker = customerChecker(shape);
   const writer = new CustomerWriter(db, importId);
   const stats = readRecords(source, shape, {
@@ -317,9 +324,9 @@ function importCustomers(
     },
     reject: onReject,
     progress: (b) => progress?.(b, source.size),
-  });
+  }, { hash: true });
   progress?.(source.size, source.size);
-  return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, updated: writer.updated, duplicate: writer.duplicate };
+  return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, updated: writer.updated, duplicate: writer.duplicate, sha256: stats.sha256 };
 }
 
 /** Reads the start of the file (and, for an undecided date column, the whole column). */

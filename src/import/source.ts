@@ -21,7 +21,11 @@ export interface SourceFile {
   /** A path we can read (stdin is spooled to a private temp file). */
   path: string;
   size: number;
-  sha256: string;
+  /**
+   * SHA-256 of the content when already known (stdin is hashed while it is spooled). Files are
+   * hashed while they are imported, or up front only when an earlier import had the same size.
+   */
+  sha256: string | null;
   /** Removes the temp file of a spooled stdin. */
   cleanup(): void;
 }
@@ -36,10 +40,10 @@ export async function openSource(name: string, stdin: Readable): Promise<SourceF
     throw new RapportError(`${name}: no such file`, 'check the path; use - to read standard input');
   }
   if (st.isDirectory()) throw new RapportError(`${name}: is a folder, not a file`, 'name the CSV file inside it');
-  return { name, path: name, size: st.size, sha256: hashFile(name), cleanup: () => {} };
+  return { name, path: name, size: st.size, sha256: null, cleanup: () => {} };
 }
 
-function hashFile(file: string): string {
+export function hashFile(file: string): string {
   const h = crypto.createHash('sha256');
   const fd = fs.openSync(file, 'r');
   const buf = Buffer.allocUnsafe(1024 * 1024);
@@ -98,11 +102,14 @@ export class TextReader {
   private first = true;
   private crOnly = false;
   private done = false;
+  private readonly hash: crypto.Hash | null;
 
   constructor(
-    private readonly source: SourceFile,
+    private readonly source: Pick<SourceFile, 'name' | 'path'>,
     encoding: string | undefined,
+    options: { hash?: boolean } = {},
   ) {
+    this.hash = options.hash ? crypto.createHash('sha256') : null;
     this.encoding = (encoding ?? 'utf-8').toLowerCase();
     if (this.encoding === 'utf8') this.encoding = 'utf-8';
     this.fd = fs.openSync(source.path, 'r');
@@ -110,6 +117,11 @@ export class TextReader {
 
   close(): void {
     fs.closeSync(this.fd);
+  }
+
+  /** SHA-256 of the bytes read (when constructed with hash: true), once the end was reached. */
+  digest(): string | null {
+    return this.hash && this.done ? this.hash.digest('hex') : null;
   }
 
   /** The next piece of text, or null at the end. */
@@ -122,6 +134,7 @@ export class TextReader {
       return tail.length > 0 ? tail : null;
     }
     let bytes: Buffer = this.buf.subarray(0, n);
+    this.hash?.update(bytes);
     const offset = this.bytesRead;
     this.bytesRead += n;
     if (this.first) {

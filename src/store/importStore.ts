@@ -29,6 +29,10 @@ export function findCompleteImportByHash(db: DB, kind: string, contentHash: stri
     .get(contentHash, kind) as { id: number; file_name: string; finished_at: string } | undefined;
 }
 
+export function importWithSizeExists(db: DB, kind: string, size: number): boolean {
+  return db.prepare(`SELECT 1 FROM imports WHERE file_size = ? AND kind = ? AND status = 'complete' LIMIT 1`).get(size, kind) !== undefined;
+}
+
 export function insertImport(db: DB, rec: ImportRecord, status: 'complete' | 'refused'): number {
   const info = db
     .prepare(
@@ -39,11 +43,11 @@ export function insertImport(db: DB, rec: ImportRecord, status: 'complete' | 're
   return Number(info.lastInsertRowid);
 }
 
-export function finishImport(db: DB, importId: number, counts: ImportCounts): void {
+export function finishImport(db: DB, importId: number, counts: ImportCounts, contentHash: string): void {
   db.prepare(
     `UPDATE imports SET rows_read = ?, rows_imported = ?, rows_updated = ?, rows_duplicate = ?, rows_rejected = ?,
-       blank_lines = ?, customers_created = ?, finished_at = ? WHERE id = ?`,
-  ).run(counts.read, counts.imported, counts.updated, counts.duplicate, counts.rejected, counts.blankLines, counts.customersCreated, new Date().toISOString(), importId);
+       blank_lines = ?, customers_created = ?, content_hash = ?, finished_at = ? WHERE id = ?`,
+  ).run(counts.read, counts.imported, counts.updated, counts.duplicate, counts.rejected, counts.blankLines, counts.customersCreated, contentHash, new Date().toISOString(), importId);
 }
 
 export class RejectWriter {
