@@ -104,23 +104,35 @@ describe('the duplicate rule in the writer', () => {
     db.close();
   });
 
-  it('works the same through full 50-row batches', () => {
+  it.each([
+    ['in memory', undefined],
+    ['spilled to the temp table', 3],
+  ])('works the same through full 50-row batches, counts %s', (_how, seenInMemory) => {
     const { db, newImport } = setup();
     const rows = Array.from({ length: 120 }, (_, i) => row('C' + (i % 40), 100, i + 2)); // every content three times
     const once = db.transaction(() => {
-      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS);
+      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS, seenInMemory);
       rows.forEach((r) => add(w, r));
       w.flush();
       return [w.inserted, w.duplicate];
     })();
     expect(once).toEqual([120, 0]);
     const again = db.transaction(() => {
-      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS);
+      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS, seenInMemory);
       rows.forEach((r) => add(w, r));
       w.flush();
       return [w.inserted, w.duplicate];
     })();
     expect(again).toEqual([0, 120]);
+    // and a third copy of the file plus one more occurrence of every content: only those are new
+    const more = [...rows, ...Array.from({ length: 40 }, (_, i) => row('C' + i, 100, 200 + i))];
+    const third = db.transaction(() => {
+      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS, seenInMemory);
+      more.forEach((r) => add(w, r));
+      w.flush();
+      return [w.inserted, w.duplicate];
+    })();
+    expect(third).toEqual([40, 120]);
     db.close();
   });
 

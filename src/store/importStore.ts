@@ -1,4 +1,5 @@
 /** The SQL of importing: import records, batched transaction inserts with the duplicate rule, customers, rejects. */
+import { CountTable } from '../core/countTable.js';
 import { hashKey, slotKey } from '../core/hash.js';
 import { TRANSACTION_COLUMNS, contentString, SEP, type TransactionColumn } from '../core/row.js';
 import type { DB } from './db.js';
@@ -62,8 +63,8 @@ export class RejectWriter {
 
 /** Rows per INSERT statement: 50 was the fastest measured (shared/perf-notes.md). */
 const BATCH = 50;
-/** Contents whose occurrence count is kept in memory before the temp table takes over (~5 MB). */
-const SEEN_IN_MEMORY = 100_000;
+/** Contents whose occurrence count is kept in memory before the temp table takes over (at most ~25 MB). */
+const SEEN_IN_MEMORY = 1_000_000;
 
 /**
  * Inserts transactions in multi-row statements and applies the duplicate rule.
@@ -97,19 +98,26 @@ export class TransactionWriter {
   private readonly lookup;
   private readonly tempSeenGet;
   private readonly tempSeenSet;
-  private readonly seen = new Map<number, number>();
+  private readonly seen: CountTable;
+  /** After a batch that was all duplicates, rows go one by one (a doomed batch INSERT costs as much as a real one). */
+  private rowByRow = false;
   private spilled = false;
   private readonly insertedSince;
   private readonly maxId;
   /** Highest rowid so far: the rows of one batch get consecutive rowids above it. */
   private lastId: number;
 
-  /** `present`: the columns this file can fill; the others are left NULL without binding them. */
+  /**
+   * `present`: the columns this file can fill; the others are left NULL without binding them.
+   * `seenInMemory`: occurrence counts kept in memory before the temp table (tests lower it).
+   */
   constructor(
     private readonly db: DB,
     private readonly importId: number,
     present: readonly TransactionColumn[],
+    seenInMemory = SEEN_IN_MEMORY,
   ) {
+    this.seen = new CountTable(seenInMemory);
     this.cols = TRANSACTION_COLUMNS.map((c, i) => (present.includes(c) ? i : -1)).filter((i) => i >= 0);
     this.width = this.cols.length + 2;
     this.params = new Array(BATCH * this.width);
@@ -138,16 +146,22 @@ export class TransactionWriter {
   flush(): void {
     const n = this.contents.length;
     if (n === 0) return;
-    if (n === BATCH) {
+    if (n === BATCH && !this.rowByRow) {
       const p = this.params;
       for (let i = 0; i < n; i++) this.fill(p, i * this.width, this.contents[i]!, this.lines[i]!, this.keys[i]!);
       const info = this.many.run(p);
       if (info.changes === n) {
         this.inserted += n;
         this.lastId = Number(info.lastInsertRowid);
-      } else this.resolveBatch();
+      } else {
+        this.resolveBatch();
+        if (info.changes === 0) this.rowByRow = true;
+      }
     } else {
-      for (let i = 0; i < n; i++) this.settle(this.contents[i]!, this.lines[i]!);
+      const before = this.inserted;
+      for (let i = 0; i < n; i++) this.settle(this.contents[i]!, this.lines[i]!, this.keys[i]!);
+      // Mostly new rows again: back to whole batches.
+      if (this.inserted - before > n / 2) this.rowByRow = false;
     }
     this.contents.length = 0;
     this.lines.length = 0;
@@ -158,15 +172,12 @@ export class TransactionWriter {
   private resolveBatch(): void {
     const went = new Set(this.insertedSince.all(this.lastId) as number[]);
     this.inserted += went.size;
-    for (let i = 0; i < this.contents.length; i++) if (!went.has(this.lines[i]!)) this.settle(this.contents[i]!, this.lines[i]!);
+    for (let i = 0; i < this.contents.length; i++) if (!went.has(this.lines[i]!)) this.settle(this.contents[i]!, this.lines[i]!, this.keys[i]!);
     this.lastId = this.maxId.get() as number;
   }
 
   /** Stores the row or counts it a duplicate, walking its content's chain of slots. */
-  private settle(content: string, line: number): void {
-    const cut = content.indexOf(SEP);
-    const date = content.slice(cut + 1, content.indexOf(SEP, cut + 1));
-    const key0 = slotKey(date, content, 0);
+  private settle(content: string, line: number, key0: number): void {
     const slot0 = this.lookup.get(key0) as Stored | undefined;
     let occurrence = this.seenGet(content);
     if (occurrence === undefined) {
@@ -178,7 +189,7 @@ export class TransactionWriter {
     this.seenSet(content, occurrence);
     let matches = 0;
     for (let slot = 0; ; slot++) {
-      const key = slot === 0 ? key0 : slotKey(date, content, slot);
+      const key = slot === 0 ? key0 : slotKey(dateOf(content), content, slot);
       const stored = slot === 0 ? slot0 : (this.lookup.get(key) as Stored | undefined);
       if (stored === undefined) {
         const p = new Array(this.width);
@@ -208,8 +219,7 @@ export class TransactionWriter {
 
   private seenSet(content: string, occurrence: number): void {
     const k = hashKey(content);
-    if (this.seen.has(k) || this.seen.size < SEEN_IN_MEMORY) this.seen.set(k, occurrence);
-    else {
+    if (!this.seen.set(k, occurrence)) {
       this.spilled = true;
       this.tempSeenSet.run(k, occurrence);
     }
@@ -240,6 +250,11 @@ export class TransactionWriter {
     for (let i = 0; i < ids.length; i += 10_000) created += insert.run(JSON.stringify(ids.slice(i, i + 10_000))).changes;
     return created;
   }
+}
+
+function dateOf(content: string): string {
+  const cut = content.indexOf(SEP);
+  return content.slice(cut + 1, content.indexOf(SEP, cut + 1));
 }
 
 type Stored = Record<TransactionColumn, string | number | null> & { import_id: number; line: number };

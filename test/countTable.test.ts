@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { CountTable } from '../src/core/countTable.js';
+import { rng } from '../src/synth/generate.js';
+
+describe('CountTable', () => {
+  it('keeps counts for many keys through growth, like a Map', () => {
+    const t = new CountTable(100_000, 4);
+    const m = new Map<number, number>();
+    const u = rng(9);
+    for (let i = 0; i < 50_000; i++) {
+      const k = Math.floor(u() * 2 ** 53);
+      const c = (m.get(k) ?? 0) + 1;
+      m.set(k, c);
+      expect(t.set(k, c)).toBe(true);
+    }
+    expect(t.size).toBe(m.size);
+    for (const [k, c] of m) expect(t.get(k)).toBe(c);
+    expect(t.get(12345)).toBeUndefined();
+  });
+
+  it('takes key 0 and keys that differ only above 32 bits', () => {
+    const t = new CountTable(10);
+    t.set(0, 7);
+    t.set(2 ** 40, 1);
+    t.set(2 ** 40 + 2 ** 33, 2);
+    expect([t.get(0), t.get(2 ** 40), t.get(2 ** 40 + 2 ** 33)]).toEqual([7, 1, 2]);
+  });
+
+  it('refuses new keys when full but still updates old ones', () => {
+    const t = new CountTable(2);
+    expect(t.set(1, 1)).toBe(true);
+    expect(t.set(2, 1)).toBe(true);
+    expect(t.set(3, 1)).toBe(false);
+    expect(t.get(3)).toBeUndefined();
+    expect(t.set(1, 5)).toBe(true);
+    expect(t.get(1)).toBe(5);
+  });
+});
