@@ -11,6 +11,11 @@ import { transactionChecker, type CheckSettings, type FileShape, type Reject } f
 
 /** Rows per batch handed to the writer. */
 const ROWS = 2000;
+/**
+ * Customer ids remembered before the memory of them is dropped: an id is sent again after that,
+ * and the writer's insert ignores ids it has. Keeps memory flat for any number of customers.
+ */
+const CUSTOMERS_REMEMBERED = 100_000;
 /** Record separator between contents in a batch (the validator refuses control characters in data). */
 export const RS = '\u001e';
 
@@ -22,7 +27,7 @@ export interface Batch {
   /** Slot-0 keys of the duplicate rule. */
   keys: Float64Array;
   rejects: Reject[];
-  /** Customer ids first seen in this batch. */
+  /** Customer ids not seen recently (the writer creates the ones that have no record). */
   customers: string[];
   bytesRead: number;
 }
@@ -57,6 +62,7 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
       if (values === null) return;
       const customerId = values[0] as string;
       if (!seen.has(customerId)) {
+        if (seen.size >= CUSTOMERS_REMEMBERED) seen.clear();
         // A copy, not a slice: a slice would keep the whole chunk of text it came from alive.
         const id = Buffer.from(customerId).toString();
         seen.add(id);

@@ -223,10 +223,10 @@ async function importTransactions(
   progress: Progress | undefined,
 ): Promise<Partial<ImportCounts> & { sha256: string | null }> {
   const writer = new TransactionWriter(db, importId, presentColumns(shape));
-  const customers: string[] = [];
+  let created = 0;
   const consume = (b: Batch): void => {
     for (const r of b.rejects) onReject(r);
-    for (const c of b.customers) customers.push(c);
+    created += writer.createMissingCustomers(b.customers);
     if (b.count > 0) {
       const contents = b.contents.split(RS);
       for (let i = 0; i < b.count; i++) {
@@ -239,7 +239,6 @@ async function importTransactions(
   const ref: SourceRef = { name: source.name, path: source.path, size: source.size };
   const stats = source.size >= WORKER_MIN_BYTES ? await inWorker(ref, shape, settings, consume) : produceTransactions(ref, shape, settings, consume);
   writer.flush();
-  const created = writer.createMissingCustomers(customers);
   return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, duplicate: writer.duplicate, customersCreated: created, sha256: stats.sha256 };
 }
 

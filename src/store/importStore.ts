@@ -103,6 +103,7 @@ export class TransactionWriter {
   private rowByRow = false;
   private spilled = false;
   private readonly insertedSince;
+  private readonly insertCustomers;
   private readonly maxId;
   /** Highest rowid so far: the rows of one batch get consecutive rowids above it. */
   private lastId: number;
@@ -132,6 +133,9 @@ export class TransactionWriter {
     this.tempSeenSet = db.prepare('INSERT INTO temp.dedupe_seen (key, occurrence) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET occurrence = excluded.occurrence');
     this.maxId = db.prepare('SELECT coalesce(max(id), 0) FROM transactions').pluck();
     this.insertedSince = db.prepare('SELECT line FROM transactions WHERE id > ?').pluck();
+    this.insertCustomers = db.prepare(
+      `INSERT INTO customers (id, import_id) SELECT value, ${Number(importId)} FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING`,
+    );
     this.lastId = this.maxId.get() as number;
   }
 
@@ -237,18 +241,12 @@ export class TransactionWriter {
   }
 
   /**
-   * Creates a bare customer record for every customer id in `ids` that has none. The importer
-   * collects the ids as it goes (cheaper than a DISTINCT over the new rows: 0.6 s per million
-   * rows), and they go in as JSON arrays of 10,000 (0.25 s per 100,000 ids one by one, 0.05 s so).
+   * Creates a bare customer record for every id in `ids` that has none, as one JSON array
+   * (one statement per batch: 0.05 s per 100,000 ids, against 0.25 s one by one).
    */
   createMissingCustomers(ids: readonly string[]): number {
-    this.flush();
-    const insert = this.db.prepare(
-      `INSERT INTO customers (id, import_id) SELECT value, ${Number(this.importId)} FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING`,
-    );
-    let created = 0;
-    for (let i = 0; i < ids.length; i += 10_000) created += insert.run(JSON.stringify(ids.slice(i, i + 10_000))).changes;
-    return created;
+    if (ids.length === 0) return 0;
+    return this.insertCustomers.run(JSON.stringify(ids)).changes;
   }
 }
 
