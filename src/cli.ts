@@ -176,7 +176,8 @@ function positiveInt(v: string, name: string): number {
 /** One line (and a hint), never a stack unless RAPPORT_DEBUG is set. */
 export function reportError(e: unknown, io: IO): number {
   if (e instanceof CommanderError) {
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
+    // --help and --version succeed; help shown because a command is missing (commander.help) is a usage error.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;
     if (e.code === 'rapport.usage') io.stderr.write(e.message + '\n');
     return ExitCode.usage;
   }
