@@ -37,3 +37,27 @@ describe('colour', () => {
     expect(decideColor({ TERM: 'dumb' }, true, false)).toBe(false);
   });
 });
+
+describe('a reader while an import writes', () => {
+  it('status reads the last committed state without waiting for the writer (WAL)', async () => {
+    const { tempDir, fixture } = await import('./helpers.js');
+    const Database = (await import('better-sqlite3')).default;
+    const t = tempDir();
+    try {
+      expect((await run(['--db', t.db, 'import', 'transactions', fixture('import', 'clean.csv')])).code).toBe(0);
+      const before = JSON.parse((await run(['--db', t.db, '--format', 'json', 'status'])).stdout) as { transactions: number };
+      const writer = new Database(t.db);
+      writer.exec('BEGIN IMMEDIATE');
+      writer.prepare(`INSERT INTO transactions (customer_id, date, amount, import_id, line, dedupe_key) VALUES ('X', '2024-01-01', 1, 1, 999, 1)`).run();
+      const started = Date.now();
+      const during = await run(['--db', t.db, '--format', 'json', 'status']);
+      expect(Date.now() - started).toBeLessThan(5000); // far below the 15 s busy timeout: it did not wait
+      expect(during.code).toBe(0);
+      expect((JSON.parse(during.stdout) as { transactions: number }).transactions).toBe(before.transactions);
+      writer.exec('ROLLBACK');
+      writer.close();
+    } finally {
+      t.cleanup();
+    }
+  });
+});
