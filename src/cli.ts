@@ -36,7 +36,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     io = { ...ioFromProcess(proc, { quiet: flags.quiet, noColor: flags.color === false }), ...overrides };
     if (flags.quiet) io.progress = false;
     if (flags.color === false) io.color = false;
-    return { io, dbPath: resolveDbPath(flags.db, io), dbChosen: flags.db !== undefined || io.env.RAPPORT_DB !== undefined, format: flags.format };
+    return { io, dbPath: resolveDbPath(flags.db, io), dbChosen: flags.db !== undefined, format: flags.format };
   };
 
   program

@@ -7,7 +7,7 @@ import { openDatabase, type DB } from './store/db.js';
 export interface Context {
   io: IO;
   dbPath: string;
-  /** The path came from --db or RAPPORT_DB rather than the default. */
+  /** The path was given with --db (RAPPORT_DB does not count: the demo never writes there). */
   dbChosen: boolean;
   /** --format as given (undefined: table on a terminal, CSV when piped). */
   format: Format | undefined;

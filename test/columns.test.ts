@@ -9,7 +9,18 @@ describe('finding columns by header', () => {
     if (!r.ok) return;
     expect(r.mapping.fields).toMatchObject({ customer_id: 6, date: 4, quantity: 3, unit_price: 5, external_id: 0, product: 1 });
     expect(r.mapping.fields.amount).toBeUndefined();
-    expect(r.mapping.extra.map((c) => c.name)).toEqual(['Description', 'Country']);
+    // sorted by name, so the same columns in another order make the same extra JSON
+    expect(r.mapping.extra.map((c) => c.name)).toEqual(['Country', 'Description']);
+  });
+
+  it('keeps every other column under a unique name, empty and repeated headers too', () => {
+    const r = resolveMapping('transactions', ['customer', 'date', 'amount', 'note', 'note', '', 'note_2'], {});
+    expect(r.ok && r.mapping.extra).toEqual([
+      { name: 'column_6', index: 5 },
+      { name: 'note', index: 3 },
+      { name: 'note_2', index: 6 },
+      { name: 'note_3', index: 4 },
+    ]);
   });
 
   it('knows Chinese headers', () => {

@@ -4,10 +4,10 @@ import { CsvParser, parseAll, sniffDelimiter } from '../src/core/csv.js';
 import { rng } from '../src/synth/generate.js';
 
 /** Feeds text to the parser in pieces of the given sizes and collects records and bad records. */
-function feed(text: string, delimiter: string, pieces: number[], maxRecordChars?: number) {
+function feed(text: string, delimiter: string, pieces: number[], maxRecordChars?: number, expectedFields?: number) {
   const records: { fields: string[]; line: number; raw: string }[] = [];
   const bad: { line: number; reason: string }[] = [];
-  const p = new CsvParser({ delimiter, maxRecordChars }, {
+  const p = new CsvParser({ delimiter, maxRecordChars, expectedFields }, {
     record: (fields, line, raw) => records.push({ fields, line, raw }),
     bad: (_raw, line, reason) => bad.push({ line, reason }),
   });
@@ -49,10 +49,24 @@ describe('CsvParser', () => {
     expect(parseAll('Monitor 24" wide,2\n', ',')).toEqual([['Monitor 24" wide', '2']]);
   });
 
-  it('gives up an unterminated quote as one bad record', () => {
-    const { records, bad } = feed('a,b\n1,"never closed\n2,3\n', ',', [5]);
-    expect(records).toHaveLength(1);
+  it('gives up only the line of an unterminated quote and reads the lines after it', () => {
+    const { records, bad } = feed('a,b\n1,"never closed\n2,3\n4,5\n', ',', [5]);
+    expect(records.map((r) => [r.line, r.fields])).toEqual([
+      [1, ['a', 'b']],
+      [3, ['2', '3']],
+      [4, ['4', '5']],
+    ]);
     expect(bad).toEqual([{ line: 2, reason: expect.stringContaining('never closed') }]);
+  });
+
+  it('takes a multi-line record of the wrong width for a stray quote', () => {
+    // The quote opened on line 2 closes on line 4: that would make one 3-field record of lines 2-4.
+    const text = 'a,b\n1,"x\n2,3\n"4",5\n6,7\n';
+    const { records, bad } = feed(text, ',', [3], undefined, 2);
+    expect(bad.map((b) => b.line)).toEqual([2]);
+    expect(records.map((r) => r.fields)).toEqual([['a', 'b'], ['2', '3'], ['4', '5'], ['6', '7']]);
+    // a genuine multi-line field of the right width is still one record
+    expect(feed('a,b\n"one\ntwo",3\n', ',', [4], undefined, 2).records[1]!.fields).toEqual(['one\ntwo', '3']);
   });
 
   it('resumes after an open quote that outgrows the record limit', () => {

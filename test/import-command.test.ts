@@ -18,22 +18,22 @@ interface Counts {
   updated: number;
   duplicate: number;
   rejected: number;
-  blankLines: number;
-  customersCreated: number;
+  blank_lines: number;
+  customers_created: number;
 }
 
 interface FileResult {
   file: string;
   status: 'imported' | 'already-imported' | 'refused' | 'dry-run';
-  importId: number | null;
-  sameAs: number | null;
+  import_id: number | null;
+  same_as: number | null;
   counts: Counts;
   reasons: { reason: string; count: number }[];
   mapping: Record<string, string>;
-  extraColumns: string[];
+  extra_columns: string[];
   delimiter: string;
   encoding: string;
-  dateLayout: string;
+  date_layout: string;
   currency: string | null;
   preview: Record<string, unknown>[];
 }
@@ -111,8 +111,8 @@ describe('clean.csv: ISO dates, plain amounts', () => {
   it('imports every row with the counts and the sum to the cent', async () => {
     const r = await importOne('transactions', fx('clean.csv'));
     expect(r.status).toBe('imported');
-    expect(r.counts).toMatchObject({ read: 6, imported: 6, duplicate: 0, rejected: 0, customersCreated: 4 });
-    expect(r.importId).toBeGreaterThan(0);
+    expect(r.counts).toMatchObject({ read: 6, imported: 6, duplicate: 0, rejected: 0, customers_created: 4 });
+    expect(r.import_id).toBeGreaterThan(0);
     // 12.50 + 7.25 + 30.00 + 4.99 + 125.00 + 18.40 = 198.14
     expect(txSum()).toBe(19814);
     expect(txCount()).toBe(6);
@@ -131,7 +131,7 @@ describe('clean.csv: ISO dates, plain amounts', () => {
     const first = await importOne('transactions', fx('clean.csv'));
     const again = await importOne('transactions', fx('clean.csv'));
     expect(again.status).toBe('already-imported');
-    expect(again.sameAs).toBe(first.importId);
+    expect(again.same_as).toBe(first.import_id);
     expect(again.counts.imported).toBe(0);
     expect(txCount()).toBe(6);
     expect(txSum()).toBe(19814);
@@ -160,9 +160,9 @@ describe('messy.csv: spaced headers, $ amounts, blank lines, quoted fields', () 
   it('maps the headers, reads the amounts and keeps the quoted comma and newline', async () => {
     const r = await importOne('transactions', fx('messy.csv'));
     expect(r.mapping).toMatchObject({ customer_id: 'Customer ID', date: 'Order Date', amount: 'Total', product: 'Item' });
-    expect(r.extraColumns).toEqual(['Notes']);
+    expect(r.extra_columns).toEqual(['Notes']);
     // Lines 5, 8 (spaces only) and 10 are blank; 5 records, one of them over lines 3-4.
-    expect(r.counts).toMatchObject({ read: 5, imported: 5, duplicate: 0, rejected: 0, blankLines: 3, customersCreated: 4 });
+    expect(r.counts).toMatchObject({ read: 5, imported: 5, duplicate: 0, rejected: 0, blank_lines: 3, customers_created: 4 });
     // 1,234.50 + 45.00 - 12.00 + 8.99 + 300.00 = 1,576.49
     expect(txSum()).toBe(157649);
     expect(rows('SELECT line, customer_id, date, amount, product, extra FROM transactions ORDER BY line')).toEqual([
@@ -178,11 +178,11 @@ describe('messy.csv: spaced headers, $ amounts, blank lines, quoted fields', () 
 describe('line-items.csv: UCI Online Retail layout (quantity × unit price, M/D/YYYY H:mm)', () => {
   it('settles the month-first layout from 12/13/2010 and computes each amount exactly', async () => {
     const r = await importOne('transactions', fx('line-items.csv'));
-    expect(r.dateLayout).toMatch(/^M\/D\/YYYY/);
+    expect(r.date_layout).toMatch(/^M\/D\/YYYY/);
     expect(r.mapping).toMatchObject({ customer_id: 'CustomerID', date: 'InvoiceDate', quantity: 'Quantity', unit_price: 'UnitPrice', product: 'StockCode', external_id: 'InvoiceNo' });
     expect(r.mapping.amount).toBeUndefined();
     // The last line has no CustomerID (as in the real data set): a reject, not a silent drop.
-    expect(r.counts).toMatchObject({ read: 10, imported: 9, duplicate: 0, rejected: 1, customersCreated: 7 });
+    expect(r.counts).toMatchObject({ read: 10, imported: 9, duplicate: 0, rejected: 1, customers_created: 7 });
     expect(rows('SELECT line, customer_id, date, time, quantity, unit_price, amount, external_id FROM transactions ORDER BY line')).toEqual([
       { line: 2, customer_id: '17850', date: '2010-12-01', time: '08:26:00', quantity: 6, unit_price: 255, amount: 1530, external_id: '536365' }, // 6 × 2.55
       { line: 3, customer_id: '17850', date: '2010-12-01', time: '08:26:00', quantity: 6, unit_price: 339, amount: 2034, external_id: '536365' }, // 6 × 3.39
@@ -203,7 +203,7 @@ describe('line-items.csv: UCI Online Retail layout (quantity × unit price, M/D/
 
   it('lists the row without a customer as a reject on its line', async () => {
     const r = await importOne('transactions', fx('line-items.csv'));
-    const out = await run(['--db', t.db, 'rejects', String(r.importId), '--format', 'csv']);
+    const out = await run(['--db', t.db, 'rejects', String(r.import_id), '--format', 'csv']);
     expect(out.code).toBe(0);
     const recs = csvRecords(out.stdout);
     expect(recs).toHaveLength(1);
@@ -258,7 +258,7 @@ describe('overlap-1.csv / overlap-2.csv: an export that repeats an earlier one',
     expect(txCount()).toBe(5);
     // 10.00 + 15.50 + 10.00 + 7.75 + 15.50 = 58.75
     expect(txSum()).toBe(5875);
-    expect(rows('SELECT customer_id, date, amount FROM transactions WHERE import_id = ? ORDER BY line', b.importId)).toEqual([
+    expect(rows('SELECT customer_id, date, amount FROM transactions WHERE import_id = ? ORDER BY line', b.import_id)).toEqual([
       { customer_id: 'C022', date: '2024-06-03', amount: 775 },
       { customer_id: 'C021', date: '2024-06-04', amount: 1550 },
     ]);
@@ -314,11 +314,11 @@ describe('bad-rows.csv: rejects', () => {
     expect(rows('SELECT line FROM transactions ORDER BY line').map((x) => x.line)).toEqual([2, 6, 10, 11, 12, 13]);
     expect(value('SELECT extra FROM transactions WHERE line = 6')).toBe(JSON.stringify({ note: 'gift wrap,\nextra ribbon' }));
 
-    const out = await run(['--db', t.db, 'rejects', String(r.importId), '--format', 'csv']);
+    const out = await run(['--db', t.db, 'rejects', String(r.import_id), '--format', 'csv']);
     expect(out.code).toBe(0);
     const recs = csvRecords(out.stdout);
     expect(recs.map((x) => ({ line: x.line, field: x.field }))).toEqual(expectedRejects);
-    for (const x of recs) expect(x.import_id).toBe(String(r.importId));
+    for (const x of recs) expect(x.import_id).toBe(String(r.import_id));
     expect(recs[0]!.reason).toMatch(/customer/i);
     expect(recs[1]!.reason).toMatch(/30/);
     expect(recs[1]!.reason).toMatch(/2024-02|February/i);
@@ -338,7 +338,7 @@ describe('bad-rows.csv: rejects', () => {
     const r = await importOne('transactions', fx('bad-rows.csv'));
     // Customers of the stored rows: C030, C033, C036, C037, C038. C031, C032, C034 and C035
     // appear only on rejected rows.
-    expect(r.counts.customersCreated).toBe(5);
+    expect(r.counts.customers_created).toBe(5);
     expect(rows('SELECT id FROM customers ORDER BY id').map((x) => x.id)).toEqual(['C030', 'C033', 'C036', 'C037', 'C038']);
   });
 
@@ -350,8 +350,8 @@ describe('bad-rows.csv: rejects', () => {
     expect(value('SELECT count(*) FROM customers')).toBe(0);
     expect(value(`SELECT count(*) FROM imports WHERE status = 'complete'`)).toBe(0);
     // The refused attempt is on record with its rejects, so they can be listed and fixed.
-    expect(value('SELECT status FROM imports WHERE id = ?', r.importId)).toBe('refused');
-    const out = await run(['--db', t.db, 'rejects', String(r.importId), '--format', 'csv']);
+    expect(value('SELECT status FROM imports WHERE id = ?', r.import_id)).toBe('refused');
+    const out = await run(['--db', t.db, 'rejects', String(r.import_id), '--format', 'csv']);
     expect(out.code).toBe(0);
     expect(csvRecords(out.stdout)[0]).toMatchObject({ line: '3', field: 'customer_id' });
     // A refused file is not "already imported": fixing the limit lets it in.
@@ -401,7 +401,7 @@ describe('--dry-run', () => {
   it('does not create a database that did not exist', async () => {
     const r = await importOne('transactions', fx('clean.csv'), ['--dry-run']);
     expect(r.status).toBe('dry-run');
-    expect(r.importId).toBeNull();
+    expect(r.import_id).toBeNull();
     expect(r.counts).toMatchObject({ read: 6, imported: 6, rejected: 0 });
     expect(r.preview.length).toBeGreaterThan(0);
     expect(r.preview[0]).toMatchObject({ customer_id: 'C001', date: '2024-01-05', amount: 1250 });
@@ -487,7 +487,7 @@ describe('dates', () => {
 
   it('dmy-dates.csv is settled as day-first by 28/03/2024', async () => {
     const r = await importOne('transactions', fx('dmy-dates.csv'));
-    expect(r.dateLayout).toMatch(/^D+\/M+\/YYYY$/);
+    expect(r.date_layout).toMatch(/^D+\/M+\/YYYY$/);
     expect(r.counts).toMatchObject({ read: 4, imported: 4, rejected: 0 });
     expect(rows('SELECT date FROM transactions ORDER BY line').map((x) => x.date)).toEqual(['2024-03-05', '2024-03-28', '2024-04-02', '2024-04-11']);
     // 15.00 + 22.50 + 7.25 + 3.10 = 47.85
@@ -513,7 +513,7 @@ describe('encodings and file shapes', () => {
 
   it('crlf.csv: CRLF line ends leave no carriage return in the values', async () => {
     const r = await importOne('transactions', fx('crlf.csv'));
-    expect(r.counts).toMatchObject({ read: 3, imported: 3, rejected: 0, blankLines: 0 });
+    expect(r.counts).toMatchObject({ read: 3, imported: 3, rejected: 0, blank_lines: 0 });
     expect(rows('SELECT product FROM transactions ORDER BY line').map((x) => x.product)).toEqual(['Mug', 'Plate, blue', 'Spoon']);
     expect(value(`SELECT count(*) FROM transactions WHERE product LIKE '%' || char(13) || '%' OR customer_id LIKE '%' || char(13) || '%'`)).toBe(0);
     // 5.05 + 6.60 + 1.35 = 13.00
@@ -538,7 +538,7 @@ describe('encodings and file shapes', () => {
     const r = await importOne('transactions', fx('semicolon.csv'));
     expect(r.counts).toMatchObject({ read: 4, imported: 0, rejected: 4 });
     expect(txCount()).toBe(0);
-    const out = await run(['--db', t.db, 'rejects', String(r.importId), '--format', 'json']);
+    const out = await run(['--db', t.db, 'rejects', String(r.import_id), '--format', 'json']);
     const recs = JSON.parse(out.stdout) as Row[];
     expect(recs.map((x) => x.field)).toEqual(['amount', 'amount', 'amount', 'amount']);
     // "12,99" and "0,75" can only be decimal commas: the reason says so.
@@ -643,7 +643,7 @@ describe('encodings and file shapes', () => {
     expect(r.counts).toMatchObject({ read: 3, imported: 2, rejected: 1 });
     // 9.99 + 14.00
     expect(txSum()).toBe(2399);
-    const out = await run(['--db', t.db, 'rejects', String(r.importId), '--format', 'csv']);
+    const out = await run(['--db', t.db, 'rejects', String(r.import_id), '--format', 'csv']);
     const recs = csvRecords(out.stdout);
     expect(recs).toHaveLength(1);
     expect(recs[0]!.line).toBe('4');
@@ -691,7 +691,7 @@ describe('amount spellings and the content of a row', () => {
     ]);
     // 1,234.50 + 1,234.50 - 12.00 - 0.99 + 0.10 = 2,456.11
     expect(txSum()).toBe(245611);
-    const out = await run(['--db', t.db, '--format', 'json', 'rejects', String(r.importId)]);
+    const out = await run(['--db', t.db, '--format', 'json', 'rejects', String(r.import_id)]);
     const recs = JSON.parse(out.stdout) as Row[];
     expect(recs.map((x) => [x.line, x.field])).toEqual([
       [7, 'amount'],
@@ -715,7 +715,7 @@ describe('amount spellings and the content of a row', () => {
       [3, 0],
       [2, 3],
     ]);
-    expect(r.results[0]!.importId).not.toBe(r.results[1]!.importId);
+    expect(r.results[0]!.import_id).not.toBe(r.results[1]!.import_id);
     expect(txSum()).toBe(5875);
   });
 });
@@ -805,10 +805,10 @@ describe('larger files (parsed in bulk, beyond the first 64 KiB sample)', () => 
     expect(all.read).toBe(100_200);
     expect(all.rejectLines).toHaveLength(100);
     const r = await importOne('transactions', file);
-    expect(r.counts).toMatchObject({ read: all.read, imported: all.good, duplicate: 0, rejected: 100, customersCreated: 997 });
+    expect(r.counts).toMatchObject({ read: all.read, imported: all.good, duplicate: 0, rejected: 100, customers_created: 997 });
     expect(txCount()).toBe(all.good);
     expect(txSum()).toBe(all.sum);
-    const out = await run(['--db', t.db, '--format', 'json', 'rejects', String(r.importId)]);
+    const out = await run(['--db', t.db, '--format', 'json', 'rejects', String(r.import_id)]);
     const recs = JSON.parse(out.stdout) as Row[];
     expect(recs.map((x) => x.line)).toEqual(all.rejectLines);
     expect(new Set(recs.map((x) => x.field))).toEqual(new Set(['amount']));
@@ -886,7 +886,7 @@ describe('currencies', () => {
     // Lines 2, 3, 7 and 9 carry "$"; only "(12.00)" on line 6 has no sign.
     expect(r.counts).toMatchObject({ read: 5, imported: 1, rejected: 4 });
     expect(txSum()).toBe(19814 - 1200);
-    const out = await run(['--db', t.db, 'rejects', String(r.importId), '--format', 'csv']);
+    const out = await run(['--db', t.db, 'rejects', String(r.import_id), '--format', 'csv']);
     const recs = csvRecords(out.stdout);
     expect(recs.map((x) => x.line)).toEqual(['2', '3', '7', '9']);
     for (const x of recs) expect(x.reason).toContain('GBP');
@@ -897,7 +897,7 @@ describe('currencies', () => {
     const r = await importOne('transactions', f);
     expect(r.counts).toMatchObject({ read: 3, imported: 2, rejected: 1 });
     expect(txSum()).toBe(1250);
-    const out = await run(['--db', t.db, 'rejects', String(r.importId), '--format', 'csv']);
+    const out = await run(['--db', t.db, 'rejects', String(r.import_id), '--format', 'csv']);
     const recs = csvRecords(out.stdout);
     expect(recs).toHaveLength(1);
     expect(recs[0]).toMatchObject({ line: '3', field: 'amount' });
@@ -924,7 +924,7 @@ describe('customers.csv', () => {
     expect(value(`SELECT name FROM customers WHERE id = 'CU02'`)).toBe('Harbour Café Ltd');
     expect(value(`SELECT account_manager FROM customers WHERE id = 'CU04'`)).toBe('Priya Shah');
     expect(JSON.parse(value<string>(`SELECT attributes FROM customers WHERE id = 'CU01'`))).toEqual({ city: 'Leeds' });
-    const out = await run(['--db', t.db, 'rejects', String(r.importId), '--format', 'csv']);
+    const out = await run(['--db', t.db, 'rejects', String(r.import_id), '--format', 'csv']);
     const recs = csvRecords(out.stdout);
     expect(recs.map((x) => [x.line, x.field])).toEqual([
       ['6', 'email'],
@@ -951,7 +951,7 @@ describe('customers.csv', () => {
     await importOne('customers', fx('customers.csv'));
     const f = t.file('sales.csv', 'customer_id,date,amount\nCU01,2024-06-01,9.99\nCU02,2024-06-02,100.00\nCU99,2024-06-03,1.00\n');
     const r = await importOne('transactions', f);
-    expect(r.counts).toMatchObject({ imported: 3, customersCreated: 1 });
+    expect(r.counts).toMatchObject({ imported: 3, customers_created: 1 });
     expect(value(`SELECT name FROM customers WHERE id = 'CU01'`)).toBe("Mia O'Brien");
     expect(value('SELECT count(*) FROM customers')).toBe(6);
   });

@@ -121,3 +121,33 @@ describe('formatMoney', () => {
     expect(formatMoney(1200, 0)).toBe('1,200');
   });
 });
+
+describe('strict decimals for prices and quantities', () => {
+  it('checks thousands groups, so a wrong separator is refused instead of inflated', async () => {
+    const { decimalParts } = await import('../src/core/money.js');
+    expect(decimalParts('12,50', false)).toBeNull();
+    expect(decimalParts('1,5', false)).toBeNull();
+    expect(decimalParts('12.50', true)).toBeNull();
+    expect(decimalParts('1.5', true)).toBeNull();
+    expect(decimalParts('1,234.5', false)).toEqual({ units: 12345n, scale: 1 });
+    expect(decimalParts('1.234,5', true)).toEqual({ units: 12345n, scale: 1 });
+    expect(decimalParts('£0.165', false)).toEqual({ units: 165n, scale: 3 });
+    expect(decimalParts('(2)', false)).toEqual({ units: -2n, scale: 0 });
+    expect(lineAmount('2', '12,50', { decimalComma: false, exponent: 2 })).toBeNaN();
+  });
+
+  it('reads ".50" and "12." and explains a trailing currency mark right', () => {
+    expect(dot.parse('.50')).toBe(50);
+    expect(dot.parse('12.')).toBe(1200);
+    expect(Number.isNaN(dot.parse('12,50 €'))).toBe(true);
+    expect(dot.explain('12,50 €')).toContain('--decimal-comma');
+  });
+
+  it('knows "$" and "USD" can be one currency, "$" and "£" cannot', async () => {
+    const { sameCurrency } = await import('../src/core/money.js');
+    expect(sameCurrency('$', 'USD')).toBe(true);
+    expect(sameCurrency('EUR', '€')).toBe(true);
+    expect(sameCurrency('$', '£')).toBe(false);
+    expect(sameCurrency('USD', 'EUR')).toBe(false);
+  });
+});

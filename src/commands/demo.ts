@@ -21,13 +21,15 @@ export async function runDemo(ctx: Context): Promise<number> {
     for (const ext of ['', '-wal', '-shm']) fs.rmSync(dbPath + ext, { force: true });
   }
   const demo: Context = { ...ctx, dbPath, format: ctx.format ?? 'table' };
+  // The import summaries are commentary here: they go to stderr, so stdout holds one document.
+  const importing: Context = { ...demo, io: { ...io, stdout: io.stderr }, format: 'table' };
   const dir = sampleDir();
   notice(io, `rapport demo: importing the sample shop in ${dir} into ${dbPath}`);
-  let code = await runImport([path.join(dir, 'customers.csv')], parseImportOptions('customers', {}), demo);
+  let code = await runImport([path.join(dir, 'customers.csv')], parseImportOptions('customers', {}), importing);
   if (code !== 0) return code;
-  code = await runImport([path.join(dir, 'transactions.csv')], parseImportOptions('transactions', { currency: 'GBP' }), demo);
+  code = await runImport([path.join(dir, 'transactions.csv')], parseImportOptions('transactions', { currency: 'GBP' }), importing);
   if (code !== 0) return code;
-  io.stdout.write('\n');
+  notice(io, '');
   code = runStatus(demo);
   notice(io, `\nnext: rapport --db ${path.relative(io.cwd, dbPath) || dbPath} imports   (or: rejects, status --format json)`);
   return code;

@@ -77,9 +77,37 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
   } finally {
     db?.close();
   }
-  if (format === 'json') io.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  if (format === 'json') io.stdout.write(JSON.stringify(results.map(toJson), null, 2) + '\n');
   if (format === 'csv') printRows(io, 'csv', CSV_COLUMNS, results.map(flatten));
   return worst;
+}
+
+/** The JSON form of a file's result: snake_case keys, like every other JSON rapport prints. */
+function toJson(r: FileResult): Record<string, unknown> {
+  return {
+    file: r.file,
+    status: r.status,
+    import_id: r.importId,
+    same_as: r.sameAs,
+    counts: {
+      read: r.counts.read,
+      imported: r.counts.imported,
+      updated: r.counts.updated,
+      duplicate: r.counts.duplicate,
+      rejected: r.counts.rejected,
+      blank_lines: r.counts.blankLines,
+      customers_created: r.counts.customersCreated,
+    },
+    reasons: r.reasons,
+    mapping: r.mapping,
+    extra_columns: r.extraColumns,
+    delimiter: r.delimiter,
+    encoding: r.encoding,
+    date_layout: r.dateLayout,
+    currency: r.currency,
+    preview: r.preview,
+    seconds: r.seconds,
+  };
 }
 
 const CSV_COLUMNS = ['file', 'status', 'import_id', 'read', 'imported', 'updated', 'duplicate', 'rejected', 'blank_lines', 'customers_created', 'seconds'].map((key) => ({ key }));

@@ -23,7 +23,9 @@ export function runImports(options: { limit: number }, ctx: Context): number {
     const rows = listImports(db, options.limit);
     const format = resolveFormat(ctx.format, ctx.io);
     const columns = format === 'table' ? COLUMNS : [...COLUMNS, { key: 'file_size' }, { key: 'content_hash' }, { key: 'mapping' }, { key: 'options' }];
-    printRows(ctx.io, format, columns, rows as unknown as Record<string, unknown>[]);
+    // In JSON the mapping and options are objects, not JSON text inside JSON; CSV keeps the text.
+    const shaped = format === 'json' ? rows.map((r) => ({ ...r, mapping: JSON.parse(r.mapping) as unknown, options: JSON.parse(r.options) as unknown })) : rows;
+    printRows(ctx.io, format, columns, shaped as unknown as Record<string, unknown>[]);
     return 0;
   } finally {
     db.close();

@@ -119,8 +119,31 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
       hint: `name them with --map, e.g. ${example} (fields needed: ${requiredList(kind)})`,
     };
   }
-  const extra = headers.map((name, index) => ({ name: name.trim(), index })).filter((c) => !taken.has(c.index) && c.name !== '');
-  return { ok: true, mapping: { fields, extra } };
+  return { ok: true, mapping: { fields, extra: extraColumns(headers, taken) } };
+}
+
+/**
+ * The columns no field uses, kept as extra attributes under unique names: an empty header becomes
+ * "column_N" (its position), a repeated one gets "_2", "_3". Sorted by name, so the same columns
+ * in another order give the same JSON (and the same duplicate-rule content).
+ */
+function extraColumns(headers: string[], taken: Set<number>): { name: string; index: number }[] {
+  const used = new Set(headers.map((h) => h.trim()));
+  const seen = new Map<string, number>();
+  const out: { name: string; index: number }[] = [];
+  headers.forEach((h, index) => {
+    if (taken.has(index)) return;
+    let name = h.trim() === '' ? `column_${index + 1}` : h.trim();
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    if (n > 1) {
+      let k = n;
+      while (used.has(`${name}_${k}`)) k++;
+      name = `${name}_${k}`;
+    }
+    out.push({ name, index });
+  });
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 function requiredList(kind: ImportKind): string {

@@ -8,8 +8,9 @@
  * generated inputs.
  *
  * Leniencies: a quote inside an unquoted field is literal (`24" screen`); text after a closing
- * quote is kept (`"a"b` -> `ab`); CRLF, LF. A record still open after `maxRecordChars`
- * (an unterminated quote) is given up as one bad record, and reading resumes on the next line.
+ * quote is kept (`"a"b` -> `ab`); CRLF, LF. An unterminated quote (open at the end, open after
+ * `maxRecordChars`, or closing into a record of the wrong width) costs only the line it opened
+ * on: that line is a bad record and the lines after it are read again.
  */
 
 export interface CsvSink {
@@ -21,6 +22,12 @@ export interface CsvSink {
 
 export interface CsvOptions {
   delimiter: string;
+  /**
+   * The header's field count. A record that spans lines but does not come out with this many
+   * fields is taken for a stray quote: its first line is given up and the lines after it are
+   * read again as records of their own, so one bad quote cannot swallow the rows below it.
+   */
+  expectedFields?: number;
   /** Longest record, in characters, before an open quote is given up. */
   maxRecordChars?: number;
 }
@@ -36,6 +43,7 @@ export class CsvParser {
   private carry = '';
   private readonly delim: string;
   private readonly maxRecordChars: number;
+  private readonly expectedFields: number | undefined;
   // State of a record that spans lines (a quoted field with a newline in it).
   private pending = false;
   private inQuotes = false;
@@ -54,6 +62,7 @@ export class CsvParser {
     }
     this.delim = options.delimiter;
     this.maxRecordChars = options.maxRecordChars ?? 16 * 1024 * 1024;
+    this.expectedFields = options.expectedFields;
   }
 
   push(text: string): void {
@@ -91,10 +100,18 @@ export class CsvParser {
       this.carry = '';
       this.line(last);
     }
-    if (this.pending) {
-      this.sink.bad(this.rawLines.join('\n'), this.startLine, `quoted field opened on line ${this.startLine} is never closed`);
-      this.resetPending();
-    }
+    // Recovering may leave another record open (a second stray quote), so until none is.
+    while (this.pending) this.recover(`a quote opened on line ${this.startLine} is never closed`);
+  }
+
+  /** Gives up the first line of the open record as bad and reads the lines after it again. */
+  private recover(reason: string): void {
+    const [first, ...rest] = this.rawLines;
+    const start = this.startLine;
+    this.resetPending();
+    this.sink.bad(first ?? '', start, reason);
+    this.lines = start;
+    for (const l of rest) this.line(l);
   }
 
   private line(text: string): void {
@@ -107,10 +124,7 @@ export class CsvParser {
       this.rawLines.push(text);
       this.rawChars += text.length + 1;
       if (this.scan(text, 0)) this.finishPending();
-      else if (this.rawChars > this.maxRecordChars) {
-        this.sink.bad(this.rawLines.join('\n'), this.startLine, `quoted field opened on line ${this.startLine} is not closed within ${this.maxRecordChars} characters`);
-        this.resetPending();
-      }
+      else if (this.rawChars > this.maxRecordChars) this.recover(`a quote opened on line ${this.startLine} is not closed within ${this.maxRecordChars} characters`);
       return;
     }
     if (text.length === 0) {
@@ -180,6 +194,10 @@ export class CsvParser {
   }
 
   private finishPending(): void {
+    if (this.expectedFields !== undefined && this.fields.length !== this.expectedFields) {
+      this.recover(`a quote opened on line ${this.startLine} closes only on line ${this.lines}, giving ${this.fields.length} fields instead of ${this.expectedFields}`);
+      return;
+    }
     const fields = this.fields;
     const raw = this.rawLines.join('\n');
     const line = this.startLine;

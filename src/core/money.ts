@@ -63,11 +63,9 @@ const MAX_DIGITS = 15;
 export class MoneyParser {
   symbol: string | null = null;
   private readonly decimalSep: number;
-  private readonly groupSeps: string;
 
   constructor(readonly options: MoneyOptions) {
     this.decimalSep = options.decimalComma ? 44 /* , */ : 46; /* . */
-    this.groupSeps = options.decimalComma ? ".  '\u00a0\u202f" : ",\u00a0\u202f '";
   }
 
   parse(text: string): number {
@@ -132,6 +130,7 @@ export class MoneyParser {
 
   /** The full, slower reading: returns minor units or a reason. */
   private analyse(raw: string): number | string {
+    this.symbol = null;
     let s = raw.trim();
     if (s === '') return 'empty amount';
     let neg = false;
@@ -179,8 +178,8 @@ export class MoneyParser {
         : `"${raw}" has more than one decimal point; if it uses a decimal comma, try --decimal-comma`;
     }
     const wholeText = parts[0]!;
-    const fracText = parts[1];
-    const whole = this.ungroup(wholeText);
+    const fracText = parts[1] === '' ? undefined : parts[1]; // "12." is 12
+    const whole = wholeText === '' && fracText !== undefined ? '0' : ungroup(wholeText, this.options.decimalComma); // ".50" is 0.50
     if (whole === null) {
       if (!this.options.decimalComma && /^\d{1,3}(,\d{1,2})$/.test(wholeText) && fracText === undefined) {
         return `"${raw}" looks like a decimal comma; import with --decimal-comma`;
@@ -203,18 +202,30 @@ export class MoneyParser {
     return neg && v !== 0 ? -v : v;
   }
 
-  /** Digits with valid thousands grouping removed, or null. */
-  private ungroup(text: string): string | null {
-    if (/^\d+$/.test(text)) return text;
-    for (const sep of this.groupSeps) {
-      if (!text.includes(sep)) continue;
-      const groups = text.split(sep);
-      if (!/^\d{1,3}$/.test(groups[0]!)) return null;
-      for (let i = 1; i < groups.length; i++) if (!/^\d{3}$/.test(groups[i]!)) return null;
-      return groups.join('');
-    }
-    return null;
+}
+
+/**
+ * Digits with valid thousands grouping removed, or null: the first group has 1-3 digits and
+ * every other exactly 3 ("1,234,567"; with a decimal comma "1.234.567" or "1 234 567").
+ */
+function ungroup(text: string, decimalComma: boolean): string | null {
+  if (/^\d+$/.test(text)) return text;
+  for (const sep of decimalComma ? ". '\u00a0\u202f" : ",\u00a0\u202f '") {
+    if (!text.includes(sep)) continue;
+    const groups = text.split(sep);
+    if (!/^\d{1,3}$/.test(groups[0]!)) return null;
+    for (let i = 1; i < groups.length; i++) if (!/^\d{3}$/.test(groups[i]!)) return null;
+    return groups.join('');
   }
+  return null;
+}
+
+/** Two currency marks name the same currency ("$" and "USD" do; "$" and "£" do not). */
+export function sameCurrency(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (isCurrencyCode(a) && !isCurrencyCode(b)) return symbolFits(b, a);
+  if (isCurrencyCode(b) && !isCurrencyCode(a)) return symbolFits(a, b);
+  return false;
 }
 
 /** Does a currency mark seen in the file fit the database's currency? */
@@ -230,7 +241,7 @@ export function symbolFits(symbol: string, currency: string): boolean {
  */
 export function lineAmount(quantity: string, unitPrice: string, options: MoneyOptions): number {
   const q = decimalParts(quantity, options.decimalComma);
-  const p = decimalParts(unitPrice.replace(/^[^\d(+-]+|[^\d)]+$/g, ''), options.decimalComma);
+  const p = decimalParts(unitPrice, options.decimalComma);
   if (q === null || p === null) return NaN;
   // value = (q.int * p.int) / 10^(q.scale + p.scale) major units
   const product = q.units * p.units;
@@ -248,25 +259,35 @@ export function lineAmount(quantity: string, unitPrice: string, options: MoneyOp
   return Number.isSafeInteger(n) ? (n === 0 ? 0 : n) : NaN;
 }
 
-/** "1,234.5" -> { units: 12345n, scale: 1 }; also accepts "(2)" for -2. */
+/**
+ * An exact decimal: "1,234.5" -> { units: 12345n, scale: 1 }; "(2)" and "2-" are -2; a currency
+ * mark before or after is allowed (prices). Thousands groups are checked as for amounts, so
+ * "12,50" without a decimal comma is null, never 1250. Any number of decimals.
+ */
 export function decimalParts(text: string, decimalComma: boolean): { units: bigint; scale: number } | null {
   let s = text.trim();
   let neg = false;
   if (s.startsWith('(') && s.endsWith(')')) {
     neg = true;
-    s = s.slice(1, -1);
+    s = s.slice(1, -1).trim();
   }
-  if (s.startsWith('-')) {
+  if (s.endsWith('-')) {
+    neg = !neg;
+    s = s.slice(0, -1).trim();
+  }
+  s = s.replace(/^([A-Z]{3}|[A-Za-z]{0,2}\$|[£€¥￥₩₹元])\s*/, '').replace(/\s*([A-Z]{3}|[£€¥￥₩₹元$])$/, '');
+  if (s.startsWith('-') || s.startsWith('\u2212')) {
     neg = !neg;
     s = s.slice(1);
   } else if (s.startsWith('+')) s = s.slice(1);
-  s = decimalComma ? s.replace(/[.\s'\u00a0]/g, '').replace(',', '.') : s.replace(/[,\s'\u00a0]/g, '');
-  const m = /^(\d*)(?:\.(\d*))?$/.exec(s);
-  if (!m || (m[1] === '' && (m[2] ?? '') === '')) return null;
-  const fracDigits = m[2] ?? '';
-  if ((m[1] ?? '').length + fracDigits.length > 30) return null;
-  const units = BigInt((m[1] || '0') + fracDigits);
-  return { units: neg ? -units : units, scale: fracDigits.length };
+  const parts = s.split(decimalComma ? ',' : '.');
+  if (parts.length > 2) return null;
+  const frac = parts[1] ?? '';
+  if (!/^\d*$/.test(frac)) return null;
+  const whole = parts[0] === '' && frac !== '' ? '0' : ungroup(parts[0]!, decimalComma);
+  if (whole === null || whole.length + frac.length > 30) return null;
+  const units = BigInt(whole + frac);
+  return { units: neg ? -units : units, scale: frac.length };
 }
 
 /** Formats minor units for people: 123456 -> "1,234.56". */

@@ -23,7 +23,7 @@ export function readRecords(source: Pick<SourceFile, 'name' | 'path'>, shape: Fi
   const width = shape.headers.length;
   const reader = new TextReader(source, shape.encoding, options);
   const parser: CsvParser = new CsvParser(
-    { delimiter: shape.delimiter },
+    { delimiter: shape.delimiter, expectedFields: width },
     {
       record(fields, line, raw) {
         if (line <= shape.headerLine) return;

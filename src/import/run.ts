@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { resolveMapping, type ImportKind } from '../core/columns.js';
 import { CsvParser, sniffDelimiter } from '../core/csv.js';
 import { DateFormatError, DateSniffer, dateReaderFor } from '../core/dates.js';
-import { isCurrencyCode } from '../core/money.js';
+import { currencyExponent, isCurrencyCode } from '../core/money.js';
 import { SEP, TRANSACTION_COLUMNS } from '../core/row.js';
 import { RapportError, UsageError, type ExitCode } from '../errors.js';
 import type { DB } from '../store/db.js';
@@ -19,7 +19,8 @@ import {
   RejectWriter,
   TransactionWriter,
   finishImport,
-  findCompleteImportByHash,
+  findSameImport,
+  hasTransactions,
   importWithSizeExists,
   insertImport,
   type ImportCounts,
@@ -79,12 +80,21 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   const started = Date.now();
   const base = emptyResult(source.name, options);
 
+  // What the user asked for about how to read the file: the same content read the same way is a no-op.
+  const reading = {
+    map: options.map,
+    dateFormat: options.dateFormat ?? null,
+    decimalComma: options.decimalComma,
+    currency: options.currency?.toUpperCase() ?? null,
+    encoding: options.encoding ?? null,
+    delimiter: options.delimiter ?? null,
+  };
   // The same file imported before? Only a file of the same size can be, so only then is it
   // hashed up front; otherwise the hash is taken while the import reads it (0.2 s per 80 MB saved).
   let contentHash = source.sha256;
   if (!options.dryRun) {
     if (contentHash === null && importWithSizeExists(db, options.kind, source.size)) contentHash = hashFile(source.path);
-    const earlier = contentHash === null ? undefined : findCompleteImportByHash(db, options.kind, contentHash);
+    const earlier = contentHash === null ? undefined : findSameImport(db, options.kind, contentHash, JSON.stringify(reading));
     if (earlier) return { ...base, status: 'already-imported', sameAs: earlier.id, seconds: (Date.now() - started) / 1000 };
   }
 
@@ -103,6 +113,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     contentHash: contentHash ?? '',
     mapping: base.mapping,
     options: {
+      reading,
       delimiter: shape.delimiter,
       encoding: shape.encoding,
       header: shape.headerRaw,
@@ -132,7 +143,6 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
       reasons.set(key, (reasons.get(key) ?? 0) + 1);
       rejects.add(r.line, r.field, r.reason, r.raw);
       if (kept.length < REFUSED_REJECTS_KEPT) kept.push(r);
-      if (options.maxRejects !== undefined && counts.rejected > options.maxRejects) throw new Refused();
     };
     const settings: CheckSettings = { decimalComma: options.decimalComma, currency };
     const written =
@@ -142,7 +152,9 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     const { sha256, ...written2 } = written;
     Object.assign(counts, written2);
     record.contentHash = contentHash ?? sha256 ?? '';
+    // Judged on the whole file, so the refusal's record lists every reject (up to REFUSED_REJECTS_KEPT).
     const pct = options.maxRejectsPercent;
+    if (options.maxRejects !== undefined && counts.rejected > options.maxRejects) throw new Refused();
     if (pct !== undefined && counts.read > 0 && (counts.rejected / counts.read) * 100 > pct) throw new Refused();
     finishImport(db, importId, counts, record.contentHash);
     if (options.dryRun) {
@@ -156,6 +168,8 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   } catch (e) {
     if (open) db.exec('ROLLBACK');
     if (!(e instanceof Refused)) throw e;
+    // Nothing was stored: the record says so, whatever the rolled-back pass had counted.
+    Object.assign(counts, { imported: 0, updated: 0, duplicate: 0, customersCreated: 0 });
     if (options.dryRun) return finish(base, 'refused', null, counts, reasons, started);
     // Nothing of the file is stored; keep a record of the attempt and its rejects so they can be listed and fixed.
     const id = db.transaction(() => {
@@ -207,6 +221,14 @@ function settleCurrency(db: DB, asked: string | undefined): string | null {
   if (!isCurrencyCode(code)) throw new UsageError(`--currency ${asked}: expected an ISO 4217 code such as EUR, USD, GBP, CNY`);
   if (stored !== null && stored !== code) {
     throw new RapportError(`this database holds amounts in ${stored}; refusing to mix in ${code}`, 'one currency per database: use another --db for other currencies');
+  }
+  // Amounts imported before any --currency were read with 2 decimals; a currency with another
+  // minor unit would mix scales in one column.
+  if (stored === null && currencyExponent(code) !== 2 && hasTransactions(db)) {
+    throw new RapportError(
+      `this database already holds amounts read with 2 decimals and no currency; ${code} has ${currencyExponent(code)}`,
+      'start a new database (--db) for this currency',
+    );
   }
   return code;
 }
@@ -385,7 +407,7 @@ function sniffFile(source: SourceFile, options: ImportOptions): FileShape {
     const sniffer = new DateSniffer();
     for (const r of firstRows) sniffer.see(r.fields[dateIdx] ?? '', r.line);
     let verdict = sniffer.verdict();
-    if (verdict.kind === 'undecided' && firstRows.length >= SNIFF_RECORDS) {
+    if (verdict.kind === 'undecided' && (!complete || firstRows.length >= SNIFF_RECORDS)) {
       // The sample did not settle it: read the whole date column before deciding.
       const whole = new DateSniffer();
       const shape: FileShape = { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout: null };

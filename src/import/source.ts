@@ -135,13 +135,12 @@ export class TextReader {
     }
     let bytes: Buffer = this.buf.subarray(0, n);
     this.hash?.update(bytes);
-    const offset = this.bytesRead;
     this.bytesRead += n;
     if (this.first) {
       this.first = false;
       bytes = this.start(bytes);
     }
-    let text = this.decodeOther ? this.decodeOther.write(bytes) : this.utf8(bytes, true, offset);
+    let text = this.decodeOther ? this.decodeOther.write(bytes) : this.utf8(bytes, true);
     if (this.crOnly) text = text.replace(/\r\n?/g, '\n');
     return text;
   }
@@ -154,14 +153,11 @@ export class TextReader {
       if (asked !== 'utf-8') this.encoding = 'utf-8';
     }
     const utf16 = this.encoding.startsWith('utf-16') || this.encoding.startsWith('utf16') || this.encoding === 'ucs2';
-    if (!utf16) {
-      const nul = bytes.indexOf(0);
-      if (nul >= 0) {
-        throw new RapportError(
-          `${this.source.name}: looks like a binary file, not CSV text (a NUL byte at byte ${nul})`,
-          'export the data as CSV; if it is UTF-16 text without a byte-order mark, add --encoding utf-16le',
-        );
-      }
+    if (!utf16 && looksBinary(bytes)) {
+      throw new RapportError(
+        `${this.source.name}: looks like a binary file, not CSV text`,
+        'export the data as CSV; if it is UTF-16 text without a byte-order mark, add --encoding utf-16le',
+      );
     }
     if (this.encoding === 'utf-8') this.decodeUtf8 = new TextDecoder('utf-8', { fatal: true });
     else {
@@ -174,28 +170,88 @@ export class TextReader {
     return bytes;
   }
 
-  private utf8(bytes: Buffer, stream: boolean, offset = 0): string {
+  private utf8(bytes: Buffer, stream: boolean): string {
     try {
       return this.decodeUtf8!.decode(bytes, { stream });
     } catch {
-      throw this.decodingError(offset);
+      throw this.decodingError();
     }
   }
 
-  /** Finds the first bad UTF-8 sequence from the start of the file and names its line. */
-  private decodingError(_chunkOffset: number): RapportError {
-    const data = fs.readFileSync(this.source.path);
-    const at = firstInvalidUtf8(data);
+  /**
+   * Names the line of the first bad UTF-8 sequence. Reads the file again in chunks (bounded
+   * memory): counting newlines, and validating each chunk from its first whole character.
+   */
+  private decodingError(): RapportError {
+    const fd = fs.openSync(this.source.path, 'r');
+    const buf = Buffer.allocUnsafe(CHUNK + 4);
     let line = 1;
-    for (let i = 0; i < at; i++) if (data[i] === 10) line++;
-    const bad = Array.from(data.subarray(at, at + 2), (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
-    const guess = looksLikeGbk(data, at) ? 'gb18030' : 'windows-1252';
+    let offset = 0;
+    let carry = 0; // bytes of an unfinished character carried to the next chunk
+    let at = -1;
+    let bad = '';
+    try {
+      for (;;) {
+        const n = fs.readSync(fd, buf, carry, CHUNK, null);
+        const len = carry + n;
+        if (len === 0) break;
+        const data = buf.subarray(0, len);
+        const firstBad = firstInvalidUtf8(data);
+        // A sequence cut by the chunk end is only bad if the file ends there.
+        const cut = firstBad < len && n > 0 && len - firstBad < 4 && completesLater(data, firstBad);
+        if (firstBad < len && !cut) {
+          at = offset + firstBad;
+          for (let i = 0; i < firstBad; i++) if (data[i] === 10) line++;
+          bad = Array.from(data.subarray(firstBad, firstBad + 2), (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+          break;
+        }
+        const keep = cut ? len - firstBad : 0;
+        for (let i = 0; i < len - keep; i++) if (data[i] === 10) line++;
+        offset += len - keep;
+        data.copy(buf, 0, len - keep, len);
+        carry = keep;
+        if (n === 0) break;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    const sample = Buffer.alloc(4096);
+    const sfd = fs.openSync(this.source.path, 'r');
+    const got = fs.readSync(sfd, sample, 0, sample.length, Math.max(0, at));
+    fs.closeSync(sfd);
+    const guess = looksLikeGbk(sample.subarray(0, got), 0) ? 'gb18030' : 'windows-1252';
     const other = guess === 'gb18030' ? 'windows-1252' : 'gb18030';
     return new RapportError(
       `${this.source.name} line ${line}: not valid UTF-8 (bytes ${bad} at byte ${at})`,
       `the file is probably in another encoding: try --encoding ${guess} (or --encoding ${other})`,
     );
   }
+}
+
+/** A lead byte at `i` whose sequence runs past the end of `data` (so it may complete in the next chunk). */
+function completesLater(data: Uint8Array, i: number): boolean {
+  const b = data[i]!;
+  const need = b >= 0xf0 && b <= 0xf4 ? 3 : b >= 0xe0 ? 2 : b >= 0xc2 ? 1 : 0;
+  if (need === 0 || i + need < data.length) return false;
+  for (let k = i + 1; k < data.length; k++) if ((data[k]! & 0xc0) !== 0x80) return false;
+  return true;
+}
+
+/**
+ * Binary, not text: control bytes (other than tab, newline, carriage return, form feed) make up
+ * more than 1% of the start of the file, or there are NULs in its first bytes (file magic).
+ * A stray NUL or two in a text export is left to the row checks, which reject just those rows.
+ */
+export function looksBinary(bytes: Uint8Array): boolean {
+  let control = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12) {
+      if (b === 0 && i < 16) return true;
+      control++;
+    }
+  }
+  return control > bytes.length / 100;
 }
 
 /** Byte offset of the first invalid UTF-8 sequence (data.length if none). */

@@ -5,7 +5,7 @@
 import { customerType, type Mapping } from '../core/columns.js';
 import { dateReaderFor } from '../core/dates.js';
 import { TRANSACTION_COLUMNS, type TransactionColumn } from '../core/row.js';
-import { MoneyParser, currencyExponent, decimalParts, lineAmount, symbolFits } from '../core/money.js';
+import { MoneyParser, currencyExponent, decimalParts, lineAmount, sameCurrency, symbolFits } from '../core/money.js';
 
 export const MAX_ID = 200;
 export const MAX_TEXT = 2000;
@@ -77,6 +77,18 @@ export function parseTime(t: string): string | null {
   return `${p(h)}:${p(mi)}:${p(s)}`;
 }
 
+/** The non-empty extra columns as an object (keys in the mapping's sorted order), or the name of one that is too long. */
+function extraValues(fields: string[], extra: { name: string; index: number }[]): Record<string, string> | null | string {
+  let o: Record<string, string> | null = null;
+  for (const c of extra) {
+    const v = fields[c.index]!.trim();
+    if (v === '') continue;
+    if (v.length > MAX_TEXT) return c.name;
+    (o ??= {})[c.name] = v;
+  }
+  return o;
+}
+
 function controlField(fields: string[], headers: string[]): string {
   const i = fields.findIndex((f) => CONTROL.test(f));
   return headers[i] ?? 'row';
@@ -131,7 +143,7 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
           quantity = plainInteger(qtyText);
           if (quantity !== quantity) {
             const q = decimalParts(qtyText, settings.decimalComma);
-            if (q === null) return reject('quantity', `"${qtyText}" is not a quantity`);
+            if (q === null) return reject('quantity', money.explain(qtyText).replace(' an amount', ' a quantity'));
             quantity = Number(q.units) / 10 ** q.scale;
           }
         }
@@ -144,7 +156,7 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
           unitPrice = money.parse(priceText);
           // Prices finer than the minor unit (0.125) are rounded for storage; amounts use the exact value.
           if (unitPrice !== unitPrice) unitPrice = lineAmount('1', priceText, moneyOptions);
-          if (unitPrice !== unitPrice) return reject('unit_price', `"${priceText}" is not a price`);
+          if (unitPrice !== unitPrice) return reject('unit_price', money.explain(priceText).replace(' an amount', ' a price'));
         }
       }
       let amount: number;
@@ -157,7 +169,7 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
           if (currency !== null) {
             if (!symbolFits(sym, currency)) return reject('amount', `"${a.trim()}" is not in ${currency}, the database's currency`);
           } else if (fileSymbol === null) fileSymbol = sym;
-          else if (sym !== fileSymbol) return reject('amount', `"${a.trim()}" mixes currencies (${fileSymbol} earlier in the file)`);
+          else if (!sameCurrency(sym, fileSymbol)) return reject('amount', `"${a.trim()}" mixes currencies (${fileSymbol} earlier in the file)`);
         }
       } else {
         if (qtyText === '' || priceText === '') return reject(qtyText === '' ? 'quantity' : 'unit_price', 'no amount, and no quantity and unit price to compute it from');
@@ -173,16 +185,9 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
         values[6 + k] = v;
       }
       if (extra.length > 0) {
-        const o: Record<string, string> = {};
-        let any = false;
-        for (const c of extra) {
-          const v = fields[c.index]!.trim();
-          if (v !== '') {
-            o[c.name] = v;
-            any = true;
-          }
-        }
-        if (any) values[11] = JSON.stringify(o);
+        const o = extraValues(fields, extra);
+        if (typeof o === 'string') return reject(o, `longer than ${MAX_TEXT} characters`);
+        if (o !== null) values[11] = JSON.stringify(o);
       }
       return values;
     },
@@ -249,12 +254,9 @@ export function customerChecker(shape: FileShape): { check(fields: string[], lin
         row.createdDate = dates.date;
       }
       if (shape.mapping.extra.length > 0) {
-        const attrs: Record<string, string> = {};
-        for (const c of shape.mapping.extra) {
-          const v = fields[c.index]!.trim();
-          if (v !== '') attrs[c.name] = v;
-        }
-        row.attributes = attrs;
+        const o = extraValues(fields, shape.mapping.extra);
+        if (typeof o === 'string') return reject(o, `longer than ${MAX_TEXT} characters`);
+        row.attributes = o;
       }
       return row;
     },

@@ -24,10 +24,21 @@ export interface ImportCounts {
   customersCreated: number;
 }
 
-export function findCompleteImportByHash(db: DB, kind: string, contentHash: string): { id: number; file_name: string; finished_at: string } | undefined {
-  return db
-    .prepare(`SELECT id, file_name, finished_at FROM imports WHERE content_hash = ? AND kind = ? AND status = 'complete' ORDER BY id LIMIT 1`)
-    .get(contentHash, kind) as { id: number; file_name: string; finished_at: string } | undefined;
+/**
+ * An earlier complete import of the same content read with the same settings (`reading`, as
+ * recorded in its options). The same file read differently (another --decimal-comma,
+ * --date-format, --map, ...) is not "already imported": its rows may read differently now.
+ */
+export function findSameImport(db: DB, kind: string, contentHash: string, reading: string): { id: number } | undefined {
+  const rows = db
+    .prepare(`SELECT id, options FROM imports WHERE content_hash = ? AND kind = ? AND status = 'complete' ORDER BY id`)
+    .all(contentHash, kind) as { id: number; options: string }[];
+  const same = rows.find((r) => JSON.stringify((JSON.parse(r.options) as { reading?: unknown }).reading) === reading);
+  return same ? { id: same.id } : undefined;
+}
+
+export function hasTransactions(db: DB): boolean {
+  return db.prepare('SELECT 1 FROM transactions LIMIT 1').get() !== undefined;
 }
 
 export function importWithSizeExists(db: DB, kind: string, size: number): boolean {
@@ -338,5 +349,6 @@ function mergeAttributes(old: string | null, incoming: Record<string, string> | 
   if (!incoming) return old;
   const base = old ? (JSON.parse(old) as Record<string, string>) : {};
   for (const [k, v] of Object.entries(incoming)) base[k] = v;
-  return JSON.stringify(base);
+  // Keys in sorted order, so "unchanged" compares equal whatever the file's column order.
+  return JSON.stringify(Object.fromEntries(Object.entries(base).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
