@@ -1,0 +1,150 @@
+/**
+ * Regression tests for problems a new-user review found (each expected value worked out by hand).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run, tempDir } from './helpers.js';
+
+let t: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  t = tempDir();
+});
+afterEach(() => t.cleanup());
+
+interface Result {
+  status: string;
+  import_id: number | null;
+  same_as: number | null;
+  counts: { read: number; imported: number; duplicate: number; rejected: number; customers_created: number };
+  date_layout: string;
+}
+
+async function imp(file: string, ...options: string[]): Promise<{ code: number; stderr: string; r: Result }> {
+  const res = await run(['--db', t.db, '--format', 'json', 'import', 'transactions', file, ...options]);
+  const parsed = res.stdout.trim() === '' ? [] : (JSON.parse(res.stdout) as Result[]);
+  return { code: res.code, stderr: res.stderr, r: parsed[0]! };
+}
+
+function value<T>(sql: string): T {
+  const db = new Database(t.db, { readonly: true });
+  try {
+    return db.prepare(sql).pluck().get() as T;
+  } finally {
+    db.close();
+  }
+}
+
+describe('money in prices and quantities', () => {
+  it('refuses a decimal comma in a price or quantity instead of inflating it', async () => {
+    const f = t.file('items.csv', 'customer,date,quantity,unit_price\nQ1,2024-01-01,2,"12,50"\nQ2,2024-01-01,"1,5",4.00\nQ3,2024-01-01,3,2.50\n');
+    const { r } = await imp(f);
+    expect(r.counts).toMatchObject({ read: 3, imported: 1, rejected: 2 });
+    expect(value<number>('SELECT sum(amount) FROM transactions')).toBe(750); // 3 × 2.50 only
+    const reasons = JSON.parse((await run(['--db', t.db, '--format', 'json', 'rejects'])).stdout) as { reason: string }[];
+    expect(reasons.every((x) => x.reason.includes('--decimal-comma'))).toBe(true);
+  });
+
+  it('reads them right with --decimal-comma', async () => {
+    const f = t.file('items.csv', 'customer;date;quantity;unit_price\nQ1;2024-01-01;2;12,50\nQ2;2024-01-01;1,5;4,00\n');
+    const { r } = await imp(f, '--decimal-comma');
+    expect(r.counts.imported).toBe(2);
+    expect(value<number>('SELECT sum(amount) FROM transactions')).toBe(2500 + 600);
+  });
+});
+
+describe('the duplicate rule and the "already imported" shortcut', () => {
+  it('sees the same rows in another column order as duplicates', async () => {
+    await imp(t.file('a.csv', 'customer,date,amount,Note,Tag\nA,2024-01-01,1.00,n1,t1\nB,2024-01-02,2.00,n2,t2\n'));
+    const { r } = await imp(t.file('b.csv', 'customer,date,Tag,amount,Note\nA,2024-01-01,t1,1.00,n1\nB,2024-01-02,t2,2.00,n2\nC,2024-01-03,t3,3.00,n3\n'));
+    expect(r.counts).toMatchObject({ imported: 1, duplicate: 2 });
+    expect(value<number>('SELECT sum(amount) FROM transactions')).toBe(600);
+  });
+
+  it('imports the same file again when it is read differently, but not when read the same way', async () => {
+    const f = t.file('eu.csv', 'customer;date;amount\nA;2024-01-01;1.234,50\nB;2024-01-02;3,25\n');
+    const first = await imp(f);
+    expect(first.r.counts).toMatchObject({ imported: 0, rejected: 2 });
+    const second = await imp(f, '--decimal-comma');
+    expect(second.r.status).toBe('imported');
+    expect(second.r.counts.imported).toBe(2);
+    expect(value<number>('SELECT sum(amount) FROM transactions')).toBe(123450 + 325);
+    const third = await imp(f, '--decimal-comma');
+    expect(third.r).toMatchObject({ status: 'already-imported', same_as: second.r.import_id });
+  });
+
+  it('keeps repeated and unnamed columns instead of losing them', async () => {
+    await imp(t.file('x.csv', 'customer,date,amount,note,note,\nA,2024-01-01,1.00,first,second,third\n'));
+    expect(JSON.parse(value<string>('SELECT extra FROM transactions'))).toEqual({ column_6: 'third', note: 'first', note_2: 'second' });
+  });
+});
+
+describe('stray quotes and stray bytes', () => {
+  it('a stray quote costs its own line, not the rest of the file', async () => {
+    const rows = ['customer,date,amount', 'A,2024-01-01,1.00', 'B,2024-01-02,"2.00', ...Array.from({ length: 50 }, (_, i) => `C${i},2024-02-01,1.00`)];
+    const { r } = await imp(t.file('q.csv', rows.join('\n') + '\n'));
+    expect(r.counts).toMatchObject({ read: 52, imported: 51, rejected: 1 });
+    const rej = JSON.parse((await run(['--db', t.db, '--format', 'json', 'rejects'])).stdout) as { line: number; reason: string }[];
+    expect(rej).toEqual([expect.objectContaining({ line: 3, reason: expect.stringContaining('quote') })]);
+  });
+
+  it('a NUL byte in one row of a text export rejects that row only', async () => {
+    const body = Array.from({ length: 200 }, (_, i) => `C${i},2024-02-01,1.00`);
+    body[100] = 'C100,2024-02-01,1.\u000000';
+    const { code, r } = await imp(t.file('nul.csv', 'customer,date,amount\n' + body.join('\n') + '\n'));
+    expect(code).toBe(0);
+    expect(r.counts).toMatchObject({ imported: 199, rejected: 1 });
+  });
+});
+
+describe('settings that must hold across files', () => {
+  it('refuses a zero-decimal currency on amounts already read with two decimals', async () => {
+    await imp(t.file('gbp.csv', 'customer,date,amount\nA,2024-01-01,£1200\n'));
+    const { code, stderr } = await imp(t.file('jpy.csv', 'customer,date,amount\nB,2024-01-01,1200\n'), '--currency', 'JPY');
+    expect(code).toBe(1);
+    expect(stderr).toContain('2 decimals');
+    expect(value<number>('SELECT count(*) FROM transactions')).toBe(1);
+  });
+
+  it('settles the date order from a row far beyond the first 64 KiB, even with few rows', async () => {
+    const pad = 'x'.repeat(200);
+    const rows = Array.from({ length: 1500 }, (_, i) => `C${i},0${1 + (i % 9)}/0${1 + (i % 9)}/2024,1.00,${pad}`);
+    rows.push(`LAST,25/04/2024,1.00,${pad}`);
+    const { r } = await imp(t.file('late.csv', 'customer,date,amount,note\n' + rows.join('\n') + '\n'));
+    expect(r.status).toBe('imported');
+    expect(r.date_layout).toBe('D/M/YYYY');
+    expect(value<string>(`SELECT date FROM transactions WHERE customer_id = 'LAST'`)).toBe('2024-04-25');
+  });
+
+  it('--max-rejects judges the whole file and the refusal records every reject and nothing imported', async () => {
+    const f = t.file('bad.csv', 'customer,date,amount\n,2024-01-01,1\nA,2024-13-01,1\nB,2024-01-01,x\nC,2024-01-01,1\n,2024-01-02,1\nD,2024-01-02,y\n');
+    const { code, r } = await imp(f, '--max-rejects', '2');
+    expect(code).toBe(3);
+    expect(r.counts).toMatchObject({ read: 6, rejected: 5, imported: 0, customers_created: 0 });
+    expect(value<number>('SELECT count(*) FROM rejects')).toBe(5);
+    expect(value<number>('SELECT count(*) FROM transactions')).toBe(0);
+  });
+});
+
+describe('the demo and pipes', () => {
+  it('rapport demo does not write into RAPPORT_DB', async () => {
+    const real = path.join(t.dir, 'real.db');
+    const r = await run(['demo'], { cwd: t.dir, env: { RAPPORT_DB: real } });
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(real)).toBe(false);
+    expect(fs.existsSync(path.join(t.dir, 'rapport-demo.db'))).toBe(true);
+  });
+
+  it('a reader that stops early is not an error', async () => {
+    // 20,000 rejects make a listing far larger than a pipe buffer, so `head` closes it mid-write.
+    const rows = Array.from({ length: 20_000 }, (_, i) => `C${i},2024-01-01,x${i}`);
+    await imp(t.file('many.csv', 'customer,date,amount\n' + rows.join('\n') + '\n'));
+    const bin = path.resolve('bin/rapport.js');
+    const r = spawnSync('bash', ['-c', `set -o pipefail; node ${bin} --db ${t.db} rejects --format csv | head -1`], { encoding: 'utf8' });
+    expect(r.stdout).toBe('import_id,file_name,line,field,reason,raw\n');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
