@@ -47,12 +47,14 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addOption(new Option('--format <format>', 'output format where data is printed').choices(FORMATS))
     .option('-q, --quiet', 'no progress or notices on stderr')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError('hint: add --help for usage and examples')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      // One line like every other error: "rapport: unknown option '--bogus'".
+      outputError: (s, write) => write(`rapport: ${s.replace(/^error: /, '')}`),
     })
     .addHelpText(
       'after',
@@ -178,7 +180,7 @@ export function reportError(e: unknown, io: IO): number {
   if (e instanceof CommanderError) {
     // --help and --version succeed; help shown because a command is missing (commander.help) is a usage error.
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;
-    if (e.code === 'rapport.usage') io.stderr.write(e.message + '\n');
+    if (e.code === 'rapport.usage') io.stderr.write(`rapport: ${e.message.replace(/^error: /, '')}\nhint: add --help for usage and examples\n`);
     return ExitCode.usage;
   }
   if (e instanceof RapportError) {

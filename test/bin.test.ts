@@ -147,7 +147,7 @@ describe('the binary at work', () => {
     const r = shell(`cat ${q(fx('clean.csv'))} | ${q(process.execPath)} ${q(BIN)} --db ${q(t.db)} --format json import transactions -`);
     expect(r.code, r.stderr).toBe(0);
     const [res] = JSON.parse(r.stdout) as { file: string; status: string; counts: { read: number; imported: number } }[];
-    expect(res).toMatchObject({ file: '-', status: 'imported', counts: { read: 6, imported: 6 } });
+    expect(res).toMatchObject({ file: '(stdin)', status: 'imported', counts: { read: 6, imported: 6 } });
     // 12.50 + 7.25 + 30.00 + 4.99 + 125.00 + 18.40 = 198.14
     expect(dbValue('SELECT sum(amount) FROM transactions')).toBe(19814);
     // The same bytes again through the pipe: recognised by content.

@@ -150,7 +150,7 @@ describe('clean.csv: ISO dates, plain amounts', () => {
     const r = await run(['--db', t.db, '--format', 'json', 'import', 'transactions', '-'], { stdin: fs.readFileSync(fx('clean.csv')) });
     expect(r.code, r.stderr).toBe(0);
     const [res] = JSON.parse(r.stdout) as FileResult[];
-    expect(res!.file).toBe('-');
+    expect(res!.file).toBe('(stdin)');
     expect(res!.counts).toMatchObject({ read: 6, imported: 6 });
     expect(txSum()).toBe(19814);
   });

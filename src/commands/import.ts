@@ -5,6 +5,7 @@ import type { Context } from '../context.js';
 import { openForWrite } from '../context.js';
 import { importFile, type FileResult, type ImportOptions } from '../import/run.js';
 import { checkEncoding, openSource } from '../import/source.js';
+import { currencyExponent, formatMoney } from '../core/money.js';
 import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat } from '../output.js';
 import { ProgressBar } from '../progress.js';
@@ -60,7 +61,9 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
           const result = await importFile(db, source, options, (done, total) => bar.update(done, total));
           bar.done();
           results.push(result);
+          if (result.dateEvidence) notice(io, `${result.file}: dates read as ${result.dateLayout} (${result.dateEvidence})`);
           if (format === 'table') printHuman(ctx, result, options);
+          else if (result.reasons.length > 0) rejectsNotice(ctx, result);
           if (result.status === 'refused') {
             worst = Math.max(worst, ExitCode.rejected);
             refusalNotice(ctx, result, options);
@@ -104,6 +107,7 @@ function toJson(r: FileResult): Record<string, unknown> {
     delimiter: r.delimiter,
     encoding: r.encoding,
     date_layout: r.dateLayout,
+    date_evidence: r.dateEvidence,
     currency: r.currency,
     preview: r.preview,
     seconds: r.seconds,
@@ -130,6 +134,12 @@ function flatten(r: FileResult): Record<string, unknown> {
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
+/** With CSV or JSON on stdout, the reasons for rejects still reach a log, on stderr. */
+function rejectsNotice(ctx: Context, r: FileResult): void {
+  const top = r.reasons.slice(0, 3).map((x) => `${x.reason} (${n(x.count)})`).join('; ');
+  notice(ctx.io, `${r.file}: ${n(r.counts.rejected)} rows rejected: ${top}${r.importId !== null ? `; see rapport rejects ${r.importId}` : ''}`);
+}
+
 /** On stderr whatever the format, so a cron job's log says why the exit code is 3. */
 function refusalNotice(ctx: Context, r: FileResult, options: ImportOptions): void {
   const limit = options.maxRejectsPercent !== undefined ? `${options.maxRejectsPercent}%` : String(options.maxRejects);
@@ -144,7 +154,7 @@ function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {
     io.stdout.write(s + '\n');
   };
   if (r.status === 'already-imported') {
-    out(`${r.file}: already imported as import #${r.sameAs} (same content); nothing added`);
+    out(`${r.file}: already imported as import #${r.sameAs} (same content, read the same way); nothing added`);
     return;
   }
   const k = r.counts;
@@ -156,7 +166,10 @@ function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {
     if (r.preview.length > 0) {
       out('  first rows as they would be stored:');
       const keys = Object.keys(r.preview[0]!).filter((key) => r.preview.some((p) => p[key] !== null));
-      printRows(io, 'table', keys.map((key) => ({ key })), r.preview);
+      // Stored in minor units; shown as money here (JSON keeps the stored integers).
+      const exp = currencyExponent(r.currency);
+      const money = (v: unknown): string => (typeof v === 'number' ? formatMoney(v, exp) : '');
+      printRows(io, 'table', keys.map((key) => (key === 'amount' || key === 'unit_price' ? { key, align: 'right' as const, show: money } : { key })), r.preview);
     }
   }
   const what = options.kind === 'transactions' ? 'rows' : 'customers';

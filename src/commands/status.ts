@@ -39,7 +39,7 @@ export function runStatus(ctx: Context): number {
         imports: s.imports,
         rejected_rows: s.rejected_rows,
       },
-      { net_revenue: 'net revenue', rejected_rows: 'rejected rows' },
+      { net_revenue: 'net revenue', rejected_rows: 'rejected rows (all imports)' },
     );
     if (last.length > 0) {
       ctx.io.stdout.write('\nlast imports:\n');

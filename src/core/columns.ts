@@ -112,7 +112,9 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
   }
   const missing = requiredMissing(kind, fields);
   if (missing.length > 0) {
-    const example = missing.map((f) => `--map ${f}=${JSON.stringify(headers.find((_, i) => !taken.has(i)) ?? 'Column')}`).join(' ');
+    // Each missing field paired with a different unused column, as an example of the syntax.
+    const unused = headers.filter((h, i) => !taken.has(i) && h.trim() !== '');
+    const example = missing.map((f, k) => `--map ${f.split(' ')[0]}=${JSON.stringify(unused[k] ?? 'Column Name')}`).join(' ');
     return {
       ok: false,
       message: `cannot find the ${missing.join(' and ')} column${missing.length > 1 ? 's' : ''}; columns seen: ${headers.map((h) => JSON.stringify(h)).join(', ')}`,

@@ -61,6 +61,8 @@ export interface FileResult {
   delimiter: string;
   encoding: string;
   dateLayout: string;
+  /** Why a detected (non-ISO) date layout was chosen: "day first: "25/04/2024" on line 14". */
+  dateEvidence: string | null;
   currency: string | null;
   preview: Record<string, unknown>[];
   seconds: number;
@@ -104,6 +106,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   base.mapping = Object.fromEntries(Object.entries(shape.mapping.fields).map(([f, i]) => [f, shape.headers[i]!]));
   base.extraColumns = shape.mapping.extra.map((c) => c.name);
   base.dateLayout = shape.dateLayout ?? 'none';
+  base.dateEvidence = shape.dateEvidence;
   const currency = settleCurrency(db, options.currency);
   base.currency = currency;
   const record: ImportRecord = {
@@ -207,6 +210,7 @@ function emptyResult(file: string, options: ImportOptions): FileResult {
     delimiter: options.delimiter ?? ',',
     encoding: options.encoding ?? 'utf-8',
     dateLayout: options.dateFormat ?? 'ISO',
+    dateEvidence: null,
     currency: null,
     preview: [],
     seconds: 0,
@@ -370,13 +374,16 @@ function sniffFile(source: SourceFile, options: ImportOptions): FileShape {
   const encoding = reader.encoding;
   if (sample.startsWith('\uFEFF')) sample = sample.slice(1);
   if (sample.trim() === '') throw new RapportError(`${source.name}: the file is empty`, 'export the data with a header row and at least one row');
-  const delimiter = options.delimiter ?? sniffDelimiter(sample);
+  // Excel's "sep=;" first line names the delimiter; the header follows it.
+  const sepLine = /^sep=(.)\r?\n/i.exec(sample);
+  const delimiter = options.delimiter ?? sepLine?.[1] ?? sniffDelimiter(sample);
   let headers: string[] | null = null;
   let headerLine = 0;
   let headerRaw = '';
   const firstRows: { fields: string[]; line: number }[] = [];
   const p = new CsvParser({ delimiter }, {
     record(fields, line, raw) {
+      if (sepLine && line === 1) return;
       if (headers === null) {
         headers = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
         headerLine = line;
@@ -395,6 +402,7 @@ function sniffFile(source: SourceFile, options: ImportOptions): FileShape {
   const mapping = mapped.mapping;
   const dateIdx = mapping.fields[options.kind === 'transactions' ? 'date' : 'created'];
   let dateLayout: string | null = null;
+  let dateEvidence: string | null = null;
   if (options.dateFormat) {
     try {
       dateReaderFor(options.dateFormat);
@@ -410,7 +418,7 @@ function sniffFile(source: SourceFile, options: ImportOptions): FileShape {
     if (verdict.kind === 'undecided' && (!complete || firstRows.length >= SNIFF_RECORDS)) {
       // The sample did not settle it: read the whole date column before deciding.
       const whole = new DateSniffer();
-      const shape: FileShape = { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout: null };
+      const shape: FileShape = { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout: null, dateEvidence: null };
       readRecords(source, shape, { row: (fields, line) => whole.see(fields[dateIdx] ?? '', line), reject: () => {} });
       verdict = whole.verdict();
     }
@@ -428,6 +436,7 @@ function sniffFile(source: SourceFile, options: ImportOptions): FileShape {
       );
     }
     dateLayout = verdict.layout;
+    if (dateLayout !== 'ISO') dateEvidence = verdict.evidence;
   }
-  return { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout };
+  return { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout, dateEvidence };
 }

@@ -76,7 +76,7 @@ async function spoolStdin(stdin: Readable): Promise<SourceFile> {
     fs.closeSync(fd);
   }
   return {
-    name: '-',
+    name: '(stdin)',
     path: file,
     size,
     sha256: h.digest('hex'),

@@ -28,6 +28,8 @@ export interface FileShape {
   mapping: Mapping;
   /** "ISO", a --date-format layout, or null when the file has no date column. */
   dateLayout: string | null;
+  /** What settled a detected layout (for the user), or null. */
+  dateEvidence: string | null;
 }
 
 export interface CheckSettings {
