@@ -4,7 +4,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
-import { RapportError, ExitCode } from './errors.js';
+import { ExitCode } from './errors.js';
+import { reportError } from './report.js';
 import { ioFromProcess, type ProcessLike, type IO } from './io.js';
 import { resolveDbPath, type Context } from './context.js';
 import { FORMATS, type Format } from './output.js';
@@ -72,7 +73,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .description('import sales history or customer records from CSV')
     .addHelpText('after', examples(['rapport import transactions sales.csv', 'rapport import customers customers.csv', 'rapport import transactions --help']));
   for (const kind of ['transactions', 'customers'] as const) {
-    const cmd = importCmd
+    importCmd
       .command(kind)
       .description(kind === 'transactions' ? 'import transactions (sales, refunds) from CSV files' : 'import customer records from CSV files')
       .argument('<files...>', 'CSV files; - reads standard input')
@@ -103,7 +104,6 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         const ctx = context(c);
         exitCode = await runImport(files, parseImportOptions(kind, opts), ctx);
       });
-    void cmd;
   }
 
   program
@@ -173,24 +173,4 @@ function positiveInt(v: string, name: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} must be a positive whole number, not "${v}"`);
   return n;
-}
-
-/** One line (and a hint), never a stack unless RAPPORT_DEBUG is set. */
-export function reportError(e: unknown, io: IO): number {
-  if (e instanceof CommanderError) {
-    // --help and --version succeed; help shown because a command is missing (commander.help) is a usage error.
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;
-    if (e.code === 'rapport.usage') io.stderr.write(`rapport: ${e.message.replace(/^error: /, '')}\nhint: add --help for usage and examples\n`);
-    return ExitCode.usage;
-  }
-  if (e instanceof RapportError) {
-    io.stderr.write(`rapport: ${e.message}\n`);
-    if (e.hint) io.stderr.write(`hint: ${e.hint}\n`);
-    if (io.env.RAPPORT_DEBUG) io.stderr.write(String(e.stack) + '\n');
-    return e.exitCode;
-  }
-  const err = e as Error;
-  io.stderr.write(`rapport: unexpected error: ${err?.message ?? String(e)}\n`);
-  io.stderr.write(io.env.RAPPORT_DEBUG ? String(err?.stack) + '\n' : 'hint: run with RAPPORT_DEBUG=1 for details, and report it\n');
-  return ExitCode.failure;
 }

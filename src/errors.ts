@@ -5,8 +5,6 @@ export const ExitCode = {
   usage: 2,
   /** An import was refused because it had more rejected rows than --max-rejects allows. */
   rejected: 3,
-  /** The user cancelled (Ctrl-C at a prompt). */
-  cancelled: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

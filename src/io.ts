@@ -20,8 +20,6 @@ export interface IO {
   quiet: boolean;
   env: Record<string, string | undefined>;
   cwd: string;
-  /** today's date (ISO), injectable for tests. */
-  today: string;
 }
 
 export interface ProcessLike {
@@ -58,7 +56,6 @@ export function ioFromProcess(proc: ProcessLike, opts: { quiet?: boolean; noColo
     quiet,
     env,
     cwd: proc.cwd(),
-    today: new Date().toISOString().slice(0, 10),
   };
 }
 

@@ -37,3 +37,13 @@ describe('CountTable', () => {
     expect(t.get(1)).toBe(5);
   });
 });
+
+describe('dayNumber', () => {
+  it('counts days from 1900-01-01 like the calendar does', async () => {
+    const { dayNumber } = await import('../src/core/hash.js');
+    for (const d of ['1900-01-01', '1900-03-01', '2000-02-29', '2024-12-31', '2199-12-31', '1969-12-31']) {
+      expect(dayNumber(d)).toBe(Math.round((Date.parse(d + 'T00:00:00Z') - Date.parse('1900-01-01T00:00:00Z')) / 86_400_000));
+    }
+    expect(dayNumber('2199-12-31') * 2 ** 36 + 2 ** 36 - 1).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
+  });
+});

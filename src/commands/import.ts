@@ -10,7 +10,7 @@ import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat } from '../output.js';
 import { ProgressBar } from '../progress.js';
 import { openDatabase, type DB } from '../store/db.js';
-import { reportError } from '../cli.js';
+import { reportError } from '../report.js';
 
 export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>): ImportOptions {
   const map = parseMapOptions((o.map as string[]) ?? []);

@@ -89,7 +89,7 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
   const fields: Record<string, number> = {};
   for (const [field, column] of Object.entries(overrides)) {
     if (!names.has(field)) {
-      return { ok: false, message: `--map ${field}=${column}: there is no field "${field}"`, hint: `fields for ${kind}: ${[...names].join(', ')}` };
+      return { ok: false, message: `--map ${field}=${column}: there is no field "${field}"`, hint: `fields for ${kind}: ${specs.map((f) => `${f.name} (${f.description})`).join(', ')}` };
     }
     let idx = headers.indexOf(column);
     if (idx < 0) idx = normalised.indexOf(normaliseHeader(column));

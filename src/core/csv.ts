@@ -2,7 +2,7 @@
  * A streaming CSV reader over decoded text (RFC 4180 with the leniencies real exports need).
  *
  * Why our own and not csv-parse: the import is measured against sqlite3's `.import`, and parsing
- * was two thirds of a tuned importer's time (shared/perf-notes.md). Nearly every line of a sales
+ * was two thirds of a tuned importer's time in the team's measurements. Nearly every line of a sales
  * export has no quote at all, so a line without '"' is split with String#split; only lines with
  * a quote go through the state machine. test/csv.test.ts checks it against csv-parse on
  * generated inputs.

@@ -349,13 +349,3 @@ export function dateReaderFor(layout: string): DateReader {
   if (layout === 'ISO' || /^iso$/i.test(layout)) return new IsoDateReader();
   return new FormatDateReader(layout);
 }
-
-/** Days between two ISO dates (b - a). */
-export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(b + 'T00:00:00Z') - Date.parse(a + 'T00:00:00Z')) / 86_400_000);
-}
-
-export function isIsoDate(s: string): boolean {
-  const r = new IsoDateReader();
-  return s.length === 10 && r.parse(s);
-}

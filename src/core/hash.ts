@@ -32,15 +32,25 @@ function fmix32(h: number): number {
  * The key of slot `slot` in the chain of `content`: the row's day number in the top 17 bits and
  * 36 bits of hash below. The day prefix makes the unique index grow at its end for a file in date
  * order (random keys cost 1.7 s per million rows in index page churn; this costs almost nothing).
+ * Days since 1900-01-01 up to 2199-12-31 fit 17 bits, and 2^17 * 2^36 = 2^53 stays a safe integer.
  */
-let lastDate = '';
-let lastDay = 0;
 export function slotKey(date: string, content: string, slot: number): number {
-  if (date !== lastDate) {
-    lastDate = date;
-    lastDay = Math.max(0, Math.round(Date.parse(date + 'T00:00:00Z') / 86_400_000) + 25_567); // days since 1900-01-01
-  }
   const h = hashKey(slot === 0 ? content : content + '\u001d' + slot);
-  return lastDay * 68_719_476_736 + (h % 68_719_476_736); // 2^36
+  return Math.max(0, dayNumber(date)) * 68_719_476_736 + (h % 68_719_476_736); // 2^36
 }
 
+/**
+ * Days since 1900-01-01 of an ISO date, by Howard Hinnant's days-from-civil algorithm
+ * ("chrono-Compatible Low-Level Date Algorithms"), shifted from the 1970 epoch.
+ */
+export function dayNumber(iso: string): number {
+  let y = Number(iso.slice(0, 4));
+  const m = Number(iso.slice(5, 7));
+  const d = Number(iso.slice(8, 10));
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468 + 25567;
+}

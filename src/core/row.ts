@@ -17,3 +17,15 @@ export const SEP = '\u001f';
 export function contentString(values: readonly (string | number | null)[]): string {
   return values.join(SEP);
 }
+
+/** A customer record as a file gives it (null: the file has no value; the stored one stays). */
+export interface CustomerRow {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  type: string | null;
+  accountManager: string | null;
+  createdDate: string | null;
+  attributes: Record<string, string> | null;
+}

@@ -4,7 +4,7 @@
  * SQLite inserts on the main thread, and in the main thread for small ones.
  */
 import { slotKey } from '../core/hash.js';
-import { SEP } from '../core/row.js';
+import { contentString } from '../core/row.js';
 import { readRecords, type ReadStats } from './reading.js';
 import type { SourceFile } from './source.js';
 import { transactionChecker, type CheckSettings, type FileShape, type Reject } from './validate.js';
@@ -68,7 +68,7 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
         seen.add(id);
         customers.push(id);
       }
-      const content = values.join(SEP);
+      const content = contentString(values);
       const i = contents.length;
       contents.push(content);
       lines[i] = line;

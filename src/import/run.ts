@@ -17,6 +17,10 @@ import { getMeta, setMeta } from '../store/db.js';
 import {
   CustomerWriter,
   RejectWriter,
+  beginImport,
+  commitImport,
+  recordRefusal,
+  rollbackImport,
   TransactionWriter,
   finishImport,
   findSameImport,
@@ -132,10 +136,8 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   const counts: ImportCounts = { read: 0, imported: 0, updated: 0, duplicate: 0, rejected: 0, blankLines: 0, customersCreated: 0 };
   const kept: Reject[] = [];
   const reasons = new Map<string, number>();
-  // One transaction for the whole file, begun and ended by hand because the worker makes this
-  // asynchronous. A kill at any point leaves the database as it was: the transaction never commits.
-  db.exec('BEGIN IMMEDIATE');
-  let open = true;
+  // One transaction for the whole file: a kill at any point leaves the database as it was.
+  beginImport(db);
   try {
     if (options.currency && currency && getMeta(db, 'currency') === null) setMeta(db, 'currency', currency);
     const importId = insertImport(db, record, 'complete');
@@ -161,28 +163,19 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     if (pct !== undefined && counts.read > 0 && (counts.rejected / counts.read) * 100 > pct) throw new Refused();
     finishImport(db, importId, counts, record.contentHash);
     if (options.dryRun) {
-      db.exec('ROLLBACK');
-      open = false;
+      rollbackImport(db);
       return finish(base, 'dry-run', null, counts, reasons, started);
     }
-    db.exec('COMMIT');
-    open = false;
+    commitImport(db);
     return finish(base, 'imported', importId, counts, reasons, started);
   } catch (e) {
-    if (open) db.exec('ROLLBACK');
+    rollbackImport(db);
     if (!(e instanceof Refused)) throw e;
     // Nothing was stored: the record says so, whatever the rolled-back pass had counted.
     Object.assign(counts, { imported: 0, updated: 0, duplicate: 0, customersCreated: 0 });
     if (options.dryRun) return finish(base, 'refused', null, counts, reasons, started);
     // Nothing of the file is stored; keep a record of the attempt and its rejects so they can be listed and fixed.
-    const id = db.transaction(() => {
-      const refusedId = insertImport(db, record, 'refused');
-      finishImport(db, refusedId, counts, record.contentHash);
-      const w = new RejectWriter(db, refusedId);
-      for (const r of kept) w.add(r.line, r.field, r.reason, r.raw);
-      return refusedId;
-    }).immediate();
-    return finish(base, 'refused', id, counts, reasons, started);
+    return finish(base, 'refused', recordRefusal(db, record, counts, kept), counts, reasons, started);
   }
 }
 

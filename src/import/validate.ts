@@ -4,7 +4,7 @@
  */
 import { customerType, type Mapping } from '../core/columns.js';
 import { dateReaderFor } from '../core/dates.js';
-import { TRANSACTION_COLUMNS, type TransactionColumn } from '../core/row.js';
+import { TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../core/row.js';
 import { MoneyParser, currencyExponent, decimalParts, lineAmount, sameCurrency, symbolFits } from '../core/money.js';
 
 export const MAX_ID = 200;
@@ -204,20 +204,10 @@ export function presentColumns(shape: FileShape): TransactionColumn[] {
   );
 }
 
-export interface CustomerValues {
-  id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  type: string | null;
-  accountManager: string | null;
-  createdDate: string | null;
-  attributes: Record<string, string> | null;
-}
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function customerChecker(shape: FileShape): { check(fields: string[], line: number, raw: string, reject: (r: Reject) => void): CustomerValues | null } {
+export function customerChecker(shape: FileShape): { check(fields: string[], line: number, raw: string, reject: (r: Reject) => void): CustomerRow | null } {
   const f = shape.mapping.fields;
   const dates = shape.dateLayout === null ? null : dateReaderFor(shape.dateLayout);
   return {
@@ -231,7 +221,7 @@ export function customerChecker(shape: FileShape): { check(fields: string[], lin
       if (id === '') return reject('customer_id', 'empty customer id');
       if (id.length > MAX_ID) return reject('customer_id', `customer id longer than ${MAX_ID} characters`);
       const get = (name: string): string | null => (f[name] === undefined ? null : text(fields[f[name]!]));
-      const row: CustomerValues = {
+      const row: CustomerRow = {
         id,
         name: get('name'),
         email: get('email'),
