@@ -51,8 +51,15 @@ export class CountTable {
   }
 
   private slot(k: number): number {
-    // The low 32 bits of the key, scrambled (keys are hashes already, but their low bits may cluster).
-    return Math.imul(k % 4294967296 | 0, 0x9e3779b1) >>> 0 & this.mask;
+    // Both halves of the 53-bit key, mixed (MurmurHash3's fmix32 finaliser), so keys that differ
+    // only in their high or only in their low bits still spread over the table.
+    let h = (k % 4294967296) ^ Math.imul(Math.floor(k / 4294967296), 0x9e3779b1);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h & this.mask;
   }
 
   private grow(): void {
