@@ -59,6 +59,16 @@ describe('CsvParser', () => {
     expect(bad).toEqual([{ line: 2, reason: expect.stringContaining('never closed') }]);
   });
 
+  it('takes a quote that swallows whole rows for a stray quote, even when the widths agree', () => {
+    const text = 'customer_id,date,amount,note\nc1,2024-01-01,1.00,"oops\nc2,2024-01-02,2.00,fine\nc3,2024-01-03,3.00,"quoted"\n';
+    const { records, bad } = feed(text, ',', [7], undefined, 4);
+    expect(bad.map((b) => b.line)).toEqual([2]);
+    expect(records.map((r) => r.fields[0])).toEqual(['customer_id', 'c2', 'c3']);
+    // a note with commas and a line break inside quotes is still one field
+    const note = 'a,b,c,d\n1,2,3,"first line\nsecond, with a comma"\n';
+    expect(feed(note, ',', [5], undefined, 4).records[1]!.fields[3]).toBe('first line\nsecond, with a comma');
+  });
+
   it('takes a multi-line record of the wrong width for a stray quote', () => {
     // The quote opened on line 2 closes on line 4: that would make one 3-field record of lines 2-4.
     const text = 'a,b\n1,"x\n2,3\n"4",5\n6,7\n';

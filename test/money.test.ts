@@ -151,3 +151,21 @@ describe('strict decimals for prices and quantities', () => {
     expect(sameCurrency('USD', 'EUR')).toBe(false);
   });
 });
+
+describe('signs', () => {
+  it('refuses two minus signs instead of turning a refund into a sale', () => {
+    for (const text of ['(-12.00)', '-12.00-', '-(12.00)', '($-5)']) {
+      expect(Number.isNaN(dot.parse(text)), text).toBe(true);
+      expect(dot.explain(text)).toContain('two minus signs');
+    }
+  });
+
+  it('takes the sign on either side of the currency mark, for prices too', async () => {
+    const { decimalParts } = await import('../src/core/money.js');
+    expect(dot.parse('-$3.00')).toBe(-300);
+    expect(dot.parse('$-3.00')).toBe(-300);
+    expect(dot.parse('3.00 USD-')).toBe(-300);
+    expect(decimalParts('-$3.00', false)).toEqual({ units: -300n, scale: 2 });
+    expect(decimalParts('(-3)', false)).toBeNull();
+  });
+});

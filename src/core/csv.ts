@@ -194,9 +194,21 @@ export class CsvParser {
   }
 
   private finishPending(): void {
-    if (this.expectedFields !== undefined && this.fields.length !== this.expectedFields) {
-      this.recover(`a quote opened on line ${this.startLine} closes only on line ${this.lines}, giving ${this.fields.length} fields instead of ${this.expectedFields}`);
+    const want = this.expectedFields;
+    if (want !== undefined && this.fields.length !== want) {
+      this.recover(`a quote opened on line ${this.startLine} closes only on line ${this.lines}, giving ${this.fields.length} fields instead of ${want}`);
       return;
+    }
+    // A line inside the quoted field that is a whole record by itself (no quote, the header's
+    // number of fields, three or more) is a row the stray quote swallowed, not text of a note.
+    if (want !== undefined && want >= 3) {
+      for (let i = 1; i < this.rawLines.length - 1; i++) {
+        const l = this.rawLines[i]!;
+        if (l.indexOf('"') < 0 && l.split(this.delim).length === want) {
+          this.recover(`a quote opened on line ${this.startLine} runs over line ${this.startLine + i}, which is a row of its own`);
+          return;
+        }
+      }
     }
     const fields = this.fields;
     const raw = this.rawLines.join('\n');

@@ -133,38 +133,11 @@ export class MoneyParser {
     this.symbol = null;
     let s = raw.trim();
     if (s === '') return 'empty amount';
-    let neg = false;
-    if (s.startsWith('(') && s.endsWith(')')) {
-      neg = true;
-      s = s.slice(1, -1).trim();
-    }
-    if (s.startsWith('-') || s.startsWith('\u2212')) {
-      neg = !neg;
-      s = s.slice(1).trim();
-    } else if (s.startsWith('+')) {
-      s = s.slice(1).trim();
-    }
-    // Currency sign or ISO code before the number ("$", "US$", "USD ", "€ ")...
-    const lead = /^([A-Z]{3}|[A-Za-z]{0,2}\$|[£€¥￥₩₹元]|Fr\.|kr|zł)\s*/.exec(s);
-    if (lead && lead[1]) {
-      this.symbol = lead[1];
-      s = s.slice(lead[0].length);
-      if (s.startsWith('-')) {
-        neg = !neg;
-        s = s.slice(1);
-      }
-    }
-    // ...or after it ("12,50 €", "100 CHF", "12.00-").
-    if (s.endsWith('-')) {
-      neg = !neg;
-      s = s.slice(0, -1).trim();
-    }
-    const trail = /\s*([A-Z]{3}|[£€¥￥₩₹元$]|kr|zł)$/.exec(s);
-    if (trail && trail[1]) {
-      if (this.symbol !== null) return `two currency marks in "${raw}"`;
-      this.symbol = trail[1];
-      s = s.slice(0, trail.index);
-    }
+    const sign = splitSign(s);
+    if (typeof sign === 'string') return `"${raw}" ${sign}`;
+    this.symbol = sign.symbol;
+    s = sign.body;
+    const neg = sign.negative;
     if (this.symbol !== null && !(this.symbol in SYMBOLS) && !isCurrencyCode(this.symbol)) {
       return `unknown currency mark "${this.symbol}"`;
     }
@@ -202,6 +175,54 @@ export class MoneyParser {
     return neg && v !== 0 ? -v : v;
   }
 
+}
+
+/**
+ * Separates a money text into its sign, its currency mark and the number: "(12.00)", "-12.00",
+ * "12.00-", "-$5", "$-5", "USD 12", "12,50 €". Two minus signs ("(-12.00)", "-12.00-") or two
+ * marks are an error (returned as the reason), never a guess.
+ */
+export function splitSign(text: string): { negative: boolean; symbol: string | null; body: string } | string {
+  let s = text.trim();
+  let minus = 0;
+  let symbol: string | null = null;
+  if (s.startsWith('(') && s.endsWith(')')) {
+    minus++;
+    s = s.slice(1, -1).trim();
+  }
+  const leadingSign = (): void => {
+    if (s.startsWith('-') || s.startsWith('\u2212')) {
+      minus++;
+      s = s.slice(1).trim();
+    } else if (s.startsWith('+')) s = s.slice(1).trim();
+  };
+  leadingSign();
+  if (s.startsWith('(') && s.endsWith(')')) {
+    minus++;
+    s = s.slice(1, -1).trim();
+  }
+  const lead = /^([A-Z]{3}|[A-Za-z]{0,2}\$|[£€¥￥₩₹元]|Fr\.|kr|zł)\s*/.exec(s);
+  if (lead && lead[1]) {
+    symbol = lead[1];
+    s = s.slice(lead[0].length);
+    leadingSign();
+  }
+  if (s.endsWith('-')) {
+    minus++;
+    s = s.slice(0, -1).trim();
+  }
+  const trail = /\s*([A-Z]{3}|[£€¥￥₩₹元$]|kr|zł)$/.exec(s);
+  if (trail && trail[1]) {
+    if (symbol !== null) return 'has two currency marks';
+    symbol = trail[1];
+    s = s.slice(0, trail.index);
+    if (s.endsWith('-')) {
+      minus++;
+      s = s.slice(0, -1).trim();
+    }
+  }
+  if (minus > 1) return 'has two minus signs';
+  return { negative: minus === 1, symbol, body: s };
 }
 
 /**
@@ -265,21 +286,10 @@ export function lineAmount(quantity: string, unitPrice: string, options: MoneyOp
  * "12,50" without a decimal comma is null, never 1250. Any number of decimals.
  */
 export function decimalParts(text: string, decimalComma: boolean): { units: bigint; scale: number } | null {
-  let s = text.trim();
-  let neg = false;
-  if (s.startsWith('(') && s.endsWith(')')) {
-    neg = true;
-    s = s.slice(1, -1).trim();
-  }
-  if (s.endsWith('-')) {
-    neg = !neg;
-    s = s.slice(0, -1).trim();
-  }
-  s = s.replace(/^([A-Z]{3}|[A-Za-z]{0,2}\$|[£€¥￥₩₹元])\s*/, '').replace(/\s*([A-Z]{3}|[£€¥￥₩₹元$])$/, '');
-  if (s.startsWith('-') || s.startsWith('\u2212')) {
-    neg = !neg;
-    s = s.slice(1);
-  } else if (s.startsWith('+')) s = s.slice(1);
+  const sign = splitSign(text);
+  if (typeof sign === 'string') return null;
+  const s = sign.body;
+  const neg = sign.negative;
   const parts = s.split(decimalComma ? ',' : '.');
   if (parts.length > 2) return null;
   const frac = parts[1] ?? '';
