@@ -101,11 +101,29 @@ describe('stray quotes and stray bytes', () => {
 
 describe('settings that must hold across files', () => {
   it('refuses a zero-decimal currency on amounts already read with two decimals', async () => {
-    await imp(t.file('gbp.csv', 'customer,date,amount\nA,2024-01-01,£1200\n'));
+    await imp(t.file('plain.csv', 'customer,date,amount\nA,2024-01-01,1200\n'));
     const { code, stderr } = await imp(t.file('jpy.csv', 'customer,date,amount\nB,2024-01-01,1200\n'), '--currency', 'JPY');
     expect(code).toBe(1);
     expect(stderr).toContain('2 decimals');
     expect(value<number>('SELECT count(*) FROM transactions')).toBe(1);
+  });
+
+  it('takes the currency from unambiguous marks and keeps later files to it', async () => {
+    await imp(t.file('gbp.csv', 'customer,date,amount\nA,2024-01-01,£10.00\n'));
+    const { r } = await imp(t.file('usd.csv', 'customer,date,amount\nB,2024-01-01,$10.00\nC,2024-01-01,USD 7\nD,2024-01-01,£1.00\nE,2024-01-01,2.00\n'));
+    expect(r.counts).toMatchObject({ imported: 2, rejected: 2 });
+    expect(value<number>('SELECT sum(amount) FROM transactions')).toBe(1000 + 100 + 200);
+    const { code, stderr } = await imp(t.file('jpy.csv', 'customer,date,amount\nF,2024-01-01,5\n'), '--currency', 'JPY');
+    expect(code).toBe(1);
+    expect(stderr).toContain('GBP');
+  });
+
+  it('narrows ambiguous marks within a file and across files, and checks prices too', async () => {
+    const { r } = await imp(t.file('dollars.csv', 'customer,date,amount\nA,2024-01-01,$1.00\nB,2024-01-01,CAD 2.00\nC,2024-01-01,USD 3.00\n'));
+    expect(r.counts).toMatchObject({ imported: 2, rejected: 1 }); // $ then CAD settle CAD; USD is another
+    const items = await imp(t.file('items.csv', 'customer,date,quantity,unit_price\nD,2024-01-01,2,€3.00\nE,2024-01-01,2,C$3.00\n'));
+    expect(items.r.counts).toMatchObject({ imported: 1, rejected: 1 });
+    expect(value<string>(`SELECT value FROM meta WHERE key = 'currency'`)).toBe('CAD');
   });
 
   it('settles the date order from a row far beyond the first 64 KiB, even with few rows', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MoneyParser, lineAmount, formatMoney, currencyExponent, symbolFits } from '../src/core/money.js';
+import { MoneyParser, lineAmount, formatMoney, currencyExponent } from '../src/core/money.js';
 
 const dot = new MoneyParser({ decimalComma: false, exponent: 2 });
 const comma = new MoneyParser({ decimalComma: true, exponent: 2 });
@@ -83,12 +83,21 @@ describe('currencies', () => {
     expect(Number.isNaN(yen.parse('12.5'))).toBe(true);
   });
 
-  it('matches signs to currencies', () => {
-    expect(symbolFits('£', 'GBP')).toBe(true);
-    expect(symbolFits('£', 'USD')).toBe(false);
-    expect(symbolFits('$', 'CAD')).toBe(true);
-    expect(symbolFits('EUR', 'EUR')).toBe(true);
-    expect(symbolFits('EUR', 'GBP')).toBe(false);
+  it('keeps one currency: marks narrow what is possible, and a mark outside it is refused', async () => {
+    const { CurrencyGuard } = await import('../src/core/money.js');
+    const free = new CurrencyGuard(null, null);
+    expect(free.check('$')).toBeNull();
+    expect(free.seen).toContain('CAD');
+    expect(free.check('CAD')).toBeNull();
+    expect(free.seen).toEqual(['CAD']);
+    expect(free.check('USD')).toContain('mixes currencies');
+    expect(free.check('£')).toContain('mixes currencies');
+    const gbp = new CurrencyGuard(['GBP'], 'GBP');
+    expect(gbp.check('£')).toBeNull();
+    expect(gbp.check('$')).toContain("not in GBP");
+    expect(new CurrencyGuard(null, null).check('¥')).toContain('--currency JPY or --currency CNY');
+    expect(new CurrencyGuard(['JPY'], 'JPY').check('¥')).toBeNull();
+    expect(new CurrencyGuard(null, null).seen).toBeNull();
   });
 });
 
@@ -143,13 +152,6 @@ describe('strict decimals for prices and quantities', () => {
     expect(dot.explain('12,50 €')).toContain('--decimal-comma');
   });
 
-  it('knows "$" and "USD" can be one currency, "$" and "£" cannot', async () => {
-    const { sameCurrency } = await import('../src/core/money.js');
-    expect(sameCurrency('$', 'USD')).toBe(true);
-    expect(sameCurrency('EUR', '€')).toBe(true);
-    expect(sameCurrency('$', '£')).toBe(false);
-    expect(sameCurrency('USD', 'EUR')).toBe(false);
-  });
 });
 
 describe('signs', () => {

@@ -241,20 +241,53 @@ function ungroup(text: string, decimalComma: boolean): string | null {
   return null;
 }
 
-/** Two currency marks name the same currency ("$" and "USD" do; "$" and "£" do not). */
-export function sameCurrency(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (isCurrencyCode(a) && !isCurrencyCode(b)) return symbolFits(b, a);
-  if (isCurrencyCode(b) && !isCurrencyCode(a)) return symbolFits(a, b);
-  return false;
+
+/** The currencies a mark can stand for (a code stands for itself), or null for an unknown mark. */
+export function currenciesOf(mark: string): readonly string[] | null {
+  if (isCurrencyCode(mark)) return [mark];
+  return SYMBOLS[mark] ?? null;
 }
 
-/** Does a currency mark seen in the file fit the database's currency? */
-export function symbolFits(symbol: string, currency: string): boolean {
-  if (isCurrencyCode(symbol)) return symbol === currency;
-  const candidates = SYMBOLS[symbol];
-  return candidates === undefined || candidates.includes(currency);
+/**
+ * Keeps one currency per database. It starts from what the database allows (its currency, or
+ * the candidates earlier files' marks left, or anything) and narrows with every mark it sees:
+ * "$" leaves USD, CAD, AUD, ...; "CAD" after it leaves CAD; "USD" after that is refused. Without
+ * a settled currency, marks whose currency does not use cents (¥, ₩) are refused: their amounts
+ * were read with 2 decimals and would be wrong by a factor of 100.
+ */
+export class CurrencyGuard {
+  private candidates: readonly string[] | null;
+  /** A mark was accepted in this file. */
+  sawMark = false;
+
+  constructor(allowed: readonly string[] | null, private readonly settled: string | null) {
+    this.candidates = allowed;
+  }
+
+  /** null when `mark` fits, else why not (to follow the quoted value in a reject reason). */
+  check(mark: string): string | null {
+    const of = currenciesOf(mark);
+    if (of === null) return `has an unknown currency mark "${mark}"`;
+    const next = this.candidates === null ? of : this.candidates.filter((c) => of.includes(c));
+    if (next.length === 0) {
+      return this.settled !== null
+        ? `is not in ${this.settled}, the database's currency`
+        : `mixes currencies (earlier amounts were ${this.candidates!.join(' or ')})`;
+    }
+    if (this.settled === null && next.some((c) => currencyExponent(c) !== 2)) {
+      return `needs --currency ${next.join(' or --currency ')}: amounts are read with 2 decimals until a currency says otherwise`;
+    }
+    this.candidates = next;
+    this.sawMark = true;
+    return null;
+  }
+
+  /** What the marks of this file left: the candidates, or null when it had none. */
+  get seen(): readonly string[] | null {
+    return this.sawMark ? this.candidates : null;
+  }
 }
+
 
 /**
  * Exact product of a decimal quantity and a decimal unit price, in minor units, rounded half

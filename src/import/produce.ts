@@ -34,7 +34,9 @@ export interface Batch {
 
 export type SourceRef = Pick<SourceFile, 'name' | 'path' | 'size'>;
 
-export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: (b: Batch) => void): ReadStats {
+export type ProduceStats = ReadStats & { currencies: readonly string[] | null };
+
+export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: (b: Batch) => void): ProduceStats {
   const checker = transactionChecker(shape, settings);
   const seen = new Set<string>();
   let contents: string[] = [];
@@ -82,5 +84,5 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
   }, { hash: true });
   bytesRead = source.size;
   send();
-  return stats;
+  return { ...stats, currencies: checker.currencies() };
 }

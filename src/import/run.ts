@@ -30,8 +30,8 @@ import {
   type ImportCounts,
   type ImportRecord,
 } from '../store/importStore.js';
-import { produceTransactions, RS, type Batch, type SourceRef } from './produce.js';
-import { readRecords, type ReadStats } from './reading.js';
+import { produceTransactions, RS, type Batch, type ProduceStats, type SourceRef } from './produce.js';
+import { readRecords } from './reading.js';
 import { TextReader, hashFile, type SourceFile } from './source.js';
 import { customerChecker, presentColumns, type CheckSettings, type FileShape, type Reject } from './validate.js';
 
@@ -111,7 +111,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   base.extraColumns = shape.mapping.extra.map((c) => c.name);
   base.dateLayout = shape.dateLayout ?? 'none';
   base.dateEvidence = shape.dateEvidence;
-  const currency = settleCurrency(db, options.currency);
+  const { currency, allowed } = settleCurrency(db, options.currency);
   base.currency = currency;
   const record: ImportRecord = {
     kind: options.kind,
@@ -149,14 +149,21 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
       rejects.add(r.line, r.field, r.reason, r.raw);
       if (kept.length < REFUSED_REJECTS_KEPT) kept.push(r);
     };
-    const settings: CheckSettings = { decimalComma: options.decimalComma, currency };
+    const settings: CheckSettings = { decimalComma: options.decimalComma, currency, allowedCurrencies: allowed };
     const written =
       options.kind === 'transactions'
         ? await importTransactions(db, importId, source, shape, settings, onReject, base.preview, options.preview, progress)
         : importCustomers(db, importId, source, shape, onReject, base.preview, options.preview, progress);
-    const { sha256, ...written2 } = written;
+    const { sha256, currencies, ...written2 } = written;
     Object.assign(counts, written2);
     record.contentHash = contentHash ?? sha256 ?? '';
+    // Currency marks in a database without a currency: one currency left is now the database's;
+    // several ("$") are remembered, so a later file cannot bring another.
+    if (currency === null && currencies) {
+      if (currencies.length === 1) setMeta(db, 'currency', currencies[0]!);
+      else setMeta(db, 'currency_marks', JSON.stringify(currencies));
+      base.currency = currencies.length === 1 ? currencies[0]! : null;
+    }
     // Judged on the whole file, so the refusal's record lists every reject (up to REFUSED_REJECTS_KEPT).
     const pct = options.maxRejectsPercent;
     if (options.maxRejects !== undefined && counts.rejected > options.maxRejects) throw new Refused();
@@ -210,14 +217,23 @@ function emptyResult(file: string, options: ImportOptions): FileResult {
   };
 }
 
-/** The database's currency; --currency sets it on first use and must match it after that. */
-function settleCurrency(db: DB, asked: string | undefined): string | null {
+/**
+ * The database's currency, and the currencies a currency mark in this file may stand for.
+ * --currency sets the currency on first use and must match it after that; without one, marks
+ * seen in earlier files narrow what later files may use.
+ */
+function settleCurrency(db: DB, asked: string | undefined): { currency: string | null; allowed: string[] | null } {
   const stored = getMeta(db, 'currency');
-  if (asked === undefined) return stored;
+  const marks = getMeta(db, 'currency_marks');
+  const fromMarks = marks === null ? null : (JSON.parse(marks) as string[]);
+  if (asked === undefined) return { currency: stored, allowed: stored !== null ? [stored] : fromMarks };
   const code = asked.toUpperCase();
-  if (!isCurrencyCode(code)) throw new UsageError(`--currency ${asked}: expected an ISO 4217 code such as EUR, USD, GBP, CNY`);
+  if (!isCurrencyCode(code)) throw new UsageError(`--currency ${asked}: expected an ISO 4217 code such as EUR, USD, GBP, CNY`, 'one three-letter code, e.g. --currency EUR');
   if (stored !== null && stored !== code) {
     throw new RapportError(`this database holds amounts in ${stored}; refusing to mix in ${code}`, 'one currency per database: use another --db for other currencies');
+  }
+  if (stored === null && fromMarks !== null && !fromMarks.includes(code)) {
+    throw new RapportError(`earlier imports had amounts marked as ${fromMarks.join(' or ')}; refusing to mix in ${code}`, 'one currency per database: use another --db for other currencies');
   }
   // Amounts imported before any --currency were read with 2 decimals; a currency with another
   // minor unit would mix scales in one column.
@@ -227,7 +243,7 @@ function settleCurrency(db: DB, asked: string | undefined): string | null {
       'start a new database (--db) for this currency',
     );
   }
-  return code;
+  return { currency: code, allowed: [code] };
 }
 
 async function importTransactions(
@@ -240,7 +256,7 @@ async function importTransactions(
   preview: Record<string, unknown>[],
   previewRows: number,
   progress: Progress | undefined,
-): Promise<Partial<ImportCounts> & { sha256: string | null }> {
+): Promise<Partial<ImportCounts> & { sha256: string | null; currencies: readonly string[] | null }> {
   const writer = new TransactionWriter(db, importId, presentColumns(shape));
   let created = 0;
   const consume = (b: Batch): void => {
@@ -258,7 +274,15 @@ async function importTransactions(
   const ref: SourceRef = { name: source.name, path: source.path, size: source.size };
   const stats = source.size >= WORKER_MIN_BYTES ? await inWorker(ref, shape, settings, consume) : produceTransactions(ref, shape, settings, consume);
   writer.flush();
-  return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, duplicate: writer.duplicate, customersCreated: created, sha256: stats.sha256 };
+  return {
+    read: stats.read,
+    blankLines: stats.blankLines,
+    imported: writer.inserted,
+    duplicate: writer.duplicate,
+    customersCreated: created,
+    sha256: stats.sha256,
+    currencies: stats.currencies,
+  };
 }
 
 const NUMERIC = new Set(['amount', 'quantity', 'unit_price']);
@@ -280,13 +304,13 @@ function workerFile(): string {
   return path.join(path.dirname(here), 'worker.js');
 }
 
-function inWorker(source: SourceRef, shape: FileShape, settings: CheckSettings, consume: (b: Batch) => void): Promise<ReadStats> {
+function inWorker(source: SourceRef, shape: FileShape, settings: CheckSettings, consume: (b: Batch) => void): Promise<ProduceStats> {
   const control = new SharedArrayBuffer(4);
   const consumed = new Int32Array(control);
   // A smaller young generation keeps the worker's heap (and the process's peak RSS) down; measured
   // no slower on the 1M-row bench.
   const worker = new Worker(workerFile(), { workerData: { source, shape, settings, control }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-  return new Promise<ReadStats>((resolve, reject) => {
+  return new Promise<ProduceStats>((resolve, reject) => {
     let settled = false;
     const fail = (e: unknown): void => {
       if (settled) return;
@@ -294,7 +318,7 @@ function inWorker(source: SourceRef, shape: FileShape, settings: CheckSettings, 
       void worker.terminate();
       reject(e);
     };
-    worker.on('message', (m: { type: string; batch?: Batch; stats?: ReadStats; message?: string; hint?: string; exitCode?: number; stack?: string }) => {
+    worker.on('message', (m: { type: string; batch?: Batch; stats?: ProduceStats; message?: string; hint?: string; exitCode?: number; stack?: string }) => {
       if (settled) return;
       try {
         if (m.type === 'batch') {
@@ -328,7 +352,7 @@ function importCustomers(
   preview: Record<string, unknown>[],
   previewRows: number,
   progress: Progress | undefined,
-): Partial<ImportCounts> & { sha256: string | null } {
+): Partial<ImportCounts> & { sha256: string | null; currencies: null } {
   const checker = customerChecker(shape);
   const writer = new CustomerWriter(db, importId);
   const stats = readRecords(source, shape, {
@@ -344,7 +368,7 @@ function importCustomers(
     progress: (b) => progress?.(b, source.size),
   }, { hash: true });
   progress?.(source.size, source.size);
-  return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, updated: writer.updated, duplicate: writer.duplicate, sha256: stats.sha256 };
+  return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, updated: writer.updated, duplicate: writer.duplicate, sha256: stats.sha256, currencies: null };
 }
 
 /** Reads the start of the file (and, for an undecided date column, the whole column). */

@@ -5,7 +5,7 @@
 import { customerType, type Mapping } from '../core/columns.js';
 import { dateReaderFor } from '../core/dates.js';
 import { TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../core/row.js';
-import { MoneyParser, currencyExponent, decimalParts, lineAmount, sameCurrency, symbolFits } from '../core/money.js';
+import { CurrencyGuard, MoneyParser, currencyExponent, decimalParts, lineAmount, splitSign } from '../core/money.js';
 
 export const MAX_ID = 200;
 export const MAX_TEXT = 2000;
@@ -34,7 +34,10 @@ export interface FileShape {
 
 export interface CheckSettings {
   decimalComma: boolean;
+  /** The database's currency (sets the minor unit), or null: read with 2 decimals. */
   currency: string | null;
+  /** The currencies a mark may stand for (the currency, or what earlier files' marks left), or null: any. */
+  allowedCurrencies: string[] | null;
 }
 
 const TEXT_FIELDS = ['product', 'channel', 'staff', 'payment_method', 'external_id'] as const;
@@ -99,6 +102,8 @@ function controlField(fields: string[], headers: string[]): string {
 export interface TransactionChecker {
   /** The row's values (TRANSACTION_COLUMNS order), or null after calling `reject`. */
   check(fields: string[], line: number, raw: string, reject: (r: Reject) => void): (string | number | null)[] | null;
+  /** The currencies this file's marks left possible, or null when it had none. */
+  currencies(): readonly string[] | null;
 }
 
 export function transactionChecker(shape: FileShape, settings: CheckSettings): TransactionChecker {
@@ -115,7 +120,7 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
   const moneyOptions = { decimalComma: settings.decimalComma, exponent: currencyExponent(currency) };
   const money = new MoneyParser(moneyOptions);
   const dates = dateReaderFor(shape.dateLayout ?? 'ISO');
-  let fileSymbol: string | null = null;
+  const guard = new CurrencyGuard(settings.allowedCurrencies, currency);
 
   return {
     check(fields, line, raw, onReject) {
@@ -159,6 +164,9 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
           // Prices finer than the minor unit (0.125) are rounded for storage; amounts use the exact value.
           if (unitPrice !== unitPrice) unitPrice = lineAmount('1', priceText, moneyOptions);
           if (unitPrice !== unitPrice) return reject('unit_price', money.explain(priceText).replace(' an amount', ' a price'));
+          const sign = splitSign(priceText);
+          const why = typeof sign !== 'string' && sign.symbol !== null ? guard.check(sign.symbol) : null;
+          if (why !== null) return reject('unit_price', `"${priceText}" ${why}`);
         }
       }
       let amount: number;
@@ -166,13 +174,8 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
         const a = fields[iAmount]!;
         amount = money.parse(a);
         if (amount !== amount) return reject('amount', money.explain(a));
-        const sym = money.symbol;
-        if (sym !== null) {
-          if (currency !== null) {
-            if (!symbolFits(sym, currency)) return reject('amount', `"${a.trim()}" is not in ${currency}, the database's currency`);
-          } else if (fileSymbol === null) fileSymbol = sym;
-          else if (!sameCurrency(sym, fileSymbol)) return reject('amount', `"${a.trim()}" mixes currencies (${fileSymbol} earlier in the file)`);
-        }
+        const why = money.symbol !== null ? guard.check(money.symbol) : null;
+        if (why !== null) return reject('amount', `"${a.trim()}" ${why}`);
       } else {
         if (qtyText === '' || priceText === '') return reject(qtyText === '' ? 'quantity' : 'unit_price', 'no amount, and no quantity and unit price to compute it from');
         amount = lineAmount(qtyText, priceText, moneyOptions);
@@ -193,6 +196,7 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
       }
       return values;
     },
+    currencies: () => guard.seen,
   };
 }
 
