@@ -109,3 +109,40 @@ describe('sniffing a date column', () => {
     expect(verdict(['01-Dec-2010', 'yesterday'])).toMatchObject({ kind: 'unknown' });
   });
 });
+
+describe('dates the review found misread or refused', () => {
+  it('never settles a column with two-digit years (24/03/05 may be year-first)', () => {
+    const s = new DateSniffer();
+    ['24/03/05', '23/12/31'].forEach((v, i) => s.see(v, i + 2));
+    const v = s.verdict();
+    expect(v.kind).toBe('undecided');
+    expect(v.kind === 'undecided' && v.candidates).toContain('YY/M/D');
+  });
+
+  it('says when a column contradicts itself', () => {
+    const s = new DateSniffer();
+    ['13/01/2024', '01/13/2024'].forEach((v, i) => s.see(v, i + 2));
+    const v = s.verdict();
+    expect(v).toMatchObject({ kind: 'undecided', conflict: true });
+    expect(v.kind === 'undecided' && v.example).toContain('day-first');
+  });
+
+  it('reads Excel serial dates with --date-format excel', async () => {
+    const { ExcelDateReader } = await import('../src/core/dates.js');
+    const r = new ExcelDateReader();
+    expect(r.parse('44927')).toBe(true);
+    expect(r.date).toBe('2023-01-01');
+    expect(r.parse('45123.5')).toBe(true);
+    expect([r.date, r.time]).toEqual(['2023-07-16', '12:00:00']);
+    expect(r.parse('12.3.2024')).toBe(false);
+  });
+
+  it('reads ISO dates with a one-digit hour or AM/PM', () => {
+    const r = new IsoDateReader();
+    expect(r.parse('2024-03-05 9:30')).toBe(true);
+    expect(r.time).toBe('09:30:00');
+    expect(r.parse('2024-03-05 9:30 PM')).toBe(true);
+    expect(r.time).toBe('21:30:00');
+    expect(r.parse('2024-03-05 25:30')).toBe(false);
+  });
+});

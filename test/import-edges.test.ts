@@ -166,3 +166,29 @@ describe('the demo and pipes', () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe('date columns that contradict the detected layout', () => {
+  it('refuses the file, storing nothing, when a late date reads only the other way', async () => {
+    const rows = Array.from({ length: 2500 }, (_, i) => `C${i},${i === 0 ? '25' : '0' + (1 + (i % 9))}/04/2024,1.00`);
+    rows.push('LATE1,01/13/2024,1.00', 'LATE2,02/03/2024,1.00');
+    const { code, stderr } = await imp(t.file('mix.csv', 'customer,date,amount\n' + rows.join('\n') + '\n'));
+    expect(code).toBe(2);
+    expect(stderr).toContain('contradict');
+    expect(stderr).toContain('line 2502');
+    expect(fs.existsSync(t.db) ? value<number>('SELECT count(*) FROM transactions') : 0).toBe(0);
+  });
+
+  it('refuses two-digit years until told the layout, and reads Excel serials when told', async () => {
+    const f = t.file('yy.csv', 'customer,date,amount\nA,24/03/05,1.00\nB,23/12/31,1.00\n');
+    expect((await imp(f)).code).toBe(2);
+    const { r } = await imp(f, '--date-format', 'YY/MM/DD');
+    expect(r.counts.imported).toBe(2);
+    expect(value<string>(`SELECT date FROM transactions WHERE customer_id = 'B'`)).toBe('2023-12-31');
+    const x = t.file('excel.csv', 'customer,date,amount\nC,44927,1.00\n');
+    const refused = await imp(x);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--date-format excel');
+    expect((await imp(x, '--date-format', 'excel')).r.counts.imported).toBe(1);
+    expect(value<string>(`SELECT date FROM transactions WHERE customer_id = 'C'`)).toBe('2023-01-01');
+  });
+});

@@ -92,7 +92,7 @@ export class IsoDateReader implements DateReader {
     let hasTime = false;
     if (n > 10) {
       const sep = s.charCodeAt(10);
-      if ((sep !== 84 /* T */ && sep !== 32) || n < 16 || s.charCodeAt(13) !== 58) return this.fail(s);
+      if ((sep !== 84 /* T */ && sep !== 32) || n < 16 || s.charCodeAt(13) !== 58) return this.looseTime(s, y, mo, d);
       h = num(s, 11, 2);
       mi = num(s, 14, 2);
       if (h < 0 || mi < 0) return this.fail(s);
@@ -115,9 +115,58 @@ export class IsoDateReader implements DateReader {
     return true;
   }
 
+  /** The slower reading of a time after an ISO date: a one-digit hour ("2024-03-05 9:30"), AM/PM. */
+  private looseTime(s: string, y: number, mo: number, d: number): boolean {
+    const m = /^.{10}[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp][Mm])?(Z|[+-]\d\d(:?\d\d)?)?$/.exec(s);
+    if (!m) return this.fail(s);
+    let h = Number(m[1]);
+    if (m[4] !== undefined) {
+      if (h < 1 || h > 12) return this.fail(s);
+      h = (h % 12) + (m[4].toLowerCase() === 'pm' ? 12 : 0);
+    }
+    const mi = Number(m[2]);
+    const sec = m[3] === undefined ? 0 : Number(m[3]);
+    if (!checkParts(this, y, mo, d, h, mi, sec)) return false;
+    this.date = s.slice(0, 10);
+    this.time = `${pad2(h)}:${pad2(mi)}:${pad2(sec)}`;
+    return true;
+  }
+
   private fail(s: string): boolean {
     this.reason = s === '' ? 'empty date' : `"${s}" is not an ISO date (YYYY-MM-DD); give the layout with --date-format`;
     return false;
+  }
+}
+
+/** Excel's serial day numbers (1 is 1900-01-01; the 1900 leap-day bug makes day 0 1899-12-30 for serials after 60). */
+export class ExcelDateReader implements DateReader {
+  date = '';
+  time: string | null = null;
+  reason = '';
+  readonly layout = 'excel';
+
+  parse(text: string): boolean {
+    const s = text.trim();
+    if (!/^\d{1,7}(\.\d+)?$/.test(s)) {
+      this.reason = s === '' ? 'empty date' : `"${s}" is not an Excel serial date`;
+      return false;
+    }
+    const serial = Number(s);
+    const days = Math.floor(serial);
+    const ms = Date.UTC(1899, 11, 30) + days * 86_400_000;
+    const iso = new Date(ms).toISOString();
+    const y = Number(iso.slice(0, 4));
+    if (days <= 60 || y < MIN_YEAR || y > MAX_YEAR) {
+      this.reason = `Excel serial ${s} is outside ${MIN_YEAR}-${MAX_YEAR}`;
+      return false;
+    }
+    this.date = iso.slice(0, 10);
+    const frac = serial - days;
+    if (frac > 0) {
+      const secs = Math.round(frac * 86_400);
+      this.time = `${pad2(Math.floor(secs / 3600) % 24)}:${pad2(Math.floor(secs / 60) % 60)}:${pad2(secs % 60)}`;
+    } else this.time = null;
+    return true;
   }
 }
 
@@ -277,7 +326,7 @@ export class FormatDateReader implements DateReader {
  */
 export type DateVerdict =
   | { kind: 'layout'; layout: string | 'ISO'; evidence: string }
-  | { kind: 'undecided'; example: string; candidates: string[] }
+  | { kind: 'undecided'; example: string; candidates: string[]; conflict: boolean }
   | { kind: 'unknown'; example: string };
 
 const NUMERIC = /^(\d{1,4})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:([ T]+)(\d{1,2}):(\d{2})(:\d{2})?(\s*[AaPp][Mm])?)?$/;
@@ -314,7 +363,7 @@ export class DateSniffer {
       this.numeric++;
       if (!this.example) this.example = v;
       this.sep = m[2]!;
-      this.yearDigits = m[4]!.length;
+      if (m[4]!.length === 2) this.yearDigits = 2;
       if (Number(m[1]) > 12 && !this.firstOver12) this.firstOver12 = { value: v, line };
       if (Number(m[3]) > 12 && !this.secondOver12) this.secondOver12 = { value: v, line };
       return;
@@ -337,15 +386,23 @@ export class DateSniffer {
     const md = `M${s}D${s}${yy}`;
     if (this.firstOver12 && this.secondOver12) {
       // Both orders occur: the column is inconsistent; a layout must be given and the odd rows rejected.
-      return { kind: 'undecided', example: `${this.firstOver12.value} (line ${this.firstOver12.line}) and ${this.secondOver12.value} (line ${this.secondOver12.line})`, candidates: [dm, md] };
+      return {
+        kind: 'undecided',
+        example: `"${this.firstOver12.value}" (line ${this.firstOver12.line}) is day-first but "${this.secondOver12.value}" (line ${this.secondOver12.line}) is month-first`,
+        candidates: [dm, md],
+        conflict: true,
+      };
     }
+    // With a two-digit year the first part may be the year too (24/03/05 in Japan): never settled.
+    if (this.yearDigits === 2) return { kind: 'undecided', example: this.example, candidates: [dm, md, `YY${s}M${s}D`], conflict: false };
     if (this.firstOver12) return { kind: 'layout', layout: dm, evidence: `day first: "${this.firstOver12.value}" on line ${this.firstOver12.line}` };
     if (this.secondOver12) return { kind: 'layout', layout: md, evidence: `month first: "${this.secondOver12.value}" on line ${this.secondOver12.line}` };
-    return { kind: 'undecided', example: this.example, candidates: [dm, md] };
+    return { kind: 'undecided', example: this.example, candidates: [dm, md], conflict: false };
   }
 }
 
 export function dateReaderFor(layout: string): DateReader {
   if (layout === 'ISO' || /^iso$/i.test(layout)) return new IsoDateReader();
+  if (/^excel$/i.test(layout)) return new ExcelDateReader();
   return new FormatDateReader(layout);
 }

@@ -34,7 +34,7 @@ export interface Batch {
 
 export type SourceRef = Pick<SourceFile, 'name' | 'path' | 'size'>;
 
-export type ProduceStats = ReadStats & { currencies: readonly string[] | null };
+export type ProduceStats = ReadStats & { currencies: readonly string[] | null; dateConflict: { value: string; line: number } | null };
 
 export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: (b: Batch) => void): ProduceStats {
   const checker = transactionChecker(shape, settings);
@@ -84,5 +84,5 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
   }, { hash: true });
   bytesRead = source.size;
   send();
-  return { ...stats, currencies: checker.currencies() };
+  return { ...stats, currencies: checker.currencies(), dateConflict: checker.dateConflict() };
 }

@@ -154,7 +154,15 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
       options.kind === 'transactions'
         ? await importTransactions(db, importId, source, shape, settings, onReject, base.preview, options.preview, progress)
         : importCustomers(db, importId, source, shape, onReject, base.preview, options.preview, progress);
-    const { sha256, currencies, ...written2 } = written;
+    const { sha256, currencies, dateConflict, ...written2 } = written;
+    if (dateConflict) {
+      const col = shape.headers[shape.mapping.fields[options.kind === 'transactions' ? 'date' : 'created']!];
+      const other = shape.dateLayout!.replace(/[DM]/g, (c) => (c === 'D' ? 'M' : 'D'));
+      throw new UsageError(
+        `${source.name}: dates in column "${col}" contradict each other: ${shape.dateEvidence}, but "${dateConflict.value}" on line ${dateConflict.line} reads only the other way`,
+        `give the layout with --date-format ${shape.dateLayout} or --date-format ${other}; the dates that do not fit it become rejects`,
+      );
+    }
     Object.assign(counts, written2);
     record.contentHash = contentHash ?? sha256 ?? '';
     // Currency marks in a database without a currency: one currency left is now the database's;
@@ -256,7 +264,7 @@ async function importTransactions(
   preview: Record<string, unknown>[],
   previewRows: number,
   progress: Progress | undefined,
-): Promise<Partial<ImportCounts> & { sha256: string | null; currencies: readonly string[] | null }> {
+): Promise<Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict'>> {
   const writer = new TransactionWriter(db, importId, presentColumns(shape));
   let created = 0;
   const consume = (b: Batch): void => {
@@ -282,6 +290,7 @@ async function importTransactions(
     customersCreated: created,
     sha256: stats.sha256,
     currencies: stats.currencies,
+    dateConflict: stats.dateConflict,
   };
 }
 
@@ -352,7 +361,7 @@ function importCustomers(
   preview: Record<string, unknown>[],
   previewRows: number,
   progress: Progress | undefined,
-): Partial<ImportCounts> & { sha256: string | null; currencies: null } {
+): Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict'> {
   const checker = customerChecker(shape);
   const writer = new CustomerWriter(db, importId);
   const stats = readRecords(source, shape, {
@@ -368,7 +377,7 @@ function importCustomers(
     progress: (b) => progress?.(b, source.size),
   }, { hash: true });
   progress?.(source.size, source.size);
-  return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, updated: writer.updated, duplicate: writer.duplicate, sha256: stats.sha256, currencies: null };
+  return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, updated: writer.updated, duplicate: writer.duplicate, sha256: stats.sha256, currencies: null, dateConflict: checker.dateConflict() };
 }
 
 /** Reads the start of the file (and, for an undecided date column, the whole column). */
@@ -441,15 +450,25 @@ function sniffFile(source: SourceFile, options: ImportOptions): FileShape {
     }
     const col = hdrs[dateIdx];
     if (verdict.kind === 'unknown') {
+      const serial = /^\d{5}(\.\d+)?$/.test(verdict.example);
       throw new UsageError(
         `${source.name}: cannot tell the layout of dates like "${verdict.example}" in column "${col}"`,
-        'give it with --date-format, e.g. --date-format DD-MMM-YYYY or --date-format "MMM D, YYYY"',
+        serial
+          ? 'these look like Excel serial day numbers: add --date-format excel'
+          : 'give it with --date-format, e.g. --date-format DD-MMM-YYYY or --date-format "MMM D, YYYY" (or excel for serial numbers)',
       );
     }
     if (verdict.kind === 'undecided') {
+      const choices = verdict.candidates.map((c) => `--date-format ${c}`).join(' or ');
+      if (verdict.conflict) {
+        throw new UsageError(
+          `${source.name}: dates in column "${col}" contradict each other: ${verdict.example}`,
+          `give the layout with ${choices}; the dates that do not fit it become rejects`,
+        );
+      }
       throw new UsageError(
-        `${source.name}: dates like ${verdict.example} in column "${col}" could be day-first or month-first, and no date in the file settles it`,
-        `say which with --date-format ${verdict.candidates[0]} or --date-format ${verdict.candidates[1]}`,
+        `${source.name}: dates like ${verdict.example} in column "${col}" can be read more than one way, and no date in the file settles it`,
+        `say which with ${choices}`,
       );
     }
     dateLayout = verdict.layout;

@@ -3,7 +3,7 @@
  * database), so it runs in the import's parsing worker as well as in the main thread.
  */
 import { customerType, type Mapping } from '../core/columns.js';
-import { dateReaderFor } from '../core/dates.js';
+import { dateReaderFor, type DateReader } from '../core/dates.js';
 import { TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../core/row.js';
 import { CurrencyGuard, MoneyParser, currencyExponent, decimalParts, lineAmount, splitSign } from '../core/money.js';
 
@@ -94,6 +94,25 @@ function extraValues(fields: string[], extra: { name: string; index: number }[])
   return o;
 }
 
+/**
+ * Watches a date column whose layout the sniffer detected (D/M/YYYY from a "25/04/2024"): a date
+ * that does not read with that layout but does with day and month swapped contradicts the
+ * detection, and the import is then refused rather than half-guessed.
+ */
+export class DateConflictWatch {
+  first: { value: string; line: number } | null = null;
+  private readonly swapped: DateReader | null;
+
+  constructor(shape: FileShape) {
+    const detected = shape.dateEvidence !== null && shape.dateLayout !== null;
+    this.swapped = detected ? dateReaderFor(shape.dateLayout!.replace(/[DM]/g, (c) => (c === 'D' ? 'M' : 'D'))) : null;
+  }
+
+  failed(value: string, line: number): void {
+    if (this.swapped && this.first === null && this.swapped.parse(value)) this.first = { value: value.trim(), line };
+  }
+}
+
 function controlField(fields: string[], headers: string[]): string {
   const i = fields.findIndex((f) => CONTROL.test(f));
   return headers[i] ?? 'row';
@@ -104,6 +123,8 @@ export interface TransactionChecker {
   check(fields: string[], line: number, raw: string, reject: (r: Reject) => void): (string | number | null)[] | null;
   /** The currencies this file's marks left possible, or null when it had none. */
   currencies(): readonly string[] | null;
+  /** A date that contradicts the detected layout, if one was seen. */
+  dateConflict(): { value: string; line: number } | null;
 }
 
 export function transactionChecker(shape: FileShape, settings: CheckSettings): TransactionChecker {
@@ -120,6 +141,7 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
   const moneyOptions = { decimalComma: settings.decimalComma, exponent: currencyExponent(currency) };
   const money = new MoneyParser(moneyOptions);
   const dates = dateReaderFor(shape.dateLayout ?? 'ISO');
+  const watch = new DateConflictWatch(shape);
   const guard = new CurrencyGuard(settings.allowedCurrencies, currency);
 
   return {
@@ -132,7 +154,10 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
       const customerId = fields[iCustomer]!.trim();
       if (customerId === '') return reject('customer_id', 'empty customer id');
       if (customerId.length > MAX_ID) return reject('customer_id', `customer id longer than ${MAX_ID} characters`);
-      if (!dates.parse(fields[iDate]!)) return reject('date', dates.reason);
+      if (!dates.parse(fields[iDate]!)) {
+        watch.failed(fields[iDate]!, line);
+        return reject('date', dates.reason);
+      }
       const date = dates.date;
       let time = dates.time;
       if (iTime !== undefined && time === null) {
@@ -197,6 +222,7 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
       return values;
     },
     currencies: () => guard.seen,
+    dateConflict: () => watch.first,
   };
 }
 
@@ -211,10 +237,15 @@ export function presentColumns(shape: FileShape): TransactionColumn[] {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function customerChecker(shape: FileShape): { check(fields: string[], line: number, raw: string, reject: (r: Reject) => void): CustomerRow | null } {
+export function customerChecker(shape: FileShape): {
+  check(fields: string[], line: number, raw: string, reject: (r: Reject) => void): CustomerRow | null;
+  dateConflict(): { value: string; line: number } | null;
+} {
   const f = shape.mapping.fields;
   const dates = shape.dateLayout === null ? null : dateReaderFor(shape.dateLayout);
+  const watch = new DateConflictWatch(shape);
   return {
+    dateConflict: () => watch.first,
     check(fields, line, raw, onReject) {
       const reject = (field: string | null, reason: string): null => {
         onReject({ line, field, reason, raw });
@@ -246,7 +277,10 @@ export function customerChecker(shape: FileShape): { check(fields: string[], lin
       }
       const created = get('created');
       if (created !== null && dates) {
-        if (!dates.parse(created)) return reject('created', dates.reason);
+        if (!dates.parse(created)) {
+          watch.failed(created, line);
+          return reject('created', dates.reason);
+        }
         row.createdDate = dates.date;
       }
       if (shape.mapping.extra.length > 0) {
