@@ -85,6 +85,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       .option('--delimiter <char>', 'field delimiter (default: sniffed among , ; tab |)')
       .option('--max-rejects <n|n%>', 'refuse a file with more rejected rows than this (nothing stored)')
       .option('--dry-run', 'show the mapping, the first rows as stored, and the counts; write nothing')
+      .option('--no-dedupe', 'store every row, even ones the database already holds (for exports known not to overlap)')
       .option('--preview <n>', 'rows to show with --dry-run', '5')
       .addHelpText(
         'after',

@@ -192,3 +192,33 @@ describe('date columns that contradict the detected layout', () => {
     expect(value<string>(`SELECT date FROM transactions WHERE customer_id = 'C'`)).toBe('2023-01-01');
   });
 });
+
+describe('the duplicate rule at scale and by choice', () => {
+  // A walk from slot 0 for each repeat (18 million lookups here) would run past the test timeout.
+  it('thousands of identical lines are all kept, and all found again', async () => {
+    const rows = Array.from({ length: 6000 }, () => 'CASH,2024-01-01,3.50,Latte');
+    const f = t.file('cash.csv', 'customer,date,amount,product\n' + rows.join('\n') + '\n');
+    const first = await imp(f);
+    expect(first.r.counts.imported).toBe(6000);
+    const again = await imp(t.file('cash2.csv', 'customer,date,amount,product,note\n' + rows.map((r) => r + ',x').join('\n') + '\nCASH,2024-01-01,3.50,Latte,x\n'));
+    expect(again.r.counts).toMatchObject({ imported: 1, duplicate: 6000 });
+  });
+
+  it('an export that adds or renames a descriptive column still matches the rows it shares', async () => {
+    await imp(t.file('a.csv', 'customer,date,amount,Store Note\nA,2024-01-01,1.00,n\n'));
+    const { r } = await imp(t.file('b.csv', 'customer,date,amount,store_note,country\nA,2024-01-01,1.00,n,UK\nB,2024-01-01,2.00,m,UK\n'));
+    expect(r.counts).toMatchObject({ imported: 1, duplicate: 1 });
+  });
+
+  it('--no-dedupe keeps a genuine repeat in a later, non-overlapping export', async () => {
+    await imp(t.file('morning.csv', 'customer,date,amount,product\nC1,2024-01-01,3.50,Latte\n'));
+    const f = t.file('afternoon.csv', 'customer,date,amount,product\nC1,2024-01-01,3.50,Latte\nC2,2024-01-01,2.00,Tea\n');
+    const plain = await imp(f, '--dry-run');
+    expect(plain.r.counts).toMatchObject({ imported: 1, duplicate: 1 });
+    const kept = await imp(f, '--no-dedupe');
+    expect(kept.r.counts).toMatchObject({ imported: 2, duplicate: 0 });
+    expect(value<number>(`SELECT count(*) FROM transactions WHERE customer_id = 'C1'`)).toBe(2);
+    // the same file, the same way, again: recognised, not doubled
+    expect((await imp(f, '--no-dedupe')).r.status).toBe('already-imported');
+  });
+});

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/db.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
 import { slotKey } from '../src/core/hash.js';
-import { TRANSACTION_COLUMNS, contentString } from '../src/core/row.js';
+import { TRANSACTION_COLUMNS, contentString, dedupeContent } from '../src/core/row.js';
 import { TransactionWriter, insertImport } from '../src/store/importStore.js';
 import { tempDir } from './helpers.js';
 
@@ -79,7 +79,7 @@ describe('the duplicate rule in the writer', () => {
   }
   const row = (customer: string, amount: number, line: number) => {
     const content = contentString([customer, '2024-05-01', null, amount, null, null, null, null, null, null, null, null]);
-    return { line, content, key: slotKey('2024-05-01', content, 0) };
+    return { line, content, key: slotKey('2024-05-01', dedupeContent(content), 0) };
   };
   const add = (w: TransactionWriter, r: ReturnType<typeof row>) => w.add(r.content, r.line, r.key);
 
@@ -111,14 +111,14 @@ describe('the duplicate rule in the writer', () => {
     const { db, newImport } = setup();
     const rows = Array.from({ length: 120 }, (_, i) => row('C' + (i % 40), 100, i + 2)); // every content three times
     const once = db.transaction(() => {
-      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS, seenInMemory);
+      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS, { seenInMemory });
       rows.forEach((r) => add(w, r));
       w.flush();
       return [w.inserted, w.duplicate];
     })();
     expect(once).toEqual([120, 0]);
     const again = db.transaction(() => {
-      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS, seenInMemory);
+      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS, { seenInMemory });
       rows.forEach((r) => add(w, r));
       w.flush();
       return [w.inserted, w.duplicate];
@@ -127,7 +127,7 @@ describe('the duplicate rule in the writer', () => {
     // and a third copy of the file plus one more occurrence of every content: only those are new
     const more = [...rows, ...Array.from({ length: 40 }, (_, i) => row('C' + i, 100, 200 + i))];
     const third = db.transaction(() => {
-      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS, seenInMemory);
+      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS, { seenInMemory });
       more.forEach((r) => add(w, r));
       w.flush();
       return [w.inserted, w.duplicate];
@@ -142,7 +142,7 @@ describe('the duplicate rule in the writer', () => {
     // Plant a different row in the slot that A's content hashes to.
     db.prepare(
       `INSERT INTO transactions (customer_id, date, amount, import_id, line, dedupe_key) VALUES ('Z', '2024-05-01', 1, 0, 1, ?)`,
-    ).run(slotKey('2024-05-01', r.content, 0));
+    ).run(slotKey('2024-05-01', dedupeContent(r.content), 0));
     const counts = db.transaction(() => {
       const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS);
       add(w, r);

@@ -14,15 +14,17 @@ import { reportError } from '../report.js';
 
 export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>): ImportOptions {
   const map = parseMapOptions((o.map as string[]) ?? []);
-  if (typeof map === 'string') throw new UsageError(map);
+  if (typeof map === 'string') throw new UsageError(map, 'one --map per field, e.g. --map customer_id="Client Ref" --map date=Datum');
   const options: ImportOptions = {
     kind,
     map,
     decimalComma: o.decimalComma === true,
     dryRun: o.dryRun === true,
+    keepAll: o.dedupe === false,
     preview: Number(o.preview ?? 5),
   };
-  if (!Number.isInteger(options.preview) || options.preview < 0) throw new UsageError(`--preview must be a whole number, not "${String(o.preview)}"`);
+  if (!Number.isInteger(options.preview) || options.preview < 0) throw new UsageError(`--preview must be a whole number, not "${String(o.preview)}"`, 'e.g. --preview 20');
+  if (kind === 'customers' && options.keepAll) throw new UsageError('--no-dedupe is for transactions', 'customer files are upserts by id: a second file updates the records');
   if (typeof o.dateFormat === 'string') options.dateFormat = o.dateFormat;
   if (typeof o.currency === 'string') options.currency = o.currency;
   if (typeof o.encoding === 'string') {
@@ -31,15 +33,15 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
   }
   if (typeof o.delimiter === 'string') {
     const d = o.delimiter === '\\t' || o.delimiter.toLowerCase() === 'tab' ? '\t' : o.delimiter;
-    if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') throw new UsageError(`--delimiter must be one character (e.g. ";" or tab), not "${o.delimiter}"`);
+    if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') throw new UsageError(`--delimiter must be one character, not "${o.delimiter}"`, 'e.g. --delimiter ";" or --delimiter tab');
     options.delimiter = d;
   }
   if (typeof o.maxRejects === 'string') {
     const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(o.maxRejects.trim());
-    if (!m) throw new UsageError(`--max-rejects takes a count (e.g. 100) or a percentage (e.g. 1%), not "${o.maxRejects}"`);
+    if (!m) throw new UsageError(`--max-rejects takes a count or a percentage, not "${o.maxRejects}"`, 'e.g. --max-rejects 100 or --max-rejects 1%');
     if (m[2] === '%') options.maxRejectsPercent = Number(m[1]);
     else if (Number.isInteger(Number(m[1]))) options.maxRejects = Number(m[1]);
-    else throw new UsageError(`--max-rejects ${o.maxRejects}: a count must be a whole number`);
+    else throw new UsageError(`--max-rejects ${o.maxRejects}: a count must be a whole number`, 'e.g. --max-rejects 100 or --max-rejects 1.5%');
   }
   return options;
 }
@@ -47,7 +49,7 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
 export async function runImport(files: string[], options: ImportOptions, ctx: Context): Promise<number> {
   const { io } = ctx;
   const format = resolveFormat(ctx.format, io);
-  if (files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
+  if (files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be read only once', 'name - once, or save the data to a file');
   const results: FileResult[] = [];
   let worst: number = ExitCode.ok;
   let db: DB | null = null;
@@ -81,7 +83,8 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
     db?.close();
   }
   if (format === 'json') io.stdout.write(JSON.stringify(results.map(toJson), null, 2) + '\n');
-  if (format === 'csv') printRows(io, 'csv', CSV_COLUMNS, results.map(flatten));
+  // A file that failed has no result row; with none at all, CSV prints nothing rather than a bare header.
+  if (format === 'csv' && results.length > 0) printRows(io, 'csv', CSV_COLUMNS, results.map(flatten));
   return worst;
 }
 

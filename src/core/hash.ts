@@ -19,6 +19,13 @@ export function hashKey(s: string): number {
   return (fmix32(h1) >>> 0) * 2097152 + (fmix32(h2 ^ s.length) >>> 11);
 }
 
+/** A 32-bit hash independent of hashKey's lanes (another multiplier and seed), to tell apart contents whose keys collide. */
+export function checkHash(s: string): number {
+  let h = 0x2545f491 | 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x27d4eb2d) ^ (h >>> 13);
+  return fmix32(h ^ s.length);
+}
+
 function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

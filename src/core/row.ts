@@ -18,6 +18,18 @@ export function contentString(values: readonly (string | number | null)[]): stri
   return values.join(SEP);
 }
 
+/**
+ * The columns the duplicate rule compares: all but `extra`. The file's other columns describe a
+ * row (a note, a country) rather than tell two sales apart, and an export that adds, drops or
+ * renames such a column must still match the rows it shares with an earlier one.
+ */
+export const DEDUPE_COLUMNS = TRANSACTION_COLUMNS.slice(0, 11);
+
+/** The duplicate-rule content of a row's content string: everything before `extra`, the last value. */
+export function dedupeContent(content: string): string {
+  return content.slice(0, content.lastIndexOf(SEP));
+}
+
 /** A customer record as a file gives it (null: the file has no value; the stored one stays). */
 export interface CustomerRow {
   id: string;

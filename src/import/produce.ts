@@ -4,7 +4,7 @@
  * SQLite inserts on the main thread, and in the main thread for small ones.
  */
 import { slotKey } from '../core/hash.js';
-import { contentString } from '../core/row.js';
+import { contentString, dedupeContent } from '../core/row.js';
 import { readRecords, type ReadStats } from './reading.js';
 import type { SourceFile } from './source.js';
 import { transactionChecker, type CheckSettings, type FileShape, type Reject } from './validate.js';
@@ -74,7 +74,7 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
       const i = contents.length;
       contents.push(content);
       lines[i] = line;
-      keys[i] = slotKey(values[1] as string, content, 0);
+      keys[i] = slotKey(values[1] as string, dedupeContent(content), 0);
       if (i + 1 === ROWS) send();
     },
     reject,

@@ -48,6 +48,8 @@ export interface ImportOptions {
   /** ...or this percentage of the rows read. */
   maxRejectsPercent?: number;
   dryRun: boolean;
+  /** --no-dedupe: store every row, even one the database already holds (exports known not to overlap). */
+  keepAll: boolean;
   /** Rows to show in a dry run. */
   preview: number;
 }
@@ -94,6 +96,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     currency: options.currency?.toUpperCase() ?? null,
     encoding: options.encoding ?? null,
     delimiter: options.delimiter ?? null,
+    keepAll: options.keepAll,
   };
   // The same file imported before? Only a file of the same size can be, so only then is it
   // hashed up front; otherwise the hash is taken while the import reads it (0.2 s per 80 MB saved).
@@ -152,7 +155,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     const settings: CheckSettings = { decimalComma: options.decimalComma, currency, allowedCurrencies: allowed };
     const written =
       options.kind === 'transactions'
-        ? await importTransactions(db, importId, source, shape, settings, onReject, base.preview, options.preview, progress)
+        ? await importTransactions(db, importId, source, shape, settings, options, onReject, base.preview, progress)
         : importCustomers(db, importId, source, shape, onReject, base.preview, options.preview, progress);
     const { sha256, currencies, dateConflict, ...written2 } = written;
     if (dateConflict) {
@@ -260,12 +263,13 @@ async function importTransactions(
   source: SourceFile,
   shape: FileShape,
   settings: CheckSettings,
+  options: ImportOptions,
   onReject: (r: Reject) => void,
   preview: Record<string, unknown>[],
-  previewRows: number,
   progress: Progress | undefined,
 ): Promise<Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict'>> {
-  const writer = new TransactionWriter(db, importId, presentColumns(shape));
+  const writer = new TransactionWriter(db, importId, presentColumns(shape), { keepAll: options.keepAll });
+  const previewRows = options.preview;
   let created = 0;
   const consume = (b: Batch): void => {
     for (const r of b.rejects) onReject(r);
@@ -433,7 +437,7 @@ function sniffFile(source: SourceFile, options: ImportOptions): FileShape {
     try {
       dateReaderFor(options.dateFormat);
     } catch (e) {
-      if (e instanceof DateFormatError) throw new UsageError(e.message);
+      if (e instanceof DateFormatError) throw new UsageError(e.message, 'e.g. --date-format DD/MM/YYYY, --date-format "M/D/YYYY h:mm A", --date-format DD-MMM-YY, --date-format excel');
       throw e;
     }
     dateLayout = options.dateFormat;

@@ -1,7 +1,7 @@
 /** The SQL of importing: import records, batched transaction inserts with the duplicate rule, customers, rejects. */
-import { CountTable } from '../core/countTable.js';
-import { hashKey, slotKey } from '../core/hash.js';
-import { TRANSACTION_COLUMNS, contentString, SEP, type CustomerRow, type TransactionColumn } from '../core/row.js';
+import { checkHash, hashKey, slotKey } from '../core/hash.js';
+import { DEDUPE_COLUMNS, SEP, TRANSACTION_COLUMNS, dedupeContent, type CustomerRow, type TransactionColumn } from '../core/row.js';
+import { SeenTable, type SeenState } from '../core/seenTable.js';
 import type { DB } from './db.js';
 
 export interface ImportRecord {
@@ -141,7 +141,9 @@ export class TransactionWriter {
   private readonly lookup;
   private readonly tempSeenGet;
   private readonly tempSeenSet;
-  private readonly seen: CountTable;
+  private readonly seen: SeenTable;
+  /** --no-dedupe: every row is stored, in the first free slot of its chain. */
+  private readonly keepAll: boolean;
   /** After a batch that was all duplicates, rows go one by one (a doomed batch INSERT costs as much as a real one). */
   private rowByRow = false;
   private spilled = false;
@@ -159,9 +161,10 @@ export class TransactionWriter {
     private readonly db: DB,
     private readonly importId: number,
     present: readonly TransactionColumn[],
-    seenInMemory = SEEN_IN_MEMORY,
+    options: { keepAll?: boolean; seenInMemory?: number } = {},
   ) {
-    this.seen = new CountTable(seenInMemory);
+    this.keepAll = options.keepAll === true;
+    this.seen = new SeenTable(options.seenInMemory ?? SEEN_IN_MEMORY);
     this.cols = TRANSACTION_COLUMNS.map((c, i) => (present.includes(c) ? i : -1)).filter((i) => i >= 0);
     this.width = this.cols.length + 2;
     this.params = new Array(BATCH * this.width);
@@ -171,9 +174,12 @@ export class TransactionWriter {
     this.many = db.prepare(`INSERT OR IGNORE INTO transactions (${names}, import_id) VALUES ${Array(BATCH).fill(tuple).join(',')}`);
     this.one = db.prepare(`INSERT OR IGNORE INTO transactions (${names}, import_id) VALUES ${tuple}`);
     this.lookup = db.prepare(`SELECT ${TRANSACTION_COLUMNS.join(', ')}, import_id, line FROM transactions WHERE dedupe_key = ?`);
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS dedupe_seen (key INTEGER PRIMARY KEY, occurrence INTEGER NOT NULL); DELETE FROM temp.dedupe_seen;');
-    this.tempSeenGet = db.prepare('SELECT occurrence FROM temp.dedupe_seen WHERE key = ?').pluck();
-    this.tempSeenSet = db.prepare('INSERT INTO temp.dedupe_seen (key, occurrence) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET occurrence = excluded.occurrence');
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS dedupe_seen (key INTEGER, chk INTEGER, count INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (key, chk));
+             DELETE FROM temp.dedupe_seen;`);
+    this.tempSeenGet = db.prepare('SELECT count, next FROM temp.dedupe_seen WHERE key = ? AND chk = ?');
+    this.tempSeenSet = db.prepare(
+      'INSERT INTO temp.dedupe_seen (key, chk, count, next) VALUES (?, ?, ?, ?) ON CONFLICT (key, chk) DO UPDATE SET count = excluded.count, next = excluded.next',
+    );
     this.maxId = db.prepare('SELECT coalesce(max(id), 0) FROM transactions').pluck();
     this.insertedSince = db.prepare('SELECT line FROM transactions WHERE id > ?').pluck();
     this.insertCustomers = db.prepare(
@@ -223,52 +229,61 @@ export class TransactionWriter {
     this.lastId = this.maxId.get() as number;
   }
 
-  /** Stores the row or counts it a duplicate, walking its content's chain of slots. */
+  /**
+   * Stores the row or counts it a duplicate, walking its content's chain of slots. A walk resumes
+   * where the last occurrence of the same content in this file ended, so n identical rows cost n
+   * lookups, not n^2 / 2. With `keepAll` (--no-dedupe) it goes straight to the first free slot.
+   */
   private settle(content: string, line: number, key0: number): void {
-    const slot0 = this.lookup.get(key0) as Stored | undefined;
-    let occurrence = this.seenGet(content);
-    if (occurrence === undefined) {
+    const dedupe = dedupeContent(content);
+    const date = dateOf(content);
+    const k = hashKey(dedupe);
+    const check = checkHash(dedupe);
+    let state = this.seenGet(k, check);
+    let slot0: Stored | undefined;
+    if (state === undefined) {
       // No conflict for this content yet in this file, so an earlier occurrence in this file, if
       // any, went into slot 0 through the fast path.
-      occurrence = slot0 && slot0.import_id === this.importId && slot0.line !== line && contentOf(slot0) === content ? 1 : 0;
+      slot0 = this.lookup.get(key0) as Stored | undefined;
+      const earlier = slot0 !== undefined && slot0.import_id === this.importId && slot0.line !== line && contentOf(slot0) === dedupe;
+      state = earlier ? { count: 1, next: 1 } : { count: 0, next: 0 };
     }
-    occurrence++;
-    this.seenSet(content, occurrence);
-    let matches = 0;
-    for (let slot = 0; ; slot++) {
-      const key = slot === 0 ? key0 : slotKey(dateOf(content), content, slot);
-      const stored = slot === 0 ? slot0 : (this.lookup.get(key) as Stored | undefined);
+    const occurrence = state.count + 1;
+    let matches = state.count;
+    for (let slot = state.next; ; slot++) {
+      const key = slot === 0 ? key0 : slotKey(date, dedupe, slot);
+      const stored = slot === 0 && slot0 !== undefined ? slot0 : (this.lookup.get(key) as Stored | undefined);
       if (stored === undefined) {
         const p = new Array(this.width);
         this.fill(p, 0, content, line, key);
         this.lastId = Number(this.one.run(p).lastInsertRowid);
         this.inserted++;
+        this.seenSet(k, check, { count: occurrence, next: slot + 1 });
         return;
       }
-      if (contentOf(stored) === content && ++matches === occurrence) {
+      if (!this.keepAll && contentOf(stored) === dedupe && ++matches === occurrence) {
         this.duplicate++;
+        this.seenSet(k, check, { count: occurrence, next: slot + 1 });
         return;
       }
     }
   }
 
   /**
-   * Occurrence counts of contents that met a conflict in this file, keyed by a 53-bit hash of the
-   * content: in memory for the first SEEN_IN_MEMORY, then in a temp table, so memory stays
-   * bounded for any file. Two contents sharing a hash would share a count; counts only grow, so
-   * the worst case (odds about n^2 / 2^54 for n repeated rows) is one duplicate stored again,
-   * never a row lost.
+   * The duplicate rule's state for contents that met a conflict in this file: in memory for the
+   * first SEEN_IN_MEMORY contents, then in a temp table, so memory stays bounded for any file.
    */
-  private seenGet(content: string): number | undefined {
-    const k = hashKey(content);
-    return this.seen.get(k) ?? (this.spilled ? (this.tempSeenGet.get(k) as number | undefined) : undefined);
+  private seenGet(k: number, check: number): SeenState | undefined {
+    const inMemory = this.seen.get(k, check);
+    if (inMemory !== undefined || !this.spilled) return inMemory;
+    const row = this.tempSeenGet.get(k, check) as { count: number; next: number } | undefined;
+    return row;
   }
 
-  private seenSet(content: string, occurrence: number): void {
-    const k = hashKey(content);
-    if (!this.seen.set(k, occurrence)) {
+  private seenSet(k: number, check: number, state: SeenState): void {
+    if (!this.seen.set(k, check, state)) {
       this.spilled = true;
-      this.tempSeenSet.run(k, occurrence);
+      this.tempSeenSet.run(k, check, state.count, state.next);
     }
   }
 
@@ -300,9 +315,9 @@ function dateOf(content: string): string {
 
 type Stored = Record<TransactionColumn, string | number | null> & { import_id: number; line: number };
 
-/** The content string of a stored row, built exactly as the validator builds it for a new row. */
+/** The duplicate-rule content of a stored row, built exactly as for a new row (core/row.ts). */
 export function contentOf(stored: Record<TransactionColumn, string | number | null>): string {
-  return contentString(TRANSACTION_COLUMNS.map((c) => stored[c]));
+  return DEDUPE_COLUMNS.map((c) => stored[c] ?? '').join(SEP);
 }
 
 
