@@ -19,10 +19,17 @@ export function resolveDbPath(flag: string | undefined, io: IO): string {
 }
 
 /** Opens the database for a command that only reads: a missing file is an error, not a new database. */
+/** RAPPORT_BUSY_TIMEOUT_MS: how long a writer waits for another (default 15,000). */
+function busyTimeoutMs(ctx: Context): number | undefined {
+  const raw = ctx.io.env.RAPPORT_BUSY_TIMEOUT_MS;
+  const v = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
 export function openForRead(ctx: Context): DB {
-  return openDatabase(ctx.dbPath, { create: false });
+  return openDatabase(ctx.dbPath, { create: false, busyTimeoutMs: busyTimeoutMs(ctx) });
 }
 
 export function openForWrite(ctx: Context): DB {
-  return openDatabase(ctx.dbPath, { create: true });
+  return openDatabase(ctx.dbPath, { create: true, busyTimeoutMs: busyTimeoutMs(ctx) });
 }

@@ -16,7 +16,13 @@ export function reportError(e: unknown, io: IO): number {
     if (io.env.RAPPORT_DEBUG) io.stderr.write(String(e.stack) + '\n');
     return e.exitCode;
   }
-  const err = e as Error;
+  const err = e as Error & { code?: string };
+  if (err?.code === 'SQLITE_BUSY') {
+    // Another process held the write lock for longer than the busy timeout (15 s).
+    io.stderr.write('rapport: the database is busy: another rapport is writing to it (an import, most likely)\n');
+    io.stderr.write('hint: try again when it has finished; readers (status, reports) are never blocked\n');
+    return ExitCode.failure;
+  }
   io.stderr.write(`rapport: unexpected error: ${err?.message ?? String(e)}\n`);
   io.stderr.write(io.env.RAPPORT_DEBUG ? String(err?.stack) + '\n' : 'hint: run with RAPPORT_DEBUG=1 for details, and report it\n');
   return ExitCode.failure;

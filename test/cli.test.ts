@@ -61,3 +61,37 @@ describe('a reader while an import writes', () => {
     }
   });
 });
+
+describe('a second writer', () => {
+  it('gets a one-line "busy" error, not an unexpected one, when the write lock stays taken', async () => {
+    const { tempDir, fixture } = await import('./helpers.js');
+    const Database = (await import('better-sqlite3')).default;
+    const t = tempDir();
+    try {
+      expect((await run(['--db', t.db, 'import', 'transactions', fixture('import', 'clean.csv')])).code).toBe(0);
+      const writer = new Database(t.db);
+      writer.exec('BEGIN IMMEDIATE');
+      const r = await run(['--db', t.db, 'import', 'transactions', fixture('import', 'refunds.csv')], { env: { RAPPORT_BUSY_TIMEOUT_MS: '200' } });
+      writer.exec('ROLLBACK');
+      writer.close();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('the database is busy');
+      expect(r.stderr).not.toContain('unexpected');
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('a file that does not end with a newline is imported with a warning to check its last line', async () => {
+    const { tempDir } = await import('./helpers.js');
+    const t = tempDir();
+    try {
+      const f = t.file('cut.csv', 'customer,date,amount\nA,2024-01-01,1.00\nB,2024-01-01,12');
+      const r = await run(['--db', t.db, 'import', 'transactions', f]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('last line (3)');
+    } finally {
+      t.cleanup();
+    }
+  });
+});

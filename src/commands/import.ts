@@ -64,6 +64,7 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
           bar.done();
           results.push(result);
           if (result.dateEvidence) notice(io, `${result.file}: dates read as ${result.dateLayout} (${result.dateEvidence})`);
+          for (const w of result.warnings) notice(io, `${result.file}: warning: ${w}`);
           if (format === 'table') printHuman(ctx, result, options);
           else if (result.reasons.length > 0) rejectsNotice(ctx, result);
           if (result.status === 'refused') {
@@ -111,6 +112,7 @@ function toJson(r: FileResult): Record<string, unknown> {
     encoding: r.encoding,
     date_layout: r.dateLayout,
     date_evidence: r.dateEvidence,
+    warnings: r.warnings,
     currency: r.currency,
     preview: r.preview,
     seconds: r.seconds,

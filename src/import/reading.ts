@@ -14,12 +14,14 @@ export interface RecordHandler {
 export interface ReadStats {
   read: number;
   blankLines: number;
+  /** The line the file ended on without a newline (it may have been cut short), or null. */
+  unterminatedLine: number | null;
   /** SHA-256 of the file, when asked for. */
   sha256: string | null;
 }
 
 export function readRecords(source: Pick<SourceFile, 'name' | 'path'>, shape: FileShape, handler: RecordHandler, options: { hash?: boolean } = {}): ReadStats {
-  const stats: ReadStats = { read: 0, blankLines: 0, sha256: null };
+  const stats: ReadStats = { read: 0, blankLines: 0, sha256: null, unterminatedLine: null };
   const width = shape.headers.length;
   const reader = new TextReader(source, shape.encoding, options);
   const parser: CsvParser = new CsvParser(
@@ -60,6 +62,7 @@ export function readRecords(source: Pick<SourceFile, 'name' | 'path'>, shape: Fi
     }
     parser.end();
     stats.sha256 = reader.digest();
+    if (parser.endedWithoutNewline) stats.unterminatedLine = parser.lines;
   } finally {
     reader.close();
   }

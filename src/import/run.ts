@@ -69,6 +69,8 @@ export interface FileResult {
   dateLayout: string;
   /** Why a detected (non-ISO) date layout was chosen: "day first: "25/04/2024" on line 14". */
   dateEvidence: string | null;
+  /** Things the user should look at, though nothing was refused. */
+  warnings: string[];
   currency: string | null;
   preview: Record<string, unknown>[];
   seconds: number;
@@ -157,7 +159,10 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
       options.kind === 'transactions'
         ? await importTransactions(db, importId, source, shape, settings, options, onReject, base.preview, progress)
         : importCustomers(db, importId, source, shape, onReject, base.preview, options.preview, progress);
-    const { sha256, currencies, dateConflict, ...written2 } = written;
+    const { sha256, currencies, dateConflict, unterminatedLine, ...written2 } = written;
+    if (unterminatedLine !== null && (written2.read ?? 0) > 0) {
+      base.warnings.push(`the file does not end with a newline: check that its last line (${unterminatedLine}) is complete`);
+    }
     if (dateConflict) {
       const col = shape.headers[shape.mapping.fields[options.kind === 'transactions' ? 'date' : 'created']!];
       const other = shape.dateLayout!.replace(/[DM]/g, (c) => (c === 'D' ? 'M' : 'D'));
@@ -222,6 +227,7 @@ function emptyResult(file: string, options: ImportOptions): FileResult {
     encoding: options.encoding ?? 'utf-8',
     dateLayout: options.dateFormat ?? 'ISO',
     dateEvidence: null,
+    warnings: [],
     currency: null,
     preview: [],
     seconds: 0,
@@ -267,7 +273,7 @@ async function importTransactions(
   onReject: (r: Reject) => void,
   preview: Record<string, unknown>[],
   progress: Progress | undefined,
-): Promise<Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict'>> {
+): Promise<Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict' | 'unterminatedLine'>> {
   const writer = new TransactionWriter(db, importId, presentColumns(shape), { keepAll: options.keepAll });
   const previewRows = options.preview;
   let created = 0;
@@ -295,6 +301,7 @@ async function importTransactions(
     sha256: stats.sha256,
     currencies: stats.currencies,
     dateConflict: stats.dateConflict,
+    unterminatedLine: stats.unterminatedLine,
   };
 }
 
@@ -365,7 +372,7 @@ function importCustomers(
   preview: Record<string, unknown>[],
   previewRows: number,
   progress: Progress | undefined,
-): Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict'> {
+): Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict' | 'unterminatedLine'> {
   const checker = customerChecker(shape);
   const writer = new CustomerWriter(db, importId);
   const stats = readRecords(source, shape, {
@@ -381,7 +388,7 @@ function importCustomers(
     progress: (b) => progress?.(b, source.size),
   }, { hash: true });
   progress?.(source.size, source.size);
-  return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, updated: writer.updated, duplicate: writer.duplicate, sha256: stats.sha256, currencies: null, dateConflict: checker.dateConflict() };
+  return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, updated: writer.updated, duplicate: writer.duplicate, sha256: stats.sha256, currencies: null, dateConflict: checker.dateConflict(), unterminatedLine: stats.unterminatedLine };
 }
 
 /** Reads the start of the file (and, for an undecided date column, the whole column). */

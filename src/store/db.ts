@@ -13,6 +13,8 @@ export interface OpenOptions {
   create: boolean;
   /** Override the migration list (tests). */
   migrations?: Migration[];
+  /** How long to wait for another writer before giving up (default 15 s). */
+  busyTimeoutMs?: number;
 }
 
 /**
@@ -38,7 +40,7 @@ export function openDatabase(path: string, options: OpenOptions): DB {
   let db: DB;
   try {
     db = new Database(path, { fileMustExist: path !== ':memory:' });
-    db.pragma('busy_timeout = 15000');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 15_000))}`);
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
   } catch (e) {
     throw dbError(path, e);
