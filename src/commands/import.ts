@@ -96,15 +96,7 @@ function toJson(r: FileResult): Record<string, unknown> {
     status: r.status,
     import_id: r.importId,
     same_as: r.sameAs,
-    counts: {
-      read: r.counts.read,
-      imported: r.counts.imported,
-      updated: r.counts.updated,
-      duplicate: r.counts.duplicate,
-      rejected: r.counts.rejected,
-      blank_lines: r.counts.blankLines,
-      customers_created: r.counts.customersCreated,
-    },
+    counts: countsJson(r),
     reasons: r.reasons,
     mapping: r.mapping,
     extra_columns: r.extraColumns,
@@ -121,20 +113,13 @@ function toJson(r: FileResult): Record<string, unknown> {
 
 const CSV_COLUMNS = ['file', 'status', 'import_id', 'read', 'imported', 'updated', 'duplicate', 'rejected', 'blank_lines', 'customers_created', 'seconds'].map((key) => ({ key }));
 
+function countsJson(r: FileResult): Record<string, number> {
+  const k = r.counts;
+  return { read: k.read, imported: k.imported, updated: k.updated, duplicate: k.duplicate, rejected: k.rejected, blank_lines: k.blankLines, customers_created: k.customersCreated };
+}
+
 function flatten(r: FileResult): Record<string, unknown> {
-  return {
-    file: r.file,
-    status: r.status,
-    import_id: r.importId ?? r.sameAs,
-    read: r.counts.read,
-    imported: r.counts.imported,
-    updated: r.counts.updated,
-    duplicate: r.counts.duplicate,
-    rejected: r.counts.rejected,
-    blank_lines: r.counts.blankLines,
-    customers_created: r.counts.customersCreated,
-    seconds: r.seconds,
-  };
+  return { file: r.file, status: r.status, import_id: r.importId ?? r.sameAs, ...countsJson(r), seconds: r.seconds };
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
