@@ -42,7 +42,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   program
     .name('rapport')
-    .description('Know your customers from your sales history: import, segment, churn risk, complaints, reports.')
+    .description('Know your customers from your sales history. This release: import sales and customer CSVs into a local SQLite database, and inspect what is there.')
     .version(version, '-V, --version')
     .option('--db <path>', 'database file (env RAPPORT_DB)', undefined)
     .addOption(new Option('--format <format>', 'output format where data is printed').choices(FORMATS))
@@ -119,11 +119,11 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
   program
     .command('imports')
     .description('list imports: file, counts, status, when')
-    .option('--limit <n>', 'most recent n imports', '50')
+    .option('--limit <n>', 'only the most recent n imports')
     .addHelpText('after', examples(['rapport imports', 'rapport imports --format csv > imports.csv']))
-    .action(async (opts: { limit: string }, c: Command) => {
+    .action(async (opts: { limit?: string }, c: Command) => {
       const { runImports } = await import('./commands/imports.js');
-      exitCode = runImports({ limit: positiveInt(opts.limit, '--limit') }, context(c));
+      exitCode = runImports({ limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit') }, context(c));
     });
 
   program

@@ -14,7 +14,8 @@ export interface Context {
 }
 
 export function resolveDbPath(flag: string | undefined, io: IO): string {
-  const p = flag ?? io.env.RAPPORT_DB ?? 'rapport.db';
+  const fromEnv = io.env.RAPPORT_DB === '' ? undefined : io.env.RAPPORT_DB;
+  const p = flag ?? fromEnv ?? 'rapport.db';
   return path.resolve(io.cwd, p);
 }
 

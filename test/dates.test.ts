@@ -146,3 +146,33 @@ describe('dates the review found misread or refused', () => {
     expect(r.parse('2024-03-05 25:30')).toBe(false);
   });
 });
+
+describe('third review', () => {
+  it('reads ISO date-times with a two-digit 12-hour time', () => {
+    const r = new IsoDateReader();
+    for (const [v, t] of [['2024-03-04 09:05 PM', '21:05:00'], ['2024-03-04 10:15 AM', '10:15:00'], ['2024-03-04 12:30 PM', '12:30:00'], ['2024-03-04 12:30 AM', '00:30:00']]) {
+      expect(r.parse(v!), v).toBe(true);
+      expect(r.time).toBe(t);
+    }
+  });
+
+  it('calls a column with bad ISO dates ISO, so the bad ones become rejects', () => {
+    const s = new DateSniffer();
+    ['2024-02-30', 'n/a', '2024-01-01'].forEach((v, i) => s.see(v, i + 2));
+    expect(s.verdict()).toMatchObject({ kind: 'layout', layout: 'ISO' });
+  });
+
+  it('reads Excel serials of early 1900 and rounds times into the next day', async () => {
+    const { ExcelDateReader } = await import('../src/core/dates.js');
+    const r = new ExcelDateReader();
+    expect(r.parse('1')).toBe(true);
+    expect(r.date).toBe('1900-01-01');
+    expect(r.parse('59')).toBe(true);
+    expect(r.date).toBe('1900-02-28');
+    expect(r.parse('60')).toBe(false);
+    expect(r.parse('61')).toBe(true);
+    expect(r.date).toBe('1900-03-01');
+    expect(r.parse('45123.999999')).toBe(true);
+    expect([r.date, r.time]).toEqual(['2023-07-17', null]);
+  });
+});

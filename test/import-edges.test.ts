@@ -222,3 +222,41 @@ describe('the duplicate rule at scale and by choice', () => {
     expect((await imp(f, '--no-dedupe')).r.status).toBe('already-imported');
   });
 });
+
+describe('third review', () => {
+  it('--currency must be a real ISO 4217 code', async () => {
+    const { code, stderr } = await imp(t.file('a.csv', 'customer,date,amount\nA,2024-01-01,1.00\n'), '--currency', 'XYZ');
+    expect(code).toBe(2);
+    expect(stderr).toContain('not an ISO 4217');
+    expect(fs.existsSync(t.db) ? value<number>('SELECT count(*) FROM meta') : 0).toBe(0);
+  });
+
+  it('rejects --raw says how to import the fixed lines the way the original was read', async () => {
+    await imp(t.file('x.csv', 'customer;date;amount\nA;25/04/2024;1,50\nB;03/04/2024;abc\n'), '--decimal-comma');
+    const r = await run(['--db', t.db, 'rejects', '1', '--raw']);
+    expect(r.stdout).toBe('customer;date;amount\nB;03/04/2024;abc\n');
+    expect(r.stderr).toContain('--date-format "D/M/YYYY" --decimal-comma');
+    const fixed = t.file('fixed.csv', r.stdout.replace('abc', '2,00'));
+    const again = await imp(fixed, '--delimiter', ';', '--date-format', 'D/M/YYYY', '--decimal-comma');
+    expect(again.r.counts).toMatchObject({ imported: 1, rejected: 0 });
+    expect(value<number>('SELECT sum(amount) FROM transactions')).toBe(350);
+  });
+
+  it('status counts refused imports and all their rejects; imports lists every import', async () => {
+    await imp(t.file('bad.csv', 'customer,date,amount\nA,2024-01-01,x\nB,2024-01-01,1\n'), '--max-rejects', '0');
+    for (let i = 0; i < 55; i++) await imp(t.file(`f${i}.csv`, `customer,date,amount\nC${i},2024-01-01,1\n`));
+    const s = JSON.parse((await run(['--db', t.db, '--format', 'json', 'status'])).stdout) as Record<string, number>;
+    expect(s).toMatchObject({ imports: 55, refused_imports: 1, rejected_rows: 1 });
+    const list = JSON.parse((await run(['--db', t.db, '--format', 'json', 'imports'])).stdout) as unknown[];
+    expect(list).toHaveLength(56);
+  });
+
+  it('--quiet still explains a refusal, and an empty RAPPORT_DB means the default', async () => {
+    const f = t.file('bad.csv', 'customer,date,amount\nA,2024-01-01,x\n');
+    const r = await run(['--db', t.db, '--quiet', 'import', 'transactions', f, '--max-rejects', '0']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('not imported');
+    const e = await run(['status'], { cwd: t.dir, env: { RAPPORT_DB: '' } });
+    expect(e.stderr).toContain(path.join(t.dir, 'rapport.db'));
+  });
+});

@@ -39,7 +39,10 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
   if (typeof o.maxRejects === 'string') {
     const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(o.maxRejects.trim());
     if (!m) throw new UsageError(`--max-rejects takes a count or a percentage, not "${o.maxRejects}"`, 'e.g. --max-rejects 100 or --max-rejects 1%');
-    if (m[2] === '%') options.maxRejectsPercent = Number(m[1]);
+    if (m[2] === '%') {
+      options.maxRejectsPercent = Number(m[1]);
+      if (options.maxRejectsPercent > 100) throw new UsageError(`--max-rejects ${o.maxRejects}: a percentage is at most 100%`, 'e.g. --max-rejects 1%');
+    }
     else if (Number.isInteger(Number(m[1]))) options.maxRejects = Number(m[1]);
     else throw new UsageError(`--max-rejects ${o.maxRejects}: a count must be a whole number`, 'e.g. --max-rejects 100 or --max-rejects 1.5%');
   }
@@ -111,7 +114,7 @@ function toJson(r: FileResult): Record<string, unknown> {
   };
 }
 
-const CSV_COLUMNS = ['file', 'status', 'import_id', 'read', 'imported', 'updated', 'duplicate', 'rejected', 'blank_lines', 'customers_created', 'seconds'].map((key) => ({ key }));
+const CSV_COLUMNS = ['file', 'status', 'import_id', 'same_as', 'read', 'imported', 'updated', 'duplicate', 'rejected', 'blank_lines', 'customers_created', 'seconds'].map((key) => ({ key }));
 
 function countsJson(r: FileResult): Record<string, number> {
   const k = r.counts;
@@ -119,7 +122,7 @@ function countsJson(r: FileResult): Record<string, number> {
 }
 
 function flatten(r: FileResult): Record<string, unknown> {
-  return { file: r.file, status: r.status, import_id: r.importId ?? r.sameAs, ...countsJson(r), seconds: r.seconds };
+  return { file: r.file, status: r.status, import_id: r.importId, same_as: r.sameAs, ...countsJson(r), seconds: r.seconds };
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -127,14 +130,18 @@ const n = (x: number): string => x.toLocaleString('en-US');
 /** With CSV or JSON on stdout, the reasons for rejects still reach a log, on stderr. */
 function rejectsNotice(ctx: Context, r: FileResult): void {
   const top = r.reasons.slice(0, 3).map((x) => `${x.reason} (${n(x.count)})`).join('; ');
-  notice(ctx.io, `${r.file}: ${n(r.counts.rejected)} rows rejected: ${top}${r.importId !== null ? `; see rapport rejects ${r.importId}` : ''}`);
+  notice(ctx.io, `${r.file}: ${rows(r.counts.rejected)} rejected: ${top}${r.importId !== null ? `; see rapport rejects ${r.importId}` : ''}`);
 }
 
-/** On stderr whatever the format, so a cron job's log says why the exit code is 3. */
+/** On stderr whatever the format, and even with --quiet (it is the error behind exit code 3). */
 function refusalNotice(ctx: Context, r: FileResult, options: ImportOptions): void {
   const limit = options.maxRejectsPercent !== undefined ? `${options.maxRejectsPercent}%` : String(options.maxRejects);
-  notice(ctx.io, `rapport: ${r.file}: ${n(r.counts.rejected)} rejected rows is more than --max-rejects ${limit}; the file was not imported`);
-  notice(ctx.io, r.importId !== null ? `hint: see them with rapport rejects ${r.importId}; fix them, or raise --max-rejects` : 'hint: fix the rejected rows, or raise --max-rejects');
+  ctx.io.stderr.write(`rapport: ${r.file}: ${rows(r.counts.rejected)} rejected is more than --max-rejects ${limit}; the file was not imported\n`);
+  ctx.io.stderr.write(r.importId !== null ? `hint: see them with rapport rejects ${r.importId}; fix them, or raise --max-rejects\n` : 'hint: fix the rejected rows, or raise --max-rejects\n');
+}
+
+function rows(k: number): string {
+  return `${n(k)} ${k === 1 ? 'row' : 'rows'}`;
 }
 
 function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {

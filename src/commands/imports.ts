@@ -17,7 +17,7 @@ const COLUMNS: Column[] = [
   { key: 'finished_at' },
 ];
 
-export function runImports(options: { limit: number }, ctx: Context): number {
+export function runImports(options: { limit: number | null }, ctx: Context): number {
   const db = openForRead(ctx);
   try {
     const rows = listImports(db, options.limit);

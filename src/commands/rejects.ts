@@ -1,7 +1,8 @@
 import { RapportError } from '../errors.js';
 import { openForRead, type Context } from '../context.js';
 import { printRows, resolveFormat, type Column } from '../output.js';
-import { importExists, importHeader, listRejects } from '../store/queries.js';
+import { notice } from '../io.js';
+import { importExists, importReading, listRejects, type ImportReading } from '../store/queries.js';
 
 const COLUMNS: Column[] = [
   { key: 'import_id', header: 'import', align: 'right' },
@@ -17,6 +18,17 @@ function clip(s: string, n: number): string {
   return one.length > n ? one.slice(0, n - 1) + '…' : one;
 }
 
+/** The command that reads a fixed file the way the original import read its file (the text is UTF-8 now). */
+function reimportCommand(r: ImportReading): string {
+  const parts = [`rapport import ${r.kind} FILE`];
+  if (r.delimiter !== ',') parts.push(`--delimiter ${r.delimiter === '\t' ? 'tab' : JSON.stringify(r.delimiter)}`);
+  if (r.dateFormat !== 'ISO' && r.dateFormat !== 'ISO (YYYY-MM-DD)' && r.dateFormat !== 'none') parts.push(`--date-format ${JSON.stringify(r.dateFormat)}`);
+  if (r.decimalComma) parts.push('--decimal-comma');
+  for (const [field, column] of Object.entries(r.map)) parts.push(`--map ${field}=${JSON.stringify(column)}`);
+  if (r.keepAll) parts.push('--no-dedupe');
+  return parts.join(' ');
+}
+
 export function runRejects(options: { importId: number | null; limit: number | null; raw: boolean }, ctx: Context): number {
   const db = openForRead(ctx);
   try {
@@ -26,10 +38,11 @@ export function runRejects(options: { importId: number | null; limit: number | n
     if (options.raw) {
       // The rejected lines as they were in the file, under the file's header: fix them in a
       // spreadsheet or editor and import the result again.
-      const header = importHeader(db, options.importId!);
-      if (header === null) throw new RapportError(`import #${options.importId} did not record its header line`);
+      const reading = importReading(db, options.importId!)!;
+      if (reading.header === null) throw new RapportError(`import #${options.importId} did not record its header line`);
       const rows = listRejects(db, options.importId, options.limit);
-      ctx.io.stdout.write([header, ...rows.map((r) => r.raw)].join('\n') + '\n');
+      ctx.io.stdout.write([reading.header, ...rows.map((r) => r.raw)].join('\n') + '\n');
+      notice(ctx.io, `rapport: written as UTF-8; once fixed, import it the way #${options.importId} was read: ${reimportCommand(reading)}`);
       return 0;
     }
     const rows = listRejects(db, options.importId, options.limit);

@@ -36,7 +36,7 @@ export function runStatus(ctx: Context): number {
         dates: s.first_date ? `${s.first_date} to ${s.last_date}` : '(none)',
         net_revenue: `${formatMoney(s.net_revenue, exp)}${s.currency ? ' ' + s.currency : ''}`,
         refunds: s.refunds,
-        imports: s.imports,
+        imports: s.refused_imports > 0 ? `${s.imports} (and ${s.refused_imports} refused)` : s.imports,
         rejected_rows: s.rejected_rows,
       },
       { net_revenue: 'net revenue', rejected_rows: 'rejected rows (all imports)' },

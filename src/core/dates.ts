@@ -106,7 +106,7 @@ export class IsoDateReader implements DateReader {
           while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
         }
       }
-      if (i < n && !/^(Z|[+-]\d\d(:?\d\d)?)$/.test(s.slice(i))) return this.fail(s);
+      if (i < n && !/^(Z|[+-]\d\d(:?\d\d)?)$/.test(s.slice(i))) return this.looseTime(s, y, mo, d); // "09:05 PM"
       hasTime = true;
     }
     if (!checkParts(this, y, mo, d, h, mi, sec)) return false;
@@ -151,21 +151,24 @@ export class ExcelDateReader implements DateReader {
       this.reason = s === '' ? 'empty date' : `"${s}" is not an Excel serial date`;
       return false;
     }
-    const serial = Number(s);
-    const days = Math.floor(serial);
-    const ms = Date.UTC(1899, 11, 30) + days * 86_400_000;
+    // Time of day to the second, then the day: 45123.999999 rounds to midnight of the next day.
+    const seconds = Math.round(Number(s) * 86_400);
+    const days = Math.floor(seconds / 86_400);
+    if (days === 60) {
+      this.reason = `Excel serial ${s} is 1900-02-29, a day that does not exist (Excel's leap-year bug)`;
+      return false;
+    }
+    // Serials count from 1900-01-01 = 1; after the phantom 1900-02-29 (60) they are one ahead.
+    const ms = Date.UTC(1899, 11, days < 60 ? 31 : 30) + days * 86_400_000;
     const iso = new Date(ms).toISOString();
     const y = Number(iso.slice(0, 4));
-    if (days <= 60 || y < MIN_YEAR || y > MAX_YEAR) {
+    if (days < 1 || y < MIN_YEAR || y > MAX_YEAR) {
       this.reason = `Excel serial ${s} is outside ${MIN_YEAR}-${MAX_YEAR}`;
       return false;
     }
     this.date = iso.slice(0, 10);
-    const frac = serial - days;
-    if (frac > 0) {
-      const secs = Math.round(frac * 86_400);
-      this.time = `${pad2(Math.floor(secs / 3600) % 24)}:${pad2(Math.floor(secs / 60) % 60)}:${pad2(secs % 60)}`;
-    } else this.time = null;
+    const secs = seconds - days * 86_400;
+    this.time = secs > 0 ? `${pad2(Math.floor(secs / 3600))}:${pad2(Math.floor(secs / 60) % 60)}:${pad2(secs % 60)}` : null;
     return true;
   }
 }
@@ -348,7 +351,8 @@ export class DateSniffer {
   see(value: string, line: number): void {
     const v = value.trim();
     if (v === '') return;
-    if (this.iso8601.parse(v)) {
+    // ISO by its shape: "2024-02-30" is an ISO date that does not exist (a reject), not another layout.
+    if (this.iso8601.parse(v) || /^\d{4}-\d{2}-\d{2}(?:$|[T ])/.test(v)) {
       this.iso++;
       return;
     }
@@ -373,7 +377,8 @@ export class DateSniffer {
   }
 
   verdict(): DateVerdict {
-    if (this.other > 0 && this.other >= this.iso + this.numeric + this.ymd) {
+    // Unknown only when nothing in the column is a date we know: otherwise the odd values are rejects.
+    if (this.other > 0 && this.iso + this.numeric + this.ymd === 0) {
       return { kind: 'unknown', example: this.otherExample };
     }
     const best = Math.max(this.iso, this.numeric, this.ymd);

@@ -21,8 +21,19 @@ export function currencyExponent(code: string | null | undefined): number {
   return EXPONENT[code.toUpperCase()] ?? 2;
 }
 
+/** The ISO 4217 codes of currencies in use (funds, metals and test codes left out). */
+const ISO_4217 = new Set(
+  `AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL`.split(' '),
+);
+
+/** Three capital letters: the shape of a currency code (a mark in a file). */
 export function isCurrencyCode(code: string): boolean {
   return /^[A-Z]{3}$/.test(code);
+}
+
+/** A real ISO 4217 currency: what --currency accepts, so a typo cannot lock a database to "XYZ". */
+export function isKnownCurrency(code: string): boolean {
+  return ISO_4217.has(code);
 }
 
 /** Symbols we strip, and the currencies each could mean (used to refuse a £ amount in a USD database). */

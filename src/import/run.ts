@@ -9,11 +9,11 @@ import { Worker } from 'node:worker_threads';
 import { resolveMapping, type ImportKind } from '../core/columns.js';
 import { CsvParser, sniffDelimiter } from '../core/csv.js';
 import { DateFormatError, DateSniffer, dateReaderFor } from '../core/dates.js';
-import { currencyExponent, isCurrencyCode } from '../core/money.js';
+import { currencyExponent, isKnownCurrency } from '../core/money.js';
 import { SEP, TRANSACTION_COLUMNS } from '../core/row.js';
 import { RapportError, UsageError, type ExitCode } from '../errors.js';
 import type { DB } from '../store/db.js';
-import { getMeta, setMeta } from '../store/db.js';
+import { deleteMeta, getMeta, setMeta } from '../store/db.js';
 import {
   CustomerWriter,
   RejectWriter,
@@ -144,7 +144,10 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   // One transaction for the whole file: a kill at any point leaves the database as it was.
   beginImport(db);
   try {
-    if (options.currency && currency && getMeta(db, 'currency') === null) setMeta(db, 'currency', currency);
+    if (options.currency && currency && getMeta(db, 'currency') === null) {
+      setMeta(db, 'currency', currency);
+      deleteMeta(db, 'currency_marks');
+    }
     const importId = insertImport(db, record, 'complete');
     const rejects = new RejectWriter(db, importId);
     const onReject = (r: Reject): void => {
@@ -176,8 +179,10 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     // Currency marks in a database without a currency: one currency left is now the database's;
     // several ("$") are remembered, so a later file cannot bring another.
     if (currency === null && currencies) {
-      if (currencies.length === 1) setMeta(db, 'currency', currencies[0]!);
-      else setMeta(db, 'currency_marks', JSON.stringify(currencies));
+      if (currencies.length === 1) {
+        setMeta(db, 'currency', currencies[0]!);
+        deleteMeta(db, 'currency_marks');
+      } else setMeta(db, 'currency_marks', JSON.stringify(currencies));
       base.currency = currencies.length === 1 ? currencies[0]! : null;
     }
     // Judged on the whole file, so the refusal's record lists every reject (up to REFUSED_REJECTS_KEPT).
@@ -245,7 +250,7 @@ function settleCurrency(db: DB, asked: string | undefined): { currency: string |
   const fromMarks = marks === null ? null : (JSON.parse(marks) as string[]);
   if (asked === undefined) return { currency: stored, allowed: stored !== null ? [stored] : fromMarks };
   const code = asked.toUpperCase();
-  if (!isCurrencyCode(code)) throw new UsageError(`--currency ${asked}: expected an ISO 4217 code such as EUR, USD, GBP, CNY`, 'one three-letter code, e.g. --currency EUR');
+  if (!isKnownCurrency(code)) throw new UsageError(`--currency ${asked}: not an ISO 4217 currency code`, 'e.g. --currency EUR, --currency USD, --currency GBP, --currency CNY');
   if (stored !== null && stored !== code) {
     throw new RapportError(`this database holds amounts in ${stored}; refusing to mix in ${code}`, 'one currency per database: use another --db for other currencies');
   }

@@ -62,7 +62,7 @@ function dbError(path: string, e: unknown): RapportError {
   if (/not a database|file is encrypted/i.test(msg)) {
     return new RapportError(`${path} is not a SQLite database`, 'point --db at a rapport database, or at a new file name to start one');
   }
-  return new RapportError(`cannot open database ${path}: ${msg}`);
+  return new RapportError(`cannot open database ${path}: ${msg}`, 'the path must name a file (new or existing) in a folder you can write to');
 }
 
 function migrate(db: DB, path: string, migrations: Migration[]): void {
@@ -110,4 +110,8 @@ export function getMeta(db: DB, key: string): string | null {
 
 export function setMeta(db: DB, key: string, value: string): void {
   db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+}
+
+export function deleteMeta(db: DB, key: string): void {
+  db.prepare('DELETE FROM meta WHERE key = ?').run(key);
 }

@@ -12,6 +12,7 @@ export interface Status {
   net_revenue: number;
   refunds: number;
   imports: number;
+  refused_imports: number;
   rejected_rows: number;
 }
 
@@ -25,10 +26,8 @@ export function status(db: DB, path: string): Status {
     .get() as { n: number; first: string | null; last: string | null; net: number; refunds: number };
   const customers = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
   const imports = db.prepare(`SELECT count(*) FROM imports WHERE status = 'complete'`).pluck().get() as number;
-  const rejected = db
-    .prepare(`SELECT count(*) FROM rejects r JOIN imports i ON i.id = r.import_id WHERE i.status = 'complete'`)
-    .pluck()
-    .get() as number;
+  const refused = db.prepare(`SELECT count(*) FROM imports WHERE status = 'refused'`).pluck().get() as number;
+  const rejected = db.prepare('SELECT count(*) FROM rejects').pluck().get() as number;
   return {
     database: path,
     currency: getMeta(db, 'currency'),
@@ -39,6 +38,7 @@ export function status(db: DB, path: string): Status {
     net_revenue: t.net,
     refunds: t.refunds,
     imports,
+    refused_imports: refused,
     rejected_rows: rejected,
   };
 }
@@ -62,20 +62,47 @@ export interface ImportRow {
   options: string;
 }
 
-export function listImports(db: DB, limit: number): ImportRow[] {
-  return db.prepare('SELECT * FROM imports ORDER BY id DESC LIMIT ?').all(limit) as ImportRow[];
+/** Imports, newest first; all of them unless `limit`. */
+export function listImports(db: DB, limit: number | null): ImportRow[] {
+  return db.prepare('SELECT * FROM imports ORDER BY id DESC LIMIT ?').all(limit ?? -1) as ImportRow[];
 }
 
 export function importExists(db: DB, id: number): boolean {
   return db.prepare('SELECT 1 FROM imports WHERE id = ?').get(id) !== undefined;
 }
 
-/** The header line of an import's file, as it was written (null for imports that did not record it). */
-export function importHeader(db: DB, id: number): string | null {
-  const options = db.prepare('SELECT options FROM imports WHERE id = ?').pluck().get(id) as string | undefined;
-  if (options === undefined) return null;
-  const header = (JSON.parse(options) as { header?: unknown }).header;
-  return typeof header === 'string' ? header : null;
+export interface ImportReading {
+  kind: string;
+  /** The header line as it was written, or null for imports that did not record it. */
+  header: string | null;
+  delimiter: string;
+  /** The date layout the import used ("ISO", a detected or given layout, or "none"). */
+  dateFormat: string;
+  decimalComma: boolean;
+  map: Record<string, string>;
+  keepAll: boolean;
+}
+
+/** How an import read its file, as recorded in its options. */
+export function importReading(db: DB, id: number): ImportReading | null {
+  const row = db.prepare('SELECT kind, options FROM imports WHERE id = ?').get(id) as { kind: string; options: string } | undefined;
+  if (row === undefined) return null;
+  const o = JSON.parse(row.options) as {
+    header?: string;
+    delimiter?: string;
+    dateFormat?: string;
+    decimalComma?: boolean;
+    reading?: { map?: Record<string, string>; keepAll?: boolean };
+  };
+  return {
+    kind: row.kind,
+    header: typeof o.header === 'string' ? o.header : null,
+    delimiter: o.delimiter ?? ',',
+    dateFormat: o.dateFormat ?? 'ISO',
+    decimalComma: o.decimalComma === true,
+    map: o.reading?.map ?? {},
+    keepAll: o.reading?.keepAll === true,
+  };
 }
 
 export interface RejectRow {
