@@ -3,15 +3,10 @@
  * validates every record and writes it, all inside one transaction. A record is stored, found
  * to be a duplicate, or kept as a reject with its line and reason; nothing is dropped silently.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { resolveMapping, type ImportKind } from '../core/columns.js';
-import { CsvParser, sniffDelimiter } from '../core/csv.js';
-import { DateFormatError, DateSniffer, dateReaderFor } from '../core/dates.js';
+import type { ImportKind } from '../core/columns.js';
 import { currencyExponent, isKnownCurrency } from '../core/money.js';
 import { SEP, TRANSACTION_COLUMNS } from '../core/row.js';
-import { RapportError, UsageError, type ExitCode } from '../errors.js';
+import { RapportError, UsageError } from '../errors.js';
 import type { DB } from '../store/db.js';
 import { deleteMeta, getMeta, setMeta } from '../store/db.js';
 import {
@@ -30,9 +25,11 @@ import {
   type ImportCounts,
   type ImportRecord,
 } from '../store/importStore.js';
+import { inWorker } from './parallel.js';
 import { produceTransactions, RS, type Batch, type ProduceStats, type SourceRef } from './produce.js';
 import { readRecords } from './reading.js';
-import { TextReader, hashFile, type SourceFile } from './source.js';
+import { sniffFile } from './sniff.js';
+import { hashFile, type SourceFile } from './source.js';
 import { customerChecker, presentColumns, type CheckSettings, type FileShape, type Reject } from './validate.js';
 
 export interface ImportOptions {
@@ -80,7 +77,6 @@ export type Progress = (bytesRead: number, size: number) => void;
 
 /** Rejects kept in memory for the record of a refused import (its rows are not stored). */
 const REFUSED_REJECTS_KEPT = 10_000;
-const SNIFF_RECORDS = 2000;
 /** Files at least this big are parsed in a worker thread, overlapping with the inserts. */
 const WORKER_MIN_BYTES = 2 * 1024 * 1024;
 
@@ -319,55 +315,6 @@ function previewRow(content: string, line: number): Record<string, unknown> {
   return row;
 }
 
-/**
- * Where the compiled worker is. Under the test runner this module is TypeScript source, and a
- * worker thread cannot load .ts, so it uses the build in dist/ (`npm test` builds first).
- */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return path.resolve(path.dirname(here), '../../dist/import/worker.js');
-  return path.join(path.dirname(here), 'worker.js');
-}
-
-function inWorker(source: SourceRef, shape: FileShape, settings: CheckSettings, consume: (b: Batch) => void): Promise<ProduceStats> {
-  const control = new SharedArrayBuffer(4);
-  const consumed = new Int32Array(control);
-  // A smaller young generation keeps the worker's heap (and the process's peak RSS) down; measured
-  // no slower on the 1M-row bench.
-  const worker = new Worker(workerFile(), { workerData: { source, shape, settings, control }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-  return new Promise<ProduceStats>((resolve, reject) => {
-    let settled = false;
-    const fail = (e: unknown): void => {
-      if (settled) return;
-      settled = true;
-      void worker.terminate();
-      reject(e);
-    };
-    worker.on('message', (m: { type: string; batch?: Batch; stats?: ProduceStats; message?: string; hint?: string; exitCode?: number; stack?: string }) => {
-      if (settled) return;
-      try {
-        if (m.type === 'batch') {
-          consume(m.batch!);
-          Atomics.add(consumed, 0, 1);
-          Atomics.notify(consumed, 0);
-        } else if (m.type === 'done') {
-          settled = true;
-          void worker.terminate();
-          resolve(m.stats!);
-        } else {
-          const err = new RapportError(m.message!, m.hint, m.exitCode as ExitCode);
-          if (m.stack) err.stack = m.stack;
-          fail(err);
-        }
-      } catch (e) {
-        fail(e);
-      }
-    });
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the parsing worker stopped (exit ${code})`)));
-  });
-}
-
 function importCustomers(
   db: DB,
   importId: number,
@@ -394,101 +341,4 @@ function importCustomers(
   }, { hash: true });
   progress?.(source.size, source.size);
   return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, updated: writer.updated, duplicate: writer.duplicate, sha256: stats.sha256, currencies: null, dateConflict: checker.dateConflict(), unterminatedLine: stats.unterminatedLine };
-}
-
-/** Reads the start of the file (and, for an undecided date column, the whole column). */
-function sniffFile(source: SourceFile, options: ImportOptions): FileShape {
-  const reader = new TextReader(source, options.encoding);
-  let sample = '';
-  let complete = false;
-  try {
-    while (sample.length < 64 * 1024) {
-      const t = reader.next();
-      if (t === null) {
-        complete = true;
-        break;
-      }
-      sample += t;
-    }
-  } finally {
-    reader.close();
-  }
-  const encoding = reader.encoding;
-  if (sample.startsWith('\uFEFF')) sample = sample.slice(1);
-  if (sample.trim() === '') throw new RapportError(`${source.name}: the file is empty`, 'export the data with a header row and at least one row');
-  // Excel's "sep=;" first line names the delimiter; the header follows it.
-  const sepLine = /^sep=(.)\r?\n/i.exec(sample);
-  const delimiter = options.delimiter ?? sepLine?.[1] ?? sniffDelimiter(sample);
-  let headers: string[] | null = null;
-  let headerLine = 0;
-  let headerRaw = '';
-  const firstRows: { fields: string[]; line: number }[] = [];
-  const p = new CsvParser({ delimiter }, {
-    record(fields, line, raw) {
-      if (sepLine && line === 1) return;
-      if (headers === null) {
-        headers = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
-        headerLine = line;
-        headerRaw = raw.replace(/^\uFEFF/, '');
-      } else if (firstRows.length < SNIFF_RECORDS) firstRows.push({ fields, line });
-    },
-    bad() {},
-  });
-  // Only whole lines of the sample, unless it is the whole file.
-  p.push(complete ? sample : sample.slice(0, sample.lastIndexOf('\n') + 1));
-  if (complete) p.end();
-  if (headers === null) throw new RapportError(`${source.name}: no header row found`, 'the first line must name the columns');
-  const hdrs: string[] = headers;
-  const mapped = resolveMapping(options.kind, hdrs, options.map);
-  if (!mapped.ok) throw new UsageError(`${source.name}: ${mapped.message}`, mapped.hint);
-  const mapping = mapped.mapping;
-  const dateIdx = mapping.fields[options.kind === 'transactions' ? 'date' : 'created'];
-  let dateLayout: string | null = null;
-  let dateEvidence: string | null = null;
-  if (options.dateFormat) {
-    try {
-      dateReaderFor(options.dateFormat);
-    } catch (e) {
-      if (e instanceof DateFormatError) throw new UsageError(e.message, 'e.g. --date-format DD/MM/YYYY, --date-format "M/D/YYYY h:mm A", --date-format DD-MMM-YY, --date-format excel');
-      throw e;
-    }
-    dateLayout = options.dateFormat;
-  } else if (dateIdx !== undefined) {
-    const sniffer = new DateSniffer();
-    for (const r of firstRows) sniffer.see(r.fields[dateIdx] ?? '', r.line);
-    let verdict = sniffer.verdict();
-    if (verdict.kind === 'undecided' && (!complete || firstRows.length >= SNIFF_RECORDS)) {
-      // The sample did not settle it: read the whole date column before deciding.
-      const whole = new DateSniffer();
-      const shape: FileShape = { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout: null, dateEvidence: null };
-      readRecords(source, shape, { row: (fields, line) => whole.see(fields[dateIdx] ?? '', line), reject: () => {} });
-      verdict = whole.verdict();
-    }
-    const col = hdrs[dateIdx];
-    if (verdict.kind === 'unknown') {
-      const serial = /^\d{5}(\.\d+)?$/.test(verdict.example);
-      throw new UsageError(
-        `${source.name}: cannot tell the layout of dates like "${verdict.example}" in column "${col}"`,
-        serial
-          ? 'these look like Excel serial day numbers: add --date-format excel'
-          : 'give it with --date-format, e.g. --date-format DD-MMM-YYYY or --date-format "MMM D, YYYY" (or excel for serial numbers)',
-      );
-    }
-    if (verdict.kind === 'undecided') {
-      const choices = verdict.candidates.map((c) => `--date-format ${c}`).join(' or ');
-      if (verdict.conflict) {
-        throw new UsageError(
-          `${source.name}: dates in column "${col}" contradict each other: ${verdict.example}`,
-          `give the layout with ${choices}; the dates that do not fit it become rejects`,
-        );
-      }
-      throw new UsageError(
-        `${source.name}: dates like ${verdict.example} in column "${col}" can be read more than one way, and no date in the file settles it`,
-        `say which with ${choices}`,
-      );
-    }
-    dateLayout = verdict.layout;
-    if (dateLayout !== 'ISO') dateEvidence = verdict.evidence;
-  }
-  return { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout, dateEvidence };
 }
