@@ -23,7 +23,10 @@ export async function runDemo(ctx: Context): Promise<number> {
   const demo: Context = { ...ctx, dbPath, format: ctx.format ?? 'table' };
   // The import summaries are commentary here: they go to stderr, so stdout holds one document.
   const importing: Context = { ...demo, io: { ...io, stdout: io.stderr }, format: 'table' };
-  const dir = sampleDir();
+  // Shown relative to where the user is, when the sample is below it (as in the checkout).
+  const abs = sampleDir();
+  const rel = path.relative(io.cwd, abs);
+  const dir = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
   notice(io, `rapport demo: importing the sample shop in ${dir} into ${dbPath}`);
   let code = await runImport([path.join(dir, 'customers.csv')], parseImportOptions('customers', {}), importing);
   if (code !== 0) return code;
@@ -31,6 +34,6 @@ export async function runDemo(ctx: Context): Promise<number> {
   if (code !== 0) return code;
   notice(io, '');
   code = runStatus(demo);
-  notice(io, `\nnext: rapport --db ${path.relative(io.cwd, dbPath) || dbPath} imports   (or: rejects, status --format json)`);
+  notice(io, `\nnext: npx rapport --db ${path.relative(io.cwd, dbPath) || dbPath} imports   (or: rejects, status --format json; npm link makes it plain rapport)`);
   return code;
 }

@@ -61,7 +61,7 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
     for (const file of files) {
       const bar = new ProgressBar(io, file === '-' ? 'stdin' : file);
       try {
-        const source = await openSource(file, io.stdin);
+        const source = await openSource(file, io.stdin, io.cwd);
         try {
           const result = await importFile(db, source, options, (done, total) => bar.update(done, total));
           bar.done();

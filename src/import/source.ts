@@ -31,16 +31,17 @@ export interface SourceFile {
 }
 
 /** Opens a named file, or spools stdin to a temp file so it can be read twice (sniff, then import). */
-export async function openSource(name: string, stdin: Readable): Promise<SourceFile> {
+export async function openSource(name: string, stdin: Readable, cwd: string): Promise<SourceFile> {
   if (name === '-') return spoolStdin(stdin);
+  const file = path.resolve(cwd, name);
   let st: fs.Stats;
   try {
-    st = fs.statSync(name);
+    st = fs.statSync(file);
   } catch {
     throw new RapportError(`${name}: no such file`, 'check the path; use - to read standard input');
   }
   if (st.isDirectory()) throw new RapportError(`${name}: is a folder, not a file`, 'name the CSV file inside it');
-  return { name, path: name, size: st.size, sha256: null, cleanup: () => {} };
+  return { name, path: file, size: st.size, sha256: null, cleanup: () => {} };
 }
 
 export function hashFile(file: string): string {
