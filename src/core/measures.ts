@@ -1,0 +1,144 @@
+/**
+ * Per-customer measures as of a date, built in one streaming pass over a customer's days
+ * (transactions grouped by customer and date, in date order). Pure: no I/O.
+ *
+ * Definitions (days are calendar days; amounts are minor units):
+ * - a purchase day is a day with at least one line of positive amount (lines on one day are one
+ *   purchase); refunds are negative lines and subtract from net revenue;
+ * - first / last purchase: the first and last purchase day up to the as-of date;
+ * - orders: distinct invoice numbers on purchase days (a day without invoice numbers counts one);
+ * - average order value: net revenue / orders;
+ * - typical gap: the median of the customer's own gaps between purchase days when they have at
+ *   least MIN_OWN_GAPS gaps, else the population's median gap (all customers' gaps pooled);
+ * - recent and previous revenue: net revenue in the `window` days up to the as-of date, and in
+ *   the `window` days before those;
+ * - refund share: refunds / gross revenue (0 without purchases);
+ * - tenure: days from the first purchase to the as-of date; recency: days from the last one.
+ */
+
+/** One customer's transactions on one day, summed. */
+export interface CustomerDay {
+  customerId: string;
+  date: string;
+  net: number;
+  gross: number;
+  refunds: number;
+  /** Distinct invoice numbers among the day's positive lines (0 when the lines have none). */
+  invoices: number;
+  /** The day has at least one positive line. */
+  purchased: boolean;
+}
+
+export interface CustomerMeasures {
+  customerId: string;
+  firstPurchase: string | null;
+  lastPurchase: string | null;
+  purchaseDays: number;
+  orders: number;
+  netRevenue: number;
+  grossRevenue: number;
+  refunds: number;
+  refundShare: number;
+  avgOrderValue: number | null;
+  /** The customer's own median gap in days, or null when they have too few purchases. */
+  ownGapDays: number | null;
+  /** ownGapDays, or the population's median gap. */
+  typicalGapDays: number | null;
+  recentRevenue: number;
+  previousRevenue: number;
+  tenureDays: number | null;
+  recencyDays: number | null;
+}
+
+export const MIN_OWN_GAPS = 2;
+
+export function dayIndex(iso: string): number {
+  return Math.round(Date.parse(iso + 'T00:00:00Z') / 86_400_000);
+}
+
+export function median(values: ArrayLike<number>): number | null {
+  const n = values.length;
+  if (n === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  return n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+}
+
+/**
+ * Feed days in (customer, date) order with `add`; `finish` returns every customer's measures
+ * with the population's median gap filled in for those without enough of their own.
+ */
+export class MeasureBuilder {
+  private readonly out: CustomerMeasures[] = [];
+  private readonly allGaps: number[] = [];
+  private cur: CustomerMeasures | null = null;
+  private gaps: number[] = [];
+  private lastDay = 0;
+  private readonly asOf: number;
+
+  constructor(
+    asOf: string,
+    private readonly window: number,
+  ) {
+    this.asOf = dayIndex(asOf);
+  }
+
+  add(d: CustomerDay): void {
+    if (this.cur === null || this.cur.customerId !== d.customerId) {
+      this.close();
+      this.cur = {
+        customerId: d.customerId,
+        firstPurchase: null,
+        lastPurchase: null,
+        purchaseDays: 0,
+        orders: 0,
+        netRevenue: 0,
+        grossRevenue: 0,
+        refunds: 0,
+        refundShare: 0,
+        avgOrderValue: null,
+        ownGapDays: null,
+        typicalGapDays: null,
+        recentRevenue: 0,
+        previousRevenue: 0,
+        tenureDays: null,
+        recencyDays: null,
+      };
+      this.gaps = [];
+    }
+    const c = this.cur;
+    const day = dayIndex(d.date);
+    c.netRevenue += d.net;
+    c.grossRevenue += d.gross;
+    c.refunds += d.refunds;
+    const age = this.asOf - day;
+    if (age < this.window) c.recentRevenue += d.net;
+    else if (age < 2 * this.window) c.previousRevenue += d.net;
+    if (!d.purchased) return;
+    if (c.lastPurchase !== null) this.gaps.push(day - this.lastDay);
+    c.firstPurchase ??= d.date;
+    c.lastPurchase = d.date;
+    this.lastDay = day;
+    c.purchaseDays++;
+    c.orders += Math.max(1, d.invoices);
+  }
+
+  private close(): void {
+    const c = this.cur;
+    if (c === null) return;
+    if (this.gaps.length >= MIN_OWN_GAPS) c.ownGapDays = median(this.gaps);
+    for (const g of this.gaps) this.allGaps.push(g);
+    c.refundShare = c.grossRevenue > 0 ? c.refunds / c.grossRevenue : 0;
+    c.avgOrderValue = c.orders > 0 ? c.netRevenue / c.orders : null;
+    if (c.firstPurchase !== null) c.tenureDays = this.asOf - dayIndex(c.firstPurchase);
+    if (c.lastPurchase !== null) c.recencyDays = this.asOf - dayIndex(c.lastPurchase);
+    this.out.push(c);
+    this.cur = null;
+  }
+
+  finish(): { customers: CustomerMeasures[]; populationGapDays: number | null } {
+    this.close();
+    const population = median(this.allGaps);
+    for (const c of this.out) c.typicalGapDays = c.ownGapDays ?? population;
+    return { customers: this.out, populationGapDays: population };
+  }
+}
