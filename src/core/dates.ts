@@ -406,6 +406,11 @@ export class DateSniffer {
   }
 }
 
+/** The same numeric layout with day and month swapped: "D/M/YYYY" -> "M/D/YYYY". */
+export function swapDayMonth(layout: string): string {
+  return layout.replace(/[DM]/g, (c) => (c === 'D' ? 'M' : 'D'));
+}
+
 export function dateReaderFor(layout: string): DateReader {
   if (layout === 'ISO' || /^iso$/i.test(layout)) return new IsoDateReader();
   if (/^excel$/i.test(layout)) return new ExcelDateReader();

@@ -14,6 +14,9 @@ export type TransactionColumn = (typeof TRANSACTION_COLUMNS)[number];
  */
 export const SEP = '\u001f';
 
+/** The numeric columns; a content string carries them as String(n), so Number() gives them back exactly. */
+export const NUMERIC_COLUMNS: ReadonlySet<TransactionColumn> = new Set(['amount', 'quantity', 'unit_price']);
+
 export function contentString(values: readonly (string | number | null)[]): string {
   return values.join(SEP);
 }

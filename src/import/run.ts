@@ -5,10 +5,11 @@
  */
 import type { ImportKind } from '../core/columns.js';
 import { currencyExponent, isKnownCurrency } from '../core/money.js';
-import { SEP, TRANSACTION_COLUMNS } from '../core/row.js';
+import { swapDayMonth } from '../core/dates.js';
+import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS } from '../core/row.js';
 import { RapportError, UsageError } from '../errors.js';
 import type { DB } from '../store/db.js';
-import { deleteMeta, getMeta, setMeta } from '../store/db.js';
+import { getMeta, setCurrency, setMeta } from '../store/db.js';
 import {
   CustomerWriter,
   RejectWriter,
@@ -134,16 +135,13 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     startedAt: new Date().toISOString(),
   };
 
-  const counts: ImportCounts = { read: 0, imported: 0, updated: 0, duplicate: 0, rejected: 0, blankLines: 0, customersCreated: 0 };
+  const counts = emptyCounts();
   const kept: Reject[] = [];
   const reasons = new Map<string, number>();
   // One transaction for the whole file: a kill at any point leaves the database as it was.
   beginImport(db);
   try {
-    if (options.currency && currency && getMeta(db, 'currency') === null) {
-      setMeta(db, 'currency', currency);
-      deleteMeta(db, 'currency_marks');
-    }
+    if (options.currency && currency && getMeta(db, 'currency') === null) setCurrency(db, currency);
     const importId = insertImport(db, record, 'complete');
     const rejects = new RejectWriter(db, importId);
     const onReject = (r: Reject): void => {
@@ -164,7 +162,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     }
     if (dateConflict) {
       const col = shape.headers[shape.mapping.fields[options.kind === 'transactions' ? 'date' : 'created']!];
-      const other = shape.dateLayout!.replace(/[DM]/g, (c) => (c === 'D' ? 'M' : 'D'));
+      const other = swapDayMonth(shape.dateLayout!);
       throw new UsageError(
         `${source.name}: dates in column "${col}" contradict each other: ${shape.dateEvidence}, but "${dateConflict.value}" on line ${dateConflict.line} reads only the other way`,
         `give the layout with --date-format ${shape.dateLayout} or --date-format ${other}; the dates that do not fit it become rejects`,
@@ -175,10 +173,8 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     // Currency marks in a database without a currency: one currency left is now the database's;
     // several ("$") are remembered, so a later file cannot bring another.
     if (currency === null && currencies) {
-      if (currencies.length === 1) {
-        setMeta(db, 'currency', currencies[0]!);
-        deleteMeta(db, 'currency_marks');
-      } else setMeta(db, 'currency_marks', JSON.stringify(currencies));
+      if (currencies.length === 1) setCurrency(db, currencies[0]!);
+      else setMeta(db, 'currency_marks', JSON.stringify(currencies));
       base.currency = currencies.length === 1 ? currencies[0]! : null;
     }
     // Judged on the whole file, so the refusal's record lists every reject (up to REFUSED_REJECTS_KEPT).
@@ -214,13 +210,17 @@ function finish(base: FileResult, status: FileResult['status'], id: number | nul
   };
 }
 
+function emptyCounts(): ImportCounts {
+  return { read: 0, imported: 0, updated: 0, duplicate: 0, rejected: 0, blankLines: 0, customersCreated: 0 };
+}
+
 function emptyResult(file: string, options: ImportOptions): FileResult {
   return {
     file,
     status: 'imported',
     importId: null,
     sameAs: null,
-    counts: { read: 0, imported: 0, updated: 0, duplicate: 0, rejected: 0, blankLines: 0, customersCreated: 0 },
+    counts: emptyCounts(),
     reasons: [],
     mapping: {},
     extraColumns: [],
@@ -306,12 +306,10 @@ async function importTransactions(
   };
 }
 
-const NUMERIC = new Set(['amount', 'quantity', 'unit_price']);
-
 function previewRow(content: string, line: number): Record<string, unknown> {
   const v = content.split(SEP);
   const row: Record<string, unknown> = { line };
-  TRANSACTION_COLUMNS.forEach((c, i) => (row[c] = v[i] === '' ? null : NUMERIC.has(c) ? Number(v[i]) : v[i]));
+  TRANSACTION_COLUMNS.forEach((c, i) => (row[c] = v[i] === '' ? null : NUMERIC_COLUMNS.has(c) ? Number(v[i]) : v[i]));
   return row;
 }
 

@@ -3,7 +3,7 @@
  * database), so it runs in the import's parsing worker as well as in the main thread.
  */
 import { customerType, type Mapping } from '../core/columns.js';
-import { dateReaderFor, type DateReader } from '../core/dates.js';
+import { dateReaderFor, swapDayMonth, type DateReader } from '../core/dates.js';
 import { TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../core/row.js';
 import { CurrencyGuard, MoneyParser, currencyExponent, decimalParts, lineAmount, splitSign } from '../core/money.js';
 
@@ -105,7 +105,7 @@ export class DateConflictWatch {
 
   constructor(shape: FileShape) {
     const detected = shape.dateEvidence !== null && shape.dateLayout !== null;
-    this.swapped = detected ? dateReaderFor(shape.dateLayout!.replace(/[DM]/g, (c) => (c === 'D' ? 'M' : 'D'))) : null;
+    this.swapped = detected ? dateReaderFor(swapDayMonth(shape.dateLayout!)) : null;
   }
 
   failed(value: string, line: number): void {

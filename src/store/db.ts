@@ -112,6 +112,8 @@ export function setMeta(db: DB, key: string, value: string): void {
   db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
-export function deleteMeta(db: DB, key: string): void {
-  db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+/** Records the database's currency; the candidates left by earlier currency marks are then moot. */
+export function setCurrency(db: DB, code: string): void {
+  setMeta(db, 'currency', code);
+  db.prepare(`DELETE FROM meta WHERE key = 'currency_marks'`).run();
 }
