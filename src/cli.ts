@@ -42,7 +42,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   program
     .name('rapport')
-    .description('Know your customers from your sales history. This release: import sales and customer CSVs into a local SQLite database, and inspect what is there.')
+    .description('Know your customers from your sales history. Import sales and customer CSVs into a local SQLite database; segment customers by RFM, value tier and lifecycle stage.')
     .version(version, '-V, --version')
     .option('--db <path>', 'database file (env RAPPORT_DB)', undefined)
     .addOption(new Option('--format <format>', 'output format where data is printed').choices(FORMATS))
@@ -63,6 +63,9 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         'rapport import transactions sales.csv',
         'rapport import customers customers.csv --map customer_id="Client Ref"',
         'rapport status',
+        'rapport segment --as-of 2025-12-31',
+        'rapport customers --tier platinum --stage decline',
+        'rapport customer C0042',
         'rapport --db shop.db imports --format json',
         'rapport demo',
       ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows).\n',
@@ -151,6 +154,105 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         },
         context(c),
       );
+    });
+
+  const asOfOption = (): Option => new Option('--as-of <date>', 'analyse as of this date (YYYY-MM-DD; default today): later transactions are ignored');
+
+  program
+    .command('segment')
+    .description('segment every customer (RFM, value tier, lifecycle stage) as of a date, save the snapshot, print the summary')
+    .addOption(asOfOption())
+    .option('--no-save', 'print the summary without saving a snapshot')
+    .addHelpText('after', examples(['rapport segment', 'rapport segment --as-of 2025-12-31', 'rapport segment --format json > summary.json']))
+    .action(async (opts: { asOf?: string; save: boolean }, c: Command) => {
+      const [{ runSegment }, { parseAsOf }] = await Promise.all([import('./commands/segment.js'), import('./analysis/run.js')]);
+      exitCode = runSegment({ asOf: parseAsOf(opts.asOf), save: opts.save }, context(c));
+    });
+
+  program
+    .command('customers')
+    .description('list customers with their measures, RFM scores, segment, tier and stage')
+    .addOption(asOfOption())
+    .option('--tier <tier>', 'only this tier: platinum, gold, iron, lead')
+    .option('--stage <stage>', 'only this stage: exploration, formation, stability, decline, ended')
+    .option('--exit <pattern>', 'only ended customers with this exit pattern: "early abort", "mid-way failure", "early exit", long-term')
+    .option('--segment <name>', 'only this RFM segment (see rapport config get rfm.segments)')
+    .option('--type <type>', 'only this customer type: consumer, business, channel, internal, unknown')
+    .option('--sort <column[:asc|:desc]>', 'order by a column (default value:desc; numbers largest first, text A to Z)')
+    .option('--limit <n>', 'at most n customers')
+    .addHelpText(
+      'after',
+      examples([
+        'rapport customers --tier platinum',
+        'rapport customers --stage decline --sort value --limit 20',
+        'rapport customers --segment "At Risk" --format csv > at-risk.csv',
+        'rapport customers --as-of 2025-06-30 --format json',
+      ]),
+    )
+    .action(async (opts: { asOf?: string; tier?: string; stage?: string; exit?: string; segment?: string; type?: string; sort?: string; limit?: string }, c: Command) => {
+      const [{ runCustomers, parseCustomersOptions }, { parseAsOf }] = await Promise.all([import('./commands/customers.js'), import('./analysis/run.js')]);
+      const options = parseCustomersOptions({ ...opts, asOf: parseAsOf(opts.asOf), limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit') });
+      exitCode = runCustomers(options, context(c));
+    });
+
+  program
+    .command('customer')
+    .description("one customer's card: who they are, measures, RFM scores and why, tier, stage, monthly spend, recent transactions")
+    .argument('<id>', 'the customer id, as in your files')
+    .addOption(asOfOption())
+    .option('--months <n>', 'months of spend in the sparkline', '24')
+    .option('--transactions <n>', 'recent transactions to list', '10')
+    .addHelpText('after', examples(['rapport customer C0042', 'rapport customer C0042 --as-of 2025-06-30', 'rapport customer C0042 --format json']))
+    .action(async (id: string, opts: { asOf?: string; months: string; transactions: string }, c: Command) => {
+      const [{ runCustomer }, { parseAsOf }] = await Promise.all([import('./commands/customer.js'), import('./analysis/run.js')]);
+      exitCode = runCustomer({ id, asOf: parseAsOf(opts.asOf), months: positiveInt(opts.months, '--months'), transactions: positiveInt(opts.transactions, '--transactions') }, context(c));
+    });
+
+  program
+    .command('snapshots')
+    .description('list saved segment snapshots, and whether each is current')
+    .addHelpText('after', examples(['rapport snapshots', 'rapport snapshots --format json']))
+    .action(async (_opts: unknown, c: Command) => {
+      const { runSnapshots } = await import('./commands/snapshots.js');
+      exitCode = runSnapshots(context(c));
+    });
+
+  const config = program
+    .command('config')
+    .description('analysis settings (RFM bins and segments, tier cuts, lifecycle rules), stored in the database')
+    .addHelpText('after', examples(['rapport config list', 'rapport config get tier.cuts', 'rapport config set tier.cuts 10,20,30', 'rapport config unset tier.cuts']));
+  config
+    .command('list')
+    .description('every setting: value, default, whether changed, what it does')
+    .action(async (_opts: unknown, c: Command) => {
+      const { runConfigList } = await import('./commands/config.js');
+      exitCode = runConfigList(context(c));
+    });
+  config
+    .command('get')
+    .description("print one setting's value")
+    .argument('<key>', 'e.g. rfm.bins (see rapport config list)')
+    .action(async (key: string, _opts: unknown, c: Command) => {
+      const { runConfigGet } = await import('./commands/config.js');
+      exitCode = runConfigGet(key, context(c));
+    });
+  config
+    .command('set')
+    .description('change a setting (checked alone and against the others)')
+    .argument('<key>', 'e.g. lifecycle.ended_min_days')
+    .argument('<value>', 'the new value')
+    .addHelpText('after', examples(['rapport config set rfm.bins 4', 'rapport config set lifecycle.ended_min_days 120', 'rapport config set rfm.segments "VIP: r4-5 f4-5 m4-5 | Regular: f2-5 | Occasional: r1-5"']))
+    .action(async (key: string, value: string, _opts: unknown, c: Command) => {
+      const { runConfigSet } = await import('./commands/config.js');
+      exitCode = runConfigSet(key, value, context(c));
+    });
+  config
+    .command('unset')
+    .description('put a setting back to its default')
+    .argument('<key>', 'e.g. tier.cuts')
+    .action(async (key: string, _opts: unknown, c: Command) => {
+      const { runConfigUnset } = await import('./commands/config.js');
+      exitCode = runConfigUnset(key, context(c));
     });
 
   program

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MeasureBuilder, median, type CustomerDay } from '../src/core/measures.js';
+import { dayIndex, MeasureBuilder, median, type CustomerDay } from '../src/core/measures.js';
 import { openDatabase } from '../src/store/db.js';
 import { customerDays } from '../src/store/measures.js';
 import { run, tempDir } from './helpers.js';
@@ -16,7 +16,7 @@ const day = (customerId: string, date: string, net: number, extra: Partial<Custo
 });
 
 describe('MeasureBuilder (worked by hand)', () => {
-  const b = new MeasureBuilder('2024-03-01', 30);
+  const b = new MeasureBuilder('2024-03-01', { window: 30, valueWindow: 45, minOwnGaps: 2, kth: 2 });
   [
     day('A', '2024-01-01', 1000, { invoices: 2 }),
     day('A', '2024-01-11', 500, { invoices: 1 }),
@@ -42,6 +42,12 @@ describe('MeasureBuilder (worked by hand)', () => {
   it('splits revenue into the recent window and the one before it', () => {
     // ages: 02-20 is 10 days (recent); 01-31 is 30 and 01-11 is 50 (previous); 01-01 is 60 (neither)
     expect(a).toMatchObject({ recentRevenue: 300, previousRevenue: 300 });
+    // the 45-day value window takes ages 10 and 30: 300 - 200
+    expect(a).toMatchObject({ valueRevenue: 100 });
+  });
+
+  it('keeps the date of the kth purchase day', () => {
+    expect(a!.kthPurchase).toBe('2024-01-11');
   });
 
   it('falls back to the population gap for one-time buyers', () => {
@@ -50,7 +56,9 @@ describe('MeasureBuilder (worked by hand)', () => {
   });
 
   it('handles a customer with only refunds', () => {
-    expect(c).toMatchObject({ purchaseDays: 0, orders: 0, firstPurchase: null, recencyDays: null, avgOrderValue: null, netRevenue: -50, refundShare: 0 });
+    expect(c).toMatchObject({ purchaseDays: 0, orders: 0, firstPurchase: null, avgOrderValue: null, netRevenue: -50, refundShare: 0 });
+    // no purchase to age from: recency runs from the last transaction (02-15 -> 03-01)
+    expect(c).toMatchObject({ recencyDays: 15, lastActivity: '2024-02-15', kthPurchase: null });
   });
 
   it('median', () => {
@@ -79,5 +87,16 @@ describe('customerDays from the database', () => {
       { customerId: 'A', date: '2024-01-05', net: 300, gross: 300, refunds: 0, invoices: 0, purchased: true },
       { customerId: 'B', date: '2024-01-02', net: 400, gross: 400, refunds: 0, invoices: 1, purchased: true },
     ]);
+  });
+});
+
+describe('dayIndex', () => {
+  it('agrees with Date.parse on every day from 1899 to 2101', () => {
+    for (let t = Date.UTC(1899, 0, 1); t <= Date.UTC(2101, 11, 31); t += 86_400_000) {
+      const iso = new Date(t).toISOString().slice(0, 10);
+      if (dayIndex(iso) !== t / 86_400_000) expect(`${iso}: ${dayIndex(iso)}`).toBe(`${iso}: ${t / 86_400_000}`);
+    }
+    expect(dayIndex('1970-01-01')).toBe(0);
+    expect(dayIndex('2024-03-01') - dayIndex('2024-02-28')).toBe(2);
   });
 });

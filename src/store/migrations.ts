@@ -82,4 +82,59 @@ CREATE TABLE rejects (
 CREATE INDEX rejects_import ON rejects (import_id, line);
 `,
   },
+  {
+    id: 2,
+    name: 'settings and snapshots',
+    sql: `
+CREATE TABLE settings (
+  key        TEXT PRIMARY KEY,      -- see src/core/settings.ts and rapport config list
+  value      TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE snapshots (
+  id           INTEGER PRIMARY KEY,
+  as_of        TEXT NOT NULL UNIQUE,  -- ISO date; segmenting the same date again replaces the snapshot
+  created_at   TEXT NOT NULL,
+  settings     TEXT NOT NULL,         -- JSON: every setting's effective value
+  data_version INTEGER NOT NULL,      -- the newest transactions import it saw (stale when a later one exists)
+  customers    INTEGER NOT NULL,
+  population_gap_days REAL,
+  cuts         TEXT NOT NULL          -- JSON: the RFM cuts (score ranges per dimension)
+);
+
+CREATE TABLE snapshot_customers (
+  snapshot_id      INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+  customer_id      TEXT NOT NULL,
+  first_purchase   TEXT,
+  last_purchase    TEXT,
+  last_activity    TEXT NOT NULL,
+  recency_days     INTEGER NOT NULL,
+  frequency        INTEGER NOT NULL,  -- purchase days
+  orders           INTEGER NOT NULL,
+  monetary         INTEGER NOT NULL,  -- net revenue, minor units
+  gross_revenue    INTEGER NOT NULL,
+  refunds          INTEGER NOT NULL,
+  refund_share     REAL NOT NULL,
+  avg_order_value  REAL,
+  own_gap_days     REAL,
+  typical_gap_days REAL,
+  recent_revenue   INTEGER NOT NULL,
+  previous_revenue INTEGER NOT NULL,
+  value            INTEGER NOT NULL,  -- net revenue over tier.window_days
+  tenure_days      INTEGER,
+  kth_purchase     TEXT,
+  r_score          INTEGER NOT NULL,
+  f_score          INTEGER NOT NULL,
+  m_score          INTEGER NOT NULL,
+  rfm_segment      TEXT NOT NULL,
+  segment_rule     INTEGER NOT NULL,
+  tier             TEXT NOT NULL,
+  stage            TEXT NOT NULL,
+  exit_pattern     TEXT,
+  stage_reason     TEXT NOT NULL,
+  PRIMARY KEY (snapshot_id, customer_id)
+) WITHOUT ROWID;
+`,
+  },
 ];

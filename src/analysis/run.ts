@@ -1,0 +1,90 @@
+/**
+ * The analysis as the commands need it: settings from the database, measures streamed from the
+ * transactions, the pure rules in core/, and snapshots to save or reuse.
+ */
+import { analyse, type Analysis } from '../core/analysis.js';
+import { MeasureBuilder } from '../core/measures.js';
+import { currencyExponent, formatMoney } from '../core/money.js';
+import { effective, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
+import { RapportError, UsageError } from '../errors.js';
+import { getMeta, type DB } from '../store/db.js';
+import { customerDays } from '../store/measures.js';
+import { storedSettings } from '../store/settings.js';
+import { dataVersion, findSnapshot, loadSnapshot, type SnapshotInfo } from '../store/snapshots.js';
+
+/** Today in the machine's local time zone, as an ISO date. */
+export function today(now = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+}
+
+/** --as-of: a real calendar date written YYYY-MM-DD; default today. */
+export function parseAsOf(text: string | undefined, now = new Date()): string {
+  if (text === undefined) return today(now);
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!m || !d || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
+    throw new UsageError(`--as-of must be a date written YYYY-MM-DD, not "${text}"`, 'for example --as-of 2025-12-31');
+  }
+  return text.trim();
+}
+
+export interface Money {
+  currency: string | null;
+  exponent: number;
+  /** Minor units as the currency is written (averages rounded), without the code. */
+  format: (minor: number) => string;
+}
+
+export function moneyOf(db: DB): Money {
+  const currency = getMeta(db, 'currency');
+  const exponent = currencyExponent(currency);
+  return { currency, exponent, format: (minor) => formatMoney(Math.round(minor), exponent) };
+}
+
+export interface LoadedSettings {
+  /** Every setting's effective text (what a snapshot records). */
+  text: Record<string, string>;
+  settings: AnalysisSettings;
+}
+
+export function loadSettings(db: DB, money: Money): LoadedSettings {
+  const stored = storedSettings(db);
+  try {
+    return { text: effective(stored), settings: resolveSettings(stored, money.exponent) };
+  } catch (e) {
+    if (e instanceof SettingError) {
+      throw new RapportError(`setting ${e.key}: ${e.message}`, `see rapport config list; change it with rapport config set ${e.key} VALUE, or rapport config unset ${e.key}`);
+    }
+    throw e;
+  }
+}
+
+export function computeAnalysis(db: DB, asOf: string, loaded: LoadedSettings, money: Money): Analysis {
+  const { settings } = loaded;
+  const builder = new MeasureBuilder(asOf, {
+    window: settings.lifecycle.windowDays,
+    valueWindow: settings.valueWindowDays,
+    minOwnGaps: settings.ownGapMinGaps,
+    kth: settings.lifecycle.stabilityMinPurchases,
+  });
+  for (const day of customerDays(db, asOf)) builder.add(day);
+  return analyse(builder.finish(), asOf, settings, (minor) => money.format(minor) + (money.currency ? ' ' + money.currency : ''));
+}
+
+/** A snapshot is current when it saw every import since and was made with today's settings. */
+export function isCurrent(db: DB, snapshot: SnapshotInfo, text: Record<string, string>): boolean {
+  return snapshot.data_version === dataVersion(db) && JSON.stringify(snapshot.settings) === JSON.stringify(text);
+}
+
+/**
+ * The analysis as of a date: the saved snapshot when it is current (fast), else computed now
+ * (nothing saved: only `rapport segment` writes snapshots).
+ */
+export function analysisAsOf(db: DB, asOf: string): { analysis: Analysis; money: Money; loaded: LoadedSettings; fromSnapshot: boolean } {
+  const money = moneyOf(db);
+  const loaded = loadSettings(db, money);
+  const snap = findSnapshot(db, asOf);
+  if (snap && isCurrent(db, snap, loaded.text)) return { analysis: loadSnapshot(db, snap.id), money, loaded, fromSnapshot: true };
+  return { analysis: computeAnalysis(db, asOf, loaded, money), money, loaded, fromSnapshot: false };
+}

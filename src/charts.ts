@@ -1,0 +1,40 @@
+/** Small terminal charts. Pure: strings in, strings out; colour is the caller's paint function. */
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/**
+ * One character per value, scaled between 0 and the largest value: no spending shows as a
+ * space-like dot, the smallest positive amount as at least the lowest bar, and a month whose
+ * refunds outweigh its sales as "-".
+ */
+export function sparkline(values: readonly number[]): string {
+  const top = Math.max(0, ...values);
+  return values
+    .map((v) => {
+      if (v < 0) return '-';
+      if (v === 0 || top === 0) return '·';
+      return BARS[Math.min(BARS.length - 1, Math.max(0, Math.ceil((v / top) * BARS.length) - 1))]!;
+    })
+    .join('');
+}
+
+export interface PyramidLevel {
+  label: string;
+  /** 0..1: the bar's width relative to the widest level. */
+  share: number;
+  /** Text printed to the right of the bar. */
+  text: string;
+}
+
+/** Centred bars, one per level, widths by share (at least one block, so every level shows). */
+export function pyramid(levels: readonly PyramidLevel[], width = 30, paint: (label: string, s: string) => string = (_l, s) => s): string[] {
+  const widest = Math.max(...levels.map((l) => l.share), 0);
+  const labelWidth = Math.max(...levels.map((l) => l.label.length));
+  return levels.map((l) => {
+    let w = widest > 0 ? Math.round((l.share / widest) * width) : 0;
+    if (l.share > 0) w = Math.max(1, w);
+    if ((width - w) % 2 === 1) w += w < width ? 1 : -1; // even margins keep the bars centred
+    const pad = ' '.repeat((width - w) / 2);
+    return `${pad}${paint(l.label, '█'.repeat(w))}${pad}  ${paint(l.label, l.label.padEnd(labelWidth))}  ${l.text}`;
+  });
+}

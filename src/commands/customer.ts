@@ -1,0 +1,162 @@
+import type { CustomerAnalysis } from '../core/analysis.js';
+import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
+import { sparkline } from '../charts.js';
+import { analysisAsOf, type Money } from '../analysis/run.js';
+import { customerRow } from '../analysis/rows.js';
+import { openForRead, type Context } from '../context.js';
+import { RapportError } from '../errors.js';
+import { chalkFor, printRecord, printRows, resolveFormat } from '../output.js';
+import { customerRecord, customerTransactions, type CustomerTransaction } from '../store/customers.js';
+
+export interface CustomerOptions {
+  id: string;
+  asOf: string;
+  /** Months in the spend sparkline, ending with the as-of month. */
+  months: number;
+  /** Transactions listed, newest first. */
+  transactions: number;
+}
+
+/** Net spend per calendar month for the `count` months ending with asOf's month. */
+export function monthlySpend(txs: readonly CustomerTransaction[], asOf: string, count: number): { month: string; net: number }[] {
+  const [y, m] = asOf.split('-').map(Number) as [number, number];
+  const months: { month: string; net: number }[] = [];
+  for (let i = count - 1; i >= 0; i--) {
+    const k = y * 12 + (m - 1) - i;
+    months.push({ month: `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`, net: 0 });
+  }
+  const index = new Map(months.map((x, i) => [x.month, i]));
+  for (const t of txs) {
+    const i = index.get(t.date.slice(0, 7));
+    if (i !== undefined) months[i]!.net += t.amount;
+  }
+  return months;
+}
+
+
+/** "customers with 8 to 20 days scored 4", from the cut ranges the scores came from. */
+function cutText(cut: Cut, score: number, show: (v: number) => string): string {
+  const range = cut.ranges[score - 1];
+  if (!range) return '';
+  const [lo, hi] = range;
+  const span = lo === hi ? show(lo) : `${show(lo)} to ${show(hi)}`;
+  return `${cut.method === 'quantile' ? 'by quantile, ' : 'by your thresholds, '}customers with ${span} scored ${score}`;
+}
+
+export function runCustomer(options: CustomerOptions, ctx: Context): number {
+  const db = openForRead(ctx);
+  try {
+    const record = customerRecord(db, options.id);
+    const { analysis, money, loaded } = analysisAsOf(db, options.asOf);
+    const c = analysis.customers.find((x) => x.customerId === options.id) ?? null;
+    if (record === null && c === null) {
+      throw new RapportError(`no customer "${options.id}"`, 'customer ids are as in your files; list them with rapport customers');
+    }
+    const txs = customerTransactions(db, options.id, options.asOf);
+    const months = monthlySpend(txs, options.asOf, options.months);
+    const recent = txs.slice(-options.transactions).reverse();
+    const rank = c === null ? null : 1 + analysis.customers.filter((x) => x.value > c.value).length;
+    const rule = c === null || c.segmentRule < 0 ? null : loaded.settings.segments[c.segmentRule]!;
+    const why =
+      c === null
+        ? null
+        : {
+            r: cutText(analysis.cuts[0]!, c.rScore, (v) => `${v} days`),
+            f: cutText(analysis.cuts[1]!, c.fScore, (v) => `${v} purchase days`),
+            m: cutText(analysis.cuts[2]!, c.mScore, (v) => money.format(v)),
+            rule: rule === null ? `no rule matched: ${CATCH_ALL}` : `${formatSegmentRules([rule])} (rule ${c.segmentRule + 1} of ${loaded.settings.segments.length}, first match wins)`,
+          };
+    const format = resolveFormat(ctx.format, ctx.io);
+    const row = c === null ? null : customerRow(c, record);
+    if (format === 'json') {
+      const out = {
+        as_of: options.asOf,
+        currency: money.currency,
+        customer: record,
+        analysis: row,
+        why,
+        value_rank: rank,
+        customers_ranked: analysis.customers.length,
+        monthly_spend: months,
+        recent_transactions: recent,
+      };
+      ctx.io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      return 0;
+    }
+    if (format === 'csv') {
+      if (row === null) printRows(ctx.io, 'csv', [{ key: 'customer_id' }, { key: 'name' }, { key: 'type' }], [{ customer_id: options.id, name: record?.name, type: record?.type }]);
+      else printRecord(ctx.io, 'csv', row);
+      return 0;
+    }
+    printCard(ctx, options, { record, c, why, rank, total: analysis.customers.length, months, recent, money, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays });
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+interface Card {
+  record: ReturnType<typeof customerRecord>;
+  c: CustomerAnalysis | null;
+  why: { r: string; f: string; m: string; rule: string } | null;
+  rank: number | null;
+  total: number;
+  months: { month: string; net: number }[];
+  recent: CustomerTransaction[];
+  money: Money;
+  ownGap: number | null;
+  windowDays: number;
+}
+
+function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
+  const k = chalkFor(ctx.io);
+  const out = (s = ''): void => void ctx.io.stdout.write(s + '\n');
+  const { record, c, money } = card;
+  const cur = money.currency ? ` ${money.currency}` : '';
+  const m = (v: number): string => money.format(v) + cur;
+  const line = (label: string, value: string): void => out(`  ${label.padEnd(15)} ${value}`);
+  out(k.bold(`${options.id}${record?.name ? '  ' + record.name : ''}`) + (record?.type ? `  (${record.type})` : ''));
+  const contact = [record?.email, record?.phone, record?.account_manager ? `account manager ${record.account_manager}` : null, record?.created_date ? `customer since ${record.created_date}` : null].filter(Boolean);
+  if (contact.length > 0) out('  ' + contact.join(' · '));
+  out();
+  out(k.bold(`As of ${options.asOf}`));
+  if (c === null) {
+    out('  no purchases up to this date');
+  } else {
+    const ago = c.lastPurchase === null ? `(no purchase; last refund ${c.recencyDays} days ago)` : `${c.lastPurchase} (${c.recencyDays} days ago)`;
+    line('first purchase', c.firstPurchase ?? '(none)');
+    line('last purchase', ago);
+    line('purchases', `${c.purchaseDays} purchase day${c.purchaseDays === 1 ? '' : 's'}, ${c.orders} order${c.orders === 1 ? '' : 's'}`);
+    line('net revenue', `${m(c.netRevenue)} (gross ${m(c.grossRevenue)}, refunds ${m(c.refunds)} = ${(c.refundShare * 100).toFixed(1)}%)`);
+    if (c.avgOrderValue !== null) line('average order', m(c.avgOrderValue));
+    if (c.typicalGapDays !== null) line('usual gap', `${Math.round(c.typicalGapDays)} days (${card.ownGap !== null ? 'their own median' : "the population's: too few purchases of their own"})`);
+    const w = card.windowDays;
+    line(`last ${w} days`, `${m(c.recentRevenue)} against ${m(c.previousRevenue)} in the ${w} days before`);
+    if (c.tenureDays !== null) line('tenure', `${c.tenureDays.toLocaleString('en-US')} days since the first purchase`);
+    out();
+    out(k.bold(`RFM ${c.rScore}-${c.fScore}-${c.mScore}: ${c.segment}`));
+    line(`R ${c.rScore}`, card.why!.r);
+    line(`F ${c.fScore}`, card.why!.f);
+    line(`M ${c.mScore}`, card.why!.m);
+    line('segment', card.why!.rule);
+    out();
+    out(`${k.bold(`Tier ${c.tier}`)}: value ${m(c.value)}, rank ${card.rank!.toLocaleString('en-US')} of ${card.total.toLocaleString('en-US')}`);
+    out(`${k.bold(`Stage ${c.stage}`)}${c.exitPattern ? ` (${c.exitPattern})` : ''}: ${c.stageReason}`);
+  }
+  out();
+  const first = card.months[0]!.month;
+  const last = card.months[card.months.length - 1]!.month;
+  const peak = card.months.reduce((a, b) => (b.net > a.net ? b : a), card.months[0]!);
+  out(k.bold(`Monthly spend ${first} to ${last}`));
+  out(`  ${sparkline(card.months.map((x) => x.net))}  ${peak.net > 0 ? `peak ${m(peak.net)} in ${peak.month}` : 'no spending'}`);
+  out();
+  out(k.bold(`Recent transactions${card.recent.length === 0 ? ': none' : ''}`));
+  if (card.recent.length > 0) {
+    printRows(
+      ctx.io,
+      'table',
+      [{ key: 'date' }, { key: 'external_id', header: 'invoice' }, { key: 'product' }, { key: 'quantity', header: 'qty', align: 'right' }, { key: 'amount', header: `amount${cur}`, align: 'right', show: (v) => money.format(v as number) }, { key: 'channel' }],
+      card.recent.map((t) => ({ ...t })),
+    );
+  }
+}

@@ -1,0 +1,115 @@
+import type { CustomerAnalysis } from '../core/analysis.js';
+import { STAGES, EXIT_PATTERNS, type ExitPattern, type Stage } from '../core/lifecycle.js';
+import { CATCH_ALL } from '../core/rfm.js';
+import { TIERS, type Tier } from '../core/tiers.js';
+import { analysisAsOf } from '../analysis/run.js';
+import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/rows.js';
+import { openForRead, type Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { printRows, resolveFormat, type Column } from '../output.js';
+import { customerRecords } from '../store/customers.js';
+
+export const CUSTOMER_TYPES = ['consumer', 'business', 'channel', 'internal'] as const;
+
+export interface CustomersOptions {
+  asOf: string;
+  tier: Tier | null;
+  stage: Stage | null;
+  exitPattern: ExitPattern | null;
+  segment: string | null;
+  type: string | null;
+  sort: { field: (typeof CUSTOMER_COLUMNS)[number]; descending: boolean };
+  limit: number | null;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | null {
+  if (value === undefined) return null;
+  const v = value.trim().toLowerCase();
+  const hit = allowed.find((a) => a === v);
+  if (hit === undefined) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}"`);
+  return hit;
+}
+
+const NUMERIC = new Set<string>(['recency_days', 'frequency', 'orders', 'monetary', 'avg_order_value', 'refund_share', 'typical_gap_days', 'recent_revenue', 'previous_revenue', 'value', 'tenure_days', 'r_score', 'f_score', 'm_score']);
+
+/** --sort FIELD[:asc|:desc]; numbers sort largest first by default, text A to Z. */
+export function parseSort(text: string | undefined): CustomersOptions['sort'] {
+  if (text === undefined) return { field: 'value', descending: true };
+  const [name, dir, ...rest] = text.trim().toLowerCase().split(':');
+  const field = CUSTOMER_COLUMNS.find((c) => c === name);
+  if (field === undefined || rest.length > 0 || (dir !== undefined && dir !== 'asc' && dir !== 'desc')) {
+    throw new UsageError(`--sort must be a column, optionally with :asc or :desc, not "${text}"`, `columns: ${CUSTOMER_COLUMNS.join(', ')}`);
+  }
+  return { field, descending: dir === undefined ? NUMERIC.has(field) : dir === 'desc' };
+}
+
+export function parseCustomersOptions(o: { asOf: string; tier?: string; stage?: string; exit?: string; segment?: string; type?: string; sort?: string; limit: number | null }): CustomersOptions {
+  return {
+    asOf: o.asOf,
+    tier: oneOf(o.tier, TIERS, '--tier'),
+    stage: oneOf(o.stage, STAGES, '--stage'),
+    exitPattern: oneOf(o.exit, EXIT_PATTERNS, '--exit'),
+    segment: o.segment === undefined ? null : o.segment.trim(),
+    type: oneOf(o.type, [...CUSTOMER_TYPES, 'unknown'], '--type'),
+    sort: parseSort(o.sort),
+    limit: o.limit,
+  };
+}
+
+function compare(field: keyof CustomerRow, descending: boolean) {
+  return (a: CustomerRow, b: CustomerRow): number => {
+    const x = a[field];
+    const y = b[field];
+    // Empty values last whichever the direction; ties by customer id, so the order is stable.
+    if (x === null || y === null) return x === y ? cmpId(a, b) : x === null ? 1 : -1;
+    const d = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return d === 0 ? cmpId(a, b) : descending ? -d : d;
+  };
+}
+
+const cmpId = (a: CustomerRow, b: CustomerRow): number => (a.customer_id! < b.customer_id! ? -1 : a.customer_id! > b.customer_id! ? 1 : 0);
+
+export function runCustomers(options: CustomersOptions, ctx: Context): number {
+  const db = openForRead(ctx);
+  try {
+    const { analysis, money, loaded } = analysisAsOf(db, options.asOf);
+    let segment: string | null = null;
+    if (options.segment !== null) {
+      const names = [...loaded.settings.segments.map((s) => s.name), CATCH_ALL];
+      segment = names.find((n) => n.toLowerCase() === options.segment!.toLowerCase()) ?? null;
+      if (segment === null) throw new UsageError(`no RFM segment is named "${options.segment}"`, `segments: ${names.join(', ')} (see rapport config get rfm.segments)`);
+    }
+    const records = customerRecords(db);
+    const keep = (c: CustomerAnalysis): boolean =>
+      (options.tier === null || c.tier === options.tier) &&
+      (options.stage === null || c.stage === options.stage) &&
+      (options.exitPattern === null || c.exitPattern === options.exitPattern) &&
+      (segment === null || c.segment === segment) &&
+      (options.type === null || (records.get(c.customerId)?.type ?? 'unknown') === options.type);
+    let rows = analysis.customers.filter(keep).map((c) => customerRow(c, records.get(c.customerId)));
+    rows.sort(compare(options.sort.field, options.sort.descending));
+    if (options.limit !== null) rows = rows.slice(0, options.limit);
+    const format = resolveFormat(ctx.format, ctx.io);
+    if (format !== 'table') {
+      printRows(ctx.io, format, CUSTOMER_COLUMNS.map((key) => ({ key })), rows);
+      return 0;
+    }
+    const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
+    const columns: Column[] = [
+      { key: 'customer_id', header: 'customer' },
+      { key: 'name' },
+      { key: 'tier' },
+      { key: 'stage' },
+      { key: 'rfm_segment', header: 'segment' },
+      { key: 'rfm', header: 'RFM' },
+      { key: 'last_purchase', header: 'last purchase' },
+      { key: 'frequency', header: 'purchases', align: 'right' },
+      { key: 'monetary', header: `net revenue${money.currency ? ' ' + money.currency : ''}`, align: 'right', show: m },
+      { key: 'value', header: `value`, align: 'right', show: m },
+    ];
+    printRows(ctx.io, 'table', columns, rows.map((r) => ({ ...r, rfm: `${r.r_score}${r.f_score}${r.m_score}` })));
+    return 0;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,103 @@
+import { summarise, type GroupSummary } from '../core/analysis.js';
+import { pyramid } from '../charts.js';
+import { computeAnalysis, loadSettings, moneyOf } from '../analysis/run.js';
+import { openForRead, openForWrite, type Context } from '../context.js';
+import { notice } from '../io.js';
+import { chalkFor, printRows, resolveFormat, type Column } from '../output.js';
+import { saveSnapshot } from '../store/snapshots.js';
+
+export interface SegmentOptions {
+  asOf: string;
+  save: boolean;
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+export function runSegment(options: SegmentOptions, ctx: Context): number {
+  const db = options.save ? openForWrite(ctx) : openForRead(ctx);
+  try {
+    const money = moneyOf(db);
+    const loaded = loadSettings(db, money);
+    const analysis = computeAnalysis(db, options.asOf, loaded, money);
+    const snapshotId = options.save ? saveSnapshot(db, analysis, loaded.text) : null;
+    const summary = summarise(
+      analysis.customers,
+      loaded.settings.segments.map((s) => s.name),
+    );
+    const n = analysis.customers.length;
+    const window = loaded.settings.valueWindowDays;
+    const revenueLabel = window === 0 ? 'all history' : `the ${window} days to ${options.asOf}`;
+    if (n === 0) notice(ctx.io, `no customer bought anything up to ${options.asOf}`);
+    if (snapshotId !== null) notice(ctx.io, `saved snapshot ${snapshotId} (as of ${options.asOf})`);
+    const format = resolveFormat(ctx.format, ctx.io);
+    const rows = summary.map((g) => ({
+      group: g.group,
+      name: g.name,
+      customers: g.customers,
+      customer_share: g.customerShare,
+      revenue: g.revenue,
+      revenue_share: g.revenueShare,
+      average: g.average === null ? null : Math.round(g.average),
+    }));
+    if (format === 'json') {
+      const by = (group: GroupSummary['group']): Record<string, unknown>[] => rows.filter((r) => r.group === group).map(({ group: _g, ...rest }) => rest);
+      const out = {
+        as_of: options.asOf,
+        snapshot_id: snapshotId,
+        customers: n,
+        currency: money.currency,
+        revenue_window_days: window,
+        stages: by('stage'),
+        exit_patterns: by('exit_pattern'),
+        tiers: by('tier'),
+        segments: by('segment'),
+      };
+      ctx.io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      return 0;
+    }
+    const columns: Column[] = [
+      { key: 'group' },
+      { key: 'name' },
+      { key: 'customers', align: 'right' },
+      { key: 'customer_share', header: 'share', align: 'right', show: (v) => pct(v as number) },
+      { key: 'revenue', header: `revenue${money.currency ? ' ' + money.currency : ''}`, align: 'right', show: (v) => money.format(v as number) },
+      { key: 'revenue_share', header: 'of revenue', align: 'right', show: (v) => pct(v as number) },
+      { key: 'average', align: 'right', show: (v) => (v === null ? '' : money.format(v as number)) },
+    ];
+    if (format === 'csv') {
+      printRows(ctx.io, 'csv', columns, rows);
+      return 0;
+    }
+    const c = chalkFor(ctx.io);
+    const section = (title: string, group: GroupSummary['group']): void => {
+      ctx.io.stdout.write(`\n${c.bold(title)}\n`);
+      printRows(
+        ctx.io,
+        'table',
+        columns.filter((col) => col.key !== 'group'),
+        rows.filter((r) => r.group === group),
+      );
+    };
+    ctx.io.stdout.write(`${c.bold(`${n.toLocaleString('en-US')} customers as of ${options.asOf}`)} (revenue: net, over ${revenueLabel})\n`);
+    ctx.io.stdout.write(`\n${c.bold('Value pyramid')}\n`);
+    const paint: Record<string, (s: string) => string> = { platinum: c.whiteBright.bold, gold: c.yellow, iron: c.cyan, lead: c.gray };
+    const tiers = summary.filter((g) => g.group === 'tier');
+    for (const line of pyramid(
+      tiers.map((t) => ({
+        label: t.name,
+        share: t.customerShare,
+        text: `${String(t.customers).padStart(7)} customers  ${pct(t.revenueShare).padStart(6)} of revenue`,
+      })),
+      30,
+      (label, s) => (paint[label] ?? ((x: string) => x))(s),
+    ))
+      ctx.io.stdout.write(line + '\n');
+    section('Tiers', 'tier');
+    section('Lifecycle stages', 'stage');
+    section('How ended relationships ended', 'exit_pattern');
+    section('RFM segments', 'segment');
+    return 0;
+  } finally {
+    db.close();
+  }
+}

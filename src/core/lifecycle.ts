@@ -1,0 +1,139 @@
+/**
+ * The relationship lifecycle (../shared/domain.md section 5) as rules over a customer's measures.
+ * Pure: no I/O. The README's "Lifecycle stages" section documents the same rules with a worked
+ * example for each; keep the two in step.
+ *
+ * Silence is read against the customer's own rhythm: g is their typical gap between purchase
+ * days (their own median, or the population's when they have too few gaps), s the days since
+ * their last purchase. Rules, first match wins:
+ * 1. ended: s > max(endedGaps × g, endedMinDays). The exit pattern is the stage the relationship
+ *    was in at its last purchase: exploration → early abort; formation → mid-way failure;
+ *    stability held for under longTermDays → early exit; for longTermDays or more → long-term.
+ * 2. exploration: at most explorationMaxPurchases purchase days. A customer still testing has no
+ *    rhythm of their own to fall behind, so they stay here until they buy again or end.
+ * 3. decline: overdue, s > max(declineGaps × g, declineMinDays); or spending fell: the recent
+ *    window's net revenue is under dropShare of the window before it. The drop test applies
+ *    only to customers who buy at least twice a window (g ≤ window / 2): for a slower buyer an
+ *    empty window is their normal rhythm, not a fall.
+ * 4. stability: reached once the customer has stabilityMinPurchases purchase days and their
+ *    first purchase is stabilityMinDays behind; from the later of those two dates.
+ * 5. formation: everyone else (repeat buyers not yet stable).
+ */
+import type { CustomerMeasures } from './measures.js';
+import { dayIndex } from './measures.js';
+
+export type Stage = 'exploration' | 'formation' | 'stability' | 'decline' | 'ended';
+export const STAGES: readonly Stage[] = ['exploration', 'formation', 'stability', 'decline', 'ended'];
+export type ExitPattern = 'early abort' | 'mid-way failure' | 'early exit' | 'long-term';
+export const EXIT_PATTERNS: readonly ExitPattern[] = ['early abort', 'mid-way failure', 'early exit', 'long-term'];
+
+export interface LifecycleSettings {
+  explorationMaxPurchases: number;
+  stabilityMinPurchases: number;
+  stabilityMinDays: number;
+  declineGaps: number;
+  declineMinDays: number;
+  /** 0..1: recent-window revenue under this share of the previous window's is a decline. */
+  dropShare: number;
+  /** The recent window in days (the measures must be built with the same window). */
+  windowDays: number;
+  endedGaps: number;
+  endedMinDays: number;
+  longTermDays: number;
+}
+
+export const DEFAULT_LIFECYCLE: LifecycleSettings = {
+  explorationMaxPurchases: 2,
+  stabilityMinPurchases: 5,
+  stabilityMinDays: 180,
+  // Silence over 3 usual gaps: even a buyer whose gaps are as random as a Poisson process's goes
+  // that long only 1 time in 8 (2^-3), so decline is rarely a false alarm; over 6 gaps, 1 in 64.
+  declineGaps: 3,
+  declineMinDays: 14,
+  dropShare: 0.5,
+  windowDays: 90,
+  endedGaps: 6,
+  endedMinDays: 90,
+  longTermDays: 365,
+};
+
+export interface StageResult {
+  stage: Stage;
+  /** Only for ended customers. */
+  exitPattern: ExitPattern | null;
+  /** One sentence in the owner's words: why this stage (and exit pattern). */
+  reason: string;
+}
+
+type Measured = Pick<
+  CustomerMeasures,
+  'firstPurchase' | 'lastPurchase' | 'purchaseDays' | 'typicalGapDays' | 'recencyDays' | 'recentRevenue' | 'previousRevenue' | 'kthPurchase'
+>;
+
+const days = (n: number): string => `${n} day${n === 1 ? '' : 's'}`;
+const purchases = (n: number): string => `${n} purchase${n === 1 ? '' : 's'}`;
+const round1 = (x: number): string => (Math.round(x * 10) / 10).toString();
+
+/** The silence after which a customer counts as overdue (factor × gap, at least minDays). */
+export function silenceLimit(gap: number | null, factor: number, minDays: number): number {
+  return gap === null ? minDays : Math.max(factor * gap, minDays);
+}
+
+/** The day stability was (or will be) reached, or null when the purchases are not there yet. */
+function stableFrom(c: Measured, s: LifecycleSettings): number | null {
+  if (c.firstPurchase === null || c.purchaseDays < s.stabilityMinPurchases || c.kthPurchase === null) return null;
+  return Math.max(dayIndex(c.kthPurchase), dayIndex(c.firstPurchase) + s.stabilityMinDays);
+}
+
+export function stageOf(c: Measured, asOf: string, s: LifecycleSettings = DEFAULT_LIFECYCLE, money: (minor: number) => string = String): StageResult {
+  const g = c.typicalGapDays;
+  const silence = c.recencyDays;
+  const rhythm = g === null ? '' : `, their usual gap is ${days(Math.round(g))}`;
+
+  const endedAfter = silenceLimit(g, s.endedGaps, s.endedMinDays);
+  if (silence > endedAfter) {
+    const { exitPattern, why } = exitOf(c, s);
+    return { stage: 'ended', exitPattern, reason: `no purchase for ${days(silence)} (ended after ${days(Math.round(endedAfter))}${rhythm}); ${why}` };
+  }
+  if (c.purchaseDays <= s.explorationMaxPurchases) {
+    return { stage: 'exploration', exitPattern: null, reason: `${purchases(c.purchaseDays)} so far (exploration up to ${purchases(s.explorationMaxPurchases)})` };
+  }
+  const declineAfter = silenceLimit(g, s.declineGaps, s.declineMinDays);
+  if (silence > declineAfter) {
+    return { stage: 'decline', exitPattern: null, reason: `no purchase for ${days(silence)}: overdue (decline after ${days(Math.round(declineAfter))}${rhythm})` };
+  }
+  if (g !== null && g <= s.windowDays / 2 && c.previousRevenue > 0 && c.recentRevenue < s.dropShare * c.previousRevenue) {
+    return {
+      stage: 'decline',
+      exitPattern: null,
+      reason: `spent ${money(c.recentRevenue)} in the last ${days(s.windowDays)} against ${money(c.previousRevenue)} in the ${days(s.windowDays)} before (under ${Math.round(s.dropShare * 100)}%)`,
+    };
+  }
+  const from = stableFrom(c, s);
+  if (from !== null && from <= dayIndex(asOf)) {
+    return { stage: 'stability', exitPattern: null, reason: `${purchases(c.purchaseDays)}, buying on rhythm${g === null ? '' : ` (every ~${days(Math.round(g))})`}, stable for ${days(dayIndex(asOf) - from)}` };
+  }
+  const tenure = c.firstPurchase === null ? 0 : dayIndex(asOf) - dayIndex(c.firstPurchase);
+  return {
+    stage: 'formation',
+    exitPattern: null,
+    reason: `${purchases(c.purchaseDays)} over ${days(tenure)}, buying on rhythm; stability needs ${purchases(s.stabilityMinPurchases)} and ${days(s.stabilityMinDays)}`,
+  };
+}
+
+/** The stage at the last purchase decides how the relationship ended. */
+function exitOf(c: Measured, s: LifecycleSettings): { exitPattern: ExitPattern; why: string } {
+  if (c.purchaseDays <= s.explorationMaxPurchases) {
+    return { exitPattern: 'early abort', why: `it ended in exploration after ${purchases(c.purchaseDays)}` };
+  }
+  const from = stableFrom(c, s);
+  const last = c.lastPurchase === null ? null : dayIndex(c.lastPurchase);
+  if (from === null || last === null || from > last) {
+    return { exitPattern: 'mid-way failure', why: `it ended in formation after ${purchases(c.purchaseDays)}` };
+  }
+  const held = last - from;
+  if (held < s.longTermDays) {
+    return { exitPattern: 'early exit', why: `it ended after ${days(held)} of stability (long-term from ${days(s.longTermDays)})` };
+  }
+  return { exitPattern: 'long-term', why: `it ended after ${days(held)} of stability (about ${round1(held / 365.25)} years)` };
+}

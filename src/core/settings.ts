@@ -1,0 +1,184 @@
+/**
+ * The analysis settings `rapport config` manages: their names, defaults, checks, and how the
+ * stored text becomes typed settings. Stored in the database, so a cron run uses what the owner
+ * set. Pure: no I/O.
+ */
+import { DEFAULT_LIFECYCLE, type LifecycleSettings } from './lifecycle.js';
+import { DEFAULT_SEGMENTS, formatSegmentRules, parseSegmentRules, type Dimension, type RfmSettings, type SegmentRule } from './rfm.js';
+import { DEFAULT_TIERS, type TierSettings } from './tiers.js';
+
+export interface AnalysisSettings {
+  rfm: RfmSettings;
+  segments: SegmentRule[];
+  tiers: TierSettings;
+  /** Days of net revenue that make a customer's value for the pyramid; 0 = all history. */
+  valueWindowDays: number;
+  /** Gaps a customer needs before their own median gap is their rhythm. */
+  ownGapMinGaps: number;
+  lifecycle: LifecycleSettings;
+}
+
+export interface SettingDef {
+  key: string;
+  default: string;
+  describe: string;
+  /** Returns the value in its stored form, or throws an Error saying what is wrong. */
+  check: (value: string) => string;
+}
+
+export class SettingError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): string => {
+    const n = Number(v.trim());
+    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new Error(`must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}`);
+    return String(n);
+  };
+}
+
+function positiveNumber(v: string): string {
+  const n = Number(v.trim());
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new Error('must be a number above 0');
+  return String(n);
+}
+
+function share(v: string): string {
+  const n = Number(v.trim().replace(/%$/, '')) / (v.trim().endsWith('%') ? 100 : 1);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error('must be a share from 0 to 1 (or 0% to 100%)');
+  return String(n);
+}
+
+function numberList(v: string): number[] {
+  return v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')
+    .map((x) => {
+      const n = Number(x);
+      if (!Number.isFinite(n)) throw new Error(`"${x}" is not a number`);
+      return n;
+    });
+}
+
+/** Ascending cut points, or empty for quantiles. */
+function thresholds(v: string): string {
+  const list = numberList(v);
+  for (let i = 1; i < list.length; i++) if (!(list[i]! > list[i - 1]!)) throw new Error('thresholds must be strictly ascending');
+  return list.join(',');
+}
+
+export const SETTINGS: SettingDef[] = [
+  { key: 'rfm.bins', default: '5', describe: 'RFM scores run 1..bins: 4, 5 or 10', check: (v) => (['4', '5', '10'].includes(v.trim()) ? v.trim() : fail('must be 4, 5 or 10')) },
+  { key: 'rfm.recency_days', default: '', describe: 'recency cut points in days, ascending, bins-1 of them (empty: quantiles); at or under the first: top score', check: thresholds },
+  { key: 'rfm.frequency', default: '', describe: 'frequency cut points in purchase days, ascending, bins-1 of them (empty: quantiles); at or above the last: top score', check: thresholds },
+  { key: 'rfm.monetary', default: '', describe: 'monetary cut points in currency units (e.g. 50,200), ascending, bins-1 of them (empty: quantiles)', check: thresholds },
+  {
+    key: 'rfm.segments',
+    default: formatSegmentRules(DEFAULT_SEGMENTS),
+    describe: 'named segments, first match wins: "Name: r4-5 f4-5 | ..." on the 1..5 scale; unmatched customers are "Other"',
+    check: (v) => formatSegmentRules(parseSegmentRules(v)),
+  },
+  { key: 'tier.method', default: DEFAULT_TIERS.method, describe: 'value pyramid cuts: rank (share of customers) or share (share of value)', check: (v) => (['rank', 'share'].includes(v.trim()) ? v.trim() : fail('must be rank or share')) },
+  {
+    key: 'tier.cuts',
+    default: DEFAULT_TIERS.cuts.join(','),
+    describe: 'three percentages: platinum, gold, iron sizes (rank) or cumulative value shares (share)',
+    check: (v) => {
+      const list = numberList(v.replace(/%/g, ''));
+      if (list.length !== 3 || !list.every((x) => x >= 0 && x <= 100)) throw new Error('must be three percentages, e.g. 5,15,30');
+      return list.join(',');
+    },
+  },
+  { key: 'tier.window_days', default: '365', describe: 'days of net revenue that make a customer\'s value (0: all history)', check: wholeNumber(0) },
+  { key: 'lifecycle.window_days', default: String(DEFAULT_LIFECYCLE.windowDays), describe: 'the recent window: revenue in it against the window before it', check: wholeNumber(1) },
+  { key: 'lifecycle.own_gap_min_gaps', default: '2', describe: 'gaps a customer needs before their own median gap is their rhythm (else the population\'s)', check: wholeNumber(1) },
+  { key: 'lifecycle.exploration_max_purchases', default: String(DEFAULT_LIFECYCLE.explorationMaxPurchases), describe: 'purchase days a customer can have and still be exploring', check: wholeNumber(1) },
+  { key: 'lifecycle.stability_min_purchases', default: String(DEFAULT_LIFECYCLE.stabilityMinPurchases), describe: 'purchase days before stability', check: wholeNumber(2) },
+  { key: 'lifecycle.stability_min_days', default: String(DEFAULT_LIFECYCLE.stabilityMinDays), describe: 'days since the first purchase before stability', check: wholeNumber(0) },
+  { key: 'lifecycle.decline_gaps', default: String(DEFAULT_LIFECYCLE.declineGaps), describe: 'silence, in the customer\'s usual gaps, that makes them overdue (decline)', check: positiveNumber },
+  { key: 'lifecycle.decline_min_days', default: String(DEFAULT_LIFECYCLE.declineMinDays), describe: 'shortest silence in days that counts as decline', check: wholeNumber(0) },
+  { key: 'lifecycle.drop_share', default: String(DEFAULT_LIFECYCLE.dropShare), describe: 'recent-window revenue under this share of the window before is a decline (0 turns the test off)', check: share },
+  { key: 'lifecycle.ended_gaps', default: String(DEFAULT_LIFECYCLE.endedGaps), describe: 'silence, in the customer\'s usual gaps, after which the relationship has ended', check: positiveNumber },
+  { key: 'lifecycle.ended_min_days', default: String(DEFAULT_LIFECYCLE.endedMinDays), describe: 'shortest silence in days that counts as ended', check: wholeNumber(0) },
+  { key: 'lifecycle.long_term_days', default: String(DEFAULT_LIFECYCLE.longTermDays), describe: 'days of stability before an ending counts as long-term rather than early exit', check: wholeNumber(0) },
+];
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+export function settingDef(key: string): SettingDef | undefined {
+  return SETTINGS.find((s) => s.key === key);
+}
+
+/** The effective text of every setting: stored values over the defaults. */
+export function effective(stored: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(SETTINGS.map((s) => [s.key, stored[s.key] ?? s.default]));
+}
+
+/**
+ * Typed settings from the stored text. `exponent` is the currency's (monetary cut points are
+ * written in currency units and compared in minor units). Throws SettingError naming the key
+ * when settings disagree with each other (such as thresholds that do not fit the bins).
+ */
+export function resolveSettings(stored: Readonly<Record<string, string>>, exponent: number): AnalysisSettings {
+  const e = effective(stored);
+  const get = (key: string): string => {
+    const def = settingDef(key)!;
+    try {
+      return def.check(e[key]!);
+    } catch (err) {
+      throw new SettingError(key, (err as Error).message);
+    }
+  };
+  const num = (key: string): number => Number(get(key));
+  const bins = num('rfm.bins') as 4 | 5 | 10;
+  const thresholdsOf: Partial<Record<Dimension, number[]>> = {};
+  const dims: [Dimension, string, number][] = [
+    ['r', 'rfm.recency_days', 1],
+    ['f', 'rfm.frequency', 1],
+    ['m', 'rfm.monetary', 10 ** exponent],
+  ];
+  for (const [d, key, scale] of dims) {
+    const text = get(key);
+    if (text === '') continue;
+    const cuts = text.split(',').map((x) => Math.round(Number(x) * scale));
+    if (cuts.length !== bins - 1) throw new SettingError(key, `has ${cuts.length} cut point${cuts.length === 1 ? '' : 's'}, but rfm.bins = ${bins} needs ${bins - 1}`);
+    thresholdsOf[d] = cuts;
+  }
+  const cuts = get('tier.cuts').split(',').map(Number) as [number, number, number];
+  const method = get('tier.method') as TierSettings['method'];
+  if (method === 'rank' && cuts[0] + cuts[1] + cuts[2] > 100) throw new SettingError('tier.cuts', 'with tier.method = rank the three sizes must add up to 100 at most');
+  if (method === 'share' && !(cuts[0] <= cuts[1] && cuts[1] <= cuts[2])) throw new SettingError('tier.cuts', 'with tier.method = share the cuts are cumulative shares and must ascend, e.g. 50,80,95');
+  const lifecycle: LifecycleSettings = {
+    explorationMaxPurchases: num('lifecycle.exploration_max_purchases'),
+    stabilityMinPurchases: num('lifecycle.stability_min_purchases'),
+    stabilityMinDays: num('lifecycle.stability_min_days'),
+    declineGaps: num('lifecycle.decline_gaps'),
+    declineMinDays: num('lifecycle.decline_min_days'),
+    dropShare: num('lifecycle.drop_share'),
+    windowDays: num('lifecycle.window_days'),
+    endedGaps: num('lifecycle.ended_gaps'),
+    endedMinDays: num('lifecycle.ended_min_days'),
+    longTermDays: num('lifecycle.long_term_days'),
+  };
+  if (lifecycle.stabilityMinPurchases <= lifecycle.explorationMaxPurchases) {
+    throw new SettingError('lifecycle.stability_min_purchases', `must be above lifecycle.exploration_max_purchases (${lifecycle.explorationMaxPurchases})`);
+  }
+  if (lifecycle.endedGaps < lifecycle.declineGaps) throw new SettingError('lifecycle.ended_gaps', `must be at least lifecycle.decline_gaps (${lifecycle.declineGaps})`);
+  return {
+    rfm: { bins, thresholds: thresholdsOf },
+    segments: parseSegmentRules(get('rfm.segments')),
+    tiers: { method, cuts },
+    valueWindowDays: num('tier.window_days'),
+    ownGapMinGaps: num('lifecycle.own_gap_min_gaps'),
+    lifecycle,
+  };
+}

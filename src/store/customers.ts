@@ -1,0 +1,40 @@
+/** Customer records and one customer's transactions, for the customers list and the card. */
+import type { DB } from './db.js';
+
+export interface CustomerRecord {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  type: string | null;
+  account_manager: string | null;
+  created_date: string | null;
+}
+
+const RECORD = 'SELECT id, name, email, phone, type, account_manager, created_date FROM customers';
+
+export function customerRecords(db: DB): Map<string, CustomerRecord> {
+  const rows = db.prepare(RECORD).all() as CustomerRecord[];
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+export function customerRecord(db: DB, id: string): CustomerRecord | null {
+  return (db.prepare(`${RECORD} WHERE id = ?`).get(id) as CustomerRecord | undefined) ?? null;
+}
+
+export interface CustomerTransaction {
+  date: string;
+  time: string | null;
+  amount: number;
+  quantity: number | null;
+  product: string | null;
+  channel: string | null;
+  external_id: string | null;
+}
+
+/** Every transaction of one customer up to asOf, oldest first. */
+export function customerTransactions(db: DB, id: string, asOf: string): CustomerTransaction[] {
+  return db
+    .prepare('SELECT date, time, amount, quantity, product, channel, external_id FROM transactions WHERE customer_id = ? AND date <= ? ORDER BY date, time, id')
+    .all(id, asOf) as CustomerTransaction[];
+}
