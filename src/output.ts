@@ -30,12 +30,26 @@ export function chalkFor(io: IO): InstanceType<typeof Chalk> {
 }
 
 export function printRows(io: IO, format: Format, columns: Column[], rows: Record<string, unknown>[]): void {
+  // Machine formats are written a chunk of rows at a time: a 100,000-customer list never sits
+  // in memory as one string.
+  const CHUNK = 1000;
   if (format === 'json') {
-    io.stdout.write(JSON.stringify(rows.map((r) => pick(r, columns)), null, 2) + '\n');
+    if (rows.length === 0) {
+      io.stdout.write('[]\n');
+      return;
+    }
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const part = rows.slice(i, i + CHUNK).map((r) => '  ' + JSON.stringify(pick(r, columns), null, 2).replace(/\n/g, '\n  '));
+      io.stdout.write((i === 0 ? '[\n' : ',\n') + part.join(',\n'));
+    }
+    io.stdout.write('\n]\n');
     return;
   }
   if (format === 'csv') {
-    io.stdout.write(stringify(rows.map((r) => columns.map((c) => csvValue(r[c.key]))), { header: true, columns: columns.map((c) => c.key) }));
+    io.stdout.write(stringify([], { header: true, columns: columns.map((c) => c.key) }));
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      io.stdout.write(stringify(rows.slice(i, i + CHUNK).map((r) => columns.map((c) => csvValue(r[c.key])))));
+    }
     return;
   }
   if (rows.length === 0) {

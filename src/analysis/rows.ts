@@ -36,7 +36,7 @@ export type CustomerRow = Record<(typeof CUSTOMER_COLUMNS)[number], string | num
 
 const round2 = (x: number | null): number | null => (x === null ? null : Math.round(x * 100) / 100);
 
-export function customerRow(c: CustomerAnalysis, record: CustomerRecord | undefined | null): CustomerRow {
+export function customerRow(c: CustomerAnalysis, record: Pick<CustomerRecord, 'name' | 'type'> | undefined | null): CustomerRow {
   return {
     customer_id: c.customerId,
     name: record?.name ?? null,

@@ -10,7 +10,7 @@ import { RapportError, UsageError } from '../errors.js';
 import { getMeta, type DB } from '../store/db.js';
 import { customerDays } from '../store/measures.js';
 import { storedSettings } from '../store/settings.js';
-import { dataVersion, findSnapshot, loadSnapshot, type SnapshotInfo } from '../store/snapshots.js';
+import { dataVersion, findSnapshot, loadSnapshot, snapshotRank, type SnapshotFilter, type SnapshotInfo } from '../store/snapshots.js';
 
 /** Today in the machine's local time zone, as an ISO date. */
 export function today(now = new Date()): string {
@@ -78,13 +78,29 @@ export function isCurrent(db: DB, snapshot: SnapshotInfo, text: Record<string, s
 }
 
 /**
- * The analysis as of a date: the saved snapshot when it is current (fast), else computed now
- * (nothing saved: only `rapport segment` writes snapshots).
+ * The analysis as of a date: the saved snapshot when it is current (fast; the filter is applied
+ * in SQL), else computed now over every customer (nothing saved: only `rapport segment` writes
+ * snapshots), in which case the caller applies its filters itself.
  */
-export function analysisAsOf(db: DB, asOf: string): { analysis: Analysis; money: Money; loaded: LoadedSettings; fromSnapshot: boolean } {
+export function analysisAsOf(db: DB, asOf: string, filter: SnapshotFilter = {}): { analysis: Analysis; money: Money; loaded: LoadedSettings; snapshotId: number | null } {
   const money = moneyOf(db);
   const loaded = loadSettings(db, money);
   const snap = findSnapshot(db, asOf);
-  if (snap && isCurrent(db, snap, loaded.text)) return { analysis: loadSnapshot(db, snap.id), money, loaded, fromSnapshot: true };
-  return { analysis: computeAnalysis(db, asOf, loaded, money), money, loaded, fromSnapshot: false };
+  if (snap && isCurrent(db, snap, loaded.text)) return { analysis: loadSnapshot(db, snap.id, filter), money, loaded, snapshotId: snap.id };
+  return { analysis: computeAnalysis(db, asOf, loaded, money), money, loaded, snapshotId: null };
+}
+
+/** One customer's analysis with their rank by value (1 = most valuable) among all customers. */
+export function customerAsOf(db: DB, asOf: string, id: string) {
+  const found = analysisAsOf(db, asOf, { customerId: id });
+  const { analysis, snapshotId } = found;
+  const customer = analysis.customers.find((x) => x.customerId === id) ?? null;
+  let rank: { above: number; total: number } | null = null;
+  if (customer !== null) {
+    rank =
+      snapshotId !== null
+        ? snapshotRank(db, snapshotId, customer.value)
+        : { above: analysis.customers.filter((x) => x.value > customer.value).length, total: analysis.customers.length };
+  }
+  return { ...found, customer, rank };
 }

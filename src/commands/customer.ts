@@ -1,7 +1,7 @@
 import type { CustomerAnalysis } from '../core/analysis.js';
 import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
 import { sparkline } from '../charts.js';
-import { analysisAsOf, type Money } from '../analysis/run.js';
+import { customerAsOf, type Money } from '../analysis/run.js';
 import { customerRow } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
 import { RapportError } from '../errors.js';
@@ -47,15 +47,15 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
   const db = openForRead(ctx);
   try {
     const record = customerRecord(db, options.id);
-    const { analysis, money, loaded } = analysisAsOf(db, options.asOf);
-    const c = analysis.customers.find((x) => x.customerId === options.id) ?? null;
+    const { analysis, money, loaded, customer: c, rank: ranked } = customerAsOf(db, options.asOf, options.id);
     if (record === null && c === null) {
       throw new RapportError(`no customer "${options.id}"`, 'customer ids are as in your files; list them with rapport customers');
     }
     const txs = customerTransactions(db, options.id, options.asOf);
     const months = monthlySpend(txs, options.asOf, options.months);
     const recent = txs.slice(-options.transactions).reverse();
-    const rank = c === null ? null : 1 + analysis.customers.filter((x) => x.value > c.value).length;
+    const rank = ranked === null ? null : ranked.above + 1;
+    const total = ranked?.total ?? 0;
     const rule = c === null || c.segmentRule < 0 ? null : loaded.settings.segments[c.segmentRule]!;
     const why =
       c === null
@@ -76,7 +76,7 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
         analysis: row,
         why,
         value_rank: rank,
-        customers_ranked: analysis.customers.length,
+        customers_ranked: total,
         monthly_spend: months,
         recent_transactions: recent,
       };
@@ -88,7 +88,7 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
       else printRecord(ctx.io, 'csv', row);
       return 0;
     }
-    printCard(ctx, options, { record, c, why, rank, total: analysis.customers.length, months, recent, money, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays });
+    printCard(ctx, options, { record, c, why, rank, total, months, recent, money, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays });
     return 0;
   } finally {
     db.close();

@@ -2,12 +2,12 @@ import type { CustomerAnalysis } from '../core/analysis.js';
 import { STAGES, EXIT_PATTERNS, type ExitPattern, type Stage } from '../core/lifecycle.js';
 import { CATCH_ALL } from '../core/rfm.js';
 import { TIERS, type Tier } from '../core/tiers.js';
-import { analysisAsOf } from '../analysis/run.js';
+import { analysisAsOf, loadSettings, moneyOf } from '../analysis/run.js';
 import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { printRows, resolveFormat, type Column } from '../output.js';
-import { customerRecords } from '../store/customers.js';
+import { customerNames } from '../store/customers.js';
 
 export const CUSTOMER_TYPES = ['consumer', 'business', 'channel', 'internal'] as const;
 
@@ -72,14 +72,14 @@ const cmpId = (a: CustomerRow, b: CustomerRow): number => (a.customer_id! < b.cu
 export function runCustomers(options: CustomersOptions, ctx: Context): number {
   const db = openForRead(ctx);
   try {
-    const { analysis, money, loaded } = analysisAsOf(db, options.asOf);
     let segment: string | null = null;
     if (options.segment !== null) {
-      const names = [...loaded.settings.segments.map((s) => s.name), CATCH_ALL];
+      const names = [...loadSettings(db, moneyOf(db)).settings.segments.map((s) => s.name), CATCH_ALL];
       segment = names.find((n) => n.toLowerCase() === options.segment!.toLowerCase()) ?? null;
       if (segment === null) throw new UsageError(`no RFM segment is named "${options.segment}"`, `segments: ${names.join(', ')} (see rapport config get rfm.segments)`);
     }
-    const records = customerRecords(db);
+    const { analysis, money } = analysisAsOf(db, options.asOf, { tier: options.tier, stage: options.stage, exitPattern: options.exitPattern, segment });
+    const records = customerNames(db);
     const keep = (c: CustomerAnalysis): boolean =>
       (options.tier === null || c.tier === options.tier) &&
       (options.stage === null || c.stage === options.stage) &&
@@ -87,6 +87,7 @@ export function runCustomers(options: CustomersOptions, ctx: Context): number {
       (segment === null || c.segment === segment) &&
       (options.type === null || (records.get(c.customerId)?.type ?? 'unknown') === options.type);
     let rows = analysis.customers.filter(keep).map((c) => customerRow(c, records.get(c.customerId)));
+    analysis.customers = []; // the rows carry everything from here on; let the collector have these
     rows.sort(compare(options.sort.field, options.sort.descending));
     if (options.limit !== null) rows = rows.slice(0, options.limit);
     const format = resolveFormat(ctx.format, ctx.io);

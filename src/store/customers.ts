@@ -13,9 +13,13 @@ export interface CustomerRecord {
 
 const RECORD = 'SELECT id, name, email, phone, type, account_manager, created_date FROM customers';
 
-export function customerRecords(db: DB): Map<string, CustomerRecord> {
-  const rows = db.prepare(RECORD).all() as CustomerRecord[];
-  return new Map(rows.map((r) => [r.id, r]));
+/** Name and type of every customer that has either (the list needs no more). */
+export function customerNames(db: DB): Map<string, Pick<CustomerRecord, 'name' | 'type'>> {
+  const out = new Map<string, Pick<CustomerRecord, 'name' | 'type'>>();
+  for (const [id, name, type] of db.prepare('SELECT id, name, type FROM customers WHERE name IS NOT NULL OR type IS NOT NULL').raw().iterate() as IterableIterator<[string, string | null, string | null]>) {
+    out.set(id, { name, type });
+  }
+  return out;
 }
 
 export function customerRecord(db: DB, id: string): CustomerRecord | null {

@@ -101,13 +101,39 @@ export function findSnapshot(db: DB, asOf: string): SnapshotInfo | null {
   return listSnapshots(db).find((s) => s.as_of === asOf) ?? null;
 }
 
-/** The whole analysis a snapshot holds, customers in customer_id order. */
-export function loadSnapshot(db: DB, id: number): Analysis {
+export interface SnapshotFilter {
+  tier?: string | null;
+  stage?: string | null;
+  exitPattern?: string | null;
+  segment?: string | null;
+  customerId?: string | null;
+}
+
+/**
+ * The analysis a snapshot holds, customers in customer_id order: all of them, or those the
+ * filter keeps (filtering in SQL keeps a list of platinum customers from loading the other 95%).
+ */
+export function loadSnapshot(db: DB, id: number, filter: SnapshotFilter = {}): Analysis {
   const head = db.prepare('SELECT as_of, population_gap_days, cuts FROM snapshots WHERE id = ?').get(id) as { as_of: string; population_gap_days: number | null; cuts: string };
+  const where = ['snapshot_id = ?'];
+  const params: unknown[] = [id];
+  const conditions: [keyof SnapshotFilter, string][] = [
+    ['tier', 'tier'],
+    ['stage', 'stage'],
+    ['exitPattern', 'exit_pattern'],
+    ['segment', 'rfm_segment'],
+    ['customerId', 'customer_id'],
+  ];
+  for (const [key, column] of conditions) {
+    const v = filter[key];
+    if (v === undefined || v === null) continue;
+    where.push(`${column} = ?`);
+    params.push(v);
+  }
   const rows = db
-    .prepare(`SELECT ${COLUMNS.map((c) => c[0]).join(', ')} FROM snapshot_customers WHERE snapshot_id = ? ORDER BY customer_id`)
+    .prepare(`SELECT ${COLUMNS.map((c) => c[0]).join(', ')} FROM snapshot_customers WHERE ${where.join(' AND ')} ORDER BY customer_id`)
     .raw()
-    .all(id) as unknown[][];
+    .all(...params) as unknown[][];
   const customers = rows.map((r) => {
     const c: Record<string, unknown> = {};
     for (let i = 0; i < COLUMNS.length; i++) c[COLUMNS[i]![1]] = r[i];
@@ -115,4 +141,9 @@ export function loadSnapshot(db: DB, id: number): Analysis {
     return c as unknown as CustomerAnalysis;
   });
   return { asOf: head.as_of, populationGapDays: head.population_gap_days, cuts: JSON.parse(head.cuts) as Cut[], customers };
+}
+
+/** How many customers in the snapshot, and how many are worth more than `value`. */
+export function snapshotRank(db: DB, id: number, value: number): { above: number; total: number } {
+  return db.prepare('SELECT count(*) FILTER (WHERE value > ?) AS above, count(*) AS total FROM snapshot_customers WHERE snapshot_id = ?').get(value, id) as { above: number; total: number };
 }
