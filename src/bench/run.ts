@@ -3,6 +3,8 @@
  * customers, 3 years, ~1% refunds, some quoted fields), imports it with rapport, and, where the
  * sqlite3 command is installed, with raw `sqlite3 .import` into a typed table, in alternating
  * runs (this machine class is noisy). Prints medians, rows per second and peak RSS.
+ * Then segments the imported history (`rapport segment`, median of --runs), lists the platinum
+ * customers from the snapshot and prints one customer's card.
  * Options: --rows N (default 1000000), --customers N, --runs N (default 3), --keep.
  */
 import { spawnSync } from 'node:child_process';
@@ -48,16 +50,21 @@ function rm(db: string): void {
   for (const ext of ['', '-wal', '-shm']) fs.rmSync(db + ext, { force: true });
 }
 
-function rapportImport(file: string, db: string): { seconds: number; rssMb: number; out: string } {
+/** Runs `rapport --db DB --quiet --format json ARGS` in a child; whole-process wall time and peak RSS. */
+function rapport(db: string, args: string[]): { seconds: number; rssMb: number; out: string } {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [path.join(root, 'dist/bench/child.js'), '--db', db, '--quiet', '--format', 'json', 'import', 'transactions', file], {
+  const r = spawnSync(process.execPath, [path.join(root, 'dist/bench/child.js'), '--db', db, '--quiet', '--format', 'json', ...args], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const m = /BENCH (\{.*\})/.exec(r.stderr);
-  if (r.status !== 0 || !m) throw new Error(`rapport import failed: ${r.stderr}`);
+  if (r.status !== 0 || !m) throw new Error(`rapport ${args.join(' ')} failed: ${r.stderr}`);
   return { seconds, rssMb: (JSON.parse(m[1]!) as { maxRssKb: number }).maxRssKb / 1024, out: r.stdout };
+}
+
+function rapportImport(file: string, db: string): { seconds: number; rssMb: number; out: string } {
+  return rapport(db, ['import', 'transactions', file]);
 }
 
 function sqliteImport(file: string, db: string): number | null {
@@ -91,6 +98,20 @@ for (let i = 0; i < runs; i++) {
   process.stderr.write(`  run ${i + 1}: rapport ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB${s !== null ? `; sqlite3 .import ${s.toFixed(2)} s` : ''}\n`);
 }
 
+// Segmentation over the imported history, as of its last day (the first run saves the snapshot,
+// the later ones replace it, as a daily cron run would).
+const segmentRuns: { seconds: number; rssMb: number }[] = [];
+let segmented = 0;
+for (let i = 0; i < runs; i++) {
+  const r = rapport(db, ['segment', '--as-of', DEFAULTS.end]);
+  segmentRuns.push(r);
+  segmented = (JSON.parse(r.out) as { customers: number }).customers;
+  process.stderr.write(`  segment run ${i + 1}: ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB\n`);
+}
+const listRun = rapport(db, ['customers', '--as-of', DEFAULTS.end, '--tier', 'platinum']);
+const top = (JSON.parse(listRun.out) as { customer_id: string }[])[0]!.customer_id;
+const cardRun = rapport(db, ['customer', top, '--as-of', DEFAULTS.end]);
+
 // An overlapping export: every row again plus one new one (the slow path of the duplicate rule).
 const overlap = path.join(work, 'overlap.csv');
 fs.copyFileSync(csv, overlap);
@@ -108,6 +129,13 @@ const result = {
   peak_rss_mb: Math.round(Math.max(...rss)),
   sqlite3_import_seconds: raw.length > 0 ? Number(median(raw).toFixed(2)) : null,
   ratio_to_sqlite3: raw.length > 0 ? Number((ourMedian / median(raw)).toFixed(2)) : null,
+  segment: {
+    customers: segmented,
+    seconds: Number(median(segmentRuns.map((r) => r.seconds)).toFixed(2)),
+    peak_rss_mb: Math.round(Math.max(...segmentRuns.map((r) => r.rssMb))),
+  },
+  customers_platinum_from_snapshot: { seconds: Number(listRun.seconds.toFixed(2)), peak_rss_mb: Math.round(listRun.rssMb) },
+  customer_card: { seconds: Number(cardRun.seconds.toFixed(2)), peak_rss_mb: Math.round(cardRun.rssMb) },
   overlap_reimport: { seconds: Number(again.seconds.toFixed(2)), peak_rss_mb: Math.round(again.rssMb), imported: againResult.imported, duplicate: againResult.duplicate },
 };
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');
