@@ -88,7 +88,7 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
       else printRecord(ctx.io, 'csv', row);
       return 0;
     }
-    printCard(ctx, options, { record, c, why, rank, total, months, recent, money, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays });
+    printCard(ctx, options, { record, c, why, rank, total, months, recent, money, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
     return 0;
   } finally {
     db.close();
@@ -106,6 +106,7 @@ interface Card {
   money: Money;
   ownGap: number | null;
   windowDays: number;
+  valueWindowDays: number;
 }
 
 function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
@@ -140,7 +141,8 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
     line(`M ${c.mScore}`, card.why!.m);
     line('segment', card.why!.rule);
     out();
-    out(`${k.bold(`Tier ${c.tier}`)}: value ${m(c.value)}, rank ${card.rank!.toLocaleString('en-US')} of ${card.total.toLocaleString('en-US')}`);
+    const over = card.valueWindowDays === 0 ? 'all history' : `the last ${card.valueWindowDays} days`;
+    out(`${k.bold(`Tier ${c.tier}`)}: value ${m(c.value)} (net revenue over ${over}), rank ${card.rank!.toLocaleString('en-US')} of ${card.total.toLocaleString('en-US')}`);
     out(`${k.bold(`Stage ${c.stage}`)}${c.exitPattern ? ` (${c.exitPattern})` : ''}: ${c.stageReason}`);
   }
   out();
