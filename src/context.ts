@@ -19,7 +19,6 @@ export function resolveDbPath(flag: string | undefined, io: IO): string {
   return path.resolve(io.cwd, p);
 }
 
-/** Opens the database for a command that only reads: a missing file is an error, not a new database. */
 /** RAPPORT_BUSY_TIMEOUT_MS: how long a writer waits for another (default 15,000). */
 function busyTimeoutMs(ctx: Context): number | undefined {
   const raw = ctx.io.env.RAPPORT_BUSY_TIMEOUT_MS;
@@ -27,6 +26,10 @@ function busyTimeoutMs(ctx: Context): number | undefined {
   return raw !== undefined && raw !== '' && Number.isFinite(v) && v >= 0 ? v : undefined;
 }
 
+/**
+ * Opens an existing database (to read, or to write settings and snapshots): a missing file is an
+ * error, not a new database. Only imports create one.
+ */
 export function openForRead(ctx: Context): DB {
   return openDatabase(ctx.dbPath, { create: false, busyTimeoutMs: busyTimeoutMs(ctx) });
 }

@@ -56,7 +56,7 @@ describe('MeasureBuilder (worked by hand)', () => {
   });
 
   it('handles a customer with only refunds', () => {
-    expect(c).toMatchObject({ purchaseDays: 0, orders: 0, firstPurchase: null, avgOrderValue: null, netRevenue: -50, refundShare: 0 });
+    expect(c).toMatchObject({ purchaseDays: 0, orders: 0, firstPurchase: null, avgOrderValue: null, netRevenue: -50, refundShare: 1 });
     // no purchase to age from: recency runs from the last transaction (02-15 -> 03-01)
     expect(c).toMatchObject({ recencyDays: 15, lastActivity: '2024-02-15', kthPurchase: null });
   });

@@ -1,7 +1,7 @@
 import { effective, resolveSettings, SETTINGS, settingDef, SettingError } from '../core/settings.js';
 import { uncovered, parseSegmentRules } from '../core/rfm.js';
 import { moneyOf } from '../analysis/run.js';
-import { openForRead, openForWrite, type Context } from '../context.js';
+import { openForRead, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { notice } from '../io.js';
 import { printRows, resolveFormat } from '../output.js';
@@ -51,7 +51,7 @@ export function runConfigSet(key: string, value: string, ctx: Context): number {
   } catch (e) {
     throw new UsageError(`${key} ${(e as Error).message}, not "${value}"`, `default: ${def.default === '' ? '(empty)' : def.default}; see rapport config list`);
   }
-  const db = openForWrite(ctx);
+  const db = openForRead(ctx); // only imports create a database: a mistyped --db is an error
   try {
     const stored = { ...storedSettings(db), [key]: normal };
     try {
@@ -74,7 +74,7 @@ export function runConfigSet(key: string, value: string, ctx: Context): number {
 
 export function runConfigUnset(key: string, ctx: Context): number {
   const def = known(key);
-  const db = openForWrite(ctx);
+  const db = openForRead(ctx); // only imports create a database: a mistyped --db is an error
   try {
     const stored = { ...storedSettings(db) };
     delete stored[key];

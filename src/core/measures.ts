@@ -13,7 +13,8 @@
  * - recent and previous revenue: net revenue in the `window` days up to the as-of date, and in
  *   the `window` days before those; value revenue: net revenue in the `valueWindow` days up to
  *   the as-of date (0 = all history), what the value pyramid ranks by;
- * - refund share: refunds / gross revenue (0 without purchases);
+ * - refund share: refunds / gross revenue; 1 for a customer with refunds and no sales (all they
+ *   did was return), 0 for one with neither;
  * - tenure: days from the first purchase to the as-of date; recency: days from the last purchase
  *   (for a customer with refunds only, from their last transaction: they still need an age);
  * - kth purchase: the date of the `kth`-th purchase day (when the lifecycle's stability needs k).
@@ -165,7 +166,7 @@ export class MeasureBuilder {
     if (c === null) return;
     if (this.gaps.length >= this.o.minOwnGaps) c.ownGapDays = median(this.gaps);
     for (const g of this.gaps) this.allGaps.push(g);
-    c.refundShare = c.grossRevenue > 0 ? c.refunds / c.grossRevenue : 0;
+    c.refundShare = c.grossRevenue > 0 ? c.refunds / c.grossRevenue : c.refunds > 0 ? 1 : 0;
     c.avgOrderValue = c.orders > 0 ? c.netRevenue / c.orders : null;
     if (c.firstPurchase !== null) c.tenureDays = this.asOf - dayIndex(c.firstPurchase);
     c.recencyDays = this.asOf - dayIndex(c.lastPurchase ?? c.lastActivity);

@@ -93,7 +93,7 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 
 CREATE TABLE snapshots (
-  id           INTEGER PRIMARY KEY,
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a replaced snapshot gets a new id
   as_of        TEXT NOT NULL UNIQUE,  -- ISO date; segmenting the same date again replaces the snapshot
   created_at   TEXT NOT NULL,
   settings     TEXT NOT NULL,         -- JSON: every setting's effective value
