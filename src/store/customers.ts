@@ -1,15 +1,9 @@
 /** Customer records and one customer's transactions, for the customers list and the card. */
 import type { DB } from './db.js';
+import type { StoredCustomer } from './importStore.js';
 
-export interface CustomerRecord {
-  id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  type: string | null;
-  account_manager: string | null;
-  created_date: string | null;
-}
+/** A customer record as the card shows it (the file's extra attributes left out). */
+export type CustomerRecord = { id: string } & Omit<StoredCustomer, 'attributes'>;
 
 const RECORD = 'SELECT id, name, email, phone, type, account_manager, created_date FROM customers';
 

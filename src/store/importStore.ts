@@ -326,8 +326,7 @@ export function contentOf(stored: Record<TransactionColumn, string | number | nu
   return DEDUPE_COLUMNS.map((c) => stored[c] ?? '').join(SEP);
 }
 
-
-interface StoredCustomer {
+export interface StoredCustomer {
   name: string | null;
   email: string | null;
   phone: string | null;
