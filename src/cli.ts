@@ -46,7 +46,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .version(version, '-V, --version')
     .option('--db <path>', 'database file (env RAPPORT_DB)', undefined)
     .addOption(new Option('--format <format>', 'output format where data is printed').choices(FORMATS))
-    .option('-q, --quiet', 'no progress or notices on stderr')
+    .option('-q, --quiet', 'no progress bar, notices or warnings on stderr (errors still print)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .showHelpAfterError('hint: add --help for usage and examples')
     .configureHelp({ showGlobalOptions: true })
@@ -163,7 +163,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .description('segment every customer (RFM, value tier, lifecycle stage) as of a date, save the snapshot, print the summary')
     .addOption(asOfOption())
     .option('--no-save', 'print the summary without saving a snapshot')
-    .addHelpText('after', examples(['rapport segment', 'rapport segment --as-of 2025-12-31', 'rapport segment --format json > summary.json']))
+    .addHelpText('after', examples(['rapport segment', 'rapport segment --as-of 2025-12-31', 'rapport segment --format json > summary.json', 'rapport segment --no-save   # print only']))
     .action(async (opts: { asOf?: string; save: boolean }, c: Command) => {
       const [{ runSegment }, { parseAsOf }] = await Promise.all([import('./commands/segment.js'), import('./analysis/run.js')]);
       exitCode = runSegment({ asOf: parseAsOf(opts.asOf), save: opts.save }, context(c));
@@ -200,12 +200,15 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .description("one customer's card: who they are, measures, RFM scores and why, tier, stage, monthly spend, recent transactions")
     .argument('<id>', 'the customer id, as in your files')
     .addOption(asOfOption())
-    .option('--months <n>', 'months of spend in the sparkline', '24')
-    .option('--transactions <n>', 'recent transactions to list', '10')
+    .option('--months <n>', 'months of spend in the sparkline (up to 240)', '24')
+    .option('--transactions <n>', 'recent transactions to list (0: none)', '10')
     .addHelpText('after', examples(['rapport customer C0042', 'rapport customer C0042 --as-of 2025-06-30', 'rapport customer C0042 --format json']))
     .action(async (id: string, opts: { asOf?: string; months: string; transactions: string }, c: Command) => {
       const [{ runCustomer }, { parseAsOf }] = await Promise.all([import('./commands/customer.js'), import('./analysis/run.js')]);
-      exitCode = runCustomer({ id, asOf: parseAsOf(opts.asOf), months: positiveInt(opts.months, '--months'), transactions: positiveInt(opts.transactions, '--transactions') }, context(c));
+      if (id.trim() === '') throw new CommanderError(ExitCode.usage, 'rapport.usage', 'error: the customer id is empty');
+      const months = positiveInt(opts.months, '--months');
+      if (months > 240) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: --months goes up to 240 (20 years), not ${months}`);
+      exitCode = runCustomer({ id, asOf: parseAsOf(opts.asOf), months, transactions: wholeInt(opts.transactions, '--transactions') }, context(c));
     });
 
   program
@@ -238,13 +241,22 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     });
   config
     .command('set')
-    .description('change a setting (checked alone and against the others)')
+    .description('change settings: one or more KEY VALUE pairs, checked alone and together, stored at once')
     .argument('<key>', 'e.g. lifecycle.ended_min_days')
     .argument('<value>', 'the new value')
-    .addHelpText('after', examples(['rapport config set rfm.bins 4', 'rapport config set lifecycle.ended_min_days 120', 'rapport config set rfm.segments "VIP: r4-5 f4-5 m4-5 | Regular: f2-5 | Occasional: r1-5"']))
-    .action(async (key: string, value: string, _opts: unknown, c: Command) => {
+    .argument('[more...]', 'more KEY VALUE pairs')
+    .addHelpText(
+      'after',
+      examples([
+        'rapport config set lifecycle.ended_min_days 120',
+        'rapport config set tier.method share tier.cuts 50,80,95',
+        'rapport config set rfm.bins 4 rfm.recency_days 14,60,180',
+        'rapport config set rfm.segments "VIP: r4-5 f4-5 m4-5 | Regular: f2-5 | Occasional:"',
+      ]),
+    )
+    .action(async (key: string, value: string, more: string[], _opts: unknown, c: Command) => {
       const { runConfigSet } = await import('./commands/config.js');
-      exitCode = runConfigSet(key, value, context(c));
+      exitCode = runConfigSet([key, value, ...more], context(c));
     });
   config
     .command('unset')
@@ -274,6 +286,11 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
 function positiveInt(v: string, name: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} must be a positive whole number, not "${v}"`);
+  if (!/^\s*\d+\s*$/.test(v) || n <= 0) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} must be a positive whole number, not "${v}"`);
   return n;
+}
+
+function wholeInt(v: string, name: string): number {
+  if (!/^\s*\d+\s*$/.test(v)) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} must be a whole number, not "${v}"`);
+  return Number(v);
 }

@@ -18,6 +18,12 @@ export interface Column {
   show?: (v: unknown) => string;
 }
 
+/** Long text cut for a table cell (CSV and JSON keep it whole). */
+export function clip(v: unknown, width: number): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return s.length > width ? s.slice(0, width - 1) + '…' : s;
+}
+
 /** Table on a terminal, CSV when piped, unless --format says otherwise. */
 export function resolveFormat(asked: string | undefined, io: IO): Format {
   if (asked === undefined) return io.stdoutIsTTY ? 'table' : 'csv';

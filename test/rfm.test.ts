@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEGMENTS, byQuantile, scoreRfm, segmentOf, toFive, uncovered, type RfmInput } from '../src/core/rfm.js';
+import { DEFAULT_SEGMENTS, byQuantile, scoreRfm, segmentOf, toFive, coverage, type RfmInput } from '../src/core/rfm.js';
 import { rng } from '../src/synth/generate.js';
 
 describe('quantile scores (mid-rank percentile)', () => {
@@ -73,7 +73,17 @@ describe('scoreRfm', () => {
 
 describe('segments', () => {
   it('the default table names every (r, f, m) cell', () => {
-    expect(uncovered(DEFAULT_SEGMENTS)).toEqual([]);
+    expect(coverage(DEFAULT_SEGMENTS, 5)).toEqual({ uncovered: [], unreachable: [] });
+  });
+
+  it('with 4 bins no score maps to 3, so rules that need a 3 can never match', () => {
+    // 4 bins map onto 1, 2, 4, 5: Loyal (r3), Need Attention (r3 f3) and About to Sleep (r3) need r = 3
+    expect(coverage(DEFAULT_SEGMENTS, 4)).toEqual({ uncovered: [], unreachable: ['Loyal', 'Need Attention', 'About to Sleep'] });
+  });
+
+  it('a rule shadowed by an earlier one is unreachable', () => {
+    const rules = [{ name: 'A' }, { name: 'B', r: [5, 5] as [number, number] }];
+    expect(coverage(rules, 5).unreachable).toEqual(['B']);
   });
 
   it('first match wins, and the rule that matched is reported', () => {
@@ -87,7 +97,7 @@ describe('segments', () => {
   it('an edited table with gaps falls to the catch-all, and says which cells', () => {
     const rules = [{ name: 'Best', r: [5, 5] as [number, number] }];
     expect(segmentOf({ r: 1, f: 1, m: 1 }, 5, rules)).toMatchObject({ segment: 'Other', rule: -1 });
-    expect(uncovered(rules)).toHaveLength(4 * 25);
+    expect(coverage(rules, 5).uncovered).toHaveLength(4 * 25);
   });
 
   it('stretches 4 and 10 bins onto the 1..5 scale, ends to ends', () => {

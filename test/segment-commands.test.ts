@@ -849,18 +849,19 @@ describe('rapport config', () => {
     await ok(['config', 'set', 'rfm.segments', 'Fresh: r5 | Warm: r3-4 | Cold: r1-2']);
     expect(await configGet('rfm.segments')).toBe('Fresh: r5 | Warm: r3-4 | Cold: r1-2');
     // Recency: <= 7 days scores 5, <= 30 scores 4, <= 90 scores 3, <= 365 scores 2, more 1.
+    // R1 has refunds only: no purchase, so 1 on every dimension whatever the cut points.
     const rows = await customerMap();
     const r = Object.fromEntries(Object.values(rows).map((c) => [c.customer_id, c.r_score]));
-    expect(r).toEqual({ D1: 5, F1: 4, S1: 4, N1: 4, R1: 4, W1: 3, Y1: 3, E1: 1, L1: 1, M1: 1, X1: 1 });
+    expect(r).toEqual({ D1: 5, F1: 4, S1: 4, N1: 4, R1: 1, W1: 3, Y1: 3, E1: 1, L1: 1, M1: 1, X1: 1 });
     const s = await summary(['--no-save']);
     expect(s.segments.map((g) => [g.name, g.customers])).toEqual([
       ['Fresh', 1],
-      ['Warm', 6],
-      ['Cold', 4],
+      ['Warm', 5],
+      ['Cold', 5],
     ]);
     // --segment is case-insensitive.
-    expect(ids(await customers(['--segment', 'WARM', '--sort', 'customer_id']))).toEqual(['F1', 'N1', 'R1', 'S1', 'W1', 'Y1']);
-    expect(ids(await customers(['--segment', 'cold', '--sort', 'customer_id']))).toEqual(['E1', 'L1', 'M1', 'X1']);
+    expect(ids(await customers(['--segment', 'WARM', '--sort', 'customer_id']))).toEqual(['F1', 'N1', 'S1', 'W1', 'Y1']);
+    expect(ids(await customers(['--segment', 'cold', '--sort', 'customer_id']))).toEqual(['E1', 'L1', 'M1', 'R1', 'X1']);
     // The old default names are gone.
     expectOneLineError(await rp(['customers', '--as-of', AS_OF, '--segment', 'Champions']), 2);
   });

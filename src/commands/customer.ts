@@ -2,11 +2,11 @@ import type { CustomerAnalysis } from '../core/analysis.js';
 import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
 import { sparkline } from '../charts.js';
 import { customerAsOf, type Money } from '../analysis/run.js';
-import { customerRow } from '../analysis/rows.js';
+import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
 import { RapportError } from '../errors.js';
-import { chalkFor, printRecord, printRows, resolveFormat } from '../output.js';
-import { customerRecord, customerTransactions, type CustomerTransaction } from '../store/customers.js';
+import { chalkFor, printRows, resolveFormat } from '../output.js';
+import { customerRecord, customerTransactions, similarCustomerIds, type CustomerTransaction } from '../store/customers.js';
 
 export interface CustomerOptions {
   id: string;
@@ -34,12 +34,14 @@ export function monthlySpend(txs: readonly CustomerTransaction[], asOf: string, 
 }
 
 
+const plural = (n: number, unit: string): string => `${n.toLocaleString('en-US')} ${unit}${n === 1 ? '' : 's'}`;
+
 /** "customers with 8 to 20 days scored 4", from the cut ranges the scores came from. */
 function cutText(cut: Cut, score: number, show: (v: number) => string): string {
   const range = cut.ranges[score - 1];
   if (!range) return '';
   const [lo, hi] = range;
-  const span = lo === hi ? show(lo) : `${show(lo)} to ${show(hi)}`;
+  const span = lo === hi ? show(lo) : `${show(lo).replace(/ .*$/, '')} to ${show(hi)}`;
   return `${cut.method === 'quantile' ? 'by quantile, ' : 'by your thresholds, '}customers with ${span} scored ${score}`;
 }
 
@@ -49,22 +51,27 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
     const record = customerRecord(db, options.id);
     const { analysis, money, loaded, customer: c, rank: ranked } = customerAsOf(db, options.asOf, options.id);
     if (record === null && c === null) {
-      throw new RapportError(`no customer "${options.id}"`, 'customer ids are as in your files; list them with rapport customers');
+      const near = similarCustomerIds(db, options.id);
+      throw new RapportError(`no customer "${options.id}"`, near.length > 0 ? `did you mean ${near.join(' or ')}? (ids are matched exactly)` : 'customer ids are as in your files; list them with rapport customers');
     }
     const txs = customerTransactions(db, options.id, options.asOf);
     const months = monthlySpend(txs, options.asOf, options.months);
-    const recent = txs.slice(-options.transactions).reverse();
+    const recent = options.transactions === 0 ? [] : txs.slice(-options.transactions).reverse();
     const rank = ranked === null ? null : ranked.above + 1;
     const total = ranked?.total ?? 0;
     const rule = c === null || c.segmentRule < 0 ? null : loaded.settings.segments[c.segmentRule]!;
+    const ruleText =
+      c === null ? '' : rule === null ? `no rule matched: ${CATCH_ALL}` : `${formatSegmentRules([rule])} (rule ${c.segmentRule + 1} of ${loaded.settings.segments.length}, first match wins)`;
     const why =
       c === null
         ? null
-        : {
-            r: cutText(analysis.cuts[0]!, c.rScore, (v) => `${v} days`),
-            f: cutText(analysis.cuts[1]!, c.fScore, (v) => `${v} purchase days`),
+        : c.purchaseDays === 0
+          ? { r: 'no purchase up to this date: scored 1', f: 'no purchase: scored 1', m: 'no purchase: scored 1', rule: ruleText }
+          : {
+            r: cutText(analysis.cuts[0]!, c.rScore, (v) => plural(v, 'day')),
+            f: cutText(analysis.cuts[1]!, c.fScore, (v) => plural(v, 'purchase day')),
             m: cutText(analysis.cuts[2]!, c.mScore, (v) => money.format(v)),
-            rule: rule === null ? `no rule matched: ${CATCH_ALL}` : `${formatSegmentRules([rule])} (rule ${c.segmentRule + 1} of ${loaded.settings.segments.length}, first match wins)`,
+            rule: ruleText,
           };
     const format = resolveFormat(ctx.format, ctx.io);
     const row = c === null ? null : customerRow(c, record);
@@ -84,8 +91,8 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
       return 0;
     }
     if (format === 'csv') {
-      if (row === null) printRows(ctx.io, 'csv', [{ key: 'customer_id' }, { key: 'name' }, { key: 'type' }], [{ customer_id: options.id, name: record?.name, type: record?.type }]);
-      else printRecord(ctx.io, 'csv', row);
+      // The same columns either way, so a script can read by name: empty without purchases.
+      printRows(ctx.io, 'csv', CUSTOMER_COLUMNS.map((key) => ({ key })), [row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null }]);
       return 0;
     }
     printCard(ctx, options, { record, c, why, rank, total, months, recent, money, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
@@ -130,7 +137,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
     line('purchases', `${c.purchaseDays} purchase day${c.purchaseDays === 1 ? '' : 's'}, ${c.orders} order${c.orders === 1 ? '' : 's'}`);
     line('net revenue', `${m(c.netRevenue)} (gross ${m(c.grossRevenue)}, refunds ${m(c.refunds)} = ${(c.refundShare * 100).toFixed(1)}%)`);
     if (c.avgOrderValue !== null) line('average order', m(c.avgOrderValue));
-    if (c.typicalGapDays !== null) line('usual gap', `${Math.round(c.typicalGapDays)} days (${card.ownGap !== null ? 'their own median' : "the population's: too few purchases of their own"})`);
+    if (c.typicalGapDays !== null) line('usual gap', `${Math.round(c.typicalGapDays * 10) / 10} days (${card.ownGap !== null ? 'their own median' : "the population's: too few purchases of their own"})`);
     const w = card.windowDays;
     line(`last ${w} days`, `${m(c.recentRevenue)} against ${m(c.previousRevenue)} in the ${w} days before`);
     if (c.tenureDays !== null) line('tenure', `${c.tenureDays.toLocaleString('en-US')} days since the first purchase`);
@@ -151,6 +158,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
   const peak = card.months.reduce((a, b) => (b.net > a.net ? b : a), card.months[0]!);
   out(k.bold(`Monthly spend ${first} to ${last}`));
   out(`  ${sparkline(card.months.map((x) => x.net))}  ${peak.net > 0 ? `peak ${m(peak.net)} in ${peak.month}` : 'no spending'}`);
+  if (options.transactions === 0) return;
   out();
   out(k.bold(`Recent transactions${card.recent.length === 0 ? ': none' : ''}`));
   if (card.recent.length > 0) {

@@ -1,15 +1,14 @@
 import type { CustomerAnalysis } from '../core/analysis.js';
 import { STAGES, EXIT_PATTERNS, type ExitPattern, type Stage } from '../core/lifecycle.js';
+import { customerType } from '../core/columns.js';
 import { CATCH_ALL } from '../core/rfm.js';
 import { TIERS, type Tier } from '../core/tiers.js';
 import { analysisAsOf, loadSettings, moneyOf } from '../analysis/run.js';
 import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { printRows, resolveFormat, type Column } from '../output.js';
+import { clip, printRows, resolveFormat, type Column } from '../output.js';
 import { customerNames } from '../store/customers.js';
-
-export const CUSTOMER_TYPES = ['consumer', 'business', 'channel', 'internal'] as const;
 
 export interface CustomersOptions {
   asOf: string;
@@ -26,13 +25,13 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   if (value === undefined) return null;
   const v = value.trim().toLowerCase();
   const hit = allowed.find((a) => a === v);
-  if (hit === undefined) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}"`);
+  if (hit === undefined) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}"`, `for example ${flag} ${quote(allowed[0]!)}`);
   return hit;
 }
 
 const NUMERIC = new Set<string>(['recency_days', 'frequency', 'orders', 'monetary', 'avg_order_value', 'refund_share', 'typical_gap_days', 'recent_revenue', 'previous_revenue', 'value', 'tenure_days', 'r_score', 'f_score', 'm_score']);
 
-/** --sort FIELD[:asc|:desc]; numbers sort largest first by default, text A to Z. */
+/** --sort FIELD[:asc|:desc]; numbers sort largest first by default, text A to Z, tiers and stages in their order. */
 export function parseSort(text: string | undefined): CustomersOptions['sort'] {
   if (text === undefined) return { field: 'value', descending: true };
   const [name, dir, ...rest] = text.trim().toLowerCase().split(':');
@@ -43,6 +42,17 @@ export function parseSort(text: string | undefined): CustomersOptions['sort'] {
   return { field, descending: dir === undefined ? NUMERIC.has(field) : dir === 'desc' };
 }
 
+const quote = (s: string): string => (s.includes(' ') ? `"${s}"` : s);
+
+/** --type: the four types, the synonyms an import accepts (company, reseller, ...), or unknown. */
+function typeOf(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (value.trim().toLowerCase() === 'unknown') return 'unknown';
+  const t = customerType(value);
+  if (t === null) throw new UsageError(`--type must be consumer, business, channel, internal or unknown, not "${value}"`, 'unknown lists customers without a type');
+  return t;
+}
+
 export function parseCustomersOptions(o: { asOf: string; tier?: string; stage?: string; exit?: string; segment?: string; type?: string; sort?: string; limit: number | null }): CustomersOptions {
   return {
     asOf: o.asOf,
@@ -50,16 +60,21 @@ export function parseCustomersOptions(o: { asOf: string; tier?: string; stage?: 
     stage: oneOf(o.stage, STAGES, '--stage'),
     exitPattern: oneOf(o.exit, EXIT_PATTERNS, '--exit'),
     segment: o.segment === undefined ? null : o.segment.trim(),
-    type: oneOf(o.type, [...CUSTOMER_TYPES, 'unknown'], '--type'),
+    type: typeOf(o.type),
     sort: parseSort(o.sort),
     limit: o.limit,
   };
 }
 
+/** Tiers, stages and exit patterns sort in the domain's order (platinum first), not A to Z. */
+const ORDERED: Partial<Record<keyof CustomerRow, readonly string[]>> = { tier: TIERS, stage: STAGES, exit_pattern: EXIT_PATTERNS };
+
 function compare(field: keyof CustomerRow, descending: boolean) {
+  const order = ORDERED[field];
+  const rank = (v: string | number | null): string | number | null => (order === undefined || v === null ? v : order.indexOf(String(v)));
   return (a: CustomerRow, b: CustomerRow): number => {
-    const x = a[field];
-    const y = b[field];
+    const x = rank(a[field]);
+    const y = rank(b[field]);
     // Empty values last whichever the direction; ties by customer id, so the order is stable.
     if (x === null || y === null) return x === y ? cmpId(a, b) : x === null ? 1 : -1;
     const d = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
@@ -98,7 +113,7 @@ export function runCustomers(options: CustomersOptions, ctx: Context): number {
     const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
     const columns: Column[] = [
       { key: 'customer_id', header: 'customer' },
-      { key: 'name' },
+      { key: 'name', show: (v) => clip(v, 30) },
       { key: 'tier' },
       { key: 'stage' },
       { key: 'rfm_segment', header: 'segment' },

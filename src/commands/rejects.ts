@@ -42,7 +42,8 @@ export function runRejects(options: { importId: number | null; limit: number | n
       if (reading.header === null) throw new RapportError(`import #${options.importId} did not record its header line`);
       const rows = listRejects(db, options.importId, options.limit);
       ctx.io.stdout.write([reading.header, ...rows.map((r) => r.raw)].join('\n') + '\n');
-      notice(ctx.io, `rapport: written as UTF-8; once fixed, import it the way #${options.importId} was read: ${reimportCommand(reading)}`);
+      if (rows.length === 0) notice(ctx.io, `import #${options.importId} rejected no rows: nothing to fix`);
+      else notice(ctx.io, `note: written as UTF-8; once fixed, import it the way #${options.importId} was read: ${reimportCommand(reading)}`);
       return 0;
     }
     const rows = listRejects(db, options.importId, options.limit);

@@ -20,7 +20,8 @@ export function runSegment(options: SegmentOptions, ctx: Context): number {
     const money = moneyOf(db);
     const loaded = loadSettings(db, money);
     const analysis = computeAnalysis(db, options.asOf, loaded, money);
-    const snapshotId = options.save ? saveSnapshot(db, analysis, loaded.text) : null;
+    // An empty picture (a date before any purchase) is reported, not saved as a snapshot.
+    const snapshotId = options.save && analysis.customers.length > 0 ? saveSnapshot(db, analysis, loaded.text) : null;
     const summary = summarise(
       analysis.customers,
       loaded.settings.segments.map((s) => s.name),
@@ -28,7 +29,7 @@ export function runSegment(options: SegmentOptions, ctx: Context): number {
     const n = analysis.customers.length;
     const window = loaded.settings.valueWindowDays;
     const revenueLabel = window === 0 ? 'all history' : `the ${window} days to ${options.asOf}`;
-    if (n === 0) notice(ctx.io, `no customer bought anything up to ${options.asOf}`);
+    if (n === 0) notice(ctx.io, `no customer bought anything up to ${options.asOf}${options.save ? '; no snapshot saved' : ''}`);
     if (snapshotId !== null) notice(ctx.io, `saved snapshot ${snapshotId} (as of ${options.asOf})`);
     const format = resolveFormat(ctx.format, ctx.io);
     const rows = summary.map((g) => ({

@@ -37,16 +37,22 @@ export function analyse(
   money: (minor: number) => string = String,
 ): Analysis {
   const { customers } = measured;
+  // RFM ranks buyers among buyers. A customer with refunds and no purchase up to the date has
+  // bought nothing: 1 on every dimension (with the default table, Lost), and they do not move
+  // the quantiles of those who bought.
+  const buyers = customers.filter((c) => c.purchaseDays > 0);
   const rfm = scoreRfm(
-    customers.map((c) => ({ id: c.customerId, recencyDays: c.recencyDays, frequency: c.purchaseDays, monetary: c.netRevenue })),
+    buyers.map((c) => ({ id: c.customerId, recencyDays: c.recencyDays, frequency: c.purchaseDays, monetary: c.netRevenue })),
     settings.rfm,
   );
+  const NO_PURCHASE = { r: 1, f: 1, m: 1 };
+  let next = 0;
   const tiers = assignTiers(
     customers.map((c) => ({ id: c.customerId, value: c.valueRevenue })),
     settings.tiers,
   );
-  const out = customers.map((c, i): CustomerAnalysis => {
-    const score = rfm.scores[i]!;
+  const out = customers.map((c): CustomerAnalysis => {
+    const score = c.purchaseDays > 0 ? rfm.scores[next++]! : NO_PURCHASE;
     const match = segmentOf(score, settings.rfm.bins, settings.segments);
     const stage = stageOf(c, asOf, settings.lifecycle, money);
     // Every field spelt out: an object literal of fixed shape, not a spread, keeps 100,000 of

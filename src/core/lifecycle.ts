@@ -88,12 +88,15 @@ function stableFrom(c: Measured, s: LifecycleSettings): number | null {
 export function stageOf(c: Measured, asOf: string, s: LifecycleSettings = DEFAULT_LIFECYCLE, money: (minor: number) => string = String): StageResult {
   const g = c.typicalGapDays;
   const silence = c.recencyDays;
-  const rhythm = g === null ? '' : `, their usual gap is ${days(Math.round(g))}`;
+  const rhythm = g === null ? '' : `, their usual gap is ${days(Math.round(g * 10) / 10)}`;
 
   const endedAfter = silenceLimit(g, s.endedGaps, s.endedMinDays);
   if (silence > endedAfter) {
     const { exitPattern, why } = exitOf(c, s);
     return { stage: 'ended', exitPattern, reason: `no purchase for ${days(silence)} (ended after ${days(Math.round(endedAfter))}${rhythm}); ${why}` };
+  }
+  if (c.purchaseDays === 0) {
+    return { stage: 'exploration', exitPattern: null, reason: `no purchase yet, only refunds (the last ${days(silence)} ago)` };
   }
   if (c.purchaseDays <= s.explorationMaxPurchases) {
     return { stage: 'exploration', exitPattern: null, reason: `${purchases(c.purchaseDays)} so far (exploration up to ${purchases(s.explorationMaxPurchases)})` };
@@ -111,7 +114,7 @@ export function stageOf(c: Measured, asOf: string, s: LifecycleSettings = DEFAUL
   }
   const from = stableFrom(c, s);
   if (from !== null && from <= dayIndex(asOf)) {
-    return { stage: 'stability', exitPattern: null, reason: `${purchases(c.purchaseDays)}, buying on rhythm${g === null ? '' : ` (every ~${days(Math.round(g))})`}, stable for ${days(dayIndex(asOf) - from)}` };
+    return { stage: 'stability', exitPattern: null, reason: `${purchases(c.purchaseDays)}, buying on rhythm${g === null ? '' : ` (every ~${days(Math.round(g * 10) / 10)})`}, stable for ${days(dayIndex(asOf) - from)}` };
   }
   const tenure = c.firstPurchase === null ? 0 : dayIndex(asOf) - dayIndex(c.firstPurchase);
   return {
@@ -124,7 +127,7 @@ export function stageOf(c: Measured, asOf: string, s: LifecycleSettings = DEFAUL
 /** The stage at the last purchase decides how the relationship ended. */
 function exitOf(c: Measured, s: LifecycleSettings): { exitPattern: ExitPattern; why: string } {
   if (c.purchaseDays <= s.explorationMaxPurchases) {
-    return { exitPattern: 'early abort', why: `it ended in exploration after ${purchases(c.purchaseDays)}` };
+    return { exitPattern: 'early abort', why: c.purchaseDays === 0 ? 'there were only refunds' : `it ended in exploration after ${purchases(c.purchaseDays)}` };
   }
   const from = stableFrom(c, s);
   const last = c.lastPurchase === null ? null : dayIndex(c.lastPurchase);

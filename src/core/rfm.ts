@@ -164,13 +164,23 @@ export function segmentOf(score: Pick<RfmScore, 'r' | 'f' | 'm'>, bins: number, 
   return { segment: rule >= 0 ? rules[rule]!.name : CATCH_ALL, rule, r5, f5, m5 };
 }
 
-/** The (r, f, m) cells on the 1..5 scale that no rule names (they would fall to the catch-all). */
-export function uncovered(rules: readonly SegmentRule[]): [number, number, number][] {
-  const out: [number, number, number][] = [];
-  for (let r = 1; r <= 5; r++)
-    for (let f = 1; f <= 5; f++)
-      for (let m = 1; m <= 5; m++) if (segmentOf({ r, f, m }, 5, rules).rule < 0) out.push([r, f, m]);
-  return out;
+/**
+ * What a rule table leaves out with `bins` scores: the (r, f, m) cells on the 1..5 scale that no
+ * rule names (they fall to the catch-all), and the rules that can never match, because earlier
+ * rules take all their cells or because their scores never occur (4 bins map onto 1, 2, 4, 5).
+ */
+export function coverage(rules: readonly SegmentRule[], bins: number): { uncovered: [number, number, number][]; unreachable: string[] } {
+  const scale = [...new Set(Array.from({ length: bins }, (_, i) => toFive(i + 1, bins)))];
+  const uncoveredCells: [number, number, number][] = [];
+  const used = new Set<number>();
+  for (const r of scale)
+    for (const f of scale)
+      for (const m of scale) {
+        const match = segmentOf({ r, f, m }, 5, rules);
+        if (match.rule < 0) uncoveredCells.push([r, f, m]);
+        else used.add(match.rule);
+      }
+  return { uncovered: uncoveredCells, unreachable: rules.filter((_, i) => !used.has(i)).map((x) => x.name) };
 }
 
 /**

@@ -30,28 +30,38 @@ export class SettingError extends Error {
   constructor(
     readonly key: string,
     message: string,
+    /** The setting this one conflicts with, when the problem is the pair. */
+    readonly other: string | null = null,
   ) {
     super(message);
   }
 }
 
-function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
+// Numbers as people write them: digits with an optional decimal point. Number() alone would take
+// 0x10, 1e3 or Infinity.
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+function wholeNumber(min: number, max = 100_000) {
   return (v: string): string => {
-    const n = Number(v.trim());
-    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new Error(`must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}`);
+    const t = v.trim();
+    const n = Number(t);
+    if (!/^\d+$/.test(t) || n < min || n > max) throw new Error(`must be a whole number from ${min} to ${max.toLocaleString('en-US')}`);
     return String(n);
   };
 }
 
 function positiveNumber(v: string): string {
-  const n = Number(v.trim());
-  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new Error('must be a number above 0');
-  return String(n);
+  const t = v.trim();
+  if (!DECIMAL.test(t) || Number(t) <= 0 || Number(t) > 1000) throw new Error('must be a number above 0 (up to 1,000), like 3 or 2.5');
+  return String(Number(t));
 }
 
 function share(v: string): string {
-  const n = Number(v.trim().replace(/%$/, '')) / (v.trim().endsWith('%') ? 100 : 1);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error('must be a share from 0 to 1 (or 0% to 100%)');
+  const t = v.trim();
+  const percent = t.endsWith('%');
+  const digits = percent ? t.slice(0, -1).trim() : t;
+  const n = Number(digits) / (percent ? 100 : 1);
+  if (!DECIMAL.test(digits) || n > 1) throw new Error('must be a share from 0 to 1, or 0% to 100%');
   return String(n);
 }
 
@@ -61,9 +71,8 @@ function numberList(v: string): number[] {
     .map((x) => x.trim())
     .filter((x) => x !== '')
     .map((x) => {
-      const n = Number(x);
-      if (!Number.isFinite(n)) throw new Error(`"${x}" is not a number`);
-      return n;
+      if (!DECIMAL.test(x)) throw new Error(`"${x}" is not a number like 30 or 12.50`);
+      return Number(x);
     });
 }
 
@@ -150,13 +159,13 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     const text = get(key);
     if (text === '') continue;
     const cuts = text.split(',').map((x) => Math.round(Number(x) * scale));
-    if (cuts.length !== bins - 1) throw new SettingError(key, `has ${cuts.length} cut point${cuts.length === 1 ? '' : 's'}, but rfm.bins = ${bins} needs ${bins - 1}`);
+    if (cuts.length !== bins - 1) throw new SettingError(key, `has ${cuts.length} cut point${cuts.length === 1 ? '' : 's'}, but rfm.bins = ${bins} needs ${bins - 1}`, 'rfm.bins');
     thresholdsOf[d] = cuts;
   }
   const cuts = get('tier.cuts').split(',').map(Number) as [number, number, number];
   const method = get('tier.method') as TierSettings['method'];
-  if (method === 'rank' && cuts[0] + cuts[1] + cuts[2] > 100) throw new SettingError('tier.cuts', 'with tier.method = rank the three sizes must add up to 100 at most');
-  if (method === 'share' && !(cuts[0] <= cuts[1] && cuts[1] <= cuts[2])) throw new SettingError('tier.cuts', 'with tier.method = share the cuts are cumulative shares and must ascend, e.g. 50,80,95');
+  if (method === 'rank' && cuts[0] + cuts[1] + cuts[2] > 100) throw new SettingError('tier.cuts', 'with tier.method = rank the three sizes must add up to 100 at most', 'tier.method');
+  if (method === 'share' && !(cuts[0] <= cuts[1] && cuts[1] <= cuts[2])) throw new SettingError('tier.cuts', 'with tier.method = share the cuts are cumulative shares and must ascend, e.g. 50,80,95', 'tier.method');
   const lifecycle: LifecycleSettings = {
     explorationMaxPurchases: num('lifecycle.exploration_max_purchases'),
     stabilityMinPurchases: num('lifecycle.stability_min_purchases'),
@@ -170,9 +179,12 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     longTermDays: num('lifecycle.long_term_days'),
   };
   if (lifecycle.stabilityMinPurchases <= lifecycle.explorationMaxPurchases) {
-    throw new SettingError('lifecycle.stability_min_purchases', `must be above lifecycle.exploration_max_purchases (${lifecycle.explorationMaxPurchases})`);
+    throw new SettingError('lifecycle.stability_min_purchases', `must be above lifecycle.exploration_max_purchases (${lifecycle.explorationMaxPurchases})`, 'lifecycle.exploration_max_purchases');
   }
-  if (lifecycle.endedGaps < lifecycle.declineGaps) throw new SettingError('lifecycle.ended_gaps', `must be at least lifecycle.decline_gaps (${lifecycle.declineGaps})`);
+  if (lifecycle.endedGaps < lifecycle.declineGaps) throw new SettingError('lifecycle.ended_gaps', `must be at least lifecycle.decline_gaps (${lifecycle.declineGaps})`, 'lifecycle.decline_gaps');
+  if (lifecycle.endedMinDays < lifecycle.declineMinDays) {
+    throw new SettingError('lifecycle.ended_min_days', `must be at least lifecycle.decline_min_days (${lifecycle.declineMinDays}): a relationship cannot end before it declines`, 'lifecycle.decline_min_days');
+  }
   return {
     rfm: { bins, thresholds: thresholdsOf },
     segments: parseSegmentRules(get('rfm.segments')),

@@ -20,6 +20,11 @@ export function customerRecord(db: DB, id: string): CustomerRecord | null {
   return (db.prepare(`${RECORD} WHERE id = ?`).get(id) as CustomerRecord | undefined) ?? null;
 }
 
+/** Ids equal to `id` but for case or surrounding spaces (for a did-you-mean hint), at most 3. */
+export function similarCustomerIds(db: DB, id: string): string[] {
+  return db.prepare('SELECT id FROM customers WHERE lower(trim(id)) = lower(trim(?)) LIMIT 3').pluck().all(id) as string[];
+}
+
 export interface CustomerTransaction {
   date: string;
   time: string | null;

@@ -47,9 +47,12 @@ export interface SnapshotInfo {
   settings: Record<string, string>;
 }
 
-/** The newest complete transactions import: a snapshot that saw an older one is stale. */
+/**
+ * The newest transactions import that stored a row: a snapshot that saw an older one is stale.
+ * (An import of nothing but duplicates changes nothing, so it does not count.)
+ */
 export function dataVersion(db: DB): number {
-  const row = db.prepare(`SELECT coalesce(max(id), 0) AS v FROM imports WHERE kind = 'transactions' AND status = 'complete'`).get() as { v: number };
+  const row = db.prepare(`SELECT coalesce(max(id), 0) AS v FROM imports WHERE kind = 'transactions' AND status = 'complete' AND rows_imported > 0`).get() as { v: number };
   return row.v;
 }
 
