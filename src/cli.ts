@@ -212,6 +212,52 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     });
 
   program
+    .command('model')
+    .description('fit the purchase model (BG/NBD or MBG/NBD) and the spend model (Gamma-Gamma) as of a date; print parameters, fit and data sufficiency')
+    .addOption(asOfOption())
+    .addOption(new Option('--model <name>', 'purchase model for this run (default: model.name)').choices(['bgnbd', 'mbgnbd']))
+    .addOption(new Option('--time-unit <unit>', 'time unit for this run (default: model.time_unit)').choices(['day', 'week']))
+    .option('--no-save', 'do not save the fit (a saved fit makes the pyramid rank by lifetime value)')
+    .addHelpText('after', examples(['rapport model', 'rapport model --as-of 2025-12-31 --format json', 'rapport model --model bgnbd --time-unit day --no-save']))
+    .action(async (opts: { asOf?: string; model?: 'bgnbd' | 'mbgnbd'; timeUnit?: 'day' | 'week'; save: boolean }, c: Command) => {
+      const [{ runModel }, { parseAsOf }] = await Promise.all([import('./commands/model.js'), import('./analysis/run.js')]);
+      exitCode = runModel({ asOf: parseAsOf(opts.asOf), model: opts.model ?? null, timeUnit: opts.timeUnit ?? null, save: opts.save }, context(c));
+    });
+
+  const churn = program
+    .command('churn')
+    .description('the churn watchlist: risk of no purchase in the horizon, lifetime value, value at risk, reasons; sorted by value at risk')
+    .addOption(asOfOption())
+    .option('--horizon <days>', 'how far ahead risk looks: 90d, 12w, 3m (default: churn.horizon_days)')
+    .option('--level <levels>', 'only these risk levels: low, medium, high (comma-separated)')
+    .option('--tier <tiers>', 'only these tiers: platinum, gold, iron, lead (comma-separated)')
+    .option('--limit <n>', 'at most n customers')
+    .addHelpText('after', examples(['rapport churn --level high --tier platinum,gold', 'rapport churn --horizon 60d --limit 20', 'rapport churn --format csv > watchlist.csv', 'rapport churn backtest --cutoff 2025-06-30']))
+    .action(async (opts: { asOf?: string; horizon?: string; level?: string; tier?: string; limit?: string }, c: Command) => {
+      const [{ runChurn, parseHorizon, parseList }, { parseAsOf }] = await Promise.all([import('./commands/churn.js'), import('./analysis/run.js')]);
+      exitCode = runChurn(
+        {
+          asOf: parseAsOf(opts.asOf),
+          horizonDays: parseHorizon(opts.horizon),
+          levels: parseList(opts.level, ['low', 'medium', 'high'] as const, '--level'),
+          tiers: parseList(opts.tier, ['platinum', 'gold', 'iron', 'lead'] as const, '--tier'),
+          limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit'),
+        },
+        context(c),
+      );
+    });
+  churn
+    .command('backtest')
+    .description('fit on data up to a cutoff and check the scores against what happened after it, beside a plain recency rule')
+    .requiredOption('--cutoff <date>', 'fit on data up to this date (YYYY-MM-DD); the horizon after it must be in your data')
+    .option('--horizon <days>', 'the horizon after the cutoff: 90d, 12w, 3m (default: churn.horizon_days)')
+    .addHelpText('after', examples(['rapport churn backtest --cutoff 2025-06-30', 'rapport churn backtest --cutoff 2025-03-31 --horizon 180d --format json']))
+    .action(async (opts: { cutoff: string; horizon?: string }, c: Command) => {
+      const [{ runBacktest, parseHorizon }, { parseAsOf }] = await Promise.all([import('./commands/churn.js'), import('./analysis/run.js')]);
+      exitCode = runBacktest({ cutoff: parseAsOf(opts.cutoff).replace(/^/, ''), horizonDays: parseHorizon(opts.horizon) }, context(c));
+    });
+
+  program
     .command('snapshots')
     .description('list saved segment snapshots, and whether each is current')
     .addHelpText('after', examples(['rapport snapshots', 'rapport snapshots --format json']))

@@ -79,6 +79,14 @@ const CUSTOMER_COLUMNS = [
   'stage',
   'exit_pattern',
   'stage_reason',
+  'p_alive',
+  'expected_purchases',
+  'p_no_purchase',
+  'churn_risk',
+  'risk_level',
+  'clv',
+  'value_at_risk',
+  'reasons',
 ];
 
 interface CustomerRow {
@@ -702,7 +710,7 @@ describe('rapport snapshots', () => {
       ['2025-06-30', 5, true],
       ['2025-12-31', 11, true],
     ]);
-    for (const s of list) expect(Object.keys(s)).toEqual(['id', 'as_of', 'created_at', 'customers', 'current']);
+    for (const s of list) expect(Object.keys(s)).toEqual(['id', 'as_of', 'created_at', 'customers', 'value_basis', 'current']);
   });
 
   it('gives a replaced snapshot a new id, never the old one', async () => {

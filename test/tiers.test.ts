@@ -57,7 +57,7 @@ describe('the tier summary', () => {
   it('counts customers, value, share and average per tier', () => {
     const cs = values([50, 30, 10, 10, -10]);
     const t = assignTiers(cs, { method: 'share', cuts: [50, 80, 95] });
-    const rows = cs.map((c) => ({ value: c.value, tier: t.get(c.id)!, stage: 'formation' as const, exitPattern: null, segment: 'X' }));
+    const rows = cs.map((c) => ({ valueRevenue: c.value, tier: t.get(c.id)!, stage: 'formation' as const, exitPattern: null, segment: 'X' }));
     const s = summarise(rows, ['X']).filter((x) => x.group === 'tier');
     expect(s.map((x) => x.name)).toEqual([...TIERS]);
     expect(s[0]).toMatchObject({ customers: 1, revenue: 50, revenueShare: 0.5, average: 50, customerShare: 0.2 });

@@ -3,6 +3,7 @@
  * documented column names (README "Customer columns"). Money columns are integer minor units.
  */
 import type { CustomerAnalysis } from '../core/analysis.js';
+import type { ChurnScore } from '../core/model/churn.js';
 import type { CustomerRecord } from '../store/customers.js';
 
 export const CUSTOMER_COLUMNS = [
@@ -30,13 +31,28 @@ export const CUSTOMER_COLUMNS = [
   'stage',
   'exit_pattern',
   'stage_reason',
+  'p_alive',
+  'expected_purchases',
+  'p_no_purchase',
+  'churn_risk',
+  'risk_level',
+  'clv',
+  'value_at_risk',
+  'reasons',
 ] as const;
 
 export type CustomerRow = Record<(typeof CUSTOMER_COLUMNS)[number], string | number | null>;
 
 const round2 = (x: number | null): number | null => (x === null ? null : Math.round(x * 100) / 100);
 
-export function customerRow(c: CustomerAnalysis, record: Pick<CustomerRecord, 'name' | 'type'> | undefined | null): CustomerRow {
+const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
+
+/** Value at risk: churn risk × lifetime value, or × net revenue over the window without a model. */
+export function valueAtRisk(c: CustomerAnalysis, s: ChurnScore): number {
+  return Math.round(s.churnRisk * (s.clv ?? Math.max(0, c.valueRevenue)));
+}
+
+export function customerRow(c: CustomerAnalysis, record: Pick<CustomerRecord, 'name' | 'type'> | undefined | null, s: ChurnScore | null = null): CustomerRow {
   return {
     customer_id: c.customerId,
     name: record?.name ?? null,
@@ -62,5 +78,13 @@ export function customerRow(c: CustomerAnalysis, record: Pick<CustomerRecord, 'n
     stage: c.stage,
     exit_pattern: c.exitPattern,
     stage_reason: c.stageReason,
+    p_alive: r3(s?.pAlive ?? null),
+    expected_purchases: r3(s?.expectedPurchases ?? null),
+    p_no_purchase: r3(s?.pNoPurchase ?? null),
+    churn_risk: r3(s?.churnRisk ?? null),
+    risk_level: s?.riskLevel ?? null,
+    clv: s?.clv == null ? null : Math.round(s.clv),
+    value_at_risk: s === null ? null : valueAtRisk(c, s),
+    reasons: s === null ? null : s.reasons.join('; '),
   };
 }

@@ -3,7 +3,9 @@
  * transactions, the pure rules in core/, and snapshots to save or reuse.
  */
 import { analyse, type Analysis } from '../core/analysis.js';
-import { MeasureBuilder } from '../core/measures.js';
+import { MeasureBuilder, type CustomerMeasures } from '../core/measures.js';
+import { scoreChurn, type Fitted } from '../core/model/churn.js';
+import { findFit } from '../store/fits.js';
 import { currencyExponent, formatMoney } from '../core/money.js';
 import { effective, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
 import { RapportError, UsageError } from '../errors.js';
@@ -63,8 +65,8 @@ export function loadSettings(db: DB, money: Money): LoadedSettings {
   }
 }
 
-export function computeAnalysis(db: DB, asOf: string, loaded: LoadedSettings, money: Money): Analysis {
-  const { settings } = loaded;
+/** Every customer's measures as of the date, in one pass over the transactions. */
+export function measure(db: DB, asOf: string, settings: AnalysisSettings): { customers: CustomerMeasures[]; populationGapDays: number | null } {
   const builder = new MeasureBuilder(asOf, {
     window: settings.lifecycle.windowDays,
     valueWindow: settings.valueWindowDays,
@@ -72,12 +74,37 @@ export function computeAnalysis(db: DB, asOf: string, loaded: LoadedSettings, mo
     kth: settings.lifecycle.stabilityMinPurchases,
   });
   for (const day of customerDays(db, asOf)) builder.add(day);
-  return analyse(builder.finish(), asOf, settings, (minor) => money.format(minor) + (money.currency ? ' ' + money.currency : ''));
+  return builder.finish();
 }
 
-/** A snapshot is current when it saw every import since and was made with today's settings. */
-export function isCurrent(db: DB, snapshot: SnapshotInfo, text: Record<string, string>): boolean {
-  return snapshot.data_version === dataVersion(db) && JSON.stringify(snapshot.settings) === JSON.stringify(text);
+const MODEL_KEYS = (text: Record<string, string>): string => JSON.stringify(Object.entries(text).filter(([k]) => k.startsWith('model.')));
+
+/**
+ * The saved model fit for the date when it is current (no import stored rows since, same model
+ * settings) and the model was used (enough data, converged); else null.
+ */
+export function currentFit(db: DB, asOf: string, loaded: LoadedSettings): Fitted | null {
+  const saved = findFit(db, asOf);
+  if (saved === null || saved.data_version !== dataVersion(db) || MODEL_KEYS(saved.settings) !== MODEL_KEYS(loaded.text)) return null;
+  return saved.fit.purchase === null ? null : saved.fit;
+}
+
+export function computeAnalysis(db: DB, asOf: string, loaded: LoadedSettings, money: Money): Analysis {
+  const { settings } = loaded;
+  const measured = measure(db, asOf, settings);
+  // With a current fit of the models (rapport model), the pyramid ranks by lifetime value.
+  const fit = currentFit(db, asOf, loaded);
+  const values = fit === null ? null : new Map(scoreChurn(measured.customers, fit, settings.model, settings.lifecycle, measured.populationGapDays).map((s) => [s.customerId, s.clv ?? 0]));
+  return analyse(measured, asOf, settings, (minor) => money.format(minor) + (money.currency ? ' ' + money.currency : ''), values);
+}
+
+/**
+ * A snapshot is current when it saw every import since, was made with today's settings, and
+ * ranked by what the pyramid would rank by now (lifetime value once a model is fitted).
+ */
+export function isCurrent(db: DB, snapshot: SnapshotInfo, loaded: LoadedSettings): boolean {
+  const basis = currentFit(db, snapshot.as_of, loaded) === null ? 'net_revenue' : 'clv';
+  return snapshot.data_version === dataVersion(db) && JSON.stringify(snapshot.settings) === JSON.stringify(loaded.text) && snapshot.value_basis === basis;
 }
 
 /**
@@ -89,7 +116,7 @@ export function analysisAsOf(db: DB, asOf: string, filter: SnapshotFilter = {}):
   const money = moneyOf(db);
   const loaded = loadSettings(db, money);
   const snap = findSnapshot(db, asOf);
-  if (snap && isCurrent(db, snap, loaded.text)) return { analysis: loadSnapshot(db, snap.id, filter), money, loaded, snapshotId: snap.id };
+  if (snap && isCurrent(db, snap, loaded)) return { analysis: loadSnapshot(db, snap.id, filter), money, loaded, snapshotId: snap.id };
   return { analysis: computeAnalysis(db, asOf, loaded, money), money, loaded, snapshotId: null };
 }
 

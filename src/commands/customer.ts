@@ -1,7 +1,9 @@
 import type { CustomerAnalysis } from '../core/analysis.js';
 import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
 import { sparkline } from '../charts.js';
-import { customerAsOf, type Money } from '../analysis/run.js';
+import { currentFit, customerAsOf, type Money } from '../analysis/run.js';
+import { churnAsOf } from '../analysis/churn.js';
+import { scoreChurn, type ChurnScore } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
 import { RapportError } from '../errors.js';
@@ -50,6 +52,12 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
   try {
     const record = customerRecord(db, options.id);
     const { analysis, money, loaded, customer: c, rank: ranked } = customerAsOf(db, options.asOf, options.id);
+    // Churn risk from the current model fit (fitted over every customer, and saved, the first time).
+    let score: ChurnScore | null = null;
+    if (c !== null) {
+      const fit = currentFit(db, options.asOf, loaded) ?? churnAsOf(db, options.asOf, { save: true }).fitted;
+      score = scoreChurn([c], fit, loaded.settings.model, loaded.settings.lifecycle, analysis.populationGapDays)[0]!;
+    }
     if (record === null && c === null) {
       const near = similarCustomerIds(db, options.id);
       throw new RapportError(`no customer "${options.id}"`, near.length > 0 ? `did you mean ${near.join(' or ')}? (ids are matched exactly)` : 'customer ids are as in your files; list them with rapport customers');
@@ -74,7 +82,7 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
             rule: ruleText,
           };
     const format = resolveFormat(ctx.format, ctx.io);
-    const row = c === null ? null : customerRow(c, record);
+    const row = c === null ? null : customerRow(c, record, score);
     if (format === 'json') {
       const out = {
         as_of: options.asOf,
@@ -95,7 +103,7 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
       printRows(ctx.io, 'csv', CUSTOMER_COLUMNS.map((key) => ({ key })), [row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null }]);
       return 0;
     }
-    printCard(ctx, options, { record, c, why, rank, total, months, recent, money, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
+    printCard(ctx, options, { record, c, why, rank, total, months, recent, money, score, horizonDays: loaded.settings.model.horizonDays, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
     return 0;
   } finally {
     db.close();
@@ -114,6 +122,8 @@ interface Card {
   ownGap: number | null;
   windowDays: number;
   valueWindowDays: number;
+  score: ChurnScore | null;
+  horizonDays: number;
 }
 
 function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
@@ -151,6 +161,16 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
     const over = card.valueWindowDays === 0 ? 'all history' : `the last ${card.valueWindowDays} days`;
     out(`${k.bold(`Tier ${c.tier}`)}: value ${m(c.value)} (net revenue over ${over}), rank ${card.rank!.toLocaleString('en-US')} of ${card.total.toLocaleString('en-US')}`);
     out(`${k.bold(`Stage ${c.stage}`)}${c.exitPattern ? ` (${c.exitPattern})` : ''}: ${c.stageReason}`);
+    const s = card.score;
+    if (s !== null) {
+      const pc = (x: number): string => `${Math.round(x * 100)}%`;
+      const detail =
+        s.method === 'model'
+          ? `${pc(s.churnRisk)} chance of no purchase in the next ${card.horizonDays} days; ${pc(s.pAlive!)} chance they are still a customer; ${s.expectedPurchases!.toFixed(1)} purchases expected${s.clv !== null ? `; lifetime value ${m(s.clv)}` : ''}`
+          : `${pc(s.churnRisk)} of the way to "ended" by the lifecycle rules (not enough data for the model)`;
+      out(`${k.bold(`Churn risk ${s.riskLevel}`)}: ${detail}`);
+      if (s.reasons.length > 0) out(`  ${s.reasons.join('; ')}`);
+    }
   }
   out();
   const first = card.months[0]!.month;

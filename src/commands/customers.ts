@@ -3,7 +3,8 @@ import { STAGES, EXIT_PATTERNS, type ExitPattern, type Stage } from '../core/lif
 import { customerType } from '../core/columns.js';
 import { CATCH_ALL } from '../core/rfm.js';
 import { TIERS, type Tier } from '../core/tiers.js';
-import { analysisAsOf, loadSettings, moneyOf } from '../analysis/run.js';
+import { loadSettings, moneyOf } from '../analysis/run.js';
+import { churnAsOf } from '../analysis/churn.js';
 import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -29,7 +30,10 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return hit;
 }
 
-const NUMERIC = new Set<string>(['recency_days', 'frequency', 'orders', 'monetary', 'avg_order_value', 'refund_share', 'typical_gap_days', 'recent_revenue', 'previous_revenue', 'value', 'tenure_days', 'r_score', 'f_score', 'm_score']);
+const NUMERIC = new Set<string>([
+  'recency_days', 'frequency', 'orders', 'monetary', 'avg_order_value', 'refund_share', 'typical_gap_days', 'recent_revenue', 'previous_revenue', 'value', 'tenure_days', 'r_score', 'f_score', 'm_score',
+  'p_alive', 'expected_purchases', 'p_no_purchase', 'churn_risk', 'clv', 'value_at_risk',
+]);
 
 /** --sort FIELD[:asc|:desc]; numbers sort largest first by default, text A to Z, tiers and stages in their order. */
 export function parseSort(text: string | undefined): CustomersOptions['sort'] {
@@ -67,7 +71,7 @@ export function parseCustomersOptions(o: { asOf: string; tier?: string; stage?: 
 }
 
 /** Tiers, stages and exit patterns sort in the domain's order (platinum first), not A to Z. */
-const ORDERED: Partial<Record<keyof CustomerRow, readonly string[]>> = { tier: TIERS, stage: STAGES, exit_pattern: EXIT_PATTERNS };
+const ORDERED: Partial<Record<keyof CustomerRow, readonly string[]>> = { tier: TIERS, stage: STAGES, exit_pattern: EXIT_PATTERNS, risk_level: ['high', 'medium', 'low'] };
 
 function compare(field: keyof CustomerRow, descending: boolean) {
   const order = ORDERED[field];
@@ -93,7 +97,7 @@ export function runCustomers(options: CustomersOptions, ctx: Context): number {
       segment = names.find((n) => n.toLowerCase() === options.segment!.toLowerCase()) ?? null;
       if (segment === null) throw new UsageError(`no RFM segment is named "${options.segment}"`, `segments: ${names.join(', ')} (see rapport config get rfm.segments)`);
     }
-    const { analysis, money } = analysisAsOf(db, options.asOf, { tier: options.tier, stage: options.stage, exitPattern: options.exitPattern, segment });
+    const { analysis, money, scores } = churnAsOf(db, options.asOf, { save: true, filter: { tier: options.tier, stage: options.stage, exitPattern: options.exitPattern, segment } });
     const records = customerNames(db);
     const keep = (c: CustomerAnalysis): boolean =>
       (options.tier === null || c.tier === options.tier) &&
@@ -101,7 +105,7 @@ export function runCustomers(options: CustomersOptions, ctx: Context): number {
       (options.exitPattern === null || c.exitPattern === options.exitPattern) &&
       (segment === null || c.segment === segment) &&
       (options.type === null || (records.get(c.customerId)?.type ?? 'unknown') === options.type);
-    let rows = analysis.customers.filter(keep).map((c) => customerRow(c, records.get(c.customerId)));
+    let rows = analysis.customers.filter(keep).map((c) => customerRow(c, records.get(c.customerId), scores.get(c.customerId) ?? null));
     analysis.customers = []; // the rows carry everything from here on; let the collector have these
     rows.sort(compare(options.sort.field, options.sort.descending));
     if (options.limit !== null) rows = rows.slice(0, options.limit);

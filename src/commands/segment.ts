@@ -49,6 +49,7 @@ export function runSegment(options: SegmentOptions, ctx: Context): number {
         customers: n,
         currency: money.currency,
         revenue_window_days: window,
+        tiers_by: analysis.valueBasis,
         stages: by('stage'),
         exit_patterns: by('exit_pattern'),
         tiers: by('tier'),
@@ -80,7 +81,8 @@ export function runSegment(options: SegmentOptions, ctx: Context): number {
         rows.filter((r) => r.group === group),
       );
     };
-    ctx.io.stdout.write(`${c.bold(`${n.toLocaleString('en-US')} customers as of ${options.asOf}`)} (revenue: net, over ${revenueLabel})\n`);
+    const tiersBy = analysis.valueBasis === 'clv' ? `predicted ${loaded.settings.model.clvHorizonDays}-day lifetime value (the fitted model)` : `net revenue over ${revenueLabel}`;
+    ctx.io.stdout.write(`${c.bold(`${n.toLocaleString('en-US')} customers as of ${options.asOf}`)} (revenue: net, over ${revenueLabel}; tiers by ${tiersBy})\n`);
     ctx.io.stdout.write(`\n${c.bold('Value pyramid')}\n`);
     const paint: Record<string, (s: string) => string> = { platinum: c.whiteBright.bold, gold: c.yellow, iron: c.cyan, lead: c.gray };
     const tiers = summary.filter((g) => g.group === 'tier');

@@ -6,12 +6,12 @@ import { listSnapshots } from '../store/snapshots.js';
 export function runSnapshots(ctx: Context): number {
   const db = openForRead(ctx);
   try {
-    const { text } = loadSettings(db, moneyOf(db));
-    const rows = listSnapshots(db).map((s) => ({ id: s.id, as_of: s.as_of, created_at: s.created_at, customers: s.customers, current: isCurrent(db, s, text) }));
+    const loaded = loadSettings(db, moneyOf(db));
+    const rows = listSnapshots(db).map((s) => ({ id: s.id, as_of: s.as_of, created_at: s.created_at, customers: s.customers, value_basis: s.value_basis, current: isCurrent(db, s, loaded) }));
     printRows(
       ctx.io,
       resolveFormat(ctx.format, ctx.io),
-      [{ key: 'id', align: 'right' }, { key: 'as_of' }, { key: 'created_at' }, { key: 'customers', align: 'right' }, { key: 'current', show: (v) => (v ? 'yes' : 'no: data or settings changed since') }],
+      [{ key: 'id', align: 'right' }, { key: 'as_of' }, { key: 'created_at' }, { key: 'customers', align: 'right' }, { key: 'value_basis', header: 'tiers by' }, { key: 'current', show: (v) => (v ? 'yes' : 'no: data or settings changed since') }],
       rows,
     );
     return 0;

@@ -23,8 +23,12 @@ export interface CustomerAnalysis extends CustomerMeasures {
   stageReason: string;
 }
 
+/** What the value pyramid ranks: net revenue over the window, or predicted lifetime value. */
+export type ValueBasis = 'net_revenue' | 'clv';
+
 export interface Analysis {
   asOf: string;
+  valueBasis: ValueBasis;
   populationGapDays: number | null;
   cuts: Cut[];
   customers: CustomerAnalysis[];
@@ -35,7 +39,10 @@ export function analyse(
   asOf: string,
   settings: AnalysisSettings,
   money: (minor: number) => string = String,
+  /** Predicted lifetime values by customer id: when given, the pyramid ranks by them. */
+  lifetimeValues: ReadonlyMap<string, number> | null = null,
 ): Analysis {
+  const valueOf = (c: CustomerMeasures): number => (lifetimeValues === null ? c.valueRevenue : Math.round(lifetimeValues.get(c.customerId) ?? 0));
   const { customers } = measured;
   // RFM ranks buyers among buyers. A customer with refunds and no purchase up to the date has
   // bought nothing: 1 on every dimension (with the default table, Lost), and they do not move
@@ -48,7 +55,7 @@ export function analyse(
   const NO_PURCHASE = { r: 1, f: 1, m: 1 };
   let next = 0;
   const tiers = assignTiers(
-    customers.map((c) => ({ id: c.customerId, value: c.valueRevenue })),
+    customers.map((c) => ({ id: c.customerId, value: valueOf(c) })),
     settings.tiers,
   );
   const out = customers.map((c): CustomerAnalysis => {
@@ -77,7 +84,9 @@ export function analyse(
       recencyDays: c.recencyDays,
       lastActivity: c.lastActivity,
       kthPurchase: c.kthPurchase,
-      value: c.valueRevenue,
+      spendDays: c.spendDays,
+      spendTotal: c.spendTotal,
+      value: valueOf(c),
       rScore: score.r,
       fScore: score.f,
       mScore: score.m,
@@ -89,7 +98,7 @@ export function analyse(
       stageReason: stage.reason,
     };
   });
-  return { asOf, populationGapDays: measured.populationGapDays, cuts: rfm.cuts, customers: out };
+  return { asOf, valueBasis: lifetimeValues === null ? 'net_revenue' : 'clv', populationGapDays: measured.populationGapDays, cuts: rfm.cuts, customers: out };
 }
 
 export interface GroupSummary {
@@ -98,14 +107,14 @@ export interface GroupSummary {
   customers: number;
   /** Share of all customers, 0..1. */
   customerShare: number;
-  /** Net revenue over the value window. */
+  /** Net revenue over the value window (tier.window_days), whatever the tiers rank by. */
   revenue: number;
   /** Share of the total positive revenue, 0..1 (a group with net refunds holds none). */
   revenueShare: number;
   average: number | null;
 }
 
-type Groupable = Pick<CustomerAnalysis, 'stage' | 'exitPattern' | 'tier' | 'segment' | 'value'>;
+type Groupable = Pick<CustomerAnalysis, 'stage' | 'exitPattern' | 'tier' | 'segment' | 'valueRevenue'>;
 
 /**
  * Counts and revenue by stage, exit pattern, tier and segment. Every stage, exit pattern and
@@ -113,7 +122,7 @@ type Groupable = Pick<CustomerAnalysis, 'stage' | 'exitPattern' | 'tier' | 'segm
  */
 export function summarise(customers: readonly Groupable[], segmentNames: readonly string[]): GroupSummary[] {
   const n = customers.length;
-  const total = customers.reduce((s, c) => s + Math.max(0, c.value), 0);
+  const total = customers.reduce((s, c) => s + Math.max(0, c.valueRevenue), 0);
   const groups: [GroupSummary['group'], readonly string[], (c: Groupable) => string | null][] = [
     ['stage', STAGES, (c) => c.stage],
     ['exit_pattern', EXIT_PATTERNS, (c) => c.exitPattern],
@@ -128,7 +137,7 @@ export function summarise(customers: readonly Groupable[], segmentNames: readonl
       const k = key(c);
       if (k === null) continue;
       count.set(k, (count.get(k) ?? 0) + 1);
-      revenue.set(k, (revenue.get(k) ?? 0) + c.value);
+      revenue.set(k, (revenue.get(k) ?? 0) + c.valueRevenue);
     }
     for (const name of names) {
       const members = count.get(name) ?? 0;

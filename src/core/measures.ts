@@ -17,7 +17,9 @@
  *   did was return), 0 for one with neither;
  * - tenure: days from the first purchase to the as-of date; recency: days from the last purchase
  *   (for a customer with refunds only, from their last transaction: they still need an age);
- * - kth purchase: the date of the `kth`-th purchase day (when the lifecycle's stability needs k).
+ * - kth purchase: the date of the `kth`-th purchase day (when the lifecycle's stability needs k);
+ * - spend days and spend total: purchase days whose net is positive, and their net summed (a day
+ *   refunded in full is not a spend observation), for the spend model.
  */
 
 /** One customer's transactions on one day, summed. */
@@ -56,6 +58,9 @@ export interface CustomerMeasures {
   lastActivity: string;
   /** The date of the kth purchase day, or null with fewer purchases. */
   kthPurchase: string | null;
+  /** Purchase days whose net spend is positive, and that spend summed (the spend model's data). */
+  spendDays: number;
+  spendTotal: number;
 }
 
 export interface MeasureOptions {
@@ -137,6 +142,8 @@ export class MeasureBuilder {
         recencyDays: 0,
         lastActivity: d.date,
         kthPurchase: null,
+        spendDays: 0,
+        spendTotal: 0,
       };
       this.gaps = [];
     }
@@ -157,6 +164,10 @@ export class MeasureBuilder {
     c.lastPurchase = d.date;
     this.lastDay = day;
     c.purchaseDays++;
+    if (d.net > 0) {
+      c.spendDays++;
+      c.spendTotal += d.net;
+    }
     if (c.purchaseDays === this.o.kth) c.kthPurchase = d.date;
     c.orders += Math.max(1, d.invoices);
   }

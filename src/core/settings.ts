@@ -6,6 +6,8 @@
 import { DEFAULT_LIFECYCLE, type LifecycleSettings } from './lifecycle.js';
 import { DEFAULT_SEGMENTS, formatSegmentRules, parseSegmentRules, type Dimension, type RfmSettings, type SegmentRule } from './rfm.js';
 import { DEFAULT_TIERS, type TierSettings } from './tiers.js';
+import { DEFAULT_MODEL, TIME_UNITS, type ModelSettings, type TimeUnit } from './model/churn.js';
+import { PURCHASE_MODELS, type PurchaseModelName } from './model/bgnbd.js';
 
 export interface AnalysisSettings {
   rfm: RfmSettings;
@@ -16,6 +18,7 @@ export interface AnalysisSettings {
   /** Gaps a customer needs before their own median gap is their rhythm. */
   ownGapMinGaps: number;
   lifecycle: LifecycleSettings;
+  model: ModelSettings;
 }
 
 export interface SettingDef {
@@ -117,7 +120,25 @@ export const SETTINGS: SettingDef[] = [
   { key: 'lifecycle.ended_gaps', default: String(DEFAULT_LIFECYCLE.endedGaps), describe: 'silence, in the customer\'s usual gaps, after which the relationship has ended', check: positiveNumber },
   { key: 'lifecycle.ended_min_days', default: String(DEFAULT_LIFECYCLE.endedMinDays), describe: 'shortest silence in days that counts as ended', check: wholeNumber(0) },
   { key: 'lifecycle.long_term_days', default: String(DEFAULT_LIFECYCLE.longTermDays), describe: 'days of stability before an ending counts as long-term rather than early exit', check: wholeNumber(0) },
+  { key: 'model.name', default: DEFAULT_MODEL.model, describe: 'purchase model: mbgnbd (one-time buyers can be gone) or bgnbd', check: oneOf(PURCHASE_MODELS) },
+  { key: 'model.time_unit', default: DEFAULT_MODEL.timeUnit, describe: 'the unit the model counts time in: day or week (parameters are per unit)', check: oneOf(TIME_UNITS) },
+  { key: 'model.min_customers', default: String(DEFAULT_MODEL.minCustomers), describe: 'customers with purchases needed to fit the model (else rules give the risk)', check: wholeNumber(10, 10_000_000) },
+  { key: 'model.min_repeat_buyers', default: String(DEFAULT_MODEL.minRepeatBuyers), describe: 'repeat buyers needed to fit the model', check: wholeNumber(5, 10_000_000) },
+  { key: 'model.min_history_days', default: String(DEFAULT_MODEL.minHistoryDays), describe: 'days from the first purchase on record to the as-of date needed to fit the model', check: wholeNumber(1) },
+  { key: 'churn.horizon_days', default: String(DEFAULT_MODEL.horizonDays), describe: 'days ahead that churn risk (no purchase in them) and expected purchases look', check: wholeNumber(1, 3650) },
+  { key: 'churn.medium_risk', default: String(DEFAULT_MODEL.mediumRisk), describe: 'churn risk at or above this is medium', check: share },
+  { key: 'churn.high_risk', default: String(DEFAULT_MODEL.highRisk), describe: 'churn risk at or above this is high', check: share },
+  { key: 'clv.horizon_days', default: String(DEFAULT_MODEL.clvHorizonDays), describe: 'days of future purchases that make lifetime value', check: wholeNumber(30, 3650) },
+  { key: 'clv.discount_rate', default: String(DEFAULT_MODEL.discountRate), describe: 'annual discount rate for lifetime value (0.1 or 10%)', check: share },
 ];
+
+function oneOf(values: readonly string[]) {
+  return (v: string): string => {
+    const t = v.trim().toLowerCase();
+    if (!values.includes(t)) throw new Error(`must be ${values.join(' or ')}`);
+    return t;
+  };
+}
 
 function fail(message: string): never {
   throw new Error(message);
@@ -185,7 +206,21 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
   if (lifecycle.endedMinDays < lifecycle.declineMinDays) {
     throw new SettingError('lifecycle.ended_min_days', `must be at least lifecycle.decline_min_days (${lifecycle.declineMinDays}): a relationship cannot end before it declines`, 'lifecycle.decline_min_days');
   }
+  const model: ModelSettings = {
+    model: get('model.name') as PurchaseModelName,
+    timeUnit: get('model.time_unit') as TimeUnit,
+    horizonDays: num('churn.horizon_days'),
+    mediumRisk: num('churn.medium_risk'),
+    highRisk: num('churn.high_risk'),
+    clvHorizonDays: num('clv.horizon_days'),
+    discountRate: num('clv.discount_rate'),
+    minCustomers: num('model.min_customers'),
+    minRepeatBuyers: num('model.min_repeat_buyers'),
+    minHistoryDays: num('model.min_history_days'),
+  };
+  if (model.highRisk < model.mediumRisk) throw new SettingError('churn.high_risk', `must be at least churn.medium_risk (${model.mediumRisk})`, 'churn.medium_risk');
   return {
+    model,
     rfm: { bins, thresholds: thresholdsOf },
     segments: parseSegmentRules(get('rfm.segments')),
     tiers: { method, cuts },

@@ -46,3 +46,16 @@ export function* customerDays(db: DB, asOf: string): Generator<CustomerDay> {
     db.pragma(`cache_size = ${cache}`);
   }
 }
+
+/** Purchase days (days with a sale) per customer in (from, to], for the backtest. */
+export function purchaseDaysBetween(db: DB, from: string, to: string): Map<string, number> {
+  const rows = db
+    .prepare('SELECT customer_id, count(DISTINCT date) FROM transactions WHERE date > ? AND date <= ? AND amount > 0 GROUP BY customer_id')
+    .raw()
+    .all(from, to) as [string, number][];
+  return new Map(rows);
+}
+
+export function lastTransactionDate(db: DB): string | null {
+  return db.prepare('SELECT max(date) FROM transactions').pluck().get() as string | null;
+}

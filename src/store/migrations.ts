@@ -100,6 +100,7 @@ CREATE TABLE snapshots (
   data_version INTEGER NOT NULL,      -- the newest transactions import it saw (stale when a later one exists)
   customers    INTEGER NOT NULL,
   population_gap_days REAL,
+  value_basis  TEXT NOT NULL,         -- what the tiers ranked: net_revenue, or clv from a fitted model
   cuts         TEXT NOT NULL          -- JSON: the RFM cuts (score ranges per dimension)
 );
 
@@ -124,6 +125,8 @@ CREATE TABLE snapshot_customers (
   value            INTEGER NOT NULL,  -- net revenue over tier.window_days
   tenure_days      INTEGER,
   kth_purchase     TEXT,
+  spend_days       INTEGER NOT NULL,  -- purchase days with positive net spend
+  spend_total      INTEGER NOT NULL,  -- their net spend, minor units
   r_score          INTEGER NOT NULL,
   f_score          INTEGER NOT NULL,
   m_score          INTEGER NOT NULL,
@@ -135,6 +138,20 @@ CREATE TABLE snapshot_customers (
   stage_reason     TEXT NOT NULL,
   PRIMARY KEY (snapshot_id, customer_id)
 ) WITHOUT ROWID;
+`,
+  },
+  {
+    id: 3,
+    name: 'model fits',
+    sql: `
+CREATE TABLE model_fits (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  as_of        TEXT NOT NULL UNIQUE,  -- one fit per as-of date; fitting the same date again replaces it
+  created_at   TEXT NOT NULL,
+  settings     TEXT NOT NULL,         -- JSON: every setting's effective value
+  data_version INTEGER NOT NULL,      -- as for snapshots: stale once a later import stored rows
+  fit          TEXT NOT NULL          -- JSON: the fitted models, sufficiency, fallback
+);
 `,
   },
 ];

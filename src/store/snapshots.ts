@@ -2,7 +2,7 @@
  * Snapshots: what `rapport segment` computed for every customer as of a date, with the settings
  * it used. One per as-of date; segmenting the same date again replaces it.
  */
-import type { Analysis, CustomerAnalysis } from '../core/analysis.js';
+import type { Analysis, CustomerAnalysis, ValueBasis } from '../core/analysis.js';
 import type { Cut } from '../core/rfm.js';
 import type { DB } from './db.js';
 
@@ -27,6 +27,8 @@ const COLUMNS: [string, keyof CustomerAnalysis][] = [
   ['value', 'value'],
   ['tenure_days', 'tenureDays'],
   ['kth_purchase', 'kthPurchase'],
+  ['spend_days', 'spendDays'],
+  ['spend_total', 'spendTotal'],
   ['r_score', 'rScore'],
   ['f_score', 'fScore'],
   ['m_score', 'mScore'],
@@ -45,6 +47,7 @@ export interface SnapshotInfo {
   customers: number;
   data_version: number;
   settings: Record<string, string>;
+  value_basis: ValueBasis;
 }
 
 /**
@@ -74,8 +77,8 @@ export function saveSnapshot(db: DB, analysis: Analysis, settings: Record<string
       }
       const id = Number(
         db
-          .prepare('INSERT INTO snapshots (as_of, created_at, settings, data_version, customers, population_gap_days, cuts) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(analysis.asOf, new Date().toISOString(), JSON.stringify(settings), dataVersion(db), analysis.customers.length, analysis.populationGapDays, JSON.stringify(analysis.cuts))
+          .prepare('INSERT INTO snapshots (as_of, created_at, settings, data_version, customers, population_gap_days, value_basis, cuts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(analysis.asOf, new Date().toISOString(), JSON.stringify(settings), dataVersion(db), analysis.customers.length, analysis.populationGapDays, analysis.valueBasis, JSON.stringify(analysis.cuts))
           .lastInsertRowid,
       );
       const width = COLUMNS.length + 1;
@@ -96,7 +99,7 @@ export function saveSnapshot(db: DB, analysis: Analysis, settings: Record<string
 }
 
 export function listSnapshots(db: DB): SnapshotInfo[] {
-  const rows = db.prepare('SELECT id, as_of, created_at, customers, data_version, settings FROM snapshots ORDER BY as_of').all() as (Omit<SnapshotInfo, 'settings'> & { settings: string })[];
+  const rows = db.prepare('SELECT id, as_of, created_at, customers, data_version, settings, value_basis FROM snapshots ORDER BY as_of').all() as (Omit<SnapshotInfo, 'settings'> & { settings: string })[];
   return rows.map((r) => ({ ...r, settings: JSON.parse(r.settings) as Record<string, string> }));
 }
 
@@ -117,7 +120,7 @@ export interface SnapshotFilter {
  * filter keeps (filtering in SQL keeps a list of platinum customers from loading the other 95%).
  */
 export function loadSnapshot(db: DB, id: number, filter: SnapshotFilter = {}): Analysis {
-  const head = db.prepare('SELECT as_of, population_gap_days, cuts FROM snapshots WHERE id = ?').get(id) as { as_of: string; population_gap_days: number | null; cuts: string };
+  const head = db.prepare('SELECT as_of, population_gap_days, value_basis, cuts FROM snapshots WHERE id = ?').get(id) as { as_of: string; population_gap_days: number | null; value_basis: ValueBasis; cuts: string };
   const where = ['snapshot_id = ?'];
   const params: unknown[] = [id];
   const conditions: [keyof SnapshotFilter, string][] = [
@@ -143,7 +146,7 @@ export function loadSnapshot(db: DB, id: number, filter: SnapshotFilter = {}): A
     c.valueRevenue = c.value;
     return c as unknown as CustomerAnalysis;
   });
-  return { asOf: head.as_of, populationGapDays: head.population_gap_days, cuts: JSON.parse(head.cuts) as Cut[], customers };
+  return { asOf: head.as_of, valueBasis: head.value_basis, populationGapDays: head.population_gap_days, cuts: JSON.parse(head.cuts) as Cut[], customers };
 }
 
 /** How many customers in the snapshot, and how many are worth more than `value`. */

@@ -1,0 +1,221 @@
+import { scoreChurn, fitModels, type RiskLevel } from '../core/model/churn.js';
+import { dayIndex } from '../core/measures.js';
+import { calibration, deciles, precisionRecall, rocAuc, topK } from '../core/model/backtest.js';
+import type { Tier } from '../core/tiers.js';
+import { churnAsOf } from '../analysis/churn.js';
+import { computeAnalysis, loadSettings, moneyOf } from '../analysis/run.js';
+import { valueAtRisk } from '../analysis/rows.js';
+import { openForRead, type Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { notice } from '../io.js';
+import { chalkFor, clip, printRows, resolveFormat, type Column } from '../output.js';
+import { customerNames } from '../store/customers.js';
+import { purchaseDaysBetween, lastTransactionDate } from '../store/measures.js';
+
+export interface ChurnOptions {
+  asOf: string;
+  horizonDays: number | null;
+  levels: RiskLevel[] | null;
+  tiers: Tier[] | null;
+  limit: number | null;
+}
+
+/** "90d", "12w", "3m" (30-day months) or a bare number of days. */
+export function parseHorizon(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const m = /^\s*(\d+)\s*([dwm]?)\s*$/i.exec(text);
+  const n = m ? Number(m[1]) * ({ d: 1, w: 7, m: 30 } as Record<string, number>)[(m[2] || 'd').toLowerCase()]! : NaN;
+  if (!m || n < 1 || n > 3650) throw new UsageError(`--horizon must be a number of days like 90d, 12w or 3m, not "${text}"`, 'for example --horizon 90d');
+  return n;
+}
+
+export function parseList<T extends string>(text: string | undefined, allowed: readonly T[], flag: string): T[] | null {
+  if (text === undefined) return null;
+  const out: T[] = [];
+  for (const part of text.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)) {
+    const hit = allowed.find((a) => a === part);
+    if (hit === undefined) throw new UsageError(`${flag} takes ${allowed.join(', ')} (comma-separated), not "${part}"`, `for example ${flag} ${allowed[0]},${allowed[1]}`);
+    out.push(hit);
+  }
+  return out;
+}
+
+export const CHURN_COLUMNS = ['customer_id', 'name', 'tier', 'stage', 'last_purchase', 'recency_days', 'frequency', 'p_alive', 'expected_purchases', 'p_no_purchase', 'churn_risk', 'risk_level', 'clv', 'value_at_risk', 'method', 'reasons'] as const;
+
+const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
+
+export function runChurn(options: ChurnOptions, ctx: Context): number {
+  const db = openForRead(ctx);
+  try {
+    const picture = churnAsOf(db, options.asOf, { save: true, overrides: options.horizonDays === null ? {} : { horizonDays: options.horizonDays } });
+    const { analysis, money, fitted, scores } = picture;
+    const names = customerNames(db);
+    const rows = analysis.customers
+      .map((c) => {
+        const s = scores.get(c.customerId)!;
+        return {
+          customer_id: c.customerId,
+          name: names.get(c.customerId)?.name ?? null,
+          tier: c.tier,
+          stage: c.stage,
+          last_purchase: c.lastPurchase,
+          recency_days: c.recencyDays,
+          frequency: c.purchaseDays,
+          p_alive: r3(s.pAlive),
+          expected_purchases: r3(s.expectedPurchases),
+          p_no_purchase: r3(s.pNoPurchase),
+          churn_risk: r3(s.churnRisk),
+          risk_level: s.riskLevel,
+          clv: s.clv === null ? null : Math.round(s.clv),
+          value_at_risk: valueAtRisk(c, s),
+          method: s.method,
+          reasons: s.reasons.join('; '),
+        };
+      })
+      .filter((r) => (options.levels === null || options.levels.includes(r.risk_level)) && (options.tiers === null || options.tiers.includes(r.tier)))
+      .sort((a, b) => b.value_at_risk - a.value_at_risk || (a.customer_id < b.customer_id ? -1 : 1));
+    const shown = options.limit === null ? rows : rows.slice(0, options.limit);
+    if (fitted.purchase === null) notice(ctx.io, `note: no model (${fitted.fallback}); risk comes from the lifecycle rules, and value at risk uses net revenue`);
+    const format = resolveFormat(ctx.format, ctx.io);
+    if (format !== 'table') {
+      printRows(ctx.io, format, CHURN_COLUMNS.map((key) => ({ key })), shown);
+      return 0;
+    }
+    const c = chalkFor(ctx.io);
+    const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
+    const level: Record<string, (s: string) => string> = { high: c.red.bold, medium: c.yellow, low: (s) => s };
+    const horizon = options.horizonDays ?? picture.loaded.settings.model.horizonDays;
+    ctx.io.stdout.write(
+      `${c.bold(`Churn watchlist as of ${options.asOf}`)}: risk = chance of no purchase in the next ${horizon} days${fitted.purchase ? ` (${fitted.purchase.model === 'mbgnbd' ? 'MBG/NBD' : 'BG/NBD'} model)` : ' (lifecycle rules: not enough data for the model)'}; sorted by value at risk\n`,
+    );
+    const columns: Column[] = [
+      { key: 'customer_id', header: 'customer' },
+      { key: 'name', show: (v) => clip(v, 24) },
+      { key: 'tier' },
+      { key: 'risk_level', header: 'risk', show: (v) => (level[v as string] ?? String)(String(v)) },
+      { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${Math.round((v as number) * 100)}%` },
+      { key: 'clv', header: `value${money.currency ? ' ' + money.currency : ''}`, align: 'right', show: m },
+      { key: 'value_at_risk', header: 'at risk', align: 'right', show: m },
+      { key: 'reasons', show: (v) => clip(v, 70) },
+    ];
+    printRows(ctx.io, 'table', columns, shown);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export interface BacktestOptions {
+  cutoff: string;
+  horizonDays: number | null;
+}
+
+/**
+ * Fits on the data up to the cutoff, scores, and compares with what happened in the horizon
+ * after it; the same figures for a plain recency rule (more days since the last purchase =
+ * more risk), so the user sees whether the model beats it on their own data.
+ */
+export function runBacktest(options: BacktestOptions, ctx: Context): number {
+  const db = openForRead(ctx);
+  try {
+    const money = moneyOf(db);
+    const loaded = loadSettings(db, money);
+    const settings = { ...loaded.settings.model, ...(options.horizonDays === null ? {} : { horizonDays: options.horizonDays }) };
+    const H = settings.horizonDays;
+    const end = new Date((dayIndex(options.cutoff) + H) * 86_400_000).toISOString().slice(0, 10);
+    const last = lastTransactionDate(db);
+    if (last === null || last < end) {
+      throw new UsageError(`the ${H}-day horizon after ${options.cutoff} runs to ${end}, past your last transaction (${last ?? 'none'})`, `choose a cutoff on or before ${last === null ? 'your data' : new Date((dayIndex(last) - H) * 86_400_000).toISOString().slice(0, 10)}`);
+    }
+    const analysis = computeAnalysis(db, options.cutoff, loaded, money);
+    const fitted = fitModels(analysis.customers, options.cutoff, settings);
+    const scored = scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays);
+    const buyers = analysis.customers.map((c, i) => ({ c, s: scored[i]! })).filter((x) => x.c.purchaseDays > 0);
+    const after = purchaseDaysBetween(db, options.cutoff, end);
+    const actual = buyers.map((x) => after.get(x.c.customerId) ?? 0);
+    const none = actual.map((a) => a === 0);
+    const risk = buyers.map((x) => x.s.churnRisk);
+    const recency = buyers.map((x) => x.c.recencyDays);
+    const high = buyers.map((x) => x.s.riskLevel === 'high');
+    const flaggedHigh = high.filter(Boolean).length;
+    // The recency rule flags as many customers as the model's high level: the longest silent.
+    const ruleHigh = topK(recency, flaggedHigh);
+    // Its purchase forecast: each customer's own past rate (purchase days per day since the first,
+    // over at least one horizon, so a new customer's first purchase is not a daily habit).
+    const rulePredicted = buyers.map((x) => (x.c.purchaseDays / Math.max(H, x.c.tenureDays ?? 0)) * H);
+    const predicted = buyers.map((x) => x.s.expectedPurchases ?? 0);
+    const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+    const result = {
+      cutoff: options.cutoff,
+      horizon_days: H,
+      horizon_end: end,
+      customers: buyers.length,
+      no_purchase_in_horizon: none.filter(Boolean).length,
+      method: fitted.purchase === null ? 'rules' : 'model',
+      model: fitted.purchase?.model ?? null,
+      fallback: fitted.fallback,
+      model_scores: {
+        auc: rocAuc(risk, none),
+        high: precisionRecall(high, none),
+        predicted_purchases: fitted.purchase === null ? null : sum(predicted),
+        actual_purchases: sum(actual),
+        deciles: fitted.purchase === null ? null : deciles(predicted, actual),
+        calibration: calibration(risk, none),
+      },
+      recency_rule: {
+        auc: rocAuc(recency, none),
+        high: precisionRecall(ruleHigh, none),
+        predicted_purchases: sum(rulePredicted),
+        actual_purchases: sum(actual),
+        deciles: deciles(rulePredicted, actual),
+      },
+    };
+    const format = resolveFormat(ctx.format, ctx.io);
+    if (format !== 'table') {
+      ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      return 0;
+    }
+    const c = chalkFor(ctx.io);
+    const out = (s = ''): void => void ctx.io.stdout.write(s + '\n');
+    const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+    const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
+    out(c.bold(`Backtest: fitted on data to ${options.cutoff}, checked against ${options.cutoff} to ${end} (${H} days)`));
+    out(`  ${buyers.length.toLocaleString('en-US')} customers; ${result.no_purchase_in_horizon.toLocaleString('en-US')} (${pct(result.no_purchase_in_horizon / Math.max(1, buyers.length))}) bought nothing in the horizon`);
+    if (fitted.purchase === null) out(`  ${c.yellow('no model')}: ${fitted.fallback}; the scores below are the lifecycle rules'`);
+    out();
+    printRows(
+      ctx.io,
+      'table',
+      [{ key: 'what' }, { key: 'model', align: 'right' }, { key: 'rule', header: 'recency rule', align: 'right' }],
+      [
+        { what: 'ROC AUC for "no purchase in the horizon"', model: num(result.model_scores.auc), rule: num(result.recency_rule.auc) },
+        { what: `flagged high (rule: as many, longest silent)`, model: String(result.model_scores.high.flagged), rule: String(result.recency_rule.high.flagged) },
+        { what: 'precision of high', model: pct(result.model_scores.high.precision), rule: pct(result.recency_rule.high.precision) },
+        { what: 'recall of high', model: pct(result.model_scores.high.recall), rule: pct(result.recency_rule.high.recall) },
+        { what: 'purchases predicted (rule: past rate)', model: result.model_scores.predicted_purchases === null ? 'n/a' : result.model_scores.predicted_purchases.toFixed(0), rule: result.recency_rule.predicted_purchases.toFixed(0) },
+        { what: 'purchases that happened', model: String(result.model_scores.actual_purchases), rule: String(result.recency_rule.actual_purchases) },
+      ],
+    );
+    if (result.model_scores.deciles) {
+      out();
+      out(c.bold('Purchases by decile of predicted purchases (10 = most)'));
+      printRows(
+        ctx.io,
+        'table',
+        [{ key: 'decile', align: 'right' }, { key: 'customers', align: 'right' }, { key: 'predicted', align: 'right', show: (v) => (v as number).toFixed(1) }, { key: 'actual', align: 'right' }, { key: 'rule', header: 'rule predicted', align: 'right', show: (v) => (v as number).toFixed(1) }],
+        result.model_scores.deciles.map((d, i) => ({ ...d, rule: result.recency_rule.deciles[i]!.predicted })),
+      );
+    }
+    out();
+    out(c.bold('Calibration: predicted risk against what happened'));
+    printRows(
+      ctx.io,
+      'table',
+      [{ key: 'bin' }, { key: 'customers', align: 'right' }, { key: 'predicted', align: 'right', show: (v) => pct(v as number | null) }, { key: 'observed', align: 'right', show: (v) => pct(v as number | null) }],
+      result.model_scores.calibration.map((b) => ({ bin: `${Math.round(b.from * 100)}-${Math.round(b.to * 100)}%`, customers: b.customers, predicted: b.predicted, observed: b.observed })),
+    );
+    return 0;
+  } finally {
+    db.close();
+  }
+}

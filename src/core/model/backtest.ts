@@ -1,0 +1,103 @@
+/**
+ * Backtest metrics: how well scores made at a cutoff predicted what happened in the horizon
+ * after it. Pure.
+ */
+
+/**
+ * ROC AUC of `score` for `positive` (J. A. Hanley and B. J. McNeil, "The meaning and use of the
+ * area under a receiver operating characteristic curve", Radiology 143, 1982): the probability
+ * that a random positive scores above a random negative, ties counting half; computed from the
+ * Mann–Whitney rank sum with average ranks for ties. Null when either class is empty.
+ */
+export function rocAuc(score: readonly number[], positive: readonly boolean[]): number | null {
+  const n = score.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => score[i]! - score[j]!);
+  let rankSum = 0;
+  let pos = 0;
+  let k = 0;
+  while (k < n) {
+    let e = k;
+    while (e + 1 < n && score[order[e + 1]!] === score[order[k]!]) e++;
+    const avg = (k + e + 2) / 2; // ranks are 1-based
+    for (let j = k; j <= e; j++) {
+      if (positive[order[j]!]) {
+        rankSum += avg;
+        pos++;
+      }
+    }
+    k = e + 1;
+  }
+  const neg = n - pos;
+  if (pos === 0 || neg === 0) return null;
+  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+export interface PrecisionRecall {
+  flagged: number;
+  precision: number | null;
+  recall: number | null;
+}
+
+export function precisionRecall(flag: readonly boolean[], positive: readonly boolean[]): PrecisionRecall {
+  let tp = 0;
+  let flagged = 0;
+  let positives = 0;
+  for (let i = 0; i < flag.length; i++) {
+    if (flag[i]) flagged++;
+    if (positive[i]) positives++;
+    if (flag[i] && positive[i]) tp++;
+  }
+  return { flagged, precision: flagged > 0 ? tp / flagged : null, recall: positives > 0 ? tp / positives : null };
+}
+
+/** The indices of the top `k` scores (ties broken by index), as flags. */
+export function topK(score: readonly number[], k: number): boolean[] {
+  const order = Array.from({ length: score.length }, (_, i) => i).sort((i, j) => score[j]! - score[i]! || i - j);
+  const flag = new Array<boolean>(score.length).fill(false);
+  for (let i = 0; i < Math.min(k, order.length); i++) flag[order[i]!] = true;
+  return flag;
+}
+
+export interface DecileRow {
+  decile: number;
+  customers: number;
+  predicted: number;
+  actual: number;
+}
+
+/** Customers in ten groups by predicted purchases (1 = lowest), with predicted and actual totals. */
+export function deciles(predicted: readonly number[], actual: readonly number[]): DecileRow[] {
+  const n = predicted.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => predicted[i]! - predicted[j]! || i - j);
+  const out: DecileRow[] = Array.from({ length: 10 }, (_, d) => ({ decile: d + 1, customers: 0, predicted: 0, actual: 0 }));
+  order.forEach((idx, rank) => {
+    const d = Math.min(9, Math.floor((rank * 10) / n));
+    out[d]!.customers++;
+    out[d]!.predicted += predicted[idx]!;
+    out[d]!.actual += actual[idx]!;
+  });
+  return out;
+}
+
+export interface CalibrationRow {
+  from: number;
+  to: number;
+  customers: number;
+  /** Mean predicted probability in the bin. */
+  predicted: number | null;
+  /** Share of the bin for whom the event happened. */
+  observed: number | null;
+}
+
+/** Ten equal-width probability bins: mean predicted against observed frequency. */
+export function calibration(prob: readonly number[], happened: readonly boolean[]): CalibrationRow[] {
+  const out: CalibrationRow[] = Array.from({ length: 10 }, (_, b) => ({ from: b / 10, to: (b + 1) / 10, customers: 0, predicted: 0, observed: 0 }));
+  for (let i = 0; i < prob.length; i++) {
+    const b = Math.min(9, Math.max(0, Math.floor(prob[i]! * 10)));
+    const row = out[b]!;
+    row.customers++;
+    row.predicted! += prob[i]!;
+    row.observed! += happened[i] ? 1 : 0;
+  }
+  return out.map((r) => (r.customers === 0 ? { ...r, predicted: null, observed: null } : { ...r, predicted: r.predicted! / r.customers, observed: r.observed! / r.customers }));
+}

@@ -1,0 +1,226 @@
+/**
+ * Churn risk and lifetime value per customer: the fitted purchase and spend models where the
+ * data suffice, rules otherwise, and reasons in plain words. Pure: no I/O.
+ */
+import type { CustomerMeasures } from '../measures.js';
+import { dayIndex } from '../measures.js';
+import { silenceLimit, type LifecycleSettings } from '../lifecycle.js';
+import { expectedPurchases, fitPurchases, group, pAlive, pNoPurchase, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
+import { expectedSpend, fitSpend, type SpendFit, type SpendSummary } from './gammagamma.js';
+
+export type TimeUnit = 'day' | 'week';
+export const TIME_UNITS: readonly TimeUnit[] = ['day', 'week'];
+export const UNIT_DAYS: Record<TimeUnit, number> = { day: 1, week: 7 };
+
+export type RiskLevel = 'low' | 'medium' | 'high';
+export const RISK_LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high'];
+
+export interface ModelSettings {
+  model: PurchaseModelName;
+  timeUnit: TimeUnit;
+  /** Days ahead that churn risk and expected purchases look. */
+  horizonDays: number;
+  /** Risk at or above these is medium / high. */
+  mediumRisk: number;
+  highRisk: number;
+  /** Lifetime value: days ahead, and the annual discount rate (0.1 = 10% a year). */
+  clvHorizonDays: number;
+  discountRate: number;
+  /** Data sufficiency: below any of these the model is not fitted and rules decide. */
+  minCustomers: number;
+  minRepeatBuyers: number;
+  minHistoryDays: number;
+}
+
+export const DEFAULT_MODEL: ModelSettings = {
+  model: 'mbgnbd',
+  timeUnit: 'week',
+  horizonDays: 90,
+  mediumRisk: 0.5,
+  highRisk: 0.75,
+  clvHorizonDays: 365,
+  discountRate: 0.1,
+  minCustomers: 200,
+  minRepeatBuyers: 50,
+  minHistoryDays: 180,
+};
+
+export interface Sufficiency {
+  ok: boolean;
+  customers: number;
+  repeatBuyers: number;
+  historyDays: number;
+  /** What falls short, in words (empty when ok). */
+  problems: string[];
+}
+
+export interface Fitted {
+  asOf: string;
+  timeUnit: TimeUnit;
+  sufficiency: Sufficiency;
+  /** Null when the data do not suffice or the fit failed. */
+  purchase: PurchaseFit | null;
+  spend: SpendFit | null;
+  /** Customers left out of the spend fit: no purchase day with a positive net spend. */
+  spendLeftOut: number;
+  /** Why the model is not used, when it is not. */
+  fallback: string | null;
+}
+
+type Measured = Pick<
+  CustomerMeasures,
+  'customerId' | 'firstPurchase' | 'lastPurchase' | 'purchaseDays' | 'recencyDays' | 'typicalGapDays' | 'recentRevenue' | 'previousRevenue' | 'spendDays' | 'spendTotal'
+>;
+
+/** The model's summary of a customer in the time unit: x repeat purchases, t_x, T. */
+export function summaryOf(c: Measured, asOf: string, unit: TimeUnit): Summary | null {
+  if (c.firstPurchase === null || c.lastPurchase === null) return null;
+  const first = dayIndex(c.firstPurchase);
+  const k = UNIT_DAYS[unit];
+  return { x: c.purchaseDays - 1, tx: (dayIndex(c.lastPurchase) - first) / k, T: (dayIndex(asOf) - first) / k };
+}
+
+export function sufficiency(customers: readonly Measured[], asOf: string, s: ModelSettings): Sufficiency {
+  const buyers = customers.filter((c) => c.firstPurchase !== null);
+  const repeat = buyers.filter((c) => c.purchaseDays > 1).length;
+  const earliest = Math.min(...buyers.map((c) => dayIndex(c.firstPurchase!)));
+  const historyDays = buyers.length === 0 ? 0 : dayIndex(asOf) - earliest;
+  const problems: string[] = [];
+  if (buyers.length < s.minCustomers) problems.push(`${buyers.length} customers with purchases (the model needs ${s.minCustomers})`);
+  if (repeat < s.minRepeatBuyers) problems.push(`${repeat} repeat buyers (the model needs ${s.minRepeatBuyers})`);
+  if (historyDays < s.minHistoryDays) problems.push(`${historyDays} days of history (the model needs ${s.minHistoryDays})`);
+  return { ok: problems.length === 0, customers: buyers.length, repeatBuyers: repeat, historyDays, problems };
+}
+
+/** Fits the purchase and spend models when the data suffice; never a silent bogus fit. */
+export function fitModels(customers: readonly Measured[], asOf: string, s: ModelSettings): Fitted {
+  const suff = sufficiency(customers, asOf, s);
+  const spendData: SpendSummary[] = [];
+  let spendLeftOut = 0;
+  for (const c of customers) {
+    if (c.spendDays > 0) spendData.push({ x: c.spendDays, mean: c.spendTotal / c.spendDays });
+    else spendLeftOut++;
+  }
+  if (!suff.ok) return { asOf, timeUnit: s.timeUnit, sufficiency: suff, purchase: null, spend: null, spendLeftOut, fallback: `not enough data: ${suff.problems.join('; ')}` };
+  const summaries: Summary[] = [];
+  for (const c of customers) {
+    const sum = summaryOf(c, asOf, s.timeUnit);
+    if (sum !== null) summaries.push(sum);
+  }
+  const purchase = fitPurchases(s.model, group(summaries));
+  const spend = spendData.length > 0 ? fitSpend(spendData) : null;
+  const p = purchase.params;
+  let fallback: string | null = null;
+  if (!purchase.converged || ![p.r, p.alpha, p.a, p.b].every((v) => Number.isFinite(v) && v > 0)) fallback = 'the purchase model did not converge';
+  else if (Math.abs(p.a - 1) < 1e-6) fallback = 'the purchase model landed on a = 1, where expected purchases are undefined';
+  return { asOf, timeUnit: s.timeUnit, sufficiency: suff, purchase: fallback === null ? purchase : null, spend, spendLeftOut, fallback };
+}
+
+export interface ChurnScore {
+  customerId: string;
+  method: 'model' | 'rules';
+  pAlive: number | null;
+  expectedPurchases: number | null;
+  pNoPurchase: number | null;
+  /** Expected net spend per purchase, minor units. */
+  expectedSpend: number | null;
+  /** Discounted expected spend over the lifetime-value horizon, minor units. */
+  clv: number | null;
+  churnRisk: number;
+  riskLevel: RiskLevel;
+  valueAtRisk: number | null;
+  reasons: string[];
+}
+
+export function riskLevel(risk: number, s: ModelSettings): RiskLevel {
+  return risk >= s.highRisk ? 'high' : risk >= s.mediumRisk ? 'medium' : 'low';
+}
+
+/**
+ * Discounted lifetime value over the horizon, in monthly (30-day) steps: the expected purchases
+ * in each step times the expected spend per purchase, discounted at the annual rate to the step's
+ * end: CLV = Σ_k spend · (E[Y(t_k)] − E[Y(t_{k−1})]) / (1 + d)^(t_k / 365).
+ */
+export function lifetimeValue(expectedBy: (days: number) => number, spend: number, horizonDays: number, discountRate: number): number {
+  let value = 0;
+  let before = 0;
+  for (let end = Math.min(30, horizonDays), start = 0; start < horizonDays; start = end, end = Math.min(end + 30, horizonDays)) {
+    const upTo = expectedBy(end);
+    value += (spend * (upTo - before)) / Math.pow(1 + discountRate, end / 365);
+    before = upTo;
+  }
+  return value;
+}
+
+const days = (n: number): string => `${Math.round(n)} day${Math.round(n) === 1 ? '' : 's'}`;
+
+/** Reasons in words: what in this customer's history points at leaving. */
+export function reasonsFor(c: Measured, populationGap: number | null, windowDays: number, pAliveValue: number | null): string[] {
+  const out: string[] = [];
+  const gap = c.typicalGapDays ?? populationGap;
+  if (c.purchaseDays === 0) out.push(`no purchase, only refunds (the last ${days(c.recencyDays)} ago)`);
+  else if (c.purchaseDays === 1) out.push(`one-time buyer, ${days(c.recencyDays)} ago`);
+  else if (gap !== null && gap > 0 && c.recencyDays > gap) {
+    out.push(`no purchase for ${days(c.recencyDays)}, ${(c.recencyDays / gap).toFixed(1)}× their usual ${Math.round(gap)}-day gap`);
+  }
+  if (c.previousRevenue > 0 && c.recentRevenue < c.previousRevenue) {
+    const down = Math.round((1 - Math.max(0, c.recentRevenue) / c.previousRevenue) * 100);
+    if (down >= 20) out.push(`spend down ${down}% on the previous ${windowDays} days`);
+  }
+  if (pAliveValue !== null && pAliveValue < 0.5) out.push(`the model puts the chance they are still a customer at ${Math.round(pAliveValue * 100)}%`);
+  return out;
+}
+
+/**
+ * Scores every customer. With a fitted model: churn risk is the probability of no purchase in
+ * the horizon. Without one (too little data): the share of the way to the lifecycle's "ended"
+ * silence, s / max(ended_gaps × g, ended_min_days), capped at 1; no lifetime value.
+ */
+export function scoreChurn(customers: readonly Measured[], fitted: Fitted, s: ModelSettings, lifecycle: LifecycleSettings, populationGap: number | null): ChurnScore[] {
+  const { purchase, spend } = fitted;
+  const k = UNIT_DAYS[fitted.timeUnit];
+  const populationSpend = spend ? expectedSpend(spend.params, null) : null;
+  return customers.map((c) => {
+    const sum = summaryOf(c, fitted.asOf, fitted.timeUnit);
+    if (purchase === null || sum === null) {
+      const limit = silenceLimit(c.typicalGapDays ?? populationGap, lifecycle.endedGaps, lifecycle.endedMinDays);
+      const risk = Math.min(1, c.recencyDays / Math.max(1, limit));
+      const level = riskLevel(risk, s);
+      return {
+        customerId: c.customerId,
+        method: 'rules',
+        pAlive: null,
+        expectedPurchases: null,
+        pNoPurchase: null,
+        expectedSpend: null,
+        clv: null,
+        churnRisk: risk,
+        riskLevel: level,
+        valueAtRisk: null,
+        reasons: level === 'low' ? [] : reasonsFor(c, populationGap, lifecycle.windowDays, null),
+      };
+    }
+    const model = purchase.model;
+    const params = purchase.params;
+    const alive = pAlive(model, params, sum);
+    const h = s.horizonDays / k;
+    const expected = expectedPurchases(model, params, sum, h);
+    const none = pNoPurchase(model, params, sum, h);
+    const perPurchase = spend ? expectedSpend(spend.params, c.spendDays > 0 ? { x: c.spendDays, mean: c.spendTotal / c.spendDays } : null) : null;
+    const clv = perPurchase === null || !Number.isFinite(perPurchase) ? null : lifetimeValue((d) => expectedPurchases(model, params, sum, d / k), perPurchase, s.clvHorizonDays, s.discountRate);
+    const level = riskLevel(none, s);
+    return {
+      customerId: c.customerId,
+      method: 'model',
+      pAlive: alive,
+      expectedPurchases: expected,
+      pNoPurchase: none,
+      expectedSpend: perPurchase ?? populationSpend,
+      clv,
+      churnRisk: none,
+      riskLevel: level,
+      valueAtRisk: clv === null ? null : none * clv,
+      reasons: level === 'low' ? [] : reasonsFor(c, populationGap, lifecycle.windowDays, alive),
+    };
+  });
+}
