@@ -1,4 +1,4 @@
-import type { CustomerAnalysis } from '../core/analysis.js';
+import type { Analysis, CustomerAnalysis } from '../core/analysis.js';
 import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
 import { sparkline } from '../charts.js';
 import { currentFit, customerAsOf, type Money } from '../analysis/run.js';
@@ -103,7 +103,7 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
       printRows(ctx.io, 'csv', CUSTOMER_COLUMNS.map((key) => ({ key })), [row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null }]);
       return 0;
     }
-    printCard(ctx, options, { record, c, why, rank, total, months, recent, money, score, horizonDays: loaded.settings.model.horizonDays, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
+    printCard(ctx, options, { record, c, why, rank, total, months, recent, money, score, horizonDays: loaded.settings.model.horizonDays, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
     return 0;
   } finally {
     db.close();
@@ -124,6 +124,7 @@ interface Card {
   valueWindowDays: number;
   score: ChurnScore | null;
   horizonDays: number;
+  valueBasis: Analysis['valueBasis'];
 }
 
 function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
@@ -159,7 +160,8 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
     line('segment', card.why!.rule);
     out();
     const over = card.valueWindowDays === 0 ? 'all history' : `the last ${card.valueWindowDays} days`;
-    out(`${k.bold(`Tier ${c.tier}`)}: value ${m(c.value)} (net revenue over ${over}), rank ${card.rank!.toLocaleString('en-US')} of ${card.total.toLocaleString('en-US')}`);
+    const basis = card.valueBasis === 'clv' ? 'predicted lifetime value' : `net revenue over ${over}`;
+    out(`${k.bold(`Tier ${c.tier}`)}: value ${m(c.value)} (${basis}), rank ${card.rank!.toLocaleString('en-US')} of ${card.total.toLocaleString('en-US')}`);
     out(`${k.bold(`Stage ${c.stage}`)}${c.exitPattern ? ` (${c.exitPattern})` : ''}: ${c.stageReason}`);
     const s = card.score;
     if (s !== null) {

@@ -155,7 +155,7 @@ export function lifetimeValue(expectedBy: (days: number) => number, spend: numbe
 const days = (n: number): string => `${Math.round(n)} day${Math.round(n) === 1 ? '' : 's'}`;
 
 /** Reasons in words: what in this customer's history points at leaving. */
-export function reasonsFor(c: Measured, populationGap: number | null, windowDays: number, pAliveValue: number | null): string[] {
+export function reasonsFor(c: Measured, populationGap: number | null, windowDays: number, pAliveValue: number | null, expected: { purchases: number; days: number } | null = null): string[] {
   const out: string[] = [];
   const gap = c.typicalGapDays ?? populationGap;
   if (c.purchaseDays === 0) out.push(`no purchase, only refunds (the last ${days(c.recencyDays)} ago)`);
@@ -163,11 +163,16 @@ export function reasonsFor(c: Measured, populationGap: number | null, windowDays
   else if (gap !== null && gap > 0 && c.recencyDays > gap) {
     out.push(`no purchase for ${days(c.recencyDays)}, ${(c.recencyDays / gap).toFixed(1)}× their usual ${Math.round(gap)}-day gap`);
   }
-  if (c.previousRevenue > 0 && c.recentRevenue < c.previousRevenue) {
-    const down = Math.round((1 - Math.max(0, c.recentRevenue) / c.previousRevenue) * 100);
+  if (c.previousRevenue > 0 && c.recentRevenue <= 0) out.push(`nothing spent in the last ${windowDays} days, after spending in the ${windowDays} before`);
+  else if (c.previousRevenue > 0 && c.recentRevenue < c.previousRevenue) {
+    const down = Math.round((1 - c.recentRevenue / c.previousRevenue) * 100);
     if (down >= 20) out.push(`spend down ${down}% on the previous ${windowDays} days`);
   }
   if (pAliveValue !== null && pAliveValue < 0.5) out.push(`the model puts the chance they are still a customer at ${Math.round(pAliveValue * 100)}%`);
+  // Nothing alarming in the history: the risk comes from a slow rhythm.
+  if (out.length === 0 && expected !== null) {
+    out.push(`buys seldom${gap !== null ? `, about every ${days(gap)}` : ''}: ${expected.purchases.toFixed(1)} purchases expected in the next ${expected.days} days`);
+  }
   return out;
 }
 
@@ -220,7 +225,7 @@ export function scoreChurn(customers: readonly Measured[], fitted: Fitted, s: Mo
       churnRisk: none,
       riskLevel: level,
       valueAtRisk: clv === null ? null : none * clv,
-      reasons: level === 'low' ? [] : reasonsFor(c, populationGap, lifecycle.windowDays, alive),
+      reasons: level === 'low' ? [] : reasonsFor(c, populationGap, lifecycle.windowDays, alive, { purchases: expected, days: s.horizonDays }),
     };
   });
 }
