@@ -42,7 +42,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   program
     .name('rapport')
-    .description('Know your customers from your sales history. Import sales and customer CSVs into a local SQLite database; segment customers by RFM, value tier and lifecycle stage.')
+    .description('Know your customers from your sales history. Import sales and customer CSVs into a local SQLite database; segment customers by RFM, value tier and lifecycle stage; fit a churn model and list who is about to leave.')
     .version(version, '-V, --version')
     .option('--db <path>', 'database file (env RAPPORT_DB)', undefined)
     .addOption(new Option('--format <format>', 'output format where data is printed').choices(FORMATS))
@@ -66,6 +66,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         'rapport segment --as-of 2025-12-31',
         'rapport customers --tier platinum --stage decline',
         'rapport customer C0042',
+        'rapport churn --level high --tier platinum,gold',
         'rapport --db shop.db imports --format json',
         'rapport demo',
       ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows).\n',

@@ -125,6 +125,13 @@ describe('rapport churn: the watchlist', () => {
     const after = await json<{ tiers_by: string }>(['segment', '--as-of', day, '--no-save']);
     expect([before.tiers_by, after.tiers_by]).toEqual(['net_revenue', 'clv']);
     const rows = await json<{ p_alive: number | null; clv: number | null; value: number; tier: string }[]>(['customers', '--as-of', day, '--limit', '50']);
+    // a snapshot of the date is saved again by rapport model, now ranked by lifetime value
+    const other = '2025-12-29';
+    expect((await rp(['-q', 'segment', '--as-of', other])).code).toBe(0);
+    const m = await rp(['model', '--as-of', other]);
+    expect(m.stderr).toMatch(/snapshot \d+ \(as of 2025-12-29\) saved again/);
+    const snaps = await json<{ as_of: string; value_basis: string; current: boolean }[]>(['snapshots']);
+    expect(snaps.find((x) => x.as_of === other)).toMatchObject({ value_basis: 'clv', current: true });
     expect(rows.every((r) => r.p_alive !== null && r.clv !== null && r.value === r.clv)).toBe(true);
   });
 });

@@ -89,9 +89,9 @@ export function currentFit(db: DB, asOf: string, loaded: LoadedSettings): Fitted
   return saved.fit.purchase === null ? null : saved.fit;
 }
 
-export function computeAnalysis(db: DB, asOf: string, loaded: LoadedSettings, money: Money): Analysis {
+export function computeAnalysis(db: DB, asOf: string, loaded: LoadedSettings, money: Money, measuredAlready?: ReturnType<typeof measure>): Analysis {
   const { settings } = loaded;
-  const measured = measure(db, asOf, settings);
+  const measured = measuredAlready ?? measure(db, asOf, settings);
   // With a current fit of the models (rapport model), the pyramid ranks by lifetime value.
   const fit = currentFit(db, asOf, loaded);
   const values = fit === null ? null : new Map(scoreChurn(measured.customers, fit, settings.model, settings.lifecycle, measured.populationGapDays).map((s) => [s.customerId, s.clv ?? 0]));

@@ -4,7 +4,8 @@
  * sqlite3 command is installed, with raw `sqlite3 .import` into a typed table, in alternating
  * runs (this machine class is noisy). Prints medians, rows per second and peak RSS.
  * Then segments the imported history (`rapport segment`, median of --runs), lists the platinum
- * customers from the snapshot and prints one customer's card.
+ * customers from the snapshot and prints one customer's card; times the churn model's fit and
+ * scoring, the churn watchlist and a 90-day backtest.
  * Options: --rows N (default 1000000), --customers N, --runs N (default 3), --keep.
  */
 import { spawnSync } from 'node:child_process';
@@ -112,6 +113,18 @@ const listRun = rapport(db, ['customers', '--as-of', DEFAULTS.end, '--tier', 'pl
 const top = (JSON.parse(listRun.out) as { customer_id: string }[])[0]!.customer_id;
 const cardRun = rapport(db, ['customer', top, '--as-of', DEFAULTS.end]);
 
+// The churn model: fit and score in-process timers (src/bench/model.ts, as of the last
+// transaction: the generator stops at the row limit before its end date), then the whole
+// `rapport churn` watchlist run and a backtest, as a user would run them.
+const modelRun = spawnSync(process.execPath, [path.join(root, 'dist/bench/model.js'), db], { encoding: 'utf8' });
+if (modelRun.status !== 0) throw new Error(`model bench failed: ${modelRun.stderr}`);
+const modelTimes = JSON.parse(modelRun.stdout) as { as_of: string } & Record<string, unknown>;
+const churnRun = rapport(db, ['churn', '--as-of', modelTimes.as_of]);
+const cutoff = new Date(Date.parse(modelTimes.as_of + 'T00:00:00Z') - 90 * 86_400_000).toISOString().slice(0, 10);
+const backtestRun = rapport(db, ['churn', 'backtest', '--cutoff', cutoff]);
+const backtest = JSON.parse(backtestRun.out) as { model_scores: { auc: number; predicted_purchases: number; actual_purchases: number }; recency_rule: { auc: number } };
+process.stderr.write(`  model: ${modelRun.stdout.length} bytes of timings; churn ${churnRun.seconds.toFixed(2)} s; backtest ${backtestRun.seconds.toFixed(2)} s\n`);
+
 // An overlapping export: every row again plus one new one (the slow path of the duplicate rule).
 const overlap = path.join(work, 'overlap.csv');
 fs.copyFileSync(csv, overlap);
@@ -136,6 +149,17 @@ const result = {
   },
   customers_platinum_from_snapshot: { seconds: Number(listRun.seconds.toFixed(2)), peak_rss_mb: Math.round(listRun.rssMb) },
   customer_card: { seconds: Number(cardRun.seconds.toFixed(2)), peak_rss_mb: Math.round(cardRun.rssMb) },
+  model: modelTimes,
+  churn_watchlist: { seconds: Number(churnRun.seconds.toFixed(2)), peak_rss_mb: Math.round(churnRun.rssMb) },
+  churn_backtest: {
+    cutoff,
+    seconds: Number(backtestRun.seconds.toFixed(2)),
+    peak_rss_mb: Math.round(backtestRun.rssMb),
+    auc: Number(backtest.model_scores.auc.toFixed(4)),
+    recency_rule_auc: Number(backtest.recency_rule.auc.toFixed(4)),
+    predicted_purchases: Math.round(backtest.model_scores.predicted_purchases),
+    actual_purchases: backtest.model_scores.actual_purchases,
+  },
   overlap_reimport: { seconds: Number(again.seconds.toFixed(2)), peak_rss_mb: Math.round(again.rssMb), imported: againResult.imported, duplicate: againResult.duplicate },
 };
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');

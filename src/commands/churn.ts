@@ -2,7 +2,7 @@ import { scoreChurn, fitModels, type RiskLevel } from '../core/model/churn.js';
 import { dayIndex } from '../core/measures.js';
 import { calibration, deciles, precisionRecall, rocAuc, topK } from '../core/model/backtest.js';
 import type { Tier } from '../core/tiers.js';
-import { churnAsOf } from '../analysis/churn.js';
+import { churnAsOf, fittedNote } from '../analysis/churn.js';
 import { computeAnalysis, loadSettings, moneyOf } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
@@ -47,7 +47,9 @@ const r3 = (x: number | null): number | null => (x === null ? null : Math.round(
 export function runChurn(options: ChurnOptions, ctx: Context): number {
   const db = openForRead(ctx);
   try {
-    const picture = churnAsOf(db, options.asOf, { save: true, overrides: options.horizonDays === null ? {} : { horizonDays: options.horizonDays } });
+    const picture = churnAsOf(db, options.asOf, { overrides: options.horizonDays === null ? {} : { horizonDays: options.horizonDays } });
+    const note = fittedNote(picture, options.asOf);
+    if (note !== null) notice(ctx.io, note);
     const { analysis, money, fitted, scores } = picture;
     const names = customerNames(db);
     const rows = analysis.customers

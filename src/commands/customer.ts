@@ -52,10 +52,10 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
   try {
     const record = customerRecord(db, options.id);
     const { analysis, money, loaded, customer: c, rank: ranked } = customerAsOf(db, options.asOf, options.id);
-    // Churn risk from the current model fit (fitted over every customer, and saved, the first time).
+    // Churn risk from the saved model fit, or from one fitted over every customer for this run.
     let score: ChurnScore | null = null;
     if (c !== null) {
-      const fit = currentFit(db, options.asOf, loaded) ?? churnAsOf(db, options.asOf, { save: true }).fitted;
+      const fit = currentFit(db, options.asOf, loaded) ?? churnAsOf(db, options.asOf).fitted;
       score = scoreChurn([c], fit, loaded.settings.model, loaded.settings.lifecycle, analysis.populationGapDays)[0]!;
     }
     if (record === null && c === null) {

@@ -4,7 +4,8 @@ import { customerType } from '../core/columns.js';
 import { CATCH_ALL } from '../core/rfm.js';
 import { TIERS, type Tier } from '../core/tiers.js';
 import { loadSettings, moneyOf } from '../analysis/run.js';
-import { churnAsOf } from '../analysis/churn.js';
+import { churnAsOf, fittedNote } from '../analysis/churn.js';
+import { notice } from '../io.js';
 import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -97,7 +98,10 @@ export function runCustomers(options: CustomersOptions, ctx: Context): number {
       segment = names.find((n) => n.toLowerCase() === options.segment!.toLowerCase()) ?? null;
       if (segment === null) throw new UsageError(`no RFM segment is named "${options.segment}"`, `segments: ${names.join(', ')} (see rapport config get rfm.segments)`);
     }
-    const { analysis, money, scores } = churnAsOf(db, options.asOf, { save: true, filter: { tier: options.tier, stage: options.stage, exitPattern: options.exitPattern, segment } });
+    const picture = churnAsOf(db, options.asOf, { filter: { tier: options.tier, stage: options.stage, exitPattern: options.exitPattern, segment } });
+    const { analysis, money, scores } = picture;
+    const note = fittedNote(picture, options.asOf);
+    if (note !== null) notice(ctx.io, note);
     const records = customerNames(db);
     const keep = (c: CustomerAnalysis): boolean =>
       (options.tier === null || c.tier === options.tier) &&

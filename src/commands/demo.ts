@@ -8,11 +8,13 @@ import { runImport, parseImportOptions } from './import.js';
 import { runSegment } from './segment.js';
 import { runStatus } from './status.js';
 import { openDatabase } from '../store/db.js';
+import { lastTransactionDate } from '../store/measures.js';
 
-function lastTransactionDate(dbPath: string): string | null {
+/** The sample's last day, the date the demo segments as of. */
+function lastDay(dbPath: string): string | null {
   const db = openDatabase(dbPath, { create: false });
   try {
-    return db.prepare('SELECT max(date) FROM transactions').pluck().get() as string | null;
+    return lastTransactionDate(db);
   } finally {
     db.close();
   }
@@ -48,12 +50,12 @@ export async function runDemo(ctx: Context): Promise<number> {
   if (code !== 0) return code;
   // The sample's history ends on its last transaction: segment as of that day, so the demo shows
   // the same picture whenever it runs. In a machine format stdout keeps one document: the status.
-  const asOf = lastTransactionDate(dbPath);
+  const asOf = lastDay(dbPath);
   if (demo.format === 'table' && asOf !== null) {
     io.stdout.write('\n');
     code = runSegment({ asOf, save: true }, demo);
   }
   const db = `--db ${path.relative(io.cwd, dbPath) || dbPath}`;
-  notice(io, `\nnext: npx rapport ${db} customers --as-of ${asOf ?? 'YYYY-MM-DD'} --stage decline   (or: customer ID, segment, config list, imports; npm link makes it plain rapport)`);
+  notice(io, `\nnext: npx rapport ${db} churn --as-of ${asOf ?? 'YYYY-MM-DD'} --limit 10   (or: customers --stage decline, customer ID, model, config list; npm link makes it plain rapport)`);
   return code;
 }

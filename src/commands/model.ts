@@ -1,9 +1,20 @@
 import { fitModels, type Fitted, type ModelSettings } from '../core/model/churn.js';
 import type { PurchaseModelName } from '../core/model/bgnbd.js';
-import { loadSettings, measure, moneyOf } from '../analysis/run.js';
+import { computeAnalysis, loadSettings, measure, moneyOf } from '../analysis/run.js';
+import { findSnapshot, saveSnapshot } from '../store/snapshots.js';
 import { openForRead, type Context } from '../context.js';
 import { notice } from '../io.js';
-import { chalkFor, resolveFormat } from '../output.js';
+import { chalkFor, printRecord, resolveFormat } from '../output.js';
+
+function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    const key = prefix + k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, key + '.'));
+    else out[key] = Array.isArray(v) ? v.join('; ') : v;
+  }
+  return out;
+}
 import { saveFit } from '../store/fits.js';
 
 export interface ModelOptions {
@@ -52,13 +63,23 @@ export function runModel(options: ModelOptions, ctx: Context): number {
     if (options.save && asStored) {
       const id = saveFit(db, fitted, loaded.text);
       notice(ctx.io, `saved model fit ${id} (as of ${options.asOf}); churn, customers and segment use it until new data or settings`);
+      // A snapshot of the same date ranked its tiers without the model: segment it again now.
+      if (fitted.purchase !== null && findSnapshot(db, options.asOf) !== null) {
+        const snapshot = saveSnapshot(db, computeAnalysis(db, options.asOf, loaded, money, measured), loaded.text);
+        notice(ctx.io, `snapshot ${snapshot} (as of ${options.asOf}) saved again: its tiers now rank by predicted lifetime value`);
+      }
     } else if (options.save) {
       notice(ctx.io, `not saved: fitted with flags that differ from the settings (model.name = ${loaded.settings.model.model}, model.time_unit = ${loaded.settings.model.timeUnit}); rapport config set changes those`);
     }
     const record = fitRecord(fitted);
-    if (resolveFormat(ctx.format, ctx.io) !== 'table') {
-      // One record: JSON carries it whole; CSV would flatten it badly, so it is JSON either way.
+    const format = resolveFormat(ctx.format, ctx.io);
+    if (format === 'json') {
       ctx.io.stdout.write(JSON.stringify(record, null, 2) + '\n');
+      return 0;
+    }
+    if (format === 'csv') {
+      // One row, nested keys joined with dots (purchase.params.r, spend.params.p, ...).
+      printRecord(ctx.io, 'csv', flatten(record));
       return 0;
     }
     const c = chalkFor(ctx.io);
