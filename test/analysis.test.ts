@@ -72,3 +72,21 @@ describe('analyse (properties over random shops)', () => {
     expect(summarise([], []).every((g) => g.customers === 0)).toBe(true);
   });
 });
+
+describe('snapshots', () => {
+  it('load back exactly what was saved', async () => {
+    const { openDatabase } = await import('../src/store/db.js');
+    const { saveSnapshot, loadSnapshot } = await import('../src/store/snapshots.js');
+    const db = openDatabase(':memory:', { create: true });
+    try {
+      const a = analyse(shop(21, 300), AS_OF, resolveSettings({}, 2));
+      const id = saveSnapshot(db, a, {});
+      const back = loadSnapshot(db, id);
+      const byId = (x: { customerId: string }, y: { customerId: string }) => (x.customerId < y.customerId ? -1 : 1);
+      expect(back.customers).toEqual([...a.customers].sort(byId));
+      expect({ ...back, customers: [] }).toEqual({ ...a, customers: [] });
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -122,7 +122,8 @@ CREATE TABLE snapshot_customers (
   typical_gap_days REAL,
   recent_revenue   INTEGER NOT NULL,
   previous_revenue INTEGER NOT NULL,
-  value            INTEGER NOT NULL,  -- net revenue over tier.window_days
+  value            INTEGER NOT NULL,  -- what the tiers ranked: value_revenue, or lifetime value with a fitted model
+  value_revenue    INTEGER NOT NULL,  -- net revenue over tier.window_days
   tenure_days      INTEGER,
   kth_purchase     TEXT,
   spend_days       INTEGER NOT NULL,  -- purchase days with positive net spend

@@ -25,6 +25,7 @@ const COLUMNS: [string, keyof CustomerAnalysis][] = [
   ['recent_revenue', 'recentRevenue'],
   ['previous_revenue', 'previousRevenue'],
   ['value', 'value'],
+  ['value_revenue', 'valueRevenue'],
   ['tenure_days', 'tenureDays'],
   ['kth_purchase', 'kthPurchase'],
   ['spend_days', 'spendDays'],
@@ -107,6 +108,46 @@ export function findSnapshot(db: DB, asOf: string): SnapshotInfo | null {
   return listSnapshots(db).find((s) => s.as_of === asOf) ?? null;
 }
 
+/**
+ * A snapshot row (COLUMNS order) as an object literal of fixed shape: objects built key by key
+ * in a loop cost 0.3 s and much garbage more over 95,000 customers.
+ */
+function fromRow(r: unknown[]): CustomerAnalysis {
+  return {
+    customerId: r[0],
+    firstPurchase: r[1],
+    lastPurchase: r[2],
+    lastActivity: r[3],
+    recencyDays: r[4],
+    purchaseDays: r[5],
+    orders: r[6],
+    netRevenue: r[7],
+    grossRevenue: r[8],
+    refunds: r[9],
+    refundShare: r[10],
+    avgOrderValue: r[11],
+    ownGapDays: r[12],
+    typicalGapDays: r[13],
+    recentRevenue: r[14],
+    previousRevenue: r[15],
+    value: r[16],
+    valueRevenue: r[17],
+    tenureDays: r[18],
+    kthPurchase: r[19],
+    spendDays: r[20],
+    spendTotal: r[21],
+    rScore: r[22],
+    fScore: r[23],
+    mScore: r[24],
+    segment: r[25],
+    segmentRule: r[26],
+    tier: r[27],
+    stage: r[28],
+    exitPattern: r[29],
+    stageReason: r[30],
+  } as CustomerAnalysis;
+}
+
 export interface SnapshotFilter {
   tier?: string | null;
   stage?: string | null;
@@ -140,12 +181,7 @@ export function loadSnapshot(db: DB, id: number, filter: SnapshotFilter = {}): A
     .prepare(`SELECT ${COLUMNS.map((c) => c[0]).join(', ')} FROM snapshot_customers WHERE ${where.join(' AND ')} ORDER BY customer_id`)
     .raw()
     .all(...params) as unknown[][];
-  const customers = rows.map((r) => {
-    const c: Record<string, unknown> = {};
-    for (let i = 0; i < COLUMNS.length; i++) c[COLUMNS[i]![1]] = r[i];
-    c.valueRevenue = c.value;
-    return c as unknown as CustomerAnalysis;
-  });
+  const customers = rows.map(fromRow);
   return { asOf: head.as_of, valueBasis: head.value_basis, populationGapDays: head.population_gap_days, cuts: JSON.parse(head.cuts) as Cut[], customers };
 }
 
