@@ -1,9 +1,10 @@
 /**
  * A seeded synthetic sales history, for the demo, the fixtures and the benchmark.
  *
- * Customers follow the BG/NBD story (Fader, Hardie & Lee 2005, "Counting your customers the easy
- * way"): while alive, a customer buys at a Poisson rate lambda ~ Gamma(r, alpha) per day; after each
- * purchase they drop out with probability p ~ Beta(a, b). Spend per purchase follows the
+ * Customers follow the MBG/NBD story (Batislam, Denizel & Filiztekin 2007; BG/NBD of Fader, Hardie
+ * & Lee 2005 with a drop-out chance after the first purchase too): while alive, a customer buys
+ * at a Poisson rate lambda ~ Gamma(r, alpha) per day; after each purchase, the first included,
+ * they drop out with probability p ~ Beta(a, b). Spend per purchase follows the
  * Gamma-Gamma story (Fader, Hardie & Lee 2005, "RFM and CLV"): z ~ Gamma(shape p_s, rate nu),
  * nu ~ Gamma(q, gamma). So later issues can check that a fitted model finds these parameters.
  *
@@ -272,7 +273,7 @@ export function generate(opts: SynthOptions, transactionsFile: string, customers
       }
     }
     flush(false);
-    // BG/NBD: after a purchase the customer drops out with probability p; else buys again.
+    // MBG/NBD: after every purchase (the first too) the customer drops out with probability p.
     if (u() >= person.p) queue.push(day + -Math.log(u() || 1e-12) / person.lambda, idx);
   }
   while (pendingRefunds.length > 0 && rows < limit && pendingRefunds[0]!.day < days) {
