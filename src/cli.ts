@@ -216,13 +216,13 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .command('model')
     .description('fit the purchase model (BG/NBD or MBG/NBD) and the spend model (Gamma-Gamma) as of a date; print parameters, fit and data sufficiency')
     .addOption(asOfOption())
-    .addOption(new Option('--model <name>', 'purchase model for this run (default: model.name)').choices(['bgnbd', 'mbgnbd']))
+    .option('--model <name>', 'purchase model for this run: mbgnbd or bgnbd (default: model.name)')
     .addOption(new Option('--time-unit <unit>', 'time unit for this run (default: model.time_unit)').choices(['day', 'week']))
     .option('--no-save', 'do not save the fit (a saved fit makes the pyramid rank by lifetime value)')
     .addHelpText('after', examples(['rapport model', 'rapport model --as-of 2025-12-31 --format json', 'rapport model --model bgnbd --time-unit day --no-save']))
-    .action(async (opts: { asOf?: string; model?: 'bgnbd' | 'mbgnbd'; timeUnit?: 'day' | 'week'; save: boolean }, c: Command) => {
-      const [{ runModel }, { parseAsOf }] = await Promise.all([import('./commands/model.js'), import('./analysis/run.js')]);
-      exitCode = runModel({ asOf: parseAsOf(opts.asOf), model: opts.model ?? null, timeUnit: opts.timeUnit ?? null, save: opts.save }, context(c));
+    .action(async (opts: { asOf?: string; model?: string; timeUnit?: 'day' | 'week'; save: boolean }, c: Command) => {
+      const [{ runModel, parseModelName }, { parseAsOf }] = await Promise.all([import('./commands/model.js'), import('./analysis/run.js')]);
+      exitCode = runModel({ asOf: parseAsOf(opts.asOf), model: parseModelName(opts.model), timeUnit: opts.timeUnit ?? null, save: opts.save }, context(c));
     });
 
   const churn = program

@@ -46,6 +46,13 @@ describe('rapport model on a simulated shop', () => {
     for (const k of ['r', 'alpha', 'a', 'b'] as const) expect(Math.abs(f.purchase!.params[k] / truth[k] - 1), `${k} = ${f.purchase!.params[k]}`).toBeLessThan(0.35);
   });
 
+  it('names Pareto/NBD as not supported yet, and refuses unknown models', async () => {
+    const p = await rp(['model', '--model', 'paretonbd']);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain('Pareto/NBD is not supported yet');
+    expect((await rp(['model', '--model', 'xgboost'])).code).toBe(2);
+  });
+
   it('states the time unit: weeks scale α by 7 and leave r, a, b alone', async () => {
     const day = await json<Fit>(['model', '--as-of', END, '--time-unit', 'day', '--no-save']);
     const week = await json<Fit>(['model', '--as-of', END, '--time-unit', 'week', '--no-save']);

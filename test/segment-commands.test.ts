@@ -82,6 +82,7 @@ const CUSTOMER_COLUMNS = [
   'p_alive',
   'expected_purchases',
   'p_no_purchase',
+  'expected_spend',
   'churn_risk',
   'risk_level',
   'clv',

@@ -168,7 +168,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
       const pc = (x: number): string => `${Math.round(x * 100)}%`;
       const detail =
         s.method === 'model'
-          ? `${pc(s.churnRisk)} chance of no purchase in the next ${card.horizonDays} days; ${pc(s.pAlive!)} chance they are still a customer; ${s.expectedPurchases!.toFixed(1)} purchases expected${s.clv !== null ? `; lifetime value ${m(s.clv)}` : ''}`
+          ? `${pc(s.churnRisk)} chance of no purchase in the next ${card.horizonDays} days; ${pc(s.pAlive!)} chance they are still a customer; ${s.expectedPurchases!.toFixed(1)} purchases expected${s.expectedSpend !== null ? ` at about ${m(s.expectedSpend)} each` : ''}${s.clv !== null ? `; lifetime value ${m(s.clv)}` : ''}`
           : `${pc(s.churnRisk)} of the way to "ended" by the lifecycle rules (not enough data for the model)`;
       out(`${k.bold(`Churn risk ${s.riskLevel}`)}: ${detail}`);
       if (s.reasons.length > 0) out(`  ${s.reasons.join('; ')}`);

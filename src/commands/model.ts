@@ -4,6 +4,7 @@ import { computeAnalysis, loadSettings, measure, moneyOf } from '../analysis/run
 import { findSnapshot, saveSnapshot } from '../store/snapshots.js';
 import { openForRead, type Context } from '../context.js';
 import { notice } from '../io.js';
+import { UsageError } from '../errors.js';
 import { chalkFor, printRecord, resolveFormat } from '../output.js';
 
 function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknown> {
@@ -16,6 +17,15 @@ function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknow
   return out;
 }
 import { saveFit } from '../store/fits.js';
+
+/** --model: the two fitted here; Pareto/NBD is named, and said to be missing, rather than unknown. */
+export function parseModelName(text: string | undefined): PurchaseModelName | null {
+  if (text === undefined) return null;
+  const t = text.trim().toLowerCase().replace(/[^a-z]/g, '');
+  if (t === 'bgnbd' || t === 'mbgnbd') return t;
+  if (t === 'paretonbd') throw new UsageError('Pareto/NBD is not supported yet', 'use --model mbgnbd: like Pareto/NBD it lets one-time buyers be gone');
+  throw new UsageError(`--model must be mbgnbd or bgnbd, not "${text}"`, 'for example --model bgnbd');
+}
 
 export interface ModelOptions {
   asOf: string;
