@@ -229,7 +229,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .command('churn')
     .description('the churn watchlist: risk of no purchase in the horizon, lifetime value, value at risk, reasons; sorted by value at risk')
     .addOption(asOfOption())
-    .option('--horizon <days>', 'how far ahead risk looks: 90d, 12w, 3m (default: churn.horizon_days)')
+    .option('--horizon <days>', 'how far ahead risk looks: 90d, 12w, 3m (30-day months; default: churn.horizon_days)')
     .option('--level <levels>', 'only these risk levels: low, medium, high (comma-separated)')
     .option('--tier <tiers>', 'only these tiers: platinum, gold, iron, lead (comma-separated)')
     .option('--limit <n>', 'at most n customers')
@@ -251,11 +251,21 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .command('backtest')
     .description('fit on data up to a cutoff and check the scores against what happened after it, beside a plain recency rule')
     .requiredOption('--cutoff <date>', 'fit on data up to this date (YYYY-MM-DD); the horizon after it must be in your data')
-    .option('--horizon <days>', 'the horizon after the cutoff: 90d, 12w, 3m (default: churn.horizon_days)')
+    .option('--horizon <days>', 'the horizon after the cutoff: 90d, 12w, 3m (30-day months; default: churn.horizon_days)')
     .addHelpText('after', examples(['rapport churn backtest --cutoff 2025-06-30', 'rapport churn backtest --cutoff 2025-03-31 --horizon 180d --format json']))
     .action(async (opts: { cutoff: string; horizon?: string }, c: Command) => {
       const [{ runBacktest, parseHorizon }, { parseAsOf }] = await Promise.all([import('./commands/churn.js'), import('./analysis/run.js')]);
-      exitCode = runBacktest({ cutoff: parseAsOf(opts.cutoff).replace(/^/, ''), horizonDays: parseHorizon(opts.horizon) }, context(c));
+      // churn's own options are parsed by churn even after "backtest": take --horizon from there,
+      // and refuse the ones that mean nothing to a backtest rather than ignore them.
+      const parent = c.parent?.opts() ?? {};
+      for (const flag of ['asOf', 'level', 'tier', 'limit'] as const) {
+        if (parent[flag] !== undefined) {
+          const name = `--${flag.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase())}`;
+          throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} does not apply to churn backtest (it scores every customer as of --cutoff)`);
+        }
+      }
+      const horizon = opts.horizon ?? (parent.horizon as string | undefined);
+      exitCode = runBacktest({ cutoff: parseAsOf(opts.cutoff, undefined, '--cutoff'), horizonDays: parseHorizon(horizon) }, context(c));
     });
 
   program

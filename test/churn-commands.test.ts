@@ -89,6 +89,28 @@ describe('rapport churn backtest on a simulated shop', () => {
     for (const bin of b.model_scores.calibration) if (bin.customers >= 100) expect(Math.abs(bin.observed! - bin.predicted!)).toBeLessThan(0.15);
   });
 
+  it('takes --horizon after backtest, refuses the watchlist options, and names --cutoff in date errors', async () => {
+    const b = await json<{ horizon_days: number; horizon_end: string }>(['churn', 'backtest', '--cutoff', '2025-09-30', '--horizon', '30d']);
+    expect(b).toMatchObject({ horizon_days: 30, horizon_end: '2025-10-30' });
+    const level = await rp(['churn', 'backtest', '--cutoff', '2025-09-30', '--level', 'high']);
+    expect(level.code).toBe(2);
+    expect(level.stderr).toContain('--level does not apply to churn backtest');
+    const bad = await rp(['churn', 'backtest', '--cutoff', '2025-13-01']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--cutoff 2025-13-01 is not a day of the calendar');
+    const early = await rp(['churn', 'backtest', '--cutoff', '2019-01-01']);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain('no customer bought anything up to 2019-01-01');
+  });
+
+  it('prints the comparison as CSV rows', async () => {
+    const r = await rp(['--format', 'csv', 'churn', 'backtest', '--cutoff', '2025-09-30']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('metric,model,recency_rule');
+    expect(lines.map((l) => l.split(',')[0])).toEqual(['metric', 'auc', 'high_flagged', 'high_precision', 'high_recall', 'predicted_purchases', 'actual_purchases']);
+  });
+
   it('refuses a horizon that runs past the data', async () => {
     const r = await rp(['churn', 'backtest', '--cutoff', '2025-12-01']);
     expect(r.code).toBe(2);
@@ -117,7 +139,7 @@ describe('rapport churn: the watchlist', () => {
   });
 
   it('rejects bad levels, tiers and horizons with a hint', async () => {
-    for (const args of [['--level', 'severe'], ['--tier', 'diamond'], ['--horizon', '90 days'], ['--horizon', '0d']]) {
+    for (const args of [['--level', 'severe'], ['--tier', 'diamond'], ['--horizon', '90 days'], ['--horizon', '0d'], ['--level', ',']]) {
       const r = await rp(['churn', '--as-of', END, ...args]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/hint: /);

@@ -197,3 +197,29 @@ describe('backtest metrics', () => {
     expect(c[5]).toMatchObject({ customers: 0, predicted: null });
   });
 });
+
+describe('expected purchases stay finite for heavy buyers and long horizons', () => {
+  it('log-space 2F1 agrees with the plain series where both work, and goes on where it overflows', async () => {
+    const { logHyp2f1 } = await import('../src/core/model/special.js');
+    for (const [a, b, c, z] of [
+      [2, 3, 4, 0.3],
+      [0.7, 5, 6.2, 0.9],
+      [30, 40, 45, 0.5],
+    ] as const) {
+      expect(logHyp2f1(a, b, c, z)).toBeCloseTo(Math.log(hyp2f1(a, b, c, z)), 9);
+    }
+    expect(Number.isFinite(hyp2f1(730, 737, 737.5, 0.8))).toBe(false);
+    expect(Number.isFinite(logHyp2f1(730, 737, 737.5, 0.8))).toBe(true);
+  });
+
+  it('a daily buyer of two years over a ten-year horizon: finite, positive, and below one a day', () => {
+    const params = { r: 0.96, alpha: 3.99, a: 0.89, b: 6.67 }; // weeks
+    const s = { x: 729, tx: 104, T: 104.3 };
+    const e = expectedPurchases('mbgnbd', params, s, 3650 / 7);
+    expect(Number.isFinite(e)).toBe(true);
+    expect(e).toBeGreaterThan(0);
+    expect(e).toBeLessThan(3650);
+    // more time, more purchases
+    expect(expectedPurchases('mbgnbd', params, s, 3650 / 7)).toBeGreaterThan(expectedPurchases('mbgnbd', params, s, 365 / 7));
+  });
+});

@@ -21,16 +21,16 @@ export function today(now = new Date()): string {
 }
 
 /** --as-of: a real calendar date written YYYY-MM-DD; default today. */
-export function parseAsOf(text: string | undefined, now = new Date()): string {
+export function parseAsOf(text: string | undefined, now = new Date(), flag = '--as-of'): string {
   if (text === undefined) return today(now);
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
-  if (!m) throw new UsageError(`--as-of must be a date written YYYY-MM-DD, not "${text}"`, 'for example --as-of 2025-12-31');
+  if (!m) throw new UsageError(`${flag} must be a date written YYYY-MM-DD, not "${text}"`, `for example ${flag} 2025-12-31`);
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   if (d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
-    throw new UsageError(`--as-of ${text.trim()} is not a day of the calendar`, 'check the month and day, for example --as-of 2025-02-28');
+    throw new UsageError(`${flag} ${text.trim()} is not a day of the calendar`, `check the month and day, for example ${flag} 2025-02-28`);
   }
   // The same years an import accepts.
-  if (Number(m[1]) < 1900 || Number(m[1]) > 2199) throw new UsageError(`--as-of ${text.trim()} is outside the years 1900 to 2199`, 'for example --as-of 2025-12-31');
+  if (Number(m[1]) < 1900 || Number(m[1]) > 2199) throw new UsageError(`${flag} ${text.trim()} is outside the years 1900 to 2199`, `for example ${flag} 2025-12-31`);
   return text.trim();
 }
 

@@ -37,6 +37,7 @@ export function parseList<T extends string>(text: string | undefined, allowed: r
     if (hit === undefined) throw new UsageError(`${flag} takes ${allowed.join(', ')} (comma-separated), not "${part}"`, `for example ${flag} ${allowed[0]},${allowed[1]}`);
     out.push(hit);
   }
+  if (out.length === 0) throw new UsageError(`${flag} names nothing`, `for example ${flag} ${allowed[0]},${allowed[1]}`);
   return out;
 }
 
@@ -88,7 +89,11 @@ export function runChurn(options: ChurnOptions, ctx: Context): number {
     const level: Record<string, (s: string) => string> = { high: c.red.bold, medium: c.yellow, low: (s) => s };
     const horizon = options.horizonDays ?? picture.loaded.settings.model.horizonDays;
     ctx.io.stdout.write(
-      `${c.bold(`Churn watchlist as of ${options.asOf}`)}: risk = chance of no purchase in the next ${horizon} days${fitted.purchase ? ` (${fitted.purchase.model === 'mbgnbd' ? 'MBG/NBD' : 'BG/NBD'} model)` : ' (lifecycle rules: not enough data for the model)'}; sorted by value at risk\n`,
+      `${c.bold(`Churn watchlist as of ${options.asOf}`)}: ${
+        fitted.purchase
+          ? `risk = chance of no purchase in the next ${horizon} days (${fitted.purchase.model === 'mbgnbd' ? 'MBG/NBD' : 'BG/NBD'} model)`
+          : `risk = share of the way to "ended" by the lifecycle rules (not enough data for the model)`
+      }; sorted by value at risk\n`,
     );
     const columns: Column[] = [
       { key: 'customer_id', header: 'customer' },
@@ -126,10 +131,14 @@ export function runBacktest(options: BacktestOptions, ctx: Context): number {
     const H = settings.horizonDays;
     const end = new Date((dayIndex(options.cutoff) + H) * 86_400_000).toISOString().slice(0, 10);
     const last = lastTransactionDate(db);
-    if (last === null || last < end) {
-      throw new UsageError(`the ${H}-day horizon after ${options.cutoff} runs to ${end}, past your last transaction (${last ?? 'none'})`, `choose a cutoff on or before ${last === null ? 'your data' : new Date((dayIndex(last) - H) * 86_400_000).toISOString().slice(0, 10)}`);
+    if (last === null) throw new UsageError('there are no transactions to backtest on', 'import your sales first: rapport import transactions FILE');
+    if (last < end) {
+      throw new UsageError(`the ${H}-day horizon after ${options.cutoff} runs to ${end}, past your last transaction (${last})`, `choose a cutoff on or before ${new Date((dayIndex(last) - H) * 86_400_000).toISOString().slice(0, 10)}`);
     }
     const analysis = computeAnalysis(db, options.cutoff, loaded, money);
+    if (!analysis.customers.some((c) => c.purchaseDays > 0)) {
+      throw new UsageError(`no customer bought anything up to ${options.cutoff}`, 'choose a cutoff inside your history (rapport status shows its dates)');
+    }
     const fitted = fitModels(analysis.customers, options.cutoff, settings);
     const scored = scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays);
     const buyers = analysis.customers.map((c, i) => ({ c, s: scored[i]! })).filter((x) => x.c.purchaseDays > 0);
@@ -173,8 +182,22 @@ export function runBacktest(options: BacktestOptions, ctx: Context): number {
       },
     };
     const format = resolveFormat(ctx.format, ctx.io);
-    if (format !== 'table') {
+    if (format === 'json') {
       ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      return 0;
+    }
+    const scoreName = fitted.purchase === null ? 'rules' : 'model';
+    const comparison = [
+      { metric: 'auc', [scoreName]: result.model_scores.auc, recency_rule: result.recency_rule.auc },
+      { metric: 'high_flagged', [scoreName]: result.model_scores.high.flagged, recency_rule: result.recency_rule.high.flagged },
+      { metric: 'high_precision', [scoreName]: result.model_scores.high.precision, recency_rule: result.recency_rule.high.precision },
+      { metric: 'high_recall', [scoreName]: result.model_scores.high.recall, recency_rule: result.recency_rule.high.recall },
+      { metric: 'predicted_purchases', [scoreName]: result.model_scores.predicted_purchases, recency_rule: result.recency_rule.predicted_purchases },
+      { metric: 'actual_purchases', [scoreName]: result.model_scores.actual_purchases, recency_rule: result.recency_rule.actual_purchases },
+    ];
+    if (format === 'csv') {
+      // The comparison as rows; deciles and calibration are in --format json.
+      printRows(ctx.io, 'csv', [{ key: 'metric' }, { key: scoreName }, { key: 'recency_rule' }], comparison);
       return 0;
     }
     const c = chalkFor(ctx.io);
@@ -188,7 +211,7 @@ export function runBacktest(options: BacktestOptions, ctx: Context): number {
     printRows(
       ctx.io,
       'table',
-      [{ key: 'what' }, { key: 'model', align: 'right' }, { key: 'rule', header: 'recency rule', align: 'right' }],
+      [{ key: 'what' }, { key: 'model', header: scoreName === 'model' ? 'model' : 'lifecycle rules', align: 'right' }, { key: 'rule', header: 'recency rule', align: 'right' }],
       [
         { what: 'ROC AUC for "no purchase in the horizon"', model: num(result.model_scores.auc), rule: num(result.recency_rule.auc) },
         { what: `flagged high (rule: as many, longest silent)`, model: String(result.model_scores.high.flagged), rule: String(result.recency_rule.high.flagged) },
@@ -204,12 +227,20 @@ export function runBacktest(options: BacktestOptions, ctx: Context): number {
       printRows(
         ctx.io,
         'table',
-        [{ key: 'decile', align: 'right' }, { key: 'customers', align: 'right' }, { key: 'predicted', align: 'right', show: (v) => (v as number).toFixed(1) }, { key: 'actual', align: 'right' }, { key: 'rule', header: 'rule predicted', align: 'right', show: (v) => (v as number).toFixed(1) }],
-        result.model_scores.deciles.map((d, i) => ({ ...d, rule: result.recency_rule.deciles[i]!.predicted })),
+        [
+          { key: 'decile', align: 'right' },
+          { key: 'customers', align: 'right' },
+          { key: 'predicted', align: 'right', show: (v) => (v as number).toFixed(1) },
+          { key: 'actual', align: 'right' },
+          { key: 'rule', header: 'rule: predicted', align: 'right', show: (v) => (v as number).toFixed(1) },
+          { key: 'ruleActual', header: 'actual', align: 'right' },
+        ],
+        // Each side in its own deciles: the model's by its predictions, the rule's by its own.
+        result.model_scores.deciles.map((d, i) => ({ ...d, rule: result.recency_rule.deciles[i]!.predicted, ruleActual: result.recency_rule.deciles[i]!.actual })),
       );
     }
     out();
-    out(c.bold('Calibration: predicted risk against what happened'));
+    out(c.bold(fitted.purchase === null ? 'Calibration: the rules\' risk (not a probability) against what happened' : 'Calibration: predicted risk against what happened'));
     printRows(
       ctx.io,
       'table',

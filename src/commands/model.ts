@@ -41,6 +41,7 @@ export function fitRecord(f: Fitted): Record<string, unknown> {
     time_unit: f.timeUnit,
     used: f.purchase !== null,
     fallback: f.fallback,
+    spend_problem: f.spendProblem ?? null,
     sufficiency: { ok: f.sufficiency.ok, customers: f.sufficiency.customers, repeat_buyers: f.sufficiency.repeatBuyers, history_days: f.sufficiency.historyDays, problems: f.sufficiency.problems },
     purchase:
       f.purchase === null
@@ -72,7 +73,12 @@ export function runModel(options: ModelOptions, ctx: Context): number {
     const asStored = settings.model === loaded.settings.model.model && settings.timeUnit === loaded.settings.model.timeUnit;
     if (options.save && asStored) {
       const id = saveFit(db, fitted, loaded.text);
-      notice(ctx.io, `saved model fit ${id} (as of ${options.asOf}); churn, customers and segment use it until new data or settings`);
+      notice(
+        ctx.io,
+        fitted.purchase === null
+          ? `saved model fit ${id} (as of ${options.asOf}): no model (${fitted.fallback}); churn uses the lifecycle rules`
+          : `saved model fit ${id} (as of ${options.asOf}); churn, customers and segment use it until an import stores rows or a model setting changes`,
+      );
       // A snapshot of the same date ranked its tiers without the model: segment it again now.
       if (fitted.purchase !== null && findSnapshot(db, options.asOf) !== null) {
         const snapshot = saveSnapshot(db, computeAnalysis(db, options.asOf, loaded, money, measured), loaded.text);
@@ -108,8 +114,9 @@ export function runModel(options: ModelOptions, ctx: Context): number {
       out(c.bold(`Purchases: ${name}`) + `  (${f.purchase.converged ? 'converged' : 'NOT converged'}, ${f.purchase.iterations} iterations)`);
       out(`  r ${p.r.toPrecision(4)}  alpha ${p.alpha.toPrecision(4)}  a ${p.a.toPrecision(4)}  b ${p.b.toPrecision(4)}`);
       out(`  log-likelihood ${f.purchase.logLikelihood.toFixed(1)} over ${f.purchase.customers.toLocaleString('en-US')} customers (${f.purchase.groups.toLocaleString('en-US')} distinct histories)`);
-      out(`  a typical customer buys every ${((p.alpha / p.r) * (f.timeUnit === 'week' ? 7 : 1)).toFixed(0)} days while active; each purchase is their last with probability about ${(p.a / (p.a + p.b) * 100).toFixed(1)}%`);
+      out(`  purchase rates vary as Gamma(r, alpha): ${(p.r / p.alpha).toPrecision(3)} a ${f.timeUnit} on average while active; each purchase is the last with probability a/(a+b) = ${((p.a / (p.a + p.b)) * 100).toFixed(1)}% on average`);
     }
+    if (f.spendProblem) out(`\n  ${c.yellow('spend')}: ${f.spendProblem}`);
     if (f.spend !== null) {
       const q = f.spend.params;
       out();

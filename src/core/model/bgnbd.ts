@@ -26,7 +26,7 @@
  * with b' = b+x (BG/NBD) or b+x+1 (MBG/NBD); and, as dropping out happens only at a purchase,
  * the probability of no purchase in (T, T+t] is 1 − P(alive) + P(alive) · ((α+T)/(α+T+t))^(r+x).
  */
-import { hyp2f1, lbeta, lgamma, logAddExp } from './special.js';
+import { lbeta, lgamma, logAddExp, logHyp2f1 } from './special.js';
 import { nelderMead } from './optimize.js';
 
 export type PurchaseModelName = 'bgnbd' | 'mbgnbd';
@@ -185,8 +185,9 @@ export function expectedPurchases(model: PurchaseModelName, p: PurchaseParams, s
   const bb = b + s.x + (model === 'mbgnbd' ? 1 : 0);
   const rx = r + s.x;
   const z = t / (alpha + s.T + t);
-  const bracket = 1 - Math.exp(rx * Math.log((alpha + s.T) / (alpha + s.T + t))) * hyp2f1(rx, bb, a + bb - 1, z);
-  return (pAlive(model, p, s) * ((a + bb - 1) / (a - 1)) * bracket);
+  // ((α+T)/(α+T+t))^(r+x) · 2F1(...) in logs: each factor alone can under- or overflow.
+  const bracket = 1 - Math.exp(rx * Math.log((alpha + s.T) / (alpha + s.T + t)) + logHyp2f1(rx, bb, a + bb - 1, z));
+  return pAlive(model, p, s) * ((a + bb - 1) / (a - 1)) * bracket;
 }
 
 /** Probability of no purchase in the next t time units. */

@@ -65,11 +65,13 @@ export interface Fitted {
   spendLeftOut: number;
   /** Why the model is not used, when it is not. */
   fallback: string | null;
+  /** Why there are no lifetime values although the purchase model is used (the spend fit failed). */
+  spendProblem?: string | null;
 }
 
 type Measured = Pick<
   CustomerMeasures,
-  'customerId' | 'firstPurchase' | 'lastPurchase' | 'purchaseDays' | 'recencyDays' | 'typicalGapDays' | 'recentRevenue' | 'previousRevenue' | 'spendDays' | 'spendTotal'
+  'customerId' | 'firstPurchase' | 'lastPurchase' | 'purchaseDays' | 'recencyDays' | 'typicalGapDays' | 'ownGapDays' | 'recentRevenue' | 'previousRevenue' | 'spendDays' | 'spendTotal'
 >;
 
 /** The model's summary of a customer in the time unit: x repeat purchases, t_x, T. */
@@ -108,12 +110,16 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
     if (sum !== null) summaries.push(sum);
   }
   const purchase = fitPurchases(s.model, group(summaries));
-  const spend = spendData.length > 0 ? fitSpend(spendData) : null;
+  const spendFit = spendData.length > 0 ? fitSpend(spendData) : null;
+  // A spend fit that did not converge (or gives no finite mean, q <= 1) is not used: no lifetime values.
+  const spendOk = spendFit !== null && spendFit.converged && spendFit.params.q > 1 && [spendFit.params.p, spendFit.params.q, spendFit.params.v].every(Number.isFinite);
+  const spend = spendOk ? spendFit : null;
   const p = purchase.params;
   let fallback: string | null = null;
   if (!purchase.converged || ![p.r, p.alpha, p.a, p.b].every((v) => Number.isFinite(v) && v > 0)) fallback = 'the purchase model did not converge';
   else if (Math.abs(p.a - 1) < 1e-6) fallback = 'the purchase model landed on a = 1, where expected purchases are undefined';
-  return { asOf, timeUnit: s.timeUnit, sufficiency: suff, purchase: fallback === null ? purchase : null, spend, spendLeftOut, fallback };
+  const spendProblem = spendOk || spendFit === null ? null : 'the spend model did not converge to usable values (q must exceed 1): no lifetime values';
+  return { asOf, timeUnit: s.timeUnit, sufficiency: suff, purchase: fallback === null ? purchase : null, spend, spendLeftOut, fallback, spendProblem };
 }
 
 export interface ChurnScore {
@@ -161,7 +167,9 @@ export function reasonsFor(c: Measured, populationGap: number | null, windowDays
   if (c.purchaseDays === 0) out.push(`no purchase, only refunds (the last ${days(c.recencyDays)} ago)`);
   else if (c.purchaseDays === 1) out.push(`one-time buyer, ${days(c.recencyDays)} ago`);
   else if (gap !== null && gap > 0 && c.recencyDays > gap) {
-    out.push(`no purchase for ${days(c.recencyDays)}, ${(c.recencyDays / gap).toFixed(1)}× their usual ${Math.round(gap)}-day gap`);
+    const whose = c.ownGapDays === null ? "the shop's usual" : 'their usual';
+    const g = Math.round(gap * 10) / 10;
+    out.push(`no purchase for ${days(c.recencyDays)}, ${(c.recencyDays / gap).toFixed(1)}× ${whose} ${g}-day gap`);
   }
   if (c.previousRevenue > 0 && c.recentRevenue <= 0) out.push(`nothing spent in the last ${windowDays} days, after spending in the ${windowDays} before`);
   else if (c.previousRevenue > 0 && c.recentRevenue < c.previousRevenue) {

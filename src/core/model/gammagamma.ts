@@ -2,13 +2,14 @@
  * The Gamma-Gamma spend model: P. S. Fader, B. G. S. Hardie and K. L. Lee, "RFM and CLV: using
  * iso-value curves for customer base analysis", Journal of Marketing Research 42(4), 2005.
  * A customer's spend per purchase is Gamma(p, ν) with ν ~ Gamma(q, γ) across customers (the
- * usual names p, q, v with v = γ). For a customer with x purchases of mean value m̄ (their
- * eq. 3, the likelihood of the mean):
+ * usual names p, q, v with v = γ). For a customer with x purchases of mean value m̄ (the
+ * likelihood of the mean):
  *   ℓ = ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln γ + (px−1) ln m̄ + px ln x − (px+q) ln(γ + m̄x)
- * and the expected spend per purchase given that history (their eq. 5), needing q > 1:
+ * and the expected spend per purchase given that history (the conditional expectation), needing q > 1:
  *   E[M | m̄, x] = (p(γ + x m̄)) / (px + q − 1)
- * Here x counts purchase days with a positive net spend and m̄ is their mean, in minor units;
- * customers without any are left out. Pure.
+ * Here x counts purchase days with a positive net spend, the first included (the paper uses
+ * repeat purchases only; a one-time buyer's spend is evidence too), and m̄ is their mean, in
+ * minor units; customers without any are left out. Pure.
  */
 import { nelderMead } from './optimize.js';
 import { lgamma } from './special.js';
