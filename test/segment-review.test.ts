@@ -54,6 +54,14 @@ describe('review fixes', () => {
     expect(business.map((r) => r.customer_id)).toEqual(['D1', 'Y1']);
   });
 
+  it('takes several tiers or stages, comma-separated, like churn does', async () => {
+    await shop();
+    // platinum D1 (decline) and gold Y1 (stability); W1 is in decline but iron
+    const rows = await json<{ customer_id: string }[]>(['customers', '--as-of', AS_OF, '--tier', 'platinum, gold', '--stage', 'decline,stability', '--sort', 'customer_id']);
+    expect(rows.map((r) => r.customer_id)).toEqual(['D1', 'Y1']);
+    expect((await rp(['customers', '--as-of', AS_OF, '--tier', ','])).code).toBe(2);
+  });
+
   it('sorts tiers from platinum down and stages in lifecycle order', async () => {
     await shop();
     const byTier = await json<{ tier: string }[]>(['customers', '--as-of', AS_OF, '--sort', 'tier:asc']);

@@ -14,21 +14,26 @@ import { customerNames } from '../store/customers.js';
 
 export interface CustomersOptions {
   asOf: string;
-  tier: Tier | null;
-  stage: Stage | null;
-  exitPattern: ExitPattern | null;
+  tier: Tier[] | null;
+  stage: Stage[] | null;
+  exitPattern: ExitPattern[] | null;
   segment: string | null;
   type: string | null;
   sort: { field: (typeof CUSTOMER_COLUMNS)[number]; descending: boolean };
   limit: number | null;
 }
 
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | null {
+/** One value or a comma-separated list of them, as churn's --tier and --level take. */
+function anyOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | null {
   if (value === undefined) return null;
-  const v = value.trim().toLowerCase();
-  const hit = allowed.find((a) => a === v);
-  if (hit === undefined) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}"`, `for example ${flag} ${quote(allowed[0]!)}`);
-  return hit;
+  const out: T[] = [];
+  for (const part of value.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)) {
+    const hit = allowed.find((a) => a === part);
+    if (hit === undefined) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (or several, comma-separated), not "${part}"`, `for example ${flag} ${quote(allowed[0]!)}`);
+    out.push(hit);
+  }
+  if (out.length === 0) throw new UsageError(`${flag} names nothing`, `for example ${flag} ${quote(allowed[0]!)}`);
+  return out;
 }
 
 const NUMERIC = new Set<string>([
@@ -61,9 +66,9 @@ function typeOf(value: string | undefined): string | null {
 export function parseCustomersOptions(o: { asOf: string; tier?: string; stage?: string; exit?: string; segment?: string; type?: string; sort?: string; limit: number | null }): CustomersOptions {
   return {
     asOf: o.asOf,
-    tier: oneOf(o.tier, TIERS, '--tier'),
-    stage: oneOf(o.stage, STAGES, '--stage'),
-    exitPattern: oneOf(o.exit, EXIT_PATTERNS, '--exit'),
+    tier: anyOf(o.tier, TIERS, '--tier'),
+    stage: anyOf(o.stage, STAGES, '--stage'),
+    exitPattern: anyOf(o.exit, EXIT_PATTERNS, '--exit'),
     segment: o.segment === undefined ? null : o.segment.trim(),
     type: typeOf(o.type),
     sort: parseSort(o.sort),
@@ -104,9 +109,9 @@ export function runCustomers(options: CustomersOptions, ctx: Context): number {
     if (note !== null) notice(ctx.io, note);
     const records = customerNames(db);
     const keep = (c: CustomerAnalysis): boolean =>
-      (options.tier === null || c.tier === options.tier) &&
-      (options.stage === null || c.stage === options.stage) &&
-      (options.exitPattern === null || c.exitPattern === options.exitPattern) &&
+      (options.tier === null || options.tier.includes(c.tier)) &&
+      (options.stage === null || options.stage.includes(c.stage)) &&
+      (options.exitPattern === null || (c.exitPattern !== null && options.exitPattern.includes(c.exitPattern))) &&
       (segment === null || c.segment === segment) &&
       (options.type === null || (records.get(c.customerId)?.type ?? 'unknown') === options.type);
     let rows = analysis.customers.filter(keep).map((c) => customerRow(c, records.get(c.customerId), scores.get(c.customerId) ?? null));

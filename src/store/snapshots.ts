@@ -148,10 +148,11 @@ function fromRow(r: unknown[]): CustomerAnalysis {
   } as CustomerAnalysis;
 }
 
+/** Each field: one value or several (any of them); null or absent: no condition. */
 export interface SnapshotFilter {
-  tier?: string | null;
-  stage?: string | null;
-  exitPattern?: string | null;
+  tier?: string | readonly string[] | null;
+  stage?: string | readonly string[] | null;
+  exitPattern?: string | readonly string[] | null;
   segment?: string | null;
   customerId?: string | null;
 }
@@ -174,8 +175,9 @@ export function loadSnapshot(db: DB, id: number, filter: SnapshotFilter = {}): A
   for (const [key, column] of conditions) {
     const v = filter[key];
     if (v === undefined || v === null) continue;
-    where.push(`${column} = ?`);
-    params.push(v);
+    const values = typeof v === 'string' ? [v] : v;
+    where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+    params.push(...values);
   }
   const rows = db
     .prepare(`SELECT ${COLUMNS.map((c) => c[0]).join(', ')} FROM snapshot_customers WHERE ${where.join(' AND ')} ORDER BY customer_id`)
