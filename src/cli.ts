@@ -268,6 +268,106 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       exitCode = runBacktest({ cutoff: parseAsOf(opts.cutoff, undefined, '--cutoff'), horizonDays: parseHorizon(horizon) }, context(c));
     });
 
+  const complaint = program
+    .command('complaint')
+    .description('log complaints (prompts on a terminal, flags for scripts) and track them to resolution')
+    .addHelpText('after', examples(['rapport complaint add', 'rapport complaint add --customer C0042 --category service --priority high --summary "waited 40 minutes"', 'rapport complaint list --overdue', 'rapport complaint resolve 12 --resolution "refunded" --satisfied yes']));
+  complaint
+    .command('add')
+    .description('log a complaint: on a terminal, prompts ask for what the flags do not give; without one, --customer, --category and --summary are needed')
+    .option('--customer <id>', 'the customer id (on a terminal: part of an id, name, email or phone to search)')
+    .option('--new-customer', 'create the customer: --customer is the new id; --name, --email, --phone, --type')
+    .option('--name <name>', 'new customer: name')
+    .option('--email <email>', 'new customer: email')
+    .option('--phone <phone>', 'new customer: phone')
+    .option('--type <type>', 'new customer: consumer, business, channel or internal')
+    .option('--category <c>', 'price, product, service, technology, promotion, demand, management, other')
+    .option('--priority <p>', 'urgent, high, normal (default), low: sets the due time')
+    .option('--product <text>', 'the product concerned')
+    .option('--summary <text>', 'what happened')
+    .option('--how <text>', 'how it happened')
+    .option('--why <text>', 'why they are dissatisfied')
+    .option('--staff <name>', 'the member of staff involved')
+    .option('--other <text>', 'anything else they are unhappy about')
+    .option('--reasonable <yes|no>', 'is the demand reasonable')
+    .option('--wanted <text>', 'the resolution they want')
+    .option('--assignee <name>', 'who handles it')
+    .option('--at <when>', 'when it was made (a date or ISO time; default now)')
+    .addHelpText('after', examples(['rapport complaint add', 'rapport complaint add --customer C0042 --category product --summary "cracked teapot" --wanted "replacement"', 'rapport complaint add --customer C9001 --new-customer --name "Ada Lovelace" --category service --summary "rude on the phone"']))
+    .action(async (opts: Record<string, string | boolean | undefined>, c: Command) => {
+      const { runComplaintAdd } = await import('./commands/complaint.js');
+      exitCode = await runComplaintAdd(opts as never, context(c));
+    });
+  complaint
+    .command('list')
+    .description('list complaints: id, customer, category, priority, status, due, overdue')
+    .option('--status <s>', 'open, in_progress, resolved, closed')
+    .option('--overdue', 'only open complaints past their due time')
+    .option('--customer <id>', "only this customer's")
+    .option('--category <c>', 'only this category')
+    .option('--at <when>', 'judge "overdue" at this time (default now)')
+    .addHelpText('after', examples(['rapport complaint list', 'rapport complaint list --overdue --format csv', 'rapport complaint list --customer C0042']))
+    .action(async (opts: { status?: string; overdue?: boolean; customer?: string; category?: string; at?: string }, c: Command) => {
+      const { runComplaintList } = await import('./commands/complaint.js');
+      exitCode = runComplaintList({ ...opts, overdue: opts.overdue === true }, context(c));
+    });
+  complaint
+    .command('show')
+    .description('one complaint with its history and notes')
+    .argument('<id>', 'the complaint number')
+    .action(async (id: string, _opts: unknown, c: Command) => {
+      const { runComplaintShow } = await import('./commands/complaint.js');
+      exitCode = runComplaintShow(positiveInt(id, 'complaint id'), context(c));
+    });
+  complaint
+    .command('update')
+    .description('change status (open to reopen, in_progress, closed), assignee, priority (moves the due time), category; with a note')
+    .argument('<id>', 'the complaint number')
+    .option('--status <s>', 'open (reopen), in_progress, closed')
+    .option('--assignee <name>', 'who handles it ("" for nobody)')
+    .option('--priority <p>', 'urgent, high, normal, low')
+    .option('--category <c>', 'the category')
+    .option('--note <text>', 'a note with the change')
+    .option('--at <when>', 'when (default now)')
+    .addHelpText('after', examples(['rapport complaint update 12 --status in_progress --assignee Dana', 'rapport complaint update 12 --status open --note "customer called again"']))
+    .action(async (id: string, opts: { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string }, c: Command) => {
+      const { runComplaintUpdate } = await import('./commands/complaint.js');
+      exitCode = runComplaintUpdate(positiveInt(id, 'complaint id'), opts, context(c));
+    });
+  complaint
+    .command('resolve')
+    .description('resolve a complaint: what was done, any compensation, whether the customer was satisfied')
+    .argument('<id>', 'the complaint number')
+    .option('--resolution <text>', 'what was done')
+    .option('--satisfied <yes|no>', 'was the customer satisfied')
+    .option('--compensation <amount>', 'compensation given, e.g. 10.00')
+    .option('--at <when>', 'when (default now)')
+    .addHelpText('after', examples(['rapport complaint resolve 12 --resolution "replaced the teapot" --satisfied yes --compensation 5.00']))
+    .action(async (id: string, opts: { resolution?: string; satisfied?: string; compensation?: string; at?: string }, c: Command) => {
+      const { runComplaintResolve } = await import('./commands/complaint.js');
+      exitCode = runComplaintResolve(positiveInt(id, 'complaint id'), opts, context(c));
+    });
+  complaint
+    .command('note')
+    .description("add a note to a complaint's thread")
+    .argument('<id>', 'the complaint number')
+    .argument('<text>', 'the note')
+    .option('--at <when>', 'when (default now)')
+    .action(async (id: string, text: string, opts: { at?: string }, c: Command) => {
+      const { runComplaintNote } = await import('./commands/complaint.js');
+      exitCode = runComplaintNote(positiveInt(id, 'complaint id'), text, opts, context(c));
+    });
+  complaint
+    .command('summary')
+    .description('counts by category and status, median time to resolve, overdue list, buying again after satisfied vs unsatisfied resolutions')
+    .addOption(asOfOption())
+    .option('--days <n>', 'the window for "bought again" after a resolution', '90')
+    .addHelpText('after', examples(['rapport complaint summary', 'rapport complaint summary --as-of 2025-12-31 --format json']))
+    .action(async (opts: { asOf?: string; days: string }, c: Command) => {
+      const [{ runComplaintSummary }, { parseAsOf }] = await Promise.all([import('./commands/complaint.js'), import('./analysis/run.js')]);
+      exitCode = runComplaintSummary({ asOf: opts.asOf === undefined ? undefined : parseAsOf(opts.asOf), days: positiveInt(opts.days, '--days') }, context(c));
+    });
+
   program
     .command('snapshots')
     .description('list saved segment snapshots, and whether each is current')

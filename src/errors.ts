@@ -5,6 +5,8 @@ export const ExitCode = {
   usage: 2,
   /** An import was refused because it had more rejected rows than --max-rejects allows. */
   rejected: 3,
+  /** A prompt was cancelled (Ctrl-C) or its summary declined: nothing was written. */
+  cancelled: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -3,6 +3,8 @@ import type { Analysis } from '../core/analysis.js';
 import { fitModels, scoreChurn, type ChurnScore, type Fitted, type ModelSettings } from '../core/model/churn.js';
 import type { DB } from '../store/db.js';
 import type { SnapshotFilter } from '../store/snapshots.js';
+import { openByCustomer, type OpenComplaints } from '../core/complaints.js';
+import { complaintsAt } from '../store/complaints.js';
 import { analysisAsOf, currentFit, loadSettings, moneyOf, type LoadedSettings, type Money } from './run.js';
 
 export interface ChurnPicture {
@@ -26,8 +28,14 @@ export function churnAsOf(db: DB, asOf: string, options: { overrides?: Partial<M
   const { analysis, money, loaded } = analysisAsOf(db, asOf, saved === null ? {} : (options.filter ?? {}));
   const fitted = saved ?? fitModels(analysis.customers, asOf, loaded.settings.model);
   const settings: ModelSettings = { ...loaded.settings.model, ...options.overrides };
-  const scores = new Map(scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays).map((s) => [s.customerId, s]));
+  const scores = new Map(scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, openComplaintsAsOf(db, asOf)).map((s) => [s.customerId, s]));
   return { analysis, money, loaded, fitted, fitSource: saved === null ? 'fitted' : 'saved', scores };
+}
+
+/** Open complaints per customer at the end of the as-of day, as their history had them then. */
+export function openComplaintsAsOf(db: DB, asOf: string): Map<string, OpenComplaints> {
+  const end = `${asOf}T23:59:59.999Z`;
+  return openByCustomer(complaintsAt(db, end), end);
 }
 
 /** The stderr note for a run that fitted the model itself. */

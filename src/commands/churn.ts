@@ -2,7 +2,7 @@ import { scoreChurn, fitModels, type RiskLevel } from '../core/model/churn.js';
 import { dayIndex } from '../core/measures.js';
 import { calibration, deciles, precisionRecall, rocAuc, topK } from '../core/model/backtest.js';
 import type { Tier } from '../core/tiers.js';
-import { churnAsOf, fittedNote } from '../analysis/churn.js';
+import { churnAsOf, fittedNote, openComplaintsAsOf } from '../analysis/churn.js';
 import { computeAnalysis, loadSettings, moneyOf } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
@@ -140,7 +140,7 @@ export function runBacktest(options: BacktestOptions, ctx: Context): number {
       throw new UsageError(`no customer bought anything up to ${options.cutoff}`, 'choose a cutoff inside your history (rapport status shows its dates)');
     }
     const fitted = fitModels(analysis.customers, options.cutoff, settings);
-    const scored = scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays);
+    const scored = scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, openComplaintsAsOf(db, options.cutoff));
     const buyers = analysis.customers.map((c, i) => ({ c, s: scored[i]! })).filter((x) => x.c.purchaseDays > 0);
     const after = purchaseDaysBetween(db, options.cutoff, end);
     const actual = buyers.map((x) => after.get(x.c.customerId) ?? 0);

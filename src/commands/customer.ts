@@ -2,12 +2,13 @@ import type { Analysis, CustomerAnalysis } from '../core/analysis.js';
 import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
 import { sparkline } from '../charts.js';
 import { currentFit, customerAsOf, type Money } from '../analysis/run.js';
-import { churnAsOf } from '../analysis/churn.js';
+import { churnAsOf, openComplaintsAsOf } from '../analysis/churn.js';
 import { scoreChurn, type ChurnScore } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
 import { RapportError } from '../errors.js';
-import { chalkFor, printRows, resolveFormat } from '../output.js';
+import { chalkFor, clip, printRows, resolveFormat } from '../output.js';
+import { listComplaints } from '../store/complaints.js';
 import { customerRecord, customerTransactions, similarCustomerIds, type CustomerTransaction } from '../store/customers.js';
 
 export interface CustomerOptions {
@@ -56,13 +57,16 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
     let score: ChurnScore | null = null;
     if (c !== null) {
       const fit = currentFit(db, options.asOf, loaded) ?? churnAsOf(db, options.asOf).fitted;
-      score = scoreChurn([c], fit, loaded.settings.model, loaded.settings.lifecycle, analysis.populationGapDays)[0]!;
+      score = scoreChurn([c], fit, loaded.settings.model, loaded.settings.lifecycle, analysis.populationGapDays, openComplaintsAsOf(db, options.asOf))[0]!;
     }
     if (record === null && c === null) {
       const near = similarCustomerIds(db, options.id);
       throw new RapportError(`no customer "${options.id}"`, near.length > 0 ? `did you mean ${near.join(' or ')}? (ids are matched exactly)` : 'customer ids are as in your files; list them with rapport customers');
     }
     const txs = customerTransactions(db, options.id, options.asOf);
+    const complaints = listComplaints(db, { customerId: options.id })
+      .filter((x) => x.created_at.slice(0, 10) <= options.asOf)
+      .map((x) => ({ id: x.id, created_at: x.created_at, category: x.category, priority: x.priority, status: x.status, summary: x.summary, resolution: x.resolution, satisfied: x.satisfied === null ? null : x.satisfied === 1 }));
     const months = monthlySpend(txs, options.asOf, options.months);
     const recent = options.transactions === 0 ? [] : txs.slice(-options.transactions).reverse();
     const rank = ranked === null ? null : ranked.above + 1;
@@ -94,6 +98,7 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
         customers_ranked: total,
         monthly_spend: months,
         recent_transactions: recent,
+        complaints,
       };
       ctx.io.stdout.write(JSON.stringify(out, null, 2) + '\n');
       return 0;
@@ -103,7 +108,7 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
       printRows(ctx.io, 'csv', CUSTOMER_COLUMNS.map((key) => ({ key })), [row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null }]);
       return 0;
     }
-    printCard(ctx, options, { record, c, why, rank, total, months, recent, money, score, horizonDays: loaded.settings.model.horizonDays, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
+    printCard(ctx, options, { record, c, why, rank, total, months, recent, complaints, money, score, horizonDays: loaded.settings.model.horizonDays, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
     return 0;
   } finally {
     db.close();
@@ -123,6 +128,7 @@ interface Card {
   windowDays: number;
   valueWindowDays: number;
   score: ChurnScore | null;
+  complaints: { id: number; created_at: string; category: string; status: string; summary: string }[];
   horizonDays: number;
   valueBasis: Analysis['valueBasis'];
 }
@@ -180,6 +186,11 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
   const peak = card.months.reduce((a, b) => (b.net > a.net ? b : a), card.months[0]!);
   out(k.bold(`Monthly spend ${first} to ${last}`));
   out(`  ${sparkline(card.months.map((x) => x.net))}  ${peak.net > 0 ? `peak ${m(peak.net)} in ${peak.month}` : 'no spending'}`);
+  if (card.complaints.length > 0) {
+    out();
+    out(k.bold(`Complaints (${card.complaints.length})`));
+    for (const x of card.complaints) out(`  #${x.id}  ${x.created_at.slice(0, 10)}  ${x.category.padEnd(10)} ${x.status.replace('_', ' ').padEnd(11)} ${clip(x.summary, 50)}`);
+  }
   if (options.transactions === 0) return;
   out();
   out(k.bold(`Recent transactions${card.recent.length === 0 ? ': none' : ''}`));

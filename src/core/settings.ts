@@ -8,6 +8,7 @@ import { DEFAULT_SEGMENTS, formatSegmentRules, parseSegmentRules, type Dimension
 import { DEFAULT_TIERS, type TierSettings } from './tiers.js';
 import { DEFAULT_MODEL, TIME_UNITS, type ModelSettings, type TimeUnit } from './model/churn.js';
 import { PURCHASE_MODELS, type PurchaseModelName } from './model/bgnbd.js';
+import { DEFAULT_RESPONSE_HOURS, type ResponseHours } from './complaints.js';
 
 export interface AnalysisSettings {
   rfm: RfmSettings;
@@ -19,6 +20,7 @@ export interface AnalysisSettings {
   ownGapMinGaps: number;
   lifecycle: LifecycleSettings;
   model: ModelSettings;
+  complaintHours: ResponseHours;
 }
 
 export interface SettingDef {
@@ -129,6 +131,10 @@ export const SETTINGS: SettingDef[] = [
   { key: 'churn.medium_risk', default: String(DEFAULT_MODEL.mediumRisk), describe: 'churn risk at or above this is medium', check: share },
   { key: 'churn.high_risk', default: String(DEFAULT_MODEL.highRisk), describe: 'churn risk at or above this is high', check: share },
   { key: 'clv.horizon_days', default: String(DEFAULT_MODEL.clvHorizonDays), describe: 'days of future purchases that make lifetime value', check: wholeNumber(30, 3650) },
+  { key: 'complaint.hours_urgent', default: String(DEFAULT_RESPONSE_HOURS.urgent), describe: 'hours to respond to an urgent complaint (its due time)', check: wholeNumber(1) },
+  { key: 'complaint.hours_high', default: String(DEFAULT_RESPONSE_HOURS.high), describe: 'hours to respond to a high-priority complaint', check: wholeNumber(1) },
+  { key: 'complaint.hours_normal', default: String(DEFAULT_RESPONSE_HOURS.normal), describe: 'hours to respond to a normal complaint', check: wholeNumber(1) },
+  { key: 'complaint.hours_low', default: String(DEFAULT_RESPONSE_HOURS.low), describe: 'hours to respond to a low-priority complaint', check: wholeNumber(1) },
   { key: 'clv.discount_rate', default: String(DEFAULT_MODEL.discountRate), describe: 'annual discount rate for lifetime value (0.1 or 10%)', check: share },
 ];
 
@@ -221,6 +227,7 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
   if (model.highRisk < model.mediumRisk) throw new SettingError('churn.high_risk', `must be at least churn.medium_risk (${model.mediumRisk})`, 'churn.medium_risk');
   return {
     model,
+    complaintHours: { urgent: num('complaint.hours_urgent'), high: num('complaint.hours_high'), normal: num('complaint.hours_normal'), low: num('complaint.hours_low') },
     rfm: { bins, thresholds: thresholdsOf },
     segments: parseSegmentRules(get('rfm.segments')),
     tiers: { method, cuts },

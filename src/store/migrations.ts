@@ -155,4 +155,46 @@ CREATE TABLE model_fits (
 );
 `,
   },
+  {
+    id: 4,
+    name: 'complaints',
+    sql: `
+CREATE TABLE complaints (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  customer_id       TEXT NOT NULL REFERENCES customers (id),
+  created_at        TEXT NOT NULL,      -- ISO timestamp, UTC
+  category          TEXT NOT NULL CHECK (category IN ('price', 'product', 'service', 'technology', 'promotion', 'demand', 'management', 'other')),
+  priority          TEXT NOT NULL CHECK (priority IN ('urgent', 'high', 'normal', 'low')),
+  product           TEXT,
+  summary           TEXT NOT NULL,      -- what happened
+  how               TEXT,               -- how it happened
+  why               TEXT,               -- why they are dissatisfied
+  staff             TEXT,               -- the member of staff involved
+  other_issues      TEXT,               -- anything else they are unhappy about
+  reasonable        INTEGER,            -- 1/0: is the demand reasonable; NULL not judged
+  wanted            TEXT,               -- the resolution they want
+  status            TEXT NOT NULL CHECK (status IN ('open', 'in_progress', 'resolved', 'closed')),
+  assignee          TEXT,
+  due_at            TEXT NOT NULL,      -- created_at + the priority's response time
+  resolved_at       TEXT,
+  resolution        TEXT,
+  compensation      INTEGER,            -- minor units
+  satisfied         INTEGER,            -- 1/0 after resolution
+  closed_at         TEXT
+);
+CREATE INDEX complaints_customer ON complaints (customer_id);
+CREATE INDEX complaints_status ON complaints (status, due_at);
+
+CREATE TABLE complaint_events (
+  id            INTEGER PRIMARY KEY,
+  complaint_id  INTEGER NOT NULL REFERENCES complaints (id),
+  at            TEXT NOT NULL,
+  kind          TEXT NOT NULL CHECK (kind IN ('logged', 'status', 'reopened', 'note', 'update', 'resolved')),
+  from_status   TEXT,
+  to_status     TEXT,
+  text          TEXT
+);
+CREATE INDEX complaint_events_complaint ON complaint_events (complaint_id, id);
+`,
+  },
 ];

@@ -7,6 +7,7 @@ import { dayIndex } from '../measures.js';
 import { silenceLimit, type LifecycleSettings } from '../lifecycle.js';
 import { expectedPurchases, fitPurchases, group, pAlive, pNoPurchase, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
 import { expectedSpend, fitSpend, type SpendFit, type SpendSummary } from './gammagamma.js';
+import type { OpenComplaints } from '../complaints.js';
 
 export type TimeUnit = 'day' | 'week';
 export const TIME_UNITS: readonly TimeUnit[] = ['day', 'week'];
@@ -189,7 +190,31 @@ export function reasonsFor(c: Measured, populationGap: number | null, windowDays
  * the horizon. Without one (too little data): the share of the way to the lifecycle's "ended"
  * silence, s / max(ended_gaps × g, ended_min_days), capped at 1; no lifetime value.
  */
-export function scoreChurn(customers: readonly Measured[], fitted: Fitted, s: ModelSettings, lifecycle: LifecycleSettings, populationGap: number | null): ChurnScore[] {
+/**
+ * Open complaints raise the level: one step for any open complaint (low to medium, medium to
+ * high), straight to high for an overdue one; and they come first among the reasons.
+ */
+export function withComplaints(score: ChurnScore, open: OpenComplaints | undefined, reasons: () => string[]): ChurnScore {
+  if (open === undefined || open.open === 0) return score;
+  const raised: RiskLevel = open.overdue > 0 || score.riskLevel !== 'low' ? 'high' : 'medium';
+  const said = `${open.open} open complaint${open.open === 1 ? '' : 's'}, oldest ${days(open.oldestDays)}${open.overdue > 0 ? `, ${open.overdue} overdue` : ''}`;
+  return { ...score, riskLevel: raised, reasons: [said, ...(score.reasons.length > 0 ? score.reasons : reasons())] };
+}
+
+export function scoreChurn(
+  customers: readonly Measured[],
+  fitted: Fitted,
+  s: ModelSettings,
+  lifecycle: LifecycleSettings,
+  populationGap: number | null,
+  complaints: ReadonlyMap<string, OpenComplaints> = new Map(),
+): ChurnScore[] {
+  return scoreAll(customers, fitted, s, lifecycle, populationGap).map((score, i) =>
+    withComplaints(score, complaints.get(score.customerId), () => reasonsFor(customers[i]!, populationGap, lifecycle.windowDays, score.pAlive, score.expectedPurchases === null ? null : { purchases: score.expectedPurchases, days: s.horizonDays })),
+  );
+}
+
+function scoreAll(customers: readonly Measured[], fitted: Fitted, s: ModelSettings, lifecycle: LifecycleSettings, populationGap: number | null): ChurnScore[] {
   const { purchase, spend } = fitted;
   const k = UNIT_DAYS[fitted.timeUnit];
   const populationSpend = spend ? expectedSpend(spend.params, null) : null;

@@ -1,0 +1,449 @@
+import {
+  CATEGORIES,
+  PRIORITIES,
+  STATUSES,
+  dueAt,
+  isOpen,
+  isOverdue,
+  medianHoursToResolve,
+  transition,
+  yesNo,
+  type Status,
+} from '../core/complaints.js';
+import { scoreChurn, type Fitted } from '../core/model/churn.js';
+import { MoneyParser } from '../core/money.js';
+import { currentFit, customerAsOf, loadSettings, moneyOf, today } from '../analysis/run.js';
+import { collect, type Draft, type Lookups } from '../complaints/flow.js';
+import { openComplaintsAsOf } from '../analysis/churn.js';
+import { Cancelled, terminalPrompter, type Prompter } from '../complaints/prompts.js';
+import { openForRead, type Context } from '../context.js';
+import { ExitCode, RapportError, UsageError } from '../errors.js';
+import { notice } from '../io.js';
+import { chalkFor, clip, printRecord, printRows, resolveFormat, type Column } from '../output.js';
+import { customerRecord } from '../store/customers.js';
+import type { DB } from '../store/db.js';
+import {
+  addEvent,
+  boughtBetween,
+  complaintEvents,
+  complaintsAt,
+  createCustomer,
+  findCustomers,
+  getComplaint,
+  insertComplaint,
+  listComplaints,
+  setFields,
+  type ComplaintRow,
+} from '../store/complaints.js';
+
+/** --at: a date (midnight UTC) or an ISO timestamp; default now. For logging what happened earlier. */
+export function parseAt(text: string | undefined, now = new Date()): string {
+  if (text === undefined) return now.toISOString();
+  const t = text.trim();
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(t) ? Date.parse(t + 'T00:00:00Z') : /^\d{4}-\d{2}-\d{2}T/.test(t) ? Date.parse(t) : NaN;
+  if (!Number.isFinite(ms)) throw new UsageError(`--at must be a date (2025-06-30) or a date and time (2025-06-30T14:05:00Z), not "${text}"`);
+  return new Date(ms).toISOString();
+}
+
+export function pick<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const hit = allowed.find((a) => a === v);
+  if (hit === undefined) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}"`, `for example ${flag} ${allowed[0]}`);
+  return hit;
+}
+
+function yesNoFlag(value: string | undefined, flag: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  const v = yesNo(value);
+  if (v === null) throw new UsageError(`${flag} must be yes or no, not "${value}"`);
+  return v;
+}
+
+export interface AddFlags {
+  customer?: string;
+  newCustomer?: boolean;
+  name?: string;
+  email?: string;
+  phone?: string;
+  type?: string;
+  category?: string;
+  priority?: string;
+  product?: string;
+  summary?: string;
+  how?: string;
+  why?: string;
+  staff?: string;
+  other?: string;
+  reasonable?: string;
+  wanted?: string;
+  assignee?: string;
+  at?: string;
+}
+
+export function draftFrom(f: AddFlags): Draft {
+  return {
+    customer: f.customer?.trim(),
+    newCustomer: f.newCustomer ? { id: f.customer?.trim(), name: f.name ?? null, email: f.email ?? null, phone: f.phone ?? null, type: f.type ?? null } : null,
+    category: pick(f.category, CATEGORIES, '--category'),
+    priority: pick(f.priority, PRIORITIES, '--priority'),
+    product: f.product,
+    summary: f.summary,
+    how: f.how,
+    why: f.why,
+    staff: f.staff,
+    other: f.other,
+    reasonable: yesNoFlag(f.reasonable, '--reasonable'),
+    wanted: f.wanted,
+    assignee: f.assignee,
+  };
+}
+
+/** Who this is, before the complaint is taken: from the data, as of today. */
+function profile(db: DB, id: string): string[] {
+  const lines: string[] = [];
+  const asOf = today();
+  const record = customerRecord(db, id);
+  const found = customerAsOf(db, asOf, id);
+  const c = found.customer;
+  lines.push(`${id}${record?.name ? ' · ' + record.name : ''}${record?.type ? ' · ' + record.type : ''}`);
+  if (c === null || c.purchaseDays === 0) lines.push('  new customer: no purchases on record');
+  else {
+    lines.push(`  returning customer: ${c.purchaseDays} purchase day${c.purchaseDays === 1 ? '' : 's'} since ${c.firstPurchase}, the last ${c.recencyDays} days ago`);
+    lines.push(`  tier ${c.tier}, stage ${c.stage} (${c.stageReason})`);
+    const fit: Fitted = currentFit(db, asOf, found.loaded) ?? { asOf, timeUnit: 'week', sufficiency: { ok: false, customers: 0, repeatBuyers: 0, historyDays: 0, problems: [] }, purchase: null, spend: null, spendLeftOut: 0, fallback: 'no saved fit' };
+    const s = scoreChurn([c], fit, found.loaded.settings.model, found.loaded.settings.lifecycle, found.analysis.populationGapDays, openComplaintsAsOf(db, asOf))[0]!;
+    lines.push(`  churn risk ${s.riskLevel} (${Math.round(s.churnRisk * 100)}%${s.method === 'rules' ? ', by the lifecycle rules' : ''})`);
+  }
+  const open = listComplaints(db, { customerId: id }).filter((x) => isOpen(x.status));
+  lines.push(open.length === 0 ? '  no open complaints' : `  ${open.length} open complaint${open.length === 1 ? '' : 's'}: ${open.map((x) => `#${x.id} ${x.category} (${x.created_at.slice(0, 10)})`).join(', ')}`);
+  return lines;
+}
+
+const REQUIRED: [keyof Draft, string][] = [
+  ['customer', '--customer'],
+  ['category', '--category'],
+  ['summary', '--summary'],
+];
+
+/** Logs a complaint from flags, with prompts for what is missing when on a terminal. */
+export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: Prompter): Promise<number> {
+  const draft = draftFrom(flags);
+  const at = parseAt(flags.at);
+  if (draft.summary !== undefined && draft.summary.trim() === '') throw new UsageError('--summary is empty', 'say in a few words what happened');
+  const db = openForRead(ctx);
+  try {
+    const lookups: Lookups = {
+      exists: (id) => customerRecord(db, id) !== null,
+      find: (text) => findCustomers(db, text),
+      profile: (id) => profile(db, id),
+    };
+    const missing = REQUIRED.filter(([k]) => draft[k] === undefined).map(([, flag]) => flag);
+    const interactive = prompter !== undefined || ctx.io.canPrompt;
+    if (!interactive) {
+      if (missing.length > 0) {
+        throw new UsageError(`not on a terminal, so nothing can be asked: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} needed`, 'rapport complaint add --customer ID --category service --summary "what happened"');
+      }
+      if (!draft.newCustomer && !lookups.exists(draft.customer!)) {
+        const near = findCustomers(db, draft.customer!, 3).map((m) => m.id);
+        throw new RapportError(`no customer "${draft.customer}"`, near.length > 0 ? `did you mean ${near.join(', ')}? or add --new-customer --name "..." to create it` : 'add --new-customer --name "..." to create it');
+      }
+      if (draft.newCustomer && lookups.exists(draft.customer!)) throw new UsageError(`--new-customer: ${draft.customer} exists already`, 'leave out --new-customer to log a complaint for it');
+    }
+    let collected;
+    try {
+      // Without a terminal every answer is already a flag: the flow asks nothing.
+      const p = prompter ?? (interactive ? await terminalPrompter(ctx.io) : noPrompts());
+      collected = await collect(interactive ? draft : { ...draft, reasonable: draft.reasonable ?? null, ...fillOptional(draft) }, p, lookups);
+    } catch (e) {
+      if (e instanceof Cancelled) {
+        notice(ctx.io, 'cancelled: nothing was written');
+        return ExitCode.cancelled;
+      }
+      throw e;
+    }
+    if (collected === null) {
+      notice(ctx.io, 'not saved: nothing was written');
+      return ExitCode.cancelled;
+    }
+    const { input, newCustomer } = collected;
+    const hours = loadSettings(db, moneyOf(db)).settings.complaintHours;
+    const due = dueAt(at, input.priority, hours);
+    const id = db.transaction(() => {
+      if (newCustomer) createCustomer(db, { ...newCustomer, createdDate: at.slice(0, 10) });
+      return insertComplaint(db, input, at, due);
+    })();
+    notice(ctx.io, `logged complaint #${id} for ${input.customerId}${newCustomer ? ' (new customer)' : ''}; due ${due.slice(0, 16).replace('T', ' ')} UTC`);
+    printRecord(ctx.io, resolveFormat(ctx.format, ctx.io), { id, customer_id: input.customerId, category: input.category, priority: input.priority, status: 'open', created_at: at, due_at: due });
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+/** Without a terminal the optional answers are simply absent. */
+function fillOptional(d: Draft): Draft {
+  return { product: d.product ?? '', how: d.how ?? '', why: d.why ?? '', staff: d.staff ?? '', other: d.other ?? '', wanted: d.wanted ?? '', priority: d.priority ?? 'normal' };
+}
+
+function noPrompts(): Prompter {
+  const never = (): never => {
+    throw new Error('a prompt was needed without a terminal');
+  };
+  return { input: never, select: never, confirm: async () => true, say: () => undefined };
+}
+
+const LIST_COLUMNS = ['id', 'customer_id', 'customer_name', 'created_at', 'category', 'priority', 'status', 'assignee', 'due_at', 'overdue', 'summary', 'resolved_at', 'satisfied'];
+
+function listRow(c: ComplaintRow, now: string): Record<string, unknown> {
+  return { ...c, overdue: isOverdue({ status: c.status, dueAt: c.due_at }, now), satisfied: c.satisfied === null ? null : c.satisfied === 1 };
+}
+
+export function runComplaintList(o: { status?: string; overdue: boolean; customer?: string; category?: string; at?: string }, ctx: Context): number {
+  const status = pick(o.status, STATUSES, '--status');
+  const category = pick(o.category, CATEGORIES, '--category');
+  const now = parseAt(o.at);
+  const db = openForRead(ctx);
+  try {
+    let rows = listComplaints(db, { status: status ?? null, customerId: o.customer ?? null, category: category ?? null }).map((c) => listRow(c, now));
+    if (o.overdue) rows = rows.filter((r) => r.overdue === true);
+    const format = resolveFormat(ctx.format, ctx.io);
+    if (format !== 'table') {
+      printRows(ctx.io, format, LIST_COLUMNS.map((key) => ({ key })), rows);
+      return 0;
+    }
+    const c = chalkFor(ctx.io);
+    const columns: Column[] = [
+      { key: 'id', align: 'right' },
+      { key: 'customer_id', header: 'customer' },
+      { key: 'customer_name', header: 'name', show: (v) => clip(v, 20) },
+      { key: 'created_at', header: 'logged', show: (v) => String(v).slice(0, 10) },
+      { key: 'category' },
+      { key: 'priority' },
+      { key: 'status', show: (v) => String(v).replace('_', ' ') },
+      { key: 'due_at', header: 'due', show: (v) => String(v).slice(0, 10) },
+      { key: 'overdue', show: (v) => (v ? c.red('overdue') : '') },
+      { key: 'summary', show: (v) => clip(v, 40) },
+    ];
+    printRows(ctx.io, 'table', columns, rows);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+function mustGet(db: DB, id: number): ComplaintRow {
+  const c = getComplaint(db, id);
+  if (c === null) throw new RapportError(`no complaint #${id}`, 'list them with rapport complaint list');
+  return c;
+}
+
+export function runComplaintShow(id: number, ctx: Context): number {
+  const db = openForRead(ctx);
+  try {
+    const c = mustGet(db, id);
+    const events = complaintEvents(db, id);
+    const now = new Date().toISOString();
+    const format = resolveFormat(ctx.format, ctx.io);
+    const record: Record<string, unknown> = { ...listRow(c, now), reasonable: c.reasonable === null ? null : c.reasonable === 1 };
+    if (format === 'json') {
+      ctx.io.stdout.write(JSON.stringify({ ...record, history: events }, null, 2) + '\n');
+      return 0;
+    }
+    if (format === 'csv') {
+      printRecord(ctx.io, 'csv', record);
+      return 0;
+    }
+    const money = moneyOf(db);
+    const shown: Record<string, unknown> = {
+      complaint: `#${c.id}`,
+      customer: `${c.customer_id}${c.customer_name ? ' · ' + c.customer_name : ''}`,
+      logged: c.created_at,
+      category: c.category,
+      priority: c.priority,
+      status: c.status.replace('_', ' ') + (record.overdue ? ' (overdue)' : ''),
+      due: c.due_at,
+      assignee: c.assignee,
+      product: c.product,
+      'what happened': c.summary,
+      how: c.how,
+      'why dissatisfied': c.why,
+      staff: c.staff,
+      'also unhappy about': c.other_issues,
+      'demand reasonable': c.reasonable === null ? 'not judged' : c.reasonable ? 'yes' : 'no',
+      wants: c.wanted,
+      resolution: c.resolution,
+      compensation: c.compensation === null ? null : money.format(c.compensation) + (money.currency ? ' ' + money.currency : ''),
+      satisfied: c.satisfied === null ? null : c.satisfied ? 'yes' : 'no',
+    };
+    printRecord(ctx.io, 'table', Object.fromEntries(Object.entries(shown).filter(([, v]) => v !== null && v !== undefined)));
+    ctx.io.stdout.write('\nhistory:\n');
+    for (const e of events) {
+      const what = e.kind === 'note' ? `note: ${e.text}` : e.kind === 'update' ? `changed ${e.text}` : e.kind === 'logged' ? 'logged' : `${e.from_status ?? ''} → ${e.to_status ?? ''}${e.text ? ': ' + e.text : ''}`;
+      ctx.io.stdout.write(`  ${e.at.slice(0, 16).replace('T', ' ')}  ${e.kind === 'reopened' ? 'reopened: ' : ''}${what}\n`);
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export function runComplaintUpdate(id: number, o: { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string }, ctx: Context): number {
+  const to = pick(o.status, STATUSES, '--status');
+  const priority = pick(o.priority, PRIORITIES, '--priority');
+  const category = pick(o.category, CATEGORIES, '--category');
+  if (to === 'resolved') throw new UsageError('use rapport complaint resolve ID --resolution "..." --satisfied yes|no to resolve', 'a resolution records what was done and whether the customer was satisfied');
+  if (to === undefined && o.assignee === undefined && priority === undefined && category === undefined && o.note === undefined) {
+    throw new UsageError('nothing to change', 'give --status, --assignee, --priority, --category or --note');
+  }
+  const at = parseAt(o.at);
+  const db = openForRead(ctx);
+  try {
+    const c = mustGet(db, id);
+    db.transaction(() => {
+      const changes: Record<string, unknown> = {};
+      const said: string[] = [];
+      if (o.assignee !== undefined) {
+        changes.assignee = o.assignee.trim() === '' ? null : o.assignee.trim();
+        said.push(`assignee ${changes.assignee ?? '(none)'}`);
+      }
+      if (category !== undefined) {
+        changes.category = category;
+        said.push(`category ${category}`);
+      }
+      if (priority !== undefined) {
+        // A new priority moves the due time: counted from when the complaint was logged.
+        changes.priority = priority;
+        changes.due_at = dueAt(c.created_at, priority, loadSettings(db, moneyOf(db)).settings.complaintHours);
+        said.push(`priority ${priority}, due ${String(changes.due_at).slice(0, 16).replace('T', ' ')}`);
+      }
+      setFields(db, id, changes);
+      if (said.length > 0) addEvent(db, id, at, 'update', null, null, said.join('; '));
+      if (to !== undefined) applyStatus(db, c, to, at, o.note ?? null);
+      else if (o.note !== undefined) addEvent(db, id, at, 'note', null, null, o.note);
+    })();
+    notice(ctx.io, `complaint #${id} updated`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+function applyStatus(db: DB, c: ComplaintRow, to: Status, at: string, text: string | null): void {
+  const t = transition(c.status, to);
+  if ('error' in t) throw new UsageError(`complaint #${c.id} cannot go from ${c.status.replace('_', ' ')} to ${to.replace('_', ' ')}: ${t.error}`);
+  const fields: Record<string, unknown> = { status: to };
+  if (to === 'closed') fields.closed_at = at;
+  if (t.event === 'reopened') Object.assign(fields, { closed_at: null, resolved_at: null, satisfied: null });
+  setFields(db, c.id, fields);
+  addEvent(db, c.id, at, t.event, c.status, to, text);
+}
+
+export function runComplaintResolve(id: number, o: { resolution?: string; satisfied?: string; compensation?: string; at?: string }, ctx: Context): number {
+  if (o.resolution === undefined || o.resolution.trim() === '') throw new UsageError('--resolution is needed: what was done', 'rapport complaint resolve 12 --resolution "refunded the order" --satisfied yes');
+  const satisfied = yesNoFlag(o.satisfied, '--satisfied');
+  if (satisfied === undefined) throw new UsageError('--satisfied yes|no is needed: was the customer satisfied with the resolution?');
+  const at = parseAt(o.at);
+  const db = openForRead(ctx);
+  try {
+    const money = moneyOf(db);
+    let compensation: number | null = null;
+    if (o.compensation !== undefined) {
+      const parsed = new MoneyParser({ exponent: money.exponent, decimalComma: false }).parse(o.compensation.trim());
+      if (Number.isNaN(parsed) || parsed < 0) throw new UsageError(`--compensation must be an amount like 10.00, not "${o.compensation}"`);
+      compensation = parsed;
+    }
+    const c = mustGet(db, id);
+    db.transaction(() => {
+      applyStatus(db, c, 'resolved', at, o.resolution!.trim());
+      setFields(db, id, { resolved_at: at, resolution: o.resolution!.trim(), satisfied: satisfied ? 1 : 0, compensation });
+    })();
+    notice(ctx.io, `complaint #${id} resolved (customer ${satisfied ? '' : 'not '}satisfied)`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export function runComplaintNote(id: number, text: string, o: { at?: string }, ctx: Context): number {
+  if (text.trim() === '') throw new UsageError('the note is empty');
+  const at = parseAt(o.at);
+  const db = openForRead(ctx);
+  try {
+    mustGet(db, id);
+    addEvent(db, id, at, 'note', null, null, text.trim());
+    notice(ctx.io, `note added to complaint #${id}`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Counts by category and status, median time to resolve, the overdue list, and how often
+ * customers bought again within `days` after a resolution they were satisfied with, against one
+ * they were not (only resolutions at least `days` old count: the others have not had the time).
+ */
+export function runComplaintSummary(o: { asOf?: string; days: number }, ctx: Context): number {
+  const asOfDate = o.asOf ?? today();
+  const now = new Date(Date.parse(asOfDate + 'T23:59:59.999Z')).toISOString();
+  const db = openForRead(ctx);
+  try {
+    const all = complaintsAt(db, now);
+    const byCategory = CATEGORIES.map((cat) => {
+      const of = all.filter((c) => c.category === cat);
+      return { category: cat, total: of.length, ...Object.fromEntries(STATUSES.map((s) => [s, of.filter((c) => c.status === s).length])) };
+    });
+    const median = medianHoursToResolve(all);
+    const overdue = all.filter((c) => isOverdue(c, now)).map((c) => ({ id: c.id, customer_id: c.customerId, category: c.category, created_at: c.createdAt, due_at: c.dueAt, days_overdue: Math.floor((Date.parse(now) - Date.parse(c.dueAt)) / 86_400_000) }));
+    const window = o.days * 86_400_000;
+    const rebought = { satisfied: { resolved: 0, bought_again: 0 }, not_satisfied: { resolved: 0, bought_again: 0 } };
+    for (const c of all) {
+      if (c.resolvedAt === null || c.satisfied === null || Date.parse(c.resolvedAt) + window > Date.parse(now)) continue;
+      const side = c.satisfied ? rebought.satisfied : rebought.not_satisfied;
+      side.resolved++;
+      const from = c.resolvedAt.slice(0, 10);
+      const to = new Date(Date.parse(c.resolvedAt) + window).toISOString().slice(0, 10);
+      if (boughtBetween(db, c.customerId, from, to)) side.bought_again++;
+    }
+    const rate = (s: { resolved: number; bought_again: number }): number | null => (s.resolved === 0 ? null : s.bought_again / s.resolved);
+    const result = {
+      as_of: asOfDate,
+      complaints: all.length,
+      open: all.filter((c) => isOpen(c.status)).length,
+      median_hours_to_resolve: median === null ? null : Math.round(median * 10) / 10,
+      by_category: byCategory,
+      overdue,
+      bought_again_within_days: o.days,
+      after_satisfied: { ...rebought.satisfied, rate: rate(rebought.satisfied) },
+      after_not_satisfied: { ...rebought.not_satisfied, rate: rate(rebought.not_satisfied) },
+    };
+    const format = resolveFormat(ctx.format, ctx.io);
+    if (format === 'json') {
+      ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      return 0;
+    }
+    const catColumns: Column[] = [{ key: 'category' }, { key: 'total', align: 'right' }, ...STATUSES.map((s) => ({ key: s, header: s.replace('_', ' '), align: 'right' as const }))];
+    if (format === 'csv') {
+      printRows(ctx.io, 'csv', catColumns, byCategory);
+      return 0;
+    }
+    const k = chalkFor(ctx.io);
+    const out = (s = ''): void => void ctx.io.stdout.write(s + '\n');
+    const pct = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
+    out(k.bold(`Complaints as of ${asOfDate}`) + `: ${result.complaints} logged, ${result.open} open, ${overdue.length} overdue; median time to resolve ${median === null ? 'n/a' : median < 48 ? `${result.median_hours_to_resolve} hours` : `${(median / 24).toFixed(1)} days`}`);
+    printRows(ctx.io, 'table', catColumns, byCategory);
+    out();
+    out(k.bold(`Bought again within ${o.days} days of the resolution`));
+    out(`  when satisfied:     ${pct(result.after_satisfied.rate)} (${rebought.satisfied.bought_again} of ${rebought.satisfied.resolved})`);
+    out(`  when not satisfied: ${pct(result.after_not_satisfied.rate)} (${rebought.not_satisfied.bought_again} of ${rebought.not_satisfied.resolved})`);
+    if (overdue.length > 0) {
+      out();
+      out(k.bold('Overdue'));
+      printRows(ctx.io, 'table', [{ key: 'id', align: 'right' }, { key: 'customer_id', header: 'customer' }, { key: 'category' }, { key: 'due_at', header: 'due', show: (v) => String(v).slice(0, 10) }, { key: 'days_overdue', header: 'days over', align: 'right' }], overdue);
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}

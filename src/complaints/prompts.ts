@@ -1,0 +1,59 @@
+/**
+ * Every interactive prompt rapport asks, in one module (as np does). Prompts are written to
+ * stderr and read from stdin; inquirer is loaded only when a prompt is about to be shown.
+ * Ctrl-C at any prompt becomes Cancelled, and the caller writes nothing.
+ */
+import type { IO } from '../io.js';
+
+export interface Choice<T extends string> {
+  name: string;
+  value: T;
+  description?: string;
+}
+
+export interface Prompter {
+  input(message: string, options?: { default?: string; required?: boolean; validate?: (value: string) => string | true }): Promise<string>;
+  select<T extends string>(message: string, choices: Choice<T>[], defaultValue?: T): Promise<T>;
+  confirm(message: string, defaultValue?: boolean): Promise<boolean>;
+  /** A line of information between prompts (stderr). */
+  say(line: string): void;
+}
+
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled: nothing was written');
+    this.name = 'Cancelled';
+  }
+}
+
+/** The prompter for a real terminal: @inquirer/prompts on the io's streams. */
+export async function terminalPrompter(io: IO): Promise<Prompter> {
+  const { input, select, confirm } = await import('@inquirer/prompts');
+  const context = { input: io.stdin, output: io.stderr, clearPromptOnDone: false };
+  const guard = async <T>(ask: () => Promise<T>): Promise<T> => {
+    try {
+      return await ask();
+    } catch (e) {
+      // inquirer rejects with ExitPromptError on Ctrl-C (and AbortPromptError on abort).
+      if (e instanceof Error && /ExitPromptError|AbortPromptError/.test(e.name)) throw new Cancelled();
+      throw e;
+    }
+  };
+  return {
+    input: (message, o = {}) =>
+      guard(() =>
+        input(
+          {
+            message,
+            default: o.default,
+            required: o.required,
+            validate: o.validate,
+          },
+          context,
+        ),
+      ),
+    select: <T extends string>(message: string, choices: Choice<T>[], defaultValue?: T) => guard(() => select<T>({ message, choices, default: defaultValue, pageSize: 12 }, context)),
+    confirm: (message, defaultValue) => guard(() => confirm({ message, default: defaultValue }, context)),
+    say: (line) => void io.stderr.write(line + '\n'),
+  };
+}

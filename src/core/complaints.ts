@@ -1,0 +1,108 @@
+/**
+ * Complaints (../shared/domain.md section 7): categories, priorities, the status life cycle, due
+ * dates, and the summary figures. Pure: no I/O.
+ */
+
+export const CATEGORIES = ['price', 'product', 'service', 'technology', 'promotion', 'demand', 'management', 'other'] as const;
+export type Category = (typeof CATEGORIES)[number];
+export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const STATUSES = ['open', 'in_progress', 'resolved', 'closed'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Hours to respond by priority (settings complaint.hours_*). */
+export type ResponseHours = Record<Priority, number>;
+export const DEFAULT_RESPONSE_HOURS: ResponseHours = { urgent: 24, high: 72, normal: 168, low: 336 };
+
+export interface ComplaintInput {
+  customerId: string;
+  category: Category;
+  priority: Priority;
+  product: string | null;
+  summary: string;
+  how: string | null;
+  why: string | null;
+  staff: string | null;
+  otherIssues: string | null;
+  reasonable: boolean | null;
+  wanted: string | null;
+  assignee: string | null;
+}
+
+/** The due time: created + the priority's response hours, as an ISO timestamp. */
+export function dueAt(createdAt: string, priority: Priority, hours: ResponseHours): string {
+  return new Date(Date.parse(createdAt) + hours[priority] * 3_600_000).toISOString();
+}
+
+/**
+ * What a status change means, or why it is not allowed. Open complaints can be taken in hand,
+ * resolved or closed; resolved ones closed; resolved or closed ones reopened (back to open).
+ */
+export function transition(from: Status, to: Status): { event: 'status' | 'reopened' } | { error: string } {
+  if (from === to) return { error: `it is already ${from.replace('_', ' ')}` };
+  if (to === 'open') return from === 'resolved' || from === 'closed' ? { event: 'reopened' } : { error: `a complaint ${from.replace('_', ' ')} is still open; nothing to reopen` };
+  if (to === 'in_progress') return from === 'open' ? { event: 'status' } : { error: `a ${from} complaint must be reopened first` };
+  if (to === 'resolved') return from === 'open' || from === 'in_progress' ? { event: 'status' } : { error: `it is ${from} already` };
+  return { event: 'status' }; // closed: from open, in progress or resolved
+}
+
+export function isOpen(status: Status): boolean {
+  return status === 'open' || status === 'in_progress';
+}
+
+export interface ComplaintFacts {
+  id: number;
+  customerId: string;
+  category: Category;
+  status: Status;
+  createdAt: string;
+  dueAt: string;
+  resolvedAt: string | null;
+  satisfied: boolean | null;
+}
+
+/** Open at `now` (an ISO timestamp) and past its due time. */
+export function isOverdue(c: Pick<ComplaintFacts, 'status' | 'dueAt'>, now: string): boolean {
+  return isOpen(c.status) && c.dueAt < now;
+}
+
+/** Open complaints per customer at a moment: how many, the oldest's age in days, how many overdue. */
+export interface OpenComplaints {
+  open: number;
+  oldestDays: number;
+  overdue: number;
+}
+
+export function openByCustomer(complaints: readonly ComplaintFacts[], now: string): Map<string, OpenComplaints> {
+  const out = new Map<string, OpenComplaints>();
+  const nowMs = Date.parse(now);
+  for (const c of complaints) {
+    if (!isOpen(c.status)) continue;
+    const age = Math.floor((nowMs - Date.parse(c.createdAt)) / 86_400_000);
+    const o = out.get(c.customerId) ?? { open: 0, oldestDays: 0, overdue: 0 };
+    o.open++;
+    o.oldestDays = Math.max(o.oldestDays, age);
+    if (isOverdue(c, now)) o.overdue++;
+    out.set(c.customerId, o);
+  }
+  return out;
+}
+
+/** Median of the hours from logging to resolution, over resolved complaints; null without any. */
+export function medianHoursToResolve(complaints: readonly ComplaintFacts[]): number | null {
+  const hours = complaints
+    .filter((c) => c.resolvedAt !== null)
+    .map((c) => (Date.parse(c.resolvedAt!) - Date.parse(c.createdAt)) / 3_600_000)
+    .sort((a, b) => a - b);
+  if (hours.length === 0) return null;
+  const m = hours.length >> 1;
+  return hours.length % 2 === 1 ? hours[m]! : (hours[m - 1]! + hours[m]!) / 2;
+}
+
+/** "yes"/"no" as people write it; null when it is neither. */
+export function yesNo(text: string): boolean | null {
+  const t = text.trim().toLowerCase();
+  if (['yes', 'y', 'true', '1'].includes(t)) return true;
+  if (['no', 'n', 'false', '0'].includes(t)) return false;
+  return null;
+}

@@ -1,0 +1,162 @@
+/** Complaints and their history. */
+import type { Category, ComplaintFacts, ComplaintInput, Priority, Status } from '../core/complaints.js';
+import type { DB } from './db.js';
+
+export interface ComplaintRow {
+  id: number;
+  customer_id: string;
+  customer_name: string | null;
+  created_at: string;
+  category: Category;
+  priority: Priority;
+  product: string | null;
+  summary: string;
+  how: string | null;
+  why: string | null;
+  staff: string | null;
+  other_issues: string | null;
+  reasonable: number | null;
+  wanted: string | null;
+  status: Status;
+  assignee: string | null;
+  due_at: string;
+  resolved_at: string | null;
+  resolution: string | null;
+  compensation: number | null;
+  satisfied: number | null;
+  closed_at: string | null;
+}
+
+export interface EventRow {
+  at: string;
+  kind: string;
+  from_status: string | null;
+  to_status: string | null;
+  text: string | null;
+}
+
+const SELECT = `SELECT c.*, k.name AS customer_name FROM complaints c LEFT JOIN customers k ON k.id = c.customer_id`;
+
+export function insertComplaint(db: DB, input: ComplaintInput, createdAt: string, dueAt: string): number {
+  return db.transaction(() => {
+    const id = Number(
+      db
+        .prepare(
+          `INSERT INTO complaints (customer_id, created_at, category, priority, product, summary, how, why, staff, other_issues, reasonable, wanted, status, assignee, due_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
+        )
+        .run(
+          input.customerId,
+          createdAt,
+          input.category,
+          input.priority,
+          input.product,
+          input.summary,
+          input.how,
+          input.why,
+          input.staff,
+          input.otherIssues,
+          input.reasonable === null ? null : input.reasonable ? 1 : 0,
+          input.wanted,
+          input.assignee,
+          dueAt,
+        ).lastInsertRowid,
+    );
+    addEvent(db, id, createdAt, 'logged', null, 'open', null);
+    return id;
+  })();
+}
+
+export function addEvent(db: DB, id: number, at: string, kind: string, from: string | null, to: string | null, text: string | null): void {
+  db.prepare('INSERT INTO complaint_events (complaint_id, at, kind, from_status, to_status, text) VALUES (?, ?, ?, ?, ?, ?)').run(id, at, kind, from, to, text);
+}
+
+export function getComplaint(db: DB, id: number): ComplaintRow | null {
+  return (db.prepare(`${SELECT} WHERE c.id = ?`).get(id) as ComplaintRow | undefined) ?? null;
+}
+
+export function complaintEvents(db: DB, id: number): EventRow[] {
+  return db.prepare('SELECT at, kind, from_status, to_status, text FROM complaint_events WHERE complaint_id = ? ORDER BY id').all(id) as EventRow[];
+}
+
+export interface ComplaintFilter {
+  status?: Status | null;
+  customerId?: string | null;
+  category?: Category | null;
+}
+
+export function listComplaints(db: DB, f: ComplaintFilter = {}): ComplaintRow[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.status) {
+    where.push('c.status = ?');
+    params.push(f.status);
+  }
+  if (f.customerId) {
+    where.push('c.customer_id = ?');
+    params.push(f.customerId);
+  }
+  if (f.category) {
+    where.push('c.category = ?');
+    params.push(f.category);
+  }
+  return db.prepare(`${SELECT}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY c.id`).all(...params) as ComplaintRow[];
+}
+
+/** Set columns of one complaint (names from a fixed list in the caller). */
+export function setFields(db: DB, id: number, fields: Record<string, unknown>): void {
+  const keys = Object.keys(fields);
+  if (keys.length === 0) return;
+  db.prepare(`UPDATE complaints SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`).run(...keys.map((k) => fields[k]), id);
+}
+
+/**
+ * Every complaint as it stood at `at` (an ISO timestamp): those logged by then, with the status
+ * their history gave them at that moment, so an analysis as of a past date sees the past.
+ */
+export function complaintsAt(db: DB, at: string): ComplaintFacts[] {
+  const rows = db.prepare('SELECT id, customer_id, category, created_at, due_at, resolved_at, satisfied FROM complaints WHERE created_at <= ?').all(at) as {
+    id: number;
+    customer_id: string;
+    category: Category;
+    created_at: string;
+    due_at: string;
+    resolved_at: string | null;
+    satisfied: number | null;
+  }[];
+  const statusAt = new Map<number, Status>();
+  for (const e of db.prepare(`SELECT complaint_id, to_status FROM complaint_events WHERE to_status IS NOT NULL AND at <= ? ORDER BY at, id`).all(at) as { complaint_id: number; to_status: Status }[]) {
+    statusAt.set(e.complaint_id, e.to_status);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    customerId: r.customer_id,
+    category: r.category,
+    status: statusAt.get(r.id) ?? 'open',
+    createdAt: r.created_at,
+    dueAt: r.due_at,
+    resolvedAt: r.resolved_at !== null && r.resolved_at <= at ? r.resolved_at : null,
+    satisfied: r.resolved_at !== null && r.resolved_at <= at && r.satisfied !== null ? r.satisfied === 1 : null,
+  }));
+}
+
+/** Customers whose id, name, email or phone contains the text (any case), at most `limit`. */
+export function findCustomers(db: DB, text: string, limit = 20): { id: string; name: string | null; email: string | null; phone: string | null }[] {
+  const like = `%${text.trim().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+  return db
+    .prepare(
+      `SELECT id, name, email, phone FROM customers
+       WHERE id LIKE @like ESCAPE '\\' OR name LIKE @like ESCAPE '\\' OR email LIKE @like ESCAPE '\\' OR phone LIKE @like ESCAPE '\\'
+       ORDER BY (lower(id) = lower(@exact)) DESC, id LIMIT @limit`,
+    )
+    .all({ like, exact: text.trim(), limit }) as { id: string; name: string | null; email: string | null; phone: string | null }[];
+}
+
+export function createCustomer(db: DB, c: { id: string; name: string | null; email: string | null; phone: string | null; type: string | null; createdDate: string }): void {
+  db.prepare('INSERT INTO customers (id, name, email, phone, type, created_date) VALUES (?, ?, ?, ?, ?, ?)').run(c.id, c.name, c.email, c.phone, c.type, c.createdDate);
+}
+
+/** Purchase days per customer after each moment: for "did they buy again after the resolution". */
+export function boughtBetween(db: DB, customerId: string, from: string, to: string): boolean {
+  return db.prepare('SELECT 1 FROM transactions WHERE customer_id = ? AND date > ? AND date <= ? AND amount > 0 LIMIT 1').get(customerId, from, to) !== undefined;
+}
