@@ -628,7 +628,7 @@ describe('rapport customer: the card', () => {
   it('gives the documented JSON keys, the value rank and the analysis row', async () => {
     await loadShop();
     const c = await card('D1');
-    expect(Object.keys(c)).toEqual(['as_of', 'currency', 'customer', 'analysis', 'why', 'value_rank', 'customers_ranked', 'monthly_spend', 'recent_transactions']);
+    expect(Object.keys(c)).toEqual(['as_of', 'currency', 'customer', 'analysis', 'why', 'value_rank', 'customers_ranked', 'monthly_spend', 'recent_transactions', 'complaints']);
     expect(Object.keys(c.customer!)).toEqual(['id', 'name', 'email', 'phone', 'type', 'account_manager', 'created_date']);
     expect(c.customer).toMatchObject({ id: 'D1', name: 'Dropping Cafe Ltd', email: 'cafe@dropping.example', type: 'business' });
     expect(Object.keys(c.analysis!)).toEqual(CUSTOMER_COLUMNS);
