@@ -57,16 +57,22 @@ export const CATEGORY_HELP: Record<Category, string> = {
 
 const blank = (s: string): string | null => (s.trim() === '' ? null : s.trim());
 
+/** The checks prompts make on typed answers (true, or what to say). */
+export const validators = {
+  summary: (v: string): string | true => (v.trim() === '' ? 'say in a few words what happened' : true),
+  newId:
+    (exists: (id: string) => boolean) =>
+    (v: string): string | true =>
+      v.trim() === '' ? 'an id is needed' : exists(v.trim()) ? `${v.trim()} exists already` : true,
+};
+
 const describe = (m: Match): string => [m.id, m.name, m.email, m.phone].filter(Boolean).join(' · ');
 
 /** The new customer's fields, asking for those the flags did not give. */
 async function newCustomer(p: Prompter, lookups: Lookups, given: Partial<NewCustomer>): Promise<NewCustomer> {
   const id =
     given.id ??
-    (await p.input('New customer id', {
-      required: true,
-      validate: (v) => (v.trim() === '' ? 'an id is needed' : lookups.exists(v.trim()) ? `${v.trim()} exists already` : true),
-    })).trim();
+    (await p.input('New customer id', { required: true, validate: validators.newId(lookups.exists) })).trim();
   const name = given.name !== undefined ? given.name : blank(await p.input('Name'));
   const email = given.email !== undefined ? given.email : blank(await p.input('Email'));
   const phone = given.phone !== undefined ? given.phone : blank(await p.input('Phone'));
@@ -135,7 +141,7 @@ export async function collect(draft: Draft, p: Prompter, lookups: Lookups): Prom
   const summary =
     draft.summary !== undefined && draft.summary.trim() !== ''
       ? draft.summary.trim()
-      : (await p.input('What happened', { required: true, validate: (v) => (v.trim() === '' ? 'say in a few words what happened' : true) })).trim();
+      : (await p.input('What happened', { required: true, validate: validators.summary })).trim();
   const how = await ask(draft.how, 'How it happened');
   const why = await ask(draft.why, 'Why they are dissatisfied');
   const staff = await ask(draft.staff, 'Member of staff involved');

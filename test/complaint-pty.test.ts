@@ -1,0 +1,112 @@
+/**
+ * The real binary in a pseudo-terminal (util-linux `script` gives it one): type answers as a
+ * person would, waiting for each prompt, and check the complaint landed in the database.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/store/db.js';
+import { fixture, run, tempDir } from './helpers.js';
+
+const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../bin/rapport.js');
+const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0;
+
+/** Runs a command under `script`, answering each awaited text with keys. */
+function converse(command: string, steps: [string, string][], env: NodeJS.ProcessEnv): Promise<{ code: number | null; screen: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let step = 0;
+    let seen = 0;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out waiting for "${steps[step]?.[0]}"; screen:\n${screen}`));
+    }, 20_000);
+    const advance = (): void => {
+      while (step < steps.length) {
+        const [wait, keys] = steps[step]!;
+        const at = screen.indexOf(wait, seen);
+        if (at < 0) return;
+        seen = at + wait.length;
+        step++;
+        // a moment for the prompt to finish drawing and start listening
+        setTimeout(() => child.stdin.write(keys), 80);
+      }
+    };
+    child.stdout.on('data', (b: Buffer) => {
+      screen += b.toString('utf8');
+      advance();
+    });
+    child.stderr.on('data', (b: Buffer) => (screen += b.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, screen });
+    });
+  });
+}
+
+describe('complaint add in a pseudo-terminal', () => {
+  let t: ReturnType<typeof tempDir>;
+  afterEach(() => t?.cleanup());
+
+  it('has a pseudo-terminal to run in', () => {
+    // util-linux's `script`: Debian's bsdutils (.ci/run installs it when missing)
+    expect(hasScript, 'the `script` command is needed: apt-get install bsdutils').toBe(true);
+  });
+
+  it('walks through the prompts and saves the complaint', async () => {
+    t = tempDir();
+    expect((await run(['--db', t.db, '-q', 'import', 'customers', fixture('segment', 'customers.csv')])).code).toBe(0);
+    expect((await run(['--db', t.db, '-q', 'import', 'transactions', fixture('segment', 'shop.csv')])).code).toBe(0);
+    const env = { ...process.env, TERM: 'xterm', NO_COLOR: '1' };
+    delete env.CI; // prompts are off under CI; this test is the terminal
+    const DOWN = '\u001b[B';
+    const { code, screen } = await converse(
+      `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --db ${JSON.stringify(t.db)} complaint add`,
+      [
+        ['Customer (part of', 'hampers\r'],
+        ['who is it?', '\r'],
+        ['returning customer', ''],
+        ['Category', `${DOWN}${DOWN}\r`], // price, product, service
+        ['Priority', '\r'],
+        ['Product', 'Hamper\r'],
+        ['What happened', 'arrived two days late\r'],
+        ['How it happened', '\r'],
+        ['Why they are dissatisfied', 'it was a gift\r'],
+        ['Member of staff', '\r'],
+        ['Anything else', '\r'],
+        ['Is the demand reasonable', '\r'],
+        ['The resolution they want', 'refund the delivery\r'],
+        ['Save this complaint?', '\r'],
+      ],
+      env,
+    );
+    expect(code, screen).toBe(0);
+    expect(screen).toContain('logged complaint #1 for Y1');
+    const db = openDatabase(t.db, { create: false });
+    try {
+      expect(db.prepare('SELECT customer_id, category, priority, product, summary, why, wanted, reasonable, status FROM complaints').all()).toEqual([
+        { customer_id: 'Y1', category: 'service', priority: 'normal', product: 'Hamper', summary: 'arrived two days late', why: 'it was a gift', wanted: 'refund the delivery', reasonable: 1, status: 'open' },
+      ]);
+    } finally {
+      db.close();
+    }
+  }, 30_000);
+
+  it('Ctrl-C at a prompt exits 130 and writes nothing', async () => {
+    t = tempDir();
+    expect((await run(['--db', t.db, '-q', 'import', 'customers', fixture('segment', 'customers.csv')])).code).toBe(0);
+    const env = { ...process.env, TERM: 'xterm', NO_COLOR: '1' };
+    delete env.CI;
+    const { code, screen } = await converse(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --db ${JSON.stringify(t.db)} complaint add --customer Y1`, [['Category', '\u0003']], env);
+    expect(code, screen).toBe(130);
+    expect(screen).toContain('cancelled: nothing was written');
+    const db = openDatabase(t.db, { create: false });
+    try {
+      expect(db.prepare('SELECT count(*) FROM complaints').pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  }, 30_000);
+});
