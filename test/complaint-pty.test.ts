@@ -59,7 +59,7 @@ describe('complaint add in a pseudo-terminal', () => {
     t = tempDir();
     expect((await run(['--db', t.db, '-q', 'import', 'customers', fixture('segment', 'customers.csv')])).code).toBe(0);
     expect((await run(['--db', t.db, '-q', 'import', 'transactions', fixture('segment', 'shop.csv')])).code).toBe(0);
-    const env = { ...process.env, TERM: 'xterm', NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm', NO_COLOR: '1' };
     delete env.CI; // prompts are off under CI; this test is the terminal
     const DOWN = '\u001b[B';
     const { code, screen } = await converse(
@@ -97,7 +97,7 @@ describe('complaint add in a pseudo-terminal', () => {
   it('Ctrl-C at a prompt exits 130 and writes nothing', async () => {
     t = tempDir();
     expect((await run(['--db', t.db, '-q', 'import', 'customers', fixture('segment', 'customers.csv')])).code).toBe(0);
-    const env = { ...process.env, TERM: 'xterm', NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm', NO_COLOR: '1' };
     delete env.CI;
     const { code, screen } = await converse(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --db ${JSON.stringify(t.db)} complaint add --customer Y1`, [['Category', '\u0003']], env);
     expect(code, screen).toBe(130);
