@@ -292,7 +292,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--reasonable <yes|no>', 'is the demand reasonable')
     .option('--wanted <text>', 'the resolution they want')
     .option('--assignee <name>', 'who handles it')
-    .option('--at <when>', 'when it was made (a date or ISO time; default now)')
+    .option('--at <when>', 'when it was made: a date, or a date and time in UTC (default now)')
     .addHelpText('after', examples(['rapport complaint add', 'rapport complaint add --customer C0042 --category product --summary "cracked teapot" --wanted "replacement"', 'rapport complaint add --customer C9001 --new-customer --name "Ada Lovelace" --category service --summary "rude on the phone"']))
     .action(async (opts: Record<string, string | boolean | undefined>, c: Command) => {
       const { runComplaintAdd } = await import('./commands/complaint.js');
@@ -315,6 +315,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .command('show')
     .description('one complaint with its history and notes')
     .argument('<id>', 'the complaint number')
+    .addHelpText('after', examples(['rapport complaint show 12', 'rapport complaint show 12 --format json']))
     .action(async (id: string, _opts: unknown, c: Command) => {
       const { runComplaintShow } = await import('./commands/complaint.js');
       exitCode = runComplaintShow(positiveInt(id, 'complaint id'), context(c));
@@ -323,7 +324,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .command('update')
     .description('change status (open to reopen, in_progress, closed), assignee, priority (moves the due time), category; with a note')
     .argument('<id>', 'the complaint number')
-    .option('--status <s>', 'open (reopen), in_progress, closed')
+    .option('--status <s>', 'in_progress, closed (also without a resolution: withdrawn, duplicate), or open to reopen')
     .option('--assignee <name>', 'who handles it ("" for nobody)')
     .option('--priority <p>', 'urgent, high, normal, low')
     .option('--category <c>', 'the category')
@@ -353,6 +354,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .argument('<id>', 'the complaint number')
     .argument('<text>', 'the note')
     .option('--at <when>', 'when (default now)')
+    .addHelpText('after', examples(['rapport complaint note 12 "called back, left a message"']))
     .action(async (id: string, text: string, opts: { at?: string }, c: Command) => {
       const { runComplaintNote } = await import('./commands/complaint.js');
       exitCode = runComplaintNote(positiveInt(id, 'complaint id'), text, opts, context(c));

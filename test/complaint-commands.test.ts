@@ -33,7 +33,7 @@ describe('complaint add with flags', () => {
   it('names every missing required flag, and never waits on stdin', async () => {
     const r = await rp(['complaint', 'add', '--customer', 'Y1']);
     expect(r.code).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe('rapport: not on a terminal, so nothing can be asked: --category, --summary are needed');
+    expect(r.stderr.split('\n')[0]).toBe('rapport: prompts are off (not on a terminal, or CI is set), so nothing can be asked: --category, --summary are needed');
   });
 
   it('refuses an unknown customer, an unknown category and an empty summary, saving nothing', async () => {
@@ -147,5 +147,71 @@ describe('tied to the rest', () => {
     expect(s.overdue.map((o) => o.id)).toEqual([3]);
     expect(s.after_satisfied).toEqual({ resolved: 1, bought_again: 1, rate: 1 });
     expect(s.after_not_satisfied).toEqual({ resolved: 1, bought_again: 0, rate: 0 });
+  });
+});
+
+describe('review fixes', () => {
+  it('--at: a real calendar day, UTC when no offset is given, never in the future, never before the last change', async () => {
+    expect((await add(['--customer', 'W1', '--category', 'product', '--summary', 'x', '--at', '2025-02-30'])).code).toBe(2);
+    expect((await add(['--customer', 'W1', '--category', 'product', '--summary', 'x', '--at', '2999-01-01'])).code).toBe(2);
+    const r = await add(['--customer', 'W1', '--category', 'product', '--summary', 'x', '--at', '2025-12-01T14:05']);
+    expect(JSON.parse(r.stdout).created_at).toBe('2025-12-01T14:05:00.000Z');
+    const early = await rp(['complaint', 'resolve', '1', '--resolution', 'r', '--satisfied', 'yes', '--at', '2025-11-30']);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain("before complaint #1's last change");
+    expect((await rp(['complaint', 'note', '1', 'n', '--at', '2025-12-01T14:00'])).code).toBe(2);
+  });
+
+  it('compensation in another currency is refused; new-customer flags are checked', async () => {
+    const s = tempDir();
+    try {
+      const csv = s.file('gbp.csv', 'customer_id,date,amount\nG1,2025-01-01,£10.00\n');
+      expect((await run(['--db', s.db, '-q', 'import', 'transactions', csv])).code).toBe(0);
+      expect((await run(['--db', s.db, '-q', 'complaint', 'add', '--customer', 'G1', '--category', 'price', '--summary', 'x', '--at', '2025-02-01'])).code).toBe(0);
+      const euro = await run(['--db', s.db, 'complaint', 'resolve', '1', '--resolution', 'r', '--satisfied', 'yes', '--compensation', '€5']);
+      expect(euro.code).toBe(2);
+      expect(euro.stderr).toContain('is not in GBP');
+      expect((await run(['--db', s.db, '-q', 'complaint', 'resolve', '1', '--resolution', 'r', '--satisfied', 'yes', '--compensation', '£5'])).code).toBe(0);
+    } finally {
+      s.cleanup();
+    }
+    expect((await add(['--customer', 'Q1', '--new-customer', '--type', 'alien', '--category', 'price', '--summary', 'x'])).code).toBe(2);
+    const stray = await add(['--customer', 'W1', '--name', 'Bob', '--category', 'price', '--summary', 'x']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('add --new-customer');
+  });
+
+  it('a reopen does not rewrite the past, and makes the complaint due again from the reopening', async () => {
+    await add(['--customer', 'W1', '--category', 'product', '--summary', 'a', '--at', '2025-12-01T00:00:00Z']);
+    await rp(['complaint', 'resolve', '1', '--resolution', 'r', '--satisfied', 'yes', '--at', '2025-12-03T00:00:00Z']);
+    const before = await json<{ median_hours_to_resolve: number; by_category: { category: string; resolved: number }[] }>(['complaint', 'summary', '--as-of', '2025-12-10']);
+    await rp(['complaint', 'update', '1', '--status', 'open', '--at', '2025-12-20T00:00:00Z']);
+    const after = await json<typeof before>(['complaint', 'summary', '--as-of', '2025-12-10']);
+    expect(after).toEqual(before);
+    expect(before.median_hours_to_resolve).toBe(48);
+    // normal priority: due 168 hours after the reopening
+    expect((await json<{ due_at: string; resolution: null }>(['complaint', 'show', '1']))).toMatchObject({ due_at: '2025-12-27T00:00:00.000Z', resolution: null });
+  });
+
+  it('the card and list --at show each complaint as it stood then', async () => {
+    await add(['--customer', 'Y1', '--category', 'service', '--priority', 'urgent', '--summary', 'a', '--at', '2025-12-01T00:00:00Z']);
+    await rp(['complaint', 'resolve', '1', '--resolution', 'r', '--satisfied', 'yes', '--at', '2025-12-10T00:00:00Z']);
+    const card = await json<{ complaints: { status: string; overdue: boolean }[] }>(['customer', 'Y1', '--as-of', '2025-12-05']);
+    expect(card.complaints).toEqual([expect.objectContaining({ status: 'open', overdue: true })]);
+    const ids = async (at: string) => (await json<{ id: number }[]>(['complaint', 'list', '--overdue', '--at', at])).map((r) => r.id);
+    expect(await ids('2025-12-05')).toEqual([1]);
+    expect(await ids('2025-12-11')).toEqual([]);
+  });
+
+  it('finds a customer by the digits of their phone, however it was written', async () => {
+    await add(['--customer', 'P1', '--new-customer', '--name', 'Pat', '--phone', '+44 7700-341710', '--category', 'other', '--summary', 'x']);
+    const { openDatabase } = await import('../src/store/db.js');
+    const { findCustomers } = await import('../src/store/complaints.js');
+    const db = openDatabase(t.db, { create: false });
+    try {
+      for (const typed of ['7700 341710', '7700341710', '+447700341710', '341710']) expect(findCustomers(db, typed).map((m) => m.id), typed).toEqual(['P1']);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -76,7 +76,7 @@ describe('complaint add in a pseudo-terminal', () => {
         ['Why they are dissatisfied', 'it was a gift\r'],
         ['Member of staff', '\r'],
         ['Anything else', '\r'],
-        ['Is the demand reasonable', '\r'],
+        ['Is the demand reasonable', `${DOWN}\r`], // not judged yet, yes
         ['The resolution they want', 'refund the delivery\r'],
         ['Save this complaint?', '\r'],
       ],

@@ -8,10 +8,12 @@ import {
   medianHoursToResolve,
   transition,
   yesNo,
+  type ResponseHours,
   type Status,
 } from '../core/complaints.js';
 import { scoreChurn, type Fitted } from '../core/model/churn.js';
-import { MoneyParser } from '../core/money.js';
+import { currenciesOf, MoneyParser } from '../core/money.js';
+import { customerType } from '../core/columns.js';
 import { currentFit, customerAsOf, loadSettings, moneyOf, today } from '../analysis/run.js';
 import { collect, type Draft, type Lookups } from '../complaints/flow.js';
 import { openComplaintsAsOf } from '../analysis/churn.js';
@@ -31,18 +33,36 @@ import {
   findCustomers,
   getComplaint,
   insertComplaint,
+  lastEventAt,
   listComplaints,
+  recordDue,
   setFields,
   type ComplaintRow,
 } from '../store/complaints.js';
 
-/** --at: a date (midnight UTC) or an ISO timestamp; default now. For logging what happened earlier. */
+/**
+ * --at: a date (midnight UTC) or a date and time (UTC unless it names an offset); default now.
+ * For logging what happened earlier: never in the future.
+ */
 export function parseAt(text: string | undefined, now = new Date()): string {
   if (text === undefined) return now.toISOString();
   const t = text.trim();
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(t) ? Date.parse(t + 'T00:00:00Z') : /^\d{4}-\d{2}-\d{2}T/.test(t) ? Date.parse(t) : NaN;
-  if (!Number.isFinite(ms)) throw new UsageError(`--at must be a date (2025-06-30) or a date and time (2025-06-30T14:05:00Z), not "${text}"`);
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(t);
+  const hint = 'for example --at 2025-06-30 or --at 2025-06-30T14:05 (UTC)';
+  if (!m) throw new UsageError(`--at must be a date or a date and time, not "${text}"`, hint);
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (day.getUTCMonth() !== Number(m[2]) - 1 || day.getUTCDate() !== Number(m[3])) throw new UsageError(`--at ${t} is not a day of the calendar`, hint);
+  const iso = m[4] === undefined ? `${m[1]}-${m[2]}-${m[3]}T00:00:00Z` : `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? 'Z'}`;
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) throw new UsageError(`--at must be a date or a date and time, not "${text}"`, hint);
+  if (ms > now.getTime() + 60_000) throw new UsageError(`--at ${t} is in the future`, 'record things when they have happened');
   return new Date(ms).toISOString();
+}
+
+/** A change to a complaint cannot be dated before what its history already holds. */
+function notBefore(db: DB, id: number, at: string): void {
+  const last = lastEventAt(db, id);
+  if (at < last) throw new UsageError(`--at ${at.slice(0, 16).replace('T', ' ')} is before complaint #${id}'s last change (${last.slice(0, 16).replace('T', ' ')} UTC)`, 'changes are recorded in order; leave out --at to record it now');
 }
 
 export function pick<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
@@ -56,7 +76,7 @@ export function pick<T extends string>(value: string | undefined, allowed: reado
 function yesNoFlag(value: string | undefined, flag: string): boolean | undefined {
   if (value === undefined) return undefined;
   const v = yesNo(value);
-  if (v === null) throw new UsageError(`${flag} must be yes or no, not "${value}"`);
+  if (v === null) throw new UsageError(`${flag} must be yes or no, not "${value}"`, `for example ${flag} yes`);
   return v;
 }
 
@@ -82,9 +102,19 @@ export interface AddFlags {
 }
 
 export function draftFrom(f: AddFlags): Draft {
+  if (!f.newCustomer) {
+    const stray = (['name', 'email', 'phone', 'type'] as const).filter((k) => f[k] !== undefined);
+    if (stray.length > 0) throw new UsageError(`--${stray.join(', --')} describe${stray.length === 1 ? 's' : ''} a new customer: add --new-customer`, 'or leave them out to log a complaint for an existing customer');
+  }
+  let type: string | undefined;
+  if (f.type !== undefined) {
+    type = customerType(f.type) ?? undefined;
+    if (type === undefined) throw new UsageError(`--type must be consumer, business, channel or internal, not "${f.type}"`, 'for example --type consumer');
+  }
+  // Flags not given stay undefined: on a terminal they are asked; without one they stay empty.
   return {
     customer: f.customer?.trim(),
-    newCustomer: f.newCustomer ? { id: f.customer?.trim(), name: f.name ?? null, email: f.email ?? null, phone: f.phone ?? null, type: f.type ?? null } : null,
+    newCustomer: f.newCustomer ? { id: f.customer?.trim(), name: f.name, email: f.email, phone: f.phone, type } : null,
     category: pick(f.category, CATEGORIES, '--category'),
     priority: pick(f.priority, PRIORITIES, '--priority'),
     product: f.product,
@@ -113,10 +143,15 @@ function profile(db: DB, id: string): string[] {
     lines.push(`  tier ${c.tier}, stage ${c.stage} (${c.stageReason})`);
     const fit: Fitted = currentFit(db, asOf, found.loaded) ?? { asOf, timeUnit: 'week', sufficiency: { ok: false, customers: 0, repeatBuyers: 0, historyDays: 0, problems: [] }, purchase: null, spend: null, spendLeftOut: 0, fallback: 'no saved fit' };
     const s = scoreChurn([c], fit, found.loaded.settings.model, found.loaded.settings.lifecycle, found.analysis.populationGapDays, openComplaintsAsOf(db, asOf))[0]!;
-    lines.push(`  churn risk ${s.riskLevel} (${Math.round(s.churnRisk * 100)}%${s.method === 'rules' ? ', by the lifecycle rules' : ''})`);
+    lines.push(`  churn risk ${s.riskLevel} (${Math.round(s.churnRisk * 100)}%${s.method === 'rules' ? ', by the lifecycle rules' : ''})${s.reasons.length > 0 ? ': ' + s.reasons[0] : ''}`);
   }
+  const now = new Date().toISOString();
   const open = listComplaints(db, { customerId: id }).filter((x) => isOpen(x.status));
-  lines.push(open.length === 0 ? '  no open complaints' : `  ${open.length} open complaint${open.length === 1 ? '' : 's'}: ${open.map((x) => `#${x.id} ${x.category} (${x.created_at.slice(0, 10)})`).join(', ')}`);
+  lines.push(
+    open.length === 0
+      ? '  no open complaints'
+      : `  ${open.length} open complaint${open.length === 1 ? '' : 's'}: ${open.map((x) => `#${x.id} ${x.category} (${x.created_at.slice(0, 10)}${isOverdue({ status: x.status, dueAt: x.due_at }, now) ? ', overdue' : ''})`).join(', ')}`,
+  );
   return lines;
 }
 
@@ -142,7 +177,10 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
     const interactive = prompter !== undefined || ctx.io.canPrompt;
     if (!interactive) {
       if (missing.length > 0) {
-        throw new UsageError(`not on a terminal, so nothing can be asked: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} needed`, 'rapport complaint add --customer ID --category service --summary "what happened"');
+        throw new UsageError(
+          `prompts are off (not on a terminal, or CI is set), so nothing can be asked: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} needed`,
+          'rapport complaint add --customer ID --category service --summary "what happened"',
+        );
       }
       if (!draft.newCustomer && !lookups.exists(draft.customer!)) {
         const near = findCustomers(db, draft.customer!, 3).map((m) => m.id);
@@ -154,7 +192,13 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
     try {
       // Without a terminal every answer is already a flag: the flow asks nothing.
       const p = prompter ?? (interactive ? await terminalPrompter(ctx.io) : noPrompts());
-      collected = await collect(interactive ? draft : { ...draft, reasonable: draft.reasonable ?? null, ...fillOptional(draft) }, p, lookups);
+      const complete: Draft = {
+        ...draft,
+        reasonable: draft.reasonable ?? null,
+        ...fillOptional(draft),
+        newCustomer: draft.newCustomer ? { ...draft.newCustomer, name: draft.newCustomer.name ?? null, email: draft.newCustomer.email ?? null, phone: draft.newCustomer.phone ?? null, type: draft.newCustomer.type ?? null } : null,
+      };
+      collected = await collect(interactive ? draft : complete, p, lookups);
     } catch (e) {
       if (e instanceof Cancelled) {
         notice(ctx.io, 'cancelled: nothing was written');
@@ -199,13 +243,20 @@ function listRow(c: ComplaintRow, now: string): Record<string, unknown> {
   return { ...c, overdue: isOverdue({ status: c.status, dueAt: c.due_at }, now), satisfied: c.satisfied === null ? null : c.satisfied === 1 };
 }
 
+/** The list as it stood at a moment: complaints logged by then, with the status and due time they had. */
+function rowsAt(db: DB, rows: ComplaintRow[], at: string): ComplaintRow[] {
+  const facts = new Map(complaintsAt(db, at).map((f) => [f.id, f]));
+  return rows.filter((r) => facts.has(r.id)).map((r) => ({ ...r, status: facts.get(r.id)!.status, due_at: facts.get(r.id)!.dueAt }));
+}
+
 export function runComplaintList(o: { status?: string; overdue: boolean; customer?: string; category?: string; at?: string }, ctx: Context): number {
   const status = pick(o.status, STATUSES, '--status');
   const category = pick(o.category, CATEGORIES, '--category');
   const now = parseAt(o.at);
   const db = openForRead(ctx);
   try {
-    let rows = listComplaints(db, { status: status ?? null, customerId: o.customer ?? null, category: category ?? null }).map((c) => listRow(c, now));
+    const stored = listComplaints(db, { customerId: o.customer ?? null, category: category ?? null });
+    let rows = (o.at === undefined ? stored : rowsAt(db, stored, now)).filter((c) => status === undefined || c.status === status).map((c) => listRow(c, now));
     if (o.overdue) rows = rows.filter((r) => r.overdue === true);
     const format = resolveFormat(ctx.format, ctx.io);
     if (format !== 'table') {
@@ -255,14 +306,15 @@ export function runComplaintShow(id: number, ctx: Context): number {
       return 0;
     }
     const money = moneyOf(db);
+    const when = (v: string | null): string | null => (v === null ? null : v.slice(0, 16).replace('T', ' ') + ' UTC');
     const shown: Record<string, unknown> = {
       complaint: `#${c.id}`,
       customer: `${c.customer_id}${c.customer_name ? ' · ' + c.customer_name : ''}`,
-      logged: c.created_at,
+      logged: when(c.created_at),
       category: c.category,
       priority: c.priority,
       status: c.status.replace('_', ' ') + (record.overdue ? ' (overdue)' : ''),
-      due: c.due_at,
+      due: when(c.due_at),
       assignee: c.assignee,
       product: c.product,
       'what happened': c.summary,
@@ -289,10 +341,9 @@ export function runComplaintShow(id: number, ctx: Context): number {
 }
 
 export function runComplaintUpdate(id: number, o: { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string }, ctx: Context): number {
-  const to = pick(o.status, STATUSES, '--status');
+  const to = pick(o.status, ['open', 'in_progress', 'closed'] as const, '--status');
   const priority = pick(o.priority, PRIORITIES, '--priority');
   const category = pick(o.category, CATEGORIES, '--category');
-  if (to === 'resolved') throw new UsageError('use rapport complaint resolve ID --resolution "..." --satisfied yes|no to resolve', 'a resolution records what was done and whether the customer was satisfied');
   if (to === undefined && o.assignee === undefined && priority === undefined && category === undefined && o.note === undefined) {
     throw new UsageError('nothing to change', 'give --status, --assignee, --priority, --category or --note');
   }
@@ -300,6 +351,8 @@ export function runComplaintUpdate(id: number, o: { status?: string; assignee?: 
   const db = openForRead(ctx);
   try {
     const c = mustGet(db, id);
+    notBefore(db, id, at);
+    const hours = loadSettings(db, moneyOf(db)).settings.complaintHours;
     db.transaction(() => {
       const changes: Record<string, unknown> = {};
       const said: string[] = [];
@@ -314,12 +367,13 @@ export function runComplaintUpdate(id: number, o: { status?: string; assignee?: 
       if (priority !== undefined) {
         // A new priority moves the due time: counted from when the complaint was logged.
         changes.priority = priority;
-        changes.due_at = dueAt(c.created_at, priority, loadSettings(db, moneyOf(db)).settings.complaintHours);
+        changes.due_at = dueAt(c.created_at, priority, hours);
+        recordDue(db, id, at, changes.due_at as string);
         said.push(`priority ${priority}, due ${String(changes.due_at).slice(0, 16).replace('T', ' ')}`);
       }
       setFields(db, id, changes);
       if (said.length > 0) addEvent(db, id, at, 'update', null, null, said.join('; '));
-      if (to !== undefined) applyStatus(db, c, to, at, o.note ?? null);
+      if (to !== undefined) applyStatus(db, { ...c, priority: (priority ?? c.priority) }, to, at, o.note ?? null, hours);
       else if (o.note !== undefined) addEvent(db, id, at, 'note', null, null, o.note);
     })();
     notice(ctx.io, `complaint #${id} updated`);
@@ -329,33 +383,49 @@ export function runComplaintUpdate(id: number, o: { status?: string; assignee?: 
   }
 }
 
-function applyStatus(db: DB, c: ComplaintRow, to: Status, at: string, text: string | null): void {
+function applyStatus(db: DB, c: ComplaintRow, to: Status, at: string, text: string | null, hours: ResponseHours, satisfied: boolean | null = null): void {
   const t = transition(c.status, to);
-  if ('error' in t) throw new UsageError(`complaint #${c.id} cannot go from ${c.status.replace('_', ' ')} to ${to.replace('_', ' ')}: ${t.error}`);
+  if ('error' in t) {
+    throw new UsageError(`complaint #${c.id} cannot go from ${c.status.replace('_', ' ')} to ${to.replace('_', ' ')}: ${t.error}`, `see its history with rapport complaint show ${c.id}`);
+  }
   const fields: Record<string, unknown> = { status: to };
   if (to === 'closed') fields.closed_at = at;
-  if (t.event === 'reopened') Object.assign(fields, { closed_at: null, resolved_at: null, satisfied: null });
+  if (t.event === 'reopened') {
+    // Reopened: the old resolution stays in the history; the complaint is due again from now.
+    const due = dueAt(at, c.priority, hours);
+    Object.assign(fields, { closed_at: null, resolved_at: null, satisfied: null, resolution: null, compensation: null, due_at: due });
+    recordDue(db, c.id, at, due);
+  }
   setFields(db, c.id, fields);
-  addEvent(db, c.id, at, t.event, c.status, to, text);
+  addEvent(db, c.id, at, t.event, c.status, to, text, satisfied);
 }
 
 export function runComplaintResolve(id: number, o: { resolution?: string; satisfied?: string; compensation?: string; at?: string }, ctx: Context): number {
   if (o.resolution === undefined || o.resolution.trim() === '') throw new UsageError('--resolution is needed: what was done', 'rapport complaint resolve 12 --resolution "refunded the order" --satisfied yes');
   const satisfied = yesNoFlag(o.satisfied, '--satisfied');
-  if (satisfied === undefined) throw new UsageError('--satisfied yes|no is needed: was the customer satisfied with the resolution?');
+  if (satisfied === undefined) throw new UsageError('--satisfied yes|no is needed: was the customer satisfied with the resolution?', 'ask them; rapport complaint resolve 12 --resolution "..." --satisfied no');
   const at = parseAt(o.at);
   const db = openForRead(ctx);
   try {
     const money = moneyOf(db);
     let compensation: number | null = null;
     if (o.compensation !== undefined) {
-      const parsed = new MoneyParser({ exponent: money.exponent, decimalComma: false }).parse(o.compensation.trim());
-      if (Number.isNaN(parsed) || parsed < 0) throw new UsageError(`--compensation must be an amount like 10.00, not "${o.compensation}"`);
+      const parser = new MoneyParser({ exponent: money.exponent, decimalComma: false });
+      const parsed = parser.parse(o.compensation.trim());
+      if (Number.isNaN(parsed) || parsed < 0) throw new UsageError(`--compensation must be an amount like 10.00, not "${o.compensation}"`, 'write it in the database\'s currency, e.g. 5.00');
+      if (parser.symbol !== null) {
+        const of = currenciesOf(parser.symbol) ?? [];
+        if (money.currency === null || !of.includes(money.currency)) {
+          throw new UsageError(`--compensation ${o.compensation} is not in ${money.currency ?? "the database's currency (none is set yet)"}`, 'give the amount without a currency mark, in the currency your sales are in');
+        }
+      }
       compensation = parsed;
     }
     const c = mustGet(db, id);
+    notBefore(db, id, at);
+    const hours = loadSettings(db, money).settings.complaintHours;
     db.transaction(() => {
-      applyStatus(db, c, 'resolved', at, o.resolution!.trim());
+      applyStatus(db, c, 'resolved', at, o.resolution!.trim(), hours, satisfied);
       setFields(db, id, { resolved_at: at, resolution: o.resolution!.trim(), satisfied: satisfied ? 1 : 0, compensation });
     })();
     notice(ctx.io, `complaint #${id} resolved (customer ${satisfied ? '' : 'not '}satisfied)`);
@@ -366,11 +436,12 @@ export function runComplaintResolve(id: number, o: { resolution?: string; satisf
 }
 
 export function runComplaintNote(id: number, text: string, o: { at?: string }, ctx: Context): number {
-  if (text.trim() === '') throw new UsageError('the note is empty');
+  if (text.trim() === '') throw new UsageError('the note is empty', 'rapport complaint note 12 "called back, left a message"');
   const at = parseAt(o.at);
   const db = openForRead(ctx);
   try {
     mustGet(db, id);
+    notBefore(db, id, at);
     addEvent(db, id, at, 'note', null, null, text.trim());
     notice(ctx.io, `note added to complaint #${id}`);
     return 0;

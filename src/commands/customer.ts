@@ -8,7 +8,8 @@ import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
 import { RapportError } from '../errors.js';
 import { chalkFor, clip, printRows, resolveFormat } from '../output.js';
-import { listComplaints } from '../store/complaints.js';
+import { complaintsAt, listComplaints } from '../store/complaints.js';
+import { isOverdue } from '../core/complaints.js';
 import { customerRecord, customerTransactions, similarCustomerIds, type CustomerTransaction } from '../store/customers.js';
 
 export interface CustomerOptions {
@@ -64,9 +65,15 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
       throw new RapportError(`no customer "${options.id}"`, near.length > 0 ? `did you mean ${near.join(' or ')}? (ids are matched exactly)` : 'customer ids are as in your files; list them with rapport customers');
     }
     const txs = customerTransactions(db, options.id, options.asOf);
+    // The customer's complaints as they stood at the end of the as-of day.
+    const asOfEnd = `${options.asOf}T23:59:59.999Z`;
+    const facts = new Map(complaintsAt(db, asOfEnd).map((f) => [f.id, f]));
     const complaints = listComplaints(db, { customerId: options.id })
-      .filter((x) => x.created_at.slice(0, 10) <= options.asOf)
-      .map((x) => ({ id: x.id, created_at: x.created_at, category: x.category, priority: x.priority, status: x.status, summary: x.summary, resolution: x.resolution, satisfied: x.satisfied === null ? null : x.satisfied === 1 }));
+      .filter((x) => facts.has(x.id))
+      .map((x) => {
+        const f = facts.get(x.id)!;
+        return { id: x.id, created_at: x.created_at, category: x.category, priority: x.priority, status: f.status, overdue: isOverdue(f, asOfEnd), summary: x.summary, resolved_at: f.resolvedAt, satisfied: f.satisfied };
+      });
     const months = monthlySpend(txs, options.asOf, options.months);
     const recent = options.transactions === 0 ? [] : txs.slice(-options.transactions).reverse();
     const rank = ranked === null ? null : ranked.above + 1;
@@ -128,7 +135,7 @@ interface Card {
   windowDays: number;
   valueWindowDays: number;
   score: ChurnScore | null;
-  complaints: { id: number; created_at: string; category: string; status: string; summary: string }[];
+  complaints: { id: number; created_at: string; category: string; status: string; overdue: boolean; summary: string }[];
   horizonDays: number;
   valueBasis: Analysis['valueBasis'];
 }
@@ -189,7 +196,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
   if (card.complaints.length > 0) {
     out();
     out(k.bold(`Complaints (${card.complaints.length})`));
-    for (const x of card.complaints) out(`  #${x.id}  ${x.created_at.slice(0, 10)}  ${x.category.padEnd(10)} ${x.status.replace('_', ' ').padEnd(11)} ${clip(x.summary, 50)}`);
+    for (const x of card.complaints) out(`  #${x.id}  ${x.created_at.slice(0, 10)}  ${x.category.padEnd(10)} ${(x.status.replace('_', ' ') + (x.overdue ? ', overdue' : '')).padEnd(20)} ${clip(x.summary, 50)}`);
   }
   if (options.transactions === 0) return;
   out();

@@ -69,11 +69,12 @@ export const validators = {
 const describe = (m: Match): string => [m.id, m.name, m.email, m.phone].filter(Boolean).join(' · ');
 
 /** The new customer's fields, asking for those the flags did not give. */
-async function newCustomer(p: Prompter, lookups: Lookups, given: Partial<NewCustomer>): Promise<NewCustomer> {
+async function newCustomer(p: Prompter, lookups: Lookups, given: Partial<NewCustomer>, searched?: string): Promise<NewCustomer> {
   const id =
     given.id ??
     (await p.input('New customer id', { required: true, validate: validators.newId(lookups.exists) })).trim();
-  const name = given.name !== undefined ? given.name : blank(await p.input('Name'));
+  // What was typed in the search is often the name: offered as the default.
+  const name = given.name !== undefined ? given.name : blank(await p.input('Name', searched !== undefined && !/\d/.test(searched) ? { default: searched } : {}));
   const email = given.email !== undefined ? given.email : blank(await p.input('Email'));
   const phone = given.phone !== undefined ? given.phone : blank(await p.input('Phone'));
   const type =
@@ -100,13 +101,13 @@ async function pickCustomer(p: Prompter, lookups: Lookups, hint: string | undefi
       { name: '↺ search again', value: 'again' },
     ];
     if (matches.length === 0) p.say(`no customer matches "${text}"`);
-    const picked = await p.select(matches.length === 0 ? 'Create a new customer, or search again?' : `${matches.length} match${matches.length === 1 ? '' : 'es'}: who is it?`, choices, matches.length > 0 ? `id:${matches[0]!.id}` : 'new');
+    const picked = await p.select(matches.length === 0 ? 'Search again, or create a new customer?' : `${matches.length} match${matches.length === 1 ? '' : 'es'}: who is it?`, choices, matches.length > 0 ? `id:${matches[0]!.id}` : 'again');
     if (picked === 'again') {
       text = undefined;
       continue;
     }
     if (picked === 'new') {
-      const created = await newCustomer(p, lookups, {});
+      const created = await newCustomer(p, lookups, {}, text);
       return { id: created.id, created };
     }
     return { id: picked.slice(3), created: null };
@@ -141,7 +142,7 @@ export async function collect(draft: Draft, p: Prompter, lookups: Lookups): Prom
   const summary =
     draft.summary !== undefined && draft.summary.trim() !== ''
       ? draft.summary.trim()
-      : (await p.input('What happened', { required: true, validate: validators.summary })).trim();
+      : (await p.input('What happened', { validate: validators.summary })).trim();
   const how = await ask(draft.how, 'How it happened');
   const why = await ask(draft.why, 'Why they are dissatisfied');
   const staff = await ask(draft.staff, 'Member of staff involved');
@@ -150,11 +151,15 @@ export async function collect(draft: Draft, p: Prompter, lookups: Lookups): Prom
     draft.reasonable !== undefined
       ? draft.reasonable
       : ((v) => (v === 'yes' ? true : v === 'no' ? false : null))(
-          await p.select('Is the demand reasonable?', [
-            { name: 'yes', value: 'yes' },
-            { name: 'no', value: 'no' },
-            { name: 'not judged yet', value: 'unsure' },
-          ]),
+          await p.select(
+            'Is the demand reasonable?',
+            [
+              { name: 'not judged yet', value: 'unsure' },
+              { name: 'yes', value: 'yes' },
+              { name: 'no', value: 'no' },
+            ],
+            'unsure',
+          ),
         );
   const wanted = await ask(draft.wanted, 'The resolution they want');
   const input: ComplaintInput = { customerId, category, priority, product, summary, how, why, staff, otherIssues, reasonable, wanted, assignee: draft.assignee ?? null };

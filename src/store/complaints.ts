@@ -63,12 +63,26 @@ export function insertComplaint(db: DB, input: ComplaintInput, createdAt: string
         ).lastInsertRowid,
     );
     addEvent(db, id, createdAt, 'logged', null, 'open', null);
+    recordDue(db, id, createdAt, dueAt);
     return id;
   })();
 }
 
-export function addEvent(db: DB, id: number, at: string, kind: string, from: string | null, to: string | null, text: string | null): void {
-  db.prepare('INSERT INTO complaint_events (complaint_id, at, kind, from_status, to_status, text) VALUES (?, ?, ?, ?, ?, ?)').run(id, at, kind, from, to, text);
+export function addEvent(db: DB, id: number, at: string, kind: string, from: string | null, to: string | null, text: string | null, satisfied: boolean | null = null): void {
+  db.prepare('INSERT INTO complaint_events (complaint_id, at, kind, from_status, to_status, text, satisfied) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    id,
+    at,
+    kind,
+    from,
+    to,
+    text,
+    satisfied === null ? null : satisfied ? 1 : 0,
+  );
+}
+
+/** The time of the complaint's latest event: a later change cannot be dated before it. */
+export function lastEventAt(db: DB, id: number): string {
+  return db.prepare('SELECT max(at) FROM complaint_events WHERE complaint_id = ?').pluck().get(id) as string;
 }
 
 export function getComplaint(db: DB, id: number): ComplaintRow | null {
@@ -115,41 +129,70 @@ export function setFields(db: DB, id: number, fields: Record<string, unknown>): 
  * their history gave them at that moment, so an analysis as of a past date sees the past.
  */
 export function complaintsAt(db: DB, at: string): ComplaintFacts[] {
-  const rows = db.prepare('SELECT id, customer_id, category, created_at, due_at, resolved_at, satisfied FROM complaints WHERE created_at <= ?').all(at) as {
+  const rows = db.prepare('SELECT id, customer_id, category, created_at FROM complaints WHERE created_at <= ? ORDER BY id').all(at) as {
     id: number;
     customer_id: string;
     category: Category;
     created_at: string;
-    due_at: string;
-    resolved_at: string | null;
-    satisfied: number | null;
   }[];
-  const statusAt = new Map<number, Status>();
-  for (const e of db.prepare(`SELECT complaint_id, to_status FROM complaint_events WHERE to_status IS NOT NULL AND at <= ? ORDER BY at, id`).all(at) as { complaint_id: number; to_status: Status }[]) {
-    statusAt.set(e.complaint_id, e.to_status);
+  // Replay each complaint's history up to `at`: status, due time (logged, moved by a new priority
+  // or a reopen) and the standing resolution (a reopen withdraws it).
+  const state = new Map<number, { status: Status; dueAt: string | null; resolvedAt: string | null; satisfied: boolean | null }>();
+  const events = db
+    .prepare(`SELECT complaint_id, at, kind, to_status, satisfied FROM complaint_events WHERE at <= ? ORDER BY at, id`)
+    .all(at) as { complaint_id: number; at: string; kind: string; to_status: Status | null; satisfied: number | null }[];
+  for (const e of events) {
+    const s = state.get(e.complaint_id) ?? { status: 'open' as Status, dueAt: null, resolvedAt: null, satisfied: null };
+    if (e.to_status !== null) s.status = e.to_status;
+    if (e.kind === 'reopened') {
+      s.resolvedAt = null;
+      s.satisfied = null;
+    }
+    if (e.to_status === 'resolved') {
+      s.resolvedAt = e.at;
+      s.satisfied = e.satisfied === null ? null : e.satisfied === 1;
+    }
+    state.set(e.complaint_id, s);
   }
-  return rows.map((r) => ({
-    id: r.id,
-    customerId: r.customer_id,
-    category: r.category,
-    status: statusAt.get(r.id) ?? 'open',
-    createdAt: r.created_at,
-    dueAt: r.due_at,
-    resolvedAt: r.resolved_at !== null && r.resolved_at <= at ? r.resolved_at : null,
-    satisfied: r.resolved_at !== null && r.resolved_at <= at && r.satisfied !== null ? r.satisfied === 1 : null,
-  }));
+  const due = dueTimesAt(db, at);
+  return rows.map((r) => {
+    const s = state.get(r.id);
+    return {
+      id: r.id,
+      customerId: r.customer_id,
+      category: r.category,
+      status: s?.status ?? 'open',
+      createdAt: r.created_at,
+      dueAt: due.get(r.id) ?? r.created_at,
+      resolvedAt: s?.resolvedAt ?? null,
+      satisfied: s?.satisfied ?? null,
+    };
+  });
+}
+
+/** Each complaint's due time as it stood at `at` (the latest due_at recorded in its events by then). */
+function dueTimesAt(db: DB, at: string): Map<number, string> {
+  const rows = db.prepare(`SELECT complaint_id, due_at FROM complaint_due WHERE at <= ? ORDER BY at, rowid`).all(at) as { complaint_id: number; due_at: string }[];
+  return new Map(rows.map((r) => [r.complaint_id, r.due_at]));
+}
+
+export function recordDue(db: DB, id: number, at: string, due: string): void {
+  db.prepare('INSERT INTO complaint_due (complaint_id, at, due_at) VALUES (?, ?, ?)').run(id, at, due);
 }
 
 /** Customers whose id, name, email or phone contains the text (any case), at most `limit`. */
 export function findCustomers(db: DB, text: string, limit = 20): { id: string; name: string | null; email: string | null; phone: string | null }[] {
   const like = `%${text.trim().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+  // Phones match on their digits alone: "7700 341710" finds "+44 7700-341710".
+  const digits = text.replace(/\D/g, '');
   return db
     .prepare(
       `SELECT id, name, email, phone FROM customers
        WHERE id LIKE @like ESCAPE '\\' OR name LIKE @like ESCAPE '\\' OR email LIKE @like ESCAPE '\\' OR phone LIKE @like ESCAPE '\\'
+          OR (length(@digits) >= 4 AND replace(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '+', ''), '(', ''), ')', '') LIKE '%' || @digits || '%')
        ORDER BY (lower(id) = lower(@exact)) DESC, id LIMIT @limit`,
     )
-    .all({ like, exact: text.trim(), limit }) as { id: string; name: string | null; email: string | null; phone: string | null }[];
+    .all({ like, digits, exact: text.trim(), limit }) as { id: string; name: string | null; email: string | null; phone: string | null }[];
 }
 
 export function createCustomer(db: DB, c: { id: string; name: string | null; email: string | null; phone: string | null; type: string | null; createdDate: string }): void {

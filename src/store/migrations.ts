@@ -192,9 +192,17 @@ CREATE TABLE complaint_events (
   kind          TEXT NOT NULL CHECK (kind IN ('logged', 'status', 'reopened', 'note', 'update', 'resolved')),
   from_status   TEXT,
   to_status     TEXT,
-  text          TEXT
+  text          TEXT,
+  satisfied     INTEGER             -- on a resolution: 1/0, kept here so a reopen does not rewrite the past
 );
 CREATE INDEX complaint_events_complaint ON complaint_events (complaint_id, id);
+
+CREATE TABLE complaint_due (                -- each due time a complaint had, from when
+  complaint_id  INTEGER NOT NULL REFERENCES complaints (id),
+  at            TEXT NOT NULL,
+  due_at        TEXT NOT NULL
+);
+CREATE INDEX complaint_due_complaint ON complaint_due (complaint_id, at);
 `,
   },
 ];
