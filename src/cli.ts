@@ -371,6 +371,29 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     });
 
   program
+    .command('export')
+    .description('all the data back out: customers, transactions, segments (a snapshot), complaints, rejects')
+    .argument('<what>', 'customers, transactions, segments, complaints or rejects')
+    .option('--out <file>', 'write to this file (atomically: a reader never sees half of it)')
+    .option('--excel', 'CSV with a UTF-8 byte order mark, so Excel shows accented and non-Latin names right')
+    .option('--redact', 'replace names, emails and phones with stable pseudonyms, for sharing')
+    .option('--as-of <date>', 'segments: the snapshot of this date (default: the newest)')
+    .addHelpText(
+      'after',
+      examples(['rapport export customers --out customers.csv --excel', 'rapport export transactions --format json --out sales.json', 'rapport export segments --as-of 2025-12-31 --redact --out segments.csv']),
+    )
+    .action(async (what: string, opts: { out?: string; excel?: boolean; redact?: boolean; asOf?: string }, c: Command) => {
+      const [{ runExport, EXPORTS }, { parseAsOf }, { writeAtomically }] = await Promise.all([import('./commands/export.js'), import('./analysis/run.js'), import('./outfile.js')]);
+      const which = EXPORTS.find((e) => e === what.trim().toLowerCase());
+      if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: export what? ${EXPORTS.join(', ')}; not "${what}"`);
+      const ctx = context(c);
+      // Machines read exports: CSV unless --format json (a table is no export).
+      const format = ctx.format === 'json' ? 'json' : 'csv';
+      const options = { what: which, format, excel: opts.excel === true, redact: opts.redact === true, asOf: opts.asOf === undefined ? null : parseAsOf(opts.asOf) } as const;
+      exitCode = opts.out === undefined ? runExport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runExport(options, { ...ctx, io }));
+    });
+
+  program
     .command('snapshots')
     .description('list saved segment snapshots, and whether each is current')
     .addHelpText('after', examples(['rapport snapshots', 'rapport snapshots --format json']))

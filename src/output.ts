@@ -6,6 +6,7 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import type { IO } from './io.js';
+import { neutralise } from './core/csvSafe.js';
 
 export type Format = 'table' | 'csv' | 'json';
 export const FORMATS: Format[] = ['table', 'csv', 'json'];
@@ -97,11 +98,13 @@ function pick(r: Record<string, unknown>, columns: Column[]): Record<string, unk
   return o;
 }
 
-function csvValue(v: unknown): string | number {
+/** A CSV cell: numbers as numbers, text neutralised against formula injection (core/csvSafe.ts). */
+export function csvValue(v: unknown): string | number {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return v.toString();
-  return String(v);
+  if (typeof v === 'boolean') return String(v);
+  return neutralise(String(v));
 }
 
 function display(v: unknown): string {

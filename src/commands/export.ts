@@ -1,0 +1,101 @@
+import crypto from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
+import { openForRead, type Context } from '../context.js';
+import { RapportError, UsageError } from '../errors.js';
+import { notice } from '../io.js';
+import { csvValue } from '../output.js';
+import { customerNames } from '../store/customers.js';
+import { getMeta, setMeta, type DB } from '../store/db.js';
+import { EXPORT_COLUMNS, exportRows, type ExportTable } from '../store/exports.js';
+import { listSnapshots, loadSnapshot } from '../store/snapshots.js';
+
+export const EXPORTS = ['customers', 'transactions', 'segments', 'complaints', 'rejects'] as const;
+export type ExportName = (typeof EXPORTS)[number];
+
+export interface ExportOptions {
+  what: ExportName;
+  format: 'csv' | 'json';
+  excel: boolean;
+  redact: boolean;
+  asOf: string | null;
+}
+
+/** The columns holding people's names, emails and phones, per export: what --redact replaces. */
+const PERSONAL: Record<ExportName, Record<string, 'name' | 'email' | 'phone'>> = {
+  customers: { name: 'name', email: 'email', phone: 'phone', account_manager: 'name' },
+  transactions: { staff: 'name' },
+  segments: { name: 'name' },
+  complaints: { staff: 'name', assignee: 'name' },
+  rejects: {},
+};
+
+/**
+ * Stable pseudonyms: the same value always gets the same stand-in within a database (an HMAC
+ * with a secret kept in the database), so joins and counts still work on the shared file, while
+ * the value cannot be read back or guessed from a list of names without the secret.
+ */
+function pseudonymiser(db: DB): (kind: 'name' | 'email' | 'phone', value: string) => string {
+  let salt = getMeta(db, 'redact_salt');
+  if (salt === null) {
+    salt = crypto.randomBytes(16).toString('hex');
+    setMeta(db, 'redact_salt', salt);
+  }
+  return (kind, value) => {
+    const h = crypto.createHmac('sha256', salt!).update(`${kind}\u0000${value.trim().toLowerCase()}`).digest('hex').slice(0, 8);
+    return kind === 'email' ? `${h}@redacted.invalid` : kind === 'phone' ? `phone-${h}` : `person-${h}`;
+  };
+}
+
+function* segmentRows(db: DB, asOf: string | null): Generator<Record<string, unknown>> {
+  const snaps = listSnapshots(db);
+  const snap = asOf === null ? snaps[snaps.length - 1] : snaps.find((s) => s.as_of === asOf);
+  if (snap === undefined) {
+    throw new RapportError(asOf === null ? 'no snapshot to export yet' : `no snapshot as of ${asOf}`, `make one with rapport segment${asOf === null ? '' : ` --as-of ${asOf}`} (rapport snapshots lists them)`);
+  }
+  const names = customerNames(db);
+  for (const c of loadSnapshot(db, snap.id).customers) yield { as_of: snap.as_of, ...customerRow(c, names.get(c.customerId)) };
+}
+
+const SEGMENT_COLUMNS = ['as_of', ...CUSTOMER_COLUMNS.slice(0, CUSTOMER_COLUMNS.indexOf('stage_reason') + 1)];
+
+export function runExport(o: ExportOptions, ctx: Context): number {
+  if (o.excel && o.format !== 'csv') throw new UsageError('--excel is for CSV files', 'add --format csv');
+  if (o.asOf !== null && o.what !== 'segments') throw new UsageError('--as-of picks a snapshot: it is for rapport export segments');
+  const db = openForRead(ctx);
+  try {
+    const columns: readonly string[] = o.what === 'segments' ? SEGMENT_COLUMNS : EXPORT_COLUMNS[o.what as ExportTable];
+    const rows = o.what === 'segments' ? segmentRows(db, o.asOf) : exportRows(db, o.what as ExportTable);
+    const personal = PERSONAL[o.what];
+    const fake = o.redact ? pseudonymiser(db) : null;
+    const out = ctx.io.stdout;
+    let n = 0;
+    let chunk: unknown[][] = [];
+    let first = true;
+    const flush = (): void => {
+      if (o.format === 'csv') out.write(stringify(chunk));
+      chunk = [];
+    };
+    // Excel reads a CSV as the machine's code page unless it starts with a UTF-8 byte order mark.
+    if (o.format === 'csv') out.write((o.excel ? '\ufeff' : '') + stringify([columns as string[]]));
+    else out.write('[');
+    for (const raw of rows) {
+      const r: Record<string, unknown> = { ...raw };
+      if (fake) for (const [col, kind] of Object.entries(personal)) if (typeof r[col] === 'string' && r[col] !== '') r[col] = fake(kind, r[col] as string);
+      if (o.format === 'csv') {
+        chunk.push(columns.map((c) => csvValue(r[c])));
+        if (chunk.length >= 1000) flush();
+      } else {
+        out.write((first ? '\n  ' : ',\n  ') + JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
+        first = false;
+      }
+      n++;
+    }
+    if (o.format === 'csv') flush();
+    else out.write(first ? ']\n' : '\n]\n');
+    notice(ctx.io, `exported ${n.toLocaleString('en-US')} ${o.what === 'segments' ? 'customers from the snapshot' : o.what}${o.redact ? ' (names, emails and phones replaced by pseudonyms)' : ''}`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}

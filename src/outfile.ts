@@ -1,0 +1,55 @@
+/**
+ * --out FILE: the command writes to a temporary file beside FILE, which is renamed over FILE
+ * only when the command succeeded, so a reader (a mail job, a web server) never sees half a
+ * report, and a failed run leaves the previous file as it was.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { RapportError } from './errors.js';
+import type { IO } from './io.js';
+
+export async function writeAtomically(io: IO, out: string, run: (io: IO) => number | Promise<number>): Promise<number> {
+  const target = path.resolve(io.cwd, out);
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  let fd: number;
+  try {
+    fd = fs.openSync(temp, 'wx', 0o600);
+  } catch (e) {
+    throw new RapportError(`cannot write ${out}: ${(e as Error).message}`, 'check that the folder exists and is writable');
+  }
+  const file = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      try {
+        if (typeof chunk === 'string') fs.writeSync(fd, chunk);
+        else fs.writeSync(fd, chunk);
+        done();
+      } catch (e) {
+        done(e as Error);
+      }
+    },
+  });
+  let ok = false;
+  try {
+    const code = await run({ ...io, stdout: file, stdoutIsTTY: false, color: false });
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    if (code === 0) {
+      // The file is data for others: readable like any report, unlike the database (0600).
+      fs.chmodSync(temp, 0o644);
+      fs.renameSync(temp, target);
+      ok = true;
+    }
+    return code;
+  } finally {
+    if (!ok) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* closed already */
+      }
+      fs.rmSync(temp, { force: true });
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { neutralise } from '../src/core/csvSafe.js';
+import { run, tempDir } from './helpers.js';
+
+describe('formula injection (OWASP CSV injection)', () => {
+  it('prefixes text that a spreadsheet would run, and leaves the rest', () => {
+    for (const bad of ['=HYPERLINK("http://evil")', '+1+1', '-2+3', '@SUM(A1)', '\tx', '\rx']) expect(neutralise(bad)).toBe(`'${bad}`);
+    for (const ok of ['Ann', ' =not first', 'a=b', '', "O'Brien"]) expect(neutralise(ok)).toBe(ok);
+  });
+});
+
+let t: ReturnType<typeof tempDir>;
+beforeEach(async () => {
+  t = tempDir();
+  const customers = t.file('c.csv', 'customer_id,name,email,phone\nC1,=HYPERLINK("http://x"),ann@example.com,+44 7700 900000\nC2,Zoë Ølsen,zoe@example.com,\n');
+  const sales = t.file('s.csv', 'customer_id,date,amount,product\nC1,2025-01-01,10.00,@SUM(A1)\nC1,2025-01-05,-4.00,Teapot\nC2,2025-01-02,7.50,-Mug\n');
+  expect((await run(['--db', t.db, '-q', 'import', 'customers', customers])).code).toBe(0);
+  expect((await run(['--db', t.db, '-q', 'import', 'transactions', sales])).code).toBe(0);
+});
+afterEach(() => t.cleanup());
+const rp = (args: string[]) => run(['--db', t.db, ...args]);
+
+describe('rapport export', () => {
+  it('CSV: dangerous text neutralised, numbers still numbers', async () => {
+    const c = await rp(['export', 'customers']);
+    expect(c.code).toBe(0);
+    const rows = parse(c.stdout, { columns: true }) as Record<string, string>[];
+    expect(rows[0]).toMatchObject({ id: 'C1', name: `'=HYPERLINK("http://x")`, phone: "'+44 7700 900000" });
+    expect(rows[1]!.name).toBe('Zoë Ølsen');
+    const s = parse((await rp(['export', 'transactions'])).stdout, { columns: true }) as Record<string, string>[];
+    expect(s.map((r) => [r.product, r.amount])).toEqual([
+      ["'@SUM(A1)", '1000'],
+      ['Teapot', '-400'],
+      ["'-Mug", '750'],
+    ]);
+  });
+
+  it('JSON keeps every value exact', async () => {
+    const r = await rp(['--format', 'json', 'export', 'customers']);
+    const rows = JSON.parse(r.stdout) as { name: string; phone: string | null }[];
+    expect(rows[0]).toMatchObject({ name: '=HYPERLINK("http://x")', phone: '+44 7700 900000' });
+  });
+
+  it('--excel starts the file with a UTF-8 byte order mark; only for CSV', async () => {
+    const r = await run(['--db', t.db, 'export', 'customers', '--excel', '--out', 'excel.csv'], { cwd: t.dir });
+    expect(r.code).toBe(0);
+    const bytes = fs.readFileSync(path.join(t.dir, 'excel.csv'));
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect((await rp(['--format', 'json', 'export', 'customers', '--excel'])).code).toBe(2);
+  });
+
+  it('--redact: stable pseudonyms for names, emails and phones', async () => {
+    const a = parse((await rp(['export', 'customers', '--redact'])).stdout, { columns: true }) as Record<string, string>[];
+    const b = parse((await rp(['export', 'customers', '--redact'])).stdout, { columns: true }) as Record<string, string>[];
+    expect(a).toEqual(b);
+    expect(a[0]!.name).toMatch(/^person-[0-9a-f]{8}$/);
+    expect(a[0]!.email).toMatch(/^[0-9a-f]{8}@redacted\.invalid$/);
+    expect(a[0]!.phone).toMatch(/^phone-[0-9a-f]{8}$/);
+    expect(a[0]!.name).not.toBe(a[1]!.name);
+    expect(JSON.stringify(a)).not.toMatch(/ann@|Zoë|7700/);
+  });
+
+  it('--out replaces the file only on success; a failed export leaves the old one and no temporary file', async () => {
+    const target = path.join(t.dir, 'seg.csv');
+    fs.writeFileSync(target, 'old\n');
+    const r = await rp(['export', 'segments', '--out', target]); // no snapshot yet
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no snapshot to export yet');
+    expect(fs.readFileSync(target, 'utf8')).toBe('old\n');
+    expect(fs.readdirSync(t.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect((await rp(['-q', 'segment', '--as-of', '2025-01-31'])).code).toBe(0);
+    expect((await rp(['export', 'segments', '--out', target])).code).toBe(0);
+    const rows = parse(fs.readFileSync(target, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((x) => [x.as_of, x.customer_id])).toEqual([
+      ['2025-01-31', 'C1'],
+      ['2025-01-31', 'C2'],
+    ]);
+  });
+
+  it('exports complaints and rejects too, and refuses an unknown table', async () => {
+    expect((await rp(['-q', 'complaint', 'add', '--customer', 'C1', '--category', 'price', '--summary', '=1+1'])).code).toBe(0);
+    const c = parse((await rp(['export', 'complaints'])).stdout, { columns: true }) as Record<string, string>[];
+    expect(c[0]).toMatchObject({ customer_id: 'C1', summary: "'=1+1", status: 'open' });
+    expect((await rp(['export', 'rejects'])).stdout).toBe('id,import_id,line,field,reason,raw\n');
+    expect((await rp(['export', 'everything'])).code).toBe(2);
+  });
+});
