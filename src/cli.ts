@@ -8,7 +8,7 @@ import { ExitCode } from './errors.js';
 import { reportError } from './report.js';
 import { ioFromProcess, type ProcessLike, type IO } from './io.js';
 import { resolveDbPath, type Context } from './context.js';
-import { FORMATS, type Format } from './output.js';
+import { ASKED_FORMATS, type AskedFormat } from './output.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -17,7 +17,7 @@ interface GlobalFlags {
   db?: string;
   quiet?: boolean;
   color?: boolean;
-  format?: Format;
+  format?: AskedFormat;
 }
 
 function examples(lines: string[]): string {
@@ -45,7 +45,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .description('Know your customers from your sales history. Import sales and customer CSVs into a local SQLite database; segment customers by RFM, value tier and lifecycle stage; fit a churn model and list who is about to leave; log complaints and track them to resolution.')
     .version(version, '-V, --version')
     .option('--db <path>', 'database file (env RAPPORT_DB)', undefined)
-    .addOption(new Option('--format <format>', 'output format where data is printed').choices(FORMATS))
+    .addOption(new Option('--format <format>', 'output format where data is printed (md and html: reports only)').choices(ASKED_FORMATS))
     .option('-q, --quiet', 'no progress bar, notices or warnings on stderr (errors still print)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .showHelpAfterError('hint: add --help for usage and examples')
@@ -371,6 +371,44 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     });
 
   program
+    .command('report')
+    .description('reports: churn, pyramid, lifecycle, rfm, movement, cohorts, complaints, staff, or summary (all of them)')
+    .argument('<name>', 'churn, pyramid, lifecycle, rfm, movement, cohorts, complaints, staff, summary')
+    .addOption(asOfOption())
+    .option('--since <date>', 'compare with this date (default: the newest snapshot before --as-of)')
+    .option('--out <file>', 'write to this file (atomically: a reader never sees half a report)')
+    .option('--table <name>', 'with --format csv: which of the report\'s tables (default the first)')
+    .option('--limit <n>', 'rows in the churn watchlist', '25')
+    .addHelpText(
+      'after',
+      examples([
+        'rapport report churn',
+        'rapport report summary --format html --out report.html',
+        'rapport report movement --since 2025-09-30 --format md',
+        'rapport report cohorts --format csv > cohorts.csv',
+      ]) + '\nFormats: table (terminal), md (Markdown; the default when piped), html (one self-contained page), csv (one table), json (everything).\n',
+    )
+    .action(async (name: string, opts: { asOf?: string; since?: string; out?: string; table?: string; limit: string }, c: Command) => {
+      const [{ runReport }, { REPORTS }, { parseAsOf }, { writeAtomically }] = await Promise.all([
+        import('./commands/report.js'),
+        import('./reports/build.js'),
+        import('./analysis/run.js'),
+        import('./outfile.js'),
+      ]);
+      const which = REPORTS.find((r) => r === name.trim().toLowerCase());
+      if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: no report "${name}"; reports: ${REPORTS.join(', ')}`);
+      const ctx = context(c);
+      const options = {
+        name: which,
+        asOf: parseAsOf(opts.asOf),
+        since: opts.since === undefined ? null : parseAsOf(opts.since, undefined, '--since'),
+        table: opts.table ?? null,
+        limit: positiveInt(opts.limit, '--limit'),
+      };
+      exitCode = opts.out === undefined ? runReport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runReport(options, { ...ctx, io }));
+    });
+
+  program
     .command('export')
     .description('all the data back out: customers, transactions, segments (a snapshot), complaints, rejects')
     .argument('<what>', 'customers, transactions, segments, complaints or rejects')
@@ -388,6 +426,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: export what? ${EXPORTS.join(', ')}; not "${what}"`);
       const ctx = context(c);
       // Machines read exports: CSV unless --format json (a table is no export).
+      if (ctx.format === 'md' || ctx.format === 'html' || ctx.format === 'table') throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: exports are CSV or JSON, not ${ctx.format}`);
       const format = ctx.format === 'json' ? 'json' : 'csv';
       const options = { what: which, format, excel: opts.excel === true, redact: opts.redact === true, asOf: opts.asOf === undefined ? null : parseAsOf(opts.asOf) } as const;
       exitCode = opts.out === undefined ? runExport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runExport(options, { ...ctx, io }));

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { IO } from './io.js';
-import type { Format } from './output.js';
+import type { AskedFormat } from './output.js';
 import { openDatabase, type DB } from './store/db.js';
 
 /** What every command gets: the terminal facts, the database path, the asked output format. */
@@ -10,7 +10,7 @@ export interface Context {
   /** The path was given with --db (RAPPORT_DB does not count: the demo never writes there). */
   dbChosen: boolean;
   /** --format as given (undefined: table on a terminal, CSV when piped). */
-  format: Format | undefined;
+  format: AskedFormat | undefined;
 }
 
 export function resolveDbPath(flag: string | undefined, io: IO): string {

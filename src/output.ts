@@ -7,9 +7,13 @@ import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import type { IO } from './io.js';
 import { neutralise } from './core/csvSafe.js';
+import { UsageError } from './errors.js';
 
 export type Format = 'table' | 'csv' | 'json';
 export const FORMATS: Format[] = ['table', 'csv', 'json'];
+/** What --format takes: the data formats, and the document formats only reports are written in. */
+export type AskedFormat = Format | 'md' | 'html';
+export const ASKED_FORMATS: AskedFormat[] = ['table', 'csv', 'json', 'md', 'html'];
 
 export interface Column {
   key: string;
@@ -28,6 +32,7 @@ export function clip(v: unknown, width: number): string {
 /** Table on a terminal, CSV when piped, unless --format says otherwise. */
 export function resolveFormat(asked: string | undefined, io: IO): Format {
   if (asked === undefined) return io.stdoutIsTTY ? 'table' : 'csv';
+  if (asked === 'md' || asked === 'html') throw new UsageError(`--format ${asked} is for rapport report`, 'here: --format table, csv or json');
   return asked as Format;
 }
 

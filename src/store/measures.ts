@@ -59,3 +59,28 @@ export function purchaseDaysBetween(db: DB, from: string, to: string): Map<strin
 export function lastTransactionDate(db: DB): string | null {
   return db.prepare('SELECT max(date) FROM transactions').pluck().get() as string | null;
 }
+
+/** Net spend per customer and calendar month (YYYY-MM) up to asOf, for cohorts and trends. */
+export function monthlyByCustomer(db: DB, asOf: string): { customerId: string; month: string; net: number; purchased: boolean }[] {
+  return (
+    db
+      .prepare(`SELECT customer_id, substr(date, 1, 7) AS month, sum(amount) AS net, max(amount > 0) AS purchased FROM transactions WHERE date <= ? GROUP BY customer_id, month`)
+      .raw()
+      .all(asOf) as [string, string, number, number][]
+  ).map(([customerId, month, net, purchased]) => ({ customerId, month, net, purchased: purchased === 1 }));
+}
+
+/**
+ * Who looks after each customer: their account manager where the records name one, else the
+ * member of staff who served most of their sales lines up to asOf (ties: the name first in order).
+ */
+export function customerStaff(db: DB, asOf: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const served = db
+    .prepare(`SELECT customer_id, staff, count(*) AS n FROM transactions WHERE date <= ? AND staff IS NOT NULL AND staff <> '' AND amount > 0 GROUP BY customer_id, staff ORDER BY customer_id, n DESC, staff`)
+    .raw()
+    .all(asOf) as [string, string, number][];
+  for (const [customer, staff] of served) if (!out.has(customer)) out.set(customer, staff);
+  for (const [id, manager] of db.prepare(`SELECT id, account_manager FROM customers WHERE account_manager IS NOT NULL AND account_manager <> ''`).raw().all() as [string, string][]) out.set(id, manager);
+  return out;
+}

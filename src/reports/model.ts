@@ -1,0 +1,42 @@
+/**
+ * A report is data: sections of text, tables and charts. The renderers (terminal, Markdown,
+ * HTML, CSV, JSON) draw the same report, so every format says the same thing.
+ */
+
+export type Kind = 'text' | 'int' | 'money' | 'share' | 'number' | 'date';
+
+export interface ReportColumn {
+  key: string;
+  header: string;
+  kind: Kind;
+}
+
+export interface ReportTable {
+  /** Stable name, the CSV file's and JSON key's: e.g. "watchlist". */
+  name: string;
+  columns: ReportColumn[];
+  rows: Record<string, string | number | boolean | null>[];
+}
+
+export type Chart =
+  | { type: 'bars'; title: string; bars: { label: string; value: number }[]; kind: Kind }
+  | { type: 'pyramid'; title: string; levels: { label: string; customers: number; share: number }[] }
+  | { type: 'funnel'; title: string; steps: { label: string; value: number }[] }
+  | { type: 'heatmap'; title: string; rows: string[]; columns: string[]; cells: (number | null)[][] }
+  | { type: 'trend'; title: string; points: { label: string; value: number }[]; kind: Kind };
+
+export interface Section {
+  title: string;
+  lines?: string[];
+  chart?: Chart;
+  tables?: ReportTable[];
+}
+
+export interface Report {
+  name: string;
+  title: string;
+  asOf: string;
+  currency: string | null;
+  exponent: number;
+  sections: Section[];
+}
