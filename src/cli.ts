@@ -69,7 +69,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         'rapport churn --level high --tier platinum,gold',
         'rapport --db shop.db imports --format json',
         'rapport demo',
-      ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows), 130 cancelled at a prompt.\n',
+      ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows), 5 a report --fail-if condition held, 130 cancelled at a prompt.\n',
     );
 
   const importCmd = program
@@ -379,6 +379,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--out <file>', 'write to this file (atomically: a reader never sees half a report)')
     .option('--table <name>', 'with --format csv: which of the report\'s tables (default the first)')
     .option('--limit <n>', 'rows in the churn watchlist', '25')
+    .option('--fail-if <condition>', 'exit 5 when it holds (repeatable): high-risk-value>5000, new-high-risk:platinum, overdue-complaints>0', collect, [])
     .addHelpText(
       'after',
       examples([
@@ -386,9 +387,10 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         'rapport report summary --format html --out report.html',
         'rapport report movement --since 2025-09-30 --format md',
         'rapport report cohorts --format csv > cohorts.csv',
+        'rapport report churn --out churn.md --fail-if new-high-risk:platinum --fail-if "high-risk-value>5000"',
       ]) + '\nFormats: table (terminal), md (Markdown; the default when piped), html (one self-contained page), csv (one table), json (everything).\n',
     )
-    .action(async (name: string, opts: { asOf?: string; since?: string; out?: string; table?: string; limit: string }, c: Command) => {
+    .action(async (name: string, opts: { asOf?: string; since?: string; out?: string; table?: string; limit: string; failIf: string[] }, c: Command) => {
       const [{ runReport }, { REPORTS }, { parseAsOf }, { writeAtomically }] = await Promise.all([
         import('./commands/report.js'),
         import('./reports/build.js'),
@@ -404,6 +406,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         since: opts.since === undefined ? null : parseAsOf(opts.since, undefined, '--since'),
         table: opts.table ?? null,
         limit: positiveInt(opts.limit, '--limit'),
+        failIf: opts.failIf,
       };
       exitCode = opts.out === undefined ? runReport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runReport(options, { ...ctx, io }));
     });

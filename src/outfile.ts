@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { RapportError } from './errors.js';
+import { ExitCode, RapportError } from './errors.js';
 import type { IO } from './io.js';
 
 export async function writeAtomically(io: IO, out: string, run: (io: IO) => number | Promise<number>): Promise<number> {
@@ -35,7 +35,8 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
     const code = await run({ ...io, stdout: file, stdoutIsTTY: false, color: false });
     fs.fsyncSync(fd);
     fs.closeSync(fd);
-    if (code === 0) {
+    // A report whose --fail-if held is still a whole report: it is kept.
+    if (code === ExitCode.ok || code === ExitCode.alert) {
       // The file is data for others: readable like any report, unlike the database (0600).
       fs.chmodSync(temp, 0o644);
       fs.renameSync(temp, target);

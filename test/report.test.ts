@@ -64,7 +64,7 @@ describe('rapport report', () => {
 
   it('movement: who changed tier, with the value', async () => {
     const { table } = await report('movement', ['--since', '2025-06-30']);
-    const w1 = table('tier_moves').rows.find((r) => r.customer_id === 'W1');
+    const w1 = table('tier_changes').rows.find((r) => r.customer_id === 'W1');
     expect(w1).toMatchObject({ from: '(new)', to: 'iron', value: 12000 });
   });
 
@@ -149,4 +149,34 @@ describe('the HTML report in a real headless browser (Debian chromium)', () => {
     fs.writeFileSync(bad, `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><img src="http://203.0.113.1/x.png">`);
     expect(open(bad).console.length).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe('--fail-if', () => {
+  // Y1 (gold, value 500.00, low risk by the rules) gets an urgent complaint on 2025-12-01: overdue
+  // by 12-02, so by 12-31 Y1 is at high risk; its value at risk is risk × value: s / limit =
+  // 60 / max(6 × 365, 90) = 60 / 2190 of 50000 = 1370 (13.70). Nobody else is at high risk
+  // with any value: the four ended customers are worth 0 over the window.
+  beforeEach(async () => {
+    expect((await rp(['-q', 'segment', '--as-of', '2025-10-31'])).code).toBe(0);
+    expect((await rp(['-q', 'complaint', 'add', '--customer', 'Y1', '--category', 'service', '--priority', 'urgent', '--summary', 'late', '--at', '2025-12-01'])).code).toBe(0);
+  });
+
+  it('exits 5 and says why when conditions hold, and still writes the report', async () => {
+    const out = path.join(t.dir, 'alert.md');
+    const r = await rp(['report', 'churn', '--as-of', AS_OF, '--out', out, '--fail-if', 'high-risk-value>13', '--fail-if', 'overdue-complaints>0', '--fail-if', 'new-high-risk:gold', '--fail-if', 'new-high-risk:platinum']);
+    expect(r.code).toBe(5);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'rapport: alert: high-risk-value>13: high-risk value 13.70 is above 13.00',
+      'rapport: alert: overdue-complaints>0: 1 overdue complaint',
+      'rapport: alert: new-high-risk:gold: newly at high risk: Y1',
+    ]);
+    expect(fs.readFileSync(out, 'utf8').startsWith('# Churn report')).toBe(true);
+  });
+
+  it('exits 0 when none holds, and refuses a condition it does not know', async () => {
+    expect((await rp(['report', 'churn', '--as-of', AS_OF, '--fail-if', 'high-risk-value>13.70', '--fail-if', 'overdue-complaints>1'])).code).toBe(0);
+    const bad = await rp(['report', 'churn', '--as-of', AS_OF, '--fail-if', 'sales<3']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('conditions: high-risk-value>5000');
+  });
 });

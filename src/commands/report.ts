@@ -1,6 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { openForRead, type Context } from '../context.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { moneyOf } from '../analysis/run.js';
+import { check, parseCondition } from '../reports/alerts.js';
 import { notice } from '../io.js';
 import { chalkFor, csvValue, printRows, type AskedFormat } from '../output.js';
 import { buildReport, type ReportName, type ReportOptions } from '../reports/build.js';
@@ -11,6 +13,7 @@ export interface ReportCommandOptions extends ReportOptions {
   name: ReportName;
   /** CSV: which of the report's tables (default its first). */
   table: string | null;
+  failIf: string[];
 }
 
 /** All the report's tables by name, for CSV and for the error that lists them. */
@@ -22,7 +25,24 @@ export function runReport(o: ReportCommandOptions, ctx: Context): number {
   const asked: AskedFormat = ctx.format ?? (ctx.io.stdoutIsTTY ? 'table' : 'md');
   const db = openForRead(ctx);
   try {
+    const money = moneyOf(db);
+    const conditions = o.failIf.map((text) => parseCondition(text, money.exponent));
     const report = buildReport(db, o.name, o);
+    const alerts =
+      conditions.length === 0
+        ? []
+        : check(conditions, o.name === 'churn' ? report : buildReport(db, 'churn', o), buildReport(db, 'complaints', o), (m) => money.format(m) + (money.currency ? ' ' + money.currency : ''));
+    const code = write(report, o, ctx, asked);
+    // Alerts are errors for cron's mail: on stderr even under --quiet.
+    for (const a of alerts) ctx.io.stderr.write(`rapport: alert: ${a}\n`);
+    return code !== 0 ? code : alerts.length > 0 ? ExitCode.alert : 0;
+  } finally {
+    db.close();
+  }
+}
+
+function write(report: Report, o: ReportCommandOptions, ctx: Context, asked: AskedFormat): number {
+  {
     const out = ctx.io.stdout;
     if (asked === 'json') {
       out.write(JSON.stringify(report, null, 2) + '\n');
@@ -58,7 +78,5 @@ export function runReport(o: ReportCommandOptions, ctx: Context): number {
       (s) => void out.write(s),
     );
     return 0;
-  } finally {
-    db.close();
   }
 }

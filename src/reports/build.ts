@@ -81,7 +81,14 @@ function churnSection(c: Ctx): Section[] {
       lines: [
         `${rows.length} customers at medium or high risk of buying nothing in the next ${picture.loaded.settings.model.horizonDays} days${picture.fitted.purchase ? '' : ' (lifecycle rules: not enough data for the model)'}; ${c.money.format(total)}${c.money.currency ? ' ' + c.money.currency : ''} at risk. The ${Math.min(c.o.limit, rows.length)} with most value at risk:`,
       ],
-      tables: [watch],
+      tables: [
+        watch,
+        {
+          name: 'all_high_risk',
+          columns: [col('customer_id', 'customer'), col('tier', 'tier'), col('value_at_risk', 'value at risk', 'money')],
+          rows: rows.filter((r) => r.s.riskLevel === 'high').map(({ x, s }) => ({ customer_id: x.customerId, tier: x.tier, value_at_risk: valueAtRisk(x, s) })),
+        },
+      ],
     },
   ];
   if (c.then !== null) {
@@ -189,7 +196,7 @@ function movementSection(c: Ctx): Section[] {
   for (const key of ['tier', 'stage', 'segment'] as const) {
     const m = moves(c, key).sort((a, b) => b.value - a.value || (a.id < b.id ? -1 : 1));
     lines.push(`${m.length} changed ${key}, with ${c.money.format(m.reduce((s, x) => s + Math.max(0, x.value), 0))}${c.money.currency ? ' ' + c.money.currency : ''} of value.`);
-    tables.push({ name: `${key}_moves`, columns: [col('customer_id', 'customer'), col('from', 'from'), col('to', 'to'), col('value', 'value', 'money')], rows: m.map((x) => ({ customer_id: x.id, from: x.from, to: x.to, value: x.value })) });
+    tables.push({ name: `${key}_changes`, columns: [col('customer_id', 'customer'), col('from', 'from'), col('to', 'to'), col('value', 'value', 'money')], rows: m.map((x) => ({ customer_id: x.id, from: x.from, to: x.to, value: x.value })) });
   }
   return [{ title: 'Movement', lines, tables }];
 }
