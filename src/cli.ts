@@ -376,9 +376,9 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .argument('<name>', 'churn, pyramid, lifecycle, rfm, movement, cohorts, complaints, staff, summary')
     .addOption(asOfOption())
     .option('--since <date>', 'compare with this date (default: the newest snapshot before --as-of)')
-    .option('--out <file>', 'write to this file (atomically: a reader never sees half a report)')
+    .option('--out <file>', 'write to this file, atomically; its extension (.html, .md, .csv, .json) sets the format unless --format does')
     .option('--table <name>', 'with --format csv: which of the report\'s tables (default the first)')
-    .option('--limit <n>', 'rows in the churn watchlist', '25')
+    .option('--limit <n>', 'rows of each table shown in table, md and html (csv and json have all)', '25')
     .option('--fail-if <condition>', 'exit 5 when it holds (repeatable): high-risk-value>5000, new-high-risk:platinum, overdue-complaints>0', collect, [])
     .addHelpText(
       'after',
@@ -391,7 +391,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       ]) + '\nFormats: table (terminal), md (Markdown; the default when piped), html (one self-contained page), csv (one table), json (everything).\n',
     )
     .action(async (name: string, opts: { asOf?: string; since?: string; out?: string; table?: string; limit: string; failIf: string[] }, c: Command) => {
-      const [{ runReport }, { REPORTS }, { parseAsOf }, { writeAtomically }] = await Promise.all([
+      const [{ runReport }, { REPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([
         import('./commands/report.js'),
         import('./reports/build.js'),
         import('./analysis/run.js'),
@@ -399,7 +399,9 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       ]);
       const which = REPORTS.find((r) => r === name.trim().toLowerCase());
       if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: no report "${name}"; reports: ${REPORTS.join(', ')}`);
-      const ctx = context(c);
+      const ctx0 = context(c);
+      // --out report.html asks for HTML unless --format says otherwise.
+      const ctx = { ...ctx0, format: ctx0.format ?? formatFromName(opts.out) };
       const options = {
         name: which,
         asOf: parseAsOf(opts.asOf),
@@ -424,10 +426,11 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       examples(['rapport export customers --out customers.csv --excel', 'rapport export transactions --format json --out sales.json', 'rapport export segments --as-of 2025-12-31 --redact --out segments.csv']),
     )
     .action(async (what: string, opts: { out?: string; excel?: boolean; redact?: boolean; asOf?: string }, c: Command) => {
-      const [{ runExport, EXPORTS }, { parseAsOf }, { writeAtomically }] = await Promise.all([import('./commands/export.js'), import('./analysis/run.js'), import('./outfile.js')]);
+      const [{ runExport, EXPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([import('./commands/export.js'), import('./analysis/run.js'), import('./outfile.js')]);
       const which = EXPORTS.find((e) => e === what.trim().toLowerCase());
       if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: export what? ${EXPORTS.join(', ')}; not "${what}"`);
-      const ctx = context(c);
+      const ctx0 = context(c);
+      const ctx = { ...ctx0, format: ctx0.format ?? formatFromName(opts.out) };
       // Machines read exports: CSV unless --format json (a table is no export).
       if (ctx.format === 'md' || ctx.format === 'html' || ctx.format === 'table') throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: exports are CSV or JSON, not ${ctx.format}`);
       const format = ctx.format === 'json' ? 'json' : 'csv';

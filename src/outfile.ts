@@ -31,6 +31,15 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
     },
   });
   let ok = false;
+  // Ctrl-C, SIGTERM or SIGHUP while writing: remove the temporary file, then die of the signal
+  // as before (the handler runs once the current synchronous stretch of work yields).
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const onSignal = (sig: NodeJS.Signals): void => {
+    fs.rmSync(temp, { force: true });
+    for (const s of signals) process.removeListener(s, onSignal);
+    process.kill(process.pid, sig);
+  };
+  for (const s of signals) process.once(s, onSignal);
   try {
     const code = await run({ ...io, stdout: file, stdoutIsTTY: false, color: false });
     fs.fsyncSync(fd);
@@ -39,11 +48,16 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
     if (code === ExitCode.ok || code === ExitCode.alert) {
       // The file is data for others: readable like any report, unlike the database (0600).
       fs.chmodSync(temp, 0o644);
-      fs.renameSync(temp, target);
+      try {
+        fs.renameSync(temp, target);
+      } catch (e) {
+        throw new RapportError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a folder' : (e as Error).message}`, 'give --out a file name');
+      }
       ok = true;
     }
     return code;
   } finally {
+    for (const s of signals) process.removeListener(s, onSignal);
     if (!ok) {
       try {
         fs.closeSync(fd);
@@ -53,4 +67,10 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
       fs.rmSync(temp, { force: true });
     }
   }
+}
+
+/** The format a file name asks for (report.html, sales.json), when --format was not given. */
+export function formatFromName(out: string | undefined): 'html' | 'md' | 'json' | 'csv' | undefined {
+  const ext = out === undefined ? '' : path.extname(out).toLowerCase();
+  return ({ '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md', '.json': 'json', '.csv': 'csv' } as const)[ext as '.html'];
 }

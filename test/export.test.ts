@@ -88,3 +88,27 @@ describe('rapport export', () => {
     expect((await rp(['export', 'everything'])).code).toBe(2);
   });
 });
+
+describe('export review fixes', () => {
+  it('--redact blanks free-form columns too', async () => {
+    const s = tempDir();
+    try {
+      const c = s.file('c.csv', 'customer_id,name,home_address\nK1,Kim Secret,12 Acacia Avenue\n');
+      const x = s.file('x.csv', 'customer_id,date,amount,customer_email\nK1,2025-01-01,5.00,kim@secret.example\nK1,not a date,5.00,kim@secret.example\n');
+      expect((await run(['--db', s.db, '-q', 'import', 'customers', c])).code).toBe(0);
+      expect((await run(['--db', s.db, '-q', 'import', 'transactions', x])).code).toBe(0);
+      for (const what of ['customers', 'transactions', 'rejects']) {
+        const out = (await run(['--db', s.db, 'export', what, '--redact'])).stdout;
+        expect(out, what).not.toMatch(/Acacia|kim@secret|Kim Secret/);
+      }
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('a failed export writes nothing to stdout', async () => {
+    const r = await rp(['export', 'segments']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+  });
+});

@@ -180,3 +180,32 @@ describe('--fail-if', () => {
     expect(bad.stderr).toContain('conditions: high-risk-value>5000');
   });
 });
+
+describe('review fixes', () => {
+  it('the churn report has its comparison tables from the first run, empty', async () => {
+    const r = await rp(['--format', 'csv', 'report', 'churn', '--as-of', AS_OF, '--table', 'new_at_risk']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('customer_id,name,tier,value_at_risk,reasons\n');
+    const note = await rp(['report', 'churn', '--as-of', AS_OF, '--fail-if', 'new-high-risk:gold']);
+    expect(note.stderr).toContain('new-high-risk cannot hold this time');
+  });
+
+  it('--out report.html writes HTML; a folder is a plain error', async () => {
+    const out = path.join(t.dir, 'p.html');
+    expect((await rp(['report', 'pyramid', '--as-of', AS_OF, '--out', out])).code).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^<!doctype html>/);
+    const dir = await rp(['report', 'pyramid', '--as-of', AS_OF, '--out', t.dir]);
+    expect(dir.code).toBe(1);
+    expect(dir.stderr.split('\n')[0]).toMatch(/^rapport: cannot write .*: it is a folder$/);
+  });
+
+  it('Markdown keeps names from carrying HTML; long tables are cut in documents, whole in CSV', async () => {
+    await rp(['-q', 'complaint', 'add', '--customer', 'Q9', '--new-customer', '--name', '<img src=x onerror=alert(1)>', '--category', 'price', '--summary', 'x']);
+    const md = (await rp(['--format', 'md', 'report', 'lifecycle', '--as-of', AS_OF, '--limit', '2'])).stdout;
+    expect(md).toContain('… and 3 more');
+    const csv = (await rp(['--format', 'csv', 'report', 'lifecycle', '--as-of', AS_OF, '--limit', '2'])).stdout;
+    expect(csv.trimEnd().split('\n')).toHaveLength(6); // header + 5 stages
+    const staffMd = (await rp(['--format', 'md', 'report', 'churn', '--as-of', AS_OF])).stdout;
+    expect(staffMd).not.toContain('<img');
+  });
+});

@@ -21,6 +21,18 @@ export interface ExportOptions {
   asOf: string | null;
 }
 
+/**
+ * Free-form columns (the files' extra columns, raw rejected lines, complaint texts) can hold
+ * anything personal: --redact blanks them rather than guess.
+ */
+const FREE_TEXT: Record<ExportName, string[]> = {
+  customers: ['attributes'],
+  transactions: ['extra'],
+  segments: [],
+  complaints: ['summary', 'how', 'why', 'other_issues', 'wanted', 'resolution', 'product'],
+  rejects: ['raw'],
+};
+
 /** The columns holding people's names, emails and phones, per export: what --redact replaces. */
 const PERSONAL: Record<ExportName, Record<string, 'name' | 'email' | 'phone'>> = {
   customers: { name: 'name', email: 'email', phone: 'phone', account_manager: 'name' },
@@ -47,21 +59,24 @@ function pseudonymiser(db: DB): (kind: 'name' | 'email' | 'phone', value: string
   };
 }
 
-function* segmentRows(db: DB, asOf: string | null): Generator<Record<string, unknown>> {
+/** The snapshot's rows; the snapshot is found before anything is written (an error leaves no header behind). */
+function segmentRows(db: DB, asOf: string | null): Iterable<Record<string, unknown>> {
   const snaps = listSnapshots(db);
   const snap = asOf === null ? snaps[snaps.length - 1] : snaps.find((s) => s.as_of === asOf);
   if (snap === undefined) {
     throw new RapportError(asOf === null ? 'no snapshot to export yet' : `no snapshot as of ${asOf}`, `make one with rapport segment${asOf === null ? '' : ` --as-of ${asOf}`} (rapport snapshots lists them)`);
   }
   const names = customerNames(db);
-  for (const c of loadSnapshot(db, snap.id).customers) yield { as_of: snap.as_of, ...customerRow(c, names.get(c.customerId)) };
+  return (function* () {
+    for (const c of loadSnapshot(db, snap.id).customers) yield { as_of: snap.as_of, ...customerRow(c, names.get(c.customerId)) };
+  })();
 }
 
 const SEGMENT_COLUMNS = ['as_of', ...CUSTOMER_COLUMNS.slice(0, CUSTOMER_COLUMNS.indexOf('stage_reason') + 1)];
 
 export function runExport(o: ExportOptions, ctx: Context): number {
   if (o.excel && o.format !== 'csv') throw new UsageError('--excel is for CSV files', 'add --format csv');
-  if (o.asOf !== null && o.what !== 'segments') throw new UsageError('--as-of picks a snapshot: it is for rapport export segments');
+  if (o.asOf !== null && o.what !== 'segments') throw new UsageError('--as-of picks a snapshot: it is for rapport export segments', 'the other exports hold everything; leave out --as-of');
   const db = openForRead(ctx);
   try {
     const columns: readonly string[] = o.what === 'segments' ? SEGMENT_COLUMNS : EXPORT_COLUMNS[o.what as ExportTable];
@@ -81,7 +96,10 @@ export function runExport(o: ExportOptions, ctx: Context): number {
     else out.write('[');
     for (const raw of rows) {
       const r: Record<string, unknown> = { ...raw };
-      if (fake) for (const [col, kind] of Object.entries(personal)) if (typeof r[col] === 'string' && r[col] !== '') r[col] = fake(kind, r[col] as string);
+      if (fake) {
+        for (const [col, kind] of Object.entries(personal)) if (typeof r[col] === 'string' && r[col] !== '') r[col] = fake(kind, r[col] as string);
+        for (const col of FREE_TEXT[o.what]) if (r[col] !== null && r[col] !== undefined && r[col] !== '') r[col] = '(redacted)';
+      }
       if (o.format === 'csv') {
         chunk.push(columns.map((c) => csvValue(r[c])));
         if (chunk.length >= 1000) flush();

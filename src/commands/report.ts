@@ -28,10 +28,11 @@ export function runReport(o: ReportCommandOptions, ctx: Context): number {
     const money = moneyOf(db);
     const conditions = o.failIf.map((text) => parseCondition(text, money.exponent));
     const report = buildReport(db, o.name, o);
-    const alerts =
-      conditions.length === 0
-        ? []
-        : check(conditions, o.name === 'churn' ? report : buildReport(db, 'churn', o), buildReport(db, 'complaints', o), (m) => money.format(m) + (money.currency ? ' ' + money.currency : ''));
+    const churn = conditions.length === 0 ? null : o.name === 'churn' ? report : buildReport(db, 'churn', o);
+    const alerts = churn === null ? [] : check(conditions, churn, buildReport(db, 'complaints', o), (m) => money.format(m) + (money.currency ? ' ' + money.currency : ''));
+    if (churn !== null && conditions.some((x) => x.kind === 'new-high-risk') && !churn.sections.some((s) => s.lines?.some((l) => l.startsWith('Compared with')))) {
+      notice(ctx.io, 'note: no earlier snapshot to compare with, so new-high-risk cannot hold this time');
+    }
     const code = write(report, o, ctx, asked);
     // Alerts are errors for cron's mail: on stderr even under --quiet.
     for (const a of alerts) ctx.io.stderr.write(`rapport: alert: ${a}\n`);
@@ -57,11 +58,11 @@ function write(report: Report, o: ReportCommandOptions, ctx: Context, asked: Ask
       return 0;
     }
     if (asked === 'md') {
-      out.write(renderMarkdown(report));
+      out.write(renderMarkdown(report, o.limit));
       return 0;
     }
     if (asked === 'html') {
-      out.write(renderHtml(report));
+      out.write(renderHtml(report, o.limit));
       return 0;
     }
     const c = chalkFor(ctx.io);
@@ -76,6 +77,7 @@ function write(report: Report, o: ReportCommandOptions, ctx: Context, asked: Ask
         ),
       (s) => c.bold(s),
       (s) => void out.write(s),
+      o.limit,
     );
     return 0;
   }

@@ -27,7 +27,7 @@ const col = (key: string, header: string, kind: ReportColumn['kind'] = 'text'): 
 /** The date to compare with: --since, else the newest snapshot before the as-of date. */
 function previousDate(db: DB, o: ReportOptions): string | null {
   if (o.since !== null) {
-    if (o.since >= o.asOf) throw new UsageError(`--since ${o.since} must be before --as-of ${o.asOf}`);
+    if (o.since >= o.asOf) throw new UsageError(`--since ${o.since} must be before --as-of ${o.asOf}`, 'compare with an earlier date');
     return o.since;
   }
   const before = listSnapshots(db).filter((s) => s.as_of < o.asOf);
@@ -64,7 +64,7 @@ function churnSection(c: Ctx): Section[] {
   const total = rows.reduce((sum, r) => sum + valueAtRisk(r.x, r.s), 0);
   const watch: ReportTable = {
     name: 'watchlist',
-    columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('risk_level', 'risk'), col('churn_risk', 'p', 'share'), col('value_at_risk', 'value at risk', 'money'), col('reasons', 'reasons')],
+    columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('risk_level', 'risk'), col('churn_risk', 'churn risk', 'share'), col('value_at_risk', 'value at risk', 'money'), col('reasons', 'reasons')],
     rows: rows.slice(0, c.o.limit).map(({ x, s }) => ({
       customer_id: x.customerId,
       name: names.get(x.customerId)?.name ?? null,
@@ -98,7 +98,10 @@ function churnSection(c: Ctx): Section[] {
     const lastThen = new Map(c.then.customers.map((x) => [x.customerId, x.lastPurchase]));
     const byId = new Map(rows.map((r) => [r.x.customerId, r]));
     const newOn = [...isAtRisk].filter((id) => !wasAtRisk.has(id)).sort((a, b) => valueAtRisk(byId.get(b)!.x, byId.get(b)!.s) - valueAtRisk(byId.get(a)!.x, byId.get(a)!.s) || (a < b ? -1 : 1));
-    const cameBack = c.now.customers.filter((x) => wasAtRisk.has(x.customerId) && x.lastPurchase !== null && x.lastPurchase > (lastThen.get(x.customerId) ?? '')).sort((a, b) => b.value - a.value || (a.customerId < b.customerId ? -1 : 1));
+    // Came back: at high risk then, bought since, and no longer at high risk now.
+    const cameBack = c.now.customers
+      .filter((x) => wasAtRisk.has(x.customerId) && !isAtRisk.has(x.customerId) && x.lastPurchase !== null && x.lastPurchase > (lastThen.get(x.customerId) ?? ''))
+      .sort((a, b) => b.value - a.value || (a.customerId < b.customerId ? -1 : 1));
     sections.push({
       title: 'Since the last report',
       lines: [noComparison(c), `${newOn.length} new at high risk; ${cameBack.length} came back (at high risk then, bought since).`],
@@ -118,7 +121,17 @@ function churnSection(c: Ctx): Section[] {
         },
       ],
     });
-  } else sections.push({ title: 'Since the last report', lines: [noComparison(c)] });
+  } else {
+    // The same tables, empty, so a script asking for them works from the first week.
+    sections.push({
+      title: 'Since the last report',
+      lines: [noComparison(c)],
+      tables: [
+        { name: 'new_at_risk', columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('value_at_risk', 'value at risk', 'money'), col('reasons', 'reasons')], rows: [] },
+        { name: 'came_back', columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('last_purchase', 'bought', 'date')], rows: [] },
+      ],
+    });
+  }
   return sections;
 }
 
@@ -182,7 +195,7 @@ function rfmSection(c: Ctx): Section[] {
     o.net += x.netRevenue;
     orders.set(x.segment, o);
   }
-  t.columns.push(col('avg_order_value', 'avg order', 'money'));
+  t.columns.push(col('avg_order_value', 'avg order (all time)', 'money'));
   for (const r of t.rows) {
     const o = orders.get(String(r.name));
     r.avg_order_value = o && o.orders > 0 ? Math.round(o.net / o.orders) : null;
@@ -193,6 +206,9 @@ function rfmSection(c: Ctx): Section[] {
 function movementSection(c: Ctx): Section[] {
   const tables: ReportTable[] = [];
   const lines = [noComparison(c)];
+  if (c.then !== null && c.then.valueBasis !== c.now.valueBasis) {
+    lines.push(`Careful: tiers ranked by ${c.then.valueBasis === 'clv' ? 'lifetime value' : 'net revenue'} then and by ${c.now.valueBasis === 'clv' ? 'lifetime value' : 'net revenue'} now, so tier changes mix the two measures (run rapport model before rapport segment every time).`);
+  }
   for (const key of ['tier', 'stage', 'segment'] as const) {
     const m = moves(c, key).sort((a, b) => b.value - a.value || (a.id < b.id ? -1 : 1));
     lines.push(`${m.length} changed ${key}, with ${c.money.format(m.reduce((s, x) => s + Math.max(0, x.value), 0))}${c.money.currency ? ' ' + c.money.currency : ''} of value.`);
@@ -225,8 +241,11 @@ function cohortSection(c: Ctx): Section[] {
     if (m.purchased) buyers.set(k, (buyers.get(k) ?? 0) + 1);
     revenue.set(k, (revenue.get(k) ?? 0) + m.net);
   }
+  // The as-of month is partial unless the as-of date is its last day: shown empty, not as a fall.
+  const partial = new Date(Date.UTC(Number(c.o.asOf.slice(0, 4)), Number(c.o.asOf.slice(5, 7)), 0)).getUTCDate() !== Number(c.o.asOf.slice(8, 10));
+  const lastFull = partial ? last - 1 : last;
   const columns = Array.from({ length: width }, (_, i) => String(i));
-  const cells = cohorts.map((f) => columns.map((_, i) => (monthIndex(f) + i > last ? null : (buyers.get(`${f}|${i}`) ?? 0) / size.get(f)!)));
+  const cells = cohorts.map((f) => columns.map((_, i) => (monthIndex(f) + i > lastFull ? null : (buyers.get(`${f}|${i}`) ?? 0) / size.get(f)!)));
   const rows = cohorts.flatMap((f) =>
     columns
       .map((_, i) => i)
@@ -235,7 +254,7 @@ function cohortSection(c: Ctx): Section[] {
   );
   const trend = new Map<string, number>();
   for (const m of months) trend.set(m.month, (trend.get(m.month) ?? 0) + m.net);
-  const lastMonths = [...trend.keys()].sort().slice(-24);
+  const lastMonths = [...trend.keys()].filter((m) => monthIndex(m) <= lastFull).sort().slice(-24);
   return [
     {
       title: 'Cohorts',
@@ -249,7 +268,11 @@ function cohortSection(c: Ctx): Section[] {
         },
       ],
     },
-    { title: 'Revenue by month', chart: { type: 'trend', title: 'Net revenue by month', points: lastMonths.map((m) => ({ label: m, value: trend.get(m)! })), kind: 'money' } },
+    {
+      title: 'Revenue by month',
+      lines: partial ? [`Complete months only: ${c.o.asOf.slice(0, 7)} is not over on ${c.o.asOf}.`] : [],
+      chart: { type: 'trend', title: 'Net revenue by month', points: lastMonths.map((m) => ({ label: m, value: trend.get(m)! })), kind: 'money' },
+    },
   ];
 }
 

@@ -37,7 +37,8 @@ function textChart(ch: Chart, r: Report): string[] {
     case 'funnel': {
       const items = ch.type === 'bars' ? ch.bars : ch.steps;
       const kind: Kind = ch.type === 'bars' ? ch.kind : 'int';
-      const top = Math.max(...items.map((b) => Math.abs(b.value)), 0);
+      // Shares are drawn against 100%, counts and money against the largest.
+      const top = kind === 'share' ? 1 : Math.max(...items.map((b) => Math.abs(b.value)), 0);
       const width = Math.max(...items.map((b) => b.label.length), 0);
       return items.map((b) => `${b.label.padEnd(width)}  ${'█'.repeat(top > 0 ? Math.round((Math.abs(b.value) / top) * 30) : 0).padEnd(30)}  ${formatValue(kind, b.value, r)}`);
     }
@@ -54,24 +55,34 @@ function textChart(ch: Chart, r: Report): string[] {
   }
 }
 
-export function renderText(r: Report, table: (t: ReportTable) => void, bold: (s: string) => string, write: (s: string) => void): void {
+/** Documents show at most `max` rows of a table; CSV and JSON carry them all. */
+function shown(t: ReportTable, max: number): { rows: ReportTable['rows']; more: number } {
+  return t.rows.length > max ? { rows: t.rows.slice(0, max), more: t.rows.length - max } : { rows: t.rows, more: 0 };
+}
+const moreLine = (n: number): string => `… and ${n.toLocaleString('en-US')} more (--format csv --table NAME or --format json has them all)`;
+const caption = (t: ReportTable): string => t.name.replace(/_/g, ' ');
+
+export function renderText(r: Report, table: (t: ReportTable) => void, bold: (s: string) => string, write: (s: string) => void, max = 25): void {
   write(bold(r.title) + '\n');
   for (const s of r.sections) {
     write(`\n${bold(s.title)}\n`);
     for (const l of s.lines ?? []) write(l + '\n');
     if (s.chart) for (const l of textChart(s.chart, r)) write('  ' + l + '\n');
     for (const t of s.tables ?? []) {
-      if ((s.tables?.length ?? 0) > 1) write(`${t.name.replace(/_/g, ' ')}:\n`);
-      table(t);
+      if ((s.tables?.length ?? 0) > 1) write(`${caption(t)}:\n`);
+      const { rows, more } = shown(t, max);
+      table({ ...t, rows });
+      if (more > 0) write(moreLine(more) + '\n');
     }
   }
 }
 
 // ---------- Markdown ----------
 
-const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+// Pipes would split a cell; angle brackets would let a name carry HTML into a wiki or a mail.
+const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function renderMarkdown(r: Report): string {
+export function renderMarkdown(r: Report, max = 25): string {
   const out: string[] = [`# ${r.title}`, ''];
   for (const s of r.sections) {
     out.push(`## ${s.title}`, '');
@@ -79,13 +90,16 @@ export function renderMarkdown(r: Report): string {
     if (s.chart) out.push('```', ...textChart(s.chart, r), '```', '');
     for (const t of s.tables ?? []) {
       if (t.rows.length === 0) {
-        out.push(`*${t.name.replace(/_/g, ' ')}: none*`, '');
+        out.push(`*${caption(t)}: none*`, '');
         continue;
       }
+      if ((s.tables?.length ?? 0) > 1) out.push(`**${caption(t)}**`, '');
+      const { rows, more } = shown(t, max);
       out.push(`| ${t.columns.map((c) => mdCell(header(t, c, r))).join(' | ')} |`);
       out.push(`|${t.columns.map((c) => (c.kind === 'text' || c.kind === 'date' ? ' --- ' : ' ---: ')).join('|')}|`);
-      for (const row of t.rows) out.push(`| ${t.columns.map((c) => mdCell(formatValue(c.kind, row[c.key], r))).join(' | ')} |`);
+      for (const row of rows) out.push(`| ${t.columns.map((c) => mdCell(formatValue(c.kind, row[c.key], r))).join(' | ')} |`);
       out.push('');
+      if (more > 0) out.push(`*${moreLine(more)}*`, '');
     }
   }
   return out.join('\n');
@@ -114,7 +128,7 @@ function svgChart(ch: Chart, r: Report): string {
     case 'funnel': {
       const items = ch.type === 'bars' ? ch.bars : ch.steps;
       const kind: Kind = ch.type === 'bars' ? ch.kind : 'int';
-      const top = Math.max(...items.map((b) => Math.abs(b.value)), 1e-9);
+      const top = kind === 'share' ? 1 : Math.max(...items.map((b) => Math.abs(b.value)), 1e-9);
       const h = 22;
       const rows = items.map((b, i) => {
         const w = (Math.abs(b.value) / top) * 380;
@@ -129,28 +143,34 @@ function svgChart(ch: Chart, r: Report): string {
       const cells = ch.rows.flatMap((row, i) => [
         `<text x="70" y="${(i + 1) * h + 14}" text-anchor="end">${esc(row)}</text>`,
         ...ch.cells[i]!.map((v, j) =>
-          v === null ? '' : `<rect x="${80 + j * cw}" y="${(i + 1) * h}" width="${cw - 1}" height="${h - 1}" fill="rgba(63,124,172,${(0.08 + 0.92 * v).toFixed(3)})"><title>${esc(row)} +${j}: ${(v * 100).toFixed(0)}%</title></rect>`,
+          v === null
+            ? ''
+            : `<rect x="${80 + j * cw}" y="${(i + 1) * h}" width="${cw - 1}" height="${h - 1}" fill="rgba(63,124,172,${(0.08 + 0.92 * v).toFixed(3)})"><title>${esc(row)} +${j}: ${(v * 100).toFixed(0)}%</title></rect><text x="${80 + j * cw + cw / 2}" y="${(i + 1) * h + 14}" text-anchor="middle" font-size="9" fill="${v > 0.55 ? '#fff' : '#1d2329'}">${Math.round(v * 100)}</text>`,
         ),
       ]);
       const head = ch.columns.map((c, j) => `<text x="${80 + j * cw + cw / 2}" y="14" text-anchor="middle" font-size="10">${esc(c)}</text>`);
-      return `<svg class="chart heatmap" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${80 + ch.columns.length * cw + 10} ${(ch.rows.length + 1) * h + 4}" width="100%">${head.join('')}${cells.join('')}</svg>`;
+      const legend = `<text x="80" y="${(ch.rows.length + 1) * h + 16}" font-size="10">% of each cohort buying; columns: months since the first purchase</text>`;
+      return `<svg class="chart heatmap" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${80 + ch.columns.length * cw + 10} ${(ch.rows.length + 1) * h + 24}" width="100%">${head.join('')}${cells.join('')}${legend}</svg>`;
     }
     case 'trend': {
       if (ch.points.length === 0) return '<p>(no data)</p>';
+      // The axis starts at zero (or below, for a month of net refunds), labelled at both ends.
       const max = Math.max(...ch.points.map((p) => p.value), 0);
       const min = Math.min(...ch.points.map((p) => p.value), 0);
       const span = max - min || 1;
-      const step = ch.points.length > 1 ? 560 / (ch.points.length - 1) : 0;
+      const left = 90;
+      const step = ch.points.length > 1 ? (W - left - 20) / (ch.points.length - 1) : 0;
       const y = (v: number): number => 10 + (1 - (v - min) / span) * 160;
-      const path = ch.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${(40 + i * step).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
-      const labels = [ch.points[0]!, ch.points[ch.points.length - 1]!].map((p, k) => `<text x="${k === 0 ? 40 : 600}" y="192" text-anchor="${k === 0 ? 'start' : 'end'}">${esc(p.label)}</text>`);
-      return `<svg class="chart trend" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 200" width="100%"><path d="${path}" fill="none" stroke="#3f7cac" stroke-width="2"/><text x="36" y="${y(max) + 4}" text-anchor="end" font-size="10">${esc(formatValue(ch.kind, max, r))}</text>${labels.join('')}</svg>`;
+      const path = ch.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${(left + i * step).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
+      const labels = [ch.points[0]!, ch.points[ch.points.length - 1]!].map((p, k) => `<text x="${k === 0 ? left : W - 20}" y="192" text-anchor="${k === 0 ? 'start' : 'end'}">${esc(p.label)}</text>`);
+      const axis = `<line x1="${left - 4}" y1="${y(min)}" x2="${left - 4}" y2="${y(max)}" stroke="#b7c0c6"/><text x="${left - 8}" y="${y(max) + 4}" text-anchor="end" font-size="10">${esc(formatValue(ch.kind, max, r))}</text><text x="${left - 8}" y="${y(min) + 4}" text-anchor="end" font-size="10">${esc(formatValue(ch.kind, min, r))}</text>`;
+      return `<svg class="chart trend" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 200" width="100%">${axis}<path d="${path}" fill="none" stroke="#3f7cac" stroke-width="2"/>${labels.join('')}</svg>`;
     }
   }
 }
 
 /** One page: no scripts, no external resources (the Content-Security-Policy forbids them), print-friendly. */
-export function renderHtml(r: Report): string {
+export function renderHtml(r: Report, max = 25): string {
   const body: string[] = [`<h1>${esc(r.title)}</h1>`];
   for (const s of r.sections) {
     body.push(`<section><h2>${esc(s.title)}</h2>`);
@@ -158,14 +178,17 @@ export function renderHtml(r: Report): string {
     if (s.chart) body.push(`<figure><figcaption>${esc(s.chart.title)}</figcaption>${svgChart(s.chart, r)}</figure>`);
     for (const t of s.tables ?? []) {
       if (t.rows.length === 0) {
-        body.push(`<p class="none">${esc(t.name.replace(/_/g, ' '))}: none</p>`);
+        body.push(`<p class="none">${esc(caption(t))}: none</p>`);
         continue;
       }
+      const { rows, more } = shown(t, max);
+      const cap = (s.tables?.length ?? 0) > 1 ? `<caption>${esc(caption(t))}</caption>` : '';
       body.push(
-        `<table data-table="${esc(t.name)}"><thead><tr>${t.columns.map((c) => `<th class="${c.kind}">${esc(header(t, c, r))}</th>`).join('')}</tr></thead><tbody>${t.rows
+        `<div class="wide"><table data-table="${esc(t.name)}">${cap}<thead><tr>${t.columns.map((c) => `<th class="${c.kind}">${esc(header(t, c, r))}</th>`).join('')}</tr></thead><tbody>${rows
           .map((row) => `<tr>${t.columns.map((c) => `<td class="${c.kind}">${esc(formatValue(c.kind, row[c.key], r))}</td>`).join('')}</tr>`)
-          .join('')}</tbody></table>`,
+          .join('')}</tbody></table></div>`,
       );
+      if (more > 0) body.push(`<p class="none">${esc(moreLine(more))}</p>`);
     }
     body.push('</section>');
   }
@@ -185,6 +208,8 @@ th { background: #f3f5f7; } td.int, td.money, td.share, td.number, th.int, th.mo
 figure { margin: .5rem 0 1rem; } figcaption { font-size: .85rem; color: #5b6770; }
 svg text { font: 12px system-ui, sans-serif; fill: #1d2329; }
 .none { color: #5b6770; font-style: italic; }
+caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+.wide { overflow-x: auto; }
 @media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } }
 </style>
 </head>
