@@ -377,6 +377,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addOption(asOfOption())
     .option('--since <date>', 'compare with this date (default: the newest snapshot before --as-of)')
     .option('--out <file>', 'write to this file, atomically; its extension (.html, .md, .csv, .json) sets the format unless --format does')
+    .option('--force', 'with --out: replace a symbolic link at that path (refused otherwise)')
     .option('--table <name>', 'with --format csv: which of the report\'s tables (default the first)')
     .option('--limit <n>', 'rows of each table shown in table, md and html (csv and json have all)', '25')
     .option('--fail-if <condition>', 'exit 5 when it holds (repeatable): high-risk-value>5000, new-high-risk:platinum, overdue-complaints>0', collect, [])
@@ -390,7 +391,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         'rapport report churn --out churn.md --fail-if new-high-risk:platinum --fail-if "high-risk-value>5000"',
       ]) + '\nFormats: table (terminal), md (Markdown; the default when piped), html (one self-contained page), csv (one table), json (everything).\n',
     )
-    .action(async (name: string, opts: { asOf?: string; since?: string; out?: string; table?: string; limit: string; failIf: string[] }, c: Command) => {
+    .action(async (name: string, opts: { asOf?: string; since?: string; out?: string; force?: boolean; table?: string; limit: string; failIf: string[] }, c: Command) => {
       const [{ runReport }, { REPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([
         import('./commands/report.js'),
         import('./reports/build.js'),
@@ -410,7 +411,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         limit: positiveInt(opts.limit, '--limit'),
         failIf: opts.failIf,
       };
-      exitCode = opts.out === undefined ? runReport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runReport(options, { ...ctx, io }));
+      exitCode = opts.out === undefined ? runReport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runReport(options, { ...ctx, io }), opts.force === true);
     });
 
   program
@@ -418,6 +419,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .description('all the data back out: customers, transactions, segments (a snapshot), complaints, rejects')
     .argument('<what>', 'customers, transactions, segments, complaints or rejects')
     .option('--out <file>', 'write to this file (atomically: a reader never sees half of it)')
+    .option('--force', 'with --out: replace a symbolic link at that path (refused otherwise)')
     .option('--excel', 'CSV with a UTF-8 byte order mark, so Excel shows accented and non-Latin names right')
     .option('--redact', 'replace names, emails and phones with stable pseudonyms, for sharing')
     .option('--as-of <date>', 'segments: the snapshot of this date (default: the newest)')
@@ -425,7 +427,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       'after',
       examples(['rapport export customers --out customers.csv --excel', 'rapport export transactions --format json --out sales.json', 'rapport export segments --as-of 2025-12-31 --redact --out segments.csv']),
     )
-    .action(async (what: string, opts: { out?: string; excel?: boolean; redact?: boolean; asOf?: string }, c: Command) => {
+    .action(async (what: string, opts: { out?: string; force?: boolean; excel?: boolean; redact?: boolean; asOf?: string }, c: Command) => {
       const [{ runExport, EXPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([import('./commands/export.js'), import('./analysis/run.js'), import('./outfile.js')]);
       const which = EXPORTS.find((e) => e === what.trim().toLowerCase());
       if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: export what? ${EXPORTS.join(', ')}; not "${what}"`);
@@ -435,7 +437,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       if (ctx.format === 'md' || ctx.format === 'html' || ctx.format === 'table') throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: exports are CSV or JSON, not ${ctx.format}`);
       const format = ctx.format === 'json' ? 'json' : 'csv';
       const options = { what: which, format, excel: opts.excel === true, redact: opts.redact === true, asOf: opts.asOf === undefined ? null : parseAsOf(opts.asOf) } as const;
-      exitCode = opts.out === undefined ? runExport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runExport(options, { ...ctx, io }));
+      exitCode = opts.out === undefined ? runExport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runExport(options, { ...ctx, io }), opts.force === true);
     });
 
   program

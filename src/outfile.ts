@@ -10,8 +10,17 @@ import { Writable } from 'node:stream';
 import { ExitCode, RapportError } from './errors.js';
 import type { IO } from './io.js';
 
-export async function writeAtomically(io: IO, out: string, run: (io: IO) => number | Promise<number>): Promise<number> {
+export async function writeAtomically(io: IO, out: string, run: (io: IO) => number | Promise<number>, force = false): Promise<number> {
   const target = path.resolve(io.cwd, out);
+  // A symbolic link at the target would be replaced by the new file; someone may have planted it
+  // to make a cron job overwrite what it points at. Refused unless --force.
+  let link = false;
+  try {
+    link = fs.lstatSync(target).isSymbolicLink();
+  } catch {
+    /* no file there yet */
+  }
+  if (link && !force) throw new RapportError(`${out} is a symbolic link; rapport does not write through or over links`, 'remove the link, choose another file, or add --force to replace the link with the file');
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
   let fd: number;
   try {
