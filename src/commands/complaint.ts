@@ -168,13 +168,15 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
   if (draft.summary !== undefined && draft.summary.trim() === '') throw new UsageError('--summary is empty', 'say in a few words what happened');
   const db = openForRead(ctx);
   try {
+    const missing = REQUIRED.filter(([k]) => draft[k] === undefined).map(([, flag]) => flag);
+    const interactive = prompter !== undefined || ctx.io.canPrompt;
     const lookups: Lookups = {
       exists: (id) => customerRecord(db, id) !== null,
       find: (text) => findCustomers(db, text),
-      profile: (id) => profile(db, id),
+      // The profile is for the person at the counter: a script gets none (it costs an analysis
+      // of every customer: 2 s on a million transactions).
+      profile: (id) => (interactive ? profile(db, id) : []),
     };
-    const missing = REQUIRED.filter(([k]) => draft[k] === undefined).map(([, flag]) => flag);
-    const interactive = prompter !== undefined || ctx.io.canPrompt;
     if (!interactive) {
       if (missing.length > 0) {
         throw new UsageError(
