@@ -143,7 +143,7 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
   let survived = 0;
   for (let i = 0; i < n; i++) {
     const before = query<number>('SELECT count(*) FROM complaints');
-    const how = await killAfter(['-q', 'complaint', 'add', '--customer', customer, '--category', 'service', '--summary', `harness ${i}`], 100 + Math.floor(rand() * 1400));
+    const how = await killAfter(['-q', 'complaint', 'add', '--customer', customer, '--category', 'service', '--summary', `harness ${i}`], 40 + Math.floor(rand() * 200));
     if (how === 'killed') killed++;
     const after = query<number>('SELECT count(*) FROM complaints');
     const ok = integrityOk();
