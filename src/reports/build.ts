@@ -3,7 +3,7 @@ import { summarise, type Analysis, type CustomerAnalysis } from '../core/analysi
 import { churnAsOf } from '../analysis/churn.js';
 import { analysisAsOf, loadSettings, moneyOf, type Money } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
-import { complaintSummary } from '../commands/complaint.js';
+import { complaintSummary } from '../analysis/complaints.js';
 import { UsageError } from '../errors.js';
 import { customerNames } from '../store/customers.js';
 import type { DB } from '../store/db.js';
