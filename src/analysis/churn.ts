@@ -23,9 +23,15 @@ export interface ChurnPicture {
  * `rapport model` saves fits. `overrides` change the scoring for this run (the horizon); the
  * filter narrows what is scored when a saved fit makes fitting unnecessary.
  */
-export function churnAsOf(db: DB, asOf: string, options: { overrides?: Partial<ModelSettings>; filter?: SnapshotFilter } = {}): ChurnPicture {
-  const saved = currentFit(db, asOf, loadSettings(db, moneyOf(db)));
-  const { analysis, money, loaded } = analysisAsOf(db, asOf, saved === null ? {} : (options.filter ?? {}));
+export function churnAsOf(
+  db: DB,
+  asOf: string,
+  options: { overrides?: Partial<ModelSettings>; filter?: SnapshotFilter; /** Every customer's analysis as of the date, when the caller has it already. */ analysis?: Analysis } = {},
+): ChurnPicture {
+  const money = moneyOf(db);
+  const loaded = loadSettings(db, money);
+  const saved = currentFit(db, asOf, loaded);
+  const analysis = options.analysis ?? analysisAsOf(db, asOf, saved === null ? {} : (options.filter ?? {})).analysis;
   const fitted = saved ?? fitModels(analysis.customers, asOf, loaded.settings.model);
   const settings: ModelSettings = { ...loaded.settings.model, ...options.overrides };
   const scores = new Map(scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, openComplaintsAsOf(db, asOf)).map((s) => [s.customerId, s]));

@@ -10,7 +10,7 @@ import {
   type ResponseHours,
   type Status,
 } from '../core/complaints.js';
-import { scoreChurn, type Fitted } from '../core/model/churn.js';
+import { rulesOnly, scoreChurn } from '../core/model/churn.js';
 import { currenciesOf, MoneyParser } from '../core/money.js';
 import { customerType } from '../core/columns.js';
 import { currentFit, customerAsOf, loadSettings, moneyOf, today } from '../analysis/run.js';
@@ -140,7 +140,8 @@ function profile(db: DB, id: string): string[] {
   else {
     lines.push(`  returning customer: ${c.purchaseDays} purchase day${c.purchaseDays === 1 ? '' : 's'} since ${c.firstPurchase}, the last ${c.recencyDays} days ago`);
     lines.push(`  tier ${c.tier}, stage ${c.stage} (${c.stageReason})`);
-    const fit: Fitted = currentFit(db, asOf, found.loaded) ?? { asOf, timeUnit: 'week', sufficiency: { ok: false, customers: 0, repeatBuyers: 0, historyDays: 0, problems: [] }, purchase: null, spend: null, spendLeftOut: 0, fallback: 'no saved fit' };
+    // The saved fit, or the rules: fitting the model at the counter would keep a customer waiting.
+    const fit = currentFit(db, asOf, found.loaded) ?? rulesOnly(asOf, 'no saved fit');
     const s = scoreChurn([c], fit, found.loaded.settings.model, found.loaded.settings.lifecycle, found.analysis.populationGapDays, openComplaintsAsOf(db, asOf))[0]!;
     lines.push(`  churn risk ${s.riskLevel} (${Math.round(s.churnRisk * 100)}%${s.method === 'rules' ? ', by the lifecycle rules' : ''})${s.reasons.length > 0 ? ': ' + s.reasons[0] : ''}`);
   }

@@ -55,7 +55,7 @@ const noComparison = (c: Ctx): string =>
   c.thenDate === null ? 'No earlier snapshot to compare with: run rapport segment on each report date (or give --since DATE).' : `Compared with ${c.thenDate}.`;
 
 function churnSection(c: Ctx): Section[] {
-  const picture = churnAsOf(c.db, c.o.asOf);
+  const picture = churnAsOf(c.db, c.o.asOf, { analysis: c.now });
   const names = customerNames(c.db);
   const rows = c.now.customers
     .map((x) => ({ x, s: picture.scores.get(x.customerId)! }))
@@ -92,7 +92,7 @@ function churnSection(c: Ctx): Section[] {
     },
   ];
   if (c.then !== null) {
-    const before = churnAsOf(c.db, c.thenDate!);
+    const before = churnAsOf(c.db, c.thenDate!, { analysis: c.then });
     const wasAtRisk = new Set([...before.scores.values()].filter((s) => s.riskLevel === 'high').map((s) => s.customerId));
     const isAtRisk = new Set(rows.filter((r) => r.s.riskLevel === 'high').map((r) => r.x.customerId));
     const lastThen = new Map(c.then.customers.map((x) => [x.customerId, x.lastPurchase]));

@@ -95,6 +95,11 @@ export function sufficiency(customers: readonly Measured[], asOf: string, s: Mod
   return { ok: problems.length === 0, customers: buyers.length, repeatBuyers: repeat, historyDays, problems };
 }
 
+/** No model: every score comes from the lifecycle rules (for a quick look without fitting). */
+export function rulesOnly(asOf: string, reason: string): Fitted {
+  return { asOf, timeUnit: 'week', sufficiency: { ok: false, customers: 0, repeatBuyers: 0, historyDays: 0, problems: [] }, purchase: null, spend: null, spendLeftOut: 0, fallback: reason };
+}
+
 /** Fits the purchase and spend models when the data suffice; never a silent bogus fit. */
 export function fitModels(customers: readonly Measured[], asOf: string, s: ModelSettings): Fitted {
   const suff = sufficiency(customers, asOf, s);
