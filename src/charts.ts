@@ -1,4 +1,5 @@
 /** Small terminal charts. Pure: strings in, strings out; colour is the caller's paint function. */
+import { maxOf } from './core/extent.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -8,7 +9,7 @@ const BARS = '▁▂▃▄▅▆▇█';
  * refunds outweigh its sales as "-".
  */
 export function sparkline(values: readonly number[]): string {
-  const top = Math.max(0, ...values);
+  const top = maxOf(values, 0);
   return values
     .map((v) => {
       if (v < 0) return '-';
@@ -28,8 +29,8 @@ export interface PyramidLevel {
 
 /** Centred bars, one per level, widths by share (at least one block, so every level shows). */
 export function pyramid(levels: readonly PyramidLevel[], width = 30, paint: (label: string, s: string) => string = (_l, s) => s): string[] {
-  const widest = Math.max(...levels.map((l) => l.share), 0);
-  const labelWidth = Math.max(...levels.map((l) => l.label.length));
+  const widest = maxOf(levels.map((l) => l.share), 0);
+  const labelWidth = maxOf(levels.map((l) => l.label.length));
   return levels.map((l) => {
     let w = widest > 0 ? Math.round((l.share / widest) * width) : 0;
     if (l.share > 0) w = Math.max(1, w);

@@ -8,6 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { IO } from './io.js';
 import { neutralise } from './core/csvSafe.js';
 import { UsageError } from './errors.js';
+import { maxOf } from './core/extent.js';
 
 export type Format = 'table' | 'csv' | 'json';
 export const FORMATS: Format[] = ['table', 'csv', 'json'];
@@ -41,7 +42,23 @@ export function chalkFor(io: IO): InstanceType<typeof Chalk> {
   return new Chalk({ level: io.color ? 1 : 0 });
 }
 
-export function printRows(io: IO, format: Format, columns: Column[], rows: Record<string, unknown>[]): void {
+/**
+ * Rows to print: an array, or anything that can hand out row i on demand, so a million-row list
+ * can be built a chunk at a time while it is written instead of all at once.
+ */
+export interface RowSource {
+  readonly length: number;
+  at(i: number): Record<string, unknown> | undefined;
+}
+
+/** Row i..j-1 of a source, each picked to the columns. */
+function chunkOf(rows: RowSource, from: number, to: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (let i = from; i < to; i++) out.push(rows.at(i)!);
+  return out;
+}
+
+export function printRows(io: IO, format: Format, columns: Column[], rows: RowSource): void {
   // Machine formats are written a chunk of rows at a time: a 100,000-customer list never sits
   // in memory as one string.
   const CHUNK = 1000;
@@ -52,7 +69,7 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: Recor
     }
     for (let i = 0; i < rows.length; i += CHUNK) {
       // One object per line: still one JSON array, and half the time of indented objects.
-      const part = rows.slice(i, i + CHUNK).map((r) => '  ' + JSON.stringify(pick(r, columns)));
+      const part = chunkOf(rows, i, Math.min(rows.length, i + CHUNK)).map((r) => '  ' + JSON.stringify(pick(r, columns)));
       io.stdout.write((i === 0 ? '[\n' : ',\n') + part.join(',\n'));
     }
     io.stdout.write('\n]\n');
@@ -61,7 +78,7 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: Recor
   if (format === 'csv') {
     io.stdout.write(stringify([], { header: true, columns: columns.map((c) => c.key) }));
     for (let i = 0; i < rows.length; i += CHUNK) {
-      io.stdout.write(stringify(rows.slice(i, i + CHUNK).map((r) => columns.map((c) => csvValue(r[c.key])))));
+      io.stdout.write(stringify(chunkOf(rows, i, Math.min(rows.length, i + CHUNK)).map((r) => columns.map((c) => csvValue(r[c.key])))));
     }
     return;
   }
@@ -76,7 +93,7 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: Recor
     style: { head: [], border: [], compact: true },
     chars: io.color ? {} : { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
-  for (const r of rows) table.push(columns.map((col) => (col.show ? col.show(r[col.key]) : display(r[col.key]))));
+  for (const r of chunkOf(rows, 0, rows.length)) table.push(columns.map((col) => (col.show ? col.show(r[col.key]) : display(r[col.key]))));
   io.stdout.write(table.toString() + '\n');
 }
 
@@ -93,7 +110,7 @@ export function printRecord(io: IO, format: Format, record: Record<string, unkno
   }
   const c = chalkFor(io);
   const keys = Object.keys(record).filter((k) => typeof record[k] !== 'object' || record[k] === null);
-  const width = Math.max(...keys.map((k) => (labels[k] ?? k).length));
+  const width = maxOf(keys.map((k) => (labels[k] ?? k).length));
   for (const k of keys) io.stdout.write(`${c.bold((labels[k] ?? k).padEnd(width))}  ${display(record[k])}\n`);
 }
 

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULTS, generate } from '../synth/generate.js';
 import { openDatabase } from '../store/db.js';
 import { lastTransactionDate } from '../store/measures.js';
+import { maxOf } from '../core/extent.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -145,13 +146,13 @@ const result = {
   file: { rows: lines, megabytes: Number((size / 1e6).toFixed(1)) },
   rapport_import_seconds: Number(ourMedian.toFixed(2)),
   rows_per_second: Math.round(lines / ourMedian),
-  peak_rss_mb: Math.round(Math.max(...rss)),
+  peak_rss_mb: Math.round(maxOf(rss)),
   sqlite3_import_seconds: raw.length > 0 ? Number(median(raw).toFixed(2)) : null,
   ratio_to_sqlite3: raw.length > 0 ? Number((ourMedian / median(raw)).toFixed(2)) : null,
   segment: {
     customers: segmented,
     seconds: Number(median(segmentRuns.map((r) => r.seconds)).toFixed(2)),
-    peak_rss_mb: Math.round(Math.max(...segmentRuns.map((r) => r.rssMb))),
+    peak_rss_mb: Math.round(maxOf(segmentRuns.map((r) => r.rssMb))),
   },
   model_phases: modelTimes,
   model_command: { seconds: Number(modelCommand.seconds.toFixed(2)), peak_rss_mb: Math.round(modelCommand.rssMb) },

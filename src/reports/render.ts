@@ -2,6 +2,7 @@
 import { formatMoney } from '../core/money.js';
 import { pyramid as pyramidLines, sparkline } from '../charts.js';
 import type { Chart, Kind, Report, ReportTable } from './model.js';
+import { maxOf, minOf } from '../core/extent.js';
 
 export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent'>): string {
   if (v === null || v === undefined) return '';
@@ -27,7 +28,7 @@ const SHADES = ' ░▒▓█';
 function textChart(ch: Chart, r: Report): string[] {
   switch (ch.type) {
     case 'pyramid': {
-      const top = Math.max(...ch.levels.map((l) => l.customers), 0);
+      const top = maxOf(ch.levels.map((l) => l.customers), 0);
       return pyramidLines(
         ch.levels.map((l) => ({ label: l.label, share: top > 0 ? l.customers / top : 0, text: `${String(l.customers).padStart(7)} customers  ${(l.share * 100).toFixed(1).padStart(5)}% of revenue` })),
         30,
@@ -38,12 +39,12 @@ function textChart(ch: Chart, r: Report): string[] {
       const items = ch.type === 'bars' ? ch.bars : ch.steps;
       const kind: Kind = ch.type === 'bars' ? ch.kind : 'int';
       // Shares are drawn against 100%, counts and money against the largest.
-      const top = kind === 'share' ? 1 : Math.max(...items.map((b) => Math.abs(b.value)), 0);
-      const width = Math.max(...items.map((b) => b.label.length), 0);
+      const top = kind === 'share' ? 1 : maxOf(items.map((b) => Math.abs(b.value)), 0);
+      const width = maxOf(items.map((b) => b.label.length), 0);
       return items.map((b) => `${b.label.padEnd(width)}  ${'█'.repeat(top > 0 ? Math.round((Math.abs(b.value) / top) * 30) : 0).padEnd(30)}  ${formatValue(kind, b.value, r)}`);
     }
     case 'heatmap': {
-      const width = Math.max(...ch.rows.map((x) => x.length), 0);
+      const width = maxOf(ch.rows.map((x) => x.length), 0);
       return [
         `${''.padEnd(width)}  ${ch.columns.map((c) => c.padStart(2).slice(-2)).join('')}`,
         ...ch.rows.map((row, i) => `${row.padEnd(width)}  ${ch.cells[i]!.map((v) => (v === null ? '  ' : SHADES[Math.min(4, Math.ceil(v * 4))]!.repeat(2))).join('')}`),
@@ -115,7 +116,7 @@ function svgChart(ch: Chart, r: Report): string {
   const W = 640;
   switch (ch.type) {
     case 'pyramid': {
-      const top = Math.max(...ch.levels.map((l) => l.customers), 1);
+      const top = maxOf(ch.levels.map((l) => l.customers), 1);
       const h = 34;
       const rows = ch.levels.map((l, i) => {
         const w = Math.max(8, (l.customers / top) * 360);
@@ -128,7 +129,7 @@ function svgChart(ch: Chart, r: Report): string {
     case 'funnel': {
       const items = ch.type === 'bars' ? ch.bars : ch.steps;
       const kind: Kind = ch.type === 'bars' ? ch.kind : 'int';
-      const top = kind === 'share' ? 1 : Math.max(...items.map((b) => Math.abs(b.value)), 1e-9);
+      const top = kind === 'share' ? 1 : maxOf(items.map((b) => Math.abs(b.value)), 1e-9);
       const h = 22;
       const rows = items.map((b, i) => {
         const w = (Math.abs(b.value) / top) * 380;
@@ -155,8 +156,8 @@ function svgChart(ch: Chart, r: Report): string {
     case 'trend': {
       if (ch.points.length === 0) return '<p>(no data)</p>';
       // The axis starts at zero (or below, for a month of net refunds), labelled at both ends.
-      const max = Math.max(...ch.points.map((p) => p.value), 0);
-      const min = Math.min(...ch.points.map((p) => p.value), 0);
+      const max = maxOf(ch.points.map((p) => p.value), 0);
+      const min = minOf(ch.points.map((p) => p.value), 0);
       const span = max - min || 1;
       const left = 90;
       const step = ch.points.length > 1 ? (W - left - 20) / (ch.points.length - 1) : 0;
