@@ -53,7 +53,8 @@ export function valueAtRisk(c: CustomerAnalysis, s: ChurnScore): number {
   return Math.round(s.churnRisk * (s.clv ?? Math.max(0, c.valueRevenue)));
 }
 
-export function customerRow(c: CustomerAnalysis, record: Pick<CustomerRecord, 'name' | 'type'> | undefined | null, s: ChurnScore | null = null): CustomerRow {
+/** `words` false leaves the reasons out (null): wording them is the costly part of a row. */
+export function customerRow(c: CustomerAnalysis, record: Pick<CustomerRecord, 'name' | 'type'> | undefined | null, s: ChurnScore | null = null, words = true): CustomerRow {
   return {
     customer_id: c.customerId,
     name: record?.name ?? null,
@@ -87,6 +88,6 @@ export function customerRow(c: CustomerAnalysis, record: Pick<CustomerRecord, 'n
     risk_level: s?.riskLevel ?? null,
     clv: s?.clv == null ? null : Math.round(s.clv),
     value_at_risk: s === null ? null : valueAtRisk(c, s),
-    reasons: s === null ? null : s.reasons.join('; '),
+    reasons: s === null || !words ? null : s.reasons.join('; '),
   };
 }

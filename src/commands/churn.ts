@@ -53,31 +53,43 @@ export function runChurn(options: ChurnOptions, ctx: Context): number {
     if (note !== null) notice(ctx.io, note);
     const { analysis, money, fitted, scores } = picture;
     const names = customerNames(db);
-    const rows = analysis.customers
-      .map((c) => {
-        const s = scores.get(c.customerId)!;
-        return {
-          customer_id: c.customerId,
-          name: names.get(c.customerId)?.name ?? null,
-          tier: c.tier,
-          stage: c.stage,
-          last_purchase: c.lastPurchase,
-          recency_days: c.recencyDays,
-          frequency: c.purchaseDays,
-          p_alive: r3(s.pAlive),
-          expected_purchases: r3(s.expectedPurchases),
-          p_no_purchase: r3(s.pNoPurchase),
-          churn_risk: r3(s.churnRisk),
-          risk_level: s.riskLevel,
-          clv: s.clv === null ? null : Math.round(s.clv),
-          value_at_risk: valueAtRisk(c, s),
-          method: s.method,
-          reasons: s.reasons.join('; '),
-        };
-      })
-      .filter((r) => (options.levels === null || options.levels.includes(r.risk_level)) && (options.tiers === null || options.tiers.includes(r.tier)))
-      .sort((a, b) => b.value_at_risk - a.value_at_risk || (a.customer_id < b.customer_id ? -1 : 1));
-    const shown = options.limit === null ? rows : rows.slice(0, options.limit);
+    // Filter and sort positions, then build each row only when it is written: on a million
+    // customers the full list of row objects would add half a gigabyte (measured).
+    const { customers } = analysis;
+    const atRisk = new Float64Array(customers.length);
+    const order: number[] = [];
+    customers.forEach((c, i) => {
+      const s = scores.get(c.customerId)!;
+      if ((options.levels === null || options.levels.includes(s.riskLevel)) && (options.tiers === null || options.tiers.includes(c.tier))) {
+        atRisk[i] = valueAtRisk(c, s);
+        order.push(i);
+      }
+    });
+    order.sort((i, j) => atRisk[j]! - atRisk[i]! || (customers[i]!.customerId < customers[j]!.customerId ? -1 : 1));
+    if (options.limit !== null) order.length = Math.min(order.length, options.limit);
+    const rowAt = (i: number): Record<string, unknown> => {
+      const c = customers[i]!;
+      const s = scores.get(c.customerId)!;
+      return {
+        customer_id: c.customerId,
+        name: names.get(c.customerId)?.name ?? null,
+        tier: c.tier,
+        stage: c.stage,
+        last_purchase: c.lastPurchase,
+        recency_days: c.recencyDays,
+        frequency: c.purchaseDays,
+        p_alive: r3(s.pAlive),
+        expected_purchases: r3(s.expectedPurchases),
+        p_no_purchase: r3(s.pNoPurchase),
+        churn_risk: r3(s.churnRisk),
+        risk_level: s.riskLevel,
+        clv: s.clv === null ? null : Math.round(s.clv),
+        value_at_risk: atRisk[i],
+        method: s.method,
+        reasons: s.reasons.join('; '),
+      };
+    };
+    const shown = { length: order.length, at: (k: number) => (k < order.length ? rowAt(order[k]!) : undefined) };
     if (fitted.purchase === null) notice(ctx.io, `note: no model (${fitted.fallback}); risk comes from the lifecycle rules, and value at risk uses net revenue`);
     const format = resolveFormat(ctx.format, ctx.io);
     if (format !== 'table') {

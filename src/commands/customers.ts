@@ -79,12 +79,19 @@ export function parseCustomersOptions(o: { asOf: string; tier?: string; stage?: 
 /** Tiers, stages and exit patterns sort in the domain's order (platinum first), not A to Z. */
 const ORDERED: Partial<Record<keyof CustomerRow, readonly string[]>> = { tier: TIERS, stage: STAGES, exit_pattern: EXIT_PATTERNS, risk_level: ['high', 'medium', 'low'] };
 
+/** A kept customer's position in the analysis, id, and the value of the sort column. */
+interface Keyed {
+  at: number;
+  id: string;
+  v: string | number | null;
+}
+
 function compare(field: keyof CustomerRow, descending: boolean) {
   const order = ORDERED[field];
   const rank = (v: string | number | null): string | number | null => (order === undefined || v === null ? v : order.indexOf(String(v)));
-  return (a: CustomerRow, b: CustomerRow): number => {
-    const x = rank(a[field]);
-    const y = rank(b[field]);
+  return (a: Keyed, b: Keyed): number => {
+    const x = rank(a.v);
+    const y = rank(b.v);
     // Empty values last whichever the direction; ties by customer id, so the order is stable.
     if (x === null || y === null) return x === y ? cmpId(a, b) : x === null ? 1 : -1;
     const d = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
@@ -92,7 +99,7 @@ function compare(field: keyof CustomerRow, descending: boolean) {
   };
 }
 
-const cmpId = (a: CustomerRow, b: CustomerRow): number => (a.customer_id! < b.customer_id! ? -1 : a.customer_id! > b.customer_id! ? 1 : 0);
+const cmpId = (a: Keyed, b: Keyed): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export function runCustomers(options: CustomersOptions, ctx: Context): number {
   const db = openForRead(ctx);
@@ -114,10 +121,22 @@ export function runCustomers(options: CustomersOptions, ctx: Context): number {
       (options.exitPattern === null || (c.exitPattern !== null && options.exitPattern.includes(c.exitPattern))) &&
       (segment === null || c.segment === segment) &&
       (options.type === null || (records.get(c.customerId)?.type ?? 'unknown') === options.type);
-    let rows = analysis.customers.filter(keep).map((c) => customerRow(c, records.get(c.customerId), scores.get(c.customerId) ?? null));
-    analysis.customers = []; // the rows carry everything from here on; let the collector have these
-    rows.sort(compare(options.sort.field, options.sort.descending));
-    if (options.limit !== null) rows = rows.slice(0, options.limit);
+    // Sort positions by the one column, then build each row as it is written: a million full
+    // rows at once held more than a gigabyte (measured on the 10-million-line history).
+    const { customers } = analysis;
+    const field = options.sort.field;
+    const words = field === 'reasons';
+    const keyed: Keyed[] = [];
+    customers.forEach((c, at) => {
+      if (keep(c)) keyed.push({ at, id: c.customerId, v: customerRow(c, records.get(c.customerId), scores.get(c.customerId) ?? null, words)[field] });
+    });
+    keyed.sort(compare(field, options.sort.descending));
+    if (options.limit !== null) keyed.length = Math.min(keyed.length, options.limit);
+    const rowAt = (k: number): CustomerRow | undefined => {
+      const c = k < keyed.length ? customers[keyed[k]!.at]! : undefined;
+      return c === undefined ? undefined : customerRow(c, records.get(c.customerId), scores.get(c.customerId) ?? null);
+    };
+    const rows = { length: keyed.length, at: rowAt };
     const format = resolveFormat(ctx.format, ctx.io);
     if (format !== 'table') {
       printRows(ctx.io, format, CUSTOMER_COLUMNS.map((key) => ({ key })), rows);
@@ -136,7 +155,13 @@ export function runCustomers(options: CustomersOptions, ctx: Context): number {
       { key: 'monetary', header: `net revenue${money.currency ? ' ' + money.currency : ''}`, align: 'right', show: m },
       { key: 'value', header: `value`, align: 'right', show: m },
     ];
-    printRows(ctx.io, 'table', columns, rows.map((r) => ({ ...r, rfm: `${r.r_score}${r.f_score}${r.m_score}` })));
+    printRows(ctx.io, 'table', columns, {
+      length: rows.length,
+      at: (k) => {
+        const r = rowAt(k);
+        return r === undefined ? undefined : { ...r, rfm: `${r.r_score}${r.f_score}${r.m_score}` };
+      },
+    });
     return 0;
   } finally {
     db.close();

@@ -27,7 +27,12 @@ export function* customerDays(db: DB, asOf: string): Generator<CustomerDay> {
       .raw() // arrays, not objects: 0.6 s less over a million rows
       .iterate(asOf) as IterableIterator<[string, string, number, number, number, number]>;
     let day: CustomerDay | null = null;
-    for (const [customerId, date, hasInvoice, net, gross, positive] of rows) {
+    // One string per distinct date instead of one per row: the measures keep up to four dates a
+    // customer, about 85 MB on a million customers otherwise (measured).
+    const dates = new Map<string, string>();
+    for (const [customerId, text, hasInvoice, net, gross, positive] of rows) {
+      let date = dates.get(text);
+      if (date === undefined) dates.set(text, (date = text));
       if (day !== null && (day.customerId !== customerId || day.date !== date)) {
         yield day;
         day = null;
