@@ -24,12 +24,23 @@ export class ProgressBar {
     const filled = Math.round(frac * width);
     const secs = (now - this.started) / 1000;
     const rate = secs > 0 ? `${(done / 1e6 / secs).toFixed(1)} MB/s` : '';
+    // Time left at the rate so far, once there is a rate to go by.
+    const left = secs >= 1 && done > 0 && done < total ? `  ${clock(((total - done) * secs) / done)} left` : '';
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-    this.io.stderr.write(`\r${this.label} ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB  ${rate}   `);
+    this.io.stderr.write(`\r${this.label} ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB  ${rate}${left}   `);
     this.shown = true;
   }
 
   done(): void {
     if (this.shown) this.io.stderr.write('\r\x1b[2K');
   }
+}
+
+/** 75 -> "1:15", 3725 -> "1:02:05". */
+export function clock(seconds: number): string {
+  const t = Math.max(0, Math.round(seconds));
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const sec = String(t % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }

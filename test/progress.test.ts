@@ -1,0 +1,79 @@
+/** The import's progress bar: drawn on a terminal's stderr only, with the time left; never on a pipe. */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ProgressBar, clock } from '../src/progress.js';
+import { DEFAULTS, generate } from '../src/synth/generate.js';
+import type { IO } from '../src/io.js';
+import { tempDir } from './helpers.js';
+
+const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../bin/rapport.js');
+const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0;
+
+function io(progress: boolean): { io: IO; text: () => string } {
+  const stderr = new PassThrough();
+  let text = '';
+  stderr.on('data', (b: Buffer) => (text += b.toString('utf8')));
+  const stdout = new PassThrough();
+  return { io: { stdout, stderr, stdin: new PassThrough(), stdoutIsTTY: false, progress, color: false, canPrompt: false, quiet: false, env: {}, cwd: '/' }, text: () => text };
+}
+
+describe('ProgressBar', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('shows the share done, the rate, and the time left once a second has passed', () => {
+    vi.useFakeTimers();
+    const start = Date.UTC(2026, 0, 5, 6, 0, 0);
+    vi.setSystemTime(start);
+    const t = io(true);
+    const bar = new ProgressBar(t.io, 'sales.csv');
+    bar.update(0, 100e6);
+    vi.setSystemTime(start + 10_000);
+    bar.update(25e6, 100e6); // a quarter in 10 s: 30 s to go
+    const frames = t.text().split('\r').filter(Boolean);
+    expect(frames).toHaveLength(2);
+    expect(frames[1]).toMatch(/^sales\.csv .* 25% {2}25\.0\/100\.0 MB {2}2\.5 MB\/s {2}0:30 left/);
+    vi.setSystemTime(start + 10_050);
+    bar.update(26e6, 100e6); // within 100 ms of the last frame: not drawn
+    expect(t.text().split('\r').filter(Boolean)).toHaveLength(2);
+    bar.update(100e6, 100e6); // the end is always drawn, without a time left
+    expect(t.text()).toMatch(/100% {2}100\.0\/100\.0 MB {2}10\.0 MB\/s {3}$/);
+    bar.done();
+    expect(t.text().endsWith('\r\x1b[2K')).toBe(true);
+  });
+
+  it('draws nothing when progress is off (a pipe, CI or --quiet)', () => {
+    const t = io(false);
+    const bar = new ProgressBar(t.io, 'sales.csv');
+    bar.update(1, 2);
+    bar.update(2, 2);
+    bar.done();
+    expect(t.text()).toBe('');
+  });
+
+  it('writes the time left as m:ss or h:mm:ss', () => {
+    expect([clock(0), clock(59.6), clock(75), clock(3725), clock(-3)]).toEqual(['0:00', '1:00', '1:15', '1:02:05', '0:00']);
+  });
+});
+
+describe('rapport import on a terminal and on a pipe', () => {
+  let t: ReturnType<typeof tempDir>;
+  afterEach(() => t?.cleanup());
+
+  it('draws progress on a terminal and nothing on a pipe, with the same result', () => {
+    expect(hasScript, 'the `script` command is needed: apt-get install bsdutils').toBe(true);
+    t = tempDir();
+    const csv = path.join(t.dir, 'sales.csv');
+    const lines = generate({ ...DEFAULTS, seed: 3, customers: 2000, rows: 50_000 }, csv).rows;
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env.CI;
+    const tty = spawnSync('script', ['-qfec', `${process.execPath} ${BIN} --db ${t.dir}/a.db import transactions ${csv}`, '/dev/null'], { encoding: 'utf8', env });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(/sales\.csv [█░]{30} 100%/);
+    const pipe = spawnSync(process.execPath, [BIN, '--db', `${t.dir}/b.db`, 'import', 'transactions', csv], { encoding: 'utf8', env });
+    expect(pipe.status).toBe(0);
+    expect(pipe.stderr).not.toMatch(/[█░%]|\r/);
+    expect(pipe.stdout).toContain(`,imported,1,,${lines},${lines},`);
+  });
+});
