@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveMapping, normaliseHeader, parseMapOptions, customerType } from '../src/core/columns.js';
+import { resolveMapping, normaliseHeader, parseMapOptions, customerType, looksLikeData } from '../src/core/columns.js';
 
 describe('finding columns by header', () => {
   it('knows the UCI Online Retail layout', () => {
@@ -69,5 +69,26 @@ describe('finding columns by header', () => {
     expect(customerType(' distributor ')).toBe('channel');
     expect(customerType('个人')).toBe('consumer');
     expect(customerType('alien')).toBeNull();
+  });
+});
+
+describe('a first line of data instead of a header row', () => {
+  it('is refused without repeating its cells, which may be a customer’s details', () => {
+    const line = ['C0042', 'Jane Roe', 'jane.roe@example.com', '+44 7700 900123'];
+    const r = resolveMapping('customers', line, {});
+    // customer_id is missing (no header names it): refused, and none of the cells is in the message
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.message).toMatch(/looks like a row of data/);
+    for (const cell of line) expect(r.message + r.hint).not.toContain(cell);
+    const tx = resolveMapping('transactions', ['INV1', '2025-01-03', 'C7', 'Teapot', '1', '34.00'], {});
+    expect(!tx.ok && tx.message).toMatch(/looks like a row of data/);
+    expect(!tx.ok && tx.message + tx.hint).not.toContain('Teapot');
+  });
+
+  it('tells data cells from column names', () => {
+    expect(looksLikeData(['Client Ref', 'Sale Date', 'Amount'])).toBe(false);
+    expect(looksLikeData(['customer', 'e-mail', 'phone no.'])).toBe(false);
+    for (const cell of ['12.50', '-3', '1,234.00', '2025-01-03', '03/01/2025', 'x@y.z', '+44 7700 900123', '(020) 7946 0000']) expect(looksLikeData(['name', cell]), cell).toBe(true);
   });
 });

@@ -64,4 +64,40 @@ describe('safety', () => {
     expect((await rp(['-q', 'import', 'customers', csv])).code).toBe(0);
     expect(fs.statSync(t.db).mode & 0o777).toBe(0o600);
   });
+
+  it('no names, emails, phones or free text from the data reach stderr, whatever goes wrong', async () => {
+    // What the user types may be repeated back; what the files hold may not (stderr ends up in a
+    // cron job's mail and in logs). Customer ids may be named: they are how the user finds anyone.
+    const people = [
+      ['W1', 'Wendy Weekly', 'wendy.w@example.com', '+44 7700 900111'],
+      ['Y1', 'Yearly Hampers Ltd', 'orders@yearly.example', '+44 7700 900222'],
+      ['D1', 'Dropping Cafe Ltd', 'cafe@dropping.example', '+44 7700 900333'],
+      ['F1', 'Fran Forming', 'fran.f@example.com', '+44 7700 900444'],
+    ];
+    const personal = people.flatMap((p) => p.slice(1));
+    const secret = ['zelda-at-nowhere', 'Quentin Quux', '+44 7700 900999', 'the kettle scalded me'];
+    const customers = t.file('c.csv', 'customer_id,name,email,phone\n' + people.map((p) => p.join(',')).join('\n') + `\nZ1,${secret[1]},${secret[0]},${secret[2]}\n`);
+    const headerless = t.file('h.csv', people.map((p) => p.join(',')).join('\n') + '\n');
+    const shop = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/segment/shop.csv');
+    const stderr: string[] = [];
+    const go = async (args: string[]): Promise<number> => {
+      const r = await rp(['--format', 'csv', ...args]);
+      stderr.push(r.stderr);
+      return r.code;
+    };
+    expect(await go(['import', 'customers', customers])).toBe(0); // Z1 rejected for its email
+    expect(await go(['import', 'customers', headerless])).toBe(2);
+    expect(await go(['import', 'transactions', shop])).toBe(0);
+    expect(await go(['complaint', 'add', '--customer', 'W1', '--category', 'product', '--summary', secret[3]!, '--at', '2025-12-01'])).toBe(0);
+    expect(await go(['complaint', 'add', '--customer', 'Wendy', '--category', 'product', '--summary', 'x'])).toBe(1); // did you mean W1?
+    expect(await go(['customer', 'Fran'])).toBe(1);
+    expect(await go(['segment', '--as-of', '2025-12-31'])).toBe(0);
+    expect(await go(['churn', '--as-of', '2025-12-31'])).toBe(0);
+    expect(await go(['report', 'churn', '--as-of', '2025-12-31', '--since', '2025-10-01', '--fail-if', 'new-high-risk:lead', '--fail-if', 'overdue-complaints>0', '--fail-if', 'high-risk-value>0'])).toBe(5);
+    expect(await go(['rejects', '1'])).toBe(0);
+    const all = stderr.join('\n');
+    expect(all).toMatch(/rejected/); // the reject was reported...
+    expect(all).toMatch(/did you mean W1/); // ...and the id suggested
+    for (const text of [...personal, ...secret]) expect(all, text).not.toContain(text);
+  });
 });

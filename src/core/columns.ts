@@ -111,6 +111,15 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
     }
   }
   const missing = requiredMissing(kind, fields);
+  if (missing.length > 0 && looksLikeData(headers)) {
+    // Not echoed: a row of data would put a customer's details into an error message (and so into
+    // a cron job's mail or a log).
+    return {
+      ok: false,
+      message: `the first line looks like a row of data, not a header row (a cell in it is a number, a date, an email address or a phone number); its cells are not shown here`,
+      hint: `export the file with a header row naming the columns (fields needed: ${requiredList(kind)})`,
+    };
+  }
   if (missing.length > 0) {
     // Each missing field paired with a different unused column, as an example of the syntax.
     const unused = headers.filter((h, i) => !taken.has(i) && h.trim() !== '');
@@ -146,6 +155,14 @@ function extraColumns(headers: string[], taken: Set<number>): { name: string; in
     out.push({ name, index });
   });
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** A header row names columns; a cell that is a number, a date, an email or a phone number is data. */
+export function looksLikeData(cells: readonly string[]): boolean {
+  return cells.some((c) => {
+    const v = c.trim();
+    return /@/.test(v) || /^[-+]?[\d.,\s]*\d[\d.,\s]*$/.test(v) || /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}/.test(v) || /^\+?[\d\s().-]{7,}$/.test(v);
+  });
 }
 
 function requiredList(kind: ImportKind): string {
