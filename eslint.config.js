@@ -17,12 +17,12 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {
       // A spread passes every element as an argument: past ~100,000 (a million customers) the call
-      // stack overflows. Use maxOf/minOf (src/core/extent.ts) or a loop.
+      // stack overflows. Use maxOf/minOf (src/core/scale.ts) or a loop.
       'no-restricted-syntax': [
         'error',
         {
           selector: "CallExpression[callee.object.name='Math'][callee.property.name=/^(min|max)$/] > SpreadElement",
-          message: 'Math.min/max(...values) overflows the stack on large arrays: use maxOf/minOf from core/extent.ts',
+          message: 'Math.min/max(...values) overflows the stack on large arrays: use maxOf/minOf from core/scale.ts',
         },
       ],
     },

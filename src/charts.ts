@@ -1,5 +1,5 @@
 /** Small terminal charts. Pure: strings in, strings out; colour is the caller's paint function. */
-import { maxOf } from './core/extent.js';
+import { maxOf } from './core/scale.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 

@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { IO } from './io.js';
 import { neutralise } from './core/csvSafe.js';
 import { UsageError } from './errors.js';
-import { maxOf } from './core/extent.js';
+import { maxOf } from './core/scale.js';
 
 export type Format = 'table' | 'csv' | 'json';
 export const FORMATS: Format[] = ['table', 'csv', 'json'];

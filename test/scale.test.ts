@@ -1,10 +1,16 @@
 /**
  * Population sizes past what a call's arguments can hold: a million customers once overflowed
- * the call stack (Math.min over a spread in the model's data check).
+ * the call stack (Math.min over a spread in the model's data check); and the helpers that keep a
+ * million customers' analysis small give the same answers.
  */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { maxOf, minOf } from '../src/core/extent.js';
-import { DEFAULT_MODEL, sufficiency } from '../src/core/model/churn.js';
+import { loadSettings, measure, moneyOf } from '../src/analysis/run.js';
+import { DEFAULT_MODEL, fitModels, lifetimeValues, scoreChurn, sufficiency } from '../src/core/model/churn.js';
+import { flat, maxOf, minOf } from '../src/core/scale.js';
+import { openDatabase } from '../src/store/db.js';
+import { DEFAULTS, generate } from '../src/synth/generate.js';
+import { run, tempDir } from './helpers.js';
 
 const N = 1_000_000;
 
@@ -37,4 +43,44 @@ describe('a million values', () => {
     expect(s).toMatchObject({ ok: true, customers: N, repeatBuyers: N / 2 });
     expect(s.historyDays).toBe(1826); // 2020-01-01 to 2024-12-31
   });
+});
+
+describe('what keeps a million customers small', () => {
+  it('flat() copies a string built from pieces, unicode included, unchanged', () => {
+    let built = '';
+    for (let i = 0; i < 50; i++) built += `${i}× £${i}.50 — 客户 `;
+    const copy = flat(built);
+    expect(copy).toBe(built);
+    expect(flat('')).toBe('');
+    expect(flat('😀 emoji')).toBe('😀 emoji');
+  });
+
+  it("lifetimeValues gives each customer the CLV their score has (0 without one), without the scores", async () => {
+    const t = tempDir();
+    try {
+      const csv = path.join(t.dir, 'sim.csv');
+      generate({ ...DEFAULTS, seed: 5, customers: 1500, rows: null, start: '2023-01-01', end: '2025-06-30' }, csv);
+      expect((await run(['--db', t.db, '-q', 'import', 'transactions', csv])).code).toBe(0);
+      const db = openDatabase(t.db, { create: false });
+      try {
+        const { settings } = loadSettings(db, moneyOf(db));
+        const measured = measure(db, '2025-06-30', settings);
+        const fitted = fitModels(measured.customers, '2025-06-30', settings.model);
+        expect(fitted.purchase).not.toBeNull();
+        const values = lifetimeValues(measured.customers, fitted, settings.model);
+        const scores = scoreChurn(measured.customers, fitted, settings.model, settings.lifecycle, measured.populationGapDays);
+        expect(values.size).toBe(scores.length);
+        let positive = 0;
+        for (const sc of scores) {
+          expect(values.get(sc.customerId), sc.customerId).toBe(sc.clv ?? 0);
+          if ((sc.clv ?? 0) > 0) positive++;
+        }
+        expect(positive).toBeGreaterThan(1000);
+      } finally {
+        db.close();
+      }
+    } finally {
+      t.cleanup();
+    }
+  }, 30_000);
 });

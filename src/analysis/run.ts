@@ -4,7 +4,7 @@
  */
 import { analyse, type Analysis } from '../core/analysis.js';
 import { MeasureBuilder, type CustomerMeasures } from '../core/measures.js';
-import { scoreChurn, type Fitted } from '../core/model/churn.js';
+import { lifetimeValues, type Fitted } from '../core/model/churn.js';
 import { findFit } from '../store/fits.js';
 import { currencyExponent, formatMoney } from '../core/money.js';
 import { effective, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
@@ -94,7 +94,7 @@ export function computeAnalysis(db: DB, asOf: string, loaded: LoadedSettings, mo
   const measured = measuredAlready ?? measure(db, asOf, settings);
   // With a current fit of the models (rapport model), the pyramid ranks by lifetime value.
   const fit = currentFit(db, asOf, loaded);
-  const values = fit === null ? null : new Map(scoreChurn(measured.customers, fit, settings.model, settings.lifecycle, measured.populationGapDays).map((s) => [s.customerId, s.clv ?? 0]));
+  const values = fit === null ? null : lifetimeValues(measured.customers, fit, settings.model);
   return analyse(measured, asOf, settings, (minor) => money.format(minor) + (money.currency ? ' ' + money.currency : ''), values);
 }
 

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULTS, generate } from '../synth/generate.js';
 import { openDatabase } from '../store/db.js';
 import { lastTransactionDate } from '../store/measures.js';
-import { maxOf } from '../core/extent.js';
+import { maxOf } from '../core/scale.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');

@@ -7,6 +7,7 @@ import type { CustomerMeasures } from './measures.js';
 import { CATCH_ALL, scoreRfm, segmentOf, type Cut } from './rfm.js';
 import type { AnalysisSettings } from './settings.js';
 import { assignTiers, TIERS, type Tier } from './tiers.js';
+import { flat } from './scale.js';
 
 export interface CustomerAnalysis extends CustomerMeasures {
   /** What the pyramid ranks by: net revenue over the value window. */
@@ -95,7 +96,7 @@ export function analyse(
       tier: tiers.get(c.customerId)!,
       stage: stage.stage,
       exitPattern: stage.exitPattern,
-      stageReason: stage.reason,
+      stageReason: flat(stage.reason),
     };
   });
   return { asOf, valueBasis: lifetimeValues === null ? 'net_revenue' : 'clv', populationGapDays: measured.populationGapDays, cuts: rfm.cuts, customers: out };

@@ -2,7 +2,7 @@
 import { formatMoney } from '../core/money.js';
 import { pyramid as pyramidLines, sparkline } from '../charts.js';
 import type { Chart, Kind, Report, ReportTable } from './model.js';
-import { maxOf, minOf } from '../core/extent.js';
+import { maxOf, minOf } from '../core/scale.js';
 
 export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent'>): string {
   if (v === null || v === undefined) return '';

@@ -249,6 +249,26 @@ class Score implements ChurnScore {
 }
 
 /**
+ * Every customer's lifetime value (minor units, 0 without one) by id, for ranking the pyramid:
+ * the scores' CLV without keeping a score per customer.
+ */
+export function lifetimeValues(customers: readonly Measured[], fitted: Fitted, s: ModelSettings): Map<string, number> {
+  const out = new Map<string, number>();
+  const { purchase, spend } = fitted;
+  const k = UNIT_DAYS[fitted.timeUnit];
+  for (const c of customers) {
+    const sum = summaryOf(c, fitted.asOf, fitted.timeUnit);
+    let clv = 0;
+    if (purchase !== null && spend !== null && sum !== null) {
+      const perPurchase = expectedSpend(spend.params, c.spendDays > 0 ? { x: c.spendDays, mean: c.spendTotal / c.spendDays } : null);
+      if (Number.isFinite(perPurchase)) clv = lifetimeValue((d) => expectedPurchases(purchase.model, purchase.params, sum, d / k), perPurchase, s.clvHorizonDays, s.discountRate);
+    }
+    out.set(c.customerId, clv);
+  }
+  return out;
+}
+
+/**
  * Scores every customer. With a fitted model: churn risk is the probability of no purchase in
  * the horizon. Without one (too little data): the share of the way to the lifecycle's "ended"
  * silence, s / max(ended_gaps × g, ended_min_days), capped at 1; no lifetime value.
