@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { IO } from './io.js';
+import v8 from 'node:v8';
+import { notice, type IO } from './io.js';
 import type { AskedFormat } from './output.js';
 import { openDatabase, type DB } from './store/db.js';
 
@@ -36,4 +37,32 @@ export function openForRead(ctx: Context): DB {
 
 export function openForWrite(ctx: Context): DB {
   return openDatabase(ctx.dbPath, { create: true, busyTimeoutMs: busyTimeoutMs(ctx) });
+}
+
+/**
+ * Heap an analysis needs per customer at its peak, in bytes: segment, model, churn and customers
+ * on 1,022,779 customers all finished with the heap capped at 1 GiB (npm run bench:large).
+ */
+export const HEAP_PER_CUSTOMER = 1100;
+
+/**
+ * Advice when the customers will not fit in the heap Node allows: V8 cannot report running out
+ * of memory as an error the program catches (it aborts with its own stack trace), so the warning
+ * comes before the work. Null when they fit.
+ */
+export function heapAdvice(customers: number, limitBytes: number): string | null {
+  const need = customers * HEAP_PER_CUSTOMER;
+  if (need <= limitBytes * 0.9) return null;
+  const mb = (b: number): string => Math.round(b / 2 ** 20).toLocaleString('en-US');
+  const suggest = Math.ceil((need * 1.5) / 2 ** 28) * 256;
+  return `warning: ${customers.toLocaleString('en-US')} customers need about ${mb(need)} MB of memory for this, and Node allows ${mb(limitBytes)} MB here; if it stops with "JavaScript heap out of memory", run it with NODE_OPTIONS=--max-old-space-size=${suggest}`;
+}
+
+/** openForRead for the commands that hold every customer at once: warns when they will not fit. */
+export function openForAnalysis(ctx: Context): DB {
+  const db = openForRead(ctx);
+  const customers = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
+  const advice = heapAdvice(customers, v8.getHeapStatistics().heap_size_limit);
+  if (advice !== null) notice(ctx.io, advice);
+  return db;
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSettings, measure, moneyOf } from '../src/analysis/run.js';
 import { DEFAULT_MODEL, fitModels, lifetimeValues, scoreChurn, sufficiency } from '../src/core/model/churn.js';
 import { flat, maxOf, minOf } from '../src/core/scale.js';
+import { HEAP_PER_CUSTOMER, heapAdvice } from '../src/context.js';
 import { openDatabase } from '../src/store/db.js';
 import { DEFAULTS, generate } from '../src/synth/generate.js';
 import { run, tempDir } from './helpers.js';
@@ -83,4 +84,18 @@ describe('what keeps a million customers small', () => {
       t.cleanup();
     }
   }, 30_000);
+});
+
+describe('warning before the heap runs out', () => {
+  it('is silent while the customers fit, and names the size to ask for when they do not', () => {
+    const GiB = 2 ** 30;
+    expect(heapAdvice(1_000, 512 * 2 ** 20)).toBeNull();
+    // 1,022,779 customers ran within a 1 GiB heap in the large benchmark: no warning at 2 GiB
+    expect(heapAdvice(1_022_779, 2 * GiB)).toBeNull();
+    const advice = heapAdvice(3_000_000, 2 * GiB)!;
+    expect(advice).toMatch(/^warning: 3,000,000 customers need about 3,147 MB of memory for this, and Node allows 2,048 MB here/);
+    const asked = Number(/--max-old-space-size=(\d+)/.exec(advice)![1]);
+    expect(asked * 2 ** 20).toBeGreaterThanOrEqual(3_000_000 * HEAP_PER_CUSTOMER * 1.5);
+    expect(asked % 256).toBe(0);
+  });
 });

@@ -5,7 +5,7 @@ import type { Tier } from '../core/tiers.js';
 import { churnAsOf, fittedNote, openComplaintsAsOf } from '../analysis/churn.js';
 import { computeAnalysis, loadSettings, moneyOf } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
-import { openForRead, type Context } from '../context.js';
+import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { notice } from '../io.js';
 import { chalkFor, clip, printRows, resolveFormat, type Column } from '../output.js';
@@ -46,7 +46,7 @@ export const CHURN_COLUMNS = ['customer_id', 'name', 'tier', 'stage', 'last_purc
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
 
 export function runChurn(options: ChurnOptions, ctx: Context): number {
-  const db = openForRead(ctx);
+  const db = openForAnalysis(ctx);
   try {
     const picture = churnAsOf(db, options.asOf, { overrides: options.horizonDays === null ? {} : { horizonDays: options.horizonDays } });
     const note = fittedNote(picture, options.asOf);
@@ -135,7 +135,7 @@ export interface BacktestOptions {
  * more risk), so the user sees whether the model beats it on their own data.
  */
 export function runBacktest(options: BacktestOptions, ctx: Context): number {
-  const db = openForRead(ctx);
+  const db = openForAnalysis(ctx);
   try {
     const money = moneyOf(db);
     const loaded = loadSettings(db, money);

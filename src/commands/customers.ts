@@ -7,7 +7,7 @@ import { loadSettings, moneyOf } from '../analysis/run.js';
 import { churnAsOf, fittedNote } from '../analysis/churn.js';
 import { notice } from '../io.js';
 import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/rows.js';
-import { openForRead, type Context } from '../context.js';
+import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { clip, printRows, resolveFormat, type Column } from '../output.js';
 import { customerNames } from '../store/customers.js';
@@ -102,7 +102,7 @@ function compare(field: keyof CustomerRow, descending: boolean) {
 const cmpId = (a: Keyed, b: Keyed): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export function runCustomers(options: CustomersOptions, ctx: Context): number {
-  const db = openForRead(ctx);
+  const db = openForAnalysis(ctx);
   try {
     let segment: string | null = null;
     if (options.segment !== null) {

@@ -2,7 +2,7 @@ import { fitModels, type Fitted, type ModelSettings } from '../core/model/churn.
 import type { PurchaseModelName } from '../core/model/bgnbd.js';
 import { computeAnalysis, loadSettings, measure, moneyOf } from '../analysis/run.js';
 import { findSnapshot, saveSnapshot } from '../store/snapshots.js';
-import { openForRead, type Context } from '../context.js';
+import { openForAnalysis, type Context } from '../context.js';
 import { notice } from '../io.js';
 import { UsageError } from '../errors.js';
 import { chalkFor, printRecord, resolveFormat } from '../output.js';
@@ -63,7 +63,7 @@ export function fitRecord(f: Fitted): Record<string, unknown> {
 }
 
 export function runModel(options: ModelOptions, ctx: Context): number {
-  const db = openForRead(ctx);
+  const db = openForAnalysis(ctx);
   try {
     const money = moneyOf(db);
     const loaded = loadSettings(db, money);

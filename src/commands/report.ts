@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { openForRead, type Context } from '../context.js';
+import { openForAnalysis, type Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { moneyOf } from '../analysis/run.js';
 import { check, parseCondition } from '../reports/alerts.js';
@@ -23,7 +23,7 @@ function tables(r: Report): ReportTable[] {
 
 export function runReport(o: ReportCommandOptions, ctx: Context): number {
   const asked: AskedFormat = ctx.format ?? (ctx.io.stdoutIsTTY ? 'table' : 'md');
-  const db = openForRead(ctx);
+  const db = openForAnalysis(ctx);
   try {
     const money = moneyOf(db);
     const conditions = o.failIf.map((text) => parseCondition(text, money.exponent));

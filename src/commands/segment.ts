@@ -1,7 +1,7 @@
 import { summarise, type GroupSummary } from '../core/analysis.js';
 import { pyramid } from '../charts.js';
 import { computeAnalysis, loadSettings, moneyOf } from '../analysis/run.js';
-import { openForRead, type Context } from '../context.js';
+import { openForAnalysis, type Context } from '../context.js';
 import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat, type Column } from '../output.js';
 import { saveSnapshot } from '../store/snapshots.js';
@@ -15,7 +15,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 export function runSegment(options: SegmentOptions, ctx: Context): number {
   // An existing database only, saving or not: a mistyped --db must not become a new empty one.
-  const db = openForRead(ctx);
+  const db = openForAnalysis(ctx);
   try {
     const money = moneyOf(db);
     const loaded = loadSettings(db, money);
