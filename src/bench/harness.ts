@@ -3,7 +3,8 @@
  * `complaint add` at random moments and checks after each kill that the database is intact and
  * holds every write whole or not at all; then runs an import, a segment run, a report, a customer
  * list and complaint logging at the same time, several rounds, and checks that all succeed with
- * the right totals. Prints a table (and JSON with --json).
+ * the right totals, while reading the database every 50 ms to be sure no reader sees part of an
+ * import or of a snapshot. Prints a table (and JSON with --json).
  * Options: --trials N (import kills, default 20; segment and complaint kills: half as many each),
  * --rows N (default 1,000,000), --rounds N (concurrent rounds, default 3), --seed N.
  */
@@ -54,6 +55,34 @@ function killAfter(args: string[], ms: number): Promise<'killed' | 'finished'> {
       resolve(signal === 'SIGKILL' ? 'killed' : code === 0 ? 'finished' : 'killed');
     });
   });
+}
+
+/**
+ * Reads the database every 50 ms while a round runs, as a reader would, each time in one read
+ * transaction: the transactions must number `before` or `before + added` (never part of the
+ * import), and every snapshot must hold as many customers as it says.
+ */
+function watchReads(before: number, added: number): { stop(): { reads: number; torn: string[] } } {
+  const h = new Database(db, { readonly: true, timeout: 15_000 });
+  const look = h.transaction(() => ({
+    transactions: h.prepare('SELECT count(*) FROM transactions').pluck().get() as number,
+    short: h.prepare('SELECT count(*) FROM snapshots s WHERE customers <> (SELECT count(*) FROM snapshot_customers c WHERE c.snapshot_id = s.id)').pluck().get() as number,
+  }));
+  let reads = 0;
+  const torn: string[] = [];
+  const timer = setInterval(() => {
+    const seen = look();
+    reads++;
+    if (seen.transactions !== before && seen.transactions !== before + added) torn.push(`a reader saw ${seen.transactions} transactions (before ${before}, after ${before + added})`);
+    if (seen.short > 0) torn.push(`a reader saw ${seen.short} snapshot(s) missing customers`);
+  }, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      h.close();
+      return { reads, torn };
+    },
+  };
 }
 
 function query<T>(sql: string): T {
@@ -159,6 +188,7 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
 {
   const rounds = Number(values.rounds);
   let ok = 0;
+  let reads = 0;
   const customer = query<string>('SELECT id FROM customers ORDER BY id LIMIT 1');
   for (let round = 0; round < rounds; round++) {
     const extra = path.join(work, `extra-${round}.csv`);
@@ -172,6 +202,7 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
       ['customers', ['--format', 'csv', 'customers', '--as-of', asOf, '--tier', 'platinum']],
       ...[0, 1, 2].map((k): [string, string[]] => ['complaint', ['-q', 'complaint', 'add', '--customer', customer, '--category', 'price', '--summary', `round ${round} #${k}`]]),
     ];
+    const watch = watchReads(tx, 5000);
     const ends = await Promise.all(
       jobs.map(
         ([name, args]) =>
@@ -184,13 +215,16 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
           }),
       ),
     );
+    const seen = watch.stop();
+    reads += seen.reads;
     const bad = ends.filter((e) => e.code !== 0 || /locked|busy/i.test(e.stderr));
     const right = query<number>('SELECT count(*) FROM transactions') === tx + 5000 && query<number>('SELECT count(*) FROM complaints') === cs + 3 && integrityOk();
-    check(bad.length === 0 && right, `concurrent round ${round}: ${bad.map((b) => `${b.name} exit ${b.code} ${b.stderr.trim()}`).join('; ')} totals right: ${right}`);
-    if (bad.length === 0 && right) ok++;
-    log(`  concurrent round ${round + 1}/${rounds}: ${bad.length === 0 ? 'all 7 finished' : bad.length + ' failed'}, totals ${right ? 'right' : 'WRONG'}`);
+    const whole = seen.torn.length === 0;
+    check(bad.length === 0 && right && whole, `concurrent round ${round}: ${bad.map((b) => `${b.name} exit ${b.code} ${b.stderr.trim()}`).join('; ')} totals right: ${right}; ${seen.torn.slice(0, 3).join('; ')}`);
+    if (bad.length === 0 && right && whole) ok++;
+    log(`  concurrent round ${round + 1}/${rounds}: ${bad.length === 0 ? 'all 7 finished' : bad.length + ' failed'}, totals ${right ? 'right' : 'WRONG'}, ${seen.reads} reads ${whole ? 'all whole' : `${seen.torn.length} saw half-finished writes`}`);
   }
-  results.push({ test: 'import + segment + report + customers + 3 complaints at once', trials: rounds, killed: 0, survived: ok, notes: 'no "database is locked"; totals right after each round' });
+  results.push({ test: 'import + segment + report + customers + 3 complaints at once', trials: rounds, killed: 0, survived: ok, notes: `no "database is locked"; totals right after each round; ${reads} reads while they ran saw no half-finished import or snapshot` });
 }
 
 fs.rmSync(work, { recursive: true, force: true });
