@@ -5,7 +5,7 @@ import { currentFit, customerAsOf, type Money } from '../analysis/run.js';
 import { churnAsOf, openComplaintsAsOf } from '../analysis/churn.js';
 import { scoreChurn, type ChurnScore } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
-import { openForRead, type Context } from '../context.js';
+import { openForAnalysis, type Context } from '../context.js';
 import { RapportError } from '../errors.js';
 import { chalkFor, clip, printRows, resolveFormat } from '../output.js';
 import { complaintsAt, listComplaints } from '../store/complaints.js';
@@ -50,7 +50,7 @@ function cutText(cut: Cut, score: number, show: (v: number) => string): string {
 }
 
 export function runCustomer(options: CustomerOptions, ctx: Context): number {
-  const db = openForRead(ctx);
+  const db = openForAnalysis(ctx);
   try {
     const record = customerRecord(db, options.id);
     const { analysis, money, loaded, customer: c, rank: ranked } = customerAsOf(db, options.asOf, options.id);
