@@ -86,6 +86,22 @@ describe('a first line of data instead of a header row', () => {
     expect(!tx.ok && tx.message + tx.hint).not.toContain('Teapot');
   });
 
+  it('repeats no cell of a first line that names no known column, even without a number, a date or an email in it, nor when --map points elsewhere', () => {
+    const two = resolveMapping('customers', ['C001', 'Alice Smith'], {});
+    expect(!two.ok && two.message).toMatch(/names no column rapport knows/);
+    expect(!two.ok && two.message + two.hint).not.toContain('Alice');
+    const mapped = resolveMapping('customers', ['C001', 'Alice Smith', 'alice@example.com'], { customer_id: 'id' });
+    expect(!mapped.ok && mapped.message).toContain('no column "id"');
+    expect(!mapped.ok && mapped.message + mapped.hint).not.toMatch(/Alice|alice@/);
+  });
+
+  it('still lists the columns of a real header row, years and all', () => {
+    const r = resolveMapping('transactions', ['customer', 'date', '2024', '2025'], {});
+    expect(!r.ok && r.message).toContain('columns seen: "customer", "date", "2024", "2025"');
+    const m = resolveMapping('transactions', ['customer', 'date', 'Paid'], { amount: 'Total Paid' });
+    expect(!m.ok && m.hint).toContain('columns seen: "customer", "date", "Paid"');
+  });
+
   it('tells data cells from column names', () => {
     expect(looksLikeData(['Client Ref', 'Sale Date', 'Amount'])).toBe(false);
     expect(looksLikeData(['customer', 'e-mail', 'phone no.'])).toBe(false);

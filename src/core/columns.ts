@@ -87,6 +87,13 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
   const normalised = headers.map(normaliseHeader);
   const taken = new Set<number>();
   const fields: Record<string, number> = {};
+  // The first line's cells are repeated in errors only when it is surely a header row: one of
+  // them names a column rapport knows. Otherwise it may be a row of data (no header), and a
+  // customer's name, email or phone would go to stderr and on into a cron job's mail or a log.
+  const known = new Set(specs.flatMap((f) => [f.name, ...f.synonyms].map(normaliseHeader)));
+  const header = normalised.some((h) => known.has(h));
+  const seen = (): string => `columns seen: ${headers.map((h) => JSON.stringify(h)).join(', ')}`;
+  const unseen = `the first line (${headers.length} cell${headers.length === 1 ? '' : 's'}) names no column rapport knows, so its cells are not repeated here: they may be data`;
   for (const [field, column] of Object.entries(overrides)) {
     if (!names.has(field)) {
       return { ok: false, message: `--map ${field}=${column}: there is no field "${field}"`, hint: `fields for ${kind}: ${specs.map((f) => `${f.name} (${f.description})`).join(', ')}` };
@@ -94,7 +101,7 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
     let idx = headers.indexOf(column);
     if (idx < 0) idx = normalised.indexOf(normaliseHeader(column));
     if (idx < 0) {
-      return { ok: false, message: `--map ${field}=${column}: no column "${column}" in the file`, hint: `columns seen: ${headers.map((h) => JSON.stringify(h)).join(', ')}` };
+      return { ok: false, message: `--map ${field}=${column}: no column "${column}" in the file`, hint: header ? seen() : `${unseen}; the file needs a header row naming its columns` };
     }
     fields[field] = idx;
     taken.add(idx);
@@ -111,13 +118,13 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
     }
   }
   const missing = requiredMissing(kind, fields);
-  if (missing.length > 0 && looksLikeData(headers)) {
-    // Not echoed: a row of data would put a customer's details into an error message (and so into
-    // a cron job's mail or a log).
+  if (missing.length > 0 && !header) {
     return {
       ok: false,
-      message: `the first line looks like a row of data, not a header row (a cell in it is a number, a date, an email address or a phone number); its cells are not shown here`,
-      hint: `export the file with a header row naming the columns (fields needed: ${requiredList(kind)})`,
+      message: looksLikeData(headers)
+        ? `the first line looks like a row of data, not a header row (a cell in it is a number, a date, an email address or a phone number); its cells are not repeated here`
+        : unseen,
+      hint: `the file needs a header row naming its columns (fields needed: ${requiredList(kind)}); if it has one, check the delimiter (--delimiter) or name the columns with --map FIELD=COLUMN`,
     };
   }
   if (missing.length > 0) {
@@ -126,7 +133,7 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
     const example = missing.map((f, k) => `--map ${f.split(' ')[0]}=${JSON.stringify(unused[k] ?? 'Column Name')}`).join(' ');
     return {
       ok: false,
-      message: `cannot find the ${missing.join(' and ')} column${missing.length > 1 ? 's' : ''}; columns seen: ${headers.map((h) => JSON.stringify(h)).join(', ')}`,
+      message: `cannot find the ${missing.join(' and ')} column${missing.length > 1 ? 's' : ''}; ${seen()}`,
       hint: `name them with --map, e.g. ${example} (fields needed: ${requiredList(kind)})`,
     };
   }
