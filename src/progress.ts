@@ -24,10 +24,12 @@ export class ProgressBar {
     const filled = Math.round(frac * width);
     const secs = (now - this.started) / 1000;
     const rate = secs > 0 ? `${(done / 1e6 / secs).toFixed(1)} MB/s` : '';
-    // Time left at the rate so far, once there is a rate to go by.
-    const left = secs >= 1 && done > 0 && done < total ? `  ${clock(((total - done) * secs) / done)} left` : '';
+    // Time left at the rate so far, once there is a rate to go by and a second or more to go.
+    const remaining = done > 0 ? ((total - done) * secs) / done : Infinity;
+    const left = secs >= 1 && remaining >= 1 && done < total ? `  ${clock(remaining)} left` : '';
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-    this.io.stderr.write(`\r${this.label} ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB  ${rate}${left}   `);
+    // \x1b[K clears the rest of the line: a shorter frame leaves nothing of a longer one behind.
+    this.io.stderr.write(`\r${this.label} ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB  ${rate}${left}\x1b[K`);
     this.shown = true;
   }
 

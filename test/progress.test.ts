@@ -33,12 +33,16 @@ describe('ProgressBar', () => {
     bar.update(25e6, 100e6); // a quarter in 10 s: 30 s to go
     const frames = t.text().split('\r').filter(Boolean);
     expect(frames).toHaveLength(2);
-    expect(frames[1]).toMatch(/^sales\.csv .* 25% {2}25\.0\/100\.0 MB {2}2\.5 MB\/s {2}0:30 left/);
+    expect(frames[1]).toMatch(/^sales\.csv .* 25% {2}25\.0\/100\.0 MB {2}2\.5 MB\/s {2}0:30 left\x1b\[K$/);
     vi.setSystemTime(start + 10_050);
     bar.update(26e6, 100e6); // within 100 ms of the last frame: not drawn
     expect(t.text().split('\r').filter(Boolean)).toHaveLength(2);
-    bar.update(100e6, 100e6); // the end is always drawn, without a time left
-    expect(t.text()).toMatch(/100% {2}100\.0\/100\.0 MB {2}10\.0 MB\/s {3}$/);
+    vi.setSystemTime(start + 39_600);
+    bar.update(99e6, 100e6); // 0.4 s to go: no time left shown
+    expect(t.text()).toMatch(/ 99% {2}99\.0\/100\.0 MB {2}2\.5 MB\/s\x1b\[K$/);
+    vi.setSystemTime(start + 40_000);
+    bar.update(100e6, 100e6); // the end is always drawn, without a time left; each frame clears the rest of its line
+    expect(t.text()).toMatch(/100% {2}100\.0\/100\.0 MB {2}2\.5 MB\/s\x1b\[K$/);
     bar.done();
     expect(t.text().endsWith('\r\x1b[2K')).toBe(true);
   });
