@@ -41,8 +41,11 @@ function rapport(args: string[]): { code: number | null; stderr: string; stdout:
   return { code: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 
-/** Starts a command and SIGKILLs it after `ms` (unless it ended first). Resolves to how it ended. */
-function killAfter(args: string[], ms: number): Promise<'killed' | 'finished'> {
+/**
+ * Starts a command and SIGKILLs it after `ms` (unless it ended first). Resolves to how it ended:
+ * killed, finished (exit 0) or failed (any other exit: counted against rapport, never as a kill).
+ */
+function killAfter(args: string[], ms: number): Promise<'killed' | 'finished' | 'failed'> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, '--db', db, ...args], { stdio: 'ignore', env: { ...process.env, CI: '1' } });
     let done = false;
@@ -52,7 +55,7 @@ function killAfter(args: string[], ms: number): Promise<'killed' | 'finished'> {
     child.on('exit', (code, signal) => {
       done = true;
       clearTimeout(timer);
-      resolve(signal === 'SIGKILL' ? 'killed' : code === 0 ? 'finished' : 'killed');
+      resolve(signal === 'SIGKILL' ? 'killed' : code === 0 ? 'finished' : 'failed');
     });
   });
 }
@@ -85,17 +88,19 @@ function watchReads(before: number, added: number): { stop(): { reads: number; t
   };
 }
 
-function query<T>(sql: string): T {
+/** One value, or with `row` the whole first row as an array. */
+function query<T>(sql: string, row = false): T {
   const h = new Database(db, { readonly: true });
   try {
-    return h.prepare(sql).pluck().get() as T;
+    const st = h.prepare(sql);
+    return (row ? st.raw().get() : st.pluck().get()) as T;
   } finally {
     h.close();
   }
 }
 
 const integrityOk = (): boolean => query<string>('PRAGMA integrity_check') === 'ok';
-const results: { test: string; trials: number; killed: number; survived: number; notes: string }[] = [];
+const results: { test: string; trials: number; killed: number | null; survived: number; lost: number; notes: string }[] = [];
 const failures: string[] = [];
 function check(ok: boolean, what: string): void {
   if (!ok) failures.push(what);
@@ -109,29 +114,75 @@ if (!fs.existsSync(csv)) {
   generate({ ...DEFAULTS, rows }, csv);
 }
 
+/** What was stored before a fault, to find it again after: rows, their total, complaints and their events. */
+interface Stored {
+  rows: number;
+  total: number;
+  complaints: number;
+  events: number;
+  maxImport: number;
+  maxComplaint: number;
+}
+function stored(): Stored {
+  const [rows, total] = query<[number, number]>('SELECT count(*), total(amount) FROM transactions', true);
+  return {
+    rows,
+    total,
+    complaints: query<number>('SELECT count(*) FROM complaints'),
+    events: query<number>('SELECT count(*) FROM complaint_events'),
+    maxImport: query<number>('SELECT coalesce(max(id), 0) FROM imports'),
+    maxComplaint: query<number>('SELECT coalesce(max(id), 0) FROM complaints'),
+  };
+}
+/** Rows (transactions, complaints, complaint events) of `before` missing or changed now. */
+function lostSince(before: Stored): number {
+  const [rows, total] = query<[number, number]>(`SELECT count(*), total(amount) FROM transactions WHERE import_id <= ${before.maxImport}`, true);
+  const complaints = query<number>(`SELECT count(*) FROM complaints WHERE id <= ${before.maxComplaint}`);
+  const events = query<number>(`SELECT count(*) FROM complaint_events WHERE complaint_id <= ${before.maxComplaint}`);
+  const txLost = before.rows - rows + (total === before.total ? 0 : 1);
+  return Math.max(0, txLost) + Math.max(0, before.complaints - complaints) + Math.max(0, before.events - events);
+}
+const files = (p: string): string[] => ['', '-wal', '-shm'].map((ext) => p + ext);
+function restore(from: string): void {
+  for (const [a, b] of files(from).map((f, k) => [f, files(db)[k]!] as const)) {
+    fs.rmSync(b, { force: true });
+    if (fs.existsSync(a)) fs.copyFileSync(a, b);
+  }
+}
+
 // ---- 1. SIGKILL during import ----
+// Every trial starts from a database that already holds an earlier import (5,000 rows), the
+// rows a kill must not lose.
 {
+  const base = path.join(work, 'base.db');
+  const earlier = path.join(work, 'earlier.csv');
+  fs.writeFileSync(earlier, 'invoice,date,customer_id,amount\n' + Array.from({ length: 5000 }, (_, i) => `B-${i},2022-06-${String(1 + (i % 28)).padStart(2, '0')},BC${i % 300},${(1 + (i % 40)).toFixed(2)}`).join('\n') + '\n');
+  const first = rapport(['-q', 'import', 'transactions', earlier]);
+  check(first.code === 0, `the earlier import: ${first.stderr}`);
+  const before = stored();
+  for (const [a, b] of files(db).map((f, k) => [f, files(base)[k]!] as const)) if (fs.existsSync(a)) fs.copyFileSync(a, b);
   let killed = 0;
   let survived = 0;
+  let lost = 0;
   let expected = -1;
   for (let i = 0; i < trials; i++) {
-    for (const ext of ['', '-wal', '-shm']) fs.rmSync(db + ext, { force: true });
+    restore(base);
     const how = await killAfter(['-q', 'import', 'transactions', csv], 150 + Math.floor(rand() * 3500));
     if (how === 'killed') killed++;
-    if (!fs.existsSync(db)) {
-      survived++; // killed before the database was created
-      continue;
-    }
     const ok = integrityOk();
-    const n = query<number | undefined>(`SELECT count(*) FROM sqlite_schema WHERE name = 'transactions'`) ? query<number>('SELECT count(*) FROM transactions') : 0;
-    const complete = n > 0 ? query<number>(`SELECT count(*) FROM imports WHERE status = 'complete'`) : 0;
-    // whole or nothing: no rows, or every row with its complete import record
+    const gone = lostSince(before);
+    lost += gone;
+    const n = query<number>(`SELECT count(*) FROM transactions WHERE import_id > ${before.maxImport}`);
+    const complete = query<number>(`SELECT count(*) FROM imports WHERE id > ${before.maxImport} AND status = 'complete'`);
+    // whole or nothing: none of the file's rows, or every row with its complete import record
     if (how === 'finished' && expected < 0) expected = n;
     const whole = n === 0 || (complete === 1 && (expected < 0 || n === expected));
+    check(how !== 'failed', `import trial ${i}: the import failed on its own`);
     check(ok, `import trial ${i}: integrity_check`);
     check(whole, `import trial ${i}: ${n} rows stored after a kill`);
-    if (ok && whole) survived++;
-    log(`  import kill ${i + 1}/${trials}: ${how}, ${n} rows, integrity ${ok ? 'ok' : 'FAILED'}`);
+    check(gone === 0, `import trial ${i}: ${gone} earlier rows lost`);
+    if (how !== 'failed' && ok && whole && gone === 0) survived++;
+    log(`  import kill ${i + 1}/${trials}: ${how}, ${n} rows of the file, ${gone} earlier rows lost, integrity ${ok ? 'ok' : 'FAILED'}`);
   }
   for (const ext of ['', '-wal', '-shm']) fs.rmSync(db + ext, { force: true });
   const full = rapport(['-q', 'import', 'transactions', csv]);
@@ -140,7 +191,7 @@ if (!fs.existsSync(csv)) {
   if (expected >= 0) check(n === expected, `import after the kills stored ${n}, a finished one ${expected}`);
   const again = rapport(['-q', '--format', 'json', 'import', 'transactions', csv]);
   check(again.code === 0 && query<number>('SELECT count(*) FROM transactions') === n, 'importing the same file again adds nothing');
-  results.push({ test: `SIGKILL during import (${rows.toLocaleString('en-US')} lines)`, trials, killed, survived, notes: `then imported whole: ${n.toLocaleString('en-US')} rows; again: 0 added` });
+  results.push({ test: `SIGKILL during import (${rows.toLocaleString('en-US')} lines, onto an earlier import)`, trials, killed, survived, lost, notes: `then imported whole: ${n.toLocaleString('en-US')} rows; again: 0 added` });
 }
 
 // ---- 2. SIGKILL during segment ----
@@ -151,17 +202,22 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
   const n = Math.max(2, Math.floor(trials / 2));
   let killed = 0;
   let survived = 0;
+  let lost = 0;
   for (let i = 0; i < n; i++) {
+    const before = stored();
     const how = await killAfter(['-q', 'segment', '--as-of', asOf], 200 + Math.floor(rand() * 2800));
     if (how === 'killed') killed++;
+    const gone = lostSince(before);
+    lost += gone;
+    check(how !== 'failed' && gone === 0, `segment trial ${i}: ${how}, ${gone} rows lost`);
     const ok = integrityOk();
     const broken = query<number>('SELECT count(*) FROM snapshots s WHERE customers <> (SELECT count(*) FROM snapshot_customers c WHERE c.snapshot_id = s.id)');
     const one = query<number>(`SELECT count(*) FROM snapshots WHERE as_of = '${asOf}'`) === 1;
     check(ok && broken === 0 && one, `segment trial ${i}: integrity ${ok}, half snapshots ${broken}, one per date ${one}`);
-    if (ok && broken === 0 && one) survived++;
+    if (how !== 'failed' && gone === 0 && ok && broken === 0 && one) survived++;
     log(`  segment kill ${i + 1}/${n}: ${how}, integrity ${ok ? 'ok' : 'FAILED'}, half-written snapshots ${broken}`);
   }
-  results.push({ test: 'SIGKILL during segment', trials: n, killed, survived, notes: 'the snapshot of the date is always whole: the old one or the new one' });
+  results.push({ test: 'SIGKILL during segment', trials: n, killed, survived, lost, notes: 'the snapshot of the date is always whole: the old one or the new one' });
 }
 
 // ---- 3. SIGKILL during complaint add ----
@@ -170,18 +226,23 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
   const n = Math.max(2, Math.floor(trials / 2));
   let killed = 0;
   let survived = 0;
+  let lost = 0;
   for (let i = 0; i < n; i++) {
-    const before = query<number>('SELECT count(*) FROM complaints');
+    const earlier = stored();
+    const before = earlier.complaints;
     const how = await killAfter(['-q', 'complaint', 'add', '--customer', customer, '--category', 'service', '--summary', `harness ${i}`], 40 + Math.floor(rand() * 200));
     if (how === 'killed') killed++;
+    const gone = lostSince(earlier);
+    lost += gone;
+    check(how !== 'failed' && gone === 0, `complaint trial ${i}: ${how}, ${gone} rows lost`);
     const after = query<number>('SELECT count(*) FROM complaints');
     const ok = integrityOk();
     const orphans = query<number>(`SELECT count(*) FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = c.id AND e.kind = 'logged') OR NOT EXISTS (SELECT 1 FROM complaint_due d WHERE d.complaint_id = c.id)`);
     const whole = orphans === 0 && (after === before || after === before + 1) && (how === 'killed' || after === before + 1);
     check(ok && whole, `complaint trial ${i}: integrity ${ok}, ${after - before} added, ${orphans} without their history`);
-    if (ok && whole) survived++;
+    if (how !== 'failed' && gone === 0 && ok && whole) survived++;
   }
-  results.push({ test: 'SIGKILL during complaint add', trials: n, killed, survived, notes: 'each complaint with its history and due time, or nothing' });
+  results.push({ test: 'SIGKILL during complaint add', trials: n, killed, survived, lost, notes: 'each complaint with its history and due time, or nothing' });
 }
 
 // ---- 4. everything at once ----
@@ -189,6 +250,7 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
   const rounds = Number(values.rounds);
   let ok = 0;
   let reads = 0;
+  let lostAll = 0;
   const customer = query<string>('SELECT id FROM customers ORDER BY id LIMIT 1');
   for (let round = 0; round < rounds; round++) {
     const extra = path.join(work, `extra-${round}.csv`);
@@ -202,6 +264,7 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
       ['customers', ['--format', 'csv', 'customers', '--as-of', asOf, '--tier', 'platinum']],
       ...[0, 1, 2].map((k): [string, string[]] => ['complaint', ['-q', 'complaint', 'add', '--customer', customer, '--category', 'price', '--summary', `round ${round} #${k}`]]),
     ];
+    const earlier = stored();
     const watch = watchReads(tx, 5000);
     const ends = await Promise.all(
       jobs.map(
@@ -216,22 +279,25 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
       ),
     );
     const seen = watch.stop();
+    const gone = lostSince(earlier);
+    lostAll += gone;
+    check(gone === 0, `concurrent round ${round}: ${gone} rows lost`);
     reads += seen.reads;
     const bad = ends.filter((e) => e.code !== 0 || /locked|busy/i.test(e.stderr));
     const right = query<number>('SELECT count(*) FROM transactions') === tx + 5000 && query<number>('SELECT count(*) FROM complaints') === cs + 3 && integrityOk();
     const whole = seen.torn.length === 0;
     check(bad.length === 0 && right && whole, `concurrent round ${round}: ${bad.map((b) => `${b.name} exit ${b.code} ${b.stderr.trim()}`).join('; ')} totals right: ${right}; ${seen.torn.slice(0, 3).join('; ')}`);
-    if (bad.length === 0 && right && whole) ok++;
+    if (bad.length === 0 && right && whole && gone === 0) ok++;
     log(`  concurrent round ${round + 1}/${rounds}: ${bad.length === 0 ? 'all 7 finished' : bad.length + ' failed'}, totals ${right ? 'right' : 'WRONG'}, ${seen.reads} reads ${whole ? 'all whole' : `${seen.torn.length} saw half-finished writes`}`);
   }
-  results.push({ test: 'import + segment + report + customers + 3 complaints at once', trials: rounds, killed: 0, survived: ok, notes: `no "database is locked"; totals right after each round; ${reads} reads while they ran saw no half-finished import or snapshot` });
+  results.push({ test: 'import + segment + report + customers + 3 complaints at once', trials: rounds, killed: null, survived: ok, lost: lostAll, notes: `no "database is locked"; totals right after each round; ${reads} reads while they ran saw no half-finished import or snapshot` });
 }
 
 fs.rmSync(work, { recursive: true, force: true });
 if (values.json) process.stdout.write(JSON.stringify({ results, failures }, null, 2) + '\n');
 else {
-  process.stdout.write('| test | trials | killed mid-run | survived intact | what was checked |\n|---|---|---|---|---|\n');
-  for (const r of results) process.stdout.write(`| ${r.test} | ${r.trials} | ${r.killed} | ${r.survived} | ${r.notes} |\n`);
+  process.stdout.write('| test | trials | killed while running | survived intact | rows lost | what was checked |\n|---|---|---|---|---|---|\n');
+  for (const r of results) process.stdout.write(`| ${r.test} | ${r.trials} | ${r.killed ?? '—'} | ${r.survived} | ${r.lost} | ${r.notes} |\n`);
   if (failures.length > 0) process.stdout.write(`\nFAILED:\n${failures.map((f) => '- ' + f).join('\n')}\n`);
 }
 process.exitCode = failures.length === 0 ? 0 : 1;
