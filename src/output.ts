@@ -58,7 +58,15 @@ function chunkOf(rows: RowSource, from: number, to: number): Record<string, unkn
   return out;
 }
 
-export function printRows(io: IO, format: Format, columns: Column[], rows: RowSource): void {
+/** Rows a table draws on a terminal unless the command's --limit says otherwise. */
+export const TERMINAL_ROWS = 200;
+
+/**
+ * Rows as a table, CSV or JSON. CSV and JSON always have every row. A table on a terminal stops
+ * at `terminalRows` (null: no cap, for a --limit the user gave) with a line saying how many more
+ * there are: a million-row table is no use on a screen, and drawing it took gigabytes.
+ */
+export function printRows(io: IO, format: Format, columns: Column[], rows: RowSource, terminalRows: number | null = TERMINAL_ROWS): void {
   // Machine formats are written a chunk of rows at a time: a 100,000-customer list never sits
   // in memory as one string.
   const CHUNK = 1000;
@@ -93,8 +101,10 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
     style: { head: [], border: [], compact: true },
     chars: io.color ? {} : { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
-  for (const r of chunkOf(rows, 0, rows.length)) table.push(columns.map((col) => (col.show ? col.show(r[col.key]) : display(r[col.key]))));
+  const shown = io.stdoutIsTTY && terminalRows !== null ? Math.min(rows.length, terminalRows) : rows.length;
+  for (const r of chunkOf(rows, 0, shown)) table.push(columns.map((col) => (col.show ? col.show(r[col.key]) : display(r[col.key]))));
   io.stdout.write(table.toString() + '\n');
+  if (shown < rows.length) io.stdout.write(`… and ${(rows.length - shown).toLocaleString('en-US')} more: --limit N shows more, --format csv or json gives them all\n`);
 }
 
 /** One record as key/value lines (table), a one-row CSV, or a JSON object. */

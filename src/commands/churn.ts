@@ -8,7 +8,7 @@ import { valueAtRisk } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { notice } from '../io.js';
-import { chalkFor, clip, printRows, resolveFormat, type Column } from '../output.js';
+import { chalkFor, clip, printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
 import { customerNames } from '../store/customers.js';
 import { purchaseDaysBetween, lastTransactionDate } from '../store/measures.js';
 
@@ -117,7 +117,7 @@ export function runChurn(options: ChurnOptions, ctx: Context): number {
       { key: 'value_at_risk', header: 'at risk', align: 'right', show: m },
       { key: 'reasons', show: (v) => clip(v, 70) },
     ];
-    printRows(ctx.io, 'table', columns, shown);
+    printRows(ctx.io, 'table', columns, shown, options.limit === null ? TERMINAL_ROWS : null);
     return 0;
   } finally {
     db.close();

@@ -9,7 +9,7 @@ import { notice } from '../io.js';
 import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { clip, printRows, resolveFormat, type Column } from '../output.js';
+import { clip, printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
 import { customerNames } from '../store/customers.js';
 
 export interface CustomersOptions {
@@ -162,7 +162,7 @@ export function runCustomers(options: CustomersOptions, ctx: Context): number {
         const r = rowAt(k);
         return r === undefined ? undefined : { ...r, rfm: `${r.r_score}${r.f_score}${r.m_score}` };
       },
-    });
+    }, options.limit === null ? TERMINAL_ROWS : null);
     return 0;
   } finally {
     db.close();

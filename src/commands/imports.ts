@@ -1,5 +1,5 @@
 import { openForRead, type Context } from '../context.js';
-import { printRows, resolveFormat, type Column } from '../output.js';
+import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
 import { listImports } from '../store/queries.js';
 
 const COLUMNS: Column[] = [
@@ -25,7 +25,7 @@ export function runImports(options: { limit: number | null }, ctx: Context): num
     const columns = format === 'table' ? COLUMNS : [...COLUMNS, { key: 'file_size' }, { key: 'content_hash' }, { key: 'mapping' }, { key: 'options' }];
     // In JSON the mapping and options are objects, not JSON text inside JSON; CSV keeps the text.
     const shaped = format === 'json' ? rows.map((r) => ({ ...r, mapping: JSON.parse(r.mapping) as unknown, options: JSON.parse(r.options) as unknown })) : rows;
-    printRows(ctx.io, format, columns, shaped as unknown as Record<string, unknown>[]);
+    printRows(ctx.io, format, columns, shaped as unknown as Record<string, unknown>[], options.limit === null ? TERMINAL_ROWS : null);
     return 0;
   } finally {
     db.close();

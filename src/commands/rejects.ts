@@ -1,6 +1,6 @@
 import { RapportError } from '../errors.js';
 import { openForRead, type Context } from '../context.js';
-import { printRows, resolveFormat, type Column } from '../output.js';
+import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
 import { notice } from '../io.js';
 import { importExists, importReading, listRejects, type ImportReading } from '../store/queries.js';
 
@@ -47,7 +47,7 @@ export function runRejects(options: { importId: number | null; limit: number | n
       return 0;
     }
     const rows = listRejects(db, options.importId, options.limit);
-    printRows(ctx.io, resolveFormat(ctx.format, ctx.io), COLUMNS, rows as unknown as Record<string, unknown>[]);
+    printRows(ctx.io, resolveFormat(ctx.format, ctx.io), COLUMNS, rows as unknown as Record<string, unknown>[], options.limit === null ? TERMINAL_ROWS : null);
     return 0;
   } finally {
     db.close();
