@@ -11,6 +11,8 @@ export interface IO {
   stdin: Readable;
   /** stdout is a terminal: human tables by default. */
   stdoutIsTTY: boolean;
+  /** The terminal's width in characters, when stdout is one: tables wrap their cells to fit it. */
+  width?: number | null;
   /** stderr is a terminal and we are not in CI: progress bars are allowed. */
   progress: boolean;
   /** colour on stdout/stderr. */
@@ -50,6 +52,7 @@ export function ioFromProcess(proc: ProcessLike, opts: { quiet?: boolean; noColo
     stderr: proc.stderr,
     stdin: proc.stdin,
     stdoutIsTTY,
+    width: stdoutIsTTY ? ((proc.stdout as { columns?: number }).columns ?? null) : null,
     progress: stderrIsTTY && !ci && !quiet,
     color: decideColor(env, stdoutIsTTY, opts.noColor === true),
     canPrompt: proc.stdin.isTTY === true && stdoutIsTTY && !ci,

@@ -95,16 +95,57 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
     return;
   }
   const c = chalkFor(io);
+  const shown = io.stdoutIsTTY && terminalRows !== null ? Math.min(rows.length, terminalRows) : rows.length;
+  const cells = chunkOf(rows, 0, shown).map((r) => columns.map((col) => (col.show ? col.show(r[col.key]) : display(r[col.key]))));
+  const head = columns.map((col) => col.header ?? col.key);
+  const natural = head.map((h, i) => maxOf(cells.map((row) => displayWidth(row[i]!)), displayWidth(h)));
+  // Cells wrap between words, never inside one: a date or an id cut short would mislead.
+  const longestWord = (text: string): number => maxOf(text.split(/\s+/).map(displayWidth), 0);
+  const floors = head.map((h, i) => maxOf(cells.map((row) => longestWord(row[i]!)), longestWord(h)));
+  const fitted = io.stdoutIsTTY && io.width ? fitColumns(natural, floors, io.width) : null;
   const table = new Table({
-    head: columns.map((col) => c.bold(col.header ?? col.key)),
+    head: head.map((h) => c.bold(h)),
     colAligns: columns.map((col) => col.align ?? 'left'),
     style: { head: [], border: [], compact: true },
     chars: io.color ? {} : { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    ...(fitted === null ? {} : { colWidths: fitted, wordWrap: true }),
   });
-  const shown = io.stdoutIsTTY && terminalRows !== null ? Math.min(rows.length, terminalRows) : rows.length;
-  for (const r of chunkOf(rows, 0, shown)) table.push(columns.map((col) => (col.show ? col.show(r[col.key]) : display(r[col.key]))));
+  for (const row of cells) table.push(row);
   io.stdout.write(table.toString() + '\n');
   if (shown < rows.length) io.stdout.write(`… and ${(rows.length - shown).toLocaleString('en-US')} more: --limit N shows more, --format csv or json gives them all\n`);
+}
+
+/** Characters a string takes on a terminal: escape codes none, East Asian wide characters two. */
+export function displayWidth(s: string): number {
+  let n = 0;
+  for (const ch of s.replace(/\x1b\[[0-9;]*m/g, '')) {
+    const cp = ch.codePointAt(0)!;
+    n += (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd) ? 2 : 1;
+  }
+  return n;
+}
+
+/**
+ * Column widths for cli-table3 (content plus a space each side) that fit a table into `width`
+ * terminal columns: the widest column gives way first, a character at a time, none below its
+ * floor (its longest word, so cells wrap between words); null for a column that keeps its width.
+ * Null when the table fits as it is. A table whose floors alone are too wide stays too wide, and
+ * the terminal wraps its lines.
+ */
+export function fitColumns(natural: readonly number[], floors: readonly number[], width: number): (number | null)[] | null {
+  const n = natural.length;
+  const budget = width - (n + 1) - 2 * n; // a border between columns and at each end, a space of padding each side
+  const w = [...natural];
+  let total = w.reduce((a, b) => a + b, 0);
+  if (total <= budget) return null;
+  while (total > budget) {
+    let widest = -1;
+    for (let i = 0; i < n; i++) if (w[i]! > floors[i]! && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+    if (widest < 0) break;
+    w[widest]!--;
+    total--;
+  }
+  return w.map((x, i) => (x === natural[i] ? null : x + 2));
 }
 
 /** One record as key/value lines (table), a one-row CSV, or a JSON object. */

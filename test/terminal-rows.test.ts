@@ -1,8 +1,12 @@
 /**
  * Tables on a terminal stop at 200 rows with a line saying how many more there are, unless
  * --limit asks for a number; CSV, JSON and a table written to a file or pipe have every row.
+ * And they fit the terminal's width by wrapping long text between words.
  */
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IO } from '../src/io.js';
+import { displayWidth, fitColumns, printRows } from '../src/output.js';
 import { fixture, run, tempDir } from './helpers.js';
 
 let t: ReturnType<typeof tempDir>;
@@ -37,10 +41,55 @@ describe('tables on a terminal', () => {
     expect(screen.stdout).toContain(`… and ${csv.length - 200} more`);
   });
 
+  it("a report's --limit is its own: 300 rows asked, 300 shown, and its own count of the rest", async () => {
+    const r = await run(['--db', t.db, '--no-color', 'report', 'churn', '--as-of', AS_OF, '--limit', '300'], { tty: true });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('--limit N shows more');
+    expect(ids(r.stdout).length).toBeGreaterThan(200);
+  });
+
   it('a table written to a pipe or a file has every row', async () => {
     const piped = await run(['--db', t.db, '--format', 'table', 'customers', '--as-of', AS_OF]);
     const all = (await run(['--db', t.db, '--format', 'csv', 'customers', '--as-of', AS_OF])).stdout.trim().split('\n').length - 1;
     expect(ids(piped.stdout)).toHaveLength(all);
     expect(piped.stdout).not.toContain('more:');
+  });
+});
+
+describe('tables fit the terminal by wrapping between words', () => {
+  function screen(width: number | null, rows: Record<string, unknown>[]): string {
+    const stdout = new PassThrough();
+    let text = '';
+    stdout.on('data', (b: Buffer) => (text += b.toString('utf8')));
+    const io: IO = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), stdoutIsTTY: true, width, progress: false, color: false, canPrompt: false, quiet: true, env: {}, cwd: '/' };
+    printRows(io, 'table', [{ key: 'id' }, { key: 'day' }, { key: 'why' }], rows);
+    return text;
+  }
+  const rows = [
+    { id: 'C0001', day: '2025-12-01', why: 'no purchase for 120 days, 5.7× their usual 21-day gap; nothing spent in the last 90 days' },
+    { id: 'C0002', day: '2025-11-02', why: 'one-time buyer, 30 days ago' },
+  ];
+
+  it('wraps the long text column to the width and keeps every word, and no date or id is cut', () => {
+    const out = screen(60, rows);
+    const lines = out.trimEnd().split('\n');
+    for (const l of lines) expect(displayWidth(l), l).toBeLessThanOrEqual(60);
+    expect(lines.length).toBeGreaterThan(6); // the reasons took more than one line each
+    const words = out.replace(/[│┌┐└┘├┤┬┴┼─]/g, ' ').split(/\s+/);
+    for (const w of rows.flatMap((r) => `${r.id} ${r.day} ${r.why}`.split(' '))) expect(words, w).toContain(w);
+  });
+
+  it('leaves a table that fits, or one with no known width, as it is', () => {
+    expect(screen(200, rows)).toBe(screen(null, rows));
+    expect(screen(null, rows)).toContain(rows[0]!.why);
+  });
+
+  it('fitColumns: the widest gives way first, never below a floor', () => {
+    // budget at width 40 for 3 columns: 40 - 4 borders - 6 padding = 30
+    expect(fitColumns([5, 10, 20], [5, 10, 6], 60)).toBeNull();
+    expect(fitColumns([5, 10, 20], [5, 10, 6], 40)).toEqual([null, null, 17]);
+    expect(fitColumns([5, 30, 30], [5, 8, 8], 40)).toEqual([null, 14, 15]); // 12 + 13 of 25, the first of a tie giving way first
+    expect(fitColumns([10, 10], [10, 10], 20)).toEqual([null, null]); // too wide, nothing can give
+    expect([displayWidth('abc'), displayWidth('客户'), displayWidth('\x1b[1mbold\x1b[22m')]).toEqual([3, 4, 4]);
   });
 });

@@ -115,7 +115,8 @@ export function runChurn(options: ChurnOptions, ctx: Context): number {
       { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${Math.round((v as number) * 100)}%` },
       { key: 'clv', header: `value${money.currency ? ' ' + money.currency : ''}`, align: 'right', show: m },
       { key: 'value_at_risk', header: 'at risk', align: 'right', show: m },
-      { key: 'reasons', show: (v) => clip(v, 70) },
+      // On a terminal of known width the reasons wrap in their column; elsewhere they are cut.
+      { key: 'reasons', show: (v) => (ctx.io.width ? String(v ?? '') : clip(v, 70)) },
     ];
     printRows(ctx.io, 'table', columns, shown, options.limit === null ? TERMINAL_ROWS : null);
     return 0;

@@ -74,6 +74,7 @@ function write(report: Report, o: ReportCommandOptions, ctx: Context, asked: Ask
           'table',
           t.columns.map((col) => ({ key: col.key, header: col.kind === 'money' && report.currency ? `${col.header} ${report.currency}` : col.header, align: col.kind === 'text' || col.kind === 'date' ? 'left' : 'right', show: (v: unknown) => formatValue(col.kind, v, report) })),
           t.rows,
+          null, // already cut to --limit, with its own count of the rest
         ),
       (s) => c.bold(s),
       (s) => void out.write(s),
