@@ -4,6 +4,7 @@
  */
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
+import stringWidth from 'string-width';
 import { stringify } from 'csv-stringify/sync';
 import type { IO } from './io.js';
 import { neutralise } from './core/csvSafe.js';
@@ -22,6 +23,8 @@ export interface Column {
   align?: 'left' | 'right';
   /** How a value shows in a table (CSV and JSON always carry the raw value). */
   show?: (v: unknown) => string;
+  /** Long text: cut to this many characters where the table cannot wrap it to the terminal. */
+  clip?: number;
 }
 
 /** Long text cut for a table cell (CSV and JSON keep it whole). */
@@ -58,15 +61,19 @@ function chunkOf(rows: RowSource, from: number, to: number): Record<string, unkn
   return out;
 }
 
+/** The narrowest a column of text is wrapped to. */
+const WRAP_MIN = 20;
+
 /** Rows a table draws on a terminal unless the command's --limit says otherwise. */
 export const TERMINAL_ROWS = 200;
 
 /**
  * Rows as a table, CSV or JSON. CSV and JSON always have every row. A table on a terminal stops
- * at `terminalRows` (null: no cap, for a --limit the user gave) with a line saying how many more
- * there are: a million-row table is no use on a screen, and drawing it took gigabytes.
+ * at `terminalRows` when a command gives one (the long lists do, unless --limit was given) with a
+ * line saying how many more there are: a million-row table is no use on a screen, and drawing it
+ * took gigabytes.
  */
-export function printRows(io: IO, format: Format, columns: Column[], rows: RowSource, terminalRows: number | null = TERMINAL_ROWS): void {
+export function printRows(io: IO, format: Format, columns: Column[], rows: RowSource, terminalRows: number | null = null): void {
   // Machine formats are written a chunk of rows at a time: a 100,000-customer list never sits
   // in memory as one string.
   const CHUNK = 1000;
@@ -98,54 +105,64 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
   const shown = io.stdoutIsTTY && terminalRows !== null ? Math.min(rows.length, terminalRows) : rows.length;
   const cells = chunkOf(rows, 0, shown).map((r) => columns.map((col) => (col.show ? col.show(r[col.key]) : display(r[col.key]))));
   const head = columns.map((col) => col.header ?? col.key);
+  // On a terminal of known width long text wraps between words to fit it; where it cannot (no
+  // width known, or the table is too wide even so) long text is cut instead.
   const natural = head.map((h, i) => maxOf(cells.map((row) => displayWidth(row[i]!)), displayWidth(h)));
-  // Cells wrap between words, never inside one: a date or an id cut short would mislead.
   const longestWord = (text: string): number => maxOf(text.split(/\s+/).map(displayWidth), 0);
-  const floors = head.map((h, i) => maxOf(cells.map((row) => longestWord(row[i]!)), longestWord(h)));
-  const fitted = io.stdoutIsTTY && io.width ? fitColumns(natural, floors, io.width) : null;
+  // A column narrower than 20 characters reads badly wrapped: none wraps narrower than that.
+  const floors = head.map((h, i) => Math.max(maxOf(cells.map((row) => longestWord(row[i]!)), longestWord(h)), Math.min(natural[i]!, WRAP_MIN)));
+  const fit = io.stdoutIsTTY && io.width ? fitColumns(natural, floors, io.width) : 'too wide';
+  if (fit === 'too wide') {
+    columns.forEach((col, i) => {
+      if (col.clip !== undefined) for (const row of cells) row[i] = clip(row[i], col.clip);
+    });
+  }
   const table = new Table({
     head: head.map((h) => c.bold(h)),
     colAligns: columns.map((col) => col.align ?? 'left'),
     style: { head: [], border: [], compact: true },
     chars: io.color ? {} : { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    ...(fitted === null ? {} : { colWidths: fitted, wordWrap: true }),
+    ...(Array.isArray(fit) ? { colWidths: fit, wordWrap: true } : {}),
   });
   for (const row of cells) table.push(row);
   io.stdout.write(table.toString() + '\n');
   if (shown < rows.length) io.stdout.write(`… and ${(rows.length - shown).toLocaleString('en-US')} more: --limit N shows more, --format csv or json gives them all\n`);
 }
 
-/** Characters a string takes on a terminal: escape codes none, East Asian wide characters two. */
+/** Columns a string takes on a terminal, as the table library measures it (escape codes none, wide characters two). */
 export function displayWidth(s: string): number {
-  let n = 0;
-  for (const ch of s.replace(/\x1b\[[0-9;]*m/g, '')) {
-    const cp = ch.codePointAt(0)!;
-    n += (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd) ? 2 : 1;
-  }
-  return n;
+  return stringWidth(s);
 }
 
 /**
  * Column widths for cli-table3 (content plus a space each side) that fit a table into `width`
- * terminal columns: the widest column gives way first, a character at a time, none below its
- * floor (its longest word, so cells wrap between words); null for a column that keeps its width.
- * Null when the table fits as it is. A table whose floors alone are too wide stays too wide, and
- * the terminal wraps its lines.
+ * terminal columns, or 'fits' when it fits as it is, or 'too wide' when it cannot fit even with
+ * every column at its floor (its longest word: cells wrap between words, never inside one).
+ * Each column gets its floor, and the room left is shared in proportion to how much more each
+ * would take: long text gets the room, a column that is wide only for its header little. Null
+ * for a column that keeps its natural width.
  */
-export function fitColumns(natural: readonly number[], floors: readonly number[], width: number): (number | null)[] | null {
+export function fitColumns(natural: readonly number[], floors: readonly number[], width: number): (number | null)[] | 'fits' | 'too wide' {
   const n = natural.length;
   const budget = width - (n + 1) - 2 * n; // a border between columns and at each end, a space of padding each side
-  const w = [...natural];
-  let total = w.reduce((a, b) => a + b, 0);
-  if (total <= budget) return null;
-  while (total > budget) {
-    let widest = -1;
-    for (let i = 0; i < n; i++) if (w[i]! > floors[i]! && (widest < 0 || w[i]! > w[widest]!)) widest = i;
-    if (widest < 0) break;
-    w[widest]!--;
-    total--;
+  if (natural.reduce((a, b) => a + b, 0) <= budget) return 'fits';
+  const room = budget - floors.reduce((a, b) => a + b, 0);
+  if (room < 0) return 'too wide';
+  const slack = natural.map((x, i) => x - floors[i]!);
+  const totalSlack = slack.reduce((a, b) => a + b, 0);
+  const share = slack.map((x) => (x * room) / totalSlack);
+  const w = floors.map((f, i) => f + Math.floor(share[i]!));
+  // the characters the rounding left over, to the largest remainders
+  let left = room - share.reduce((a, x) => a + Math.floor(x), 0);
+  const order = share.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    if (w[i]! < natural[i]!) {
+      w[i]!++;
+      left--;
+    }
   }
-  return w.map((x, i) => (x === natural[i] ? null : x + 2));
+  return w.map((x, i) => (x >= natural[i]! ? null : x + 2));
 }
 
 /** One record as key/value lines (table), a one-row CSV, or a JSON object. */

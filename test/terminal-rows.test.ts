@@ -6,7 +6,7 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IO } from '../src/io.js';
-import { displayWidth, fitColumns, printRows } from '../src/output.js';
+import { displayWidth, fitColumns, printRows, type Column } from '../src/output.js';
 import { fixture, run, tempDir } from './helpers.js';
 
 let t: ReturnType<typeof tempDir>;
@@ -57,39 +57,50 @@ describe('tables on a terminal', () => {
 });
 
 describe('tables fit the terminal by wrapping between words', () => {
-  function screen(width: number | null, rows: Record<string, unknown>[]): string {
+  const COLUMNS: Column[] = [{ key: 'id' }, { key: 'day' }, { key: 'why', clip: 20 }];
+  function screen(width: number | null, rows: Record<string, unknown>[], columns = COLUMNS): string {
     const stdout = new PassThrough();
     let text = '';
     stdout.on('data', (b: Buffer) => (text += b.toString('utf8')));
     const io: IO = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), stdoutIsTTY: true, width, progress: false, color: false, canPrompt: false, quiet: true, env: {}, cwd: '/' };
-    printRows(io, 'table', [{ key: 'id' }, { key: 'day' }, { key: 'why' }], rows);
+    printRows(io, 'table', columns, rows);
     return text;
   }
   const rows = [
     { id: 'C0001', day: '2025-12-01', why: 'no purchase for 120 days, 5.7× their usual 21-day gap; nothing spent in the last 90 days' },
     { id: 'C0002', day: '2025-11-02', why: 'one-time buyer, 30 days ago' },
   ];
+  const words = (out: string): string[] => out.replace(/[│┌┐└┘├┤┬┴┼─]/g, ' ').split(/\s+/);
 
   it('wraps the long text column to the width and keeps every word, and no date or id is cut', () => {
     const out = screen(60, rows);
     const lines = out.trimEnd().split('\n');
     for (const l of lines) expect(displayWidth(l), l).toBeLessThanOrEqual(60);
     expect(lines.length).toBeGreaterThan(6); // the reasons took more than one line each
-    const words = out.replace(/[│┌┐└┘├┤┬┴┼─]/g, ' ').split(/\s+/);
-    for (const w of rows.flatMap((r) => `${r.id} ${r.day} ${r.why}`.split(' '))) expect(words, w).toContain(w);
+    for (const w of rows.flatMap((r) => `${r.id} ${r.day} ${r.why}`.split(' '))) expect(words(out), w).toContain(w);
   });
 
-  it('leaves a table that fits, or one with no known width, as it is', () => {
-    expect(screen(200, rows)).toBe(screen(null, rows));
-    expect(screen(null, rows)).toContain(rows[0]!.why);
+  it('leaves a table that fits as it is, uncut; with no width known, or too narrow a window to wrap into, it cuts long text instead', () => {
+    const wide = screen(200, rows);
+    expect(wide).toContain(rows[0]!.why);
+    const unknown = screen(null, rows);
+    expect(unknown).not.toContain(rows[0]!.why);
+    expect(unknown).toContain('no purchase for 120…');
+    // 12 columns of a 12-character word each cannot fit 40 columns: one line per row, cut text
+    const many: Column[] = Array.from({ length: 12 }, (_, i) => ({ key: `k${i}` }));
+    const row = Object.fromEntries(many.map((c) => [c.key, 'abcdefghijkl']));
+    expect(screen(40, [row], [...many, { key: 'why', clip: 20 }]).trimEnd().split('\n')).toHaveLength(4);
+    expect(screen(40, [{ ...row, why: rows[0]!.why }], [...many, { key: 'why', clip: 20 }])).toContain('no purchase for 120…');
   });
 
-  it('fitColumns: the widest gives way first, never below a floor', () => {
-    // budget at width 40 for 3 columns: 40 - 4 borders - 6 padding = 30
-    expect(fitColumns([5, 10, 20], [5, 10, 6], 60)).toBeNull();
+  it('fitColumns: every column its floor, the room shared by how much more each would take', () => {
+    // width 40, 3 columns: 40 - 4 borders - 6 padding = 30 for the text
+    expect(fitColumns([5, 10, 20], [5, 10, 6], 60)).toBe('fits');
     expect(fitColumns([5, 10, 20], [5, 10, 6], 40)).toEqual([null, null, 17]);
-    expect(fitColumns([5, 30, 30], [5, 8, 8], 40)).toEqual([null, 14, 15]); // 12 + 13 of 25, the first of a tie giving way first
-    expect(fitColumns([10, 10], [10, 10], 20)).toEqual([null, null]); // too wide, nothing can give
-    expect([displayWidth('abc'), displayWidth('客户'), displayWidth('\x1b[1mbold\x1b[22m')]).toEqual([3, 4, 4]);
+    expect(fitColumns([5, 30, 30], [5, 8, 8], 40)).toEqual([null, 15, 14]); // 13 + 12: the odd character to the first
+    expect(fitColumns([10, 10], [10, 10], 20)).toBe('too wide');
+    // a column wide only for its header gives little; the long text gets the room
+    expect(fitColumns([10, 100], [5, 12], 60)).toEqual([9, 48]);
+    expect([displayWidth('abc'), displayWidth('客户'), displayWidth('\x1b[1mbold\x1b[22m'), displayWidth('☕☕')]).toEqual([3, 4, 4, 4]);
   });
 });

@@ -8,7 +8,7 @@ import { valueAtRisk } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { notice } from '../io.js';
-import { chalkFor, clip, printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
+import { chalkFor, printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
 import { customerNames } from '../store/customers.js';
 import { purchaseDaysBetween, lastTransactionDate } from '../store/measures.js';
 
@@ -109,14 +109,13 @@ export function runChurn(options: ChurnOptions, ctx: Context): number {
     );
     const columns: Column[] = [
       { key: 'customer_id', header: 'customer' },
-      { key: 'name', show: (v) => clip(v, 24) },
+      { key: 'name', clip: 24 },
       { key: 'tier' },
       { key: 'risk_level', header: 'risk', show: (v) => (level[v as string] ?? String)(String(v)) },
       { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${Math.round((v as number) * 100)}%` },
       { key: 'clv', header: `value${money.currency ? ' ' + money.currency : ''}`, align: 'right', show: m },
       { key: 'value_at_risk', header: 'at risk', align: 'right', show: m },
-      // On a terminal of known width the reasons wrap in their column; elsewhere they are cut.
-      { key: 'reasons', show: (v) => (ctx.io.width ? String(v ?? '') : clip(v, 70)) },
+      { key: 'reasons', clip: 70 },
     ];
     printRows(ctx.io, 'table', columns, shown, options.limit === null ? TERMINAL_ROWS : null);
     return 0;

@@ -21,7 +21,7 @@ import { Cancelled, terminalPrompter, type Prompter } from '../complaints/prompt
 import { openForRead, type Context } from '../context.js';
 import { ExitCode, RapportError, UsageError } from '../errors.js';
 import { notice } from '../io.js';
-import { chalkFor, clip, printRecord, printRows, resolveFormat, type Column } from '../output.js';
+import { chalkFor, printRecord, printRows, resolveFormat, type Column } from '../output.js';
 import { customerRecord } from '../store/customers.js';
 import type { DB } from '../store/db.js';
 import {
@@ -269,14 +269,14 @@ export function runComplaintList(o: { status?: string; overdue: boolean; custome
     const columns: Column[] = [
       { key: 'id', align: 'right' },
       { key: 'customer_id', header: 'customer' },
-      { key: 'customer_name', header: 'name', show: (v) => clip(v, 20) },
+      { key: 'customer_name', header: 'name', clip: 20 },
       { key: 'created_at', header: 'logged', show: (v) => String(v).slice(0, 10) },
       { key: 'category' },
       { key: 'priority' },
       { key: 'status', show: (v) => String(v).replace('_', ' ') },
       { key: 'due_at', header: 'due', show: (v) => String(v).slice(0, 10) },
       { key: 'overdue', show: (v) => (v ? c.red('overdue') : '') },
-      { key: 'summary', show: (v) => clip(v, 40) },
+      { key: 'summary', clip: 40 },
     ];
     printRows(ctx.io, 'table', columns, rows);
     return 0;

@@ -4,7 +4,7 @@ import { moneyOf } from '../analysis/run.js';
 import { openForRead, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { notice } from '../io.js';
-import { clip, printRows, resolveFormat, type Column } from '../output.js';
+import { printRows, resolveFormat, type Column } from '../output.js';
 import { removeSetting, storedSettings, storeSetting } from '../store/settings.js';
 
 function known(key: string): NonNullable<ReturnType<typeof settingDef>> {
@@ -23,7 +23,7 @@ export function runConfigList(ctx: Context): number {
     // On a terminal the long values (the segment table) are cut; config get KEY prints one whole.
     const columns: Column[] =
       format === 'table'
-        ? [{ key: 'key' }, { key: 'value', show: (v) => clip(v, 40) }, { key: 'changed', show: (v) => (v ? 'yes' : '') }, { key: 'description', show: (v) => clip(v, 70) }]
+        ? [{ key: 'key' }, { key: 'value', clip: 40 }, { key: 'changed', show: (v) => (v ? 'yes' : '') }, { key: 'description', clip: 70 }]
         : [{ key: 'key' }, { key: 'value' }, { key: 'default' }, { key: 'changed' }, { key: 'description' }];
     printRows(ctx.io, format, columns, rows);
     return 0;

@@ -9,7 +9,7 @@ import { notice } from '../io.js';
 import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { clip, printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
+import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
 import { customerNames } from '../store/customers.js';
 
 export interface CustomersOptions {
@@ -146,7 +146,7 @@ export function runCustomers(options: CustomersOptions, ctx: Context): number {
     const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
     const columns: Column[] = [
       { key: 'customer_id', header: 'customer' },
-      { key: 'name', show: (v) => clip(v, 30) },
+      { key: 'name', clip: 30 },
       { key: 'tier' },
       { key: 'stage' },
       { key: 'rfm_segment', header: 'segment' },

@@ -10,13 +10,9 @@ const COLUMNS: Column[] = [
   { key: 'line', align: 'right' },
   { key: 'field' },
   { key: 'reason' },
-  { key: 'raw', show: (v) => clip(String(v ?? ''), 60) },
+  // one line however many the raw text held
+  { key: 'raw', show: (v) => String(v ?? '').replace(/\n/g, '⏎'), clip: 60 },
 ];
-
-function clip(s: string, n: number): string {
-  const one = s.replace(/\n/g, '⏎');
-  return one.length > n ? one.slice(0, n - 1) + '…' : one;
-}
 
 /** The command that reads a fixed file the way the original import read its file (the text is UTF-8 now). */
 function reimportCommand(r: ImportReading): string {
