@@ -249,21 +249,26 @@ class Score implements ChurnScore {
 }
 
 /**
+ * A customer's expected spend per purchase (null without a spend fit) and discounted lifetime
+ * value (null without a purchase model, a spend fit or a finite spend), from the fitted models.
+ */
+function valueOf(c: Measured, sum: Summary, fitted: Fitted, s: ModelSettings): { perPurchase: number | null; clv: number | null } {
+  const { purchase, spend } = fitted;
+  const perPurchase = spend ? expectedSpend(spend.params, c.spendDays > 0 ? { x: c.spendDays, mean: c.spendTotal / c.spendDays } : null) : null;
+  if (purchase === null || perPurchase === null || !Number.isFinite(perPurchase)) return { perPurchase, clv: null };
+  const k = UNIT_DAYS[fitted.timeUnit];
+  return { perPurchase, clv: lifetimeValue((d) => expectedPurchases(purchase.model, purchase.params, sum, d / k), perPurchase, s.clvHorizonDays, s.discountRate) };
+}
+
+/**
  * Every customer's lifetime value (minor units, 0 without one) by id, for ranking the pyramid:
  * the scores' CLV without keeping a score per customer.
  */
 export function lifetimeValues(customers: readonly Measured[], fitted: Fitted, s: ModelSettings): Map<string, number> {
   const out = new Map<string, number>();
-  const { purchase, spend } = fitted;
-  const k = UNIT_DAYS[fitted.timeUnit];
   for (const c of customers) {
     const sum = summaryOf(c, fitted.asOf, fitted.timeUnit);
-    let clv = 0;
-    if (purchase !== null && spend !== null && sum !== null) {
-      const perPurchase = expectedSpend(spend.params, c.spendDays > 0 ? { x: c.spendDays, mean: c.spendTotal / c.spendDays } : null);
-      if (Number.isFinite(perPurchase)) clv = lifetimeValue((d) => expectedPurchases(purchase.model, purchase.params, sum, d / k), perPurchase, s.clvHorizonDays, s.discountRate);
-    }
-    out.set(c.customerId, clv);
+    out.set(c.customerId, sum === null ? 0 : (valueOf(c, sum, fitted, s).clv ?? 0));
   }
   return out;
 }
@@ -299,8 +304,7 @@ export function scoreChurn(
     const h = s.horizonDays / k;
     const expected = expectedPurchases(model, params, sum, h);
     const none = pNoPurchase(model, params, sum, h);
-    const perPurchase = spend ? expectedSpend(spend.params, c.spendDays > 0 ? { x: c.spendDays, mean: c.spendTotal / c.spendDays } : null) : null;
-    const clv = perPurchase === null || !Number.isFinite(perPurchase) ? null : lifetimeValue((d) => expectedPurchases(model, params, sum, d / k), perPurchase, s.clvHorizonDays, s.discountRate);
+    const { perPurchase, clv } = valueOf(c, sum, fitted, s);
     return new Score(c, why, 'model', alive, expected, none, perPurchase ?? populationSpend, clv, none, riskLevel(none, s), clv === null ? null : none * clv, open);
   });
 }
