@@ -13,6 +13,8 @@ export interface IO {
   stdoutIsTTY: boolean;
   /** The terminal's width in characters, when stdout is one: tables wrap their cells to fit it. */
   width?: number | null;
+  /** stderr's width, when it is a terminal: the progress bar keeps within it. */
+  errWidth?: number | null;
   /** stderr is a terminal and we are not in CI: progress bars are allowed. */
   progress: boolean;
   /** colour on stdout/stderr. */
@@ -53,6 +55,7 @@ export function ioFromProcess(proc: ProcessLike, opts: { quiet?: boolean; noColo
     stdin: proc.stdin,
     stdoutIsTTY,
     width: stdoutIsTTY ? ((proc.stdout as { columns?: number }).columns ?? null) : null,
+    errWidth: stderrIsTTY ? ((proc.stderr as { columns?: number }).columns ?? null) : null,
     progress: stderrIsTTY && !ci && !quiet,
     color: decideColor(env, stdoutIsTTY, opts.noColor === true),
     canPrompt: proc.stdin.isTTY === true && stdoutIsTTY && !ci,

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ProgressBar, clock } from '../src/progress.js';
+import stringWidth from 'string-width';
+import { ProgressBar, clock, fitFrame, shorten } from '../src/progress.js';
 import { DEFAULTS, generate } from '../src/synth/generate.js';
 import type { IO } from '../src/io.js';
 import { tempDir } from './helpers.js';
@@ -56,6 +57,37 @@ describe('ProgressBar', () => {
     expect(t.text()).toBe('');
   });
 
+  it('keeps every frame inside the window, shortening the path before the figures and keeping its file name', () => {
+    const label = '/home/shop/exports/2026/november/till-3/sales-export-full-history.csv';
+    const cjk = '/home/店主/销售记录/二〇二六年十一月/全部订单导出.csv';
+    const parts = { frac: 0.42, size: '420.0/1000.0 MB', rate: '35.2 MB/s', left: '0:16 left' };
+    for (const columns of [20, 40, 60, 80, 100, 160]) {
+      for (const l of [label, cjk, 'a.csv']) {
+        const frame = fitFrame(columns, { label: l, ...parts });
+        // One column short of the window: a frame as wide as the window wraps on many terminals.
+        expect(stringWidth(frame), `${columns} columns, ${l}`).toBeLessThan(columns);
+        expect(frame).toContain('42%');
+      }
+    }
+    const wide = fitFrame(160, { label, ...parts });
+    expect(wide).toBe(`${label} ${'█'.repeat(13)}${'░'.repeat(17)}  42%  420.0/1000.0 MB  35.2 MB/s  0:16 left`);
+    const narrow = fitFrame(80, { label, ...parts });
+    expect(narrow).toMatch(/^\/home.*….*history\.csv [█░]+ {2}42%/);
+    expect(narrow).toContain('0:16 left');
+    // At 40 columns the rate goes first, then the size; the time left stays longest.
+    const tiny = fitFrame(40, { label, ...parts });
+    expect(tiny).not.toContain('MB/s');
+  });
+
+  it('shortens text to a display width with an ellipsis, counting CJK characters as two', () => {
+    expect(shorten('short.csv', 20)).toBe('short.csv');
+    const s = shorten('/a/very/long/path/to/the/file.csv', 16);
+    expect(stringWidth(s)).toBeLessThanOrEqual(16);
+    expect(s).toContain('…');
+    expect(s.endsWith('file.csv')).toBe(true);
+    expect(stringWidth(shorten('全部订单导出全部订单导出.csv', 11))).toBeLessThanOrEqual(11);
+  });
+
   it('writes the time left as m:ss or h:mm:ss', () => {
     expect([clock(0), clock(59.6), clock(75), clock(3725), clock(-3)]).toEqual(['0:00', '1:00', '1:15', '1:02:05', '0:00']);
   });
@@ -74,7 +106,7 @@ describe('rapport import on a terminal and on a pipe', () => {
     delete env.CI;
     const tty = spawnSync('script', ['-qfec', `${process.execPath} ${BIN} --db ${t.dir}/a.db import transactions ${csv}`, '/dev/null'], { encoding: 'utf8', env });
     expect(tty.status).toBe(0);
-    expect(tty.stdout).toMatch(/sales\.csv [█░]{30} 100%/);
+    expect(tty.stdout).toMatch(/sales\.csv [█░]{10,30} 100%/);
     const pipe = spawnSync(process.execPath, [BIN, '--db', `${t.dir}/b.db`, 'import', 'transactions', csv], { encoding: 'utf8', env });
     expect(pipe.status).toBe(0);
     expect(pipe.stderr).not.toMatch(/[█░%]|\r/);
