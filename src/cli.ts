@@ -9,6 +9,7 @@ import { reportError } from './report.js';
 import { ioFromProcess, type ProcessLike, type IO } from './io.js';
 import { resolveDbPath, type Context } from './context.js';
 import { ASKED_FORMATS, type AskedFormat } from './output.js';
+import { pagerCommand, startPager, type Pager } from './pager.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -18,6 +19,16 @@ interface GlobalFlags {
   quiet?: boolean;
   color?: boolean;
   format?: AskedFormat;
+  pager?: boolean;
+}
+
+/**
+ * Commands whose output can be long go through a pager on a terminal; the ones that prompt,
+ * write, or print a line or two do not. Import's own subcommands share names with `customers`.
+ */
+const PAGED = new Set(['status', 'imports', 'rejects', 'segment', 'customers', 'customer', 'model', 'churn', 'backtest', 'list', 'show', 'summary', 'report', 'export', 'snapshots']);
+function pagedCommand(cmd: Command): boolean {
+  return PAGED.has(cmd.name()) && cmd.parent?.name() !== 'import';
 }
 
 function examples(lines: string[]): string {
@@ -31,12 +42,21 @@ function collect(value: string, previous: string[]): string[] {
 export async function main(argv: string[], proc: ProcessLike, overrides: Partial<IO> = {}): Promise<number> {
   let exitCode: number = ExitCode.ok;
   let io: IO = { ...ioFromProcess(proc), ...overrides };
+  let pager: Pager | null = null;
   const program = new Command();
   const context = (cmd: Command): Context => {
     const flags = cmd.optsWithGlobals() as GlobalFlags;
     io = { ...ioFromProcess(proc, { quiet: flags.quiet, noColor: flags.color === false }), ...overrides };
     if (flags.quiet) io.progress = false;
     if (flags.color === false) io.color = false;
+    // Only a real terminal (a stream on a file descriptor) is paged: never a pipe, a file, or a
+    // test's stand-in for stdout.
+    const realTerminal = proc.stdout.isTTY === true && typeof (proc.stdout as { fd?: unknown }).fd === 'number' && overrides.stdout === undefined;
+    const pagerCmd = flags.pager !== false && realTerminal && pagedCommand(cmd) ? pagerCommand(io.env) : null;
+    if (pagerCmd !== null && pager === null) {
+      pager = startPager(pagerCmd, io.env);
+      io.stdout = pager.stdin;
+    }
     return { io, dbPath: resolveDbPath(flags.db, io), dbChosen: flags.db !== undefined, format: flags.format };
   };
 
@@ -48,6 +68,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addOption(new Option('--format <format>', 'output format where data is printed (md and html: reports only)').choices(ASKED_FORMATS))
     .option('-q, --quiet', 'no progress bar, notices or warnings on stderr (errors still print)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--no-pager', 'never page long output on a terminal (pager: RAPPORT_PAGER, PAGER, else less -FRX)')
     .showHelpAfterError('hint: add --help for usage and examples')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
@@ -510,6 +531,8 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     return exitCode;
   } catch (e) {
     return reportError(e, io);
+  } finally {
+    await (pager as Pager | null)?.finish();
   }
 }
 
