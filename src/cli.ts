@@ -35,6 +35,58 @@ function examples(lines: string[]): string {
   return '\nExamples:\n' + lines.map((l) => `  $ ${l}`).join('\n') + '\n';
 }
 
+/**
+ * An example command line too wide for the terminal, broken between words (never inside quotes)
+ * with a shell continuation, so it still runs when pasted. Piped help keeps each example whole.
+ */
+export function wrapExamples(text: string, width: number | null | undefined): string {
+  if (width === null || width === undefined) return text;
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.length <= width) return line;
+      if (!line.startsWith('  $ ')) return wrapProse(line, width);
+      const words = line.slice(4).match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
+      const out: string[] = [];
+      let cur = '  $';
+      for (const w of words) {
+        if (cur.length + 1 + w.length + 2 > width && cur.trim() !== '$') {
+          out.push(cur + ' \\');
+          cur = '     ';
+          cur += w;
+        } else cur += ' ' + w;
+      }
+      out.push(cur);
+      return out.join('\n');
+    })
+    .join('\n');
+}
+
+/** A line of prose broken between words, its indent kept. */
+function wrapProse(line: string, width: number): string {
+  const indent = /^\s*/.exec(line)![0];
+  const out: string[] = [];
+  let cur = '';
+  for (const w of line.trim().split(/\s+/)) {
+    if (cur !== '' && indent.length + cur.length + 1 + w.length > width) {
+      out.push(indent + cur);
+      cur = w;
+    } else cur = cur === '' ? w : `${cur} ${w}`;
+  }
+  out.push(indent + cur);
+  return out.join('\n');
+}
+
+/** Option help as a person writes it: 5, not "5"; no empty list; no true for a --no- flag. */
+function optionDescription(option: Option): string {
+  const extra: string[] = [];
+  if (option.argChoices) extra.push(`one of: ${option.argChoices.join(', ')}`);
+  const d: unknown = option.defaultValue;
+  if (option.defaultValueDescription) extra.push(`default: ${option.defaultValueDescription}`);
+  else if ((typeof d === 'string' && d !== '') || typeof d === 'number') extra.push(`default: ${d}`);
+  return extra.length > 0 ? `${option.description} (${extra.join('; ')})` : option.description;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -64,16 +116,16 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .name('rapport')
     .description('Know your customers from your sales history. Import sales and customer CSVs into a local SQLite database; segment customers by RFM, value tier and lifecycle stage; fit a churn model and list who is about to leave; log complaints and track them to resolution.')
     .version(version, '-V, --version')
-    .option('--db <path>', 'database file (env RAPPORT_DB)', undefined)
+    .addOption(new Option('--db <path>', 'database file, or set RAPPORT_DB').default(undefined, 'rapport.db in the current folder'))
     .addOption(new Option('--format <format>', 'output format where data is printed (md and html: reports only)').choices(ASKED_FORMATS))
     .option('-q, --quiet', 'no progress bar, notices or warnings on stderr (errors still print)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('--no-pager', 'never page long output on a terminal (pager: RAPPORT_PAGER, PAGER, else less -FRX)')
     .showHelpAfterError('hint: add --help for usage and examples')
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp({ showGlobalOptions: true, optionDescription })
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
+      writeOut: (s) => io.stdout.write(wrapExamples(s, io.width)),
       writeErr: (s) => io.stderr.write(s),
       // One line like every other error: "rapport: unknown option '--bogus'".
       outputError: (s, write) => write(`rapport: ${s.replace(/^error: /, '')}`),

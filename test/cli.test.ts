@@ -95,3 +95,26 @@ describe('a second writer', () => {
     }
   });
 });
+
+describe('help at a terminal width', () => {
+  it('breaks example commands between words (never in quotes) with a continuation, and prose between words', async () => {
+    const { wrapExamples } = await import('../src/cli.js');
+    const text = '  $ rapport complaint add --customer C0042 --summary "waited 40 minutes" --wanted "a call back"\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused';
+    const out = wrapExamples(text, 40);
+    for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(40);
+    expect(out).toContain('"waited 40 minutes"');
+    expect(out).toContain('"a call back"');
+    // Joined again as a shell would, the command is the same words.
+    const command = out.split('\nExit')[0]!.replace(/ \\\n\s+/g, ' ');
+    expect(command).toBe(text.split('\n')[0]);
+    expect(wrapExamples(text, null)).toBe(text);
+  });
+
+  it('shows defaults as a person writes them: no quotes, no empty lists, no true for --no- flags', async () => {
+    const r = await run(['import', 'transactions', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(default: 5)');
+    expect(r.stdout).not.toMatch(/default: \[\]|default: "|default: true/);
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('--db <path> database file, or set RAPPORT_DB (default: rapport.db in the current folder)');
+  });
+});
