@@ -1,3 +1,4 @@
+import { localDay, localMinute, personTime } from '../core/times.js';
 import {
   CATEGORIES,
   PRIORITIES,
@@ -219,7 +220,7 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
       if (newCustomer) createCustomer(db, { ...newCustomer, createdDate: at.slice(0, 10) });
       return insertComplaint(db, input, at, due);
     })();
-    notice(ctx.io, `logged complaint #${id} for ${input.customerId}${newCustomer ? ' (new customer)' : ''}; due ${due.slice(0, 16).replace('T', ' ')} UTC`);
+    notice(ctx.io, `logged complaint #${id} for ${input.customerId}${newCustomer ? ' (new customer)' : ''}; due ${personTime(due, new Date(), ctx.io.env.TZ)}`);
     printRecord(ctx.io, resolveFormat(ctx.format, ctx.io), { id, customer_id: input.customerId, category: input.category, priority: input.priority, status: 'open', created_at: at, due_at: due });
     return 0;
   } finally {
@@ -270,11 +271,11 @@ export function runComplaintList(o: { status?: string; overdue: boolean; custome
       { key: 'id', align: 'right' },
       { key: 'customer_id', header: 'customer' },
       { key: 'customer_name', header: 'name', clip: 20 },
-      { key: 'created_at', header: 'logged', show: (v) => String(v).slice(0, 10) },
+      { key: 'created_at', header: 'logged', show: (v) => localDay(String(v), ctx.io.env.TZ) },
       { key: 'category' },
       { key: 'priority' },
       { key: 'status', show: (v) => String(v).replace('_', ' ') },
-      { key: 'due_at', header: 'due', show: (v) => String(v).slice(0, 10) },
+      { key: 'due_at', header: 'due', show: (v) => localMinute(String(v), ctx.io.env.TZ) },
       { key: 'overdue', show: (v) => (v ? c.red('overdue') : '') },
       { key: 'summary', clip: 40 },
     ];
@@ -308,7 +309,7 @@ export function runComplaintShow(id: number, ctx: Context): number {
       return 0;
     }
     const money = moneyOf(db);
-    const when = (v: string | null): string | null => (v === null ? null : v.slice(0, 16).replace('T', ' ') + ' UTC');
+    const when = (v: string | null): string | null => (v === null ? null : personTime(v, new Date(now), ctx.io.env.TZ));
     const shown: Record<string, unknown> = {
       complaint: `#${c.id}`,
       customer: `${c.customer_id}${c.customer_name ? ' · ' + c.customer_name : ''}`,
@@ -334,7 +335,7 @@ export function runComplaintShow(id: number, ctx: Context): number {
     ctx.io.stdout.write('\nhistory:\n');
     for (const e of events) {
       const what = e.kind === 'note' ? `note: ${e.text}` : e.kind === 'update' ? `changed ${e.text}` : e.kind === 'logged' ? 'logged' : `${e.from_status ?? ''} → ${e.to_status ?? ''}${e.text ? ': ' + e.text : ''}`;
-      ctx.io.stdout.write(`  ${e.at.slice(0, 16).replace('T', ' ')}  ${e.kind === 'reopened' ? 'reopened: ' : ''}${what}\n`);
+      ctx.io.stdout.write(`  ${localMinute(e.at, ctx.io.env.TZ)}  ${e.kind === 'reopened' ? 'reopened: ' : ''}${what}\n`);
     }
     return 0;
   } finally {
@@ -371,7 +372,7 @@ export function runComplaintUpdate(id: number, o: { status?: string; assignee?: 
         changes.priority = priority;
         changes.due_at = dueAt(c.created_at, priority, hours);
         recordDue(db, id, at, changes.due_at as string);
-        said.push(`priority ${priority}, due ${String(changes.due_at).slice(0, 16).replace('T', ' ')}`);
+        said.push(`priority ${priority}, due ${personTime(String(changes.due_at), new Date(), ctx.io.env.TZ)}`);
       }
       setFields(db, id, changes);
       if (said.length > 0) addEvent(db, id, at, 'update', null, null, said.join('; '));
@@ -482,7 +483,7 @@ export function runComplaintSummary(o: { asOf?: string; days: number }, ctx: Con
     if (overdue.length > 0) {
       out();
       out(k.bold('Overdue'));
-      printRows(ctx.io, 'table', [{ key: 'id', align: 'right' }, { key: 'customer_id', header: 'customer' }, { key: 'category' }, { key: 'due_at', header: 'due', show: (v) => String(v).slice(0, 10) }, { key: 'days_overdue', header: 'days over', align: 'right' }], overdue);
+      printRows(ctx.io, 'table', [{ key: 'id', align: 'right' }, { key: 'customer_id', header: 'customer' }, { key: 'category' }, { key: 'due_at', header: 'due', show: (v) => localMinute(String(v), ctx.io.env.TZ) }, { key: 'days_overdue', header: 'days over', align: 'right' }], overdue);
     }
     return 0;
   } finally {

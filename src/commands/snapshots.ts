@@ -2,6 +2,7 @@ import { loadSettings, moneyOf, isCurrent } from '../analysis/run.js';
 import { openForRead, type Context } from '../context.js';
 import { printRows, resolveFormat } from '../output.js';
 import { listSnapshots } from '../store/snapshots.js';
+import { personTime } from '../core/times.js';
 
 export function runSnapshots(ctx: Context): number {
   const db = openForRead(ctx);
@@ -11,7 +12,7 @@ export function runSnapshots(ctx: Context): number {
     printRows(
       ctx.io,
       resolveFormat(ctx.format, ctx.io),
-      [{ key: 'id', align: 'right' }, { key: 'as_of' }, { key: 'created_at' }, { key: 'customers', align: 'right' }, { key: 'value_basis', header: 'tiers by' }, { key: 'current', show: (v) => (v ? 'yes' : 'no: data or settings changed since') }],
+      [{ key: 'id', align: 'right' }, { key: 'as_of' }, { key: 'created_at', header: 'made', show: (v) => personTime(v as string, new Date(), ctx.io.env.TZ) }, { key: 'customers', align: 'right' }, { key: 'value_basis', header: 'tiers by' }, { key: 'current', show: (v) => (v ? 'yes' : 'no: data or settings changed since') }],
       rows,
     );
     return 0;

@@ -2,6 +2,7 @@ import { currencyExponent, formatMoney } from '../core/money.js';
 import { openForRead, type Context } from '../context.js';
 import { printRecord, printRows, resolveFormat } from '../output.js';
 import { listImports, status } from '../store/queries.js';
+import { personTime } from '../core/times.js';
 
 export function runStatus(ctx: Context): number {
   const db = openForRead(ctx);
@@ -43,7 +44,7 @@ export function runStatus(ctx: Context): number {
     );
     if (last.length > 0) {
       ctx.io.stdout.write('\nlast imports:\n');
-      printRows(ctx.io, 'table', [{ key: 'id', align: 'right' }, { key: 'kind' }, { key: 'file' }, { key: 'status' }, { key: 'imported', align: 'right' }, { key: 'rejected', align: 'right' }, { key: 'finished_at' }], last);
+      printRows(ctx.io, 'table', [{ key: 'id', align: 'right' }, { key: 'kind' }, { key: 'file' }, { key: 'status' }, { key: 'imported', align: 'right' }, { key: 'rejected', align: 'right' }, { key: 'finished_at', header: 'finished', show: (v) => personTime(v as string | null, new Date(), ctx.io.env.TZ) }], last);
     }
     return 0;
   } finally {
