@@ -10,6 +10,7 @@ import { ioFromProcess, type ProcessLike, type IO } from './io.js';
 import { resolveDbPath, type Context } from './context.js';
 import { ASKED_FORMATS, type AskedFormat } from './output.js';
 import { pagerCommand, startPager, type Pager } from './pager.js';
+import { LineFitter } from './linefit.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -27,6 +28,10 @@ interface GlobalFlags {
  * write, or print a line or two do not. Import's own subcommands share names with `customers`.
  */
 const PAGED = new Set(['status', 'imports', 'rejects', 'segment', 'customers', 'customer', 'model', 'churn', 'backtest', 'list', 'show', 'summary', 'report', 'export', 'snapshots']);
+/** complaint add asks its questions on stdout, drawing and redrawing them itself. */
+function prompts(cmd: Command): boolean {
+  return cmd.name() === 'add' && cmd.parent?.name() === 'complaint';
+}
 function pagedCommand(cmd: Command): boolean {
   return PAGED.has(cmd.name()) && cmd.parent?.name() !== 'import';
 }
@@ -109,6 +114,9 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       pager = startPager(pagerCmd, io.env);
       io.stdout = pager.stdin;
     }
+    // Prose broken between words at the terminal's width (not under a prompt, which draws itself).
+    if (io.stdoutIsTTY && io.width && overrides.stdout === undefined && !prompts(cmd)) io.stdout = new LineFitter(io.stdout, io.width);
+    if (io.errWidth && overrides.stderr === undefined) io.stderr = new LineFitter(io.stderr, io.errWidth);
     return { io, dbPath: resolveDbPath(flags.db, io), dbChosen: flags.db !== undefined, format: flags.format };
   };
 

@@ -103,30 +103,119 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
   }
   const c = chalkFor(io);
   const shown = io.stdoutIsTTY && terminalRows !== null ? Math.min(rows.length, terminalRows) : rows.length;
-  const cells = chunkOf(rows, 0, shown).map((r) => columns.map((col) => (col.show ? col.show(r[col.key]) : display(r[col.key]))));
-  const head = columns.map((col) => col.header ?? col.key);
-  // On a terminal of known width long text wraps between words to fit it; where it cannot (no
-  // width known, or the table is too wide even so) long text is cut instead.
-  const natural = head.map((h, i) => maxOf(cells.map((row) => displayWidth(row[i]!)), displayWidth(h)));
-  const longestWord = (text: string): number => maxOf(text.split(/\s+/).map(displayWidth), 0);
-  // A column narrower than 20 characters reads badly wrapped: none wraps narrower than that.
-  const floors = head.map((h, i) => Math.max(maxOf(cells.map((row) => longestWord(row[i]!)), longestWord(h)), Math.min(natural[i]!, WRAP_MIN)));
-  const fit = io.stdoutIsTTY && io.width ? fitColumns(natural, floors, io.width) : 'too wide';
-  if (fit === 'too wide') {
-    columns.forEach((col, i) => {
+  let cols = columns;
+  let cells = chunkOf(rows, 0, shown).map((r) => columns.map((col) => (col.show ? col.show(r[col.key]) : display(r[col.key]))));
+  const width = io.stdoutIsTTY && io.width ? io.width : null;
+  let hidden: string[] = [];
+  if (width !== null) {
+    // On a terminal a column that is empty in every row says nothing and takes room: left out.
+    const used = cols.map((_, i) => cells.some((row) => row[i] !== ''));
+    if (used.some((u) => !u) && used.some((u) => u)) {
+      cols = cols.filter((_, i) => used[i]);
+      cells = cells.map((row) => row.filter((_, i) => used[i]));
+    }
+  }
+  const head = cols.map((col) => col.header ?? col.key);
+  const plan = width === null ? null : planTable(cols, head, cells, width);
+  if (plan !== null) {
+    for (const [i, w] of plan.cut) {
+      for (const row of cells) row[i] = cut(row[i]!, w);
+      head[i] = cut(head[i]!, w);
+    }
+    hidden = plan.hidden.map((i) => head[i]!);
+    if (plan.hidden.length > 0) {
+      const keep = cols.map((_, i) => !plan.hidden.includes(i));
+      cols = cols.filter((_, i) => keep[i]);
+      cells = cells.map((row) => row.filter((_, i) => keep[i]));
+      head.splice(0, head.length, ...head.filter((_, i) => keep[i]));
+    }
+  } else {
+    // No width known (a table written to a file or a pipe): long text is cut only where its column says so.
+    cols.forEach((col, i) => {
       if (col.clip !== undefined) for (const row of cells) row[i] = clip(row[i], col.clip);
     });
   }
   const table = new Table({
     head: head.map((h) => c.bold(h)),
-    colAligns: columns.map((col) => col.align ?? 'left'),
+    colAligns: cols.map((col) => col.align ?? 'left'),
     style: { head: [], border: [], compact: true },
-    chars: io.color ? {} : { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    ...(Array.isArray(fit) ? { colWidths: fit, wordWrap: true } : {}),
+    // The rule under the header stays without colour too: bold alone cannot set it apart then.
+    ...(plan !== null && plan.widths !== null ? { colWidths: plan.widths, wordWrap: true } : {}),
   });
   for (const row of cells) table.push(row);
   io.stdout.write(table.toString() + '\n');
   if (shown < rows.length) io.stdout.write(`… and ${(rows.length - shown).toLocaleString('en-US')} more: --limit N shows more, --format csv or json gives them all\n`);
+  if (hidden.length > 0) io.stdout.write(`(not shown at this width: ${hidden.join(', ')}; a wider window or --format csv shows them)\n`);
+}
+
+/**
+ * Which text a terminal may cut: 2 for prose (names, reasons, paths: cut first), 1 for short
+ * codes (a tier, a stage, a segment: cut only when prose alone cannot make room), 0 for numbers,
+ * ids, dates and times, which are never cut.
+ */
+function cuttable(col: Column, cells: string[][], i: number): 0 | 1 | 2 {
+  if (col.align === 'right') return 0;
+  if (/(^|_)(id|at|date|as_of|month|cohort)$|^(date|id)$/.test(col.key)) return 0;
+  if (cells.every((row) => /^[\d\s.,:%/+-]*$/.test(row[i]!))) return 0;
+  // Text whose every cell is one short token is a code, not prose.
+  return cells.some((row) => /\s/.test(row[i]!.trim()) || displayWidth(row[i]!) > 16) ? 2 : 1;
+}
+
+/** Text cut to `width` display columns with an ellipsis. */
+function cut(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  let out = '';
+  for (const ch of text) {
+    if (displayWidth(out + ch) > width - 1) break;
+    out += ch;
+  }
+  return out + '…';
+}
+
+/** The narrowest a cut column gets: a few characters and the ellipsis. */
+const CUT_MIN = 6;
+
+/**
+ * How a table fits `width` terminal columns: widths for wrapping long text between words when
+ * that fits (each wrapped column at least 20 wide, or its longest word); else the widest text
+ * columns cut with an ellipsis, one character at a time, as gh does; ids, dates and numbers are
+ * never cut. When even that cannot fit, the rightmost columns are left out, and the caller says so.
+ */
+export function planTable(cols: Column[], head: string[], cells: string[][], width: number): { widths: (number | null)[] | null; cut: [number, number][]; hidden: number[] } {
+  const natural = head.map((h, i) => maxOf(cells.map((row) => displayWidth(row[i]!)), displayWidth(h)));
+  const longestWord = (text: string): number => maxOf(text.split(/\s+/).map(displayWidth), 0);
+  const floors = head.map((h, i) => Math.max(maxOf(cells.map((row) => longestWord(row[i]!)), longestWord(h)), Math.min(natural[i]!, WRAP_MIN)));
+  const fit = fitColumns(natural, floors, width);
+  if (fit === 'fits') return { widths: null, cut: [], hidden: [] };
+  if (fit !== 'too wide') return { widths: fit, cut: [], hidden: [] };
+  // Cutting: every column at its natural width (headers may be cut too), text cut from the widest.
+  const canCut = cols.map((col, i) => cuttable(col, cells, i));
+  const hidden: number[] = [];
+  const shownWidth = (w: readonly number[]): number => w.reduce((a, x, i) => a + (hidden.includes(i) ? 0 : x + 3), 0) + 1;
+  // First which columns can be shown at all, with every cuttable one at its narrowest: when even
+  // that is too wide, the rightmost column still shown is left out (never the first).
+  const narrowest = natural.map((x, i) => (canCut[i]! > 0 ? Math.min(x, CUT_MIN) : x));
+  while (shownWidth(narrowest) > width) {
+    const last = natural.map((_, i) => i).filter((i) => i > 0 && !hidden.includes(i)).pop();
+    if (last === undefined) break;
+    hidden.push(last);
+  }
+  // Then the shown columns from their natural widths, the widest prose cut first, codes after.
+  const w = natural.slice();
+  while (shownWidth(w) > width) {
+    let widest = -1;
+    for (const level of [2, 1]) {
+      for (let i = 0; i < w.length; i++) if (canCut[i] === level && !hidden.includes(i) && w[i]! > CUT_MIN && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+      if (widest >= 0) break;
+    }
+    if (widest < 0) break;
+    w[widest]!--;
+  }
+  const cuts: [number, number][] = [];
+  w.forEach((x, i) => {
+    if (x < natural[i]! && !hidden.includes(i)) cuts.push([i, x]);
+  });
+  return { widths: null, cut: cuts, hidden: hidden.sort((a, b) => a - b) };
 }
 
 /** Columns a string takes on a terminal, as the table library measures it (escape codes none, wide characters two). */

@@ -31,7 +31,7 @@ export class ProgressBar {
     // Time left at the rate so far, once there is a rate to go by and a second or more to go.
     const remaining = done > 0 ? ((total - done) * secs) / done : Infinity;
     const left = secs >= 1 && remaining >= 1 && done < total ? `${clock(remaining)} left` : '';
-    const frame = fitFrame(this.io.errWidth ?? this.io.width ?? 80, {
+    const frame = fitFrame(this.io.errWidth || this.io.width || 80, {
       label: this.label,
       frac,
       size: `${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB`,

@@ -86,11 +86,39 @@ describe('tables fit the terminal by wrapping between words', () => {
     const unknown = screen(null, rows);
     expect(unknown).not.toContain(rows[0]!.why);
     expect(unknown).toContain('no purchase for 120…');
-    // 12 columns of a 12-character word each cannot fit 40 columns: one line per row, cut text
+    // 12 columns of a 12-character code each cannot fit 40 columns even cut: the rightmost are
+    // left out, and a line after the table names them; every line fits.
     const many: Column[] = Array.from({ length: 12 }, (_, i) => ({ key: `k${i}` }));
     const row = Object.fromEntries(many.map((c) => [c.key, 'abcdefghijkl']));
-    expect(screen(40, [row], [...many, { key: 'why', clip: 20 }]).trimEnd().split('\n')).toHaveLength(4);
-    expect(screen(40, [{ ...row, why: rows[0]!.why }], [...many, { key: 'why', clip: 20 }])).toContain('no purchase for 120…');
+    const narrow = screen(40, [{ ...row, why: rows[0]!.why }], [...many, { key: 'why', clip: 20 }]);
+    // (the note after the table is prose, which the terminal's line fitter wraps: linefit.ts)
+    for (const l of narrow.trimEnd().split('\n').filter((x) => !x.startsWith('('))) expect(displayWidth(l), l).toBeLessThanOrEqual(40);
+    expect(narrow).toMatch(/^│ k0 /m);
+    expect(narrow).toMatch(/not shown at this width: .*k11, why; a wider window or --format csv shows them/);
+  });
+
+  it('cuts the widest prose first, then codes, and never an id, a date or a number', () => {
+    const cols: Column[] = [{ key: 'customer_id' }, { key: 'tier' }, { key: 'day' }, { key: 'revenue', align: 'right' }, { key: 'name' }, { key: 'why' }];
+    const data = [
+      { customer_id: 'C0000123456', tier: 'platinum', day: '2025-12-01', revenue: '1,234,567.89', name: 'Margaretha Wilhelmina van der Berg-Oosterhout', why: rows[0]!.why },
+      { customer_id: 'C0000123457', tier: 'lead', day: '2025-11-02', revenue: '12.00', name: 'Li Wei', why: rows[1]!.why },
+    ];
+    for (const width of [60, 70, 80]) {
+      const out = screen(width, data, cols);
+      for (const l of out.trimEnd().split('\n').filter((x) => !x.startsWith('('))) expect(displayWidth(l), l).toBeLessThanOrEqual(width);
+      for (const whole of ['C0000123456', '2025-12-01', '1,234,567.89', 'C0000123457', '12.00']) expect(out).toContain(whole);
+    }
+    // At 80 the names and reasons are cut (not wrapped: they cannot get 20 columns each), the tier is whole.
+    const at80 = screen(80, data, cols);
+    expect(at80).toContain('platinum');
+    expect(at80).toMatch(/│ Marg[a-z]*… +│ no purch[a-z ]*… +│/);
+  });
+
+  it('leaves out a column that is empty in every row, on a terminal only', () => {
+    const cols: Column[] = [{ key: 'id' }, { key: 'name' }, { key: 'day' }];
+    const data = [{ id: 'C1', name: '', day: '2025-01-01' }, { id: 'C2', name: null, day: '2025-01-02' }];
+    expect(screen(80, data, cols)).not.toContain('name');
+    expect(screen(null, data, cols)).toContain('name');
   });
 
   it('fitColumns: every column its floor, the room shared by how much more each would take', () => {
