@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode } from './errors.js';
 import { reportError } from './report.js';
-import { ioFromProcess, type ProcessLike, type IO } from './io.js';
+import { guarded, ioFromProcess, type ProcessLike, type IO } from './io.js';
 import { resolveDbPath, type Context } from './context.js';
 import { ASKED_FORMATS, type AskedFormat } from './output.js';
 
@@ -30,11 +30,12 @@ function collect(value: string, previous: string[]): string[] {
 
 export async function main(argv: string[], proc: ProcessLike, overrides: Partial<IO> = {}): Promise<number> {
   let exitCode: number = ExitCode.ok;
-  let io: IO = { ...ioFromProcess(proc), ...overrides };
+  // Every stream a person reads goes through the terminal's escaping rule (io.ts, escape.ts).
+  let io: IO = guarded({ ...ioFromProcess(proc), ...overrides });
   const program = new Command();
   const context = (cmd: Command): Context => {
     const flags = cmd.optsWithGlobals() as GlobalFlags;
-    io = { ...ioFromProcess(proc, { quiet: flags.quiet, noColor: flags.color === false }), ...overrides };
+    io = guarded({ ...ioFromProcess(proc, { quiet: flags.quiet, noColor: flags.color === false }), ...overrides });
     if (flags.quiet) io.progress = false;
     if (flags.color === false) io.color = false;
     return { io, dbPath: resolveDbPath(flags.db, io), dbChosen: flags.db !== undefined, format: flags.format };
