@@ -15,13 +15,16 @@
  */
 const TERMINAL_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
-/** One control character written out visibly: ESC as \x1b, U+202E as \u202e. */
+/**
+ * One control character written out visibly: C0 as \x1b, the rest (DEL, C1, bidi) as \u009b or
+ * \u202e, which is also how JSON writes them, so JSON shown on a terminal stays valid JSON.
+ */
 function shown(ch: string): string {
   const code = ch.charCodeAt(0);
-  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  return code < 0x20 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** Text for a terminal: every control character shown as \xNN (or \uNNNN), never emitted. */
+/** Text for a terminal: every control character shown as \xNN or \uNNNN, never emitted. */
 export function terminalText(s: string): string {
   return s.replace(TERMINAL_CONTROL, shown);
 }

@@ -70,7 +70,7 @@ describe('hostile text in a pseudo-terminal', () => {
       expect(foreign(bytes), bytes).toEqual([]);
       // colour is on, and the hostile text did arrive, shown
       expect(bytes).toContain(`${ESC}[1m`);
-      expect(bytes).toMatch(/\\x1b|\\x9b|\\x0d/);
+      expect(bytes).toMatch(/\\x1b|\\u009b|\\x0d/);
     });
   }
 

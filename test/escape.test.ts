@@ -33,7 +33,7 @@ describe('terminal: control characters are shown, never emitted', () => {
       expect(out.startsWith('Eve ') && out.endsWith(' Smith')).toBe(true);
     }
     expect(terminalText(CLEAR)).toBe('\\x1b[2J');
-    expect(terminalText(CSI8)).toBe('\\x9b2J');
+    expect(terminalText(CSI8)).toBe('\\u009b2J');
     expect(terminalText(RLO + 'abc')).toBe('\\u202eabc');
     expect(terminalText('a\rb')).toBe('a\\x0db');
   });
@@ -69,6 +69,13 @@ describe('terminal: control characters are shown, never emitted', () => {
     expect(got).toBe(`name: Eve\\x1b[2J\nfile: x\\x1b]2;pwned\\x07.csv ${ESC}[1mok${ESC}[22m\né`);
     expect(rawStream(guard)).toBe(sink);
     expect(rawStream(sink)).toBe(sink);
+  });
+
+  it('JSON shown on a terminal is still valid JSON, with the same values', () => {
+    const value = { name: `Eve${CLEAR}${CSI8}${RLO}\u007f`, summary: `late ${CLIPBOARD}` };
+    const out = terminalStream(JSON.stringify(value));
+    expect(out).not.toMatch(ACTS);
+    expect(JSON.parse(out)).toEqual(value);
   });
 
   it('guards stderr always and stdout only on a terminal', () => {
