@@ -35,7 +35,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
   const program = new Command();
   const context = (cmd: Command): Context => {
     const flags = cmd.optsWithGlobals() as GlobalFlags;
-    io = guarded({ ...ioFromProcess(proc, { quiet: flags.quiet, noColor: flags.color === false }), ...overrides });
+    io = guarded({ ...ioFromProcess(proc, { quiet: flags.quiet, noColor: flags.color === false }), ...overrides }, flags.format === 'table');
     if (flags.quiet) io.progress = false;
     if (flags.color === false) io.color = false;
     return { io, dbPath: resolveDbPath(flags.db, io), dbChosen: flags.db !== undefined, format: flags.format };

@@ -98,10 +98,11 @@ export function rawStream(w: Writable): Writable {
 
 /**
  * The io a command gets: stderr always guarded (messages are for people, and a log of them is
- * read in a terminal too), stdout when it is a terminal. Data for machines (CSV, JSON to a pipe
- * or a file) is written as it is, under its own medium's rule.
+ * read in a terminal too), stdout when it is a terminal or a table was asked for (`--format
+ * table | less`). Data for machines (CSV, JSON to a pipe or a file) is written as it is, under
+ * its own medium's rule.
  */
-export function guarded(io: IO): IO {
+export function guarded(io: IO, tableAsked = false): IO {
   const guard = (w: Writable): Writable => (w instanceof TerminalGuard ? w : new TerminalGuard(w));
-  return { ...io, stderr: guard(io.stderr), stdout: io.stdoutIsTTY ? guard(io.stdout) : io.stdout };
+  return { ...io, stderr: guard(io.stderr), stdout: io.stdoutIsTTY || tableAsked ? guard(io.stdout) : io.stdout };
 }

@@ -221,6 +221,26 @@ describe('rejects --raw is CSV like every other (issue 12, item 10)', () => {
     }
   });
 
+  it('a table asked for on a pipe is for people too: the card and complaint show escape their text', async () => {
+    const t = tempDir();
+    try {
+      expect((await run(['--db', t.db, '-q', 'import', 'customers', t.file('c.csv', 'customer_id,name\nA1,Ann\n')])).code).toBe(0);
+      const added = await run(['--db', t.db, '-q', 'complaint', 'add', '--customer', 'Z1', '--new-customer', '--name', `Zed${TITLE}`, '--category', 'price', '--summary', `late ${CLIPBOARD}`]);
+      expect(added.code, added.stderr).toBe(0);
+      for (const args of [['customer', 'Z1'], ['complaint', 'show', '1'], ['complaint', 'list']]) {
+        const r = await run(['--db', t.db, '--format', 'table', ...args]);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout, args.join(' ')).toMatch(/\\x1b\]/);
+        expect(r.stdout, args.join(' ')).not.toMatch(ACTS);
+      }
+      // CSV for a machine keeps the value as stored
+      const csv = await run(['--db', t.db, '--format', 'csv', 'complaint', 'show', '1']);
+      expect(csv.stdout).toContain(CLIPBOARD);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('messages on stderr that quote a file name show its escape sequences', async () => {
     const t = tempDir();
     try {
