@@ -35,9 +35,12 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
   const program = new Command();
   const context = (cmd: Command): Context => {
     const flags = cmd.optsWithGlobals() as GlobalFlags;
-    io = guarded({ ...ioFromProcess(proc, { quiet: flags.quiet, noColor: flags.color === false }), ...overrides }, flags.format === 'table');
+    io = { ...ioFromProcess(proc, { quiet: flags.quiet, noColor: flags.color === false }), ...overrides };
     if (flags.quiet) io.progress = false;
     if (flags.color === false) io.color = false;
+    // Last, around whatever else wraps the streams: every write passes the terminal's rule, and
+    // rawStream() (the progress bar, the prompts) gets the stream just beneath it.
+    io = guarded(io, flags.format === 'table');
     return { io, dbPath: resolveDbPath(flags.db, io), dbChosen: flags.db !== undefined, format: flags.format };
   };
 
