@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode } from './errors.js';
 import { reportError } from './report.js';
-import { ioFromProcess, type ProcessLike, type IO } from './io.js';
+import { guarded, ioFromProcess, type ProcessLike, type IO } from './io.js';
 import { resolveDbPath, type Context } from './context.js';
 import { ASKED_FORMATS, type AskedFormat } from './output.js';
 import { pagerCommand, startPager, type Pager } from './pager.js';
@@ -98,7 +98,8 @@ function collect(value: string, previous: string[]): string[] {
 
 export async function main(argv: string[], proc: ProcessLike, overrides: Partial<IO> = {}): Promise<number> {
   let exitCode: number = ExitCode.ok;
-  let io: IO = { ...ioFromProcess(proc), ...overrides };
+  // Every stream a person reads goes through the terminal's escaping rule (io.ts, escape.ts).
+  let io: IO = guarded({ ...ioFromProcess(proc), ...overrides });
   let pager: Pager | null = null;
   const program = new Command();
   const context = (cmd: Command): Context => {
@@ -117,6 +118,9 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     // Prose broken between words at the terminal's width (not under a prompt, which draws itself).
     if (io.stdoutIsTTY && io.width && overrides.stdout === undefined && !prompts(cmd)) io.stdout = new LineFitter(io.stdout, io.width);
     if (io.errWidth && overrides.stderr === undefined) io.stderr = new LineFitter(io.stderr, io.errWidth);
+    // Last, around whatever else wraps the streams: every write passes the terminal's rule, and
+    // rawStream() (the progress bar, the prompts) gets the stream just beneath it.
+    io = guarded(io, flags.format === 'table');
     return { io, dbPath: resolveDbPath(flags.db, io), dbChosen: flags.db !== undefined, format: flags.format };
   };
 

@@ -1,4 +1,6 @@
-import type { Readable, Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { Writable, type Readable } from 'node:stream';
+import { terminalStream } from './escape.js';
 
 /**
  * Every terminal fact a command needs, decided once in `main` and handed down.
@@ -68,4 +70,42 @@ export function ioFromProcess(proc: ProcessLike, opts: { quiet?: boolean; noColo
 /** Writes a line to stderr unless --quiet. Warnings and notices go here, never to stdout. */
 export function notice(io: IO, line: string): void {
   if (!io.quiet) io.stderr.write(line + '\n');
+}
+
+/**
+ * A stream to a person: every write passes through the terminal's escaping rule (escape.ts), so
+ * text from the data (a customer's name, a rejected line, a file name in a message) can never
+ * drive the terminal, whichever command wrote it. rapport's own colour codes pass. `raw` is the
+ * stream underneath, for the two writers that move the cursor themselves and escape their own
+ * text: the progress bar and the prompts.
+ */
+export class TerminalGuard extends Writable {
+  private readonly decoder = new StringDecoder('utf8');
+  constructor(readonly raw: Writable) {
+    super({ decodeStrings: false });
+  }
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: (e?: Error | null) => void): void {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    if (text === '') return done();
+    // Written through at once, as to the stream itself: nothing waits in the guard when the
+    // process ends. The stream underneath buffers and reports its own errors (EPIPE, bin/).
+    this.raw.write(terminalStream(text));
+    done();
+  }
+}
+
+/** The stream a cursor-moving writer draws on: under the guard if there is one. */
+export function rawStream(w: Writable): Writable {
+  return w instanceof TerminalGuard ? w.raw : w;
+}
+
+/**
+ * The io a command gets: stderr always guarded (messages are for people, and a log of them is
+ * read in a terminal too), stdout when it is a terminal or a table was asked for (`--format
+ * table | less`). Data for machines (CSV, JSON to a pipe or a file) is written as it is, under
+ * its own medium's rule.
+ */
+export function guarded(io: IO, tableAsked = false): IO {
+  const guard = (w: Writable): Writable => (w instanceof TerminalGuard ? w : new TerminalGuard(w));
+  return { ...io, stderr: guard(io.stderr), stdout: io.stdoutIsTTY || tableAsked ? guard(io.stdout) : io.stdout };
 }

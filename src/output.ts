@@ -10,6 +10,7 @@ import type { IO } from './io.js';
 import { neutralise } from './core/csvSafe.js';
 import { UsageError } from './errors.js';
 import { maxOf } from './core/scale.js';
+import { terminalText } from './escape.js';
 
 export type Format = 'table' | 'csv' | 'json';
 export const FORMATS: Format[] = ['table', 'csv', 'json'];
@@ -104,7 +105,9 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
   const c = chalkFor(io);
   const shown = io.stdoutIsTTY && terminalRows !== null ? Math.min(rows.length, terminalRows) : rows.length;
   let cols = columns;
-  let cells = chunkOf(rows, 0, shown).map((r) => columns.map((col) => (col.show ? col.show(r[col.key]) : display(r[col.key]))));
+  // A table is for people, wherever it goes (a terminal, | less, a file): its text is shown
+  // under the terminal's rule even where the stream is not guarded.
+  let cells = chunkOf(rows, 0, shown).map((r) => columns.map((col) => terminalText(col.show ? col.show(r[col.key]) : display(r[col.key]))));
   const width = io.stdoutIsTTY && io.width ? io.width : null;
   let hidden: string[] = [];
   if (width !== null) {
@@ -268,7 +271,7 @@ export function printRecord(io: IO, format: Format, record: Record<string, unkno
   const c = chalkFor(io);
   const keys = Object.keys(record).filter((k) => typeof record[k] !== 'object' || record[k] === null);
   const width = maxOf(keys.map((k) => (labels[k] ?? k).length));
-  for (const k of keys) io.stdout.write(`${c.bold((labels[k] ?? k).padEnd(width))}  ${display(record[k])}\n`);
+  for (const k of keys) io.stdout.write(`${c.bold((labels[k] ?? k).padEnd(width))}  ${terminalText(display(record[k]))}\n`);
 }
 
 function pick(r: Record<string, unknown>, columns: Column[]): Record<string, unknown> {

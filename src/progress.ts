@@ -1,5 +1,6 @@
 import stringWidth from 'string-width';
-import type { IO } from './io.js';
+import { rawStream, type IO } from './io.js';
+import { oneLine, terminalText } from './escape.js';
 
 /**
  * A progress bar on stderr: bytes read against file size. Only when io.progress (stderr is a
@@ -15,10 +16,15 @@ export class ProgressBar {
   private readonly started = Date.now();
   private shown = false;
 
+  private readonly label: string;
+
   constructor(
     private readonly io: IO,
-    private readonly label: string,
-  ) {}
+    label: string,
+  ) {
+    // The label is a file name: shown, never acted on, since the bar draws on the raw stream.
+    this.label = terminalText(oneLine(label));
+  }
 
   update(done: number, total: number): void {
     if (!this.io.progress) return;
@@ -39,12 +45,12 @@ export class ProgressBar {
       left,
     });
     // \x1b[K clears the rest of the line: a shorter frame leaves nothing of a longer one behind.
-    this.io.stderr.write(`\r${frame}\x1b[K`);
+    rawStream(this.io.stderr).write(`\r${frame}\x1b[K`);
     this.shown = true;
   }
 
   done(): void {
-    if (this.shown) this.io.stderr.write('\r\x1b[2K');
+    if (this.shown) rawStream(this.io.stderr).write('\r\x1b[2K');
   }
 }
 

@@ -2,6 +2,7 @@ import { RapportError } from '../errors.js';
 import { openForRead, type Context } from '../context.js';
 import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
 import { notice } from '../io.js';
+import { neutraliseLines } from '../core/csvSafe.js';
 import { importExists, importReading, listRejects, type ImportReading } from '../store/queries.js';
 
 const COLUMNS: Column[] = [
@@ -37,9 +38,14 @@ export function runRejects(options: { importId: number | null; limit: number | n
       const reading = importReading(db, options.importId!)!;
       if (reading.header === null) throw new RapportError(`import #${options.importId} did not record its header line`);
       const rows = listRejects(db, options.importId, options.limit);
-      ctx.io.stdout.write([reading.header, ...rows.map((r) => r.raw)].join('\n') + '\n');
+      // CSV like every CSV rapport writes: a cell that a spreadsheet would run as a formula gets a
+      // leading quote (core/csvSafe.ts); the rest of each line is as it was.
+      const protectedLines = [reading.header, ...rows.map((r) => r.raw)].map((line) => neutraliseLines(line, reading.delimiter));
+      ctx.io.stdout.write(protectedLines.join('\n') + '\n');
       if (rows.length === 0) notice(ctx.io, `import #${options.importId} rejected no rows: nothing to fix`);
       else notice(ctx.io, `note: written as UTF-8; once fixed, import it the way #${options.importId} was read: ${reimportCommand(reading)}`);
+      const quoted = protectedLines.filter((line, i) => line !== (i === 0 ? reading.header : rows[i - 1]!.raw)).length;
+      if (quoted > 0) notice(ctx.io, `note: ${quoted} line(s) had a cell starting with = + - @ or a tab, which a spreadsheet would run as a formula: it begins with ' here; remove the ' if the value is meant`);
       return 0;
     }
     const rows = listRejects(db, options.importId, options.limit);

@@ -3,7 +3,8 @@
  * stderr and read from stdin; inquirer is loaded only when a prompt is about to be shown.
  * Ctrl-C at any prompt becomes Cancelled, and the caller writes nothing.
  */
-import type { IO } from '../io.js';
+import { rawStream, type IO } from '../io.js';
+import { terminalText } from '../escape.js';
 
 export interface Choice<T extends string> {
   name: string;
@@ -29,7 +30,10 @@ export class Cancelled extends Error {
 /** The prompter for a real terminal: @inquirer/prompts on the io's streams. */
 export async function terminalPrompter(io: IO): Promise<Prompter> {
   const { input, select, confirm } = await import('@inquirer/prompts');
-  const context = { input: io.stdin, output: io.stderr, clearPromptOnDone: false };
+  // inquirer moves the cursor itself, so it draws on the stream under the terminal guard, and
+  // every text of ours it shows (which can hold a customer's name) is escaped here instead.
+  const context = { input: io.stdin, output: rawStream(io.stderr), clearPromptOnDone: false };
+  const shown = terminalText;
   const guard = async <T>(ask: () => Promise<T>): Promise<T> => {
     try {
       return await ask();
@@ -44,16 +48,19 @@ export async function terminalPrompter(io: IO): Promise<Prompter> {
       guard(() =>
         input(
           {
-            message,
+            message: shown(message),
             default: o.default,
             required: o.required,
-            validate: o.validate,
+            validate: o.validate && ((value: string) => {
+              const verdict = o.validate!(value);
+              return verdict === true ? true : shown(verdict);
+            }),
           },
           context,
         ),
       ),
-    select: <T extends string>(message: string, choices: Choice<T>[], defaultValue?: T) => guard(() => select<T>({ message, choices, default: defaultValue, pageSize: 12 }, context)),
-    confirm: (message, defaultValue) => guard(() => confirm({ message, default: defaultValue }, context)),
+    select: <T extends string>(message: string, choices: Choice<T>[], defaultValue?: T) => guard(() => select<T>({ message: shown(message), choices: choices.map((c) => ({ ...c, name: shown(c.name), description: c.description === undefined ? undefined : shown(c.description) })), default: defaultValue, pageSize: 12 }, context)),
+    confirm: (message, defaultValue) => guard(() => confirm({ message: shown(message), default: defaultValue }, context)),
     say: (line) => void io.stderr.write(line + '\n'),
   };
 }

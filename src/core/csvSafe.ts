@@ -9,3 +9,46 @@ const DANGEROUS = /^[=+\-@\t\r]/;
 export function neutralise(text: string): string {
   return DANGEROUS.test(text) ? `'${text}` : text;
 }
+
+/** A plain number (-5.00, +3, -1,5) is data a spreadsheet reads as a number, not a formula. */
+const PLAIN_NUMBER = /^[-+]?\d[\d.,]*$/;
+
+/**
+ * Lines of CSV as they were in a file (rejected rows shown with --raw), each cell that would be
+ * run as a formula prefixed with a quote as neutralise() does, inside its quotes if it has them;
+ * nothing else in the text changes, so the lines can still be fixed and imported again. Plain
+ * numbers are left as they are: a refund's -5.00 in the amount column must import again. Quotes
+ * are followed across line breaks, so a quoted cell holding a new line is one cell; text with an
+ * unbalanced quote is cut into cells as a reader that tolerates it would.
+ */
+export function neutraliseLines(text: string, delimiter: string): string {
+  let out = '';
+  let i = 0;
+  while (i <= text.length) {
+    // at the start of a cell
+    const quoted = text[i] === '"';
+    const start = quoted ? i + 1 : i;
+    let end = start;
+    if (quoted) {
+      while (end < text.length && !(text[end] === '"' && text[end + 1] !== '"')) end += text[end] === '"' ? 2 : 1;
+    } else {
+      while (end < text.length && text[end] !== delimiter && text[end] !== '\n' && text[end] !== '\r') end++;
+    }
+    const cell = text.slice(start, end);
+    out += (quoted ? '"' : '') + (DANGEROUS.test(cell) && !PLAIN_NUMBER.test(cell) ? "'" : '') + cell;
+    i = end;
+    if (quoted && i < text.length) {
+      // the closing quote and anything after it up to the cell's end
+      let close = i + 1;
+      while (close < text.length && text[close] !== delimiter && text[close] !== '\n' && text[close] !== '\r') close++;
+      out += text.slice(i, close);
+      i = close;
+    }
+    if (i >= text.length) break;
+    // the delimiter or line break that ends the cell
+    const brk = text[i] === '\r' && text[i + 1] === '\n' ? '\r\n' : text[i]!;
+    out += brk;
+    i += brk.length;
+  }
+  return out;
+}

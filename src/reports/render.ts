@@ -3,6 +3,7 @@ import { formatMoney } from '../core/money.js';
 import { pyramid as pyramidLines, sparkline } from '../charts.js';
 import type { Chart, Kind, Report, ReportTable } from './model.js';
 import { maxOf, minOf } from '../core/scale.js';
+import { fenceFor, markdownLine, markdownText, oneLine, terminalText } from '../escape.js';
 
 export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent'>): string {
   if (v === null || v === undefined) return '';
@@ -25,12 +26,15 @@ const header = (t: ReportTable, c: ReportTable['columns'][number], r: Report): s
 
 const SHADES = ' ░▒▓█';
 
+/** A label in a text chart: one line, controls shown (the chart goes to a terminal or a Markdown code block). */
+const label = (s: string): string => terminalText(oneLine(s));
+
 function textChart(ch: Chart, r: Report): string[] {
   switch (ch.type) {
     case 'pyramid': {
       const top = maxOf(ch.levels.map((l) => l.customers), 0);
       return pyramidLines(
-        ch.levels.map((l) => ({ label: l.label, share: top > 0 ? l.customers / top : 0, text: `${String(l.customers).padStart(7)} customers  ${(l.share * 100).toFixed(1).padStart(5)}% of revenue` })),
+        ch.levels.map((l) => ({ label: label(l.label), share: top > 0 ? l.customers / top : 0, text: `${String(l.customers).padStart(7)} customers  ${(l.share * 100).toFixed(1).padStart(5)}% of revenue` })),
         30,
       );
     }
@@ -40,19 +44,21 @@ function textChart(ch: Chart, r: Report): string[] {
       const kind: Kind = ch.type === 'bars' ? ch.kind : 'int';
       // Shares are drawn against 100%, counts and money against the largest.
       const top = kind === 'share' ? 1 : maxOf(items.map((b) => Math.abs(b.value)), 0);
-      const width = maxOf(items.map((b) => b.label.length), 0);
-      return items.map((b) => `${b.label.padEnd(width)}  ${'█'.repeat(top > 0 ? Math.round((Math.abs(b.value) / top) * 30) : 0).padEnd(30)}  ${formatValue(kind, b.value, r)}`);
+      const labels = items.map((b) => label(b.label));
+      const width = maxOf(labels.map((l) => l.length), 0);
+      return items.map((b, i) => `${labels[i]!.padEnd(width)}  ${'█'.repeat(top > 0 ? Math.round((Math.abs(b.value) / top) * 30) : 0).padEnd(30)}  ${formatValue(kind, b.value, r)}`);
     }
     case 'heatmap': {
-      const width = maxOf(ch.rows.map((x) => x.length), 0);
+      const rows = ch.rows.map(label);
+      const width = maxOf(rows.map((x) => x.length), 0);
       return [
-        `${''.padEnd(width)}  ${ch.columns.map((c) => c.padStart(2).slice(-2)).join('')}`,
-        ...ch.rows.map((row, i) => `${row.padEnd(width)}  ${ch.cells[i]!.map((v) => (v === null ? '  ' : SHADES[Math.min(4, Math.ceil(v * 4))]!.repeat(2))).join('')}`),
+        `${''.padEnd(width)}  ${ch.columns.map((c) => label(c).padStart(2).slice(-2)).join('')}`,
+        ...rows.map((row, i) => `${row.padEnd(width)}  ${ch.cells[i]!.map((v) => (v === null ? '  ' : SHADES[Math.min(4, Math.ceil(v * 4))]!.repeat(2))).join('')}`),
         `(each cell: share of the cohort buying, ${SHADES.slice(1).split('').join(' ')} up to 25/50/75/100%)`,
       ];
     }
     case 'trend':
-      return ch.points.length === 0 ? ['(no data)'] : [`${ch.points[0]!.label} ${sparkline(ch.points.map((p) => p.value))} ${ch.points[ch.points.length - 1]!.label}`];
+      return ch.points.length === 0 ? ['(no data)'] : [`${label(ch.points[0]!.label)} ${sparkline(ch.points.map((p) => p.value))} ${label(ch.points[ch.points.length - 1]!.label)}`];
   }
 }
 
@@ -64,10 +70,10 @@ const moreLine = (n: number): string => `… and ${n.toLocaleString('en-US')} mo
 const caption = (t: ReportTable): string => t.name.replace(/_/g, ' ');
 
 export function renderText(r: Report, table: (t: ReportTable) => void, bold: (s: string) => string, write: (s: string) => void, max = 25): void {
-  write(bold(r.title) + '\n');
+  write(bold(terminalText(r.title)) + '\n');
   for (const s of r.sections) {
-    write(`\n${bold(s.title)}\n`);
-    for (const l of s.lines ?? []) write(l + '\n');
+    write(`\n${bold(terminalText(s.title))}\n`);
+    for (const l of s.lines ?? []) write(terminalText(l) + '\n');
     if (s.chart) for (const l of textChart(s.chart, r)) write('  ' + l + '\n');
     for (const t of s.tables ?? []) {
       if ((s.tables?.length ?? 0) > 1) write(`${caption(t)}:\n`);
@@ -80,27 +86,31 @@ export function renderText(r: Report, table: (t: ReportTable) => void, bold: (s:
 
 // ---------- Markdown ----------
 
-// Pipes would split a cell; angle brackets would let a name carry HTML into a wiki or a mail.
-const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
+// Every text goes in as text (escape.ts): no HTML, link, image or fence break can come from the
+// data, and a cell or a label is one line. Only the Markdown written here is Markdown.
 export function renderMarkdown(r: Report, max = 25): string {
-  const out: string[] = [`# ${r.title}`, ''];
+  const out: string[] = [`# ${markdownLine(r.title)}`, ''];
   for (const s of r.sections) {
-    out.push(`## ${s.title}`, '');
-    for (const l of s.lines ?? []) out.push(l, '');
-    if (s.chart) out.push('```', ...textChart(s.chart, r), '```', '');
+    out.push(`## ${markdownLine(s.title)}`, '');
+    for (const l of s.lines ?? []) out.push(markdownLine(l), '');
+    if (s.chart) {
+      // Inside a code block nothing is Markdown or HTML; the fence is one no label can close.
+      const chart = textChart(s.chart, r);
+      const fence = fenceFor(chart);
+      out.push(fence, ...chart, fence, '');
+    }
     for (const t of s.tables ?? []) {
       if (t.rows.length === 0) {
-        out.push(`*${caption(t)}: none*`, '');
+        out.push(`*${markdownText(caption(t))}: none*`, '');
         continue;
       }
-      if ((s.tables?.length ?? 0) > 1) out.push(`**${caption(t)}**`, '');
+      if ((s.tables?.length ?? 0) > 1) out.push(`**${markdownText(caption(t))}**`, '');
       const { rows, more } = shown(t, max);
-      out.push(`| ${t.columns.map((c) => mdCell(header(t, c, r))).join(' | ')} |`);
+      out.push(`| ${t.columns.map((c) => markdownText(header(t, c, r))).join(' | ')} |`);
       out.push(`|${t.columns.map((c) => (c.kind === 'text' || c.kind === 'date' ? ' --- ' : ' ---: ')).join('|')}|`);
-      for (const row of rows) out.push(`| ${t.columns.map((c) => mdCell(formatValue(c.kind, row[c.key], r))).join(' | ')} |`);
+      for (const row of rows) out.push(`| ${t.columns.map((c) => markdownText(formatValue(c.kind, row[c.key], r))).join(' | ')} |`);
       out.push('');
-      if (more > 0) out.push(`*${moreLine(more)}*`, '');
+      if (more > 0) out.push(`*${markdownText(moreLine(more))}*`, '');
     }
   }
   return out.join('\n');
