@@ -18,6 +18,7 @@ interface GlobalFlags {
   quiet?: boolean;
   color?: boolean;
   format?: AskedFormat;
+  check?: 'quick' | 'full';
 }
 
 function examples(lines: string[]): string {
@@ -31,13 +32,15 @@ function collect(value: string, previous: string[]): string[] {
 export async function main(argv: string[], proc: ProcessLike, overrides: Partial<IO> = {}): Promise<number> {
   let exitCode: number = ExitCode.ok;
   let io: IO = { ...ioFromProcess(proc), ...overrides };
+  let dbPath: string | undefined;
   const program = new Command();
   const context = (cmd: Command): Context => {
     const flags = cmd.optsWithGlobals() as GlobalFlags;
     io = { ...ioFromProcess(proc, { quiet: flags.quiet, noColor: flags.color === false }), ...overrides };
     if (flags.quiet) io.progress = false;
     if (flags.color === false) io.color = false;
-    return { io, dbPath: resolveDbPath(flags.db, io), dbChosen: flags.db !== undefined, format: flags.format };
+    dbPath = resolveDbPath(flags.db, io);
+    return { io, dbPath, dbChosen: flags.db !== undefined, format: flags.format, check: flags.check ?? 'quick' };
   };
 
   program
@@ -46,6 +49,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .version(version, '-V, --version')
     .option('--db <path>', 'database file (env RAPPORT_DB)', undefined)
     .addOption(new Option('--format <format>', 'output format where data is printed (md and html: reports only)').choices(ASKED_FORMATS))
+    .addOption(new Option('--check <level>', 'before a command writes, check the database: quick (PRAGMA quick_check) or full (integrity_check, slower)').choices(['quick', 'full']).default('quick'))
     .option('-q, --quiet', 'no progress bar, notices or warnings on stderr (errors still print)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .showHelpAfterError('hint: add --help for usage and examples')
@@ -509,7 +513,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (e) {
-    return reportError(e, io);
+    return reportError(e, io, dbPath);
   }
 }
 
