@@ -36,6 +36,12 @@ export function storageError(e: unknown, dbPath: string | undefined): RapportErr
       'run it on a copy you can write to, or ask for write permission; read commands such as status work as they are',
     );
   }
+  if (code === 'SQLITE_CANTOPEN' && dbPath !== undefined) {
+    return new RapportError(
+      `cannot open ${dbPath}, or the ${nodePath.basename(dbPath)}-wal and -shm files SQLite keeps beside it`,
+      'check that you can read and write the file, those two files (if there) and the folder; read commands such as status need only read access',
+    );
+  }
   return null;
 }
 
