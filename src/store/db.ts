@@ -10,7 +10,7 @@ export type DB = Database.Database;
 // URI file names let a read fall back to `immutable=1` (no -wal or -shm created) where nothing can
 // be written. better-sqlite3 reads this once, when its native addon loads on the first open.
 // Every path rapport opens is absolute, so none is mistaken for a URI.
-process.env.SQLITE_USE_URI ??= '1';
+process.env.SQLITE_USE_URI = '1';
 
 /** How a command checks the database before it writes: quick_check (default) or integrity_check. */
 export type Check = 'quick' | 'full';

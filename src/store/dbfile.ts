@@ -97,15 +97,22 @@ function readWal(path: string): WalView | null {
     // Frames: a 24-byte header (page number, commit size, the WAL header's two salts, checksum)
     // then the page. A frame whose salts differ is left over from before the log was restarted,
     // and ends the log as SQLite reads it (wal.c walIndexRecover); checksums are not verified.
+    // Only frames up to the last commit frame (non-zero "database size after commit") count: the
+    // rest is a transaction still being written, or one a crash cut short.
     const frameHead = Buffer.alloc(24);
     const version = Buffer.alloc(4);
     const size = fs.fstatSync(wal).size;
+    let pending: number[] = [];
     for (let at = 32; at + 24 + walPageSize <= size; at += 24 + walPageSize) {
       fs.readSync(wal, frameHead, 0, 24, at);
       if (frameHead.readUInt32BE(8) !== salt1 || frameHead.readUInt32BE(12) !== salt2) break;
       if (frameHead.readUInt32BE(0) === 1) {
         fs.readSync(wal, version, 0, 4, at + 24 + 60);
-        view.versions.push(version.readUInt32BE(0));
+        pending.push(version.readUInt32BE(0));
+      }
+      if (frameHead.readUInt32BE(4) !== 0) {
+        view.versions.push(...pending);
+        pending = [];
       }
     }
     return view;
@@ -125,14 +132,17 @@ function readWal(path: string): WalView | null {
  * be told apart and is left to SQLite.
  */
 export function checkWal(path: string): void {
-  // A checkpoint by another rapport while the log is read can move both: read until stable.
+  // Another rapport may be writing the log, or copying it into the file, while it is read: a
+  // verdict stands only when a second reading, a moment later, finds the same log and file.
   for (let attempt = 0; attempt < 3; attempt++) {
     const before = readWal(path);
-    if (before === null) return;
-    const verdict = judgeWal(before);
-    if (verdict === null) return;
+    if (before === null || judgeWal(before) === null) return;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
     const after = readWal(path);
-    if (after === null || after.salts !== before.salts || after.mainVersion !== before.mainVersion) continue;
+    if (after === null) return;
+    const verdict = judgeWal(after);
+    if (verdict === null) return;
+    if (after.salts !== before.salts || after.mainVersion !== before.mainVersion) continue;
     throw new RapportError(
       `${path}-wal holds changes that were not made to ${path} (${verdict}); rapport opened nothing`,
       `if you restored ${path} from a backup, move ${path}-wal and ${path}-shm out of the folder and run again; otherwise put back the database file that was with them`,
@@ -145,5 +155,5 @@ function judgeWal(v: WalView): string | null {
   if (v.versions.length === 0) return null;
   const first = v.versions[0]!;
   if (first === v.mainVersion + 1 || v.versions.includes(v.mainVersion)) return null;
-  return `the log continues write session ${first - 1}, the file is at session ${v.mainVersion}`;
+  return `the log follows write session ${first - 1}, the file records session ${v.mainVersion}`;
 }
