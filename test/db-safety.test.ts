@@ -11,6 +11,7 @@ import path from 'node:path';
 import '../src/store/db.js'; // as in rapport itself, the store sets up SQLite before anything opens a file
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { storageError } from '../src/store/faults.js';
 import { fixture, run, tempDir } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -275,6 +276,12 @@ describe('a full disk (512 KiB tmpfs)', () => {
     expect(write.code).toBe(1);
     expect(write.stderr).toMatch(/is full/);
     plainError(write.stderr);
+    // An export to the full disk: a one-line error, and no partial file left in place or hidden.
+    const out = await run(['--db', db, 'export', 'transactions', '--out', path.join(mnt, 'sales.csv')]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/^rapport: the disk is full/);
+    expect(out.stderr).not.toMatch(/exported/);
+    plainError(out.stderr);
     expect(fs.readdirSync(mnt)).toEqual(listing);
     fs.rmSync(path.join(mnt, 'filler'));
   });
@@ -352,5 +359,23 @@ describe('a read-only database file or folder', () => {
     expect(rapport(['--db', db, 'export', 'customers', '--redact'], { RAPPORT_REDACT_SECRET: 'b'.repeat(32) }).stdout).not.toBe(once.stdout);
     expect(rapport(['--db', db, 'export', 'customers', '--redact'], { RAPPORT_REDACT_SECRET: 'short' }).code).toBe(2);
     expect(sha(db)).toBe(before);
+  });
+});
+
+describe('storageError: which failures are the disk\'s or the file\'s', () => {
+  const db = '/srv/shop/rapport.db';
+  const fault = (code: string, extra: Record<string, unknown> = {}): Error => Object.assign(new Error(`${code} happened`), { code, ...extra });
+  it('names the database for SQLite\'s codes and the file for a write', () => {
+    expect(storageError(fault('SQLITE_FULL'), db)?.message).toBe(`the disk holding ${db} is full; nothing more was written`);
+    expect(storageError(fault('ENOSPC', { syscall: 'write' }), db)?.message).toBe('the disk is full; nothing more was written');
+    expect(storageError(fault('SQLITE_CORRUPT'), db)?.message).toMatch(new RegExp(`^${db} is damaged`));
+    expect(storageError(fault('SQLITE_NOTADB'), db)?.hint).toMatch(/restore it from a backup/);
+    expect(storageError(fault('SQLITE_READONLY'), db)?.message).toBe(`${db} is read-only, and this command needs to write to it`);
+    expect(storageError(fault('SQLITE_READONLY_DIRECTORY'), db)?.message).toMatch(/^the folder holding/);
+  });
+  it('leaves other failures alone: an unreadable CSV is not a read-only database', () => {
+    expect(storageError(fault('EACCES', { syscall: 'open', path: '/home/me/sales.csv' }), db)).toBeNull();
+    expect(storageError(fault('SQLITE_CONSTRAINT'), db)).toBeNull();
+    expect(storageError(new Error('plain'), db)).toBeNull();
   });
 });

@@ -17,9 +17,13 @@ export function storageError(e: unknown, dbPath: string | undefined): RapportErr
   const db = dbPath ?? 'the database';
   if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return new RapportError(`${db} is damaged: ${String(err?.message)}`, DAMAGED_HINT);
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || (/^SQLITE_IOERR/.test(code) && where !== undefined && diskFull(where))) {
+    // A write to an --out file carries no path: only SQLite's errors are about the database.
+    const full = code === 'ENOSPC' ? (typeof err?.path === 'string' ? err.path : undefined) : where;
     return new RapportError(
-      `the disk holding ${where ?? 'the database'} is full; nothing more was written`,
-      'free some space on it and run the command again (what was stored before is intact); read commands such as status still work',
+      `the disk${full === undefined ? '' : ` holding ${full}`} is full; nothing more was written`,
+      code === 'ENOSPC'
+        ? 'free some space on it and run the command again'
+        : 'free some space on it and run the command again (what was stored before is intact); read commands such as status still work',
     );
   }
   // A file error counts when it is about the database or a write; an unreadable CSV is not one.
