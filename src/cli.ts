@@ -21,6 +21,7 @@ interface GlobalFlags {
   color?: boolean;
   format?: AskedFormat;
   pager?: boolean;
+  check?: 'quick' | 'full';
 }
 
 /**
@@ -101,6 +102,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
   // Every stream a person reads goes through the terminal's escaping rule (io.ts, escape.ts).
   let io: IO = guarded({ ...ioFromProcess(proc), ...overrides });
   let pager: Pager | null = null;
+  let dbPath: string | undefined;
   const program = new Command();
   const context = (cmd: Command): Context => {
     const flags = cmd.optsWithGlobals() as GlobalFlags;
@@ -121,7 +123,8 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     // Last, around whatever else wraps the streams: every write passes the terminal's rule, and
     // rawStream() (the progress bar, the prompts) gets the stream just beneath it.
     io = guarded(io, flags.format === 'table');
-    return { io, dbPath: resolveDbPath(flags.db, io), dbChosen: flags.db !== undefined, format: flags.format };
+    dbPath = resolveDbPath(flags.db, io);
+    return { io, dbPath, dbChosen: flags.db !== undefined, format: flags.format, check: flags.check ?? 'quick' };
   };
 
   program
@@ -130,6 +133,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .version(version, '-V, --version')
     .addOption(new Option('--db <path>', 'database file, or set RAPPORT_DB').default(undefined, 'rapport.db in the current folder'))
     .addOption(new Option('--format <format>', 'output format where data is printed (md and html: reports only)').choices(ASKED_FORMATS))
+    .addOption(new Option('--check <level>', 'before a command writes, check the database: quick (PRAGMA quick_check) or full (integrity_check, slower)').choices(['quick', 'full']).default('quick'))
     .option('-q, --quiet', 'no progress bar, notices or warnings on stderr (errors still print)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('--no-pager', 'never page long output on a terminal (pager: RAPPORT_PAGER, PAGER, else less -FRX)')
@@ -594,7 +598,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (e) {
-    return reportError(e, io);
+    return reportError(e, io, dbPath);
   } finally {
     await (pager as Pager | null)?.finish();
   }

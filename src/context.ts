@@ -2,7 +2,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { notice, type IO } from './io.js';
 import type { AskedFormat } from './output.js';
-import { openDatabase, type DB } from './store/db.js';
+import { openDatabase, type Check, type DB } from './store/db.js';
 
 /** What every command gets: the terminal facts, the database path, the asked output format. */
 export interface Context {
@@ -12,6 +12,8 @@ export interface Context {
   dbChosen: boolean;
   /** --format as given (undefined: table on a terminal, CSV when piped). */
   format: AskedFormat | undefined;
+  /** --check: how a command that writes checks the database first (default quick). */
+  check?: Check;
 }
 
 export function resolveDbPath(flag: string | undefined, io: IO): string {
@@ -28,15 +30,21 @@ function busyTimeoutMs(ctx: Context): number | undefined {
 }
 
 /**
- * Opens an existing database (to read, or to write settings and snapshots): a missing file is an
- * error, not a new database. Only imports create one.
+ * Opens an existing database to read: a missing file is an error, not a new database (only
+ * imports create one). It opens read-only files, read-only folders and full disks too.
  */
 export function openForRead(ctx: Context): DB {
   return openDatabase(ctx.dbPath, { create: false, busyTimeoutMs: busyTimeoutMs(ctx) });
 }
 
+/** Opens an existing database to change it (settings, snapshots, complaints): checked first. */
+export function openForChange(ctx: Context): DB {
+  return openDatabase(ctx.dbPath, { create: false, write: true, check: ctx.check, busyTimeoutMs: busyTimeoutMs(ctx) });
+}
+
+/** Opens the database an import writes to, creating it if need be: checked first. */
 export function openForWrite(ctx: Context): DB {
-  return openDatabase(ctx.dbPath, { create: true, busyTimeoutMs: busyTimeoutMs(ctx) });
+  return openDatabase(ctx.dbPath, { create: true, write: true, check: ctx.check, busyTimeoutMs: busyTimeoutMs(ctx) });
 }
 
 /**
@@ -59,9 +67,9 @@ export function heapAdvice(customers: number, limitBytes: number): string | null
   return `warning: ${customers.toLocaleString('en-US')} customers need about ${mb(need)} MB of memory for this, and Node allows ${mb(limitBytes)} MB here; if it stops with "JavaScript heap out of memory", run it with NODE_OPTIONS=--max-old-space-size=${suggest}`;
 }
 
-/** openForRead for the commands that hold every customer at once: warns when they will not fit. */
-export function openForAnalysis(ctx: Context): DB {
-  const db = openForRead(ctx);
+/** openForRead (or openForChange) for the commands that hold every customer at once: warns when they will not fit. */
+export function openForAnalysis(ctx: Context, change = false): DB {
+  const db = change ? openForChange(ctx) : openForRead(ctx);
   const customers = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
   const advice = heapAdvice(customers, v8.getHeapStatistics().heap_size_limit);
   if (advice !== null) notice(ctx.io, advice);

@@ -28,15 +28,21 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
   } catch (e) {
     throw new RapportError(`cannot write ${out}: ${(e as Error).message}`, 'check that the folder exists and is writable');
   }
+  // A failed write (a full disk) is kept and thrown once the command returns: the stream reports
+  // it only on a later tick, after a synchronous command has finished and the file was renamed.
+  let failed: Error | null = null;
   const file = new Writable({
     write(chunk: Buffer | string, _enc, done) {
+      if (failed !== null) return done();
       try {
         if (typeof chunk === 'string') fs.writeSync(fd, chunk);
         else fs.writeSync(fd, chunk);
-        done();
       } catch (e) {
-        done(e as Error);
+        // Thrown to the command too (write() runs this synchronously), so it stops at once.
+        failed = e as Error;
+        throw e;
       }
+      done();
     },
   });
   let ok = false;
@@ -51,6 +57,7 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
   for (const s of signals) process.once(s, onSignal);
   try {
     const code = await run({ ...io, stdout: file, stdoutIsTTY: false, color: false });
+    if (failed !== null) throw failed;
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     // A report whose --fail-if held is still a whole report: it is kept.

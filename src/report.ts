@@ -1,15 +1,17 @@
 import { CommanderError } from 'commander';
 import { ExitCode, RapportError } from './errors.js';
 import type { IO } from './io.js';
+import { storageError } from './store/faults.js';
 
 /** One line (and a hint), never a stack unless RAPPORT_DEBUG is set. */
-export function reportError(e: unknown, io: IO): number {
+export function reportError(e: unknown, io: IO, dbPath?: string): number {
   if (e instanceof CommanderError) {
     // --help and --version succeed; help shown because a command is missing (commander.help) is a usage error.
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;
     if (e.code === 'rapport.usage') io.stderr.write(`rapport: ${e.message.replace(/^error: /, '')}\nhint: add --help for usage and examples\n`);
     return ExitCode.usage;
   }
+  e = storageError(e, dbPath) ?? e;
   if (e instanceof RapportError) {
     io.stderr.write(`rapport: ${e.message}\n`);
     if (e.hint) io.stderr.write(`hint: ${e.hint}\n`);

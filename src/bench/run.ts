@@ -108,6 +108,16 @@ for (let i = 0; i < runs; i++) {
 // lifetime value), the watchlist, a platinum list and a card from the snapshot, and a backtest.
 const dbh = openDatabase(db, { create: false });
 const asOf = lastTransactionDate(dbh)!;
+// What every write command pays first: PRAGMA quick_check (and integrity_check, for --check full).
+const checkSeconds = (pragma: string): number => {
+  const t0 = performance.now();
+  if (dbh.pragma(pragma, { simple: true }) !== 'ok') throw new Error(`${pragma} failed on the benchmark database`);
+  return (performance.now() - t0) / 1000;
+};
+const checkedMb = fs.statSync(db).size / 1e6;
+const quickCheck = checkSeconds('quick_check');
+const integrityCheck = checkSeconds('integrity_check');
+process.stderr.write(`  quick_check ${quickCheck.toFixed(2)} s, integrity_check ${integrityCheck.toFixed(2)} s (${checkedMb.toFixed(0)} MB database)\n`);
 dbh.close();
 const segmentRuns: { seconds: number; rssMb: number }[] = [];
 let segmented = 0;
@@ -149,6 +159,7 @@ const result = {
   peak_rss_mb: Math.round(maxOf(rss)),
   sqlite3_import_seconds: raw.length > 0 ? Number(median(raw).toFixed(2)) : null,
   ratio_to_sqlite3: raw.length > 0 ? Number((ourMedian / median(raw)).toFixed(2)) : null,
+  check_before_write: { database_megabytes: Number(checkedMb.toFixed(1)), quick_check_seconds: Number(quickCheck.toFixed(2)), integrity_check_seconds: Number(integrityCheck.toFixed(2)) },
   segment: {
     customers: segmented,
     seconds: Number(median(segmentRuns.map((r) => r.seconds)).toFixed(2)),

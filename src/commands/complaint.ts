@@ -19,7 +19,7 @@ import { collect, type Draft, type Lookups } from '../complaints/flow.js';
 import { openComplaintsAsOf } from '../analysis/churn.js';
 import { complaintSummary } from '../analysis/complaints.js';
 import { Cancelled, terminalPrompter, type Prompter } from '../complaints/prompts.js';
-import { openForRead, type Context } from '../context.js';
+import { openForChange, openForRead, type Context } from '../context.js';
 import { ExitCode, RapportError, UsageError } from '../errors.js';
 import { notice } from '../io.js';
 import { chalkFor, printRecord, printRows, resolveFormat, type Column } from '../output.js';
@@ -167,7 +167,7 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
   const draft = draftFrom(flags);
   const at = parseAt(flags.at);
   if (draft.summary !== undefined && draft.summary.trim() === '') throw new UsageError('--summary is empty', 'say in a few words what happened');
-  const db = openForRead(ctx);
+  const db = openForChange(ctx);
   try {
     const missing = REQUIRED.filter(([k]) => draft[k] === undefined).map(([, flag]) => flag);
     const interactive = prompter !== undefined || ctx.io.canPrompt;
@@ -351,7 +351,7 @@ export function runComplaintUpdate(id: number, o: { status?: string; assignee?: 
     throw new UsageError('nothing to change', 'give --status, --assignee, --priority, --category or --note');
   }
   const at = parseAt(o.at);
-  const db = openForRead(ctx);
+  const db = openForChange(ctx);
   try {
     const c = mustGet(db, id);
     notBefore(db, id, at);
@@ -408,7 +408,7 @@ export function runComplaintResolve(id: number, o: { resolution?: string; satisf
   const satisfied = yesNoFlag(o.satisfied, '--satisfied');
   if (satisfied === undefined) throw new UsageError('--satisfied yes|no is needed: was the customer satisfied with the resolution?', 'ask them; rapport complaint resolve 12 --resolution "..." --satisfied no');
   const at = parseAt(o.at);
-  const db = openForRead(ctx);
+  const db = openForChange(ctx);
   try {
     const money = moneyOf(db);
     let compensation: number | null = null;
@@ -441,7 +441,7 @@ export function runComplaintResolve(id: number, o: { resolution?: string; satisf
 export function runComplaintNote(id: number, text: string, o: { at?: string }, ctx: Context): number {
   if (text.trim() === '') throw new UsageError('the note is empty', 'rapport complaint note 12 "called back, left a message"');
   const at = parseAt(o.at);
-  const db = openForRead(ctx);
+  const db = openForChange(ctx);
   try {
     mustGet(db, id);
     notBefore(db, id, at);

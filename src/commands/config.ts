@@ -1,7 +1,7 @@
 import { effective, resolveSettings, SETTINGS, settingDef, SettingError } from '../core/settings.js';
 import { coverage } from '../core/rfm.js';
 import { moneyOf } from '../analysis/run.js';
-import { openForRead, type Context } from '../context.js';
+import { openForChange, openForRead, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { notice } from '../io.js';
 import { printRows, resolveFormat, type Column } from '../output.js';
@@ -69,7 +69,7 @@ export function runConfigSet(pairs: string[], ctx: Context): number {
       throw new UsageError(`${key}: ${(e as Error).message} (got "${shown}")`, defaultHint(key, def.default));
     }
   }
-  const db = openForRead(ctx); // only imports create a database: a mistyped --db is an error
+  const db = openForChange(ctx); // only imports create a database: a mistyped --db is an error
   try {
     const stored = { ...storedSettings(db), ...Object.fromEntries(changes) };
     let settings;
@@ -100,7 +100,7 @@ export function runConfigSet(pairs: string[], ctx: Context): number {
 
 export function runConfigUnset(key: string, ctx: Context): number {
   const def = known(key);
-  const db = openForRead(ctx); // only imports create a database: a mistyped --db is an error
+  const db = openForChange(ctx); // only imports create a database: a mistyped --db is an error
   try {
     const stored = { ...storedSettings(db) };
     delete stored[key];

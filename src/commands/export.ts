@@ -7,6 +7,7 @@ import { notice } from '../io.js';
 import { csvValue } from '../output.js';
 import { customerNames } from '../store/customers.js';
 import { getMeta, setMeta, type DB } from '../store/db.js';
+import { diskFull, storageError } from '../store/faults.js';
 import { EXPORT_COLUMNS, exportRows, type ExportTable } from '../store/exports.js';
 import { listSnapshots, loadSnapshot } from '../store/snapshots.js';
 
@@ -47,11 +48,23 @@ const PERSONAL: Record<ExportName, Record<string, 'name' | 'email' | 'phone'>> =
  * with a secret kept in the database), so joins and counts still work on the shared file, while
  * the value cannot be read back or guessed from a list of names without the secret.
  */
-function pseudonymiser(db: DB): (kind: 'name' | 'email' | 'phone', value: string) => string {
-  let salt = getMeta(db, 'redact_salt');
+function pseudonymiser(db: DB, ctx: Context): (kind: 'name' | 'email' | 'phone', value: string) => string {
+  const given = ctx.io.env.RAPPORT_REDACT_SECRET;
+  if (given !== undefined && given !== '' && given.length < 16) throw new UsageError('RAPPORT_REDACT_SECRET is too short to keep pseudonyms from being guessed', 'use at least 16 characters, e.g. the output of: openssl rand -hex 32');
+  let salt = given !== undefined && given !== '' ? given : getMeta(db, 'redact_salt');
   if (salt === null) {
     salt = crypto.randomBytes(16).toString('hex');
-    setMeta(db, 'redact_salt', salt);
+    try {
+      setMeta(db, 'redact_salt', salt);
+    } catch (e) {
+      // A read-only database (or a full disk) cannot keep the secret made on first use.
+      const why = storageError(e, ctx.dbPath);
+      if (why === null) throw e;
+      throw new RapportError(
+        `--redact needs a secret stored in the database on first use, and ${ctx.dbPath} cannot store it (${diskFull(ctx.dbPath) ? 'its disk is full' : 'it is read-only'})`,
+        'set RAPPORT_REDACT_SECRET to a long random value (e.g. openssl rand -hex 32) to pseudonymise without storing anything, and keep it to get the same pseudonyms next time',
+      );
+    }
   }
   return (kind, value) => {
     const h = crypto.createHmac('sha256', salt!).update(`${kind}\u0000${value.trim().toLowerCase()}`).digest('hex').slice(0, 8);
@@ -82,7 +95,7 @@ export function runExport(o: ExportOptions, ctx: Context): number {
     const columns: readonly string[] = o.what === 'segments' ? SEGMENT_COLUMNS : EXPORT_COLUMNS[o.what as ExportTable];
     const rows = o.what === 'segments' ? segmentRows(db, o.asOf) : exportRows(db, o.what as ExportTable);
     const personal = PERSONAL[o.what];
-    const fake = o.redact ? pseudonymiser(db) : null;
+    const fake = o.redact ? pseudonymiser(db, ctx) : null;
     const out = ctx.io.stdout;
     let n = 0;
     let chunk: unknown[][] = [];

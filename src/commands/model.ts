@@ -63,7 +63,7 @@ export function fitRecord(f: Fitted): Record<string, unknown> {
 }
 
 export function runModel(options: ModelOptions, ctx: Context): number {
-  const db = openForAnalysis(ctx);
+  const db = openForAnalysis(ctx, options.save);
   try {
     const money = moneyOf(db);
     const loaded = loadSettings(db, money);

@@ -15,7 +15,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 export function runSegment(options: SegmentOptions, ctx: Context): number {
   // An existing database only, saving or not: a mistyped --db must not become a new empty one.
-  const db = openForAnalysis(ctx);
+  const db = openForAnalysis(ctx, options.save);
   try {
     const money = moneyOf(db);
     const loaded = loadSettings(db, money);

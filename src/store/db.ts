@@ -1,16 +1,30 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { RapportError } from '../errors.js';
+import { APPLICATION_ID, checkWal, foreign, inspectDbFile } from './dbfile.js';
+import { DAMAGED_HINT, storageError } from './faults.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type DB = Database.Database;
 
-/** "rapp" in ASCII: marks a SQLite file as rapport's (PRAGMA application_id). */
-const APPLICATION_ID = 0x72617070;
+// URI file names let a read fall back to `immutable=1` (no -wal or -shm created) where nothing can
+// be written. better-sqlite3 reads this once, when its native addon loads on the first open.
+// Every path rapport opens is absolute, so none is mistaken for a URI.
+process.env.SQLITE_USE_URI = '1';
+
+/** How a command checks the database before it writes: quick_check (default) or integrity_check. */
+export type Check = 'quick' | 'full';
 
 export interface OpenOptions {
   /** Create the file (owner-only) if it does not exist. Read commands pass false. */
   create: boolean;
+  /**
+   * The command writes: the database is checked first (PRAGMA quick_check, or integrity_check
+   * with `check: 'full'`) and refused when damaged. A read command (false) is not checked, and
+   * still opens a read-only file, a file in a read-only folder, or one on a full disk.
+   */
+  write?: boolean;
+  check?: Check;
   /** Override the migration list (tests). */
   migrations?: Migration[];
   /** How long to wait for another writer before giving up (default 15 s). */
@@ -19,80 +33,193 @@ export interface OpenOptions {
 
 /**
  * Opens (and if asked creates) a rapport database: WAL, a busy timeout, migrations applied.
- * A file written by a newer rapport, or a SQLite file that is not rapport's, is refused.
+ * The file is identified from its bytes first: a folder, a device, a file that is not SQLite, a
+ * SQLite file that is not rapport's, or a -wal that is not the file's, is refused untouched.
  */
 export function openDatabase(path: string, options: OpenOptions): DB {
   const migrations = options.migrations ?? MIGRATIONS;
-  const exists = path === ':memory:' || fs.existsSync(path);
-  if (!exists && !options.create) {
+  if (path === ':memory:') return setUp(new Database(':memory:'), path, options, migrations);
+  const file = inspectDbFile(path);
+  if (file.missing && !options.create) {
     throw new RapportError(`no database at ${path}`, 'import data first (rapport import transactions FILE), or point --db / RAPPORT_DB at your database');
   }
-  if (!exists) {
+  if (file.missing) {
     // Created readable by its owner only: it holds personal data. SQLite gives the -wal and
     // -shm files the same permissions as the database file.
     try {
       fs.closeSync(fs.openSync(path, 'wx', 0o600));
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code !== 'EEXIST') throw new RapportError(`cannot create database ${path}: ${err.message}`, 'check that the folder exists and is writable');
+      if (err.code !== 'EEXIST') throw storageError(err, path) ?? new RapportError(`cannot create database ${path}: ${err.message}`, 'check that the folder exists and is writable');
     }
   }
-  let db: DB;
-  try {
-    db = new Database(path, { fileMustExist: path !== ':memory:' });
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 15_000))}`);
-    if (path !== ':memory:') db.pragma('journal_mode = WAL');
-  } catch (e) {
-    throw dbError(path, e);
+  if (!file.empty) {
+    checkWal(path);
+    // The header says nothing (application_id 0): look at the tables, reading the main file as
+    // it is on disk (immutable: no lock, -wal or -shm), so a foreign file is not touched.
+    if (file.applicationId === 0 && hasTables(path)) throw foreign(path);
   }
+  // A read of a file this user cannot write: SQLite would leave a -wal and -shm it cannot remove.
+  if (!options.write && !file.empty && !writable(path) && mayReadInPlace({ code: 'SQLITE_READONLY' }, path)) return openImmutable(path, migrations);
+  const beside = [`${path}-wal`, `${path}-shm`].filter((f) => !fs.existsSync(f));
+  let db: DB | undefined;
   try {
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('cache_size = -16384'); // 16 MiB page cache: bounded memory for any size of database (32 MiB measured no faster)
-    migrate(db, path, migrations);
+    db = new Database(path, { fileMustExist: true });
+    return setUp(db, path, options, migrations);
   } catch (e) {
-    db.close();
-    throw e;
+    db?.close();
+    // A failed open on a full disk leaves an empty -wal and -shm behind: they were not there before.
+    for (const f of beside) if (fs.existsSync(f) && (f.endsWith('-shm') || fs.statSync(f).size === 0)) fs.rmSync(f, { force: true });
+    if (!options.write && mayReadInPlace(e, path)) return openImmutable(path, migrations);
+    throw storageError(e, path) ?? (db === undefined ? openError(path, e) : e);
   }
+}
+
+function setUp(db: DB, path: string, options: OpenOptions, migrations: Migration[]): DB {
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 15_000))}`);
+  identify(db, path);
+  if (path !== ':memory:' && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -16384'); // 16 MiB page cache: bounded memory for any size of database (32 MiB measured no faster)
+  if (options.write) {
+    checkIntegrity(db, path, options.check ?? 'quick');
+    bumpSession(db);
+  }
+  migrate(db, path, migrations);
   return db;
 }
 
-function dbError(path: string, e: unknown): RapportError {
-  const msg = e instanceof Error ? e.message : String(e);
-  if (/not a database|file is encrypted/i.test(msg)) {
-    return new RapportError(`${path} is not a SQLite database`, 'point --db at a rapport database, or at a new file name to start one');
+/** Tables in the main file as it is on disk, read without changing anything beside it. */
+function hasTables(path: string): boolean {
+  let db: DB | undefined;
+  try {
+    db = new Database(immutableUri(path), { readonly: true, fileMustExist: true });
+    return (db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'table'`).pluck().get() as number) > 0;
+  } catch (e) {
+    throw storageError(e, path) ?? openError(path, e);
+  } finally {
+    db?.close();
   }
+}
+
+function immutableUri(path: string): string {
+  return 'file:' + encodeURI(path).replace(/[?#]/g, encodeURIComponent) + '?immutable=1';
+}
+
+/**
+ * A read that failed only because nothing can be written beside the file (a read-only file or
+ * folder, a full disk: SQLite wants a -shm file for a WAL database) can read the file as it is,
+ * as long as no -wal holds changes not yet in it.
+ */
+function mayReadInPlace(e: unknown, path: string): boolean {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !/^SQLITE_(READONLY|CANTOPEN|FULL|IOERR)/.test(code)) return false;
+  let walSize = 0;
+  try {
+    walSize = fs.statSync(`${path}-wal`).size;
+  } catch {
+    /* no -wal */
+  }
+  return walSize === 0;
+}
+
+function writable(path: string): boolean {
+  try {
+    fs.accessSync(path, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function openImmutable(path: string, migrations: Migration[]): DB {
+  let db: DB;
+  try {
+    db = new Database(immutableUri(path), { readonly: true, fileMustExist: true });
+    identify(db, path);
+    const tracked = db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'`).pluck().get() as number;
+    const newest = tracked === 0 ? 0 : ((db.prepare('SELECT max(id) FROM schema_migrations').pluck().get() as number | null) ?? 0);
+    const known = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.id;
+    if (newest !== known) {
+      db.close();
+      throw new RapportError(
+        `${path} needs its schema ${newest < known ? 'upgraded' : 'from a newer rapport'} (schema ${newest}, this rapport ${known}), and it cannot be written here`,
+        newest < known ? 'run any rapport command once where the database can be written (a writable copy, a disk with free space)' : 'upgrade rapport to open it; nothing was changed',
+      );
+    }
+  } catch (e) {
+    throw storageError(e, path) ?? e;
+  }
+  db.pragma('cache_size = -16384');
+  return db;
+}
+
+function openError(path: string, e: unknown): RapportError {
+  const msg = e instanceof Error ? e.message : String(e);
   return new RapportError(`cannot open database ${path}: ${msg}`, 'the path must name a file (new or existing) in a folder you can write to');
 }
 
-function migrate(db: DB, path: string, migrations: Migration[]): void {
-  let appId: number;
-  let hasTables: boolean;
+/** A SQLite file with tables and no rapport application_id is another program's. */
+function identify(db: DB, path: string): void {
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  if (appId === APPLICATION_ID) return;
+  const tables = db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'table'`).pluck().get() as number;
+  if (appId !== 0 || tables > 0) throw foreign(path);
+}
+
+/**
+ * PRAGMA quick_check (or integrity_check): a damaged database is refused before a command adds to
+ * it. quick_check skips what integrity_check does to match indexes against their tables
+ * (https://www.sqlite.org/pragma.html#pragma_quick_check); `npm run bench` gives its cost.
+ */
+export function checkIntegrity(db: DB, path: string, check: Check): void {
+  const first = db.prepare(check === 'full' ? 'PRAGMA integrity_check(1)' : 'PRAGMA quick_check(1)').pluck().get() as string;
+  if (first === 'ok') return;
+  // SQLite's report starts with a line naming the schema ("*** in database main ***"): one line kept.
+  const found = first.split('\n').filter((l) => !l.startsWith('***')).join('; ');
+  throw new RapportError(`${path} is damaged: ${check === 'full' ? 'integrity_check' : 'quick_check'} found "${found}"`, DAMAGED_HINT);
+}
+
+/**
+ * Counts write sessions in user_version (header bytes 60-63), so that each one leaves a page-1
+ * image in the -wal that ties the log to the file it was written on (see checkWal). Skipped,
+ * never waited for, when another writer holds the lock: its own count serves.
+ */
+function bumpSession(db: DB): void {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
   try {
-    appId = db.pragma('application_id', { simple: true }) as number;
-    hasTables = (db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'`).get() as { n: number }).n > 0;
+    db.transaction(() => {
+      const v = db.pragma('user_version', { simple: true }) as number;
+      db.pragma(`user_version = ${(v + 1) % 2 ** 31}`);
+    }).immediate();
   } catch (e) {
-    throw dbError(path, e);
+    if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
   }
-  if (hasTables && appId !== APPLICATION_ID) {
-    throw new RapportError(`${path} is a SQLite database, but not one rapport made`, 'point --db at a rapport database, or at a new file name to start one');
-  }
+}
+
+function migrate(db: DB, path: string, migrations: Migration[]): void {
+  const hasTables = (db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'table'`).pluck().get() as number) > 0;
   if (!hasTables) db.pragma(`application_id = ${APPLICATION_ID}`);
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    id         INTEGER PRIMARY KEY,
-    name       TEXT NOT NULL,
-    applied_at TEXT NOT NULL
-  )`);
-  const applied = db.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all() as { id: number; name: string }[];
   const known = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.id;
-  const newest = applied.length === 0 ? 0 : applied[applied.length - 1]!.id;
+  const tracked = db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'`).pluck().get() as number;
+  const newest = tracked === 0 ? 0 : ((db.prepare('SELECT max(id) FROM schema_migrations').pluck().get() as number | null) ?? 0);
   if (newest > known) {
     throw new RapportError(
       `${path} was written by a newer rapport (schema ${newest}, this rapport knows up to ${known})`,
       'upgrade rapport to open it; nothing was changed',
     );
   }
-  const done = new Set(applied.map((m) => m.id));
+  if (newest === known && tracked > 0) return;
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const done = new Set((db.prepare('SELECT id FROM schema_migrations').pluck().all() as number[]));
   const record = db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)');
   for (const m of migrations) {
     if (done.has(m.id)) continue;

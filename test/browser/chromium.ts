@@ -1,5 +1,5 @@
 /**
- * Debian's chromium, headless, for the browser tests (npm run test:browser). Pages are opened
+ * Debian's chromium, headless, for the browser tests (npm run test:system). Pages are opened
  * with a child process that does not block, so a server in the test can answer (and count) any
  * request the page makes.
  */
@@ -10,7 +10,7 @@ import path from 'node:path';
 
 export const chromium = ['chromium', 'chromium-browser'].find((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0);
 
-export const NEED_CHROMIUM = 'chromium is needed for npm run test:browser: apt-get install chromium (.ci/run installs it)';
+export const NEED_CHROMIUM = 'chromium is needed for npm run test:system: apt-get install chromium (.ci/run installs it)';
 
 /** Opens a page; returns the DOM it built and the console lines (CSP-blocked requests are logged there). */
 export function openPage(file: string): Promise<{ dom: string; console: string[] }> {

@@ -1,5 +1,5 @@
 /**
- * The HTML report in a real headless browser (Debian chromium): npm run test:browser, not npm
+ * The HTML report in a real headless browser (Debian chromium): npm run test:system, not npm
  * test, which passes on a machine without a browser (issue 15). Reports on the hand-worked shop
  * of fixtures/segment/.
  */
