@@ -69,7 +69,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         'rapport churn --level high --tier platinum,gold',
         'rapport --db shop.db imports --format json',
         'rapport demo',
-      ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows), 5 a report --fail-if condition held, 130 cancelled at a prompt.\n',
+      ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows), 4 nothing imported (every row rejected), 5 a report --fail-if condition held, 130 cancelled at a prompt.\n',
     );
 
   const importCmd = program
@@ -81,7 +81,8 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       .command(kind)
       .description(kind === 'transactions' ? 'import transactions (sales, refunds) from CSV files' : 'import customer records from CSV files')
       .argument('<files...>', 'CSV files; - reads standard input')
-      .option('--map <field=Column>', 'use Column for field (repeatable)', collect, [])
+      .option('--map <field=Column>', 'use Column for field (repeatable); Column may be a 1-based column number', collect, [])
+      .option('--no-header', 'the file has no header row: its first line is data (name columns by number: --map customer_id=1)')
       .option('--date-format <layout>', 'date layout, e.g. DD/MM/YYYY, M/D/YYYY HH:mm, DD-MMM-YY')
       .option('--decimal-comma', 'amounts use a decimal comma: 1.234,50')
       .option('--currency <code>', 'ISO currency of the amounts (one per database)')
@@ -99,6 +100,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
                 'rapport import transactions sales-2024.csv sales-2025.csv',
                 'rapport import transactions export.csv --date-format DD/MM/YYYY --decimal-comma --currency EUR',
                 'rapport import transactions Online_Retail.csv --map customer_id=CustomerID --max-rejects 1%',
+                'rapport import transactions purchases.tsv --no-header --map customer_id=1 --map amount=2 --map date=3',
                 'cat today.csv | rapport import transactions - --dry-run',
               ]
             : ['rapport import customers customers.csv', 'rapport import customers clients.csv --map customer_id="Client Ref" --encoding windows-1252'],

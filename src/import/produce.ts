@@ -4,7 +4,7 @@
  * SQLite inserts on the main thread, and in the main thread for small ones.
  */
 import { slotKey } from '../core/hash.js';
-import { contentString, dedupeContent } from '../core/row.js';
+import { NO_CUSTOMER, contentString, dedupeContent } from '../core/row.js';
 import { readRecords, type ReadStats } from './reading.js';
 import type { SourceFile } from './source.js';
 import { transactionChecker, type CheckSettings, type FileShape, type Reject } from './validate.js';
@@ -34,7 +34,7 @@ export interface Batch {
 
 export type SourceRef = Pick<SourceFile, 'name' | 'path' | 'size'>;
 
-export type ProduceStats = ReadStats & { currencies: readonly string[] | null; dateConflict: { value: string; line: number } | null };
+export type ProduceStats = ReadStats & { withoutCustomer: number; currencies: readonly string[] | null; dateConflict: { value: string; line: number } | null };
 
 export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: (b: Batch) => void): ProduceStats {
   const checker = transactionChecker(shape, settings);
@@ -45,6 +45,7 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
   let rejects: Reject[] = [];
   let customers: string[] = [];
   let bytesRead = 0;
+  let withoutCustomer = 0;
   const send = (): void => {
     const count = contents.length;
     emit({ contents: contents.join(RS), count, lines: lines.slice(0, count), keys: keys.slice(0, count), rejects, customers, bytesRead });
@@ -63,7 +64,8 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
       const values = checker.check(fields, line, raw, reject);
       if (values === null) return;
       const customerId = values[0] as string;
-      if (!seen.has(customerId)) {
+      if (customerId === NO_CUSTOMER) withoutCustomer++;
+      else if (!seen.has(customerId)) {
         if (seen.size >= CUSTOMERS_REMEMBERED) seen.clear();
         // A copy, not a slice: a slice would keep the whole chunk of text it came from alive.
         const id = Buffer.from(customerId).toString();
@@ -84,5 +86,5 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
   }, { hash: true });
   bytesRead = source.size;
   send();
-  return { ...stats, currencies: checker.currencies(), dateConflict: checker.dateConflict() };
+  return { ...stats, withoutCustomer, currencies: checker.currencies(), dateConflict: checker.dateConflict() };
 }

@@ -38,6 +38,8 @@ export interface ImportOptions {
   map: Record<string, string>;
   dateFormat?: string;
   decimalComma: boolean;
+  /** --no-header: the first line is data; columns are named by number (--map customer_id=1). */
+  noHeader: boolean;
   currency?: string;
   encoding?: string;
   delimiter?: string;
@@ -55,6 +57,8 @@ export interface ImportOptions {
 export interface FileResult {
   file: string;
   status: 'imported' | 'already-imported' | 'refused' | 'dry-run';
+  /** Why a refused file was refused: more rejects than --max-rejects, or every row rejected (nothing to import). */
+  refusal: 'max-rejects' | 'all-rejected' | null;
   importId: number | null;
   /** The earlier import of the same content, for already-imported. */
   sameAs: number | null;
@@ -69,6 +73,8 @@ export interface FileResult {
   dateEvidence: string | null;
   /** Things the user should look at, though nothing was refused. */
   warnings: string[];
+  /** How the file was read where rapport chose (a column matched by a word in its name, no header row). */
+  notices: string[];
   currency: string | null;
   preview: Record<string, unknown>[];
   seconds: number;
@@ -81,7 +87,11 @@ const REFUSED_REJECTS_KEPT = 10_000;
 /** Files at least this big are parsed in a worker thread, overlapping with the inserts. */
 const WORKER_MIN_BYTES = 2 * 1024 * 1024;
 
-class Refused extends Error {}
+class Refused extends Error {
+  constructor(readonly why: 'max-rejects' | 'all-rejected') {
+    super(why);
+  }
+}
 
 export async function importFile(db: DB, source: SourceFile, options: ImportOptions, progress?: Progress): Promise<FileResult> {
   const started = Date.now();
@@ -92,6 +102,8 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     map: options.map,
     dateFormat: options.dateFormat ?? null,
     decimalComma: options.decimalComma,
+    // Only when given, so that imports recorded before --no-header existed read the same.
+    ...(options.noHeader ? { noHeader: true } : {}),
     currency: options.currency?.toUpperCase() ?? null,
     encoding: options.encoding ?? null,
     delimiter: options.delimiter ?? null,
@@ -113,6 +125,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   base.extraColumns = shape.mapping.extra.map((c) => c.name);
   base.dateLayout = shape.dateLayout ?? 'none';
   base.dateEvidence = shape.dateEvidence;
+  base.notices = shape.notices;
   const { currency, allowed } = settleCurrency(db, options.currency);
   base.currency = currency;
   const record: ImportRecord = {
@@ -179,8 +192,10 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     }
     // Judged on the whole file, so the refusal's record lists every reject (up to REFUSED_REJECTS_KEPT).
     const pct = options.maxRejectsPercent;
-    if (options.maxRejects !== undefined && counts.rejected > options.maxRejects) throw new Refused();
-    if (pct !== undefined && counts.read > 0 && (counts.rejected / counts.read) * 100 > pct) throw new Refused();
+    if (options.maxRejects !== undefined && counts.rejected > options.maxRejects) throw new Refused('max-rejects');
+    if (pct !== undefined && counts.read > 0 && (counts.rejected / counts.read) * 100 > pct) throw new Refused('max-rejects');
+    // Rows and not one of them good: a failure (exit code 4), not an import of nothing.
+    if (counts.rejected > 0 && counts.rejected === counts.read) throw new Refused('all-rejected');
     finishImport(db, importId, counts, record.contentHash);
     if (options.dryRun) {
       rollbackImport(db);
@@ -191,6 +206,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   } catch (e) {
     rollbackImport(db);
     if (!(e instanceof Refused)) throw e;
+    base.refusal = e.why;
     // Nothing was stored: the record says so, whatever the rolled-back pass had counted.
     Object.assign(counts, { imported: 0, updated: 0, duplicate: 0, customersCreated: 0 });
     if (options.dryRun) return finish(base, 'refused', null, counts, reasons, started);
@@ -211,13 +227,14 @@ function finish(base: FileResult, status: FileResult['status'], id: number | nul
 }
 
 function emptyCounts(): ImportCounts {
-  return { read: 0, imported: 0, updated: 0, duplicate: 0, rejected: 0, blankLines: 0, customersCreated: 0 };
+  return { read: 0, imported: 0, updated: 0, duplicate: 0, rejected: 0, blankLines: 0, customersCreated: 0, withoutCustomer: 0 };
 }
 
 function emptyResult(file: string, options: ImportOptions): FileResult {
   return {
     file,
     status: 'imported',
+    refusal: null,
     importId: null,
     sameAs: null,
     counts: emptyCounts(),
@@ -229,6 +246,7 @@ function emptyResult(file: string, options: ImportOptions): FileResult {
     dateLayout: options.dateFormat ?? 'ISO',
     dateEvidence: null,
     warnings: [],
+    notices: [],
     currency: null,
     preview: [],
     seconds: 0,
@@ -299,6 +317,7 @@ async function importTransactions(
     imported: writer.inserted,
     duplicate: writer.duplicate,
     customersCreated: created,
+    withoutCustomer: stats.withoutCustomer,
     sha256: stats.sha256,
     currencies: stats.currencies,
     dateConflict: stats.dateConflict,

@@ -22,6 +22,8 @@ export interface ImportCounts {
   rejected: number;
   blankLines: number;
   customersCreated: number;
+  /** Lines read that name no customer (sales without a customer; stored or duplicate, never rejected for it). */
+  withoutCustomer: number;
 }
 
 /**
@@ -292,7 +294,10 @@ export class TransactionWriter {
   private fill(p: unknown[], o: number, content: string, line: number, key: number): void {
     const v = content.split(SEP);
     const cols = this.cols;
-    for (let i = 0; i < cols.length; i++) {
+    // customer_id (always the first column) stays text even when empty: a sale without a customer
+    // (NO_CUSTOMER), where NULL would break NOT NULL and INSERT OR IGNORE would drop the row unseen.
+    p[o] = v[0];
+    for (let i = 1; i < cols.length; i++) {
       const c = cols[i]!;
       const x = v[c]!;
       // amount, quantity and unit_price go back to numbers (they left the worker as String(n), so
