@@ -122,14 +122,24 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       exitCode = runStatus(context(c));
     });
 
-  program
+  const imports = program
     .command('imports')
-    .description('list imports: file, counts, status, when')
+    .description('list imports: file, counts, status, when; imports remove ID takes one back')
     .option('--limit <n>', 'only the most recent n imports')
-    .addHelpText('after', examples(['rapport imports', 'rapport imports --format csv > imports.csv']))
+    .addHelpText('after', examples(['rapport imports', 'rapport imports --format csv > imports.csv', 'rapport imports remove 3']))
     .action(async (opts: { limit?: string }, c: Command) => {
       const { runImports } = await import('./commands/imports.js');
       exitCode = runImports({ limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit') }, context(c));
+    });
+  imports
+    .command('remove')
+    .description('remove an import wholly: its transactions, rejects, the customers it alone created, and the snapshots and fits that saw it')
+    .argument('<import_id>', 'the import to remove (see rapport imports)')
+    .option('--yes', 'do not ask (for scripts); without a terminal it is required')
+    .addHelpText('after', examples(['rapport imports remove 3', 'rapport imports remove 3 --yes']))
+    .action(async (id: string, opts: { yes?: boolean }, c: Command) => {
+      const { runImportsRemove } = await import('./commands/imports.js');
+      exitCode = await runImportsRemove({ importId: positiveInt(id, 'IMPORT_ID'), yes: opts.yes === true }, context(c));
     });
 
   program

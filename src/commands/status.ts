@@ -11,7 +11,7 @@ export function runStatus(ctx: Context): number {
       id: i.id,
       kind: i.kind,
       file: i.file_name,
-      status: i.status,
+      status: i.removed === null ? i.status : 'removed',
       imported: i.rows_imported,
       rejected: i.rows_rejected,
       finished_at: i.finished_at,

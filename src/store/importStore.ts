@@ -33,7 +33,7 @@ export interface ImportCounts {
  */
 export function findSameImport(db: DB, kind: string, contentHash: string, reading: string): { id: number } | undefined {
   const rows = db
-    .prepare(`SELECT id, options FROM imports WHERE content_hash = ? AND kind = ? AND status = 'complete' ORDER BY id`)
+    .prepare(`SELECT id, options FROM imports WHERE content_hash = ? AND kind = ? AND status = 'complete' AND removed IS NULL ORDER BY id`)
     .all(contentHash, kind) as { id: number; options: string }[];
   const same = rows.find((r) => JSON.stringify((JSON.parse(r.options) as { reading?: unknown }).reading) === reading);
   return same ? { id: same.id } : undefined;
@@ -44,7 +44,7 @@ export function hasTransactions(db: DB): boolean {
 }
 
 export function importWithSizeExists(db: DB, kind: string, size: number): boolean {
-  return db.prepare(`SELECT 1 FROM imports WHERE file_size = ? AND kind = ? AND status = 'complete' LIMIT 1`).get(size, kind) !== undefined;
+  return db.prepare(`SELECT 1 FROM imports WHERE file_size = ? AND kind = ? AND status = 'complete' AND removed IS NULL LIMIT 1`).get(size, kind) !== undefined;
 }
 
 export function insertImport(db: DB, rec: ImportRecord, status: 'complete' | 'refused'): number {

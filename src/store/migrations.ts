@@ -205,4 +205,12 @@ CREATE TABLE complaint_due (                -- each due time a complaint had, fr
 CREATE INDEX complaint_due_complaint ON complaint_due (complaint_id, at);
 `,
   },
+  {
+    id: 5,
+    name: 'removed imports',
+    sql: `
+-- rapport imports remove: the import's rows are gone, its record stays with this line saying so
+ALTER TABLE imports ADD COLUMN removed TEXT;
+`,
+  },
 ];

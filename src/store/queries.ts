@@ -34,12 +34,12 @@ export function status(db: DB, path: string): Status {
     )
     .get() as { n: number; first: string | null; last: string | null; net: number; refunds: number; refunded: number; anon: number; anon_net: number };
   const customers = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
-  const imports = db.prepare(`SELECT count(*) FROM imports WHERE status = 'complete'`).pluck().get() as number;
-  const refused = db.prepare(`SELECT count(*) FROM imports WHERE status = 'refused'`).pluck().get() as number;
+  const imports = db.prepare(`SELECT count(*) FROM imports WHERE status = 'complete' AND removed IS NULL`).pluck().get() as number;
+  const refused = db.prepare(`SELECT count(*) FROM imports WHERE status = 'refused' AND removed IS NULL`).pluck().get() as number;
   // From the import records, as each import's summary gave them: a refused import keeps only its
   // first 10,000 rejects in the rejects table, so counting that table would disagree with it.
-  const rejected = db.prepare(`SELECT coalesce(sum(rows_rejected), 0) FROM imports WHERE status = 'complete'`).pluck().get() as number;
-  const rejectedRefused = db.prepare(`SELECT coalesce(sum(rows_rejected), 0) FROM imports WHERE status = 'refused'`).pluck().get() as number;
+  const rejected = db.prepare(`SELECT coalesce(sum(rows_rejected), 0) FROM imports WHERE status = 'complete' AND removed IS NULL`).pluck().get() as number;
+  const rejectedRefused = db.prepare(`SELECT coalesce(sum(rows_rejected), 0) FROM imports WHERE status = 'refused' AND removed IS NULL`).pluck().get() as number;
   return {
     database: path,
     currency: getMeta(db, 'currency'),
@@ -73,6 +73,8 @@ export interface ImportRow {
   started_at: string;
   finished_at: string | null;
   file_size: number;
+  /** What was removed and when (rapport imports remove), or null. */
+  removed: string | null;
   content_hash: string;
   mapping: string;
   options: string;
