@@ -385,7 +385,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
   program
     .command('report')
     .description('reports: churn, pyramid, lifecycle, rfm, movement, cohorts, complaints, staff, or summary (all of them)')
-    .argument('<name>', 'churn, pyramid, lifecycle, rfm, movement, cohorts, complaints, staff, summary')
+    .argument('<name>', 'churn, pyramid, lifecycle, rfm, movement, cohorts, complaints, staff, products, summary')
     .addOption(asOfOption())
     .option('--since <date>', 'compare with this date (default: the newest snapshot before --as-of)')
     .option('--out <file>', 'write to this file, atomically; its extension (.html, .md, .csv, .json) sets the format unless --format does')

@@ -201,7 +201,9 @@ describe('line-items.csv: UCI Online Retail layout (quantity × unit price, M/D/
     // 15.30 + 20.34 + 12.60 + 90.00 + 23.40 + 10.20 - 4.65 + 165.00 + 7.92 = 340.11
     expect(txSum()).toBe(34011);
     const extra = JSON.parse(value<string>('SELECT extra FROM transactions WHERE line = 10')) as Record<string, string>;
-    expect(extra).toEqual({ Description: 'STRAWBERRY CERAMIC TRINKET BOX, SMALL', Country: 'United Kingdom' });
+    // The description is the product's name (kept by code), no longer an extra attribute.
+    expect(extra).toEqual({ Country: 'United Kingdom' });
+    expect(value<string>(`SELECT name FROM products WHERE code = '21232'`)).toBe('STRAWBERRY CERAMIC TRINKET BOX, SMALL');
   });
 
   it('keeps the row without a customer as a sale of no customer: no reject, no customer record', async () => {

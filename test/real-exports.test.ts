@@ -211,3 +211,36 @@ describe('headers and dates as real exports write them', () => {
     expect(res.stderr).toMatch(/tokens/);
   });
 });
+
+describe('product names from a description column', () => {
+  it('keeps Description by StockCode and shows it on the card and in the products report', async () => {
+    await imp(fx('wholesaler.csv'));
+    const records = parse(fs.readFileSync(fx('wholesaler.csv')), { columns: true }) as Record<string, string>[];
+    const named = new Map(records.filter((r) => r.Description!.trim() !== '').map((r) => [r.StockCode!, r.Description!.trim()]));
+    expect(value<number>('SELECT count(*) FROM products')).toBe(named.size);
+    for (const [code, name] of named) expect(value<string>(`SELECT name FROM products WHERE code = '${code}'`)).toBe(name);
+    // The line with no description has a code and no name.
+    expect(value<number | undefined>(`SELECT 1 FROM products WHERE code = '21134'`)).toBeUndefined();
+
+    const someone = records.find((r) => r.CustomerID !== '')!;
+    const card = JSON.parse((await run(['--db', t.db, '--format', 'json', 'customer', someone.CustomerID!, '--as-of', '2010-12-31'])).stdout) as { recent_transactions: { product: string; product_name: string | null }[] };
+    expect(card.recent_transactions.length).toBeGreaterThan(0);
+    for (const x of card.recent_transactions) expect(x.product_name).toBe(named.get(x.product) ?? null);
+
+    const rep = await run(['--db', t.db, '--format', 'json', 'report', 'products', '--as-of', '2010-12-31']);
+    expect(rep.code, rep.stderr).toBe(0);
+    const report = JSON.parse(rep.stdout) as { sections: { tables: { rows: { product: string; name: string; net: number; net_without_customer: number }[] }[] }[] };
+    const rows = report.sections[0]!.tables[0]!.rows;
+    expect(rows.find((x) => x.product === '22423')!.name).toBe('REGENCY CAKESTAND 3 TIER');
+    // Fewer than 20 products, so every sale is in the table: the whole shop's net, with and without customers.
+    expect(rows.reduce((a, x) => a + x.net, 0)).toBe(value<number>('SELECT sum(amount) FROM transactions'));
+    expect(rows.reduce((a, x) => a + x.net_without_customer, 0)).toBe(value<number>(`SELECT sum(amount) FROM transactions WHERE customer_id = ''`));
+  });
+
+  it('a file with only a name column (product_name) keeps it as the product', async () => {
+    const f = t.file('names.csv', 'customer,date,amount,product_name\nA,2024-01-01,1.00,Green Tea\n');
+    const { r } = await imp(f);
+    expect(r.mapping.product).toBe('product_name');
+    expect(value<string>('SELECT product FROM transactions')).toBe('Green Tea');
+  });
+});

@@ -34,7 +34,12 @@ const TRANSACTION_FIELDS: FieldSpec[] = [
   {
     name: 'product',
     description: 'what was bought',
-    synonyms: ['product', 'product_id', 'product_code', 'product_name', 'sku', 'stockcode', 'stock_code', 'item', 'item_id', 'item_name', 'article', '商品', '产品', '商品编号', '商品名称', '产品名称', '货号'],
+    synonyms: ['product', 'product_id', 'product_code', 'sku', 'stockcode', 'stock_code', 'item', 'item_id', 'article', '商品', '产品', '商品编号', '货号'],
+  },
+  {
+    name: 'product_name',
+    description: "the product's name, kept for the product (or the product itself when the file has no product code)",
+    synonyms: ['product_name', 'description', 'item_name', 'item_description', 'product_description', 'article_name', '商品名称', '产品名称', '品名', '商品描述'],
   },
   { name: 'channel', description: 'sales channel', synonyms: ['channel', 'sales_channel', 'source', 'store', 'shop', '渠道', '销售渠道', '门店'] },
   { name: 'staff', description: 'who served', synonyms: ['staff', 'salesperson', 'sales_person', 'seller', 'cashier', 'employee', 'served_by', 'clerk', '员工', '销售员', '店员', '导购', '营业员', '收银员'] },
@@ -170,6 +175,11 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
       taken.add(fits[0]!);
       notices.push(`column "${headers[fits[0]!]}" read as ${field} (its name holds the word "${headerWords(headers[fits[0]!]!).find((w) => words.includes(w))}"); say otherwise with --map ${field}=COLUMN`);
     }
+  }
+  // A file that names its products but has no code for them: the name is the product.
+  if (kind === 'transactions' && fields.product === undefined && fields.product_name !== undefined) {
+    fields.product = fields.product_name;
+    delete fields.product_name;
   }
   const missing = requiredMissing(kind, fields);
   if (missing.length > 0 && noHeader) {

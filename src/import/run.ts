@@ -299,6 +299,7 @@ async function importTransactions(
   const consume = (b: Batch): void => {
     for (const r of b.rejects) onReject(r);
     created += writer.createMissingCustomers(b.customers);
+    writer.nameProducts(b.products);
     if (b.count > 0) {
       const contents = b.contents.split(RS);
       for (let i = 0; i < b.count; i++) {

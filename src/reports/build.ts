@@ -8,11 +8,11 @@ import { UsageError } from '../errors.js';
 import { NO_CUSTOMER } from '../core/row.js';
 import { customerNames } from '../store/customers.js';
 import type { DB } from '../store/db.js';
-import { customerStaff, monthlyByCustomer, staffSales } from '../store/measures.js';
+import { customerStaff, monthlyByCustomer, productSales, staffSales } from '../store/measures.js';
 import { listSnapshots } from '../store/snapshots.js';
 import type { Report, ReportColumn, ReportTable, Section } from './model.js';
 
-export const REPORTS = ['churn', 'pyramid', 'lifecycle', 'rfm', 'movement', 'cohorts', 'complaints', 'staff', 'summary'] as const;
+export const REPORTS = ['churn', 'pyramid', 'lifecycle', 'rfm', 'movement', 'cohorts', 'complaints', 'staff', 'products', 'summary'] as const;
 export type ReportName = (typeof REPORTS)[number];
 
 export interface ReportOptions {
@@ -350,6 +350,25 @@ function staffSection(c: Ctx): Section[] {
   ];
 }
 
+/** Products the shop sold most of over the value window: all its sales, those without a customer included. */
+function productsSection(c: Ctx): Section[] {
+  const windowDays = loadSettings(c.db, c.money).settings.valueWindowDays;
+  const rows = productSales(c.db, daysBefore(c.o.asOf, windowDays), c.o.asOf, 20);
+  return [
+    {
+      title: 'Products',
+      lines: [`The 20 products with the most net sales in the ${windowDays} days to ${c.o.asOf}: the whole shop, sales without a customer included (the last column says how much).`],
+      tables: [
+        {
+          name: 'products',
+          columns: [col('product', 'product'), col('name', 'name'), col('lines', 'sales lines', 'int'), col('net', 'net sales', 'money'), col('net_without_customer', 'of which without a customer', 'money')],
+          rows: rows.map((r) => ({ product: r.product, name: r.name ?? '', lines: r.lines, net: r.net, net_without_customer: r.netWithoutCustomer })),
+        },
+      ],
+    },
+  ];
+}
+
 const TITLES: Record<ReportName, string> = {
   churn: 'Churn report',
   pyramid: 'Value pyramid',
@@ -359,6 +378,7 @@ const TITLES: Record<ReportName, string> = {
   cohorts: 'Cohorts',
   complaints: 'Complaints',
   staff: 'Staff',
+  products: 'Products',
   summary: 'Customer report',
 };
 
@@ -373,6 +393,7 @@ export function buildReport(db: DB, name: ReportName, o: ReportOptions): Report 
     cohorts: cohortSection,
     complaints: complaintsSection,
     staff: staffSection,
+    products: productsSection,
   };
   const sections = name === 'summary' ? (Object.keys(parts) as (keyof typeof parts)[]).flatMap((k) => parts[k](c)) : parts[name](c);
   return { name, title: `${TITLES[name]} as of ${o.asOf}`, asOf: o.asOf, currency: c.money.currency, exponent: c.money.exponent, sections };

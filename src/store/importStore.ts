@@ -152,6 +152,7 @@ export class TransactionWriter {
   private spilled = false;
   private readonly insertedSince;
   private readonly insertCustomers;
+  private readonly upsertProducts;
   private readonly maxId;
   /** Highest rowid so far: the rows of one batch get consecutive rowids above it. */
   private lastId: number;
@@ -188,6 +189,10 @@ export class TransactionWriter {
     this.insertedSince = db.prepare('SELECT line FROM transactions WHERE id > ?').pluck();
     this.insertCustomers = db.prepare(
       `INSERT INTO customers (id, import_id) SELECT value, ${Number(importId)} FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING`,
+    );
+    this.upsertProducts = db.prepare(
+      `INSERT INTO products (code, name, import_id) SELECT value ->> 0, value ->> 1, ${Number(importId)} FROM json_each(?) WHERE true
+       ON CONFLICT (code) DO UPDATE SET name = excluded.name, import_id = excluded.import_id WHERE name <> excluded.name`,
     );
     this.lastId = this.maxId.get() as number;
   }
@@ -313,6 +318,11 @@ export class TransactionWriter {
    * Creates a bare customer record for every id in `ids` that has none, as one JSON array
    * (one statement per batch: 0.05 s per 100,000 ids, against 0.25 s one by one).
    */
+  /** Keeps the names a file gives its products ([code, name] pairs, one statement per batch). */
+  nameProducts(pairs: readonly [string, string][]): void {
+    if (pairs.length > 0) this.upsertProducts.run(JSON.stringify(pairs));
+  }
+
   createMissingCustomers(ids: readonly string[]): number {
     if (ids.length === 0) return 0;
     return this.insertCustomers.run(JSON.stringify(ids)).changes;

@@ -109,3 +109,21 @@ export function staffSales(db: DB, from: string, to: string): { staff: string; l
       .all(from, to) as [string, number, number, number, number][]
   ).map(([staff, lines, net, linesWithoutCustomer, netWithoutCustomer]) => ({ staff, lines, net, linesWithoutCustomer, netWithoutCustomer }));
 }
+
+/**
+ * The whole shop's sales by product in (from, to], best-selling first, with the names files gave
+ * (products table): sales without a customer included, and how much of each they were.
+ */
+export function productSales(db: DB, from: string, to: string, limit: number): { product: string; name: string | null; lines: number; net: number; netWithoutCustomer: number }[] {
+  return (
+    db
+      .prepare(
+        `SELECT t.product, p.name, count(*), sum(t.amount), sum(CASE WHEN t.customer_id = '' THEN t.amount ELSE 0 END)
+         FROM transactions t LEFT JOIN products p ON p.code = t.product
+         WHERE t.date > ? AND t.date <= ? AND t.product IS NOT NULL
+         GROUP BY t.product ORDER BY sum(t.amount) DESC, t.product LIMIT ?`,
+      )
+      .raw()
+      .all(from, to, limit) as [string, string | null, number, number, number][]
+  ).map(([product, name, lines, net, netWithoutCustomer]) => ({ product, name, lines, net, netWithoutCustomer }));
+}

@@ -108,6 +108,8 @@ export function removeImport(db: DB, plan: RemovalPlan, now = new Date()): strin
     }
     db.prepare('DELETE FROM rejects WHERE import_id = ?').run(id);
     if (plan.kind === 'transactions') db.prepare(`DELETE FROM customers WHERE id IN (${ALONE})`).run({ id });
+    // Names only this import gave, for products no sale left names any more.
+    db.prepare('DELETE FROM products WHERE import_id = ? AND code NOT IN (SELECT product FROM transactions WHERE product IS NOT NULL)').run(id);
     if (plan.transactions > 0) {
       db.prepare('DELETE FROM snapshots WHERE data_version >= ?').run(id);
       db.prepare('DELETE FROM model_fits WHERE data_version >= ?').run(id);
