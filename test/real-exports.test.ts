@@ -148,6 +148,14 @@ describe('a file without a header row', () => {
     expect(value<string>('SELECT customer_id FROM transactions WHERE line = 1')).toBe(lines[0]!.split('\t')[0]);
   });
 
+  it('rejects --raw gives the bad lines with no header line back, and the command says --no-header', async () => {
+    const f = t.file('h.tsv', '760\t25\t2009-11-06\n860\tx\t2012-09-28\n');
+    const { r } = await imp(f, '--no-header', '--map', 'customer_id=1', '--map', 'amount=2', '--map', 'date=3');
+    const raw = await run(['--db', t.db, 'rejects', String(r.import_id), '--raw']);
+    expect(raw.stdout).toBe('860\tx\t2012-09-28\n');
+    expect(raw.stderr).toMatch(/--delimiter tab --no-header --map customer_id="1" --map amount="2" --map date="3"/);
+  });
+
   it('--map by number without --no-header reads the first line as data, with a notice', async () => {
     const { code, stderr, r } = await imp(fx('headerless.tsv'), '--map', 'customer_id=1', '--map', 'amount=2', '--map', 'date=3');
     expect(code).toBe(0);

@@ -20,6 +20,7 @@ function reimportCommand(r: ImportReading): string {
   if (r.delimiter !== ',') parts.push(`--delimiter ${r.delimiter === '\t' ? 'tab' : JSON.stringify(r.delimiter)}`);
   if (r.dateFormat !== 'ISO' && r.dateFormat !== 'ISO (YYYY-MM-DD)' && r.dateFormat !== 'none') parts.push(`--date-format ${JSON.stringify(r.dateFormat)}`);
   if (r.decimalComma) parts.push('--decimal-comma');
+  if (r.noHeader) parts.push('--no-header');
   for (const [field, column] of Object.entries(r.map)) parts.push(`--map ${field}=${JSON.stringify(column)}`);
   if (r.keepAll) parts.push('--no-dedupe');
   return parts.join(' ');
@@ -37,7 +38,8 @@ export function runRejects(options: { importId: number | null; limit: number | n
       const reading = importReading(db, options.importId!)!;
       if (reading.header === null) throw new RapportError(`import #${options.importId} did not record its header line`);
       const rows = listRejects(db, options.importId, options.limit);
-      ctx.io.stdout.write([reading.header, ...rows.map((r) => r.raw)].join('\n') + '\n');
+      // A file without a header row gets none back.
+      ctx.io.stdout.write([...(reading.noHeader ? [] : [reading.header]), ...rows.map((r) => r.raw)].join('\n') + '\n');
       if (rows.length === 0) notice(ctx.io, `import #${options.importId} rejected no rows: nothing to fix`);
       else notice(ctx.io, `note: written as UTF-8; once fixed, import it the way #${options.importId} was read: ${reimportCommand(reading)}`);
       return 0;

@@ -99,6 +99,8 @@ export interface ImportReading {
   decimalComma: boolean;
   map: Record<string, string>;
   keepAll: boolean;
+  /** The file had no header row (--no-header, or --map by number on a first line of data). */
+  noHeader: boolean;
 }
 
 /** How an import read its file, as recorded in its options. */
@@ -120,6 +122,8 @@ export function importReading(db: DB, id: number): ImportReading | null {
     decimalComma: o.decimalComma === true,
     map: o.reading?.map ?? {},
     keepAll: o.reading?.keepAll === true,
+    // Recorded as an empty header line (imports before --no-header always recorded a real one).
+    noHeader: o.header === '',
   };
 }
 
