@@ -141,7 +141,8 @@ function rejectsNotice(ctx: Context, r: FileResult): void {
 function refusalNotice(ctx: Context, r: FileResult, options: ImportOptions): void {
   if (r.refusal === 'all-rejected') {
     const top = r.reasons[0];
-    ctx.io.stderr.write(`rapport: ${r.file}: nothing imported: all ${rows(r.counts.rejected)} were rejected${top ? ` (most often: ${top.reason})` : ''}\n`);
+    const all = r.counts.rejected === 1 ? 'its one row was rejected' : `all ${rows(r.counts.rejected)} were rejected`;
+    ctx.io.stderr.write(`rapport: ${r.file}: nothing imported: ${all}${top ? ` (most often: ${top.reason})` : ''}\n`);
     const see = r.importId !== null ? `see them with rapport rejects ${r.importId}; ` : '';
     ctx.io.stderr.write(`hint: ${see}a whole file rejected usually means a column or layout was read wrongly: check --map, --date-format and --decimal-comma with --dry-run\n`);
     return;
