@@ -119,6 +119,19 @@ describe('rapport imports remove', () => {
     expect(asked).toEqual([`Remove import #${a.id}?`, `Remove import #${a.id}?`]);
   });
 
+  it('a refused import (every row rejected) can be removed too: status no longer counts its rejects', async () => {
+    const f = t.file('bad.csv', 'customer,date,amount\nA,14-Jan-15,1\nB,16-Jul-14,2\n');
+    const r = await run(['--db', t.db, '--format', 'json', 'import', 'transactions', f, '--date-format', 'DD-MMM-YYYY']);
+    expect(r.code).toBe(4);
+    const id = (JSON.parse(r.stdout) as { import_id: number }[])[0]!.import_id;
+    const before = JSON.parse((await run(['--db', t.db, '--format', 'json', 'status'])).stdout) as Record<string, number>;
+    expect(before).toMatchObject({ refused_imports: 1, rejected_rows_refused: 2 });
+    expect((await remove(id, '--yes')).code).toBe(0);
+    const after = JSON.parse((await run(['--db', t.db, '--format', 'json', 'status'])).stdout) as Record<string, number>;
+    expect(after).toMatchObject({ refused_imports: 0, rejected_rows_refused: 0, rejected_rows: 0 });
+    expect(value<number>('SELECT count(*) FROM rejects')).toBe(0);
+  });
+
   it('an unknown id fails; a customers import is not yet supported', async () => {
     await imp(t.file('a.csv', 'customer,date,amount\nA1,2024-01-01,10.00\n'));
     expect((await remove(99, '--yes')).code).toBe(1);

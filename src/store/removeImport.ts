@@ -75,7 +75,8 @@ type Stored = Record<TransactionColumn, string | number | null> & { id: number; 
  */
 export function removeImport(db: DB, plan: RemovalPlan, now = new Date()): string {
   const id = plan.importId;
-  const line = `removed ${now.toISOString()}: ${plan.transactions} transactions, ${plan.rejects} rejects, ${plan.customers} customers${
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const line = `removed ${now.toISOString()}: ${n(plan.transactions)} transactions, ${n(plan.rejects)} rejects, ${n(plan.customers)} customers${
     plan.snapshots.length + plan.fits.length > 0 ? `, ${plan.snapshots.length} snapshots and ${plan.fits.length} model fits that saw them` : ''
   }`;
   db.transaction(() => {
