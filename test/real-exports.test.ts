@@ -119,6 +119,17 @@ describe('a file whose every row is rejected', () => {
     expect(rejects).toHaveLength(2);
   });
 
+  it('when a --date-format rejected them all, the hint offers the layout that reads the rejected dates', async () => {
+    const { code, stderr, r } = await imp(fx('month-names.csv'), '--date-format', 'DD-MMM-YYYY');
+    expect(code).toBe(4);
+    expect(r.counts).toMatchObject({ read: 40, rejected: 40, imported: 0 });
+    expect(stderr).toMatch(/hint: .*the rejected dates all read with --date-format D-MMM-YY\n/);
+    // And the layout offered does import the file.
+    const again = await imp(fx('month-names.csv'), '--date-format', 'D-MMM-YY');
+    expect(again.code).toBe(0);
+    expect(again.r.counts.imported).toBe(40);
+  });
+
   it('--max-rejects keeps its own exit code 3', async () => {
     const f = t.file('wrong.csv', 'customer,date,amount\nA,2024-01-01,x\n');
     expect((await imp(f, '--max-rejects', '0')).code).toBe(3);

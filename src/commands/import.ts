@@ -100,6 +100,7 @@ function toJson(r: FileResult): Record<string, unknown> {
     file: r.file,
     status: r.status,
     refusal: r.refusal,
+    date_layouts_that_read: r.dateLayoutsThatRead,
     import_id: r.importId,
     same_as: r.sameAs,
     counts: countsJson(r),
@@ -144,7 +145,12 @@ function refusalNotice(ctx: Context, r: FileResult, options: ImportOptions): voi
     const all = r.counts.rejected === 1 ? 'its one row was rejected' : `all ${rows(r.counts.rejected)} were rejected`;
     ctx.io.stderr.write(`rapport: ${r.file}: nothing imported: ${all}${top ? ` (most often: ${top.reason})` : ''}\n`);
     const see = r.importId !== null ? `see them with rapport rejects ${r.importId}; ` : '';
-    ctx.io.stderr.write(`hint: ${see}a whole file rejected usually means a column or layout was read wrongly: check --map, --date-format and --decimal-comma with --dry-run\n`);
+    const layouts = r.dateLayoutsThatRead.map((l) => `--date-format ${/[\s,]/.test(l) ? JSON.stringify(l) : l}`);
+    ctx.io.stderr.write(
+      layouts.length > 0
+        ? `hint: ${see}the rejected dates all read with ${layouts.join(' or ')}${r.dateLayoutsThatRead[0] === 'ISO' ? ' (or with no --date-format)' : ''}\n`
+        : `hint: ${see}a whole file rejected usually means a column or layout was read wrongly: check --map, --date-format and --decimal-comma with --dry-run\n`,
+    );
     return;
   }
   const limit = options.maxRejectsPercent !== undefined ? `${options.maxRejectsPercent}%` : String(options.maxRejects);

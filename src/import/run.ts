@@ -5,7 +5,8 @@
  */
 import type { ImportKind } from '../core/columns.js';
 import { currencyExponent, isKnownCurrency } from '../core/money.js';
-import { swapDayMonth } from '../core/dates.js';
+import { CsvParser } from '../core/csv.js';
+import { DateSniffer, HINT_LAYOUTS, layoutsReading, swapDayMonth } from '../core/dates.js';
 import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS } from '../core/row.js';
 import { RapportError, UsageError } from '../errors.js';
 import type { DB } from '../store/db.js';
@@ -59,6 +60,8 @@ export interface FileResult {
   status: 'imported' | 'already-imported' | 'refused' | 'dry-run';
   /** Why a refused file was refused: more rejects than --max-rejects, or every row rejected (nothing to import). */
   refusal: 'max-rejects' | 'all-rejected' | null;
+  /** For a file whose every row was rejected over its dates: the layouts that read all the rejected dates kept. */
+  dateLayoutsThatRead: string[];
   importId: number | null;
   /** The earlier import of the same content, for already-imported. */
   sameAs: number | null;
@@ -207,6 +210,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     rollbackImport(db);
     if (!(e instanceof Refused)) throw e;
     base.refusal = e.why;
+    if (e.why === 'all-rejected') base.dateLayoutsThatRead = layoutsForRejectedDates(kept, shape, options.kind);
     // Nothing was stored: the record says so, whatever the rolled-back pass had counted.
     Object.assign(counts, { imported: 0, updated: 0, duplicate: 0, customersCreated: 0 });
     if (options.dryRun) return finish(base, 'refused', null, counts, reasons, started);
@@ -235,6 +239,7 @@ function emptyResult(file: string, options: ImportOptions): FileResult {
     file,
     status: 'imported',
     refusal: null,
+    dateLayoutsThatRead: [],
     importId: null,
     sameAs: null,
     counts: emptyCounts(),
@@ -359,4 +364,28 @@ function importCustomers(
   }, { hash: true });
   progress?.(source.size, source.size);
   return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, updated: writer.updated, duplicate: writer.duplicate, sha256: stats.sha256, currencies: null, dateConflict: checker.dateConflict(), unterminatedLine: stats.unterminatedLine };
+}
+
+/**
+ * The date layouts that read every date of the rejects kept, when dates were why rows were
+ * rejected: what to offer a user whose --date-format rejected a whole file, tried before offered.
+ */
+function layoutsForRejectedDates(kept: readonly Reject[], shape: FileShape, kind: ImportKind): string[] {
+  const field = kind === 'transactions' ? 'date' : 'created';
+  const idx = shape.mapping.fields[field];
+  if (idx === undefined) return [];
+  const values: string[] = [];
+  const parser = new CsvParser({ delimiter: shape.delimiter }, { record: (fields) => void values.push(fields[idx] ?? ''), bad() {} });
+  for (const r of kept) {
+    if (r.field !== field) continue;
+    parser.push(r.raw + '\n');
+    if (values.length >= 2000) break;
+  }
+  parser.end();
+  if (values.length === 0) return [];
+  const sniffer = new DateSniffer();
+  values.forEach((v, i) => sniffer.see(v, i + 1));
+  const verdict = sniffer.verdict();
+  const candidates = verdict.kind === 'layout' ? [verdict.layout] : verdict.kind === 'undecided' ? verdict.candidates : HINT_LAYOUTS;
+  return layoutsReading(values, candidates);
 }
