@@ -106,6 +106,40 @@ describe('a wholesaler-shaped export (UK online retail layout)', () => {
   });
 });
 
+describe('sales without a customer in the reports', () => {
+  type Report = { sections: { title: string; chart?: { points?: { label: string; value: number }[] }; tables?: { name: string; rows: Record<string, unknown>[] }[] }[] };
+  const report = async (name: string): Promise<Report> => {
+    const r = await run(['--db', t.db, '--format', 'json', 'report', name, '--as-of', '2024-03-31']);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as Report;
+  };
+
+  it('count in the revenue trend and in the staff sales lines, not in the per-customer staff table', async () => {
+    // Li: A 10.00 and 4.00 without a customer; Mo: 6.00 without a customer and B 5.00.
+    await imp(t.file('st.csv', 'customer,date,amount,staff\nA,2024-01-05,10.00,Li\n,2024-01-06,4.00,Li\n,2024-02-07,6.00,Mo\nB,2024-02-08,5.00,Mo\n'));
+    const cohorts = await report('cohorts');
+    expect(cohorts.sections.find((x) => x.title === 'Revenue by month')!.chart!.points).toEqual([
+      { label: '2024-01', value: 1400 },
+      { label: '2024-02', value: 1100 },
+    ]);
+    const cohortRows = cohorts.sections.find((x) => x.title === 'Cohorts')!.tables![0]!.rows;
+    // Two customers in two cohorts; the sales without one belong to no cohort.
+    expect(cohortRows.filter((x) => x.month === 0).map((x) => [x.cohort, x.customers, x.revenue])).toEqual([
+      ['2024-01', 1, 1000],
+      ['2024-02', 1, 500],
+    ]);
+    const staff = (await report('staff')).sections[0]!.tables!;
+    expect(staff.find((x) => x.name === 'staff')!.rows.map((x) => [x.staff, x.customers, x.revenue])).toEqual([
+      ['Li', 1, 1000],
+      ['Mo', 1, 500],
+    ]);
+    expect(staff.find((x) => x.name === 'staff_sales')!.rows).toEqual([
+      { staff: 'Li', lines: 2, net: 1400, lines_without_customer: 1, net_without_customer: 400 },
+      { staff: 'Mo', lines: 2, net: 1100, lines_without_customer: 1, net_without_customer: 600 },
+    ]);
+  });
+});
+
 describe('a file whose every row is rejected', () => {
   it('exits 4 and says nothing was imported; nothing is stored and its rejects can be listed', async () => {
     const f = t.file('wrong.csv', 'customer,date,amount\nA,2024-01-01,x\nB,2024-01-02,y\n');
