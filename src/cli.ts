@@ -158,7 +158,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         'rapport churn --level high --tier platinum,gold',
         'rapport --db shop.db imports --format json',
         'rapport demo',
-      ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows), 5 a report --fail-if condition held, 130 cancelled at a prompt.\n',
+      ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows), 4 nothing imported (every row rejected), 5 a report --fail-if condition held, 130 cancelled at a prompt.\n',
     );
 
   const importCmd = program
@@ -170,7 +170,8 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       .command(kind)
       .description(kind === 'transactions' ? 'import transactions (sales, refunds) from CSV files' : 'import customer records from CSV files')
       .argument('<files...>', 'CSV files; - reads standard input')
-      .option('--map <field=Column>', 'use Column for field (repeatable)', collect, [])
+      .option('--map <field=Column>', 'use Column for field (repeatable); Column may be a 1-based column number', collect, [])
+      .option('--no-header', 'the file has no header row: its first line is data (name columns by number: --map customer_id=1)')
       .option('--date-format <layout>', 'date layout, e.g. DD/MM/YYYY, M/D/YYYY HH:mm, DD-MMM-YY')
       .option('--decimal-comma', 'amounts use a decimal comma: 1.234,50')
       .option('--currency <code>', 'ISO currency of the amounts (one per database)')
@@ -188,6 +189,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
                 'rapport import transactions sales-2024.csv sales-2025.csv',
                 'rapport import transactions export.csv --date-format DD/MM/YYYY --decimal-comma --currency EUR',
                 'rapport import transactions Online_Retail.csv --map customer_id=CustomerID --max-rejects 1%',
+                'rapport import transactions purchases.tsv --no-header --map customer_id=1 --map amount=2 --map date=3',
                 'cat today.csv | rapport import transactions - --dry-run',
               ]
             : ['rapport import customers customers.csv', 'rapport import customers clients.csv --map customer_id="Client Ref" --encoding windows-1252'],
@@ -209,14 +211,24 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       exitCode = runStatus(context(c));
     });
 
-  program
+  const imports = program
     .command('imports')
-    .description('list imports: file, counts, status, when')
+    .description('list imports: file, counts, status, when; imports remove ID takes one back')
     .option('--limit <n>', 'only the most recent n imports')
-    .addHelpText('after', examples(['rapport imports', 'rapport imports --format csv > imports.csv']))
+    .addHelpText('after', examples(['rapport imports', 'rapport imports --format csv > imports.csv', 'rapport imports remove 3']))
     .action(async (opts: { limit?: string }, c: Command) => {
       const { runImports } = await import('./commands/imports.js');
       exitCode = runImports({ limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit') }, context(c));
+    });
+  imports
+    .command('remove')
+    .description('remove an import wholly: its transactions, rejects, the customers it alone created, and the snapshots and fits that saw it')
+    .argument('<import_id>', 'the import to remove (see rapport imports)')
+    .option('--yes', 'do not ask (for scripts); without a terminal it is required')
+    .addHelpText('after', examples(['rapport imports remove 3', 'rapport imports remove 3 --yes']))
+    .action(async (id: string, opts: { yes?: boolean }, c: Command) => {
+      const { runImportsRemove } = await import('./commands/imports.js');
+      exitCode = await runImportsRemove({ importId: positiveInt(id, 'IMPORT_ID'), yes: opts.yes === true }, context(c));
     });
 
   program
@@ -462,7 +474,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
   program
     .command('report')
     .description('reports: churn, pyramid, lifecycle, rfm, movement, cohorts, complaints, staff, or summary (all of them)')
-    .argument('<name>', 'churn, pyramid, lifecycle, rfm, movement, cohorts, complaints, staff, summary')
+    .argument('<name>', 'churn, pyramid, lifecycle, rfm, movement, cohorts, complaints, staff, products, summary')
     .addOption(asOfOption())
     .option('--since <date>', 'compare with this date (default: the newest snapshot before --as-of)')
     .option('--out <file>', 'write to this file, atomically; its extension (.html, .md, .csv, .json) sets the format unless --format does')

@@ -5,6 +5,8 @@ export const ExitCode = {
   usage: 2,
   /** An import was refused because it had more rejected rows than --max-rejects allows. */
   rejected: 3,
+  /** An import had rows and rejected every one of them: nothing was imported. */
+  nothingImported: 4,
   /** A report's --fail-if condition held (the report was still written). */
   alert: 5,
   /** A prompt was cancelled (Ctrl-C) or its summary declined: nothing was written. */

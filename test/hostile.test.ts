@@ -29,7 +29,7 @@ function count(): number {
 
 /** The run ended the way rapport ends: a documented exit code, one-line errors, no stack. */
 function wellBehaved(r: RunResult, what: string): void {
-  expect([0, 1, 2, 3], `${what}: exit ${r.code}\n${r.stderr}`).toContain(r.code);
+  expect([0, 1, 2, 3, 4], `${what}: exit ${r.code}\n${r.stderr}`).toContain(r.code);
   expect(r.stderr, what).not.toMatch(/\n\s+at .+:\d+:\d+/);
   expect(r.stderr, what).not.toContain('unexpected error');
   if (r.code !== 0) expect(r.stderr.split('\n').filter((l) => l.startsWith('rapport: ')).length, what).toBeGreaterThanOrEqual(1);

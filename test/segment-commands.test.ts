@@ -647,7 +647,7 @@ describe('rapport customer: the card', () => {
       ['2025-10-31', 'W-06', 2000, 'Tea'],
       ['2025-10-24', 'W-05', 2000, 'Tea'],
     ]);
-    expect(Object.keys(c.recent_transactions[0]!).sort()).toEqual(['amount', 'channel', 'date', 'external_id', 'product', 'quantity', 'time']);
+    expect(Object.keys(c.recent_transactions[0]!).sort()).toEqual(['amount', 'channel', 'date', 'external_id', 'product', 'product_name', 'quantity', 'time']);
     // As of 2026-01-31 the January purchase is the newest.
     expect((await card('W1', ['--transactions', '1'], '2026-01-31')).recent_transactions.map((x) => x.external_id)).toEqual(['W-07']);
   });

@@ -205,7 +205,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
     printRows(
       ctx.io,
       'table',
-      [{ key: 'date' }, { key: 'external_id', header: 'invoice' }, { key: 'product' }, { key: 'quantity', header: 'qty', align: 'right' }, { key: 'amount', header: `amount${cur}`, align: 'right', show: (v) => money.format(v as number) }, { key: 'channel' }],
+      [{ key: 'date' }, { key: 'external_id', header: 'invoice' }, { key: 'product' }, ...(card.recent.some((t) => t.product_name !== null) ? [{ key: 'product_name', header: 'name' }] : []), { key: 'quantity', header: 'qty', align: 'right' }, { key: 'amount', header: `amount${cur}`, align: 'right', show: (v) => money.format(v as number) }, { key: 'channel' }],
       card.recent.map((t) => ({ ...t })),
     );
   }

@@ -19,6 +19,7 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
     kind,
     map,
     decimalComma: o.decimalComma === true,
+    noHeader: o.header === false,
     dryRun: o.dryRun === true,
     keepAll: o.dedupe === false,
     preview: Number(o.preview ?? 5),
@@ -66,12 +67,13 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
           const result = await importFile(db, source, options, (done, total) => bar.update(done, total));
           bar.done();
           results.push(result);
+          for (const x of result.notices) notice(io, `${result.file}: ${x}`);
           if (result.dateEvidence) notice(io, `${result.file}: dates read as ${result.dateLayout} (${result.dateEvidence})`);
           for (const w of result.warnings) notice(io, `${result.file}: warning: ${w}`);
           if (format === 'table') printHuman(ctx, result, options);
           else if (result.reasons.length > 0) rejectsNotice(ctx, result);
           if (result.status === 'refused') {
-            worst = Math.max(worst, ExitCode.rejected);
+            worst = Math.max(worst, result.refusal === 'all-rejected' ? ExitCode.nothingImported : ExitCode.rejected);
             refusalNotice(ctx, result, options);
           }
         } finally {
@@ -97,6 +99,8 @@ function toJson(r: FileResult): Record<string, unknown> {
   return {
     file: r.file,
     status: r.status,
+    refusal: r.refusal,
+    date_layouts_that_read: r.dateLayoutsThatRead,
     import_id: r.importId,
     same_as: r.sameAs,
     counts: countsJson(r),
@@ -108,17 +112,18 @@ function toJson(r: FileResult): Record<string, unknown> {
     date_layout: r.dateLayout,
     date_evidence: r.dateEvidence,
     warnings: r.warnings,
+    notices: r.notices,
     currency: r.currency,
     preview: r.preview,
     seconds: r.seconds,
   };
 }
 
-const CSV_COLUMNS = ['file', 'status', 'import_id', 'same_as', 'read', 'imported', 'updated', 'duplicate', 'rejected', 'blank_lines', 'customers_created', 'seconds'].map((key) => ({ key }));
+const CSV_COLUMNS = ['file', 'status', 'import_id', 'same_as', 'read', 'imported', 'updated', 'duplicate', 'rejected', 'blank_lines', 'customers_created', 'without_customer', 'seconds'].map((key) => ({ key }));
 
 function countsJson(r: FileResult): Record<string, number> {
   const k = r.counts;
-  return { read: k.read, imported: k.imported, updated: k.updated, duplicate: k.duplicate, rejected: k.rejected, blank_lines: k.blankLines, customers_created: k.customersCreated };
+  return { read: k.read, imported: k.imported, updated: k.updated, duplicate: k.duplicate, rejected: k.rejected, blank_lines: k.blankLines, customers_created: k.customersCreated, without_customer: k.withoutCustomer };
 }
 
 function flatten(r: FileResult): Record<string, unknown> {
@@ -133,8 +138,21 @@ function rejectsNotice(ctx: Context, r: FileResult): void {
   notice(ctx.io, `${r.file}: ${rows(r.counts.rejected)} rejected: ${top}${r.importId !== null ? `; see rapport rejects ${r.importId}` : ''}`);
 }
 
-/** On stderr whatever the format, and even with --quiet (it is the error behind exit code 3). */
+/** On stderr whatever the format, and even with --quiet (it is the error behind exit code 3 or 4). */
 function refusalNotice(ctx: Context, r: FileResult, options: ImportOptions): void {
+  if (r.refusal === 'all-rejected') {
+    const top = r.reasons[0];
+    const all = r.counts.rejected === 1 ? 'its one row was rejected' : `all ${rows(r.counts.rejected)} were rejected`;
+    ctx.io.stderr.write(`rapport: ${r.file}: nothing imported: ${all}${top ? ` (most often: ${top.reason})` : ''}\n`);
+    const see = r.importId !== null ? `see them with rapport rejects ${r.importId}; ` : '';
+    const layouts = r.dateLayoutsThatRead.map((l) => `--date-format ${/[\s,]/.test(l) ? JSON.stringify(l) : l}`);
+    ctx.io.stderr.write(
+      layouts.length > 0
+        ? `hint: ${see}the rejected dates all read with ${layouts.join(' or ')}${r.dateLayoutsThatRead[0] === 'ISO' ? ' (or with no --date-format)' : ''}\n`
+        : `hint: ${see}a whole file rejected usually means a column or layout was read wrongly: check --map, --date-format and --decimal-comma with --dry-run\n`,
+    );
+    return;
+  }
   const limit = options.maxRejectsPercent !== undefined ? `${options.maxRejectsPercent}%` : String(options.maxRejects);
   ctx.io.stderr.write(`rapport: ${r.file}: ${rows(r.counts.rejected)} rejected is more than --max-rejects ${limit}; the file was not imported\n`);
   ctx.io.stderr.write(r.importId !== null ? `hint: see them with rapport rejects ${r.importId}; fix them, or raise --max-rejects\n` : 'hint: fix the rejected rows, or raise --max-rejects\n');
@@ -173,9 +191,10 @@ function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {
   const parts = [`${n(k.read)} read`, `${n(k.imported)} ${r.status === 'dry-run' ? 'new' : 'imported'}`];
   if (options.kind === 'customers') parts.push(`${n(k.updated)} updated`);
   parts.push(`${n(k.duplicate)} ${options.kind === 'customers' ? 'unchanged' : 'duplicate'}`, `${n(k.rejected)} rejected`);
+  if (k.withoutCustomer > 0) parts.push(`${n(k.withoutCustomer)} of the rows read without a customer (kept as sales)`);
   if (k.customersCreated > 0) parts.push(`${n(k.customersCreated)} new customers`);
   const head = r.status === 'refused'
-    ? c.red(`${r.file}: refused, nothing stored`)
+    ? c.red(`${r.file}: ${r.refusal === 'all-rejected' ? 'nothing imported, every row rejected' : 'refused, nothing stored'}`)
     : r.status === 'dry-run'
       ? `${r.file}: would import`
       : `${r.file} → import #${r.importId}`;

@@ -21,6 +21,7 @@ function reimportCommand(r: ImportReading): string {
   if (r.delimiter !== ',') parts.push(`--delimiter ${r.delimiter === '\t' ? 'tab' : JSON.stringify(r.delimiter)}`);
   if (r.dateFormat !== 'ISO' && r.dateFormat !== 'ISO (YYYY-MM-DD)' && r.dateFormat !== 'none') parts.push(`--date-format ${JSON.stringify(r.dateFormat)}`);
   if (r.decimalComma) parts.push('--decimal-comma');
+  if (r.noHeader) parts.push('--no-header');
   for (const [field, column] of Object.entries(r.map)) parts.push(`--map ${field}=${JSON.stringify(column)}`);
   if (r.keepAll) parts.push('--no-dedupe');
   return parts.join(' ');
@@ -39,12 +40,14 @@ export function runRejects(options: { importId: number | null; limit: number | n
       if (reading.header === null) throw new RapportError(`import #${options.importId} did not record its header line`);
       const rows = listRejects(db, options.importId, options.limit);
       // CSV like every CSV rapport writes: a cell that a spreadsheet would run as a formula gets a
-      // leading quote (core/csvSafe.ts); the rest of each line is as it was.
-      const protectedLines = [reading.header, ...rows.map((r) => r.raw)].map((line) => neutraliseLines(line, reading.delimiter));
+      // leading quote (core/csvSafe.ts); the rest of each line is as it was. A file without a
+      // header row gets none back.
+      const original = [...(reading.noHeader ? [] : [reading.header]), ...rows.map((r) => r.raw)];
+      const protectedLines = original.map((line) => neutraliseLines(line, reading.delimiter));
       ctx.io.stdout.write(protectedLines.join('\n') + '\n');
       if (rows.length === 0) notice(ctx.io, `import #${options.importId} rejected no rows: nothing to fix`);
       else notice(ctx.io, `note: written as UTF-8; once fixed, import it the way #${options.importId} was read: ${reimportCommand(reading)}`);
-      const quoted = protectedLines.filter((line, i) => line !== (i === 0 ? reading.header : rows[i - 1]!.raw)).length;
+      const quoted = protectedLines.filter((line, i) => line !== original[i]).length;
       if (quoted > 0) notice(ctx.io, `note: ${quoted} line(s) had a cell starting with = + - @ or a tab, which a spreadsheet would run as a formula: it begins with ' here; remove the ' if the value is meant`);
       return 0;
     }

@@ -12,7 +12,7 @@ export function runStatus(ctx: Context): number {
       id: i.id,
       kind: i.kind,
       file: i.file_name,
-      status: i.status,
+      status: i.removed === null ? i.status : 'removed',
       imported: i.rows_imported,
       rejected: i.rows_rejected,
       finished_at: i.finished_at,
@@ -27,20 +27,31 @@ export function runStatus(ctx: Context): number {
       return 0;
     }
     const exp = currencyExponent(s.currency);
+    const money = (v: number): string => `${formatMoney(v, exp)}${s.currency ? ' ' + s.currency : ''}`;
+    const n = (v: number): string => v.toLocaleString('en-US');
     printRecord(
       ctx.io,
       'table',
       {
         database: s.database,
-        customers: s.customers,
-        transactions: s.transactions,
+        customers: n(s.customers),
+        transactions: n(s.transactions),
+        without_customer: s.lines_without_customer > 0 ? `${n(s.lines_without_customer)} lines, ${money(s.net_revenue_without_customer)}` : 'none',
         dates: s.first_date ? `${s.first_date} to ${s.last_date}` : '(none)',
-        net_revenue: `${formatMoney(s.net_revenue, exp)}${s.currency ? ' ' + s.currency : ''}`,
-        refunds: s.refunds,
+        net_revenue: money(s.net_revenue),
+        refunds_amount: money(s.refunds_amount),
+        refund_lines: n(s.refund_lines),
         imports: s.refused_imports > 0 ? `${s.imports} (and ${s.refused_imports} refused)` : s.imports,
-        rejected_rows: s.rejected_rows,
+        rejected_rows: s.rejected_rows_refused > 0 ? `${n(s.rejected_rows)} (and ${n(s.rejected_rows_refused)} in refused imports, not stored)` : n(s.rejected_rows),
       },
-      { net_revenue: 'net revenue', rejected_rows: 'rejected rows (all imports)' },
+      {
+        transactions: 'transactions (lines)',
+        without_customer: 'of which without a customer',
+        net_revenue: 'net revenue',
+        refunds_amount: 'refunds (money, in the net)',
+        refund_lines: 'refund lines',
+        rejected_rows: 'rejected rows (all imports)',
+      },
     );
     if (last.length > 0) {
       ctx.io.stdout.write('\nlast imports:\n');

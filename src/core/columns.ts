@@ -34,7 +34,12 @@ const TRANSACTION_FIELDS: FieldSpec[] = [
   {
     name: 'product',
     description: 'what was bought',
-    synonyms: ['product', 'product_id', 'product_code', 'product_name', 'sku', 'stockcode', 'stock_code', 'item', 'item_id', 'item_name', 'article', '商品', '产品', '商品编号', '商品名称', '产品名称', '货号'],
+    synonyms: ['product', 'product_id', 'product_code', 'sku', 'stockcode', 'stock_code', 'item', 'item_id', 'article', '商品', '产品', '商品编号', '货号'],
+  },
+  {
+    name: 'product_name',
+    description: "the product's name, kept for the product (or the product itself when the file has no product code)",
+    synonyms: ['product_name', 'description', 'item_name', 'item_description', 'product_description', 'article_name', '商品名称', '产品名称', '品名', '商品描述'],
   },
   { name: 'channel', description: 'sales channel', synonyms: ['channel', 'sales_channel', 'source', 'store', 'shop', '渠道', '销售渠道', '门店'] },
   { name: 'staff', description: 'who served', synonyms: ['staff', 'salesperson', 'sales_person', 'seller', 'cashier', 'employee', 'served_by', 'clerk', '员工', '销售员', '店员', '导购', '营业员', '收银员'] },
@@ -75,13 +80,46 @@ export interface Mapping {
   extra: { name: string; index: number }[];
 }
 
-export type MappingResult = { ok: true; mapping: Mapping } | { ok: false; message: string; hint: string };
+export type MappingResult = { ok: true; mapping: Mapping; notices: string[] } | { ok: false; message: string; hint: string };
+
+/** True when a cell of the line names a column rapport knows: then it is surely a header row. */
+export function namesKnownColumn(kind: ImportKind, cells: readonly string[]): boolean {
+  const known = new Set(fieldsFor(kind).flatMap((f) => [f.name, ...f.synonyms].map(normaliseHeader)));
+  return cells.some((c) => known.has(normaliseHeader(c)));
+}
+
+/** A --map value that names a column by its 1-based number ("3"), or by "column_3". */
+export function columnNumber(value: string): number | null {
+  const m = /^(?:column_?)?(\d{1,6})$/i.exec(value.trim());
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * Fields matched by a word of a header when no header is one of the field's names: "trans_date"
+ * and "Order Date (UTC)" hold the word "date", "tran_amount" the word "amount". Only for the
+ * fields every file needs, and only when exactly one unused column holds such a word.
+ */
+const FIELD_WORDS: Record<string, string[]> = {
+  customer_id: ['customer', 'client', 'cust', 'member', 'buyer'],
+  date: ['date', 'datetime', 'timestamp'],
+  amount: ['amount', 'amt', 'total', 'revenue'],
+};
+
+export function headerWords(header: string): string[] {
+  return header
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+}
 
 /**
  * Resolves fields from headers. `overrides` are `--map field=Column` pairs; a column named there
  * is matched exactly first, then by normalised name.
  */
-export function resolveMapping(kind: ImportKind, headers: string[], overrides: Record<string, string>): MappingResult {
+export function resolveMapping(kind: ImportKind, headers: string[], overrides: Record<string, string>, options: { noHeader?: boolean } = {}): MappingResult {
+  const noHeader = options.noHeader === true;
+  const notices: string[] = [];
   const specs = fieldsFor(kind);
   const names = new Set(specs.map((s) => s.name));
   const normalised = headers.map(normaliseHeader);
@@ -98,8 +136,18 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
     if (!names.has(field)) {
       return { ok: false, message: `--map ${field}=${column}: there is no field "${field}"`, hint: `fields for ${kind}: ${specs.map((f) => `${f.name} (${f.description})`).join(', ')}` };
     }
-    let idx = headers.indexOf(column);
-    if (idx < 0) idx = normalised.indexOf(normaliseHeader(column));
+    let idx = noHeader ? -1 : headers.indexOf(column);
+    if (idx < 0 && !noHeader) idx = normalised.indexOf(normaliseHeader(column));
+    const number = idx < 0 ? columnNumber(column) : null;
+    if (number !== null) {
+      if (number < 1 || number > headers.length) {
+        return { ok: false, message: `--map ${field}=${column}: the file has ${headers.length} column${headers.length === 1 ? '' : 's'}`, hint: `number columns from 1 to ${headers.length}, left to right` };
+      }
+      idx = number - 1;
+    }
+    if (idx < 0 && noHeader) {
+      return { ok: false, message: `--map ${field}=${column}: with --no-header, columns are named by number`, hint: `e.g. --map ${field}=1 for the first column` };
+    }
     if (idx < 0) {
       return { ok: false, message: `--map ${field}=${column}: no column "${column}" in the file`, hint: header ? seen() : `${unseen}; the file needs a header row naming its columns` };
     }
@@ -107,7 +155,7 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
     taken.add(idx);
   }
   for (const spec of specs) {
-    if (fields[spec.name] !== undefined) continue;
+    if (fields[spec.name] !== undefined || noHeader) continue;
     for (const syn of spec.synonyms) {
       const idx = normalised.findIndex((h, i) => h === normaliseHeader(syn) && !taken.has(i));
       if (idx >= 0) {
@@ -117,7 +165,30 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
       }
     }
   }
+  if (!noHeader) {
+    for (const [field, words] of Object.entries(FIELD_WORDS)) {
+      if (fields[field] !== undefined || !names.has(field)) continue;
+      if (field === 'amount' && fields.quantity !== undefined && fields.unit_price !== undefined) continue;
+      const fits = headers.map((h, i) => i).filter((i) => !taken.has(i) && headerWords(headers[i]!).some((w) => words.includes(w)));
+      if (fits.length !== 1) continue;
+      fields[field] = fits[0]!;
+      taken.add(fits[0]!);
+      notices.push(`column "${headers[fits[0]!]}" read as ${field} (its name holds the word "${headerWords(headers[fits[0]!]!).find((w) => words.includes(w))}"); say otherwise with --map ${field}=COLUMN`);
+    }
+  }
+  // A file that names its products but has no code for them: the name is the product.
+  if (kind === 'transactions' && fields.product === undefined && fields.product_name !== undefined) {
+    fields.product = fields.product_name;
+    delete fields.product_name;
+  }
   const missing = requiredMissing(kind, fields);
+  if (missing.length > 0 && noHeader) {
+    return {
+      ok: false,
+      message: `a file without a header row needs its columns named by number: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not given`,
+      hint: `e.g. --map ${missing.map((f, k) => `${f.split(' ')[0]}=${k + 1}`).join(' --map ')} (columns numbered from 1; fields needed: ${requiredList(kind)})`,
+    };
+  }
   if (missing.length > 0 && !header) {
     return {
       ok: false,
@@ -137,7 +208,7 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
       hint: `name them with --map, e.g. ${example} (fields needed: ${requiredList(kind)})`,
     };
   }
-  return { ok: true, mapping: { fields, extra: extraColumns(headers, taken) } };
+  return { ok: true, mapping: { fields, extra: extraColumns(headers, taken) }, notices };
 }
 
 /**

@@ -333,6 +333,8 @@ export type DateVerdict =
   | { kind: 'unknown'; example: string };
 
 const NUMERIC = /^(\d{1,4})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:([ T]+)(\d{1,2}):(\d{2})(:\d{2})?(\s*[AaPp][Mm])?)?$/;
+/** "14-Jan-15", "3 March 2024", "14/Jan/2015": a number, a month name, a number (with an optional time after). */
+const NAMED = /^(\d{1,4})([-/. ])([A-Za-z]{3,9})\.?\2(\d{1,4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?$/;
 const YMD = /^(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(:\d{2})?)?$/;
 
 export class DateSniffer {
@@ -347,6 +349,15 @@ export class DateSniffer {
   private sep = '/';
   private yearDigits = 4;
   private readonly iso8601 = new IsoDateReader();
+  /** Month-name dates ("14-Jan-15"): the values of the number before and after the month. */
+  private named = 0;
+  private namedExample = '';
+  private namedSep = '-';
+  private namedLong = false;
+  private readonly namedFirst = new Map<number, string>();
+  private readonly namedLast = new Map<number, string>();
+  private namedFirstDigits = 0;
+  private namedLastDigits = 0;
 
   see(value: string, line: number): void {
     const v = value.trim();
@@ -360,6 +371,18 @@ export class DateSniffer {
     if (y) {
       this.ymd++;
       this.sep = y[2]!;
+      return;
+    }
+    const n = NAMED.exec(v);
+    if (n && monthFromName(n[3]!) > 0) {
+      this.named++;
+      if (!this.namedExample) this.namedExample = v;
+      this.namedSep = n[2]!;
+      if (n[3]!.length > 4) this.namedLong = true;
+      this.namedFirstDigits = Math.max(this.namedFirstDigits, n[1]!.length);
+      this.namedLastDigits = Math.max(this.namedLastDigits, n[4]!.length);
+      if (this.namedFirst.size < 100 && !this.namedFirst.has(Number(n[1]))) this.namedFirst.set(Number(n[1]), `"${v}" on line ${line}`);
+      if (this.namedLast.size < 100 && !this.namedLast.has(Number(n[4]))) this.namedLast.set(Number(n[4]), `"${v}" on line ${line}`);
       return;
     }
     const m = NUMERIC.exec(v);
@@ -376,13 +399,45 @@ export class DateSniffer {
     if (!this.otherExample) this.otherExample = v;
   }
 
+  /**
+   * Month-name dates: the month is named, so only which number is the day and which the year is
+   * open. A four-digit number, or one above 31, is the year. With two two-digit numbers the column
+   * settles it when one takes many values (a day: 1-31, at least 13 of them) and the other few (a
+   * year: at most a third as many values): "14-Jan-15" then reads D-MMM-YY, never guessed from one date.
+   */
+  private namedVerdict(): DateVerdict {
+    const s = this.namedSep;
+    const mon = this.namedLong ? 'MMMM' : 'MMM';
+    const last = this.namedLastDigits === 4 ? 'YYYY' : 'YY';
+    const first = this.namedFirstDigits === 4 ? 'YYYY' : 'YY';
+    const dayFirst = `D${s}${mon}${s}${last}`;
+    const yearFirst = `${first}${s}${mon}${s}D`;
+    const over31 = (m: Map<number, string>): string | undefined => [...m].find(([k]) => k > 31)?.[1];
+    if (this.namedLastDigits === 4 || over31(this.namedLast)) {
+      return { kind: 'layout', layout: dayFirst, evidence: `day first, year last: ${this.namedLastDigits === 4 ? 'a four-digit year' : over31(this.namedLast)!}` };
+    }
+    if (this.namedFirstDigits === 4 || over31(this.namedFirst)) {
+      return { kind: 'layout', layout: yearFirst, evidence: `year first: ${this.namedFirstDigits === 4 ? 'a four-digit year' : over31(this.namedFirst)!}` };
+    }
+    const a = this.namedFirst.size;
+    const b = this.namedLast.size;
+    if (a >= 13 && b * 3 <= a) {
+      return { kind: 'layout', layout: dayFirst, evidence: `day first: the first number takes ${a} values, the last (a two-digit year) ${b}` };
+    }
+    if (b >= 13 && a * 3 <= b) {
+      return { kind: 'layout', layout: yearFirst, evidence: `year first: the last number takes ${b} values (a day), the first (a two-digit year) ${a}` };
+    }
+    return { kind: 'undecided', example: this.namedExample, candidates: [dayFirst, yearFirst], conflict: false };
+  }
+
   verdict(): DateVerdict {
     // Unknown only when nothing in the column is a date we know: otherwise the odd values are rejects.
-    if (this.other > 0 && this.iso + this.numeric + this.ymd === 0) {
+    if (this.other > 0 && this.iso + this.numeric + this.ymd + this.named === 0) {
       return { kind: 'unknown', example: this.otherExample };
     }
-    const best = Math.max(this.iso, this.numeric, this.ymd);
+    const best = Math.max(this.iso, this.numeric, this.ymd, this.named);
     if (best === 0) return { kind: 'layout', layout: 'ISO', evidence: 'no dates seen' };
+    if (best === this.named && best > this.iso) return this.namedVerdict();
     if (best === this.iso) return { kind: 'layout', layout: 'ISO', evidence: 'ISO dates' };
     const yy = this.yearDigits === 4 ? 'YYYY' : 'YY';
     const s = this.sep;
@@ -406,6 +461,7 @@ export class DateSniffer {
   }
 }
 
+
 /** The same numeric layout with day and month swapped: "D/M/YYYY" -> "M/D/YYYY". */
 export function swapDayMonth(layout: string): string {
   return layout.replace(/[DM]/g, (c) => (c === 'D' ? 'M' : 'D'));
@@ -415,4 +471,17 @@ export function dateReaderFor(layout: string): DateReader {
   if (layout === 'ISO' || /^iso$/i.test(layout)) return new IsoDateReader();
   if (/^excel$/i.test(layout)) return new ExcelDateReader();
   return new FormatDateReader(layout);
+}
+
+/** Layouts a --date-format hint may offer when the sniffer cannot settle a column (each is checked against the column before it is offered). */
+export const HINT_LAYOUTS = ['D-MMM-YY', 'D-MMM-YYYY', 'D MMM YYYY', 'D MMMM YYYY', 'MMM D, YYYY', 'MMMM D, YYYY', 'D.M.YYYY', 'D/M/YYYY', 'M/D/YYYY', 'YYYY/M/D', 'D/M/YY', 'M/D/YY'];
+
+/** The layouts that read every one of `values` (empty ones aside): only these are worth offering. */
+export function layoutsReading(values: readonly string[], layouts: readonly string[]): string[] {
+  const sample = values.map((v) => v.trim()).filter((v) => v !== '');
+  if (sample.length === 0) return [];
+  return layouts.filter((layout) => {
+    const r = dateReaderFor(layout);
+    return sample.every((v) => r.parse(v));
+  });
 }

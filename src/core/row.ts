@@ -1,5 +1,12 @@
 /** The shape of a stored transaction row, shared by the validator (worker side) and the writer. */
 
+/**
+ * The customer_id of a sale without a customer (a file line whose customer id is empty: a walk-in
+ * or guest sale). Such sales count in the shop's figures (revenue, trend, products, staff) and in
+ * no customer's; no customer record has this id, since a customer file refuses an empty one.
+ */
+export const NO_CUSTOMER = '';
+
 /** The stored columns of a transaction, in content order. */
 export const TRANSACTION_COLUMNS = [
   'customer_id', 'date', 'time', 'amount', 'quantity', 'unit_price',

@@ -4,10 +4,10 @@
  * SQLite inserts on the main thread, and in the main thread for small ones.
  */
 import { slotKey } from '../core/hash.js';
-import { contentString, dedupeContent } from '../core/row.js';
+import { NO_CUSTOMER, contentString, dedupeContent } from '../core/row.js';
 import { readRecords, type ReadStats } from './reading.js';
 import type { SourceFile } from './source.js';
-import { transactionChecker, type CheckSettings, type FileShape, type Reject } from './validate.js';
+import { MAX_TEXT, transactionChecker, type CheckSettings, type FileShape, type Reject } from './validate.js';
 
 /** Rows per batch handed to the writer. */
 const ROWS = 2000;
@@ -29,12 +29,14 @@ export interface Batch {
   rejects: Reject[];
   /** Customer ids not seen recently (the writer creates the ones that have no record). */
   customers: string[];
+  /** [code, name] of products whose name this file gives, not sent recently (the writer keeps the names). */
+  products: [string, string][];
   bytesRead: number;
 }
 
 export type SourceRef = Pick<SourceFile, 'name' | 'path' | 'size'>;
 
-export type ProduceStats = ReadStats & { currencies: readonly string[] | null; dateConflict: { value: string; line: number } | null };
+export type ProduceStats = ReadStats & { withoutCustomer: number; currencies: readonly string[] | null; dateConflict: { value: string; line: number } | null };
 
 export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: (b: Batch) => void): ProduceStats {
   const checker = transactionChecker(shape, settings);
@@ -44,15 +46,21 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
   let keys = new Float64Array(ROWS);
   let rejects: Reject[] = [];
   let customers: string[] = [];
+  let products: [string, string][] = [];
+  // The product-name column, when the file has one beside a product code (core/columns.ts).
+  const iName = shape.mapping.fields.product_name;
+  const named = new Map<string, string>();
   let bytesRead = 0;
+  let withoutCustomer = 0;
   const send = (): void => {
     const count = contents.length;
-    emit({ contents: contents.join(RS), count, lines: lines.slice(0, count), keys: keys.slice(0, count), rejects, customers, bytesRead });
+    emit({ contents: contents.join(RS), count, lines: lines.slice(0, count), keys: keys.slice(0, count), rejects, customers, products, bytesRead });
     contents = [];
     lines = new Float64Array(ROWS);
     keys = new Float64Array(ROWS);
     rejects = [];
     customers = [];
+    products = [];
   };
   const reject = (r: Reject): void => {
     rejects.push(r);
@@ -63,12 +71,23 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
       const values = checker.check(fields, line, raw, reject);
       if (values === null) return;
       const customerId = values[0] as string;
-      if (!seen.has(customerId)) {
+      if (customerId === NO_CUSTOMER) withoutCustomer++;
+      else if (!seen.has(customerId)) {
         if (seen.size >= CUSTOMERS_REMEMBERED) seen.clear();
         // A copy, not a slice: a slice would keep the whole chunk of text it came from alive.
         const id = Buffer.from(customerId).toString();
         seen.add(id);
         customers.push(id);
+      }
+      if (iName !== undefined && values[6] !== null) {
+        const code = values[6] as string;
+        const name = fields[iName]!.trim();
+        if (name !== '' && name.length <= MAX_TEXT && named.get(code) !== name) {
+          if (named.size >= CUSTOMERS_REMEMBERED) named.clear();
+          const copy = Buffer.from(name).toString();
+          named.set(Buffer.from(code).toString(), copy);
+          products.push([code, copy]);
+        }
       }
       const content = contentString(values);
       const i = contents.length;
@@ -84,5 +103,5 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
   }, { hash: true });
   bytesRead = source.size;
   send();
-  return { ...stats, currencies: checker.currencies(), dateConflict: checker.dateConflict() };
+  return { ...stats, withoutCustomer, currencies: checker.currencies(), dateConflict: checker.dateConflict() };
 }

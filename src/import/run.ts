@@ -5,7 +5,8 @@
  */
 import type { ImportKind } from '../core/columns.js';
 import { currencyExponent, isKnownCurrency } from '../core/money.js';
-import { swapDayMonth } from '../core/dates.js';
+import { CsvParser } from '../core/csv.js';
+import { DateSniffer, HINT_LAYOUTS, layoutsReading, swapDayMonth } from '../core/dates.js';
 import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS } from '../core/row.js';
 import { RapportError, UsageError } from '../errors.js';
 import type { DB } from '../store/db.js';
@@ -38,6 +39,8 @@ export interface ImportOptions {
   map: Record<string, string>;
   dateFormat?: string;
   decimalComma: boolean;
+  /** --no-header: the first line is data; columns are named by number (--map customer_id=1). */
+  noHeader: boolean;
   currency?: string;
   encoding?: string;
   delimiter?: string;
@@ -55,6 +58,10 @@ export interface ImportOptions {
 export interface FileResult {
   file: string;
   status: 'imported' | 'already-imported' | 'refused' | 'dry-run';
+  /** Why a refused file was refused: more rejects than --max-rejects, or every row rejected (nothing to import). */
+  refusal: 'max-rejects' | 'all-rejected' | null;
+  /** For a file whose every row was rejected over its dates: the layouts that read all the rejected dates kept. */
+  dateLayoutsThatRead: string[];
   importId: number | null;
   /** The earlier import of the same content, for already-imported. */
   sameAs: number | null;
@@ -69,6 +76,8 @@ export interface FileResult {
   dateEvidence: string | null;
   /** Things the user should look at, though nothing was refused. */
   warnings: string[];
+  /** How the file was read where rapport chose (a column matched by a word in its name, no header row). */
+  notices: string[];
   currency: string | null;
   preview: Record<string, unknown>[];
   seconds: number;
@@ -81,7 +90,11 @@ const REFUSED_REJECTS_KEPT = 10_000;
 /** Files at least this big are parsed in a worker thread, overlapping with the inserts. */
 const WORKER_MIN_BYTES = 2 * 1024 * 1024;
 
-class Refused extends Error {}
+class Refused extends Error {
+  constructor(readonly why: 'max-rejects' | 'all-rejected') {
+    super(why);
+  }
+}
 
 export async function importFile(db: DB, source: SourceFile, options: ImportOptions, progress?: Progress): Promise<FileResult> {
   const started = Date.now();
@@ -92,6 +105,8 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     map: options.map,
     dateFormat: options.dateFormat ?? null,
     decimalComma: options.decimalComma,
+    // Only when given, so that imports recorded before --no-header existed read the same.
+    ...(options.noHeader ? { noHeader: true } : {}),
     currency: options.currency?.toUpperCase() ?? null,
     encoding: options.encoding ?? null,
     delimiter: options.delimiter ?? null,
@@ -113,6 +128,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   base.extraColumns = shape.mapping.extra.map((c) => c.name);
   base.dateLayout = shape.dateLayout ?? 'none';
   base.dateEvidence = shape.dateEvidence;
+  base.notices = shape.notices;
   const { currency, allowed } = settleCurrency(db, options.currency);
   base.currency = currency;
   const record: ImportRecord = {
@@ -179,8 +195,10 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     }
     // Judged on the whole file, so the refusal's record lists every reject (up to REFUSED_REJECTS_KEPT).
     const pct = options.maxRejectsPercent;
-    if (options.maxRejects !== undefined && counts.rejected > options.maxRejects) throw new Refused();
-    if (pct !== undefined && counts.read > 0 && (counts.rejected / counts.read) * 100 > pct) throw new Refused();
+    if (options.maxRejects !== undefined && counts.rejected > options.maxRejects) throw new Refused('max-rejects');
+    if (pct !== undefined && counts.read > 0 && (counts.rejected / counts.read) * 100 > pct) throw new Refused('max-rejects');
+    // Rows and not one of them good: a failure (exit code 4), not an import of nothing.
+    if (counts.rejected > 0 && counts.rejected === counts.read) throw new Refused('all-rejected');
     finishImport(db, importId, counts, record.contentHash);
     if (options.dryRun) {
       rollbackImport(db);
@@ -191,6 +209,8 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   } catch (e) {
     rollbackImport(db);
     if (!(e instanceof Refused)) throw e;
+    base.refusal = e.why;
+    if (e.why === 'all-rejected') base.dateLayoutsThatRead = layoutsForRejectedDates(kept, shape, options.kind);
     // Nothing was stored: the record says so, whatever the rolled-back pass had counted.
     Object.assign(counts, { imported: 0, updated: 0, duplicate: 0, customersCreated: 0 });
     if (options.dryRun) return finish(base, 'refused', null, counts, reasons, started);
@@ -211,13 +231,15 @@ function finish(base: FileResult, status: FileResult['status'], id: number | nul
 }
 
 function emptyCounts(): ImportCounts {
-  return { read: 0, imported: 0, updated: 0, duplicate: 0, rejected: 0, blankLines: 0, customersCreated: 0 };
+  return { read: 0, imported: 0, updated: 0, duplicate: 0, rejected: 0, blankLines: 0, customersCreated: 0, withoutCustomer: 0 };
 }
 
 function emptyResult(file: string, options: ImportOptions): FileResult {
   return {
     file,
     status: 'imported',
+    refusal: null,
+    dateLayoutsThatRead: [],
     importId: null,
     sameAs: null,
     counts: emptyCounts(),
@@ -229,6 +251,7 @@ function emptyResult(file: string, options: ImportOptions): FileResult {
     dateLayout: options.dateFormat ?? 'ISO',
     dateEvidence: null,
     warnings: [],
+    notices: [],
     currency: null,
     preview: [],
     seconds: 0,
@@ -281,6 +304,7 @@ async function importTransactions(
   const consume = (b: Batch): void => {
     for (const r of b.rejects) onReject(r);
     created += writer.createMissingCustomers(b.customers);
+    writer.nameProducts(b.products);
     if (b.count > 0) {
       const contents = b.contents.split(RS);
       for (let i = 0; i < b.count; i++) {
@@ -299,6 +323,7 @@ async function importTransactions(
     imported: writer.inserted,
     duplicate: writer.duplicate,
     customersCreated: created,
+    withoutCustomer: stats.withoutCustomer,
     sha256: stats.sha256,
     currencies: stats.currencies,
     dateConflict: stats.dateConflict,
@@ -339,4 +364,28 @@ function importCustomers(
   }, { hash: true });
   progress?.(source.size, source.size);
   return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, updated: writer.updated, duplicate: writer.duplicate, sha256: stats.sha256, currencies: null, dateConflict: checker.dateConflict(), unterminatedLine: stats.unterminatedLine };
+}
+
+/**
+ * The date layouts that read every date of the rejects kept, when dates were why rows were
+ * rejected: what to offer a user whose --date-format rejected a whole file, tried before offered.
+ */
+function layoutsForRejectedDates(kept: readonly Reject[], shape: FileShape, kind: ImportKind): string[] {
+  const field = kind === 'transactions' ? 'date' : 'created';
+  const idx = shape.mapping.fields[field];
+  if (idx === undefined) return [];
+  const values: string[] = [];
+  const parser = new CsvParser({ delimiter: shape.delimiter }, { record: (fields) => void values.push(fields[idx] ?? ''), bad() {} });
+  for (const r of kept) {
+    if (r.field !== field) continue;
+    parser.push(r.raw + '\n');
+    if (values.length >= 2000) break;
+  }
+  parser.end();
+  if (values.length === 0) return [];
+  const sniffer = new DateSniffer();
+  values.forEach((v, i) => sniffer.see(v, i + 1));
+  const verdict = sniffer.verdict();
+  const candidates = verdict.kind === 'layout' ? [verdict.layout] : verdict.kind === 'undecided' ? verdict.candidates : HINT_LAYOUTS;
+  return layoutsReading(values, candidates);
 }

@@ -3,9 +3,9 @@
  * fields to columns, and the date layout (given, ISO, or detected from the whole column when
  * the sample does not settle it; never guessed).
  */
-import { resolveMapping } from '../core/columns.js';
+import { columnNumber, looksLikeData, namesKnownColumn, resolveMapping } from '../core/columns.js';
 import { CsvParser, sniffDelimiter } from '../core/csv.js';
-import { DateFormatError, DateSniffer, dateReaderFor } from '../core/dates.js';
+import { DateFormatError, DateSniffer, HINT_LAYOUTS, dateReaderFor, layoutsReading } from '../core/dates.js';
 import { RapportError, UsageError } from '../errors.js';
 import { readRecords } from './reading.js';
 import type { ImportOptions } from './run.js';
@@ -41,11 +41,13 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
   let headers: string[] | null = null;
   let headerLine = 0;
   let headerRaw = '';
+  let firstLine: { fields: string[]; line: number } | null = null;
   const firstRows: { fields: string[]; line: number }[] = [];
   const p = new CsvParser({ delimiter }, {
     record(fields, line, raw) {
       if (sepLine && line === 1) return;
-      if (headers === null) {
+      if (firstLine === null) {
+        firstLine = { fields, line };
         headers = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
         headerLine = line;
         headerRaw = raw.replace(/^\uFEFF/, '');
@@ -56,10 +58,33 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
   // Only whole lines of the sample, unless it is the whole file.
   p.push(complete ? sample : sample.slice(0, sample.lastIndexOf('\n') + 1));
   if (complete) p.end();
-  if (headers === null) throw new RapportError(`${source.name}: no header row found`, 'the first line must name the columns');
-  const hdrs: string[] = headers;
-  const mapped = resolveMapping(options.kind, hdrs, options.map);
+  if (headers === null || firstLine === null) throw new RapportError(`${source.name}: no header row found`, 'the first line must name the columns');
+  const first: { fields: string[]; line: number } = firstLine;
+  let hdrs: string[] = headers;
+  const notices: string[] = [];
+  // No header row: asked for (--no-header), or the first line is data and every --map names a column by number.
+  const mapValues = Object.values(options.map);
+  const dataFirst = !namesKnownColumn(options.kind, hdrs) && looksLikeData(hdrs);
+  let noHeader = options.noHeader;
+  if (!noHeader && dataFirst && mapValues.length > 0 && mapValues.every((v) => columnNumber(v) !== null)) {
+    noHeader = true;
+    notices.push('the first line is data, not a header row, and --map names columns by number: read as a file without a header row (add --no-header to say so)');
+  }
+  if (noHeader) {
+    hdrs = first.fields.map((_, i) => `column_${i + 1}`);
+    headerLine = first.line - 1;
+    headerRaw = '';
+    firstRows.unshift(first);
+    if (firstRows.length > SNIFF_RECORDS) firstRows.pop();
+  } else if (dataFirst && mapValues.length === 0) {
+    throw new UsageError(
+      `${source.name}: the first line looks like a row of data, not a header row (a cell in it is a number, a date, an email address or a phone number); its cells are not repeated here`,
+      `if the file has no header row, name its columns by number, e.g.: ${headerlessCommand(options, source.name, first.fields)}`,
+    );
+  }
+  const mapped = resolveMapping(options.kind, hdrs, options.map, { noHeader });
   if (!mapped.ok) throw new UsageError(`${source.name}: ${mapped.message}`, mapped.hint);
+  notices.push(...mapped.notices);
   const mapping = mapped.mapping;
   const dateIdx = mapping.fields[options.kind === 'transactions' ? 'date' : 'created'];
   let dateLayout: string | null = null;
@@ -79,22 +104,29 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
     if (verdict.kind === 'undecided' && (!complete || firstRows.length >= SNIFF_RECORDS)) {
       // The sample did not settle it: read the whole date column before deciding.
       const whole = new DateSniffer();
-      const shape: FileShape = { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout: null, dateEvidence: null };
+      const shape: FileShape = { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout: null, dateEvidence: null, notices: [] };
       readRecords(source, shape, { row: (fields, line) => whole.see(fields[dateIdx] ?? '', line), reject: () => {} });
       verdict = whole.verdict();
     }
     const col = hdrs[dateIdx];
+    // Every layout a hint offers is first tried on the column's sample: only those that read it are offered.
+    const sampled = firstRows.map((r) => r.fields[dateIdx] ?? '');
     if (verdict.kind === 'unknown') {
       const serial = /^\d{5}(\.\d+)?$/.test(verdict.example);
+      const fits = layoutsReading(sampled, HINT_LAYOUTS);
       throw new UsageError(
         `${source.name}: cannot tell the layout of dates like "${verdict.example}" in column "${col}"`,
         serial
           ? 'these look like Excel serial day numbers: add --date-format excel'
-          : 'give it with --date-format, e.g. --date-format DD-MMM-YYYY or --date-format "MMM D, YYYY" (or excel for serial numbers)',
+          : fits.length > 0
+            ? `give it with ${fits.map((f) => `--date-format ${quoteLayout(f)}`).join(' or ')} (each reads the first ${sampled.length} dates)`
+            : 'give it with --date-format, built from the tokens YYYY YY MMMM MMM MM M DD D HH H hh h mm ss A (e.g. --date-format "DD.MM.YYYY HH:mm")',
       );
     }
     if (verdict.kind === 'undecided') {
-      const choices = verdict.candidates.map((c) => `--date-format ${c}`).join(' or ');
+      const fits = layoutsReading(sampled, verdict.candidates);
+      const offered = fits.length > 0 ? fits : verdict.candidates;
+      const choices = offered.map((c) => `--date-format ${quoteLayout(c)}`).join(' or ');
       if (verdict.conflict) {
         throw new UsageError(
           `${source.name}: dates in column "${col}" contradict each other: ${verdict.example}`,
@@ -109,5 +141,31 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
     dateLayout = verdict.layout;
     if (dateLayout !== 'ISO') dateEvidence = verdict.evidence;
   }
-  return { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout, dateEvidence };
+  return { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout, dateEvidence, notices };
+}
+
+function quoteLayout(layout: string): string {
+  return /[\s,]/.test(layout) ? `"${layout}"` : layout;
+}
+
+/**
+ * The command for a file whose first line is data: columns numbered from what the first line's
+ * cells look like (a date is the date; of the other numbers, one with decimals, else the last, is
+ * the amount; the first remaining column the customer). Only numbers are shown, never the cells.
+ */
+function headerlessCommand(options: ImportOptions, name: string, cells: string[]): string {
+  const v = cells.map((c) => c.trim());
+  const isDate = (c: string): boolean => /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}/.test(c) || /^\d{1,2}[-/ ][A-Za-z]{3,9}[-/ ]\d{2,4}$/.test(c);
+  const isNumber = (c: string): boolean => /^[-+]?\d[\d,]*(\.\d+)?$/.test(c);
+  const date = v.findIndex(isDate);
+  const numbers = v.map((c, i) => i).filter((i) => i !== date && isNumber(v[i]!));
+  const decimal = numbers.find((i) => v[i]!.includes('.'));
+  const amount = decimal ?? (numbers.length > 1 ? numbers[numbers.length - 1] : numbers.find((i) => i !== 0));
+  const customer = v.findIndex((_, i) => i !== date && i !== amount);
+  const quoted = /^[\w./-]+$/.test(name) ? name : `'${name.replace(/'/g, "'\\''")}'`;
+  const maps = options.kind === 'customers'
+    ? [`--map customer_id=${customer < 0 ? 1 : customer + 1}`]
+    : [`--map customer_id=${customer < 0 ? 'N' : customer + 1}`, `--map amount=${amount === undefined ? 'N' : amount + 1}`, `--map date=${date < 0 ? 'N' : date + 1}`];
+  const delim = options.delimiter === '\t' ? ' --delimiter tab' : options.delimiter ? ` --delimiter '${options.delimiter}'` : '';
+  return `rapport import ${options.kind} ${quoted} --no-header ${maps.join(' ')}${delim} (check that the numbers are the right columns, with --dry-run)`;
 }

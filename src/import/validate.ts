@@ -30,6 +30,8 @@ export interface FileShape {
   dateLayout: string | null;
   /** What settled a detected layout (for the user), or null. */
   dateEvidence: string | null;
+  /** What the sniffer decided that the user should hear of (a column matched by a word, no header row). */
+  notices: string[];
 }
 
 export interface CheckSettings {
@@ -151,8 +153,9 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
         return null;
       };
       if (CONTROL.test(raw)) return reject(controlField(fields, shape.headers), 'contains control characters (binary data?)');
+      // An empty id is a sale without a customer (a walk-in or guest sale): stored with the id
+      // NO_CUSTOMER (core/row.ts), counted in the shop's figures and left out of everything per customer.
       const customerId = fields[iCustomer]!.trim();
-      if (customerId === '') return reject('customer_id', 'empty customer id');
       if (customerId.length > MAX_ID) return reject('customer_id', `customer id longer than ${MAX_ID} characters`);
       if (!dates.parse(fields[iDate]!)) {
         watch.failed(fields[iDate]!, line);

@@ -5,13 +5,14 @@ import { analysisAsOf, loadSettings, moneyOf, type Money } from '../analysis/run
 import { valueAtRisk } from '../analysis/rows.js';
 import { complaintSummary } from '../analysis/complaints.js';
 import { UsageError } from '../errors.js';
+import { NO_CUSTOMER } from '../core/row.js';
 import { customerNames } from '../store/customers.js';
 import type { DB } from '../store/db.js';
-import { customerStaff, monthlyByCustomer } from '../store/measures.js';
+import { customerStaff, monthlyByCustomer, productSales, staffSales } from '../store/measures.js';
 import { listSnapshots } from '../store/snapshots.js';
 import type { Report, ReportColumn, ReportTable, Section } from './model.js';
 
-export const REPORTS = ['churn', 'pyramid', 'lifecycle', 'rfm', 'movement', 'cohorts', 'complaints', 'staff', 'summary'] as const;
+export const REPORTS = ['churn', 'pyramid', 'lifecycle', 'rfm', 'movement', 'cohorts', 'complaints', 'staff', 'products', 'summary'] as const;
 export type ReportName = (typeof REPORTS)[number];
 
 export interface ReportOptions {
@@ -217,6 +218,9 @@ function movementSection(c: Ctx): Section[] {
   return [{ title: 'Movement', lines, tables }];
 }
 
+/** The ISO date `days` days before `date`. */
+const daysBefore = (date: string, days: number): string => new Date(Date.parse(date + 'T00:00:00Z') - days * 86_400_000).toISOString().slice(0, 10);
+
 const monthIndex = (m: string): number => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
 
 /**
@@ -226,7 +230,8 @@ const monthIndex = (m: string): number => Number(m.slice(0, 4)) * 12 + Number(m.
 function cohortSection(c: Ctx): Section[] {
   const months = monthlyByCustomer(c.db, c.o.asOf);
   const first = new Map<string, string>();
-  for (const m of months) if (m.purchased && (!first.has(m.customerId) || m.month < first.get(m.customerId)!)) first.set(m.customerId, m.month);
+  // Sales without a customer (customerId NO_CUSTOMER) belong to no cohort; they count in the trend below.
+  for (const m of months) if (m.purchased && m.customerId !== NO_CUSTOMER && (!first.has(m.customerId) || m.month < first.get(m.customerId)!)) first.set(m.customerId, m.month);
   const cohorts = [...new Set(first.values())].sort().slice(-12);
   const last = monthIndex(c.o.asOf.slice(0, 7));
   const width = cohorts.length === 0 ? 0 : last - monthIndex(cohorts[0]!) + 1;
@@ -270,7 +275,10 @@ function cohortSection(c: Ctx): Section[] {
     },
     {
       title: 'Revenue by month',
-      lines: partial ? [`Complete months only: ${c.o.asOf.slice(0, 7)} is not over on ${c.o.asOf}.`] : [],
+      lines: [
+        'The whole shop: sales without a customer included.',
+        ...(partial ? [`Complete months only: ${c.o.asOf.slice(0, 7)} is not over on ${c.o.asOf}.`] : []),
+      ],
       chart: { type: 'trend', title: 'Net revenue by month', points: lastMonths.map((m) => ({ label: m, value: trend.get(m)! })), kind: 'money' },
     },
   ];
@@ -306,6 +314,8 @@ function complaintsSection(c: Ctx): Section[] {
  */
 function staffSection(c: Ctx): Section[] {
   const who = customerStaff(c.db, c.o.asOf);
+  const windowDays = loadSettings(c.db, c.money).settings.valueWindowDays;
+  const sales = staffSales(c.db, daysBefore(c.o.asOf, windowDays), c.o.asOf);
   const by = new Map<string, CustomerAnalysis[]>();
   for (const x of c.now.customers) {
     const k = who.get(x.customerId) ?? '(nobody named)';
@@ -320,13 +330,39 @@ function staffSection(c: Ctx): Section[] {
   return [
     {
       title: 'Staff',
-      lines: ['Each customer counts for their account manager, or else the member of staff who served most of their sales. Churn rate: the share of those customers whose relationship has ended.'],
+      lines: [
+        'Each customer counts for their account manager, or else the member of staff who served most of their sales. Churn rate: the share of those customers whose relationship has ended.',
+        `Sales lines: everything each member of staff served in the ${windowDays} days to ${c.o.asOf}, sales without a customer included (they are in no customer's revenue above).`,
+      ],
       chart: { type: 'bars', title: 'Retention by staff', bars: rows.map((r) => ({ label: r.staff, value: r.retention })), kind: 'share' },
       tables: [
         {
           name: 'staff',
           columns: [col('staff', 'staff'), col('customers', 'customers', 'int'), col('at_high_tiers', 'platinum + gold', 'int'), col('revenue', 'revenue', 'money'), col('retention', 'retention', 'share'), col('churn_rate', 'churn rate', 'share')],
           rows,
+        },        {
+          name: 'staff_sales',
+          columns: [col('staff', 'staff'), col('lines', 'sales lines', 'int'), col('net', 'net sales', 'money'), col('lines_without_customer', 'lines without a customer', 'int'), col('net_without_customer', 'of which without a customer', 'money')],
+          rows: sales.map((r) => ({ staff: r.staff, lines: r.lines, net: r.net, lines_without_customer: r.linesWithoutCustomer, net_without_customer: r.netWithoutCustomer })),
+        },
+      ],
+    },
+  ];
+}
+
+/** Products the shop sold most of over the value window: all its sales, those without a customer included. */
+function productsSection(c: Ctx): Section[] {
+  const windowDays = loadSettings(c.db, c.money).settings.valueWindowDays;
+  const rows = productSales(c.db, daysBefore(c.o.asOf, windowDays), c.o.asOf, 20);
+  return [
+    {
+      title: 'Products',
+      lines: [`The 20 products with the most net sales in the ${windowDays} days to ${c.o.asOf}: the whole shop, sales without a customer included (the last column says how much).`],
+      tables: [
+        {
+          name: 'products',
+          columns: [col('product', 'product'), col('name', 'name'), col('lines', 'sales lines', 'int'), col('net', 'net sales', 'money'), col('net_without_customer', 'of which without a customer', 'money')],
+          rows: rows.map((r) => ({ product: r.product, name: r.name ?? '', lines: r.lines, net: r.net, net_without_customer: r.netWithoutCustomer })),
         },
       ],
     },
@@ -342,6 +378,7 @@ const TITLES: Record<ReportName, string> = {
   cohorts: 'Cohorts',
   complaints: 'Complaints',
   staff: 'Staff',
+  products: 'Products',
   summary: 'Customer report',
 };
 
@@ -356,6 +393,7 @@ export function buildReport(db: DB, name: ReportName, o: ReportOptions): Report 
     cohorts: cohortSection,
     complaints: complaintsSection,
     staff: staffSection,
+    products: productsSection,
   };
   const sections = name === 'summary' ? (Object.keys(parts) as (keyof typeof parts)[]).flatMap((k) => parts[k](c)) : parts[name](c);
   return { name, title: `${TITLES[name]} as of ${o.asOf}`, asOf: o.asOf, currency: c.money.currency, exponent: c.money.exponent, sections };

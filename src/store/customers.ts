@@ -31,6 +31,8 @@ export interface CustomerTransaction {
   amount: number;
   quantity: number | null;
   product: string | null;
+  /** The product's name, when a file gave one (a description column beside the code). */
+  product_name: string | null;
   channel: string | null;
   external_id: string | null;
 }
@@ -38,6 +40,10 @@ export interface CustomerTransaction {
 /** Every transaction of one customer up to asOf, oldest first. */
 export function customerTransactions(db: DB, id: string, asOf: string): CustomerTransaction[] {
   return db
-    .prepare('SELECT date, time, amount, quantity, product, channel, external_id FROM transactions WHERE customer_id = ? AND date <= ? ORDER BY date, time, id')
+    .prepare(
+      `SELECT t.date, t.time, t.amount, t.quantity, t.product, p.name AS product_name, t.channel, t.external_id
+       FROM transactions t LEFT JOIN products p ON p.code = t.product
+       WHERE t.customer_id = ? AND t.date <= ? ORDER BY t.date, t.time, t.id`,
+    )
     .all(id, asOf) as CustomerTransaction[];
 }

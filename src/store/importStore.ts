@@ -22,6 +22,8 @@ export interface ImportCounts {
   rejected: number;
   blankLines: number;
   customersCreated: number;
+  /** Lines read that name no customer (sales without a customer; stored or duplicate, never rejected for it). */
+  withoutCustomer: number;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface ImportCounts {
  */
 export function findSameImport(db: DB, kind: string, contentHash: string, reading: string): { id: number } | undefined {
   const rows = db
-    .prepare(`SELECT id, options FROM imports WHERE content_hash = ? AND kind = ? AND status = 'complete' ORDER BY id`)
+    .prepare(`SELECT id, options FROM imports WHERE content_hash = ? AND kind = ? AND status = 'complete' AND removed IS NULL ORDER BY id`)
     .all(contentHash, kind) as { id: number; options: string }[];
   const same = rows.find((r) => JSON.stringify((JSON.parse(r.options) as { reading?: unknown }).reading) === reading);
   return same ? { id: same.id } : undefined;
@@ -42,7 +44,7 @@ export function hasTransactions(db: DB): boolean {
 }
 
 export function importWithSizeExists(db: DB, kind: string, size: number): boolean {
-  return db.prepare(`SELECT 1 FROM imports WHERE file_size = ? AND kind = ? AND status = 'complete' LIMIT 1`).get(size, kind) !== undefined;
+  return db.prepare(`SELECT 1 FROM imports WHERE file_size = ? AND kind = ? AND status = 'complete' AND removed IS NULL LIMIT 1`).get(size, kind) !== undefined;
 }
 
 export function insertImport(db: DB, rec: ImportRecord, status: 'complete' | 'refused'): number {
@@ -150,6 +152,7 @@ export class TransactionWriter {
   private spilled = false;
   private readonly insertedSince;
   private readonly insertCustomers;
+  private readonly upsertProducts;
   private readonly maxId;
   /** Highest rowid so far: the rows of one batch get consecutive rowids above it. */
   private lastId: number;
@@ -186,6 +189,10 @@ export class TransactionWriter {
     this.insertedSince = db.prepare('SELECT line FROM transactions WHERE id > ?').pluck();
     this.insertCustomers = db.prepare(
       `INSERT INTO customers (id, import_id) SELECT value, ${Number(importId)} FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING`,
+    );
+    this.upsertProducts = db.prepare(
+      `INSERT INTO products (code, name, import_id) SELECT value ->> 0, value ->> 1, ${Number(importId)} FROM json_each(?) WHERE true
+       ON CONFLICT (code) DO UPDATE SET name = excluded.name, import_id = excluded.import_id WHERE name <> excluded.name`,
     );
     this.lastId = this.maxId.get() as number;
   }
@@ -292,7 +299,10 @@ export class TransactionWriter {
   private fill(p: unknown[], o: number, content: string, line: number, key: number): void {
     const v = content.split(SEP);
     const cols = this.cols;
-    for (let i = 0; i < cols.length; i++) {
+    // customer_id (always the first column) stays text even when empty: a sale without a customer
+    // (NO_CUSTOMER), where NULL would break NOT NULL and INSERT OR IGNORE would drop the row unseen.
+    p[o] = v[0];
+    for (let i = 1; i < cols.length; i++) {
       const c = cols[i]!;
       const x = v[c]!;
       // amount, quantity and unit_price go back to numbers (they left the worker as String(n), so
@@ -308,6 +318,11 @@ export class TransactionWriter {
    * Creates a bare customer record for every id in `ids` that has none, as one JSON array
    * (one statement per batch: 0.05 s per 100,000 ids, against 0.25 s one by one).
    */
+  /** Keeps the names a file gives its products ([code, name] pairs, one statement per batch). */
+  nameProducts(pairs: readonly [string, string][]): void {
+    if (pairs.length > 0) this.upsertProducts.run(JSON.stringify(pairs));
+  }
+
   createMissingCustomers(ids: readonly string[]): number {
     if (ids.length === 0) return 0;
     return this.insertCustomers.run(JSON.stringify(ids)).changes;

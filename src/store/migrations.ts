@@ -205,4 +205,19 @@ CREATE TABLE complaint_due (                -- each due time a complaint had, fr
 CREATE INDEX complaint_due_complaint ON complaint_due (complaint_id, at);
 `,
   },
+  {
+    id: 5,
+    name: 'removed imports and product names',
+    sql: `
+-- rapport imports remove: the import's rows are gone, its record stays with this line saying so
+ALTER TABLE imports ADD COLUMN removed TEXT;
+
+-- Product names from a file's description column, by product code (the latest file's name wins)
+CREATE TABLE products (
+  code      TEXT PRIMARY KEY,     -- transactions.product
+  name      TEXT NOT NULL,
+  import_id INTEGER NOT NULL      -- the import that gave the name as it stands
+) WITHOUT ROWID;
+`,
+  },
 ];

@@ -10,24 +10,36 @@ export interface Status {
   first_date: string | null;
   last_date: string | null;
   net_revenue: number;
-  refunds: number;
+  /** Sales lines without a customer (customer_id NO_CUSTOMER) and their net amount: part of the above. */
+  lines_without_customer: number;
+  net_revenue_without_customer: number;
+  /** Lines with a negative amount (a count, not money), and what they took back (minor units, negative). */
+  refund_lines: number;
+  refunds_amount: number;
   imports: number;
   refused_imports: number;
+  /** Rows rejected by the imports that stored rows (as their summaries said). */
   rejected_rows: number;
+  /** Rows rejected by refused imports, which stored nothing. */
+  rejected_rows_refused: number;
 }
 
 export function status(db: DB, path: string): Status {
   const t = db
     .prepare(
       `SELECT count(*) AS n, min(date) AS first, max(date) AS last, coalesce(sum(amount), 0) AS net,
-              coalesce(sum(CASE WHEN amount < 0 THEN 1 ELSE 0 END), 0) AS refunds
+              coalesce(sum(amount < 0), 0) AS refunds, coalesce(sum(min(amount, 0)), 0) AS refunded,
+              coalesce(sum(customer_id = ''), 0) AS anon, coalesce(sum(CASE WHEN customer_id = '' THEN amount ELSE 0 END), 0) AS anon_net
        FROM transactions`,
     )
-    .get() as { n: number; first: string | null; last: string | null; net: number; refunds: number };
+    .get() as { n: number; first: string | null; last: string | null; net: number; refunds: number; refunded: number; anon: number; anon_net: number };
   const customers = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
-  const imports = db.prepare(`SELECT count(*) FROM imports WHERE status = 'complete'`).pluck().get() as number;
-  const refused = db.prepare(`SELECT count(*) FROM imports WHERE status = 'refused'`).pluck().get() as number;
-  const rejected = db.prepare('SELECT count(*) FROM rejects').pluck().get() as number;
+  const imports = db.prepare(`SELECT count(*) FROM imports WHERE status = 'complete' AND removed IS NULL`).pluck().get() as number;
+  const refused = db.prepare(`SELECT count(*) FROM imports WHERE status = 'refused' AND removed IS NULL`).pluck().get() as number;
+  // From the import records, as each import's summary gave them: a refused import keeps only its
+  // first 10,000 rejects in the rejects table, so counting that table would disagree with it.
+  const rejected = db.prepare(`SELECT coalesce(sum(rows_rejected), 0) FROM imports WHERE status = 'complete' AND removed IS NULL`).pluck().get() as number;
+  const rejectedRefused = db.prepare(`SELECT coalesce(sum(rows_rejected), 0) FROM imports WHERE status = 'refused' AND removed IS NULL`).pluck().get() as number;
   return {
     database: path,
     currency: getMeta(db, 'currency'),
@@ -36,10 +48,14 @@ export function status(db: DB, path: string): Status {
     first_date: t.first,
     last_date: t.last,
     net_revenue: t.net,
-    refunds: t.refunds,
+    lines_without_customer: t.anon,
+    net_revenue_without_customer: t.anon_net,
+    refund_lines: t.refunds,
+    refunds_amount: t.refunded,
     imports,
     refused_imports: refused,
     rejected_rows: rejected,
+    rejected_rows_refused: rejectedRefused,
   };
 }
 
@@ -57,6 +73,8 @@ export interface ImportRow {
   started_at: string;
   finished_at: string | null;
   file_size: number;
+  /** What was removed and when (rapport imports remove), or null. */
+  removed: string | null;
   content_hash: string;
   mapping: string;
   options: string;
@@ -81,6 +99,8 @@ export interface ImportReading {
   decimalComma: boolean;
   map: Record<string, string>;
   keepAll: boolean;
+  /** The file had no header row (--no-header, or --map by number on a first line of data). */
+  noHeader: boolean;
 }
 
 /** How an import read its file, as recorded in its options. */
@@ -102,6 +122,8 @@ export function importReading(db: DB, id: number): ImportReading | null {
     decimalComma: o.decimalComma === true,
     map: o.reading?.map ?? {},
     keepAll: o.reading?.keepAll === true,
+    // Recorded as an empty header line (imports before --no-header always recorded a real one).
+    noHeader: o.header === '',
   };
 }
 

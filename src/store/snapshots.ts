@@ -57,7 +57,7 @@ export interface SnapshotInfo {
  * (An import of nothing but duplicates changes nothing, so it does not count.)
  */
 export function dataVersion(db: DB): number {
-  const row = db.prepare(`SELECT coalesce(max(id), 0) AS v FROM imports WHERE kind = 'transactions' AND status = 'complete' AND rows_imported > 0`).get() as { v: number };
+  const row = db.prepare(`SELECT coalesce(max(id), 0) AS v FROM imports WHERE kind = 'transactions' AND status = 'complete' AND removed IS NULL AND rows_imported > 0`).get() as { v: number };
   return row.v;
 }
 

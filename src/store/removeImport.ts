@@ -1,0 +1,121 @@
+/**
+ * Taking an import back (rapport imports remove ID): its transactions, its rejects, the customers
+ * it alone created, and the snapshots and fits that saw its rows, in one transaction. The import's
+ * record stays, with a line saying what was removed and when.
+ */
+import { slotKey } from '../core/hash.js';
+import { DEDUPE_COLUMNS, TRANSACTION_COLUMNS, type TransactionColumn } from '../core/row.js';
+import type { DB } from './db.js';
+import { contentOf } from './importStore.js';
+
+export interface RemovalPlan {
+  importId: number;
+  kind: string;
+  fileName: string;
+  status: string;
+  /** The line the record keeps once removed, or null while it has not been. */
+  removed: string | null;
+  transactions: number;
+  /** Their net amount, minor units. */
+  net: number;
+  rejects: number;
+  /** Customer records created by this import that nothing else refers to. */
+  customers: number;
+  /** Snapshots and model fits that saw its rows (removed with them). */
+  snapshots: string[];
+  fits: string[];
+}
+
+/** Customers whose record this import created or last changed, with no sale, complaint or record from anything else. */
+// NOT IN over a subquery is one pass over transactions (SQLite builds it once); a correlated
+// NOT EXISTS would scan them once per customer, there being no index on customer_id.
+const ALONE = `
+  SELECT c.id FROM customers c
+  WHERE c.import_id = :id
+    AND c.id NOT IN (SELECT customer_id FROM transactions WHERE import_id <> :id)
+    AND c.id NOT IN (SELECT customer_id FROM complaints)
+    AND c.name IS NULL AND c.email IS NULL AND c.phone IS NULL AND c.type IS NULL
+    AND c.account_manager IS NULL AND c.created_date IS NULL AND c.attributes IS NULL`;
+
+/** What removing the import would take away, or null when there is no such import. */
+export function removalPlan(db: DB, importId: number): RemovalPlan | null {
+  const rec = db.prepare('SELECT id, kind, file_name, status, removed FROM imports WHERE id = ?').get(importId) as
+    | { id: number; kind: string; file_name: string; status: string; removed: string | null }
+    | undefined;
+  if (rec === undefined) return null;
+  const t = db.prepare('SELECT count(*) AS n, coalesce(sum(amount), 0) AS net FROM transactions WHERE import_id = ?').get(importId) as { n: number; net: number };
+  const rejects = db.prepare('SELECT count(*) FROM rejects WHERE import_id = ?').pluck().get(importId) as number;
+  const customers = rec.kind === 'transactions' ? (db.prepare(`SELECT count(*) FROM (${ALONE})`).pluck().get({ id: importId }) as number) : 0;
+  // Snapshots and fits record the newest import they saw; those that saw this one saw its rows.
+  const saw = (table: string): string[] => (t.n === 0 ? [] : (db.prepare(`SELECT as_of FROM ${table} WHERE data_version >= ? ORDER BY as_of`).pluck().all(importId) as string[]));
+  return {
+    importId,
+    kind: rec.kind,
+    fileName: rec.file_name,
+    status: rec.status,
+    removed: rec.removed,
+    transactions: t.n,
+    net: t.net,
+    rejects,
+    customers,
+    snapshots: saw('snapshots'),
+    fits: saw('model_fits'),
+  };
+}
+
+type Stored = Record<TransactionColumn, string | number | null> & { id: number; dedupe_key: number };
+
+/**
+ * Removes the import as planned, in one transaction, and returns the line its record keeps.
+ *
+ * The duplicate rule (importStore.ts) keeps each content's rows in a chain of slots with no gap:
+ * a walk stops at the first free slot. Deleting rows can open gaps, after which a later import
+ * would store again a row the database still holds, so the chains the import touched are packed
+ * again: their remaining rows move down, in order, to the lowest slots not held by another content.
+ */
+export function removeImport(db: DB, plan: RemovalPlan, now = new Date()): string {
+  const id = plan.importId;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const line = `removed ${now.toISOString()}: ${n(plan.transactions)} transactions, ${n(plan.rejects)} rejects, ${n(plan.customers)} customers${
+    plan.snapshots.length + plan.fits.length > 0 ? `, ${plan.snapshots.length} snapshots and ${plan.fits.length} model fits that saw them` : ''
+  }`;
+  db.transaction(() => {
+    const chains = new Map<string, { date: string; content: string }>();
+    for (const row of db.prepare(`SELECT ${TRANSACTION_COLUMNS.join(', ')} FROM transactions WHERE import_id = ?`).iterate(id) as IterableIterator<Stored>) {
+      const content = contentOf(row);
+      chains.set(`${String(row.date)}\u001f${content}`, { date: String(row.date), content });
+    }
+    const lookup = db.prepare(`SELECT id, import_id, ${DEDUPE_COLUMNS.join(', ')} FROM transactions WHERE dedupe_key = ?`);
+    // Each chain as it stands before the deletion: its slots, in order, with who holds them.
+    const before = [...chains.values()].map(({ date, content }) => {
+      const slots: { key: number; row: (Stored & { import_id: number }) | undefined }[] = [];
+      for (let slot = 0; ; slot++) {
+        const key = slotKey(date, content, slot);
+        const row = lookup.get(key) as (Stored & { import_id: number }) | undefined;
+        if (row === undefined) break;
+        slots.push({ key, row });
+      }
+      return { content, slots };
+    });
+    db.prepare('DELETE FROM transactions WHERE import_id = ?').run(id);
+    const move = db.prepare('UPDATE transactions SET dedupe_key = ? WHERE id = ?');
+    for (const { content, slots } of before) {
+      // Slots held by another content (a hash collision) stay put; the others are free once the import's rows are gone.
+      const free = slots.filter((s) => s.row!.import_id === id || contentOf(s.row!) === content).map((s) => s.key);
+      const keep = slots.filter((s) => s.row!.import_id !== id && contentOf(s.row!) === content);
+      keep.forEach((s, i) => {
+        if (free[i] !== s.key) move.run(free[i], s.row!.id);
+      });
+    }
+    db.prepare('DELETE FROM rejects WHERE import_id = ?').run(id);
+    if (plan.kind === 'transactions') db.prepare(`DELETE FROM customers WHERE id IN (${ALONE})`).run({ id });
+    // Names only this import gave, for products no sale left names any more.
+    db.prepare('DELETE FROM products WHERE import_id = ? AND code NOT IN (SELECT product FROM transactions WHERE product IS NOT NULL)').run(id);
+    if (plan.transactions > 0) {
+      db.prepare('DELETE FROM snapshots WHERE data_version >= ?').run(id);
+      db.prepare('DELETE FROM model_fits WHERE data_version >= ?').run(id);
+    }
+    db.prepare('UPDATE imports SET removed = ? WHERE id = ?').run(line, id);
+  }).immediate();
+  return line;
+}
