@@ -4,7 +4,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import { ExitCode } from './errors.js';
+import { sweepStale } from './tempfiles.js';
 import { reportError } from './report.js';
 import { ioFromProcess, type ProcessLike, type IO } from './io.js';
 import { resolveDbPath, type Context } from './context.js';
@@ -37,7 +40,9 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     io = { ...ioFromProcess(proc, { quiet: flags.quiet, noColor: flags.color === false }), ...overrides };
     if (flags.quiet) io.progress = false;
     if (flags.color === false) io.color = false;
-    return { io, dbPath: resolveDbPath(flags.db, io), dbChosen: flags.db !== undefined, format: flags.format };
+    const dbPath = resolveDbPath(flags.db, io);
+    sweepAtStart(io, [path.dirname(dbPath), os.tmpdir()]);
+    return { io, dbPath, dbChosen: flags.db !== undefined, format: flags.format };
   };
 
   program
@@ -437,7 +442,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       if (ctx.format === 'md' || ctx.format === 'html' || ctx.format === 'table') throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: exports are CSV or JSON, not ${ctx.format}`);
       const format = ctx.format === 'json' ? 'json' : 'csv';
       const options = { what: which, format, excel: opts.excel === true, redact: opts.redact === true, asOf: opts.asOf === undefined ? null : parseAsOf(opts.asOf) } as const;
-      exitCode = opts.out === undefined ? runExport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runExport(options, { ...ctx, io }), opts.force === true);
+      exitCode = opts.out === undefined ? await runExport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runExport(options, { ...ctx, io }), opts.force === true);
     });
 
   program
@@ -510,6 +515,18 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     return exitCode;
   } catch (e) {
     return reportError(e, io);
+  }
+}
+
+/**
+ * Temporary files left by killed runs (src/tempfiles.ts) in the places rapport always writes: the
+ * database's folder and the system's temporary folder (spooled standard input). An --out folder
+ * is swept when a file is next written there.
+ */
+function sweepAtStart(io: IO, dirs: string[]): void {
+  for (const dir of new Set(dirs)) {
+    const n = sweepStale(dir);
+    if (n > 0) io.stderr.write(io.quiet ? '' : `rapport: removed ${n} temporary file${n === 1 ? '' : 's'} left in ${dir} by interrupted runs\n`);
   }
 }
 
