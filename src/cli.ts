@@ -74,7 +74,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         'rapport churn --level high --tier platinum,gold',
         'rapport --db shop.db imports --format json',
         'rapport demo',
-      ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows), 5 a report --fail-if condition held, 130 cancelled at a prompt.\n',
+      ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows), 5 a report --fail-if condition held, 130 cancelled at a prompt or interrupted (SIGINT), 143 SIGTERM, 129 SIGHUP.\n',
     );
 
   const importCmd = program

@@ -3,6 +3,7 @@
  * person would, waiting for each prompt, and check the complaint landed in the database.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { converse } from '../src/bench/pty.js';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/db.js';
@@ -10,41 +11,6 @@ import { fixture, run, tempDir } from './helpers.js';
 
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../bin/rapport.js');
 const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0;
-
-/** Runs a command under `script`, answering each awaited text with keys (or a function that does something else). */
-function converse(command: string, steps: [string, string | (() => void)][], env: NodeJS.ProcessEnv): Promise<{ code: number | null; screen: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let screen = '';
-    let step = 0;
-    let seen = 0;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out waiting for "${steps[step]?.[0]}"; screen:\n${screen}`));
-    }, 20_000);
-    const advance = (): void => {
-      while (step < steps.length) {
-        const [wait, keys] = steps[step]!;
-        const at = screen.indexOf(wait, seen);
-        if (at < 0) return;
-        seen = at + wait.length;
-        step++;
-        // a moment for the prompt to finish drawing and start listening
-        setTimeout(() => (typeof keys === 'string' ? child.stdin.write(keys) : keys()), 80);
-      }
-    };
-    child.stdout.on('data', (b: Buffer) => {
-      screen += b.toString('utf8');
-      advance();
-    });
-    child.stderr.on('data', (b: Buffer) => (screen += b.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, screen });
-    });
-  });
-}
 
 describe('complaint add in a pseudo-terminal', () => {
   let t: ReturnType<typeof tempDir>;
