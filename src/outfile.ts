@@ -77,14 +77,9 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
     return fd;
   };
   const file = fdWriter(() => fd ?? open());
-  // A write that failed (a full disk) fails the run, after it, in one line.
-  const fault: { error: Error | null } = { error: null };
-  file.on('error', (e) => (fault.error ??= e));
   let ok = false;
   try {
-    const code = await run({ ...io, stdout: file, stdoutIsTTY: false, color: false });
-    await breathe(); // the stream reports a failed write on a later turn
-    if (fault.error !== null) throw fault.error instanceof RapportError ? fault.error : new RapportError(`cannot write ${out}: ${fault.error.message}`, 'check the free space and that the folder is writable');
+    const code = await runInto(file, out, io, run);
     // A report whose --fail-if held is still a whole report: it is kept.
     if (code === ExitCode.ok || code === ExitCode.alert) {
       const done = fd ?? open(); // an empty export is still a file
@@ -117,12 +112,26 @@ async function writeStream(io: IO, out: string, target: string, run: (io: IO) =>
   } catch (e) {
     throw new RapportError(`cannot write ${out}: ${(e as Error).message}`, 'check that you may write to it');
   }
-  const stream = fdWriter(() => fd);
   try {
-    return await run({ ...io, stdout: stream, stdoutIsTTY: false, color: false });
+    return await runInto(fdWriter(() => fd), out, io, run);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Runs the command with `file` as its stdout. A write that failed (a full disk, a FIFO's reader
+ * gone) fails the run after it, in one line.
+ */
+async function runInto(file: Writable, out: string, io: IO, run: (io: IO) => number | Promise<number>): Promise<number> {
+  const fault: { error: Error | null } = { error: null };
+  file.on('error', (e) => (fault.error ??= e));
+  const code = await run({ ...io, stdout: file, stdoutIsTTY: false, color: false });
+  await breathe(); // the stream reports a failed write on a later turn
+  // A FIFO's reader that stops early (`head`) is not an error, as for stdout (bin/rapport.js).
+  if ((fault.error as NodeJS.ErrnoException | null)?.code === 'EPIPE') return code;
+  if (fault.error !== null) throw fault.error instanceof RapportError ? fault.error : new RapportError(`cannot write ${out}: ${fault.error.message}`, 'check the free space, or that something still reads it');
+  return code;
 }
 
 /** A stream whose writes go straight to a file descriptor (synchronously: one file, one writer). */

@@ -206,6 +206,20 @@ describe('--out targets', () => {
     expect(temps(dir)).toEqual([]);
   }, 30_000);
 
+  it('a FIFO whose reader stops early ends the export quietly, like a pipe', async () => {
+    const dir = fs.mkdtempSync(path.join(t.dir, 'fifohead-'));
+    const fifo = path.join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('head', ['-c', '100', fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+    reader.stdout.resume();
+    const writer = spawn(process.execPath, [BIN, '--db', t.db, '-q', 'export', 'transactions', '--out', fifo], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    writer.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const status = await new Promise((r) => writer.on('exit', r));
+    expect(status, stderr).toBe(0);
+    expect(stderr).toBe('');
+  }, 30_000);
+
   it('an extension rapport does not write is refused with a hint; --format makes it explicit', async () => {
     const dir = fs.mkdtempSync(path.join(t.dir, 'ext-'));
     const pdf = await run(['--db', t.db, 'report', 'pyramid', '--out', path.join(dir, 'pyramid.pdf')]);
