@@ -4,7 +4,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import { ExitCode } from './errors.js';
+import { sweepStale } from './tempfiles.js';
 import { reportError } from './report.js';
 import { guarded, ioFromProcess, type ProcessLike, type IO } from './io.js';
 import { resolveDbPath, type Context } from './context.js';
@@ -124,6 +127,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     // rawStream() (the progress bar, the prompts) gets the stream just beneath it.
     io = guarded(io, flags.format === 'table');
     dbPath = resolveDbPath(flags.db, io);
+    sweepAtStart(io, [path.dirname(dbPath), os.tmpdir()]);
     return { io, dbPath, dbChosen: flags.db !== undefined, format: flags.format, check: flags.check ?? 'quick' };
   };
 
@@ -158,7 +162,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         'rapport churn --level high --tier platinum,gold',
         'rapport --db shop.db imports --format json',
         'rapport demo',
-      ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows), 4 nothing imported (every row rejected), 5 a report --fail-if condition held, 130 cancelled at a prompt.\n',
+      ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows), 4 nothing imported (every row rejected), 5 a report --fail-if condition held, 130 cancelled at a prompt or interrupted (SIGINT), 143 SIGTERM, 129 SIGHUP.\n',
     );
 
   const importCmd = program
@@ -538,7 +542,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       if (ctx.format === 'md' || ctx.format === 'html' || ctx.format === 'table') throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: exports are CSV or JSON, not ${ctx.format}`);
       const format = ctx.format === 'json' ? 'json' : 'csv';
       const options = { what: which, format, excel: opts.excel === true, redact: opts.redact === true, asOf: opts.asOf === undefined ? null : parseAsOf(opts.asOf) } as const;
-      exitCode = opts.out === undefined ? runExport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runExport(options, { ...ctx, io }), opts.force === true);
+      exitCode = opts.out === undefined ? await runExport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runExport(options, { ...ctx, io }), opts.force === true);
     });
 
   program
@@ -613,6 +617,18 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     return reportError(e, io, dbPath);
   } finally {
     await (pager as Pager | null)?.finish();
+  }
+}
+
+/**
+ * Temporary files left by killed runs (src/tempfiles.ts) in the places rapport always writes: the
+ * database's folder and the system's temporary folder (spooled standard input). An --out folder
+ * is swept when a file is next written there.
+ */
+function sweepAtStart(io: IO, dirs: string[]): void {
+  for (const dir of new Set(dirs)) {
+    const n = sweepStale(dir);
+    if (n > 0) io.stderr.write(io.quiet ? '' : `rapport: removed ${n} temporary file${n === 1 ? '' : 's'} left in ${dir} by interrupted runs\n`);
   }
 }
 

@@ -1,69 +1,93 @@
 /**
  * --out FILE: the command writes to a temporary file beside FILE, which is renamed over FILE
  * only when the command succeeded, so a reader (a mail job, a web server) never sees half a
- * report, and a failed run leaves the previous file as it was.
+ * report, and a failed or interrupted run leaves the previous file as it was.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { ExitCode, RapportError } from './errors.js';
-import type { IO } from './io.js';
+import { ExitCode, RapportError, UsageError } from './errors.js';
+import { notice, type IO } from './io.js';
+import { armSignals, breathe, onInterrupt } from './signals.js';
+import { released, sweepStale, tempPath } from './tempfiles.js';
+
+/**
+ * What is at the target decides how it is written: a regular file (or nothing) through a
+ * temporary file; a FIFO or a character device (a named pipe to another program, /dev/null, a
+ * terminal) as a stream, like `>`: replacing it with a file would cut off whoever reads it, and
+ * "whole or not at all" means nothing for a stream.
+ */
+function targetKind(target: string, out: string, force: boolean): 'file' | 'stream' {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(target);
+  } catch {
+    return 'file'; // nothing there yet
+  }
+  // A symbolic link at the target would be replaced by the new file; someone may have planted it
+  // to make a cron job overwrite what it points at. Refused unless --force.
+  if (st.isSymbolicLink()) {
+    if (!force) throw new RapportError(`${out} is a symbolic link; rapport does not write through or over links`, 'remove the link, choose another file, or add --force to replace the link with the file');
+    return 'file';
+  }
+  if (st.isFIFO() || st.isCharacterDevice()) return 'stream';
+  if (st.isDirectory()) throw new RapportError(`cannot write ${out}: it is a folder`, 'give --out a file name');
+  if (!st.isFile()) throw new RapportError(`cannot write ${out}: it is ${st.isSocket() ? 'a socket' : 'a block device'}`, 'give --out a regular file, a named pipe (FIFO) or a character device');
+  return 'file';
+}
 
 export async function writeAtomically(io: IO, out: string, run: (io: IO) => number | Promise<number>, force = false): Promise<number> {
   const target = path.resolve(io.cwd, out);
-  // A symbolic link at the target would be replaced by the new file; someone may have planted it
-  // to make a cron job overwrite what it points at. Refused unless --force.
-  let link = false;
+  if (targetKind(target, out, force) === 'stream') return writeStream(io, out, target, run);
+  const dir = path.dirname(target);
+  const swept = sweepStale(dir);
+  if (swept > 0) notice(io, `removed ${swept} temporary file${swept === 1 ? '' : 's'} left in ${dir} by interrupted runs`);
   try {
-    link = fs.lstatSync(target).isSymbolicLink();
-  } catch {
-    /* no file there yet */
-  }
-  if (link && !force) throw new RapportError(`${out} is a symbolic link; rapport does not write through or over links`, 'remove the link, choose another file, or add --force to replace the link with the file');
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-  let fd: number;
-  try {
-    fd = fs.openSync(temp, 'wx', 0o600);
+    fs.accessSync(dir, fs.constants.W_OK);
   } catch (e) {
     throw new RapportError(`cannot write ${out}: ${(e as Error).message}`, 'check that the folder exists and is writable');
   }
-  // A failed write (a full disk) is kept and thrown once the command returns: the stream reports
-  // it only on a later tick, after a synchronous command has finished and the file was renamed.
-  let failed: Error | null = null;
-  const file = new Writable({
-    write(chunk: Buffer | string, _enc, done) {
-      if (failed !== null) return done();
+  const temp = tempPath(dir, path.basename(target));
+  // The file is made at the first write: until then a signal's default action ends the run with
+  // nothing to clean up, however long the work before it (an analysis) takes.
+  let fd: number | null = null;
+  let disarm: (() => Promise<void>) | null = null;
+  let forget: (() => void) | null = null;
+  const discard = (): void => {
+    if (fd !== null) {
       try {
-        if (typeof chunk === 'string') fs.writeSync(fd, chunk);
-        else fs.writeSync(fd, chunk);
-      } catch (e) {
-        // Thrown to the command too (write() runs this synchronously), so it stops at once.
-        failed = e as Error;
-        throw e;
+        fs.closeSync(fd);
+      } catch {
+        /* closed already */
       }
-      done();
-    },
-  });
-  let ok = false;
-  // Ctrl-C, SIGTERM or SIGHUP while writing: remove the temporary file, then die of the signal
-  // as before (the handler runs once the current synchronous stretch of work yields).
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const onSignal = (sig: NodeJS.Signals): void => {
+      fd = null;
+    }
     fs.rmSync(temp, { force: true });
-    for (const s of signals) process.removeListener(s, onSignal);
-    process.kill(process.pid, sig);
   };
-  for (const s of signals) process.once(s, onSignal);
+  const open = (): number => {
+    disarm = armSignals();
+    forget = onInterrupt(discard);
+    try {
+      // 0600 before the umask: exports and reports hold names, emails and phones. The umask
+      // narrows it further (077 gives 0600, 277 gives 0400), as it does for a `>` redirect.
+      fd = fs.openSync(temp, 'wx', 0o600);
+    } catch (e) {
+      throw new RapportError(`cannot write ${out}: ${(e as Error).message}`, 'check that the folder exists and is writable');
+    }
+    return fd;
+  };
+  const file = fdWriter(() => fd ?? open());
+  let ok = false;
   try {
-    const code = await run({ ...io, stdout: file, stdoutIsTTY: false, color: false });
-    if (failed !== null) throw failed;
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
+    const code = await runInto(file, out, io, run);
     // A report whose --fail-if held is still a whole report: it is kept.
     if (code === ExitCode.ok || code === ExitCode.alert) {
-      // The file is data for others: readable like any report, unlike the database (0600).
-      fs.chmodSync(temp, 0o644);
+      const done = fd ?? open(); // an empty export is still a file
+      fs.fsyncSync(done);
+      fs.closeSync(done);
+      fd = null;
+      // A signal that came while the last rows were written is handled here, before the rename.
+      await breathe();
       try {
         fs.renameSync(temp, target);
       } catch (e) {
@@ -73,20 +97,78 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
     }
     return code;
   } finally {
-    for (const s of signals) process.removeListener(s, onSignal);
-    if (!ok) {
-      try {
-        fs.closeSync(fd);
-      } catch {
-        /* closed already */
-      }
-      fs.rmSync(temp, { force: true });
-    }
+    if (!ok) discard();
+    released(temp);
+    (forget as (() => void) | null)?.();
+    await (disarm as (() => Promise<void>) | null)?.();
   }
 }
 
-/** The format a file name asks for (report.html, sales.json), when --format was not given. */
-export function formatFromName(out: string | undefined): 'html' | 'md' | 'json' | 'csv' | undefined {
+/** --out naming a FIFO or a character device: written in place, as `>` would. */
+async function writeStream(io: IO, out: string, target: string, run: (io: IO) => number | Promise<number>): Promise<number> {
+  let fd: number;
+  try {
+    fd = fs.openSync(target, 'w');
+  } catch (e) {
+    throw new RapportError(`cannot write ${out}: ${(e as Error).message}`, 'check that you may write to it');
+  }
+  try {
+    return await runInto(fdWriter(() => fd), out, io, run);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Runs the command with `file` as its stdout. A write that failed (a full disk, a FIFO's reader
+ * gone) fails the run after it, in one line.
+ */
+async function runInto(file: Writable, out: string, io: IO, run: (io: IO) => number | Promise<number>): Promise<number> {
+  const fault: { error: Error | null } = { error: null };
+  file.on('error', (e) => (fault.error ??= e));
+  const code = await run({ ...io, stdout: file, stdoutIsTTY: false, color: false });
+  await breathe(); // the stream reports a failed write on a later turn
+  // A FIFO's reader that stops early (`head`) is not an error, as for stdout (bin/rapport.js).
+  if ((fault.error as NodeJS.ErrnoException | null)?.code === 'EPIPE') return code;
+  // A full disk gets the store's plain message (main's reportError, store/faults.ts).
+  if ((fault.error as NodeJS.ErrnoException | null)?.code === 'ENOSPC') throw fault.error;
+  if (fault.error !== null) throw fault.error instanceof RapportError ? fault.error : new RapportError(`cannot write ${out}: ${fault.error.message}`, 'check the free space, or that something still reads it');
+  return code;
+}
+
+/** A stream whose writes go straight to a file descriptor (synchronously: one file, one writer). */
+function fdWriter(fdOf: () => number): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      try {
+        if (typeof chunk === 'string') fs.writeSync(fdOf(), chunk);
+        else fs.writeSync(fdOf(), chunk);
+        done();
+      } catch (e) {
+        // A reader that stopped early (EPIPE) is reported after the run (runInto). Anything else
+        // (a full disk) is thrown to the command as well, which write() reaches synchronously, so
+        // it stops at once instead of going on to say it exported everything.
+        if ((e as NodeJS.ErrnoException).code === 'EPIPE') return done(e as Error);
+        throw e;
+      }
+    },
+  });
+}
+
+const BY_EXTENSION = { '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md', '.json': 'json', '.csv': 'csv' } as const;
+type NamedFormat = (typeof BY_EXTENSION)[keyof typeof BY_EXTENSION];
+
+/**
+ * The format a file name asks for (report.html, sales.json), when --format was not given. A name
+ * without an extension (a FIFO, /dev/null) leaves the command's default; an extension rapport
+ * does not write (report.pdf, list.xlsx) is refused rather than filled with something else.
+ */
+export function formatFromName(out: string | undefined): NamedFormat | undefined {
   const ext = out === undefined ? '' : path.extname(out).toLowerCase();
-  return ({ '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md', '.json': 'json', '.csv': 'csv' } as const)[ext as '.html'];
+  if (ext === '') return undefined;
+  const format = (BY_EXTENSION as Record<string, NamedFormat>)[ext];
+  if (format === undefined) {
+    throw new UsageError(`--out ${out}: rapport does not write ${ext} files`, `name the file .html, .md, .csv or .json, or give --format (for a PDF, print the .html report from a browser)`);
+  }
+  return format;
 }

@@ -2,7 +2,8 @@
  * The real binary in a pseudo-terminal (util-linux `script` gives it one): type answers as a
  * person would, waiting for each prompt, and check the complaint landed in the database.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { converse } from '../src/bench/pty.js';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/db.js';
@@ -10,41 +11,6 @@ import { fixture, run, tempDir } from './helpers.js';
 
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../bin/rapport.js');
 const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0;
-
-/** Runs a command under `script`, answering each awaited text with keys. */
-function converse(command: string, steps: [string, string][], env: NodeJS.ProcessEnv): Promise<{ code: number | null; screen: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let screen = '';
-    let step = 0;
-    let seen = 0;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out waiting for "${steps[step]?.[0]}"; screen:\n${screen}`));
-    }, 20_000);
-    const advance = (): void => {
-      while (step < steps.length) {
-        const [wait, keys] = steps[step]!;
-        const at = screen.indexOf(wait, seen);
-        if (at < 0) return;
-        seen = at + wait.length;
-        step++;
-        // a moment for the prompt to finish drawing and start listening
-        setTimeout(() => child.stdin.write(keys), 80);
-      }
-    };
-    child.stdout.on('data', (b: Buffer) => {
-      screen += b.toString('utf8');
-      advance();
-    });
-    child.stderr.on('data', (b: Buffer) => (screen += b.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, screen });
-    });
-  });
-}
 
 describe('complaint add in a pseudo-terminal', () => {
   let t: ReturnType<typeof tempDir>;
@@ -108,5 +74,92 @@ describe('complaint add in a pseudo-terminal', () => {
     } finally {
       db.close();
     }
+  }, 30_000);
+
+  /**
+   * Another process holding the write lock, as a long import does: BEGIN IMMEDIATE, then nothing
+   * until its stdin closes.
+   */
+  function holdWriteLock(db: string): Promise<ChildProcessWithoutNullStreams> {
+    const script = `const D = require('better-sqlite3'); const d = new D(process.argv[1]); d.exec('BEGIN IMMEDIATE'); process.stdout.write('locked\\n'); process.stdin.on('end', () => { d.exec('ROLLBACK'); d.close(); }); process.stdin.resume();`;
+    const holder = spawn(process.execPath, ['-e', script, db], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    return new Promise((resolve, reject) => {
+      holder.stdout.once('data', () => resolve(holder));
+      holder.on('error', reject);
+      holder.on('exit', (code) => reject(new Error(`the lock holder ended (exit ${code})`)));
+    });
+  }
+  const ROOT = path.resolve(path.dirname(BIN), '..');
+  const counterSteps = (after: [string, string | (() => void)][]): [string, string | (() => void)][] => [
+    ['Product', '\r'],
+    ['How it happened', '\r'],
+    ['Why they are dissatisfied', '\r'],
+    ['Member of staff', '\r'],
+    ['Anything else', '\r'],
+    ['Is the demand reasonable', '\r'],
+    ['The resolution they want', '\r'],
+    ['Save this complaint?', '\r'],
+    ...after,
+  ];
+  const complaints = (db: string): number => {
+    const h = openDatabase(db, { create: false });
+    try {
+      return h.prepare('SELECT count(*) FROM complaints').pluck().get() as number;
+    } finally {
+      h.close();
+    }
+  };
+
+  it('a complaint confirmed while another process holds the write lock waits, says so, and is saved when the lock frees', async () => {
+    t = tempDir();
+    expect((await run(['--db', t.db, '-q', 'import', 'customers', fixture('segment', 'customers.csv')])).code).toBe(0);
+    const holder = await holdWriteLock(t.db);
+    // A busy timeout far shorter than the wait: the confirmed complaint must outlast it.
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm', NO_COLOR: '1', RAPPORT_BUSY_TIMEOUT_MS: '200' };
+    delete env.CI;
+    let waitingSince = 0;
+    let released = 0;
+    const { code, screen } = await converse(
+      `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --db ${JSON.stringify(t.db)} complaint add --customer Y1 --category service --priority normal --summary "kept waiting"`,
+      counterSteps([
+        [
+          'waiting for the import to finish',
+          () => {
+            waitingSince = performance.now();
+            expect(complaints(t.db)).toBe(0);
+            setTimeout(() => {
+              released = performance.now();
+              holder.stdin.end();
+            }, 2000);
+          },
+        ],
+      ]),
+      env,
+    );
+    expect(code, screen).toBe(0);
+    expect(released - waitingSince).toBeGreaterThan(1500);
+    expect(screen).toMatch(/waiting for the import to finish[^]*logged complaint #1 for Y1/);
+    expect(screen).not.toContain('busy');
+    expect(complaints(t.db)).toBe(1);
+  }, 30_000);
+
+  it('Ctrl-C while waiting for the lock gives up: exit 130, nothing written', async () => {
+    t = tempDir();
+    expect((await run(['--db', t.db, '-q', 'import', 'customers', fixture('segment', 'customers.csv')])).code).toBe(0);
+    const holder = await holdWriteLock(t.db);
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm', NO_COLOR: '1', RAPPORT_BUSY_TIMEOUT_MS: '200' };
+      delete env.CI;
+      const { code, screen } = await converse(
+        `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --db ${JSON.stringify(t.db)} complaint add --customer Y1 --category service --priority normal --summary "given up"`,
+        counterSteps([['waiting for the import to finish', '\u0003']]),
+        env,
+      );
+      expect(code, screen).toBe(130);
+    } finally {
+      holder.stdin.end();
+    }
+    await new Promise((r) => holder.on('exit', r));
+    expect(complaints(t.db)).toBe(0);
   }, 30_000);
 });

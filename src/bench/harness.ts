@@ -4,7 +4,10 @@
  * holds every write whole or not at all; then runs an import, a segment run, a report, a customer
  * list and complaint logging at the same time, several rounds, and checks that all succeed with
  * the right totals, while reading the database every 50 ms to be sure no reader sees part of an
- * import or of a snapshot. Prints a table (and JSON with --json).
+ * import or of a snapshot; sends SIGINT, SIGTERM and SIGHUP at random moments of an import, an
+ * export and a report to --out, and segment (each must die of it within a second, leaving no
+ * temporary file and every write whole); and has a complaint typed in a pseudo-terminal while an
+ * import holds the write lock (it must wait and be saved). Prints a table (and JSON with --json).
  * Options: --trials N (import kills, default 20; segment and complaint kills: half as many each),
  * --rows N (default 1,000,000), --rounds N (concurrent rounds, default 3), --seed N.
  */
@@ -16,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { DEFAULTS, generate, rng } from '../synth/generate.js';
+import { converse } from './pty.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -88,9 +92,9 @@ function watchReads(before: number, added: number): { stop(): { reads: number; t
   };
 }
 
-/** One value, or with `row` the whole first row as an array. */
-function query<T>(sql: string, row = false): T {
-  const h = new Database(db, { readonly: true });
+/** One value, or with `row` the whole first row as an array (of the harness's database unless `file`). */
+function query<T>(sql: string, row = false, file = db): T {
+  const h = new Database(file, { readonly: true });
   try {
     const st = h.prepare(sql);
     return (row ? st.raw().get() : st.pluck().get()) as T;
@@ -99,7 +103,39 @@ function query<T>(sql: string, row = false): T {
   }
 }
 
-const integrityOk = (): boolean => query<string>('PRAGMA integrity_check') === 'ok';
+const integrityOkOf = (file: string): boolean => query<string>('PRAGMA integrity_check', false, file) === 'ok';
+const integrityOk = (): boolean => integrityOkOf(db);
+
+/** Whether another connection holds the write lock (BEGIN IMMEDIATE fails at once). */
+function writeLocked(file: string): boolean {
+  if (!fs.existsSync(file)) return false;
+  const h = new Database(file, { timeout: 0 });
+  try {
+    h.exec('BEGIN IMMEDIATE');
+    h.exec('ROLLBACK');
+    return false;
+  } catch {
+    return true;
+  } finally {
+    h.close();
+  }
+}
+
+/** Starts a command, sends `signal` after `ms`; how it ended and how long after the signal. */
+function signalAfter(file: string, args: string[], signal: NodeJS.Signals, ms: number, tmp: string): Promise<{ how: 'signalled' | 'finished' | 'failed'; ms: number }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, '--db', file, ...args], { stdio: 'ignore', env: { ...process.env, CI: '1', TMPDIR: tmp } });
+    let sent = 0;
+    const timer = setTimeout(() => {
+      sent = performance.now();
+      child.kill(signal);
+    }, ms);
+    child.on('exit', (code, sig) => {
+      clearTimeout(timer);
+      resolve({ how: sig === signal ? 'signalled' : code === 0 ? 'finished' : 'failed', ms: sent === 0 ? 0 : performance.now() - sent });
+    });
+  });
+}
 const results: { test: string; trials: number; killed: number | null; survived: number; lost: number; notes: string }[] = [];
 const failures: string[] = [];
 function check(ok: boolean, what: string): void {
@@ -291,6 +327,128 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
     log(`  concurrent round ${round + 1}/${rounds}: ${bad.length === 0 ? 'all 7 finished' : bad.length + ' failed'}, totals ${right ? 'right' : 'WRONG'}, ${seen.reads} reads ${whole ? 'all whole' : `${seen.torn.length} saw half-finished writes`}`);
   }
   results.push({ test: 'import + segment + report + customers + 3 complaints at once', trials: rounds, killed: null, survived: ok, lost: lostAll, notes: `no "database is locked"; totals right after each round; ${reads} reads while they ran saw no half-finished import or snapshot` });
+}
+
+// ---- 5. SIGINT, SIGTERM and SIGHUP at random moments ----
+// Each command gets a signal at a random moment; it must die of that signal (the shell's 130, 143,
+// 129) within a second, leave no temporary file (in the --out folder, the database's folder or
+// the temporary folder, which TMPDIR points into the work folder), and leave the database intact
+// with every write whole or absent.
+{
+  const tmp = path.join(work, 'tmp');
+  const outDir = path.join(work, 'out');
+  fs.mkdirSync(tmp, { recursive: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  const sigDb = path.join(work, 'sig.db');
+  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const leftovers = (): string[] => [outDir, tmp, work].flatMap((d) => fs.readdirSync(d).filter((n) => n.startsWith('.rapport-tmp-')));
+  const whole = (file: string): boolean => query<number>(`SELECT count(*) FROM imports WHERE status = 'complete'`, false, file) === 0
+    ? query<number>('SELECT count(*) FROM transactions', false, file) === 0
+    : query<number>('SELECT count(*) FROM transactions', false, file) === query<number>('SELECT sum(rows_imported) FROM imports', false, file);
+  const halfSnapshots = (): number => query<number>('SELECT count(*) FROM snapshots s WHERE customers <> (SELECT count(*) FROM snapshot_customers c WHERE c.snapshot_id = s.id)');
+  const kinds: { test: string; args: (i: number) => string[]; dbFile: string; before?: () => void; maxMs: number; check: (i: number) => string | null }[] = [
+    {
+      test: `import of ${rows.toLocaleString('en-US')} lines`,
+      dbFile: sigDb,
+      before: () => {
+        for (const f of files(sigDb)) fs.rmSync(f, { force: true });
+      },
+      args: () => ['-q', 'import', 'transactions', csv],
+      maxMs: 4000,
+      // a signal before the database was created leaves none: nothing stored
+      check: () => (!fs.existsSync(sigDb) ? null : integrityOkOf(sigDb) ? (whole(sigDb) ? null : 'part of the file stored') : 'integrity_check failed'),
+    },
+    {
+      test: 'export transactions --out',
+      dbFile: db,
+      args: (i) => ['export', 'transactions', '--out', path.join(outDir, `t${i}.csv`)],
+      maxMs: 5000,
+      check: (i) => (fs.existsSync(path.join(outDir, `t${i}.csv`)) && !fs.readFileSync(path.join(outDir, `t${i}.csv`), 'utf8').endsWith('\n') ? 'a partial export in place' : null),
+    },
+    {
+      test: 'report churn --out',
+      dbFile: db,
+      args: (i) => ['report', 'churn', '--as-of', asOf, '--out', path.join(outDir, `r${i}.html`)],
+      maxMs: 5000,
+      check: (i) => (fs.existsSync(path.join(outDir, `r${i}.html`)) && !fs.readFileSync(path.join(outDir, `r${i}.html`), 'utf8').trimEnd().endsWith('</html>') ? 'a partial report in place' : null),
+    },
+    {
+      test: 'segment',
+      dbFile: db,
+      args: () => ['-q', 'segment', '--as-of', asOf],
+      maxMs: 3000,
+      check: () => (integrityOk() ? (halfSnapshots() === 0 ? null : 'a half-written snapshot') : 'integrity_check failed'),
+    },
+  ];
+  const n = Math.max(3, Math.floor(trials / 2));
+  for (const kind of kinds) {
+    let signalled = 0;
+    let survived = 0;
+    let slowest = 0;
+    let lost = 0;
+    for (let i = 0; i < n; i++) {
+      kind.before?.();
+      const earlier = kind.dbFile === db ? stored() : null;
+      const signal = SIGNALS[i % 3]!;
+      const end = await signalAfter(kind.dbFile, kind.args(i), signal, 150 + Math.floor(rand() * kind.maxMs), tmp);
+      const left = leftovers();
+      const problem = kind.check(i);
+      const gone = earlier === null ? 0 : lostSince(earlier);
+      lost += gone;
+      if (end.how === 'signalled') {
+        signalled++;
+        slowest = Math.max(slowest, end.ms);
+      }
+      const prompt = end.how !== 'signalled' || end.ms < 1000;
+      const good = end.how !== 'failed' && prompt && left.length === 0 && problem === null && gone === 0;
+      check(end.how !== 'failed', `${kind.test} ${signal} trial ${i}: failed on its own`);
+      check(prompt, `${kind.test} ${signal} trial ${i}: ended ${Math.round(end.ms)} ms after the signal`);
+      check(left.length === 0, `${kind.test} ${signal} trial ${i}: left ${left.join(', ')}`);
+      check(problem === null, `${kind.test} ${signal} trial ${i}: ${problem}`);
+      check(gone === 0, `${kind.test} ${signal} trial ${i}: ${gone} rows lost`);
+      if (good) survived++;
+      for (const f of fs.readdirSync(outDir)) fs.rmSync(path.join(outDir, f), { force: true });
+      log(`  ${kind.test} ${signal} ${i + 1}/${n}: ${end.how}${end.how === 'signalled' ? ` in ${Math.round(end.ms)} ms` : ''}, ${left.length} temp files left, ${problem ?? 'whole'}`);
+    }
+    results.push({ test: `SIGINT/SIGTERM/SIGHUP during ${kind.test}`, trials: n, killed: signalled, survived, lost, notes: `died of the signal (shell 130/143/129) at most ${Math.round(slowest)} ms after it; no temporary file left; intact and whole` });
+  }
+}
+
+// ---- 6. a complaint typed at the counter while an import holds the write lock ----
+// The import runs into a database of its own (the file takes many seconds); the complaint is
+// typed in a pseudo-terminal and confirmed while the import holds the lock. It must wait, say
+// so, and be saved when the import commits: never "the database is busy".
+if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) failures.push('counter case: the `script` command (util-linux) is missing');
+else {
+  const counterDb = path.join(work, 'counter.db');
+  const seed = path.join(work, 'counter.csv');
+  fs.writeFileSync(seed, 'invoice,date,customer_id,amount\nS-1,2022-01-03,Y1,9.50\n');
+  const first = spawnSync(process.execPath, [BIN, '--db', counterDb, '-q', 'import', 'transactions', seed], { encoding: 'utf8' });
+  check(first.status === 0, `counter case: ${first.stderr}`);
+  const imp = spawn(process.execPath, [BIN, '--db', counterDb, '-q', 'import', 'transactions', csv], { stdio: 'ignore', env: { ...process.env, CI: '1' } });
+  const importEnded = new Promise<number | null>((r) => imp.on('exit', (code) => r(code)));
+  // until the import holds the write lock (its transaction begins after the file is sniffed)
+  for (let i = 0; i < 100 && !writeLocked(counterDb); i++) await new Promise((r) => setTimeout(r, 100));
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm', NO_COLOR: '1' };
+  delete env.CI;
+  let waitedFrom = 0;
+  const started = performance.now();
+  const { code, screen } = await converse(
+    `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --db ${JSON.stringify(counterDb)} complaint add --customer Y1 --category service --priority normal --summary "typed at the counter"`,
+    [
+      ...['Product', 'How it happened', 'Why they are dissatisfied', 'Member of staff', 'Anything else', 'Is the demand reasonable', 'The resolution they want', 'Save this complaint?'].map((w): [string, string] => [w, '\r']),
+      ['waiting for the import to finish', () => void (waitedFrom = performance.now())],
+    ],
+    env,
+    600_000,
+  );
+  const waited = waitedFrom === 0 ? 0 : performance.now() - waitedFrom;
+  const importCode = await importEnded;
+  const saved = query<number>(`SELECT count(*) FROM complaints WHERE summary = 'typed at the counter'`, false, counterDb);
+  const ok = code === 0 && waitedFrom > 0 && saved === 1 && importCode === 0 && !/busy/.test(screen) && integrityOkOf(counterDb);
+  check(ok, `counter case: exit ${code}, waited ${waitedFrom > 0}, saved ${saved}, import exit ${importCode}; ${screen.slice(-300)}`);
+  log(`  counter during import: ${ok ? 'saved' : 'FAILED'} after waiting ${(waited / 1000).toFixed(1)} s (${((performance.now() - started) / 1000).toFixed(1)} s in all)`);
+  results.push({ test: 'complaint confirmed at a prompt while an import holds the write lock', trials: 1, killed: null, survived: ok ? 1 : 0, lost: 0, notes: `waited ${(waited / 1000).toFixed(1)} s with "waiting for the import to finish" on the screen (the busy timeout is 15 s), then saved; the import whole too` });
 }
 
 fs.rmSync(work, { recursive: true, force: true });

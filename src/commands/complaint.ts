@@ -24,7 +24,7 @@ import { ExitCode, RapportError, UsageError } from '../errors.js';
 import { notice } from '../io.js';
 import { chalkFor, printRecord, printRows, resolveFormat, type Column } from '../output.js';
 import { customerRecord } from '../store/customers.js';
-import type { DB } from '../store/db.js';
+import { writeWhenFree, type DB } from '../store/db.js';
 import {
   addEvent,
   complaintEvents,
@@ -216,10 +216,16 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
     const { input, newCustomer } = collected;
     const hours = loadSettings(db, moneyOf(db)).settings.complaintHours;
     const due = dueAt(at, input.priority, hours);
-    const id = db.transaction(() => {
-      if (newCustomer) createCustomer(db, { ...newCustomer, createdDate: at.slice(0, 10) });
-      return insertComplaint(db, input, at, due);
-    })();
+    const save = (): number =>
+      db.transaction(() => {
+        if (newCustomer) createCustomer(db, { ...newCustomer, createdDate: at.slice(0, 10) });
+        return insertComplaint(db, input, at, due);
+      }).immediate();
+    // Confirmed at the counter: waits for a long import rather than lose what was typed (a
+    // script keeps the busy timeout and its error, and can run again).
+    const id = interactive
+      ? writeWhenFree(db, save, () => ctx.io.stderr.write('waiting for the import to finish: another rapport is writing to the database (Ctrl-C gives up; nothing is saved until then)…\n'))
+      : save();
     notice(ctx.io, `logged complaint #${id} for ${input.customerId}${newCustomer ? ' (new customer)' : ''}; due ${personTime(due, new Date(), ctx.io.env.TZ)}`);
     printRecord(ctx.io, resolveFormat(ctx.format, ctx.io), { id, customer_id: input.customerId, category: input.category, priority: input.priority, status: 'open', created_at: at, due_at: due });
     return 0;

@@ -4,6 +4,7 @@ import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
 import { RapportError, UsageError } from '../errors.js';
 import { notice } from '../io.js';
+import { breathe, pacer } from '../signals.js';
 import { csvValue } from '../output.js';
 import { customerNames } from '../store/customers.js';
 import { getMeta, setMeta, type DB } from '../store/db.js';
@@ -80,14 +81,17 @@ function segmentRows(db: DB, asOf: string | null): Iterable<Record<string, unkno
     throw new RapportError(asOf === null ? 'no snapshot to export yet' : `no snapshot as of ${asOf}`, `make one with rapport segment${asOf === null ? '' : ` --as-of ${asOf}`} (rapport snapshots lists them)`);
   }
   const names = customerNames(db);
+  // Loaded here, before the header is written: with --out, the temporary file (and the signal
+  // handling that removes it) starts at the first write, and this is the long part.
+  const customers = loadSnapshot(db, snap.id).customers;
   return (function* () {
-    for (const c of loadSnapshot(db, snap.id).customers) yield { as_of: snap.as_of, ...customerRow(c, names.get(c.customerId)) };
+    for (const c of customers) yield { as_of: snap.as_of, ...customerRow(c, names.get(c.customerId)) };
   })();
 }
 
 const SEGMENT_COLUMNS = ['as_of', ...CUSTOMER_COLUMNS.slice(0, CUSTOMER_COLUMNS.indexOf('stage_reason') + 1)];
 
-export function runExport(o: ExportOptions, ctx: Context): number {
+export async function runExport(o: ExportOptions, ctx: Context): Promise<number> {
   if (o.excel && o.format !== 'csv') throw new UsageError('--excel is for CSV files', 'add --format csv');
   if (o.asOf !== null && o.what !== 'segments') throw new UsageError('--as-of picks a snapshot: it is for rapport export segments', 'the other exports hold everything; leave out --as-of');
   const db = openForRead(ctx);
@@ -100,6 +104,7 @@ export function runExport(o: ExportOptions, ctx: Context): number {
     let n = 0;
     let chunk: unknown[][] = [];
     let first = true;
+    const pace = pacer();
     const flush = (): void => {
       if (o.format === 'csv') out.write(stringify(chunk));
       chunk = [];
@@ -121,6 +126,9 @@ export function runExport(o: ExportOptions, ctx: Context): number {
         first = false;
       }
       n++;
+      // Every 20 ms a turn of the event loop: a signal caught while --out is written is handled
+      // within that (and a slow reader of stdout drains).
+      if (pace.due()) await breathe();
     }
     if (o.format === 'csv') flush();
     else out.write(first ? ']\n' : '\n]\n');

@@ -38,8 +38,13 @@ export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSet
       try {
         if (m.type === 'batch') {
           consume(m.batch!);
-          Atomics.add(consumed, 0, 1);
-          Atomics.notify(consumed, 0);
+          // Released on the next turn of the event loop, not now: released at once, the worker
+          // posts the next batch while Node is still draining the port, and the drain can go on
+          // for seconds, with a SIGINT or SIGTERM waiting behind it (measured: 4 s).
+          setImmediate(() => {
+            Atomics.add(consumed, 0, 1);
+            Atomics.notify(consumed, 0);
+          });
         } else if (m.type === 'done') {
           settled = true;
           void worker.terminate();

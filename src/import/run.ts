@@ -9,6 +9,7 @@ import { CsvParser } from '../core/csv.js';
 import { DateSniffer, HINT_LAYOUTS, layoutsReading, swapDayMonth } from '../core/dates.js';
 import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS } from '../core/row.js';
 import { RapportError, UsageError } from '../errors.js';
+import { catchingSignals, onInterrupt } from '../signals.js';
 import type { DB } from '../store/db.js';
 import { getMeta, setCurrency, setMeta } from '../store/db.js';
 import {
@@ -156,6 +157,8 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   const reasons = new Map<string, number>();
   // One transaction for the whole file: a kill at any point leaves the database as it was.
   beginImport(db);
+  // A caught signal (while the parsing worker feeds batches) rolls the file back before the process ends.
+  const forget = onInterrupt(() => rollbackImport(db));
   try {
     if (options.currency && currency && getMeta(db, 'currency') === null) setCurrency(db, currency);
     const importId = insertImport(db, record, 'complete');
@@ -216,6 +219,8 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     if (options.dryRun) return finish(base, 'refused', null, counts, reasons, started);
     // Nothing of the file is stored; keep a record of the attempt and its rejects so they can be listed and fixed.
     return finish(base, 'refused', recordRefusal(db, record, counts, kept), counts, reasons, started);
+  } finally {
+    forget();
   }
 }
 
@@ -315,7 +320,9 @@ async function importTransactions(
     progress?.(b.bytesRead, source.size);
   };
   const ref: SourceRef = { name: source.name, path: source.path, size: source.size };
-  const stats = source.size >= WORKER_MIN_BYTES ? await inWorker(ref, shape, settings, consume) : produceTransactions(ref, shape, settings, consume);
+  // With the worker, the main thread gets control between batches, so a signal is caught there and
+  // the file rolled back; the synchronous path (small files) is ended by the signal's default action.
+  const stats = source.size >= WORKER_MIN_BYTES ? await catchingSignals(() => inWorker(ref, shape, settings, consume)) : produceTransactions(ref, shape, settings, consume);
   writer.flush();
   return {
     read: stats.read,

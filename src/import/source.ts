@@ -12,6 +12,8 @@ import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import iconv from 'iconv-lite';
 import { RapportError, UsageError } from '../errors.js';
+import { catchingSignals, onInterrupt } from '../signals.js';
+import { released, tempPath } from '../tempfiles.js';
 
 const CHUNK = 256 * 1024;
 
@@ -61,28 +63,35 @@ export function hashFile(file: string): string {
 }
 
 async function spoolStdin(stdin: Readable): Promise<SourceFile> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-'));
-  const file = path.join(dir, 'stdin.csv');
+  // In the system's temporary folder, named so that a later run can sweep it if this one is
+  // killed (src/tempfiles.ts); created owner-only and exclusively ('wx' never follows a link).
+  const file = tempPath(os.tmpdir(), 'stdin.csv');
   const fd = fs.openSync(file, 'wx', 0o600);
+  const cleanup = (): void => {
+    fs.rmSync(file, { force: true });
+    released(file);
+    forget();
+  };
+  const forget = onInterrupt(cleanup);
   const h = crypto.createHash('sha256');
   let size = 0;
   try {
-    for await (const chunk of stdin) {
-      const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-      fs.writeSync(fd, b);
-      h.update(b);
-      size += b.length;
-    }
-  } finally {
+    // Reading a pipe yields to the event loop: Ctrl-C here removes the file before ending the run.
+    await catchingSignals(async () => {
+      for await (const chunk of stdin) {
+        const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+        fs.writeSync(fd, b);
+        h.update(b);
+        size += b.length;
+      }
+    });
+  } catch (e) {
     fs.closeSync(fd);
+    cleanup();
+    throw e;
   }
-  return {
-    name: '(stdin)',
-    path: file,
-    size,
-    sha256: h.digest('hex'),
-    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
-  };
+  fs.closeSync(fd);
+  return { name: '(stdin)', path: file, size, sha256: h.digest('hex'), cleanup };
 }
 
 export function checkEncoding(encoding: string): void {

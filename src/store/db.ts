@@ -230,6 +230,32 @@ function migrate(db: DB, path: string, migrations: Migration[]): void {
   }
 }
 
+/**
+ * Runs `write` (one transaction) however long another writer holds the lock: for what a person
+ * has just typed and confirmed, which giving up after the busy timeout would lose. `onWait` is
+ * called once, when it first has to wait. The wait is synchronous, so a signal's default action
+ * still ends it at once, before anything is written.
+ */
+export function writeWhenFree<T>(db: DB, write: () => T, onWait: () => void): T {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  // Short tries, so that a transaction that fails at once (SQLITE_BUSY_SNAPSHOT) is tried again too.
+  db.pragma('busy_timeout = 500');
+  let told = false;
+  try {
+    for (;;) {
+      try {
+        return write();
+      } catch (e) {
+        if (!String((e as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw e;
+        if (!told) onWait();
+        told = true;
+      }
+    }
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
+}
+
 export function getMeta(db: DB, key: string): string | null {
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
   return row?.value ?? null;

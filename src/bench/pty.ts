@@ -1,0 +1,41 @@
+/**
+ * A command in a pseudo-terminal (util-linux `script` gives it one), answered as a person would:
+ * each step waits for a text on the screen, then types its keys (or does something else). Used
+ * by test/complaint-pty.test.ts and by npm run harness's counter-during-import case.
+ */
+import { spawn } from 'node:child_process';
+
+/** Runs a command under `script`, answering each awaited text with keys (or a function that does something else). */
+export function converse(command: string, steps: [string, string | (() => void)][], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<{ code: number | null; screen: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let step = 0;
+    let seen = 0;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out waiting for "${steps[step]?.[0]}"; screen:\n${screen}`));
+    }, timeoutMs);
+    const advance = (): void => {
+      while (step < steps.length) {
+        const [wait, keys] = steps[step]!;
+        const at = screen.indexOf(wait, seen);
+        if (at < 0) return;
+        seen = at + wait.length;
+        step++;
+        // a moment for the prompt to finish drawing and start listening
+        setTimeout(() => (typeof keys === 'string' ? child.stdin.write(keys) : keys()), 80);
+      }
+    };
+    child.stdout.on('data', (b: Buffer) => {
+      screen += b.toString('utf8');
+      advance();
+    });
+    child.stderr.on('data', (b: Buffer) => (screen += b.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, screen });
+    });
+  });
+}
