@@ -38,7 +38,7 @@ function anyOf<T extends string>(value: string | undefined, allowed: readonly T[
 
 const NUMERIC = new Set<string>([
   'recency_days', 'frequency', 'orders', 'monetary', 'avg_order_value', 'refund_share', 'typical_gap_days', 'recent_revenue', 'previous_revenue', 'value', 'tenure_days', 'r_score', 'f_score', 'm_score',
-  'p_alive', 'expected_purchases', 'p_no_purchase', 'expected_spend', 'churn_risk', 'clv', 'value_at_risk',
+  'p_alive', 'expected_purchases', 'p_no_purchase', 'expected_purchases_365d', 'expected_spend', 'churn_risk', 'clv', 'value_at_risk',
 ]);
 
 /** --sort FIELD[:asc|:desc]; numbers sort largest first by default, text A to Z, tiers and stages in their order. */

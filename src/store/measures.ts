@@ -19,7 +19,7 @@ export function* customerDays(db: DB, asOf: string): Generator<CustomerDay> {
   try {
     const rows = db
       .prepare(
-        `SELECT customer_id, date, external_id IS NOT NULL, sum(amount), sum(max(amount, 0)), max(amount > 0)
+        `SELECT customer_id, date, external_id IS NOT NULL, sum(amount), sum(max(amount, 0)), max(amount >= 0)
          FROM transactions
          WHERE date <= ?
          GROUP BY customer_id, date, external_id
@@ -55,7 +55,7 @@ export function* customerDays(db: DB, asOf: string): Generator<CustomerDay> {
 /** Purchase days (days with a sale) per customer in (from, to], for the backtest. */
 export function purchaseDaysBetween(db: DB, from: string, to: string): Map<string, number> {
   const rows = db
-    .prepare('SELECT customer_id, count(DISTINCT date) FROM transactions WHERE date > ? AND date <= ? AND amount > 0 GROUP BY customer_id')
+    .prepare('SELECT customer_id, count(DISTINCT date) FROM transactions WHERE date > ? AND date <= ? AND amount >= 0 GROUP BY customer_id')
     .raw()
     .all(from, to) as [string, number][];
   return new Map(rows);
@@ -69,7 +69,7 @@ export function lastTransactionDate(db: DB): string | null {
 export function monthlyByCustomer(db: DB, asOf: string): { customerId: string; month: string; net: number; purchased: boolean }[] {
   return (
     db
-      .prepare(`SELECT customer_id, substr(date, 1, 7) AS month, sum(amount) AS net, max(amount > 0) AS purchased FROM transactions WHERE date <= ? GROUP BY customer_id, month`)
+      .prepare(`SELECT customer_id, substr(date, 1, 7) AS month, sum(amount) AS net, max(amount >= 0) AS purchased FROM transactions WHERE date <= ? GROUP BY customer_id, month`)
       .raw()
       .all(asOf) as [string, string, number, number][]
   ).map(([customerId, month, net, purchased]) => ({ customerId, month, net, purchased: purchased === 1 }));
