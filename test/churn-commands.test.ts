@@ -46,11 +46,13 @@ describe('rapport model on a simulated shop', () => {
     for (const k of ['r', 'alpha', 'a', 'b'] as const) expect(Math.abs(f.purchase!.params[k] / truth[k] - 1), `${k} = ${f.purchase!.params[k]}`).toBeLessThan(0.35);
   });
 
-  it('names Pareto/NBD as not supported yet, and refuses unknown models', async () => {
-    const p = await rp(['model', '--model', 'paretonbd']);
-    expect(p.code).toBe(2);
-    expect(p.stderr).toContain('Pareto/NBD is not supported yet');
-    expect((await rp(['model', '--model', 'xgboost'])).code).toBe(2);
+  it('fits Pareto/NBD when asked, and refuses unknown models', async () => {
+    const p = await json<Fit>(['model', '--as-of', END, '--model', 'paretonbd', '--no-save']);
+    expect(p.purchase!.model).toBe('paretonbd');
+    expect(Object.keys(p.purchase!.params).sort()).toEqual(['alpha', 'beta', 'r', 's']);
+    const bad = await rp(['model', '--model', 'xgboost']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--model must be auto, mbgnbd, paretonbd or bgnbd');
   });
 
   it('states the time unit: weeks scale α by 7 and leave r, a, b alone', async () => {
@@ -80,7 +82,8 @@ describe('rapport churn backtest on a simulated shop', () => {
       model_scores: { auc: number; predicted_purchases: number; actual_purchases: number; calibration: { customers: number; predicted: number | null; observed: number | null }[] };
       recency_rule: { auc: number };
     }>(['churn', 'backtest', '--cutoff', '2025-09-30', '--horizon', '90d']);
-    expect(b.method).toBe('model');
+    // model auto: the chosen model blended with recency, calibrated on the 90 days before the cutoff
+    expect(b.method).toBe('blend');
     expect(b.model_scores.auc).toBeGreaterThan(0.8);
     expect(b.model_scores.auc).toBeGreaterThanOrEqual(b.recency_rule.auc - 0.01);
     // the truth is the model's own story: total purchases within 20%
@@ -112,7 +115,7 @@ describe('rapport churn backtest on a simulated shop', () => {
   });
 
   it('refuses a horizon that runs past the data', async () => {
-    const r = await rp(['churn', 'backtest', '--cutoff', '2025-12-01']);
+    const r = await rp(['churn', 'backtest', '--cutoff', '2025-12-01', '--horizon', '90d']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/past your last transaction/);
     expect(r.stderr).toMatch(/hint: choose a cutoff on or before 2025-10-0\d/);

@@ -10,7 +10,9 @@ import { currencyExponent, formatMoney } from '../core/money.js';
 import { effective, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
 import { RapportError, UsageError } from '../errors.js';
 import { getMeta, type DB } from '../store/db.js';
-import { customerDays } from '../store/measures.js';
+import { customerDays, lastTransactionDate } from '../store/measures.js';
+import { dayIndex } from '../core/measures.js';
+import { notice, type IO } from '../io.js';
 import { storedSettings } from '../store/settings.js';
 import { dataVersion, findSnapshot, loadSnapshot, snapshotRank, type SnapshotFilter, type SnapshotInfo } from '../store/snapshots.js';
 
@@ -145,4 +147,24 @@ export function customerAsOf(db: DB, asOf: string, id: string) {
         : { above: analysis.customers.filter((x) => x.value > customer.value).length, total: analysis.customers.length };
   }
   return { ...found, customer, rank };
+}
+
+/** Days between the newest sale and the as-of date past which the data are called stale. */
+export const STALE_DAYS = 90;
+
+/**
+ * The warning for an as-of date long after the newest sale (a history that ended years ago
+ * analysed as of today: everyone gone, no revenue), naming the data's last day; else null.
+ */
+export function staleWarning(db: DB, asOf: string): string | null {
+  const last = lastTransactionDate(db);
+  if (last === null || dayIndex(asOf) - dayIndex(last) <= STALE_DAYS) return null;
+  const gap = dayIndex(asOf) - dayIndex(last);
+  return `the newest sale is from ${last}, ${gap.toLocaleString('en-US')} days before the as-of date ${asOf}, so every customer looks gone; to analyse the history as it ended, add --as-of ${last}`;
+}
+
+/** Prints the stale-data warning on stderr when there is one. */
+export function warnIfStale(db: DB, asOf: string, io: IO): void {
+  const w = staleWarning(db, asOf);
+  if (w !== null) notice(io, `warning: ${w}`);
 }

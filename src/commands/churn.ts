@@ -3,7 +3,7 @@ import { dayIndex } from '../core/measures.js';
 import { bootstrapAucDifference, calibration, deciles, precisionRecall, rocAuc, topK } from '../core/model/backtest.js';
 import type { Tier } from '../core/tiers.js';
 import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf } from '../analysis/churn.js';
-import { computeAnalysis, loadSettings, moneyOf } from '../analysis/run.js';
+import { computeAnalysis, loadSettings, moneyOf, warnIfStale } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -48,6 +48,7 @@ const r3 = (x: number | null): number | null => (x === null ? null : Math.round(
 export function runChurn(options: ChurnOptions, ctx: Context): number {
   const db = openForAnalysis(ctx);
   try {
+    warnIfStale(db, options.asOf, ctx.io);
     const picture = churnAsOf(db, options.asOf, { overrides: options.horizonDays === null ? {} : { horizonDays: options.horizonDays } });
     const note = fittedNote(picture, options.asOf);
     if (note !== null) notice(ctx.io, note);

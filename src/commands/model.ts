@@ -2,7 +2,7 @@ import { MODEL_CHOICES, MODEL_NAMES, type Fitted, type ModelChoice, type ModelSe
 import type { BgParams, PurchaseFit } from '../core/model/bgnbd.js';
 import type { ParetoParams } from '../core/model/paretonbd.js';
 import { FIT_SAMPLE } from '../core/model/select.js';
-import { computeAnalysis, loadSettings, measure, moneyOf } from '../analysis/run.js';
+import { computeAnalysis, loadSettings, measure, moneyOf, warnIfStale } from '../analysis/run.js';
 import { fitForRun } from '../analysis/churn.js';
 import { findSnapshot, saveSnapshot } from '../store/snapshots.js';
 import { openForAnalysis, type Context } from '../context.js';
@@ -109,6 +109,7 @@ function describePurchase(fit: PurchaseFit, unit: string): string[] {
 export function runModel(options: ModelOptions, ctx: Context): number {
   const db = openForAnalysis(ctx);
   try {
+    warnIfStale(db, options.asOf, ctx.io);
     const money = moneyOf(db);
     const loaded = loadSettings(db, money);
     const settings: ModelSettings = {

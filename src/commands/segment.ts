@@ -1,6 +1,6 @@
 import { summarise, type GroupSummary } from '../core/analysis.js';
 import { pyramid } from '../charts.js';
-import { computeAnalysis, currentFit, loadSettings, moneyOf } from '../analysis/run.js';
+import { computeAnalysis, currentFit, loadSettings, moneyOf, warnIfStale } from '../analysis/run.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat, type Column } from '../output.js';
@@ -17,6 +17,7 @@ export function runSegment(options: SegmentOptions, ctx: Context): number {
   // An existing database only, saving or not: a mistyped --db must not become a new empty one.
   const db = openForAnalysis(ctx);
   try {
+    warnIfStale(db, options.asOf, ctx.io);
     const money = moneyOf(db);
     const loaded = loadSettings(db, money);
     const analysis = computeAnalysis(db, options.asOf, loaded, money);

@@ -1,7 +1,7 @@
 /** The reports, built from the analysis, the churn scores, the complaints and the transactions. */
 import { summarise, type Analysis, type CustomerAnalysis } from '../core/analysis.js';
 import { churnAsOf } from '../analysis/churn.js';
-import { analysisAsOf, loadSettings, moneyOf, type Money } from '../analysis/run.js';
+import { analysisAsOf, loadSettings, moneyOf, staleWarning, type Money } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
 import { complaintSummary } from '../analysis/complaints.js';
 import { UsageError } from '../errors.js';
@@ -357,6 +357,10 @@ export function buildReport(db: DB, name: ReportName, o: ReportOptions): Report 
     complaints: complaintsSection,
     staff: staffSection,
   };
-  const sections = name === 'summary' ? (Object.keys(parts) as (keyof typeof parts)[]).flatMap((k) => parts[k](c)) : parts[name](c);
+  const stale = staleWarning(db, o.asOf);
+  const sections = [
+    ...(stale === null ? [] : [{ title: 'Stale data', lines: [`Careful: ${stale}.`] }]),
+    ...(name === 'summary' ? (Object.keys(parts) as (keyof typeof parts)[]).flatMap((k) => parts[k](c)) : parts[name](c)),
+  ];
   return { name, title: `${TITLES[name]} as of ${o.asOf}`, asOf: o.asOf, currency: c.money.currency, exponent: c.money.exponent, sections };
 }
