@@ -3,12 +3,12 @@ import type { Analysis } from '../core/analysis.js';
 import { fitModels, historyOf, horizonFor, scoreChurn, type ChurnScore, type Fitted, type History, type ModelSettings } from '../core/model/churn.js';
 import type { CustomerMeasures } from '../core/measures.js';
 import { dayIndex } from '../core/measures.js';
-import { purchaseDaysBetween } from '../store/measures.js';
+import { purchasesAroundCutoff } from '../store/measures.js';
 import type { DB } from '../store/db.js';
 import type { SnapshotFilter } from '../store/snapshots.js';
 import { openByCustomer, type OpenComplaints } from '../core/complaints.js';
 import { complaintsAt } from '../store/complaints.js';
-import { analysisAsOf, currentFit, loadSettings, measure, moneyOf, type LoadedSettings, type Money } from './run.js';
+import { analysisAsOf, currentFit, loadSettings, moneyOf, type LoadedSettings, type Money } from './run.js';
 
 export interface ChurnPicture {
   analysis: Analysis;
@@ -53,8 +53,7 @@ export function fitForRun(db: DB, asOf: string, customers: readonly CustomerMeas
   if (settings.model === 'auto') {
     const horizon = horizonFor(settings, populationGap);
     const cutoff = new Date((dayIndex(asOf) - horizon.days) * 86_400_000).toISOString().slice(0, 10);
-    const before = measure(db, cutoff, loaded.settings);
-    history = historyOf(before.customers, cutoff, settings.timeUnit, purchaseDaysBetween(db, cutoff, asOf));
+    history = historyOf(purchasesAroundCutoff(db, cutoff, asOf), cutoff, settings.timeUnit);
   }
   return fitModels(customers, asOf, settings, history, populationGap);
 }

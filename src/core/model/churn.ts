@@ -150,15 +150,17 @@ export interface History {
   rows: BacktestCustomer[];
 }
 
-/** Backtest rows from customers measured at the cutoff and their purchase days after it. */
-export function historyOf(atCutoff: readonly Measured[], cutoff: string, unit: TimeUnit, after: ReadonlyMap<string, number>): History {
-  const rows: BacktestCustomer[] = [];
-  for (const c of atCutoff) {
-    const summary = summaryOf(c, cutoff, unit);
-    if (summary === null) continue;
-    rows.push({ summary, recencyDays: c.recencyDays, purchaseDays: c.purchaseDays, actual: after.get(c.customerId) ?? 0 });
+/** Backtest rows from each customer's first and last purchase day and purchase days up to the cutoff, and purchase days after it. */
+export function historyOf(rows: Iterable<{ first: string; last: string; days: number; after: number }>, cutoff: string, unit: TimeUnit): History {
+  const k = UNIT_DAYS[unit];
+  const cut = dayIndex(cutoff);
+  const out: BacktestCustomer[] = [];
+  for (const r of rows) {
+    const first = dayIndex(r.first);
+    const last = dayIndex(r.last);
+    out.push({ summary: { x: r.days - 1, tx: (last - first) / k, T: (cut - first) / k }, recencyDays: cut - last, purchaseDays: r.days, actual: r.after });
   }
-  return { cutoff, rows };
+  return { cutoff, rows: out };
 }
 
 /**
