@@ -486,8 +486,10 @@ export function scoreChurn(
     let risk = none;
     let method: RiskMethod = 'model';
     if (ranking?.kind === 'blend') {
-      const e = ranking.horizonDays === horizonDays ? expected : expectedPurchases(model, params, sum, ranking.horizonDays / k);
-      risk = logistic(ranking.coef, features(e, c.recencyDays, c.purchaseDays, ranking.horizonDays));
+      const same = ranking.horizonDays === horizonDays;
+      const e = same ? expected : expectedPurchases(model, params, sum, ranking.horizonDays / k);
+      const n = same ? none : pNoPurchase(model, params, sum, ranking.horizonDays / k);
+      risk = logistic(ranking.coef, features({ expected: e, none: n }, c.recencyDays, c.purchaseDays, ranking.horizonDays));
       method = 'blend';
     } else if (byRecency !== null) {
       risk = byRecency;

@@ -4,17 +4,18 @@
  * in that last horizon, beside the recency rule (days since the last purchase). Pure: no I/O.
  *
  * What ranks. Measured on the histories in the README ("Churn risk"): a model's probability of
- * no purchase over a long horizon drifts toward 1 − P(alive) and ranks worse than its expected
+ * no purchase over a long horizon drifts toward 1 − P(alive) and can rank worse than its expected
  * purchases, and both can rank worse than plain recency. So churn_risk is a logistic blend
  * (D. R. Cox, "The regression analysis of binary sequences", JRSS B 20, 1958) of the chosen
- * model's log expected purchases in the horizon, log recency and log frequency, fitted on the
+ * model's log expected purchases and log-odds of no purchase in the horizon, log recency and
+ * log frequency, fitted on the
  * backtest's outcome "no purchase in the horizon": a probability calibrated on the shop's own
  * last horizon, which uses what the model knows and what recency knows. It is judged on
  * customers it was not fitted on (two folds), and when it does not rank better than recency
  * the rule alone (recency through the same logistic calibration) ranks instead.
  */
 import { bootstrapAucDifference, rocAuc } from './backtest.js';
-import { expectedPurchases, fitPurchases, group, pAlive, type BgParams, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
+import { expectedPurchases, fitPurchases, group, pAlive, pNoPurchase, type BgParams, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
 import type { ParetoParams } from './paretonbd.js';
 
 export const AUTO_ORDER: readonly PurchaseModelName[] = ['mbgnbd', 'paretonbd', 'bgnbd'];
@@ -96,11 +97,17 @@ export interface BacktestCustomer {
   actual: number;
 }
 
-/** The logistic blend's inputs for one customer. */
-export function features(expected: number | null, recencyDays: number, purchaseDays: number, horizonDays: number): number[] {
+/**
+ * The logistic blend's inputs for one customer: the model's log expected purchases and log-odds
+ * of no purchase in the horizon (where the model's story is the shop's, as on the synthetic
+ * shop, its P(no purchase) is the best ranking there is; where it is not, the fit weighs it
+ * down), log recency in horizons and log purchase days; the rule alone: log recency only.
+ */
+export function features(model: { expected: number; none: number } | null, recencyDays: number, purchaseDays: number, horizonDays: number): number[] {
   const rec = Math.log1p(recencyDays / horizonDays);
-  if (expected === null) return [1, rec];
-  return [1, Math.log(expected + 0.01), rec, Math.log1p(purchaseDays)];
+  if (model === null) return [1, rec];
+  const none = Math.min(1 - 1e-6, Math.max(1e-6, model.none));
+  return [1, Math.log(model.expected + 0.01), Math.log(none / (1 - none)), rec, Math.log1p(purchaseDays)];
 }
 
 export function logistic(coef: readonly number[], f: readonly number[]): number {
@@ -256,7 +263,7 @@ export function selectModel(rows: readonly BacktestCustomer[], cutoff: string, h
       continue;
     }
     const expected = summaries.map((s) => expectedPurchases(model, fit.params, s, h));
-    const X = used.map((r, i) => features(expected[i]!, r.recencyDays, r.purchaseDays, horizonDays));
+    const X = used.map((r, i) => features({ expected: expected[i]!, none: pNoPurchase(model, fit.params, r.summary, h) }, r.recencyDays, r.purchaseDays, horizonDays));
     const blend = crossFitted(X, none);
     blendScores.set(model, blend.oof);
     candidates.push({
