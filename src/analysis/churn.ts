@@ -1,6 +1,6 @@
 /** Churn risk as the commands need it: the analysis, a model fit (saved or fitted now), scores. */
 import type { Analysis } from '../core/analysis.js';
-import { fitModels, historyOf, horizonFor, scoreChurn, type ChurnScore, type Fitted, type History, type ModelSettings } from '../core/model/churn.js';
+import { comparisonDays, fitModels, historyOf, horizonFor, scoreChurn, type ChurnScore, type Fitted, type History, type ModelSettings } from '../core/model/churn.js';
 import type { CustomerMeasures } from '../core/measures.js';
 import { dayIndex } from '../core/measures.js';
 import { purchasesAroundCutoff } from '../store/measures.js';
@@ -52,8 +52,15 @@ export function fitForRun(db: DB, asOf: string, customers: readonly CustomerMeas
   let history: History | null = null;
   if (settings.model === 'auto') {
     const horizon = horizonFor(settings, populationGap);
-    const cutoff = new Date((dayIndex(asOf) - horizon.days) * 86_400_000).toISOString().slice(0, 10);
-    history = historyOf(purchasesAroundCutoff(db, cutoff, asOf), cutoff, settings.timeUnit);
+    // The comparison needs its own history before the cutoff: a short history shortens the span
+    // compared on (the CD retailer's, 272 days to 1997-09-30 with a 273-day horizon, compares on 92).
+    let earliest = Infinity;
+    for (const c of customers) if (c.firstPurchase !== null) earliest = Math.min(earliest, dayIndex(c.firstPurchase));
+    const span = comparisonDays(horizon.days, dayIndex(asOf) - earliest, settings.minHistoryDays);
+    if (span !== null) {
+      const cutoff = new Date((dayIndex(asOf) - span) * 86_400_000).toISOString().slice(0, 10);
+      history = historyOf(purchasesAroundCutoff(db, cutoff, asOf), cutoff, settings.timeUnit);
+    }
   }
   return fitModels(customers, asOf, settings, history, populationGap);
 }

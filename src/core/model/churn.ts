@@ -86,6 +86,15 @@ export interface Fitted {
   ranking: Ranking | null;
 }
 
+/**
+ * The span the model comparison looks back over: the horizon, or when the history is too short
+ * to leave `minHistoryDays` before it, what it leaves (at least 28 days; null: not enough).
+ */
+export function comparisonDays(horizonDays: number, historyDays: number, minHistoryDays: number): number | null {
+  const days = Math.min(horizonDays, historyDays - minHistoryDays);
+  return days >= 28 ? days : null;
+}
+
 /** The horizon: as set, else twice the shop's typical gap between purchases in whole weeks, 4 to 52 weeks. */
 export function horizonFor(s: ModelSettings, populationGap: number | null): { days: number; why: string } {
   if (s.horizonDays !== null) return { days: s.horizonDays, why: 'as set (--horizon or churn.horizon_days)' };
@@ -186,7 +195,8 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
     if (sum !== null) summaries.push(sum);
   }
   const unitDays = UNIT_DAYS[s.timeUnit];
-  const selection = s.model === 'auto' && history !== null && enoughToCompare(history, s, unitDays) ? selectModel(history.rows, history.cutoff, horizon.days, unitDays) : null;
+  const compareDays = history === null ? horizon.days : dayIndex(asOf) - dayIndex(history.cutoff);
+  const selection = s.model === 'auto' && history !== null && enoughToCompare(history, s, unitDays) ? selectModel(history.rows, history.cutoff, compareDays, unitDays) : null;
   const rejected: string[] = [];
   for (const c of selection?.candidates ?? []) if (c.degenerate !== null && c.name !== 'recency') rejected.push(`${c.name} (fitted to ${history!.cutoff}): ${c.degenerate}`);
   const order = s.model !== 'auto' ? [s.model] : selection !== null ? selection.order : AUTO_ORDER;
@@ -485,15 +495,18 @@ export function scoreChurn(
     const none = pNoPurchase(model, params, sum, h);
     let risk = none;
     let method: RiskMethod = 'model';
-    if (ranking?.kind === 'blend') {
+    if (ranking !== null) {
+      // The ranking is calibrated for its own span (the one the history could check); for another
+      // horizon the model carries it over: P(none in H) = P(none in h) · P(none in H | none in h),
+      // the last factor the model's P(none in H) / P(none in h). Capped at 1 when H < h.
       const same = ranking.horizonDays === horizonDays;
-      const e = same ? expected : expectedPurchases(model, params, sum, ranking.horizonDays / k);
       const n = same ? none : pNoPurchase(model, params, sum, ranking.horizonDays / k);
-      risk = logistic(ranking.coef, features({ expected: e, none: n }, c.recencyDays, c.purchaseDays, ranking.horizonDays));
-      method = 'blend';
-    } else if (byRecency !== null) {
-      risk = byRecency;
-      method = 'recency';
+      const base =
+        ranking.kind === 'blend'
+          ? logistic(ranking.coef, features({ expected: same ? expected : expectedPurchases(model, params, sum, ranking.horizonDays / k), none: n }, c.recencyDays, c.purchaseDays, ranking.horizonDays))
+          : byRecency!;
+      risk = same || !(n > 0) ? base : Math.min(1, (base * none) / n);
+      method = ranking.kind;
     }
     const { perPurchase, clv } = valueOf(c, sum, fitted, s);
     return new Score(c, why, method, alive, expected, none, perPurchase ?? populationSpend, clv, risk, riskLevel(risk, s), clv === null ? null : risk * clv, open);
