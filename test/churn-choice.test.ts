@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fitPurchases, group, type PurchaseModelName } from '../src/core/model/bgnbd.js';
-import { rulesOnly, scoreChurn, DEFAULT_MODEL } from '../src/core/model/churn.js';
+import { comparisonDays, rulesOnly, scoreChurn, DEFAULT_MODEL } from '../src/core/model/churn.js';
 import { DEFAULT_LIFECYCLE } from '../src/core/lifecycle.js';
 import { degenerateWhy, selectModel, type BacktestCustomer } from '../src/core/model/select.js';
 import { gamma, rng } from '../src/synth/generate.js';
@@ -125,5 +125,14 @@ describe('one verdict per customer', () => {
     const [g] = scoreChurn([{ ...base, stage: 'ended' }], gone, settings, DEFAULT_LIFECYCLE, 20);
     expect(g!.pAlive!).toBeLessThan(0.5);
     expect(g!.nextPurchaseDate).toBeNull();
+  });
+});
+
+describe('the span model auto compares on', () => {
+  it('is the horizon, or what a short history leaves after model.min_history_days', () => {
+    expect(comparisonDays(90, 1000, 180)).toBe(90);
+    // the CD retailer's protocol: 273 days ahead, 272 days of history to 1997-09-30
+    expect(comparisonDays(273, 272, 180)).toBe(92);
+    expect(comparisonDays(273, 200, 180)).toBeNull();
   });
 });

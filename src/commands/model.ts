@@ -150,8 +150,9 @@ export function runModel(options: ModelOptions, ctx: Context): number {
     }
     if (format === 'csv') {
       // One row, nested keys joined with dots (purchase.params.r, spend.params.p, ...); the comparison in --format json.
-      const { comparison: _c, ...rest } = record;
-      printRecord(ctx.io, 'csv', flatten({ ...rest, verdict: fitted.selection?.verdict.text ?? null }));
+      const rest: Record<string, unknown> = { ...record, verdict: fitted.selection?.verdict.text ?? null };
+      delete rest.comparison;
+      printRecord(ctx.io, 'csv', flatten(rest));
       return 0;
     }
     const c = chalkFor(ctx.io);

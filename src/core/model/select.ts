@@ -17,6 +17,7 @@
 import { bootstrapAucDifference, rocAuc } from './backtest.js';
 import { expectedPurchases, fitPurchases, group, pAlive, pNoPurchase, type BgParams, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
 import type { ParetoParams } from './paretonbd.js';
+import { maxOf } from '../scale.js';
 
 export const AUTO_ORDER: readonly PurchaseModelName[] = ['mbgnbd', 'paretonbd', 'bgnbd'];
 
@@ -285,7 +286,7 @@ export function selectModel(rows: readonly BacktestCustomer[], cutoff: string, h
   const recencyAuc = rocAuc(recency, none);
   candidates.push({ name: 'recency', auc: recencyAuc, predicted: rulePredicted, actual, degenerate: null, logLikelihood: null, blendAuc: null, blendCoef: rule.coef });
   const usable = candidates.filter((c) => c.name !== 'recency' && c.degenerate === null);
-  const best = Math.max(...usable.map(merit));
+  const best = maxOf(usable.map(merit));
   const order = usable
     .sort((p, q) => {
       const close = Math.abs(merit(p) - merit(q)) < 0.003 && merit(p) >= best - 0.003 && merit(q) >= best - 0.003;
