@@ -319,15 +319,16 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   program
     .command('model')
-    .description('fit the purchase model (BG/NBD or MBG/NBD) and the spend model (Gamma-Gamma) as of a date; print parameters, fit and data sufficiency')
+    .description('fit the purchase model (auto: MBG/NBD, Pareto/NBD or BG/NBD, chosen on your last horizon against the recency rule) and the spend model (Gamma-Gamma) as of a date; print the comparison, parameters, fit and data sufficiency')
     .addOption(asOfOption())
-    .option('--model <name>', 'purchase model for this run: mbgnbd or bgnbd (default: model.name)')
+    .option('--model <name>', 'purchase model for this run: auto, mbgnbd, paretonbd or bgnbd (default: model.name)')
+    .option('--horizon <days>', 'the horizon churn risk looks over: 90d, 12w, 3m (default: churn.horizon_days, auto: from your rhythm)')
     .addOption(new Option('--time-unit <unit>', 'time unit for this run (default: model.time_unit)').choices(['day', 'week']))
     .option('--no-save', 'do not save the fit (a saved fit makes the pyramid rank by lifetime value)')
-    .addHelpText('after', examples(['rapport model', 'rapport model --as-of 2025-12-31 --format json', 'rapport model --model bgnbd --time-unit day --no-save']))
-    .action(async (opts: { asOf?: string; model?: string; timeUnit?: 'day' | 'week'; save: boolean }, c: Command) => {
-      const [{ runModel, parseModelName }, { parseAsOf }] = await Promise.all([import('./commands/model.js'), import('./analysis/run.js')]);
-      exitCode = runModel({ asOf: parseAsOf(opts.asOf), model: parseModelName(opts.model), timeUnit: opts.timeUnit ?? null, save: opts.save }, context(c));
+    .addHelpText('after', examples(['rapport model', 'rapport model --as-of 2025-12-31 --format json', 'rapport model --model bgnbd --time-unit day --no-save', 'rapport model --horizon 273d']))
+    .action(async (opts: { asOf?: string; model?: string; horizon?: string; timeUnit?: 'day' | 'week'; save: boolean }, c: Command) => {
+      const [{ runModel, parseModelName }, { parseAsOf }, { parseHorizon }] = await Promise.all([import('./commands/model.js'), import('./analysis/run.js'), import('./commands/churn.js')]);
+      exitCode = runModel({ asOf: parseAsOf(opts.asOf), model: parseModelName(opts.model), horizonDays: parseHorizon(opts.horizon), timeUnit: opts.timeUnit ?? null, save: opts.save }, context(c));
     });
 
   const churn = program

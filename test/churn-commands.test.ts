@@ -4,6 +4,7 @@
  * b = 7, spend Gamma-Gamma with p = 6, q = 4, γ = 15), so the truth is known, and on the small
  * hand-made shop of fixtures/segment/ (too little data: the rules decide).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, generate } from '../src/synth/generate.js';
@@ -46,11 +47,13 @@ describe('rapport model on a simulated shop', () => {
     for (const k of ['r', 'alpha', 'a', 'b'] as const) expect(Math.abs(f.purchase!.params[k] / truth[k] - 1), `${k} = ${f.purchase!.params[k]}`).toBeLessThan(0.35);
   });
 
-  it('names Pareto/NBD as not supported yet, and refuses unknown models', async () => {
-    const p = await rp(['model', '--model', 'paretonbd']);
-    expect(p.code).toBe(2);
-    expect(p.stderr).toContain('Pareto/NBD is not supported yet');
-    expect((await rp(['model', '--model', 'xgboost'])).code).toBe(2);
+  it('fits Pareto/NBD when asked, and refuses unknown models', async () => {
+    const p = await json<Fit>(['model', '--as-of', END, '--model', 'paretonbd', '--no-save']);
+    expect(p.purchase!.model).toBe('paretonbd');
+    expect(Object.keys(p.purchase!.params).sort()).toEqual(['alpha', 'beta', 'r', 's']);
+    const bad = await rp(['model', '--model', 'xgboost']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--model must be auto, mbgnbd, paretonbd or bgnbd');
   });
 
   it('states the time unit: weeks scale α by 7 and leave r, a, b alone', async () => {
@@ -80,7 +83,8 @@ describe('rapport churn backtest on a simulated shop', () => {
       model_scores: { auc: number; predicted_purchases: number; actual_purchases: number; calibration: { customers: number; predicted: number | null; observed: number | null }[] };
       recency_rule: { auc: number };
     }>(['churn', 'backtest', '--cutoff', '2025-09-30', '--horizon', '90d']);
-    expect(b.method).toBe('model');
+    // model auto: the chosen model blended with recency, calibrated on the 90 days before the cutoff
+    expect(b.method).toBe('blend');
     expect(b.model_scores.auc).toBeGreaterThan(0.8);
     expect(b.model_scores.auc).toBeGreaterThanOrEqual(b.recency_rule.auc - 0.01);
     // the truth is the model's own story: total purchases within 20%
@@ -112,7 +116,7 @@ describe('rapport churn backtest on a simulated shop', () => {
   });
 
   it('refuses a horizon that runs past the data', async () => {
-    const r = await rp(['churn', 'backtest', '--cutoff', '2025-12-01']);
+    const r = await rp(['churn', 'backtest', '--cutoff', '2025-12-01', '--horizon', '90d']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/past your last transaction/);
     expect(r.stderr).toMatch(/hint: choose a cutoff on or before 2025-10-0\d/);
@@ -180,6 +184,54 @@ describe('too little data', () => {
       expect(rows.every((x) => x.method === 'rules' && x.clv === null)).toBe(true);
       // the ended ones (silent past their ended limit) are at full risk
       expect(rows.filter((x) => ['E1', 'M1', 'X1', 'L1'].includes(x.customer_id)).every((x) => x.risk_level === 'high')).toBe(true);
+    } finally {
+      s.cleanup();
+    }
+  });
+});
+
+describe('issue 13 at the command line', () => {
+  it('a failed spend fit leaves the tiers by revenue, and says why', async () => {
+    const day = '2025-12-27';
+    const before = await json<{ customer_id: string; tier: string }[]>(['customers', '--as-of', day]);
+    expect((await rp(['-q', 'model', '--as-of', day])).code).toBe(0);
+    // The spend model failing as it did on retail-2011-2015.csv: the saved fit has a purchase model and no spend model.
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(t.db);
+    db.prepare(`UPDATE model_fits SET fit = json_set(fit, '$.spend', json('null'), '$.spendProblem', 'the spend model did not converge') WHERE as_of = ?`).run(day);
+    db.close();
+    const seg = await rp(['--format', 'json', 'segment', '--as-of', day, '--no-save']);
+    expect((JSON.parse(seg.stdout) as { tiers_by: string }).tiers_by).toBe('net_revenue');
+    expect(seg.stderr).toContain('tiers rank by net revenue, not lifetime value: the saved fit has no spend model (the spend model did not converge)');
+    const after = await json<{ customer_id: string; tier: string }[]>(['customers', '--as-of', day]);
+    expect(after.map((r) => [r.customer_id, r.tier])).toEqual(before.map((r) => [r.customer_id, r.tier]));
+  });
+
+  it('warns on stderr when the newest sale is long before --as-of, naming the date to use; reports say it too', async () => {
+    const late = '2026-12-31';
+    for (const args of [['segment', '--no-save'], ['churn', '--limit', '1'], ['customers', '--limit', '1']]) {
+      const r = await rp([args[0]!, '--as-of', late, ...args.slice(1)]);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stderr, args.join(' ')).toMatch(/warning: the newest sale is from (2025-12-\d\d), \d+ days before the as-of date 2026-12-31.*add --as-of \1/);
+    }
+    const report = await rp(['--format', 'md', 'report', 'pyramid', '--as-of', late]);
+    expect(report.stdout).toMatch(/Stale data[\s\S]*the newest sale is from 2025-12-\d\d/);
+    const fresh = await rp(['segment', '--as-of', END, '--no-save']);
+    expect(fresh.stderr).not.toContain('newest sale');
+  });
+
+  it('a zero-amount line is a sale of nothing, not a refund', async () => {
+    const s = tempDir();
+    try {
+      const csv = path.join(s.dir, 'zero.csv');
+      fs.writeFileSync(csv, 'customer_id,date,amount\nZ1,2025-01-10,0.00\nR1,2025-01-10,-5.00\n');
+      expect((await rp(['-q', 'import', 'transactions', csv], s.db)).code).toBe(0);
+      const rows = await json<{ customer_id: string; frequency: number; first_purchase: string | null }[]>(['customers', '--as-of', '2025-02-01'], s.db);
+      expect(rows.find((r) => r.customer_id === 'Z1')).toMatchObject({ frequency: 1, first_purchase: '2025-01-10' });
+      expect(rows.find((r) => r.customer_id === 'R1')).toMatchObject({ frequency: 0, first_purchase: null });
+      const churn = await json<{ customer_id: string; reasons: string }[]>(['churn', '--as-of', '2025-06-01'], s.db);
+      expect(churn.find((r) => r.customer_id === 'Z1')!.reasons).not.toContain('only refunds');
+      expect(churn.find((r) => r.customer_id === 'R1')!.reasons).toContain('only refunds');
     } finally {
       s.cleanup();
     }

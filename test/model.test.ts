@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { calibration, deciles, precisionRecall, rocAuc, topK } from '../src/core/model/backtest.js';
-import { expectedPurchases, fitPurchases, group, logLikelihood, pAlive, pNoPurchase, type PurchaseModelName } from '../src/core/model/bgnbd.js';
+import { expectedPurchases, fitPurchases, group, logLikelihood, pAlive, pNoPurchase, type BgParams, type PurchaseModelName } from '../src/core/model/bgnbd.js';
 import { lifetimeValue } from '../src/core/model/churn.js';
 import { expectedSpend, fitSpend } from '../src/core/model/gammagamma.js';
 import { nelderMead } from '../src/core/model/optimize.js';
@@ -133,7 +133,7 @@ describe('fits recover the parameters they were simulated with', () => {
       const data = simulateSummaries({ seed: 3, customers: 20_000, ...truth, length: 1095, spread: 1000, model });
       const fit = fitPurchases(model, group(data));
       expect(fit.converged).toBe(true);
-      for (const k of ['r', 'alpha', 'a', 'b'] as const) expect(Math.abs(fit.params[k] / truth[k] - 1), k).toBeLessThan(0.15);
+      for (const k of ['r', 'alpha', 'a', 'b'] as const) expect(Math.abs((fit.params as BgParams)[k] / truth[k] - 1), k).toBeLessThan(0.15);
     });
   }
 

@@ -82,6 +82,8 @@ const CUSTOMER_COLUMNS = [
   'p_alive',
   'expected_purchases',
   'p_no_purchase',
+  'next_purchase_date',
+  'expected_purchases_365d',
   'expected_spend',
   'churn_risk',
   'risk_level',

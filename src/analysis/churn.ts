@@ -1,6 +1,9 @@
 /** Churn risk as the commands need it: the analysis, a model fit (saved or fitted now), scores. */
 import type { Analysis } from '../core/analysis.js';
-import { fitModels, scoreChurn, type ChurnScore, type Fitted, type ModelSettings } from '../core/model/churn.js';
+import { comparisonDays, fitModels, historyOf, horizonFor, scoreChurn, type ChurnScore, type Fitted, type History, type ModelSettings } from '../core/model/churn.js';
+import type { CustomerMeasures } from '../core/measures.js';
+import { dayIndex } from '../core/measures.js';
+import { purchasesAroundCutoff } from '../store/measures.js';
 import type { DB } from '../store/db.js';
 import type { SnapshotFilter } from '../store/snapshots.js';
 import { openByCustomer, type OpenComplaints } from '../core/complaints.js';
@@ -30,12 +33,36 @@ export function churnAsOf(
 ): ChurnPicture {
   const money = moneyOf(db);
   const loaded = loadSettings(db, money);
-  const saved = currentFit(db, asOf, loaded);
-  const analysis = options.analysis ?? analysisAsOf(db, asOf, saved === null ? {} : (options.filter ?? {})).analysis;
-  const fitted = saved ?? fitModels(analysis.customers, asOf, loaded.settings.model);
   const settings: ModelSettings = { ...loaded.settings.model, ...options.overrides };
+  // A saved fit ranks for its own horizon: a different --horizon fits again for the run.
+  const found = currentFit(db, asOf, loaded);
+  const saved = found !== null && (options.overrides?.horizonDays == null || options.overrides.horizonDays === found.horizonDays) ? found : null;
+  const analysis = options.analysis ?? analysisAsOf(db, asOf, saved === null ? {} : (options.filter ?? {})).analysis;
+  const fitted = saved ?? fitForRun(db, asOf, analysis.customers, analysis.populationGapDays, loaded, settings);
   const scores = new Map(scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, openComplaintsAsOf(db, asOf)).map((s) => [s.customerId, s]));
   return { analysis, money, loaded, fitted, fitSource: saved === null ? 'fitted' : 'saved', scores };
+}
+
+/**
+ * Fits the models for a run as of the date: the horizon as set or from the shop's rhythm; with
+ * model auto, the customers as they stood one horizon earlier and their purchase days since, for
+ * choosing what ranks (core/model/select.ts).
+ */
+export function fitForRun(db: DB, asOf: string, customers: readonly CustomerMeasures[], populationGap: number | null, loaded: LoadedSettings, settings: ModelSettings): Fitted {
+  let history: History | null = null;
+  if (settings.model === 'auto') {
+    const horizon = horizonFor(settings, populationGap);
+    // The comparison needs its own history before the cutoff: a short history shortens the span
+    // compared on (the CD retailer's, 272 days to 1997-09-30 with a 273-day horizon, compares on 92).
+    let earliest = Infinity;
+    for (const c of customers) if (c.firstPurchase !== null) earliest = Math.min(earliest, dayIndex(c.firstPurchase));
+    const span = comparisonDays(horizon.days, dayIndex(asOf) - earliest, settings.minHistoryDays);
+    if (span !== null) {
+      const cutoff = new Date((dayIndex(asOf) - span) * 86_400_000).toISOString().slice(0, 10);
+      history = historyOf(purchasesAroundCutoff(db, cutoff, asOf), cutoff, settings.timeUnit);
+    }
+  }
+  return fitModels(customers, asOf, settings, history, populationGap);
 }
 
 /** Open complaints per customer at the end of the as-of day, as their history had them then. */

@@ -10,7 +10,9 @@ import { currencyExponent, formatMoney } from '../core/money.js';
 import { effective, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
 import { RapportError, UsageError } from '../errors.js';
 import { getMeta, type DB } from '../store/db.js';
-import { customerDays } from '../store/measures.js';
+import { customerDays, lastTransactionDate } from '../store/measures.js';
+import { dayIndex } from '../core/measures.js';
+import { notice, type IO } from '../io.js';
 import { storedSettings } from '../store/settings.js';
 import { dataVersion, findSnapshot, loadSnapshot, snapshotRank, type SnapshotFilter, type SnapshotInfo } from '../store/snapshots.js';
 
@@ -77,7 +79,7 @@ export function measure(db: DB, asOf: string, settings: AnalysisSettings): { cus
   return builder.finish();
 }
 
-const MODEL_KEYS = (text: Record<string, string>): string => JSON.stringify(Object.entries(text).filter(([k]) => k.startsWith('model.')));
+const MODEL_KEYS = (text: Record<string, string>): string => JSON.stringify(Object.entries(text).filter(([k]) => k.startsWith('model.') || k === 'churn.horizon_days'));
 
 /**
  * The saved model fit for the date when it is current (no import stored rows since, same model
@@ -86,14 +88,26 @@ const MODEL_KEYS = (text: Record<string, string>): string => JSON.stringify(Obje
 export function currentFit(db: DB, asOf: string, loaded: LoadedSettings): Fitted | null {
   const saved = findFit(db, asOf);
   if (saved === null || saved.data_version !== dataVersion(db) || MODEL_KEYS(saved.settings) !== MODEL_KEYS(loaded.text)) return null;
+  // A fit saved by an earlier rapport has no horizon or ranking: fit again.
+  if (typeof saved.fit.horizonDays !== 'number') return null;
   return saved.fit.purchase === null ? null : saved.fit;
+}
+
+/**
+ * The current fit when it can rank the pyramid: a purchase model and a spend fit. Without a
+ * usable spend fit there is no lifetime value (every customer's would be 0, all in one tier), so
+ * the tiers keep ranking by revenue.
+ */
+export function rankingFit(db: DB, asOf: string, loaded: LoadedSettings): Fitted | null {
+  const fit = currentFit(db, asOf, loaded);
+  return fit !== null && fit.spend !== null ? fit : null;
 }
 
 export function computeAnalysis(db: DB, asOf: string, loaded: LoadedSettings, money: Money, measuredAlready?: ReturnType<typeof measure>): Analysis {
   const { settings } = loaded;
   const measured = measuredAlready ?? measure(db, asOf, settings);
   // With a current fit of the models (rapport model), the pyramid ranks by lifetime value.
-  const fit = currentFit(db, asOf, loaded);
+  const fit = rankingFit(db, asOf, loaded);
   const values = fit === null ? null : lifetimeValues(measured.customers, fit, settings.model);
   return analyse(measured, asOf, settings, (minor) => money.format(minor) + (money.currency ? ' ' + money.currency : ''), values);
 }
@@ -103,7 +117,7 @@ export function computeAnalysis(db: DB, asOf: string, loaded: LoadedSettings, mo
  * ranked by what the pyramid would rank by now (lifetime value once a model is fitted).
  */
 export function isCurrent(db: DB, snapshot: SnapshotInfo, loaded: LoadedSettings): boolean {
-  const basis = currentFit(db, snapshot.as_of, loaded) === null ? 'net_revenue' : 'clv';
+  const basis = rankingFit(db, snapshot.as_of, loaded) === null ? 'net_revenue' : 'clv';
   return snapshot.data_version === dataVersion(db) && JSON.stringify(snapshot.settings) === JSON.stringify(loaded.text) && snapshot.value_basis === basis;
 }
 
@@ -133,4 +147,24 @@ export function customerAsOf(db: DB, asOf: string, id: string) {
         : { above: analysis.customers.filter((x) => x.value > customer.value).length, total: analysis.customers.length };
   }
   return { ...found, customer, rank };
+}
+
+/** Days between the newest sale and the as-of date past which the data are called stale. */
+export const STALE_DAYS = 90;
+
+/**
+ * The warning for an as-of date long after the newest sale (a history that ended years ago
+ * analysed as of today: everyone gone, no revenue), naming the data's last day; else null.
+ */
+export function staleWarning(db: DB, asOf: string): string | null {
+  const last = lastTransactionDate(db);
+  if (last === null || dayIndex(asOf) - dayIndex(last) <= STALE_DAYS) return null;
+  const gap = dayIndex(asOf) - dayIndex(last);
+  return `the newest sale is from ${last}, ${gap.toLocaleString('en-US')} days before the as-of date ${asOf}, so every customer looks gone; to analyse the history as it ended, add --as-of ${last}`;
+}
+
+/** Prints the stale-data warning on stderr when there is one. */
+export function warnIfStale(db: DB, asOf: string, io: IO): void {
+  const w = staleWarning(db, asOf);
+  if (w !== null) notice(io, `warning: ${w}`);
 }

@@ -18,7 +18,7 @@ let t = performance.now();
 const measured = measure(db, asOf, loaded.settings);
 const readMs = ms(t);
 const out: Record<string, unknown> = { as_of: asOf, customers: measured.customers.length, read_ms: readMs };
-for (const model of ['bgnbd', 'mbgnbd'] as const) {
+for (const model of ['bgnbd', 'mbgnbd', 'paretonbd'] as const) {
   const settings = { ...loaded.settings.model, model };
   t = performance.now();
   const fitted = fitModels(measured.customers, asOf, settings);

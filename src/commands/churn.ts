@@ -1,9 +1,9 @@
-import { scoreChurn, fitModels, type RiskLevel } from '../core/model/churn.js';
+import { horizonFor, MODEL_NAMES, scoreChurn, type RiskLevel } from '../core/model/churn.js';
 import { dayIndex } from '../core/measures.js';
-import { calibration, deciles, precisionRecall, rocAuc, topK } from '../core/model/backtest.js';
+import { bootstrapAucDifference, calibration, deciles, precisionRecall, rocAuc, topK } from '../core/model/backtest.js';
 import type { Tier } from '../core/tiers.js';
-import { churnAsOf, fittedNote, openComplaintsAsOf } from '../analysis/churn.js';
-import { computeAnalysis, loadSettings, moneyOf } from '../analysis/run.js';
+import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf } from '../analysis/churn.js';
+import { computeAnalysis, loadSettings, moneyOf, warnIfStale } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -41,13 +41,14 @@ export function parseList<T extends string>(text: string | undefined, allowed: r
   return out;
 }
 
-export const CHURN_COLUMNS = ['customer_id', 'name', 'tier', 'stage', 'last_purchase', 'recency_days', 'frequency', 'p_alive', 'expected_purchases', 'p_no_purchase', 'churn_risk', 'risk_level', 'clv', 'value_at_risk', 'method', 'reasons'] as const;
+export const CHURN_COLUMNS = ['customer_id', 'name', 'tier', 'stage', 'last_purchase', 'recency_days', 'frequency', 'p_alive', 'expected_purchases', 'p_no_purchase', 'next_purchase_date', 'expected_purchases_365d', 'churn_risk', 'risk_level', 'clv', 'value_at_risk', 'method', 'reasons'] as const;
 
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
 
 export function runChurn(options: ChurnOptions, ctx: Context): number {
   const db = openForAnalysis(ctx);
   try {
+    warnIfStale(db, options.asOf, ctx.io);
     const picture = churnAsOf(db, options.asOf, { overrides: options.horizonDays === null ? {} : { horizonDays: options.horizonDays } });
     const note = fittedNote(picture, options.asOf);
     if (note !== null) notice(ctx.io, note);
@@ -81,6 +82,8 @@ export function runChurn(options: ChurnOptions, ctx: Context): number {
         p_alive: r3(s.pAlive),
         expected_purchases: r3(s.expectedPurchases),
         p_no_purchase: r3(s.pNoPurchase),
+        next_purchase_date: s.nextPurchaseDate,
+        expected_purchases_365d: r3(s.expectedPurchases365d),
         churn_risk: r3(s.churnRisk),
         risk_level: s.riskLevel,
         clv: s.clv === null ? null : Math.round(s.clv),
@@ -99,13 +102,18 @@ export function runChurn(options: ChurnOptions, ctx: Context): number {
     const c = chalkFor(ctx.io);
     const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
     const level: Record<string, (s: string) => string> = { high: c.red.bold, medium: c.yellow, low: (s) => s };
-    const horizon = options.horizonDays ?? picture.loaded.settings.model.horizonDays;
+    const horizon = options.horizonDays ?? picture.loaded.settings.model.horizonDays ?? fitted.horizonDays;
+    const why = horizon === fitted.horizonDays ? fitted.horizonWhy : 'as set by --horizon';
     ctx.io.stdout.write(
       `${c.bold(`Churn watchlist as of ${options.asOf}`)}: ${
-        fitted.purchase
-          ? `risk = chance of no purchase in the next ${horizon} days (${fitted.purchase.model === 'mbgnbd' ? 'MBG/NBD' : 'BG/NBD'} model)`
-          : `risk = share of the way to "ended" by the lifecycle rules (not enough data for the model)`
-      }; sorted by value at risk\n`,
+        fitted.ranking?.kind === 'blend'
+          ? `risk = chance of no purchase in the next ${horizon} days (${MODEL_NAMES[fitted.purchase!.model]} blended with recency, calibrated on your last ${fitted.ranking.horizonDays} days)`
+          : fitted.ranking?.kind === 'recency'
+            ? `risk = chance of no purchase in the next ${horizon} days by recency, calibrated on your last ${fitted.ranking.horizonDays} days (no model ranked better)`
+            : fitted.purchase
+              ? `risk = chance of no purchase in the next ${horizon} days (${MODEL_NAMES[fitted.purchase.model]} model)`
+              : `risk = share of the way to "ended" by the lifecycle rules (${fitted.fallback ?? 'no model'})`
+      }; horizon ${horizon} days: ${why}; sorted by value at risk\n`,
     );
     const columns: Column[] = [
       { key: 'customer_id', header: 'customer' },
@@ -124,6 +132,25 @@ export function runChurn(options: ChurnOptions, ctx: Context): number {
   }
 }
 
+/**
+ * The backtest's verdict in words: churn_risk against the recency rule, by how much, with a 95%
+ * bootstrap interval of the AUC difference (200 resamples of customers).
+ */
+export function backtestVerdict(risk: readonly number[], recency: readonly number[], none: readonly boolean[], horizonDays: number): { text: string; difference: number | null; interval: [number, number] | null } {
+  const a = rocAuc(risk, none);
+  const b = rocAuc(recency, none);
+  if (a === null || b === null) return { text: `no verdict: everyone or no one bought in the ${horizonDays} days`, difference: null, interval: null };
+  const { low, high } = bootstrapAucDifference(risk, recency, none, 200, 11);
+  const d = a - b;
+  const word = low > 0 ? 'better than' : high < 0 ? 'worse than' : 'neither clearly better nor worse than';
+  const f = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
+  return {
+    text: `verdict: churn_risk ranked ${word} the recency rule at who bought nothing: AUC ${a.toFixed(3)} against ${b.toFixed(3)}, ${f(d)} (95% bootstrap interval ${f(low)} to ${f(high)})`,
+    difference: d,
+    interval: [low, high],
+  };
+}
+
 export interface BacktestOptions {
   cutoff: string;
   horizonDays: number | null;
@@ -139,19 +166,20 @@ export function runBacktest(options: BacktestOptions, ctx: Context): number {
   try {
     const money = moneyOf(db);
     const loaded = loadSettings(db, money);
-    const settings = { ...loaded.settings.model, ...(options.horizonDays === null ? {} : { horizonDays: options.horizonDays }) };
-    const H = settings.horizonDays;
+    const analysis = computeAnalysis(db, options.cutoff, loaded, money);
+    const horizon = horizonFor({ ...loaded.settings.model, horizonDays: options.horizonDays ?? loaded.settings.model.horizonDays }, analysis.populationGapDays);
+    const settings = { ...loaded.settings.model, horizonDays: horizon.days };
+    const H = horizon.days;
     const end = new Date((dayIndex(options.cutoff) + H) * 86_400_000).toISOString().slice(0, 10);
     const last = lastTransactionDate(db);
     if (last === null) throw new UsageError('there are no transactions to backtest on', 'import your sales first: rapport import transactions FILE');
     if (last < end) {
       throw new UsageError(`the ${H}-day horizon after ${options.cutoff} runs to ${end}, past your last transaction (${last})`, `choose a cutoff on or before ${new Date((dayIndex(last) - H) * 86_400_000).toISOString().slice(0, 10)}`);
     }
-    const analysis = computeAnalysis(db, options.cutoff, loaded, money);
     if (!analysis.customers.some((c) => c.purchaseDays > 0)) {
       throw new UsageError(`no customer bought anything up to ${options.cutoff}`, 'choose a cutoff inside your history (rapport status shows its dates)');
     }
-    const fitted = fitModels(analysis.customers, options.cutoff, settings);
+    const fitted = fitForRun(db, options.cutoff, analysis.customers, analysis.populationGapDays, loaded, settings);
     const scored = scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, openComplaintsAsOf(db, options.cutoff));
     const buyers = analysis.customers.map((c, i) => ({ c, s: scored[i]! })).filter((x) => x.c.purchaseDays > 0);
     const after = purchaseDaysBetween(db, options.cutoff, end);
@@ -168,13 +196,18 @@ export function runBacktest(options: BacktestOptions, ctx: Context): number {
     const rulePredicted = buyers.map((x) => (x.c.purchaseDays / Math.max(H, x.c.tenureDays ?? 0)) * H);
     const predicted = buyers.map((x) => x.s.expectedPurchases ?? 0);
     const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+    const verdict = backtestVerdict(risk, recency, none, H);
     const result = {
       cutoff: options.cutoff,
       horizon_days: H,
+      horizon_why: horizon.why,
+      verdict: verdict.text,
+      difference: verdict.difference,
+      difference_interval: verdict.interval,
       horizon_end: end,
       customers: buyers.length,
       no_purchase_in_horizon: none.filter(Boolean).length,
-      method: fitted.purchase === null ? 'rules' : 'model',
+      method: fitted.ranking?.kind ?? (fitted.purchase === null ? 'rules' : 'model'),
       model: fitted.purchase?.model ?? null,
       fallback: fitted.fallback,
       model_scores: {
@@ -216,7 +249,8 @@ export function runBacktest(options: BacktestOptions, ctx: Context): number {
     const out = (s = ''): void => void ctx.io.stdout.write(s + '\n');
     const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
     const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
-    out(c.bold(`Backtest: fitted on data to ${options.cutoff}, checked against ${options.cutoff} to ${end} (${H} days)`));
+    out(c.bold(`Backtest: fitted on data to ${options.cutoff}, checked against ${options.cutoff} to ${end} (${H} days: ${horizon.why})`));
+    out(`  ${verdict.text}`);
     out(`  ${buyers.length.toLocaleString('en-US')} customers; ${result.no_purchase_in_horizon.toLocaleString('en-US')} (${pct(result.no_purchase_in_horizon / Math.max(1, buyers.length))}) bought nothing in the horizon`);
     if (fitted.purchase === null) out(`  ${c.yellow('no model')}: ${fitted.fallback}; the scores below are the lifecycle rules'`);
     out();

@@ -1,9 +1,9 @@
 import type { Analysis, CustomerAnalysis } from '../core/analysis.js';
 import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
 import { sparkline } from '../charts.js';
-import { currentFit, customerAsOf, type Money } from '../analysis/run.js';
+import { currentFit, customerAsOf, type Money, warnIfStale } from '../analysis/run.js';
 import { churnAsOf, openComplaintsAsOf } from '../analysis/churn.js';
-import { scoreChurn, type ChurnScore } from '../core/model/churn.js';
+import { scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { RapportError } from '../errors.js';
@@ -52,12 +52,14 @@ function cutText(cut: Cut, score: number, show: (v: number) => string): string {
 export function runCustomer(options: CustomerOptions, ctx: Context): number {
   const db = openForAnalysis(ctx);
   try {
+    warnIfStale(db, options.asOf, ctx.io);
     const record = customerRecord(db, options.id);
     const { analysis, money, loaded, customer: c, rank: ranked } = customerAsOf(db, options.asOf, options.id);
     // Churn risk from the saved model fit, or from one fitted over every customer for this run.
     let score: ChurnScore | null = null;
+    let fit: Fitted | null = null;
     if (c !== null) {
-      const fit = currentFit(db, options.asOf, loaded) ?? churnAsOf(db, options.asOf).fitted;
+      fit = currentFit(db, options.asOf, loaded) ?? churnAsOf(db, options.asOf).fitted;
       score = scoreChurn([c], fit, loaded.settings.model, loaded.settings.lifecycle, analysis.populationGapDays, openComplaintsAsOf(db, options.asOf))[0]!;
     }
     if (record === null && c === null) {
@@ -115,7 +117,7 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
       printRows(ctx.io, 'csv', CUSTOMER_COLUMNS.map((key) => ({ key })), [row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null }]);
       return 0;
     }
-    printCard(ctx, options, { record, c, why, rank, total, months, recent, complaints, money, score, horizonDays: loaded.settings.model.horizonDays, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
+    printCard(ctx, options, { record, c, why, rank, total, months, recent, complaints, money, score, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
     return 0;
   } finally {
     db.close();
@@ -179,10 +181,14 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
     const s = card.score;
     if (s !== null) {
       const pc = (x: number): string => `${Math.round(x * 100)}%`;
+      const source = s.method === 'blend' ? ' (the model blended with recency)' : s.method === 'recency' ? ' (by recency: no model ranked better on your history)' : '';
+      const next = s.nextPurchaseDate === null ? 'no next purchase expected' : `next purchase expected by ${s.nextPurchaseDate}`;
       const detail =
-        s.method === 'model'
-          ? `${pc(s.churnRisk)} chance of no purchase in the next ${card.horizonDays} days; ${pc(s.pAlive!)} chance they are still a customer; ${s.expectedPurchases!.toFixed(1)} purchases expected${s.expectedSpend !== null ? ` at about ${m(s.expectedSpend)} each` : ''}${s.clv !== null ? `; lifetime value ${m(s.clv)}` : ''}`
-          : `${pc(s.churnRisk)} of the way to "ended" by the lifecycle rules (not enough data for the model)`;
+        s.pAlive !== null
+          ? `${pc(s.churnRisk)} chance of no purchase in the next ${card.horizonDays} days${source}; ${pc(s.pAlive)} chance they are still a customer by the model; ${s.expectedPurchases!.toFixed(1)} purchases expected${s.expectedSpend !== null ? ` at about ${m(s.expectedSpend)} each` : ''}, ${s.expectedPurchases365d!.toFixed(1)} in a year; ${next}${s.clv !== null ? `; lifetime value ${m(s.clv)}` : ''}`
+          : s.method === 'recency'
+            ? `${pc(s.churnRisk)} chance of no purchase in the next ${card.horizonDays} days${source}`
+            : `${pc(s.churnRisk)} of the way to "ended" by the lifecycle rules (not enough data for the model)`;
       out(`${k.bold(`Churn risk ${s.riskLevel}`)}: ${detail}`);
       if (s.reasons.length > 0) out(`  ${s.reasons.join('; ')}`);
     }

@@ -3,7 +3,7 @@ import { STAGES, EXIT_PATTERNS, type ExitPattern, type Stage } from '../core/lif
 import { customerType } from '../core/columns.js';
 import { CATCH_ALL } from '../core/rfm.js';
 import { TIERS, type Tier } from '../core/tiers.js';
-import { loadSettings, moneyOf } from '../analysis/run.js';
+import { loadSettings, moneyOf, warnIfStale } from '../analysis/run.js';
 import { churnAsOf, fittedNote } from '../analysis/churn.js';
 import { notice } from '../io.js';
 import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/rows.js';
@@ -38,7 +38,7 @@ function anyOf<T extends string>(value: string | undefined, allowed: readonly T[
 
 const NUMERIC = new Set<string>([
   'recency_days', 'frequency', 'orders', 'monetary', 'avg_order_value', 'refund_share', 'typical_gap_days', 'recent_revenue', 'previous_revenue', 'value', 'tenure_days', 'r_score', 'f_score', 'm_score',
-  'p_alive', 'expected_purchases', 'p_no_purchase', 'expected_spend', 'churn_risk', 'clv', 'value_at_risk',
+  'p_alive', 'expected_purchases', 'p_no_purchase', 'expected_purchases_365d', 'expected_spend', 'churn_risk', 'clv', 'value_at_risk',
 ]);
 
 /** --sort FIELD[:asc|:desc]; numbers sort largest first by default, text A to Z, tiers and stages in their order. */
@@ -104,6 +104,7 @@ const cmpId = (a: Keyed, b: Keyed): number => (a.id < b.id ? -1 : a.id > b.id ? 
 export function runCustomers(options: CustomersOptions, ctx: Context): number {
   const db = openForAnalysis(ctx);
   try {
+    warnIfStale(db, options.asOf, ctx.io);
     let segment: string | null = null;
     if (options.segment !== null) {
       const names = [...loadSettings(db, moneyOf(db)).settings.segments.map((s) => s.name), CATCH_ALL];

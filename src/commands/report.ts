@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { openForAnalysis, type Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { moneyOf } from '../analysis/run.js';
+import { moneyOf, warnIfStale } from '../analysis/run.js';
 import { check, parseCondition } from '../reports/alerts.js';
 import { notice } from '../io.js';
 import { chalkFor, csvValue, printRows, type AskedFormat } from '../output.js';
@@ -25,6 +25,7 @@ export function runReport(o: ReportCommandOptions, ctx: Context): number {
   const asked: AskedFormat = ctx.format ?? (ctx.io.stdoutIsTTY ? 'table' : 'md');
   const db = openForAnalysis(ctx);
   try {
+    warnIfStale(db, o.asOf, ctx.io);
     const money = moneyOf(db);
     const conditions = o.failIf.map((text) => parseCondition(text, money.exponent));
     const report = buildReport(db, o.name, o);

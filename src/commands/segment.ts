@@ -1,6 +1,6 @@
 import { summarise, type GroupSummary } from '../core/analysis.js';
 import { pyramid } from '../charts.js';
-import { computeAnalysis, loadSettings, moneyOf } from '../analysis/run.js';
+import { computeAnalysis, currentFit, loadSettings, moneyOf, warnIfStale } from '../analysis/run.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat, type Column } from '../output.js';
@@ -17,9 +17,12 @@ export function runSegment(options: SegmentOptions, ctx: Context): number {
   // An existing database only, saving or not: a mistyped --db must not become a new empty one.
   const db = openForAnalysis(ctx, options.save);
   try {
+    warnIfStale(db, options.asOf, ctx.io);
     const money = moneyOf(db);
     const loaded = loadSettings(db, money);
     const analysis = computeAnalysis(db, options.asOf, loaded, money);
+    const fit = analysis.valueBasis === 'net_revenue' ? currentFit(db, options.asOf, loaded) : null;
+    if (fit !== null && fit.spend === null) notice(ctx.io, `tiers rank by net revenue, not lifetime value: the saved fit has no spend model (${fit.spendProblem ?? 'no customer with a positive spend'})`);
     // An empty picture (a date before any purchase) is reported, not saved as a snapshot.
     const snapshotId = options.save && analysis.customers.length > 0 ? saveSnapshot(db, analysis, loaded.text) : null;
     const summary = summarise(

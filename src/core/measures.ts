@@ -3,7 +3,8 @@
  * (transactions grouped by customer and date, in date order). Pure: no I/O.
  *
  * Definitions (days are calendar days; amounts are minor units):
- * - a purchase day is a day with at least one line of positive amount (lines on one day are one
+ * - a purchase day is a day with at least one line of zero or positive amount (a zero-amount line
+ *   is a sale of something free, not a refund; lines on one day are one
  *   purchase); refunds are negative lines and subtract from net revenue;
  * - first / last purchase: the first and last purchase day up to the as-of date;
  * - orders: distinct invoice numbers on purchase days (a day without invoice numbers counts one);
@@ -31,7 +32,7 @@ export interface CustomerDay {
   refunds: number;
   /** Distinct invoice numbers among the day's positive lines (0 when the lines have none). */
   invoices: number;
-  /** The day has at least one positive line. */
+  /** The day has at least one line of zero or positive amount (a sale, if of nothing). */
   purchased: boolean;
 }
 

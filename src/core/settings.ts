@@ -6,8 +6,7 @@
 import { DEFAULT_LIFECYCLE, type LifecycleSettings } from './lifecycle.js';
 import { DEFAULT_SEGMENTS, formatSegmentRules, parseSegmentRules, type Dimension, type RfmSettings, type SegmentRule } from './rfm.js';
 import { DEFAULT_TIERS, type TierSettings } from './tiers.js';
-import { DEFAULT_MODEL, TIME_UNITS, type ModelSettings, type TimeUnit } from './model/churn.js';
-import { PURCHASE_MODELS, type PurchaseModelName } from './model/bgnbd.js';
+import { DEFAULT_MODEL, MODEL_CHOICES, TIME_UNITS, type ModelChoice, type ModelSettings, type TimeUnit } from './model/churn.js';
 import { DEFAULT_RESPONSE_HOURS, type ResponseHours } from './complaints.js';
 
 export interface AnalysisSettings {
@@ -122,12 +121,17 @@ export const SETTINGS: SettingDef[] = [
   { key: 'lifecycle.ended_gaps', default: String(DEFAULT_LIFECYCLE.endedGaps), describe: 'silence, in the customer\'s usual gaps, after which the relationship has ended', check: positiveNumber },
   { key: 'lifecycle.ended_min_days', default: String(DEFAULT_LIFECYCLE.endedMinDays), describe: 'shortest silence in days that counts as ended', check: wholeNumber(0) },
   { key: 'lifecycle.long_term_days', default: String(DEFAULT_LIFECYCLE.longTermDays), describe: 'days of stability before an ending counts as long-term rather than early exit', check: wholeNumber(0) },
-  { key: 'model.name', default: DEFAULT_MODEL.model, describe: 'purchase model: mbgnbd (one-time buyers can be gone) or bgnbd', check: oneOf(PURCHASE_MODELS) },
+  { key: 'model.name', default: DEFAULT_MODEL.model, describe: 'purchase model: auto (the best of the three on your last horizon), mbgnbd, paretonbd or bgnbd', check: oneOf(MODEL_CHOICES) },
   { key: 'model.time_unit', default: DEFAULT_MODEL.timeUnit, describe: 'the unit the model counts time in: day or week (parameters are per unit)', check: oneOf(TIME_UNITS) },
   { key: 'model.min_customers', default: String(DEFAULT_MODEL.minCustomers), describe: 'customers with purchases needed to fit the model (else rules give the risk)', check: wholeNumber(10, 10_000_000) },
   { key: 'model.min_repeat_buyers', default: String(DEFAULT_MODEL.minRepeatBuyers), describe: 'repeat buyers needed to fit the model', check: wholeNumber(5, 10_000_000) },
   { key: 'model.min_history_days', default: String(DEFAULT_MODEL.minHistoryDays), describe: 'days from the first purchase on record to the as-of date needed to fit the model', check: wholeNumber(1) },
-  { key: 'churn.horizon_days', default: String(DEFAULT_MODEL.horizonDays), describe: 'days ahead that churn risk (no purchase in them) and expected purchases look', check: wholeNumber(1, 3650) },
+  {
+    key: 'churn.horizon_days',
+    default: 'auto',
+    describe: "days ahead that churn risk (no purchase in them) and expected purchases look; auto: twice the shop's typical gap between purchases",
+    check: (v) => (v.trim().toLowerCase() === 'auto' ? 'auto' : wholeNumber(1, 3650)(v)),
+  },
   { key: 'churn.medium_risk', default: String(DEFAULT_MODEL.mediumRisk), describe: 'churn risk at or above this is medium', check: share },
   { key: 'churn.high_risk', default: String(DEFAULT_MODEL.highRisk), describe: 'churn risk at or above this is high', check: share },
   { key: 'clv.horizon_days', default: String(DEFAULT_MODEL.clvHorizonDays), describe: 'days of future purchases that make lifetime value', check: wholeNumber(30, 3650) },
@@ -213,9 +217,9 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     throw new SettingError('lifecycle.ended_min_days', `must be at least lifecycle.decline_min_days (${lifecycle.declineMinDays}): a relationship cannot end before it declines`, 'lifecycle.decline_min_days');
   }
   const model: ModelSettings = {
-    model: get('model.name') as PurchaseModelName,
+    model: get('model.name') as ModelChoice,
     timeUnit: get('model.time_unit') as TimeUnit,
-    horizonDays: num('churn.horizon_days'),
+    horizonDays: get('churn.horizon_days') === 'auto' ? null : num('churn.horizon_days'),
     mediumRisk: num('churn.medium_risk'),
     highRisk: num('churn.high_risk'),
     clvHorizonDays: num('clv.horizon_days'),

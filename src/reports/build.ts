@@ -1,7 +1,7 @@
 /** The reports, built from the analysis, the churn scores, the complaints and the transactions. */
 import { summarise, type Analysis, type CustomerAnalysis } from '../core/analysis.js';
 import { churnAsOf } from '../analysis/churn.js';
-import { analysisAsOf, loadSettings, moneyOf, type Money } from '../analysis/run.js';
+import { analysisAsOf, loadSettings, moneyOf, staleWarning, type Money } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
 import { complaintSummary } from '../analysis/complaints.js';
 import { UsageError } from '../errors.js';
@@ -65,13 +65,15 @@ function churnSection(c: Ctx): Section[] {
   const total = rows.reduce((sum, r) => sum + valueAtRisk(r.x, r.s), 0);
   const watch: ReportTable = {
     name: 'watchlist',
-    columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('risk_level', 'risk'), col('churn_risk', 'churn risk', 'share'), col('value_at_risk', 'value at risk', 'money'), col('reasons', 'reasons')],
+    columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('risk_level', 'risk'), col('churn_risk', 'churn risk', 'share'), col('next_purchase_date', 'next purchase by', 'date'), col('expected_purchases_365d', 'purchases in a year', 'number'), col('value_at_risk', 'value at risk', 'money'), col('reasons', 'reasons')],
     rows: rows.slice(0, c.o.limit).map(({ x, s }) => ({
       customer_id: x.customerId,
       name: names.get(x.customerId)?.name ?? null,
       tier: x.tier,
       risk_level: s.riskLevel,
       churn_risk: Math.round(s.churnRisk * 1000) / 1000,
+      next_purchase_date: s.nextPurchaseDate,
+      expected_purchases_365d: s.expectedPurchases365d === null ? null : Math.round(s.expectedPurchases365d * 10) / 10,
       value_at_risk: valueAtRisk(x, s),
       reasons: s.reasons.join('; '),
     })),
@@ -80,7 +82,7 @@ function churnSection(c: Ctx): Section[] {
     {
       title: 'Churn watchlist',
       lines: [
-        `${rows.length} customers at medium or high risk of buying nothing in the next ${picture.loaded.settings.model.horizonDays} days${picture.fitted.purchase ? '' : ' (lifecycle rules: not enough data for the model)'}; ${c.money.format(total)}${c.money.currency ? ' ' + c.money.currency : ''} at risk. The ${Math.min(c.o.limit, rows.length)} with most value at risk:`,
+        `${rows.length} customers at medium or high risk of buying nothing in the next ${picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays} days${picture.fitted.purchase ? '' : picture.fitted.ranking?.kind === 'recency' ? ' (by recency: no model fitted without degenerating)' : ' (lifecycle rules: not enough data for the model)'}; ${c.money.format(total)}${c.money.currency ? ' ' + c.money.currency : ''} at risk. The ${Math.min(c.o.limit, rows.length)} with most value at risk:`,
       ],
       tables: [
         watch,
@@ -395,6 +397,10 @@ export function buildReport(db: DB, name: ReportName, o: ReportOptions): Report 
     staff: staffSection,
     products: productsSection,
   };
-  const sections = name === 'summary' ? (Object.keys(parts) as (keyof typeof parts)[]).flatMap((k) => parts[k](c)) : parts[name](c);
+  const stale = staleWarning(db, o.asOf);
+  const sections = [
+    ...(stale === null ? [] : [{ title: 'Stale data', lines: [`Careful: ${stale}.`] }]),
+    ...(name === 'summary' ? (Object.keys(parts) as (keyof typeof parts)[]).flatMap((k) => parts[k](c)) : parts[name](c)),
+  ];
   return { name, title: `${TITLES[name]} as of ${o.asOf}`, asOf: o.asOf, currency: c.money.currency, exponent: c.money.exponent, sections };
 }

@@ -201,5 +201,5 @@ export function createCustomer(db: DB, c: { id: string; name: string | null; ema
 
 /** Purchase days per customer after each moment: for "did they buy again after the resolution". */
 export function boughtBetween(db: DB, customerId: string, from: string, to: string): boolean {
-  return db.prepare('SELECT 1 FROM transactions WHERE customer_id = ? AND date > ? AND date <= ? AND amount > 0 LIMIT 1').get(customerId, from, to) !== undefined;
+  return db.prepare('SELECT 1 FROM transactions WHERE customer_id = ? AND date > ? AND date <= ? AND amount >= 0 LIMIT 1').get(customerId, from, to) !== undefined;
 }

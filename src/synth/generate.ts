@@ -342,3 +342,31 @@ export function simulateSummaries(opts: { seed: number; customers: number; r: nu
   }
   return out;
 }
+
+/**
+ * Customer summaries (x, t_x, T in days) under the Pareto/NBD story (Schmittlein, Morrison &
+ * Colombo 1987): purchases at Poisson rate λ ~ Gamma(r, α) until an exponential lifetime with
+ * rate μ ~ Gamma(s, β) ends, at any moment rather than at a purchase. For tests of the model
+ * choice: a shop whose customers leave this way.
+ */
+export function simulateParetoSummaries(opts: { seed: number; customers: number; r: number; alpha: number; s: number; beta: number; length: number; spread: number }): { x: number; tx: number; T: number }[] {
+  const u = rng(opts.seed);
+  const out: { x: number; tx: number; T: number }[] = [];
+  for (let k = 0; k < opts.customers; k++) {
+    const lambda = gamma(u, opts.r) / opts.alpha;
+    const mu = gamma(u, opts.s) / opts.beta;
+    const T = opts.length - u() * opts.spread;
+    const end = Math.min(T, -Math.log(u() || 1e-12) / mu);
+    let t = 0;
+    let x = 0;
+    let tx = 0;
+    for (;;) {
+      t += -Math.log(u() || 1e-12) / lambda;
+      if (t > end) break;
+      x++;
+      tx = t;
+    }
+    out.push({ x, tx, T });
+  }
+  return out;
+}

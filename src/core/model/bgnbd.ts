@@ -28,16 +28,23 @@
  */
 import { lbeta, lgamma, logAddExp, logHyp2f1 } from './special.js';
 import { nelderMead } from './optimize.js';
+import { fitPareto, paretoExpectedPurchases, paretoLogLikelihood, paretoPAlive, paretoPNoPurchase, type ParetoParams } from './paretonbd.js';
 
-export type PurchaseModelName = 'bgnbd' | 'mbgnbd';
-export const PURCHASE_MODELS: readonly PurchaseModelName[] = ['bgnbd', 'mbgnbd'];
+export type PurchaseModelName = 'bgnbd' | 'mbgnbd' | 'paretonbd';
+export const PURCHASE_MODELS: readonly PurchaseModelName[] = ['bgnbd', 'mbgnbd', 'paretonbd'];
 
-export interface PurchaseParams {
+/** BG/NBD and MBG/NBD: purchase rates Gamma(r, α), dropout at a purchase Beta(a, b). */
+export interface BgParams {
   r: number;
   alpha: number;
   a: number;
   b: number;
 }
+
+/** The fitted parameters: BG family (a, b) or Pareto/NBD (s, β), told apart by the model's name. */
+export type PurchaseParams = BgParams | ParetoParams;
+
+const isPareto = (model: PurchaseModelName, _p: PurchaseParams): _p is ParetoParams => model === 'paretonbd';
 
 export interface Summary {
   /** Repeat purchases. */
@@ -92,6 +99,15 @@ function distinct(values: Float64Array): { values: Float64Array; at: Int32Array 
  * value, so one evaluation costs a few operations per group.
  */
 export function logLikelihood(model: PurchaseModelName, data: Grouped): (p: PurchaseParams) => number {
+  if (model === 'paretonbd') {
+    const pareto = paretoLogLikelihood(data);
+    return (p) => pareto(p as ParetoParams);
+  }
+  const bg = bgLogLikelihood(model, data);
+  return (p) => bg(p as BgParams);
+}
+
+function bgLogLikelihood(model: PurchaseModelName, data: Grouped): (p: BgParams) => number {
   const xs = distinct(data.x);
   const Ts = distinct(data.T);
   const txs = distinct(data.tx);
@@ -137,7 +153,7 @@ export interface PurchaseFit {
   converged: boolean;
 }
 
-const toParams = (v: number[]): PurchaseParams => ({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!), a: Math.exp(v[2]!), b: Math.exp(v[3]!) });
+const toParams = (v: number[]): BgParams => ({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!), a: Math.exp(v[2]!), b: Math.exp(v[3]!) });
 
 /**
  * Maximum likelihood over the logarithms of (r, α, a, b), from r = 1, α = the mean age, a = 1,
@@ -145,7 +161,11 @@ const toParams = (v: number[]): PurchaseParams => ({ r: Math.exp(v[0]!), alpha: 
  * simplex can collapse early on a long, flat ridge).
  */
 export function fitPurchases(model: PurchaseModelName, data: Grouped): PurchaseFit {
-  const ll = logLikelihood(model, data);
+  if (model === 'paretonbd') {
+    const f = fitPareto(data);
+    return { model, params: f.params, logLikelihood: f.logLikelihood, customers: data.customers, groups: data.x.length, iterations: f.iterations, converged: f.converged };
+  }
+  const ll = bgLogLikelihood(model, data);
   let meanT = 0;
   for (let i = 0; i < data.T.length; i++) meanT += data.weight[i]! * data.T[i]!;
   meanT = Math.max(1, meanT / Math.max(1, data.customers));
@@ -173,7 +193,8 @@ export function fitPurchases(model: PurchaseModelName, data: Grouped): PurchaseF
 }
 
 export function pAlive(model: PurchaseModelName, p: PurchaseParams, s: Summary): number {
-  const { r, alpha, a, b } = p;
+  if (isPareto(model, p)) return paretoPAlive(p, s);
+  const { r, alpha, a, b } = p as BgParams;
   if (model === 'bgnbd' && s.x === 0) return 1;
   const ratio = model === 'mbgnbd' ? a / (b + s.x) : a / (b + s.x - 1);
   return 1 / (1 + ratio * Math.exp((r + s.x) * (Math.log(alpha + s.T) - Math.log(alpha + s.tx))));
@@ -181,7 +202,8 @@ export function pAlive(model: PurchaseModelName, p: PurchaseParams, s: Summary):
 
 /** Expected purchases in the next t time units, given the customer's history. */
 export function expectedPurchases(model: PurchaseModelName, p: PurchaseParams, s: Summary, t: number): number {
-  const { r, alpha, a, b } = p;
+  if (isPareto(model, p)) return paretoExpectedPurchases(p, s, t);
+  const { r, alpha, a, b } = p as BgParams;
   const bb = b + s.x + (model === 'mbgnbd' ? 1 : 0);
   const rx = r + s.x;
   const z = t / (alpha + s.T + t);
@@ -192,6 +214,7 @@ export function expectedPurchases(model: PurchaseModelName, p: PurchaseParams, s
 
 /** Probability of no purchase in the next t time units. */
 export function pNoPurchase(model: PurchaseModelName, p: PurchaseParams, s: Summary, t: number): number {
+  if (isPareto(model, p)) return paretoPNoPurchase(p, s, t);
   const alive = pAlive(model, p, s);
   return 1 - alive + alive * Math.exp((p.r + s.x) * Math.log((p.alpha + s.T) / (p.alpha + s.T + t)));
 }

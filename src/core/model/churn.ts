@@ -6,6 +6,8 @@ import type { CustomerMeasures } from '../measures.js';
 import { dayIndex } from '../measures.js';
 import { silenceLimit, type LifecycleSettings } from '../lifecycle.js';
 import { expectedPurchases, fitPurchases, group, pAlive, pNoPurchase, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
+import { AUTO_ORDER, degenerateWhy, features, logistic, sample, selectModel, type BacktestCustomer, type Ranking, type Selection } from './select.js';
+import type { Stage } from '../lifecycle.js';
 import { expectedSpend, fitSpend, type SpendFit, type SpendSummary } from './gammagamma.js';
 import type { OpenComplaints } from '../complaints.js';
 
@@ -16,11 +18,16 @@ export const UNIT_DAYS: Record<TimeUnit, number> = { day: 1, week: 7 };
 export type RiskLevel = 'low' | 'medium' | 'high';
 export const RISK_LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high'];
 
+/** A purchase model by name, or auto: the one that forecasts best on the shop's own last horizon. */
+export type ModelChoice = PurchaseModelName | 'auto';
+export const MODEL_CHOICES: readonly ModelChoice[] = ['auto', 'mbgnbd', 'paretonbd', 'bgnbd'];
+export const MODEL_NAMES: Record<string, string> = { mbgnbd: 'MBG/NBD', bgnbd: 'BG/NBD', paretonbd: 'Pareto/NBD', recency: 'recency rule' };
+
 export interface ModelSettings {
-  model: PurchaseModelName;
+  model: ModelChoice;
   timeUnit: TimeUnit;
-  /** Days ahead that churn risk and expected purchases look. */
-  horizonDays: number;
+  /** Days ahead that churn risk and expected purchases look; null: from the shop's rhythm (horizonFor). */
+  horizonDays: number | null;
   /** Risk at or above these is medium / high. */
   mediumRisk: number;
   highRisk: number;
@@ -34,9 +41,9 @@ export interface ModelSettings {
 }
 
 export const DEFAULT_MODEL: ModelSettings = {
-  model: 'mbgnbd',
+  model: 'auto',
   timeUnit: 'week',
-  horizonDays: 90,
+  horizonDays: null,
   mediumRisk: 0.5,
   highRisk: 0.75,
   clvHorizonDays: 365,
@@ -68,6 +75,32 @@ export interface Fitted {
   fallback: string | null;
   /** Why there are no lifetime values although the purchase model is used (the spend fit failed). */
   spendProblem?: string | null;
+  /** The horizon the risk looks over, in days, and why that one. */
+  horizonDays: number;
+  horizonWhy: string;
+  /** Models tried and why each was not used, in words ("bgnbd: dropout about 0 ..."). */
+  rejected: string[];
+  /** The comparison on the shop's last horizon (model auto with enough history), else null. */
+  selection: Selection | null;
+  /** What churn_risk is: the blend or the calibrated recency rule; null: the model's P(no purchase). */
+  ranking: Ranking | null;
+}
+
+/**
+ * The span the model comparison looks back over: the horizon, or when the history is too short
+ * to leave `minHistoryDays` before it, what it leaves (at least 28 days; null: not enough).
+ */
+export function comparisonDays(horizonDays: number, historyDays: number, minHistoryDays: number): number | null {
+  const days = Math.min(horizonDays, historyDays - minHistoryDays);
+  return days >= 28 ? days : null;
+}
+
+/** The horizon: as set, else twice the shop's typical gap between purchases in whole weeks, 4 to 52 weeks. */
+export function horizonFor(s: ModelSettings, populationGap: number | null): { days: number; why: string } {
+  if (s.horizonDays !== null) return { days: s.horizonDays, why: 'as set (--horizon or churn.horizon_days)' };
+  if (populationGap === null || populationGap <= 0) return { days: 90, why: "90 days: no repeat purchases to learn the shop's rhythm from" };
+  const days = Math.min(364, Math.max(28, 7 * Math.ceil((2 * populationGap) / 7)));
+  return { days, why: `twice the shop's typical gap between purchases (${Math.round(populationGap)} days), in whole weeks between 4 and 52` };
 }
 
 type Measured = Pick<
@@ -103,12 +136,50 @@ export function sufficiency(customers: readonly Measured[], asOf: string, s: Mod
 }
 
 /** No model: every score comes from the lifecycle rules (for a quick look without fitting). */
-export function rulesOnly(asOf: string, reason: string): Fitted {
-  return { asOf, timeUnit: 'week', sufficiency: { ok: false, customers: 0, repeatBuyers: 0, historyDays: 0, problems: [] }, purchase: null, spend: null, spendLeftOut: 0, fallback: reason };
+export function rulesOnly(asOf: string, reason: string, horizonDays = 90): Fitted {
+  return {
+    asOf,
+    timeUnit: 'week',
+    sufficiency: { ok: false, customers: 0, repeatBuyers: 0, historyDays: 0, problems: [] },
+    purchase: null,
+    spend: null,
+    spendLeftOut: 0,
+    fallback: reason,
+    horizonDays,
+    horizonWhy: 'as set',
+    rejected: [],
+    selection: null,
+    ranking: null,
+  };
 }
 
-/** Fits the purchase and spend models when the data suffice; never a silent bogus fit. */
-export function fitModels(customers: readonly Measured[], asOf: string, s: ModelSettings): Fitted {
+/** The shop's last horizon, for choosing the model: customers as they stood at the cutoff, and what they did after. */
+export interface History {
+  cutoff: string;
+  rows: BacktestCustomer[];
+}
+
+/** Backtest rows from each customer's first and last purchase day and purchase days up to the cutoff, and purchase days after it. */
+export function historyOf(rows: Iterable<{ first: string; last: string; days: number; after: number }>, cutoff: string, unit: TimeUnit): History {
+  const k = UNIT_DAYS[unit];
+  const cut = dayIndex(cutoff);
+  const out: BacktestCustomer[] = [];
+  for (const r of rows) {
+    const first = dayIndex(r.first);
+    const last = dayIndex(r.last);
+    out.push({ summary: { x: r.days - 1, tx: (last - first) / k, T: (cut - first) / k }, recencyDays: cut - last, purchaseDays: r.days, actual: r.after });
+  }
+  return { cutoff, rows: out };
+}
+
+/**
+ * Fits the purchase and spend models when the data suffice; never a silent bogus fit. With model
+ * auto and the shop's last horizon, the models are compared on it (selectModel) and tried best
+ * first; a fit that degenerates at the as-of date is passed over for the next, and with none
+ * left churn risk comes from the rules. Fits see at most FIT_SAMPLE customers.
+ */
+export function fitModels(customers: readonly Measured[], asOf: string, s: ModelSettings, history: History | null = null, populationGap: number | null = null): Fitted {
+  const horizon = horizonFor(s, populationGap);
   const suff = sufficiency(customers, asOf, s);
   const spendData: SpendSummary[] = [];
   let spendLeftOut = 0;
@@ -116,28 +187,79 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
     if (c.spendDays > 0) spendData.push({ x: c.spendDays, mean: c.spendTotal / c.spendDays });
     else spendLeftOut++;
   }
-  if (!suff.ok) return { asOf, timeUnit: s.timeUnit, sufficiency: suff, purchase: null, spend: null, spendLeftOut, fallback: `not enough data: ${suff.problems.join('; ')}` };
+  const base = { asOf, timeUnit: s.timeUnit, sufficiency: suff, spendLeftOut, horizonDays: horizon.days, horizonWhy: horizon.why };
+  if (!suff.ok) return { ...base, purchase: null, spend: null, fallback: `not enough data: ${suff.problems.join('; ')}`, rejected: [], selection: null, ranking: null };
   const summaries: Summary[] = [];
   for (const c of customers) {
     const sum = summaryOf(c, asOf, s.timeUnit);
     if (sum !== null) summaries.push(sum);
   }
-  const purchase = fitPurchases(s.model, group(summaries));
+  const unitDays = UNIT_DAYS[s.timeUnit];
+  const compareDays = history === null ? horizon.days : dayIndex(asOf) - dayIndex(history.cutoff);
+  const selection = s.model === 'auto' && history !== null && enoughToCompare(history, s, unitDays) ? selectModel(history.rows, history.cutoff, compareDays, unitDays) : null;
+  const rejected: string[] = [];
+  for (const c of selection?.candidates ?? []) if (c.degenerate !== null && c.name !== 'recency') rejected.push(`${c.name} (fitted to ${history!.cutoff}): ${c.degenerate}`);
+  const order = s.model !== 'auto' ? [s.model] : selection !== null ? selection.order : AUTO_ORDER;
+  const fitOn = sample(summaries);
+  const grouped = group(fitOn);
+  let purchase: PurchaseFit | null = null;
+  for (const model of order) {
+    const fit = fitPurchases(model, grouped);
+    const why = usableWhy(fit) ?? degenerateWhy(fit, fitOn);
+    if (why === null) {
+      purchase = { ...fit, customers: summaries.length };
+      break;
+    }
+    rejected.push(`${model}: ${why}`);
+  }
   const spendFit = spendData.length > 0 ? fitSpend(spendData) : null;
   // A spend fit that did not converge (or gives no finite mean, q <= 1) is not used: no lifetime values.
   const spendOk = spendFit !== null && spendFit.converged && spendFit.params.q > 1 && [spendFit.params.p, spendFit.params.q, spendFit.params.v].every(Number.isFinite);
   const spend = spendOk ? spendFit : null;
-  const p = purchase.params;
-  let fallback: string | null = null;
-  if (!purchase.converged || ![p.r, p.alpha, p.a, p.b].every((v) => Number.isFinite(v) && v > 0)) fallback = 'the purchase model did not converge';
-  else if (Math.abs(p.a - 1) < 1e-6) fallback = 'the purchase model landed on a = 1, where expected purchases are undefined';
-  const spendProblem = spendOk || spendFit === null ? null : 'the spend model did not converge to usable values (q must exceed 1): no lifetime values';
-  return { asOf, timeUnit: s.timeUnit, sufficiency: suff, purchase: fallback === null ? purchase : null, spend, spendLeftOut, fallback, spendProblem };
+  const spendProblem = spendOk || spendFit === null ? null : 'the spend model did not converge to usable values (q must exceed 1): no lifetime values, and the pyramid ranks by revenue';
+  // The blend belongs to the model it was fitted with: another model (the chosen one degenerated
+  // at the as-of date) ranks with its own P(no purchase) unless the rule won the comparison.
+  let ranking = selection?.ranking ?? null;
+  if (ranking !== null && ranking.kind === 'blend' && ranking.model !== purchase?.model) ranking = purchase === null ? recencyRanking(selection!) : null;
+  const fallback = purchase === null ? (rejected.length > 0 ? `no usable fit (${rejected.join('; ')})` : 'the purchase model did not converge') : null;
+  return { ...base, purchase, spend: purchase === null ? null : spend, fallback, spendProblem, rejected, selection, ranking };
 }
+
+function recencyRanking(sel: Selection): Ranking {
+  return { kind: 'recency', model: null, coef: sel.candidates.find((c) => c.name === 'recency')!.blendCoef!, horizonDays: sel.horizonDays };
+}
+
+/** The cutoff's data suffice for fitting, and some customers bought in the last horizon while others did not. */
+function enoughToCompare(h: History, s: ModelSettings, unitDays: number): boolean {
+  let repeat = 0;
+  let span = 0;
+  let bought = 0;
+  for (const r of h.rows) {
+    if (r.summary.x > 0) repeat++;
+    if (r.actual > 0) bought++;
+    span = Math.max(span, r.summary.T * unitDays);
+  }
+  return h.rows.length >= s.minCustomers && repeat >= s.minRepeatBuyers && span >= s.minHistoryDays && bought > 0 && bought < h.rows.length;
+}
+
+/** Why a fit cannot be used at all (not converged, parameters not finite, BG's a = 1), or null. */
+function usableWhy(fit: PurchaseFit): string | null {
+  const p = fit.params as unknown as Record<string, number>;
+  if (!fit.converged || !Object.values(p).every((v) => Number.isFinite(v) && v > 0)) return 'did not converge';
+  if (fit.model !== 'paretonbd' && Math.abs(p.a! - 1) < 1e-6) return 'landed on a = 1, where expected purchases are undefined';
+  return null;
+}
+
+/**
+ * What churn_risk came from: model (its P(no purchase) in the horizon), blend (the model blended
+ * with recency, calibrated on the last horizon), recency (the rule, calibrated the same way),
+ * rules (the lifecycle's share of the way to ended, not a probability: too little data).
+ */
+export type RiskMethod = 'model' | 'blend' | 'recency' | 'rules';
 
 export interface ChurnScore {
   customerId: string;
-  method: 'model' | 'rules';
+  method: RiskMethod;
   pAlive: number | null;
   expectedPurchases: number | null;
   pNoPurchase: number | null;
@@ -148,6 +270,9 @@ export interface ChurnScore {
   churnRisk: number;
   riskLevel: RiskLevel;
   valueAtRisk: number | null;
+  /** The day by which the model expects the next purchase (P(at least one) reaches one half); null when judged gone or without a model. */
+  readonly nextPurchaseDate: string | null;
+  readonly expectedPurchases365d: number | null;
   /** Worded when read (each read words them afresh), not stored: see Score. */
   readonly reasons: string[];
 }
@@ -198,28 +323,53 @@ export function reasonsFor(c: Measured, populationGap: number | null, windowDays
   return out;
 }
 
-/** What every customer's reasons are worded against. */
+/** What every customer's reasons are worded against, and the fit their forecasts come from. */
 interface ReasonContext {
   populationGap: number | null;
   windowDays: number;
   horizonDays: number;
+  fit: { model: PurchaseModelName; params: PurchaseFit['params']; asOf: string; unit: TimeUnit } | null;
 }
 
 const said = (open: OpenComplaints): string => `${open.open} open complaint${open.open === 1 ? '' : 's'}, oldest ${days(open.oldestDays)}${open.overdue > 0 ? `, ${open.overdue} overdue` : ''}`;
 
+/** Longest look ahead for the next purchase: ten years. */
+const NEXT_PURCHASE_MAX_DAYS = 3650;
+
+/**
+ * The first day t (1..3650 days after the as-of date) with P(at least one purchase by t) ≥ 1/2,
+ * by bisection (the probability grows with t); null when it stays below one half.
+ */
+export function daysToNextPurchase(bought: (days: number) => number): number | null {
+  if (bought(NEXT_PURCHASE_MAX_DAYS) < 0.5) return null;
+  let lo = 0;
+  let hi = NEXT_PURCHASE_MAX_DAYS;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (bought(mid) >= 0.5) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+const isoDay = (index: number): string => new Date(index * 86_400_000).toISOString().slice(0, 10);
+
 /**
  * A customer's score. The reasons are worded when read, from the customer and the numbers kept
  * here: worded up front for a million customers they held about 400 MB of the heap (measured on
- * the 10-million-line benchmark history), though a list prints them one row at a time.
+ * the 10-million-line benchmark history), though a list prints them one row at a time. The next
+ * purchase date and the year's expected purchases are computed when read too.
  * Open complaints raise the level: one step for any open complaint (low to medium, medium to
- * high), straight to high for an overdue one; and they come first among the reasons.
+ * high), straight to high for an overdue one; and they come first among the reasons. A customer
+ * the lifecycle calls ended is never low risk: at least medium, and the reasons say the two
+ * disagree (as they do when the risk is high for a customer whose rhythm is on time).
  */
 class Score implements ChurnScore {
   readonly riskLevel: RiskLevel;
   constructor(
-    private readonly c: Measured,
+    private readonly c: Measured & { stage?: Stage },
     private readonly why: ReasonContext,
-    readonly method: 'model' | 'rules',
+    readonly method: RiskMethod,
     readonly pAlive: number | null,
     readonly expectedPurchases: number | null,
     readonly pNoPurchase: number | null,
@@ -232,22 +382,50 @@ class Score implements ChurnScore {
     private readonly open: OpenComplaints | undefined,
   ) {
     const complained = open !== undefined && open.open > 0;
-    this.riskLevel = !complained ? ownLevel : open.overdue > 0 || ownLevel !== 'low' ? 'high' : 'medium';
+    const level = this.endedButLow() ? 'medium' : ownLevel;
+    this.riskLevel = !complained ? level : open.overdue > 0 || level !== 'low' ? 'high' : 'medium';
+  }
+
+  private endedButLow(): boolean {
+    return this.c.stage === 'ended' && this.ownLevel === 'low';
   }
 
   get customerId(): string {
     return this.c.customerId;
   }
 
+  private summary(): Summary | null {
+    const f = this.why.fit;
+    return f === null ? null : summaryOf(this.c, f.asOf, f.unit);
+  }
+
+  get nextPurchaseDate(): string | null {
+    const f = this.why.fit;
+    const sum = this.summary();
+    if (f === null || sum === null) return null;
+    const k = UNIT_DAYS[f.unit];
+    const t = daysToNextPurchase((d) => 1 - pNoPurchase(f.model, f.params, sum, d / k));
+    return t === null ? null : isoDay(dayIndex(f.asOf) + t);
+  }
+
+  get expectedPurchases365d(): number | null {
+    const f = this.why.fit;
+    const sum = this.summary();
+    return f === null || sum === null ? null : expectedPurchases(f.model, f.params, sum, 365 / UNIT_DAYS[f.unit]);
+  }
+
   get reasons(): string[] {
     const complained = this.open !== undefined && this.open.open > 0;
-    if (this.ownLevel === 'low' && !complained) return [];
+    const pct = `${Math.round(this.churnRisk * 100)}%`;
+    const disagree: string[] = [];
+    if (this.endedButLow()) disagree.push(`the lifecycle calls them ended while the ${this.method === 'rules' ? 'rules' : 'model'} put the risk at only ${pct}: at least medium until they buy again`);
+    else if (this.ownLevel === 'high' && (this.c.stage === 'stability' || this.c.stage === 'formation')) disagree.push(`the lifecycle still counts them in ${this.c.stage}: their rhythm is on time though the risk is ${pct}`);
+    if (this.ownLevel === 'low' && !complained && disagree.length === 0) return [];
     const expected = this.expectedPurchases === null ? null : { purchases: this.expectedPurchases, days: this.why.horizonDays };
     const own = reasonsFor(this.c, this.why.populationGap, this.why.windowDays, this.pAlive, expected);
-    return complained ? [said(this.open!), ...own] : own;
+    return [...(complained ? [said(this.open!)] : []), ...disagree, ...own];
   }
 }
-
 /**
  * A customer's expected spend per purchase (null without a spend fit) and discounted lifetime
  * value (null without a purchase model, a spend fit or a finite spend), from the fitted models.
@@ -274,26 +452,37 @@ export function lifetimeValues(customers: readonly Measured[], fitted: Fitted, s
 }
 
 /**
- * Scores every customer. With a fitted model: churn risk is the probability of no purchase in
- * the horizon. Without one (too little data): the share of the way to the lifecycle's "ended"
- * silence, s / max(ended_gaps × g, ended_min_days), capped at 1; no lifetime value.
+ * Scores every customer. Churn risk is, by the fit's ranking: the blend of the model with
+ * recency, or the recency rule, each a calibrated probability of no purchase in the horizon
+ * (core/model/select.ts); without a ranking, the model's probability of no purchase in the
+ * horizon; without a model (too little data), the share of the way to the lifecycle's "ended"
+ * silence, s / max(ended_gaps × g, ended_min_days), capped at 1, with no lifetime value.
+ * `s.horizonDays`, when set, overrides the fit's horizon for P(no purchase) and expected purchases.
  */
 export function scoreChurn(
-  customers: readonly Measured[],
+  customers: readonly (Measured & { stage?: Stage })[],
   fitted: Fitted,
   s: ModelSettings,
   lifecycle: LifecycleSettings,
   populationGap: number | null,
   complaints: ReadonlyMap<string, OpenComplaints> = new Map(),
 ): ChurnScore[] {
-  const { purchase, spend } = fitted;
+  const { purchase, spend, ranking } = fitted;
   const k = UNIT_DAYS[fitted.timeUnit];
+  const horizonDays = s.horizonDays ?? fitted.horizonDays;
   const populationSpend = spend ? expectedSpend(spend.params, null) : null;
-  const why: ReasonContext = { populationGap, windowDays: lifecycle.windowDays, horizonDays: s.horizonDays };
+  const why: ReasonContext = {
+    populationGap,
+    windowDays: lifecycle.windowDays,
+    horizonDays,
+    fit: purchase === null ? null : { model: purchase.model, params: purchase.params, asOf: fitted.asOf, unit: fitted.timeUnit },
+  };
   return customers.map((c) => {
     const sum = summaryOf(c, fitted.asOf, fitted.timeUnit);
     const open = complaints.get(c.customerId);
+    const byRecency = ranking?.kind === 'recency' ? logistic(ranking.coef, features(null, c.recencyDays, c.purchaseDays, ranking.horizonDays)) : null;
     if (purchase === null || sum === null) {
+      if (byRecency !== null) return new Score(c, why, 'recency', null, null, null, null, null, byRecency, riskLevel(byRecency, s), null, open);
       const limit = silenceLimit(c.typicalGapDays ?? populationGap, lifecycle.endedGaps, lifecycle.endedMinDays);
       const risk = Math.min(1, c.recencyDays / Math.max(1, limit));
       return new Score(c, why, 'rules', null, null, null, null, null, risk, riskLevel(risk, s), null, open);
@@ -301,10 +490,25 @@ export function scoreChurn(
     const model = purchase.model;
     const params = purchase.params;
     const alive = pAlive(model, params, sum);
-    const h = s.horizonDays / k;
+    const h = horizonDays / k;
     const expected = expectedPurchases(model, params, sum, h);
     const none = pNoPurchase(model, params, sum, h);
+    let risk = none;
+    let method: RiskMethod = 'model';
+    if (ranking !== null) {
+      // The ranking is calibrated for its own span (the one the history could check); for another
+      // horizon the model carries it over: P(none in H) = P(none in h) · P(none in H | none in h),
+      // the last factor the model's P(none in H) / P(none in h). Capped at 1 when H < h.
+      const same = ranking.horizonDays === horizonDays;
+      const n = same ? none : pNoPurchase(model, params, sum, ranking.horizonDays / k);
+      const base =
+        ranking.kind === 'blend'
+          ? logistic(ranking.coef, features({ expected: same ? expected : expectedPurchases(model, params, sum, ranking.horizonDays / k), none: n }, c.recencyDays, c.purchaseDays, ranking.horizonDays))
+          : byRecency!;
+      risk = same || !(n > 0) ? base : Math.min(1, (base * none) / n);
+      method = ranking.kind;
+    }
     const { perPurchase, clv } = valueOf(c, sum, fitted, s);
-    return new Score(c, why, 'model', alive, expected, none, perPurchase ?? populationSpend, clv, none, riskLevel(none, s), clv === null ? null : none * clv, open);
+    return new Score(c, why, method, alive, expected, none, perPurchase ?? populationSpend, clv, risk, riskLevel(risk, s), clv === null ? null : risk * clv, open);
   });
 }

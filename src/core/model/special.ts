@@ -49,14 +49,14 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
  * summed relative to the largest term so far, so it neither overflows nor loses precision where
  * 2F1 itself exceeds the doubles (a customer with 700 purchase days, a ten-year horizon).
  */
-export function logHyp2f1(a: number, b: number, c: number, z: number): number {
+export function logHyp2f1(a: number, b: number, c: number, z: number, maxTerms = 1_000_000): number {
   if (!(z >= 0 && z < 1)) throw new RangeError(`logHyp2f1 needs 0 <= z < 1, got ${z}`);
   // Plain arithmetic with a running scale: when the sum grows past 1e200 both it and the current
   // term are divided down and the scale's log kept aside (a log per term would triple the cost).
   let term = 1;
   let sum = 1;
   let logScale = 0;
-  for (let k = 0; k < 1_000_000; k++) {
+  for (let k = 0; k < maxTerms; k++) {
     term *= ((a + k) * (b + k) * z) / ((c + k) * (k + 1));
     sum += term;
     if (sum > 1e200) {
@@ -66,7 +66,8 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): number {
     }
     if (term <= 1e-16 * sum) return logScale + Math.log(sum);
   }
-  return logScale + Math.log(sum);
+  // Not converged within maxTerms (z very near 1): NaN when a cap was asked for, else the sum so far.
+  return maxTerms < 1_000_000 ? NaN : logScale + Math.log(sum);
 }
 
 /** ln(e^x + e^y) without overflow. */
