@@ -186,7 +186,7 @@ const monthKey = (i: number): string => `${Math.floor(i / 12)}-${String((i % 12)
 
 /**
  * The summary's opening: customers still active, the last complete month's net revenue against
- * the month before, value at risk, and who to call this week (high risk, most value at risk first).
+ * the month before, value at risk, and who to call this week (platinum and gold at high risk).
  */
 function headlineSection(c: Ctx): Section[] {
   const { rows, total } = atRisk(c);
@@ -200,7 +200,8 @@ function headlineSection(c: Ctx): Section[] {
   const now = net.get(month) ?? 0;
   const then = net.get(before);
   const change = then === undefined ? `nothing sold in ${monthName(before)}` : then <= 0 ? `${amount(c, then)} in ${monthName(before)}` : `${now >= then ? 'up' : 'down'} ${Math.round((Math.abs(now - then) / then) * 100)}% on ${monthName(before)} (${amount(c, then)})`;
-  const high = rows.filter((r) => r.s.riskLevel === 'high');
+  // A call is for the customers worth one: platinum and gold at high risk, most value at risk first.
+  const high = rows.filter((r) => r.s.riskLevel === 'high' && (r.x.tier === 'platinum' || r.x.tier === 'gold'));
   const call = high.slice(0, 3).map((r) => names.get(r.x.customerId)?.name ?? r.x.customerId);
   const headline: Headline[] = [
     { label: 'Customers active', value: active.toLocaleString('en-US'), detail: `of ${c.now.customers.length.toLocaleString('en-US')}; ${ended.toLocaleString('en-US')} relationships ended` },
@@ -209,7 +210,7 @@ function headlineSection(c: Ctx): Section[] {
     {
       label: 'To call this week',
       value: high.length.toLocaleString('en-US'),
-      detail: high.length === 0 ? 'nobody at high risk' : `at high risk, most value first: ${call.join(', ')}${high.length > call.length ? ', …' : ''}`,
+      detail: high.length === 0 ? 'no platinum or gold customer at high risk' : `platinum or gold at high risk, most value first: ${call.join(', ')}${high.length > call.length ? ', …' : ''}`,
     },
   ];
   return [{ title: 'At a glance', headline }];

@@ -206,9 +206,10 @@ function htmlTable(t: ReportTable, r: Report, tables: number, max: number): stri
   const { rows, more } = shown(t, max);
   const cap = tables > 1 ? `<caption>${esc(caption(t))}</caption>` : '';
   const heads = t.columns.map((c) => esc(header(t, c, r)));
-  // data-label: on a narrow screen each row is stacked as "header value" lines (the CSS below).
+  // data-label: on a narrow screen a table of more than four columns is stacked, each row as
+  // "header value" lines (the CSS below); up to four fit a phone as they are.
   const out = [
-    `<table data-table="${esc(t.name)}">${cap}<thead><tr>${t.columns.map((c, i) => `<th class="${c.kind}">${heads[i]!}</th>`).join('')}</tr></thead><tbody>${rows
+    `<table data-table="${esc(t.name)}"${t.columns.length > 4 ? ' class="stack"' : ''}>${cap}<thead><tr>${t.columns.map((c, i) => `<th class="${c.kind}">${heads[i]!}</th>`).join('')}</tr></thead><tbody>${rows
       .map((row) => `<tr>${t.columns.map((c, i) => `<td class="${c.kind}" data-label="${heads[i]!}">${esc(formatValue(c.kind, row[c.key], r))}</td>`).join('')}</tr>`)
       .join('')}</tbody></table>`,
   ];
@@ -242,7 +243,7 @@ export function renderHtml(r: Report, max = 25): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(r.title)}</title>
 <style>
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2329; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: anywhere; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2329; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: break-word; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d5dbe0; }
 a { color: #2c5f8a; }
 .toc h2 { margin-top: 1rem; } .toc ol { columns: 2 14rem; margin: .4rem 0; padding-left: 1.4rem; } .toc li { break-inside: avoid; }
@@ -254,7 +255,7 @@ th, td { padding: .25rem .6rem; border-bottom: 1px solid #e6eaee; text-align: le
 th { background: #f3f5f7; } td.int, td.money, td.share, td.number, th.int, th.money, th.share, th.number { text-align: right; font-variant-numeric: tabular-nums; }
 td.date, td.money, td.int, td.share { white-space: nowrap; }
 figure { margin: .5rem 0 1rem; } figcaption, .legend { font-size: .85rem; color: #4b5d6b; }
-.bar-row { display: grid; grid-template-columns: minmax(6rem, 10rem) 1fr minmax(5rem, 14rem); gap: .6rem; align-items: center; font-size: .85rem; margin: 3px 0; }
+.bar-row { display: grid; grid-template-columns: minmax(6rem, 10rem) 1fr minmax(5rem, 16rem); gap: .6rem; align-items: center; font-size: .85rem; margin: 3px 0; }
 .bar-label { text-align: right; } .bar-track { display: flex; height: 1.1rem; } .bar-track.centred { justify-content: center; }
 .bar { display: block; background: #3f7cac; min-width: 1px; } .bar-value { font-variant-numeric: tabular-nums; }
 table.heatmap { font-size: .8rem; } table.heatmap th, table.heatmap td { padding: .15rem .3rem; text-align: center; white-space: nowrap; border: 1px solid #fff; }
@@ -269,12 +270,12 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
   .bar-value { grid-column: 2; margin-top: -2px; }
   table.heatmap { font-size: .75rem; width: 100%; } table.heatmap th, table.heatmap td { padding: .1rem .05rem; }
   /* Data tables stack: one block per row, each cell a "header  value" line. */
-  table[data-table], table[data-table] tbody, table[data-table] tr, table[data-table] td { display: block; width: 100%; box-sizing: border-box; }
-  table[data-table] thead { display: none; }
-  table[data-table] tr { border-bottom: 2px solid #d5dbe0; padding: .3rem 0; }
-  table[data-table] td { display: flex; justify-content: space-between; gap: 1rem; border: 0; padding: .1rem 0; text-align: right; white-space: normal; }
-  table[data-table] td::before { content: attr(data-label); color: #4b5d6b; text-align: left; white-space: nowrap; }
-  table[data-table] td:empty { display: none; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; box-sizing: border-box; }
+  table.stack thead { display: none; } table.stack caption { display: block; }
+  table.stack tr { border-bottom: 2px solid #d5dbe0; padding: .3rem 0; }
+  table.stack td { display: flex; justify-content: space-between; gap: 1rem; border: 0; padding: .1rem 0; text-align: right; white-space: normal; }
+  table.stack td::before { content: attr(data-label); color: #4b5d6b; text-align: left; white-space: nowrap; }
+  table.stack td:empty { display: none; }
 }
 @media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } .toc { display: none; } }
 </style>

@@ -23,8 +23,8 @@ interface Message {
 export interface Page {
   /** Runs an expression in the page (DevTools evaluation, not a page script) and returns its value. */
   evaluate<T>(expression: string): Promise<T>;
-  /** A PNG of the whole page, as tall as its content. */
-  screenshot(): Promise<Buffer>;
+  /** A PNG of the whole page, as tall as its content, or of HEIGHT pixels from TOP. */
+  screenshot(top?: number, height?: number): Promise<Buffer>;
   /** Console messages, uncaught exceptions and browser log entries (a CSP-blocked request is one). */
   problems: string[];
   /** Every URL the page asked for besides the page itself. */
@@ -76,9 +76,9 @@ export async function withPage<T>(file: string, width: number, height: number, f
         if (r.exceptionDetails) throw new Error(`in the page: ${r.exceptionDetails.text}`);
         return r.result.value;
       },
-      screenshot: async () => {
+      screenshot: async (top = 0, height?: number) => {
         const { cssContentSize } = (await send('Page.getLayoutMetrics', {}, sessionId)) as { cssContentSize: { width: number; height: number } };
-        const shot = (await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true, clip: { x: 0, y: 0, width, height: Math.ceil(cssContentSize.height), scale: 1 } }, sessionId)) as { data: string };
+        const shot = (await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true, clip: { x: 0, y: top, width, height: height ?? Math.ceil(cssContentSize.height) - top, scale: 1 } }, sessionId)) as { data: string };
         return Buffer.from(shot.data, 'base64');
       },
     };
