@@ -22,6 +22,8 @@ export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent'>)
 
 const header = (t: ReportTable, c: ReportTable['columns'][number], r: Report): string => (c.kind === 'money' && r.currency ? `${c.header} (${r.currency})` : c.header);
 
+const customers = (n: number): string => (n === 1 ? 'customer' : 'customers');
+
 // ---------- terminal ----------
 
 const SHADES = ' ░▒▓█';
@@ -34,7 +36,7 @@ function textChart(ch: Chart, r: Report): string[] {
     case 'pyramid': {
       // Bars by share of revenue; a tier with net refunds draws none.
       return pyramidLines(
-        ch.levels.map((l) => ({ label: label(l.label), share: Math.max(0, l.share), text: `${String(l.customers).padStart(7)} customers  ${(l.share * 100).toFixed(1).padStart(5)}% of revenue` })),
+        ch.levels.map((l) => ({ label: label(l.label), share: Math.max(0, l.share), text: `${(l.share * 100).toFixed(1).padStart(5)}% of revenue  ${String(l.customers).padStart(7)} ${customers(l.customers)}` })),
         30,
       );
     }
@@ -82,7 +84,7 @@ export function renderText(r: Report, table: (t: ReportTable) => void, bold: (s:
     write(`\n${bold(terminalText(s.title))}\n`);
     for (const h of s.headline ?? []) write(`${terminalText(h.label)}: ${bold(terminalText(h.value))}, ${terminalText(h.detail)}\n`);
     for (const l of s.lines ?? []) write(terminalText(l) + '\n');
-    if (s.chart) for (const l of textChart(s.chart, r)) write('  ' + l + '\n');
+    if (s.chart) write(`${terminalText(s.chart.title)}:\n${textChart(s.chart, r).map((l) => '  ' + l + '\n').join('')}`);
     for (const t of s.tables ?? []) {
       if ((s.tables?.length ?? 0) > 1) write(`${caption(t)}:\n`);
       const { rows, more } = shown(t, max);
@@ -110,7 +112,7 @@ export function renderMarkdown(r: Report, max = 25): string {
       // Inside a code block nothing is Markdown or HTML; the fence is one no label can close.
       const chart = textChart(s.chart, r);
       const fence = fenceFor(chart);
-      out.push(fence, ...chart, fence, '');
+      out.push(`*${markdownText(s.chart.title)}*`, '', fence, ...chart, fence, '');
     }
     for (const t of s.tables ?? []) {
       if (t.rows.length === 0) {
@@ -159,7 +161,7 @@ function htmlChart(ch: Chart, r: Report): string {
   switch (ch.type) {
     case 'pyramid': {
       const top = maxOf(ch.levels.map((l) => l.share), 0);
-      const items = ch.levels.map((l) => ({ label: l.label, value: Math.max(0, l.share), text: `${(l.share * 100).toFixed(1)}% of revenue, ${l.customers.toLocaleString('en-US')} customers`, colour: TIER_COLOURS[l.label] }));
+      const items = ch.levels.map((l) => ({ label: l.label, value: Math.max(0, l.share), text: `${(l.share * 100).toFixed(1)}% of revenue, ${l.customers.toLocaleString('en-US')} ${customers(l.customers)}`, colour: TIER_COLOURS[l.label] }));
       return `<div class="chart pyramid" role="img" aria-label="${esc(ch.title)}">${barRows(items, top, true)}</div>`;
     }
     case 'bars':
