@@ -27,7 +27,14 @@ interface Table {
 }
 interface Json {
   title: string;
-  sections: { title: string; lines?: string[]; tables?: Table[]; chart?: { type: string } }[];
+  sections: {
+    title: string;
+    lines?: string[];
+    tables?: Table[];
+    chart?: { type: string; title?: string; levels?: { label: string; share: number }[] };
+    headline?: { label: string; value: string; detail: string }[];
+    omitted?: string;
+  }[];
 }
 async function report(name: string, extra: string[] = []): Promise<{ json: Json; table: (n: string) => Table }> {
   const r = await rp(['--format', 'json', 'report', name, '--as-of', AS_OF, ...extra]);
@@ -185,15 +192,10 @@ describe('review fixes', () => {
 });
 
 describe('the summary report opens with the answer (issue 15)', () => {
-  interface Headline {
-    label: string;
-    value: string;
-    detail: string;
-  }
-  const summary = async (): Promise<Json & { sections: { title: string; headline?: Headline[]; omitted?: string; chart?: { type: string; title: string; levels?: { label: string; share: number }[] } }[] }> => {
+  const summary = async (): Promise<Json> => {
     const r = await rp(['--format', 'json', 'report', 'summary', '--as-of', AS_OF]);
     expect(r.code, r.stderr).toBe(0);
-    return JSON.parse(r.stdout);
+    return JSON.parse(r.stdout) as Json;
   };
 
   it('headline: customers active, the last complete month against the one before, value at risk, who to call', async () => {
@@ -286,7 +288,7 @@ describe('the summary report opens with the answer (issue 15)', () => {
 
 describe('the pyramid in colour (rapport segment)', () => {
   it('no tier drawn in bright white, yellow or grey, which vanish on a light or a dark terminal', async () => {
-    const env = { ...process.env, FORCE_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '1' };
     delete env.NO_COLOR;
     const r = spawnSync(process.execPath, [BIN, '--db', t.db, '--format', 'table', 'segment', '--as-of', AS_OF], { encoding: 'utf8', env });
     expect(r.status, r.stderr).toBe(0);

@@ -11,6 +11,15 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { chromium, NEED_CHROMIUM } from './chromium.js';
 
+/** The fields read from the events listened to. */
+interface Event {
+  type?: string;
+  args?: { value?: unknown }[];
+  exceptionDetails?: { text?: string };
+  entry?: { level?: string; text?: string };
+  request?: { url?: string };
+}
+
 interface Message {
   id?: number;
   method?: string;
@@ -87,11 +96,11 @@ export async function withPage<T>(file: string, width: number, height: number, f
     const load = new Promise<void>((r) => (loaded = r));
     listeners.push((m) => {
       if (m.sessionId !== sessionId) return;
-      const p = m.params as Record<string, any>;
+      const p = (m.params ?? {}) as Event;
       if (m.method === 'Page.loadEventFired') loaded();
-      else if (m.method === 'Runtime.consoleAPICalled') page.problems.push(`console.${p.type}: ${JSON.stringify(p.args?.map((a: { value?: unknown }) => a.value))}`);
-      else if (m.method === 'Runtime.exceptionThrown') page.problems.push(`exception: ${p.exceptionDetails?.text}`);
-      else if (m.method === 'Log.entryAdded') page.problems.push(`${p.entry?.level}: ${p.entry?.text}`);
+      else if (m.method === 'Runtime.consoleAPICalled') page.problems.push(`console.${p.type ?? ''}: ${JSON.stringify(p.args?.map((a) => a.value))}`);
+      else if (m.method === 'Runtime.exceptionThrown') page.problems.push(`exception: ${p.exceptionDetails?.text ?? ''}`);
+      else if (m.method === 'Log.entryAdded') page.problems.push(`${p.entry?.level ?? ''}: ${p.entry?.text ?? ''}`);
       else if (m.method === 'Network.requestWillBeSent' && p.request?.url !== url) page.requests.push(String(p.request?.url));
     });
     for (const domain of ['Page', 'Runtime', 'Log', 'Network']) await send(`${domain}.enable`, {}, sessionId);
@@ -106,15 +115,19 @@ export async function withPage<T>(file: string, width: number, height: number, f
     await Promise.race([send('Browser.close').catch(() => null), new Promise((r) => setTimeout(r, 5000))]);
     child.kill('SIGTERM');
     await closed;
-    // Chromium's helpers may still be writing into the profile for a moment after it exits.
-    for (let i = 0; ; i++) {
-      try {
-        fs.rmSync(profile, { recursive: true, force: true });
-        break;
-      } catch (e) {
-        if (i === 40) throw e;
-        await new Promise((r) => setTimeout(r, 250));
-      }
+    await removeProfile(profile);
+  }
+}
+
+/** Chromium's helpers may still be writing into the profile for a moment after it exits. */
+async function removeProfile(dir: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (e) {
+      if (i === 40) throw e;
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
 }
