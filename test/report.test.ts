@@ -240,6 +240,7 @@ describe('the summary report opens with the answer (issue 15)', () => {
     const omitted = json.sections.filter((s) => s.omitted !== undefined).map((s) => `${s.title}: ${s.omitted}`);
     expect(omitted).toEqual([
       'Since the last report: No earlier snapshot to compare with.',
+      expect.stringMatching(/^The model against what happened: No model fitted on the sales up to 2025-10-08 \(not enough data: .*\)\.$/),
       'Moves between stages: No earlier snapshot to compare with.',
       'Movement: No earlier snapshot to compare with.',
       'Complaints: No complaints logged by 2025-12-31.',

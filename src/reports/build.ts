@@ -4,6 +4,7 @@ import { churnAsOf } from '../analysis/churn.js';
 import { analysisAsOf, loadSettings, moneyOf, type Money } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
 import { complaintSummary } from '../analysis/complaints.js';
+import { modelCheckSection } from './check.js';
 import type { ChurnScore } from '../core/model/churn.js';
 import { UsageError } from '../errors.js';
 import { customerNames } from '../store/customers.js';
@@ -151,7 +152,7 @@ function churnSection(c: Ctx): Section[] {
       ],
     });
   }
-  sections.push(riskSpread(c));
+  sections.push(riskSpread(c), ...modelCheckSection(c.db, c.o.asOf, c.money));
   return sections;
 }
 

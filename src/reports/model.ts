@@ -24,7 +24,9 @@ export type Chart =
   | { type: 'pyramid'; title: string; levels: { label: string; customers: number; share: number }[] }
   | { type: 'funnel'; title: string; steps: { label: string; value: number }[] }
   | { type: 'heatmap'; title: string; rows: string[]; columns: string[]; cells: (number | null)[][] }
-  | { type: 'trend'; title: string; points: { label: string; value: number }[]; kind: Kind };
+  | { type: 'trend'; title: string; points: { label: string; value: number }[]; kind: Kind }
+  /** Weekly purchases and the model's expectation after its cutoff (predicted null before it). */
+  | { type: 'check'; title: string; cutoff: string; weeks: { label: string; actual: number; predicted: number | null }[] };
 
 /** One figure of the headline strip: what it is, the figure, and a few words on it. */
 export interface Headline {

@@ -64,6 +64,17 @@ function textChart(ch: Chart, r: Report): string[] {
     }
     case 'trend':
       return ch.points.length === 0 ? ['(no data)'] : [`${label(ch.points[0]!.label)} ${sparkline(ch.points.map((p) => p.value))} ${label(ch.points[ch.points.length - 1]!.label)}`];
+    case 'check': {
+      // One row a week: the bar is what happened, the figure in brackets what the model expected.
+      const top = maxOf(ch.weeks.flatMap((w) => [w.actual, w.predicted ?? 0]), 0);
+      const out: string[] = [];
+      for (const w of ch.weeks) {
+        if (w.label === ch.cutoff) out.push(`── the model's cutoff, ${label(ch.cutoff)} ──`);
+        const bar = '█'.repeat(top > 0 ? Math.round((w.actual / top) * 30) : 0).padEnd(30);
+        out.push(`${label(w.label)}  ${bar}  ${String(w.actual).padStart(5)}${w.predicted === null ? '' : `  (expected ${w.predicted.toFixed(1)})`}`);
+      }
+      return out;
+    }
   }
 }
 
@@ -198,6 +209,22 @@ function htmlChart(ch: Chart, r: Report): string {
       const axis = `<line x1="${left - 4}" y1="${y(min)}" x2="${left - 4}" y2="${y(max)}" stroke="#9fb0bb"/><text x="${left - 8}" y="${y(max) + 5}" text-anchor="end">${esc(formatValue(ch.kind, max, r))}</text><text x="${left - 8}" y="${y(min) + 5}" text-anchor="end">${esc(formatValue(ch.kind, min, r))}</text>`;
       return `<svg class="chart trend" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 204" width="100%">${axis}<path d="${path}" fill="none" stroke="#3f7cac" stroke-width="2.5"/>${labels.join('')}</svg>`;
     }
+    case 'check': {
+      if (ch.weeks.length === 0) return '<p>(no data)</p>';
+      const top = maxOf(ch.weeks.flatMap((w) => [w.actual, w.predicted ?? 0]), 1);
+      const left = 60;
+      const step = ch.weeks.length > 1 ? (W - left - 20) / (ch.weeks.length - 1) : 0;
+      const x = (i: number): string => (left + i * step).toFixed(1);
+      const y = (v: number): string => (14 + (1 - v / top) * 150).toFixed(1);
+      const line = (pts: [number, number][]): string => pts.map(([i, v], k) => `${k === 0 ? 'M' : 'L'}${x(i)},${y(v)}`).join(' ');
+      const actual = line(ch.weeks.map((w, i) => [i, w.actual]));
+      const predicted = line(ch.weeks.flatMap((w, i): [number, number][] => (w.predicted === null ? [] : [[i, w.predicted]])));
+      const c = ch.weeks.findIndex((w) => w.label === ch.cutoff);
+      const cut = c < 0 ? '' : `<line x1="${x(c)}" y1="8" x2="${x(c)}" y2="168" stroke="#9fb0bb" stroke-dasharray="4 3"/><text x="${x(c)}" y="196" text-anchor="middle">cutoff ${esc(ch.cutoff)}</text>`;
+      const axis = `<text x="${left - 8}" y="${y(top)}" text-anchor="end" dominant-baseline="middle">${esc(formatValue('int', top, r))}</text><text x="${left - 8}" y="${y(0)}" text-anchor="end" dominant-baseline="middle">0</text>`;
+      const legend = `<line x1="${left}" y1="222" x2="${left + 30}" y2="222" stroke="#1d2329" stroke-width="2.5"/><text x="${left + 38}" y="227">happened</text><line x1="${left + 170}" y1="222" x2="${left + 200}" y2="222" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="6 4"/><text x="${left + 208}" y="227">model expected</text>`;
+      return `<svg class="chart check" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 236" width="100%">${axis}${cut}<path d="${actual}" fill="none" stroke="#1d2329" stroke-width="2.5"/><path d="${predicted}" fill="none" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="6 4"/>${legend}</svg>`;
+    }
   }
 }
 
@@ -262,12 +289,12 @@ figure { margin: .5rem 0 1rem; } figcaption, .legend { font-size: .85rem; color:
 .bar { display: block; background: #3f7cac; min-width: 1px; } .bar-value { font-variant-numeric: tabular-nums; }
 table.heatmap { font-size: .8rem; } table.heatmap th, table.heatmap td { padding: .15rem .3rem; text-align: center; white-space: nowrap; border: 1px solid #fff; }
 table.heatmap th[scope="row"] { text-align: left; }
-svg text { font: 13px system-ui, sans-serif; fill: #1d2329; }
+svg text { font: 13px system-ui, sans-serif; fill: #1d2329; } svg.chart { max-width: 44rem; }
 .none { color: #4b5d6b; font-style: italic; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 @media (max-width: 40rem) {
   body { margin: 1rem auto; padding: 0 .75rem; }
-  svg.trend text { font-size: 24px; }
+  svg.trend text, svg.check text { font-size: 24px; }
   .bar-row { grid-template-columns: 5.5rem 1fr; font-size: .8rem; }
   .bar-value { grid-column: 2; margin-top: -2px; }
   table.heatmap { font-size: .75rem; width: 100%; } table.heatmap th, table.heatmap td { padding: .1rem .05rem; }

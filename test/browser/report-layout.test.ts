@@ -67,7 +67,7 @@ describe('the summary report laid out at 1280 and 390 px (Debian chromium, DevTo
         expect(found.figures).toBe(4);
         expect(found.toc).toBeGreaterThan(8);
         expect(found.targets).toBe(found.toc);
-        for (const cls of ['pyramid', 'funnel', 'heatmap', 'trend', 'bars']) expect(found.charts).toContain(`chart ${cls}`);
+        for (const cls of ['pyramid', 'funnel', 'heatmap', 'trend', 'bars', 'check']) expect(found.charts).toContain(`chart ${cls}`);
         fs.mkdirSync(DOCS, { recursive: true });
         fs.writeFileSync(path.join(DOCS, `report-${width}.png`), await page.screenshot());
         expect(page.problems).toEqual([]);
