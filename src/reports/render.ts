@@ -201,7 +201,8 @@ function htmlChart(ch: Chart, r: Report): string {
       const max = maxOf(ch.points.map((p) => p.value), 0);
       const min = minOf(ch.points.map((p) => p.value), 0);
       const span = max - min || 1;
-      const left = 110;
+      // Room on the left for the axis labels at the phone's larger text (24 units: 10,454.37 takes ~125).
+      const left = 150;
       const step = ch.points.length > 1 ? (W - left - 20) / (ch.points.length - 1) : 0;
       const y = (v: number): number => 14 + (1 - (v - min) / span) * 156;
       const path = ch.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${(left + i * step).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
@@ -212,7 +213,7 @@ function htmlChart(ch: Chart, r: Report): string {
     case 'check': {
       if (ch.weeks.length === 0) return '<p>(no data)</p>';
       const top = maxOf(ch.weeks.flatMap((w) => [w.actual, w.predicted ?? 0]), 1);
-      const left = 60;
+      const left = 90;
       const step = ch.weeks.length > 1 ? (W - left - 20) / (ch.weeks.length - 1) : 0;
       const x = (i: number): string => (left + i * step).toFixed(1);
       const y = (v: number): string => (14 + (1 - v / top) * 150).toFixed(1);

@@ -30,23 +30,29 @@ interface Layout {
   wide: string[];
   /** Texts drawn smaller than 12 css pixels, with their size. */
   small: string[];
+  /** SVG texts reaching past their drawing's edge, where the SVG cuts them off. */
+  clipped: string[];
 }
 
 // Evaluated by DevTools in the page; the page itself has no script (its CSP allows none).
 const MEASURE = `(() => {
   const viewport = document.documentElement.clientWidth;
   const name = (e) => e.tagName.toLowerCase() + (e.getAttribute('class') ? '.' + e.getAttribute('class').split(' ').join('.') : '');
-  const wide = [], small = [];
+  const wide = [], small = [], clipped = [];
   for (const e of document.body.querySelectorAll('*')) {
     const b = e.getBoundingClientRect();
     if (b.width > 0 && (b.left < -0.5 || b.right > viewport + 0.5)) wide.push(name(e) + ' ' + Math.round(b.left) + '..' + Math.round(b.right));
+    if (e.tagName === 'text' && e.ownerSVGElement) {
+      const box = e.ownerSVGElement.getBoundingClientRect();
+      if (b.left < box.left - 0.5 || b.right > box.right + 0.5) clipped.push(e.textContent + ' ' + Math.round(b.left) + '..' + Math.round(b.right));
+    }
     const text = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== '');
     if (!text || b.width === 0) continue;
     let px = parseFloat(getComputedStyle(e).fontSize);
     if (e instanceof SVGElement) px *= e.getScreenCTM().a; // an SVG's text shrinks with its drawing
     if (px < 11.95) small.push(name(e) + ' ' + px.toFixed(1) + 'px: ' + e.textContent.slice(0, 30));
   }
-  return { viewport, scrollWidth: document.documentElement.scrollWidth, wide, small };
+  return { viewport, scrollWidth: document.documentElement.scrollWidth, wide, small, clipped };
 })()`;
 
 const measure = (page: Page): Promise<Layout> => page.evaluate<Layout>(MEASURE);
@@ -60,6 +66,7 @@ describe('the summary report laid out at 1280 and 390 px (Debian chromium, DevTo
         expect(layout.wide).toEqual([]);
         expect(layout.scrollWidth).toBeLessThanOrEqual(width);
         expect(layout.small).toEqual([]);
+        expect(layout.clipped).toEqual([]);
         // what the page is: a headline, a table of contents that leads somewhere, the charts
         const found = await page.evaluate<{ figures: number; toc: number; targets: number; charts: string[] }>(
           `({ figures: document.querySelectorAll('.headline .figure').length, toc: document.querySelectorAll('nav.toc a').length, targets: [...document.querySelectorAll('nav.toc a')].filter((a) => document.getElementById(a.getAttribute('href').slice(1))).length, charts: [...document.querySelectorAll('.chart')].map((c) => c.getAttribute('class')) })`,
@@ -78,12 +85,13 @@ describe('the summary report laid out at 1280 and 390 px (Debian chromium, DevTo
 
   it('the checks can fail: a page too wide, with small text, a request and a console error is caught', async () => {
     const bad = path.join(t.dir, 'bad.html');
-    fs.writeFileSync(bad, `<!doctype html><meta name="viewport" content="width=device-width"><div class="wide" style="width:600px;font-size:9px">wide</div><img src="http://203.0.113.1/x.png">`);
+    fs.writeFileSync(bad, `<!doctype html><meta name="viewport" content="width=device-width"><div class="wide" style="width:600px;font-size:9px">wide</div><svg width="100" height="30"><text x="-20" y="20">cut off</text></svg><img src="http://203.0.113.1/x.png">`);
     await withPage(bad, 390, 844, async (page) => {
       const layout = await measure(page);
       expect(layout.wide.some((w) => w.startsWith('div.wide'))).toBe(true);
       expect(layout.scrollWidth).toBeGreaterThan(390);
       expect(layout.small[0]).toMatch(/^div\.wide 9\.0px/);
+      expect(layout.clipped[0]).toMatch(/^cut off /);
       expect(page.requests).toEqual(['http://203.0.113.1/x.png']);
     });
     const csp = path.join(t.dir, 'csp.html');
