@@ -27,7 +27,14 @@ interface Table {
 }
 interface Json {
   title: string;
-  sections: { title: string; lines?: string[]; tables?: Table[]; chart?: { type: string } }[];
+  sections: {
+    title: string;
+    lines?: string[];
+    tables?: Table[];
+    chart?: { type: string; title?: string; levels?: { label: string; share: number }[] };
+    headline?: { label: string; value: string; detail: string }[];
+    omitted?: string;
+  }[];
 }
 async function report(name: string, extra: string[] = []): Promise<{ json: Json; table: (n: string) => Table }> {
   const r = await rp(['--format', 'json', 'report', name, '--as-of', AS_OF, ...extra]);
@@ -109,7 +116,7 @@ describe('rapport report', () => {
     expect(bad.stderr).toContain('its tables: stages, stage_moves, exit_patterns');
     const html = await rp(['--format', 'html', 'report', 'summary', '--as-of', AS_OF]);
     expect(html.stdout).toMatch(/^<!doctype html>/);
-    expect(html.stdout.match(/<svg /g)?.length).toBeGreaterThanOrEqual(5);
+    expect(html.stdout.match(/class="chart /g)?.length).toBeGreaterThanOrEqual(6);
     expect(html.stdout).not.toMatch(/https?:\/\/|<script|src=/i);
     expect((await rp(['report', 'nope'])).code).toBe(2);
     expect((await rp(['--format', 'md', 'status'])).code).toBe(2);
@@ -181,5 +188,115 @@ describe('review fixes', () => {
     expect(csv.trimEnd().split('\n')).toHaveLength(6); // header + 5 stages
     const staffMd = (await rp(['--format', 'md', 'report', 'churn', '--as-of', AS_OF])).stdout;
     expect(staffMd).not.toContain('<img');
+  });
+});
+
+describe('the summary report opens with the answer (issue 15)', () => {
+  const summary = async (): Promise<Json> => {
+    const r = await rp(['--format', 'json', 'report', 'summary', '--as-of', AS_OF]);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as Json;
+  };
+
+  it('headline: customers active, the last complete month against the one before, value at risk, who to call', async () => {
+    // Y1 (gold) at high risk through an overdue urgent complaint (see --fail-if above): the one call
+    await rp(['-q', 'complaint', 'add', '--customer', 'Y1', '--category', 'service', '--priority', 'urgent', '--summary', 'late', '--at', '2025-12-01']);
+    const json = await summary();
+    expect(json.sections[0]!.title).toBe('At a glance');
+    const h = json.sections[0]!.headline!;
+    expect(h.map((x) => x.label)).toEqual(['Customers active', 'Revenue, December 2025', 'Value at risk', 'To call this week']);
+    // 11 customers, 4 ended (E1 M1 X1 L1)
+    expect(h[0]).toMatchObject({ value: '7', detail: 'of 11; 4 relationships ended' });
+    // December: D1 10+10, F1 30+30-10, S1 10+5+7.50, N1 50-50, R1 -20 = 72.50; November: Y1 500, F1 30 = 530.00
+    expect(h[1]).toMatchObject({ value: '72.50', detail: 'down 86% on November 2025 (530.00)' });
+    expect(h[3]).toMatchObject({ value: '1' });
+    expect(h[3]!.detail).toContain('Yearly Hampers Ltd');
+    // the headline's value at risk is the watchlist's: the sum over everyone at medium or high risk
+    const at = h[2]!.value;
+    expect(json.sections.find((s) => s.title === 'Churn watchlist')!.lines![0]).toContain(`${at} at risk`);
+    // and the ten risk bands hold every customer
+    const bands = json.sections.flatMap((s) => s.tables ?? []).find((t) => t.name === 'risk_spread')!;
+    expect(bands.rows).toHaveLength(10);
+    expect(bands.rows.reduce((n, r) => n + Number(r.customers), 0)).toBe(11);
+  });
+
+  it('the pyramid is drawn by share of revenue, not by customer counts', async () => {
+    const json = await summary();
+    const chart = json.sections.find((s) => s.chart?.type === 'pyramid')!.chart!;
+    expect(chart.title).toBe('Share of revenue per tier');
+    const tiers = json.sections.flatMap((s) => s.tables ?? []).find((t) => t.name === 'tiers')!;
+    expect(chart.levels!.map((l) => l.share)).toEqual(tiers.rows.map((r) => r.revenue_share));
+    // platinum (D1, 720.00) has the widest bar; gold (Y1, 500.00) about 500/720 of it; lead (net refunds) none
+    const md = (await rp(['--format', 'md', 'report', 'pyramid', '--as-of', AS_OF])).stdout;
+    const bar = (tier: string): number => (md.split('\n').find((l) => l.includes(`  ${tier} `))!.match(/█/g) ?? []).length;
+    expect(bar('platinum')).toBe(30);
+    expect(bar('gold')).toBeGreaterThanOrEqual(20);
+    expect(bar('gold')).toBeLessThanOrEqual(22);
+    expect(bar('lead')).toBe(0);
+  });
+
+  it('empty sections are left out with one line why; complaint categories with none are not listed', async () => {
+    const json = await summary();
+    const omitted = json.sections.filter((s) => s.omitted !== undefined).map((s) => `${s.title}: ${s.omitted}`);
+    expect(omitted).toEqual([
+      'Since the last report: No earlier snapshot to compare with.',
+      expect.stringMatching(/^The model against what happened: No model fitted on the sales up to \d{4}-\d\d-\d\d \(not enough data: .*\)\.$/),
+      'Moves between stages: No earlier snapshot to compare with.',
+      'Movement: No earlier snapshot to compare with.',
+      'Complaints: No complaints logged by 2025-12-31.',
+      'Staff: The records name no account manager and no member of staff.',
+    ]);
+    const md = (await rp(['--format', 'md', 'report', 'summary', '--as-of', AS_OF])).stdout;
+    expect(md).not.toContain('## Staff');
+    expect(md).not.toContain('(nobody named)');
+    expect(md).toContain('## Not shown\n\n- Since the last report: No earlier snapshot to compare with.\n');
+    const html = (await rp(['--format', 'html', 'report', 'summary', '--as-of', AS_OF])).stdout;
+    expect(html).toContain('<li>Complaints: No complaints logged by 2025-12-31.</li>');
+    expect(html).toContain('<a href="#not-shown">Not shown</a>');
+    // every entry of the table of contents leads to a section
+    for (const [, id] of html.matchAll(/<a href="#([^"]+)">/g)) expect(html).toContain(`<section id="${id}">`);
+    // with one complaint the section comes back, listing only its category
+    await rp(['-q', 'complaint', 'add', '--customer', 'W1', '--category', 'product', '--summary', 'stale', '--at', '2025-12-01']);
+    const again = await summary();
+    expect(again.sections.find((s) => s.title === 'Complaints')!.omitted).toBeUndefined();
+    expect(again.sections.flatMap((s) => s.tables ?? []).find((t) => t.name === 'complaints_by_category')!.rows.map((r) => r.category)).toEqual(['product']);
+  });
+
+  it('reader text holds no command-line instructions', async () => {
+    for (const format of ['md', 'html', 'table']) {
+      const out = (await rp(['--format', format, '--no-pager', 'report', 'summary', '--as-of', AS_OF, '--limit', '2'])).stdout;
+      expect(out).toContain('more, not shown here');
+      expect(out, format).not.toMatch(/rapport (segment|model)|--format|--table|--since/);
+    }
+  });
+
+  it('terminal charts: cohort months past 9 keep apart; the staff text names what the bars show', async () => {
+    const cohorts = (await rp(['--format', 'table', 'report', 'cohorts', '--as-of', '2026-06-30'])).stdout;
+    const head = cohorts.split('\n').find((l) => /^\s+0\s+1\s/.test(l))!;
+    expect(head.trim().split(/\s+/)).toEqual(Array.from({ length: head.trim().split(/\s+/).length }, (_, i) => String(i)));
+    expect(head).toContain(' 9 10 11');
+    // the hand-worked shop again, each sale served by Ann (D1's) or Bo (the others)
+    const lines = fs.readFileSync(fixture('segment', 'shop.csv'), 'utf8').trimEnd().split('\n');
+    const withStaff = path.join(t.dir, 'staffed.csv');
+    fs.writeFileSync(withStaff, [`${lines[0]},staff`, ...lines.slice(1).map((l) => `${l},${l.split(',')[2] === 'D1' ? 'Ann' : 'Bo'}`)].join('\n') + '\n');
+    const db = path.join(t.dir, 'staffed.db');
+    expect((await run(['--db', db, '-q', 'import', 'transactions', withStaff])).code).toBe(0);
+    const staff = (await run(['--db', db, '--format', 'table', 'report', 'staff', '--as-of', AS_OF])).stdout;
+    expect(staff).toContain('Retention by staff:');
+    expect(staff).toContain('Retention: the share of those customers whose relationship has not ended');
+  });
+});
+
+describe('the pyramid in colour (rapport segment)', () => {
+  it('no tier drawn in bright white, yellow or grey, which vanish on a light or a dark terminal', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '1' };
+    delete env.NO_COLOR;
+    const r = spawnSync(process.execPath, [BIN, '--db', t.db, '--format', 'table', 'segment', '--as-of', AS_OF], { encoding: 'utf8', env });
+    expect(r.status, r.stderr).toBe(0);
+    const bars = r.stdout.split('\n').filter((l) => l.includes('█'));
+    expect(bars).toHaveLength(4);
+    expect(bars.join('\n')).toContain('\u001b['); // coloured at all
+    // SGR 97 bright white, 33/93 yellow, 90 grey
+    for (const l of bars) expect(l).not.toMatch(/\u001b\[(97|33|93|90)m/);
   });
 });

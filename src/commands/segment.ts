@@ -87,7 +87,9 @@ export function runSegment(options: SegmentOptions, ctx: Context): number {
     const tiersBy = analysis.valueBasis === 'clv' ? `predicted ${loaded.settings.model.clvHorizonDays}-day lifetime value (the fitted model)` : `net revenue over ${revenueLabel}`;
     ctx.io.stdout.write(`${c.bold(`${n.toLocaleString('en-US')} customers as of ${options.asOf}`)} (revenue: net, over ${revenueLabel}; tiers by ${tiersBy})\n`);
     ctx.io.stdout.write(`\n${c.bold('Value pyramid')}\n`);
-    const paint: Record<string, (s: string) => string> = { platinum: c.whiteBright.bold, gold: c.yellow, iron: c.cyan, lead: c.gray };
+    // Colours that read on dark and light terminals alike: no bright white (invisible on white), no
+    // yellow (faint on white), no grey (faint on black); lead keeps the terminal's own colour.
+    const paint: Record<string, (s: string) => string> = { platinum: c.magenta.bold, gold: c.red, iron: c.cyan };
     const tiers = summary.filter((g) => g.group === 'tier');
     for (const line of pyramid(
       tiers.map((t) => ({

@@ -4,13 +4,15 @@ import { churnAsOf } from '../analysis/churn.js';
 import { analysisAsOf, loadSettings, moneyOf, staleWarning, type Money } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
 import { complaintSummary } from '../analysis/complaints.js';
+import { modelCheckSection } from './check.js';
+import type { ChurnScore } from '../core/model/churn.js';
 import { UsageError } from '../errors.js';
 import { NO_CUSTOMER } from '../core/row.js';
 import { customerNames } from '../store/customers.js';
 import type { DB } from '../store/db.js';
 import { customerStaff, monthlyByCustomer, productSales, staffSales } from '../store/measures.js';
 import { listSnapshots } from '../store/snapshots.js';
-import type { Report, ReportColumn, ReportTable, Section } from './model.js';
+import type { Headline, Report, ReportColumn, ReportTable, Section } from './model.js';
 
 export const REPORTS = ['churn', 'pyramid', 'lifecycle', 'rfm', 'movement', 'cohorts', 'complaints', 'staff', 'products', 'summary'] as const;
 export type ReportName = (typeof REPORTS)[number];
@@ -43,7 +45,30 @@ interface Ctx {
   /** The analysis of the comparison date (null when there is none). */
   then: Analysis | null;
   thenDate: string | null;
+  /** The churn picture, computed once for the headline and the churn sections. */
+  risk?: AtRisk;
 }
+
+interface AtRisk {
+  picture: ReturnType<typeof churnAsOf>;
+  /** Customers at medium or high risk, most value at risk first. */
+  rows: { x: CustomerAnalysis; s: ChurnScore }[];
+  total: number;
+}
+
+function atRisk(c: Ctx): AtRisk {
+  if (c.risk === undefined) {
+    const picture = churnAsOf(c.db, c.o.asOf, { analysis: c.now });
+    const rows = c.now.customers
+      .map((x) => ({ x, s: picture.scores.get(x.customerId)! }))
+      .filter((r) => r.s.riskLevel !== 'low')
+      .sort((a, b) => valueAtRisk(b.x, b.s) - valueAtRisk(a.x, a.s) || (a.x.customerId < b.x.customerId ? -1 : 1));
+    c.risk = { picture, rows, total: rows.reduce((sum, r) => sum + valueAtRisk(r.x, r.s), 0) };
+  }
+  return c.risk;
+}
+
+const amount = (c: Ctx, minor: number): string => c.money.format(minor) + (c.money.currency ? ' ' + c.money.currency : '');
 
 function context(db: DB, o: ReportOptions): Ctx {
   const money = moneyOf(db);
@@ -52,17 +77,12 @@ function context(db: DB, o: ReportOptions): Ctx {
   return { db, o, money, now, then: thenDate === null ? null : analysisAsOf(db, thenDate).analysis, thenDate };
 }
 
-const noComparison = (c: Ctx): string =>
-  c.thenDate === null ? 'No earlier snapshot to compare with: run rapport segment on each report date (or give --since DATE).' : `Compared with ${c.thenDate}.`;
+const NO_EARLIER = 'No earlier snapshot to compare with.';
+const noComparison = (c: Ctx): string => (c.thenDate === null ? NO_EARLIER : `Compared with ${c.thenDate}.`);
 
 function churnSection(c: Ctx): Section[] {
-  const picture = churnAsOf(c.db, c.o.asOf, { analysis: c.now });
+  const { picture, rows, total } = atRisk(c);
   const names = customerNames(c.db);
-  const rows = c.now.customers
-    .map((x) => ({ x, s: picture.scores.get(x.customerId)! }))
-    .filter((r) => r.s.riskLevel !== 'low')
-    .sort((a, b) => valueAtRisk(b.x, b.s) - valueAtRisk(a.x, a.s) || (a.x.customerId < b.x.customerId ? -1 : 1));
-  const total = rows.reduce((sum, r) => sum + valueAtRisk(r.x, r.s), 0);
   const watch: ReportTable = {
     name: 'watchlist',
     columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('risk_level', 'risk'), col('churn_risk', 'churn risk', 'share'), col('next_purchase_date', 'next purchase by', 'date'), col('expected_purchases_365d', 'purchases in a year', 'number'), col('value_at_risk', 'value at risk', 'money'), col('reasons', 'reasons')],
@@ -82,7 +102,7 @@ function churnSection(c: Ctx): Section[] {
     {
       title: 'Churn watchlist',
       lines: [
-        `${rows.length} customers at medium or high risk of buying nothing in the next ${picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays} days${picture.fitted.purchase ? '' : picture.fitted.ranking?.kind === 'recency' ? ' (by recency: no model fitted without degenerating)' : ' (lifecycle rules: not enough data for the model)'}; ${c.money.format(total)}${c.money.currency ? ' ' + c.money.currency : ''} at risk. The ${Math.min(c.o.limit, rows.length)} with most value at risk:`,
+        `${rows.length} customers at medium or high risk of buying nothing in the next ${picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays} days${picture.fitted.purchase ? '' : picture.fitted.ranking?.kind === 'recency' ? ' (by recency: no model fitted without degenerating)' : ' (lifecycle rules: not enough data for the model)'}; ${amount(c, total)} at risk. The ${Math.min(c.o.limit, rows.length)} with most value at risk:`,
       ],
       tables: [
         watch,
@@ -128,14 +148,77 @@ function churnSection(c: Ctx): Section[] {
     // The same tables, empty, so a script asking for them works from the first week.
     sections.push({
       title: 'Since the last report',
-      lines: [noComparison(c)],
+      omitted: NO_EARLIER,
       tables: [
         { name: 'new_at_risk', columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('value_at_risk', 'value at risk', 'money'), col('reasons', 'reasons')], rows: [] },
         { name: 'came_back', columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('last_purchase', 'bought', 'date')], rows: [] },
       ],
     });
   }
+  // The check looks one horizon back: the horizon the watchlist above used (set, or from the shop's rhythm).
+  sections.push(riskSpread(c), ...modelCheckSection(c.db, c.o.asOf, c.money, picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays, picture.fitted.purchase?.model ?? null));
   return sections;
+}
+
+/** Customers and value at risk in ten bands of churn risk: where the risk sits, not only who is on top. */
+function riskSpread(c: Ctx): Section {
+  const { picture } = atRisk(c);
+  const bands = Array.from({ length: 10 }, (_, i) => ({ band: `${i * 10}–${i * 10 + 10}%`, customers: 0, value_at_risk: 0 }));
+  for (const x of c.now.customers) {
+    const s = picture.scores.get(x.customerId)!;
+    const b = bands[Math.min(9, Math.floor(s.churnRisk * 10))]!;
+    b.customers++;
+    b.value_at_risk += valueAtRisk(x, s);
+  }
+  return {
+    title: 'Spread of churn risk',
+    lines: [`Customers by their risk of buying nothing in the next ${picture.loaded.settings.model.horizonDays} days, in bands of ten points; value at risk is each customer's value times their risk.`],
+    chart: { type: 'bars', title: 'Customers per band of churn risk', bars: bands.map((b) => ({ label: b.band, value: b.customers })), kind: 'int' },
+    tables: [{ name: 'risk_spread', columns: [col('band', 'churn risk'), col('customers', 'customers', 'int'), col('value_at_risk', 'value at risk', 'money')], rows: bands }],
+  };
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const monthName = (m: string): string => `${MONTHS[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`;
+
+/** The last month over on the as-of date (the as-of month itself when it is its last day). */
+function lastCompleteMonth(asOf: string): string {
+  const end = new Date(Date.UTC(Number(asOf.slice(0, 4)), Number(asOf.slice(5, 7)), 0)).getUTCDate() === Number(asOf.slice(8, 10));
+  const i = monthIndex(asOf.slice(0, 7)) - (end ? 0 : 1);
+  return monthKey(i);
+}
+const monthKey = (i: number): string => `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+
+/**
+ * The summary's opening: customers still active, the last complete month's net revenue against
+ * the month before, value at risk, and who to call this week (platinum and gold at high risk).
+ */
+function headlineSection(c: Ctx): Section[] {
+  const { rows, total } = atRisk(c);
+  const names = customerNames(c.db);
+  const active = c.now.customers.filter((x) => x.stage !== 'ended').length;
+  const ended = c.now.customers.length - active;
+  const month = lastCompleteMonth(c.o.asOf);
+  const before = monthKey(monthIndex(month) - 1);
+  const net = new Map<string, number>();
+  for (const m of monthlyByCustomer(c.db, c.o.asOf)) net.set(m.month, (net.get(m.month) ?? 0) + m.net);
+  const now = net.get(month) ?? 0;
+  const then = net.get(before);
+  const change = then === undefined ? `nothing sold in ${monthName(before)}` : then <= 0 ? `${amount(c, then)} in ${monthName(before)}` : `${now >= then ? 'up' : 'down'} ${Math.round((Math.abs(now - then) / then) * 100)}% on ${monthName(before)} (${amount(c, then)})`;
+  // A call is for the customers worth one: platinum and gold at high risk, most value at risk first.
+  const high = rows.filter((r) => r.s.riskLevel === 'high' && (r.x.tier === 'platinum' || r.x.tier === 'gold'));
+  const call = high.slice(0, 3).map((r) => names.get(r.x.customerId)?.name ?? r.x.customerId);
+  const headline: Headline[] = [
+    { label: 'Customers active', value: active.toLocaleString('en-US'), detail: `of ${c.now.customers.length.toLocaleString('en-US')}; ${ended.toLocaleString('en-US')} relationships ended` },
+    { label: `Revenue, ${monthName(month)}`, value: amount(c, now), detail: change },
+    { label: 'Value at risk', value: amount(c, total), detail: `${rows.length.toLocaleString('en-US')} customers at medium or high risk` },
+    {
+      label: 'To call this week',
+      value: high.length.toLocaleString('en-US'),
+      detail: high.length === 0 ? 'no platinum or gold customer at high risk' : `platinum or gold at high risk, most value first: ${call.join(', ')}${high.length > call.length ? ', …' : ''}`,
+    },
+  ];
+  return [{ title: 'At a glance', headline }];
 }
 
 function groupTable(name: string, c: Ctx, group: 'tier' | 'stage' | 'exit_pattern' | 'segment'): ReportTable {
@@ -153,7 +236,7 @@ function pyramidSection(c: Ctx): Section[] {
     {
       title: 'Value pyramid',
       lines: [`Tiers by ${c.now.valueBasis === 'clv' ? 'predicted lifetime value' : 'net revenue over the value window'}; revenue is net revenue over the window.`],
-      chart: { type: 'pyramid', title: 'Customers per tier', levels: t.rows.map((r) => ({ label: String(r.name), customers: Number(r.customers), share: Number(r.revenue_share) })) },
+      chart: { type: 'pyramid', title: 'Share of revenue per tier', levels: t.rows.map((r) => ({ label: String(r.name), customers: Number(r.customers), share: Number(r.revenue_share) })) },
       tables: [t],
     },
   ];
@@ -184,7 +267,7 @@ function lifecycleSection(c: Ctx): Section[] {
       chart: { type: 'funnel', title: 'Customers per stage', steps: stages.rows.map((r) => ({ label: String(r.name), value: Number(r.customers) })) },
       tables: [stages],
     },
-    { title: 'Moves between stages', lines: [noComparison(c)], tables: [{ name: 'stage_moves', columns: [col('from', 'from'), col('to', 'to'), col('customers', 'customers', 'int')], rows: moveRows }] },
+    { title: 'Moves between stages', ...(c.then === null ? { omitted: NO_EARLIER } : { lines: [noComparison(c)] }), tables: [{ name: 'stage_moves', columns: [col('from', 'from'), col('to', 'to'), col('customers', 'customers', 'int')], rows: moveRows }] },
     { title: 'How ended relationships ended', tables: [exits] },
   ];
 }
@@ -210,14 +293,14 @@ function movementSection(c: Ctx): Section[] {
   const tables: ReportTable[] = [];
   const lines = [noComparison(c)];
   if (c.then !== null && c.then.valueBasis !== c.now.valueBasis) {
-    lines.push(`Careful: tiers ranked by ${c.then.valueBasis === 'clv' ? 'lifetime value' : 'net revenue'} then and by ${c.now.valueBasis === 'clv' ? 'lifetime value' : 'net revenue'} now, so tier changes mix the two measures (run rapport model before rapport segment every time).`);
+    lines.push(`Careful: tiers ranked by ${c.then.valueBasis === 'clv' ? 'lifetime value' : 'net revenue'} then and by ${c.now.valueBasis === 'clv' ? 'lifetime value' : 'net revenue'} now, so tier changes mix the two measures.`);
   }
   for (const key of ['tier', 'stage', 'segment'] as const) {
     const m = moves(c, key).sort((a, b) => b.value - a.value || (a.id < b.id ? -1 : 1));
-    lines.push(`${m.length} changed ${key}, with ${c.money.format(m.reduce((s, x) => s + Math.max(0, x.value), 0))}${c.money.currency ? ' ' + c.money.currency : ''} of value.`);
+    lines.push(`${m.length} changed ${key}, with ${amount(c, m.reduce((s, x) => s + Math.max(0, x.value), 0))} of value.`);
     tables.push({ name: `${key}_changes`, columns: [col('customer_id', 'customer'), col('from', 'from'), col('to', 'to'), col('value', 'value', 'money')], rows: m.map((x) => ({ customer_id: x.id, from: x.from, to: x.to, value: x.value })) });
   }
-  return [{ title: 'Movement', lines, tables }];
+  return [{ title: 'Movement', ...(c.then === null ? { omitted: NO_EARLIER } : { lines }), tables }];
 }
 
 /** The ISO date `days` days before `date`. */
@@ -292,6 +375,7 @@ function complaintsSection(c: Ctx): Section[] {
   return [
     {
       title: 'Complaints',
+      ...(s.complaints === 0 ? { omitted: `No complaints logged by ${c.o.asOf}.` } : {}),
       lines: [
         `${s.complaints} logged, ${s.open} open, ${s.overdue.length} overdue; median time to resolve ${s.median_hours_to_resolve === null ? 'n/a' : `${s.median_hours_to_resolve} hours`}.`,
         `Bought again within 90 days of the resolution: ${pct(s.after_satisfied.rate)} when satisfied (${s.after_satisfied.bought_again} of ${s.after_satisfied.resolved}), ${pct(s.after_not_satisfied.rate)} when not (${s.after_not_satisfied.bought_again} of ${s.after_not_satisfied.resolved}).`,
@@ -300,7 +384,8 @@ function complaintsSection(c: Ctx): Section[] {
         {
           name: 'complaints_by_category',
           columns: [col('category', 'category'), col('total', 'total', 'int'), col('open', 'open', 'int'), col('in_progress', 'in progress', 'int'), col('resolved', 'resolved', 'int'), col('closed', 'closed', 'int')],
-          rows: s.by_category.map((r) => ({ ...r })),
+          // Categories with no complaint say nothing: only those with one are listed.
+          rows: s.by_category.filter((r) => r.total > 0).map((r) => ({ ...r })),
         },
         { name: 'overdue', columns: [col('id', 'complaint', 'int'), col('customer_id', 'customer'), col('category', 'category'), col('days_overdue', 'days overdue', 'int')], rows: s.overdue.map((r) => ({ ...r })) },
       ],
@@ -310,17 +395,19 @@ function complaintsSection(c: Ctx): Section[] {
 
 /**
  * Per account manager (or, where the records name none, the member of staff who served most of
- * a customer's sales): customers, revenue over the value window, churn rate (the share of their
- * customers whose relationship has ended) and retention (the rest). Domain section 6: retention
+ * a customer's sales): customers, revenue over the value window, retention (the share of their
+ * customers whose relationship has not ended) and churn rate (the rest). Domain section 6: retention
  * belongs in the evaluation of each account manager.
  */
+const NOBODY = '(nobody named)';
+
 function staffSection(c: Ctx): Section[] {
   const who = customerStaff(c.db, c.o.asOf);
   const windowDays = loadSettings(c.db, c.money).settings.valueWindowDays;
   const sales = staffSales(c.db, daysBefore(c.o.asOf, windowDays), c.o.asOf);
   const by = new Map<string, CustomerAnalysis[]>();
   for (const x of c.now.customers) {
-    const k = who.get(x.customerId) ?? '(nobody named)';
+    const k = who.get(x.customerId) ?? NOBODY;
     by.set(k, [...(by.get(k) ?? []), x]);
   }
   const rows = [...by]
@@ -332,8 +419,9 @@ function staffSection(c: Ctx): Section[] {
   return [
     {
       title: 'Staff',
+      ...(rows.every((r) => r.staff === NOBODY) ? { omitted: 'The records name no account manager and no member of staff.' } : {}),
       lines: [
-        'Each customer counts for their account manager, or else the member of staff who served most of their sales. Churn rate: the share of those customers whose relationship has ended.',
+        'Each customer counts for their account manager, or else the member of staff who served most of their sales. Retention: the share of those customers whose relationship has not ended; the churn rate is the rest.',
         `Sales lines: everything each member of staff served in the ${windowDays} days to ${c.o.asOf}, sales without a customer included (they are in no customer's revenue above).`,
       ],
       chart: { type: 'bars', title: 'Retention by staff', bars: rows.map((r) => ({ label: r.staff, value: r.retention })), kind: 'share' },
@@ -400,7 +488,7 @@ export function buildReport(db: DB, name: ReportName, o: ReportOptions): Report 
   const stale = staleWarning(db, o.asOf);
   const sections = [
     ...(stale === null ? [] : [{ title: 'Stale data', lines: [`Careful: ${stale}.`] }]),
-    ...(name === 'summary' ? (Object.keys(parts) as (keyof typeof parts)[]).flatMap((k) => parts[k](c)) : parts[name](c)),
+    ...(name === 'summary' ? [...headlineSection(c), ...(Object.keys(parts) as (keyof typeof parts)[]).flatMap((k) => parts[k](c))] : parts[name](c)),
   ];
   return { name, title: `${TITLES[name]} as of ${o.asOf}`, asOf: o.asOf, currency: c.money.currency, exponent: c.money.exponent, sections };
 }

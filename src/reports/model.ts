@@ -20,13 +20,30 @@ export interface ReportTable {
 
 export type Chart =
   | { type: 'bars'; title: string; bars: { label: string; value: number }[]; kind: Kind }
+  /** Tiers drawn by their share of revenue (under rank tiers the customer counts are fixed shares). */
   | { type: 'pyramid'; title: string; levels: { label: string; customers: number; share: number }[] }
   | { type: 'funnel'; title: string; steps: { label: string; value: number }[] }
   | { type: 'heatmap'; title: string; rows: string[]; columns: string[]; cells: (number | null)[][] }
-  | { type: 'trend'; title: string; points: { label: string; value: number }[]; kind: Kind };
+  | { type: 'trend'; title: string; points: { label: string; value: number }[]; kind: Kind }
+  /** Weekly purchases and the model's expectation after its cutoff (predicted null before it). */
+  | { type: 'check'; title: string; cutoff: string; weeks: { label: string; actual: number; predicted: number | null }[] };
+
+/** One figure of the headline strip: what it is, the figure, and a few words on it. */
+export interface Headline {
+  label: string;
+  value: string;
+  detail: string;
+}
 
 export interface Section {
   title: string;
+  /** The figures a report opens with (the summary's first section). */
+  headline?: Headline[];
+  /**
+   * Set when the section has nothing to show: why, in one line. Documents list it under "Not
+   * shown" instead of drawing empty tables; CSV and JSON keep its (empty) tables for scripts.
+   */
+  omitted?: string;
   lines?: string[];
   chart?: Chart;
   tables?: ReportTable[];

@@ -22,6 +22,8 @@ export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent'>)
 
 const header = (t: ReportTable, c: ReportTable['columns'][number], r: Report): string => (c.kind === 'money' && r.currency ? `${c.header} (${r.currency})` : c.header);
 
+const customers = (n: number): string => (n === 1 ? 'customer' : 'customers');
+
 // ---------- terminal ----------
 
 const SHADES = ' ░▒▓█';
@@ -32,9 +34,9 @@ const label = (s: string): string => terminalText(oneLine(s));
 function textChart(ch: Chart, r: Report): string[] {
   switch (ch.type) {
     case 'pyramid': {
-      const top = maxOf(ch.levels.map((l) => l.customers), 0);
+      // Bars by share of revenue; a tier with net refunds draws none.
       return pyramidLines(
-        ch.levels.map((l) => ({ label: label(l.label), share: top > 0 ? l.customers / top : 0, text: `${String(l.customers).padStart(7)} customers  ${(l.share * 100).toFixed(1).padStart(5)}% of revenue` })),
+        ch.levels.map((l) => ({ label: label(l.label), share: Math.max(0, l.share), text: `${(l.share * 100).toFixed(1).padStart(5)}% of revenue  ${String(l.customers).padStart(7)} ${customers(l.customers)}` })),
         30,
       );
     }
@@ -51,14 +53,28 @@ function textChart(ch: Chart, r: Report): string[] {
     case 'heatmap': {
       const rows = ch.rows.map(label);
       const width = maxOf(rows.map((x) => x.length), 0);
+      // Every column as wide as its widest heading (two at least), one space between: 9 10 11 stay apart.
+      const heads = ch.columns.map(label);
+      const cw = maxOf(heads.map((h) => h.length), 2);
       return [
-        `${''.padEnd(width)}  ${ch.columns.map((c) => label(c).padStart(2).slice(-2)).join('')}`,
-        ...rows.map((row, i) => `${row.padEnd(width)}  ${ch.cells[i]!.map((v) => (v === null ? '  ' : SHADES[Math.min(4, Math.ceil(v * 4))]!.repeat(2))).join('')}`),
+        `${''.padEnd(width)}  ${heads.map((h) => h.padStart(cw)).join(' ')}`,
+        ...rows.map((row, i) => `${row.padEnd(width)}  ${ch.cells[i]!.map((v) => (v === null ? ' ' : SHADES[Math.min(4, Math.ceil(v * 4))]!).repeat(cw)).join(' ')}`),
         `(each cell: share of the cohort buying, ${SHADES.slice(1).split('').join(' ')} up to 25/50/75/100%)`,
       ];
     }
     case 'trend':
       return ch.points.length === 0 ? ['(no data)'] : [`${label(ch.points[0]!.label)} ${sparkline(ch.points.map((p) => p.value))} ${label(ch.points[ch.points.length - 1]!.label)}`];
+    case 'check': {
+      // One row a week: the bar is what happened, the figure in brackets what the model expected.
+      const top = maxOf(ch.weeks.flatMap((w) => [w.actual, w.predicted ?? 0]), 0);
+      const out: string[] = [];
+      for (const w of ch.weeks) {
+        if (w.label === ch.cutoff) out.push(`── the model's cutoff, ${label(ch.cutoff)} ──`);
+        const bar = '█'.repeat(top > 0 ? Math.round((w.actual / top) * 30) : 0).padEnd(30);
+        out.push(`${label(w.label)}  ${bar}  ${String(w.actual).padStart(5)}${w.predicted === null ? '' : `  (expected ${w.predicted.toFixed(1)})`}`);
+      }
+      return out;
+    }
   }
 }
 
@@ -66,15 +82,20 @@ function textChart(ch: Chart, r: Report): string[] {
 function shown(t: ReportTable, max: number): { rows: ReportTable['rows']; more: number } {
   return t.rows.length > max ? { rows: t.rows.slice(0, max), more: t.rows.length - max } : { rows: t.rows, more: 0 };
 }
-const moreLine = (n: number): string => `… and ${n.toLocaleString('en-US')} more (--format csv --table NAME or --format json has them all)`;
+const moreLine = (n: number): string => `… and ${n.toLocaleString('en-US')} more, not shown here.`;
+/** Sections with nothing to show, as one line each: "Complaints: No complaints logged by …". */
+const notShown = (r: Report): string[] => r.sections.filter((s) => s.omitted !== undefined).map((s) => `${s.title}: ${s.omitted!}`);
+const NOT_SHOWN = 'Not shown';
 const caption = (t: ReportTable): string => t.name.replace(/_/g, ' ');
 
 export function renderText(r: Report, table: (t: ReportTable) => void, bold: (s: string) => string, write: (s: string) => void, max = 25): void {
   write(bold(terminalText(r.title)) + '\n');
   for (const s of r.sections) {
+    if (s.omitted !== undefined) continue;
     write(`\n${bold(terminalText(s.title))}\n`);
+    for (const h of s.headline ?? []) write(`${terminalText(h.label)}: ${bold(terminalText(h.value))}, ${terminalText(h.detail)}\n`);
     for (const l of s.lines ?? []) write(terminalText(l) + '\n');
-    if (s.chart) for (const l of textChart(s.chart, r)) write('  ' + l + '\n');
+    if (s.chart) write(`${terminalText(s.chart.title)}:\n${textChart(s.chart, r).map((l) => '  ' + l + '\n').join('')}`);
     for (const t of s.tables ?? []) {
       if ((s.tables?.length ?? 0) > 1) write(`${caption(t)}:\n`);
       const { rows, more } = shown(t, max);
@@ -82,6 +103,8 @@ export function renderText(r: Report, table: (t: ReportTable) => void, bold: (s:
       if (more > 0) write(moreLine(more) + '\n');
     }
   }
+  const omitted = notShown(r);
+  if (omitted.length > 0) write(`\n${bold(NOT_SHOWN)}\n${omitted.map((l) => terminalText(l) + '\n').join('')}`);
 }
 
 // ---------- Markdown ----------
@@ -91,13 +114,16 @@ export function renderText(r: Report, table: (t: ReportTable) => void, bold: (s:
 export function renderMarkdown(r: Report, max = 25): string {
   const out: string[] = [`# ${markdownLine(r.title)}`, ''];
   for (const s of r.sections) {
+    if (s.omitted !== undefined) continue;
     out.push(`## ${markdownLine(s.title)}`, '');
+    for (const h of s.headline ?? []) out.push(`- ${markdownText(h.label)}: **${markdownText(h.value)}**, ${markdownText(h.detail)}`);
+    if (s.headline) out.push('');
     for (const l of s.lines ?? []) out.push(markdownLine(l), '');
     if (s.chart) {
       // Inside a code block nothing is Markdown or HTML; the fence is one no label can close.
       const chart = textChart(s.chart, r);
       const fence = fenceFor(chart);
-      out.push(fence, ...chart, fence, '');
+      out.push(`*${markdownText(s.chart.title)}*`, '', fence, ...chart, fence, '');
     }
     for (const t of s.tables ?? []) {
       if (t.rows.length === 0) {
@@ -113,6 +139,8 @@ export function renderMarkdown(r: Report, max = 25): string {
       if (more > 0) out.push(`*${markdownText(moreLine(more))}*`, '');
     }
   }
+  const omitted = notShown(r);
+  if (omitted.length > 0) out.push(`## ${NOT_SHOWN}`, '', ...omitted.map((l) => `- ${markdownText(l)}`), '');
   return out.join('\n');
 }
 
@@ -120,48 +148,52 @@ export function renderMarkdown(r: Report, max = 25): string {
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const TIER_COLOURS: Record<string, string> = { platinum: '#5b6770', gold: '#c9a227', iron: '#7d8f99', lead: '#b7c0c6' };
+// Colours that read on white paper and on a phone in the sun: no pale grey for the largest tier.
+const TIER_COLOURS: Record<string, string> = { platinum: '#4b5d6b', gold: '#b8901a', iron: '#6f8796', lead: '#9fb0bb' };
 
-function svgChart(ch: Chart, r: Report): string {
+/** A bar's width as a percentage of its track, from a value and the top of the scale. */
+const pct = (v: number, top: number): string => `${top > 0 ? Math.min(100, Math.max(0, (v / top) * 100)).toFixed(1) : '0'}%`;
+
+/**
+ * Bar charts are HTML, not SVG: their text is page text, so it keeps its size on a phone (an SVG
+ * 640 units wide drawn 360 px wide shrank 12 px labels to 6.7 px) and wraps instead of overflowing.
+ */
+function barRows(items: { label: string; value: number; text: string; colour?: string }[], top: number, centred: boolean): string {
+  return items
+    .map(
+      (b) =>
+        `<div class="bar-row"><span class="bar-label">${esc(b.label)}</span><span class="bar-track${centred ? ' centred' : ''}"><span class="bar" style="width:${pct(Math.abs(b.value), top)}${b.colour ? `;background:${b.colour}` : ''}"></span></span><span class="bar-value">${esc(b.text)}</span></div>`,
+    )
+    .join('');
+}
+
+function htmlChart(ch: Chart, r: Report): string {
   const W = 640;
   switch (ch.type) {
     case 'pyramid': {
-      const top = maxOf(ch.levels.map((l) => l.customers), 1);
-      const h = 34;
-      const rows = ch.levels.map((l, i) => {
-        const w = Math.max(8, (l.customers / top) * 360);
-        const x = 200 - w / 2;
-        return `<rect x="${x.toFixed(1)}" y="${i * (h + 6)}" width="${w.toFixed(1)}" height="${h}" fill="${TIER_COLOURS[l.label] ?? '#888'}"/><text x="420" y="${i * (h + 6) + 22}">${esc(l.label)}: ${l.customers.toLocaleString('en-US')} customers, ${(l.share * 100).toFixed(1)}% of revenue</text>`;
-      });
-      return `<svg class="chart pyramid" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W + 140} ${ch.levels.length * (h + 6)}" width="100%">${rows.join('')}</svg>`;
+      const top = maxOf(ch.levels.map((l) => l.share), 0);
+      const items = ch.levels.map((l) => ({ label: l.label, value: Math.max(0, l.share), text: `${(l.share * 100).toFixed(1)}% of revenue, ${l.customers.toLocaleString('en-US')} ${customers(l.customers)}`, colour: TIER_COLOURS[l.label] }));
+      return `<div class="chart pyramid" role="img" aria-label="${esc(ch.title)}">${barRows(items, top, true)}</div>`;
     }
     case 'bars':
     case 'funnel': {
       const items = ch.type === 'bars' ? ch.bars : ch.steps;
       const kind: Kind = ch.type === 'bars' ? ch.kind : 'int';
-      const top = kind === 'share' ? 1 : maxOf(items.map((b) => Math.abs(b.value)), 1e-9);
-      const h = 22;
-      const rows = items.map((b, i) => {
-        const w = (Math.abs(b.value) / top) * 380;
-        const x = ch.type === 'funnel' ? 160 + (380 - w) / 2 : 160;
-        return `<text x="150" y="${i * (h + 4) + 16}" text-anchor="end">${esc(b.label)}</text><rect x="${x.toFixed(1)}" y="${i * (h + 4)}" width="${w.toFixed(1)}" height="${h}" fill="#3f7cac"/><text x="550" y="${i * (h + 4) + 16}">${esc(formatValue(kind, b.value, r))}</text>`;
-      });
-      return `<svg class="chart ${ch.type}" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} ${Math.max(1, items.length) * (h + 4)}" width="100%">${rows.join('')}</svg>`;
+      const top = kind === 'share' ? 1 : maxOf(items.map((b) => Math.abs(b.value)), 0);
+      return `<div class="chart ${ch.type}" role="img" aria-label="${esc(ch.title)}">${barRows(
+        items.map((b) => ({ label: b.label, value: b.value, text: formatValue(kind, b.value, r) })),
+        top,
+        ch.type === 'funnel',
+      )}</div>`;
     }
     case 'heatmap': {
-      const cw = Math.min(40, 520 / Math.max(1, ch.columns.length));
-      const h = 20;
-      const cells = ch.rows.flatMap((row, i) => [
-        `<text x="70" y="${(i + 1) * h + 14}" text-anchor="end">${esc(row)}</text>`,
-        ...ch.cells[i]!.map((v, j) =>
-          v === null
-            ? ''
-            : `<rect x="${80 + j * cw}" y="${(i + 1) * h}" width="${cw - 1}" height="${h - 1}" fill="rgba(63,124,172,${(0.08 + 0.92 * v).toFixed(3)})"><title>${esc(row)} +${j}: ${(v * 100).toFixed(0)}%</title></rect><text x="${80 + j * cw + cw / 2}" y="${(i + 1) * h + 14}" text-anchor="middle" font-size="9" fill="${v > 0.55 ? '#fff' : '#1d2329'}">${Math.round(v * 100)}</text>`,
-        ),
-      ]);
-      const head = ch.columns.map((c, j) => `<text x="${80 + j * cw + cw / 2}" y="14" text-anchor="middle" font-size="10">${esc(c)}</text>`);
-      const legend = `<text x="80" y="${(ch.rows.length + 1) * h + 16}" font-size="10">% of each cohort buying; columns: months since the first purchase</text>`;
-      return `<svg class="chart heatmap" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${80 + ch.columns.length * cw + 10} ${(ch.rows.length + 1) * h + 24}" width="100%">${head.join('')}${cells.join('')}${legend}</svg>`;
+      // A table of shaded cells: the numbers stay text, the months stay on one line.
+      const head = `<tr><th scope="col">cohort</th>${ch.columns.map((c) => `<th scope="col">${esc(c)}</th>`).join('')}</tr>`;
+      const rows = ch.rows.map(
+        (row, i) =>
+          `<tr><th scope="row">${esc(row)}</th>${ch.cells[i]!.map((v) => (v === null ? '<td></td>' : `<td style="background:rgba(63,124,172,${(0.08 + 0.92 * v).toFixed(3)})${v > 0.55 ? ';color:#fff' : ''}">${Math.round(v * 100)}</td>`)).join('')}</tr>`,
+      );
+      return `<table class="chart heatmap" aria-label="${esc(ch.title)}"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table><p class="legend">% of each cohort buying; columns: months since the first purchase</p>`;
     }
     case 'trend': {
       if (ch.points.length === 0) return '<p>(no data)</p>';
@@ -169,40 +201,70 @@ function svgChart(ch: Chart, r: Report): string {
       const max = maxOf(ch.points.map((p) => p.value), 0);
       const min = minOf(ch.points.map((p) => p.value), 0);
       const span = max - min || 1;
-      const left = 90;
+      // Room on the left for the axis labels at the phone's larger text (24 units: 10,454.37 takes ~125).
+      const left = 150;
       const step = ch.points.length > 1 ? (W - left - 20) / (ch.points.length - 1) : 0;
-      const y = (v: number): number => 10 + (1 - (v - min) / span) * 160;
+      const y = (v: number): number => 14 + (1 - (v - min) / span) * 156;
       const path = ch.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${(left + i * step).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
-      const labels = [ch.points[0]!, ch.points[ch.points.length - 1]!].map((p, k) => `<text x="${k === 0 ? left : W - 20}" y="192" text-anchor="${k === 0 ? 'start' : 'end'}">${esc(p.label)}</text>`);
-      const axis = `<line x1="${left - 4}" y1="${y(min)}" x2="${left - 4}" y2="${y(max)}" stroke="#b7c0c6"/><text x="${left - 8}" y="${y(max) + 4}" text-anchor="end" font-size="10">${esc(formatValue(ch.kind, max, r))}</text><text x="${left - 8}" y="${y(min) + 4}" text-anchor="end" font-size="10">${esc(formatValue(ch.kind, min, r))}</text>`;
-      return `<svg class="chart trend" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 200" width="100%">${axis}<path d="${path}" fill="none" stroke="#3f7cac" stroke-width="2"/>${labels.join('')}</svg>`;
+      const labels = [ch.points[0]!, ch.points[ch.points.length - 1]!].map((p, k) => `<text x="${k === 0 ? left : W - 20}" y="196" text-anchor="${k === 0 ? 'start' : 'end'}">${esc(p.label)}</text>`);
+      const axis = `<line x1="${left - 4}" y1="${y(min)}" x2="${left - 4}" y2="${y(max)}" stroke="#9fb0bb"/><text x="${left - 8}" y="${y(max) + 5}" text-anchor="end">${esc(formatValue(ch.kind, max, r))}</text><text x="${left - 8}" y="${y(min) + 5}" text-anchor="end">${esc(formatValue(ch.kind, min, r))}</text>`;
+      return `<svg class="chart trend" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 204" width="100%">${axis}<path d="${path}" fill="none" stroke="#3f7cac" stroke-width="2.5"/>${labels.join('')}</svg>`;
+    }
+    case 'check': {
+      if (ch.weeks.length === 0) return '<p>(no data)</p>';
+      const top = maxOf(ch.weeks.flatMap((w) => [w.actual, w.predicted ?? 0]), 1);
+      const left = 90;
+      const step = ch.weeks.length > 1 ? (W - left - 20) / (ch.weeks.length - 1) : 0;
+      const x = (i: number): string => (left + i * step).toFixed(1);
+      const y = (v: number): string => (14 + (1 - v / top) * 150).toFixed(1);
+      const line = (pts: [number, number][]): string => pts.map(([i, v], k) => `${k === 0 ? 'M' : 'L'}${x(i)},${y(v)}`).join(' ');
+      const actual = line(ch.weeks.map((w, i) => [i, w.actual]));
+      const predicted = line(ch.weeks.flatMap((w, i): [number, number][] => (w.predicted === null ? [] : [[i, w.predicted]])));
+      const c = ch.weeks.findIndex((w) => w.label === ch.cutoff);
+      const cut = c < 0 ? '' : `<line x1="${x(c)}" y1="8" x2="${x(c)}" y2="168" stroke="#9fb0bb" stroke-dasharray="4 3"/><text x="${x(c)}" y="196" text-anchor="middle">cutoff ${esc(ch.cutoff)}</text>`;
+      const axis = `<text x="${left - 8}" y="${y(top)}" text-anchor="end" dominant-baseline="middle">${esc(formatValue('int', top, r))}</text><text x="${left - 8}" y="${y(0)}" text-anchor="end" dominant-baseline="middle">0</text>`;
+      const legend = `<line x1="${left}" y1="222" x2="${left + 30}" y2="222" stroke="#1d2329" stroke-width="2.5"/><text x="${left + 38}" y="227">happened</text><line x1="${left + 170}" y1="222" x2="${left + 200}" y2="222" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="6 4"/><text x="${left + 208}" y="227">model expected</text>`;
+      return `<svg class="chart check" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 236" width="100%">${axis}${cut}<path d="${actual}" fill="none" stroke="#1d2329" stroke-width="2.5"/><path d="${predicted}" fill="none" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="6 4"/>${legend}</svg>`;
     }
   }
 }
 
-/** One page: no scripts, no external resources (the Content-Security-Policy forbids them), print-friendly. */
+const anchor = (i: number): string => `s${i + 1}`;
+
+function htmlTable(t: ReportTable, r: Report, tables: number, max: number): string[] {
+  if (t.rows.length === 0) return [`<p class="none">${esc(caption(t))}: none</p>`];
+  const { rows, more } = shown(t, max);
+  const cap = tables > 1 ? `<caption>${esc(caption(t))}</caption>` : '';
+  const heads = t.columns.map((c) => esc(header(t, c, r)));
+  // data-label: on a narrow screen a table of more than four columns is stacked, each row as
+  // "header value" lines (the CSS below); up to four fit a phone as they are.
+  const out = [
+    `<table data-table="${esc(t.name)}"${t.columns.length > 4 ? ' class="stack"' : ''}>${cap}<thead><tr>${t.columns.map((c, i) => `<th class="${c.kind}">${heads[i]!}</th>`).join('')}</tr></thead><tbody>${rows
+      .map((row) => `<tr>${t.columns.map((c, i) => `<td class="${c.kind}" data-label="${heads[i]!}">${esc(formatValue(c.kind, row[c.key], r))}</td>`).join('')}</tr>`)
+      .join('')}</tbody></table>`,
+  ];
+  if (more > 0) out.push(`<p class="none">${esc(moreLine(more))}</p>`);
+  return out;
+}
+
+/** One page: no scripts, no external resources (the Content-Security-Policy forbids them), print-friendly, readable at 390 px. */
 export function renderHtml(r: Report, max = 25): string {
   const body: string[] = [`<h1>${esc(r.title)}</h1>`];
-  for (const s of r.sections) {
-    body.push(`<section><h2>${esc(s.title)}</h2>`);
+  const drawn = r.sections.map((s, i) => ({ s, id: anchor(i) })).filter(({ s }) => s.omitted === undefined);
+  const omitted = notShown(r);
+  if (drawn.length > 3) {
+    const items = [...drawn.map(({ s, id }) => `<li><a href="#${id}">${esc(s.title)}</a></li>`), ...(omitted.length > 0 ? [`<li><a href="#not-shown">${NOT_SHOWN}</a></li>`] : [])];
+    body.push(`<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>${items.join('')}</ol></nav>`);
+  }
+  for (const { s, id } of drawn) {
+    body.push(`<section id="${id}"><h2>${esc(s.title)}</h2>`);
+    if (s.headline) body.push(`<div class="headline">${s.headline.map((h) => `<div class="figure"><div class="label">${esc(h.label)}</div><div class="value">${esc(h.value)}</div><div class="detail">${esc(h.detail)}</div></div>`).join('')}</div>`);
     for (const l of s.lines ?? []) body.push(`<p>${esc(l)}</p>`);
-    if (s.chart) body.push(`<figure><figcaption>${esc(s.chart.title)}</figcaption>${svgChart(s.chart, r)}</figure>`);
-    for (const t of s.tables ?? []) {
-      if (t.rows.length === 0) {
-        body.push(`<p class="none">${esc(caption(t))}: none</p>`);
-        continue;
-      }
-      const { rows, more } = shown(t, max);
-      const cap = (s.tables?.length ?? 0) > 1 ? `<caption>${esc(caption(t))}</caption>` : '';
-      body.push(
-        `<div class="wide"><table data-table="${esc(t.name)}">${cap}<thead><tr>${t.columns.map((c) => `<th class="${c.kind}">${esc(header(t, c, r))}</th>`).join('')}</tr></thead><tbody>${rows
-          .map((row) => `<tr>${t.columns.map((c) => `<td class="${c.kind}">${esc(formatValue(c.kind, row[c.key], r))}</td>`).join('')}</tr>`)
-          .join('')}</tbody></table></div>`,
-      );
-      if (more > 0) body.push(`<p class="none">${esc(moreLine(more))}</p>`);
-    }
+    if (s.chart) body.push(`<figure><figcaption>${esc(s.chart.title)}</figcaption>${htmlChart(s.chart, r)}</figure>`);
+    for (const t of s.tables ?? []) body.push(...htmlTable(t, r, s.tables?.length ?? 0, max));
     body.push('</section>');
   }
+  if (omitted.length > 0) body.push(`<section id="not-shown"><h2>${NOT_SHOWN}</h2><ul>${omitted.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -211,17 +273,41 @@ export function renderHtml(r: Report, max = 25): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(r.title)}</title>
 <style>
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2329; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2329; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: break-word; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d5dbe0; }
+a { color: #2c5f8a; }
+.toc h2 { margin-top: 1rem; } .toc ol { columns: 2 14rem; margin: .4rem 0; padding-left: 1.4rem; } .toc li { break-inside: avoid; }
+.headline { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .8rem; margin: .8rem 0; }
+.figure { border: 1px solid #d5dbe0; border-radius: 6px; padding: .6rem .8rem; background: #f7f9fa; }
+.figure .label { font-size: .85rem; color: #4b5d6b; } .figure .value { font-size: 1.5rem; font-weight: 600; font-variant-numeric: tabular-nums; } .figure .detail { font-size: .85rem; }
 table { border-collapse: collapse; margin: .6rem 0 1.2rem; font-size: .9rem; }
 th, td { padding: .25rem .6rem; border-bottom: 1px solid #e6eaee; text-align: left; vertical-align: top; }
 th { background: #f3f5f7; } td.int, td.money, td.share, td.number, th.int, th.money, th.share, th.number { text-align: right; font-variant-numeric: tabular-nums; }
-figure { margin: .5rem 0 1rem; } figcaption { font-size: .85rem; color: #5b6770; }
-svg text { font: 12px system-ui, sans-serif; fill: #1d2329; }
-.none { color: #5b6770; font-style: italic; }
+td.date, td.money, td.int, td.share { white-space: nowrap; }
+figure { margin: .5rem 0 1rem; } figcaption, .legend { font-size: .85rem; color: #4b5d6b; }
+.bar-row { display: grid; grid-template-columns: minmax(6rem, 10rem) 1fr minmax(5rem, 16rem); gap: .6rem; align-items: center; font-size: .85rem; margin: 3px 0; }
+.bar-label { text-align: right; } .bar-track { display: flex; height: 1.1rem; } .bar-track.centred { justify-content: center; }
+.bar { display: block; background: #3f7cac; min-width: 1px; } .bar-value { font-variant-numeric: tabular-nums; }
+table.heatmap { font-size: .8rem; } table.heatmap th, table.heatmap td { padding: .15rem .3rem; text-align: center; white-space: nowrap; border: 1px solid #fff; }
+table.heatmap th[scope="row"] { text-align: left; }
+svg text { font: 13px system-ui, sans-serif; fill: #1d2329; } svg.chart { max-width: 44rem; }
+.none { color: #4b5d6b; font-style: italic; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
-.wide { overflow-x: auto; }
-@media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } }
+@media (max-width: 40rem) {
+  body { margin: 1rem auto; padding: 0 .75rem; }
+  svg.trend text, svg.check text { font-size: 24px; }
+  .bar-row { grid-template-columns: 5.5rem 1fr; font-size: .8rem; }
+  .bar-value { grid-column: 2; margin-top: -2px; }
+  table.heatmap { font-size: .75rem; width: 100%; } table.heatmap th, table.heatmap td { padding: .1rem .05rem; }
+  /* Data tables stack: one block per row, each cell a "header  value" line. */
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; box-sizing: border-box; }
+  table.stack thead { display: none; } table.stack caption { display: block; }
+  table.stack tr { border-bottom: 2px solid #d5dbe0; padding: .3rem 0; }
+  table.stack td { display: flex; justify-content: space-between; gap: 1rem; border: 0; padding: .1rem 0; text-align: right; white-space: normal; }
+  table.stack td::before { content: attr(data-label); color: #4b5d6b; text-align: left; white-space: nowrap; }
+  table.stack td:empty { display: none; }
+}
+@media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } .toc { display: none; } }
 </style>
 </head>
 <body>

@@ -1,0 +1,59 @@
+/**
+ * The model checked against what happened, as lifetimes' calibration/holdout plot does: fitted
+ * on the data up to a cutoff one horizon before the as-of date, its expected purchases week by
+ * week after the cutoff beside the purchases that happened, with the weeks before for scale.
+ */
+import { computeAnalysis, loadSettings, type Money } from '../analysis/run.js';
+import { dayIndex } from '../core/measures.js';
+import { fitModels, summaryOf } from '../core/model/churn.js';
+import { expectedByWeek } from '../core/model/weekly.js';
+import type { PurchaseModelName, Summary } from '../core/model/bgnbd.js';
+import type { DB } from '../store/db.js';
+import { purchaseDaysBetween } from '../store/measures.js';
+import type { ReportColumn, Section } from './model.js';
+
+const WEEKS_BEFORE = 8;
+const isoDay = (i: number): string => new Date(i * 86_400_000).toISOString().slice(0, 10);
+const col = (key: string, header: string, kind: ReportColumn['kind'] = 'text'): ReportColumn => ({ key, header, kind });
+
+/** `model`: the purchase model the watchlist used (auto's choice), fitted again on the sales up to the cutoff. */
+export function modelCheckSection(db: DB, asOf: string, money: Money, horizonDays: number, model: PurchaseModelName | null): Section[] {
+  const loaded = loadSettings(db, money);
+  const settings = loaded.settings.model;
+  const weeks = Math.floor(horizonDays / 7);
+  const end = dayIndex(asOf);
+  const cutoff = isoDay(end - weeks * 7);
+  const title = 'The model against what happened';
+  const table = { name: 'model_check', columns: [col('week_from', 'the week after', 'date'), col('actual', 'purchases', 'int'), col('predicted', 'expected', 'number')], rows: [] as Record<string, string | number | null>[] };
+  const analysis = computeAnalysis(db, cutoff, loaded, money);
+  const buyers = analysis.customers.filter((c) => c.purchaseDays > 0);
+  const fitted = buyers.length === 0 ? null : fitModels(analysis.customers, cutoff, model === null ? settings : { ...settings, model });
+  if (fitted === null || fitted.purchase === null) {
+    return [{ title, omitted: `No model fitted on the sales up to ${cutoff}${fitted?.fallback ? ` (${fitted.fallback})` : ''}.`, tables: [table] }];
+  }
+  const summaries = buyers.map((c) => summaryOf(c, cutoff, fitted.timeUnit)).filter((s): s is Summary => s !== null);
+  const predicted = expectedByWeek(fitted.purchase.model, fitted.purchase.params, summaries, fitted.timeUnit, weeks);
+  const ids = new Set(buyers.map((c) => c.customerId));
+  const cut = dayIndex(cutoff);
+  // Purchase days (a day with a sale counts once, as the model counts them) by the customers the
+  // model knew at the cutoff, in each week from WEEKS_BEFORE before it to the as-of date.
+  for (let w = -WEEKS_BEFORE; w < weeks; w++) {
+    const from = isoDay(cut + w * 7);
+    const to = isoDay(cut + (w + 1) * 7);
+    let actual = 0;
+    for (const [id, n] of purchaseDaysBetween(db, from, to)) if (ids.has(id)) actual += n;
+    table.rows.push({ week_from: from, actual, predicted: w < 0 ? null : Math.round(predicted[w]! * 10) / 10 });
+  }
+  const after = table.rows.filter((r) => r.predicted !== null);
+  const sum = (k: 'actual' | 'predicted'): number => after.reduce((s, r) => s + Number(r[k]), 0);
+  return [
+    {
+      title,
+      lines: [
+        `Fitted on the sales up to ${cutoff}, then set against the ${weeks} weeks to ${asOf}: ${Math.round(sum('predicted')).toLocaleString('en-US')} purchase days expected from the ${summaries.length.toLocaleString('en-US')} customers known then, ${sum('actual').toLocaleString('en-US')} happened. The ${WEEKS_BEFORE} weeks before the cutoff show the level it learned from.`,
+      ],
+      chart: { type: 'check', title: 'Purchase days per week: what happened and what the model expected', cutoff, weeks: table.rows.map((r) => ({ label: String(r.week_from), actual: Number(r.actual), predicted: r.predicted === null ? null : Number(r.predicted) })) },
+      tables: [table],
+    },
+  ];
+}
