@@ -514,12 +514,18 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 }
 
 function positiveInt(v: string, name: string): number {
-  const n = Number(v);
-  if (!/^\s*\d+\s*$/.test(v) || n <= 0) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} must be a positive whole number, not "${v}"`);
+  const n = wholeInt(v, name);
+  if (n <= 0) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} must be a positive whole number, not "${v}"`);
   return n;
 }
 
+/**
+ * Digits beyond 2^53 - 1 round to another number (99999999999999999999 became 1e20 and asked
+ * about a record that was never named): refused rather than answered about the wrong one.
+ */
 function wholeInt(v: string, name: string): number {
   if (!/^\s*\d+\s*$/.test(v)) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} must be a whole number, not "${v}"`);
-  return Number(v);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} ${v.trim()} is too large: at most ${Number.MAX_SAFE_INTEGER}`);
+  return n;
 }

@@ -46,6 +46,21 @@ const TEXT_FIELDS = ['product', 'channel', 'staff', 'payment_method', 'external_
 // (and U+001F/U+001E are our own separators).
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
+/**
+ * Half of a UTF-16 surrogate pair on its own: not a character, and SQLite would store it as
+ * invalid UTF-8. From a UTF-16 file, or from a UTF-8 file holding an encoded surrogate (the
+ * reader turns it into the same lone surrogate), the row is rejected naming the field.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The row's first field holding a lone surrogate, as a reason, or null. */
+function loneSurrogate(fields: string[], headers: string[]): { field: string; reason: string } | null {
+  const i = fields.findIndex((f) => LONE_SURROGATE.test(f));
+  if (i < 0) return null;
+  const unit = LONE_SURROGATE.exec(fields[i]!)![0].charCodeAt(0).toString(16).toUpperCase();
+  return { field: headers[i] ?? `column ${i + 1}`, reason: `holds half of a UTF-16 surrogate pair (U+${unit}) on its own: not a character (the file was damaged or cut mid-character)` };
+}
+
 /** A string of 1-15 plain digits (optionally signed) as a number, else NaN. */
 function plainInteger(s: string): number {
   const n = s.length;
@@ -177,6 +192,8 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
         return null;
       };
       if (CONTROL.test(raw)) return reject(controlField(cells, shape.headers), 'contains control characters (binary data?)');
+      const broken = loneSurrogate(cells, shape.headers);
+      if (broken !== null) return reject(broken.field, broken.reason);
       const fields = own ? cells.map(restore) : cells;
       const customerId = fields[iCustomer]!.trim();
       if (customerId === '') return reject('customer_id', 'empty customer id');
@@ -291,6 +308,8 @@ export function customerChecker(shape: FileShape): {
         return null;
       };
       if (CONTROL.test(raw)) return reject(controlField(fields, shape.headers), 'contains control characters (binary data?)');
+      const broken = loneSurrogate(fields, shape.headers);
+      if (broken !== null) return reject(broken.field, broken.reason);
       const id = fields[f.customer_id!]!.trim();
       if (id === '') return reject('customer_id', 'empty customer id');
       if (id.length > MAX_ID) return reject('customer_id', `customer id longer than ${MAX_ID} characters`);

@@ -100,7 +100,9 @@ export class RejectWriter {
     this.stmt = db.prepare('INSERT INTO rejects (import_id, line, field, reason, raw) VALUES (?, ?, ?, ?, ?)');
   }
   add(line: number, field: string | null, reason: string, raw: string): void {
-    this.stmt.run(this.importId, line, field, reason, raw);
+    // A rejected line's lone surrogates (import/validate.ts) are stored as U+FFFD: SQLite would
+    // keep them as invalid UTF-8.
+    this.stmt.run(this.importId, line, field, reason, raw.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
   }
 }
 
