@@ -6,6 +6,7 @@ import { customerType, type Mapping } from '../core/columns.js';
 import { dateReaderFor, swapDayMonth, type DateReader } from '../core/dates.js';
 import { TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../core/row.js';
 import { restore } from '../core/csvSafe.js';
+import { LONE_SURROGATE } from '../core/unicode.js';
 import { CurrencyGuard, MoneyParser, currencyExponent, decimalParts, lineAmount, splitSign } from '../core/money.js';
 
 export const MAX_ID = 200;
@@ -46,14 +47,7 @@ const TEXT_FIELDS = ['product', 'channel', 'staff', 'payment_method', 'external_
 // (and U+001F/U+001E are our own separators).
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-/**
- * Half of a UTF-16 surrogate pair on its own: not a character, and SQLite would store it as
- * invalid UTF-8. From a UTF-16 file, or from a UTF-8 file holding an encoded surrogate (the
- * reader turns it into the same lone surrogate), the row is rejected naming the field.
- */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** The row's first field holding a lone surrogate, as a reason, or null. */
+/** The row's first field holding a lone surrogate (the row is rejected: core/unicode.ts), as a reason, or null. */
 function loneSurrogate(fields: string[], headers: string[]): { field: string; reason: string } | null {
   const i = fields.findIndex((f) => LONE_SURROGATE.test(f));
   if (i < 0) return null;
