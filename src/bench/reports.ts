@@ -9,7 +9,8 @@
  * model, then times segment on the last day and each report, each in its own process
  * (src/bench/child.ts reports peak RSS) with its data going to /dev/null.
  * Exits 1 if a run fails or a report takes more than 3x segment.
- * Options: --rows N --customers N (as bench:large), --ratio R (default 3).
+ * Options: --rows N --customers N (as bench:large), --ratio R (default 3), --keep (reuse the
+ * database a previous run imported, snapshotted and fitted: only segment and the reports run).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '10000000' },
     customers: { type: 'string', default: '1400000' },
     ratio: { type: 'string', default: '3' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const rows = Number(values.rows);
@@ -43,7 +45,8 @@ if (!fs.existsSync(csv)) {
   generate({ ...DEFAULTS, rows, customers }, csv);
 }
 const db = path.join(work, 'reports.db');
-for (const ext of ['', '-wal', '-shm']) fs.rmSync(db + ext, { force: true });
+const keep = values.keep === true && fs.existsSync(db);
+if (!keep) for (const ext of ['', '-wal', '-shm']) fs.rmSync(db + ext, { force: true });
 
 interface Run {
   seconds: number;
@@ -67,15 +70,20 @@ function rapport(args: string[]): Run {
 
 const addDays = (iso: string, n: number): string => new Date(Date.parse(iso + 'T00:00:00Z') + n * 86_400_000).toISOString().slice(0, 10);
 
-process.stderr.write(`importing ${path.basename(csv)}\n`);
-const setup: Record<string, Run> = { import: rapport(['import', 'transactions', csv]) };
+const setup: Record<string, Run> = {};
+if (!keep) {
+  process.stderr.write(`importing ${path.basename(csv)}\n`);
+  setup.import = rapport(['import', 'transactions', csv]);
+}
 const handle = openDatabase(db, { create: false });
 const asOf = lastTransactionDate(handle)!;
 const people = handle.prepare('SELECT count(DISTINCT customer_id) FROM transactions WHERE date <= ?').pluck().get(asOf) as number;
 handle.close();
 const before = addDays(asOf, -30);
-setup.segment_earlier = rapport(['segment', '--as-of', before]);
-setup.model = rapport(['model', '--as-of', asOf]);
+if (!keep) {
+  setup.segment_earlier = rapport(['segment', '--as-of', before]);
+  setup.model = rapport(['model', '--as-of', asOf]);
+}
 const segment = rapport(['segment', '--as-of', asOf]);
 
 // Each report as cron would pipe it (Markdown, the default off a terminal); summary, which holds

@@ -7,7 +7,7 @@ import { complaintSummary } from '../analysis/complaints.js';
 import { UsageError } from '../errors.js';
 import { customerNames } from '../store/customers.js';
 import type { DB } from '../store/db.js';
-import { customerStaff, monthlyByCustomer } from '../store/measures.js';
+import { customerStaff, salesByMonth } from '../store/measures.js';
 import { listSnapshots } from '../store/snapshots.js';
 import type { Report, ReportColumn, ReportTable, Section } from './model.js';
 
@@ -224,23 +224,45 @@ const monthIndex = (m: string): number => Number(m.slice(0, 4)) * 12 + Number(m.
  * it: the share of the cohort who bought in that month, and the cohort's net revenue then.
  */
 function cohortSection(c: Ctx): Section[] {
-  const months = monthlyByCustomer(c.db, c.o.asOf);
+  // Two plain scans of the transactions, no GROUP BY: grouping by (customer, month) made SQLite
+  // sort every row and built an object per customer-month (217 s and 2.4 GB on 1,022,779
+  // customers, 3.1x segment); the first scan finds each customer's first purchase month, the
+  // second adds up the cohorts and the monthly trend as it goes.
   const first = new Map<string, string>();
-  for (const m of months) if (m.purchased && (!first.has(m.customerId) || m.month < first.get(m.customerId)!)) first.set(m.customerId, m.month);
+  for (const [customerId, month, amount] of salesByMonth(c.db, c.o.asOf)) {
+    if (amount <= 0) continue;
+    const f = first.get(customerId);
+    if (f === undefined || month < f) first.set(customerId, month);
+  }
   const cohorts = [...new Set(first.values())].sort().slice(-12);
-  const shown = new Set(cohorts);
+  const shown = new Map(cohorts.map((f) => [f, monthIndex(f)]));
   const last = monthIndex(c.o.asOf.slice(0, 7));
   const width = cohorts.length === 0 ? 0 : last - monthIndex(cohorts[0]!) + 1;
   const size = new Map<string, number>();
   for (const f of first.values()) size.set(f, (size.get(f) ?? 0) + 1);
+  // Who bought in which month since their first, one flag per shown customer and month: a
+  // customer with many sales in a month counts once.
+  const slot = new Map<string, number>();
+  for (const [id, f] of first) if (shown.has(f)) slot.set(id, slot.size);
+  const bought = new Uint8Array(slot.size * width);
   const buyers = new Map<string, number>();
   const revenue = new Map<string, number>();
-  for (const m of months) {
-    const f = first.get(m.customerId);
-    if (f === undefined || !shown.has(f)) continue;
-    const k = `${f}|${monthIndex(m.month) - monthIndex(f)}`;
-    if (m.purchased) buyers.set(k, (buyers.get(k) ?? 0) + 1);
-    revenue.set(k, (revenue.get(k) ?? 0) + m.net);
+  const trend = new Map<string, number>();
+  for (const [customerId, month, amount] of salesByMonth(c.db, c.o.asOf)) {
+    trend.set(month, (trend.get(month) ?? 0) + amount);
+    const f = first.get(customerId);
+    const start = f === undefined ? undefined : shown.get(f);
+    if (start === undefined) continue;
+    const i = monthIndex(month) - start;
+    const k = `${f}|${i}`;
+    revenue.set(k, (revenue.get(k) ?? 0) + amount);
+    if (amount > 0) {
+      const at = slot.get(customerId)! * width + i;
+      if (bought[at] === 0) {
+        bought[at] = 1;
+        buyers.set(k, (buyers.get(k) ?? 0) + 1);
+      }
+    }
   }
   // The as-of month is partial unless the as-of date is its last day: shown empty, not as a fall.
   const partial = new Date(Date.UTC(Number(c.o.asOf.slice(0, 4)), Number(c.o.asOf.slice(5, 7)), 0)).getUTCDate() !== Number(c.o.asOf.slice(8, 10));
@@ -253,8 +275,6 @@ function cohortSection(c: Ctx): Section[] {
       .filter((i) => monthIndex(f) + i <= last)
       .map((i) => ({ cohort: f, month: i, customers: size.get(f)!, buying: buyers.get(`${f}|${i}`) ?? 0, share_buying: (buyers.get(`${f}|${i}`) ?? 0) / size.get(f)!, revenue: revenue.get(`${f}|${i}`) ?? 0 })),
   );
-  const trend = new Map<string, number>();
-  for (const m of months) trend.set(m.month, (trend.get(m.month) ?? 0) + m.net);
   const lastMonths = [...trend.keys()].filter((m) => monthIndex(m) <= lastFull).sort().slice(-24);
   return [
     {

@@ -65,14 +65,13 @@ export function lastTransactionDate(db: DB): string | null {
   return db.prepare('SELECT max(date) FROM transactions').pluck().get() as string | null;
 }
 
-/** Net spend per customer and calendar month (YYYY-MM) up to asOf, for cohorts and trends. */
-export function monthlyByCustomer(db: DB, asOf: string): { customerId: string; month: string; net: number; purchased: boolean }[] {
-  return (
-    db
-      .prepare(`SELECT customer_id, substr(date, 1, 7) AS month, sum(amount) AS net, max(amount > 0) AS purchased FROM transactions WHERE date <= ? GROUP BY customer_id, month`)
-      .raw()
-      .all(asOf) as [string, string, number, number][]
-  ).map(([customerId, month, net, purchased]) => ({ customerId, month, net, purchased: purchased === 1 }));
+/**
+ * Every transaction up to asOf as (customer, calendar month YYYY-MM, amount), streamed in the
+ * table's order: no GROUP BY, so SQLite sorts nothing and memory does not grow with the table
+ * (for cohorts and the monthly trend).
+ */
+export function salesByMonth(db: DB, asOf: string): IterableIterator<[string, string, number]> {
+  return db.prepare(`SELECT customer_id, substr(date, 1, 7), amount FROM transactions WHERE date <= ?`).raw().iterate(asOf) as IterableIterator<[string, string, number]>;
 }
 
 /**
