@@ -421,7 +421,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--out <file>', 'write to this file (atomically: a reader never sees half of it)')
     .option('--force', 'with --out: replace a symbolic link at that path (refused otherwise)')
     .option('--excel', 'CSV with a UTF-8 byte order mark, so Excel shows accented and non-Latin names right')
-    .option('--redact', 'replace names, emails and phones with stable pseudonyms, for sharing')
+    .option('--redact', 'replace customer ids, names, emails and phones with stable pseudonyms and blank free text (rejects: raw line and reason), for sharing')
     .option('--as-of <date>', 'segments: the snapshot of this date (default: the newest)')
     .addHelpText(
       'after',
