@@ -224,16 +224,13 @@ const monthIndex = (m: string): number => Number(m.slice(0, 4)) * 12 + Number(m.
  * it: the share of the cohort who bought in that month, and the cohort's net revenue then.
  */
 function cohortSection(c: Ctx): Section[] {
-  // Two plain scans of the transactions, no GROUP BY: grouping by (customer, month) made SQLite
+  // One plain scan of the transactions, no GROUP BY: grouping by (customer, month) made SQLite
   // sort every row and built an object per customer-month (217 s and 2.4 GB on 1,022,779
-  // customers, 3.1x segment); the first scan finds each customer's first purchase month, the
-  // second adds up the cohorts and the monthly trend as it goes.
+  // customers, 3.1x segment). Each customer's first purchase month comes from the analysis
+  // (every customer with transactions up to the date), and the scan adds up the cohorts and the
+  // monthly trend as it goes.
   const first = new Map<string, string>();
-  for (const [customerId, month, amount] of salesByMonth(c.db, c.o.asOf)) {
-    if (amount <= 0) continue;
-    const f = first.get(customerId);
-    if (f === undefined || month < f) first.set(customerId, month);
-  }
+  for (const x of c.now.customers) if (x.firstPurchase !== null) first.set(x.customerId, x.firstPurchase.slice(0, 7));
   const cohorts = [...new Set(first.values())].sort().slice(-12);
   const shown = new Map(cohorts.map((f) => [f, monthIndex(f)]));
   const last = monthIndex(c.o.asOf.slice(0, 7));
