@@ -527,7 +527,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--out <file>', 'write to this file (atomically: a reader never sees half of it)')
     .option('--force', 'with --out: replace a symbolic link at that path (refused otherwise)')
     .option('--excel', 'CSV with a UTF-8 byte order mark, so Excel shows accented and non-Latin names right')
-    .option('--redact', 'replace names, emails and phones with stable pseudonyms, for sharing')
+    .option('--redact', 'replace customer ids, names, emails and phones with stable pseudonyms and blank free text (rejects: raw line and reason), for sharing')
     .option('--as-of <date>', 'segments: the snapshot of this date (default: the newest)')
     .addHelpText(
       'after',
@@ -634,12 +634,18 @@ function sweepAtStart(io: IO, dirs: string[]): void {
 }
 
 function positiveInt(v: string, name: string): number {
-  const n = Number(v);
-  if (!/^\s*\d+\s*$/.test(v) || n <= 0) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} must be a positive whole number, not "${v}"`);
+  const n = wholeInt(v, name);
+  if (n <= 0) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} must be a positive whole number, not "${v}"`);
   return n;
 }
 
+/**
+ * Digits beyond 2^53 - 1 round to another number (99999999999999999999 became 1e20 and asked
+ * about a record that was never named): refused rather than answered about the wrong one.
+ */
 function wholeInt(v: string, name: string): number {
   if (!/^\s*\d+\s*$/.test(v)) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} must be a whole number, not "${v}"`);
-  return Number(v);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} ${v.trim()} is too large: at most ${Number.MAX_SAFE_INTEGER}`);
+  return n;
 }

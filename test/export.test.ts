@@ -32,9 +32,9 @@ describe('rapport export', () => {
     expect(rows[1]!.name).toBe('Zoë Ølsen');
     const s = parse((await rp(['export', 'transactions'])).stdout, { columns: true }) as Record<string, string>[];
     expect(s.map((r) => [r.product, r.amount])).toEqual([
-      ["'@SUM(A1)", '1000'],
-      ['Teapot', '-400'],
-      ["'-Mug", '750'],
+      ["'@SUM(A1)", '10.00'],
+      ['Teapot', '-4.00'],
+      ["'-Mug", '7.50'],
     ]);
   });
 
@@ -56,9 +56,9 @@ describe('rapport export', () => {
     const a = parse((await rp(['export', 'customers', '--redact'])).stdout, { columns: true }) as Record<string, string>[];
     const b = parse((await rp(['export', 'customers', '--redact'])).stdout, { columns: true }) as Record<string, string>[];
     expect(a).toEqual(b);
-    expect(a[0]!.name).toMatch(/^person-[0-9a-f]{8}$/);
-    expect(a[0]!.email).toMatch(/^[0-9a-f]{8}@redacted\.invalid$/);
-    expect(a[0]!.phone).toMatch(/^phone-[0-9a-f]{8}$/);
+    expect(a[0]!.name).toMatch(/^person-[0-9a-f]{16}$/);
+    expect(a[0]!.email).toMatch(/^[0-9a-f]{16}@redacted\.invalid$/);
+    expect(a[0]!.phone).toMatch(/^phone-[0-9a-f]{16}$/);
     expect(a[0]!.name).not.toBe(a[1]!.name);
     expect(JSON.stringify(a)).not.toMatch(/ann@|Zoë|7700/);
   });

@@ -11,6 +11,9 @@ import { getMeta, setMeta, type DB } from '../store/db.js';
 import { diskFull, storageError } from '../store/faults.js';
 import { EXPORT_COLUMNS, exportRows, type ExportTable } from '../store/exports.js';
 import { listSnapshots, loadSnapshot } from '../store/snapshots.js';
+import { decimalText } from '../core/money.js';
+import { pseudonym, type PersonalKind } from '../core/redact.js';
+import { moneyOf } from '../analysis/run.js';
 
 export const EXPORTS = ['customers', 'transactions', 'segments', 'complaints', 'rejects'] as const;
 export type ExportName = (typeof EXPORTS)[number];
@@ -25,31 +28,49 @@ export interface ExportOptions {
 
 /**
  * Free-form columns (the files' extra columns, raw rejected lines, complaint texts) can hold
- * anything personal: --redact blanks them rather than guess.
+ * anything personal: --redact blanks them rather than guess. A reject's reason quotes the value
+ * it could not read (and a few reasons repeat it unquoted), so it is blanked too; its line and
+ * field still say where to look.
  */
 const FREE_TEXT: Record<ExportName, string[]> = {
   customers: ['attributes'],
   transactions: ['extra'],
   segments: [],
   complaints: ['summary', 'how', 'why', 'other_issues', 'wanted', 'resolution', 'product'],
-  rejects: ['raw'],
+  rejects: ['raw', 'reason'],
 };
 
-/** The columns holding people's names, emails and phones, per export: what --redact replaces. */
-const PERSONAL: Record<ExportName, Record<string, 'name' | 'email' | 'phone'>> = {
-  customers: { name: 'name', email: 'email', phone: 'phone', account_manager: 'name' },
-  transactions: { staff: 'name' },
-  segments: { name: 'name' },
-  complaints: { staff: 'name', assignee: 'name' },
+/**
+ * The columns holding customer ids, people's names, emails and phones, per export: what --redact
+ * replaces. Customer ids are replaced too (shops use phone numbers and emails as member ids), with
+ * the same stand-in in every export, so the files still join on customer_id.
+ */
+const PERSONAL: Record<ExportName, Record<string, PersonalKind>> = {
+  customers: { id: 'customer', name: 'name', email: 'email', phone: 'phone', account_manager: 'name' },
+  transactions: { customer_id: 'customer', staff: 'name' },
+  segments: { customer_id: 'customer', name: 'name' },
+  complaints: { customer_id: 'customer', staff: 'name', assignee: 'name' },
   rejects: {},
 };
 
 /**
- * Stable pseudonyms: the same value always gets the same stand-in within a database (an HMAC
- * with a secret kept in the database), so joins and counts still work on the shared file, while
- * the value cannot be read back or guessed from a list of names without the secret.
+ * Money columns, stored as integer minor units, written as exact decimals in the database's
+ * currency ("-12.50"), with the currency named in a last column: what `rapport import
+ * transactions` reads back as it was (issue 15's direction for money in files).
  */
-function pseudonymiser(db: DB, ctx: Context): (kind: 'name' | 'email' | 'phone', value: string) => string {
+const MONEY: Record<ExportName, string[]> = {
+  customers: [],
+  transactions: ['amount', 'unit_price'],
+  segments: ['monetary', 'avg_order_value', 'recent_revenue', 'previous_revenue', 'value'],
+  complaints: ['compensation'],
+  rejects: [],
+};
+
+/**
+ * The secret for stable pseudonyms: RAPPORT_REDACT_SECRET when set (never stored: for a
+ * read-only database), else kept in the database, made on first use.
+ */
+function pseudonymiser(db: DB, ctx: Context): (kind: PersonalKind, value: string) => string {
   const given = ctx.io.env.RAPPORT_REDACT_SECRET;
   if (given !== undefined && given !== '' && given.length < 16) throw new UsageError('RAPPORT_REDACT_SECRET is too short to keep pseudonyms from being guessed', 'use at least 16 characters, e.g. the output of: openssl rand -hex 32');
   let salt = given !== undefined && given !== '' ? given : getMeta(db, 'redact_salt');
@@ -67,10 +88,7 @@ function pseudonymiser(db: DB, ctx: Context): (kind: 'name' | 'email' | 'phone',
       );
     }
   }
-  return (kind, value) => {
-    const h = crypto.createHmac('sha256', salt!).update(`${kind}\u0000${value.trim().toLowerCase()}`).digest('hex').slice(0, 8);
-    return kind === 'email' ? `${h}@redacted.invalid` : kind === 'phone' ? `phone-${h}` : `person-${h}`;
-  };
+  return (kind, value) => pseudonym(salt!, kind, value);
 }
 
 /** The snapshot's rows; the snapshot is found before anything is written (an error leaves no header behind). */
@@ -96,7 +114,10 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
   if (o.asOf !== null && o.what !== 'segments') throw new UsageError('--as-of picks a snapshot: it is for rapport export segments', 'the other exports hold everything; leave out --as-of');
   const db = openForRead(ctx);
   try {
-    const columns: readonly string[] = o.what === 'segments' ? SEGMENT_COLUMNS : EXPORT_COLUMNS[o.what as ExportTable];
+    const money = MONEY[o.what];
+    const base: readonly string[] = o.what === 'segments' ? SEGMENT_COLUMNS : EXPORT_COLUMNS[o.what as ExportTable];
+    const columns: readonly string[] = money.length > 0 ? [...base, 'currency'] : base;
+    const { currency, exponent } = moneyOf(db);
     const rows = o.what === 'segments' ? segmentRows(db, o.asOf) : exportRows(db, o.what as ExportTable);
     const personal = PERSONAL[o.what];
     const fake = o.redact ? pseudonymiser(db, ctx) : null;
@@ -114,6 +135,8 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
     else out.write('[');
     for (const raw of rows) {
       const r: Record<string, unknown> = { ...raw };
+      for (const col of money) if (typeof r[col] === 'number') r[col] = decimalText(r[col] as number, exponent);
+      if (money.length > 0) r.currency = currency;
       if (fake) {
         for (const [col, kind] of Object.entries(personal)) if (typeof r[col] === 'string' && r[col] !== '') r[col] = fake(kind, r[col] as string);
         for (const col of FREE_TEXT[o.what]) if (r[col] !== null && r[col] !== undefined && r[col] !== '') r[col] = '(redacted)';
@@ -132,7 +155,7 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
     }
     if (o.format === 'csv') flush();
     else out.write(first ? ']\n' : '\n]\n');
-    notice(ctx.io, `exported ${n.toLocaleString('en-US')} ${o.what === 'segments' ? 'customers from the snapshot' : o.what}${o.redact ? ' (names, emails and phones replaced by pseudonyms)' : ''}`);
+    notice(ctx.io, `exported ${n.toLocaleString('en-US')} ${o.what === 'segments' ? 'customers from the snapshot' : o.what}${o.redact ? ' (customer ids, names, emails and phones replaced by pseudonyms; free text blanked)' : ''}`);
     return 0;
   } finally {
     db.close();

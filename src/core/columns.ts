@@ -47,9 +47,23 @@ const TRANSACTION_FIELDS: FieldSpec[] = [
   {
     name: 'external_id',
     description: 'invoice or order number (may repeat across lines)',
-    synonyms: ['invoice', 'invoice_no', 'invoiceno', 'invoice_number', 'invoice_id', 'order_id', 'orderid', 'order', 'order_no', 'order_number', 'receipt', 'receipt_no', 'transaction_id', 'ticket', '订单号', '订单编号', '单号', '发票号', '小票号'],
+    synonyms: ['external_id', 'invoice', 'invoice_no', 'invoiceno', 'invoice_number', 'invoice_id', 'order_id', 'orderid', 'order', 'order_no', 'order_number', 'receipt', 'receipt_no', 'transaction_id', 'ticket', '订单号', '订单编号', '单号', '发票号', '小票号'],
+  },
+  {
+    name: 'currency',
+    description: "the amount's currency (a code such as EUR or a sign such as €), as rapport export writes it",
+    synonyms: ['currency', 'currency_code', 'ccy', '币种', '货币'],
   },
 ];
+
+/**
+ * rapport export transactions's own columns that are the old database's bookkeeping, not the
+ * sale: its row id, the import and line it came from, and the extra columns packed as JSON. In
+ * a file with that header, the first three are left out, `extra` is unpacked and the formula
+ * guard's quotes are taken off, so the export imports back as it was rather than with its
+ * bookkeeping stored as extra attributes and a quote before every "-" or "+".
+ */
+const EXPORT_BOOKKEEPING = ['id', 'import_id', 'line', 'extra'];
 
 const CUSTOMER_FIELDS: FieldSpec[] = [
   {
@@ -78,6 +92,11 @@ export interface Mapping {
   fields: Record<string, number>;
   /** header names of columns no field uses (kept as extra attributes) */
   extra: { name: string; index: number }[];
+  /**
+   * The file is rapport's own transactions export: its cells carry the CSV formula guard (undone
+   * on reading), and `extra` (this column) holds the extra attributes packed as JSON.
+   */
+  ownExport?: { extra: number };
 }
 
 export type MappingResult = { ok: true; mapping: Mapping; notices: string[] } | { ok: false; message: string; hint: string };
@@ -165,6 +184,15 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
       }
     }
   }
+  let ownExport: { extra: number } | undefined;
+  if (kind === 'transactions' && fields.external_id !== undefined && EXPORT_BOOKKEEPING.every((h) => normalised.includes(normaliseHeader(h)))) {
+    for (const h of EXPORT_BOOKKEEPING) {
+      const idx = normalised.findIndex((n, i) => n === normaliseHeader(h) && !taken.has(i));
+      if (idx < 0) continue;
+      taken.add(idx);
+      if (h === 'extra') ownExport = { extra: idx };
+    }
+  }
   if (!noHeader) {
     for (const [field, words] of Object.entries(FIELD_WORDS)) {
       if (fields[field] !== undefined || !names.has(field)) continue;
@@ -208,7 +236,7 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
       hint: `name them with --map, e.g. ${example} (fields needed: ${requiredList(kind)})`,
     };
   }
-  return { ok: true, mapping: { fields, extra: extraColumns(headers, taken) }, notices };
+  return { ok: true, mapping: { fields, extra: extraColumns(headers, taken), ...(ownExport === undefined ? {} : { ownExport }) }, notices };
 }
 
 /**

@@ -80,14 +80,20 @@ export class CsvParser {
     // bounded whatever the input. The rest of that line, up to its newline, is dropped with it.
     if (this.carry.length > this.maxRecordChars) {
       if (this.pending) {
-        this.sink.bad(this.rawLines.join('\n').slice(0, this.maxRecordChars), this.startLine, `quoted field opened on line ${this.startLine} is not closed within ${this.maxRecordChars} characters`);
+        const raw = this.rawLines.join('\n');
+        this.sink.bad(raw.slice(0, this.maxRecordChars), this.startLine, `quoted field opened on line ${this.startLine} is not closed within ${this.maxRecordChars} characters${raw.length > this.maxRecordChars ? this.cutNote() : ''}`);
         this.resetPending();
       } else if (!this.skipRestOfLine) {
-        this.sink.bad(this.carry.slice(0, this.maxRecordChars), this.lines + 1, `line is longer than ${this.maxRecordChars} characters`);
+        this.sink.bad(this.carry.slice(0, this.maxRecordChars), this.lines + 1, `line is longer than ${this.maxRecordChars} characters${this.cutNote()}`);
       }
       this.carry = '';
       this.skipRestOfLine = true;
     }
+  }
+
+  /** Said in the reason of a reject whose raw text is not whole, so nobody takes it for the line. */
+  private cutNote(): string {
+    return `; raw text cut: only its first ${this.maxRecordChars.toLocaleString('en-US')} characters are kept, the rest of the line was dropped`;
   }
 
   /** Set after a too-long line was given up: the rest of it, up to the next newline, is dropped into that reject. */

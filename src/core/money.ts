@@ -353,3 +353,16 @@ export function formatMoney(minor: number, exponent = 2): string {
   const frac = exponent > 0 ? '.' + String(abs % div).padStart(exponent, '0') : '';
   return (neg ? '-' : '') + whole.toLocaleString('en-US') + frac;
 }
+
+/**
+ * Minor units as an exact decimal in the currency, for files other programs read back:
+ * -5 -> "-0.05", 123456 -> "1234.56" (no grouping), 1200 with exponent 0 -> "1200". Built from
+ * the integer's digits, so no float artefact (0.1 + 0.2) can appear.
+ */
+export function decimalText(minor: number, exponent = 2): string {
+  const digits = String(Math.abs(Math.round(minor)));
+  const sign = Math.round(minor) < 0 ? '-' : '';
+  if (exponent === 0) return sign + digits;
+  const padded = digits.padStart(exponent + 1, '0');
+  return `${sign}${padded.slice(0, -exponent)}.${padded.slice(-exponent)}`;
+}

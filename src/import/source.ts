@@ -182,10 +182,45 @@ export class TextReader {
 
   private utf8(bytes: Buffer, stream: boolean): string {
     try {
-      return this.decodeUtf8!.decode(bytes, { stream });
+      return this.utf8Surrogates(bytes, stream);
     } catch {
       throw this.decodingError();
     }
+  }
+
+  /** Bytes held back from the last chunk: the start of what may be an encoded surrogate. */
+  private surrogateTail: Buffer | null = null;
+
+  /**
+   * A surrogate encoded in UTF-8 (ED A0-BF 80-BF: "WTF-8", what a UTF-16 lone surrogate becomes
+   * when a program converts it carelessly) is not valid UTF-8, and the strict decoder would refuse
+   * the whole file. It is decoded here to the lone surrogate it stands for, so it reaches the row
+   * checks exactly as a lone surrogate in a UTF-16 file does, and the row is rejected naming its
+   * line and field. Any other invalid byte still refuses the file (a wrong encoding).
+   */
+  private utf8Surrogates(chunk: Buffer, stream: boolean): string {
+    const bytes = this.surrogateTail === null ? chunk : Buffer.concat([this.surrogateTail, chunk]);
+    this.surrogateTail = null;
+    const decode = (b: Buffer, more: boolean): string => this.decodeUtf8!.decode(b, { stream: more });
+    let end = bytes.length;
+    if (stream) {
+      // ED, or ED A0-BF, at the very end: wait for the rest before deciding.
+      const last = bytes.length - 1;
+      if (bytes[last] === 0xed) end = last;
+      else if (last >= 1 && bytes[last - 1] === 0xed && bytes[last]! >= 0xa0 && bytes[last]! <= 0xbf) end = last - 1;
+      if (end < bytes.length) this.surrogateTail = Buffer.from(bytes.subarray(end));
+    }
+    let out = '';
+    let from = 0;
+    for (let i = bytes.indexOf(0xed); i >= 0 && i < end; i = bytes.indexOf(0xed, i + 1)) {
+      const b1 = bytes[i + 1]!;
+      const b2 = bytes[i + 2]!;
+      if (i + 2 >= end || b1 < 0xa0 || b1 > 0xbf || b2 < 0x80 || b2 > 0xbf) continue;
+      out += decode(bytes.subarray(from, i), true) + String.fromCharCode(0xd000 | ((b1 & 0x3f) << 6) | (b2 & 0x3f));
+      from = i + 3;
+      i += 2;
+    }
+    return out + decode(bytes.subarray(from, end), stream);
   }
 
   /**

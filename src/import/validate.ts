@@ -5,6 +5,8 @@
 import { customerType, type Mapping } from '../core/columns.js';
 import { dateReaderFor, swapDayMonth, type DateReader } from '../core/dates.js';
 import { TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../core/row.js';
+import { restore } from '../core/csvSafe.js';
+import { LONE_SURROGATE } from '../core/unicode.js';
 import { CurrencyGuard, MoneyParser, currencyExponent, decimalParts, lineAmount, splitSign } from '../core/money.js';
 
 export const MAX_ID = 200;
@@ -47,6 +49,14 @@ const TEXT_FIELDS = ['product', 'channel', 'staff', 'payment_method', 'external_
 // (and U+001F/U+001E are our own separators).
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
+/** The row's first field holding a lone surrogate (the row is rejected: core/unicode.ts), as a reason, or null. */
+function loneSurrogate(fields: string[], headers: string[]): { field: string; reason: string } | null {
+  const i = fields.findIndex((f) => LONE_SURROGATE.test(f));
+  if (i < 0) return null;
+  const unit = LONE_SURROGATE.exec(fields[i]!)![0].charCodeAt(0).toString(16).toUpperCase();
+  return { field: headers[i] ?? `column ${i + 1}`, reason: `holds half of a UTF-16 surrogate pair (U+${unit}) on its own: not a character (the file was damaged or cut mid-character)` };
+}
+
 /** A string of 1-15 plain digits (optionally signed) as a number, else NaN. */
 function plainInteger(s: string): number {
   const n = s.length;
@@ -82,6 +92,28 @@ export function parseTime(t: string): string | null {
   if (h > 23 || mi > 59 || s > 59) return null;
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${p(h)}:${p(mi)}:${p(s)}`;
+}
+
+/**
+ * The extra attributes packed as JSON by rapport export (an object of strings), merged with the
+ * file's other extra columns, or why the cell is not such an object.
+ */
+function withPacked(cell: string, others: Record<string, string> | null): { value: Record<string, string> | null } | { reason: string } {
+  const t = cell.trim();
+  if (t === '') return { value: others };
+  if (t.length > MAX_TEXT) return { reason: `longer than ${MAX_TEXT} characters` };
+  let o: unknown = null;
+  try {
+    o = JSON.parse(t);
+  } catch {
+    // not JSON: refused below
+  }
+  if (o === null || typeof o !== 'object' || Array.isArray(o) || Object.values(o).some((v) => typeof v !== 'string')) {
+    return { reason: 'is not the JSON object of extra columns that rapport export writes' };
+  }
+  if (others === null) return { value: o as Record<string, string> };
+  const all: Record<string, string> = { ...(o as Record<string, string>), ...others };
+  return { value: Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]!])) };
 }
 
 /** The non-empty extra columns as an object (keys in the mapping's sorted order), or the name of one that is too long. */
@@ -139,6 +171,9 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
   const iPrice = f.unit_price;
   const textCols = TEXT_FIELDS.map((name) => f[name]);
   const extra = shape.mapping.extra;
+  const packed = shape.mapping.ownExport?.extra;
+  const own = shape.mapping.ownExport !== undefined;
+  const iCurrency = f.currency;
   const currency = settings.currency;
   const moneyOptions = { decimalComma: settings.decimalComma, exponent: currencyExponent(currency) };
   const money = new MoneyParser(moneyOptions);
@@ -147,12 +182,15 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
   const guard = new CurrencyGuard(settings.allowedCurrencies, currency);
 
   return {
-    check(fields, line, raw, onReject) {
+    check(cells, line, raw, onReject) {
       const reject = (field: string | null, reason: string): null => {
         onReject({ line, field, reason, raw });
         return null;
       };
-      if (CONTROL.test(raw)) return reject(controlField(fields, shape.headers), 'contains control characters (binary data?)');
+      if (CONTROL.test(raw)) return reject(controlField(cells, shape.headers), 'contains control characters (binary data?)');
+      const broken = loneSurrogate(cells, shape.headers);
+      if (broken !== null) return reject(broken.field, broken.reason);
+      const fields = own ? cells.map(restore) : cells;
       // An empty id is a sale without a customer (a walk-in or guest sale): stored with the id
       // NO_CUSTOMER (core/row.ts), counted in the shop's figures and left out of everything per customer.
       const customerId = fields[iCustomer]!.trim();
@@ -209,6 +247,12 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
         amount = lineAmount(qtyText, priceText, moneyOptions);
         if (amount !== amount) return reject('amount', `${qtyText} × ${priceText} cannot be stored exactly`);
       }
+      if (iCurrency !== undefined) {
+        // A currency column names the amount's currency as a mark beside it would: one currency per database.
+        const code = fields[iCurrency]!.trim();
+        const why = code === '' ? null : guard.check(/^[a-z]{3}$/i.test(code) ? code.toUpperCase() : code);
+        if (why !== null) return reject('currency', `"${code}" ${why}`);
+      }
       const values: (string | number | null)[] = [customerId, date, time, amount, quantity, unitPrice, null, null, null, null, null, null];
       for (let k = 0; k < textCols.length; k++) {
         const idx = textCols[k];
@@ -217,10 +261,16 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
         if (v !== null && v.length > MAX_TEXT) return reject(TEXT_FIELDS[k]!, `longer than ${MAX_TEXT} characters`);
         values[6 + k] = v;
       }
-      if (extra.length > 0) {
+      if (extra.length > 0 || packed !== undefined) {
         const o = extraValues(fields, extra);
         if (typeof o === 'string') return reject(o, `longer than ${MAX_TEXT} characters`);
-        if (o !== null) values[11] = JSON.stringify(o);
+        let all = o;
+        if (packed !== undefined) {
+          const p = withPacked(fields[packed]!, o);
+          if ('reason' in p) return reject('extra', p.reason);
+          all = p.value;
+        }
+        if (all !== null) values[11] = JSON.stringify(all);
       }
       return values;
     },
@@ -233,7 +283,7 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
 export function presentColumns(shape: FileShape): TransactionColumn[] {
   const f = shape.mapping.fields;
   return TRANSACTION_COLUMNS.filter(
-    (c) => c === 'customer_id' || c === 'date' || c === 'time' || c === 'amount' || (c === 'extra' ? shape.mapping.extra.length > 0 : f[c] !== undefined),
+    (c) => c === 'customer_id' || c === 'date' || c === 'time' || c === 'amount' || (c === 'extra' ? shape.mapping.extra.length > 0 || shape.mapping.ownExport !== undefined : f[c] !== undefined),
   );
 }
 
@@ -255,6 +305,8 @@ export function customerChecker(shape: FileShape): {
         return null;
       };
       if (CONTROL.test(raw)) return reject(controlField(fields, shape.headers), 'contains control characters (binary data?)');
+      const broken = loneSurrogate(fields, shape.headers);
+      if (broken !== null) return reject(broken.field, broken.reason);
       const id = fields[f.customer_id!]!.trim();
       if (id === '') return reject('customer_id', 'empty customer id');
       if (id.length > MAX_ID) return reject('customer_id', `customer id longer than ${MAX_ID} characters`);

@@ -2,6 +2,7 @@
 import { checkHash, hashKey, slotKey } from '../core/hash.js';
 import { DEDUPE_COLUMNS, NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS, dedupeContent, type CustomerRow, type TransactionColumn } from '../core/row.js';
 import { SeenTable, type SeenState } from '../core/seenTable.js';
+import { wellFormed } from '../core/unicode.js';
 import type { DB } from './db.js';
 
 export interface ImportRecord {
@@ -102,7 +103,8 @@ export class RejectWriter {
     this.stmt = db.prepare('INSERT INTO rejects (import_id, line, field, reason, raw) VALUES (?, ?, ?, ?, ?)');
   }
   add(line: number, field: string | null, reason: string, raw: string): void {
-    this.stmt.run(this.importId, line, field, reason, raw);
+    // A rejected line's lone surrogates are stored as U+FFFD: SQLite would keep them as invalid UTF-8.
+    this.stmt.run(this.importId, line, field, reason, wellFormed(raw));
   }
 }
 

@@ -1,0 +1,117 @@
+/**
+ * `npm run bench:reports`: every report on about a million customers, against `segment` on the
+ * same database. A report reads what segment reads and a little more, so one that takes more
+ * than 3x segment's time has grown something worse than linear (report staff was quadratic:
+ * 200,000 customers took 292 s). Uses the same seeded history as bench:large (10,000,000 lines
+ * over 1,400,000 customers, just over a million of whom buy; generated once into
+ * bench/out/large/), imports it into its own database, fits the model and snapshots a month
+ * before the last day (so movement and the watchlist's "since" tables compare something: the
+ * worst case), fits the model on the last day, then times segment on it and each report, each in its own process
+ * (src/bench/child.ts reports peak RSS) with its data going to /dev/null.
+ * Exits 1 if a run fails or a report takes more than 3x segment.
+ * Options: --rows N --customers N (as bench:large), --ratio R (default 3), --keep (reuse the
+ * database as a previous run left it, imported, fitted and snapshotted: only segment and the
+ * reports run).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULTS, generate } from '../synth/generate.js';
+import { openDatabase } from '../store/db.js';
+import { lastTransactionDate } from '../store/measures.js';
+import { REPORTS } from '../reports/build.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '10000000' },
+    customers: { type: 'string', default: '1400000' },
+    ratio: { type: 'string', default: '3' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const rows = Number(values.rows);
+const customers = Number(values.customers);
+const limit = Number(values.ratio);
+
+const work = path.join(root, 'bench', 'out', 'large');
+fs.mkdirSync(work, { recursive: true });
+const csv = path.join(work, `transactions-${rows}-${customers}-seed${DEFAULTS.seed}.csv`);
+if (!fs.existsSync(csv)) {
+  process.stderr.write(`generating ${csv} (about a minute per 10 million lines) ...\n`);
+  generate({ ...DEFAULTS, rows, customers }, csv);
+}
+const db = path.join(work, 'reports.db');
+const keep = values.keep === true && fs.existsSync(db);
+if (!keep) for (const ext of ['', '-wal', '-shm']) fs.rmSync(db + ext, { force: true });
+
+interface Run {
+  seconds: number;
+  peak_rss_mb: number;
+  exit: number | null;
+  signal: string | null;
+}
+
+function rapport(args: string[]): Run {
+  const sink = fs.openSync('/dev/null', 'w');
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [path.join(root, 'dist/bench/child.js'), '--db', db, '--quiet', ...args], { encoding: 'utf8', stdio: ['ignore', sink, 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  fs.closeSync(sink);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const m = /BENCH (\{.*\})/.exec(r.stderr);
+  // Exit 5 is a --fail-if alert, not a failure; none is asked for here, so only 0 passes.
+  const out: Run = { seconds: Number(seconds.toFixed(1)), peak_rss_mb: m ? Math.round((JSON.parse(m[1]!) as { maxRssKb: number }).maxRssKb / 1024) : -1, exit: r.status, signal: r.signal };
+  process.stderr.write(`  rapport ${args.join(' ')}: ${out.seconds} s, ${out.peak_rss_mb} MB${r.status === 0 ? '' : `, FAILED (${r.signal ?? `exit ${r.status}`}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`}\n`);
+  return out;
+}
+
+const addDays = (iso: string, n: number): string => new Date(Date.parse(iso + 'T00:00:00Z') + n * 86_400_000).toISOString().slice(0, 10);
+
+const setup: Record<string, Run> = {};
+if (!keep) {
+  process.stderr.write(`importing ${path.basename(csv)}\n`);
+  setup.import = rapport(['import', 'transactions', csv]);
+}
+const handle = openDatabase(db, { create: false });
+const asOf = lastTransactionDate(handle)!;
+const people = handle.prepare('SELECT count(DISTINCT customer_id) FROM transactions WHERE date <= ?').pluck().get(asOf) as number;
+handle.close();
+const before = addDays(asOf, -30);
+// As the README's weekly cron does it: the model fitted, then the snapshot, on each report date.
+if (!keep) {
+  setup.model_earlier = rapport(['model', '--as-of', before]);
+  setup.segment_earlier = rapport(['segment', '--as-of', before]);
+  setup.model = rapport(['model', '--as-of', asOf]);
+}
+const segment = rapport(['segment', '--as-of', asOf]);
+
+// Each report as cron would pipe it (Markdown, the default off a terminal); summary, which holds
+// every section, also as HTML, JSON, CSV and a table.
+const runs: [string, string[]][] = REPORTS.map((name) => [`${name} (md)`, ['report', name, '--as-of', asOf, '--format', 'md']]);
+for (const f of ['html', 'json', 'csv', 'table']) runs.push([`summary (${f})`, ['report', 'summary', '--as-of', asOf, '--format', f]]);
+const reports: Record<string, Run & { x_segment: number }> = {};
+for (const [name, args] of runs) {
+  const r = rapport(args);
+  reports[name] = { ...r, x_segment: Number((r.seconds / segment.seconds).toFixed(2)) };
+}
+
+const slow = Object.entries(reports).filter(([, r]) => r.exit !== 0 || r.x_segment > limit);
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const result = {
+  machine: `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  customers_with_transactions: people,
+  as_of: asOf,
+  compared_with: before,
+  setup,
+  segment,
+  limit: `${limit}x segment (${(segment.seconds * limit).toFixed(1)} s)`,
+  reports,
+  failed: slow.map(([name]) => name),
+};
+process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+if (slow.length > 0) process.stderr.write(`too slow or failed: ${slow.map(([n, r]) => `${n} ${r.exit === 0 ? `${r.x_segment}x segment` : 'failed'}`).join(', ')}\n`);
+process.exitCode = segment.exit === 0 && Object.values(setup).every((r) => r.exit === 0) && slow.length === 0 ? 0 : 1;
