@@ -11,6 +11,7 @@ import { neutralise } from './core/csvSafe.js';
 import { UsageError } from './errors.js';
 import { maxOf } from './core/scale.js';
 import { terminalText } from './escape.js';
+import { MONEY_KEYS, moneyJson, moneyRecord, type MoneyUnits } from './core/moneyOut.js';
 
 export type Format = 'table' | 'csv' | 'json';
 export const FORMATS: Format[] = ['table', 'csv', 'json'];
@@ -74,10 +75,19 @@ export const TERMINAL_ROWS = 200;
  * line saying how many more there are: a million-row table is no use on a screen, and drawing it
  * took gigabytes.
  */
-export function printRows(io: IO, format: Format, columns: Column[], rows: RowSource, terminalRows: number | null = null): void {
+export function printRows(io: IO, format: Format, columns: Column[], rows: RowSource, terminalRows: number | null = null, units: MoneyUnits | null = null): void {
   // Machine formats are written a chunk of rows at a time: a 100,000-customer list never sits
   // in memory as one string.
   const CHUNK = 1000;
+  if (format !== 'table' && units !== null && columns.some((c) => MONEY_KEYS.has(c.key))) {
+    // Money as decimals in the currency, and the currency named (core/moneyOut.ts).
+    const source = rows;
+    const currency = columns.some((c) => c.key === 'currency') ? [] : [{ key: 'currency' }];
+    return printRows(io, format, [...columns, ...currency], { length: source.length, at: (i) => {
+      const r = source.at(i);
+      return r === undefined ? undefined : { ...moneyRecord(r, units), currency: units.currency };
+    } });
+  }
   if (format === 'json') {
     if (rows.length === 0) {
       io.stdout.write('[]\n');
@@ -258,7 +268,11 @@ export function fitColumns(natural: readonly number[], floors: readonly number[]
 }
 
 /** One record as key/value lines (table), a one-row CSV, or a JSON object. */
-export function printRecord(io: IO, format: Format, record: Record<string, unknown>, labels: Record<string, string> = {}): void {
+export function printRecord(io: IO, format: Format, record: Record<string, unknown>, labels: Record<string, string> = {}, units: MoneyUnits | null = null): void {
+  if (format !== 'table' && units !== null) {
+    // Money as decimals in the currency, and the currency named (core/moneyOut.ts).
+    return printRecord(io, format, { ...(moneyJson(record, units) as Record<string, unknown>), currency: units.currency }, labels);
+  }
   if (format === 'json') {
     io.stdout.write(JSON.stringify(record, null, 2) + '\n');
     return;

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, generate } from '../src/synth/generate.js';
-import { fixture, run, tempDir } from './helpers.js';
+import { fixture, minorUnits, run, tempDir } from './helpers.js';
 
 let t: ReturnType<typeof tempDir>;
 const END = '2025-12-31';
@@ -25,7 +25,8 @@ const rp = (args: string[], db = t.db) => run(['--db', db, ...args]);
 async function json<T>(args: string[], db = t.db): Promise<T> {
   const r = await rp(['--format', 'json', ...args], db);
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as T;
+  // money read back into minor units (the expectations here compare cents)
+  return minorUnits(JSON.parse(r.stdout) as T);
 }
 
 interface Fit {

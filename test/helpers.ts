@@ -68,3 +68,35 @@ export const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathn
 export function fixture(...parts: string[]): string {
   return path.join(FIXTURES, ...parts);
 }
+
+/**
+ * JSON from rapport with its money fields (core/moneyOut.ts MONEY_KEYS) read back into integer
+ * minor units, so hand-worked expectations stay in cents: a decimal string with exactly
+ * `exponent` digits after the point ("2500.00") becomes 250000. Anything else under those names
+ * (a setting's value "5") is left as it is; test/money-out.test.ts checks the decimals themselves.
+ */
+export function minorUnits<T>(value: T, exponent = 2): T {
+  const keys = new Set(['monetary', 'avg_order_value', 'recent_revenue', 'previous_revenue', 'value', 'expected_spend', 'clv', 'value_at_risk', 'net_revenue', 'net_revenue_without_customer', 'refunds_amount', 'revenue', 'average', 'net', 'amount', 'unit_price', 'compensation']);
+  const pattern = exponent === 0 ? /^-?\d+$/ : new RegExp(`^-?\\d+\\.\\d{${exponent}}$`);
+  const walk = (v: unknown, key: string | null): unknown => {
+    if (key !== null && keys.has(key) && v !== null && typeof v !== 'object') {
+      return typeof v === 'string' && pattern.test(v) ? Number(v.replace('.', '')) : v;
+    }
+    if (Array.isArray(v)) return v.map((x) => walk(x, null));
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    return v;
+  };
+  return walk(value, null) as T;
+}
+
+/** A report's JSON with the money columns of its tables (kind 'money') read back into minor units. */
+export function reportMinorUnits<T>(report: T, exponent = 2): T {
+  const r = report as { sections: { tables?: { columns: { key: string; kind: string }[]; rows: Record<string, unknown>[] }[] }[] };
+  const pattern = exponent === 0 ? /^-?\d+$/ : new RegExp(`^-?\\d+\\.\\d{${exponent}}$`);
+  for (const s of r.sections)
+    for (const t of s.tables ?? []) {
+      const money = t.columns.filter((c) => c.kind === 'money').map((c) => c.key);
+      for (const row of t.rows) for (const k of money) if (typeof row[k] === 'string' && pattern.test(row[k])) row[k] = Number(row[k].replace('.', ''));
+    }
+  return report;
+}

@@ -10,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixture, run, tempDir, type RunResult } from './helpers.js';
+import { fixture, minorUnits, run, tempDir, type RunResult } from './helpers.js';
 
 interface Counts {
   read: number;
@@ -212,7 +212,7 @@ describe('line-items.csv: UCI Online Retail layout (quantity × unit price, M/D/
     expect(out.code).toBe(0);
     expect(csvRecords(out.stdout)).toHaveLength(0);
     expect(value<number>(`SELECT count(*) FROM customers WHERE id = ''`)).toBe(0);
-    const s = JSON.parse((await run(['--db', t.db, '--format', 'json', 'status'])).stdout) as Record<string, unknown>;
+    const s = minorUnits(JSON.parse((await run(['--db', t.db, '--format', 'json', 'status'])).stdout) as Record<string, unknown>);
     expect(s).toMatchObject({ customers: 7, transactions: 10, lines_without_customer: 1, net_revenue_without_customer: 0 });
   });
 });
@@ -226,7 +226,7 @@ describe('refunds.csv: negative amounts', () => {
     expect(txSum()).toBe(1351);
     const s = await run(['--db', t.db, '--format', 'json', 'status']);
     // refund_lines counts lines; refunds_amount is money (49.99 + 5.50 + 0.99 = 56.48 taken back).
-    expect(JSON.parse(s.stdout)).toMatchObject({ transactions: 5, refund_lines: 3, refunds_amount: -5648, net_revenue: 1351 });
+    expect(JSON.parse(s.stdout)).toMatchObject({ transactions: 5, refund_lines: 3, refunds_amount: '-56.48', net_revenue: '13.51' });
   });
 });
 
@@ -985,7 +985,7 @@ describe('status, imports and rejects output', () => {
     await loadThree();
     const r = await run(['--db', t.db, '--format', 'json', 'status']);
     expect(r.code).toBe(0);
-    const s = JSON.parse(r.stdout) as Row & { last_imports: Row[] };
+    const s = minorUnits(JSON.parse(r.stdout) as Row & { last_imports: Row[] });
     // clean (6 rows, C001-C004) + refunds (5 rows, C001-C003) + truncated (2 rows, C070, C071; 1 reject)
     expect(s).toMatchObject({
       customers: 6,
@@ -1006,7 +1006,7 @@ describe('status, imports and rejects output', () => {
     expect(r.code).toBe(0);
     const recs = csvRecords(r.stdout);
     expect(recs).toHaveLength(1);
-    expect(recs[0]).toMatchObject({ customers: '6', transactions: '13', net_revenue: String(19814 + 1351 + 2399), refund_lines: '3', imports: '3', rejected_rows: '1' });
+    expect(recs[0]).toMatchObject({ customers: '6', transactions: '13', net_revenue: ((19814 + 1351 + 2399) / 100).toFixed(2), refund_lines: '3', imports: '3', rejected_rows: '1' });
   });
 
   it('imports --format json and csv', async () => {

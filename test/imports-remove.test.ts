@@ -47,7 +47,7 @@ describe('rapport imports remove', () => {
     expect(value<number>(`SELECT count(*) FROM transactions WHERE import_id = ${b.id}`)).toBe(2);
     expect(value<string>(`SELECT removed FROM imports WHERE id = ${a.id}`)).toMatch(/^removed \d{4}-\d\d-\d\dT.*: 2 transactions, 1 rejects, 1 customers$/);
     const s = JSON.parse((await run(['--db', t.db, '--format', 'json', 'status'])).stdout) as Record<string, unknown>;
-    expect(s).toMatchObject({ imports: 1, transactions: 2, net_revenue: 1000, rejected_rows: 0 });
+    expect(s).toMatchObject({ imports: 1, transactions: 2, net_revenue: '10.00', rejected_rows: 0 });
     const list = JSON.parse((await run(['--db', t.db, '--format', 'json', 'imports'])).stdout) as { id: number; status: string }[];
     expect(list.find((i) => i.id === a.id)!.status).toBe('removed');
     // Not "already imported" any more: the same file comes in again.

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run, tempDir } from './helpers.js';
+import { minorUnits, reportMinorUnits, run, tempDir } from './helpers.js';
 
 let t: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -83,7 +83,7 @@ describe('a wholesaler-shaped export (UK online retail layout)', () => {
     // No customer record for the lines without one.
     expect(value<number>(`SELECT count(*) FROM customers WHERE id = ''`)).toBe(0);
 
-    const s = JSON.parse((await run(['--db', t.db, '--format', 'json', 'status'])).stdout) as Record<string, number>;
+    const s = minorUnits(JSON.parse((await run(['--db', t.db, '--format', 'json', 'status'])).stdout) as Record<string, number>);
     expect(BigInt(s.net_revenue!)).toBe(want.withCustomer + want.withoutCustomer);
     expect(s.lines_without_customer).toBe(want.withoutLines);
     expect(BigInt(s.net_revenue_without_customer!)).toBe(want.withoutCustomer);
@@ -111,7 +111,7 @@ describe('sales without a customer in the reports', () => {
   const report = async (name: string): Promise<Report> => {
     const r = await run(['--db', t.db, '--format', 'json', 'report', name, '--as-of', '2024-03-31']);
     expect(r.code, r.stderr).toBe(0);
-    return JSON.parse(r.stdout) as Report;
+    return reportMinorUnits(JSON.parse(r.stdout) as Report);
   };
 
   it('count in the revenue trend and in the staff sales lines, not in the per-customer staff table', async () => {
@@ -282,7 +282,7 @@ describe('product names from a description column', () => {
 
     const rep = await run(['--db', t.db, '--format', 'json', 'report', 'products', '--as-of', '2010-12-31']);
     expect(rep.code, rep.stderr).toBe(0);
-    const report = JSON.parse(rep.stdout) as { sections: { tables: { rows: { product: string; name: string; net: number; net_without_customer: number }[] }[] }[] };
+    const report = reportMinorUnits(JSON.parse(rep.stdout) as { sections: { tables: { rows: { product: string; name: string; net: number; net_without_customer: number }[] }[] }[] });
     const rows = report.sections[0]!.tables[0]!.rows;
     expect(rows.find((x) => x.product === '22423')!.name).toBe('REGENCY CAKESTAND 3 TIER');
     // Fewer than 20 products, so every sale is in the table: the whole shop's net, with and without customers.

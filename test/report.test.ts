@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixture, run, tempDir } from './helpers.js';
+import { fixture, reportMinorUnits, run, tempDir } from './helpers.js';
 
 const AS_OF = '2025-12-31';
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../bin/rapport.js');
@@ -39,7 +39,7 @@ interface Json {
 async function report(name: string, extra: string[] = []): Promise<{ json: Json; table: (n: string) => Table }> {
   const r = await rp(['--format', 'json', 'report', name, '--as-of', AS_OF, ...extra]);
   expect(r.code, r.stderr).toBe(0);
-  const json = JSON.parse(r.stdout) as Json;
+  const json = reportMinorUnits(JSON.parse(r.stdout) as Json);
   return { json, table: (n) => json.sections.flatMap((s) => s.tables ?? []).find((x) => x.name === n)! };
 }
 
@@ -110,7 +110,7 @@ describe('rapport report', () => {
     expect(md.stdout.startsWith('# Value pyramid as of 2025-12-31\n')).toBe(true);
     expect(md.stdout).toContain('| tier | customers | share |');
     const csv = await rp(['--format', 'csv', 'report', 'lifecycle', '--as-of', AS_OF, '--table', 'exit_patterns']);
-    expect(csv.stdout.split('\n')[0]).toBe('name,customers,customer_share,revenue,revenue_share,average');
+    expect(csv.stdout.split('\n')[0]).toBe('name,customers,customer_share,revenue,revenue_share,average,currency');
     const bad = await rp(['--format', 'csv', 'report', 'lifecycle', '--as-of', AS_OF, '--table', 'nope']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('its tables: stages, stage_moves, exit_patterns');
@@ -166,7 +166,7 @@ describe('review fixes', () => {
   it('the churn report has its comparison tables from the first run, empty', async () => {
     const r = await rp(['--format', 'csv', 'report', 'churn', '--as-of', AS_OF, '--table', 'new_at_risk']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe('customer_id,name,tier,value_at_risk,reasons\n');
+    expect(r.stdout).toBe('customer_id,name,tier,value_at_risk,reasons,currency\n');
     const note = await rp(['report', 'churn', '--as-of', AS_OF, '--fail-if', 'new-high-risk:gold']);
     expect(note.stderr).toContain('new-high-risk cannot hold this time');
   });

@@ -48,7 +48,7 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixture, run, tempDir, type RunOptions, type RunResult } from './helpers.js';
+import { fixture, minorUnits, run, tempDir, type RunOptions, type RunResult } from './helpers.js';
 
 const AS_OF = '2025-12-31';
 const ESC = '\u001b';
@@ -190,12 +190,15 @@ async function ok(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return r;
 }
 
+/** JSON output, with money read back into minor units (the expectations here are in cents). */
 function parseJson<T>(r: RunResult): T {
+  let parsed: T;
   try {
-    return JSON.parse(r.stdout) as T;
+    parsed = JSON.parse(r.stdout) as T;
   } catch {
     throw new Error(`stdout is not JSON (exit ${r.code}):\n${r.stdout}\nstderr:\n${r.stderr}`);
   }
+  return minorUnits(parsed);
 }
 
 /** The fixture shop: the customers file first, then the transactions. */
@@ -296,13 +299,13 @@ describe('rapport segment: the summary', () => {
     await loadShop();
     const r = await ok(['--format', 'csv', 'segment', '--as-of', AS_OF]);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('group,name,customers,customer_share,revenue,revenue_share,average');
+    expect(lines[0]).toBe('group,name,customers,customer_share,revenue,revenue_share,average,currency');
     const recs = csvRecords(r.stdout);
     // 5 stages + 4 exit patterns + 4 tiers + 11 default segments (none falls to "Other").
     expect(recs).toHaveLength(24);
     expect(recs.filter((x) => x.group === 'stage').map((x) => x.name)).toEqual(['exploration', 'formation', 'stability', 'decline', 'ended']);
-    expect(recs.find((x) => x.group === 'tier' && x.name === 'platinum')).toMatchObject({ customers: '1', revenue: '72000', average: '72000' });
-    expect(recs.find((x) => x.group === 'exit_pattern' && x.name === 'long-term')).toMatchObject({ customers: '1', revenue: '0' });
+    expect(recs.find((x) => x.group === 'tier' && x.name === 'platinum')).toMatchObject({ customers: '1', revenue: '720.00', average: '720.00', currency: '' });
+    expect(recs.find((x) => x.group === 'exit_pattern' && x.name === 'long-term')).toMatchObject({ customers: '1', revenue: '0.00' });
   });
 
   it('draws a pyramid and tables on a terminal, and CSV when piped', async () => {
@@ -318,7 +321,7 @@ describe('rapport segment: the summary', () => {
     expect(tty.stdout).not.toContain('group,name');
     expect(tty.stdout).not.toContain(ESC);
     const piped = await ok(['segment', '--as-of', AS_OF, '--no-save']);
-    expect(piped.stdout.split('\n')[0]).toBe('group,name,customers,customer_share,revenue,revenue_share,average');
+    expect(piped.stdout.split('\n')[0]).toBe('group,name,customers,customer_share,revenue,revenue_share,average,currency');
     expect(piped.stdout).not.toContain('Value pyramid');
   });
 
@@ -363,7 +366,7 @@ describe('rapport segment: the summary', () => {
     expect(s.tiers).toHaveLength(4);
     expect(r.stderr).toContain('no customer bought anything up to 2025-12-31');
     expect(parseJson<CustomerRow[]>(await ok(['--format', 'json', 'customers', '--as-of', AS_OF]))).toEqual([]);
-    expect((await ok(['--format', 'csv', 'customers', '--as-of', AS_OF])).stdout).toBe(CUSTOMER_COLUMNS.join(',') + '\n');
+    expect((await ok(['--format', 'csv', 'customers', '--as-of', AS_OF])).stdout).toBe([...CUSTOMER_COLUMNS, 'currency'].join(',') + '\n');
   });
 
   it('ignores transactions after the as-of date', async () => {
@@ -522,18 +525,19 @@ describe('rapport customers', () => {
   it('prints exactly the documented CSV header', async () => {
     await loadShop();
     const r = await ok(['--format', 'csv', 'customers', '--as-of', AS_OF]);
-    expect(r.stdout.split('\n')[0]).toBe(CUSTOMER_COLUMNS.join(','));
+    // the documented columns, then the currency the money columns are in
+    expect(r.stdout.split('\n')[0]).toBe([...CUSTOMER_COLUMNS, 'currency'].join(','));
     const recs = csvRecords(r.stdout);
     expect(recs).toHaveLength(11);
     // Blank cells for what is empty: R1 never purchased, has no name.
-    expect(recs.find((x) => x.customer_id === 'R1')).toMatchObject({ name: '', first_purchase: '', monetary: '-2000', exit_pattern: '' });
+    expect(recs.find((x) => x.customer_id === 'R1')).toMatchObject({ name: '', first_purchase: '', monetary: '-20.00', exit_pattern: '' });
   });
 
   it('gives JSON objects with exactly the documented keys, in order', async () => {
     await loadShop();
     const rows = await customers();
     expect(rows).toHaveLength(11);
-    for (const row of rows) expect(Object.keys(row)).toEqual(CUSTOMER_COLUMNS);
+    for (const row of rows) expect(Object.keys(row)).toEqual([...CUSTOMER_COLUMNS, 'currency']);
     const y1 = rows.find((r) => r.customer_id === 'Y1')!;
     expect(y1).toMatchObject({ name: 'Yearly Hampers Ltd', type: 'business', first_purchase: '2021-11-01', orders: 5 });
   });

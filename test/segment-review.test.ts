@@ -31,7 +31,7 @@ describe('review fixes', () => {
     const r = await rp(['--format', 'csv', 'customer', 'Z1', '--as-of', AS_OF]);
     expect(r.code).toBe(0);
     const [header, row] = r.stdout.trimEnd().split('\n');
-    expect(header).toBe(CUSTOMER_COLUMNS.join(','));
+    expect(header).toBe([...CUSTOMER_COLUMNS, 'currency'].join(','));
     expect((parse(row!) as string[][])[0]!.slice(0, 4)).toEqual(['Z1', 'Zoe Notyet', 'consumer', '']);
   });
 

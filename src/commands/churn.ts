@@ -96,7 +96,7 @@ export function runChurn(options: ChurnOptions, ctx: Context): number {
     if (fitted.purchase === null) notice(ctx.io, `note: no model (${fitted.fallback}); risk comes from the lifecycle rules, and value at risk uses net revenue`);
     const format = resolveFormat(ctx.format, ctx.io);
     if (format !== 'table') {
-      printRows(ctx.io, format, CHURN_COLUMNS.map((key) => ({ key })), shown);
+      printRows(ctx.io, format, CHURN_COLUMNS.map((key) => ({ key })), shown, null, money);
       return 0;
     }
     const c = chalkFor(ctx.io);

@@ -1,3 +1,4 @@
+import { moneyJson } from '../core/moneyOut.js';
 import { localDay, localMinute, personTime } from '../core/times.js';
 import {
   CATEGORIES,
@@ -307,11 +308,12 @@ export function runComplaintShow(id: number, ctx: Context): number {
     const format = resolveFormat(ctx.format, ctx.io);
     const record: Record<string, unknown> = { ...listRow(c, now), reasonable: c.reasonable === null ? null : c.reasonable === 1 };
     if (format === 'json') {
-      ctx.io.stdout.write(JSON.stringify({ ...record, history: events }, null, 2) + '\n');
+      const money = moneyOf(db);
+      ctx.io.stdout.write(JSON.stringify({ ...(moneyJson(record, money) as Record<string, unknown>), currency: money.currency, history: events }, null, 2) + '\n');
       return 0;
     }
     if (format === 'csv') {
-      printRecord(ctx.io, 'csv', record);
+      printRecord(ctx.io, 'csv', record, {}, moneyOf(db));
       return 0;
     }
     const money = moneyOf(db);

@@ -1,3 +1,4 @@
+import { moneyJson } from '../core/moneyOut.js';
 import type { Analysis, CustomerAnalysis } from '../core/analysis.js';
 import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
 import { sparkline } from '../charts.js';
@@ -109,12 +110,12 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
         recent_transactions: recent,
         complaints,
       };
-      ctx.io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      ctx.io.stdout.write(JSON.stringify(moneyJson(out, money), null, 2) + '\n');
       return 0;
     }
     if (format === 'csv') {
       // The same columns either way, so a script can read by name: empty without purchases.
-      printRows(ctx.io, 'csv', CUSTOMER_COLUMNS.map((key) => ({ key })), [row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null }]);
+      printRows(ctx.io, 'csv', CUSTOMER_COLUMNS.map((key) => ({ key })), [row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null }], null, money);
       return 0;
     }
     printCard(ctx, options, { record, c, why, rank, total, months, recent, complaints, money, score, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });

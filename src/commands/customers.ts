@@ -141,7 +141,7 @@ export function runCustomers(options: CustomersOptions, ctx: Context): number {
     const rows = { length: keyed.length, at: rowAt };
     const format = resolveFormat(ctx.format, ctx.io);
     if (format !== 'table') {
-      printRows(ctx.io, format, CUSTOMER_COLUMNS.map((key) => ({ key })), rows);
+      printRows(ctx.io, format, CUSTOMER_COLUMNS.map((key) => ({ key })), rows, null, money);
       return 0;
     }
     const m = (v: unknown): string => (v === null ? '' : money.format(v as number));

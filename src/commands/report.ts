@@ -1,3 +1,4 @@
+import { moneyValue } from '../core/moneyOut.js';
 import { stringify } from 'csv-stringify/sync';
 import { openForAnalysis, type Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -47,7 +48,7 @@ function write(report: Report, o: ReportCommandOptions, ctx: Context, asked: Ask
   {
     const out = ctx.io.stdout;
     if (asked === 'json') {
-      out.write(JSON.stringify(report, null, 2) + '\n');
+      out.write(JSON.stringify(moneyInReport(report), null, 2) + '\n');
       return 0;
     }
     if (asked === 'csv') {
@@ -55,7 +56,10 @@ function write(report: Report, o: ReportCommandOptions, ctx: Context, asked: Ask
       const t = o.table === null ? all[0] : all.find((x) => x.name === o.table);
       if (t === undefined) throw new UsageError(`the ${o.name} report has no table "${o.table}"`, `its tables: ${all.map((x) => x.name).join(', ')}`);
       if (o.table === null && all.length > 1) notice(ctx.io, `the ${t.name} table; the report has more: ${all.map((x) => x.name).join(', ')} (--table NAME, or --format json for all)`);
-      out.write(stringify([t.columns.map((c) => c.key), ...t.rows.map((row) => t.columns.map((c) => csvValue(row[c.key])))]));
+      // Money as decimals in the currency, named in a last column (core/moneyOut.ts).
+      const money = t.columns.some((c) => c.kind === 'money');
+      const cell = (c: ReportTable['columns'][number], v: unknown): unknown => (c.kind === 'money' ? moneyValue(v, report) : v);
+      out.write(stringify([[...t.columns.map((c) => c.key), ...(money ? ['currency'] : [])], ...t.rows.map((row) => [...t.columns.map((c) => csvValue(cell(c, row[c.key]))), ...(money ? [report.currency ?? ''] : [])])]));
       return 0;
     }
     if (asked === 'md') {
@@ -83,4 +87,14 @@ function write(report: Report, o: ReportCommandOptions, ctx: Context, asked: Ask
     );
     return 0;
   }
+}
+
+/** The report as JSON for programs: money columns of its tables as decimals in the currency (named in the report's `currency`). */
+function moneyInReport(report: Report): Report {
+  const table = (t: ReportTable): ReportTable => {
+    const money = t.columns.filter((c) => c.kind === 'money').map((c) => c.key);
+    if (money.length === 0) return t;
+    return { ...t, rows: t.rows.map((r) => ({ ...r, ...Object.fromEntries(money.map((k) => [k, moneyValue(r[k], report) as string | number | null])) })) };
+  };
+  return { ...report, sections: report.sections.map((s) => (s.tables === undefined ? s : { ...s, tables: s.tables.map(table) })) };
 }

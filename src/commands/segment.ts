@@ -1,3 +1,4 @@
+import { moneyJson } from '../core/moneyOut.js';
 import { summarise, type GroupSummary } from '../core/analysis.js';
 import { pyramid } from '../charts.js';
 import { computeAnalysis, currentFit, loadSettings, moneyOf, warnIfStale } from '../analysis/run.js';
@@ -58,7 +59,7 @@ export function runSegment(options: SegmentOptions, ctx: Context): number {
         tiers: by('tier'),
         segments: by('segment'),
       };
-      ctx.io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      ctx.io.stdout.write(JSON.stringify(moneyJson(out, money), null, 2) + '\n');
       return 0;
     }
     const columns: Column[] = [
@@ -71,7 +72,7 @@ export function runSegment(options: SegmentOptions, ctx: Context): number {
       { key: 'average', align: 'right', show: (v) => (v === null ? '' : money.format(v as number)) },
     ];
     if (format === 'csv') {
-      printRows(ctx.io, 'csv', columns, rows);
+      printRows(ctx.io, 'csv', columns, rows, null, money);
       return 0;
     }
     const c = chalkFor(ctx.io);

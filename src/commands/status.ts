@@ -18,12 +18,13 @@ export function runStatus(ctx: Context): number {
       finished_at: i.finished_at,
     }));
     const format = resolveFormat(ctx.format, ctx.io);
+    const units = { currency: s.currency, exponent: currencyExponent(s.currency) };
     if (format === 'json') {
-      printRecord(ctx.io, 'json', { ...s, last_imports: last });
+      printRecord(ctx.io, 'json', { ...s, last_imports: last }, {}, units);
       return 0;
     }
     if (format === 'csv') {
-      printRecord(ctx.io, 'csv', { ...s });
+      printRecord(ctx.io, 'csv', { ...s }, {}, units);
       return 0;
     }
     const exp = currencyExponent(s.currency);
