@@ -49,6 +49,11 @@ describe('rapport export', () => {
     expect(r.code).toBe(0);
     const bytes = fs.readFileSync(path.join(t.dir, 'excel.csv'));
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // phones shown as text, without the apostrophe the plain CSV's formula guard adds
+    const recs = parse(bytes.subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
+    const phones = recs.map((x) => x.phone).filter((x) => x !== '');
+    expect(phones.length).toBeGreaterThan(0);
+    for (const p of phones) expect(p).toMatch(/^="[+0][0-9 ()./-]*"$/);
     expect((await rp(['--format', 'json', 'export', 'customers', '--excel'])).code).toBe(2);
   });
 
@@ -110,5 +115,19 @@ describe('export review fixes', () => {
     const r = await rp(['export', 'segments']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('--excel and phone numbers', () => {
+  it('writes a phone number as text Excel shows without an apostrophe, and guards anything else', async () => {
+    const { excelPhone } = await import('../src/commands/export.js');
+    expect(excelPhone('+44 7700 118158')).toBe('="+44 7700 118158"');
+    expect(excelPhone('07700 900123')).toBe('="07700 900123"');
+    expect(excelPhone('+1 (555) 010-9999')).toBe('="+1 (555) 010-9999"');
+    // not only a phone number: the usual formula guard
+    expect(excelPhone('+44 7700"&HYPERLINK("http://x")')).toBe('\'+44 7700"&HYPERLINK("http://x")');
+    expect(excelPhone('=1+1')).toBe("'=1+1");
+    expect(excelPhone('')).toBe('');
+    expect(excelPhone(null)).toBe('');
   });
 });

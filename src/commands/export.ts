@@ -142,7 +142,7 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
         for (const col of FREE_TEXT[o.what]) if (r[col] !== null && r[col] !== undefined && r[col] !== '') r[col] = '(redacted)';
       }
       if (o.format === 'csv') {
-        chunk.push(columns.map((c) => csvValue(r[c])));
+        chunk.push(columns.map((c) => (o.excel && c === 'phone' ? excelPhone(r[c]) : csvValue(r[c]))));
         if (chunk.length >= 1000) flush();
       } else {
         out.write((first ? '\n  ' : ',\n  ') + JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
@@ -161,3 +161,19 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
     db.close();
   }
 }
+
+/**
+ * A phone number for Excel. "+44 7700 118158" starts with a character a spreadsheet runs as a
+ * formula, so CSV writes it as '+44..., and Excel shows that apostrophe. With --excel a value
+ * that is only a phone number (an optional +, then digits, spaces and ( ) - . /) is written as
+ * the formula ="+44 7700 118158", which shows the number as text: built by rapport from those
+ * characters alone, it can hold no formula of anyone else's. A number starting with 0 is written
+ * so too, or Excel would read 07700900123 as a number and drop the 0. Anything else is guarded
+ * as usual.
+ */
+export function excelPhone(v: unknown): string | number {
+  const t = typeof v === 'string' ? v.trim() : '';
+  if (/^(\+|0)[0-9 ().\-/]*[0-9]$/.test(t)) return `="${t}"`;
+  return csvValue(v);
+}
+
