@@ -131,3 +131,29 @@ describe('--excel and phone numbers', () => {
     expect(excelPhone(null)).toBe('');
   });
 });
+
+describe('export segments carries the churn columns', () => {
+  it('as rapport churn gives them for the snapshot date', async () => {
+    const s = tempDir();
+    try {
+      const db = ['--db', s.db];
+      expect((await run([...db, '-q', 'demo'])).code).toBe(0);
+      const out = await run([...db, '--format', 'json', 'export', 'segments']);
+      expect(out.code, out.stderr).toBe(0);
+      const rows = JSON.parse(out.stdout) as Record<string, unknown>[];
+      const churn = JSON.parse((await run([...db, '--format', 'json', 'churn', '--as-of', String(rows[0]!.as_of)])).stdout) as Record<string, unknown>[];
+      const byId = new Map(churn.map((r) => [r.customer_id, r]));
+      let compared = 0;
+      for (const r of rows) {
+        const c = byId.get(r.customer_id);
+        if (c === undefined) continue;
+        for (const k of ['churn_risk', 'risk_level', 'next_purchase_date', 'expected_purchases_365d', 'clv', 'value_at_risk']) expect(r[k], `${String(r.customer_id)} ${k}`).toEqual(c[k]);
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(100);
+      expect(rows.some((r) => typeof r.clv === 'string' && /^\d+\.\d\d$/.test(r.clv))).toBe(true);
+    } finally {
+      s.cleanup();
+    }
+  });
+});

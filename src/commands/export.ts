@@ -1,3 +1,4 @@
+import { churnAsOf } from '../analysis/churn.js';
 import crypto from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
@@ -61,7 +62,7 @@ const PERSONAL: Record<ExportName, Record<string, PersonalKind>> = {
 const MONEY: Record<ExportName, string[]> = {
   customers: [],
   transactions: ['amount', 'unit_price'],
-  segments: ['monetary', 'avg_order_value', 'recent_revenue', 'previous_revenue', 'value'],
+  segments: ['monetary', 'avg_order_value', 'recent_revenue', 'previous_revenue', 'value', 'expected_spend', 'clv', 'value_at_risk'],
   complaints: ['compensation'],
   rejects: [],
 };
@@ -102,12 +103,15 @@ function segmentRows(db: DB, asOf: string | null): Iterable<Record<string, unkno
   // Loaded here, before the header is written: with --out, the temporary file (and the signal
   // handling that removes it) starts at the first write, and this is the long part.
   const customers = loadSnapshot(db, snap.id).customers;
+  // The churn columns as of the snapshot's date, as `rapport churn` gives them (the saved fit
+  // when there is one for that date, else fitted for this export).
+  const scores = churnAsOf(db, snap.as_of).scores;
   return (function* () {
-    for (const c of customers) yield { as_of: snap.as_of, ...customerRow(c, names.get(c.customerId)) };
+    for (const c of customers) yield { as_of: snap.as_of, ...customerRow(c, names.get(c.customerId), scores.get(c.customerId) ?? null) };
   })();
 }
 
-const SEGMENT_COLUMNS = ['as_of', ...CUSTOMER_COLUMNS.slice(0, CUSTOMER_COLUMNS.indexOf('stage_reason') + 1)];
+const SEGMENT_COLUMNS = ['as_of', ...CUSTOMER_COLUMNS];
 
 export async function runExport(o: ExportOptions, ctx: Context): Promise<number> {
   if (o.excel && o.format !== 'csv') throw new UsageError('--excel is for CSV files', 'add --format csv');
