@@ -11,7 +11,7 @@ import { neutralise } from './core/csvSafe.js';
 import { UsageError } from './errors.js';
 import { maxOf } from './core/scale.js';
 import { terminalText } from './escape.js';
-import { MONEY_KEYS, moneyJson, moneyRecord, type MoneyUnits } from './core/moneyOut.js';
+import { MONEY_KEYS, moneyJson, moneyValue, type MoneyUnits } from './core/moneyOut.js';
 
 export type Format = 'table' | 'csv' | 'json';
 export const FORMATS: Format[] = ['table', 'csv', 'json'];
@@ -27,6 +27,8 @@ export interface Column {
   show?: (v: unknown) => string;
   /** Long text: cut to this many characters where the table cannot wrap it to the terminal. */
   clip?: number;
+  /** How a value goes into CSV and JSON, when not as it is (money as a decimal, say). */
+  data?: (v: unknown) => unknown;
 }
 
 /** Long text cut for a table cell (CSV and JSON keep it whole). */
@@ -80,13 +82,11 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
   // in memory as one string.
   const CHUNK = 1000;
   if (format !== 'table' && units !== null && columns.some((c) => MONEY_KEYS.has(c.key))) {
-    // Money as decimals in the currency, and the currency named (core/moneyOut.ts).
-    const source = rows;
-    const currency = columns.some((c) => c.key === 'currency') ? [] : [{ key: 'currency' }];
-    return printRows(io, format, [...columns, ...currency], { length: source.length, at: (i) => {
-      const r = source.at(i);
-      return r === undefined ? undefined : { ...moneyRecord(r, units), currency: units.currency };
-    } });
+    // Money as decimals in the currency, and the currency named (core/moneyOut.ts): converted as
+    // each cell is written, with no copy of the row.
+    const withMoney: Column[] = columns.map((c) => (MONEY_KEYS.has(c.key) ? { ...c, data: (v: unknown) => moneyValue(v, units) } : c));
+    const currency = columns.some((c) => c.key === 'currency') ? [] : [{ key: 'currency', data: () => units.currency }];
+    return printRows(io, format, [...withMoney, ...currency], rows);
   }
   if (format === 'json') {
     if (rows.length === 0) {
@@ -104,7 +104,7 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
   if (format === 'csv') {
     io.stdout.write(stringify([], { header: true, columns: columns.map((c) => c.key) }));
     for (let i = 0; i < rows.length; i += CHUNK) {
-      io.stdout.write(stringify(chunkOf(rows, i, Math.min(rows.length, i + CHUNK)).map((r) => columns.map((c) => csvValue(r[c.key])))));
+      io.stdout.write(stringify(chunkOf(rows, i, Math.min(rows.length, i + CHUNK)).map((r) => columns.map((c) => csvValue(cell(r, c))))));
     }
     return;
   }
@@ -290,8 +290,13 @@ export function printRecord(io: IO, format: Format, record: Record<string, unkno
 
 function pick(r: Record<string, unknown>, columns: Column[]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
-  for (const c of columns) o[c.key] = r[c.key] ?? null;
+  for (const c of columns) o[c.key] = cell(r, c) ?? null;
   return o;
+}
+
+/** A cell's value for CSV and JSON: as stored, or as the column turns it into data. */
+function cell(r: Record<string, unknown>, c: Column): unknown {
+  return c.data === undefined ? r[c.key] : c.data(r[c.key]);
 }
 
 /** A CSV cell: numbers as numbers, text neutralised against formula injection (core/csvSafe.ts). */

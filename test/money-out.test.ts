@@ -1,7 +1,7 @@
 /** Money in CSV and JSON: exact decimals in the currency, the currency named (issue 15). */
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
-import { moneyJson, moneyRecord, moneyValue } from '../src/core/moneyOut.js';
+import { moneyJson, moneyValue } from '../src/core/moneyOut.js';
 import { run, tempDir } from './helpers.js';
 
 describe('money as data', () => {
@@ -11,7 +11,7 @@ describe('money as data', () => {
     expect(moneyValue(1200, { exponent: 0, currency: 'JPY' })).toBe('1200');
     expect(moneyValue(1500, { exponent: 3, currency: 'KWD' })).toBe('1.500');
     expect([moneyValue(null, gbp), moneyValue('x', gbp), moneyValue(0.5, gbp)]).toEqual([null, 'x', 0.5]);
-    expect(moneyRecord({ clv: 85994, frequency: 12, churn_risk: 0.5 }, gbp)).toEqual({ clv: '859.94', frequency: 12, churn_risk: 0.5 });
+    expect(moneyJson({ clv: 85994, frequency: 12, churn_risk: 0.5 }, gbp)).toEqual({ clv: '859.94', frequency: 12, churn_risk: 0.5 });
     expect(moneyJson({ analysis: { monetary: 100 }, monthly_spend: [{ month: '2025-01', net: -250 }], value_rank: 3 }, gbp)).toEqual({ analysis: { monetary: '1.00' }, monthly_spend: [{ month: '2025-01', net: '-2.50' }], value_rank: 3 });
   });
 });

@@ -42,13 +42,6 @@ export function moneyValue(v: unknown, units: MoneyUnits): unknown {
   return typeof v === 'number' && Number.isInteger(v) ? decimalText(v, units.exponent) : v;
 }
 
-/** A record with its money fields as decimals (top level only). */
-export function moneyRecord(r: Record<string, unknown>, units: MoneyUnits): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) out[k] = MONEY_KEYS.has(k) ? moneyValue(v, units) : v;
-  return out;
-}
-
 /** A JSON document with every money field, at any depth, as a decimal. */
 export function moneyJson(value: unknown, units: MoneyUnits): unknown {
   if (Array.isArray(value)) return value.map((x) => moneyJson(x, units));
