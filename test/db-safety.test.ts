@@ -12,7 +12,7 @@ import '../src/store/db.js'; // as in rapport itself, the store sets up SQLite b
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storageError } from '../src/store/faults.js';
-import { fixture, run, tempDir } from './helpers.js';
+import { expectPlainError, fixture, run, tempDir, transactionCount } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const BIN = path.join(ROOT, 'bin/rapport.js');
@@ -24,28 +24,13 @@ const sha = (file: string): string => crypto.createHash('sha256').update(fs.read
 let t: ReturnType<typeof tempDir>;
 afterEach(() => t?.cleanup());
 
-/** stderr is one message line and one hint line, and not the "unexpected error" of a bug. */
-function plainError(stderr: string): void {
-  const lines = stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(2);
-  expect(lines[0]).toMatch(/^rapport: /);
-  expect(lines[1]).toMatch(/^hint: /);
-  expect(stderr).not.toMatch(/unexpected/);
-}
+const plainError = expectPlainError;
 
 async function sampleDb(db: string): Promise<void> {
   const r = await run(['--db', db, 'import', 'transactions', SAMPLE]);
   expect(r.code).toBe(0);
 }
 
-function transactionCount(db: string): number {
-  const h = new Database(db, { fileMustExist: true }); // read-write: closing it removes the -wal and -shm it made
-  try {
-    return h.prepare('SELECT count(*) FROM transactions').pluck().get() as number;
-  } finally {
-    h.close();
-  }
-}
 
 describe('a file that is not a rapport database is refused untouched', () => {
   const foreignFiles: Record<string, (db: Database.Database) => void> = {

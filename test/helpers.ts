@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import '../src/store/db.js'; // as in rapport itself, the store sets up SQLite before anything opens a file
+import Database from 'better-sqlite3';
+import { expect } from 'vitest';
 import { main } from '../src/cli.js';
+import { MONEY_KEYS } from '../src/core/moneyOut.js';
 
 export interface RunResult {
   code: number;
@@ -76,7 +80,7 @@ export function fixture(...parts: string[]): string {
  * (a setting's value "5") is left as it is; test/money-out.test.ts checks the decimals themselves.
  */
 export function minorUnits<T>(value: T, exponent = 2): T {
-  const keys = new Set(['monetary', 'avg_order_value', 'recent_revenue', 'previous_revenue', 'value', 'expected_spend', 'clv', 'value_at_risk', 'net_revenue', 'net_revenue_without_customer', 'refunds_amount', 'revenue', 'average', 'net', 'amount', 'unit_price', 'compensation']);
+  const keys = MONEY_KEYS;
   const pattern = exponent === 0 ? /^-?\d+$/ : new RegExp(`^-?\\d+\\.\\d{${exponent}}$`);
   const walk = (v: unknown, key: string | null): unknown => {
     if (key !== null && keys.has(key) && v !== null && typeof v !== 'object') {
@@ -99,4 +103,40 @@ export function reportMinorUnits<T>(report: T, exponent = 2): T {
       for (const row of t.rows) for (const k of money) if (typeof row[k] === 'string' && pattern.test(row[k])) row[k] = Number(row[k].replace('.', ''));
     }
   return report;
+}
+
+/** One value from the database at `db`, read-only: `SELECT count(*) ...`. */
+export function scalar<T>(db: string, sql: string): T {
+  const h = new Database(db, { readonly: true });
+  try {
+    return h.prepare(sql).pluck().get() as T;
+  } finally {
+    h.close();
+  }
+}
+
+/** Transactions stored, read read-write: closing the handle removes the -wal and -shm it made. */
+export function transactionCount(db: string): number {
+  const h = new Database(db, { fileMustExist: true });
+  try {
+    return h.prepare('SELECT count(*) FROM transactions').pluck().get() as number;
+  } finally {
+    h.close();
+  }
+}
+
+/** `rapport import transactions FILE --format json` into `db`: the exit code, stderr and the file's result. */
+export async function importTransactionsJson<R>(db: string, file: string, options: string[]): Promise<{ code: number; stderr: string; r: R }> {
+  const res = await run(['--db', db, '--format', 'json', 'import', 'transactions', file, ...options]);
+  const parsed = res.stdout.trim() === '' ? [] : (JSON.parse(res.stdout) as R[]);
+  return { code: res.code, stderr: res.stderr, r: parsed[0]! };
+}
+
+/** stderr is one message line and one hint line, and not the "unexpected error" of a bug. */
+export function expectPlainError(stderr: string): void {
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatch(/^rapport: /);
+  expect(lines[1]).toMatch(/^hint: /);
+  expect(stderr).not.toMatch(/unexpected/);
 }

@@ -1,11 +1,10 @@
 /** rapport imports remove ID: an import taken back wholly, in one transaction, its record kept. */
 import { PassThrough } from 'node:stream';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runImportsRemove } from '../src/commands/imports.js';
 import type { Prompter } from '../src/complaints/prompts.js';
 import type { Context } from '../src/context.js';
-import { run, tempDir } from './helpers.js';
+import { run, scalar, tempDir } from './helpers.js';
 
 let t: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -13,14 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
-function value<T>(sql: string): T {
-  const db = new Database(t.db, { readonly: true });
-  try {
-    return db.prepare(sql).pluck().get() as T;
-  } finally {
-    db.close();
-  }
-}
+const value = <T>(sql: string): T => scalar<T>(t.db, sql);
 
 async function imp(file: string, ...options: string[]): Promise<{ code: number; id: number; counts: Record<string, number>; status: string }> {
   const r = await run(['--db', t.db, '--format', 'json', 'import', 'transactions', file, ...options]);

@@ -4,10 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { minorUnits, reportMinorUnits, run, tempDir } from './helpers.js';
+import { importTransactionsJson, minorUnits, reportMinorUnits, run, scalar, tempDir } from './helpers.js';
 
 let t: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -26,20 +25,9 @@ interface Result {
   date_layout: string;
 }
 
-async function imp(file: string, ...options: string[]): Promise<{ code: number; stderr: string; r: Result }> {
-  const res = await run(['--db', t.db, '--format', 'json', 'import', 'transactions', file, ...options]);
-  const parsed = res.stdout.trim() === '' ? [] : (JSON.parse(res.stdout) as Result[]);
-  return { code: res.code, stderr: res.stderr, r: parsed[0]! };
-}
+const imp = (file: string, ...options: string[]): Promise<{ code: number; stderr: string; r: Result }> => importTransactionsJson<Result>(t.db, file, options);
 
-function value<T>(sql: string): T {
-  const db = new Database(t.db, { readonly: true });
-  try {
-    return db.prepare(sql).pluck().get() as T;
-  } finally {
-    db.close();
-  }
-}
+const value = <T>(sql: string): T => scalar<T>(t.db, sql);
 
 /** "12.75" -> 12750 thousandths, exactly (no floating point). */
 function thousandths(price: string): bigint {

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, generate } from '../synth/generate.js';
+import { largeHistory } from './largeHistory.js';
 import { openDatabase } from '../store/db.js';
 import { lastTransactionDate } from '../store/measures.js';
 
@@ -32,14 +32,7 @@ const rows = Number(values.rows);
 const customers = Number(values.customers);
 const heapMb = Number(values.heap);
 
-const work = path.join(root, 'bench', 'out', 'large');
-fs.mkdirSync(work, { recursive: true });
-const csv = path.join(work, `transactions-${rows}-${customers}-seed${DEFAULTS.seed}.csv`);
-if (!fs.existsSync(csv)) {
-  process.stderr.write(`generating ${csv} (about a minute per 10 million lines) ...\n`);
-  const r = generate({ ...DEFAULTS, rows, customers }, csv);
-  process.stderr.write(`  ${r.rows} rows, ${(r.bytes / 1e6).toFixed(1)} MB\n`);
-}
+const { work, csv } = largeHistory(root, rows, customers);
 const size = fs.statSync(csv).size;
 const db = path.join(work, 'large.db');
 for (const ext of ['', '-wal', '-shm']) fs.rmSync(db + ext, { force: true });

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, generate } from '../synth/generate.js';
+import { largeHistory } from './largeHistory.js';
 import { openDatabase } from '../store/db.js';
 import { lastTransactionDate } from '../store/measures.js';
 import { REPORTS } from '../reports/build.js';
@@ -38,13 +38,7 @@ const rows = Number(values.rows);
 const customers = Number(values.customers);
 const limit = Number(values.ratio);
 
-const work = path.join(root, 'bench', 'out', 'large');
-fs.mkdirSync(work, { recursive: true });
-const csv = path.join(work, `transactions-${rows}-${customers}-seed${DEFAULTS.seed}.csv`);
-if (!fs.existsSync(csv)) {
-  process.stderr.write(`generating ${csv} (about a minute per 10 million lines) ...\n`);
-  generate({ ...DEFAULTS, rows, customers }, csv);
-}
+const { work, csv } = largeHistory(root, rows, customers);
 const db = path.join(work, 'reports.db');
 const keep = values.keep === true && fs.existsSync(db);
 if (!keep) for (const ext of ['', '-wal', '-shm']) fs.rmSync(db + ext, { force: true });

@@ -6,32 +6,15 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import '../../src/store/db.js'; // as in rapport itself, the store sets up SQLite before anything opens a file
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, run, tempDir } from '../helpers.js';
+import { expectPlainError, fixture, run, tempDir, transactionCount } from '../helpers.js';
 
 const SAMPLE = fixture('sample', 'transactions.csv');
 let t: ReturnType<typeof tempDir>;
 afterEach(() => t?.cleanup());
 
-/** stderr is one message line and one hint line, and not the "unexpected error" of a bug. */
-function plainError(stderr: string): void {
-  const lines = stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(2);
-  expect(lines[0]).toMatch(/^rapport: /);
-  expect(lines[1]).toMatch(/^hint: /);
-  expect(stderr).not.toMatch(/unexpected/);
-}
+const plainError = expectPlainError;
 
-function transactionCount(db: string): number {
-  const h = new Database(db, { fileMustExist: true });
-  try {
-    return h.prepare('SELECT count(*) FROM transactions').pluck().get() as number;
-  } finally {
-    h.close();
-  }
-}
 
 describe('a full disk (512 KiB tmpfs)', () => {
   const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-full-'));
