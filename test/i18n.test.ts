@@ -63,3 +63,33 @@ describe('language', () => {
     expect(tn('common.nothing', 1, undefined, 'en')).toBe('common.nothing_other');
   });
 });
+
+describe('locale formatting', () => {
+  it('writes money, dates and numbers as each language does', async () => {
+    const { formatDate, formatMoneyFor, formatNumber } = await import('../src/i18n/format.js');
+    expect(formatMoneyFor(123450, 2, 'CNY', 'zh-CN')).toBe('¥1,234.50');
+    expect(formatMoneyFor(-1200, 2, 'CNY', 'zh-CN')).toBe('-¥12.00');
+    expect(formatMoneyFor(123450, 2, 'CNY', 'en')).toBe('1,234.50 CNY');
+    expect(formatMoneyFor(5, 2, 'CHF', 'zh-CN')).toBe('0.05 CHF');
+    expect(formatMoneyFor(5, 2, null, 'zh-CN')).toBe('0.05');
+    expect(formatDate('2026-11-29', 'zh-CN')).toBe('2026年11月29日');
+    expect(formatDate('2026-11-29', 'en')).toBe('2026-11-29');
+    expect(formatNumber(1234567, 0, 'zh-CN')).toBe('1,234,567');
+  });
+
+  it('names the domain in the shop owner\'s terms', async () => {
+    const { setLang } = await import('../src/i18n/index.js');
+    const d = await import('../src/i18n/domain.js');
+    setLang('zh-CN');
+    try {
+      expect(['platinum', 'gold', 'iron', 'lead'].map(d.tierName)).toEqual(['铂金层', '黄金层', '钢铁层', '重铅层']);
+      expect(['exploration', 'formation', 'stability', 'decline', 'ended'].map(d.stageName)).toEqual(['考察期', '形成期', '稳定期', '退化期', '已流失']);
+      expect(['early abort', 'mid-way failure', 'early exit', 'long-term'].map(d.exitPatternName)).toEqual(['初期流产型', '半途夭折型', '提前退出型', '长期保持型']);
+      expect(d.categoryName('price')).toBe('价格流失');
+      expect(d.segmentName('My own segment')).toBe('My own segment');
+    } finally {
+      setLang('en');
+    }
+    expect(d.tierName('platinum')).toBe('platinum');
+  });
+});

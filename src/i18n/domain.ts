@@ -1,0 +1,112 @@
+/**
+ * The domain's own names in the reader's language: tiers, lifecycle stages, exit patterns, RFM
+ * segments, risk levels, customer types, complaint categories (churn causes), priorities and
+ * statuses. Codes stay English in data (CSV, JSON, the database); these are for people.
+ * docs/glossary.md maps each term to its code and both languages.
+ */
+import { t } from './index.js';
+
+export function tierName(code: string): string {
+  switch (code) {
+    case 'platinum': return t('domain.tier.platinum');
+    case 'gold': return t('domain.tier.gold');
+    case 'iron': return t('domain.tier.iron');
+    case 'lead': return t('domain.tier.lead');
+    default: return code;
+  }
+}
+
+export function stageName(code: string): string {
+  switch (code) {
+    case 'exploration': return t('domain.stage.exploration');
+    case 'formation': return t('domain.stage.formation');
+    case 'stability': return t('domain.stage.stability');
+    case 'decline': return t('domain.stage.decline');
+    case 'ended': return t('domain.stage.ended');
+    default: return code;
+  }
+}
+
+export function exitPatternName(code: string): string {
+  switch (code) {
+    case 'early abort': return t('domain.exit.early-abort');
+    case 'mid-way failure': return t('domain.exit.mid-way-failure');
+    case 'early exit': return t('domain.exit.early-exit');
+    case 'long-term': return t('domain.exit.long-term');
+    default: return code;
+  }
+}
+
+/** A default RFM segment's name; a segment the shop named itself (rapport config) is shown as written. */
+export function segmentName(name: string): string {
+  switch (name) {
+    case 'Champions': return t('domain.segment.champions');
+    case 'Loyal': return t('domain.segment.loyal');
+    case 'Need Attention': return t('domain.segment.need-attention');
+    case 'Potential Loyalist': return t('domain.segment.potential-loyalist');
+    case 'New': return t('domain.segment.new');
+    case 'Promising': return t('domain.segment.promising');
+    case 'About to Sleep': return t('domain.segment.about-to-sleep');
+    case "Can't Lose Them": return t('domain.segment.cant-lose-them');
+    case 'At Risk': return t('domain.segment.at-risk');
+    case 'Hibernating': return t('domain.segment.hibernating');
+    case 'Lost': return t('domain.segment.lost');
+    case 'Other': return t('domain.segment.other');
+    default: return name;
+  }
+}
+
+export function riskName(code: string): string {
+  switch (code) {
+    case 'low': return t('domain.risk.low');
+    case 'medium': return t('domain.risk.medium');
+    case 'high': return t('domain.risk.high');
+    default: return code;
+  }
+}
+
+export function customerTypeName(code: string): string {
+  switch (code) {
+    case 'consumer': return t('domain.type.consumer');
+    case 'business': return t('domain.type.business');
+    case 'channel': return t('domain.type.channel');
+    case 'internal': return t('domain.type.internal');
+    default: return code;
+  }
+}
+
+/** A complaint category: the churn cause it records (domain notes section 7). */
+export function categoryName(code: string): string {
+  switch (code) {
+    case 'price': return t('domain.category.price');
+    case 'product': return t('domain.category.product');
+    case 'service': return t('domain.category.service');
+    case 'technology': return t('domain.category.technology');
+    case 'promotion': return t('domain.category.promotion');
+    case 'demand': return t('domain.category.demand');
+    case 'management': return t('domain.category.management');
+    case 'political': return t('domain.category.political');
+    case 'other': return t('domain.category.other');
+    default: return code;
+  }
+}
+
+export function priorityName(code: string): string {
+  switch (code) {
+    case 'urgent': return t('domain.priority.urgent');
+    case 'high': return t('domain.priority.high');
+    case 'normal': return t('domain.priority.normal');
+    case 'low': return t('domain.priority.low');
+    default: return code;
+  }
+}
+
+export function statusName(code: string): string {
+  switch (code) {
+    case 'open': return t('domain.status.open');
+    case 'in_progress': return t('domain.status.in_progress');
+    case 'resolved': return t('domain.status.resolved');
+    case 'closed': return t('domain.status.closed');
+    default: return code;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Numbers, money and dates as a reader of the current language writes them. Only for text a
+ * person reads: CSV and JSON keep ISO dates and plain decimals whatever the language.
+ */
+import { currentLang, type Lang } from './index.js';
+import { formatMoney } from '../core/money.js';
+
+/** Symbols written before the amount where the language writes them so (zh-CN: ¥1,234.50). */
+const SYMBOL: Record<string, string> = { CNY: '¥', USD: 'US$', EUR: '€', GBP: '£', JPY: 'JP¥', HKD: 'HK$', TWD: 'NT$' };
+
+/** A whole or decimal number with the language's grouping: 1,234,567 (en and zh-CN alike). */
+export function formatNumber(n: number, digits = 0, lang: Lang = currentLang()): string {
+  return n.toLocaleString(lang === 'zh-CN' ? 'zh-CN' : 'en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/**
+ * Money for a person: English keeps rapport's "1,234.50 GBP" (the code after the amount, or
+ * none when the database has no currency); Chinese writes the symbol first where one is usual
+ * (¥1,234.50, -¥12.00) and the code after the amount otherwise.
+ */
+export function formatMoneyFor(minor: number, exponent: number, currency: string | null, lang: Lang = currentLang()): string {
+  const text = formatMoney(minor, exponent);
+  if (currency === null) return text;
+  if (lang === 'zh-CN' && SYMBOL[currency] !== undefined) return text.startsWith('-') ? `-${SYMBOL[currency]}${text.slice(1)}` : `${SYMBOL[currency]}${text}`;
+  return `${text} ${currency}`;
+}
+
+/** An ISO date (YYYY-MM-DD) for a person: unchanged in English, 2026年11月29日 in Chinese. */
+export function formatDate(iso: string, lang: Lang = currentLang()): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (m === null || lang !== 'zh-CN') return iso;
+  return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`;
+}
+
+/** A share 0..1 as a percentage: 12.5% (the same in both languages). */
+export function formatPercent(share: number, digits = 0, lang: Lang = currentLang()): string {
+  return `${formatNumber(share * 100, digits, lang)}%`;
+}
