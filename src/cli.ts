@@ -212,7 +212,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addHelpText('after', examples(['rapport status', 'rapport status --format json']))
     .action(async (_opts: unknown, c: Command) => {
       const { runStatus } = await import('./commands/status.js');
-      exitCode = runStatus(context(c));
+      exitCode = await runStatus(context(c));
     });
 
   const imports = program
@@ -222,7 +222,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addHelpText('after', examples(['rapport imports', 'rapport imports --format csv > imports.csv', 'rapport imports remove 3']))
     .action(async (opts: { limit?: string }, c: Command) => {
       const { runImports } = await import('./commands/imports.js');
-      exitCode = runImports({ limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit') }, context(c));
+      exitCode = await runImports({ limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit') }, context(c));
     });
   imports
     .command('remove')
@@ -252,7 +252,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .action(async (id: string | undefined, opts: { limit?: string; raw?: boolean }, c: Command) => {
       const { runRejects } = await import('./commands/rejects.js');
       if (opts.raw && id === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', 'error: --raw needs an IMPORT_ID (see rapport imports)');
-      exitCode = runRejects(
+      exitCode = await runRejects(
         {
           importId: id === undefined ? null : positiveInt(id, 'import_id'),
           limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit'),
@@ -272,7 +272,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addHelpText('after', examples(['rapport segment', 'rapport segment --as-of 2025-12-31', 'rapport segment --format json > summary.json', 'rapport segment --no-save   # print only']))
     .action(async (opts: { asOf?: string; save: boolean }, c: Command) => {
       const [{ runSegment }, { parseAsOf }] = await Promise.all([import('./commands/segment.js'), import('./analysis/run.js')]);
-      exitCode = runSegment({ asOf: parseAsOf(opts.asOf), save: opts.save }, context(c));
+      exitCode = await runSegment({ asOf: parseAsOf(opts.asOf), save: opts.save }, context(c));
     });
 
   program
@@ -298,7 +298,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .action(async (opts: { asOf?: string; tier?: string; stage?: string; exit?: string; segment?: string; type?: string; sort?: string; limit?: string }, c: Command) => {
       const [{ runCustomers, parseCustomersOptions }, { parseAsOf }] = await Promise.all([import('./commands/customers.js'), import('./analysis/run.js')]);
       const options = parseCustomersOptions({ ...opts, asOf: parseAsOf(opts.asOf), limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit') });
-      exitCode = runCustomers(options, context(c));
+      exitCode = await runCustomers(options, context(c));
     });
 
   program
@@ -314,7 +314,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       if (id.trim() === '') throw new CommanderError(ExitCode.usage, 'rapport.usage', 'error: the customer id is empty');
       const months = positiveInt(opts.months, '--months');
       if (months > 240) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: --months goes up to 240 (20 years), not ${months}`);
-      exitCode = runCustomer({ id, asOf: parseAsOf(opts.asOf), months, transactions: wholeInt(opts.transactions, '--transactions') }, context(c));
+      exitCode = await runCustomer({ id, asOf: parseAsOf(opts.asOf), months, transactions: wholeInt(opts.transactions, '--transactions') }, context(c));
     });
 
   program
@@ -328,7 +328,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addHelpText('after', examples(['rapport model', 'rapport model --as-of 2025-12-31 --format json', 'rapport model --model bgnbd --time-unit day --no-save', 'rapport model --horizon 273d']))
     .action(async (opts: { asOf?: string; model?: string; horizon?: string; timeUnit?: 'day' | 'week'; save: boolean }, c: Command) => {
       const [{ runModel, parseModelName }, { parseAsOf }, { parseHorizon }] = await Promise.all([import('./commands/model.js'), import('./analysis/run.js'), import('./commands/churn.js')]);
-      exitCode = runModel({ asOf: parseAsOf(opts.asOf), model: parseModelName(opts.model), horizonDays: parseHorizon(opts.horizon), timeUnit: opts.timeUnit ?? null, save: opts.save }, context(c));
+      exitCode = await runModel({ asOf: parseAsOf(opts.asOf), model: parseModelName(opts.model), horizonDays: parseHorizon(opts.horizon), timeUnit: opts.timeUnit ?? null, save: opts.save }, context(c));
     });
 
   const churn = program
@@ -342,7 +342,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addHelpText('after', examples(['rapport churn --level high --tier platinum,gold', 'rapport churn --horizon 60d --limit 20', 'rapport churn --format csv > watchlist.csv', 'rapport churn backtest --cutoff 2025-06-30']))
     .action(async (opts: { asOf?: string; horizon?: string; level?: string; tier?: string; limit?: string }, c: Command) => {
       const [{ runChurn, parseHorizon, parseList }, { parseAsOf }] = await Promise.all([import('./commands/churn.js'), import('./analysis/run.js')]);
-      exitCode = runChurn(
+      exitCode = await runChurn(
         {
           asOf: parseAsOf(opts.asOf),
           horizonDays: parseHorizon(opts.horizon),
@@ -371,7 +371,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         }
       }
       const horizon = opts.horizon ?? (parent.horizon as string | undefined);
-      exitCode = runBacktest({ cutoff: parseAsOf(opts.cutoff, undefined, '--cutoff'), horizonDays: parseHorizon(horizon) }, context(c));
+      exitCode = await runBacktest({ cutoff: parseAsOf(opts.cutoff, undefined, '--cutoff'), horizonDays: parseHorizon(horizon) }, context(c));
     });
 
   const complaint = program
@@ -415,7 +415,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addHelpText('after', examples(['rapport complaint list', 'rapport complaint list --overdue --format csv', 'rapport complaint list --customer C0042']))
     .action(async (opts: { status?: string; overdue?: boolean; customer?: string; category?: string; at?: string }, c: Command) => {
       const { runComplaintList } = await import('./commands/complaint.js');
-      exitCode = runComplaintList({ ...opts, overdue: opts.overdue === true }, context(c));
+      exitCode = await runComplaintList({ ...opts, overdue: opts.overdue === true }, context(c));
     });
   complaint
     .command('show')
@@ -424,7 +424,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addHelpText('after', examples(['rapport complaint show 12', 'rapport complaint show 12 --format json']))
     .action(async (id: string, _opts: unknown, c: Command) => {
       const { runComplaintShow } = await import('./commands/complaint.js');
-      exitCode = runComplaintShow(positiveInt(id, 'complaint id'), context(c));
+      exitCode = await runComplaintShow(positiveInt(id, 'complaint id'), context(c));
     });
   complaint
     .command('update')
@@ -439,7 +439,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addHelpText('after', examples(['rapport complaint update 12 --status in_progress --assignee Dana', 'rapport complaint update 12 --status open --note "customer called again"']))
     .action(async (id: string, opts: { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string }, c: Command) => {
       const { runComplaintUpdate } = await import('./commands/complaint.js');
-      exitCode = runComplaintUpdate(positiveInt(id, 'complaint id'), opts, context(c));
+      exitCode = await runComplaintUpdate(positiveInt(id, 'complaint id'), opts, context(c));
     });
   complaint
     .command('resolve')
@@ -452,7 +452,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addHelpText('after', examples(['rapport complaint resolve 12 --resolution "replaced the teapot" --satisfied yes --compensation 5.00']))
     .action(async (id: string, opts: { resolution?: string; satisfied?: string; compensation?: string; at?: string }, c: Command) => {
       const { runComplaintResolve } = await import('./commands/complaint.js');
-      exitCode = runComplaintResolve(positiveInt(id, 'complaint id'), opts, context(c));
+      exitCode = await runComplaintResolve(positiveInt(id, 'complaint id'), opts, context(c));
     });
   complaint
     .command('note')
@@ -463,7 +463,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addHelpText('after', examples(['rapport complaint note 12 "called back, left a message"']))
     .action(async (id: string, text: string, opts: { at?: string }, c: Command) => {
       const { runComplaintNote } = await import('./commands/complaint.js');
-      exitCode = runComplaintNote(positiveInt(id, 'complaint id'), text, opts, context(c));
+      exitCode = await runComplaintNote(positiveInt(id, 'complaint id'), text, opts, context(c));
     });
   complaint
     .command('summary')
@@ -473,7 +473,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addHelpText('after', examples(['rapport complaint summary', 'rapport complaint summary --as-of 2025-12-31 --format json']))
     .action(async (opts: { asOf?: string; days: string }, c: Command) => {
       const [{ runComplaintSummary }, { parseAsOf }] = await Promise.all([import('./commands/complaint.js'), import('./analysis/run.js')]);
-      exitCode = runComplaintSummary({ asOf: opts.asOf === undefined ? undefined : parseAsOf(opts.asOf), days: positiveInt(opts.days, '--days') }, context(c));
+      exitCode = await runComplaintSummary({ asOf: opts.asOf === undefined ? undefined : parseAsOf(opts.asOf), days: positiveInt(opts.days, '--days') }, context(c));
     });
 
   program
@@ -517,7 +517,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         limit: positiveInt(opts.limit, '--limit'),
         failIf: opts.failIf,
       };
-      exitCode = opts.out === undefined ? runReport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runReport(options, { ...ctx, io }), opts.force === true);
+      exitCode = opts.out === undefined ? await runReport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runReport(options, { ...ctx, io }), opts.force === true);
     });
 
   program
@@ -552,7 +552,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addHelpText('after', examples(['rapport snapshots', 'rapport snapshots --format json']))
     .action(async (_opts: unknown, c: Command) => {
       const { runSnapshots } = await import('./commands/snapshots.js');
-      exitCode = runSnapshots(context(c));
+      exitCode = await runSnapshots(context(c));
     });
 
   const config = program
@@ -564,7 +564,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .description('every setting: value, default, whether changed, what it does')
     .action(async (_opts: unknown, c: Command) => {
       const { runConfigList } = await import('./commands/config.js');
-      exitCode = runConfigList(context(c));
+      exitCode = await runConfigList(context(c));
     });
   config
     .command('get')
@@ -572,7 +572,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .argument('<key>', 'e.g. rfm.bins (see rapport config list)')
     .action(async (key: string, _opts: unknown, c: Command) => {
       const { runConfigGet } = await import('./commands/config.js');
-      exitCode = runConfigGet(key, context(c));
+      exitCode = await runConfigGet(key, context(c));
     });
   config
     .command('set')
@@ -591,7 +591,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     )
     .action(async (key: string, value: string, more: string[], _opts: unknown, c: Command) => {
       const { runConfigSet } = await import('./commands/config.js');
-      exitCode = runConfigSet([key, value, ...more], context(c));
+      exitCode = await runConfigSet([key, value, ...more], context(c));
     });
   config
     .command('unset')
@@ -599,7 +599,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .argument('<key>', 'e.g. tier.cuts')
     .action(async (key: string, _opts: unknown, c: Command) => {
       const { runConfigUnset } = await import('./commands/config.js');
-      exitCode = runConfigUnset(key, context(c));
+      exitCode = await runConfigUnset(key, context(c));
     });
 
   program

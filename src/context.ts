@@ -2,7 +2,9 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { notice, type IO } from './io.js';
 import type { AskedFormat } from './output.js';
-import { openDatabase, type Check, type DB } from './store/db.js';
+import { openDatabase, type Check } from './store/db.js';
+import { SqliteStore } from './store/sqlite.js';
+import type { Store } from './store/store.js';
 
 /** What every command gets: the terminal facts, the database path, the asked output format. */
 export interface Context {
@@ -16,10 +18,15 @@ export interface Context {
   check?: Check;
 }
 
+/** postgres://… or postgresql://…: a PostgreSQL database; anything else is a SQLite file's path. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(?:ql)?:\/\//i.test(db);
+}
+
 export function resolveDbPath(flag: string | undefined, io: IO): string {
   const fromEnv = io.env.RAPPORT_DB === '' ? undefined : io.env.RAPPORT_DB;
   const p = flag ?? fromEnv ?? 'rapport.db';
-  return path.resolve(io.cwd, p);
+  return isPostgresUrl(p) ? p : path.resolve(io.cwd, p);
 }
 
 /** RAPPORT_BUSY_TIMEOUT_MS: how long a writer waits for another (default 15,000). */
@@ -29,22 +36,33 @@ function busyTimeoutMs(ctx: Context): number | undefined {
   return raw !== undefined && raw !== '' && Number.isFinite(v) && v >= 0 ? v : undefined;
 }
 
+type Mode = 'read' | 'change' | 'write';
+
+async function openStore(ctx: Context, mode: Mode): Promise<Store> {
+  if (isPostgresUrl(ctx.dbPath)) {
+    const { openPgStore } = await import('./store/pg/index.js');
+    return openPgStore(ctx.dbPath, { env: ctx.io.env, create: mode === 'write' });
+  }
+  const db = openDatabase(ctx.dbPath, { create: mode === 'write', write: mode !== 'read', check: mode === 'read' ? undefined : ctx.check, busyTimeoutMs: busyTimeoutMs(ctx) });
+  return new SqliteStore(db, ctx.dbPath);
+}
+
 /**
- * Opens an existing database to read: a missing file is an error, not a new database (only
- * imports create one). It opens read-only files, read-only folders and full disks too.
+ * Opens an existing store to read: a missing file is an error, not a new database (only imports
+ * create one). It opens read-only files, read-only folders and full disks too.
  */
-export function openForRead(ctx: Context): DB {
-  return openDatabase(ctx.dbPath, { create: false, busyTimeoutMs: busyTimeoutMs(ctx) });
+export function openForRead(ctx: Context): Promise<Store> {
+  return openStore(ctx, 'read');
 }
 
-/** Opens an existing database to change it (settings, snapshots, complaints): checked first. */
-export function openForChange(ctx: Context): DB {
-  return openDatabase(ctx.dbPath, { create: false, write: true, check: ctx.check, busyTimeoutMs: busyTimeoutMs(ctx) });
+/** Opens an existing store to change it (settings, snapshots, complaints): checked first. */
+export function openForChange(ctx: Context): Promise<Store> {
+  return openStore(ctx, 'change');
 }
 
-/** Opens the database an import writes to, creating it if need be: checked first. */
-export function openForWrite(ctx: Context): DB {
-  return openDatabase(ctx.dbPath, { create: true, write: true, check: ctx.check, busyTimeoutMs: busyTimeoutMs(ctx) });
+/** Opens the store an import writes to, creating a SQLite file if need be: checked first. */
+export function openForWrite(ctx: Context): Promise<Store> {
+  return openStore(ctx, 'write');
 }
 
 /**
@@ -68,9 +86,9 @@ export function heapAdvice(customers: number, limitBytes: number): string | null
 }
 
 /** openForRead (or openForChange) for the commands that hold every customer at once: warns when they will not fit. */
-export function openForAnalysis(ctx: Context, change = false): DB {
-  const db = change ? openForChange(ctx) : openForRead(ctx);
-  const customers = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
+export async function openForAnalysis(ctx: Context, change = false): Promise<Store> {
+  const db = await (change ? openForChange(ctx) : openForRead(ctx));
+  const customers = await db.customerCount();
   const advice = heapAdvice(customers, v8.getHeapStatistics().heap_size_limit);
   if (advice !== null) notice(ctx.io, advice);
   return db;

@@ -30,10 +30,10 @@ class Scripted implements Prompter {
     if (a === CANCEL) throw new Cancelled();
     return a;
   }
-  async input(message: string, o: { default?: string; required?: boolean; validate?: (v: string) => string | true } = {}): Promise<string> {
+  async input(message: string, o: { default?: string; required?: boolean; validate?: (v: string) => string | true | Promise<string | true> } = {}): Promise<string> {
     for (;;) {
       const a = String(this.next(message));
-      const ok = o.validate ? o.validate(a) : true;
+      const ok = o.validate ? await o.validate(a) : true;
       if (ok === true) return a;
       this.refused.push(ok);
     }
@@ -61,9 +61,9 @@ const people = [
   { id: 'C3', name: 'Bob Brown', email: null, phone: null },
 ];
 const lookups: Lookups = {
-  exists: (id) => people.some((p) => p.id === id),
-  find: (text) => people.filter((p) => [p.id, p.name, p.email, p.phone].some((f) => f?.toLowerCase().includes(text.toLowerCase()))),
-  profile: (id) => [`${id}: returning customer, tier gold`],
+  exists: async (id) => people.some((p) => p.id === id),
+  find: async (text) => people.filter((p) => [p.id, p.name, p.email, p.phone].some((f) => f?.toLowerCase().includes(text.toLowerCase()))),
+  profile: async (id) => [`${id}: returning customer, tier gold`],
 };
 // category, priority, product, what, how, why, staff, other, reasonable, wanted
 const rest = (summary = 'tea was cold'): Answer[] => ['service', '', '', summary, '', 'slow service', 'Ben', '', 'yes', 'a fresh pot'];

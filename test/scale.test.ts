@@ -10,6 +10,7 @@ import { DEFAULT_MODEL, fitModels, lifetimeValues, scoreChurn, sufficiency } fro
 import { flat, maxOf, minOf } from '../src/core/scale.js';
 import { HEAP_PER_CUSTOMER, heapAdvice } from '../src/context.js';
 import { openDatabase } from '../src/store/db.js';
+import { SqliteStore } from '../src/store/sqlite.js';
 import { DEFAULTS, generate } from '../src/synth/generate.js';
 import { run, tempDir } from './helpers.js';
 
@@ -62,10 +63,10 @@ describe('what keeps a million customers small', () => {
       const csv = path.join(t.dir, 'sim.csv');
       generate({ ...DEFAULTS, seed: 5, customers: 1500, rows: null, start: '2023-01-01', end: '2025-06-30' }, csv);
       expect((await run(['--db', t.db, '-q', 'import', 'transactions', csv])).code).toBe(0);
-      const db = openDatabase(t.db, { create: false });
+      const db = new SqliteStore(openDatabase(t.db, { create: false }), t.db);
       try {
-        const { settings } = loadSettings(db, moneyOf(db));
-        const measured = measure(db, '2025-06-30', settings);
+        const { settings } = await loadSettings(db, await moneyOf(db));
+        const measured = await measure(db, '2025-06-30', settings);
         const fitted = fitModels(measured.customers, '2025-06-30', settings.model);
         expect(fitted.purchase).not.toBeNull();
         const values = lifetimeValues(measured.customers, fitted, settings.model);
@@ -78,7 +79,7 @@ describe('what keeps a million customers small', () => {
         }
         expect(positive).toBeGreaterThan(1000);
       } finally {
-        db.close();
+        await db.close();
       }
     } finally {
       t.cleanup();

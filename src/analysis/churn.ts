@@ -3,11 +3,9 @@ import type { Analysis } from '../core/analysis.js';
 import { comparisonDays, fitModels, historyOf, horizonFor, scoreChurn, type ChurnScore, type Fitted, type History, type ModelSettings } from '../core/model/churn.js';
 import type { CustomerMeasures } from '../core/measures.js';
 import { dayIndex } from '../core/measures.js';
-import { purchasesAroundCutoff } from '../store/measures.js';
-import type { DB } from '../store/db.js';
+import type { Store } from '../store/store.js';
 import type { SnapshotFilter } from '../store/snapshots.js';
 import { openByCustomer, type OpenComplaints } from '../core/complaints.js';
-import { complaintsAt } from '../store/complaints.js';
 import { analysisAsOf, currentFit, loadSettings, moneyOf, type LoadedSettings, type Money } from './run.js';
 
 export interface ChurnPicture {
@@ -26,20 +24,20 @@ export interface ChurnPicture {
  * `rapport model` saves fits. `overrides` change the scoring for this run (the horizon); the
  * filter narrows what is scored when a saved fit makes fitting unnecessary.
  */
-export function churnAsOf(
-  db: DB,
+export async function churnAsOf(
+  db: Store,
   asOf: string,
   options: { overrides?: Partial<ModelSettings>; filter?: SnapshotFilter; /** Every customer's analysis as of the date, when the caller has it already. */ analysis?: Analysis } = {},
-): ChurnPicture {
-  const money = moneyOf(db);
-  const loaded = loadSettings(db, money);
+): Promise<ChurnPicture> {
+  const money = await moneyOf(db);
+  const loaded = await loadSettings(db, money);
   const settings: ModelSettings = { ...loaded.settings.model, ...options.overrides };
   // A saved fit ranks for its own horizon: a different --horizon fits again for the run.
-  const found = currentFit(db, asOf, loaded);
+  const found = await currentFit(db, asOf, loaded);
   const saved = found !== null && (options.overrides?.horizonDays == null || options.overrides.horizonDays === found.horizonDays) ? found : null;
-  const analysis = options.analysis ?? analysisAsOf(db, asOf, saved === null ? {} : (options.filter ?? {})).analysis;
-  const fitted = saved ?? fitForRun(db, asOf, analysis.customers, analysis.populationGapDays, loaded, settings);
-  const scores = new Map(scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, openComplaintsAsOf(db, asOf)).map((s) => [s.customerId, s]));
+  const analysis = options.analysis ?? (await analysisAsOf(db, asOf, saved === null ? {} : (options.filter ?? {}))).analysis;
+  const fitted = saved ?? await fitForRun(db, asOf, analysis.customers, analysis.populationGapDays, loaded, settings);
+  const scores = new Map(scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, await openComplaintsAsOf(db, asOf)).map((s) => [s.customerId, s]));
   return { analysis, money, loaded, fitted, fitSource: saved === null ? 'fitted' : 'saved', scores };
 }
 
@@ -48,7 +46,7 @@ export function churnAsOf(
  * model auto, the customers as they stood one horizon earlier and their purchase days since, for
  * choosing what ranks (core/model/select.ts).
  */
-export function fitForRun(db: DB, asOf: string, customers: readonly CustomerMeasures[], populationGap: number | null, loaded: LoadedSettings, settings: ModelSettings): Fitted {
+export async function fitForRun(db: Store, asOf: string, customers: readonly CustomerMeasures[], populationGap: number | null, loaded: LoadedSettings, settings: ModelSettings): Promise<Fitted> {
   let history: History | null = null;
   if (settings.model === 'auto') {
     const horizon = horizonFor(settings, populationGap);
@@ -59,16 +57,16 @@ export function fitForRun(db: DB, asOf: string, customers: readonly CustomerMeas
     const span = comparisonDays(horizon.days, dayIndex(asOf) - earliest, settings.minHistoryDays);
     if (span !== null) {
       const cutoff = new Date((dayIndex(asOf) - span) * 86_400_000).toISOString().slice(0, 10);
-      history = historyOf(purchasesAroundCutoff(db, cutoff, asOf), cutoff, settings.timeUnit);
+      history = historyOf(await db.purchasesAroundCutoff(cutoff, asOf), cutoff, settings.timeUnit);
     }
   }
   return fitModels(customers, asOf, settings, history, populationGap);
 }
 
 /** Open complaints per customer at the end of the as-of day, as their history had them then. */
-export function openComplaintsAsOf(db: DB, asOf: string): Map<string, OpenComplaints> {
+export async function openComplaintsAsOf(db: Store, asOf: string): Promise<Map<string, OpenComplaints>> {
   const end = `${asOf}T23:59:59.999Z`;
-  return openByCustomer(complaintsAt(db, end), end);
+  return openByCustomer(await db.complaintsAt(end), end);
 }
 
 /** The stderr note for a run that fitted the model itself. */

@@ -1,16 +1,15 @@
 /** The complaints summary: figures for `complaint summary` and the complaints report. */
 import { CATEGORIES, STATUSES, isOpen, isOverdue, medianHoursToResolve, type Status } from '../core/complaints.js';
-import { boughtBetween, complaintsAt } from '../store/complaints.js';
-import type { DB } from '../store/db.js';
+import type { Store } from '../store/store.js';
 
 /**
  * Counts by category and status, median time to resolve, the overdue list, and how often
  * customers bought again within `days` after a resolution they were satisfied with, against one
  * they were not (only resolutions at least `days` old count: the others have not had the time).
  */
-export function complaintSummary(db: DB, asOfDate: string, days: number) {
+export async function complaintSummary(db: Store, asOfDate: string, days: number) {
   const now = new Date(Date.parse(asOfDate + 'T23:59:59.999Z')).toISOString();
-  const all = complaintsAt(db, now);
+  const all = await db.complaintsAt(now);
   const byCategory = CATEGORIES.map((cat) => {
     const of = all.filter((c) => c.category === cat);
     return { category: cat, total: of.length, ...Object.fromEntries(STATUSES.map((s) => [s, of.filter((c) => c.status === s).length])) } as { category: string; total: number } & Record<Status, number>;
@@ -25,7 +24,7 @@ export function complaintSummary(db: DB, asOfDate: string, days: number) {
     side.resolved++;
     const from = c.resolvedAt.slice(0, 10);
     const to = new Date(Date.parse(c.resolvedAt) + window).toISOString().slice(0, 10);
-    if (boughtBetween(db, c.customerId, from, to)) side.bought_again++;
+    if (await db.boughtBetween(c.customerId, from, to)) side.bought_again++;
   }
   const rate = (s: { resolved: number; bought_again: number }): number | null => (s.resolved === 0 ? null : s.bought_again / s.resolved);
   return {

@@ -5,16 +5,13 @@
 import { analyse, type Analysis } from '../core/analysis.js';
 import { MeasureBuilder, type CustomerMeasures } from '../core/measures.js';
 import { lifetimeValues, type Fitted } from '../core/model/churn.js';
-import { findFit } from '../store/fits.js';
 import { currencyExponent, formatMoney } from '../core/money.js';
 import { effective, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
 import { RapportError, UsageError } from '../errors.js';
-import { getMeta, type DB } from '../store/db.js';
-import { customerDays, lastTransactionDate } from '../store/measures.js';
+import type { Store } from '../store/store.js';
 import { dayIndex } from '../core/measures.js';
 import { notice, type IO } from '../io.js';
-import { storedSettings } from '../store/settings.js';
-import { dataVersion, findSnapshot, loadSnapshot, snapshotRank, type SnapshotFilter, type SnapshotInfo } from '../store/snapshots.js';
+import type { SnapshotFilter, SnapshotInfo } from '../store/snapshots.js';
 
 /** Today in the machine's local time zone, as an ISO date. */
 export function today(now = new Date()): string {
@@ -43,8 +40,8 @@ export interface Money {
   format: (minor: number) => string;
 }
 
-export function moneyOf(db: DB): Money {
-  const currency = getMeta(db, 'currency');
+export async function moneyOf(db: Store): Promise<Money> {
+  const currency = await db.getMeta('currency');
   const exponent = currencyExponent(currency);
   return { currency, exponent, format: (minor) => formatMoney(Math.round(minor), exponent) };
 }
@@ -55,8 +52,8 @@ export interface LoadedSettings {
   settings: AnalysisSettings;
 }
 
-export function loadSettings(db: DB, money: Money): LoadedSettings {
-  const stored = storedSettings(db);
+export async function loadSettings(db: Store, money: Money): Promise<LoadedSettings> {
+  const stored = await db.storedSettings();
   try {
     return { text: effective(stored), settings: resolveSettings(stored, money.exponent) };
   } catch (e) {
@@ -68,14 +65,16 @@ export function loadSettings(db: DB, money: Money): LoadedSettings {
 }
 
 /** Every customer's measures as of the date, in one pass over the transactions. */
-export function measure(db: DB, asOf: string, settings: AnalysisSettings): { customers: CustomerMeasures[]; populationGapDays: number | null } {
+export type Measured = { customers: CustomerMeasures[]; populationGapDays: number | null };
+
+export async function measure(db: Store, asOf: string, settings: AnalysisSettings): Promise<Measured> {
   const builder = new MeasureBuilder(asOf, {
     window: settings.lifecycle.windowDays,
     valueWindow: settings.valueWindowDays,
     minOwnGaps: settings.ownGapMinGaps,
     kth: settings.lifecycle.stabilityMinPurchases,
   });
-  for (const day of customerDays(db, asOf)) builder.add(day);
+  await db.customerDays(asOf, (day) => builder.add(day));
   return builder.finish();
 }
 
@@ -85,9 +84,9 @@ const MODEL_KEYS = (text: Record<string, string>): string => JSON.stringify(Obje
  * The saved model fit for the date when it is current (no import stored rows since, same model
  * settings) and the model was used (enough data, converged); else null.
  */
-export function currentFit(db: DB, asOf: string, loaded: LoadedSettings): Fitted | null {
-  const saved = findFit(db, asOf);
-  if (saved === null || saved.data_version !== dataVersion(db) || MODEL_KEYS(saved.settings) !== MODEL_KEYS(loaded.text)) return null;
+export async function currentFit(db: Store, asOf: string, loaded: LoadedSettings): Promise<Fitted | null> {
+  const saved = await db.findFit(asOf);
+  if (saved === null || saved.data_version !== (await db.dataVersion()) || MODEL_KEYS(saved.settings) !== MODEL_KEYS(loaded.text)) return null;
   // A fit saved by an earlier rapport has no horizon or ranking: fit again.
   if (typeof saved.fit.horizonDays !== 'number') return null;
   return saved.fit.purchase === null ? null : saved.fit;
@@ -98,16 +97,16 @@ export function currentFit(db: DB, asOf: string, loaded: LoadedSettings): Fitted
  * usable spend fit there is no lifetime value (every customer's would be 0, all in one tier), so
  * the tiers keep ranking by revenue.
  */
-export function rankingFit(db: DB, asOf: string, loaded: LoadedSettings): Fitted | null {
-  const fit = currentFit(db, asOf, loaded);
+export async function rankingFit(db: Store, asOf: string, loaded: LoadedSettings): Promise<Fitted | null> {
+  const fit = await currentFit(db, asOf, loaded);
   return fit !== null && fit.spend !== null ? fit : null;
 }
 
-export function computeAnalysis(db: DB, asOf: string, loaded: LoadedSettings, money: Money, measuredAlready?: ReturnType<typeof measure>): Analysis {
+export async function computeAnalysis(db: Store, asOf: string, loaded: LoadedSettings, money: Money, measuredAlready?: Measured): Promise<Analysis> {
   const { settings } = loaded;
-  const measured = measuredAlready ?? measure(db, asOf, settings);
+  const measured = measuredAlready ?? (await measure(db, asOf, settings));
   // With a current fit of the models (rapport model), the pyramid ranks by lifetime value.
-  const fit = rankingFit(db, asOf, loaded);
+  const fit = await rankingFit(db, asOf, loaded);
   const values = fit === null ? null : lifetimeValues(measured.customers, fit, settings.model);
   return analyse(measured, asOf, settings, (minor) => money.format(minor) + (money.currency ? ' ' + money.currency : ''), values);
 }
@@ -116,9 +115,9 @@ export function computeAnalysis(db: DB, asOf: string, loaded: LoadedSettings, mo
  * A snapshot is current when it saw every import since, was made with today's settings, and
  * ranked by what the pyramid would rank by now (lifetime value once a model is fitted).
  */
-export function isCurrent(db: DB, snapshot: SnapshotInfo, loaded: LoadedSettings): boolean {
-  const basis = rankingFit(db, snapshot.as_of, loaded) === null ? 'net_revenue' : 'clv';
-  return snapshot.data_version === dataVersion(db) && JSON.stringify(snapshot.settings) === JSON.stringify(loaded.text) && snapshot.value_basis === basis;
+export async function isCurrent(db: Store, snapshot: SnapshotInfo, loaded: LoadedSettings): Promise<boolean> {
+  const basis = (await rankingFit(db, snapshot.as_of, loaded)) === null ? 'net_revenue' : 'clv';
+  return snapshot.data_version === (await db.dataVersion()) && JSON.stringify(snapshot.settings) === JSON.stringify(loaded.text) && snapshot.value_basis === basis;
 }
 
 /**
@@ -126,24 +125,24 @@ export function isCurrent(db: DB, snapshot: SnapshotInfo, loaded: LoadedSettings
  * in SQL), else computed now over every customer (nothing saved: only `rapport segment` writes
  * snapshots), in which case the caller applies its filters itself.
  */
-export function analysisAsOf(db: DB, asOf: string, filter: SnapshotFilter = {}): { analysis: Analysis; money: Money; loaded: LoadedSettings; snapshotId: number | null } {
-  const money = moneyOf(db);
-  const loaded = loadSettings(db, money);
-  const snap = findSnapshot(db, asOf);
-  if (snap && isCurrent(db, snap, loaded)) return { analysis: loadSnapshot(db, snap.id, filter), money, loaded, snapshotId: snap.id };
-  return { analysis: computeAnalysis(db, asOf, loaded, money), money, loaded, snapshotId: null };
+export async function analysisAsOf(db: Store, asOf: string, filter: SnapshotFilter = {}): Promise<{ analysis: Analysis; money: Money; loaded: LoadedSettings; snapshotId: number | null }> {
+  const money = await moneyOf(db);
+  const loaded = await loadSettings(db, money);
+  const snap = await db.findSnapshot(asOf);
+  if (snap && (await isCurrent(db, snap, loaded))) return { analysis: await db.loadSnapshot(snap.id, filter), money, loaded, snapshotId: snap.id };
+  return { analysis: await computeAnalysis(db, asOf, loaded, money), money, loaded, snapshotId: null };
 }
 
 /** One customer's analysis with their rank by value (1 = most valuable) among all customers. */
-export function customerAsOf(db: DB, asOf: string, id: string) {
-  const found = analysisAsOf(db, asOf, { customerId: id });
+export async function customerAsOf(db: Store, asOf: string, id: string) {
+  const found = await analysisAsOf(db, asOf, { customerId: id });
   const { analysis, snapshotId } = found;
   const customer = analysis.customers.find((x) => x.customerId === id) ?? null;
   let rank: { above: number; total: number } | null = null;
   if (customer !== null) {
     rank =
       snapshotId !== null
-        ? snapshotRank(db, snapshotId, customer.value)
+        ? await db.snapshotRank(snapshotId, customer.value)
         : { above: analysis.customers.filter((x) => x.value > customer.value).length, total: analysis.customers.length };
   }
   return { ...found, customer, rank };
@@ -156,15 +155,15 @@ export const STALE_DAYS = 90;
  * The warning for an as-of date long after the newest sale (a history that ended years ago
  * analysed as of today: everyone gone, no revenue), naming the data's last day; else null.
  */
-export function staleWarning(db: DB, asOf: string): string | null {
-  const last = lastTransactionDate(db);
+export async function staleWarning(db: Store, asOf: string): Promise<string | null> {
+  const last = await db.lastTransactionDate();
   if (last === null || dayIndex(asOf) - dayIndex(last) <= STALE_DAYS) return null;
   const gap = dayIndex(asOf) - dayIndex(last);
   return `the newest sale is from ${last}, ${gap.toLocaleString('en-US')} days before the as-of date ${asOf}, so every customer looks gone; to analyse the history as it ended, add --as-of ${last}`;
 }
 
 /** Prints the stale-data warning on stderr when there is one. */
-export function warnIfStale(db: DB, asOf: string, io: IO): void {
-  const w = staleWarning(db, asOf);
+export async function warnIfStale(db: Store, asOf: string, io: IO): Promise<void> {
+  const w = await staleWarning(db, asOf);
   if (w !== null) notice(io, `warning: ${w}`);
 }

@@ -6,16 +6,16 @@
 import { fitModels, scoreChurn } from '../core/model/churn.js';
 import { loadSettings, measure, moneyOf } from '../analysis/run.js';
 import { openDatabase } from '../store/db.js';
-import { lastTransactionDate } from '../store/measures.js';
+import { SqliteStore } from '../store/sqlite.js';
 
 const [dbPath, asOfArg] = process.argv.slice(2);
 if (!dbPath) throw new Error('usage: node dist/bench/model.js DB [AS_OF]');
-const db = openDatabase(dbPath, { create: false });
-const asOf = asOfArg ?? lastTransactionDate(db)!;
-const loaded = loadSettings(db, moneyOf(db));
+const db = new SqliteStore(openDatabase(dbPath, { create: false }), dbPath);
+const asOf = asOfArg ?? (await db.lastTransactionDate())!;
+const loaded = await loadSettings(db, await moneyOf(db));
 const ms = (t: number): number => Math.round(performance.now() - t);
 let t = performance.now();
-const measured = measure(db, asOf, loaded.settings);
+const measured = await measure(db, asOf, loaded.settings);
 const readMs = ms(t);
 const out: Record<string, unknown> = { as_of: asOf, customers: measured.customers.length, read_ms: readMs };
 for (const model of ['bgnbd', 'mbgnbd', 'paretonbd'] as const) {
@@ -39,4 +39,4 @@ for (const model of ['bgnbd', 'mbgnbd', 'paretonbd'] as const) {
 }
 out.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
 process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-db.close();
+await db.close();

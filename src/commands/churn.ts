@@ -9,8 +9,6 @@ import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
-import { customerNames } from '../store/customers.js';
-import { purchaseDaysBetween, lastTransactionDate } from '../store/measures.js';
 
 export interface ChurnOptions {
   asOf: string;
@@ -45,15 +43,15 @@ export const CHURN_COLUMNS = ['customer_id', 'name', 'tier', 'stage', 'last_purc
 
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
 
-export function runChurn(options: ChurnOptions, ctx: Context): number {
-  const db = openForAnalysis(ctx);
+export async function runChurn(options: ChurnOptions, ctx: Context): Promise<number> {
+  const db = await openForAnalysis(ctx);
   try {
-    warnIfStale(db, options.asOf, ctx.io);
-    const picture = churnAsOf(db, options.asOf, { overrides: options.horizonDays === null ? {} : { horizonDays: options.horizonDays } });
+    await warnIfStale(db, options.asOf, ctx.io);
+    const picture = await churnAsOf(db, options.asOf, { overrides: options.horizonDays === null ? {} : { horizonDays: options.horizonDays } });
     const note = fittedNote(picture, options.asOf);
     if (note !== null) notice(ctx.io, note);
     const { analysis, money, fitted, scores } = picture;
-    const names = customerNames(db);
+    const names = await db.customerNames();
     // Filter and sort positions, then build each row only when it is written: on 951,436
     // customers the full list of row objects added about 270 MB to the peak (measured).
     const { customers } = analysis;
@@ -128,7 +126,7 @@ export function runChurn(options: ChurnOptions, ctx: Context): number {
     printRows(ctx.io, 'table', columns, shown, options.limit === null ? TERMINAL_ROWS : null);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -161,17 +159,17 @@ export interface BacktestOptions {
  * after it; the same figures for a plain recency rule (more days since the last purchase =
  * more risk), so the user sees whether the model beats it on their own data.
  */
-export function runBacktest(options: BacktestOptions, ctx: Context): number {
-  const db = openForAnalysis(ctx);
+export async function runBacktest(options: BacktestOptions, ctx: Context): Promise<number> {
+  const db = await openForAnalysis(ctx);
   try {
-    const money = moneyOf(db);
-    const loaded = loadSettings(db, money);
-    const analysis = computeAnalysis(db, options.cutoff, loaded, money);
+    const money = await moneyOf(db);
+    const loaded = await loadSettings(db, money);
+    const analysis = await computeAnalysis(db, options.cutoff, loaded, money);
     const horizon = horizonFor({ ...loaded.settings.model, horizonDays: options.horizonDays ?? loaded.settings.model.horizonDays }, analysis.populationGapDays);
     const settings = { ...loaded.settings.model, horizonDays: horizon.days };
     const H = horizon.days;
     const end = new Date((dayIndex(options.cutoff) + H) * 86_400_000).toISOString().slice(0, 10);
-    const last = lastTransactionDate(db);
+    const last = await db.lastTransactionDate();
     if (last === null) throw new UsageError('there are no transactions to backtest on', 'import your sales first: rapport import transactions FILE');
     if (last < end) {
       throw new UsageError(`the ${H}-day horizon after ${options.cutoff} runs to ${end}, past your last transaction (${last})`, `choose a cutoff on or before ${new Date((dayIndex(last) - H) * 86_400_000).toISOString().slice(0, 10)}`);
@@ -179,10 +177,10 @@ export function runBacktest(options: BacktestOptions, ctx: Context): number {
     if (!analysis.customers.some((c) => c.purchaseDays > 0)) {
       throw new UsageError(`no customer bought anything up to ${options.cutoff}`, 'choose a cutoff inside your history (rapport status shows its dates)');
     }
-    const fitted = fitForRun(db, options.cutoff, analysis.customers, analysis.populationGapDays, loaded, settings);
-    const scored = scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, openComplaintsAsOf(db, options.cutoff));
+    const fitted = await fitForRun(db, options.cutoff, analysis.customers, analysis.populationGapDays, loaded, settings);
+    const scored = scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, await openComplaintsAsOf(db, options.cutoff));
     const buyers = analysis.customers.map((c, i) => ({ c, s: scored[i]! })).filter((x) => x.c.purchaseDays > 0);
-    const after = purchaseDaysBetween(db, options.cutoff, end);
+    const after = await db.purchaseDaysBetween(options.cutoff, end);
     const actual = buyers.map((x) => after.get(x.c.customerId) ?? 0);
     const none = actual.map((a) => a === 0);
     const risk = buyers.map((x) => x.s.churnRisk);
@@ -295,6 +293,6 @@ export function runBacktest(options: BacktestOptions, ctx: Context): number {
     );
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -24,22 +24,8 @@ import { openForChange, openForRead, type Context } from '../context.js';
 import { ExitCode, RapportError, UsageError } from '../errors.js';
 import { notice } from '../io.js';
 import { chalkFor, printRecord, printRows, resolveFormat, type Column } from '../output.js';
-import { customerRecord } from '../store/customers.js';
-import { writeWhenFree, type DB } from '../store/db.js';
-import {
-  addEvent,
-  complaintEvents,
-  complaintsAt,
-  createCustomer,
-  findCustomers,
-  getComplaint,
-  insertComplaint,
-  lastEventAt,
-  listComplaints,
-  recordDue,
-  setFields,
-  type ComplaintRow,
-} from '../store/complaints.js';
+import type { Store } from '../store/store.js';
+import { type ComplaintRow } from '../store/complaints.js';
 
 /**
  * --at: a date (midnight UTC) or a date and time (UTC unless it names an offset); default now.
@@ -61,8 +47,8 @@ export function parseAt(text: string | undefined, now = new Date()): string {
 }
 
 /** A change to a complaint cannot be dated before what its history already holds. */
-function notBefore(db: DB, id: number, at: string): void {
-  const last = lastEventAt(db, id);
+async function notBefore(db: Store, id: number, at: string): Promise<void> {
+  const last = await db.lastEventAt(id);
   if (at < last) throw new UsageError(`--at ${at.slice(0, 16).replace('T', ' ')} is before complaint #${id}'s last change (${last.slice(0, 16).replace('T', ' ')} UTC)`, 'changes are recorded in order; leave out --at to record it now');
 }
 
@@ -131,11 +117,11 @@ export function draftFrom(f: AddFlags): Draft {
 }
 
 /** Who this is, before the complaint is taken: from the data, as of today. */
-function profile(db: DB, id: string): string[] {
+async function profile(db: Store, id: string): Promise<string[]> {
   const lines: string[] = [];
   const asOf = today();
-  const record = customerRecord(db, id);
-  const found = customerAsOf(db, asOf, id);
+  const record = await db.customerRecord(id);
+  const found = await customerAsOf(db, asOf, id);
   const c = found.customer;
   lines.push(`${id}${record?.name ? ' · ' + record.name : ''}${record?.type ? ' · ' + record.type : ''}`);
   if (c === null || c.purchaseDays === 0) lines.push('  new customer: no purchases on record');
@@ -143,12 +129,12 @@ function profile(db: DB, id: string): string[] {
     lines.push(`  returning customer: ${c.purchaseDays} purchase day${c.purchaseDays === 1 ? '' : 's'} since ${c.firstPurchase}, the last ${c.recencyDays} days ago`);
     lines.push(`  tier ${c.tier}, stage ${c.stage} (${c.stageReason})`);
     // The saved fit, or the rules: fitting the model at the counter would keep a customer waiting.
-    const fit = currentFit(db, asOf, found.loaded) ?? rulesOnly(asOf, 'no saved fit');
-    const s = scoreChurn([c], fit, found.loaded.settings.model, found.loaded.settings.lifecycle, found.analysis.populationGapDays, openComplaintsAsOf(db, asOf))[0]!;
+    const fit = (await currentFit(db, asOf, found.loaded)) ?? rulesOnly(asOf, 'no saved fit');
+    const s = scoreChurn([c], fit, found.loaded.settings.model, found.loaded.settings.lifecycle, found.analysis.populationGapDays, await openComplaintsAsOf(db, asOf))[0]!;
     lines.push(`  churn risk ${s.riskLevel} (${Math.round(s.churnRisk * 100)}%${s.method === 'rules' ? ', by the lifecycle rules' : ''})${s.reasons.length > 0 ? ': ' + s.reasons[0] : ''}`);
   }
   const now = new Date().toISOString();
-  const open = listComplaints(db, { customerId: id }).filter((x) => isOpen(x.status));
+  const open = (await db.listComplaints({ customerId: id })).filter((x) => isOpen(x.status));
   lines.push(
     open.length === 0
       ? '  no open complaints'
@@ -168,16 +154,16 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
   const draft = draftFrom(flags);
   const at = parseAt(flags.at);
   if (draft.summary !== undefined && draft.summary.trim() === '') throw new UsageError('--summary is empty', 'say in a few words what happened');
-  const db = openForChange(ctx);
+  const db = await openForChange(ctx);
   try {
     const missing = REQUIRED.filter(([k]) => draft[k] === undefined).map(([, flag]) => flag);
     const interactive = prompter !== undefined || ctx.io.canPrompt;
     const lookups: Lookups = {
-      exists: (id) => customerRecord(db, id) !== null,
-      find: (text) => findCustomers(db, text),
+      exists: async (id) => (await db.customerRecord(id)) !== null,
+      find: (text) => db.findCustomers(text),
       // The profile is for the person at the counter: a script gets none (it costs an analysis
       // of every customer: 2 s on a million transactions).
-      profile: (id) => (interactive ? profile(db, id) : []),
+      profile: async (id) => (interactive ? profile(db, id) : []),
     };
     if (!interactive) {
       if (missing.length > 0) {
@@ -186,11 +172,11 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
           'rapport complaint add --customer ID --category service --summary "what happened"',
         );
       }
-      if (!draft.newCustomer && !lookups.exists(draft.customer!)) {
-        const near = findCustomers(db, draft.customer!, 3).map((m) => m.id);
+      if (!draft.newCustomer && !(await lookups.exists(draft.customer!))) {
+        const near = (await db.findCustomers(draft.customer!, 3)).map((m) => m.id);
         throw new RapportError(`no customer "${draft.customer}"`, near.length > 0 ? `did you mean ${near.join(', ')}? or add --new-customer --name "..." to create it` : 'add --new-customer --name "..." to create it');
       }
-      if (draft.newCustomer && lookups.exists(draft.customer!)) throw new UsageError(`--new-customer: ${draft.customer} exists already`, 'leave out --new-customer to log a complaint for it');
+      if (draft.newCustomer && (await lookups.exists(draft.customer!))) throw new UsageError(`--new-customer: ${draft.customer} exists already`, 'leave out --new-customer to log a complaint for it');
     }
     let collected;
     try {
@@ -215,23 +201,22 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
       return ExitCode.cancelled;
     }
     const { input, newCustomer } = collected;
-    const hours = loadSettings(db, moneyOf(db)).settings.complaintHours;
+    const hours = (await loadSettings(db, await moneyOf(db))).settings.complaintHours;
     const due = dueAt(at, input.priority, hours);
-    const save = (): number =>
-      db.transaction(() => {
-        if (newCustomer) createCustomer(db, { ...newCustomer, createdDate: at.slice(0, 10) });
-        return insertComplaint(db, input, at, due);
-      }).immediate();
+    const write = async (): Promise<number> => {
+      if (newCustomer) await db.createCustomer({ ...newCustomer, createdDate: at.slice(0, 10) });
+      return db.insertComplaint(input, at, due);
+    };
     // Confirmed at the counter: waits for a long import rather than lose what was typed (a
     // script keeps the busy timeout and its error, and can run again).
     const id = interactive
-      ? writeWhenFree(db, save, () => ctx.io.stderr.write('waiting for the import to finish: another rapport is writing to the database (Ctrl-C gives up; nothing is saved until then)…\n'))
-      : save();
+      ? await db.writeWhenFree(write, () => ctx.io.stderr.write('waiting for the import to finish: another rapport is writing to the database (Ctrl-C gives up; nothing is saved until then)…\n'))
+      : await db.transaction(write);
     notice(ctx.io, `logged complaint #${id} for ${input.customerId}${newCustomer ? ' (new customer)' : ''}; due ${personTime(due, new Date(), ctx.io.env.TZ)}`);
     printRecord(ctx.io, resolveFormat(ctx.format, ctx.io), { id, customer_id: input.customerId, category: input.category, priority: input.priority, status: 'open', created_at: at, due_at: due });
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -254,19 +239,19 @@ function listRow(c: ComplaintRow, now: string): Record<string, unknown> {
 }
 
 /** The list as it stood at a moment: complaints logged by then, with the status and due time they had. */
-function rowsAt(db: DB, rows: ComplaintRow[], at: string): ComplaintRow[] {
-  const facts = new Map(complaintsAt(db, at).map((f) => [f.id, f]));
+async function rowsAt(db: Store, rows: ComplaintRow[], at: string): Promise<ComplaintRow[]> {
+  const facts = new Map((await db.complaintsAt(at)).map((f) => [f.id, f]));
   return rows.filter((r) => facts.has(r.id)).map((r) => ({ ...r, status: facts.get(r.id)!.status, due_at: facts.get(r.id)!.dueAt }));
 }
 
-export function runComplaintList(o: { status?: string; overdue: boolean; customer?: string; category?: string; at?: string }, ctx: Context): number {
+export async function runComplaintList(o: { status?: string; overdue: boolean; customer?: string; category?: string; at?: string }, ctx: Context): Promise<number> {
   const status = pick(o.status, STATUSES, '--status');
   const category = pick(o.category, CATEGORIES, '--category');
   const now = parseAt(o.at);
-  const db = openForRead(ctx);
+  const db = await openForRead(ctx);
   try {
-    const stored = listComplaints(db, { customerId: o.customer ?? null, category: category ?? null });
-    let rows = (o.at === undefined ? stored : rowsAt(db, stored, now)).filter((c) => status === undefined || c.status === status).map((c) => listRow(c, now));
+    const stored = await db.listComplaints({ customerId: o.customer ?? null, category: category ?? null });
+    let rows = (o.at === undefined ? stored : await rowsAt(db, stored, now)).filter((c) => status === undefined || c.status === status).map((c) => listRow(c, now));
     if (o.overdue) rows = rows.filter((r) => r.overdue === true);
     const format = resolveFormat(ctx.format, ctx.io);
     if (format !== 'table') {
@@ -289,34 +274,34 @@ export function runComplaintList(o: { status?: string; overdue: boolean; custome
     printRows(ctx.io, 'table', columns, rows);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-function mustGet(db: DB, id: number): ComplaintRow {
-  const c = getComplaint(db, id);
+async function mustGet(db: Store, id: number): Promise<ComplaintRow> {
+  const c = await db.getComplaint(id);
   if (c === null) throw new RapportError(`no complaint #${id}`, 'list them with rapport complaint list');
   return c;
 }
 
-export function runComplaintShow(id: number, ctx: Context): number {
-  const db = openForRead(ctx);
+export async function runComplaintShow(id: number, ctx: Context): Promise<number> {
+  const db = await openForRead(ctx);
   try {
-    const c = mustGet(db, id);
-    const events = complaintEvents(db, id);
+    const c = await mustGet(db, id);
+    const events = await db.complaintEvents(id);
     const now = new Date().toISOString();
     const format = resolveFormat(ctx.format, ctx.io);
     const record: Record<string, unknown> = { ...listRow(c, now), reasonable: c.reasonable === null ? null : c.reasonable === 1 };
     if (format === 'json') {
-      const money = moneyOf(db);
+      const money = await moneyOf(db);
       ctx.io.stdout.write(JSON.stringify({ ...(moneyJson(record, money) as Record<string, unknown>), currency: money.currency, history: events }, null, 2) + '\n');
       return 0;
     }
     if (format === 'csv') {
-      printRecord(ctx.io, 'csv', record, {}, moneyOf(db));
+      printRecord(ctx.io, 'csv', record, {}, await moneyOf(db));
       return 0;
     }
-    const money = moneyOf(db);
+    const money = await moneyOf(db);
     const when = (v: string | null): string | null => (v === null ? null : personTime(v, new Date(now), ctx.io.env.TZ));
     const shown: Record<string, unknown> = {
       complaint: `#${c.id}`,
@@ -347,11 +332,11 @@ export function runComplaintShow(id: number, ctx: Context): number {
     }
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-export function runComplaintUpdate(id: number, o: { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string }, ctx: Context): number {
+export async function runComplaintUpdate(id: number, o: { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string }, ctx: Context): Promise<number> {
   const to = pick(o.status, ['open', 'in_progress', 'closed'] as const, '--status');
   const priority = pick(o.priority, PRIORITIES, '--priority');
   const category = pick(o.category, CATEGORIES, '--category');
@@ -359,12 +344,12 @@ export function runComplaintUpdate(id: number, o: { status?: string; assignee?: 
     throw new UsageError('nothing to change', 'give --status, --assignee, --priority, --category or --note');
   }
   const at = parseAt(o.at);
-  const db = openForChange(ctx);
+  const db = await openForChange(ctx);
   try {
-    const c = mustGet(db, id);
-    notBefore(db, id, at);
-    const hours = loadSettings(db, moneyOf(db)).settings.complaintHours;
-    db.transaction(() => {
+    const c = await mustGet(db, id);
+    await notBefore(db, id, at);
+    const hours = (await loadSettings(db, await moneyOf(db))).settings.complaintHours;
+    await db.transaction(async () => {
       const changes: Record<string, unknown> = {};
       const said: string[] = [];
       if (o.assignee !== undefined) {
@@ -379,22 +364,22 @@ export function runComplaintUpdate(id: number, o: { status?: string; assignee?: 
         // A new priority moves the due time: counted from when the complaint was logged.
         changes.priority = priority;
         changes.due_at = dueAt(c.created_at, priority, hours);
-        recordDue(db, id, at, changes.due_at as string);
+        await db.recordDue(id, at, changes.due_at as string);
         said.push(`priority ${priority}, due ${personTime(String(changes.due_at), new Date(), ctx.io.env.TZ)}`);
       }
-      setFields(db, id, changes);
-      if (said.length > 0) addEvent(db, id, at, 'update', null, null, said.join('; '));
-      if (to !== undefined) applyStatus(db, { ...c, priority: (priority ?? c.priority) }, to, at, o.note ?? null, hours);
-      else if (o.note !== undefined) addEvent(db, id, at, 'note', null, null, o.note);
-    })();
+      await db.setComplaintFields(id, changes);
+      if (said.length > 0) await db.addEvent(id, at, 'update', null, null, said.join('; '));
+      if (to !== undefined) await applyStatus(db, { ...c, priority: (priority ?? c.priority) }, to, at, o.note ?? null, hours);
+      else if (o.note !== undefined) await db.addEvent(id, at, 'note', null, null, o.note);
+    });
     notice(ctx.io, `complaint #${id} updated`);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-function applyStatus(db: DB, c: ComplaintRow, to: Status, at: string, text: string | null, hours: ResponseHours, satisfied: boolean | null = null): void {
+async function applyStatus(db: Store, c: ComplaintRow, to: Status, at: string, text: string | null, hours: ResponseHours, satisfied: boolean | null = null): Promise<void> {
   const t = transition(c.status, to);
   if ('error' in t) {
     throw new UsageError(`complaint #${c.id} cannot go from ${c.status.replace('_', ' ')} to ${to.replace('_', ' ')}: ${t.error}`, `see its history with rapport complaint show ${c.id}`);
@@ -405,20 +390,20 @@ function applyStatus(db: DB, c: ComplaintRow, to: Status, at: string, text: stri
     // Reopened: the old resolution stays in the history; the complaint is due again from now.
     const due = dueAt(at, c.priority, hours);
     Object.assign(fields, { closed_at: null, resolved_at: null, satisfied: null, resolution: null, compensation: null, due_at: due });
-    recordDue(db, c.id, at, due);
+    await db.recordDue(c.id, at, due);
   }
-  setFields(db, c.id, fields);
-  addEvent(db, c.id, at, t.event, c.status, to, text, satisfied);
+  await db.setComplaintFields(c.id, fields);
+  await db.addEvent(c.id, at, t.event, c.status, to, text, satisfied);
 }
 
-export function runComplaintResolve(id: number, o: { resolution?: string; satisfied?: string; compensation?: string; at?: string }, ctx: Context): number {
+export async function runComplaintResolve(id: number, o: { resolution?: string; satisfied?: string; compensation?: string; at?: string }, ctx: Context): Promise<number> {
   if (o.resolution === undefined || o.resolution.trim() === '') throw new UsageError('--resolution is needed: what was done', 'rapport complaint resolve 12 --resolution "refunded the order" --satisfied yes');
   const satisfied = yesNoFlag(o.satisfied, '--satisfied');
   if (satisfied === undefined) throw new UsageError('--satisfied yes|no is needed: was the customer satisfied with the resolution?', 'ask them; rapport complaint resolve 12 --resolution "..." --satisfied no');
   const at = parseAt(o.at);
-  const db = openForChange(ctx);
+  const db = await openForChange(ctx);
   try {
-    const money = moneyOf(db);
+    const money = await moneyOf(db);
     let compensation: number | null = null;
     if (o.compensation !== undefined) {
       const parser = new MoneyParser({ exponent: money.exponent, decimalComma: false });
@@ -432,40 +417,40 @@ export function runComplaintResolve(id: number, o: { resolution?: string; satisf
       }
       compensation = parsed;
     }
-    const c = mustGet(db, id);
-    notBefore(db, id, at);
-    const hours = loadSettings(db, money).settings.complaintHours;
-    db.transaction(() => {
-      applyStatus(db, c, 'resolved', at, o.resolution!.trim(), hours, satisfied);
-      setFields(db, id, { resolved_at: at, resolution: o.resolution!.trim(), satisfied: satisfied ? 1 : 0, compensation });
-    })();
+    const c = await mustGet(db, id);
+    await notBefore(db, id, at);
+    const hours = (await loadSettings(db, money)).settings.complaintHours;
+    await db.transaction(async () => {
+      await applyStatus(db, c, 'resolved', at, o.resolution!.trim(), hours, satisfied);
+      await db.setComplaintFields(id, { resolved_at: at, resolution: o.resolution!.trim(), satisfied: satisfied ? 1 : 0, compensation });
+    });
     notice(ctx.io, `complaint #${id} resolved (customer ${satisfied ? '' : 'not '}satisfied)`);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-export function runComplaintNote(id: number, text: string, o: { at?: string }, ctx: Context): number {
+export async function runComplaintNote(id: number, text: string, o: { at?: string }, ctx: Context): Promise<number> {
   if (text.trim() === '') throw new UsageError('the note is empty', 'rapport complaint note 12 "called back, left a message"');
   const at = parseAt(o.at);
-  const db = openForChange(ctx);
+  const db = await openForChange(ctx);
   try {
-    mustGet(db, id);
-    notBefore(db, id, at);
-    addEvent(db, id, at, 'note', null, null, text.trim());
+    await mustGet(db, id);
+    await notBefore(db, id, at);
+    await db.addEvent(id, at, 'note', null, null, text.trim());
     notice(ctx.io, `note added to complaint #${id}`);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-export function runComplaintSummary(o: { asOf?: string; days: number }, ctx: Context): number {
+export async function runComplaintSummary(o: { asOf?: string; days: number }, ctx: Context): Promise<number> {
   const asOfDate = o.asOf ?? today();
-  const db = openForRead(ctx);
+  const db = await openForRead(ctx);
   try {
-    const result = complaintSummary(db, asOfDate, o.days);
+    const result = await complaintSummary(db, asOfDate, o.days);
     const { by_category: byCategory, overdue } = result;
     const median = result.median_hours_to_resolve;
     const rebought = { satisfied: result.after_satisfied, not_satisfied: result.after_not_satisfied };
@@ -495,6 +480,6 @@ export function runComplaintSummary(o: { asOf?: string; days: number }, ctx: Con
     }
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }

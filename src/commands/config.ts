@@ -5,7 +5,6 @@ import { openForChange, openForRead, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { notice } from '../io.js';
 import { printRows, resolveFormat, type Column } from '../output.js';
-import { removeSetting, storedSettings, storeSetting } from '../store/settings.js';
 
 function known(key: string): NonNullable<ReturnType<typeof settingDef>> {
   const def = settingDef(key);
@@ -13,10 +12,10 @@ function known(key: string): NonNullable<ReturnType<typeof settingDef>> {
   return def;
 }
 
-export function runConfigList(ctx: Context): number {
-  const db = openForRead(ctx);
+export async function runConfigList(ctx: Context): Promise<number> {
+  const db = await openForRead(ctx);
   try {
-    const stored = storedSettings(db);
+    const stored = await db.storedSettings();
     const e = effective(stored);
     const rows = SETTINGS.map((s) => ({ key: s.key, value: e[s.key], default: s.default, changed: s.key in stored, description: s.describe }));
     const format = resolveFormat(ctx.format, ctx.io);
@@ -28,20 +27,20 @@ export function runConfigList(ctx: Context): number {
     printRows(ctx.io, format, columns, rows);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-export function runConfigGet(key: string, ctx: Context): number {
+export async function runConfigGet(key: string, ctx: Context): Promise<number> {
   known(key);
-  const db = openForRead(ctx);
+  const db = await openForRead(ctx);
   try {
-    const value = effective(storedSettings(db))[key]!;
+    const value = effective(await db.storedSettings())[key]!;
     if (resolveFormat(ctx.format, ctx.io) === 'json') ctx.io.stdout.write(JSON.stringify({ key, value }) + '\n');
     else ctx.io.stdout.write(value + '\n');
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -56,7 +55,7 @@ function defaultHint(key: string, text: string): string {
  * setting, in one transaction, so a cron run never meets settings that cannot work together
  * (and settings that only fit together, like tier.method and tier.cuts, can change at once).
  */
-export function runConfigSet(pairs: string[], ctx: Context): number {
+export async function runConfigSet(pairs: string[], ctx: Context): Promise<number> {
   if (pairs.length % 2 !== 0) throw new UsageError(`config set takes KEY VALUE pairs; "${pairs[pairs.length - 1]}" has no value`, 'for example: rapport config set tier.method share tier.cuts 50,80,95');
   const changes: [string, string][] = [];
   for (let i = 0; i < pairs.length; i += 2) {
@@ -69,12 +68,12 @@ export function runConfigSet(pairs: string[], ctx: Context): number {
       throw new UsageError(`${key}: ${(e as Error).message} (got "${shown}")`, defaultHint(key, def.default));
     }
   }
-  const db = openForChange(ctx); // only imports create a database: a mistyped --db is an error
+  const db = await openForChange(ctx); // only imports create a database: a mistyped --db is an error
   try {
-    const stored = { ...storedSettings(db), ...Object.fromEntries(changes) };
+    const stored = { ...(await db.storedSettings()), ...Object.fromEntries(changes) };
     let settings;
     try {
-      settings = resolveSettings(stored, moneyOf(db).exponent);
+      settings = resolveSettings(stored, (await moneyOf(db)).exponent);
     } catch (e) {
       if (e instanceof SettingError) {
         const what = changes.map(([k, v]) => `${k} = ${v.length > 40 ? v.slice(0, 40) + '…' : v}`).join(', ');
@@ -83,9 +82,9 @@ export function runConfigSet(pairs: string[], ctx: Context): number {
       }
       throw e;
     }
-    db.transaction(() => {
-      for (const [key, value] of changes) storeSetting(db, key, value);
-    })();
+    await db.transaction(async () => {
+      for (const [key, value] of changes) await db.storeSetting(key, value);
+    });
     if (changes.some(([k]) => k === 'rfm.segments' || k === 'rfm.bins')) {
       const { uncovered, unreachable } = coverage(settings.segments, settings.rfm.bins);
       if (uncovered.length > 0) notice(ctx.io, `note: ${uncovered.length} (r, f, m) score combinations match no rule; those customers are named "Other" (first: r${uncovered[0]![0]} f${uncovered[0]![1]} m${uncovered[0]![2]})`);
@@ -94,26 +93,26 @@ export function runConfigSet(pairs: string[], ctx: Context): number {
     for (const [key, value] of changes) notice(ctx.io, `${key} = ${value}`);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-export function runConfigUnset(key: string, ctx: Context): number {
+export async function runConfigUnset(key: string, ctx: Context): Promise<number> {
   const def = known(key);
-  const db = openForChange(ctx); // only imports create a database: a mistyped --db is an error
+  const db = await openForChange(ctx); // only imports create a database: a mistyped --db is an error
   try {
-    const stored = { ...storedSettings(db) };
+    const stored = { ...(await db.storedSettings()) };
     delete stored[key];
     try {
-      resolveSettings(stored, moneyOf(db).exponent);
+      resolveSettings(stored, (await moneyOf(db)).exponent);
     } catch (e) {
       if (e instanceof SettingError) throw new UsageError(`going back to the default ${key} = ${def.default} does not fit: ${e.key} ${e.message}`, `change ${e.other ?? e.key} first, or set both in one command with rapport config set`);
       throw e;
     }
-    const removed = removeSetting(db, key);
+    const removed = await db.removeSetting(key);
     notice(ctx.io, removed ? `${key} back to its default: ${def.default === '' ? '(empty)' : def.default}` : `${key} was already the default`);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -9,9 +9,8 @@ import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { RapportError } from '../errors.js';
 import { chalkFor, clip, printRows, resolveFormat } from '../output.js';
-import { complaintsAt, listComplaints } from '../store/complaints.js';
 import { isOverdue } from '../core/complaints.js';
-import { customerRecord, customerTransactions, similarCustomerIds, type CustomerTransaction } from '../store/customers.js';
+import { customerRecord, type CustomerTransaction } from '../store/customers.js';
 
 export interface CustomerOptions {
   id: string;
@@ -50,28 +49,28 @@ function cutText(cut: Cut, score: number, show: (v: number) => string): string {
   return `${cut.method === 'quantile' ? 'by quantile, ' : 'by your thresholds, '}customers with ${span} scored ${score}`;
 }
 
-export function runCustomer(options: CustomerOptions, ctx: Context): number {
-  const db = openForAnalysis(ctx);
+export async function runCustomer(options: CustomerOptions, ctx: Context): Promise<number> {
+  const db = await openForAnalysis(ctx);
   try {
-    warnIfStale(db, options.asOf, ctx.io);
-    const record = customerRecord(db, options.id);
-    const { analysis, money, loaded, customer: c, rank: ranked } = customerAsOf(db, options.asOf, options.id);
+    await warnIfStale(db, options.asOf, ctx.io);
+    const record = await db.customerRecord(options.id);
+    const { analysis, money, loaded, customer: c, rank: ranked } = await customerAsOf(db, options.asOf, options.id);
     // Churn risk from the saved model fit, or from one fitted over every customer for this run.
     let score: ChurnScore | null = null;
     let fit: Fitted | null = null;
     if (c !== null) {
-      fit = currentFit(db, options.asOf, loaded) ?? churnAsOf(db, options.asOf).fitted;
-      score = scoreChurn([c], fit, loaded.settings.model, loaded.settings.lifecycle, analysis.populationGapDays, openComplaintsAsOf(db, options.asOf))[0]!;
+      fit = await currentFit(db, options.asOf, loaded) ?? (await churnAsOf(db, options.asOf)).fitted;
+      score = scoreChurn([c], fit, loaded.settings.model, loaded.settings.lifecycle, analysis.populationGapDays, await openComplaintsAsOf(db, options.asOf))[0]!;
     }
     if (record === null && c === null) {
-      const near = similarCustomerIds(db, options.id);
+      const near = await db.similarCustomerIds(options.id);
       throw new RapportError(`no customer "${options.id}"`, near.length > 0 ? `did you mean ${near.join(' or ')}? (ids are matched exactly)` : 'customer ids are as in your files; list them with rapport customers');
     }
-    const txs = customerTransactions(db, options.id, options.asOf);
+    const txs = await db.customerTransactions(options.id, options.asOf);
     // The customer's complaints as they stood at the end of the as-of day.
     const asOfEnd = `${options.asOf}T23:59:59.999Z`;
-    const facts = new Map(complaintsAt(db, asOfEnd).map((f) => [f.id, f]));
-    const complaints = listComplaints(db, { customerId: options.id })
+    const facts = new Map((await db.complaintsAt(asOfEnd)).map((f) => [f.id, f]));
+    const complaints = (await db.listComplaints({ customerId: options.id }))
       .filter((x) => facts.has(x.id))
       .map((x) => {
         const f = facts.get(x.id)!;
@@ -121,7 +120,7 @@ export function runCustomer(options: CustomerOptions, ctx: Context): number {
     printCard(ctx, options, { record, c, why, rank, total, months, recent, complaints, money, score, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

@@ -10,7 +10,6 @@ import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/row
 import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
-import { customerNames } from '../store/customers.js';
 
 export interface CustomersOptions {
   asOf: string;
@@ -101,21 +100,21 @@ function compare(field: keyof CustomerRow, descending: boolean) {
 
 const cmpId = (a: Keyed, b: Keyed): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export function runCustomers(options: CustomersOptions, ctx: Context): number {
-  const db = openForAnalysis(ctx);
+export async function runCustomers(options: CustomersOptions, ctx: Context): Promise<number> {
+  const db = await openForAnalysis(ctx);
   try {
-    warnIfStale(db, options.asOf, ctx.io);
+    await warnIfStale(db, options.asOf, ctx.io);
     let segment: string | null = null;
     if (options.segment !== null) {
-      const names = [...loadSettings(db, moneyOf(db)).settings.segments.map((s) => s.name), CATCH_ALL];
+      const names = [...(await loadSettings(db, await moneyOf(db))).settings.segments.map((s) => s.name), CATCH_ALL];
       segment = names.find((n) => n.toLowerCase() === options.segment!.toLowerCase()) ?? null;
       if (segment === null) throw new UsageError(`no RFM segment is named "${options.segment}"`, `segments: ${names.join(', ')} (see rapport config get rfm.segments)`);
     }
-    const picture = churnAsOf(db, options.asOf, { filter: { tier: options.tier, stage: options.stage, exitPattern: options.exitPattern, segment } });
+    const picture = await churnAsOf(db, options.asOf, { filter: { tier: options.tier, stage: options.stage, exitPattern: options.exitPattern, segment } });
     const { analysis, money, scores } = picture;
     const note = fittedNote(picture, options.asOf);
     if (note !== null) notice(ctx.io, note);
-    const records = customerNames(db);
+    const records = await db.customerNames();
     const keep = (c: CustomerAnalysis): boolean =>
       (options.tier === null || options.tier.includes(c.tier)) &&
       (options.stage === null || options.stage.includes(c.stage)) &&
@@ -166,6 +165,6 @@ export function runCustomers(options: CustomersOptions, ctx: Context): number {
     }, options.limit === null ? TERMINAL_ROWS : null);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }

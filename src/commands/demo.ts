@@ -8,15 +8,15 @@ import { runImport, parseImportOptions } from './import.js';
 import { runSegment } from './segment.js';
 import { runStatus } from './status.js';
 import { openDatabase } from '../store/db.js';
-import { lastTransactionDate } from '../store/measures.js';
+import { SqliteStore } from '../store/sqlite.js';
 
 /** The sample's last day, the date the demo segments as of. */
-function lastDay(dbPath: string): string | null {
-  const db = openDatabase(dbPath, { create: false });
+async function lastDay(dbPath: string): Promise<string | null> {
+  const db = new SqliteStore(openDatabase(dbPath, { create: false }), dbPath);
   try {
-    return lastTransactionDate(db);
+    return await db.lastTransactionDate();
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -46,14 +46,14 @@ export async function runDemo(ctx: Context): Promise<number> {
   code = await runImport([path.join(dir, 'transactions.csv')], parseImportOptions('transactions', { currency: 'GBP' }), importing);
   if (code !== 0) return code;
   notice(io, '');
-  code = runStatus(demo);
+  code = await runStatus(demo);
   if (code !== 0) return code;
   // The sample's history ends on its last transaction: segment as of that day, so the demo shows
   // the same picture whenever it runs. In a machine format stdout keeps one document: the status.
-  const asOf = lastDay(dbPath);
+  const asOf = await lastDay(dbPath);
   if (demo.format === 'table' && asOf !== null) {
     io.stdout.write('\n');
-    code = runSegment({ asOf, save: true }, demo);
+    code = await runSegment({ asOf, save: true }, demo);
   }
   const db = `--db ${path.relative(io.cwd, dbPath) || dbPath}`;
   notice(io, `\nnext: npx rapport ${db} churn --as-of ${asOf ?? 'YYYY-MM-DD'} --limit 10   (or: customers --stage decline, customer ID, model, config list; npm link makes it plain rapport)`);

@@ -7,11 +7,9 @@ import { RapportError, UsageError } from '../errors.js';
 import { notice } from '../io.js';
 import { breathe, pacer } from '../signals.js';
 import { csvValue } from '../output.js';
-import { customerNames } from '../store/customers.js';
-import { getMeta, setMeta, type DB } from '../store/db.js';
+import type { Store } from '../store/store.js';
 import { diskFull, storageError } from '../store/faults.js';
-import { EXPORT_COLUMNS, exportRows, type ExportTable } from '../store/exports.js';
-import { listSnapshots, loadSnapshot } from '../store/snapshots.js';
+import { EXPORT_COLUMNS, type ExportTable } from '../store/exports.js';
 import { decimalText } from '../core/money.js';
 import { pseudonym, type PersonalKind } from '../core/redact.js';
 import { moneyOf } from '../analysis/run.js';
@@ -71,14 +69,14 @@ const MONEY: Record<ExportName, string[]> = {
  * The secret for stable pseudonyms: RAPPORT_REDACT_SECRET when set (never stored: for a
  * read-only database), else kept in the database, made on first use.
  */
-function pseudonymiser(db: DB, ctx: Context): (kind: PersonalKind, value: string) => string {
+async function pseudonymiser(db: Store, ctx: Context): Promise<(kind: PersonalKind, value: string) => string> {
   const given = ctx.io.env.RAPPORT_REDACT_SECRET;
   if (given !== undefined && given !== '' && given.length < 16) throw new UsageError('RAPPORT_REDACT_SECRET is too short to keep pseudonyms from being guessed', 'use at least 16 characters, e.g. the output of: openssl rand -hex 32');
-  let salt = given !== undefined && given !== '' ? given : getMeta(db, 'redact_salt');
+  let salt = given !== undefined && given !== '' ? given : await db.getMeta('redact_salt');
   if (salt === null) {
     salt = crypto.randomBytes(16).toString('hex');
     try {
-      setMeta(db, 'redact_salt', salt);
+      await db.setMeta('redact_salt', salt);
     } catch (e) {
       // A read-only database (or a full disk) cannot keep the secret made on first use.
       const why = storageError(e, ctx.dbPath);
@@ -93,21 +91,29 @@ function pseudonymiser(db: DB, ctx: Context): (kind: PersonalKind, value: string
 }
 
 /** The snapshot's rows; the snapshot is found before anything is written (an error leaves no header behind). */
-function segmentRows(db: DB, asOf: string | null): Iterable<Record<string, unknown>> {
-  const snaps = listSnapshots(db);
+async function segmentRows(db: Store, asOf: string | null): Promise<AsyncIterable<Record<string, unknown>[]>> {
+  const snaps = await db.listSnapshots();
   const snap = asOf === null ? snaps[snaps.length - 1] : snaps.find((s) => s.as_of === asOf);
   if (snap === undefined) {
     throw new RapportError(asOf === null ? 'no snapshot to export yet' : `no snapshot as of ${asOf}`, `make one with rapport segment${asOf === null ? '' : ` --as-of ${asOf}`} (rapport snapshots lists them)`);
   }
-  const names = customerNames(db);
+  const names = await db.customerNames();
   // Loaded here, before the header is written: with --out, the temporary file (and the signal
   // handling that removes it) starts at the first write, and this is the long part.
-  const customers = loadSnapshot(db, snap.id).customers;
+  const customers = (await db.loadSnapshot(snap.id)).customers;
   // The churn columns as of the snapshot's date, as `rapport churn` gives them (the saved fit
   // when there is one for that date, else fitted for this export).
-  const scores = churnAsOf(db, snap.as_of).scores;
-  return (function* () {
-    for (const c of customers) yield { as_of: snap.as_of, ...customerRow(c, names.get(c.customerId), scores.get(c.customerId) ?? null) };
+  const scores = (await churnAsOf(db, snap.as_of)).scores;
+  return (async function* () {
+    let batch: Record<string, unknown>[] = [];
+    for (const c of customers) {
+      batch.push({ as_of: snap.as_of, ...customerRow(c, names.get(c.customerId), scores.get(c.customerId) ?? null) });
+      if (batch.length === 1000) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   })();
 }
 
@@ -116,15 +122,15 @@ const SEGMENT_COLUMNS = ['as_of', ...CUSTOMER_COLUMNS];
 export async function runExport(o: ExportOptions, ctx: Context): Promise<number> {
   if (o.excel && o.format !== 'csv') throw new UsageError('--excel is for CSV files', 'add --format csv');
   if (o.asOf !== null && o.what !== 'segments') throw new UsageError('--as-of picks a snapshot: it is for rapport export segments', 'the other exports hold everything; leave out --as-of');
-  const db = openForRead(ctx);
+  const db = await openForRead(ctx);
   try {
     const money = MONEY[o.what];
     const base: readonly string[] = o.what === 'segments' ? SEGMENT_COLUMNS : EXPORT_COLUMNS[o.what as ExportTable];
     const columns: readonly string[] = money.length > 0 ? [...base, 'currency'] : base;
-    const { currency, exponent } = moneyOf(db);
-    const rows = o.what === 'segments' ? segmentRows(db, o.asOf) : exportRows(db, o.what as ExportTable);
+    const { currency, exponent } = await moneyOf(db);
+    const rows = o.what === 'segments' ? await segmentRows(db, o.asOf) : db.exportRows(o.what as ExportTable);
     const personal = PERSONAL[o.what];
-    const fake = o.redact ? pseudonymiser(db, ctx) : null;
+    const fake = o.redact ? await pseudonymiser(db, ctx) : null;
     const out = ctx.io.stdout;
     let n = 0;
     let chunk: unknown[][] = [];
@@ -137,32 +143,34 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
     // Excel reads a CSV as the machine's code page unless it starts with a UTF-8 byte order mark.
     if (o.format === 'csv') out.write((o.excel ? '\ufeff' : '') + stringify([columns as string[]]));
     else out.write('[');
-    for (const raw of rows) {
-      const r: Record<string, unknown> = { ...raw };
-      for (const col of money) if (typeof r[col] === 'number') r[col] = decimalText(r[col] as number, exponent);
-      if (money.length > 0) r.currency = currency;
-      if (fake) {
-        for (const [col, kind] of Object.entries(personal)) if (typeof r[col] === 'string' && r[col] !== '') r[col] = fake(kind, r[col] as string);
-        for (const col of FREE_TEXT[o.what]) if (r[col] !== null && r[col] !== undefined && r[col] !== '') r[col] = '(redacted)';
+    for await (const batch of rows) {
+      for (const raw of batch) {
+        const r: Record<string, unknown> = { ...raw };
+        for (const col of money) if (typeof r[col] === 'number') r[col] = decimalText(r[col] as number, exponent);
+        if (money.length > 0) r.currency = currency;
+        if (fake) {
+          for (const [col, kind] of Object.entries(personal)) if (typeof r[col] === 'string' && r[col] !== '') r[col] = fake(kind, r[col] as string);
+          for (const col of FREE_TEXT[o.what]) if (r[col] !== null && r[col] !== undefined && r[col] !== '') r[col] = '(redacted)';
+        }
+        if (o.format === 'csv') {
+          chunk.push(columns.map((c) => (o.excel && c === 'phone' ? excelPhone(r[c]) : csvValue(r[c]))));
+          if (chunk.length >= 1000) flush();
+        } else {
+          out.write((first ? '\n  ' : ',\n  ') + JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
+          first = false;
+        }
+        n++;
+        // Every 20 ms a turn of the event loop: a signal caught while --out is written is handled
+        // within that (and a slow reader of stdout drains).
+        if (pace.due()) await breathe();
       }
-      if (o.format === 'csv') {
-        chunk.push(columns.map((c) => (o.excel && c === 'phone' ? excelPhone(r[c]) : csvValue(r[c]))));
-        if (chunk.length >= 1000) flush();
-      } else {
-        out.write((first ? '\n  ' : ',\n  ') + JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
-        first = false;
-      }
-      n++;
-      // Every 20 ms a turn of the event loop: a signal caught while --out is written is handled
-      // within that (and a slow reader of stdout drains).
-      if (pace.due()) await breathe();
     }
     if (o.format === 'csv') flush();
     else out.write(first ? ']\n' : '\n]\n');
     notice(ctx.io, `exported ${n.toLocaleString('en-US')} ${o.what === 'segments' ? 'customers from the snapshot' : o.what}${o.redact ? ' (customer ids, names, emails and phones replaced by pseudonyms; free text blanked)' : ''}`);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

@@ -2,14 +2,16 @@ import fs from 'node:fs';
 import { parseMapOptions, type ImportKind } from '../core/columns.js';
 import { ExitCode, RapportError, UsageError } from '../errors.js';
 import type { Context } from '../context.js';
-import { openForWrite } from '../context.js';
+import { isPostgresUrl, openForWrite } from '../context.js';
 import { importFile, type FileResult, type ImportOptions } from '../import/run.js';
 import { checkEncoding, openSource } from '../import/source.js';
 import { currencyExponent, formatMoney } from '../core/money.js';
 import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat } from '../output.js';
 import { ProgressBar } from '../progress.js';
-import { openDatabase, type DB } from '../store/db.js';
+import { openDatabase } from '../store/db.js';
+import { SqliteStore } from '../store/sqlite.js';
+import type { Store } from '../store/store.js';
 import { reportError } from '../report.js';
 
 export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>): ImportOptions {
@@ -56,9 +58,10 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
   if (files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be read only once', 'name - once, or save the data to a file');
   const results: FileResult[] = [];
   let worst: number = ExitCode.ok;
-  let db: DB | null = null;
+  let db: Store | null = null;
   try {
-    db = options.dryRun && !fs.existsSync(ctx.dbPath) ? openDatabase(':memory:', { create: true }) : openForWrite(ctx);
+    // A dry run against a database that does not exist yet reads the files into a throwaway one.
+    db = options.dryRun && !isPostgresUrl(ctx.dbPath) && !fs.existsSync(ctx.dbPath) ? new SqliteStore(openDatabase(':memory:', { create: true }), ':memory:') : await openForWrite(ctx);
     for (const file of files) {
       const bar = new ProgressBar(io, file === '-' ? 'stdin' : file);
       try {
@@ -86,7 +89,7 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
       }
     }
   } finally {
-    db?.close();
+    await db?.close();
   }
   if (format === 'json') io.stdout.write(JSON.stringify(results.map(toJson), null, 2) + '\n');
   // A file that failed has no result row; with none at all, CSV prints nothing rather than a bare header.

@@ -4,9 +4,7 @@ import { openForRead, type Context } from '../context.js';
 import { formatMoney } from '../core/money.js';
 import { ExitCode, RapportError, UsageError } from '../errors.js';
 import { notice } from '../io.js';
-import { removalPlan, removeImport } from '../store/removeImport.js';
 import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
-import { listImports } from '../store/queries.js';
 import { personTime } from '../core/times.js';
 
 const COLUMNS: Column[] = [
@@ -24,11 +22,11 @@ const COLUMNS: Column[] = [
   { key: 'finished_at' },
 ];
 
-export function runImports(options: { limit: number | null }, ctx: Context): number {
-  const db = openForRead(ctx);
+export async function runImports(options: { limit: number | null }, ctx: Context): Promise<number> {
+  const db = await openForRead(ctx);
   try {
     // A removed import keeps its record: its status says so, and `removed` what went and when.
-    const rows = listImports(db, options.limit).map((r) => (r.removed === null ? r : { ...r, status: 'removed' }));
+    const rows = (await db.listImports(options.limit)).map((r) => (r.removed === null ? r : { ...r, status: 'removed' }));
     const format = resolveFormat(ctx.format, ctx.io);
     const now = new Date();
     const when = (v: unknown): string => personTime(v as string | null, now, ctx.io.env.TZ);
@@ -40,7 +38,7 @@ export function runImports(options: { limit: number | null }, ctx: Context): num
     printRows(ctx.io, format, columns, shaped as unknown as Record<string, unknown>[], options.limit === null ? TERMINAL_ROWS : null);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -55,9 +53,9 @@ export interface RemoveOptions {
  * transaction. Without a terminal and without --yes it refuses rather than guess.
  */
 export async function runImportsRemove(options: RemoveOptions, ctx: Context, prompter?: Prompter): Promise<number> {
-  const db = openForRead(ctx);
+  const db = await openForRead(ctx);
   try {
-    const plan = removalPlan(db, options.importId);
+    const plan = await db.removalPlan(options.importId);
     if (plan === null) throw new RapportError(`there is no import #${options.importId}`, 'list them with rapport imports');
     if (plan.removed !== null) throw new RapportError(`import #${plan.importId} was already ${plan.removed}`, 'rapport imports lists what each import holds');
     if (plan.kind !== 'transactions') {
@@ -66,7 +64,7 @@ export async function runImportsRemove(options: RemoveOptions, ctx: Context, pro
         'import a corrected customers file over it instead (a value in the file replaces the stored one)',
       );
     }
-    const money = moneyOf(db);
+    const money = await moneyOf(db);
     const lines = [
       `import #${plan.importId} (${plan.fileName}, ${plan.status}) will be removed:`,
       `  ${n(plan.transactions)} transactions (net ${formatMoney(plan.net, money.exponent)}${money.currency ? ' ' + money.currency : ''})`,
@@ -87,7 +85,7 @@ export async function runImportsRemove(options: RemoveOptions, ctx: Context, pro
         return ExitCode.cancelled;
       }
     }
-    const line = removeImport(db, plan);
+    const line = await db.removeImport(plan);
     notice(ctx.io, `import #${plan.importId} ${line}`);
     return ExitCode.ok;
   } catch (e) {
@@ -97,7 +95,7 @@ export async function runImportsRemove(options: RemoveOptions, ctx: Context, pro
     }
     throw e;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

@@ -4,7 +4,6 @@ import type { ParetoParams } from '../core/model/paretonbd.js';
 import { FIT_SAMPLE } from '../core/model/select.js';
 import { computeAnalysis, loadSettings, measure, moneyOf, warnIfStale } from '../analysis/run.js';
 import { fitForRun } from '../analysis/churn.js';
-import { findSnapshot, saveSnapshot } from '../store/snapshots.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { notice } from '../io.js';
 import { UsageError } from '../errors.js';
@@ -19,7 +18,6 @@ function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknow
   }
   return out;
 }
-import { saveFit } from '../store/fits.js';
 
 /** --model: auto or one of the three purchase models. */
 export function parseModelName(text: string | undefined): ModelChoice | null {
@@ -106,23 +104,23 @@ function describePurchase(fit: PurchaseFit, unit: string): string[] {
   ];
 }
 
-export function runModel(options: ModelOptions, ctx: Context): number {
-  const db = openForAnalysis(ctx, options.save);
+export async function runModel(options: ModelOptions, ctx: Context): Promise<number> {
+  const db = await openForAnalysis(ctx, options.save);
   try {
-    warnIfStale(db, options.asOf, ctx.io);
-    const money = moneyOf(db);
-    const loaded = loadSettings(db, money);
+    await warnIfStale(db, options.asOf, ctx.io);
+    const money = await moneyOf(db);
+    const loaded = await loadSettings(db, money);
     const settings: ModelSettings = {
       ...loaded.settings.model,
       ...(options.model ? { model: options.model } : {}),
       ...(options.timeUnit ? { timeUnit: options.timeUnit } : {}),
       ...(options.horizonDays !== null ? { horizonDays: options.horizonDays } : {}),
     };
-    const measured = measure(db, options.asOf, loaded.settings);
-    const fitted = fitForRun(db, options.asOf, measured.customers, measured.populationGapDays, loaded, settings);
+    const measured = await measure(db, options.asOf, loaded.settings);
+    const fitted = await fitForRun(db, options.asOf, measured.customers, measured.populationGapDays, loaded, settings);
     const asStored = settings.model === loaded.settings.model.model && settings.timeUnit === loaded.settings.model.timeUnit && settings.horizonDays === loaded.settings.model.horizonDays;
     if (options.save && asStored) {
-      const id = saveFit(db, fitted, loaded.text);
+      const id = await db.saveFit(fitted, loaded.text);
       notice(
         ctx.io,
         fitted.purchase === null
@@ -131,8 +129,8 @@ export function runModel(options: ModelOptions, ctx: Context): number {
       );
       if (fitted.purchase !== null && fitted.spend === null) notice(ctx.io, `the value pyramid keeps ranking by net revenue: ${fitted.spendProblem ?? 'no spend model'}`);
       // A snapshot of the same date ranked its tiers without the model: segment it again now.
-      if (fitted.purchase !== null && fitted.spend !== null && findSnapshot(db, options.asOf) !== null) {
-        const snapshot = saveSnapshot(db, computeAnalysis(db, options.asOf, loaded, money, measured), loaded.text);
+      if (fitted.purchase !== null && fitted.spend !== null && await db.findSnapshot(options.asOf) !== null) {
+        const snapshot = await db.saveSnapshot(await computeAnalysis(db, options.asOf, loaded, money, measured), loaded.text);
         notice(ctx.io, `snapshot ${snapshot} (as of ${options.asOf}) saved again: its tiers now rank by predicted lifetime value`);
       }
     } else if (options.save) {
@@ -201,6 +199,6 @@ export function runModel(options: ModelOptions, ctx: Context): number {
     }
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -3,7 +3,7 @@ import { openForRead, type Context } from '../context.js';
 import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
 import { notice } from '../io.js';
 import { neutraliseLines } from '../core/csvSafe.js';
-import { importExists, importReading, listRejects, type ImportReading } from '../store/queries.js';
+import { type ImportReading } from '../store/queries.js';
 
 const COLUMNS: Column[] = [
   { key: 'import_id', header: 'import', align: 'right' },
@@ -27,18 +27,18 @@ function reimportCommand(r: ImportReading): string {
   return parts.join(' ');
 }
 
-export function runRejects(options: { importId: number | null; limit: number | null; raw: boolean }, ctx: Context): number {
-  const db = openForRead(ctx);
+export async function runRejects(options: { importId: number | null; limit: number | null; raw: boolean }, ctx: Context): Promise<number> {
+  const db = await openForRead(ctx);
   try {
-    if (options.importId !== null && !importExists(db, options.importId)) {
+    if (options.importId !== null && !await db.importExists(options.importId)) {
       throw new RapportError(`there is no import #${options.importId}`, 'list imports with: rapport imports');
     }
     if (options.raw) {
       // The rejected lines as they were in the file, under the file's header: fix them in a
       // spreadsheet or editor and import the result again.
-      const reading = importReading(db, options.importId!)!;
+      const reading = (await db.importReading(options.importId!))!;
       if (reading.header === null) throw new RapportError(`import #${options.importId} did not record its header line`);
-      const rows = listRejects(db, options.importId, options.limit);
+      const rows = await db.listRejects(options.importId, options.limit);
       // CSV like every CSV rapport writes: a cell that a spreadsheet would run as a formula gets a
       // leading quote (core/csvSafe.ts); the rest of each line is as it was. A file without a
       // header row gets none back.
@@ -51,10 +51,10 @@ export function runRejects(options: { importId: number | null; limit: number | n
       if (quoted > 0) notice(ctx.io, `note: ${quoted} line(s) had a cell starting with = + - @ or a tab, which a spreadsheet would run as a formula: it begins with ' here; remove the ' if the value is meant`);
       return 0;
     }
-    const rows = listRejects(db, options.importId, options.limit);
+    const rows = await db.listRejects(options.importId, options.limit);
     printRows(ctx.io, resolveFormat(ctx.format, ctx.io), COLUMNS, rows as unknown as Record<string, unknown>[], options.limit === null ? TERMINAL_ROWS : null);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -22,16 +22,16 @@ function tables(r: Report): ReportTable[] {
   return r.sections.flatMap((s) => s.tables ?? []);
 }
 
-export function runReport(o: ReportCommandOptions, ctx: Context): number {
+export async function runReport(o: ReportCommandOptions, ctx: Context): Promise<number> {
   const asked: AskedFormat = ctx.format ?? (ctx.io.stdoutIsTTY ? 'table' : 'md');
-  const db = openForAnalysis(ctx);
+  const db = await openForAnalysis(ctx);
   try {
-    warnIfStale(db, o.asOf, ctx.io);
-    const money = moneyOf(db);
+    await warnIfStale(db, o.asOf, ctx.io);
+    const money = await moneyOf(db);
     const conditions = o.failIf.map((text) => parseCondition(text, money.exponent));
-    const report = buildReport(db, o.name, o);
-    const churn = conditions.length === 0 ? null : o.name === 'churn' ? report : buildReport(db, 'churn', o);
-    const alerts = churn === null ? [] : check(conditions, churn, buildReport(db, 'complaints', o), (m) => money.format(m) + (money.currency ? ' ' + money.currency : ''));
+    const report = await buildReport(db, o.name, o);
+    const churn = conditions.length === 0 ? null : o.name === 'churn' ? report : await buildReport(db, 'churn', o);
+    const alerts = churn === null ? [] : check(conditions, churn, await buildReport(db, 'complaints', o), (m) => money.format(m) + (money.currency ? ' ' + money.currency : ''));
     if (churn !== null && conditions.some((x) => x.kind === 'new-high-risk') && !churn.sections.some((s) => s.lines?.some((l) => l.startsWith('Compared with')))) {
       notice(ctx.io, 'note: no earlier snapshot to compare with, so new-high-risk cannot hold this time');
     }
@@ -40,7 +40,7 @@ export function runReport(o: ReportCommandOptions, ctx: Context): number {
     for (const a of alerts) ctx.io.stderr.write(`rapport: alert: ${a}\n`);
     return code !== 0 ? code : alerts.length > 0 ? ExitCode.alert : 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

@@ -5,7 +5,6 @@ import { computeAnalysis, currentFit, loadSettings, moneyOf, warnIfStale } from 
 import { openForAnalysis, type Context } from '../context.js';
 import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat, type Column } from '../output.js';
-import { saveSnapshot } from '../store/snapshots.js';
 
 export interface SegmentOptions {
   asOf: string;
@@ -14,18 +13,18 @@ export interface SegmentOptions {
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
-export function runSegment(options: SegmentOptions, ctx: Context): number {
+export async function runSegment(options: SegmentOptions, ctx: Context): Promise<number> {
   // An existing database only, saving or not: a mistyped --db must not become a new empty one.
-  const db = openForAnalysis(ctx, options.save);
+  const db = await openForAnalysis(ctx, options.save);
   try {
-    warnIfStale(db, options.asOf, ctx.io);
-    const money = moneyOf(db);
-    const loaded = loadSettings(db, money);
-    const analysis = computeAnalysis(db, options.asOf, loaded, money);
-    const fit = analysis.valueBasis === 'net_revenue' ? currentFit(db, options.asOf, loaded) : null;
+    await warnIfStale(db, options.asOf, ctx.io);
+    const money = await moneyOf(db);
+    const loaded = await loadSettings(db, money);
+    const analysis = await computeAnalysis(db, options.asOf, loaded, money);
+    const fit = analysis.valueBasis === 'net_revenue' ? await currentFit(db, options.asOf, loaded) : null;
     if (fit !== null && fit.spend === null) notice(ctx.io, `tiers rank by net revenue, not lifetime value: the saved fit has no spend model (${fit.spendProblem ?? 'no customer with a positive spend'})`);
     // An empty picture (a date before any purchase) is reported, not saved as a snapshot.
-    const snapshotId = options.save && analysis.customers.length > 0 ? saveSnapshot(db, analysis, loaded.text) : null;
+    const snapshotId = options.save && analysis.customers.length > 0 ? await db.saveSnapshot(analysis, loaded.text) : null;
     const summary = summarise(
       analysis.customers,
       loaded.settings.segments.map((s) => s.name),
@@ -108,6 +107,6 @@ export function runSegment(options: SegmentOptions, ctx: Context): number {
     section('RFM segments', 'segment');
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }

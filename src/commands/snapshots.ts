@@ -1,14 +1,14 @@
 import { loadSettings, moneyOf, isCurrent } from '../analysis/run.js';
 import { openForRead, type Context } from '../context.js';
 import { printRows, resolveFormat } from '../output.js';
-import { listSnapshots } from '../store/snapshots.js';
 import { personTime } from '../core/times.js';
 
-export function runSnapshots(ctx: Context): number {
-  const db = openForRead(ctx);
+export async function runSnapshots(ctx: Context): Promise<number> {
+  const db = await openForRead(ctx);
   try {
-    const loaded = loadSettings(db, moneyOf(db));
-    const rows = listSnapshots(db).map((s) => ({ id: s.id, as_of: s.as_of, created_at: s.created_at, customers: s.customers, value_basis: s.value_basis, current: isCurrent(db, s, loaded) }));
+    const loaded = await loadSettings(db, await moneyOf(db));
+    const rows = [];
+    for (const s of await db.listSnapshots()) rows.push({ id: s.id, as_of: s.as_of, created_at: s.created_at, customers: s.customers, value_basis: s.value_basis, current: await isCurrent(db, s, loaded) });
     printRows(
       ctx.io,
       resolveFormat(ctx.format, ctx.io),
@@ -17,6 +17,6 @@ export function runSnapshots(ctx: Context): number {
     );
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }

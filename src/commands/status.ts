@@ -1,14 +1,13 @@
 import { currencyExponent, formatMoney } from '../core/money.js';
 import { openForRead, type Context } from '../context.js';
 import { printRecord, printRows, resolveFormat } from '../output.js';
-import { listImports, status } from '../store/queries.js';
 import { personTime } from '../core/times.js';
 
-export function runStatus(ctx: Context): number {
-  const db = openForRead(ctx);
+export async function runStatus(ctx: Context): Promise<number> {
+  const db = await openForRead(ctx);
   try {
-    const s = status(db, ctx.dbPath);
-    const last = listImports(db, 5).map((i) => ({
+    const s = await db.status(ctx.dbPath);
+    const last = (await db.listImports(5)).map((i) => ({
       id: i.id,
       kind: i.kind,
       file: i.file_name,
@@ -60,6 +59,6 @@ export function runStatus(ctx: Context): number {
     }
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }

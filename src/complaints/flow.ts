@@ -38,10 +38,10 @@ export interface Match {
 }
 
 export interface Lookups {
-  exists(id: string): boolean;
-  find(text: string): Match[];
+  exists(id: string): Promise<boolean>;
+  find(text: string): Promise<Match[]>;
   /** Lines that say who this is: new or returning, tier, stage, churn risk, open complaints. */
-  profile(id: string): string[];
+  profile(id: string): Promise<string[]>;
 }
 
 export const CATEGORY_HELP: Record<Category, string> = {
@@ -61,9 +61,9 @@ const blank = (s: string): string | null => (s.trim() === '' ? null : s.trim());
 export const validators = {
   summary: (v: string): string | true => (v.trim() === '' ? 'say in a few words what happened' : true),
   newId:
-    (exists: (id: string) => boolean) =>
-    (v: string): string | true =>
-      v.trim() === '' ? 'an id is needed' : exists(v.trim()) ? `${v.trim()} exists already` : true,
+    (exists: (id: string) => Promise<boolean>) =>
+    async (v: string): Promise<string | true> =>
+      v.trim() === '' ? 'an id is needed' : (await exists(v.trim())) ? `${v.trim()} exists already` : true,
 };
 
 const describe = (m: Match): string => [m.id, m.name, m.email, m.phone].filter(Boolean).join(' · ');
@@ -94,7 +94,7 @@ async function pickCustomer(p: Prompter, lookups: Lookups, hint: string | undefi
   let text = hint;
   for (;;) {
     text ??= await p.input('Customer (part of an id, name, email or phone)', { required: true });
-    const matches = lookups.find(text);
+    const matches = await lookups.find(text);
     const choices = [
       ...matches.map((m) => ({ name: describe(m), value: `id:${m.id}` })),
       { name: '+ a new customer', value: 'new' },
@@ -126,14 +126,14 @@ export async function collect(draft: Draft, p: Prompter, lookups: Lookups): Prom
   if (draft.newCustomer) {
     created = await newCustomer(p, lookups, { ...draft.newCustomer, id: draft.newCustomer.id ?? draft.customer });
     customerId = created.id;
-  } else if (draft.customer !== undefined && lookups.exists(draft.customer)) {
+  } else if (draft.customer !== undefined && (await lookups.exists(draft.customer))) {
     customerId = draft.customer;
   } else {
     const picked = await pickCustomer(p, lookups, draft.customer);
     customerId = picked.id;
     created = picked.created;
   }
-  for (const line of created ? [`${customerId}: a new customer`] : lookups.profile(customerId)) p.say(line);
+  for (const line of created ? [`${customerId}: a new customer`] : await lookups.profile(customerId)) p.say(line);
 
   const category = draft.category ?? (await p.select('Category', CATEGORIES.map((c) => ({ name: c, value: c, description: CATEGORY_HELP[c] }))));
   const priority = draft.priority ?? (await p.select('Priority', PRIORITIES.map((x) => ({ name: x, value: x })), 'normal'));

@@ -13,7 +13,7 @@ export interface Choice<T extends string> {
 }
 
 export interface Prompter {
-  input(message: string, options?: { default?: string; required?: boolean; validate?: (value: string) => string | true }): Promise<string>;
+  input(message: string, options?: { default?: string; required?: boolean; validate?: (value: string) => string | true | Promise<string | true> }): Promise<string>;
   select<T extends string>(message: string, choices: Choice<T>[], defaultValue?: T): Promise<T>;
   confirm(message: string, defaultValue?: boolean): Promise<boolean>;
   /** A line of information between prompts (stderr). */
@@ -51,8 +51,8 @@ export async function terminalPrompter(io: IO): Promise<Prompter> {
             message: shown(message),
             default: o.default,
             required: o.required,
-            validate: o.validate && ((value: string) => {
-              const verdict = o.validate!(value);
+            validate: o.validate && (async (value: string) => {
+              const verdict = await o.validate!(value);
               return verdict === true ? true : shown(verdict);
             }),
           },

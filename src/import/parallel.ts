@@ -19,7 +19,7 @@ function workerFile(): string {
   return path.join(path.dirname(here), 'worker.js');
 }
 
-export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSettings, consume: (b: Batch) => void): Promise<ProduceStats> {
+export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSettings, consume: (b: Batch) => void | Promise<void>): Promise<ProduceStats> {
   const control = new SharedArrayBuffer(4);
   const consumed = new Int32Array(control);
   // A smaller young generation keeps the worker's heap (and the process's peak RSS) down; measured
@@ -37,14 +37,19 @@ export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSet
       if (settled) return;
       try {
         if (m.type === 'batch') {
-          consume(m.batch!);
+          const ready = consume(m.batch!);
           // Released on the next turn of the event loop, not now: released at once, the worker
           // posts the next batch while Node is still draining the port, and the drain can go on
-          // for seconds, with a SIGINT or SIGTERM waiting behind it (measured: 4 s).
-          setImmediate(() => {
-            Atomics.add(consumed, 0, 1);
-            Atomics.notify(consumed, 0);
-          });
+          // for seconds, with a SIGINT or SIGTERM waiting behind it (measured: 4 s). A store that
+          // streams to a server (PostgreSQL's COPY) releases it only once the batch has gone out,
+          // so the parser never runs further ahead than the stream can take.
+          const release = (): void =>
+            void setImmediate(() => {
+              Atomics.add(consumed, 0, 1);
+              Atomics.notify(consumed, 0);
+            });
+          if (ready === undefined) release();
+          else ready.then(release, fail);
         } else if (m.type === 'done') {
           settled = true;
           void worker.terminate();

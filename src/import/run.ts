@@ -10,24 +10,8 @@ import { DateSniffer, HINT_LAYOUTS, layoutsReading, swapDayMonth } from '../core
 import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS } from '../core/row.js';
 import { RapportError, UsageError } from '../errors.js';
 import { catchingSignals, onInterrupt } from '../signals.js';
-import type { DB } from '../store/db.js';
-import { getMeta, setCurrency, setMeta } from '../store/db.js';
-import {
-  CustomerWriter,
-  RejectWriter,
-  beginImport,
-  commitImport,
-  recordRefusal,
-  rollbackImport,
-  TransactionWriter,
-  finishImport,
-  findSameImport,
-  hasTransactions,
-  importWithSizeExists,
-  insertImport,
-  type ImportCounts,
-  type ImportRecord,
-} from '../store/importStore.js';
+import type { ImportCounts, ImportRecord } from '../store/importStore.js';
+import type { ImportSession, Store } from '../store/store.js';
 import { inWorker } from './parallel.js';
 import { produceTransactions, RS, type Batch, type ProduceStats, type SourceRef } from './produce.js';
 import { readRecords } from './reading.js';
@@ -97,7 +81,7 @@ class Refused extends Error {
   }
 }
 
-export async function importFile(db: DB, source: SourceFile, options: ImportOptions, progress?: Progress): Promise<FileResult> {
+export async function importFile(db: Store, source: SourceFile, options: ImportOptions, progress?: Progress): Promise<FileResult> {
   const started = Date.now();
   const base = emptyResult(source.name, options);
 
@@ -117,8 +101,8 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   // hashed up front; otherwise the hash is taken while the import reads it (0.2 s per 80 MB saved).
   let contentHash = source.sha256;
   if (!options.dryRun) {
-    if (contentHash === null && importWithSizeExists(db, options.kind, source.size)) contentHash = hashFile(source.path);
-    const earlier = contentHash === null ? undefined : findSameImport(db, options.kind, contentHash, JSON.stringify(reading));
+    if (contentHash === null && (await db.importWithSizeExists(options.kind, source.size))) contentHash = hashFile(source.path);
+    const earlier = contentHash === null ? undefined : await db.findSameImport(options.kind, contentHash, JSON.stringify(reading));
     if (earlier) return { ...base, status: 'already-imported', sameAs: earlier.id, seconds: (Date.now() - started) / 1000 };
   }
 
@@ -130,7 +114,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   base.dateLayout = shape.dateLayout ?? 'none';
   base.dateEvidence = shape.dateEvidence;
   base.notices = shape.notices;
-  const { currency, allowed } = settleCurrency(db, options.currency);
+  const { currency, allowed } = await settleCurrency(db, options.currency);
   base.currency = currency;
   const record: ImportRecord = {
     kind: options.kind,
@@ -156,13 +140,13 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
   const kept: Reject[] = [];
   const reasons = new Map<string, number>();
   // One transaction for the whole file: a kill at any point leaves the database as it was.
-  beginImport(db);
+  const session = await db.beginImport();
   // A caught signal (while the parsing worker feeds batches) rolls the file back before the process ends.
-  const forget = onInterrupt(() => rollbackImport(db));
+  const forget = onInterrupt(() => session.abandon());
   try {
-    if (options.currency && currency && getMeta(db, 'currency') === null) setCurrency(db, currency);
-    const importId = insertImport(db, record, 'complete');
-    const rejects = new RejectWriter(db, importId);
+    if (options.currency && currency && (await session.getMeta('currency')) === null) await session.setCurrency(currency);
+    const importId = await session.insertImport(record, 'complete');
+    const rejects = session.rejects(importId);
     const onReject = (r: Reject): void => {
       counts.rejected++;
       const key = (r.field ? r.field + ': ' : '') + r.reason.replace(/"[^"]*"/g, '…');
@@ -173,8 +157,9 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     const settings: CheckSettings = { decimalComma: options.decimalComma, currency, allowedCurrencies: allowed };
     const written =
       options.kind === 'transactions'
-        ? await importTransactions(db, importId, source, shape, settings, options, onReject, base.preview, progress)
-        : importCustomers(db, importId, source, shape, onReject, base.preview, options.preview, progress);
+        ? await importTransactions(session, importId, source, shape, settings, options, onReject, base.preview, progress)
+        : await importCustomers(session, importId, source, shape, onReject, base.preview, options.preview, progress);
+    await rejects.finish();
     const { sha256, currencies, dateConflict, unterminatedLine, ...written2 } = written;
     if (unterminatedLine !== null && (written2.read ?? 0) > 0) {
       base.warnings.push(`the file does not end with a newline: check that its last line (${unterminatedLine}) is complete`);
@@ -192,8 +177,8 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     // Currency marks in a database without a currency: one currency left is now the database's;
     // several ("$") are remembered, so a later file cannot bring another.
     if (currency === null && currencies) {
-      if (currencies.length === 1) setCurrency(db, currencies[0]!);
-      else setMeta(db, 'currency_marks', JSON.stringify(currencies));
+      if (currencies.length === 1) await session.setCurrency(currencies[0]!);
+      else await session.setMeta('currency_marks', JSON.stringify(currencies));
       base.currency = currencies.length === 1 ? currencies[0]! : null;
     }
     // Judged on the whole file, so the refusal's record lists every reject (up to REFUSED_REJECTS_KEPT).
@@ -202,15 +187,15 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     if (pct !== undefined && counts.read > 0 && (counts.rejected / counts.read) * 100 > pct) throw new Refused('max-rejects');
     // Rows and not one of them good: a failure (exit code 4), not an import of nothing.
     if (counts.rejected > 0 && counts.rejected === counts.read) throw new Refused('all-rejected');
-    finishImport(db, importId, counts, record.contentHash);
+    await session.finishImport(importId, counts, record.contentHash);
     if (options.dryRun) {
-      rollbackImport(db);
+      await session.rollback();
       return finish(base, 'dry-run', null, counts, reasons, started);
     }
-    commitImport(db);
+    await session.commit();
     return finish(base, 'imported', importId, counts, reasons, started);
   } catch (e) {
-    rollbackImport(db);
+    await session.rollback();
     if (!(e instanceof Refused)) throw e;
     base.refusal = e.why;
     if (e.why === 'all-rejected') base.dateLayoutsThatRead = layoutsForRejectedDates(kept, shape, options.kind);
@@ -218,7 +203,7 @@ export async function importFile(db: DB, source: SourceFile, options: ImportOpti
     Object.assign(counts, { imported: 0, updated: 0, duplicate: 0, customersCreated: 0 });
     if (options.dryRun) return finish(base, 'refused', null, counts, reasons, started);
     // Nothing of the file is stored; keep a record of the attempt and its rejects so they can be listed and fixed.
-    return finish(base, 'refused', recordRefusal(db, record, counts, kept), counts, reasons, started);
+    return finish(base, 'refused', await db.recordRefusal(record, counts, kept), counts, reasons, started);
   } finally {
     forget();
   }
@@ -268,9 +253,9 @@ function emptyResult(file: string, options: ImportOptions): FileResult {
  * --currency sets the currency on first use and must match it after that; without one, marks
  * seen in earlier files narrow what later files may use.
  */
-function settleCurrency(db: DB, asked: string | undefined): { currency: string | null; allowed: string[] | null } {
-  const stored = getMeta(db, 'currency');
-  const marks = getMeta(db, 'currency_marks');
+async function settleCurrency(db: Store, asked: string | undefined): Promise<{ currency: string | null; allowed: string[] | null }> {
+  const stored = await db.getMeta('currency');
+  const marks = await db.getMeta('currency_marks');
   const fromMarks = marks === null ? null : (JSON.parse(marks) as string[]);
   if (asked === undefined) return { currency: stored, allowed: stored !== null ? [stored] : fromMarks };
   const code = asked.toUpperCase();
@@ -283,7 +268,7 @@ function settleCurrency(db: DB, asked: string | undefined): { currency: string |
   }
   // Amounts imported before any --currency were read with 2 decimals; a currency with another
   // minor unit would mix scales in one column.
-  if (stored === null && currencyExponent(code) !== 2 && hasTransactions(db)) {
+  if (stored === null && currencyExponent(code) !== 2 && (await db.hasTransactions())) {
     throw new RapportError(
       `this database already holds amounts read with 2 decimals and no currency; ${code} has ${currencyExponent(code)}`,
       'start a new database (--db) for this currency',
@@ -293,7 +278,7 @@ function settleCurrency(db: DB, asked: string | undefined): { currency: string |
 }
 
 async function importTransactions(
-  db: DB,
+  session: ImportSession,
   importId: number,
   source: SourceFile,
   shape: FileShape,
@@ -303,13 +288,12 @@ async function importTransactions(
   preview: Record<string, unknown>[],
   progress: Progress | undefined,
 ): Promise<Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict' | 'unterminatedLine'>> {
-  const writer = new TransactionWriter(db, importId, presentColumns(shape), { keepAll: options.keepAll });
+  const writer = session.transactions(importId, presentColumns(shape), { keepAll: options.keepAll });
   const previewRows = options.preview;
-  let created = 0;
-  const consume = (b: Batch): void => {
+  const consume = (b: Batch): Promise<void> => {
     for (const r of b.rejects) onReject(r);
-    created += writer.createMissingCustomers(b.customers);
-    writer.nameProducts(b.products);
+    writer.customers(b.customers);
+    writer.products(b.products);
     if (b.count > 0) {
       const contents = b.contents.split(RS);
       for (let i = 0; i < b.count; i++) {
@@ -318,18 +302,19 @@ async function importTransactions(
       }
     }
     progress?.(b.bytesRead, source.size);
+    return writer.ready();
   };
   const ref: SourceRef = { name: source.name, path: source.path, size: source.size };
   // With the worker, the main thread gets control between batches, so a signal is caught there and
   // the file rolled back; the synchronous path (small files) is ended by the signal's default action.
   const stats = source.size >= WORKER_MIN_BYTES ? await catchingSignals(() => inWorker(ref, shape, settings, consume)) : produceTransactions(ref, shape, settings, consume);
-  writer.flush();
+  const written = await writer.finish();
   return {
     read: stats.read,
     blankLines: stats.blankLines,
-    imported: writer.inserted,
-    duplicate: writer.duplicate,
-    customersCreated: created,
+    imported: written.inserted,
+    duplicate: written.duplicate,
+    customersCreated: written.customersCreated,
     withoutCustomer: stats.withoutCustomer,
     sha256: stats.sha256,
     currencies: stats.currencies,
@@ -345,8 +330,8 @@ function previewRow(content: string, line: number): Record<string, unknown> {
   return row;
 }
 
-function importCustomers(
-  db: DB,
+async function importCustomers(
+  session: ImportSession,
   importId: number,
   source: SourceFile,
   shape: FileShape,
@@ -354,9 +339,9 @@ function importCustomers(
   preview: Record<string, unknown>[],
   previewRows: number,
   progress: Progress | undefined,
-): Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict' | 'unterminatedLine'> {
+): Promise<Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict' | 'unterminatedLine'>> {
   const checker = customerChecker(shape);
-  const writer = new CustomerWriter(db, importId);
+  const writer = session.customerRecords(importId);
   const stats = readRecords(source, shape, {
     row(fields, line, raw) {
       const row = checker.check(fields, line, raw, onReject);
@@ -370,7 +355,8 @@ function importCustomers(
     progress: (b) => progress?.(b, source.size),
   }, { hash: true });
   progress?.(source.size, source.size);
-  return { read: stats.read, blankLines: stats.blankLines, imported: writer.inserted, updated: writer.updated, duplicate: writer.duplicate, sha256: stats.sha256, currencies: null, dateConflict: checker.dateConflict(), unterminatedLine: stats.unterminatedLine };
+  const written = await writer.finish();
+  return { read: stats.read, blankLines: stats.blankLines, imported: written.inserted, updated: written.updated, duplicate: written.duplicate, sha256: stats.sha256, currencies: null, dateConflict: checker.dateConflict(), unterminatedLine: stats.unterminatedLine };
 }
 
 /**

@@ -7,10 +7,7 @@ import { complaintSummary } from '../analysis/complaints.js';
 import { modelCheckSection } from './check.js';
 import type { ChurnScore } from '../core/model/churn.js';
 import { UsageError } from '../errors.js';
-import { customerNames } from '../store/customers.js';
-import type { DB } from '../store/db.js';
-import { customerStaff, netByMonth, productSales, salesByMonth, staffSales } from '../store/measures.js';
-import { listSnapshots } from '../store/snapshots.js';
+import type { Store } from '../store/store.js';
 import type { Headline, Report, ReportColumn, ReportTable, Section } from './model.js';
 
 export const REPORTS = ['churn', 'pyramid', 'lifecycle', 'rfm', 'movement', 'cohorts', 'complaints', 'staff', 'products', 'summary'] as const;
@@ -27,17 +24,17 @@ export interface ReportOptions {
 const col = (key: string, header: string, kind: ReportColumn['kind'] = 'text'): ReportColumn => ({ key, header, kind });
 
 /** The date to compare with: --since, else the newest snapshot before the as-of date. */
-function previousDate(db: DB, o: ReportOptions): string | null {
+async function previousDate(db: Store, o: ReportOptions): Promise<string | null> {
   if (o.since !== null) {
     if (o.since >= o.asOf) throw new UsageError(`--since ${o.since} must be before --as-of ${o.asOf}`, 'compare with an earlier date');
     return o.since;
   }
-  const before = listSnapshots(db).filter((s) => s.as_of < o.asOf);
+  const before = (await db.listSnapshots()).filter((s) => s.as_of < o.asOf);
   return before.length === 0 ? null : before[before.length - 1]!.as_of;
 }
 
 interface Ctx {
-  db: DB;
+  db: Store;
   o: ReportOptions;
   money: Money;
   now: Analysis;
@@ -49,15 +46,15 @@ interface Ctx {
 }
 
 interface AtRisk {
-  picture: ReturnType<typeof churnAsOf>;
+  picture: Awaited<ReturnType<typeof churnAsOf>>;
   /** Customers at medium or high risk, most value at risk first. */
   rows: { x: CustomerAnalysis; s: ChurnScore }[];
   total: number;
 }
 
-function atRisk(c: Ctx): AtRisk {
+async function atRisk(c: Ctx): Promise<AtRisk> {
   if (c.risk === undefined) {
-    const picture = churnAsOf(c.db, c.o.asOf, { analysis: c.now });
+    const picture = await churnAsOf(c.db, c.o.asOf, { analysis: c.now });
     const rows = c.now.customers
       .map((x) => ({ x, s: picture.scores.get(x.customerId)! }))
       .filter((r) => r.s.riskLevel !== 'low')
@@ -69,19 +66,19 @@ function atRisk(c: Ctx): AtRisk {
 
 const amount = (c: Ctx, minor: number): string => c.money.format(minor) + (c.money.currency ? ' ' + c.money.currency : '');
 
-function context(db: DB, o: ReportOptions): Ctx {
-  const money = moneyOf(db);
-  const now = analysisAsOf(db, o.asOf).analysis;
-  const thenDate = previousDate(db, o);
-  return { db, o, money, now, then: thenDate === null ? null : analysisAsOf(db, thenDate).analysis, thenDate };
+async function context(db: Store, o: ReportOptions): Promise<Ctx> {
+  const money = await moneyOf(db);
+  const now = (await analysisAsOf(db, o.asOf)).analysis;
+  const thenDate = await previousDate(db, o);
+  return { db, o, money, now, then: thenDate === null ? null : (await analysisAsOf(db, thenDate)).analysis, thenDate };
 }
 
 const NO_EARLIER = 'No earlier snapshot to compare with.';
 const noComparison = (c: Ctx): string => (c.thenDate === null ? NO_EARLIER : `Compared with ${c.thenDate}.`);
 
-function churnSection(c: Ctx): Section[] {
-  const { picture, rows, total } = atRisk(c);
-  const names = customerNames(c.db);
+async function churnSection(c: Ctx): Promise<Section[]> {
+  const { picture, rows, total } = await atRisk(c);
+  const names = await c.db.customerNames();
   const watch: ReportTable = {
     name: 'watchlist',
     columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('risk_level', 'risk'), col('churn_risk', 'churn risk', 'share'), col('next_purchase_date', 'next purchase by', 'date'), col('expected_purchases_365d', 'purchases in a year', 'number'), col('value_at_risk', 'value at risk', 'money'), col('reasons', 'reasons')],
@@ -114,7 +111,7 @@ function churnSection(c: Ctx): Section[] {
     },
   ];
   if (c.then !== null) {
-    const before = churnAsOf(c.db, c.thenDate!, { analysis: c.then });
+    const before = await churnAsOf(c.db, c.thenDate!, { analysis: c.then });
     const wasAtRisk = new Set([...before.scores.values()].filter((s) => s.riskLevel === 'high').map((s) => s.customerId));
     const isAtRisk = new Set(rows.filter((r) => r.s.riskLevel === 'high').map((r) => r.x.customerId));
     const lastThen = new Map(c.then.customers.map((x) => [x.customerId, x.lastPurchase]));
@@ -155,13 +152,13 @@ function churnSection(c: Ctx): Section[] {
     });
   }
   // The check looks one horizon back: the horizon the watchlist above used (set, or from the shop's rhythm).
-  sections.push(riskSpread(c), ...modelCheckSection(c.db, c.o.asOf, c.money, picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays, picture.fitted.purchase?.model ?? null));
+  sections.push(await riskSpread(c), ...(await modelCheckSection(c.db, c.o.asOf, c.money, picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays, picture.fitted.purchase?.model ?? null)));
   return sections;
 }
 
 /** Customers and value at risk in ten bands of churn risk: where the risk sits, not only who is on top. */
-function riskSpread(c: Ctx): Section {
-  const { picture } = atRisk(c);
+async function riskSpread(c: Ctx): Promise<Section> {
+  const { picture } = await atRisk(c);
   const bands = Array.from({ length: 10 }, (_, i) => ({ band: `${i * 10}–${i * 10 + 10}%`, customers: 0, value_at_risk: 0 }));
   for (const x of c.now.customers) {
     const s = picture.scores.get(x.customerId)!;
@@ -192,14 +189,14 @@ const monthKey = (i: number): string => `${Math.floor(i / 12)}-${String((i % 12)
  * The summary's opening: customers still active, the last complete month's net revenue against
  * the month before, value at risk, and who to call this week (platinum and gold at high risk).
  */
-function headlineSection(c: Ctx): Section[] {
-  const { rows, total } = atRisk(c);
-  const names = customerNames(c.db);
+async function headlineSection(c: Ctx): Promise<Section[]> {
+  const { rows, total } = await atRisk(c);
+  const names = await c.db.customerNames();
   const active = c.now.customers.filter((x) => x.stage !== 'ended').length;
   const ended = c.now.customers.length - active;
   const month = lastCompleteMonth(c.o.asOf);
   const before = monthKey(monthIndex(month) - 1);
-  const net = netByMonth(c.db, `${before}-01`, `${month}-31`);
+  const net = await c.db.netByMonth(`${before}-01`, `${month}-31`);
   const now = net.get(month) ?? 0;
   const then = net.get(before);
   const change = then === undefined ? `nothing sold in ${monthName(before)}` : then <= 0 ? `${amount(c, then)} in ${monthName(before)}` : `${now >= then ? 'up' : 'down'} ${Math.round((Math.abs(now - then) / then) * 100)}% on ${monthName(before)} (${amount(c, then)})`;
@@ -219,8 +216,8 @@ function headlineSection(c: Ctx): Section[] {
   return [{ title: 'At a glance', headline }];
 }
 
-function groupTable(name: string, c: Ctx, group: 'tier' | 'stage' | 'exit_pattern' | 'segment'): ReportTable {
-  const rows = summarise(c.now.customers, loadSettings(c.db, c.money).settings.segments.map((s) => s.name)).filter((g) => g.group === group);
+async function groupTable(name: string, c: Ctx, group: 'tier' | 'stage' | 'exit_pattern' | 'segment'): Promise<ReportTable> {
+  const rows = summarise(c.now.customers, (await loadSettings(c.db, c.money)).settings.segments.map((s) => s.name)).filter((g) => g.group === group);
   return {
     name,
     columns: [col('name', group === 'exit_pattern' ? 'exit pattern' : group), col('customers', 'customers', 'int'), col('customer_share', 'share', 'share'), col('revenue', 'revenue', 'money'), col('revenue_share', 'of revenue', 'share'), col('average', 'average', 'money')],
@@ -228,8 +225,8 @@ function groupTable(name: string, c: Ctx, group: 'tier' | 'stage' | 'exit_patter
   };
 }
 
-function pyramidSection(c: Ctx): Section[] {
-  const t = groupTable('tiers', c, 'tier');
+async function pyramidSection(c: Ctx): Promise<Section[]> {
+  const t = await groupTable('tiers', c, 'tier');
   return [
     {
       title: 'Value pyramid',
@@ -252,9 +249,9 @@ function moves(c: Ctx, key: 'tier' | 'stage' | 'segment'): { id: string; from: s
   return out;
 }
 
-function lifecycleSection(c: Ctx): Section[] {
-  const stages = groupTable('stages', c, 'stage');
-  const exits = groupTable('exit_patterns', c, 'exit_pattern');
+async function lifecycleSection(c: Ctx): Promise<Section[]> {
+  const stages = await groupTable('stages', c, 'stage');
+  const exits = await groupTable('exit_patterns', c, 'exit_pattern');
   const m = moves(c, 'stage');
   const matrix = new Map<string, number>();
   for (const x of m) matrix.set(`${x.from}\u0000${x.to}`, (matrix.get(`${x.from}\u0000${x.to}`) ?? 0) + 1);
@@ -270,8 +267,8 @@ function lifecycleSection(c: Ctx): Section[] {
   ];
 }
 
-function rfmSection(c: Ctx): Section[] {
-  const t = groupTable('segments', c, 'segment');
+async function rfmSection(c: Ctx): Promise<Section[]> {
+  const t = await groupTable('segments', c, 'segment');
   const orders = new Map<string, { orders: number; net: number }>();
   for (const x of c.now.customers) {
     const o = orders.get(x.segment) ?? { orders: 0, net: 0 };
@@ -287,7 +284,7 @@ function rfmSection(c: Ctx): Section[] {
   return [{ title: 'RFM segments', chart: { type: 'bars', title: 'Customers per segment', bars: t.rows.map((r) => ({ label: String(r.name), value: Number(r.customers) })), kind: 'int' }, tables: [t] }];
 }
 
-function movementSection(c: Ctx): Section[] {
+async function movementSection(c: Ctx): Promise<Section[]> {
   const tables: ReportTable[] = [];
   const lines = [noComparison(c)];
   if (c.then !== null && c.then.valueBasis !== c.now.valueBasis) {
@@ -310,7 +307,7 @@ const monthIndex = (m: string): number => Number(m.slice(0, 4)) * 12 + Number(m.
  * Monthly acquisition cohorts (the month of each customer's first purchase) against months since
  * it: the share of the cohort who bought in that month, and the cohort's net revenue then.
  */
-function cohortSection(c: Ctx): Section[] {
+async function cohortSection(c: Ctx): Promise<Section[]> {
   // One plain scan of the transactions, no GROUP BY: grouping by (customer, month) made SQLite
   // sort every row and built an object per customer-month (217 s and 2.4 GB on 1,022,779
   // customers, 3.1x segment). Each customer's first purchase month comes from the analysis
@@ -332,11 +329,11 @@ function cohortSection(c: Ctx): Section[] {
   const buyers = new Map<string, number>();
   const revenue = new Map<string, number>();
   const trend = new Map<string, number>();
-  for (const [customerId, month, amount] of salesByMonth(c.db, c.o.asOf)) {
+  await c.db.salesByMonth(c.o.asOf, (customerId, month, amount) => {
     trend.set(month, (trend.get(month) ?? 0) + amount);
     const f = first.get(customerId);
     const start = f === undefined ? undefined : shown.get(f);
-    if (start === undefined) continue;
+    if (start === undefined) return;
     const i = monthIndex(month) - start;
     const k = `${f}|${i}`;
     revenue.set(k, (revenue.get(k) ?? 0) + amount);
@@ -347,7 +344,7 @@ function cohortSection(c: Ctx): Section[] {
         buyers.set(k, (buyers.get(k) ?? 0) + 1);
       }
     }
-  }
+  });
   // The as-of month is partial unless the as-of date is its last day: shown empty, not as a fall.
   const partial = new Date(Date.UTC(Number(c.o.asOf.slice(0, 4)), Number(c.o.asOf.slice(5, 7)), 0)).getUTCDate() !== Number(c.o.asOf.slice(8, 10));
   const lastFull = partial ? last - 1 : last;
@@ -384,8 +381,8 @@ function cohortSection(c: Ctx): Section[] {
   ];
 }
 
-function complaintsSection(c: Ctx): Section[] {
-  const s = complaintSummary(c.db, c.o.asOf, 90);
+async function complaintsSection(c: Ctx): Promise<Section[]> {
+  const s = await complaintSummary(c.db, c.o.asOf, 90);
   const pct = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
   return [
     {
@@ -416,10 +413,10 @@ function complaintsSection(c: Ctx): Section[] {
  */
 const NOBODY = '(nobody named)';
 
-function staffSection(c: Ctx): Section[] {
-  const who = customerStaff(c.db, c.o.asOf);
-  const windowDays = loadSettings(c.db, c.money).settings.valueWindowDays;
-  const sales = staffSales(c.db, daysBefore(c.o.asOf, windowDays), c.o.asOf);
+async function staffSection(c: Ctx): Promise<Section[]> {
+  const who = await c.db.customerStaff(c.o.asOf);
+  const windowDays = (await loadSettings(c.db, c.money)).settings.valueWindowDays;
+  const sales = await c.db.staffSales(daysBefore(c.o.asOf, windowDays), c.o.asOf);
   // One pass, counting as it goes: appending each customer to a copy of their staff's list was
   // quadratic (200,000 customers took 292 s).
   const by = new Map<string, { customers: number; revenue: number; ended: number; high: number }>();
@@ -460,9 +457,9 @@ function staffSection(c: Ctx): Section[] {
 }
 
 /** Products the shop sold most of over the value window: all its sales, those without a customer included. */
-function productsSection(c: Ctx): Section[] {
-  const windowDays = loadSettings(c.db, c.money).settings.valueWindowDays;
-  const rows = productSales(c.db, daysBefore(c.o.asOf, windowDays), c.o.asOf, 20);
+async function productsSection(c: Ctx): Promise<Section[]> {
+  const windowDays = (await loadSettings(c.db, c.money)).settings.valueWindowDays;
+  const rows = await c.db.productSales(daysBefore(c.o.asOf, windowDays), c.o.asOf, 20);
   return [
     {
       title: 'Products',
@@ -491,9 +488,9 @@ const TITLES: Record<ReportName, string> = {
   summary: 'Customer report',
 };
 
-export function buildReport(db: DB, name: ReportName, o: ReportOptions): Report {
-  const c = context(db, o);
-  const parts: Record<Exclude<ReportName, 'summary'>, (c: Ctx) => Section[]> = {
+export async function buildReport(db: Store, name: ReportName, o: ReportOptions): Promise<Report> {
+  const c = await context(db, o);
+  const parts: Record<Exclude<ReportName, 'summary'>, (c: Ctx) => Promise<Section[]>> = {
     churn: churnSection,
     pyramid: pyramidSection,
     lifecycle: lifecycleSection,
@@ -504,10 +501,13 @@ export function buildReport(db: DB, name: ReportName, o: ReportOptions): Report 
     staff: staffSection,
     products: productsSection,
   };
-  const stale = staleWarning(db, o.asOf);
-  const sections = [
-    ...(stale === null ? [] : [{ title: 'Stale data', lines: [`Careful: ${stale}.`] }]),
-    ...(name === 'summary' ? [...headlineSection(c), ...(Object.keys(parts) as (keyof typeof parts)[]).flatMap((k) => parts[k](c))] : parts[name](c)),
-  ];
+  const stale = await staleWarning(db, o.asOf);
+  const sections: Section[] = stale === null ? [] : [{ title: 'Stale data', lines: [`Careful: ${stale}.`] }];
+  if (name === 'summary') {
+    sections.push(...(await headlineSection(c)));
+    for (const k of Object.keys(parts) as (keyof typeof parts)[]) sections.push(...(await parts[k](c)));
+  } else {
+    sections.push(...(await parts[name](c)));
+  }
   return { name, title: `${TITLES[name]} as of ${o.asOf}`, asOf: o.asOf, currency: c.money.currency, exponent: c.money.exponent, sections };
 }

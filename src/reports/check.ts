@@ -8,8 +8,7 @@ import { dayIndex } from '../core/measures.js';
 import { fitModels, summaryOf } from '../core/model/churn.js';
 import { expectedByWeek } from '../core/model/weekly.js';
 import type { PurchaseModelName, Summary } from '../core/model/bgnbd.js';
-import type { DB } from '../store/db.js';
-import { purchaseDaysBetween } from '../store/measures.js';
+import type { Store } from '../store/store.js';
 import type { ReportColumn, Section } from './model.js';
 
 const WEEKS_BEFORE = 8;
@@ -17,15 +16,15 @@ const isoDay = (i: number): string => new Date(i * 86_400_000).toISOString().sli
 const col = (key: string, header: string, kind: ReportColumn['kind'] = 'text'): ReportColumn => ({ key, header, kind });
 
 /** `model`: the purchase model the watchlist used (auto's choice), fitted again on the sales up to the cutoff. */
-export function modelCheckSection(db: DB, asOf: string, money: Money, horizonDays: number, model: PurchaseModelName | null): Section[] {
-  const loaded = loadSettings(db, money);
+export async function modelCheckSection(db: Store, asOf: string, money: Money, horizonDays: number, model: PurchaseModelName | null): Promise<Section[]> {
+  const loaded = await loadSettings(db, money);
   const settings = loaded.settings.model;
   const weeks = Math.floor(horizonDays / 7);
   const end = dayIndex(asOf);
   const cutoff = isoDay(end - weeks * 7);
   const title = 'The model against what happened';
   const table = { name: 'model_check', columns: [col('week_from', 'the week after', 'date'), col('actual', 'purchases', 'int'), col('predicted', 'expected', 'number')], rows: [] as Record<string, string | number | null>[] };
-  const analysis = computeAnalysis(db, cutoff, loaded, money);
+  const analysis = await computeAnalysis(db, cutoff, loaded, money);
   const buyers = analysis.customers.filter((c) => c.purchaseDays > 0);
   const fitted = buyers.length === 0 ? null : fitModels(analysis.customers, cutoff, model === null ? settings : { ...settings, model });
   if (fitted === null || fitted.purchase === null) {
@@ -41,7 +40,7 @@ export function modelCheckSection(db: DB, asOf: string, money: Money, horizonDay
     const from = isoDay(cut + w * 7);
     const to = isoDay(cut + (w + 1) * 7);
     let actual = 0;
-    for (const [id, n] of purchaseDaysBetween(db, from, to)) if (ids.has(id)) actual += n;
+    for (const [id, n] of await db.purchaseDaysBetween(from, to)) if (ids.has(id)) actual += n;
     table.rows.push({ week_from: from, actual, predicted: w < 0 ? null : Math.round(predicted[w]! * 10) / 10 });
   }
   const after = table.rows.filter((r) => r.predicted !== null);
