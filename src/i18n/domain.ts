@@ -110,3 +110,32 @@ export function statusName(code: string): string {
     default: return code;
   }
 }
+
+/** A point of the complaint record (domain notes section 7), by the column that holds it. */
+export function complaintFieldName(code: string): string {
+  switch (code) {
+    case 'summary': return t('domain.complaint.summary');
+    case 'how': return t('domain.complaint.how');
+    case 'product': return t('domain.complaint.product');
+    case 'why': return t('domain.complaint.why');
+    case 'staff': return t('domain.complaint.staff');
+    case 'other_issues': return t('domain.complaint.other_issues');
+    case 'reasonable': return t('domain.complaint.reasonable');
+    case 'wanted': return t('domain.complaint.wanted');
+    case 'new_customer': return t('domain.complaint.new_customer');
+    default: return code;
+  }
+}
+
+/** The measures and roles the tool is built on (domain notes sections 1, 4, 6), by their column or field. */
+export function termName(code: string): string {
+  switch (code) {
+    case 'clv': return t('domain.term.clv');
+    case 'churn_risk': return t('domain.term.churn_risk');
+    case 'churn_rate': return t('domain.term.churn_rate');
+    case 'value_at_risk': return t('domain.term.value_at_risk');
+    case 'account_manager': return t('domain.term.account_manager');
+    case 'complaint': return t('domain.term.complaint');
+    default: return code;
+  }
+}
