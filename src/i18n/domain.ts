@@ -4,7 +4,7 @@
  * statuses. Codes stay English in data (CSV, JSON, the database); these are for people.
  * docs/glossary.md maps each term to its code and both languages.
  */
-import { t } from './index.js';
+import { currentLang, t, type Lang } from './index.js';
 
 export function tierName(code: string): string {
   switch (code) {
@@ -17,12 +17,17 @@ export function tierName(code: string): string {
 }
 
 export function stageName(code: string): string {
+  return stageNameIn(code, currentLang());
+}
+
+/** A stage's name in a given language: for a sentence worded in another language than the reader's (the English that is stored). */
+export function stageNameIn(code: string, lang: Lang): string {
   switch (code) {
-    case 'exploration': return t('domain.stage.exploration');
-    case 'formation': return t('domain.stage.formation');
-    case 'stability': return t('domain.stage.stability');
-    case 'decline': return t('domain.stage.decline');
-    case 'ended': return t('domain.stage.ended');
+    case 'exploration': return t('domain.stage.exploration', undefined, lang);
+    case 'formation': return t('domain.stage.formation', undefined, lang);
+    case 'stability': return t('domain.stage.stability', undefined, lang);
+    case 'decline': return t('domain.stage.decline', undefined, lang);
+    case 'ended': return t('domain.stage.ended', undefined, lang);
     default: return code;
   }
 }
