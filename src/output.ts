@@ -42,7 +42,7 @@ export function clip(v: unknown, width: number): string {
 /** Table on a terminal, CSV when piped, unless --format says otherwise. */
 export function resolveFormat(asked: string | undefined, io: IO): Format {
   if (asked === undefined) return io.stdoutIsTTY ? 'table' : 'csv';
-  if (asked === 'md' || asked === 'html') throw new UsageError(`--format ${asked} is for rapport report`, 'here: --format table, csv or json');
+  if (asked === 'md' || asked === 'html') throw new UsageError(t('table.format-for-reports', { format: asked }), t('table.format-hint'));
   return asked as Format;
 }
 
