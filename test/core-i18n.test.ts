@@ -8,6 +8,7 @@ import { setLang, t } from '../src/i18n/index.js';
 import { SETTINGS, settingAbout, settingDef } from '../src/core/settings.js';
 import { parseSegmentRules } from '../src/core/rfm.js';
 import { FormatDateReader } from '../src/core/dates.js';
+import { formatDays, formatPurchases } from '../src/i18n/format.js';
 
 afterEach(() => setLang('en'));
 
@@ -51,5 +52,12 @@ describe('settings in the reader\'s language', () => {
     expect(() => new FormatDateReader('DD/MM/YYYY Q')).toThrow('--date-format "DD/MM/YYYY Q"：无法识别“Q”处的写法');
     setLang('en');
     expect(() => parseSegmentRules('A: r5-4')).toThrow('"r5-4" in rule "A" runs backwards');
+  });
+});
+
+describe('numbers with units', () => {
+  it('says days and purchases as each language does', () => {
+    expect([formatDays(1), formatDays(3), formatDays(2.5), formatPurchases(1), formatPurchases(5)]).toEqual(['1 day', '3 days', '2.5 days', '1 purchase', '5 purchases']);
+    expect([formatDays(1, 'zh-CN'), formatDays(3, 'zh-CN'), formatPurchases(5, 'zh-CN')]).toEqual(['1天', '3天', '5次']);
   });
 });
