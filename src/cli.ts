@@ -14,6 +14,8 @@ import { resolveDbPath, type Context } from './context.js';
 import { ASKED_FORMATS, type AskedFormat } from './output.js';
 import { pagerCommand, startPager, type Pager } from './pager.js';
 import { LineFitter } from './linefit.js';
+import { setLang } from './i18n/index.js';
+import { chooseLang } from './i18n/choose.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -104,6 +106,13 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
   let exitCode: number = ExitCode.ok;
   // Every stream a person reads goes through the terminal's escaping rule (io.ts, escape.ts).
   let io: IO = guarded({ ...ioFromProcess(proc), ...overrides });
+  // The language first, so that everything printed (help included) is in it.
+  const lang = chooseLang(argv, io.env);
+  if ('error' in lang) {
+    io.stderr.write(`rapport: ${lang.error}\n${lang.hint}\n`);
+    return ExitCode.usage;
+  }
+  setLang(lang.lang);
   let pager: Pager | null = null;
   let dbPath: string | undefined;
   const program = new Command();
@@ -138,6 +147,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addOption(new Option('--db <path>', 'database file, or set RAPPORT_DB').default(undefined, 'rapport.db in the current folder'))
     .addOption(new Option('--format <format>', 'output format where data is printed (md and html: reports only)').choices(ASKED_FORMATS))
     .addOption(new Option('--check <level>', 'before a command writes, check the database: quick (PRAGMA quick_check) or full (integrity_check, slower)').choices(['quick', 'full']).default('quick'))
+    .addOption(new Option('--lang <lang>', 'language of what rapport writes for people: en or zh-CN (or set RAPPORT_LANG; default: from LC_ALL, LC_MESSAGES, LANG, else en)'))
     .option('-q, --quiet', 'no progress bar, notices or warnings on stderr (errors still print)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('--no-pager', 'never page long output on a terminal (pager: RAPPORT_PAGER, PAGER, else less -FRX)')

@@ -5,6 +5,7 @@ import type { AskedFormat } from './output.js';
 import { openDatabase, type Check } from './store/db.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
+import { t } from './i18n/index.js';
 
 /** What every command gets: the terminal facts, the database path, the asked output format. */
 export interface Context {
@@ -82,7 +83,7 @@ export function heapAdvice(customers: number, limitBytes: number): string | null
   if (need <= limitBytes) return null;
   const mb = (b: number): string => Math.round(b / 2 ** 20).toLocaleString('en-US');
   const suggest = Math.ceil((need * 1.5) / 2 ** 28) * 256;
-  return `warning: ${customers.toLocaleString('en-US')} customers need about ${mb(need)} MB of memory for this, and Node allows ${mb(limitBytes)} MB here; if it stops with "JavaScript heap out of memory", run it with NODE_OPTIONS=--max-old-space-size=${suggest}`;
+  return t('core.heap-advice', { customers: customers.toLocaleString('en-US'), need: mb(need), limit: mb(limitBytes), suggest });
 }
 
 /** openForRead (or openForChange) for the commands that hold every customer at once: warns when they will not fit. */

@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import stringWidth from 'string-width';
 
 /**
- * Prose that fits the terminal: a line longer than the window is broken between words, so the
+ * Prose that fits the terminal: a line longer than the window is broken between words (and
+ * between Chinese characters, which have no spaces between them: see breakUnits), so the
  * terminal does not break it mid-word ("lifet ime"). Continuation lines keep the line's indent;
  * a "label  value" line (a record, a card) hangs under its value. Lines that fit, which is every
  * table line once printRows has fitted it, pass through untouched; so do colour codes, which take
@@ -35,7 +36,7 @@ export class LineFitter extends Writable {
         this.line = '';
         continue;
       }
-      for (const token of piece.split(/(\s+)/)) {
+      for (const token of tokens(piece)) {
         if (token === '') continue;
         const w = stringWidth(token);
         if (this.col + w <= this.width) {
@@ -95,4 +96,96 @@ export function hangingIndent(line: string, width: number): number {
   if (label !== null) indent = stringWidth(label[1]!);
   else if (/^\s*[-•*]\s/.test(plain)) indent = lead + 2;
   return indent <= width / 2 ? indent : lead <= width / 2 ? lead : 0;
+}
+
+/**
+ * Wide characters: CJK ideographs, kana, hangul and full-width forms. A line may break before or
+ * after one without a space (Chinese writes none), as UAX #14 lets it for ideographs.
+ */
+const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3040-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]/u;
+/** Never at the start of a line: closing punctuation, full-width (，。：；）！？、) and ASCII, and the ellipsis. */
+const NO_START = /[，。：；）！？、」』》〉】〕…％,.:;)!?%’”]/u;
+/** Never at the end of a line: opening brackets and quotes. */
+const NO_END = /[（「『《〈【〔“‘(]/u;
+
+/**
+ * A word (text without spaces) cut where a line may break inside it: between two characters when
+ * either is wide, except before closing punctuation or after an opening bracket. A Latin word or a
+ * number stays whole ("共购买12次，" gives 共 购 买12 次，), and a word with no wide character is
+ * one piece, so English wraps exactly as before.
+ */
+export function breakUnits(word: string): string[] {
+  if (!WIDE.test(word)) return [word];
+  const out: string[] = [];
+  let cur = '';
+  let prev = '';
+  for (const ch of word) {
+    if (cur !== '' && (WIDE.test(prev) || WIDE.test(ch)) && !NO_START.test(ch) && !NO_END.test(prev)) {
+      out.push(cur);
+      cur = '';
+    }
+    cur += ch;
+    prev = ch;
+  }
+  if (cur !== '') out.push(cur);
+  return out;
+}
+
+/** A line's spaces and the pieces between which it may break, in order. */
+function tokens(line: string): string[] {
+  return line.split(/(\s+)/).flatMap((t) => (t === '' || /^\s+$/.test(t) ? [t] : breakUnits(t)));
+}
+
+/** Whether a text has a wide (CJK) character in it. */
+export function hasWide(text: string): boolean {
+  return WIDE.test(text);
+}
+
+/**
+ * Text wrapped to `width` terminal columns (a wide character takes two): broken at spaces, which
+ * are dropped there, or between Chinese characters; a piece wider than the width alone is cut.
+ * For table cells: the table library wraps only at spaces.
+ */
+export function wrapText(text: string, width: number): string {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    let cur = '';
+    let col = 0;
+    let space = '';
+    for (const token of tokens(line)) {
+      if (token === '') continue;
+      if (/^\s+$/.test(token)) {
+        space = token;
+        continue;
+      }
+      const w = stringWidth(token);
+      const gap = col > 0 ? stringWidth(space) : 0;
+      if (col > 0 && col + gap + w > width) {
+        out.push(cur);
+        cur = '';
+        col = 0;
+      } else if (col > 0) {
+        cur += space;
+        col += gap;
+      }
+      space = '';
+      for (const ch of token) {
+        const cw = stringWidth(ch);
+        if (col > 0 && col + cw > width) {
+          out.push(cur);
+          cur = '';
+          col = 0;
+        }
+        cur += ch;
+        col += cw;
+      }
+    }
+    out.push(cur);
+  }
+  return out.join('\n');
+}
+
+/** Text padded with spaces to `width` terminal columns (padEnd counts UTF-16 units, not columns). */
+export function padWidth(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - stringWidth(text)));
 }

@@ -12,6 +12,8 @@ import { UsageError } from './errors.js';
 import { maxOf } from './core/scale.js';
 import { terminalText } from './escape.js';
 import { MONEY_KEYS, moneyJson, moneyValue, type MoneyUnits } from './core/moneyOut.js';
+import { breakUnits, hasWide, padWidth, wrapText } from './linefit.js';
+import { t, tn } from './i18n/index.js';
 
 export type Format = 'table' | 'csv' | 'json';
 export const FORMATS: Format[] = ['table', 'csv', 'json'];
@@ -31,16 +33,16 @@ export interface Column {
   data?: (v: unknown) => unknown;
 }
 
-/** Long text cut for a table cell (CSV and JSON keep it whole). */
+/** Long text cut for a table cell to `width` terminal columns (CSV and JSON keep it whole). */
 export function clip(v: unknown, width: number): string {
   const s = v === null || v === undefined ? '' : String(v);
-  return s.length > width ? s.slice(0, width - 1) + '…' : s;
+  return cut(s, width);
 }
 
 /** Table on a terminal, CSV when piped, unless --format says otherwise. */
 export function resolveFormat(asked: string | undefined, io: IO): Format {
   if (asked === undefined) return io.stdoutIsTTY ? 'table' : 'csv';
-  if (asked === 'md' || asked === 'html') throw new UsageError(`--format ${asked} is for rapport report`, 'here: --format table, csv or json');
+  if (asked === 'md' || asked === 'html') throw new UsageError(t('table.format-for-reports', { format: asked }), t('table.format-hint'));
   return asked as Format;
 }
 
@@ -109,7 +111,7 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
     return;
   }
   if (rows.length === 0) {
-    io.stdout.write('(none)\n');
+    io.stdout.write(t('table.none') + '\n');
     return;
   }
   const c = chalkFor(io);
@@ -148,6 +150,15 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
       if (col.clip !== undefined) for (const row of cells) row[i] = clip(row[i], col.clip);
     });
   }
+  if (plan !== null && plan.widths !== null) {
+    // The table library wraps at spaces only: text with Chinese in it, which has none, is
+    // wrapped here, between its characters, to the column's width (less its padding).
+    plan.widths.forEach((w, i) => {
+      if (w === null) return;
+      for (const row of cells) if (hasWide(row[i]!)) row[i] = wrapText(row[i]!, w - 2);
+      if (hasWide(head[i]!)) head[i] = wrapText(head[i]!, w - 2);
+    });
+  }
   const table = new Table({
     head: head.map((h) => c.bold(h)),
     colAligns: cols.map((col) => col.align ?? 'left'),
@@ -157,8 +168,8 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
   });
   for (const row of cells) table.push(row);
   io.stdout.write(table.toString() + '\n');
-  if (shown < rows.length) io.stdout.write(`… and ${(rows.length - shown).toLocaleString('en-US')} more: --limit N shows more, --format csv or json gives them all\n`);
-  if (hidden.length > 0) io.stdout.write(`(not shown at this width: ${hidden.join(', ')}; a wider window or --format csv shows them)\n`);
+  if (shown < rows.length) io.stdout.write(tn('table.more', rows.length - shown, { count: (rows.length - shown).toLocaleString('en-US') }) + '\n');
+  if (hidden.length > 0) io.stdout.write(t('table.hidden', { columns: hidden.join(t('table.list-separator')) }) + '\n');
 }
 
 /**
@@ -196,7 +207,8 @@ const CUT_MIN = 6;
  */
 export function planTable(cols: Column[], head: string[], cells: string[][], width: number): { widths: (number | null)[] | null; cut: [number, number][]; hidden: number[] } {
   const natural = head.map((h, i) => maxOf(cells.map((row) => displayWidth(row[i]!)), displayWidth(h)));
-  const longestWord = (text: string): number => maxOf(text.split(/\s+/).map(displayWidth), 0);
+  // The longest piece a line cannot break inside: a word, or one Chinese character (with the punctuation that keeps to it).
+  const longestWord = (text: string): number => maxOf(text.split(/\s+/).flatMap(breakUnits).map(displayWidth), 0);
   const floors = head.map((h, i) => Math.max(maxOf(cells.map((row) => longestWord(row[i]!)), longestWord(h)), Math.min(natural[i]!, WRAP_MIN)));
   const fit = fitColumns(natural, floors, width);
   if (fit === 'fits') return { widths: null, cut: [], hidden: [] };
@@ -284,8 +296,8 @@ export function printRecord(io: IO, format: Format, record: Record<string, unkno
   }
   const c = chalkFor(io);
   const keys = Object.keys(record).filter((k) => typeof record[k] !== 'object' || record[k] === null);
-  const width = maxOf(keys.map((k) => (labels[k] ?? k).length));
-  for (const k of keys) io.stdout.write(`${c.bold((labels[k] ?? k).padEnd(width))}  ${terminalText(display(record[k]))}\n`);
+  const width = maxOf(keys.map((k) => displayWidth(labels[k] ?? k)));
+  for (const k of keys) io.stdout.write(`${c.bold(padWidth(labels[k] ?? k, width))}  ${terminalText(display(record[k]))}\n`);
 }
 
 function pick(r: Record<string, unknown>, columns: Column[]): Record<string, unknown> {

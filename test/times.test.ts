@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLang } from '../src/i18n/index.js';
 import { localDay, localMinute, personTime, relative } from '../src/core/times.js';
 
 describe('times a person reads', () => {
@@ -24,6 +25,20 @@ describe('times a person reads', () => {
     expect(relative('2024-11-01T00:00:00Z', now)).toBe('2 years ago');
     expect(personTime('2026-11-26T12:00:00Z', now, 'UTC')).toBe('2026-11-26 12:00 (3 days ago)');
     expect(personTime(null, now, 'UTC')).toBe('');
+  });
+});
+
+describe('times in Chinese', () => {
+  afterEach(() => setLang('en'));
+  it('says how long ago or how soon as a Chinese reader does, without spaces', () => {
+    setLang('zh-CN');
+    const now = new Date('2026-11-29T12:00:00Z');
+    expect(relative('2026-11-29T11:59:30Z', now)).toBe('刚刚');
+    expect(relative('2026-11-26T12:00:00Z', now)).toBe('3天前');
+    expect(relative('2026-11-29T11:00:00Z', now)).toBe('1小时前');
+    expect(relative('2026-09-29T12:00:00Z', now)).toBe('2个月前');
+    expect(relative('2026-11-29T14:30:00Z', now)).toBe('2小时后');
+    expect(personTime('2026-11-26T12:00:00Z', now, 'UTC')).toBe('2026-11-26 12:00（3天前）');
   });
 });
 

@@ -7,6 +7,7 @@
  * the column itself settles it (a day above 12 somewhere). We never guess between day/month and
  * month/day.
  */
+import { t } from '../i18n/index.js';
 
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2199;
@@ -242,17 +243,17 @@ export class FormatDateReader implements DateReader {
       }
       const ch = layout[i]!;
       if (/[A-Za-z]/.test(ch)) {
-        throw new DateFormatError(`--date-format "${layout}": unknown token at "${layout.slice(i)}" (use YYYY YY MMMM MMM MM M DD D HH H hh h mm ss A)`);
+        throw new DateFormatError(t('core.date-format.unknown-token', { layout, rest: layout.slice(i) }));
       }
       re += ch === ' ' ? '\\s+' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       i++;
     }
     if (!hasYear || !hasMonth || !hasDay) {
-      throw new DateFormatError(`--date-format "${layout}" needs a year, a month and a day`);
+      throw new DateFormatError(t('core.date-format.incomplete', { layout }));
     }
     this.hasTime = this.parts.includes('H24') || this.parts.includes('H12');
     if (this.parts.includes('H12') && !this.parts.includes('A')) {
-      throw new DateFormatError(`--date-format "${layout}": 12-hour "h" needs "A" for AM/PM (or use "H" for 24-hour)`);
+      throw new DateFormatError(t('core.date-format.needs-ampm', { layout }));
     }
     const tail = this.hasTime ? '' : '(?:[T ]+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?:\\s*([AaPp][Mm]))?)?';
     this.re = new RegExp('^' + re + tail + '$');

@@ -21,6 +21,7 @@
  */
 import type { CustomerMeasures } from './measures.js';
 import { dayIndex } from './measures.js';
+import { days, purchases, wordPhrase, type Phrase } from '../i18n/phrase.js';
 
 export type Stage = 'exploration' | 'formation' | 'stability' | 'decline' | 'ended';
 export const STAGES: readonly Stage[] = ['exploration', 'formation', 'stability', 'decline', 'ended'];
@@ -61,7 +62,10 @@ export interface StageResult {
   stage: Stage;
   /** Only for ended customers. */
   exitPattern: ExitPattern | null;
-  /** One sentence in the owner's words: why this stage (and exit pattern). */
+  /**
+   * One sentence in the owner's words: why this stage (and exit pattern). English, as snapshots
+   * store it and CSV and JSON carry it; i18n/phrase.ts reword() gives it to a reader of another language.
+   */
   reason: string;
 }
 
@@ -70,8 +74,6 @@ type Measured = Pick<
   'firstPurchase' | 'lastPurchase' | 'purchaseDays' | 'typicalGapDays' | 'recencyDays' | 'recentRevenue' | 'previousRevenue' | 'kthPurchase'
 >;
 
-const days = (n: number): string => `${n} day${n === 1 ? '' : 's'}`;
-const purchases = (n: number): string => `${n} purchase${n === 1 ? '' : 's'}`;
 const round1 = (x: number): string => (Math.round(x * 10) / 10).toString();
 
 /** The silence after which a customer counts as overdue (factor × gap, at least minDays). */
@@ -88,55 +90,55 @@ function stableFrom(c: Measured, s: LifecycleSettings): number | null {
 export function stageOf(c: Measured, asOf: string, s: LifecycleSettings = DEFAULT_LIFECYCLE, money: (minor: number) => string = String): StageResult {
   const g = c.typicalGapDays;
   const silence = c.recencyDays;
-  const rhythm = g === null ? '' : `, their usual gap is ${days(Math.round(g * 10) / 10)}`;
+  const rhythm: Phrase | null = g === null ? null : { key: 'core.stage.rhythm', vars: { gap: days(Math.round(g * 10) / 10) } };
+  const said = (stage: Stage, exitPattern: ExitPattern | null, why: Phrase): StageResult => ({ stage, exitPattern, reason: wordPhrase(why, 'en') });
 
   const endedAfter = silenceLimit(g, s.endedGaps, s.endedMinDays);
   if (silence > endedAfter) {
     const { exitPattern, why } = exitOf(c, s);
-    return { stage: 'ended', exitPattern, reason: `no purchase for ${days(silence)} (ended after ${days(Math.round(endedAfter))}${rhythm}); ${why}` };
+    return said('ended', exitPattern, { key: 'core.stage.ended', vars: { silence: days(silence), limit: days(Math.round(endedAfter)), rhythm, why } });
   }
   if (c.purchaseDays === 0) {
-    return { stage: 'exploration', exitPattern: null, reason: `no purchase yet, only refunds (the last ${days(silence)} ago)` };
+    return said('exploration', null, { key: 'core.stage.refunds-only', vars: { silence: days(silence) } });
   }
   if (c.purchaseDays <= s.explorationMaxPurchases) {
-    return { stage: 'exploration', exitPattern: null, reason: `${purchases(c.purchaseDays)} so far (exploration up to ${purchases(s.explorationMaxPurchases)})` };
+    return said('exploration', null, { key: 'core.stage.exploration', vars: { purchases: purchases(c.purchaseDays), max: purchases(s.explorationMaxPurchases) } });
   }
   const declineAfter = silenceLimit(g, s.declineGaps, s.declineMinDays);
   if (silence > declineAfter) {
-    return { stage: 'decline', exitPattern: null, reason: `no purchase for ${days(silence)}: overdue (decline after ${days(Math.round(declineAfter))}${rhythm})` };
+    return said('decline', null, { key: 'core.stage.overdue', vars: { silence: days(silence), limit: days(Math.round(declineAfter)), rhythm } });
   }
   if (g !== null && g <= s.windowDays / 2 && c.previousRevenue > 0 && c.recentRevenue < s.dropShare * c.previousRevenue) {
-    return {
-      stage: 'decline',
-      exitPattern: null,
-      reason: `spent ${money(c.recentRevenue)} in the last ${days(s.windowDays)} against ${money(c.previousRevenue)} in the ${days(s.windowDays)} before (under ${Math.round(s.dropShare * 100)}%)`,
-    };
+    return said('decline', null, {
+      key: 'core.stage.spend-drop',
+      vars: { recent: money(c.recentRevenue), window: days(s.windowDays), previous: money(c.previousRevenue), share: Math.round(s.dropShare * 100) },
+    });
   }
   const from = stableFrom(c, s);
   if (from !== null && from <= dayIndex(asOf)) {
-    return { stage: 'stability', exitPattern: null, reason: `${purchases(c.purchaseDays)}, buying on rhythm${g === null ? '' : ` (every ~${days(Math.round(g * 10) / 10)})`}, stable for ${days(dayIndex(asOf) - from)}` };
+    const every: Phrase | null = g === null ? null : { key: 'core.stage.every', vars: { gap: days(Math.round(g * 10) / 10) } };
+    return said('stability', null, { key: 'core.stage.stability', vars: { purchases: purchases(c.purchaseDays), every, held: days(dayIndex(asOf) - from) } });
   }
   const tenure = c.firstPurchase === null ? 0 : dayIndex(asOf) - dayIndex(c.firstPurchase);
-  return {
-    stage: 'formation',
-    exitPattern: null,
-    reason: `${purchases(c.purchaseDays)} over ${days(tenure)}, buying on rhythm; stability needs ${purchases(s.stabilityMinPurchases)} and ${days(s.stabilityMinDays)}`,
-  };
+  return said('formation', null, {
+    key: 'core.stage.formation',
+    vars: { purchases: purchases(c.purchaseDays), tenure: days(tenure), min: purchases(s.stabilityMinPurchases), minDays: days(s.stabilityMinDays) },
+  });
 }
 
 /** The stage at the last purchase decides how the relationship ended. */
-function exitOf(c: Measured, s: LifecycleSettings): { exitPattern: ExitPattern; why: string } {
+function exitOf(c: Measured, s: LifecycleSettings): { exitPattern: ExitPattern; why: Phrase } {
   if (c.purchaseDays <= s.explorationMaxPurchases) {
-    return { exitPattern: 'early abort', why: c.purchaseDays === 0 ? 'there were only refunds' : `it ended in exploration after ${purchases(c.purchaseDays)}` };
+    return { exitPattern: 'early abort', why: c.purchaseDays === 0 ? { key: 'core.exit.refunds-only' } : { key: 'core.exit.early-abort', vars: { purchases: purchases(c.purchaseDays) } } };
   }
   const from = stableFrom(c, s);
   const last = c.lastPurchase === null ? null : dayIndex(c.lastPurchase);
   if (from === null || last === null || from > last) {
-    return { exitPattern: 'mid-way failure', why: `it ended in formation after ${purchases(c.purchaseDays)}` };
+    return { exitPattern: 'mid-way failure', why: { key: 'core.exit.mid-way-failure', vars: { purchases: purchases(c.purchaseDays) } } };
   }
   const held = last - from;
   if (held < s.longTermDays) {
-    return { exitPattern: 'early exit', why: `it ended after ${days(held)} of stability (long-term from ${days(s.longTermDays)})` };
+    return { exitPattern: 'early exit', why: { key: 'core.exit.early-exit', vars: { held: days(held), longTerm: days(s.longTermDays) } } };
   }
-  return { exitPattern: 'long-term', why: `it ended after ${days(held)} of stability (about ${round1(held / 365.25)} years)` };
+  return { exitPattern: 'long-term', why: { key: 'core.exit.long-term', vars: { held: days(held), years: round1(held / 365.25) } } };
 }

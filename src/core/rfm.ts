@@ -9,6 +9,7 @@
  * Recency is scored on the negated number of days, so the most recent customers get the top score.
  * Explicit thresholds replace the quantiles for a dimension when given.
  */
+import { t } from '../i18n/index.js';
 
 export type Dimension = 'r' | 'f' | 'm';
 
@@ -210,21 +211,21 @@ export function parseSegmentRules(text: string): SegmentRule[] {
     const piece = part.trim();
     if (piece === '') continue;
     const colon = piece.indexOf(':');
-    if (colon < 1) throw new Error(`rule "${piece}" needs a name and a colon, e.g. "Champions: r4-5 f4-5"`);
+    if (colon < 1) throw new Error(t('core.rfm.no-colon', { rule: piece }));
     const name = piece.slice(0, colon).trim();
-    if (name === CATCH_ALL) throw new Error(`"${CATCH_ALL}" is the name for customers no rule matches; choose another`);
+    if (name === CATCH_ALL) throw new Error(t('core.rfm.catch-all', { name: CATCH_ALL }));
     const rule: SegmentRule = { name };
     for (const cond of piece.slice(colon + 1).trim().split(/\s+/).filter(Boolean)) {
       const m = /^([rfm])([1-5])(?:-([1-5]))?$/i.exec(cond);
-      if (!m) throw new Error(`"${cond}" in rule "${name}" is not a condition like r4 or f2-5 (scores 1 to 5)`);
+      if (!m) throw new Error(t('core.rfm.bad-condition', { condition: cond, rule: name }));
       const d = m[1]!.toLowerCase() as Dimension;
       const lo = Number(m[2]);
       const hi = m[3] === undefined ? lo : Number(m[3]);
-      if (hi < lo) throw new Error(`"${cond}" in rule "${name}" runs backwards`);
-      if (rule[d] !== undefined) throw new Error(`rule "${name}" gives ${d} twice`);
+      if (hi < lo) throw new Error(t('core.rfm.backwards', { condition: cond, rule: name }));
+      if (rule[d] !== undefined) throw new Error(t('core.rfm.twice', { rule: name, score: d }));
       rule[d] = [lo, hi];
     }
-    if (rules.some((x) => x.name === name)) throw new Error(`two rules are named "${name}"`);
+    if (rules.some((x) => x.name === name)) throw new Error(t('core.rfm.same-name', { rule: name }));
     rules.push(rule);
   }
   if (rules.length === 0) throw new Error('the table needs at least one rule');

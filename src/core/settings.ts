@@ -4,6 +4,7 @@
  * set. Pure: no I/O.
  */
 import { DEFAULT_LIFECYCLE, type LifecycleSettings } from './lifecycle.js';
+import { t, tn } from '../i18n/index.js';
 import { DEFAULT_SEGMENTS, formatSegmentRules, parseSegmentRules, type Dimension, type RfmSettings, type SegmentRule } from './rfm.js';
 import { DEFAULT_TIERS, type TierSettings } from './tiers.js';
 import { DEFAULT_MODEL, MODEL_CHOICES, TIME_UNITS, type ModelChoice, type ModelSettings, type TimeUnit } from './model/churn.js';
@@ -47,25 +48,25 @@ const DECIMAL = /^\d+(\.\d+)?$/;
 
 function wholeNumber(min: number, max = 100_000) {
   return (v: string): string => {
-    const t = v.trim();
-    const n = Number(t);
-    if (!/^\d+$/.test(t) || n < min || n > max) throw new Error(`must be a whole number from ${min} to ${max.toLocaleString('en-US')}`);
+    const text = v.trim();
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(t('core.setting.whole-number', { min, max: max.toLocaleString('en-US') }));
     return String(n);
   };
 }
 
 function positiveNumber(v: string): string {
-  const t = v.trim();
-  if (!DECIMAL.test(t) || Number(t) <= 0 || Number(t) > 1000) throw new Error('must be a number above 0 (up to 1,000), like 3 or 2.5');
-  return String(Number(t));
+  const text = v.trim();
+  if (!DECIMAL.test(text) || Number(text) <= 0 || Number(text) > 1000) throw new Error(t('core.setting.positive'));
+  return String(Number(text));
 }
 
 function share(v: string): string {
-  const t = v.trim();
-  const percent = t.endsWith('%');
-  const digits = percent ? t.slice(0, -1).trim() : t;
+  const text = v.trim();
+  const percent = text.endsWith('%');
+  const digits = percent ? text.slice(0, -1).trim() : text;
   const n = Number(digits) / (percent ? 100 : 1);
-  if (!DECIMAL.test(digits) || n > 1) throw new Error('must be a share from 0 to 1, or 0% to 100%');
+  if (!DECIMAL.test(digits) || n > 1) throw new Error(t('core.setting.share'));
   return String(n);
 }
 
@@ -75,7 +76,7 @@ function numberList(v: string): number[] {
     .map((x) => x.trim())
     .filter((x) => x !== '')
     .map((x) => {
-      if (!DECIMAL.test(x)) throw new Error(`"${x}" is not a number like 30 or 12.50`);
+      if (!DECIMAL.test(x)) throw new Error(t('core.setting.not-number', { value: x }));
       return Number(x);
     });
 }
@@ -83,12 +84,12 @@ function numberList(v: string): number[] {
 /** Ascending cut points, or empty for quantiles. */
 function thresholds(v: string): string {
   const list = numberList(v);
-  for (let i = 1; i < list.length; i++) if (!(list[i]! > list[i - 1]!)) throw new Error('thresholds must be strictly ascending');
+  for (let i = 1; i < list.length; i++) if (!(list[i]! > list[i - 1]!)) throw new Error(t('core.setting.ascending'));
   return list.join(',');
 }
 
 export const SETTINGS: SettingDef[] = [
-  { key: 'rfm.bins', default: '5', describe: 'RFM scores run 1..bins: 4, 5 or 10', check: (v) => (['4', '5', '10'].includes(v.trim()) ? v.trim() : fail('must be 4, 5 or 10')) },
+  { key: 'rfm.bins', default: '5', describe: 'RFM scores run 1..bins: 4, 5 or 10', check: (v) => (['4', '5', '10'].includes(v.trim()) ? v.trim() : fail(t('core.setting.bins'))) },
   { key: 'rfm.recency_days', default: '', describe: 'recency cut points in days, ascending, bins-1 of them (empty: quantiles); at or under the first: top score', check: thresholds },
   { key: 'rfm.frequency', default: '', describe: 'frequency cut points in purchase days, ascending, bins-1 of them (empty: quantiles); at or above the last: top score', check: thresholds },
   { key: 'rfm.monetary', default: '', describe: 'monetary cut points in currency units (e.g. 50,200), ascending, bins-1 of them (empty: quantiles)', check: thresholds },
@@ -98,14 +99,14 @@ export const SETTINGS: SettingDef[] = [
     describe: 'named segments, first match wins: "Name: r4-5 f4-5 | ..." on the 1..5 scale; unmatched customers are "Other"',
     check: (v) => formatSegmentRules(parseSegmentRules(v)),
   },
-  { key: 'tier.method', default: DEFAULT_TIERS.method, describe: 'value pyramid cuts: rank (share of customers) or share (share of value)', check: (v) => (['rank', 'share'].includes(v.trim()) ? v.trim() : fail('must be rank or share')) },
+  { key: 'tier.method', default: DEFAULT_TIERS.method, describe: 'value pyramid cuts: rank (share of customers) or share (share of value)', check: (v) => (['rank', 'share'].includes(v.trim()) ? v.trim() : fail(t('core.setting.tier-method'))) },
   {
     key: 'tier.cuts',
     default: DEFAULT_TIERS.cuts.join(','),
     describe: 'three percentages: platinum, gold, iron sizes (rank) or cumulative value shares (share)',
     check: (v) => {
       const list = numberList(v.replace(/%/g, ''));
-      if (list.length !== 3 || !list.every((x) => x >= 0 && x <= 100)) throw new Error('must be three percentages, e.g. 5,15,30');
+      if (list.length !== 3 || !list.every((x) => x >= 0 && x <= 100)) throw new Error(t('core.setting.three-percentages'));
       return list.join(',');
     },
   },
@@ -142,11 +143,55 @@ export const SETTINGS: SettingDef[] = [
   { key: 'clv.discount_rate', default: String(DEFAULT_MODEL.discountRate), describe: 'annual discount rate for lifetime value (0.1 or 10%)', check: share },
 ];
 
+/**
+ * A setting's description in the reader's language, for config list's table. `describe` stays
+ * English: CSV and JSON carry it, and they do not change with the language.
+ */
+export function settingAbout(def: SettingDef): string {
+  return ABOUT[def.key]?.() ?? def.describe;
+}
+
+const ABOUT: Record<string, () => string> = {
+  'rfm.bins': () => t('core.about.rfm.bins'),
+  'rfm.recency_days': () => t('core.about.rfm.recency_days'),
+  'rfm.frequency': () => t('core.about.rfm.frequency'),
+  'rfm.monetary': () => t('core.about.rfm.monetary'),
+  'rfm.segments': () => t('core.about.rfm.segments'),
+  'tier.method': () => t('core.about.tier.method'),
+  'tier.cuts': () => t('core.about.tier.cuts'),
+  'tier.window_days': () => t('core.about.tier.window_days'),
+  'lifecycle.window_days': () => t('core.about.lifecycle.window_days'),
+  'lifecycle.own_gap_min_gaps': () => t('core.about.lifecycle.own_gap_min_gaps'),
+  'lifecycle.exploration_max_purchases': () => t('core.about.lifecycle.exploration_max_purchases'),
+  'lifecycle.stability_min_purchases': () => t('core.about.lifecycle.stability_min_purchases'),
+  'lifecycle.stability_min_days': () => t('core.about.lifecycle.stability_min_days'),
+  'lifecycle.decline_gaps': () => t('core.about.lifecycle.decline_gaps'),
+  'lifecycle.decline_min_days': () => t('core.about.lifecycle.decline_min_days'),
+  'lifecycle.drop_share': () => t('core.about.lifecycle.drop_share'),
+  'lifecycle.ended_gaps': () => t('core.about.lifecycle.ended_gaps'),
+  'lifecycle.ended_min_days': () => t('core.about.lifecycle.ended_min_days'),
+  'lifecycle.long_term_days': () => t('core.about.lifecycle.long_term_days'),
+  'model.name': () => t('core.about.model.name'),
+  'model.time_unit': () => t('core.about.model.time_unit'),
+  'model.min_customers': () => t('core.about.model.min_customers'),
+  'model.min_repeat_buyers': () => t('core.about.model.min_repeat_buyers'),
+  'model.min_history_days': () => t('core.about.model.min_history_days'),
+  'churn.horizon_days': () => t('core.about.churn.horizon_days'),
+  'churn.medium_risk': () => t('core.about.churn.medium_risk'),
+  'churn.high_risk': () => t('core.about.churn.high_risk'),
+  'clv.horizon_days': () => t('core.about.clv.horizon_days'),
+  'complaint.hours_urgent': () => t('core.about.complaint.hours_urgent'),
+  'complaint.hours_high': () => t('core.about.complaint.hours_high'),
+  'complaint.hours_normal': () => t('core.about.complaint.hours_normal'),
+  'complaint.hours_low': () => t('core.about.complaint.hours_low'),
+  'clv.discount_rate': () => t('core.about.clv.discount_rate'),
+};
+
 function oneOf(values: readonly string[]) {
   return (v: string): string => {
-    const t = v.trim().toLowerCase();
-    if (!values.includes(t)) throw new Error(`must be ${values.join(' or ')}`);
-    return t;
+    const text = v.trim().toLowerCase();
+    if (!values.includes(text)) throw new Error(t('core.setting.one-of', { choices: values.join(t('core.setting.or')) }));
+    return text;
   };
 }
 
@@ -190,13 +235,13 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     const text = get(key);
     if (text === '') continue;
     const cuts = text.split(',').map((x) => Math.round(Number(x) * scale));
-    if (cuts.length !== bins - 1) throw new SettingError(key, `has ${cuts.length} cut point${cuts.length === 1 ? '' : 's'}, but rfm.bins = ${bins} needs ${bins - 1}`, 'rfm.bins');
+    if (cuts.length !== bins - 1) throw new SettingError(key, tn('core.setting.cut-points', cuts.length, { bins, need: bins - 1 }), 'rfm.bins');
     thresholdsOf[d] = cuts;
   }
   const cuts = get('tier.cuts').split(',').map(Number) as [number, number, number];
   const method = get('tier.method') as TierSettings['method'];
-  if (method === 'rank' && cuts[0] + cuts[1] + cuts[2] > 100) throw new SettingError('tier.cuts', 'with tier.method = rank the three sizes must add up to 100 at most', 'tier.method');
-  if (method === 'share' && !(cuts[0] <= cuts[1] && cuts[1] <= cuts[2])) throw new SettingError('tier.cuts', 'with tier.method = share the cuts are cumulative shares and must ascend, e.g. 50,80,95', 'tier.method');
+  if (method === 'rank' && cuts[0] + cuts[1] + cuts[2] > 100) throw new SettingError('tier.cuts', t('core.setting.rank-sum'), 'tier.method');
+  if (method === 'share' && !(cuts[0] <= cuts[1] && cuts[1] <= cuts[2])) throw new SettingError('tier.cuts', t('core.setting.share-ascend'), 'tier.method');
   const lifecycle: LifecycleSettings = {
     explorationMaxPurchases: num('lifecycle.exploration_max_purchases'),
     stabilityMinPurchases: num('lifecycle.stability_min_purchases'),
@@ -210,11 +255,11 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     longTermDays: num('lifecycle.long_term_days'),
   };
   if (lifecycle.stabilityMinPurchases <= lifecycle.explorationMaxPurchases) {
-    throw new SettingError('lifecycle.stability_min_purchases', `must be above lifecycle.exploration_max_purchases (${lifecycle.explorationMaxPurchases})`, 'lifecycle.exploration_max_purchases');
+    throw new SettingError('lifecycle.stability_min_purchases', t('core.setting.above', { other: 'lifecycle.exploration_max_purchases', value: lifecycle.explorationMaxPurchases }), 'lifecycle.exploration_max_purchases');
   }
-  if (lifecycle.endedGaps < lifecycle.declineGaps) throw new SettingError('lifecycle.ended_gaps', `must be at least lifecycle.decline_gaps (${lifecycle.declineGaps})`, 'lifecycle.decline_gaps');
+  if (lifecycle.endedGaps < lifecycle.declineGaps) throw new SettingError('lifecycle.ended_gaps', t('core.setting.at-least', { other: 'lifecycle.decline_gaps', value: lifecycle.declineGaps }), 'lifecycle.decline_gaps');
   if (lifecycle.endedMinDays < lifecycle.declineMinDays) {
-    throw new SettingError('lifecycle.ended_min_days', `must be at least lifecycle.decline_min_days (${lifecycle.declineMinDays}): a relationship cannot end before it declines`, 'lifecycle.decline_min_days');
+    throw new SettingError('lifecycle.ended_min_days', t('core.setting.ended-before-decline', { value: lifecycle.declineMinDays }), 'lifecycle.decline_min_days');
   }
   const model: ModelSettings = {
     model: get('model.name') as ModelChoice,
@@ -228,7 +273,7 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     minRepeatBuyers: num('model.min_repeat_buyers'),
     minHistoryDays: num('model.min_history_days'),
   };
-  if (model.highRisk < model.mediumRisk) throw new SettingError('churn.high_risk', `must be at least churn.medium_risk (${model.mediumRisk})`, 'churn.medium_risk');
+  if (model.highRisk < model.mediumRisk) throw new SettingError('churn.high_risk', t('core.setting.at-least', { other: 'churn.medium_risk', value: model.mediumRisk }), 'churn.medium_risk');
   return {
     model,
     complaintHours: { urgent: num('complaint.hours_urgent'), high: num('complaint.hours_high'), normal: num('complaint.hours_normal'), low: num('complaint.hours_low') },

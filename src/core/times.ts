@@ -3,6 +3,7 @@
  * soon) where it helps. Stored times are ISO 8601 in UTC, and CSV and JSON keep them so.
  * The time zone is the TZ variable's when set (as the C library reads it), else the system's.
  */
+import { t, tn } from '../i18n/index.js';
 
 /** "2026-11-29 22:44" in the time zone. */
 export function localMinute(iso: string, timeZone?: string): string {
@@ -21,32 +22,31 @@ export function localDay(iso: string, timeZone?: string): string {
   return localMinute(iso, timeZone).slice(0, 10);
 }
 
-/** "just now", "5 minutes ago", "3 days ago", "in 2 hours": the largest whole unit. */
+/** "just now", "5 minutes ago", "3 days ago", "in 2 hours": the largest whole unit (3天前 in Chinese). */
 export function relative(iso: string, now: Date): string {
   const ms = new Date(iso).getTime() - now.getTime();
   if (Number.isNaN(ms)) return '';
   const past = ms < 0;
   const s = Math.abs(ms) / 1000;
-  if (s < 60) return 'just now';
-  const units: [number, string][] = [
-    [365 * 86400, 'year'],
-    [30 * 86400, 'month'],
-    [7 * 86400, 'week'],
-    [86400, 'day'],
-    [3600, 'hour'],
-    [60, 'minute'],
+  if (s < 60) return t('core.time.just-now');
+  const units: [number, (n: number) => string][] = [
+    [365 * 86400, (n) => tn('core.time.years', n)],
+    [30 * 86400, (n) => tn('core.time.months', n)],
+    [7 * 86400, (n) => tn('core.time.weeks', n)],
+    [86400, (n) => tn('core.time.days', n)],
+    [3600, (n) => tn('core.time.hours', n)],
+    [60, (n) => tn('core.time.minutes', n)],
   ];
   const [size, name] = units.find(([size]) => s >= size)!;
-  const n = Math.floor(s / size);
-  const text = `${n} ${name}${n === 1 ? '' : 's'}`;
-  return past ? `${text} ago` : `in ${text}`;
+  const span = name(Math.floor(s / size));
+  return past ? t('core.time.ago', { span }) : t('core.time.in', { span });
 }
 
 /** "2026-11-29 22:44 (3 days ago)". */
 export function personTime(iso: string | null | undefined, now: Date, timeZone?: string): string {
   if (iso === null || iso === undefined || iso === '') return '';
   const rel = relative(iso, now);
-  return rel === '' ? localMinute(iso, timeZone) : `${localMinute(iso, timeZone)} (${rel})`;
+  return rel === '' ? localMinute(iso, timeZone) : t('core.time.with-relative', { time: localMinute(iso, timeZone), relative: rel });
 }
 
 /** The zone from TZ, if Intl knows it; otherwise the system's (an unknown TZ must not crash a listing). */

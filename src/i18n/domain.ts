@@ -4,7 +4,7 @@
  * statuses. Codes stay English in data (CSV, JSON, the database); these are for people.
  * docs/glossary.md maps each term to its code and both languages.
  */
-import { t } from './index.js';
+import { currentLang, t, type Lang } from './index.js';
 
 export function tierName(code: string): string {
   switch (code) {
@@ -17,12 +17,17 @@ export function tierName(code: string): string {
 }
 
 export function stageName(code: string): string {
+  return stageNameIn(code, currentLang());
+}
+
+/** A stage's name in a given language: for a sentence worded in another language than the reader's (the English that is stored). */
+export function stageNameIn(code: string, lang: Lang): string {
   switch (code) {
-    case 'exploration': return t('domain.stage.exploration');
-    case 'formation': return t('domain.stage.formation');
-    case 'stability': return t('domain.stage.stability');
-    case 'decline': return t('domain.stage.decline');
-    case 'ended': return t('domain.stage.ended');
+    case 'exploration': return t('domain.stage.exploration', undefined, lang);
+    case 'formation': return t('domain.stage.formation', undefined, lang);
+    case 'stability': return t('domain.stage.stability', undefined, lang);
+    case 'decline': return t('domain.stage.decline', undefined, lang);
+    case 'ended': return t('domain.stage.ended', undefined, lang);
     default: return code;
   }
 }
@@ -107,6 +112,35 @@ export function statusName(code: string): string {
     case 'in_progress': return t('domain.status.in_progress');
     case 'resolved': return t('domain.status.resolved');
     case 'closed': return t('domain.status.closed');
+    default: return code;
+  }
+}
+
+/** A point of the complaint record (domain notes section 7), by the column that holds it. */
+export function complaintFieldName(code: string): string {
+  switch (code) {
+    case 'summary': return t('domain.complaint.summary');
+    case 'how': return t('domain.complaint.how');
+    case 'product': return t('domain.complaint.product');
+    case 'why': return t('domain.complaint.why');
+    case 'staff': return t('domain.complaint.staff');
+    case 'other_issues': return t('domain.complaint.other_issues');
+    case 'reasonable': return t('domain.complaint.reasonable');
+    case 'wanted': return t('domain.complaint.wanted');
+    case 'new_customer': return t('domain.complaint.new_customer');
+    default: return code;
+  }
+}
+
+/** The measures and roles the tool is built on (domain notes sections 1, 4, 6), by their column or field. */
+export function termName(code: string): string {
+  switch (code) {
+    case 'clv': return t('domain.term.clv');
+    case 'churn_risk': return t('domain.term.churn_risk');
+    case 'churn_rate': return t('domain.term.churn_rate');
+    case 'value_at_risk': return t('domain.term.value_at_risk');
+    case 'account_manager': return t('domain.term.account_manager');
+    case 'complaint': return t('domain.term.complaint');
     default: return code;
   }
 }

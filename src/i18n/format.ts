@@ -2,7 +2,7 @@
  * Numbers, money and dates as a reader of the current language writes them. Only for text a
  * person reads: CSV and JSON keep ISO dates and plain decimals whatever the language.
  */
-import { currentLang, type Lang } from './index.js';
+import { currentLang, tn, type Lang } from './index.js';
 import { formatMoney } from '../core/money.js';
 
 /** Symbols written before the amount where the language writes them so (zh-CN: ¥1,234.50). */
@@ -35,4 +35,14 @@ export function formatDate(iso: string, lang: Lang = currentLang()): string {
 /** A share 0..1 as a percentage: 12.5% (the same in both languages). */
 export function formatPercent(share: number, digits = 0, lang: Lang = currentLang()): string {
   return `${formatNumber(share * 100, digits, lang)}%`;
+}
+
+/** A number of days as a reader says it: "1 day", "3 days"; 3天 in Chinese. */
+export function formatDays(n: number, lang: Lang = currentLang()): string {
+  return tn('core.count.days', n, undefined, lang);
+}
+
+/** A number of purchases as a reader says it: "1 purchase", "5 purchases"; 5次 in Chinese. */
+export function formatPurchases(n: number, lang: Lang = currentLang()): string {
+  return tn('core.count.purchases', n, undefined, lang);
 }

@@ -10,6 +10,7 @@ import { AUTO_ORDER, degenerateWhy, features, logistic, sample, selectModel, typ
 import type { Stage } from '../lifecycle.js';
 import { expectedSpend, fitSpend, type SpendFit, type SpendSummary } from './gammagamma.js';
 import type { OpenComplaints } from '../complaints.js';
+import { days as dayCount, wordPhrase, type Count, type Phrase } from '../../i18n/phrase.js';
 
 export type TimeUnit = 'day' | 'week';
 export const TIME_UNITS: readonly TimeUnit[] = ['day', 'week'];
@@ -97,10 +98,10 @@ export function comparisonDays(horizonDays: number, historyDays: number, minHist
 
 /** The horizon: as set, else twice the shop's typical gap between purchases in whole weeks, 4 to 52 weeks. */
 export function horizonFor(s: ModelSettings, populationGap: number | null): { days: number; why: string } {
-  if (s.horizonDays !== null) return { days: s.horizonDays, why: 'as set (--horizon or churn.horizon_days)' };
-  if (populationGap === null || populationGap <= 0) return { days: 90, why: "90 days: no repeat purchases to learn the shop's rhythm from" };
+  if (s.horizonDays !== null) return { days: s.horizonDays, why: wordPhrase({ key: 'core.model.horizon-set' }, 'en') };
+  if (populationGap === null || populationGap <= 0) return { days: 90, why: wordPhrase({ key: 'core.model.horizon-none' }, 'en') };
   const days = Math.min(364, Math.max(28, 7 * Math.ceil((2 * populationGap) / 7)));
-  return { days, why: `twice the shop's typical gap between purchases (${Math.round(populationGap)} days), in whole weeks between 4 and 52` };
+  return { days, why: wordPhrase({ key: 'core.model.horizon-rhythm', vars: { gap: Math.round(populationGap) } }, 'en') };
 }
 
 type Measured = Pick<
@@ -129,9 +130,9 @@ export function sufficiency(customers: readonly Measured[], asOf: string, s: Mod
   }
   const historyDays = buyers === 0 ? 0 : dayIndex(asOf) - earliest;
   const problems: string[] = [];
-  if (buyers < s.minCustomers) problems.push(`${buyers} customers with purchases (the model needs ${s.minCustomers})`);
-  if (repeat < s.minRepeatBuyers) problems.push(`${repeat} repeat buyers (the model needs ${s.minRepeatBuyers})`);
-  if (historyDays < s.minHistoryDays) problems.push(`${historyDays} days of history (the model needs ${s.minHistoryDays})`);
+  if (buyers < s.minCustomers) problems.push(wordPhrase({ key: 'core.model.too-few-customers', vars: { count: buyers, min: s.minCustomers } }, 'en'));
+  if (repeat < s.minRepeatBuyers) problems.push(wordPhrase({ key: 'core.model.too-few-repeat', vars: { count: repeat, min: s.minRepeatBuyers } }, 'en'));
+  if (historyDays < s.minHistoryDays) problems.push(wordPhrase({ key: 'core.model.too-short', vars: { count: historyDays, min: s.minHistoryDays } }, 'en'));
   return { ok: problems.length === 0, customers: buyers, repeatBuyers: repeat, historyDays, problems };
 }
 
@@ -146,7 +147,7 @@ export function rulesOnly(asOf: string, reason: string, horizonDays = 90): Fitte
     spendLeftOut: 0,
     fallback: reason,
     horizonDays,
-    horizonWhy: 'as set',
+    horizonWhy: wordPhrase({ key: 'core.model.as-set' }, 'en'),
     rejected: [],
     selection: null,
     ranking: null,
@@ -188,7 +189,7 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
     else spendLeftOut++;
   }
   const base = { asOf, timeUnit: s.timeUnit, sufficiency: suff, spendLeftOut, horizonDays: horizon.days, horizonWhy: horizon.why };
-  if (!suff.ok) return { ...base, purchase: null, spend: null, fallback: `not enough data: ${suff.problems.join('; ')}`, rejected: [], selection: null, ranking: null };
+  if (!suff.ok) return { ...base, purchase: null, spend: null, fallback: wordPhrase({ key: 'core.model.not-enough', vars: { problems: suff.problems.join('; ') } }, 'en'), rejected: [], selection: null, ranking: null };
   const summaries: Summary[] = [];
   for (const c of customers) {
     const sum = summaryOf(c, asOf, s.timeUnit);
@@ -198,7 +199,7 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
   const compareDays = history === null ? horizon.days : dayIndex(asOf) - dayIndex(history.cutoff);
   const selection = s.model === 'auto' && history !== null && enoughToCompare(history, s, unitDays) ? selectModel(history.rows, history.cutoff, compareDays, unitDays) : null;
   const rejected: string[] = [];
-  for (const c of selection?.candidates ?? []) if (c.degenerate !== null && c.name !== 'recency') rejected.push(`${c.name} (fitted to ${history!.cutoff}): ${c.degenerate}`);
+  for (const c of selection?.candidates ?? []) if (c.degenerate !== null && c.name !== 'recency') rejected.push(wordPhrase({ key: 'core.model.rejected-at', vars: { model: c.name, cutoff: history!.cutoff, why: c.degenerate } }, 'en'));
   const order = s.model !== 'auto' ? [s.model] : selection !== null ? selection.order : AUTO_ORDER;
   const fitOn = sample(summaries);
   const grouped = group(fitOn);
@@ -210,18 +211,18 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
       purchase = { ...fit, customers: summaries.length };
       break;
     }
-    rejected.push(`${model}: ${why}`);
+    rejected.push(wordPhrase({ key: 'core.model.rejected', vars: { model, why } }, 'en'));
   }
   const spendFit = spendData.length > 0 ? fitSpend(spendData) : null;
   // A spend fit that did not converge (or gives no finite mean, q <= 1) is not used: no lifetime values.
   const spendOk = spendFit !== null && spendFit.converged && spendFit.params.q > 1 && [spendFit.params.p, spendFit.params.q, spendFit.params.v].every(Number.isFinite);
   const spend = spendOk ? spendFit : null;
-  const spendProblem = spendOk || spendFit === null ? null : 'the spend model did not converge to usable values (q must exceed 1): no lifetime values, and the pyramid ranks by revenue';
+  const spendProblem = spendOk || spendFit === null ? null : wordPhrase({ key: 'core.model.spend-problem' }, 'en');
   // The blend belongs to the model it was fitted with: another model (the chosen one degenerated
   // at the as-of date) ranks with its own P(no purchase) unless the rule won the comparison.
   let ranking = selection?.ranking ?? null;
   if (ranking !== null && ranking.kind === 'blend' && ranking.model !== purchase?.model) ranking = purchase === null ? recencyRanking(selection!) : null;
-  const fallback = purchase === null ? (rejected.length > 0 ? `no usable fit (${rejected.join('; ')})` : 'the purchase model did not converge') : null;
+  const fallback = purchase === null ? (rejected.length > 0 ? wordPhrase({ key: 'core.model.no-usable-fit', vars: { rejected: rejected.join('; ') } }, 'en') : wordPhrase({ key: 'core.model.purchase-no-converge' }, 'en')) : null;
   return { ...base, purchase, spend: purchase === null ? null : spend, fallback, spendProblem, rejected, selection, ranking };
 }
 
@@ -245,8 +246,8 @@ function enoughToCompare(h: History, s: ModelSettings, unitDays: number): boolea
 /** Why a fit cannot be used at all (not converged, parameters not finite, BG's a = 1), or null. */
 function usableWhy(fit: PurchaseFit): string | null {
   const p = fit.params as unknown as Record<string, number>;
-  if (!fit.converged || !Object.values(p).every((v) => Number.isFinite(v) && v > 0)) return 'did not converge';
-  if (fit.model !== 'paretonbd' && Math.abs(p.a! - 1) < 1e-6) return 'landed on a = 1, where expected purchases are undefined';
+  if (!fit.converged || !Object.values(p).every((v) => Number.isFinite(v) && v > 0)) return wordPhrase({ key: 'core.model.no-converge' }, 'en');
+  if (fit.model !== 'paretonbd' && Math.abs(p.a! - 1) < 1e-6) return wordPhrase({ key: 'core.model.a-is-one' }, 'en');
   return null;
 }
 
@@ -297,30 +298,33 @@ export function lifetimeValue(expectedBy: (days: number) => number, spend: numbe
   return value;
 }
 
-const days = (n: number): string => `${Math.round(n)} day${Math.round(n) === 1 ? '' : 's'}`;
+const days = (n: number): Count => dayCount(Math.round(n));
 
-/** Reasons in words: what in this customer's history points at leaving. */
+/**
+ * Reasons in words: what in this customer's history points at leaving. English, as CSV and JSON
+ * carry them; i18n/phrase.ts reword() gives them to a reader of another language.
+ */
 export function reasonsFor(c: Measured, populationGap: number | null, windowDays: number, pAliveValue: number | null, expected: { purchases: number; days: number } | null = null): string[] {
-  const out: string[] = [];
+  const out: Phrase[] = [];
   const gap = c.typicalGapDays ?? populationGap;
-  if (c.purchaseDays === 0) out.push(`no purchase, only refunds (the last ${days(c.recencyDays)} ago)`);
-  else if (c.purchaseDays === 1) out.push(`one-time buyer, ${days(c.recencyDays)} ago`);
+  if (c.purchaseDays === 0) out.push({ key: 'core.churn.refunds-only', vars: { silence: days(c.recencyDays) } });
+  else if (c.purchaseDays === 1) out.push({ key: 'core.churn.one-time', vars: { silence: days(c.recencyDays) } });
   else if (gap !== null && gap > 0 && c.recencyDays > gap) {
-    const whose = c.ownGapDays === null ? "the shop's usual" : 'their usual';
     const g = Math.round(gap * 10) / 10;
-    out.push(`no purchase for ${days(c.recencyDays)}, ${(c.recencyDays / gap).toFixed(1)}× ${whose} ${g}-day gap`);
+    out.push({ key: c.ownGapDays === null ? 'core.churn.overdue-shop' : 'core.churn.overdue-own', vars: { silence: days(c.recencyDays), times: (c.recencyDays / gap).toFixed(1), gap: g } });
   }
-  if (c.previousRevenue > 0 && c.recentRevenue <= 0) out.push(`nothing spent in the last ${windowDays} days, after spending in the ${windowDays} before`);
+  if (c.previousRevenue > 0 && c.recentRevenue <= 0) out.push({ key: 'core.churn.stopped', vars: { window: windowDays } });
   else if (c.previousRevenue > 0 && c.recentRevenue < c.previousRevenue) {
     const down = Math.round((1 - c.recentRevenue / c.previousRevenue) * 100);
-    if (down >= 20) out.push(`spend down ${down}% on the previous ${windowDays} days`);
+    if (down >= 20) out.push({ key: 'core.churn.spend-down', vars: { down, window: windowDays } });
   }
-  if (pAliveValue !== null && pAliveValue < 0.5) out.push(`the model puts the chance they are still a customer at ${Math.round(pAliveValue * 100)}%`);
+  if (pAliveValue !== null && pAliveValue < 0.5) out.push({ key: 'core.churn.p-alive', vars: { pct: Math.round(pAliveValue * 100) } });
   // Nothing alarming in the history: the risk comes from a slow rhythm.
   if (out.length === 0 && expected !== null) {
-    out.push(`buys seldom${gap !== null ? `, about every ${days(gap)}` : ''}: ${expected.purchases.toFixed(1)} purchases expected in the next ${expected.days} days`);
+    const every: Phrase | null = gap !== null ? { key: 'core.churn.seldom-every', vars: { gap: days(gap) } } : null;
+    out.push({ key: 'core.churn.seldom', vars: { every, expected: expected.purchases.toFixed(1), days: expected.days } });
   }
-  return out;
+  return out.map((p) => wordPhrase(p, 'en'));
 }
 
 /** What every customer's reasons are worded against, and the fit their forecasts come from. */
@@ -331,7 +335,8 @@ interface ReasonContext {
   fit: { model: PurchaseModelName; params: PurchaseFit['params']; asOf: string; unit: TimeUnit } | null;
 }
 
-const said = (open: OpenComplaints): string => `${open.open} open complaint${open.open === 1 ? '' : 's'}, oldest ${days(open.oldestDays)}${open.overdue > 0 ? `, ${open.overdue} overdue` : ''}`;
+const said = (open: OpenComplaints): string =>
+  wordPhrase({ key: 'core.churn.complaints', n: open.open, vars: { oldest: days(open.oldestDays), overdue: open.overdue > 0 ? { key: 'core.churn.complaints-overdue', vars: { count: open.overdue } } : null } }, 'en');
 
 /** Longest look ahead for the next purchase: ten years. */
 const NEXT_PURCHASE_MAX_DAYS = 3650;
@@ -418,8 +423,8 @@ class Score implements ChurnScore {
     const complained = this.open !== undefined && this.open.open > 0;
     const pct = `${Math.round(this.churnRisk * 100)}%`;
     const disagree: string[] = [];
-    if (this.endedButLow()) disagree.push(`the lifecycle calls them ended while the ${this.method === 'rules' ? 'rules' : 'model'} put the risk at only ${pct}: at least medium until they buy again`);
-    else if (this.ownLevel === 'high' && (this.c.stage === 'stability' || this.c.stage === 'formation')) disagree.push(`the lifecycle still counts them in ${this.c.stage}: their rhythm is on time though the risk is ${pct}`);
+    if (this.endedButLow()) disagree.push(wordPhrase({ key: this.method === 'rules' ? 'core.churn.ended-but-low-rules' : 'core.churn.ended-but-low-model', vars: { pct } }, 'en'));
+    else if (this.ownLevel === 'high' && (this.c.stage === 'stability' || this.c.stage === 'formation')) disagree.push(wordPhrase({ key: 'core.churn.on-rhythm', vars: { stage: { stage: this.c.stage }, pct } }, 'en'));
     if (this.ownLevel === 'low' && !complained && disagree.length === 0) return [];
     const expected = this.expectedPurchases === null ? null : { purchases: this.expectedPurchases, days: this.why.horizonDays };
     const own = reasonsFor(this.c, this.why.populationGap, this.why.windowDays, this.pAlive, expected);

@@ -18,6 +18,7 @@ import { bootstrapAucDifference, rocAuc } from './backtest.js';
 import { expectedPurchases, fitPurchases, group, pAlive, pNoPurchase, type BgParams, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
 import type { ParetoParams } from './paretonbd.js';
 import { maxOf } from '../scale.js';
+import { wordPhrase } from '../../i18n/phrase.js';
 
 export const AUTO_ORDER: readonly PurchaseModelName[] = ['mbgnbd', 'paretonbd', 'bgnbd'];
 
@@ -49,21 +50,21 @@ export function degenerateWhy(fit: PurchaseFit, customers: readonly Summary[]): 
   const span = customers.reduce((m, c) => Math.max(m, c.T), 0);
   const shapes = fit.model === 'paretonbd' ? { r: p.r, s: (p as ParetoParams).s } : { r: p.r, a: (p as BgParams).a, b: (p as BgParams).b };
   for (const [k, v] of Object.entries(shapes)) {
-    if (!(v > 1e-4 && v < 1e4)) return `heterogeneity ran away (${k} = ${v.toExponential(1)})`;
+    if (!(v > 1e-4 && v < 1e4)) return wordPhrase({ key: 'core.model.heterogeneity', vars: { param: k, value: v.toExponential(1) } }, 'en');
   }
   if (fit.model === 'paretonbd') {
     const { s, beta } = p as ParetoParams;
     const apart = Math.abs(p.alpha - beta) / Math.max(p.alpha, beta);
-    if (apart > 0.98) return `the purchase and dropout scales ran apart (alpha ${p.alpha.toPrecision(3)}, beta ${beta.toPrecision(3)}): at the edge of what can be computed`;
+    if (apart > 0.98) return wordPhrase({ key: 'core.model.scales-apart', vars: { alpha: p.alpha.toPrecision(3), beta: beta.toPrecision(3) } }, 'en');
     // Expected dropouts per customer over the whole history, at the mean dropout rate s/β.
     const leaving = (s / beta) * span;
-    if (leaving < 1e-3) return `dropout about 0 (s/β × history = ${leaving.toExponential(1)}): the fit says nobody leaves`;
-    if (p.r / p.alpha > 0 && s / beta > 100 * (p.r / p.alpha)) return `dropout about 1 (customers leave 100 times faster than they buy)`;
+    if (leaving < 1e-3) return wordPhrase({ key: 'core.model.nobody-leaves', vars: { value: leaving.toExponential(1) } }, 'en');
+    if (p.r / p.alpha > 0 && s / beta > 100 * (p.r / p.alpha)) return wordPhrase({ key: 'core.model.leave-fast' }, 'en');
   } else {
     const { a, b } = p as BgParams;
     const drop = a / (a + b);
-    if (drop < 1e-3) return `dropout about 0 (a/(a+b) = ${drop.toExponential(1)}): the fit says nobody ever leaves`;
-    if (drop > 0.99) return `dropout about 1 (a/(a+b) = ${drop.toFixed(3)}): the fit says everyone leaves at their next purchase`;
+    if (drop < 1e-3) return wordPhrase({ key: 'core.model.nobody-ever-leaves', vars: { value: drop.toExponential(1) } }, 'en');
+    if (drop > 0.99) return wordPhrase({ key: 'core.model.everyone-leaves', vars: { value: drop.toFixed(3) } }, 'en');
   }
   let n = 0;
   let sa = 0;
@@ -84,7 +85,7 @@ export function degenerateWhy(fit: PurchaseFit, customers: readonly Summary[]): 
     const sdAlive = Math.sqrt(Math.max(0, saa / n - (sa / n) ** 2));
     const meanSilence = sr / n;
     const cvSilence = meanSilence > 0 ? Math.sqrt(Math.max(0, srr / n - meanSilence ** 2)) / meanSilence : 0;
-    if (sdAlive < 0.01 && cvSilence > 0.5) return `P(alive) barely varies (sd ${sdAlive.toFixed(4)}) though repeat buyers' silence varies a lot`;
+    if (sdAlive < 0.01 && cvSilence > 0.5) return wordPhrase({ key: 'core.model.flat-alive', vars: { sd: sdAlive.toFixed(4) } }, 'en');
   }
   return null;
 }
@@ -258,7 +259,7 @@ export function selectModel(rows: readonly BacktestCustomer[], cutoff: string, h
   const grouped = group(summaries);
   for (const model of models) {
     const fit = fitPurchases(model, grouped);
-    const bad = !fit.converged ? 'did not converge' : degenerateWhy(fit, summaries);
+    const bad = !fit.converged ? wordPhrase({ key: 'core.model.no-converge' }, 'en') : degenerateWhy(fit, summaries);
     if (bad !== null) {
       candidates.push({ name: model, auc: null, predicted: null, actual, degenerate: bad, logLikelihood: fit.logLikelihood, blendAuc: null, blendCoef: null });
       continue;
@@ -309,21 +310,24 @@ function verdictOf(score: number[], recency: number[], none: boolean[], blendWin
   const auc = rocAuc(score, none);
   const recencyAuc = rocAuc(recency, none);
   if (auc === null || recencyAuc === null) {
-    return { auc, recencyAuc, difference: null, low: null, high: null, text: `no verdict: everyone or no one bought in the last ${horizonDays} days` };
+    return { auc, recencyAuc, difference: null, low: null, high: null, text: wordPhrase({ key: 'core.model.verdict-none', vars: { days: horizonDays } }, 'en') };
   }
   if (!blendWins) {
-    const why = chosen === null ? 'no model fitted without degenerating' : `no model ranked better than the recency rule (best: ${chosen.name}'s blend at ${chosen.blendAuc?.toFixed(3) ?? 'n/a'})`;
-    return { auc, recencyAuc, difference: 0, low: 0, high: 0, text: `churn_risk is the recency rule, calibrated on the last ${horizonDays} days (AUC ${recencyAuc.toFixed(3)}): ${why}` };
+    const why = chosen === null ? { key: 'core.model.verdict-no-model' } : { key: 'core.model.verdict-no-better', vars: { model: chosen.name, auc: chosen.blendAuc?.toFixed(3) ?? 'n/a' } };
+    return { auc, recencyAuc, difference: 0, low: 0, high: 0, text: wordPhrase({ key: 'core.model.verdict-recency', vars: { days: horizonDays, auc: recencyAuc.toFixed(3), why } }, 'en') };
   }
   const { low, high } = bootstrapAucDifference(score, recency, none, 200, 7);
   const d = auc - recencyAuc;
-  const word = low > 0 ? 'better than' : high < 0 ? 'worse than' : 'not clearly better than';
+  const word = { key: low > 0 ? 'core.model.word-better' : high < 0 ? 'core.model.word-worse' : 'core.model.word-unclear' };
   return {
     auc,
     recencyAuc,
     difference: d,
     low,
     high,
-    text: `churn_risk (${chosen!.name} blended with recency) ranks ${word} the recency rule on the last ${horizonDays} days: AUC ${auc.toFixed(3)} against ${recencyAuc.toFixed(3)}, ${signed(d)} (95% bootstrap interval ${signed(low)} to ${signed(high)})`,
+    text: wordPhrase(
+      { key: 'core.model.verdict-blend', vars: { model: chosen!.name, word, days: horizonDays, auc: auc.toFixed(3), recency: recencyAuc.toFixed(3), difference: signed(d), low: signed(low), high: signed(high) } },
+      'en',
+    ),
   };
 }

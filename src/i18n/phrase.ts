@@ -1,0 +1,322 @@
+/**
+ * Sentences the analysis writes about a customer or a fit, kept in a language-neutral form: a
+ * catalogue key and its values (numbers, counts of days or purchases, a stage code, and nested
+ * phrases), worded when read.
+ *
+ * What rapport stores and what its CSV and JSON carry stays English: the lifecycle's stage reason
+ * in a snapshot, a saved fit's verdict and fallback, the reasons column. Machine output must not
+ * change with the language, and a snapshot or a fit saved by a cron job in one language is read
+ * in another. So the English is worded from the catalogue's English templates, and re-worded for
+ * a Chinese reader by reading it back against those same templates (reword): the English and the
+ * Chinese come from one catalogue, and a text rapport did not write (an older wording, a shop's
+ * own) is shown as it is.
+ */
+import { catalogueKeys, currentLang, t, tn, type Lang } from './index.js';
+import { stageNameIn } from './domain.js';
+
+export type Value = string | number | Phrase | Count | Phrase[] | { stage: string } | null;
+export interface Phrase {
+  key: string;
+  /** For a key whose wording depends on a count: "<key>_one" / "<key>_other", {n} the count. */
+  n?: number;
+  vars?: Record<string, Value>;
+}
+export interface Count {
+  count: 'days' | 'purchases';
+  n: number;
+}
+
+export const days = (n: number): Count => ({ count: 'days', n });
+export const purchases = (n: number): Count => ({ count: 'purchases', n });
+
+/** How a placeholder's English is read back: a count, free text, one of some phrases (or nothing), a list of them, a stage code. */
+type Kind = 'days' | 'purchases' | 'text' | 'stage' | { one: string[]; optional?: true } | { list: string[] };
+
+const STAGE_EXIT = ['core.exit.refunds-only', 'core.exit.early-abort', 'core.exit.mid-way-failure', 'core.exit.early-exit', 'core.exit.long-term'];
+const RHYTHM: Kind = { one: ['core.stage.rhythm'], optional: true };
+const DEGENERATE = [
+  'core.model.heterogeneity',
+  'core.model.scales-apart',
+  'core.model.nobody-leaves',
+  'core.model.leave-fast',
+  'core.model.nobody-ever-leaves',
+  'core.model.everyone-leaves',
+  'core.model.flat-alive',
+  'core.model.no-converge',
+  'core.model.a-is-one',
+];
+const REJECTED = ['core.model.rejected-at', 'core.model.rejected'];
+
+/**
+ * Every phrase key and the kind of each of its placeholders: the literal list of the keys the
+ * analysis words its sentences with (test/phrase.test.ts checks each is in every catalogue).
+ */
+export const GRAMMAR: Record<string, Record<string, Kind>> = {
+  'core.stage.ended': { silence: 'days', limit: 'days', rhythm: RHYTHM, why: { one: STAGE_EXIT } },
+  'core.stage.rhythm': { gap: 'days' },
+  'core.stage.refunds-only': { silence: 'days' },
+  'core.stage.exploration': { purchases: 'purchases', max: 'purchases' },
+  'core.stage.overdue': { silence: 'days', limit: 'days', rhythm: RHYTHM },
+  'core.stage.spend-drop': { recent: 'text', window: 'days', previous: 'text', share: 'text' },
+  'core.stage.stability': { purchases: 'purchases', every: { one: ['core.stage.every'], optional: true }, held: 'days' },
+  'core.stage.every': { gap: 'days' },
+  'core.stage.formation': { purchases: 'purchases', tenure: 'days', min: 'purchases', minDays: 'days' },
+  'core.exit.refunds-only': {},
+  'core.exit.early-abort': { purchases: 'purchases' },
+  'core.exit.mid-way-failure': { purchases: 'purchases' },
+  'core.exit.early-exit': { held: 'days', longTerm: 'days' },
+  'core.exit.long-term': { held: 'days', years: 'text' },
+
+  'core.churn.refunds-only': { silence: 'days' },
+  'core.churn.one-time': { silence: 'days' },
+  'core.churn.overdue-own': { silence: 'days', times: 'text', gap: 'text' },
+  'core.churn.overdue-shop': { silence: 'days', times: 'text', gap: 'text' },
+  'core.churn.stopped': { window: 'text' },
+  'core.churn.spend-down': { down: 'text', window: 'text' },
+  'core.churn.p-alive': { pct: 'text' },
+  'core.churn.seldom': { every: { one: ['core.churn.seldom-every'], optional: true }, expected: 'text', days: 'text' },
+  'core.churn.seldom-every': { gap: 'days' },
+  'core.churn.complaints': { oldest: 'days', overdue: { one: ['core.churn.complaints-overdue'], optional: true } },
+  'core.churn.complaints-overdue': { count: 'text' },
+  'core.churn.ended-but-low-rules': { pct: 'text' },
+  'core.churn.ended-but-low-model': { pct: 'text' },
+  'core.churn.on-rhythm': { stage: 'stage', pct: 'text' },
+
+  'core.model.horizon-set': {},
+  'core.model.horizon-none': {},
+  'core.model.horizon-rhythm': { gap: 'text' },
+  'core.model.as-set': {},
+  'core.model.not-enough': { problems: { list: ['core.model.too-few-customers', 'core.model.too-few-repeat', 'core.model.too-short'] } },
+  'core.model.too-few-customers': { count: 'text', min: 'text' },
+  'core.model.too-few-repeat': { count: 'text', min: 'text' },
+  'core.model.too-short': { count: 'text', min: 'text' },
+  'core.model.no-usable-fit': { rejected: { list: REJECTED } },
+  'core.model.rejected-at': { model: 'text', cutoff: 'text', why: { one: DEGENERATE } },
+  'core.model.rejected': { model: 'text', why: { one: DEGENERATE } },
+  'core.model.no-converge': {},
+  'core.model.a-is-one': {},
+  'core.model.heterogeneity': { param: 'text', value: 'text' },
+  'core.model.scales-apart': { alpha: 'text', beta: 'text' },
+  'core.model.nobody-leaves': { value: 'text' },
+  'core.model.leave-fast': {},
+  'core.model.nobody-ever-leaves': { value: 'text' },
+  'core.model.everyone-leaves': { value: 'text' },
+  'core.model.flat-alive': { sd: 'text' },
+  'core.model.purchase-no-converge': {},
+  'core.model.spend-problem': {},
+  'core.model.verdict-none': { days: 'text' },
+  'core.model.verdict-recency': { days: 'text', auc: 'text', why: { one: ['core.model.verdict-no-model', 'core.model.verdict-no-better'] } },
+  'core.model.verdict-no-model': {},
+  'core.model.verdict-no-better': { model: 'text', auc: 'text' },
+  'core.model.verdict-blend': {
+    model: 'text',
+    word: { one: ['core.model.word-better', 'core.model.word-worse', 'core.model.word-unclear'] },
+    days: 'text',
+    auc: 'text',
+    recency: 'text',
+    difference: 'text',
+    low: 'text',
+    high: 'text',
+  },
+  'core.model.word-better': {},
+  'core.model.word-worse': {},
+  'core.model.word-unclear': {},
+};
+
+/** Keys whose wording depends on a count ({n}): "<key>_one" and "<key>_other" in the catalogue. */
+const COUNTED = new Set(['core.churn.complaints']);
+
+/** The sentences a text may be, by what wrote it. */
+export const STAGE_REASONS = ['core.stage.ended', 'core.stage.refunds-only', 'core.stage.exploration', 'core.stage.overdue', 'core.stage.spend-drop', 'core.stage.stability', 'core.stage.formation'];
+export const CHURN_REASONS = Object.keys(GRAMMAR).filter((k) => k.startsWith('core.churn.') && k !== 'core.churn.seldom-every' && k !== 'core.churn.complaints-overdue');
+export const MODEL_TEXTS = [
+  'core.model.horizon-set',
+  'core.model.horizon-none',
+  'core.model.horizon-rhythm',
+  'core.model.as-set',
+  'core.model.not-enough',
+  'core.model.no-usable-fit',
+  'core.model.purchase-no-converge',
+  'core.model.spend-problem',
+  'core.model.verdict-none',
+  'core.model.verdict-recency',
+  'core.model.verdict-blend',
+  ...REJECTED,
+  ...DEGENERATE,
+];
+
+/**
+ * A template split at its placeholders (odd places hold the names), kept per language and key:
+ * the analysis words a sentence for each of a million customers, and filling a template by a
+ * regular expression each time took eight times as long as the template literals it replaced.
+ */
+const parts = new Map<Lang, Map<string, string[]>>();
+function split(key: string, lang: Lang): string[] {
+  let byKey = parts.get(lang);
+  if (byKey === undefined) parts.set(lang, (byKey = new Map()));
+  let p = byKey.get(key);
+  if (p === undefined) {
+    p = t(key, undefined, lang).split(/\{(\w+)\}/);
+    byKey.set(key, p);
+  }
+  return p;
+}
+
+function fillParts(p: readonly string[], value: (name: string) => string | number): string {
+  let out = p[0]!;
+  for (let i = 1; i < p.length; i += 2) out += String(value(p[i]!)) + p[i + 1]!;
+  return out;
+}
+
+/** The count forms' keys, literal so the catalogue test sees them. */
+function countKey(c: Count, one: boolean): string {
+  switch (c.count) {
+    case 'days':
+      return one ? 'core.count.days_one' : 'core.count.days_other';
+    case 'purchases':
+      return one ? 'core.count.purchases_one' : 'core.count.purchases_other';
+  }
+}
+
+/** A count's forms in a language: "one" only where the language has its own (Chinese has not). */
+const countForms = new Map<string, { one: string[] | null; other: string[] }>();
+function countText(c: Count, lang: Lang): string {
+  const id = lang + c.count;
+  let forms = countForms.get(id);
+  if (forms === undefined) {
+    const one = catalogueKeys(lang, 'core').includes(countKey(c, true)) ? split(countKey(c, true), lang) : null;
+    forms = { one, other: split(countKey(c, false), lang) };
+    countForms.set(id, forms);
+  }
+  const p = c.n === 1 && forms.one !== null ? forms.one : forms.other;
+  return p.length === 3 ? p[0]! + String(c.n) + p[2]! : fillParts(p, () => c.n);
+}
+
+function valueText(v: Value | undefined, lang: Lang): string | number {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (Array.isArray(v)) return v.map((p) => wordPhrase(p, lang)).join(t('core.list-separator', undefined, lang));
+  if ('count' in v) return countText(v, lang);
+  if ('stage' in v) return stageNameIn(v.stage, lang);
+  return wordPhrase(v, lang);
+}
+
+/** A phrase in a language. */
+export function wordPhrase(p: Phrase, lang: Lang = currentLang()): string {
+  if (p.n !== undefined) {
+    const vars: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(p.vars ?? {})) vars[k] = valueText(v, lang);
+    return tn(p.key, p.n, vars, lang);
+  }
+  const vars = p.vars;
+  return fillParts(split(p.key, lang), (name) => (vars !== undefined && name in vars ? valueText(vars[name], lang) : `{${name}}`));
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const NUMBER = '-?\\d+(?:\\.\\d+)?';
+
+/** English templates of a key: the one, or the count forms. */
+function templates(key: string): string[] {
+  return COUNTED.has(key) ? [t(`${key}_one`, undefined, 'en'), t(`${key}_other`, undefined, 'en')] : [t(key, undefined, 'en')];
+}
+
+/** A placeholder's pattern: capturing at the top of a key, plain inside a nested one. */
+function placeholder(key: string, name: string, capture: boolean): string {
+  const kind = name === 'n' && COUNTED.has(key) ? 'n' : GRAMMAR[key]?.[name];
+  let body: string;
+  if (kind === undefined || kind === 'text' || kind === 'stage') body = '.*?';
+  else if (kind === 'n') body = NUMBER;
+  else if (kind === 'days' || kind === 'purchases') {
+    const forms = kind === 'days' ? ['core.count.days_one', 'core.count.days_other'] : ['core.count.purchases_one', 'core.count.purchases_other'];
+    body = forms.map((f) => escape(t(f, undefined, 'en')).replace('\\{n\\}', NUMBER)).join('|');
+  } else if ('list' in kind) body = '.+?';
+  else body = `(?:${kind.one.map((k) => pattern(k, false)).join('|')})${kind.optional ? '?' : ''}`;
+  return capture ? `(${body})` : `(?:${body})`;
+}
+
+function pattern(key: string, capture: boolean): string {
+  return templates(key)
+    .map((tpl) =>
+      tpl
+        .split(/(\{\w+\})/)
+        .map((part) => (/^\{\w+\}$/.test(part) ? placeholder(key, part.slice(1, -1), capture) : escape(part)))
+        .join(''),
+    )
+    .join('|');
+}
+
+const compiled = new Map<string, { re: RegExp; names: string[][] }>();
+
+/** The key's English as a regular expression, with the placeholders' names in the order of its groups (per count form). */
+function matcher(key: string): { re: RegExp; names: string[][] } {
+  let m = compiled.get(key);
+  if (m === undefined) {
+    const names = templates(key).map((tpl) => [...tpl.matchAll(/\{(\w+)\}/g)].map((x) => x[1]!));
+    m = { re: new RegExp(`^(?:${pattern(key, true)})$`, 's'), names };
+    compiled.set(key, m);
+  }
+  return m;
+}
+
+function readValue(key: string, name: string, raw: string): Value | undefined {
+  const kind = GRAMMAR[key]?.[name];
+  if (kind === undefined || kind === 'text') return raw;
+  if (kind === 'stage') return { stage: raw };
+  if (kind === 'days' || kind === 'purchases') return { count: kind, n: Number(new RegExp(NUMBER).exec(raw)![0]) };
+  if ('list' in kind) {
+    const items = raw.split(t('core.list-separator', undefined, 'en')).map((x) => readPhrase(x, kind.list));
+    return items.every((x) => x !== null) ? (items as Phrase[]) : undefined;
+  }
+  if (raw === '' && kind.optional) return null;
+  return readPhrase(raw, kind.one) ?? undefined;
+}
+
+/** An English sentence read back into its phrase, trying the keys in order; null when none wrote it. */
+export function readPhrase(text: string, keys: readonly string[]): Phrase | null {
+  for (const key of keys) {
+    const { re, names } = matcher(key);
+    const m = re.exec(text);
+    if (m === null) continue;
+    // The groups of each count form follow each other; the form that matched has its groups set.
+    let offset = 1;
+    let phrase: Phrase | null = null;
+    for (const form of names) {
+      const groups = m.slice(offset, offset + form.length);
+      offset += form.length;
+      if (phrase !== null || groups.some((g) => g === undefined)) continue;
+      const vars: Record<string, Value> = {};
+      let n: number | undefined;
+      let ok = true;
+      form.forEach((name, i) => {
+        if (name === 'n' && COUNTED.has(key)) n = Number(groups[i]);
+        else if (!(name in vars)) {
+          const v = readValue(key, name, groups[i]!);
+          if (v === undefined) ok = false;
+          else vars[name] = v;
+        }
+      });
+      if (ok) phrase = n === undefined ? { key, vars } : { key, n, vars };
+    }
+    if (phrase !== null) return phrase;
+  }
+  return null;
+}
+
+/**
+ * A sentence rapport wrote in English (a stage reason, churn reasons joined by "; ", a model's
+ * verdict or fallback), in the reader's language. English, and any text rapport did not write,
+ * come back as they are.
+ */
+export function reword(text: string, lang: Lang = currentLang()): string {
+  if (lang === 'en' || text === '') return text;
+  const whole = readPhrase(text, [...STAGE_REASONS, ...MODEL_TEXTS]);
+  if (whole !== null) return wordPhrase(whole, lang);
+  const sep = t('core.list-separator', undefined, 'en');
+  return text
+    .split(sep)
+    .map((part) => {
+      const p = readPhrase(part, CHURN_REASONS);
+      return p === null ? part : wordPhrase(p, lang);
+    })
+    .join(t('core.list-separator', undefined, lang));
+}

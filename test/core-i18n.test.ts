@@ -1,0 +1,63 @@
+/**
+ * What the core says to a person outside the analysis's sentences: settings' descriptions and
+ * the errors of a bad setting, segment rule or date layout, in the reader's language; English as
+ * before.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLang, t } from '../src/i18n/index.js';
+import { SETTINGS, settingAbout, settingDef } from '../src/core/settings.js';
+import { parseSegmentRules } from '../src/core/rfm.js';
+import { FormatDateReader } from '../src/core/dates.js';
+import { formatDays, formatPurchases } from '../src/i18n/format.js';
+
+afterEach(() => setLang('en'));
+
+describe('settings in the reader\'s language', () => {
+  it('has every setting\'s description in both catalogues, the English one as describe says it', () => {
+    for (const def of SETTINGS) {
+      expect(settingAbout(def), def.key).toBe(def.describe);
+      const zh = t(`core.about.${def.key}`, undefined, 'zh-CN');
+      expect(zh, def.key).not.toBe(def.describe);
+      expect(zh, def.key).toMatch(/[\u4e00-\u9fff]/);
+    }
+    setLang('zh-CN');
+    expect(settingAbout(settingDef('tier.cuts')!)).toBe('三个百分比：铂金层、黄金层、钢铁层的大小（rank）或累计价值占比（share）');
+    // describe itself stays English for CSV and JSON.
+    expect(settingDef('tier.cuts')!.describe).toBe('three percentages: platinum, gold, iron sizes (rank) or cumulative value shares (share)');
+  });
+
+  it('says what is wrong with a value in the reader\'s language', () => {
+    const check = (key: string, value: string): string => {
+      try {
+        settingDef(key)!.check(value);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error(`${key} = ${value} was accepted`);
+    };
+    expect(check('lifecycle.window_days', '0')).toBe('must be a whole number from 1 to 100,000');
+    expect(check('model.name', 'magic')).toBe('must be auto or mbgnbd or paretonbd or bgnbd');
+    setLang('zh-CN');
+    expect(check('lifecycle.window_days', '0')).toBe('必须是1到100,000之间的整数');
+    expect(check('lifecycle.drop_share', '2')).toBe('必须是0到1之间的比例，或0%到100%');
+    expect(check('model.name', 'magic')).toBe('必须是 auto 或 mbgnbd 或 paretonbd 或 bgnbd');
+    expect(check('tier.cuts', '5,15')).toBe('必须是三个百分比，如5,15,30');
+    expect(check('rfm.recency_days', '30,x')).toBe('“x”不是数字（应写成30或12.50这样）');
+  });
+
+  it('words segment rule and date layout errors in Chinese', () => {
+    setLang('zh-CN');
+    expect(() => parseSegmentRules('Champions r4-5')).toThrow('规则“Champions r4-5”需要名称和冒号，如“Champions: r4-5 f4-5”');
+    expect(() => parseSegmentRules('A: r5-4')).toThrow('规则“A”中的“r5-4”上下限写反了');
+    expect(() => new FormatDateReader('DD/MM/YYYY Q')).toThrow('--date-format "DD/MM/YYYY Q"：无法识别“Q”处的写法');
+    setLang('en');
+    expect(() => parseSegmentRules('A: r5-4')).toThrow('"r5-4" in rule "A" runs backwards');
+  });
+});
+
+describe('numbers with units', () => {
+  it('says days and purchases as each language does', () => {
+    expect([formatDays(1), formatDays(3), formatDays(2.5), formatPurchases(1), formatPurchases(5)]).toEqual(['1 day', '3 days', '2.5 days', '1 purchase', '5 purchases']);
+    expect([formatDays(1, 'zh-CN'), formatDays(3, 'zh-CN'), formatPurchases(5, 'zh-CN')]).toEqual(['1天', '3天', '5次']);
+  });
+});

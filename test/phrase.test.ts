@@ -1,0 +1,107 @@
+/**
+ * The analysis's sentences (stage reasons, churn reasons, the model's verdicts and fallbacks)
+ * are worded from the catalogue: English as rapport stores and exports it, and re-worded for a
+ * Chinese reader by reading the English back against the same templates.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { catalogueKeys, setLang } from '../src/i18n/index.js';
+import { GRAMMAR, readPhrase, reword, wordPhrase, STAGE_REASONS, CHURN_REASONS } from '../src/i18n/phrase.js';
+import { stageOf } from '../src/core/lifecycle.js';
+import { reasonsFor } from '../src/core/model/churn.js';
+
+afterEach(() => setLang('en'));
+
+/** A spread of customers: every stage and exit pattern, with and without a rhythm of their own. */
+function customers(): Parameters<typeof stageOf>[0][] {
+  const out: Parameters<typeof stageOf>[0][] = [];
+  for (const purchaseDays of [0, 1, 2, 3, 4, 6, 12, 40])
+    for (const recencyDays of [0, 1, 10, 35, 80, 200, 700])
+      for (const typicalGapDays of [null, 1, 3.5, 21, 60])
+        for (const [recentRevenue, previousRevenue] of [[0, 500], [100, 1000], [900, 1000]] as const)
+          for (const firstPurchase of ['2021-03-01', '2025-06-01'])
+            out.push({ firstPurchase, lastPurchase: '2025-01-01', purchaseDays, typicalGapDays, recencyDays, recentRevenue, previousRevenue, kthPurchase: '2023-03-01' });
+  return out;
+}
+const money = (minor: number): string => `${(minor / 100).toFixed(2)} GBP`;
+/** English words left in a Chinese sentence, beyond the codes and names that stay as they are. */
+const english = (zh: string): string[] => (zh.match(/[A-Za-z][A-Za-z'-]+/g) ?? []).filter((w) => !['GBP', 'AUC', 'churn_risk', 'bootstrap', 'mbgnbd', 'paretonbd', 'bgnbd', 'alpha', 'beta', 'sd', 'horizon', 'churn', 'horizon_days', 'alive', 'history'].includes(w));
+
+describe('phrases', () => {
+  it('every phrase key is in both catalogues', () => {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const keys = new Set(catalogueKeys(lang, 'core'));
+      for (const key of Object.keys(GRAMMAR)) expect(keys.has(key) || keys.has(`${key}_other`), `${lang}: ${key}`).toBe(true);
+    }
+  });
+
+  it('reads every stage reason the lifecycle writes back into the phrase that words it again, and words it in Chinese', () => {
+    const seen = new Set<string>();
+    for (const c of customers()) {
+      const { reason } = stageOf(c, '2025-10-01', undefined, money);
+      const phrase = readPhrase(reason, STAGE_REASONS);
+      expect(phrase, reason).not.toBeNull();
+      seen.add(phrase!.key);
+      expect(wordPhrase(phrase!, 'en')).toBe(reason);
+      const zh = reword(reason, 'zh-CN');
+      expect(english(zh), `${reason}\n${zh}`).toEqual([]);
+      expect(zh).not.toMatch(/ (?!GBP)/);
+    }
+    expect([...seen].sort()).toEqual([...STAGE_REASONS].sort());
+  });
+
+  it('reads every churn reason back the same way', () => {
+    const seen = new Set<string>();
+    for (const c of customers()) {
+      for (const [pAlive, own] of [[0.3, null], [0.9, 14]] as const) {
+        const reasons = reasonsFor({ ...c, ownGapDays: own, customerId: 'C1' } as never, 30, 90, pAlive, { purchases: 0.4, days: 84 });
+        for (const r of reasons) {
+          const phrase = readPhrase(r, CHURN_REASONS);
+          expect(phrase, r).not.toBeNull();
+          seen.add(phrase!.key);
+          expect(wordPhrase(phrase!, 'en')).toBe(r);
+        }
+        const zh = reword(reasons.join('; '), 'zh-CN');
+        expect(english(zh), zh).toEqual([]);
+        if (reasons.length > 1) expect(zh.split('；')).toHaveLength(reasons.length);
+      }
+    }
+    for (const key of ['core.churn.refunds-only', 'core.churn.one-time', 'core.churn.overdue-own', 'core.churn.overdue-shop', 'core.churn.stopped', 'core.churn.spend-down', 'core.churn.p-alive', 'core.churn.seldom']) expect(seen, key).toContain(key);
+  });
+
+  it('words them as a Chinese shop owner reads them, in the domain\'s terms', () => {
+    const c = { firstPurchase: '2023-01-01', lastPurchase: '2025-01-01', purchaseDays: 12, typicalGapDays: 21, recencyDays: 400, recentRevenue: 0, previousRevenue: 500, kthPurchase: '2023-03-01' };
+    expect(reword(stageOf(c, '2025-10-01').reason, 'zh-CN')).toBe('已400天没有购买（超过126天不买即算流失，平时约21天买一次）；稳定551天后流失（约1.5年）');
+    expect(reword(stageOf({ ...c, purchaseDays: 2, recencyDays: 20 }, '2025-10-01').reason, 'zh-CN')).toBe('目前购买2次（2次以内都算考察期）');
+    expect(reword(stageOf({ ...c, purchaseDays: 1, recencyDays: 200, typicalGapDays: null }, '2025-10-01').reason, 'zh-CN')).toBe('已200天没有购买（超过90天不买即算流失）；购买1次后在考察期流失');
+    expect(reword('2 open complaints, oldest 5 days, 1 overdue; the lifecycle still counts them in formation: their rhythm is on time though the risk is 81%', 'zh-CN')).toBe(
+      '2件投诉未处理，最早的已5天，其中1件已超时；生命周期仍算作形成期：购买节奏正常，但风险为81%',
+    );
+    expect(reword('1 open complaint, oldest 1 day', 'zh-CN')).toBe('1件投诉未处理，最早的已1天');
+  });
+
+  it('re-words the model\'s verdicts and fallbacks, as saved fits store them', () => {
+    const zh = (en: string): string => reword(en, 'zh-CN');
+    expect(zh('churn_risk (mbgnbd blended with recency) ranks not clearly better than the recency rule on the last 90 days: AUC 0.812 against 0.790, +0.022 (95% bootstrap interval −0.010 to +0.031)')).toBe(
+      'churn_risk（mbgnbd与最近购买规则混合）在最近90天的排序未明显优于最近购买规则：AUC 0.812，规则为0.790，相差+0.022（95% bootstrap 区间 −0.010 至 +0.031）',
+    );
+    expect(zh('no usable fit (mbgnbd (fitted to 2025-01-01): dropout about 0 (a/(a+b) = 1.2e-5): the fit says nobody ever leaves; bgnbd: did not converge)')).toBe(
+      '没有可用的拟合结果（mbgnbd（用截至2025-01-01的数据拟合）：流失率约为0（a/(a+b) = 1.2e-5）：拟合结果认为永远没有人流失；bgnbd：未收敛）',
+    );
+    expect(zh('not enough data: 12 customers with purchases (the model needs 50); 3 repeat buyers (the model needs 20)')).toBe('数据不足：有购买的客户12位（模型至少需要50位）；复购客户3位（模型至少需要20位）');
+    expect(zh("churn_risk is the recency rule, calibrated on the last 84 days (AUC 0.771): no model ranked better than the recency rule (best: paretonbd's blend at 0.765)")).toBe(
+      'churn_risk 采用最近购买规则，按最近84天校准（AUC 0.771）：没有模型的排序优于最近购买规则（最好的是paretonbd的混合，AUC 0.765）',
+    );
+    expect(zh("twice the shop's typical gap between purchases (42 days), in whole weeks between 4 and 52")).toBe('本店典型购买间隔（42天）的两倍，按整周取，在4到52周之间');
+  });
+
+  it('leaves English, and text rapport did not write, as they are', () => {
+    const en = 'no purchase for 80 days: overdue (decline after 63 days, their usual gap is 21 days)';
+    expect(reword(en, 'en')).toBe(en);
+    setLang('en');
+    expect(reword(en)).toBe(en);
+    expect(reword('a note the shop wrote itself', 'zh-CN')).toBe('a note the shop wrote itself');
+    expect(reword('', 'zh-CN')).toBe('');
+    setLang('zh-CN');
+    expect(reword(en)).toBe('已80天没有购买，比平时晚了（超过63天即进入退化期，平时约21天买一次）');
+  });
+});
