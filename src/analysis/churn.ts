@@ -6,6 +6,7 @@ import { dayIndex } from '../core/measures.js';
 import type { Store } from '../store/store.js';
 import type { SnapshotFilter } from '../store/snapshots.js';
 import { openByCustomer, type OpenComplaints } from '../core/complaints.js';
+import { t } from '../i18n/index.js';
 import { analysisAsOf, currentFit, loadSettings, moneyOf, type LoadedSettings, type Money } from './run.js';
 
 export interface ChurnPicture {
@@ -72,5 +73,5 @@ export async function openComplaintsAsOf(db: Store, asOf: string): Promise<Map<s
 /** The stderr note for a run that fitted the model itself. */
 export function fittedNote(p: ChurnPicture, asOf: string): string | null {
   if (p.fitSource === 'saved' || p.fitted.purchase === null) return null;
-  return `note: the model was fitted for this run; rapport model --as-of ${asOf} saves the fit (faster runs, and the pyramid ranks by lifetime value)`;
+  return t('analysis.fitted-note', { asOf });
 }

@@ -12,6 +12,8 @@ import type { Store } from '../store/store.js';
 import { dayIndex } from '../core/measures.js';
 import { notice, type IO } from '../io.js';
 import type { SnapshotFilter, SnapshotInfo } from '../store/snapshots.js';
+import { t } from '../i18n/index.js';
+import { formatNumber } from '../i18n/format.js';
 
 /** Today in the machine's local time zone, as an ISO date. */
 export function today(now = new Date()): string {
@@ -23,13 +25,13 @@ export function today(now = new Date()): string {
 export function parseAsOf(text: string | undefined, now = new Date(), flag = '--as-of'): string {
   if (text === undefined) return today(now);
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
-  if (!m) throw new UsageError(`${flag} must be a date written YYYY-MM-DD, not "${text}"`, `for example ${flag} 2025-12-31`);
+  if (!m) throw new UsageError(t('analysis.as-of-format', { flag, text }), t('analysis.as-of-example', { flag }));
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   if (d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
-    throw new UsageError(`${flag} ${text.trim()} is not a day of the calendar`, `check the month and day, for example ${flag} 2025-02-28`);
+    throw new UsageError(t('analysis.as-of-no-day', { flag, text: text.trim() }), t('analysis.as-of-no-day-hint', { flag }));
   }
   // The same years an import accepts.
-  if (Number(m[1]) < 1900 || Number(m[1]) > 2199) throw new UsageError(`${flag} ${text.trim()} is outside the years 1900 to 2199`, `for example ${flag} 2025-12-31`);
+  if (Number(m[1]) < 1900 || Number(m[1]) > 2199) throw new UsageError(t('analysis.as-of-years', { flag, text: text.trim() }), t('analysis.as-of-example', { flag }));
   return text.trim();
 }
 
@@ -58,7 +60,7 @@ export async function loadSettings(db: Store, money: Money): Promise<LoadedSetti
     return { text: effective(stored), settings: resolveSettings(stored, money.exponent) };
   } catch (e) {
     if (e instanceof SettingError) {
-      throw new RapportError(`setting ${e.key}: ${e.message}`, `see rapport config list; change it with rapport config set ${e.key} VALUE, or rapport config unset ${e.key}`);
+      throw new RapportError(t('analysis.bad-setting', { key: e.key, message: e.message }), t('analysis.bad-setting-hint', { key: e.key }));
     }
     throw e;
   }
@@ -159,11 +161,11 @@ export async function staleWarning(db: Store, asOf: string): Promise<string | nu
   const last = await db.lastTransactionDate();
   if (last === null || dayIndex(asOf) - dayIndex(last) <= STALE_DAYS) return null;
   const gap = dayIndex(asOf) - dayIndex(last);
-  return `the newest sale is from ${last}, ${gap.toLocaleString('en-US')} days before the as-of date ${asOf}, so every customer looks gone; to analyse the history as it ended, add --as-of ${last}`;
+  return t('analysis.stale', { last, days: formatNumber(gap), asOf });
 }
 
 /** Prints the stale-data warning on stderr when there is one. */
 export async function warnIfStale(db: Store, asOf: string, io: IO): Promise<void> {
   const w = await staleWarning(db, asOf);
-  if (w !== null) notice(io, `warning: ${w}`);
+  if (w !== null) notice(io, t('analysis.warning', { text: w }));
 }

@@ -9,6 +9,9 @@ import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
+import { currentLang, t, type Lang } from '../i18n/index.js';
+import { riskName, tierName } from '../i18n/domain.js';
+import { formatDate, formatNumber } from '../i18n/format.js';
 
 export interface ChurnOptions {
   asOf: string;
@@ -23,7 +26,7 @@ export function parseHorizon(text: string | undefined): number | null {
   if (text === undefined) return null;
   const m = /^\s*(\d+)\s*([dwm]?)\s*$/i.exec(text);
   const n = m ? Number(m[1]) * ({ d: 1, w: 7, m: 30 } as Record<string, number>)[(m[2] || 'd').toLowerCase()]! : NaN;
-  if (!m || n < 1 || n > 3650) throw new UsageError(`--horizon must be a number of days like 90d, 12w or 3m, not "${text}"`, 'for example --horizon 90d');
+  if (!m || n < 1 || n > 3650) throw new UsageError(t('churn.bad-horizon', { text }), t('churn.bad-horizon-hint'));
   return n;
 }
 
@@ -32,10 +35,10 @@ export function parseList<T extends string>(text: string | undefined, allowed: r
   const out: T[] = [];
   for (const part of text.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)) {
     const hit = allowed.find((a) => a === part);
-    if (hit === undefined) throw new UsageError(`${flag} takes ${allowed.join(', ')} (comma-separated), not "${part}"`, `for example ${flag} ${allowed[0]},${allowed[1]}`);
+    if (hit === undefined) throw new UsageError(t('churn.bad-list', { flag, allowed: allowed.join(', '), part }), t('churn.list-example', { flag, first: allowed[0]!, second: allowed[1]! }));
     out.push(hit);
   }
-  if (out.length === 0) throw new UsageError(`${flag} names nothing`, `for example ${flag} ${allowed[0]},${allowed[1]}`);
+  if (out.length === 0) throw new UsageError(t('churn.list-empty', { flag }), t('churn.list-example', { flag, first: allowed[0]!, second: allowed[1]! }));
   return out;
 }
 
@@ -91,7 +94,7 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
       };
     };
     const shown = { length: order.length, at: (k: number) => (k < order.length ? rowAt(order[k]!) : undefined) };
-    if (fitted.purchase === null) notice(ctx.io, `note: no model (${fitted.fallback}); risk comes from the lifecycle rules, and value at risk uses net revenue`);
+    if (fitted.purchase === null) notice(ctx.io, t('churn.no-model-note', { why: fitted.fallback ?? '' }));
     const format = resolveFormat(ctx.format, ctx.io);
     if (format !== 'table') {
       printRows(ctx.io, format, CHURN_COLUMNS.map((key) => ({ key })), shown, null, money);
@@ -101,27 +104,25 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
     const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
     const level: Record<string, (s: string) => string> = { high: c.red.bold, medium: c.yellow, low: (s) => s };
     const horizon = options.horizonDays ?? picture.loaded.settings.model.horizonDays ?? fitted.horizonDays;
-    const why = horizon === fitted.horizonDays ? fitted.horizonWhy : 'as set by --horizon';
-    ctx.io.stdout.write(
-      `${c.bold(`Churn watchlist as of ${options.asOf}`)}: ${
-        fitted.ranking?.kind === 'blend'
-          ? `risk = chance of no purchase in the next ${horizon} days (${MODEL_NAMES[fitted.purchase!.model]} blended with recency, calibrated on your last ${fitted.ranking.horizonDays} days)`
-          : fitted.ranking?.kind === 'recency'
-            ? `risk = chance of no purchase in the next ${horizon} days by recency, calibrated on your last ${fitted.ranking.horizonDays} days (no model ranked better)`
-            : fitted.purchase
-              ? `risk = chance of no purchase in the next ${horizon} days (${MODEL_NAMES[fitted.purchase.model]} model)`
-              : `risk = share of the way to "ended" by the lifecycle rules (${fitted.fallback ?? 'no model'})`
-      }; horizon ${horizon} days: ${why}; sorted by value at risk\n`,
-    );
+    const why = horizon === fitted.horizonDays ? fitted.horizonWhy : t('churn.horizon-set');
+    const risk =
+      fitted.ranking?.kind === 'blend'
+        ? t('churn.risk-blend', { days: horizon, model: MODEL_NAMES[fitted.purchase!.model]!, calibrated: fitted.ranking.horizonDays })
+        : fitted.ranking?.kind === 'recency'
+          ? t('churn.risk-recency', { days: horizon, calibrated: fitted.ranking.horizonDays })
+          : fitted.purchase
+            ? t('churn.risk-model', { days: horizon, model: MODEL_NAMES[fitted.purchase.model]! })
+            : t('churn.risk-rules', { why: fitted.fallback ?? t('churn.no-model') });
+    ctx.io.stdout.write(`${t('churn.heading', { title: c.bold(t('churn.title', { date: formatDate(options.asOf) })), risk, days: horizon, why })}\n`);
     const columns: Column[] = [
-      { key: 'customer_id', header: 'customer' },
-      { key: 'name', clip: 24 },
-      { key: 'tier' },
-      { key: 'risk_level', header: 'risk', show: (v) => (level[v as string] ?? String)(String(v)) },
+      { key: 'customer_id', header: t('churn.col.customer') },
+      { key: 'name', header: t('churn.col.name'), clip: 24 },
+      { key: 'tier', header: t('churn.col.tier'), show: (v) => tierName(String(v)) },
+      { key: 'risk_level', header: t('churn.col.risk'), show: (v) => (level[v as string] ?? String)(riskName(String(v))) },
       { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${Math.round((v as number) * 100)}%` },
-      { key: 'clv', header: `value${money.currency ? ' ' + money.currency : ''}`, align: 'right', show: m },
-      { key: 'value_at_risk', header: 'at risk', align: 'right', show: m },
-      { key: 'reasons', clip: 70 },
+      { key: 'clv', header: t('churn.col.value', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
+      { key: 'value_at_risk', header: t('churn.col.at-risk'), align: 'right', show: m },
+      { key: 'reasons', header: t('churn.col.reasons'), clip: 70 },
     ];
     printRows(ctx.io, 'table', columns, shown, options.limit === null ? TERMINAL_ROWS : null);
     return 0;
@@ -134,19 +135,17 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
  * The backtest's verdict in words: churn_risk against the recency rule, by how much, with a 95%
  * bootstrap interval of the AUC difference (200 resamples of customers).
  */
-export function backtestVerdict(risk: readonly number[], recency: readonly number[], none: readonly boolean[], horizonDays: number): { text: string; difference: number | null; interval: [number, number] | null } {
+export function backtestVerdict(risk: readonly number[], recency: readonly number[], none: readonly boolean[], horizonDays: number): { text: string; shown: string; difference: number | null; interval: [number, number] | null } {
   const a = rocAuc(risk, none);
   const b = rocAuc(recency, none);
-  if (a === null || b === null) return { text: `no verdict: everyone or no one bought in the ${horizonDays} days`, difference: null, interval: null };
+  // text: the JSON's verdict, English whatever the language (data); shown: the same for the reader.
+  if (a === null || b === null) return { text: t('churn.verdict-none', { days: horizonDays }, 'en'), shown: t('churn.verdict-none', { days: horizonDays }), difference: null, interval: null };
   const { low, high } = bootstrapAucDifference(risk, recency, none, 200, 11);
   const d = a - b;
-  const word = low > 0 ? 'better than' : high < 0 ? 'worse than' : 'neither clearly better nor worse than';
   const f = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
-  return {
-    text: `verdict: churn_risk ranked ${word} the recency rule at who bought nothing: AUC ${a.toFixed(3)} against ${b.toFixed(3)}, ${f(d)} (95% bootstrap interval ${f(low)} to ${f(high)})`,
-    difference: d,
-    interval: [low, high],
-  };
+  const vars = { a: a.toFixed(3), b: b.toFixed(3), d: f(d), low: f(low), high: f(high) };
+  const words = (lang: Lang): string => (low > 0 ? t('churn.verdict-better', vars, lang) : high < 0 ? t('churn.verdict-worse', vars, lang) : t('churn.verdict-neither', vars, lang));
+  return { text: words('en'), shown: words(currentLang()), difference: d, interval: [low, high] };
 }
 
 export interface BacktestOptions {
@@ -170,12 +169,12 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
     const H = horizon.days;
     const end = new Date((dayIndex(options.cutoff) + H) * 86_400_000).toISOString().slice(0, 10);
     const last = await db.lastTransactionDate();
-    if (last === null) throw new UsageError('there are no transactions to backtest on', 'import your sales first: rapport import transactions FILE');
+    if (last === null) throw new UsageError(t('churn.backtest-empty'), t('churn.backtest-empty-hint'));
     if (last < end) {
-      throw new UsageError(`the ${H}-day horizon after ${options.cutoff} runs to ${end}, past your last transaction (${last})`, `choose a cutoff on or before ${new Date((dayIndex(last) - H) * 86_400_000).toISOString().slice(0, 10)}`);
+      throw new UsageError(t('churn.backtest-past-end', { days: H, cutoff: options.cutoff, end, last }), t('churn.backtest-past-end-hint', { date: new Date((dayIndex(last) - H) * 86_400_000).toISOString().slice(0, 10) }));
     }
     if (!analysis.customers.some((c) => c.purchaseDays > 0)) {
-      throw new UsageError(`no customer bought anything up to ${options.cutoff}`, 'choose a cutoff inside your history (rapport status shows its dates)');
+      throw new UsageError(t('churn.backtest-nobody', { cutoff: options.cutoff }), t('churn.backtest-nobody-hint'));
     }
     const fitted = await fitForRun(db, options.cutoff, analysis.customers, analysis.populationGapDays, loaded, settings);
     const scored = scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, await openComplaintsAsOf(db, options.cutoff));
@@ -245,50 +244,51 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
     }
     const c = chalkFor(ctx.io);
     const out = (s = ''): void => void ctx.io.stdout.write(s + '\n');
-    const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-    const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
-    out(c.bold(`Backtest: fitted on data to ${options.cutoff}, checked against ${options.cutoff} to ${end} (${H} days: ${horizon.why})`));
-    out(`  ${verdict.text}`);
-    out(`  ${buyers.length.toLocaleString('en-US')} customers; ${result.no_purchase_in_horizon.toLocaleString('en-US')} (${pct(result.no_purchase_in_horizon / Math.max(1, buyers.length))}) bought nothing in the horizon`);
-    if (fitted.purchase === null) out(`  ${c.yellow('no model')}: ${fitted.fallback}; the scores below are the lifecycle rules'`);
+    const na = t('churn.na');
+    const pct = (x: number | null): string => (x === null ? na : `${(x * 100).toFixed(1)}%`);
+    const num = (x: number | null): string => (x === null ? na : x.toFixed(3));
+    out(c.bold(t('churn.backtest-title', { cutoff: formatDate(options.cutoff), end: formatDate(end), days: H, why: horizon.why })));
+    out(`  ${verdict.shown}`);
+    out(`  ${t('churn.backtest-customers', { n: formatNumber(buyers.length), none: formatNumber(result.no_purchase_in_horizon), share: pct(result.no_purchase_in_horizon / Math.max(1, buyers.length)) })}`);
+    if (fitted.purchase === null) out(`  ${c.yellow(t('churn.no-model'))}${t('churn.backtest-rules', { why: fitted.fallback ?? '' })}`);
     out();
     printRows(
       ctx.io,
       'table',
-      [{ key: 'what' }, { key: 'model', header: scoreName === 'model' ? 'model' : 'lifecycle rules', align: 'right' }, { key: 'rule', header: 'recency rule', align: 'right' }],
+      [{ key: 'what', header: t('churn.bt.what') }, { key: 'model', header: scoreName === 'model' ? t('churn.bt.model') : t('churn.bt.rules'), align: 'right' }, { key: 'rule', header: t('churn.bt.recency-rule'), align: 'right' }],
       [
-        { what: 'ROC AUC for "no purchase in the horizon"', model: num(result.model_scores.auc), rule: num(result.recency_rule.auc) },
-        { what: `flagged high (rule: as many, longest silent)`, model: String(result.model_scores.high.flagged), rule: String(result.recency_rule.high.flagged) },
-        { what: 'precision of high', model: pct(result.model_scores.high.precision), rule: pct(result.recency_rule.high.precision) },
-        { what: 'recall of high', model: pct(result.model_scores.high.recall), rule: pct(result.recency_rule.high.recall) },
-        { what: 'purchases predicted (rule: past rate)', model: result.model_scores.predicted_purchases === null ? 'n/a' : result.model_scores.predicted_purchases.toFixed(0), rule: result.recency_rule.predicted_purchases.toFixed(0) },
-        { what: 'purchases that happened', model: String(result.model_scores.actual_purchases), rule: String(result.recency_rule.actual_purchases) },
+        { what: t('churn.bt.auc'), model: num(result.model_scores.auc), rule: num(result.recency_rule.auc) },
+        { what: t('churn.bt.flagged'), model: String(result.model_scores.high.flagged), rule: String(result.recency_rule.high.flagged) },
+        { what: t('churn.bt.precision'), model: pct(result.model_scores.high.precision), rule: pct(result.recency_rule.high.precision) },
+        { what: t('churn.bt.recall'), model: pct(result.model_scores.high.recall), rule: pct(result.recency_rule.high.recall) },
+        { what: t('churn.bt.predicted'), model: result.model_scores.predicted_purchases === null ? na : result.model_scores.predicted_purchases.toFixed(0), rule: result.recency_rule.predicted_purchases.toFixed(0) },
+        { what: t('churn.bt.actual'), model: String(result.model_scores.actual_purchases), rule: String(result.recency_rule.actual_purchases) },
       ],
     );
     if (result.model_scores.deciles) {
       out();
-      out(c.bold('Purchases by decile of predicted purchases (10 = most)'));
+      out(c.bold(t('churn.bt.deciles')));
       printRows(
         ctx.io,
         'table',
         [
-          { key: 'decile', align: 'right' },
-          { key: 'customers', align: 'right' },
-          { key: 'predicted', align: 'right', show: (v) => (v as number).toFixed(1) },
-          { key: 'actual', align: 'right' },
-          { key: 'rule', header: 'rule: predicted', align: 'right', show: (v) => (v as number).toFixed(1) },
-          { key: 'ruleActual', header: 'actual', align: 'right' },
+          { key: 'decile', header: t('churn.bt.decile'), align: 'right' },
+          { key: 'customers', header: t('churn.bt.customers'), align: 'right' },
+          { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => (v as number).toFixed(1) },
+          { key: 'actual', header: t('churn.bt.actual-col'), align: 'right' },
+          { key: 'rule', header: t('churn.bt.rule-predicted'), align: 'right', show: (v) => (v as number).toFixed(1) },
+          { key: 'ruleActual', header: t('churn.bt.actual-col'), align: 'right' },
         ],
         // Each side in its own deciles: the model's by its predictions, the rule's by its own.
         result.model_scores.deciles.map((d, i) => ({ ...d, rule: result.recency_rule.deciles[i]!.predicted, ruleActual: result.recency_rule.deciles[i]!.actual })),
       );
     }
     out();
-    out(c.bold(fitted.purchase === null ? 'Calibration: the rules\' risk (not a probability) against what happened' : 'Calibration: predicted risk against what happened'));
+    out(c.bold(fitted.purchase === null ? t('churn.bt.calibration-rules') : t('churn.bt.calibration')));
     printRows(
       ctx.io,
       'table',
-      [{ key: 'bin' }, { key: 'customers', align: 'right' }, { key: 'predicted', align: 'right', show: (v) => pct(v as number | null) }, { key: 'observed', align: 'right', show: (v) => pct(v as number | null) }],
+      [{ key: 'bin', header: t('churn.bt.bin') }, { key: 'customers', header: t('churn.bt.customers'), align: 'right' }, { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => pct(v as number | null) }, { key: 'observed', header: t('churn.bt.observed'), align: 'right', show: (v) => pct(v as number | null) }],
       result.model_scores.calibration.map((b) => ({ bin: `${Math.round(b.from * 100)}-${Math.round(b.to * 100)}%`, customers: b.customers, predicted: b.predicted, observed: b.observed })),
     );
     return 0;

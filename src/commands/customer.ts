@@ -11,6 +11,10 @@ import { RapportError } from '../errors.js';
 import { chalkFor, clip, printRows, resolveFormat } from '../output.js';
 import { isOverdue } from '../core/complaints.js';
 import { customerRecord, type CustomerTransaction } from '../store/customers.js';
+import { currentLang, t, tn, type Lang } from '../i18n/index.js';
+import { categoryName, customerTypeName, exitPatternName, riskName, segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
+import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
+import { displayWidth } from '../output.js';
 
 export interface CustomerOptions {
   id: string;
@@ -38,15 +42,16 @@ export function monthlySpend(txs: readonly CustomerTransaction[], asOf: string, 
 }
 
 
-const plural = (n: number, unit: string): string => `${n.toLocaleString('en-US')} ${unit}${n === 1 ? '' : 's'}`;
+/** Text padded to a number of terminal columns (a Chinese character takes two). */
+const padTo = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 
 /** "customers with 8 to 20 days scored 4", from the cut ranges the scores came from. */
-function cutText(cut: Cut, score: number, show: (v: number) => string): string {
+function cutText(cut: Cut, score: number, show: (v: number) => string, lang: Lang): string {
   const range = cut.ranges[score - 1];
   if (!range) return '';
   const [lo, hi] = range;
-  const span = lo === hi ? show(lo) : `${show(lo).replace(/ .*$/, '')} to ${show(hi)}`;
-  return `${cut.method === 'quantile' ? 'by quantile, ' : 'by your thresholds, '}customers with ${span} scored ${score}`;
+  const span = lo === hi ? show(lo) : t('card.range', { lo: show(lo).replace(/ .*$/, ''), hi: show(hi) }, lang);
+  return cut.method === 'quantile' ? t('card.cut-quantile', { span, score }, lang) : t('card.cut-thresholds', { span, score }, lang);
 }
 
 export async function runCustomer(options: CustomerOptions, ctx: Context): Promise<number> {
@@ -64,7 +69,7 @@ export async function runCustomer(options: CustomerOptions, ctx: Context): Promi
     }
     if (record === null && c === null) {
       const near = await db.similarCustomerIds(options.id);
-      throw new RapportError(`no customer "${options.id}"`, near.length > 0 ? `did you mean ${near.join(' or ')}? (ids are matched exactly)` : 'customer ids are as in your files; list them with rapport customers');
+      throw new RapportError(t('card.no-customer', { id: options.id }), near.length > 0 ? t('card.did-you-mean', { ids: near.join(t('card.or')) }) : t('card.ids-hint'));
     }
     const txs = await db.customerTransactions(options.id, options.asOf);
     // The customer's complaints as they stood at the end of the as-of day.
@@ -81,19 +86,23 @@ export async function runCustomer(options: CustomerOptions, ctx: Context): Promi
     const rank = ranked === null ? null : ranked.above + 1;
     const total = ranked?.total ?? 0;
     const rule = c === null || c.segmentRule < 0 ? null : loaded.settings.segments[c.segmentRule]!;
-    const ruleText =
-      c === null ? '' : rule === null ? `no rule matched: ${CATCH_ALL}` : `${formatSegmentRules([rule])} (rule ${c.segmentRule + 1} of ${loaded.settings.segments.length}, first match wins)`;
-    const why =
-      c === null
-        ? null
-        : c.purchaseDays === 0
-          ? { r: 'no purchase up to this date: scored 1', f: 'no purchase: scored 1', m: 'no purchase: scored 1', rule: ruleText }
-          : {
-            r: cutText(analysis.cuts[0]!, c.rScore, (v) => plural(v, 'day')),
-            f: cutText(analysis.cuts[1]!, c.fScore, (v) => plural(v, 'purchase day')),
-            m: cutText(analysis.cuts[2]!, c.mScore, (v) => money.format(v)),
-            rule: ruleText,
-          };
+    // The JSON's "why" stays English whatever the language (data); the card's follows the reader.
+    const explain = (lang: Lang): { r: string; f: string; m: string; rule: string } | null => {
+      if (c === null) return null;
+      const ruleText =
+        rule === null
+          ? t('card.no-rule', { name: CATCH_ALL }, lang)
+          : t('card.rule', { rules: formatSegmentRules([rule]), n: c.segmentRule + 1, of: loaded.settings.segments.length }, lang);
+      if (c.purchaseDays === 0) return { r: t('card.none-r', undefined, lang), f: t('card.none-fm', undefined, lang), m: t('card.none-fm', undefined, lang), rule: ruleText };
+      return {
+        r: cutText(analysis.cuts[0]!, c.rScore, (v) => tn('card.days', v, { n: formatNumber(v, 0, lang) }, lang), lang),
+        f: cutText(analysis.cuts[1]!, c.fScore, (v) => tn('card.purchase-days', v, { n: formatNumber(v, 0, lang) }, lang), lang),
+        // Amounts as the reader writes them: ¥35,076.00 in Chinese; English keeps the bare amount.
+        m: cutText(analysis.cuts[2]!, c.mScore, (v) => (lang === 'en' ? money.format(v) : formatMoneyFor(Math.round(v), money.exponent, money.currency, lang)), lang),
+        rule: ruleText,
+      };
+    };
+    const why = explain('en');
     const format = resolveFormat(ctx.format, ctx.io);
     const row = c === null ? null : customerRow(c, record, score);
     if (format === 'json') {
@@ -117,7 +126,7 @@ export async function runCustomer(options: CustomerOptions, ctx: Context): Promi
       printRows(ctx.io, 'csv', CUSTOMER_COLUMNS.map((key) => ({ key })), [row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null }], null, money);
       return 0;
     }
-    printCard(ctx, options, { record, c, why, rank, total, months, recent, complaints, money, score, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
+    printCard(ctx, options, { record, c, why: explain(currentLang()), rank, total, months, recent, complaints, money, score, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
     return 0;
   } finally {
     await db.close();
@@ -147,49 +156,57 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
   const out = (s = ''): void => void ctx.io.stdout.write(s + '\n');
   const { record, c, money } = card;
   const cur = money.currency ? ` ${money.currency}` : '';
-  const m = (v: number): string => money.format(v) + cur;
-  const line = (label: string, value: string): void => out(`  ${label.padEnd(15)} ${value}`);
-  out(k.bold(`${options.id}${record?.name ? '  ' + record.name : ''}`) + (record?.type ? `  (${record.type})` : ''));
-  const contact = [record?.email, record?.phone, record?.account_manager ? `account manager ${record.account_manager}` : null, record?.created_date ? `customer since ${record.created_date}` : null].filter(Boolean);
+  const m = (v: number): string => formatMoneyFor(Math.round(v), money.exponent, money.currency);
+  const line = (label: string, value: string): void => out(`  ${padTo(label, 15)} ${value}`);
+  const n = (v: number): string => formatNumber(v);
+  out(k.bold(`${options.id}${record?.name ? '  ' + record.name : ''}`) + (record?.type ? t('card.type', { type: customerTypeName(record.type) }) : ''));
+  const contact = [record?.email, record?.phone, record?.account_manager ? t('card.account-manager', { name: record.account_manager }) : null, record?.created_date ? t('card.since', { date: formatDate(record.created_date) }) : null].filter(Boolean);
   if (contact.length > 0) out('  ' + contact.join(' · '));
   out();
-  out(k.bold(`As of ${options.asOf}`));
+  out(k.bold(t('card.as-of', { date: formatDate(options.asOf) })));
   if (c === null) {
-    out('  no purchases up to this date');
+    out(`  ${t('card.no-purchases')}`);
   } else {
-    const ago = c.lastPurchase === null ? `(no purchase; last refund ${c.recencyDays} days ago)` : `${c.lastPurchase} (${c.recencyDays} days ago)`;
-    line('first purchase', c.firstPurchase ?? '(none)');
-    line('last purchase', ago);
-    line('purchases', `${c.purchaseDays} purchase day${c.purchaseDays === 1 ? '' : 's'}, ${c.orders} order${c.orders === 1 ? '' : 's'}`);
-    line('net revenue', `${m(c.netRevenue)} (gross ${m(c.grossRevenue)}, refunds ${m(c.refunds)} = ${(c.refundShare * 100).toFixed(1)}%)`);
-    if (c.avgOrderValue !== null) line('average order', m(c.avgOrderValue));
-    if (c.typicalGapDays !== null) line('usual gap', `${Math.round(c.typicalGapDays * 10) / 10} days (${card.ownGap !== null ? 'their own median' : "the population's: too few purchases of their own"})`);
+    const ago = c.lastPurchase === null ? tn('card.refund-ago', c.recencyDays) : tn('card.days-ago', c.recencyDays, { date: formatDate(c.lastPurchase) });
+    line(t('card.first-purchase'), c.firstPurchase === null ? t('card.none') : formatDate(c.firstPurchase));
+    line(t('card.last-purchase'), ago);
+    line(t('card.purchases'), `${tn('card.purchase-days', c.purchaseDays)}${t('card.list-sep')}${tn('card.orders', c.orders)}`);
+    line(t('card.net-revenue'), t('card.net-detail', { net: m(c.netRevenue), gross: m(c.grossRevenue), refunds: m(c.refunds), share: (c.refundShare * 100).toFixed(1) }));
+    if (c.avgOrderValue !== null) line(t('card.average-order'), m(c.avgOrderValue));
+    if (c.typicalGapDays !== null) line(t('card.usual-gap'), t(card.ownGap !== null ? 'card.gap-own' : 'card.gap-population', { days: Math.round(c.typicalGapDays * 10) / 10 }));
     const w = card.windowDays;
-    line(`last ${w} days`, `${m(c.recentRevenue)} against ${m(c.previousRevenue)} in the ${w} days before`);
-    if (c.tenureDays !== null) line('tenure', `${c.tenureDays.toLocaleString('en-US')} days since the first purchase`);
+    line(t('card.last-days', { days: w }), t('card.window-against', { recent: m(c.recentRevenue), previous: m(c.previousRevenue), days: w }));
+    if (c.tenureDays !== null) line(t('card.tenure'), t('card.tenure-days', { n: n(c.tenureDays) }));
     out();
-    out(k.bold(`RFM ${c.rScore}-${c.fScore}-${c.mScore}: ${c.segment}`));
+    out(k.bold(`RFM ${c.rScore}-${c.fScore}-${c.mScore}: ${segmentName(c.segment)}`));
     line(`R ${c.rScore}`, card.why!.r);
     line(`F ${c.fScore}`, card.why!.f);
     line(`M ${c.mScore}`, card.why!.m);
-    line('segment', card.why!.rule);
+    line(t('card.segment'), card.why!.rule);
     out();
-    const over = card.valueWindowDays === 0 ? 'all history' : `the last ${card.valueWindowDays} days`;
-    const basis = card.valueBasis === 'clv' ? 'predicted lifetime value' : `net revenue over ${over}`;
-    out(`${k.bold(`Tier ${c.tier}`)}: value ${m(c.value)} (${basis}), rank ${card.rank!.toLocaleString('en-US')} of ${card.total.toLocaleString('en-US')}`);
-    out(`${k.bold(`Stage ${c.stage}`)}${c.exitPattern ? ` (${c.exitPattern})` : ''}: ${c.stageReason}`);
+    const over = card.valueWindowDays === 0 ? t('card.all-history') : t('card.last-n-days', { days: card.valueWindowDays });
+    const basis = card.valueBasis === 'clv' ? t('card.basis-clv') : t('card.basis-revenue', { over });
+    out(`${k.bold(t('card.tier', { tier: tierName(c.tier) }))}${t('card.tier-detail', { value: m(c.value), basis, rank: n(card.rank!), total: n(card.total) })}`);
+    out(`${k.bold(t('card.stage', { stage: stageName(c.stage) }))}${c.exitPattern ? t('card.exit', { pattern: exitPatternName(c.exitPattern) }) : ''}${t('card.colon')}${c.stageReason}`);
     const s = card.score;
     if (s !== null) {
       const pc = (x: number): string => `${Math.round(x * 100)}%`;
-      const source = s.method === 'blend' ? ' (the model blended with recency)' : s.method === 'recency' ? ' (by recency: no model ranked better on your history)' : '';
-      const next = s.nextPurchaseDate === null ? 'no next purchase expected' : `next purchase expected by ${s.nextPurchaseDate}`;
+      const days = card.horizonDays;
+      const source = s.method === 'blend' ? t('card.source-blend') : s.method === 'recency' ? t('card.source-recency') : '';
+      const next = s.nextPurchaseDate === null ? t('card.no-next') : t('card.next', { date: formatDate(s.nextPurchaseDate) });
       const detail =
         s.pAlive !== null
-          ? `${pc(s.churnRisk)} chance of no purchase in the next ${card.horizonDays} days${source}; ${pc(s.pAlive)} chance they are still a customer by the model; ${s.expectedPurchases!.toFixed(1)} purchases expected${s.expectedSpend !== null ? ` at about ${m(s.expectedSpend)} each` : ''}, ${s.expectedPurchases365d!.toFixed(1)} in a year; ${next}${s.clv !== null ? `; lifetime value ${m(s.clv)}` : ''}`
+          ? [
+              t('card.risk-chance', { risk: pc(s.churnRisk), days, source }),
+              t('card.alive', { alive: pc(s.pAlive) }),
+              (s.expectedSpend !== null ? t('card.expected-each', { n: s.expectedPurchases!.toFixed(1), each: m(s.expectedSpend) }) : t('card.expected', { n: s.expectedPurchases!.toFixed(1) })) + t('card.in-a-year', { n: s.expectedPurchases365d!.toFixed(1) }),
+              next,
+              ...(s.clv !== null ? [t('card.clv', { value: m(s.clv) })] : []),
+            ].join(t('card.clause-sep'))
           : s.method === 'recency'
-            ? `${pc(s.churnRisk)} chance of no purchase in the next ${card.horizonDays} days${source}`
-            : `${pc(s.churnRisk)} of the way to "ended" by the lifecycle rules (not enough data for the model)`;
-      out(`${k.bold(`Churn risk ${s.riskLevel}`)}: ${detail}`);
+            ? t('card.risk-chance', { risk: pc(s.churnRisk), days, source })
+            : t('card.risk-rules', { risk: pc(s.churnRisk) });
+      out(`${k.bold(t('card.churn-risk', { level: riskName(s.riskLevel) }))}${t('card.colon')}${detail}`);
       if (s.reasons.length > 0) out(`  ${s.reasons.join('; ')}`);
     }
   }
@@ -197,22 +214,30 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
   const first = card.months[0]!.month;
   const last = card.months[card.months.length - 1]!.month;
   const peak = card.months.reduce((a, b) => (b.net > a.net ? b : a), card.months[0]!);
-  out(k.bold(`Monthly spend ${first} to ${last}`));
-  out(`  ${sparkline(card.months.map((x) => x.net))}  ${peak.net > 0 ? `peak ${m(peak.net)} in ${peak.month}` : 'no spending'}`);
+  out(k.bold(t('card.monthly', { first, last })));
+  out(`  ${sparkline(card.months.map((x) => x.net))}  ${peak.net > 0 ? t('card.peak', { value: m(peak.net), month: peak.month }) : t('card.no-spending')}`);
   if (card.complaints.length > 0) {
     out();
-    out(k.bold(`Complaints (${card.complaints.length})`));
-    for (const x of card.complaints) out(`  #${x.id}  ${x.created_at.slice(0, 10)}  ${x.category.padEnd(10)} ${(x.status.replace('_', ' ') + (x.overdue ? ', overdue' : '')).padEnd(20)} ${clip(x.summary, 50)}`);
+    out(k.bold(t('card.complaints', { n: card.complaints.length })));
+    for (const x of card.complaints) out(`  #${x.id}  ${formatDate(x.created_at.slice(0, 10))}  ${padTo(categoryName(x.category), 10)} ${padTo(statusName(x.status) + (x.overdue ? t('card.overdue') : ''), 20)} ${clip(x.summary, 50)}`);
   }
   if (options.transactions === 0) return;
   out();
-  out(k.bold(`Recent transactions${card.recent.length === 0 ? ': none' : ''}`));
+  out(k.bold(card.recent.length === 0 ? t('card.recent-none') : t('card.recent')));
   if (card.recent.length > 0) {
     printRows(
       ctx.io,
       'table',
-      [{ key: 'date' }, { key: 'external_id', header: 'invoice' }, { key: 'product' }, ...(card.recent.some((t) => t.product_name !== null) ? [{ key: 'product_name', header: 'name' }] : []), { key: 'quantity', header: 'qty', align: 'right' }, { key: 'amount', header: `amount${cur}`, align: 'right', show: (v) => money.format(v as number) }, { key: 'channel' }],
-      card.recent.map((t) => ({ ...t })),
+      [
+        { key: 'date', header: t('card.col.date'), show: (v) => formatDate(String(v)) },
+        { key: 'external_id', header: t('card.col.invoice') },
+        { key: 'product', header: t('card.col.product') },
+        ...(card.recent.some((x) => x.product_name !== null) ? [{ key: 'product_name', header: t('card.col.name') }] : []),
+        { key: 'quantity', header: t('card.col.qty'), align: 'right' },
+        { key: 'amount', header: t('card.col.amount', { currency: cur }), align: 'right', show: (v) => money.format(v as number) },
+        { key: 'channel', header: t('card.col.channel') },
+      ],
+      card.recent.map((x) => ({ ...x })),
     );
   }
 }

@@ -10,6 +10,9 @@ import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/row
 import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
+import { t } from '../i18n/index.js';
+import { segmentName, stageName, tierName } from '../i18n/domain.js';
+import { formatDate } from '../i18n/format.js';
 
 export interface CustomersOptions {
   asOf: string;
@@ -28,10 +31,10 @@ function anyOf<T extends string>(value: string | undefined, allowed: readonly T[
   const out: T[] = [];
   for (const part of value.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)) {
     const hit = allowed.find((a) => a === part);
-    if (hit === undefined) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (or several, comma-separated), not "${part}"`, `for example ${flag} ${quote(allowed[0]!)}`);
+    if (hit === undefined) throw new UsageError(t('customers.not-one-of', { flag, allowed: allowed.join(', '), part }), t('customers.for-example', { example: `${flag} ${quote(allowed[0]!)}` }));
     out.push(hit);
   }
-  if (out.length === 0) throw new UsageError(`${flag} names nothing`, `for example ${flag} ${quote(allowed[0]!)}`);
+  if (out.length === 0) throw new UsageError(t('customers.names-nothing', { flag }), t('customers.for-example', { example: `${flag} ${quote(allowed[0]!)}` }));
   return out;
 }
 
@@ -46,7 +49,7 @@ export function parseSort(text: string | undefined): CustomersOptions['sort'] {
   const [name, dir, ...rest] = text.trim().toLowerCase().split(':');
   const field = CUSTOMER_COLUMNS.find((c) => c === name);
   if (field === undefined || rest.length > 0 || (dir !== undefined && dir !== 'asc' && dir !== 'desc')) {
-    throw new UsageError(`--sort must be a column, optionally with :asc or :desc, not "${text}"`, `columns: ${CUSTOMER_COLUMNS.join(', ')}`);
+    throw new UsageError(t('customers.bad-sort', { text }), t('customers.bad-sort-hint', { columns: CUSTOMER_COLUMNS.join(', ') }));
   }
   return { field, descending: dir === undefined ? NUMERIC.has(field) : dir === 'desc' };
 }
@@ -57,9 +60,9 @@ const quote = (s: string): string => (s.includes(' ') ? `"${s}"` : s);
 function typeOf(value: string | undefined): string | null {
   if (value === undefined) return null;
   if (value.trim().toLowerCase() === 'unknown') return 'unknown';
-  const t = customerType(value);
-  if (t === null) throw new UsageError(`--type must be consumer, business, channel, internal or unknown, not "${value}"`, 'unknown lists customers without a type');
-  return t;
+  const type = customerType(value);
+  if (type === null) throw new UsageError(t('customers.bad-type', { value }), t('customers.bad-type-hint'));
+  return type;
 }
 
 export function parseCustomersOptions(o: { asOf: string; tier?: string; stage?: string; exit?: string; segment?: string; type?: string; sort?: string; limit: number | null }): CustomersOptions {
@@ -108,7 +111,7 @@ export async function runCustomers(options: CustomersOptions, ctx: Context): Pro
     if (options.segment !== null) {
       const names = [...(await loadSettings(db, await moneyOf(db))).settings.segments.map((s) => s.name), CATCH_ALL];
       segment = names.find((n) => n.toLowerCase() === options.segment!.toLowerCase()) ?? null;
-      if (segment === null) throw new UsageError(`no RFM segment is named "${options.segment}"`, `segments: ${names.join(', ')} (see rapport config get rfm.segments)`);
+      if (segment === null) throw new UsageError(t('customers.no-segment', { name: options.segment }), t('customers.no-segment-hint', { segments: names.join(', ') }));
     }
     const picture = await churnAsOf(db, options.asOf, { filter: { tier: options.tier, stage: options.stage, exitPattern: options.exitPattern, segment } });
     const { analysis, money, scores } = picture;
@@ -145,16 +148,16 @@ export async function runCustomers(options: CustomersOptions, ctx: Context): Pro
     }
     const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
     const columns: Column[] = [
-      { key: 'customer_id', header: 'customer' },
-      { key: 'name', clip: 30 },
-      { key: 'tier' },
-      { key: 'stage' },
-      { key: 'rfm_segment', header: 'segment' },
+      { key: 'customer_id', header: t('customers.col.customer') },
+      { key: 'name', header: t('customers.col.name'), clip: 30 },
+      { key: 'tier', header: t('customers.col.tier'), show: (v) => (v === null ? '' : tierName(String(v))) },
+      { key: 'stage', header: t('customers.col.stage'), show: (v) => (v === null ? '' : stageName(String(v))) },
+      { key: 'rfm_segment', header: t('customers.col.segment'), show: (v) => (v === null ? '' : segmentName(String(v))) },
       { key: 'rfm', header: 'RFM' },
-      { key: 'last_purchase', header: 'last purchase' },
-      { key: 'frequency', header: 'purchases', align: 'right' },
-      { key: 'monetary', header: `net revenue${money.currency ? ' ' + money.currency : ''}`, align: 'right', show: m },
-      { key: 'value', header: `value`, align: 'right', show: m },
+      { key: 'last_purchase', header: t('customers.col.last-purchase'), show: (v) => (v === null ? '' : formatDate(String(v))) },
+      { key: 'frequency', header: t('customers.col.purchases'), align: 'right' },
+      { key: 'monetary', header: t('customers.col.net-revenue', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
+      { key: 'value', header: t('customers.col.value'), align: 'right', show: m },
     ];
     printRows(ctx.io, 'table', columns, {
       length: rows.length,

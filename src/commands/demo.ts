@@ -9,6 +9,7 @@ import { runSegment } from './segment.js';
 import { runStatus } from './status.js';
 import { openDatabase } from '../store/db.js';
 import { SqliteStore } from '../store/sqlite.js';
+import { currentLang, t } from '../i18n/index.js';
 
 /** The sample's last day, the date the demo segments as of. */
 async function lastDay(dbPath: string): Promise<string | null> {
@@ -25,25 +26,31 @@ export function sampleDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/sample');
 }
 
+/** The Chinese tea shop (fixtures/zh-shop, written by its generate.mjs), in CNY: the demo's shop for a Chinese reader. */
+export function zhShopDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/zh-shop');
+}
+
 export async function runDemo(ctx: Context): Promise<number> {
   const { io } = ctx;
   const explicit = ctx.dbChosen;
   const dbPath = explicit ? ctx.dbPath : path.resolve(io.cwd, 'rapport-demo.db');
   if (fs.existsSync(dbPath)) {
-    if (explicit) throw new RapportError(`the demo wants a fresh database, and ${dbPath} exists`, 'give --db a new file name, or run rapport demo without --db');
+    if (explicit) throw new RapportError(t('demo.exists', { db: dbPath }), t('demo.exists-hint'));
     for (const ext of ['', '-wal', '-shm']) fs.rmSync(dbPath + ext, { force: true });
   }
   const demo: Context = { ...ctx, dbPath, format: ctx.format ?? 'table' };
   // The import summaries are commentary here: they go to stderr, so stdout holds one document.
   const importing: Context = { ...demo, io: { ...io, stdout: io.stderr }, format: 'table' };
   // Shown relative to where the user is, when the sample is below it (as in the checkout).
-  const abs = sampleDir();
+  const zh = currentLang() === 'zh-CN';
+  const abs = zh ? zhShopDir() : sampleDir();
   const rel = path.relative(io.cwd, abs);
   const dir = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
-  notice(io, `rapport demo: importing the sample shop in ${dir} into ${dbPath}`);
+  notice(io, t('demo.importing', { dir, db: dbPath }));
   let code = await runImport([path.join(dir, 'customers.csv')], parseImportOptions('customers', {}), importing);
   if (code !== 0) return code;
-  code = await runImport([path.join(dir, 'transactions.csv')], parseImportOptions('transactions', { currency: 'GBP' }), importing);
+  code = await runImport([path.join(dir, 'transactions.csv')], parseImportOptions('transactions', { currency: zh ? 'CNY' : 'GBP' }), importing);
   if (code !== 0) return code;
   notice(io, '');
   code = await runStatus(demo);
@@ -56,6 +63,6 @@ export async function runDemo(ctx: Context): Promise<number> {
     code = await runSegment({ asOf, save: true }, demo);
   }
   const db = `--db ${path.relative(io.cwd, dbPath) || dbPath}`;
-  notice(io, `\nnext: npx rapport ${db} churn --as-of ${asOf ?? 'YYYY-MM-DD'} --limit 10   (or: customers --stage decline, customer ID, model, config list; npm link makes it plain rapport)`);
+  notice(io, `\n${t('demo.next', { db, asOf: asOf ?? 'YYYY-MM-DD' })}`);
   return code;
 }

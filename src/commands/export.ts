@@ -5,6 +5,8 @@ import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
 import { RapportError, UsageError } from '../errors.js';
 import { notice } from '../io.js';
+import { t, tn } from '../i18n/index.js';
+import { formatNumber } from '../i18n/format.js';
 import { breathe, pacer } from '../signals.js';
 import { csvValue } from '../output.js';
 import type { Store } from '../store/store.js';
@@ -71,7 +73,7 @@ const MONEY: Record<ExportName, string[]> = {
  */
 async function pseudonymiser(db: Store, ctx: Context): Promise<(kind: PersonalKind, value: string) => string> {
   const given = ctx.io.env.RAPPORT_REDACT_SECRET;
-  if (given !== undefined && given !== '' && given.length < 16) throw new UsageError('RAPPORT_REDACT_SECRET is too short to keep pseudonyms from being guessed', 'use at least 16 characters, e.g. the output of: openssl rand -hex 32');
+  if (given !== undefined && given !== '' && given.length < 16) throw new UsageError(t('export.secret-short'), t('export.secret-short-hint'));
   let salt = given !== undefined && given !== '' ? given : await db.getMeta('redact_salt');
   if (salt === null) {
     salt = crypto.randomBytes(16).toString('hex');
@@ -81,10 +83,7 @@ async function pseudonymiser(db: Store, ctx: Context): Promise<(kind: PersonalKi
       // A read-only database (or a full disk) cannot keep the secret made on first use.
       const why = storageError(e, ctx.dbPath);
       if (why === null) throw e;
-      throw new RapportError(
-        `--redact needs a secret stored in the database on first use, and ${ctx.dbPath} cannot store it (${diskFull(ctx.dbPath) ? 'its disk is full' : 'it is read-only'})`,
-        'set RAPPORT_REDACT_SECRET to a long random value (e.g. openssl rand -hex 32) to pseudonymise without storing anything, and keep it to get the same pseudonyms next time',
-      );
+      throw new RapportError(t('export.secret-store', { db: ctx.dbPath, why: diskFull(ctx.dbPath) ? t('export.disk-full') : t('export.read-only') }), t('export.secret-store-hint'));
     }
   }
   return (kind, value) => pseudonym(salt!, kind, value);
@@ -95,7 +94,7 @@ async function segmentRows(db: Store, asOf: string | null): Promise<AsyncIterabl
   const snaps = await db.listSnapshots();
   const snap = asOf === null ? snaps[snaps.length - 1] : snaps.find((s) => s.as_of === asOf);
   if (snap === undefined) {
-    throw new RapportError(asOf === null ? 'no snapshot to export yet' : `no snapshot as of ${asOf}`, `make one with rapport segment${asOf === null ? '' : ` --as-of ${asOf}`} (rapport snapshots lists them)`);
+    throw new RapportError(asOf === null ? t('export.no-snapshot') : t('export.no-snapshot-as-of', { date: asOf }), t('export.no-snapshot-hint', { command: `rapport segment${asOf === null ? '' : ` --as-of ${asOf}`}` }));
   }
   const names = await db.customerNames();
   // Loaded here, before the header is written: with --out, the temporary file (and the signal
@@ -120,8 +119,8 @@ async function segmentRows(db: Store, asOf: string | null): Promise<AsyncIterabl
 const SEGMENT_COLUMNS = ['as_of', ...CUSTOMER_COLUMNS];
 
 export async function runExport(o: ExportOptions, ctx: Context): Promise<number> {
-  if (o.excel && o.format !== 'csv') throw new UsageError('--excel is for CSV files', 'add --format csv');
-  if (o.asOf !== null && o.what !== 'segments') throw new UsageError('--as-of picks a snapshot: it is for rapport export segments', 'the other exports hold everything; leave out --as-of');
+  if (o.excel && o.format !== 'csv') throw new UsageError(t('export.excel-csv'), t('export.excel-csv-hint'));
+  if (o.asOf !== null && o.what !== 'segments') throw new UsageError(t('export.as-of-segments'), t('export.as-of-segments-hint'));
   const db = await openForRead(ctx);
   try {
     const money = MONEY[o.what];
@@ -167,7 +166,7 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
     }
     if (o.format === 'csv') flush();
     else out.write(first ? ']\n' : '\n]\n');
-    notice(ctx.io, `exported ${n.toLocaleString('en-US')} ${o.what === 'segments' ? 'customers from the snapshot' : o.what}${o.redact ? ' (customer ids, names, emails and phones replaced by pseudonyms; free text blanked)' : ''}`);
+    notice(ctx.io, exportedLine(o.what, n) + (o.redact ? t('export.redacted') : ''));
     return 0;
   } finally {
     await db.close();
@@ -189,3 +188,15 @@ export function excelPhone(v: unknown): string | number {
   return csvValue(v);
 }
 
+
+/** "exported 1,234 customers from the snapshot": what an export wrote, in the reader's words. */
+function exportedLine(what: ExportName, n: number): string {
+  const vars = { count: formatNumber(n) };
+  switch (what) {
+    case 'segments': return tn('export.done-segments', n, vars);
+    case 'customers': return tn('export.done-customers', n, vars);
+    case 'transactions': return tn('export.done-transactions', n, vars);
+    case 'complaints': return tn('export.done-complaints', n, vars);
+    case 'rejects': return tn('export.done-rejects', n, vars);
+  }
+}

@@ -8,6 +8,8 @@ import { openForAnalysis, type Context } from '../context.js';
 import { notice } from '../io.js';
 import { UsageError } from '../errors.js';
 import { chalkFor, printRecord, printRows, resolveFormat } from '../output.js';
+import { t } from '../i18n/index.js';
+import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
 
 function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -22,10 +24,10 @@ function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknow
 /** --model: auto or one of the three purchase models. */
 export function parseModelName(text: string | undefined): ModelChoice | null {
   if (text === undefined) return null;
-  const t = text.trim().toLowerCase().replace(/[^a-z]/g, '');
-  const hit = MODEL_CHOICES.find((m) => m === t);
+  const name = text.trim().toLowerCase().replace(/[^a-z]/g, '');
+  const hit = MODEL_CHOICES.find((m) => m === name);
   if (hit !== undefined) return hit;
-  throw new UsageError(`--model must be auto, mbgnbd, paretonbd or bgnbd, not "${text}"`, 'for example --model paretonbd');
+  throw new UsageError(t('model.bad-name', { text }), t('model.bad-name-hint'));
 }
 
 export interface ModelOptions {
@@ -94,13 +96,13 @@ function describePurchase(fit: PurchaseFit, unit: string): string[] {
     const { s, beta } = p as ParetoParams;
     return [
       `  r ${p.r.toPrecision(4)}  alpha ${p.alpha.toPrecision(4)}  s ${s.toPrecision(4)}  beta ${beta.toPrecision(4)}`,
-      `  purchase rates vary as Gamma(r, alpha): ${(p.r / p.alpha).toPrecision(3)} a ${unit} on average while active; dropout rates as Gamma(s, beta): ${(s / beta).toPrecision(3)} a ${unit} on average`,
+      `  ${t('model.pareto-words', { rate: (p.r / p.alpha).toPrecision(3), dropout: (s / beta).toPrecision(3), unit: unitName(unit) })}`,
     ];
   }
   const { a, b } = p as BgParams;
   return [
     `  r ${p.r.toPrecision(4)}  alpha ${p.alpha.toPrecision(4)}  a ${a.toPrecision(4)}  b ${b.toPrecision(4)}`,
-    `  purchase rates vary as Gamma(r, alpha): ${(p.r / p.alpha).toPrecision(3)} a ${unit} on average while active; each purchase is the last with probability a/(a+b) = ${((a / (a + b)) * 100).toFixed(1)}% on average`,
+    `  ${t('model.bg-words', { rate: (p.r / p.alpha).toPrecision(3), unit: unitName(unit), last: ((a / (a + b)) * 100).toFixed(1) })}`,
   ];
 }
 
@@ -124,22 +126,22 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
       notice(
         ctx.io,
         fitted.purchase === null
-          ? `saved model fit ${id} (as of ${options.asOf}): no model (${fitted.fallback}); churn uses ${fitted.ranking?.kind === 'recency' ? 'the recency rule' : 'the lifecycle rules'}`
-          : `saved model fit ${id} (as of ${options.asOf}); churn, customers and segment use it until an import stores rows or a model setting changes`,
+          ? t('model.saved-no-model', { id, date: formatDate(options.asOf), why: fitted.fallback ?? '', uses: fitted.ranking?.kind === 'recency' ? t('model.uses-recency') : t('model.uses-rules') })
+          : t('model.saved', { id, date: formatDate(options.asOf) }),
       );
-      if (fitted.purchase !== null && fitted.spend === null) notice(ctx.io, `the value pyramid keeps ranking by net revenue: ${fitted.spendProblem ?? 'no spend model'}`);
+      if (fitted.purchase !== null && fitted.spend === null) notice(ctx.io, t('model.pyramid-by-revenue', { why: fitted.spendProblem ?? t('model.no-spend-model') }));
       // A snapshot of the same date ranked its tiers without the model: segment it again now.
       if (fitted.purchase !== null && fitted.spend !== null && await db.findSnapshot(options.asOf) !== null) {
         const snapshot = await db.saveSnapshot(await computeAnalysis(db, options.asOf, loaded, money, measured), loaded.text);
-        notice(ctx.io, `snapshot ${snapshot} (as of ${options.asOf}) saved again: its tiers now rank by predicted lifetime value`);
+        notice(ctx.io, t('model.snapshot-again', { id: snapshot, date: formatDate(options.asOf) }));
       }
     } else if (options.save) {
       notice(
         ctx.io,
-        `not saved: fitted with flags that differ from the settings (model.name = ${loaded.settings.model.model}, model.time_unit = ${loaded.settings.model.timeUnit}, churn.horizon_days = ${loaded.settings.model.horizonDays ?? 'auto'}); rapport config set changes those`,
+        t('model.not-saved', { model: loaded.settings.model.model, unit: loaded.settings.model.timeUnit, horizon: loaded.settings.model.horizonDays ?? 'auto' }),
       );
     }
-    for (const r of fitted.rejected) notice(ctx.io, `not used: ${r}`);
+    for (const r of fitted.rejected) notice(ctx.io, t('model.not-used', { why: r }));
     const record = fitRecord(fitted);
     const format = resolveFormat(ctx.format, ctx.io);
     if (format === 'json') {
@@ -157,48 +159,58 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
     const out = (s = ''): void => void ctx.io.stdout.write(s + '\n');
     const f = fitted;
     const s = f.sufficiency;
-    out(c.bold(`Model as of ${options.asOf}, time unit: ${f.timeUnit}, horizon: ${f.horizonDays} days (${f.horizonWhy})`));
-    out(`  data: ${s.customers.toLocaleString('en-US')} customers with purchases, ${s.repeatBuyers.toLocaleString('en-US')} repeat buyers, ${s.historyDays.toLocaleString('en-US')} days of history: ${s.ok ? 'enough' : 'not enough'}`);
+    out(c.bold(t('model.title', { date: formatDate(options.asOf), unit: unitName(f.timeUnit), days: f.horizonDays, why: f.horizonWhy })));
+    out(`  ${t('model.data', { customers: formatNumber(s.customers), repeat: formatNumber(s.repeatBuyers), days: formatNumber(s.historyDays), enough: s.ok ? t('model.enough') : t('model.not-enough') })}`);
     for (const p of s.problems) out(`    - ${p}`);
     if (f.selection !== null) {
       const sel = f.selection;
       out();
-      out(c.bold(`Compared on your last ${sel.horizonDays} days: fitted to ${sel.cutoff}, checked against what ${sel.customers.toLocaleString('en-US')} customers did next`));
+      out(c.bold(t('model.compared', { days: sel.horizonDays, cutoff: formatDate(sel.cutoff), customers: formatNumber(sel.customers) })));
       printRows(
         ctx.io,
         'table',
         [
-          { key: 'candidate' },
-          { key: 'auc', header: 'AUC (no purchase)', align: 'right' },
-          { key: 'blend_auc', header: 'blended with recency', align: 'right' },
-          { key: 'predicted_purchases', header: 'predicted', align: 'right' },
-          { key: 'actual_purchases', header: 'actual', align: 'right' },
-          { key: 'degenerate', header: 'not usable because' },
+          { key: 'candidate', header: t('model.col.candidate') },
+          { key: 'auc', header: t('model.col.auc'), align: 'right' },
+          { key: 'blend_auc', header: t('model.col.blend'), align: 'right' },
+          { key: 'predicted_purchases', header: t('model.col.predicted'), align: 'right' },
+          { key: 'actual_purchases', header: t('model.col.actual'), align: 'right' },
+          { key: 'degenerate', header: t('model.col.degenerate') },
         ],
         comparisonRows(f).map((r) => ({ ...r, candidate: MODEL_NAMES[r.candidate as string] ?? r.candidate, auc: r.auc === null ? '' : (r.auc as number).toFixed(3), blend_auc: r.blend_auc === null ? '' : (r.blend_auc as number).toFixed(3) })),
       );
       out(`  ${sel.verdict.text}`);
     }
     if (f.purchase === null) {
-      out(`  ${c.yellow('no model')}: ${f.fallback}; churn risk comes from ${f.ranking?.kind === 'recency' ? 'the recency rule, calibrated on your last horizon' : 'the lifecycle rules instead'} (see README "Churn risk")`);
+      out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: f.fallback ?? '', from: f.ranking?.kind === 'recency' ? t('model.from-recency') : t('model.from-rules') })}`);
     } else {
       out();
-      out(c.bold(`Purchases: ${MODEL_NAMES[f.purchase.model]}`) + `  (${f.purchase.converged ? 'converged' : 'NOT converged'}, ${f.purchase.iterations} iterations)`);
+      out(c.bold(t('model.purchases', { model: MODEL_NAMES[f.purchase.model]! })) + t('model.purchases-fit', { converged: f.purchase.converged ? t('model.converged') : t('model.not-converged'), n: f.purchase.iterations }));
       for (const line of describePurchase(f.purchase, f.timeUnit)) out(line);
-      out(`  log-likelihood ${f.purchase.logLikelihood.toFixed(1)} over ${Math.min(f.purchase.customers, FIT_SAMPLE).toLocaleString('en-US')} customers (${f.purchase.groups.toLocaleString('en-US')} distinct histories)${f.purchase.customers > FIT_SAMPLE ? `, an even sample of ${f.purchase.customers.toLocaleString('en-US')}` : ''}`);
-      out(`  churn risk: ${f.ranking?.kind === 'blend' ? 'the model blended with recency and frequency, calibrated on your last horizon' : f.ranking?.kind === 'recency' ? 'the recency rule, calibrated on your last horizon (no model ranked better)' : 'the model\'s chance of no purchase in the horizon'}`);
+      const sample = f.purchase.customers > FIT_SAMPLE ? t('model.sample', { n: formatNumber(f.purchase.customers) }) : '';
+      out(`  ${t('model.likelihood', { ll: f.purchase.logLikelihood.toFixed(1), customers: formatNumber(Math.min(f.purchase.customers, FIT_SAMPLE)), groups: formatNumber(f.purchase.groups), sample })}`);
+      out(`  ${t('model.risk-from', { from: f.ranking?.kind === 'blend' ? t('model.risk-blend') : f.ranking?.kind === 'recency' ? t('model.risk-recency') : t('model.risk-model') })}`);
     }
-    if (f.spendProblem) out(`\n  ${c.yellow('spend')}: ${f.spendProblem}`);
+    if (f.spendProblem) out(`\n  ${c.yellow(t('model.spend'))}${t('model.colon')}${f.spendProblem}`);
     if (f.spend !== null) {
       const q = f.spend.params;
       out();
-      out(c.bold('Spend per purchase: Gamma-Gamma') + `  (${f.spend.converged ? 'converged' : 'NOT converged'})`);
+      out(c.bold(t('model.spend-title')) + t('model.spend-fit', { converged: f.spend.converged ? t('model.converged') : t('model.not-converged') }));
       out(`  p ${q.p.toPrecision(4)}  q ${q.q.toPrecision(4)}  v ${q.v.toPrecision(4)}`);
-      out(`  log-likelihood ${f.spend.logLikelihood.toFixed(1)} over ${f.spend.customers.toLocaleString('en-US')} customers; ${f.spendLeftOut.toLocaleString('en-US')} left out (no purchase day with a positive net spend)`);
-      if (q.q > 1) out(`  mean spend per purchase across customers ${money.format((q.p * q.v) / (q.q - 1))}${money.currency ? ' ' + money.currency : ''}`);
+      out(`  ${t('model.spend-likelihood', { ll: f.spend.logLikelihood.toFixed(1), customers: formatNumber(f.spend.customers), left: formatNumber(f.spendLeftOut) })}`);
+      if (q.q > 1) out(`  ${t('model.mean-spend', { value: formatMoneyFor(Math.round((q.p * q.v) / (q.q - 1)), money.exponent, money.currency) })}`);
     }
     return 0;
   } finally {
     await db.close();
+  }
+}
+
+/** The model's time unit for a person ("week" stays the code in data). */
+function unitName(unit: string): string {
+  switch (unit) {
+    case 'day': return t('model.unit.day');
+    case 'week': return t('model.unit.week');
+    default: return unit;
   }
 }

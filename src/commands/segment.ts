@@ -5,6 +5,9 @@ import { computeAnalysis, currentFit, loadSettings, moneyOf, warnIfStale } from 
 import { openForAnalysis, type Context } from '../context.js';
 import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat, type Column } from '../output.js';
+import { t } from '../i18n/index.js';
+import { exitPatternName, segmentName, stageName, tierName } from '../i18n/domain.js';
+import { formatDate, formatNumber } from '../i18n/format.js';
 
 export interface SegmentOptions {
   asOf: string;
@@ -22,7 +25,7 @@ export async function runSegment(options: SegmentOptions, ctx: Context): Promise
     const loaded = await loadSettings(db, money);
     const analysis = await computeAnalysis(db, options.asOf, loaded, money);
     const fit = analysis.valueBasis === 'net_revenue' ? await currentFit(db, options.asOf, loaded) : null;
-    if (fit !== null && fit.spend === null) notice(ctx.io, `tiers rank by net revenue, not lifetime value: the saved fit has no spend model (${fit.spendProblem ?? 'no customer with a positive spend'})`);
+    if (fit !== null && fit.spend === null) notice(ctx.io, t('segment.no-spend-model', { why: fit.spendProblem ?? t('segment.no-positive-spend') }));
     // An empty picture (a date before any purchase) is reported, not saved as a snapshot.
     const snapshotId = options.save && analysis.customers.length > 0 ? await db.saveSnapshot(analysis, loaded.text) : null;
     const summary = summarise(
@@ -31,9 +34,9 @@ export async function runSegment(options: SegmentOptions, ctx: Context): Promise
     );
     const n = analysis.customers.length;
     const window = loaded.settings.valueWindowDays;
-    const revenueLabel = window === 0 ? 'all history' : `the ${window} days to ${options.asOf}`;
-    if (n === 0) notice(ctx.io, `no customer bought anything up to ${options.asOf}${options.save ? '; no snapshot saved' : ''}`);
-    if (snapshotId !== null) notice(ctx.io, `saved snapshot ${snapshotId} (as of ${options.asOf})`);
+    const revenueLabel = window === 0 ? t('segment.all-history') : t('segment.window', { days: window, date: formatDate(options.asOf) });
+    if (n === 0) notice(ctx.io, options.save ? t('segment.nobody-not-saved', { date: formatDate(options.asOf) }) : t('segment.nobody', { date: formatDate(options.asOf) }));
+    if (snapshotId !== null) notice(ctx.io, t('segment.saved', { id: snapshotId, date: formatDate(options.asOf) }));
     const format = resolveFormat(ctx.format, ctx.io);
     const rows = summary.map((g) => ({
       group: g.group,
@@ -63,12 +66,12 @@ export async function runSegment(options: SegmentOptions, ctx: Context): Promise
     }
     const columns: Column[] = [
       { key: 'group' },
-      { key: 'name' },
-      { key: 'customers', align: 'right' },
-      { key: 'customer_share', header: 'share', align: 'right', show: (v) => pct(v as number) },
-      { key: 'revenue', header: `revenue${money.currency ? ' ' + money.currency : ''}`, align: 'right', show: (v) => money.format(v as number) },
-      { key: 'revenue_share', header: 'of revenue', align: 'right', show: (v) => pct(v as number) },
-      { key: 'average', align: 'right', show: (v) => (v === null ? '' : money.format(v as number)) },
+      { key: 'name', header: t('segment.col.name') },
+      { key: 'customers', header: t('segment.col.customers'), align: 'right' },
+      { key: 'customer_share', header: t('segment.col.share'), align: 'right', show: (v) => pct(v as number) },
+      { key: 'revenue', header: t('segment.col.revenue', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: (v) => money.format(v as number) },
+      { key: 'revenue_share', header: t('segment.col.revenue-share'), align: 'right', show: (v) => pct(v as number) },
+      { key: 'average', header: t('segment.col.average'), align: 'right', show: (v) => (v === null ? '' : money.format(v as number)) },
     ];
     if (format === 'csv') {
       printRows(ctx.io, 'csv', columns, rows, null, money);
@@ -80,33 +83,41 @@ export async function runSegment(options: SegmentOptions, ctx: Context): Promise
       printRows(
         ctx.io,
         'table',
-        columns.filter((col) => col.key !== 'group'),
+        columns.filter((col) => col.key !== 'group').map((col) => (col.key === 'name' ? { ...col, show: (v) => groupName(group, String(v)) } : col)),
         rows.filter((r) => r.group === group),
       );
     };
-    const tiersBy = analysis.valueBasis === 'clv' ? `predicted ${loaded.settings.model.clvHorizonDays}-day lifetime value (the fitted model)` : `net revenue over ${revenueLabel}`;
-    ctx.io.stdout.write(`${c.bold(`${n.toLocaleString('en-US')} customers as of ${options.asOf}`)} (revenue: net, over ${revenueLabel}; tiers by ${tiersBy})\n`);
-    ctx.io.stdout.write(`\n${c.bold('Value pyramid')}\n`);
+    const tiersBy = analysis.valueBasis === 'clv' ? t('segment.by-clv', { days: loaded.settings.model.clvHorizonDays }) : t('segment.by-revenue', { over: revenueLabel });
+    ctx.io.stdout.write(`${c.bold(t('segment.heading', { n: formatNumber(n), date: formatDate(options.asOf) }))}${t('segment.heading-detail', { over: revenueLabel, by: tiersBy })}\n`);
+    ctx.io.stdout.write(`\n${c.bold(t('segment.pyramid'))}\n`);
     // Colours that read on dark and light terminals alike: no bright white (invisible on white), no
     // yellow (faint on white), no grey (faint on black); lead keeps the terminal's own colour.
-    const paint: Record<string, (s: string) => string> = { platinum: c.magenta.bold, gold: c.red, iron: c.cyan };
+    const paint: Record<string, (s: string) => string> = { [tierName('platinum')]: c.magenta.bold, [tierName('gold')]: c.red, [tierName('iron')]: c.cyan };
     const tiers = summary.filter((g) => g.group === 'tier');
     for (const line of pyramid(
-      tiers.map((t) => ({
-        label: t.name,
-        share: t.customerShare,
-        text: `${String(t.customers).padStart(7)} customers  ${pct(t.revenueShare).padStart(6)} of revenue`,
+      tiers.map((g) => ({
+        label: tierName(g.name),
+        share: g.customerShare,
+        text: `${String(g.customers).padStart(7)}${t('segment.pyramid-customers')}  ${pct(g.revenueShare).padStart(6)}${t('segment.pyramid-revenue')}`,
       })),
       30,
       (label, s) => (paint[label] ?? ((x: string) => x))(s),
     ))
       ctx.io.stdout.write(line + '\n');
-    section('Tiers', 'tier');
-    section('Lifecycle stages', 'stage');
-    section('How ended relationships ended', 'exit_pattern');
-    section('RFM segments', 'segment');
+    section(t('segment.tiers'), 'tier');
+    section(t('segment.stages'), 'stage');
+    section(t('segment.exit-patterns'), 'exit_pattern');
+    section(t('segment.segments'), 'segment');
     return 0;
   } finally {
     await db.close();
   }
+}
+
+/** A group's value in the reader's words (tiers, stages, exit patterns and default segments). */
+function groupName(group: GroupSummary['group'], name: string): string {
+  if (group === 'tier') return tierName(name);
+  if (group === 'stage') return stageName(name);
+  if (group === 'exit_pattern') return exitPatternName(name);
+  return segmentName(name);
 }

@@ -1,7 +1,9 @@
-import { currencyExponent, formatMoney } from '../core/money.js';
+import { currencyExponent } from '../core/money.js';
 import { openForRead, type Context } from '../context.js';
 import { printRecord, printRows, resolveFormat } from '../output.js';
 import { personTime } from '../core/times.js';
+import { t } from '../i18n/index.js';
+import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
 
 export async function runStatus(ctx: Context): Promise<number> {
   const db = await openForRead(ctx);
@@ -27,8 +29,8 @@ export async function runStatus(ctx: Context): Promise<number> {
       return 0;
     }
     const exp = currencyExponent(s.currency);
-    const money = (v: number): string => `${formatMoney(v, exp)}${s.currency ? ' ' + s.currency : ''}`;
-    const n = (v: number): string => v.toLocaleString('en-US');
+    const money = (v: number): string => formatMoneyFor(v, exp, s.currency);
+    const n = (v: number): string => formatNumber(v);
     printRecord(
       ctx.io,
       'table',
@@ -36,29 +38,64 @@ export async function runStatus(ctx: Context): Promise<number> {
         database: s.database,
         customers: n(s.customers),
         transactions: n(s.transactions),
-        without_customer: s.lines_without_customer > 0 ? `${n(s.lines_without_customer)} lines, ${money(s.net_revenue_without_customer)}` : 'none',
-        dates: s.first_date ? `${s.first_date} to ${s.last_date}` : '(none)',
+        without_customer: s.lines_without_customer > 0 ? t('status.without-customer-lines', { lines: n(s.lines_without_customer), money: money(s.net_revenue_without_customer) }) : t('status.none'),
+        dates: s.first_date ? t('status.date-range', { first: formatDate(s.first_date), last: formatDate(s.last_date ?? '') }) : t('status.no-dates'),
         net_revenue: money(s.net_revenue),
         refunds_amount: money(s.refunds_amount),
         refund_lines: n(s.refund_lines),
-        imports: s.refused_imports > 0 ? `${s.imports} (and ${s.refused_imports} refused)` : s.imports,
-        rejected_rows: s.rejected_rows_refused > 0 ? `${n(s.rejected_rows)} (and ${n(s.rejected_rows_refused)} in refused imports, not stored)` : n(s.rejected_rows),
+        imports: s.refused_imports > 0 ? t('status.imports-refused', { imports: s.imports, refused: s.refused_imports }) : s.imports,
+        rejected_rows: s.rejected_rows_refused > 0 ? t('status.rejected-refused', { rejected: n(s.rejected_rows), refused: n(s.rejected_rows_refused) }) : n(s.rejected_rows),
       },
       {
-        transactions: 'transactions (lines)',
-        without_customer: 'of which without a customer',
-        net_revenue: 'net revenue',
-        refunds_amount: 'refunds (money, in the net)',
-        refund_lines: 'refund lines',
-        rejected_rows: 'rejected rows (all imports)',
+        database: t('status.label.database'),
+        customers: t('status.label.customers'),
+        transactions: t('status.label.transactions'),
+        without_customer: t('status.label.without-customer'),
+        dates: t('status.label.dates'),
+        net_revenue: t('status.label.net-revenue'),
+        refunds_amount: t('status.label.refunds-amount'),
+        refund_lines: t('status.label.refund-lines'),
+        imports: t('status.label.imports'),
+        rejected_rows: t('status.label.rejected-rows'),
       },
     );
     if (last.length > 0) {
-      ctx.io.stdout.write('\nlast imports:\n');
-      printRows(ctx.io, 'table', [{ key: 'id', align: 'right' }, { key: 'kind' }, { key: 'file' }, { key: 'status' }, { key: 'imported', align: 'right' }, { key: 'rejected', align: 'right' }, { key: 'finished_at', header: 'finished', show: (v) => personTime(v as string | null, new Date(), ctx.io.env.TZ) }], last);
+      ctx.io.stdout.write(`\n${t('status.last-imports')}\n`);
+      printRows(
+        ctx.io,
+        'table',
+        [
+          { key: 'id', header: t('status.col.id'), align: 'right' },
+          { key: 'kind', header: t('status.col.kind'), show: (v) => importKindName(String(v)) },
+          { key: 'file', header: t('status.col.file') },
+          { key: 'status', header: t('status.col.status'), show: (v) => importStatusName(String(v)) },
+          { key: 'imported', header: t('status.col.imported'), align: 'right' },
+          { key: 'rejected', header: t('status.col.rejected'), align: 'right' },
+          { key: 'finished_at', header: t('status.col.finished'), show: (v) => personTime(v as string | null, new Date(), ctx.io.env.TZ) },
+        ],
+        last,
+      );
     }
     return 0;
   } finally {
     await db.close();
+  }
+}
+
+/** An import's kind and status for a person (the codes stay in CSV and JSON). */
+function importKindName(code: string): string {
+  switch (code) {
+    case 'transactions': return t('status.kind.transactions');
+    case 'customers': return t('status.kind.customers');
+    default: return code;
+  }
+}
+
+function importStatusName(code: string): string {
+  switch (code) {
+    case 'complete': return t('status.state.complete');
+    case 'refused': return t('status.state.refused');
+    case 'removed': return t('status.state.removed');
+    default: return code;
   }
 }
