@@ -7,7 +7,7 @@ import { MeasureBuilder, type CustomerMeasures } from '../core/measures.js';
 import { lifetimeValues, type Fitted } from '../core/model/churn.js';
 import { findFit } from '../store/fits.js';
 import { currencyExponent, formatMoney } from '../core/money.js';
-import { effective, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
+import { analysisText, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
 import { RapportError, UsageError } from '../errors.js';
 import { getMeta, type DB } from '../store/db.js';
 import { customerDays, lastTransactionDate } from '../store/measures.js';
@@ -58,7 +58,7 @@ export interface LoadedSettings {
 export function loadSettings(db: DB, money: Money): LoadedSettings {
   const stored = storedSettings(db);
   try {
-    return { text: effective(stored), settings: resolveSettings(stored, money.exponent) };
+    return { text: analysisText(stored), settings: resolveSettings(stored, money.exponent) };
   } catch (e) {
     if (e instanceof SettingError) {
       throw new RapportError(`setting ${e.key}: ${e.message}`, `see rapport config list; change it with rapport config set ${e.key} VALUE, or rapport config unset ${e.key}`);

@@ -51,7 +51,7 @@ export function runReport(o: ReportCommandOptions, ctx: Context): number {
     }
     const code = write(report, o, ctx, asked);
     // Alerts are errors for cron's mail: on stderr even under --quiet.
-    for (const a of alerts) ctx.io.stderr.write(`rapport: ${t('report.alert.prefix')} ${a}\n`);
+    for (const a of alerts) ctx.io.stderr.write(`rapport: ${t('report.alert.line', { alert: a })}\n`);
     return code !== 0 ? code : alerts.length > 0 ? ExitCode.alert : 0;
   } finally {
     setLang(langBefore);
