@@ -284,8 +284,9 @@ export function printRecord(io: IO, format: Format, record: Record<string, unkno
   }
   const c = chalkFor(io);
   const keys = Object.keys(record).filter((k) => typeof record[k] !== 'object' || record[k] === null);
-  const width = maxOf(keys.map((k) => (labels[k] ?? k).length));
-  for (const k of keys) io.stdout.write(`${c.bold((labels[k] ?? k).padEnd(width))}  ${terminalText(display(record[k]))}\n`);
+  // Labels can be Chinese: padded by terminal columns (two a character), not by characters.
+  const width = maxOf(keys.map((k) => stringWidth(labels[k] ?? k)));
+  for (const k of keys) io.stdout.write(`${c.bold((labels[k] ?? k) + ' '.repeat(width - stringWidth(labels[k] ?? k)))}  ${terminalText(display(record[k]))}\n`);
 }
 
 function pick(r: Record<string, unknown>, columns: Column[]): Record<string, unknown> {
