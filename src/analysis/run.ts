@@ -6,7 +6,7 @@ import { analyse, type Analysis } from '../core/analysis.js';
 import { MeasureBuilder, type CustomerMeasures } from '../core/measures.js';
 import { lifetimeValues, type Fitted } from '../core/model/churn.js';
 import { currencyExponent, formatMoney } from '../core/money.js';
-import { effective, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
+import { analysisText, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
 import { RapportError, UsageError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { dayIndex } from '../core/measures.js';
@@ -57,7 +57,7 @@ export interface LoadedSettings {
 export async function loadSettings(db: Store, money: Money): Promise<LoadedSettings> {
   const stored = await db.storedSettings();
   try {
-    return { text: effective(stored), settings: resolveSettings(stored, money.exponent) };
+    return { text: analysisText(stored), settings: resolveSettings(stored, money.exponent) };
   } catch (e) {
     if (e instanceof SettingError) {
       throw new RapportError(t('analysis.bad-setting', { key: e.key, message: e.message }), t('analysis.bad-setting-hint', { key: e.key }));

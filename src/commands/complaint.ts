@@ -16,7 +16,12 @@ import { rulesOnly, scoreChurn } from '../core/model/churn.js';
 import { currenciesOf, MoneyParser } from '../core/money.js';
 import { customerType } from '../core/columns.js';
 import { currentFit, customerAsOf, loadSettings, moneyOf, today } from '../analysis/run.js';
-import { collect, type Draft, type Lookups } from '../complaints/flow.js';
+import { collect, reasonableText, type Draft, type Lookups } from '../complaints/flow.js';
+import { currentLang, t, tn } from '../i18n/index.js';
+import { categoryName, customerTypeName, priorityName, riskName, stageName, statusName, tierName } from '../i18n/domain.js';
+import { formatDate, formatMoneyFor } from '../i18n/format.js';
+import { padEndWidth } from '../charts.js';
+import stringWidth from 'string-width';
 import { openComplaintsAsOf } from '../analysis/churn.js';
 import { complaintSummary } from '../analysis/complaints.js';
 import { Cancelled, terminalPrompter, type Prompter } from '../complaints/prompts.js';
@@ -33,37 +38,37 @@ import { type ComplaintRow } from '../store/complaints.js';
  */
 export function parseAt(text: string | undefined, now = new Date()): string {
   if (text === undefined) return now.toISOString();
-  const t = text.trim();
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(t);
-  const hint = 'for example --at 2025-06-30 or --at 2025-06-30T14:05 (UTC)';
-  if (!m) throw new UsageError(`--at must be a date or a date and time, not "${text}"`, hint);
+  const asked = text.trim();
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(asked);
+  const hint = t('complaint.error.at-hint');
+  if (!m) throw new UsageError(t('complaint.error.at-format', { text }), hint);
   const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (day.getUTCMonth() !== Number(m[2]) - 1 || day.getUTCDate() !== Number(m[3])) throw new UsageError(`--at ${t} is not a day of the calendar`, hint);
+  if (day.getUTCMonth() !== Number(m[2]) - 1 || day.getUTCDate() !== Number(m[3])) throw new UsageError(t('complaint.error.at-no-day', { at: asked }), hint);
   const iso = m[4] === undefined ? `${m[1]}-${m[2]}-${m[3]}T00:00:00Z` : `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? 'Z'}`;
   const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) throw new UsageError(`--at must be a date or a date and time, not "${text}"`, hint);
-  if (ms > now.getTime() + 60_000) throw new UsageError(`--at ${t} is in the future`, 'record things when they have happened');
+  if (!Number.isFinite(ms)) throw new UsageError(t('complaint.error.at-format', { text }), hint);
+  if (ms > now.getTime() + 60_000) throw new UsageError(t('complaint.error.at-future', { at: asked }), t('complaint.error.at-future-hint'));
   return new Date(ms).toISOString();
 }
 
 /** A change to a complaint cannot be dated before what its history already holds. */
 async function notBefore(db: Store, id: number, at: string): Promise<void> {
   const last = await db.lastEventAt(id);
-  if (at < last) throw new UsageError(`--at ${at.slice(0, 16).replace('T', ' ')} is before complaint #${id}'s last change (${last.slice(0, 16).replace('T', ' ')} UTC)`, 'changes are recorded in order; leave out --at to record it now');
+  if (at < last) throw new UsageError(t('complaint.error.at-before-last', { at: at.slice(0, 16).replace('T', ' '), id, last: last.slice(0, 16).replace('T', ' ') }), t('complaint.error.at-before-last-hint'));
 }
 
 export function pick<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (value === undefined) return undefined;
   const v = value.trim().toLowerCase().replace(/[\s-]+/g, '_');
   const hit = allowed.find((a) => a === v);
-  if (hit === undefined) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}"`, `for example ${flag} ${allowed[0]}`);
+  if (hit === undefined) throw new UsageError(t('complaint.error.one-of', { flag, allowed: allowed.join(', '), value }), t('complaint.error.for-example', { example: `${flag} ${allowed[0]}` }));
   return hit;
 }
 
 function yesNoFlag(value: string | undefined, flag: string): boolean | undefined {
   if (value === undefined) return undefined;
   const v = yesNo(value);
-  if (v === null) throw new UsageError(`${flag} must be yes or no, not "${value}"`, `for example ${flag} yes`);
+  if (v === null) throw new UsageError(t('complaint.error.yes-no', { flag, value }), t('complaint.error.for-example', { example: `${flag} yes` }));
   return v;
 }
 
@@ -91,12 +96,12 @@ export interface AddFlags {
 export function draftFrom(f: AddFlags): Draft {
   if (!f.newCustomer) {
     const stray = (['name', 'email', 'phone', 'type'] as const).filter((k) => f[k] !== undefined);
-    if (stray.length > 0) throw new UsageError(`--${stray.join(', --')} describe${stray.length === 1 ? 's' : ''} a new customer: add --new-customer`, 'or leave them out to log a complaint for an existing customer');
+    if (stray.length > 0) throw new UsageError(tn('complaint.error.stray', stray.length, { flags: `--${stray.join(', --')}` }), t('complaint.error.stray-hint'));
   }
   let type: string | undefined;
   if (f.type !== undefined) {
     type = customerType(f.type) ?? undefined;
-    if (type === undefined) throw new UsageError(`--type must be consumer, business, channel or internal, not "${f.type}"`, 'for example --type consumer');
+    if (type === undefined) throw new UsageError(t('complaint.error.type', { value: f.type }), t('complaint.error.for-example', { example: '--type consumer' }));
   }
   // Flags not given stay undefined: on a terminal they are asked; without one they stay empty.
   return {
@@ -123,22 +128,27 @@ async function profile(db: Store, id: string): Promise<string[]> {
   const record = await db.customerRecord(id);
   const found = await customerAsOf(db, asOf, id);
   const c = found.customer;
-  lines.push(`${id}${record?.name ? ' · ' + record.name : ''}${record?.type ? ' · ' + record.type : ''}`);
-  if (c === null || c.purchaseDays === 0) lines.push('  new customer: no purchases on record');
+  lines.push(`${id}${record?.name ? ' · ' + record.name : ''}${record?.type ? ' · ' + customerTypeName(record.type) : ''}`);
+  if (c === null || c.purchaseDays === 0) lines.push(`  ${t('complaint.profile.new')}`);
   else {
-    lines.push(`  returning customer: ${c.purchaseDays} purchase day${c.purchaseDays === 1 ? '' : 's'} since ${c.firstPurchase}, the last ${c.recencyDays} days ago`);
-    lines.push(`  tier ${c.tier}, stage ${c.stage} (${c.stageReason})`);
+    lines.push(`  ${tn('complaint.profile.returning', c.purchaseDays, { since: formatDate(c.firstPurchase ?? ''), days: c.recencyDays ?? '' })}`);
+    lines.push(`  ${t('complaint.profile.tier-stage', { tier: tierName(c.tier), stage: stageName(c.stage), why: c.stageReason })}`);
     // The saved fit, or the rules: fitting the model at the counter would keep a customer waiting.
-    const fit = (await currentFit(db, asOf, found.loaded)) ?? rulesOnly(asOf, 'no saved fit');
+    const fit = await currentFit(db, asOf, found.loaded) ?? rulesOnly(asOf, 'no saved fit');
     const s = scoreChurn([c], fit, found.loaded.settings.model, found.loaded.settings.lifecycle, found.analysis.populationGapDays, await openComplaintsAsOf(db, asOf))[0]!;
-    lines.push(`  churn risk ${s.riskLevel} (${Math.round(s.churnRisk * 100)}%${s.method === 'rules' ? ', by the lifecycle rules' : ''})${s.reasons.length > 0 ? ': ' + s.reasons[0] : ''}`);
+    const risk = s.method === 'rules' ? t('complaint.profile.risk-by-rules', { level: riskName(s.riskLevel), percent: Math.round(s.churnRisk * 100) }) : t('complaint.profile.risk', { level: riskName(s.riskLevel), percent: Math.round(s.churnRisk * 100) });
+    lines.push(`  ${s.reasons.length > 0 ? t('complaint.profile.risk-reason', { risk, reason: s.reasons[0]! }) : risk}`);
   }
   const now = new Date().toISOString();
   const open = (await db.listComplaints({ customerId: id })).filter((x) => isOpen(x.status));
   lines.push(
     open.length === 0
-      ? '  no open complaints'
-      : `  ${open.length} open complaint${open.length === 1 ? '' : 's'}: ${open.map((x) => `#${x.id} ${x.category} (${x.created_at.slice(0, 10)}${isOverdue({ status: x.status, dueAt: x.due_at }, now) ? ', overdue' : ''})`).join(', ')}`,
+      ? `  ${t('complaint.profile.no-open')}`
+      : `  ${tn('complaint.profile.open', open.length, {
+          list: open
+            .map((x) => (isOverdue({ status: x.status, dueAt: x.due_at }, now) ? t('complaint.profile.open-item-overdue', { id: x.id, category: categoryName(x.category), date: formatDate(x.created_at.slice(0, 10)) }) : t('complaint.profile.open-item', { id: x.id, category: categoryName(x.category), date: formatDate(x.created_at.slice(0, 10)) })))
+            .join(t('complaint.list-separator')),
+        })}`,
   );
   return lines;
 }
@@ -167,16 +177,13 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
     };
     if (!interactive) {
       if (missing.length > 0) {
-        throw new UsageError(
-          `prompts are off (not on a terminal, or CI is set), so nothing can be asked: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} needed`,
-          'rapport complaint add --customer ID --category service --summary "what happened"',
-        );
+        throw new UsageError(tn('complaint.error.prompts-off', missing.length, { flags: missing.join(', ') }), t('complaint.error.prompts-off-hint'));
       }
       if (!draft.newCustomer && !(await lookups.exists(draft.customer!))) {
         const near = (await db.findCustomers(draft.customer!, 3)).map((m) => m.id);
-        throw new RapportError(`no customer "${draft.customer}"`, near.length > 0 ? `did you mean ${near.join(', ')}? or add --new-customer --name "..." to create it` : 'add --new-customer --name "..." to create it');
+        throw new RapportError(t('complaint.error.no-customer', { id: String(draft.customer) }), near.length > 0 ? t('complaint.error.no-customer-near', { ids: near.join(', ') }) : t('complaint.error.no-customer-hint'));
       }
-      if (draft.newCustomer && (await lookups.exists(draft.customer!))) throw new UsageError(`--new-customer: ${draft.customer} exists already`, 'leave out --new-customer to log a complaint for it');
+      if (draft.newCustomer && (await lookups.exists(draft.customer!))) throw new UsageError(t('complaint.error.exists', { id: String(draft.customer) }), t('complaint.error.exists-hint'));
     }
     let collected;
     try {
@@ -191,13 +198,13 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
       collected = await collect(interactive ? draft : complete, p, lookups);
     } catch (e) {
       if (e instanceof Cancelled) {
-        notice(ctx.io, 'cancelled: nothing was written');
+        notice(ctx.io, t('complaint.notice.cancelled'));
         return ExitCode.cancelled;
       }
       throw e;
     }
     if (collected === null) {
-      notice(ctx.io, 'not saved: nothing was written');
+      notice(ctx.io, t('complaint.notice.not-saved'));
       return ExitCode.cancelled;
     }
     const { input, newCustomer } = collected;
@@ -210,9 +217,10 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
     // Confirmed at the counter: waits for a long import rather than lose what was typed (a
     // script keeps the busy timeout and its error, and can run again).
     const id = interactive
-      ? await db.writeWhenFree(write, () => ctx.io.stderr.write('waiting for the import to finish: another rapport is writing to the database (Ctrl-C gives up; nothing is saved until then)…\n'))
+      ? await db.writeWhenFree(write, () => ctx.io.stderr.write(t('complaint.notice.waiting') + '\n'))
       : await db.transaction(write);
-    notice(ctx.io, `logged complaint #${id} for ${input.customerId}${newCustomer ? ' (new customer)' : ''}; due ${personTime(due, new Date(), ctx.io.env.TZ)}`);
+    const due_ = personTime(due, new Date(), ctx.io.env.TZ);
+    notice(ctx.io, newCustomer ? t('complaint.notice.logged-new', { id, customer: input.customerId, due: due_ }) : t('complaint.notice.logged', { id, customer: input.customerId, due: due_ }));
     printRecord(ctx.io, resolveFormat(ctx.format, ctx.io), { id, customer_id: input.customerId, category: input.category, priority: input.priority, status: 'open', created_at: at, due_at: due });
     return 0;
   } finally {
@@ -260,16 +268,16 @@ export async function runComplaintList(o: { status?: string; overdue: boolean; c
     }
     const c = chalkFor(ctx.io);
     const columns: Column[] = [
-      { key: 'id', align: 'right' },
-      { key: 'customer_id', header: 'customer' },
-      { key: 'customer_name', header: 'name', clip: 20 },
-      { key: 'created_at', header: 'logged', show: (v) => localDay(String(v), ctx.io.env.TZ) },
-      { key: 'category' },
-      { key: 'priority' },
-      { key: 'status', show: (v) => String(v).replace('_', ' ') },
-      { key: 'due_at', header: 'due', show: (v) => localMinute(String(v), ctx.io.env.TZ) },
-      { key: 'overdue', show: (v) => (v ? c.red('overdue') : '') },
-      { key: 'summary', clip: 40 },
+      { key: 'id', header: t('complaint.col.id'), align: 'right' },
+      { key: 'customer_id', header: t('complaint.col.customer') },
+      { key: 'customer_name', header: t('complaint.col.name'), clip: 20 },
+      { key: 'created_at', header: t('complaint.col.logged'), show: (v) => localDay(String(v), ctx.io.env.TZ) },
+      { key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)) },
+      { key: 'priority', header: t('complaint.col.priority'), show: (v) => priorityName(String(v)) },
+      { key: 'status', header: t('complaint.col.status'), show: (v) => statusText(String(v)) },
+      { key: 'due_at', header: t('complaint.col.due'), show: (v) => localMinute(String(v), ctx.io.env.TZ) },
+      { key: 'overdue', header: t('complaint.col.overdue'), show: (v) => (v ? c.red(t('complaint.overdue')) : '') },
+      { key: 'summary', header: t('complaint.col.summary'), clip: 40 },
     ];
     printRows(ctx.io, 'table', columns, rows);
     return 0;
@@ -278,9 +286,14 @@ export async function runComplaintList(o: { status?: string; overdue: boolean; c
   }
 }
 
+/** A status for people: "in progress" in English, the reader's words otherwise. */
+const statusText = (status: string): string => (currentLang() === 'en' ? status.replace('_', ' ') : statusName(status));
+/** The history has always shown English statuses as stored (in_progress); other languages name them. */
+const historyStatus = (status: string): string => (currentLang() === 'en' ? status : statusName(status));
+
 async function mustGet(db: Store, id: number): Promise<ComplaintRow> {
   const c = await db.getComplaint(id);
-  if (c === null) throw new RapportError(`no complaint #${id}`, 'list them with rapport complaint list');
+  if (c === null) throw new RapportError(t('complaint.error.no-complaint', { id }), t('complaint.error.no-complaint-hint'));
   return c;
 }
 
@@ -303,32 +316,40 @@ export async function runComplaintShow(id: number, ctx: Context): Promise<number
     }
     const money = await moneyOf(db);
     const when = (v: string | null): string | null => (v === null ? null : personTime(v, new Date(now), ctx.io.env.TZ));
-    const shown: Record<string, unknown> = {
-      complaint: `#${c.id}`,
-      customer: `${c.customer_id}${c.customer_name ? ' · ' + c.customer_name : ''}`,
-      logged: when(c.created_at),
-      category: c.category,
-      priority: c.priority,
-      status: c.status.replace('_', ' ') + (record.overdue ? ' (overdue)' : ''),
-      due: when(c.due_at),
-      assignee: c.assignee,
-      product: c.product,
-      'what happened': c.summary,
-      how: c.how,
-      'why dissatisfied': c.why,
-      staff: c.staff,
-      'also unhappy about': c.other_issues,
-      'demand reasonable': c.reasonable === null ? 'not judged' : c.reasonable ? 'yes' : 'no',
-      wants: c.wanted,
-      resolution: c.resolution,
-      compensation: c.compensation === null ? null : money.format(c.compensation) + (money.currency ? ' ' + money.currency : ''),
-      satisfied: c.satisfied === null ? null : c.satisfied ? 'yes' : 'no',
-    };
-    printRecord(ctx.io, 'table', Object.fromEntries(Object.entries(shown).filter(([, v]) => v !== null && v !== undefined)));
-    ctx.io.stdout.write('\nhistory:\n');
+    const yes = (v: number | null): string | null => (v === null ? null : v ? t('common.yes') : t('common.no'));
+    const shown: [string, unknown][] = [
+      [t('complaint.field.complaint'), `#${c.id}`],
+      [t('complaint.field.customer'), `${c.customer_id}${c.customer_name ? ' · ' + c.customer_name : ''}`],
+      [t('complaint.field.logged'), when(c.created_at)],
+      [t('complaint.field.category'), categoryName(c.category)],
+      [t('complaint.field.priority'), priorityName(c.priority)],
+      [t('complaint.field.status'), record.overdue ? t('complaint.status-overdue', { status: statusText(c.status) }) : statusText(c.status)],
+      [t('complaint.field.due'), when(c.due_at)],
+      [t('complaint.field.assignee'), c.assignee],
+      [t('complaint.field.product'), c.product],
+      [t('complaint.field.summary'), c.summary],
+      [t('complaint.field.how'), c.how],
+      [t('complaint.field.why'), c.why],
+      [t('complaint.field.staff'), c.staff],
+      [t('complaint.field.other'), c.other_issues],
+      [t('complaint.field.reasonable'), reasonableText(c.reasonable === null ? null : c.reasonable === 1)],
+      [t('complaint.field.wanted'), c.wanted],
+      [t('complaint.field.resolution'), c.resolution],
+      [t('complaint.field.compensation'), c.compensation === null ? null : formatMoneyFor(Math.round(c.compensation), money.exponent, money.currency)],
+      [t('complaint.field.satisfied'), yes(c.satisfied)],
+    ];
+    printRecord(ctx.io, 'table', Object.fromEntries(shown.filter(([, v]) => v !== null && v !== undefined)));
+    ctx.io.stdout.write(`\n${t('complaint.history')}\n`);
     for (const e of events) {
-      const what = e.kind === 'note' ? `note: ${e.text}` : e.kind === 'update' ? `changed ${e.text}` : e.kind === 'logged' ? 'logged' : `${e.from_status ?? ''} → ${e.to_status ?? ''}${e.text ? ': ' + e.text : ''}`;
-      ctx.io.stdout.write(`  ${localMinute(e.at, ctx.io.env.TZ)}  ${e.kind === 'reopened' ? 'reopened: ' : ''}${what}\n`);
+      const what =
+        e.kind === 'note'
+          ? t('complaint.event.note', { text: String(e.text) })
+          : e.kind === 'update'
+            ? t('complaint.event.changed', { text: String(e.text) })
+            : e.kind === 'logged'
+              ? t('complaint.event.logged')
+              : `${e.from_status === null ? '' : historyStatus(e.from_status)} → ${e.to_status === null ? '' : historyStatus(e.to_status)}${e.text ? t('complaint.event.because', { text: e.text }) : ''}`;
+      ctx.io.stdout.write(`  ${localMinute(e.at, ctx.io.env.TZ)}  ${e.kind === 'reopened' ? t('complaint.event.reopened') : ''}${what}\n`);
     }
     return 0;
   } finally {
@@ -341,7 +362,7 @@ export async function runComplaintUpdate(id: number, o: { status?: string; assig
   const priority = pick(o.priority, PRIORITIES, '--priority');
   const category = pick(o.category, CATEGORIES, '--category');
   if (to === undefined && o.assignee === undefined && priority === undefined && category === undefined && o.note === undefined) {
-    throw new UsageError('nothing to change', 'give --status, --assignee, --priority, --category or --note');
+    throw new UsageError(t('complaint.error.nothing-to-change'), t('complaint.error.nothing-to-change-hint'));
   }
   const at = parseAt(o.at);
   const db = await openForChange(ctx);
@@ -372,7 +393,7 @@ export async function runComplaintUpdate(id: number, o: { status?: string; assig
       if (to !== undefined) await applyStatus(db, { ...c, priority: (priority ?? c.priority) }, to, at, o.note ?? null, hours);
       else if (o.note !== undefined) await db.addEvent(id, at, 'note', null, null, o.note);
     });
-    notice(ctx.io, `complaint #${id} updated`);
+    notice(ctx.io, t('complaint.notice.updated', { id }));
     return 0;
   } finally {
     await db.close();
@@ -380,26 +401,26 @@ export async function runComplaintUpdate(id: number, o: { status?: string; assig
 }
 
 async function applyStatus(db: Store, c: ComplaintRow, to: Status, at: string, text: string | null, hours: ResponseHours, satisfied: boolean | null = null): Promise<void> {
-  const t = transition(c.status, to);
-  if ('error' in t) {
-    throw new UsageError(`complaint #${c.id} cannot go from ${c.status.replace('_', ' ')} to ${to.replace('_', ' ')}: ${t.error}`, `see its history with rapport complaint show ${c.id}`);
+  const change = transition(c.status, to);
+  if ('error' in change) {
+    throw new UsageError(t('complaint.error.transition', { id: c.id, from: statusText(c.status), to: statusText(to), why: change.error }), t('complaint.error.transition-hint', { id: c.id }));
   }
   const fields: Record<string, unknown> = { status: to };
   if (to === 'closed') fields.closed_at = at;
-  if (t.event === 'reopened') {
+  if (change.event === 'reopened') {
     // Reopened: the old resolution stays in the history; the complaint is due again from now.
     const due = dueAt(at, c.priority, hours);
     Object.assign(fields, { closed_at: null, resolved_at: null, satisfied: null, resolution: null, compensation: null, due_at: due });
     await db.recordDue(c.id, at, due);
   }
   await db.setComplaintFields(c.id, fields);
-  await db.addEvent(c.id, at, t.event, c.status, to, text, satisfied);
+  await db.addEvent(c.id, at, change.event, c.status, to, text, satisfied);
 }
 
 export async function runComplaintResolve(id: number, o: { resolution?: string; satisfied?: string; compensation?: string; at?: string }, ctx: Context): Promise<number> {
-  if (o.resolution === undefined || o.resolution.trim() === '') throw new UsageError('--resolution is needed: what was done', 'rapport complaint resolve 12 --resolution "refunded the order" --satisfied yes');
+  if (o.resolution === undefined || o.resolution.trim() === '') throw new UsageError(t('complaint.error.resolution'), t('complaint.error.resolution-hint'));
   const satisfied = yesNoFlag(o.satisfied, '--satisfied');
-  if (satisfied === undefined) throw new UsageError('--satisfied yes|no is needed: was the customer satisfied with the resolution?', 'ask them; rapport complaint resolve 12 --resolution "..." --satisfied no');
+  if (satisfied === undefined) throw new UsageError(t('complaint.error.satisfied'), t('complaint.error.satisfied-hint'));
   const at = parseAt(o.at);
   const db = await openForChange(ctx);
   try {
@@ -408,11 +429,11 @@ export async function runComplaintResolve(id: number, o: { resolution?: string; 
     if (o.compensation !== undefined) {
       const parser = new MoneyParser({ exponent: money.exponent, decimalComma: false });
       const parsed = parser.parse(o.compensation.trim());
-      if (Number.isNaN(parsed) || parsed < 0) throw new UsageError(`--compensation must be an amount like 10.00, not "${o.compensation}"`, 'write it in the database\'s currency, e.g. 5.00');
+      if (Number.isNaN(parsed) || parsed < 0) throw new UsageError(t('complaint.error.compensation', { value: o.compensation }), t('complaint.error.compensation-hint'));
       if (parser.symbol !== null) {
         const of = currenciesOf(parser.symbol) ?? [];
         if (money.currency === null || !of.includes(money.currency)) {
-          throw new UsageError(`--compensation ${o.compensation} is not in ${money.currency ?? "the database's currency (none is set yet)"}`, 'give the amount without a currency mark, in the currency your sales are in');
+          throw new UsageError(money.currency === null ? t('complaint.error.compensation-no-currency', { value: o.compensation }) : t('complaint.error.compensation-currency', { value: o.compensation, currency: money.currency }), t('complaint.error.compensation-currency-hint'));
         }
       }
       compensation = parsed;
@@ -424,7 +445,7 @@ export async function runComplaintResolve(id: number, o: { resolution?: string; 
       await applyStatus(db, c, 'resolved', at, o.resolution!.trim(), hours, satisfied);
       await db.setComplaintFields(id, { resolved_at: at, resolution: o.resolution!.trim(), satisfied: satisfied ? 1 : 0, compensation });
     });
-    notice(ctx.io, `complaint #${id} resolved (customer ${satisfied ? '' : 'not '}satisfied)`);
+    notice(ctx.io, satisfied ? t('complaint.notice.resolved-satisfied', { id }) : t('complaint.notice.resolved-not-satisfied', { id }));
     return 0;
   } finally {
     await db.close();
@@ -432,14 +453,14 @@ export async function runComplaintResolve(id: number, o: { resolution?: string; 
 }
 
 export async function runComplaintNote(id: number, text: string, o: { at?: string }, ctx: Context): Promise<number> {
-  if (text.trim() === '') throw new UsageError('the note is empty', 'rapport complaint note 12 "called back, left a message"');
+  if (text.trim() === '') throw new UsageError(t('complaint.error.note-empty'), t('complaint.error.note-empty-hint'));
   const at = parseAt(o.at);
   const db = await openForChange(ctx);
   try {
     await mustGet(db, id);
     await notBefore(db, id, at);
     await db.addEvent(id, at, 'note', null, null, text.trim());
-    notice(ctx.io, `note added to complaint #${id}`);
+    notice(ctx.io, t('complaint.notice.note-added', { id }));
     return 0;
   } finally {
     await db.close();
@@ -453,30 +474,31 @@ export async function runComplaintSummary(o: { asOf?: string; days: number }, ct
     const result = await complaintSummary(db, asOfDate, o.days);
     const { by_category: byCategory, overdue } = result;
     const median = result.median_hours_to_resolve;
-    const rebought = { satisfied: result.after_satisfied, not_satisfied: result.after_not_satisfied };
     const format = resolveFormat(ctx.format, ctx.io);
     if (format === 'json') {
       ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
       return 0;
     }
-    const catColumns: Column[] = [{ key: 'category' }, { key: 'total', align: 'right' }, ...STATUSES.map((s) => ({ key: s, header: s.replace('_', ' '), align: 'right' as const }))];
+    const catColumns: Column[] = [{ key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)) }, { key: 'total', header: t('complaint.col.total'), align: 'right' }, ...STATUSES.map((s) => ({ key: s, header: statusText(s), align: 'right' as const }))];
     if (format === 'csv') {
       printRows(ctx.io, 'csv', catColumns, byCategory);
       return 0;
     }
     const k = chalkFor(ctx.io);
     const out = (s = ''): void => void ctx.io.stdout.write(s + '\n');
-    const pct = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
-    out(k.bold(`Complaints as of ${asOfDate}`) + `: ${result.complaints} logged, ${result.open} open, ${overdue.length} overdue; median time to resolve ${median === null ? 'n/a' : median < 48 ? `${result.median_hours_to_resolve} hours` : `${(median / 24).toFixed(1)} days`}`);
+    const pct = (x: number | null): string => (x === null ? t('complaint.n-a') : `${Math.round(x * 100)}%`);
+    const medianText = median === null ? t('complaint.n-a') : median < 48 ? t('complaint.hours', { n: String(result.median_hours_to_resolve) }) : t('complaint.days', { n: (median / 24).toFixed(1) });
+    out(k.bold(t('complaint.summary-title', { date: formatDate(asOfDate) })) + t('complaint.summary-counts', { logged: result.complaints, open: result.open, overdue: overdue.length, median: medianText }));
     printRows(ctx.io, 'table', catColumns, byCategory);
     out();
-    out(k.bold(`Bought again within ${o.days} days of the resolution`));
-    out(`  when satisfied:     ${pct(result.after_satisfied.rate)} (${rebought.satisfied.bought_again} of ${rebought.satisfied.resolved})`);
-    out(`  when not satisfied: ${pct(result.after_not_satisfied.rate)} (${rebought.not_satisfied.bought_again} of ${rebought.not_satisfied.resolved})`);
+    out(k.bold(t('complaint.bought-again', { days: o.days })));
+    const rate = (label: string, r: { rate: number | null; bought_again: number; resolved: number }): string => `  ${padEndWidth(label, Math.max(stringWidth(t('complaint.when-satisfied')), stringWidth(t('complaint.when-not-satisfied'))))} ${t('complaint.rate', { percent: pct(r.rate), bought: r.bought_again, resolved: r.resolved })}`;
+    out(rate(t('complaint.when-satisfied'), result.after_satisfied));
+    out(rate(t('complaint.when-not-satisfied'), result.after_not_satisfied));
     if (overdue.length > 0) {
       out();
-      out(k.bold('Overdue'));
-      printRows(ctx.io, 'table', [{ key: 'id', align: 'right' }, { key: 'customer_id', header: 'customer' }, { key: 'category' }, { key: 'due_at', header: 'due', show: (v) => localMinute(String(v), ctx.io.env.TZ) }, { key: 'days_overdue', header: 'days over', align: 'right' }], overdue);
+      out(k.bold(t('complaint.overdue-title')));
+      printRows(ctx.io, 'table', [{ key: 'id', header: t('complaint.col.id'), align: 'right' }, { key: 'customer_id', header: t('complaint.col.customer') }, { key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)) }, { key: 'due_at', header: t('complaint.col.due'), show: (v) => localMinute(String(v), ctx.io.env.TZ) }, { key: 'days_overdue', header: t('complaint.col.days-over'), align: 'right' }], overdue);
     }
     return 0;
   } finally {

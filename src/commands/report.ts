@@ -8,13 +8,18 @@ import { notice } from '../io.js';
 import { chalkFor, csvValue, printRows, type AskedFormat } from '../output.js';
 import { buildReport, type ReportName, type ReportOptions } from '../reports/build.js';
 import type { Report, ReportTable } from '../reports/model.js';
-import { formatValue, renderHtml, renderMarkdown, renderText } from '../reports/render.js';
+import { cellText, moneyInCells, renderHtml, renderMarkdown, renderText } from '../reports/render.js';
+import { currentLang, setLang, t } from '../i18n/index.js';
+import { formatMoneyFor } from '../i18n/format.js';
+import { reportLang } from '../reports/lang.js';
 
 export interface ReportCommandOptions extends ReportOptions {
   name: ReportName;
   /** CSV: which of the report's tables (default its first). */
   table: string | null;
   failIf: string[];
+  /** --lang as given (the global flag); RAPPORT_LANG, the report.lang setting and the locale come after it. */
+  lang?: string;
 }
 
 /** All the report's tables by name, for CSV and for the error that lists them. */
@@ -25,21 +30,30 @@ function tables(r: Report): ReportTable[] {
 export async function runReport(o: ReportCommandOptions, ctx: Context): Promise<number> {
   const asked: AskedFormat = ctx.format ?? (ctx.io.stdoutIsTTY ? 'table' : 'md');
   const db = await openForAnalysis(ctx);
+  const langBefore = currentLang();
   try {
+    const lang = reportLang(o.lang, ctx.io.env, (await db.storedSettings())['report.lang']);
+    setLang(lang);
     await warnIfStale(db, o.asOf, ctx.io);
     const money = await moneyOf(db);
     const conditions = o.failIf.map((text) => parseCondition(text, money.exponent));
+    // CSV and JSON are for programs: their titles and headers stay English whatever the reader's language.
+    setLang(asked === 'json' || asked === 'csv' ? 'en' : lang);
     const report = await buildReport(db, o.name, o);
     const churn = conditions.length === 0 ? null : o.name === 'churn' ? report : await buildReport(db, 'churn', o);
-    const alerts = churn === null ? [] : check(conditions, churn, await buildReport(db, 'complaints', o), (m) => money.format(m) + (money.currency ? ' ' + money.currency : ''));
-    if (churn !== null && conditions.some((x) => x.kind === 'new-high-risk') && !churn.sections.some((s) => s.lines?.some((l) => l.startsWith('Compared with')))) {
-      notice(ctx.io, 'note: no earlier snapshot to compare with, so new-high-risk cannot hold this time');
+    const complaints = churn === null ? null : await buildReport(db, 'complaints', o);
+    setLang(lang);
+    const alerts = churn === null || complaints === null ? [] : check(conditions, churn, complaints, (m) => formatMoneyFor(m, money.exponent, money.currency));
+    // The comparison section is left out (omitted) when there is no earlier snapshot.
+    if (churn !== null && conditions.some((x) => x.kind === 'new-high-risk') && !churn.sections.some((s) => s.omitted === undefined && s.tables?.some((x) => x.name === 'new_at_risk'))) {
+      notice(ctx.io, t('report.note.no-earlier-for-alert'));
     }
     const code = write(report, o, ctx, asked);
     // Alerts are errors for cron's mail: on stderr even under --quiet.
-    for (const a of alerts) ctx.io.stderr.write(`rapport: alert: ${a}\n`);
+    for (const a of alerts) ctx.io.stderr.write(`rapport: ${t('report.alert.line', { alert: a })}\n`);
     return code !== 0 ? code : alerts.length > 0 ? ExitCode.alert : 0;
   } finally {
+    setLang(langBefore);
     await db.close();
   }
 }
@@ -53,13 +67,13 @@ function write(report: Report, o: ReportCommandOptions, ctx: Context, asked: Ask
     }
     if (asked === 'csv') {
       const all = tables(report);
-      const t = o.table === null ? all[0] : all.find((x) => x.name === o.table);
-      if (t === undefined) throw new UsageError(`the ${o.name} report has no table "${o.table}"`, `its tables: ${all.map((x) => x.name).join(', ')}`);
-      if (o.table === null && all.length > 1) notice(ctx.io, `the ${t.name} table; the report has more: ${all.map((x) => x.name).join(', ')} (--table NAME, or --format json for all)`);
+      const tb = o.table === null ? all[0] : all.find((x) => x.name === o.table);
+      if (tb === undefined) throw new UsageError(t('report.error.no-table', { report: o.name, table: String(o.table) }), t('report.error.no-table-hint', { tables: all.map((x) => x.name).join(', ') }));
+      if (o.table === null && all.length > 1) notice(ctx.io, t('report.note.first-table', { table: tb.name, tables: all.map((x) => x.name).join(', ') }));
       // Money as decimals in the currency, named in a last column (core/moneyOut.ts).
-      const money = t.columns.some((c) => c.kind === 'money');
+      const money = tb.columns.some((c) => c.kind === 'money');
       const cell = (c: ReportTable['columns'][number], v: unknown): unknown => (c.kind === 'money' ? moneyValue(v, report) : v);
-      out.write(stringify([[...t.columns.map((c) => c.key), ...(money ? ['currency'] : [])], ...t.rows.map((row) => [...t.columns.map((c) => csvValue(cell(c, row[c.key]))), ...(money ? [report.currency ?? ''] : [])])]));
+      out.write(stringify([[...tb.columns.map((c) => c.key), ...(money ? ['currency'] : [])], ...tb.rows.map((row) => [...tb.columns.map((c) => csvValue(cell(c, row[c.key]))), ...(money ? [report.currency ?? ''] : [])])]));
       return 0;
     }
     if (asked === 'md') {
@@ -73,12 +87,12 @@ function write(report: Report, o: ReportCommandOptions, ctx: Context, asked: Ask
     const c = chalkFor(ctx.io);
     renderText(
       report,
-      (t) =>
+      (tb) =>
         printRows(
           ctx.io,
           'table',
-          t.columns.map((col) => ({ key: col.key, header: col.kind === 'money' && report.currency ? `${col.header} ${report.currency}` : col.header, align: col.kind === 'text' || col.kind === 'date' ? 'left' : 'right', show: (v: unknown) => formatValue(col.kind, v, report) })),
-          t.rows,
+          tb.columns.map((col) => ({ key: col.key, header: col.kind === 'money' && report.currency && !moneyInCells(report) ? `${col.header} ${report.currency}` : col.header, align: col.kind === 'text' || col.kind === 'date' ? 'left' : 'right', show: (v: unknown) => cellText(tb, col, v, report) })),
+          tb.rows,
           null, // already cut to --limit, with its own count of the rest
         ),
       (s) => c.bold(s),

@@ -5,6 +5,8 @@
  */
 import { CATEGORIES, PRIORITIES, type Category, type ComplaintInput, type Priority } from '../core/complaints.js';
 import type { Prompter } from './prompts.js';
+import { t, tn } from '../i18n/index.js';
+import { categoryName, customerTypeName, priorityName } from '../i18n/domain.js';
 
 export interface NewCustomer {
   id: string;
@@ -44,26 +46,29 @@ export interface Lookups {
   profile(id: string): Promise<string[]>;
 }
 
-export const CATEGORY_HELP: Record<Category, string> = {
-  price: 'too expensive, unexpected charges, a competitor is cheaper',
-  product: 'faulty, not as described, missing',
-  service: 'staff, waiting, delivery, how they were treated',
-  technology: 'website, app, payment or booking problems',
-  promotion: 'offers, vouchers, loyalty points, advertising',
-  demand: 'they no longer need what we sell',
-  management: 'policies, terms, how the business is run',
-  other: 'anything else',
-};
+/** What each category (the churn cause it records) covers, as the prompt explains it. */
+export function categoryHelp(category: Category): string {
+  switch (category) {
+    case 'price': return t('complaint.help.price');
+    case 'product': return t('complaint.help.product');
+    case 'service': return t('complaint.help.service');
+    case 'technology': return t('complaint.help.technology');
+    case 'promotion': return t('complaint.help.promotion');
+    case 'demand': return t('complaint.help.demand');
+    case 'management': return t('complaint.help.management');
+    case 'other': return t('complaint.help.other');
+  }
+}
 
 const blank = (s: string): string | null => (s.trim() === '' ? null : s.trim());
 
 /** The checks prompts make on typed answers (true, or what to say). */
 export const validators = {
-  summary: (v: string): string | true => (v.trim() === '' ? 'say in a few words what happened' : true),
+  summary: (v: string): string | true => (v.trim() === '' ? t('complaint.validate.summary') : true),
   newId:
     (exists: (id: string) => Promise<boolean>) =>
     async (v: string): Promise<string | true> =>
-      v.trim() === '' ? 'an id is needed' : (await exists(v.trim())) ? `${v.trim()} exists already` : true,
+      v.trim() === '' ? t('complaint.validate.id-needed') : (await exists(v.trim())) ? t('complaint.validate.id-exists', { id: v.trim() }) : true,
 };
 
 const describe = (m: Match): string => [m.id, m.name, m.email, m.phone].filter(Boolean).join(' · ');
@@ -72,19 +77,19 @@ const describe = (m: Match): string => [m.id, m.name, m.email, m.phone].filter(B
 async function newCustomer(p: Prompter, lookups: Lookups, given: Partial<NewCustomer>, searched?: string): Promise<NewCustomer> {
   const id =
     given.id ??
-    (await p.input('New customer id', { required: true, validate: validators.newId(lookups.exists) })).trim();
+    (await p.input(t('complaint.ask.new-id'), { required: true, validate: validators.newId(lookups.exists) })).trim();
   // What was typed in the search is often the name: offered as the default.
-  const name = given.name !== undefined ? given.name : blank(await p.input('Name', searched !== undefined && !/\d/.test(searched) ? { default: searched } : {}));
-  const email = given.email !== undefined ? given.email : blank(await p.input('Email'));
-  const phone = given.phone !== undefined ? given.phone : blank(await p.input('Phone'));
+  const name = given.name !== undefined ? given.name : blank(await p.input(t('complaint.ask.name'), searched !== undefined && !/\d/.test(searched) ? { default: searched } : {}));
+  const email = given.email !== undefined ? given.email : blank(await p.input(t('complaint.ask.email')));
+  const phone = given.phone !== undefined ? given.phone : blank(await p.input(t('complaint.ask.phone')));
   const type =
     given.type !== undefined
       ? given.type
-      : await p.select('Customer type', [
-          { name: 'consumer (a person or household)', value: 'consumer' },
-          { name: 'business', value: 'business' },
-          { name: 'channel (agent, distributor, franchisee)', value: 'channel' },
-          { name: 'internal', value: 'internal' },
+      : await p.select(t('complaint.ask.type'), [
+          { name: t('complaint.type.consumer', { type: customerTypeName('consumer') }), value: 'consumer' },
+          { name: customerTypeName('business'), value: 'business' },
+          { name: t('complaint.type.channel', { type: customerTypeName('channel') }), value: 'channel' },
+          { name: customerTypeName('internal'), value: 'internal' },
         ]);
   return { id, name, email, phone, type };
 }
@@ -93,15 +98,15 @@ async function newCustomer(p: Prompter, lookups: Lookups, given: Partial<NewCust
 async function pickCustomer(p: Prompter, lookups: Lookups, hint: string | undefined): Promise<{ id: string; created: NewCustomer | null }> {
   let text = hint;
   for (;;) {
-    text ??= await p.input('Customer (part of an id, name, email or phone)', { required: true });
+    text ??= await p.input(t('complaint.ask.customer'), { required: true });
     const matches = await lookups.find(text);
     const choices = [
       ...matches.map((m) => ({ name: describe(m), value: `id:${m.id}` })),
-      { name: '+ a new customer', value: 'new' },
-      { name: '↺ search again', value: 'again' },
+      { name: `+ ${t('complaint.choice.new-customer')}`, value: 'new' },
+      { name: `↺ ${t('complaint.choice.search-again')}`, value: 'again' },
     ];
-    if (matches.length === 0) p.say(`no customer matches "${text}"`);
-    const picked = await p.select(matches.length === 0 ? 'Search again, or create a new customer?' : `${matches.length} match${matches.length === 1 ? '' : 'es'}: who is it?`, choices, matches.length > 0 ? `id:${matches[0]!.id}` : 'again');
+    if (matches.length === 0) p.say(t('complaint.say.no-match', { text }));
+    const picked = await p.select(matches.length === 0 ? t('complaint.ask.again-or-new') : tn('complaint.ask.which', matches.length), choices, matches.length > 0 ? `id:${matches[0]!.id}` : 'again');
     if (picked === 'again') {
       text = undefined;
       continue;
@@ -112,6 +117,11 @@ async function pickCustomer(p: Prompter, lookups: Lookups, hint: string | undefi
     }
     return { id: picked.slice(3), created: null };
   }
+}
+
+/** Whether the demand is reasonable, in words: not judged, yes or no. */
+export function reasonableText(reasonable: boolean | null): string {
+  return reasonable === null ? t('complaint.not-judged') : reasonable ? t('common.yes') : t('common.no');
 }
 
 export interface Collected {
@@ -133,50 +143,51 @@ export async function collect(draft: Draft, p: Prompter, lookups: Lookups): Prom
     customerId = picked.id;
     created = picked.created;
   }
-  for (const line of created ? [`${customerId}: a new customer`] : await lookups.profile(customerId)) p.say(line);
+  for (const line of created ? [t('complaint.say.new-customer', { id: customerId })] : await lookups.profile(customerId)) p.say(line);
 
-  const category = draft.category ?? (await p.select('Category', CATEGORIES.map((c) => ({ name: c, value: c, description: CATEGORY_HELP[c] }))));
-  const priority = draft.priority ?? (await p.select('Priority', PRIORITIES.map((x) => ({ name: x, value: x })), 'normal'));
+  const category = draft.category ?? (await p.select(t('complaint.ask.category'), CATEGORIES.map((c) => ({ name: categoryName(c), value: c, description: categoryHelp(c) }))));
+  const priority = draft.priority ?? (await p.select(t('complaint.ask.priority'), PRIORITIES.map((x) => ({ name: priorityName(x), value: x })), 'normal'));
   const ask = async (given: string | undefined, message: string): Promise<string | null> => (given !== undefined ? blank(given) : blank(await p.input(message)));
-  const product = await ask(draft.product, 'Product (if any)');
+  const product = await ask(draft.product, t('complaint.ask.product'));
   const summary =
     draft.summary !== undefined && draft.summary.trim() !== ''
       ? draft.summary.trim()
-      : (await p.input('What happened', { validate: validators.summary })).trim();
-  const how = await ask(draft.how, 'How it happened');
-  const why = await ask(draft.why, 'Why they are dissatisfied');
-  const staff = await ask(draft.staff, 'Member of staff involved');
-  const otherIssues = await ask(draft.other, 'Anything else they are unhappy about');
+      : (await p.input(t('complaint.ask.summary'), { validate: validators.summary })).trim();
+  const how = await ask(draft.how, t('complaint.ask.how'));
+  const why = await ask(draft.why, t('complaint.ask.why'));
+  const staff = await ask(draft.staff, t('complaint.ask.staff'));
+  const otherIssues = await ask(draft.other, t('complaint.ask.other'));
   const reasonable =
     draft.reasonable !== undefined
       ? draft.reasonable
       : ((v) => (v === 'yes' ? true : v === 'no' ? false : null))(
           await p.select(
-            'Is the demand reasonable?',
+            t('complaint.ask.reasonable'),
             [
-              { name: 'not judged yet', value: 'unsure' },
-              { name: 'yes', value: 'yes' },
-              { name: 'no', value: 'no' },
+              { name: t('complaint.choice.not-judged-yet'), value: 'unsure' },
+              { name: t('common.yes'), value: 'yes' },
+              { name: t('common.no'), value: 'no' },
             ],
             'unsure',
           ),
         );
-  const wanted = await ask(draft.wanted, 'The resolution they want');
+  const wanted = await ask(draft.wanted, t('complaint.ask.wanted'));
   const input: ComplaintInput = { customerId, category, priority, product, summary, how, why, staff, otherIssues, reasonable, wanted, assignee: draft.assignee ?? null };
 
   p.say('');
-  p.say(`Complaint from ${customerId}${created ? ' (new customer)' : ''}: ${category}, ${priority} priority`);
+  const from = created ? t('complaint.summary.from-new', { id: customerId }) : t('complaint.summary.from', { id: customerId });
+  p.say(t('complaint.summary.head', { from, category: categoryName(category), priority: priorityName(priority) }));
   for (const [label, value] of [
-    ['product', product],
-    ['what happened', summary],
-    ['how', how],
-    ['why dissatisfied', why],
-    ['staff', staff],
-    ['also unhappy about', otherIssues],
-    ['demand reasonable', reasonable === null ? 'not judged' : reasonable ? 'yes' : 'no'],
-    ['wants', wanted],
+    [t('complaint.field.product'), product],
+    [t('complaint.field.summary'), summary],
+    [t('complaint.field.how'), how],
+    [t('complaint.field.why'), why],
+    [t('complaint.field.staff'), staff],
+    [t('complaint.field.other'), otherIssues],
+    [t('complaint.field.reasonable'), reasonableText(reasonable)],
+    [t('complaint.field.wanted'), wanted],
   ] as const) {
-    if (value !== null) p.say(`  ${label}: ${value}`);
+    if (value !== null) p.say(`  ${t('complaint.field-line', { label, value })}`);
   }
-  return (await p.confirm('Save this complaint?', true)) ? { input, newCustomer: created } : null;
+  return (await p.confirm(t('complaint.ask.save'), true)) ? { input, newCustomer: created } : null;
 }

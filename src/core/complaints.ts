@@ -3,6 +3,9 @@
  * dates, and the summary figures. Pure: no I/O.
  */
 
+import { t } from '../i18n/index.js';
+import { statusName } from '../i18n/domain.js';
+
 export const CATEGORIES = ['price', 'product', 'service', 'technology', 'promotion', 'demand', 'management', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
@@ -39,10 +42,10 @@ export function dueAt(createdAt: string, priority: Priority, hours: ResponseHour
  * resolved or closed; resolved ones closed; resolved or closed ones reopened (back to open).
  */
 export function transition(from: Status, to: Status): { event: 'status' | 'reopened' } | { error: string } {
-  if (from === to) return { error: `it is already ${from.replace('_', ' ')}` };
-  if (to === 'open') return from === 'resolved' || from === 'closed' ? { event: 'reopened' } : { error: `a complaint ${from.replace('_', ' ')} is still open; nothing to reopen` };
-  if (to === 'in_progress') return from === 'open' ? { event: 'status' } : { error: `a ${from} complaint must be reopened first` };
-  if (to === 'resolved') return from === 'open' || from === 'in_progress' ? { event: 'status' } : { error: `it is ${from} already` };
+  if (from === to) return { error: t('complaint.transition.already', { status: statusName(from) }) };
+  if (to === 'open') return from === 'resolved' || from === 'closed' ? { event: 'reopened' } : { error: t('complaint.transition.still-open', { status: statusName(from) }) };
+  if (to === 'in_progress') return from === 'open' ? { event: 'status' } : { error: t('complaint.transition.reopen-first', { status: statusName(from) }) };
+  if (to === 'resolved') return from === 'open' || from === 'in_progress' ? { event: 'status' } : { error: t('complaint.transition.already-done', { status: statusName(from) }) };
   return { event: 'status' }; // closed: from open, in progress or resolved
 }
 
@@ -101,8 +104,8 @@ export function medianHoursToResolve(complaints: readonly ComplaintFacts[]): num
 
 /** "yes"/"no" as people write it; null when it is neither. */
 export function yesNo(text: string): boolean | null {
-  const t = text.trim().toLowerCase();
-  if (['yes', 'y', 'true', '1'].includes(t)) return true;
-  if (['no', 'n', 'false', '0'].includes(t)) return false;
+  const answer = text.trim().toLowerCase();
+  if (['yes', 'y', 'true', '1', '是', '对'].includes(answer)) return true;
+  if (['no', 'n', 'false', '0', '否', '不'].includes(answer)) return false;
   return null;
 }

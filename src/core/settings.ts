@@ -9,6 +9,7 @@ import { DEFAULT_SEGMENTS, formatSegmentRules, parseSegmentRules, type Dimension
 import { DEFAULT_TIERS, type TierSettings } from './tiers.js';
 import { DEFAULT_MODEL, MODEL_CHOICES, TIME_UNITS, type ModelChoice, type ModelSettings, type TimeUnit } from './model/churn.js';
 import { DEFAULT_RESPONSE_HOURS, type ResponseHours } from './complaints.js';
+import { LANGS, langOf } from '../i18n/index.js';
 
 export interface AnalysisSettings {
   rfm: RfmSettings;
@@ -29,6 +30,8 @@ export interface SettingDef {
   describe: string;
   /** Returns the value in its stored form, or throws an Error saying what is wrong. */
   check: (value: string) => string;
+  /** Changes how results are shown, not the results: left out of what a snapshot records, so changing it keeps snapshots current. */
+  presentation?: true;
 }
 
 export class SettingError extends Error {
@@ -141,6 +144,7 @@ export const SETTINGS: SettingDef[] = [
   { key: 'complaint.hours_normal', default: String(DEFAULT_RESPONSE_HOURS.normal), describe: 'hours to respond to a normal complaint', check: wholeNumber(1) },
   { key: 'complaint.hours_low', default: String(DEFAULT_RESPONSE_HOURS.low), describe: 'hours to respond to a low-priority complaint', check: wholeNumber(1) },
   { key: 'clv.discount_rate', default: String(DEFAULT_MODEL.discountRate), describe: 'annual discount rate for lifetime value (0.1 or 10%)', check: share },
+  { key: 'report.lang', default: '', describe: 'the language reports are written in when neither --lang nor RAPPORT_LANG says (for cron): en or zh-CN; empty: the locale', check: reportLang, presentation: true },
 ];
 
 /**
@@ -195,6 +199,14 @@ function oneOf(values: readonly string[]) {
   };
 }
 
+/** A report language as people write it (zh, zh_CN, zh-Hans, en), stored as the language rapport has; empty unsets it. */
+function reportLang(v: string): string {
+  if (v.trim() === '') return '';
+  const lang = langOf(v);
+  if (lang === null) throw new Error(`must be one of ${LANGS.join(', ')}, or empty for the locale`);
+  return lang;
+}
+
 function fail(message: string): never {
   throw new Error(message);
 }
@@ -206,6 +218,13 @@ export function settingDef(key: string): SettingDef | undefined {
 /** The effective text of every setting: stored values over the defaults. */
 export function effective(stored: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(SETTINGS.map((s) => [s.key, stored[s.key] ?? s.default]));
+}
+
+/** What a snapshot records: the effective text of the settings that change results (not how they are shown). */
+export function analysisText(stored: Readonly<Record<string, string>>): Record<string, string> {
+  const all = effective(stored);
+  for (const s of SETTINGS) if (s.presentation === true) delete all[s.key];
+  return all;
 }
 
 /**

@@ -307,7 +307,10 @@ async function importTransactions(
   const ref: SourceRef = { name: source.name, path: source.path, size: source.size };
   // With the worker, the main thread gets control between batches, so a signal is caught there and
   // the file rolled back; the synchronous path (small files) is ended by the signal's default action.
-  const stats = source.size >= WORKER_MIN_BYTES ? await catchingSignals(() => inWorker(ref, shape, settings, consume)) : produceTransactions(ref, shape, settings, consume);
+  const stats = source.size >= WORKER_MIN_BYTES ? await catchingSignals(() => inWorker(ref, shape, settings, consume)) : produceTransactions(ref, shape, settings, (b) => {
+          // Small files are parsed in one go: the sink buffers them, and a failure surfaces at finish().
+          consume(b).catch(() => undefined);
+        });
   const written = await writer.finish();
   return {
     read: stats.read,

@@ -9,6 +9,9 @@ import type { ChurnScore } from '../core/model/churn.js';
 import { UsageError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Headline, Report, ReportColumn, ReportTable, Section } from './model.js';
+import { currentLang, t } from '../i18n/index.js';
+import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
+import { segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
 
 export const REPORTS = ['churn', 'pyramid', 'lifecycle', 'rfm', 'movement', 'cohorts', 'complaints', 'staff', 'products', 'summary'] as const;
 export type ReportName = (typeof REPORTS)[number];
@@ -26,7 +29,7 @@ const col = (key: string, header: string, kind: ReportColumn['kind'] = 'text'): 
 /** The date to compare with: --since, else the newest snapshot before the as-of date. */
 async function previousDate(db: Store, o: ReportOptions): Promise<string | null> {
   if (o.since !== null) {
-    if (o.since >= o.asOf) throw new UsageError(`--since ${o.since} must be before --as-of ${o.asOf}`, 'compare with an earlier date');
+    if (o.since >= o.asOf) throw new UsageError(t('report.error.since-after', { since: o.since, asOf: o.asOf }), t('report.error.since-after-hint'));
     return o.since;
   }
   const before = (await db.listSnapshots()).filter((s) => s.as_of < o.asOf);
@@ -64,7 +67,7 @@ async function atRisk(c: Ctx): Promise<AtRisk> {
   return c.risk;
 }
 
-const amount = (c: Ctx, minor: number): string => c.money.format(minor) + (c.money.currency ? ' ' + c.money.currency : '');
+const amount = (c: Ctx, minor: number): string => formatMoneyFor(Math.round(minor), c.money.exponent, c.money.currency);
 
 async function context(db: Store, o: ReportOptions): Promise<Ctx> {
   const money = await moneyOf(db);
@@ -73,15 +76,15 @@ async function context(db: Store, o: ReportOptions): Promise<Ctx> {
   return { db, o, money, now, then: thenDate === null ? null : (await analysisAsOf(db, thenDate)).analysis, thenDate };
 }
 
-const NO_EARLIER = 'No earlier snapshot to compare with.';
-const noComparison = (c: Ctx): string => (c.thenDate === null ? NO_EARLIER : `Compared with ${c.thenDate}.`);
+const noEarlier = (): string => t('report.no-earlier');
+const noComparison = (c: Ctx): string => (c.thenDate === null ? noEarlier() : t('report.compared-with', { date: formatDate(c.thenDate) }));
 
 async function churnSection(c: Ctx): Promise<Section[]> {
   const { picture, rows, total } = await atRisk(c);
   const names = await c.db.customerNames();
   const watch: ReportTable = {
     name: 'watchlist',
-    columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('risk_level', 'risk'), col('churn_risk', 'churn risk', 'share'), col('next_purchase_date', 'next purchase by', 'date'), col('expected_purchases_365d', 'purchases in a year', 'number'), col('value_at_risk', 'value at risk', 'money'), col('reasons', 'reasons')],
+    columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('risk_level', t('report.col.risk')), col('churn_risk', t('report.col.churn-risk'), 'share'), col('next_purchase_date', t('report.col.next-purchase-by'), 'date'), col('expected_purchases_365d', t('report.col.purchases-in-a-year'), 'number'), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('reasons', t('report.col.reasons'))],
     rows: rows.slice(0, c.o.limit).map(({ x, s }) => ({
       customer_id: x.customerId,
       name: names.get(x.customerId)?.name ?? null,
@@ -96,15 +99,21 @@ async function churnSection(c: Ctx): Promise<Section[]> {
   };
   const sections: Section[] = [
     {
-      title: 'Churn watchlist',
+      title: t('report.section.watchlist'),
       lines: [
-        `${rows.length} customers at medium or high risk of buying nothing in the next ${picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays} days${picture.fitted.purchase ? '' : picture.fitted.ranking?.kind === 'recency' ? ' (by recency: no model fitted without degenerating)' : ' (lifecycle rules: not enough data for the model)'}; ${amount(c, total)} at risk. The ${Math.min(c.o.limit, rows.length)} with most value at risk:`,
+        t('report.watchlist.line', {
+          customers: rows.length,
+          days: picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays,
+          how: picture.fitted.purchase ? '' : picture.fitted.ranking?.kind === 'recency' ? t('report.watchlist.by-recency') : t('report.watchlist.by-rules'),
+          amount: amount(c, total),
+          shown: Math.min(c.o.limit, rows.length),
+        }),
       ],
       tables: [
         watch,
         {
           name: 'all_high_risk',
-          columns: [col('customer_id', 'customer'), col('tier', 'tier'), col('value_at_risk', 'value at risk', 'money')],
+          columns: [col('customer_id', t('report.col.customer')), col('tier', t('report.col.tier')), col('value_at_risk', t('report.col.value-at-risk'), 'money')],
           rows: rows.filter((r) => r.s.riskLevel === 'high').map(({ x, s }) => ({ customer_id: x.customerId, tier: x.tier, value_at_risk: valueAtRisk(x, s) })),
         },
       ],
@@ -122,12 +131,12 @@ async function churnSection(c: Ctx): Promise<Section[]> {
       .filter((x) => wasAtRisk.has(x.customerId) && !isAtRisk.has(x.customerId) && x.lastPurchase !== null && x.lastPurchase > (lastThen.get(x.customerId) ?? ''))
       .sort((a, b) => b.value - a.value || (a.customerId < b.customerId ? -1 : 1));
     sections.push({
-      title: 'Since the last report',
-      lines: [noComparison(c), `${newOn.length} new at high risk; ${cameBack.length} came back (at high risk then, bought since).`],
+      title: t('report.section.since-last'),
+      lines: [noComparison(c), t('report.since-last.line', { new: newOn.length, back: cameBack.length })],
       tables: [
         {
           name: 'new_at_risk',
-          columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('value_at_risk', 'value at risk', 'money'), col('reasons', 'reasons')],
+          columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('reasons', t('report.col.reasons'))],
           rows: newOn.map((id) => {
             const { x, s } = byId.get(id)!;
             return { customer_id: id, name: names.get(id)?.name ?? null, tier: x.tier, value_at_risk: valueAtRisk(x, s), reasons: s.reasons.join('; ') };
@@ -135,7 +144,7 @@ async function churnSection(c: Ctx): Promise<Section[]> {
         },
         {
           name: 'came_back',
-          columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('last_purchase', 'bought', 'date')],
+          columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('last_purchase', t('report.col.bought'), 'date')],
           rows: cameBack.map((x) => ({ customer_id: x.customerId, name: names.get(x.customerId)?.name ?? null, tier: x.tier, last_purchase: x.lastPurchase })),
         },
       ],
@@ -143,11 +152,11 @@ async function churnSection(c: Ctx): Promise<Section[]> {
   } else {
     // The same tables, empty, so a script asking for them works from the first week.
     sections.push({
-      title: 'Since the last report',
-      omitted: NO_EARLIER,
+      title: t('report.section.since-last'),
+      omitted: noEarlier(),
       tables: [
-        { name: 'new_at_risk', columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('value_at_risk', 'value at risk', 'money'), col('reasons', 'reasons')], rows: [] },
-        { name: 'came_back', columns: [col('customer_id', 'customer'), col('name', 'name'), col('tier', 'tier'), col('last_purchase', 'bought', 'date')], rows: [] },
+        { name: 'new_at_risk', columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('reasons', t('report.col.reasons'))], rows: [] },
+        { name: 'came_back', columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('last_purchase', t('report.col.bought'), 'date')], rows: [] },
       ],
     });
   }
@@ -167,15 +176,16 @@ async function riskSpread(c: Ctx): Promise<Section> {
     b.value_at_risk += valueAtRisk(x, s);
   }
   return {
-    title: 'Spread of churn risk',
-    lines: [`Customers by their risk of buying nothing in the next ${picture.loaded.settings.model.horizonDays} days, in bands of ten points; value at risk is each customer's value times their risk.`],
-    chart: { type: 'bars', title: 'Customers per band of churn risk', bars: bands.map((b) => ({ label: b.band, value: b.customers })), kind: 'int' },
-    tables: [{ name: 'risk_spread', columns: [col('band', 'churn risk'), col('customers', 'customers', 'int'), col('value_at_risk', 'value at risk', 'money')], rows: bands }],
+    title: t('report.section.risk-spread'),
+    lines: [t('report.risk-spread.line', { days: String(picture.loaded.settings.model.horizonDays) })],
+    chart: { type: 'bars', title: t('report.chart.risk-spread'), bars: bands.map((b) => ({ label: b.band, value: b.customers })), kind: 'int' },
+    tables: [{ name: 'risk_spread', columns: [col('band', t('report.col.churn-risk')), col('customers', t('report.col.customers'), 'int'), col('value_at_risk', t('report.col.value-at-risk'), 'money')], rows: bands }],
   };
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const monthName = (m: string): string => `${MONTHS[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`;
+// A month as the reader writes it: November 2026, 2026年11月.
+const monthName = (m: string): string => (currentLang() === 'zh-CN' ? `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月` : `${MONTHS[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`);
 
 /** The last month over on the as-of date (the as-of month itself when it is its last day). */
 function lastCompleteMonth(asOf: string): string {
@@ -199,43 +209,60 @@ async function headlineSection(c: Ctx): Promise<Section[]> {
   const net = await c.db.netByMonth(`${before}-01`, `${month}-31`);
   const now = net.get(month) ?? 0;
   const then = net.get(before);
-  const change = then === undefined ? `nothing sold in ${monthName(before)}` : then <= 0 ? `${amount(c, then)} in ${monthName(before)}` : `${now >= then ? 'up' : 'down'} ${Math.round((Math.abs(now - then) / then) * 100)}% on ${monthName(before)} (${amount(c, then)})`;
+  const change =
+    then === undefined
+      ? t('report.headline.nothing-sold', { month: monthName(before) })
+      : then <= 0
+        ? t('report.headline.amount-in', { amount: amount(c, then), month: monthName(before) })
+        : (now >= then ? t('report.headline.up', { percent: Math.round((Math.abs(now - then) / then) * 100), month: monthName(before), amount: amount(c, then) }) : t('report.headline.down', { percent: Math.round((Math.abs(now - then) / then) * 100), month: monthName(before), amount: amount(c, then) }));
   // A call is for the customers worth one: platinum and gold at high risk, most value at risk first.
   const high = rows.filter((r) => r.s.riskLevel === 'high' && (r.x.tier === 'platinum' || r.x.tier === 'gold'));
   const call = high.slice(0, 3).map((r) => names.get(r.x.customerId)?.name ?? r.x.customerId);
   const headline: Headline[] = [
-    { label: 'Customers active', value: active.toLocaleString('en-US'), detail: `of ${c.now.customers.length.toLocaleString('en-US')}; ${ended.toLocaleString('en-US')} relationships ended` },
-    { label: `Revenue, ${monthName(month)}`, value: amount(c, now), detail: change },
-    { label: 'Value at risk', value: amount(c, total), detail: `${rows.length.toLocaleString('en-US')} customers at medium or high risk` },
+    { label: t('report.headline.active'), value: formatNumber(active), detail: t('report.headline.active-detail', { all: formatNumber(c.now.customers.length), ended: formatNumber(ended) }) },
+    { label: t('report.headline.revenue', { month: monthName(month) }), value: amount(c, now), detail: change },
+    { label: t('report.headline.value-at-risk'), value: amount(c, total), detail: t('report.headline.at-risk-detail', { customers: formatNumber(rows.length) }) },
     {
-      label: 'To call this week',
-      value: high.length.toLocaleString('en-US'),
-      detail: high.length === 0 ? 'no platinum or gold customer at high risk' : `platinum or gold at high risk, most value first: ${call.join(', ')}${high.length > call.length ? ', …' : ''}`,
+      label: t('report.headline.to-call'),
+      value: formatNumber(high.length),
+      detail: high.length === 0 ? t('report.headline.none-to-call') : t('report.headline.call-list', { names: call.join(t('report.list-separator')) + (high.length > call.length ? t('report.list-separator') + '…' : '') }),
     },
   ];
-  return [{ title: 'At a glance', headline }];
+  return [{ title: t('report.section.at-a-glance'), headline }];
+}
+
+function groupHeader(group: 'tier' | 'stage' | 'exit_pattern' | 'segment'): string {
+  switch (group) {
+    case 'tier': return t('report.col.tier');
+    case 'stage': return t('report.col.stage');
+    case 'exit_pattern': return t('report.col.exit-pattern');
+    case 'segment': return t('report.col.segment');
+  }
 }
 
 async function groupTable(name: string, c: Ctx, group: 'tier' | 'stage' | 'exit_pattern' | 'segment'): Promise<ReportTable> {
   const rows = summarise(c.now.customers, (await loadSettings(c.db, c.money)).settings.segments.map((s) => s.name)).filter((g) => g.group === group);
   return {
     name,
-    columns: [col('name', group === 'exit_pattern' ? 'exit pattern' : group), col('customers', 'customers', 'int'), col('customer_share', 'share', 'share'), col('revenue', 'revenue', 'money'), col('revenue_share', 'of revenue', 'share'), col('average', 'average', 'money')],
+    columns: [col('name', groupHeader(group)), col('customers', t('report.col.customers'), 'int'), col('customer_share', t('report.col.share'), 'share'), col('revenue', t('report.col.revenue'), 'money'), col('revenue_share', t('report.col.of-revenue'), 'share'), col('average', t('report.col.average'), 'money')],
     rows: rows.map((g) => ({ name: g.name, customers: g.customers, customer_share: g.customerShare, revenue: g.revenue, revenue_share: g.revenueShare, average: g.average === null ? null : Math.round(g.average) })),
   };
 }
 
 async function pyramidSection(c: Ctx): Promise<Section[]> {
-  const t = await groupTable('tiers', c, 'tier');
+  const tiers = await groupTable('tiers', c, 'tier');
   return [
     {
-      title: 'Value pyramid',
-      lines: [`Tiers by ${c.now.valueBasis === 'clv' ? 'predicted lifetime value' : 'net revenue over the value window'}; revenue is net revenue over the window.`],
-      chart: { type: 'pyramid', title: 'Share of revenue per tier', levels: t.rows.map((r) => ({ label: String(r.name), customers: Number(r.customers), share: Number(r.revenue_share) })) },
-      tables: [t],
+      title: t('report.section.pyramid'),
+      lines: [c.now.valueBasis === 'clv' ? t('report.pyramid.by-clv') : t('report.pyramid.by-revenue')],
+      chart: { type: 'pyramid', title: t('report.chart.pyramid'), levels: tiers.rows.map((r) => ({ label: tierName(String(r.name)), customers: Number(r.customers), share: Number(r.revenue_share) })) },
+      tables: [tiers],
     },
   ];
 }
+
+/** The "from" of a customer who was not there before: a code in the data, named for people by the renderers. */
+export const NEW = '(new)';
 
 function moves(c: Ctx, key: 'tier' | 'stage' | 'segment'): { id: string; from: string; to: string; value: number }[] {
   if (c.then === null) return [];
@@ -243,7 +270,7 @@ function moves(c: Ctx, key: 'tier' | 'stage' | 'segment'): { id: string; from: s
   const out: { id: string; from: string; to: string; value: number }[] = [];
   for (const x of c.now.customers) {
     const b = before.get(x.customerId);
-    const from = b === undefined ? '(new)' : String(b[key]);
+    const from = b === undefined ? NEW : String(b[key]);
     if (from !== String(x[key])) out.push({ id: x.customerId, from, to: String(x[key]), value: x.value });
   }
   return out;
@@ -258,17 +285,17 @@ async function lifecycleSection(c: Ctx): Promise<Section[]> {
   const moveRows = [...matrix].map(([k, n]) => ({ from: k.split('\u0000')[0]!, to: k.split('\u0000')[1]!, customers: n })).sort((a, b) => b.customers - a.customers || a.from.localeCompare(b.from));
   return [
     {
-      title: 'Lifecycle stages',
-      chart: { type: 'funnel', title: 'Customers per stage', steps: stages.rows.map((r) => ({ label: String(r.name), value: Number(r.customers) })) },
+      title: t('report.section.stages'),
+      chart: { type: 'funnel', title: t('report.chart.stages'), steps: stages.rows.map((r) => ({ label: stageName(String(r.name)), value: Number(r.customers) })) },
       tables: [stages],
     },
-    { title: 'Moves between stages', ...(c.then === null ? { omitted: NO_EARLIER } : { lines: [noComparison(c)] }), tables: [{ name: 'stage_moves', columns: [col('from', 'from'), col('to', 'to'), col('customers', 'customers', 'int')], rows: moveRows }] },
-    { title: 'How ended relationships ended', tables: [exits] },
+    { title: t('report.section.stage-moves'), ...(c.then === null ? { omitted: noEarlier() } : { lines: [noComparison(c)] }), tables: [{ name: 'stage_moves', columns: [col('from', t('report.col.from')), col('to', t('report.col.to')), col('customers', t('report.col.customers'), 'int')], rows: moveRows }] },
+    { title: t('report.section.exits'), tables: [exits] },
   ];
 }
 
 async function rfmSection(c: Ctx): Promise<Section[]> {
-  const t = await groupTable('segments', c, 'segment');
+  const segs = await groupTable('segments', c, 'segment');
   const orders = new Map<string, { orders: number; net: number }>();
   for (const x of c.now.customers) {
     const o = orders.get(x.segment) ?? { orders: 0, net: 0 };
@@ -276,26 +303,28 @@ async function rfmSection(c: Ctx): Promise<Section[]> {
     o.net += x.netRevenue;
     orders.set(x.segment, o);
   }
-  t.columns.push(col('avg_order_value', 'avg order (all time)', 'money'));
-  for (const r of t.rows) {
+  segs.columns.push(col('avg_order_value', t('report.col.avg-order'), 'money'));
+  for (const r of segs.rows) {
     const o = orders.get(String(r.name));
     r.avg_order_value = o && o.orders > 0 ? Math.round(o.net / o.orders) : null;
   }
-  return [{ title: 'RFM segments', chart: { type: 'bars', title: 'Customers per segment', bars: t.rows.map((r) => ({ label: String(r.name), value: Number(r.customers) })), kind: 'int' }, tables: [t] }];
+  return [{ title: t('report.section.rfm'), chart: { type: 'bars', title: t('report.chart.segments'), bars: segs.rows.map((r) => ({ label: segmentName(String(r.name)), value: Number(r.customers) })), kind: 'int' }, tables: [segs] }];
 }
 
 async function movementSection(c: Ctx): Promise<Section[]> {
   const tables: ReportTable[] = [];
   const lines = [noComparison(c)];
   if (c.then !== null && c.then.valueBasis !== c.now.valueBasis) {
-    lines.push(`Careful: tiers ranked by ${c.then.valueBasis === 'clv' ? 'lifetime value' : 'net revenue'} then and by ${c.now.valueBasis === 'clv' ? 'lifetime value' : 'net revenue'} now, so tier changes mix the two measures.`);
+    const basis = (b: string): string => (b === 'clv' ? t('report.basis.clv') : t('report.basis.revenue'));
+    lines.push(t('report.movement.mixed-basis', { then: basis(c.then.valueBasis), now: basis(c.now.valueBasis) }));
   }
   for (const key of ['tier', 'stage', 'segment'] as const) {
     const m = moves(c, key).sort((a, b) => b.value - a.value || (a.id < b.id ? -1 : 1));
-    lines.push(`${m.length} changed ${key}, with ${amount(c, m.reduce((s, x) => s + Math.max(0, x.value), 0))} of value.`);
-    tables.push({ name: `${key}_changes`, columns: [col('customer_id', 'customer'), col('from', 'from'), col('to', 'to'), col('value', 'value', 'money')], rows: m.map((x) => ({ customer_id: x.id, from: x.from, to: x.to, value: x.value })) });
+    const value = amount(c, m.reduce((s, x) => s + Math.max(0, x.value), 0));
+    lines.push(key === 'tier' ? t('report.movement.tier', { n: m.length, amount: value }) : key === 'stage' ? t('report.movement.stage', { n: m.length, amount: value }) : t('report.movement.segment', { n: m.length, amount: value }));
+    tables.push({ name: `${key}_changes`, columns: [col('customer_id', t('report.col.customer')), col('from', t('report.col.from')), col('to', t('report.col.to')), col('value', t('report.col.value'), 'money')], rows: m.map((x) => ({ customer_id: x.id, from: x.from, to: x.to, value: x.value })) });
   }
-  return [{ title: 'Movement', ...(c.then === null ? { omitted: NO_EARLIER } : { lines }), tables }];
+  return [{ title: t('report.section.movement'), ...(c.then === null ? { omitted: noEarlier() } : { lines }), tables }];
 }
 
 /** The ISO date `days` days before `date`. */
@@ -359,47 +388,55 @@ async function cohortSection(c: Ctx): Promise<Section[]> {
   const lastMonths = [...trend.keys()].filter((m) => monthIndex(m) <= lastFull).sort().slice(-24);
   return [
     {
-      title: 'Cohorts',
-      lines: ['Customers by the month of their first purchase (the last 12 cohorts); each cell is the share of the cohort who bought that many months later (month 0 is the first purchase).'],
-      chart: { type: 'heatmap', title: 'Share still buying', rows: cohorts, columns, cells },
+      title: t('report.section.cohorts'),
+      lines: [t('report.cohorts.line')],
+      chart: { type: 'heatmap', title: t('report.chart.cohorts'), rows: cohorts, columns, cells },
       tables: [
         {
           name: 'cohorts',
-          columns: [col('cohort', 'cohort'), col('month', 'months since', 'int'), col('customers', 'cohort size', 'int'), col('buying', 'buying', 'int'), col('share_buying', 'share buying', 'share'), col('revenue', 'revenue', 'money')],
+          columns: [col('cohort', t('report.col.cohort')), col('month', t('report.col.months-since'), 'int'), col('customers', t('report.col.cohort-size'), 'int'), col('buying', t('report.col.buying'), 'int'), col('share_buying', t('report.col.share-buying'), 'share'), col('revenue', t('report.col.revenue'), 'money')],
           rows,
         },
       ],
     },
     {
-      title: 'Revenue by month',
+      title: t('report.section.revenue-by-month'),
       lines: [
-        'The whole shop: sales without a customer included.',
-        ...(partial ? [`Complete months only: ${c.o.asOf.slice(0, 7)} is not over on ${c.o.asOf}.`] : []),
+        t('report.revenue-by-month.line'),
+        ...(partial ? [t('report.revenue-by-month.partial', { month: c.o.asOf.slice(0, 7), date: formatDate(c.o.asOf) })] : []),
       ],
-      chart: { type: 'trend', title: 'Net revenue by month', points: lastMonths.map((m) => ({ label: m, value: trend.get(m)! })), kind: 'money' },
+      chart: { type: 'trend', title: t('report.chart.revenue-by-month'), points: lastMonths.map((m) => ({ label: m, value: trend.get(m)! })), kind: 'money' },
     },
   ];
 }
 
 async function complaintsSection(c: Ctx): Promise<Section[]> {
   const s = await complaintSummary(c.db, c.o.asOf, 90);
-  const pct = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
+  const pct = (x: number | null): string => (x === null ? t('report.n-a') : `${Math.round(x * 100)}%`);
   return [
     {
-      title: 'Complaints',
-      ...(s.complaints === 0 ? { omitted: `No complaints logged by ${c.o.asOf}.` } : {}),
+      title: t('report.section.complaints'),
+      ...(s.complaints === 0 ? { omitted: t('report.complaints.none', { date: formatDate(c.o.asOf) }) } : {}),
       lines: [
-        `${s.complaints} logged, ${s.open} open, ${s.overdue.length} overdue; median time to resolve ${s.median_hours_to_resolve === null ? 'n/a' : `${s.median_hours_to_resolve} hours`}.`,
-        `Bought again within 90 days of the resolution: ${pct(s.after_satisfied.rate)} when satisfied (${s.after_satisfied.bought_again} of ${s.after_satisfied.resolved}), ${pct(s.after_not_satisfied.rate)} when not (${s.after_not_satisfied.bought_again} of ${s.after_not_satisfied.resolved}).`,
+        t('report.complaints.counts', { logged: s.complaints, open: s.open, overdue: s.overdue.length, median: s.median_hours_to_resolve === null ? t('report.n-a') : t('report.complaints.hours', { hours: s.median_hours_to_resolve }) }),
+        t('report.complaints.bought-again', {
+          days: 90,
+          satisfied: pct(s.after_satisfied.rate),
+          satisfiedBought: s.after_satisfied.bought_again,
+          satisfiedResolved: s.after_satisfied.resolved,
+          notSatisfied: pct(s.after_not_satisfied.rate),
+          notBought: s.after_not_satisfied.bought_again,
+          notResolved: s.after_not_satisfied.resolved,
+        }),
       ],
       tables: [
         {
           name: 'complaints_by_category',
-          columns: [col('category', 'category'), col('total', 'total', 'int'), col('open', 'open', 'int'), col('in_progress', 'in progress', 'int'), col('resolved', 'resolved', 'int'), col('closed', 'closed', 'int')],
+          columns: [col('category', t('report.col.category')), col('total', t('report.col.total'), 'int'), col('open', statusName('open'), 'int'), col('in_progress', statusName('in_progress'), 'int'), col('resolved', statusName('resolved'), 'int'), col('closed', statusName('closed'), 'int')],
           // Categories with no complaint say nothing: only those with one are listed.
           rows: s.by_category.filter((r) => r.total > 0).map((r) => ({ ...r })),
         },
-        { name: 'overdue', columns: [col('id', 'complaint', 'int'), col('customer_id', 'customer'), col('category', 'category'), col('days_overdue', 'days overdue', 'int')], rows: s.overdue.map((r) => ({ ...r })) },
+        { name: 'overdue', columns: [col('id', t('report.col.complaint'), 'int'), col('customer_id', t('report.col.customer')), col('category', t('report.col.category')), col('days_overdue', t('report.col.days-overdue'), 'int')], rows: s.overdue.map((r) => ({ ...r })) },
       ],
     },
   ];
@@ -434,21 +471,18 @@ async function staffSection(c: Ctx): Promise<Section[]> {
     .sort((a, b) => b.revenue - a.revenue || a.staff.localeCompare(b.staff));
   return [
     {
-      title: 'Staff',
-      ...(rows.every((r) => r.staff === NOBODY) ? { omitted: 'The records name no account manager and no member of staff.' } : {}),
-      lines: [
-        'Each customer counts for their account manager, or else the member of staff who served most of their sales. Retention: the share of those customers whose relationship has not ended; the churn rate is the rest.',
-        `Sales lines: everything each member of staff served in the ${windowDays} days to ${c.o.asOf}, sales without a customer included (they are in no customer's revenue above).`,
-      ],
-      chart: { type: 'bars', title: 'Retention by staff', bars: rows.map((r) => ({ label: r.staff, value: r.retention })), kind: 'share' },
+      title: t('report.section.staff'),
+      ...(rows.every((r) => r.staff === NOBODY) ? { omitted: t('report.staff.none') } : {}),
+      lines: [t('report.staff.line'), t('report.staff.sales-line', { days: windowDays, date: formatDate(c.o.asOf) })],
+      chart: { type: 'bars', title: t('report.chart.staff'), bars: rows.map((r) => ({ label: r.staff === NOBODY ? t('report.nobody') : r.staff, value: r.retention })), kind: 'share' },
       tables: [
         {
           name: 'staff',
-          columns: [col('staff', 'staff'), col('customers', 'customers', 'int'), col('at_high_tiers', 'platinum + gold', 'int'), col('revenue', 'revenue', 'money'), col('retention', 'retention', 'share'), col('churn_rate', 'churn rate', 'share')],
+          columns: [col('staff', t('report.col.staff')), col('customers', t('report.col.customers'), 'int'), col('at_high_tiers', t('report.col.platinum-gold'), 'int'), col('revenue', t('report.col.revenue'), 'money'), col('retention', t('report.col.retention'), 'share'), col('churn_rate', t('report.col.churn-rate'), 'share')],
           rows,
         },        {
           name: 'staff_sales',
-          columns: [col('staff', 'staff'), col('lines', 'sales lines', 'int'), col('net', 'net sales', 'money'), col('lines_without_customer', 'lines without a customer', 'int'), col('net_without_customer', 'of which without a customer', 'money')],
+          columns: [col('staff', t('report.col.staff')), col('lines', t('report.col.sales-lines'), 'int'), col('net', t('report.col.net-sales'), 'money'), col('lines_without_customer', t('report.col.lines-without-customer'), 'int'), col('net_without_customer', t('report.col.of-which-without-customer'), 'money')],
           rows: sales.map((r) => ({ staff: r.staff, lines: r.lines, net: r.net, lines_without_customer: r.linesWithoutCustomer, net_without_customer: r.netWithoutCustomer })),
         },
       ],
@@ -462,12 +496,12 @@ async function productsSection(c: Ctx): Promise<Section[]> {
   const rows = await c.db.productSales(daysBefore(c.o.asOf, windowDays), c.o.asOf, 20);
   return [
     {
-      title: 'Products',
-      lines: [`The 20 products with the most net sales in the ${windowDays} days to ${c.o.asOf}: the whole shop, sales without a customer included (the last column says how much).`],
+      title: t('report.section.products'),
+      lines: [t('report.products.line', { n: 20, days: windowDays, date: formatDate(c.o.asOf) })],
       tables: [
         {
           name: 'products',
-          columns: [col('product', 'product'), col('name', 'name'), col('lines', 'sales lines', 'int'), col('net', 'net sales', 'money'), col('net_without_customer', 'of which without a customer', 'money')],
+          columns: [col('product', t('report.col.product')), col('name', t('report.col.name')), col('lines', t('report.col.sales-lines'), 'int'), col('net', t('report.col.net-sales'), 'money'), col('net_without_customer', t('report.col.of-which-without-customer'), 'money')],
           rows: rows.map((r) => ({ product: r.product, name: r.name ?? '', lines: r.lines, net: r.net, net_without_customer: r.netWithoutCustomer })),
         },
       ],
@@ -475,18 +509,21 @@ async function productsSection(c: Ctx): Promise<Section[]> {
   ];
 }
 
-const TITLES: Record<ReportName, string> = {
-  churn: 'Churn report',
-  pyramid: 'Value pyramid',
-  lifecycle: 'Lifecycle',
-  rfm: 'RFM segments',
-  movement: 'Movement',
-  cohorts: 'Cohorts',
-  complaints: 'Complaints',
-  staff: 'Staff',
-  products: 'Products',
-  summary: 'Customer report',
-};
+function reportTitle(name: ReportName, asOf: string): string {
+  const date = formatDate(asOf);
+  switch (name) {
+    case 'churn': return t('report.title.churn', { date });
+    case 'pyramid': return t('report.title.pyramid', { date });
+    case 'lifecycle': return t('report.title.lifecycle', { date });
+    case 'rfm': return t('report.title.rfm', { date });
+    case 'movement': return t('report.title.movement', { date });
+    case 'cohorts': return t('report.title.cohorts', { date });
+    case 'complaints': return t('report.title.complaints', { date });
+    case 'staff': return t('report.title.staff', { date });
+    case 'products': return t('report.title.products', { date });
+    case 'summary': return t('report.title.summary', { date });
+  }
+}
 
 export async function buildReport(db: Store, name: ReportName, o: ReportOptions): Promise<Report> {
   const c = await context(db, o);
@@ -502,12 +539,12 @@ export async function buildReport(db: Store, name: ReportName, o: ReportOptions)
     products: productsSection,
   };
   const stale = await staleWarning(db, o.asOf);
-  const sections: Section[] = stale === null ? [] : [{ title: 'Stale data', lines: [`Careful: ${stale}.`] }];
+  const sections: Section[] = stale === null ? [] : [{ title: t('report.section.stale'), lines: [t('report.stale', { warning: stale })] }];
   if (name === 'summary') {
     sections.push(...(await headlineSection(c)));
     for (const k of Object.keys(parts) as (keyof typeof parts)[]) sections.push(...(await parts[k](c)));
   } else {
     sections.push(...(await parts[name](c)));
   }
-  return { name, title: `${TITLES[name]} as of ${o.asOf}`, asOf: o.asOf, currency: c.money.currency, exponent: c.money.exponent, sections };
+  return { name, title: reportTitle(name, o.asOf), asOf: o.asOf, currency: c.money.currency, exponent: c.money.exponent, sections };
 }

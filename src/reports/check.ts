@@ -10,6 +10,8 @@ import { expectedByWeek } from '../core/model/weekly.js';
 import type { PurchaseModelName, Summary } from '../core/model/bgnbd.js';
 import type { Store } from '../store/store.js';
 import type { ReportColumn, Section } from './model.js';
+import { t } from '../i18n/index.js';
+import { formatDate, formatNumber } from '../i18n/format.js';
 
 const WEEKS_BEFORE = 8;
 const isoDay = (i: number): string => new Date(i * 86_400_000).toISOString().slice(0, 10);
@@ -22,13 +24,13 @@ export async function modelCheckSection(db: Store, asOf: string, money: Money, h
   const weeks = Math.floor(horizonDays / 7);
   const end = dayIndex(asOf);
   const cutoff = isoDay(end - weeks * 7);
-  const title = 'The model against what happened';
-  const table = { name: 'model_check', columns: [col('week_from', 'the week after', 'date'), col('actual', 'purchases', 'int'), col('predicted', 'expected', 'number')], rows: [] as Record<string, string | number | null>[] };
+  const title = t('report.check.title');
+  const table = { name: 'model_check', columns: [col('week_from', t('report.check.col.week'), 'date'), col('actual', t('report.check.col.purchases'), 'int'), col('predicted', t('report.check.col.expected'), 'number')], rows: [] as Record<string, string | number | null>[] };
   const analysis = await computeAnalysis(db, cutoff, loaded, money);
   const buyers = analysis.customers.filter((c) => c.purchaseDays > 0);
   const fitted = buyers.length === 0 ? null : fitModels(analysis.customers, cutoff, model === null ? settings : { ...settings, model });
   if (fitted === null || fitted.purchase === null) {
-    return [{ title, omitted: `No model fitted on the sales up to ${cutoff}${fitted?.fallback ? ` (${fitted.fallback})` : ''}.`, tables: [table] }];
+    return [{ title, omitted: fitted?.fallback ? t('report.check.no-model-because', { date: formatDate(cutoff), why: fitted.fallback }) : t('report.check.no-model', { date: formatDate(cutoff) }), tables: [table] }];
   }
   const summaries = buyers.map((c) => summaryOf(c, cutoff, fitted.timeUnit)).filter((s): s is Summary => s !== null);
   const predicted = expectedByWeek(fitted.purchase.model, fitted.purchase.params, summaries, fitted.timeUnit, weeks);
@@ -49,9 +51,17 @@ export async function modelCheckSection(db: Store, asOf: string, money: Money, h
     {
       title,
       lines: [
-        `Fitted on the sales up to ${cutoff}, then set against the ${weeks} weeks to ${asOf}: ${Math.round(sum('predicted')).toLocaleString('en-US')} purchase days expected from the ${summaries.length.toLocaleString('en-US')} customers known then, ${sum('actual').toLocaleString('en-US')} happened. The ${WEEKS_BEFORE} weeks before the cutoff show the level it learned from.`,
+        t('report.check.line', {
+          cutoff: formatDate(cutoff),
+          weeks,
+          asOf: formatDate(asOf),
+          expected: formatNumber(Math.round(sum('predicted'))),
+          customers: formatNumber(summaries.length),
+          happened: formatNumber(sum('actual')),
+          before: WEEKS_BEFORE,
+        }),
       ],
-      chart: { type: 'check', title: 'Purchase days per week: what happened and what the model expected', cutoff, weeks: table.rows.map((r) => ({ label: String(r.week_from), actual: Number(r.actual), predicted: r.predicted === null ? null : Number(r.predicted) })) },
+      chart: { type: 'check', title: t('report.check.chart'), cutoff, weeks: table.rows.map((r) => ({ label: String(r.week_from), actual: Number(r.actual), predicted: r.predicted === null ? null : Number(r.predicted) })) },
       tables: [table],
     },
   ];

@@ -1,16 +1,26 @@
 /** Drawing a report: terminal text, Markdown, one self-contained HTML page. CSV and JSON in the command. */
+import stringWidth from 'string-width';
 import { formatMoney } from '../core/money.js';
-import { pyramid as pyramidLines, sparkline } from '../charts.js';
-import type { Chart, Kind, Report, ReportTable } from './model.js';
+import { padEndWidth, pyramid as pyramidLines, sparkline } from '../charts.js';
+import { currentLang, t, tn } from '../i18n/index.js';
+import { categoryName, exitPatternName, riskName, segmentName, stageName, tierName } from '../i18n/domain.js';
+import { formatDate, formatMoneyFor } from '../i18n/format.js';
+import type { Chart, Kind, Report, ReportColumn, ReportTable } from './model.js';
 import { maxOf, minOf } from '../core/scale.js';
 import { fenceFor, markdownLine, markdownText, oneLine, terminalText } from '../escape.js';
 
-export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent'>): string {
+/**
+ * Money in a Chinese reader's document carries its currency in each cell (¥1,234.50), so the
+ * header does not name it; English keeps plain amounts under a header that names the currency.
+ */
+export const moneyInCells = (r: Pick<Report, 'currency'>): boolean => currentLang() === 'zh-CN' && r.currency !== null;
+
+export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent' | 'currency'>): string {
   if (v === null || v === undefined) return '';
-  if (typeof v !== 'number') return String(v);
+  if (typeof v !== 'number') return kind === 'date' ? formatDate(String(v)) : String(v);
   switch (kind) {
     case 'money':
-      return formatMoney(Math.round(v), r.exponent);
+      return moneyInCells(r) ? formatMoneyFor(Math.round(v), r.exponent, r.currency) : formatMoney(Math.round(v), r.exponent);
     case 'share':
       return `${(v * 100).toFixed(1)}%`;
     case 'int':
@@ -20,9 +30,30 @@ export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent'>)
   }
 }
 
-const header = (t: ReportTable, c: ReportTable['columns'][number], r: Report): string => (c.kind === 'money' && r.currency ? `${c.header} (${r.currency})` : c.header);
+const header = (c: ReportTable['columns'][number], r: Report): string => (c.kind === 'money' && r.currency && !moneyInCells(r) ? `${c.header} (${r.currency})` : c.header);
 
-const customers = (n: number): string => (n === 1 ? 'customer' : 'customers');
+/**
+ * A cell as a person reads it: codes the data keeps in English (tier platinum, stage formation,
+ * category price) by their names in the reader's language, then formatted by the column's kind.
+ */
+export function cellText(table: ReportTable, c: ReportColumn, v: unknown, r: Pick<Report, 'exponent' | 'currency'>): string {
+  return formatValue(c.kind, typeof v === 'string' ? codeName(table.name, c.key, v) : v, r);
+}
+
+function codeName(table: string, key: string, v: string): string {
+  if (v === '(new)' && (key === 'from' || key === 'to')) return t('report.new');
+  if (v === '(nobody named)' && key === 'staff') return t('report.nobody');
+  if (key === 'tier') return tierName(v);
+  if (key === 'risk_level') return riskName(v);
+  if (key === 'category') return categoryName(v);
+  if (key === 'name' || key === 'from' || key === 'to') {
+    if (table === 'tiers' || table === 'tier_changes') return tierName(v);
+    if (table === 'stages' || table === 'stage_moves' || table === 'stage_changes') return stageName(v);
+    if (table === 'segments' || table === 'segment_changes') return segmentName(v);
+    if (table === 'exit_patterns') return exitPatternName(v);
+  }
+  return v;
+}
 
 // ---------- terminal ----------
 
@@ -36,7 +67,7 @@ function textChart(ch: Chart, r: Report): string[] {
     case 'pyramid': {
       // Bars by share of revenue; a tier with net refunds draws none.
       return pyramidLines(
-        ch.levels.map((l) => ({ label: label(l.label), share: Math.max(0, l.share), text: `${(l.share * 100).toFixed(1).padStart(5)}% of revenue  ${String(l.customers).padStart(7)} ${customers(l.customers)}` })),
+        ch.levels.map((l) => ({ label: label(l.label), share: Math.max(0, l.share), text: t('report.chart.pyramid-line', { share: (l.share * 100).toFixed(1).padStart(5), count: String(l.customers).padStart(7), customers: tn('report.chart.customers', l.customers) }) })),
         30,
       );
     }
@@ -47,31 +78,31 @@ function textChart(ch: Chart, r: Report): string[] {
       // Shares are drawn against 100%, counts and money against the largest.
       const top = kind === 'share' ? 1 : maxOf(items.map((b) => Math.abs(b.value)), 0);
       const labels = items.map((b) => label(b.label));
-      const width = maxOf(labels.map((l) => l.length), 0);
-      return items.map((b, i) => `${labels[i]!.padEnd(width)}  ${'█'.repeat(top > 0 ? Math.round((Math.abs(b.value) / top) * 30) : 0).padEnd(30)}  ${formatValue(kind, b.value, r)}`);
+      const width = maxOf(labels.map((l) => stringWidth(l)), 0);
+      return items.map((b, i) => `${padEndWidth(labels[i]!, width)}  ${'█'.repeat(top > 0 ? Math.round((Math.abs(b.value) / top) * 30) : 0).padEnd(30)}  ${formatValue(kind, b.value, r)}`);
     }
     case 'heatmap': {
       const rows = ch.rows.map(label);
-      const width = maxOf(rows.map((x) => x.length), 0);
+      const width = maxOf(rows.map((x) => stringWidth(x)), 0);
       // Every column as wide as its widest heading (two at least), one space between: 9 10 11 stay apart.
       const heads = ch.columns.map(label);
       const cw = maxOf(heads.map((h) => h.length), 2);
       return [
         `${''.padEnd(width)}  ${heads.map((h) => h.padStart(cw)).join(' ')}`,
-        ...rows.map((row, i) => `${row.padEnd(width)}  ${ch.cells[i]!.map((v) => (v === null ? ' ' : SHADES[Math.min(4, Math.ceil(v * 4))]!).repeat(cw)).join(' ')}`),
-        `(each cell: share of the cohort buying, ${SHADES.slice(1).split('').join(' ')} up to 25/50/75/100%)`,
+        ...rows.map((row, i) => `${padEndWidth(row, width)}  ${ch.cells[i]!.map((v) => (v === null ? ' ' : SHADES[Math.min(4, Math.ceil(v * 4))]!).repeat(cw)).join(' ')}`),
+        t('report.chart.heatmap-legend', { shades: SHADES.slice(1).split('').join(' ') }),
       ];
     }
     case 'trend':
-      return ch.points.length === 0 ? ['(no data)'] : [`${label(ch.points[0]!.label)} ${sparkline(ch.points.map((p) => p.value))} ${label(ch.points[ch.points.length - 1]!.label)}`];
+      return ch.points.length === 0 ? [t('report.no-data')] : [`${label(ch.points[0]!.label)} ${sparkline(ch.points.map((p) => p.value))} ${label(ch.points[ch.points.length - 1]!.label)}`];
     case 'check': {
       // One row a week: the bar is what happened, the figure in brackets what the model expected.
       const top = maxOf(ch.weeks.flatMap((w) => [w.actual, w.predicted ?? 0]), 0);
       const out: string[] = [];
       for (const w of ch.weeks) {
-        if (w.label === ch.cutoff) out.push(`── the model's cutoff, ${label(ch.cutoff)} ──`);
+        if (w.label === ch.cutoff) out.push(`── ${t('report.chart.cutoff-line', { date: label(formatDate(ch.cutoff)) })} ──`);
         const bar = '█'.repeat(top > 0 ? Math.round((w.actual / top) * 30) : 0).padEnd(30);
-        out.push(`${label(w.label)}  ${bar}  ${String(w.actual).padStart(5)}${w.predicted === null ? '' : `  (expected ${w.predicted.toFixed(1)})`}`);
+        out.push(`${label(w.label)}  ${bar}  ${String(w.actual).padStart(5)}${w.predicted === null ? '' : `  ${t('report.chart.expected', { n: w.predicted.toFixed(1) })}`}`);
       }
       return out;
     }
@@ -82,29 +113,55 @@ function textChart(ch: Chart, r: Report): string[] {
 function shown(t: ReportTable, max: number): { rows: ReportTable['rows']; more: number } {
   return t.rows.length > max ? { rows: t.rows.slice(0, max), more: t.rows.length - max } : { rows: t.rows, more: 0 };
 }
-const moreLine = (n: number): string => `… and ${n.toLocaleString('en-US')} more, not shown here.`;
+const moreLine = (n: number): string => t('report.more', { n: n.toLocaleString('en-US') });
 /** Sections with nothing to show, as one line each: "Complaints: No complaints logged by …". */
-const notShown = (r: Report): string[] => r.sections.filter((s) => s.omitted !== undefined).map((s) => `${s.title}: ${s.omitted!}`);
-const NOT_SHOWN = 'Not shown';
-const caption = (t: ReportTable): string => t.name.replace(/_/g, ' ');
+const notShown = (r: Report): string[] => r.sections.filter((s) => s.omitted !== undefined).map((s) => t('report.omitted', { title: s.title, why: s.omitted! }));
+const notShownTitle = (): string => t('report.not-shown');
+
+/** A table's caption: its stable name, in words. */
+function caption(table: ReportTable): string {
+  switch (table.name) {
+    case 'watchlist': return t('report.table.watchlist');
+    case 'all_high_risk': return t('report.table.all_high_risk');
+    case 'new_at_risk': return t('report.table.new_at_risk');
+    case 'came_back': return t('report.table.came_back');
+    case 'risk_spread': return t('report.table.risk_spread');
+    case 'model_check': return t('report.table.model_check');
+    case 'tiers': return t('report.table.tiers');
+    case 'stages': return t('report.table.stages');
+    case 'exit_patterns': return t('report.table.exit_patterns');
+    case 'stage_moves': return t('report.table.stage_moves');
+    case 'segments': return t('report.table.segments');
+    case 'tier_changes': return t('report.table.tier_changes');
+    case 'stage_changes': return t('report.table.stage_changes');
+    case 'segment_changes': return t('report.table.segment_changes');
+    case 'cohorts': return t('report.table.cohorts');
+    case 'complaints_by_category': return t('report.table.complaints_by_category');
+    case 'overdue': return t('report.table.overdue');
+    case 'staff': return t('report.table.staff');
+    case 'staff_sales': return t('report.table.staff_sales');
+    case 'products': return t('report.table.products');
+    default: return table.name.replace(/_/g, ' ');
+  }
+}
 
 export function renderText(r: Report, table: (t: ReportTable) => void, bold: (s: string) => string, write: (s: string) => void, max = 25): void {
   write(bold(terminalText(r.title)) + '\n');
   for (const s of r.sections) {
     if (s.omitted !== undefined) continue;
     write(`\n${bold(terminalText(s.title))}\n`);
-    for (const h of s.headline ?? []) write(`${terminalText(h.label)}: ${bold(terminalText(h.value))}, ${terminalText(h.detail)}\n`);
+    for (const h of s.headline ?? []) write(t('report.headline-line', { label: terminalText(h.label), value: bold(terminalText(h.value)), detail: terminalText(h.detail) }) + '\n');
     for (const l of s.lines ?? []) write(terminalText(l) + '\n');
-    if (s.chart) write(`${terminalText(s.chart.title)}:\n${textChart(s.chart, r).map((l) => '  ' + l + '\n').join('')}`);
-    for (const t of s.tables ?? []) {
-      if ((s.tables?.length ?? 0) > 1) write(`${caption(t)}:\n`);
-      const { rows, more } = shown(t, max);
-      table({ ...t, rows });
+    if (s.chart) write(`${t('report.chart-title', { title: terminalText(s.chart.title) })}\n${textChart(s.chart, r).map((l) => '  ' + l + '\n').join('')}`);
+    for (const tb of s.tables ?? []) {
+      if ((s.tables?.length ?? 0) > 1) write(`${t('report.chart-title', { title: caption(tb) })}\n`);
+      const { rows, more } = shown(tb, max);
+      table({ ...tb, rows });
       if (more > 0) write(moreLine(more) + '\n');
     }
   }
   const omitted = notShown(r);
-  if (omitted.length > 0) write(`\n${bold(NOT_SHOWN)}\n${omitted.map((l) => terminalText(l) + '\n').join('')}`);
+  if (omitted.length > 0) write(`\n${bold(notShownTitle())}\n${omitted.map((l) => terminalText(l) + '\n').join('')}`);
 }
 
 // ---------- Markdown ----------
@@ -116,7 +173,7 @@ export function renderMarkdown(r: Report, max = 25): string {
   for (const s of r.sections) {
     if (s.omitted !== undefined) continue;
     out.push(`## ${markdownLine(s.title)}`, '');
-    for (const h of s.headline ?? []) out.push(`- ${markdownText(h.label)}: **${markdownText(h.value)}**, ${markdownText(h.detail)}`);
+    for (const h of s.headline ?? []) out.push(`- ${t('report.headline-line', { label: markdownText(h.label), value: `**${markdownText(h.value)}**`, detail: markdownText(h.detail) })}`);
     if (s.headline) out.push('');
     for (const l of s.lines ?? []) out.push(markdownLine(l), '');
     if (s.chart) {
@@ -125,22 +182,22 @@ export function renderMarkdown(r: Report, max = 25): string {
       const fence = fenceFor(chart);
       out.push(`*${markdownText(s.chart.title)}*`, '', fence, ...chart, fence, '');
     }
-    for (const t of s.tables ?? []) {
-      if (t.rows.length === 0) {
-        out.push(`*${markdownText(caption(t))}: none*`, '');
+    for (const tb of s.tables ?? []) {
+      if (tb.rows.length === 0) {
+        out.push(`*${markdownText(t('report.table-none', { table: caption(tb) }))}*`, '');
         continue;
       }
-      if ((s.tables?.length ?? 0) > 1) out.push(`**${markdownText(caption(t))}**`, '');
-      const { rows, more } = shown(t, max);
-      out.push(`| ${t.columns.map((c) => markdownText(header(t, c, r))).join(' | ')} |`);
-      out.push(`|${t.columns.map((c) => (c.kind === 'text' || c.kind === 'date' ? ' --- ' : ' ---: ')).join('|')}|`);
-      for (const row of rows) out.push(`| ${t.columns.map((c) => markdownText(formatValue(c.kind, row[c.key], r))).join(' | ')} |`);
+      if ((s.tables?.length ?? 0) > 1) out.push(`**${markdownText(caption(tb))}**`, '');
+      const { rows, more } = shown(tb, max);
+      out.push(`| ${tb.columns.map((c) => markdownText(header(c, r))).join(' | ')} |`);
+      out.push(`|${tb.columns.map((c) => (c.kind === 'text' || c.kind === 'date' ? ' --- ' : ' ---: ')).join('|')}|`);
+      for (const row of rows) out.push(`| ${tb.columns.map((c) => markdownText(cellText(tb, c, row[c.key], r))).join(' | ')} |`);
       out.push('');
       if (more > 0) out.push(`*${markdownText(moreLine(more))}*`, '');
     }
   }
   const omitted = notShown(r);
-  if (omitted.length > 0) out.push(`## ${NOT_SHOWN}`, '', ...omitted.map((l) => `- ${markdownText(l)}`), '');
+  if (omitted.length > 0) out.push(`## ${notShownTitle()}`, '', ...omitted.map((l) => `- ${markdownText(l)}`), '');
   return out.join('\n');
 }
 
@@ -172,7 +229,9 @@ function htmlChart(ch: Chart, r: Report): string {
   switch (ch.type) {
     case 'pyramid': {
       const top = maxOf(ch.levels.map((l) => l.share), 0);
-      const items = ch.levels.map((l) => ({ label: l.label, value: Math.max(0, l.share), text: `${(l.share * 100).toFixed(1)}% of revenue, ${l.customers.toLocaleString('en-US')} ${customers(l.customers)}`, colour: TIER_COLOURS[l.label] }));
+      // The labels are the tiers' names in the reader's language; the colours are the tiers'.
+      const colours = new Map(Object.entries(TIER_COLOURS).map(([code, colour]) => [tierName(code), colour]));
+      const items = ch.levels.map((l) => ({ label: l.label, value: Math.max(0, l.share), text: t('report.chart.pyramid-html', { share: (l.share * 100).toFixed(1), count: l.customers.toLocaleString('en-US'), customers: tn('report.chart.customers', l.customers) }), colour: colours.get(l.label) }));
       return `<div class="chart pyramid" role="img" aria-label="${esc(ch.title)}">${barRows(items, top, true)}</div>`;
     }
     case 'bars':
@@ -188,15 +247,15 @@ function htmlChart(ch: Chart, r: Report): string {
     }
     case 'heatmap': {
       // A table of shaded cells: the numbers stay text, the months stay on one line.
-      const head = `<tr><th scope="col">cohort</th>${ch.columns.map((c) => `<th scope="col">${esc(c)}</th>`).join('')}</tr>`;
+      const head = `<tr><th scope="col">${esc(t('report.col.cohort'))}</th>${ch.columns.map((c) => `<th scope="col">${esc(c)}</th>`).join('')}</tr>`;
       const rows = ch.rows.map(
         (row, i) =>
           `<tr><th scope="row">${esc(row)}</th>${ch.cells[i]!.map((v) => (v === null ? '<td></td>' : `<td style="background:rgba(63,124,172,${(0.08 + 0.92 * v).toFixed(3)})${v > 0.55 ? ';color:#fff' : ''}">${Math.round(v * 100)}</td>`)).join('')}</tr>`,
       );
-      return `<table class="chart heatmap" aria-label="${esc(ch.title)}"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table><p class="legend">% of each cohort buying; columns: months since the first purchase</p>`;
+      return `<table class="chart heatmap" aria-label="${esc(ch.title)}"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table><p class="legend">${esc(t('report.chart.heatmap-html-legend'))}</p>`;
     }
     case 'trend': {
-      if (ch.points.length === 0) return '<p>(no data)</p>';
+      if (ch.points.length === 0) return `<p>${esc(t('report.no-data'))}</p>`;
       // The axis starts at zero (or below, for a month of net refunds), labelled at both ends.
       const max = maxOf(ch.points.map((p) => p.value), 0);
       const min = minOf(ch.points.map((p) => p.value), 0);
@@ -211,7 +270,7 @@ function htmlChart(ch: Chart, r: Report): string {
       return `<svg class="chart trend" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 204" width="100%">${axis}<path d="${path}" fill="none" stroke="#3f7cac" stroke-width="2.5"/>${labels.join('')}</svg>`;
     }
     case 'check': {
-      if (ch.weeks.length === 0) return '<p>(no data)</p>';
+      if (ch.weeks.length === 0) return `<p>${esc(t('report.no-data'))}</p>`;
       const top = maxOf(ch.weeks.flatMap((w) => [w.actual, w.predicted ?? 0]), 1);
       const left = 90;
       const step = ch.weeks.length > 1 ? (W - left - 20) / (ch.weeks.length - 1) : 0;
@@ -221,9 +280,9 @@ function htmlChart(ch: Chart, r: Report): string {
       const actual = line(ch.weeks.map((w, i) => [i, w.actual]));
       const predicted = line(ch.weeks.flatMap((w, i): [number, number][] => (w.predicted === null ? [] : [[i, w.predicted]])));
       const c = ch.weeks.findIndex((w) => w.label === ch.cutoff);
-      const cut = c < 0 ? '' : `<line x1="${x(c)}" y1="8" x2="${x(c)}" y2="168" stroke="#9fb0bb" stroke-dasharray="4 3"/><text x="${x(c)}" y="196" text-anchor="middle">cutoff ${esc(ch.cutoff)}</text>`;
+      const cut = c < 0 ? '' : `<line x1="${x(c)}" y1="8" x2="${x(c)}" y2="168" stroke="#9fb0bb" stroke-dasharray="4 3"/><text x="${x(c)}" y="196" text-anchor="middle">${esc(t('report.chart.cutoff', { date: formatDate(ch.cutoff) }))}</text>`;
       const axis = `<text x="${left - 8}" y="${y(top)}" text-anchor="end" dominant-baseline="middle">${esc(formatValue('int', top, r))}</text><text x="${left - 8}" y="${y(0)}" text-anchor="end" dominant-baseline="middle">0</text>`;
-      const legend = `<line x1="${left}" y1="222" x2="${left + 30}" y2="222" stroke="#1d2329" stroke-width="2.5"/><text x="${left + 38}" y="227">happened</text><line x1="${left + 170}" y1="222" x2="${left + 200}" y2="222" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="6 4"/><text x="${left + 208}" y="227">model expected</text>`;
+      const legend = `<line x1="${left}" y1="222" x2="${left + 30}" y2="222" stroke="#1d2329" stroke-width="2.5"/><text x="${left + 38}" y="227">${esc(t('report.chart.happened'))}</text><line x1="${left + 170}" y1="222" x2="${left + 200}" y2="222" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="6 4"/><text x="${left + 208}" y="227">${esc(t('report.chart.model-expected'))}</text>`;
       return `<svg class="chart check" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 236" width="100%">${axis}${cut}<path d="${actual}" fill="none" stroke="#1d2329" stroke-width="2.5"/><path d="${predicted}" fill="none" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="6 4"/>${legend}</svg>`;
     }
   }
@@ -231,16 +290,16 @@ function htmlChart(ch: Chart, r: Report): string {
 
 const anchor = (i: number): string => `s${i + 1}`;
 
-function htmlTable(t: ReportTable, r: Report, tables: number, max: number): string[] {
-  if (t.rows.length === 0) return [`<p class="none">${esc(caption(t))}: none</p>`];
-  const { rows, more } = shown(t, max);
-  const cap = tables > 1 ? `<caption>${esc(caption(t))}</caption>` : '';
-  const heads = t.columns.map((c) => esc(header(t, c, r)));
+function htmlTable(tb: ReportTable, r: Report, tables: number, max: number): string[] {
+  if (tb.rows.length === 0) return [`<p class="none">${esc(t('report.table-none', { table: caption(tb) }))}</p>`];
+  const { rows, more } = shown(tb, max);
+  const cap = tables > 1 ? `<caption>${esc(caption(tb))}</caption>` : '';
+  const heads = tb.columns.map((c) => esc(header(c, r)));
   // data-label: on a narrow screen a table of more than four columns is stacked, each row as
   // "header value" lines (the CSS below); up to four fit a phone as they are.
   const out = [
-    `<table data-table="${esc(t.name)}"${t.columns.length > 4 ? ' class="stack"' : ''}>${cap}<thead><tr>${t.columns.map((c, i) => `<th class="${c.kind}">${heads[i]!}</th>`).join('')}</tr></thead><tbody>${rows
-      .map((row) => `<tr>${t.columns.map((c, i) => `<td class="${c.kind}" data-label="${heads[i]!}">${esc(formatValue(c.kind, row[c.key], r))}</td>`).join('')}</tr>`)
+    `<table data-table="${esc(tb.name)}"${tb.columns.length > 4 ? ' class="stack"' : ''}>${cap}<thead><tr>${tb.columns.map((c, i) => `<th class="${c.kind}">${heads[i]!}</th>`).join('')}</tr></thead><tbody>${rows
+      .map((row) => `<tr>${tb.columns.map((c, i) => `<td class="${c.kind}" data-label="${heads[i]!}">${esc(cellText(tb, c, row[c.key], r))}</td>`).join('')}</tr>`)
       .join('')}</tbody></table>`,
   ];
   if (more > 0) out.push(`<p class="none">${esc(moreLine(more))}</p>`);
@@ -253,27 +312,32 @@ export function renderHtml(r: Report, max = 25): string {
   const drawn = r.sections.map((s, i) => ({ s, id: anchor(i) })).filter(({ s }) => s.omitted === undefined);
   const omitted = notShown(r);
   if (drawn.length > 3) {
-    const items = [...drawn.map(({ s, id }) => `<li><a href="#${id}">${esc(s.title)}</a></li>`), ...(omitted.length > 0 ? [`<li><a href="#not-shown">${NOT_SHOWN}</a></li>`] : [])];
-    body.push(`<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>${items.join('')}</ol></nav>`);
+    const items = [...drawn.map(({ s, id }) => `<li><a href="#${id}">${esc(s.title)}</a></li>`), ...(omitted.length > 0 ? [`<li><a href="#not-shown">${esc(notShownTitle())}</a></li>`] : [])];
+    const contents = esc(t('report.contents'));
+    body.push(`<nav class="toc" aria-label="${contents}"><h2>${contents}</h2><ol>${items.join('')}</ol></nav>`);
   }
   for (const { s, id } of drawn) {
     body.push(`<section id="${id}"><h2>${esc(s.title)}</h2>`);
     if (s.headline) body.push(`<div class="headline">${s.headline.map((h) => `<div class="figure"><div class="label">${esc(h.label)}</div><div class="value">${esc(h.value)}</div><div class="detail">${esc(h.detail)}</div></div>`).join('')}</div>`);
     for (const l of s.lines ?? []) body.push(`<p>${esc(l)}</p>`);
     if (s.chart) body.push(`<figure><figcaption>${esc(s.chart.title)}</figcaption>${htmlChart(s.chart, r)}</figure>`);
-    for (const t of s.tables ?? []) body.push(...htmlTable(t, r, s.tables?.length ?? 0, max));
+    for (const tb of s.tables ?? []) body.push(...htmlTable(tb, r, s.tables?.length ?? 0, max));
     body.push('</section>');
   }
-  if (omitted.length > 0) body.push(`<section id="not-shown"><h2>${NOT_SHOWN}</h2><ul>${omitted.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`);
+  if (omitted.length > 0) body.push(`<section id="not-shown"><h2>${esc(notShownTitle())}</h2><ul>${omitted.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`);
+  // Chinese text needs a font that has it: the systems' own CJK fonts, named before the generic
+  // family (the page stays self-contained: nothing is downloaded).
+  const zh = currentLang() === 'zh-CN';
+  const cjk = zh ? ' "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",' : '';
   return `<!doctype html>
-<html lang="en">
+<html lang="${zh ? 'zh-CN' : 'en'}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(r.title)}</title>
 <style>
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2329; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: break-word; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI",${cjk} sans-serif; color: #1d2329; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: break-word; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d5dbe0; }
 a { color: #2c5f8a; }
 .toc h2 { margin-top: 1rem; } .toc ol { columns: 2 14rem; margin: .4rem 0; padding-left: 1.4rem; } .toc li { break-inside: avoid; }
@@ -290,7 +354,7 @@ figure { margin: .5rem 0 1rem; } figcaption, .legend { font-size: .85rem; color:
 .bar { display: block; background: #3f7cac; min-width: 1px; } .bar-value { font-variant-numeric: tabular-nums; }
 table.heatmap { font-size: .8rem; } table.heatmap th, table.heatmap td { padding: .15rem .3rem; text-align: center; white-space: nowrap; border: 1px solid #fff; }
 table.heatmap th[scope="row"] { text-align: left; }
-svg text { font: 13px system-ui, sans-serif; fill: #1d2329; } svg.chart { max-width: 44rem; }
+svg text { font: 13px system-ui,${cjk} sans-serif; fill: #1d2329; } svg.chart { max-width: 44rem; }
 .none { color: #4b5d6b; font-style: italic; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 @media (max-width: 40rem) {
