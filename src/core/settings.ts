@@ -8,6 +8,7 @@ import { DEFAULT_SEGMENTS, formatSegmentRules, parseSegmentRules, type Dimension
 import { DEFAULT_TIERS, type TierSettings } from './tiers.js';
 import { DEFAULT_MODEL, MODEL_CHOICES, TIME_UNITS, type ModelChoice, type ModelSettings, type TimeUnit } from './model/churn.js';
 import { DEFAULT_RESPONSE_HOURS, type ResponseHours } from './complaints.js';
+import { t, tn } from '../i18n/index.js';
 
 export interface AnalysisSettings {
   rfm: RfmSettings;
@@ -47,25 +48,25 @@ const DECIMAL = /^\d+(\.\d+)?$/;
 
 function wholeNumber(min: number, max = 100_000) {
   return (v: string): string => {
-    const t = v.trim();
-    const n = Number(t);
-    if (!/^\d+$/.test(t) || n < min || n > max) throw new Error(`must be a whole number from ${min} to ${max.toLocaleString('en-US')}`);
+    const text = v.trim();
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(t('config.check.wholeNumber', { min, max: max.toLocaleString('en-US') }));
     return String(n);
   };
 }
 
 function positiveNumber(v: string): string {
-  const t = v.trim();
-  if (!DECIMAL.test(t) || Number(t) <= 0 || Number(t) > 1000) throw new Error('must be a number above 0 (up to 1,000), like 3 or 2.5');
-  return String(Number(t));
+  const text = v.trim();
+  if (!DECIMAL.test(text) || Number(text) <= 0 || Number(text) > 1000) throw new Error(t('config.check.positiveNumber'));
+  return String(Number(text));
 }
 
 function share(v: string): string {
-  const t = v.trim();
-  const percent = t.endsWith('%');
-  const digits = percent ? t.slice(0, -1).trim() : t;
+  const text = v.trim();
+  const percent = text.endsWith('%');
+  const digits = percent ? text.slice(0, -1).trim() : text;
   const n = Number(digits) / (percent ? 100 : 1);
-  if (!DECIMAL.test(digits) || n > 1) throw new Error('must be a share from 0 to 1, or 0% to 100%');
+  if (!DECIMAL.test(digits) || n > 1) throw new Error(t('config.check.share'));
   return String(n);
 }
 
@@ -75,7 +76,7 @@ function numberList(v: string): number[] {
     .map((x) => x.trim())
     .filter((x) => x !== '')
     .map((x) => {
-      if (!DECIMAL.test(x)) throw new Error(`"${x}" is not a number like 30 or 12.50`);
+      if (!DECIMAL.test(x)) throw new Error(t('config.check.notNumber', { value: x }));
       return Number(x);
     });
 }
@@ -83,12 +84,12 @@ function numberList(v: string): number[] {
 /** Ascending cut points, or empty for quantiles. */
 function thresholds(v: string): string {
   const list = numberList(v);
-  for (let i = 1; i < list.length; i++) if (!(list[i]! > list[i - 1]!)) throw new Error('thresholds must be strictly ascending');
+  for (let i = 1; i < list.length; i++) if (!(list[i]! > list[i - 1]!)) throw new Error(t('config.check.ascending'));
   return list.join(',');
 }
 
 export const SETTINGS: SettingDef[] = [
-  { key: 'rfm.bins', default: '5', describe: 'RFM scores run 1..bins: 4, 5 or 10', check: (v) => (['4', '5', '10'].includes(v.trim()) ? v.trim() : fail('must be 4, 5 or 10')) },
+  { key: 'rfm.bins', default: '5', describe: 'RFM scores run 1..bins: 4, 5 or 10', check: (v) => (['4', '5', '10'].includes(v.trim()) ? v.trim() : fail(t('config.check.bins'))) },
   { key: 'rfm.recency_days', default: '', describe: 'recency cut points in days, ascending, bins-1 of them (empty: quantiles); at or under the first: top score', check: thresholds },
   { key: 'rfm.frequency', default: '', describe: 'frequency cut points in purchase days, ascending, bins-1 of them (empty: quantiles); at or above the last: top score', check: thresholds },
   { key: 'rfm.monetary', default: '', describe: 'monetary cut points in currency units (e.g. 50,200), ascending, bins-1 of them (empty: quantiles)', check: thresholds },
@@ -98,14 +99,14 @@ export const SETTINGS: SettingDef[] = [
     describe: 'named segments, first match wins: "Name: r4-5 f4-5 | ..." on the 1..5 scale; unmatched customers are "Other"',
     check: (v) => formatSegmentRules(parseSegmentRules(v)),
   },
-  { key: 'tier.method', default: DEFAULT_TIERS.method, describe: 'value pyramid cuts: rank (share of customers) or share (share of value)', check: (v) => (['rank', 'share'].includes(v.trim()) ? v.trim() : fail('must be rank or share')) },
+  { key: 'tier.method', default: DEFAULT_TIERS.method, describe: 'value pyramid cuts: rank (share of customers) or share (share of value)', check: (v) => (['rank', 'share'].includes(v.trim()) ? v.trim() : fail(t('config.check.tierMethod'))) },
   {
     key: 'tier.cuts',
     default: DEFAULT_TIERS.cuts.join(','),
     describe: 'three percentages: platinum, gold, iron sizes (rank) or cumulative value shares (share)',
     check: (v) => {
       const list = numberList(v.replace(/%/g, ''));
-      if (list.length !== 3 || !list.every((x) => x >= 0 && x <= 100)) throw new Error('must be three percentages, e.g. 5,15,30');
+      if (list.length !== 3 || !list.every((x) => x >= 0 && x <= 100)) throw new Error(t('config.check.threePercentages'));
       return list.join(',');
     },
   },
@@ -144,9 +145,9 @@ export const SETTINGS: SettingDef[] = [
 
 function oneOf(values: readonly string[]) {
   return (v: string): string => {
-    const t = v.trim().toLowerCase();
-    if (!values.includes(t)) throw new Error(`must be ${values.join(' or ')}`);
-    return t;
+    const text = v.trim().toLowerCase();
+    if (!values.includes(text)) throw new Error(t('config.check.oneOf', { values: values.join(t('config.or')) }));
+    return text;
   };
 }
 
@@ -190,13 +191,13 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     const text = get(key);
     if (text === '') continue;
     const cuts = text.split(',').map((x) => Math.round(Number(x) * scale));
-    if (cuts.length !== bins - 1) throw new SettingError(key, `has ${cuts.length} cut point${cuts.length === 1 ? '' : 's'}, but rfm.bins = ${bins} needs ${bins - 1}`, 'rfm.bins');
+    if (cuts.length !== bins - 1) throw new SettingError(key, tn('config.check.cutCount', cuts.length, { bins, need: bins - 1 }), 'rfm.bins');
     thresholdsOf[d] = cuts;
   }
   const cuts = get('tier.cuts').split(',').map(Number) as [number, number, number];
   const method = get('tier.method') as TierSettings['method'];
-  if (method === 'rank' && cuts[0] + cuts[1] + cuts[2] > 100) throw new SettingError('tier.cuts', 'with tier.method = rank the three sizes must add up to 100 at most', 'tier.method');
-  if (method === 'share' && !(cuts[0] <= cuts[1] && cuts[1] <= cuts[2])) throw new SettingError('tier.cuts', 'with tier.method = share the cuts are cumulative shares and must ascend, e.g. 50,80,95', 'tier.method');
+  if (method === 'rank' && cuts[0] + cuts[1] + cuts[2] > 100) throw new SettingError('tier.cuts', t('config.check.rankSum'), 'tier.method');
+  if (method === 'share' && !(cuts[0] <= cuts[1] && cuts[1] <= cuts[2])) throw new SettingError('tier.cuts', t('config.check.shareAscend'), 'tier.method');
   const lifecycle: LifecycleSettings = {
     explorationMaxPurchases: num('lifecycle.exploration_max_purchases'),
     stabilityMinPurchases: num('lifecycle.stability_min_purchases'),
@@ -210,11 +211,11 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     longTermDays: num('lifecycle.long_term_days'),
   };
   if (lifecycle.stabilityMinPurchases <= lifecycle.explorationMaxPurchases) {
-    throw new SettingError('lifecycle.stability_min_purchases', `must be above lifecycle.exploration_max_purchases (${lifecycle.explorationMaxPurchases})`, 'lifecycle.exploration_max_purchases');
+    throw new SettingError('lifecycle.stability_min_purchases', t('config.check.above', { other: 'lifecycle.exploration_max_purchases', value: lifecycle.explorationMaxPurchases }), 'lifecycle.exploration_max_purchases');
   }
-  if (lifecycle.endedGaps < lifecycle.declineGaps) throw new SettingError('lifecycle.ended_gaps', `must be at least lifecycle.decline_gaps (${lifecycle.declineGaps})`, 'lifecycle.decline_gaps');
+  if (lifecycle.endedGaps < lifecycle.declineGaps) throw new SettingError('lifecycle.ended_gaps', t('config.check.atLeast', { other: 'lifecycle.decline_gaps', value: lifecycle.declineGaps }), 'lifecycle.decline_gaps');
   if (lifecycle.endedMinDays < lifecycle.declineMinDays) {
-    throw new SettingError('lifecycle.ended_min_days', `must be at least lifecycle.decline_min_days (${lifecycle.declineMinDays}): a relationship cannot end before it declines`, 'lifecycle.decline_min_days');
+    throw new SettingError('lifecycle.ended_min_days', t('config.check.endBeforeDecline', { value: lifecycle.declineMinDays }), 'lifecycle.decline_min_days');
   }
   const model: ModelSettings = {
     model: get('model.name') as ModelChoice,
@@ -228,7 +229,7 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     minRepeatBuyers: num('model.min_repeat_buyers'),
     minHistoryDays: num('model.min_history_days'),
   };
-  if (model.highRisk < model.mediumRisk) throw new SettingError('churn.high_risk', `must be at least churn.medium_risk (${model.mediumRisk})`, 'churn.medium_risk');
+  if (model.highRisk < model.mediumRisk) throw new SettingError('churn.high_risk', t('config.check.atLeast', { other: 'churn.medium_risk', value: model.mediumRisk }), 'churn.medium_risk');
   return {
     model,
     complaintHours: { urgent: num('complaint.hours_urgent'), high: num('complaint.hours_high'), normal: num('complaint.hours_normal'), low: num('complaint.hours_low') },
@@ -239,4 +240,78 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     ownGapMinGaps: num('lifecycle.own_gap_min_gaps'),
     lifecycle,
   };
+}
+
+/** What a setting does, in the reader's language (the English `describe` stays the data in CSV and JSON). */
+export function describeSetting(def: SettingDef): string {
+  switch (def.key) {
+    case 'rfm.bins':
+      return t('config.describe.rfm.bins');
+    case 'rfm.recency_days':
+      return t('config.describe.rfm.recencyDays');
+    case 'rfm.frequency':
+      return t('config.describe.rfm.frequency');
+    case 'rfm.monetary':
+      return t('config.describe.rfm.monetary');
+    case 'rfm.segments':
+      return t('config.describe.rfm.segments');
+    case 'tier.method':
+      return t('config.describe.tier.method');
+    case 'tier.cuts':
+      return t('config.describe.tier.cuts');
+    case 'tier.window_days':
+      return t('config.describe.tier.windowDays');
+    case 'lifecycle.window_days':
+      return t('config.describe.lifecycle.windowDays');
+    case 'lifecycle.own_gap_min_gaps':
+      return t('config.describe.lifecycle.ownGapMinGaps');
+    case 'lifecycle.exploration_max_purchases':
+      return t('config.describe.lifecycle.explorationMaxPurchases');
+    case 'lifecycle.stability_min_purchases':
+      return t('config.describe.lifecycle.stabilityMinPurchases');
+    case 'lifecycle.stability_min_days':
+      return t('config.describe.lifecycle.stabilityMinDays');
+    case 'lifecycle.decline_gaps':
+      return t('config.describe.lifecycle.declineGaps');
+    case 'lifecycle.decline_min_days':
+      return t('config.describe.lifecycle.declineMinDays');
+    case 'lifecycle.drop_share':
+      return t('config.describe.lifecycle.dropShare');
+    case 'lifecycle.ended_gaps':
+      return t('config.describe.lifecycle.endedGaps');
+    case 'lifecycle.ended_min_days':
+      return t('config.describe.lifecycle.endedMinDays');
+    case 'lifecycle.long_term_days':
+      return t('config.describe.lifecycle.longTermDays');
+    case 'model.name':
+      return t('config.describe.model.name');
+    case 'model.time_unit':
+      return t('config.describe.model.timeUnit');
+    case 'model.min_customers':
+      return t('config.describe.model.minCustomers');
+    case 'model.min_repeat_buyers':
+      return t('config.describe.model.minRepeatBuyers');
+    case 'model.min_history_days':
+      return t('config.describe.model.minHistoryDays');
+    case 'churn.horizon_days':
+      return t('config.describe.churn.horizonDays');
+    case 'churn.medium_risk':
+      return t('config.describe.churn.mediumRisk');
+    case 'churn.high_risk':
+      return t('config.describe.churn.highRisk');
+    case 'clv.horizon_days':
+      return t('config.describe.clv.horizonDays');
+    case 'complaint.hours_urgent':
+      return t('config.describe.complaint.hoursUrgent');
+    case 'complaint.hours_high':
+      return t('config.describe.complaint.hoursHigh');
+    case 'complaint.hours_normal':
+      return t('config.describe.complaint.hoursNormal');
+    case 'complaint.hours_low':
+      return t('config.describe.complaint.hoursLow');
+    case 'clv.discount_rate':
+      return t('config.describe.clv.discountRate');
+    default:
+      return def.describe;
+  }
 }
