@@ -1,5 +1,5 @@
 import { describeSetting, effective, resolveSettings, SETTINGS, settingDef, SettingError } from '../core/settings.js';
-import { t } from '../i18n/index.js';
+import { currentLang, t } from '../i18n/index.js';
 import { coverage } from '../core/rfm.js';
 import { moneyOf } from '../analysis/run.js';
 import { openForChange, openForRead, type Context } from '../context.js';
@@ -21,7 +21,7 @@ export function runConfigList(ctx: Context): number {
     const e = effective(stored);
     const format = resolveFormat(ctx.format, ctx.io);
     // What each setting does: in the reader's language on a terminal, the stable English in CSV and JSON.
-    const rows = SETTINGS.map((s) => ({ key: s.key, value: e[s.key], default: s.default, changed: s.key in stored, description: format === 'table' ? describeSetting(s) : s.describe }));
+    const rows = SETTINGS.map((s) => ({ key: s.key, value: e[s.key], default: s.default, changed: s.key in stored, description: describeSetting(s.key, format === 'table' ? currentLang() : 'en') }));
     // On a terminal the long values (the segment table) are cut; config get KEY prints one whole.
     const columns: Column[] =
       format === 'table'

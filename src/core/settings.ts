@@ -8,7 +8,7 @@ import { DEFAULT_SEGMENTS, formatSegmentRules, parseSegmentRules, type Dimension
 import { DEFAULT_TIERS, type TierSettings } from './tiers.js';
 import { DEFAULT_MODEL, MODEL_CHOICES, TIME_UNITS, type ModelChoice, type ModelSettings, type TimeUnit } from './model/churn.js';
 import { DEFAULT_RESPONSE_HOURS, type ResponseHours } from './complaints.js';
-import { t, tn } from '../i18n/index.js';
+import { currentLang, t, tn, type Lang } from '../i18n/index.js';
 
 export interface AnalysisSettings {
   rfm: RfmSettings;
@@ -26,7 +26,6 @@ export interface AnalysisSettings {
 export interface SettingDef {
   key: string;
   default: string;
-  describe: string;
   /** Returns the value in its stored form, or throws an Error saying what is wrong. */
   check: (value: string) => string;
 }
@@ -89,58 +88,55 @@ function thresholds(v: string): string {
 }
 
 export const SETTINGS: SettingDef[] = [
-  { key: 'rfm.bins', default: '5', describe: 'RFM scores run 1..bins: 4, 5 or 10', check: (v) => (['4', '5', '10'].includes(v.trim()) ? v.trim() : fail(t('config.check.bins'))) },
-  { key: 'rfm.recency_days', default: '', describe: 'recency cut points in days, ascending, bins-1 of them (empty: quantiles); at or under the first: top score', check: thresholds },
-  { key: 'rfm.frequency', default: '', describe: 'frequency cut points in purchase days, ascending, bins-1 of them (empty: quantiles); at or above the last: top score', check: thresholds },
-  { key: 'rfm.monetary', default: '', describe: 'monetary cut points in currency units (e.g. 50,200), ascending, bins-1 of them (empty: quantiles)', check: thresholds },
+  { key: 'rfm.bins', default: '5', check: (v) => (['4', '5', '10'].includes(v.trim()) ? v.trim() : fail(t('config.check.bins'))) },
+  { key: 'rfm.recency_days', default: '', check: thresholds },
+  { key: 'rfm.frequency', default: '', check: thresholds },
+  { key: 'rfm.monetary', default: '', check: thresholds },
   {
     key: 'rfm.segments',
     default: formatSegmentRules(DEFAULT_SEGMENTS),
-    describe: 'named segments, first match wins: "Name: r4-5 f4-5 | ..." on the 1..5 scale; unmatched customers are "Other"',
     check: (v) => formatSegmentRules(parseSegmentRules(v)),
   },
-  { key: 'tier.method', default: DEFAULT_TIERS.method, describe: 'value pyramid cuts: rank (share of customers) or share (share of value)', check: (v) => (['rank', 'share'].includes(v.trim()) ? v.trim() : fail(t('config.check.tierMethod'))) },
+  { key: 'tier.method', default: DEFAULT_TIERS.method, check: (v) => (['rank', 'share'].includes(v.trim()) ? v.trim() : fail(t('config.check.tierMethod'))) },
   {
     key: 'tier.cuts',
     default: DEFAULT_TIERS.cuts.join(','),
-    describe: 'three percentages: platinum, gold, iron sizes (rank) or cumulative value shares (share)',
     check: (v) => {
       const list = numberList(v.replace(/%/g, ''));
       if (list.length !== 3 || !list.every((x) => x >= 0 && x <= 100)) throw new Error(t('config.check.threePercentages'));
       return list.join(',');
     },
   },
-  { key: 'tier.window_days', default: '365', describe: 'days of net revenue that make a customer\'s value (0: all history)', check: wholeNumber(0) },
-  { key: 'lifecycle.window_days', default: String(DEFAULT_LIFECYCLE.windowDays), describe: 'the recent window: revenue in it against the window before it', check: wholeNumber(1) },
-  { key: 'lifecycle.own_gap_min_gaps', default: '2', describe: 'gaps a customer needs before their own median gap is their rhythm (else the population\'s)', check: wholeNumber(1) },
-  { key: 'lifecycle.exploration_max_purchases', default: String(DEFAULT_LIFECYCLE.explorationMaxPurchases), describe: 'purchase days a customer can have and still be exploring', check: wholeNumber(1) },
-  { key: 'lifecycle.stability_min_purchases', default: String(DEFAULT_LIFECYCLE.stabilityMinPurchases), describe: 'purchase days before stability', check: wholeNumber(2) },
-  { key: 'lifecycle.stability_min_days', default: String(DEFAULT_LIFECYCLE.stabilityMinDays), describe: 'days since the first purchase before stability', check: wholeNumber(0) },
-  { key: 'lifecycle.decline_gaps', default: String(DEFAULT_LIFECYCLE.declineGaps), describe: 'silence, in the customer\'s usual gaps, that makes them overdue (decline)', check: positiveNumber },
-  { key: 'lifecycle.decline_min_days', default: String(DEFAULT_LIFECYCLE.declineMinDays), describe: 'shortest silence in days that counts as decline', check: wholeNumber(0) },
-  { key: 'lifecycle.drop_share', default: String(DEFAULT_LIFECYCLE.dropShare), describe: 'recent-window revenue under this share of the window before is a decline (0 turns the test off)', check: share },
-  { key: 'lifecycle.ended_gaps', default: String(DEFAULT_LIFECYCLE.endedGaps), describe: 'silence, in the customer\'s usual gaps, after which the relationship has ended', check: positiveNumber },
-  { key: 'lifecycle.ended_min_days', default: String(DEFAULT_LIFECYCLE.endedMinDays), describe: 'shortest silence in days that counts as ended', check: wholeNumber(0) },
-  { key: 'lifecycle.long_term_days', default: String(DEFAULT_LIFECYCLE.longTermDays), describe: 'days of stability before an ending counts as long-term rather than early exit', check: wholeNumber(0) },
-  { key: 'model.name', default: DEFAULT_MODEL.model, describe: 'purchase model: auto (the best of the three on your last horizon), mbgnbd, paretonbd or bgnbd', check: oneOf(MODEL_CHOICES) },
-  { key: 'model.time_unit', default: DEFAULT_MODEL.timeUnit, describe: 'the unit the model counts time in: day or week (parameters are per unit)', check: oneOf(TIME_UNITS) },
-  { key: 'model.min_customers', default: String(DEFAULT_MODEL.minCustomers), describe: 'customers with purchases needed to fit the model (else rules give the risk)', check: wholeNumber(10, 10_000_000) },
-  { key: 'model.min_repeat_buyers', default: String(DEFAULT_MODEL.minRepeatBuyers), describe: 'repeat buyers needed to fit the model', check: wholeNumber(5, 10_000_000) },
-  { key: 'model.min_history_days', default: String(DEFAULT_MODEL.minHistoryDays), describe: 'days from the first purchase on record to the as-of date needed to fit the model', check: wholeNumber(1) },
+  { key: 'tier.window_days', default: '365', check: wholeNumber(0) },
+  { key: 'lifecycle.window_days', default: String(DEFAULT_LIFECYCLE.windowDays), check: wholeNumber(1) },
+  { key: 'lifecycle.own_gap_min_gaps', default: '2', check: wholeNumber(1) },
+  { key: 'lifecycle.exploration_max_purchases', default: String(DEFAULT_LIFECYCLE.explorationMaxPurchases), check: wholeNumber(1) },
+  { key: 'lifecycle.stability_min_purchases', default: String(DEFAULT_LIFECYCLE.stabilityMinPurchases), check: wholeNumber(2) },
+  { key: 'lifecycle.stability_min_days', default: String(DEFAULT_LIFECYCLE.stabilityMinDays), check: wholeNumber(0) },
+  { key: 'lifecycle.decline_gaps', default: String(DEFAULT_LIFECYCLE.declineGaps), check: positiveNumber },
+  { key: 'lifecycle.decline_min_days', default: String(DEFAULT_LIFECYCLE.declineMinDays), check: wholeNumber(0) },
+  { key: 'lifecycle.drop_share', default: String(DEFAULT_LIFECYCLE.dropShare), check: share },
+  { key: 'lifecycle.ended_gaps', default: String(DEFAULT_LIFECYCLE.endedGaps), check: positiveNumber },
+  { key: 'lifecycle.ended_min_days', default: String(DEFAULT_LIFECYCLE.endedMinDays), check: wholeNumber(0) },
+  { key: 'lifecycle.long_term_days', default: String(DEFAULT_LIFECYCLE.longTermDays), check: wholeNumber(0) },
+  { key: 'model.name', default: DEFAULT_MODEL.model, check: oneOf(MODEL_CHOICES) },
+  { key: 'model.time_unit', default: DEFAULT_MODEL.timeUnit, check: oneOf(TIME_UNITS) },
+  { key: 'model.min_customers', default: String(DEFAULT_MODEL.minCustomers), check: wholeNumber(10, 10_000_000) },
+  { key: 'model.min_repeat_buyers', default: String(DEFAULT_MODEL.minRepeatBuyers), check: wholeNumber(5, 10_000_000) },
+  { key: 'model.min_history_days', default: String(DEFAULT_MODEL.minHistoryDays), check: wholeNumber(1) },
   {
     key: 'churn.horizon_days',
     default: 'auto',
-    describe: "days ahead that churn risk (no purchase in them) and expected purchases look; auto: twice the shop's typical gap between purchases",
     check: (v) => (v.trim().toLowerCase() === 'auto' ? 'auto' : wholeNumber(1, 3650)(v)),
   },
-  { key: 'churn.medium_risk', default: String(DEFAULT_MODEL.mediumRisk), describe: 'churn risk at or above this is medium', check: share },
-  { key: 'churn.high_risk', default: String(DEFAULT_MODEL.highRisk), describe: 'churn risk at or above this is high', check: share },
-  { key: 'clv.horizon_days', default: String(DEFAULT_MODEL.clvHorizonDays), describe: 'days of future purchases that make lifetime value', check: wholeNumber(30, 3650) },
-  { key: 'complaint.hours_urgent', default: String(DEFAULT_RESPONSE_HOURS.urgent), describe: 'hours to respond to an urgent complaint (its due time)', check: wholeNumber(1) },
-  { key: 'complaint.hours_high', default: String(DEFAULT_RESPONSE_HOURS.high), describe: 'hours to respond to a high-priority complaint', check: wholeNumber(1) },
-  { key: 'complaint.hours_normal', default: String(DEFAULT_RESPONSE_HOURS.normal), describe: 'hours to respond to a normal complaint', check: wholeNumber(1) },
-  { key: 'complaint.hours_low', default: String(DEFAULT_RESPONSE_HOURS.low), describe: 'hours to respond to a low-priority complaint', check: wholeNumber(1) },
-  { key: 'clv.discount_rate', default: String(DEFAULT_MODEL.discountRate), describe: 'annual discount rate for lifetime value (0.1 or 10%)', check: share },
+  { key: 'churn.medium_risk', default: String(DEFAULT_MODEL.mediumRisk), check: share },
+  { key: 'churn.high_risk', default: String(DEFAULT_MODEL.highRisk), check: share },
+  { key: 'clv.horizon_days', default: String(DEFAULT_MODEL.clvHorizonDays), check: wholeNumber(30, 3650) },
+  { key: 'complaint.hours_urgent', default: String(DEFAULT_RESPONSE_HOURS.urgent), check: wholeNumber(1) },
+  { key: 'complaint.hours_high', default: String(DEFAULT_RESPONSE_HOURS.high), check: wholeNumber(1) },
+  { key: 'complaint.hours_normal', default: String(DEFAULT_RESPONSE_HOURS.normal), check: wholeNumber(1) },
+  { key: 'complaint.hours_low', default: String(DEFAULT_RESPONSE_HOURS.low), check: wholeNumber(1) },
+  { key: 'clv.discount_rate', default: String(DEFAULT_MODEL.discountRate), check: share },
 ];
 
 function oneOf(values: readonly string[]) {
@@ -242,76 +238,76 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
   };
 }
 
-/** What a setting does, in the reader's language (the English `describe` stays the data in CSV and JSON). */
-export function describeSetting(def: SettingDef): string {
-  switch (def.key) {
+/** What a setting does, in the reader's language, or in `lang` (English for CSV and JSON, which stay stable). */
+export function describeSetting(key: string, lang: Lang = currentLang()): string {
+  switch (key) {
     case 'rfm.bins':
-      return t('config.describe.rfm.bins');
+      return t('config.describe.rfm.bins', undefined, lang);
     case 'rfm.recency_days':
-      return t('config.describe.rfm.recencyDays');
+      return t('config.describe.rfm.recencyDays', undefined, lang);
     case 'rfm.frequency':
-      return t('config.describe.rfm.frequency');
+      return t('config.describe.rfm.frequency', undefined, lang);
     case 'rfm.monetary':
-      return t('config.describe.rfm.monetary');
+      return t('config.describe.rfm.monetary', undefined, lang);
     case 'rfm.segments':
-      return t('config.describe.rfm.segments');
+      return t('config.describe.rfm.segments', undefined, lang);
     case 'tier.method':
-      return t('config.describe.tier.method');
+      return t('config.describe.tier.method', undefined, lang);
     case 'tier.cuts':
-      return t('config.describe.tier.cuts');
+      return t('config.describe.tier.cuts', undefined, lang);
     case 'tier.window_days':
-      return t('config.describe.tier.windowDays');
+      return t('config.describe.tier.windowDays', undefined, lang);
     case 'lifecycle.window_days':
-      return t('config.describe.lifecycle.windowDays');
+      return t('config.describe.lifecycle.windowDays', undefined, lang);
     case 'lifecycle.own_gap_min_gaps':
-      return t('config.describe.lifecycle.ownGapMinGaps');
+      return t('config.describe.lifecycle.ownGapMinGaps', undefined, lang);
     case 'lifecycle.exploration_max_purchases':
-      return t('config.describe.lifecycle.explorationMaxPurchases');
+      return t('config.describe.lifecycle.explorationMaxPurchases', undefined, lang);
     case 'lifecycle.stability_min_purchases':
-      return t('config.describe.lifecycle.stabilityMinPurchases');
+      return t('config.describe.lifecycle.stabilityMinPurchases', undefined, lang);
     case 'lifecycle.stability_min_days':
-      return t('config.describe.lifecycle.stabilityMinDays');
+      return t('config.describe.lifecycle.stabilityMinDays', undefined, lang);
     case 'lifecycle.decline_gaps':
-      return t('config.describe.lifecycle.declineGaps');
+      return t('config.describe.lifecycle.declineGaps', undefined, lang);
     case 'lifecycle.decline_min_days':
-      return t('config.describe.lifecycle.declineMinDays');
+      return t('config.describe.lifecycle.declineMinDays', undefined, lang);
     case 'lifecycle.drop_share':
-      return t('config.describe.lifecycle.dropShare');
+      return t('config.describe.lifecycle.dropShare', undefined, lang);
     case 'lifecycle.ended_gaps':
-      return t('config.describe.lifecycle.endedGaps');
+      return t('config.describe.lifecycle.endedGaps', undefined, lang);
     case 'lifecycle.ended_min_days':
-      return t('config.describe.lifecycle.endedMinDays');
+      return t('config.describe.lifecycle.endedMinDays', undefined, lang);
     case 'lifecycle.long_term_days':
-      return t('config.describe.lifecycle.longTermDays');
+      return t('config.describe.lifecycle.longTermDays', undefined, lang);
     case 'model.name':
-      return t('config.describe.model.name');
+      return t('config.describe.model.name', undefined, lang);
     case 'model.time_unit':
-      return t('config.describe.model.timeUnit');
+      return t('config.describe.model.timeUnit', undefined, lang);
     case 'model.min_customers':
-      return t('config.describe.model.minCustomers');
+      return t('config.describe.model.minCustomers', undefined, lang);
     case 'model.min_repeat_buyers':
-      return t('config.describe.model.minRepeatBuyers');
+      return t('config.describe.model.minRepeatBuyers', undefined, lang);
     case 'model.min_history_days':
-      return t('config.describe.model.minHistoryDays');
+      return t('config.describe.model.minHistoryDays', undefined, lang);
     case 'churn.horizon_days':
-      return t('config.describe.churn.horizonDays');
+      return t('config.describe.churn.horizonDays', undefined, lang);
     case 'churn.medium_risk':
-      return t('config.describe.churn.mediumRisk');
+      return t('config.describe.churn.mediumRisk', undefined, lang);
     case 'churn.high_risk':
-      return t('config.describe.churn.highRisk');
+      return t('config.describe.churn.highRisk', undefined, lang);
     case 'clv.horizon_days':
-      return t('config.describe.clv.horizonDays');
+      return t('config.describe.clv.horizonDays', undefined, lang);
     case 'complaint.hours_urgent':
-      return t('config.describe.complaint.hoursUrgent');
+      return t('config.describe.complaint.hoursUrgent', undefined, lang);
     case 'complaint.hours_high':
-      return t('config.describe.complaint.hoursHigh');
+      return t('config.describe.complaint.hoursHigh', undefined, lang);
     case 'complaint.hours_normal':
-      return t('config.describe.complaint.hoursNormal');
+      return t('config.describe.complaint.hoursNormal', undefined, lang);
     case 'complaint.hours_low':
-      return t('config.describe.complaint.hoursLow');
+      return t('config.describe.complaint.hoursLow', undefined, lang);
     case 'clv.discount_rate':
-      return t('config.describe.clv.discountRate');
+      return t('config.describe.clv.discountRate', undefined, lang);
     default:
-      return def.describe;
+      return key;
   }
 }
