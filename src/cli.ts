@@ -16,6 +16,9 @@ import { pagerCommand, startPager, type Pager } from './pager.js';
 import { LineFitter } from './linefit.js';
 import { setLang } from './i18n/index.js';
 import { chooseLang } from './i18n/choose.js';
+import stringWidth from 'string-width';
+import { t, tn } from './i18n/index.js';
+import { breakable, commanderMessage, wideHelp } from './cliText.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -42,8 +45,9 @@ function pagedCommand(cmd: Command): boolean {
   return PAGED.has(cmd.name()) && cmd.parent?.name() !== 'import';
 }
 
-function examples(lines: string[]): string {
-  return '\nExamples:\n' + lines.map((l) => `  $ ${l}`).join('\n') + '\n';
+/** An examples block from the catalogue: one command line per line of the text. */
+function examples(lines: string): string {
+  return `\n${t('help.title.examples')}\n` + lines.split('\n').map((l) => `  $ ${l}`).join('\n') + '\n';
 }
 
 /**
@@ -55,13 +59,13 @@ export function wrapExamples(text: string, width: number | null | undefined): st
   return text
     .split('\n')
     .map((line) => {
-      if (line.length <= width) return line;
+      if (stringWidth(line) <= width) return line;
       if (!line.startsWith('  $ ')) return wrapProse(line, width);
       const words = line.slice(4).match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
       const out: string[] = [];
       let cur = '  $';
       for (const w of words) {
-        if (cur.length + 1 + w.length + 2 > width && cur.trim() !== '$') {
+        if (stringWidth(cur) + 1 + stringWidth(w) + 2 > width && cur.trim() !== '$') {
           out.push(cur + ' \\');
           cur = '     ';
           cur += w;
@@ -73,16 +77,18 @@ export function wrapExamples(text: string, width: number | null | undefined): st
     .join('\n');
 }
 
-/** A line of prose broken between words, its indent kept. */
+/** A line of prose broken between words (or between CJK characters), its indent kept. */
 function wrapProse(line: string, width: number): string {
   const indent = /^\s*/.exec(line)![0];
   const out: string[] = [];
   let cur = '';
-  for (const w of line.trim().split(/\s+/)) {
-    if (cur !== '' && indent.length + cur.length + 1 + w.length > width) {
+  for (const piece of breakable(line.trim())) {
+    const w = piece.trimStart();
+    const joined = cur === '' ? w : cur + (piece.length > w.length ? ' ' : '') + w;
+    if (cur !== '' && indent.length + stringWidth(joined) > width) {
       out.push(indent + cur);
       cur = w;
-    } else cur = cur === '' ? w : `${cur} ${w}`;
+    } else cur = joined;
   }
   out.push(indent + cur);
   return out.join('\n');
@@ -91,11 +97,11 @@ function wrapProse(line: string, width: number): string {
 /** Option help as a person writes it: 5, not "5"; no empty list; no true for a --no- flag. */
 function optionDescription(option: Option): string {
   const extra: string[] = [];
-  if (option.argChoices) extra.push(`one of: ${option.argChoices.join(', ')}`);
+  if (option.argChoices) extra.push(t('help.oneOf', { list: option.argChoices.join(', ') }));
   const d: unknown = option.defaultValue;
-  if (option.defaultValueDescription) extra.push(`default: ${option.defaultValueDescription}`);
-  else if ((typeof d === 'string' && d !== '') || typeof d === 'number') extra.push(`default: ${d}`);
-  return extra.length > 0 ? `${option.description} (${extra.join('; ')})` : option.description;
+  if (option.defaultValueDescription) extra.push(t('help.default', { value: option.defaultValueDescription }));
+  else if ((typeof d === 'string' && d !== '') || typeof d === 'number') extra.push(t('help.default', { value: d }));
+  return extra.length > 0 ? t('help.withExtras', { description: option.description, extras: extra.join(t('help.extrasSeparator')) }) : option.description;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -142,72 +148,54 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   program
     .name('rapport')
-    .description('Know your customers from your sales history. Import sales and customer CSVs into a local SQLite database; segment customers by RFM, value tier and lifecycle stage; fit a churn model and list who is about to leave; log complaints and track them to resolution.')
-    .version(version, '-V, --version')
-    .addOption(new Option('--db <path>', 'database file, or set RAPPORT_DB').default(undefined, 'rapport.db in the current folder'))
-    .addOption(new Option('--format <format>', 'output format where data is printed (md and html: reports only)').choices(ASKED_FORMATS))
-    .addOption(new Option('--check <level>', 'before a command writes, check the database: quick (PRAGMA quick_check) or full (integrity_check, slower)').choices(['quick', 'full']).default('quick'))
-    .addOption(new Option('--lang <lang>', 'language of what rapport writes for people: en or zh-CN (or set RAPPORT_LANG; default: from LC_ALL, LC_MESSAGES, LANG, else en)'))
-    .option('-q, --quiet', 'no progress bar, notices or warnings on stderr (errors still print)')
-    .option('--no-color', 'no colour (also NO_COLOR=1)')
-    .option('--no-pager', 'never page long output on a terminal (pager: RAPPORT_PAGER, PAGER, else less -FRX)')
-    .showHelpAfterError('hint: add --help for usage and examples')
-    .configureHelp({ showGlobalOptions: true, optionDescription })
+    .description(t('help.program.description'))
+    .version(version, '-V, --version', t('help.opt.version'))
+    .helpOption('-h, --help', t('help.opt.help'))
+    .helpCommand('help [command]', t('help.opt.help'))
+    .addOption(new Option('--db <path>', t('help.opt.db')).default(undefined, t('help.opt.dbDefault')))
+    .addOption(new Option('--format <format>', t('help.opt.format')).choices(ASKED_FORMATS))
+    .addOption(new Option('--check <level>', t('help.opt.check')).choices(['quick', 'full']).default('quick'))
+    .addOption(new Option('--lang <lang>', t('help.opt.lang')))
+    .option('-q, --quiet', t('help.opt.quiet'))
+    .option('--no-color', t('help.opt.noColor'))
+    .option('--no-pager', t('help.opt.noPager'))
+    .showHelpAfterError(t('errors.hintLine', { hint: t('errors.helpHint') }))
+    .configureHelp({ showGlobalOptions: true, optionDescription, ...wideHelp })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(wrapExamples(s, io.width)),
       writeErr: (s) => io.stderr.write(s),
       // One line like every other error: "rapport: unknown option '--bogus'".
-      outputError: (s, write) => write(`rapport: ${s.replace(/^error: /, '')}`),
+      outputError: (s, write) => write(t('errors.line', { message: commanderMessage(s).replace(/^error: /, '') })),
     })
     .addHelpText(
       'after',
-      examples([
-        'rapport import transactions sales.csv',
-        'rapport import customers customers.csv --map customer_id="Client Ref"',
-        'rapport status',
-        'rapport segment --as-of 2025-12-31',
-        'rapport customers --tier platinum --stage decline',
-        'rapport customer C0042',
-        'rapport churn --level high --tier platinum,gold',
-        'rapport --db shop.db imports --format json',
-        'rapport demo',
-      ]) + '\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused (too many rejected rows), 4 nothing imported (every row rejected), 5 a report --fail-if condition held, 130 cancelled at a prompt or interrupted (SIGINT), 143 SIGTERM, 129 SIGHUP.\n',
+      examples(t('help.program.examples')) + `\n${t('help.program.exitCodes')}\n`,
     );
 
   const importCmd = program
     .command('import')
-    .description('import sales history or customer records from CSV')
-    .addHelpText('after', examples(['rapport import transactions sales.csv', 'rapport import customers customers.csv', 'rapport import transactions --help']));
+    .description(t('help.import.description'))
+    .addHelpText('after', examples(t('help.import.examples')));
   for (const kind of ['transactions', 'customers'] as const) {
     importCmd
       .command(kind)
-      .description(kind === 'transactions' ? 'import transactions (sales, refunds) from CSV files' : 'import customer records from CSV files')
-      .argument('<files...>', 'CSV files; - reads standard input')
-      .option('--map <field=Column>', 'use Column for field (repeatable); Column may be a 1-based column number', collect, [])
-      .option('--no-header', 'the file has no header row: its first line is data (name columns by number: --map customer_id=1)')
-      .option('--date-format <layout>', 'date layout, e.g. DD/MM/YYYY, M/D/YYYY HH:mm, DD-MMM-YY')
-      .option('--decimal-comma', 'amounts use a decimal comma: 1.234,50')
-      .option('--currency <code>', 'ISO currency of the amounts (one per database)')
-      .option('--encoding <name>', 'file encoding: utf-8 (default), windows-1252, latin1, gb18030, gbk, utf-16le, ...')
-      .option('--delimiter <char>', 'field delimiter (default: sniffed among , ; tab |)')
-      .option('--max-rejects <n|n%>', 'refuse a file with more rejected rows than this (nothing stored)')
-      .option('--dry-run', 'show the mapping, the first rows as stored, and the counts; write nothing')
-      .option('--no-dedupe', 'store every row, even ones the database already holds (for exports known not to overlap)')
-      .option('--preview <n>', 'rows to show with --dry-run', '5')
+      .description(kind === 'transactions' ? t('help.importTransactions.description') : t('help.importCustomers.description'))
+      .argument('<files...>', t('help.import.arg.files'))
+      .option('--map <field=Column>', t('help.import.opt.map'), collect, [])
+      .option('--no-header', t('help.import.opt.noHeader'))
+      .option('--date-format <layout>', t('help.import.opt.dateFormat'))
+      .option('--decimal-comma', t('help.import.opt.decimalComma'))
+      .option('--currency <code>', t('help.import.opt.currency'))
+      .option('--encoding <name>', t('help.import.opt.encoding'))
+      .option('--delimiter <char>', t('help.import.opt.delimiter'))
+      .option('--max-rejects <n|n%>', t('help.import.opt.maxRejects'))
+      .option('--dry-run', t('help.import.opt.dryRun'))
+      .option('--no-dedupe', t('help.import.opt.noDedupe'))
+      .option('--preview <n>', t('help.import.opt.preview'), '5')
       .addHelpText(
         'after',
-        examples(
-          kind === 'transactions'
-            ? [
-                'rapport import transactions sales-2024.csv sales-2025.csv',
-                'rapport import transactions export.csv --date-format DD/MM/YYYY --decimal-comma --currency EUR',
-                'rapport import transactions Online_Retail.csv --map customer_id=CustomerID --max-rejects 1%',
-                'rapport import transactions purchases.tsv --no-header --map customer_id=1 --map amount=2 --map date=3',
-                'cat today.csv | rapport import transactions - --dry-run',
-              ]
-            : ['rapport import customers customers.csv', 'rapport import customers clients.csv --map customer_id="Client Ref" --encoding windows-1252'],
-        ),
+        examples(kind === 'transactions' ? t('help.importTransactions.examples') : t('help.importCustomers.examples')),
       )
       .action(async (files: string[], opts: Record<string, unknown>, c: Command) => {
         const { parseImportOptions, runImport } = await import('./commands/import.js');
@@ -218,8 +206,8 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   program
     .command('status')
-    .description('what the database holds: customers, transactions, date range, net revenue, last imports')
-    .addHelpText('after', examples(['rapport status', 'rapport status --format json']))
+    .description(t('help.status.description'))
+    .addHelpText('after', examples(t('help.status.examples')))
     .action(async (_opts: unknown, c: Command) => {
       const { runStatus } = await import('./commands/status.js');
       exitCode = await runStatus(context(c));
@@ -227,19 +215,19 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   const imports = program
     .command('imports')
-    .description('list imports: file, counts, status, when; imports remove ID takes one back')
-    .option('--limit <n>', 'only the most recent n imports')
-    .addHelpText('after', examples(['rapport imports', 'rapport imports --format csv > imports.csv', 'rapport imports remove 3']))
+    .description(t('help.imports.description'))
+    .option('--limit <n>', t('help.imports.opt.limit'))
+    .addHelpText('after', examples(t('help.imports.examples')))
     .action(async (opts: { limit?: string }, c: Command) => {
       const { runImports } = await import('./commands/imports.js');
       exitCode = await runImports({ limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit') }, context(c));
     });
   imports
     .command('remove')
-    .description('remove an import wholly: its transactions, rejects, the customers it alone created, and the snapshots and fits that saw it')
-    .argument('<import_id>', 'the import to remove (see rapport imports)')
-    .option('--yes', 'do not ask (for scripts); without a terminal it is required')
-    .addHelpText('after', examples(['rapport imports remove 3', 'rapport imports remove 3 --yes']))
+    .description(t('help.importsRemove.description'))
+    .argument('<import_id>', t('help.importsRemove.arg.importId'))
+    .option('--yes', t('help.importsRemove.opt.yes'))
+    .addHelpText('after', examples(t('help.importsRemove.examples')))
     .action(async (id: string, opts: { yes?: boolean }, c: Command) => {
       const { runImportsRemove } = await import('./commands/imports.js');
       exitCode = await runImportsRemove({ importId: positiveInt(id, 'IMPORT_ID'), yes: opts.yes === true }, context(c));
@@ -247,21 +235,17 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   program
     .command('rejects')
-    .description('list rejected rows with line and reason (all imports, or one)')
-    .argument('[import_id]', 'the import to list (see rapport imports)')
-    .option('--limit <n>', 'at most n rows')
-    .option('--raw', 'the rejected lines as they were, under the file header, ready to fix and re-import (needs IMPORT_ID)')
+    .description(t('help.rejects.description'))
+    .argument('[import_id]', t('help.rejects.arg.importId'))
+    .option('--limit <n>', t('help.opt.limitRows'))
+    .option('--raw', t('help.rejects.opt.raw'))
     .addHelpText(
       'after',
-      examples([
-        'rapport rejects',
-        'rapport rejects 3 --format csv > rejects.csv',
-        'rapport rejects 3 --raw > fix-me.csv   # edit, then: rapport import transactions fix-me.csv',
-      ]),
+      examples(t('help.rejects.examples')),
     )
     .action(async (id: string | undefined, opts: { limit?: string; raw?: boolean }, c: Command) => {
       const { runRejects } = await import('./commands/rejects.js');
-      if (opts.raw && id === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', 'error: --raw needs an IMPORT_ID (see rapport imports)');
+      if (opts.raw && id === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.rawNeedsId'));
       exitCode = await runRejects(
         {
           importId: id === undefined ? null : positiveInt(id, 'import_id'),
@@ -272,14 +256,14 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       );
     });
 
-  const asOfOption = (): Option => new Option('--as-of <date>', 'analyse as of this date (YYYY-MM-DD; default today): later transactions are ignored');
+  const asOfOption = (): Option => new Option('--as-of <date>', t('help.opt.asOf'));
 
   program
     .command('segment')
-    .description('segment every customer (RFM, value tier, lifecycle stage) as of a date, save the snapshot, print the summary')
+    .description(t('help.segment.description'))
     .addOption(asOfOption())
-    .option('--no-save', 'print the summary without saving a snapshot')
-    .addHelpText('after', examples(['rapport segment', 'rapport segment --as-of 2025-12-31', 'rapport segment --format json > summary.json', 'rapport segment --no-save   # print only']))
+    .option('--no-save', t('help.segment.opt.noSave'))
+    .addHelpText('after', examples(t('help.segment.examples')))
     .action(async (opts: { asOf?: string; save: boolean }, c: Command) => {
       const [{ runSegment }, { parseAsOf }] = await Promise.all([import('./commands/segment.js'), import('./analysis/run.js')]);
       exitCode = await runSegment({ asOf: parseAsOf(opts.asOf), save: opts.save }, context(c));
@@ -287,23 +271,18 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   program
     .command('customers')
-    .description('list customers with their measures, RFM scores, segment, tier and stage')
+    .description(t('help.customers.description'))
     .addOption(asOfOption())
-    .option('--tier <tiers>', 'only these tiers: platinum, gold, iron, lead (comma-separated)')
-    .option('--stage <stages>', 'only these stages: exploration, formation, stability, decline, ended (comma-separated)')
-    .option('--exit <patterns>', 'only ended customers with these exit patterns: "early abort", "mid-way failure", "early exit", long-term')
-    .option('--segment <name>', 'only this RFM segment (see rapport config get rfm.segments)')
-    .option('--type <type>', 'only this customer type: consumer, business, channel, internal, unknown')
-    .option('--sort <column[:asc|:desc]>', 'order by a column (default value:desc; numbers largest first, text A to Z)')
-    .option('--limit <n>', 'at most n customers')
+    .option('--tier <tiers>', t('help.opt.tier'))
+    .option('--stage <stages>', t('help.customers.opt.stage'))
+    .option('--exit <patterns>', t('help.customers.opt.exit'))
+    .option('--segment <name>', t('help.customers.opt.segment'))
+    .option('--type <type>', t('help.customers.opt.type'))
+    .option('--sort <column[:asc|:desc]>', t('help.customers.opt.sort'))
+    .option('--limit <n>', t('help.opt.limitCustomers'))
     .addHelpText(
       'after',
-      examples([
-        'rapport customers --tier platinum',
-        'rapport customers --stage decline --sort value --limit 20',
-        'rapport customers --segment "At Risk" --format csv > at-risk.csv',
-        'rapport customers --as-of 2025-06-30 --format json',
-      ]),
+      examples(t('help.customers.examples')),
     )
     .action(async (opts: { asOf?: string; tier?: string; stage?: string; exit?: string; segment?: string; type?: string; sort?: string; limit?: string }, c: Command) => {
       const [{ runCustomers, parseCustomersOptions }, { parseAsOf }] = await Promise.all([import('./commands/customers.js'), import('./analysis/run.js')]);
@@ -313,29 +292,29 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   program
     .command('customer')
-    .description("one customer's card: who they are, measures, RFM scores and why, tier, stage, monthly spend, recent transactions")
-    .argument('<id>', 'the customer id, as in your files')
+    .description(t('help.customer.description'))
+    .argument('<id>', t('help.customer.arg.id'))
     .addOption(asOfOption())
-    .option('--months <n>', 'months of spend in the sparkline (up to 240)', '24')
-    .option('--transactions <n>', 'recent transactions to list (0: none)', '10')
-    .addHelpText('after', examples(['rapport customer C0042', 'rapport customer C0042 --as-of 2025-06-30', 'rapport customer C0042 --format json']))
+    .option('--months <n>', t('help.customer.opt.months'), '24')
+    .option('--transactions <n>', t('help.customer.opt.transactions'), '10')
+    .addHelpText('after', examples(t('help.customer.examples')))
     .action(async (id: string, opts: { asOf?: string; months: string; transactions: string }, c: Command) => {
       const [{ runCustomer }, { parseAsOf }] = await Promise.all([import('./commands/customer.js'), import('./analysis/run.js')]);
-      if (id.trim() === '') throw new CommanderError(ExitCode.usage, 'rapport.usage', 'error: the customer id is empty');
+      if (id.trim() === '') throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.emptyCustomerId'));
       const months = positiveInt(opts.months, '--months');
-      if (months > 240) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: --months goes up to 240 (20 years), not ${months}`);
+      if (months > 240) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.monthsTooMany', { months }));
       exitCode = await runCustomer({ id, asOf: parseAsOf(opts.asOf), months, transactions: wholeInt(opts.transactions, '--transactions') }, context(c));
     });
 
   program
     .command('model')
-    .description('fit the purchase model (auto: MBG/NBD, Pareto/NBD or BG/NBD, chosen on your last horizon against the recency rule) and the spend model (Gamma-Gamma) as of a date; print the comparison, parameters, fit and data sufficiency')
+    .description(t('help.model.description'))
     .addOption(asOfOption())
-    .option('--model <name>', 'purchase model for this run: auto, mbgnbd, paretonbd or bgnbd (default: model.name)')
-    .option('--horizon <days>', 'the horizon churn risk looks over: 90d, 12w, 3m (default: churn.horizon_days, auto: from your rhythm)')
-    .addOption(new Option('--time-unit <unit>', 'time unit for this run (default: model.time_unit)').choices(['day', 'week']))
-    .option('--no-save', 'do not save the fit (a saved fit makes the pyramid rank by lifetime value)')
-    .addHelpText('after', examples(['rapport model', 'rapport model --as-of 2025-12-31 --format json', 'rapport model --model bgnbd --time-unit day --no-save', 'rapport model --horizon 273d']))
+    .option('--model <name>', t('help.model.opt.model'))
+    .option('--horizon <days>', t('help.model.opt.horizon'))
+    .addOption(new Option('--time-unit <unit>', t('help.model.opt.timeUnit')).choices(['day', 'week']))
+    .option('--no-save', t('help.model.opt.noSave'))
+    .addHelpText('after', examples(t('help.model.examples')))
     .action(async (opts: { asOf?: string; model?: string; horizon?: string; timeUnit?: 'day' | 'week'; save: boolean }, c: Command) => {
       const [{ runModel, parseModelName }, { parseAsOf }, { parseHorizon }] = await Promise.all([import('./commands/model.js'), import('./analysis/run.js'), import('./commands/churn.js')]);
       exitCode = await runModel({ asOf: parseAsOf(opts.asOf), model: parseModelName(opts.model), horizonDays: parseHorizon(opts.horizon), timeUnit: opts.timeUnit ?? null, save: opts.save }, context(c));
@@ -343,13 +322,13 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   const churn = program
     .command('churn')
-    .description('the churn watchlist: risk of no purchase in the horizon, lifetime value, value at risk, reasons; sorted by value at risk')
+    .description(t('help.churn.description'))
     .addOption(asOfOption())
-    .option('--horizon <days>', 'how far ahead risk looks: 90d, 12w, 3m (30-day months; default: churn.horizon_days)')
-    .option('--level <levels>', 'only these risk levels: low, medium, high (comma-separated)')
-    .option('--tier <tiers>', 'only these tiers: platinum, gold, iron, lead (comma-separated)')
-    .option('--limit <n>', 'at most n customers')
-    .addHelpText('after', examples(['rapport churn --level high --tier platinum,gold', 'rapport churn --horizon 60d --limit 20', 'rapport churn --format csv > watchlist.csv', 'rapport churn backtest --cutoff 2025-06-30']))
+    .option('--horizon <days>', t('help.churn.opt.horizon'))
+    .option('--level <levels>', t('help.churn.opt.level'))
+    .option('--tier <tiers>', t('help.opt.tier'))
+    .option('--limit <n>', t('help.opt.limitCustomers'))
+    .addHelpText('after', examples(t('help.churn.examples')))
     .action(async (opts: { asOf?: string; horizon?: string; level?: string; tier?: string; limit?: string }, c: Command) => {
       const [{ runChurn, parseHorizon, parseList }, { parseAsOf }] = await Promise.all([import('./commands/churn.js'), import('./analysis/run.js')]);
       exitCode = await runChurn(
@@ -365,10 +344,10 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     });
   churn
     .command('backtest')
-    .description('fit on data up to a cutoff and check the scores against what happened after it, beside a plain recency rule')
-    .requiredOption('--cutoff <date>', 'fit on data up to this date (YYYY-MM-DD); the horizon after it must be in your data')
-    .option('--horizon <days>', 'the horizon after the cutoff: 90d, 12w, 3m (30-day months; default: churn.horizon_days)')
-    .addHelpText('after', examples(['rapport churn backtest --cutoff 2025-06-30', 'rapport churn backtest --cutoff 2025-03-31 --horizon 180d --format json']))
+    .description(t('help.backtest.description'))
+    .requiredOption('--cutoff <date>', t('help.backtest.opt.cutoff'))
+    .option('--horizon <days>', t('help.backtest.opt.horizon'))
+    .addHelpText('after', examples(t('help.backtest.examples')))
     .action(async (opts: { cutoff: string; horizon?: string }, c: Command) => {
       const [{ runBacktest, parseHorizon }, { parseAsOf }] = await Promise.all([import('./commands/churn.js'), import('./analysis/run.js')]);
       // churn's own options are parsed by churn even after "backtest": take --horizon from there,
@@ -377,7 +356,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       for (const flag of ['asOf', 'level', 'tier', 'limit'] as const) {
         if (parent[flag] !== undefined) {
           const name = `--${flag.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase())}`;
-          throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} does not apply to churn backtest (it scores every customer as of --cutoff)`);
+          throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.notForBacktest', { flag: name }));
         }
       }
       const horizon = opts.horizon ?? (parent.horizon as string | undefined);
@@ -386,101 +365,101 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   const complaint = program
     .command('complaint')
-    .description('log complaints (prompts on a terminal, flags for scripts) and track them to resolution')
-    .addHelpText('after', examples(['rapport complaint add', 'rapport complaint add --customer C0042 --category service --priority high --summary "waited 40 minutes"', 'rapport complaint list --overdue', 'rapport complaint resolve 12 --resolution "refunded" --satisfied yes']));
+    .description(t('help.complaint.description'))
+    .addHelpText('after', examples(t('help.complaint.examples')));
   complaint
     .command('add')
-    .description('log a complaint: on a terminal, prompts ask for what the flags do not give; without one, --customer, --category and --summary are needed')
-    .option('--customer <id>', 'the customer id (on a terminal: part of an id, name, email or phone to search)')
-    .option('--new-customer', 'create the customer: --customer is the new id; --name, --email, --phone, --type')
-    .option('--name <name>', 'new customer: name')
-    .option('--email <email>', 'new customer: email')
-    .option('--phone <phone>', 'new customer: phone')
-    .option('--type <type>', 'new customer: consumer, business, channel or internal')
-    .option('--category <c>', 'price, product, service, technology, promotion, demand, management, other')
-    .option('--priority <p>', 'urgent, high, normal (default), low: sets the due time')
-    .option('--product <text>', 'the product concerned')
-    .option('--summary <text>', 'what happened')
-    .option('--how <text>', 'how it happened')
-    .option('--why <text>', 'why they are dissatisfied')
-    .option('--staff <name>', 'the member of staff involved')
-    .option('--other <text>', 'anything else they are unhappy about')
-    .option('--reasonable <yes|no>', 'is the demand reasonable')
-    .option('--wanted <text>', 'the resolution they want')
-    .option('--assignee <name>', 'who handles it')
-    .option('--at <when>', 'when it was made: a date, or a date and time in UTC (default now)')
-    .addHelpText('after', examples(['rapport complaint add', 'rapport complaint add --customer C0042 --category product --summary "cracked teapot" --wanted "replacement"', 'rapport complaint add --customer C9001 --new-customer --name "Ada Lovelace" --category service --summary "rude on the phone"']))
+    .description(t('help.complaintAdd.description'))
+    .option('--customer <id>', t('help.complaintAdd.opt.customer'))
+    .option('--new-customer', t('help.complaintAdd.opt.newCustomer'))
+    .option('--name <name>', t('help.complaintAdd.opt.name'))
+    .option('--email <email>', t('help.complaintAdd.opt.email'))
+    .option('--phone <phone>', t('help.complaintAdd.opt.phone'))
+    .option('--type <type>', t('help.complaintAdd.opt.type'))
+    .option('--category <c>', t('help.complaintAdd.opt.category'))
+    .option('--priority <p>', t('help.complaintAdd.opt.priority'))
+    .option('--product <text>', t('help.complaintAdd.opt.product'))
+    .option('--summary <text>', t('help.complaintAdd.opt.summary'))
+    .option('--how <text>', t('help.complaintAdd.opt.how'))
+    .option('--why <text>', t('help.complaintAdd.opt.why'))
+    .option('--staff <name>', t('help.complaintAdd.opt.staff'))
+    .option('--other <text>', t('help.complaintAdd.opt.other'))
+    .option('--reasonable <yes|no>', t('help.complaintAdd.opt.reasonable'))
+    .option('--wanted <text>', t('help.complaintAdd.opt.wanted'))
+    .option('--assignee <name>', t('help.complaintAdd.opt.assignee'))
+    .option('--at <when>', t('help.complaintAdd.opt.at'))
+    .addHelpText('after', examples(t('help.complaintAdd.examples')))
     .action(async (opts: Record<string, string | boolean | undefined>, c: Command) => {
       const { runComplaintAdd } = await import('./commands/complaint.js');
       exitCode = await runComplaintAdd(opts as never, context(c));
     });
   complaint
     .command('list')
-    .description('list complaints: id, customer, category, priority, status, due, overdue')
-    .option('--status <s>', 'open, in_progress, resolved, closed')
-    .option('--overdue', 'only open complaints past their due time')
-    .option('--customer <id>', "only this customer's")
-    .option('--category <c>', 'only this category')
-    .option('--at <when>', 'judge "overdue" at this time (default now)')
-    .addHelpText('after', examples(['rapport complaint list', 'rapport complaint list --overdue --format csv', 'rapport complaint list --customer C0042']))
+    .description(t('help.complaintList.description'))
+    .option('--status <s>', t('help.complaintList.opt.status'))
+    .option('--overdue', t('help.complaintList.opt.overdue'))
+    .option('--customer <id>', t('help.complaintList.opt.customer'))
+    .option('--category <c>', t('help.complaintList.opt.category'))
+    .option('--at <when>', t('help.complaintList.opt.at'))
+    .addHelpText('after', examples(t('help.complaintList.examples')))
     .action(async (opts: { status?: string; overdue?: boolean; customer?: string; category?: string; at?: string }, c: Command) => {
       const { runComplaintList } = await import('./commands/complaint.js');
       exitCode = await runComplaintList({ ...opts, overdue: opts.overdue === true }, context(c));
     });
   complaint
     .command('show')
-    .description('one complaint with its history and notes')
-    .argument('<id>', 'the complaint number')
-    .addHelpText('after', examples(['rapport complaint show 12', 'rapport complaint show 12 --format json']))
+    .description(t('help.complaintShow.description'))
+    .argument('<id>', t('help.complaint.arg.id'))
+    .addHelpText('after', examples(t('help.complaintShow.examples')))
     .action(async (id: string, _opts: unknown, c: Command) => {
       const { runComplaintShow } = await import('./commands/complaint.js');
-      exitCode = await runComplaintShow(positiveInt(id, 'complaint id'), context(c));
+      exitCode = await runComplaintShow(positiveInt(id, t('errors.cli.complaintId')), context(c));
     });
   complaint
     .command('update')
-    .description('change status (open to reopen, in_progress, closed), assignee, priority (moves the due time), category; with a note')
-    .argument('<id>', 'the complaint number')
-    .option('--status <s>', 'in_progress, closed (also without a resolution: withdrawn, duplicate), or open to reopen')
-    .option('--assignee <name>', 'who handles it ("" for nobody)')
-    .option('--priority <p>', 'urgent, high, normal, low')
-    .option('--category <c>', 'the category')
-    .option('--note <text>', 'a note with the change')
-    .option('--at <when>', 'when (default now)')
-    .addHelpText('after', examples(['rapport complaint update 12 --status in_progress --assignee Dana', 'rapport complaint update 12 --status open --note "customer called again"']))
+    .description(t('help.complaintUpdate.description'))
+    .argument('<id>', t('help.complaint.arg.id'))
+    .option('--status <s>', t('help.complaintUpdate.opt.status'))
+    .option('--assignee <name>', t('help.complaintUpdate.opt.assignee'))
+    .option('--priority <p>', t('help.complaintUpdate.opt.priority'))
+    .option('--category <c>', t('help.complaintUpdate.opt.category'))
+    .option('--note <text>', t('help.complaintUpdate.opt.note'))
+    .option('--at <when>', t('help.opt.when'))
+    .addHelpText('after', examples(t('help.complaintUpdate.examples')))
     .action(async (id: string, opts: { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string }, c: Command) => {
       const { runComplaintUpdate } = await import('./commands/complaint.js');
-      exitCode = await runComplaintUpdate(positiveInt(id, 'complaint id'), opts, context(c));
+      exitCode = await runComplaintUpdate(positiveInt(id, t('errors.cli.complaintId')), opts, context(c));
     });
   complaint
     .command('resolve')
-    .description('resolve a complaint: what was done, any compensation, whether the customer was satisfied')
-    .argument('<id>', 'the complaint number')
-    .option('--resolution <text>', 'what was done')
-    .option('--satisfied <yes|no>', 'was the customer satisfied')
-    .option('--compensation <amount>', 'compensation given, e.g. 10.00')
-    .option('--at <when>', 'when (default now)')
-    .addHelpText('after', examples(['rapport complaint resolve 12 --resolution "replaced the teapot" --satisfied yes --compensation 5.00']))
+    .description(t('help.complaintResolve.description'))
+    .argument('<id>', t('help.complaint.arg.id'))
+    .option('--resolution <text>', t('help.complaintResolve.opt.resolution'))
+    .option('--satisfied <yes|no>', t('help.complaintResolve.opt.satisfied'))
+    .option('--compensation <amount>', t('help.complaintResolve.opt.compensation'))
+    .option('--at <when>', t('help.opt.when'))
+    .addHelpText('after', examples(t('help.complaintResolve.examples')))
     .action(async (id: string, opts: { resolution?: string; satisfied?: string; compensation?: string; at?: string }, c: Command) => {
       const { runComplaintResolve } = await import('./commands/complaint.js');
-      exitCode = await runComplaintResolve(positiveInt(id, 'complaint id'), opts, context(c));
+      exitCode = await runComplaintResolve(positiveInt(id, t('errors.cli.complaintId')), opts, context(c));
     });
   complaint
     .command('note')
-    .description("add a note to a complaint's thread")
-    .argument('<id>', 'the complaint number')
-    .argument('<text>', 'the note')
-    .option('--at <when>', 'when (default now)')
-    .addHelpText('after', examples(['rapport complaint note 12 "called back, left a message"']))
+    .description(t('help.complaintNote.description'))
+    .argument('<id>', t('help.complaint.arg.id'))
+    .argument('<text>', t('help.complaintNote.arg.text'))
+    .option('--at <when>', t('help.opt.when'))
+    .addHelpText('after', examples(t('help.complaintNote.examples')))
     .action(async (id: string, text: string, opts: { at?: string }, c: Command) => {
       const { runComplaintNote } = await import('./commands/complaint.js');
-      exitCode = await runComplaintNote(positiveInt(id, 'complaint id'), text, opts, context(c));
+      exitCode = await runComplaintNote(positiveInt(id, t('errors.cli.complaintId')), text, opts, context(c));
     });
   complaint
     .command('summary')
-    .description('counts by category and status, median time to resolve, overdue list, buying again after satisfied vs unsatisfied resolutions')
+    .description(t('help.complaintSummary.description'))
     .addOption(asOfOption())
-    .option('--days <n>', 'the window for "bought again" after a resolution', '90')
-    .addHelpText('after', examples(['rapport complaint summary', 'rapport complaint summary --as-of 2025-12-31 --format json']))
+    .option('--days <n>', t('help.complaintSummary.opt.days'), '90')
+    .addHelpText('after', examples(t('help.complaintSummary.examples')))
     .action(async (opts: { asOf?: string; days: string }, c: Command) => {
       const [{ runComplaintSummary }, { parseAsOf }] = await Promise.all([import('./commands/complaint.js'), import('./analysis/run.js')]);
       exitCode = await runComplaintSummary({ asOf: opts.asOf === undefined ? undefined : parseAsOf(opts.asOf), days: positiveInt(opts.days, '--days') }, context(c));
@@ -488,24 +467,18 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   program
     .command('report')
-    .description('reports: churn, pyramid, lifecycle, rfm, movement, cohorts, complaints, staff, or summary (all of them)')
-    .argument('<name>', 'churn, pyramid, lifecycle, rfm, movement, cohorts, complaints, staff, products, summary')
+    .description(t('help.report.description'))
+    .argument('<name>', t('help.report.arg.name'))
     .addOption(asOfOption())
-    .option('--since <date>', 'compare with this date (default: the newest snapshot before --as-of)')
-    .option('--out <file>', 'write to this file, atomically; its extension (.html, .md, .csv, .json) sets the format unless --format does')
-    .option('--force', 'with --out: replace a symbolic link at that path (refused otherwise)')
-    .option('--table <name>', 'with --format csv: which of the report\'s tables (default the first)')
-    .option('--limit <n>', 'rows of each table shown in table, md and html (csv and json have all)', '25')
-    .option('--fail-if <condition>', 'exit 5 when it holds (repeatable): high-risk-value>5000, new-high-risk:platinum, overdue-complaints>0', collect, [])
+    .option('--since <date>', t('help.report.opt.since'))
+    .option('--out <file>', t('help.report.opt.out'))
+    .option('--force', t('help.opt.force'))
+    .option('--table <name>', t('help.report.opt.table'))
+    .option('--limit <n>', t('help.report.opt.limit'), '25')
+    .option('--fail-if <condition>', t('help.report.opt.failIf'), collect, [])
     .addHelpText(
       'after',
-      examples([
-        'rapport report churn',
-        'rapport report summary --format html --out report.html',
-        'rapport report movement --since 2025-09-30 --format md',
-        'rapport report cohorts --format csv > cohorts.csv',
-        'rapport report churn --out churn.md --fail-if new-high-risk:platinum --fail-if "high-risk-value>5000"',
-      ]) + '\nFormats: table (terminal), md (Markdown; the default when piped), html (one self-contained page), csv (one table), json (everything).\n',
+      examples(t('help.report.examples')) + `\n${t('help.report.formats')}\n`,
     )
     .action(async (name: string, opts: { asOf?: string; since?: string; out?: string; force?: boolean; table?: string; limit: string; failIf: string[] }, c: Command) => {
       const [{ runReport }, { REPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([
@@ -515,7 +488,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         import('./outfile.js'),
       ]);
       const which = REPORTS.find((r) => r === name.trim().toLowerCase());
-      if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: no report "${name}"; reports: ${REPORTS.join(', ')}`);
+      if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.noReport', { name, reports: REPORTS.join(', ') }));
       const ctx0 = context(c);
       // --out report.html asks for HTML unless --format says otherwise.
       const ctx = { ...ctx0, format: ctx0.format ?? formatFromName(opts.out) };
@@ -532,25 +505,25 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   program
     .command('export')
-    .description('all the data back out: customers, transactions, segments (a snapshot), complaints, rejects')
-    .argument('<what>', 'customers, transactions, segments, complaints or rejects')
-    .option('--out <file>', 'write to this file (atomically: a reader never sees half of it)')
-    .option('--force', 'with --out: replace a symbolic link at that path (refused otherwise)')
-    .option('--excel', 'CSV with a UTF-8 byte order mark, so Excel shows accented and non-Latin names right')
-    .option('--redact', 'replace customer ids, names, emails and phones with stable pseudonyms and blank free text (rejects: raw line and reason), for sharing')
-    .option('--as-of <date>', 'segments: the snapshot of this date (default: the newest)')
+    .description(t('help.export.description'))
+    .argument('<what>', t('help.export.arg.what'))
+    .option('--out <file>', t('help.export.opt.out'))
+    .option('--force', t('help.opt.force'))
+    .option('--excel', t('help.export.opt.excel'))
+    .option('--redact', t('help.export.opt.redact'))
+    .option('--as-of <date>', t('help.export.opt.asOf'))
     .addHelpText(
       'after',
-      examples(['rapport export customers --out customers.csv --excel', 'rapport export transactions --format json --out sales.json', 'rapport export segments --as-of 2025-12-31 --redact --out segments.csv']),
+      examples(t('help.export.examples')),
     )
     .action(async (what: string, opts: { out?: string; force?: boolean; excel?: boolean; redact?: boolean; asOf?: string }, c: Command) => {
       const [{ runExport, EXPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([import('./commands/export.js'), import('./analysis/run.js'), import('./outfile.js')]);
       const which = EXPORTS.find((e) => e === what.trim().toLowerCase());
-      if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: export what? ${EXPORTS.join(', ')}; not "${what}"`);
+      if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.noExport', { what, exports: EXPORTS.join(', ') }));
       const ctx0 = context(c);
       const ctx = { ...ctx0, format: ctx0.format ?? formatFromName(opts.out) };
       // Machines read exports: CSV unless --format json (a table is no export).
-      if (ctx.format === 'md' || ctx.format === 'html' || ctx.format === 'table') throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: exports are CSV or JSON, not ${ctx.format}`);
+      if (ctx.format === 'md' || ctx.format === 'html' || ctx.format === 'table') throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.exportFormat', { format: ctx.format }));
       const format = ctx.format === 'json' ? 'json' : 'csv';
       const options = { what: which, format, excel: opts.excel === true, redact: opts.redact === true, asOf: opts.asOf === undefined ? null : parseAsOf(opts.asOf) } as const;
       exitCode = opts.out === undefined ? await runExport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runExport(options, { ...ctx, io }), opts.force === true);
@@ -558,8 +531,8 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   program
     .command('snapshots')
-    .description('list saved segment snapshots, and whether each is current')
-    .addHelpText('after', examples(['rapport snapshots', 'rapport snapshots --format json']))
+    .description(t('help.snapshots.description'))
+    .addHelpText('after', examples(t('help.snapshots.examples')))
     .action(async (_opts: unknown, c: Command) => {
       const { runSnapshots } = await import('./commands/snapshots.js');
       exitCode = await runSnapshots(context(c));
@@ -567,37 +540,32 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   const config = program
     .command('config')
-    .description('analysis settings (RFM bins and segments, tier cuts, lifecycle rules), stored in the database')
-    .addHelpText('after', examples(['rapport config list', 'rapport config get tier.cuts', 'rapport config set tier.cuts 10,20,30', 'rapport config unset tier.cuts']));
+    .description(t('help.config.description'))
+    .addHelpText('after', examples(t('help.config.examples')));
   config
     .command('list')
-    .description('every setting: value, default, whether changed, what it does')
+    .description(t('help.configList.description'))
     .action(async (_opts: unknown, c: Command) => {
       const { runConfigList } = await import('./commands/config.js');
       exitCode = await runConfigList(context(c));
     });
   config
     .command('get')
-    .description("print one setting's value")
-    .argument('<key>', 'e.g. rfm.bins (see rapport config list)')
+    .description(t('help.configGet.description'))
+    .argument('<key>', t('help.configGet.arg.key'))
     .action(async (key: string, _opts: unknown, c: Command) => {
       const { runConfigGet } = await import('./commands/config.js');
       exitCode = await runConfigGet(key, context(c));
     });
   config
     .command('set')
-    .description('change settings: one or more KEY VALUE pairs, checked alone and together, stored at once')
-    .argument('<key>', 'e.g. lifecycle.ended_min_days')
-    .argument('<value>', 'the new value')
-    .argument('[more...]', 'more KEY VALUE pairs')
+    .description(t('help.configSet.description'))
+    .argument('<key>', t('help.configSet.arg.key'))
+    .argument('<value>', t('help.configSet.arg.value'))
+    .argument('[more...]', t('help.configSet.arg.more'))
     .addHelpText(
       'after',
-      examples([
-        'rapport config set lifecycle.ended_min_days 120',
-        'rapport config set tier.method share tier.cuts 50,80,95',
-        'rapport config set rfm.bins 4 rfm.recency_days 14,60,180',
-        'rapport config set rfm.segments "VIP: r4-5 f4-5 m4-5 | Regular: f2-5 | Occasional:"',
-      ]),
+      examples(t('help.configSet.examples')),
     )
     .action(async (key: string, value: string, more: string[], _opts: unknown, c: Command) => {
       const { runConfigSet } = await import('./commands/config.js');
@@ -605,8 +573,8 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     });
   config
     .command('unset')
-    .description('put a setting back to its default')
-    .argument('<key>', 'e.g. tier.cuts')
+    .description(t('help.configUnset.description'))
+    .argument('<key>', t('help.configUnset.arg.key'))
     .action(async (key: string, _opts: unknown, c: Command) => {
       const { runConfigUnset } = await import('./commands/config.js');
       exitCode = await runConfigUnset(key, context(c));
@@ -614,8 +582,8 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 
   program
     .command('demo')
-    .description('import the bundled sample shop into a fresh database and show a first summary')
-    .addHelpText('after', examples(['rapport demo', 'rapport --db /tmp/demo.db demo']))
+    .description(t('help.demo.description'))
+    .addHelpText('after', examples(t('help.demo.examples')))
     .action(async (_opts: unknown, c: Command) => {
       const { runDemo } = await import('./commands/demo.js');
       exitCode = await runDemo(context(c));
@@ -639,13 +607,13 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
 function sweepAtStart(io: IO, dirs: string[]): void {
   for (const dir of new Set(dirs)) {
     const n = sweepStale(dir);
-    if (n > 0) io.stderr.write(io.quiet ? '' : `rapport: removed ${n} temporary file${n === 1 ? '' : 's'} left in ${dir} by interrupted runs\n`);
+    if (n > 0) io.stderr.write(io.quiet ? '' : t('errors.line', { message: tn('errors.removedTempFiles', n, { dir }) }) + '\n');
   }
 }
 
 function positiveInt(v: string, name: string): number {
   const n = wholeInt(v, name);
-  if (n <= 0) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} must be a positive whole number, not "${v}"`);
+  if (n <= 0) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.notPositive', { name, value: v }));
   return n;
 }
 
@@ -654,8 +622,8 @@ function positiveInt(v: string, name: string): number {
  * about a record that was never named): refused rather than answered about the wrong one.
  */
 function wholeInt(v: string, name: string): number {
-  if (!/^\s*\d+\s*$/.test(v)) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} must be a whole number, not "${v}"`);
+  if (!/^\s*\d+\s*$/.test(v)) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.notWhole', { name, value: v }));
   const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw new CommanderError(ExitCode.usage, 'rapport.usage', `error: ${name} ${v.trim()} is too large: at most ${Number.MAX_SAFE_INTEGER}`);
+  if (!Number.isSafeInteger(n)) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.tooLarge', { name, value: v.trim(), max: Number.MAX_SAFE_INTEGER }));
   return n;
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { ExitCode, RapportError, UsageError } from './errors.js';
 import { notice, type IO } from './io.js';
+import { t, tn } from './i18n/index.js';
 import { armSignals, breathe, onInterrupt } from './signals.js';
 import { released, sweepStale, tempPath } from './tempfiles.js';
 
@@ -27,12 +28,12 @@ function targetKind(target: string, out: string, force: boolean): 'file' | 'stre
   // A symbolic link at the target would be replaced by the new file; someone may have planted it
   // to make a cron job overwrite what it points at. Refused unless --force.
   if (st.isSymbolicLink()) {
-    if (!force) throw new RapportError(`${out} is a symbolic link; rapport does not write through or over links`, 'remove the link, choose another file, or add --force to replace the link with the file');
+    if (!force) throw new RapportError(t('errors.out.symlink', { out }), t('errors.out.symlinkHint'));
     return 'file';
   }
   if (st.isFIFO() || st.isCharacterDevice()) return 'stream';
-  if (st.isDirectory()) throw new RapportError(`cannot write ${out}: it is a folder`, 'give --out a file name');
-  if (!st.isFile()) throw new RapportError(`cannot write ${out}: it is ${st.isSocket() ? 'a socket' : 'a block device'}`, 'give --out a regular file, a named pipe (FIFO) or a character device');
+  if (st.isDirectory()) throw new RapportError(t('errors.out.cannotWrite', { out, detail: t('errors.out.isFolder') }), t('errors.out.fileNameHint'));
+  if (!st.isFile()) throw new RapportError(t('errors.out.cannotWrite', { out, detail: st.isSocket() ? t('errors.out.isSocket') : t('errors.out.isBlockDevice') }), t('errors.out.regularHint'));
   return 'file';
 }
 
@@ -41,11 +42,11 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
   if (targetKind(target, out, force) === 'stream') return writeStream(io, out, target, run);
   const dir = path.dirname(target);
   const swept = sweepStale(dir);
-  if (swept > 0) notice(io, `removed ${swept} temporary file${swept === 1 ? '' : 's'} left in ${dir} by interrupted runs`);
+  if (swept > 0) notice(io, tn('errors.removedTempFiles', swept, { dir }));
   try {
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (e) {
-    throw new RapportError(`cannot write ${out}: ${(e as Error).message}`, 'check that the folder exists and is writable');
+    throw new RapportError(t('errors.out.cannotWrite', { out, detail: (e as Error).message }), t('errors.folderWritableHint'));
   }
   const temp = tempPath(dir, path.basename(target));
   // The file is made at the first write: until then a signal's default action ends the run with
@@ -72,7 +73,7 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
       // narrows it further (077 gives 0600, 277 gives 0400), as it does for a `>` redirect.
       fd = fs.openSync(temp, 'wx', 0o600);
     } catch (e) {
-      throw new RapportError(`cannot write ${out}: ${(e as Error).message}`, 'check that the folder exists and is writable');
+      throw new RapportError(t('errors.out.cannotWrite', { out, detail: (e as Error).message }), t('errors.folderWritableHint'));
     }
     return fd;
   };
@@ -91,7 +92,7 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
       try {
         fs.renameSync(temp, target);
       } catch (e) {
-        throw new RapportError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a folder' : (e as Error).message}`, 'give --out a file name');
+        throw new RapportError(t('errors.out.cannotWrite', { out, detail: (e as NodeJS.ErrnoException).code === 'EISDIR' ? t('errors.out.isFolder') : (e as Error).message }), t('errors.out.fileNameHint'));
       }
       ok = true;
     }
@@ -110,7 +111,7 @@ async function writeStream(io: IO, out: string, target: string, run: (io: IO) =>
   try {
     fd = fs.openSync(target, 'w');
   } catch (e) {
-    throw new RapportError(`cannot write ${out}: ${(e as Error).message}`, 'check that you may write to it');
+    throw new RapportError(t('errors.out.cannotWrite', { out, detail: (e as Error).message }), t('errors.out.mayWriteHint'));
   }
   try {
     return await runInto(fdWriter(() => fd), out, io, run);
@@ -132,7 +133,7 @@ async function runInto(file: Writable, out: string, io: IO, run: (io: IO) => num
   if ((fault.error as NodeJS.ErrnoException | null)?.code === 'EPIPE') return code;
   // A full disk gets the store's plain message (main's reportError, store/faults.ts).
   if ((fault.error as NodeJS.ErrnoException | null)?.code === 'ENOSPC') throw fault.error;
-  if (fault.error !== null) throw fault.error instanceof RapportError ? fault.error : new RapportError(`cannot write ${out}: ${fault.error.message}`, 'check the free space, or that something still reads it');
+  if (fault.error !== null) throw fault.error instanceof RapportError ? fault.error : new RapportError(t('errors.out.cannotWrite', { out, detail: fault.error.message }), t('errors.out.streamHint'));
   return code;
 }
 
@@ -168,7 +169,7 @@ export function formatFromName(out: string | undefined): NamedFormat | undefined
   if (ext === '') return undefined;
   const format = (BY_EXTENSION as Record<string, NamedFormat>)[ext];
   if (format === undefined) {
-    throw new UsageError(`--out ${out}: rapport does not write ${ext} files`, `name the file .html, .md, .csv or .json, or give --format (for a PDF, print the .html report from a browser)`);
+    throw new UsageError(t('errors.out.extension', { out: String(out), ext }), t('errors.out.extensionHint'));
   }
   return format;
 }

@@ -1,6 +1,7 @@
 import stringWidth from 'string-width';
 import { rawStream, type IO } from './io.js';
 import { oneLine, terminalText } from './escape.js';
+import { t } from './i18n/index.js';
 
 /**
  * A progress bar on stderr: bytes read against file size. Only when io.progress (stderr is a
@@ -36,7 +37,7 @@ export class ProgressBar {
     const rate = secs > 0 ? `${(done / 1e6 / secs).toFixed(1)} MB/s` : '';
     // Time left at the rate so far, once there is a rate to go by and a second or more to go.
     const remaining = done > 0 ? ((total - done) * secs) / done : Infinity;
-    const left = secs >= 1 && remaining >= 1 && done < total ? `${clock(remaining)} left` : '';
+    const left = secs >= 1 && remaining >= 1 && done < total ? t('import.progress.left', { time: clock(remaining) }) : '';
     const frame = fitFrame(this.io.errWidth || this.io.width || 80, {
       label: this.label,
       frac,

@@ -1,4 +1,5 @@
-import { effective, resolveSettings, SETTINGS, settingDef, SettingError } from '../core/settings.js';
+import { describeSetting, effective, resolveSettings, SETTINGS, settingDef, SettingError } from '../core/settings.js';
+import { currentLang, t } from '../i18n/index.js';
 import { coverage } from '../core/rfm.js';
 import { moneyOf } from '../analysis/run.js';
 import { openForChange, openForRead, type Context } from '../context.js';
@@ -8,7 +9,7 @@ import { printRows, resolveFormat, type Column } from '../output.js';
 
 function known(key: string): NonNullable<ReturnType<typeof settingDef>> {
   const def = settingDef(key);
-  if (!def) throw new UsageError(`no setting "${key}"`, `settings: ${SETTINGS.map((s) => s.key).join(', ')}`);
+  if (!def) throw new UsageError(t('config.noSetting', { key }), t('config.settingsHint', { keys: SETTINGS.map((s) => s.key).join(', ') }));
   return def;
 }
 
@@ -17,12 +18,18 @@ export async function runConfigList(ctx: Context): Promise<number> {
   try {
     const stored = await db.storedSettings();
     const e = effective(stored);
-    const rows = SETTINGS.map((s) => ({ key: s.key, value: e[s.key], default: s.default, changed: s.key in stored, description: s.describe }));
     const format = resolveFormat(ctx.format, ctx.io);
+    // What each setting does: in the reader's language on a terminal, the stable English in CSV and JSON.
+    const rows = SETTINGS.map((s) => ({ key: s.key, value: e[s.key], default: s.default, changed: s.key in stored, description: describeSetting(s.key, format === 'table' ? currentLang() : 'en') }));
     // On a terminal the long values (the segment table) are cut; config get KEY prints one whole.
     const columns: Column[] =
       format === 'table'
-        ? [{ key: 'key' }, { key: 'value', clip: 40 }, { key: 'changed', show: (v) => (v ? 'yes' : '') }, { key: 'description', clip: 70 }]
+        ? [
+            { key: 'key', header: t('config.header.key') },
+            { key: 'value', header: t('config.header.value'), clip: 40 },
+            { key: 'changed', header: t('config.header.changed'), show: (v) => (v ? t('config.changedYes') : '') },
+            { key: 'description', header: t('config.header.description'), clip: 70 },
+          ]
         : [{ key: 'key' }, { key: 'value' }, { key: 'default' }, { key: 'changed' }, { key: 'description' }];
     printRows(ctx.io, format, columns, rows);
     return 0;
@@ -46,8 +53,8 @@ export async function runConfigGet(key: string, ctx: Context): Promise<number> {
 
 /** A default as a hint: long ones (the segment table) are pointed at, not printed. */
 function defaultHint(key: string, text: string): string {
-  if (text === '') return 'default: (empty); see rapport config list';
-  return text.length > 60 ? `see the default with rapport config get ${key} on a fresh database, or the README` : `default: ${text}; see rapport config list`;
+  if (text === '') return t('config.defaultEmptyHint');
+  return text.length > 60 ? t('config.defaultLongHint', { key }) : t('config.defaultHint', { value: text });
 }
 
 /**
@@ -56,7 +63,7 @@ function defaultHint(key: string, text: string): string {
  * (and settings that only fit together, like tier.method and tier.cuts, can change at once).
  */
 export async function runConfigSet(pairs: string[], ctx: Context): Promise<number> {
-  if (pairs.length % 2 !== 0) throw new UsageError(`config set takes KEY VALUE pairs; "${pairs[pairs.length - 1]}" has no value`, 'for example: rapport config set tier.method share tier.cuts 50,80,95');
+  if (pairs.length % 2 !== 0) throw new UsageError(t('config.pairs', { last: pairs[pairs.length - 1]! }), t('config.pairsHint'));
   const changes: [string, string][] = [];
   for (let i = 0; i < pairs.length; i += 2) {
     const [key, value] = [pairs[i]!, pairs[i + 1]!];
@@ -65,7 +72,7 @@ export async function runConfigSet(pairs: string[], ctx: Context): Promise<numbe
       changes.push([key, def.check(value)]);
     } catch (e) {
       const shown = value.length > 40 ? value.slice(0, 40) + '…' : value;
-      throw new UsageError(`${key}: ${(e as Error).message} (got "${shown}")`, defaultHint(key, def.default));
+      throw new UsageError(t('config.badValue', { key, message: (e as Error).message, value: shown }), defaultHint(key, def.default));
     }
   }
   const db = await openForChange(ctx); // only imports create a database: a mistyped --db is an error
@@ -78,7 +85,7 @@ export async function runConfigSet(pairs: string[], ctx: Context): Promise<numbe
       if (e instanceof SettingError) {
         const what = changes.map(([k, v]) => `${k} = ${v.length > 40 ? v.slice(0, 40) + '…' : v}`).join(', ');
         const pair = e.other === null ? null : [e.key, e.other];
-        throw new UsageError(`${what} does not fit: ${e.key} ${e.message}`, pair ? `change both in one command: rapport config set ${pair[0]} VALUE ${pair[1]} VALUE` : 'see rapport config list');
+        throw new UsageError(t('config.doesNotFit', { what, key: e.key, message: e.message }), pair ? t('config.changeBothHint', { first: pair[0]!, second: pair[1]! }) : t('config.seeListHint'));
       }
       throw e;
     }
@@ -87,8 +94,8 @@ export async function runConfigSet(pairs: string[], ctx: Context): Promise<numbe
     });
     if (changes.some(([k]) => k === 'rfm.segments' || k === 'rfm.bins')) {
       const { uncovered, unreachable } = coverage(settings.segments, settings.rfm.bins);
-      if (uncovered.length > 0) notice(ctx.io, `note: ${uncovered.length} (r, f, m) score combinations match no rule; those customers are named "Other" (first: r${uncovered[0]![0]} f${uncovered[0]![1]} m${uncovered[0]![2]})`);
-      if (unreachable.length > 0) notice(ctx.io, `note: with ${settings.rfm.bins} bins these segments can never match: ${unreachable.join(', ')} (earlier rules take their scores, or the scores do not occur)`);
+      if (uncovered.length > 0) notice(ctx.io, t('config.uncovered', { n: uncovered.length, first: `r${uncovered[0]![0]} f${uncovered[0]![1]} m${uncovered[0]![2]}` }));
+      if (unreachable.length > 0) notice(ctx.io, t('config.unreachable', { bins: settings.rfm.bins, segments: unreachable.join(', ') }));
     }
     for (const [key, value] of changes) notice(ctx.io, `${key} = ${value}`);
     return 0;
@@ -106,11 +113,11 @@ export async function runConfigUnset(key: string, ctx: Context): Promise<number>
     try {
       resolveSettings(stored, (await moneyOf(db)).exponent);
     } catch (e) {
-      if (e instanceof SettingError) throw new UsageError(`going back to the default ${key} = ${def.default} does not fit: ${e.key} ${e.message}`, `change ${e.other ?? e.key} first, or set both in one command with rapport config set`);
+      if (e instanceof SettingError) throw new UsageError(t('config.unsetDoesNotFit', { key, value: def.default, other: e.key, message: e.message }), t('config.unsetHint', { key: e.other ?? e.key }));
       throw e;
     }
     const removed = await db.removeSetting(key);
-    notice(ctx.io, removed ? `${key} back to its default: ${def.default === '' ? '(empty)' : def.default}` : `${key} was already the default`);
+    notice(ctx.io, removed ? t('config.backToDefault', { key, value: def.default === '' ? t('config.empty') : def.default }) : t('config.alreadyDefault', { key }));
     return 0;
   } finally {
     await db.close();

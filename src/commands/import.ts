@@ -13,10 +13,12 @@ import { openDatabase } from '../store/db.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
 import { reportError } from '../report.js';
+import { t, tn } from '../i18n/index.js';
+import { noticeText, reasonText } from '../import/reasons.js';
 
 export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>): ImportOptions {
   const map = parseMapOptions((o.map as string[]) ?? []);
-  if (typeof map === 'string') throw new UsageError(map, 'one --map per field, e.g. --map customer_id="Client Ref" --map date=Datum');
+  if (typeof map === 'string') throw new UsageError(map, t('import.mapHint'));
   const options: ImportOptions = {
     kind,
     map,
@@ -26,8 +28,8 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
     keepAll: o.dedupe === false,
     preview: Number(o.preview ?? 5),
   };
-  if (!Number.isInteger(options.preview) || options.preview < 0) throw new UsageError(`--preview must be a whole number, not "${String(o.preview)}"`, 'e.g. --preview 20');
-  if (kind === 'customers' && options.keepAll) throw new UsageError('--no-dedupe is for transactions', 'customer files are upserts by id: a second file updates the records');
+  if (!Number.isInteger(options.preview) || options.preview < 0) throw new UsageError(t('import.previewNotWhole', { value: String(o.preview) }), t('import.previewHint'));
+  if (kind === 'customers' && options.keepAll) throw new UsageError(t('import.noDedupeCustomers'), t('import.noDedupeCustomersHint'));
   if (typeof o.dateFormat === 'string') options.dateFormat = o.dateFormat;
   if (typeof o.currency === 'string') options.currency = o.currency;
   if (typeof o.encoding === 'string') {
@@ -36,18 +38,18 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
   }
   if (typeof o.delimiter === 'string') {
     const d = o.delimiter === '\\t' || o.delimiter.toLowerCase() === 'tab' ? '\t' : o.delimiter;
-    if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') throw new UsageError(`--delimiter must be one character, not "${o.delimiter}"`, 'e.g. --delimiter ";" or --delimiter tab');
+    if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') throw new UsageError(t('import.delimiterOneChar', { value: o.delimiter }), t('import.delimiterHint'));
     options.delimiter = d;
   }
   if (typeof o.maxRejects === 'string') {
     const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(o.maxRejects.trim());
-    if (!m) throw new UsageError(`--max-rejects takes a count or a percentage, not "${o.maxRejects}"`, 'e.g. --max-rejects 100 or --max-rejects 1%');
+    if (!m) throw new UsageError(t('import.maxRejectsBad', { value: o.maxRejects }), t('import.maxRejectsHint'));
     if (m[2] === '%') {
       options.maxRejectsPercent = Number(m[1]);
-      if (options.maxRejectsPercent > 100) throw new UsageError(`--max-rejects ${o.maxRejects}: a percentage is at most 100%`, 'e.g. --max-rejects 1%');
+      if (options.maxRejectsPercent > 100) throw new UsageError(t('import.maxRejectsOver', { value: o.maxRejects }), t('import.maxRejectsPercentHint'));
     }
     else if (Number.isInteger(Number(m[1]))) options.maxRejects = Number(m[1]);
-    else throw new UsageError(`--max-rejects ${o.maxRejects}: a count must be a whole number`, 'e.g. --max-rejects 100 or --max-rejects 1.5%');
+    else throw new UsageError(t('import.maxRejectsFraction', { value: o.maxRejects }), t('import.maxRejectsFractionHint'));
   }
   return options;
 }
@@ -55,7 +57,7 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
 export async function runImport(files: string[], options: ImportOptions, ctx: Context): Promise<number> {
   const { io } = ctx;
   const format = resolveFormat(ctx.format, io);
-  if (files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be read only once', 'name - once, or save the data to a file');
+  if (files.filter((f) => f === '-').length > 1) throw new UsageError(t('import.stdinOnce'), t('import.stdinOnceHint'));
   const results: FileResult[] = [];
   let worst: number = ExitCode.ok;
   let db: Store | null = null;
@@ -63,16 +65,16 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
     // A dry run against a database that does not exist yet reads the files into a throwaway one.
     db = options.dryRun && !isPostgresUrl(ctx.dbPath) && !fs.existsSync(ctx.dbPath) ? new SqliteStore(openDatabase(':memory:', { create: true }), ':memory:') : await openForWrite(ctx);
     for (const file of files) {
-      const bar = new ProgressBar(io, file === '-' ? 'stdin' : file);
+      const bar = new ProgressBar(io, file === '-' ? t('import.stdin') : file);
       try {
         const source = await openSource(file, io.stdin, io.cwd);
         try {
           const result = await importFile(db, source, options, (done, total) => bar.update(done, total));
           bar.done();
           results.push(result);
-          for (const x of result.notices) notice(io, `${result.file}: ${x}`);
-          if (result.dateEvidence) notice(io, `${result.file}: dates read as ${result.dateLayout} (${result.dateEvidence})`);
-          for (const w of result.warnings) notice(io, `${result.file}: warning: ${w}`);
+          for (const x of result.notices) notice(io, t('import.fileNotice', { file: result.file, notice: noticeText(x) }));
+          if (result.dateEvidence) notice(io, t('import.datesReadAs', { file: result.file, layout: String(result.dateLayout), evidence: result.dateEvidence }));
+          for (const w of result.warnings) notice(io, t('import.fileWarning', { file: result.file, warning: noticeText(w) }));
           if (format === 'table') printHuman(ctx, result, options);
           else if (result.reasons.length > 0) rejectsNotice(ctx, result);
           if (result.status === 'refused') {
@@ -134,35 +136,33 @@ function flatten(r: FileResult): Record<string, unknown> {
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
+/** A reject reason with its count, as the summaries list them. */
+const counted = (x: { reason: string; count: number }): string => t('import.reasonCounted', { reason: reasonText(x.reason), n: n(x.count) });
 
 /** With CSV or JSON on stdout, the reasons for rejects still reach a log, on stderr. */
 function rejectsNotice(ctx: Context, r: FileResult): void {
-  const top = r.reasons.slice(0, 3).map((x) => `${x.reason} (${n(x.count)})`).join('; ');
-  notice(ctx.io, `${r.file}: ${rows(r.counts.rejected)} rejected: ${top}${r.importId !== null ? `; see rapport rejects ${r.importId}` : ''}`);
+  const top = r.reasons.slice(0, 3).map(counted).join(t('import.listSeparator'));
+  const vars = { file: r.file, n: n(r.counts.rejected), top, id: String(r.importId) };
+  notice(ctx.io, r.importId !== null ? tn('import.rejectedSee', r.counts.rejected, vars) : tn('import.rejectedTop', r.counts.rejected, vars));
 }
 
 /** On stderr whatever the format, and even with --quiet (it is the error behind exit code 3 or 4). */
 function refusalNotice(ctx: Context, r: FileResult, options: ImportOptions): void {
   if (r.refusal === 'all-rejected') {
     const top = r.reasons[0];
-    const all = r.counts.rejected === 1 ? 'its one row was rejected' : `all ${rows(r.counts.rejected)} were rejected`;
-    ctx.io.stderr.write(`rapport: ${r.file}: nothing imported: ${all}${top ? ` (most often: ${top.reason})` : ''}\n`);
-    const see = r.importId !== null ? `see them with rapport rejects ${r.importId}; ` : '';
+    const all = tn('import.allRejected', r.counts.rejected, { n: n(r.counts.rejected) });
+    const message = top ? t('import.nothingImportedMostOften', { file: r.file, all, reason: reasonText(top.reason) }) : t('import.nothingImported', { file: r.file, all });
+    ctx.io.stderr.write(t('errors.line', { message }) + '\n');
+    const see = r.importId !== null ? t('import.seeThem', { id: r.importId }) : '';
     const layouts = r.dateLayoutsThatRead.map((l) => `--date-format ${/[\s,]/.test(l) ? JSON.stringify(l) : l}`);
-    ctx.io.stderr.write(
-      layouts.length > 0
-        ? `hint: ${see}the rejected dates all read with ${layouts.join(' or ')}${r.dateLayoutsThatRead[0] === 'ISO' ? ' (or with no --date-format)' : ''}\n`
-        : `hint: ${see}a whole file rejected usually means a column or layout was read wrongly: check --map, --date-format and --decimal-comma with --dry-run\n`,
-    );
+    const readWith = { layouts: layouts.join(t('import.or')) };
+    const hint = see + (layouts.length === 0 ? t('import.wholeFileRejectedHint') : r.dateLayoutsThatRead[0] === 'ISO' ? t('import.datesReadWithIso', readWith) : t('import.datesReadWith', readWith));
+    ctx.io.stderr.write(t('errors.hintLine', { hint }) + '\n');
     return;
   }
   const limit = options.maxRejectsPercent !== undefined ? `${options.maxRejectsPercent}%` : String(options.maxRejects);
-  ctx.io.stderr.write(`rapport: ${r.file}: ${rows(r.counts.rejected)} rejected is more than --max-rejects ${limit}; the file was not imported\n`);
-  ctx.io.stderr.write(r.importId !== null ? `hint: see them with rapport rejects ${r.importId}; fix them, or raise --max-rejects\n` : 'hint: fix the rejected rows, or raise --max-rejects\n');
-}
-
-function rows(k: number): string {
-  return `${n(k)} ${k === 1 ? 'row' : 'rows'}`;
+  ctx.io.stderr.write(t('errors.line', { message: tn('import.overMaxRejects', r.counts.rejected, { file: r.file, n: n(r.counts.rejected), limit }) }) + '\n');
+  ctx.io.stderr.write(t('errors.hintLine', { hint: r.importId !== null ? t('import.overMaxRejectsSeeHint', { id: r.importId }) : t('import.overMaxRejectsHint') }) + '\n');
 }
 
 function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {
@@ -172,17 +172,17 @@ function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {
     io.stdout.write(s + '\n');
   };
   if (r.status === 'already-imported') {
-    out(`${r.file}: already imported as import #${r.sameAs} (same content, read the same way); nothing added`);
+    out(t('import.alreadyImported', { file: r.file, id: String(r.sameAs) }));
     return;
   }
   const k = r.counts;
   if (r.status === 'dry-run') {
-    out(c.bold(`${r.file}: dry run, nothing written`));
-    out(`  delimiter ${JSON.stringify(r.delimiter)}, encoding ${r.encoding}, dates ${r.dateLayout}`);
-    printRows(io, 'table', [{ key: 'field' }, { key: 'column' }], Object.entries(r.mapping).map(([field, column]) => ({ field, column })));
-    if (r.extraColumns.length > 0) out(`  other columns, kept as extra attributes: ${r.extraColumns.join(', ')}`);
+    out(c.bold(t('import.dryRunHead', { file: r.file })));
+    out(t('import.dryRunReading', { delimiter: JSON.stringify(r.delimiter), encoding: r.encoding, layout: String(r.dateLayout) }));
+    printRows(io, 'table', [{ key: 'field', header: t('import.header.field') }, { key: 'column', header: t('import.header.column') }], Object.entries(r.mapping).map(([field, column]) => ({ field, column })));
+    if (r.extraColumns.length > 0) out(t('import.extraColumns', { columns: r.extraColumns.join(', ') }));
     if (r.preview.length > 0) {
-      out('  first rows as they would be stored:');
+      out(t('import.firstRows'));
       const keys = Object.keys(r.preview[0]!).filter((key) => r.preview.some((p) => p[key] !== null));
       // Stored in minor units; shown as money here (JSON keeps the stored integers).
       const exp = currencyExponent(r.currency);
@@ -190,22 +190,23 @@ function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {
       printRows(io, 'table', keys.map((key) => (key === 'amount' || key === 'unit_price' ? { key, align: 'right' as const, show: money } : { key })), r.preview);
     }
   }
-  const what = options.kind === 'transactions' ? 'rows' : 'customers';
-  const parts = [`${n(k.read)} read`, `${n(k.imported)} ${r.status === 'dry-run' ? 'new' : 'imported'}`];
-  if (options.kind === 'customers') parts.push(`${n(k.updated)} updated`);
-  parts.push(`${n(k.duplicate)} ${options.kind === 'customers' ? 'unchanged' : 'duplicate'}`, `${n(k.rejected)} rejected`);
-  if (k.withoutCustomer > 0) parts.push(`${n(k.withoutCustomer)} of the rows read without a customer (kept as sales)`);
-  if (k.customersCreated > 0) parts.push(`${n(k.customersCreated)} new customers`);
+  const customers = options.kind === 'customers';
+  const parts = [t('import.count.read', { n: n(k.read) }), r.status === 'dry-run' ? t('import.count.new', { n: n(k.imported) }) : t('import.count.imported', { n: n(k.imported) })];
+  if (customers) parts.push(t('import.count.updated', { n: n(k.updated) }));
+  parts.push(customers ? t('import.count.unchanged', { n: n(k.duplicate) }) : t('import.count.duplicate', { n: n(k.duplicate) }), t('import.count.rejected', { n: n(k.rejected) }));
+  if (k.withoutCustomer > 0) parts.push(t('import.count.withoutCustomer', { n: n(k.withoutCustomer) }));
+  if (k.customersCreated > 0) parts.push(t('import.count.newCustomers', { n: n(k.customersCreated) }));
   const head = r.status === 'refused'
-    ? c.red(`${r.file}: ${r.refusal === 'all-rejected' ? 'nothing imported, every row rejected' : 'refused, nothing stored'}`)
+    ? c.red(r.refusal === 'all-rejected' ? t('import.head.allRejected', { file: r.file }) : t('import.head.refused', { file: r.file }))
     : r.status === 'dry-run'
-      ? `${r.file}: would import`
-      : `${r.file} → import #${r.importId}`;
-  out(`${head}: ${what} ${parts.join(', ')} (${r.seconds.toFixed(1)} s)`);
-  if (k.read === 0 && k.rejected === 0) out('  the file has a header but no rows');
+      ? t('import.head.wouldImport', { file: r.file })
+      : t('import.head.imported', { file: r.file, id: String(r.importId) });
+  const counts = { head, counts: parts.join(t('import.listComma')), seconds: r.seconds.toFixed(1) };
+  out(customers ? t('import.summaryCustomers', counts) : t('import.summaryRows', counts));
+  if (k.read === 0 && k.rejected === 0) out(t('import.headerOnly'));
   if (r.reasons.length > 0) {
-    out('  most common rejects:');
-    for (const x of r.reasons.slice(0, 5)) out(`    ${n(x.count).padStart(8)}  ${x.reason}`);
-    if (r.importId !== null) out(`  list them: rapport rejects ${r.importId}${r.status === 'refused' ? '' : ' --format csv > rejects.csv'}`);
+    out(t('import.commonRejects'));
+    for (const x of r.reasons.slice(0, 5)) out(`    ${n(x.count).padStart(8)}  ${reasonText(x.reason)}`);
+    if (r.importId !== null) out(r.status === 'refused' ? t('import.listThem', { id: r.importId }) : t('import.listThemCsv', { id: r.importId }));
   }
 }

@@ -6,21 +6,50 @@ import { ExitCode, RapportError, UsageError } from '../errors.js';
 import { notice } from '../io.js';
 import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
 import { personTime } from '../core/times.js';
+import { t } from '../i18n/index.js';
 
 const COLUMNS: Column[] = [
   { key: 'id', align: 'right' },
   { key: 'kind' },
-  { key: 'file_name', header: 'file' },
+  { key: 'file_name' },
   { key: 'status' },
-  { key: 'rows_read', header: 'read', align: 'right' },
-  { key: 'rows_imported', header: 'imported', align: 'right' },
-  { key: 'rows_updated', header: 'updated', align: 'right' },
-  { key: 'rows_duplicate', header: 'duplicate', align: 'right' },
-  { key: 'rows_rejected', header: 'rejected', align: 'right' },
-  { key: 'customers_created', header: 'new customers', align: 'right' },
+  { key: 'rows_read', align: 'right' },
+  { key: 'rows_imported', align: 'right' },
+  { key: 'rows_updated', align: 'right' },
+  { key: 'rows_duplicate', align: 'right' },
+  { key: 'rows_rejected', align: 'right' },
+  { key: 'customers_created', align: 'right' },
   { key: 'started_at' },
   { key: 'finished_at' },
 ];
+
+/** A column's heading on a terminal, in the reader's language. */
+function tableHeader(key: string): string {
+  switch (key) {
+    case 'id':
+      return t('import.header.id');
+    case 'kind':
+      return t('import.header.kind');
+    case 'file_name':
+      return t('import.header.file');
+    case 'status':
+      return t('import.header.status');
+    case 'rows_read':
+      return t('import.header.read');
+    case 'rows_imported':
+      return t('import.header.imported');
+    case 'rows_updated':
+      return t('import.header.updated');
+    case 'rows_duplicate':
+      return t('import.header.duplicate');
+    case 'rows_rejected':
+      return t('import.header.rejected');
+    case 'customers_created':
+      return t('import.header.newCustomers');
+    default:
+      return key;
+  }
+}
 
 export async function runImports(options: { limit: number | null }, ctx: Context): Promise<number> {
   const db = await openForRead(ctx);
@@ -31,7 +60,7 @@ export async function runImports(options: { limit: number | null }, ctx: Context
     const now = new Date();
     const when = (v: unknown): string => personTime(v as string | null, now, ctx.io.env.TZ);
     // On a terminal: local time to the minute and how long ago; CSV and JSON keep ISO 8601 in UTC.
-    const tableColumns = COLUMNS.map((c) => (c.key.endsWith('_at') ? { ...c, header: c.key === 'started_at' ? 'started' : 'finished', show: when } : c));
+    const tableColumns = COLUMNS.map((c) => (c.key.endsWith('_at') ? { ...c, header: c.key === 'started_at' ? t('import.header.started') : t('import.header.finished'), show: when } : { ...c, header: tableHeader(c.key) }));
     const columns = format === 'table' ? tableColumns : [...COLUMNS, { key: 'removed' }, { key: 'file_size' }, { key: 'content_hash' }, { key: 'mapping' }, { key: 'options' }];
     // In JSON the mapping and options are objects, not JSON text inside JSON; CSV keeps the text.
     const shaped = format === 'json' ? rows.map((r) => ({ ...r, mapping: JSON.parse(r.mapping) as unknown, options: JSON.parse(r.options) as unknown })) : rows;
@@ -56,41 +85,41 @@ export async function runImportsRemove(options: RemoveOptions, ctx: Context, pro
   const db = await openForRead(ctx);
   try {
     const plan = await db.removalPlan(options.importId);
-    if (plan === null) throw new RapportError(`there is no import #${options.importId}`, 'list them with rapport imports');
-    if (plan.removed !== null) throw new RapportError(`import #${plan.importId} was already ${plan.removed}`, 'rapport imports lists what each import holds');
+    if (plan === null) throw new RapportError(t('import.noImport', { id: options.importId }), t('import.listThemHint'));
+    if (plan.removed !== null) throw new RapportError(t('import.alreadyRemoved', { id: plan.importId, removed: plan.removed }), t('import.alreadyRemovedHint'));
     if (plan.kind !== 'transactions') {
       throw new RapportError(
-        `removing a customers import is not yet supported: it may have changed records that an earlier import created, and their old values are not kept`,
-        'import a corrected customers file over it instead (a value in the file replaces the stored one)',
+        t('import.removeCustomersUnsupported'),
+        t('import.removeCustomersUnsupportedHint'),
       );
     }
     const money = await moneyOf(db);
     const lines = [
-      `import #${plan.importId} (${plan.fileName}, ${plan.status}) will be removed:`,
-      `  ${n(plan.transactions)} transactions (net ${formatMoney(plan.net, money.exponent)}${money.currency ? ' ' + money.currency : ''})`,
-      `  ${n(plan.rejects)} rejected rows`,
-      `  ${n(plan.customers)} customers that only this import created (no details, sales from other imports or complaints)`,
+      t('import.remove.head', { id: plan.importId, file: plan.fileName, status: plan.status }),
+      t('import.remove.transactions', { n: n(plan.transactions), net: `${formatMoney(plan.net, money.exponent)}${money.currency ? ' ' + money.currency : ''}` }),
+      t('import.remove.rejects', { n: n(plan.rejects) }),
+      t('import.remove.customers', { n: n(plan.customers) }),
     ];
-    if (plan.snapshots.length > 0) lines.push(`  ${plan.snapshots.length} snapshots that saw its rows (as of ${plan.snapshots.join(', ')}): run rapport segment again`);
-    if (plan.fits.length > 0) lines.push(`  ${plan.fits.length} model fits that saw its rows (as of ${plan.fits.join(', ')}): run rapport model again`);
-    lines.push('  the import record stays, marked as removed');
+    if (plan.snapshots.length > 0) lines.push(t('import.remove.snapshots', { n: plan.snapshots.length, dates: plan.snapshots.join(', ') }));
+    if (plan.fits.length > 0) lines.push(t('import.remove.fits', { n: plan.fits.length, dates: plan.fits.join(', ') }));
+    lines.push(t('import.remove.recordStays'));
     for (const l of lines) ctx.io.stderr.write(l + '\n');
     if (!options.yes) {
       if (prompter === undefined && !ctx.io.canPrompt) {
-        throw new UsageError(`import #${plan.importId} not removed: confirm with --yes (there is no terminal to ask on)`, `rapport imports remove ${plan.importId} --yes`);
+        throw new UsageError(t('import.remove.needsYes', { id: plan.importId }), `rapport imports remove ${plan.importId} --yes`);
       }
       const ask = prompter ?? (await terminalPrompter(ctx.io));
-      if (!(await ask.confirm(`Remove import #${plan.importId}?`, false))) {
-        ctx.io.stderr.write('nothing removed\n');
+      if (!(await ask.confirm(t('import.remove.confirm', { id: plan.importId }), false))) {
+        ctx.io.stderr.write(t('import.remove.nothingRemoved') + '\n');
         return ExitCode.cancelled;
       }
     }
     const line = await db.removeImport(plan);
-    notice(ctx.io, `import #${plan.importId} ${line}`);
+    notice(ctx.io, t('import.remove.done', { id: plan.importId, line }));
     return ExitCode.ok;
   } catch (e) {
     if (e instanceof Cancelled) {
-      ctx.io.stderr.write('cancelled: nothing removed\n');
+      ctx.io.stderr.write(t('import.remove.cancelled') + '\n');
       return ExitCode.cancelled;
     }
     throw e;

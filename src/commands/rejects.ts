@@ -4,15 +4,18 @@ import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.
 import { notice } from '../io.js';
 import { neutraliseLines } from '../core/csvSafe.js';
 import { type ImportReading } from '../store/queries.js';
+import { t } from '../i18n/index.js';
+import { reasonText } from '../import/reasons.js';
 
-const COLUMNS: Column[] = [
-  { key: 'import_id', header: 'import', align: 'right' },
-  { key: 'file_name', header: 'file' },
-  { key: 'line', align: 'right' },
-  { key: 'field' },
-  { key: 'reason' },
+/** The columns; on a terminal with headers and reasons in the reader's language (CSV and JSON keep both as stored). */
+const columns = (): Column[] => [
+  { key: 'import_id', header: t('import.header.import'), align: 'right' },
+  { key: 'file_name', header: t('import.header.file') },
+  { key: 'line', header: t('import.header.line'), align: 'right' },
+  { key: 'field', header: t('import.header.field') },
+  { key: 'reason', header: t('import.header.reason'), show: (v) => reasonText(String(v ?? '')) },
   // one line however many the raw text held
-  { key: 'raw', show: (v) => String(v ?? '').replace(/\n/g, '⏎'), clip: 60 },
+  { key: 'raw', header: t('import.header.raw'), show: (v) => String(v ?? '').replace(/\n/g, '⏎'), clip: 60 },
 ];
 
 /** The command that reads a fixed file the way the original import read its file (the text is UTF-8 now). */
@@ -31,13 +34,13 @@ export async function runRejects(options: { importId: number | null; limit: numb
   const db = await openForRead(ctx);
   try {
     if (options.importId !== null && !await db.importExists(options.importId)) {
-      throw new RapportError(`there is no import #${options.importId}`, 'list imports with: rapport imports');
+      throw new RapportError(t('import.noImport', { id: options.importId }), t('import.listImportsHint'));
     }
     if (options.raw) {
       // The rejected lines as they were in the file, under the file's header: fix them in a
       // spreadsheet or editor and import the result again.
       const reading = (await db.importReading(options.importId!))!;
-      if (reading.header === null) throw new RapportError(`import #${options.importId} did not record its header line`);
+      if (reading.header === null) throw new RapportError(t('import.noHeaderRecorded', { id: String(options.importId) }));
       const rows = await db.listRejects(options.importId, options.limit);
       // CSV like every CSV rapport writes: a cell that a spreadsheet would run as a formula gets a
       // leading quote (core/csvSafe.ts); the rest of each line is as it was. A file without a
@@ -45,14 +48,14 @@ export async function runRejects(options: { importId: number | null; limit: numb
       const original = [...(reading.noHeader ? [] : [reading.header]), ...rows.map((r) => r.raw)];
       const protectedLines = original.map((line) => neutraliseLines(line, reading.delimiter));
       ctx.io.stdout.write(protectedLines.join('\n') + '\n');
-      if (rows.length === 0) notice(ctx.io, `import #${options.importId} rejected no rows: nothing to fix`);
-      else notice(ctx.io, `note: written as UTF-8; once fixed, import it the way #${options.importId} was read: ${reimportCommand(reading)}`);
+      if (rows.length === 0) notice(ctx.io, t('import.noRejects', { id: String(options.importId) }));
+      else notice(ctx.io, t('import.reimportNote', { id: String(options.importId), command: reimportCommand(reading) }));
       const quoted = protectedLines.filter((line, i) => line !== original[i]).length;
-      if (quoted > 0) notice(ctx.io, `note: ${quoted} line(s) had a cell starting with = + - @ or a tab, which a spreadsheet would run as a formula: it begins with ' here; remove the ' if the value is meant`);
+      if (quoted > 0) notice(ctx.io, t('import.formulaNote', { n: quoted }));
       return 0;
     }
     const rows = await db.listRejects(options.importId, options.limit);
-    printRows(ctx.io, resolveFormat(ctx.format, ctx.io), COLUMNS, rows as unknown as Record<string, unknown>[], options.limit === null ? TERMINAL_ROWS : null);
+    printRows(ctx.io, resolveFormat(ctx.format, ctx.io), columns(), rows as unknown as Record<string, unknown>[], options.limit === null ? TERMINAL_ROWS : null);
     return 0;
   } finally {
     await db.close();

@@ -4,12 +4,11 @@
  * set. Pure: no I/O.
  */
 import { DEFAULT_LIFECYCLE, type LifecycleSettings } from './lifecycle.js';
-import { t, tn } from '../i18n/index.js';
 import { DEFAULT_SEGMENTS, formatSegmentRules, parseSegmentRules, type Dimension, type RfmSettings, type SegmentRule } from './rfm.js';
 import { DEFAULT_TIERS, type TierSettings } from './tiers.js';
 import { DEFAULT_MODEL, MODEL_CHOICES, TIME_UNITS, type ModelChoice, type ModelSettings, type TimeUnit } from './model/churn.js';
 import { DEFAULT_RESPONSE_HOURS, type ResponseHours } from './complaints.js';
-import { LANGS, langOf } from '../i18n/index.js';
+import { LANGS, currentLang, langOf, t, tn, type Lang } from '../i18n/index.js';
 
 export interface AnalysisSettings {
   rfm: RfmSettings;
@@ -27,7 +26,6 @@ export interface AnalysisSettings {
 export interface SettingDef {
   key: string;
   default: string;
-  describe: string;
   /** Returns the value in its stored form, or throws an Error saying what is wrong. */
   check: (value: string) => string;
   /** Changes how results are shown, not the results: left out of what a snapshot records, so changing it keeps snapshots current. */
@@ -53,14 +51,14 @@ function wholeNumber(min: number, max = 100_000) {
   return (v: string): string => {
     const text = v.trim();
     const n = Number(text);
-    if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(t('core.setting.whole-number', { min, max: max.toLocaleString('en-US') }));
+    if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(t('config.check.wholeNumber', { min, max: max.toLocaleString('en-US') }));
     return String(n);
   };
 }
 
 function positiveNumber(v: string): string {
   const text = v.trim();
-  if (!DECIMAL.test(text) || Number(text) <= 0 || Number(text) > 1000) throw new Error(t('core.setting.positive'));
+  if (!DECIMAL.test(text) || Number(text) <= 0 || Number(text) > 1000) throw new Error(t('config.check.positiveNumber'));
   return String(Number(text));
 }
 
@@ -69,7 +67,7 @@ function share(v: string): string {
   const percent = text.endsWith('%');
   const digits = percent ? text.slice(0, -1).trim() : text;
   const n = Number(digits) / (percent ? 100 : 1);
-  if (!DECIMAL.test(digits) || n > 1) throw new Error(t('core.setting.share'));
+  if (!DECIMAL.test(digits) || n > 1) throw new Error(t('config.check.share'));
   return String(n);
 }
 
@@ -79,7 +77,7 @@ function numberList(v: string): number[] {
     .map((x) => x.trim())
     .filter((x) => x !== '')
     .map((x) => {
-      if (!DECIMAL.test(x)) throw new Error(t('core.setting.not-number', { value: x }));
+      if (!DECIMAL.test(x)) throw new Error(t('config.check.notNumber', { value: x }));
       return Number(x);
     });
 }
@@ -87,124 +85,69 @@ function numberList(v: string): number[] {
 /** Ascending cut points, or empty for quantiles. */
 function thresholds(v: string): string {
   const list = numberList(v);
-  for (let i = 1; i < list.length; i++) if (!(list[i]! > list[i - 1]!)) throw new Error(t('core.setting.ascending'));
+  for (let i = 1; i < list.length; i++) if (!(list[i]! > list[i - 1]!)) throw new Error(t('config.check.ascending'));
   return list.join(',');
 }
 
 export const SETTINGS: SettingDef[] = [
-  { key: 'rfm.bins', default: '5', describe: 'RFM scores run 1..bins: 4, 5 or 10', check: (v) => (['4', '5', '10'].includes(v.trim()) ? v.trim() : fail(t('core.setting.bins'))) },
-  { key: 'rfm.recency_days', default: '', describe: 'recency cut points in days, ascending, bins-1 of them (empty: quantiles); at or under the first: top score', check: thresholds },
-  { key: 'rfm.frequency', default: '', describe: 'frequency cut points in purchase days, ascending, bins-1 of them (empty: quantiles); at or above the last: top score', check: thresholds },
-  { key: 'rfm.monetary', default: '', describe: 'monetary cut points in currency units (e.g. 50,200), ascending, bins-1 of them (empty: quantiles)', check: thresholds },
+  { key: 'rfm.bins', default: '5', check: (v) => (['4', '5', '10'].includes(v.trim()) ? v.trim() : fail(t('config.check.bins'))) },
+  { key: 'rfm.recency_days', default: '', check: thresholds },
+  { key: 'rfm.frequency', default: '', check: thresholds },
+  { key: 'rfm.monetary', default: '', check: thresholds },
   {
     key: 'rfm.segments',
     default: formatSegmentRules(DEFAULT_SEGMENTS),
-    describe: 'named segments, first match wins: "Name: r4-5 f4-5 | ..." on the 1..5 scale; unmatched customers are "Other"',
     check: (v) => formatSegmentRules(parseSegmentRules(v)),
   },
-  { key: 'tier.method', default: DEFAULT_TIERS.method, describe: 'value pyramid cuts: rank (share of customers) or share (share of value)', check: (v) => (['rank', 'share'].includes(v.trim()) ? v.trim() : fail(t('core.setting.tier-method'))) },
+  { key: 'tier.method', default: DEFAULT_TIERS.method, check: (v) => (['rank', 'share'].includes(v.trim()) ? v.trim() : fail(t('config.check.tierMethod'))) },
   {
     key: 'tier.cuts',
     default: DEFAULT_TIERS.cuts.join(','),
-    describe: 'three percentages: platinum, gold, iron sizes (rank) or cumulative value shares (share)',
     check: (v) => {
       const list = numberList(v.replace(/%/g, ''));
-      if (list.length !== 3 || !list.every((x) => x >= 0 && x <= 100)) throw new Error(t('core.setting.three-percentages'));
+      if (list.length !== 3 || !list.every((x) => x >= 0 && x <= 100)) throw new Error(t('config.check.threePercentages'));
       return list.join(',');
     },
   },
-  { key: 'tier.window_days', default: '365', describe: 'days of net revenue that make a customer\'s value (0: all history)', check: wholeNumber(0) },
-  { key: 'lifecycle.window_days', default: String(DEFAULT_LIFECYCLE.windowDays), describe: 'the recent window: revenue in it against the window before it', check: wholeNumber(1) },
-  { key: 'lifecycle.own_gap_min_gaps', default: '2', describe: 'gaps a customer needs before their own median gap is their rhythm (else the population\'s)', check: wholeNumber(1) },
-  { key: 'lifecycle.exploration_max_purchases', default: String(DEFAULT_LIFECYCLE.explorationMaxPurchases), describe: 'purchase days a customer can have and still be exploring', check: wholeNumber(1) },
-  { key: 'lifecycle.stability_min_purchases', default: String(DEFAULT_LIFECYCLE.stabilityMinPurchases), describe: 'purchase days before stability', check: wholeNumber(2) },
-  { key: 'lifecycle.stability_min_days', default: String(DEFAULT_LIFECYCLE.stabilityMinDays), describe: 'days since the first purchase before stability', check: wholeNumber(0) },
-  { key: 'lifecycle.decline_gaps', default: String(DEFAULT_LIFECYCLE.declineGaps), describe: 'silence, in the customer\'s usual gaps, that makes them overdue (decline)', check: positiveNumber },
-  { key: 'lifecycle.decline_min_days', default: String(DEFAULT_LIFECYCLE.declineMinDays), describe: 'shortest silence in days that counts as decline', check: wholeNumber(0) },
-  { key: 'lifecycle.drop_share', default: String(DEFAULT_LIFECYCLE.dropShare), describe: 'recent-window revenue under this share of the window before is a decline (0 turns the test off)', check: share },
-  { key: 'lifecycle.ended_gaps', default: String(DEFAULT_LIFECYCLE.endedGaps), describe: 'silence, in the customer\'s usual gaps, after which the relationship has ended', check: positiveNumber },
-  { key: 'lifecycle.ended_min_days', default: String(DEFAULT_LIFECYCLE.endedMinDays), describe: 'shortest silence in days that counts as ended', check: wholeNumber(0) },
-  { key: 'lifecycle.long_term_days', default: String(DEFAULT_LIFECYCLE.longTermDays), describe: 'days of stability before an ending counts as long-term rather than early exit', check: wholeNumber(0) },
-  { key: 'model.name', default: DEFAULT_MODEL.model, describe: 'purchase model: auto (the best of the three on your last horizon), mbgnbd, paretonbd or bgnbd', check: oneOf(MODEL_CHOICES) },
-  { key: 'model.time_unit', default: DEFAULT_MODEL.timeUnit, describe: 'the unit the model counts time in: day or week (parameters are per unit)', check: oneOf(TIME_UNITS) },
-  { key: 'model.min_customers', default: String(DEFAULT_MODEL.minCustomers), describe: 'customers with purchases needed to fit the model (else rules give the risk)', check: wholeNumber(10, 10_000_000) },
-  { key: 'model.min_repeat_buyers', default: String(DEFAULT_MODEL.minRepeatBuyers), describe: 'repeat buyers needed to fit the model', check: wholeNumber(5, 10_000_000) },
-  { key: 'model.min_history_days', default: String(DEFAULT_MODEL.minHistoryDays), describe: 'days from the first purchase on record to the as-of date needed to fit the model', check: wholeNumber(1) },
+  { key: 'tier.window_days', default: '365', check: wholeNumber(0) },
+  { key: 'lifecycle.window_days', default: String(DEFAULT_LIFECYCLE.windowDays), check: wholeNumber(1) },
+  { key: 'lifecycle.own_gap_min_gaps', default: '2', check: wholeNumber(1) },
+  { key: 'lifecycle.exploration_max_purchases', default: String(DEFAULT_LIFECYCLE.explorationMaxPurchases), check: wholeNumber(1) },
+  { key: 'lifecycle.stability_min_purchases', default: String(DEFAULT_LIFECYCLE.stabilityMinPurchases), check: wholeNumber(2) },
+  { key: 'lifecycle.stability_min_days', default: String(DEFAULT_LIFECYCLE.stabilityMinDays), check: wholeNumber(0) },
+  { key: 'lifecycle.decline_gaps', default: String(DEFAULT_LIFECYCLE.declineGaps), check: positiveNumber },
+  { key: 'lifecycle.decline_min_days', default: String(DEFAULT_LIFECYCLE.declineMinDays), check: wholeNumber(0) },
+  { key: 'lifecycle.drop_share', default: String(DEFAULT_LIFECYCLE.dropShare), check: share },
+  { key: 'lifecycle.ended_gaps', default: String(DEFAULT_LIFECYCLE.endedGaps), check: positiveNumber },
+  { key: 'lifecycle.ended_min_days', default: String(DEFAULT_LIFECYCLE.endedMinDays), check: wholeNumber(0) },
+  { key: 'lifecycle.long_term_days', default: String(DEFAULT_LIFECYCLE.longTermDays), check: wholeNumber(0) },
+  { key: 'model.name', default: DEFAULT_MODEL.model, check: oneOf(MODEL_CHOICES) },
+  { key: 'model.time_unit', default: DEFAULT_MODEL.timeUnit, check: oneOf(TIME_UNITS) },
+  { key: 'model.min_customers', default: String(DEFAULT_MODEL.minCustomers), check: wholeNumber(10, 10_000_000) },
+  { key: 'model.min_repeat_buyers', default: String(DEFAULT_MODEL.minRepeatBuyers), check: wholeNumber(5, 10_000_000) },
+  { key: 'model.min_history_days', default: String(DEFAULT_MODEL.minHistoryDays), check: wholeNumber(1) },
   {
     key: 'churn.horizon_days',
     default: 'auto',
-    describe: "days ahead that churn risk (no purchase in them) and expected purchases look; auto: twice the shop's typical gap between purchases",
     check: (v) => (v.trim().toLowerCase() === 'auto' ? 'auto' : wholeNumber(1, 3650)(v)),
   },
-  { key: 'churn.medium_risk', default: String(DEFAULT_MODEL.mediumRisk), describe: 'churn risk at or above this is medium', check: share },
-  { key: 'churn.high_risk', default: String(DEFAULT_MODEL.highRisk), describe: 'churn risk at or above this is high', check: share },
-  { key: 'clv.horizon_days', default: String(DEFAULT_MODEL.clvHorizonDays), describe: 'days of future purchases that make lifetime value', check: wholeNumber(30, 3650) },
-  { key: 'complaint.hours_urgent', default: String(DEFAULT_RESPONSE_HOURS.urgent), describe: 'hours to respond to an urgent complaint (its due time)', check: wholeNumber(1) },
-  { key: 'complaint.hours_high', default: String(DEFAULT_RESPONSE_HOURS.high), describe: 'hours to respond to a high-priority complaint', check: wholeNumber(1) },
-  { key: 'complaint.hours_normal', default: String(DEFAULT_RESPONSE_HOURS.normal), describe: 'hours to respond to a normal complaint', check: wholeNumber(1) },
-  { key: 'complaint.hours_low', default: String(DEFAULT_RESPONSE_HOURS.low), describe: 'hours to respond to a low-priority complaint', check: wholeNumber(1) },
-  { key: 'clv.discount_rate', default: String(DEFAULT_MODEL.discountRate), describe: 'annual discount rate for lifetime value (0.1 or 10%)', check: share },
-  { key: 'report.lang', default: '', describe: 'the language reports are written in when neither --lang nor RAPPORT_LANG says (for cron): en or zh-CN; empty: the locale', check: reportLang, presentation: true },
+  { key: 'churn.medium_risk', default: String(DEFAULT_MODEL.mediumRisk), check: share },
+  { key: 'churn.high_risk', default: String(DEFAULT_MODEL.highRisk), check: share },
+  { key: 'clv.horizon_days', default: String(DEFAULT_MODEL.clvHorizonDays), check: wholeNumber(30, 3650) },
+  { key: 'complaint.hours_urgent', default: String(DEFAULT_RESPONSE_HOURS.urgent), check: wholeNumber(1) },
+  { key: 'complaint.hours_high', default: String(DEFAULT_RESPONSE_HOURS.high), check: wholeNumber(1) },
+  { key: 'complaint.hours_normal', default: String(DEFAULT_RESPONSE_HOURS.normal), check: wholeNumber(1) },
+  { key: 'complaint.hours_low', default: String(DEFAULT_RESPONSE_HOURS.low), check: wholeNumber(1) },
+  { key: 'clv.discount_rate', default: String(DEFAULT_MODEL.discountRate), check: share },
+  { key: 'report.lang', default: '', check: reportLang, presentation: true },
 ];
-
-/**
- * A setting's description in the reader's language, for config list's table. `describe` stays
- * English: CSV and JSON carry it, and they do not change with the language.
- */
-export function settingAbout(def: SettingDef): string {
-  return ABOUT[def.key]?.() ?? def.describe;
-}
-
-const ABOUT: Record<string, () => string> = {
-  'rfm.bins': () => t('core.about.rfm.bins'),
-  'rfm.recency_days': () => t('core.about.rfm.recency_days'),
-  'rfm.frequency': () => t('core.about.rfm.frequency'),
-  'rfm.monetary': () => t('core.about.rfm.monetary'),
-  'rfm.segments': () => t('core.about.rfm.segments'),
-  'tier.method': () => t('core.about.tier.method'),
-  'tier.cuts': () => t('core.about.tier.cuts'),
-  'tier.window_days': () => t('core.about.tier.window_days'),
-  'lifecycle.window_days': () => t('core.about.lifecycle.window_days'),
-  'lifecycle.own_gap_min_gaps': () => t('core.about.lifecycle.own_gap_min_gaps'),
-  'lifecycle.exploration_max_purchases': () => t('core.about.lifecycle.exploration_max_purchases'),
-  'lifecycle.stability_min_purchases': () => t('core.about.lifecycle.stability_min_purchases'),
-  'lifecycle.stability_min_days': () => t('core.about.lifecycle.stability_min_days'),
-  'lifecycle.decline_gaps': () => t('core.about.lifecycle.decline_gaps'),
-  'lifecycle.decline_min_days': () => t('core.about.lifecycle.decline_min_days'),
-  'lifecycle.drop_share': () => t('core.about.lifecycle.drop_share'),
-  'lifecycle.ended_gaps': () => t('core.about.lifecycle.ended_gaps'),
-  'lifecycle.ended_min_days': () => t('core.about.lifecycle.ended_min_days'),
-  'lifecycle.long_term_days': () => t('core.about.lifecycle.long_term_days'),
-  'model.name': () => t('core.about.model.name'),
-  'model.time_unit': () => t('core.about.model.time_unit'),
-  'model.min_customers': () => t('core.about.model.min_customers'),
-  'model.min_repeat_buyers': () => t('core.about.model.min_repeat_buyers'),
-  'model.min_history_days': () => t('core.about.model.min_history_days'),
-  'churn.horizon_days': () => t('core.about.churn.horizon_days'),
-  'churn.medium_risk': () => t('core.about.churn.medium_risk'),
-  'churn.high_risk': () => t('core.about.churn.high_risk'),
-  'clv.horizon_days': () => t('core.about.clv.horizon_days'),
-  'complaint.hours_urgent': () => t('core.about.complaint.hours_urgent'),
-  'complaint.hours_high': () => t('core.about.complaint.hours_high'),
-  'complaint.hours_normal': () => t('core.about.complaint.hours_normal'),
-  'complaint.hours_low': () => t('core.about.complaint.hours_low'),
-  'clv.discount_rate': () => t('core.about.clv.discount_rate'),
-};
 
 function oneOf(values: readonly string[]) {
   return (v: string): string => {
     const text = v.trim().toLowerCase();
-    if (!values.includes(text)) throw new Error(t('core.setting.one-of', { choices: values.join(t('core.setting.or')) }));
+    if (!values.includes(text)) throw new Error(t('config.check.oneOf', { values: values.join(t('config.or')) }));
     return text;
   };
-}
-
-/** A report language as people write it (zh, zh_CN, zh-Hans, en), stored as the language rapport has; empty unsets it. */
-function reportLang(v: string): string {
-  if (v.trim() === '') return '';
-  const lang = langOf(v);
-  if (lang === null) throw new Error(`must be one of ${LANGS.join(', ')}, or empty for the locale`);
-  return lang;
 }
 
 function fail(message: string): never {
@@ -254,13 +197,13 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     const text = get(key);
     if (text === '') continue;
     const cuts = text.split(',').map((x) => Math.round(Number(x) * scale));
-    if (cuts.length !== bins - 1) throw new SettingError(key, tn('core.setting.cut-points', cuts.length, { bins, need: bins - 1 }), 'rfm.bins');
+    if (cuts.length !== bins - 1) throw new SettingError(key, tn('config.check.cutCount', cuts.length, { bins, need: bins - 1 }), 'rfm.bins');
     thresholdsOf[d] = cuts;
   }
   const cuts = get('tier.cuts').split(',').map(Number) as [number, number, number];
   const method = get('tier.method') as TierSettings['method'];
-  if (method === 'rank' && cuts[0] + cuts[1] + cuts[2] > 100) throw new SettingError('tier.cuts', t('core.setting.rank-sum'), 'tier.method');
-  if (method === 'share' && !(cuts[0] <= cuts[1] && cuts[1] <= cuts[2])) throw new SettingError('tier.cuts', t('core.setting.share-ascend'), 'tier.method');
+  if (method === 'rank' && cuts[0] + cuts[1] + cuts[2] > 100) throw new SettingError('tier.cuts', t('config.check.rankSum'), 'tier.method');
+  if (method === 'share' && !(cuts[0] <= cuts[1] && cuts[1] <= cuts[2])) throw new SettingError('tier.cuts', t('config.check.shareAscend'), 'tier.method');
   const lifecycle: LifecycleSettings = {
     explorationMaxPurchases: num('lifecycle.exploration_max_purchases'),
     stabilityMinPurchases: num('lifecycle.stability_min_purchases'),
@@ -274,11 +217,11 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     longTermDays: num('lifecycle.long_term_days'),
   };
   if (lifecycle.stabilityMinPurchases <= lifecycle.explorationMaxPurchases) {
-    throw new SettingError('lifecycle.stability_min_purchases', t('core.setting.above', { other: 'lifecycle.exploration_max_purchases', value: lifecycle.explorationMaxPurchases }), 'lifecycle.exploration_max_purchases');
+    throw new SettingError('lifecycle.stability_min_purchases', t('config.check.above', { other: 'lifecycle.exploration_max_purchases', value: lifecycle.explorationMaxPurchases }), 'lifecycle.exploration_max_purchases');
   }
-  if (lifecycle.endedGaps < lifecycle.declineGaps) throw new SettingError('lifecycle.ended_gaps', t('core.setting.at-least', { other: 'lifecycle.decline_gaps', value: lifecycle.declineGaps }), 'lifecycle.decline_gaps');
+  if (lifecycle.endedGaps < lifecycle.declineGaps) throw new SettingError('lifecycle.ended_gaps', t('config.check.atLeast', { other: 'lifecycle.decline_gaps', value: lifecycle.declineGaps }), 'lifecycle.decline_gaps');
   if (lifecycle.endedMinDays < lifecycle.declineMinDays) {
-    throw new SettingError('lifecycle.ended_min_days', t('core.setting.ended-before-decline', { value: lifecycle.declineMinDays }), 'lifecycle.decline_min_days');
+    throw new SettingError('lifecycle.ended_min_days', t('config.check.endBeforeDecline', { value: lifecycle.declineMinDays }), 'lifecycle.decline_min_days');
   }
   const model: ModelSettings = {
     model: get('model.name') as ModelChoice,
@@ -292,7 +235,7 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     minRepeatBuyers: num('model.min_repeat_buyers'),
     minHistoryDays: num('model.min_history_days'),
   };
-  if (model.highRisk < model.mediumRisk) throw new SettingError('churn.high_risk', t('core.setting.at-least', { other: 'churn.medium_risk', value: model.mediumRisk }), 'churn.medium_risk');
+  if (model.highRisk < model.mediumRisk) throw new SettingError('churn.high_risk', t('config.check.atLeast', { other: 'churn.medium_risk', value: model.mediumRisk }), 'churn.medium_risk');
   return {
     model,
     complaintHours: { urgent: num('complaint.hours_urgent'), high: num('complaint.hours_high'), normal: num('complaint.hours_normal'), low: num('complaint.hours_low') },
@@ -303,4 +246,88 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     ownGapMinGaps: num('lifecycle.own_gap_min_gaps'),
     lifecycle,
   };
+}
+
+/** What a setting does, in the reader's language, or in `lang` (English for CSV and JSON, which stay stable). */
+export function describeSetting(key: string, lang: Lang = currentLang()): string {
+  switch (key) {
+    case 'rfm.bins':
+      return t('config.describe.rfm.bins', undefined, lang);
+    case 'rfm.recency_days':
+      return t('config.describe.rfm.recencyDays', undefined, lang);
+    case 'rfm.frequency':
+      return t('config.describe.rfm.frequency', undefined, lang);
+    case 'rfm.monetary':
+      return t('config.describe.rfm.monetary', undefined, lang);
+    case 'rfm.segments':
+      return t('config.describe.rfm.segments', undefined, lang);
+    case 'tier.method':
+      return t('config.describe.tier.method', undefined, lang);
+    case 'tier.cuts':
+      return t('config.describe.tier.cuts', undefined, lang);
+    case 'tier.window_days':
+      return t('config.describe.tier.windowDays', undefined, lang);
+    case 'lifecycle.window_days':
+      return t('config.describe.lifecycle.windowDays', undefined, lang);
+    case 'lifecycle.own_gap_min_gaps':
+      return t('config.describe.lifecycle.ownGapMinGaps', undefined, lang);
+    case 'lifecycle.exploration_max_purchases':
+      return t('config.describe.lifecycle.explorationMaxPurchases', undefined, lang);
+    case 'lifecycle.stability_min_purchases':
+      return t('config.describe.lifecycle.stabilityMinPurchases', undefined, lang);
+    case 'lifecycle.stability_min_days':
+      return t('config.describe.lifecycle.stabilityMinDays', undefined, lang);
+    case 'lifecycle.decline_gaps':
+      return t('config.describe.lifecycle.declineGaps', undefined, lang);
+    case 'lifecycle.decline_min_days':
+      return t('config.describe.lifecycle.declineMinDays', undefined, lang);
+    case 'lifecycle.drop_share':
+      return t('config.describe.lifecycle.dropShare', undefined, lang);
+    case 'lifecycle.ended_gaps':
+      return t('config.describe.lifecycle.endedGaps', undefined, lang);
+    case 'lifecycle.ended_min_days':
+      return t('config.describe.lifecycle.endedMinDays', undefined, lang);
+    case 'lifecycle.long_term_days':
+      return t('config.describe.lifecycle.longTermDays', undefined, lang);
+    case 'model.name':
+      return t('config.describe.model.name', undefined, lang);
+    case 'model.time_unit':
+      return t('config.describe.model.timeUnit', undefined, lang);
+    case 'model.min_customers':
+      return t('config.describe.model.minCustomers', undefined, lang);
+    case 'model.min_repeat_buyers':
+      return t('config.describe.model.minRepeatBuyers', undefined, lang);
+    case 'model.min_history_days':
+      return t('config.describe.model.minHistoryDays', undefined, lang);
+    case 'churn.horizon_days':
+      return t('config.describe.churn.horizonDays', undefined, lang);
+    case 'churn.medium_risk':
+      return t('config.describe.churn.mediumRisk', undefined, lang);
+    case 'churn.high_risk':
+      return t('config.describe.churn.highRisk', undefined, lang);
+    case 'clv.horizon_days':
+      return t('config.describe.clv.horizonDays', undefined, lang);
+    case 'complaint.hours_urgent':
+      return t('config.describe.complaint.hoursUrgent', undefined, lang);
+    case 'complaint.hours_high':
+      return t('config.describe.complaint.hoursHigh', undefined, lang);
+    case 'complaint.hours_normal':
+      return t('config.describe.complaint.hoursNormal', undefined, lang);
+    case 'complaint.hours_low':
+      return t('config.describe.complaint.hoursLow', undefined, lang);
+    case 'clv.discount_rate':
+      return t('config.describe.clv.discountRate', undefined, lang);
+    case 'report.lang':
+      return t('config.describe.report.lang', undefined, lang);
+    default:
+      return key;
+  }
+}
+
+/** A report language as people write it (zh, zh_CN, zh-Hans, en), stored as the language rapport has; empty unsets it. */
+function reportLang(v: string): string {
+  if (v.trim() === '') return '';
+  const lang = langOf(v);
+  if (lang === null) throw new Error(t('config.check.reportLang', { choices: LANGS.join(', ') }));
+  return lang;
 }

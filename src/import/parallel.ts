@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RapportError, type ExitCode } from '../errors.js';
+import { currentLang, t } from '../i18n/index.js';
 import type { Batch, ProduceStats, SourceRef } from './produce.js';
 import type { CheckSettings, FileShape } from './validate.js';
 
@@ -24,7 +25,7 @@ export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSet
   const consumed = new Int32Array(control);
   // A smaller young generation keeps the worker's heap (and the process's peak RSS) down; measured
   // no slower on the 1M-row bench.
-  const worker = new Worker(workerFile(), { workerData: { source, shape, settings, control }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const worker = new Worker(workerFile(), { workerData: { source, shape, settings, control, lang: currentLang() }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   return new Promise<ProduceStats>((resolve, reject) => {
     let settled = false;
     const fail = (e: unknown): void => {
@@ -64,7 +65,7 @@ export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSet
       }
     });
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the parsing worker stopped (exit ${code})`)));
+    worker.on('exit', (code) => fail(new Error(t('import.workerStopped', { code }))));
   });
 }
 

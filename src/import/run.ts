@@ -9,6 +9,7 @@ import { CsvParser } from '../core/csv.js';
 import { DateSniffer, HINT_LAYOUTS, layoutsReading, swapDayMonth } from '../core/dates.js';
 import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS } from '../core/row.js';
 import { RapportError, UsageError } from '../errors.js';
+import { t } from '../i18n/index.js';
 import { catchingSignals, onInterrupt } from '../signals.js';
 import type { ImportCounts, ImportRecord } from '../store/importStore.js';
 import type { ImportSession, Store } from '../store/store.js';
@@ -162,14 +163,14 @@ export async function importFile(db: Store, source: SourceFile, options: ImportO
     await rejects.finish();
     const { sha256, currencies, dateConflict, unterminatedLine, ...written2 } = written;
     if (unterminatedLine !== null && (written2.read ?? 0) > 0) {
-      base.warnings.push(`the file does not end with a newline: check that its last line (${unterminatedLine}) is complete`);
+      base.warnings.push(t('import.notice.noFinalNewline', { line: unterminatedLine }, 'en'));
     }
     if (dateConflict) {
       const col = shape.headers[shape.mapping.fields[options.kind === 'transactions' ? 'date' : 'created']!];
       const other = swapDayMonth(shape.dateLayout!);
       throw new UsageError(
-        `${source.name}: dates in column "${col}" contradict each other: ${shape.dateEvidence}, but "${dateConflict.value}" on line ${dateConflict.line} reads only the other way`,
-        `give the layout with --date-format ${shape.dateLayout} or --date-format ${other}; the dates that do not fit it become rejects`,
+        t('import.dateConflictLine', { file: source.name, column: String(col), evidence: String(shape.dateEvidence), value: dateConflict.value, line: dateConflict.line }),
+        t('import.giveLayoutHint', { choices: `--date-format ${shape.dateLayout}${t('import.or')}--date-format ${other}` }),
       );
     }
     Object.assign(counts, written2);
@@ -259,19 +260,19 @@ async function settleCurrency(db: Store, asked: string | undefined): Promise<{ c
   const fromMarks = marks === null ? null : (JSON.parse(marks) as string[]);
   if (asked === undefined) return { currency: stored, allowed: stored !== null ? [stored] : fromMarks };
   const code = asked.toUpperCase();
-  if (!isKnownCurrency(code)) throw new UsageError(`--currency ${asked}: not an ISO 4217 currency code`, 'e.g. --currency EUR, --currency USD, --currency GBP, --currency CNY');
+  if (!isKnownCurrency(code)) throw new UsageError(t('import.notCurrency', { value: asked }), t('import.currencyHint'));
   if (stored !== null && stored !== code) {
-    throw new RapportError(`this database holds amounts in ${stored}; refusing to mix in ${code}`, 'one currency per database: use another --db for other currencies');
+    throw new RapportError(t('import.otherCurrency', { stored, code }), t('import.oneCurrencyHint'));
   }
   if (stored === null && fromMarks !== null && !fromMarks.includes(code)) {
-    throw new RapportError(`earlier imports had amounts marked as ${fromMarks.join(' or ')}; refusing to mix in ${code}`, 'one currency per database: use another --db for other currencies');
+    throw new RapportError(t('import.otherMarks', { marks: fromMarks.join(t('import.or')), code }), t('import.oneCurrencyHint'));
   }
   // Amounts imported before any --currency were read with 2 decimals; a currency with another
   // minor unit would mix scales in one column.
   if (stored === null && currencyExponent(code) !== 2 && (await db.hasTransactions())) {
     throw new RapportError(
-      `this database already holds amounts read with 2 decimals and no currency; ${code} has ${currencyExponent(code)}`,
-      'start a new database (--db) for this currency',
+      t('import.otherExponent', { code, digits: currencyExponent(code) }),
+      t('import.newDbHint'),
     );
   }
   return { currency: code, allowed: [code] };

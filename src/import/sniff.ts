@@ -7,6 +7,7 @@ import { columnNumber, looksLikeData, namesKnownColumn, resolveMapping } from '.
 import { CsvParser, sniffDelimiter } from '../core/csv.js';
 import { DateFormatError, DateSniffer, HINT_LAYOUTS, dateReaderFor, layoutsReading } from '../core/dates.js';
 import { RapportError, UsageError } from '../errors.js';
+import { t } from '../i18n/index.js';
 import { readRecords } from './reading.js';
 import type { ImportOptions } from './run.js';
 import { TextReader, type SourceFile } from './source.js';
@@ -34,7 +35,7 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
   }
   const encoding = reader.encoding;
   if (sample.startsWith('\uFEFF')) sample = sample.slice(1);
-  if (sample.trim() === '') throw new RapportError(`${source.name}: the file is empty`, 'export the data with a header row and at least one row');
+  if (sample.trim() === '') throw new RapportError(t('import.emptyFile', { file: source.name }), t('import.emptyFileHint'));
   // Excel's "sep=;" first line names the delimiter; the header follows it.
   const sepLine = /^sep=(.)\r?\n/i.exec(sample);
   const delimiter = options.delimiter ?? sepLine?.[1] ?? sniffDelimiter(sample);
@@ -58,7 +59,7 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
   // Only whole lines of the sample, unless it is the whole file.
   p.push(complete ? sample : sample.slice(0, sample.lastIndexOf('\n') + 1));
   if (complete) p.end();
-  if (headers === null || firstLine === null) throw new RapportError(`${source.name}: no header row found`, 'the first line must name the columns');
+  if (headers === null || firstLine === null) throw new RapportError(t('import.noHeader', { file: source.name }), t('import.noHeaderHint'));
   const first: { fields: string[]; line: number } = firstLine;
   let hdrs: string[] = headers;
   const notices: string[] = [];
@@ -68,7 +69,7 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
   let noHeader = options.noHeader;
   if (!noHeader && dataFirst && mapValues.length > 0 && mapValues.every((v) => columnNumber(v) !== null)) {
     noHeader = true;
-    notices.push('the first line is data, not a header row, and --map names columns by number: read as a file without a header row (add --no-header to say so)');
+    notices.push(t('import.notice.dataFirstLine', undefined, 'en'));
   }
   if (noHeader) {
     hdrs = first.fields.map((_, i) => `column_${i + 1}`);
@@ -78,8 +79,8 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
     if (firstRows.length > SNIFF_RECORDS) firstRows.pop();
   } else if (dataFirst && mapValues.length === 0) {
     throw new UsageError(
-      `${source.name}: the first line looks like a row of data, not a header row (a cell in it is a number, a date, an email address or a phone number); its cells are not repeated here`,
-      `if the file has no header row, name its columns by number, e.g.: ${headerlessCommand(options, source.name, first.fields)}`,
+      t('import.dataNotHeader', { file: source.name }),
+      t('import.dataNotHeaderHint', { command: headerlessCommand(options, source.name, first.fields) }),
     );
   }
   const mapped = resolveMapping(options.kind, hdrs, options.map, { noHeader });
@@ -93,7 +94,7 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
     try {
       dateReaderFor(options.dateFormat);
     } catch (e) {
-      if (e instanceof DateFormatError) throw new UsageError(e.message, 'e.g. --date-format DD/MM/YYYY, --date-format "M/D/YYYY h:mm A", --date-format DD-MMM-YY, --date-format excel');
+      if (e instanceof DateFormatError) throw new UsageError(e.message, t('import.dateFormatHint'));
       throw e;
     }
     dateLayout = options.dateFormat;
@@ -115,27 +116,27 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
       const serial = /^\d{5}(\.\d+)?$/.test(verdict.example);
       const fits = layoutsReading(sampled, HINT_LAYOUTS);
       throw new UsageError(
-        `${source.name}: cannot tell the layout of dates like "${verdict.example}" in column "${col}"`,
+        t('import.unknownLayout', { file: source.name, example: verdict.example, column: String(col) }),
         serial
-          ? 'these look like Excel serial day numbers: add --date-format excel'
+          ? t('import.excelSerialHint')
           : fits.length > 0
-            ? `give it with ${fits.map((f) => `--date-format ${quoteLayout(f)}`).join(' or ')} (each reads the first ${sampled.length} dates)`
-            : 'give it with --date-format, built from the tokens YYYY YY MMMM MMM MM M DD D HH H hh h mm ss A (e.g. --date-format "DD.MM.YYYY HH:mm")',
+            ? t('import.layoutsFitHint', { choices: fits.map((f) => `--date-format ${quoteLayout(f)}`).join(t('import.or')), n: sampled.length })
+            : t('import.layoutTokensHint'),
       );
     }
     if (verdict.kind === 'undecided') {
       const fits = layoutsReading(sampled, verdict.candidates);
       const offered = fits.length > 0 ? fits : verdict.candidates;
-      const choices = offered.map((c) => `--date-format ${quoteLayout(c)}`).join(' or ');
+      const choices = offered.map((c) => `--date-format ${quoteLayout(c)}`).join(t('import.or'));
       if (verdict.conflict) {
         throw new UsageError(
-          `${source.name}: dates in column "${col}" contradict each other: ${verdict.example}`,
-          `give the layout with ${choices}; the dates that do not fit it become rejects`,
+          t('import.dateConflict', { file: source.name, column: String(col), example: verdict.example }),
+          t('import.giveLayoutHint', { choices }),
         );
       }
       throw new UsageError(
-        `${source.name}: dates like ${verdict.example} in column "${col}" can be read more than one way, and no date in the file settles it`,
-        `say which with ${choices}`,
+        t('import.ambiguousDates', { file: source.name, example: verdict.example, column: String(col) }),
+        t('import.sayWhichHint', { choices }),
       );
     }
     dateLayout = verdict.layout;
@@ -167,5 +168,5 @@ function headerlessCommand(options: ImportOptions, name: string, cells: string[]
     ? [`--map customer_id=${customer < 0 ? 1 : customer + 1}`]
     : [`--map customer_id=${customer < 0 ? 'N' : customer + 1}`, `--map amount=${amount === undefined ? 'N' : amount + 1}`, `--map date=${date < 0 ? 'N' : date + 1}`];
   const delim = options.delimiter === '\t' ? ' --delimiter tab' : options.delimiter ? ` --delimiter '${options.delimiter}'` : '';
-  return `rapport import ${options.kind} ${quoted} --no-header ${maps.join(' ')}${delim} (check that the numbers are the right columns, with --dry-run)`;
+  return t('import.headerlessCommand', { command: `rapport import ${options.kind} ${quoted} --no-header ${maps.join(' ')}${delim}` });
 }

@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import iconv from 'iconv-lite';
 import { RapportError, UsageError } from '../errors.js';
+import { t } from '../i18n/index.js';
 import { catchingSignals, onInterrupt } from '../signals.js';
 import { released, tempPath } from '../tempfiles.js';
 
@@ -40,9 +41,9 @@ export async function openSource(name: string, stdin: Readable, cwd: string): Pr
   try {
     st = fs.statSync(file);
   } catch {
-    throw new RapportError(`${name}: no such file`, 'check the path; use - to read standard input');
+    throw new RapportError(t('import.noSuchFile', { file: name }), t('import.noSuchFileHint'));
   }
-  if (st.isDirectory()) throw new RapportError(`${name}: is a folder, not a file`, 'name the CSV file inside it');
+  if (st.isDirectory()) throw new RapportError(t('import.isFolder', { file: name }), t('import.isFolderHint'));
   return { name, path: file, size: st.size, sha256: null, cleanup: () => {} };
 }
 
@@ -96,7 +97,7 @@ async function spoolStdin(stdin: Readable): Promise<SourceFile> {
 
 export function checkEncoding(encoding: string): void {
   if (!iconv.encodingExists(encoding)) {
-    throw new UsageError(`unknown encoding "${encoding}"`, 'try utf-8, windows-1252, latin1, gb18030, gbk, shift_jis, big5 or utf-16le');
+    throw new UsageError(t('import.unknownEncoding', { encoding }), t('import.unknownEncodingHint'));
   }
 }
 
@@ -165,8 +166,8 @@ export class TextReader {
     const utf16 = this.encoding.startsWith('utf-16') || this.encoding.startsWith('utf16') || this.encoding === 'ucs2';
     if (!utf16 && looksBinary(bytes)) {
       throw new RapportError(
-        `${this.source.name}: looks like a binary file, not CSV text`,
-        'export the data as CSV; if it is UTF-16 text without a byte-order mark, add --encoding utf-16le',
+        t('import.binary', { file: this.source.name }),
+        t('import.binaryHint'),
       );
     }
     if (this.encoding === 'utf-8') this.decodeUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -267,8 +268,8 @@ export class TextReader {
     const guess = looksLikeGbk(sample.subarray(0, got), 0) ? 'gb18030' : 'windows-1252';
     const other = guess === 'gb18030' ? 'windows-1252' : 'gb18030';
     return new RapportError(
-      `${this.source.name} line ${line}: not valid UTF-8 (bytes ${bad} at byte ${at})`,
-      `the file is probably in another encoding: try --encoding ${guess} (or --encoding ${other})`,
+      t('import.notUtf8', { file: this.source.name, line, bytes: bad, at }),
+      t('import.notUtf8Hint', { guess, other }),
     );
   }
 }

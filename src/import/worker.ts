@@ -1,13 +1,16 @@
 /** Worker thread entry: produces transaction batches for the main thread, with back-pressure. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { RapportError } from '../errors.js';
+import { setLang, t, type Lang } from '../i18n/index.js';
 import { produceTransactions, type SourceRef } from './produce.js';
 import type { CheckSettings, FileShape } from './validate.js';
 
 /** Batches the main thread may have queued before this worker waits (bounds memory). */
 const IN_FLIGHT = 4;
 
-const { source, shape, settings, control } = workerData as { source: SourceRef; shape: FileShape; settings: CheckSettings; control: SharedArrayBuffer };
+const { source, shape, settings, control, lang } = workerData as { source: SourceRef; shape: FileShape; settings: CheckSettings; control: SharedArrayBuffer; lang: Lang };
+// The worker's messages (a file that is not UTF-8, say) in the language of the run that started it.
+setLang(lang);
 const consumed = new Int32Array(control);
 const port = parentPort!;
 let produced = 0;
@@ -24,5 +27,5 @@ try {
   port.postMessage({ type: 'done', stats });
 } catch (e) {
   if (e instanceof RapportError) port.postMessage({ type: 'error', message: e.message, hint: e.hint, exitCode: e.exitCode });
-  else port.postMessage({ type: 'error', message: `unexpected error while reading: ${(e as Error).message}`, stack: (e as Error).stack, exitCode: 1 });
+  else port.postMessage({ type: 'error', message: t('import.workerUnexpected', { message: (e as Error).message }), stack: (e as Error).stack, exitCode: 1 });
 }

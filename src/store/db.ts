@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { RapportError } from '../errors.js';
 import { APPLICATION_ID, checkWal, foreign, inspectDbFile } from './dbfile.js';
-import { DAMAGED_HINT, storageError } from './faults.js';
+import { damagedHint, storageError } from './faults.js';
+import { t } from '../i18n/index.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type DB = Database.Database;
@@ -41,7 +42,7 @@ export function openDatabase(path: string, options: OpenOptions): DB {
   if (path === ':memory:') return setUp(new Database(':memory:'), path, options, migrations);
   const file = inspectDbFile(path);
   if (file.missing && !options.create) {
-    throw new RapportError(`no database at ${path}`, 'import data first (rapport import transactions FILE), or point --db / RAPPORT_DB at your database');
+    throw new RapportError(t('errors.store.noDatabase', { path }), t('errors.store.noDatabaseHint'));
   }
   if (file.missing) {
     // Created readable by its owner only: it holds personal data. SQLite gives the -wal and
@@ -50,7 +51,7 @@ export function openDatabase(path: string, options: OpenOptions): DB {
       fs.closeSync(fs.openSync(path, 'wx', 0o600));
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code !== 'EEXIST') throw storageError(err, path) ?? new RapportError(`cannot create database ${path}: ${err.message}`, 'check that the folder exists and is writable');
+      if (err.code !== 'EEXIST') throw storageError(err, path) ?? new RapportError(t('errors.store.cannotCreate', { path, detail: err.message }), t('errors.folderWritableHint'));
     }
   }
   if (!file.empty) {
@@ -144,8 +145,8 @@ function openImmutable(path: string, migrations: Migration[]): DB {
     if (newest !== known) {
       db.close();
       throw new RapportError(
-        `${path} needs its schema ${newest < known ? 'upgraded' : 'from a newer rapport'} (schema ${newest}, this rapport ${known}), and it cannot be written here`,
-        newest < known ? 'run any rapport command once where the database can be written (a writable copy, a disk with free space)' : 'upgrade rapport to open it; nothing was changed',
+        newest < known ? t('errors.store.needsUpgrade', { path, schema: newest, known }) : t('errors.store.needsNewer', { path, schema: newest, known }),
+        newest < known ? t('errors.store.needsUpgradeHint') : t('errors.store.upgradeRapportHint'),
       );
     }
   } catch (e) {
@@ -157,7 +158,7 @@ function openImmutable(path: string, migrations: Migration[]): DB {
 
 function openError(path: string, e: unknown): RapportError {
   const msg = e instanceof Error ? e.message : String(e);
-  return new RapportError(`cannot open database ${path}: ${msg}`, 'the path must name a file (new or existing) in a folder you can write to');
+  return new RapportError(t('errors.store.cannotOpenDb', { path, detail: msg }), t('errors.store.cannotOpenDbHint'));
 }
 
 /** A SQLite file with tables and no rapport application_id is another program's. */
@@ -178,7 +179,7 @@ export function checkIntegrity(db: DB, path: string, check: Check): void {
   if (first === 'ok') return;
   // SQLite's report starts with a line naming the schema ("*** in database main ***"): one line kept.
   const found = first.split('\n').filter((l) => !l.startsWith('***')).join('; ');
-  throw new RapportError(`${path} is damaged: ${check === 'full' ? 'integrity_check' : 'quick_check'} found "${found}"`, DAMAGED_HINT);
+  throw new RapportError(t('errors.store.checkFound', { path, check: check === 'full' ? 'integrity_check' : 'quick_check', found }), damagedHint());
 }
 
 /**
@@ -209,8 +210,8 @@ function migrate(db: DB, path: string, migrations: Migration[]): void {
   const newest = tracked === 0 ? 0 : ((db.prepare('SELECT max(id) FROM schema_migrations').pluck().get() as number | null) ?? 0);
   if (newest > known) {
     throw new RapportError(
-      `${path} was written by a newer rapport (schema ${newest}, this rapport knows up to ${known})`,
-      'upgrade rapport to open it; nothing was changed',
+      t('errors.store.newer', { path, schema: newest, known }),
+      t('errors.store.upgradeRapportHint'),
     );
   }
   if (newest === known && tracked > 0) return;

@@ -7,12 +7,13 @@
  */
 import fs from 'node:fs';
 import { RapportError } from '../errors.js';
+import { t } from '../i18n/index.js';
 
 /** "rapp" in ASCII: marks a SQLite file as rapport's (PRAGMA application_id, header bytes 68-71). */
 export const APPLICATION_ID = 0x72617070;
 
 const MAGIC = Buffer.from('SQLite format 3\u0000', 'latin1');
-const NOT_OURS_HINT = 'point --db at a rapport database, or at a new file name to start one';
+const notOursHint = (): string => t('errors.store.notOursHint');
 
 export interface DbFile {
   /** Nothing there yet: rapport may create it. */
@@ -34,10 +35,10 @@ export function inspectDbFile(path: string): DbFile {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') return { missing: true, empty: true, applicationId: 0 };
-    throw new RapportError(`cannot read ${path}: ${err.message}`, 'check the path and its permissions');
+    throw new RapportError(t('errors.store.cannotRead', { path, detail: err.message }), t('errors.store.cannotReadHint'));
   }
-  if (st.isDirectory()) throw new RapportError(`${path} is a folder, not a database file`, 'give --db a file name inside it, e.g. --db ' + path.replace(/\/$/, '') + '/rapport.db');
-  if (!st.isFile()) throw new RapportError(`${path} is not a regular file (a device, pipe or socket)`, NOT_OURS_HINT);
+  if (st.isDirectory()) throw new RapportError(t('errors.store.isFolder', { path }), t('errors.store.isFolderHint', { example: path.replace(/\/$/, '') + '/rapport.db' }));
+  if (!st.isFile()) throw new RapportError(t('errors.store.notRegular', { path }), notOursHint());
   if (st.size === 0) return { missing: false, empty: true, applicationId: 0 };
   const head = Buffer.alloc(100);
   let got: number;
@@ -49,16 +50,16 @@ export function inspectDbFile(path: string): DbFile {
       fs.closeSync(fd);
     }
   } catch (e) {
-    throw new RapportError(`cannot read ${path}: ${(e as Error).message}`, 'check the file\u2019s permissions');
+    throw new RapportError(t('errors.store.cannotRead', { path, detail: (e as Error).message }), t('errors.store.filePermissionsHint'));
   }
-  if (got < 100 || !head.subarray(0, 16).equals(MAGIC)) throw new RapportError(`${path} is not a SQLite database`, NOT_OURS_HINT);
+  if (got < 100 || !head.subarray(0, 16).equals(MAGIC)) throw new RapportError(t('errors.store.notSqlite', { path }), notOursHint());
   const applicationId = head.readUInt32BE(68);
   if (applicationId !== 0 && applicationId !== APPLICATION_ID) throw foreign(path);
   return { missing: false, empty: false, applicationId };
 }
 
 export function foreign(path: string): RapportError {
-  return new RapportError(`${path} is a SQLite database, but not one rapport made; it was left as it was`, NOT_OURS_HINT);
+  return new RapportError(t('errors.store.foreign', { path }), notOursHint());
 }
 
 interface WalView {
@@ -144,16 +145,16 @@ export function checkWal(path: string): void {
     if (verdict === null) return;
     if (after.salts !== before.salts || after.mainVersion !== before.mainVersion) continue;
     throw new RapportError(
-      `${path}-wal holds changes that were not made to ${path} (${verdict}); rapport opened nothing`,
-      `if you restored ${path} from a backup, move ${path}-wal and ${path}-shm out of the folder and run again; otherwise put back the database file that was with them`,
+      t('errors.store.strayWal', { path, verdict }),
+      t('errors.store.strayWalHint', { path }),
     );
   }
 }
 
 function judgeWal(v: WalView): string | null {
-  if (v.walPageSize !== v.mainPageSize && v.versions.length > 0) return `its pages are ${v.walPageSize} bytes, the database's ${v.mainPageSize}`;
+  if (v.walPageSize !== v.mainPageSize && v.versions.length > 0) return t('errors.store.walPageSize', { wal: v.walPageSize, main: v.mainPageSize });
   if (v.versions.length === 0) return null;
   const first = v.versions[0]!;
   if (first === v.mainVersion + 1 || v.versions.includes(v.mainVersion)) return null;
-  return `the log follows write session ${first - 1}, the file records session ${v.mainVersion}`;
+  return t('errors.store.walSession', { wal: first - 1, main: v.mainVersion });
 }

@@ -6,44 +6,44 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { RapportError } from '../errors.js';
+import { t } from '../i18n/index.js';
 
-export const DAMAGED_HINT = 'restore it from a backup (and move away any -wal and -shm files beside it); nothing was written';
+/** What to do about a damaged database (a function: the language is known only when it is shown). */
+export const damagedHint = (): string => t('errors.store.damagedHint');
 
 export function storageError(e: unknown, dbPath: string | undefined): RapportError | null {
   if (e instanceof RapportError) return e;
   const err = e as { code?: unknown; message?: unknown; path?: unknown } | null;
   const code = typeof err?.code === 'string' ? err.code : '';
   const where = typeof err?.path === 'string' ? err.path : dbPath;
-  const db = dbPath ?? 'the database';
-  if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return new RapportError(`${db} is damaged: ${String(err?.message)}`, DAMAGED_HINT);
+  const db = dbPath ?? t('errors.store.theDatabase');
+  if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return new RapportError(t('errors.store.damaged', { db, detail: String(err?.message) }), damagedHint());
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || (/^SQLITE_IOERR/.test(code) && where !== undefined && diskFull(where))) {
     // A write to an --out file carries no path: only SQLite's errors are about the database.
     const full = code === 'ENOSPC' ? (typeof err?.path === 'string' ? err.path : undefined) : where;
     return new RapportError(
-      `the disk${full === undefined ? '' : ` holding ${full}`} is full; nothing more was written`,
-      code === 'ENOSPC'
-        ? 'free some space on it and run the command again'
-        : 'free some space on it and run the command again (what was stored before is intact); read commands such as status still work',
+      full === undefined ? t('errors.store.diskFull') : t('errors.store.diskFullAt', { path: full }),
+      code === 'ENOSPC' ? t('errors.store.diskFullHint') : t('errors.store.diskFullDbHint'),
     );
   }
   // A file error counts when it is about the database or a write; an unreadable CSV is not one.
   const writing = /^(EACCES|EPERM|EROFS)$/.test(code) && (code === 'EROFS' || (dbPath !== undefined && where?.startsWith(dbPath) === true) || /^(write|rename|mkdir|unlink|chmod|copyfile)$/.test(String((e as { syscall?: unknown }).syscall)));
   if (code === 'SQLITE_READONLY_DIRECTORY' || (writing && where !== undefined && !canWrite(nodePath.dirname(where)))) {
     return new RapportError(
-      `the folder holding ${where ?? 'the database'} is read-only, and this command needs to write there`,
-      'run it where the folder can be written (check its permissions or mount), or on a copy of the database; read commands such as status work as they are',
+      t('errors.store.folderReadOnly', { path: where ?? t('errors.store.theDatabase') }),
+      t('errors.store.folderReadOnlyHint'),
     );
   }
   if (/^SQLITE_READONLY/.test(code) || writing) {
     return new RapportError(
-      `${where ?? 'the database'} is read-only, and this command needs to write to it`,
-      'run it on a copy you can write to, or ask for write permission; read commands such as status work as they are',
+      t('errors.store.readOnly', { path: where ?? t('errors.store.theDatabase') }),
+      t('errors.store.readOnlyHint'),
     );
   }
   if (code === 'SQLITE_CANTOPEN' && dbPath !== undefined) {
     return new RapportError(
-      `cannot open ${dbPath}, or the ${nodePath.basename(dbPath)}-wal and -shm files SQLite keeps beside it`,
-      'check that you can read and write the file, those two files (if there) and the folder; read commands such as status need only read access',
+      t('errors.store.cantOpen', { path: dbPath, name: nodePath.basename(dbPath) }),
+      t('errors.store.cantOpenHint'),
     );
   }
   return null;
