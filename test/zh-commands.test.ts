@@ -20,6 +20,7 @@ import { runCustomers, parseCustomersOptions } from '../src/commands/customers.j
 import { runModel } from '../src/commands/model.js';
 import { runSnapshots } from '../src/commands/snapshots.js';
 import { parseAsOf } from '../src/analysis/run.js';
+import { DEFAULTS, generate } from '../src/synth/generate.js';
 
 const AS_OF = '2026-11-28';
 let t: ReturnType<typeof tempDir>;
@@ -39,7 +40,7 @@ afterAll(() => t.cleanup());
 afterEach(() => setLang('en'));
 
 /** A command run in a language: stdout a 120-column terminal for tables, a pipe otherwise. */
-async function inLang(lang: Lang, format: Format, command: (ctx: Context) => number): Promise<{ code: number; stdout: string; stderr: string }> {
+async function inLang(lang: Lang, format: Format, command: (ctx: Context) => number, db = t.db): Promise<{ code: number; stdout: string; stderr: string }> {
   setLang(lang);
   const keep = (tty: boolean): PassThrough & { text: string; isTTY: boolean; columns: number } => {
     const s = Object.assign(new PassThrough(), { text: '', isTTY: tty, columns: 120 });
@@ -50,7 +51,7 @@ async function inLang(lang: Lang, format: Format, command: (ctx: Context) => num
   const stderr = keep(false);
   const io = ioFromProcess({ stdout, stderr, stdin: Readable.from([]), env: { NO_COLOR: '1' }, cwd: () => t.dir });
   try {
-    const code = command({ io, dbPath: t.db, dbChosen: true, format });
+    const code = command({ io, dbPath: db, dbChosen: true, format });
     await new Promise((r) => setImmediate(r));
     return { code, stdout: stdout.text, stderr: stderr.text };
   } finally {
@@ -159,4 +160,26 @@ describe('commands in Chinese', () => {
     setLang('en');
     expect(() => parseAsOf('2026-02-30')).toThrow('--as-of 2026-02-30 is not a day of the calendar');
   });
+});
+
+describe('the model comparison in Chinese', () => {
+  it('words the verdict from its figures: in English as the JSON has it, in Chinese with the same figures', async () => {
+    // A simulated shop with three years of history, long enough for model auto to compare on its last horizon.
+    const csv = `${t.dir}/sim.csv`;
+    const db = `${t.dir}/sim.db`;
+    generate({ ...DEFAULTS, seed: 5, customers: 600, rows: null, start: '2023-01-01', end: '2025-12-31' }, csv);
+    expect((await run(['--db', db, '-q', 'import', 'transactions', csv, '--currency', 'GBP'])).code).toBe(0);
+    const options = { asOf: '2025-12-31', model: 'auto' as const, horizonDays: null, timeUnit: null, save: false };
+    const json = await inLang('en', 'json', (ctx) => runModel(options, ctx), db);
+    const verdict = (JSON.parse(json.stdout) as { comparison: { verdict: string } | null }).comparison?.verdict;
+    expect(verdict).toMatch(/AUC \d\.\d{3}/);
+    const en = await inLang('en', 'table', (ctx) => runModel(options, ctx), db);
+    expect(en.stdout).toContain(`\n  ${verdict!}\n`);
+    const zh = await inLang('zh-CN', 'table', (ctx) => runModel(options, ctx), db);
+    expect(zh.stdout).toMatch(/│ 候选 +│ AUC（不再购买）/);
+    const figures = [...verdict!.matchAll(/[+−]?\d\.\d{3}/g)].map((m) => m[0]);
+    const line = zh.stdout.split('\n').find((l) => l.startsWith('  流失风险'))!;
+    expect(line).toBeDefined();
+    expect([...line.matchAll(/[+−]?\d\.\d{3}/g)].map((m) => m[0])).toEqual(figures);
+  }, 120_000);
 });
