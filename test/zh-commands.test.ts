@@ -154,6 +154,13 @@ describe('commands in Chinese', () => {
     expect(r.stdout).toMatch(/2026年11月28日/);
   });
 
+  it('the stale-data warning in Chinese, on stderr', async () => {
+    const r = await inLang('zh-CN', 'csv', (ctx) => runSegment({ asOf: '2027-12-31', save: false }, ctx));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^警告：最近一笔销售在 2026-11-\d\d，比分析日期 2027-12-31 早 \d{3} 天/m);
+    expect(r.stdout).not.toContain('警告');
+  });
+
   it('usage errors in Chinese', () => {
     setLang('zh-CN');
     expect(() => parseAsOf('2026-02-30')).toThrow('--as-of 2026-02-30 不是日历上存在的日期');
