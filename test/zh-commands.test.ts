@@ -31,6 +31,8 @@ beforeAll(async () => {
     const r = await run(['--db', t.db, '-q', 'import', kind, fixture('zh-shop', file), ...extra]);
     expect(r.code, r.stderr).toBe(0);
   }
+  const c = await run(['--db', t.db, '-q', 'complaint', 'add', '--customer', 'KH0001', '--category', 'service', '--summary', '茶叶受潮，要求换货', '--at', '2026-11-20']);
+  expect(c.code, c.stderr).toBe(0);
   const m = await run(['--db', t.db, '-q', 'model', '--as-of', AS_OF]);
   expect(m.code, m.stderr).toBe(0);
   const s = await run(['--db', t.db, '-q', 'segment', '--as-of', AS_OF]);
@@ -130,6 +132,11 @@ describe('commands in Chinese', () => {
     expect(r.stdout).toMatch(/(铂金层|黄金层|钢铁层|重铅层)，价值 ¥/);
     expect(r.stdout).toMatch(/流失风险(高|中|低)：/);
     expect(r.stdout).toContain('最近的交易');
+    // The complaint's category and status padded by display width: the summary starts where the English layout puts it.
+    expect(r.stdout).toContain('投诉（1）');
+    const complaint = lines.find((l) => l.includes('茶叶受潮'))!;
+    expect(complaint).toMatch(/^ {2}#1 {2}2026年11月20日 {2}服务流失 +\S+ +茶叶受潮，要求换货$/);
+    expect(stringWidth(complaint.slice(0, complaint.indexOf('茶叶受潮')))).toBe(2 + 2 + 2 + stringWidth('2026年11月20日') + 2 + 10 + 1 + 20 + 1);
     const en = await inLang('en', 'json', (ctx) => runCustomer(options, ctx));
     const zh = await inLang('zh-CN', 'json', (ctx) => runCustomer(options, ctx));
     expect(zh.stdout).toBe(en.stdout);
