@@ -3,6 +3,7 @@
  * language set by setLang (as the CLI does before a command runs), and compared with the same
  * runs in English where the output is data (CSV and JSON never change with the language).
  */
+import fs from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import stringWidth from 'string-width';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ import { runCustomers, parseCustomersOptions } from '../src/commands/customers.j
 import { runModel } from '../src/commands/model.js';
 import { runSnapshots } from '../src/commands/snapshots.js';
 import { parseAsOf } from '../src/analysis/run.js';
+import { DEFAULTS, generate } from '../src/synth/generate.js';
 
 const AS_OF = '2026-11-28';
 let t: ReturnType<typeof tempDir>;
@@ -29,16 +31,18 @@ beforeAll(async () => {
     const r = await run(['--db', t.db, '-q', 'import', kind, fixture('zh-shop', file), ...extra]);
     expect(r.code, r.stderr).toBe(0);
   }
+  const c = await run(['--db', t.db, '-q', 'complaint', 'add', '--customer', 'KH0001', '--category', 'service', '--summary', '茶叶受潮，要求换货', '--at', '2026-11-20']);
+  expect(c.code, c.stderr).toBe(0);
   const m = await run(['--db', t.db, '-q', 'model', '--as-of', AS_OF]);
   expect(m.code, m.stderr).toBe(0);
   const s = await run(['--db', t.db, '-q', 'segment', '--as-of', AS_OF]);
   expect(s.code, s.stderr).toBe(0);
-}, 60_000);
+}, 120_000);
 afterAll(() => t.cleanup());
 afterEach(() => setLang('en'));
 
 /** A command run in a language: stdout a 120-column terminal for tables, a pipe otherwise. */
-async function inLang(lang: Lang, format: Format, command: (ctx: Context) => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function inLang(lang: Lang, format: Format, command: (ctx: Context) => Promise<number>, db = t.db): Promise<{ code: number; stdout: string; stderr: string }> {
   setLang(lang);
   const keep = (tty: boolean): PassThrough & { text: string; isTTY: boolean; columns: number } => {
     const s = Object.assign(new PassThrough(), { text: '', isTTY: tty, columns: 120 });
@@ -49,7 +53,7 @@ async function inLang(lang: Lang, format: Format, command: (ctx: Context) => Pro
   const stderr = keep(false);
   const io = ioFromProcess({ stdout, stderr, stdin: Readable.from([]), env: { NO_COLOR: '1' }, cwd: () => t.dir });
   try {
-    const code = await command({ io, dbPath: t.db, dbChosen: true, format });
+    const code = await command({ io, dbPath: db, dbChosen: true, format });
     await new Promise((r) => setImmediate(r));
     return { code, stdout: stdout.text, stderr: stderr.text };
   } finally {
@@ -75,7 +79,10 @@ describe('commands in Chinese', () => {
     const cols = valueColumns(lines, ['客户数', '交易（行数）', '净销售额', '被拒的行（所有导入）']);
     expect(new Set(cols).size).toBe(1);
     expect(r.stdout).toMatch(/净销售额 +¥[\d,]+\.\d\d\n/);
-    expect(r.stdout).toMatch(/日期范围 +\d{4}年\d{1,2}月\d{1,2}日 至 2026年11月28日/);
+    // The file's own first and last days, written as a Chinese reader writes dates.
+    const days = fs.readFileSync(fixture('zh-shop', 'transactions.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]!.slice(0, 10)).sort();
+    const zhDate = (iso: string): string => `${iso.slice(0, 4)}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
+    expect(r.stdout).toContain(`日期范围                ${zhDate(days[0]!)} 至 ${zhDate(days[days.length - 1]!)}`);
     expect(r.stdout).toContain('最近的导入：');
     expect(r.stdout).not.toMatch(/net revenue|refund lines|last imports/);
   });
@@ -125,6 +132,11 @@ describe('commands in Chinese', () => {
     expect(r.stdout).toMatch(/(铂金层|黄金层|钢铁层|重铅层)，价值 ¥/);
     expect(r.stdout).toMatch(/流失风险(高|中|低)：/);
     expect(r.stdout).toContain('最近的交易');
+    // The complaint's category and status padded by display width: the summary starts where the English layout puts it.
+    expect(r.stdout).toContain('投诉（1）');
+    const complaint = lines.find((l) => l.includes('茶叶受潮'))!;
+    expect(complaint).toMatch(/^ {2}#1 {2}2026年11月20日 {2}服务流失 +\S+ +茶叶受潮，要求换货$/);
+    expect(stringWidth(complaint.slice(0, complaint.indexOf('茶叶受潮')))).toBe(2 + 2 + 2 + stringWidth('2026年11月20日') + 2 + 10 + 1 + 20 + 1);
     const en = await inLang('en', 'json', (ctx) => runCustomer(options, ctx));
     const zh = await inLang('zh-CN', 'json', (ctx) => runCustomer(options, ctx));
     expect(zh.stdout).toBe(en.stdout);
@@ -140,7 +152,7 @@ describe('commands in Chinese', () => {
     const en = await inLang('en', 'json', (ctx) => runModel(options, ctx));
     const zh = await inLang('zh-CN', 'json', (ctx) => runModel(options, ctx));
     expect(zh.stdout).toBe(en.stdout);
-  }, 30_000);
+  }, 120_000);
 
   it('snapshots: headers and the current flag in Chinese', async () => {
     const r = await inLang('zh-CN', 'table', runSnapshots);
@@ -149,10 +161,39 @@ describe('commands in Chinese', () => {
     expect(r.stdout).toMatch(/2026年11月28日/);
   });
 
+  it('the stale-data warning in Chinese, on stderr', async () => {
+    const r = await inLang('zh-CN', 'csv', (ctx) => runSegment({ asOf: '2027-12-31', save: false }, ctx));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^警告：最近一笔销售在 2026-11-\d\d，比分析日期 2027-12-31 早 \d{3} 天/m);
+    expect(r.stdout).not.toContain('警告');
+  });
+
   it('usage errors in Chinese', () => {
     setLang('zh-CN');
     expect(() => parseAsOf('2026-02-30')).toThrow('--as-of 2026-02-30 不是日历上存在的日期');
     setLang('en');
     expect(() => parseAsOf('2026-02-30')).toThrow('--as-of 2026-02-30 is not a day of the calendar');
   });
+});
+
+describe('the model comparison in Chinese', () => {
+  it('words the verdict from its figures: in English as the JSON has it, in Chinese with the same figures', async () => {
+    // A simulated shop with three years of history, long enough for model auto to compare on its last horizon.
+    const csv = `${t.dir}/sim.csv`;
+    const db = `${t.dir}/sim.db`;
+    generate({ ...DEFAULTS, seed: 5, customers: 600, rows: null, start: '2023-01-01', end: '2025-12-31' }, csv);
+    expect((await run(['--db', db, '-q', 'import', 'transactions', csv, '--currency', 'GBP'])).code).toBe(0);
+    const options = { asOf: '2025-12-31', model: 'auto' as const, horizonDays: null, timeUnit: null, save: false };
+    const json = await inLang('en', 'json', (ctx) => runModel(options, ctx), db);
+    const verdict = (JSON.parse(json.stdout) as { comparison: { verdict: string } | null }).comparison?.verdict;
+    expect(verdict).toMatch(/AUC \d\.\d{3}/);
+    const en = await inLang('en', 'table', (ctx) => runModel(options, ctx), db);
+    expect(en.stdout).toContain(`\n  ${verdict!}\n`);
+    const zh = await inLang('zh-CN', 'table', (ctx) => runModel(options, ctx), db);
+    expect(zh.stdout).toMatch(/│ 候选 +│ AUC（不再购买）/);
+    const figures = [...verdict!.matchAll(/[+−]?\d\.\d{3}/g)].map((m) => m[0]);
+    const line = zh.stdout.split('\n').find((l) => l.startsWith('  流失风险'))!;
+    expect(line).toBeDefined();
+    expect([...line.matchAll(/[+−]?\d\.\d{3}/g)].map((m) => m[0])).toEqual(figures);
+  }, 120_000);
 });

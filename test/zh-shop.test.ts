@@ -35,7 +35,7 @@ beforeAll(async () => {
   t = tempDir();
   customersImport = await importJson('customers', 'customers.csv');
   transactionsImport = await importJson('transactions', 'transactions.csv', ['--currency', 'CNY']);
-}, 60_000);
+}, 120_000);
 afterAll(() => t.cleanup());
 
 describe('the Chinese fixture shop', () => {
@@ -77,5 +77,5 @@ describe('the Chinese fixture shop', () => {
     expect(c.code, c.stderr).toBe(0);
     const levels = new Set((JSON.parse(c.stdout) as { risk_level: string }[]).map((x) => x.risk_level));
     expect([...levels].sort()).toEqual(['high', 'low', 'medium']);
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { MODEL_CHOICES, MODEL_NAMES, type Fitted, type ModelChoice, type ModelSettings } from '../core/model/churn.js';
 import type { BgParams, PurchaseFit } from '../core/model/bgnbd.js';
 import type { ParetoParams } from '../core/model/paretonbd.js';
-import { FIT_SAMPLE } from '../core/model/select.js';
+import { FIT_SAMPLE, type Selection } from '../core/model/select.js';
 import { computeAnalysis, loadSettings, measure, moneyOf, warnIfStale } from '../analysis/run.js';
 import { fitForRun } from '../analysis/churn.js';
 import { openForAnalysis, type Context } from '../context.js';
@@ -179,7 +179,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
         ],
         comparisonRows(f).map((r) => ({ ...r, candidate: MODEL_NAMES[r.candidate as string] ?? r.candidate, auc: r.auc === null ? '' : (r.auc as number).toFixed(3), blend_auc: r.blend_auc === null ? '' : (r.blend_auc as number).toFixed(3) })),
       );
-      out(`  ${sel.verdict.text}`);
+      out(`  ${verdictText(sel)}`);
     }
     if (f.purchase === null) {
       out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: f.fallback ?? '', from: f.ranking?.kind === 'recency' ? t('model.from-recency') : t('model.from-rules') })}`);
@@ -213,4 +213,22 @@ function unitName(unit: string): string {
     case 'week': return t('model.unit.week');
     default: return unit;
   }
+}
+
+/**
+ * The comparison's verdict for the reader, from its figures (core/model/select.ts words the same
+ * verdict in English for the JSON; the English catalogue keeps its wording).
+ */
+function verdictText(sel: Selection): string {
+  const v = sel.verdict;
+  const days = sel.horizonDays;
+  if (v.auc === null || v.recencyAuc === null) return t('model.verdict-none', { days });
+  const chosen = sel.order.length > 0 ? (sel.candidates.find((c) => c.name === sel.order[0]) ?? null) : null;
+  if (sel.ranking.kind !== 'blend' || chosen === null || v.low === null || v.high === null || v.difference === null) {
+    const why = chosen === null ? t('model.verdict-degenerate') : t('model.verdict-no-better', { model: chosen.name, auc: chosen.blendAuc?.toFixed(3) ?? t('model.na') });
+    return t('model.verdict-recency', { days, auc: v.recencyAuc.toFixed(3), why });
+  }
+  const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
+  const vars = { model: chosen.name, days, auc: v.auc.toFixed(3), recency: v.recencyAuc.toFixed(3), d: signed(v.difference), low: signed(v.low), high: signed(v.high) };
+  return v.low > 0 ? t('model.verdict-better', vars) : v.high < 0 ? t('model.verdict-worse', vars) : t('model.verdict-unclear', vars);
 }
