@@ -15,7 +15,7 @@ import { ASKED_FORMATS, type AskedFormat } from './output.js';
 import { pagerCommand, startPager, type Pager } from './pager.js';
 import { LineFitter } from './linefit.js';
 import { setLang } from './i18n/index.js';
-import { chooseLang } from './i18n/choose.js';
+import { chooseLang, langFlag } from './i18n/choose.js';
 import stringWidth from 'string-width';
 import { t, tn } from './i18n/index.js';
 import { breakable, commanderMessage, wideHelp } from './cliText.js';
@@ -499,6 +499,8 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         table: opts.table ?? null,
         limit: positiveInt(opts.limit, '--limit'),
         failIf: opts.failIf,
+        // --lang comes first for a report too; then RAPPORT_LANG, the report.lang setting, the locale.
+        lang: langFlag(argv),
       };
       exitCode = opts.out === undefined ? await runReport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runReport(options, { ...ctx, io }), opts.force === true);
     });

@@ -224,15 +224,15 @@ describe('the complaint commands in Chinese', () => {
     expect(notice.stderr).toBe('已给投诉 #1 添加备注\n');
     const bad = await rp(['complaint', 'update', '2', '--status', 'in_progress']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('rapport: 投诉 #2 不能从“已解决”改为“处理中”：“已解决”的投诉要先重新打开');
-    expect(bad.stderr).toContain('hint: 用 rapport complaint show 2 查看它的处理记录');
+    expect(bad.stderr).toContain('rapport：投诉 #2 不能从“已解决”改为“处理中”：“已解决”的投诉要先重新打开');
+    expect(bad.stderr).toContain('提示：用 rapport complaint show 2 查看它的处理记录');
     const missing = await rp(['complaint', 'add', '--customer', 'C1']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr.split('\n')[0]).toBe('rapport: 无法提问（不在终端中，或设置了 CI），需要在命令中给出：--category, --summary');
+    expect(missing.stderr.split('\n')[0]).toBe('rapport：无法提问（不在终端中，或设置了 CI），需要在命令中给出：--category, --summary');
     const nobody = await rp(['complaint', 'add', '--customer', 'C', '--category', 'price', '--summary', 'x']);
     expect(nobody.code).toBe(1);
-    expect(nobody.stderr).toContain('rapport: 没有客户“C”');
-    expect(nobody.stderr).toContain('hint: 是不是 C1, C2, C3？');
+    expect(nobody.stderr).toContain('rapport：没有客户“C”');
+    expect(nobody.stderr).toContain('提示：是不是 C1, C2, C3？');
   });
 });
 

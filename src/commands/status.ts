@@ -8,7 +8,8 @@ import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
 export async function runStatus(ctx: Context): Promise<number> {
   const db = await openForRead(ctx);
   try {
-    const s = await db.status(ctx.dbPath);
+    // Which store it is, first: a SQLite file or a shared PostgreSQL database (its URL without a password).
+    const s = { store: db.kind, ...(await db.status(db.location)) };
     const last = (await db.listImports(5)).map((i) => ({
       id: i.id,
       kind: i.kind,
@@ -35,7 +36,7 @@ export async function runStatus(ctx: Context): Promise<number> {
       ctx.io,
       'table',
       {
-        database: s.database,
+        database: t('status.where', { where: s.database, store: db.kind === 'postgres' ? t('status.store.postgres') : t('status.store.sqlite') }),
         customers: n(s.customers),
         transactions: n(s.transactions),
         without_customer: s.lines_without_customer > 0 ? t('status.without-customer-lines', { lines: n(s.lines_without_customer), money: money(s.net_revenue_without_customer) }) : t('status.none'),

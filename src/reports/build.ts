@@ -177,7 +177,7 @@ async function riskSpread(c: Ctx): Promise<Section> {
   }
   return {
     title: t('report.section.risk-spread'),
-    lines: [t('report.risk-spread.line', { days: String(picture.loaded.settings.model.horizonDays) })],
+    lines: [t('report.risk-spread.line', { days: String(picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays) })],
     chart: { type: 'bars', title: t('report.chart.risk-spread'), bars: bands.map((b) => ({ label: b.band, value: b.customers })), kind: 'int' },
     tables: [{ name: 'risk_spread', columns: [col('band', t('report.col.churn-risk')), col('customers', t('report.col.customers'), 'int'), col('value_at_risk', t('report.col.value-at-risk'), 'money')], rows: bands }],
   };
