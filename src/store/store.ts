@@ -194,8 +194,8 @@ export interface Store {
   findFit(asOf: string): Promise<SavedFit | null>;
 
   // Exports
-  /** Every row of a table in id order, one call a row (values as stored: numbers, text, null). */
-  exportRows(table: ExportTable, fn: (row: Record<string, unknown>) => void): Promise<void>;
+  /** Every row of a table in id order, in batches (values as stored: numbers, text, null). */
+  exportRows(table: ExportTable): AsyncIterable<Record<string, unknown>[]>;
 }
 
 /** A complaint category as stored (re-exported for the back ends). */
