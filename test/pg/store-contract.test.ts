@@ -16,7 +16,7 @@ import { openPgStore } from '../../src/store/pg/index.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { fixture, run, tempDir } from '../helpers.js';
-import { createTestDb, type TestDb } from './pgHelpers.js';
+import { createTestDb, urlFor, type TestDb } from './pgHelpers.js';
 
 /** Tables in an order their foreign keys accept. */
 const TABLES = ['meta', 'imports', 'customers', 'transactions', 'rejects', 'settings', 'snapshots', 'snapshot_customers', 'model_fits', 'complaints', 'complaint_events', 'complaint_due', 'products'];
@@ -75,7 +75,7 @@ beforeAll(async () => {
   // time (NULL time sorts first in both), a duplicate line, and a rejected amount.
   const edge = tmp.file(
     'edge.csv',
-    'invoice,date,customer_id,product,amount,staff\nE1,2026-03-01,NEW-1,Teapot,12.00,Ann\nE2,2026-03-01,,Teapot,5.00,Ann\nE3,2026-03-02,C0001,Mug,3.00,Bob\nE3,2026-03-02,C0001,Mug,3.00,Bob\nE4,2026-03-03,C0002,Mug,x,Bob\nE5,2026-03-04,C0002,Mug,-3.00,Bob\n',
+    'invoice,date,customer_id,product,amount,staff\nE1,2026-03-01,NEW-1,Teapot,12.00,Ann\nE2,2026-03-01,,Teapot,5.00,Ann\nE3,2024-08-20,C0001,Mug,3.00,Bob\nE3,2024-08-20,C0001,Mug,3.00,Bob\nE4,2026-03-03,C0002,Mug,x,Bob\nE5,2026-03-04,C0002,Mug,-3.00,Bob\n',
   );
   const r = await run(['--db', db, 'import', 'transactions', edge]);
   expect(r.code, r.stderr).not.toBe(2);
@@ -362,6 +362,30 @@ describe('openPgStore', () => {
       await store.close();
     } finally {
       await empty.drop();
+    }
+  });
+
+  it('a statement the server refuses later (no rights on a table) is one line with the GRANT that fixes it', async () => {
+    const role = `rapport_ro_${process.pid}`;
+    await pgdb.sql.unsafe(`CREATE ROLE ${role} LOGIN`);
+    try {
+      await pgdb.sql.unsafe(`GRANT SELECT ON schema_migrations TO ${role}`);
+      const store = await openPgStore(urlFor(pgdb.name, role), { env: process.env, create: false });
+      try {
+        const err = await store.customerCount().catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(RapportError);
+        expect((err as RapportError).message).toMatch(/permission denied for table customers/);
+        expect((err as RapportError).hint).toMatch(/GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO rapport_ro_/);
+        const batches = (async () => {
+          for await (const batch of store.exportRows('customers')) void batch;
+        })();
+        await expect(batches).rejects.toBeInstanceOf(RapportError);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await pgdb.sql.unsafe(`REVOKE ALL ON schema_migrations FROM ${role}`);
+      await pgdb.sql.unsafe(`DROP ROLE ${role}`);
     }
   });
 });
