@@ -129,20 +129,36 @@ export function setFields(db: DB, id: number, fields: Record<string, unknown>): 
  * their history gave them at that moment, so an analysis as of a past date sees the past.
  */
 export function complaintsAt(db: DB, at: string): ComplaintFacts[] {
-  const rows = db.prepare('SELECT id, customer_id, category, created_at FROM complaints WHERE created_at <= ? ORDER BY id').all(at) as {
-    id: number;
-    customer_id: string;
-    category: Category;
-    created_at: string;
-  }[];
-  // Replay each complaint's history up to `at`: status, due time (logged, moved by a new priority
-  // or a reopen) and the standing resolution (a reopen withdraws it).
-  const state = new Map<number, { status: Status; dueAt: string | null; resolvedAt: string | null; satisfied: boolean | null }>();
+  const rows = db.prepare('SELECT id, customer_id, category, created_at FROM complaints WHERE created_at <= ? ORDER BY id').all(at) as ComplaintHead[];
   const events = db
     .prepare(`SELECT complaint_id, at, kind, to_status, satisfied FROM complaint_events WHERE at <= ? ORDER BY at, id`)
-    .all(at) as { complaint_id: number; at: string; kind: string; to_status: Status | null; satisfied: number | null }[];
+    .all(at) as ComplaintEvent[];
+  return replayComplaints(rows, events, dueTimesAt(db, at));
+}
+
+/** A complaint as complaintsAt reads it, and one event of its history. */
+export interface ComplaintHead {
+  id: number;
+  customer_id: string;
+  category: Category;
+  created_at: string;
+}
+export interface ComplaintEvent {
+  complaint_id: number;
+  at: string;
+  kind: string;
+  to_status: Status | null;
+  satisfied: number | null;
+}
+
+/**
+ * Each complaint's history replayed (events in (at, id) order): status, standing resolution (a
+ * reopen withdraws it), and the due time last recorded (`due`), for complaintsAt on either back end.
+ */
+export function replayComplaints(rows: readonly ComplaintHead[], events: readonly ComplaintEvent[], due: Map<number, string>): ComplaintFacts[] {
+  const state = new Map<number, { status: Status; resolvedAt: string | null; satisfied: boolean | null }>();
   for (const e of events) {
-    const s = state.get(e.complaint_id) ?? { status: 'open' as Status, dueAt: null, resolvedAt: null, satisfied: null };
+    const s = state.get(e.complaint_id) ?? { status: 'open' as Status, resolvedAt: null, satisfied: null };
     if (e.to_status !== null) s.status = e.to_status;
     if (e.kind === 'reopened') {
       s.resolvedAt = null;
@@ -154,7 +170,6 @@ export function complaintsAt(db: DB, at: string): ComplaintFacts[] {
     }
     state.set(e.complaint_id, s);
   }
-  const due = dueTimesAt(db, at);
   return rows.map((r) => {
     const s = state.get(r.id);
     return {

@@ -106,8 +106,12 @@ export interface ImportReading {
 /** How an import read its file, as recorded in its options. */
 export function importReading(db: DB, id: number): ImportReading | null {
   const row = db.prepare('SELECT kind, options FROM imports WHERE id = ?').get(id) as { kind: string; options: string } | undefined;
-  if (row === undefined) return null;
-  const o = JSON.parse(row.options) as {
+  return row === undefined ? null : readingOf(row.kind, row.options);
+}
+
+/** An import's reading from its record's kind and options (JSON), for either back end. */
+export function readingOf(kind: string, options: string): ImportReading {
+  const o = JSON.parse(options) as {
     header?: string;
     delimiter?: string;
     dateFormat?: string;
@@ -115,7 +119,7 @@ export function importReading(db: DB, id: number): ImportReading | null {
     reading?: { map?: Record<string, string>; keepAll?: boolean };
   };
   return {
-    kind: row.kind,
+    kind,
     header: typeof o.header === 'string' ? o.header : null,
     delimiter: o.delimiter ?? ',',
     dateFormat: o.dateFormat ?? 'ISO',

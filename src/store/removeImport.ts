@@ -65,6 +65,14 @@ export function removalPlan(db: DB, importId: number): RemovalPlan | null {
 
 type Stored = Record<TransactionColumn, string | number | null> & { id: number; dedupe_key: number };
 
+/** The line an import's record keeps once removed: what went, and when. */
+export function removalLine(plan: RemovalPlan, now: Date): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  return `removed ${now.toISOString()}: ${n(plan.transactions)} transactions, ${n(plan.rejects)} rejects, ${n(plan.customers)} customers${
+    plan.snapshots.length + plan.fits.length > 0 ? `, ${plan.snapshots.length} snapshots and ${plan.fits.length} model fits that saw them` : ''
+  }`;
+}
+
 /**
  * Removes the import as planned, in one transaction, and returns the line its record keeps.
  *
@@ -75,10 +83,7 @@ type Stored = Record<TransactionColumn, string | number | null> & { id: number; 
  */
 export function removeImport(db: DB, plan: RemovalPlan, now = new Date()): string {
   const id = plan.importId;
-  const n = (x: number): string => x.toLocaleString('en-US');
-  const line = `removed ${now.toISOString()}: ${n(plan.transactions)} transactions, ${n(plan.rejects)} rejects, ${n(plan.customers)} customers${
-    plan.snapshots.length + plan.fits.length > 0 ? `, ${plan.snapshots.length} snapshots and ${plan.fits.length} model fits that saw them` : ''
-  }`;
+  const line = removalLine(plan, now);
   db.transaction(() => {
     const chains = new Map<string, { date: string; content: string }>();
     for (const row of db.prepare(`SELECT ${TRANSACTION_COLUMNS.join(', ')} FROM transactions WHERE import_id = ?`).iterate(id) as IterableIterator<Stored>) {

@@ -8,7 +8,7 @@ import { interner } from '../core/scale.js';
 import type { DB } from './db.js';
 
 /** Snapshot column <-> CustomerAnalysis field, in table order. */
-const COLUMNS: [string, keyof CustomerAnalysis][] = [
+export const COLUMNS: [string, keyof CustomerAnalysis][] = [
   ['customer_id', 'customerId'],
   ['first_purchase', 'firstPurchase'],
   ['last_purchase', 'lastPurchase'],
@@ -113,7 +113,7 @@ export function findSnapshot(db: DB, asOf: string): SnapshotInfo | null {
  * A snapshot row (COLUMNS order) as an object literal of fixed shape: objects built key by key
  * in a loop cost 0.3 s and much garbage more over 95,000 customers.
  */
-function fromRow(r: unknown[], i: (v: unknown) => unknown): CustomerAnalysis {
+export function fromRow(r: unknown[], i: (v: unknown) => unknown): CustomerAnalysis {
   return {
     customerId: r[0],
     firstPurchase: i(r[1]),
@@ -158,6 +158,15 @@ export interface SnapshotFilter {
   customerId?: string | null;
 }
 
+/** Each filter field's column. */
+export const FILTER_COLUMNS: [keyof SnapshotFilter, string][] = [
+  ['tier', 'tier'],
+  ['stage', 'stage'],
+  ['exitPattern', 'exit_pattern'],
+  ['segment', 'rfm_segment'],
+  ['customerId', 'customer_id'],
+];
+
 /**
  * The analysis a snapshot holds, customers in customer_id order: all of them, or those the
  * filter keeps (filtering in SQL keeps a list of platinum customers from loading the other 95%).
@@ -166,14 +175,7 @@ export function loadSnapshot(db: DB, id: number, filter: SnapshotFilter = {}): A
   const head = db.prepare('SELECT as_of, population_gap_days, value_basis, cuts FROM snapshots WHERE id = ?').get(id) as { as_of: string; population_gap_days: number | null; value_basis: ValueBasis; cuts: string };
   const where = ['snapshot_id = ?'];
   const params: unknown[] = [id];
-  const conditions: [keyof SnapshotFilter, string][] = [
-    ['tier', 'tier'],
-    ['stage', 'stage'],
-    ['exitPattern', 'exit_pattern'],
-    ['segment', 'rfm_segment'],
-    ['customerId', 'customer_id'],
-  ];
-  for (const [key, column] of conditions) {
+  for (const [key, column] of FILTER_COLUMNS) {
     const v = filter[key];
     if (v === undefined || v === null) continue;
     const values = typeof v === 'string' ? [v] : v;
