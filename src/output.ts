@@ -119,7 +119,10 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
   let cols = columns;
   // A table is for people, wherever it goes (a terminal, | less, a file): its text is shown
   // under the terminal's rule even where the stream is not guarded.
-  let cells = chunkOf(rows, 0, shown).map((r) => columns.map((col) => terminalText(col.show ? col.show(r[col.key]) : display(r[col.key]))));
+  // The data's own text is escaped before a column's show() colours it, so rapport's colours
+  // (a risk level in red) reach the terminal and the data's control characters never do.
+  const safe = (v: unknown): unknown => (typeof v === 'string' ? terminalText(v) : v);
+  let cells = chunkOf(rows, 0, shown).map((r) => columns.map((col) => (col.show ? col.show(safe(r[col.key])) : terminalText(display(r[col.key])))));
   const width = io.stdoutIsTTY && io.width ? io.width : null;
   let hidden: string[] = [];
   if (width !== null) {
@@ -185,15 +188,24 @@ function cuttable(col: Column, cells: string[][], i: number): 0 | 1 | 2 {
   return cells.some((row) => /\s/.test(row[i]!.trim()) || displayWidth(row[i]!) > 16) ? 2 : 1;
 }
 
-/** Text cut to `width` display columns with an ellipsis. */
+/**
+ * Text cut to `width` display columns with an ellipsis. A colour code (a risk level in red) is
+ * kept whole, never cut in two, and a cut inside colour ends it, so the next cell is not coloured.
+ */
 function cut(text: string, width: number): string {
   if (displayWidth(text) <= width) return text;
   let out = '';
-  for (const ch of text) {
-    if (displayWidth(out + ch) > width - 1) break;
-    out += ch;
+  let coloured = false;
+  for (const [token] of text.matchAll(/\x1b\[[0-9;]*m|[^]/gu)) {
+    if (token.startsWith('\x1b[')) {
+      out += token;
+      coloured = token !== '\x1b[0m' && token !== '\x1b[39m';
+      continue;
+    }
+    if (displayWidth(out + token) > width - 1) break;
+    out += token;
   }
-  return out + '…';
+  return out + '…' + (coloured ? '\x1b[39m' : '');
 }
 
 /** The narrowest a cut column gets: a few characters and the ellipsis. */

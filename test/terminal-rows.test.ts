@@ -132,3 +132,26 @@ describe('tables fit the terminal by wrapping between words', () => {
     expect([displayWidth('abc'), displayWidth('客户'), displayWidth('\x1b[1mbold\x1b[22m'), displayWidth('☕☕')]).toEqual([3, 4, 4, 4]);
   });
 });
+
+describe('a coloured cell that must be cut', () => {
+  it('keeps its colour code whole and ends the colour with the cut', async () => {
+    const { ioFromProcess, guarded } = await import('../src/io.js');
+    const out = Object.assign(new PassThrough(), { text: '', isTTY: true, columns: 40 });
+    out.on('data', (c: Buffer) => (out.text += c.toString('utf8')));
+    const err = Object.assign(new PassThrough(), { isTTY: false });
+    const io: IO = guarded(ioFromProcess({ stdout: out, stderr: err, stdin: new PassThrough(), env: { FORCE_COLOR: '1' }, cwd: () => '/' }));
+    const red = (s: string): string => `\x1b[31m${s}\x1b[39m`;
+    const columns: Column[] = [{ key: 'id' }, { key: 'name' }, { key: 'risk' }, { key: 'note' }];
+    // The colour comes from the column's show(), as rapport churn colours a risk level; the data's
+    // own escape codes are shown as text.
+    const rows = [{ id: 'C0001', name: 'Annabel Featherstonehaugh', risk: 'medium', note: 'bought nothing for ninety days \x1b[8m' }];
+    printRows(io, 'table', columns.map((c) => (c.key === 'risk' ? { ...c, show: (v: unknown) => red(String(v)) } : c)), rows);
+    for (const line of out.text.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(40);
+    // No broken sequence shown as text, and the colour opened in the cell is closed in it.
+    expect(out.text).not.toContain('\\x1b[3');
+    expect(out.text).not.toContain('\x1b[8m');
+    const cell = out.text.split('\n').find((l) => l.includes('C0001'))!;
+    expect(cell).toContain('\x1b[31m');
+    expect(cell.indexOf('\x1b[39m')).toBeGreaterThan(cell.indexOf('\x1b[31m'));
+  });
+});
