@@ -9,6 +9,7 @@ import { SETTINGS, describeSetting, settingDef } from '../src/core/settings.js';
 import { parseSegmentRules } from '../src/core/rfm.js';
 import { FormatDateReader } from '../src/core/dates.js';
 import { formatDays, formatPurchases } from '../src/i18n/format.js';
+import { MODEL_NAMES, modelName } from '../src/core/model/churn.js';
 
 afterEach(() => setLang('en'));
 
@@ -58,5 +59,13 @@ describe('numbers with units', () => {
   it('says days and purchases as each language does', () => {
     expect([formatDays(1), formatDays(3), formatDays(2.5), formatPurchases(1), formatPurchases(5)]).toEqual(['1 day', '3 days', '2.5 days', '1 purchase', '5 purchases']);
     expect([formatDays(1, 'zh-CN'), formatDays(3, 'zh-CN'), formatPurchases(5, 'zh-CN')]).toEqual(['1天', '3天', '5次']);
+  });
+});
+
+describe('model names', () => {
+  it('keeps the papers\' names and words the recency rule in the reader\'s language', () => {
+    for (const code of Object.keys(MODEL_NAMES)) expect(modelName(code)).toBe(MODEL_NAMES[code]);
+    setLang('zh-CN');
+    expect(['mbgnbd', 'paretonbd', 'bgnbd', 'recency'].map(modelName)).toEqual(['MBG/NBD', 'Pareto/NBD', 'BG/NBD', '最近购买规则']);
   });
 });

@@ -8,6 +8,7 @@ import { catalogueKeys, setLang } from '../src/i18n/index.js';
 import { GRAMMAR, readPhrase, reword, wordPhrase, STAGE_REASONS, CHURN_REASONS } from '../src/i18n/phrase.js';
 import { stageOf } from '../src/core/lifecycle.js';
 import { reasonsFor } from '../src/core/model/churn.js';
+import { dateReaderFor } from '../src/core/dates.js';
 
 afterEach(() => setLang('en'));
 
@@ -92,6 +93,28 @@ describe('phrases', () => {
       'churn_risk 采用最近购买规则，按最近84天校准（AUC 0.771）：没有模型的排序优于最近购买规则（最好的是paretonbd的混合，AUC 0.765）',
     );
     expect(zh("twice the shop's typical gap between purchases (42 days), in whole weeks between 4 and 52")).toBe('本店典型购买间隔（42天）的两倍，按整周取，在4到52周之间');
+  });
+
+  it('re-words why a date was rejected, as an import keeps it', () => {
+    const why = (layout: string, text: string): string => {
+      const r = dateReaderFor(layout);
+      expect(r.parse(text), text).toBe(false);
+      return r.reason;
+    };
+    const cases: [string, string, string, string][] = [
+      ['ISO', '', 'empty date', '日期为空'],
+      ['ISO', '05/03/2024', '"05/03/2024" is not an ISO date (YYYY-MM-DD); give the layout with --date-format', '“05/03/2024”不是 ISO 日期（YYYY-MM-DD）；请用 --date-format 指定日期格式'],
+      ['ISO', '2023-02-29', 'day 29 does not exist in 2023-02', '2023-02没有29日'],
+      ['ISO', '2024-13-01', 'month 13 does not exist', '不存在13月'],
+      ['DD/MM/YYYY', '2024-03-05', '"2024-03-05" does not match the date layout DD/MM/YYYY', '“2024-03-05”与日期格式 DD/MM/YYYY 不符'],
+      ['excel', '60', 'Excel serial 60 is 1900-02-29, a day that does not exist (Excel\'s leap-year bug)', 'Excel 日期序号60对应1900-02-29，这一天并不存在（Excel 的闰年错误）'],
+    ];
+    for (const [layout, text, en, zh] of cases) {
+      expect(why(layout, text)).toBe(en);
+      expect(reword(en, 'zh-CN')).toBe(zh);
+    }
+    // As the import's summary shows it, the value hidden.
+    expect(reword('"…" is not a month name', 'zh-CN')).toBe('“…”不是月份名称');
   });
 
   it('leaves English, and text rapport did not write, as they are', () => {

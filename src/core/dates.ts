@@ -8,6 +8,7 @@
  * month/day.
  */
 import { t } from '../i18n/index.js';
+import { wordPhrase } from '../i18n/phrase.js';
 
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2199;
@@ -54,19 +55,19 @@ export interface DateReader {
 
 function checkParts(r: { reason: string }, y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   if (y < MIN_YEAR || y > MAX_YEAR) {
-    r.reason = `year ${y} is outside ${MIN_YEAR}-${MAX_YEAR}`;
+    r.reason = wordPhrase({ key: 'core.date.year-range', vars: { year: y, min: MIN_YEAR, max: MAX_YEAR } }, 'en');
     return false;
   }
   if (mo < 1 || mo > 12) {
-    r.reason = `month ${mo} does not exist`;
+    r.reason = wordPhrase({ key: 'core.date.no-month', vars: { month: mo } }, 'en');
     return false;
   }
   if (d < 1 || d > daysInMonth(y, mo)) {
-    r.reason = `day ${d} does not exist in ${y}-${pad2(mo)}`;
+    r.reason = wordPhrase({ key: 'core.date.no-day', vars: { day: d, month: `${y}-${pad2(mo)}` } }, 'en');
     return false;
   }
   if (h > 23 || mi > 59 || s > 59) {
-    r.reason = `time ${pad2(h)}:${pad2(mi)}:${pad2(s)} does not exist`;
+    r.reason = wordPhrase({ key: 'core.date.no-time', vars: { time: `${pad2(h)}:${pad2(mi)}:${pad2(s)}` } }, 'en');
     return false;
   }
   return true;
@@ -134,7 +135,7 @@ export class IsoDateReader implements DateReader {
   }
 
   private fail(s: string): boolean {
-    this.reason = s === '' ? 'empty date' : `"${s}" is not an ISO date (YYYY-MM-DD); give the layout with --date-format`;
+    this.reason = wordPhrase(s === '' ? { key: 'core.date.empty' } : { key: 'core.date.not-iso', vars: { value: s } }, 'en');
     return false;
   }
 }
@@ -149,14 +150,14 @@ export class ExcelDateReader implements DateReader {
   parse(text: string): boolean {
     const s = text.trim();
     if (!/^\d{1,7}(\.\d+)?$/.test(s)) {
-      this.reason = s === '' ? 'empty date' : `"${s}" is not an Excel serial date`;
+      this.reason = wordPhrase(s === '' ? { key: 'core.date.empty' } : { key: 'core.date.not-serial', vars: { value: s } }, 'en');
       return false;
     }
     // Time of day to the second, then the day: 45123.999999 rounds to midnight of the next day.
     const seconds = Math.round(Number(s) * 86_400);
     const days = Math.floor(seconds / 86_400);
     if (days === 60) {
-      this.reason = `Excel serial ${s} is 1900-02-29, a day that does not exist (Excel's leap-year bug)`;
+      this.reason = wordPhrase({ key: 'core.date.excel-leap', vars: { value: s } }, 'en');
       return false;
     }
     // Serials count from 1900-01-01 = 1; after the phantom 1900-02-29 (60) they are one ahead.
@@ -164,7 +165,7 @@ export class ExcelDateReader implements DateReader {
     const iso = new Date(ms).toISOString();
     const y = Number(iso.slice(0, 4));
     if (days < 1 || y < MIN_YEAR || y > MAX_YEAR) {
-      this.reason = `Excel serial ${s} is outside ${MIN_YEAR}-${MAX_YEAR}`;
+      this.reason = wordPhrase({ key: 'core.date.serial-range', vars: { value: s, min: MIN_YEAR, max: MAX_YEAR } }, 'en');
       return false;
     }
     this.date = iso.slice(0, 10);
@@ -263,7 +264,7 @@ export class FormatDateReader implements DateReader {
     const s = text.trim();
     const m = this.re.exec(s);
     if (!m) {
-      this.reason = s === '' ? 'empty date' : `"${s}" does not match the date layout ${this.layout}`;
+      this.reason = wordPhrase(s === '' ? { key: 'core.date.empty' } : { key: 'core.date.not-layout', vars: { value: s, layout: this.layout } }, 'en');
       return false;
     }
     let y = 0;
@@ -283,7 +284,7 @@ export class FormatDateReader implements DateReader {
         case 'MON':
           mo = monthFromName(v.replace(/\.$/, ''));
           if (mo === 0) {
-            this.reason = `"${v}" is not a month name`;
+            this.reason = wordPhrase({ key: 'core.date.not-month-name', vars: { value: v } }, 'en');
             return false;
           }
           break;
@@ -297,7 +298,7 @@ export class FormatDateReader implements DateReader {
     }
     if (pm !== null) {
       if (h < 1 || h > 12) {
-        this.reason = `hour ${h} does not exist on a 12-hour clock`;
+        this.reason = wordPhrase({ key: 'core.date.hour-12', vars: { hour: h } }, 'en');
         return false;
       }
       h = (h % 12) + (pm ? 12 : 0);
@@ -309,7 +310,7 @@ export class FormatDateReader implements DateReader {
       const ampm = m[this.parts.length + 4];
       if (ampm !== undefined) {
         if (h < 1 || h > 12) {
-          this.reason = `hour ${h} does not exist on a 12-hour clock`;
+          this.reason = wordPhrase({ key: 'core.date.hour-12', vars: { hour: h } }, 'en');
           return false;
         }
         h = (h % 12) + (ampm.toLowerCase() === 'pm' ? 12 : 0);

@@ -121,7 +121,23 @@ export const GRAMMAR: Record<string, Record<string, Kind>> = {
   'core.model.word-better': {},
   'core.model.word-worse': {},
   'core.model.word-unclear': {},
+
+  'core.date.year-range': { year: 'text', min: 'text', max: 'text' },
+  'core.date.no-month': { month: 'text' },
+  'core.date.no-day': { day: 'text', month: 'text' },
+  'core.date.no-time': { time: 'text' },
+  'core.date.empty': {},
+  'core.date.not-iso': { value: 'text' },
+  'core.date.not-serial': { value: 'text' },
+  'core.date.excel-leap': { value: 'text' },
+  'core.date.serial-range': { value: 'text', min: 'text', max: 'text' },
+  'core.date.not-layout': { value: 'text', layout: 'text' },
+  'core.date.not-month-name': { value: 'text' },
+  'core.date.hour-12': { hour: 'text' },
 };
+
+/** Why a date was not read, as the rejects of an import keep it. */
+export const DATE_REASONS = Object.keys(GRAMMAR).filter((k) => k.startsWith('core.date.'));
 
 /** Keys whose wording depends on a count ({n}): "<key>_one" and "<key>_other" in the catalogue. */
 const COUNTED = new Set(['core.churn.complaints']);
@@ -304,12 +320,12 @@ export function readPhrase(text: string, keys: readonly string[]): Phrase | null
 
 /**
  * A sentence rapport wrote in English (a stage reason, churn reasons joined by "; ", a model's
- * verdict or fallback), in the reader's language. English, and any text rapport did not write,
+ * verdict or fallback, why a date was rejected), in the reader's language. English, and any text rapport did not write,
  * come back as they are.
  */
 export function reword(text: string, lang: Lang = currentLang()): string {
   if (lang === 'en' || text === '') return text;
-  const whole = readPhrase(text, [...STAGE_REASONS, ...MODEL_TEXTS]);
+  const whole = readPhrase(text, [...STAGE_REASONS, ...MODEL_TEXTS, ...DATE_REASONS]);
   if (whole !== null) return wordPhrase(whole, lang);
   const sep = t('core.list-separator', undefined, 'en');
   return text

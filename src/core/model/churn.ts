@@ -11,6 +11,7 @@ import type { Stage } from '../lifecycle.js';
 import { expectedSpend, fitSpend, type SpendFit, type SpendSummary } from './gammagamma.js';
 import type { OpenComplaints } from '../complaints.js';
 import { days as dayCount, wordPhrase, type Count, type Phrase } from '../../i18n/phrase.js';
+import { t } from '../../i18n/index.js';
 
 export type TimeUnit = 'day' | 'week';
 export const TIME_UNITS: readonly TimeUnit[] = ['day', 'week'];
@@ -23,6 +24,11 @@ export const RISK_LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high'];
 export type ModelChoice = PurchaseModelName | 'auto';
 export const MODEL_CHOICES: readonly ModelChoice[] = ['auto', 'mbgnbd', 'paretonbd', 'bgnbd'];
 export const MODEL_NAMES: Record<string, string> = { mbgnbd: 'MBG/NBD', bgnbd: 'BG/NBD', paretonbd: 'Pareto/NBD', recency: 'recency rule' };
+
+/** A model's name for a person: the fitted models by their papers' names in every language, the recency rule in the reader's (最近购买规则). */
+export function modelName(code: string): string {
+  return code === 'recency' ? t('core.model.recency-rule') : (MODEL_NAMES[code] ?? code);
+}
 
 export interface ModelSettings {
   model: ModelChoice;
