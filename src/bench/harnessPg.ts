@@ -17,8 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, generate } from '../synth/generate.js';
-import { rng } from '../synth/random.js';
+import { DEFAULTS, generate, rng } from '../synth/generate.js';
 import { connectPg, describePg, type Sql } from '../store/pg/connect.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
