@@ -105,6 +105,8 @@ describe('commands in Chinese', () => {
     expect(r.stdout).toMatch(/^流失预警名单（截至 2026年11月28日）：/);
     expect(r.stdout).toMatch(/│ 客户编号 +│ 姓名/);
     expect(r.stdout).toMatch(/│ 高 +│/);
+    // The reasons and the horizon are worded for a Chinese reader, not left as rapport's English.
+    expect(r.stdout).not.toMatch(/no purchase|typical gap|whole weeks|days ago/);
     expect(r.stdout).not.toMatch(/│ (high|low|medium) /);
     const en = await inLang('en', 'csv', (ctx) => runChurn(options, ctx));
     const zh = await inLang('zh-CN', 'csv', (ctx) => runChurn(options, ctx));
@@ -127,6 +129,7 @@ describe('commands in Chinese', () => {
     const lines = r.stdout.split('\n');
     const cols = valueColumns(lines, ['首次购买', '最近购买', '净销售额', '平均订单额', '客户时长']);
     expect(new Set(cols).size).toBe(1);
+    expect(r.stdout).not.toMatch(/no purchase|bought|days since|stage began/);
     expect(r.stdout).toMatch(/截至 2026年11月28日/);
     expect(r.stdout).toMatch(/净销售额 +¥[\d,]+\.\d\d（总额 ¥/);
     expect(r.stdout).toMatch(/(铂金层|黄金层|钢铁层|重铅层)，价值 ¥/);

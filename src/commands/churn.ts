@@ -12,6 +12,7 @@ import { chalkFor, printRows, resolveFormat, TERMINAL_ROWS, type Column } from '
 import { currentLang, t, type Lang } from '../i18n/index.js';
 import { riskName, tierName } from '../i18n/domain.js';
 import { formatDate, formatNumber } from '../i18n/format.js';
+import { reword } from '../i18n/phrase.js';
 
 export interface ChurnOptions {
   asOf: string;
@@ -94,7 +95,7 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
       };
     };
     const shown = { length: order.length, at: (k: number) => (k < order.length ? rowAt(order[k]!) : undefined) };
-    if (fitted.purchase === null) notice(ctx.io, t('churn.no-model-note', { why: fitted.fallback ?? '' }));
+    if (fitted.purchase === null) notice(ctx.io, t('churn.no-model-note', { why: reword(fitted.fallback ?? '') }));
     const format = resolveFormat(ctx.format, ctx.io);
     if (format !== 'table') {
       printRows(ctx.io, format, CHURN_COLUMNS.map((key) => ({ key })), shown, null, money);
@@ -104,7 +105,7 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
     const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
     const level: Record<string, (s: string) => string> = { high: c.red.bold, medium: c.yellow, low: (s) => s };
     const horizon = options.horizonDays ?? picture.loaded.settings.model.horizonDays ?? fitted.horizonDays;
-    const why = horizon === fitted.horizonDays ? fitted.horizonWhy : t('churn.horizon-set');
+    const why = horizon === fitted.horizonDays ? reword(fitted.horizonWhy) : t('churn.horizon-set');
     const risk =
       fitted.ranking?.kind === 'blend'
         ? t('churn.risk-blend', { days: horizon, model: MODEL_NAMES[fitted.purchase!.model]!, calibrated: fitted.ranking.horizonDays })
@@ -112,7 +113,7 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
           ? t('churn.risk-recency', { days: horizon, calibrated: fitted.ranking.horizonDays })
           : fitted.purchase
             ? t('churn.risk-model', { days: horizon, model: MODEL_NAMES[fitted.purchase.model]! })
-            : t('churn.risk-rules', { why: fitted.fallback ?? t('churn.no-model') });
+            : t('churn.risk-rules', { why: fitted.fallback ? reword(fitted.fallback) : t('churn.no-model') });
     ctx.io.stdout.write(`${t('churn.heading', { title: c.bold(t('churn.title', { date: formatDate(options.asOf) })), risk, days: horizon, why })}\n`);
     const columns: Column[] = [
       { key: 'customer_id', header: t('churn.col.customer') },
@@ -122,7 +123,7 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
       { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${Math.round((v as number) * 100)}%` },
       { key: 'clv', header: t('churn.col.value', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
       { key: 'value_at_risk', header: t('churn.col.at-risk'), align: 'right', show: m },
-      { key: 'reasons', header: t('churn.col.reasons'), clip: 70 },
+      { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },
     ];
     printRows(ctx.io, 'table', columns, shown, options.limit === null ? TERMINAL_ROWS : null);
     return 0;
@@ -247,10 +248,10 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
     const na = t('churn.na');
     const pct = (x: number | null): string => (x === null ? na : `${(x * 100).toFixed(1)}%`);
     const num = (x: number | null): string => (x === null ? na : x.toFixed(3));
-    out(c.bold(t('churn.backtest-title', { cutoff: formatDate(options.cutoff), end: formatDate(end), days: H, why: horizon.why })));
+    out(c.bold(t('churn.backtest-title', { cutoff: formatDate(options.cutoff), end: formatDate(end), days: H, why: reword(horizon.why) })));
     out(`  ${verdict.shown}`);
     out(`  ${t('churn.backtest-customers', { n: formatNumber(buyers.length), none: formatNumber(result.no_purchase_in_horizon), share: pct(result.no_purchase_in_horizon / Math.max(1, buyers.length)) })}`);
-    if (fitted.purchase === null) out(`  ${c.yellow(t('churn.no-model'))}${t('churn.backtest-rules', { why: fitted.fallback ?? '' })}`);
+    if (fitted.purchase === null) out(`  ${c.yellow(t('churn.no-model'))}${t('churn.backtest-rules', { why: reword(fitted.fallback ?? '') })}`);
     out();
     printRows(
       ctx.io,

@@ -31,6 +31,7 @@ import { notice } from '../io.js';
 import { chalkFor, printRecord, printRows, resolveFormat, type Column } from '../output.js';
 import type { Store } from '../store/store.js';
 import { type ComplaintRow } from '../store/complaints.js';
+import { reword } from '../i18n/phrase.js';
 
 /**
  * --at: a date (midnight UTC) or a date and time (UTC unless it names an offset); default now.
@@ -132,12 +133,12 @@ async function profile(db: Store, id: string): Promise<string[]> {
   if (c === null || c.purchaseDays === 0) lines.push(`  ${t('complaint.profile.new')}`);
   else {
     lines.push(`  ${tn('complaint.profile.returning', c.purchaseDays, { since: formatDate(c.firstPurchase ?? ''), days: c.recencyDays ?? '' })}`);
-    lines.push(`  ${t('complaint.profile.tier-stage', { tier: tierName(c.tier), stage: stageName(c.stage), why: c.stageReason })}`);
+    lines.push(`  ${t('complaint.profile.tier-stage', { tier: tierName(c.tier), stage: stageName(c.stage), why: reword(c.stageReason) })}`);
     // The saved fit, or the rules: fitting the model at the counter would keep a customer waiting.
     const fit = await currentFit(db, asOf, found.loaded) ?? rulesOnly(asOf, 'no saved fit');
     const s = scoreChurn([c], fit, found.loaded.settings.model, found.loaded.settings.lifecycle, found.analysis.populationGapDays, await openComplaintsAsOf(db, asOf))[0]!;
     const risk = s.method === 'rules' ? t('complaint.profile.risk-by-rules', { level: riskName(s.riskLevel), percent: Math.round(s.churnRisk * 100) }) : t('complaint.profile.risk', { level: riskName(s.riskLevel), percent: Math.round(s.churnRisk * 100) });
-    lines.push(`  ${s.reasons.length > 0 ? t('complaint.profile.risk-reason', { risk, reason: s.reasons[0]! }) : risk}`);
+    lines.push(`  ${s.reasons.length > 0 ? t('complaint.profile.risk-reason', { risk, reason: reword(s.reasons[0]!) }) : risk}`);
   }
   const now = new Date().toISOString();
   const open = (await db.listComplaints({ customerId: id })).filter((x) => isOpen(x.status));

@@ -15,6 +15,7 @@ import { currentLang, t, tn, type Lang } from '../i18n/index.js';
 import { categoryName, customerTypeName, exitPatternName, riskName, segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
 import { displayWidth } from '../output.js';
+import { reword } from '../i18n/phrase.js';
 
 export interface CustomerOptions {
   id: string;
@@ -187,7 +188,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
     const over = card.valueWindowDays === 0 ? t('card.all-history') : t('card.last-n-days', { days: card.valueWindowDays });
     const basis = card.valueBasis === 'clv' ? t('card.basis-clv') : t('card.basis-revenue', { over });
     out(`${k.bold(t('card.tier', { tier: tierName(c.tier) }))}${t('card.tier-detail', { value: m(c.value), basis, rank: n(card.rank!), total: n(card.total) })}`);
-    out(`${k.bold(t('card.stage', { stage: stageName(c.stage) }))}${c.exitPattern ? t('card.exit', { pattern: exitPatternName(c.exitPattern) }) : ''}${t('card.colon')}${c.stageReason}`);
+    out(`${k.bold(t('card.stage', { stage: stageName(c.stage) }))}${c.exitPattern ? t('card.exit', { pattern: exitPatternName(c.exitPattern) }) : ''}${t('card.colon')}${reword(c.stageReason)}`);
     const s = card.score;
     if (s !== null) {
       const pc = (x: number): string => `${Math.round(x * 100)}%`;
@@ -207,7 +208,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
             ? t('card.risk-chance', { risk: pc(s.churnRisk), days, source })
             : t('card.risk-rules', { risk: pc(s.churnRisk) });
       out(`${k.bold(t('card.churn-risk', { level: riskName(s.riskLevel) }))}${t('card.colon')}${detail}`);
-      if (s.reasons.length > 0) out(`  ${s.reasons.join('; ')}`);
+      if (s.reasons.length > 0) out(`  ${reword(s.reasons.join('; '))}`);
     }
   }
   out();

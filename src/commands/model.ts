@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { chalkFor, printRecord, printRows, resolveFormat } from '../output.js';
 import { t } from '../i18n/index.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
+import { reword } from '../i18n/phrase.js';
 
 function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -126,7 +127,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
       notice(
         ctx.io,
         fitted.purchase === null
-          ? t('model.saved-no-model', { id, date: formatDate(options.asOf), why: fitted.fallback ?? '', uses: fitted.ranking?.kind === 'recency' ? t('model.uses-recency') : t('model.uses-rules') })
+          ? t('model.saved-no-model', { id, date: formatDate(options.asOf), why: reword(fitted.fallback ?? ''), uses: fitted.ranking?.kind === 'recency' ? t('model.uses-recency') : t('model.uses-rules') })
           : t('model.saved', { id, date: formatDate(options.asOf) }),
       );
       if (fitted.purchase !== null && fitted.spend === null) notice(ctx.io, t('model.pyramid-by-revenue', { why: fitted.spendProblem ?? t('model.no-spend-model') }));
@@ -159,7 +160,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
     const out = (s = ''): void => void ctx.io.stdout.write(s + '\n');
     const f = fitted;
     const s = f.sufficiency;
-    out(c.bold(t('model.title', { date: formatDate(options.asOf), unit: unitName(f.timeUnit), days: f.horizonDays, why: f.horizonWhy })));
+    out(c.bold(t('model.title', { date: formatDate(options.asOf), unit: unitName(f.timeUnit), days: f.horizonDays, why: reword(f.horizonWhy) })));
     out(`  ${t('model.data', { customers: formatNumber(s.customers), repeat: formatNumber(s.repeatBuyers), days: formatNumber(s.historyDays), enough: s.ok ? t('model.enough') : t('model.not-enough') })}`);
     for (const p of s.problems) out(`    - ${p}`);
     if (f.selection !== null) {
@@ -182,7 +183,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
       out(`  ${verdictText(sel)}`);
     }
     if (f.purchase === null) {
-      out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: f.fallback ?? '', from: f.ranking?.kind === 'recency' ? t('model.from-recency') : t('model.from-rules') })}`);
+      out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: reword(f.fallback ?? ''), from: f.ranking?.kind === 'recency' ? t('model.from-recency') : t('model.from-rules') })}`);
     } else {
       out();
       out(c.bold(t('model.purchases', { model: MODEL_NAMES[f.purchase.model]! })) + t('model.purchases-fit', { converged: f.purchase.converged ? t('model.converged') : t('model.not-converged'), n: f.purchase.iterations }));

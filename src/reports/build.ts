@@ -12,6 +12,7 @@ import type { Headline, Report, ReportColumn, ReportTable, Section } from './mod
 import { currentLang, t } from '../i18n/index.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
 import { segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
+import { reword } from '../i18n/phrase.js';
 
 export const REPORTS = ['churn', 'pyramid', 'lifecycle', 'rfm', 'movement', 'cohorts', 'complaints', 'staff', 'products', 'summary'] as const;
 export type ReportName = (typeof REPORTS)[number];
@@ -94,7 +95,7 @@ async function churnSection(c: Ctx): Promise<Section[]> {
       next_purchase_date: s.nextPurchaseDate,
       expected_purchases_365d: s.expectedPurchases365d === null ? null : Math.round(s.expectedPurchases365d * 10) / 10,
       value_at_risk: valueAtRisk(x, s),
-      reasons: s.reasons.join('; '),
+      reasons: reword(s.reasons.join('; ')),
     })),
   };
   const sections: Section[] = [
@@ -139,7 +140,7 @@ async function churnSection(c: Ctx): Promise<Section[]> {
           columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('reasons', t('report.col.reasons'))],
           rows: newOn.map((id) => {
             const { x, s } = byId.get(id)!;
-            return { customer_id: id, name: names.get(id)?.name ?? null, tier: x.tier, value_at_risk: valueAtRisk(x, s), reasons: s.reasons.join('; ') };
+            return { customer_id: id, name: names.get(id)?.name ?? null, tier: x.tier, value_at_risk: valueAtRisk(x, s), reasons: reword(s.reasons.join('; ')) };
           }),
         },
         {

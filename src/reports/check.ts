@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import type { ReportColumn, Section } from './model.js';
 import { t } from '../i18n/index.js';
 import { formatDate, formatNumber } from '../i18n/format.js';
+import { reword } from '../i18n/phrase.js';
 
 const WEEKS_BEFORE = 8;
 const isoDay = (i: number): string => new Date(i * 86_400_000).toISOString().slice(0, 10);
@@ -30,7 +31,7 @@ export async function modelCheckSection(db: Store, asOf: string, money: Money, h
   const buyers = analysis.customers.filter((c) => c.purchaseDays > 0);
   const fitted = buyers.length === 0 ? null : fitModels(analysis.customers, cutoff, model === null ? settings : { ...settings, model });
   if (fitted === null || fitted.purchase === null) {
-    return [{ title, omitted: fitted?.fallback ? t('report.check.no-model-because', { date: formatDate(cutoff), why: fitted.fallback }) : t('report.check.no-model', { date: formatDate(cutoff) }), tables: [table] }];
+    return [{ title, omitted: fitted?.fallback ? t('report.check.no-model-because', { date: formatDate(cutoff), why: reword(fitted.fallback) }) : t('report.check.no-model', { date: formatDate(cutoff) }), tables: [table] }];
   }
   const summaries = buyers.map((c) => summaryOf(c, cutoff, fitted.timeUnit)).filter((s): s is Summary => s !== null);
   const predicted = expectedByWeek(fitted.purchase.model, fitted.purchase.params, summaries, fitted.timeUnit, weeks);
