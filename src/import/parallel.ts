@@ -19,7 +19,12 @@ function workerFile(): string {
   return path.join(path.dirname(here), 'worker.js');
 }
 
-export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSettings, consume: (b: Batch) => void): Promise<ProduceStats> {
+/**
+ * `consume` may return a promise (a PostgreSQL writer waiting on its COPY stream): the worker is
+ * then released only once it resolves, so a slow writer holds the parser back and memory stays
+ * bounded.
+ */
+export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSettings, consume: (b: Batch) => void | Promise<void>): Promise<ProduceStats> {
   const control = new SharedArrayBuffer(4);
   const consumed = new Int32Array(control);
   // A smaller young generation keeps the worker's heap (and the process's peak RSS) down; measured
@@ -27,6 +32,8 @@ export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSet
   const worker = new Worker(workerFile(), { workerData: { source, shape, settings, control }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   return new Promise<ProduceStats>((resolve, reject) => {
     let settled = false;
+    let waiting: Promise<void> = Promise.resolve();
+    let done = false;
     const fail = (e: unknown): void => {
       if (settled) return;
       settled = true;
@@ -37,18 +44,26 @@ export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSet
       if (settled) return;
       try {
         if (m.type === 'batch') {
-          consume(m.batch!);
           // Released on the next turn of the event loop, not now: released at once, the worker
           // posts the next batch while Node is still draining the port, and the drain can go on
           // for seconds, with a SIGINT or SIGTERM waiting behind it (measured: 4 s).
-          setImmediate(() => {
-            Atomics.add(consumed, 0, 1);
-            Atomics.notify(consumed, 0);
-          });
+          const release = (): void =>
+            void setImmediate(() => {
+              Atomics.add(consumed, 0, 1);
+              Atomics.notify(consumed, 0);
+            });
+          const pending = consume(m.batch!);
+          if (pending === undefined) release();
+          else waiting = Promise.all([waiting, pending]).then(release, fail);
         } else if (m.type === 'done') {
-          settled = true;
-          void worker.terminate();
-          resolve(m.stats!);
+          // The last batches' writes finish before the stats are handed back.
+          done = true;
+          void waiting.then(() => {
+            if (settled) return;
+            settled = true;
+            void worker.terminate();
+            resolve(m.stats!);
+          });
         } else {
           const err = new RapportError(m.message!, m.hint, m.exitCode as ExitCode);
           if (m.stack) err.stack = m.stack;
@@ -59,7 +74,7 @@ export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSet
       }
     });
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the parsing worker stopped (exit ${code})`)));
+    worker.on('exit', (code) => done || fail(new Error(`the parsing worker stopped (exit ${code})`)));
   });
 }
 
