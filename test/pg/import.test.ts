@@ -254,3 +254,35 @@ function content(v: Partial<Record<string, string>>): string {
 function customer(id: string, v: Partial<CustomerRow>): CustomerRow {
   return { id, name: null, email: null, phone: null, type: null, accountManager: null, createdDate: null, attributes: null, ...v };
 }
+
+describe('a file bigger than the table holds', () => {
+  it('is loaded with the secondary indexes built again after it, the duplicate rule still applied; a rollback keeps the indexes', async () => {
+    // ~75 bytes a line: 120,000 lines are more than the 20 rows held (at 60 bytes a line, the guess).
+    const row = (i: number): string => `K${i},2024-0${1 + (i % 9)}-1${i % 10},C${i % 501},P${i % 13},1,2,2,web,,a note that makes the line longer`;
+    const small = t.file('small.csv', HEADER + Array.from({ length: 20 }, (_, i) => row(i)).join('\n') + '\n');
+    const big = t.file('big.csv', HEADER + Array.from({ length: 120_000 }, (_, i) => row(i)).join('\n') + '\n');
+    await importIntoPg(db.sql, small);
+    const indexes = async (): Promise<string[]> => (await db.sql<{ d: string }[]>`SELECT indexdef AS d FROM pg_indexes WHERE tablename = 'transactions' ORDER BY 1`).map((r) => r.d);
+    // An index built again is a new relation: its oid changes.
+    const oids = async (): Promise<number[]> =>
+      (await db.sql<{ o: number }[]>`SELECT indexrelid::int8 AS o FROM pg_index WHERE indrelid = 'transactions'::regclass AND NOT indisprimary ORDER BY 1`).map((r) => r.o);
+    const before = await indexes();
+    const built = await oids();
+    expect(before).toHaveLength(4);
+
+    const session = await beginPgImport(db.sql);
+    const id = await session.insertImport({ ...record(), fileSize: 10_000_000 }, 'complete');
+    const rows = session.transactions(id, [], { keepAll: false });
+    for (let i = 0; i < 1000; i++) rows.add(content({ customer_id: `R${i}` }), i + 2, i);
+    await rows.ready();
+    await session.rollback();
+    expect(await indexes()).toEqual(before);
+    expect(await oids()).toEqual(built);
+
+    const r = await importIntoPg(db.sql, big);
+    expect(r.counts).toMatchObject({ read: 120_000, imported: 119_980, duplicate: 20, customersCreated: 481 });
+    expect(await indexes()).toEqual(before);
+    expect((await oids()).filter((o) => built.includes(o))).toEqual([]);
+    expect((await db.sql`SELECT count(*) AS n, count(DISTINCT external_id) AS d FROM transactions`)[0]).toEqual({ n: 120_000, d: 120_000 });
+  });
+});

@@ -1,12 +1,21 @@
 /**
  * Importing into PostgreSQL: one transaction per file, rows streamed with COPY ... FROM STDIN
- * into a temporary staging table, then the duplicate rule applied on the server in one
- * INSERT ... SELECT. Implements ImportSession (src/store/store.ts).
+ * straight into the transactions table, then the duplicate rule applied on the server: the rows
+ * this file added that the rule calls duplicates are deleted again in one statement, before
+ * anyone can see them. Implements ImportSession (src/store/store.ts).
  *
  * One connection carries the whole file (a transaction cannot span two), and a connection in COPY
- * mode runs nothing else: so transactions and rejects share one staging table and one COPY, and
- * what needs a statement (the import record, a batch of customer records, finishing a sink) first
- * ends the COPY in progress; the next row staged opens another.
+ * mode runs nothing else: what needs a statement (the import record, a batch of rejects or
+ * customer records, finishing) first ends the COPY in progress; the next row opens another.
+ *
+ * The file's rows are the rows with ids above the highest id when its COPY began: imports take
+ * turns (an advisory lock), and nothing else adds transactions.
+ *
+ * A file bigger than what the table holds (a first import, a chain's history) is loaded with the
+ * table's secondary indexes dropped and built again after the COPY, in the same transaction: one
+ * sort per index instead of a million random insertions each (the (customer_id, date) index alone
+ * cost 7.8 s per million rows inserted one by one, on this machine under load). Readers of
+ * transactions wait for such an import to end instead of reading around it.
  */
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
@@ -20,19 +29,18 @@ import { LOCK_CLASS, LOCK_IMPORT } from './sql.js';
 
 type Tx = postgres.TransactionSql;
 
-/** Staged text kept in memory before it is written to the COPY stream. */
+/** Text kept in memory before it is written to the COPY stream. */
 const CHUNK = 256 * 1024;
-/** Customer records merged per round trip. */
+/** Customer records merged per round trip; rejects written per statement. */
 const CUSTOMER_BATCH = 1000;
+const REJECT_BATCH = 1000;
+/** Customer ids sent per statement (each one ends the COPY in progress; the next row opens another). */
+const CUSTOMER_IDS = 20_000;
+/** Bytes per line assumed when guessing a file's rows from its size (the bench's lines are 79). */
+const BYTES_PER_LINE = 60;
 
-const STAGE = 'rapport_stage';
-/** Staging columns, in COPY order: a transaction row leaves field/reason/raw NULL; a reject has only line and those. */
-const STAGE_COLUMNS = ['line', 'dedupe_key', ...TRANSACTION_COLUMNS, 'field', 'reason', 'raw'];
-const TYPES: Record<TransactionColumn, string> = {
-  customer_id: 'TEXT COLLATE "C"', date: 'TEXT COLLATE "C"', time: 'TEXT COLLATE "C"', amount: 'BIGINT', quantity: 'DOUBLE PRECISION', unit_price: 'BIGINT',
-  product: 'TEXT COLLATE "C"', channel: 'TEXT COLLATE "C"', staff: 'TEXT COLLATE "C"', payment_method: 'TEXT COLLATE "C"', external_id: 'TEXT COLLATE "C"', extra: 'TEXT COLLATE "C"',
-};
-/** The content columns that are never NULL: the hash join's keys; the others are compared NULL-safely after it. */
+const COPY_COLUMNS = [...TRANSACTION_COLUMNS, 'import_id', 'line', 'dedupe_key'];
+/** The content columns that are never NULL: the join's keys; the others are compared NULL-safely. */
 const NOT_NULL: readonly TransactionColumn[] = ['customer_id', 'date', 'amount'];
 
 /**
@@ -43,47 +51,59 @@ const NOT_NULL: readonly TransactionColumn[] = ['customer_id', 'date', 'amount']
 export function copyText(value: string | null): string {
   if (value === null) return '\\N';
   if (!/[\\\t\n\r\0\ud800-\udfff]/.test(value)) return value;
-  return wellFormed(value).replace(/[\\\t\n\r\0]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\ufffd'));
+  return pgText(value).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-/** The staging line of a transaction: a content string's values, '' as NULL except customer_id (NO_CUSTOMER is ''). */
-function transactionLine(content: string, line: number, key: number): string {
+/** Text as PostgreSQL can hold it: lone surrogates and U+0000 as U+FFFD. */
+function pgText(s: string): string {
+  return wellFormed(s).replace(/\0/g, '\ufffd');
+}
+
+/** The COPY line of a transaction: a content string's values, '' as NULL except customer_id (NO_CUSTOMER is ''). */
+function transactionLine(content: string, tail: string): string {
   const v = content.split(SEP);
-  let out = `${line}\t${key}\t${copyText(v[0]!)}`;
+  let out = copyText(v[0]!);
   for (let i = 1; i < v.length; i++) out += '\t' + (v[i] === '' ? '\\N' : copyText(v[i]!));
-  return out + '\t\\N\t\\N\t\\N\n';
+  return out + tail;
 }
 
-const NULLS_12 = '\t\\N'.repeat(TRANSACTION_COLUMNS.length);
-
-/** The staging table and the COPY into it, opened when a row is staged, ended before any other statement. */
-class Stage {
+/** The COPY into transactions: opened when rows are written, ended before any other statement. */
+class Copy {
   private text = '';
   private stream: Writable | null = null;
   private failed: Promise<never> | null = null;
-  private created = false;
-  hasRejects = false;
+  /** One stream operation at a time, in the order asked (two callers must not both open a COPY). */
+  private turn: Promise<void> = Promise.resolve();
 
-  constructor(private readonly tx: Tx) {}
+  constructor(
+    private readonly tx: Tx,
+    /** Runs once, before the first COPY opens. */
+    private prepare: (() => Promise<void>) | null,
+  ) {}
 
-  transaction(content: string, line: number, key: number): void {
-    this.text += transactionLine(content, line, key);
+  add(line: string): void {
+    this.text += line;
   }
 
-  reject(line: number, field: string | null, reason: string, raw: string): void {
-    this.hasRejects = true;
-    this.text += `${line}\t\\N${NULLS_12}\t${copyText(field)}\t${copyText(reason)}\t${copyText(raw)}\n`;
-  }
-
-  /** Writes what is staged once there is a chunk of it, waiting while the server catches up (back-pressure). */
+  /** Writes what is buffered once there is a chunk of it, waiting while the server catches up (back-pressure). */
   ready(): Promise<void> {
     return this.inTurn(async () => {
       if (this.text.length >= CHUNK) await this.write();
     });
   }
 
-  /** One stream operation at a time, in the order asked (two callers must not both open a COPY). */
-  private turn: Promise<void> = Promise.resolve();
+  /** Ends the COPY in progress, with everything buffered, so that a statement can run. */
+  close(): Promise<void> {
+    return this.inTurn(async () => {
+      await this.write();
+      const stream = this.stream;
+      if (stream === null) return;
+      this.stream = null;
+      stream.end();
+      await Promise.race([finished(stream), this.failed!]);
+    });
+  }
+
   private inTurn(fn: () => Promise<void>): Promise<void> {
     const p = this.turn.then(fn);
     this.turn = p.catch(() => {});
@@ -100,17 +120,17 @@ class Stage {
   }
 
   private async open(): Promise<void> {
-    if (!this.created) {
-      await this.tx.unsafe(`CREATE TEMP TABLE ${STAGE} (line BIGINT, dedupe_key BIGINT, ${TRANSACTION_COLUMNS.map((c) => `${c} ${TYPES[c]}`).join(', ')},
-        field TEXT COLLATE "C", reason TEXT COLLATE "C", raw TEXT COLLATE "C") ON COMMIT DROP`);
-      this.created = true;
+    if (this.prepare) {
+      await this.prepare();
+      this.prepare = null;
     }
-    const q = this.tx.unsafe(`COPY ${STAGE} (${STAGE_COLUMNS.join(', ')}) FROM STDIN`);
+    const q = this.tx.unsafe(`COPY transactions (${COPY_COLUMNS.join(', ')}) FROM STDIN`);
     // postgres 3.4 settles a COPY that the server refuses after its last data only by rejecting
     // the query (already resolved with the stream), and never finishes the stream: catch that.
+    const query = q as unknown as { reject: (e: unknown) => void };
     this.failed = new Promise<never>((_, reject) => {
-      const own = (q as unknown as { reject: (e: unknown) => void }).reject;
-      (q as unknown as { reject: (e: unknown) => void }).reject = (e: unknown) => {
+      const own = query.reject;
+      query.reject = (e: unknown) => {
         reject(e);
         own(e);
       };
@@ -118,22 +138,6 @@ class Stage {
     this.failed.catch(() => {});
     this.stream = (await q.writable()) as Writable;
     this.stream.on('error', () => {});
-  }
-
-  /** Ends the COPY in progress, with everything staged in it, so that a statement can run. */
-  close(): Promise<void> {
-    return this.inTurn(async () => {
-      await this.write();
-      const stream = this.stream;
-      if (stream === null) return;
-      this.stream = null;
-      stream.end();
-      await Promise.race([finished(stream), this.failed!]);
-    });
-  }
-
-  get exists(): boolean {
-    return this.created;
   }
 }
 
@@ -172,16 +176,22 @@ function fault(e: unknown, where: string): unknown {
 }
 
 class PgImportSession implements ImportSession {
-  private readonly stage: Stage;
+  private copy: Copy | null = null;
   private ended = false;
+  /** The file's size, from its import record: how many rows to expect. */
+  fileSize = 0;
 
   constructor(
-    private readonly tx: Tx,
+    readonly tx: Tx,
     private readonly decide: (d: 'commit' | 'rollback') => void,
     private readonly done: Promise<'committed' | 'rolled back'>,
     private readonly where: string,
-  ) {
-    this.stage = new Stage(tx);
+  ) {}
+
+  /** The COPY into transactions (one per session). */
+  openCopy(prepare: () => Promise<void>): Copy {
+    this.copy ??= new Copy(this.tx, prepare);
+    return this.copy;
   }
 
   /** A failure of p as one line where it is an expected one. */
@@ -194,16 +204,15 @@ class PgImportSession implements ImportSession {
   }
 
   /** Runs a statement once no COPY is in progress; failures as one line where they are expected. */
-  async run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    try {
-      await this.stage.close();
-      return await fn(this.tx);
-    } catch (e) {
-      throw fault(e, this.where);
-    }
+  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.guard((async () => {
+      await this.copy?.close();
+      return fn(this.tx);
+    })());
   }
 
   insertImport(rec: ImportRecord, status: 'complete' | 'refused'): Promise<number> {
+    this.fileSize = rec.fileSize;
     return this.run((tx) => insertImport(tx, rec, status));
   }
 
@@ -212,19 +221,21 @@ class PgImportSession implements ImportSession {
   }
 
   transactions(importId: number, _present: readonly TransactionColumn[], options: { keepAll: boolean }): TransactionSink {
-    return new PgTransactionSink(this, this.stage, importId, options.keepAll);
+    return new PgTransactionSink(this, importId, options.keepAll);
   }
 
+  /** Rejects wait in memory, a batch at a time, and go in with one statement per batch. */
   rejects(importId: number): RejectSink {
-    const stage = this.stage;
+    let pending: { line: number; field: string | null; reason: string; raw: string }[] = [];
+    const flush = (): Promise<void> => {
+      const batch = pending;
+      pending = [];
+      return batch.length === 0 ? Promise.resolve() : this.run((tx) => insertRejects(tx, importId, batch));
+    };
     return {
-      add: (line, field, reason, raw) => stage.reject(line, field, reason, raw),
-      ready: () => this.guard(stage.ready()),
-      finish: () =>
-        this.run(async (tx) => {
-          if (!stage.hasRejects) return;
-          await tx.unsafe(`INSERT INTO rejects (import_id, line, field, reason, raw) SELECT ${Number(importId)}, line, field, reason, raw FROM ${STAGE} WHERE reason IS NOT NULL ORDER BY line`);
-        }),
+      add: (line, field, reason, raw) => void pending.push({ line, field, reason, raw }),
+      ready: () => (pending.length >= REJECT_BATCH ? flush() : Promise.resolve()),
+      finish: flush,
     };
   }
 
@@ -251,11 +262,7 @@ class PgImportSession implements ImportSession {
     await this.run(async () => {});
     this.ended = true;
     this.decide('commit');
-    try {
-      await this.done;
-    } catch (e) {
-      throw fault(e, this.where);
-    }
+    await this.guard(this.done);
   }
 
   async rollback(): Promise<void> {
@@ -277,24 +284,34 @@ class PgImportSession implements ImportSession {
 
 class PgTransactionSink implements TransactionSink {
   private readonly names = new Map<string, string>();
+  private ids: string[] = [];
+  private created = 0;
+  private readonly copy: Copy;
+  private readonly tail: string;
+  private rows = 0;
+  /** The highest id before this file's COPY: the file's rows are above it. */
+  private before = 0;
+  /** Secondary indexes dropped for a bulk load, to build again when the rows are in. */
+  private dropped: string[] = [];
 
   constructor(
     private readonly session: PgImportSession,
-    private readonly stage: Stage,
     private readonly importId: number,
     private readonly keepAll: boolean,
-  ) {}
-
-  add(content: string, line: number, key: number): void {
-    this.stage.transaction(content, line, key);
+  ) {
+    this.tail = `\t${Number(importId)}\t`;
+    this.copy = session.openCopy(() => this.prepare());
   }
 
-  /**
-   * Not used: the customers to create are the staged rows' ids (the same ids: every valid row
-   * with a customer), found on the server when the file is finished, since a connection in COPY
-   * mode can run no INSERT meanwhile.
-   */
-  customers(_ids: readonly string[]): void {}
+  add(content: string, line: number, key: number): void {
+    this.rows++;
+    this.copy.add(transactionLine(content, `${this.tail}${line}\t${key}\n`));
+  }
+
+  /** Ids wait in memory, a batch at a time; the file's reader sends each id about once. */
+  customers(ids: readonly string[]): void {
+    for (const id of ids) this.ids.push(id);
+  }
 
   /** The latest name a file gives a code wins; products are few, so they wait in memory. */
   products(pairs: readonly [string, string][]): void {
@@ -302,29 +319,46 @@ class PgTransactionSink implements TransactionSink {
   }
 
   ready(): Promise<void> {
-    return this.session.guard(this.stage.ready());
+    return this.ids.length >= CUSTOMER_IDS ? this.session.run((tx) => this.createCustomers(tx)) : this.session.guard(this.copy.ready());
+  }
+
+  /** A bare record for each id that has none (INSERT ... ON CONFLICT DO NOTHING counts the new ones). */
+  private async createCustomers(tx: Tx): Promise<void> {
+    const ids = JSON.stringify(this.ids);
+    this.ids = [];
+    if (ids === '[]') return;
+    this.created += (
+      await tx`INSERT INTO customers (id, import_id) SELECT id, ${this.importId} FROM json_array_elements_text(${ids}::text::json) AS j(id) ON CONFLICT (id) DO NOTHING`
+    ).count;
+  }
+
+  /** Before the first row: where the file's rows will start, and whether to load them in bulk. */
+  private async prepare(): Promise<void> {
+    const tx = this.session.tx;
+    this.before = (await tx<{ top: number }[]>`SELECT coalesce(max(id), 0) AS top FROM transactions`)[0]!.top;
+    const expected = Math.ceil(this.session.fileSize / BYTES_PER_LINE);
+    const held = (await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM transactions WHERE id <= ${this.before} LIMIT ${expected}) x`)[0]!.n;
+    if (expected < 100_000 || held >= expected) return;
+    const indexes = await tx<{ name: string; def: string }[]>`
+      SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+      JOIN pg_index x ON x.indexrelid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass
+      WHERE i.schemaname = current_schema() AND i.tablename = 'transactions' AND NOT x.indisprimary`;
+    for (const i of indexes) await tx.unsafe(`DROP INDEX ${quoteIdent(i.name)}`);
+    this.dropped = indexes.map((i) => i.def);
   }
 
   finish(): Promise<{ inserted: number; duplicate: number; customersCreated: number }> {
     const id = Number(this.importId);
     return this.session.run(async (tx) => {
-      if (!this.stage.exists) {
-        await this.nameProducts(tx, id);
-        return { inserted: 0, duplicate: 0, customersCreated: 0 };
+      if (this.dropped.length > 0) {
+        await tx`SET LOCAL maintenance_work_mem = '256MB'`;
+        for (const def of this.dropped) await tx.unsafe(def);
+        this.dropped = [];
       }
-      await tx.unsafe(`ANALYZE ${STAGE}`);
-      const staged = (await tx.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${STAGE} WHERE reason IS NULL`))[0]!.n;
-      const cols = TRANSACTION_COLUMNS.join(', ');
-      const insert = this.keepAll
-        ? `INSERT INTO transactions (${cols}, import_id, line, dedupe_key)
-           SELECT ${cols}, ${id}, line, dedupe_key FROM ${STAGE} WHERE reason IS NULL ORDER BY line`
-        : dedupeInsert(id);
-      const inserted = (await tx.unsafe(insert)).count;
-      const created = (
-        await tx.unsafe(`INSERT INTO customers (id, import_id) SELECT DISTINCT customer_id, ${id} FROM ${STAGE} WHERE reason IS NULL AND customer_id <> '' ON CONFLICT (id) DO NOTHING`)
-      ).count;
+      await this.createCustomers(tx);
+      const duplicate = this.keepAll || this.before === 0 || this.rows === 0 ? 0 : (await tx.unsafe(dedupeDelete(this.before))).count;
       await this.nameProducts(tx, id);
-      return { inserted, duplicate: staged - inserted, customersCreated: created };
+      return { inserted: this.rows - duplicate, duplicate, customersCreated: this.created };
     });
   }
 
@@ -338,27 +372,34 @@ class PgTransactionSink implements TransactionSink {
 }
 
 /**
- * The duplicate rule (see importStore.ts), on the server: the n-th staged row with a given content
- * is a duplicate when the database already holds n rows with that content. Contents are compared
- * column by column (NULL equal to NULL, as the content strings compare ''), the slot-0 key only
- * narrows the search. Rows go in in file order, so ids follow lines as in SQLite.
+ * The duplicate rule (see importStore.ts), on the server, once the file's rows are in: the n-th
+ * row of the file with a given content is a duplicate when the rows before the file hold n rows
+ * with that content; those are deleted. Contents are compared column by column (NULL equal to
+ * NULL, as the content strings compare ''); the slot-0 key only narrows the search. Only rows
+ * whose content was already stored are ranked, so a file of new rows costs one index probe each.
  */
-function dedupeInsert(importId: number): string {
-  const cols = TRANSACTION_COLUMNS.join(', ');
-  const content = ['dedupe_key', ...DEDUPE_COLUMNS].join(', ');
-  const keys = ['dedupe_key', ...NOT_NULL].map((c) => `e.${c} = s.${c}`);
-  const rest = DEDUPE_COLUMNS.filter((c) => !NOT_NULL.includes(c)).map((c) => `e.${c} IS NOT DISTINCT FROM s.${c}`);
+function dedupeDelete(before: number): string {
+  const content = (t: string): string => ['dedupe_key', ...DEDUPE_COLUMNS].map((c) => `${t}.${c}`).join(', ');
+  const same = [
+    ...['dedupe_key', ...NOT_NULL].map((c) => `h.${c} = f.${c}`),
+    ...DEDUPE_COLUMNS.filter((c) => !NOT_NULL.includes(c)).map((c) => `h.${c} IS NOT DISTINCT FROM f.${c}`),
+  ].join(' AND ');
   return `
-    INSERT INTO transactions (${cols}, import_id, line, dedupe_key)
-    SELECT ${TRANSACTION_COLUMNS.map((c) => `s.${c}`).join(', ')}, ${importId}, s.line, s.dedupe_key
-    FROM (SELECT *, row_number() OVER (PARTITION BY ${content} ORDER BY line) AS n FROM ${STAGE} WHERE reason IS NULL) s
-    LEFT JOIN (
-      SELECT ${content}, count(*) AS held FROM transactions
-      WHERE dedupe_key IN (SELECT dedupe_key FROM ${STAGE} WHERE reason IS NULL)
-      GROUP BY ${content}
-    ) e ON ${[...keys, ...rest].join(' AND ')}
-    WHERE s.n > coalesce(e.held, 0)
-    ORDER BY s.line`;
+    DELETE FROM transactions t USING (
+      SELECT f.id, row_number() OVER (PARTITION BY ${content('f')} ORDER BY f.line) AS k, h.held
+      FROM transactions f
+      JOIN (
+        SELECT ${content('o')}, count(*) AS held FROM transactions o
+        WHERE o.id <= ${before} AND o.dedupe_key IN (SELECT dedupe_key FROM transactions WHERE id > ${before})
+        GROUP BY ${content('o')}
+      ) h ON ${same}
+      WHERE f.id > ${before}
+    ) r
+    WHERE t.id = r.id AND r.k <= r.held`;
+}
+
+function quoteIdent(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
 }
 
 /**
@@ -463,6 +504,12 @@ async function finishImport(tx: Tx | Sql, importId: number, c: ImportCounts, con
     WHERE id = ${importId}`;
 }
 
+async function insertRejects(tx: Tx, importId: number, rejects: readonly { line: number; field: string | null; reason: string; raw: string }[]): Promise<void> {
+  const batch = JSON.stringify(rejects.map((r) => ({ line: r.line, field: r.field === null ? null : pgText(r.field), reason: pgText(r.reason), raw: pgText(r.raw) })));
+  await tx`INSERT INTO rejects (import_id, line, field, reason, raw)
+           SELECT ${importId}, line, field, reason, raw FROM json_to_recordset(${batch}::text::json) AS r(line bigint, field text, reason text, raw text)`;
+}
+
 /** The record of a refused import and (some of) its rejects, in a transaction of its own. Returns its id. */
 export async function recordPgRefusal(
   sql: Sql,
@@ -475,19 +522,10 @@ export async function recordPgRefusal(
     return await sql.begin(async (tx) => {
       const id = await insertImport(tx, record, 'refused');
       await finishImport(tx, id, counts, record.contentHash);
-      for (let i = 0; i < rejects.length; i += 1000) {
-        const batch = JSON.stringify(rejects.slice(i, i + 1000).map((r) => ({ ...r, raw: pgText(r.raw), reason: pgText(r.reason), field: r.field === null ? null : pgText(r.field) })));
-        await tx`INSERT INTO rejects (import_id, line, field, reason, raw)
-                 SELECT ${id}, line, field, reason, raw FROM json_to_recordset(${batch}::text::json) AS r(line bigint, field text, reason text, raw text)`;
-      }
+      for (let i = 0; i < rejects.length; i += REJECT_BATCH) await insertRejects(tx, id, rejects.slice(i, i + REJECT_BATCH));
       return id;
     });
   } catch (e) {
     throw fault(e, where);
   }
-}
-
-/** Text as PostgreSQL can hold it (as COPY stages it): lone surrogates and U+0000 as U+FFFD. */
-function pgText(s: string): string {
-  return wellFormed(s).replace(/\0/g, '\ufffd');
 }
