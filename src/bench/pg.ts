@@ -4,6 +4,7 @@
  * same file into a plain table with the file's columns, in alternating runs. Each side runs in a
  * child process, so its peak RSS is its own. Needs a server: RAPPORT_BENCH_PG or RAPPORT_TEST_PG
  * (.ci/pg-start starts a throwaway one); each run gets a fresh database, dropped afterwards.
+ * Also times rapport's own reading and validation of the file, writing nothing (the import's floor).
  * Options: --rows N (default 1000000), --customers N, --runs N (default 3), --file CSV.
  * Goal (issue 16): the import within 2x of the raw COPY, client peak RSS under 300 MB.
  */
@@ -19,6 +20,10 @@ import { connectPg, describePg } from '../store/pg/connect.js';
 import { migratePg } from '../store/pg/migrations.js';
 import { maxOf } from '../core/scale.js';
 import { importIntoPg } from './pgImport.js';
+import { inWorker } from '../import/parallel.js';
+import { sniffFile } from '../import/sniff.js';
+import { openSource } from '../import/source.js';
+import { Readable } from 'node:stream';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -34,7 +39,9 @@ async function child(side: string, url: string, file: string): Promise<void> {
   try {
     const t0 = process.hrtime.bigint();
     let rows = 0;
-    if (side === 'copy') {
+    if (side === 'parse') {
+      rows = await parseOnly(file);
+    } else if (side === 'copy') {
       const header = fs.readFileSync(file, 'utf8').slice(0, 4096).split('\n')[0]!;
       const columns = header.split(',').map((c) => `"${c.trim().replace(/"/g, '""')}" text`);
       await sql.unsafe(`CREATE TABLE raw_copy (${columns.join(', ')})`);
@@ -50,6 +57,15 @@ async function child(side: string, url: string, file: string): Promise<void> {
   } finally {
     await sql.end();
   }
+}
+
+/** rapport's own reading, parsing and validation of the file, writing nothing: the import's floor. */
+async function parseOnly(file: string): Promise<number> {
+  const source = await openSource(file, Readable.from([]), process.cwd());
+  const shape = sniffFile(source, { kind: 'transactions', map: {}, decimalComma: false, noHeader: false, dryRun: false, keepAll: false, preview: 0 });
+  let rows = 0;
+  await inWorker({ name: source.name, path: source.path, size: source.size }, shape, { decimalComma: false, currency: null, allowedCurrencies: null }, (b) => void (rows += b.count));
+  return rows;
 }
 
 async function bench(): Promise<void> {
@@ -79,7 +95,7 @@ async function bench(): Promise<void> {
   }
   const size = fs.statSync(csv).size;
   const admin = await connectPg(server, process.env);
-  const run = async (side: 'copy' | 'import'): Promise<{ seconds: number; rows: number; rssMb: number }> => {
+  const run = async (side: 'copy' | 'import' | 'parse'): Promise<{ seconds: number; rows: number; rssMb: number }> => {
     const name = `rapport_bench_${crypto.randomBytes(5).toString('hex')}`;
     await admin.unsafe(`CREATE DATABASE ${name}`);
     try {
@@ -94,6 +110,7 @@ async function bench(): Promise<void> {
   };
   process.stderr.write(`PostgreSQL at ${describePg(server)}: ${path.basename(csv)} (${(size / 1e6).toFixed(1)} MB), ${runs} alternating runs\n`);
   const copy: number[] = [];
+  const parse: number[] = [];
   const ours: number[] = [];
   const rss: number[] = [];
   let stored = 0;
@@ -101,11 +118,13 @@ async function bench(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       const c = await run('copy');
       const r = await run('import');
+      const p = await run('parse');
       copy.push(c.seconds);
+      parse.push(p.seconds);
       ours.push(r.seconds);
       rss.push(r.rssMb);
       stored = r.rows;
-      process.stderr.write(`  run ${i + 1}: raw COPY ${c.seconds.toFixed(2)} s (${c.rssMb.toFixed(0)} MB); rapport import ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB, ${r.rows} rows stored\n`);
+      process.stderr.write(`  run ${i + 1}: raw COPY ${c.seconds.toFixed(2)} s (${c.rssMb.toFixed(0)} MB); rapport import ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB, ${r.rows} rows stored; parsing alone ${p.seconds.toFixed(2)} s\n`);
     }
   } finally {
     await admin.end();
@@ -117,6 +136,7 @@ async function bench(): Promise<void> {
     rowsStored: stored,
     rawCopySeconds: Number(median(copy).toFixed(2)),
     importSeconds: Number(median(ours).toFixed(2)),
+    parseOnlySeconds: Number(median(parse).toFixed(2)),
     ratio: Number((median(ours) / median(copy)).toFixed(2)),
     importPeakRssMb: Math.round(maxOf(rss)),
     goals: { ratioAtMost: 2, peakRssMbUnder: 300 },

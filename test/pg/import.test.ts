@@ -273,8 +273,10 @@ describe('a file bigger than the table holds', () => {
     const session = await beginPgImport(db.sql);
     const id = await session.insertImport({ ...record(), fileSize: 10_000_000 }, 'complete');
     const rows = session.transactions(id, [], { keepAll: false });
-    for (let i = 0; i < 1000; i++) rows.add(content({ customer_id: `R${i}` }), i + 2, i);
+    // Enough rows that the COPY is open (and the indexes dropped) when the import is rolled back.
+    for (let i = 0; i < 10_000; i++) rows.add(content({ customer_id: `R${i}` }), i + 2, i);
     await rows.ready();
+    expect((await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'COPY transactions%' AND state = 'active'`)[0]!.n).toBe(1);
     await session.rollback();
     expect(await indexes()).toEqual(before);
     expect(await oids()).toEqual(built);

@@ -104,6 +104,16 @@ class Copy {
     });
   }
 
+  /** Abandons the COPY in progress (CopyFail): the server ends it with an error, and the connection can run statements again. */
+  async abort(): Promise<void> {
+    this.text = '';
+    const stream = this.stream;
+    if (stream === null) return;
+    this.stream = null;
+    stream.destroy(new Error('import rolled back'));
+    await this.failed!.catch(() => {});
+  }
+
   private inTurn(fn: () => Promise<void>): Promise<void> {
     const p = this.turn.then(fn);
     this.turn = p.catch(() => {});
@@ -268,6 +278,7 @@ class PgImportSession implements ImportSession {
   async rollback(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
+    await this.copy?.abort();
     this.decide('rollback');
     // A failed statement or a broken connection has already undone the transaction on the server.
     await this.done.catch(() => {});
