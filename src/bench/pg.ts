@@ -42,7 +42,11 @@ async function child(side: string, url: string, file: string): Promise<void> {
     if (side === 'parse') {
       rows = await parseOnly(file);
     } else if (side === 'copy') {
-      const header = fs.readFileSync(file, 'utf8').slice(0, 4096).split('\n')[0]!;
+      const head = Buffer.alloc(4096);
+      const fd = fs.openSync(file, 'r');
+      const got = fs.readSync(fd, head, 0, head.length, 0);
+      fs.closeSync(fd);
+      const header = head.subarray(0, got).toString('utf8').split('\n')[0]!;
       const columns = header.split(',').map((c) => `"${c.trim().replace(/"/g, '""')}" text`);
       await sql.unsafe(`CREATE TABLE raw_copy (${columns.join(', ')})`);
       const writable = await sql.unsafe('COPY raw_copy FROM STDIN (FORMAT csv, HEADER true)').writable();
