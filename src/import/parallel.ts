@@ -6,9 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RapportError, type ExitCode } from '../errors.js';
-import { currentLang, t } from '../i18n/index.js';
 import type { Batch, ProduceStats, SourceRef } from './produce.js';
 import type { CheckSettings, FileShape } from './validate.js';
+import { currentLang, t } from '../i18n/index.js';
 
 /**
  * Where the compiled worker is. Under the test runner this module is TypeScript source, and a
@@ -20,6 +20,11 @@ function workerFile(): string {
   return path.join(path.dirname(here), 'worker.js');
 }
 
+/**
+ * `consume` may return a promise (a PostgreSQL writer waiting on its COPY stream): the worker is
+ * then released only once it resolves, so a slow writer holds the parser back and memory stays
+ * bounded.
+ */
 export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSettings, consume: (b: Batch) => void | Promise<void>): Promise<ProduceStats> {
   const control = new SharedArrayBuffer(4);
   const consumed = new Int32Array(control);
@@ -28,6 +33,8 @@ export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSet
   const worker = new Worker(workerFile(), { workerData: { source, shape, settings, control, lang: currentLang() }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   return new Promise<ProduceStats>((resolve, reject) => {
     let settled = false;
+    let waiting: Promise<void> = Promise.resolve();
+    let done = false;
     const fail = (e: unknown): void => {
       if (settled) return;
       settled = true;
@@ -38,23 +45,26 @@ export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSet
       if (settled) return;
       try {
         if (m.type === 'batch') {
-          const ready = consume(m.batch!);
           // Released on the next turn of the event loop, not now: released at once, the worker
           // posts the next batch while Node is still draining the port, and the drain can go on
-          // for seconds, with a SIGINT or SIGTERM waiting behind it (measured: 4 s). A store that
-          // streams to a server (PostgreSQL's COPY) releases it only once the batch has gone out,
-          // so the parser never runs further ahead than the stream can take.
+          // for seconds, with a SIGINT or SIGTERM waiting behind it (measured: 4 s).
           const release = (): void =>
             void setImmediate(() => {
               Atomics.add(consumed, 0, 1);
               Atomics.notify(consumed, 0);
             });
-          if (ready === undefined) release();
-          else ready.then(release, fail);
+          const pending = consume(m.batch!);
+          if (pending === undefined) release();
+          else waiting = Promise.all([waiting, pending]).then(release, fail);
         } else if (m.type === 'done') {
-          settled = true;
-          void worker.terminate();
-          resolve(m.stats!);
+          // The last batches' writes finish before the stats are handed back.
+          done = true;
+          void waiting.then(() => {
+            if (settled) return;
+            settled = true;
+            void worker.terminate();
+            resolve(m.stats!);
+          });
         } else {
           const err = new RapportError(m.message!, m.hint, m.exitCode as ExitCode);
           if (m.stack) err.stack = m.stack;
@@ -65,7 +75,7 @@ export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSet
       }
     });
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(t('import.workerStopped', { code }))));
+    worker.on('exit', (code) => done || fail(new Error(t('import.workerStopped', { code }))));
   });
 }
 

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench:pg`: the import of the 1M-line benchmark file (npm run bench's, generated into
+ * bench/out/ when missing) into PostgreSQL, against a raw `COPY ... FROM STDIN (FORMAT csv)` of the
+ * same file into a plain table with the file's columns, in alternating runs. Each side runs in a
+ * child process, so its peak RSS is its own. Needs a server: RAPPORT_BENCH_PG or RAPPORT_TEST_PG
+ * (.ci/pg-start starts a throwaway one); each run gets a fresh database, dropped afterwards.
+ * Also times rapport's own reading and validation of the file, writing nothing (the import's floor).
+ * Options: --rows N (default 1000000), --customers N, --runs N (default 3), --file CSV.
+ * Goal (issue 16): the import within 2x of the raw COPY, client peak RSS under 300 MB.
+ */
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULTS, generate } from '../synth/generate.js';
+import { connectPg, describePg } from '../store/pg/connect.js';
+import { migratePg } from '../store/pg/migrations.js';
+import { maxOf } from '../core/scale.js';
+import { importIntoPg } from './pgImport.js';
+import { inWorker } from '../import/parallel.js';
+import { sniffFile } from '../import/sniff.js';
+import { openSource } from '../import/source.js';
+import { Readable } from 'node:stream';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+
+/** The server URL with another database in it. */
+function withDatabase(url: string, database: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^/?#]*)(\/[^?#]*)?/i, `$1/${database}`);
+}
+
+/** In a child: one side of a run against an existing database; prints BENCH {...} on stderr. */
+async function child(side: string, url: string, file: string): Promise<void> {
+  const sql = await connectPg(url, process.env);
+  try {
+    const t0 = process.hrtime.bigint();
+    let rows = 0;
+    if (side === 'parse') {
+      rows = await parseOnly(file);
+    } else if (side === 'copy') {
+      const head = Buffer.alloc(4096);
+      const fd = fs.openSync(file, 'r');
+      const got = fs.readSync(fd, head, 0, head.length, 0);
+      fs.closeSync(fd);
+      const header = head.subarray(0, got).toString('utf8').split('\n')[0]!;
+      const columns = header.split(',').map((c) => `"${c.trim().replace(/"/g, '""')}" text`);
+      await sql.unsafe(`CREATE TABLE raw_copy (${columns.join(', ')})`);
+      const writable = await sql.unsafe('COPY raw_copy FROM STDIN (FORMAT csv, HEADER true)').writable();
+      await pipeline(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), writable);
+      rows = (await sql`SELECT count(*) AS n FROM raw_copy`)[0]!.n as number;
+    } else {
+      await migratePg(sql, url);
+      rows = (await importIntoPg(sql, file, { where: url, worker: true })).counts.imported;
+    }
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    process.stderr.write(`BENCH ${JSON.stringify({ seconds, rows, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+  } finally {
+    await sql.end();
+  }
+}
+
+/** rapport's own reading, parsing and validation of the file, writing nothing: the import's floor. */
+async function parseOnly(file: string): Promise<number> {
+  const source = await openSource(file, Readable.from([]), process.cwd());
+  const shape = sniffFile(source, { kind: 'transactions', map: {}, decimalComma: false, noHeader: false, dryRun: false, keepAll: false, preview: 0 });
+  let rows = 0;
+  await inWorker({ name: source.name, path: source.path, size: source.size }, shape, { decimalComma: false, currency: null, allowedCurrencies: null }, (b) => void (rows += b.count));
+  return rows;
+}
+
+async function bench(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rows: { type: 'string', default: String(DEFAULTS.rows) },
+      customers: { type: 'string', default: String(DEFAULTS.customers) },
+      runs: { type: 'string', default: '3' },
+      file: { type: 'string' },
+    },
+  });
+  const server = process.env.RAPPORT_BENCH_PG || process.env.RAPPORT_TEST_PG;
+  if (!server) {
+    process.stderr.write('bench:pg needs a PostgreSQL server: set RAPPORT_BENCH_PG (or RAPPORT_TEST_PG); .ci/pg-start starts a throwaway one\n');
+    process.exitCode = 1;
+    return;
+  }
+  const rows = Number(values.rows);
+  const customers = Number(values.customers);
+  const runs = Number(values.runs);
+  const work = path.join(root, 'bench', 'out');
+  fs.mkdirSync(work, { recursive: true });
+  const csv = values.file ?? path.join(work, `transactions-${rows}-${customers}-seed${DEFAULTS.seed}.csv`);
+  if (!fs.existsSync(csv)) {
+    process.stderr.write(`generating ${csv} ...\n`);
+    generate({ ...DEFAULTS, rows, customers }, csv);
+  }
+  const size = fs.statSync(csv).size;
+  const admin = await connectPg(server, process.env);
+  const run = async (side: 'copy' | 'import' | 'parse'): Promise<{ seconds: number; rows: number; rssMb: number }> => {
+    const name = `rapport_bench_${crypto.randomBytes(5).toString('hex')}`;
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+    try {
+      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', side, withDatabase(server, name), csv], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+      const m = /BENCH (\{.*\})/.exec(r.stderr);
+      if (r.status !== 0 || !m) throw new Error(`${side} failed: ${r.stderr}`);
+      const out = JSON.parse(m[1]!) as { seconds: number; rows: number; maxRssKb: number };
+      return { seconds: out.seconds, rows: out.rows, rssMb: out.maxRssKb / 1024 };
+    } finally {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+  };
+  process.stderr.write(`PostgreSQL at ${describePg(server)}: ${path.basename(csv)} (${(size / 1e6).toFixed(1)} MB), ${runs} alternating runs\n`);
+  const copy: number[] = [];
+  const parse: number[] = [];
+  const ours: number[] = [];
+  const rss: number[] = [];
+  let stored = 0;
+  try {
+    for (let i = 0; i < runs; i++) {
+      const c = await run('copy');
+      const r = await run('import');
+      const p = await run('parse');
+      copy.push(c.seconds);
+      parse.push(p.seconds);
+      ours.push(r.seconds);
+      rss.push(r.rssMb);
+      stored = r.rows;
+      process.stderr.write(`  run ${i + 1}: raw COPY ${c.seconds.toFixed(2)} s (${c.rssMb.toFixed(0)} MB); rapport import ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB, ${r.rows} rows stored; parsing alone ${p.seconds.toFixed(2)} s\n`);
+    }
+  } finally {
+    await admin.end();
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const result = {
+    file: path.basename(csv),
+    megabytes: Number((size / 1e6).toFixed(1)),
+    rowsStored: stored,
+    rawCopySeconds: Number(median(copy).toFixed(2)),
+    importSeconds: Number(median(ours).toFixed(2)),
+    parseOnlySeconds: Number(median(parse).toFixed(2)),
+    ratio: Number((median(ours) / median(copy)).toFixed(2)),
+    importPeakRssMb: Math.round(maxOf(rss)),
+    goals: { ratioAtMost: 2, peakRssMbUnder: 300 },
+  };
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--child') await child(argv[1]!, argv[2]!, argv[3]!);
+else await bench();
