@@ -6,7 +6,10 @@
  * (.ci/pg-start starts a throwaway one); each run gets a fresh database, dropped afterwards.
  * Also times rapport's own reading and validation of the file, writing nothing (the import's floor).
  * Options: --rows N (default 1000000), --customers N, --runs N (default 3), --file CSV.
- * Goal (issue 16): the import within 2x of the raw COPY, client peak RSS under 300 MB.
+ * Then import, segment, model and churn through the binary's own code on a SQLite file and on a
+ * PostgreSQL database, each command in its own process (time and peak RSS).
+ * Goals (issue 16): the import within 2x of the raw COPY, client peak RSS under 300 MB; segment and
+ * model within 1.5x of SQLite.
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -33,6 +36,16 @@ function withDatabase(url: string, database: string): string {
   return url.replace(/^(postgres(?:ql)?:\/\/[^/?#]*)(\/[^?#]*)?/i, `$1/${database}`);
 }
 
+/** In a child: one rapport command, timed, with the process's peak RSS; prints BENCH {...} on stderr. */
+async function cliChild(args: string[]): Promise<void> {
+  const { main } = await import('../main.js');
+  const t0 = process.hrtime.bigint();
+  const code = await main(args, process);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  process.stderr.write(`BENCH ${JSON.stringify({ seconds, code, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+  process.exitCode = code;
+}
+
 /** In a child: one side of a run against an existing database; prints BENCH {...} on stderr. */
 async function child(side: string, url: string, file: string): Promise<void> {
   const sql = await connectPg(url, process.env);
@@ -54,7 +67,7 @@ async function child(side: string, url: string, file: string): Promise<void> {
       rows = (await sql`SELECT count(*) AS n FROM raw_copy`)[0]!.n as number;
     } else {
       await migratePg(sql, url);
-      rows = (await importIntoPg(sql, file, { where: url, worker: true })).counts.imported;
+      rows = (await importIntoPg(sql, file, { where: url })).counts.imported;
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     process.stderr.write(`BENCH ${JSON.stringify({ seconds, rows, maxRssKb: process.resourceUsage().maxRSS })}\n`);
@@ -145,9 +158,46 @@ async function bench(): Promise<void> {
     importPeakRssMb: Math.round(maxOf(rss)),
     goals: { ratioAtMost: 2, peakRssMbUnder: 300 },
   };
-  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  // The commands themselves on both stores, from one import of the file each: import, segment
+  // and model through the binary's own code (issue 16: segment and model within 1.5x of SQLite).
+  const cli = (args: string[]): { seconds: number; rssMb: number } => {
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cli', '-q', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'ignore', 'pipe'] });
+    const m = /BENCH (\{.*\})/.exec(r.stderr);
+    if (!m || (JSON.parse(m[1]!) as { code: number }).code !== 0) throw new Error(`rapport ${args.join(' ')} failed: ${r.stderr}`);
+    const o = JSON.parse(m[1]!) as { seconds: number; maxRssKb: number };
+    return { seconds: o.seconds, rssMb: o.maxRssKb / 1024 };
+  };
+  const commands: Record<string, Record<string, { seconds: number; rssMb: number }>> = {};
+  const admin2 = await connectPg(server, process.env);
+  const name = `rapport_bench_${crypto.randomBytes(5).toString('hex')}`;
+  await admin2.unsafe(`CREATE DATABASE ${name}`);
+  const lite = path.join(work, `bench-pg-${process.pid}.db`);
+  try {
+    for (const [store, db] of [['sqlite', lite], ['postgres', withDatabase(server, name)]] as const) {
+      commands[store] = { import: cli(['--db', db, 'import', 'transactions', csv]) };
+      const asOf = spawnSync(process.execPath, [path.join(root, 'bin/rapport.js'), '--db', db, '--format', 'json', 'status'], { encoding: 'utf8' });
+      const last = (JSON.parse(asOf.stdout) as { last_date: string }).last_date;
+      commands[store]!.segment = cli(['--db', db, 'segment', '--as-of', last]);
+      commands[store]!.model = cli(['--db', db, 'model', '--as-of', last]);
+      commands[store]!.churn = cli(['--db', db, '--format', 'json', 'churn', '--as-of', last]);
+      process.stderr.write(`  ${store}: ${Object.entries(commands[store]!).map(([k, v]) => `${k} ${v.seconds.toFixed(2)} s / ${v.rssMb.toFixed(0)} MB`).join(', ')}\n`);
+    }
+  } finally {
+    await admin2.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin2.end();
+    for (const ext of ['', '-wal', '-shm']) fs.rmSync(lite + ext, { force: true });
+  }
+  const ratio = (k: string): number => Number((commands.postgres![k]!.seconds / commands.sqlite![k]!.seconds).toFixed(2));
+  const out = {
+    ...result,
+    commands,
+    postgresOverSqlite: { import: ratio('import'), segment: ratio('segment'), model: ratio('model'), churn: ratio('churn') },
+    goals: { ...result.goals, segmentAndModelAtMostTimesSqlite: 1.5 },
+  };
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
 }
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--child') await child(argv[1]!, argv[2]!, argv[3]!);
+else if (argv[0] === '--cli') await cliChild(argv.slice(1));
 else await bench();

@@ -107,11 +107,11 @@ describe('a transactions import through the session', () => {
     expect((await db.sql`SELECT count(*) AS n FROM transactions`)[0]!.n).toBe(2 * first.counts.imported);
   });
 
-  it('the sample shop through the parsing worker: the same rows as SQLite', async () => {
+  it('the sample shop through the import command\'s own code: the same rows as SQLite', async () => {
     const file = path.join(FIXTURES, 'sample', 'transactions.csv');
     const lite = path.join(t.dir, 'sample.db');
     expect((await importTransactionsJson(lite, file, [])).code).toBe(0);
-    await importIntoPg(db.sql, file, { worker: true });
+    await importIntoPg(db.sql, file);
     const { sqlite, pg } = await both(lite);
     expect(pg.transactions).toHaveLength(sqlite.transactions!.length);
     expect(pg).toEqual(sqlite);
