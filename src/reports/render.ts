@@ -299,7 +299,12 @@ function htmlTable(tb: ReportTable, r: Report, tables: number, max: number): str
   // "header value" lines (the CSS below); up to four fit a phone as they are.
   const out = [
     `<table data-table="${esc(tb.name)}"${tb.columns.length > 4 ? ' class="stack"' : ''}>${cap}<thead><tr>${tb.columns.map((c, i) => `<th class="${c.kind}">${heads[i]!}</th>`).join('')}</tr></thead><tbody>${rows
-      .map((row) => `<tr>${tb.columns.map((c, i) => `<td class="${c.kind}" data-label="${heads[i]!}">${esc(cellText(tb, c, row[c.key], r))}</td>`).join('')}</tr>`)
+      .map((row) => `<tr>${tb.columns.map((c, i) => {
+        const text = cellText(tb, c, row[c.key], r);
+        // A short word (a tier, a risk level: 铂金层, 高) is never broken, a character a line.
+        const short = text.length <= 6 && !/\s/.test(text) ? ' short' : '';
+        return `<td class="${c.kind}${short}" data-label="${heads[i]!}">${esc(text)}</td>`;
+      }).join('')}</tr>`)
       .join('')}</tbody></table>`,
   ];
   if (more > 0) out.push(`<p class="none">${esc(moreLine(more))}</p>`);
@@ -347,7 +352,7 @@ a { color: #2c5f8a; }
 table { border-collapse: collapse; margin: .6rem 0 1.2rem; font-size: .9rem; }
 th, td { padding: .25rem .6rem; border-bottom: 1px solid #e6eaee; text-align: left; vertical-align: top; }
 th { background: #f3f5f7; } td.int, td.money, td.share, td.number, th.int, th.money, th.share, th.number { text-align: right; font-variant-numeric: tabular-nums; }
-td.date, td.money, td.int, td.share { white-space: nowrap; }
+td.date, td.money, td.int, td.share, td.short { white-space: nowrap; }
 figure { margin: .5rem 0 1rem; } figcaption, .legend { font-size: .85rem; color: #4b5d6b; }
 .bar-row { display: grid; grid-template-columns: minmax(6rem, 10rem) 1fr minmax(5rem, 16rem); gap: .6rem; align-items: center; font-size: .85rem; margin: 3px 0; }
 .bar-label { text-align: right; } .bar-track { display: flex; height: 1.1rem; } .bar-track.centred { justify-content: center; }
