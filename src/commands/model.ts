@@ -142,7 +142,11 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
         t('model.not-saved', { model: loaded.settings.model.model, unit: loaded.settings.model.timeUnit, horizon: loaded.settings.model.horizonDays ?? 'auto' }),
       );
     }
-    for (const r of fitted.rejected) notice(ctx.io, t('model.not-used', { why: r }));
+    for (const r of fitted.rejected) {
+      // "mbgnbd: heterogeneity ran away (a = 2.8e+5)": the model's name, then why, reworded.
+      const m = /^(\w+): (.*)$/s.exec(r);
+      notice(ctx.io, t('model.not-used', { why: m === null ? reword(r) : `${m[1]}${t('model.name-separator')}${reword(m[2]!)}` }));
+    }
     const record = fitRecord(fitted);
     const format = resolveFormat(ctx.format, ctx.io);
     if (format === 'json') {
