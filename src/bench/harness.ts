@@ -19,11 +19,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { DEFAULTS, generate, rng } from '../synth/generate.js';
+import { BIN, runner } from './kit.js';
 import { converse } from './pty.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const BIN = path.join(root, 'bin/rapport.js');
 const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '20' },
@@ -40,29 +40,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-harness-'));
 const db = path.join(work, 'h.db');
 const log = (s: string): void => void process.stderr.write(s + '\n');
 
-function rapport(args: string[]): { code: number | null; stderr: string; stdout: string } {
-  const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CI: '1' } });
-  return { code: r.status, stderr: r.stderr, stdout: r.stdout };
-}
-
-/**
- * Starts a command and SIGKILLs it after `ms` (unless it ended first). Resolves to how it ended:
- * killed, finished (exit 0) or failed (any other exit: counted against rapport, never as a kill).
- */
-function killAfter(args: string[], ms: number): Promise<'killed' | 'finished' | 'failed'> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, '--db', db, ...args], { stdio: 'ignore', env: { ...process.env, CI: '1' } });
-    let done = false;
-    const timer = setTimeout(() => {
-      if (!done) child.kill('SIGKILL');
-    }, ms);
-    child.on('exit', (code, signal) => {
-      done = true;
-      clearTimeout(timer);
-      resolve(signal === 'SIGKILL' ? 'killed' : code === 0 ? 'finished' : 'failed');
-    });
-  });
-}
+const { rapport, killAfter } = runner(db);
 
 /**
  * Reads the database every 50 ms while a round runs, as a reader would, each time in one read

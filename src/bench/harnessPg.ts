@@ -10,7 +10,7 @@
  * Options: --trials N (import kills, default 10; segment and complaint kills: half as many each),
  * --rows N (default 1000000), --seed N. Prints a Markdown table; exits 1 on any failure.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,11 +18,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, generate, rng } from '../synth/generate.js';
+import { BIN, runner } from './kit.js';
 import { connectPg, describePg, type Sql } from '../store/pg/connect.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const BIN = path.join(root, 'bin/rapport.js');
 const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '10' },
@@ -47,24 +47,7 @@ const sql: Sql = await connectPg(url, process.env);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-harness-pg-'));
 
 const env = { ...process.env, CI: '1' };
-function rapport(args: string[]): { code: number | null; stderr: string; stdout: string } {
-  const r = spawnSync(process.execPath, [BIN, '--db', url, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env });
-  return { code: r.status, stderr: r.stderr, stdout: r.stdout };
-}
-function killAfter(args: string[], ms: number): Promise<'killed' | 'finished' | 'failed'> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, '--db', url, ...args], { stdio: 'ignore', env });
-    let done = false;
-    const timer = setTimeout(() => {
-      if (!done) child.kill('SIGKILL');
-    }, ms);
-    child.on('exit', (code, signal) => {
-      done = true;
-      clearTimeout(timer);
-      resolve(signal === 'SIGKILL' ? 'killed' : code === 0 ? 'finished' : 'failed');
-    });
-  });
-}
+const { rapport, killAfter } = runner(url);
 const one = async <T>(text: string): Promise<T> => Object.values((await sql.unsafe(text))[0] as Record<string, unknown>)[0] as T;
 
 const results: { test: string; trials: number; killed: number | null; survived: number; lost: number; notes: string }[] = [];

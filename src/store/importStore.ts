@@ -379,29 +379,44 @@ export class CustomerWriter {
 
   add(row: CustomerRow): void {
     const old = this.get.get(row.id) as StoredCustomer | undefined;
-    const attrs = row.attributes && Object.keys(row.attributes).length > 0 ? row.attributes : null;
-    if (!old) {
-      this.insert.run(row.id, row.name, row.email, row.phone, row.type, row.accountManager, row.createdDate, attrs ? JSON.stringify(attrs) : null, this.importId);
+    const { record: merged, change } = mergeCustomer(old, row);
+    if (change === 'new') {
+      this.insert.run(row.id, merged.name, merged.email, merged.phone, merged.type, merged.account_manager, merged.created_date, merged.attributes, this.importId);
       this.inserted++;
       return;
     }
-    const merged = {
-      name: row.name ?? old.name,
-      email: row.email ?? old.email,
-      phone: row.phone ?? old.phone,
-      type: row.type ?? old.type,
-      account_manager: row.accountManager ?? old.account_manager,
-      created_date: row.createdDate ?? old.created_date,
-      attributes: mergeAttributes(old.attributes, attrs),
-    };
-    const same = (Object.keys(merged) as (keyof StoredCustomer)[]).every((k) => merged[k] === old[k]);
-    if (same) {
+    if (change === 'same') {
       this.duplicate++;
       return;
     }
     this.update.run(merged.name, merged.email, merged.phone, merged.type, merged.account_manager, merged.created_date, merged.attributes, this.importId, row.id);
     this.updated++;
   }
+}
+
+/**
+ * A customers file's row laid over the stored record (both stores use this rule): a value in the
+ * file replaces the stored one, an empty cell leaves it, extra columns merge into attributes.
+ */
+export function mergeCustomer(old: StoredCustomer | undefined, row: CustomerRow): { record: StoredCustomer; change: 'new' | 'same' | 'updated' } {
+  const attrs = row.attributes && Object.keys(row.attributes).length > 0 ? row.attributes : null;
+  if (!old) {
+    return {
+      record: { name: row.name, email: row.email, phone: row.phone, type: row.type, account_manager: row.accountManager, created_date: row.createdDate, attributes: attrs ? JSON.stringify(attrs) : null },
+      change: 'new',
+    };
+  }
+  const record: StoredCustomer = {
+    name: row.name ?? old.name,
+    email: row.email ?? old.email,
+    phone: row.phone ?? old.phone,
+    type: row.type ?? old.type,
+    account_manager: row.accountManager ?? old.account_manager,
+    created_date: row.createdDate ?? old.created_date,
+    attributes: mergeAttributes(old.attributes, attrs),
+  };
+  const same = (Object.keys(record) as (keyof StoredCustomer)[]).every((k) => record[k] === old[k]);
+  return { record, change: same ? 'same' : 'updated' };
 }
 
 function mergeAttributes(old: string | null, incoming: Record<string, string> | null): string | null {

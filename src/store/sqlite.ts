@@ -42,14 +42,7 @@ export class SqliteStore implements Store {
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.db.inTransaction) return fn();
     this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const out = await fn();
-      this.db.exec('COMMIT');
-      return out;
-    } catch (e) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw e;
-    }
+    return this.finish(fn);
   }
 
   async writeWhenFree<T>(fn: () => Promise<T>, onWait: () => void): Promise<T> {
@@ -57,6 +50,11 @@ export class SqliteStore implements Store {
     // The write lock is taken first (BEGIN IMMEDIATE, retried in short tries however long another
     // writer holds it); holding it, no statement of the write can meet SQLITE_BUSY.
     writeWhenFree(this.db, () => this.db.exec('BEGIN IMMEDIATE'), onWait);
+    return this.finish(fn);
+  }
+
+  /** Runs fn in the transaction just begun: committed when it succeeds, rolled back when it throws. */
+  private async finish<T>(fn: () => Promise<T>): Promise<T> {
     try {
       const out = await fn();
       this.db.exec('COMMIT');

@@ -10,6 +10,7 @@
  * client's memory does not grow with the table.
  */
 import type { Analysis } from '../core/analysis.js';
+import type { NewCustomer as FlowCustomer } from '../complaints/flow.js';
 import type { Category, ComplaintFacts, ComplaintInput } from '../core/complaints.js';
 import type { CustomerDay } from '../core/measures.js';
 import type { Fitted } from '../core/model/churn.js';
@@ -56,12 +57,8 @@ export interface FoundCustomer {
   phone: string | null;
 }
 
-export interface NewCustomer {
-  id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  type: string | null;
+/** A customer created at the counter (complaints/flow.ts asks for these), with the day it was made. */
+export interface NewCustomer extends FlowCustomer {
   createdDate: string;
 }
 

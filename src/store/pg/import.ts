@@ -22,7 +22,7 @@ import type { Writable } from 'node:stream';
 import type postgres from 'postgres';
 import { DEDUPE_COLUMNS, SEP, TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../../core/row.js';
 import { wellFormed } from '../../core/unicode.js';
-import type { ImportCounts, ImportRecord, StoredCustomer } from '../importStore.js';
+import { mergeCustomer, type ImportCounts, type ImportRecord, type StoredCustomer } from '../importStore.js';
 import type { CustomerSink, ImportSession, RejectSink, TransactionSink } from '../store.js';
 import { pgFault, type Sql } from './connect.js';
 import { LOCK_CLASS, LOCK_IMPORT } from './sql.js';
@@ -455,28 +455,13 @@ class PgCustomerSink implements CustomerSink {
       const current = new Map<string, StoredCustomer>(stored.map(({ id, ...c }) => [id, c]));
       const write = new Map<string, StoredCustomer>();
       for (const row of rows) {
-        const old = current.get(row.id);
-        const attrs = row.attributes && Object.keys(row.attributes).length > 0 ? row.attributes : null;
-        let next: StoredCustomer;
-        if (!old) {
-          next = { name: row.name, email: row.email, phone: row.phone, type: row.type, account_manager: row.accountManager, created_date: row.createdDate, attributes: attrs ? JSON.stringify(attrs) : null };
-          this.inserted++;
-        } else {
-          next = {
-            name: row.name ?? old.name,
-            email: row.email ?? old.email,
-            phone: row.phone ?? old.phone,
-            type: row.type ?? old.type,
-            account_manager: row.accountManager ?? old.account_manager,
-            created_date: row.createdDate ?? old.created_date,
-            attributes: mergeAttributes(old.attributes, attrs),
-          };
-          if ((Object.keys(next) as (keyof StoredCustomer)[]).every((k) => next[k] === old[k])) {
-            this.duplicate++;
-            continue;
-          }
-          this.updated++;
+        const { record: next, change } = mergeCustomer(current.get(row.id), row);
+        if (change === 'same') {
+          this.duplicate++;
+          continue;
         }
+        if (change === 'new') this.inserted++;
+        else this.updated++;
         current.set(row.id, next);
         write.set(row.id, next);
       }
@@ -490,13 +475,6 @@ class PgCustomerSink implements CustomerSink {
           account_manager = excluded.account_manager, created_date = excluded.created_date, attributes = excluded.attributes, import_id = excluded.import_id`;
     });
   }
-}
-
-function mergeAttributes(old: string | null, incoming: Record<string, string> | null): string | null {
-  if (!incoming) return old;
-  const base = old ? (JSON.parse(old) as Record<string, string>) : {};
-  Object.assign(base, incoming);
-  return JSON.stringify(Object.fromEntries(Object.entries(base).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
 
 async function insertImport(tx: Tx, rec: ImportRecord, status: 'complete' | 'refused'): Promise<number> {
