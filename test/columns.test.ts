@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { resolveMapping, normaliseHeader, parseMapOptions, customerType, looksLikeData } from '../src/core/columns.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveMapping, normaliseHeader, parseMapOptions, customerType, looksLikeData, fieldDescription, fieldsFor } from '../src/core/columns.js';
+import { setLang } from '../src/i18n/index.js';
 
 describe('finding columns by header', () => {
   it('knows the UCI Online Retail layout', () => {
@@ -106,5 +107,38 @@ describe('a first line of data instead of a header row', () => {
     expect(looksLikeData(['Client Ref', 'Sale Date', 'Amount'])).toBe(false);
     expect(looksLikeData(['customer', 'e-mail', 'phone no.'])).toBe(false);
     for (const cell of ['12.50', '-3', '1,234.00', '2025-01-03', '03/01/2025', 'x@y.z', '+44 7700 900123', '(020) 7946 0000']) expect(looksLikeData(['name', cell]), cell).toBe(true);
+  });
+});
+
+describe('the column mapping in Chinese', () => {
+  afterEach(() => setLang('en'));
+
+  it('names the missing fields, the columns seen and the --map to type, in Chinese with the field names as they are', () => {
+    setLang('zh-CN');
+    const r = resolveMapping('transactions', ['客户', '备注', 'qty'], {});
+    expect(r).toEqual({
+      ok: false,
+      message: '找不到以下列：date 和 amount（或 unit_price）；看到的列："客户"，"备注"，"qty"',
+      hint: '请用 --map 指定，例如 --map date="备注" --map amount="列名"（需要的字段：customer_id、date，以及 amount 或 quantity + unit_price）',
+    });
+    const headerless = resolveMapping('customers', ['a', 'b'], {}, { noHeader: true });
+    expect(headerless).toMatchObject({ ok: false, message: '没有表头的文件需要用编号指定各列：还没有指定 customer_id', hint: '例如 --map customer_id=1（列从 1 开始编号；需要的字段：customer_id）' });
+    expect(parseMapOptions(['customer_id'])).toBe('--map customer_id：应写成 字段=列名，例如 --map customer_id="客户参考号"');
+  });
+
+  it('describes every field in both languages, and names an unknown field with them', () => {
+    for (const kind of ['transactions', 'customers'] as const) {
+      for (const lang of ['en', 'zh-CN'] as const) {
+        setLang(lang);
+        for (const f of fieldsFor(kind)) expect(fieldDescription(kind, f.name), `${lang} ${kind} ${f.name}`).not.toMatch(/^import\.field\./);
+      }
+    }
+    setLang('zh-CN');
+    const r = resolveMapping('customers', ['id'], { nickname: 'id' });
+    expect(!r.ok && r.message).toBe('--map nickname=id：没有“nickname”这个字段');
+    expect(!r.ok && r.hint).toMatch(/^customers 的字段：customer_id（店里识别这位客户所用的编号），name（个人或公司名称），/);
+    setLang('en');
+    const en = resolveMapping('customers', ['id'], { nickname: 'id' });
+    expect(!en.ok && en.hint).toMatch(/^fields for customers: customer_id \(the id the business knows the customer by\), name \(person or company name\), /);
   });
 });

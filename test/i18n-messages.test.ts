@@ -100,6 +100,25 @@ describe('errors and hints in Chinese', () => {
     }
   });
 
+  it('a file whose columns rapport cannot find, and the column it read by a word of its name', async () => {
+    const t = tempDir();
+    try {
+      setLang('zh-CN');
+      const file = t.file('sales.csv', 'Ref,Datum,Note\nA1,2024-01-02,x\n');
+      const r = await run(['--db', t.db, 'import', 'transactions', file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `rapport：${file}：第一行（3 个单元格）里没有 rapport 认得的列名，所以这里不重复它的内容：它们可能是数据\n` +
+          '提示：文件需要一行写明各列名称的表头（需要的字段：customer_id、date，以及 amount 或 quantity + unit_price）；如果已有表头，请检查分隔符（--delimiter），或用 --map 字段=列名 指定各列\n',
+      );
+      const worded = t.file('worded.csv', 'customer,trans_date,amount\nA1,2024-01-02,5.00\n');
+      const ok = await run(['--db', t.db, 'import', 'transactions', worded]);
+      expect(ok.code).toBe(0);
+      expect(ok.stderr).toContain(`${worded}：列“trans_date”读作 date（列名中有“date”一词）；如果不对，请用 --map date=列名 另行指定`);
+    } finally {
+      t.cleanup();
+    }
+  });
 });
 
 describe('the import in Chinese, its data in English', () => {

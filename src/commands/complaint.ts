@@ -164,7 +164,7 @@ const REQUIRED: [keyof Draft, string][] = [
 export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: Prompter): Promise<number> {
   const draft = draftFrom(flags);
   const at = parseAt(flags.at);
-  if (draft.summary !== undefined && draft.summary.trim() === '') throw new UsageError('--summary is empty', 'say in a few words what happened');
+  if (draft.summary !== undefined && draft.summary.trim() === '') throw new UsageError(t('complaint.error.summary-empty'), t('complaint.validate.summary'));
   const db = await openForChange(ctx);
   try {
     const missing = REQUIRED.filter(([k]) => draft[k] === undefined).map(([, flag]) => flag);
@@ -236,7 +236,7 @@ function fillOptional(d: Draft): Draft {
 
 function noPrompts(): Prompter {
   const never = (): never => {
-    throw new Error('a prompt was needed without a terminal');
+    throw new Error(t('complaint.error.no-terminal'));
   };
   return { input: never, select: never, confirm: async () => true, say: () => undefined };
 }

@@ -3,55 +3,53 @@
  * Synonyms are compared after normalising: lower case, and spaces, underscores, dashes, dots and
  * slashes removed, so "Customer ID", "customer_id" and "CustomerID" are one name.
  */
+import { t, tn } from '../i18n/index.js';
 
 export type ImportKind = 'transactions' | 'customers';
 
 export interface FieldSpec {
   name: string;
   synonyms: string[];
-  description: string;
+}
+
+/** What a field holds, for a person choosing a column for it (the catalogue's import.field.<kind>.<name>). */
+export function fieldDescription(kind: ImportKind, name: string): string {
+  return t(`import.field.${kind}.${name}`);
 }
 
 const TRANSACTION_FIELDS: FieldSpec[] = [
   {
     name: 'customer_id',
-    description: 'who bought',
     synonyms: ['customer_id', 'customer', 'customerid', 'customer_no', 'customer_number', 'customer_code', 'client', 'client_id', 'cust_id', 'member_id', 'buyer', 'account_id', '客户', '客户编号', '客户id', '客户号', '客户代码', '会员编号', '会员id', '顾客编号'],
   },
   {
     name: 'date',
-    description: 'when',
     synonyms: ['date', 'order_date', 'invoicedate', 'invoice_date', 'transaction_date', 'purchase_date', 'sale_date', 'sales_date', 'datetime', 'timestamp', 'order_datetime', 'created_at', '日期', '订单日期', '交易日期', '销售日期', '下单日期', '下单时间', '交易时间'],
   },
-  { name: 'time', description: 'time of day, when the date column has none', synonyms: ['time', 'order_time', 'transaction_time', '时间'] },
+  { name: 'time', synonyms: ['time', 'order_time', 'transaction_time', '时间'] },
   {
     name: 'amount',
-    description: 'line or order total (refunds negative)',
     synonyms: ['amount', 'total', 'revenue', 'sales', 'line_total', 'total_amount', 'net_amount', 'order_total', 'subtotal', 'value', 'sales_amount', '金额', '总金额', '实付金额', '销售额', '合计', '总价', '实收金额'],
   },
-  { name: 'quantity', description: 'units', synonyms: ['quantity', 'qty', 'units', 'count', '数量', '件数'] },
-  { name: 'unit_price', description: 'price of one unit', synonyms: ['unit_price', 'price', 'unitprice', 'price_each', 'each', '单价', '价格'] },
+  { name: 'quantity', synonyms: ['quantity', 'qty', 'units', 'count', '数量', '件数'] },
+  { name: 'unit_price', synonyms: ['unit_price', 'price', 'unitprice', 'price_each', 'each', '单价', '价格'] },
   {
     name: 'product',
-    description: 'what was bought',
     synonyms: ['product', 'product_id', 'product_code', 'sku', 'stockcode', 'stock_code', 'item', 'item_id', 'article', '商品', '产品', '商品编号', '货号'],
   },
   {
     name: 'product_name',
-    description: "the product's name, kept for the product (or the product itself when the file has no product code)",
     synonyms: ['product_name', 'description', 'item_name', 'item_description', 'product_description', 'article_name', '商品名称', '产品名称', '品名', '商品描述'],
   },
-  { name: 'channel', description: 'sales channel', synonyms: ['channel', 'sales_channel', 'source', 'store', 'shop', '渠道', '销售渠道', '门店'] },
-  { name: 'staff', description: 'who served', synonyms: ['staff', 'salesperson', 'sales_person', 'seller', 'cashier', 'employee', 'served_by', 'clerk', '员工', '销售员', '店员', '导购', '营业员', '收银员'] },
-  { name: 'payment_method', description: 'how paid', synonyms: ['payment_method', 'payment', 'payment_type', 'pay_method', 'tender', 'paid_by', '付款方式', '支付方式', '结算方式'] },
+  { name: 'channel', synonyms: ['channel', 'sales_channel', 'source', 'store', 'shop', '渠道', '销售渠道', '门店'] },
+  { name: 'staff', synonyms: ['staff', 'salesperson', 'sales_person', 'seller', 'cashier', 'employee', 'served_by', 'clerk', '员工', '销售员', '店员', '导购', '营业员', '收银员'] },
+  { name: 'payment_method', synonyms: ['payment_method', 'payment', 'payment_type', 'pay_method', 'tender', 'paid_by', '付款方式', '支付方式', '结算方式'] },
   {
     name: 'external_id',
-    description: 'invoice or order number (may repeat across lines)',
     synonyms: ['external_id', 'invoice', 'invoice_no', 'invoiceno', 'invoice_number', 'invoice_id', 'order_id', 'orderid', 'order', 'order_no', 'order_number', 'receipt', 'receipt_no', 'transaction_id', 'ticket', '订单号', '订单编号', '单号', '发票号', '小票号'],
   },
   {
     name: 'currency',
-    description: "the amount's currency (a code such as EUR or a sign such as €), as rapport export writes it",
     synonyms: ['currency', 'currency_code', 'ccy', '币种', '货币'],
   },
 ];
@@ -68,15 +66,14 @@ const EXPORT_BOOKKEEPING = ['id', 'import_id', 'line', 'extra'];
 const CUSTOMER_FIELDS: FieldSpec[] = [
   {
     name: 'customer_id',
-    description: 'the id the business knows the customer by',
     synonyms: ['customer_id', 'id', 'customer', 'customerid', 'customer_no', 'customer_number', 'customer_code', 'client', 'client_id', 'cust_id', 'member_id', 'account_id', '客户编号', '客户', '客户id', '客户号', '客户代码', '会员编号', '会员id', '编号'],
   },
-  { name: 'name', description: 'person or company name', synonyms: ['name', 'customer_name', 'full_name', 'client_name', 'company', 'company_name', '姓名', '名称', '客户名称', '客户姓名', '公司名称'] },
-  { name: 'email', description: 'email address', synonyms: ['email', 'e_mail', 'email_address', 'mail', '邮箱', '电子邮件', '电子邮箱'] },
-  { name: 'phone', description: 'phone number', synonyms: ['phone', 'telephone', 'tel', 'mobile', 'phone_number', 'cell', 'mobile_phone', '电话', '手机', '手机号', '联系电话'] },
-  { name: 'type', description: 'consumer, business, channel or internal', synonyms: ['type', 'customer_type', 'client_type', 'kind', '类型', '客户类型'] },
-  { name: 'account_manager', description: 'staff member who looks after them', synonyms: ['account_manager', 'manager', 'owner', 'sales_rep', 'rep', 'account_owner', 'key_account_manager', '客户经理', '负责人', '业务员'] },
-  { name: 'created', description: 'date the customer was created', synonyms: ['created', 'created_at', 'created_date', 'created_on', 'signup_date', 'sign_up_date', 'joined', 'join_date', 'since', 'customer_since', 'first_seen', 'registered', '创建日期', '注册日期', '注册时间', '入会日期'] },
+  { name: 'name', synonyms: ['name', 'customer_name', 'full_name', 'client_name', 'company', 'company_name', '姓名', '名称', '客户名称', '客户姓名', '公司名称'] },
+  { name: 'email', synonyms: ['email', 'e_mail', 'email_address', 'mail', '邮箱', '电子邮件', '电子邮箱'] },
+  { name: 'phone', synonyms: ['phone', 'telephone', 'tel', 'mobile', 'phone_number', 'cell', 'mobile_phone', '电话', '手机', '手机号', '联系电话'] },
+  { name: 'type', synonyms: ['type', 'customer_type', 'client_type', 'kind', '类型', '客户类型'] },
+  { name: 'account_manager', synonyms: ['account_manager', 'manager', 'owner', 'sales_rep', 'rep', 'account_owner', 'key_account_manager', '客户经理', '负责人', '业务员'] },
+  { name: 'created', synonyms: ['created', 'created_at', 'created_date', 'created_on', 'signup_date', 'sign_up_date', 'joined', 'join_date', 'since', 'customer_since', 'first_seen', 'registered', '创建日期', '注册日期', '注册时间', '入会日期'] },
 ];
 
 export function fieldsFor(kind: ImportKind): FieldSpec[] {
@@ -149,26 +146,28 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
   // customer's name, email or phone would go to stderr and on into a cron job's mail or a log.
   const known = new Set(specs.flatMap((f) => [f.name, ...f.synonyms].map(normaliseHeader)));
   const header = normalised.some((h) => known.has(h));
-  const seen = (): string => `columns seen: ${headers.map((h) => JSON.stringify(h)).join(', ')}`;
-  const unseen = `the first line (${headers.length} cell${headers.length === 1 ? '' : 's'}) names no column rapport knows, so its cells are not repeated here: they may be data`;
+  const comma = t('import.listComma');
+  const seen = (): string => t('import.map.columnsSeen', { columns: headers.map((h) => JSON.stringify(h)).join(comma) });
+  const unseen = tn('import.map.unseen', headers.length);
   for (const [field, column] of Object.entries(overrides)) {
     if (!names.has(field)) {
-      return { ok: false, message: `--map ${field}=${column}: there is no field "${field}"`, hint: `fields for ${kind}: ${specs.map((f) => `${f.name} (${f.description})`).join(', ')}` };
+      const list = specs.map((f) => t('import.map.fieldItem', { name: f.name, description: fieldDescription(kind, f.name) })).join(comma);
+      return { ok: false, message: t('import.map.noField', { field, column }), hint: t('import.map.fieldsFor', { kind, fields: list }) };
     }
     let idx = noHeader ? -1 : headers.indexOf(column);
     if (idx < 0 && !noHeader) idx = normalised.indexOf(normaliseHeader(column));
     const number = idx < 0 ? columnNumber(column) : null;
     if (number !== null) {
       if (number < 1 || number > headers.length) {
-        return { ok: false, message: `--map ${field}=${column}: the file has ${headers.length} column${headers.length === 1 ? '' : 's'}`, hint: `number columns from 1 to ${headers.length}, left to right` };
+        return { ok: false, message: tn('import.map.tooFewColumns', headers.length, { field, column }), hint: t('import.map.numberColumnsHint', { n: headers.length }) };
       }
       idx = number - 1;
     }
     if (idx < 0 && noHeader) {
-      return { ok: false, message: `--map ${field}=${column}: with --no-header, columns are named by number`, hint: `e.g. --map ${field}=1 for the first column` };
+      return { ok: false, message: t('import.map.byNumber', { field, column }), hint: t('import.map.byNumberHint', { field }) };
     }
     if (idx < 0) {
-      return { ok: false, message: `--map ${field}=${column}: no column "${column}" in the file`, hint: header ? seen() : `${unseen}; the file needs a header row naming its columns` };
+      return { ok: false, message: t('import.map.noColumn', { field, column }), hint: header ? seen() : t('import.map.needsHeader', { unseen }) };
     }
     fields[field] = idx;
     taken.add(idx);
@@ -201,7 +200,7 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
       if (fits.length !== 1) continue;
       fields[field] = fits[0]!;
       taken.add(fits[0]!);
-      notices.push(`column "${headers[fits[0]!]}" read as ${field} (its name holds the word "${headerWords(headers[fits[0]!]!).find((w) => words.includes(w))}"); say otherwise with --map ${field}=COLUMN`);
+      notices.push(t('import.map.readAs', { column: headers[fits[0]!]!, field, word: headerWords(headers[fits[0]!]!).find((w) => words.includes(w))! }));
     }
   }
   // A file that names its products but has no code for them: the name is the product.
@@ -210,30 +209,29 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
     delete fields.product_name;
   }
   const missing = requiredMissing(kind, fields);
+  const missingText = missing.map(({ field, alternative }) => (alternative === undefined ? field : t('import.map.orAlternative', { field, alternative }))).join(t('import.map.and'));
   if (missing.length > 0 && noHeader) {
     return {
       ok: false,
-      message: `a file without a header row needs its columns named by number: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not given`,
-      hint: `e.g. --map ${missing.map((f, k) => `${f.split(' ')[0]}=${k + 1}`).join(' --map ')} (columns numbered from 1; fields needed: ${requiredList(kind)})`,
+      message: tn('import.map.headerlessMissing', missing.length, { fields: missingText }),
+      hint: t('import.map.headerlessHint', { maps: missing.map(({ field }, k) => `${field}=${k + 1}`).join(' --map '), needed: requiredList(kind) }),
     };
   }
   if (missing.length > 0 && !header) {
     return {
       ok: false,
-      message: looksLikeData(headers)
-        ? `the first line looks like a row of data, not a header row (a cell in it is a number, a date, an email address or a phone number); its cells are not repeated here`
-        : unseen,
-      hint: `the file needs a header row naming its columns (fields needed: ${requiredList(kind)}); if it has one, check the delimiter (--delimiter) or name the columns with --map FIELD=COLUMN`,
+      message: looksLikeData(headers) ? t('import.map.looksLikeData') : unseen,
+      hint: t('import.map.needsHeaderHint', { needed: requiredList(kind) }),
     };
   }
   if (missing.length > 0) {
     // Each missing field paired with a different unused column, as an example of the syntax.
     const unused = headers.filter((h, i) => !taken.has(i) && h.trim() !== '');
-    const example = missing.map((f, k) => `--map ${f.split(' ')[0]}=${JSON.stringify(unused[k] ?? 'Column Name')}`).join(' ');
+    const example = missing.map(({ field }, k) => `--map ${field}=${JSON.stringify(unused[k] ?? t('import.map.exampleColumn'))}`).join(' ');
     return {
       ok: false,
-      message: `cannot find the ${missing.join(' and ')} column${missing.length > 1 ? 's' : ''}; ${seen()}`,
-      hint: `name them with --map, e.g. ${example} (fields needed: ${requiredList(kind)})`,
+      message: tn('import.map.cannotFind', missing.length, { fields: missingText, seen: seen() }),
+      hint: t('import.map.nameThemHint', { example, needed: requiredList(kind) }),
     };
   }
   return { ok: true, mapping: { fields, extra: extraColumns(headers, taken), ...(ownExport === undefined ? {} : { ownExport }) }, notices };
@@ -272,16 +270,23 @@ export function looksLikeData(cells: readonly string[]): boolean {
 }
 
 function requiredList(kind: ImportKind): string {
-  return kind === 'transactions' ? 'customer_id, date, and amount or quantity + unit_price' : 'customer_id';
+  return kind === 'transactions' ? t('import.map.requiredTransactions') : 'customer_id';
 }
 
-function requiredMissing(kind: ImportKind, fields: Record<string, number>): string[] {
-  const missing: string[] = [];
-  if (fields.customer_id === undefined) missing.push('customer_id');
+/** A required field no column was found for; `alternative`: the column that would do instead (quantity when unit_price is there). */
+interface MissingField {
+  field: string;
+  alternative?: string;
+}
+
+function requiredMissing(kind: ImportKind, fields: Record<string, number>): MissingField[] {
+  const missing: MissingField[] = [];
+  if (fields.customer_id === undefined) missing.push({ field: 'customer_id' });
   if (kind === 'transactions') {
-    if (fields.date === undefined) missing.push('date');
+    if (fields.date === undefined) missing.push({ field: 'date' });
     if (fields.amount === undefined && (fields.quantity === undefined || fields.unit_price === undefined)) {
-      missing.push(fields.quantity === undefined && fields.unit_price === undefined ? 'amount' : fields.quantity === undefined ? 'amount (or quantity)' : 'amount (or unit_price)');
+      if (fields.quantity === undefined && fields.unit_price === undefined) missing.push({ field: 'amount' });
+      else missing.push({ field: 'amount', alternative: fields.quantity === undefined ? 'quantity' : 'unit_price' });
     }
   }
   return missing;
@@ -292,7 +297,7 @@ export function parseMapOptions(values: string[]): Record<string, string> | stri
   const out: Record<string, string> = {};
   for (const v of values) {
     const eq = v.indexOf('=');
-    if (eq <= 0 || eq === v.length - 1) return `--map ${v}: expected field=Column, e.g. --map customer_id="Client Ref"`;
+    if (eq <= 0 || eq === v.length - 1) return t('import.map.badPair', { value: v });
     out[v.slice(0, eq).trim()] = v.slice(eq + 1);
   }
   return out;

@@ -12,6 +12,7 @@
  * `maxRecordChars`, or closing into a record of the wrong width) costs only the line it opened
  * on: that line is a bad record and the lines after it are read again.
  */
+import { t } from '../i18n/index.js';
 
 export interface CsvSink {
   /** One record: its fields, the line it starts on, and its raw text (for rejects). */
@@ -58,7 +59,7 @@ export class CsvParser {
     private readonly sink: CsvSink,
   ) {
     if (options.delimiter.length !== 1 || options.delimiter === '"' || options.delimiter === '\n') {
-      throw new Error(`delimiter must be one character other than quote and newline`);
+      throw new Error(t('core.csv.bad-delimiter'));
     }
     this.delim = options.delimiter;
     this.maxRecordChars = options.maxRecordChars ?? 16 * 1024 * 1024;

@@ -56,7 +56,7 @@ export interface RfmResult {
 
 export function scoreRfm(customers: readonly RfmInput[], settings: RfmSettings): RfmResult {
   const { bins } = settings;
-  if (bins !== 4 && bins !== 5 && bins !== 10) throw new Error(`bins must be 4, 5 or 10, not ${String(bins)}`);
+  if (bins !== 4 && bins !== 5 && bins !== 10) throw new Error(t('core.rfm.bins', { bins: String(bins) }));
   const values: Record<Dimension, number[]> = {
     r: customers.map((c) => c.recencyDays),
     f: customers.map((c) => c.frequency),
@@ -94,8 +94,8 @@ export function byQuantile(values: readonly number[], bins: number): number[] {
 }
 
 function byThresholds(values: readonly number[], cuts: readonly number[], bins: number, lowIsGood: boolean): number[] {
-  if (cuts.length !== bins - 1) throw new Error(`need ${bins - 1} thresholds for ${bins} scores, got ${cuts.length}`);
-  for (let i = 1; i < cuts.length; i++) if (!(cuts[i]! > cuts[i - 1]!)) throw new Error('thresholds must be strictly ascending');
+  if (cuts.length !== bins - 1) throw new Error(t('core.rfm.threshold-count', { need: bins - 1, bins, got: cuts.length }));
+  for (let i = 1; i < cuts.length; i++) if (!(cuts[i]! > cuts[i - 1]!)) throw new Error(t('core.rfm.thresholds-ascending'));
   return values.map((v) => {
     if (lowIsGood) return bins - cuts.filter((c) => v > c).length; // days <= first cut: top score
     return 1 + cuts.filter((c) => v >= c).length; // >= last cut: top score
@@ -228,6 +228,6 @@ export function parseSegmentRules(text: string): SegmentRule[] {
     if (rules.some((x) => x.name === name)) throw new Error(t('core.rfm.same-name', { rule: name }));
     rules.push(rule);
   }
-  if (rules.length === 0) throw new Error('the table needs at least one rule');
+  if (rules.length === 0) throw new Error(t('core.rfm.no-rules'));
   return rules;
 }

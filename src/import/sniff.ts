@@ -84,7 +84,7 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
     );
   }
   const mapped = resolveMapping(options.kind, hdrs, options.map, { noHeader });
-  if (!mapped.ok) throw new UsageError(`${source.name}: ${mapped.message}`, mapped.hint);
+  if (!mapped.ok) throw new UsageError(t('import.fileError', { file: source.name, message: mapped.message }), mapped.hint);
   notices.push(...mapped.notices);
   const mapping = mapped.mapping;
   const dateIdx = mapping.fields[options.kind === 'transactions' ? 'date' : 'created'];

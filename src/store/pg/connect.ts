@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { RapportError } from '../../errors.js';
+import { t } from '../../i18n/index.js';
 
 export type Sql = postgres.Sql;
 
@@ -29,7 +30,6 @@ type Env = Record<string, string | undefined>;
 const DEFAULT_SOCKET_DIR = '/var/run/postgresql';
 const DEFAULT_CONNECT_TIMEOUT = 10;
 const URL_PARAMS = new Set(['host', 'port', 'user', 'dbname', 'sslmode', 'application_name', 'connect_timeout', 'password']);
-const PASSWORD_HINT = 'give the password in PGPASSWORD or a ~/.pgpass line (host:port:database:user:password, file mode 0600), never in the URL';
 
 export function isPgUrl(text: string): boolean {
   return /^postgres(ql)?:\/\//i.test(text);
@@ -42,7 +42,7 @@ export function isPgUrl(text: string): boolean {
  */
 export function parsePgUrl(url: string, env: Env = process.env): PgTarget {
   const m = /^(postgres(?:ql)?):\/\/(?:([^@/?#]*)@)?([^/?#]*)(?:\/([^?#]*))?(?:\?([^#]*))?$/i.exec(url);
-  if (!m) throw new RapportError(`not a PostgreSQL URL: ${describePg(url)}`, 'write it as postgres://USER@HOST:PORT/DATABASE (or ?host=/socket/dir for a Unix socket)');
+  if (!m) throw new RapportError(t('pg.notUrl', { url: describePg(url) }), t('pg.notUrlHint'));
   const [, , userinfo = '', hostport = '', dbpath = '', query = ''] = m;
   const params = new Map<string, string>();
   for (const part of query.split('&')) {
@@ -50,11 +50,11 @@ export function parsePgUrl(url: string, env: Env = process.env): PgTarget {
     const eq = part.indexOf('=');
     const key = decode(eq < 0 ? part : part.slice(0, eq), url);
     if (!URL_PARAMS.has(key)) {
-      throw new RapportError(`unknown parameter "${key}" in PostgreSQL URL ${describePg(url)}`, `rapport understands ${[...URL_PARAMS].filter((p) => p !== 'password').join(', ')}`);
+      throw new RapportError(t('pg.badParam', { name: key, url: describePg(url) }), t('pg.badParamHint', { names: [...URL_PARAMS].filter((p) => p !== 'password').join(', ') }));
     }
     params.set(key, decode(eq < 0 ? '' : part.slice(eq + 1), url));
   }
-  if (userinfo.includes(':') || params.has('password')) throw new RapportError(`the PostgreSQL URL ${describePg(url)} contains a password`, PASSWORD_HINT);
+  if (userinfo.includes(':') || params.has('password')) throw new RapportError(t('pg.passwordInUrl', { url: describePg(url) }), t('pg.passwordHint'));
 
   let host = '';
   let port = '';
@@ -70,7 +70,7 @@ export function parsePgUrl(url: string, env: Env = process.env): PgTarget {
   host = params.get('host') ?? (host || env.PGHOST || (fs.existsSync(DEFAULT_SOCKET_DIR) ? DEFAULT_SOCKET_DIR : 'localhost'));
   port = params.get('port') ?? (port || env.PGPORT || '5432');
   const portNumber = Number(port);
-  if (!/^\d+$/.test(port) || portNumber < 1 || portNumber > 65535) throw new RapportError(`bad port "${port}" in PostgreSQL URL ${describePg(url)}`, 'a port is a number from 1 to 65535 (PostgreSQL listens on 5432 unless told otherwise)');
+  if (!/^\d+$/.test(port) || portNumber < 1 || portNumber > 65535) throw new RapportError(t('pg.badPort', { port, url: describePg(url) }), t('pg.badPortHint'));
   const user = params.get('user') ?? (decode(userinfo, url) || env.PGUSER || osUser());
   const database = params.get('dbname') ?? (decode(dbpath, url) || env.PGDATABASE || user);
   const timeout = params.get('connect_timeout');
@@ -82,7 +82,7 @@ export function parsePgUrl(url: string, env: Env = process.env): PgTarget {
     socket: host.startsWith('/'),
     sslmode: params.get('sslmode') ?? null,
     applicationName: params.get('application_name') ?? null,
-    connectTimeout: timeout === undefined ? null : seconds(timeout, 'connect_timeout in the PostgreSQL URL'),
+    connectTimeout: timeout === undefined ? null : seconds(timeout, t('pg.connectTimeoutInUrl')),
   };
 }
 
@@ -94,15 +94,15 @@ export function describePg(url: string): string {
 }
 
 /** Where the target is, for messages: host:port/database, or the socket file. */
-function place(t: PgTarget): string {
-  return t.socket ? `${path.join(t.host, `.s.PGSQL.${t.port}`)} (database ${t.database})` : `${t.host}:${t.port}/${t.database}`;
+function place(target: PgTarget): string {
+  return target.socket ? t('pg.socketPlace', { socket: path.join(target.host, `.s.PGSQL.${target.port}`), database: target.database }) : `${target.host}:${target.port}/${target.database}`;
 }
 
 /**
  * The password as libpq finds it: PGPASSWORD, else the first matching line of the password file
  * (PGPASSFILE, else ~/.pgpass), which is ignored unless only its owner can read it.
  */
-export function findPassword(t: PgTarget, env: Env, warn: (message: string) => void = () => {}): string | undefined {
+export function findPassword(target: PgTarget, env: Env, warn: (message: string) => void = () => {}): string | undefined {
   if (env.PGPASSWORD !== undefined && env.PGPASSWORD !== '') return env.PGPASSWORD;
   const file = env.PGPASSFILE || path.join(env.HOME || os.homedir(), '.pgpass');
   let text: string;
@@ -110,7 +110,7 @@ export function findPassword(t: PgTarget, env: Env, warn: (message: string) => v
     const st = fs.statSync(file);
     if (!st.isFile()) return undefined;
     if ((st.mode & 0o077) !== 0) {
-      warn(`password file ${file} is ignored: others can read it (chmod 600 ${file})`);
+      warn(t('pg.passfileIgnored', { file }));
       return undefined;
     }
     text = fs.readFileSync(file, 'utf8');
@@ -118,14 +118,14 @@ export function findPassword(t: PgTarget, env: Env, warn: (message: string) => v
     return undefined;
   }
   // A socket in the default folder matches "localhost", as in libpq.
-  const hosts = t.socket && t.host === DEFAULT_SOCKET_DIR ? [t.host, 'localhost'] : [t.host];
+  const hosts = target.socket && target.host === DEFAULT_SOCKET_DIR ? [target.host, 'localhost'] : [target.host];
   for (const line of text.split(/\r?\n/)) {
     if (line === '' || line.startsWith('#')) continue;
     const f = pgpassFields(line);
     if (f.length < 5) continue;
     const [h, p, d, u] = f as [string, string, string, string];
     const pass = f.slice(4).join(':');
-    if ((h === '*' || hosts.includes(h)) && (p === '*' || p === String(t.port)) && (d === '*' || d === t.database) && (u === '*' || u === t.user)) return pass;
+    if ((h === '*' || hosts.includes(h)) && (p === '*' || p === String(target.port)) && (d === '*' || d === target.database) && (u === '*' || u === target.user)) return pass;
   }
   return undefined;
 }
@@ -159,23 +159,23 @@ export interface ConnectOptions {
  * int8 and numeric come back as JS numbers (rapport's integers, money included, are < 2^53).
  */
 export async function connectPg(url: string, env: Env = process.env, options: ConnectOptions = {}): Promise<Sql> {
-  const t = parsePgUrl(url, env);
-  const timeout = t.connectTimeout ?? (env.RAPPORT_PG_CONNECT_TIMEOUT ? seconds(env.RAPPORT_PG_CONNECT_TIMEOUT, 'RAPPORT_PG_CONNECT_TIMEOUT') : DEFAULT_CONNECT_TIMEOUT);
-  const password = findPassword(t, env, options.warn);
+  const target = parsePgUrl(url, env);
+  const timeout = target.connectTimeout ?? (env.RAPPORT_PG_CONNECT_TIMEOUT ? seconds(env.RAPPORT_PG_CONNECT_TIMEOUT, 'RAPPORT_PG_CONNECT_TIMEOUT') : DEFAULT_CONNECT_TIMEOUT);
+  const password = findPassword(target, env, options.warn);
   const sql = postgres({
-    host: t.host,
-    port: t.port,
-    path: t.socket ? path.join(t.host, `.s.PGSQL.${t.port}`) : undefined,
-    database: t.database,
-    user: t.user,
+    host: target.host,
+    port: target.port,
+    path: target.socket ? path.join(target.host, `.s.PGSQL.${target.port}`) : undefined,
+    database: target.database,
+    user: target.user,
     pass: () => password ?? '',
     max: options.max ?? 1,
     connect_timeout: timeout,
     idle_timeout: 0,
     max_lifetime: null,
-    ssl: sslOption(t.sslmode, url),
+    ssl: sslOption(target.sslmode, url),
     onnotice: () => {},
-    connection: { application_name: t.applicationName ?? 'rapport' },
+    connection: { application_name: target.applicationName ?? 'rapport' },
     types: {
       bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
       numeric: { to: 1700, from: [1700], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
@@ -204,7 +204,7 @@ function sslOption(mode: string | null, url: string): boolean | 'require' | 'pre
     case 'verify-full':
       return 'verify-full';
     default:
-      throw new RapportError(`unknown sslmode "${mode}" in PostgreSQL URL ${describePg(url)}`, 'use disable, prefer, require or verify-full');
+      throw new RapportError(t('pg.badSslmode', { mode, url: describePg(url) }), t('pg.badSslmodeHint'));
   }
 }
 
@@ -216,66 +216,70 @@ export function pgFault(e: unknown, url: string, env: Env = process.env, timeout
   const err = e as { code?: unknown; message?: unknown; severity?: unknown };
   const code = typeof err?.code === 'string' ? err.code : '';
   const serverSays = typeof err?.message === 'string' ? err.message : String(e);
-  let t: PgTarget;
+  let target: PgTarget;
   try {
-    t = parsePgUrl(url, env);
+    target = parsePgUrl(url, env);
   } catch {
     return undefined;
   }
-  const where = place(t);
-  const check = 'check the host and port in --db / RAPPORT_DB, and that the server is running';
+  const where = place(target);
+  const fault = (key: string, hint: string, vars: Record<string, string | number> = {}): RapportError => new RapportError(t(key, { where, ...vars }), hint);
+  const check = t('pg.checkServerHint');
   switch (code) {
     case 'ECONNREFUSED':
-      return new RapportError(`cannot reach PostgreSQL at ${where}: connection refused`, check);
+      return fault('pg.refused', check);
     case 'ENOENT':
-      return new RapportError(`cannot reach PostgreSQL at ${where}: no server socket there`, check);
+      return fault('pg.noSocket', check);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new RapportError(`cannot reach PostgreSQL at ${where}: unknown host ${t.host}`, 'check the host name in --db / RAPPORT_DB');
+      return fault('pg.unknownHost', t('pg.unknownHostHint'), { host: target.host });
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'ECONNRESET':
     case 'EACCES':
-      return new RapportError(`cannot reach PostgreSQL at ${where}: ${code}`, check);
+      return fault('pg.unreachable', check, { code });
     case 'CONNECT_TIMEOUT':
-      return new RapportError(`PostgreSQL at ${where} did not answer within ${timeout} s`, 'check the network and firewall; RAPPORT_PG_CONNECT_TIMEOUT=SECONDS waits longer');
+      return fault('pg.timeout', t('pg.timeoutHint'), { seconds: timeout });
     case 'CONNECTION_CLOSED':
     case 'CONNECTION_DESTROYED':
     case 'CONNECTION_ENDED':
     case '57P01':
     case '57P02':
     case '57P03':
-      return new RapportError(`the connection to PostgreSQL at ${where} was lost (${serverSays})`, 'nothing of the unfinished command was written; run it again when the server is back');
+      return fault('pg.lost', t('pg.lostHint'), { detail: serverSays });
     case '28P01':
     case 'SASL_SIGNATURE_MISMATCH':
-      return new RapportError(`PostgreSQL at ${where} refused the login of user ${t.user}: password authentication failed`, PASSWORD_HINT);
+      return fault('pg.badPassword', t('pg.passwordHint'), { user: target.user });
     case '28000':
-      return new RapportError(`PostgreSQL at ${where} refused the login: ${serverSays}`, `check the user name (${t.user}), and ask the server's administrator for a pg_hba.conf line that lets it in`);
-    case '3D000':
-      return new RapportError(`database "${t.database}" does not exist on PostgreSQL at ${t.socket ? path.join(t.host, `.s.PGSQL.${t.port}`) : `${t.host}:${t.port}`}`, `create it first: createdb ${t.database} (or CREATE DATABASE ${t.database}), or fix the name in --db / RAPPORT_DB`);
+      return fault('pg.loginRefused', t('pg.loginRefusedHint', { user: target.user }), { detail: serverSays });
+    case '3D000': {
+      const server = target.socket ? path.join(target.host, `.s.PGSQL.${target.port}`) : `${target.host}:${target.port}`;
+      return fault('pg.noDatabase', t('pg.noDatabaseHint', { database: target.database }), { database: target.database, server });
+    }
     case '42501':
-      return new RapportError(`PostgreSQL at ${where}: ${serverSays} (user ${t.user})`, grantHint(serverSays, t));
+      return fault('pg.denied', grantHint(serverSays, target), { detail: serverSays, user: target.user });
     case '25006':
-      return new RapportError(`PostgreSQL at ${where} is read-only: ${serverSays}`, 'point --db / RAPPORT_DB at the primary server (not a standby); nothing was written');
+      return fault('pg.readOnly', t('pg.readOnlyHint'), { detail: serverSays });
     case '53100':
-      return new RapportError(`the PostgreSQL server at ${where} is out of disk space`, 'free space on the server; nothing was written (the transaction was rolled back)');
+      return fault('pg.diskFull', t('pg.diskFullHint'));
     case '53200':
-      return new RapportError(`the PostgreSQL server at ${where} is out of memory`, 'try again later, or ask its administrator; nothing was written');
+      return fault('pg.outOfMemory', t('pg.outOfMemoryHint'));
     case '53300':
-      return new RapportError(`too many connections to PostgreSQL at ${where}`, 'try again when other clients have finished, or raise max_connections on the server');
+      return fault('pg.tooMany', t('pg.tooManyHint'));
     default:
       return undefined;
   }
 }
 
 /** Which GRANT the owner should give, from the server's "permission denied for ..." message. */
-function grantHint(message: string, t: PgTarget): string {
-  const u = quoteIdent(t.user);
-  if (/for schema/.test(message)) return `the database owner can run: GRANT USAGE, CREATE ON SCHEMA public TO ${u}`;
-  if (/for (table|relation)/.test(message)) return `the database owner can run: GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${u}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${u}`;
-  if (/for sequence/.test(message)) return `the database owner can run: GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${u}`;
-  if (/for database/.test(message)) return `the database owner can run: GRANT CONNECT, TEMPORARY ON DATABASE ${quoteIdent(t.database)} TO ${u}`;
-  return `ask the database owner to GRANT ${u} the rights on the database and its tables; nothing was written`;
+function grantHint(message: string, target: PgTarget): string {
+  const u = quoteIdent(target.user);
+  const run = (sql: string): string => t('pg.grantRun', { sql });
+  if (/for schema/.test(message)) return run(`GRANT USAGE, CREATE ON SCHEMA public TO ${u}`);
+  if (/for (table|relation)/.test(message)) return run(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${u}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${u}`);
+  if (/for sequence/.test(message)) return run(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${u}`);
+  if (/for database/.test(message)) return run(`GRANT CONNECT, TEMPORARY ON DATABASE ${quoteIdent(target.database)} TO ${u}`);
+  return t('pg.grantAsk', { user: u });
 }
 
 function quoteIdent(s: string): string {
@@ -286,13 +290,13 @@ function decode(s: string, url: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
-    throw new RapportError(`bad %-escape in PostgreSQL URL ${describePg(url)}`, 'escape special characters as %XX (a / in a socket folder as %2F)');
+    throw new RapportError(t('pg.badEscape', { url: describePg(url) }), t('pg.badEscapeHint'));
   }
 }
 
 function seconds(text: string, what: string): number {
   const n = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(n > 0)) throw new RapportError(`${what} must be a number of seconds above 0, not "${text}"`, 'for example 10');
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(n > 0)) throw new RapportError(t('pg.badSeconds', { what, value: text }), t('pg.badSecondsHint'));
   return n;
 }
 

@@ -40,6 +40,11 @@ const CUSTOMER_IDS = 20_000;
 const BYTES_PER_LINE = 60;
 
 const COPY_COLUMNS = [...TRANSACTION_COLUMNS, 'import_id', 'line', 'dedupe_key'];
+/**
+ * The reason an abandoned COPY sends the server in its CopyFail message. It goes to the server's
+ * log only: the error the server answers with is caught in abort() and nobody at rapport sees it.
+ */
+const COPY_FAIL_REASON = 'import rolled back';
 /** The content columns that are never NULL: the join's keys; the others are compared NULL-safely. */
 const NOT_NULL: readonly TransactionColumn[] = ['customer_id', 'date', 'amount'];
 
@@ -110,7 +115,7 @@ class Copy {
     const stream = this.stream;
     if (stream === null) return;
     this.stream = null;
-    stream.destroy(new Error('import rolled back'));
+    stream.destroy(new Error(COPY_FAIL_REASON));
     await this.failed!.catch(() => {});
   }
 
@@ -175,7 +180,9 @@ export async function beginPgImport(sql: Sql, where = ''): Promise<ImportSession
         throw e;
       },
     );
-  const tx = await Promise.race([txReady, done.then(() => Promise.reject(new Error('the import transaction ended before it began')))]).catch((e: unknown) => {
+  // `done` settles first only when BEGIN or the lock fails (it rejects); it cannot resolve before
+  // opened(tx) has run, as the transaction waits for the decision after it.
+  const tx = await Promise.race([txReady, done.then(() => txReady)]).catch((e: unknown) => {
     throw fault(e, where);
   });
   return new PgImportSession(tx, decide, done, where);

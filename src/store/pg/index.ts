@@ -1,5 +1,6 @@
 /** PostgreSQL as the store: connect, bring the schema up to date, hand back a PgStore. */
 import { RapportError } from '../../errors.js';
+import { t } from '../../i18n/index.js';
 import type { Store } from '../store.js';
 import { connectPg, describePg, pgFault, type Sql } from './connect.js';
 import { migratePg } from './migrations.js';
@@ -18,7 +19,7 @@ export async function openPgStore(url: string, options: OpenPgOptions): Promise<
   const sql = await connectPg(url, options.env, { max: 2, warn: options.warn });
   try {
     if (!options.create && !(await hasSchema(sql))) {
-      throw new RapportError(`there is no rapport data in ${describePg(url)} yet`, `import data first: rapport import transactions FILE --db ${describePg(url)}`);
+      throw new RapportError(t('pg.noData', { url: describePg(url) }), t('pg.noDataHint', { url: describePg(url) }));
     }
     await migratePg(sql, url);
   } catch (e) {

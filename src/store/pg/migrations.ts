@@ -17,6 +17,7 @@
 import type postgres from 'postgres';
 import type { Migration } from '../migrations.js';
 import { RapportError } from '../../errors.js';
+import { t } from '../../i18n/index.js';
 import { describePg, pgFault, type Sql } from './connect.js';
 import { LOCK_CLASS, LOCK_MIGRATE } from './sql.js';
 
@@ -294,14 +295,11 @@ async function state(sql: Sql | postgres.TransactionSql, url: string, known: num
   const [top] = await sql<{ newest: number | null }[]>`SELECT max(id) AS newest FROM schema_migrations`;
   const n = top?.newest ?? 0;
   if (n > known) {
-    throw new RapportError(`${describePg(url)} was written by a newer rapport (schema ${n}, this rapport knows up to ${known})`, 'upgrade rapport to open it; nothing was changed');
+    throw new RapportError(t('errors.store.newer', { path: describePg(url), schema: n, known }), t('errors.store.upgradeRapportHint'));
   }
   return n;
 }
 
 function foreign(url: string): RapportError {
-  return new RapportError(
-    `${describePg(url)} holds tables that are not rapport's (no rapport schema_migrations)`,
-    'point --db / RAPPORT_DB at an empty database of its own (createdb NAME); nothing was changed',
-  );
+  return new RapportError(t('pg.foreign', { url: describePg(url) }), t('pg.foreignHint'));
 }
