@@ -2,8 +2,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { notice, type IO } from './io.js';
 import type { AskedFormat } from './output.js';
-import { openDatabase, type Check } from './store/db.js';
-import { SqliteStore } from './store/sqlite.js';
+import type { Check } from './store/db.js';
 import type { Store } from './store/store.js';
 import { t } from './i18n/index.js';
 
@@ -44,6 +43,8 @@ async function openStore(ctx: Context, mode: Mode): Promise<Store> {
     const { openPgStore } = await import('./store/pg/index.js');
     return openPgStore(ctx.dbPath, { env: ctx.io.env, create: mode === 'write' });
   }
+  // Loaded here, when a command opens a store: `rapport --help` reads no store module.
+  const [{ openDatabase }, { SqliteStore }] = await Promise.all([import('./store/db.js'), import('./store/sqlite.js')]);
   const db = openDatabase(ctx.dbPath, { create: mode === 'write', write: mode !== 'read', check: mode === 'read' ? undefined : ctx.check, busyTimeoutMs: busyTimeoutMs(ctx) });
   return new SqliteStore(db, ctx.dbPath);
 }

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { DEFAULTS, generate, rng } from '../synth/generate.js';
-import { BIN, runner } from './kit.js';
+import { BIN, ledger, runner, type Stored } from './kit.js';
 import { converse } from './pty.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -114,11 +114,7 @@ function signalAfter(file: string, args: string[], signal: NodeJS.Signals, ms: n
     });
   });
 }
-const results: { test: string; trials: number; killed: number | null; survived: number; lost: number; notes: string }[] = [];
-const failures: string[] = [];
-function check(ok: boolean, what: string): void {
-  if (!ok) failures.push(what);
-}
+const { results, failures, check, report } = ledger(log);
 
 // ---- the file ----
 const csv = path.join(root, 'bench', 'out', `transactions-${rows}-${DEFAULTS.customers}-seed${DEFAULTS.seed}.csv`);
@@ -128,15 +124,6 @@ if (!fs.existsSync(csv)) {
   generate({ ...DEFAULTS, rows }, csv);
 }
 
-/** What was stored before a fault, to find it again after: rows, their total, complaints and their events. */
-interface Stored {
-  rows: number;
-  total: number;
-  complaints: number;
-  events: number;
-  maxImport: number;
-  maxComplaint: number;
-}
 function stored(): Stored {
   const [rows, total] = query<[number, number]>('SELECT count(*), total(amount) FROM transactions', true);
   return {
@@ -430,10 +417,4 @@ else {
 }
 
 fs.rmSync(work, { recursive: true, force: true });
-if (values.json) process.stdout.write(JSON.stringify({ results, failures }, null, 2) + '\n');
-else {
-  process.stdout.write('| test | trials | killed while running | survived intact | rows lost | what was checked |\n|---|---|---|---|---|---|\n');
-  for (const r of results) process.stdout.write(`| ${r.test} | ${r.trials} | ${r.killed ?? '—'} | ${r.survived} | ${r.lost} | ${r.notes} |\n`);
-  if (failures.length > 0) process.stdout.write(`\nFAILED:\n${failures.map((f) => '- ' + f).join('\n')}\n`);
-}
-process.exitCode = failures.length === 0 ? 0 : 1;
+report('test', values.json === true);

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, generate, rng } from '../synth/generate.js';
-import { BIN, runner } from './kit.js';
+import { BIN, ledger, runner, type Stored } from './kit.js';
 import { connectPg, describePg, type Sql } from '../store/pg/connect.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -50,23 +50,8 @@ const env = { ...process.env, CI: '1' };
 const { rapport, killAfter } = runner(url);
 const one = async <T>(text: string): Promise<T> => Object.values((await sql.unsafe(text))[0] as Record<string, unknown>)[0] as T;
 
-const results: { test: string; trials: number; killed: number | null; survived: number; lost: number; notes: string }[] = [];
-const failures: string[] = [];
-function check(ok: boolean, what: string): void {
-  if (!ok) {
-    failures.push(what);
-    log(`  FAILED: ${what}`);
-  }
-}
+const { results, failures, check, report } = ledger(log);
 
-interface Stored {
-  rows: number;
-  total: number;
-  complaints: number;
-  events: number;
-  maxImport: number;
-  maxComplaint: number;
-}
 async function stored(): Promise<Stored> {
   return {
     rows: await one<number>('SELECT count(*)::int FROM transactions'),
@@ -222,9 +207,5 @@ try {
   fs.rmSync(work, { recursive: true, force: true });
 }
 
-process.stdout.write('| test (PostgreSQL) | trials | killed while running | survived intact | rows lost | what was checked |\n|---|---|---|---|---|---|\n');
-for (const r of results) process.stdout.write(`| ${r.test} | ${r.trials} | ${r.killed ?? '—'} | ${r.survived} | ${r.lost} | ${r.notes} |\n`);
-if (failures.length > 0) {
-  log(`${failures.length} failure(s)`);
-  process.exitCode = 1;
-}
+if (failures.length > 0) log(`${failures.length} failure(s)`);
+report('test (PostgreSQL)', false);

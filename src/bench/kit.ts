@@ -39,3 +39,52 @@ export function runner(db: string): Runner {
     },
   };
 }
+
+/** One row of a harness's table: a kind of fault, how often it was tried, and what survived it. */
+export interface TrialResult {
+  test: string;
+  trials: number;
+  killed: number | null;
+  survived: number;
+  lost: number;
+  notes: string;
+}
+
+/** What was stored before a fault, to find it again after: rows, their total, complaints and their events. */
+export interface Stored {
+  rows: number;
+  total: number;
+  complaints: number;
+  events: number;
+  maxImport: number;
+  maxComplaint: number;
+}
+
+/** A harness's results and failures: check() records a failure (and says it on stderr), report() prints the table. */
+export function ledger(log: (s: string) => void): {
+  results: TrialResult[];
+  failures: string[];
+  check(ok: boolean, what: string): void;
+  report(heading: string, json: boolean): void;
+} {
+  const results: TrialResult[] = [];
+  const failures: string[] = [];
+  return {
+    results,
+    failures,
+    check(ok, what) {
+      if (ok) return;
+      failures.push(what);
+      log(`  FAILED: ${what}`);
+    },
+    report(heading, json) {
+      if (json) process.stdout.write(JSON.stringify({ results, failures }, null, 2) + '\n');
+      else {
+        process.stdout.write(`| ${heading} | trials | killed while running | survived intact | rows lost | what was checked |\n|---|---|---|---|---|---|\n`);
+        for (const r of results) process.stdout.write(`| ${r.test} | ${r.trials} | ${r.killed ?? '—'} | ${r.survived} | ${r.lost} | ${r.notes} |\n`);
+        if (failures.length > 0) process.stdout.write(`\nFAILED:\n${failures.map((f) => '- ' + f).join('\n')}\n`);
+      }
+      process.exitCode = failures.length === 0 ? 0 : 1;
+    },
+  };
+}

@@ -32,11 +32,6 @@ export function formatDate(iso: string, lang: Lang = currentLang()): string {
   return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`;
 }
 
-/** A share 0..1 as a percentage: 12.5% (the same in both languages). */
-export function formatPercent(share: number, digits = 0, lang: Lang = currentLang()): string {
-  return `${formatNumber(share * 100, digits, lang)}%`;
-}
-
 /** A number of days as a reader says it: "1 day", "3 days"; 3天 in Chinese. */
 export function formatDays(n: number, lang: Lang = currentLang()): string {
   return tn('core.count.days', n, undefined, lang);

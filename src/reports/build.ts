@@ -1,7 +1,7 @@
 /** The reports, built from the analysis, the churn scores, the complaints and the transactions. */
 import { summarise, type Analysis, type CustomerAnalysis } from '../core/analysis.js';
 import { churnAsOf } from '../analysis/churn.js';
-import { analysisAsOf, loadSettings, moneyOf, staleWarning, type Money } from '../analysis/run.js';
+import { analysisAsOf, staleWarning, type LoadedSettings, type Money } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
 import { complaintSummary } from '../analysis/complaints.js';
 import { modelCheckSection } from './check.js';
@@ -41,13 +41,19 @@ interface Ctx {
   db: Store;
   o: ReportOptions;
   money: Money;
+  /** The settings as loaded once for the report (segments, value window). */
+  loaded: LoadedSettings;
   now: Analysis;
   /** The analysis of the comparison date (null when there is none). */
   then: Analysis | null;
   thenDate: string | null;
   /** The churn picture, computed once for the headline and the churn sections. */
   risk?: AtRisk;
+  /** Every customer's name and type, read once for the sections that name customers. */
+  names?: Promise<Awaited<ReturnType<Store['customerNames']>>>;
 }
+
+const namesOf = (c: Ctx): NonNullable<Ctx['names']> => (c.names ??= c.db.customerNames());
 
 interface AtRisk {
   picture: Awaited<ReturnType<typeof churnAsOf>>;
@@ -71,10 +77,9 @@ async function atRisk(c: Ctx): Promise<AtRisk> {
 const amount = (c: Ctx, minor: number): string => formatMoneyFor(Math.round(minor), c.money.exponent, c.money.currency);
 
 async function context(db: Store, o: ReportOptions): Promise<Ctx> {
-  const money = await moneyOf(db);
-  const now = (await analysisAsOf(db, o.asOf)).analysis;
+  const { analysis: now, money, loaded } = await analysisAsOf(db, o.asOf);
   const thenDate = await previousDate(db, o);
-  return { db, o, money, now, then: thenDate === null ? null : (await analysisAsOf(db, thenDate)).analysis, thenDate };
+  return { db, o, money, loaded, now, then: thenDate === null ? null : (await analysisAsOf(db, thenDate)).analysis, thenDate };
 }
 
 const noEarlier = (): string => t('report.no-earlier');
@@ -82,7 +87,7 @@ const noComparison = (c: Ctx): string => (c.thenDate === null ? noEarlier() : t(
 
 async function churnSection(c: Ctx): Promise<Section[]> {
   const { picture, rows, total } = await atRisk(c);
-  const names = await c.db.customerNames();
+  const names = await namesOf(c);
   const watch: ReportTable = {
     name: 'watchlist',
     columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('risk_level', t('report.col.risk')), col('churn_risk', t('report.col.churn-risk'), 'share'), col('next_purchase_date', t('report.col.next-purchase-by'), 'date'), col('expected_purchases_365d', t('report.col.purchases-in-a-year'), 'number'), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('reasons', t('report.col.reasons'))],
@@ -202,7 +207,7 @@ const monthKey = (i: number): string => `${Math.floor(i / 12)}-${String((i % 12)
  */
 async function headlineSection(c: Ctx): Promise<Section[]> {
   const { rows, total } = await atRisk(c);
-  const names = await c.db.customerNames();
+  const names = await namesOf(c);
   const active = c.now.customers.filter((x) => x.stage !== 'ended').length;
   const ended = c.now.customers.length - active;
   const month = lastCompleteMonth(c.o.asOf);
@@ -241,8 +246,8 @@ function groupHeader(group: 'tier' | 'stage' | 'exit_pattern' | 'segment'): stri
   }
 }
 
-async function groupTable(name: string, c: Ctx, group: 'tier' | 'stage' | 'exit_pattern' | 'segment'): Promise<ReportTable> {
-  const rows = summarise(c.now.customers, (await loadSettings(c.db, c.money)).settings.segments.map((s) => s.name)).filter((g) => g.group === group);
+function groupTable(name: string, c: Ctx, group: 'tier' | 'stage' | 'exit_pattern' | 'segment'): ReportTable {
+  const rows = summarise(c.now.customers, c.loaded.settings.segments.map((s) => s.name)).filter((g) => g.group === group);
   return {
     name,
     columns: [col('name', groupHeader(group)), col('customers', t('report.col.customers'), 'int'), col('customer_share', t('report.col.share'), 'share'), col('revenue', t('report.col.revenue'), 'money'), col('revenue_share', t('report.col.of-revenue'), 'share'), col('average', t('report.col.average'), 'money')],
@@ -251,7 +256,7 @@ async function groupTable(name: string, c: Ctx, group: 'tier' | 'stage' | 'exit_
 }
 
 async function pyramidSection(c: Ctx): Promise<Section[]> {
-  const tiers = await groupTable('tiers', c, 'tier');
+  const tiers = groupTable('tiers', c, 'tier');
   return [
     {
       title: t('report.section.pyramid'),
@@ -278,8 +283,8 @@ function moves(c: Ctx, key: 'tier' | 'stage' | 'segment'): { id: string; from: s
 }
 
 async function lifecycleSection(c: Ctx): Promise<Section[]> {
-  const stages = await groupTable('stages', c, 'stage');
-  const exits = await groupTable('exit_patterns', c, 'exit_pattern');
+  const stages = groupTable('stages', c, 'stage');
+  const exits = groupTable('exit_patterns', c, 'exit_pattern');
   const m = moves(c, 'stage');
   const matrix = new Map<string, number>();
   for (const x of m) matrix.set(`${x.from}\u0000${x.to}`, (matrix.get(`${x.from}\u0000${x.to}`) ?? 0) + 1);
@@ -296,7 +301,7 @@ async function lifecycleSection(c: Ctx): Promise<Section[]> {
 }
 
 async function rfmSection(c: Ctx): Promise<Section[]> {
-  const segs = await groupTable('segments', c, 'segment');
+  const segs = groupTable('segments', c, 'segment');
   const orders = new Map<string, { orders: number; net: number }>();
   for (const x of c.now.customers) {
     const o = orders.get(x.segment) ?? { orders: 0, net: 0 };
@@ -453,7 +458,7 @@ const NOBODY = '(nobody named)';
 
 async function staffSection(c: Ctx): Promise<Section[]> {
   const who = await c.db.customerStaff(c.o.asOf);
-  const windowDays = (await loadSettings(c.db, c.money)).settings.valueWindowDays;
+  const windowDays = c.loaded.settings.valueWindowDays;
   const sales = await c.db.staffSales(daysBefore(c.o.asOf, windowDays), c.o.asOf);
   // One pass, counting as it goes: appending each customer to a copy of their staff's list was
   // quadratic (200,000 customers took 292 s).
@@ -493,7 +498,7 @@ async function staffSection(c: Ctx): Promise<Section[]> {
 
 /** Products the shop sold most of over the value window: all its sales, those without a customer included. */
 async function productsSection(c: Ctx): Promise<Section[]> {
-  const windowDays = (await loadSettings(c.db, c.money)).settings.valueWindowDays;
+  const windowDays = c.loaded.settings.valueWindowDays;
   const rows = await c.db.productSales(daysBefore(c.o.asOf, windowDays), c.o.asOf, 20);
   return [
     {
