@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Writable, type Readable } from 'node:stream';
 import { terminalStream } from './escape.js';
+import { LineFitter } from './linefit.js';
 
 /**
  * Every terminal fact a command needs, decided once in `main` and handed down.
@@ -94,9 +95,16 @@ export class TerminalGuard extends Writable {
   }
 }
 
-/** The stream a cursor-moving writer draws on: under the guard if there is one. */
+/**
+ * The stream a cursor-moving writer (a prompt, the progress bar) draws on: the terminal itself,
+ * under the guard and the line fitter. A prompt drawn through the line fitter had its cursor
+ * moves and unfinished lines re-broken, and on a terminal that reports its width inquirer's
+ * second prompt never appeared (issue 21).
+ */
 export function rawStream(w: Writable): Writable {
-  return w instanceof TerminalGuard ? w.raw : w;
+  let s = w;
+  while (s instanceof TerminalGuard || s instanceof LineFitter) s = s.raw;
+  return s;
 }
 
 /**

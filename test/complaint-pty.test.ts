@@ -21,7 +21,9 @@ describe('complaint add in a pseudo-terminal', () => {
     expect(hasScript, 'the `script` command is needed: apt-get install bsdutils').toBe(true);
   });
 
-  it('walks through the prompts and saves the complaint', async () => {
+  // No size (script's own pty), and the sizes real terminals report: the second prompt never
+  // appeared on a terminal of known width until the prompts drew beneath the line fitter.
+  it.each([undefined, { cols: 80, rows: 24 }, { cols: 120, rows: 40 }])('walks through the prompts and saves the complaint (window %o)', async (size) => {
     t = tempDir();
     expect((await run(['--db', t.db, '-q', 'import', 'customers', fixture('segment', 'customers.csv')])).code).toBe(0);
     expect((await run(['--db', t.db, '-q', 'import', 'transactions', fixture('segment', 'shop.csv')])).code).toBe(0);
@@ -47,9 +49,12 @@ describe('complaint add in a pseudo-terminal', () => {
         ['Save this complaint?', '\r'],
       ],
       env,
+      20_000,
+      size,
     );
     expect(code, screen).toBe(0);
     expect(screen).toContain('logged complaint #1 for Y1');
+
     const db = openDatabase(t.db, { create: false });
     try {
       expect(db.prepare('SELECT customer_id, category, priority, product, summary, why, wanted, reasonable, status FROM complaints').all()).toEqual([

@@ -5,10 +5,22 @@
  */
 import { spawn } from 'node:child_process';
 
-/** Runs a command under `script`, answering each awaited text with keys (or a function that does something else). */
-export function converse(command: string, steps: [string, string | (() => void)][], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<{ code: number | null; screen: string }> {
+/**
+ * Runs a command under `script`, answering each awaited text with keys (or a function that does
+ * something else). `size` gives the terminal a window size first (`stty cols … rows …`), as every
+ * real terminal has one: `script` alone reports none, and a prompt bug that shows only on a
+ * terminal of known width (issue 21) passed unseen.
+ */
+export function converse(
+  command: string,
+  steps: [string, string | (() => void)][],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 20_000,
+  size?: { cols: number; rows: number },
+): Promise<{ code: number | null; screen: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const line = size === undefined ? command : `stty cols ${size.cols} rows ${size.rows} && exec ${command}`;
+    const child = spawn('script', ['-qfec', line, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
     let step = 0;
     let seen = 0;
