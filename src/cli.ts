@@ -12,7 +12,9 @@ import { reportError } from './report.js';
 import { guarded, ioFromProcess, type ProcessLike, type IO } from './io.js';
 import { resolveDbPath, type Context } from './context.js';
 import { ASKED_FORMATS, type AskedFormat } from './output.js';
-import { pagerCommand, startPager, type Pager } from './pager.js';
+import { endPager, pagerCommand, startPager, type Pager } from './pager.js';
+import { fdWriter, regularFileFd } from './fullwrite.js';
+import { refuseStoreStdout } from './outguard.js';
 import { LineFitter } from './linefit.js';
 import { setLang } from './i18n/index.js';
 import { chooseLang, langFlag } from './i18n/choose.js';
@@ -127,6 +129,9 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     io = { ...ioFromProcess(proc, { quiet: flags.quiet, noColor: flags.color === false }), ...overrides };
     if (flags.quiet) io.progress = false;
     if (flags.color === false) io.color = false;
+    // stdout redirected to a file: written whole or failed (Node's own stream ignores a short write).
+    const stdoutFile = overrides.stdout === undefined ? regularFileFd(proc.stdout) : null;
+    if (stdoutFile !== null) io.stdout = fdWriter(() => stdoutFile);
     // Only a real terminal (a stream on a file descriptor) is paged: never a pipe, a file, or a
     // test's stand-in for stdout.
     const realTerminal = proc.stdout.isTTY === true && typeof (proc.stdout as { fd?: unknown }).fd === 'number' && overrides.stdout === undefined;
@@ -142,6 +147,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     // rawStream() (the progress bar, the prompts) gets the stream just beneath it.
     io = guarded(io, flags.format === 'table');
     dbPath = resolveDbPath(flags.db, io);
+    if (stdoutFile !== null) refuseStoreStdout(stdoutFile, dbPath);
     sweepAtStart(io, [path.dirname(dbPath), os.tmpdir()]);
     return { io, dbPath, dbChosen: flags.db !== undefined, format: flags.format, check: flags.check ?? 'quick' };
   };
@@ -502,7 +508,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         // --lang comes first for a report too; then RAPPORT_LANG, the report.lang setting, the locale.
         lang: langFlag(argv),
       };
-      exitCode = opts.out === undefined ? await runReport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runReport(options, { ...ctx, io }), opts.force === true);
+      exitCode = opts.out === undefined ? await runReport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runReport(options, { ...ctx, io }), opts.force === true, ctx.dbPath);
     });
 
   program
@@ -528,7 +534,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       if (ctx.format === 'md' || ctx.format === 'html' || ctx.format === 'table') throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.exportFormat', { format: ctx.format }));
       const format = ctx.format === 'json' ? 'json' : 'csv';
       const options = { what: which, format, excel: opts.excel === true, redact: opts.redact === true, asOf: opts.asOf === undefined ? null : parseAsOf(opts.asOf) } as const;
-      exitCode = opts.out === undefined ? await runExport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runExport(options, { ...ctx, io }), opts.force === true);
+      exitCode = opts.out === undefined ? await runExport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runExport(options, { ...ctx, io }), opts.force === true, ctx.dbPath);
     });
 
   program
@@ -591,14 +597,16 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       exitCode = await runDemo(context(c));
     });
 
+  let code: number;
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
+    code = exitCode;
   } catch (e) {
-    return reportError(e, io, dbPath);
-  } finally {
-    await (pager as Pager | null)?.finish();
+    code = reportError(e, io, dbPath);
   }
+  // A pager that did not show the output: the terminal shows it, or the run fails.
+  const paged = pager as Pager | null;
+  return paged === null ? code : endPager(paged, code, proc.stdout, io.stderr);
 }
 
 /**

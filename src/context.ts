@@ -5,6 +5,8 @@ import type { AskedFormat } from './output.js';
 import type { Check } from './store/db.js';
 import type { Store } from './store/store.js';
 import { t } from './i18n/index.js';
+import { UsageError } from './errors.js';
+import { companionOf } from './store/dbfile.js';
 
 /** What every command gets: the terminal facts, the database path, the asked output format. */
 export interface Context {
@@ -26,14 +28,19 @@ export function isPostgresUrl(db: string): boolean {
 export function resolveDbPath(flag: string | undefined, io: IO): string {
   const fromEnv = io.env.RAPPORT_DB === '' ? undefined : io.env.RAPPORT_DB;
   const p = flag ?? fromEnv ?? 'rapport.db';
-  return isPostgresUrl(p) ? p : path.resolve(io.cwd, p);
+  if (isPostgresUrl(p)) return p;
+  const file = path.resolve(io.cwd, p);
+  // shop.db-wal as a database: the next open of shop.db would delete it (SQLite's own file there).
+  const owner = companionOf(file);
+  if (owner !== null) throw new UsageError(t('errors.store.isCompanion', { path: p, db: owner.db }), t('errors.store.isCompanionHint', { db: owner.db }));
+  return file;
 }
 
-/** RAPPORT_BUSY_TIMEOUT_MS: how long a writer waits for another (default 15,000). */
+/** RAPPORT_BUSY_TIMEOUT_MS: how long a writer waits for another (default 15,000; Infinity and more than 2^31 - 1 wait that long, openDatabase). */
 function busyTimeoutMs(ctx: Context): number | undefined {
   const raw = ctx.io.env.RAPPORT_BUSY_TIMEOUT_MS;
   const v = Number(raw);
-  return raw !== undefined && raw !== '' && Number.isFinite(v) && v >= 0 ? v : undefined;
+  return raw !== undefined && raw !== '' && !Number.isNaN(v) && v >= 0 ? v : undefined;
 }
 
 type Mode = 'read' | 'change' | 'write';

@@ -5,10 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { ExitCode, RapportError, UsageError } from './errors.js';
+import { fdWriter } from './fullwrite.js';
 import { notice, type IO } from './io.js';
 import { t, tn } from './i18n/index.js';
+import { refuseStoreTarget } from './outguard.js';
 import { armSignals, breathe, onInterrupt } from './signals.js';
 import { released, sweepStale, tempPath } from './tempfiles.js';
 
@@ -37,8 +39,10 @@ function targetKind(target: string, out: string, force: boolean): 'file' | 'stre
   return 'file';
 }
 
-export async function writeAtomically(io: IO, out: string, run: (io: IO) => number | Promise<number>, force = false): Promise<number> {
+/** `dbPath`: the database the command reads, which --out may never name (src/outguard.ts). */
+export async function writeAtomically(io: IO, out: string, run: (io: IO) => number | Promise<number>, force = false, dbPath?: string): Promise<number> {
   const target = path.resolve(io.cwd, out);
+  refuseStoreTarget(target, out, dbPath);
   if (targetKind(target, out, force) === 'stream') return writeStream(io, out, target, run);
   const dir = path.dirname(target);
   const swept = sweepStale(dir);
@@ -77,15 +81,20 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
     }
     return fd;
   };
-  const file = fdWriter(() => fd ?? open());
+  const file = fdWriter(() => fd ?? open(), isEpipe);
   let ok = false;
   try {
     const code = await runInto(file, out, io, run);
     // A report whose --fail-if held is still a whole report: it is kept.
     if (code === ExitCode.ok || code === ExitCode.alert) {
       const done = fd ?? open(); // an empty export is still a file
-      fs.fsyncSync(done);
-      fs.closeSync(done);
+      try {
+        // On the disk before the rename: a power cut after it must not leave an empty file in place.
+        fs.fsyncSync(done);
+        fs.closeSync(done);
+      } catch (e) {
+        throw writeFault(e, out);
+      }
       fd = null;
       // A signal that came while the last rows were written is handled here, before the rename.
       await breathe();
@@ -114,7 +123,7 @@ async function writeStream(io: IO, out: string, target: string, run: (io: IO) =>
     throw new RapportError(t('errors.out.cannotWrite', { out, detail: (e as Error).message }), t('errors.out.mayWriteHint'));
   }
   try {
-    return await runInto(fdWriter(() => fd), out, io, run);
+    return await runInto(fdWriter(() => fd, isEpipe), out, io, run);
   } finally {
     fs.closeSync(fd);
   }
@@ -127,34 +136,32 @@ async function writeStream(io: IO, out: string, target: string, run: (io: IO) =>
 async function runInto(file: Writable, out: string, io: IO, run: (io: IO) => number | Promise<number>): Promise<number> {
   const fault: { error: Error | null } = { error: null };
   file.on('error', (e) => (fault.error ??= e));
-  const code = await run({ ...io, stdout: file, stdoutIsTTY: false, color: false });
+  let code: number;
+  try {
+    code = await run({ ...io, stdout: file, stdoutIsTTY: false, color: false });
+  } catch (e) {
+    throw writeFault(e, out); // a write that failed is thrown to the command (fdWriter)
+  }
   await breathe(); // the stream reports a failed write on a later turn
   // A FIFO's reader that stops early (`head`) is not an error, as for stdout (bin/rapport.js).
   if ((fault.error as NodeJS.ErrnoException | null)?.code === 'EPIPE') return code;
-  // A full disk gets the store's plain message (main's reportError, store/faults.ts).
-  if ((fault.error as NodeJS.ErrnoException | null)?.code === 'ENOSPC') throw fault.error;
-  if (fault.error !== null) throw fault.error instanceof RapportError ? fault.error : new RapportError(t('errors.out.cannotWrite', { out, detail: fault.error.message }), t('errors.out.streamHint'));
+  if (fault.error !== null) throw writeFault(fault.error, out);
   return code;
 }
 
-/** A stream whose writes go straight to a file descriptor (synchronously: one file, one writer). */
-function fdWriter(fdOf: () => number): Writable {
-  return new Writable({
-    write(chunk: Buffer | string, _enc, done) {
-      try {
-        if (typeof chunk === 'string') fs.writeSync(fdOf(), chunk);
-        else fs.writeSync(fdOf(), chunk);
-        done();
-      } catch (e) {
-        // A reader that stopped early (EPIPE) is reported after the run (runInto). Anything else
-        // (a full disk) is thrown to the command as well, which write() reaches synchronously, so
-        // it stops at once instead of going on to say it exported everything.
-        if ((e as NodeJS.ErrnoException).code === 'EPIPE') return done(e as Error);
-        throw e;
-      }
-    },
-  });
+/**
+ * A failed write or fsync of the output in one line: a full disk gets the store's plain message
+ * (main's reportError, store/faults.ts), any other (EIO, a quota) names the file. Errors that are
+ * not the output's pass unchanged.
+ */
+function writeFault(e: unknown, out: string): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (e instanceof RapportError || err?.code === 'ENOSPC' || !/^(write|fsync|close)$/.test(String(err?.syscall))) return e;
+  return new RapportError(t('errors.out.cannotWrite', { out, detail: err.message }), t('errors.out.streamHint'));
 }
+
+/** A reader that stopped early (EPIPE) is reported after the run (runInto); anything else is thrown to the command. */
+const isEpipe = (e: NodeJS.ErrnoException): boolean => e.code === 'EPIPE';
 
 const BY_EXTENSION = { '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md', '.json': 'json', '.csv': 'csv' } as const;
 type NamedFormat = (typeof BY_EXTENSION)[keyof typeof BY_EXTENSION];

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
+import { ExitCode } from './errors.js';
+import { t } from './i18n/index.js';
 
 /**
  * A pager for long output on a terminal, the way git does it: the pager is started before the
@@ -12,9 +14,22 @@ import type { Writable } from 'node:stream';
 export interface Pager {
   /** Where the command writes its output. */
   stdin: Writable;
-  /** Ends the output and waits for the reader to quit the pager. */
-  finish(): Promise<void>;
+  /** The pager's command line. */
+  command: string;
+  /** How many bytes of the output are kept for the terminal, should the pager fail. */
+  keep: number;
+  /** Ends the output and waits for the reader to quit the pager: whether it showed the output. */
+  finish(): Promise<PagerEnd>;
 }
+
+/** How the pager ended: it showed the output, or it failed (`how`), with the output kept or not. */
+export type PagerEnd = { shown: true } | { shown: false; how: string; kept: Buffer | null };
+
+/**
+ * What is sent to the pager is kept, up to this many bytes, so that a pager that fails can be
+ * replaced by the terminal itself: `RAPPORT_PAGER=false` lost the output with exit 0 (issue 22).
+ */
+export const KEEP_BYTES = 16 * 2 ** 20;
 
 /**
  * The pager command to run: RAPPORT_PAGER, else PAGER, else less. Null for none: set to "" or
@@ -39,21 +54,68 @@ function onPath(program: string, searchPath: string): boolean {
   });
 }
 
-/** Starts the pager (through the shell, as PAGER is a command line, as git and man read it). */
-export function startPager(cmd: string, env: Record<string, string | undefined>): Pager {
+/**
+ * Starts the pager (through the shell, as PAGER is a command line, as git and man read it).
+ * A pager that fails (a status other than 0, a signal, or not started) or that ends before rapport
+ * wrote anything has not shown the output: finish() says so and hands back what was written.
+ */
+export function startPager(cmd: string, env: Record<string, string | undefined>, keep = KEEP_BYTES): Pager {
   const child = spawn(cmd, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { ...env, LESS: env.LESS ?? 'FRX', LV: env.LV ?? '-c' } });
-  const stdin = child.stdin!;
+  const pipe = child.stdin!;
   // The reader quitting early closes the pipe (EPIPE): what is left to write is simply not wanted.
-  stdin.on('error', () => undefined);
-  const closed = new Promise<void>((resolve) => {
-    child.on('error', () => resolve());
-    child.on('close', () => resolve());
+  pipe.on('error', () => undefined);
+  let kept: Buffer[] | null = [];
+  let size = 0;
+  let wrote = false;
+  let early = false;
+  let finishing = false;
+  const closed = new Promise<string | null>((resolve) => {
+    child.on('error', (e) => resolve(t('errors.pager.notStarted', { detail: e.message })));
+    child.on('close', (code, signal) => {
+      if (signal !== null) resolve(t('errors.pager.signal', { signal }));
+      else if (code !== 0) resolve(t('errors.pager.status', { code: String(code) }));
+      else resolve(early ? t('errors.pager.early') : null);
+    });
+    // Not when the output was empty: the pager then ends when it is told the output is over.
+    child.on('exit', () => (early = !wrote && !finishing));
+  });
+  const stdin = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      wrote = true;
+      size += chunk.length;
+      if (kept !== null && size <= keep) kept.push(chunk);
+      else kept = null;
+      pipe.write(chunk);
+      done();
+    },
   });
   return {
     stdin,
+    command: cmd,
+    keep,
     async finish() {
-      stdin.end();
-      await closed;
+      finishing = true;
+      await new Promise<void>((resolve) => stdin.end(resolve));
+      pipe.end();
+      const how = await closed;
+      if (how === null) return { shown: true };
+      return { shown: false, how, kept: kept === null ? null : Buffer.concat(kept) };
     },
   };
+}
+
+/**
+ * Ends the pager after the command: when it did not show the output, the output goes to the
+ * terminal directly (with a line saying why), or, when it was too long to keep, the run fails.
+ */
+export async function endPager(pager: Pager, code: number, terminal: Writable, stderr: Writable): Promise<number> {
+  const end = await pager.finish();
+  if (end.shown) return code;
+  if (end.kept !== null) {
+    stderr.write(t('errors.line', { message: t('errors.pager.direct', { pager: pager.command, how: end.how }) }) + '\n' + t('errors.hintLine', { hint: t('errors.pager.hint') }) + '\n');
+    await new Promise<void>((resolve) => terminal.write(end.kept, () => resolve()));
+    return code;
+  }
+  stderr.write(t('errors.line', { message: t('errors.pager.lost', { pager: pager.command, how: end.how, mb: pager.keep / 2 ** 20 }) }) + '\n' + t('errors.hintLine', { hint: t('errors.pager.hint') }) + '\n');
+  return code === ExitCode.ok ? ExitCode.failure : code;
 }

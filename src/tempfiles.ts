@@ -19,11 +19,32 @@ const mine = new Set<string>();
 
 /** A fresh temporary file name in `dir`, for `label` (the file it stands for). */
 export function tempPath(dir: string, label: string): string {
-  // The label only helps a person recognise the file; names stay well under 255 bytes.
-  const short = label.length > 80 ? label.slice(0, 80) : label;
-  const p = path.join(dir, `.rapport-tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}-${short}`);
+  const prefix = `.rapport-tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}-`;
+  const p = path.join(dir, prefix + cutToBytes(label, NAME_MAX - Buffer.byteLength(prefix)));
   mine.add(p);
   return p;
+}
+
+/**
+ * The longest file name Linux and macOS take, in bytes (NAME_MAX); a name's bytes, not its
+ * characters, count: 80 Chinese characters are 240 bytes in UTF-8, and the label cut at 80 UTF-16
+ * units made a temporary name of 274 bytes (ENAMETOOLONG, issue 22).
+ */
+export const NAME_MAX = 255;
+
+/** The longest start of `text` that fits in `max` bytes of UTF-8, cut between characters. */
+export function cutToBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  let bytes = 0;
+  let end = 0;
+  for (const ch of text) {
+    // One code point at a time (a surrogate pair is one), so no character is cut in half.
+    const n = Buffer.byteLength(ch);
+    if (bytes + n > max) break;
+    bytes += n;
+    end += ch.length;
+  }
+  return text.slice(0, end);
 }
 
 /** Forgets a temporary file of this process (renamed into place, or removed). */

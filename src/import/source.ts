@@ -15,6 +15,7 @@ import { RapportError, UsageError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { catchingSignals, onInterrupt } from '../signals.js';
 import { released, tempPath } from '../tempfiles.js';
+import { writeAll } from '../fullwrite.js';
 
 const CHUNK = 256 * 1024;
 
@@ -81,7 +82,7 @@ async function spoolStdin(stdin: Readable): Promise<SourceFile> {
     await catchingSignals(async () => {
       for await (const chunk of stdin) {
         const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-        fs.writeSync(fd, b);
+        writeAll(fd, b);
         h.update(b);
         size += b.length;
       }

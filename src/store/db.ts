@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { RapportError } from '../errors.js';
-import { APPLICATION_ID, checkWal, foreign, inspectDbFile } from './dbfile.js';
+import { APPLICATION_ID, checkCompanions, checkWal, foreign, holdsSqlite, inspectDbFile } from './dbfile.js';
 import { damagedHint, storageError } from './faults.js';
 import { t } from '../i18n/index.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
@@ -44,6 +44,8 @@ export function openDatabase(path: string, options: OpenOptions): DB {
   if (file.missing && !options.create) {
     throw new RapportError(t('errors.store.noDatabase', { path }), t('errors.store.noDatabaseHint'));
   }
+  // Before anything opens it: SQLite would delete a database saved as its -wal, -shm or -journal.
+  checkCompanions(path);
   if (file.missing) {
     // Created readable by its owner only: it holds personal data. SQLite gives the -wal and
     // -shm files the same permissions as the database file.
@@ -53,7 +55,7 @@ export function openDatabase(path: string, options: OpenOptions): DB {
       const err = e as NodeJS.ErrnoException;
       if (err.code !== 'EEXIST') throw storageError(err, path) ?? new RapportError(t('errors.store.cannotCreate', { path, detail: err.message }), t('errors.folderWritableHint'));
     }
-  }
+  } else if (file.empty) ownerOnly(path);
   if (!file.empty) {
     checkWal(path);
     // The header says nothing (application_id 0): look at the tables, reading the main file as
@@ -70,14 +72,44 @@ export function openDatabase(path: string, options: OpenOptions): DB {
   } catch (e) {
     db?.close();
     // A failed open on a full disk leaves an empty -wal and -shm behind: they were not there before.
-    for (const f of beside) if (fs.existsSync(f) && (f.endsWith('-shm') || fs.statSync(f).size === 0)) fs.rmSync(f, { force: true });
+    // Never one that holds a database (made there since the check, by someone else).
+    for (const f of beside) if (fs.existsSync(f) && (f.endsWith('-shm') || fs.statSync(f).size === 0) && !holdsSqlite(f)) fs.rmSync(f, { force: true });
     if (!options.write && mayReadInPlace(e, path)) return openImmutable(path, migrations);
     throw storageError(e, path) ?? (db === undefined ? openError(path, e) : e);
   }
 }
 
+/**
+ * SQLite's busy_timeout is a C int: 99999999999 ms wrapped round to a negative number, which
+ * means no wait at all, so a writer failed at once (issue 22). A longer wait than 2^31 - 1 ms
+ * (24.8 days) is that wait.
+ */
+export function busyTimeout(ms: number | undefined): number {
+  return Math.min(2 ** 31 - 1, Math.max(0, Math.floor(ms ?? 15_000)));
+}
+
+/**
+ * An empty file that rapport makes into a database gets the mode a new one has: readable and
+ * writable by its owner only (0600, or narrower if it was narrower), so that its -wal and -shm,
+ * which SQLite creates with the main file's mode, are owner-only too (issue 22: `touch shop.db`
+ * under umask 022 gave 0644 files of personal data). A database with data in it keeps the mode
+ * its owner gave it (0640 to share it with a group, say).
+ */
+function ownerOnly(path: string): void {
+  try {
+    const mode = fs.statSync(path).mode & 0o777;
+    if ((mode & ~0o600) !== 0) fs.chmodSync(path, mode & 0o600);
+    // Left over beside the empty file (an earlier failed start): they take the same mode.
+    for (const f of [`${path}-wal`, `${path}-shm`]) {
+      if (fs.existsSync(f) && (fs.statSync(f).mode & 0o077) !== 0) fs.chmodSync(f, fs.statSync(f).mode & 0o600);
+    }
+  } catch (e) {
+    throw new RapportError(t('errors.store.notOwnerOnly', { path, detail: (e as Error).message }), t('errors.store.notOwnerOnlyHint'));
+  }
+}
+
 function setUp(db: DB, path: string, options: OpenOptions, migrations: Migration[]): DB {
-  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 15_000))}`);
+  db.pragma(`busy_timeout = ${busyTimeout(options.busyTimeoutMs)}`);
   identify(db, path);
   if (path !== ':memory:' && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -158,3 +158,82 @@ function judgeWal(v: WalView): string | null {
   if (first === v.mainVersion + 1 || v.versions.includes(v.mainVersion)) return null;
   return t('errors.store.walSession', { wal: first - 1, main: v.mainVersion });
 }
+
+/**
+ * The files SQLite keeps beside a database: its write-ahead log, the log's index, and the rollback
+ * journal. SQLite deletes, truncates or rewrites them whatever they hold (a -wal without a log's
+ * header is taken for an empty log and deleted at the last close), so a database copied or
+ * saved under such a name is lost by the next open of the file beside it (issue 22).
+ */
+export const COMPANIONS = ['-wal', '-shm', '-journal'] as const;
+
+/** The database a companion's name belongs to (shop.db-wal: shop.db), or null. */
+export function companionOf(p: string): { db: string; suffix: (typeof COMPANIONS)[number] } | null {
+  for (const suffix of COMPANIONS) {
+    if (p.length > suffix.length && p.endsWith(suffix) && !p.endsWith('/' + suffix)) return { db: p.slice(0, -suffix.length), suffix };
+  }
+  return null;
+}
+
+/** The first bytes of a file (fewer if it is shorter), or null when it cannot be read. */
+function headOf(p: string, n: number): Buffer | null {
+  try {
+    const fd = fs.openSync(p, 'r');
+    try {
+      const b = Buffer.alloc(n);
+      return b.subarray(0, fs.readSync(fd, b, 0, n, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** The file starts with SQLite's database header: it is a database (or was one). */
+export function holdsSqlite(p: string): boolean {
+  try {
+    if (!fs.statSync(p).isFile()) return false; // a FIFO would block the read
+  } catch {
+    return false;
+  }
+  return headOf(p, 16)?.equals(MAGIC) === true;
+}
+
+// The first bytes each companion starts with when SQLite wrote it: a log's magic number (either
+// checksum order), a journal's; all zeros is a header not yet written (or zeroed by SQLite).
+// https://www.sqlite.org/fileformat2.html 4.1 (WAL), 1.4 (rollback journal).
+const OWN_HEADER: Record<(typeof COMPANIONS)[number], Buffer[]> = {
+  '-wal': [Buffer.from('377f0682', 'hex'), Buffer.from('377f0683', 'hex')],
+  '-journal': [Buffer.from('d9d505f920a163d7', 'hex')],
+  '-shm': [],
+};
+
+/**
+ * Refuses a database whose -wal, -shm or -journal is not SQLite's own file for it: another
+ * database (copied or saved under that name, or `--db shop.db-wal` earlier), or a -wal or
+ * -journal that is not a log at all. Opening the database would delete or overwrite it.
+ */
+export function checkCompanions(path: string): void {
+  for (const suffix of COMPANIONS) {
+    const file = path + suffix;
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(file);
+    } catch {
+      continue; // not there
+    }
+    const refuse = (message: string): never => {
+      throw new RapportError(message, t('errors.store.companionHint', { file, path }));
+    };
+    if (!st.isFile()) refuse(t('errors.store.companionNotFile', { file, path }));
+    if (st.size === 0) continue;
+    if (holdsSqlite(file)) refuse(t('errors.store.companionIsDatabase', { file, path }));
+    const own = OWN_HEADER[suffix];
+    if (own.length === 0) continue;
+    const head = headOf(file, own[0]!.length);
+    if (head === null || head.length < own[0]!.length) continue; // being written by SQLite this moment
+    if (head.every((b) => b === 0) || own.some((h) => h.equals(head))) continue;
+    refuse(t('errors.store.companionNotLog', { file, path }));
+  }
+}

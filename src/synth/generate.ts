@@ -13,6 +13,7 @@
  * a few days later (a negative line); some product and company names contain commas (quoted).
  */
 import fs from 'node:fs';
+import { writeAll } from '../fullwrite.js';
 
 export interface SynthOptions {
   seed: number;
@@ -225,7 +226,7 @@ export function generate(opts: SynthOptions, transactionsFile: string, customers
   const flush = (force: boolean): void => {
     if (out.length > 1 << 20 || (force && out.length > 0)) {
       bytes += Buffer.byteLength(out);
-      fs.writeSync(fd, out);
+      writeAll(fd, out);
       out = '';
     }
   };

@@ -294,10 +294,17 @@ function decode(s: string, url: string): string {
   }
 }
 
+/**
+ * The longest connect timeout, in seconds: the driver waits with setTimeout, which fires at once
+ * for more than 2^31 - 1 ms, so connect_timeout=2147484 failed at once (issue 22). A longer one
+ * asked for (a wait of 24.8 days and more) is this one, as RAPPORT_BUSY_TIMEOUT_MS is.
+ */
+export const LONGEST_CONNECT_TIMEOUT = Math.floor((2 ** 31 - 1) / 1000);
+
 function seconds(text: string, what: string): number {
   const n = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(n > 0)) throw new RapportError(t('pg.badSeconds', { what, value: text }), t('pg.badSecondsHint'));
-  return n;
+  return Math.min(n, LONGEST_CONNECT_TIMEOUT);
 }
 
 function osUser(): string {
