@@ -3,6 +3,7 @@
  * from npm run test:system (which .ci/run calls as root), not from npm test.
  */
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectPlainError, fixture, run, tempDir, transactionCount } from '../helpers.js';
 
 const SAMPLE = fixture('sample', 'transactions.csv');
+const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../bin/rapport.js');
 let t: ReturnType<typeof tempDir>;
 afterEach(() => t?.cleanup());
 
@@ -39,15 +41,7 @@ describe('a full disk (512 KiB tmpfs)', () => {
     expect(transactionCount(db)).toBe(stored);
 
     // Not a byte left: a filler takes the rest.
-    const fd = fs.openSync(path.join(mnt, 'filler'), 'w');
-    try {
-      const block = Buffer.alloc(4096);
-      for (;;) fs.writeSync(fd, block);
-    } catch (e) {
-      expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
-    } finally {
-      fs.closeSync(fd);
-    }
+    fillDisk(path.join(mnt, 'filler'));
     const listing = fs.readdirSync(mnt);
     const status = await run(['--db', db, 'status', '--format', 'json']);
     expect(status.stderr).toBe('');
@@ -67,6 +61,87 @@ describe('a full disk (512 KiB tmpfs)', () => {
     expect(fs.readdirSync(mnt)).toEqual(listing);
     fs.rmSync(path.join(mnt, 'filler'));
   });
+
+  // Issue 22: a write that did not fit (write(2) taking 16 KiB of 47 KiB) was taken as whole:
+  // `export customers --out c.csv` printed "exported 500 customers", exit 0, and c.csv held 8,192
+  // of 47,184 bytes in place of the earlier file; the README's cron line (`report churn --out`)
+  // the same. Every case below writes more than the 16 KiB left.
+  it('--out, the cron report and stdout on a disk with 16 KiB left: exit 1, the full-disk line, the earlier file unchanged, no temporary file', async () => {
+    t = tempDir();
+    const db = path.join(t.dir, 'shop.db');
+    expect((await run(['--db', db, 'import', 'transactions', SAMPLE])).code).toBe(0);
+    expect((await run(['--db', db, 'import', 'customers', fixture('sample', 'customers.csv')])).code).toBe(0);
+    const bad = ['invoice,date,customer_id,amount', 'G-1,2025-01-02,G1,5.00', ...Array.from({ length: 1500 }, (_, i) => `B-${i},2025-13-01,B${i},7.00`)];
+    expect((await run(['--db', db, 'import', 'transactions', t.file('bad.csv', bad.join('\n') + '\n')])).code).toBe(0);
+    const reports = path.join(mnt, 'reports');
+    fs.mkdirSync(reports);
+    const earlier = { customers: path.join(mnt, 'c.csv'), report: path.join(reports, 'churn-2026-12-07.html') };
+    expect((await run(['--db', db, 'export', 'customers', '--out', earlier.customers])).code).toBe(0);
+    expect((await run(['-q', '--db', db, 'report', 'churn', '--out', earlier.report])).code).toBe(0);
+    const hash = (p: string): string => crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+    const before = { customers: hash(earlier.customers), report: hash(earlier.report) };
+    expect(fs.statSync(earlier.customers).size).toBeGreaterThan(40_000);
+
+    // Fill the disk, then free 16 KiB of it.
+    const filler = path.join(mnt, 'filler');
+    fillDisk(filler);
+    fs.truncateSync(filler, fs.statSync(filler).size - 16_384);
+    const free = (): number => {
+      const st = fs.statfsSync(mnt);
+      return st.bavail * st.bsize;
+    };
+    const room = free();
+    expect(room).toBeGreaterThanOrEqual(16_384);
+    expect(room).toBeLessThan(40_000);
+
+    for (const args of [
+      ['--db', db, 'export', 'customers', '--out', earlier.customers],
+      ['-q', '--db', db, 'report', 'churn', '--out', earlier.report],
+    ]) {
+      const r = await run(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(/^rapport: the disk is full; nothing more was written\nhint: /);
+      expect(r.stderr).not.toMatch(/exported/);
+      plainError(r.stderr);
+    }
+    expect(hash(earlier.customers)).toBe(before.customers);
+    expect(hash(earlier.report)).toBe(before.report);
+    expect(fs.readdirSync(mnt).filter((f) => f.startsWith('.rapport-tmp'))).toEqual([]);
+    expect(fs.readdirSync(reports)).toEqual([path.basename(earlier.report)]);
+    expect(free()).toBe(room);
+
+    // stdout redirected to a file there (`rapport rejects > r.csv`, `export customers > c.csv`):
+    // no temporary file to fall back on, but never a short file with exit 0.
+    for (const args of [['rejects'], ['export', 'customers']]) {
+      const out = path.join(mnt, 'stdout.csv');
+      const ofd = fs.openSync(out, 'w');
+      let r: ReturnType<typeof spawnSync>;
+      try {
+        r = spawnSync(process.execPath, [BIN, '--db', db, ...args], { stdio: ['ignore', ofd, 'pipe'], encoding: 'utf8' });
+      } finally {
+        fs.closeSync(ofd);
+      }
+      expect(r.status, String(r.stderr)).toBe(1);
+      expect(String(r.stderr)).toMatch(/^rapport: the disk is full; nothing more was written\nhint: /);
+      plainError(String(r.stderr));
+      fs.rmSync(out);
+    }
+    expect(transactionCount(db)).toBeGreaterThan(0);
+    for (const f of fs.readdirSync(mnt)) fs.rmSync(path.join(mnt, f), { recursive: true, force: true });
+  });
+
+  /** Writes `file` until the disk is full. */
+  function fillDisk(file: string): void {
+    const fd = fs.openSync(file, 'w');
+    try {
+      const block = Buffer.alloc(4096);
+      for (;;) fs.writeSync(fd, block);
+    } catch (e) {
+      expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
 
   function t0(name: string, content: string): string {
     t = tempDir();
