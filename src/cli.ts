@@ -532,6 +532,16 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     });
 
   program
+    .command('copy')
+    .description(t('help.copy.description'))
+    .requiredOption('--to <db>', t('help.copy.opt.to'))
+    .addHelpText('after', examples(t('help.copy.examples')))
+    .action(async (opts: { to: string }, c: Command) => {
+      const { runCopy } = await import('./commands/copy.js');
+      exitCode = await runCopy(opts.to, context(c));
+    });
+
+  program
     .command('snapshots')
     .description(t('help.snapshots.description'))
     .addHelpText('after', examples(t('help.snapshots.examples')))

@@ -12,6 +12,8 @@ import type { CustomerRow, TransactionColumn } from '../core/row.js';
 import * as complaints from './complaints.js';
 import * as customers from './customers.js';
 import { getMeta, setCurrency, setMeta, writeWhenFree, type DB } from './db.js';
+import type { CopyTable, TableCounts } from './copy.js';
+import * as copying from './copySqlite.js';
 import { exportRows, type ExportTable } from './exports.js';
 import { findFit, saveFit } from './fits.js';
 import * as imports from './importStore.js';
@@ -236,6 +238,29 @@ export class SqliteStore implements Store {
     }
     if (batch.length > 0) yield batch;
   }
+
+  // Copying a whole store (rapport copy)
+  async readConsistent<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.db.inTransaction) return fn();
+    // Deferred: a read transaction from the first SELECT to the end, blocking no writer in WAL mode.
+    this.db.exec('BEGIN');
+    try {
+      return await fn();
+    } finally {
+      if (this.db.inTransaction) this.db.exec('COMMIT');
+    }
+  }
+  async tableCounts(): Promise<TableCounts> {
+    return copying.tableCounts(this.db);
+  }
+  async *tableRows(spec: CopyTable): AsyncIterable<Record<string, unknown>[]> {
+    yield* copying.tableRows(this.db, spec);
+  }
+  async insertRows(spec: CopyTable, rows: readonly Record<string, unknown>[]): Promise<void> {
+    copying.insertRows(this.db, spec, rows);
+  }
+  /** AUTOINCREMENT's counters already moved past the ids written (sqlite_sequence follows an explicit id). */
+  async afterCopy(): Promise<void> {}
 }
 
 /** A SQLite import: today's writers, behind the session interface. */
@@ -293,4 +318,5 @@ class SqliteImport implements ImportSession {
   abandon(): void {
     imports.rollbackImport(this.db);
   }
+
 }

@@ -18,6 +18,7 @@ import type { CustomerRow } from '../core/row.js';
 import type { TransactionColumn } from '../core/row.js';
 import type { ComplaintFilter, ComplaintRow, EventRow } from './complaints.js';
 import type { CustomerRecord, CustomerTransaction } from './customers.js';
+import type { CopyTable, TableCounts } from './copy.js';
 import type { ExportTable } from './exports.js';
 import type { SavedFit } from './fits.js';
 import type { ImportCounts, ImportRecord } from './importStore.js';
@@ -193,6 +194,18 @@ export interface Store {
   // Exports
   /** Every row of a table in id order, in batches (values as stored: numbers, text, null). */
   exportRows(table: ExportTable): AsyncIterable<Record<string, unknown>[]>;
+
+  // Copying a whole store (rapport copy --to; src/store/copy.ts)
+  /** Runs fn on one consistent state of the store (a read transaction). */
+  readConsistent<T>(fn: () => Promise<T>): Promise<T>;
+  /** Rows in each of rapport's tables. */
+  tableCounts(): Promise<TableCounts>;
+  /** Every row of a table in its key order, in batches, as stored. */
+  tableRows(spec: CopyTable): AsyncIterable<Record<string, unknown>[]>;
+  /** Writes rows as they are (ids kept) in the transaction in progress; computed columns are computed here. */
+  insertRows(spec: CopyTable, rows: readonly Record<string, unknown>[]): Promise<void>;
+  /** After a copy, in its transaction: id counters continue after the copied rows. */
+  afterCopy(): Promise<void>;
 }
 
 /** A complaint category as stored (re-exported for the back ends). */
