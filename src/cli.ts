@@ -328,8 +328,9 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--level <levels>', t('help.churn.opt.level'))
     .option('--tier <tiers>', t('help.opt.tier'))
     .option('--limit <n>', t('help.opt.limitCustomers'))
+    .option('--no-save', t('help.churn.opt.noSave'))
     .addHelpText('after', examples(t('help.churn.examples')))
-    .action(async (opts: { asOf?: string; horizon?: string; level?: string; tier?: string; limit?: string }, c: Command) => {
+    .action(async (opts: { asOf?: string; horizon?: string; level?: string; tier?: string; limit?: string; save: boolean }, c: Command) => {
       const [{ runChurn, parseHorizon, parseList }, { parseAsOf }] = await Promise.all([import('./commands/churn.js'), import('./analysis/run.js')]);
       exitCode = await runChurn(
         {
@@ -338,6 +339,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
           levels: parseList(opts.level, ['low', 'medium', 'high'] as const, '--level'),
           tiers: parseList(opts.tier, ['platinum', 'gold', 'iron', 'lead'] as const, '--tier'),
           limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit'),
+          keep: opts.save,
         },
         context(c),
       );
@@ -476,11 +478,12 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--table <name>', t('help.report.opt.table'))
     .option('--limit <n>', t('help.report.opt.limit'), '25')
     .option('--fail-if <condition>', t('help.report.opt.failIf'), collect, [])
+    .option('--no-save', t('help.report.opt.noSave'))
     .addHelpText(
       'after',
       examples(t('help.report.examples')) + `\n${t('help.report.formats')}\n`,
     )
-    .action(async (name: string, opts: { asOf?: string; since?: string; out?: string; force?: boolean; table?: string; limit: string; failIf: string[] }, c: Command) => {
+    .action(async (name: string, opts: { asOf?: string; since?: string; out?: string; force?: boolean; table?: string; limit: string; failIf: string[]; save: boolean }, c: Command) => {
       const [{ runReport }, { REPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([
         import('./commands/report.js'),
         import('./reports/build.js'),
@@ -499,6 +502,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         table: opts.table ?? null,
         limit: positiveInt(opts.limit, '--limit'),
         failIf: opts.failIf,
+        keepList: opts.save,
         // --lang comes first for a report too; then RAPPORT_LANG, the report.lang setting, the locale.
         lang: langFlag(argv),
       };

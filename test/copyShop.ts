@@ -24,6 +24,7 @@ export async function fullShop(db: string, dir: string): Promise<void> {
   await ok(['config', 'set', 'tier.window_days', '180']);
   await ok(['segment', '--as-of', AS_OF]);
   await ok(['model', '--as-of', AS_OF]);
+  await ok(['churn', '--as-of', '2026-06-30', '--horizon', '90d']); // a churn list kept for a later scorecard
   await ok(['complaint', 'add', '--customer', 'C0042', '--category', 'price', '--priority', 'high', '--summary', 'too dear', '--staff', 'Ana']);
   await ok(['complaint', 'note', '1', 'called back, left a message']);
   await ok(['complaint', 'resolve', '1', '--resolution', 'price matched', '--satisfied', 'yes']);
@@ -39,7 +40,7 @@ export const COMMANDS: string[][] = [
   ['config', 'list'],
   ['segment', '--as-of', AS_OF, '--no-save'],
   ['customers', '--as-of', AS_OF],
-  ['churn', '--as-of', AS_OF],
+  ['churn', '--as-of', AS_OF, '--no-save'],
   ['customer', 'C0042', '--as-of', AS_OF],
   ['complaint', 'list'],
   ['complaint', 'list', '--status', 'resolved'],
@@ -49,7 +50,7 @@ export const COMMANDS: string[][] = [
   ['export', 'customers'],
   ['export', 'segments'],
   ['export', 'complaints'],
-  ['report', 'summary', '--as-of', AS_OF, '--format', 'md'],
+  ['report', 'summary', '--as-of', AS_OF, '--format', 'md', '--no-save'],
 ];
 
 export async function outputs(db: string): Promise<Record<string, string>> {

@@ -47,6 +47,8 @@ export const COPY_TABLES: readonly CopyTable[] = [
     ],
     ['snapshot_id', 'customer_id'],
   ),
+  table('watchlists', ['id', 'as_of', 'created_at', 'horizon_days', 'method', 'customers']),
+  table('watchlist_customers', ['watchlist_id', 'customer_id', 'risk', 'level', 'expected_purchases'], ['watchlist_id', 'customer_id']),
   table('model_fits', ['id', 'as_of', 'created_at', 'settings', 'data_version', 'fit']),
   table('complaints', [
     'id', 'customer_id', 'created_at', 'category', 'priority', 'product', 'summary', 'how', 'why', 'staff', 'other_issues', 'reasonable',

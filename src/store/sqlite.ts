@@ -22,6 +22,7 @@ import * as queries from './queries.js';
 import { removalPlan, removeImport, type RemovalPlan } from './removeImport.js';
 import { removeSetting, storedSettings, storeSetting } from './settings.js';
 import * as snapshots from './snapshots.js';
+import * as watchlists from './watchlists.js';
 import type { CustomerSink, ImportSession, NewCustomer, RejectSink, Store, TransactionSink } from './store.js';
 
 const done = Promise.resolve();
@@ -133,6 +134,9 @@ export class SqliteStore implements Store {
   async lastTransactionDate(): Promise<string | null> {
     return measures.lastTransactionDate(this.db);
   }
+  async firstTransactionDate(): Promise<string | null> {
+    return measures.firstTransactionDate(this.db);
+  }
   async netByMonth(from: string, to: string): Promise<Map<string, number>> {
     return measures.netByMonth(this.db, from, to);
   }
@@ -225,6 +229,15 @@ export class SqliteStore implements Store {
   }
   async findFit(asOf: string) {
     return findFit(this.db, asOf);
+  }
+  async saveWatchlist(list: watchlists.NewWatchlist): Promise<number> {
+    return this.transaction(async () => watchlists.saveWatchlist(this.db, list));
+  }
+  async listWatchlists(): Promise<watchlists.WatchlistInfo[]> {
+    return watchlists.listWatchlists(this.db);
+  }
+  async loadWatchlist(id: number): Promise<watchlists.WatchlistEntry[]> {
+    return watchlists.loadWatchlist(this.db, id);
   }
 
   async *exportRows(table: ExportTable): AsyncIterable<Record<string, unknown>[]> {

@@ -25,6 +25,7 @@ import type { ImportCounts, ImportRecord } from './importStore.js';
 import type { ImportReading, ImportRow, RejectRow, Status } from './queries.js';
 import type { RemovalPlan } from './removeImport.js';
 import type { SnapshotFilter, SnapshotInfo } from './snapshots.js';
+import type { NewWatchlist, WatchlistEntry, WatchlistInfo } from './watchlists.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -153,6 +154,7 @@ export interface Store {
   customerDays(asOf: string, fn: (day: CustomerDay) => void): Promise<void>;
   purchaseDaysBetween(from: string, to: string): Promise<Map<string, number>>;
   lastTransactionDate(): Promise<string | null>;
+  firstTransactionDate(): Promise<string | null>;
   netByMonth(from: string, to: string): Promise<Map<string, number>>;
   /** Every transaction up to asOf as (customer, YYYY-MM, amount), in no particular order. */
   salesByMonth(asOf: string, fn: (customerId: string, month: string, amount: number) => void): Promise<void>;
@@ -190,6 +192,11 @@ export interface Store {
   snapshotRank(id: number, value: number): Promise<{ above: number; total: number }>;
   saveFit(fit: Fitted, settings: Record<string, string>): Promise<number>;
   findFit(asOf: string): Promise<SavedFit | null>;
+  /** Saves (or replaces) the churn list given as of its date (watchlists.ts). */
+  saveWatchlist(list: NewWatchlist): Promise<number>;
+  listWatchlists(): Promise<WatchlistInfo[]>;
+  /** A saved list's customers in customer_id order. */
+  loadWatchlist(id: number): Promise<WatchlistEntry[]>;
 
   // Exports
   /** Every row of a table in id order, in batches (values as stored: numbers, text, null). */

@@ -28,6 +28,7 @@ import { contentOf } from '../importStore.js';
 import { slotKey } from '../../core/hash.js';
 import type { TransactionColumn } from '../../core/row.js';
 import type { SavedFit } from '../fits.js';
+import type { NewWatchlist, WatchlistEntry, WatchlistInfo } from '../watchlists.js';
 import type { ImportCounts, ImportRecord } from '../importStore.js';
 import { readingOf, type ImportReading, type ImportRow, type RejectRow, type Status } from '../queries.js';
 import { removalLine, type RemovalPlan } from '../removeImport.js';
@@ -298,6 +299,9 @@ export class PgStore implements Store {
   async lastTransactionDate(): Promise<string | null> {
     return this.one<string | null>(this.q`SELECT max(date) FROM transactions`.values());
   }
+  async firstTransactionDate(): Promise<string | null> {
+    return this.one<string | null>(this.q`SELECT min(date) FROM transactions`.values());
+  }
   async netByMonth(from: string, to: string): Promise<Map<string, number>> {
     const rows = await this.q`SELECT substr(date, 1, 7), sum(amount) FROM transactions WHERE date >= ${from} AND date <= ${to} GROUP BY 1 ORDER BY 1`.values();
     return new Map(rows as unknown as [string, number][]);
@@ -542,6 +546,34 @@ export class PgStore implements Store {
       SELECT id, as_of, created_at, settings, data_version, fit FROM model_fits WHERE as_of = ${asOf}`;
     if (!row) return null;
     return { ...row, settings: JSON.parse(row.settings) as Record<string, string>, fit: JSON.parse(row.fit) as Fitted };
+  }
+
+  /** As watchlists.ts: the list replaces any for its date; its customers through COPY. */
+  saveWatchlist(list: NewWatchlist): Promise<number> {
+    return this.atomic(async (q) => {
+      await q`DELETE FROM watchlists WHERE as_of = ${list.asOf}`;
+      const [row] = await q<{ id: number }[]>`
+        INSERT INTO watchlists (as_of, created_at, horizon_days, method, customers)
+        VALUES (${list.asOf}, ${new Date().toISOString()}, ${list.horizonDays}, ${list.method}, ${list.entries.length}) RETURNING id`;
+      const id = row!.id;
+      const entries = list.entries;
+      function* lines(): Generator<string> {
+        for (let start = 0; start < entries.length; start += EXPORT_BATCH) {
+          let chunk = '';
+          for (const e of entries.slice(start, start + EXPORT_BATCH)) chunk += [id, copyCell(e.customer_id), copyValue(e.risk), copyCell(e.level), copyValue(e.expected_purchases)].join('\t') + '\n';
+          yield chunk;
+        }
+      }
+      const into = await q.unsafe('COPY watchlist_customers (watchlist_id, customer_id, risk, level, expected_purchases) FROM STDIN').writable();
+      await pipeline(Readable.from(lines()), into);
+      return id;
+    });
+  }
+  async listWatchlists(): Promise<WatchlistInfo[]> {
+    return [...(await this.q<WatchlistInfo[]>`SELECT id, as_of, created_at, horizon_days, method, customers FROM watchlists ORDER BY as_of`)];
+  }
+  async loadWatchlist(id: number): Promise<WatchlistEntry[]> {
+    return [...(await this.q<WatchlistEntry[]>`SELECT customer_id, risk, level, expected_purchases FROM watchlist_customers WHERE watchlist_id = ${id} ORDER BY customer_id`)];
   }
 
   // Exports
