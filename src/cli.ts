@@ -334,8 +334,9 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--level <levels>', t('help.churn.opt.level'))
     .option('--tier <tiers>', t('help.opt.tier'))
     .option('--limit <n>', t('help.opt.limitCustomers'))
+    .option('--no-save', t('help.churn.opt.noSave'))
     .addHelpText('after', examples(t('help.churn.examples')))
-    .action(async (opts: { asOf?: string; horizon?: string; level?: string; tier?: string; limit?: string }, c: Command) => {
+    .action(async (opts: { asOf?: string; horizon?: string; level?: string; tier?: string; limit?: string; save: boolean }, c: Command) => {
       const [{ runChurn, parseHorizon, parseList }, { parseAsOf }] = await Promise.all([import('./commands/churn.js'), import('./analysis/run.js')]);
       exitCode = await runChurn(
         {
@@ -344,6 +345,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
           levels: parseList(opts.level, ['low', 'medium', 'high'] as const, '--level'),
           tiers: parseList(opts.tier, ['platinum', 'gold', 'iron', 'lead'] as const, '--tier'),
           limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit'),
+          keep: opts.save,
         },
         context(c),
       );
@@ -482,11 +484,12 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--table <name>', t('help.report.opt.table'))
     .option('--limit <n>', t('help.report.opt.limit'), '25')
     .option('--fail-if <condition>', t('help.report.opt.failIf'), collect, [])
+    .option('--no-save', t('help.report.opt.noSave'))
     .addHelpText(
       'after',
       examples(t('help.report.examples')) + `\n${t('help.report.formats')}\n`,
     )
-    .action(async (name: string, opts: { asOf?: string; since?: string; out?: string; force?: boolean; table?: string; limit: string; failIf: string[] }, c: Command) => {
+    .action(async (name: string, opts: { asOf?: string; since?: string; out?: string; force?: boolean; table?: string; limit: string; failIf: string[]; save: boolean }, c: Command) => {
       const [{ runReport }, { REPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([
         import('./commands/report.js'),
         import('./reports/build.js'),
@@ -505,6 +508,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         table: opts.table ?? null,
         limit: positiveInt(opts.limit, '--limit'),
         failIf: opts.failIf,
+        keepList: opts.save,
         // --lang comes first for a report too; then RAPPORT_LANG, the report.lang setting, the locale.
         lang: langFlag(argv),
       };
@@ -535,6 +539,16 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       const format = ctx.format === 'json' ? 'json' : 'csv';
       const options = { what: which, format, excel: opts.excel === true, redact: opts.redact === true, asOf: opts.asOf === undefined ? null : parseAsOf(opts.asOf) } as const;
       exitCode = opts.out === undefined ? await runExport(options, ctx) : await writeAtomically(ctx.io, opts.out, (io) => runExport(options, { ...ctx, io }), opts.force === true, ctx.dbPath);
+    });
+
+  program
+    .command('copy')
+    .description(t('help.copy.description'))
+    .requiredOption('--to <db>', t('help.copy.opt.to'))
+    .addHelpText('after', examples(t('help.copy.examples')))
+    .action(async (opts: { to: string }, c: Command) => {
+      const { runCopy } = await import('./commands/copy.js');
+      exitCode = await runCopy(opts.to, context(c));
     });
 
   program

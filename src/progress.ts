@@ -22,6 +22,8 @@ export class ProgressBar {
   constructor(
     private readonly io: IO,
     label: string,
+    /** What done and total count: bytes of a file (the import), or rows (the copy). */
+    private readonly unit: 'bytes' | 'rows' = 'bytes',
   ) {
     // The label is a file name: shown, never acted on, since the bar draws on the raw stream.
     this.label = terminalText(oneLine(label));
@@ -34,14 +36,15 @@ export class ProgressBar {
     this.last = now;
     const frac = total > 0 ? Math.min(1, done / total) : 1;
     const secs = (now - this.started) / 1000;
-    const rate = secs > 0 ? `${(done / 1e6 / secs).toFixed(1)} MB/s` : '';
+    const rows = this.unit === 'rows';
+    const rate = secs > 0 ? (rows ? t('copy.progress.rate', { rows: Math.round(done / secs).toLocaleString('en-US') }) : `${(done / 1e6 / secs).toFixed(1)} MB/s`) : '';
     // Time left at the rate so far, once there is a rate to go by and a second or more to go.
     const remaining = done > 0 ? ((total - done) * secs) / done : Infinity;
     const left = secs >= 1 && remaining >= 1 && done < total ? t('import.progress.left', { time: clock(remaining) }) : '';
     const frame = fitFrame(this.io.errWidth || this.io.width || 80, {
       label: this.label,
       frac,
-      size: `${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB`,
+      size: rows ? `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}` : `${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB`,
       rate,
       left,
     });

@@ -102,7 +102,7 @@ describe('rapport report', () => {
     const rows = table('watchlist').rows;
     expect(rows.every((r) => r.risk_level !== 'low')).toBe(true);
     for (let i = 1; i < rows.length; i++) expect(Number(rows[i]!.value_at_risk)).toBeLessThanOrEqual(Number(rows[i - 1]!.value_at_risk));
-    expect(json.sections[1]!.lines![0]).toBe('Compared with 2025-10-31.');
+    expect(json.sections.find((s) => s.title === 'Since the last report')!.lines![0]).toBe('Compared with 2025-10-31.');
   });
 
   it('formats: Markdown, one CSV table by name, HTML without a single external reference', async () => {

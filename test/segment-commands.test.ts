@@ -717,7 +717,7 @@ describe('rapport snapshots', () => {
       ['2025-06-30', 5, true],
       ['2025-12-31', 11, true],
     ]);
-    for (const s of list) expect(Object.keys(s)).toEqual(['id', 'as_of', 'created_at', 'customers', 'value_basis', 'current']);
+    for (const s of list) expect(Object.keys(s)).toEqual(['kind', 'id', 'as_of', 'created_at', 'customers', 'value_basis', 'current', 'horizon_days']);
   });
 
   it('gives a replaced snapshot a new id, never the old one', async () => {

@@ -3,6 +3,7 @@ import { dayIndex } from '../core/measures.js';
 import { bootstrapAucDifference, calibration, deciles, precisionRecall, rocAuc, topK } from '../core/model/backtest.js';
 import type { Tier } from '../core/tiers.js';
 import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf } from '../analysis/churn.js';
+import { keepWatchlist, watchlistOf } from '../analysis/watchlist.js';
 import { computeAnalysis, loadSettings, moneyOf, warnIfStale } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
@@ -20,6 +21,8 @@ export interface ChurnOptions {
   levels: RiskLevel[] | null;
   tiers: Tier[] | null;
   limit: number | null;
+  /** Keep the list given (every customer scored) for later scorecards: false with --no-save. */
+  keep?: boolean;
 }
 
 /** "90d", "12w", "3m" (30-day months) or a bare number of days. */
@@ -97,8 +100,10 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
     const shown = { length: order.length, at: (k: number) => (k < order.length ? rowAt(order[k]!) : undefined) };
     if (fitted.purchase === null) notice(ctx.io, t('churn.no-model-note', { why: reword(fitted.fallback ?? '') }));
     const format = resolveFormat(ctx.format, ctx.io);
+    const kept = options.keep === false ? null : watchlistOf(picture, options.asOf);
     if (format !== 'table') {
       printRows(ctx.io, format, CHURN_COLUMNS.map((key) => ({ key })), shown, null, money);
+      if (kept !== null) await keepWatchlist(ctx, kept);
       return 0;
     }
     const c = chalkFor(ctx.io);
@@ -126,6 +131,7 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
       { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },
     ];
     printRows(ctx.io, 'table', columns, shown, options.limit === null ? TERMINAL_ROWS : null);
+    if (kept !== null) await keepWatchlist(ctx, kept);
     return 0;
   } finally {
     await db.close();

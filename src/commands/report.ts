@@ -12,11 +12,15 @@ import { cellText, moneyInCells, renderHtml, renderMarkdown, renderText } from '
 import { currentLang, setLang, t } from '../i18n/index.js';
 import { formatMoneyFor } from '../i18n/format.js';
 import { reportLang } from '../reports/lang.js';
+import { keepWatchlist } from '../analysis/watchlist.js';
+import type { NewWatchlist } from '../store/watchlists.js';
 
 export interface ReportCommandOptions extends ReportOptions {
   name: ReportName;
   /** CSV: which of the report's tables (default its first). */
   table: string | null;
+  /** Keep the churn list the report prints (churn, summary); false with --no-save. */
+  keepList?: boolean;
   failIf: string[];
   /** --lang as given (the global flag); RAPPORT_LANG, the report.lang setting and the locale come after it. */
   lang?: string;
@@ -39,7 +43,10 @@ export async function runReport(o: ReportCommandOptions, ctx: Context): Promise<
     const conditions = o.failIf.map((text) => parseCondition(text, money.exponent));
     // CSV and JSON are for programs: their titles and headers stay English whatever the reader's language.
     setLang(asked === 'json' || asked === 'csv' ? 'en' : lang);
-    const report = await buildReport(db, o.name, o);
+    // The churn list the report prints is kept for later scorecards (unless --no-save).
+    let list: NewWatchlist | null = null;
+    const keep = o.keepList === false ? undefined : (l: NewWatchlist): void => void (list = l);
+    const report = await buildReport(db, o.name, { ...o, keep });
     const churn = conditions.length === 0 ? null : o.name === 'churn' ? report : await buildReport(db, 'churn', o);
     const complaints = churn === null ? null : await buildReport(db, 'complaints', o);
     setLang(lang);
@@ -49,6 +56,7 @@ export async function runReport(o: ReportCommandOptions, ctx: Context): Promise<
       notice(ctx.io, t('report.note.no-earlier-for-alert'));
     }
     const code = write(report, o, ctx, asked);
+    if (list !== null) await keepWatchlist(ctx, list);
     // Alerts are errors for cron's mail: on stderr even under --quiet.
     for (const a of alerts) ctx.io.stderr.write(`rapport: ${t('report.alert.line', { alert: a })}\n`);
     return code !== 0 ? code : alerts.length > 0 ? ExitCode.alert : 0;

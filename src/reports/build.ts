@@ -1,6 +1,9 @@
 /** The reports, built from the analysis, the churn scores, the complaints and the transactions. */
 import { summarise, type Analysis, type CustomerAnalysis } from '../core/analysis.js';
 import { churnAsOf } from '../analysis/churn.js';
+import { scorecardAsOf, watchlistOf } from '../analysis/watchlist.js';
+import type { Scorecard } from '../core/scorecard.js';
+import type { NewWatchlist } from '../store/watchlists.js';
 import { analysisAsOf, staleWarning, type LoadedSettings, type Money } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
 import { complaintSummary } from '../analysis/complaints.js';
@@ -9,9 +12,9 @@ import type { ChurnScore } from '../core/model/churn.js';
 import { UsageError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Headline, Report, ReportColumn, ReportTable, Section } from './model.js';
-import { currentLang, t } from '../i18n/index.js';
+import { currentLang, t, tn } from '../i18n/index.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
-import { segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
+import { riskName, segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
 import { reword } from '../i18n/phrase.js';
 
 export const REPORTS = ['churn', 'pyramid', 'lifecycle', 'rfm', 'movement', 'cohorts', 'complaints', 'staff', 'products', 'summary'] as const;
@@ -23,6 +26,8 @@ export interface ReportOptions {
   since: string | null;
   /** Rows in the churn watchlist. */
   limit: number;
+  /** Given the churn list the report prints (every customer scored), to keep it (analysis/watchlist.ts). */
+  keep?: (list: NewWatchlist) => void;
 }
 
 const col = (key: string, header: string, kind: ReportColumn['kind'] = 'text'): ReportColumn => ({ key, header, kind });
@@ -51,6 +56,8 @@ interface Ctx {
   risk?: AtRisk;
   /** Every customer's name and type, read once for the sections that name customers. */
   names?: Promise<Awaited<ReturnType<Store['customerNames']>>>;
+  /** How the earlier list did, once the churn part has looked (null: no list to score). */
+  scorecard?: Scorecard | null;
 }
 
 const namesOf = (c: Ctx): NonNullable<Ctx['names']> => (c.names ??= c.db.customerNames());
@@ -85,9 +92,49 @@ async function context(db: Store, o: ReportOptions): Promise<Ctx> {
 const noEarlier = (): string => t('report.no-earlier');
 const noComparison = (c: Ctx): string => (c.thenDate === null ? noEarlier() : t('report.compared-with', { date: formatDate(c.thenDate) }));
 
+/** The churn part's opening: how the newest list whose horizon has passed turned out (issue 26). */
+async function scorecardSection(c: Ctx, horizonNow: number): Promise<Section> {
+  const { card, pending, why } = await scorecardAsOf(c.db, c.o.asOf, horizonNow);
+  c.scorecard = card;
+  const later = pending.map(({ list, on }) => t('report.scorecard.pending', { date: formatDate(list.as_of), on: formatDate(on) }));
+  const title = t('report.section.scorecard');
+  if (card === null) return { title, omitted: why ?? t('report.scorecard.none'), lines: later };
+  const date = formatDate(card.list_as_of);
+  const end = formatDate(card.scored_to);
+  const lines: string[] = [];
+  if (card.recomputed) lines.push(t('report.scorecard.recomputed', { date }));
+  for (const level of ['high', 'medium'] as const) {
+    const { flagged, no_purchase } = card.levels[level];
+    if (flagged > 0) lines.push(tn('report.scorecard.level', flagged, { n: formatNumber(flagged), level: riskName(level), date, gone: formatNumber(no_purchase), end, back: formatNumber(flagged - no_purchase) }));
+  }
+  if (card.left > 0) lines.push(t('report.scorecard.caught', { left: formatNumber(card.left), flagged: formatNumber(card.left_flagged), share: formatNumber((100 * card.left_flagged) / card.left) + '%' }));
+  if (card.auc !== null) lines.push(t('report.scorecard.auc', { auc: formatNumber(card.auc, 3) }));
+  lines.push(
+    card.predicted_purchases === null
+      ? t('report.scorecard.made', { actual: formatNumber(card.actual_purchases) })
+      : t('report.scorecard.predicted', { predicted: formatNumber(card.predicted_purchases), actual: formatNumber(card.actual_purchases) }),
+  );
+  lines.push(...later);
+  const levels = (['high', 'medium', 'low'] as const).filter((l) => card.levels[l].flagged > 0);
+  return {
+    title,
+    lines,
+    chart: { type: 'bars', title: t('report.scorecard.chart', { days: card.horizon_days }), kind: 'share', bars: levels.map((l) => ({ label: riskName(l), value: card.levels[l].no_purchase / card.levels[l].flagged })) },
+    tables: [
+      {
+        name: 'scorecard',
+        columns: [col('risk_level', t('report.col.risk')), col('flagged', t('report.col.flagged'), 'int'), col('no_purchase', t('report.col.bought-nothing'), 'int'), col('came_back', t('report.col.came-back'), 'int'), col('share', t('report.col.bought-nothing-share'), 'share')],
+        rows: levels.map((l) => ({ risk_level: l, flagged: card.levels[l].flagged, no_purchase: card.levels[l].no_purchase, came_back: card.levels[l].flagged - card.levels[l].no_purchase, share: Math.round((1000 * card.levels[l].no_purchase) / card.levels[l].flagged) / 1000 })),
+      },
+    ],
+  };
+}
+
 async function churnSection(c: Ctx): Promise<Section[]> {
   const { picture, rows, total } = await atRisk(c);
   const names = await namesOf(c);
+  c.o.keep?.(watchlistOf(picture, c.o.asOf));
+  const opening = await scorecardSection(c, picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays);
   const watch: ReportTable = {
     name: 'watchlist',
     columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('risk_level', t('report.col.risk')), col('churn_risk', t('report.col.churn-risk'), 'share'), col('next_purchase_date', t('report.col.next-purchase-by'), 'date'), col('expected_purchases_365d', t('report.col.purchases-in-a-year'), 'number'), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('reasons', t('report.col.reasons'))],
@@ -104,6 +151,7 @@ async function churnSection(c: Ctx): Promise<Section[]> {
     })),
   };
   const sections: Section[] = [
+    opening,
     {
       title: t('report.section.watchlist'),
       lines: [
@@ -552,5 +600,7 @@ export async function buildReport(db: Store, name: ReportName, o: ReportOptions)
   } else {
     sections.push(...(await parts[name](c)));
   }
-  return { name, title: reportTitle(name, o.asOf), asOf: o.asOf, currency: c.money.currency, exponent: c.money.exponent, sections };
+  const report: Report = { name, title: reportTitle(name, o.asOf), asOf: o.asOf, currency: c.money.currency, exponent: c.money.exponent, sections };
+  if (c.scorecard !== undefined) report.scorecard = c.scorecard;
+  return report;
 }

@@ -2,6 +2,7 @@
  * A report is data: sections of text, tables and charts. The renderers (terminal, Markdown,
  * HTML, CSV, JSON) draw the same report, so every format says the same thing.
  */
+import type { Scorecard } from '../core/scorecard.js';
 
 export type Kind = 'text' | 'int' | 'money' | 'share' | 'number' | 'date';
 
@@ -56,4 +57,6 @@ export interface Report {
   currency: string | null;
   exponent: number;
   sections: Section[];
+  /** The churn and summary reports: how the newest list whose horizon has passed turned out (null: none to score). */
+  scorecard?: Scorecard | null;
 }

@@ -71,6 +71,10 @@ export function purchaseDaysBetween(db: DB, from: string, to: string): Map<strin
   return new Map(rows);
 }
 
+export function firstTransactionDate(db: DB): string | null {
+  return db.prepare('SELECT min(date) FROM transactions').pluck().get() as string | null;
+}
+
 export function lastTransactionDate(db: DB): string | null {
   return db.prepare('SELECT max(date) FROM transactions').pluck().get() as string | null;
 }

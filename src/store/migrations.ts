@@ -220,4 +220,30 @@ CREATE TABLE products (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    id: 6,
+    name: 'watchlists',
+    sql: `
+-- The churn list a person was given (rapport churn, report churn, report summary), one per as-of
+-- date, kept so that later reports can score it against what happened (the scorecard): only
+-- what the score needs.
+CREATE TABLE watchlists (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused
+  as_of        TEXT NOT NULL UNIQUE,   -- ISO date; a later list for the same date replaces it
+  created_at   TEXT NOT NULL,
+  horizon_days INTEGER NOT NULL,       -- the risk is of no purchase in the next horizon_days
+  method       TEXT NOT NULL,          -- what ranked the list (the churn column's method)
+  customers    INTEGER NOT NULL
+);
+
+CREATE TABLE watchlist_customers (
+  watchlist_id       INTEGER NOT NULL REFERENCES watchlists (id) ON DELETE CASCADE,
+  customer_id        TEXT NOT NULL,
+  risk               REAL NOT NULL,    -- churn risk as printed
+  level              TEXT NOT NULL,    -- low, medium, high
+  expected_purchases REAL,             -- purchase days expected in the horizon; NULL without a model
+  PRIMARY KEY (watchlist_id, customer_id)
+) WITHOUT ROWID;
+`,
+  },
 ];

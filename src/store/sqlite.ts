@@ -12,6 +12,8 @@ import type { CustomerRow, TransactionColumn } from '../core/row.js';
 import * as complaints from './complaints.js';
 import * as customers from './customers.js';
 import { getMeta, setCurrency, setMeta, writeWhenFree, type DB } from './db.js';
+import type { CopyTable, TableCounts } from './copy.js';
+import * as copying from './copySqlite.js';
 import { exportRows, type ExportTable } from './exports.js';
 import { findFit, saveFit } from './fits.js';
 import * as imports from './importStore.js';
@@ -20,6 +22,7 @@ import * as queries from './queries.js';
 import { removalPlan, removeImport, type RemovalPlan } from './removeImport.js';
 import { removeSetting, storedSettings, storeSetting } from './settings.js';
 import * as snapshots from './snapshots.js';
+import * as watchlists from './watchlists.js';
 import type { CustomerSink, ImportSession, NewCustomer, RejectSink, Store, TransactionSink } from './store.js';
 
 const done = Promise.resolve();
@@ -131,6 +134,9 @@ export class SqliteStore implements Store {
   async lastTransactionDate(): Promise<string | null> {
     return measures.lastTransactionDate(this.db);
   }
+  async firstTransactionDate(): Promise<string | null> {
+    return measures.firstTransactionDate(this.db);
+  }
   async netByMonth(from: string, to: string): Promise<Map<string, number>> {
     return measures.netByMonth(this.db, from, to);
   }
@@ -224,6 +230,15 @@ export class SqliteStore implements Store {
   async findFit(asOf: string) {
     return findFit(this.db, asOf);
   }
+  async saveWatchlist(list: watchlists.NewWatchlist): Promise<number> {
+    return this.transaction(async () => watchlists.saveWatchlist(this.db, list));
+  }
+  async listWatchlists(): Promise<watchlists.WatchlistInfo[]> {
+    return watchlists.listWatchlists(this.db);
+  }
+  async loadWatchlist(id: number): Promise<watchlists.WatchlistEntry[]> {
+    return watchlists.loadWatchlist(this.db, id);
+  }
 
   async *exportRows(table: ExportTable): AsyncIterable<Record<string, unknown>[]> {
     let batch: Record<string, unknown>[] = [];
@@ -236,6 +251,29 @@ export class SqliteStore implements Store {
     }
     if (batch.length > 0) yield batch;
   }
+
+  // Copying a whole store (rapport copy)
+  async readConsistent<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.db.inTransaction) return fn();
+    // Deferred: a read transaction from the first SELECT to the end, blocking no writer in WAL mode.
+    this.db.exec('BEGIN');
+    try {
+      return await fn();
+    } finally {
+      if (this.db.inTransaction) this.db.exec('COMMIT');
+    }
+  }
+  async tableCounts(): Promise<TableCounts> {
+    return copying.tableCounts(this.db);
+  }
+  async *tableRows(spec: CopyTable): AsyncIterable<Record<string, unknown>[]> {
+    yield* copying.tableRows(this.db, spec);
+  }
+  async insertRows(spec: CopyTable, rows: readonly Record<string, unknown>[]): Promise<void> {
+    copying.insertRows(this.db, spec, rows);
+  }
+  /** AUTOINCREMENT's counters already moved past the ids written (sqlite_sequence follows an explicit id). */
+  async afterCopy(): Promise<void> {}
 }
 
 /** A SQLite import: today's writers, behind the session interface. */
@@ -293,4 +331,5 @@ class SqliteImport implements ImportSession {
   abandon(): void {
     imports.rollbackImport(this.db);
   }
+
 }

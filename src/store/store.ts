@@ -18,12 +18,14 @@ import type { CustomerRow } from '../core/row.js';
 import type { TransactionColumn } from '../core/row.js';
 import type { ComplaintFilter, ComplaintRow, EventRow } from './complaints.js';
 import type { CustomerRecord, CustomerTransaction } from './customers.js';
+import type { CopyTable, TableCounts } from './copy.js';
 import type { ExportTable } from './exports.js';
 import type { SavedFit } from './fits.js';
 import type { ImportCounts, ImportRecord } from './importStore.js';
 import type { ImportReading, ImportRow, RejectRow, Status } from './queries.js';
 import type { RemovalPlan } from './removeImport.js';
 import type { SnapshotFilter, SnapshotInfo } from './snapshots.js';
+import type { NewWatchlist, WatchlistEntry, WatchlistInfo } from './watchlists.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -152,6 +154,7 @@ export interface Store {
   customerDays(asOf: string, fn: (day: CustomerDay) => void): Promise<void>;
   purchaseDaysBetween(from: string, to: string): Promise<Map<string, number>>;
   lastTransactionDate(): Promise<string | null>;
+  firstTransactionDate(): Promise<string | null>;
   netByMonth(from: string, to: string): Promise<Map<string, number>>;
   /** Every transaction up to asOf as (customer, YYYY-MM, amount), in no particular order. */
   salesByMonth(asOf: string, fn: (customerId: string, month: string, amount: number) => void): Promise<void>;
@@ -189,10 +192,27 @@ export interface Store {
   snapshotRank(id: number, value: number): Promise<{ above: number; total: number }>;
   saveFit(fit: Fitted, settings: Record<string, string>): Promise<number>;
   findFit(asOf: string): Promise<SavedFit | null>;
+  /** Saves (or replaces) the churn list given as of its date (watchlists.ts). */
+  saveWatchlist(list: NewWatchlist): Promise<number>;
+  listWatchlists(): Promise<WatchlistInfo[]>;
+  /** A saved list's customers in customer_id order. */
+  loadWatchlist(id: number): Promise<WatchlistEntry[]>;
 
   // Exports
   /** Every row of a table in id order, in batches (values as stored: numbers, text, null). */
   exportRows(table: ExportTable): AsyncIterable<Record<string, unknown>[]>;
+
+  // Copying a whole store (rapport copy --to; src/store/copy.ts)
+  /** Runs fn on one consistent state of the store (a read transaction). */
+  readConsistent<T>(fn: () => Promise<T>): Promise<T>;
+  /** Rows in each of rapport's tables. */
+  tableCounts(): Promise<TableCounts>;
+  /** Every row of a table in its key order, in batches, as stored. */
+  tableRows(spec: CopyTable): AsyncIterable<Record<string, unknown>[]>;
+  /** Writes rows as they are (ids kept) in the transaction in progress; computed columns are computed here. */
+  insertRows(spec: CopyTable, rows: readonly Record<string, unknown>[]): Promise<void>;
+  /** After a copy, in its transaction: id counters continue after the copied rows. */
+  afterCopy(): Promise<void>;
 }
 
 /** A complaint category as stored (re-exported for the back ends). */

@@ -45,7 +45,7 @@ function guarded(store: PgStore, url: string, env: Record<string, string | undef
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function' || prop === 'constructor') return value;
       const method = value as (...args: unknown[]) => unknown;
-      if (prop === 'exportRows') {
+      if (prop === 'exportRows' || prop === 'tableRows') {
         return async function* (...args: unknown[]) {
           try {
             yield* method.apply(target, args) as AsyncIterable<Record<string, unknown>[]>;

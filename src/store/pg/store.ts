@@ -22,15 +22,20 @@ import type { Cut } from '../../core/rfm.js';
 import { interner } from '../../core/scale.js';
 import { replayComplaints, type ComplaintEvent, type ComplaintFilter, type ComplaintHead, type ComplaintRow, type EventRow } from '../complaints.js';
 import type { CustomerRecord, CustomerTransaction } from '../customers.js';
+import { COMPUTED_COLUMNS, COPY_TABLES, type CopyTable, type TableCounts } from '../copy.js';
 import { EXPORT_COLUMNS, type ExportTable } from '../exports.js';
+import { contentOf } from '../importStore.js';
+import { slotKey } from '../../core/hash.js';
+import type { TransactionColumn } from '../../core/row.js';
 import type { SavedFit } from '../fits.js';
+import type { NewWatchlist, WatchlistEntry, WatchlistInfo } from '../watchlists.js';
 import type { ImportCounts, ImportRecord } from '../importStore.js';
 import { readingOf, type ImportReading, type ImportRow, type RejectRow, type Status } from '../queries.js';
 import { removalLine, type RemovalPlan } from '../removeImport.js';
 import { COLUMNS, FILTER_COLUMNS, fromRow, type SnapshotFilter, type SnapshotInfo } from '../snapshots.js';
 import type { CutoffPurchases, FoundCustomer, ImportSession, NewCustomer, ProductSales, StaffSales, Store } from '../store.js';
 import type { Sql } from './connect.js';
-import { beginPgImport, recordPgRefusal } from './import.js';
+import { beginPgImport, copyText, recordPgRefusal } from './import.js';
 
 /** A query handle: the pool, or the open transaction's connection. */
 type Q = postgres.ISql;
@@ -63,8 +68,8 @@ export class PgStore implements Store {
   }
 
   /** Runs fn in a new transaction, with every method of this store on its connection meanwhile. */
-  private async begin<T>(fn: (tx: Q) => Promise<T>): Promise<T> {
-    return (await this.sql.begin(async (tx) => {
+  private async begin<T>(fn: (tx: Q) => Promise<T>, options = ''): Promise<T> {
+    return (await this.sql.begin(options, async (tx) => {
       this.q = tx;
       try {
         return await fn(tx);
@@ -293,6 +298,9 @@ export class PgStore implements Store {
   }
   async lastTransactionDate(): Promise<string | null> {
     return this.one<string | null>(this.q`SELECT max(date) FROM transactions`.values());
+  }
+  async firstTransactionDate(): Promise<string | null> {
+    return this.one<string | null>(this.q`SELECT min(date) FROM transactions`.values());
   }
   async netByMonth(from: string, to: string): Promise<Map<string, number>> {
     const rows = await this.q`SELECT substr(date, 1, 7), sum(amount) FROM transactions WHERE date >= ${from} AND date <= ${to} GROUP BY 1 ORDER BY 1`.values();
@@ -540,6 +548,34 @@ export class PgStore implements Store {
     return { ...row, settings: JSON.parse(row.settings) as Record<string, string>, fit: JSON.parse(row.fit) as Fitted };
   }
 
+  /** As watchlists.ts: the list replaces any for its date; its customers through COPY. */
+  saveWatchlist(list: NewWatchlist): Promise<number> {
+    return this.atomic(async (q) => {
+      await q`DELETE FROM watchlists WHERE as_of = ${list.asOf}`;
+      const [row] = await q<{ id: number }[]>`
+        INSERT INTO watchlists (as_of, created_at, horizon_days, method, customers)
+        VALUES (${list.asOf}, ${new Date().toISOString()}, ${list.horizonDays}, ${list.method}, ${list.entries.length}) RETURNING id`;
+      const id = row!.id;
+      const entries = list.entries;
+      function* lines(): Generator<string> {
+        for (let start = 0; start < entries.length; start += EXPORT_BATCH) {
+          let chunk = '';
+          for (const e of entries.slice(start, start + EXPORT_BATCH)) chunk += [id, copyCell(e.customer_id), copyValue(e.risk), copyCell(e.level), copyValue(e.expected_purchases)].join('\t') + '\n';
+          yield chunk;
+        }
+      }
+      const into = await q.unsafe('COPY watchlist_customers (watchlist_id, customer_id, risk, level, expected_purchases) FROM STDIN').writable();
+      await pipeline(Readable.from(lines()), into);
+      return id;
+    });
+  }
+  async listWatchlists(): Promise<WatchlistInfo[]> {
+    return [...(await this.q<WatchlistInfo[]>`SELECT id, as_of, created_at, horizon_days, method, customers FROM watchlists ORDER BY as_of`)];
+  }
+  async loadWatchlist(id: number): Promise<WatchlistEntry[]> {
+    return [...(await this.q<WatchlistEntry[]>`SELECT customer_id, risk, level, expected_purchases FROM watchlist_customers WHERE watchlist_id = ${id} ORDER BY customer_id`)];
+  }
+
   // Exports
   async *exportRows(table: ExportTable): AsyncIterable<Record<string, unknown>[]> {
     const q = this.q;
@@ -549,11 +585,53 @@ export class PgStore implements Store {
     }
   }
 
+  // Copying a whole store (rapport copy)
+  /** One snapshot of the database for every read in fn (repeatable read, read only). */
+  readConsistent<T>(fn: () => Promise<T>): Promise<T> {
+    return this.inTransaction ? fn() : this.begin(() => fn(), 'isolation level repeatable read read only');
+  }
+  async tableCounts(): Promise<TableCounts> {
+    const counts: TableCounts = {};
+    for (const t of COPY_TABLES) counts[t.name] = await this.one<number>(this.q.unsafe(`SELECT count(*) FROM ${t.name}`).values());
+    return counts;
+  }
+  async *tableRows(spec: CopyTable): AsyncIterable<Record<string, unknown>[]> {
+    const query = this.q.unsafe(`SELECT ${spec.columns.join(', ')} FROM ${spec.name} ORDER BY ${spec.order.join(', ')}`);
+    for await (const rows of query.cursor(EXPORT_BATCH)) yield rows.map((r) => ({ ...r }));
+  }
+  /**
+   * Writes rows as they are, ids kept, through COPY. A transaction's dedupe_key here is its
+   * content's slot-0 key (import.ts), whatever slot it had in a SQLite file.
+   */
+  async insertRows(spec: CopyTable, rows: readonly Record<string, unknown>[]): Promise<void> {
+    const computed = COMPUTED_COLUMNS[spec.name] ?? [];
+    let text = '';
+    for (const row of rows) {
+      text += spec.columns.map((c) => copyCell(row[c])).join('\t');
+      if (computed.length > 0) text += '\t' + String(slotKey(row.date as string, contentOf(row as Record<TransactionColumn, string | number | null>), 0));
+      text += '\n';
+    }
+    const into = await this.q.unsafe(`COPY ${spec.name} (${[...spec.columns, ...computed].join(', ')}) FROM STDIN`).writable();
+    await pipeline(Readable.from([text]), into);
+  }
+  /** Identity columns continue after the highest id copied (an explicit id does not move them). */
+  async afterCopy(): Promise<void> {
+    for (const t of COPY_TABLES) {
+      if (t.order.length !== 1 || t.order[0] !== 'id' || t.name === 'customers') continue;
+      await this.q.unsafe(`SELECT setval(pg_get_serial_sequence('${t.name}', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM ${t.name}`);
+    }
+  }
+
   /** The single value of a one-row, one-column result. */
   private async one<T>(query: Promise<unknown[][]>): Promise<T> {
     const rows = await query;
     return rows[0]![0] as T;
   }
+}
+
+/** A copied value in COPY's text format: text as import.ts writes it (NUL and lone surrogates as U+FFFD), numbers as copyValue. */
+function copyCell(v: unknown): string {
+  return typeof v === 'string' ? copyText(v) : copyValue(v);
 }
 
 /** A value in COPY's text format: \N for null, backslash escapes for the characters that end a field or a line. */

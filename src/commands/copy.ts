@@ -1,0 +1,97 @@
+/**
+ * rapport --db SOURCE copy --to DEST: the whole shop from one store into another (SQLite file to a
+ * team's PostgreSQL, or back), in one transaction on the destination, into a destination that holds
+ * nothing yet (issue 27). What is copied and how: src/store/copy.ts.
+ */
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { isPostgresUrl, openForRead, openForWrite, resolveDbPath, type Context } from '../context.js';
+import { RapportError, ExitCode } from '../errors.js';
+import { t } from '../i18n/index.js';
+import { notice } from '../io.js';
+import { printRows, resolveFormat } from '../output.js';
+import { ProgressBar } from '../progress.js';
+import { COPY_TABLES, copyTables, nonEmpty, type TableCounts } from '../store/copy.js';
+import type { Store } from '../store/store.js';
+
+/** Where a store is, to tell one from another: a file's real path, or the URL as given. */
+function identity(db: string): string {
+  if (isPostgresUrl(db)) return db;
+  return existsSync(db) ? realpathSync(db) : db;
+}
+
+export async function runCopy(to: string, ctx: Context): Promise<number> {
+  const dest = resolveDbPath(to, ctx.io);
+  if (identity(dest) === identity(ctx.dbPath)) throw new RapportError(t('copy.same'), t('copy.sameHint'), ExitCode.usage);
+  const from = await openForRead(ctx);
+  try {
+    const destCtx = { ...ctx, dbPath: dest, dbChosen: true };
+    // A destination that exists is looked at read-only first: one that holds a shop is left exactly
+    // as it was (opening it to write could checkpoint its log or migrate it).
+    const look = await lookAt(destCtx);
+    if (look !== null) {
+      try {
+        await refuseNonEmpty(look);
+      } finally {
+        await look.close();
+      }
+    }
+    const into = await openForWrite(destCtx);
+    try {
+      const copied = await from.readConsistent(async () => {
+        const counts = await from.tableCounts();
+        const total = Object.values(counts).reduce((a, b) => a + b, 0);
+        const bar = new ProgressBar(ctx.io, t('copy.progress.label', { dest: into.location }), 'rows');
+        let done = 0;
+        try {
+          return await into.transaction(async () => {
+            await refuseNonEmpty(into); // again, in the transaction: nothing landed meanwhile
+            const out = await copyTables(from, into, (_table, rows) => {
+              done += rows;
+              bar.update(done, total);
+            });
+            // Read back before the commit: every row read is in the destination, or nothing is.
+            const landed = await into.tableCounts();
+            const short = COPY_TABLES.find((s) => landed[s.name] !== counts[s.name] || out[s.name] !== counts[s.name]);
+            if (short !== undefined) throw new RapportError(t('copy.mismatch', { table: short.name, read: counts[short.name] ?? 0, written: landed[short.name] ?? 0 }), t('copy.mismatchHint'));
+            return out;
+          });
+        } finally {
+          bar.done();
+        }
+      });
+      report(ctx, copied, from.location, into.location);
+      return ExitCode.ok;
+    } finally {
+      await into.close();
+    }
+  } finally {
+    await from.close();
+  }
+}
+
+/** The destination opened to read, or null where there is nothing yet: no file, an empty file, a PostgreSQL database without rapport's tables. */
+async function lookAt(ctx: Context): Promise<Store | null> {
+  if (!isPostgresUrl(ctx.dbPath)) return existsSync(ctx.dbPath) && statSync(ctx.dbPath).size > 0 ? openForRead(ctx) : null;
+  try {
+    return await openForRead(ctx);
+  } catch (e) {
+    const { describePg } = await import('../store/pg/connect.js');
+    if (e instanceof RapportError && e.message === t('pg.noData', { url: describePg(ctx.dbPath) })) return null;
+    throw e;
+  }
+}
+
+async function refuseNonEmpty(store: Store): Promise<void> {
+  const held = nonEmpty(await store.tableCounts());
+  if (held.length > 0) throw new RapportError(t('copy.notEmpty', { dest: store.location, tables: held.join(', ') }), t('copy.notEmptyHint'));
+}
+
+function report(ctx: Context, copied: TableCounts, source: string, dest: string): void {
+  const rows = COPY_TABLES.map((s) => ({ table: s.name, rows: copied[s.name] ?? 0 }));
+  printRows(ctx.io, resolveFormat(ctx.format, ctx.io), [
+    { key: 'table', header: t('copy.col.table') },
+    { key: 'rows', header: t('copy.col.rows'), align: 'right' },
+  ], rows);
+  const total = rows.reduce((a, r) => a + r.rows, 0);
+  notice(ctx.io, t('copy.done', { rows: total.toLocaleString('en-US'), source, dest }));
+}
