@@ -5,6 +5,7 @@ import type { Context } from '../context.js';
 import { isPostgresUrl, openForWrite } from '../context.js';
 import { importFile, type FileResult, type ImportOptions } from '../import/run.js';
 import { checkEncoding, openSource } from '../import/source.js';
+import { readingsEvidence } from '../import/sniff.js';
 import { currencyExponent, formatMoney, groupDecimal } from '../core/money.js';
 import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat } from '../output.js';
@@ -74,7 +75,8 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
           bar.done();
           results.push(result);
           for (const x of result.notices) notice(io, t('import.fileNotice', { file: result.file, notice: noticeText(x) }));
-          if (result.dateEvidence) notice(io, t('import.datesReadAs', { file: result.file, layout: String(result.dateLayout), evidence: result.dateEvidence }));
+          const evidence = result.dateReadings !== null ? readingsEvidence(result.dateReadings) : result.dateEvidence;
+          if (evidence) notice(io, t('import.datesReadAs', { file: result.file, layout: String(result.dateLayout), evidence }));
           for (const w of result.warnings) notice(io, t('import.fileWarning', { file: result.file, warning: noticeText(w) }));
           if (format === 'table') printHuman(ctx, result, options);
           else {

@@ -6,7 +6,7 @@
 import type { ImportKind } from '../core/columns.js';
 import { currencyExponent, exactText, isKnownCurrency, type RoundRule } from '../core/money.js';
 import { CsvParser } from '../core/csv.js';
-import { DateSniffer, HINT_LAYOUTS, layoutsReading, swapDayMonth } from '../core/dates.js';
+import { DateSniffer, HINT_LAYOUTS, layoutsReading, swapDayMonth, type ReadingFacts } from '../core/dates.js';
 import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS } from '../core/row.js';
 import { RapportError, UsageError } from '../errors.js';
 import { t } from '../i18n/index.js';
@@ -41,6 +41,8 @@ export interface ImportOptions {
   keepAll: boolean;
   /** Rows to show in a dry run. */
   preview: number;
+  /** The import's clock (ISO date) for judging which reading of ambiguous dates is plausible; default today. */
+  today?: string;
 }
 
 export interface FileResult {
@@ -62,6 +64,8 @@ export interface FileResult {
   dateLayout: string;
   /** Why a detected (non-ISO) date layout was chosen: "day first: "25/04/2024" on line 14". */
   dateEvidence: string | null;
+  /** When the layout was chosen as the plausible reading of ambiguous dates: each reading's facts, the chosen first. */
+  dateReadings: ReadingFacts[] | null;
   /**
    * The amounts of the rows that passed the checks, for transactions: the file's exact sum beside
    * the stored one (exact decimal texts), the rows --round rounded, and the rows rejected only
@@ -123,6 +127,7 @@ export async function importFile(db: Store, source: SourceFile, options: ImportO
   base.extraColumns = shape.mapping.extra.map((c) => c.name);
   base.dateLayout = shape.dateLayout ?? 'none';
   base.dateEvidence = shape.dateEvidence;
+  base.dateReadings = shape.dateReadings;
   base.notices = shape.notices;
   const { currency, allowed } = await settleCurrency(db, options.currency);
   base.currency = currency;
@@ -265,6 +270,7 @@ function emptyResult(file: string, options: ImportOptions): FileResult {
     encoding: options.encoding ?? 'utf-8',
     dateLayout: options.dateFormat ?? 'ISO',
     dateEvidence: null,
+    dateReadings: null,
     rounding: null,
     warnings: [],
     notices: [],

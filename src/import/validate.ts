@@ -3,7 +3,7 @@
  * database), so it runs in the import's parsing worker as well as in the main thread.
  */
 import { customerType, type Mapping } from '../core/columns.js';
-import { dateReaderFor, swapDayMonth, type DateReader } from '../core/dates.js';
+import { dateReaderFor, swapDayMonth, type DateReader, type ReadingFacts } from '../core/dates.js';
 import { TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../core/row.js';
 import { restore } from '../core/csvSafe.js';
 import { LONE_SURROGATE } from '../core/unicode.js';
@@ -32,6 +32,8 @@ export interface FileShape {
   dateLayout: string | null;
   /** What settled a detected layout (for the user), or null. */
   dateEvidence: string | null;
+  /** When the layout was chosen as the plausible reading of dates validity left open: each reading's facts, the chosen first. */
+  dateReadings: ReadingFacts[] | null;
   /** What the sniffer decided that the user should hear of (a column matched by a word, no header row). */
   notices: string[];
 }
