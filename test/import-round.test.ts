@@ -70,6 +70,13 @@ describe('rounding an amount on its decimal text', () => {
     expect(groupDecimal('2326534.3543')).toBe('2,326,534.3543');
   });
 
+  it('rounds to the minor unit of the currency, with a decimal comma too', () => {
+    expect(new MoneyParser({ decimalComma: true, exponent: 2, round: 'half-up' }).parse('1.234,565 €')).toBe(123457);
+    expect(new MoneyParser({ decimalComma: false, exponent: 0, round: 'half-up' }).parse('1234.5')).toBe(1235);
+    expect(new MoneyParser({ decimalComma: false, exponent: 0, round: 'half-even' }).parse('1234.5')).toBe(1234);
+    expect(new MoneyParser({ decimalComma: false, exponent: 3, round: 'half-even' }).parse('1.0005')).toBe(1000);
+  });
+
   it('refuses the same amounts without a rule, as before', () => {
     const strict = new MoneyParser({ decimalComma: false, exponent: 2 });
     expect(strict.parse('16.448')).toBeNaN();
@@ -123,6 +130,9 @@ describe('import transactions --round', () => {
   it('prints the suggestion under the rejects on a terminal, and the rounding in Chinese', async () => {
     const plain = await run(['--db', t.db, '--format', 'table', 'import', 'transactions', FILE]);
     expect(plain.stdout).toContain("  8 rows have more decimals than the currency's 2: add --round to round them half up (--round half-even to round half to even)");
+    const zhPlain = await run(['--db', t.dir + '/zh.db', '--lang', 'zh-CN', '--format', 'table', 'import', 'transactions', FILE]);
+    expect(zhPlain.stdout).toContain('amount：… 的小数位多于币种的 2 位');
+    expect(zhPlain.stdout).toContain('8 行金额的小数位多于币种的 2 位：加 --round 即按四舍五入保留');
     const zh = await run(['--db', t.db, '--lang', 'zh-CN', '--format', 'table', 'import', 'transactions', FILE, '--round']);
     expect(zh.stdout).toContain('8 笔金额按四舍五入保留 2 位小数：文件中的合计 772.1479，存入 772.16');
   });
