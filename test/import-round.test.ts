@@ -132,7 +132,7 @@ describe('import transactions --round', () => {
     expect(plain.stdout).toContain("  8 rows have more decimals than the currency's 2: add --round to round them half up (--round half-even to round half to even)");
     const zhPlain = await run(['--db', t.dir + '/zh.db', '--lang', 'zh-CN', '--format', 'table', 'import', 'transactions', FILE]);
     expect(zhPlain.stdout).toContain('amount：… 的小数位多于币种的 2 位');
-    expect(zhPlain.stdout).toContain('8 行金额的小数位多于币种的 2 位：加 --round 即按四舍五入保留');
+    expect(zhPlain.stdout).toContain('8 行金额的小数位多于币种的 2 位：加 --round 可四舍五入后导入');
     const zh = await run(['--db', t.db, '--lang', 'zh-CN', '--format', 'table', 'import', 'transactions', FILE, '--round']);
     expect(zh.stdout).toContain('8 笔金额按四舍五入保留 2 位小数：文件中的合计 772.1479，存入 772.16');
   });
