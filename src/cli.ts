@@ -184,8 +184,9 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .description(t('help.import.description'))
     .addHelpText('after', examples(t('help.import.examples')));
   for (const kind of ['transactions', 'customers'] as const) {
-    importCmd
-      .command(kind)
+    const sub = importCmd.command(kind);
+    if (kind === 'transactions') sub.addOption(new Option('--round [rule]', t('help.import.opt.round')).choices(['half-up', 'half-even']).preset('half-up'));
+    sub
       .description(kind === 'transactions' ? t('help.importTransactions.description') : t('help.importCustomers.description'))
       .argument('<files...>', t('help.import.arg.files'))
       .option('--map <field=Column>', t('help.import.opt.map'), collect, [])

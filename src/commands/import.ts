@@ -5,7 +5,8 @@ import type { Context } from '../context.js';
 import { isPostgresUrl, openForWrite } from '../context.js';
 import { importFile, type FileResult, type ImportOptions } from '../import/run.js';
 import { checkEncoding, openSource } from '../import/source.js';
-import { currencyExponent, formatMoney } from '../core/money.js';
+import { readingsEvidence } from '../import/sniff.js';
+import { currencyExponent, formatMoney, groupDecimal } from '../core/money.js';
 import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat } from '../output.js';
 import { ProgressBar } from '../progress.js';
@@ -31,6 +32,7 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
   if (!Number.isInteger(options.preview) || options.preview < 0) throw new UsageError(t('import.previewNotWhole', { value: String(o.preview) }), t('import.previewHint'));
   if (kind === 'customers' && options.keepAll) throw new UsageError(t('import.noDedupeCustomers'), t('import.noDedupeCustomersHint'));
   if (typeof o.dateFormat === 'string') options.dateFormat = o.dateFormat;
+  if (o.round === 'half-up' || o.round === 'half-even') options.round = o.round;
   if (typeof o.currency === 'string') options.currency = o.currency;
   if (typeof o.encoding === 'string') {
     checkEncoding(o.encoding);
@@ -73,10 +75,15 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
           bar.done();
           results.push(result);
           for (const x of result.notices) notice(io, t('import.fileNotice', { file: result.file, notice: noticeText(x) }));
-          if (result.dateEvidence) notice(io, t('import.datesReadAs', { file: result.file, layout: String(result.dateLayout), evidence: result.dateEvidence }));
+          const evidence = result.dateReadings !== null ? readingsEvidence(result.dateReadings) : result.dateEvidence;
+          if (evidence) notice(io, t('import.datesReadAs', { file: result.file, layout: String(result.dateLayout), evidence }));
           for (const w of result.warnings) notice(io, t('import.fileWarning', { file: result.file, warning: noticeText(w) }));
           if (format === 'table') printHuman(ctx, result, options);
-          else if (result.reasons.length > 0) rejectsNotice(ctx, result);
+          else {
+            const rounded = roundedLine(result);
+            if (rounded !== null) notice(io, t('import.fileNotice', { file: result.file, notice: rounded.trim() }));
+            if (result.reasons.length > 0) rejectsNotice(ctx, result);
+          }
           if (result.status === 'refused') {
             worst = Math.max(worst, result.refusal === 'all-rejected' ? ExitCode.nothingImported : ExitCode.rejected);
             refusalNotice(ctx, result, options);
@@ -116,6 +123,7 @@ function toJson(r: FileResult): Record<string, unknown> {
     encoding: r.encoding,
     date_layout: r.dateLayout,
     date_evidence: r.dateEvidence,
+    rounding: r.rounding === null ? null : { rule: r.rounding.rule, rounded: r.rounding.rounded, needs_rounding: r.rounding.needsRounding, file_sum: r.rounding.fileSum, stored_sum: r.rounding.storedSum },
     warnings: r.warnings,
     notices: r.notices,
     currency: r.currency,
@@ -124,7 +132,7 @@ function toJson(r: FileResult): Record<string, unknown> {
   };
 }
 
-const CSV_COLUMNS = ['file', 'status', 'import_id', 'same_as', 'read', 'imported', 'updated', 'duplicate', 'rejected', 'blank_lines', 'customers_created', 'without_customer', 'seconds'].map((key) => ({ key }));
+const CSV_COLUMNS = ['file', 'status', 'import_id', 'same_as', 'read', 'imported', 'updated', 'duplicate', 'rejected', 'blank_lines', 'customers_created', 'without_customer', 'rounded', 'needs_rounding', 'file_sum', 'stored_sum', 'seconds'].map((key) => ({ key }));
 
 function countsJson(r: FileResult): Record<string, number> {
   const k = r.counts;
@@ -132,7 +140,24 @@ function countsJson(r: FileResult): Record<string, number> {
 }
 
 function flatten(r: FileResult): Record<string, unknown> {
-  return { file: r.file, status: r.status, import_id: r.importId, same_as: r.sameAs, ...countsJson(r), seconds: r.seconds };
+  const s = r.rounding;
+  const sums = { rounded: s?.rounded ?? null, needs_rounding: s?.needsRounding ?? null, file_sum: s?.fileSum ?? null, stored_sum: s?.storedSum ?? null };
+  return { file: r.file, status: r.status, import_id: r.importId, same_as: r.sameAs, ...countsJson(r), ...sums, seconds: r.seconds };
+}
+
+/** "  4,036 amounts rounded half up to 2 decimals: the file's sum ..., stored ...", or null. */
+function roundedLine(r: FileResult): string | null {
+  const s = r.rounding;
+  if (s === null || s.rule === null || s.rounded === 0) return null;
+  const rule = s.rule === 'half-even' ? t('import.roundRule.half-even') : t('import.roundRule.half-up');
+  return tn('import.rounded', s.rounded, { n: n(s.rounded), rule, digits: s.exponent, fileSum: groupDecimal(s.fileSum), storedSum: groupDecimal(s.storedSum) });
+}
+
+/** The rows only --round stands between the user and, and how to get them, or null. */
+function roundSuggestion(r: FileResult): string | null {
+  const s = r.rounding;
+  if (s === null || s.needsRounding === 0) return null;
+  return tn('import.roundSuggest', s.needsRounding, { n: n(s.needsRounding), digits: s.exponent });
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -144,6 +169,8 @@ function rejectsNotice(ctx: Context, r: FileResult): void {
   const top = r.reasons.slice(0, 3).map(counted).join(t('import.listSeparator'));
   const vars = { file: r.file, n: n(r.counts.rejected), top, id: String(r.importId) };
   notice(ctx.io, r.importId !== null ? tn('import.rejectedSee', r.counts.rejected, vars) : tn('import.rejectedTop', r.counts.rejected, vars));
+  const suggestion = roundSuggestion(r);
+  if (suggestion !== null) notice(ctx.io, t('import.fileNotice', { file: r.file, notice: suggestion.trim() }));
 }
 
 /** On stderr whatever the format, and even with --quiet (it is the error behind exit code 3 or 4). */
@@ -156,7 +183,8 @@ function refusalNotice(ctx: Context, r: FileResult, options: ImportOptions): voi
     const see = r.importId !== null ? t('import.seeThem', { id: r.importId }) : '';
     const layouts = r.dateLayoutsThatRead.map((l) => `--date-format ${/[\s,]/.test(l) ? JSON.stringify(l) : l}`);
     const readWith = { layouts: layouts.join(t('import.or')) };
-    const hint = see + (layouts.length === 0 ? t('import.wholeFileRejectedHint') : r.dateLayoutsThatRead[0] === 'ISO' ? t('import.datesReadWithIso', readWith) : t('import.datesReadWith', readWith));
+    const suggestion = r.rounding !== null && r.rounding.needsRounding === r.counts.rejected ? roundSuggestion(r) : null;
+    const hint = see + (suggestion !== null ? suggestion.trim() : layouts.length === 0 ? t('import.wholeFileRejectedHint') : r.dateLayoutsThatRead[0] === 'ISO' ? t('import.datesReadWithIso', readWith) : t('import.datesReadWith', readWith));
     ctx.io.stderr.write(t('errors.hintLine', { hint }) + '\n');
     return;
   }
@@ -204,9 +232,13 @@ function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {
   const counts = { head, counts: parts.join(t('import.listComma')), seconds: r.seconds.toFixed(1) };
   out(customers ? t('import.summaryCustomers', counts) : t('import.summaryRows', counts));
   if (k.read === 0 && k.rejected === 0) out(t('import.headerOnly'));
+  const rounded = roundedLine(r);
+  if (rounded !== null) out(rounded);
   if (r.reasons.length > 0) {
     out(t('import.commonRejects'));
     for (const x of r.reasons.slice(0, 5)) out(`    ${n(x.count).padStart(8)}  ${reasonText(x.reason)}`);
+    const suggestion = roundSuggestion(r);
+    if (suggestion !== null) out(suggestion);
     if (r.importId !== null) out(r.status === 'refused' ? t('import.listThem', { id: r.importId }) : t('import.listThemCsv', { id: r.importId }));
   }
 }

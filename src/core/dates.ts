@@ -4,8 +4,10 @@
  * ISO dates and date-times are read as they are (a zone offset is not applied: the date and time
  * are kept as the business wrote them). Anything else needs a layout: given with --date-format
  * (tokens YYYY YY MMMM MMM MM M DD D HH H hh h mm ss A), or detected from the whole column when
- * the column itself settles it (a day above 12 somewhere). We never guess between day/month and
- * month/day.
+ * the column itself settles it (a day above 12 somewhere), or when, of the readings that read
+ * every date, one is clearly the plausible one for a sales file (DateReadings: a compact span of
+ * years in the past, in row order, beside the file's other dates). Otherwise we do not guess
+ * between day/month, month/day and year first: the import asks.
  */
 import { t } from '../i18n/index.js';
 import { wordPhrase } from '../i18n/phrase.js';
@@ -486,4 +488,168 @@ export function layoutsReading(values: readonly string[], layouts: readonly stri
     const r = dateReaderFor(layout);
     return sample.every((v) => r.parse(v));
   });
+}
+
+/**
+ * How plausible one reading of a date column is for a sales file, each part from 0 (implausible)
+ * to 1, and their mean, the score.
+ */
+export interface ReadingFacts {
+  layout: string;
+  /** Non-empty dates read. */
+  dates: number;
+  /** The earliest and latest date under this reading (ISO). */
+  first: string;
+  last: string;
+  /** Share of neighbouring rows in date order (rising or falling, whichever more are). */
+  inOrder: number;
+  /** Share of dates after today. */
+  future: number;
+  /** 1 for a span of up to SPAN_YEARS years, SPAN_YEARS / span beyond. */
+  compact: number;
+  /** 1 when the latest date is within RECENT_YEARS of today, RECENT_YEARS / years away beyond. */
+  recent: number;
+  /** Share of rows whose other date columns fall within a year of this date, on one side (a ship date after its order date); null when the file has none. */
+  besideOther: number | null;
+  score: number;
+}
+
+/** Fewer dates than this are weak evidence: the import asks instead of choosing. */
+export const READING_MIN_DATES = 20;
+/** The best reading is taken only when its score leads every other reading's by this much... */
+export const READING_LEAD = 0.1;
+/** ...and is itself plausible. */
+export const READING_FLOOR = 0.6;
+const SPAN_YEARS = 10;
+const RECENT_YEARS = 5;
+const YEAR_DAYS = 365.25;
+
+function dayNumber(iso: string): number {
+  return Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000;
+}
+
+function isoOfDay(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** One candidate layout's reading of the column, built row by row in O(1) memory. */
+class Reading {
+  readonly reader: DateReader;
+  readsAll = true;
+  n = 0;
+  min = Infinity;
+  max = -Infinity;
+  prev = NaN;
+  pairs = 0;
+  up = 0;
+  down = 0;
+  future = 0;
+  /** Per other date column: rows with both dates, and how many of them fall within a year after / before. */
+  readonly beside: { n: number; after: number; before: number }[];
+
+  constructor(readonly layout: string, otherColumns: number) {
+    this.reader = dateReaderFor(layout);
+    this.beside = Array.from({ length: otherColumns }, () => ({ n: 0, after: 0, before: 0 }));
+  }
+}
+
+/**
+ * Reads a date column every way the sniffer left open (D/M/YY, M/D/YY, YY/M/D, ...) and scores
+ * each reading that reads every date by how a person judges a sales file: the dates span a few
+ * years, end near today, come in or near row order, none in the future, and sit beside the
+ * file's other dates (a ship date within a year after its order date). `choose` takes the best
+ * reading only when the evidence is clear: at least READING_MIN_DATES dates, a score of at least
+ * READING_FLOOR, ahead of every other reading by READING_LEAD.
+ */
+export class DateReadings {
+  private readonly readings: Reading[];
+  private readonly today: number;
+  private readonly iso = new IsoDateReader();
+
+  /** `today` is the import's clock (ISO); `otherColumns` how many other date columns `see` is given. */
+  constructor(candidates: readonly string[], today: string, otherColumns = 0) {
+    this.readings = candidates.map((c) => new Reading(c, otherColumns));
+    this.today = dayNumber(today);
+  }
+
+  /** One row: its date, and its other date columns' values (same order as the constructor's count). */
+  see(value: string, others: readonly string[] = []): void {
+    if (value.trim() === '') return;
+    for (const r of this.readings) {
+      if (!r.readsAll) continue;
+      if (!r.reader.parse(value)) {
+        r.readsAll = false;
+        continue;
+      }
+      const d = dayNumber(r.reader.date);
+      r.n++;
+      if (d < r.min) r.min = d;
+      if (d > r.max) r.max = d;
+      if (d > this.today + 1) r.future++;
+      if (r.prev === r.prev) {
+        r.pairs++;
+        if (d >= r.prev) r.up++;
+        if (d <= r.prev) r.down++;
+      }
+      r.prev = d;
+      for (let k = 0; k < others.length && k < r.beside.length; k++) {
+        const o = others[k]!.trim();
+        if (o === '') continue;
+        // An ISO date is read as ISO; any other is read the way this reading reads the column.
+        const reader = /^\d{4}-\d{2}-\d{2}/.test(o) ? this.iso : r.reader;
+        if (!reader.parse(o)) continue;
+        const diff = dayNumber(reader.date) - d;
+        const b = r.beside[k]!;
+        b.n++;
+        if (diff >= 0 && diff <= 366) b.after++;
+        if (diff <= 0 && diff >= -366) b.before++;
+      }
+    }
+  }
+
+  /** The facts of every reading that read every date, best first. */
+  facts(): ReadingFacts[] {
+    return this.readings
+      .filter((r) => r.readsAll && r.n > 0)
+      .map((r) => {
+        const inOrder = r.pairs === 0 ? 1 : Math.max(r.up, r.down) / r.pairs;
+        const future = r.future / r.n;
+        const span = (r.max - r.min) / YEAR_DAYS;
+        const compact = span <= SPAN_YEARS ? 1 : SPAN_YEARS / span;
+        const away = Math.abs(this.today - r.max) / YEAR_DAYS;
+        const recent = away <= RECENT_YEARS ? 1 : RECENT_YEARS / away;
+        const sides = r.beside.filter((b) => b.n > 0).map((b) => Math.max(b.after, b.before) / b.n);
+        const besideOther = sides.length === 0 ? null : sides.reduce((a, b) => a + b, 0) / sides.length;
+        const parts = [inOrder, 1 - future, compact, recent, ...(besideOther === null ? [] : [besideOther])];
+        const score = parts.reduce((a, b) => a + b, 0) / parts.length;
+        return { layout: r.layout, dates: r.n, first: isoOfDay(r.min), last: isoOfDay(r.max), inOrder, future, compact, recent, besideOther, score };
+      })
+      .sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * The reading to take among `candidates` (each must have been read), with the others' facts
+   * after it; null when the evidence does not settle it (the import then asks).
+   */
+  choose(candidates: readonly string[]): ReadingFacts[] | null {
+    if (!candidates.every((c) => this.readings.some((r) => r.layout === c))) return null;
+    const facts = this.facts().filter((f) => candidates.includes(f.layout));
+    const best = facts[0];
+    if (best === undefined || best.dates < READING_MIN_DATES || best.score < READING_FLOOR) return null;
+    if (facts.length > 1 && best.score - facts[1]!.score < READING_LEAD) return null;
+    return facts;
+  }
+}
+
+/** Whether a column's sampled values are dates (nine in ten of the non-empty ones have a date's shape). */
+export function looksLikeDates(values: readonly string[]): boolean {
+  let n = 0;
+  let dates = 0;
+  for (const v of values) {
+    const s = v.trim();
+    if (s === '') continue;
+    n++;
+    if (/^\d{4}-\d{2}-\d{2}/.test(s) || NUMERIC.test(s) || YMD.test(s) || NAMED.test(s)) dates++;
+  }
+  return n > 0 && dates >= n * 0.9;
 }

@@ -5,8 +5,9 @@
  * "(12.00)", "12.00-", "USD 12", "12 €". With decimalComma: "1.234,50 €", "1 234,50", "-3,5".
  * Thousands groups are checked (1-3 digits, then groups of exactly 3), so "12,50" read with a
  * decimal point is refused with a hint instead of becoming 1250.
- * Digits beyond the currency's minor unit are refused unless they are zeros: the stored sum
- * must equal the file's sum exactly.
+ * Digits beyond the currency's minor unit are refused unless they are zeros (the stored sum
+ * must equal the file's sum exactly), or, when the import was asked to round (--round), rounded
+ * on the decimal text by the rule asked for, the part rounded off kept exactly for the summary.
  */
 
 /** Minor-unit exponent by ISO 4217 code, for the currencies that do not use 2. */
@@ -57,9 +58,40 @@ const SYMBOLS: Record<string, readonly string[]> = {
   'zł': ['PLN'],
 };
 
+/**
+ * How an amount finer than the minor unit is rounded: half away from zero (16.445 -> 16.45,
+ * -16.445 -> -16.45), or half to even, banker's rounding (16.445 -> 16.44, 16.455 -> 16.46).
+ */
+export type RoundRule = 'half-up' | 'half-even';
+export const ROUND_RULES: readonly RoundRule[] = ['half-up', 'half-even'];
+
 export interface MoneyOptions {
   decimalComma: boolean;
   exponent: number;
+  /** Round amounts finer than the minor unit by this rule; null or absent: refuse them. */
+  round?: RoundRule | null;
+}
+
+/** An exact decimal: units / 10^scale. */
+export interface Exact {
+  units: bigint;
+  scale: number;
+}
+
+/**
+ * `units / 10^scale` rounded to an integer by `rule`, with what was rounded off (the exact value
+ * minus the result, in the same scale). Exact: bigint arithmetic on the digits, never floats.
+ */
+export function roundExact(units: bigint, scale: number, rule: RoundRule): { value: bigint; excess: Exact } {
+  if (scale <= 0) return { value: units * 10n ** BigInt(-scale), excess: { units: 0n, scale: 0 } };
+  const div = 10n ** BigInt(scale);
+  const abs = units < 0n ? -units : units;
+  let q = abs / div;
+  const r = abs % div;
+  // Half away from zero rounds a tie up (in magnitude); half to even only when that makes q even.
+  if (r * 2n > div || (r * 2n === div && (rule === 'half-up' || q % 2n === 1n))) q += 1n;
+  const value = units < 0n ? -q : q;
+  return { value, excess: { units: units - value * div, scale } };
 }
 
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
@@ -73,6 +105,11 @@ const MAX_DIGITS = 15;
  */
 export class MoneyParser {
   symbol: string | null = null;
+  /**
+   * After a parse that rounded (MoneyOptions.round): the file's value minus the stored one, in
+   * minor units (16.448 stored as 16.45: -0.2 cents, { units: -2n, scale: 1 }); otherwise null.
+   */
+  excess: Exact | null = null;
   private readonly decimalSep: number;
 
   constructor(readonly options: MoneyOptions) {
@@ -81,6 +118,7 @@ export class MoneyParser {
 
   parse(text: string): number {
     this.symbol = null;
+    this.excess = null;
     // Fast path: plain [-]digits[.digits], the shape of nearly every machine export.
     const fast = this.parsePlain(text);
     if (fast === fast) return fast; // not NaN
@@ -142,6 +180,7 @@ export class MoneyParser {
   /** The full, slower reading: returns minor units or a reason. */
   private analyse(raw: string): number | string {
     this.symbol = null;
+    this.excess = null;
     let s = raw.trim();
     if (s === '') return 'empty amount';
     const sign = splitSign(s);
@@ -176,12 +215,18 @@ export class MoneyParser {
     if (fracText !== undefined && !/^\d+$/.test(fracText)) return `"${raw}" is not an amount`;
     const exp = this.options.exponent;
     const frac = fracText ?? '';
+    let up = false;
     if (frac.length > exp && /[1-9]/.test(frac.slice(exp))) {
-      return `"${raw}" has more decimal places than the currency's ${exp}`;
+      const rule = this.options.round;
+      if (!rule) return `"${raw}" has more decimal places than the currency's ${exp}`;
+      const exact = BigInt(whole + frac);
+      const r = roundExact(exact, frac.length - exp, rule);
+      up = r.value !== exact / 10n ** BigInt(frac.length - exp);
+      this.excess = neg ? { units: -r.excess.units, scale: r.excess.scale } : r.excess;
     }
     const digits = (whole.replace(/^0+(?=\d)/, '') + frac.slice(0, exp).padEnd(exp, '0')).replace(/^0+(?=\d)/, '');
     if (digits.length > MAX_DIGITS) return `"${raw}" is too large to store exactly`;
-    const v = Number(digits);
+    const v = Number(digits) + (up ? 1 : 0);
     if (!Number.isSafeInteger(v)) return `"${raw}" is too large to store exactly`;
     return neg && v !== 0 ? -v : v;
   }
@@ -277,6 +322,20 @@ export class CurrencyGuard {
 
   /** null when `mark` fits, else why not (to follow the quoted value in a reject reason). */
   check(mark: string): string | null {
+    const next = this.narrowed(mark);
+    if (typeof next === 'string') return next;
+    this.candidates = next;
+    this.sawMark = true;
+    return null;
+  }
+
+  /** What check() would say, without narrowing anything (for a row that is rejected whatever it says). */
+  wouldRefuse(mark: string): string | null {
+    const next = this.narrowed(mark);
+    return typeof next === 'string' ? next : null;
+  }
+
+  private narrowed(mark: string): readonly string[] | string {
     const of = currenciesOf(mark);
     if (of === null) return `has an unknown currency mark "${mark}"`;
     const next = this.candidates === null ? of : this.candidates.filter((c) => of.includes(c));
@@ -288,9 +347,7 @@ export class CurrencyGuard {
     if (this.settled === null && next.some((c) => currencyExponent(c) !== 2)) {
       return `needs --currency ${next.join(' or --currency ')}: amounts are read with 2 decimals until a currency says otherwise`;
     }
-    this.candidates = next;
-    this.sawMark = true;
-    return null;
+    return next;
   }
 
   /** What the marks of this file left: the candidates, or null when it had none. */
@@ -301,27 +358,23 @@ export class CurrencyGuard {
 
 
 /**
- * Exact product of a decimal quantity and a decimal unit price, in minor units, rounded half
- * away from zero once at the end (never per factor). Returns NaN if either is not a number.
+ * Exact product of a decimal quantity and a decimal unit price, in minor units, rounded once at
+ * the end (never per factor): half away from zero, or by MoneyOptions.round when given. Returns
+ * NaN if either is not a number.
  */
 export function lineAmount(quantity: string, unitPrice: string, options: MoneyOptions): number {
+  return lineAmountExact(quantity, unitPrice, options)?.minor ?? NaN;
+}
+
+/** lineAmount, with what its rounding took off (the exact product minus the stored amount, in minor units). */
+export function lineAmountExact(quantity: string, unitPrice: string, options: MoneyOptions): { minor: number; excess: Exact } | null {
   const q = decimalParts(quantity, options.decimalComma);
   const p = decimalParts(unitPrice, options.decimalComma);
-  if (q === null || p === null) return NaN;
+  if (q === null || p === null) return null;
   // value = (q.int * p.int) / 10^(q.scale + p.scale) major units
-  const product = q.units * p.units;
-  const scale = q.scale + p.scale - options.exponent;
-  let minor: bigint;
-  if (scale <= 0) minor = product * 10n ** BigInt(-scale);
-  else {
-    const div = 10n ** BigInt(scale);
-    const abs = product < 0n ? -product : product;
-    let m = abs / div;
-    if ((abs % div) * 2n >= div) m += 1n;
-    minor = product < 0n ? -m : m;
-  }
-  const n = Number(minor);
-  return Number.isSafeInteger(n) ? (n === 0 ? 0 : n) : NaN;
+  const r = roundExact(q.units * p.units, q.scale + p.scale - options.exponent, options.round ?? 'half-up');
+  const n = Number(r.value);
+  return Number.isSafeInteger(n) ? { minor: n === 0 ? 0 : n, excess: r.excess } : null;
 }
 
 /**
@@ -365,4 +418,34 @@ export function decimalText(minor: number, exponent = 2): string {
   if (exponent === 0) return sign + digits;
   const padded = digits.padStart(exponent + 1, '0');
   return `${sign}${padded.slice(0, -exponent)}.${padded.slice(-exponent)}`;
+}
+
+/**
+ * An exact decimal as text, in major units: minor units plus an exact excess (in minor units)
+ * -> "2326534.3543". At least the currency's decimals; the excess's own digits when it has
+ * some, trailing zeros beyond the minor unit dropped. No grouping (for CSV and JSON).
+ */
+export function exactText(minor: bigint, excess: Exact, exponent: number): string {
+  const scale = Math.max(excess.scale, 0);
+  const units = minor * 10n ** BigInt(scale) + excess.units;
+  const neg = units < 0n;
+  let digits = (neg ? -units : units).toString().padStart(exponent + scale + 1, '0');
+  const point = digits.length - exponent - scale;
+  let frac = digits.slice(point);
+  digits = digits.slice(0, point);
+  while (frac.length > exponent && frac.endsWith('0')) frac = frac.slice(0, -1);
+  return (neg ? '-' : '') + digits + (frac === '' ? '' : '.' + frac);
+}
+
+/** a + b, exactly, at the finer of the two scales. */
+export function addExact(a: Exact, b: Exact): Exact {
+  const scale = Math.max(a.scale, b.scale);
+  return { units: a.units * 10n ** BigInt(scale - a.scale) + b.units * 10n ** BigInt(scale - b.scale), scale };
+}
+
+/** "2326534.3543" -> "2,326,534.3543": thousands grouped for people, the digits untouched. */
+export function groupDecimal(text: string): string {
+  const m = /^(-?)(\d+)(\.\d+)?$/.exec(text);
+  if (!m) return text;
+  return m[1]! + m[2]!.replace(/\B(?=(\d{3})+$)/g, ',') + (m[3] ?? '');
 }

@@ -7,7 +7,7 @@ import { slotKey } from '../core/hash.js';
 import { NO_CUSTOMER, contentString, dedupeContent } from '../core/row.js';
 import { readRecords, type ReadStats } from './reading.js';
 import type { SourceFile } from './source.js';
-import { MAX_TEXT, transactionChecker, type CheckSettings, type FileShape, type Reject } from './validate.js';
+import { MAX_TEXT, transactionChecker, type CheckSettings, type FileShape, type Reject, type RoundingStats } from './validate.js';
 
 /** Rows per batch handed to the writer. */
 const ROWS = 2000;
@@ -36,7 +36,7 @@ export interface Batch {
 
 export type SourceRef = Pick<SourceFile, 'name' | 'path' | 'size'>;
 
-export type ProduceStats = ReadStats & { withoutCustomer: number; currencies: readonly string[] | null; dateConflict: { value: string; line: number } | null };
+export type ProduceStats = ReadStats & { withoutCustomer: number; currencies: readonly string[] | null; dateConflict: { value: string; line: number } | null; rounding: RoundingStats };
 
 export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: (b: Batch) => void): ProduceStats {
   const checker = transactionChecker(shape, settings);
@@ -103,5 +103,5 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
   }, { hash: true });
   bytesRead = source.size;
   send();
-  return { ...stats, withoutCustomer, currencies: checker.currencies(), dateConflict: checker.dateConflict() };
+  return { ...stats, withoutCustomer, currencies: checker.currencies(), dateConflict: checker.dateConflict(), rounding: checker.rounding() };
 }

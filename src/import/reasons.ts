@@ -32,6 +32,7 @@ const REASONS: [RegExp, (v: Vars) => string][] = [
   [new RegExp(`^unknown currency mark ${V}$`), (v) => t('import.reason.unknownMark', v)],
   [new RegExp(`^scientific notation ${V} is not an exact amount$`), (v) => t('import.reason.scientific', v)],
   [new RegExp(`^${V} is not a number$`), (v) => t('import.reason.notNumber', v)],
+  [new RegExp(`^${V} has more decimal places than the currency's (?<digits>\\d+)$`), (v) => t('import.reason.tooManyDecimals', v)],
   [new RegExp(`^${V} has more than one decimal comma$`), (v) => t('import.reason.twoCommas', v)],
   [new RegExp(`^${V} has more than one decimal point; if it uses a decimal comma, try --decimal-comma$`), (v) => t('import.reason.twoPoints', v)],
   [/^expected (?<want>\d+) fields, found (?<got>\d+)$/, (v) => t('import.reason.fieldCount', v)],

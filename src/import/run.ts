@@ -4,9 +4,9 @@
  * to be a duplicate, or kept as a reject with its line and reason; nothing is dropped silently.
  */
 import type { ImportKind } from '../core/columns.js';
-import { currencyExponent, isKnownCurrency } from '../core/money.js';
+import { currencyExponent, exactText, isKnownCurrency, type RoundRule } from '../core/money.js';
 import { CsvParser } from '../core/csv.js';
-import { DateSniffer, HINT_LAYOUTS, layoutsReading, swapDayMonth } from '../core/dates.js';
+import { DateSniffer, HINT_LAYOUTS, layoutsReading, swapDayMonth, type ReadingFacts } from '../core/dates.js';
 import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS } from '../core/row.js';
 import { RapportError, UsageError } from '../errors.js';
 import { t } from '../i18n/index.js';
@@ -18,13 +18,15 @@ import { produceTransactions, RS, type Batch, type ProduceStats, type SourceRef 
 import { readRecords } from './reading.js';
 import { sniffFile } from './sniff.js';
 import { hashFile, type SourceFile } from './source.js';
-import { customerChecker, presentColumns, type CheckSettings, type FileShape, type Reject } from './validate.js';
+import { customerChecker, presentColumns, type CheckSettings, type FileShape, type Reject, type RoundingStats } from './validate.js';
 
 export interface ImportOptions {
   kind: ImportKind;
   map: Record<string, string>;
   dateFormat?: string;
   decimalComma: boolean;
+  /** --round: amounts finer than the currency's minor unit are rounded by this rule instead of rejected. */
+  round?: RoundRule;
   /** --no-header: the first line is data; columns are named by number (--map customer_id=1). */
   noHeader: boolean;
   currency?: string;
@@ -39,6 +41,8 @@ export interface ImportOptions {
   keepAll: boolean;
   /** Rows to show in a dry run. */
   preview: number;
+  /** The import's clock (ISO date) for judging which reading of ambiguous dates is plausible; default today. */
+  today?: string;
 }
 
 export interface FileResult {
@@ -60,6 +64,14 @@ export interface FileResult {
   dateLayout: string;
   /** Why a detected (non-ISO) date layout was chosen: "day first: "25/04/2024" on line 14". */
   dateEvidence: string | null;
+  /** When the layout was chosen as the plausible reading of ambiguous dates: each reading's facts, the chosen first. */
+  dateReadings: ReadingFacts[] | null;
+  /**
+   * The amounts of the rows that passed the checks, for transactions: the file's exact sum beside
+   * the stored one (exact decimal texts), the rows --round rounded, and the rows rejected only
+   * for decimals finer than the currency's (which --round would have kept). Null for customers.
+   */
+  rounding: { rule: RoundRule | null; rounded: number; needsRounding: number; exponent: number; fileSum: string; storedSum: string } | null;
   /** Things the user should look at, though nothing was refused. */
   warnings: string[];
   /** How the file was read where rapport chose (a column matched by a word in its name, no header row). */
@@ -93,6 +105,7 @@ export async function importFile(db: Store, source: SourceFile, options: ImportO
     decimalComma: options.decimalComma,
     // Only when given, so that imports recorded before --no-header existed read the same.
     ...(options.noHeader ? { noHeader: true } : {}),
+    ...(options.round ? { round: options.round } : {}),
     currency: options.currency?.toUpperCase() ?? null,
     encoding: options.encoding ?? null,
     delimiter: options.delimiter ?? null,
@@ -114,6 +127,7 @@ export async function importFile(db: Store, source: SourceFile, options: ImportO
   base.extraColumns = shape.mapping.extra.map((c) => c.name);
   base.dateLayout = shape.dateLayout ?? 'none';
   base.dateEvidence = shape.dateEvidence;
+  base.dateReadings = shape.dateReadings;
   base.notices = shape.notices;
   const { currency, allowed } = await settleCurrency(db, options.currency);
   base.currency = currency;
@@ -130,6 +144,7 @@ export async function importFile(db: Store, source: SourceFile, options: ImportO
       header: shape.headerRaw,
       dateFormat: base.dateLayout,
       decimalComma: options.decimalComma,
+      ...(options.round ? { round: options.round } : {}),
       currency,
       maxRejects: options.maxRejects ?? null,
       maxRejectsPercent: options.maxRejectsPercent ?? null,
@@ -155,13 +170,27 @@ export async function importFile(db: Store, source: SourceFile, options: ImportO
       rejects.add(r.line, r.field, r.reason, r.raw);
       if (kept.length < REFUSED_REJECTS_KEPT) kept.push(r);
     };
-    const settings: CheckSettings = { decimalComma: options.decimalComma, currency, allowedCurrencies: allowed };
+    const settings: CheckSettings = { decimalComma: options.decimalComma, currency, allowedCurrencies: allowed, round: options.round ?? null };
     const written =
       options.kind === 'transactions'
         ? await importTransactions(session, importId, source, shape, settings, options, onReject, base.preview, progress)
         : await importCustomers(session, importId, source, shape, onReject, base.preview, options.preview, progress);
     await rejects.finish();
-    const { sha256, currencies, dateConflict, unterminatedLine, ...written2 } = written;
+    const { sha256, currencies, dateConflict, unterminatedLine, rounding, ...written2 } = written;
+    if (rounding !== null) {
+      // The exponent of the currency the amounts were read with (a mark settles one only after the file).
+      const exponent = currencyExponent(currency);
+      const stored = BigInt(rounding.storedSum);
+      const excess = { units: BigInt(rounding.excess.units), scale: rounding.excess.scale };
+      base.rounding = {
+        rule: options.round ?? null,
+        rounded: rounding.rounded,
+        needsRounding: rounding.needsRounding,
+        exponent,
+        fileSum: exactText(stored, excess, exponent),
+        storedSum: exactText(stored, { units: 0n, scale: 0 }, exponent),
+      };
+    }
     if (unterminatedLine !== null && (written2.read ?? 0) > 0) {
       base.warnings.push(t('import.notice.noFinalNewline', { line: unterminatedLine }, 'en'));
     }
@@ -241,6 +270,8 @@ function emptyResult(file: string, options: ImportOptions): FileResult {
     encoding: options.encoding ?? 'utf-8',
     dateLayout: options.dateFormat ?? 'ISO',
     dateEvidence: null,
+    dateReadings: null,
+    rounding: null,
     warnings: [],
     notices: [],
     currency: null,
@@ -288,7 +319,7 @@ async function importTransactions(
   onReject: (r: Reject) => void,
   preview: Record<string, unknown>[],
   progress: Progress | undefined,
-): Promise<Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict' | 'unterminatedLine'>> {
+): Promise<Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict' | 'unterminatedLine'> & { rounding: RoundingStats | null }> {
   const writer = session.transactions(importId, presentColumns(shape), { keepAll: options.keepAll });
   const previewRows = options.preview;
   const consume = (b: Batch): Promise<void> => {
@@ -324,6 +355,7 @@ async function importTransactions(
     currencies: stats.currencies,
     dateConflict: stats.dateConflict,
     unterminatedLine: stats.unterminatedLine,
+    rounding: stats.rounding,
   };
 }
 
@@ -343,7 +375,7 @@ async function importCustomers(
   preview: Record<string, unknown>[],
   previewRows: number,
   progress: Progress | undefined,
-): Promise<Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict' | 'unterminatedLine'>> {
+): Promise<Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict' | 'unterminatedLine'> & { rounding: null }> {
   const checker = customerChecker(shape);
   const writer = session.customerRecords(importId);
   const stats = readRecords(source, shape, {
@@ -360,7 +392,7 @@ async function importCustomers(
   }, { hash: true });
   progress?.(source.size, source.size);
   const written = await writer.finish();
-  return { read: stats.read, blankLines: stats.blankLines, imported: written.inserted, updated: written.updated, duplicate: written.duplicate, sha256: stats.sha256, currencies: null, dateConflict: checker.dateConflict(), unterminatedLine: stats.unterminatedLine };
+  return { read: stats.read, blankLines: stats.blankLines, imported: written.inserted, updated: written.updated, duplicate: written.duplicate, sha256: stats.sha256, currencies: null, dateConflict: checker.dateConflict(), unterminatedLine: stats.unterminatedLine, rounding: null };
 }
 
 /**

@@ -1,13 +1,14 @@
 /**
  * Sniffing a file before its import: the encoding and delimiter, the header and the mapping of
  * fields to columns, and the date layout (given, ISO, or detected from the whole column when
- * the sample does not settle it; never guessed).
+ * the sample does not settle it, or taken as the reading of the whole column clearly plausible
+ * for a sales file; never guessed).
  */
 import { columnNumber, looksLikeData, namesKnownColumn, resolveMapping } from '../core/columns.js';
 import { CsvParser, sniffDelimiter } from '../core/csv.js';
-import { DateFormatError, DateSniffer, HINT_LAYOUTS, dateReaderFor, layoutsReading } from '../core/dates.js';
+import { DateFormatError, DateReadings, DateSniffer, HINT_LAYOUTS, READING_LEAD, dateReaderFor, layoutsReading, looksLikeDates, type DateVerdict, type ReadingFacts } from '../core/dates.js';
 import { RapportError, UsageError } from '../errors.js';
-import { t } from '../i18n/index.js';
+import { t, type Lang } from '../i18n/index.js';
 import { readRecords } from './reading.js';
 import type { ImportOptions } from './run.js';
 import { TextReader, type SourceFile } from './source.js';
@@ -90,6 +91,7 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
   const dateIdx = mapping.fields[options.kind === 'transactions' ? 'date' : 'created'];
   let dateLayout: string | null = null;
   let dateEvidence: string | null = null;
+  let dateReadings: ReadingFacts[] | null = null;
   if (options.dateFormat) {
     try {
       dateReaderFor(options.dateFormat);
@@ -101,13 +103,29 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
   } else if (dateIdx !== undefined) {
     const sniffer = new DateSniffer();
     for (const r of firstRows) sniffer.see(r.fields[dateIdx] ?? '', r.line);
-    let verdict = sniffer.verdict();
-    if (verdict.kind === 'undecided' && (!complete || firstRows.length >= SNIFF_RECORDS)) {
-      // The sample did not settle it: read the whole date column before deciding.
-      const whole = new DateSniffer();
-      const shape: FileShape = { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout: null, dateEvidence: null, notices: [] };
-      readRecords(source, shape, { row: (fields, line) => whole.see(fields[dateIdx] ?? '', line), reject: () => {} });
-      verdict = whole.verdict();
+    let verdict: DateVerdict = sniffer.verdict();
+    const wholeInSample = complete && firstRows.length < SNIFF_RECORDS;
+    if (verdict.kind === 'undecided') {
+      // Validity alone did not settle it: read the whole column (the sample may not be all of it)
+      // every way still open, with the file's other date columns, and judge which is plausible.
+      const others = mapping.extra.filter((c) => looksLikeDates(firstRows.map((r) => r.fields[c.index] ?? ''))).map((c) => c.index);
+      const readings = verdict.conflict ? null : new DateReadings(verdict.candidates, options.today ?? new Date().toISOString().slice(0, 10), others.length);
+      const whole = wholeInSample ? null : new DateSniffer();
+      const see = (fields: string[], line: number): void => {
+        whole?.see(fields[dateIdx] ?? '', line);
+        readings?.see(fields[dateIdx] ?? '', others.map((i) => fields[i] ?? ''));
+      };
+      if (wholeInSample) for (const r of firstRows) see(r.fields, r.line);
+      else {
+        const shape: FileShape = { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout: null, dateEvidence: null, dateReadings: null, notices: [] };
+        readRecords(source, shape, { row: see, reject: () => {} });
+      }
+      if (whole) verdict = whole.verdict();
+      const chosen = verdict.kind === 'undecided' && !verdict.conflict ? (readings?.choose(verdict.candidates) ?? null) : null;
+      if (chosen !== null) {
+        verdict = { kind: 'layout', layout: chosen[0]!.layout, evidence: readingsEvidence(chosen, 'en') };
+        dateReadings = chosen;
+      }
     }
     const col = hdrs[dateIdx];
     // Every layout a hint offers is first tried on the column's sample: only those that read it are offered.
@@ -142,7 +160,28 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
     dateLayout = verdict.layout;
     if (dateLayout !== 'ISO') dateEvidence = verdict.evidence;
   }
-  return { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout, dateEvidence, notices };
+  return { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout, dateEvidence, dateReadings, notices };
+}
+
+/**
+ * Why a reading of the dates was taken over the others (DateReadings): the chosen reading's
+ * facts, then the others'. In English for the import's record, in the reader's language on stderr.
+ */
+export function readingsEvidence(facts: readonly ReadingFacts[], lang?: Lang): string {
+  const pct = (x: number): string => String(Math.round(x * 100));
+  const one = (f: ReadingFacts): string =>
+    t('import.dateChoice.reading', {
+      layout: f.layout,
+      first: f.first,
+      last: f.last,
+      inOrder: pct(f.inOrder),
+      future: pct(f.future),
+      beside: f.besideOther === null ? '' : t('import.dateChoice.beside', { share: pct(f.besideOther) }, lang),
+      score: f.score.toFixed(2),
+    }, lang);
+  const [chosen, ...others] = facts;
+  if (others.length === 0) return t('import.dateChoice.only', { chosen: one(chosen!) }, lang);
+  return t('import.dateChoice.evidence', { chosen: one(chosen!), others: others.map(one).join(t('import.dateChoice.separator', undefined, lang)), lead: READING_LEAD.toFixed(2) }, lang);
 }
 
 function quoteLayout(layout: string): string {

@@ -3,11 +3,11 @@
  * database), so it runs in the import's parsing worker as well as in the main thread.
  */
 import { customerType, type Mapping } from '../core/columns.js';
-import { dateReaderFor, swapDayMonth, type DateReader } from '../core/dates.js';
+import { dateReaderFor, swapDayMonth, type DateReader, type ReadingFacts } from '../core/dates.js';
 import { TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../core/row.js';
 import { restore } from '../core/csvSafe.js';
 import { LONE_SURROGATE } from '../core/unicode.js';
-import { CurrencyGuard, MoneyParser, currencyExponent, decimalParts, lineAmount, splitSign } from '../core/money.js';
+import { CurrencyGuard, MoneyParser, addExact, currencyExponent, decimalParts, lineAmount, lineAmountExact, splitSign, type Exact, type RoundRule } from '../core/money.js';
 
 export const MAX_ID = 200;
 export const MAX_TEXT = 2000;
@@ -32,6 +32,8 @@ export interface FileShape {
   dateLayout: string | null;
   /** What settled a detected layout (for the user), or null. */
   dateEvidence: string | null;
+  /** When the layout was chosen as the plausible reading of dates validity left open: each reading's facts, the chosen first. */
+  dateReadings: ReadingFacts[] | null;
   /** What the sniffer decided that the user should hear of (a column matched by a word, no header row). */
   notices: string[];
 }
@@ -42,6 +44,23 @@ export interface CheckSettings {
   currency: string | null;
   /** The currencies a mark may stand for (the currency, or what earlier files' marks left), or null: any. */
   allowedCurrencies: string[] | null;
+  /** --round: amounts finer than the minor unit are rounded by this rule; null or absent: they are rejects. */
+  round?: RoundRule | null;
+}
+
+/**
+ * What rounding did to a file's amounts, over the rows that passed every check (duplicates of
+ * rows already stored included): plain data, so it crosses from the parsing worker.
+ */
+export interface RoundingStats {
+  /** Rows whose amount was rounded (--round). */
+  rounded: number;
+  /** Rows rejected only because their amount is finer than the minor unit: --round would keep them. */
+  needsRounding: number;
+  /** The amounts as stored, in minor units (a bigint's digits). */
+  storedSum: string;
+  /** The file's amounts minus the stored ones, in minor units: units (a bigint's digits) / 10^scale. */
+  excess: { units: string; scale: number };
 }
 
 const TEXT_FIELDS = ['product', 'channel', 'staff', 'payment_method', 'external_id'] as const;
@@ -159,6 +178,7 @@ export interface TransactionChecker {
   currencies(): readonly string[] | null;
   /** A date that contradicts the detected layout, if one was seen. */
   dateConflict(): { value: string; line: number } | null;
+  rounding(): RoundingStats;
 }
 
 export function transactionChecker(shape: FileShape, settings: CheckSettings): TransactionChecker {
@@ -175,16 +195,27 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
   const own = shape.mapping.ownExport !== undefined;
   const iCurrency = f.currency;
   const currency = settings.currency;
-  const moneyOptions = { decimalComma: settings.decimalComma, exponent: currencyExponent(currency) };
+  const moneyOptions = { decimalComma: settings.decimalComma, exponent: currencyExponent(currency), round: settings.round ?? null };
   const money = new MoneyParser(moneyOptions);
+  // Without --round, an amount it would have kept is read once more, to count the rows --round would save.
+  const roundProbe = !settings.round ? new MoneyParser({ ...moneyOptions, round: 'half-up' }) : null;
+  let rounded = 0;
+  let needsRounding = 0;
+  // The stored sum in a float while it is an exact safe integer, carried into a bigint before it is not.
+  let sumNumber = 0;
+  let sumBig = 0n;
+  let excess: Exact = { units: 0n, scale: 0 };
   const dates = dateReaderFor(shape.dateLayout ?? 'ISO');
   const watch = new DateConflictWatch(shape);
   const guard = new CurrencyGuard(settings.allowedCurrencies, currency);
 
   return {
     check(cells, line, raw, onReject) {
+      // An amount only --round would read: the row is a reject for it, whatever else is wrong with
+      // the row (as without the probe); it counts as one --round would save if nothing else is.
+      let needsRound: string | null = null;
       const reject = (field: string | null, reason: string): null => {
-        onReject({ line, field, reason, raw });
+        onReject(needsRound === null ? { line, field, reason, raw } : { line, field: 'amount', reason: needsRound, raw });
         return null;
       };
       if (CONTROL.test(raw)) return reject(controlField(cells, shape.headers), 'contains control characters (binary data?)');
@@ -236,21 +267,37 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
         }
       }
       let amount: number;
+      let rowExcess: Exact | null = null;
       if (iAmount !== undefined && (fields[iAmount]!.trim() !== '' || quantity === null || unitPrice === null)) {
         const a = fields[iAmount]!;
         amount = money.parse(a);
+        rowExcess = money.excess;
+        if (amount !== amount && roundProbe !== null) {
+          amount = roundProbe.parse(a);
+          if (amount === amount && roundProbe.excess !== null) needsRound = money.explain(a);
+          else amount = NaN;
+        }
         if (amount !== amount) return reject('amount', money.explain(a));
-        const why = money.symbol !== null ? guard.check(money.symbol) : null;
+        const mark = needsRound === null ? money.symbol : roundProbe!.symbol;
+        // A row rejected anyway leaves the currency the file's marks settle as it was.
+        const why = mark === null ? null : needsRound === null ? guard.check(mark) : guard.wouldRefuse(mark);
         if (why !== null) return reject('amount', `"${a.trim()}" ${why}`);
       } else {
         if (qtyText === '' || priceText === '') return reject(qtyText === '' ? 'quantity' : 'unit_price', 'no amount, and no quantity and unit price to compute it from');
-        amount = lineAmount(qtyText, priceText, moneyOptions);
+        if (!settings.round) amount = lineAmount(qtyText, priceText, moneyOptions);
+        else {
+          // With --round the product is rounded by its rule, and counted like an amount that was.
+          const exact = lineAmountExact(qtyText, priceText, moneyOptions);
+          amount = exact?.minor ?? NaN;
+          if (exact !== null && exact.excess.units !== 0n) rowExcess = exact.excess;
+        }
         if (amount !== amount) return reject('amount', `${qtyText} × ${priceText} cannot be stored exactly`);
       }
       if (iCurrency !== undefined) {
         // A currency column names the amount's currency as a mark beside it would: one currency per database.
         const code = fields[iCurrency]!.trim();
-        const why = code === '' ? null : guard.check(/^[a-z]{3}$/i.test(code) ? code.toUpperCase() : code);
+        const mark = /^[a-z]{3}$/i.test(code) ? code.toUpperCase() : code;
+        const why = code === '' ? null : needsRound === null ? guard.check(mark) : guard.wouldRefuse(mark);
         if (why !== null) return reject('currency', `"${code}" ${why}`);
       }
       const values: (string | number | null)[] = [customerId, date, time, amount, quantity, unitPrice, null, null, null, null, null, null];
@@ -272,10 +319,24 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
         }
         if (all !== null) values[11] = JSON.stringify(all);
       }
+      if (needsRound !== null) {
+        needsRounding++;
+        return reject('amount', needsRound);
+      }
+      if (!Number.isSafeInteger(sumNumber + amount)) {
+        sumBig += BigInt(sumNumber);
+        sumNumber = 0;
+      }
+      sumNumber += amount;
+      if (rowExcess !== null) {
+        rounded++;
+        excess = addExact(excess, rowExcess);
+      }
       return values;
     },
     currencies: () => guard.seen,
     dateConflict: () => watch.first,
+    rounding: () => ({ rounded, needsRounding, storedSum: String(sumBig + BigInt(sumNumber)), excess: { units: String(excess.units), scale: excess.scale } }),
   };
 }
 
