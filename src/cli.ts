@@ -185,7 +185,8 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .addHelpText('after', examples(t('help.import.examples')));
   for (const kind of ['transactions', 'customers'] as const) {
     const sub = importCmd.command(kind);
-    if (kind === 'transactions') sub.addOption(new Option('--round [rule]', t('help.import.opt.round')).choices(['half-up', 'half-even']).preset('half-up'));
+    // A flag, not an option with an optional value: `--round sales.csv` must not take the file as its rule.
+    if (kind === 'transactions') sub.option('--round', t('help.import.opt.round')).addOption(new Option('--rounding <rule>', t('help.import.opt.rounding')).choices(['half-up', 'half-even']));
     sub
       .description(kind === 'transactions' ? t('help.importTransactions.description') : t('help.importCustomers.description'))
       .argument('<files...>', t('help.import.arg.files'))

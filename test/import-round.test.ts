@@ -114,7 +114,7 @@ describe('import transactions --round', () => {
   });
 
   it('rounds half to even when asked', async () => {
-    const r = await importJson([FILE], ['--round', 'half-even']);
+    const r = await importJson([FILE], ['--rounding', 'half-even']);
     expect(r.results[0]!.rounding).toEqual({ rule: 'half-even', rounded: 8, needs_rounding: 0, file_sum: '772.1479', stored_sum: '772.14' });
     expect(storedCents()).toEqual({ n: 11, sum: 77214 });
   });
@@ -129,7 +129,7 @@ describe('import transactions --round', () => {
 
   it('prints the suggestion under the rejects on a terminal, and the rounding in Chinese', async () => {
     const plain = await run(['--db', t.db, '--format', 'table', 'import', 'transactions', FILE]);
-    expect(plain.stdout).toContain("  8 rows have more decimals than the currency's 2: add --round to round them half up (--round half-even to round half to even)");
+    expect(plain.stdout).toContain("  8 rows have more decimals than the currency's 2: add --round to round them half up (--rounding half-even to round half to even)");
     const zhPlain = await run(['--db', t.dir + '/zh.db', '--lang', 'zh-CN', '--format', 'table', 'import', 'transactions', FILE]);
     expect(zhPlain.stdout).toContain('amount：… 的小数位多于币种的 2 位');
     expect(zhPlain.stdout).toContain('8 行金额的小数位多于币种的 2 位：加 --round 可四舍五入后导入');
@@ -138,16 +138,22 @@ describe('import transactions --round', () => {
   });
 
   it('carries the counts and sums in CSV', async () => {
-    const r = await run(['--db', t.db, '--format', 'csv', 'import', 'transactions', FILE, '--round=half-even']);
+    const r = await run(['--db', t.db, '--format', 'csv', 'import', 'transactions', FILE, '--rounding', 'half-even']);
     const [head, row] = r.stdout.trim().split('\n');
     const cells = Object.fromEntries(head!.split(',').map((k, i) => [k, row!.split(',')[i]]));
     expect(cells).toMatchObject({ rounded: '8', needs_rounding: '0', file_sum: '772.1479', stored_sum: '772.14' });
   });
 
   it('refuses a rule it does not know', async () => {
-    const r = await run(['--db', t.db, 'import', 'transactions', FILE, '--round', 'down']);
+    const r = await run(['--db', t.db, 'import', 'transactions', FILE, '--rounding', 'down']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("'down' is invalid");
+  });
+
+  it('takes --round before the file as a flag, not the file as its rule', async () => {
+    const r = await run(['--db', t.db, '--format', 'json', 'import', 'transactions', '--round', FILE]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { rounding: { rule: string } }[])[0]!.rounding.rule).toBe('half-up');
   });
 
   it('names --round as the way out when rounding is why every row was rejected', async () => {

@@ -32,7 +32,8 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
   if (!Number.isInteger(options.preview) || options.preview < 0) throw new UsageError(t('import.previewNotWhole', { value: String(o.preview) }), t('import.previewHint'));
   if (kind === 'customers' && options.keepAll) throw new UsageError(t('import.noDedupeCustomers'), t('import.noDedupeCustomersHint'));
   if (typeof o.dateFormat === 'string') options.dateFormat = o.dateFormat;
-  if (o.round === 'half-up' || o.round === 'half-even') options.round = o.round;
+  if (o.rounding === 'half-up' || o.rounding === 'half-even') options.round = o.rounding;
+  else if (o.round === true) options.round = 'half-up';
   if (typeof o.currency === 'string') options.currency = o.currency;
   if (typeof o.encoding === 'string') {
     checkEncoding(o.encoding);
