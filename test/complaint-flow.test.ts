@@ -159,6 +159,29 @@ describe('runComplaintAdd with prompts: what reaches the database', () => {
     }
   });
 
+  it('offers the political churn cause in the category list, with what it covers, and saves it when picked', async () => {
+    const ctx = await setup();
+    const offered: Choice<string>[][] = [];
+    class Watching extends Scripted {
+      override async select<T extends string>(message: string, choices: Choice<T>[], defaultValue?: T): Promise<T> {
+        offered.push(choices);
+        return super.select(message, choices, defaultValue);
+      }
+    }
+    // The category picked by its name in the list, as a person moving down it would.
+    const answers = ['ann', 'id:C1', 'political', '', '', 'import licence withdrawn', '', '', '', '', '', '', ''];
+    expect(await runComplaintAdd({}, ctx, new Watching(answers))).toBe(0);
+    const categories = offered.find((c) => c.some((x) => x.value === 'price'))!;
+    expect(categories.map((c) => c.value)).toEqual(['price', 'product', 'service', 'technology', 'promotion', 'demand', 'management', 'political', 'other']);
+    expect(categories.find((c) => c.value === 'political')!.description).toBe('a political or regulatory decision: a ban, sanctions, a rule that stops them buying from us');
+    const db = openDatabase(t.db, { create: false });
+    try {
+      expect(db.prepare('SELECT customer_id, category, summary FROM complaints').get()).toEqual({ customer_id: 'C1', category: 'political', summary: 'import licence withdrawn' });
+    } finally {
+      db.close();
+    }
+  });
+
   it('writes nothing on Ctrl-C (exit 130) or when the summary is declined', async () => {
     const ctx = await setup();
     expect(await runComplaintAdd({}, ctx, new Scripted(['nobody', 'new', 'C8', CANCEL]))).toBe(130);

@@ -66,6 +66,6 @@ describe('model names', () => {
   it('keeps the papers\' names and words the recency rule in the reader\'s language', () => {
     for (const code of Object.keys(MODEL_NAMES)) expect(modelName(code)).toBe(MODEL_NAMES[code]);
     setLang('zh-CN');
-    expect(['mbgnbd', 'paretonbd', 'bgnbd', 'recency'].map(modelName)).toEqual(['MBG/NBD', 'Pareto/NBD', 'BG/NBD', '最近购买规则']);
+    expect(['mbgnbd', 'paretonbd', 'bgnbd', 'recency'].map(modelName)).toEqual(['MBG/NBD', 'Pareto/NBD', 'BG/NBD', '最近购买间隔规则']);
   });
 });

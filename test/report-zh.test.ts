@@ -81,7 +81,7 @@ describe('reports in Chinese', () => {
     expect(md.split('\n')[0]).toBe('# 客户报告（截至 2025年12月31日）');
     for (const h of ['## 概览', '## 流失预警名单', '## 客户价值金字塔', '## 生命周期阶段', '## 客户组留存', '## 未显示的部分']) expect(md).toContain(h);
     // The pyramid table: tiers by their Chinese names, revenue with the yuan sign, no "(CNY)" in the header.
-    expect(md).toContain('| 层级 | 客户数 | 占比 | 收入 | 收入占比 | 平均 |');
+    expect(md).toContain('| 价值层 | 客户数 | 占比 | 销售额 | 销售额占比 | 平均 |');
     expect(md).toMatch(/\| 铂金层 \| 1 \| [\d.]+% \| ¥720\.00 \|/);
     expect(md).toMatch(/\| 重铅层 \| 6 \| [\d.]+% \| -¥20\.00 \|/);
     expect(md).toContain('考察期');
@@ -128,9 +128,9 @@ describe('reports in Chinese', () => {
     // The bars start at the same terminal column on every line.
     const barColumn = (l: string): number => stringWidth(l.slice(0, l.search(/[█ ]{2}[█ ]*\s+\d+$/) + 2));
     expect(new Set(funnel.map(barColumn)).size).toBe(1);
-    const pyramid = (await rp(['--format', 'table', '--no-pager', 'report', 'pyramid', '--as-of', AS_OF], zh)).stdout.split('\n').filter((l) => l.includes('收入占比 ') && l.includes('位客户'));
+    const pyramid = (await rp(['--format', 'table', '--no-pager', 'report', 'pyramid', '--as-of', AS_OF], zh)).stdout.split('\n').filter((l) => l.includes('销售额占比 ') && l.includes('位客户'));
     expect(pyramid).toHaveLength(4);
-    expect(new Set(pyramid.map((l) => stringWidth(l.slice(0, l.indexOf('收入占比 ')))))).toEqual(new Set([stringWidth(pyramid[0]!.slice(0, pyramid[0]!.indexOf('收入占比 ')))]));
+    expect(new Set(pyramid.map((l) => stringWidth(l.slice(0, l.indexOf('销售额占比 ')))))).toEqual(new Set([stringWidth(pyramid[0]!.slice(0, pyramid[0]!.indexOf('销售额占比 ')))]));
   });
 
   it('alerts and usage errors in the reader\'s language; the exit codes unchanged', async () => {

@@ -92,8 +92,8 @@ export async function runCustomer(options: CustomerOptions, ctx: Context): Promi
       if (c === null) return null;
       const ruleText =
         rule === null
-          ? t('card.no-rule', { name: CATCH_ALL }, lang)
-          : t('card.rule', { rules: formatSegmentRules([rule]), n: c.segmentRule + 1, of: loaded.settings.segments.length }, lang);
+          ? t('card.no-rule', { name: segmentName(CATCH_ALL, lang) }, lang)
+          : t('card.rule', { rules: formatSegmentRules([{ ...rule, name: segmentName(rule.name, lang) }]), n: c.segmentRule + 1, of: loaded.settings.segments.length }, lang);
       if (c.purchaseDays === 0) return { r: t('card.none-r', undefined, lang), f: t('card.none-fm', undefined, lang), m: t('card.none-fm', undefined, lang), rule: ruleText };
       return {
         r: cutText(analysis.cuts[0]!, c.rScore, (v) => tn('card.days', v, { n: formatNumber(v, 0, lang) }, lang), lang),

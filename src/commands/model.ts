@@ -1,4 +1,4 @@
-import { MODEL_CHOICES, MODEL_NAMES, type Fitted, type ModelChoice, type ModelSettings } from '../core/model/churn.js';
+import { MODEL_CHOICES, modelName, type Fitted, type ModelChoice, type ModelSettings } from '../core/model/churn.js';
 import type { BgParams, PurchaseFit } from '../core/model/bgnbd.js';
 import type { ParetoParams } from '../core/model/paretonbd.js';
 import { FIT_SAMPLE, type Selection } from '../core/model/select.js';
@@ -8,7 +8,7 @@ import { openForAnalysis, type Context } from '../context.js';
 import { notice } from '../io.js';
 import { UsageError } from '../errors.js';
 import { chalkFor, printRecord, printRows, resolveFormat } from '../output.js';
-import { t } from '../i18n/index.js';
+import { currentLang, t } from '../i18n/index.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
 import { reword } from '../i18n/phrase.js';
 
@@ -130,7 +130,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
           ? t('model.saved-no-model', { id, date: formatDate(options.asOf), why: reword(fitted.fallback ?? ''), uses: fitted.ranking?.kind === 'recency' ? t('model.uses-recency') : t('model.uses-rules') })
           : t('model.saved', { id, date: formatDate(options.asOf) }),
       );
-      if (fitted.purchase !== null && fitted.spend === null) notice(ctx.io, t('model.pyramid-by-revenue', { why: fitted.spendProblem ?? t('model.no-spend-model') }));
+      if (fitted.purchase !== null && fitted.spend === null) notice(ctx.io, t('model.pyramid-by-revenue', { why: fitted.spendProblem ? reword(fitted.spendProblem) : t('model.no-spend-model') }));
       // A snapshot of the same date ranked its tiers without the model: segment it again now.
       if (fitted.purchase !== null && fitted.spend !== null && await db.findSnapshot(options.asOf) !== null) {
         const snapshot = await db.saveSnapshot(await computeAnalysis(db, options.asOf, loaded, money, measured), loaded.text);
@@ -145,7 +145,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
     for (const r of fitted.rejected) {
       // "mbgnbd: heterogeneity ran away (a = 2.8e+5)": the model's name, then why, reworded.
       const m = /^(\w+): (.*)$/s.exec(r);
-      notice(ctx.io, t('model.not-used', { why: m === null ? reword(r) : `${m[1]}${t('model.name-separator')}${reword(m[2]!)}` }));
+      notice(ctx.io, t('model.not-used', { why: m === null ? reword(r) : `${modelName(m[1]!)}${t('model.name-separator')}${reword(m[2]!)}` }));
     }
     const record = fitRecord(fitted);
     const format = resolveFormat(ctx.format, ctx.io);
@@ -182,7 +182,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
           { key: 'actual_purchases', header: t('model.col.actual'), align: 'right' },
           { key: 'degenerate', header: t('model.col.degenerate') },
         ],
-        comparisonRows(f).map((r) => ({ ...r, candidate: MODEL_NAMES[r.candidate as string] ?? r.candidate, auc: r.auc === null ? '' : (r.auc as number).toFixed(3), blend_auc: r.blend_auc === null ? '' : (r.blend_auc as number).toFixed(3) })),
+        comparisonRows(f).map((r) => ({ ...r, candidate: modelName(r.candidate as string), degenerate: r.degenerate === null ? null : reword(String(r.degenerate)), auc: r.auc === null ? '' : (r.auc as number).toFixed(3), blend_auc: r.blend_auc === null ? '' : (r.blend_auc as number).toFixed(3) })),
       );
       out(`  ${verdictText(sel)}`);
     }
@@ -190,13 +190,13 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
       out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: reword(f.fallback ?? ''), from: f.ranking?.kind === 'recency' ? t('model.from-recency') : t('model.from-rules') })}`);
     } else {
       out();
-      out(c.bold(t('model.purchases', { model: MODEL_NAMES[f.purchase.model]! })) + t('model.purchases-fit', { converged: f.purchase.converged ? t('model.converged') : t('model.not-converged'), n: f.purchase.iterations }));
+      out(c.bold(t('model.purchases', { model: modelName(f.purchase.model) })) + t('model.purchases-fit', { converged: f.purchase.converged ? t('model.converged') : t('model.not-converged'), n: f.purchase.iterations }));
       for (const line of describePurchase(f.purchase, f.timeUnit)) out(line);
       const sample = f.purchase.customers > FIT_SAMPLE ? t('model.sample', { n: formatNumber(f.purchase.customers) }) : '';
       out(`  ${t('model.likelihood', { ll: f.purchase.logLikelihood.toFixed(1), customers: formatNumber(Math.min(f.purchase.customers, FIT_SAMPLE)), groups: formatNumber(f.purchase.groups), sample })}`);
       out(`  ${t('model.risk-from', { from: f.ranking?.kind === 'blend' ? t('model.risk-blend') : f.ranking?.kind === 'recency' ? t('model.risk-recency') : t('model.risk-model') })}`);
     }
-    if (f.spendProblem) out(`\n  ${c.yellow(t('model.spend'))}${t('model.colon')}${f.spendProblem}`);
+    if (f.spendProblem) out(`\n  ${c.yellow(t('model.spend'))}${t('model.colon')}${reword(f.spendProblem)}`);
     if (f.spend !== null) {
       const q = f.spend.params;
       out();
@@ -227,13 +227,15 @@ function unitName(unit: string): string {
 function verdictText(sel: Selection): string {
   const v = sel.verdict;
   const days = sel.horizonDays;
+  // English says the model as the JSON's verdict does (its code); another language by its paper's name.
+  const name = (code: string): string => (currentLang() === 'en' ? code : modelName(code));
   if (v.auc === null || v.recencyAuc === null) return t('model.verdict-none', { days });
   const chosen = sel.order.length > 0 ? (sel.candidates.find((c) => c.name === sel.order[0]) ?? null) : null;
   if (sel.ranking.kind !== 'blend' || chosen === null || v.low === null || v.high === null || v.difference === null) {
-    const why = chosen === null ? t('model.verdict-degenerate') : t('model.verdict-no-better', { model: chosen.name, auc: chosen.blendAuc?.toFixed(3) ?? t('model.na') });
+    const why = chosen === null ? t('model.verdict-degenerate') : t('model.verdict-no-better', { model: name(chosen.name), auc: chosen.blendAuc?.toFixed(3) ?? t('model.na') });
     return t('model.verdict-recency', { days, auc: v.recencyAuc.toFixed(3), why });
   }
   const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
-  const vars = { model: chosen.name, days, auc: v.auc.toFixed(3), recency: v.recencyAuc.toFixed(3), d: signed(v.difference), low: signed(v.low), high: signed(v.high) };
+  const vars = { model: name(chosen.name), days, auc: v.auc.toFixed(3), recency: v.recencyAuc.toFixed(3), d: signed(v.difference), low: signed(v.low), high: signed(v.high) };
   return v.low > 0 ? t('model.verdict-better', vars) : v.high < 0 ? t('model.verdict-worse', vars) : t('model.verdict-unclear', vars);
 }

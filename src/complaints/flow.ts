@@ -56,6 +56,7 @@ export function categoryHelp(category: Category): string {
     case 'promotion': return t('complaint.help.promotion');
     case 'demand': return t('complaint.help.demand');
     case 'management': return t('complaint.help.management');
+    case 'political': return t('complaint.help.political');
     case 'other': return t('complaint.help.other');
   }
 }

@@ -6,7 +6,7 @@
 import { t } from '../i18n/index.js';
 import { statusName } from '../i18n/domain.js';
 
-export const CATEGORIES = ['price', 'product', 'service', 'technology', 'promotion', 'demand', 'management', 'other'] as const;
+export const CATEGORIES = ['price', 'product', 'service', 'technology', 'promotion', 'demand', 'management', 'political', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];

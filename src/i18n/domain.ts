@@ -43,20 +43,20 @@ export function exitPatternName(code: string): string {
 }
 
 /** A default RFM segment's name; a segment the shop named itself (rapport config) is shown as written. */
-export function segmentName(name: string): string {
+export function segmentName(name: string, lang: Lang = currentLang()): string {
   switch (name) {
-    case 'Champions': return t('domain.segment.champions');
-    case 'Loyal': return t('domain.segment.loyal');
-    case 'Need Attention': return t('domain.segment.need-attention');
-    case 'Potential Loyalist': return t('domain.segment.potential-loyalist');
-    case 'New': return t('domain.segment.new');
-    case 'Promising': return t('domain.segment.promising');
-    case 'About to Sleep': return t('domain.segment.about-to-sleep');
-    case "Can't Lose Them": return t('domain.segment.cant-lose-them');
-    case 'At Risk': return t('domain.segment.at-risk');
-    case 'Hibernating': return t('domain.segment.hibernating');
-    case 'Lost': return t('domain.segment.lost');
-    case 'Other': return t('domain.segment.other');
+    case 'Champions': return t('domain.segment.champions', undefined, lang);
+    case 'Loyal': return t('domain.segment.loyal', undefined, lang);
+    case 'Need Attention': return t('domain.segment.need-attention', undefined, lang);
+    case 'Potential Loyalist': return t('domain.segment.potential-loyalist', undefined, lang);
+    case 'New': return t('domain.segment.new', undefined, lang);
+    case 'Promising': return t('domain.segment.promising', undefined, lang);
+    case 'About to Sleep': return t('domain.segment.about-to-sleep', undefined, lang);
+    case "Can't Lose Them": return t('domain.segment.cant-lose-them', undefined, lang);
+    case 'At Risk': return t('domain.segment.at-risk', undefined, lang);
+    case 'Hibernating': return t('domain.segment.hibernating', undefined, lang);
+    case 'Lost': return t('domain.segment.lost', undefined, lang);
+    case 'Other': return t('domain.segment.other', undefined, lang);
     default: return name;
   }
 }

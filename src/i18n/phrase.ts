@@ -13,8 +13,9 @@
  */
 import { catalogueKeys, currentLang, t, tn, type Lang } from './index.js';
 import { stageNameIn } from './domain.js';
+import { modelName } from '../core/model/churn.js';
 
-export type Value = string | number | Phrase | Count | Phrase[] | { stage: string } | null;
+export type Value = string | number | Phrase | Count | Phrase[] | { stage: string } | { model: string } | null;
 export interface Phrase {
   key: string;
   /** For a key whose wording depends on a count: "<key>_one" / "<key>_other", {n} the count. */
@@ -29,8 +30,8 @@ export interface Count {
 export const days = (n: number): Count => ({ count: 'days', n });
 export const purchases = (n: number): Count => ({ count: 'purchases', n });
 
-/** How a placeholder's English is read back: a count, free text, one of some phrases (or nothing), a list of them, a stage code. */
-type Kind = 'days' | 'purchases' | 'text' | 'stage' | { one: string[]; optional?: true } | { list: string[] };
+/** How a placeholder's English is read back: a count, free text, one of some phrases (or nothing), a list of them, a stage code, a model's code (mbgnbd). */
+type Kind = 'days' | 'purchases' | 'text' | 'stage' | 'model' | { one: string[]; optional?: true } | { list: string[] };
 
 const STAGE_EXIT = ['core.exit.refunds-only', 'core.exit.early-abort', 'core.exit.mid-way-failure', 'core.exit.early-exit', 'core.exit.long-term'];
 const RHYTHM: Kind = { one: ['core.stage.rhythm'], optional: true };
@@ -91,8 +92,8 @@ export const GRAMMAR: Record<string, Record<string, Kind>> = {
   'core.model.too-few-repeat': { count: 'text', min: 'text' },
   'core.model.too-short': { count: 'text', min: 'text' },
   'core.model.no-usable-fit': { rejected: { list: REJECTED } },
-  'core.model.rejected-at': { model: 'text', cutoff: 'text', why: { one: DEGENERATE } },
-  'core.model.rejected': { model: 'text', why: { one: DEGENERATE } },
+  'core.model.rejected-at': { model: 'model', cutoff: 'text', why: { one: DEGENERATE } },
+  'core.model.rejected': { model: 'model', why: { one: DEGENERATE } },
   'core.model.no-converge': {},
   'core.model.a-is-one': {},
   'core.model.heterogeneity': { param: 'text', value: 'text' },
@@ -107,9 +108,9 @@ export const GRAMMAR: Record<string, Record<string, Kind>> = {
   'core.model.verdict-none': { days: 'text' },
   'core.model.verdict-recency': { days: 'text', auc: 'text', why: { one: ['core.model.verdict-no-model', 'core.model.verdict-no-better'] } },
   'core.model.verdict-no-model': {},
-  'core.model.verdict-no-better': { model: 'text', auc: 'text' },
+  'core.model.verdict-no-better': { model: 'model', auc: 'text' },
   'core.model.verdict-blend': {
-    model: 'text',
+    model: 'model',
     word: { one: ['core.model.word-better', 'core.model.word-worse', 'core.model.word-unclear'] },
     days: 'text',
     auc: 'text',
@@ -214,6 +215,8 @@ function valueText(v: Value | undefined, lang: Lang): string | number {
   if (Array.isArray(v)) return v.map((p) => wordPhrase(p, lang)).join(t('core.list-separator', undefined, lang));
   if ('count' in v) return countText(v, lang);
   if ('stage' in v) return stageNameIn(v.stage, lang);
+  // reword() reads a model's code back only for the reader, whose language modelName() words in.
+  if ('model' in v) return modelName(v.model);
   return wordPhrase(v, lang);
 }
 
@@ -240,7 +243,7 @@ function templates(key: string): string[] {
 function placeholder(key: string, name: string, capture: boolean): string {
   const kind = name === 'n' && COUNTED.has(key) ? 'n' : GRAMMAR[key]?.[name];
   let body: string;
-  if (kind === undefined || kind === 'text' || kind === 'stage') body = '.*?';
+  if (kind === undefined || kind === 'text' || kind === 'stage' || kind === 'model') body = '.*?';
   else if (kind === 'n') body = NUMBER;
   else if (kind === 'days' || kind === 'purchases') {
     const forms = kind === 'days' ? ['core.count.days_one', 'core.count.days_other'] : ['core.count.purchases_one', 'core.count.purchases_other'];
@@ -278,6 +281,7 @@ function readValue(key: string, name: string, raw: string): Value | undefined {
   const kind = GRAMMAR[key]?.[name];
   if (kind === undefined || kind === 'text') return raw;
   if (kind === 'stage') return { stage: raw };
+  if (kind === 'model') return { model: raw };
   if (kind === 'days' || kind === 'purchases') return { count: kind, n: Number(new RegExp(NUMBER).exec(raw)![0]) };
   if ('list' in kind) {
     const items = raw.split(t('core.list-separator', undefined, 'en')).map((x) => readPhrase(x, kind.list));

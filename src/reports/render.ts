@@ -344,6 +344,8 @@ export function renderHtml(r: Report, max = 25): string {
 <style>
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI",${cjk} sans-serif; color: #1d2329; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: break-word; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d5dbe0; }
+/* Titles and headers break only at spaces and punctuation: never inside a Chinese word or a date (名/称, 2026年11月/26日); overflow-wrap still breaks one too long for the line. */
+h1, h2, th, caption, .figure .label, .bar-label, table.stack td::before { word-break: keep-all; }
 a { color: #2c5f8a; }
 .toc h2 { margin-top: 1rem; } .toc ol { columns: 2 14rem; margin: .4rem 0; padding-left: 1.4rem; } .toc li { break-inside: avoid; }
 .headline { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .8rem; margin: .8rem 0; }
@@ -365,7 +367,7 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 @media (max-width: 40rem) {
   body { margin: 1rem auto; padding: 0 .75rem; }
   svg.trend text, svg.check text { font-size: 24px; }
-  .bar-row { grid-template-columns: 5.5rem 1fr; font-size: .8rem; }
+  .bar-row { grid-template-columns: 6.5rem 1fr; font-size: .8rem; }
   .bar-value { grid-column: 2; margin-top: -2px; }
   table.heatmap { font-size: .75rem; width: 100%; } table.heatmap th, table.heatmap td { padding: .1rem .05rem; }
   /* Data tables stack: one block per row, each cell a "header  value" line. */

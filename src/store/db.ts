@@ -256,10 +256,18 @@ function migrate(db: DB, path: string, migrations: Migration[]): void {
   const record = db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)');
   for (const m of migrations) {
     if (done.has(m.id)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      record.run(m.id, m.name, new Date().toISOString());
-    }).immediate();
+    if (m.rebuilds) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.rebuilds && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
+          throw new RapportError(t('errors.store.migrationLost', { path, id: m.id, name: m.name }), t('errors.store.migrationLostHint'));
+        }
+        record.run(m.id, m.name, new Date().toISOString());
+      }).immediate();
+    } finally {
+      if (m.rebuilds) db.pragma('foreign_keys = ON');
+    }
   }
 }
 

@@ -6,7 +6,44 @@ export interface Migration {
   id: number;
   name: string;
   sql: string;
+  /**
+   * The migration rebuilds a table others refer to (SQLite cannot change a CHECK in place): it
+   * runs with foreign keys off, which SQLite allows only outside a transaction, and checks them
+   * before it commits (https://www.sqlite.org/lang_altertable.html#otheralter, the 12 steps).
+   */
+  rebuilds?: true;
 }
+
+/** The complaints table as of migration 6, under a given name: the category CHECK allows `categories`. */
+function complaintsTable(name: string, categories: string): string {
+  return `
+CREATE TABLE ${name} (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  customer_id       TEXT NOT NULL REFERENCES customers (id),
+  created_at        TEXT NOT NULL,      -- ISO timestamp, UTC
+  category          TEXT NOT NULL CHECK (category IN (${categories})),
+  priority          TEXT NOT NULL CHECK (priority IN ('urgent', 'high', 'normal', 'low')),
+  product           TEXT,
+  summary           TEXT NOT NULL,      -- what happened
+  how               TEXT,               -- how it happened
+  why               TEXT,               -- why they are dissatisfied
+  staff             TEXT,               -- the member of staff involved
+  other_issues      TEXT,               -- anything else they are unhappy about
+  reasonable        INTEGER,            -- 1/0: is the demand reasonable; NULL not judged
+  wanted            TEXT,               -- the resolution they want
+  status            TEXT NOT NULL CHECK (status IN ('open', 'in_progress', 'resolved', 'closed')),
+  assignee          TEXT,
+  due_at            TEXT NOT NULL,      -- created_at + the priority's response time
+  resolved_at       TEXT,
+  resolution        TEXT,
+  compensation      INTEGER,            -- minor units
+  satisfied         INTEGER,            -- 1/0 after resolution
+  closed_at         TEXT
+);`;
+}
+
+const COMPLAINT_COLUMNS =
+  'id, customer_id, created_at, category, priority, product, summary, how, why, staff, other_issues, reasonable, wanted, status, assignee, due_at, resolved_at, resolution, compensation, satisfied, closed_at';
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -158,30 +195,8 @@ CREATE TABLE model_fits (
   {
     id: 4,
     name: 'complaints',
-    sql: `
-CREATE TABLE complaints (
-  id                INTEGER PRIMARY KEY AUTOINCREMENT,
-  customer_id       TEXT NOT NULL REFERENCES customers (id),
-  created_at        TEXT NOT NULL,      -- ISO timestamp, UTC
-  category          TEXT NOT NULL CHECK (category IN ('price', 'product', 'service', 'technology', 'promotion', 'demand', 'management', 'other')),
-  priority          TEXT NOT NULL CHECK (priority IN ('urgent', 'high', 'normal', 'low')),
-  product           TEXT,
-  summary           TEXT NOT NULL,      -- what happened
-  how               TEXT,               -- how it happened
-  why               TEXT,               -- why they are dissatisfied
-  staff             TEXT,               -- the member of staff involved
-  other_issues      TEXT,               -- anything else they are unhappy about
-  reasonable        INTEGER,            -- 1/0: is the demand reasonable; NULL not judged
-  wanted            TEXT,               -- the resolution they want
-  status            TEXT NOT NULL CHECK (status IN ('open', 'in_progress', 'resolved', 'closed')),
-  assignee          TEXT,
-  due_at            TEXT NOT NULL,      -- created_at + the priority's response time
-  resolved_at       TEXT,
-  resolution        TEXT,
-  compensation      INTEGER,            -- minor units
-  satisfied         INTEGER,            -- 1/0 after resolution
-  closed_at         TEXT
-);
+    // The table as it was made then; migration 6 widened the category CHECK (the SQL is the same bytes as before complaintsTable() held it).
+    sql: `${complaintsTable('complaints', "'price', 'product', 'service', 'technology', 'promotion', 'demand', 'management', 'other'")}
 CREATE INDEX complaints_customer ON complaints (customer_id);
 CREATE INDEX complaints_status ON complaints (status, due_at);
 
@@ -222,6 +237,24 @@ CREATE TABLE products (
   },
   {
     id: 6,
+    name: 'political complaint category',
+    rebuilds: true,
+    // The ninth churn cause (shared/domain.md section 6): a new complaints table with the wider
+    // CHECK, every row copied with its id, the old one dropped, the new one renamed into its
+    // place (complaint_events and complaint_due refer to it by name), its indexes made again and
+    // its AUTOINCREMENT counter kept, so a deleted last id is never handed out again.
+    sql: `${complaintsTable('complaints_new', "'price', 'product', 'service', 'technology', 'promotion', 'demand', 'management', 'political', 'other'")}
+INSERT INTO complaints_new (${COMPLAINT_COLUMNS}) SELECT ${COMPLAINT_COLUMNS} FROM complaints;
+DELETE FROM sqlite_sequence WHERE name = 'complaints_new';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'complaints_new', seq FROM sqlite_sequence WHERE name = 'complaints';
+DROP TABLE complaints;
+ALTER TABLE complaints_new RENAME TO complaints;
+CREATE INDEX complaints_customer ON complaints (customer_id);
+CREATE INDEX complaints_status ON complaints (status, due_at);
+`,
+  },
+  {
+    id: 7,
     name: 'watchlists',
     sql: `
 -- The churn list a person was given (rapport churn, report churn, report summary), one per as-of

@@ -80,6 +80,31 @@ describe('migratePg', () => {
     expect((await applied()).map((m) => m.id)).toEqual(ALL);
   });
 
+  it('migration 6 lets complaints record political churn, keeping every stored complaint, its history and its id', async () => {
+    await migratePg(db.sql, db.url, PG_MIGRATIONS.filter((m) => m.id < 6));
+    await db.sql`INSERT INTO customers (id) VALUES ('C1')`;
+    await db.sql.unsafe(`
+      INSERT INTO complaints (customer_id, created_at, category, priority, summary, status, due_at)
+      VALUES ('C1', '2025-11-01T09:00:00.000Z', 'price', 'high', 'dearer', 'open', '2025-11-04T09:00:00.000Z'),
+             ('C1', '2025-11-02T09:00:00.000Z', 'management', 'normal', 'new terms', 'open', '2025-11-09T09:00:00.000Z');
+      INSERT INTO complaint_events (complaint_id, at, kind, to_status) VALUES (1, '2025-11-01T09:00:00.000Z', 'logged', 'open'), (2, '2025-11-02T09:00:00.000Z', 'logged', 'open');`);
+    const political = (id: number) => db.sql`INSERT INTO complaints (id, customer_id, created_at, category, priority, summary, status, due_at)
+      VALUES (${id}, 'C1', '2025-12-01T09:00:00.000Z', 'political', 'normal', 'sanctions', 'open', '2025-12-08T09:00:00.000Z')`;
+    await expect(political(10)).rejects.toThrow(/complaints_category_check/);
+    const before = [...(await db.sql`SELECT * FROM complaints ORDER BY id`)];
+    const events = [...(await db.sql`SELECT * FROM complaint_events ORDER BY id`)];
+
+    await migratePg(db.sql, db.url);
+    expect((await applied()).find((m) => m.id === 6)).toEqual({ id: 6, name: 'political complaint category' });
+    expect([...(await db.sql`SELECT * FROM complaints ORDER BY id`)]).toEqual(before);
+    expect([...(await db.sql`SELECT * FROM complaint_events ORDER BY id`)]).toEqual(events);
+    await political(10);
+    const [next] = await db.sql<{ id: number }[]>`INSERT INTO complaints (customer_id, created_at, category, priority, summary, status, due_at)
+      VALUES ('C1', '2025-12-02T09:00:00.000Z', 'political', 'low', 'a new rule', 'open', '2025-12-16T09:00:00.000Z') RETURNING id`;
+    expect(Number(next!.id)).toBe(3);
+    await expect(db.sql`UPDATE complaints SET category = 'weather' WHERE id = 1`).rejects.toThrow(/complaints_category_check/);
+  });
+
   it('sorts text in byte order (as SQLite does) whatever the locale', async () => {
     await migratePg(db.sql, db.url);
     const ids = ['b', 'B', 'a', 'Z', '_x', 'é', 'e', '10', '9', '客户', 'a b', 'ab'];

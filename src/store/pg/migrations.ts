@@ -237,6 +237,19 @@ CREATE TABLE products (
   },
   {
     id: 6,
+    name: 'political complaint category',
+    // The ninth churn cause (shared/domain.md section 6). PostgreSQL changes a CHECK in place:
+    // complaints_category_check is the name it gave migration 4's column constraint. Adding the
+    // constraint checks every stored row, under the table's lock, within this transaction.
+    sql: `
+ALTER TABLE complaints
+  DROP CONSTRAINT complaints_category_check,
+  ADD CONSTRAINT complaints_category_check
+    CHECK (category IN ('price', 'product', 'service', 'technology', 'promotion', 'demand', 'management', 'political', 'other'));
+`,
+  },
+  {
+    id: 7,
     name: 'watchlists',
     sql: `
 CREATE TABLE watchlists (
