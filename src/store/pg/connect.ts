@@ -29,33 +29,111 @@ type Env = Record<string, string | undefined>;
 /** Debian's (and libpq's usual) socket folder, the default host when none is given and it exists. */
 const DEFAULT_SOCKET_DIR = '/var/run/postgresql';
 const DEFAULT_CONNECT_TIMEOUT = 10;
-const URL_PARAMS = new Set(['host', 'port', 'user', 'dbname', 'sslmode', 'application_name', 'connect_timeout', 'password']);
+const URL_PARAMS = new Set(['host', 'port', 'user', 'dbname', 'sslmode', 'application_name', 'connect_timeout']);
 
 export function isPgUrl(text: string): boolean {
   return /^postgres(ql)?:\/\//i.test(text);
 }
 
+/** Query parameters whose value is a secret: refused, and never shown. */
+const SECRET_PARAM = /pass/i;
+
+/**
+ * A URL cut into its parts as written (nothing decoded yet), or the reason it cannot be: the
+ * scheme is not PostgreSQL's, or an @, #, / or ? stands where the parts cannot be told apart (a
+ * password holding one, typed raw). Only what this returns is ever shown of a URL: an unreadable
+ * one is shown as its scheme and "…", never a guess at which part is which.
+ */
+interface UrlParts {
+  scheme: string;
+  userinfo: string | null;
+  hostport: string;
+  dbpath: string | null;
+  /** key=value pieces, raw. */
+  query: string[];
+}
+
+function splitPgUrl(url: string): UrlParts | 'scheme' | 'unreadable' | 'port' {
+  const head = /^(postgres(?:ql)?):\/\//i.exec(url);
+  if (!head) return 'scheme';
+  const rest = url.slice(head[0].length);
+  // A fragment means nothing to PostgreSQL: a # is a password's (or a name's) character typed raw.
+  if (rest.includes('#')) return 'unreadable';
+  let userinfo: string | null = null;
+  let after = rest;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    userinfo = rest.slice(0, at);
+    after = rest.slice(at + 1);
+    // An @ after a / or ?, or a second @: the user, password and host cannot be told apart.
+    if (/[/?]/.test(userinfo) || after.includes('@')) return 'unreadable';
+  }
+  const m = /^([^/?]*)(?:\/([^?]*))?(?:\?(.*))?$/s.exec(after);
+  if (!m) return 'unreadable';
+  // A colon after the host with no number after it: perhaps user:password with no host, not shown.
+  if (!/^(\[[^\]]*\]|[^:[\]]*)(:\d+)?$/.test(m[1]!)) return 'port';
+  return { scheme: head[1]!, userinfo, hostport: m[1]!, dbpath: m[2] ?? null, query: m[3] === undefined || m[3] === '' ? [] : m[3].split('&') };
+}
+
+/** A query piece's key, decoded; null when it cannot be decoded. */
+function paramKey(part: string): string | null {
+  const eq = part.indexOf('=');
+  try {
+    return decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
+  } catch {
+    return null;
+  }
+}
+
+/** The URL as messages show it: rebuilt from its parts, without any password or secret value. */
+function showParts(p: UrlParts): string {
+  // With a password in the user part, the rest is not shown: an @ in the password would make
+  // some of it look like the host. Only a plain user name is shown (it may be the password typed in its place).
+  if (p.userinfo?.includes(':')) {
+    const name = p.userinfo.slice(0, p.userinfo.indexOf(':'));
+    return `${p.scheme}://${/^[A-Za-z0-9_.-]*$/.test(name) ? name : '…'}@…`;
+  }
+  const user = p.userinfo === null ? '' : `${p.userinfo}@`;
+  const query = p.query
+    .filter((part) => part !== '')
+    .map((part) => {
+      const key = paramKey(part);
+      if (key !== null && URL_PARAMS.has(key) && !SECRET_PARAM.test(key)) return part;
+      return key !== null && SECRET_PARAM.test(key) ? `${encodeURIComponent(key)}=***` : null;
+    })
+    .filter((part): part is string => part !== null);
+  return `${p.scheme}://${user}${p.hostport}${p.dbpath === null ? '' : `/${p.dbpath}`}${query.length > 0 ? `?${query.join('&')}` : ''}`;
+}
+
 /**
  * Parses postgres:// and postgresql:// URLs as libpq does: user@host:port/database, with
  * ?host=/socket/dir (or a %2F-encoded host) for a Unix socket. Missing parts come from PGHOST,
- * PGPORT, PGUSER and PGDATABASE, then the defaults. A password in the URL is refused.
+ * PGPORT, PGUSER and PGDATABASE, then the defaults. A password in the URL is refused; no message
+ * shows any of it (every message shows describePg's form, built from the parts).
  */
 export function parsePgUrl(url: string, env: Env = process.env): PgTarget {
-  const m = /^(postgres(?:ql)?):\/\/(?:([^@/?#]*)@)?([^/?#]*)(?:\/([^?#]*))?(?:\?([^#]*))?$/i.exec(url);
-  if (!m) throw new RapportError(t('pg.notUrl', { url: describePg(url) }), t('pg.notUrlHint'));
-  const [, , userinfo = '', hostport = '', dbpath = '', query = ''] = m;
+  const parts = splitPgUrl(url);
+  if (parts === 'scheme') throw new RapportError(t('pg.notUrl', { url: describePg(url) }), t('pg.notUrlHint'));
+  if (parts === 'port') throw new RapportError(t('pg.portNotNumber', { url: describePg(url) }), t('pg.badPortHint'));
+  if (parts === 'unreadable') throw new RapportError(t('pg.unreadable', { url: describePg(url) }), t('pg.unreadableHint'));
+  const shown = showParts(parts);
+  // Secrets first, before anything is decoded or named: a password is never echoed, whatever else is wrong.
+  const keys = parts.query.filter((part) => part !== '').map(paramKey);
+  if (keys.some((k) => k === null)) throw new RapportError(t('pg.badEscape', { url: shown }), t('pg.badEscapeHint'));
+  if ((parts.userinfo ?? '').includes(':') || keys.some((k) => SECRET_PARAM.test(k!))) throw new RapportError(t('pg.passwordInUrl', { url: shown }), t('pg.passwordHint'));
   const params = new Map<string, string>();
-  for (const part of query.split('&')) {
+  for (const part of parts.query) {
     if (part === '') continue;
-    const eq = part.indexOf('=');
-    const key = decode(eq < 0 ? part : part.slice(0, eq), url);
+    const key = paramKey(part)!;
     if (!URL_PARAMS.has(key)) {
-      throw new RapportError(t('pg.badParam', { name: key, url: describePg(url) }), t('pg.badParamHint', { names: [...URL_PARAMS].filter((p) => p !== 'password').join(', ') }));
+      // A name that is not a word may be something typed in the wrong place: not shown either.
+      const name = /^[A-Za-z_]{1,40}$/.test(key) ? key : '…';
+      throw new RapportError(t('pg.badParam', { name, url: shown }), t('pg.badParamHint', { names: [...URL_PARAMS].join(', ') }));
     }
-    params.set(key, decode(eq < 0 ? '' : part.slice(eq + 1), url));
+    const eq = part.indexOf('=');
+    params.set(key, decode(eq < 0 ? '' : part.slice(eq + 1), shown));
   }
-  if (userinfo.includes(':') || params.has('password')) throw new RapportError(t('pg.passwordInUrl', { url: describePg(url) }), t('pg.passwordHint'));
-
+  const hostport = parts.hostport;
   let host = '';
   let port = '';
   const bracket = /^\[([^\]]*)\](?::(\d*))?$/.exec(hostport);
@@ -64,15 +142,15 @@ export function parsePgUrl(url: string, env: Env = process.env): PgTarget {
     port = bracket[2] ?? '';
   } else {
     const colon = hostport.lastIndexOf(':');
-    host = decode(colon < 0 ? hostport : hostport.slice(0, colon), url);
+    host = decode(colon < 0 ? hostport : hostport.slice(0, colon), shown);
     port = colon < 0 ? '' : hostport.slice(colon + 1);
   }
   host = params.get('host') ?? (host || env.PGHOST || (fs.existsSync(DEFAULT_SOCKET_DIR) ? DEFAULT_SOCKET_DIR : 'localhost'));
   port = params.get('port') ?? (port || env.PGPORT || '5432');
   const portNumber = Number(port);
-  if (!/^\d+$/.test(port) || portNumber < 1 || portNumber > 65535) throw new RapportError(t('pg.badPort', { port, url: describePg(url) }), t('pg.badPortHint'));
-  const user = params.get('user') ?? (decode(userinfo, url) || env.PGUSER || osUser());
-  const database = params.get('dbname') ?? (decode(dbpath, url) || env.PGDATABASE || user);
+  if (!/^\d+$/.test(port) || portNumber < 1 || portNumber > 65535) throw new RapportError(t('pg.badPort', { port, url: shown }), t('pg.badPortHint'));
+  const user = params.get('user') ?? (decode(parts.userinfo ?? '', shown) || env.PGUSER || osUser());
+  const database = params.get('dbname') ?? (decode(parts.dbpath ?? '', shown) || env.PGDATABASE || user);
   const timeout = params.get('connect_timeout');
   return {
     host,
@@ -86,11 +164,15 @@ export function parsePgUrl(url: string, env: Env = process.env): PgTarget {
   };
 }
 
-/** The URL with any password removed: what status and messages show. */
+/**
+ * The URL as status and messages show it: without any password or secret parameter. A URL that
+ * cannot be cut into its parts shows as its scheme and "…" (none of its user part or query).
+ */
 export function describePg(url: string): string {
-  return url
-    .replace(/^([a-z]+:\/\/[^:@/?#]*):[^@/?#]*@/i, '$1@')
-    .replace(/([?&]password=)[^&#]*/i, '$1***');
+  const parts = splitPgUrl(url);
+  if (typeof parts !== 'string') return showParts(parts);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]{0,20}):\/\//.exec(url);
+  return scheme ? `${scheme[1]}://…` : '…';
 }
 
 /** Where the target is, for messages: host:port/database, or the socket file. */
@@ -286,11 +368,12 @@ function quoteIdent(s: string): string {
   return /^[a-z_][a-z0-9_]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`;
 }
 
-function decode(s: string, url: string): string {
+/** A part of the URL decoded; `shown` is the URL as messages show it (describePg). */
+function decode(s: string, shown: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
-    throw new RapportError(t('pg.badEscape', { url: describePg(url) }), t('pg.badEscapeHint'));
+    throw new RapportError(t('pg.badEscape', { url: shown }), t('pg.badEscapeHint'));
   }
 }
 
