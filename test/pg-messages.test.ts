@@ -29,10 +29,17 @@ describe('PostgreSQL failures in Chinese', () => {
       hint: '请检查 --db / RAPPORT_DB 中的主机和端口，并确认服务器正在运行',
     });
     const login = fault('28P01');
-    expect(login.message).toBe('db.example:5433/shop 上的 PostgreSQL 拒绝了用户 ann 的登录：密码验证失败');
+    expect(login.message).toBe('db.example:5433/shop 上的 PostgreSQL 拒绝了用户 ann 的登录：密码验证失败（密码错误，或没有这个名称的角色）');
     expect(login.hint).toContain('PGPASSWORD');
     expect(login.hint).toContain('~/.pgpass');
-    expect(login.hint).toMatch(/^请把密码/);
+    expect(login.hint).toMatch(/^请检查/);
+    expect(login.hint).toContain("CREATE ROLE ann LOGIN PASSWORD '…'");
+    // What rapport sent tells a missing password and an ignored password file apart.
+    const none = pgFault({ code: '28P01', message: 'x' }, URL, env, 7, {});
+    expect(none?.message).toBe('db.example:5433/shop 上的 PostgreSQL 拒绝了用户 ann 的登录：没有提供密码（PGPASSWORD 中没有，~/.pgpass 中也没有匹配的行）');
+    const ignored = pgFault({ code: '28P01', message: 'x' }, URL, env, 7, { ignored: { file: '/home/ann/.pgpass', mode: '0644' } });
+    expect(ignored?.message).toBe('db.example:5433/shop 上的 PostgreSQL 拒绝了用户 ann 的登录：没有提供密码（/home/ann/.pgpass 的权限是 0644，已忽略）');
+    expect(ignored?.hint).toBe('请运行 chmod 600 /home/ann/.pgpass：只有当除所有者外无人能读取时，才会读取密码文件（与 libpq 相同）');
   });
 
   it('a missing database on a socket, a timeout and a permission error keep the commands to copy as they are', () => {
@@ -73,7 +80,7 @@ describe('PostgreSQL failures in Chinese', () => {
       fs.chmodSync(file, 0o644);
       const warnings: string[] = [];
       expect(findPassword(parsePgUrl(URL, env), { PGPASSFILE: file }, (w) => warnings.push(w))).toBeUndefined();
-      expect(warnings).toEqual([`已忽略密码文件 ${file}：其他人也能读取它（请运行 chmod 600 ${file}）`]);
+      expect(warnings).toEqual([`密码文件 ${file} 的权限是 0644，已忽略：其他人也能读取它（请运行 chmod 600 ${file}）`]);
     } finally {
       t.cleanup();
     }

@@ -180,24 +180,30 @@ function place(target: PgTarget): string {
   return target.socket ? t('pg.socketPlace', { socket: path.join(target.host, `.s.PGSQL.${target.port}`), database: target.database }) : `${target.host}:${target.port}/${target.database}`;
 }
 
+/** Where the password for a login came from: what a refused login's message can tell apart. */
+export interface PasswordFound {
+  password?: string;
+  /** PGPASSWORD, or the password file that gave it. */
+  from?: string;
+  /** A password file others can read, ignored as libpq ignores it: its path and mode (0644). */
+  ignored?: { file: string; mode: string };
+}
+
 /**
  * The password as libpq finds it: PGPASSWORD, else the first matching line of the password file
  * (PGPASSFILE, else ~/.pgpass), which is ignored unless only its owner can read it.
  */
-export function findPassword(target: PgTarget, env: Env, warn: (message: string) => void = () => {}): string | undefined {
-  if (env.PGPASSWORD !== undefined && env.PGPASSWORD !== '') return env.PGPASSWORD;
+export function lookPassword(target: PgTarget, env: Env): PasswordFound {
+  if (env.PGPASSWORD !== undefined && env.PGPASSWORD !== '') return { password: env.PGPASSWORD, from: 'PGPASSWORD' };
   const file = env.PGPASSFILE || path.join(env.HOME || os.homedir(), '.pgpass');
   let text: string;
   try {
     const st = fs.statSync(file);
-    if (!st.isFile()) return undefined;
-    if ((st.mode & 0o077) !== 0) {
-      warn(t('pg.passfileIgnored', { file }));
-      return undefined;
-    }
+    if (!st.isFile()) return {};
+    if ((st.mode & 0o077) !== 0) return { ignored: { file, mode: (st.mode & 0o777).toString(8).padStart(4, '0') } };
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    return undefined;
+    return {};
   }
   // A socket in the default folder matches "localhost", as in libpq.
   const hosts = target.socket && target.host === DEFAULT_SOCKET_DIR ? [target.host, 'localhost'] : [target.host];
@@ -207,9 +213,16 @@ export function findPassword(target: PgTarget, env: Env, warn: (message: string)
     if (f.length < 5) continue;
     const [h, p, d, u] = f as [string, string, string, string];
     const pass = f.slice(4).join(':');
-    if ((h === '*' || hosts.includes(h)) && (p === '*' || p === String(target.port)) && (d === '*' || d === target.database) && (u === '*' || u === target.user)) return pass;
+    if ((h === '*' || hosts.includes(h)) && (p === '*' || p === String(target.port)) && (d === '*' || d === target.database) && (u === '*' || u === target.user)) return { password: pass, from: file };
   }
-  return undefined;
+  return {};
+}
+
+/** lookPassword's password, with a warning for a password file that is ignored. */
+export function findPassword(target: PgTarget, env: Env, warn: (message: string) => void = () => {}): string | undefined {
+  const found = lookPassword(target, env);
+  if (found.ignored) warn(t('pg.passfileIgnored', found.ignored));
+  return found.password;
 }
 
 /** A .pgpass line's fields: split at unescaped colons, with \: and \\ unescaped. */
@@ -243,31 +256,45 @@ export interface ConnectOptions {
 export async function connectPg(url: string, env: Env = process.env, options: ConnectOptions = {}): Promise<Sql> {
   const target = parsePgUrl(url, env);
   const timeout = target.connectTimeout ?? (env.RAPPORT_PG_CONNECT_TIMEOUT ? seconds(env.RAPPORT_PG_CONNECT_TIMEOUT, 'RAPPORT_PG_CONNECT_TIMEOUT') : DEFAULT_CONNECT_TIMEOUT);
-  const password = findPassword(target, env, options.warn);
-  const sql = postgres({
-    host: target.host,
-    port: target.port,
-    path: target.socket ? path.join(target.host, `.s.PGSQL.${target.port}`) : undefined,
-    database: target.database,
-    user: target.user,
-    pass: () => password ?? '',
-    max: options.max ?? 1,
-    connect_timeout: timeout,
-    idle_timeout: 0,
-    max_lifetime: null,
-    ssl: sslOption(target.sslmode, url),
-    onnotice: () => {},
-    connection: { application_name: target.applicationName ?? 'rapport' },
-    types: {
-      bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
-      numeric: { to: 1700, from: [1700], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
-    },
-  });
-  try {
-    await sql`SELECT 1`;
-  } catch (e) {
+  const found = lookPassword(target, env);
+  if (found.ignored) options.warn?.(t('pg.passfileIgnored', found.ignored));
+  const password = found.password;
+  const open = (searchPath?: string): Sql =>
+    postgres({
+      host: target.host,
+      port: target.port,
+      path: target.socket ? path.join(target.host, `.s.PGSQL.${target.port}`) : undefined,
+      database: target.database,
+      user: target.user,
+      pass: () => password ?? '',
+      max: options.max ?? 1,
+      connect_timeout: timeout,
+      idle_timeout: 0,
+      max_lifetime: null,
+      ssl: sslOption(target.sslmode, url),
+      onnotice: () => {},
+      connection: { application_name: target.applicationName ?? 'rapport', ...(searchPath === undefined ? {} : { search_path: searchPath }) },
+      types: {
+        bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+        numeric: { to: 1700, from: [1700], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+      },
+    });
+  const check = async (sql: Sql): Promise<string | null> => {
+    try {
+      const [row] = await sql<{ schema: string | null }[]>`SELECT current_schema() AS schema`;
+      return row!.schema;
+    } catch (e) {
+      await sql.end({ timeout: 0 }).catch(() => {});
+      throw pgFault(e, url, env, timeout, found) ?? e;
+    }
+  };
+  let sql = open();
+  // A role whose search_path names no schema (empty, or only schemas that do not exist) would
+  // find none of rapport's tables and create them nowhere: such a session is pinned to public.
+  if ((await check(sql)) === null) {
     await sql.end({ timeout: 0 }).catch(() => {});
-    throw pgFault(e, url, env, timeout) ?? e;
+    sql = open('public');
+    await check(sql);
   }
   return sql;
 }
@@ -294,7 +321,17 @@ function sslOption(mode: string | null, url: string): boolean | 'require' | 'pre
  * A failure talking to PostgreSQL as one line with a hint, or undefined when it is not one of
  * the expected ones (a bug, shown as such). Used for connecting and for every later statement.
  */
-export function pgFault(e: unknown, url: string, env: Env = process.env, timeout = DEFAULT_CONNECT_TIMEOUT): RapportError | undefined {
+/** What the open store knows of the database, for hints that work when run as written. */
+export interface DbFacts {
+  /** The schema rapport's tables are in. */
+  schema: string;
+  /** The role that owns them (who can GRANT on them), null before they exist. */
+  owner: string | null;
+  /** The role may read rapport's tables but not write them: a read-only role, by design. */
+  readOnly: boolean;
+}
+
+export function pgFault(e: unknown, url: string, env: Env = process.env, timeout = DEFAULT_CONNECT_TIMEOUT, login?: PasswordFound, facts?: DbFacts): RapportError | undefined {
   const err = e as { code?: unknown; message?: unknown; severity?: unknown };
   const code = typeof err?.code === 'string' ? err.code : '';
   const serverSays = typeof err?.message === 'string' ? err.message : String(e);
@@ -330,16 +367,26 @@ export function pgFault(e: unknown, url: string, env: Env = process.env, timeout
     case '57P03':
       return fault('pg.lost', t('pg.lostHint'), { detail: serverSays });
     case '28P01':
-    case 'SASL_SIGNATURE_MISMATCH':
-      return fault('pg.badPassword', t('pg.passwordHint'), { user: target.user });
+    case 'SASL_SIGNATURE_MISMATCH': {
+      // The server says only "password authentication failed", for a wrong password and for a
+      // role that does not exist alike (its log tells them apart): what rapport sent is told here.
+      const user = quoteIdent(target.user);
+      if (login?.ignored) return fault('pg.passfileModeLogin', t('pg.passfileModeHint', login.ignored), { user: target.user, ...login.ignored });
+      if (login !== undefined && login.password === undefined) return fault('pg.noPassword', t('pg.passwordHint'), { user: target.user });
+      return fault('pg.badPassword', t('pg.badPasswordHint', { user, from: login?.from ?? 'PGPASSWORD / ~/.pgpass' }), { user: target.user });
+    }
     case '28000':
+      if (/^role ".*" does not exist$/.test(serverSays)) return fault('pg.noRole', t('pg.noRoleHint', { user: quoteIdent(target.user) }), { user: target.user });
       return fault('pg.loginRefused', t('pg.loginRefusedHint', { user: target.user }), { detail: serverSays });
     case '3D000': {
       const server = target.socket ? path.join(target.host, `.s.PGSQL.${target.port}`) : `${target.host}:${target.port}`;
       return fault('pg.noDatabase', t('pg.noDatabaseHint', { database: target.database }), { database: target.database, server });
     }
     case '42501':
-      return fault('pg.denied', grantHint(serverSays, target), { detail: serverSays, user: target.user });
+      if (facts?.readOnly && /for (table|relation|sequence)/.test(serverSays)) return fault('pg.readOnlyRole', t('pg.readOnlyRoleHint'), { detail: serverSays, user: target.user });
+      return fault('pg.denied', grantHint(serverSays, target, facts), { detail: serverSays, user: target.user });
+    case '3F000':
+      return fault('pg.noSchema', t('pg.noSchemaHint', { user: quoteIdent(target.user) }), { detail: serverSays });
     case '25006':
       return fault('pg.readOnly', t('pg.readOnlyHint'), { detail: serverSays });
     case '53100':
@@ -353,13 +400,21 @@ export function pgFault(e: unknown, url: string, env: Env = process.env, timeout
   }
 }
 
-/** Which GRANT the owner should give, from the server's "permission denied for ..." message. */
-function grantHint(message: string, target: PgTarget): string {
+/**
+ * Which GRANT to give, from the server's "permission denied for ..." message, and who can give it:
+ * rights on tables are granted by their owner (a database's owner who does not own them cannot),
+ * and ALTER DEFAULT PRIVILEGES gives the same rights on the tables a later rapport adds.
+ */
+function grantHint(message: string, target: PgTarget, facts?: DbFacts): string {
   const u = quoteIdent(target.user);
-  const run = (sql: string): string => t('pg.grantRun', { sql });
-  if (/for schema/.test(message)) return run(`GRANT USAGE, CREATE ON SCHEMA public TO ${u}`);
-  if (/for (table|relation)/.test(message)) return run(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${u}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${u}`);
-  if (/for sequence/.test(message)) return run(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${u}`);
+  const schema = quoteIdent(facts?.schema ?? 'public');
+  const run = (sql: string): string => (facts?.owner ? t('pg.grantRunAs', { owner: quoteIdent(facts.owner), sql }) : t('pg.grantRun', { sql }));
+  const tables = `SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${u}; `;
+  const later = facts?.owner ? `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(facts.owner)} IN SCHEMA ${schema} GRANT ${tables}ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(facts.owner)} IN SCHEMA ${schema} GRANT USAGE ON SEQUENCES TO ${u}` : '';
+  if (/for schema/.test(message)) return run(`GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${u}`);
+  if (/for (table|relation|sequence)/.test(message)) {
+    return run(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${u}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${u}${later === '' ? '' : `; ${later}`}`);
+  }
   if (/for database/.test(message)) return run(`GRANT CONNECT, TEMPORARY ON DATABASE ${quoteIdent(target.database)} TO ${u}`);
   return t('pg.grantAsk', { user: u });
 }

@@ -161,7 +161,7 @@ class Copy {
  * (a second import waits here for the first to end, then sees its rows). `where` names the
  * database in messages (a URL, shown without any password).
  */
-export async function beginPgImport(sql: Sql, where = ''): Promise<ImportSession> {
+export async function beginPgImport(sql: Sql, where = '', preview = false): Promise<ImportSession> {
   let decide!: (d: 'commit' | 'rollback') => void;
   const decision = new Promise<'commit' | 'rollback'>((r) => (decide = r));
   let opened!: (tx: Tx) => void;
@@ -170,6 +170,7 @@ export async function beginPgImport(sql: Sql, where = ''): Promise<ImportSession
   const done = sql
     .begin(async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::int4, ${LOCK_IMPORT}::int4)`;
+      if (preview) await shadowIfReadOnly(tx);
       opened(tx);
       if ((await decision) === 'rollback') throw ROLLBACK;
     })
@@ -186,6 +187,35 @@ export async function beginPgImport(sql: Sql, where = ''): Promise<ImportSession
     throw fault(e, where);
   });
   return new PgImportSession(tx, decide, done, where);
+}
+
+/** The tables an import writes, and those among them with an identity column. */
+const WRITTEN = ['imports', 'transactions', 'customers', 'rejects', 'meta', 'products'];
+const WITH_ID = new Set(['imports', 'transactions', 'rejects']);
+
+/**
+ * A preview (--dry-run) by a role that may read rapport's tables but not write them: the tables
+ * an import writes are copied into temporary tables of the same names, which this session finds
+ * first (pg_temp comes before every schema), dropped at the transaction's end. The import then
+ * runs as it would, against the stored rows, and nothing outside the session changes. The copy
+ * costs a read of those tables (a role that may write previews in place and rolls back).
+ */
+async function shadowIfReadOnly(tx: Tx): Promise<void> {
+  const [row] = await tx<{ write: boolean }[]>`
+    SELECT bool_and(has_table_privilege(to_regclass(t), 'INSERT') AND has_table_privilege(to_regclass(t), 'UPDATE') AND has_table_privilege(to_regclass(t), 'DELETE')) AS write
+    FROM unnest(${WRITTEN}::text[]) t`;
+  if (row!.write) return;
+  for (const table of WRITTEN) {
+    // Named with its schema: once the copy exists, the bare name is the copy's.
+    const [source] = await tx<{ name: string }[]>`SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(${table})`;
+    const from = source!.name;
+    await tx.unsafe(`CREATE TEMP TABLE ${table} (LIKE ${from} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES) ON COMMIT DROP`);
+    await tx.unsafe(`INSERT INTO pg_temp.${table} SELECT * FROM ${from}`);
+    if (WITH_ID.has(table)) {
+      const [top] = await tx.unsafe<{ top: number }[]>(`SELECT coalesce(max(id), 0) + 1 AS top FROM pg_temp.${table}`);
+      await tx.unsafe(`ALTER TABLE pg_temp.${table} ALTER COLUMN id RESTART WITH ${Number(top!.top)}`);
+    }
+  }
 }
 
 function fault(e: unknown, where: string): unknown {

@@ -50,6 +50,8 @@ export class PgStore implements Store {
     readonly sql: Sql,
     /** The URL without any password (describePg). */
     readonly location: string,
+    /** Imports are previews (--dry-run): rolled back, on copies when the role may only read. */
+    readonly preview = false,
   ) {
     this.q = sql;
   }
@@ -130,7 +132,7 @@ export class PgStore implements Store {
 
   // Imports
   beginImport(): Promise<ImportSession> {
-    return beginPgImport(this.sql, this.location);
+    return beginPgImport(this.sql, this.location, this.preview);
   }
   async findSameImport(kind: string, contentHash: string, reading: string): Promise<{ id: number } | undefined> {
     const rows = await this.q<{ id: number; options: string }[]>`
