@@ -352,9 +352,13 @@ export function pgFault(e: unknown, url: string, env: Env = process.env, timeout
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return fault('pg.unknownHost', t('pg.unknownHostHint'), { host: target.host });
+    case 'ECONNRESET':
+    case 'EPIPE':
+      // Once logged in (no login facts given), a reset is the server going away mid-command.
+      if (login === undefined) return lost(fault('pg.lost', t('pg.lostHint'), { detail: code }));
+      return fault('pg.unreachable', check, { code });
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-    case 'ECONNRESET':
     case 'EACCES':
       return fault('pg.unreachable', check, { code });
     case 'CONNECT_TIMEOUT':
@@ -365,7 +369,7 @@ export function pgFault(e: unknown, url: string, env: Env = process.env, timeout
     case '57P01':
     case '57P02':
     case '57P03':
-      return fault('pg.lost', t('pg.lostHint'), { detail: serverSays });
+      return lost(fault('pg.lost', t('pg.lostHint'), { detail: serverSays }));
     case '28P01':
     case 'SASL_SIGNATURE_MISMATCH': {
       // The server says only "password authentication failed", for a wrong password and for a
@@ -398,6 +402,50 @@ export function pgFault(e: unknown, url: string, env: Env = process.env, timeout
     default:
       return undefined;
   }
+}
+
+/** The connection-loss messages pgFault made: isLost knows them after the error is translated. */
+const lostFaults = new WeakSet<object>();
+
+function lost(e: RapportError): RapportError {
+  lostFaults.add(e);
+  return e;
+}
+
+const LOST_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03']);
+
+/** The error says the connection to the server is gone (as the client or the server reported it, or as pgFault translated it). */
+export function isLost(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const code = (e as { code?: unknown }).code;
+  return lostFaults.has(e) || (typeof code === 'string' && LOST_CODES.has(code));
+}
+
+const NEVER = new Promise<never>(() => {});
+
+/**
+ * sql.begin, for a connection that may be lost at any moment. postgres 3.4 rejects begin()
+ * itself when the transaction's connection closes, but still sends ROLLBACK (or COMMIT) on the
+ * closed connection when fn settles afterwards, which throws a TypeError from a timer (a raw stack
+ * trace after rapport's own message). Once the connection is known lost, fn is left unsettled:
+ * begin() has rejected with the loss, and nothing more is sent.
+ */
+export function transaction<T>(sql: Sql, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  let gone = false;
+  const outer = sql.begin(async (tx) => {
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (e) {
+      if (gone || isLost(e)) return NEVER;
+      throw e;
+    }
+    return gone ? NEVER : result;
+  }) as Promise<T>;
+  outer.catch((e: unknown) => {
+    if (isLost(e)) gone = true;
+  });
+  return outer;
 }
 
 /**

@@ -24,7 +24,7 @@ import { DEDUPE_COLUMNS, SEP, TRANSACTION_COLUMNS, type CustomerRow, type Transa
 import { wellFormed } from '../../core/unicode.js';
 import { mergeCustomer, type ImportCounts, type ImportRecord, type StoredCustomer } from '../importStore.js';
 import type { CustomerSink, ImportSession, RejectSink, TransactionSink } from '../store.js';
-import { pgFault, type Sql } from './connect.js';
+import { isLost, pgFault, transaction, type Sql } from './connect.js';
 import { LOCK_CLASS, LOCK_IMPORT } from './sql.js';
 
 type Tx = postgres.TransactionSql;
@@ -77,6 +77,8 @@ class Copy {
   private text = '';
   private stream: Writable | null = null;
   private failed: Promise<never> | null = null;
+  /** Why the COPY failed, once it has (the connection lost, the server refusing a row). */
+  private failure: unknown = null;
   /** One stream operation at a time, in the order asked (two callers must not both open a COPY). */
   private turn: Promise<void> = Promise.resolve();
 
@@ -115,7 +117,13 @@ class Copy {
     const stream = this.stream;
     if (stream === null) return;
     this.stream = null;
-    stream.destroy(new Error(COPY_FAIL_REASON));
+    // On a lost connection there is no one to tell: postgres 3.4 would write to a closed socket.
+    if (this.failure !== null && isLost(this.failure)) return;
+    try {
+      stream.destroy(new Error(COPY_FAIL_REASON));
+    } catch {
+      return; // the connection closed as the COPY was abandoned: the server rolls back by itself
+    }
     await this.failed!.catch(() => {});
   }
 
@@ -131,7 +139,15 @@ class Copy {
     const chunk = this.text;
     this.text = '';
     const stream = this.stream!;
-    if (!stream.write(chunk)) await Promise.race([new Promise<void>((r) => stream.once('drain', r)), this.failed!]);
+    if (this.failure !== null) throw this.failure;
+    let more: boolean;
+    try {
+      more = stream.write(chunk);
+    } catch (e) {
+      // postgres 3.4 writes to the socket it has already dropped when the connection closed.
+      throw this.failure ?? e;
+    }
+    if (!more) await Promise.race([new Promise<void>((r) => stream.once('drain', r)), this.failed!]);
   }
 
   private async open(): Promise<void> {
@@ -150,7 +166,7 @@ class Copy {
         own(e);
       };
     });
-    this.failed.catch(() => {});
+    this.failed.catch((e: unknown) => (this.failure = e));
     this.stream = (await q.writable()) as Writable;
     this.stream.on('error', () => {});
   }
@@ -167,14 +183,12 @@ export async function beginPgImport(sql: Sql, where = '', preview = false): Prom
   let opened!: (tx: Tx) => void;
   const txReady = new Promise<Tx>((r) => (opened = r));
   const ROLLBACK = Symbol('rollback');
-  const done = sql
-    .begin(async (tx) => {
-      await tx`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::int4, ${LOCK_IMPORT}::int4)`;
-      if (preview) await shadowIfReadOnly(tx);
-      opened(tx);
-      if ((await decision) === 'rollback') throw ROLLBACK;
-    })
-    .then(
+  const done = transaction(sql, async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::int4, ${LOCK_IMPORT}::int4)`;
+    if (preview) await shadowIfReadOnly(tx);
+    opened(tx);
+    if ((await decision) === 'rollback') throw ROLLBACK;
+  }).then(
       () => 'committed' as const,
       (e: unknown) => {
         if (e === ROLLBACK) return 'rolled back' as const;
@@ -545,7 +559,7 @@ export async function recordPgRefusal(
   where = '',
 ): Promise<number> {
   try {
-    return await sql.begin(async (tx) => {
+    return await transaction(sql, async (tx) => {
       const id = await insertImport(tx, record, 'refused');
       await finishImport(tx, id, counts, record.contentHash);
       for (let i = 0; i < rejects.length; i += REJECT_BATCH) await insertRejects(tx, id, rejects.slice(i, i + REJECT_BATCH));

@@ -18,7 +18,7 @@ import type postgres from 'postgres';
 import type { Migration } from '../migrations.js';
 import { RapportError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
-import { describePg, pgFault, type DbFacts, type Sql } from './connect.js';
+import { describePg, pgFault, transaction, type DbFacts, type Sql } from './connect.js';
 import { LOCK_CLASS, LOCK_MIGRATE } from './sql.js';
 
 const T = 'TEXT COLLATE "C"';
@@ -258,7 +258,7 @@ async function migrate(sql: Sql, url: string, migrations: Migration[]): Promise<
   // The common case, one read without a lock: the schema is already current.
   if ((await state(sql, url, known)) === known) return;
   // Every pending migration in one transaction: a failure at any point leaves the schema as it was.
-  await sql.begin(async (tx) => {
+  await transaction(sql, async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::int4, ${LOCK_MIGRATE}::int4)`;
     // Another rapport may have migrated while this one waited: look again under the lock.
     const newest = await state(tx, url, known);

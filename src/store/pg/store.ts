@@ -29,7 +29,7 @@ import { readingOf, type ImportReading, type ImportRow, type RejectRow, type Sta
 import { removalLine, type RemovalPlan } from '../removeImport.js';
 import { COLUMNS, FILTER_COLUMNS, fromRow, type SnapshotFilter, type SnapshotInfo } from '../snapshots.js';
 import type { CutoffPurchases, FoundCustomer, ImportSession, NewCustomer, ProductSales, StaffSales, Store } from '../store.js';
-import type { Sql } from './connect.js';
+import { transaction, type Sql } from './connect.js';
 import { beginPgImport, recordPgRefusal } from './import.js';
 
 /** A query handle: the pool, or the open transaction's connection. */
@@ -66,7 +66,7 @@ export class PgStore implements Store {
 
   /** Runs fn in a new transaction, with every method of this store on its connection meanwhile. */
   private async begin<T>(fn: (tx: Q) => Promise<T>): Promise<T> {
-    return (await this.sql.begin(async (tx) => {
+    return (await transaction(this.sql, async (tx) => {
       this.q = tx;
       try {
         return await fn(tx);
