@@ -52,10 +52,22 @@ describe('PostgreSQL failures in Chinese', () => {
     expect(denied.message).toBe('db.example:5433/shop 上的 PostgreSQL：permission denied for table transactions（用户 ann）');
     expect(denied.hint).toBe('数据库所有者可以运行：GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ann; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ann');
     expect(fault('42501', 'must be owner of table transactions').hint).toBe('请数据库所有者用 GRANT 授予 ann 对该数据库及其表的权限；没有写入任何内容');
+    // Knowing the tables' owner, the hint says who runs it, with the rights on tables added later.
+    const facts = { schema: 'public', owner: 'office', readOnly: false };
+    expect(pgFault({ code: '42501', message: 'permission denied for table transactions' }, URL, env, 7, undefined, facts)?.hint).toBe(
+      '表的所有者 office（或超级用户）可以运行：GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ann; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ann; ' +
+        'ALTER DEFAULT PRIVILEGES FOR ROLE office IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ann; ALTER DEFAULT PRIVILEGES FOR ROLE office IN SCHEMA public GRANT USAGE ON SEQUENCES TO ann',
+    );
+    const readOnly = pgFault({ code: '42501', message: 'permission denied for table snapshots' }, URL, env, 7, undefined, { ...facts, readOnly: true });
+    expect(readOnly?.message).toBe('用户 ann 只能读取这个 PostgreSQL 数据库，不能修改（permission denied for table snapshots）；没有写入任何内容');
+    expect(readOnly?.hint).toMatch(/^只读角色仍可预览和分析：import --dry-run、segment --no-save/);
+    expect(fault('3F000', 'no schema has been selected to create in').hint).toBe(
+      '请给该角色一个可用的模式：ALTER ROLE ann SET search_path = public（或 CREATE SCHEMA rapport AUTHORIZATION ann; ALTER ROLE ann SET search_path = rapport）；没有写入任何内容',
+    );
   });
 
   it('every failure rapport knows reads in Chinese, and in English as before', () => {
-    const codes = ['ECONNREFUSED', 'ENOENT', 'ENOTFOUND', 'ECONNRESET', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', '57P01', '28P01', '28000', '3D000', '42501', '25006', '53100', '53200', '53300'];
+    const codes = ['ECONNREFUSED', 'ENOENT', 'ENOTFOUND', 'ECONNRESET', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', '57P01', '28P01', '28000', '3D000', '3F000', '42501', '25006', '53100', '53200', '53300'];
     setLang('zh-CN');
     const zh = codes.map((c) => fault(c));
     setLang('en');
