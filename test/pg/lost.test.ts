@@ -91,4 +91,49 @@ describe('the server stops during an import', () => {
       }
     }
   }, 240_000);
+
+  it('and while a read waits for a lock or a segment saves its snapshot: the same one line, exit 1', async () => {
+    const admin = await connectPg(server, process.env);
+    await admin.unsafe('CREATE DATABASE lost_reads');
+    await admin.end();
+    const url = server.replace(/\/postgres\?/, '/lost_reads?');
+    const rapport = (args: string[]) => spawn(process.execPath, [path.join(ROOT, 'bin/rapport.js'), '--db', url, '-q', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const done = (child: ReturnType<typeof rapport>): Promise<{ code: number | null; stderr: string }> =>
+      new Promise((r) => {
+        let stderr = '';
+        child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('exit', (code) => r({ code, stderr }));
+      });
+    expect((await done(rapport(['import', 'transactions', path.resolve('fixtures/sample/transactions.csv')]))).code).toBe(0);
+    // A lock held elsewhere keeps the command at a known statement: the state to wait for.
+    for (const [args, table] of [
+      [['status'], 'transactions'],
+      [['segment', '--as-of', '2026-10-31'], 'snapshots'],
+    ] as const) {
+      // Two connections: one holds the lock in its transaction, the other watches for the wait.
+      const holder = await connectPg(url, process.env, { max: 2 });
+      let release!: () => void;
+      const held = holder.begin(async (tx) => {
+        await tx.unsafe(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+        await new Promise<void>((r) => (release = r));
+      }).catch(() => {});
+      const child = rapport([...args]);
+      const result = done(child);
+      await until(
+        async () => (await holder`SELECT 1 FROM pg_stat_activity WHERE datname = 'lost_reads' AND application_name = 'rapport' AND wait_event_type = 'Lock'`).length > 0,
+        `${args[0]} waiting for ${table}`,
+      );
+      pgCtl('-m', 'fast', '-w', 'stop');
+      const { code, stderr } = await result;
+      release?.();
+      await held;
+      await holder.end({ timeout: 0 }).catch(() => {});
+      pgCtl('-l', path.join(dir, 'server.log'), '-w', 'start');
+      expect(code, stderr).toBe(1);
+      const lines = stderr.trimEnd().split('\n');
+      expect(lines, stderr).toHaveLength(2);
+      expect(lines[0]).toMatch(/^rapport: the connection to PostgreSQL at .* was lost /);
+      expect(lines[1]).toBe('hint: nothing of the unfinished command was written; run it again when the server is back');
+    }
+  }, 240_000);
 });
