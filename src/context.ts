@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { notice, type IO } from './io.js';
@@ -72,6 +73,23 @@ export function openForChange(ctx: Context): Promise<Store> {
 /** Opens the store an import writes to, creating a SQLite file if need be: checked first. */
 export function openForWrite(ctx: Context): Promise<Store> {
   return openStore(ctx, 'write');
+}
+
+/**
+ * Opens the store an import's --dry-run previews against: nothing is created, so a database that
+ * does not exist yet (a missing file, a PostgreSQL database without rapport's tables) is a
+ * throwaway one in memory; a PostgreSQL role that may only read previews too.
+ */
+export async function openForPreview(ctx: Context): Promise<Store> {
+  const memory = async (): Promise<Store> => {
+    const [{ openDatabase }, { SqliteStore }] = await Promise.all([import('./store/db.js'), import('./store/sqlite.js')]);
+    return new SqliteStore(openDatabase(':memory:', { create: true }), ':memory:');
+  };
+  if (isPostgresUrl(ctx.dbPath)) {
+    const { openPgStore } = await import('./store/pg/index.js');
+    return (await openPgStore(ctx.dbPath, { env: ctx.io.env, create: false, preview: true })) ?? memory();
+  }
+  return fs.existsSync(ctx.dbPath) ? openForWrite(ctx) : memory();
 }
 
 /**

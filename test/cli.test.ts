@@ -115,6 +115,6 @@ describe('help at a terminal width', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('(default: 5)');
     expect(r.stdout).not.toMatch(/default: \[\]|default: "|default: true/);
-    expect(r.stdout.replace(/\s+/g, ' ')).toContain('--db <path> database file, or set RAPPORT_DB (default: rapport.db in the current folder)');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('--db <path> database: a SQLite file, or a shared PostgreSQL database postgres://USER@HOST[:PORT]/DATABASE (the password from PGPASSWORD or ~/.pgpass, never in the URL); or set RAPPORT_DB (default: rapport.db in the current folder)');
   });
 });

@@ -1,10 +1,11 @@
 /** The PostgreSQL URL and password lookup (no server needed): src/store/pg/connect.ts. */
 import fs from 'node:fs';
 import path from 'node:path';
+import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { describePg, findPassword, isPgUrl, parsePgUrl } from '../src/store/pg/connect.js';
 import { RapportError } from '../src/errors.js';
-import { tempDir } from './helpers.js';
+import { run, tempDir } from './helpers.js';
 
 const noEnv = { HOME: '/nonexistent-home' };
 
@@ -44,8 +45,10 @@ describe('parsePgUrl', () => {
   });
 
   it('describePg drops any password; isPgUrl tells URLs from file paths', () => {
-    expect(describePg('postgres://ann:pw@h/shop')).toBe('postgres://ann@h/shop');
+    expect(describePg('postgres://ann:pw@h/shop')).toBe('postgres://ann@…');
     expect(describePg('postgres://ann@h/shop?password=pw&sslmode=require')).toBe('postgres://ann@h/shop?password=***&sslmode=require');
+    expect(describePg('postgres://ann:p@ss@h/shop')).toBe('postgres://…');
+    expect(describePg('mysql://ann:pw@h/shop')).toBe('mysql://…');
     expect(isPgUrl('postgresql://h/x')).toBe(true);
     expect(isPgUrl('./postgres.db')).toBe(false);
   });
@@ -90,6 +93,96 @@ describe('findPassword', () => {
       fs.writeFileSync(path.join(t.dir, '.pgpass'), 'db.example:5432:shop:ann:home\n', { mode: 0o600 });
       expect(findPassword(target, { HOME: t.dir })).toBe('home');
       expect(findPassword({ ...target, port: 5433 }, { HOME: t.dir })).toBeUndefined();
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+/** The message and hint parsePgUrl throws for url, and describePg's form of it. */
+function shown(url: string): string {
+  let text = describePg(url);
+  try {
+    parsePgUrl(url, noEnv);
+  } catch (e) {
+    if (!(e instanceof RapportError)) throw e;
+    text += `\n${e.message}\n${e.hint ?? ''}`;
+  }
+  return text;
+}
+
+describe('a password in a URL is never printed (issue 22 item 6)', () => {
+  it('with / # ? or @ in it, an encoded key, a repeated password= or sslpassword=: refused, none of it shown', () => {
+    const cases: [string, RegExp][] = [
+      ['postgres://weak:pa/ssXQZ@h/shop', /cannot read the PostgreSQL URL postgres:\/\/…:/],
+      ['postgres://weak:pa#ssXQZ@h/shop', /cannot read/],
+      ['postgres://weak:pa?ssXQZ@h/shop', /cannot read/],
+      ['postgres://weak:pa@ssXQZ@h/shop', /cannot read/],
+      ['postgres://weak@ssXQZ@h/shop', /cannot read/],
+      ['postgres://h/shop?pass%77ord=ssXQZ', /contains a password/],
+      ['postgres://h/shop?password=x&password=ssXQZ', /contains a password/],
+      ['postgres://h/shop?sslpassword=ssXQZ', /contains a password/],
+      ['postgres://h/shop?sslmode=require&PASSWORD=ssXQZ', /contains a password/],
+      ['postgres://weak:ssXQZ%zz@h/shop', /contains a password/],
+      ['postgres://h/shop?password=ssXQZ%zz', /contains a password/],
+      ['postgres://h:ssXQZ/shop?user=ann', /^postgres:\/\/…\nthe port in PostgreSQL URL postgres:\/\/… is not a number/],
+      ['postgres://weak:ssXQZ', /the port in PostgreSQL URL postgres:\/\/… is not a number/],
+    ];
+    for (const [url, message] of cases) {
+      const text = shown(url);
+      expect(text, url).toMatch(message);
+      expect(text, url).not.toMatch(/XQZ/);
+    }
+    // A port that is a number is named, as before.
+    expect(shown('postgres://h:99999/shop')).toMatch(/bad port "99999" in PostgreSQL URL postgres:\/\/h:99999\/shop/);
+  });
+
+  /** Random text from characters that URLs treat specially, around two tokens the checks look for. */
+  function secretUrls(seed: number): { url: string; tokens: string[] }[] {
+    const rnd = crypto.createHash('sha256').update(String(seed)).digest();
+    let i = 0;
+    const pick = (s: string): string => s[rnd[i++ % rnd.length]! % s.length]!;
+    const special = () => Array.from({ length: 1 + (rnd[i++ % rnd.length]! % 3) }, () => pick('@/#?:%&=+ ;[]')).join('');
+    const tokens = [`QZ${seed}X`, `XJ${seed}Q`];
+    const secret = `${special()}${tokens[0]}${special()}${tokens[1]}${special()}`;
+    const enc = encodeURIComponent(secret);
+    return [
+      `postgres://ann:${secret}@db.example:5432/shop`,
+      `postgresql://ann:${enc}@db.example/shop?sslmode=require`,
+      `postgres://ann@db.example/shop?password=${secret}`,
+      `postgres://ann@db.example/shop?pass%77ord=${enc}&sslmode=disable`,
+      `postgres://ann@db.example/shop?sslmode=disable&password=no&password=${secret}`,
+      `postgres://ann@db.example/shop?sslpassword=${secret}`,
+      `postgres://ann:${secret}`,
+      `postgres://ann:${secret}@[::1]:5432/shop`,
+      `postgres://ann:${secret}@/shop?host=/tmp/nowhere`,
+    ].map((url) => ({ url, tokens }));
+  }
+
+  it('a loop of generated URLs: no message or description holds the secret', () => {
+    for (let seed = 0; seed < 300; seed++) {
+      for (const { url, tokens } of secretUrls(seed)) {
+        const text = shown(url);
+        for (const token of tokens) expect(text, url).not.toContain(token);
+      }
+    }
+  });
+
+  it('nor anything the CLI prints, whatever the command', async () => {
+    const t = tempDir();
+    try {
+      const csv = t.file('t.csv', 'customer_id,date,amount\nC1,2024-01-02,10.00\n');
+      for (let seed = 0; seed < 6; seed++) {
+        for (const { url, tokens } of secretUrls(seed)) {
+          for (const args of [['status'], ['import', 'transactions', csv, '--dry-run'], ['segment', '--as-of', '2024-02-01']]) {
+            const r = await run(['--db', url, ...args], { env: { HOME: '/nonexistent-home', RAPPORT_PG_CONNECT_TIMEOUT: '1' } });
+            expect(r.code, `${url} ${args[0]}`).not.toBe(0);
+            for (const token of tokens) expect(r.stdout + r.stderr, url).not.toContain(token);
+          }
+          const r = await run(['status'], { env: { HOME: '/nonexistent-home', RAPPORT_DB: url, RAPPORT_PG_CONNECT_TIMEOUT: '1' } });
+          for (const token of tokens) expect(r.stdout + r.stderr, url).not.toContain(token);
+        }
+      }
     } finally {
       t.cleanup();
     }

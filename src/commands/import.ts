@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import { parseMapOptions, type ImportKind } from '../core/columns.js';
 import { ExitCode, RapportError, UsageError } from '../errors.js';
 import type { Context } from '../context.js';
-import { isPostgresUrl, openForWrite } from '../context.js';
+import { openForPreview, openForWrite } from '../context.js';
 import { importFile, type FileResult, type ImportOptions } from '../import/run.js';
 import { checkEncoding, openSource } from '../import/source.js';
 import { readingsEvidence } from '../import/sniff.js';
@@ -10,8 +9,6 @@ import { currencyExponent, formatMoney, groupDecimal } from '../core/money.js';
 import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat } from '../output.js';
 import { ProgressBar } from '../progress.js';
-import { openDatabase } from '../store/db.js';
-import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
 import { reportError } from '../report.js';
 import { t, tn } from '../i18n/index.js';
@@ -65,8 +62,8 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
   let worst: number = ExitCode.ok;
   let db: Store | null = null;
   try {
-    // A dry run against a database that does not exist yet reads the files into a throwaway one.
-    db = options.dryRun && !isPostgresUrl(ctx.dbPath) && !fs.existsSync(ctx.dbPath) ? new SqliteStore(openDatabase(':memory:', { create: true }), ':memory:') : await openForWrite(ctx);
+    // A dry run creates nothing: a database that does not exist yet is a throwaway one (context.ts).
+    db = options.dryRun ? await openForPreview(ctx) : await openForWrite(ctx);
     for (const file of files) {
       const bar = new ProgressBar(io, file === '-' ? t('import.stdin') : file);
       try {

@@ -88,10 +88,10 @@ describe('connectPg', () => {
     }
   });
 
-  it('an unknown role, and a role pg_hba.conf turns away: the login refused, pg_hba named', async () => {
+  it('an unknown role, and a role pg_hba.conf turns away: each said as such, pg_hba named', async () => {
     const e = await failure(() => connectPg(urlFor(db.name, `nobody_${suffix}`), env()));
-    expect(e.message).toMatch(new RegExp(`refused the login: role "nobody_${suffix}" does not exist`));
-    expect(e.hint).toMatch(/pg_hba\.conf/);
+    expect(e.message).toMatch(new RegExp(`^there is no role nobody_${suffix} on PostgreSQL at `));
+    expect(e.hint).toMatch(new RegExp(`CREATE ROLE nobody_${suffix} LOGIN PASSWORD`));
     const hba = await failure(() => connectPg(urlFor(db.name, 'rapport_hba_test'), env()));
     expect(hba.message).toMatch(/refused the login: pg_hba\.conf rejects connection/);
   });
@@ -107,10 +107,15 @@ describe('connectPg', () => {
     }
     const url = urlFor(db.name, 'rapport_pw_test');
     const none = await failure(() => connectPg(url, env()));
-    expect(none.message).toMatch(/refused the login of user rapport_pw_test: password authentication failed/);
+    expect(none.message).toMatch(/refused the login of user rapport_pw_test: no password was given \(none in PGPASSWORD, no matching ~\/\.pgpass line\)$/);
     expect(none.hint).toMatch(/PGPASSWORD/);
     const wrong = await failure(() => connectPg(url, env({ PGPASSWORD: 'wrong-one' })));
     expect(`${wrong.message} ${wrong.hint}`).not.toMatch(/wrong-one/);
+    expect(wrong.message).toMatch(/refused the login of user rapport_pw_test: password authentication failed \(a wrong password, or no role of that name\)$/);
+    expect(wrong.hint).toMatch(/^check the password in PGPASSWORD; if the role does not exist yet/);
+    // With scram the server answers a role that does not exist as it answers a wrong password.
+    const ghost = await failure(() => connectPg(urlFor(db.name, `rapport_pw_test_${suffix}`), env({ PGPASSWORD: 'x' })));
+    expect(ghost.message).toMatch(/no role of that name|there is no role/);
 
     const withEnv = await connectPg(url, env({ PGPASSWORD: password }));
     expect((await withEnv`SELECT current_user AS u`)[0]!.u).toBe('rapport_pw_test');
@@ -126,8 +131,9 @@ describe('connectPg', () => {
       fs.chmodSync(file, 0o644);
       const warnings: string[] = [];
       const open = await failure(() => connectPg(url, env({ PGPASSFILE: file }), { warn: (w) => warnings.push(w) }));
-      expect(open.message).toMatch(/password authentication failed/);
-      expect(warnings.join()).toMatch(/ignored/);
+      expect(open.message).toMatch(new RegExp(`refused the login of user rapport_pw_test: no password was given \\(${file.replace(/[.]/g, '\\.')} is mode 0644, ignored\\)$`));
+      expect(open.hint).toBe(`run chmod 600 ${file}: a password file is read only when no one but its owner can read it (as libpq does)`);
+      expect(warnings.join()).toMatch(/mode 0644, ignored/);
     } finally {
       t.cleanup();
     }

@@ -45,8 +45,11 @@ describe('migratePg', () => {
     expect((await applied()).map((m) => m.id)).toEqual(ALL);
   });
 
-  it('a migration that fails leaves nothing of itself, and no record', async () => {
+  it('a migration that fails leaves nothing of any pending migration, and no record: all or nothing', async () => {
     const broken = [...PG_MIGRATIONS.slice(0, 2), { id: 3, name: 'broken', sql: 'CREATE TABLE half (x int); SELECT no_such_function();' }];
+    await expect(migratePg(db.sql, db.url, broken)).rejects.toThrow(/no_such_function/);
+    expect(await tables()).toEqual([]);
+    await migratePg(db.sql, db.url, PG_MIGRATIONS.slice(0, 2));
     await expect(migratePg(db.sql, db.url, broken)).rejects.toThrow(/no_such_function/);
     expect((await applied()).map((m) => m.id)).toEqual([1, 2]);
     expect(await tables()).not.toContain('half');

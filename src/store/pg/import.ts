@@ -24,7 +24,7 @@ import { DEDUPE_COLUMNS, SEP, TRANSACTION_COLUMNS, type CustomerRow, type Transa
 import { wellFormed } from '../../core/unicode.js';
 import { mergeCustomer, type ImportCounts, type ImportRecord, type StoredCustomer } from '../importStore.js';
 import type { CustomerSink, ImportSession, RejectSink, TransactionSink } from '../store.js';
-import { pgFault, type Sql } from './connect.js';
+import { isLost, pgFault, transaction, type Sql } from './connect.js';
 import { LOCK_CLASS, LOCK_IMPORT } from './sql.js';
 
 type Tx = postgres.TransactionSql;
@@ -77,6 +77,8 @@ class Copy {
   private text = '';
   private stream: Writable | null = null;
   private failed: Promise<never> | null = null;
+  /** Why the COPY failed, once it has (the connection lost, the server refusing a row). */
+  private failure: unknown = null;
   /** One stream operation at a time, in the order asked (two callers must not both open a COPY). */
   private turn: Promise<void> = Promise.resolve();
 
@@ -115,7 +117,13 @@ class Copy {
     const stream = this.stream;
     if (stream === null) return;
     this.stream = null;
-    stream.destroy(new Error(COPY_FAIL_REASON));
+    // On a lost connection there is no one to tell: postgres 3.4 would write to a closed socket.
+    if (this.failure !== null && isLost(this.failure)) return;
+    try {
+      stream.destroy(new Error(COPY_FAIL_REASON));
+    } catch {
+      return; // the connection closed as the COPY was abandoned: the server rolls back by itself
+    }
     await this.failed!.catch(() => {});
   }
 
@@ -131,7 +139,15 @@ class Copy {
     const chunk = this.text;
     this.text = '';
     const stream = this.stream!;
-    if (!stream.write(chunk)) await Promise.race([new Promise<void>((r) => stream.once('drain', r)), this.failed!]);
+    if (this.failure !== null) throw this.failure;
+    let more: boolean;
+    try {
+      more = stream.write(chunk);
+    } catch (e) {
+      // postgres 3.4 writes to the socket it has already dropped when the connection closed.
+      throw this.failure ?? e;
+    }
+    if (!more) await Promise.race([new Promise<void>((r) => stream.once('drain', r)), this.failed!]);
   }
 
   private async open(): Promise<void> {
@@ -150,7 +166,7 @@ class Copy {
         own(e);
       };
     });
-    this.failed.catch(() => {});
+    this.failed.catch((e: unknown) => (this.failure = e));
     this.stream = (await q.writable()) as Writable;
     this.stream.on('error', () => {});
   }
@@ -161,19 +177,18 @@ class Copy {
  * (a second import waits here for the first to end, then sees its rows). `where` names the
  * database in messages (a URL, shown without any password).
  */
-export async function beginPgImport(sql: Sql, where = ''): Promise<ImportSession> {
+export async function beginPgImport(sql: Sql, where = '', preview = false): Promise<ImportSession> {
   let decide!: (d: 'commit' | 'rollback') => void;
   const decision = new Promise<'commit' | 'rollback'>((r) => (decide = r));
   let opened!: (tx: Tx) => void;
   const txReady = new Promise<Tx>((r) => (opened = r));
   const ROLLBACK = Symbol('rollback');
-  const done = sql
-    .begin(async (tx) => {
-      await tx`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::int4, ${LOCK_IMPORT}::int4)`;
-      opened(tx);
-      if ((await decision) === 'rollback') throw ROLLBACK;
-    })
-    .then(
+  const done = transaction(sql, async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::int4, ${LOCK_IMPORT}::int4)`;
+    if (preview) await shadowIfReadOnly(tx);
+    opened(tx);
+    if ((await decision) === 'rollback') throw ROLLBACK;
+  }).then(
       () => 'committed' as const,
       (e: unknown) => {
         if (e === ROLLBACK) return 'rolled back' as const;
@@ -186,6 +201,35 @@ export async function beginPgImport(sql: Sql, where = ''): Promise<ImportSession
     throw fault(e, where);
   });
   return new PgImportSession(tx, decide, done, where);
+}
+
+/** The tables an import writes, and those among them with an identity column. */
+const WRITTEN = ['imports', 'transactions', 'customers', 'rejects', 'meta', 'products'];
+const WITH_ID = new Set(['imports', 'transactions', 'rejects']);
+
+/**
+ * A preview (--dry-run) by a role that may read rapport's tables but not write them: the tables
+ * an import writes are copied into temporary tables of the same names, which this session finds
+ * first (pg_temp comes before every schema), dropped at the transaction's end. The import then
+ * runs as it would, against the stored rows, and nothing outside the session changes. The copy
+ * costs a read of those tables (a role that may write previews in place and rolls back).
+ */
+async function shadowIfReadOnly(tx: Tx): Promise<void> {
+  const [row] = await tx<{ write: boolean }[]>`
+    SELECT bool_and(has_table_privilege(to_regclass(t), 'INSERT') AND has_table_privilege(to_regclass(t), 'UPDATE') AND has_table_privilege(to_regclass(t), 'DELETE')) AS write
+    FROM unnest(${WRITTEN}::text[]) t`;
+  if (row!.write) return;
+  for (const table of WRITTEN) {
+    // Named with its schema: once the copy exists, the bare name is the copy's.
+    const [source] = await tx<{ name: string }[]>`SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(${table})`;
+    const from = source!.name;
+    await tx.unsafe(`CREATE TEMP TABLE ${table} (LIKE ${from} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES) ON COMMIT DROP`);
+    await tx.unsafe(`INSERT INTO pg_temp.${table} SELECT * FROM ${from}`);
+    if (WITH_ID.has(table)) {
+      const [top] = await tx.unsafe<{ top: number }[]>(`SELECT coalesce(max(id), 0) + 1 AS top FROM pg_temp.${table}`);
+      await tx.unsafe(`ALTER TABLE pg_temp.${table} ALTER COLUMN id RESTART WITH ${Number(top!.top)}`);
+    }
+  }
 }
 
 function fault(e: unknown, where: string): unknown {
@@ -515,7 +559,7 @@ export async function recordPgRefusal(
   where = '',
 ): Promise<number> {
   try {
-    return await sql.begin(async (tx) => {
+    return await transaction(sql, async (tx) => {
       const id = await insertImport(tx, record, 'refused');
       await finishImport(tx, id, counts, record.contentHash);
       for (let i = 0; i < rejects.length; i += REJECT_BATCH) await insertRejects(tx, id, rejects.slice(i, i + REJECT_BATCH));

@@ -18,7 +18,7 @@ import type postgres from 'postgres';
 import type { Migration } from '../migrations.js';
 import { RapportError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
-import { describePg, pgFault, type Sql } from './connect.js';
+import { describePg, pgFault, transaction, type DbFacts, type Sql } from './connect.js';
 import { LOCK_CLASS, LOCK_MIGRATE } from './sql.js';
 
 const T = 'TEXT COLLATE "C"';
@@ -281,11 +281,11 @@ const OURS = 'rapport schema migrations';
  * newest migration. A schema newer than this rapport knows, or tables that are not rapport's,
  * are refused untouched. `url` names the database in messages (describePg drops any password).
  */
-export async function migratePg(sql: Sql, url: string, migrations: Migration[] = PG_MIGRATIONS): Promise<void> {
+export async function migratePg(sql: Sql, url: string, migrations: Migration[] = PG_MIGRATIONS, facts?: DbFacts): Promise<void> {
   try {
     await migrate(sql, url, migrations);
   } catch (e) {
-    throw pgFault(e, url) ?? e;
+    throw pgFault(e, url, undefined, undefined, undefined, facts) ?? e;
   }
 }
 
@@ -293,25 +293,55 @@ async function migrate(sql: Sql, url: string, migrations: Migration[]): Promise<
   const known = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.id;
   // The common case, one read without a lock: the schema is already current.
   if ((await state(sql, url, known)) === known) return;
-  for (const m of migrations) {
-    await sql.begin(async (tx) => {
-      await tx`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::int4, ${LOCK_MIGRATE}::int4)`;
-      // Another rapport may have migrated while this one waited: look again under the lock.
-      const newest = await state(tx, url, known);
-      if (newest === null) {
-        await tx.unsafe(`CREATE TABLE schema_migrations (
-          id         BIGINT PRIMARY KEY,
-          name       TEXT COLLATE "C" NOT NULL,
-          applied_at TEXT COLLATE "C" NOT NULL
-        )`);
-        await tx.unsafe(`COMMENT ON TABLE schema_migrations IS '${OURS}'`);
-      }
-      const done = await tx`SELECT 1 FROM schema_migrations WHERE id = ${m.id}`;
-      if (done.length > 0) return;
+  // Every pending migration in one transaction: a failure at any point leaves the schema as it was.
+  await transaction(sql, async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::int4, ${LOCK_MIGRATE}::int4)`;
+    // Another rapport may have migrated while this one waited: look again under the lock.
+    const newest = await state(tx, url, known);
+    const pending = migrations.filter((m) => m.id > (newest ?? 0));
+    await refuseForeignNames(tx, url, [...(newest === null ? ['schema_migrations'] : []), ...pending.flatMap((m) => createdNames(m.sql))]);
+    if (newest === null) {
+      await tx.unsafe(`CREATE TABLE schema_migrations (
+        id         BIGINT PRIMARY KEY,
+        name       TEXT COLLATE "C" NOT NULL,
+        applied_at TEXT COLLATE "C" NOT NULL
+      )`);
+      await tx.unsafe(`COMMENT ON TABLE schema_migrations IS '${OURS}'`);
+    }
+    for (const m of pending) {
       await tx.unsafe(m.sql).simple();
       await tx`INSERT INTO schema_migrations (id, name, applied_at) VALUES (${m.id}, ${m.name}, ${new Date().toISOString()})`;
-    });
-  }
+    }
+  });
+}
+
+/** The tables and indexes a migration's SQL creates, by name. */
+function createdNames(sqlText: string): string[] {
+  return [...sqlText.matchAll(/\bCREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\s+([a-z_][a-z0-9_]*)/gi)].map((m) => m[1]!.toLowerCase());
+}
+
+/** pg_class's relkind as the SQL word for it. */
+const RELKIND: Record<string, string> = { r: 'TABLE', p: 'TABLE', v: 'VIEW', m: 'MATERIALIZED VIEW', i: 'INDEX', I: 'INDEX', S: 'SEQUENCE', f: 'FOREIGN TABLE', c: 'TYPE', t: 'TABLE' };
+
+/**
+ * Refuses, before anything is created, a schema where something not rapport's (a table, view,
+ * sequence, index or type) already has a name the pending migrations need: CREATE would fail
+ * halfway with the server's own message.
+ */
+async function refuseForeignNames(tx: postgres.TransactionSql, url: string, names: string[]): Promise<void> {
+  const found = await tx<{ name: string; kind: string }[]>`
+    SELECT c.relname AS name, c.relkind::text AS kind FROM pg_class c
+    WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY(${names}::text[])
+    UNION ALL
+    SELECT t.typname, 'type' FROM pg_type t
+    WHERE t.typnamespace = current_schema()::regnamespace AND t.typrelid = 0 AND t.typname = ANY(${names}::text[])
+    ORDER BY 1`;
+  if (found.length === 0) return;
+  const [first] = found;
+  throw new RapportError(
+    t('pg.nameTaken', { url: describePg(url), kind: RELKIND[first!.kind] ?? 'TYPE', name: first!.name, n: found.length }),
+    t('pg.nameTakenHint', { names: found.map((f) => f.name).join(', ') }),
+  );
 }
 
 /**
@@ -319,10 +349,11 @@ async function migrate(sql: Sql, url: string, migrations: Migration[]): Promise<
  * schema that holds tables but no schema_migrations of ours, and one newer than `known`.
  */
 async function state(sql: Sql | postgres.TransactionSql, url: string, known: number): Promise<number | null> {
+  // Only a table counts as schema_migrations: a view or type of that name is someone else's.
   const [row] = await sql<{ ours: string | null; tracked: boolean; tables: number }[]>`
-    SELECT obj_description(to_regclass('schema_migrations'), 'pg_class') AS ours,
-           to_regclass('schema_migrations') IS NOT NULL AS tracked,
-           (SELECT count(*) FROM pg_tables WHERE schemaname = current_schema())::int AS tables`;
+    SELECT obj_description(m.oid, 'pg_class') AS ours, m.oid IS NOT NULL AS tracked,
+           (SELECT count(*) FROM pg_tables WHERE schemaname = current_schema())::int AS tables
+    FROM (SELECT 1) one LEFT JOIN pg_class m ON m.oid = to_regclass('schema_migrations') AND m.relkind IN ('r', 'p')`;
   if (!row!.tracked) {
     if (row!.tables > 0) throw foreign(url);
     return null;

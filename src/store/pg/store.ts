@@ -34,7 +34,7 @@ import { readingOf, type ImportReading, type ImportRow, type RejectRow, type Sta
 import { removalLine, type RemovalPlan } from '../removeImport.js';
 import { COLUMNS, FILTER_COLUMNS, fromRow, type SnapshotFilter, type SnapshotInfo } from '../snapshots.js';
 import type { CutoffPurchases, FoundCustomer, ImportSession, NewCustomer, ProductSales, StaffSales, Store } from '../store.js';
-import type { Sql } from './connect.js';
+import { transaction, type Sql } from './connect.js';
 import { beginPgImport, copyText, recordPgRefusal } from './import.js';
 
 /** A query handle: the pool, or the open transaction's connection. */
@@ -55,6 +55,8 @@ export class PgStore implements Store {
     readonly sql: Sql,
     /** The URL without any password (describePg). */
     readonly location: string,
+    /** Imports are previews (--dry-run): rolled back, on copies when the role may only read. */
+    readonly preview = false,
   ) {
     this.q = sql;
   }
@@ -69,14 +71,18 @@ export class PgStore implements Store {
 
   /** Runs fn in a new transaction, with every method of this store on its connection meanwhile. */
   private async begin<T>(fn: (tx: Q) => Promise<T>, options = ''): Promise<T> {
-    return (await this.sql.begin(options, async (tx) => {
-      this.q = tx;
-      try {
-        return await fn(tx);
-      } finally {
-        this.q = this.sql;
-      }
-    })) as T;
+    return (await transaction(
+      this.sql,
+      async (tx) => {
+        this.q = tx;
+        try {
+          return await fn(tx);
+        } finally {
+          this.q = this.sql;
+        }
+      },
+      options,
+    )) as T;
   }
 
   /** Statements that must land together: in the open transaction, else in one of their own. */
@@ -135,7 +141,7 @@ export class PgStore implements Store {
 
   // Imports
   beginImport(): Promise<ImportSession> {
-    return beginPgImport(this.sql, this.location);
+    return beginPgImport(this.sql, this.location, this.preview);
   }
   async findSameImport(kind: string, contentHash: string, reading: string): Promise<{ id: number } | undefined> {
     const rows = await this.q<{ id: number; options: string }[]>`
