@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PassThrough } from 'node:stream';
 import stringWidth from 'string-width';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { converse } from '../src/bench/pty.js';
 import { runComplaintAdd } from '../src/commands/complaint.js';
 import { validators } from '../src/complaints/flow.js';
@@ -162,8 +162,8 @@ describe('complaint add at the counter, in Chinese', () => {
   it('the validation message on a real inquirer prompt', async () => {
     const { answer, events, getScreen } = await render(input, { message: '发生了什么', validate: validators.summary });
     events.keypress('enter');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(getScreen()).toContain('请用几句话说明发生了什么');
+    // the message is drawn once validation has run: waited for, not for a fixed time
+    await vi.waitFor(() => expect(getScreen()).toContain('请用几句话说明发生了什么'));
     events.type('茶是凉的');
     events.keypress('enter');
     await expect(answer).resolves.toBe('茶是凉的');
