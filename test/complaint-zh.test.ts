@@ -263,7 +263,7 @@ describe('complaint add in a pseudo-terminal, in Chinese', () => {
         ['保存这条投诉吗', '\r'],
       ],
       env,
-      20_000,
+      90_000,
       { cols: 80, rows: 24 }, // a window size, as every real terminal reports (issue 21)
     );
     expect(code, screen).toBe(0);
@@ -278,5 +278,5 @@ describe('complaint add in a pseudo-terminal, in Chinese', () => {
     } finally {
       db.close();
     }
-  }, 30_000);
+  });
 });

@@ -208,6 +208,5 @@ describe('SIGKILL during an import', () => {
       expect(s.imports).toEqual([]);
       expect(s.customers).toBe(0);
     },
-    60_000,
   );
 });

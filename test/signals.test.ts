@@ -77,7 +77,7 @@ describe('signals', () => {
       expect(end.ms!).toBeLessThan(underLoad(1000));
       expect(fs.readFileSync(target, 'utf8')).toBe('the previous export\n');
       expect(temps(dir)).toEqual([]);
-    }, 30_000);
+    });
 
     it(`${signal} during an import (in its worker): ends within a second, nothing of the file stored`, async () => {
       const dir = fs.mkdtempSync(path.join(t.dir, 'imp-'));
@@ -100,7 +100,7 @@ describe('signals', () => {
         h.close();
       }
       expect(temps(dir)).toEqual([]);
-    }, 30_000);
+    });
   }
 
   it('a shell sees 130, 143 and 129 (the process dies of the signal, as a calling script needs)', () => {
@@ -116,7 +116,7 @@ describe('signals', () => {
     expect(codes).toEqual([130, 143, 129]);
     expect(temps(dir)).toEqual([]);
     expect(fs.readdirSync(dir)).toEqual([]);
-  }, 30_000);
+  });
 
   it('SIGINT while standard input is being spooled removes the spooled copy', async () => {
     const dir = fs.mkdtempSync(path.join(t.dir, 'stdin-'));
@@ -129,7 +129,7 @@ describe('signals', () => {
     child.kill('SIGINT');
     expect(await ended).toBe('SIGINT');
     expect(temps(dir)).toEqual([]);
-  }, 30_000);
+  });
 });
 
 describe('temporary files of killed runs', () => {
@@ -191,7 +191,7 @@ describe('file modes', () => {
       } finally {
         h.close();
       }
-    }, 30_000);
+    });
   }
 });
 
@@ -213,7 +213,7 @@ describe('--out targets', () => {
     expect(received.trim().split('\n')).toHaveLength(30_001);
     expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
     expect(temps(dir)).toEqual([]);
-  }, 30_000);
+  });
 
   it('a FIFO whose reader stops early ends the export quietly, like a pipe', async () => {
     const dir = fs.mkdtempSync(path.join(t.dir, 'fifohead-'));
@@ -227,7 +227,7 @@ describe('--out targets', () => {
     const status = await new Promise((r) => writer.on('exit', r));
     expect(status, stderr).toBe(0);
     expect(stderr).toBe('');
-  }, 30_000);
+  });
 
   it('an extension rapport does not write is refused with a hint; --format makes it explicit', async () => {
     const dir = fs.mkdtempSync(path.join(t.dir, 'ext-'));
