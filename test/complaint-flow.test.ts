@@ -6,7 +6,7 @@
 import { input } from '@inquirer/prompts';
 import { render } from '@inquirer/testing';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runComplaintAdd } from '../src/commands/complaint.js';
 import { collect, validators, type Lookups } from '../src/complaints/flow.js';
 import { Cancelled, type Choice, type Prompter } from '../src/complaints/prompts.js';
@@ -113,8 +113,8 @@ describe('the validators on a real inquirer prompt', () => {
   it('an empty answer is refused with the message, a real one accepted', async () => {
     const { answer, events, getScreen } = await render(input, { message: 'What happened', validate: validators.summary });
     events.keypress('enter');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(getScreen()).toContain('say in a few words what happened');
+    // the message is drawn once validation has run: waited for, not for a fixed time
+    await vi.waitFor(() => expect(getScreen()).toContain('say in a few words what happened'));
     events.type('cold tea');
     events.keypress('enter');
     await expect(answer).resolves.toBe('cold tea');

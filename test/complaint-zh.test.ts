@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PassThrough } from 'node:stream';
 import stringWidth from 'string-width';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { converse } from '../src/bench/pty.js';
 import { runComplaintAdd } from '../src/commands/complaint.js';
 import { validators } from '../src/complaints/flow.js';
@@ -162,8 +162,8 @@ describe('complaint add at the counter, in Chinese', () => {
   it('the validation message on a real inquirer prompt', async () => {
     const { answer, events, getScreen } = await render(input, { message: '发生了什么', validate: validators.summary });
     events.keypress('enter');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(getScreen()).toContain('请用几句话说明发生了什么');
+    // the message is drawn once validation has run: waited for, not for a fixed time
+    await vi.waitFor(() => expect(getScreen()).toContain('请用几句话说明发生了什么'));
     events.type('茶是凉的');
     events.keypress('enter');
     await expect(answer).resolves.toBe('茶是凉的');
@@ -263,7 +263,7 @@ describe('complaint add in a pseudo-terminal, in Chinese', () => {
         ['保存这条投诉吗', '\r'],
       ],
       env,
-      20_000,
+      90_000,
       { cols: 80, rows: 24 }, // a window size, as every real terminal reports (issue 21)
     );
     expect(code, screen).toBe(0);
@@ -278,5 +278,5 @@ describe('complaint add in a pseudo-terminal, in Chinese', () => {
     } finally {
       db.close();
     }
-  }, 30_000);
+  });
 });

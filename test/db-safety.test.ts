@@ -10,9 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import '../src/store/db.js'; // as in rapport itself, the store sets up SQLite before anything opens a file
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { storageError } from '../src/store/faults.js';
 import { expectPlainError, fixture, run, tempDir, transactionCount } from './helpers.js';
+import { readableInstall } from './installed.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const BIN = path.join(ROOT, 'bin/rapport.js');
@@ -222,12 +223,26 @@ describe('a -wal left beside a restored backup', () => {
 
 /**
  * Read-only file and folder: the real binary run as another user (nobody) when the suite runs
- * as root, who can write anything; as the user itself otherwise.
+ * as root, who can write anything; as the user itself otherwise. Nobody runs a world-readable
+ * copy of the built package (test/installed.ts): the checkout may be in a folder only root can
+ * enter (issue 21), and then nobody could not load the binary at all.
  */
 describe('a read-only database file or folder', () => {
   const asOther = process.getuid?.() === 0;
+  let installed: string | null = null;
+  let bin = BIN;
+  let clean = CLEAN;
+  beforeAll(() => {
+    if (!asOther) return;
+    installed = readableInstall([path.relative(ROOT, CLEAN)]);
+    bin = path.join(installed, 'bin/rapport.js');
+    clean = path.join(installed, path.relative(ROOT, CLEAN));
+  }, 60_000);
+  afterAll(() => {
+    if (installed !== null) fs.rmSync(installed, { recursive: true, force: true });
+  });
   function rapport(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, [BIN, ...args], {
+    const r = spawnSync(process.execPath, [bin, ...args], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', ...env },
       cwd: os.tmpdir(),
@@ -259,7 +274,7 @@ describe('a read-only database file or folder', () => {
       expect(status.code).toBe(0);
       expect(JSON.parse(status.stdout)).toMatchObject({ transactions: stored });
       expect(rapport(['--db', db, 'customers']).code).toBe(0);
-      for (const args of [['import', 'transactions', CLEAN], ['segment'], ['config', 'set', 'tier.window_days', '90']]) {
+      for (const args of [['import', 'transactions', clean], ['segment'], ['config', 'set', 'tier.window_days', '90']]) {
         const r = rapport(['--db', db, ...args]);
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(kind === 'file' ? /is read-only, and this command needs to write to it/ : /the folder holding .* is read-only/);

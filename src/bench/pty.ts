@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 
 /**
  * Runs a command under `script`, answering each awaited text with keys (or a function that does
- * something else). `size` gives the terminal a window size first (`stty cols … rows …`), as every
+ * something else); `timeoutMs` guards against a prompt that never comes (generous: a busy
+ * machine is slow, not hung). `size` gives the terminal a window size first (`stty cols … rows …`), as every
  * real terminal has one: `script` alone reports none, and a prompt bug that shows only on a
  * terminal of known width (issue 21) passed unseen.
  */
@@ -15,7 +16,7 @@ export function converse(
   command: string,
   steps: [string, string | (() => void)][],
   env: NodeJS.ProcessEnv,
-  timeoutMs = 20_000,
+  timeoutMs = 90_000,
   size?: { cols: number; rows: number },
 ): Promise<{ code: number | null; screen: string }> {
   return new Promise((resolve, reject) => {
@@ -35,8 +36,11 @@ export function converse(
         if (at < 0) return;
         seen = at + wait.length;
         step++;
-        // a moment for the prompt to finish drawing and start listening
-        setTimeout(() => (typeof keys === 'string' ? child.stdin.write(keys) : keys()), 80);
+        // At once: a prompt listens for keys before its text is drawn (@inquirer/core runs the
+        // keypress effect in the same turn as the first render), and typed keys wait in the pty.
+        // A fixed pause here only slowed every step (issue 21).
+        if (typeof keys === 'string') child.stdin.write(keys);
+        else keys();
       }
     };
     child.stdout.on('data', (b: Buffer) => {
