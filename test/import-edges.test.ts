@@ -78,6 +78,25 @@ describe('stray quotes and stray bytes', () => {
     expect(rej).toEqual([expect.objectContaining({ line: 3, reason: expect.stringContaining('quote') })]);
   });
 
+  it('a stray quote whose closing quote opens a field of the next row: that line a reject, the sums right', async () => {
+    // Issue 22 item 3: read 2, imported 2, rejected 0 and a sum of 4.00 before.
+    const f = t.file('mugs.csv', 'customer_id,date,amount,product\nC1,2024-01-05,2.00,"Large mug\nC2,2024-01-06,4.00,"Special" blend\nC3,2024-01-07,1.50,Tea\n');
+    const { r } = await imp(f);
+    expect(r.counts).toMatchObject({ read: 3, imported: 2, rejected: 1 });
+    expect(value<number>('SELECT sum(amount) FROM transactions')).toBe(400 + 150);
+    expect(value<string>("SELECT product FROM transactions WHERE customer_id = 'C2'")).toBe('Special blend');
+    const rej = JSON.parse((await run(['--db', t.db, '--format', 'json', 'rejects'])).stdout) as { line: number; reason: string; raw: string }[];
+    expect(rej).toEqual([expect.objectContaining({ line: 2, raw: 'C1,2024-01-05,2.00,"Large mug', reason: expect.stringContaining('stray quote') })]);
+  });
+
+  it('a real multi-line field is one row, and the sums count it', async () => {
+    const f = t.file('notes.csv', 'customer_id,date,amount,product\nC1,2024-01-05,2.00,"Large mug\nwith lid"\nC2,2024-01-06,4.00,"Special, blend"\n');
+    const { r } = await imp(f);
+    expect(r.counts).toMatchObject({ read: 2, imported: 2, rejected: 0 });
+    expect(value<number>('SELECT sum(amount) FROM transactions')).toBe(600);
+    expect(value<string>("SELECT product FROM transactions WHERE customer_id = 'C1'")).toBe('Large mug\nwith lid');
+  });
+
   it('a NUL byte in one row of a text export rejects that row only', async () => {
     const body = Array.from({ length: 200 }, (_, i) => `C${i},2024-02-01,1.00`);
     body[100] = 'C100,2024-02-01,1.\u000000';

@@ -52,6 +52,8 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
         headers = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
         headerLine = line;
         headerRaw = raw.replace(/^\uFEFF/, '');
+        // The sample's rows are read as the import will read them: a stray quote costs its own line.
+        p.expectFields(fields.length);
       } else if (firstRows.length < SNIFF_RECORDS) firstRows.push({ fields, line });
     },
     bad() {},
