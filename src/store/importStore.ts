@@ -144,6 +144,8 @@ export class TransactionWriter {
   private readonly many;
   private readonly one;
   private readonly lookup;
+  /** Notes that this import held a stored row too (a duplicate), so removing the row's own import keeps it. */
+  private readonly alsoHeld;
   private readonly tempSeenGet;
   private readonly tempSeenSet;
   private readonly seen: SeenTable;
@@ -180,7 +182,8 @@ export class TransactionWriter {
     const tuple = '(' + Array(this.width).fill('?').join(',') + `,${Number(importId)})`;
     this.many = db.prepare(`INSERT OR IGNORE INTO transactions (${names}, import_id) VALUES ${Array(BATCH).fill(tuple).join(',')}`);
     this.one = db.prepare(`INSERT OR IGNORE INTO transactions (${names}, import_id) VALUES ${tuple}`);
-    this.lookup = db.prepare(`SELECT ${TRANSACTION_COLUMNS.join(', ')}, import_id, line FROM transactions WHERE dedupe_key = ?`);
+    this.lookup = db.prepare(`SELECT ${TRANSACTION_COLUMNS.join(', ')}, id, import_id, line FROM transactions WHERE dedupe_key = ?`);
+    this.alsoHeld = db.prepare(`INSERT INTO transaction_duplicates (transaction_id, import_id, line) VALUES (?, ${Number(importId)}, ?)`);
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS dedupe_seen (key INTEGER, chk INTEGER, count INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (key, chk));
              DELETE FROM temp.dedupe_seen;`);
     this.tempSeenGet = db.prepare('SELECT count, next FROM temp.dedupe_seen WHERE key = ? AND chk = ?');
@@ -274,6 +277,7 @@ export class TransactionWriter {
       }
       if (!this.keepAll && contentOf(stored) === dedupe && ++matches === occurrence) {
         this.duplicate++;
+        this.alsoHeld.run(stored.id, line);
         this.seenSet(k, check, { count: occurrence, next: slot + 1 });
         return;
       }
@@ -336,7 +340,7 @@ function dateOf(content: string): string {
   return content.slice(cut + 1, content.indexOf(SEP, cut + 1));
 }
 
-type Stored = Record<TransactionColumn, string | number | null> & { import_id: number; line: number };
+type Stored = Record<TransactionColumn, string | number | null> & { id: number; import_id: number; line: number };
 
 /** The duplicate-rule content of a stored row, built exactly as for a new row (core/row.ts). */
 export function contentOf(stored: Record<TransactionColumn, string | number | null>): string {

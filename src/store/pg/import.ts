@@ -374,7 +374,7 @@ class PgTransactionSink implements TransactionSink {
         this.dropped = [];
       }
       await this.createCustomers(tx);
-      const duplicate = this.keepAll || this.before === 0 || this.rows === 0 ? 0 : (await tx.unsafe(dedupeDelete(this.before))).count;
+      const duplicate = this.keepAll || this.before === 0 || this.rows === 0 ? 0 : (await tx.unsafe(dedupeDelete(this.before, id))).count;
       await this.nameProducts(tx, id);
       return { inserted: this.rows - duplicate, duplicate, customersCreated: this.created };
     });
@@ -392,28 +392,35 @@ class PgTransactionSink implements TransactionSink {
 /**
  * The duplicate rule (see importStore.ts), on the server, once the file's rows are in: the n-th
  * row of the file with a given content is a duplicate when the rows before the file hold n rows
- * with that content; those are deleted. Contents are compared column by column (NULL equal to
- * NULL, as the content strings compare ''); the slot-0 key only narrows the search. Only rows
- * whose content was already stored are ranked, so a file of new rows costs one index probe each.
+ * with that content; those are deleted, and the n-th such stored row (by id) is noted as held by
+ * this import too (transaction_duplicates), so that removing the import that stored it keeps it.
+ * Contents are compared column by column (NULL equal to NULL, as the content strings compare
+ * ''); the slot-0 key only narrows the search. Only rows whose content was already stored are
+ * ranked, so a file of new rows costs one index probe each.
  */
-function dedupeDelete(before: number): string {
+function dedupeDelete(before: number, importId: number): string {
   const content = (t: string): string => ['dedupe_key', ...DEDUPE_COLUMNS].map((c) => `${t}.${c}`).join(', ');
   const same = [
     ...['dedupe_key', ...NOT_NULL].map((c) => `h.${c} = f.${c}`),
     ...DEDUPE_COLUMNS.filter((c) => !NOT_NULL.includes(c)).map((c) => `h.${c} IS NOT DISTINCT FROM f.${c}`),
   ].join(' AND ');
   return `
-    DELETE FROM transactions t USING (
-      SELECT f.id, row_number() OVER (PARTITION BY ${content('f')} ORDER BY f.line) AS k, h.held
-      FROM transactions f
-      JOIN (
-        SELECT ${content('o')}, count(*) AS held FROM transactions o
-        WHERE o.id <= ${before} AND o.dedupe_key IN (SELECT dedupe_key FROM transactions WHERE id > ${before})
-        GROUP BY ${content('o')}
-      ) h ON ${same}
-      WHERE f.id > ${before}
-    ) r
-    WHERE t.id = r.id AND r.k <= r.held`;
+    WITH held AS (
+      SELECT o.id, ${content('o')}, row_number() OVER (PARTITION BY ${content('o')} ORDER BY o.id) AS k
+      FROM transactions o
+      WHERE o.id <= ${before} AND o.dedupe_key IN (SELECT dedupe_key FROM transactions WHERE id > ${before})
+    ), pairs AS (
+      SELECT f.id AS duplicate, f.line, h.id AS stored
+      FROM (
+        SELECT f.id, f.line, ${content('f')}, row_number() OVER (PARTITION BY ${content('f')} ORDER BY f.line) AS k
+        FROM transactions f
+        WHERE f.id > ${before} AND f.dedupe_key IN (SELECT dedupe_key FROM held)
+      ) f
+      JOIN held h ON ${same} AND h.k = f.k
+    ), noted AS (
+      INSERT INTO transaction_duplicates (transaction_id, import_id, line) SELECT stored, ${Number(importId)}, line FROM pairs
+    )
+    DELETE FROM transactions t USING pairs p WHERE t.id = p.duplicate`;
 }
 
 function quoteIdent(s: string): string {
