@@ -5,7 +5,7 @@
 import { customerType, type Mapping } from '../core/columns.js';
 import { dateReaderFor, swapDayMonth, type DateReader } from '../core/dates.js';
 import { TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../core/row.js';
-import { restore } from '../core/csvSafe.js';
+import { fromExcelText, restore } from '../core/csvSafe.js';
 import { LONE_SURROGATE } from '../core/unicode.js';
 import { CurrencyGuard, MoneyParser, currencyExponent, decimalParts, lineAmount, splitSign } from '../core/money.js';
 
@@ -111,9 +111,20 @@ function withPacked(cell: string, others: Record<string, string> | null): { valu
   if (o === null || typeof o !== 'object' || Array.isArray(o) || Object.values(o).some((v) => typeof v !== 'string')) {
     return { reason: 'is not the JSON object of extra columns that rapport export writes' };
   }
-  if (others === null) return { value: o as Record<string, string> };
-  const all: Record<string, string> = { ...(o as Record<string, string>), ...others };
-  return { value: Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]!])) };
+  return { value: others === null ? Object.assign(bare(), o as Record<string, string>) : merged(o as Record<string, string>, others) };
+}
+
+/** Two sets of extra attributes as one, keys sorted (the order every merge stores), `b` winning. */
+function merged(a: Record<string, string> | null, b: Record<string, string>): Record<string, string> {
+  const all = Object.assign(bare(), a, b);
+  const sorted = bare();
+  for (const k of Object.keys(all).sort()) sorted[k] = all[k]!;
+  return sorted;
+}
+
+/** An object without a prototype: a column named "__proto__" is then a key like any other. */
+function bare(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
 }
 
 /** The non-empty extra columns as an object (keys in the mapping's sorted order), or the name of one that is too long. */
@@ -123,7 +134,7 @@ function extraValues(fields: string[], extra: { name: string; index: number }[])
     const v = fields[c.index]!.trim();
     if (v === '') continue;
     if (v.length > MAX_TEXT) return c.name;
-    (o ??= {})[c.name] = v;
+    (o ??= bare())[c.name] = v;
   }
   return o;
 }
@@ -171,7 +182,7 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
   const iPrice = f.unit_price;
   const textCols = TEXT_FIELDS.map((name) => f[name]);
   const extra = shape.mapping.extra;
-  const packed = shape.mapping.ownExport?.extra;
+  const packed = shape.mapping.ownExport?.extra ?? undefined;
   const own = shape.mapping.ownExport !== undefined;
   const iCurrency = f.currency;
   const currency = settings.currency;
@@ -297,16 +308,22 @@ export function customerChecker(shape: FileShape): {
   const f = shape.mapping.fields;
   const dates = shape.dateLayout === null ? null : dateReaderFor(shape.dateLayout);
   const watch = new DateConflictWatch(shape);
+  const own = shape.mapping.ownExport !== undefined;
+  const packed = shape.mapping.ownExport?.extra ?? null;
+  const iPhone = f.phone;
   return {
     dateConflict: () => watch.first,
-    check(fields, line, raw, onReject) {
+    check(cells, line, raw, onReject) {
       const reject = (field: string | null, reason: string): null => {
         onReject({ line, field, reason, raw });
         return null;
       };
-      if (CONTROL.test(raw)) return reject(controlField(fields, shape.headers), 'contains control characters (binary data?)');
-      const broken = loneSurrogate(fields, shape.headers);
+      if (CONTROL.test(raw)) return reject(controlField(cells, shape.headers), 'contains control characters (binary data?)');
+      const broken = loneSurrogate(cells, shape.headers);
       if (broken !== null) return reject(broken.field, broken.reason);
+      // rapport's own export: the formula guard's quote and --excel's ="…" phone undone.
+      const fields = own ? cells.map(restore) : cells;
+      if (own && iPhone !== undefined) fields[iPhone] = fromExcelText(fields[iPhone]!);
       const id = fields[f.customer_id!]!.trim();
       if (id === '') return reject('customer_id', 'empty customer id');
       if (id.length > MAX_ID) return reject('customer_id', `customer id longer than ${MAX_ID} characters`);
@@ -338,10 +355,17 @@ export function customerChecker(shape: FileShape): {
         }
         row.createdDate = dates.date;
       }
-      if (shape.mapping.extra.length > 0) {
+      if (shape.mapping.extra.length > 0 || packed !== null) {
         const o = extraValues(fields, shape.mapping.extra);
         if (typeof o === 'string') return reject(o, `longer than ${MAX_TEXT} characters`);
         row.attributes = o;
+        if (packed !== null) {
+          // An older export's JSON of the extra columns; any other text is an extra column named "attributes".
+          const p = withPacked(fields[packed]!, o);
+          if ('value' in p) row.attributes = p.value;
+          else if (fields[packed]!.trim().length > MAX_TEXT) return reject('attributes', p.reason);
+          else row.attributes = merged(o, { attributes: fields[packed]!.trim() });
+        }
       }
       return row;
     },

@@ -425,8 +425,8 @@ export function mergeCustomer(old: StoredCustomer | undefined, row: CustomerRow)
 
 function mergeAttributes(old: string | null, incoming: Record<string, string> | null): string | null {
   if (!incoming) return old;
-  const base = old ? (JSON.parse(old) as Record<string, string>) : {};
-  for (const [k, v] of Object.entries(incoming)) base[k] = v;
+  // No prototype, so a "__proto__" column is a key like any other (assigning it to {} would set the prototype).
+  const base = Object.assign(Object.create(null) as Record<string, string>, old ? (JSON.parse(old) as Record<string, string>) : null, incoming);
   // Keys in sorted order, so "unchanged" compares equal whatever the file's column order.
   return JSON.stringify(Object.fromEntries(Object.entries(base).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
