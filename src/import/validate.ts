@@ -48,6 +48,32 @@ const TEXT_FIELDS = ['product', 'channel', 'staff', 'payment_method', 'external_
 // Control characters other than tab, newline and carriage return have no place in a sales export
 // (and U+001F/U+001E are our own separators).
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * What is wrong with a customer's id, email or other text by the import's rules, or null: the
+ * checks `complaint add --new-customer` makes too, so a customer it creates is one a customers
+ * file could have given. Values are taken trimmed, as the import stores them.
+ */
+export type ValueFault = 'empty' | 'long' | 'control' | 'not-email';
+
+export function customerIdFault(id: string): ValueFault | null {
+  const v = id.trim();
+  if (v === '') return 'empty';
+  if (v.length > MAX_ID) return 'long';
+  return CONTROL.test(v) || LONE_SURROGATE.test(v) ? 'control' : null;
+}
+
+export function emailFault(email: string): ValueFault | null {
+  const v = email.trim();
+  return textFault(v) ?? (EMAIL.test(v) ? null : 'not-email');
+}
+
+export function textFault(text: string): ValueFault | null {
+  const v = text.trim();
+  if (v.length > MAX_TEXT) return 'long';
+  return CONTROL.test(v) || LONE_SURROGATE.test(v) ? 'control' : null;
+}
 
 /** The row's first field holding a lone surrogate (the row is rejected: core/unicode.ts), as a reason, or null. */
 function loneSurrogate(fields: string[], headers: string[]): { field: string; reason: string } | null {
@@ -299,8 +325,6 @@ export function presentColumns(shape: FileShape): TransactionColumn[] {
 }
 
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export function customerChecker(shape: FileShape): {
   check(fields: string[], line: number, raw: string, reject: (r: Reject) => void): CustomerRow | null;
   dateConflict(): { value: string; line: number } | null;
@@ -325,8 +349,9 @@ export function customerChecker(shape: FileShape): {
       const fields = own ? cells.map(restore) : cells;
       if (own && iPhone !== undefined) fields[iPhone] = fromExcelText(fields[iPhone]!);
       const id = fields[f.customer_id!]!.trim();
-      if (id === '') return reject('customer_id', 'empty customer id');
-      if (id.length > MAX_ID) return reject('customer_id', `customer id longer than ${MAX_ID} characters`);
+      const idFault = customerIdFault(id);
+      if (idFault === 'empty') return reject('customer_id', 'empty customer id');
+      if (idFault === 'long') return reject('customer_id', `customer id longer than ${MAX_ID} characters`);
       const get = (name: string): string | null => (f[name] === undefined ? null : text(fields[f[name]!]));
       const row: CustomerRow = {
         id,
@@ -341,7 +366,9 @@ export function customerChecker(shape: FileShape): {
       for (const [k, v] of Object.entries({ name: row.name, phone: row.phone, account_manager: row.accountManager })) {
         if (v !== null && v.length > MAX_TEXT) return reject(k, `longer than ${MAX_TEXT} characters`);
       }
-      if (row.email !== null && !EMAIL.test(row.email)) return reject('email', `"${row.email}" is not an email address`);
+      const mailFault = row.email === null ? null : emailFault(row.email);
+      if (mailFault === 'long') return reject('email', `longer than ${MAX_TEXT} characters`);
+      if (mailFault !== null) return reject('email', `"${row.email}" is not an email address`);
       const typeText = get('type');
       if (typeText !== null) {
         row.type = customerType(typeText);
