@@ -191,6 +191,10 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
     if (idx < 0) {
       return { ok: false, message: t('import.map.noColumn', { field, column }), hint: header ? seen() : t('import.map.needsHeader', { unseen }) };
     }
+    const other = Object.keys(fields).find((f) => fields[f] === idx);
+    if (other !== undefined) {
+      return { ok: false, message: t('import.map.sameColumn', { first: `${other}=${overrides[other]!}`, second: `${field}=${column}`, column: headers[idx] ?? column }), hint: t('import.map.sameColumnHint') };
+    }
     fields[field] = idx;
     taken.add(idx);
   }
@@ -326,11 +330,14 @@ function requiredMissing(kind: ImportKind, fields: Record<string, number>): Miss
 
 /** Parses repeated `--map field=Column` values. */
 export function parseMapOptions(values: string[]): Record<string, string> | string {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const v of values) {
     const eq = v.indexOf('=');
     if (eq <= 0 || eq === v.length - 1) return t('import.map.badPair', { value: v });
-    out[v.slice(0, eq).trim()] = v.slice(eq + 1);
+    const field = v.slice(0, eq).trim();
+    // A second --map for the same field would silently replace the first.
+    if (Object.hasOwn(out, field)) return t('import.map.twice', { field, first: `${field}=${out[field]!}`, second: v });
+    out[field] = v.slice(eq + 1);
   }
   return out;
 }

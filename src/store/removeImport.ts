@@ -6,7 +6,7 @@
 import { slotKey } from '../core/hash.js';
 import { DEDUPE_COLUMNS, TRANSACTION_COLUMNS, type TransactionColumn } from '../core/row.js';
 import type { DB } from './db.js';
-import { contentOf } from './importStore.js';
+import { AMOUNT_TOTAL_KEY, contentOf } from './importStore.js';
 
 export interface RemovalPlan {
   importId: number;
@@ -159,6 +159,8 @@ export function removeImport(db: DB, plan: RemovalPlan, now = new Date()): strin
       });
     }
     db.prepare('DELETE FROM rejects WHERE import_id = ?').run(id);
+    // The amounts' running total is counted again by the next import.
+    db.prepare('DELETE FROM meta WHERE key = ?').run(AMOUNT_TOTAL_KEY);
     if (plan.kind === 'transactions') {
       db.prepare(`DELETE FROM customers WHERE id IN (${ALONE})`).run({ id });
       db.prepare(REHOME_CUSTOMERS).run({ id });

@@ -1,6 +1,7 @@
 /**
- * rapport imports remove on both stores (issue 22, item 4): removing an import keeps every row a
- * remaining import also held (counted there as a duplicate). Runs only with RAPPORT_TEST_PG.
+ * Issue 22's import rules on both stores: removing an import keeps every row a remaining import
+ * also held (counted there as a duplicate); a NUL in a rejected line is stored and shown alike;
+ * the stored amounts' total stays within 2^53 - 1. Runs only with RAPPORT_TEST_PG.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, tempDir } from '../helpers.js';
@@ -62,5 +63,22 @@ describe.each([
     // And jan-feb.csv comes in again for its missing row only.
     expect((await imp(janFeb)).counts).toMatchObject({ imported: 1, duplicate: 2 });
     expect(await sales()).toEqual(['C1 2.00 #3:2', 'C2 3.00 #3:3', 'C3 4.00 #4:4']);
+  }, 60_000);
+
+  it('a NUL in a rejected line: stored as ␀ and listed the same', async () => {
+    const body = Array.from({ length: 200 }, (_, i) => `N${i},2024-03-01,1.00`);
+    body[100] = 'N100,2024-03-01,1.\u000000';
+    const r = await imp(tmp.file(`nul-${_name}.csv`, 'customer_id,date,amount\n' + body.join('\n') + '\n'));
+    const rejects = JSON.parse((await rapport('--format', 'json', 'rejects', String(r.import_id))).stdout) as { raw: string }[];
+    expect(rejects.map((x) => x.raw)).toEqual(['N100,2024-03-01,1.\u240000']);
+    expect((await rapport('rejects', String(r.import_id))).stdout).toContain('N100,2024-03-01,1.\u240000');
+  }, 60_000);
+
+  it('amounts past 2^53 - 1 in total are refused whole', async () => {
+    const big = '90071992547409.90';
+    const r = await rapport('import', 'transactions', tmp.file(`big-${_name}.csv`, `customer_id,date,amount\nB1,2024-04-01,${big}\nB2,2024-04-02,${big}\n`));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('more than rapport can add up exactly (9,007,199,254,740,991)');
+    expect((await sales()).filter((s) => s.startsWith('B'))).toEqual([]);
   }, 60_000);
 });

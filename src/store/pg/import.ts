@@ -22,7 +22,7 @@ import type { Writable } from 'node:stream';
 import type postgres from 'postgres';
 import { DEDUPE_COLUMNS, SEP, TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../../core/row.js';
 import { wellFormed } from '../../core/unicode.js';
-import { mergeCustomer, type ImportCounts, type ImportRecord, type StoredCustomer } from '../importStore.js';
+import { AMOUNT_TOTAL_KEY, mergeCustomer, nextAmountTotal, rejectText, type ImportCounts, type ImportRecord, type StoredCustomer } from '../importStore.js';
 import type { CustomerSink, ImportSession, RejectSink, TransactionSink } from '../store.js';
 import { pgFault, type Sql } from './connect.js';
 import { LOCK_CLASS, LOCK_IMPORT } from './sql.js';
@@ -375,9 +375,21 @@ class PgTransactionSink implements TransactionSink {
       }
       await this.createCustomers(tx);
       const duplicate = this.keepAll || this.before === 0 || this.rows === 0 ? 0 : (await tx.unsafe(dedupeDelete(this.before, id))).count;
+      await this.keepAmountTotal(tx);
       await this.nameProducts(tx, id);
       return { inserted: this.rows - duplicate, duplicate, customersCreated: this.created };
     });
+  }
+
+  /** Checks and records the stored amounts' absolute total (importStore.ts MAX_AMOUNT_TOTAL); numeric sums, exact. */
+  private async keepAmountTotal(tx: Tx): Promise<void> {
+    const [row] = await tx<{ kept: string | null; before: string | null; added: string }[]>`
+      SELECT (SELECT value FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}) AS kept,
+             CASE WHEN EXISTS (SELECT 1 FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}) THEN NULL
+                  ELSE (SELECT coalesce(sum(abs(amount::numeric)), 0)::text FROM transactions WHERE id <= ${this.before}) END AS before,
+             (SELECT coalesce(sum(abs(amount::numeric)), 0)::text FROM transactions WHERE id > ${this.before}) AS added`;
+    const total = nextAmountTotal(BigInt(row!.kept ?? row!.before ?? '0'), BigInt(row!.added));
+    await tx`INSERT INTO meta (key, value) VALUES (${AMOUNT_TOTAL_KEY}, ${String(total)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
   }
 
   private async nameProducts(tx: Tx, id: number): Promise<void> {
@@ -508,7 +520,7 @@ async function finishImport(tx: Tx | Sql, importId: number, c: ImportCounts, con
 }
 
 async function insertRejects(tx: Tx, importId: number, rejects: readonly { line: number; field: string | null; reason: string; raw: string }[]): Promise<void> {
-  const batch = JSON.stringify(rejects.map((r) => ({ line: r.line, field: r.field === null ? null : pgText(r.field), reason: pgText(r.reason), raw: pgText(r.raw) })));
+  const batch = JSON.stringify(rejects.map((r) => ({ line: r.line, field: r.field === null ? null : rejectText(r.field), reason: rejectText(r.reason), raw: rejectText(r.raw) })));
   await tx`INSERT INTO rejects (import_id, line, field, reason, raw)
            SELECT ${importId}, line, field, reason, raw FROM json_to_recordset(${batch}::text::json) AS r(line bigint, field text, reason text, raw text)`;
 }

@@ -24,7 +24,7 @@ import { replayComplaints, type ComplaintEvent, type ComplaintFilter, type Compl
 import type { CustomerRecord, CustomerTransaction } from '../customers.js';
 import { EXPORT_COLUMNS, type ExportTable } from '../exports.js';
 import type { SavedFit } from '../fits.js';
-import type { ImportCounts, ImportRecord } from '../importStore.js';
+import { AMOUNT_TOTAL_KEY, type ImportCounts, type ImportRecord } from '../importStore.js';
 import { readingOf, type ImportReading, type ImportRow, type RejectRow, type Status } from '../queries.js';
 import { removalLine, type RemovalPlan } from '../removeImport.js';
 import { COLUMNS, FILTER_COLUMNS, fromRow, type SnapshotFilter, type SnapshotInfo } from '../snapshots.js';
@@ -278,6 +278,8 @@ export class PgStore implements Store {
       await q`DELETE FROM transaction_duplicates WHERE import_id = ${id}`;
       await q`DELETE FROM transactions WHERE import_id = ${id}`;
       await q`DELETE FROM rejects WHERE import_id = ${id}`;
+      // The amounts' running total is counted again by the next import.
+      await q`DELETE FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}`;
       if (plan.kind === 'transactions') {
         await q`DELETE FROM customers WHERE id IN (${this.alone(q, id)})`;
         // Bare records it created that keep sales from other imports go to the earliest of those (removeImport.ts).
