@@ -235,8 +235,9 @@ CREATE TABLE products (
 );
 `,
   },
+  // 8, not 6: main already has 6 (political complaint category) and 7 (watchlists) from other branches.
   {
-    id: 6,
+    id: 8,
     name: 'rows other imports also held',
     sql: `
 CREATE TABLE transaction_duplicates (
