@@ -104,8 +104,8 @@ export function draftFrom(f: AddFlags): Draft {
     type = customerType(f.type) ?? undefined;
     if (type === undefined) throw new UsageError(t('complaint.error.type', { value: f.type }), t('complaint.error.for-example', { example: '--type consumer' }));
   }
-  // A new customer's values pass the import's checks (an id or email a customers file could not
-  // give is refused); an empty name, email or phone is none.
+  // A new customer's id and email pass the import's checks (one a customers file could not give
+  // is refused); an empty name, email or phone is none.
   const none = (v: string | undefined): string | null | undefined => (v === undefined ? undefined : v.trim() === '' ? null : v.trim());
   const newCustomer = f.newCustomer ? { id: f.customer?.trim(), name: none(f.name), email: none(f.email), phone: none(f.phone), type } : null;
   const fault = newCustomer === null ? null : newCustomerFault(f.customer === undefined ? newCustomer : { ...newCustomer, id: f.customer });

@@ -7,7 +7,7 @@ import { CATEGORIES, PRIORITIES, type Category, type ComplaintInput, type Priori
 import type { Prompter } from './prompts.js';
 import { t, tn } from '../i18n/index.js';
 import { categoryName, customerTypeName, priorityName } from '../i18n/domain.js';
-import { customerIdFault, emailFault, MAX_ID, MAX_TEXT, textFault, type ValueFault } from '../import/validate.js';
+import { customerIdFault, emailFault, MAX_ID, MAX_TEXT, type ValueFault } from '../import/validate.js';
 
 export interface NewCustomer {
   id: string;
@@ -63,25 +63,22 @@ export function categoryHelp(category: Category): string {
 
 const blank = (s: string): string | null => (s.trim() === '' ? null : s.trim());
 
-type CustomerField = 'id' | 'name' | 'email' | 'phone';
-
-/** Why the import would refuse a new customer's value, in the reader's words, or null (an empty name, email or phone is none). */
-function fieldFault(field: CustomerField, value: string): string | null {
-  if (field !== 'id' && value.trim() === '') return null;
-  const fault: ValueFault | null = field === 'id' ? customerIdFault(value) : field === 'email' ? emailFault(value) : textFault(value);
+/**
+ * Why the customers import would refuse a new customer's id or email, in the reader's words, or
+ * null (an empty email is none). Names and phones are not held to it: the terminal and every
+ * other medium escape what they show (src/escape.ts), and a name is what the person said.
+ */
+function fieldFault(field: 'id' | 'email', value: string): string | null {
+  if (field === 'email' && value.trim() === '') return null;
+  const fault: ValueFault | null = field === 'id' ? customerIdFault(value) : emailFault(value);
   if (fault === null) return null;
   const why = fault === 'empty' ? t('complaint.why.empty') : fault === 'long' ? t('complaint.why.long', { max: field === 'id' ? MAX_ID : MAX_TEXT }) : fault === 'control' ? t('complaint.why.control') : t('complaint.why.not-email');
-  switch (field) {
-    case 'id': return t('complaint.fault.id', { why });
-    case 'name': return t('complaint.fault.name', { why });
-    case 'email': return t('complaint.fault.email', { why });
-    case 'phone': return t('complaint.fault.phone', { why });
-  }
+  return field === 'id' ? t('complaint.fault.id', { why }) : t('complaint.fault.email', { why });
 }
 
-/** The first of a new customer's values (from flags) that the import would refuse, in the reader's words, or null. */
+/** The first of a new customer's id and email (from flags) that the import would refuse, in the reader's words, or null. */
 export function newCustomerFault(c: Partial<NewCustomer>): string | null {
-  for (const field of ['id', 'name', 'email', 'phone'] as const) {
+  for (const field of ['id', 'email'] as const) {
     const v = c[field];
     const why = typeof v === 'string' ? fieldFault(field, v) : null;
     if (why !== null) return why;
@@ -89,7 +86,6 @@ export function newCustomerFault(c: Partial<NewCustomer>): string | null {
   return null;
 }
 
-const checkField = (field: CustomerField) => (v: string): string | true => fieldFault(field, v) ?? true;
 
 /** The checks prompts make on typed answers (true, or what to say). */
 export const validators = {
@@ -108,9 +104,9 @@ async function newCustomer(p: Prompter, lookups: Lookups, given: Partial<NewCust
     given.id ??
     (await p.input(t('complaint.ask.new-id'), { required: true, validate: validators.newId(lookups.exists) })).trim();
   // What was typed in the search is often the name: offered as the default.
-  const name = given.name !== undefined ? given.name : blank(await p.input(t('complaint.ask.name'), { ...(searched !== undefined && !/\d/.test(searched) ? { default: searched } : {}), validate: checkField('name') }));
-  const email = given.email !== undefined ? given.email : blank(await p.input(t('complaint.ask.email'), { validate: checkField('email') }));
-  const phone = given.phone !== undefined ? given.phone : blank(await p.input(t('complaint.ask.phone'), { validate: checkField('phone') }));
+  const name = given.name !== undefined ? given.name : blank(await p.input(t('complaint.ask.name'), searched !== undefined && !/\d/.test(searched) ? { default: searched } : {}));
+  const email = given.email !== undefined ? given.email : blank(await p.input(t('complaint.ask.email'), { validate: (v) => fieldFault('email', v) ?? true }));
+  const phone = given.phone !== undefined ? given.phone : blank(await p.input(t('complaint.ask.phone')));
   const type =
     given.type !== undefined
       ? given.type

@@ -69,7 +69,7 @@ export function emailFault(email: string): ValueFault | null {
   return textFault(v) ?? (EMAIL.test(v) ? null : 'not-email');
 }
 
-export function textFault(text: string): ValueFault | null {
+function textFault(text: string): ValueFault | null {
   const v = text.trim();
   if (v.length > MAX_TEXT) return 'long';
   return CONTROL.test(v) || LONE_SURROGATE.test(v) ? 'control' : null;
