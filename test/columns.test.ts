@@ -71,6 +71,13 @@ describe('finding columns by header', () => {
     expect(customerType('个人')).toBe('consumer');
     expect(customerType('alien')).toBeNull();
   });
+  it('refuses a field given twice and a column given for two fields (issue 22)', () => {
+    expect(parseMapOptions(['amount=Total', 'amount=Date'])).toBe('--map amount is given twice (amount=Total, then amount=Date)');
+    const r = resolveMapping('transactions', ['customer', 'date', 'amount'], { amount: 'amount', date: 'amount' });
+    expect(r).toMatchObject({ ok: false, message: '--map amount=amount and --map date=amount name the same column "amount"' });
+    expect(resolveMapping('transactions', ['a', 'b', 'c'], { customer_id: '1', date: '2', amount: '2' }, { noHeader: true }).ok).toBe(false);
+  });
+
 });
 
 describe('a first line of data instead of a header row', () => {

@@ -162,6 +162,26 @@ describe('review fixes', () => {
     expect((await rp(['complaint', 'note', '1', 'n', '--at', '2025-12-01T14:00'])).code).toBe(2);
   });
 
+  it('--new-customer refuses what a customers file could not give: ESC, no @, 5,000 characters, empty (issue 22)', async () => {
+    const before = await json<unknown[]>(['customers', '--as-of', '2026-01-01']);
+    for (const [flags, said] of [
+      [['--customer', 'X\u001b[2J'], 'the customer id contains control characters'],
+      [['--customer', 'N1', '--email', 'not-an-email'], 'the email is not an email address'],
+      [['--customer', 'N1', '--email', `${'a'.repeat(5000)}@example.com`], 'the email is longer than 2000 characters'],
+      [['--customer', 'x'.repeat(5000)], 'the customer id is longer than 200 characters'],
+      [['--customer', ''], 'the customer id is empty'],
+    ] as const) {
+      const r = await add([...flags, '--new-customer', '--category', 'price', '--summary', 'x']);
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.stderr, flags.join(' ')).toContain(`rapport: --new-customer: ${said}`);
+      expect(r.stderr).toContain('hint: a customers file with that value would be refused too');
+    }
+    expect(await json<unknown[]>(['customers', '--as-of', '2026-01-01'])).toEqual(before);
+    expect(await json<unknown[]>(['complaint', 'list'])).toEqual([]);
+    // an empty email is none, as an empty cell is
+    expect((await add(['--customer', 'N2', '--new-customer', '--email', '', '--category', 'price', '--summary', 'x'])).code).toBe(0);
+  });
+
   it('compensation in another currency is refused; new-customer flags are checked', async () => {
     const s = tempDir();
     try {

@@ -21,6 +21,10 @@ export async function fullShop(db: string, dir: string): Promise<void> {
   fs.writeFileSync(file, [header, ...body].join('\n') + '\n');
   const imp = await run(['--db', db, '-q', 'import', 'transactions', file]);
   expect([0, 3], imp.stderr).toContain(imp.code);
+  // An overlapping export: its rows are duplicates, noted against the rows they matched.
+  const overlap = path.join(dir, 'overlap.csv');
+  fs.writeFileSync(overlap, [header, ...body.slice(10, 30)].join('\n') + '\n');
+  await ok(['import', 'transactions', overlap]);
   await ok(['config', 'set', 'tier.window_days', '180']);
   await ok(['segment', '--as-of', AS_OF]);
   await ok(['model', '--as-of', AS_OF]);

@@ -79,6 +79,31 @@ describe('CsvParser', () => {
     expect(feed('a,b\n"one\ntwo",3\n', ',', [4], undefined, 2).records[1]!.fields).toEqual(['one\ntwo', '3']);
   });
 
+  it('takes a quote that closes with text after it, on a later line, for a stray quote', () => {
+    // Issue 22: the quote opened on line 2 meets the one opening line 3's product; the widths agree.
+    const text = 'customer_id,date,amount,product\nC1,2024-01-05,2.00,"Large mug\nC2,2024-01-06,4.00,"Special" blend\n';
+    const { records, bad } = feed(text, ',', [6], undefined, 4);
+    expect(bad).toEqual([{ line: 2, reason: expect.stringContaining('stray quote') }]);
+    expect(records.map((r) => [r.line, r.fields])).toEqual([
+      [1, ['customer_id', 'date', 'amount', 'product']],
+      [3, ['C2', '2024-01-06', '4.00', 'Special blend']],
+    ]);
+    // without the header's width known too
+    expect(feed(text, ',', [100]).bad.map((b) => b.line)).toEqual([2]);
+    // on a line of its own, text after a closing quote is still kept
+    expect(parseAll('"a"b,c\n', ',')).toEqual([['ab', 'c']]);
+  });
+
+  it('keeps a multi-line field whose quote closes before a delimiter or the end of the line', () => {
+    const text = 'customer_id,date,amount,product\nC1,2024-01-05,2.00,"Large mug\nwith a ""lid"""\n"C2\nb",2024-01-06,4.00,Tea\n';
+    const { records, bad } = feed(text, ',', [5], undefined, 4);
+    expect(bad).toEqual([]);
+    expect(records.slice(1).map((r) => [r.line, r.fields])).toEqual([
+      [2, ['C1', '2024-01-05', '2.00', 'Large mug\nwith a "lid"']],
+      [4, ['C2\nb', '2024-01-06', '4.00', 'Tea']],
+    ]);
+  });
+
   it('resumes after an open quote that outgrows the record limit', () => {
     const { records, bad } = feed('h\n"open\n' + 'x\n'.repeat(50) + 'ok\n', ',', [4], 40);
     expect(bad[0]!.line).toBe(2);

@@ -78,12 +78,79 @@ describe('stray quotes and stray bytes', () => {
     expect(rej).toEqual([expect.objectContaining({ line: 3, reason: expect.stringContaining('quote') })]);
   });
 
+  it('a stray quote whose closing quote opens a field of the next row: that line a reject, the sums right', async () => {
+    // Issue 22 item 3: read 2, imported 2, rejected 0 and a sum of 4.00 before.
+    const f = t.file('mugs.csv', 'customer_id,date,amount,product\nC1,2024-01-05,2.00,"Large mug\nC2,2024-01-06,4.00,"Special" blend\nC3,2024-01-07,1.50,Tea\n');
+    const { r } = await imp(f);
+    expect(r.counts).toMatchObject({ read: 3, imported: 2, rejected: 1 });
+    expect(value<number>('SELECT sum(amount) FROM transactions')).toBe(400 + 150);
+    expect(value<string>("SELECT product FROM transactions WHERE customer_id = 'C2'")).toBe('Special blend');
+    const rej = JSON.parse((await run(['--db', t.db, '--format', 'json', 'rejects'])).stdout) as { line: number; reason: string; raw: string }[];
+    expect(rej).toEqual([expect.objectContaining({ line: 2, raw: 'C1,2024-01-05,2.00,"Large mug', reason: expect.stringContaining('stray quote') })]);
+  });
+
+  it('a real multi-line field is one row, and the sums count it', async () => {
+    const f = t.file('notes.csv', 'customer_id,date,amount,product\nC1,2024-01-05,2.00,"Large mug\nwith lid"\nC2,2024-01-06,4.00,"Special, blend"\n');
+    const { r } = await imp(f);
+    expect(r.counts).toMatchObject({ read: 2, imported: 2, rejected: 0 });
+    expect(value<number>('SELECT sum(amount) FROM transactions')).toBe(600);
+    expect(value<string>("SELECT product FROM transactions WHERE customer_id = 'C1'")).toBe('Large mug\nwith lid');
+  });
+
   it('a NUL byte in one row of a text export rejects that row only', async () => {
     const body = Array.from({ length: 200 }, (_, i) => `C${i},2024-02-01,1.00`);
     body[100] = 'C100,2024-02-01,1.\u000000';
     const { code, r } = await imp(t.file('nul.csv', 'customer,date,amount\n' + body.join('\n') + '\n'));
     expect(code).toBe(0);
     expect(r.counts).toMatchObject({ imported: 199, rejected: 1 });
+  });
+});
+
+describe('what the import keeps, whatever the file (issue 22, item 11)', () => {
+  it('a __proto__ column is kept among the extra columns', async () => {
+    const { r } = await imp(t.file('p.csv', 'customer,date,amount,__proto__,note\nA,2024-01-01,1.00,p1,n1\n'));
+    expect(r.counts.imported).toBe(1);
+    expect(value<string>('SELECT extra FROM transactions')).toBe('{"__proto__":"p1","note":"n1"}');
+  });
+
+  it('a 100,000-column header is refused as too many columns, naming the limit', async () => {
+    const header = ['customer', 'date', 'amount', ...Array.from({ length: 99_997 }, (_, i) => `c${i}`)].join(',');
+    const r = await run(['--db', t.db, 'import', 'transactions', t.file('wide.csv', header + '\nA,2024-01-01,1.00\n')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('wide.csv: too many columns: the header has 100,000, and rapport reads at most 16,384');
+    expect(r.stderr).toMatch(/\nhint: keep only the columns you need/);
+    expect(fs.existsSync(t.db) ? value<number>('SELECT count(*) FROM transactions') : 0).toBe(0);
+  });
+
+  it('--map given twice for a field is refused with a hint, nothing stored', async () => {
+    const r = await run(['--db', t.db, 'import', 'transactions', t.file('m.csv', 'customer_id,date,amount\nC1,2024-01-01,1.00\n'), '--map', 'amount=amount', '--map', 'amount=date']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('rapport: --map amount is given twice (amount=amount, then amount=date)\nhint: one --map per field, e.g. --map customer_id="Client Ref" --map date=Datum\n');
+  });
+
+  it('a NUL byte in a rejected line is stored as ␀ (U+2400), as PostgreSQL stores it', async () => {
+    const body = Array.from({ length: 200 }, (_, i) => `C${i},2024-02-01,1.00`);
+    body[100] = 'C100,2024-02-01,1.\u000000';
+    await imp(t.file('nul.csv', 'customer,date,amount\n' + body.join('\n') + '\n'));
+    expect(value<string>('SELECT raw FROM rejects')).toBe('C100,2024-02-01,1.\u240000');
+  });
+
+  it('amounts that would total more than 2^53 - 1 minor units are refused whole; the total is kept exact', async () => {
+    // 90,071,992,547,409.90 twice is 18,014,398,509,481,980 minor units: past 9,007,199,254,740,991.
+    const big = '90071992547409.90';
+    const r = await run(['--db', t.db, 'import', 'transactions', t.file('big.csv', `customer,date,amount\nA,2024-01-01,${big}\nB,2024-01-02,${big}\n`)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('big.csv: with this file the stored amounts would total 18,014,398,509,481,980 minor units (in absolute value), more than rapport can add up exactly (9,007,199,254,740,991)');
+    expect(fs.existsSync(t.db) ? value<number>('SELECT count(*) FROM transactions') : 0).toBe(0);
+    // One of them fits, with a refund of 0.01 beside it (counted by its size): exactly the limit; another 0.01 would pass it.
+    expect((await imp(t.file('a.csv', `customer,date,amount\nA,2024-01-01,${big}\n`))).r.status).toBe('imported');
+    expect((await imp(t.file('b.csv', 'customer,date,amount\nB,2024-01-01,-0.01\n'))).r.status).toBe('imported');
+    expect((await run(['--db', t.db, 'import', 'transactions', t.file('c.csv', 'customer,date,amount\nC,2024-01-01,0.01\n')])).code).toBe(1);
+    expect(value<string>("SELECT value FROM meta WHERE key = 'amount_abs_total'")).toBe('9007199254740991');
+    // After a removal the total is counted again from the table.
+    expect((await run(['--db', t.db, 'imports', 'remove', '2', '--yes'])).code).toBe(0);
+    expect((await imp(t.file('c.csv', 'customer,date,amount\nC,2024-01-01,0.01\n'))).r.status).toBe('imported');
+    expect(value<string>("SELECT value FROM meta WHERE key = 'amount_abs_total'")).toBe('9007199254740991');
   });
 });
 

@@ -53,16 +53,33 @@ describe('rapport imports remove', () => {
   });
 
   it('keeps the duplicate rule right for the rows left (their slots are packed again)', async () => {
-    // a.csv holds K once; b.csv holds K twice: one is a's duplicate, one is stored (slot 1).
+    // a.csv holds K once; b.csv, imported with --no-dedupe, stores K again (slot 1) without
+    // holding a's row (a duplicate it counted would keep that row when a goes).
     const a = await imp(t.file('a.csv', 'customer,date,amount\nK,2024-01-01,1.00\n'));
-    const b = await imp(t.file('b.csv', 'customer,date,amount\nK,2024-01-01,1.00\nK,2024-01-01,1.00\n'));
-    expect(b.counts).toMatchObject({ imported: 1, duplicate: 1 });
+    const b = await imp(t.file('b.csv', 'customer,date,amount\nK,2024-01-01,1.00\n'), '--no-dedupe');
+    expect(b.counts).toMatchObject({ imported: 1, duplicate: 0 });
     expect((await remove(a.id, '--yes')).code).toBe(0);
     // The database holds one K, so a file with K once (and one new row) holds nothing new but L.
     // Left with a gap at slot 0, the walk would stop there and store K a second time.
     const c = await imp(t.file('c.csv', 'customer,date,amount\nK,2024-01-01,1.00\nL,2024-01-02,2.00\n'));
     expect(c.counts).toMatchObject({ imported: 1, duplicate: 1 });
     expect(value<number>(`SELECT count(*) FROM transactions WHERE customer_id = 'K'`)).toBe(1);
+  });
+
+  it('keeps the rows a remaining import also held: jan.csv, jan-feb.csv, remove jan.csv (issue 22)', async () => {
+    const jan = 'customer,date,amount\nC1,2024-01-05,2.00\nC2,2024-01-06,3.00\n';
+    const a = await imp(t.file('jan.csv', jan));
+    const b = await imp(t.file('jan-feb.csv', jan + 'C3,2024-02-01,4.00\n'));
+    expect(b.counts).toMatchObject({ imported: 1, duplicate: 2 });
+    const r = await remove(a.id, '--yes');
+    expect(r.stderr).toMatch(/2 transactions stay: import #2 held them too/);
+    expect(value<string>('SELECT group_concat(customer_id || import_id || line) FROM (SELECT * FROM transactions ORDER BY id)')).toBe('C122,C223,C324');
+    expect(value<number>('SELECT count(*) FROM customers')).toBe(3);
+    expect(value<string>(`SELECT removed FROM imports WHERE id = ${a.id}`)).toMatch(/: 0 transactions, 2 transactions kept by import #2, 0 rejects, 0 customers$/);
+    expect((await imp(t.file('jan-feb.csv', jan + 'C3,2024-02-01,4.00\n'))).status).toBe('already-imported');
+    // the duplicate rule still holds: jan.csv again adds nothing
+    expect((await imp(t.file('jan.csv', jan))).counts).toMatchObject({ imported: 0, duplicate: 2 });
+    expect(value<number>('SELECT count(*) FROM transactions')).toBe(3);
   });
 
   it('removes the snapshots that saw its rows and keeps older ones', async () => {

@@ -96,3 +96,66 @@ describe('money as text, and the formula guard', () => {
     for (const bad of ['-1+1', '-2+3+cmd|\' /C calc\'!A0', '-1e5', '-', '-1.', '--1', '-1 ', '-SUM(A1)', '+1', '=1', '@A1']) expect(neutralise(bad)).toBe(`'${bad}`);
   });
 });
+
+describe('export customers, then import customers (issue 22 item 5, issue 27)', () => {
+  const SAMPLE = new URL('../fixtures/sample/customers.csv', import.meta.url).pathname;
+  const rp = (db: string, ...args: string[]): ReturnType<typeof run> => run(['--db', db, ...args]);
+  const counts = async (db: string, file: string): Promise<Record<string, number>> => {
+    const r = await rp(db, '--format', 'json', 'import', 'customers', file);
+    expect(r.code, r.stderr).toBe(0);
+    return (JSON.parse(r.stdout) as { counts: Record<string, number> }[])[0]!.counts;
+  };
+
+  it("the demo shop's customers (with a city column) come back byte for byte, plain and --excel, into the same and a new database", async () => {
+    expect((await rp(t.db, '-q', 'import', 'customers', SAMPLE)).code).toBe(0);
+    const first = (await rp(t.db, 'export', 'customers')).stdout;
+    const lines = first.split('\n');
+    expect(lines[0]).toBe('id,name,email,phone,type,account_manager,created_date,city');
+    expect(lines[2]).toBe("C0002,Noah Williams,c0002@example.com,'+44 7700 118158,consumer,,2026-08-23,London");
+    for (const excel of [false, true]) {
+      const exported = (await rp(t.db, 'export', 'customers', ...(excel ? ['--excel'] : []))).stdout;
+      if (excel) expect(exported).toContain('"=""+44 7700 118158"""');
+      expect(await counts(t.db, t.file('again.csv', exported))).toMatchObject({ imported: 0, updated: 0, duplicate: 500, rejected: 0 });
+      expect((await rp(t.db, 'export', 'customers')).stdout).toBe(first);
+    }
+    const fresh = t.dir + '/fresh.db';
+    expect(await counts(fresh, t.file('c.csv', first))).toMatchObject({ imported: 500, rejected: 0 });
+    expect((await rp(fresh, 'export', 'customers')).stdout).toBe(first);
+    const d = new Database(t.db, { readonly: true });
+    try {
+      expect(d.prepare("SELECT phone, attributes FROM customers WHERE id = 'C0002'").get()).toEqual({ phone: '+44 7700 118158', attributes: '{"city":"London"}' });
+    } finally {
+      d.close();
+    }
+  });
+
+  it('extra columns named like fields, like the guard, or __proto__ keep their names; the union in first-seen order', async () => {
+    const src = t.file('x.csv', 'customer_id,name,phone,__proto__,=tier,mobile\nA,=Ann,+44 1,p1,gold,+44 2\nB,Bo,,,,\n');
+    expect((await counts(t.db, src)).imported).toBe(2);
+    expect((await counts(t.db, t.file('y.csv', 'customer_id,created,country\nB,2024-01-02,UK\n'))).updated).toBe(1);
+    const out = (await rp(t.db, 'export', 'customers')).stdout;
+    expect(out.split('\n')[0]).toBe("id,name,email,phone,type,account_manager,created_date,'=tier,__proto__,mobile,country");
+    expect(out.split('\n')[1]).toBe("A,'=Ann,,'+44 1,,,,gold,p1,'+44 2,");
+    const json = JSON.parse((await rp(t.db, '--format', 'json', 'export', 'customers')).stdout) as { attributes: unknown }[];
+    expect(json.map((c) => c.attributes)).toEqual([{ '=tier': 'gold', ['__proto__']: 'p1', mobile: '+44 2' }, { country: 'UK' }]);
+    expect(await counts(t.db, t.file('back.csv', out))).toMatchObject({ updated: 0, duplicate: 2 });
+    const fresh = t.dir + '/fresh.db';
+    expect((await counts(fresh, t.file('back.csv', out))).imported).toBe(2);
+    expect((await rp(fresh, 'export', 'customers')).stdout).toBe(out);
+  });
+
+  it("an older export's packed attributes column is unpacked", async () => {
+    const old = t.file('old.csv', 'id,name,email,phone,type,account_manager,created_date,attributes\nA,Ann,,\'+44 1,,,,"{""city"":""Leeds""}"\n');
+    expect((await counts(t.db, old)).imported).toBe(1);
+    expect(scalarOf(t.db, "SELECT phone || ' ' || attributes FROM customers")).toBe('+44 1 {"city":"Leeds"}');
+  });
+});
+
+function scalarOf(db: string, sql: string): unknown {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d.prepare(sql).pluck().get();
+  } finally {
+    d.close();
+  }
+}

@@ -16,7 +16,7 @@ import { rulesOnly, scoreChurn } from '../core/model/churn.js';
 import { currenciesOf, MoneyParser } from '../core/money.js';
 import { customerType } from '../core/columns.js';
 import { currentFit, customerAsOf, loadSettings, moneyOf, today } from '../analysis/run.js';
-import { collect, reasonableText, type Draft, type Lookups } from '../complaints/flow.js';
+import { collect, newCustomerFault, reasonableText, type Draft, type Lookups } from '../complaints/flow.js';
 import { currentLang, t, tn } from '../i18n/index.js';
 import { categoryName, customerTypeName, priorityName, riskName, stageName, statusName, tierName } from '../i18n/domain.js';
 import { formatDate, formatMoneyFor } from '../i18n/format.js';
@@ -104,10 +104,16 @@ export function draftFrom(f: AddFlags): Draft {
     type = customerType(f.type) ?? undefined;
     if (type === undefined) throw new UsageError(t('complaint.error.type', { value: f.type }), t('complaint.error.for-example', { example: '--type consumer' }));
   }
+  // A new customer's id and email pass the import's checks (one a customers file could not give
+  // is refused); an empty name, email or phone is none.
+  const none = (v: string | undefined): string | null | undefined => (v === undefined ? undefined : v.trim() === '' ? null : v.trim());
+  const newCustomer = f.newCustomer ? { id: f.customer?.trim(), name: none(f.name), email: none(f.email), phone: none(f.phone), type } : null;
+  const fault = newCustomer === null ? null : newCustomerFault(f.customer === undefined ? newCustomer : { ...newCustomer, id: f.customer });
+  if (fault !== null) throw new UsageError(t('complaint.error.new-customer', { fault }), t('complaint.error.new-customer-hint'));
   // Flags not given stay undefined: on a terminal they are asked; without one they stay empty.
   return {
     customer: f.customer?.trim(),
-    newCustomer: f.newCustomer ? { id: f.customer?.trim(), name: f.name, email: f.email, phone: f.phone, type } : null,
+    newCustomer,
     category: pick(f.category, CATEGORIES, '--category'),
     priority: pick(f.priority, PRIORITIES, '--priority'),
     product: f.product,

@@ -14,6 +14,7 @@ import { diskFull, storageError } from '../store/faults.js';
 import { EXPORT_COLUMNS, type ExportTable } from '../store/exports.js';
 import { decimalText } from '../core/money.js';
 import { pseudonym, type PersonalKind } from '../core/redact.js';
+import { excelText } from '../core/csvSafe.js';
 import { moneyOf } from '../analysis/run.js';
 
 export const EXPORTS = ['customers', 'transactions', 'segments', 'complaints', 'rejects'] as const;
@@ -125,7 +126,12 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
   try {
     const money = MONEY[o.what];
     const base: readonly string[] = o.what === 'segments' ? SEGMENT_COLUMNS : EXPORT_COLUMNS[o.what as ExportTable];
-    const columns: readonly string[] = money.length > 0 ? [...base, 'currency'] : base;
+    // Customers in CSV: the extra attributes as columns of their own after the fixed ones, which
+    // `import customers` reads back under the same names (JSON keeps them as one object).
+    const spread = o.what === 'customers' && o.format === 'csv';
+    const extraKeys = spread ? await attributeKeys(db) : [];
+    const fixed = spread ? base.filter((c) => c !== 'attributes') : base;
+    const columns: readonly string[] = money.length > 0 ? [...fixed, 'currency'] : fixed;
     const { currency, exponent } = await moneyOf(db);
     const rows = o.what === 'segments' ? await segmentRows(db, o.asOf) : db.exportRows(o.what as ExportTable);
     const personal = PERSONAL[o.what];
@@ -140,7 +146,7 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
       chunk = [];
     };
     // Excel reads a CSV as the machine's code page unless it starts with a UTF-8 byte order mark.
-    if (o.format === 'csv') out.write((o.excel ? '\ufeff' : '') + stringify([columns as string[]]));
+    if (o.format === 'csv') out.write((o.excel ? '\ufeff' : '') + stringify([[...columns, ...extraKeys].map(csvValue)]));
     else out.write('[');
     for await (const batch of rows) {
       for (const raw of batch) {
@@ -151,10 +157,14 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
           for (const [col, kind] of Object.entries(personal)) if (typeof r[col] === 'string' && r[col] !== '') r[col] = fake(kind, r[col] as string);
           for (const col of FREE_TEXT[o.what]) if (r[col] !== null && r[col] !== undefined && r[col] !== '') r[col] = '(redacted)';
         }
+        const attrs = o.what === 'customers' && typeof raw.attributes === 'string' ? attributesOf(raw.attributes) : null;
         if (o.format === 'csv') {
-          chunk.push(columns.map((c) => (o.excel && c === 'phone' ? excelPhone(r[c]) : csvValue(r[c]))));
+          const cells = columns.map((c) => (o.excel && c === 'phone' ? excelPhone(r[c]) : csvValue(r[c])));
+          for (const k of extraKeys) cells.push(attrs === null || attrs[k] === undefined ? '' : fake ? '(redacted)' : csvValue(attrs[k]));
+          chunk.push(cells);
           if (chunk.length >= 1000) flush();
         } else {
+          if (attrs !== null && !fake) r.attributes = attrs;
           out.write((first ? '\n  ' : ',\n  ') + JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
           first = false;
         }
@@ -176,18 +186,31 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
 /**
  * A phone number for Excel. "+44 7700 118158" starts with a character a spreadsheet runs as a
  * formula, so CSV writes it as '+44..., and Excel shows that apostrophe. With --excel a value
- * that is only a phone number (an optional +, then digits, spaces and ( ) - . /) is written as
- * the formula ="+44 7700 118158", which shows the number as text: built by rapport from those
- * characters alone, it can hold no formula of anyone else's. A number starting with 0 is written
- * so too, or Excel would read 07700900123 as a number and drop the 0. Anything else is guarded
- * as usual.
+ * that is only a phone number is written as the formula ="+44 7700 118158" (core/csvSafe.ts
+ * excelText), which shows the number as text; a number starting with 0 is written so too, or
+ * Excel would read 07700900123 as a number and drop the 0. Anything else is guarded as usual.
  */
 export function excelPhone(v: unknown): string | number {
-  const t = typeof v === 'string' ? v.trim() : '';
-  if (/^(\+|0)[0-9 ().\-/]*[0-9]$/.test(t)) return `="${t}"`;
-  return csvValue(v);
+  return (typeof v === 'string' ? excelText(v) : null) ?? csvValue(v);
 }
 
+/**
+ * The customers' extra attributes (the customers files' other columns, kept as JSON), their keys
+ * in first-seen order (customers by id, each one's keys as stored): the columns the customers
+ * export gives them, so that importing the export puts each back under its name.
+ */
+async function attributeKeys(db: Store): Promise<string[]> {
+  const keys = new Set<string>();
+  for await (const batch of db.exportRows('customers')) {
+    for (const r of batch) if (typeof r.attributes === 'string') for (const k of Object.keys(attributesOf(r.attributes))) keys.add(k);
+  }
+  return [...keys];
+}
+
+/** Stored attributes JSON as an object without a prototype, so a "__proto__" column is a key like any other. */
+function attributesOf(json: string): Record<string, string> {
+  return Object.assign(Object.create(null) as Record<string, string>, JSON.parse(json) as Record<string, string>);
+}
 
 /** "exported 1,234 customers from the snapshot": what an export wrote, in the reader's words. */
 function exportedLine(what: ExportName, n: number): string {

@@ -97,6 +97,7 @@ export async function runImportsRemove(options: RemoveOptions, ctx: Context, pro
     const lines = [
       t('import.remove.head', { id: plan.importId, file: plan.fileName, status: plan.status }),
       t('import.remove.transactions', { n: n(plan.transactions), net: `${formatMoney(plan.net, money.exponent)}${money.currency ? ' ' + money.currency : ''}` }),
+      ...(plan.kept > 0 ? [t('import.remove.kept', { n: n(plan.kept), imports: plan.keptBy.map((i) => `#${i}`).join(t('import.listComma')) })] : []),
       t('import.remove.rejects', { n: n(plan.rejects) }),
       t('import.remove.customers', { n: n(plan.customers) }),
     ];

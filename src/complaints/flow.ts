@@ -7,6 +7,7 @@ import { CATEGORIES, PRIORITIES, type Category, type ComplaintInput, type Priori
 import type { Prompter } from './prompts.js';
 import { t, tn } from '../i18n/index.js';
 import { categoryName, customerTypeName, priorityName } from '../i18n/domain.js';
+import { customerIdFault, emailFault, MAX_ID, MAX_TEXT, type ValueFault } from '../import/validate.js';
 
 export interface NewCustomer {
   id: string;
@@ -63,13 +64,37 @@ export function categoryHelp(category: Category): string {
 
 const blank = (s: string): string | null => (s.trim() === '' ? null : s.trim());
 
+/**
+ * Why the customers import would refuse a new customer's id or email, in the reader's words, or
+ * null (an empty email is none). Names and phones are not held to it: the terminal and every
+ * other medium escape what they show (src/escape.ts), and a name is what the person said.
+ */
+function fieldFault(field: 'id' | 'email', value: string): string | null {
+  if (field === 'email' && value.trim() === '') return null;
+  const fault: ValueFault | null = field === 'id' ? customerIdFault(value) : emailFault(value);
+  if (fault === null) return null;
+  const why = fault === 'empty' ? t('complaint.why.empty') : fault === 'long' ? t('complaint.why.long', { max: field === 'id' ? MAX_ID : MAX_TEXT }) : fault === 'control' ? t('complaint.why.control') : t('complaint.why.not-email');
+  return field === 'id' ? t('complaint.fault.id', { why }) : t('complaint.fault.email', { why });
+}
+
+/** The first of a new customer's id and email (from flags) that the import would refuse, in the reader's words, or null. */
+export function newCustomerFault(c: Partial<NewCustomer>): string | null {
+  for (const field of ['id', 'email'] as const) {
+    const v = c[field];
+    const why = typeof v === 'string' ? fieldFault(field, v) : null;
+    if (why !== null) return why;
+  }
+  return null;
+}
+
+
 /** The checks prompts make on typed answers (true, or what to say). */
 export const validators = {
   summary: (v: string): string | true => (v.trim() === '' ? t('complaint.validate.summary') : true),
   newId:
     (exists: (id: string) => Promise<boolean>) =>
     async (v: string): Promise<string | true> =>
-      v.trim() === '' ? t('complaint.validate.id-needed') : (await exists(v.trim())) ? t('complaint.validate.id-exists', { id: v.trim() }) : true,
+      v.trim() === '' ? t('complaint.validate.id-needed') : (fieldFault('id', v) ?? ((await exists(v.trim())) ? t('complaint.validate.id-exists', { id: v.trim() }) : true)),
 };
 
 const describe = (m: Match): string => [m.id, m.name, m.email, m.phone].filter(Boolean).join(' · ');
@@ -81,7 +106,7 @@ async function newCustomer(p: Prompter, lookups: Lookups, given: Partial<NewCust
     (await p.input(t('complaint.ask.new-id'), { required: true, validate: validators.newId(lookups.exists) })).trim();
   // What was typed in the search is often the name: offered as the default.
   const name = given.name !== undefined ? given.name : blank(await p.input(t('complaint.ask.name'), searched !== undefined && !/\d/.test(searched) ? { default: searched } : {}));
-  const email = given.email !== undefined ? given.email : blank(await p.input(t('complaint.ask.email')));
+  const email = given.email !== undefined ? given.email : blank(await p.input(t('complaint.ask.email'), { validate: (v) => fieldFault('email', v) ?? true }));
   const phone = given.phone !== undefined ? given.phone : blank(await p.input(t('complaint.ask.phone')));
   const type =
     given.type !== undefined

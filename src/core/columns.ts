@@ -4,6 +4,7 @@
  * slashes removed, so "Customer ID", "customer_id" and "CustomerID" are one name.
  */
 import { t, tn } from '../i18n/index.js';
+import { restore } from './csvSafe.js';
 
 export type ImportKind = 'transactions' | 'customers';
 
@@ -63,6 +64,23 @@ const TRANSACTION_FIELDS: FieldSpec[] = [
  */
 const EXPORT_BOOKKEEPING = ['id', 'import_id', 'line', 'extra'];
 
+/**
+ * rapport export customers's own columns, in its order, with the field each one holds. A file
+ * whose header starts with exactly these is read as that export: the columns by position (so an
+ * extra column named like a field, "email" or "created", stays an extra one), every cell and
+ * extra column name with the formula guard undone, --excel's ="…" phone undone, and an
+ * `attributes` column (older exports packed the extra columns there as JSON) unpacked.
+ */
+const CUSTOMER_EXPORT: readonly [string, string][] = [
+  ['id', 'customer_id'],
+  ['name', 'name'],
+  ['email', 'email'],
+  ['phone', 'phone'],
+  ['type', 'type'],
+  ['account_manager', 'account_manager'],
+  ['created_date', 'created'],
+];
+
 const CUSTOMER_FIELDS: FieldSpec[] = [
   {
     name: 'customer_id',
@@ -90,10 +108,11 @@ export interface Mapping {
   /** header names of columns no field uses (kept as extra attributes) */
   extra: { name: string; index: number }[];
   /**
-   * The file is rapport's own transactions export: its cells carry the CSV formula guard (undone
-   * on reading), and `extra` (this column) holds the extra attributes packed as JSON.
+   * The file is rapport's own transactions or customers export: its cells carry the CSV formula
+   * guard (undone on reading), and `extra` (this column) holds the extra attributes packed as
+   * JSON (transactions always; customers in an older export's `attributes` column, or null).
    */
-  ownExport?: { extra: number };
+  ownExport?: { extra: number | null };
 }
 
 export type MappingResult = { ok: true; mapping: Mapping; notices: string[] } | { ok: false; message: string; hint: string };
@@ -149,6 +168,9 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
   const comma = t('import.listComma');
   const seen = (): string => t('import.map.columnsSeen', { columns: headers.map((h) => JSON.stringify(h)).join(comma) });
   const unseen = tn('import.map.unseen', headers.length);
+  if (kind === 'customers' && !noHeader && Object.keys(overrides).length === 0 && CUSTOMER_EXPORT.every(([h], i) => headers[i]?.trim() === h)) {
+    return { ok: true, mapping: customerExportMapping(headers), notices };
+  }
   for (const [field, column] of Object.entries(overrides)) {
     if (!names.has(field)) {
       const list = specs.map((f) => t('import.map.fieldItem', { name: f.name, description: fieldDescription(kind, f.name) })).join(comma);
@@ -168,6 +190,10 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
     }
     if (idx < 0) {
       return { ok: false, message: t('import.map.noColumn', { field, column }), hint: header ? seen() : t('import.map.needsHeader', { unseen }) };
+    }
+    const other = Object.keys(fields).find((f) => fields[f] === idx);
+    if (other !== undefined) {
+      return { ok: false, message: t('import.map.sameColumn', { first: `${other}=${overrides[other]!}`, second: `${field}=${column}`, column: headers[idx] ?? column }), hint: t('import.map.sameColumnHint') };
     }
     fields[field] = idx;
     taken.add(idx);
@@ -237,6 +263,16 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
   return { ok: true, mapping: { fields, extra: extraColumns(headers, taken), ...(ownExport === undefined ? {} : { ownExport }) }, notices };
 }
 
+/** The mapping of rapport's own customers export (see CUSTOMER_EXPORT). */
+function customerExportMapping(headers: string[]): Mapping {
+  const fields: Record<string, number> = {};
+  CUSTOMER_EXPORT.forEach(([, field], i) => (fields[field] = i));
+  const taken = new Set(CUSTOMER_EXPORT.map((_, i) => i));
+  const packed = headers.findIndex((h, i) => i >= CUSTOMER_EXPORT.length && h.trim() === 'attributes');
+  if (packed >= 0) taken.add(packed);
+  return { fields, extra: extraColumns(headers.map(restore), taken), ownExport: { extra: packed >= 0 ? packed : null } };
+}
+
 /**
  * The columns no field uses, kept as extra attributes under unique names: an empty header becomes
  * "column_N" (its position), a repeated one gets "_2", "_3". Sorted by name, so the same columns
@@ -294,11 +330,14 @@ function requiredMissing(kind: ImportKind, fields: Record<string, number>): Miss
 
 /** Parses repeated `--map field=Column` values. */
 export function parseMapOptions(values: string[]): Record<string, string> | string {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const v of values) {
     const eq = v.indexOf('=');
     if (eq <= 0 || eq === v.length - 1) return t('import.map.badPair', { value: v });
-    out[v.slice(0, eq).trim()] = v.slice(eq + 1);
+    const field = v.slice(0, eq).trim();
+    // A second --map for the same field would silently replace the first.
+    if (Object.hasOwn(out, field)) return t('import.map.twice', { field, first: `${field}=${out[field]!}`, second: v });
+    out[field] = v.slice(eq + 1);
   }
   return out;
 }

@@ -8,9 +8,15 @@
  * generated inputs.
  *
  * Leniencies: a quote inside an unquoted field is literal (`24" screen`); text after a closing
- * quote is kept (`"a"b` -> `ab`); CRLF, LF. An unterminated quote (open at the end, open after
- * `maxRecordChars`, or closing into a record of the wrong width) costs only the line it opened
- * on: that line is a bad record and the lines after it are read again.
+ * quote is kept (`"a"b` -> `ab`) on a record of one line; CRLF, LF.
+ *
+ * A quoted field that runs over a line break is taken as one only when it is plausibly a
+ * multi-line field: the record it makes has the header's number of fields, no line inside it is
+ * a row of its own, and every quote that closes a field in it is followed by the delimiter or the
+ * end of the line. A stray quote (`C1,…,"Large mug`) breaks the last rule wherever it ends: the
+ * quote it meets later opens a field of another row (`C2,…,"Special" blend`), so text follows it.
+ * Otherwise, and for a quote open at the end or after `maxRecordChars`, only the line the quote
+ * opened on is lost: it is a bad record and the lines after it are read again.
  */
 import { t } from '../i18n/index.js';
 
@@ -44,7 +50,7 @@ export class CsvParser {
   private carry = '';
   private readonly delim: string;
   private readonly maxRecordChars: number;
-  private readonly expectedFields: number | undefined;
+  private expectedFields: number | undefined;
   // State of a record that spans lines (a quoted field with a newline in it).
   private pending = false;
   private inQuotes = false;
@@ -53,6 +59,8 @@ export class CsvParser {
   private startLine = 0;
   private rawLines: string[] = [];
   private rawChars = 0;
+  /** Text followed a closing quote in the record being read (`"a"b`): a stray quote's mark when the record spans lines. */
+  private looseClose = false;
 
   constructor(
     options: CsvOptions,
@@ -64,6 +72,11 @@ export class CsvParser {
     this.delim = options.delimiter;
     this.maxRecordChars = options.maxRecordChars ?? 16 * 1024 * 1024;
     this.expectedFields = options.expectedFields;
+  }
+
+  /** Sets the header's field count once the header is read (see CsvOptions.expectedFields). */
+  expectFields(n: number): void {
+    this.expectedFields = n;
   }
 
   push(text: string): void {
@@ -145,6 +158,7 @@ export class CsvParser {
     this.fields = [];
     this.cur = '';
     this.inQuotes = false;
+    this.looseClose = false;
     if (this.scan(text, 0)) {
       const fields = this.fields;
       this.fields = [];
@@ -178,7 +192,10 @@ export class CsvParser {
         i = q + 1;
         const j = line.indexOf(d, i);
         const end = j < 0 ? n : j;
-        if (end > i) this.cur += line.slice(i, end);
+        if (end > i) {
+          this.cur += line.slice(i, end);
+          this.looseClose = true;
+        }
         this.fields.push(this.cur);
         this.cur = '';
         if (j < 0) return true;
@@ -202,6 +219,10 @@ export class CsvParser {
 
   private finishPending(): void {
     const want = this.expectedFields;
+    if (this.looseClose) {
+      this.recover(`a quote opened on line ${this.startLine} closes only on line ${this.lines}, with text after it: a stray quote`);
+      return;
+    }
     if (want !== undefined && this.fields.length !== want) {
       this.recover(`a quote opened on line ${this.startLine} closes only on line ${this.lines}, giving ${this.fields.length} fields instead of ${want}`);
       return;

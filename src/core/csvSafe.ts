@@ -7,7 +7,9 @@
  * is formulas, and a spreadsheet reads a plain number as data. "-1+1", "-2+3+cmd|' /C calc'!A0"
  * and anything else after the minus are still guarded. JSON keeps every value exact.
  * Text that already starts with quotes before such a character ("'=x") gets one more, so the
- * guard can be undone exactly (restore): rapport's own export imports back as it was.
+ * guard can be undone exactly (restore): rapport's own export imports back as it was. The import
+ * undoes only the exact shapes written here (restore, fromExcelText), and only in a file with the
+ * header of rapport's own export.
  */
 const DANGEROUS = /^'*[=+\-@\t\r]/;
 const NEGATIVE_NUMBER = /^-(?:\d+(?:[.,]\d+)?|[.,]\d+)$/;
@@ -20,6 +22,25 @@ export function neutralise(text: string): string {
 export function restore(cell: string): string {
   return cell.startsWith("'") && neutralise(cell.slice(1)) === cell ? cell.slice(1) : cell;
 }
+
+/**
+ * A phone number as Excel text: `="+44 7700 118158"`, which Excel shows as the number, as text
+ * (neither the guard's quote nor a dropped leading 0). Only for a value that is nothing but a
+ * phone number (an optional +, then digits, spaces and ( ) - . /), so the formula rapport builds
+ * can hold nobody else's; null for anything else.
+ */
+export function excelText(value: string): string | null {
+  const t = value.trim();
+  return EXCEL_PHONE.test(t) ? `="${t}"` : null;
+}
+
+/** The value excelText was given, when `cell` is exactly what excelText writes; else the cell as it is. */
+export function fromExcelText(cell: string): string {
+  const m = /^="(.*)"$/.exec(cell);
+  return m !== null && EXCEL_PHONE.test(m[1]!) ? m[1]! : cell;
+}
+
+const EXCEL_PHONE = /^(\+|0)[0-9 ().\-/]*[0-9]$/;
 
 /** A plain number (-5.00, +3, -1,5) is data a spreadsheet reads as a number, not a formula. */
 const PLAIN_NUMBER = /^[-+]?\d[\d.,]*$/;

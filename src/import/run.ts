@@ -11,7 +11,7 @@ import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS } from '../core/row.js';
 import { RapportError, UsageError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { catchingSignals, onInterrupt } from '../signals.js';
-import type { ImportCounts, ImportRecord } from '../store/importStore.js';
+import { AmountTotalTooLarge, type ImportCounts, type ImportRecord } from '../store/importStore.js';
 import type { ImportSession, Store } from '../store/store.js';
 import { inWorker } from './parallel.js';
 import { produceTransactions, RS, type Batch, type ProduceStats, type SourceRef } from './produce.js';
@@ -343,7 +343,12 @@ async function importTransactions(
           // Small files are parsed in one go: the sink buffers them, and a failure surfaces at finish().
           consume(b).catch(() => undefined);
         });
-  const written = await writer.finish();
+  const written = await writer.finish().catch((e: unknown) => {
+    if (e instanceof AmountTotalTooLarge) {
+      throw new RapportError(t('import.totalTooLarge', { file: source.name, total: e.total.toLocaleString('en-US'), max: Number.MAX_SAFE_INTEGER.toLocaleString('en-US') }), t('import.totalTooLargeHint'));
+    }
+    throw e;
+  });
   return {
     read: stats.read,
     blankLines: stats.blankLines,

@@ -9,6 +9,7 @@ import { CsvParser, sniffDelimiter } from '../core/csv.js';
 import { DateFormatError, DateReadings, DateSniffer, HINT_LAYOUTS, READING_LEAD, dateReaderFor, layoutsReading, looksLikeDates, type DateVerdict, type ReadingFacts } from '../core/dates.js';
 import { RapportError, UsageError } from '../errors.js';
 import { t, type Lang } from '../i18n/index.js';
+import { formatNumber } from '../i18n/format.js';
 import { readRecords } from './reading.js';
 import type { ImportOptions } from './run.js';
 import { TextReader, type SourceFile } from './source.js';
@@ -16,6 +17,20 @@ import type { FileShape } from './validate.js';
 
 /** Records of the start of the file whose dates are looked at first. */
 const SNIFF_RECORDS = 2000;
+/** The most columns a file may have: a spreadsheet's (Excel's 16,384). Each row's extra columns are kept as one JSON object. */
+export const MAX_COLUMNS = 16_384;
+/** The longest first line read while looking for the header's end (16,384 columns of 64 characters, and more). */
+const MAX_HEADER_CHARS = 2 * 1024 * 1024;
+
+/** The sample holds the whole header line (after Excel's "sep=;" line, when there is one). */
+function headerEnds(sample: string): boolean {
+  const sep = /^\uFEFF?sep=.\r?\n/i.exec(sample);
+  return sample.indexOf('\n', sep === null ? 0 : sep[0].length) >= 0;
+}
+
+function tooManyColumns(file: string, count: string): RapportError {
+  return new RapportError(t('import.tooManyColumns', { file, count }), t('import.tooManyColumnsHint'));
+}
 
 /** Reads the start of the file (and, for an undecided date column, the whole column). */
 export function sniffFile(source: SourceFile, options: ImportOptions): FileShape {
@@ -23,7 +38,8 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
   let sample = '';
   let complete = false;
   try {
-    while (sample.length < 64 * 1024) {
+    // 64 KiB, or as much as it takes to hold the header line (up to MAX_HEADER_CHARS).
+    while (sample.length < 64 * 1024 || (!headerEnds(sample) && sample.length < MAX_HEADER_CHARS)) {
       const t = reader.next();
       if (t === null) {
         complete = true;
@@ -40,6 +56,12 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
   // Excel's "sep=;" first line names the delimiter; the header follows it.
   const sepLine = /^sep=(.)\r?\n/i.exec(sample);
   const delimiter = options.delimiter ?? sepLine?.[1] ?? sniffDelimiter(sample);
+  if (!complete && !headerEnds(sample)) {
+    // No end to the first line within MAX_HEADER_CHARS: too many columns, or one line that is not a header.
+    const columns = sample.split(delimiter).length;
+    if (columns > MAX_COLUMNS) throw tooManyColumns(source.name, t('import.tooManyColumnsAtLeast', { n: formatNumber(columns), max: formatNumber(MAX_COLUMNS) }));
+    throw new RapportError(t('import.headerTooLong', { file: source.name, chars: formatNumber(MAX_HEADER_CHARS) }), t('import.noHeaderHint'));
+  }
   let headers: string[] | null = null;
   let headerLine = 0;
   let headerRaw = '';
@@ -53,6 +75,8 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
         headers = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
         headerLine = line;
         headerRaw = raw.replace(/^\uFEFF/, '');
+        // The sample's rows are read as the import will read them: a stray quote costs its own line.
+        p.expectFields(fields.length);
       } else if (firstRows.length < SNIFF_RECORDS) firstRows.push({ fields, line });
     },
     bad() {},
@@ -62,6 +86,7 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
   if (complete) p.end();
   if (headers === null || firstLine === null) throw new RapportError(t('import.noHeader', { file: source.name }), t('import.noHeaderHint'));
   const first: { fields: string[]; line: number } = firstLine;
+  if (first.fields.length > MAX_COLUMNS) throw tooManyColumns(source.name, t('import.tooManyColumnsCount', { n: formatNumber(first.fields.length), max: formatNumber(MAX_COLUMNS) }));
   let hdrs: string[] = headers;
   const notices: string[] = [];
   // No header row: asked for (--no-header), or the first line is data and every --map names a column by number.

@@ -5,7 +5,7 @@
 import { customerType, type Mapping } from '../core/columns.js';
 import { dateReaderFor, swapDayMonth, type DateReader, type ReadingFacts } from '../core/dates.js';
 import { TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../core/row.js';
-import { restore } from '../core/csvSafe.js';
+import { fromExcelText, restore } from '../core/csvSafe.js';
 import { LONE_SURROGATE } from '../core/unicode.js';
 import { CurrencyGuard, MoneyParser, addExact, currencyExponent, decimalParts, lineAmount, lineAmountExact, splitSign, type Exact, type RoundRule } from '../core/money.js';
 
@@ -67,6 +67,32 @@ const TEXT_FIELDS = ['product', 'channel', 'staff', 'payment_method', 'external_
 // Control characters other than tab, newline and carriage return have no place in a sales export
 // (and U+001F/U+001E are our own separators).
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * What is wrong with a customer's id, email or other text by the import's rules, or null: the
+ * checks `complaint add --new-customer` makes too, so a customer it creates is one a customers
+ * file could have given. Values are taken trimmed, as the import stores them.
+ */
+export type ValueFault = 'empty' | 'long' | 'control' | 'not-email';
+
+export function customerIdFault(id: string): ValueFault | null {
+  const v = id.trim();
+  if (v === '') return 'empty';
+  if (v.length > MAX_ID) return 'long';
+  return CONTROL.test(v) || LONE_SURROGATE.test(v) ? 'control' : null;
+}
+
+export function emailFault(email: string): ValueFault | null {
+  const v = email.trim();
+  return textFault(v) ?? (EMAIL.test(v) ? null : 'not-email');
+}
+
+function textFault(text: string): ValueFault | null {
+  const v = text.trim();
+  if (v.length > MAX_TEXT) return 'long';
+  return CONTROL.test(v) || LONE_SURROGATE.test(v) ? 'control' : null;
+}
 
 /** The row's first field holding a lone surrogate (the row is rejected: core/unicode.ts), as a reason, or null. */
 function loneSurrogate(fields: string[], headers: string[]): { field: string; reason: string } | null {
@@ -130,9 +156,20 @@ function withPacked(cell: string, others: Record<string, string> | null): { valu
   if (o === null || typeof o !== 'object' || Array.isArray(o) || Object.values(o).some((v) => typeof v !== 'string')) {
     return { reason: 'is not the JSON object of extra columns that rapport export writes' };
   }
-  if (others === null) return { value: o as Record<string, string> };
-  const all: Record<string, string> = { ...(o as Record<string, string>), ...others };
-  return { value: Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]!])) };
+  return { value: others === null ? Object.assign(bare(), o as Record<string, string>) : merged(o as Record<string, string>, others) };
+}
+
+/** Two sets of extra attributes as one, keys sorted (the order every merge stores), `b` winning. */
+function merged(a: Record<string, string> | null, b: Record<string, string>): Record<string, string> {
+  const all = Object.assign(bare(), a, b);
+  const sorted = bare();
+  for (const k of Object.keys(all).sort()) sorted[k] = all[k]!;
+  return sorted;
+}
+
+/** An object without a prototype: a column named "__proto__" is then a key like any other. */
+function bare(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
 }
 
 /** The non-empty extra columns as an object (keys in the mapping's sorted order), or the name of one that is too long. */
@@ -142,7 +179,7 @@ function extraValues(fields: string[], extra: { name: string; index: number }[])
     const v = fields[c.index]!.trim();
     if (v === '') continue;
     if (v.length > MAX_TEXT) return c.name;
-    (o ??= {})[c.name] = v;
+    (o ??= bare())[c.name] = v;
   }
   return o;
 }
@@ -191,7 +228,7 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
   const iPrice = f.unit_price;
   const textCols = TEXT_FIELDS.map((name) => f[name]);
   const extra = shape.mapping.extra;
-  const packed = shape.mapping.ownExport?.extra;
+  const packed = shape.mapping.ownExport?.extra ?? undefined;
   const own = shape.mapping.ownExport !== undefined;
   const iCurrency = f.currency;
   const currency = settings.currency;
@@ -349,8 +386,6 @@ export function presentColumns(shape: FileShape): TransactionColumn[] {
 }
 
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export function customerChecker(shape: FileShape): {
   check(fields: string[], line: number, raw: string, reject: (r: Reject) => void): CustomerRow | null;
   dateConflict(): { value: string; line: number } | null;
@@ -358,19 +393,26 @@ export function customerChecker(shape: FileShape): {
   const f = shape.mapping.fields;
   const dates = shape.dateLayout === null ? null : dateReaderFor(shape.dateLayout);
   const watch = new DateConflictWatch(shape);
+  const own = shape.mapping.ownExport !== undefined;
+  const packed = shape.mapping.ownExport?.extra ?? null;
+  const iPhone = f.phone;
   return {
     dateConflict: () => watch.first,
-    check(fields, line, raw, onReject) {
+    check(cells, line, raw, onReject) {
       const reject = (field: string | null, reason: string): null => {
         onReject({ line, field, reason, raw });
         return null;
       };
-      if (CONTROL.test(raw)) return reject(controlField(fields, shape.headers), 'contains control characters (binary data?)');
-      const broken = loneSurrogate(fields, shape.headers);
+      if (CONTROL.test(raw)) return reject(controlField(cells, shape.headers), 'contains control characters (binary data?)');
+      const broken = loneSurrogate(cells, shape.headers);
       if (broken !== null) return reject(broken.field, broken.reason);
+      // rapport's own export: the formula guard's quote and --excel's ="…" phone undone.
+      const fields = own ? cells.map(restore) : cells;
+      if (own && iPhone !== undefined) fields[iPhone] = fromExcelText(fields[iPhone]!);
       const id = fields[f.customer_id!]!.trim();
-      if (id === '') return reject('customer_id', 'empty customer id');
-      if (id.length > MAX_ID) return reject('customer_id', `customer id longer than ${MAX_ID} characters`);
+      const idFault = customerIdFault(id);
+      if (idFault === 'empty') return reject('customer_id', 'empty customer id');
+      if (idFault === 'long') return reject('customer_id', `customer id longer than ${MAX_ID} characters`);
       const get = (name: string): string | null => (f[name] === undefined ? null : text(fields[f[name]!]));
       const row: CustomerRow = {
         id,
@@ -385,7 +427,9 @@ export function customerChecker(shape: FileShape): {
       for (const [k, v] of Object.entries({ name: row.name, phone: row.phone, account_manager: row.accountManager })) {
         if (v !== null && v.length > MAX_TEXT) return reject(k, `longer than ${MAX_TEXT} characters`);
       }
-      if (row.email !== null && !EMAIL.test(row.email)) return reject('email', `"${row.email}" is not an email address`);
+      const mailFault = row.email === null ? null : emailFault(row.email);
+      if (mailFault === 'long') return reject('email', `longer than ${MAX_TEXT} characters`);
+      if (mailFault !== null) return reject('email', `"${row.email}" is not an email address`);
       const typeText = get('type');
       if (typeText !== null) {
         row.type = customerType(typeText);
@@ -399,10 +443,17 @@ export function customerChecker(shape: FileShape): {
         }
         row.createdDate = dates.date;
       }
-      if (shape.mapping.extra.length > 0) {
+      if (shape.mapping.extra.length > 0 || packed !== null) {
         const o = extraValues(fields, shape.mapping.extra);
         if (typeof o === 'string') return reject(o, `longer than ${MAX_TEXT} characters`);
         row.attributes = o;
+        if (packed !== null) {
+          // An older export's JSON of the extra columns; any other text is an extra column named "attributes".
+          const p = withPacked(fields[packed]!, o);
+          if ('value' in p) row.attributes = p.value;
+          else if (fields[packed]!.trim().length > MAX_TEXT) return reject('attributes', p.reason);
+          else row.attributes = merged(o, { attributes: fields[packed]!.trim() });
+        }
       }
       return row;
     },

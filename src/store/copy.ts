@@ -35,6 +35,7 @@ export const COPY_TABLES: readonly CopyTable[] = [
     'id', 'customer_id', 'date', 'time', 'amount', 'quantity', 'unit_price', 'product', 'channel', 'staff', 'payment_method', 'external_id',
     'extra', 'import_id', 'line',
   ]),
+  table('transaction_duplicates', ['transaction_id', 'import_id', 'line'], ['transaction_id', 'import_id', 'line']),
   table('rejects', ['id', 'import_id', 'line', 'field', 'reason', 'raw']),
   table('snapshots', ['id', 'as_of', 'created_at', 'settings', 'data_version', 'customers', 'population_gap_days', 'value_basis', 'cuts']),
   table(

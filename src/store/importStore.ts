@@ -3,7 +3,7 @@ import { checkHash, hashKey, slotKey } from '../core/hash.js';
 import { DEDUPE_COLUMNS, NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS, dedupeContent, type CustomerRow, type TransactionColumn } from '../core/row.js';
 import { SeenTable, type SeenState } from '../core/seenTable.js';
 import { wellFormed } from '../core/unicode.js';
-import type { DB } from './db.js';
+import { getMeta, setMeta, type DB } from './db.js';
 
 export interface ImportRecord {
   kind: 'transactions' | 'customers';
@@ -103,9 +103,58 @@ export class RejectWriter {
     this.stmt = db.prepare('INSERT INTO rejects (import_id, line, field, reason, raw) VALUES (?, ?, ?, ?, ?)');
   }
   add(line: number, field: string | null, reason: string, raw: string): void {
-    // A rejected line's lone surrogates are stored as U+FFFD: SQLite would keep them as invalid UTF-8.
-    this.stmt.run(this.importId, line, field, reason, wellFormed(raw));
+    this.stmt.run(this.importId, line, field === null ? null : rejectText(field), rejectText(reason), rejectText(raw));
   }
+}
+
+/**
+ * The most the stored amounts may add up to, in absolute value and minor units: 2^53 - 1, the
+ * largest integer a JavaScript number holds exactly. Kept so, every total rapport computes (a
+ * customer's, a tier's, the shop's net, in SQL or in JS) is an exact sum, whatever the subset;
+ * an import that would pass it is refused whole. The running figure is meta 'amount_abs_total'
+ * (counted again from the table when missing: a database from before, or after a removal).
+ */
+export const MAX_AMOUNT_TOTAL = BigInt(Number.MAX_SAFE_INTEGER);
+export const AMOUNT_TOTAL_KEY = 'amount_abs_total';
+
+/** Thrown by an import whose rows would take the stored amounts' total past MAX_AMOUNT_TOTAL. */
+export class AmountTotalTooLarge extends Error {
+  constructor(readonly total: bigint) {
+    super(`amounts would total ${total} minor units`);
+  }
+}
+
+/** The new absolute total after an import that added `added`, `before` the rows' before it (null: count them); throws past the limit. */
+export function nextAmountTotal(before: bigint, added: bigint): bigint {
+  const total = before + added;
+  if (total > MAX_AMOUNT_TOTAL) throw new AmountTotalTooLarge(total);
+  return total;
+}
+
+/** SQLite: checks and records the absolute total with the rows above `firstNewId` (this import's). */
+export function keepAmountTotal(db: DB, firstNewId: number): void {
+  const sum = (where: string): bigint => {
+    try {
+      return db.prepare(`SELECT coalesce(sum(abs(amount)), 0) FROM transactions WHERE ${where}`).safeIntegers().pluck().get(firstNewId) as bigint;
+    } catch (e) {
+      // SQLite's integer sum stops at 2^63 with "integer overflow": far past the limit.
+      if (e instanceof Error && /integer overflow/.test(e.message)) throw new AmountTotalTooLarge(2n ** 63n);
+      throw e;
+    }
+  };
+  const kept = getMeta(db, AMOUNT_TOTAL_KEY);
+  const total = nextAmountTotal(kept === null ? sum('id <= ?') : BigInt(kept), sum('id > ?'));
+  setMeta(db, AMOUNT_TOTAL_KEY, String(total));
+}
+
+/**
+ * A reject's text as both stores keep it: a lone surrogate as U+FFFD (SQLite would keep it as
+ * invalid UTF-8), and U+0000 as U+2400 SYMBOL FOR NULL, since PostgreSQL text cannot hold U+0000;
+ * so a NUL in a rejected line is stored, listed and exported the same on both, and visibly.
+ */
+export function rejectText(s: string): string {
+  const w = wellFormed(s);
+  return w.includes('\0') ? w.replace(/\0/g, '\u2400') : w;
 }
 
 /** Rows per INSERT statement: 50 was the fastest in the team's measurements (25 and 100 were no faster here). */
@@ -144,6 +193,8 @@ export class TransactionWriter {
   private readonly many;
   private readonly one;
   private readonly lookup;
+  /** Notes that this import held a stored row too (a duplicate), so removing the row's own import keeps it. */
+  private readonly alsoHeld;
   private readonly tempSeenGet;
   private readonly tempSeenSet;
   private readonly seen: SeenTable;
@@ -158,6 +209,8 @@ export class TransactionWriter {
   private readonly maxId;
   /** Highest rowid so far: the rows of one batch get consecutive rowids above it. */
   private lastId: number;
+  /** The highest rowid before this import: its rows are above it. */
+  readonly firstId: number;
 
   /**
    * `present`: the columns this file can fill; the others are left NULL without binding them.
@@ -180,7 +233,8 @@ export class TransactionWriter {
     const tuple = '(' + Array(this.width).fill('?').join(',') + `,${Number(importId)})`;
     this.many = db.prepare(`INSERT OR IGNORE INTO transactions (${names}, import_id) VALUES ${Array(BATCH).fill(tuple).join(',')}`);
     this.one = db.prepare(`INSERT OR IGNORE INTO transactions (${names}, import_id) VALUES ${tuple}`);
-    this.lookup = db.prepare(`SELECT ${TRANSACTION_COLUMNS.join(', ')}, import_id, line FROM transactions WHERE dedupe_key = ?`);
+    this.lookup = db.prepare(`SELECT ${TRANSACTION_COLUMNS.join(', ')}, id, import_id, line FROM transactions WHERE dedupe_key = ?`);
+    this.alsoHeld = db.prepare(`INSERT INTO transaction_duplicates (transaction_id, import_id, line) VALUES (?, ${Number(importId)}, ?)`);
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS dedupe_seen (key INTEGER, chk INTEGER, count INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (key, chk));
              DELETE FROM temp.dedupe_seen;`);
     this.tempSeenGet = db.prepare('SELECT count, next FROM temp.dedupe_seen WHERE key = ? AND chk = ?');
@@ -197,6 +251,7 @@ export class TransactionWriter {
        ON CONFLICT (code) DO UPDATE SET name = excluded.name, import_id = excluded.import_id WHERE name <> excluded.name`,
     );
     this.lastId = this.maxId.get() as number;
+    this.firstId = this.lastId;
   }
 
   /** One row: its content string, source line, and slot-0 key (slotKey(date, content, 0)). */
@@ -274,6 +329,7 @@ export class TransactionWriter {
       }
       if (!this.keepAll && contentOf(stored) === dedupe && ++matches === occurrence) {
         this.duplicate++;
+        this.alsoHeld.run(stored.id, line);
         this.seenSet(k, check, { count: occurrence, next: slot + 1 });
         return;
       }
@@ -336,7 +392,7 @@ function dateOf(content: string): string {
   return content.slice(cut + 1, content.indexOf(SEP, cut + 1));
 }
 
-type Stored = Record<TransactionColumn, string | number | null> & { import_id: number; line: number };
+type Stored = Record<TransactionColumn, string | number | null> & { id: number; import_id: number; line: number };
 
 /** The duplicate-rule content of a stored row, built exactly as for a new row (core/row.ts). */
 export function contentOf(stored: Record<TransactionColumn, string | number | null>): string {
@@ -421,8 +477,8 @@ export function mergeCustomer(old: StoredCustomer | undefined, row: CustomerRow)
 
 function mergeAttributes(old: string | null, incoming: Record<string, string> | null): string | null {
   if (!incoming) return old;
-  const base = old ? (JSON.parse(old) as Record<string, string>) : {};
-  for (const [k, v] of Object.entries(incoming)) base[k] = v;
+  // No prototype, so a "__proto__" column is a key like any other (assigning it to {} would set the prototype).
+  const base = Object.assign(Object.create(null) as Record<string, string>, old ? (JSON.parse(old) as Record<string, string>) : null, incoming);
   // Keys in sorted order, so "unchanged" compares equal whatever the file's column order.
   return JSON.stringify(Object.fromEntries(Object.entries(base).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }

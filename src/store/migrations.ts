@@ -279,4 +279,19 @@ CREATE TABLE watchlist_customers (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    id: 8,
+    name: 'rows other imports also held',
+    sql: `
+-- A row an import counted as a duplicate: the stored row it matched. Removing the import that
+-- stored the row hands it to the earliest remaining import that also held it, instead of losing it.
+CREATE TABLE transaction_duplicates (
+  transaction_id INTEGER NOT NULL,  -- transactions.id, the stored row
+  import_id      INTEGER NOT NULL,  -- the import that held it too
+  line           INTEGER NOT NULL   -- its line in that import's file
+);
+CREATE INDEX transaction_duplicates_row ON transaction_duplicates (transaction_id);
+CREATE INDEX transaction_duplicates_import ON transaction_duplicates (import_id);
+`,
+  },
 ];

@@ -6,7 +6,7 @@
 import { slotKey } from '../core/hash.js';
 import { DEDUPE_COLUMNS, TRANSACTION_COLUMNS, type TransactionColumn } from '../core/row.js';
 import type { DB } from './db.js';
-import { contentOf } from './importStore.js';
+import { AMOUNT_TOTAL_KEY, contentOf } from './importStore.js';
 
 export interface RemovalPlan {
   importId: number;
@@ -15,9 +15,14 @@ export interface RemovalPlan {
   status: string;
   /** The line the record keeps once removed, or null while it has not been. */
   removed: string | null;
+  /** Its transactions that go (no remaining import also held them). */
   transactions: number;
   /** Their net amount, minor units. */
   net: number;
+  /** Its transactions that stay, handed to the earliest remaining import that also held them (as a duplicate). */
+  kept: number;
+  /** Those imports, by id. */
+  keptBy: number[];
   rejects: number;
   /** Customer records created by this import that nothing else refers to. */
   customers: number;
@@ -26,16 +31,42 @@ export interface RemovalPlan {
   fits: string[];
 }
 
-/** Customers whose record this import created or last changed, with no sale, complaint or record from anything else. */
+/**
+ * Customers whose record this import created or last changed, with no sale, complaint or record
+ * from anything else (a sale of its that another import also held stays, so it counts as theirs).
+ */
 // NOT IN over a subquery is one pass over transactions (SQLite builds it once); a correlated
 // NOT EXISTS would scan them once per customer, there being no index on customer_id.
 const ALONE = `
   SELECT c.id FROM customers c
   WHERE c.import_id = :id
     AND c.id NOT IN (SELECT customer_id FROM transactions WHERE import_id <> :id)
+    AND c.id NOT IN (SELECT t.customer_id FROM transaction_duplicates d JOIN transactions t ON t.id = d.transaction_id WHERE t.import_id = :id)
     AND c.id NOT IN (SELECT customer_id FROM complaints)
     AND c.name IS NULL AND c.email IS NULL AND c.phone IS NULL AND c.type IS NULL
     AND c.account_manager IS NULL AND c.created_date IS NULL AND c.attributes IS NULL`;
+
+/**
+ * The import's rows that a remaining import also held (counted there as duplicates of them), each
+ * with the earliest such import and the row's line in its file: who keeps the row. SQLite takes
+ * the bare columns of a min() aggregate from the row holding the minimum.
+ */
+const HEIRS = `
+  SELECT d.transaction_id, min(d.import_id) AS import_id, d.line, t.amount
+  FROM transaction_duplicates d JOIN transactions t ON t.id = d.transaction_id
+  WHERE t.import_id = ?
+  GROUP BY d.transaction_id`;
+
+/**
+ * Bare customer records (no details) the import created that keep sales from other imports: they
+ * go to the earliest of those, so that removing it in turn takes them too.
+ */
+const REHOME_CUSTOMERS = `
+  UPDATE customers SET import_id = (SELECT min(t.import_id) FROM transactions t WHERE t.customer_id = customers.id)
+  WHERE import_id = :id
+    AND id IN (SELECT customer_id FROM transactions WHERE import_id <> :id)
+    AND name IS NULL AND email IS NULL AND phone IS NULL AND type IS NULL
+    AND account_manager IS NULL AND created_date IS NULL AND attributes IS NULL`;
 
 /** What removing the import would take away, or null when there is no such import. */
 export function removalPlan(db: DB, importId: number): RemovalPlan | null {
@@ -43,11 +74,13 @@ export function removalPlan(db: DB, importId: number): RemovalPlan | null {
     | { id: number; kind: string; file_name: string; status: string; removed: string | null }
     | undefined;
   if (rec === undefined) return null;
-  const t = db.prepare('SELECT count(*) AS n, coalesce(sum(amount), 0) AS net FROM transactions WHERE import_id = ?').get(importId) as { n: number; net: number };
+  const all = db.prepare('SELECT count(*) AS n, coalesce(sum(amount), 0) AS net FROM transactions WHERE import_id = ?').get(importId) as { n: number; net: number };
+  const heirs = db.prepare(HEIRS).all(importId) as { transaction_id: number; import_id: number; line: number; amount: number }[];
+  const t = { n: all.n - heirs.length, net: all.net - heirs.reduce((s, h) => s + h.amount, 0) };
   const rejects = db.prepare('SELECT count(*) FROM rejects WHERE import_id = ?').pluck().get(importId) as number;
   const customers = rec.kind === 'transactions' ? (db.prepare(`SELECT count(*) FROM (${ALONE})`).pluck().get({ id: importId }) as number) : 0;
   // Snapshots and fits record the newest import they saw; those that saw this one saw its rows.
-  const saw = (table: string): string[] => (t.n === 0 ? [] : (db.prepare(`SELECT as_of FROM ${table} WHERE data_version >= ? ORDER BY as_of`).pluck().all(importId) as string[]));
+  const saw = (table: string): string[] => (all.n === 0 ? [] : (db.prepare(`SELECT as_of FROM ${table} WHERE data_version >= ? ORDER BY as_of`).pluck().all(importId) as string[]));
   return {
     importId,
     kind: rec.kind,
@@ -56,6 +89,8 @@ export function removalPlan(db: DB, importId: number): RemovalPlan | null {
     removed: rec.removed,
     transactions: t.n,
     net: t.net,
+    kept: heirs.length,
+    keptBy: [...new Set(heirs.map((h) => h.import_id))].sort((a, b) => a - b),
     rejects,
     customers,
     snapshots: saw('snapshots'),
@@ -65,10 +100,12 @@ export function removalPlan(db: DB, importId: number): RemovalPlan | null {
 
 type Stored = Record<TransactionColumn, string | number | null> & { id: number; dedupe_key: number };
 
+
 /** The line an import's record keeps once removed: what went, and when. */
 export function removalLine(plan: RemovalPlan, now: Date): string {
   const n = (x: number): string => x.toLocaleString('en-US');
-  return `removed ${now.toISOString()}: ${n(plan.transactions)} transactions, ${n(plan.rejects)} rejects, ${n(plan.customers)} customers${
+  const kept = plan.kept > 0 ? `, ${n(plan.kept)} transactions kept by import ${plan.keptBy.map((i) => `#${i}`).join(', ')}` : '';
+  return `removed ${now.toISOString()}: ${n(plan.transactions)} transactions${kept}, ${n(plan.rejects)} rejects, ${n(plan.customers)} customers${
     plan.snapshots.length + plan.fits.length > 0 ? `, ${plan.snapshots.length} snapshots and ${plan.fits.length} model fits that saw them` : ''
   }`;
 }
@@ -85,6 +122,15 @@ export function removeImport(db: DB, plan: RemovalPlan, now = new Date()): strin
   const id = plan.importId;
   const line = removalLine(plan, now);
   db.transaction(() => {
+    // Rows another remaining import also held stay, as that import's (the duplicate rule's chains
+    // are untouched by it: the row keeps its slot).
+    const rehome = db.prepare('UPDATE transactions SET import_id = ?, line = ? WHERE id = ?');
+    const settled = db.prepare('DELETE FROM transaction_duplicates WHERE transaction_id = ? AND import_id = ?');
+    for (const h of db.prepare(HEIRS).all(id) as { transaction_id: number; import_id: number; line: number }[]) {
+      rehome.run(h.import_id, h.line, h.transaction_id);
+      settled.run(h.transaction_id, h.import_id);
+    }
+    db.prepare('DELETE FROM transaction_duplicates WHERE import_id = ?').run(id);
     const chains = new Map<string, { date: string; content: string }>();
     for (const row of db.prepare(`SELECT ${TRANSACTION_COLUMNS.join(', ')} FROM transactions WHERE import_id = ?`).iterate(id) as IterableIterator<Stored>) {
       const content = contentOf(row);
@@ -113,10 +159,15 @@ export function removeImport(db: DB, plan: RemovalPlan, now = new Date()): strin
       });
     }
     db.prepare('DELETE FROM rejects WHERE import_id = ?').run(id);
-    if (plan.kind === 'transactions') db.prepare(`DELETE FROM customers WHERE id IN (${ALONE})`).run({ id });
+    // The amounts' running total is counted again by the next import.
+    db.prepare('DELETE FROM meta WHERE key = ?').run(AMOUNT_TOTAL_KEY);
+    if (plan.kind === 'transactions') {
+      db.prepare(`DELETE FROM customers WHERE id IN (${ALONE})`).run({ id });
+      db.prepare(REHOME_CUSTOMERS).run({ id });
+    }
     // Names only this import gave, for products no sale left names any more.
     db.prepare('DELETE FROM products WHERE import_id = ? AND code NOT IN (SELECT product FROM transactions WHERE product IS NOT NULL)').run(id);
-    if (plan.transactions > 0) {
+    if (plan.transactions + plan.kept > 0) {
       db.prepare('DELETE FROM snapshots WHERE data_version >= ?').run(id);
       db.prepare('DELETE FROM model_fits WHERE data_version >= ?').run(id);
     }

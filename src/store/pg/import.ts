@@ -22,7 +22,7 @@ import type { Writable } from 'node:stream';
 import type postgres from 'postgres';
 import { DEDUPE_COLUMNS, SEP, TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../../core/row.js';
 import { wellFormed } from '../../core/unicode.js';
-import { mergeCustomer, type ImportCounts, type ImportRecord, type StoredCustomer } from '../importStore.js';
+import { AMOUNT_TOTAL_KEY, mergeCustomer, nextAmountTotal, rejectText, type ImportCounts, type ImportRecord, type StoredCustomer } from '../importStore.js';
 import type { CustomerSink, ImportSession, RejectSink, TransactionSink } from '../store.js';
 import { isLost, pgFault, transaction, type Sql } from './connect.js';
 import { LOCK_CLASS, LOCK_IMPORT } from './sql.js';
@@ -418,10 +418,22 @@ class PgTransactionSink implements TransactionSink {
         this.dropped = [];
       }
       await this.createCustomers(tx);
-      const duplicate = this.keepAll || this.before === 0 || this.rows === 0 ? 0 : (await tx.unsafe(dedupeDelete(this.before))).count;
+      const duplicate = this.keepAll || this.before === 0 || this.rows === 0 ? 0 : (await tx.unsafe(dedupeDelete(this.before, id))).count;
+      await this.keepAmountTotal(tx);
       await this.nameProducts(tx, id);
       return { inserted: this.rows - duplicate, duplicate, customersCreated: this.created };
     });
+  }
+
+  /** Checks and records the stored amounts' absolute total (importStore.ts MAX_AMOUNT_TOTAL); numeric sums, exact. */
+  private async keepAmountTotal(tx: Tx): Promise<void> {
+    const [row] = await tx<{ kept: string | null; before: string | null; added: string }[]>`
+      SELECT (SELECT value FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}) AS kept,
+             CASE WHEN EXISTS (SELECT 1 FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}) THEN NULL
+                  ELSE (SELECT coalesce(sum(abs(amount::numeric)), 0)::text FROM transactions WHERE id <= ${this.before}) END AS before,
+             (SELECT coalesce(sum(abs(amount::numeric)), 0)::text FROM transactions WHERE id > ${this.before}) AS added`;
+    const total = nextAmountTotal(BigInt(row!.kept ?? row!.before ?? '0'), BigInt(row!.added));
+    await tx`INSERT INTO meta (key, value) VALUES (${AMOUNT_TOTAL_KEY}, ${String(total)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
   }
 
   private async nameProducts(tx: Tx, id: number): Promise<void> {
@@ -436,28 +448,35 @@ class PgTransactionSink implements TransactionSink {
 /**
  * The duplicate rule (see importStore.ts), on the server, once the file's rows are in: the n-th
  * row of the file with a given content is a duplicate when the rows before the file hold n rows
- * with that content; those are deleted. Contents are compared column by column (NULL equal to
- * NULL, as the content strings compare ''); the slot-0 key only narrows the search. Only rows
- * whose content was already stored are ranked, so a file of new rows costs one index probe each.
+ * with that content; those are deleted, and the n-th such stored row (by id) is noted as held by
+ * this import too (transaction_duplicates), so that removing the import that stored it keeps it.
+ * Contents are compared column by column (NULL equal to NULL, as the content strings compare
+ * ''); the slot-0 key only narrows the search. Only rows whose content was already stored are
+ * ranked, so a file of new rows costs one index probe each.
  */
-function dedupeDelete(before: number): string {
+function dedupeDelete(before: number, importId: number): string {
   const content = (t: string): string => ['dedupe_key', ...DEDUPE_COLUMNS].map((c) => `${t}.${c}`).join(', ');
   const same = [
     ...['dedupe_key', ...NOT_NULL].map((c) => `h.${c} = f.${c}`),
     ...DEDUPE_COLUMNS.filter((c) => !NOT_NULL.includes(c)).map((c) => `h.${c} IS NOT DISTINCT FROM f.${c}`),
   ].join(' AND ');
   return `
-    DELETE FROM transactions t USING (
-      SELECT f.id, row_number() OVER (PARTITION BY ${content('f')} ORDER BY f.line) AS k, h.held
-      FROM transactions f
-      JOIN (
-        SELECT ${content('o')}, count(*) AS held FROM transactions o
-        WHERE o.id <= ${before} AND o.dedupe_key IN (SELECT dedupe_key FROM transactions WHERE id > ${before})
-        GROUP BY ${content('o')}
-      ) h ON ${same}
-      WHERE f.id > ${before}
-    ) r
-    WHERE t.id = r.id AND r.k <= r.held`;
+    WITH held AS (
+      SELECT o.id, ${content('o')}, row_number() OVER (PARTITION BY ${content('o')} ORDER BY o.id) AS k
+      FROM transactions o
+      WHERE o.id <= ${before} AND o.dedupe_key IN (SELECT dedupe_key FROM transactions WHERE id > ${before})
+    ), pairs AS (
+      SELECT f.id AS duplicate, f.line, h.id AS stored
+      FROM (
+        SELECT f.id, f.line, ${content('f')}, row_number() OVER (PARTITION BY ${content('f')} ORDER BY f.line) AS k
+        FROM transactions f
+        WHERE f.id > ${before} AND f.dedupe_key IN (SELECT dedupe_key FROM held)
+      ) f
+      JOIN held h ON ${same} AND h.k = f.k
+    ), noted AS (
+      INSERT INTO transaction_duplicates (transaction_id, import_id, line) SELECT stored, ${Number(importId)}, line FROM pairs
+    )
+    DELETE FROM transactions t USING pairs p WHERE t.id = p.duplicate`;
 }
 
 function quoteIdent(s: string): string {
@@ -545,7 +564,7 @@ async function finishImport(tx: Tx | Sql, importId: number, c: ImportCounts, con
 }
 
 async function insertRejects(tx: Tx, importId: number, rejects: readonly { line: number; field: string | null; reason: string; raw: string }[]): Promise<void> {
-  const batch = JSON.stringify(rejects.map((r) => ({ line: r.line, field: r.field === null ? null : pgText(r.field), reason: pgText(r.reason), raw: pgText(r.raw) })));
+  const batch = JSON.stringify(rejects.map((r) => ({ line: r.line, field: r.field === null ? null : rejectText(r.field), reason: rejectText(r.reason), raw: rejectText(r.raw) })));
   await tx`INSERT INTO rejects (import_id, line, field, reason, raw)
            SELECT ${importId}, line, field, reason, raw FROM json_to_recordset(${batch}::text::json) AS r(line bigint, field text, reason text, raw text)`;
 }

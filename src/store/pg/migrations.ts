@@ -271,6 +271,19 @@ CREATE TABLE watchlist_customers (
 );
 `,
   },
+  {
+    id: 8,
+    name: 'rows other imports also held',
+    sql: `
+CREATE TABLE transaction_duplicates (
+  transaction_id BIGINT NOT NULL,
+  import_id      BIGINT NOT NULL,
+  line           BIGINT NOT NULL
+);
+CREATE INDEX transaction_duplicates_row ON transaction_duplicates (transaction_id);
+CREATE INDEX transaction_duplicates_import ON transaction_duplicates (import_id);
+`,
+  },
 ];
 
 /** schema_migrations carries this comment: how rapport knows the tables are its own. */

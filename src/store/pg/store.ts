@@ -29,7 +29,7 @@ import { slotKey } from '../../core/hash.js';
 import type { TransactionColumn } from '../../core/row.js';
 import type { SavedFit } from '../fits.js';
 import type { NewWatchlist, WatchlistEntry, WatchlistInfo } from '../watchlists.js';
-import type { ImportCounts, ImportRecord } from '../importStore.js';
+import { AMOUNT_TOTAL_KEY, type ImportCounts, type ImportRecord } from '../importStore.js';
 import { readingOf, type ImportReading, type ImportRow, type RejectRow, type Status } from '../queries.js';
 import { removalLine, type RemovalPlan } from '../removeImport.js';
 import { COLUMNS, FILTER_COLUMNS, fromRow, type SnapshotFilter, type SnapshotInfo } from '../snapshots.js';
@@ -220,9 +220,21 @@ export class PgStore implements Store {
       SELECT c.id FROM customers c
       WHERE c.import_id = ${id}
         AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.customer_id = c.id AND t.import_id <> ${id})
+        AND NOT EXISTS (SELECT 1 FROM transactions t JOIN transaction_duplicates d ON d.transaction_id = t.id WHERE t.customer_id = c.id AND t.import_id = ${id})
         AND NOT EXISTS (SELECT 1 FROM complaints k WHERE k.customer_id = c.id)
         AND c.name IS NULL AND c.email IS NULL AND c.phone IS NULL AND c.type IS NULL
         AND c.account_manager IS NULL AND c.created_date IS NULL AND c.attributes IS NULL`;
+  }
+
+  /** The import's rows a remaining import also held, with the earliest such import and its line (removeImport.ts's HEIRS). */
+  private async heirs(q: Q, id: number): Promise<{ transaction_id: number; import_id: number; line: number; amount: number }[]> {
+    return [
+      ...(await q<{ transaction_id: number; import_id: number; line: number; amount: number }[]>`
+        SELECT DISTINCT ON (d.transaction_id) d.transaction_id, d.import_id, d.line, t.amount
+        FROM transaction_duplicates d JOIN transactions t ON t.id = d.transaction_id
+        WHERE t.import_id = ${id}
+        ORDER BY d.transaction_id, d.import_id`),
+    ];
   }
 
   async removalPlan(importId: number): Promise<RemovalPlan | null> {
@@ -230,19 +242,23 @@ export class PgStore implements Store {
     const [rec] = await q<{ id: number; kind: string; file_name: string; status: string; removed: string | null }[]>`
       SELECT id, kind, file_name, status, removed FROM imports WHERE id = ${importId}`;
     if (rec === undefined) return null;
-    const [t] = await q<{ n: number; net: number }[]>`SELECT count(*) AS n, coalesce(sum(amount), 0) AS net FROM transactions WHERE import_id = ${importId}`;
+    const [all] = await q<{ n: number; net: number }[]>`SELECT count(*) AS n, coalesce(sum(amount), 0) AS net FROM transactions WHERE import_id = ${importId}`;
+    const heirs = await this.heirs(q, importId);
+    const t = { n: all!.n - heirs.length, net: all!.net - heirs.reduce((s, h) => s + h.amount, 0) };
     const rejects = await this.one<number>(q`SELECT count(*) FROM rejects WHERE import_id = ${importId}`.values());
     const customers = rec.kind === 'transactions' ? await this.one<number>(q`SELECT count(*) FROM (${this.alone(q, importId)}) a`.values()) : 0;
     const saw = async (table: 'snapshots' | 'model_fits'): Promise<string[]> =>
-      t!.n === 0 ? [] : (await q`SELECT as_of FROM ${q(table)} WHERE data_version >= ${importId} ORDER BY as_of`.values()).map((r) => r[0] as string);
+      all!.n === 0 ? [] : (await q`SELECT as_of FROM ${q(table)} WHERE data_version >= ${importId} ORDER BY as_of`.values()).map((r) => r[0] as string);
     return {
       importId,
       kind: rec.kind,
       fileName: rec.file_name,
       status: rec.status,
       removed: rec.removed,
-      transactions: t!.n,
-      net: t!.net,
+      transactions: t.n,
+      net: t.net,
+      kept: heirs.length,
+      keptBy: [...new Set(heirs.map((h) => h.import_id))].sort((a, b) => a - b),
       rejects,
       customers,
       snapshots: await saw('snapshots'),
@@ -259,11 +275,34 @@ export class PgStore implements Store {
     const id = plan.importId;
     const line = removalLine(plan, now);
     await this.atomic(async (q) => {
+      // Rows another remaining import also held stay, as the earliest such import's.
+      await q`
+        WITH pick AS (
+          SELECT DISTINCT ON (d.transaction_id) d.transaction_id, d.import_id, d.line
+          FROM transaction_duplicates d JOIN transactions t ON t.id = d.transaction_id
+          WHERE t.import_id = ${id}
+          ORDER BY d.transaction_id, d.import_id
+        ), moved AS (
+          UPDATE transactions t SET import_id = p.import_id, line = p.line FROM pick p WHERE t.id = p.transaction_id
+        )
+        DELETE FROM transaction_duplicates d USING pick p WHERE d.transaction_id = p.transaction_id AND d.import_id = p.import_id`;
+      await q`DELETE FROM transaction_duplicates WHERE import_id = ${id}`;
       await q`DELETE FROM transactions WHERE import_id = ${id}`;
       await q`DELETE FROM rejects WHERE import_id = ${id}`;
-      if (plan.kind === 'transactions') await q`DELETE FROM customers WHERE id IN (${this.alone(q, id)})`;
+      // The amounts' running total is counted again by the next import.
+      await q`DELETE FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}`;
+      if (plan.kind === 'transactions') {
+        await q`DELETE FROM customers WHERE id IN (${this.alone(q, id)})`;
+        // Bare records it created that keep sales from other imports go to the earliest of those (removeImport.ts).
+        await q`
+          UPDATE customers c SET import_id = (SELECT min(t.import_id) FROM transactions t WHERE t.customer_id = c.id)
+          WHERE c.import_id = ${id}
+            AND EXISTS (SELECT 1 FROM transactions t WHERE t.customer_id = c.id AND t.import_id <> ${id})
+            AND c.name IS NULL AND c.email IS NULL AND c.phone IS NULL AND c.type IS NULL
+            AND c.account_manager IS NULL AND c.created_date IS NULL AND c.attributes IS NULL`;
+      }
       await q`DELETE FROM products p WHERE p.import_id = ${id} AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.product = p.code)`;
-      if (plan.transactions > 0) {
+      if (plan.transactions + plan.kept > 0) {
         await q`DELETE FROM snapshots WHERE data_version >= ${id}`;
         await q`DELETE FROM model_fits WHERE data_version >= ${id}`;
       }
