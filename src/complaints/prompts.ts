@@ -5,6 +5,7 @@
  */
 import { rawStream, type IO } from '../io.js';
 import { terminalText } from '../escape.js';
+import { t } from '../i18n/index.js';
 
 export interface Choice<T extends string> {
   name: string;
@@ -25,6 +26,11 @@ export class Cancelled extends Error {
     super('cancelled: nothing was written');
     this.name = 'Cancelled';
   }
+}
+
+/** An action inquirer names in its help line, in the reader's language (inquirer's English when it names one we do not know). */
+function keyAction(action: string): string {
+  return action === 'navigate' ? t('complaint.keys.navigate') : action === 'select' ? t('complaint.keys.select') : action;
 }
 
 /** The prompter for a real terminal: @inquirer/prompts on the io's streams. */
@@ -59,8 +65,21 @@ export async function terminalPrompter(io: IO): Promise<Prompter> {
           context,
         ),
       ),
-    select: <T extends string>(message: string, choices: Choice<T>[], defaultValue?: T) => guard(() => select<T>({ message: shown(message), choices: choices.map((c) => ({ ...c, name: shown(c.name), description: c.description === undefined ? undefined : shown(c.description) })), default: defaultValue, pageSize: 12 }, context)),
-    confirm: (message, defaultValue) => guard(() => confirm({ message: shown(message), default: defaultValue }, context)),
+    select: <T extends string>(message: string, choices: Choice<T>[], defaultValue?: T) =>
+      guard(() =>
+        select<T>(
+          {
+            message: shown(message),
+            choices: choices.map((c) => ({ ...c, name: shown(c.name), description: c.description === undefined ? undefined : shown(c.description) })),
+            default: defaultValue,
+            pageSize: 12,
+            // inquirer's own help line ("↑↓ navigate • ⏎ select") in the reader's language.
+            theme: { style: { keysHelpTip: (keys: [string, string][]) => keys.map(([key, action]) => `${key} ${keyAction(action)}`).join(' • ') } },
+          },
+          context,
+        ),
+      ),
+    confirm: (message, defaultValue) => guard(() => confirm({ message: shown(message), default: defaultValue, transformer: (yes: boolean) => (yes ? t('complaint.answer.yes') : t('complaint.answer.no')) }, context)),
     say: (line) => void io.stderr.write(line + '\n'),
   };
 }

@@ -68,7 +68,6 @@ async function spoolStdin(stdin: Readable): Promise<SourceFile> {
   // In the system's temporary folder, named so that a later run can sweep it if this one is
   // killed (src/tempfiles.ts); created owner-only and exclusively ('wx' never follows a link).
   const file = tempPath(os.tmpdir(), 'stdin.csv');
-  const fd = fs.openSync(file, 'wx', 0o600);
   const cleanup = (): void => {
     fs.rmSync(file, { force: true });
     released(file);
@@ -77,9 +76,13 @@ async function spoolStdin(stdin: Readable): Promise<SourceFile> {
   const forget = onInterrupt(cleanup);
   const h = crypto.createHash('sha256');
   let size = 0;
+  let fd: number | null = null;
   try {
-    // Reading a pipe yields to the event loop: Ctrl-C here removes the file before ending the run.
+    // Signals are caught before the file exists: a Ctrl-C the moment it appears (a busy machine
+    // can pause the process right after it is made) still removes it before ending the run.
+    // Reading a pipe yields to the event loop: Ctrl-C there is handled the same way.
     await catchingSignals(async () => {
+      fd = fs.openSync(file, 'wx', 0o600);
       for await (const chunk of stdin) {
         const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
         writeAll(fd, b);
@@ -88,11 +91,11 @@ async function spoolStdin(stdin: Readable): Promise<SourceFile> {
       }
     });
   } catch (e) {
-    fs.closeSync(fd);
+    if (fd !== null) fs.closeSync(fd);
     cleanup();
     throw e;
   }
-  fs.closeSync(fd);
+  fs.closeSync(fd!);
   return { name: '(stdin)', path: file, size, sha256: h.digest('hex'), cleanup };
 }
 

@@ -204,7 +204,7 @@ export async function beginPgImport(sql: Sql, where = '', preview = false): Prom
 }
 
 /** The tables an import writes, and those among them with an identity column. */
-const WRITTEN = ['imports', 'transactions', 'customers', 'rejects', 'meta', 'products'];
+const WRITTEN = ['imports', 'transactions', 'customers', 'rejects', 'meta', 'products', 'transaction_duplicates'];
 const WITH_ID = new Set(['imports', 'transactions', 'rejects']);
 
 /**
