@@ -5,7 +5,7 @@ import { analysisAsOf, staleWarning, type LoadedSettings, type Money } from '../
 import { valueAtRisk } from '../analysis/rows.js';
 import { complaintSummary } from '../analysis/complaints.js';
 import { modelCheckSection } from './check.js';
-import type { ChurnScore } from '../core/model/churn.js';
+import { methodName, type ChurnScore } from '../core/model/churn.js';
 import { UsageError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Headline, Report, ReportColumn, ReportTable, Section } from './model.js';
@@ -110,7 +110,7 @@ async function churnSection(c: Ctx): Promise<Section[]> {
         t('report.watchlist.line', {
           customers: rows.length,
           days: picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays,
-          how: picture.fitted.purchase ? '' : picture.fitted.ranking?.kind === 'recency' ? t('report.watchlist.by-recency') : t('report.watchlist.by-rules'),
+          how: picture.fitted.ranking ? t('report.watchlist.by-method', { method: methodName(picture.fitted.ranking.kind, picture.fitted.ranking.model) }) : picture.fitted.purchase ? '' : t('report.watchlist.by-rules'),
           amount: amount(c, total),
           shown: Math.min(c.o.limit, rows.length),
         }),

@@ -167,13 +167,13 @@ const toParams = (v: number[]): BgParams => ({ r: Math.exp(v[0]!), alpha: Math.e
  * b = 1; Nelder–Mead is restarted from its answer until a restart no longer improves it (a
  * simplex can collapse early on a long, flat ridge).
  */
-export function fitPurchases(model: PurchaseModelName, data: Grouped): PurchaseFit {
+export function fitPurchases(model: PurchaseModelName, data: Grouped, from?: PurchaseParams): PurchaseFit {
   if (model === 'paretonbd') {
-    const f = fitPareto(data);
+    const f = fitPareto(data, from as ParetoParams | undefined);
     return { model, params: f.params, logLikelihood: f.logLikelihood, customers: data.customers, groups: data.x.length, iterations: f.iterations, converged: f.converged };
   }
   if (model === 'nbd') {
-    const f = fitNbd(data);
+    const f = fitNbd(data, from);
     return { model, params: f.params, logLikelihood: f.logLikelihood, customers: data.customers, groups: data.x.length, iterations: f.iterations, converged: f.converged };
   }
   const ll = bgLogLikelihood(model, data);
@@ -181,11 +181,12 @@ export function fitPurchases(model: PurchaseModelName, data: Grouped): PurchaseF
   for (let i = 0; i < data.T.length; i++) meanT += data.weight[i]! * data.T[i]!;
   meanT = Math.max(1, meanT / Math.max(1, data.customers));
   const objective = (v: number[]): number => (v.every((z) => Math.abs(z) < 30) ? -ll(toParams(v)) : Infinity);
-  let start = [0, Math.log(meanT), 0, 0];
+  const warm = from as BgParams | undefined;
+  let start = warm === undefined ? [0, Math.log(meanT), 0, 0] : [warm.r, warm.alpha, warm.a, warm.b].map(Math.log);
   // Running to "nobody leaves" (a/(a+b) below the 1e-3 select.ts calls nobody leaving), the
   // fit gives up there: it is the NBD, fitted on its own.
   const stop = (v: readonly number[]): boolean => v[2]! - Math.log(Math.exp(v[2]!) + Math.exp(v[3]!)) < Math.log(1e-3);
-  let best = nelderMead(objective, start, { step: 1, maxIterations: FIT_ITERATIONS, stop });
+  let best = nelderMead(objective, start, { step: warm === undefined ? 1 : 0.3, maxIterations: FIT_ITERATIONS, stop });
   let iterations = best.iterations;
   for (let restart = 0; restart < 5 && !stop(best.x); restart++) {
     start = best.x;

@@ -32,7 +32,7 @@ export function nbdLogLikelihood(data: Grouped): (p: NbdParams) => number {
   };
 }
 
-export function fitNbd(data: Grouped, maxIterations = FIT_ITERATIONS): { params: NbdParams; logLikelihood: number; iterations: number; converged: boolean } {
+export function fitNbd(data: Grouped, from?: NbdParams, maxIterations = FIT_ITERATIONS): { params: NbdParams; logLikelihood: number; iterations: number; converged: boolean } {
   const ll = nbdLogLikelihood(data);
   let meanT = 0;
   for (let i = 0; i < data.T.length; i++) meanT += data.weight[i]! * data.T[i]!;
@@ -42,7 +42,8 @@ export function fitNbd(data: Grouped, maxIterations = FIT_ITERATIONS): { params:
   // r beyond 1e4: every customer buys at the same rate (the Poisson limit), and the likelihood
   // keeps creeping up along r/α fixed; the fit stops there, its forecasts those of that limit.
   const poisson = (v: readonly number[]): boolean => v[0]! > Math.log(1e4);
-  let best = nelderMead(objective, [0, Math.log(meanT)], { step: 1, maxIterations, stop: poisson });
+  const start = from === undefined ? [0, Math.log(meanT)] : [Math.log(from.r), Math.log(from.alpha)];
+  let best = nelderMead(objective, start, { step: from === undefined ? 1 : 0.3, maxIterations, stop: poisson });
   let iterations = best.iterations;
   if (!poisson(best.x)) {
     const again = nelderMead(objective, best.x, { step: 0.1, maxIterations, stop: poisson });

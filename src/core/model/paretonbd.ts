@@ -104,7 +104,7 @@ export interface ParetoFit {
  * Maximum likelihood over the logarithms of (r, α, s, β), from r = 1, α = β = the mean age,
  * s = 1, with Nelder–Mead restarted from its answer until a restart no longer improves it.
  */
-export function fitPareto(data: Grouped): ParetoFit {
+export function fitPareto(data: Grouped, from?: ParetoParams): ParetoFit {
   const ll = paretoLogLikelihood(data);
   let meanT = 0;
   for (let i = 0; i < data.T.length; i++) meanT += data.weight[i]! * data.T[i]!;
@@ -119,7 +119,8 @@ export function fitPareto(data: Grouped): ParetoFit {
   let maxT = 0;
   for (let i = 0; i < data.T.length; i++) maxT = Math.max(maxT, data.T[i]!);
   const stop = (v: readonly number[]): boolean => Math.exp(v[2]! - v[3]!) * maxT < 1e-3;
-  let best = nelderMead(objective, [0, Math.log(meanT), 0, Math.log(meanT)], { step: 1, tolerance: 1e-9, maxIterations: FIT_ITERATIONS, stop });
+  const start = from === undefined ? [0, Math.log(meanT), 0, Math.log(meanT)] : [from.r, from.alpha, from.s, from.beta].map(Math.log);
+  let best = nelderMead(objective, start, { step: from === undefined ? 1 : 0.3, tolerance: 1e-9, maxIterations: FIT_ITERATIONS, stop });
   let iterations = best.iterations;
   for (let restart = 0; restart < 4 && !stop(best.x); restart++) {
     const again = nelderMead(objective, best.x, { step: 0.1, tolerance: 1e-9, maxIterations: RESTART_ITERATIONS, stop });
