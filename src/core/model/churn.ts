@@ -293,7 +293,9 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
   const spend = spendOk ? spendFit : null;
   const spendProblem = spendOk || spendFit === null ? null : wordPhrase({ key: 'core.model.spend-problem' }, 'en');
   const model = purchase?.model ?? null;
-  const learned = windows === null ? null : learnRanking(windows.list.map((w, k) => prepare(w, windows.days, model, unitDays, k === 0 && model !== null ? fitsAtNewest.get(model) : undefined, purchase?.params)), windows.days, model);
+  // The older windows' fits start from the as-of date's answer (fewer iterations; the optimum is
+  // each window's own). Not the NBD's: cheap anyway, and one stopped at the Poisson limit would stay there.
+  const learned = windows === null ? null : learnRanking(windows.list.map((w, k) => prepare(w, windows.days, model, unitDays, k === 0 && model !== null ? fitsAtNewest.get(model) : undefined, model === 'nbd' ? undefined : purchase?.params)), windows.days, model);
   const fallback = purchase === null ? (rejected.length > 0 ? wordPhrase({ key: 'core.model.no-usable-fit', vars: { rejected: rejected.join('; ') } }, 'en') : wordPhrase({ key: 'core.model.purchase-no-converge' }, 'en')) : null;
   return {
     ...base,

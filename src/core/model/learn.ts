@@ -97,11 +97,17 @@ export interface Logit {
 /** The features a simple score is calibrated on (one, the score's own transform; "expected" enters with its sign). */
 const SIMPLE_FEATURE: Record<SimpleScore, Feature> = { recency: 'recency', overdue: 'overdue', expected: 'expected' };
 
+/**
+ * A feature in standard units, held within ±8: a customer far outside what the windows showed
+ * (a model feature that was flat there) cannot push the risk to 0 or 1 on that alone.
+ */
+const standard = (v: number, mean: number, sd: number): number => Math.max(-8, Math.min(8, (v - mean) / sd));
+
 export function predict(l: Logit, raw: readonly number[]): number {
   let z = l.coef[0]!;
   for (let k = 0; k < l.features.length; k++) {
     const v = raw[FEATURES.indexOf(l.features[k]!)]!;
-    z += (l.coef[k + 1]! * (v - l.mean[k]!)) / l.sd[k]!;
+    z += l.coef[k + 1]! * standard(v, l.mean[k]!, l.sd[k]!);
   }
   return 1 / (1 + Math.exp(-z));
 }
@@ -130,7 +136,8 @@ export function fitLogit(features: readonly Feature[], X: readonly number[][], y
     }
     const m = s / Math.max(1, n);
     const v = Math.sqrt(Math.max(0, ss / Math.max(1, n) - m * m));
-    if (v > 1e-9 && Number.isFinite(v)) {
+    // Flat up to rounding (P(alive) = 1 under the NBD: its log-odds at the clip) counts as not varying.
+    if (v > 1e-6 * Math.max(1, Math.abs(m)) && Number.isFinite(v)) {
       kept.push(features[k]!);
       mean.push(m);
       sd.push(v);
@@ -138,7 +145,7 @@ export function fitLogit(features: readonly Feature[], X: readonly number[][], y
     }
   });
   const d = kept.length + 1;
-  const Z = X.map((row) => [1, ...at.map((c, k) => (row[c]! - mean[k]!) / sd[k]!)]);
+  const Z = X.map((row) => [1, ...at.map((c, k) => standard(row[c]!, mean[k]!, sd[k]!))]);
   let beta = new Array<number>(d).fill(0);
   for (let iter = 0; iter < 50; iter++) {
     const grad = new Array<number>(d).fill(0);
