@@ -135,14 +135,17 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
       { key: 'keep_value', header: t('churn.col.keep'), align: 'right', show: m },
       { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },
     ];
-    // The call list, then the win-back list (already gone) under its own heading.
+    // The call list, then the win-back list (already gone) under its own heading; on a terminal
+    // the two share one cap, so the rows shown are the first of the full order (as in CSV).
     const calls = order.findIndex((i) => rank[i] === 2);
     const split = calls === -1 ? order.length : calls;
-    printRows(ctx.io, 'table', columns, { length: split, at: (k) => (k < split ? rowAt(order[k]!) : undefined) }, options.limit === null ? TERMINAL_ROWS : null);
-    if (split < order.length) {
+    const cap = options.limit === null ? TERMINAL_ROWS : null;
+    const full = cap !== null && split >= cap;
+    printRows(ctx.io, 'table', columns, { length: full ? order.length : split, at: (k) => (k < (full ? order.length : split) ? rowAt(order[k]!) : undefined) }, cap);
+    if (!full && split < order.length) {
       ctx.io.stdout.write(`\n${c.bold(t('churn.win-back', { n: formatNumber(order.length - split) }))}\n`);
       const winBack = [...columns.slice(0, -2), { key: 'value_at_risk', header: t('churn.col.at-risk'), align: 'right' as const, show: m }, columns[columns.length - 1]!];
-      printRows(ctx.io, 'table', winBack, { length: order.length - split, at: (k) => (split + k < order.length ? rowAt(order[split + k]!) : undefined) }, options.limit === null ? TERMINAL_ROWS : null);
+      printRows(ctx.io, 'table', winBack, { length: order.length - split, at: (k) => (split + k < order.length ? rowAt(order[split + k]!) : undefined) }, cap === null ? null : cap - split);
     }
     return 0;
   } finally {
