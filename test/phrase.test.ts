@@ -85,14 +85,15 @@ describe('phrases', () => {
     expect(zh('churn_risk (mbgnbd blended with recency) ranks not clearly better than the recency rule on the last 90 days: AUC 0.812 against 0.790, +0.022 (95% bootstrap interval −0.010 to +0.031)')).toBe(
       '流失风险（MBG/NBD与最近购买间隔规则混合）在最近90天的排序未明显优于最近购买间隔规则：AUC 0.812，规则为0.790，相差+0.022（95% 自助法区间 −0.010 至 +0.031）',
     );
-    expect(zh('no usable fit (mbgnbd (fitted to 2025-01-01): dropout about 0 (a/(a+b) = 1.2e-5): the fit says nobody ever leaves; bgnbd: did not converge)')).toBe(
-      '没有可用的拟合结果（MBG/NBD（用截至2025-01-01的数据拟合）：流失率约为0（a/(a+b) = 1.2e-5）：拟合结果认为永远没有人流失；BG/NBD：未收敛）',
+    expect(zh('no usable fit (mbgnbd (fitted to 2025-01-01): dropout about 0 (a/(a+b) = 1.2e-5): the fit says nobody ever leaves, so the NBD competes in its place; bgnbd: did not converge)')).toBe(
+      '没有可用的拟合结果（MBG/NBD（用截至2025-01-01的数据拟合）：流失率约为0（a/(a+b) = 1.2e-5）：拟合结果认为永远没有人流失，因此由 NBD 模型代为参与比较；BG/NBD：未收敛）',
     );
     expect(zh('not enough data: 12 customers with purchases (the model needs 50); 3 repeat buyers (the model needs 20)')).toBe('数据不足：有购买的客户12位（模型至少需要50位）；回头客3位（模型至少需要20位）');
     expect(zh("churn_risk is the recency rule, calibrated on the last 84 days (AUC 0.771): no model ranked better than the recency rule (best: paretonbd's blend at 0.765)")).toBe(
       '流失风险采用最近购买间隔规则，按最近84天校准（AUC 0.771）：没有模型的排序优于最近购买间隔规则（最好的是Pareto/NBD的混合，AUC 0.765）',
     );
-    expect(zh("twice the shop's typical gap between purchases (42 days), in whole weeks between 4 and 52")).toBe('本店典型购买间隔（42天）的两倍，按整周取，在4到52周之间');
+    expect(zh("twice the shop's typical gap between purchases (60 days), in whole weeks, longer than a quarter and at most 52 weeks")).toBe('本店典型购买间隔（60天）的两倍，按整周取，长于一个季度，最多52周');
+    expect(zh("91 days, a quarter, the span calls are planned for: twice the shop's typical gap between purchases (27 days) is shorter")).toBe('91天，即一个季度，通常按此安排客户联系：本店典型购买间隔（27天）的两倍更短');
   });
 
   it('re-words why a date was rejected, as an import keeps it', () => {

@@ -96,12 +96,17 @@ describe('rapport report', () => {
     expect(c.rows.find((r) => r.category === 'product')).toMatchObject({ total: 1, open: 1 });
   });
 
-  it('churn: the watchlist by value at risk, and who is new on it since the last snapshot', async () => {
+  it('churn: the watchlist leads with who to call by the value that can still be kept, those already gone last by value at risk, and who is new on it since the last snapshot', async () => {
     expect((await rp(['-q', 'segment', '--as-of', '2025-10-31'])).code).toBe(0);
     const { table, json } = await report('churn');
     const rows = table('watchlist').rows;
     expect(rows.every((r) => r.risk_level !== 'low')).toBe(true);
-    for (let i = 1; i < rows.length; i++) expect(Number(rows[i]!.value_at_risk)).toBeLessThanOrEqual(Number(rows[i - 1]!.value_at_risk));
+    // those already gone carry nothing to keep and come last
+    const gone = rows.findIndex((r) => Number(r.keep_value) === 0);
+    const [call, winBack] = gone === -1 ? [rows, []] : [rows.slice(0, gone), rows.slice(gone)];
+    expect(call.length).toBeGreaterThan(0);
+    for (let i = 1; i < call.length; i++) expect(Number(call[i]!.keep_value)).toBeLessThanOrEqual(Number(call[i - 1]!.keep_value));
+    for (let i = 1; i < winBack.length; i++) expect(Number(winBack[i]!.value_at_risk)).toBeLessThanOrEqual(Number(winBack[i - 1]!.value_at_risk));
     expect(json.sections.find((s) => s.title === 'Since the last report')!.lines![0]).toBe('Compared with 2025-10-31.');
   });
 

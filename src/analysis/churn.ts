@@ -1,13 +1,14 @@
 /** Churn risk as the commands need it: the analysis, a model fit (saved or fitted now), scores. */
 import type { Analysis } from '../core/analysis.js';
-import { comparisonDays, fitModels, historyOf, horizonFor, scoreChurn, type ChurnScore, type Fitted, type History, type ModelSettings } from '../core/model/churn.js';
+import { fitModels, horizonFor, learnRowOf, scoreChurn, windowPlan, type ChurnScore, type Fitted, type ModelSettings, type Windows } from '../core/model/churn.js';
+import type { LearnRow } from '../core/model/learn.js';
 import type { CustomerMeasures } from '../core/measures.js';
 import { dayIndex } from '../core/measures.js';
 import type { Store } from '../store/store.js';
 import type { SnapshotFilter } from '../store/snapshots.js';
 import { openByCustomer, type OpenComplaints } from '../core/complaints.js';
 import { t } from '../i18n/index.js';
-import { analysisAsOf, currentFit, loadSettings, moneyOf, type LoadedSettings, type Money } from './run.js';
+import { analysisAsOf, currentFit, loadSettings, measure, moneyOf, type LoadedSettings, type Money } from './run.js';
 
 export interface ChurnPicture {
   analysis: Analysis;
@@ -43,26 +44,39 @@ export async function churnAsOf(
 }
 
 /**
- * Fits the models for a run as of the date: the horizon as set or from the shop's rhythm; with
- * model auto, the customers as they stood one horizon earlier and their purchase days since, for
- * choosing what ranks (core/model/select.ts).
+ * Fits the models for a run as of the date: the horizon as set or from the shop's rhythm; the
+ * customers as they stood at cutoffs one window apart before it, and their purchase days in the
+ * window after each, for learning what ranks (core/model/learn.ts) and, with model auto,
+ * choosing the model (core/model/select.ts).
  */
 export async function fitForRun(db: Store, asOf: string, customers: readonly CustomerMeasures[], populationGap: number | null, loaded: LoadedSettings, settings: ModelSettings): Promise<Fitted> {
-  let history: History | null = null;
-  if (settings.model === 'auto') {
-    const horizon = horizonFor(settings, populationGap);
-    // The comparison needs its own history before the cutoff: a short history shortens the span
-    // compared on (the CD retailer's, 272 days to 1997-09-30 with a 273-day horizon, compares on 92).
-    let earliest = Infinity;
-    for (const c of customers) if (c.firstPurchase !== null) earliest = Math.min(earliest, dayIndex(c.firstPurchase));
-    const span = comparisonDays(horizon.days, dayIndex(asOf) - earliest, settings.minHistoryDays);
-    if (span !== null) {
-      const cutoff = new Date((dayIndex(asOf) - span) * 86_400_000).toISOString().slice(0, 10);
-      history = historyOf(await db.purchasesAroundCutoff(cutoff, asOf), cutoff, settings.timeUnit);
+  const horizon = horizonFor(settings, populationGap);
+  let earliest = Infinity;
+  for (const c of customers) if (c.firstPurchase !== null) earliest = Math.min(earliest, dayIndex(c.firstPurchase));
+  // A short history shortens the windows (the CD retailer's, 272 days to 1997-09-30 with a
+  // 273-day horizon, learns on one of 182 days).
+  const plan = windowPlan(horizon.days, dayIndex(asOf) - earliest);
+  let windows: Windows | null = null;
+  if (plan !== null) {
+    windows = { days: plan.days, list: [] };
+    for (let k = 0; k < plan.count; k++) {
+      const cut = dayIndex(asOf) - (k + 1) * plan.days;
+      const cutoff = isoDay(cut);
+      const then = await measure(db, cutoff, loaded.settings);
+      const after = await db.purchaseDaysBetween(cutoff, isoDay(cut + plan.days));
+      const rows: LearnRow[] = [];
+      for (const c of then.customers) {
+        if (c.purchaseDays === 0) continue;
+        const row = learnRowOf(c, cutoff, settings.timeUnit, then.populationGapDays, after.get(c.customerId) ?? 0);
+        if (row !== null) rows.push(row);
+      }
+      windows.list.push({ cutoff, rows });
     }
   }
-  return fitModels(customers, asOf, settings, history, populationGap);
+  return fitModels(customers, asOf, settings, windows, populationGap);
 }
+
+const isoDay = (index: number): string => new Date(index * 86_400_000).toISOString().slice(0, 10);
 
 /** Open complaints per customer at the end of the as-of day, as their history had them then. */
 export async function openComplaintsAsOf(db: Store, asOf: string): Promise<Map<string, OpenComplaints>> {

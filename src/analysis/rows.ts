@@ -55,6 +55,26 @@ export function valueAtRisk(c: CustomerAnalysis, s: ChurnScore): number {
   return Math.round(s.churnRisk * (s.clv ?? Math.max(0, c.valueRevenue)));
 }
 
+/**
+ * Value that can still be kept over the horizon: the churn risk times what the customer would
+ * spend in it at their own pace (net revenue per purchase day × purchase days per day since the
+ * first, over at least one horizon), or, when their spend is falling, the fall carried over the
+ * horizon ((previous − recent window's revenue) × horizon / window), whichever is larger: a large
+ * account whose spend halved is worth a call before it stops. Minor units.
+ */
+export function keepValue(c: CustomerAnalysis, s: ChurnScore, horizonDays: number, windowDays: number): number {
+  if (c.purchaseDays === 0) return 0;
+  const perDay = Math.max(0, c.netRevenue) / c.purchaseDays;
+  const pace = (c.purchaseDays / Math.max(c.tenureDays ?? 0, horizonDays)) * horizonDays;
+  const fall = c.previousRevenue > c.recentRevenue && c.recentRevenue <= 0.8 * c.previousRevenue ? ((c.previousRevenue - Math.max(0, c.recentRevenue)) * horizonDays) / Math.max(1, windowDays) : 0;
+  return Math.round(Math.max(s.churnRisk * perDay * pace, fall));
+}
+
+/** Already gone: the lifecycle calls them ended (silent far past their own rhythm); they belong on a win-back list, not the call list. */
+export function isGone(c: Pick<CustomerAnalysis, 'stage'>): boolean {
+  return c.stage === 'ended';
+}
+
 /** `words` false leaves the reasons out (null): wording them is the costly part of a row. */
 export function customerRow(c: CustomerAnalysis, record: Pick<CustomerRecord, 'name' | 'type'> | undefined | null, s: ChurnScore | null = null, words = true): CustomerRow {
   return {

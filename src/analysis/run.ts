@@ -91,6 +91,8 @@ export async function currentFit(db: Store, asOf: string, loaded: LoadedSettings
   if (saved === null || saved.data_version !== (await db.dataVersion()) || MODEL_KEYS(saved.settings) !== MODEL_KEYS(loaded.text)) return null;
   // A fit saved by an earlier rapport has no horizon or ranking: fit again.
   if (typeof saved.fit.horizonDays !== 'number') return null;
+  // One saved before rankings were learned (a blend's coefficients, no logistic): fit again.
+  if (saved.fit.ranking != null && !('logit' in saved.fit.ranking)) return null;
   return saved.fit.purchase === null ? null : saved.fit;
 }
 

@@ -1,11 +1,11 @@
-import { horizonFor, MODEL_NAMES, scoreChurn, type RiskLevel } from '../core/model/churn.js';
+import { horizonFor, methodName, modelName, scoreChurn, type RiskLevel } from '../core/model/churn.js';
 import { dayIndex } from '../core/measures.js';
-import { bootstrapAucDifference, calibration, deciles, precisionRecall, rocAuc, topK } from '../core/model/backtest.js';
+import { bootstrapAucDifference, calibration, deciles, precisionRecall, rocAuc, topK, type CalibrationRow } from '../core/model/backtest.js';
 import type { Tier } from '../core/tiers.js';
 import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf } from '../analysis/churn.js';
 import { keepWatchlist, watchlistOf } from '../analysis/watchlist.js';
 import { computeAnalysis, loadSettings, moneyOf, warnIfStale } from '../analysis/run.js';
-import { valueAtRisk } from '../analysis/rows.js';
+import { isGone, keepValue, valueAtRisk } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { notice } from '../io.js';
@@ -46,7 +46,7 @@ export function parseList<T extends string>(text: string | undefined, allowed: r
   return out;
 }
 
-export const CHURN_COLUMNS = ['customer_id', 'name', 'tier', 'stage', 'last_purchase', 'recency_days', 'frequency', 'p_alive', 'expected_purchases', 'p_no_purchase', 'next_purchase_date', 'expected_purchases_365d', 'churn_risk', 'risk_level', 'clv', 'value_at_risk', 'method', 'reasons'] as const;
+export const CHURN_COLUMNS = ['customer_id', 'name', 'tier', 'stage', 'last_purchase', 'recency_days', 'frequency', 'p_alive', 'expected_purchases', 'p_no_purchase', 'next_purchase_date', 'expected_purchases_365d', 'churn_risk', 'risk_level', 'clv', 'value_at_risk', 'keep_value', 'list', 'method', 'reasons'] as const;
 
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
 
@@ -63,15 +63,23 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
     // customers the full list of row objects added about 270 MB to the peak (measured).
     const { customers } = analysis;
     const atRisk = new Float64Array(customers.length);
+    const keep = new Float64Array(customers.length);
+    // The order: those to call (not yet gone), medium and high risk first, by the value that can
+    // still be kept; then the rest of them; then the win-back list (already gone) by value at risk.
+    const rank = new Uint8Array(customers.length);
     const order: number[] = [];
+    const horizonDays = options.horizonDays ?? picture.loaded.settings.model.horizonDays ?? fitted.horizonDays;
     customers.forEach((c, i) => {
       const s = scores.get(c.customerId)!;
       if ((options.levels === null || options.levels.includes(s.riskLevel)) && (options.tiers === null || options.tiers.includes(c.tier))) {
         atRisk[i] = valueAtRisk(c, s);
+        keep[i] = keepValue(c, s, horizonDays, picture.loaded.settings.lifecycle.windowDays);
+        rank[i] = isGone(c) ? 2 : s.riskLevel === 'low' ? 1 : 0;
         order.push(i);
       }
     });
-    order.sort((i, j) => atRisk[j]! - atRisk[i]! || (customers[i]!.customerId < customers[j]!.customerId ? -1 : 1));
+    const by = (i: number): number => (rank[i] === 2 ? atRisk[i]! : keep[i]!);
+    order.sort((i, j) => rank[i]! - rank[j]! || by(j) - by(i) || (customers[i]!.customerId < customers[j]!.customerId ? -1 : 1));
     if (options.limit !== null) order.length = Math.min(order.length, options.limit);
     const rowAt = (i: number): Record<string, unknown> => {
       const c = customers[i]!;
@@ -93,12 +101,16 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
         risk_level: s.riskLevel,
         clv: s.clv === null ? null : Math.round(s.clv),
         value_at_risk: atRisk[i],
+        keep_value: keep[i],
+        list: rank[i] === 2 ? 'win-back' : 'call',
         method: s.method,
         reasons: s.reasons.join('; '),
       };
     };
     const shown = { length: order.length, at: (k: number) => (k < order.length ? rowAt(order[k]!) : undefined) };
-    if (fitted.purchase === null) notice(ctx.io, t('churn.no-model-note', { why: reword(fitted.fallback ?? '') }));
+    if (fitted.purchase === null) {
+      notice(ctx.io, fitted.ranking === null ? t('churn.no-model-note', { why: reword(fitted.fallback ?? '') }) : t('churn.no-model-ranked', { why: reword(fitted.fallback ?? ''), method: methodName(fitted.ranking.kind, fitted.ranking.model) }));
+    }
     const format = resolveFormat(ctx.format, ctx.io);
     const kept = options.keep === false ? null : watchlistOf(picture, options.asOf);
     if (format !== 'table') {
@@ -112,13 +124,11 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
     const horizon = options.horizonDays ?? picture.loaded.settings.model.horizonDays ?? fitted.horizonDays;
     const why = horizon === fitted.horizonDays ? reword(fitted.horizonWhy) : t('churn.horizon-set');
     const risk =
-      fitted.ranking?.kind === 'blend'
-        ? t('churn.risk-blend', { days: horizon, model: MODEL_NAMES[fitted.purchase!.model]!, calibrated: fitted.ranking.horizonDays })
-        : fitted.ranking?.kind === 'recency'
-          ? t('churn.risk-recency', { days: horizon, calibrated: fitted.ranking.horizonDays })
-          : fitted.purchase
-            ? t('churn.risk-model', { days: horizon, model: MODEL_NAMES[fitted.purchase.model]! })
-            : t('churn.risk-rules', { why: fitted.fallback ? reword(fitted.fallback) : t('churn.no-model') });
+      fitted.ranking !== null
+        ? t('churn.risk-method', { days: horizon, method: methodName(fitted.ranking.kind, fitted.ranking.model), calibrated: fitted.ranking.horizonDays })
+        : fitted.purchase
+          ? t('churn.risk-model', { days: horizon, model: modelName(fitted.purchase.model) })
+          : t('churn.risk-rules', { why: fitted.fallback ? reword(fitted.fallback) : t('churn.no-model') });
     ctx.io.stdout.write(`${t('churn.heading', { title: c.bold(t('churn.title', { date: formatDate(options.asOf) })), risk, days: horizon, why })}\n`);
     const columns: Column[] = [
       { key: 'customer_id', header: t('churn.col.customer') },
@@ -127,10 +137,21 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
       { key: 'risk_level', header: t('churn.col.risk'), show: (v) => (level[v as string] ?? String)(riskName(String(v))) },
       { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${Math.round((v as number) * 100)}%` },
       { key: 'clv', header: t('churn.col.value', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
-      { key: 'value_at_risk', header: t('churn.col.at-risk'), align: 'right', show: m },
+      { key: 'keep_value', header: t('churn.col.keep'), align: 'right', show: m },
       { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },
     ];
-    printRows(ctx.io, 'table', columns, shown, options.limit === null ? TERMINAL_ROWS : null);
+    // The call list, then the win-back list (already gone) under its own heading; on a terminal
+    // the two share one cap, so the rows shown are the first of the full order (as in CSV).
+    const calls = order.findIndex((i) => rank[i] === 2);
+    const split = calls === -1 ? order.length : calls;
+    const cap = options.limit === null ? TERMINAL_ROWS : null;
+    const full = cap !== null && split >= cap;
+    printRows(ctx.io, 'table', columns, { length: full ? order.length : split, at: (k) => (k < (full ? order.length : split) ? rowAt(order[k]!) : undefined) }, cap);
+    if (!full && split < order.length) {
+      ctx.io.stdout.write(`\n${c.bold(t('churn.win-back', { n: formatNumber(order.length - split) }))}\n`);
+      const winBack = [...columns.slice(0, -2), { key: 'value_at_risk', header: t('churn.col.at-risk'), align: 'right' as const, show: m }, columns[columns.length - 1]!];
+      printRows(ctx.io, 'table', winBack, { length: order.length - split, at: (k) => (split + k < order.length ? rowAt(order[split + k]!) : undefined) }, cap === null ? null : cap - split);
+    }
     if (kept !== null) await keepWatchlist(ctx, kept);
     return 0;
   } finally {
@@ -153,6 +174,13 @@ export function backtestVerdict(risk: readonly number[], recency: readonly numbe
   const vars = { a: a.toFixed(3), b: b.toFixed(3), d: f(d), low: f(low), high: f(high) };
   const words = (lang: Lang): string => (low > 0 ? t('churn.verdict-better', vars, lang) : high < 0 ? t('churn.verdict-worse', vars, lang) : t('churn.verdict-neither', vars, lang));
   return { text: words('en'), shown: words(currentLang()), difference: d, interval: [low, high] };
+}
+
+/** The verdict when churn_risk is the recency rule itself: its AUC, no comparison. */
+function selfVerdict(auc: number | null, horizonDays: number): { text: string; shown: string; difference: number | null; interval: [number, number] | null } {
+  if (auc === null) return { text: t('churn.verdict-none', { days: horizonDays }, 'en'), shown: t('churn.verdict-none', { days: horizonDays }), difference: null, interval: null };
+  const vars = { a: auc.toFixed(3) };
+  return { text: t('churn.verdict-self', vars, 'en'), shown: t('churn.verdict-self', vars), difference: null, interval: null };
 }
 
 export interface BacktestOptions {
@@ -200,7 +228,9 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
     const rulePredicted = buyers.map((x) => (x.c.purchaseDays / Math.max(H, x.c.tenureDays ?? 0)) * H);
     const predicted = buyers.map((x) => x.s.expectedPurchases ?? 0);
     const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
-    const verdict = backtestVerdict(risk, recency, none, H);
+    const method = fitted.ranking?.kind ?? (fitted.purchase === null ? 'rules' : 'model');
+    // churn_risk that is the recency rule is not compared with itself: the verdict says so.
+    const verdict = method === 'recency' ? selfVerdict(rocAuc(risk, none), H) : backtestVerdict(risk, recency, none, H);
     const result = {
       cutoff: options.cutoff,
       horizon_days: H,
@@ -211,7 +241,8 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
       horizon_end: end,
       customers: buyers.length,
       no_purchase_in_horizon: none.filter(Boolean).length,
-      method: fitted.ranking?.kind ?? (fitted.purchase === null ? 'rules' : 'model'),
+      method,
+      method_name: methodName(method, fitted.ranking?.model ?? fitted.purchase?.model ?? null, 'en'),
       model: fitted.purchase?.model ?? null,
       fallback: fitted.fallback,
       model_scores: {
@@ -235,7 +266,7 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
       ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
       return 0;
     }
-    const scoreName = fitted.purchase === null ? 'rules' : 'model';
+    const scoreName = method;
     const comparison = [
       { metric: 'auc', [scoreName]: result.model_scores.auc, recency_rule: result.recency_rule.auc },
       { metric: 'high_flagged', [scoreName]: result.model_scores.high.flagged, recency_rule: result.recency_rule.high.flagged },
@@ -262,7 +293,7 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
     printRows(
       ctx.io,
       'table',
-      [{ key: 'what', header: t('churn.bt.what') }, { key: 'model', header: scoreName === 'model' ? t('churn.bt.model') : t('churn.bt.rules'), align: 'right' }, { key: 'rule', header: t('churn.bt.recency-rule'), align: 'right' }],
+      [{ key: 'what', header: t('churn.bt.what') }, { key: 'model', header: methodName(method, fitted.ranking?.model ?? fitted.purchase?.model ?? null), align: 'right' }, { key: 'rule', header: t('churn.bt.recency-rule'), align: 'right' }],
       [
         { what: t('churn.bt.auc'), model: num(result.model_scores.auc), rule: num(result.recency_rule.auc) },
         { what: t('churn.bt.flagged'), model: String(result.model_scores.high.flagged), rule: String(result.recency_rule.high.flagged) },
@@ -291,15 +322,21 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
       );
     }
     out();
-    out(c.bold(fitted.purchase === null ? t('churn.bt.calibration-rules') : t('churn.bt.calibration')));
-    printRows(
-      ctx.io,
-      'table',
-      [{ key: 'bin', header: t('churn.bt.bin') }, { key: 'customers', header: t('churn.bt.customers'), align: 'right' }, { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => pct(v as number | null) }, { key: 'observed', header: t('churn.bt.observed'), align: 'right', show: (v) => pct(v as number | null) }],
-      result.model_scores.calibration.map((b) => ({ bin: `${Math.round(b.from * 100)}-${Math.round(b.to * 100)}%`, customers: b.customers, predicted: b.predicted, observed: b.observed })),
-    );
+    out(c.bold(fitted.purchase === null && fitted.ranking === null ? t('churn.bt.calibration-rules') : t('churn.bt.calibration')));
+    printCalibration(ctx.io, result.model_scores.calibration);
     return 0;
   } finally {
     await db.close();
   }
+}
+
+/** A calibration table: each bin of predicted risk, its customers, mean predicted risk and the share that bought nothing. */
+export function printCalibration(io: Context['io'], rows: readonly CalibrationRow[]): void {
+  const pct = (x: number | null): string => (x === null ? t('churn.na') : `${(x * 100).toFixed(1)}%`);
+  printRows(
+    io,
+    'table',
+    [{ key: 'bin', header: t('churn.bt.bin') }, { key: 'customers', header: t('churn.bt.customers'), align: 'right' }, { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => pct(v as number | null) }, { key: 'observed', header: t('churn.bt.observed'), align: 'right', show: (v) => pct(v as number | null) }],
+    rows.map((b) => ({ bin: `${Math.round(b.from * 100)}-${Math.round(b.to * 100)}%`, customers: b.customers, predicted: b.predicted, observed: b.observed })),
+  );
 }

@@ -4,7 +4,8 @@ import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
 import { sparkline } from '../charts.js';
 import { currentFit, customerAsOf, type Money, warnIfStale } from '../analysis/run.js';
 import { churnAsOf, openComplaintsAsOf } from '../analysis/churn.js';
-import { scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
+import type { PurchaseModelName } from '../core/model/bgnbd.js';
+import { methodName, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { RapportError } from '../errors.js';
@@ -127,7 +128,7 @@ export async function runCustomer(options: CustomerOptions, ctx: Context): Promi
       printRows(ctx.io, 'csv', CUSTOMER_COLUMNS.map((key) => ({ key })), [row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null }], null, money);
       return 0;
     }
-    printCard(ctx, options, { record, c, why: explain(currentLang()), rank, total, months, recent, complaints, money, score, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
+    printCard(ctx, options, { record, c, why: explain(currentLang()), rank, total, months, recent, complaints, money, score, model: fit?.ranking?.model ?? fit?.purchase?.model ?? null, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
     return 0;
   } finally {
     await db.close();
@@ -135,6 +136,8 @@ export async function runCustomer(options: CustomerOptions, ctx: Context): Promi
 }
 
 interface Card {
+  /** The model whose outputs ranked (named when its expected purchases did). */
+  model: PurchaseModelName | null;
   record: ReturnType<typeof customerRecord>;
   c: CustomerAnalysis | null;
   why: { r: string; f: string; m: string; rule: string } | null;
@@ -193,7 +196,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
     if (s !== null) {
       const pc = (x: number): string => `${Math.round(x * 100)}%`;
       const days = card.horizonDays;
-      const source = s.method === 'blend' ? t('card.source-blend') : s.method === 'recency' ? t('card.source-recency') : '';
+      const source = s.method === 'model' || s.method === 'rules' ? '' : t('card.source', { method: methodName(s.method, card.model) });
       const next = s.nextPurchaseDate === null ? t('card.no-next') : t('card.next', { date: formatDate(s.nextPurchaseDate) });
       const detail =
         s.pAlive !== null
@@ -204,7 +207,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
               next,
               ...(s.clv !== null ? [t('card.clv', { value: m(s.clv) })] : []),
             ].join(t('card.clause-sep'))
-          : s.method === 'recency'
+          : s.method !== 'rules'
             ? t('card.risk-chance', { risk: pc(s.churnRisk), days, source })
             : t('card.risk-rules', { risk: pc(s.churnRisk) });
       out(`${k.bold(t('card.churn-risk', { level: riskName(s.riskLevel) }))}${t('card.colon')}${detail}`);

@@ -1,7 +1,8 @@
-import { MODEL_CHOICES, modelName, type Fitted, type ModelChoice, type ModelSettings } from '../core/model/churn.js';
+import { methodName, MODEL_CHOICES, modelName, verdictPhrase, type Fitted, type ModelChoice, type ModelSettings, type RiskMethod } from '../core/model/churn.js';
 import type { BgParams, PurchaseFit } from '../core/model/bgnbd.js';
 import type { ParetoParams } from '../core/model/paretonbd.js';
-import { FIT_SAMPLE, type Selection } from '../core/model/select.js';
+import { FIT_SAMPLE } from '../core/model/select.js';
+import { printCalibration } from './churn.js';
 import { computeAnalysis, loadSettings, measure, moneyOf, warnIfStale } from '../analysis/run.js';
 import { fitForRun } from '../analysis/churn.js';
 import { openForAnalysis, type Context } from '../context.js';
@@ -10,7 +11,7 @@ import { UsageError } from '../errors.js';
 import { chalkFor, printRecord, printRows, resolveFormat } from '../output.js';
 import { currentLang, t } from '../i18n/index.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
-import { reword } from '../i18n/phrase.js';
+import { reword, wordPhrase } from '../i18n/phrase.js';
 
 function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -47,7 +48,6 @@ export function comparisonRows(f: Fitted): Record<string, unknown>[] {
   return f.selection.candidates.map((c) => ({
     candidate: c.name,
     auc: r4(c.auc),
-    blend_auc: r4(c.blendAuc),
     predicted_purchases: c.predicted === null ? null : Math.round(c.predicted),
     actual_purchases: c.actual,
     degenerate: c.degenerate,
@@ -63,13 +63,14 @@ export function fitRecord(f: Fitted): Record<string, unknown> {
     horizon_why: f.horizonWhy,
     used: f.purchase !== null,
     churn_risk_from: f.ranking?.kind ?? (f.purchase === null ? 'rules' : 'model'),
+    learned: learnedRecord(f),
     fallback: f.fallback,
     rejected: f.rejected,
     spend_problem: f.spendProblem ?? null,
     comparison:
       f.selection === null
         ? null
-        : { cutoff: f.selection.cutoff, horizon_days: f.selection.horizonDays, customers: f.selection.customers, verdict: f.selection.verdict.text, candidates: comparisonRows(f) },
+        : { cutoff: f.selection.cutoff, horizon_days: f.selection.horizonDays, customers: f.selection.customers, candidates: comparisonRows(f) },
     sufficiency: { ok: f.sufficiency.ok, customers: f.sufficiency.customers, repeat_buyers: f.sufficiency.repeatBuyers, history_days: f.sufficiency.historyDays, problems: f.sufficiency.problems },
     purchase:
       f.purchase === null
@@ -90,9 +91,30 @@ export function fitRecord(f: Fitted): Record<string, unknown> {
   };
 }
 
+/** What ranks and how it did out of time, snake_case; null without a ranking. */
+function learnedRecord(f: Fitted): Record<string, unknown> | null {
+  if (f.ranking === null || !f.learned) return null;
+  const h = f.learned.heldOut;
+  const verdict = verdictPhrase(f);
+  return {
+    method: f.ranking.kind,
+    model: f.ranking.model,
+    window_days: f.ranking.horizonDays,
+    features: f.ranking.logit.features,
+    windows: f.learned.windows.map((w) => ({ cutoff: w.cutoff, customers: w.customers, no_purchase: w.noPurchase })),
+    held_out:
+      h === null
+        ? null
+        : { cutoff: h.cutoff, out_of_time: h.outOfTime, customers: h.customers, auc: Object.fromEntries(Object.entries(h.auc).map(([k, v]) => [k, r4(v)])), chosen: h.chosen, mean_risk: r4(h.meanRisk), observed: r4(h.observed), calibration: h.calibration },
+    verdict: verdict === null ? null : wordPhrase(verdict, 'en'),
+  };
+}
+
 /** The purchase model's parameters in words. */
 function describePurchase(fit: PurchaseFit, unit: string): string[] {
   const p = fit.params;
+  // The NBD (nobody leaves) has the purchase rates' Gamma alone.
+  if (fit.model === 'nbd') return [`  r ${p.r.toPrecision(4)}  alpha ${p.alpha.toPrecision(4)}`, `  ${t('model.nbd-words', { rate: (p.r / p.alpha).toPrecision(3), unit: unitName(unit) })}`];
   if (fit.model === 'paretonbd') {
     const { s, beta } = p as ParetoParams;
     return [
@@ -127,7 +149,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
       notice(
         ctx.io,
         fitted.purchase === null
-          ? t('model.saved-no-model', { id, date: formatDate(options.asOf), why: reword(fitted.fallback ?? ''), uses: fitted.ranking?.kind === 'recency' ? t('model.uses-recency') : t('model.uses-rules') })
+          ? t('model.saved-no-model', { id, date: formatDate(options.asOf), why: reword(fitted.fallback ?? ''), uses: fitted.ranking !== null ? methodName(fitted.ranking.kind, fitted.ranking.model) : t('model.uses-rules') })
           : t('model.saved', { id, date: formatDate(options.asOf) }),
       );
       if (fitted.purchase !== null && fitted.spend === null) notice(ctx.io, t('model.pyramid-by-revenue', { why: fitted.spendProblem ? reword(fitted.spendProblem) : t('model.no-spend-model') }));
@@ -155,8 +177,9 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
     }
     if (format === 'csv') {
       // One row, nested keys joined with dots (purchase.params.r, spend.params.p, ...); the comparison in --format json.
-      const rest: Record<string, unknown> = { ...record, verdict: fitted.selection?.verdict.text ?? null };
+      const rest: Record<string, unknown> = { ...record, verdict: (record.learned as Record<string, unknown> | null)?.verdict ?? null };
       delete rest.comparison;
+      delete rest.learned;
       printRecord(ctx.io, 'csv', flatten(rest));
       return 0;
     }
@@ -177,24 +200,40 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
         [
           { key: 'candidate', header: t('model.col.candidate') },
           { key: 'auc', header: t('model.col.auc'), align: 'right' },
-          { key: 'blend_auc', header: t('model.col.blend'), align: 'right' },
           { key: 'predicted_purchases', header: t('model.col.predicted'), align: 'right' },
           { key: 'actual_purchases', header: t('model.col.actual'), align: 'right' },
           { key: 'degenerate', header: t('model.col.degenerate') },
         ],
-        comparisonRows(f).map((r) => ({ ...r, candidate: modelName(r.candidate as string), degenerate: r.degenerate === null ? null : reword(String(r.degenerate)), auc: r.auc === null ? '' : (r.auc as number).toFixed(3), blend_auc: r.blend_auc === null ? '' : (r.blend_auc as number).toFixed(3) })),
+        comparisonRows(f).map((r) => ({ ...r, candidate: modelName(r.candidate as string), degenerate: r.degenerate === null ? null : reword(String(r.degenerate)), auc: r.auc === null ? '' : (r.auc as number).toFixed(3) })),
       );
-      out(`  ${verdictText(sel)}`);
+    }
+    if (f.ranking !== null && f.learned) {
+      const L = f.learned;
+      out();
+      out(c.bold(t('model.learned-title', { method: methodName(f.ranking.kind, f.ranking.model), n: L.windows.length, days: f.ranking.horizonDays, cutoffs: L.windows.map((w) => formatDate(w.cutoff)).join(', ') })));
+      const h = L.heldOut;
+      if (h !== null) {
+        printRows(
+          ctx.io,
+          'table',
+          [{ key: 'score', header: t('model.col.score') }, { key: 'auc', header: t('model.col.held-out-auc'), align: 'right' }, { key: 'chosen', header: '' }],
+          Object.entries(h.auc).map(([kind, auc]) => ({ score: methodName(kind as RiskMethod, f.ranking!.model), auc: auc.toFixed(3), chosen: kind === h.chosen ? t('model.ranks-mark') : '' })),
+        );
+        const v = verdictPhrase(f);
+        if (v !== null) out(`  ${wordPhrase(v, currentLang())}`);
+        out(`  ${t('model.mean-risk', { risk: (h.meanRisk * 100).toFixed(1) + '%', observed: (h.observed * 100).toFixed(1) + '%', customers: formatNumber(h.customers) })}`);
+        printCalibration(ctx.io, h.calibration);
+      }
     }
     if (f.purchase === null) {
-      out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: reword(f.fallback ?? ''), from: f.ranking?.kind === 'recency' ? t('model.from-recency') : t('model.from-rules') })}`);
+      out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: reword(f.fallback ?? ''), from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : t('model.from-rules') })}`);
     } else {
       out();
       out(c.bold(t('model.purchases', { model: modelName(f.purchase.model) })) + t('model.purchases-fit', { converged: f.purchase.converged ? t('model.converged') : t('model.not-converged'), n: f.purchase.iterations }));
       for (const line of describePurchase(f.purchase, f.timeUnit)) out(line);
       const sample = f.purchase.customers > FIT_SAMPLE ? t('model.sample', { n: formatNumber(f.purchase.customers) }) : '';
       out(`  ${t('model.likelihood', { ll: f.purchase.logLikelihood.toFixed(1), customers: formatNumber(Math.min(f.purchase.customers, FIT_SAMPLE)), groups: formatNumber(f.purchase.groups), sample })}`);
-      out(`  ${t('model.risk-from', { from: f.ranking?.kind === 'blend' ? t('model.risk-blend') : f.ranking?.kind === 'recency' ? t('model.risk-recency') : t('model.risk-model') })}`);
+      out(`  ${t('model.risk-from', { from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : t('model.risk-model') })}`);
     }
     if (f.spendProblem) out(`\n  ${c.yellow(t('model.spend'))}${t('model.colon')}${reword(f.spendProblem)}`);
     if (f.spend !== null) {
@@ -218,24 +257,4 @@ function unitName(unit: string): string {
     case 'week': return t('model.unit.week');
     default: return unit;
   }
-}
-
-/**
- * The comparison's verdict for the reader, from its figures (core/model/select.ts words the same
- * verdict in English for the JSON; the English catalogue keeps its wording).
- */
-function verdictText(sel: Selection): string {
-  const v = sel.verdict;
-  const days = sel.horizonDays;
-  // English says the model as the JSON's verdict does (its code); another language by its paper's name.
-  const name = (code: string): string => (currentLang() === 'en' ? code : modelName(code));
-  if (v.auc === null || v.recencyAuc === null) return t('model.verdict-none', { days });
-  const chosen = sel.order.length > 0 ? (sel.candidates.find((c) => c.name === sel.order[0]) ?? null) : null;
-  if (sel.ranking.kind !== 'blend' || chosen === null || v.low === null || v.high === null || v.difference === null) {
-    const why = chosen === null ? t('model.verdict-degenerate') : t('model.verdict-no-better', { model: name(chosen.name), auc: chosen.blendAuc?.toFixed(3) ?? t('model.na') });
-    return t('model.verdict-recency', { days, auc: v.recencyAuc.toFixed(3), why });
-  }
-  const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
-  const vars = { model: name(chosen.name), days, auc: v.auc.toFixed(3), recency: v.recencyAuc.toFixed(3), d: signed(v.difference), low: signed(v.low), high: signed(v.high) };
-  return v.low > 0 ? t('model.verdict-better', vars) : v.high < 0 ? t('model.verdict-worse', vars) : t('model.verdict-unclear', vars);
 }

@@ -47,6 +47,8 @@ const DEGENERATE = [
   'core.model.a-is-one',
 ];
 const REJECTED = ['core.model.rejected-at', 'core.model.rejected'];
+const METHODS = ['core.method.learned', 'core.method.recency', 'core.method.overdue', 'core.method.expected', 'core.method.model', 'core.method.rules'];
+const WHERE = ['core.verdict.window', 'core.verdict.halves'];
 
 /**
  * Every phrase key and the kind of each of its placeholders: the literal list of the keys the
@@ -81,11 +83,14 @@ export const GRAMMAR: Record<string, Record<string, Kind>> = {
   'core.churn.complaints-overdue': { count: 'text' },
   'core.churn.ended-but-low-rules': { pct: 'text' },
   'core.churn.ended-but-low-model': { pct: 'text' },
+  'core.churn.falling-but-low': { pct: 'text' },
+  'core.churn.like-them': { silence: 'days', n: 'text', days: 'text', pct: 'text' },
   'core.churn.on-rhythm': { stage: 'stage', pct: 'text' },
 
   'core.model.horizon-set': {},
   'core.model.horizon-none': {},
   'core.model.horizon-rhythm': { gap: 'text' },
+  'core.model.horizon-quarter': { gap: 'text' },
   'core.model.as-set': {},
   'core.model.not-enough': { problems: { list: ['core.model.too-few-customers', 'core.model.too-few-repeat', 'core.model.too-short'] } },
   'core.model.too-few-customers': { count: 'text', min: 'text' },
@@ -122,6 +127,25 @@ export const GRAMMAR: Record<string, Record<string, Kind>> = {
   'core.model.word-better': {},
   'core.model.word-worse': {},
   'core.model.word-unclear': {},
+  'core.method.learned': {},
+  'core.method.recency': {},
+  'core.method.overdue': {},
+  'core.method.expected': { model: 'text' },
+  'core.method.model': { model: 'text' },
+  'core.method.rules': {},
+  'core.verdict.window': { days: 'text', cutoff: 'text' },
+  'core.verdict.halves': { days: 'text' },
+  'core.verdict.ranks': {
+    method: { one: METHODS },
+    word: { one: ['core.model.word-better', 'core.model.word-worse', 'core.model.word-unclear'] },
+    where: { one: WHERE },
+    auc: 'text',
+    recency: 'text',
+    difference: 'text',
+    low: 'text',
+    high: 'text',
+  },
+  'core.verdict.recency': { where: { one: WHERE }, auc: 'text', learned: 'text' },
 
   'core.date.year-range': { year: 'text', min: 'text', max: 'text' },
   'core.date.no-month': { month: 'text' },
@@ -150,6 +174,7 @@ export const MODEL_TEXTS = [
   'core.model.horizon-set',
   'core.model.horizon-none',
   'core.model.horizon-rhythm',
+  'core.model.horizon-quarter',
   'core.model.as-set',
   'core.model.not-enough',
   'core.model.no-usable-fit',
@@ -158,6 +183,8 @@ export const MODEL_TEXTS = [
   'core.model.verdict-none',
   'core.model.verdict-recency',
   'core.model.verdict-blend',
+  'core.verdict.ranks',
+  'core.verdict.recency',
   ...REJECTED,
   ...DEGENERATE,
 ];

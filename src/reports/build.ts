@@ -5,10 +5,10 @@ import { scorecardAsOf, watchlistOf } from '../analysis/watchlist.js';
 import type { Scorecard } from '../core/scorecard.js';
 import type { NewWatchlist } from '../store/watchlists.js';
 import { analysisAsOf, staleWarning, type LoadedSettings, type Money } from '../analysis/run.js';
-import { valueAtRisk } from '../analysis/rows.js';
+import { isGone, keepValue, valueAtRisk } from '../analysis/rows.js';
 import { complaintSummary } from '../analysis/complaints.js';
 import { modelCheckSection } from './check.js';
-import type { ChurnScore } from '../core/model/churn.js';
+import { methodName, type ChurnScore } from '../core/model/churn.js';
 import { UsageError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Headline, Report, ReportColumn, ReportTable, Section } from './model.js';
@@ -74,8 +74,11 @@ async function atRisk(c: Ctx): Promise<AtRisk> {
     const picture = await churnAsOf(c.db, c.o.asOf, { analysis: c.now });
     const rows = c.now.customers
       .map((x) => ({ x, s: picture.scores.get(x.customerId)! }))
-      .filter((r) => r.s.riskLevel !== 'low')
-      .sort((a, b) => valueAtRisk(b.x, b.s) - valueAtRisk(a.x, a.s) || (a.x.customerId < b.x.customerId ? -1 : 1));
+      .filter((r) => r.s.riskLevel !== 'low');
+    // Those still to be kept first, by the value that can still be kept; those already gone after, by value at risk (as rapport churn orders them).
+    const days = c.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays;
+    const key = new Map(rows.map((r) => [r.x.customerId, isGone(r.x) ? valueAtRisk(r.x, r.s) : keepValue(r.x, r.s, days, c.loaded.settings.lifecycle.windowDays)]));
+    rows.sort((a, b) => Number(isGone(a.x)) - Number(isGone(b.x)) || key.get(b.x.customerId)! - key.get(a.x.customerId)! || (a.x.customerId < b.x.customerId ? -1 : 1));
     c.risk = { picture, rows, total: rows.reduce((sum, r) => sum + valueAtRisk(r.x, r.s), 0) };
   }
   return c.risk;
@@ -137,7 +140,7 @@ async function churnSection(c: Ctx): Promise<Section[]> {
   const opening = await scorecardSection(c, picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays);
   const watch: ReportTable = {
     name: 'watchlist',
-    columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('risk_level', t('report.col.risk')), col('churn_risk', t('report.col.churn-risk'), 'share'), col('next_purchase_date', t('report.col.next-purchase-by'), 'date'), col('expected_purchases_365d', t('report.col.purchases-in-a-year'), 'number'), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('reasons', t('report.col.reasons'))],
+    columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('risk_level', t('report.col.risk')), col('churn_risk', t('report.col.churn-risk'), 'share'), col('next_purchase_date', t('report.col.next-purchase-by'), 'date'), col('expected_purchases_365d', t('report.col.purchases-in-a-year'), 'number'), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('keep_value', t('report.col.keep'), 'money'), col('reasons', t('report.col.reasons'))],
     rows: rows.slice(0, c.o.limit).map(({ x, s }) => ({
       customer_id: x.customerId,
       name: names.get(x.customerId)?.name ?? null,
@@ -147,6 +150,7 @@ async function churnSection(c: Ctx): Promise<Section[]> {
       next_purchase_date: s.nextPurchaseDate,
       expected_purchases_365d: s.expectedPurchases365d === null ? null : Math.round(s.expectedPurchases365d * 10) / 10,
       value_at_risk: valueAtRisk(x, s),
+      keep_value: isGone(x) ? 0 : keepValue(x, s, c.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays, c.loaded.settings.lifecycle.windowDays),
       reasons: reword(s.reasons.join('; ')),
     })),
   };
@@ -158,7 +162,7 @@ async function churnSection(c: Ctx): Promise<Section[]> {
         t('report.watchlist.line', {
           customers: rows.length,
           days: picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays,
-          how: picture.fitted.purchase ? '' : picture.fitted.ranking?.kind === 'recency' ? t('report.watchlist.by-recency') : t('report.watchlist.by-rules'),
+          how: picture.fitted.ranking ? t('report.watchlist.by-method', { method: methodName(picture.fitted.ranking.kind, picture.fitted.ranking.model) }) : picture.fitted.purchase ? '' : t('report.watchlist.by-rules'),
           amount: amount(c, total),
           shown: Math.min(c.o.limit, rows.length),
         }),
@@ -269,8 +273,9 @@ async function headlineSection(c: Ctx): Promise<Section[]> {
       : then <= 0
         ? t('report.headline.amount-in', { amount: amount(c, then), month: monthName(before) })
         : (now >= then ? t('report.headline.up', { percent: Math.round((Math.abs(now - then) / then) * 100), month: monthName(before), amount: amount(c, then) }) : t('report.headline.down', { percent: Math.round((Math.abs(now - then) / then) * 100), month: monthName(before), amount: amount(c, then) }));
-  // A call is for the customers worth one: platinum and gold at high risk, most value at risk first.
-  const high = rows.filter((r) => r.s.riskLevel === 'high' && (r.x.tier === 'platinum' || r.x.tier === 'gold'));
+  // A call is for the customers worth one: platinum and gold at high risk, not yet gone, most value that can still be kept first.
+  // Not those already gone (silent far past their own rhythm): they belong on a win-back list.
+  const high = rows.filter((r) => r.s.riskLevel === 'high' && (r.x.tier === 'platinum' || r.x.tier === 'gold') && !isGone(r.x));
   const call = high.slice(0, 3).map((r) => names.get(r.x.customerId)?.name ?? r.x.customerId);
   const headline: Headline[] = [
     { label: t('report.headline.active'), value: formatNumber(active), detail: t('report.headline.active-detail', { all: formatNumber(c.now.customers.length), ended: formatNumber(ended) }) },

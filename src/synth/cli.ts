@@ -1,12 +1,15 @@
 /**
  * Writes a seeded synthetic shop: `node dist/synth/cli.js OUT_DIR [--customers N] [--rows N]
- * [--seed S] [--start DATE] [--end DATE]`. The demo's fixtures/sample came from:
+ * [--seed S] [--start DATE] [--end DATE] [--shape retail|wholesaler|random]`. The demo's fixtures/sample came from:
  *   node dist/synth/cli.js fixtures/sample --customers 500 --rows 0 --seed 7 --start 2023-11-01 --end 2026-10-31
+ * Shapes: retail (the defaults); wholesaler (trade accounts ordering every few weeks, almost
+ * nobody leaving: r = 2, α = 40 days, dropout Beta(0.2, 60) per order, about 0.3%); random
+ * (lines from customers and days drawn uniformly: no model fits; generateRandom).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, generate } from './generate.js';
+import { DEFAULTS, generate, generateRandom } from './generate.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -16,6 +19,7 @@ const { values, positionals } = parseArgs({
     seed: { type: 'string' },
     start: { type: 'string' },
     end: { type: 'string' },
+    shape: { type: 'string' },
   },
 });
 const dir = positionals[0];
@@ -24,13 +28,25 @@ if (!dir) {
   process.exit(2);
 }
 fs.mkdirSync(dir, { recursive: true });
+const shape = values.shape ?? 'retail';
+const SHAPES: Record<string, Partial<typeof DEFAULTS>> = { retail: {}, wholesaler: { r: 2, alpha: 40, a: 0.2, b: 60 }, random: {} };
+if (!(shape in SHAPES)) {
+  process.stderr.write(`unknown --shape ${shape}: retail, wholesaler or random\n`);
+  process.exit(2);
+}
 const opts = {
   ...DEFAULTS,
+  ...SHAPES[shape],
   customers: values.customers ? Number(values.customers) : DEFAULTS.customers,
   rows: values.rows === '0' ? null : values.rows ? Number(values.rows) : DEFAULTS.rows,
   seed: values.seed ? Number(values.seed) : DEFAULTS.seed,
   start: values.start ?? DEFAULTS.start,
   end: values.end ?? DEFAULTS.end,
 };
+if (shape === 'random') {
+  const n = generateRandom({ seed: opts.seed, customers: opts.customers, rows: opts.rows ?? 10_000, start: opts.start, end: opts.end }, path.join(dir, 'transactions.csv'));
+  process.stderr.write(`wrote ${n} transaction lines for up to ${opts.customers} customers to ${dir}\n`);
+  process.exit(0);
+}
 const r = generate(opts, path.join(dir, 'transactions.csv'), path.join(dir, 'customers.csv'));
 process.stderr.write(`wrote ${r.rows} transaction lines (${r.refunds} refunds, ${(r.bytes / 1e6).toFixed(1)} MB) for ${r.customers} customers to ${dir}\n`);

@@ -371,3 +371,24 @@ export function simulateParetoSummaries(opts: { seed: number; customers: number;
   }
   return out;
 }
+
+/**
+ * A shop no purchase model fits: `rows` lines, each from a customer drawn uniformly from
+ * `customers` on a day drawn uniformly between start and end (no rates, no dropout, no rhythm):
+ * the timing check of issue 24 (fits that cannot converge must give up in bounded time).
+ */
+export function generateRandom(opts: { seed: number; customers: number; rows: number; start: string; end: string }, transactionsFile: string): number {
+  const u = rng(opts.seed);
+  const startMs = Date.parse(opts.start + 'T00:00:00Z');
+  const days = (Date.parse(opts.end + 'T00:00:00Z') - startMs) / 86_400_000 + 1;
+  const width = String(opts.customers).length + 1;
+  const lines: { day: number; text: string }[] = [];
+  for (let k = 0; k < opts.rows; k++) {
+    const day = Math.floor(u() * days);
+    const id = 'C' + String(1 + Math.floor(u() * opts.customers)).padStart(width, '0');
+    lines.push({ day, text: `${200000 + k},${dayToIso(startMs, day)},${id},${(5 + u() * 95).toFixed(2)}\n` });
+  }
+  lines.sort((p, q) => p.day - q.day);
+  fs.writeFileSync(transactionsFile, 'invoice,date,customer_id,amount\n' + lines.map((l) => l.text).join(''));
+  return lines.length;
+}

@@ -27,11 +27,13 @@
  * the probability of no purchase in (T, T+t] is 1 − P(alive) + P(alive) · ((α+T)/(α+T+t))^(r+x).
  */
 import { lbeta, lgamma, logAddExp, logHyp2f1 } from './special.js';
-import { nelderMead } from './optimize.js';
+import { FIT_ITERATIONS, nelderMead, RESTART_ITERATIONS } from './optimize.js';
 import { fitPareto, paretoExpectedPurchases, paretoLogLikelihood, paretoPAlive, paretoPNoPurchase, type ParetoParams } from './paretonbd.js';
+import { fitNbd, nbdExpectedPurchases, nbdLogLikelihood, nbdPNoPurchase, type NbdParams } from './nbd.js';
 
-export type PurchaseModelName = 'bgnbd' | 'mbgnbd' | 'paretonbd';
-export const PURCHASE_MODELS: readonly PurchaseModelName[] = ['bgnbd', 'mbgnbd', 'paretonbd'];
+/** The three buy-till-you-die models, and the NBD (nobody leaves: their common limit, nbd.ts). */
+export type PurchaseModelName = 'bgnbd' | 'mbgnbd' | 'paretonbd' | 'nbd';
+export const PURCHASE_MODELS: readonly PurchaseModelName[] = ['bgnbd', 'mbgnbd', 'paretonbd', 'nbd'];
 
 /** BG/NBD and MBG/NBD: purchase rates Gamma(r, α), dropout at a purchase Beta(a, b). */
 export interface BgParams {
@@ -41,10 +43,11 @@ export interface BgParams {
   b: number;
 }
 
-/** The fitted parameters: BG family (a, b) or Pareto/NBD (s, β), told apart by the model's name. */
-export type PurchaseParams = BgParams | ParetoParams;
+/** The fitted parameters: BG family (a, b), Pareto/NBD (s, β) or NBD (r, α only), told apart by the model's name. */
+export type PurchaseParams = BgParams | ParetoParams | NbdParams;
 
 const isPareto = (model: PurchaseModelName, _p: PurchaseParams): _p is ParetoParams => model === 'paretonbd';
+const isNbd = (model: PurchaseModelName, _p: PurchaseParams): _p is NbdParams => model === 'nbd';
 
 export interface Summary {
   /** Repeat purchases. */
@@ -103,6 +106,10 @@ export function logLikelihood(model: PurchaseModelName, data: Grouped): (p: Purc
     const pareto = paretoLogLikelihood(data);
     return (p) => pareto(p as ParetoParams);
   }
+  if (model === 'nbd') {
+    const nbd = nbdLogLikelihood(data);
+    return (p) => nbd(p);
+  }
   const bg = bgLogLikelihood(model, data);
   return (p) => bg(p as BgParams);
 }
@@ -160,9 +167,13 @@ const toParams = (v: number[]): BgParams => ({ r: Math.exp(v[0]!), alpha: Math.e
  * b = 1; Nelder–Mead is restarted from its answer until a restart no longer improves it (a
  * simplex can collapse early on a long, flat ridge).
  */
-export function fitPurchases(model: PurchaseModelName, data: Grouped): PurchaseFit {
+export function fitPurchases(model: PurchaseModelName, data: Grouped, from?: PurchaseParams): PurchaseFit {
   if (model === 'paretonbd') {
-    const f = fitPareto(data);
+    const f = fitPareto(data, from as ParetoParams | undefined);
+    return { model, params: f.params, logLikelihood: f.logLikelihood, customers: data.customers, groups: data.x.length, iterations: f.iterations, converged: f.converged };
+  }
+  if (model === 'nbd') {
+    const f = fitNbd(data, from);
     return { model, params: f.params, logLikelihood: f.logLikelihood, customers: data.customers, groups: data.x.length, iterations: f.iterations, converged: f.converged };
   }
   const ll = bgLogLikelihood(model, data);
@@ -170,12 +181,16 @@ export function fitPurchases(model: PurchaseModelName, data: Grouped): PurchaseF
   for (let i = 0; i < data.T.length; i++) meanT += data.weight[i]! * data.T[i]!;
   meanT = Math.max(1, meanT / Math.max(1, data.customers));
   const objective = (v: number[]): number => (v.every((z) => Math.abs(z) < 30) ? -ll(toParams(v)) : Infinity);
-  let start = [0, Math.log(meanT), 0, 0];
-  let best = nelderMead(objective, start, { step: 1 });
+  const warm = from as BgParams | undefined;
+  let start = warm === undefined ? [0, Math.log(meanT), 0, 0] : [warm.r, warm.alpha, warm.a, warm.b].map(Math.log);
+  // Running to "nobody leaves" (a/(a+b) below the 1e-3 select.ts calls nobody leaving), the
+  // fit gives up there: it is the NBD, fitted on its own.
+  const stop = (v: readonly number[]): boolean => v[2]! - Math.log(Math.exp(v[2]!) + Math.exp(v[3]!)) < Math.log(1e-3);
+  let best = nelderMead(objective, start, { step: warm === undefined ? 1 : 0.3, maxIterations: FIT_ITERATIONS, stop });
   let iterations = best.iterations;
-  for (let restart = 0; restart < 5; restart++) {
+  for (let restart = 0; restart < 5 && !stop(best.x); restart++) {
     start = best.x;
-    const again = nelderMead(objective, start, { step: 0.1 });
+    const again = nelderMead(objective, start, { step: 0.1, maxIterations: RESTART_ITERATIONS, stop });
     iterations += again.iterations;
     const improved = again.value < best.value - 1e-9 * (1 + Math.abs(best.value));
     if (again.value <= best.value) best = again;
@@ -194,6 +209,7 @@ export function fitPurchases(model: PurchaseModelName, data: Grouped): PurchaseF
 
 export function pAlive(model: PurchaseModelName, p: PurchaseParams, s: Summary): number {
   if (isPareto(model, p)) return paretoPAlive(p, s);
+  if (isNbd(model, p)) return 1;
   const { r, alpha, a, b } = p as BgParams;
   if (model === 'bgnbd' && s.x === 0) return 1;
   const ratio = model === 'mbgnbd' ? a / (b + s.x) : a / (b + s.x - 1);
@@ -203,6 +219,7 @@ export function pAlive(model: PurchaseModelName, p: PurchaseParams, s: Summary):
 /** Expected purchases in the next t time units, given the customer's history. */
 export function expectedPurchases(model: PurchaseModelName, p: PurchaseParams, s: Summary, t: number): number {
   if (isPareto(model, p)) return paretoExpectedPurchases(p, s, t);
+  if (isNbd(model, p)) return nbdExpectedPurchases(p, s, t);
   const { r, alpha, a, b } = p as BgParams;
   const bb = b + s.x + (model === 'mbgnbd' ? 1 : 0);
   const rx = r + s.x;
@@ -215,6 +232,8 @@ export function expectedPurchases(model: PurchaseModelName, p: PurchaseParams, s
 /** Probability of no purchase in the next t time units. */
 export function pNoPurchase(model: PurchaseModelName, p: PurchaseParams, s: Summary, t: number): number {
   if (isPareto(model, p)) return paretoPNoPurchase(p, s, t);
+  if (isNbd(model, p)) return nbdPNoPurchase(p, s, t);
   const alive = pAlive(model, p, s);
-  return 1 - alive + alive * Math.exp((p.r + s.x) * Math.log((p.alpha + s.T) / (p.alpha + s.T + t)));
+  const { r, alpha } = p as BgParams;
+  return 1 - alive + alive * Math.exp((r + s.x) * Math.log((alpha + s.T) / (alpha + s.T + t)));
 }

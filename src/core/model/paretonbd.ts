@@ -19,7 +19,7 @@
  * the event whose probability the likelihood gives.
  */
 import { lgamma, logAddExp, logHyp2f1 } from './special.js';
-import { nelderMead } from './optimize.js';
+import { FIT_ITERATIONS, nelderMead, RESTART_ITERATIONS } from './optimize.js';
 import type { Grouped, Summary } from './bgnbd.js';
 
 export interface ParetoParams {
@@ -104,7 +104,7 @@ export interface ParetoFit {
  * Maximum likelihood over the logarithms of (r, α, s, β), from r = 1, α = β = the mean age,
  * s = 1, with Nelder–Mead restarted from its answer until a restart no longer improves it.
  */
-export function fitPareto(data: Grouped): ParetoFit {
+export function fitPareto(data: Grouped, from?: ParetoParams): ParetoFit {
   const ll = paretoLogLikelihood(data);
   let meanT = 0;
   for (let i = 0; i < data.T.length; i++) meanT += data.weight[i]! * data.T[i]!;
@@ -114,10 +114,16 @@ export function fitPareto(data: Grouped): ParetoFit {
     const value = -ll(toParams(v));
     return Number.isFinite(value) ? value : Infinity;
   };
-  let best = nelderMead(objective, [0, Math.log(meanT), 0, Math.log(meanT)], { step: 1, tolerance: 1e-9, maxIterations: 1500 });
+  // Running to "nobody leaves" (mean dropout s/β over the longest history below the 1e-3
+  // that select.ts calls nobody leaving), the fit gives up there: it is the NBD, fitted on its own.
+  let maxT = 0;
+  for (let i = 0; i < data.T.length; i++) maxT = Math.max(maxT, data.T[i]!);
+  const stop = (v: readonly number[]): boolean => Math.exp(v[2]! - v[3]!) * maxT < 1e-3;
+  const start = from === undefined ? [0, Math.log(meanT), 0, Math.log(meanT)] : [from.r, from.alpha, from.s, from.beta].map(Math.log);
+  let best = nelderMead(objective, start, { step: from === undefined ? 1 : 0.3, tolerance: 1e-9, maxIterations: FIT_ITERATIONS, stop });
   let iterations = best.iterations;
-  for (let restart = 0; restart < 4; restart++) {
-    const again = nelderMead(objective, best.x, { step: 0.1, tolerance: 1e-9 });
+  for (let restart = 0; restart < 4 && !stop(best.x); restart++) {
+    const again = nelderMead(objective, best.x, { step: 0.1, tolerance: 1e-9, maxIterations: RESTART_ITERATIONS, stop });
     iterations += again.iterations;
     const improved = again.value < best.value - 1e-9 * (1 + Math.abs(best.value));
     if (again.value <= best.value) best = again;

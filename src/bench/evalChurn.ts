@@ -1,0 +1,122 @@
+/**
+ * The churn acceptance figures of issue 23 on an imported history, reproducibly:
+ *   npm run eval:churn -- DB CUTOFF:HORIZON_DAYS [CUTOFF:HORIZON_DAYS ...] [--watchlist AS_OF]
+ * For each cutoff: everything is fitted and learned on data up to it (as `churn backtest` does),
+ * then checked against the horizon after it: churn_risk's AUC for "no purchase" and the recency
+ * rule's, mean risk against the share that bought nothing, the calibration bins of 100 or more
+ * customers and the largest gap in them, the next purchase date's median error against "last
+ * purchase + the customer's own usual gap" for those who did buy, and the share of those without
+ * a date. With --watchlist: the default watchlist as of that date (`rapport churn`'s order): how
+ * many of its first 20 rows are low risk, and how many medium or high rows have no reason.
+ * Prints JSON.
+ */
+import { scoreChurn } from '../core/model/churn.js';
+import { calibration, rocAuc } from '../core/model/backtest.js';
+import { dayIndex } from '../core/measures.js';
+import { computeAnalysis, loadSettings, moneyOf } from '../analysis/run.js';
+import { churnAsOf, fitForRun } from '../analysis/churn.js';
+import { isGone, keepValue } from '../analysis/rows.js';
+import { openDatabase } from '../store/db.js';
+import { SqliteStore } from '../store/sqlite.js';
+
+const args = process.argv.slice(2);
+const dbPath = args[0];
+if (!dbPath) throw new Error('usage: node dist/bench/evalChurn.js DB CUTOFF:DAYS [CUTOFF:DAYS ...] [--watchlist AS_OF]');
+const at = args.indexOf('--watchlist');
+const watchAsOf = at === -1 ? null : args[at + 1]!;
+const checks = args.slice(1).filter((a, i, all) => a !== '--watchlist' && all[i - 1] !== '--watchlist');
+const db = new SqliteStore(openDatabase(dbPath, { create: false }), dbPath);
+const money = await moneyOf(db);
+const loaded = await loadSettings(db, money);
+const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
+const iso = (d: number): string => new Date(d * 86_400_000).toISOString().slice(0, 10);
+const median = (xs: number[]): number | null => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((p, q) => p - q);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const out: Record<string, unknown>[] = [];
+for (const check of checks) {
+  const [cutoff, daysText] = check.split(':');
+  const H = Number(daysText);
+  const started = performance.now();
+  const analysis = await computeAnalysis(db, cutoff!, loaded, money);
+  const settings = { ...loaded.settings.model, horizonDays: H };
+  const fitted = await fitForRun(db, cutoff!, analysis.customers, analysis.populationGapDays, loaded, settings);
+  const scores = scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays);
+  const end = iso(dayIndex(cutoff!) + H);
+  const after = await db.purchaseDaysBetween(cutoff!, end);
+  // The first purchase day after the cutoff: the earliest day d with purchases in (cutoff, d].
+  const buyers = analysis.customers.map((c, i) => ({ c, s: scores[i]! })).filter((x) => x.c.purchaseDays > 0);
+  const none = buyers.map((x) => !after.has(x.c.customerId));
+  const risk = buyers.map((x) => x.s.churnRisk);
+  const meanRisk = risk.reduce((a, b) => a + b, 0) / risk.length;
+  const observed = none.filter(Boolean).length / none.length;
+  const bins = calibration(risk, none).filter((b) => b.customers >= 100);
+  const worst = bins.reduce((m, b) => Math.max(m, Math.abs(b.predicted! - b.observed!)), 0);
+  const next = await firstPurchaseAfter(cutoff!, end, new Set(buyers.filter((_, i) => !none[i]).map((x) => x.c.customerId)));
+  const errModel: number[] = [];
+  const errNaive: number[] = [];
+  let returning = 0;
+  let undated = 0;
+  for (const x of buyers) {
+    const actual = next.get(x.c.customerId);
+    if (actual === undefined) continue;
+    returning++;
+    const gap = x.c.typicalGapDays ?? analysis.populationGapDays ?? H;
+    errNaive.push(Math.abs(dayIndex(x.c.lastPurchase!) + gap - actual));
+    if (x.s.nextPurchaseDate === null) undated++;
+    else errModel.push(Math.abs(dayIndex(x.s.nextPurchaseDate) - actual));
+  }
+  out.push({
+    cutoff,
+    horizon_days: H,
+    method: fitted.ranking?.kind ?? (fitted.purchase === null ? 'rules' : 'model'),
+    model: fitted.purchase?.model ?? null,
+    customers: buyers.length,
+    auc: r3(rocAuc(risk, none)),
+    recency_auc: r3(rocAuc(buyers.map((x) => x.c.recencyDays), none)),
+    mean_risk: r3(meanRisk),
+    observed_share: r3(observed),
+    mean_gap: r3(meanRisk - observed),
+    bins_100: bins.map((b) => ({ from: b.from, customers: b.customers, predicted: r3(b.predicted), observed: r3(b.observed) })),
+    worst_bin_gap: r3(worst),
+    next_date_median_error_days: median(errModel),
+    naive_median_error_days: median(errNaive),
+    returning_without_date: returning === 0 ? null : r3(undated / returning),
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+  });
+}
+
+if (watchAsOf !== null) {
+  const picture = await churnAsOf(db, watchAsOf);
+  const H = picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays;
+  const rows = picture.analysis.customers.map((c) => {
+    const s = picture.scores.get(c.customerId)!;
+    return { c, s, rank: isGone(c) ? 2 : s.riskLevel === 'low' ? 1 : 0, keep: keepValue(c, s, H, picture.loaded.settings.lifecycle.windowDays) };
+  });
+  rows.sort((a, b) => a.rank - b.rank || b.keep - a.keep || (a.c.customerId < b.c.customerId ? -1 : 1));
+  const levels = { low: 0, medium: 0, high: 0 };
+  for (const r of rows) levels[r.s.riskLevel]++;
+  out.push({
+    watchlist_as_of: watchAsOf,
+    horizon_days: H,
+    method: picture.fitted.ranking?.kind ?? null,
+    levels,
+    low_in_first_20: rows.slice(0, 20).filter((r) => r.s.riskLevel === 'low').length,
+    medium_high_without_reason: rows.filter((r) => r.s.riskLevel !== 'low' && r.s.reasons.length === 0).length,
+    win_back: rows.filter((r) => r.rank === 2).length,
+  });
+}
+await db.close();
+process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+
+/** Each given customer's first purchase day in (from, to], as a day index: one day's purchases at a time. */
+async function firstPurchaseAfter(from: string, to: string, ids: Set<string>): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let d = dayIndex(from) + 1; d <= dayIndex(to) && out.size < ids.size; d++) {
+    for (const id of (await db.purchaseDaysBetween(iso(d - 1), iso(d))).keys()) if (ids.has(id) && !out.has(id)) out.set(id, d);
+  }
+  return out;
+}

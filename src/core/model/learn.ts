@@ -1,0 +1,349 @@
+/**
+ * What ranks churn risk, learned from the shop's own past (rolling origin). Pure.
+ *
+ * The purchase models are evidence, not the verdict: their outputs (log expected purchases in the
+ * window, log-odds of no purchase, log-odds of P(alive)) sit beside what carries signal on real
+ * shops whether a model fits or not (recency, frequency, customer age, silence against the
+ * customer's own rhythm, spend per purchase and its trend) in a logistic regression (D. R. Cox,
+ * "The regression analysis of binary sequences", JRSS B 20, 1958) for "no purchase in the next w
+ * days", with a small ridge penalty, fitted by Newton's method (IRLS).
+ *
+ * It learns at several cutoffs, each one window before the next (c_k = as-of − (k+1)·w), so every
+ * outcome is observed in full, and it is judged out of time: fitted on the older windows, scored
+ * on the newest one it never saw (L. J. Tashman, "Out-of-sample tests of forecasting accuracy",
+ * International Journal of Forecasting 16, 2000). The simple scores it considered (recency,
+ * silence over the customer's usual gap, the model's expected purchases) are calibrated the same
+ * way and judged on the same window; when one of them ranks better there than the learned
+ * regression, that score ranks instead, and the output says so. With one window only, the
+ * judging is on two halves of its customers (not out of time; also said).
+ */
+import { bootstrapAucDifference, calibration, rocAuc, type CalibrationRow } from './backtest.js';
+import { sample, SELECT_SAMPLE } from './select.js';
+import { expectedPurchases, fitPurchases, group, pAlive, pNoPurchase, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
+
+/** A customer as they stood at a cutoff (or the as-of date), and what they did in the window after. */
+export interface LearnRow {
+  summary: Summary;
+  recencyDays: number;
+  purchaseDays: number;
+  tenureDays: number;
+  /** The customer's usual gap between purchases (their own, else the shop's); null: none known. */
+  gapDays: number | null;
+  /** Mean net spend per purchase day with spend (minor units); 0 without one. */
+  spendPerDay: number;
+  recentRevenue: number;
+  previousRevenue: number;
+  /** Purchase days in the window after the cutoff (0 at the as-of date: unknown). */
+  actual: number;
+}
+
+export interface LearnWindow {
+  cutoff: string;
+  rows: LearnRow[];
+}
+
+/** What each simple score is: days silent, silence over the usual gap, fewest expected purchases. */
+export type SimpleScore = 'recency' | 'overdue' | 'expected';
+export const SIMPLE_SCORES: readonly SimpleScore[] = ['recency', 'overdue', 'expected'];
+
+export const FEATURES = ['recency', 'frequency', 'age', 'overdue', 'spend', 'trend', 'expected', 'none', 'alive'] as const;
+export type Feature = (typeof FEATURES)[number];
+const MODEL_FEATURES: readonly Feature[] = ['expected', 'none', 'alive'];
+
+/** A fitted model's view of a customer over a window, in the fit's time unit. */
+export interface ModelView {
+  model: PurchaseModelName;
+  params: PurchaseFit['params'];
+  unitDays: number;
+}
+
+const clip = (p: number): number => Math.min(1 - 1e-6, Math.max(1e-6, p));
+const logit = (p: number): number => Math.log(clip(p) / (1 - clip(p)));
+
+/** The raw features of a row for a window of `days`, in FEATURES order (model features NaN without a model). */
+export function rawFeatures(r: LearnRow, days: number, view: ModelView | null): number[] {
+  const gap = r.gapDays !== null && r.gapDays > 0 ? r.gapDays : days;
+  const total = Math.abs(r.recentRevenue) + Math.abs(r.previousRevenue);
+  let expected = NaN;
+  let none = NaN;
+  let alive = NaN;
+  if (view !== null) {
+    const h = days / view.unitDays;
+    expected = Math.log(expectedPurchases(view.model, view.params, r.summary, h) + 0.01);
+    none = logit(pNoPurchase(view.model, view.params, r.summary, h));
+    alive = logit(pAlive(view.model, view.params, r.summary));
+  }
+  return [
+    Math.log1p(r.recencyDays / days),
+    Math.log1p(r.purchaseDays),
+    Math.log1p(r.tenureDays / days),
+    Math.log1p(r.recencyDays / gap),
+    Math.log1p(Math.max(0, r.spendPerDay)),
+    total > 0 ? (r.recentRevenue - r.previousRevenue) / total : 0,
+    expected,
+    none,
+    alive,
+  ];
+}
+
+/** A logistic on standardised features: which features, their means and spreads, the coefficients (intercept first). */
+export interface Logit {
+  features: Feature[];
+  mean: number[];
+  sd: number[];
+  coef: number[];
+}
+
+/** The features a simple score is calibrated on (one, the score's own transform; "expected" enters with its sign). */
+const SIMPLE_FEATURE: Record<SimpleScore, Feature> = { recency: 'recency', overdue: 'overdue', expected: 'expected' };
+
+/**
+ * A feature in standard units, held within ±8: a customer far outside what the windows showed
+ * (a model feature that was flat there) cannot push the risk to 0 or 1 on that alone.
+ */
+const standard = (v: number, mean: number, sd: number): number => Math.max(-8, Math.min(8, (v - mean) / sd));
+
+export function predict(l: Logit, raw: readonly number[]): number {
+  let z = l.coef[0]!;
+  for (let k = 0; k < l.features.length; k++) {
+    const v = raw[FEATURES.indexOf(l.features[k]!)]!;
+    z += l.coef[k + 1]! * standard(v, l.mean[k]!, l.sd[k]!);
+  }
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** Ridge on standardised coefficients (not the intercept), per customer: small, so separable data stay finite. */
+const RIDGE = 1e-3;
+
+/**
+ * Logistic regression by Newton's method (iteratively reweighted least squares) on standardised
+ * features, with the ridge penalty ½·λ·n·Σβ² (intercept free). A feature that does not vary is
+ * left out.
+ */
+export function fitLogit(features: readonly Feature[], X: readonly number[][], y: readonly boolean[]): Logit {
+  const n = X.length;
+  const cols = features.map((f) => FEATURES.indexOf(f));
+  const mean: number[] = [];
+  const sd: number[] = [];
+  const kept: Feature[] = [];
+  const at: number[] = [];
+  cols.forEach((c, k) => {
+    let s = 0;
+    let ss = 0;
+    for (const row of X) {
+      s += row[c]!;
+      ss += row[c]! * row[c]!;
+    }
+    const m = s / Math.max(1, n);
+    const v = Math.sqrt(Math.max(0, ss / Math.max(1, n) - m * m));
+    // Flat up to rounding (P(alive) = 1 under the NBD: its log-odds at the clip) counts as not varying.
+    if (v > 1e-6 * Math.max(1, Math.abs(m)) && Number.isFinite(v)) {
+      kept.push(features[k]!);
+      mean.push(m);
+      sd.push(v);
+      at.push(c);
+    }
+  });
+  const d = kept.length + 1;
+  const Z = X.map((row) => [1, ...at.map((c, k) => standard(row[c]!, mean[k]!, sd[k]!))]);
+  let beta = new Array<number>(d).fill(0);
+  for (let iter = 0; iter < 50; iter++) {
+    const grad = new Array<number>(d).fill(0);
+    const H = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+    for (let i = 0; i < n; i++) {
+      const f = Z[i]!;
+      let z = 0;
+      for (let j = 0; j < d; j++) z += beta[j]! * f[j]!;
+      const p = 1 / (1 + Math.exp(-z));
+      const w = Math.max(1e-9, p * (1 - p));
+      const e = (y[i] ? 1 : 0) - p;
+      for (let j = 0; j < d; j++) {
+        grad[j]! += e * f[j]!;
+        for (let k = j; k < d; k++) H[j]![k]! += w * f[j]! * f[k]!;
+      }
+    }
+    for (let j = 0; j < d; j++) for (let k = 0; k < j; k++) H[j]![k] = H[k]![j]!;
+    for (let j = 1; j < d; j++) {
+      grad[j]! -= RIDGE * n * beta[j]!;
+      H[j]![j]! += RIDGE * n;
+    }
+    const step = solve(H, grad);
+    beta = beta.map((b, j) => b + step[j]!);
+    if (step.every((s) => Math.abs(s) < 1e-8)) break;
+  }
+  return { features: kept, mean, sd, coef: beta };
+}
+
+/** Solves A x = b by Gaussian elimination with partial pivoting (A small and positive definite). */
+function solve(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]!]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[piv]![c]!)) piv = r;
+    [M[c], M[piv]] = [M[piv]!, M[c]!];
+    for (let r = c + 1; r < n; r++) {
+      const f = M[r]![c]! / M[c]![c]!;
+      for (let k = c; k <= n; k++) M[r]![k]! -= f * M[c]![k]!;
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = M[r]![n]!;
+    for (let k = r + 1; k < n; k++) s -= M[r]![k]! * x[k]!;
+    x[r] = s / M[r]![r]!;
+  }
+  return x.map((v) => (Number.isFinite(v) ? v : 0));
+}
+
+/** What ranks: the learned regression, or a simple score calibrated the same way. */
+export type RankingKind = 'learned' | SimpleScore;
+
+export interface Ranking {
+  kind: RankingKind;
+  /** The model whose outputs are features (the one fitted at the as-of date), or null. */
+  model: PurchaseModelName | null;
+  logit: Logit;
+  /** The window the probability is calibrated for, in days. */
+  horizonDays: number;
+}
+
+/** How what ranks did on the window it was not fitted on. */
+export interface HeldOut {
+  /** The newest window's cutoff (out of time), or null: two halves of one window. */
+  cutoff: string | null;
+  outOfTime: boolean;
+  customers: number;
+  /** AUC for "no purchase in the window" of the learned regression and of each simple score considered. */
+  auc: Partial<Record<RankingKind, number>>;
+  chosen: RankingKind;
+  /** Mean predicted risk of what ranks and the share that bought nothing. */
+  meanRisk: number;
+  observed: number;
+  calibration: CalibrationRow[];
+  /** What ranks against the recency rule there: AUC difference and its 95% bootstrap interval; null when the rule itself ranks. */
+  versusRecency: { difference: number; low: number; high: number } | null;
+}
+
+export interface Learned {
+  ranking: Ranking;
+  windows: { cutoff: string; customers: number; noPurchase: number }[];
+  heldOut: HeldOut | null;
+}
+
+/** Rows a window contributes at most: the comparison's even sample, so its fits serve here too. */
+export const LEARN_SAMPLE = SELECT_SAMPLE;
+
+/** Each window's rows with their raw features (the model fitted at the window's cutoff on its own history). */
+export interface Prepared {
+  cutoff: string;
+  X: number[][];
+  y: boolean[];
+}
+
+export function prepare(w: LearnWindow, days: number, model: PurchaseModelName | null, unitDays: number, fitted?: PurchaseFit, from?: PurchaseFit['params']): Prepared {
+  const rows = sample(w.rows, LEARN_SAMPLE);
+  let view: ModelView | null = null;
+  if (model !== null) {
+    // The comparison's fit at this cutoff when it saw the same customers (the same even sample).
+    // Otherwise fitted here, started from a neighbouring cutoff's answer (the optimum is this window's own).
+    const fit = fitted ?? fitPurchases(model, group(rows.map((r) => r.summary)), from);
+    const ok = fit.converged && Object.values(fit.params).every((v) => Number.isFinite(v) && v > 0);
+    view = ok ? { model, params: fit.params, unitDays } : null;
+  }
+  const X = rows.map((r) => rawFeatures(r, days, view));
+  // A window whose model did not fit has no model features: they are filled with the window's
+  // mean of nothing (0), standardisation then treats them as uninformative there.
+  if (view === null && model !== null) for (const x of X) for (const f of MODEL_FEATURES) x[FEATURES.indexOf(f)] = 0;
+  return { cutoff: w.cutoff, X, y: rows.map((r) => r.actual === 0) };
+}
+
+function featureSet(model: PurchaseModelName | null): Feature[] {
+  return FEATURES.filter((f) => model !== null || !MODEL_FEATURES.includes(f));
+}
+
+function candidates(model: PurchaseModelName | null): RankingKind[] {
+  return ['learned', ...SIMPLE_SCORES.filter((s) => s !== 'expected' || model !== null)];
+}
+
+function fitKind(kind: RankingKind, model: PurchaseModelName | null, X: number[][], y: boolean[]): Logit {
+  return fitLogit(kind === 'learned' ? featureSet(model) : [SIMPLE_FEATURE[kind]], X, y);
+}
+
+/**
+ * Learns what ranks from windows (newest first, each with its outcome), all of `days` days. The
+ * learned regression and each simple score are fitted on every window but the newest and judged
+ * on the newest; the best there ranks (the learned one on a tie), refitted on all windows.
+ */
+export function learnRanking(prepared: readonly Prepared[], days: number, model: PurchaseModelName | null): Learned | null {
+  const all = prepared.filter((p) => p.X.length > 0);
+  const X = all.flatMap((p) => p.X);
+  const y = all.flatMap((p) => p.y);
+  const positives = y.filter(Boolean).length;
+  if (all.length === 0 || positives === 0 || positives === y.length) return null;
+  const kinds = candidates(model);
+  // Held out: the newest window (out of time), else every other customer of the one window.
+  let trainX: number[][];
+  let trainY: boolean[];
+  let testX: number[][];
+  let testY: boolean[];
+  const outOfTime = all.length >= 2;
+  if (outOfTime) {
+    trainX = all.slice(1).flatMap((p) => p.X);
+    trainY = all.slice(1).flatMap((p) => p.y);
+    testX = all[0]!.X;
+    testY = all[0]!.y;
+  } else {
+    trainX = X.filter((_, i) => i % 2 === 0);
+    trainY = y.filter((_, i) => i % 2 === 0);
+    testX = X.filter((_, i) => i % 2 === 1);
+    testY = y.filter((_, i) => i % 2 === 1);
+  }
+  let heldOut: HeldOut | null = null;
+  let chosen: RankingKind = 'learned';
+  const trainPos = trainY.filter(Boolean).length;
+  if (trainPos > 0 && trainPos < trainY.length && testX.length > 0) {
+    const auc: Partial<Record<RankingKind, number>> = {};
+    const predictions = new Map<RankingKind, number[]>();
+    for (const kind of kinds) {
+      const l = fitKind(kind, model, trainX, trainY);
+      const p = testX.map((x) => predict(l, x));
+      predictions.set(kind, p);
+      const a = rocAuc(p, testY);
+      if (a !== null) auc[kind] = a;
+    }
+    // The learned regression ranks unless a simple score it considered ranks better out of time.
+    let best = auc.learned ?? -Infinity;
+    for (const kind of kinds) if ((auc[kind] ?? -Infinity) > best) {
+      best = auc[kind]!;
+      chosen = kind;
+    }
+    const p = predictions.get(chosen)!;
+    let versusRecency: HeldOut['versusRecency'] = null;
+    if (chosen !== 'recency' && auc[chosen] !== undefined && auc.recency !== undefined) {
+      const { low, high } = bootstrapAucDifference(p, predictions.get('recency')!, testY, 200, 7);
+      versusRecency = { difference: auc[chosen]! - auc.recency, low, high };
+    }
+    heldOut = {
+      versusRecency,
+      cutoff: outOfTime ? all[0]!.cutoff : null,
+      outOfTime,
+      customers: testX.length,
+      auc,
+      chosen,
+      meanRisk: p.reduce((s, v) => s + v, 0) / p.length,
+      observed: testY.filter(Boolean).length / testY.length,
+      calibration: calibration(p, testY),
+    };
+  }
+  return {
+    ranking: { kind: chosen, model: chosen === 'learned' || chosen === 'expected' ? model : null, logit: fitKind(chosen, model, X, y), horizonDays: days },
+    windows: all.map((p) => ({ cutoff: p.cutoff, customers: p.X.length, noPurchase: p.y.filter(Boolean).length })),
+    heldOut,
+  };
+}
+
+/** A customer's calibrated risk of no purchase in the ranking's window, at the as-of date. */
+export function rankRisk(r: Ranking, row: LearnRow, view: ModelView | null): number {
+  return predict(r.logit, rawFeatures(row, r.horizonDays, view));
+}

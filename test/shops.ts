@@ -1,0 +1,56 @@
+/**
+ * Simulated shops for the churn tests, so the true story is known: purchase days of customers
+ * under each purchase model (or nobody leaving), and the customers as they stood at a cutoff.
+ */
+import type { PurchaseModelName } from '../src/core/model/bgnbd.js';
+import type { BacktestCustomer } from '../src/core/model/select.js';
+import { gamma, rng } from '../src/synth/generate.js';
+
+export type Story = PurchaseModelName | 'nobody-leaves';
+
+/** Purchase days (whole days from the shop's opening) of `n` customers under a story, over `length` days. */
+export function shop(story: Story, n: number, seed: number, length: number): number[][] {
+  const u = rng(seed);
+  const draw = (k: number): number => gamma(u, k);
+  const out: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const lambda = draw(0.8) / 15;
+    const start = Math.floor(u() * length * 0.6);
+    const times = [start];
+    let t = start;
+    if (story === 'paretonbd') {
+      const death = start - Math.log(u() || 1e-12) / (draw(0.8) / 150);
+      for (;;) {
+        t += -Math.log(u() || 1e-12) / lambda;
+        if (t > death || t > length) break;
+        times.push(Math.floor(t));
+      }
+    } else {
+      // Beta(1, 4) dropout chance after a purchase (the first too under MBG/NBD); none when nobody leaves.
+      const p = story === 'nobody-leaves' ? 0 : 1 - Math.pow(u(), 1 / 4);
+      let alive = story !== 'mbgnbd' || u() >= p;
+      while (alive) {
+        t += -Math.log(u() || 1e-12) / lambda;
+        if (t > length) break;
+        times.push(Math.floor(t));
+        alive = u() >= p;
+      }
+    }
+    out.push([...new Set(times)]);
+  }
+  return out;
+}
+
+/** Customers as they stood at `cutoff`, with their purchase days in (cutoff, end]. */
+export function backtestRows(days: number[][], cutoff: number): BacktestCustomer[] {
+  const rows: BacktestCustomer[] = [];
+  for (const d of days) {
+    const before = d.filter((x) => x <= cutoff);
+    if (before.length === 0) continue;
+    const first = before[0]!;
+    const last = before[before.length - 1]!;
+    rows.push({ summary: { x: before.length - 1, tx: last - first, T: cutoff - first }, recencyDays: cutoff - last, purchaseDays: before.length, actual: d.length - before.length });
+  }
+  return rows;
+}
+
