@@ -30,6 +30,7 @@ interface GlobalFlags {
   format?: AskedFormat;
   pager?: boolean;
   check?: 'quick' | 'full';
+  width?: number;
 }
 
 /**
@@ -127,6 +128,8 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     io = { ...ioFromProcess(proc, { quiet: flags.quiet, noColor: flags.color === false }), ...overrides };
     if (flags.quiet) io.progress = false;
     if (flags.color === false) io.color = false;
+    // --width: tables fitted to it wherever they go, every cell whole (a terminal's own width cuts very long cells).
+    if (flags.width !== undefined) io = { ...io, width: flags.width, widthAsked: true };
     // Only a real terminal (a stream on a file descriptor) is paged: never a pipe, a file, or a
     // test's stand-in for stdout.
     const realTerminal = proc.stdout.isTTY === true && typeof (proc.stdout as { fd?: unknown }).fd === 'number' && overrides.stdout === undefined;
@@ -159,6 +162,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('-q, --quiet', t('help.opt.quiet'))
     .option('--no-color', t('help.opt.noColor'))
     .option('--no-pager', t('help.opt.noPager'))
+    .option('--width <columns>', t('help.opt.width'), (v) => positiveInt(v, '--width'))
     .showHelpAfterError(t('errors.hintLine', { hint: t('errors.helpHint') }))
     .configureHelp({ showGlobalOptions: true, optionDescription, ...wideHelp })
     .exitOverride()

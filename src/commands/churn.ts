@@ -118,7 +118,7 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
     const columns: Column[] = [
       { key: 'customer_id', header: t('churn.col.customer') },
       { key: 'name', header: t('churn.col.name'), clip: 24 },
-      { key: 'tier', header: t('churn.col.tier'), show: (v) => tierName(String(v)) },
+      { key: 'tier', header: t('churn.col.tier'), show: (v) => tierName(String(v)), drop: 1 },
       { key: 'risk_level', header: t('churn.col.risk'), show: (v) => (level[v as string] ?? String)(riskName(String(v))) },
       { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${Math.round((v as number) * 100)}%` },
       { key: 'clv', header: t('churn.col.value', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },

@@ -91,7 +91,7 @@ function write(report: Report, o: ReportCommandOptions, ctx: Context, asked: Ask
         printRows(
           ctx.io,
           'table',
-          tb.columns.map((col) => ({ key: col.key, header: col.kind === 'money' && report.currency && !moneyInCells(report) ? `${col.header} ${report.currency}` : col.header, align: col.kind === 'text' || col.kind === 'date' ? 'left' : 'right', show: (v: unknown) => cellText(tb, col, v, report) })),
+          tb.columns.map((col) => ({ key: col.key, drop: col.drop, header: col.kind === 'money' && report.currency && !moneyInCells(report) ? `${col.header} ${report.currency}` : col.header, align: col.kind === 'text' || col.kind === 'date' ? 'left' : 'right', show: (v: unknown) => cellText(tb, col, v, report) })),
           tb.rows,
           null, // already cut to --limit, with its own count of the rest
         ),

@@ -25,7 +25,7 @@ export interface ReportOptions {
   limit: number;
 }
 
-const col = (key: string, header: string, kind: ReportColumn['kind'] = 'text'): ReportColumn => ({ key, header, kind });
+const col = (key: string, header: string, kind: ReportColumn['kind'] = 'text', drop?: number): ReportColumn => ({ key, header, kind, ...(drop === undefined ? {} : { drop }) });
 
 /** The date to compare with: --since, else the newest snapshot before the as-of date. */
 async function previousDate(db: Store, o: ReportOptions): Promise<string | null> {
@@ -90,7 +90,7 @@ async function churnSection(c: Ctx): Promise<Section[]> {
   const names = await namesOf(c);
   const watch: ReportTable = {
     name: 'watchlist',
-    columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('risk_level', t('report.col.risk')), col('churn_risk', t('report.col.churn-risk'), 'share'), col('next_purchase_date', t('report.col.next-purchase-by'), 'date'), col('expected_purchases_365d', t('report.col.purchases-in-a-year'), 'number'), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('reasons', t('report.col.reasons'))],
+    columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier'), 'text', 3), col('risk_level', t('report.col.risk')), col('churn_risk', t('report.col.churn-risk'), 'share'), col('next_purchase_date', t('report.col.next-purchase-by'), 'date', 1), col('expected_purchases_365d', t('report.col.purchases-in-a-year'), 'number', 2), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('reasons', t('report.col.reasons'))],
     rows: rows.slice(0, c.o.limit).map(({ x, s }) => ({
       customer_id: x.customerId,
       name: names.get(x.customerId)?.name ?? null,
@@ -488,7 +488,7 @@ async function staffSection(c: Ctx): Promise<Section[]> {
           rows,
         },        {
           name: 'staff_sales',
-          columns: [col('staff', t('report.col.staff')), col('lines', t('report.col.sales-lines'), 'int'), col('net', t('report.col.net-sales'), 'money'), col('lines_without_customer', t('report.col.lines-without-customer'), 'int'), col('net_without_customer', t('report.col.of-which-without-customer'), 'money')],
+          columns: [col('staff', t('report.col.staff')), col('lines', t('report.col.sales-lines'), 'int', 2), col('net', t('report.col.net-sales'), 'money'), col('lines_without_customer', t('report.col.lines-without-customer'), 'int', 1), col('net_without_customer', t('report.col.of-which-without-customer'), 'money')],
           rows: sales.map((r) => ({ staff: r.staff, lines: r.lines, net: r.net, lines_without_customer: r.linesWithoutCustomer, net_without_customer: r.netWithoutCustomer })),
         },
       ],
@@ -507,7 +507,7 @@ async function productsSection(c: Ctx): Promise<Section[]> {
       tables: [
         {
           name: 'products',
-          columns: [col('product', t('report.col.product')), col('name', t('report.col.name')), col('lines', t('report.col.sales-lines'), 'int'), col('net', t('report.col.net-sales'), 'money'), col('net_without_customer', t('report.col.of-which-without-customer'), 'money')],
+          columns: [col('product', t('report.col.product')), col('name', t('report.col.name')), col('lines', t('report.col.sales-lines'), 'int', 1), col('net', t('report.col.net-sales'), 'money'), col('net_without_customer', t('report.col.of-which-without-customer'), 'money')],
           rows: rows.map((r) => ({ product: r.product, name: r.name ?? '', lines: r.lines, net: r.net, net_without_customer: r.netWithoutCustomer })),
         },
       ],
