@@ -1,4 +1,4 @@
-import { horizonFor, MODEL_NAMES, scoreChurn, type RiskLevel } from '../core/model/churn.js';
+import { horizonFor, MODEL_NAMES, riskPercent, scoreChurn, type RiskLevel } from '../core/model/churn.js';
 import { dayIndex } from '../core/measures.js';
 import { bootstrapAucDifference, calibration, deciles, precisionRecall, rocAuc, topK } from '../core/model/backtest.js';
 import type { Tier } from '../core/tiers.js';
@@ -120,7 +120,7 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
       { key: 'name', header: t('churn.col.name'), clip: 24 },
       { key: 'tier', header: t('churn.col.tier'), show: (v) => tierName(String(v)), drop: 1 },
       { key: 'risk_level', header: t('churn.col.risk'), show: (v) => (level[v as string] ?? String)(riskName(String(v))) },
-      { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${Math.round((v as number) * 100)}%` },
+      { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${riskPercent(v as number, picture.loaded.settings.model)}%` },
       { key: 'clv', header: t('churn.col.value', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
       { key: 'value_at_risk', header: t('churn.col.at-risk'), align: 'right', show: m },
       { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },

@@ -12,7 +12,7 @@ import {
   type ResponseHours,
   type Status,
 } from '../core/complaints.js';
-import { rulesOnly, scoreChurn } from '../core/model/churn.js';
+import { riskPercent, rulesOnly, scoreChurn } from '../core/model/churn.js';
 import { currenciesOf, MoneyParser } from '../core/money.js';
 import { customerType } from '../core/columns.js';
 import { currentFit, customerAsOf, loadSettings, moneyOf, today } from '../analysis/run.js';
@@ -132,12 +132,13 @@ async function profile(db: Store, id: string): Promise<string[]> {
   lines.push(`${id}${record?.name ? ' · ' + record.name : ''}${record?.type ? ' · ' + customerTypeName(record.type) : ''}`);
   if (c === null || c.purchaseDays === 0) lines.push(`  ${t('complaint.profile.new')}`);
   else {
-    lines.push(`  ${tn('complaint.profile.returning', c.purchaseDays, { since: formatDate(c.firstPurchase ?? ''), days: c.recencyDays ?? '' })}`);
+    lines.push(`  ${tn('complaint.profile.returning', c.purchaseDays, { since: formatDate(c.firstPurchase ?? ''), ago: t('core.time.ago', { span: tn('core.time.days', c.recencyDays ?? 0) }) })}`);
     lines.push(`  ${t('complaint.profile.tier-stage', { tier: tierName(c.tier), stage: stageName(c.stage), why: reword(c.stageReason) })}`);
     // The saved fit, or the rules: fitting the model at the counter would keep a customer waiting.
     const fit = await currentFit(db, asOf, found.loaded) ?? rulesOnly(asOf, 'no saved fit');
     const s = scoreChurn([c], fit, found.loaded.settings.model, found.loaded.settings.lifecycle, found.analysis.populationGapDays, await openComplaintsAsOf(db, asOf))[0]!;
-    const risk = s.method === 'rules' ? t('complaint.profile.risk-by-rules', { level: riskName(s.riskLevel), percent: Math.round(s.churnRisk * 100) }) : t('complaint.profile.risk', { level: riskName(s.riskLevel), percent: Math.round(s.churnRisk * 100) });
+    const percent = riskPercent(s.churnRisk, found.loaded.settings.model);
+    const risk = s.method === 'rules' ? t('complaint.profile.risk-by-rules', { level: riskName(s.riskLevel), percent }) : t('complaint.profile.risk', { level: riskName(s.riskLevel), percent });
     lines.push(`  ${s.reasons.length > 0 ? t('complaint.profile.risk-reason', { risk, reason: reword(s.reasons[0]!) }) : risk}`);
   }
   const now = new Date().toISOString();

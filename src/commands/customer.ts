@@ -4,7 +4,7 @@ import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
 import { sparkline } from '../charts.js';
 import { currentFit, customerAsOf, type Money, warnIfStale } from '../analysis/run.js';
 import { churnAsOf, openComplaintsAsOf } from '../analysis/churn.js';
-import { scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
+import { riskPercent, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { RapportError } from '../errors.js';
@@ -127,7 +127,7 @@ export async function runCustomer(options: CustomerOptions, ctx: Context): Promi
       printRows(ctx.io, 'csv', CUSTOMER_COLUMNS.map((key) => ({ key })), [row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null }], null, money);
       return 0;
     }
-    printCard(ctx, options, { record, c, why: explain(currentLang()), rank, total, months, recent, complaints, money, score, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
+    printCard(ctx, options, { record, c, why: explain(currentLang()), rank, total, months, recent, complaints, money, score, riskEdges: loaded.settings.model, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
     return 0;
   } finally {
     await db.close();
@@ -147,6 +147,8 @@ interface Card {
   windowDays: number;
   valueWindowDays: number;
   score: ChurnScore | null;
+  /** The risk levels' thresholds: a percentage shown never contradicts its level. */
+  riskEdges: { mediumRisk: number; highRisk: number };
   complaints: { id: number; created_at: string; category: string; status: string; overdue: boolean; summary: string }[];
   horizonDays: number;
   valueBasis: Analysis['valueBasis'];
@@ -177,7 +179,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
     if (c.typicalGapDays !== null) line(t('card.usual-gap'), t(card.ownGap !== null ? 'card.gap-own' : 'card.gap-population', { days: Math.round(c.typicalGapDays * 10) / 10 }));
     const w = card.windowDays;
     line(t('card.last-days', { days: w }), t('card.window-against', { recent: m(c.recentRevenue), previous: m(c.previousRevenue), days: w }));
-    if (c.tenureDays !== null) line(t('card.tenure'), t('card.tenure-days', { n: n(c.tenureDays) }));
+    if (c.tenureDays !== null) line(t('card.tenure'), tn('card.tenure-days', c.tenureDays, { n: n(c.tenureDays) }));
     out();
     out(k.bold(`RFM ${c.rScore}-${c.fScore}-${c.mScore}: ${segmentName(c.segment)}`));
     line(`R ${c.rScore}`, card.why!.r);
@@ -191,7 +193,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
     out(`${k.bold(t('card.stage', { stage: stageName(c.stage) }))}${c.exitPattern ? t('card.exit', { pattern: exitPatternName(c.exitPattern) }) : ''}${t('card.colon')}${reword(c.stageReason)}`);
     const s = card.score;
     if (s !== null) {
-      const pc = (x: number): string => `${Math.round(x * 100)}%`;
+      const pc = (x: number): string => `${riskPercent(x, card.riskEdges)}%`;
       const days = card.horizonDays;
       const source = s.method === 'blend' ? t('card.source-blend') : s.method === 'recency' ? t('card.source-recency') : '';
       const next = s.nextPurchaseDate === null ? t('card.no-next') : t('card.next', { date: formatDate(s.nextPurchaseDate) });

@@ -121,13 +121,18 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
     };
     const measured = await measure(db, options.asOf, loaded.settings);
     const fitted = await fitForRun(db, options.asOf, measured.customers, measured.populationGapDays, loaded, settings);
+    const format = resolveFormat(ctx.format, ctx.io);
+    // Each candidate's reason for not being used is printed once: in the comparison table when
+    // there is one on the screen, else on stderr (it was printed three or four times).
+    const inTable = format === 'table' && fitted.selection !== null && fitted.rejected.length > 0;
+    const noFitWhy = (): string => (inTable && /^no usable fit \(/.test(fitted.fallback ?? '') ? t('model.none-usable') : reword(fitted.fallback ?? ''));
     const asStored = settings.model === loaded.settings.model.model && settings.timeUnit === loaded.settings.model.timeUnit && settings.horizonDays === loaded.settings.model.horizonDays;
     if (options.save && asStored) {
       const id = await db.saveFit(fitted, loaded.text);
       notice(
         ctx.io,
         fitted.purchase === null
-          ? t('model.saved-no-model', { id, date: formatDate(options.asOf), why: reword(fitted.fallback ?? ''), uses: fitted.ranking?.kind === 'recency' ? t('model.uses-recency') : t('model.uses-rules') })
+          ? t('model.saved-no-model', { id, date: formatDate(options.asOf), why: noFitWhy(), uses: fitted.ranking?.kind === 'recency' ? t('model.uses-recency') : t('model.uses-rules') })
           : t('model.saved', { id, date: formatDate(options.asOf) }),
       );
       if (fitted.purchase !== null && fitted.spend === null) notice(ctx.io, t('model.pyramid-by-revenue', { why: fitted.spendProblem ?? t('model.no-spend-model') }));
@@ -142,13 +147,12 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
         t('model.not-saved', { model: loaded.settings.model.model, unit: loaded.settings.model.timeUnit, horizon: loaded.settings.model.horizonDays ?? 'auto' }),
       );
     }
-    for (const r of fitted.rejected) {
+    for (const r of inTable ? [] : fitted.rejected) {
       // "mbgnbd: heterogeneity ran away (a = 2.8e+5)": the model's name, then why, reworded.
       const m = /^(\w+): (.*)$/s.exec(r);
       notice(ctx.io, t('model.not-used', { why: m === null ? reword(r) : `${m[1]}${t('model.name-separator')}${reword(m[2]!)}` }));
     }
     const record = fitRecord(fitted);
-    const format = resolveFormat(ctx.format, ctx.io);
     if (format === 'json') {
       ctx.io.stdout.write(JSON.stringify(record, null, 2) + '\n');
       return 0;
@@ -187,7 +191,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
       out(`  ${verdictText(sel)}`);
     }
     if (f.purchase === null) {
-      out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: reword(f.fallback ?? ''), from: f.ranking?.kind === 'recency' ? t('model.from-recency') : t('model.from-rules') })}`);
+      out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: noFitWhy(), from: f.ranking?.kind === 'recency' ? t('model.from-recency') : t('model.from-rules') })}`);
     } else {
       out();
       out(c.bold(t('model.purchases', { model: MODEL_NAMES[f.purchase.model]! })) + t('model.purchases-fit', { converged: f.purchase.converged ? t('model.converged') : t('model.not-converged'), n: f.purchase.iterations }));

@@ -5,7 +5,7 @@ import { analysisAsOf, staleWarning, type LoadedSettings, type Money } from '../
 import { valueAtRisk } from '../analysis/rows.js';
 import { complaintSummary } from '../analysis/complaints.js';
 import { modelCheckSection } from './check.js';
-import type { ChurnScore } from '../core/model/churn.js';
+import { riskPercent, type ChurnScore } from '../core/model/churn.js';
 import { UsageError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Headline, Report, ReportColumn, ReportTable, Section } from './model.js';
@@ -96,7 +96,8 @@ async function churnSection(c: Ctx): Promise<Section[]> {
       name: names.get(x.customerId)?.name ?? null,
       tier: x.tier,
       risk_level: s.riskLevel,
-      churn_risk: Math.round(s.churnRisk * 1000) / 1000,
+      // to a tenth of a percent, never rounded over its level's threshold
+      churn_risk: Number(riskPercent(s.churnRisk, picture.loaded.settings.model, 1)) / 100,
       next_purchase_date: s.nextPurchaseDate,
       expected_purchases_365d: s.expectedPurchases365d === null ? null : Math.round(s.expectedPurchases365d * 10) / 10,
       value_at_risk: valueAtRisk(x, s),
@@ -108,7 +109,7 @@ async function churnSection(c: Ctx): Promise<Section[]> {
       title: t('report.section.watchlist'),
       lines: [
         t('report.watchlist.line', {
-          customers: rows.length,
+          customers: formatNumber(rows.length),
           days: picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays,
           how: picture.fitted.purchase ? '' : picture.fitted.ranking?.kind === 'recency' ? t('report.watchlist.by-recency') : t('report.watchlist.by-rules'),
           amount: amount(c, total),
@@ -327,7 +328,7 @@ async function movementSection(c: Ctx): Promise<Section[]> {
   for (const key of ['tier', 'stage', 'segment'] as const) {
     const m = moves(c, key).sort((a, b) => b.value - a.value || (a.id < b.id ? -1 : 1));
     const value = amount(c, m.reduce((s, x) => s + Math.max(0, x.value), 0));
-    lines.push(key === 'tier' ? t('report.movement.tier', { n: m.length, amount: value }) : key === 'stage' ? t('report.movement.stage', { n: m.length, amount: value }) : t('report.movement.segment', { n: m.length, amount: value }));
+    lines.push(key === 'tier' ? t('report.movement.tier', { n: formatNumber(m.length), amount: value }) : key === 'stage' ? t('report.movement.stage', { n: formatNumber(m.length), amount: value }) : t('report.movement.segment', { n: formatNumber(m.length), amount: value }));
     tables.push({ name: `${key}_changes`, columns: [col('customer_id', t('report.col.customer')), col('from', t('report.col.from')), col('to', t('report.col.to')), col('value', t('report.col.value'), 'money')], rows: m.map((x) => ({ customer_id: x.id, from: x.from, to: x.to, value: x.value })) });
   }
   return [{ title: t('report.section.movement'), ...(c.then === null ? { omitted: noEarlier() } : { lines }), tables }];
