@@ -146,7 +146,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     io = guarded(io, flags.format === 'table');
     dbPath = resolveDbPath(flags.db, io);
     sweepAtStart(io, [path.dirname(dbPath), os.tmpdir()]);
-    return { io, dbPath, dbChosen: flags.db !== undefined, format: flags.format, check: flags.check ?? 'quick' };
+    return { io, dbPath, dbChosen: flags.db !== undefined, format: flags.format, check: flags.check ?? 'quick', asOfGiven: (cmd.opts() as { asOf?: string }).asOf !== undefined };
   };
 
   program

@@ -155,7 +155,7 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
     widths.forEach((w, i) => {
       const fitCell = (text: string): string => (displayWidth(text) <= w ? text : plan.wrap ? (whole ? wrapText(text, w) : wrapLines(text, w)) : cols[i]!.cutMiddle === true ? cutMiddle(text, w) : cut(text, w));
       for (const row of cells) row[i] = fitCell(row[i]!);
-      if (displayWidth(head[i]!) > w) head[i] = longestWord(head[i]!) <= w ? wrapText(head[i]!, w) : cut(head[i]!, w);
+      if (displayWidth(head[i]!) > w) head[i] = maxOf(head[i]!.split(/\s+/).map(displayWidth), 0) <= w ? wrapText(head[i]!, w) : cut(head[i]!, w);
     });
   } else {
     // No width known (a table written to a file or a pipe): long text is cut only where its column says so.
@@ -319,7 +319,8 @@ export interface TablePlan {
 export function planTable(cols: Column[], head: string[], cells: string[][], width: number): TablePlan {
   const content = head.map((_, i) => maxOf(cells.map((row) => displayWidth(row[i]!)), 0));
   const natural = head.map((h, i) => Math.max(content[i]!, displayWidth(h)));
-  const headWord = head.map(longestWord);
+  // A heading wraps only between its words, never inside one (a Chinese heading stays whole: 客户编号, not 客户编/号).
+  const headWord = head.map((h) => maxOf(h.split(/\s+/).map(displayWidth), 0));
   const floors = head.map((h, i) => Math.max(maxOf(cells.map((row) => longestWord(row[i]!)), headWord[i]!), Math.min(natural[i]!, WRAP_MIN)));
   const canCut = cols.map((col, i) => cuttable(col, cells, i));
   const snug = natural.map((x, i) => Math.max(canCut[i]! > 0 ? Math.min(content[i]!, SNUG) : content[i]!, Math.min(headWord[i]!, x)));

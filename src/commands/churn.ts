@@ -3,7 +3,7 @@ import { dayIndex } from '../core/measures.js';
 import { bootstrapAucDifference, calibration, deciles, precisionRecall, rocAuc, topK } from '../core/model/backtest.js';
 import type { Tier } from '../core/tiers.js';
 import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf } from '../analysis/churn.js';
-import { computeAnalysis, loadSettings, moneyOf, warnIfStale } from '../analysis/run.js';
+import { computeAnalysis, loadSettings, moneyOf, settleAsOf } from '../analysis/run.js';
 import { valueAtRisk } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -50,7 +50,7 @@ const r3 = (x: number | null): number | null => (x === null ? null : Math.round(
 export async function runChurn(options: ChurnOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx);
   try {
-    await warnIfStale(db, options.asOf, ctx.io);
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
     const picture = await churnAsOf(db, options.asOf, { overrides: options.horizonDays === null ? {} : { horizonDays: options.horizonDays } });
     const note = fittedNote(picture, options.asOf);
     if (note !== null) notice(ctx.io, note);

@@ -2,7 +2,7 @@ import { moneyJson } from '../core/moneyOut.js';
 import type { Analysis, CustomerAnalysis } from '../core/analysis.js';
 import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
 import { sparkline } from '../charts.js';
-import { currentFit, customerAsOf, type Money, warnIfStale } from '../analysis/run.js';
+import { currentFit, customerAsOf, type Money, settleAsOf } from '../analysis/run.js';
 import { churnAsOf, openComplaintsAsOf } from '../analysis/churn.js';
 import { riskPercent, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
@@ -58,7 +58,7 @@ function cutText(cut: Cut, score: number, show: (v: number) => string, lang: Lan
 export async function runCustomer(options: CustomerOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx);
   try {
-    await warnIfStale(db, options.asOf, ctx.io);
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
     const record = await db.customerRecord(options.id);
     const { analysis, money, loaded, customer: c, rank: ranked } = await customerAsOf(db, options.asOf, options.id);
     // Churn risk from the saved model fit, or from one fitted over every customer for this run.

@@ -3,7 +3,7 @@ import { STAGES, EXIT_PATTERNS, type ExitPattern, type Stage } from '../core/lif
 import { customerType } from '../core/columns.js';
 import { CATCH_ALL } from '../core/rfm.js';
 import { TIERS, type Tier } from '../core/tiers.js';
-import { loadSettings, moneyOf, warnIfStale } from '../analysis/run.js';
+import { loadSettings, moneyOf, settleAsOf } from '../analysis/run.js';
 import { churnAsOf, fittedNote } from '../analysis/churn.js';
 import { notice } from '../io.js';
 import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/rows.js';
@@ -106,7 +106,7 @@ const cmpId = (a: Keyed, b: Keyed): number => (a.id < b.id ? -1 : a.id > b.id ? 
 export async function runCustomers(options: CustomersOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx);
   try {
-    await warnIfStale(db, options.asOf, ctx.io);
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
     let segment: string | null = null;
     if (options.segment !== null) {
       const names = [...(await loadSettings(db, await moneyOf(db))).settings.segments.map((s) => s.name), CATCH_ALL];

@@ -2,7 +2,7 @@ import { MODEL_CHOICES, MODEL_NAMES, type Fitted, type ModelChoice, type ModelSe
 import type { BgParams, PurchaseFit } from '../core/model/bgnbd.js';
 import type { ParetoParams } from '../core/model/paretonbd.js';
 import { FIT_SAMPLE, type Selection } from '../core/model/select.js';
-import { computeAnalysis, loadSettings, measure, moneyOf, warnIfStale } from '../analysis/run.js';
+import { computeAnalysis, loadSettings, measure, moneyOf, settleAsOf } from '../analysis/run.js';
 import { fitForRun } from '../analysis/churn.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { notice } from '../io.js';
@@ -110,7 +110,7 @@ function describePurchase(fit: PurchaseFit, unit: string): string[] {
 export async function runModel(options: ModelOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx, options.save);
   try {
-    await warnIfStale(db, options.asOf, ctx.io);
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
     const money = await moneyOf(db);
     const loaded = await loadSettings(db, money);
     const settings: ModelSettings = {

@@ -2,7 +2,7 @@ import { moneyValue } from '../core/moneyOut.js';
 import { stringify } from 'csv-stringify/sync';
 import { openForAnalysis, type Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { moneyOf, warnIfStale } from '../analysis/run.js';
+import { moneyOf, settleAsOf } from '../analysis/run.js';
 import { check, parseCondition } from '../reports/alerts.js';
 import { notice } from '../io.js';
 import { chalkFor, csvValue, printRows, type AskedFormat } from '../output.js';
@@ -34,7 +34,7 @@ export async function runReport(o: ReportCommandOptions, ctx: Context): Promise<
   try {
     const lang = reportLang(o.lang, ctx.io.env, (await db.storedSettings())['report.lang']);
     setLang(lang);
-    await warnIfStale(db, o.asOf, ctx.io);
+    o = { ...o, asOf: await settleAsOf(db, o.asOf, ctx.asOfGiven !== false, ctx.io) };
     const money = await moneyOf(db);
     const conditions = o.failIf.map((text) => parseCondition(text, money.exponent));
     // CSV and JSON are for programs: their titles and headers stay English whatever the reader's language.
