@@ -310,10 +310,11 @@ export interface TablePlan {
  * with the columns still shown:
  * 1. as it is;
  * 2. long text wrapped between words (each wrapped column at least 20 wide, or its longest word);
- * 3. prose cut to 16 columns at the narrowest, headings wrapped between their words;
+ * 3. headings wrapped between their words;
  * and when none fits, the column the command marked to go first (`drop`) is left out and the
- * three tried again. With none left to drop: prose cut to 6 columns, then codes, then headings;
- * as a last resort the rightmost column left out (never the first). Ids, dates, numbers, money
+ * three tried again: a column that matters little goes before any text is cut. With none left to
+ * drop: prose cut to 16 columns, then to 6, then codes, then headings; as a last resort the
+ * rightmost column left out (never the first). Ids, dates, numbers, money
  * and every column without `drop` are never cut or left out before that last resort.
  */
 export function planTable(cols: Column[], head: string[], cells: string[][], width: number): TablePlan {
@@ -331,6 +332,7 @@ export function planTable(cols: Column[], head: string[], cells: string[][], wid
   // Prose cut to 16 columns first, then headings wrapped between their words, then the rest.
   const proseSnug = natural.map((x, i) => (canCut[i] === 2 ? Math.max(Math.min(content[i]!, SNUG), Math.min(headWord[i]!, x)) : x));
   const headed = natural.map((x, i) => Math.max(Math.min(content[i]!, proseSnug[i]!), Math.min(headWord[i]!, x)));
+  const headOnly = natural.map((x, i) => Math.max(content[i]!, Math.min(headWord[i]!, x)));
   const drops = cols
     .map((col, i) => ({ i, rank: col.drop }))
     .filter((d): d is { i: number; rank: number } => d.rank !== undefined)
@@ -345,12 +347,13 @@ export function planTable(cols: Column[], head: string[], cells: string[][], wid
       idx.forEach((i, k) => (w[i] = fit[k] === null ? natural[i]! : fit[k]! - 2));
       return plan(w, true);
     }
-    if (total(snug) <= width) return plan(narrowed(natural, [proseSnug, headed, snug], canCut, width, total, hidden), false);
+    if (total(headOnly) <= width) return plan(narrowed(natural, [headOnly], canCut, width, total, hidden), false);
     const next = drops.shift();
     if (next === undefined) break;
     hidden.push(next);
   }
-  // Nothing left that may go: cut harder, and as a last resort leave out the rightmost columns.
+  // Nothing left that may go: prose cut, then harder, and as a last resort the rightmost columns left out.
+  if (total(snug) <= width) return plan(narrowed(natural, [proseSnug, headed, snug], canCut, width, total, hidden), false);
   const narrow = natural.map((x, i) => (canCut[i]! > 0 ? Math.min(x, CUT_MIN) : Math.max(content[i]!, Math.min(x, CUT_MIN))));
   for (;;) {
     const idx = shown();
