@@ -32,6 +32,7 @@ interface GlobalFlags {
   format?: AskedFormat;
   pager?: boolean;
   check?: 'quick' | 'full';
+  width?: number;
 }
 
 /**
@@ -132,6 +133,8 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     // stdout redirected to a file: written whole or failed (Node's own stream ignores a short write).
     const stdoutFile = overrides.stdout === undefined ? regularFileFd(proc.stdout) : null;
     if (stdoutFile !== null) io.stdout = fdWriter(() => stdoutFile);
+    // --width: tables fitted to it wherever they go, every cell whole (a terminal's own width cuts very long cells).
+    if (flags.width !== undefined) io = { ...io, width: flags.width, widthAsked: true };
     // Only a real terminal (a stream on a file descriptor) is paged: never a pipe, a file, or a
     // test's stand-in for stdout.
     const realTerminal = proc.stdout.isTTY === true && typeof (proc.stdout as { fd?: unknown }).fd === 'number' && overrides.stdout === undefined;
@@ -149,7 +152,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     dbPath = resolveDbPath(flags.db, io);
     if (stdoutFile !== null) refuseStoreStdout(stdoutFile, dbPath);
     sweepAtStart(io, [path.dirname(dbPath), os.tmpdir()]);
-    return { io, dbPath, dbChosen: flags.db !== undefined, format: flags.format, check: flags.check ?? 'quick' };
+    return { io, dbPath, dbChosen: flags.db !== undefined, format: flags.format, check: flags.check ?? 'quick', asOfGiven: (cmd.opts() as { asOf?: string }).asOf !== undefined };
   };
 
   program
@@ -165,6 +168,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('-q, --quiet', t('help.opt.quiet'))
     .option('--no-color', t('help.opt.noColor'))
     .option('--no-pager', t('help.opt.noPager'))
+    .option('--width <columns>', t('help.opt.width'), (v) => positiveInt(v, '--width'))
     .showHelpAfterError(t('errors.hintLine', { hint: t('errors.helpHint') }))
     .configureHelp({ showGlobalOptions: true, optionDescription, ...wideHelp })
     .exitOverride()

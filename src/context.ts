@@ -19,6 +19,8 @@ export interface Context {
   format: AskedFormat | undefined;
   /** --check: how a command that writes checks the database first (default quick). */
   check?: Check;
+  /** false: --as-of was not given, so an analysis takes its default (today, or the last sale day: the setting analysis.as_of). */
+  asOfGiven?: boolean;
 }
 
 /** postgres://… or postgresql://…: a PostgreSQL database; anything else is a SQLite file's path. */

@@ -16,6 +16,8 @@ export interface IO {
   stdoutIsTTY: boolean;
   /** The terminal's width in characters, when stdout is one: tables wrap their cells to fit it. */
   width?: number | null;
+  /** The width came from --width: tables are fitted to it wherever they go, with every cell whole. */
+  widthAsked?: boolean;
   /** stderr's width, when it is a terminal: the progress bar keeps within it. */
   errWidth?: number | null;
   /** stderr is a terminal and we are not in CI: progress bars are allowed. */

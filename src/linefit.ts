@@ -131,6 +131,9 @@ export function breakUnits(word: string): string[] {
   return out;
 }
 
+/** Printable ASCII only: as many terminal columns as characters. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
 /** A line's spaces and the pieces between which it may break, in order. */
 function tokens(line: string): string[] {
   return line.split(/(\s+)/).flatMap((t) => (t === '' || /^\s+$/.test(t) ? [t] : breakUnits(t)));
@@ -158,8 +161,9 @@ export function wrapText(text: string, width: number): string {
         space = token;
         continue;
       }
-      const w = stringWidth(token);
-      const gap = col > 0 ? stringWidth(space) : 0;
+      const plain = PLAIN.test(token);
+      const w = plain ? token.length : stringWidth(token);
+      const gap = col > 0 ? (PLAIN.test(space) ? space.length : stringWidth(space)) : 0;
       if (col > 0 && col + gap + w > width) {
         out.push(cur);
         cur = '';
@@ -169,6 +173,21 @@ export function wrapText(text: string, width: number): string {
         col += gap;
       }
       space = '';
+      if (plain) {
+        // Plain ASCII, a column a character: cut in slices, in time linear in the text.
+        let rest = token;
+        while (col + rest.length > width && rest.length > 0) {
+          const take = Math.max(width - col, col > 0 ? 0 : 1);
+          cur += rest.slice(0, take);
+          out.push(cur);
+          cur = '';
+          col = 0;
+          rest = rest.slice(take);
+        }
+        cur += rest;
+        col += rest.length;
+        continue;
+      }
       for (const ch of token) {
         const cw = stringWidth(ch);
         if (col > 0 && col + cw > width) {

@@ -3,7 +3,6 @@
  * io.stdout; nothing here writes to stderr.
  */
 import { Chalk } from 'chalk';
-import Table from 'cli-table3';
 import stringWidth from 'string-width';
 import { stringify } from 'csv-stringify/sync';
 import type { IO } from './io.js';
@@ -12,7 +11,7 @@ import { UsageError } from './errors.js';
 import { maxOf } from './core/scale.js';
 import { terminalText } from './escape.js';
 import { MONEY_KEYS, moneyJson, moneyValue, type MoneyUnits } from './core/moneyOut.js';
-import { breakUnits, hasWide, padWidth, wrapText } from './linefit.js';
+import { breakUnits, padWidth, wrapText } from './linefit.js';
 import { t, tn } from './i18n/index.js';
 
 export type Format = 'table' | 'csv' | 'json';
@@ -31,6 +30,14 @@ export interface Column {
   clip?: number;
   /** How a value goes into CSV and JSON, when not as it is (money as a decimal, say). */
   data?: (v: unknown) => unknown;
+  /**
+   * A column a narrow terminal may leave out, and in which order: 1 goes first, then 2, and so on.
+   * A column without one (ids, the sort key, risk, money) is always shown; a command declares
+   * which of its columns matter least, and planTable does the rest, for every command alike.
+   */
+  drop?: number;
+  /** Text cut in the middle, keeping its end (a file's path keeps its base name). */
+  cutMiddle?: boolean;
 }
 
 /** Long text cut for a table cell to `width` terminal columns (CSV and JSON keep it whole). */
@@ -116,64 +123,96 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
   }
   const c = chalkFor(io);
   const shown = io.stdoutIsTTY && terminalRows !== null ? Math.min(rows.length, terminalRows) : rows.length;
-  let cols = columns;
+  // --width fits the table to that width with every cell whole; else a terminal's own width.
+  const whole = io.widthAsked === true;
+  const width = (io.stdoutIsTTY || whole) && io.width ? io.width : null;
   // A table is for people, wherever it goes (a terminal, | less, a file): its text is shown
   // under the terminal's rule even where the stream is not guarded.
   // The data's own text is escaped before a column's show() colours it, so rapport's colours
   // (a risk level in red) reach the terminal and the data's control characters never do.
   const safe = (v: unknown): unknown => (typeof v === 'string' ? terminalText(v) : v);
-  let cells = chunkOf(rows, 0, shown).map((r) => columns.map((col) => (col.show ? col.show(safe(r[col.key])) : terminalText(display(r[col.key])))));
-  const width = io.stdoutIsTTY && io.width ? io.width : null;
+  // A cell longer than a screenful is cut with a marker before anything measures it: a 200,000-
+  // character rejected line took 30-60 s to wrap (issue 24); --width or --format csv give it whole.
+  const bound = (text: string): string => (whole ? text : cut(text, CELL_MAX));
+  const all = chunkOf(rows, 0, shown).map((r) => columns.map((col) => bound(col.show ? col.show(safe(r[col.key])) : terminalText(display(r[col.key])))));
+  // A column that is empty in every row says nothing and takes room: left out of every table.
+  const used = columns.map((_, i) => all.some((row) => row[i] !== ''));
+  const keep = used.some((u) => u) ? used : used.map(() => true);
+  let cols = columns.filter((_, i) => keep[i]);
+  let cells = all.map((row) => row.filter((_, i) => keep[i]));
+  let head = cols.map((col) => col.header ?? col.key);
   let hidden: string[] = [];
   if (width !== null) {
-    // On a terminal a column that is empty in every row says nothing and takes room: left out.
-    const used = cols.map((_, i) => cells.some((row) => row[i] !== ''));
-    if (used.some((u) => !u) && used.some((u) => u)) {
-      cols = cols.filter((_, i) => used[i]);
-      cells = cells.map((row) => row.filter((_, i) => used[i]));
-    }
-  }
-  const head = cols.map((col) => col.header ?? col.key);
-  const plan = width === null ? null : planTable(cols, head, cells, width);
-  if (plan !== null) {
-    for (const [i, w] of plan.cut) {
-      for (const row of cells) row[i] = cut(row[i]!, w);
-      head[i] = cut(head[i]!, w);
-    }
+    const plan = planTable(cols, head, cells, width);
+    const left = cols.map((_, i) => !plan.hidden.includes(i));
     hidden = plan.hidden.map((i) => head[i]!);
-    if (plan.hidden.length > 0) {
-      const keep = cols.map((_, i) => !plan.hidden.includes(i));
-      cols = cols.filter((_, i) => keep[i]);
-      cells = cells.map((row) => row.filter((_, i) => keep[i]));
-      head.splice(0, head.length, ...head.filter((_, i) => keep[i]));
-    }
+    const widths = plan.widths.filter((_, i) => left[i]);
+    cols = cols.filter((_, i) => left[i]);
+    cells = cells.map((row) => row.filter((_, i) => left[i]));
+    head = head.filter((_, i) => left[i]);
+    // Text wider than its column is wrapped between words (or Chinese characters) when the plan
+    // wraps, else cut with an ellipsis; a heading wraps between its words when they fit.
+    widths.forEach((w, i) => {
+      const fitCell = (text: string): string => (displayWidth(text) <= w ? text : plan.wrap ? (whole ? wrapText(text, w) : wrapLines(text, w)) : cols[i]!.cutMiddle === true ? cutMiddle(text, w) : cut(text, w));
+      for (const row of cells) row[i] = fitCell(row[i]!);
+      if (displayWidth(head[i]!) > w) head[i] = maxOf(head[i]!.split(/\s+/).map(displayWidth), 0) <= w ? wrapText(head[i]!, w) : cut(head[i]!, w);
+    });
   } else {
     // No width known (a table written to a file or a pipe): long text is cut only where its column says so.
     cols.forEach((col, i) => {
       if (col.clip !== undefined) for (const row of cells) row[i] = clip(row[i], col.clip);
     });
   }
-  if (plan !== null && plan.widths !== null) {
-    // The table library wraps at spaces only: text with Chinese in it, which has none, is
-    // wrapped here, between its characters, to the column's width (less its padding).
-    plan.widths.forEach((w, i) => {
-      if (w === null) return;
-      for (const row of cells) if (hasWide(row[i]!)) row[i] = wrapText(row[i]!, w - 2);
-      if (hasWide(head[i]!)) head[i] = wrapText(head[i]!, w - 2);
-    });
-  }
-  const table = new Table({
-    head: head.map((h) => c.bold(h)),
-    colAligns: cols.map((col) => col.align ?? 'left'),
-    style: { head: [], border: [], compact: true },
-    // The rule under the header stays without colour too: bold alone cannot set it apart then.
-    ...(plan !== null && plan.widths !== null ? { colWidths: plan.widths, wordWrap: true } : {}),
-  });
-  for (const row of cells) table.push(row);
-  io.stdout.write(table.toString() + '\n');
+  drawTable(io, head.map((h) => h.split('\n').map((l) => c.bold(l)).join('\n')), cells, cols.map((col) => col.align ?? 'left'));
   if (shown < rows.length) io.stdout.write(tn('table.more', rows.length - shown, { count: (rows.length - shown).toLocaleString('en-US') }) + '\n');
   if (hidden.length > 0) io.stdout.write(t('table.hidden', { columns: hidden.join(t('table.list-separator')) }) + '\n');
 }
+
+/**
+ * A table drawn in box-drawing lines, each cell already wrapped or cut to fit: one pass over what
+ * is printed. (cli-table3 measured a cell's whole text again for every line it drew, so a cell of
+ * 40,000 characters over 400 lines took 30 s.) Written a row at a time.
+ */
+function drawTable(io: IO, head: string[], cells: string[][], aligns: ('left' | 'right')[]): void {
+  const split = (row: string[]): { lines: string[][]; widths: number[][] } => {
+    const lines = row.map((x) => x.split('\n'));
+    return { lines, widths: lines.map((ls) => ls.map(displayWidth)) };
+  };
+  const headed = split(head);
+  const body = cells.map(split);
+  const widths = head.map((_, i) => Math.max(maxOf(headed.widths[i]!, 0), maxOf(body.map((r) => maxOf(r.widths[i]!, 0)), 0)));
+  const rule = (l: string, m: string, r: string): string => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r + '\n';
+  const draw = (r: { lines: string[][]; widths: number[][] }): string => {
+    const height = maxOf(r.lines.map((ls) => ls.length), 1);
+    let out = '';
+    for (let k = 0; k < height; k++) {
+      out += '│';
+      for (let i = 0; i < widths.length; i++) {
+        const text = r.lines[i]![k] ?? '';
+        const pad = ' '.repeat(widths[i]! - (r.widths[i]![k] ?? 0));
+        out += ' ' + (aligns[i] === 'right' ? pad + text : text + pad) + ' │';
+      }
+      out += '\n';
+    }
+    return out;
+  };
+  io.stdout.write(rule('┌', '┬', '┐') + draw(headed) + rule('├', '┼', '┤'));
+  for (let i = 0; i < body.length; i += 1000) io.stdout.write(body.slice(i, i + 1000).map(draw).join(''));
+  io.stdout.write(rule('└', '┴', '┘'));
+}
+
+/** A cell wrapped to `width`, at most CELL_LINES lines of it, the last ending in an ellipsis when there was more. */
+function wrapLines(text: string, width: number): string {
+  const lines = wrapText(text, width).split('\n');
+  if (lines.length <= CELL_LINES) return lines.join('\n');
+  return [...lines.slice(0, CELL_LINES - 1), cut(lines[CELL_LINES - 1]! + '…', width)].join('\n');
+}
+
+/** The most lines a wrapped cell takes on a terminal (--width shows it whole). */
+const CELL_LINES = 10;
+
+/** The most display columns a table cell takes before it is cut (a few lines of a wide terminal). */
+export const CELL_MAX = 500;
 
 /**
  * Which text a terminal may cut: 2 for prose (names, reasons, paths: cut first), 1 for short
@@ -188,80 +227,168 @@ function cuttable(col: Column, cells: string[][], i: number): 0 | 1 | 2 {
   return cells.some((row) => /\s/.test(row[i]!.trim()) || displayWidth(row[i]!) > 16) ? 2 : 1;
 }
 
+/** One character's or colour code's place in a text: the code, and the columns it takes. */
+const PIECES = /\x1b\[[0-9;]*m|[^]/gu;
+
 /**
  * Text cut to `width` display columns with an ellipsis. A colour code (a risk level in red) is
  * kept whole, never cut in two, and a cut inside colour ends it, so the next cell is not coloured.
+ * Linear, and it reads no further than the cut: a 200,000-character cell costs what its first
+ * `width` characters cost.
  */
 function cut(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
+  if (text.length <= width && isPlain(text)) return text;
   let out = '';
+  let used = 0;
+  let kept = -1; // where the text stands when it is cut: at most width - 1 columns, and the ellipsis
+  let colouredAtKept = false;
   let coloured = false;
-  for (const [token] of text.matchAll(/\x1b\[[0-9;]*m|[^]/gu)) {
+  for (const [token] of text.matchAll(PIECES)) {
     if (token.startsWith('\x1b[')) {
       out += token;
       coloured = token !== '\x1b[0m' && token !== '\x1b[39m';
       continue;
     }
-    if (displayWidth(out + token) > width - 1) break;
+    const w = charWidth(token);
+    if (used + w > width - 1 && kept < 0) {
+      kept = out.length;
+      colouredAtKept = coloured;
+    }
+    used += w;
+    if (used > width) return out.slice(0, kept) + '…' + (colouredAtKept ? '\x1b[39m' : '');
     out += token;
   }
-  return out + '…' + (coloured ? '\x1b[39m' : '');
+  return text;
+}
+
+/**
+ * Text cut to `width` display columns in the middle, keeping its end: a path keeps its base name
+ * ("/srv/exports/…/orders-2024.csv"), with at least a few characters of its start.
+ */
+function cutMiddle(text: string, width: number): string {
+  const chars = [...text];
+  const base = chars.length - Math.max(text.lastIndexOf('/'), text.lastIndexOf('\\')) - 1;
+  const room = width - 1;
+  const tailWant = Math.min(room - Math.min(4, Math.floor(room / 3)), Math.max(base + 1, Math.ceil(room / 2)));
+  let from = chars.length;
+  let tw = 0;
+  while (from > 0 && tw + charWidth(chars[from - 1]!) <= tailWant) tw += charWidth(chars[--from]!);
+  let to = 0;
+  let hw = 0;
+  while (to < from && hw + charWidth(chars[to]!) <= room - tw) hw += charWidth(chars[to++]!);
+  return chars.slice(0, to).join('') + '…' + chars.slice(from).join('');
+}
+
+/** Text with no wide character, combining mark or escape code: its length is its width. */
+function isPlain(text: string): boolean {
+  return /^[\x20-\x7e]*$/.test(text);
+}
+
+function charWidth(ch: string): number {
+  return isPlain(ch) ? 1 : stringWidth(ch);
+}
+
+/** The longest piece a line cannot break inside: a word, or one Chinese character (with the punctuation that keeps to it). */
+function longestWord(text: string): number {
+  return maxOf(text.split(/\s+/).flatMap(breakUnits).map(displayWidth), 0);
 }
 
 /** The narrowest a cut column gets: a few characters and the ellipsis. */
 const CUT_MIN = 6;
+/** Prose cut no narrower than this before a droppable column is left out instead. */
+const SNUG = 16;
+
+/** A table's layout at a width: each column's width, whether text wider than it wraps (else it is cut), and the columns left out. */
+export interface TablePlan {
+  widths: number[];
+  wrap: boolean;
+  hidden: number[];
+}
 
 /**
- * How a table fits `width` terminal columns: widths for wrapping long text between words when
- * that fits (each wrapped column at least 20 wide, or its longest word); else the widest text
- * columns cut with an ellipsis, one character at a time, as gh does; ids, dates and numbers are
- * never cut. When even that cannot fit, the rightmost columns are left out, and the caller says so.
+ * How a table fits `width` terminal columns, one rule for every command, tried in this order
+ * with the columns still shown:
+ * 1. as it is;
+ * 2. long text wrapped between words (each wrapped column at least 20 wide, or its longest word);
+ * 3. headings wrapped between their words;
+ * and when none fits, the column the command marked to go first (`drop`) is left out and the
+ * three tried again: a column that matters little goes before any text is cut. With none left to
+ * drop: prose cut to 16 columns, then to 6, then codes, then headings; as a last resort the
+ * rightmost column left out (never the first). Ids, dates, numbers, money
+ * and every column without `drop` are never cut or left out before that last resort.
  */
-export function planTable(cols: Column[], head: string[], cells: string[][], width: number): { widths: (number | null)[] | null; cut: [number, number][]; hidden: number[] } {
-  const natural = head.map((h, i) => maxOf(cells.map((row) => displayWidth(row[i]!)), displayWidth(h)));
-  // The longest piece a line cannot break inside: a word, or one Chinese character (with the punctuation that keeps to it).
-  const longestWord = (text: string): number => maxOf(text.split(/\s+/).flatMap(breakUnits).map(displayWidth), 0);
-  const floors = head.map((h, i) => Math.max(maxOf(cells.map((row) => longestWord(row[i]!)), longestWord(h)), Math.min(natural[i]!, WRAP_MIN)));
-  const fit = fitColumns(natural, floors, width);
-  if (fit === 'fits') return { widths: null, cut: [], hidden: [] };
-  if (fit !== 'too wide') return { widths: fit, cut: [], hidden: [] };
-  // Cutting: every column at its natural width (headers may be cut too), text cut from the widest.
+export function planTable(cols: Column[], head: string[], cells: string[][], width: number): TablePlan {
+  const content = head.map((_, i) => maxOf(cells.map((row) => displayWidth(row[i]!)), 0));
+  const natural = head.map((h, i) => Math.max(content[i]!, displayWidth(h)));
+  // A heading wraps only between its words, never inside one (a Chinese heading stays whole: 客户编号, not 客户编/号).
+  const headWord = head.map((h) => maxOf(h.split(/\s+/).map(displayWidth), 0));
+  const floors = head.map((h, i) => Math.max(maxOf(cells.map((row) => longestWord(row[i]!)), headWord[i]!), Math.min(natural[i]!, WRAP_MIN)));
   const canCut = cols.map((col, i) => cuttable(col, cells, i));
+  const snug = natural.map((x, i) => Math.max(canCut[i]! > 0 ? Math.min(content[i]!, SNUG) : content[i]!, Math.min(headWord[i]!, x)));
   const hidden: number[] = [];
-  const shownWidth = (w: readonly number[]): number => w.reduce((a, x, i) => a + (hidden.includes(i) ? 0 : x + 3), 0) + 1;
-  // First which columns can be shown at all, with every cuttable one at its narrowest: when even
-  // that is too wide, the rightmost column still shown is left out (never the first).
-  const narrowest = natural.map((x, i) => (canCut[i]! > 0 ? Math.min(x, CUT_MIN) : x));
-  while (shownWidth(narrowest) > width) {
-    const last = natural.map((_, i) => i).filter((i) => i > 0 && !hidden.includes(i)).pop();
-    if (last === undefined) break;
-    hidden.push(last);
-  }
-  // Then the shown columns from their natural widths, the widest prose cut first, codes after.
-  const w = natural.slice();
-  while (shownWidth(w) > width) {
-    let widest = -1;
-    for (const level of [2, 1]) {
-      for (let i = 0; i < w.length; i++) if (canCut[i] === level && !hidden.includes(i) && w[i]! > CUT_MIN && (widest < 0 || w[i]! > w[widest]!)) widest = i;
-      if (widest >= 0) break;
+  const shown = (): number[] => natural.map((_, i) => i).filter((i) => !hidden.includes(i));
+  const total = (w: readonly number[]): number => shown().reduce((a, i) => a + w[i]! + 3, 0) + 1;
+  const plan = (w: number[], wrap: boolean): TablePlan => ({ widths: w, wrap, hidden: [...hidden].sort((a, b) => a - b) });
+  // Prose cut to 16 columns first, then headings wrapped between their words, then the rest.
+  const proseSnug = natural.map((x, i) => (canCut[i] === 2 ? Math.max(Math.min(content[i]!, SNUG), Math.min(headWord[i]!, x)) : x));
+  const headed = natural.map((x, i) => Math.max(Math.min(content[i]!, proseSnug[i]!), Math.min(headWord[i]!, x)));
+  const headOnly = natural.map((x, i) => Math.max(content[i]!, Math.min(headWord[i]!, x)));
+  const drops = cols
+    .map((col, i) => ({ i, rank: col.drop }))
+    .filter((d): d is { i: number; rank: number } => d.rank !== undefined)
+    .sort((a, b) => a.rank - b.rank || b.i - a.i)
+    .map((d) => d.i);
+  for (;;) {
+    const idx = shown();
+    if (total(natural) <= width) return plan(natural, false);
+    const fit = fitColumns(idx.map((i) => natural[i]!), idx.map((i) => floors[i]!), width);
+    if (Array.isArray(fit)) {
+      const w = natural.slice();
+      idx.forEach((i, k) => (w[i] = fit[k] === null ? natural[i]! : fit[k]! - 2));
+      return plan(w, true);
     }
-    if (widest < 0) break;
-    w[widest]!--;
+    if (total(headOnly) <= width) return plan(narrowed(natural, [headOnly], canCut, width, total, hidden), false);
+    const next = drops.shift();
+    if (next === undefined) break;
+    hidden.push(next);
   }
-  const cuts: [number, number][] = [];
-  w.forEach((x, i) => {
-    if (x < natural[i]! && !hidden.includes(i)) cuts.push([i, x]);
-  });
-  return { widths: null, cut: cuts, hidden: hidden.sort((a, b) => a - b) };
+  // Nothing left that may go: prose cut, then harder, and as a last resort the rightmost columns left out.
+  if (total(snug) <= width) return plan(narrowed(natural, [proseSnug, headed, snug], canCut, width, total, hidden), false);
+  const narrow = natural.map((x, i) => (canCut[i]! > 0 ? Math.min(x, CUT_MIN) : Math.max(content[i]!, Math.min(x, CUT_MIN))));
+  for (;;) {
+    const idx = shown();
+    if (total(narrow) <= width || idx.length <= 1) break;
+    hidden.push(idx[idx.length - 1]!);
+  }
+  return plan(narrowed(natural, [proseSnug, headed, snug, narrow], canCut, width, total, hidden), false);
+}
+
+/**
+ * Widths cut down from the natural ones until the table fits, in stages: each stage takes
+ * columns down towards its floors, the widest first, prose before codes before the rest.
+ */
+function narrowed(natural: readonly number[], stages: (readonly number[])[], canCut: readonly (0 | 1 | 2)[], width: number, total: (w: readonly number[]) => number, hidden: readonly number[]): number[] {
+  const w = natural.slice();
+  for (const floor of stages) {
+    for (const level of [2, 1, 0]) {
+      while (total(w) > width) {
+        let widest = -1;
+        for (let i = 0; i < w.length; i++) if (canCut[i] === level && !hidden.includes(i) && w[i]! > floor[i]! && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+        if (widest < 0) break;
+        w[widest]!--;
+      }
+    }
+  }
+  return w;
 }
 
 /** Columns a string takes on a terminal, as the table library measures it (escape codes none, wide characters two). */
 export function displayWidth(s: string): number {
-  return stringWidth(s);
+  return isPlain(s) ? s.length : stringWidth(s);
 }
 
 /**
- * Column widths for cli-table3 (content plus a space each side) that fit a table into `width`
+ * Column widths (content plus a space each side) that fit a table into `width`
  * terminal columns, or 'fits' when it fits as it is, or 'too wide' when it cannot fit even with
  * every column at its floor (its longest word: cells wrap between words, never inside one).
  * Each column gets its floor, and the room left is shared in proportion to how much more each

@@ -114,11 +114,16 @@ describe('tables fit the terminal by wrapping between words', () => {
     expect(at80).toMatch(/│ Marg[a-z]*… +│ no purch[a-z ]*… +│/);
   });
 
-  it('leaves out a column that is empty in every row, on a terminal only', () => {
+  it('leaves out a column that is empty in every row, in every table (CSV keeps it)', () => {
     const cols: Column[] = [{ key: 'id' }, { key: 'name' }, { key: 'day' }];
     const data = [{ id: 'C1', name: '', day: '2025-01-01' }, { id: 'C2', name: null, day: '2025-01-02' }];
     expect(screen(80, data, cols)).not.toContain('name');
-    expect(screen(null, data, cols)).toContain('name');
+    expect(screen(null, data, cols)).not.toContain('name');
+    const stdout = new PassThrough();
+    let text = '';
+    stdout.on('data', (b: Buffer) => (text += b.toString('utf8')));
+    printRows({ stdout, stderr: new PassThrough(), stdin: new PassThrough(), stdoutIsTTY: false, progress: false, color: false, canPrompt: false, quiet: true, env: {}, cwd: '/' }, 'csv', cols, data);
+    expect(text.split('\n')[0]).toBe('id,name,day');
   });
 
   it('fitColumns: every column its floor, the room shared by how much more each would take', () => {

@@ -152,22 +152,48 @@ export async function customerAsOf(db: Store, asOf: string, id: string) {
   return { ...found, customer, rank };
 }
 
-/** Days between the newest sale and the as-of date past which the data are called stale. */
-export const STALE_DAYS = 90;
+/** Usual gaps between the newest sale and the as-of date past which the data are called stale, and the fewest days that is. */
+export const STALE_GAPS = 4;
+export const STALE_MIN_DAYS = 30;
+
+/**
+ * The shop's usual gap between a customer's purchases, in days, from its last year of sales: the
+ * year's days times the customers who bought in it over their purchase days (a customer buying
+ * on 4 days of the year buys every 91 days). Cheap: one count over a year of sales.
+ */
+async function usualGap(db: Store, last: string): Promise<number> {
+  const from = new Date(Date.parse(last + 'T00:00:00Z') - 364 * 86_400_000).toISOString().slice(0, 10);
+  const days = [...(await db.purchaseDaysBetween(from, last)).values()];
+  const total = days.reduce((a, b) => a + b, 0);
+  return total === 0 ? 365 : Math.max(1, (365 * days.length) / total);
+}
 
 /**
  * The warning for an as-of date long after the newest sale (a history that ended years ago
  * analysed as of today: everyone gone, no revenue), naming the data's last day; else null.
+ * Long means more than 4 of the shop's usual gaps between purchases (at least 30 days): a shop
+ * whose customers buy weekly is stale after a month, one they visit yearly after four years.
+ * `byDefault`: the as-of date was not given, so the hint names the setting as well as --as-of.
  */
-export async function staleWarning(db: Store, asOf: string): Promise<string | null> {
+export async function staleWarning(db: Store, asOf: string, byDefault = false): Promise<string | null> {
   const last = await db.lastTransactionDate();
-  if (last === null || dayIndex(asOf) - dayIndex(last) <= STALE_DAYS) return null;
+  if (last === null || dayIndex(asOf) - dayIndex(last) <= STALE_MIN_DAYS) return null;
   const gap = dayIndex(asOf) - dayIndex(last);
-  return t('analysis.stale', { last, days: formatNumber(gap), asOf });
+  const usual = Math.round(await usualGap(db, last));
+  if (gap <= Math.max(STALE_MIN_DAYS, STALE_GAPS * usual)) return null;
+  return t(byDefault ? 'analysis.stale-default' : 'analysis.stale', { last, days: formatNumber(gap), asOf, gaps: STALE_GAPS, usual: formatNumber(usual) });
 }
 
-/** Prints the stale-data warning on stderr when there is one. */
-export async function warnIfStale(db: Store, asOf: string, io: IO): Promise<void> {
-  const w = await staleWarning(db, asOf);
+/**
+ * The as-of date an analysis uses: --as-of when given, else the data's last sale day when the
+ * setting analysis.as_of says last-sale, else the date given (today). A stale one is warned about.
+ */
+export async function settleAsOf(db: Store, asOf: string, given: boolean, io: IO): Promise<string> {
+  if (!given && (await db.storedSettings())['analysis.as_of'] === 'last-sale') {
+    const last = await db.lastTransactionDate();
+    if (last !== null) return last;
+  }
+  const w = await staleWarning(db, asOf, !given);
   if (w !== null) notice(io, t('analysis.warning', { text: w }));
+  return asOf;
 }

@@ -1,10 +1,10 @@
-import { horizonFor, methodName, modelName, scoreChurn, type RiskLevel } from '../core/model/churn.js';
+import { horizonFor, methodName, modelName, riskPercent, scoreChurn, type RiskLevel } from '../core/model/churn.js';
 import { dayIndex } from '../core/measures.js';
 import { bootstrapAucDifference, calibration, deciles, precisionRecall, rocAuc, topK, type CalibrationRow } from '../core/model/backtest.js';
 import type { Tier } from '../core/tiers.js';
 import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf } from '../analysis/churn.js';
 import { keepWatchlist, watchlistOf } from '../analysis/watchlist.js';
-import { computeAnalysis, loadSettings, moneyOf, warnIfStale } from '../analysis/run.js';
+import { computeAnalysis, loadSettings, moneyOf, settleAsOf } from '../analysis/run.js';
 import { isGone, keepValue, valueAtRisk } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -53,7 +53,7 @@ const r3 = (x: number | null): number | null => (x === null ? null : Math.round(
 export async function runChurn(options: ChurnOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx);
   try {
-    await warnIfStale(db, options.asOf, ctx.io);
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
     const picture = await churnAsOf(db, options.asOf, { overrides: options.horizonDays === null ? {} : { horizonDays: options.horizonDays } });
     const note = fittedNote(picture, options.asOf);
     if (note !== null) notice(ctx.io, note);
@@ -133,9 +133,9 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
     const columns: Column[] = [
       { key: 'customer_id', header: t('churn.col.customer') },
       { key: 'name', header: t('churn.col.name'), clip: 24 },
-      { key: 'tier', header: t('churn.col.tier'), show: (v) => tierName(String(v)) },
+      { key: 'tier', header: t('churn.col.tier'), show: (v) => tierName(String(v)), drop: 1 },
       { key: 'risk_level', header: t('churn.col.risk'), show: (v) => (level[v as string] ?? String)(riskName(String(v))) },
-      { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${Math.round((v as number) * 100)}%` },
+      { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${riskPercent(v as number, picture.loaded.settings.model)}%` },
       { key: 'clv', header: t('churn.col.value', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
       { key: 'keep_value', header: t('churn.col.keep'), align: 'right', show: m },
       { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },

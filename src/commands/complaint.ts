@@ -12,7 +12,7 @@ import {
   type ResponseHours,
   type Status,
 } from '../core/complaints.js';
-import { rulesOnly, scoreChurn } from '../core/model/churn.js';
+import { riskPercent, rulesOnly, scoreChurn } from '../core/model/churn.js';
 import { currenciesOf, MoneyParser } from '../core/money.js';
 import { customerType } from '../core/columns.js';
 import { currentFit, customerAsOf, loadSettings, moneyOf, today } from '../analysis/run.js';
@@ -138,12 +138,13 @@ async function profile(db: Store, id: string): Promise<string[]> {
   lines.push(`${id}${record?.name ? ' · ' + record.name : ''}${record?.type ? ' · ' + customerTypeName(record.type) : ''}`);
   if (c === null || c.purchaseDays === 0) lines.push(`  ${t('complaint.profile.new')}`);
   else {
-    lines.push(`  ${tn('complaint.profile.returning', c.purchaseDays, { since: formatDate(c.firstPurchase ?? ''), days: c.recencyDays ?? '' })}`);
+    lines.push(`  ${tn('complaint.profile.returning', c.purchaseDays, { since: formatDate(c.firstPurchase ?? ''), ago: t('core.time.ago', { span: tn('core.time.days', c.recencyDays ?? 0) }) })}`);
     lines.push(`  ${t('complaint.profile.tier-stage', { tier: tierName(c.tier), stage: stageName(c.stage), why: reword(c.stageReason) })}`);
     // The saved fit, or the rules: fitting the model at the counter would keep a customer waiting.
     const fit = await currentFit(db, asOf, found.loaded) ?? rulesOnly(asOf, 'no saved fit');
     const s = scoreChurn([c], fit, found.loaded.settings.model, found.loaded.settings.lifecycle, found.analysis.populationGapDays, await openComplaintsAsOf(db, asOf))[0]!;
-    const risk = s.method === 'rules' ? t('complaint.profile.risk-by-rules', { level: riskName(s.riskLevel), percent: Math.round(s.churnRisk * 100) }) : t('complaint.profile.risk', { level: riskName(s.riskLevel), percent: Math.round(s.churnRisk * 100) });
+    const percent = riskPercent(s.churnRisk, found.loaded.settings.model);
+    const risk = s.method === 'rules' ? t('complaint.profile.risk-by-rules', { level: riskName(s.riskLevel), percent }) : t('complaint.profile.risk', { level: riskName(s.riskLevel), percent });
     lines.push(`  ${s.reasons.length > 0 ? t('complaint.profile.risk-reason', { risk, reason: reword(s.reasons[0]!) }) : risk}`);
   }
   const now = new Date().toISOString();
@@ -277,12 +278,12 @@ export async function runComplaintList(o: { status?: string; overdue: boolean; c
     const columns: Column[] = [
       { key: 'id', header: t('complaint.col.id'), align: 'right' },
       { key: 'customer_id', header: t('complaint.col.customer') },
-      { key: 'customer_name', header: t('complaint.col.name'), clip: 20 },
-      { key: 'created_at', header: t('complaint.col.logged'), show: (v) => localDay(String(v), ctx.io.env.TZ) },
-      { key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)) },
-      { key: 'priority', header: t('complaint.col.priority'), show: (v) => priorityName(String(v)) },
+      { key: 'customer_name', header: t('complaint.col.name'), clip: 20, drop: 5 },
+      { key: 'created_at', header: t('complaint.col.logged'), show: (v) => localDay(String(v), ctx.io.env.TZ), drop: 1 },
+      { key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)), drop: 4 },
+      { key: 'priority', header: t('complaint.col.priority'), show: (v) => priorityName(String(v)), drop: 2 },
       { key: 'status', header: t('complaint.col.status'), show: (v) => statusText(String(v)) },
-      { key: 'due_at', header: t('complaint.col.due'), show: (v) => localMinute(String(v), ctx.io.env.TZ) },
+      { key: 'due_at', header: t('complaint.col.due'), show: (v) => localMinute(String(v), ctx.io.env.TZ), drop: 3 },
       { key: 'overdue', header: t('complaint.col.overdue'), show: (v) => (v ? c.red(t('complaint.overdue')) : '') },
       { key: 'summary', header: t('complaint.col.summary'), clip: 40 },
     ];

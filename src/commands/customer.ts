@@ -2,10 +2,10 @@ import { moneyJson } from '../core/moneyOut.js';
 import type { Analysis, CustomerAnalysis } from '../core/analysis.js';
 import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
 import { sparkline } from '../charts.js';
-import { currentFit, customerAsOf, type Money, warnIfStale } from '../analysis/run.js';
+import { currentFit, customerAsOf, type Money, settleAsOf } from '../analysis/run.js';
 import { churnAsOf, openComplaintsAsOf } from '../analysis/churn.js';
 import type { PurchaseModelName } from '../core/model/bgnbd.js';
-import { methodName, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
+import { methodName, riskPercent, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { RapportError } from '../errors.js';
@@ -59,7 +59,7 @@ function cutText(cut: Cut, score: number, show: (v: number) => string, lang: Lan
 export async function runCustomer(options: CustomerOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx);
   try {
-    await warnIfStale(db, options.asOf, ctx.io);
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
     const record = await db.customerRecord(options.id);
     const { analysis, money, loaded, customer: c, rank: ranked } = await customerAsOf(db, options.asOf, options.id);
     // Churn risk from the saved model fit, or from one fitted over every customer for this run.
@@ -128,7 +128,7 @@ export async function runCustomer(options: CustomerOptions, ctx: Context): Promi
       printRows(ctx.io, 'csv', CUSTOMER_COLUMNS.map((key) => ({ key })), [row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null }], null, money);
       return 0;
     }
-    printCard(ctx, options, { record, c, why: explain(currentLang()), rank, total, months, recent, complaints, money, score, model: fit?.ranking?.model ?? fit?.purchase?.model ?? null, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
+    printCard(ctx, options, { record, c, why: explain(currentLang()), rank, total, months, recent, complaints, money, score, riskEdges: loaded.settings.model, model: fit?.ranking?.model ?? fit?.purchase?.model ?? null, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
     return 0;
   } finally {
     await db.close();
@@ -150,6 +150,8 @@ interface Card {
   windowDays: number;
   valueWindowDays: number;
   score: ChurnScore | null;
+  /** The risk levels' thresholds: a percentage shown never contradicts its level. */
+  riskEdges: { mediumRisk: number; highRisk: number };
   complaints: { id: number; created_at: string; category: string; status: string; overdue: boolean; summary: string }[];
   horizonDays: number;
   valueBasis: Analysis['valueBasis'];
@@ -180,7 +182,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
     if (c.typicalGapDays !== null) line(t('card.usual-gap'), t(card.ownGap !== null ? 'card.gap-own' : 'card.gap-population', { days: Math.round(c.typicalGapDays * 10) / 10 }));
     const w = card.windowDays;
     line(t('card.last-days', { days: w }), t('card.window-against', { recent: m(c.recentRevenue), previous: m(c.previousRevenue), days: w }));
-    if (c.tenureDays !== null) line(t('card.tenure'), t('card.tenure-days', { n: n(c.tenureDays) }));
+    if (c.tenureDays !== null) line(t('card.tenure'), tn('card.tenure-days', c.tenureDays, { n: n(c.tenureDays) }));
     out();
     out(k.bold(`RFM ${c.rScore}-${c.fScore}-${c.mScore}: ${segmentName(c.segment)}`));
     line(`R ${c.rScore}`, card.why!.r);
@@ -194,7 +196,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
     out(`${k.bold(t('card.stage', { stage: stageName(c.stage) }))}${c.exitPattern ? t('card.exit', { pattern: exitPatternName(c.exitPattern) }) : ''}${t('card.colon')}${reword(c.stageReason)}`);
     const s = card.score;
     if (s !== null) {
-      const pc = (x: number): string => `${Math.round(x * 100)}%`;
+      const pc = (x: number): string => `${riskPercent(x, card.riskEdges)}%`;
       const days = card.horizonDays;
       const source = s.method === 'model' || s.method === 'rules' ? '' : t('card.source', { method: methodName(s.method, card.model) });
       const next = s.nextPurchaseDate === null ? t('card.no-next') : t('card.next', { date: formatDate(s.nextPurchaseDate) });

@@ -3,7 +3,7 @@ import { STAGES, EXIT_PATTERNS, type ExitPattern, type Stage } from '../core/lif
 import { customerType } from '../core/columns.js';
 import { CATCH_ALL } from '../core/rfm.js';
 import { TIERS, type Tier } from '../core/tiers.js';
-import { loadSettings, moneyOf, warnIfStale } from '../analysis/run.js';
+import { loadSettings, moneyOf, settleAsOf } from '../analysis/run.js';
 import { churnAsOf, fittedNote } from '../analysis/churn.js';
 import { notice } from '../io.js';
 import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/rows.js';
@@ -106,7 +106,7 @@ const cmpId = (a: Keyed, b: Keyed): number => (a.id < b.id ? -1 : a.id > b.id ? 
 export async function runCustomers(options: CustomersOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx);
   try {
-    await warnIfStale(db, options.asOf, ctx.io);
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
     let segment: string | null = null;
     if (options.segment !== null) {
       const names = [...(await loadSettings(db, await moneyOf(db))).settings.segments.map((s) => s.name), CATCH_ALL];
@@ -147,7 +147,9 @@ export async function runCustomers(options: CustomersOptions, ctx: Context): Pro
       return 0;
     }
     const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
-    const columns: Column[] = [
+    // On a narrow terminal these go first, in this order; the id, name, tier, money and the sort key stay.
+    const drop: Record<string, number> = { rfm: 1, rfm_segment: 2, last_purchase: 3, stage: 4, frequency: 5 };
+    const columns = ([
       { key: 'customer_id', header: t('customers.col.customer') },
       { key: 'name', header: t('customers.col.name'), clip: 30 },
       { key: 'tier', header: t('customers.col.tier'), show: (v) => (v === null ? '' : tierName(String(v))) },
@@ -158,7 +160,7 @@ export async function runCustomers(options: CustomersOptions, ctx: Context): Pro
       { key: 'frequency', header: t('customers.col.purchases'), align: 'right' },
       { key: 'monetary', header: t('customers.col.net-revenue', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
       { key: 'value', header: t('customers.col.value'), align: 'right', show: m },
-    ];
+    ] as Column[]).map((col): Column => (col.key in drop && col.key !== field ? { ...col, drop: drop[col.key] } : col));
     printRows(ctx.io, 'table', columns, {
       length: rows.length,
       at: (k) => {

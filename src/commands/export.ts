@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
 import { openForRead, type Context } from '../context.js';
 import { RapportError, UsageError } from '../errors.js';
-import { notice } from '../io.js';
+import { notice, type IO } from '../io.js';
 import { t, tn } from '../i18n/index.js';
 import { formatNumber } from '../i18n/format.js';
 import { breathe, pacer } from '../signals.js';
@@ -15,7 +15,7 @@ import { EXPORT_COLUMNS, type ExportTable } from '../store/exports.js';
 import { decimalText } from '../core/money.js';
 import { pseudonym, type PersonalKind } from '../core/redact.js';
 import { excelText } from '../core/csvSafe.js';
-import { moneyOf } from '../analysis/run.js';
+import { moneyOf, staleWarning } from '../analysis/run.js';
 
 export const EXPORTS = ['customers', 'transactions', 'segments', 'complaints', 'rejects'] as const;
 export type ExportName = (typeof EXPORTS)[number];
@@ -91,11 +91,19 @@ async function pseudonymiser(db: Store, ctx: Context): Promise<(kind: PersonalKi
 }
 
 /** The snapshot's rows; the snapshot is found before anything is written (an error leaves no header behind). */
-async function segmentRows(db: Store, asOf: string | null): Promise<AsyncIterable<Record<string, unknown>[]>> {
+async function segmentRows(db: Store, asked: string | null, io: IO): Promise<AsyncIterable<Record<string, unknown>[]>> {
+  // With analysis.as_of = last-sale, the default is the snapshot as of the last sale, as for every analysis.
+  const asOf = asked ?? ((await db.storedSettings())['analysis.as_of'] === 'last-sale' ? await db.lastTransactionDate() : null);
   const snaps = await db.listSnapshots();
   const snap = asOf === null ? snaps[snaps.length - 1] : snaps.find((s) => s.as_of === asOf);
   if (snap === undefined) {
     throw new RapportError(asOf === null ? t('export.no-snapshot') : t('export.no-snapshot-as-of', { date: asOf }), t('export.no-snapshot-hint', { command: `rapport segment${asOf === null ? '' : ` --as-of ${asOf}`}` }));
+  }
+  // A snapshot long after the newest sale (a first segment run as of today on an old export) is
+  // never used without a word: which one, and how to make one as of the last sale.
+  if (await staleWarning(db, snap.as_of) !== null) {
+    const last = (await db.lastTransactionDate())!;
+    notice(io, t('export.stale-snapshot', { date: snap.as_of, id: snap.id, last }));
   }
   const names = await db.customerNames();
   // Loaded here, before the header is written: with --out, the temporary file (and the signal
@@ -133,7 +141,7 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
     const fixed = spread ? base.filter((c) => c !== 'attributes') : base;
     const columns: readonly string[] = money.length > 0 ? [...fixed, 'currency'] : fixed;
     const { currency, exponent } = await moneyOf(db);
-    const rows = o.what === 'segments' ? await segmentRows(db, o.asOf) : db.exportRows(o.what as ExportTable);
+    const rows = o.what === 'segments' ? await segmentRows(db, o.asOf, ctx.io) : db.exportRows(o.what as ExportTable);
     const personal = PERSONAL[o.what];
     const fake = o.redact ? await pseudonymiser(db, ctx) : null;
     const out = ctx.io.stdout;

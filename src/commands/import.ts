@@ -95,6 +95,8 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
         worst = Math.max(worst, reportError(e, io));
       }
     }
+    // Amounts without a currency are shown as plain numbers everywhere: said once, with the way to name it.
+    if (worst === ExitCode.ok && options.kind === 'transactions' && results.some((r) => r.status === 'imported' && r.currency === null)) notice(io, t('import.noCurrencySet'));
   } finally {
     await db?.close();
   }

@@ -23,6 +23,9 @@ const COLUMNS: Column[] = [
   { key: 'finished_at' },
 ];
 
+/** On a narrow terminal these go first, in this order: id, file, status and the counts read, imported and rejected stay. */
+const TABLE_DROP: Record<string, number> = { finished_at: 1, rows_updated: 2, rows_duplicate: 3, kind: 4, customers_created: 5, started_at: 6 };
+
 /** A column's heading on a terminal, in the reader's language. */
 function tableHeader(key: string): string {
   switch (key) {
@@ -60,7 +63,12 @@ export async function runImports(options: { limit: number | null }, ctx: Context
     const now = new Date();
     const when = (v: unknown): string => personTime(v as string | null, now, ctx.io.env.TZ);
     // On a terminal: local time to the minute and how long ago; CSV and JSON keep ISO 8601 in UTC.
-    const tableColumns = COLUMNS.map((c) => (c.key.endsWith('_at') ? { ...c, header: c.key === 'started_at' ? t('import.header.started') : t('import.header.finished'), show: when } : { ...c, header: tableHeader(c.key) }));
+    const tableColumns = COLUMNS.map((c): Column => ({
+      ...c,
+      ...(c.key.endsWith('_at') ? { header: c.key === 'started_at' ? t('import.header.started') : t('import.header.finished'), show: when } : { header: tableHeader(c.key) }),
+      ...(c.key === 'file_name' ? { cutMiddle: true } : {}),
+      ...(c.key in TABLE_DROP ? { drop: TABLE_DROP[c.key] } : {}),
+    }));
     const columns = format === 'table' ? tableColumns : [...COLUMNS, { key: 'removed' }, { key: 'file_size' }, { key: 'content_hash' }, { key: 'mapping' }, { key: 'options' }];
     // In JSON the mapping and options are objects, not JSON text inside JSON; CSV keeps the text.
     const shaped = format === 'json' ? rows.map((r) => ({ ...r, mapping: JSON.parse(r.mapping) as unknown, options: JSON.parse(r.options) as unknown })) : rows;

@@ -3,7 +3,7 @@ import type { BgParams, PurchaseFit } from '../core/model/bgnbd.js';
 import type { ParetoParams } from '../core/model/paretonbd.js';
 import { FIT_SAMPLE } from '../core/model/select.js';
 import { printCalibration } from './churn.js';
-import { computeAnalysis, loadSettings, measure, moneyOf, warnIfStale } from '../analysis/run.js';
+import { computeAnalysis, loadSettings, measure, moneyOf, settleAsOf } from '../analysis/run.js';
 import { fitForRun } from '../analysis/churn.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { notice } from '../io.js';
@@ -132,7 +132,7 @@ function describePurchase(fit: PurchaseFit, unit: string): string[] {
 export async function runModel(options: ModelOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx, options.save);
   try {
-    await warnIfStale(db, options.asOf, ctx.io);
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
     const money = await moneyOf(db);
     const loaded = await loadSettings(db, money);
     const settings: ModelSettings = {
@@ -143,13 +143,18 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
     };
     const measured = await measure(db, options.asOf, loaded.settings);
     const fitted = await fitForRun(db, options.asOf, measured.customers, measured.populationGapDays, loaded, settings);
+    const format = resolveFormat(ctx.format, ctx.io);
+    // Each candidate's reason for not being used is printed once: in the comparison table when
+    // there is one on the screen, else on stderr (it was printed three or four times).
+    const inTable = format === 'table' && fitted.selection !== null && fitted.rejected.length > 0;
+    const noFitWhy = (): string => (inTable && /^no usable fit \(/.test(fitted.fallback ?? '') ? t('model.none-usable') : reword(fitted.fallback ?? ''));
     const asStored = settings.model === loaded.settings.model.model && settings.timeUnit === loaded.settings.model.timeUnit && settings.horizonDays === loaded.settings.model.horizonDays;
     if (options.save && asStored) {
       const id = await db.saveFit(fitted, loaded.text);
       notice(
         ctx.io,
         fitted.purchase === null
-          ? t('model.saved-no-model', { id, date: formatDate(options.asOf), why: reword(fitted.fallback ?? ''), uses: fitted.ranking !== null ? methodName(fitted.ranking.kind, fitted.ranking.model) : t('model.uses-rules') })
+          ? t('model.saved-no-model', { id, date: formatDate(options.asOf), why: noFitWhy(), uses: fitted.ranking !== null ? methodName(fitted.ranking.kind, fitted.ranking.model) : t('model.uses-rules') })
           : t('model.saved', { id, date: formatDate(options.asOf) }),
       );
       if (fitted.purchase !== null && fitted.spend === null) notice(ctx.io, t('model.pyramid-by-revenue', { why: fitted.spendProblem ? reword(fitted.spendProblem) : t('model.no-spend-model') }));
@@ -164,13 +169,12 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
         t('model.not-saved', { model: loaded.settings.model.model, unit: loaded.settings.model.timeUnit, horizon: loaded.settings.model.horizonDays ?? 'auto' }),
       );
     }
-    for (const r of fitted.rejected) {
+    for (const r of inTable ? [] : fitted.rejected) {
       // "mbgnbd: heterogeneity ran away (a = 2.8e+5)": the model's name, then why, reworded.
       const m = /^(\w+): (.*)$/s.exec(r);
       notice(ctx.io, t('model.not-used', { why: m === null ? reword(r) : `${modelName(m[1]!)}${t('model.name-separator')}${reword(m[2]!)}` }));
     }
     const record = fitRecord(fitted);
-    const format = resolveFormat(ctx.format, ctx.io);
     if (format === 'json') {
       ctx.io.stdout.write(JSON.stringify(record, null, 2) + '\n');
       return 0;
@@ -226,7 +230,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
       }
     }
     if (f.purchase === null) {
-      out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: reword(f.fallback ?? ''), from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : t('model.from-rules') })}`);
+      out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: noFitWhy(), from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : t('model.from-rules') })}`);
     } else {
       out();
       out(c.bold(t('model.purchases', { model: modelName(f.purchase.model) })) + t('model.purchases-fit', { converged: f.purchase.converged ? t('model.converged') : t('model.not-converged'), n: f.purchase.iterations }));

@@ -10,7 +10,7 @@ import { reasonText } from '../import/reasons.js';
 /** The columns; on a terminal with headers and reasons in the reader's language (CSV and JSON keep both as stored). */
 const columns = (): Column[] => [
   { key: 'import_id', header: t('import.header.import'), align: 'right' },
-  { key: 'file_name', header: t('import.header.file') },
+  { key: 'file_name', header: t('import.header.file'), cutMiddle: true, drop: 1 },
   { key: 'line', header: t('import.header.line'), align: 'right' },
   { key: 'field', header: t('import.header.field') },
   { key: 'reason', header: t('import.header.reason'), show: (v) => reasonText(String(v ?? '')) },

@@ -2,7 +2,7 @@ import { moneyValue } from '../core/moneyOut.js';
 import { stringify } from 'csv-stringify/sync';
 import { openForAnalysis, type Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { moneyOf, warnIfStale } from '../analysis/run.js';
+import { moneyOf, settleAsOf } from '../analysis/run.js';
 import { check, parseCondition } from '../reports/alerts.js';
 import { notice } from '../io.js';
 import { chalkFor, csvValue, printRows, type AskedFormat } from '../output.js';
@@ -38,7 +38,7 @@ export async function runReport(o: ReportCommandOptions, ctx: Context): Promise<
   try {
     const lang = reportLang(o.lang, ctx.io.env, (await db.storedSettings())['report.lang']);
     setLang(lang);
-    await warnIfStale(db, o.asOf, ctx.io);
+    o = { ...o, asOf: await settleAsOf(db, o.asOf, ctx.asOfGiven !== false, ctx.io) };
     const money = await moneyOf(db);
     const conditions = o.failIf.map((text) => parseCondition(text, money.exponent));
     // CSV and JSON are for programs: their titles and headers stay English whatever the reader's language.
@@ -99,7 +99,7 @@ function write(report: Report, o: ReportCommandOptions, ctx: Context, asked: Ask
         printRows(
           ctx.io,
           'table',
-          tb.columns.map((col) => ({ key: col.key, header: col.kind === 'money' && report.currency && !moneyInCells(report) ? `${col.header} ${report.currency}` : col.header, align: col.kind === 'text' || col.kind === 'date' ? 'left' : 'right', show: (v: unknown) => cellText(tb, col, v, report) })),
+          tb.columns.map((col) => ({ key: col.key, drop: col.drop, header: col.kind === 'money' && report.currency && !moneyInCells(report) ? `${col.header} ${report.currency}` : col.header, align: col.kind === 'text' || col.kind === 'date' ? 'left' : 'right', show: (v: unknown) => cellText(tb, col, v, report) })),
           tb.rows,
           null, // already cut to --limit, with its own count of the rest
         ),

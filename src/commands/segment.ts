@@ -1,7 +1,7 @@
 import { moneyJson } from '../core/moneyOut.js';
 import { summarise, type GroupSummary } from '../core/analysis.js';
 import { pyramid } from '../charts.js';
-import { computeAnalysis, currentFit, loadSettings, moneyOf, warnIfStale } from '../analysis/run.js';
+import { computeAnalysis, currentFit, loadSettings, moneyOf, settleAsOf } from '../analysis/run.js';
 import { openForAnalysis, type Context } from '../context.js';
 import { notice } from '../io.js';
 import { chalkFor, printRows, resolveFormat, type Column } from '../output.js';
@@ -20,7 +20,7 @@ export async function runSegment(options: SegmentOptions, ctx: Context): Promise
   // An existing database only, saving or not: a mistyped --db must not become a new empty one.
   const db = await openForAnalysis(ctx, options.save);
   try {
-    await warnIfStale(db, options.asOf, ctx.io);
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
     const money = await moneyOf(db);
     const loaded = await loadSettings(db, money);
     const analysis = await computeAnalysis(db, options.asOf, loaded, money);

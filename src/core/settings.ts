@@ -139,6 +139,7 @@ export const SETTINGS: SettingDef[] = [
   { key: 'complaint.hours_normal', default: String(DEFAULT_RESPONSE_HOURS.normal), check: wholeNumber(1) },
   { key: 'complaint.hours_low', default: String(DEFAULT_RESPONSE_HOURS.low), check: wholeNumber(1) },
   { key: 'clv.discount_rate', default: String(DEFAULT_MODEL.discountRate), check: share },
+  { key: 'analysis.as_of', default: 'today', check: oneOf(['today', 'last-sale']), presentation: true },
   { key: 'report.lang', default: '', check: reportLang, presentation: true },
 ];
 
@@ -317,6 +318,8 @@ export function describeSetting(key: string, lang: Lang = currentLang()): string
       return t('config.describe.complaint.hoursLow', undefined, lang);
     case 'clv.discount_rate':
       return t('config.describe.clv.discountRate', undefined, lang);
+    case 'analysis.as_of':
+      return t('config.describe.analysis.asOf', undefined, lang);
     case 'report.lang':
       return t('config.describe.report.lang', undefined, lang);
     default:

@@ -8,7 +8,7 @@ import { analysisAsOf, staleWarning, type LoadedSettings, type Money } from '../
 import { isGone, keepValue, valueAtRisk } from '../analysis/rows.js';
 import { complaintSummary } from '../analysis/complaints.js';
 import { modelCheckSection } from './check.js';
-import { methodName, type ChurnScore } from '../core/model/churn.js';
+import { methodName, riskPercent, type ChurnScore } from '../core/model/churn.js';
 import { UsageError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Headline, Report, ReportColumn, ReportTable, Section } from './model.js';
@@ -30,7 +30,7 @@ export interface ReportOptions {
   keep?: (list: NewWatchlist) => void;
 }
 
-const col = (key: string, header: string, kind: ReportColumn['kind'] = 'text'): ReportColumn => ({ key, header, kind });
+const col = (key: string, header: string, kind: ReportColumn['kind'] = 'text', drop?: number): ReportColumn => ({ key, header, kind, ...(drop === undefined ? {} : { drop }) });
 
 /** The date to compare with: --since, else the newest snapshot before the as-of date. */
 async function previousDate(db: Store, o: ReportOptions): Promise<string | null> {
@@ -140,13 +140,14 @@ async function churnSection(c: Ctx): Promise<Section[]> {
   const opening = await scorecardSection(c, picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays);
   const watch: ReportTable = {
     name: 'watchlist',
-    columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('risk_level', t('report.col.risk')), col('churn_risk', t('report.col.churn-risk'), 'share'), col('next_purchase_date', t('report.col.next-purchase-by'), 'date'), col('expected_purchases_365d', t('report.col.purchases-in-a-year'), 'number'), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('keep_value', t('report.col.keep'), 'money'), col('reasons', t('report.col.reasons'))],
+    columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier'), 'text', 3), col('risk_level', t('report.col.risk')), col('churn_risk', t('report.col.churn-risk'), 'share'), col('next_purchase_date', t('report.col.next-purchase-by'), 'date', 1), col('expected_purchases_365d', t('report.col.purchases-in-a-year'), 'number', 2), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('keep_value', t('report.col.keep'), 'money'), col('reasons', t('report.col.reasons'))],
     rows: rows.slice(0, c.o.limit).map(({ x, s }) => ({
       customer_id: x.customerId,
       name: names.get(x.customerId)?.name ?? null,
       tier: x.tier,
       risk_level: s.riskLevel,
-      churn_risk: Math.round(s.churnRisk * 1000) / 1000,
+      // to a tenth of a percent, never rounded over its level's threshold
+      churn_risk: Number(riskPercent(s.churnRisk, picture.loaded.settings.model, 1)) / 100,
       next_purchase_date: s.nextPurchaseDate,
       expected_purchases_365d: s.expectedPurchases365d === null ? null : Math.round(s.expectedPurchases365d * 10) / 10,
       value_at_risk: valueAtRisk(x, s),
@@ -160,7 +161,7 @@ async function churnSection(c: Ctx): Promise<Section[]> {
       title: t('report.section.watchlist'),
       lines: [
         t('report.watchlist.line', {
-          customers: rows.length,
+          customers: formatNumber(rows.length),
           days: picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays,
           how: picture.fitted.ranking ? t('report.watchlist.by-method', { method: methodName(picture.fitted.ranking.kind, picture.fitted.ranking.model) }) : picture.fitted.purchase ? '' : t('report.watchlist.by-rules'),
           amount: amount(c, total),
@@ -380,7 +381,7 @@ async function movementSection(c: Ctx): Promise<Section[]> {
   for (const key of ['tier', 'stage', 'segment'] as const) {
     const m = moves(c, key).sort((a, b) => b.value - a.value || (a.id < b.id ? -1 : 1));
     const value = amount(c, m.reduce((s, x) => s + Math.max(0, x.value), 0));
-    lines.push(key === 'tier' ? t('report.movement.tier', { n: m.length, amount: value }) : key === 'stage' ? t('report.movement.stage', { n: m.length, amount: value }) : t('report.movement.segment', { n: m.length, amount: value }));
+    lines.push(key === 'tier' ? t('report.movement.tier', { n: formatNumber(m.length), amount: value }) : key === 'stage' ? t('report.movement.stage', { n: formatNumber(m.length), amount: value }) : t('report.movement.segment', { n: formatNumber(m.length), amount: value }));
     tables.push({ name: `${key}_changes`, columns: [col('customer_id', t('report.col.customer')), col('from', t('report.col.from')), col('to', t('report.col.to')), col('value', t('report.col.value'), 'money')], rows: m.map((x) => ({ customer_id: x.id, from: x.from, to: x.to, value: x.value })) });
   }
   return [{ title: t('report.section.movement'), ...(c.then === null ? { omitted: noEarlier() } : { lines }), tables }];
@@ -541,7 +542,7 @@ async function staffSection(c: Ctx): Promise<Section[]> {
           rows,
         },        {
           name: 'staff_sales',
-          columns: [col('staff', t('report.col.staff')), col('lines', t('report.col.sales-lines'), 'int'), col('net', t('report.col.net-sales'), 'money'), col('lines_without_customer', t('report.col.lines-without-customer'), 'int'), col('net_without_customer', t('report.col.of-which-without-customer'), 'money')],
+          columns: [col('staff', t('report.col.staff')), col('lines', t('report.col.sales-lines'), 'int', 2), col('net', t('report.col.net-sales'), 'money'), col('lines_without_customer', t('report.col.lines-without-customer'), 'int', 1), col('net_without_customer', t('report.col.of-which-without-customer'), 'money')],
           rows: sales.map((r) => ({ staff: r.staff, lines: r.lines, net: r.net, lines_without_customer: r.linesWithoutCustomer, net_without_customer: r.netWithoutCustomer })),
         },
       ],
@@ -560,7 +561,7 @@ async function productsSection(c: Ctx): Promise<Section[]> {
       tables: [
         {
           name: 'products',
-          columns: [col('product', t('report.col.product')), col('name', t('report.col.name')), col('lines', t('report.col.sales-lines'), 'int'), col('net', t('report.col.net-sales'), 'money'), col('net_without_customer', t('report.col.of-which-without-customer'), 'money')],
+          columns: [col('product', t('report.col.product')), col('name', t('report.col.name')), col('lines', t('report.col.sales-lines'), 'int', 1), col('net', t('report.col.net-sales'), 'money'), col('net_without_customer', t('report.col.of-which-without-customer'), 'money')],
           rows: rows.map((r) => ({ product: r.product, name: r.name ?? '', lines: r.lines, net: r.net, net_without_customer: r.netWithoutCustomer })),
         },
       ],

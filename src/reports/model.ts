@@ -10,6 +10,8 @@ export interface ReportColumn {
   key: string;
   header: string;
   kind: Kind;
+  /** On a narrow terminal, the order in which the column may be left out (1 first); without it, never (output.ts planTable). */
+  drop?: number;
 }
 
 export interface ReportTable {

@@ -40,6 +40,15 @@ export function cellText(table: ReportTable, c: ReportColumn, v: unknown, r: Pic
   return formatValue(c.kind, typeof v === 'string' ? codeName(table.name, c.key, v) : v, r);
 }
 
+/**
+ * A table without the columns that are empty in every row (a shop with no product names, no
+ * channels): they say nothing and take room, in every medium a person reads. CSV and JSON keep them.
+ */
+export function usedColumns(tb: ReportTable, r: Pick<Report, 'exponent' | 'currency'>): ReportTable {
+  const columns = tb.columns.filter((c) => tb.rows.some((row) => cellText(tb, c, row[c.key], r) !== ''));
+  return columns.length === 0 || columns.length === tb.columns.length ? tb : { ...tb, columns };
+}
+
 function codeName(table: string, key: string, v: string): string {
   if (v === '(new)' && (key === 'from' || key === 'to')) return t('report.new');
   if (v === '(nobody named)' && key === 'staff') return t('report.nobody');
@@ -182,7 +191,8 @@ export function renderMarkdown(r: Report, max = 25): string {
       const fence = fenceFor(chart);
       out.push(`*${markdownText(s.chart.title)}*`, '', fence, ...chart, fence, '');
     }
-    for (const tb of s.tables ?? []) {
+    for (const whole of s.tables ?? []) {
+      const tb = usedColumns(whole, r);
       if (tb.rows.length === 0) {
         out.push(`*${markdownText(t('report.table-none', { table: caption(tb) }))}*`, '');
         continue;
@@ -290,7 +300,8 @@ function htmlChart(ch: Chart, r: Report): string {
 
 const anchor = (i: number): string => `s${i + 1}`;
 
-function htmlTable(tb: ReportTable, r: Report, tables: number, max: number): string[] {
+function htmlTable(whole: ReportTable, r: Report, tables: number, max: number): string[] {
+  const tb = usedColumns(whole, r);
   if (tb.rows.length === 0) return [`<p class="none">${esc(t('report.table-none', { table: caption(tb) }))}</p>`];
   const { rows, more } = shown(tb, max);
   const cap = tables > 1 ? `<caption>${esc(caption(tb))}</caption>` : '';

@@ -366,6 +366,18 @@ export function riskLevel(risk: number, s: ModelSettings): RiskLevel {
 }
 
 /**
+ * A risk as a percentage with `digits` decimals, never contradicting its level: where rounding
+ * would carry it over a level's threshold (0.749 shown as "75" while high starts at 75%), one more
+ * decimal is shown, rounded down ("74.9").
+ */
+export function riskPercent(risk: number, s: Pick<ModelSettings, 'mediumRisk' | 'highRisk'>, digits = 0): string {
+  const scale = 10 ** digits;
+  const shown = Math.round(risk * 100 * scale) / scale;
+  const crosses = [s.mediumRisk, s.highRisk].some((edge) => shown >= edge * 100 !== risk >= edge);
+  return crosses ? (Math.floor(risk * 1000 * scale) / (10 * scale)).toFixed(digits + 1) : shown.toFixed(digits);
+}
+
+/**
  * Discounted lifetime value over the horizon, in monthly (30-day) steps: the expected purchases
  * in each step times the expected spend per purchase, discounted at the annual rate to the step's
  * end: CLV = Σ_k spend · (E[Y(t_k)] − E[Y(t_{k−1})]) / (1 + d)^(t_k / 365).
