@@ -322,8 +322,18 @@ export function planTable(cols: Column[], head: string[], cells: string[][], wid
   const natural = head.map((h, i) => Math.max(content[i]!, displayWidth(h)));
   // A heading wraps only between its words, never inside one (a Chinese heading stays whole: 客户编号, not 客户编/号).
   const headWord = head.map((h) => maxOf(h.split(/\s+/).map(displayWidth), 0));
-  const floors = head.map((h, i) => Math.max(maxOf(cells.map((row) => longestWord(row[i]!)), headWord[i]!), Math.min(natural[i]!, WRAP_MIN)));
   const canCut = cols.map((col, i) => cuttable(col, cells, i));
+  // How narrow a column may be wrapped: prose to its longest word, and a long text no narrower than
+  // WRAP_MIN; a code or a number (one token) to its own width. A heading wraps between its words.
+  // (A short prose column such as a name keeping its whole width left no room to wrap the reasons
+  // of churn's watchlist at 80 columns, so they were cut to 16 characters instead.)
+  const floors = head.map((_, i) =>
+    Math.max(
+      canCut[i] === 2 ? maxOf(cells.map((row) => longestWord(row[i]!)), 0) : content[i]!,
+      headWord[i]!,
+      canCut[i] === 2 && natural[i]! > WRAP_MIN ? WRAP_MIN : 0,
+    ),
+  );
   const snug = natural.map((x, i) => Math.max(canCut[i]! > 0 ? Math.min(content[i]!, SNUG) : content[i]!, Math.min(headWord[i]!, x)));
   const hidden: number[] = [];
   const shown = (): number[] => natural.map((_, i) => i).filter((i) => !hidden.includes(i));

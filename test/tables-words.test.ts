@@ -148,3 +148,30 @@ describe('the default as-of on an old export (analysis.as_of)', () => {
     expect(bad.stderr).toContain('last-sale');
   });
 });
+
+describe('planTable: a short prose column wraps too, so long prose is wrapped rather than cut', () => {
+  it("churn's watchlist at 80 columns: names wrap between words and the reasons stay whole", async () => {
+    const { planTable } = await import('../src/output.js');
+    const cols = [
+      { key: 'customer_id' },
+      { key: 'name' },
+      { key: 'risk_level' },
+      { key: 'churn_risk', align: 'right' as const },
+      { key: 'clv', align: 'right' as const },
+      { key: 'keep_value', align: 'right' as const },
+      { key: 'reasons' },
+    ];
+    const head = ['customer', 'name', 'risk', 'p', 'value GBP', 'to keep', 'reasons'];
+    const reason = 'no purchase for 88 days, 16.0× their usual 5.5-day gap; spend down 90% on the previous 90 days';
+    const cells = [
+      ['C0085', 'Liam Nguyen', 'high', '93%', '31.59', '446.56', reason],
+      ['C0316', 'Olivia Clarke', 'high', '83%', '78.82', '307.94', 'one-time buyer, 44 days ago'],
+    ];
+    const plan = planTable(cols, head, cells, 80);
+    expect(plan.wrap).toBe(true);
+    expect(plan.hidden).toEqual([]);
+    // Wrapped, the reasons column is at least WRAP_MIN wide and every line of it fits.
+    expect(plan.widths[6]!).toBeGreaterThanOrEqual(16);
+    expect(plan.widths.reduce((a, w) => a + w + 3, 1)).toBeLessThanOrEqual(80);
+  });
+});
