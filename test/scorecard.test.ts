@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, scoreList } from '../src/core/scorecard.js';
+import { addDays } from '../src/core/measures.js';
+import { scoreList } from '../src/core/scorecard.js';
 import type { Scorecard } from '../src/core/scorecard.js';
 import { fixture, run, tempDir } from './helpers.js';
 

@@ -3,7 +3,7 @@ import type { Analysis } from '../core/analysis.js';
 import { fitModels, horizonFor, learnRowOf, scoreChurn, windowPlan, type ChurnScore, type Fitted, type ModelSettings, type Windows } from '../core/model/churn.js';
 import type { LearnRow } from '../core/model/learn.js';
 import type { CustomerMeasures } from '../core/measures.js';
-import { dayIndex } from '../core/measures.js';
+import { dayIndex, isoDay } from '../core/measures.js';
 import type { Store } from '../store/store.js';
 import type { SnapshotFilter } from '../store/snapshots.js';
 import { openByCustomer, type OpenComplaints } from '../core/complaints.js';
@@ -76,7 +76,6 @@ export async function fitForRun(db: Store, asOf: string, customers: readonly Cus
   return fitModels(customers, asOf, settings, windows, populationGap);
 }
 
-const isoDay = (index: number): string => new Date(index * 86_400_000).toISOString().slice(0, 10);
 
 /** Open complaints per customer at the end of the as-of day, as their history had them then. */
 export async function openComplaintsAsOf(db: Store, asOf: string): Promise<Map<string, OpenComplaints>> {

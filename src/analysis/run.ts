@@ -9,7 +9,7 @@ import { currencyExponent, formatMoney } from '../core/money.js';
 import { analysisText, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
 import { RapportError, UsageError } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { dayIndex } from '../core/measures.js';
+import { addDays, dayIndex } from '../core/measures.js';
 import { notice, type IO } from '../io.js';
 import type { SnapshotFilter, SnapshotInfo } from '../store/snapshots.js';
 import { t } from '../i18n/index.js';
@@ -162,7 +162,7 @@ export const STALE_MIN_DAYS = 30;
  * on 4 days of the year buys every 91 days). Cheap: one count over a year of sales.
  */
 async function usualGap(db: Store, last: string): Promise<number> {
-  const from = new Date(Date.parse(last + 'T00:00:00Z') - 364 * 86_400_000).toISOString().slice(0, 10);
+  const from = addDays(last, -364);
   const days = [...(await db.purchaseDaysBetween(from, last)).values()];
   const total = days.reduce((a, b) => a + b, 0);
   return total === 0 ? 365 : Math.max(1, (365 * days.length) / total);

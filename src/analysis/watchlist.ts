@@ -4,7 +4,8 @@
  * list whose horizon has passed, or, where none was kept, the list computed again as of that date.
  */
 import { openForChange, type Context } from '../context.js';
-import { addDays, scoreList, type Scorecard } from '../core/scorecard.js';
+import { addDays } from '../core/measures.js';
+import { scoreList, type Scorecard } from '../core/scorecard.js';
 import { RapportError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { notice } from '../io.js';

@@ -12,7 +12,7 @@
  */
 import { scoreChurn } from '../core/model/churn.js';
 import { calibration, rocAuc } from '../core/model/backtest.js';
-import { dayIndex } from '../core/measures.js';
+import { dayIndex, isoDay as iso } from '../core/measures.js';
 import { computeAnalysis, loadSettings, moneyOf } from '../analysis/run.js';
 import { churnAsOf, fitForRun } from '../analysis/churn.js';
 import { isGone, keepValue } from '../analysis/rows.js';
@@ -29,7 +29,6 @@ const db = new SqliteStore(openDatabase(dbPath, { create: false }), dbPath);
 const money = await moneyOf(db);
 const loaded = await loadSettings(db, money);
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
-const iso = (d: number): string => new Date(d * 86_400_000).toISOString().slice(0, 10);
 const median = (xs: number[]): number | null => {
   if (xs.length === 0) return null;
   const s = [...xs].sort((p, q) => p - q);

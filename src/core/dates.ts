@@ -11,6 +11,7 @@
  */
 import { t } from '../i18n/index.js';
 import { wordPhrase } from '../i18n/phrase.js';
+import { dayIndex, isoDay } from './measures.js';
 
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2199;
@@ -524,13 +525,6 @@ const SPAN_YEARS = 10;
 const RECENT_YEARS = 5;
 const YEAR_DAYS = 365.25;
 
-function dayNumber(iso: string): number {
-  return Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000;
-}
-
-function isoOfDay(day: number): string {
-  return new Date(day * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** One candidate layout's reading of the column, built row by row in O(1) memory. */
 class Reading {
@@ -569,7 +563,7 @@ export class DateReadings {
   /** `today` is the import's clock (ISO); `otherColumns` how many other date columns `see` is given. */
   constructor(candidates: readonly string[], today: string, otherColumns = 0) {
     this.readings = candidates.map((c) => new Reading(c, otherColumns));
-    this.today = dayNumber(today);
+    this.today = dayIndex(today);
   }
 
   /** One row: its date, and its other date columns' values (same order as the constructor's count). */
@@ -581,7 +575,7 @@ export class DateReadings {
         r.readsAll = false;
         continue;
       }
-      const d = dayNumber(r.reader.date);
+      const d = dayIndex(r.reader.date);
       r.n++;
       if (d < r.min) r.min = d;
       if (d > r.max) r.max = d;
@@ -598,7 +592,7 @@ export class DateReadings {
         // An ISO date is read as ISO; any other is read the way this reading reads the column.
         const reader = /^\d{4}-\d{2}-\d{2}/.test(o) ? this.iso : r.reader;
         if (!reader.parse(o)) continue;
-        const diff = dayNumber(reader.date) - d;
+        const diff = dayIndex(reader.date) - d;
         const b = r.beside[k]!;
         b.n++;
         if (diff >= 0 && diff <= 366) b.after++;
@@ -622,7 +616,7 @@ export class DateReadings {
         const besideOther = sides.length === 0 ? null : sides.reduce((a, b) => a + b, 0) / sides.length;
         const parts = [inOrder, 1 - future, compact, recent, ...(besideOther === null ? [] : [besideOther])];
         const score = parts.reduce((a, b) => a + b, 0) / parts.length;
-        return { layout: r.layout, dates: r.n, first: isoOfDay(r.min), last: isoOfDay(r.max), inOrder, future, compact, recent, besideOther, score };
+        return { layout: r.layout, dates: r.n, first: isoDay(r.min), last: isoDay(r.max), inOrder, future, compact, recent, besideOther, score };
       })
       .sort((a, b) => b.score - a.score);
   }

@@ -95,6 +95,16 @@ export function dayIndex(iso: string): number {
   return era * 146_097 + doe - 719_468;
 }
 
+/** The ISO date of a day index (dayIndex's inverse). */
+export function isoDay(index: number): string {
+  return new Date(index * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The ISO date `days` after (or, negative, before) an ISO date. */
+export function addDays(iso: string, days: number): string {
+  return isoDay(dayIndex(iso) + days);
+}
+
 export function median(values: ArrayLike<number>): number | null {
   const n = values.length;
   if (n === 0) return null;

@@ -3,6 +3,7 @@
  * buying nothing in its horizon, how many did buy nothing; the share of those who left that it
  * had flagged; how well it ranked (ROC AUC); and the purchases it expected against those made.
  */
+import { addDays } from './measures.js';
 import { rocAuc } from './model/backtest.js';
 import type { RiskLevel } from './model/churn.js';
 
@@ -46,11 +47,6 @@ export interface ListFacts {
   horizonDays: number;
   method: string;
   recomputed: boolean;
-}
-
-/** The day `days` after an ISO date. */
-export function addDays(iso: string, days: number): string {
-  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Scores a list against each customer's purchase days in its horizon (customers absent bought nothing). */
