@@ -95,6 +95,18 @@ export async function openForPreview(ctx: Context): Promise<Store> {
 }
 
 /**
+ * Opens an existing store to read, or gives null where there is none yet: no file, an empty file,
+ * a PostgreSQL database without rapport's tables (rapport copy looks at its destination so).
+ */
+export async function openIfAny(ctx: Context): Promise<Store | null> {
+  if (isPostgresUrl(ctx.dbPath)) {
+    const { openPgStore } = await import('./store/pg/index.js');
+    return openPgStore(ctx.dbPath, { env: ctx.io.env, create: false, preview: true });
+  }
+  return fs.existsSync(ctx.dbPath) && fs.statSync(ctx.dbPath).size > 0 ? openForRead(ctx) : null;
+}
+
+/**
  * Heap an analysis needs per customer at its peak, in bytes: segment, model, churn and customers
  * on 1,022,779 customers all finished with the heap capped at 1 GiB (npm run bench:large), where
  * V8's limit is 1,072 MB: at most 1,050 bytes each.

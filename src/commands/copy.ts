@@ -3,8 +3,8 @@
  * team's PostgreSQL, or back), in one transaction on the destination, into a destination that holds
  * nothing yet (issue 27). What is copied and how: src/store/copy.ts.
  */
-import { existsSync, realpathSync, statSync } from 'node:fs';
-import { isPostgresUrl, openForRead, openForWrite, resolveDbPath, type Context } from '../context.js';
+import { existsSync, realpathSync } from 'node:fs';
+import { isPostgresUrl, openForRead, openForWrite, openIfAny, resolveDbPath, type Context } from '../context.js';
 import { RapportError, ExitCode } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { notice } from '../io.js';
@@ -27,7 +27,7 @@ export async function runCopy(to: string, ctx: Context): Promise<number> {
     const destCtx = { ...ctx, dbPath: dest, dbChosen: true };
     // A destination that exists is looked at read-only first: one that holds a shop is left exactly
     // as it was (opening it to write could checkpoint its log or migrate it).
-    const look = await lookAt(destCtx);
+    const look = await openIfAny(destCtx);
     if (look !== null) {
       try {
         await refuseNonEmpty(look);
@@ -66,18 +66,6 @@ export async function runCopy(to: string, ctx: Context): Promise<number> {
     }
   } finally {
     await from.close();
-  }
-}
-
-/** The destination opened to read, or null where there is nothing yet: no file, an empty file, a PostgreSQL database without rapport's tables. */
-async function lookAt(ctx: Context): Promise<Store | null> {
-  if (!isPostgresUrl(ctx.dbPath)) return existsSync(ctx.dbPath) && statSync(ctx.dbPath).size > 0 ? openForRead(ctx) : null;
-  try {
-    return await openForRead(ctx);
-  } catch (e) {
-    const { describePg } = await import('../store/pg/connect.js');
-    if (e instanceof RapportError && e.message === t('pg.noData', { url: describePg(ctx.dbPath) })) return null;
-    throw e;
   }
 }
 
