@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * A picture of a terminal, for the README: reads what `tmux capture-pane -e -p` printed (text with
+ * A picture of a terminal, for docs/: reads what `tmux capture-pane -e -p` printed (text with
  * SGR colour codes) on stdin and writes an HTML page drawing it in a monospace font whose Chinese
  * characters are drawn exactly two columns wide (DejaVu Sans Mono; the Chinese from Debian's
  * fonts-wqy-zenhei), then

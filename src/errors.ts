@@ -1,4 +1,4 @@
-/** Exit codes, documented in the README. Nothing below `main` calls process.exit. */
+/** Exit codes, documented in the README and in rapport --help. Nothing below `main` calls process.exit. */
 export const ExitCode = {
   ok: 0,
   failure: 1,

@@ -774,7 +774,7 @@ describe('more encodings and dry-run output', () => {
     expect(fs.existsSync(t.db)).toBe(false);
   });
 
-  it('customers with --map and --encoding together (the README example)', async () => {
+  it('customers with --map and --encoding together (the example in docs/import.md)', async () => {
     const f = t.file('clients.csv', Buffer.from('Client Ref,name,city\nK-1,Ana Müller,Köln\n', 'latin1'));
     const r = await importOne('customers', f, ['--map', 'customer_id=Client Ref', '--encoding', 'windows-1252']);
     expect(r.counts).toMatchObject({ read: 1, imported: 1 });

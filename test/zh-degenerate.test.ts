@@ -12,13 +12,13 @@ import { rng } from '../src/synth/generate.js';
  * What may stay in Latin letters, each for a reason: the product of the history (data, shown as
  * the shop wrote it); the purchase models by their papers' names (modelName(): MBG/NBD, BG/NBD,
  * Pareto/NBD); AUC, the measure the comparison is scored with, and RFM, the method, both written
- * so in Chinese texts too; the file README, named where to read on; and what a person types:
+ * so in Chinese texts too; the page docs/chinese.md, named where to read on; and what a person types:
  * flags (--limit) and the formats they take (csv, json).
  */
 const PRODUCT = 'Oolong';
 // Names a reader types or reads as symbols: the product, the models' and measures' names, the
 // commands named in a notice, and the Gamma distribution's parameters in the fit's line.
-const ALLOWED = new Set([PRODUCT, 'MBG', 'NBD', 'Pareto', 'AUC', 'RFM', 'README', 'csv', 'json', 'churn', 'customers', 'segment', 'Gamma', 'alpha', 'beta']);
+const ALLOWED = new Set([PRODUCT, 'MBG', 'NBD', 'Pareto', 'AUC', 'RFM', 'docs', 'chinese', 'csv', 'json', 'churn', 'customers', 'segment', 'Gamma', 'alpha', 'beta']);
 
 const AS_OF = '2015-03-16';
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 /**
  * The customer record that `rapport customers` and `rapport customer` print: stable,
- * documented column names (README "Customer columns"). Money columns are integer minor units.
+ * documented column names (docs/segments.md, "Customer columns"). Money columns are integer minor units.
  */
 import type { CustomerAnalysis } from '../core/analysis.js';
 import type { ChurnScore } from '../core/model/churn.js';

@@ -75,7 +75,7 @@ const asOf = lastTransactionDate(handle)!;
 const people = handle.prepare('SELECT count(DISTINCT customer_id) FROM transactions WHERE date <= ?').pluck().get(asOf) as number;
 handle.close();
 const before = addDays(asOf, -30);
-// As the README's weekly cron does it: the model fitted, then the snapshot, on each report date.
+// As the weekly cron line (docs/reports.md) does it: the model fitted, then the snapshot, on each report date.
 if (!keep) {
   setup.model_earlier = rapport(['model', '--as-of', before]);
   setup.segment_earlier = rapport(['segment', '--as-of', before]);

@@ -1,6 +1,6 @@
 /**
  * The relationship lifecycle (../shared/domain.md section 5) as rules over a customer's measures.
- * Pure: no I/O. The README's "Lifecycle stages" section documents the same rules with a worked
+ * Pure: no I/O. docs/segments.md's "Lifecycle stages" section documents the same rules with a worked
  * example for each; keep the two in step.
  *
  * Silence is read against the customer's own rhythm: g is their typical gap between purchase

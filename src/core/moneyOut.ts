@@ -3,7 +3,7 @@
  * ("859.94", from the integer minor units by their digits: no float artefact), with the currency
  * named (a `currency` column or field), as the exports do. The terminal formats them itself.
  *
- * Which fields are money is decided here, once, by their documented names (README: customer
+ * Which fields are money is decided here, once, by their documented names (docs/: customer
  * columns, status, segment, the card, complaints), so every command's CSV and JSON agree.
  */
 import { decimalText } from './money.js';

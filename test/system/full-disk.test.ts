@@ -66,7 +66,7 @@ describe('a full disk (512 KiB tmpfs)', () => {
 
   // Issue 22: a write that did not fit (write(2) taking 16 KiB of 47 KiB) was taken as whole:
   // `export customers --out c.csv` printed "exported 500 customers", exit 0, and c.csv held 8,192
-  // of 47,184 bytes in place of the earlier file; the README's cron line (`report churn --out`)
+  // of 47,184 bytes in place of the earlier file; the documented cron line (`report churn --out`)
   // the same. Every case below writes more than the 16 KiB left.
   it('--out, the cron report and stdout on a disk with 16 KiB left: exit 1, the full-disk line, the earlier file unchanged, no temporary file', async () => {
     t = tempDir();

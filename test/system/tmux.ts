@@ -2,7 +2,7 @@
  * A command in a real terminal emulator: a tmux window of a given size on a private server
  * (its own socket, so nobody else's tmux is touched), typed into with send-keys once each awaited
  * text is on the screen (capture-pane, polled). Used by the complaint prompts' test and by the
- * README's screenshots (scripts/terminal-shot.mjs).
+ * screenshots in docs/ (scripts/terminal-shot.mjs).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
