@@ -149,6 +149,23 @@ describe('COPY text', () => {
     // In JSON (extra) U+0000 and a lone surrogate travel as \u escapes, so they come back as they were.
     expect(products.map((r) => (JSON.parse(r.extra) as { note: string }).note)).toEqual(awkward);
   });
+
+  it('empty values are NULL wherever they stand (after the first: a sale without a customer keeps its empty id), beside multi-byte text', async () => {
+    const session = await beginPgImport(db.sql);
+    const id = await session.insertImport(record(), 'complete');
+    const rows = session.transactions(id, [], { keepAll: false });
+    rows.add(content({ customer_id: '', product: 'é中', extra: '' }), 2, 1);
+    rows.add(content({ customer_id: 'C1', time: '10:00', quantity: '2', extra: '{"n":"ü"}' }), 3, 2);
+    await rows.ready();
+    await rows.finish();
+    await session.commit();
+    const stored = await db.sql<{ customer_id: string; time: string | null; quantity: number | null; product: string | null; channel: string | null; extra: string | null; line: number }[]>`
+      SELECT customer_id, time, quantity, product, channel, extra, line::int AS line FROM transactions ORDER BY line`;
+    expect(stored).toEqual([
+      { customer_id: '', time: null, quantity: null, product: 'é中', channel: null, extra: null, line: 2 },
+      { customer_id: 'C1', time: '10:00', quantity: 2, product: null, channel: null, extra: '{"n":"ü"}', line: 3 },
+    ]);
+  });
 });
 
 describe('whole file or nothing', () => {
