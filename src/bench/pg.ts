@@ -5,15 +5,18 @@
  * child process, so its peak RSS is its own. Needs a server: RAPPORT_BENCH_PG or RAPPORT_TEST_PG
  * (.ci/pg-start starts a throwaway one); each run gets a fresh database, dropped afterwards.
  * Also times rapport's own reading and validation of the file, writing nothing (the import's floor).
- * Options: --rows N (default 1000000), --customers N, --runs N (default 3), --file CSV.
+ * Options: --rows N (default 1000000), --customers N, --runs N (default 3), --file CSV,
+ * --import-only (skip what follows).
  * Then import, segment, model and churn through the binary's own code on a SQLite file and on a
  * PostgreSQL database, each command in its own process (time and peak RSS).
- * Goals (issue 16): the import within 2x of the raw COPY, client peak RSS under 300 MB; segment and
- * model within 1.5x of SQLite.
+ * Goals (issues 16 and 24): the import within 2x of the raw COPY, client peak RSS under 300 MB;
+ * segment and model within 1.5x of SQLite. Prints each ratio beside its goal on stderr and exits 1
+ * when one is past it.
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +95,7 @@ async function bench(): Promise<void> {
       customers: { type: 'string', default: String(DEFAULTS.customers) },
       runs: { type: 'string', default: '3' },
       file: { type: 'string' },
+      'import-only': { type: 'boolean', default: false },
     },
   });
   const server = process.env.RAPPORT_BENCH_PG || process.env.RAPPORT_TEST_PG;
@@ -157,7 +161,20 @@ async function bench(): Promise<void> {
     ratio: Number((median(ours) / median(copy)).toFixed(2)),
     importPeakRssMb: Math.round(maxOf(rss)),
     goals: { ratioAtMost: 2, peakRssMbUnder: 300 },
+    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
   };
+  const importOk = result.ratio <= result.goals.ratioAtMost && result.importPeakRssMb < result.goals.peakRssMbUnder;
+  const verdict = (ok: boolean): string => (ok ? 'ok' : 'PAST THE GOAL');
+  process.stderr.write(
+    `import ${result.importSeconds} s = ${result.ratio}x raw COPY ${result.rawCopySeconds} s (goal <= ${result.goals.ratioAtMost}x): ${verdict(result.ratio <= result.goals.ratioAtMost)}\n` +
+      `import peak RSS ${result.importPeakRssMb} MB (goal < ${result.goals.peakRssMbUnder} MB): ${verdict(result.importPeakRssMb < result.goals.peakRssMbUnder)}\n` +
+      `parsing alone ${result.parseOnlySeconds} s = ${(result.parseOnlySeconds / result.rawCopySeconds).toFixed(2)}x raw COPY; load average ${result.loadAverage.join(' ')}\n`,
+  );
+  if (values['import-only']) {
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    process.exitCode = importOk ? 0 : 1;
+    return;
+  }
   // The commands themselves on both stores, from one import of the file each: import, segment
   // and model through the binary's own code (issue 16: segment and model within 1.5x of SQLite).
   const cli = (args: string[]): { seconds: number; rssMb: number } => {
@@ -195,6 +212,12 @@ async function bench(): Promise<void> {
     goals: { ...result.goals, segmentAndModelAtMostTimesSqlite: 1.5 },
   };
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  const sqliteOk = (['segment', 'model'] as const).every((k) => {
+    const ok = out.postgresOverSqlite[k] <= out.goals.segmentAndModelAtMostTimesSqlite;
+    process.stderr.write(`${k} on PostgreSQL = ${out.postgresOverSqlite[k]}x SQLite (goal <= ${out.goals.segmentAndModelAtMostTimesSqlite}x): ${verdict(ok)}\n`);
+    return ok;
+  });
+  process.exitCode = importOk && sqliteOk ? 0 : 1;
 }
 
 const argv = process.argv.slice(2);

@@ -13,7 +13,6 @@
  * database as a previous run left it, imported, fitted and snapshotted: only segment and the
  * reports run).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +22,7 @@ import { largeHistory } from './largeHistory.js';
 import { openDatabase } from '../store/db.js';
 import { lastTransactionDate } from '../store/measures.js';
 import { REPORTS } from '../reports/build.js';
+import { timedRapport, type Run } from './timed.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -43,24 +43,8 @@ const db = path.join(work, 'reports.db');
 const keep = values.keep === true && fs.existsSync(db);
 if (!keep) for (const ext of ['', '-wal', '-shm']) fs.rmSync(db + ext, { force: true });
 
-interface Run {
-  seconds: number;
-  peak_rss_mb: number;
-  exit: number | null;
-  signal: string | null;
-}
-
 function rapport(args: string[]): Run {
-  const sink = fs.openSync('/dev/null', 'w');
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [path.join(root, 'dist/bench/child.js'), '--db', db, '--quiet', ...args], { encoding: 'utf8', stdio: ['ignore', sink, 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-  fs.closeSync(sink);
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const m = /BENCH (\{.*\})/.exec(r.stderr);
-  // Exit 5 is a --fail-if alert, not a failure; none is asked for here, so only 0 passes.
-  const out: Run = { seconds: Number(seconds.toFixed(1)), peak_rss_mb: m ? Math.round((JSON.parse(m[1]!) as { maxRssKb: number }).maxRssKb / 1024) : -1, exit: r.status, signal: r.signal };
-  process.stderr.write(`  rapport ${args.join(' ')}: ${out.seconds} s, ${out.peak_rss_mb} MB${r.status === 0 ? '' : `, FAILED (${r.signal ?? `exit ${r.status}`}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`}\n`);
-  return out;
+  return timedRapport(db, args);
 }
 
 const addDays = (iso: string, n: number): string => new Date(Date.parse(iso + 'T00:00:00Z') + n * 86_400_000).toISOString().slice(0, 10);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importIntoPg } from '../../src/bench/pgImport.js';
-import { CustomerWriter } from '../../src/store/importStore.js';
+import { AMOUNT_TOTAL_KEY, CustomerWriter } from '../../src/store/importStore.js';
 import { openDatabase } from '../../src/store/db.js';
 import { connectPg } from '../../src/store/pg/connect.js';
 import { beginPgImport, recordPgRefusal } from '../../src/store/pg/import.js';
@@ -148,6 +148,37 @@ describe('COPY text', () => {
     expect(products.map((r) => r.product)).toEqual(expected.map((s) => (s === '' ? null : s)));
     // In JSON (extra) U+0000 and a lone surrogate travel as \u escapes, so they come back as they were.
     expect(products.map((r) => (JSON.parse(r.extra) as { note: string }).note)).toEqual(awkward);
+  });
+
+  it("keeps the stored amounts' absolute total exactly, refunds counted by size, across imports", async () => {
+    const total = async (): Promise<string | undefined> => (await db.sql<{ value: string }[]>`SELECT value FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}`)[0]?.value;
+    for (const amounts of [['100', '-250', '9007199254740000'], ['-5']]) {
+      const session = await beginPgImport(db.sql);
+      const id = await session.insertImport(record(), 'complete');
+      const rows = session.transactions(id, [], { keepAll: true });
+      amounts.forEach((amount, i) => rows.add(content({ customer_id: `C${i}`, amount }), i + 2, i));
+      await rows.finish();
+      await session.commit();
+      if (amounts.length > 1) expect(await total()).toBe('9007199254740350');
+    }
+    expect(await total()).toBe('9007199254740355');
+  });
+
+  it('empty values are NULL wherever they stand (after the first: a sale without a customer keeps its empty id), beside multi-byte text', async () => {
+    const session = await beginPgImport(db.sql);
+    const id = await session.insertImport(record(), 'complete');
+    const rows = session.transactions(id, [], { keepAll: false });
+    rows.add(content({ customer_id: '', product: 'é中', extra: '' }), 2, 1);
+    rows.add(content({ customer_id: 'C1', time: '10:00', quantity: '2', extra: '{"n":"ü"}' }), 3, 2);
+    await rows.ready();
+    await rows.finish();
+    await session.commit();
+    const stored = await db.sql<{ customer_id: string; time: string | null; quantity: number | null; product: string | null; channel: string | null; extra: string | null; line: number }[]>`
+      SELECT customer_id, time, quantity, product, channel, extra, line::int AS line FROM transactions ORDER BY line`;
+    expect(stored).toEqual([
+      { customer_id: '', time: null, quantity: null, product: 'é中', channel: null, extra: null, line: 2 },
+      { customer_id: 'C1', time: '10:00', quantity: 2, product: null, channel: null, extra: '{"n":"ü"}', line: 3 },
+    ]);
   });
 });
 

@@ -72,9 +72,87 @@ function transactionLine(content: string, tail: string): string {
   return out + tail;
 }
 
+/** What a value must not hold to go into COPY's text format as it is (see copyText). */
+const NEEDS_ESCAPE = /[\\\t\n\r\0\ud800-\udfff]/;
+const TAB = 0x09;
+const BACKSLASH = 0x5c;
+const LETTER_N = 0x4e;
+/** SEP in UTF-8: one byte, which no other character's encoding contains. */
+const SEP_BYTE = 0x1f;
+
+/**
+ * COPY text built as bytes, a chunk at a time. A content whose values need no escaping is
+ * encoded once and its separators turned into tabs, with \N for each empty value after the
+ * first, byte by byte; the others go through transactionLine. Splitting each content into
+ * strings and joining them again was the main thread's largest cost on the 1M-line bench
+ * (transactionLine and its concatenations 3.4 s, garbage collection 3.3 s, of 7 s).
+ */
+class CopyText {
+  private out = Buffer.allocUnsafe(2 * CHUNK);
+  private scratch = Buffer.allocUnsafe(CHUNK);
+  length = 0;
+
+  add(content: string, tail: string): void {
+    if (NEEDS_ESCAPE.test(content)) {
+      const line = transactionLine(content, tail);
+      this.room(Buffer.byteLength(line));
+      this.length += this.out.write(line, this.length);
+      return;
+    }
+    // Every character is at most 3 bytes; every separator at most 3 with its \N.
+    if (this.scratch.length < content.length * 3) this.scratch = Buffer.allocUnsafe(content.length * 3);
+    const n = this.scratch.write(content, 0);
+    this.room(n * 3 + tail.length);
+    const src = this.scratch;
+    const out = this.out;
+    let o = this.length;
+    let afterSep = false;
+    for (let k = 0; k < n; k++) {
+      const byte = src[k]!;
+      if (byte === SEP_BYTE) {
+        if (afterSep) {
+          out[o++] = BACKSLASH;
+          out[o++] = LETTER_N;
+        }
+        out[o++] = TAB;
+        afterSep = true;
+      } else {
+        out[o++] = byte;
+        afterSep = false;
+      }
+    }
+    if (afterSep) {
+      out[o++] = BACKSLASH;
+      out[o++] = LETTER_N;
+    }
+    this.length = o + out.write(tail, o, 'latin1');
+  }
+
+  /** The text so far, handed over: the next rows go into a new buffer. */
+  take(): Buffer {
+    const chunk = this.out.subarray(0, this.length);
+    this.out = Buffer.allocUnsafe(2 * CHUNK);
+    this.length = 0;
+    return chunk;
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  /** Makes room for n more bytes. */
+  private room(n: number): void {
+    if (this.length + n <= this.out.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(2 * this.out.length, this.length + n));
+    this.out.copy(bigger, 0, 0, this.length);
+    this.out = bigger;
+  }
+}
+
 /** The COPY into transactions: opened when rows are written, ended before any other statement. */
 class Copy {
-  private text = '';
+  /** What waits to be written. */
+  private readonly text = new CopyText();
   private stream: Writable | null = null;
   private failed: Promise<never> | null = null;
   /** Why the COPY failed, once it has (the connection lost, the server refusing a row). */
@@ -88,8 +166,9 @@ class Copy {
     private prepare: (() => Promise<void>) | null,
   ) {}
 
-  add(line: string): void {
-    this.text += line;
+  /** A row: its content string (core/row.ts) and the COPY line's tail after it. */
+  add(content: string, tail: string): void {
+    this.text.add(content, tail);
   }
 
   /** Writes what is buffered once there is a chunk of it, waiting while the server catches up (back-pressure). */
@@ -113,7 +192,7 @@ class Copy {
 
   /** Abandons the COPY in progress (CopyFail): the server ends it with an error, and the connection can run statements again. */
   async abort(): Promise<void> {
-    this.text = '';
+    this.text.clear();
     const stream = this.stream;
     if (stream === null) return;
     this.stream = null;
@@ -134,10 +213,9 @@ class Copy {
   }
 
   private async write(): Promise<void> {
-    if (this.text === '') return;
+    if (this.text.length === 0) return;
     if (this.stream === null) await this.open();
-    const chunk = this.text;
-    this.text = '';
+    const chunk = this.text.take();
     const stream = this.stream!;
     if (this.failure !== null) throw this.failure;
     let more: boolean;
@@ -367,7 +445,7 @@ class PgTransactionSink implements TransactionSink {
 
   add(content: string, line: number, key: number): void {
     this.rows++;
-    this.copy.add(transactionLine(content, `${this.tail}${line}\t${key}\n`));
+    this.copy.add(content, `${this.tail}${line}\t${key}\n`);
   }
 
   /** Ids wait in memory, a batch at a time; the file's reader sends each id about once. */
@@ -425,13 +503,17 @@ class PgTransactionSink implements TransactionSink {
     });
   }
 
-  /** Checks and records the stored amounts' absolute total (importStore.ts MAX_AMOUNT_TOTAL); numeric sums, exact. */
+  /**
+   * Checks and records the stored amounts' absolute total (importStore.ts MAX_AMOUNT_TOTAL). sum() of a
+   * bigint is numeric, exact; abs() cannot overflow (every amount is a safe integer), and summing
+   * bigints is a quarter faster than casting each to numeric first.
+   */
   private async keepAmountTotal(tx: Tx): Promise<void> {
     const [row] = await tx<{ kept: string | null; before: string | null; added: string }[]>`
       SELECT (SELECT value FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}) AS kept,
              CASE WHEN EXISTS (SELECT 1 FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}) THEN NULL
-                  ELSE (SELECT coalesce(sum(abs(amount::numeric)), 0)::text FROM transactions WHERE id <= ${this.before}) END AS before,
-             (SELECT coalesce(sum(abs(amount::numeric)), 0)::text FROM transactions WHERE id > ${this.before}) AS added`;
+                  ELSE (SELECT coalesce(sum(abs(amount)), 0)::text FROM transactions WHERE id <= ${this.before}) END AS before,
+             (SELECT coalesce(sum(abs(amount)), 0)::text FROM transactions WHERE id > ${this.before}) AS added`;
     const total = nextAmountTotal(BigInt(row!.kept ?? row!.before ?? '0'), BigInt(row!.added));
     await tx`INSERT INTO meta (key, value) VALUES (${AMOUNT_TOTAL_KEY}, ${String(total)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
   }
