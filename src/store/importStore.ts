@@ -372,20 +372,37 @@ export class TransactionWriter {
     p[o + cols.length + 1] = key;
   }
 
-  /**
-   * Creates a bare customer record for every id in `ids` that has none, as one JSON array
-   * (one statement per batch: 0.05 s per 100,000 ids, against 0.25 s one by one).
-   */
   /** Keeps the names a file gives its products ([code, name] pairs, one statement per batch). */
   nameProducts(pairs: readonly [string, string][]): void {
     if (pairs.length > 0) this.upsertProducts.run(JSON.stringify(pairs));
   }
 
+  /**
+   * Creates a bare customer record for every id in `ids` that has none: the ids are held until
+   * CUSTOMERS_HELD have come (or the file ends, createHeldCustomers), then inserted sorted, as one
+   * JSON array. Sorted, each insert lands beside the last in the customers' id index; in the
+   * file's order every id went to a random page of it, and on the 1M-row bench (100,000
+   * customers) that cost 0.9 s against 0.3 s sorted. Returns the records created now.
+   */
   createMissingCustomers(ids: readonly string[]): number {
+    for (const id of ids) this.heldCustomers.push(id);
+    return this.heldCustomers.length >= CUSTOMERS_HELD ? this.createHeldCustomers() : 0;
+  }
+
+  /** Creates the records of the ids still held (see createMissingCustomers); returns how many were created. */
+  createHeldCustomers(): number {
+    const ids = this.heldCustomers;
     if (ids.length === 0) return 0;
+    this.heldCustomers = [];
+    ids.sort();
     return this.insertCustomers.run(JSON.stringify(ids)).changes;
   }
+
+  private heldCustomers: string[] = [];
 }
+
+/** Customer ids held before their records are created (bounds memory: a few MB). */
+const CUSTOMERS_HELD = 100_000;
 
 function dateOf(content: string): string {
   const cut = content.indexOf(SEP);

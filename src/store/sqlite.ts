@@ -297,6 +297,7 @@ class SqliteImport implements ImportSession {
       ready: () => done,
       finish: async () => {
         w.flush();
+        created += w.createHeldCustomers();
         imports.keepAmountTotal(this.db, w.firstId);
         return { inserted: w.inserted, duplicate: w.duplicate, customersCreated: created };
       },
