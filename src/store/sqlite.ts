@@ -298,7 +298,7 @@ class SqliteImport implements ImportSession {
       finish: async () => {
         w.flush();
         created += w.createHeldCustomers();
-        imports.keepAmountTotal(this.db, w.firstId);
+        imports.keepAmountTotal(this.db, w.firstId, w.storedAmountTotal());
         return { inserted: w.inserted, duplicate: w.duplicate, customersCreated: created };
       },
     };
