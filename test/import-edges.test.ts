@@ -152,6 +152,18 @@ describe('what the import keeps, whatever the file (issue 22, item 11)', () => {
     expect((await imp(t.file('c.csv', 'customer,date,amount\nC,2024-01-01,0.01\n'))).r.status).toBe('imported');
     expect(value<string>("SELECT value FROM meta WHERE key = 'amount_abs_total'")).toBe('9007199254740991');
   });
+
+  it('the kept total is the stored rows\' absolute total after an overlapping file (whole batches, conflicts, duplicates)', async () => {
+    const row = (i: number): string => `C${i % 7},2024-03-${String(1 + (i % 28)).padStart(2, '0')},${i % 5 === 0 ? '-' : ''}${i}.${String(i % 100).padStart(2, '0')}`;
+    const first = Array.from({ length: 230 }, (_, i) => row(i));
+    await imp(t.file('first.csv', 'customer,date,amount\n' + first.join('\n') + '\n'));
+    // Every row again, new rows between them, and one line twice: batches with and without conflicts.
+    const second = first.flatMap((line, i) => (i < 130 ? [line, row(1000 + i)] : [line]));
+    second.push(row(1000));
+    const { r } = await imp(t.file('second.csv', 'customer,date,amount\n' + second.join('\n') + '\n'));
+    expect(r.counts).toMatchObject({ imported: 131, duplicate: 230 });
+    expect(value<string>("SELECT value FROM meta WHERE key = 'amount_abs_total'")).toBe(String(value<number>('SELECT sum(abs(amount)) FROM transactions')));
+  });
 });
 
 describe('settings that must hold across files', () => {

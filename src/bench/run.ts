@@ -6,7 +6,12 @@
  * Then segments the imported history (`rapport segment`, median of --runs), lists the platinum
  * customers from the snapshot and prints one customer's card; times the churn model's fit and
  * scoring, the churn watchlist and a 90-day backtest.
- * Options: --rows N (default 1000000), --customers N, --runs N (default 3), --keep.
+ * Options: --rows N (default 1000000), --customers N, --runs N (default 3), --keep,
+ * --import-only (stop after the import runs), --no-fail (exploring: exit 0 past the goals).
+ *
+ * Goals (issue 24): the import's median within IMPORT_GOAL times sqlite3 `.import`'s median of the
+ * same runs, and its peak RSS under RSS_GOAL_MB. Both are printed beside their goal, with the load
+ * average (the machine is shared); past either the bench exits 1 once it has printed its figures.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,11 +32,15 @@ const { values } = parseArgs({
     customers: { type: 'string', default: String(DEFAULTS.customers) },
     runs: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
+    'import-only': { type: 'boolean', default: false },
+    'no-fail': { type: 'boolean', default: false },
   },
 });
 const rows = Number(values.rows);
 const customers = Number(values.customers);
 const runs = Number(values.runs);
+const IMPORT_GOAL = 2.0;
+const RSS_GOAL_MB = 250;
 
 const work = path.join(root, 'bench', 'out');
 fs.mkdirSync(work, { recursive: true });
@@ -101,6 +110,24 @@ for (let i = 0; i < runs; i++) {
   if (s !== null) raw.push(s);
   process.stderr.write(`  run ${i + 1}: rapport ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB${s !== null ? `; sqlite3 .import ${s.toFixed(2)} s` : ''}\n`);
 }
+const ratio = raw.length > 0 ? median(ours) / median(raw) : null;
+const peakRss = maxOf(rss);
+const importOk = ratio === null || ratio <= IMPORT_GOAL;
+const rssOk = peakRss < RSS_GOAL_MB;
+const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+process.stderr.write(
+  (ratio === null ? 'import: no sqlite3 command here to compare with\n' : `import: ${ratio.toFixed(2)}× sqlite3 .import (goal ≤ ${IMPORT_GOAL.toFixed(1)}×) ${importOk ? 'ok' : 'OVER GOAL'}\n`) +
+    `import peak RSS: ${peakRss.toFixed(0)} MB (goal < ${RSS_GOAL_MB} MB) ${rssOk ? 'ok' : 'OVER GOAL'}\n` +
+    `load average: ${load} (${os.cpus().length} cores)\n`,
+);
+const goalsMet = importOk && rssOk;
+if (values['import-only']) {
+  process.stdout.write(JSON.stringify({ rapport_import_seconds: Number(median(ours).toFixed(2)), sqlite3_import_seconds: raw.length > 0 ? Number(median(raw).toFixed(2)) : null, ratio_to_sqlite3: ratio === null ? null : Number(ratio.toFixed(2)), peak_rss_mb: Math.round(peakRss), load_average: load }, null, 2) + '\n');
+  rm(db);
+  rm(rawDb);
+  if (!goalsMet && !values['no-fail']) process.exitCode = 1;
+  process.exit();
+}
 
 // Segmentation over the imported history as of its last day (the generator stops at the row
 // limit before its end date), the runs after the first replacing the snapshot as a daily cron
@@ -158,7 +185,8 @@ const result = {
   rows_per_second: Math.round(lines / ourMedian),
   peak_rss_mb: Math.round(maxOf(rss)),
   sqlite3_import_seconds: raw.length > 0 ? Number(median(raw).toFixed(2)) : null,
-  ratio_to_sqlite3: raw.length > 0 ? Number((ourMedian / median(raw)).toFixed(2)) : null,
+  ratio_to_sqlite3: ratio === null ? null : Number(ratio.toFixed(2)),
+  import_goal: { ratio_at_most: IMPORT_GOAL, peak_rss_mb_under: RSS_GOAL_MB, met: goalsMet, load_average: load },
   check_before_write: { database_megabytes: Number(checkedMb.toFixed(1)), quick_check_seconds: Number(quickCheck.toFixed(2)), integrity_check_seconds: Number(integrityCheck.toFixed(2)) },
   segment: {
     customers: segmented,
@@ -188,3 +216,4 @@ if (!values.keep) {
   rm(rawDb);
   fs.rmSync(overlap, { force: true });
 }
+if (!goalsMet && !values['no-fail']) process.exitCode = 1;

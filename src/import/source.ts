@@ -4,6 +4,7 @@
  * of a decoding error. Synchronous on purpose: the import is one CPU-bound loop, and a kill at
  * any point leaves the database untouched because the file's transaction never commits.
  */
+import { isAscii } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -204,6 +205,9 @@ export class TextReader {
    * line and field. Any other invalid byte still refuses the file (a wrong encoding).
    */
   private utf8Surrogates(chunk: Buffer, stream: boolean): string {
+    // A chunk of ASCII alone, with no character begun in the last one, is its own text: read as
+    // Latin-1 (a copy) it skips the validating decoder (0.36 s against 0.41-0.56 s per 79 MB).
+    if (stream && this.surrogateTail === null && !this.utf8Open && isAscii(chunk)) return chunk.toString('latin1');
     const bytes = this.surrogateTail === null ? chunk : Buffer.concat([this.surrogateTail, chunk]);
     this.surrogateTail = null;
     const decode = (b: Buffer, more: boolean): string => this.decodeUtf8!.decode(b, { stream: more });
@@ -225,8 +229,13 @@ export class TextReader {
       from = i + 3;
       i += 2;
     }
+    // The decoder may hold a character begun at the end unless the last byte it was given is ASCII.
+    if (end > 0) this.utf8Open = bytes[end - 1]! >= 0x80;
     return out + decode(bytes.subarray(from, end), stream);
   }
+
+  /** The decoder may be holding the first bytes of a character (see utf8Surrogates). */
+  private utf8Open = false;
 
   /**
    * Names the line of the first bad UTF-8 sequence. Reads the file again in chunks (bounded

@@ -68,6 +68,12 @@ const TEXT_FIELDS = ['product', 'channel', 'staff', 'payment_method', 'external_
 // (and U+001F/U+001E are our own separators).
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * A control character or any surrogate: one scan of a row's raw text, so that the rows with
+ * neither (nearly all) skip the control and per-field lone-surrogate checks. A field's lone
+ * surrogate is one in the raw text too (what follows it there is a delimiter, a quote or a line end).
+ */
+const SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ud800-\udfff]/;
 
 /**
  * What is wrong with a customer's id, email or other text by the import's rules, or null: the
@@ -255,9 +261,11 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
         onReject(needsRound === null ? { line, field, reason, raw } : { line, field: 'amount', reason: needsRound, raw });
         return null;
       };
-      if (CONTROL.test(raw)) return reject(controlField(cells, shape.headers), 'contains control characters (binary data?)');
-      const broken = loneSurrogate(cells, shape.headers);
-      if (broken !== null) return reject(broken.field, broken.reason);
+      if (SUSPECT.test(raw)) {
+        if (CONTROL.test(raw)) return reject(controlField(cells, shape.headers), 'contains control characters (binary data?)');
+        const broken = loneSurrogate(cells, shape.headers);
+        if (broken !== null) return reject(broken.field, broken.reason);
+      }
       const fields = own ? cells.map(restore) : cells;
       // An empty id is a sale without a customer (a walk-in or guest sale): stored with the id
       // NO_CUSTOMER (core/row.ts), counted in the shop's figures and left out of everything per customer.

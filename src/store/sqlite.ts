@@ -297,7 +297,8 @@ class SqliteImport implements ImportSession {
       ready: () => done,
       finish: async () => {
         w.flush();
-        imports.keepAmountTotal(this.db, w.firstId);
+        created += w.createHeldCustomers();
+        imports.keepAmountTotal(this.db, w.firstId, w.storedAmountTotal());
         return { inserted: w.inserted, duplicate: w.duplicate, customersCreated: created };
       },
     };
