@@ -105,7 +105,7 @@ function learnedRecord(f: Fitted): Record<string, unknown> | null {
     held_out:
       h === null
         ? null
-        : { cutoff: h.cutoff, out_of_time: h.outOfTime, customers: h.customers, auc: Object.fromEntries(Object.entries(h.auc).map(([k, v]) => [k, r4(v)])), chosen: h.chosen, mean_risk: r4(h.meanRisk), observed: r4(h.observed), calibration: h.calibration },
+        : { cutoff: h.cutoff, cutoffs: h.cutoffs ?? [h.cutoff], out_of_time: h.outOfTime, customers: h.customers, auc: Object.fromEntries(Object.entries(h.auc).map(([k, v]) => [k, r4(v)])), chosen: h.chosen, mean_risk: r4(h.meanRisk), observed: r4(h.observed), calibration: h.calibration },
     verdict: verdict === null ? null : wordPhrase(verdict, 'en'),
   };
 }
@@ -223,8 +223,10 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
           [{ key: 'score', header: t('model.col.score') }, { key: 'auc', header: t('model.col.held-out-auc'), align: 'right' }, { key: 'chosen', header: '' }],
           Object.entries(h.auc).map(([kind, auc]) => ({ score: methodName(kind as RiskMethod, f.ranking!.model), auc: auc.toFixed(3), chosen: kind === h.chosen ? t('model.ranks-mark') : '' })),
         );
-        const v = verdictPhrase(f);
-        if (v !== null) out(`  ${wordPhrase(v, currentLang())}`);
+      }
+      const v = verdictPhrase(f);
+      if (v !== null) out(`  ${wordPhrase(v, currentLang())}`);
+      if (h !== null) {
         out(`  ${t('model.mean-risk', { risk: (h.meanRisk * 100).toFixed(1) + '%', observed: (h.observed * 100).toFixed(1) + '%', customers: formatNumber(h.customers) })}`);
         printCalibration(ctx.io, h.calibration);
       }

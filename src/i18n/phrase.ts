@@ -48,7 +48,7 @@ const DEGENERATE = [
 ];
 const REJECTED = ['core.model.rejected-at', 'core.model.rejected'];
 const METHODS = ['core.method.learned', 'core.method.recency', 'core.method.overdue', 'core.method.expected', 'core.method.model', 'core.method.rules'];
-const WHERE = ['core.verdict.window', 'core.verdict.halves'];
+const WHERE = ['core.verdict.window', 'core.verdict.windows', 'core.verdict.halves'];
 
 /**
  * Every phrase key and the kind of each of its placeholders: the literal list of the keys the
@@ -134,7 +134,9 @@ export const GRAMMAR: Record<string, Record<string, Kind>> = {
   'core.method.model': { model: 'text' },
   'core.method.rules': {},
   'core.verdict.window': { days: 'text', cutoff: 'text' },
+  'core.verdict.windows': { count: 'text', days: 'text', cutoffs: 'text' },
   'core.verdict.halves': { days: 'text' },
+  'core.verdict.unjudged': { days: 'text' },
   'core.verdict.ranks': {
     method: { one: METHODS },
     word: { one: ['core.model.word-better', 'core.model.word-worse', 'core.model.word-unclear'] },

@@ -39,9 +39,17 @@ export function modelName(code: string): string {
 /** How what ranks did out of time, as a phrase (worded in English for JSON, in the reader's language for a person); null without it. */
 export function verdictPhrase(f: Pick<Fitted, 'ranking' | 'learned'>): Phrase | null {
   const h = f.learned?.heldOut ?? null;
-  if (f.ranking === null || h === null) return null;
+  if (f.ranking === null) return null;
   const days = f.ranking.horizonDays;
-  const where: Phrase = h.outOfTime ? { key: 'core.verdict.window', vars: { days, cutoff: h.cutoff } } : { key: 'core.verdict.halves', vars: { days } };
+  // No window the history allows could be judged out of time: the recency rule ranks, and says why.
+  if (h === null) return f.learned && f.ranking.kind === 'recency' ? { key: 'core.verdict.unjudged', vars: { days } } : null;
+  // (A fit saved before the windows were pooled may carry one window's halves.)
+  const cutoffs = h.cutoffs ?? [h.cutoff];
+  const where: Phrase = !h.outOfTime
+    ? { key: 'core.verdict.halves', vars: { days } }
+    : cutoffs.length > 1
+      ? { key: 'core.verdict.windows', vars: { count: cutoffs.length, days, cutoffs: cutoffs.join(', ') } }
+      : { key: 'core.verdict.window', vars: { days, cutoff: h.cutoff } };
   const a = (x: number | undefined): string => (x === undefined ? 'n/a' : x.toFixed(3));
   const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
   if (h.versusRecency === null) return { key: 'core.verdict.recency', vars: { where, auc: a(h.auc.recency), learned: a(h.auc.learned) } };
@@ -138,20 +146,25 @@ export interface Fitted {
   learned?: { windows: { cutoff: string; customers: number; noPurchase: number }[]; heldOut: HeldOut | null } | null;
 }
 
-/** Days of history a learning cutoff needs before it, and the most windows learned from. */
+/** Days of history a learning cutoff needs before it, and the most windows learned from (back to back, and half a window apart). */
 export const LEARN_MIN_HISTORY = 90;
 export const LEARN_WINDOWS = 3;
+export const LEARN_WINDOWS_OVERLAPPING = 4;
 
 /**
- * The windows the ranking learns from, back to back before the as-of date: each as long as the
- * horizon, or when the history is too short to leave LEARN_MIN_HISTORY days before one, what it
- * leaves (at least 28 days; null: not enough); as many as fit, up to LEARN_WINDOWS.
+ * The windows the ranking learns from, before the as-of date: each as long as the horizon, or
+ * when the history is too short to leave LEARN_MIN_HISTORY days before one, what it leaves (at
+ * least 28 days; null: not enough). Back to back (up to LEARN_WINDOWS) where three fit; else,
+ * a long horizon on a short history, their cutoffs half a window apart (up to
+ * LEARN_WINDOWS_OVERLAPPING), so that every pair of windows a whole window apart can be judged.
  */
-export function windowPlan(horizonDays: number, historyDays: number): { days: number; count: number } | null {
+export function windowPlan(horizonDays: number, historyDays: number): { days: number; count: number; step: number } | null {
   const room = historyDays - LEARN_MIN_HISTORY;
   const days = Math.min(horizonDays, room);
   if (days < 28) return null;
-  return { days, count: Math.max(1, Math.min(LEARN_WINDOWS, Math.floor(room / days))) };
+  const step = Math.floor(room / days) >= LEARN_WINDOWS ? days : Math.ceil(days / 2);
+  const most = step === days ? LEARN_WINDOWS : LEARN_WINDOWS_OVERLAPPING;
+  return { days, step, count: Math.max(1, Math.min(most, Math.floor((room - days) / step) + 1)) };
 }
 
 /** The shortest default horizon: a quarter, the span a shop plans its calls for. */
@@ -220,9 +233,10 @@ export function rulesOnly(asOf: string, reason: string, horizonDays = 90): Fitte
   };
 }
 
-/** The windows the ranking learns from, all of `days` days, newest first. */
+/** The windows the ranking learns from, all of `days` days, newest first, their cutoffs `step` days apart. */
 export interface Windows {
   days: number;
+  step?: number;
   list: LearnWindow[];
 }
 
@@ -295,7 +309,7 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
   const model = purchase?.model ?? null;
   // The older windows' fits start from the as-of date's answer (fewer iterations; the optimum is
   // each window's own). Not the NBD's: cheap anyway, and one stopped at the Poisson limit would stay there.
-  const learned = windows === null ? null : learnRanking(windows.list.map((w, k) => prepare(w, windows.days, model, unitDays, k === 0 && model !== null ? fitsAtNewest.get(model) : undefined, model === 'nbd' ? undefined : purchase?.params)), windows.days, model);
+  const learned = windows === null ? null : learnRanking(windows.list.map((w, k) => prepare(w, windows.days, model, unitDays, k === 0 && model !== null ? fitsAtNewest.get(model) : undefined, model === 'nbd' ? undefined : purchase?.params)), windows.days, model, windows.step ?? windows.days);
   const fallback = purchase === null ? (rejected.length > 0 ? wordPhrase({ key: 'core.model.no-usable-fit', vars: { rejected: rejected.join('; ') } }, 'en') : wordPhrase({ key: 'core.model.purchase-no-converge' }, 'en')) : null;
   return {
     ...base,
@@ -597,9 +611,12 @@ export function scoreChurn(
     const row = ranking === null ? null : learnRowOf(c, fitted.asOf, fitted.timeUnit, populationGap);
     // What ranks is calibrated for its own window (the one the history could check); for another
     // horizon the model carries it over: P(none in H) = P(none in w) · P(none in H | none in w),
-    // the last factor the model's P(none in H) / P(none in w), capped at 1.
+    // the last factor the model's P(none in H) / P(none in w), capped at 1. A simple score is
+    // carried so that its order stays its own (it was chosen for that order): as for a steady
+    // buyer, P(none in H) = P(none in w)^(H/w).
     const carried = (base: number): number => {
-      if (ranking === null || ranking.horizonDays === horizonDays || purchase === null || sum === null) return base;
+      if (ranking === null || ranking.horizonDays === horizonDays) return base;
+      if (ranking.kind !== 'learned' || purchase === null || sum === null) return Math.pow(base, horizonDays / ranking.horizonDays);
       const w = pNoPurchase(purchase.model, purchase.params, sum, ranking.horizonDays / k);
       return w > 0 ? Math.min(1, (base * pNoPurchase(purchase.model, purchase.params, sum, horizonDays / k)) / w) : base;
     };
