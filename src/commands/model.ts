@@ -1,7 +1,7 @@
 import { methodName, MODEL_CHOICES, modelName, verdictPhrase, type Fitted, type ModelChoice, type ModelSettings, type RiskMethod } from '../core/model/churn.js';
 import type { BgParams, PurchaseFit } from '../core/model/bgnbd.js';
 import type { ParetoParams } from '../core/model/paretonbd.js';
-import { FIT_SAMPLE } from '../core/model/select.js';
+import { FIT_SAMPLE, forecastError } from '../core/model/select.js';
 import { printCalibration } from './churn.js';
 import { computeAnalysis, loadSettings, measure, moneyOf, settleAsOf } from '../analysis/run.js';
 import { fitForRun } from '../analysis/churn.js';
@@ -50,6 +50,7 @@ export function comparisonRows(f: Fitted): Record<string, unknown>[] {
     auc: r4(c.auc),
     predicted_purchases: c.predicted === null ? null : Math.round(c.predicted),
     actual_purchases: c.actual,
+    forecast_error: c.predicted === null ? null : r4(forecastError(c)),
     degenerate: c.degenerate,
   }));
 }
@@ -197,7 +198,9 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
     if (f.selection !== null) {
       const sel = f.selection;
       out();
-      out(c.bold(t('model.compared', { days: sel.horizonDays, cutoff: formatDate(sel.cutoff), customers: formatNumber(sel.customers) })));
+      const cutoffs = sel.cutoffs ?? [sel.cutoff];
+      if (cutoffs.length > 1) out(c.bold(t('model.compared-windows', { count: cutoffs.length, days: sel.horizonDays, cutoffs: cutoffs.map((d) => formatDate(d)).join(', '), customers: formatNumber(sel.customers) })));
+      else out(c.bold(t('model.compared', { days: sel.horizonDays, cutoff: formatDate(sel.cutoff), customers: formatNumber(sel.customers) })));
       printRows(
         ctx.io,
         'table',
@@ -206,9 +209,10 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
           { key: 'auc', header: t('model.col.auc'), align: 'right' },
           { key: 'predicted_purchases', header: t('model.col.predicted'), align: 'right' },
           { key: 'actual_purchases', header: t('model.col.actual'), align: 'right' },
+          { key: 'forecast_error', header: t('model.col.forecast-error'), align: 'right' },
           { key: 'degenerate', header: t('model.col.degenerate') },
         ],
-        comparisonRows(f).map((r) => ({ ...r, candidate: modelName(r.candidate as string), degenerate: r.degenerate === null ? null : reword(String(r.degenerate)), auc: r.auc === null ? '' : (r.auc as number).toFixed(3) })),
+        comparisonRows(f).map((r) => ({ ...r, candidate: modelName(r.candidate as string), degenerate: r.degenerate === null ? null : reword(String(r.degenerate)), auc: r.auc === null ? '' : (r.auc as number).toFixed(3), forecast_error: r.forecast_error === null ? '' : `${((r.forecast_error as number) * 100).toFixed(0)}%` })),
       );
     }
     if (f.ranking !== null && f.learned) {

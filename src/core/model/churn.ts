@@ -6,7 +6,7 @@ import type { CustomerMeasures } from '../measures.js';
 import { dayIndex } from '../measures.js';
 import { silenceLimit, type LifecycleSettings } from '../lifecycle.js';
 import { expectedPurchases, fitPurchases, group, pAlive, pNoPurchase, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
-import { AUTO_ORDER, degenerateWhy, nobodyLeaves, sample, selectModel, type Selection } from './select.js';
+import { AUTO_ORDER, degenerateWhy, nobodyLeaves, sample, selectOnWindows, type Selection } from './select.js';
 import { learnRanking, prepare, rankRisk, type HeldOut, type LearnRow, type LearnWindow, type Ranking, type RankingKind } from './learn.js';
 import type { Stage } from '../lifecycle.js';
 import { expectedSpend, fitSpend, type SpendFit, type SpendSummary } from './gammagamma.js';
@@ -259,8 +259,8 @@ export function learnRowOf(c: Measured, asOf: string, unit: TimeUnit, population
 
 /**
  * Fits the purchase and spend models when the data suffice; never a silent bogus fit. With model
- * auto and windows of the shop's past, the models are compared on the newest window
- * (selectModel) and tried best first; a fit that degenerates at the as-of date is passed over for
+ * auto and windows of the shop's past, the models are compared on the windows that do not overlap
+ * (selectOnWindows) and tried best first; a fit that degenerates at the as-of date is passed over for
  * the next (the NBD, where nobody leaves, last). What ranks churn risk is then learned from the
  * windows (learn.ts), with the chosen model's outputs among its features. Fits see at most
  * FIT_SAMPLE customers.
@@ -283,9 +283,10 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
   }
   const unitDays = UNIT_DAYS[s.timeUnit];
   const newest = windows?.list[0] ?? null;
-  // The comparison's fits at the newest cutoff, on the same customers the ranking learns from there.
-  const fitsAtNewest = new Map<PurchaseModelName, PurchaseFit>();
-  const selection = s.model === 'auto' && newest !== null && enoughToCompare(newest.rows, s, unitDays) ? selectModel(newest.rows, newest.cutoff, windows!.days, unitDays, AUTO_ORDER, fitsAtNewest) : null;
+  // The comparison's fits at each cutoff it compares on, on the same customers the ranking learns from there.
+  const fitsAt = new Map<string, Map<PurchaseModelName, PurchaseFit>>();
+  const compared = windows === null ? [] : comparedWindows(windows).filter((w) => enoughToCompare(w.rows, s, unitDays));
+  const selection = s.model === 'auto' && newest !== null && compared[0] === newest ? selectOnWindows(compared, windows!.days, unitDays, AUTO_ORDER, fitsAt) : null;
   const rejected: string[] = [];
   for (const c of selection?.candidates ?? []) if (c.degenerate !== null && c.name !== 'recency') rejected.push(wordPhrase({ key: 'core.model.rejected-at', vars: { model: c.name, cutoff: newest!.cutoff, why: c.degenerate } }, 'en'));
   const order = s.model !== 'auto' ? [s.model] : selection !== null ? selection.order : AUTO_ORDER;
@@ -309,7 +310,7 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
   const model = purchase?.model ?? null;
   // The older windows' fits start from the as-of date's answer (fewer iterations; the optimum is
   // each window's own). Not the NBD's: cheap anyway, and one stopped at the Poisson limit would stay there.
-  const learned = windows === null ? null : learnRanking(windows.list.map((w, k) => prepare(w, windows.days, model, unitDays, k === 0 && model !== null ? fitsAtNewest.get(model) : undefined, model === 'nbd' ? undefined : purchase?.params)), windows.days, model, windows.step ?? windows.days);
+  const learned = windows === null ? null : learnRanking(windows.list.map((w) => prepare(w, windows.days, model, unitDays, model !== null ? fitsAt.get(w.cutoff)?.get(model) : undefined, model === 'nbd' ? undefined : purchase?.params)), windows.days, model, windows.step ?? windows.days);
   const fallback = purchase === null ? (rejected.length > 0 ? wordPhrase({ key: 'core.model.no-usable-fit', vars: { rejected: rejected.join('; ') } }, 'en') : wordPhrase({ key: 'core.model.purchase-no-converge' }, 'en')) : null;
   return {
     ...base,
@@ -322,6 +323,20 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
     ranking: learned?.ranking ?? null,
     learned: learned === null ? null : { windows: learned.windows, heldOut: learned.heldOut },
   };
+}
+
+/** The windows model auto compares on: the newest and each older one a whole window before the last taken (none overlapping). */
+function comparedWindows(windows: Windows): LearnWindow[] {
+  const step = windows.step ?? windows.days;
+  const out: LearnWindow[] = [];
+  let last = -Infinity;
+  windows.list.forEach((w, k) => {
+    if ((k - last) * step >= windows.days) {
+      out.push(w);
+      last = k;
+    }
+  });
+  return out;
 }
 
 /** The cutoff's data suffice for fitting, and some customers bought in the window while others did not. */
