@@ -459,6 +459,8 @@ interface ReasonContext {
   windowDays: number;
   horizonDays: number;
   fit: { model: PurchaseModelName; params: PurchaseFit['params']; asOf: string; unit: TimeUnit } | null;
+  /** The level thresholds a risk is shown against (riskPercent). */
+  levels: Pick<ModelSettings, 'mediumRisk' | 'highRisk'>;
 }
 
 const said = (open: OpenComplaints): string =>
@@ -551,7 +553,7 @@ class Score implements ChurnScore {
 
   get reasons(): string[] {
     const complained = this.open !== undefined && this.open.open > 0;
-    const pct = `${Math.round(this.churnRisk * 100)}%`;
+    const pct = `${riskPercent(this.churnRisk, this.why.levels)}%`;
     const disagree: string[] = [];
     if (this.endedButLow()) disagree.push(wordPhrase({ key: this.method === 'rules' ? 'core.churn.ended-but-low-rules' : 'core.churn.ended-but-low-model', vars: { pct } }, 'en'));
     else if (this.fallingButLow()) disagree.push(wordPhrase({ key: 'core.churn.falling-but-low', vars: { pct } }, 'en'));
@@ -618,6 +620,7 @@ export function scoreChurn(
     windowDays: lifecycle.windowDays,
     horizonDays,
     fit: purchase === null ? null : { model: purchase.model, params: purchase.params, asOf: fitted.asOf, unit: fitted.timeUnit },
+    levels: s,
   };
   const view = purchase === null ? null : { model: purchase.model, params: purchase.params, unitDays: k };
   return customers.map((c) => {
