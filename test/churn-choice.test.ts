@@ -84,11 +84,15 @@ describe('one verdict per customer', () => {
 });
 
 describe('the windows what ranks learns from', () => {
-  it('are as long as the horizon, or what a short history leaves after 90 days; up to three back to back', () => {
-    expect(windowPlan(90, 1000)).toEqual({ days: 90, count: 3 });
-    expect(windowPlan(162, 373)).toEqual({ days: 162, count: 1 });
+  it('are as long as the horizon, or what a short history leaves after 90 days; three back to back, else up to four half a window apart', () => {
+    expect(windowPlan(90, 1000)).toEqual({ days: 90, step: 90, count: 3 });
+    expect(windowPlan(162, 373)).toEqual({ days: 162, step: 81, count: 2 });
+    // the simulated wholesaler at 2011-09-09: 282 days of history, a quarter ahead
+    expect(windowPlan(91, 282)).toEqual({ days: 91, step: 46, count: 3 });
+    expect(windowPlan(60, 400)).toEqual({ days: 60, step: 60, count: 3 });
+    expect(windowPlan(100, 380)).toEqual({ days: 100, step: 50, count: 4 });
     // the CD retailer's protocol: 273 days ahead, 272 days of history to 1997-09-30
-    expect(windowPlan(273, 272)).toEqual({ days: 182, count: 1 });
+    expect(windowPlan(273, 272)).toEqual({ days: 182, step: 91, count: 1 });
     expect(windowPlan(273, 100)).toBeNull();
   });
 });

@@ -80,6 +80,13 @@ describe('phrases', () => {
     expect(reword('1 open complaint, oldest 1 day', 'zh-CN')).toBe('1件投诉未处理，最早的已1天');
   });
 
+  it('groups day counts by thousands as every other figure, and reads them back', () => {
+    const c = { customerId: 'A', firstPurchase: '2015-01-01', lastPurchase: '2020-01-01', purchaseDays: 8, recencyDays: 2345, typicalGapDays: 200, ownGapDays: 200, recentRevenue: 0, previousRevenue: 0, spendDays: 8, spendTotal: 800 };
+    const [reason] = reasonsFor(c, 200, 90, null);
+    expect(reason).toBe('no purchase for 2,345 days, 11.7× their usual 200-day gap');
+    expect(reword(reason!, 'zh-CN')).toContain('2,345天');
+  });
+
   it('re-words the model\'s verdicts and fallbacks, as saved fits store them', () => {
     const zh = (en: string): string => reword(en, 'zh-CN');
     expect(zh('churn_risk (mbgnbd blended with recency) ranks not clearly better than the recency rule on the last 90 days: AUC 0.812 against 0.790, +0.022 (95% bootstrap interval −0.010 to +0.031)')).toBe(

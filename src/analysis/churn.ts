@@ -45,7 +45,7 @@ export async function churnAsOf(
 
 /**
  * Fits the models for a run as of the date: the horizon as set or from the shop's rhythm; the
- * customers as they stood at cutoffs one window apart before it, and their purchase days in the
+ * customers as they stood at cutoffs before it (windowPlan), and their purchase days in the
  * window after each, for learning what ranks (core/model/learn.ts) and, with model auto,
  * choosing the model (core/model/select.ts).
  */
@@ -58,9 +58,9 @@ export async function fitForRun(db: Store, asOf: string, customers: readonly Cus
   const plan = windowPlan(horizon.days, dayIndex(asOf) - earliest);
   let windows: Windows | null = null;
   if (plan !== null) {
-    windows = { days: plan.days, list: [] };
+    windows = { days: plan.days, step: plan.step, list: [] };
     for (let k = 0; k < plan.count; k++) {
-      const cut = dayIndex(asOf) - (k + 1) * plan.days;
+      const cut = dayIndex(asOf) - plan.days - k * plan.step;
       const cutoff = isoDay(cut);
       const then = await measure(db, cutoff, loaded.settings);
       const after = await db.purchaseDaysBetween(cutoff, isoDay(cut + plan.days));

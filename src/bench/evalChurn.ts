@@ -8,7 +8,8 @@
  * purchase + the customer's own usual gap" for those who did buy, and the share of those without
  * a date. With --watchlist: the default watchlist as of that date (`rapport churn`'s order): how
  * many of its first 20 rows are low risk, and how many medium or high rows have no reason.
- * Prints JSON.
+ * Prints JSON; each check's "goals" lists every acceptance figure with its goal and "ok" or
+ * "MISSED" (goal() below).
  */
 import { scoreChurn } from '../core/model/churn.js';
 import { calibration, rocAuc } from '../core/model/backtest.js';
@@ -36,6 +37,15 @@ const median = (xs: number[]): number | null => {
 };
 
 const out: Record<string, unknown>[] = [];
+
+/** An acceptance figure against its goal: ok or MISSED (a figure that could not be measured is MISSED). */
+function goal(figure: string, value: number | null, target: string, met: (v: number) => boolean): { figure: string; value: number | null; goal: string; result: 'ok' | 'MISSED' } {
+  return { figure, value, goal: target, result: value !== null && met(value) ? 'ok' : 'MISSED' };
+}
+/** Issue 23's goals: never below the best simple score (a tie margin of 0.005), mean within 0.03, bins of 100+ within 0.08. */
+const AUC_MARGIN = 0.005;
+const MEAN_GOAL = 0.03;
+const BIN_GOAL = 0.08;
 for (const check of checks) {
   const [cutoff, daysText] = check.split(':');
   const H = Number(daysText);
@@ -68,23 +78,35 @@ for (const check of checks) {
     if (x.s.nextPurchaseDate === null) undated++;
     else errModel.push(Math.abs(dayIndex(x.s.nextPurchaseDate) - actual));
   }
+  const auc = r3(rocAuc(risk, none));
+  const recencyAuc = r3(rocAuc(buyers.map((x) => x.c.recencyDays), none));
+  const errorModel = median(errModel);
+  const errorNaive = median(errNaive);
+  const undatedShare = returning === 0 ? null : r3(undated / returning);
   out.push({
     cutoff,
     horizon_days: H,
     method: fitted.ranking?.kind ?? (fitted.purchase === null ? 'rules' : 'model'),
     model: fitted.purchase?.model ?? null,
     customers: buyers.length,
-    auc: r3(rocAuc(risk, none)),
-    recency_auc: r3(rocAuc(buyers.map((x) => x.c.recencyDays), none)),
+    auc,
+    recency_auc: recencyAuc,
     mean_risk: r3(meanRisk),
     observed_share: r3(observed),
     mean_gap: r3(meanRisk - observed),
     bins_100: bins.map((b) => ({ from: b.from, customers: b.customers, predicted: r3(b.predicted), observed: r3(b.observed) })),
     worst_bin_gap: r3(worst),
-    next_date_median_error_days: median(errModel),
-    naive_median_error_days: median(errNaive),
-    returning_without_date: returning === 0 ? null : r3(undated / returning),
+    next_date_median_error_days: errorModel,
+    naive_median_error_days: errorNaive,
+    returning_without_date: undatedShare,
     seconds: Math.round((performance.now() - started) / 100) / 10,
+    goals: [
+      goal('auc', auc, `>= recency ${recencyAuc ?? 'n/a'} - ${AUC_MARGIN}`, (v) => recencyAuc !== null && v >= recencyAuc - AUC_MARGIN),
+      goal('mean_gap', r3(meanRisk - observed), `within ±${MEAN_GOAL}`, (v) => Math.abs(v) <= MEAN_GOAL),
+      goal('worst_bin_gap', r3(worst), `<= ${BIN_GOAL} (bins of 100+)`, (v) => v <= BIN_GOAL),
+      goal('next_date_median_error_days', errorModel, `<= naive ${errorNaive ?? 'n/a'}`, (v) => errorNaive !== null && v <= errorNaive),
+      goal('returning_without_date', undatedShare, '<= 0.1', (v) => v <= 0.1),
+    ],
   });
 }
 
@@ -98,14 +120,20 @@ if (watchAsOf !== null) {
   rows.sort((a, b) => a.rank - b.rank || b.keep - a.keep || (a.c.customerId < b.c.customerId ? -1 : 1));
   const levels = { low: 0, medium: 0, high: 0 };
   for (const r of rows) levels[r.s.riskLevel]++;
+  const lowFirst = rows.slice(0, 20).filter((r) => r.s.riskLevel === 'low').length;
+  const noReason = rows.filter((r) => r.s.riskLevel !== 'low' && r.s.reasons.length === 0).length;
   out.push({
     watchlist_as_of: watchAsOf,
     horizon_days: H,
     method: picture.fitted.ranking?.kind ?? null,
     levels,
-    low_in_first_20: rows.slice(0, 20).filter((r) => r.s.riskLevel === 'low').length,
-    medium_high_without_reason: rows.filter((r) => r.s.riskLevel !== 'low' && r.s.reasons.length === 0).length,
+    low_in_first_20: lowFirst,
+    medium_high_without_reason: noReason,
     win_back: rows.filter((r) => r.rank === 2).length,
+    goals: [
+      goal('low_in_first_20', lowFirst, '0', (v) => v === 0),
+      goal('medium_high_without_reason', noReason, '0', (v) => v === 0),
+    ],
   });
 }
 await db.close();

@@ -1,7 +1,7 @@
 import { methodName, MODEL_CHOICES, modelName, verdictPhrase, type Fitted, type ModelChoice, type ModelSettings, type RiskMethod } from '../core/model/churn.js';
 import type { BgParams, PurchaseFit } from '../core/model/bgnbd.js';
 import type { ParetoParams } from '../core/model/paretonbd.js';
-import { FIT_SAMPLE } from '../core/model/select.js';
+import { FIT_SAMPLE, forecastError } from '../core/model/select.js';
 import { printCalibration } from './churn.js';
 import { computeAnalysis, loadSettings, measure, moneyOf, settleAsOf } from '../analysis/run.js';
 import { fitForRun } from '../analysis/churn.js';
@@ -50,6 +50,7 @@ export function comparisonRows(f: Fitted): Record<string, unknown>[] {
     auc: r4(c.auc),
     predicted_purchases: c.predicted === null ? null : Math.round(c.predicted),
     actual_purchases: c.actual,
+    forecast_error: c.predicted === null ? null : r4(forecastError(c)),
     degenerate: c.degenerate,
   }));
 }
@@ -105,7 +106,7 @@ function learnedRecord(f: Fitted): Record<string, unknown> | null {
     held_out:
       h === null
         ? null
-        : { cutoff: h.cutoff, out_of_time: h.outOfTime, customers: h.customers, auc: Object.fromEntries(Object.entries(h.auc).map(([k, v]) => [k, r4(v)])), chosen: h.chosen, mean_risk: r4(h.meanRisk), observed: r4(h.observed), calibration: h.calibration },
+        : { cutoff: h.cutoff, cutoffs: h.cutoffs ?? [h.cutoff], out_of_time: h.outOfTime, customers: h.customers, auc: Object.fromEntries(Object.entries(h.auc).map(([k, v]) => [k, r4(v)])), chosen: h.chosen, mean_risk: r4(h.meanRisk), observed: r4(h.observed), calibration: h.calibration },
     verdict: verdict === null ? null : wordPhrase(verdict, 'en'),
   };
 }
@@ -197,7 +198,9 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
     if (f.selection !== null) {
       const sel = f.selection;
       out();
-      out(c.bold(t('model.compared', { days: sel.horizonDays, cutoff: formatDate(sel.cutoff), customers: formatNumber(sel.customers) })));
+      const cutoffs = sel.cutoffs ?? [sel.cutoff];
+      if (cutoffs.length > 1) out(c.bold(t('model.compared-windows', { count: cutoffs.length, days: sel.horizonDays, cutoffs: cutoffs.map((d) => formatDate(d)).join(', '), customers: formatNumber(sel.customers) })));
+      else out(c.bold(t('model.compared', { days: sel.horizonDays, cutoff: formatDate(sel.cutoff), customers: formatNumber(sel.customers) })));
       printRows(
         ctx.io,
         'table',
@@ -206,9 +209,10 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
           { key: 'auc', header: t('model.col.auc'), align: 'right' },
           { key: 'predicted_purchases', header: t('model.col.predicted'), align: 'right' },
           { key: 'actual_purchases', header: t('model.col.actual'), align: 'right' },
+          { key: 'forecast_error', header: t('model.col.forecast-error'), align: 'right' },
           { key: 'degenerate', header: t('model.col.degenerate') },
         ],
-        comparisonRows(f).map((r) => ({ ...r, candidate: modelName(r.candidate as string), degenerate: r.degenerate === null ? null : reword(String(r.degenerate)), auc: r.auc === null ? '' : (r.auc as number).toFixed(3) })),
+        comparisonRows(f).map((r) => ({ ...r, candidate: modelName(r.candidate as string), degenerate: r.degenerate === null ? null : reword(String(r.degenerate)), auc: r.auc === null ? '' : (r.auc as number).toFixed(3), forecast_error: r.forecast_error === null ? '' : `${((r.forecast_error as number) * 100).toFixed(0)}%` })),
       );
     }
     if (f.ranking !== null && f.learned) {
@@ -223,8 +227,10 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
           [{ key: 'score', header: t('model.col.score') }, { key: 'auc', header: t('model.col.held-out-auc'), align: 'right' }, { key: 'chosen', header: '' }],
           Object.entries(h.auc).map(([kind, auc]) => ({ score: methodName(kind as RiskMethod, f.ranking!.model), auc: auc.toFixed(3), chosen: kind === h.chosen ? t('model.ranks-mark') : '' })),
         );
-        const v = verdictPhrase(f);
-        if (v !== null) out(`  ${wordPhrase(v, currentLang())}`);
+      }
+      const v = verdictPhrase(f);
+      if (v !== null) out(`  ${wordPhrase(v, currentLang())}`);
+      if (h !== null) {
         out(`  ${t('model.mean-risk', { risk: (h.meanRisk * 100).toFixed(1) + '%', observed: (h.observed * 100).toFixed(1) + '%', customers: formatNumber(h.customers) })}`);
         printCalibration(ctx.io, h.calibration);
       }

@@ -13,6 +13,7 @@
  */
 import { catalogueKeys, currentLang, t, tn, type Lang } from './index.js';
 import { stageNameIn } from './domain.js';
+import { formatNumber } from './format.js';
 import { modelName } from '../core/model/churn.js';
 
 export type Value = string | number | Phrase | Count | Phrase[] | { stage: string } | { model: string } | null;
@@ -48,7 +49,7 @@ const DEGENERATE = [
 ];
 const REJECTED = ['core.model.rejected-at', 'core.model.rejected'];
 const METHODS = ['core.method.learned', 'core.method.recency', 'core.method.overdue', 'core.method.expected', 'core.method.model', 'core.method.rules'];
-const WHERE = ['core.verdict.window', 'core.verdict.halves'];
+const WHERE = ['core.verdict.window', 'core.verdict.windows', 'core.verdict.halves'];
 
 /**
  * Every phrase key and the kind of each of its placeholders: the literal list of the keys the
@@ -134,7 +135,9 @@ export const GRAMMAR: Record<string, Record<string, Kind>> = {
   'core.method.model': { model: 'text' },
   'core.method.rules': {},
   'core.verdict.window': { days: 'text', cutoff: 'text' },
+  'core.verdict.windows': { count: 'text', days: 'text', cutoffs: 'text' },
   'core.verdict.halves': { days: 'text' },
+  'core.verdict.unjudged': { days: 'text' },
   'core.verdict.ranks': {
     method: { one: METHODS },
     word: { one: ['core.model.word-better', 'core.model.word-worse', 'core.model.word-unclear'] },
@@ -233,7 +236,9 @@ function countText(c: Count, lang: Lang): string {
     countForms.set(id, forms);
   }
   const p = c.n === 1 && forms.one !== null ? forms.one : forms.other;
-  return p.length === 3 ? p[0]! + String(c.n) + p[2]! : fillParts(p, () => c.n);
+  // Whole counts grouped as every other figure is (1,234 days); the English, read back by reword(), too.
+  const n = Number.isInteger(c.n) ? formatNumber(c.n, 0, lang) : String(c.n);
+  return p.length === 3 ? p[0]! + n + p[2]! : fillParts(p, () => n);
 }
 
 function valueText(v: Value | undefined, lang: Lang): string | number {
@@ -259,7 +264,9 @@ export function wordPhrase(p: Phrase, lang: Lang = currentLang()): string {
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const NUMBER = '-?\\d+(?:\\.\\d+)?';
+/** A number as rapport writes it: grouped by thousands (1,234) or not, with decimals or not. */
+const NUMBER = '(?:-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?)';
+const numberOf = (text: string): number => Number(text.replace(/,/g, ''));
 
 /** English templates of a key: the one, or the count forms. */
 function templates(key: string): string[] {
@@ -309,7 +316,7 @@ function readValue(key: string, name: string, raw: string): Value | undefined {
   if (kind === undefined || kind === 'text') return raw;
   if (kind === 'stage') return { stage: raw };
   if (kind === 'model') return { model: raw };
-  if (kind === 'days' || kind === 'purchases') return { count: kind, n: Number(new RegExp(NUMBER).exec(raw)![0]) };
+  if (kind === 'days' || kind === 'purchases') return { count: kind, n: numberOf(new RegExp(NUMBER).exec(raw)![0]) };
   if ('list' in kind) {
     const items = raw.split(t('core.list-separator', undefined, 'en')).map((x) => readPhrase(x, kind.list));
     return items.every((x) => x !== null) ? (items as Phrase[]) : undefined;
@@ -335,7 +342,7 @@ export function readPhrase(text: string, keys: readonly string[]): Phrase | null
       let n: number | undefined;
       let ok = true;
       form.forEach((name, i) => {
-        if (name === 'n' && COUNTED.has(key)) n = Number(groups[i]);
+        if (name === 'n' && COUNTED.has(key)) n = numberOf(groups[i]!);
         else if (!(name in vars)) {
           const v = readValue(key, name, groups[i]!);
           if (v === undefined) ok = false;

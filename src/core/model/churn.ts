@@ -6,7 +6,7 @@ import type { CustomerMeasures } from '../measures.js';
 import { dayIndex } from '../measures.js';
 import { silenceLimit, type LifecycleSettings } from '../lifecycle.js';
 import { expectedPurchases, fitPurchases, group, pAlive, pNoPurchase, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
-import { AUTO_ORDER, degenerateWhy, nobodyLeaves, sample, selectModel, type Selection } from './select.js';
+import { AUTO_ORDER, degenerateWhy, nobodyLeaves, sample, selectOnWindows, type Selection } from './select.js';
 import { learnRanking, prepare, rankRisk, type HeldOut, type LearnRow, type LearnWindow, type Ranking, type RankingKind } from './learn.js';
 import type { Stage } from '../lifecycle.js';
 import { expectedSpend, fitSpend, type SpendFit, type SpendSummary } from './gammagamma.js';
@@ -39,9 +39,17 @@ export function modelName(code: string): string {
 /** How what ranks did out of time, as a phrase (worded in English for JSON, in the reader's language for a person); null without it. */
 export function verdictPhrase(f: Pick<Fitted, 'ranking' | 'learned'>): Phrase | null {
   const h = f.learned?.heldOut ?? null;
-  if (f.ranking === null || h === null) return null;
+  if (f.ranking === null) return null;
   const days = f.ranking.horizonDays;
-  const where: Phrase = h.outOfTime ? { key: 'core.verdict.window', vars: { days, cutoff: h.cutoff } } : { key: 'core.verdict.halves', vars: { days } };
+  // No window the history allows could be judged out of time: the recency rule ranks, and says why.
+  if (h === null) return f.learned && f.ranking.kind === 'recency' ? { key: 'core.verdict.unjudged', vars: { days } } : null;
+  // (A fit saved before the windows were pooled may carry one window's halves.)
+  const cutoffs = h.cutoffs ?? [h.cutoff];
+  const where: Phrase = !h.outOfTime
+    ? { key: 'core.verdict.halves', vars: { days } }
+    : cutoffs.length > 1
+      ? { key: 'core.verdict.windows', vars: { count: cutoffs.length, days, cutoffs: cutoffs.join(', ') } }
+      : { key: 'core.verdict.window', vars: { days, cutoff: h.cutoff } };
   const a = (x: number | undefined): string => (x === undefined ? 'n/a' : x.toFixed(3));
   const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
   if (h.versusRecency === null) return { key: 'core.verdict.recency', vars: { where, auc: a(h.auc.recency), learned: a(h.auc.learned) } };
@@ -138,20 +146,25 @@ export interface Fitted {
   learned?: { windows: { cutoff: string; customers: number; noPurchase: number }[]; heldOut: HeldOut | null } | null;
 }
 
-/** Days of history a learning cutoff needs before it, and the most windows learned from. */
+/** Days of history a learning cutoff needs before it, and the most windows learned from (back to back, and half a window apart). */
 export const LEARN_MIN_HISTORY = 90;
 export const LEARN_WINDOWS = 3;
+export const LEARN_WINDOWS_OVERLAPPING = 4;
 
 /**
- * The windows the ranking learns from, back to back before the as-of date: each as long as the
- * horizon, or when the history is too short to leave LEARN_MIN_HISTORY days before one, what it
- * leaves (at least 28 days; null: not enough); as many as fit, up to LEARN_WINDOWS.
+ * The windows the ranking learns from, before the as-of date: each as long as the horizon, or
+ * when the history is too short to leave LEARN_MIN_HISTORY days before one, what it leaves (at
+ * least 28 days; null: not enough). Back to back (up to LEARN_WINDOWS) where three fit; else,
+ * a long horizon on a short history, their cutoffs half a window apart (up to
+ * LEARN_WINDOWS_OVERLAPPING), so that every pair of windows a whole window apart can be judged.
  */
-export function windowPlan(horizonDays: number, historyDays: number): { days: number; count: number } | null {
+export function windowPlan(horizonDays: number, historyDays: number): { days: number; count: number; step: number } | null {
   const room = historyDays - LEARN_MIN_HISTORY;
   const days = Math.min(horizonDays, room);
   if (days < 28) return null;
-  return { days, count: Math.max(1, Math.min(LEARN_WINDOWS, Math.floor(room / days))) };
+  const step = Math.floor(room / days) >= LEARN_WINDOWS ? days : Math.ceil(days / 2);
+  const most = step === days ? LEARN_WINDOWS : LEARN_WINDOWS_OVERLAPPING;
+  return { days, step, count: Math.max(1, Math.min(most, Math.floor((room - days) / step) + 1)) };
 }
 
 /** The shortest default horizon: a quarter, the span a shop plans its calls for. */
@@ -220,9 +233,10 @@ export function rulesOnly(asOf: string, reason: string, horizonDays = 90): Fitte
   };
 }
 
-/** The windows the ranking learns from, all of `days` days, newest first. */
+/** The windows the ranking learns from, all of `days` days, newest first, their cutoffs `step` days apart. */
 export interface Windows {
   days: number;
+  step?: number;
   list: LearnWindow[];
 }
 
@@ -245,8 +259,8 @@ export function learnRowOf(c: Measured, asOf: string, unit: TimeUnit, population
 
 /**
  * Fits the purchase and spend models when the data suffice; never a silent bogus fit. With model
- * auto and windows of the shop's past, the models are compared on the newest window
- * (selectModel) and tried best first; a fit that degenerates at the as-of date is passed over for
+ * auto and windows of the shop's past, the models are compared on the windows that do not overlap
+ * (selectOnWindows) and tried best first; a fit that degenerates at the as-of date is passed over for
  * the next (the NBD, where nobody leaves, last). What ranks churn risk is then learned from the
  * windows (learn.ts), with the chosen model's outputs among its features. Fits see at most
  * FIT_SAMPLE customers.
@@ -269,9 +283,10 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
   }
   const unitDays = UNIT_DAYS[s.timeUnit];
   const newest = windows?.list[0] ?? null;
-  // The comparison's fits at the newest cutoff, on the same customers the ranking learns from there.
-  const fitsAtNewest = new Map<PurchaseModelName, PurchaseFit>();
-  const selection = s.model === 'auto' && newest !== null && enoughToCompare(newest.rows, s, unitDays) ? selectModel(newest.rows, newest.cutoff, windows!.days, unitDays, AUTO_ORDER, fitsAtNewest) : null;
+  // The comparison's fits at each cutoff it compares on, on the same customers the ranking learns from there.
+  const fitsAt = new Map<string, Map<PurchaseModelName, PurchaseFit>>();
+  const compared = windows === null ? [] : comparedWindows(windows).filter((w) => enoughToCompare(w.rows, s, unitDays));
+  const selection = s.model === 'auto' && newest !== null && compared[0] === newest ? selectOnWindows(compared, windows!.days, unitDays, AUTO_ORDER, fitsAt) : null;
   const rejected: string[] = [];
   for (const c of selection?.candidates ?? []) if (c.degenerate !== null && c.name !== 'recency') rejected.push(wordPhrase({ key: 'core.model.rejected-at', vars: { model: c.name, cutoff: newest!.cutoff, why: c.degenerate } }, 'en'));
   const order = s.model !== 'auto' ? [s.model] : selection !== null ? selection.order : AUTO_ORDER;
@@ -295,7 +310,7 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
   const model = purchase?.model ?? null;
   // The older windows' fits start from the as-of date's answer (fewer iterations; the optimum is
   // each window's own). Not the NBD's: cheap anyway, and one stopped at the Poisson limit would stay there.
-  const learned = windows === null ? null : learnRanking(windows.list.map((w, k) => prepare(w, windows.days, model, unitDays, k === 0 && model !== null ? fitsAtNewest.get(model) : undefined, model === 'nbd' ? undefined : purchase?.params)), windows.days, model);
+  const learned = windows === null ? null : learnRanking(windows.list.map((w) => prepare(w, windows.days, model, unitDays, model !== null ? fitsAt.get(w.cutoff)?.get(model) : undefined, model === 'nbd' ? undefined : purchase?.params)), windows.days, model, windows.step ?? windows.days);
   const fallback = purchase === null ? (rejected.length > 0 ? wordPhrase({ key: 'core.model.no-usable-fit', vars: { rejected: rejected.join('; ') } }, 'en') : wordPhrase({ key: 'core.model.purchase-no-converge' }, 'en')) : null;
   return {
     ...base,
@@ -308,6 +323,20 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
     ranking: learned?.ranking ?? null,
     learned: learned === null ? null : { windows: learned.windows, heldOut: learned.heldOut },
   };
+}
+
+/** The windows model auto compares on: the newest and each older one a whole window before the last taken (none overlapping). */
+function comparedWindows(windows: Windows): LearnWindow[] {
+  const step = windows.step ?? windows.days;
+  const out: LearnWindow[] = [];
+  let last = -Infinity;
+  windows.list.forEach((w, k) => {
+    if ((k - last) * step >= windows.days) {
+      out.push(w);
+      last = k;
+    }
+  });
+  return out;
 }
 
 /** The cutoff's data suffice for fitting, and some customers bought in the window while others did not. */
@@ -430,6 +459,8 @@ interface ReasonContext {
   windowDays: number;
   horizonDays: number;
   fit: { model: PurchaseModelName; params: PurchaseFit['params']; asOf: string; unit: TimeUnit } | null;
+  /** The level thresholds a risk is shown against (riskPercent). */
+  levels: Pick<ModelSettings, 'mediumRisk' | 'highRisk'>;
 }
 
 const said = (open: OpenComplaints): string =>
@@ -522,7 +553,7 @@ class Score implements ChurnScore {
 
   get reasons(): string[] {
     const complained = this.open !== undefined && this.open.open > 0;
-    const pct = `${Math.round(this.churnRisk * 100)}%`;
+    const pct = `${riskPercent(this.churnRisk, this.why.levels)}%`;
     const disagree: string[] = [];
     if (this.endedButLow()) disagree.push(wordPhrase({ key: this.method === 'rules' ? 'core.churn.ended-but-low-rules' : 'core.churn.ended-but-low-model', vars: { pct } }, 'en'));
     else if (this.fallingButLow()) disagree.push(wordPhrase({ key: 'core.churn.falling-but-low', vars: { pct } }, 'en'));
@@ -589,6 +620,7 @@ export function scoreChurn(
     windowDays: lifecycle.windowDays,
     horizonDays,
     fit: purchase === null ? null : { model: purchase.model, params: purchase.params, asOf: fitted.asOf, unit: fitted.timeUnit },
+    levels: s,
   };
   const view = purchase === null ? null : { model: purchase.model, params: purchase.params, unitDays: k };
   return customers.map((c) => {
@@ -597,9 +629,12 @@ export function scoreChurn(
     const row = ranking === null ? null : learnRowOf(c, fitted.asOf, fitted.timeUnit, populationGap);
     // What ranks is calibrated for its own window (the one the history could check); for another
     // horizon the model carries it over: P(none in H) = P(none in w) · P(none in H | none in w),
-    // the last factor the model's P(none in H) / P(none in w), capped at 1.
+    // the last factor the model's P(none in H) / P(none in w), capped at 1. A simple score is
+    // carried so that its order stays its own (it was chosen for that order): as for a steady
+    // buyer, P(none in H) = P(none in w)^(H/w).
     const carried = (base: number): number => {
-      if (ranking === null || ranking.horizonDays === horizonDays || purchase === null || sum === null) return base;
+      if (ranking === null || ranking.horizonDays === horizonDays) return base;
+      if (ranking.kind !== 'learned' || purchase === null || sum === null) return Math.pow(base, horizonDays / ranking.horizonDays);
       const w = pNoPurchase(purchase.model, purchase.params, sum, ranking.horizonDays / k);
       return w > 0 ? Math.min(1, (base * pNoPurchase(purchase.model, purchase.params, sum, horizonDays / k)) / w) : base;
     };

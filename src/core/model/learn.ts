@@ -8,14 +8,14 @@
  * "The regression analysis of binary sequences", JRSS B 20, 1958) for "no purchase in the next w
  * days", with a small ridge penalty, fitted by Newton's method (IRLS).
  *
- * It learns at several cutoffs, each one window before the next (c_k = as-of − (k+1)·w), so every
- * outcome is observed in full, and it is judged out of time: fitted on the older windows, scored
- * on the newest one it never saw (L. J. Tashman, "Out-of-sample tests of forecasting accuracy",
- * International Journal of Forecasting 16, 2000). The simple scores it considered (recency,
- * silence over the customer's usual gap, the model's expected purchases) are calibrated the same
- * way and judged on the same window; when one of them ranks better there than the learned
- * regression, that score ranks instead, and the output says so. With one window only, the
- * judging is on two halves of its customers (not out of time; also said).
+ * It learns at several cutoffs (rolling origin) and is judged out of time: each window is scored
+ * by what was fitted on the windows that ended before it, and the scores of every window so
+ * judged are pooled (L. J. Tashman, "Out-of-sample tests of forecasting accuracy", International
+ * Journal of Forecasting 16, 2000). The simple scores it considered (recency, silence over the
+ * customer's usual gap, the model's expected purchases) are calibrated the same way and judged on
+ * the same windows; unless the learned regression ranks better there by more than a tie margin,
+ * the best simple score ranks instead, and the output says so. Where the history allows no
+ * window to be judged out of time, the recency rule ranks and the output says that too.
  */
 import { bootstrapAucDifference, calibration, rocAuc, type CalibrationRow } from './backtest.js';
 import { sample, SELECT_SAMPLE } from './select.js';
@@ -210,11 +210,15 @@ export interface Ranking {
 
 /** How what ranks did on the window it was not fitted on. */
 export interface HeldOut {
-  /** The newest window's cutoff (out of time), or null: two halves of one window. */
-  cutoff: string | null;
+  /** The newest window judged out of time. */
+  cutoff: string;
+  /** Every window judged (newest first): their held-out scores are pooled. Absent from fits saved before. */
+  cutoffs?: string[];
+  /** True: nothing is judged on what it was fitted on (false only in fits saved before, judged on halves of one window). */
   outOfTime: boolean;
+  /** Customer rows judged, over all the windows judged. */
   customers: number;
-  /** AUC for "no purchase in the window" of the learned regression and of each simple score considered. */
+  /** Pooled AUC for "no purchase in the window" of the learned regression and of each simple score considered. */
   auc: Partial<Record<RankingKind, number>>;
   chosen: RankingKind;
   /** Mean predicted risk of what ranks and the share that bought nothing. */
@@ -270,54 +274,72 @@ function fitKind(kind: RankingKind, model: PurchaseModelName | null, X: number[]
   return fitLogit(kind === 'learned' ? featureSet(model) : [SIMPLE_FEATURE[kind]], X, y);
 }
 
+/** Held-out AUCs closer than this are a tie, and a tie goes to the simple score (it cannot rank below itself). */
+export const TIE_MARGIN = 0.005;
+
 /**
- * Learns what ranks from windows (newest first, each with its outcome), all of `days` days. The
- * learned regression and each simple score are fitted on every window but the newest and judged
- * on the newest; the best there ranks (the learned one on a tie), refitted on all windows.
+ * The held-out judgement's pairs: each window j that some older window i ended before (its
+ * cutoff at least `days` after i's, the windows `step` days apart), with the windows it may be
+ * fitted on. A window whose outcome overlaps the one judged is never fitted on for it.
  */
-export function learnRanking(prepared: readonly Prepared[], days: number, model: PurchaseModelName | null): Learned | null {
+export function origins(count: number, days: number, step: number): { test: number; train: number[] }[] {
+  const out: { test: number; train: number[] }[] = [];
+  for (let j = 0; j < count; j++) {
+    const train: number[] = [];
+    for (let i = j + 1; i < count; i++) if ((i - j) * step >= days) train.push(i);
+    if (train.length > 0) out.push({ test: j, train });
+  }
+  return out;
+}
+
+/**
+ * Learns what ranks from windows (newest first, each with its outcome), all of `days` days, their
+ * cutoffs `step` days apart (the windows overlap when the step is shorter). Rolling origin: each
+ * window that older windows ended before is scored by what was fitted on those (the learned
+ * regression and every simple score), and the held-out scores of all such windows are pooled.
+ * The learned regression ranks when its pooled AUC beats the best simple score's by more than
+ * TIE_MARGIN; else that simple score does. Without any such window (too little history for two
+ * windows back to back) nothing can be judged out of time: the recency rule ranks, and heldOut is
+ * null. What ranks is then refitted on all windows.
+ */
+export function learnRanking(prepared: readonly Prepared[], days: number, model: PurchaseModelName | null, step = days): Learned | null {
   const all = prepared.filter((p) => p.X.length > 0);
   const X = all.flatMap((p) => p.X);
   const y = all.flatMap((p) => p.y);
   const positives = y.filter(Boolean).length;
   if (all.length === 0 || positives === 0 || positives === y.length) return null;
   const kinds = candidates(model);
-  // Held out: the newest window (out of time), else every other customer of the one window.
-  let trainX: number[][];
-  let trainY: boolean[];
-  let testX: number[][];
-  let testY: boolean[];
-  const outOfTime = all.length >= 2;
-  if (outOfTime) {
-    trainX = all.slice(1).flatMap((p) => p.X);
-    trainY = all.slice(1).flatMap((p) => p.y);
-    testX = all[0]!.X;
-    testY = all[0]!.y;
-  } else {
-    trainX = X.filter((_, i) => i % 2 === 0);
-    trainY = y.filter((_, i) => i % 2 === 0);
-    testX = X.filter((_, i) => i % 2 === 1);
-    testY = y.filter((_, i) => i % 2 === 1);
-  }
-  let heldOut: HeldOut | null = null;
-  let chosen: RankingKind = 'learned';
-  const trainPos = trainY.filter(Boolean).length;
-  if (trainPos > 0 && trainPos < trainY.length && testX.length > 0) {
-    const auc: Partial<Record<RankingKind, number>> = {};
-    const predictions = new Map<RankingKind, number[]>();
+  const predictions = new Map<RankingKind, number[]>(kinds.map((k) => [k, []]));
+  const testY: boolean[] = [];
+  const judged: string[] = [];
+  for (const o of origins(all.length, days, step)) {
+    const trainX = o.train.flatMap((i) => all[i]!.X);
+    const trainY = o.train.flatMap((i) => all[i]!.y);
+    const trainPos = trainY.filter(Boolean).length;
+    if (trainPos === 0 || trainPos === trainY.length) continue;
+    const test = all[o.test]!;
     for (const kind of kinds) {
       const l = fitKind(kind, model, trainX, trainY);
-      const p = testX.map((x) => predict(l, x));
-      predictions.set(kind, p);
-      const a = rocAuc(p, testY);
+      predictions.get(kind)!.push(...test.X.map((x) => predict(l, x)));
+    }
+    testY.push(...test.y);
+    judged.push(test.cutoff);
+  }
+  let heldOut: HeldOut | null = null;
+  let chosen: RankingKind = 'recency';
+  const testPos = testY.filter(Boolean).length;
+  if (judged.length > 0 && testPos > 0 && testPos < testY.length) {
+    const auc: Partial<Record<RankingKind, number>> = {};
+    for (const kind of kinds) {
+      const a = rocAuc(predictions.get(kind)!, testY);
       if (a !== null) auc[kind] = a;
     }
-    // The learned regression ranks unless a simple score it considered ranks better out of time.
-    let best = auc.learned ?? -Infinity;
-    for (const kind of kinds) if ((auc[kind] ?? -Infinity) > best) {
-      best = auc[kind]!;
+    let bestSimple = -Infinity;
+    for (const kind of kinds) if (kind !== 'learned' && (auc[kind] ?? -Infinity) > bestSimple) {
+      bestSimple = auc[kind]!;
       chosen = kind;
     }
+    if ((auc.learned ?? -Infinity) > bestSimple + TIE_MARGIN) chosen = 'learned';
     const p = predictions.get(chosen)!;
     let versusRecency: HeldOut['versusRecency'] = null;
     if (chosen !== 'recency' && auc[chosen] !== undefined && auc.recency !== undefined) {
@@ -326,13 +348,14 @@ export function learnRanking(prepared: readonly Prepared[], days: number, model:
     }
     heldOut = {
       versusRecency,
-      cutoff: outOfTime ? all[0]!.cutoff : null,
-      outOfTime,
-      customers: testX.length,
+      cutoff: judged[0]!,
+      cutoffs: judged,
+      outOfTime: true,
+      customers: testY.length,
       auc,
       chosen,
       meanRisk: p.reduce((s, v) => s + v, 0) / p.length,
-      observed: testY.filter(Boolean).length / testY.length,
+      observed: testPos / testY.length,
       calibration: calibration(p, testY),
     };
   }

@@ -116,10 +116,15 @@ export interface Candidate {
   /** Why the fit is not usable, or null. */
   degenerate: string | null;
   logLikelihood: number | null;
+  /** The forecast count's error, |predicted / actual − 1| averaged over the windows compared (null: not forecast). */
+  error?: number | null;
 }
 
 export interface Selection {
+  /** The newest window compared. */
   cutoff: string;
+  /** Every window compared, newest first (absent from fits saved before). */
+  cutoffs?: string[];
   horizonDays: number;
   customers: number;
   candidates: Candidate[];
@@ -127,17 +132,43 @@ export interface Selection {
   order: PurchaseModelName[];
 }
 
+/** A candidate's forecast count error: averaged over the windows when compared on several, else the one window's (1: none). */
+export function forecastError(c: Candidate): number {
+  if (c.error !== undefined && c.error !== null) return c.error;
+  return c.predicted === null || c.actual === 0 ? 1 : Math.abs(c.predicted / c.actual - 1);
+}
+
 /** How a candidate's forecast is scored: AUC, less 0.1 per 100% of purchase-count error (capped). */
 export function merit(c: Candidate): number {
   if (c.auc === null) return -Infinity;
-  const err = c.predicted === null || c.actual === 0 ? 1 : Math.abs(c.predicted / c.actual - 1);
-  return c.auc - 0.1 * Math.min(1, err);
+  return c.auc - 0.1 * Math.min(1, forecastError(c));
+}
+
+/** A forecast count within this of what happened is good enough to plan with (issue 23: within 15%). */
+export const FORECAST_GOAL = 0.15;
+
+/**
+ * The usable models best first: one that forecasts the count within FORECAST_GOAL before one
+ * that does not; then by merit, and models whose merit is within 0.003 of the best are told apart
+ * by log-likelihood (the better fit to the history), since their forecasts are then as good.
+ */
+export function orderOf(candidates: readonly Candidate[]): PurchaseModelName[] {
+  const usable = candidates.filter((c) => c.name !== 'recency' && c.degenerate === null && c.auc !== null);
+  const within = (c: Candidate): boolean => forecastError(c) <= FORECAST_GOAL;
+  const best = (c: Candidate): number => maxOf(usable.filter((u) => within(u) === within(c)).map(merit));
+  return usable
+    .sort((p, q) => {
+      if (within(p) !== within(q)) return within(p) ? -1 : 1;
+      const top = best(p);
+      const close = Math.abs(merit(p) - merit(q)) < 0.003 && merit(p) >= top - 0.003 && merit(q) >= top - 0.003;
+      return close ? (q.logLikelihood ?? -Infinity) - (p.logLikelihood ?? -Infinity) : merit(q) - merit(p);
+    })
+    .map((c) => c.name as PurchaseModelName);
 }
 
 /**
  * Fits each model at the cutoff and scores it on the horizon after it, beside the recency rule:
- * which model to fit at the as-of date. Models whose merit is within 0.003 of the best are told
- * apart by log-likelihood (the better fit to the history), since their forecasts are then as good.
+ * which model to fit at the as-of date (orderOf).
  */
 export function selectModel(rows: readonly BacktestCustomer[], cutoff: string, horizonDays: number, unitDays: number, models: readonly PurchaseModelName[] = AUTO_ORDER, fits?: Map<PurchaseModelName, PurchaseFit>): Selection {
   const used = sample(rows, SELECT_SAMPLE);
@@ -160,13 +191,40 @@ export function selectModel(rows: readonly BacktestCustomer[], cutoff: string, h
   }
   const rulePredicted = used.reduce((s, r) => s + (r.purchaseDays / Math.max(horizonDays, r.summary.T * unitDays)) * horizonDays, 0);
   candidates.push({ name: 'recency', auc: rocAuc(used.map((r) => r.recencyDays), none), predicted: rulePredicted, actual, degenerate: null, logLikelihood: null });
-  const usable = candidates.filter((c) => c.name !== 'recency' && c.degenerate === null);
-  const best = maxOf(usable.map(merit));
-  const order = usable
-    .sort((p, q) => {
-      const close = Math.abs(merit(p) - merit(q)) < 0.003 && merit(p) >= best - 0.003 && merit(q) >= best - 0.003;
-      return close ? (q.logLikelihood ?? -Infinity) - (p.logLikelihood ?? -Infinity) : merit(q) - merit(p);
-    })
-    .map((c) => c.name as PurchaseModelName);
-  return { cutoff, horizonDays, customers: used.length, candidates, order };
+  return { cutoff, horizonDays, customers: used.length, candidates, order: orderOf(candidates) };
+}
+
+/**
+ * The comparison on several windows (newest first), each model fitted at each window's cutoff
+ * and checked against that window: AUC averaged over the windows (weighted by customers), the
+ * counts summed, and the count's error averaged over the windows, so that one lucky window does
+ * not decide. Whether a model is usable is said by the newest window; the windows judged are
+ * those where every model usable there was usable too. `fits` receives each
+ * window's fits by cutoff.
+ */
+export function selectOnWindows(windows: readonly { cutoff: string; rows: readonly BacktestCustomer[] }[], horizonDays: number, unitDays: number, models: readonly PurchaseModelName[] = AUTO_ORDER, fits?: Map<string, Map<PurchaseModelName, PurchaseFit>>): Selection {
+  const each = windows.map((w) => {
+    const found = new Map<PurchaseModelName, PurchaseFit>();
+    fits?.set(w.cutoff, found);
+    return selectModel(w.rows, w.cutoff, horizonDays, unitDays, models, found);
+  });
+  const newest = each[0]!;
+  // Judged on the windows where every model usable at the newest one was usable too, so that
+  // all are judged on the same customers (an older window with a short history may leave some out).
+  const usable = newest.candidates.filter((c) => c.degenerate === null && c.auc !== null && c.predicted !== null).map((c) => c.name);
+  const common = each.filter((e) => usable.every((n) => e.candidates.some((c) => c.name === n && c.auc !== null && c.predicted !== null)));
+  const candidates: Candidate[] = newest.candidates.map((c0) => {
+    const at = common.map((e) => ({ c: e.candidates.find((x) => x.name === c0.name)!, customers: e.customers }));
+    const actual = at.reduce((s, x) => s + x.c.actual, 0);
+    if (!usable.includes(c0.name)) return { ...c0, actual };
+    const weight = at.reduce((s, x) => s + x.customers, 0);
+    return {
+      ...c0,
+      auc: at.reduce((s, x) => s + x.c.auc! * x.customers, 0) / weight,
+      predicted: at.reduce((s, x) => s + x.c.predicted!, 0),
+      actual,
+      error: at.reduce((s, x) => s + forecastError(x.c), 0) / at.length,
+    };
+  });
+  return { cutoff: newest.cutoff, cutoffs: common.map((e) => e.cutoff), horizonDays, customers: common.reduce((s, e) => s + e.customers, 0), candidates, order: orderOf(candidates) };
 }
