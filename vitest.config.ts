@@ -11,7 +11,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Tests that need chromium or root: npm run test:system (vitest.system.config.ts).
     // npm test passes on a machine without a browser (issue 15).
-    exclude: ['test/browser/**', 'test/system/**', '**/node_modules/**', ...(pg ? [] : ['test/pg/**'])],
+    // The golden-output test (issue 28) takes minutes: npm run test:golden (vitest.golden.config.ts).
+    exclude: ['test/browser/**', 'test/system/**', 'test/golden/**', '**/node_modules/**', ...(pg ? [] : ['test/pg/**'])],
     // A guard against a hang, not a speed check: on a busy machine (2 cores shared with others,
     // issue 21) a test that spawns the binary a dozen times took over 30 s and failed.
     testTimeout: 120_000,
