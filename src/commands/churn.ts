@@ -6,10 +6,10 @@ import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf } from '../analysi
 import { keepWatchlist, watchlistOf } from '../analysis/watchlist.js';
 import { computeAnalysis, loadSettings, moneyOf, settleAsOf } from '../analysis/run.js';
 import { isGone, keepValue, valueAtRisk } from '../analysis/rows.js';
-import { openForAnalysis, type Context } from '../context.js';
+import { openForAnalysis, type Context } from '../cli/context.js';
 import { UsageError } from '../errors.js';
-import { notice } from '../io.js';
-import { chalkFor, printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
+import { notice } from '../cli/io.js';
+import { chalkFor, printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../cli/output.js';
 import { currentLang, t, type Lang } from '../i18n/index.js';
 import { riskName, tierName } from '../i18n/domain.js';
 import { formatDate, formatNumber } from '../i18n/format.js';

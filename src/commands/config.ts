@@ -2,10 +2,10 @@ import { describeSetting, effective, resolveSettings, SETTINGS, settingDef, Sett
 import { currentLang, t } from '../i18n/index.js';
 import { coverage } from '../core/rfm.js';
 import { moneyOf } from '../analysis/run.js';
-import { openForChange, openForRead, type Context } from '../context.js';
+import { openForChange, openForRead, type Context } from '../cli/context.js';
 import { UsageError } from '../errors.js';
-import { notice } from '../io.js';
-import { printRows, resolveFormat, type Column } from '../output.js';
+import { notice } from '../cli/io.js';
+import { printRows, resolveFormat, type Column } from '../cli/output.js';
 
 function known(key: string): NonNullable<ReturnType<typeof settingDef>> {
   const def = settingDef(key);

@@ -4,12 +4,12 @@
  * nothing yet (issue 27). What is copied and how: src/store/copy.ts.
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { isPostgresUrl, openForRead, openForWrite, openIfAny, resolveDbPath, type Context } from '../context.js';
+import { isPostgresUrl, openForRead, openForWrite, openIfAny, resolveDbPath, type Context } from '../cli/context.js';
 import { RapportError, ExitCode } from '../errors.js';
 import { t } from '../i18n/index.js';
-import { notice } from '../io.js';
-import { printRows, resolveFormat } from '../output.js';
-import { ProgressBar } from '../progress.js';
+import { notice } from '../cli/io.js';
+import { printRows, resolveFormat } from '../cli/output.js';
+import { ProgressBar } from '../cli/progress.js';
 import { COPY_TABLES, copyTables, nonEmpty, type TableCounts } from '../store/copy.js';
 import type { Store } from '../store/store.js';
 

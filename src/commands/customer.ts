@@ -1,21 +1,21 @@
 import { moneyJson } from '../core/moneyOut.js';
 import type { Analysis, CustomerAnalysis } from '../core/analysis.js';
 import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
-import { sparkline } from '../charts.js';
+import { sparkline } from '../cli/charts.js';
 import { currentFit, customerAsOf, type Money, settleAsOf } from '../analysis/run.js';
 import { churnAsOf, openComplaintsAsOf } from '../analysis/churn.js';
 import type { PurchaseModelName } from '../core/model/bgnbd.js';
 import { methodName, riskPercent, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
-import { openForAnalysis, type Context } from '../context.js';
+import { openForAnalysis, type Context } from '../cli/context.js';
 import { RapportError } from '../errors.js';
-import { chalkFor, clip, printRows, resolveFormat } from '../output.js';
+import { chalkFor, clip, printRows, resolveFormat } from '../cli/output.js';
 import { isOverdue } from '../core/complaints.js';
 import { customerRecord, type CustomerTransaction } from '../store/customers.js';
 import { currentLang, t, tn, type Lang } from '../i18n/index.js';
 import { categoryName, customerTypeName, exitPatternName, riskName, segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
-import { displayWidth } from '../output.js';
+import { displayWidth } from '../cli/output.js';
 import { reword } from '../i18n/phrase.js';
 
 export interface CustomerOptions {

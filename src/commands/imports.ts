@@ -1,10 +1,10 @@
 import { moneyOf } from '../analysis/run.js';
 import { Cancelled, terminalPrompter, type Prompter } from '../complaints/prompts.js';
-import { openForRead, type Context } from '../context.js';
+import { openForRead, type Context } from '../cli/context.js';
 import { formatMoney } from '../core/money.js';
 import { ExitCode, RapportError, UsageError } from '../errors.js';
-import { notice } from '../io.js';
-import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
+import { notice } from '../cli/io.js';
+import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../cli/output.js';
 import { personTime } from '../core/times.js';
 import { t } from '../i18n/index.js';
 

@@ -1,7 +1,7 @@
 import { RapportError } from '../errors.js';
-import { openForRead, type Context } from '../context.js';
-import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
-import { notice } from '../io.js';
+import { openForRead, type Context } from '../cli/context.js';
+import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../cli/output.js';
+import { notice } from '../cli/io.js';
 import { neutraliseLines } from '../core/csvSafe.js';
 import { type ImportReading } from '../store/queries.js';
 import { t } from '../i18n/index.js';

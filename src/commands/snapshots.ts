@@ -1,6 +1,6 @@
 import { loadSettings, moneyOf, isCurrent } from '../analysis/run.js';
-import { openForRead, type Context } from '../context.js';
-import { printRows, resolveFormat } from '../output.js';
+import { openForRead, type Context } from '../cli/context.js';
+import { printRows, resolveFormat } from '../cli/output.js';
 import { personTime } from '../core/times.js';
 import { t } from '../i18n/index.js';
 import { formatDate } from '../i18n/format.js';
