@@ -21,10 +21,11 @@ export type Shape =
   | { draw: (pen: Pen) => void };
 
 /**
- * What a command shows: one shape for every medium, or a shape per medium where they differ
- * (a JSON document beside CSV rows). `table` falls back to `csv`, `json` to `csv` too.
+ * What a command shows: one shape for every medium (`data`), or a shape per medium where they
+ * differ (a JSON document beside CSV rows and a drawing for people); a medium not named gets `data`.
  */
 export interface Shown {
+  data?: Shape;
   table?: Shape;
   csv?: Shape;
   json?: Shape;
@@ -71,7 +72,7 @@ function penFor(io: IO): Pen {
 /** Prints what a command shows in the medium the run asked for. */
 export function show(where: Where, shown: Shown): void {
   const format = mediumOf(where);
-  const shape = shown[format] ?? shown.csv ?? shown.table ?? shown.json;
+  const shape = shown[format] ?? shown.data;
   if (shape === undefined) return;
   printShape(where.io, format, shape);
 }
