@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { ExitCode, RapportError, UsageError } from './errors.js';
 import { fdWriter } from './fullwrite.js';
-import { notice, type IO } from './io.js';
+import { notice, type IO } from './cli/io.js';
 import { t, tn } from './i18n/index.js';
 import { refuseStoreTarget } from './outguard.js';
 import { armSignals, breathe, onInterrupt } from './signals.js';

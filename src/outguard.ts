@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RapportError } from './errors.js';
-import { isPostgresUrl } from './context.js';
+import { isPostgresUrl } from './cli/context.js';
 import { COMPANIONS, companionOf, holdsSqlite } from './store/dbfile.js';
 import { t } from './i18n/index.js';
 

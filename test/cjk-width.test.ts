@@ -6,9 +6,9 @@
 import { PassThrough } from 'node:stream';
 import stringWidth from 'string-width';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IO } from '../src/io.js';
+import type { IO } from '../src/cli/io.js';
 import { LineFitter, breakUnits, wrapText } from '../src/linefit.js';
-import { printRecord, printRows, type Column } from '../src/output.js';
+import { printRecord, printRows, type Column } from '../src/cli/output.js';
 import { setLang } from '../src/i18n/index.js';
 
 const REASON = '已有120天没有购买，是平时约21天购买间隔的5.7倍；最近90天没有消费，而之前90天消费了GBP 1,234.50（模型估计仍是客户的概率为31%）。';

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runComplaintAdd } from '../src/commands/complaint.js';
 import { collect, validators, type Lookups } from '../src/complaints/flow.js';
 import { Cancelled, type Choice, type Prompter } from '../src/complaints/prompts.js';
-import type { Context } from '../src/context.js';
+import type { Context } from '../src/cli/context.js';
 import { openDatabase } from '../src/store/db.js';
 import { run, tempDir } from './helpers.js';
 

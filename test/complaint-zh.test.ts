@@ -15,7 +15,7 @@ import { converse } from '../src/bench/pty.js';
 import { runComplaintAdd } from '../src/commands/complaint.js';
 import { validators } from '../src/complaints/flow.js';
 import type { Choice, Prompter } from '../src/complaints/prompts.js';
-import type { Context } from '../src/context.js';
+import type { Context } from '../src/cli/context.js';
 import { setLang } from '../src/i18n/index.js';
 import { openDatabase } from '../src/store/db.js';
 import { findCustomers } from '../src/store/complaints.js';

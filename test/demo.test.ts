@@ -6,7 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { run, tempDir, fixture } from './helpers.js';
 import { runDemo } from '../src/commands/demo.js';
 import { setLang } from '../src/i18n/index.js';
-import { ioFromProcess } from '../src/io.js';
+import { ioFromProcess } from '../src/cli/io.js';
 
 let t: ReturnType<typeof tempDir>;
 afterEach(() => {

@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { fenceFor, markdownLine, markdownText, oneLine, terminalStream, terminalText } from '../src/escape.js';
 import { neutralise, neutraliseLines } from '../src/core/csvSafe.js';
-import { guarded, rawStream, TerminalGuard, type IO } from '../src/io.js';
+import { guarded, rawStream, TerminalGuard, type IO } from '../src/cli/io.js';
 import { renderMarkdown, renderText } from '../src/reports/render.js';
 import type { Report } from '../src/reports/model.js';
 import { run, tempDir } from './helpers.js';

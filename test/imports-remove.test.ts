@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runImportsRemove } from '../src/commands/imports.js';
 import type { Prompter } from '../src/complaints/prompts.js';
-import type { Context } from '../src/context.js';
+import type { Context } from '../src/cli/context.js';
 import { run, scalar, tempDir } from './helpers.js';
 
 let t: ReturnType<typeof tempDir>;

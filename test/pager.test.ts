@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { endPager, pagerCommand, startPager } from '../src/pager.js';
+import { endPager, pagerCommand, startPager } from '../src/cli/pager.js';
 import { fixture, tempDir } from './helpers.js';
 
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../bin/rapport.js');

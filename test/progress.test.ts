@@ -4,9 +4,9 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import stringWidth from 'string-width';
-import { ProgressBar, clock, fitFrame, shorten } from '../src/progress.js';
+import { ProgressBar, clock, fitFrame, shorten } from '../src/cli/progress.js';
 import { DEFAULTS, generate } from '../src/synth/generate.js';
-import type { IO } from '../src/io.js';
+import type { IO } from '../src/cli/io.js';
 import { tempDir } from './helpers.js';
 
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../bin/rapport.js');

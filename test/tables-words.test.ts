@@ -7,8 +7,8 @@
 import { PassThrough } from 'node:stream';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IO } from '../src/io.js';
-import { printRows, type Column } from '../src/output.js';
+import type { IO } from '../src/cli/io.js';
+import { printRows, type Column } from '../src/cli/output.js';
 import { riskPercent } from '../src/core/model/churn.js';
 import { usedColumns } from '../src/reports/render.js';
 import { fixture, run, tempDir } from './helpers.js';
@@ -151,7 +151,7 @@ describe('the default as-of on an old export (analysis.as_of)', () => {
 
 describe('planTable: a short prose column wraps too, so long prose is wrapped rather than cut', () => {
   it("churn's watchlist at 80 columns: names wrap between words and the reasons stay whole", async () => {
-    const { planTable } = await import('../src/output.js');
+    const { planTable } = await import('../src/cli/output.js');
     const cols = [
       { key: 'customer_id' },
       { key: 'name' },

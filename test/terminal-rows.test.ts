@@ -5,8 +5,8 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IO } from '../src/io.js';
-import { displayWidth, fitColumns, printRows, type Column } from '../src/output.js';
+import type { IO } from '../src/cli/io.js';
+import { displayWidth, fitColumns, printRows, type Column } from '../src/cli/output.js';
 import { fixture, run, tempDir } from './helpers.js';
 
 let t: ReturnType<typeof tempDir>;
@@ -140,7 +140,7 @@ describe('tables fit the terminal by wrapping between words', () => {
 
 describe('a coloured cell that must be cut', () => {
   it('keeps its colour code whole and ends the colour with the cut', async () => {
-    const { ioFromProcess, guarded } = await import('../src/io.js');
+    const { ioFromProcess, guarded } = await import('../src/cli/io.js');
     const out = Object.assign(new PassThrough(), { text: '', isTTY: true, columns: 40 });
     out.on('data', (c: Buffer) => (out.text += c.toString('utf8')));
     const err = Object.assign(new PassThrough(), { isTTY: false });

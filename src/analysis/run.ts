@@ -10,7 +10,7 @@ import { analysisText, resolveSettings, SettingError, type AnalysisSettings } fr
 import { RapportError, UsageError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { addDays, dayIndex } from '../core/measures.js';
-import { notice, type IO } from '../io.js';
+import { notice, type IO } from '../cli/io.js';
 import type { SnapshotFilter, SnapshotInfo } from '../store/snapshots.js';
 import { t } from '../i18n/index.js';
 import { formatNumber } from '../i18n/format.js';

@@ -3,12 +3,12 @@
  * `report summary` keep the list they printed as of their date; a later report scores the newest
  * list whose horizon has passed, or, where none was kept, the list computed again as of that date.
  */
-import { openForChange, type Context } from '../context.js';
+import { openForChange, type Context } from '../cli/context.js';
 import { addDays } from '../core/measures.js';
 import { scoreList, type Scorecard } from '../core/scorecard.js';
 import { RapportError } from '../errors.js';
 import { t } from '../i18n/index.js';
-import { notice } from '../io.js';
+import { notice } from '../cli/io.js';
 import type { Store } from '../store/store.js';
 import type { NewWatchlist, WatchlistInfo } from '../store/watchlists.js';
 import { churnAsOf, type ChurnPicture } from './churn.js';

@@ -6,10 +6,11 @@ import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf } from '../analysi
 import { keepWatchlist, watchlistOf } from '../analysis/watchlist.js';
 import { computeAnalysis, loadSettings, moneyOf, settleAsOf } from '../analysis/run.js';
 import { isGone, keepValue, valueAtRisk } from '../analysis/rows.js';
-import { openForAnalysis, type Context } from '../context.js';
+import { openForAnalysis, type Context } from '../cli/context.js';
 import { UsageError } from '../errors.js';
-import { notice } from '../io.js';
-import { chalkFor, printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
+import { notice } from '../cli/io.js';
+import { TERMINAL_ROWS, type Column } from '../cli/output.js';
+import { show, type Pen } from '../cli/printer.js';
 import { currentLang, t, type Lang } from '../i18n/index.js';
 import { riskName, tierName } from '../i18n/domain.js';
 import { formatDate, formatNumber } from '../i18n/format.js';
@@ -111,47 +112,44 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
     if (fitted.purchase === null) {
       notice(ctx.io, fitted.ranking === null ? t('churn.no-model-note', { why: reword(fitted.fallback ?? '') }) : t('churn.no-model-ranked', { why: reword(fitted.fallback ?? ''), method: methodName(fitted.ranking.kind, fitted.ranking.model) }));
     }
-    const format = resolveFormat(ctx.format, ctx.io);
     const kept = options.keep === false ? null : watchlistOf(picture, options.asOf);
-    if (format !== 'table') {
-      printRows(ctx.io, format, CHURN_COLUMNS.map((key) => ({ key })), shown, null, money);
-      if (kept !== null) await keepWatchlist(ctx, kept);
-      return 0;
-    }
-    const c = chalkFor(ctx.io);
-    const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
-    const level: Record<string, (s: string) => string> = { high: c.red.bold, medium: c.yellow, low: (s) => s };
-    const horizon = options.horizonDays ?? picture.loaded.settings.model.horizonDays ?? fitted.horizonDays;
-    const why = horizon === fitted.horizonDays ? reword(fitted.horizonWhy) : t('churn.horizon-set');
-    const risk =
-      fitted.ranking !== null
-        ? t('churn.risk-method', { days: horizon, method: methodName(fitted.ranking.kind, fitted.ranking.model), calibrated: fitted.ranking.horizonDays })
-        : fitted.purchase
-          ? t('churn.risk-model', { days: horizon, model: modelName(fitted.purchase.model) })
-          : t('churn.risk-rules', { why: fitted.fallback ? reword(fitted.fallback) : t('churn.no-model') });
-    ctx.io.stdout.write(`${t('churn.heading', { title: c.bold(t('churn.title', { date: formatDate(options.asOf) })), risk, days: horizon, why })}\n`);
-    const columns: Column[] = [
-      { key: 'customer_id', header: t('churn.col.customer') },
-      { key: 'name', header: t('churn.col.name'), clip: 24 },
-      { key: 'tier', header: t('churn.col.tier'), show: (v) => tierName(String(v)), drop: 1 },
-      { key: 'risk_level', header: t('churn.col.risk'), show: (v) => (level[v as string] ?? String)(riskName(String(v))) },
-      { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${riskPercent(v as number, picture.loaded.settings.model)}%` },
-      { key: 'clv', header: t('churn.col.value', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
-      { key: 'keep_value', header: t('churn.col.keep'), align: 'right', show: m },
-      { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },
-    ];
-    // The call list, then the win-back list (already gone) under its own heading; on a terminal
-    // the two share one cap, so the rows shown are the first of the full order (as in CSV).
-    const calls = order.findIndex((i) => rank[i] === 2);
-    const split = calls === -1 ? order.length : calls;
-    const cap = options.limit === null ? TERMINAL_ROWS : null;
-    const full = cap !== null && split >= cap;
-    printRows(ctx.io, 'table', columns, { length: full ? order.length : split, at: (k) => (k < (full ? order.length : split) ? rowAt(order[k]!) : undefined) }, cap);
-    if (!full && split < order.length) {
-      ctx.io.stdout.write(`\n${c.bold(t('churn.win-back', { n: formatNumber(order.length - split) }))}\n`);
-      const winBack = [...columns.slice(0, -2), { key: 'value_at_risk', header: t('churn.col.at-risk'), align: 'right' as const, show: m }, columns[columns.length - 1]!];
-      printRows(ctx.io, 'table', winBack, { length: order.length - split, at: (k) => (split + k < order.length ? rowAt(order[split + k]!) : undefined) }, cap === null ? null : cap - split);
-    }
+    const draw = (pen: Pen): void => {
+      const c = pen.chalk;
+      const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
+      const level: Record<string, (s: string) => string> = { high: c.red.bold, medium: c.yellow, low: (s) => s };
+      const horizon = options.horizonDays ?? picture.loaded.settings.model.horizonDays ?? fitted.horizonDays;
+      const why = horizon === fitted.horizonDays ? reword(fitted.horizonWhy) : t('churn.horizon-set');
+      const risk =
+        fitted.ranking !== null
+          ? t('churn.risk-method', { days: horizon, method: methodName(fitted.ranking.kind, fitted.ranking.model), calibrated: fitted.ranking.horizonDays })
+          : fitted.purchase
+            ? t('churn.risk-model', { days: horizon, model: modelName(fitted.purchase.model) })
+            : t('churn.risk-rules', { why: fitted.fallback ? reword(fitted.fallback) : t('churn.no-model') });
+      pen.write(`${t('churn.heading', { title: c.bold(t('churn.title', { date: formatDate(options.asOf) })), risk, days: horizon, why })}\n`);
+      const columns: Column[] = [
+        { key: 'customer_id', header: t('churn.col.customer') },
+        { key: 'name', header: t('churn.col.name'), clip: 24 },
+        { key: 'tier', header: t('churn.col.tier'), show: (v) => tierName(String(v)), drop: 1 },
+        { key: 'risk_level', header: t('churn.col.risk'), show: (v) => (level[v as string] ?? String)(riskName(String(v))) },
+        { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${riskPercent(v as number, picture.loaded.settings.model)}%` },
+        { key: 'clv', header: t('churn.col.value', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
+        { key: 'keep_value', header: t('churn.col.keep'), align: 'right', show: m },
+        { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },
+      ];
+      // The call list, then the win-back list (already gone) under its own heading; on a terminal
+      // the two share one cap, so the rows shown are the first of the full order (as in CSV).
+      const calls = order.findIndex((i) => rank[i] === 2);
+      const split = calls === -1 ? order.length : calls;
+      const cap = options.limit === null ? TERMINAL_ROWS : null;
+      const full = cap !== null && split >= cap;
+      pen.rows(columns, { length: full ? order.length : split, at: (k) => (k < (full ? order.length : split) ? rowAt(order[k]!) : undefined) }, cap);
+      if (!full && split < order.length) {
+        pen.write(`\n${c.bold(t('churn.win-back', { n: formatNumber(order.length - split) }))}\n`);
+        const winBack = [...columns.slice(0, -2), { key: 'value_at_risk', header: t('churn.col.at-risk'), align: 'right' as const, show: m }, columns[columns.length - 1]!];
+        pen.rows(winBack, { length: order.length - split, at: (k) => (split + k < order.length ? rowAt(order[split + k]!) : undefined) }, cap === null ? null : cap - split);
+      }
+    };
+    show(ctx, { data: { columns: CHURN_COLUMNS.map((key) => ({ key })), rows: shown, units: money }, table: { draw } });
     if (kept !== null) await keepWatchlist(ctx, kept);
     return 0;
   } finally {
@@ -261,11 +259,6 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
         deciles: deciles(rulePredicted, actual),
       },
     };
-    const format = resolveFormat(ctx.format, ctx.io);
-    if (format === 'json') {
-      ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
-      return 0;
-    }
     const scoreName = method;
     const comparison = [
       { metric: 'auc', [scoreName]: result.model_scores.auc, recency_rule: result.recency_rule.auc },
@@ -275,55 +268,50 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
       { metric: 'predicted_purchases', [scoreName]: result.model_scores.predicted_purchases, recency_rule: result.recency_rule.predicted_purchases },
       { metric: 'actual_purchases', [scoreName]: result.model_scores.actual_purchases, recency_rule: result.recency_rule.actual_purchases },
     ];
-    if (format === 'csv') {
-      // The comparison as rows; deciles and calibration are in --format json.
-      printRows(ctx.io, 'csv', [{ key: 'metric' }, { key: scoreName }, { key: 'recency_rule' }], comparison);
-      return 0;
-    }
-    const c = chalkFor(ctx.io);
-    const out = (s = ''): void => void ctx.io.stdout.write(s + '\n');
-    const na = t('churn.na');
-    const pct = (x: number | null): string => (x === null ? na : `${(x * 100).toFixed(1)}%`);
-    const num = (x: number | null): string => (x === null ? na : x.toFixed(3));
-    out(c.bold(t('churn.backtest-title', { cutoff: formatDate(options.cutoff), end: formatDate(end), days: H, why: reword(horizon.why) })));
-    out(`  ${verdict.shown}`);
-    out(`  ${t('churn.backtest-customers', { n: formatNumber(buyers.length), none: formatNumber(result.no_purchase_in_horizon), share: pct(result.no_purchase_in_horizon / Math.max(1, buyers.length)) })}`);
-    if (fitted.purchase === null) out(`  ${c.yellow(t('churn.no-model'))}${t('churn.backtest-rules', { why: reword(fitted.fallback ?? '') })}`);
-    out();
-    printRows(
-      ctx.io,
-      'table',
-      [{ key: 'what', header: t('churn.bt.what') }, { key: 'model', header: methodName(method, fitted.ranking?.model ?? fitted.purchase?.model ?? null), align: 'right' }, { key: 'rule', header: t('churn.bt.recency-rule'), align: 'right' }],
-      [
-        { what: t('churn.bt.auc'), model: num(result.model_scores.auc), rule: num(result.recency_rule.auc) },
-        { what: t('churn.bt.flagged'), model: String(result.model_scores.high.flagged), rule: String(result.recency_rule.high.flagged) },
-        { what: t('churn.bt.precision'), model: pct(result.model_scores.high.precision), rule: pct(result.recency_rule.high.precision) },
-        { what: t('churn.bt.recall'), model: pct(result.model_scores.high.recall), rule: pct(result.recency_rule.high.recall) },
-        { what: t('churn.bt.predicted'), model: result.model_scores.predicted_purchases === null ? na : result.model_scores.predicted_purchases.toFixed(0), rule: result.recency_rule.predicted_purchases.toFixed(0) },
-        { what: t('churn.bt.actual'), model: String(result.model_scores.actual_purchases), rule: String(result.recency_rule.actual_purchases) },
-      ],
-    );
-    if (result.model_scores.deciles) {
+    const draw = (pen: Pen): void => {
+      const c = pen.chalk;
+      const out = pen.line;
+      const na = t('churn.na');
+      const pct = (x: number | null): string => (x === null ? na : `${(x * 100).toFixed(1)}%`);
+      const num = (x: number | null): string => (x === null ? na : x.toFixed(3));
+      out(c.bold(t('churn.backtest-title', { cutoff: formatDate(options.cutoff), end: formatDate(end), days: H, why: reword(horizon.why) })));
+      out(`  ${verdict.shown}`);
+      out(`  ${t('churn.backtest-customers', { n: formatNumber(buyers.length), none: formatNumber(result.no_purchase_in_horizon), share: pct(result.no_purchase_in_horizon / Math.max(1, buyers.length)) })}`);
+      if (fitted.purchase === null) out(`  ${c.yellow(t('churn.no-model'))}${t('churn.backtest-rules', { why: reword(fitted.fallback ?? '') })}`);
       out();
-      out(c.bold(t('churn.bt.deciles')));
-      printRows(
-        ctx.io,
-        'table',
+      pen.rows(
+        [{ key: 'what', header: t('churn.bt.what') }, { key: 'model', header: methodName(method, fitted.ranking?.model ?? fitted.purchase?.model ?? null), align: 'right' }, { key: 'rule', header: t('churn.bt.recency-rule'), align: 'right' }],
         [
-          { key: 'decile', header: t('churn.bt.decile'), align: 'right' },
-          { key: 'customers', header: t('churn.bt.customers'), align: 'right' },
-          { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => (v as number).toFixed(1) },
-          { key: 'actual', header: t('churn.bt.actual-col'), align: 'right' },
-          { key: 'rule', header: t('churn.bt.rule-predicted'), align: 'right', show: (v) => (v as number).toFixed(1) },
-          { key: 'ruleActual', header: t('churn.bt.actual-col'), align: 'right' },
+          { what: t('churn.bt.auc'), model: num(result.model_scores.auc), rule: num(result.recency_rule.auc) },
+          { what: t('churn.bt.flagged'), model: String(result.model_scores.high.flagged), rule: String(result.recency_rule.high.flagged) },
+          { what: t('churn.bt.precision'), model: pct(result.model_scores.high.precision), rule: pct(result.recency_rule.high.precision) },
+          { what: t('churn.bt.recall'), model: pct(result.model_scores.high.recall), rule: pct(result.recency_rule.high.recall) },
+          { what: t('churn.bt.predicted'), model: result.model_scores.predicted_purchases === null ? na : result.model_scores.predicted_purchases.toFixed(0), rule: result.recency_rule.predicted_purchases.toFixed(0) },
+          { what: t('churn.bt.actual'), model: String(result.model_scores.actual_purchases), rule: String(result.recency_rule.actual_purchases) },
         ],
-        // Each side in its own deciles: the model's by its predictions, the rule's by its own.
-        result.model_scores.deciles.map((d, i) => ({ ...d, rule: result.recency_rule.deciles[i]!.predicted, ruleActual: result.recency_rule.deciles[i]!.actual })),
       );
-    }
-    out();
-    out(c.bold(fitted.purchase === null && fitted.ranking === null ? t('churn.bt.calibration-rules') : t('churn.bt.calibration')));
-    printCalibration(ctx.io, result.model_scores.calibration);
+      if (result.model_scores.deciles) {
+        out();
+        out(c.bold(t('churn.bt.deciles')));
+        pen.rows(
+          [
+            { key: 'decile', header: t('churn.bt.decile'), align: 'right' },
+            { key: 'customers', header: t('churn.bt.customers'), align: 'right' },
+            { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => (v as number).toFixed(1) },
+            { key: 'actual', header: t('churn.bt.actual-col'), align: 'right' },
+            { key: 'rule', header: t('churn.bt.rule-predicted'), align: 'right', show: (v) => (v as number).toFixed(1) },
+            { key: 'ruleActual', header: t('churn.bt.actual-col'), align: 'right' },
+          ],
+          // Each side in its own deciles: the model's by its predictions, the rule's by its own.
+          result.model_scores.deciles.map((d, i) => ({ ...d, rule: result.recency_rule.deciles[i]!.predicted, ruleActual: result.recency_rule.deciles[i]!.actual })),
+        );
+      }
+      out();
+      out(c.bold(fitted.purchase === null && fitted.ranking === null ? t('churn.bt.calibration-rules') : t('churn.bt.calibration')));
+      printCalibration(pen, result.model_scores.calibration);
+    };
+    // The comparison as CSV rows; deciles and calibration are in --format json.
+    show(ctx, { json: { value: result }, csv: { columns: [{ key: 'metric' }, { key: scoreName }, { key: 'recency_rule' }], rows: comparison }, table: { draw } });
     return 0;
   } finally {
     await db.close();
@@ -331,11 +319,9 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
 }
 
 /** A calibration table: each bin of predicted risk, its customers, mean predicted risk and the share that bought nothing. */
-export function printCalibration(io: Context['io'], rows: readonly CalibrationRow[]): void {
+export function printCalibration(pen: Pen, rows: readonly CalibrationRow[]): void {
   const pct = (x: number | null): string => (x === null ? t('churn.na') : `${(x * 100).toFixed(1)}%`);
-  printRows(
-    io,
-    'table',
+  pen.rows(
     [{ key: 'bin', header: t('churn.bt.bin') }, { key: 'customers', header: t('churn.bt.customers'), align: 'right' }, { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => pct(v as number | null) }, { key: 'observed', header: t('churn.bt.observed'), align: 'right', show: (v) => pct(v as number | null) }],
     rows.map((b) => ({ bin: `${Math.round(b.from * 100)}-${Math.round(b.to * 100)}%`, customers: b.customers, predicted: b.predicted, observed: b.observed })),
   );

@@ -20,15 +20,16 @@ import { collect, newCustomerFault, reasonableText, type Draft, type Lookups } f
 import { currentLang, t, tn } from '../i18n/index.js';
 import { categoryName, customerTypeName, priorityName, riskName, stageName, statusName, tierName } from '../i18n/domain.js';
 import { formatDate, formatMoneyFor } from '../i18n/format.js';
-import { padEndWidth } from '../charts.js';
+import { padEndWidth } from '../cli/charts.js';
 import stringWidth from 'string-width';
 import { openComplaintsAsOf } from '../analysis/churn.js';
 import { complaintSummary } from '../analysis/complaints.js';
 import { Cancelled, terminalPrompter, type Prompter } from '../complaints/prompts.js';
-import { openForChange, openForRead, type Context } from '../context.js';
+import { openForChange, openForRead, type Context } from '../cli/context.js';
 import { ExitCode, RapportError, UsageError } from '../errors.js';
-import { notice } from '../io.js';
-import { chalkFor, printRecord, printRows, resolveFormat, type Column } from '../output.js';
+import { notice } from '../cli/io.js';
+import type { Column } from '../cli/output.js';
+import { show, type Pen } from '../cli/printer.js';
 import type { Store } from '../store/store.js';
 import { type ComplaintRow } from '../store/complaints.js';
 import { reword } from '../i18n/phrase.js';
@@ -229,7 +230,7 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
       : await db.transaction(write);
     const due_ = personTime(due, new Date(), ctx.io.env.TZ);
     notice(ctx.io, newCustomer ? t('complaint.notice.logged-new', { id, customer: input.customerId, due: due_ }) : t('complaint.notice.logged', { id, customer: input.customerId, due: due_ }));
-    printRecord(ctx.io, resolveFormat(ctx.format, ctx.io), { id, customer_id: input.customerId, category: input.category, priority: input.priority, status: 'open', created_at: at, due_at: due });
+    show(ctx, { data: { record: { id, customer_id: input.customerId, category: input.category, priority: input.priority, status: 'open', created_at: at, due_at: due } } });
     return 0;
   } finally {
     await db.close();
@@ -269,13 +270,7 @@ export async function runComplaintList(o: { status?: string; overdue: boolean; c
     const stored = await db.listComplaints({ customerId: o.customer ?? null, category: category ?? null });
     let rows = (o.at === undefined ? stored : await rowsAt(db, stored, now)).filter((c) => status === undefined || c.status === status).map((c) => listRow(c, now));
     if (o.overdue) rows = rows.filter((r) => r.overdue === true);
-    const format = resolveFormat(ctx.format, ctx.io);
-    if (format !== 'table') {
-      printRows(ctx.io, format, LIST_COLUMNS.map((key) => ({ key })), rows);
-      return 0;
-    }
-    const c = chalkFor(ctx.io);
-    const columns: Column[] = [
+    const columns = (c: Pen['chalk']): Column[] => [
       { key: 'id', header: t('complaint.col.id'), align: 'right' },
       { key: 'customer_id', header: t('complaint.col.customer') },
       { key: 'customer_name', header: t('complaint.col.name'), clip: 20, drop: 5 },
@@ -287,7 +282,7 @@ export async function runComplaintList(o: { status?: string; overdue: boolean; c
       { key: 'overdue', header: t('complaint.col.overdue'), show: (v) => (v ? c.red(t('complaint.overdue')) : '') },
       { key: 'summary', header: t('complaint.col.summary'), clip: 40 },
     ];
-    printRows(ctx.io, 'table', columns, rows);
+    show(ctx, { data: { columns: LIST_COLUMNS.map((key) => ({ key })), rows }, table: { draw: (pen) => pen.rows(columns(pen.chalk), rows) } });
     return 0;
   } finally {
     await db.close();
@@ -311,17 +306,7 @@ export async function runComplaintShow(id: number, ctx: Context): Promise<number
     const c = await mustGet(db, id);
     const events = await db.complaintEvents(id);
     const now = new Date().toISOString();
-    const format = resolveFormat(ctx.format, ctx.io);
     const record: Record<string, unknown> = { ...listRow(c, now), reasonable: c.reasonable === null ? null : c.reasonable === 1 };
-    if (format === 'json') {
-      const money = await moneyOf(db);
-      ctx.io.stdout.write(JSON.stringify({ ...(moneyJson(record, money) as Record<string, unknown>), currency: money.currency, history: events }, null, 2) + '\n');
-      return 0;
-    }
-    if (format === 'csv') {
-      printRecord(ctx.io, 'csv', record, {}, await moneyOf(db));
-      return 0;
-    }
     const money = await moneyOf(db);
     const when = (v: string | null): string | null => (v === null ? null : personTime(v, new Date(now), ctx.io.env.TZ));
     const yes = (v: number | null): string | null => (v === null ? null : v ? t('common.yes') : t('common.no'));
@@ -346,19 +331,22 @@ export async function runComplaintShow(id: number, ctx: Context): Promise<number
       [t('complaint.field.compensation'), c.compensation === null ? null : formatMoneyFor(Math.round(c.compensation), money.exponent, money.currency)],
       [t('complaint.field.satisfied'), yes(c.satisfied)],
     ];
-    printRecord(ctx.io, 'table', Object.fromEntries(shown.filter(([, v]) => v !== null && v !== undefined)));
-    ctx.io.stdout.write(`\n${t('complaint.history')}\n`);
-    for (const e of events) {
-      const what =
-        e.kind === 'note'
-          ? t('complaint.event.note', { text: String(e.text) })
-          : e.kind === 'update'
-            ? t('complaint.event.changed', { text: String(e.text) })
-            : e.kind === 'logged'
-              ? t('complaint.event.logged')
-              : `${e.from_status === null ? '' : historyStatus(e.from_status)} → ${e.to_status === null ? '' : historyStatus(e.to_status)}${e.text ? t('complaint.event.because', { text: e.text }) : ''}`;
-      ctx.io.stdout.write(`  ${localMinute(e.at, ctx.io.env.TZ)}  ${e.kind === 'reopened' ? t('complaint.event.reopened') : ''}${what}\n`);
-    }
+    const draw = (pen: Pen): void => {
+      pen.record(Object.fromEntries(shown.filter(([, v]) => v !== null && v !== undefined)));
+      pen.line(`\n${t('complaint.history')}`);
+      for (const e of events) {
+        const what =
+          e.kind === 'note'
+            ? t('complaint.event.note', { text: String(e.text) })
+            : e.kind === 'update'
+              ? t('complaint.event.changed', { text: String(e.text) })
+              : e.kind === 'logged'
+                ? t('complaint.event.logged')
+                : `${e.from_status === null ? '' : historyStatus(e.from_status)} → ${e.to_status === null ? '' : historyStatus(e.to_status)}${e.text ? t('complaint.event.because', { text: e.text }) : ''}`;
+        pen.line(`  ${localMinute(e.at, ctx.io.env.TZ)}  ${e.kind === 'reopened' ? t('complaint.event.reopened') : ''}${what}`);
+      }
+    };
+    show(ctx, { json: { value: { ...(moneyJson(record, money) as Record<string, unknown>), currency: money.currency, history: events } }, csv: { record, units: money }, table: { draw } });
     return 0;
   } finally {
     await db.close();
@@ -482,32 +470,26 @@ export async function runComplaintSummary(o: { asOf?: string; days: number }, ct
     const result = await complaintSummary(db, asOfDate, o.days);
     const { by_category: byCategory, overdue } = result;
     const median = result.median_hours_to_resolve;
-    const format = resolveFormat(ctx.format, ctx.io);
-    if (format === 'json') {
-      ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
-      return 0;
-    }
     const catColumns: Column[] = [{ key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)) }, { key: 'total', header: t('complaint.col.total'), align: 'right' }, ...STATUSES.map((s) => ({ key: s, header: statusText(s), align: 'right' as const }))];
-    if (format === 'csv') {
-      printRows(ctx.io, 'csv', catColumns, byCategory);
-      return 0;
-    }
-    const k = chalkFor(ctx.io);
-    const out = (s = ''): void => void ctx.io.stdout.write(s + '\n');
-    const pct = (x: number | null): string => (x === null ? t('complaint.n-a') : `${Math.round(x * 100)}%`);
-    const medianText = median === null ? t('complaint.n-a') : median < 48 ? t('complaint.hours', { n: String(result.median_hours_to_resolve) }) : t('complaint.days', { n: (median / 24).toFixed(1) });
-    out(k.bold(t('complaint.summary-title', { date: formatDate(asOfDate) })) + t('complaint.summary-counts', { logged: result.complaints, open: result.open, overdue: overdue.length, median: medianText }));
-    printRows(ctx.io, 'table', catColumns, byCategory);
-    out();
-    out(k.bold(t('complaint.bought-again', { days: o.days })));
-    const rate = (label: string, r: { rate: number | null; bought_again: number; resolved: number }): string => `  ${padEndWidth(label, Math.max(stringWidth(t('complaint.when-satisfied')), stringWidth(t('complaint.when-not-satisfied'))))} ${t('complaint.rate', { percent: pct(r.rate), bought: r.bought_again, resolved: r.resolved })}`;
-    out(rate(t('complaint.when-satisfied'), result.after_satisfied));
-    out(rate(t('complaint.when-not-satisfied'), result.after_not_satisfied));
-    if (overdue.length > 0) {
+    const draw = (pen: Pen): void => {
+      const k = pen.chalk;
+      const out = pen.line;
+      const pct = (x: number | null): string => (x === null ? t('complaint.n-a') : `${Math.round(x * 100)}%`);
+      const medianText = median === null ? t('complaint.n-a') : median < 48 ? t('complaint.hours', { n: String(result.median_hours_to_resolve) }) : t('complaint.days', { n: (median / 24).toFixed(1) });
+      out(k.bold(t('complaint.summary-title', { date: formatDate(asOfDate) })) + t('complaint.summary-counts', { logged: result.complaints, open: result.open, overdue: overdue.length, median: medianText }));
+      pen.rows(catColumns, byCategory);
       out();
-      out(k.bold(t('complaint.overdue-title')));
-      printRows(ctx.io, 'table', [{ key: 'id', header: t('complaint.col.id'), align: 'right' }, { key: 'customer_id', header: t('complaint.col.customer') }, { key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)) }, { key: 'due_at', header: t('complaint.col.due'), show: (v) => localMinute(String(v), ctx.io.env.TZ) }, { key: 'days_overdue', header: t('complaint.col.days-over'), align: 'right' }], overdue);
-    }
+      out(k.bold(t('complaint.bought-again', { days: o.days })));
+      const rate = (label: string, r: { rate: number | null; bought_again: number; resolved: number }): string => `  ${padEndWidth(label, Math.max(stringWidth(t('complaint.when-satisfied')), stringWidth(t('complaint.when-not-satisfied'))))} ${t('complaint.rate', { percent: pct(r.rate), bought: r.bought_again, resolved: r.resolved })}`;
+      out(rate(t('complaint.when-satisfied'), result.after_satisfied));
+      out(rate(t('complaint.when-not-satisfied'), result.after_not_satisfied));
+      if (overdue.length > 0) {
+        out();
+        out(k.bold(t('complaint.overdue-title')));
+        pen.rows([{ key: 'id', header: t('complaint.col.id'), align: 'right' }, { key: 'customer_id', header: t('complaint.col.customer') }, { key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)) }, { key: 'due_at', header: t('complaint.col.due'), show: (v) => localMinute(String(v), ctx.io.env.TZ) }, { key: 'days_overdue', header: t('complaint.col.days-over'), align: 'right' }], overdue);
+      }
+    };
+    show(ctx, { json: { value: result }, csv: { columns: catColumns, rows: byCategory }, table: { draw } });
     return 0;
   } finally {
     await db.close();

@@ -1,11 +1,12 @@
 import { describeSetting, effective, resolveSettings, SETTINGS, settingDef, SettingError } from '../core/settings.js';
-import { currentLang, t } from '../i18n/index.js';
+import { currentLang, t, type Lang } from '../i18n/index.js';
 import { coverage } from '../core/rfm.js';
 import { moneyOf } from '../analysis/run.js';
-import { openForChange, openForRead, type Context } from '../context.js';
+import { openForChange, openForRead, type Context } from '../cli/context.js';
 import { UsageError } from '../errors.js';
-import { notice } from '../io.js';
-import { printRows, resolveFormat, type Column } from '../output.js';
+import { notice } from '../cli/io.js';
+import type { Column } from '../cli/output.js';
+import { show } from '../cli/printer.js';
 
 function known(key: string): NonNullable<ReturnType<typeof settingDef>> {
   const def = settingDef(key);
@@ -18,20 +19,19 @@ export async function runConfigList(ctx: Context): Promise<number> {
   try {
     const stored = await db.storedSettings();
     const e = effective(stored);
-    const format = resolveFormat(ctx.format, ctx.io);
     // What each setting does: in the reader's language on a terminal, the stable English in CSV and JSON.
-    const rows = SETTINGS.map((s) => ({ key: s.key, value: e[s.key], default: s.default, changed: s.key in stored, description: describeSetting(s.key, format === 'table' ? currentLang() : 'en') }));
+    const rows = (lang: Lang): Record<string, unknown>[] => SETTINGS.map((s) => ({ key: s.key, value: e[s.key], default: s.default, changed: s.key in stored, description: describeSetting(s.key, lang) }));
     // On a terminal the long values (the segment table) are cut; config get KEY prints one whole.
-    const columns: Column[] =
-      format === 'table'
-        ? [
-            { key: 'key', header: t('config.header.key') },
-            { key: 'value', header: t('config.header.value'), clip: 40 },
-            { key: 'changed', header: t('config.header.changed'), show: (v) => (v ? t('config.changedYes') : '') },
-            { key: 'description', header: t('config.header.description'), clip: 70 },
-          ]
-        : [{ key: 'key' }, { key: 'value' }, { key: 'default' }, { key: 'changed' }, { key: 'description' }];
-    printRows(ctx.io, format, columns, rows);
+    const tableColumns: Column[] = [
+      { key: 'key', header: t('config.header.key') },
+      { key: 'value', header: t('config.header.value'), clip: 40 },
+      { key: 'changed', header: t('config.header.changed'), show: (v) => (v ? t('config.changedYes') : '') },
+      { key: 'description', header: t('config.header.description'), clip: 70 },
+    ];
+    show(ctx, {
+      table: { columns: tableColumns, rows: rows(currentLang()) },
+      data: { columns: [{ key: 'key' }, { key: 'value' }, { key: 'default' }, { key: 'changed' }, { key: 'description' }], rows: rows('en') },
+    });
     return 0;
   } finally {
     await db.close();
@@ -43,8 +43,7 @@ export async function runConfigGet(key: string, ctx: Context): Promise<number> {
   const db = await openForRead(ctx);
   try {
     const value = effective(await db.storedSettings())[key]!;
-    if (resolveFormat(ctx.format, ctx.io) === 'json') ctx.io.stdout.write(JSON.stringify({ key, value }) + '\n');
-    else ctx.io.stdout.write(value + '\n');
+    show(ctx, { json: { value: { key, value }, oneLine: true }, data: { draw: (pen) => pen.line(value) } });
     return 0;
   } finally {
     await db.close();

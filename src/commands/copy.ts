@@ -4,12 +4,13 @@
  * nothing yet (issue 27). What is copied and how: src/store/copy.ts.
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { isPostgresUrl, openForRead, openForWrite, openIfAny, resolveDbPath, type Context } from '../context.js';
+import { isPostgresUrl, openForRead, openForWrite, openIfAny, resolveDbPath, type Context } from '../cli/context.js';
 import { RapportError, ExitCode } from '../errors.js';
 import { t } from '../i18n/index.js';
-import { notice } from '../io.js';
-import { printRows, resolveFormat } from '../output.js';
-import { ProgressBar } from '../progress.js';
+import { notice } from '../cli/io.js';
+import type { Column } from '../cli/output.js';
+import { show } from '../cli/printer.js';
+import { ProgressBar } from '../cli/progress.js';
 import { COPY_TABLES, copyTables, nonEmpty, type TableCounts } from '../store/copy.js';
 import type { Store } from '../store/store.js';
 
@@ -76,10 +77,11 @@ async function refuseNonEmpty(store: Store): Promise<void> {
 
 function report(ctx: Context, copied: TableCounts, source: string, dest: string): void {
   const rows = COPY_TABLES.map((s) => ({ table: s.name, rows: copied[s.name] ?? 0 }));
-  printRows(ctx.io, resolveFormat(ctx.format, ctx.io), [
+  const columns: Column[] = [
     { key: 'table', header: t('copy.col.table') },
     { key: 'rows', header: t('copy.col.rows'), align: 'right' },
-  ], rows);
+  ];
+  show(ctx, { data: { columns, rows } });
   const total = rows.reduce((a, r) => a + r.rows, 0);
   notice(ctx.io, t('copy.done', { rows: total.toLocaleString('en-US'), source, dest }));
 }

@@ -1,21 +1,22 @@
 import { moneyJson } from '../core/moneyOut.js';
 import type { Analysis, CustomerAnalysis } from '../core/analysis.js';
 import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
-import { sparkline } from '../charts.js';
+import { sparkline } from '../cli/charts.js';
 import { currentFit, customerAsOf, type Money, settleAsOf } from '../analysis/run.js';
 import { churnAsOf, openComplaintsAsOf } from '../analysis/churn.js';
 import type { PurchaseModelName } from '../core/model/bgnbd.js';
 import { methodName, riskPercent, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
-import { openForAnalysis, type Context } from '../context.js';
+import { openForAnalysis, type Context } from '../cli/context.js';
 import { RapportError } from '../errors.js';
-import { chalkFor, clip, printRows, resolveFormat } from '../output.js';
+import { clip } from '../cli/output.js';
+import { show, type Pen } from '../cli/printer.js';
 import { isOverdue } from '../core/complaints.js';
 import { customerRecord, type CustomerTransaction } from '../store/customers.js';
 import { currentLang, t, tn, type Lang } from '../i18n/index.js';
 import { categoryName, customerTypeName, exitPatternName, riskName, segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
-import { displayWidth } from '../output.js';
+import { displayWidth } from '../cli/output.js';
 import { reword } from '../i18n/phrase.js';
 
 export interface CustomerOptions {
@@ -105,30 +106,23 @@ export async function runCustomer(options: CustomerOptions, ctx: Context): Promi
       };
     };
     const why = explain('en');
-    const format = resolveFormat(ctx.format, ctx.io);
     const row = c === null ? null : customerRow(c, record, score);
-    if (format === 'json') {
-      const out = {
-        as_of: options.asOf,
-        currency: money.currency,
-        customer: record,
-        analysis: row,
-        why,
-        value_rank: rank,
-        customers_ranked: total,
-        monthly_spend: months,
-        recent_transactions: recent,
-        complaints,
-      };
-      ctx.io.stdout.write(JSON.stringify(moneyJson(out, money), null, 2) + '\n');
-      return 0;
-    }
-    if (format === 'csv') {
-      // The same columns either way, so a script can read by name: empty without purchases.
-      printRows(ctx.io, 'csv', CUSTOMER_COLUMNS.map((key) => ({ key })), [row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null }], null, money);
-      return 0;
-    }
-    printCard(ctx, options, { record, c, why: explain(currentLang()), rank, total, months, recent, complaints, money, score, riskEdges: loaded.settings.model, model: fit?.ranking?.model ?? fit?.purchase?.model ?? null, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
+    const out = {
+      as_of: options.asOf,
+      currency: money.currency,
+      customer: record,
+      analysis: row,
+      why,
+      value_rank: rank,
+      customers_ranked: total,
+      monthly_spend: months,
+      recent_transactions: recent,
+      complaints,
+    };
+    // CSV: the same columns either way, so a script can read by name: empty without purchases.
+    const csvRow = row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null };
+    const draw = (pen: Pen): void => printCard(pen, options, { record, c, why: explain(currentLang()), rank, total, months, recent, complaints, money, score, riskEdges: loaded.settings.model, model: fit?.ranking?.model ?? fit?.purchase?.model ?? null, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
+    show(ctx, { json: { value: moneyJson(out, money) }, csv: { columns: CUSTOMER_COLUMNS.map((key) => ({ key })), rows: [csvRow], units: money }, table: { draw } });
     return 0;
   } finally {
     await db.close();
@@ -157,9 +151,9 @@ interface Card {
   valueBasis: Analysis['valueBasis'];
 }
 
-function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
-  const k = chalkFor(ctx.io);
-  const out = (s = ''): void => void ctx.io.stdout.write(s + '\n');
+function printCard(pen: Pen, options: CustomerOptions, card: Card): void {
+  const k = pen.chalk;
+  const out = pen.line;
   const { record, c, money } = card;
   const cur = money.currency ? ` ${money.currency}` : '';
   const m = (v: number): string => formatMoneyFor(Math.round(v), money.exponent, money.currency);
@@ -231,9 +225,7 @@ function printCard(ctx: Context, options: CustomerOptions, card: Card): void {
   out();
   out(k.bold(card.recent.length === 0 ? t('card.recent-none') : t('card.recent')));
   if (card.recent.length > 0) {
-    printRows(
-      ctx.io,
-      'table',
+    pen.rows(
       [
         { key: 'date', header: t('card.col.date'), show: (v) => formatDate(String(v)) },
         { key: 'external_id', header: t('card.col.invoice') },

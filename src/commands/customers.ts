@@ -5,11 +5,12 @@ import { CATCH_ALL } from '../core/rfm.js';
 import { TIERS, type Tier } from '../core/tiers.js';
 import { loadSettings, moneyOf, settleAsOf } from '../analysis/run.js';
 import { churnAsOf, fittedNote } from '../analysis/churn.js';
-import { notice } from '../io.js';
+import { notice } from '../cli/io.js';
 import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/rows.js';
-import { openForAnalysis, type Context } from '../context.js';
+import { openForAnalysis, type Context } from '../cli/context.js';
 import { UsageError } from '../errors.js';
-import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
+import { TERMINAL_ROWS, type Column } from '../cli/output.js';
+import { show } from '../cli/printer.js';
 import { t } from '../i18n/index.js';
 import { segmentName, stageName, tierName } from '../i18n/domain.js';
 import { formatDate } from '../i18n/format.js';
@@ -141,11 +142,6 @@ export async function runCustomers(options: CustomersOptions, ctx: Context): Pro
       return c === undefined ? undefined : customerRow(c, records.get(c.customerId), scores.get(c.customerId) ?? null);
     };
     const rows = { length: keyed.length, at: rowAt };
-    const format = resolveFormat(ctx.format, ctx.io);
-    if (format !== 'table') {
-      printRows(ctx.io, format, CUSTOMER_COLUMNS.map((key) => ({ key })), rows, null, money);
-      return 0;
-    }
     const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
     // On a narrow terminal these go first, in this order; the id, name, tier, money and the sort key stay.
     const drop: Record<string, number> = { rfm: 1, rfm_segment: 2, last_purchase: 3, stage: 4, frequency: 5 };
@@ -161,13 +157,17 @@ export async function runCustomers(options: CustomersOptions, ctx: Context): Pro
       { key: 'monetary', header: t('customers.col.net-revenue', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
       { key: 'value', header: t('customers.col.value'), align: 'right', show: m },
     ] as Column[]).map((col): Column => (col.key in drop && col.key !== field ? { ...col, drop: drop[col.key] } : col));
-    printRows(ctx.io, 'table', columns, {
+    const withRfm = {
       length: rows.length,
-      at: (k) => {
+      at: (k: number) => {
         const r = rowAt(k);
         return r === undefined ? undefined : { ...r, rfm: `${r.r_score}${r.f_score}${r.m_score}` };
       },
-    }, options.limit === null ? TERMINAL_ROWS : null);
+    };
+    show(ctx, {
+      data: { columns: CUSTOMER_COLUMNS.map((key) => ({ key })), rows, units: money },
+      table: { columns, rows: withRfm, terminalRows: options.limit === null ? TERMINAL_ROWS : null },
+    });
     return 0;
   } finally {
     await db.close();

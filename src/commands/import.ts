@@ -1,16 +1,16 @@
 import { parseMapOptions, type ImportKind } from '../core/columns.js';
 import { ExitCode, RapportError, UsageError } from '../errors.js';
-import type { Context } from '../context.js';
-import { openForPreview, openForWrite } from '../context.js';
+import type { Context } from '../cli/context.js';
+import { openForPreview, openForWrite } from '../cli/context.js';
 import { importFile, type FileResult, type ImportOptions } from '../import/run.js';
 import { checkEncoding, openSource } from '../import/source.js';
 import { readingsEvidence } from '../import/sniff.js';
 import { currencyExponent, formatMoney, groupDecimal } from '../core/money.js';
-import { notice } from '../io.js';
-import { chalkFor, printRows, resolveFormat } from '../output.js';
-import { ProgressBar } from '../progress.js';
+import { notice } from '../cli/io.js';
+import { chalkFor, printRows, resolveFormat } from '../cli/output.js';
+import { ProgressBar } from '../cli/progress.js';
 import type { Store } from '../store/store.js';
-import { reportError } from '../report.js';
+import { reportError } from '../cli/printError.js';
 import { t, tn } from '../i18n/index.js';
 import { noticeText, reasonText } from '../import/reasons.js';
 

@@ -1,10 +1,11 @@
 import { moneyOf } from '../analysis/run.js';
 import { Cancelled, terminalPrompter, type Prompter } from '../complaints/prompts.js';
-import { openForRead, type Context } from '../context.js';
+import { openForRead, type Context } from '../cli/context.js';
 import { formatMoney } from '../core/money.js';
 import { ExitCode, RapportError, UsageError } from '../errors.js';
-import { notice } from '../io.js';
-import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
+import { notice } from '../cli/io.js';
+import { TERMINAL_ROWS, type Column } from '../cli/output.js';
+import { show } from '../cli/printer.js';
 import { personTime } from '../core/times.js';
 import { t } from '../i18n/index.js';
 
@@ -59,7 +60,6 @@ export async function runImports(options: { limit: number | null }, ctx: Context
   try {
     // A removed import keeps its record: its status says so, and `removed` what went and when.
     const rows = (await db.listImports(options.limit)).map((r) => (r.removed === null ? r : { ...r, status: 'removed' }));
-    const format = resolveFormat(ctx.format, ctx.io);
     const now = new Date();
     const when = (v: unknown): string => personTime(v as string | null, now, ctx.io.env.TZ);
     // On a terminal: local time to the minute and how long ago; CSV and JSON keep ISO 8601 in UTC.
@@ -69,10 +69,12 @@ export async function runImports(options: { limit: number | null }, ctx: Context
       ...(c.key === 'file_name' ? { cutMiddle: true } : {}),
       ...(c.key in TABLE_DROP ? { drop: TABLE_DROP[c.key] } : {}),
     }));
-    const columns = format === 'table' ? tableColumns : [...COLUMNS, { key: 'removed' }, { key: 'file_size' }, { key: 'content_hash' }, { key: 'mapping' }, { key: 'options' }];
+    const columns = [...COLUMNS, { key: 'removed' }, { key: 'file_size' }, { key: 'content_hash' }, { key: 'mapping' }, { key: 'options' }];
+    const terminalRows = options.limit === null ? TERMINAL_ROWS : null;
+    const all = rows as unknown as Record<string, unknown>[];
     // In JSON the mapping and options are objects, not JSON text inside JSON; CSV keeps the text.
-    const shaped = format === 'json' ? rows.map((r) => ({ ...r, mapping: JSON.parse(r.mapping) as unknown, options: JSON.parse(r.options) as unknown })) : rows;
-    printRows(ctx.io, format, columns, shaped as unknown as Record<string, unknown>[], options.limit === null ? TERMINAL_ROWS : null);
+    const json = { length: rows.length, at: (i: number) => ({ ...rows[i]!, mapping: JSON.parse(rows[i]!.mapping) as unknown, options: JSON.parse(rows[i]!.options) as unknown }) };
+    show(ctx, { table: { columns: tableColumns, rows: all, terminalRows }, csv: { columns, rows: all, terminalRows }, json: { columns, rows: json, terminalRows } });
     return 0;
   } finally {
     await db.close();

@@ -1,7 +1,8 @@
 import { RapportError } from '../errors.js';
-import { openForRead, type Context } from '../context.js';
-import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
-import { notice } from '../io.js';
+import { openForRead, type Context } from '../cli/context.js';
+import { TERMINAL_ROWS, type Column } from '../cli/output.js';
+import { show } from '../cli/printer.js';
+import { notice } from '../cli/io.js';
 import { neutraliseLines } from '../core/csvSafe.js';
 import { type ImportReading } from '../store/queries.js';
 import { t } from '../i18n/index.js';
@@ -55,7 +56,7 @@ export async function runRejects(options: { importId: number | null; limit: numb
       return 0;
     }
     const rows = await db.listRejects(options.importId, options.limit);
-    printRows(ctx.io, resolveFormat(ctx.format, ctx.io), columns(), rows as unknown as Record<string, unknown>[], options.limit === null ? TERMINAL_ROWS : null);
+    show(ctx, { data: { columns: columns(), rows: rows as unknown as Record<string, unknown>[], terminalRows: options.limit === null ? TERMINAL_ROWS : null } });
     return 0;
   } finally {
     await db.close();

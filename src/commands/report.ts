@@ -1,11 +1,11 @@
 import { moneyValue } from '../core/moneyOut.js';
 import { stringify } from 'csv-stringify/sync';
-import { openForAnalysis, type Context } from '../context.js';
+import { openForAnalysis, type Context } from '../cli/context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { moneyOf, settleAsOf } from '../analysis/run.js';
 import { check, parseCondition } from '../reports/alerts.js';
-import { notice } from '../io.js';
-import { chalkFor, csvValue, printRows, type AskedFormat } from '../output.js';
+import { notice } from '../cli/io.js';
+import { chalkFor, csvValue, printRows, type AskedFormat } from '../cli/output.js';
 import { buildReport, type ReportName, type ReportOptions } from '../reports/build.js';
 import type { Report, ReportTable } from '../reports/model.js';
 import { cellText, moneyInCells, renderHtml, renderMarkdown, renderText } from '../reports/render.js';

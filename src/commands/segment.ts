@@ -1,10 +1,11 @@
 import { moneyJson } from '../core/moneyOut.js';
 import { summarise, type GroupSummary } from '../core/analysis.js';
-import { pyramid } from '../charts.js';
+import { pyramid } from '../cli/charts.js';
 import { computeAnalysis, currentFit, loadSettings, moneyOf, settleAsOf } from '../analysis/run.js';
-import { openForAnalysis, type Context } from '../context.js';
-import { notice } from '../io.js';
-import { chalkFor, printRows, resolveFormat, type Column } from '../output.js';
+import { openForAnalysis, type Context } from '../cli/context.js';
+import { notice } from '../cli/io.js';
+import type { Column } from '../cli/output.js';
+import { show, type Pen } from '../cli/printer.js';
 import { t } from '../i18n/index.js';
 import { exitPatternName, segmentName, stageName, tierName } from '../i18n/domain.js';
 import { formatDate, formatNumber } from '../i18n/format.js';
@@ -37,7 +38,6 @@ export async function runSegment(options: SegmentOptions, ctx: Context): Promise
     const revenueLabel = window === 0 ? t('segment.all-history') : t('segment.window', { days: window, date: formatDate(options.asOf) });
     if (n === 0) notice(ctx.io, options.save ? t('segment.nobody-not-saved', { date: formatDate(options.asOf) }) : t('segment.nobody', { date: formatDate(options.asOf) }));
     if (snapshotId !== null) notice(ctx.io, t('segment.saved', { id: snapshotId, date: formatDate(options.asOf) }));
-    const format = resolveFormat(ctx.format, ctx.io);
     const rows = summary.map((g) => ({
       group: g.group,
       name: g.name,
@@ -47,23 +47,19 @@ export async function runSegment(options: SegmentOptions, ctx: Context): Promise
       revenue_share: g.revenueShare,
       average: g.average === null ? null : Math.round(g.average),
     }));
-    if (format === 'json') {
-      const by = (group: GroupSummary['group']): Record<string, unknown>[] => rows.filter((r) => r.group === group).map(({ group: _g, ...rest }) => rest);
-      const out = {
-        as_of: options.asOf,
-        snapshot_id: snapshotId,
-        customers: n,
-        currency: money.currency,
-        revenue_window_days: window,
-        tiers_by: analysis.valueBasis,
-        stages: by('stage'),
-        exit_patterns: by('exit_pattern'),
-        tiers: by('tier'),
-        segments: by('segment'),
-      };
-      ctx.io.stdout.write(JSON.stringify(moneyJson(out, money), null, 2) + '\n');
-      return 0;
-    }
+    const by = (group: GroupSummary['group']): Record<string, unknown>[] => rows.filter((r) => r.group === group).map(({ group: _g, ...rest }) => rest);
+    const out = {
+      as_of: options.asOf,
+      snapshot_id: snapshotId,
+      customers: n,
+      currency: money.currency,
+      revenue_window_days: window,
+      tiers_by: analysis.valueBasis,
+      stages: by('stage'),
+      exit_patterns: by('exit_pattern'),
+      tiers: by('tier'),
+      segments: by('segment'),
+    };
     const columns: Column[] = [
       { key: 'group' },
       { key: 'name', header: t('segment.col.name') },
@@ -73,23 +69,18 @@ export async function runSegment(options: SegmentOptions, ctx: Context): Promise
       { key: 'revenue_share', header: t('segment.col.revenue-share'), align: 'right', show: (v) => pct(v as number) },
       { key: 'average', header: t('segment.col.average'), align: 'right', show: (v) => (v === null ? '' : money.format(v as number)) },
     ];
-    if (format === 'csv') {
-      printRows(ctx.io, 'csv', columns, rows, null, money);
-      return 0;
-    }
-    const c = chalkFor(ctx.io);
-    const section = (title: string, group: GroupSummary['group']): void => {
-      ctx.io.stdout.write(`\n${c.bold(title)}\n`);
-      printRows(
-        ctx.io,
-        'table',
-        columns.filter((col) => col.key !== 'group').map((col) => (col.key === 'name' ? { ...col, show: (v) => groupName(group, String(v)) } : col)),
-        rows.filter((r) => r.group === group),
-      );
+    const draw = (pen: Pen): void => {
+      const c = pen.chalk;
+      const section = (title: string, group: GroupSummary['group']): void => {
+        pen.line(`\n${c.bold(title)}`);
+        pen.rows(
+          columns.filter((col) => col.key !== 'group').map((col) => (col.key === 'name' ? { ...col, show: (v) => groupName(group, String(v)) } : col)),
+          rows.filter((r) => r.group === group),
+        );
     };
     const tiersBy = analysis.valueBasis === 'clv' ? t('segment.by-clv', { days: loaded.settings.model.clvHorizonDays }) : t('segment.by-revenue', { over: revenueLabel });
-    ctx.io.stdout.write(`${c.bold(t('segment.heading', { n: formatNumber(n), date: formatDate(options.asOf) }))}${t('segment.heading-detail', { over: revenueLabel, by: tiersBy })}\n`);
-    ctx.io.stdout.write(`\n${c.bold(t('segment.pyramid'))}\n`);
+    pen.write(`${c.bold(t('segment.heading', { n: formatNumber(n), date: formatDate(options.asOf) }))}${t('segment.heading-detail', { over: revenueLabel, by: tiersBy })}\n`);
+    pen.line(`\n${c.bold(t('segment.pyramid'))}`);
     // Colours that read on dark and light terminals alike: no bright white (invisible on white), no
     // yellow (faint on white), no grey (faint on black); lead keeps the terminal's own colour.
     const paint: Record<string, (s: string) => string> = { [tierName('platinum')]: c.magenta.bold, [tierName('gold')]: c.red, [tierName('iron')]: c.cyan };
@@ -103,11 +94,13 @@ export async function runSegment(options: SegmentOptions, ctx: Context): Promise
       30,
       (label, s) => (paint[label] ?? ((x: string) => x))(s),
     ))
-      ctx.io.stdout.write(line + '\n');
+      pen.line(line);
     section(t('segment.tiers'), 'tier');
     section(t('segment.stages'), 'stage');
     section(t('segment.exit-patterns'), 'exit_pattern');
     section(t('segment.segments'), 'segment');
+    };
+    show(ctx, { json: { value: moneyJson(out, money) }, csv: { rows, columns, units: money }, table: { draw } });
     return 0;
   } finally {
     await db.close();

@@ -1,7 +1,7 @@
 /** Drawing a report: terminal text, Markdown, one self-contained HTML page. CSV and JSON in the command. */
 import stringWidth from 'string-width';
 import { formatMoney } from '../core/money.js';
-import { padEndWidth, pyramid as pyramidLines, sparkline } from '../charts.js';
+import { padEndWidth, pyramid as pyramidLines, sparkline } from '../cli/charts.js';
 import { currentLang, t, tn } from '../i18n/index.js';
 import { categoryName, exitPatternName, riskName, segmentName, stageName, tierName } from '../i18n/domain.js';
 import { formatDate, formatMoneyFor } from '../i18n/format.js';

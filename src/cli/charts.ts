@@ -1,6 +1,6 @@
 /** Small terminal charts. Pure: strings in, strings out; colour is the caller's paint function. */
 import stringWidth from 'string-width';
-import { maxOf } from './core/scale.js';
+import { maxOf } from '../core/scale.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 

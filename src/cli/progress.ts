@@ -1,7 +1,7 @@
 import stringWidth from 'string-width';
 import { rawStream, type IO } from './io.js';
-import { oneLine, terminalText } from './escape.js';
-import { t } from './i18n/index.js';
+import { oneLine, terminalText } from '../escape.js';
+import { t } from '../i18n/index.js';
 
 /**
  * A progress bar on stderr: bytes read against file size. Only when io.progress (stderr is a

@@ -5,7 +5,7 @@
  */
 import type { Help } from 'commander';
 import stringWidth from 'string-width';
-import { currentLang, t } from './i18n/index.js';
+import { currentLang, t } from '../i18n/index.js';
 
 /** A heading commander draws ("Usage:", "Options:" ...) in the reader's language; others as given. */
 export function helpTitle(heading: string): string {

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { ExitCode } from './errors.js';
-import { t } from './i18n/index.js';
+import { ExitCode } from '../errors.js';
+import { t } from '../i18n/index.js';
 
 /**
  * A pager for long output on a terminal, the way git does it: the pager is started before the

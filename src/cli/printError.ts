@@ -1,8 +1,8 @@
 import { CommanderError } from 'commander';
-import { ExitCode, RapportError } from './errors.js';
+import { ExitCode, RapportError } from '../errors.js';
 import type { IO } from './io.js';
-import { storageError } from './store/faults.js';
-import { t } from './i18n/index.js';
+import { storageError } from '../store/faults.js';
+import { t } from '../i18n/index.js';
 
 /** One line (and a hint), never a stack unless RAPPORT_DEBUG is set. */
 export function reportError(e: unknown, io: IO, dbPath?: string): number {

@@ -6,24 +6,24 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { ExitCode } from './errors.js';
-import { sweepStale } from './tempfiles.js';
-import { reportError } from './report.js';
+import { ExitCode } from '../errors.js';
+import { sweepStale } from '../tempfiles.js';
+import { reportError } from './printError.js';
 import { guarded, ioFromProcess, type ProcessLike, type IO } from './io.js';
 import { resolveDbPath, type Context } from './context.js';
 import { ASKED_FORMATS, type AskedFormat } from './output.js';
 import { endPager, pagerCommand, startPager, type Pager } from './pager.js';
-import { fdWriter, regularFileFd } from './fullwrite.js';
-import { refuseStoreStdout } from './outguard.js';
-import { LineFitter } from './linefit.js';
-import { setLang } from './i18n/index.js';
-import { chooseLang, langFlag } from './i18n/choose.js';
+import { fdWriter, regularFileFd } from '../fullwrite.js';
+import { refuseStoreStdout } from '../outguard.js';
+import { LineFitter } from '../linefit.js';
+import { setLang } from '../i18n/index.js';
+import { chooseLang, langFlag } from '../i18n/choose.js';
 import stringWidth from 'string-width';
-import { t, tn } from './i18n/index.js';
+import { t, tn } from '../i18n/index.js';
 import { breakable, commanderMessage, wideHelp } from './cliText.js';
 
 const require = createRequire(import.meta.url);
-const { version } = require('../package.json') as { version: string };
+const { version } = require('../../package.json') as { version: string };
 
 interface GlobalFlags {
   db?: string;
@@ -210,7 +210,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
         examples(kind === 'transactions' ? t('help.importTransactions.examples') : t('help.importCustomers.examples')),
       )
       .action(async (files: string[], opts: Record<string, unknown>, c: Command) => {
-        const { parseImportOptions, runImport } = await import('./commands/import.js');
+        const { parseImportOptions, runImport } = await import('../commands/import.js');
         const ctx = context(c);
         exitCode = await runImport(files, parseImportOptions(kind, opts), ctx);
       });
@@ -221,7 +221,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .description(t('help.status.description'))
     .addHelpText('after', examples(t('help.status.examples')))
     .action(async (_opts: unknown, c: Command) => {
-      const { runStatus } = await import('./commands/status.js');
+      const { runStatus } = await import('../commands/status.js');
       exitCode = await runStatus(context(c));
     });
 
@@ -231,7 +231,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--limit <n>', t('help.imports.opt.limit'))
     .addHelpText('after', examples(t('help.imports.examples')))
     .action(async (opts: { limit?: string }, c: Command) => {
-      const { runImports } = await import('./commands/imports.js');
+      const { runImports } = await import('../commands/imports.js');
       exitCode = await runImports({ limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit') }, context(c));
     });
   imports
@@ -241,7 +241,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--yes', t('help.importsRemove.opt.yes'))
     .addHelpText('after', examples(t('help.importsRemove.examples')))
     .action(async (id: string, opts: { yes?: boolean }, c: Command) => {
-      const { runImportsRemove } = await import('./commands/imports.js');
+      const { runImportsRemove } = await import('../commands/imports.js');
       exitCode = await runImportsRemove({ importId: positiveInt(id, 'IMPORT_ID'), yes: opts.yes === true }, context(c));
     });
 
@@ -256,7 +256,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       examples(t('help.rejects.examples')),
     )
     .action(async (id: string | undefined, opts: { limit?: string; raw?: boolean }, c: Command) => {
-      const { runRejects } = await import('./commands/rejects.js');
+      const { runRejects } = await import('../commands/rejects.js');
       if (opts.raw && id === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.rawNeedsId'));
       exitCode = await runRejects(
         {
@@ -277,7 +277,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--no-save', t('help.segment.opt.noSave'))
     .addHelpText('after', examples(t('help.segment.examples')))
     .action(async (opts: { asOf?: string; save: boolean }, c: Command) => {
-      const [{ runSegment }, { parseAsOf }] = await Promise.all([import('./commands/segment.js'), import('./analysis/run.js')]);
+      const [{ runSegment }, { parseAsOf }] = await Promise.all([import('../commands/segment.js'), import('../analysis/run.js')]);
       exitCode = await runSegment({ asOf: parseAsOf(opts.asOf), save: opts.save }, context(c));
     });
 
@@ -297,7 +297,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       examples(t('help.customers.examples')),
     )
     .action(async (opts: { asOf?: string; tier?: string; stage?: string; exit?: string; segment?: string; type?: string; sort?: string; limit?: string }, c: Command) => {
-      const [{ runCustomers, parseCustomersOptions }, { parseAsOf }] = await Promise.all([import('./commands/customers.js'), import('./analysis/run.js')]);
+      const [{ runCustomers, parseCustomersOptions }, { parseAsOf }] = await Promise.all([import('../commands/customers.js'), import('../analysis/run.js')]);
       const options = parseCustomersOptions({ ...opts, asOf: parseAsOf(opts.asOf), limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit') });
       exitCode = await runCustomers(options, context(c));
     });
@@ -311,7 +311,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--transactions <n>', t('help.customer.opt.transactions'), '10')
     .addHelpText('after', examples(t('help.customer.examples')))
     .action(async (id: string, opts: { asOf?: string; months: string; transactions: string }, c: Command) => {
-      const [{ runCustomer }, { parseAsOf }] = await Promise.all([import('./commands/customer.js'), import('./analysis/run.js')]);
+      const [{ runCustomer }, { parseAsOf }] = await Promise.all([import('../commands/customer.js'), import('../analysis/run.js')]);
       if (id.trim() === '') throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.emptyCustomerId'));
       const months = positiveInt(opts.months, '--months');
       if (months > 240) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.monthsTooMany', { months }));
@@ -328,7 +328,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--no-save', t('help.model.opt.noSave'))
     .addHelpText('after', examples(t('help.model.examples')))
     .action(async (opts: { asOf?: string; model?: string; horizon?: string; timeUnit?: 'day' | 'week'; save: boolean }, c: Command) => {
-      const [{ runModel, parseModelName }, { parseAsOf }, { parseHorizon }] = await Promise.all([import('./commands/model.js'), import('./analysis/run.js'), import('./commands/churn.js')]);
+      const [{ runModel, parseModelName }, { parseAsOf }, { parseHorizon }] = await Promise.all([import('../commands/model.js'), import('../analysis/run.js'), import('../commands/churn.js')]);
       exitCode = await runModel({ asOf: parseAsOf(opts.asOf), model: parseModelName(opts.model), horizonDays: parseHorizon(opts.horizon), timeUnit: opts.timeUnit ?? null, save: opts.save }, context(c));
     });
 
@@ -343,7 +343,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--no-save', t('help.churn.opt.noSave'))
     .addHelpText('after', examples(t('help.churn.examples')))
     .action(async (opts: { asOf?: string; horizon?: string; level?: string; tier?: string; limit?: string; save: boolean }, c: Command) => {
-      const [{ runChurn, parseHorizon, parseList }, { parseAsOf }] = await Promise.all([import('./commands/churn.js'), import('./analysis/run.js')]);
+      const [{ runChurn, parseHorizon, parseList }, { parseAsOf }] = await Promise.all([import('../commands/churn.js'), import('../analysis/run.js')]);
       exitCode = await runChurn(
         {
           asOf: parseAsOf(opts.asOf),
@@ -363,7 +363,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--horizon <days>', t('help.backtest.opt.horizon'))
     .addHelpText('after', examples(t('help.backtest.examples')))
     .action(async (opts: { cutoff: string; horizon?: string }, c: Command) => {
-      const [{ runBacktest, parseHorizon }, { parseAsOf }] = await Promise.all([import('./commands/churn.js'), import('./analysis/run.js')]);
+      const [{ runBacktest, parseHorizon }, { parseAsOf }] = await Promise.all([import('../commands/churn.js'), import('../analysis/run.js')]);
       // churn's own options are parsed by churn even after "backtest": take --horizon from there,
       // and refuse the ones that mean nothing to a backtest rather than ignore them.
       const parent = c.parent?.opts() ?? {};
@@ -404,7 +404,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--at <when>', t('help.complaintAdd.opt.at'))
     .addHelpText('after', examples(t('help.complaintAdd.examples')))
     .action(async (opts: Record<string, string | boolean | undefined>, c: Command) => {
-      const { runComplaintAdd } = await import('./commands/complaint.js');
+      const { runComplaintAdd } = await import('../commands/complaint.js');
       exitCode = await runComplaintAdd(opts as never, context(c));
     });
   complaint
@@ -417,7 +417,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--at <when>', t('help.complaintList.opt.at'))
     .addHelpText('after', examples(t('help.complaintList.examples')))
     .action(async (opts: { status?: string; overdue?: boolean; customer?: string; category?: string; at?: string }, c: Command) => {
-      const { runComplaintList } = await import('./commands/complaint.js');
+      const { runComplaintList } = await import('../commands/complaint.js');
       exitCode = await runComplaintList({ ...opts, overdue: opts.overdue === true }, context(c));
     });
   complaint
@@ -426,7 +426,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .argument('<id>', t('help.complaint.arg.id'))
     .addHelpText('after', examples(t('help.complaintShow.examples')))
     .action(async (id: string, _opts: unknown, c: Command) => {
-      const { runComplaintShow } = await import('./commands/complaint.js');
+      const { runComplaintShow } = await import('../commands/complaint.js');
       exitCode = await runComplaintShow(positiveInt(id, t('errors.cli.complaintId')), context(c));
     });
   complaint
@@ -441,7 +441,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--at <when>', t('help.opt.when'))
     .addHelpText('after', examples(t('help.complaintUpdate.examples')))
     .action(async (id: string, opts: { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string }, c: Command) => {
-      const { runComplaintUpdate } = await import('./commands/complaint.js');
+      const { runComplaintUpdate } = await import('../commands/complaint.js');
       exitCode = await runComplaintUpdate(positiveInt(id, t('errors.cli.complaintId')), opts, context(c));
     });
   complaint
@@ -454,7 +454,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--at <when>', t('help.opt.when'))
     .addHelpText('after', examples(t('help.complaintResolve.examples')))
     .action(async (id: string, opts: { resolution?: string; satisfied?: string; compensation?: string; at?: string }, c: Command) => {
-      const { runComplaintResolve } = await import('./commands/complaint.js');
+      const { runComplaintResolve } = await import('../commands/complaint.js');
       exitCode = await runComplaintResolve(positiveInt(id, t('errors.cli.complaintId')), opts, context(c));
     });
   complaint
@@ -465,7 +465,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--at <when>', t('help.opt.when'))
     .addHelpText('after', examples(t('help.complaintNote.examples')))
     .action(async (id: string, text: string, opts: { at?: string }, c: Command) => {
-      const { runComplaintNote } = await import('./commands/complaint.js');
+      const { runComplaintNote } = await import('../commands/complaint.js');
       exitCode = await runComplaintNote(positiveInt(id, t('errors.cli.complaintId')), text, opts, context(c));
     });
   complaint
@@ -475,7 +475,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--days <n>', t('help.complaintSummary.opt.days'), '90')
     .addHelpText('after', examples(t('help.complaintSummary.examples')))
     .action(async (opts: { asOf?: string; days: string }, c: Command) => {
-      const [{ runComplaintSummary }, { parseAsOf }] = await Promise.all([import('./commands/complaint.js'), import('./analysis/run.js')]);
+      const [{ runComplaintSummary }, { parseAsOf }] = await Promise.all([import('../commands/complaint.js'), import('../analysis/run.js')]);
       exitCode = await runComplaintSummary({ asOf: opts.asOf === undefined ? undefined : parseAsOf(opts.asOf), days: positiveInt(opts.days, '--days') }, context(c));
     });
 
@@ -497,10 +497,10 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     )
     .action(async (name: string, opts: { asOf?: string; since?: string; out?: string; force?: boolean; table?: string; limit: string; failIf: string[]; save: boolean }, c: Command) => {
       const [{ runReport }, { REPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([
-        import('./commands/report.js'),
-        import('./reports/build.js'),
-        import('./analysis/run.js'),
-        import('./outfile.js'),
+        import('../commands/report.js'),
+        import('../reports/build.js'),
+        import('../analysis/run.js'),
+        import('../outfile.js'),
       ]);
       const which = REPORTS.find((r) => r === name.trim().toLowerCase());
       if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.noReport', { name, reports: REPORTS.join(', ') }));
@@ -535,7 +535,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       examples(t('help.export.examples')),
     )
     .action(async (what: string, opts: { out?: string; force?: boolean; excel?: boolean; redact?: boolean; asOf?: string }, c: Command) => {
-      const [{ runExport, EXPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([import('./commands/export.js'), import('./analysis/run.js'), import('./outfile.js')]);
+      const [{ runExport, EXPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([import('../commands/export.js'), import('../analysis/run.js'), import('../outfile.js')]);
       const which = EXPORTS.find((e) => e === what.trim().toLowerCase());
       if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.noExport', { what, exports: EXPORTS.join(', ') }));
       const ctx0 = context(c);
@@ -553,7 +553,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .requiredOption('--to <db>', t('help.copy.opt.to'))
     .addHelpText('after', examples(t('help.copy.examples')))
     .action(async (opts: { to: string }, c: Command) => {
-      const { runCopy } = await import('./commands/copy.js');
+      const { runCopy } = await import('../commands/copy.js');
       exitCode = await runCopy(opts.to, context(c));
     });
 
@@ -562,7 +562,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .description(t('help.snapshots.description'))
     .addHelpText('after', examples(t('help.snapshots.examples')))
     .action(async (_opts: unknown, c: Command) => {
-      const { runSnapshots } = await import('./commands/snapshots.js');
+      const { runSnapshots } = await import('../commands/snapshots.js');
       exitCode = await runSnapshots(context(c));
     });
 
@@ -574,7 +574,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .command('list')
     .description(t('help.configList.description'))
     .action(async (_opts: unknown, c: Command) => {
-      const { runConfigList } = await import('./commands/config.js');
+      const { runConfigList } = await import('../commands/config.js');
       exitCode = await runConfigList(context(c));
     });
   config
@@ -582,7 +582,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .description(t('help.configGet.description'))
     .argument('<key>', t('help.configGet.arg.key'))
     .action(async (key: string, _opts: unknown, c: Command) => {
-      const { runConfigGet } = await import('./commands/config.js');
+      const { runConfigGet } = await import('../commands/config.js');
       exitCode = await runConfigGet(key, context(c));
     });
   config
@@ -596,7 +596,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       examples(t('help.configSet.examples')),
     )
     .action(async (key: string, value: string, more: string[], _opts: unknown, c: Command) => {
-      const { runConfigSet } = await import('./commands/config.js');
+      const { runConfigSet } = await import('../commands/config.js');
       exitCode = await runConfigSet([key, value, ...more], context(c));
     });
   config
@@ -604,7 +604,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .description(t('help.configUnset.description'))
     .argument('<key>', t('help.configUnset.arg.key'))
     .action(async (key: string, _opts: unknown, c: Command) => {
-      const { runConfigUnset } = await import('./commands/config.js');
+      const { runConfigUnset } = await import('../commands/config.js');
       exitCode = await runConfigUnset(key, context(c));
     });
 
@@ -613,7 +613,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .description(t('help.demo.description'))
     .addHelpText('after', examples(t('help.demo.examples')))
     .action(async (_opts: unknown, c: Command) => {
-      const { runDemo } = await import('./commands/demo.js');
+      const { runDemo } = await import('../commands/demo.js');
       exitCode = await runDemo(context(c));
     });
 

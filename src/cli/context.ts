@@ -3,11 +3,11 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { notice, type IO } from './io.js';
 import type { AskedFormat } from './output.js';
-import type { Check } from './store/db.js';
-import type { Store } from './store/store.js';
-import { t } from './i18n/index.js';
-import { UsageError } from './errors.js';
-import { companionOf } from './store/dbfile.js';
+import type { Check } from '../store/db.js';
+import type { Store } from '../store/store.js';
+import { t } from '../i18n/index.js';
+import { UsageError } from '../errors.js';
+import { companionOf } from '../store/dbfile.js';
 
 /** What every command gets: the terminal facts, the database path, the asked output format. */
 export interface Context {
@@ -50,11 +50,11 @@ type Mode = 'read' | 'change' | 'write';
 
 async function openStore(ctx: Context, mode: Mode): Promise<Store> {
   if (isPostgresUrl(ctx.dbPath)) {
-    const { openPgStore } = await import('./store/pg/index.js');
+    const { openPgStore } = await import('../store/pg/index.js');
     return openPgStore(ctx.dbPath, { env: ctx.io.env, create: mode === 'write' });
   }
   // Loaded here, when a command opens a store: `rapport --help` reads no store module.
-  const [{ openDatabase }, { SqliteStore }] = await Promise.all([import('./store/db.js'), import('./store/sqlite.js')]);
+  const [{ openDatabase }, { SqliteStore }] = await Promise.all([import('../store/db.js'), import('../store/sqlite.js')]);
   const db = openDatabase(ctx.dbPath, { create: mode === 'write', write: mode !== 'read', check: mode === 'read' ? undefined : ctx.check, busyTimeoutMs: busyTimeoutMs(ctx) });
   return new SqliteStore(db, ctx.dbPath);
 }
@@ -84,11 +84,11 @@ export function openForWrite(ctx: Context): Promise<Store> {
  */
 export async function openForPreview(ctx: Context): Promise<Store> {
   const memory = async (): Promise<Store> => {
-    const [{ openDatabase }, { SqliteStore }] = await Promise.all([import('./store/db.js'), import('./store/sqlite.js')]);
+    const [{ openDatabase }, { SqliteStore }] = await Promise.all([import('../store/db.js'), import('../store/sqlite.js')]);
     return new SqliteStore(openDatabase(':memory:', { create: true }), ':memory:');
   };
   if (isPostgresUrl(ctx.dbPath)) {
-    const { openPgStore } = await import('./store/pg/index.js');
+    const { openPgStore } = await import('../store/pg/index.js');
     return (await openPgStore(ctx.dbPath, { env: ctx.io.env, create: false, preview: true })) ?? memory();
   }
   return fs.existsSync(ctx.dbPath) ? openForWrite(ctx) : memory();
@@ -100,7 +100,7 @@ export async function openForPreview(ctx: Context): Promise<Store> {
  */
 export async function openIfAny(ctx: Context): Promise<Store | null> {
   if (isPostgresUrl(ctx.dbPath)) {
-    const { openPgStore } = await import('./store/pg/index.js');
+    const { openPgStore } = await import('../store/pg/index.js');
     return openPgStore(ctx.dbPath, { env: ctx.io.env, create: false, preview: true });
   }
   return fs.existsSync(ctx.dbPath) && fs.statSync(ctx.dbPath).size > 0 ? openForRead(ctx) : null;
