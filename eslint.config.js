@@ -2,8 +2,45 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The layers (docs/development.md): each folder of src/ may import only from the layers listed for
+// it (and from itself). A relative import naming any other layer fails lint with the rule's words.
+const LAYERS = ['core', 'text', 'sys', 'i18n', 'store', 'import', 'app', 'reports', 'cli', 'commands'];
+const MAY_IMPORT = {
+  core: [],
+  text: ['core'],
+  sys: ['core'],
+  i18n: ['core', 'text', 'sys'],
+  store: ['core', 'i18n', 'text', 'sys'],
+  import: ['core', 'i18n', 'text', 'sys', 'store'],
+  app: ['core', 'i18n', 'text', 'sys', 'store', 'import'],
+  reports: ['core', 'i18n', 'text', 'sys', 'store', 'import', 'app'],
+  cli: ['core', 'i18n', 'text', 'sys', 'store', 'import', 'app', 'reports'],
+  commands: LAYERS,
+};
+const layerRules = Object.entries(MAY_IMPORT).map(([layer, allowed]) => {
+  const banned = LAYERS.filter((l) => l !== layer && !allowed.includes(layer === l ? '' : l));
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...(banned.length === 0
+              ? []
+              : [{ regex: `^(\\.\\./)+(${banned.join('|')})(/|\\.js$)`, message: `${layer}/ may import only from ${allowed.length ? allowed.join(', ') : 'itself'} (docs/development.md, the layers)` }]),
+            ...(layer === 'core'
+              ? [{ regex: '^(node:)?(fs|child_process|net|worker_threads)$|^(better-sqlite3|postgres|chalk|@inquirer/.*)$', message: 'core/ is pure: no I/O (docs/development.md, the layers)' }]
+              : []),
+          ],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/out/**'] },
+  { ignores: ['dist/**', 'dist-dev/**', 'node_modules/**', 'bench/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -38,4 +75,5 @@ export default tseslint.config(
       ],
     },
   },
+  ...layerRules,
 );

@@ -4,7 +4,7 @@ import { STAGES } from '../src/core/lifecycle.js';
 import { MeasureBuilder, type CustomerDay } from '../src/core/measures.js';
 import { resolveSettings } from '../src/core/settings.js';
 import { TIERS } from '../src/core/tiers.js';
-import { rng } from '../src/synth/generate.js';
+import { rng } from '../bench/synth/generate.js';
 
 const AS_OF = '2025-12-31';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pyramid, sparkline } from '../src/cli/charts.js';
+import { pyramid, sparkline } from '../src/text/charts.js';
 
 describe('sparkline', () => {
   it('scales to the largest value; nothing is a dot, net refunds a dash', () => {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULTS, generate } from '../src/synth/generate.js';
+import { DEFAULTS, generate } from '../bench/synth/generate.js';
 import { fixture, minorUnits, run, tempDir } from './helpers.js';
 
 let t: ReturnType<typeof tempDir>;

@@ -12,10 +12,10 @@ import { DEFAULT_MODEL, rulesOnly, scoreChurn, verdictPhrase } from '../src/core
 import { DEFAULT_LIFECYCLE } from '../src/core/lifecycle.js';
 import { FIT_ITERATIONS, RESTART_ITERATIONS } from '../src/core/model/optimize.js';
 import { forecastError, nobodyLeaves, orderOf, selectModel, selectOnWindows, type Candidate } from '../src/core/model/select.js';
-import { keepValue, isGone } from '../src/analysis/rows.js';
+import { keepValue, isGone } from '../src/app/rows.js';
 import type { CustomerAnalysis } from '../src/core/analysis.js';
 import type { ChurnScore } from '../src/core/model/churn.js';
-import { rng } from '../src/synth/generate.js';
+import { rng } from '../bench/synth/generate.js';
 import { backtestRows, shop } from './shops.js';
 
 const median = (xs: number[]): number => {

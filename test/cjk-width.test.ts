@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import stringWidth from 'string-width';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IO } from '../src/cli/io.js';
-import { LineFitter, breakUnits, wrapText } from '../src/linefit.js';
+import { LineFitter, breakUnits, wrapText } from '../src/text/linefit.js';
 import { printRecord, printRows, type Column } from '../src/cli/output.js';
 import { setLang } from '../src/i18n/index.js';
 

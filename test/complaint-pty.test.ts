@@ -3,7 +3,7 @@
  * person would, waiting for each prompt, and check the complaint landed in the database.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { converse } from '../src/bench/pty.js';
+import { converse } from '../bench/pty.js';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/db.js';

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CsvParser, parseAll, sniffDelimiter } from '../src/core/csv.js';
-import { rng } from '../src/synth/generate.js';
+import { rng } from '../bench/synth/generate.js';
 
 /** Feeds text to the parser in pieces of the given sizes and collects records and bad records. */
 function feed(text: string, delimiter: string, pieces: number[], maxRecordChars?: number, expectedFields?: number) {

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import MarkdownIt from 'markdown-it';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { fenceFor, markdownLine, markdownText, oneLine, terminalStream, terminalText } from '../src/escape.js';
+import { fenceFor, markdownLine, markdownText, oneLine, terminalStream, terminalText } from '../src/text/escape.js';
 import { neutralise, neutraliseLines } from '../src/core/csvSafe.js';
 import { guarded, rawStream, TerminalGuard, type IO } from '../src/cli/io.js';
 import { renderMarkdown, renderText } from '../src/reports/render.js';

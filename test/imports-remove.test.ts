@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runImportsRemove } from '../src/commands/imports.js';
-import type { Prompter } from '../src/complaints/prompts.js';
+import type { Prompter } from '../src/cli/complaints/prompts.js';
 import type { Context } from '../src/cli/context.js';
 import { run, scalar, tempDir } from './helpers.js';
 

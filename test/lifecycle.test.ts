@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIFECYCLE, EXIT_PATTERNS, STAGES, stageOf } from '../src/core/lifecycle.js';
-import { rng } from '../src/synth/generate.js';
+import { rng } from '../bench/synth/generate.js';
 
 /** A date `n` days before 2024-01-01 (the as-of date of these cases). */
 const AS_OF = '2024-01-01';

@@ -12,7 +12,7 @@ import { lifetimeValue } from '../src/core/model/churn.js';
 import { expectedSpend, fitSpend } from '../src/core/model/gammagamma.js';
 import { nelderMead } from '../src/core/model/optimize.js';
 import { hyp2f1, lbeta, lgamma, logAddExp } from '../src/core/model/special.js';
-import { gamma, rng, simulateSummaries } from '../src/synth/generate.js';
+import { gamma, rng, simulateSummaries } from '../bench/synth/generate.js';
 
 describe('special functions', () => {
   it('ln Γ matches closed forms', () => {

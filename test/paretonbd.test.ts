@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { group } from '../src/core/model/bgnbd.js';
 import { fitPareto, paretoExpectedPurchases, paretoLogLikelihood, paretoPAlive, paretoPNoPurchase } from '../src/core/model/paretonbd.js';
-import { simulateParetoSummaries } from '../src/synth/generate.js';
+import { simulateParetoSummaries } from '../bench/synth/generate.js';
 
 /**
  * Given λ and μ, a customer with x purchases, the last at t_x, and none after up to T either

@@ -4,7 +4,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { describePg, findPassword, isPgUrl, parsePgUrl } from '../src/store/pg/connect.js';
-import { RapportError } from '../src/errors.js';
+import { RapportError } from '../src/sys/errors.js';
 import { run, tempDir } from './helpers.js';
 
 const noEnv = { HOME: '/nonexistent-home' };

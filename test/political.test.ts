@@ -7,7 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RapportError } from '../src/errors.js';
+import { RapportError } from '../src/sys/errors.js';
 import { openDatabase } from '../src/store/db.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
 import { fixture, run, tempDir } from './helpers.js';

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import stringWidth from 'string-width';
 import { ProgressBar, clock, fitFrame, shorten } from '../src/cli/progress.js';
-import { DEFAULTS, generate } from '../src/synth/generate.js';
+import { DEFAULTS, generate } from '../bench/synth/generate.js';
 import type { IO } from '../src/cli/io.js';
 import { tempDir } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEGMENTS, byQuantile, scoreRfm, segmentOf, toFive, coverage, type RfmInput } from '../src/core/rfm.js';
-import { rng } from '../src/synth/generate.js';
+import { rng } from '../bench/synth/generate.js';
 
 describe('quantile scores (mid-rank percentile)', () => {
   it('spreads distinct values over the scores', () => {

@@ -5,13 +5,13 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSettings, measure, moneyOf } from '../src/analysis/run.js';
+import { loadSettings, measure, moneyOf } from '../src/app/run.js';
 import { DEFAULT_MODEL, fitModels, lifetimeValues, scoreChurn, sufficiency } from '../src/core/model/churn.js';
 import { flat, maxOf, minOf } from '../src/core/scale.js';
 import { HEAP_PER_CUSTOMER, heapAdvice } from '../src/cli/context.js';
 import { openDatabase } from '../src/store/db.js';
 import { SqliteStore } from '../src/store/sqlite.js';
-import { DEFAULTS, generate } from '../src/synth/generate.js';
+import { DEFAULTS, generate } from '../bench/synth/generate.js';
 import { run, tempDir } from './helpers.js';
 
 const N = 1_000_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeenTable } from '../src/core/seenTable.js';
-import { rng } from '../src/synth/generate.js';
+import { rng } from '../bench/synth/generate.js';
 
 describe('SeenTable', () => {
   it('keeps state for many contents through growth, like a Map', () => {

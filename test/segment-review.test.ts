@@ -4,7 +4,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CUSTOMER_COLUMNS } from '../src/analysis/rows.js';
+import { CUSTOMER_COLUMNS } from '../src/app/rows.js';
 import { fixture, run, tempDir } from './helpers.js';
 
 const AS_OF = '2025-12-31';

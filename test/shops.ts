@@ -4,7 +4,7 @@
  */
 import type { PurchaseModelName } from '../src/core/model/bgnbd.js';
 import type { BacktestCustomer } from '../src/core/model/select.js';
-import { gamma, rng } from '../src/synth/generate.js';
+import { gamma, rng } from '../bench/synth/generate.js';
 
 export type Story = PurchaseModelName | 'nobody-leaves';
 

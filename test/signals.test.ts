@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STALE_AFTER_MS } from '../src/tempfiles.js';
+import { STALE_AFTER_MS } from '../src/sys/tempfiles.js';
 import { fixture, run, tempDir } from './helpers.js';
 import { readOffset, underLoad, until } from './waits.js';
 

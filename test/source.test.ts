@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RapportError } from '../src/errors.js';
+import { RapportError } from '../src/sys/errors.js';
 import { TextReader, firstInvalidUtf8, looksBinary, type SourceFile } from '../src/import/source.js';
 import { tempDir } from './helpers.js';
 

@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { busyTimeout, openDatabase } from '../src/store/db.js';
 import { connectPg, parsePgUrl } from '../src/store/pg/connect.js';
-import { cutToBytes, tempPath, released } from '../src/tempfiles.js';
+import { cutToBytes, tempPath, released } from '../src/sys/tempfiles.js';
 import { expectPlainError, fixture, run, tempDir, transactionCount } from './helpers.js';
 
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../bin/rapport.js');

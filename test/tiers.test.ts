@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarise } from '../src/core/analysis.js';
 import { assignTiers, TIERS, type Valued } from '../src/core/tiers.js';
-import { rng } from '../src/synth/generate.js';
+import { rng } from '../bench/synth/generate.js';
 
 const values = (xs: number[]): Valued[] => xs.map((value, i) => ({ id: `c${i}`, value }));
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LineFitter, hangingIndent } from '../src/linefit.js';
+import { LineFitter, hangingIndent } from '../src/text/linefit.js';
 import { PassThrough } from 'node:stream';
 import { fixture, tempDir } from './helpers.js';
 

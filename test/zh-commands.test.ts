@@ -19,8 +19,8 @@ import { runCustomer } from '../src/commands/customer.js';
 import { runCustomers, parseCustomersOptions } from '../src/commands/customers.js';
 import { runModel } from '../src/commands/model.js';
 import { runSnapshots } from '../src/commands/snapshots.js';
-import { parseAsOf } from '../src/analysis/run.js';
-import { DEFAULTS, generate } from '../src/synth/generate.js';
+import { parseAsOf } from '../src/app/run.js';
+import { DEFAULTS, generate } from '../bench/synth/generate.js';
 
 const AS_OF = '2026-11-28';
 let t: ReturnType<typeof tempDir>;

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, scalar, tempDir } from './helpers.js';
-import { rng } from '../src/synth/generate.js';
+import { rng } from '../bench/synth/generate.js';
 
 /**
  * What may stay in Latin letters, each for a reason: the product of the history (data, shown as

@@ -6,16 +6,17 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { ExitCode } from '../errors.js';
-import { sweepStale } from '../tempfiles.js';
+import { packageRoot } from '../sys/root.js';
+import { ExitCode } from '../sys/errors.js';
+import { sweepStale } from '../sys/tempfiles.js';
 import { reportError } from './printError.js';
 import { guarded, ioFromProcess, type ProcessLike, type IO } from './io.js';
 import { resolveDbPath, type Context } from './context.js';
 import { ASKED_FORMATS, type AskedFormat } from './output.js';
 import { endPager, pagerCommand, startPager, type Pager } from './pager.js';
-import { fdWriter, regularFileFd } from '../fullwrite.js';
-import { refuseStoreStdout } from '../outguard.js';
-import { LineFitter } from '../linefit.js';
+import { fdWriter, regularFileFd } from '../sys/fullwrite.js';
+import { refuseStoreStdout } from './outguard.js';
+import { LineFitter } from '../text/linefit.js';
 import { setLang } from '../i18n/index.js';
 import { chooseLang, langFlag } from '../i18n/choose.js';
 import stringWidth from 'string-width';
@@ -23,7 +24,7 @@ import { t, tn } from '../i18n/index.js';
 import { breakable, commanderMessage, wideHelp } from './cliText.js';
 
 const require = createRequire(import.meta.url);
-const { version } = require('../../package.json') as { version: string };
+const { version } = require(path.join(packageRoot(import.meta.url), 'package.json')) as { version: string };
 
 interface GlobalFlags {
   db?: string;
@@ -277,7 +278,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--no-save', t('help.segment.opt.noSave'))
     .addHelpText('after', examples(t('help.segment.examples')))
     .action(async (opts: { asOf?: string; save: boolean }, c: Command) => {
-      const [{ runSegment }, { parseAsOf }] = await Promise.all([import('../commands/segment.js'), import('../analysis/run.js')]);
+      const [{ runSegment }, { parseAsOf }] = await Promise.all([import('../commands/segment.js'), import('../app/run.js')]);
       exitCode = await runSegment({ asOf: parseAsOf(opts.asOf), save: opts.save }, context(c));
     });
 
@@ -297,7 +298,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       examples(t('help.customers.examples')),
     )
     .action(async (opts: { asOf?: string; tier?: string; stage?: string; exit?: string; segment?: string; type?: string; sort?: string; limit?: string }, c: Command) => {
-      const [{ runCustomers, parseCustomersOptions }, { parseAsOf }] = await Promise.all([import('../commands/customers.js'), import('../analysis/run.js')]);
+      const [{ runCustomers, parseCustomersOptions }, { parseAsOf }] = await Promise.all([import('../commands/customers.js'), import('../app/run.js')]);
       const options = parseCustomersOptions({ ...opts, asOf: parseAsOf(opts.asOf), limit: opts.limit === undefined ? null : positiveInt(opts.limit, '--limit') });
       exitCode = await runCustomers(options, context(c));
     });
@@ -311,7 +312,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--transactions <n>', t('help.customer.opt.transactions'), '10')
     .addHelpText('after', examples(t('help.customer.examples')))
     .action(async (id: string, opts: { asOf?: string; months: string; transactions: string }, c: Command) => {
-      const [{ runCustomer }, { parseAsOf }] = await Promise.all([import('../commands/customer.js'), import('../analysis/run.js')]);
+      const [{ runCustomer }, { parseAsOf }] = await Promise.all([import('../commands/customer.js'), import('../app/run.js')]);
       if (id.trim() === '') throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.emptyCustomerId'));
       const months = positiveInt(opts.months, '--months');
       if (months > 240) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.monthsTooMany', { months }));
@@ -328,7 +329,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--no-save', t('help.model.opt.noSave'))
     .addHelpText('after', examples(t('help.model.examples')))
     .action(async (opts: { asOf?: string; model?: string; horizon?: string; timeUnit?: 'day' | 'week'; save: boolean }, c: Command) => {
-      const [{ runModel, parseModelName }, { parseAsOf }, { parseHorizon }] = await Promise.all([import('../commands/model.js'), import('../analysis/run.js'), import('../commands/churn.js')]);
+      const [{ runModel, parseModelName }, { parseAsOf }, { parseHorizon }] = await Promise.all([import('../commands/model.js'), import('../app/run.js'), import('../commands/churn.js')]);
       exitCode = await runModel({ asOf: parseAsOf(opts.asOf), model: parseModelName(opts.model), horizonDays: parseHorizon(opts.horizon), timeUnit: opts.timeUnit ?? null, save: opts.save }, context(c));
     });
 
@@ -343,7 +344,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--no-save', t('help.churn.opt.noSave'))
     .addHelpText('after', examples(t('help.churn.examples')))
     .action(async (opts: { asOf?: string; horizon?: string; level?: string; tier?: string; limit?: string; save: boolean }, c: Command) => {
-      const [{ runChurn, parseHorizon, parseList }, { parseAsOf }] = await Promise.all([import('../commands/churn.js'), import('../analysis/run.js')]);
+      const [{ runChurn, parseHorizon, parseList }, { parseAsOf }] = await Promise.all([import('../commands/churn.js'), import('../app/run.js')]);
       exitCode = await runChurn(
         {
           asOf: parseAsOf(opts.asOf),
@@ -363,7 +364,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--horizon <days>', t('help.backtest.opt.horizon'))
     .addHelpText('after', examples(t('help.backtest.examples')))
     .action(async (opts: { cutoff: string; horizon?: string }, c: Command) => {
-      const [{ runBacktest, parseHorizon }, { parseAsOf }] = await Promise.all([import('../commands/churn.js'), import('../analysis/run.js')]);
+      const [{ runBacktest, parseHorizon }, { parseAsOf }] = await Promise.all([import('../commands/churn.js'), import('../app/run.js')]);
       // churn's own options are parsed by churn even after "backtest": take --horizon from there,
       // and refuse the ones that mean nothing to a backtest rather than ignore them.
       const parent = c.parent?.opts() ?? {};
@@ -475,7 +476,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
     .option('--days <n>', t('help.complaintSummary.opt.days'), '90')
     .addHelpText('after', examples(t('help.complaintSummary.examples')))
     .action(async (opts: { asOf?: string; days: string }, c: Command) => {
-      const [{ runComplaintSummary }, { parseAsOf }] = await Promise.all([import('../commands/complaint.js'), import('../analysis/run.js')]);
+      const [{ runComplaintSummary }, { parseAsOf }] = await Promise.all([import('../commands/complaint.js'), import('../app/run.js')]);
       exitCode = await runComplaintSummary({ asOf: opts.asOf === undefined ? undefined : parseAsOf(opts.asOf), days: positiveInt(opts.days, '--days') }, context(c));
     });
 
@@ -499,8 +500,8 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       const [{ runReport }, { REPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([
         import('../commands/report.js'),
         import('../reports/build.js'),
-        import('../analysis/run.js'),
-        import('../outfile.js'),
+        import('../app/run.js'),
+        import('./outfile.js'),
       ]);
       const which = REPORTS.find((r) => r === name.trim().toLowerCase());
       if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.noReport', { name, reports: REPORTS.join(', ') }));
@@ -535,7 +536,7 @@ export async function main(argv: string[], proc: ProcessLike, overrides: Partial
       examples(t('help.export.examples')),
     )
     .action(async (what: string, opts: { out?: string; force?: boolean; excel?: boolean; redact?: boolean; asOf?: string }, c: Command) => {
-      const [{ runExport, EXPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([import('../commands/export.js'), import('../analysis/run.js'), import('../outfile.js')]);
+      const [{ runExport, EXPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([import('../commands/export.js'), import('../app/run.js'), import('./outfile.js')]);
       const which = EXPORTS.find((e) => e === what.trim().toLowerCase());
       if (which === undefined) throw new CommanderError(ExitCode.usage, 'rapport.usage', t('errors.cli.noExport', { what, exports: EXPORTS.join(', ') }));
       const ctx0 = context(c);

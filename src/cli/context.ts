@@ -6,7 +6,7 @@ import type { AskedFormat } from './output.js';
 import type { Check } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import { t } from '../i18n/index.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../sys/errors.js';
 import { companionOf } from '../store/dbfile.js';
 
 /** What every command gets: the terminal facts, the database path, the asked output format. */

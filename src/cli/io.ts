@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Writable, type Readable } from 'node:stream';
-import { terminalStream } from '../escape.js';
-import { LineFitter } from '../linefit.js';
+import { terminalStream } from '../text/escape.js';
+import { LineFitter } from '../text/linefit.js';
 
 /**
  * Every terminal fact a command needs, decided once in `main` and handed down.

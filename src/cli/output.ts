@@ -7,11 +7,11 @@ import stringWidth from 'string-width';
 import { stringify } from 'csv-stringify/sync';
 import type { IO } from './io.js';
 import { neutralise } from '../core/csvSafe.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../sys/errors.js';
 import { maxOf } from '../core/scale.js';
-import { terminalText } from '../escape.js';
+import { terminalText } from '../text/escape.js';
 import { MONEY_KEYS, moneyJson, moneyValue, type MoneyUnits } from '../core/moneyOut.js';
-import { breakUnits, padWidth, wrapText } from '../linefit.js';
+import { breakUnits, padWidth, wrapText } from '../text/linefit.js';
 import { t, tn } from '../i18n/index.js';
 
 export type Format = 'table' | 'csv' | 'json';

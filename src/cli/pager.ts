@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../sys/errors.js';
 import { t } from '../i18n/index.js';
 
 /**

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { ExitCode, RapportError } from '../errors.js';
+import { ExitCode, RapportError } from '../sys/errors.js';
 import type { IO } from './io.js';
 import { storageError } from '../store/faults.js';
 import { t } from '../i18n/index.js';

@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import { rawStream, type IO } from './io.js';
-import { oneLine, terminalText } from '../escape.js';
+import { oneLine, terminalText } from '../text/escape.js';
 import { t } from '../i18n/index.js';
 
 /**

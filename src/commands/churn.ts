@@ -2,12 +2,12 @@ import { horizonFor, methodName, modelName, riskPercent, scoreChurn, type RiskLe
 import { dayIndex } from '../core/measures.js';
 import { bootstrapAucDifference, calibration, deciles, precisionRecall, rocAuc, topK, type CalibrationRow } from '../core/model/backtest.js';
 import type { Tier } from '../core/tiers.js';
-import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf } from '../analysis/churn.js';
-import { keepWatchlist, watchlistOf } from '../analysis/watchlist.js';
-import { computeAnalysis, loadSettings, moneyOf, settleAsOf } from '../analysis/run.js';
-import { isGone, keepValue, valueAtRisk } from '../analysis/rows.js';
+import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf } from '../app/churn.js';
+import { keepWatchlist, watchlistOf } from '../app/watchlist.js';
+import { computeAnalysis, loadSettings, moneyOf, settleAsOf } from '../app/run.js';
+import { isGone, keepValue, valueAtRisk } from '../app/rows.js';
 import { openForAnalysis, type Context } from '../cli/context.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../sys/errors.js';
 import { notice } from '../cli/io.js';
 import { TERMINAL_ROWS, type Column } from '../cli/output.js';
 import { show, type Pen } from '../cli/printer.js';

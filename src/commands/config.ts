@@ -1,9 +1,9 @@
 import { describeSetting, effective, resolveSettings, SETTINGS, settingDef, SettingError } from '../core/settings.js';
 import { currentLang, t, type Lang } from '../i18n/index.js';
 import { coverage } from '../core/rfm.js';
-import { moneyOf } from '../analysis/run.js';
+import { moneyOf } from '../app/run.js';
 import { openForChange, openForRead, type Context } from '../cli/context.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../sys/errors.js';
 import { notice } from '../cli/io.js';
 import type { Column } from '../cli/output.js';
 import { show } from '../cli/printer.js';

@@ -5,7 +5,7 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { isPostgresUrl, openForRead, openForWrite, openIfAny, resolveDbPath, type Context } from '../cli/context.js';
-import { RapportError, ExitCode } from '../errors.js';
+import { RapportError, ExitCode } from '../sys/errors.js';
 import { t } from '../i18n/index.js';
 import { notice } from '../cli/io.js';
 import type { Column } from '../cli/output.js';

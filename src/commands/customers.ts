@@ -3,12 +3,12 @@ import { STAGES, EXIT_PATTERNS, type ExitPattern, type Stage } from '../core/lif
 import { customerType } from '../core/columns.js';
 import { CATCH_ALL } from '../core/rfm.js';
 import { TIERS, type Tier } from '../core/tiers.js';
-import { loadSettings, moneyOf, settleAsOf } from '../analysis/run.js';
-import { churnAsOf, fittedNote } from '../analysis/churn.js';
+import { loadSettings, moneyOf, settleAsOf } from '../app/run.js';
+import { churnAsOf, fittedNote } from '../app/churn.js';
 import { notice } from '../cli/io.js';
-import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../analysis/rows.js';
+import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../app/rows.js';
 import { openForAnalysis, type Context } from '../cli/context.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../sys/errors.js';
 import { TERMINAL_ROWS, type Column } from '../cli/output.js';
 import { show } from '../cli/printer.js';
 import { t } from '../i18n/index.js';

@@ -1,13 +1,13 @@
-import { churnAsOf } from '../analysis/churn.js';
+import { churnAsOf } from '../app/churn.js';
 import crypto from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
-import { CUSTOMER_COLUMNS, customerRow } from '../analysis/rows.js';
+import { CUSTOMER_COLUMNS, customerRow } from '../app/rows.js';
 import { openForRead, type Context } from '../cli/context.js';
-import { RapportError, UsageError } from '../errors.js';
+import { RapportError, UsageError } from '../sys/errors.js';
 import { notice, type IO } from '../cli/io.js';
 import { t, tn } from '../i18n/index.js';
 import { formatNumber } from '../i18n/format.js';
-import { breathe, pacer } from '../signals.js';
+import { breathe, pacer } from '../sys/signals.js';
 import { csvValue } from '../cli/output.js';
 import type { Store } from '../store/store.js';
 import { diskFull, storageError } from '../store/faults.js';
@@ -15,7 +15,7 @@ import { EXPORT_COLUMNS, type ExportTable } from '../store/exports.js';
 import { decimalText } from '../core/money.js';
 import { pseudonym, type PersonalKind } from '../core/redact.js';
 import { excelText } from '../core/csvSafe.js';
-import { moneyOf, staleWarning } from '../analysis/run.js';
+import { moneyOf, staleWarning } from '../app/run.js';
 
 export const EXPORTS = ['customers', 'transactions', 'segments', 'complaints', 'rejects'] as const;
 export type ExportName = (typeof EXPORTS)[number];

@@ -1,5 +1,5 @@
 import { parseMapOptions, type ImportKind } from '../core/columns.js';
-import { ExitCode, RapportError, UsageError } from '../errors.js';
+import { ExitCode, RapportError, UsageError } from '../sys/errors.js';
 import type { Context } from '../cli/context.js';
 import { openForPreview, openForWrite } from '../cli/context.js';
 import { importFile, type FileResult, type ImportOptions } from '../import/run.js';

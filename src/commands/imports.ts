@@ -1,8 +1,8 @@
-import { moneyOf } from '../analysis/run.js';
-import { Cancelled, terminalPrompter, type Prompter } from '../complaints/prompts.js';
+import { moneyOf } from '../app/run.js';
+import { Cancelled, terminalPrompter, type Prompter } from '../cli/complaints/prompts.js';
 import { openForRead, type Context } from '../cli/context.js';
 import { formatMoney } from '../core/money.js';
-import { ExitCode, RapportError, UsageError } from '../errors.js';
+import { ExitCode, RapportError, UsageError } from '../sys/errors.js';
 import { notice } from '../cli/io.js';
 import { TERMINAL_ROWS, type Column } from '../cli/output.js';
 import { show } from '../cli/printer.js';

@@ -1,4 +1,4 @@
-import { RapportError } from '../errors.js';
+import { RapportError } from '../sys/errors.js';
 import { openForRead, type Context } from '../cli/context.js';
 import { TERMINAL_ROWS, type Column } from '../cli/output.js';
 import { show } from '../cli/printer.js';

@@ -1,8 +1,8 @@
 import { moneyValue } from '../core/moneyOut.js';
 import { stringify } from 'csv-stringify/sync';
 import { openForAnalysis, type Context } from '../cli/context.js';
-import { ExitCode, UsageError } from '../errors.js';
-import { moneyOf, settleAsOf } from '../analysis/run.js';
+import { ExitCode, UsageError } from '../sys/errors.js';
+import { moneyOf, settleAsOf } from '../app/run.js';
 import { check, parseCondition } from '../reports/alerts.js';
 import { notice } from '../cli/io.js';
 import { chalkFor, csvValue, printRows, type AskedFormat } from '../cli/output.js';
@@ -12,7 +12,7 @@ import { cellText, moneyInCells, renderHtml, renderMarkdown, renderText } from '
 import { currentLang, setLang, t } from '../i18n/index.js';
 import { formatMoneyFor } from '../i18n/format.js';
 import { reportLang } from '../reports/lang.js';
-import { keepWatchlist } from '../analysis/watchlist.js';
+import { keepWatchlist } from '../app/watchlist.js';
 import type { NewWatchlist } from '../store/watchlists.js';
 
 export interface ReportCommandOptions extends ReportOptions {

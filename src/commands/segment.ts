@@ -1,7 +1,7 @@
 import { moneyJson } from '../core/moneyOut.js';
 import { summarise, type GroupSummary } from '../core/analysis.js';
-import { pyramid } from '../cli/charts.js';
-import { computeAnalysis, currentFit, loadSettings, moneyOf, settleAsOf } from '../analysis/run.js';
+import { pyramid } from '../text/charts.js';
+import { computeAnalysis, currentFit, loadSettings, moneyOf, settleAsOf } from '../app/run.js';
 import { openForAnalysis, type Context } from '../cli/context.js';
 import { notice } from '../cli/io.js';
 import type { Column } from '../cli/output.js';

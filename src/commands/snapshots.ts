@@ -1,4 +1,4 @@
-import { loadSettings, moneyOf, isCurrent } from '../analysis/run.js';
+import { loadSettings, moneyOf, isCurrent } from '../app/run.js';
 import { openForRead, type Context } from '../cli/context.js';
 import { show } from '../cli/printer.js';
 import { personTime } from '../core/times.js';

@@ -10,13 +10,14 @@
  * both, Chinese only _other, which serves every count).
  */
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { packageRoot } from '../sys/root.js';
 
 export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
 
-/** locales/ beside src/ and dist/: both are one folder below the package root. */
-export const LOCALES_DIR = fileURLToPath(new URL('../../locales/', import.meta.url));
+/** locales/ in the package's root (above src/, dist/ or dist-dev/src/). */
+export const LOCALES_DIR = path.join(packageRoot(import.meta.url), 'locales') + path.sep;
 
 let current: Lang = 'en';
 const loaded = new Map<string, Record<string, string>>();

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { RapportError, type ExitCode } from '../errors.js';
+import { RapportError, type ExitCode } from '../sys/errors.js';
 import type { Batch, ProduceStats, SourceRef } from './produce.js';
 import type { CheckSettings, FileShape } from './validate.js';
 import { currentLang, t } from '../i18n/index.js';

@@ -8,9 +8,9 @@ import { currencyExponent, exactText, isKnownCurrency, type RoundRule } from '..
 import { CsvParser } from '../core/csv.js';
 import { DateSniffer, HINT_LAYOUTS, layoutsReading, swapDayMonth, type ReadingFacts } from '../core/dates.js';
 import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS } from '../core/row.js';
-import { RapportError, UsageError } from '../errors.js';
+import { RapportError, UsageError } from '../sys/errors.js';
 import { t } from '../i18n/index.js';
-import { catchingSignals, onInterrupt } from '../signals.js';
+import { catchingSignals, onInterrupt } from '../sys/signals.js';
 import { AmountTotalTooLarge, type ImportCounts, type ImportRecord } from '../store/importStore.js';
 import type { ImportSession, Store } from '../store/store.js';
 import { inWorker } from './parallel.js';

@@ -7,7 +7,7 @@
 import { columnNumber, looksLikeData, namesKnownColumn, resolveMapping } from '../core/columns.js';
 import { CsvParser, sniffDelimiter } from '../core/csv.js';
 import { DateFormatError, DateReadings, DateSniffer, HINT_LAYOUTS, READING_LEAD, dateReaderFor, layoutsReading, looksLikeDates, type DateVerdict, type ReadingFacts } from '../core/dates.js';
-import { RapportError, UsageError } from '../errors.js';
+import { RapportError, UsageError } from '../sys/errors.js';
 import { t, type Lang } from '../i18n/index.js';
 import { formatNumber } from '../i18n/format.js';
 import { readRecords } from './reading.js';

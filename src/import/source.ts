@@ -12,11 +12,11 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import iconv from 'iconv-lite';
-import { RapportError, UsageError } from '../errors.js';
+import { RapportError, UsageError } from '../sys/errors.js';
 import { t } from '../i18n/index.js';
-import { catchingSignals, onInterrupt } from '../signals.js';
-import { released, tempPath } from '../tempfiles.js';
-import { writeAll } from '../fullwrite.js';
+import { catchingSignals, onInterrupt } from '../sys/signals.js';
+import { released, tempPath } from '../sys/tempfiles.js';
+import { writeAll } from '../sys/fullwrite.js';
 
 const CHUNK = 256 * 1024;
 

@@ -1,6 +1,6 @@
 /** Worker thread entry: produces transaction batches for the main thread, with back-pressure. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { RapportError } from '../errors.js';
+import { RapportError } from '../sys/errors.js';
 import { setLang, t, type Lang } from '../i18n/index.js';
 import { produceTransactions, type SourceRef } from './produce.js';
 import type { CheckSettings, FileShape } from './validate.js';

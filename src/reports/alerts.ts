@@ -3,7 +3,7 @@
  * complaints) as of the report's date; the report is written either way, and the exit code says
  * whether any condition held (ExitCode.alert).
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../sys/errors.js';
 import type { Report } from './model.js';
 import { t, tn } from '../i18n/index.js';
 

@@ -1,15 +1,15 @@
 /** The reports, built from the analysis, the churn scores, the complaints and the transactions. */
 import { summarise, type Analysis, type CustomerAnalysis } from '../core/analysis.js';
-import { churnAsOf } from '../analysis/churn.js';
-import { scorecardAsOf, watchlistOf } from '../analysis/watchlist.js';
+import { churnAsOf } from '../app/churn.js';
+import { scorecardAsOf, watchlistOf } from '../app/watchlist.js';
 import type { Scorecard } from '../core/scorecard.js';
 import type { NewWatchlist } from '../store/watchlists.js';
-import { analysisAsOf, staleWarning, type LoadedSettings, type Money } from '../analysis/run.js';
-import { isGone, keepValue, valueAtRisk } from '../analysis/rows.js';
-import { complaintSummary } from '../analysis/complaints.js';
+import { analysisAsOf, staleWarning, type LoadedSettings, type Money } from '../app/run.js';
+import { isGone, keepValue, valueAtRisk } from '../app/rows.js';
+import { complaintSummary } from '../app/complaints.js';
 import { modelCheckSection } from './check.js';
 import { methodName, riskPercent, type ChurnScore } from '../core/model/churn.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../sys/errors.js';
 import type { Store } from '../store/store.js';
 import type { Headline, Report, ReportColumn, ReportTable, Section } from './model.js';
 import { currentLang, t, tn } from '../i18n/index.js';

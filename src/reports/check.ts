@@ -3,7 +3,7 @@
  * on the data up to a cutoff one horizon before the as-of date, its expected purchases week by
  * week after the cutoff beside the purchases that happened, with the weeks before for scale.
  */
-import { computeAnalysis, loadSettings, type Money } from '../analysis/run.js';
+import { computeAnalysis, loadSettings, type Money } from '../app/run.js';
 import { dayIndex } from '../core/measures.js';
 import { fitModels, summaryOf } from '../core/model/churn.js';
 import { expectedByWeek } from '../core/model/weekly.js';

@@ -1,13 +1,13 @@
 /** Drawing a report: terminal text, Markdown, one self-contained HTML page. CSV and JSON in the command. */
 import stringWidth from 'string-width';
 import { formatMoney } from '../core/money.js';
-import { padEndWidth, pyramid as pyramidLines, sparkline } from '../cli/charts.js';
+import { padEndWidth, pyramid as pyramidLines, sparkline } from '../text/charts.js';
 import { currentLang, t, tn } from '../i18n/index.js';
 import { categoryName, exitPatternName, riskName, segmentName, stageName, tierName } from '../i18n/domain.js';
 import { formatDate, formatMoneyFor } from '../i18n/format.js';
 import type { Chart, Kind, Report, ReportColumn, ReportTable } from './model.js';
 import { maxOf, minOf } from '../core/scale.js';
-import { fenceFor, markdownLine, markdownText, oneLine, terminalText } from '../escape.js';
+import { fenceFor, markdownLine, markdownText, oneLine, terminalText } from '../text/escape.js';
 
 /**
  * Money in a Chinese reader's document carries its currency in each cell (¥1,234.50), so the

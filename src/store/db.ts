@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { RapportError } from '../errors.js';
+import { RapportError } from '../sys/errors.js';
 import { APPLICATION_ID, checkCompanions, checkWal, foreign, holdsSqlite, inspectDbFile } from './dbfile.js';
 import { damagedHint, storageError } from './faults.js';
 import { t } from '../i18n/index.js';

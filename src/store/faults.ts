@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { RapportError } from '../errors.js';
+import { RapportError } from '../sys/errors.js';
 import { t } from '../i18n/index.js';
 
 /** What to do about a damaged database (a function: the language is known only when it is shown). */

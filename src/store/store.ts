@@ -10,7 +10,7 @@
  * client's memory does not grow with the table.
  */
 import type { Analysis } from '../core/analysis.js';
-import type { NewCustomer as FlowCustomer } from '../complaints/flow.js';
+import type { NewCustomer as FlowCustomer } from '../cli/complaints/flow.js';
 import type { Category, ComplaintFacts, ComplaintInput } from '../core/complaints.js';
 import type { CustomerDay } from '../core/measures.js';
 import type { Fitted } from '../core/model/churn.js';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RapportError } from '../../src/errors.js';
+import { RapportError } from '../../src/sys/errors.js';
 import { connectPg, parsePgUrl, pgFault } from '../../src/store/pg/connect.js';
 import { migratePg } from '../../src/store/pg/migrations.js';
 import { tempDir } from '../helpers.js';

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { importIntoPg } from '../../src/bench/pgImport.js';
+import { importIntoPg } from '../../bench/pgImport.js';
 import { AMOUNT_TOTAL_KEY, CustomerWriter } from '../../src/store/importStore.js';
 import { openDatabase } from '../../src/store/db.js';
 import { connectPg } from '../../src/store/pg/connect.js';

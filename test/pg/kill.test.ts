@@ -3,13 +3,13 @@
  * session, src/bench/pgImport.ts in dist/) is killed with SIGKILL at random moments. The server
  * rolls back the dropped connection's transaction, so after every kill the database holds nothing
  * of the file, its indexes included (a bulk load drops them inside the transaction); a later
- * import stores it all. Needs RAPPORT_TEST_PG and the build in dist/.
+ * import stores it all. Needs RAPPORT_TEST_PG; builds dist-dev/ (tsconfig.dev.json) itself.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importIntoPg } from '../../src/bench/pgImport.js';
+import { importIntoPg } from '../../bench/pgImport.js';
 import { migratePg } from '../../src/store/pg/migrations.js';
 import { tempDir } from '../helpers.js';
 import { readOffset, until } from '../waits.js';
@@ -25,6 +25,8 @@ let big: string;
 let expectedSum = 0;
 
 beforeAll(async () => {
+  // The killed child runs the developer tools' build (bench/ compiled with src/ into dist-dev/).
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.dev.json')], { stdio: 'inherit' });
   db = await createTestDb();
   await migratePg(db.sql, db.url);
   t = tempDir();
@@ -37,7 +39,7 @@ beforeAll(async () => {
     lines.push(`C${i % 20000},${day},${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')},${i % 3 === 0 ? 'web' : 'shop'}`);
   }
   fs.writeFileSync(big, lines.join('\n') + '\n');
-});
+}, 300_000);
 
 afterAll(async () => {
   t?.cleanup();
@@ -46,8 +48,8 @@ afterAll(async () => {
 
 function startImport(): ChildProcess {
   const script = `
-    const { connectPg } = await import(${JSON.stringify(path.join(ROOT, 'dist/store/pg/connect.js'))});
-    const { importIntoPg } = await import(${JSON.stringify(path.join(ROOT, 'dist/bench/pgImport.js'))});
+    const { connectPg } = await import(${JSON.stringify(path.join(ROOT, 'dist-dev/src/store/pg/connect.js'))});
+    const { importIntoPg } = await import(${JSON.stringify(path.join(ROOT, 'dist-dev/bench/pgImport.js'))});
     const sql = await connectPg(process.argv[2], process.env);
     process.stderr.write('connected\\n');
     await importIntoPg(sql, process.argv[3], { worker: true });

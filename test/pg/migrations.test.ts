@@ -1,6 +1,6 @@
 /** The schema in PostgreSQL (src/store/pg/migrations.ts). Needs RAPPORT_TEST_PG. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RapportError } from '../../src/errors.js';
+import { RapportError } from '../../src/sys/errors.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { connectPg } from '../../src/store/pg/connect.js';
 import { PG_MIGRATIONS, migratePg } from '../../src/store/pg/migrations.js';

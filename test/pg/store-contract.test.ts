@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Analysis } from '../../src/core/analysis.js';
-import { RapportError } from '../../src/errors.js';
+import { RapportError } from '../../src/sys/errors.js';
 import { openDatabase } from '../../src/store/db.js';
 import { EXPORT_COLUMNS, type ExportTable } from '../../src/store/exports.js';
 import { migratePg } from '../../src/store/pg/migrations.js';

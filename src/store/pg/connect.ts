@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { RapportError } from '../../errors.js';
+import { RapportError } from '../../sys/errors.js';
 import { t } from '../../i18n/index.js';
 
 export type Sql = postgres.Sql;

@@ -1,5 +1,5 @@
 /** PostgreSQL as the store: connect, bring the schema up to date, hand back a PgStore. */
-import { RapportError } from '../../errors.js';
+import { RapportError } from '../../sys/errors.js';
 import { t } from '../../i18n/index.js';
 import type { Store } from '../store.js';
 import { connectPg, describePg, pgFault, type DbFacts, type Sql } from './connect.js';

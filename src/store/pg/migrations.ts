@@ -16,7 +16,7 @@
  */
 import type postgres from 'postgres';
 import type { Migration } from '../migrations.js';
-import { RapportError } from '../../errors.js';
+import { RapportError } from '../../sys/errors.js';
 import { t } from '../../i18n/index.js';
 import { describePg, pgFault, transaction, type DbFacts, type Sql } from './connect.js';
 import { LOCK_CLASS, LOCK_MIGRATE } from './sql.js';

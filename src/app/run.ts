@@ -7,7 +7,7 @@ import { MeasureBuilder, type CustomerMeasures } from '../core/measures.js';
 import { lifetimeValues, type Fitted } from '../core/model/churn.js';
 import { currencyExponent, formatMoney } from '../core/money.js';
 import { analysisText, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
-import { RapportError, UsageError } from '../errors.js';
+import { RapportError, UsageError } from '../sys/errors.js';
 import type { Store } from '../store/store.js';
 import { addDays, dayIndex } from '../core/measures.js';
 import { notice, type IO } from '../cli/io.js';

@@ -1,7 +1,7 @@
 /**
- * Writes a seeded synthetic shop: `node dist/synth/cli.js OUT_DIR [--customers N] [--rows N]
+ * Writes a seeded synthetic shop: `node dist-dev/bench/synth/cli.js OUT_DIR [--customers N] [--rows N]
  * [--seed S] [--start DATE] [--end DATE] [--shape retail|wholesaler|random]`. The demo's fixtures/sample came from:
- *   node dist/synth/cli.js fixtures/sample --customers 500 --rows 0 --seed 7 --start 2023-11-01 --end 2026-10-31
+ *   node dist-dev/bench/synth/cli.js fixtures/sample --customers 500 --rows 0 --seed 7 --start 2023-11-01 --end 2026-10-31
  * Shapes: retail (the defaults); wholesaler (trade accounts ordering every few weeks, almost
  * nobody leaving: r = 2, α = 40 days, dropout Beta(0.2, 60) per order, about 0.3%); random
  * (lines from customers and days drawn uniformly: no model fits; generateRandom).
@@ -24,7 +24,7 @@ const { values, positionals } = parseArgs({
 });
 const dir = positionals[0];
 if (!dir) {
-  process.stderr.write('usage: node dist/synth/cli.js OUT_DIR [--customers N] [--rows N] [--seed S] [--start YYYY-MM-DD] [--end YYYY-MM-DD]\n');
+  process.stderr.write('usage: node dist-dev/bench/synth/cli.js OUT_DIR [--customers N] [--rows N] [--seed S] [--start YYYY-MM-DD] [--end YYYY-MM-DD]\n');
   process.exit(2);
 }
 fs.mkdirSync(dir, { recursive: true });

@@ -4,11 +4,11 @@
  * the PostgreSQL bench and tests that hold a connection of their own.
  */
 import { Readable } from 'node:stream';
-import { importFile } from '../import/run.js';
-import { openSource } from '../import/source.js';
-import type { ImportCounts } from '../store/importStore.js';
-import type { Sql } from '../store/pg/connect.js';
-import { PgStore } from '../store/pg/store.js';
+import { importFile } from '../src/import/run.js';
+import { openSource } from '../src/import/source.js';
+import type { ImportCounts } from '../src/store/importStore.js';
+import type { Sql } from '../src/store/pg/connect.js';
+import { PgStore } from '../src/store/pg/store.js';
 
 export interface PgImportResult {
   importId: number;

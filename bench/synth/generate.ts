@@ -13,7 +13,7 @@
  * a few days later (a negative line); some product and company names contain commas (quoted).
  */
 import fs from 'node:fs';
-import { writeAll } from '../fullwrite.js';
+import { writeAll } from '../../src/sys/fullwrite.js';
 
 export interface SynthOptions {
   seed: number;

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { DEFAULTS, generate, rng } from '../synth/generate.js';
+import { DEFAULTS, generate, rng } from './synth/generate.js';
 import { BIN, ledger, runner, type Stored } from './kit.js';
 import { converse } from './pty.js';
 

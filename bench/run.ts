@@ -19,10 +19,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, generate } from '../synth/generate.js';
-import { openDatabase } from '../store/db.js';
-import { lastTransactionDate } from '../store/measures.js';
-import { maxOf } from '../core/scale.js';
+import { DEFAULTS, generate } from './synth/generate.js';
+import { openDatabase } from '../src/store/db.js';
+import { lastTransactionDate } from '../src/store/measures.js';
+import { maxOf } from '../src/core/scale.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -66,7 +66,7 @@ function rm(db: string): void {
 /** Runs `rapport --db DB --quiet --format json ARGS` in a child; whole-process wall time and peak RSS. */
 function rapport(db: string, args: string[]): { seconds: number; rssMb: number; out: string } {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [path.join(root, 'dist/bench/child.js'), '--db', db, '--quiet', '--format', 'json', ...args], {
+  const r = spawnSync(process.execPath, [path.join(root, 'dist-dev/bench/child.js'), '--db', db, '--quiet', '--format', 'json', ...args], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -155,7 +155,7 @@ for (let i = 0; i < runs; i++) {
   process.stderr.write(`  segment run ${i + 1}: ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB\n`);
 }
 // In-process timers of the model's phases (src/bench/model.ts): read, fit, score.
-const modelRun = spawnSync(process.execPath, [path.join(root, 'dist/bench/model.js'), db, asOf], { encoding: 'utf8' });
+const modelRun = spawnSync(process.execPath, [path.join(root, 'dist-dev/bench/model.js'), db, asOf], { encoding: 'utf8' });
 if (modelRun.status !== 0) throw new Error(`model bench failed: ${modelRun.stderr}`);
 const modelTimes = JSON.parse(modelRun.stdout) as Record<string, unknown>;
 const watchlistUnsaved = rapport(db, ['churn', '--as-of', asOf]);

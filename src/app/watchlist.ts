@@ -6,7 +6,7 @@
 import { openForChange, type Context } from '../cli/context.js';
 import { addDays } from '../core/measures.js';
 import { scoreList, type Scorecard } from '../core/scorecard.js';
-import { RapportError } from '../errors.js';
+import { RapportError } from '../sys/errors.js';
 import { t } from '../i18n/index.js';
 import { notice } from '../cli/io.js';
 import type { Store } from '../store/store.js';

@@ -21,14 +21,14 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, generate } from '../synth/generate.js';
-import { connectPg, describePg } from '../store/pg/connect.js';
-import { migratePg } from '../store/pg/migrations.js';
-import { maxOf } from '../core/scale.js';
+import { DEFAULTS, generate } from './synth/generate.js';
+import { connectPg, describePg } from '../src/store/pg/connect.js';
+import { migratePg } from '../src/store/pg/migrations.js';
+import { maxOf } from '../src/core/scale.js';
 import { importIntoPg } from './pgImport.js';
-import { inWorker } from '../import/parallel.js';
-import { sniffFile } from '../import/sniff.js';
-import { openSource } from '../import/source.js';
+import { inWorker } from '../src/import/parallel.js';
+import { sniffFile } from '../src/import/sniff.js';
+import { openSource } from '../src/import/source.js';
 import { Readable } from 'node:stream';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -41,7 +41,7 @@ function withDatabase(url: string, database: string): string {
 
 /** In a child: one rapport command, timed, with the process's peak RSS; prints BENCH {...} on stderr. */
 async function cliChild(args: string[]): Promise<void> {
-  const { main } = await import('../main.js');
+  const { main } = await import('../src/main.js');
   const t0 = process.hrtime.bigint();
   const code = await main(args, process);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

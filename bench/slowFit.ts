@@ -13,8 +13,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateRandom } from '../synth/generate.js';
-import { REPORTS } from '../reports/build.js';
+import { generateRandom } from './synth/generate.js';
+import { REPORTS } from '../src/reports/build.js';
 import { timedRapport, type Run } from './timed.js';
 
 const { values } = parseArgs({

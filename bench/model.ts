@@ -1,15 +1,15 @@
 /**
  * Times the churn model's phases on a database, in this process: reading the per-customer
  * summaries, fitting (each purchase model and the spend model), and scoring every customer.
- * Usage: node dist/bench/model.js DB [AS_OF]  (default: the last transaction's date). Prints JSON.
+ * Usage: node dist-dev/bench/model.js DB [AS_OF]  (default: the last transaction's date). Prints JSON.
  */
-import { fitModels, scoreChurn } from '../core/model/churn.js';
-import { loadSettings, measure, moneyOf } from '../analysis/run.js';
-import { openDatabase } from '../store/db.js';
-import { SqliteStore } from '../store/sqlite.js';
+import { fitModels, scoreChurn } from '../src/core/model/churn.js';
+import { loadSettings, measure, moneyOf } from '../src/app/run.js';
+import { openDatabase } from '../src/store/db.js';
+import { SqliteStore } from '../src/store/sqlite.js';
 
 const [dbPath, asOfArg] = process.argv.slice(2);
-if (!dbPath) throw new Error('usage: node dist/bench/model.js DB [AS_OF]');
+if (!dbPath) throw new Error('usage: node dist-dev/bench/model.js DB [AS_OF]');
 const db = new SqliteStore(openDatabase(dbPath, { create: false }), dbPath);
 const asOf = asOfArg ?? (await db.lastTransactionDate())!;
 const loaded = await loadSettings(db, await moneyOf(db));

@@ -11,18 +11,18 @@
  * Prints JSON; each check's "goals" lists every acceptance figure with its goal and "ok" or
  * "MISSED" (goal() below).
  */
-import { scoreChurn } from '../core/model/churn.js';
-import { calibration, rocAuc } from '../core/model/backtest.js';
-import { dayIndex, isoDay as iso } from '../core/measures.js';
-import { computeAnalysis, loadSettings, moneyOf } from '../analysis/run.js';
-import { churnAsOf, fitForRun } from '../analysis/churn.js';
-import { isGone, keepValue } from '../analysis/rows.js';
-import { openDatabase } from '../store/db.js';
-import { SqliteStore } from '../store/sqlite.js';
+import { scoreChurn } from '../src/core/model/churn.js';
+import { calibration, rocAuc } from '../src/core/model/backtest.js';
+import { dayIndex, isoDay as iso } from '../src/core/measures.js';
+import { computeAnalysis, loadSettings, moneyOf } from '../src/app/run.js';
+import { churnAsOf, fitForRun } from '../src/app/churn.js';
+import { isGone, keepValue } from '../src/app/rows.js';
+import { openDatabase } from '../src/store/db.js';
+import { SqliteStore } from '../src/store/sqlite.js';
 
 const args = process.argv.slice(2);
 const dbPath = args[0];
-if (!dbPath) throw new Error('usage: node dist/bench/evalChurn.js DB CUTOFF:DAYS [CUTOFF:DAYS ...] [--watchlist AS_OF]');
+if (!dbPath) throw new Error('usage: node dist-dev/bench/evalChurn.js DB CUTOFF:DAYS [CUTOFF:DAYS ...] [--watchlist AS_OF]');
 const at = args.indexOf('--watchlist');
 const watchAsOf = at === -1 ? null : args[at + 1]!;
 const checks = args.slice(1).filter((a, i, all) => a !== '--watchlist' && all[i - 1] !== '--watchlist');

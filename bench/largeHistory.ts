@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULTS, generate } from '../synth/generate.js';
+import { DEFAULTS, generate } from './synth/generate.js';
 
 /**
  * The large seeded history bench:large and bench:reports share, generated once into

@@ -3,9 +3,9 @@
  * stderr and read from stdin; inquirer is loaded only when a prompt is about to be shown.
  * Ctrl-C at any prompt becomes Cancelled, and the caller writes nothing.
  */
-import { rawStream, type IO } from '../cli/io.js';
-import { terminalText } from '../escape.js';
-import { t } from '../i18n/index.js';
+import { rawStream, type IO } from '../io.js';
+import { terminalText } from '../../text/escape.js';
+import { t } from '../../i18n/index.js';
 
 export interface Choice<T extends string> {
   name: string;

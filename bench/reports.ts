@@ -19,9 +19,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { largeHistory } from './largeHistory.js';
-import { openDatabase } from '../store/db.js';
-import { lastTransactionDate } from '../store/measures.js';
-import { REPORTS } from '../reports/build.js';
+import { openDatabase } from '../src/store/db.js';
+import { lastTransactionDate } from '../src/store/measures.js';
+import { REPORTS } from '../src/reports/build.js';
 import { timedRapport, type Run } from './timed.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

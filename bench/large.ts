@@ -16,8 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { largeHistory } from './largeHistory.js';
-import { openDatabase } from '../store/db.js';
-import { lastTransactionDate } from '../store/measures.js';
+import { openDatabase } from '../src/store/db.js';
+import { lastTransactionDate } from '../src/store/measures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -50,7 +50,7 @@ function rapport(args: string[], heap: number | null): Run {
   const nodeArgs = heap === null ? [] : [`--max-old-space-size=${heap}`];
   const sink = fs.openSync('/dev/null', 'w');
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [...nodeArgs, path.join(root, 'dist/bench/child.js'), '--db', db, '--quiet', '--format', 'csv', ...args], {
+  const r = spawnSync(process.execPath, [...nodeArgs, path.join(root, 'dist-dev/bench/child.js'), '--db', db, '--quiet', '--format', 'csv', ...args], {
     encoding: 'utf8',
     stdio: ['ignore', sink, 'pipe'],
     maxBuffer: 64 * 1024 * 1024,

@@ -6,13 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { ExitCode, RapportError, UsageError } from './errors.js';
-import { fdWriter } from './fullwrite.js';
-import { notice, type IO } from './cli/io.js';
-import { t, tn } from './i18n/index.js';
+import { ExitCode, RapportError, UsageError } from '../sys/errors.js';
+import { fdWriter } from '../sys/fullwrite.js';
+import { notice, type IO } from './io.js';
+import { t, tn } from '../i18n/index.js';
 import { refuseStoreTarget } from './outguard.js';
-import { armSignals, breathe, onInterrupt } from './signals.js';
-import { released, sweepStale, tempPath } from './tempfiles.js';
+import { armSignals, breathe, onInterrupt } from '../sys/signals.js';
+import { released, sweepStale, tempPath } from '../sys/tempfiles.js';
 
 /**
  * What is at the target decides how it is written: a regular file (or nothing) through a

@@ -3,11 +3,11 @@
  * asks for what is missing, shows who the customer is before going on, and confirms a summary
  * before anything is written.
  */
-import { CATEGORIES, PRIORITIES, type Category, type ComplaintInput, type Priority } from '../core/complaints.js';
+import { CATEGORIES, PRIORITIES, type Category, type ComplaintInput, type Priority } from '../../core/complaints.js';
 import type { Prompter } from './prompts.js';
-import { t, tn } from '../i18n/index.js';
-import { categoryName, customerTypeName, priorityName } from '../i18n/domain.js';
-import { customerIdFault, emailFault, MAX_ID, MAX_TEXT, type ValueFault } from '../import/validate.js';
+import { t, tn } from '../../i18n/index.js';
+import { categoryName, customerTypeName, priorityName } from '../../i18n/domain.js';
+import { customerIdFault, emailFault, MAX_ID, MAX_TEXT, type ValueFault } from '../../import/validate.js';
 
 export interface NewCustomer {
   id: string;

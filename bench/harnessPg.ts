@@ -17,9 +17,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, generate, rng } from '../synth/generate.js';
+import { DEFAULTS, generate, rng } from './synth/generate.js';
 import { BIN, ledger, runner, type Stored } from './kit.js';
-import { connectPg, describePg, type Sql } from '../store/pg/connect.js';
+import { connectPg, describePg, type Sql } from '../src/store/pg/connect.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
