@@ -16,8 +16,8 @@ import { dayIndex, isoDay as iso } from '../core/measures.js';
 import { computeAnalysis, loadSettings, moneyOf } from '../analysis/run.js';
 import { churnAsOf, fitForRun } from '../analysis/churn.js';
 import { isGone, keepValue } from '../analysis/rows.js';
-import { openDatabase } from '../store/db.js';
-import { SqliteStore } from '../store/sqlite.js';
+import { openDatabase } from '../store/sqlite/db.js';
+import { SqliteStore } from '../store/sqlite/store.js';
 
 const args = process.argv.slice(2);
 const dbPath = args[0];

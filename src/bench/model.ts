@@ -5,8 +5,8 @@
  */
 import { fitModels, scoreChurn } from '../core/model/churn.js';
 import { loadSettings, measure, moneyOf } from '../analysis/run.js';
-import { openDatabase } from '../store/db.js';
-import { SqliteStore } from '../store/sqlite.js';
+import { openDatabase } from '../store/sqlite/db.js';
+import { SqliteStore } from '../store/sqlite/store.js';
 
 const [dbPath, asOfArg] = process.argv.slice(2);
 if (!dbPath) throw new Error('usage: node dist/bench/model.js DB [AS_OF]');

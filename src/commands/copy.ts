@@ -10,7 +10,7 @@ import { t } from '../i18n/index.js';
 import { notice } from '../io.js';
 import { printRows, resolveFormat } from '../output.js';
 import { ProgressBar } from '../progress.js';
-import { COPY_TABLES, copyTables, nonEmpty, type TableCounts } from '../store/copy.js';
+import { COPY_TABLES, copyTables, nonEmpty, type TableCounts } from '../store/copyTables.js';
 import type { Store } from '../store/store.js';
 
 /** Where a store is, to tell one from another: a file's real path, or the URL as given. */

@@ -11,7 +11,7 @@ import { openForAnalysis, type Context } from '../context.js';
 import { RapportError } from '../errors.js';
 import { chalkFor, clip, printRows, resolveFormat } from '../output.js';
 import { isOverdue } from '../core/complaints.js';
-import { customerRecord, type CustomerTransaction } from '../store/customers.js';
+import { customerRecord, type CustomerTransaction } from '../store/sqlite/customers.js';
 import { currentLang, t, tn, type Lang } from '../i18n/index.js';
 import { categoryName, customerTypeName, exitPatternName, riskName, segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';

@@ -16,16 +16,16 @@ import type { CustomerDay } from '../core/measures.js';
 import type { Fitted } from '../core/model/churn.js';
 import type { CustomerRow } from '../core/row.js';
 import type { TransactionColumn } from '../core/row.js';
-import type { ComplaintFilter, ComplaintRow, EventRow } from './complaints.js';
-import type { CustomerRecord, CustomerTransaction } from './customers.js';
-import type { CopyTable, TableCounts } from './copy.js';
-import type { ExportTable } from './exports.js';
-import type { SavedFit } from './fits.js';
+import type { ComplaintFilter, ComplaintRow, EventRow } from './sqlite/complaints.js';
+import type { CustomerRecord, CustomerTransaction } from './sqlite/customers.js';
+import type { CopyTable, TableCounts } from './copyTables.js';
+import type { ExportTable } from './sqlite/exports.js';
+import type { SavedFit } from './sqlite/fits.js';
 import type { ImportCounts, ImportRecord } from './importStore.js';
-import type { ImportReading, ImportRow, RejectRow, Status } from './queries.js';
-import type { RemovalPlan } from './removeImport.js';
-import type { SnapshotFilter, SnapshotInfo } from './snapshots.js';
-import type { NewWatchlist, WatchlistEntry, WatchlistInfo } from './watchlists.js';
+import type { ImportReading, ImportRow, RejectRow, Status } from './sqlite/queries.js';
+import type { RemovalPlan } from './sqlite/removeImport.js';
+import type { SnapshotFilter, SnapshotInfo } from './sqlite/snapshots.js';
+import type { NewWatchlist, WatchlistEntry, WatchlistInfo } from './sqlite/watchlists.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 

@@ -15,7 +15,7 @@
  * rows with the same content (src/store/pg/import.ts); the key only narrows the search.
  */
 import type postgres from 'postgres';
-import type { Migration } from '../migrations.js';
+import type { Migration } from '../sqlite/migrations.js';
 import { RapportError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
 import { describePg, pgFault, transaction, type DbFacts, type Sql } from './connect.js';

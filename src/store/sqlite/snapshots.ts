@@ -2,9 +2,9 @@
  * Snapshots: what `rapport segment` computed for every customer as of a date, with the settings
  * it used. One per as-of date; segmenting the same date again replaces it.
  */
-import type { Analysis, CustomerAnalysis, ValueBasis } from '../core/analysis.js';
-import type { Cut } from '../core/rfm.js';
-import { interner } from '../core/scale.js';
+import type { Analysis, CustomerAnalysis, ValueBasis } from '../../core/analysis.js';
+import type { Cut } from '../../core/rfm.js';
+import { interner } from '../../core/scale.js';
 import type { DB } from './db.js';
 
 /** Snapshot column <-> CustomerAnalysis field, in table order. */

@@ -1,6 +1,6 @@
 /** The per-customer day totals that core/measures.ts builds measures from, streamed in order. */
-import type { CustomerDay } from '../core/measures.js';
-import { interner } from '../core/scale.js';
+import type { CustomerDay } from '../../core/measures.js';
+import { interner } from '../../core/scale.js';
 import type { DB } from './db.js';
 
 /**

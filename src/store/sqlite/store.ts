@@ -4,26 +4,26 @@
  * is synchronous, so a transaction opened here cannot interleave with another call: the process
  * runs one command at a time.
  */
-import type { Analysis } from '../core/analysis.js';
-import type { ComplaintInput } from '../core/complaints.js';
-import type { CustomerDay } from '../core/measures.js';
-import type { Fitted } from '../core/model/churn.js';
-import type { CustomerRow, TransactionColumn } from '../core/row.js';
+import type { Analysis } from '../../core/analysis.js';
+import type { ComplaintInput } from '../../core/complaints.js';
+import type { CustomerDay } from '../../core/measures.js';
+import type { Fitted } from '../../core/model/churn.js';
+import type { CustomerRow, TransactionColumn } from '../../core/row.js';
 import * as complaints from './complaints.js';
 import * as customers from './customers.js';
 import { getMeta, setCurrency, setMeta, writeWhenFree, type DB } from './db.js';
-import type { CopyTable, TableCounts } from './copy.js';
-import * as copying from './copySqlite.js';
+import type { CopyTable, TableCounts } from '../copyTables.js';
+import * as copying from './copy.js';
 import { exportRows, type ExportTable } from './exports.js';
 import { findFit, saveFit } from './fits.js';
-import * as imports from './importStore.js';
+import * as imports from '../importStore.js';
 import * as measures from './measures.js';
 import * as queries from './queries.js';
 import { removalPlan, removeImport, type RemovalPlan } from './removeImport.js';
 import { removeSetting, storedSettings, storeSetting } from './settings.js';
 import * as snapshots from './snapshots.js';
 import * as watchlists from './watchlists.js';
-import type { CustomerSink, ImportSession, NewCustomer, RejectSink, Store, TransactionSink } from './store.js';
+import type { CustomerSink, ImportSession, NewCustomer, RejectSink, Store, TransactionSink } from '../store.js';
 
 const done = Promise.resolve();
 /** Rows handed over at a time by exportRows. */

@@ -3,10 +3,10 @@
  * it alone created, and the snapshots and fits that saw its rows, in one transaction. The import's
  * record stays, with a line saying what was removed and when.
  */
-import { slotKey } from '../core/hash.js';
-import { DEDUPE_COLUMNS, TRANSACTION_COLUMNS, type TransactionColumn } from '../core/row.js';
+import { slotKey } from '../../core/hash.js';
+import { DEDUPE_COLUMNS, TRANSACTION_COLUMNS, type TransactionColumn } from '../../core/row.js';
 import type { DB } from './db.js';
-import { AMOUNT_TOTAL_KEY, contentOf } from './importStore.js';
+import { AMOUNT_TOTAL_KEY, contentOf } from '../importStore.js';
 
 export interface RemovalPlan {
   importId: number;

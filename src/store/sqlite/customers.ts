@@ -1,6 +1,6 @@
 /** Customer records and one customer's transactions, for the customers list and the card. */
 import type { DB } from './db.js';
-import type { StoredCustomer } from './importStore.js';
+import type { StoredCustomer } from '../importStore.js';
 
 /** A customer record as the card shows it (the file's extra attributes left out). */
 export type CustomerRecord = { id: string } & Omit<StoredCustomer, 'attributes'>;

@@ -1,5 +1,5 @@
 /** Complaints and their history. */
-import type { Category, ComplaintFacts, ComplaintInput, Priority, Status } from '../core/complaints.js';
+import type { Category, ComplaintFacts, ComplaintInput, Priority, Status } from '../../core/complaints.js';
 import type { DB } from './db.js';
 
 export interface ComplaintRow {

@@ -1,5 +1,5 @@
 /** Saved model fits: what `rapport model` fitted as of a date, for churn and the value pyramid. */
-import type { Fitted } from '../core/model/churn.js';
+import type { Fitted } from '../../core/model/churn.js';
 import type { DB } from './db.js';
 import { dataVersion } from './snapshots.js';
 
