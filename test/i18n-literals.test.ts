@@ -97,8 +97,11 @@ export const SCANNED = [
   'src/reports/model.ts',
   'src/reports/render.ts',
   'src/signals.ts',
+  'src/store/complaintReplay.ts',
   'src/store/copyTables.ts',
   'src/store/db.ts',
+  'src/store/exportColumns.ts',
+  'src/store/importReading.ts',
   'src/store/importStore.ts',
   'src/store/pg/connect.ts',
   'src/store/pg/import.ts',
@@ -106,6 +109,8 @@ export const SCANNED = [
   'src/store/pg/migrations.ts',
   'src/store/pg/sql.ts',
   'src/store/pg/store.ts',
+  'src/store/removalPlan.ts',
+  'src/store/snapshotColumns.ts',
   'src/store/sqlite/complaints.ts',
   'src/store/sqlite/copy.ts',
   'src/store/sqlite/customers.ts',
@@ -123,6 +128,7 @@ export const SCANNED = [
   'src/store/sqlite/store.ts',
   'src/store/sqlite/watchlists.ts',
   'src/store/store.ts',
+  'src/store/types.ts',
   'src/tempfiles.ts',
 ];
 

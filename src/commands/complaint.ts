@@ -30,7 +30,7 @@ import { ExitCode, RapportError, UsageError } from '../errors.js';
 import { notice } from '../io.js';
 import { chalkFor, printRecord, printRows, resolveFormat, type Column } from '../output.js';
 import type { Store } from '../store/store.js';
-import { type ComplaintRow } from '../store/sqlite/complaints.js';
+import type { ComplaintRow } from '../store/types.js';
 import { reword } from '../i18n/phrase.js';
 
 /**

@@ -11,7 +11,7 @@ import { openForAnalysis, type Context } from '../context.js';
 import { RapportError } from '../errors.js';
 import { chalkFor, clip, printRows, resolveFormat } from '../output.js';
 import { isOverdue } from '../core/complaints.js';
-import { customerRecord, type CustomerTransaction } from '../store/sqlite/customers.js';
+import type { CustomerRecord, CustomerTransaction } from '../store/types.js';
 import { currentLang, t, tn, type Lang } from '../i18n/index.js';
 import { categoryName, customerTypeName, exitPatternName, riskName, segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
@@ -138,7 +138,7 @@ export async function runCustomer(options: CustomerOptions, ctx: Context): Promi
 interface Card {
   /** The model whose outputs ranked (named when its expected purchases did). */
   model: PurchaseModelName | null;
-  record: ReturnType<typeof customerRecord>;
+  record: CustomerRecord | null;
   c: CustomerAnalysis | null;
   why: { r: string; f: string; m: string; rule: string } | null;
   rank: number | null;

@@ -3,7 +3,7 @@ import { openForRead, type Context } from '../context.js';
 import { printRows, resolveFormat, TERMINAL_ROWS, type Column } from '../output.js';
 import { notice } from '../io.js';
 import { neutraliseLines } from '../core/csvSafe.js';
-import { type ImportReading } from '../store/sqlite/queries.js';
+import type { ImportReading } from '../store/types.js';
 import { t } from '../i18n/index.js';
 import { reasonText } from '../import/reasons.js';
 

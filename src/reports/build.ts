@@ -3,7 +3,7 @@ import { summarise, type Analysis, type CustomerAnalysis } from '../core/analysi
 import { churnAsOf } from '../analysis/churn.js';
 import { scorecardAsOf, watchlistOf } from '../analysis/watchlist.js';
 import type { Scorecard } from '../core/scorecard.js';
-import type { NewWatchlist } from '../store/sqlite/watchlists.js';
+import type { NewWatchlist } from '../store/types.js';
 import { analysisAsOf, staleWarning, type LoadedSettings, type Money } from '../analysis/run.js';
 import { isGone, keepValue, valueAtRisk } from '../analysis/rows.js';
 import { complaintSummary } from '../analysis/complaints.js';

@@ -4,7 +4,8 @@ import { RapportError } from '../../errors.js';
 import { APPLICATION_ID, checkCompanions, checkWal, foreign, holdsSqlite, inspectDbFile } from './dbfile.js';
 import { damagedHint, storageError } from './faults.js';
 import { t } from '../../i18n/index.js';
-import { MIGRATIONS, type Migration } from './migrations.js';
+import { MIGRATIONS } from './migrations.js';
+import type { Migration } from '../types.js';
 
 export type DB = Database.Database;
 

@@ -1,17 +1,7 @@
 /** Every table's rows for `rapport export`, streamed. */
+import { EXPORT_COLUMNS } from '../exportColumns.js';
+import type { ExportTable } from '../types.js';
 import type { DB } from './db.js';
-
-export const EXPORT_COLUMNS = {
-  customers: ['id', 'name', 'email', 'phone', 'type', 'account_manager', 'created_date', 'attributes'],
-  transactions: ['id', 'customer_id', 'date', 'time', 'amount', 'quantity', 'unit_price', 'product', 'channel', 'staff', 'payment_method', 'external_id', 'extra', 'import_id', 'line'],
-  complaints: [
-    'id', 'customer_id', 'created_at', 'category', 'priority', 'product', 'summary', 'how', 'why', 'staff', 'other_issues', 'reasonable', 'wanted', 'status', 'assignee', 'due_at', 'resolved_at',
-    'resolution', 'compensation', 'satisfied', 'closed_at',
-  ],
-  rejects: ['id', 'import_id', 'line', 'field', 'reason', 'raw'],
-} as const;
-
-export type ExportTable = keyof typeof EXPORT_COLUMNS;
 
 export function* exportRows(db: DB, table: ExportTable): Generator<Record<string, unknown>> {
   const columns = EXPORT_COLUMNS[table];
