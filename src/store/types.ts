@@ -8,10 +8,10 @@ import type { ValueBasis } from '../core/analysis.js';
 import type { Fitted } from '../core/model/churn.js';
 import type { Category, CounterCustomer, Priority, Status as ComplaintStatus } from '../core/complaints.js';
 import type { EXPORT_COLUMNS } from './exportColumns.js';
-// Defined beside the import's writers until importStore.ts moves (see its header); used from here.
+// Defined beside the import's writers until importStore.ts is split (sqlite/ and shared); used from here.
 import type { ImportCounts, ImportRecord, StoredCustomer } from './importStore.js';
 
-export type { ImportCounts, ImportRecord, StoredCustomer };
+export type { ImportCounts, ImportRecord };
 
 export type StoreKind = 'sqlite' | 'postgres';
 

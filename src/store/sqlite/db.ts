@@ -207,7 +207,7 @@ function identify(db: DB, path: string): void {
  * it. quick_check skips what integrity_check does to match indexes against their tables
  * (https://www.sqlite.org/pragma.html#pragma_quick_check); `npm run bench` gives its cost.
  */
-export function checkIntegrity(db: DB, path: string, check: Check): void {
+function checkIntegrity(db: DB, path: string, check: Check): void {
   const first = db.prepare(check === 'full' ? 'PRAGMA integrity_check(1)' : 'PRAGMA quick_check(1)').pluck().get() as string;
   if (first === 'ok') return;
   // SQLite's report starts with a line naming the schema ("*** in database main ***"): one line kept.
