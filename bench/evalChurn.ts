@@ -17,8 +17,8 @@ import { dayIndex, isoDay as iso } from '../src/core/measures.js';
 import { computeAnalysis, loadSettings, moneyOf } from '../src/app/run.js';
 import { churnAsOf, fitForRun } from '../src/app/churn.js';
 import { isGone, keepValue } from '../src/app/rows.js';
-import { openDatabase } from '../src/store/db.js';
-import { SqliteStore } from '../src/store/sqlite.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
+import { SqliteStore } from '../src/store/sqlite/store.js';
 
 const args = process.argv.slice(2);
 const dbPath = args[0];

@@ -16,8 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { largeHistory } from './largeHistory.js';
-import { openDatabase } from '../src/store/db.js';
-import { lastTransactionDate } from '../src/store/measures.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
+import { lastTransactionDate } from '../src/store/sqlite/measures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');

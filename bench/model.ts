@@ -5,8 +5,8 @@
  */
 import { fitModels, scoreChurn } from '../src/core/model/churn.js';
 import { loadSettings, measure, moneyOf } from '../src/app/run.js';
-import { openDatabase } from '../src/store/db.js';
-import { SqliteStore } from '../src/store/sqlite.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
+import { SqliteStore } from '../src/store/sqlite/store.js';
 
 const [dbPath, asOfArg] = process.argv.slice(2);
 if (!dbPath) throw new Error('usage: node dist-dev/bench/model.js DB [AS_OF]');

@@ -19,8 +19,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { largeHistory } from './largeHistory.js';
-import { openDatabase } from '../src/store/db.js';
-import { lastTransactionDate } from '../src/store/measures.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
+import { lastTransactionDate } from '../src/store/sqlite/measures.js';
 import { REPORTS } from '../src/reports/build.js';
 import { timedRapport, type Run } from './timed.js';
 

@@ -20,8 +20,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, generate } from './synth/generate.js';
-import { openDatabase } from '../src/store/db.js';
-import { lastTransactionDate } from '../src/store/measures.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
+import { lastTransactionDate } from '../src/store/sqlite/measures.js';
 import { maxOf } from '../src/core/scale.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -75,8 +75,8 @@ describe('analyse (properties over random shops)', () => {
 
 describe('snapshots', () => {
   it('load back exactly what was saved', async () => {
-    const { openDatabase } = await import('../src/store/db.js');
-    const { saveSnapshot, loadSnapshot } = await import('../src/store/snapshots.js');
+    const { openDatabase } = await import('../src/store/sqlite/db.js');
+    const { saveSnapshot, loadSnapshot } = await import('../src/store/sqlite/snapshots.js');
     const db = openDatabase(':memory:', { create: true });
     try {
       const a = analyse(shop(21, 300), AS_OF, resolveSettings({}, 2));

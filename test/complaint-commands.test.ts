@@ -225,8 +225,8 @@ describe('review fixes', () => {
 
   it('finds a customer by the digits of their phone, however it was written', async () => {
     await add(['--customer', 'P1', '--new-customer', '--name', 'Pat', '--phone', '+44 7700-341710', '--category', 'other', '--summary', 'x']);
-    const { openDatabase } = await import('../src/store/db.js');
-    const { findCustomers } = await import('../src/store/complaints.js');
+    const { openDatabase } = await import('../src/store/sqlite/db.js');
+    const { findCustomers } = await import('../src/store/sqlite/complaints.js');
     const db = openDatabase(t.db, { create: false });
     try {
       for (const typed of ['7700 341710', '7700341710', '+447700341710', '341710']) expect(findCustomers(db, typed).map((m) => m.id), typed).toEqual(['P1']);

@@ -11,7 +11,7 @@ import { runComplaintAdd } from '../src/commands/complaint.js';
 import { collect, validators, type Lookups } from '../src/cli/complaints/flow.js';
 import { Cancelled, type Choice, type Prompter } from '../src/cli/complaints/prompts.js';
 import type { Context } from '../src/cli/context.js';
-import { openDatabase } from '../src/store/db.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 import { run, tempDir } from './helpers.js';
 
 const CANCEL = Symbol('Ctrl-C');

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { converse } from '../bench/pty.js';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/store/db.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 import { fixture, run, tempDir } from './helpers.js';
 
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../bin/rapport.js');

@@ -17,8 +17,8 @@ import { validators } from '../src/cli/complaints/flow.js';
 import type { Choice, Prompter } from '../src/cli/complaints/prompts.js';
 import type { Context } from '../src/cli/context.js';
 import { setLang } from '../src/i18n/index.js';
-import { openDatabase } from '../src/store/db.js';
-import { findCustomers } from '../src/store/complaints.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
+import { findCustomers } from '../src/store/sqlite/complaints.js';
 import { run, tempDir } from './helpers.js';
 
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../bin/rapport.js');

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/store/db.js';
-import { COMPUTED_COLUMNS, COPY_TABLES } from '../src/store/copy.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
+import { COMPUTED_COLUMNS, COPY_TABLES } from '../src/store/copyTables.js';
 import { fullShop, outputs } from './copyShop.js';
 import { fixture, run, tempDir } from './helpers.js';
 

@@ -8,10 +8,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import '../src/store/db.js'; // as in rapport itself, the store sets up SQLite before anything opens a file
+import '../src/store/sqlite/db.js'; // as in rapport itself, the store sets up SQLite before anything opens a file
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { storageError } from '../src/store/faults.js';
+import { storageError } from '../src/store/sqlite/faults.js';
 import { expectPlainError, fixture, run, tempDir, transactionCount } from './helpers.js';
 import { readableInstall } from './installed.js';
 

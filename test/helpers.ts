@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import '../src/store/db.js'; // as in rapport itself, the store sets up SQLite before anything opens a file
+import '../src/store/sqlite/db.js'; // as in rapport itself, the store sets up SQLite before anything opens a file
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { main } from '../src/cli/cli.js';

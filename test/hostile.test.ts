@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/store/db.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 import { rng } from '../bench/synth/generate.js';
 import { run, tempDir, type RunResult } from './helpers.js';
 

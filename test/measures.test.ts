@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dayIndex, MeasureBuilder, median, type CustomerDay } from '../src/core/measures.js';
-import { openDatabase } from '../src/store/db.js';
-import { customerDays } from '../src/store/measures.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
+import { customerDays } from '../src/store/sqlite/measures.js';
 import { run, tempDir } from './helpers.js';
 
 const day = (customerId: string, date: string, net: number, extra: Partial<CustomerDay> = {}): CustomerDay => ({

@@ -8,8 +8,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RapportError } from '../src/sys/errors.js';
-import { openDatabase } from '../src/store/db.js';
-import { MIGRATIONS } from '../src/store/migrations.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
+import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { fixture, run, tempDir } from './helpers.js';
 
 let t: ReturnType<typeof tempDir>;

@@ -9,8 +9,8 @@ import { loadSettings, measure, moneyOf } from '../src/app/run.js';
 import { DEFAULT_MODEL, fitModels, lifetimeValues, scoreChurn, sufficiency } from '../src/core/model/churn.js';
 import { flat, maxOf, minOf } from '../src/core/scale.js';
 import { HEAP_PER_CUSTOMER, heapAdvice } from '../src/cli/context.js';
-import { openDatabase } from '../src/store/db.js';
-import { SqliteStore } from '../src/store/sqlite.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
+import { SqliteStore } from '../src/store/sqlite/store.js';
 import { DEFAULTS, generate } from '../bench/synth/generate.js';
 import { run, tempDir } from './helpers.js';
 

@@ -11,7 +11,7 @@ import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { busyTimeout, openDatabase } from '../src/store/db.js';
+import { busyTimeout, openDatabase } from '../src/store/sqlite/db.js';
 import { connectPg, parsePgUrl } from '../src/store/pg/connect.js';
 import { cutToBytes, tempPath, released } from '../src/sys/tempfiles.js';
 import { expectPlainError, fixture, run, tempDir, transactionCount } from './helpers.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/store/db.js';
-import { MIGRATIONS } from '../src/store/migrations.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
+import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { slotKey } from '../src/core/hash.js';
 import { TRANSACTION_COLUMNS, contentString, dedupeContent } from '../src/core/row.js';
 import { TransactionWriter, insertImport } from '../src/store/importStore.js';

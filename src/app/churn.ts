@@ -5,7 +5,7 @@ import type { LearnRow } from '../core/model/learn.js';
 import type { CustomerMeasures } from '../core/measures.js';
 import { dayIndex, isoDay } from '../core/measures.js';
 import type { Store } from '../store/store.js';
-import type { SnapshotFilter } from '../store/snapshots.js';
+import type { SnapshotFilter } from '../store/types.js';
 import { openByCustomer, type OpenComplaints } from '../core/complaints.js';
 import { t } from '../i18n/index.js';
 import { analysisAsOf, currentFit, loadSettings, measure, moneyOf, type LoadedSettings, type Money } from './run.js';

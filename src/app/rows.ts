@@ -4,7 +4,7 @@
  */
 import type { CustomerAnalysis } from '../core/analysis.js';
 import type { ChurnScore } from '../core/model/churn.js';
-import type { CustomerRecord } from '../store/customers.js';
+import type { CustomerRecord } from '../store/types.js';
 
 export const CUSTOMER_COLUMNS = [
   'customer_id',

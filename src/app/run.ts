@@ -11,7 +11,7 @@ import { RapportError, UsageError } from '../sys/errors.js';
 import type { Store } from '../store/store.js';
 import { addDays, dayIndex } from '../core/measures.js';
 import { notice, type IO } from '../cli/io.js';
-import type { SnapshotFilter, SnapshotInfo } from '../store/snapshots.js';
+import type { SnapshotFilter, SnapshotInfo } from '../store/types.js';
 import { t } from '../i18n/index.js';
 import { formatNumber } from '../i18n/format.js';
 

@@ -10,7 +10,7 @@ import { RapportError } from '../sys/errors.js';
 import { t } from '../i18n/index.js';
 import { notice } from '../cli/io.js';
 import type { Store } from '../store/store.js';
-import type { NewWatchlist, WatchlistInfo } from '../store/watchlists.js';
+import type { NewWatchlist, WatchlistInfo } from '../store/types.js';
 import { churnAsOf, type ChurnPicture } from './churn.js';
 
 /** The list a churn picture gives: every customer scored, with the horizon and the method that ranked them. */

@@ -3,11 +3,11 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { notice, type IO } from './io.js';
 import type { AskedFormat } from './output.js';
-import type { Check } from '../store/db.js';
+import type { Check } from '../store/sqlite/db.js';
 import type { Store } from '../store/store.js';
 import { t } from '../i18n/index.js';
 import { UsageError } from '../sys/errors.js';
-import { companionOf } from '../store/dbfile.js';
+import { companionOf } from '../store/sqlite/dbfile.js';
 
 /** What every command gets: the terminal facts, the database path, the asked output format. */
 export interface Context {
@@ -54,7 +54,7 @@ async function openStore(ctx: Context, mode: Mode): Promise<Store> {
     return openPgStore(ctx.dbPath, { env: ctx.io.env, create: mode === 'write' });
   }
   // Loaded here, when a command opens a store: `rapport --help` reads no store module.
-  const [{ openDatabase }, { SqliteStore }] = await Promise.all([import('../store/db.js'), import('../store/sqlite.js')]);
+  const [{ openDatabase }, { SqliteStore }] = await Promise.all([import('../store/sqlite/db.js'), import('../store/sqlite/store.js')]);
   const db = openDatabase(ctx.dbPath, { create: mode === 'write', write: mode !== 'read', check: mode === 'read' ? undefined : ctx.check, busyTimeoutMs: busyTimeoutMs(ctx) });
   return new SqliteStore(db, ctx.dbPath);
 }
@@ -84,7 +84,7 @@ export function openForWrite(ctx: Context): Promise<Store> {
  */
 export async function openForPreview(ctx: Context): Promise<Store> {
   const memory = async (): Promise<Store> => {
-    const [{ openDatabase }, { SqliteStore }] = await Promise.all([import('../store/db.js'), import('../store/sqlite.js')]);
+    const [{ openDatabase }, { SqliteStore }] = await Promise.all([import('../store/sqlite/db.js'), import('../store/sqlite/store.js')]);
     return new SqliteStore(openDatabase(':memory:', { create: true }), ':memory:');
   };
   if (isPostgresUrl(ctx.dbPath)) {

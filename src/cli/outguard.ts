@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RapportError } from '../sys/errors.js';
 import { isPostgresUrl } from './context.js';
-import { COMPANIONS, companionOf, holdsSqlite } from '../store/dbfile.js';
+import { COMPANIONS, companionOf, holdsSqlite } from '../store/sqlite/dbfile.js';
 import { t } from '../i18n/index.js';
 
 /** The path with its folder (and itself, if it exists) resolved through symbolic links. */

@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { ExitCode, RapportError } from '../sys/errors.js';
 import type { IO } from './io.js';
-import { storageError } from '../store/faults.js';
+import { storageError } from '../store/sqlite/faults.js';
 import { t } from '../i18n/index.js';
 
 /** One line (and a hint), never a stack unless RAPPORT_DEBUG is set. */

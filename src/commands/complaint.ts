@@ -31,7 +31,7 @@ import { notice } from '../cli/io.js';
 import type { Column } from '../cli/output.js';
 import { show, type Pen } from '../cli/printer.js';
 import type { Store } from '../store/store.js';
-import { type ComplaintRow } from '../store/complaints.js';
+import type { ComplaintRow } from '../store/types.js';
 import { reword } from '../i18n/phrase.js';
 
 /**

@@ -1,7 +1,7 @@
 /**
  * rapport --db SOURCE copy --to DEST: the whole shop from one store into another (SQLite file to a
  * team's PostgreSQL, or back), in one transaction on the destination, into a destination that holds
- * nothing yet (issue 27). What is copied and how: src/store/copy.ts.
+ * nothing yet (issue 27). What is copied and how: src/store/copyTables.ts.
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { isPostgresUrl, openForRead, openForWrite, openIfAny, resolveDbPath, type Context } from '../cli/context.js';
@@ -11,7 +11,8 @@ import { notice } from '../cli/io.js';
 import type { Column } from '../cli/output.js';
 import { show } from '../cli/printer.js';
 import { ProgressBar } from '../cli/progress.js';
-import { COPY_TABLES, copyTables, nonEmpty, type TableCounts } from '../store/copy.js';
+import { COPY_TABLES, copyTables, nonEmpty } from '../store/copyTables.js';
+import type { TableCounts } from '../store/types.js';
 import type { Store } from '../store/store.js';
 
 /** Where a store is, to tell one from another: a file's real path, or the URL as given. */

@@ -12,7 +12,7 @@ import { RapportError } from '../sys/errors.js';
 import { clip } from '../cli/output.js';
 import { show, type Pen } from '../cli/printer.js';
 import { isOverdue } from '../core/complaints.js';
-import { customerRecord, type CustomerTransaction } from '../store/customers.js';
+import type { CustomerRecord, CustomerTransaction } from '../store/types.js';
 import { currentLang, t, tn, type Lang } from '../i18n/index.js';
 import { categoryName, customerTypeName, exitPatternName, riskName, segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
@@ -132,7 +132,7 @@ export async function runCustomer(options: CustomerOptions, ctx: Context): Promi
 interface Card {
   /** The model whose outputs ranked (named when its expected purchases did). */
   model: PurchaseModelName | null;
-  record: ReturnType<typeof customerRecord>;
+  record: CustomerRecord | null;
   c: CustomerAnalysis | null;
   why: { r: string; f: string; m: string; rule: string } | null;
   rank: number | null;

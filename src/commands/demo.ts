@@ -7,8 +7,8 @@ import { notice } from '../cli/io.js';
 import { runImport, parseImportOptions } from './import.js';
 import { runSegment } from './segment.js';
 import { runStatus } from './status.js';
-import { openDatabase } from '../store/db.js';
-import { SqliteStore } from '../store/sqlite.js';
+import { openDatabase } from '../store/sqlite/db.js';
+import { SqliteStore } from '../store/sqlite/store.js';
 import { currentLang, t } from '../i18n/index.js';
 
 /** The sample's last day, the date the demo segments as of. */

@@ -4,7 +4,7 @@ import { TERMINAL_ROWS, type Column } from '../cli/output.js';
 import { show } from '../cli/printer.js';
 import { notice } from '../cli/io.js';
 import { neutraliseLines } from '../core/csvSafe.js';
-import { type ImportReading } from '../store/queries.js';
+import type { ImportReading } from '../store/types.js';
 import { t } from '../i18n/index.js';
 import { reasonText } from '../import/reasons.js';
 

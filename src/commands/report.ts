@@ -13,7 +13,7 @@ import { currentLang, setLang, t } from '../i18n/index.js';
 import { formatMoneyFor } from '../i18n/format.js';
 import { reportLang } from '../reports/lang.js';
 import { keepWatchlist } from '../app/watchlist.js';
-import type { NewWatchlist } from '../store/watchlists.js';
+import type { NewWatchlist } from '../store/types.js';
 
 export interface ReportCommandOptions extends ReportOptions {
   name: ReportName;

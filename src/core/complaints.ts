@@ -32,6 +32,15 @@ export interface ComplaintInput {
   assignee: string | null;
 }
 
+/** A customer made at the counter while a complaint is logged (complaints/flow.ts asks for these). */
+export interface CounterCustomer {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  type: string | null;
+}
+
 /** The due time: created + the priority's response hours, as an ISO timestamp. */
 export function dueAt(createdAt: string, priority: Priority, hours: ResponseHours): string {
   return new Date(Date.parse(createdAt) + hours[priority] * 3_600_000).toISOString();

@@ -3,7 +3,7 @@ import { summarise, type Analysis, type CustomerAnalysis } from '../core/analysi
 import { churnAsOf } from '../app/churn.js';
 import { scorecardAsOf, watchlistOf } from '../app/watchlist.js';
 import type { Scorecard } from '../core/scorecard.js';
-import type { NewWatchlist } from '../store/watchlists.js';
+import type { NewWatchlist } from '../store/types.js';
 import { analysisAsOf, staleWarning, type LoadedSettings, type Money } from '../app/run.js';
 import { isGone, keepValue, valueAtRisk } from '../app/rows.js';
 import { complaintSummary } from '../app/complaints.js';

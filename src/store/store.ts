@@ -1,8 +1,8 @@
 /**
  * The store: everything rapport keeps, behind one interface that the SQLite file (the default)
  * and a shared PostgreSQL database both implement. Commands and the analysis talk to a Store and
- * never see SQL or know which back end it is; all SQL lives in src/store/ (SQLite) and
- * src/store/pg/ (PostgreSQL).
+ * never see SQL or know which back end it is; all SQL lives in src/store/sqlite/ and
+ * src/store/pg/. The rows and values it takes and gives are in types.ts.
  *
  * Methods are async because PostgreSQL's driver is. Anything that can be as long as the
  * transactions table (a customer's days, an export, the monthly sales) is passed to a callback
@@ -10,59 +10,39 @@
  * client's memory does not grow with the table.
  */
 import type { Analysis } from '../core/analysis.js';
-import type { NewCustomer as FlowCustomer } from '../cli/complaints/flow.js';
-import type { Category, ComplaintFacts, ComplaintInput } from '../core/complaints.js';
+import type { ComplaintFacts, ComplaintInput } from '../core/complaints.js';
 import type { CustomerDay } from '../core/measures.js';
 import type { Fitted } from '../core/model/churn.js';
-import type { CustomerRow } from '../core/row.js';
-import type { TransactionColumn } from '../core/row.js';
-import type { ComplaintFilter, ComplaintRow, EventRow } from './complaints.js';
-import type { CustomerRecord, CustomerTransaction } from './customers.js';
-import type { CopyTable, TableCounts } from './copy.js';
-import type { ExportTable } from './exports.js';
-import type { SavedFit } from './fits.js';
-import type { ImportCounts, ImportRecord } from './importStore.js';
-import type { ImportReading, ImportRow, RejectRow, Status } from './queries.js';
-import type { RemovalPlan } from './removeImport.js';
-import type { SnapshotFilter, SnapshotInfo } from './snapshots.js';
-import type { NewWatchlist, WatchlistEntry, WatchlistInfo } from './watchlists.js';
-
-export type StoreKind = 'sqlite' | 'postgres';
-
-export interface StaffSales {
-  staff: string;
-  lines: number;
-  net: number;
-  linesWithoutCustomer: number;
-  netWithoutCustomer: number;
-}
-
-export interface ProductSales {
-  product: string;
-  name: string | null;
-  lines: number;
-  net: number;
-  netWithoutCustomer: number;
-}
-
-export interface CutoffPurchases {
-  first: string;
-  last: string;
-  days: number;
-  after: number;
-}
-
-export interface FoundCustomer {
-  id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-}
-
-/** A customer created at the counter (complaints/flow.ts asks for these), with the day it was made. */
-export interface NewCustomer extends FlowCustomer {
-  createdDate: string;
-}
+import type { CustomerRow, TransactionColumn } from '../core/row.js';
+import type {
+  ComplaintFilter,
+  ComplaintRow,
+  CopyTable,
+  CustomerRecord,
+  CustomerTransaction,
+  CutoffPurchases,
+  EventRow,
+  ExportTable,
+  FoundCustomer,
+  ImportCounts,
+  ImportReading,
+  ImportRecord,
+  ImportRow,
+  NewCustomer,
+  NewWatchlist,
+  ProductSales,
+  RejectRow,
+  RemovalPlan,
+  SavedFit,
+  SnapshotFilter,
+  SnapshotInfo,
+  StaffSales,
+  Status,
+  StoreKind,
+  TableCounts,
+  WatchlistEntry,
+  WatchlistInfo,
+} from './types.js';
 
 /**
  * Writes one file's rows inside the import's transaction. `add` and `customers`/`products` only
@@ -192,7 +172,7 @@ export interface Store {
   snapshotRank(id: number, value: number): Promise<{ above: number; total: number }>;
   saveFit(fit: Fitted, settings: Record<string, string>): Promise<number>;
   findFit(asOf: string): Promise<SavedFit | null>;
-  /** Saves (or replaces) the churn list given as of its date (watchlists.ts). */
+  /** Saves (or replaces) the churn list given as of its date (sqlite/watchlists.ts, pg/store.ts). */
   saveWatchlist(list: NewWatchlist): Promise<number>;
   listWatchlists(): Promise<WatchlistInfo[]>;
   /** A saved list's customers in customer_id order. */
@@ -202,7 +182,7 @@ export interface Store {
   /** Every row of a table in id order, in batches (values as stored: numbers, text, null). */
   exportRows(table: ExportTable): AsyncIterable<Record<string, unknown>[]>;
 
-  // Copying a whole store (rapport copy --to; src/store/copy.ts)
+  // Copying a whole store (rapport copy --to; src/store/copyTables.ts)
   /** Runs fn on one consistent state of the store (a read transaction). */
   readConsistent<T>(fn: () => Promise<T>): Promise<T>;
   /** Rows in each of rapport's tables. */
@@ -214,6 +194,3 @@ export interface Store {
   /** After a copy, in its transaction: id counters continue after the copied rows. */
   afterCopy(): Promise<void>;
 }
-
-/** A complaint category as stored (re-exported for the back ends). */
-export type { Category };

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COPY_TABLES } from '../../src/store/copy.js';
+import { COPY_TABLES } from '../../src/store/copyTables.js';
 import { COMMANDS, fullShop, outputs } from '../copyShop.js';
 import { fixture, run, tempDir } from '../helpers.js';
 import { createTestDb, type TestDb } from './pgHelpers.js';

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importIntoPg } from '../../bench/pgImport.js';
 import { AMOUNT_TOTAL_KEY, CustomerWriter } from '../../src/store/importStore.js';
-import { openDatabase } from '../../src/store/db.js';
+import { openDatabase } from '../../src/store/sqlite/db.js';
 import { connectPg } from '../../src/store/pg/connect.js';
 import { beginPgImport, recordPgRefusal } from '../../src/store/pg/import.js';
 import { migratePg } from '../../src/store/pg/migrations.js';

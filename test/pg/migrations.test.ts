@@ -1,10 +1,10 @@
 /** The schema in PostgreSQL (src/store/pg/migrations.ts). Needs RAPPORT_TEST_PG. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RapportError } from '../../src/sys/errors.js';
-import { MIGRATIONS } from '../../src/store/migrations.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { connectPg } from '../../src/store/pg/connect.js';
 import { PG_MIGRATIONS, migratePg } from '../../src/store/pg/migrations.js';
-import { COPY_TABLES } from '../../src/store/copy.js';
+import { COPY_TABLES } from '../../src/store/copyTables.js';
 import { createTestDb, type TestDb } from './pgHelpers.js';
 
 const ALL = MIGRATIONS.map((m) => m.id);

@@ -3,23 +3,15 @@
  * asks for what is missing, shows who the customer is before going on, and confirms a summary
  * before anything is written.
  */
-import { CATEGORIES, PRIORITIES, type Category, type ComplaintInput, type Priority } from '../../core/complaints.js';
+import { CATEGORIES, PRIORITIES, type Category, type ComplaintInput, type CounterCustomer, type Priority } from '../../core/complaints.js';
 import type { Prompter } from './prompts.js';
 import { t, tn } from '../../i18n/index.js';
 import { categoryName, customerTypeName, priorityName } from '../../i18n/domain.js';
 import { customerIdFault, emailFault, MAX_ID, MAX_TEXT, type ValueFault } from '../../import/validate.js';
 
-export interface NewCustomer {
-  id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  type: string | null;
-}
-
 export interface Draft {
   customer?: string;
-  newCustomer?: Partial<NewCustomer> | null;
+  newCustomer?: Partial<CounterCustomer> | null;
   category?: Category;
   priority?: Priority;
   product?: string;
@@ -78,7 +70,7 @@ function fieldFault(field: 'id' | 'email', value: string): string | null {
 }
 
 /** The first of a new customer's id and email (from flags) that the import would refuse, in the reader's words, or null. */
-export function newCustomerFault(c: Partial<NewCustomer>): string | null {
+export function newCustomerFault(c: Partial<CounterCustomer>): string | null {
   for (const field of ['id', 'email'] as const) {
     const v = c[field];
     const why = typeof v === 'string' ? fieldFault(field, v) : null;
@@ -100,7 +92,7 @@ export const validators = {
 const describe = (m: Match): string => [m.id, m.name, m.email, m.phone].filter(Boolean).join(' · ');
 
 /** The new customer's fields, asking for those the flags did not give. */
-async function newCustomer(p: Prompter, lookups: Lookups, given: Partial<NewCustomer>, searched?: string): Promise<NewCustomer> {
+async function newCustomer(p: Prompter, lookups: Lookups, given: Partial<CounterCustomer>, searched?: string): Promise<CounterCustomer> {
   const id =
     given.id ??
     (await p.input(t('complaint.ask.new-id'), { required: true, validate: validators.newId(lookups.exists) })).trim();
@@ -121,7 +113,7 @@ async function newCustomer(p: Prompter, lookups: Lookups, given: Partial<NewCust
 }
 
 /** Finds the customer by part of their id, name, email or phone, or creates one. */
-async function pickCustomer(p: Prompter, lookups: Lookups, hint: string | undefined): Promise<{ id: string; created: NewCustomer | null }> {
+async function pickCustomer(p: Prompter, lookups: Lookups, hint: string | undefined): Promise<{ id: string; created: CounterCustomer | null }> {
   let text = hint;
   for (;;) {
     text ??= await p.input(t('complaint.ask.customer'), { required: true });
@@ -152,13 +144,13 @@ export function reasonableText(reasonable: boolean | null): string {
 
 export interface Collected {
   input: ComplaintInput;
-  newCustomer: NewCustomer | null;
+  newCustomer: CounterCustomer | null;
 }
 
 /** Returns the complaint to save, or null when the user declines at the summary. */
 export async function collect(draft: Draft, p: Prompter, lookups: Lookups): Promise<Collected | null> {
   let customerId: string;
-  let created: NewCustomer | null = null;
+  let created: CounterCustomer | null = null;
   if (draft.newCustomer) {
     created = await newCustomer(p, lookups, { ...draft.newCustomer, id: draft.newCustomer.id ?? draft.customer });
     customerId = created.id;

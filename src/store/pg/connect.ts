@@ -193,7 +193,7 @@ export interface PasswordFound {
  * The password as libpq finds it: PGPASSWORD, else the first matching line of the password file
  * (PGPASSFILE, else ~/.pgpass), which is ignored unless only its owner can read it.
  */
-export function lookPassword(target: PgTarget, env: Env): PasswordFound {
+function lookPassword(target: PgTarget, env: Env): PasswordFound {
   if (env.PGPASSWORD !== undefined && env.PGPASSWORD !== '') return { password: env.PGPASSWORD, from: 'PGPASSWORD' };
   const file = env.PGPASSFILE || path.join(env.HOME || os.homedir(), '.pgpass');
   let text: string;
@@ -485,7 +485,7 @@ function decode(s: string, shown: string): string {
  * for more than 2^31 - 1 ms, so connect_timeout=2147484 failed at once (issue 22). A longer one
  * asked for (a wait of 24.8 days and more) is this one, as RAPPORT_BUSY_TIMEOUT_MS is.
  */
-export const LONGEST_CONNECT_TIMEOUT = Math.floor((2 ** 31 - 1) / 1000);
+const LONGEST_CONNECT_TIMEOUT = Math.floor((2 ** 31 - 1) / 1000);
 
 function seconds(text: string, what: string): number {
   const n = Number(text);

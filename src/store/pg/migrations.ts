@@ -1,6 +1,6 @@
 /**
  * The schema in PostgreSQL: the same ordered, named migrations as the SQLite file's
- * (src/store/migrations.ts, same ids and names), in PostgreSQL's dialect. Each runs in one
+ * (src/store/sqlite/migrations.ts, same ids and names), in PostgreSQL's dialect. Each runs in one
  * transaction with its record in schema_migrations, under an advisory lock so that two rapports
  * migrating at once take turns.
  *
@@ -15,7 +15,7 @@
  * rows with the same content (src/store/pg/import.ts); the key only narrows the search.
  */
 import type postgres from 'postgres';
-import type { Migration } from '../migrations.js';
+import type { Migration } from '../types.js';
 import { RapportError } from '../../sys/errors.js';
 import { t } from '../../i18n/index.js';
 import { describePg, pgFault, transaction, type DbFacts, type Sql } from './connect.js';

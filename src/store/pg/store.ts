@@ -1,5 +1,5 @@
 /**
- * The Store on PostgreSQL: the same questions as the SQLite file's SQL (src/store/*.ts), in
+ * The Store on PostgreSQL: the same questions as the SQLite file's SQL (src/store/sqlite/*.ts), in
  * PostgreSQL's dialect, giving the same values in the same order, so that the commands print the
  * same bytes whichever back end they talk to.
  *
@@ -20,20 +20,46 @@ import type { CustomerDay } from '../../core/measures.js';
 import type { Fitted } from '../../core/model/churn.js';
 import type { Cut } from '../../core/rfm.js';
 import { interner } from '../../core/scale.js';
-import { replayComplaints, type ComplaintEvent, type ComplaintFilter, type ComplaintHead, type ComplaintRow, type EventRow } from '../complaints.js';
-import type { CustomerRecord, CustomerTransaction } from '../customers.js';
-import { COMPUTED_COLUMNS, COPY_TABLES, type CopyTable, type TableCounts } from '../copy.js';
-import { EXPORT_COLUMNS, type ExportTable } from '../exports.js';
-import { contentOf } from '../importStore.js';
 import { slotKey } from '../../core/hash.js';
 import type { TransactionColumn } from '../../core/row.js';
-import type { SavedFit } from '../fits.js';
-import type { NewWatchlist, WatchlistEntry, WatchlistInfo } from '../watchlists.js';
-import { AMOUNT_TOTAL_KEY, type ImportCounts, type ImportRecord } from '../importStore.js';
-import { readingOf, type ImportReading, type ImportRow, type RejectRow, type Status } from '../queries.js';
-import { removalLine, type RemovalPlan } from '../removeImport.js';
-import { COLUMNS, FILTER_COLUMNS, fromRow, type SnapshotFilter, type SnapshotInfo } from '../snapshots.js';
-import type { CutoffPurchases, FoundCustomer, ImportSession, NewCustomer, ProductSales, StaffSales, Store } from '../store.js';
+import { replayComplaints } from '../complaintReplay.js';
+import { COMPUTED_COLUMNS, COPY_TABLES } from '../copyTables.js';
+import { EXPORT_COLUMNS } from '../exportColumns.js';
+import { AMOUNT_TOTAL_KEY, contentOf } from '../importStore.js';
+import { readingOf } from '../importReading.js';
+import { removalLine, removalPlanOf } from '../removalPlan.js';
+import { FILTER_COLUMNS, fromRow, SNAPSHOT_COLUMNS } from '../snapshotColumns.js';
+import type { ImportSession, Store } from '../store.js';
+import type {
+  ComplaintEvent,
+  ComplaintFilter,
+  ComplaintHead,
+  ComplaintRow,
+  CopyTable,
+  CustomerRecord,
+  CustomerTransaction,
+  CutoffPurchases,
+  EventRow,
+  ExportTable,
+  FoundCustomer,
+  ImportCounts,
+  ImportReading,
+  ImportRecord,
+  ImportRow,
+  NewCustomer,
+  NewWatchlist,
+  ProductSales,
+  RejectRow,
+  RemovalPlan,
+  SavedFit,
+  SnapshotFilter,
+  SnapshotInfo,
+  StaffSales,
+  Status,
+  TableCounts,
+  WatchlistEntry,
+  WatchlistInfo,
+} from '../types.js';
 import { transaction, type Sql } from './connect.js';
 import { beginPgImport, copyText, recordPgRefusal } from './import.js';
 
@@ -212,7 +238,7 @@ export class PgStore implements Store {
   }
 
   /**
-   * Customers the import created that nothing else refers to (removeImport.ts's ALONE). NOT EXISTS
+   * Customers the import created that nothing else refers to (sqlite/removeImport.ts's ALONE). NOT EXISTS
    * rather than NOT IN: PostgreSQL plans it as an anti-join on the (customer_id, date) index.
    */
   private alone(q: Q, id: number): postgres.PendingQuery<postgres.Row[]> {
@@ -226,7 +252,7 @@ export class PgStore implements Store {
         AND c.account_manager IS NULL AND c.created_date IS NULL AND c.attributes IS NULL`;
   }
 
-  /** The import's rows a remaining import also held, with the earliest such import and its line (removeImport.ts's HEIRS). */
+  /** The import's rows a remaining import also held, with the earliest such import and its line (sqlite/removeImport.ts's HEIRS). */
   private async heirs(q: Q, id: number): Promise<{ transaction_id: number; import_id: number; line: number; amount: number }[]> {
     return [
       ...(await q<{ transaction_id: number; import_id: number; line: number; amount: number }[]>`
@@ -244,26 +270,11 @@ export class PgStore implements Store {
     if (rec === undefined) return null;
     const [all] = await q<{ n: number; net: number }[]>`SELECT count(*) AS n, coalesce(sum(amount), 0) AS net FROM transactions WHERE import_id = ${importId}`;
     const heirs = await this.heirs(q, importId);
-    const t = { n: all!.n - heirs.length, net: all!.net - heirs.reduce((s, h) => s + h.amount, 0) };
     const rejects = await this.one<number>(q`SELECT count(*) FROM rejects WHERE import_id = ${importId}`.values());
     const customers = rec.kind === 'transactions' ? await this.one<number>(q`SELECT count(*) FROM (${this.alone(q, importId)}) a`.values()) : 0;
     const saw = async (table: 'snapshots' | 'model_fits'): Promise<string[]> =>
       all!.n === 0 ? [] : (await q`SELECT as_of FROM ${q(table)} WHERE data_version >= ${importId} ORDER BY as_of`.values()).map((r) => r[0] as string);
-    return {
-      importId,
-      kind: rec.kind,
-      fileName: rec.file_name,
-      status: rec.status,
-      removed: rec.removed,
-      transactions: t.n,
-      net: t.net,
-      kept: heirs.length,
-      keptBy: [...new Set(heirs.map((h) => h.import_id))].sort((a, b) => a - b),
-      rejects,
-      customers,
-      snapshots: await saw('snapshots'),
-      fits: await saw('model_fits'),
-    };
+    return removalPlanOf(importId, { record: rec, all: all!, heirs, rejects, customers, snapshots: await saw('snapshots'), fits: await saw('model_fits') });
   }
 
   /**
@@ -293,7 +304,7 @@ export class PgStore implements Store {
       await q`DELETE FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}`;
       if (plan.kind === 'transactions') {
         await q`DELETE FROM customers WHERE id IN (${this.alone(q, id)})`;
-        // Bare records it created that keep sales from other imports go to the earliest of those (removeImport.ts).
+        // Bare records it created that keep sales from other imports go to the earliest of those (sqlite/removeImport.ts).
         await q`
           UPDATE customers c SET import_id = (SELECT min(t.import_id) FROM transactions t WHERE t.customer_id = c.id)
           WHERE c.import_id = ${id}
@@ -525,7 +536,7 @@ export class PgStore implements Store {
         RETURNING id`;
       const id = row!.id;
       const customers = analysis.customers;
-      const fields = COLUMNS.map((c) => c[1]);
+      const fields = SNAPSHOT_COLUMNS.map((c) => c[1]);
       function* lines(): Generator<string> {
         for (let start = 0; start < customers.length; start += EXPORT_BATCH) {
           let chunk = '';
@@ -537,7 +548,7 @@ export class PgStore implements Store {
           yield chunk;
         }
       }
-      const into = await q.unsafe(`COPY snapshot_customers (snapshot_id, ${COLUMNS.map((c) => c[0]).join(', ')}) FROM STDIN`).writable();
+      const into = await q.unsafe(`COPY snapshot_customers (snapshot_id, ${SNAPSHOT_COLUMNS.map((c) => c[0]).join(', ')}) FROM STDIN`).writable();
       await pipeline(Readable.from(lines()), into);
       return id;
     });
@@ -550,7 +561,7 @@ export class PgStore implements Store {
   async findSnapshot(asOf: string): Promise<SnapshotInfo | null> {
     return (await this.listSnapshots()).find((s) => s.as_of === asOf) ?? null;
   }
-  /** As snapshots.ts's loadSnapshot: customers in customer_id order, the filter applied in SQL. */
+  /** As sqlite/snapshots.ts's loadSnapshot: customers in customer_id order, the filter applied in SQL. */
   async loadSnapshot(id: number, filter: SnapshotFilter = {}): Promise<Analysis> {
     const q = this.q;
     const [head] = await q<{ as_of: string; population_gap_days: number | null; value_basis: ValueBasis; cuts: string }[]>`
@@ -564,7 +575,7 @@ export class PgStore implements Store {
     const strings = interner();
     const intern = (v: unknown): unknown => (typeof v === 'string' ? strings(v) : v);
     const customers: ReturnType<typeof fromRow>[] = [];
-    await q`SELECT ${q(COLUMNS.map((c) => c[0]))} FROM snapshot_customers WHERE snapshot_id = ${id} ${where} ORDER BY customer_id`
+    await q`SELECT ${q(SNAPSHOT_COLUMNS.map((c) => c[0]))} FROM snapshot_customers WHERE snapshot_id = ${id} ${where} ORDER BY customer_id`
       .values()
       .cursor(CURSOR_ROWS, (rows) => {
         for (const r of rows) customers.push(fromRow(r as unknown[], intern));

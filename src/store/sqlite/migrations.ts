@@ -1,18 +1,8 @@
 /**
- * Ordered, named schema migrations. Each runs in one transaction together with its record in
- * schema_migrations; never edit one that has shipped, add the next.
+ * The SQLite file's ordered, named schema migrations. Each runs in one transaction together with
+ * its record in schema_migrations; never edit one that has shipped, add the next.
  */
-export interface Migration {
-  id: number;
-  name: string;
-  sql: string;
-  /**
-   * The migration rebuilds a table others refer to (SQLite cannot change a CHECK in place): it
-   * runs with foreign keys off, which SQLite allows only outside a transaction, and checks them
-   * before it commits (https://www.sqlite.org/lang_altertable.html#otheralter, the 12 steps).
-   */
-  rebuilds?: true;
-}
+import type { Migration } from '../types.js';
 
 /** The complaints table as of migration 6, under a given name: the category CHECK allows `categories`. */
 function complaintsTable(name: string, categories: string): string {

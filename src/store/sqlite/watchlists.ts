@@ -2,30 +2,8 @@
  * Watchlists: the churn list a person was given as of a date (customer, risk, level, expected
  * purchases), one per as-of date, so that a later report can say how it turned out (issue 26).
  */
+import type { NewWatchlist, WatchlistEntry, WatchlistInfo } from '../types.js';
 import type { DB } from './db.js';
-
-export interface WatchlistInfo {
-  id: number;
-  as_of: string;
-  created_at: string;
-  horizon_days: number;
-  method: string;
-  customers: number;
-}
-
-export interface WatchlistEntry {
-  customer_id: string;
-  risk: number;
-  level: string;
-  expected_purchases: number | null;
-}
-
-export interface NewWatchlist {
-  asOf: string;
-  horizonDays: number;
-  method: string;
-  entries: readonly WatchlistEntry[];
-}
 
 /** Saves (or replaces) the list for its as-of date, in the caller's transaction. */
 export function saveWatchlist(db: DB, list: NewWatchlist, now = new Date()): number {

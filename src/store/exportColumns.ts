@@ -1,6 +1,4 @@
-/** Every table's rows for `rapport export`, streamed. */
-import type { DB } from './db.js';
-
+/** The tables `rapport export` writes and their columns, in order: the same from either back end. */
 export const EXPORT_COLUMNS = {
   customers: ['id', 'name', 'email', 'phone', 'type', 'account_manager', 'created_date', 'attributes'],
   transactions: ['id', 'customer_id', 'date', 'time', 'amount', 'quantity', 'unit_price', 'product', 'channel', 'staff', 'payment_method', 'external_id', 'extra', 'import_id', 'line'],
@@ -10,10 +8,3 @@ export const EXPORT_COLUMNS = {
   ],
   rejects: ['id', 'import_id', 'line', 'field', 'reason', 'raw'],
 } as const;
-
-export type ExportTable = keyof typeof EXPORT_COLUMNS;
-
-export function* exportRows(db: DB, table: ExportTable): Generator<Record<string, unknown>> {
-  const columns = EXPORT_COLUMNS[table];
-  yield* db.prepare(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY id`).iterate() as IterableIterator<Record<string, unknown>>;
-}

@@ -1,39 +1,8 @@
 /** Complaints and their history. */
-import type { Category, ComplaintFacts, ComplaintInput, Priority, Status } from '../core/complaints.js';
+import type { ComplaintFacts, ComplaintInput } from '../../core/complaints.js';
+import { replayComplaints } from '../complaintReplay.js';
+import type { ComplaintEvent, ComplaintFilter, ComplaintHead, ComplaintRow, EventRow, FoundCustomer, NewCustomer } from '../types.js';
 import type { DB } from './db.js';
-
-export interface ComplaintRow {
-  id: number;
-  customer_id: string;
-  customer_name: string | null;
-  created_at: string;
-  category: Category;
-  priority: Priority;
-  product: string | null;
-  summary: string;
-  how: string | null;
-  why: string | null;
-  staff: string | null;
-  other_issues: string | null;
-  reasonable: number | null;
-  wanted: string | null;
-  status: Status;
-  assignee: string | null;
-  due_at: string;
-  resolved_at: string | null;
-  resolution: string | null;
-  compensation: number | null;
-  satisfied: number | null;
-  closed_at: string | null;
-}
-
-export interface EventRow {
-  at: string;
-  kind: string;
-  from_status: string | null;
-  to_status: string | null;
-  text: string | null;
-}
 
 const SELECT = `SELECT c.*, k.name AS customer_name FROM complaints c LEFT JOIN customers k ON k.id = c.customer_id`;
 
@@ -93,12 +62,6 @@ export function complaintEvents(db: DB, id: number): EventRow[] {
   return db.prepare('SELECT at, kind, from_status, to_status, text FROM complaint_events WHERE complaint_id = ? ORDER BY id').all(id) as EventRow[];
 }
 
-export interface ComplaintFilter {
-  status?: Status | null;
-  customerId?: string | null;
-  category?: Category | null;
-}
-
 export function listComplaints(db: DB, f: ComplaintFilter = {}): ComplaintRow[] {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -136,55 +99,6 @@ export function complaintsAt(db: DB, at: string): ComplaintFacts[] {
   return replayComplaints(rows, events, dueTimesAt(db, at));
 }
 
-/** A complaint as complaintsAt reads it, and one event of its history. */
-export interface ComplaintHead {
-  id: number;
-  customer_id: string;
-  category: Category;
-  created_at: string;
-}
-export interface ComplaintEvent {
-  complaint_id: number;
-  at: string;
-  kind: string;
-  to_status: Status | null;
-  satisfied: number | null;
-}
-
-/**
- * Each complaint's history replayed (events in (at, id) order): status, standing resolution (a
- * reopen withdraws it), and the due time last recorded (`due`), for complaintsAt on either back end.
- */
-export function replayComplaints(rows: readonly ComplaintHead[], events: readonly ComplaintEvent[], due: Map<number, string>): ComplaintFacts[] {
-  const state = new Map<number, { status: Status; resolvedAt: string | null; satisfied: boolean | null }>();
-  for (const e of events) {
-    const s = state.get(e.complaint_id) ?? { status: 'open' as Status, resolvedAt: null, satisfied: null };
-    if (e.to_status !== null) s.status = e.to_status;
-    if (e.kind === 'reopened') {
-      s.resolvedAt = null;
-      s.satisfied = null;
-    }
-    if (e.to_status === 'resolved') {
-      s.resolvedAt = e.at;
-      s.satisfied = e.satisfied === null ? null : e.satisfied === 1;
-    }
-    state.set(e.complaint_id, s);
-  }
-  return rows.map((r) => {
-    const s = state.get(r.id);
-    return {
-      id: r.id,
-      customerId: r.customer_id,
-      category: r.category,
-      status: s?.status ?? 'open',
-      createdAt: r.created_at,
-      dueAt: due.get(r.id) ?? r.created_at,
-      resolvedAt: s?.resolvedAt ?? null,
-      satisfied: s?.satisfied ?? null,
-    };
-  });
-}
-
 /** Each complaint's due time as it stood at `at` (the latest due_at recorded in its events by then). */
 function dueTimesAt(db: DB, at: string): Map<number, string> {
   const rows = db.prepare(`SELECT complaint_id, due_at FROM complaint_due WHERE at <= ? ORDER BY at, rowid`).all(at) as { complaint_id: number; due_at: string }[];
@@ -196,7 +110,7 @@ export function recordDue(db: DB, id: number, at: string, due: string): void {
 }
 
 /** Customers whose id, name, email or phone contains the text (any case), at most `limit`. */
-export function findCustomers(db: DB, text: string, limit = 20): { id: string; name: string | null; email: string | null; phone: string | null }[] {
+export function findCustomers(db: DB, text: string, limit = 20): FoundCustomer[] {
   const like = `%${text.trim().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
   // Phones match on their digits alone: "7700 341710" finds "+44 7700-341710".
   const digits = text.replace(/\D/g, '');
@@ -207,10 +121,10 @@ export function findCustomers(db: DB, text: string, limit = 20): { id: string; n
           OR (length(@digits) >= 4 AND replace(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '+', ''), '(', ''), ')', '') LIKE '%' || @digits || '%')
        ORDER BY (lower(id) = lower(@exact)) DESC, id LIMIT @limit`,
     )
-    .all({ like, digits, exact: text.trim(), limit }) as { id: string; name: string | null; email: string | null; phone: string | null }[];
+    .all({ like, digits, exact: text.trim(), limit }) as FoundCustomer[];
 }
 
-export function createCustomer(db: DB, c: { id: string; name: string | null; email: string | null; phone: string | null; type: string | null; createdDate: string }): void {
+export function createCustomer(db: DB, c: NewCustomer): void {
   db.prepare('INSERT INTO customers (id, name, email, phone, type, created_date) VALUES (?, ?, ?, ?, ?, ?)').run(c.id, c.name, c.email, c.phone, c.type, c.createdDate);
 }
 

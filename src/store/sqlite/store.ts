@@ -1,29 +1,44 @@
 /**
  * The Store on a SQLite file (the default back end): each method calls the synchronous function
- * beside it in src/store/, so the SQL and its measured tuning stay where they were. better-sqlite3
+ * beside it in src/store/sqlite/, so the SQL and its measured tuning stay where they were. better-sqlite3
  * is synchronous, so a transaction opened here cannot interleave with another call: the process
  * runs one command at a time.
  */
-import type { Analysis } from '../core/analysis.js';
-import type { ComplaintInput } from '../core/complaints.js';
-import type { CustomerDay } from '../core/measures.js';
-import type { Fitted } from '../core/model/churn.js';
-import type { CustomerRow, TransactionColumn } from '../core/row.js';
+import type { Analysis } from '../../core/analysis.js';
+import type { ComplaintInput } from '../../core/complaints.js';
+import type { CustomerDay } from '../../core/measures.js';
+import type { Fitted } from '../../core/model/churn.js';
+import type { CustomerRow, TransactionColumn } from '../../core/row.js';
 import * as complaints from './complaints.js';
 import * as customers from './customers.js';
 import { getMeta, setCurrency, setMeta, writeWhenFree, type DB } from './db.js';
-import type { CopyTable, TableCounts } from './copy.js';
-import * as copying from './copySqlite.js';
-import { exportRows, type ExportTable } from './exports.js';
+import * as copying from './copy.js';
+import { exportRows } from './exports.js';
 import { findFit, saveFit } from './fits.js';
-import * as imports from './importStore.js';
+import * as imports from '../importStore.js';
 import * as measures from './measures.js';
 import * as queries from './queries.js';
-import { removalPlan, removeImport, type RemovalPlan } from './removeImport.js';
+import { removalPlan, removeImport } from './removeImport.js';
 import { removeSetting, storedSettings, storeSetting } from './settings.js';
 import * as snapshots from './snapshots.js';
 import * as watchlists from './watchlists.js';
-import type { CustomerSink, ImportSession, NewCustomer, RejectSink, Store, TransactionSink } from './store.js';
+import type { CustomerSink, ImportSession, RejectSink, Store, TransactionSink } from '../store.js';
+import type {
+  ComplaintFilter,
+  CopyTable,
+  ExportTable,
+  ImportReading,
+  ImportRow,
+  NewCustomer,
+  NewWatchlist,
+  RejectRow,
+  RemovalPlan,
+  SnapshotFilter,
+  Status,
+  TableCounts,
+  WatchlistEntry,
+  WatchlistInfo,
+} from '../types.js';
 
 const done = Promise.resolve();
 /** Rows handed over at a time by exportRows. */
@@ -103,19 +118,19 @@ export class SqliteStore implements Store {
   async recordRefusal(record: imports.ImportRecord, counts: imports.ImportCounts, rejects: readonly { line: number; field: string | null; reason: string; raw: string }[]): Promise<number> {
     return imports.recordRefusal(this.db, record, counts, rejects);
   }
-  async status(location: string): Promise<queries.Status> {
+  async status(location: string): Promise<Status> {
     return queries.status(this.db, location);
   }
-  async listImports(limit: number | null): Promise<queries.ImportRow[]> {
+  async listImports(limit: number | null): Promise<ImportRow[]> {
     return queries.listImports(this.db, limit);
   }
   async importExists(id: number): Promise<boolean> {
     return queries.importExists(this.db, id);
   }
-  async importReading(id: number): Promise<queries.ImportReading | null> {
+  async importReading(id: number): Promise<ImportReading | null> {
     return queries.importReading(this.db, id);
   }
-  async listRejects(importId: number | null, limit: number | null): Promise<queries.RejectRow[]> {
+  async listRejects(importId: number | null, limit: number | null): Promise<RejectRow[]> {
     return queries.listRejects(this.db, importId, limit);
   }
   async removalPlan(importId: number): Promise<RemovalPlan | null> {
@@ -193,7 +208,7 @@ export class SqliteStore implements Store {
   async complaintEvents(id: number) {
     return complaints.complaintEvents(this.db, id);
   }
-  async listComplaints(f?: complaints.ComplaintFilter) {
+  async listComplaints(f?: ComplaintFilter) {
     return complaints.listComplaints(this.db, f);
   }
   async setComplaintFields(id: number, fields: Record<string, unknown>): Promise<void> {
@@ -218,7 +233,7 @@ export class SqliteStore implements Store {
   async findSnapshot(asOf: string) {
     return snapshots.findSnapshot(this.db, asOf);
   }
-  async loadSnapshot(id: number, filter?: snapshots.SnapshotFilter) {
+  async loadSnapshot(id: number, filter?: SnapshotFilter) {
     return snapshots.loadSnapshot(this.db, id, filter);
   }
   async snapshotRank(id: number, value: number) {
@@ -230,13 +245,13 @@ export class SqliteStore implements Store {
   async findFit(asOf: string) {
     return findFit(this.db, asOf);
   }
-  async saveWatchlist(list: watchlists.NewWatchlist): Promise<number> {
+  async saveWatchlist(list: NewWatchlist): Promise<number> {
     return this.transaction(async () => watchlists.saveWatchlist(this.db, list));
   }
-  async listWatchlists(): Promise<watchlists.WatchlistInfo[]> {
+  async listWatchlists(): Promise<WatchlistInfo[]> {
     return watchlists.listWatchlists(this.db);
   }
-  async loadWatchlist(id: number): Promise<watchlists.WatchlistEntry[]> {
+  async loadWatchlist(id: number): Promise<WatchlistEntry[]> {
     return watchlists.loadWatchlist(this.db, id);
   }
 

@@ -3,21 +3,14 @@
  * on the SQLite file and grows into a team's PostgreSQL (or the way back) moves whole, with its
  * complaints and their history, settings, snapshots, saved fits, import records and rejects.
  *
- * Both back ends have the same tables and columns (src/store/migrations.ts and
+ * Both back ends have the same tables and columns (src/store/sqlite/migrations.ts and
  * src/store/pg/migrations.ts), so a row is copied as it is stored, ids included, in an order where
  * every row a foreign key points to is already there. The one column not copied is
  * transactions.dedupe_key: its meaning differs between the back ends (SQLite: the row's slot in its
  * content's chain, unique; PostgreSQL: the content's slot-0 key), so the destination computes it.
  */
 import type { Store } from './store.js';
-
-export interface CopyTable {
-  name: string;
-  /** The columns copied, as both schemas name them. */
-  columns: readonly string[];
-  /** The order rows are read in: the key, so a copy is the same whatever the back end. */
-  order: readonly string[];
-}
+import type { CopyTable, TableCounts } from './types.js';
 
 const table = (name: string, columns: string[], order: string[] = ['id']): CopyTable => ({ name, columns, order });
 
@@ -61,8 +54,6 @@ export const COPY_TABLES: readonly CopyTable[] = [
 
 /** Columns a back end computes for itself on a copy, by table. */
 export const COMPUTED_COLUMNS: Readonly<Record<string, readonly string[]>> = { transactions: ['dedupe_key'] };
-
-export type TableCounts = Record<string, number>;
 
 /** The tables of a store that hold rows: a destination must hold none (a shop is never merged into another). */
 export function nonEmpty(counts: TableCounts): string[] {

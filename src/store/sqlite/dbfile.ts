@@ -6,8 +6,8 @@
  * File Format").
  */
 import fs from 'node:fs';
-import { RapportError } from '../sys/errors.js';
-import { t } from '../i18n/index.js';
+import { RapportError } from '../../sys/errors.js';
+import { t } from '../../i18n/index.js';
 
 /** "rapp" in ASCII: marks a SQLite file as rapport's (PRAGMA application_id, header bytes 68-71). */
 export const APPLICATION_ID = 0x72617070;

@@ -2,55 +2,12 @@
  * Snapshots: what `rapport segment` computed for every customer as of a date, with the settings
  * it used. One per as-of date; segmenting the same date again replaces it.
  */
-import type { Analysis, CustomerAnalysis, ValueBasis } from '../core/analysis.js';
-import type { Cut } from '../core/rfm.js';
-import { interner } from '../core/scale.js';
+import type { Analysis, CustomerAnalysis, ValueBasis } from '../../core/analysis.js';
+import type { Cut } from '../../core/rfm.js';
+import { interner } from '../../core/scale.js';
+import { FILTER_COLUMNS, fromRow, SNAPSHOT_COLUMNS } from '../snapshotColumns.js';
+import type { SnapshotFilter, SnapshotInfo } from '../types.js';
 import type { DB } from './db.js';
-
-/** Snapshot column <-> CustomerAnalysis field, in table order. */
-export const COLUMNS: [string, keyof CustomerAnalysis][] = [
-  ['customer_id', 'customerId'],
-  ['first_purchase', 'firstPurchase'],
-  ['last_purchase', 'lastPurchase'],
-  ['last_activity', 'lastActivity'],
-  ['recency_days', 'recencyDays'],
-  ['frequency', 'purchaseDays'],
-  ['orders', 'orders'],
-  ['monetary', 'netRevenue'],
-  ['gross_revenue', 'grossRevenue'],
-  ['refunds', 'refunds'],
-  ['refund_share', 'refundShare'],
-  ['avg_order_value', 'avgOrderValue'],
-  ['own_gap_days', 'ownGapDays'],
-  ['typical_gap_days', 'typicalGapDays'],
-  ['recent_revenue', 'recentRevenue'],
-  ['previous_revenue', 'previousRevenue'],
-  ['value', 'value'],
-  ['value_revenue', 'valueRevenue'],
-  ['tenure_days', 'tenureDays'],
-  ['kth_purchase', 'kthPurchase'],
-  ['spend_days', 'spendDays'],
-  ['spend_total', 'spendTotal'],
-  ['r_score', 'rScore'],
-  ['f_score', 'fScore'],
-  ['m_score', 'mScore'],
-  ['rfm_segment', 'segment'],
-  ['segment_rule', 'segmentRule'],
-  ['tier', 'tier'],
-  ['stage', 'stage'],
-  ['exit_pattern', 'exitPattern'],
-  ['stage_reason', 'stageReason'],
-];
-
-export interface SnapshotInfo {
-  id: number;
-  as_of: string;
-  created_at: string;
-  customers: number;
-  data_version: number;
-  settings: Record<string, string>;
-  value_basis: ValueBasis;
-}
 
 /**
  * The newest transactions import that stored a row: a snapshot that saw an older one is stale.
@@ -61,14 +18,13 @@ export function dataVersion(db: DB): number {
   return row.v;
 }
 
-/** Saves (or replaces) the snapshot for analysis.asOf, in one transaction. Returns its id. */
 /** Rows per INSERT when saving a snapshot (one row per statement measured 0.2 s slower per 100,000). */
 const BATCH = 32;
 
 /** Saves (or replaces) the snapshot for analysis.asOf, in one transaction. Returns its id. */
 export function saveSnapshot(db: DB, analysis: Analysis, settings: Record<string, string>): number {
   const sql = (rows: number): string =>
-    `INSERT INTO snapshot_customers (snapshot_id, ${COLUMNS.map((c) => c[0]).join(', ')}) VALUES ${Array.from({ length: rows }, () => `(?${', ?'.repeat(COLUMNS.length)})`).join(', ')}`;
+    `INSERT INTO snapshot_customers (snapshot_id, ${SNAPSHOT_COLUMNS.map((c) => c[0]).join(', ')}) VALUES ${Array.from({ length: rows }, () => `(?${', ?'.repeat(SNAPSHOT_COLUMNS.length)})`).join(', ')}`;
   const batch = db.prepare(sql(BATCH));
   return db
     .transaction(() => {
@@ -83,7 +39,7 @@ export function saveSnapshot(db: DB, analysis: Analysis, settings: Record<string
           .run(analysis.asOf, new Date().toISOString(), JSON.stringify(settings), dataVersion(db), analysis.customers.length, analysis.populationGapDays, analysis.valueBasis, JSON.stringify(analysis.cuts))
           .lastInsertRowid,
       );
-      const width = COLUMNS.length + 1;
+      const width = SNAPSHOT_COLUMNS.length + 1;
       const customers = analysis.customers;
       for (let start = 0; start < customers.length; start += BATCH) {
         const rows = Math.min(BATCH, customers.length - start);
@@ -91,7 +47,7 @@ export function saveSnapshot(db: DB, analysis: Analysis, settings: Record<string
         for (let r = 0; r < rows; r++) {
           const c = customers[start + r]!;
           values[r * width] = id;
-          for (let i = 0; i < COLUMNS.length; i++) values[r * width + i + 1] = c[COLUMNS[i]![1]];
+          for (let i = 0; i < SNAPSHOT_COLUMNS.length; i++) values[r * width + i + 1] = c[SNAPSHOT_COLUMNS[i]![1]];
         }
         (rows === BATCH ? batch : db.prepare(sql(rows))).run(values);
       }
@@ -110,64 +66,6 @@ export function findSnapshot(db: DB, asOf: string): SnapshotInfo | null {
 }
 
 /**
- * A snapshot row (COLUMNS order) as an object literal of fixed shape: objects built key by key
- * in a loop cost 0.3 s and much garbage more over 95,000 customers.
- */
-export function fromRow(r: unknown[], i: (v: unknown) => unknown): CustomerAnalysis {
-  return {
-    customerId: r[0],
-    firstPurchase: i(r[1]),
-    lastPurchase: i(r[2]),
-    lastActivity: i(r[3]),
-    recencyDays: r[4],
-    purchaseDays: r[5],
-    orders: r[6],
-    netRevenue: r[7],
-    grossRevenue: r[8],
-    refunds: r[9],
-    refundShare: r[10],
-    avgOrderValue: r[11],
-    ownGapDays: r[12],
-    typicalGapDays: r[13],
-    recentRevenue: r[14],
-    previousRevenue: r[15],
-    value: r[16],
-    valueRevenue: r[17],
-    tenureDays: r[18],
-    kthPurchase: i(r[19]),
-    spendDays: r[20],
-    spendTotal: r[21],
-    rScore: r[22],
-    fScore: r[23],
-    mScore: r[24],
-    segment: i(r[25]),
-    segmentRule: r[26],
-    tier: i(r[27]),
-    stage: i(r[28]),
-    exitPattern: i(r[29]),
-    stageReason: r[30],
-  } as CustomerAnalysis;
-}
-
-/** Each field: one value or several (any of them); null or absent: no condition. */
-export interface SnapshotFilter {
-  tier?: string | readonly string[] | null;
-  stage?: string | readonly string[] | null;
-  exitPattern?: string | readonly string[] | null;
-  segment?: string | null;
-  customerId?: string | null;
-}
-
-/** Each filter field's column. */
-export const FILTER_COLUMNS: [keyof SnapshotFilter, string][] = [
-  ['tier', 'tier'],
-  ['stage', 'stage'],
-  ['exitPattern', 'exit_pattern'],
-  ['segment', 'rfm_segment'],
-  ['customerId', 'customer_id'],
-];
-
-/**
  * The analysis a snapshot holds, customers in customer_id order: all of them, or those the
  * filter keeps (filtering in SQL keeps a list of platinum customers from loading the other 95%).
  */
@@ -183,7 +81,7 @@ export function loadSnapshot(db: DB, id: number, filter: SnapshotFilter = {}): A
     params.push(...values);
   }
   const rows = db
-    .prepare(`SELECT ${COLUMNS.map((c) => c[0]).join(', ')} FROM snapshot_customers WHERE ${where.join(' AND ')} ORDER BY customer_id`)
+    .prepare(`SELECT ${SNAPSHOT_COLUMNS.map((c) => c[0]).join(', ')} FROM snapshot_customers WHERE ${where.join(' AND ')} ORDER BY customer_id`)
     .raw()
     .iterate(...params) as IterableIterator<unknown[]>;
   // Row by row, not .all(), so the raw arrays never sit in memory beside the objects, and one

@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { RapportError } from '../sys/errors.js';
-import { t } from '../i18n/index.js';
+import { RapportError } from '../../sys/errors.js';
+import { t } from '../../i18n/index.js';
 
 /** What to do about a damaged database (a function: the language is known only when it is shown). */
 export const damagedHint = (): string => t('errors.store.damagedHint');

@@ -1,28 +1,8 @@
 /** Read-only queries behind status, imports and rejects. */
+import { readingOf } from '../importReading.js';
+import type { ImportReading, ImportRow, RejectRow, Status } from '../types.js';
 import type { DB } from './db.js';
 import { getMeta } from './db.js';
-
-export interface Status {
-  database: string;
-  currency: string | null;
-  customers: number;
-  transactions: number;
-  first_date: string | null;
-  last_date: string | null;
-  net_revenue: number;
-  /** Sales lines without a customer (customer_id NO_CUSTOMER) and their net amount: part of the above. */
-  lines_without_customer: number;
-  net_revenue_without_customer: number;
-  /** Lines with a negative amount (a count, not money), and what they took back (minor units, negative). */
-  refund_lines: number;
-  refunds_amount: number;
-  imports: number;
-  refused_imports: number;
-  /** Rows rejected by the imports that stored rows (as their summaries said). */
-  rejected_rows: number;
-  /** Rows rejected by refused imports, which stored nothing. */
-  rejected_rows_refused: number;
-}
 
 export function status(db: DB, path: string): Status {
   const t = db
@@ -59,27 +39,6 @@ export function status(db: DB, path: string): Status {
   };
 }
 
-export interface ImportRow {
-  id: number;
-  kind: string;
-  file_name: string;
-  status: string;
-  rows_read: number;
-  rows_imported: number;
-  rows_updated: number;
-  rows_duplicate: number;
-  rows_rejected: number;
-  customers_created: number;
-  started_at: string;
-  finished_at: string | null;
-  file_size: number;
-  /** What was removed and when (rapport imports remove), or null. */
-  removed: string | null;
-  content_hash: string;
-  mapping: string;
-  options: string;
-}
-
 /** Imports, newest first; all of them unless `limit`. */
 export function listImports(db: DB, limit: number | null): ImportRow[] {
   return db.prepare('SELECT * FROM imports ORDER BY id DESC LIMIT ?').all(limit ?? -1) as ImportRow[];
@@ -89,55 +48,10 @@ export function importExists(db: DB, id: number): boolean {
   return db.prepare('SELECT 1 FROM imports WHERE id = ?').get(id) !== undefined;
 }
 
-export interface ImportReading {
-  kind: string;
-  /** The header line as it was written, or null for imports that did not record it. */
-  header: string | null;
-  delimiter: string;
-  /** The date layout the import used ("ISO", a detected or given layout, or "none"). */
-  dateFormat: string;
-  decimalComma: boolean;
-  map: Record<string, string>;
-  keepAll: boolean;
-  /** The file had no header row (--no-header, or --map by number on a first line of data). */
-  noHeader: boolean;
-}
-
 /** How an import read its file, as recorded in its options. */
 export function importReading(db: DB, id: number): ImportReading | null {
   const row = db.prepare('SELECT kind, options FROM imports WHERE id = ?').get(id) as { kind: string; options: string } | undefined;
   return row === undefined ? null : readingOf(row.kind, row.options);
-}
-
-/** An import's reading from its record's kind and options (JSON), for either back end. */
-export function readingOf(kind: string, options: string): ImportReading {
-  const o = JSON.parse(options) as {
-    header?: string;
-    delimiter?: string;
-    dateFormat?: string;
-    decimalComma?: boolean;
-    reading?: { map?: Record<string, string>; keepAll?: boolean };
-  };
-  return {
-    kind,
-    header: typeof o.header === 'string' ? o.header : null,
-    delimiter: o.delimiter ?? ',',
-    dateFormat: o.dateFormat ?? 'ISO',
-    decimalComma: o.decimalComma === true,
-    map: o.reading?.map ?? {},
-    keepAll: o.reading?.keepAll === true,
-    // Recorded as an empty header line (imports before --no-header always recorded a real one).
-    noHeader: o.header === '',
-  };
-}
-
-export interface RejectRow {
-  import_id: number;
-  file_name: string;
-  line: number;
-  field: string | null;
-  reason: string;
-  raw: string;
 }
 
 export function listRejects(db: DB, importId: number | null, limit: number | null): RejectRow[] {

@@ -1,9 +1,6 @@
 /** Customer records and one customer's transactions, for the customers list and the card. */
+import type { CustomerRecord, CustomerTransaction } from '../types.js';
 import type { DB } from './db.js';
-import type { StoredCustomer } from './importStore.js';
-
-/** A customer record as the card shows it (the file's extra attributes left out). */
-export type CustomerRecord = { id: string } & Omit<StoredCustomer, 'attributes'>;
 
 const RECORD = 'SELECT id, name, email, phone, type, account_manager, created_date FROM customers';
 
@@ -23,18 +20,6 @@ export function customerRecord(db: DB, id: string): CustomerRecord | null {
 /** Ids equal to `id` but for case or surrounding spaces (for a did-you-mean hint), at most 3. */
 export function similarCustomerIds(db: DB, id: string): string[] {
   return db.prepare('SELECT id FROM customers WHERE lower(trim(id)) = lower(trim(?)) LIMIT 3').pluck().all(id) as string[];
-}
-
-export interface CustomerTransaction {
-  date: string;
-  time: string | null;
-  amount: number;
-  quantity: number | null;
-  product: string | null;
-  /** The product's name, when a file gave one (a description column beside the code). */
-  product_name: string | null;
-  channel: string | null;
-  external_id: string | null;
 }
 
 /** Every transaction of one customer up to asOf, oldest first. */

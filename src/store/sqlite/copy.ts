@@ -1,9 +1,10 @@
-/** The SQLite side of `rapport copy` (src/store/copy.ts): reading and writing whole tables. */
-import { slotKey } from '../core/hash.js';
-import type { TransactionColumn } from '../core/row.js';
-import { COMPUTED_COLUMNS, COPY_TABLES, type CopyTable, type TableCounts } from './copy.js';
+/** The SQLite side of `rapport copy` (src/store/copyTables.ts): reading and writing whole tables. */
+import { slotKey } from '../../core/hash.js';
+import type { TransactionColumn } from '../../core/row.js';
+import { COMPUTED_COLUMNS, COPY_TABLES } from '../copyTables.js';
+import type { CopyTable, TableCounts } from '../types.js';
 import type { DB } from './db.js';
-import { contentOf } from './importStore.js';
+import { contentOf } from '../importStore.js';
 
 /** Rows handed over at a time. */
 const BATCH = 1000;

@@ -3,33 +3,12 @@
  * it alone created, and the snapshots and fits that saw its rows, in one transaction. The import's
  * record stays, with a line saying what was removed and when.
  */
-import { slotKey } from '../core/hash.js';
-import { DEDUPE_COLUMNS, TRANSACTION_COLUMNS, type TransactionColumn } from '../core/row.js';
+import { slotKey } from '../../core/hash.js';
+import { DEDUPE_COLUMNS, TRANSACTION_COLUMNS, type TransactionColumn } from '../../core/row.js';
+import { removalLine, removalPlanOf } from '../removalPlan.js';
+import type { RemovalPlan } from '../types.js';
 import type { DB } from './db.js';
-import { AMOUNT_TOTAL_KEY, contentOf } from './importStore.js';
-
-export interface RemovalPlan {
-  importId: number;
-  kind: string;
-  fileName: string;
-  status: string;
-  /** The line the record keeps once removed, or null while it has not been. */
-  removed: string | null;
-  /** Its transactions that go (no remaining import also held them). */
-  transactions: number;
-  /** Their net amount, minor units. */
-  net: number;
-  /** Its transactions that stay, handed to the earliest remaining import that also held them (as a duplicate). */
-  kept: number;
-  /** Those imports, by id. */
-  keptBy: number[];
-  rejects: number;
-  /** Customer records created by this import that nothing else refers to. */
-  customers: number;
-  /** Snapshots and model fits that saw its rows (removed with them). */
-  snapshots: string[];
-  fits: string[];
-}
+import { AMOUNT_TOTAL_KEY, contentOf } from '../importStore.js';
 
 /**
  * Customers whose record this import created or last changed, with no sale, complaint or record
@@ -76,39 +55,14 @@ export function removalPlan(db: DB, importId: number): RemovalPlan | null {
   if (rec === undefined) return null;
   const all = db.prepare('SELECT count(*) AS n, coalesce(sum(amount), 0) AS net FROM transactions WHERE import_id = ?').get(importId) as { n: number; net: number };
   const heirs = db.prepare(HEIRS).all(importId) as { transaction_id: number; import_id: number; line: number; amount: number }[];
-  const t = { n: all.n - heirs.length, net: all.net - heirs.reduce((s, h) => s + h.amount, 0) };
   const rejects = db.prepare('SELECT count(*) FROM rejects WHERE import_id = ?').pluck().get(importId) as number;
   const customers = rec.kind === 'transactions' ? (db.prepare(`SELECT count(*) FROM (${ALONE})`).pluck().get({ id: importId }) as number) : 0;
   // Snapshots and fits record the newest import they saw; those that saw this one saw its rows.
   const saw = (table: string): string[] => (all.n === 0 ? [] : (db.prepare(`SELECT as_of FROM ${table} WHERE data_version >= ? ORDER BY as_of`).pluck().all(importId) as string[]));
-  return {
-    importId,
-    kind: rec.kind,
-    fileName: rec.file_name,
-    status: rec.status,
-    removed: rec.removed,
-    transactions: t.n,
-    net: t.net,
-    kept: heirs.length,
-    keptBy: [...new Set(heirs.map((h) => h.import_id))].sort((a, b) => a - b),
-    rejects,
-    customers,
-    snapshots: saw('snapshots'),
-    fits: saw('model_fits'),
-  };
+  return removalPlanOf(importId, { record: rec, all, heirs, rejects, customers, snapshots: saw('snapshots'), fits: saw('model_fits') });
 }
 
 type Stored = Record<TransactionColumn, string | number | null> & { id: number; dedupe_key: number };
-
-
-/** The line an import's record keeps once removed: what went, and when. */
-export function removalLine(plan: RemovalPlan, now: Date): string {
-  const n = (x: number): string => x.toLocaleString('en-US');
-  const kept = plan.kept > 0 ? `, ${n(plan.kept)} transactions kept by import ${plan.keptBy.map((i) => `#${i}`).join(', ')}` : '';
-  return `removed ${now.toISOString()}: ${n(plan.transactions)} transactions${kept}, ${n(plan.rejects)} rejects, ${n(plan.customers)} customers${
-    plan.snapshots.length + plan.fits.length > 0 ? `, ${plan.snapshots.length} snapshots and ${plan.fits.length} model fits that saw them` : ''
-  }`;
-}
 
 /**
  * Removes the import as planned, in one transaction, and returns the line its record keeps.

@@ -1,16 +1,8 @@
 /** Saved model fits: what `rapport model` fitted as of a date, for churn and the value pyramid. */
-import type { Fitted } from '../core/model/churn.js';
+import type { Fitted } from '../../core/model/churn.js';
+import type { SavedFit } from '../types.js';
 import type { DB } from './db.js';
 import { dataVersion } from './snapshots.js';
-
-export interface SavedFit {
-  id: number;
-  as_of: string;
-  created_at: string;
-  settings: Record<string, string>;
-  data_version: number;
-  fit: Fitted;
-}
 
 export function saveFit(db: DB, fit: Fitted, settings: Record<string, string>): number {
   return db

@@ -1,6 +1,7 @@
 /** The per-customer day totals that core/measures.ts builds measures from, streamed in order. */
-import type { CustomerDay } from '../core/measures.js';
-import { interner } from '../core/scale.js';
+import type { CustomerDay } from '../../core/measures.js';
+import { interner } from '../../core/scale.js';
+import type { CutoffPurchases, ProductSales, StaffSales } from '../types.js';
 import type { DB } from './db.js';
 
 /**
@@ -123,7 +124,7 @@ export function customerStaff(db: DB, asOf: string): Map<string, string> {
  * The whole shop's sales lines per member of staff in (from, to]: with and without a customer.
  * Sales without a customer belong to no customer's figures but are still the staff's work.
  */
-export function staffSales(db: DB, from: string, to: string): { staff: string; lines: number; net: number; linesWithoutCustomer: number; netWithoutCustomer: number }[] {
+export function staffSales(db: DB, from: string, to: string): StaffSales[] {
   return (
     db
       .prepare(
@@ -139,7 +140,7 @@ export function staffSales(db: DB, from: string, to: string): { staff: string; l
  * The whole shop's sales by product in (from, to], best-selling first, with the names files gave
  * (products table): sales without a customer included, and how much of each they were.
  */
-export function productSales(db: DB, from: string, to: string, limit: number): { product: string; name: string | null; lines: number; net: number; netWithoutCustomer: number }[] {
+export function productSales(db: DB, from: string, to: string, limit: number): ProductSales[] {
   return (
     db
       .prepare(
@@ -159,12 +160,12 @@ export function productSales(db: DB, from: string, to: string, limit: number): {
  * One aggregate query: about half the time of streaming every customer's days through the
  * measures again (measured on the 1M-line benchmark).
  */
-export function purchasesAroundCutoff(db: DB, cutoff: string, asOf: string): { first: string; last: string; days: number; after: number }[] {
+export function purchasesAroundCutoff(db: DB, cutoff: string, asOf: string): CutoffPurchases[] {
   return db
     .prepare(
       `SELECT min(date) AS first, max(CASE WHEN date <= :cutoff THEN date END) AS last,
               count(DISTINCT CASE WHEN date <= :cutoff THEN date END) AS days, count(DISTINCT CASE WHEN date > :cutoff THEN date END) AS after
        FROM transactions WHERE date <= :asOf AND amount >= 0 AND customer_id <> '' GROUP BY customer_id HAVING first <= :cutoff`,
     )
-    .all({ cutoff, asOf }) as { first: string; last: string; days: number; after: number }[];
+    .all({ cutoff, asOf }) as CutoffPurchases[];
 }
