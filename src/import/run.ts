@@ -14,7 +14,7 @@ import { catchingSignals, onInterrupt } from '../signals.js';
 import { AmountTotalTooLarge, type ImportCounts, type ImportRecord } from '../store/importStore.js';
 import type { ImportSession, Store } from '../store/store.js';
 import { inWorker } from './parallel.js';
-import { produceTransactions, RS, type Batch, type ProduceStats, type SourceRef } from './produce.js';
+import { produceTransactions, type Batch, type ProduceStats, type SourceRef } from './produce.js';
 import { readRecords } from './reading.js';
 import { sniffFile } from './sniff.js';
 import type { ImportOptions } from './options.js';
@@ -360,7 +360,7 @@ async function importTransactions(
     writer.customers(b.customers);
     writer.products(b.products);
     if (b.count > 0) {
-      const contents = b.contents.split(RS);
+      const contents = b.contents;
       for (let i = 0; i < b.count; i++) {
         if (preview.length < previewRows) preview.push(previewRow(contents[i]!, b.lines[i]!));
         writer.add(contents[i]!, b.lines[i]!, b.keys[i]!);
