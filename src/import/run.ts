@@ -14,36 +14,14 @@ import { catchingSignals, onInterrupt } from '../sys/signals.js';
 import { AmountTotalTooLarge, type ImportCounts, type ImportRecord } from '../store/importStore.js';
 import type { ImportSession, Store } from '../store/store.js';
 import { inWorker } from './parallel.js';
-import { produceTransactions, RS, type Batch, type ProduceStats, type SourceRef } from './produce.js';
+import { produceTransactions, type Batch, type ProduceStats, type SourceRef } from './produce.js';
 import { readRecords } from './reading.js';
 import { sniffFile } from './sniff.js';
+import type { ImportOptions } from './options.js';
 import { hashFile, type SourceFile } from './source.js';
 import { customerChecker, presentColumns, type CheckSettings, type FileShape, type Reject, type RoundingStats } from './validate.js';
 
-export interface ImportOptions {
-  kind: ImportKind;
-  map: Record<string, string>;
-  dateFormat?: string;
-  decimalComma: boolean;
-  /** --round: amounts finer than the currency's minor unit are rounded by this rule instead of rejected. */
-  round?: RoundRule;
-  /** --no-header: the first line is data; columns are named by number (--map customer_id=1). */
-  noHeader: boolean;
-  currency?: string;
-  encoding?: string;
-  delimiter?: string;
-  /** Refuse the file when rejects exceed this many rows... */
-  maxRejects?: number;
-  /** ...or this percentage of the rows read. */
-  maxRejectsPercent?: number;
-  dryRun: boolean;
-  /** --no-dedupe: store every row, even one the database already holds (exports known not to overlap). */
-  keepAll: boolean;
-  /** Rows to show in a dry run. */
-  preview: number;
-  /** The import's clock (ISO date) for judging which reading of ambiguous dates is plausible; default today. */
-  today?: string;
-}
+export type { ImportOptions } from './options.js';
 
 export interface FileResult {
   file: string;
@@ -97,9 +75,58 @@ class Refused extends Error {
 export async function importFile(db: Store, source: SourceFile, options: ImportOptions, progress?: Progress): Promise<FileResult> {
   const started = Date.now();
   const base = emptyResult(source.name, options);
+  const reading = readingAsked(options);
+  // The same file imported before? Only a file of the same size can be, so only then is it
+  // hashed up front; otherwise the hash is taken while the import reads it (0.2 s per 80 MB saved).
+  let contentHash = source.sha256;
+  if (!options.dryRun) {
+    if (contentHash === null && (await db.importWithSizeExists(options.kind, source.size))) contentHash = hashFile(source.path);
+    const earlier = contentHash === null ? undefined : await db.findSameImport(options.kind, contentHash, JSON.stringify(reading));
+    if (earlier) return { ...base, status: 'already-imported', sameAs: earlier.id, seconds: (Date.now() - started) / 1000 };
+  }
+  const shape = sniffFile(source, options);
+  describeShape(base, shape);
+  const { currency, allowed } = await settleCurrency(db, options.currency);
+  base.currency = currency;
+  const record = importRecord(source, options, shape, reading, base.mapping, currency, contentHash);
+  const settings: CheckSettings = { decimalComma: options.decimalComma, currency, allowedCurrencies: allowed, round: options.round ?? null };
+  const run: Run = { db, source, options, shape, settings, base, record, contentHash, progress, started, counts: emptyCounts(), kept: [], reasons: new Map() };
+  // One transaction for the whole file: a kill at any point leaves the database as it was.
+  const session = await db.beginImport();
+  // A caught signal (while the parsing worker feeds batches) rolls the file back before the process ends.
+  const forget = onInterrupt(() => session.abandon());
+  try {
+    return await importInSession(run, session);
+  } catch (e) {
+    await session.rollback();
+    if (!(e instanceof Refused)) throw e;
+    return await recordRefused(run, e.why);
+  } finally {
+    forget();
+  }
+}
 
-  // What the user asked for about how to read the file: the same content read the same way is a no-op.
-  const reading = {
+/** One file's import as its steps share it. */
+interface Run {
+  db: Store;
+  source: SourceFile;
+  options: ImportOptions;
+  shape: FileShape;
+  settings: CheckSettings;
+  base: FileResult;
+  record: ImportRecord;
+  contentHash: string | null;
+  progress: Progress | undefined;
+  started: number;
+  counts: ImportCounts;
+  /** Rejects kept for the record of a refused import (up to REFUSED_REJECTS_KEPT). */
+  kept: Reject[];
+  reasons: Map<string, number>;
+}
+
+/** What the user asked for about how to read the file: the same content read the same way is a no-op. */
+function readingAsked(options: ImportOptions): Record<string, unknown> {
+  return {
     map: options.map,
     dateFormat: options.dateFormat ?? null,
     decimalComma: options.decimalComma,
@@ -111,16 +138,10 @@ export async function importFile(db: Store, source: SourceFile, options: ImportO
     delimiter: options.delimiter ?? null,
     keepAll: options.keepAll,
   };
-  // The same file imported before? Only a file of the same size can be, so only then is it
-  // hashed up front; otherwise the hash is taken while the import reads it (0.2 s per 80 MB saved).
-  let contentHash = source.sha256;
-  if (!options.dryRun) {
-    if (contentHash === null && (await db.importWithSizeExists(options.kind, source.size))) contentHash = hashFile(source.path);
-    const earlier = contentHash === null ? undefined : await db.findSameImport(options.kind, contentHash, JSON.stringify(reading));
-    if (earlier) return { ...base, status: 'already-imported', sameAs: earlier.id, seconds: (Date.now() - started) / 1000 };
-  }
+}
 
-  const shape = sniffFile(source, options);
+/** The result's account of how the file is read. */
+function describeShape(base: FileResult, shape: FileShape): void {
   base.delimiter = shape.delimiter;
   base.encoding = shape.encoding;
   base.mapping = Object.fromEntries(Object.entries(shape.mapping.fields).map(([f, i]) => [f, shape.headers[i]!]));
@@ -129,20 +150,29 @@ export async function importFile(db: Store, source: SourceFile, options: ImportO
   base.dateEvidence = shape.dateEvidence;
   base.dateReadings = shape.dateReadings;
   base.notices = shape.notices;
-  const { currency, allowed } = await settleCurrency(db, options.currency);
-  base.currency = currency;
-  const record: ImportRecord = {
+}
+
+function importRecord(
+  source: SourceFile,
+  options: ImportOptions,
+  shape: FileShape,
+  reading: Record<string, unknown>,
+  mapping: Record<string, string>,
+  currency: string | null,
+  contentHash: string | null,
+): ImportRecord {
+  return {
     kind: options.kind,
     fileName: source.name,
     fileSize: source.size,
     contentHash: contentHash ?? '',
-    mapping: base.mapping,
+    mapping,
     options: {
       reading,
       delimiter: shape.delimiter,
       encoding: shape.encoding,
       header: shape.headerRaw,
-      dateFormat: base.dateLayout,
+      dateFormat: shape.dateLayout ?? 'none',
       decimalComma: options.decimalComma,
       ...(options.round ? { round: options.round } : {}),
       currency,
@@ -151,92 +181,95 @@ export async function importFile(db: Store, source: SourceFile, options: ImportO
     },
     startedAt: new Date().toISOString(),
   };
+}
 
-  const counts = emptyCounts();
-  const kept: Reject[] = [];
-  const reasons = new Map<string, number>();
-  // One transaction for the whole file: a kill at any point leaves the database as it was.
-  const session = await db.beginImport();
-  // A caught signal (while the parsing worker feeds batches) rolls the file back before the process ends.
-  const forget = onInterrupt(() => session.abandon());
-  try {
-    if (options.currency && currency && (await session.getMeta('currency')) === null) await session.setCurrency(currency);
-    const importId = await session.insertImport(record, 'complete');
-    const rejects = session.rejects(importId);
-    const onReject = (r: Reject): void => {
-      counts.rejected++;
-      const key = (r.field ? r.field + ': ' : '') + r.reason.replace(/"[^"]*"/g, '…');
-      reasons.set(key, (reasons.get(key) ?? 0) + 1);
-      rejects.add(r.line, r.field, r.reason, r.raw);
-      if (kept.length < REFUSED_REJECTS_KEPT) kept.push(r);
-    };
-    const settings: CheckSettings = { decimalComma: options.decimalComma, currency, allowedCurrencies: allowed, round: options.round ?? null };
-    const written =
-      options.kind === 'transactions'
-        ? await importTransactions(session, importId, source, shape, settings, options, onReject, base.preview, progress)
-        : await importCustomers(session, importId, source, shape, onReject, base.preview, options.preview, progress);
-    await rejects.finish();
-    const { sha256, currencies, dateConflict, unterminatedLine, rounding, ...written2 } = written;
-    if (rounding !== null) {
-      // The exponent of the currency the amounts were read with (a mark settles one only after the file).
-      const exponent = currencyExponent(currency);
-      const stored = BigInt(rounding.storedSum);
-      const excess = { units: BigInt(rounding.excess.units), scale: rounding.excess.scale };
-      base.rounding = {
-        rule: options.round ?? null,
-        rounded: rounding.rounded,
-        needsRounding: rounding.needsRounding,
-        exponent,
-        fileSum: exactText(stored, excess, exponent),
-        storedSum: exactText(stored, { units: 0n, scale: 0 }, exponent),
-      };
-    }
-    if (unterminatedLine !== null && (written2.read ?? 0) > 0) {
-      base.warnings.push(t('import.notice.noFinalNewline', { line: unterminatedLine }, 'en'));
-    }
-    if (dateConflict) {
-      const col = shape.headers[shape.mapping.fields[options.kind === 'transactions' ? 'date' : 'created']!];
-      const other = swapDayMonth(shape.dateLayout!);
-      throw new UsageError(
-        t('import.dateConflictLine', { file: source.name, column: String(col), evidence: String(shape.dateEvidence), value: dateConflict.value, line: dateConflict.line }),
-        t('import.giveLayoutHint', { choices: `--date-format ${shape.dateLayout}${t('import.or')}--date-format ${other}` }),
-      );
-    }
-    Object.assign(counts, written2);
-    record.contentHash = contentHash ?? sha256 ?? '';
-    // Currency marks in a database without a currency: one currency left is now the database's;
-    // several ("$") are remembered, so a later file cannot bring another.
-    if (currency === null && currencies) {
-      if (currencies.length === 1) await session.setCurrency(currencies[0]!);
-      else await session.setMeta('currency_marks', JSON.stringify(currencies));
-      base.currency = currencies.length === 1 ? currencies[0]! : null;
-    }
-    // Judged on the whole file, so the refusal's record lists every reject (up to REFUSED_REJECTS_KEPT).
-    const pct = options.maxRejectsPercent;
-    if (options.maxRejects !== undefined && counts.rejected > options.maxRejects) throw new Refused('max-rejects');
-    if (pct !== undefined && counts.read > 0 && (counts.rejected / counts.read) * 100 > pct) throw new Refused('max-rejects');
-    // Rows and not one of them good: a failure (exit code 4), not an import of nothing.
-    if (counts.rejected > 0 && counts.rejected === counts.read) throw new Refused('all-rejected');
-    await session.finishImport(importId, counts, record.contentHash);
-    if (options.dryRun) {
-      await session.rollback();
-      return finish(base, 'dry-run', null, counts, reasons, started);
-    }
-    await session.commit();
-    return finish(base, 'imported', importId, counts, reasons, started);
-  } catch (e) {
-    await session.rollback();
-    if (!(e instanceof Refused)) throw e;
-    base.refusal = e.why;
-    if (e.why === 'all-rejected') base.dateLayoutsThatRead = layoutsForRejectedDates(kept, shape, options.kind);
-    // Nothing was stored: the record says so, whatever the rolled-back pass had counted.
-    Object.assign(counts, { imported: 0, updated: 0, duplicate: 0, customersCreated: 0 });
-    if (options.dryRun) return finish(base, 'refused', null, counts, reasons, started);
-    // Nothing of the file is stored; keep a record of the attempt and its rejects so they can be listed and fixed.
-    return finish(base, 'refused', await db.recordRefusal(record, counts, kept), counts, reasons, started);
-  } finally {
-    forget();
+/** Reads, checks and writes the file inside the import's transaction; commits it, or rolls a dry run back. */
+async function importInSession(run: Run, session: ImportSession): Promise<FileResult> {
+  const { options, base, record, counts, reasons, started } = run;
+  if (options.currency && run.settings.currency && (await session.getMeta('currency')) === null) await session.setCurrency(run.settings.currency);
+  const importId = await session.insertImport(record, 'complete');
+  const rejects = session.rejects(importId);
+  const onReject = (r: Reject): void => {
+    counts.rejected++;
+    const key = (r.field ? r.field + ': ' : '') + r.reason.replace(/"[^"]*"/g, '…');
+    reasons.set(key, (reasons.get(key) ?? 0) + 1);
+    rejects.add(r.line, r.field, r.reason, r.raw);
+    if (run.kept.length < REFUSED_REJECTS_KEPT) run.kept.push(r);
+  };
+  const written =
+    options.kind === 'transactions'
+      ? await importTransactions(session, importId, run.source, run.shape, run.settings, options, onReject, base.preview, run.progress)
+      : await importCustomers(session, importId, run.source, run.shape, onReject, base.preview, options.preview, run.progress);
+  await rejects.finish();
+  const { sha256, currencies, dateConflict, unterminatedLine, rounding, ...written2 } = written;
+  if (rounding !== null) base.rounding = roundingSummary(rounding, run.settings.currency, options);
+  if (unterminatedLine !== null && (written2.read ?? 0) > 0) base.warnings.push(t('import.notice.noFinalNewline', { line: unterminatedLine }, 'en'));
+  if (dateConflict) refuseDateConflict(run, dateConflict);
+  Object.assign(counts, written2);
+  record.contentHash = run.contentHash ?? sha256 ?? '';
+  // Currency marks in a database without a currency: one currency left is now the database's;
+  // several ("$") are remembered, so a later file cannot bring another.
+  if (run.settings.currency === null && currencies) {
+    if (currencies.length === 1) await session.setCurrency(currencies[0]!);
+    else await session.setMeta('currency_marks', JSON.stringify(currencies));
+    base.currency = currencies.length === 1 ? currencies[0]! : null;
   }
+  const refusal = refusalOf(counts, options);
+  if (refusal !== null) throw new Refused(refusal);
+  await session.finishImport(importId, counts, record.contentHash);
+  if (options.dryRun) {
+    await session.rollback();
+    return finish(base, 'dry-run', null, counts, reasons, started);
+  }
+  await session.commit();
+  return finish(base, 'imported', importId, counts, reasons, started);
+}
+
+/** The file's exact sum beside the stored one, in the currency the amounts were read with (a mark settles one only after the file). */
+function roundingSummary(rounding: RoundingStats, currency: string | null, options: ImportOptions): NonNullable<FileResult['rounding']> {
+  const exponent = currencyExponent(currency);
+  const stored = BigInt(rounding.storedSum);
+  const excess = { units: BigInt(rounding.excess.units), scale: rounding.excess.scale };
+  return {
+    rule: options.round ?? null,
+    rounded: rounding.rounded,
+    needsRounding: rounding.needsRounding,
+    exponent,
+    fileSum: exactText(stored, excess, exponent),
+    storedSum: exactText(stored, { units: 0n, scale: 0 }, exponent),
+  };
+}
+
+/** A date that contradicts the detected layout: the file is refused rather than half-guessed. */
+function refuseDateConflict(run: Run, conflict: { value: string; line: number }): never {
+  const { shape, options, source } = run;
+  const col = shape.headers[shape.mapping.fields[options.kind === 'transactions' ? 'date' : 'created']!];
+  const other = swapDayMonth(shape.dateLayout!);
+  throw new UsageError(
+    t('import.dateConflictLine', { file: source.name, column: String(col), evidence: String(shape.dateEvidence), value: conflict.value, line: conflict.line }),
+    t('import.giveLayoutHint', { choices: `--date-format ${shape.dateLayout}${t('import.or')}--date-format ${other}` }),
+  );
+}
+
+/** Why the whole file is refused, judged on the whole file (so the refusal's record lists every reject), or null. */
+function refusalOf(counts: ImportCounts, options: ImportOptions): Refused['why'] | null {
+  const pct = options.maxRejectsPercent;
+  if (options.maxRejects !== undefined && counts.rejected > options.maxRejects) return 'max-rejects';
+  if (pct !== undefined && counts.read > 0 && (counts.rejected / counts.read) * 100 > pct) return 'max-rejects';
+  // Rows and not one of them good: a failure (exit code 4), not an import of nothing.
+  if (counts.rejected > 0 && counts.rejected === counts.read) return 'all-rejected';
+  return null;
+}
+
+/** A refused file (already rolled back): nothing of it is stored but the record of the attempt and its rejects, to list and fix them. */
+async function recordRefused(run: Run, why: Refused['why']): Promise<FileResult> {
+  const { base, counts, options, reasons, started } = run;
+  base.refusal = why;
+  if (why === 'all-rejected') base.dateLayoutsThatRead = layoutsForRejectedDates(run.kept, run.shape, options.kind);
+  // Nothing was stored: the record says so, whatever the rolled-back pass had counted.
+  Object.assign(counts, { imported: 0, updated: 0, duplicate: 0, customersCreated: 0 });
+  if (options.dryRun) return finish(base, 'refused', null, counts, reasons, started);
+  return finish(base, 'refused', await run.db.recordRefusal(run.record, counts, run.kept), counts, reasons, started);
 }
 
 function finish(base: FileResult, status: FileResult['status'], id: number | null, counts: ImportCounts, reasons: Map<string, number>, started: number): FileResult {
@@ -327,7 +360,7 @@ async function importTransactions(
     writer.customers(b.customers);
     writer.products(b.products);
     if (b.count > 0) {
-      const contents = b.contents.split(RS);
+      const contents = b.contents;
       for (let i = 0; i < b.count; i++) {
         if (preview.length < previewRows) preview.push(previewRow(contents[i]!, b.lines[i]!));
         writer.add(contents[i]!, b.lines[i]!, b.keys[i]!);

@@ -11,7 +11,7 @@ import { RapportError, UsageError } from '../sys/errors.js';
 import { t, type Lang } from '../i18n/index.js';
 import { formatNumber } from '../i18n/format.js';
 import { readRecords } from './reading.js';
-import type { ImportOptions } from './run.js';
+import type { ImportOptions } from './options.js';
 import { TextReader, type SourceFile } from './source.js';
 import type { FileShape } from './validate.js';
 
@@ -32,13 +32,48 @@ function tooManyColumns(file: string, count: string): RapportError {
   return new RapportError(t('import.tooManyColumns', { file, count }), t('import.tooManyColumnsHint'));
 }
 
+/** The start of a file as text: 64 KiB, or as much as it takes to hold the header line (up to MAX_HEADER_CHARS). */
+interface Sample {
+  text: string;
+  /** The sample is the whole file. */
+  complete: boolean;
+  encoding: string;
+}
+
+/** The first record (the header, or the first row of data) and the records after it, up to SNIFF_RECORDS. */
+interface Head {
+  first: { fields: string[]; line: number };
+  headers: string[];
+  headerLine: number;
+  headerRaw: string;
+  firstRows: { fields: string[]; line: number }[];
+}
+
+type DateSettlement = Pick<FileShape, 'dateLayout' | 'dateEvidence' | 'dateReadings'>;
+
 /** Reads the start of the file (and, for an undecided date column, the whole column). */
 export function sniffFile(source: SourceFile, options: ImportOptions): FileShape {
+  const sample = readSample(source, options);
+  const { text, complete, encoding } = sample;
+  // Excel's "sep=;" first line names the delimiter; the header follows it.
+  const sepLine = /^sep=(.)\r?\n/i.exec(text);
+  const delimiter = options.delimiter ?? sepLine?.[1] ?? sniffDelimiter(text);
+  if (!complete && !headerEnds(text)) refuseEndlessHeader(source, text, delimiter);
+  const head = readHead(source, sample, delimiter, sepLine !== null);
+  const { headers, headerLine, headerRaw, notices, noHeader, firstRows } = settleHeader(source, options, head);
+  const mapped = resolveMapping(options.kind, headers, options.map, { noHeader });
+  if (!mapped.ok) throw new UsageError(t('import.fileError', { file: source.name, message: mapped.message }), mapped.hint);
+  notices.push(...mapped.notices);
+  const mapping = mapped.mapping;
+  const shape: FileShape = { delimiter, encoding, headers, headerRaw, headerLine, mapping, dateLayout: null, dateEvidence: null, dateReadings: null, notices };
+  return { ...shape, ...settleDates(source, options, shape, firstRows, complete) };
+}
+
+function readSample(source: SourceFile, options: ImportOptions): Sample {
   const reader = new TextReader(source, options.encoding);
   let sample = '';
   let complete = false;
   try {
-    // 64 KiB, or as much as it takes to hold the header line (up to MAX_HEADER_CHARS).
     while (sample.length < 64 * 1024 || (!headerEnds(sample) && sample.length < MAX_HEADER_CHARS)) {
       const t = reader.next();
       if (t === null) {
@@ -50,73 +85,72 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
   } finally {
     reader.close();
   }
-  const encoding = reader.encoding;
   if (sample.startsWith('\uFEFF')) sample = sample.slice(1);
   if (sample.trim() === '') throw new RapportError(t('import.emptyFile', { file: source.name }), t('import.emptyFileHint'));
-  // Excel's "sep=;" first line names the delimiter; the header follows it.
-  const sepLine = /^sep=(.)\r?\n/i.exec(sample);
-  const delimiter = options.delimiter ?? sepLine?.[1] ?? sniffDelimiter(sample);
-  if (!complete && !headerEnds(sample)) {
-    // No end to the first line within MAX_HEADER_CHARS: too many columns, or one line that is not a header.
-    const columns = sample.split(delimiter).length;
-    if (columns > MAX_COLUMNS) throw tooManyColumns(source.name, t('import.tooManyColumnsAtLeast', { n: formatNumber(columns), max: formatNumber(MAX_COLUMNS) }));
-    throw new RapportError(t('import.headerTooLong', { file: source.name, chars: formatNumber(MAX_HEADER_CHARS) }), t('import.noHeaderHint'));
-  }
-  let headers: string[] | null = null;
-  let headerLine = 0;
-  let headerRaw = '';
-  let firstLine: { fields: string[]; line: number } | null = null;
-  const firstRows: { fields: string[]; line: number }[] = [];
+  return { text: sample, complete, encoding: reader.encoding };
+}
+
+/** No end to the first line within MAX_HEADER_CHARS: too many columns, or one line that is not a header. */
+function refuseEndlessHeader(source: SourceFile, sample: string, delimiter: string): never {
+  const columns = sample.split(delimiter).length;
+  if (columns > MAX_COLUMNS) throw tooManyColumns(source.name, t('import.tooManyColumnsAtLeast', { n: formatNumber(columns), max: formatNumber(MAX_COLUMNS) }));
+  throw new RapportError(t('import.headerTooLong', { file: source.name, chars: formatNumber(MAX_HEADER_CHARS) }), t('import.noHeaderHint'));
+}
+
+/** The sample's first record and the rows after it, read as the import will read them. */
+function readHead(source: SourceFile, sample: Sample, delimiter: string, sepLine: boolean): Head {
+  let head: Head | null = null;
   const p = new CsvParser({ delimiter }, {
     record(fields, line, raw) {
       if (sepLine && line === 1) return;
-      if (firstLine === null) {
-        firstLine = { fields, line };
-        headers = fields.map((h) => h.replace(/^\uFEFF/, '').trim());
-        headerLine = line;
-        headerRaw = raw.replace(/^\uFEFF/, '');
+      if (head === null) {
+        head = { first: { fields, line }, headers: fields.map((h) => h.replace(/^\uFEFF/, '').trim()), headerLine: line, headerRaw: raw.replace(/^\uFEFF/, ''), firstRows: [] };
         // The sample's rows are read as the import will read them: a stray quote costs its own line.
         p.expectFields(fields.length);
-      } else if (firstRows.length < SNIFF_RECORDS) firstRows.push({ fields, line });
+      } else if (head.firstRows.length < SNIFF_RECORDS) head.firstRows.push({ fields, line });
     },
     bad() {},
   });
   // Only whole lines of the sample, unless it is the whole file.
-  p.push(complete ? sample : sample.slice(0, sample.lastIndexOf('\n') + 1));
-  if (complete) p.end();
-  if (headers === null || firstLine === null) throw new RapportError(t('import.noHeader', { file: source.name }), t('import.noHeaderHint'));
-  const first: { fields: string[]; line: number } = firstLine;
-  if (first.fields.length > MAX_COLUMNS) throw tooManyColumns(source.name, t('import.tooManyColumnsCount', { n: formatNumber(first.fields.length), max: formatNumber(MAX_COLUMNS) }));
-  let hdrs: string[] = headers;
+  p.push(sample.complete ? sample.text : sample.text.slice(0, sample.text.lastIndexOf('\n') + 1));
+  if (sample.complete) p.end();
+  const found = head as Head | null;
+  if (found === null) throw new RapportError(t('import.noHeader', { file: source.name }), t('import.noHeaderHint'));
+  const width = found.first.fields.length;
+  if (width > MAX_COLUMNS) throw tooManyColumns(source.name, t('import.tooManyColumnsCount', { n: formatNumber(width), max: formatNumber(MAX_COLUMNS) }));
+  return found;
+}
+
+/**
+ * Whether the first line is the header: not when asked (--no-header), nor when it is data and
+ * every --map names a column by number; then the columns are named by number.
+ */
+function settleHeader(source: SourceFile, options: ImportOptions, head: Head): Omit<Head, 'first'> & { noHeader: boolean; notices: string[] } {
+  const { first, firstRows } = head;
   const notices: string[] = [];
-  // No header row: asked for (--no-header), or the first line is data and every --map names a column by number.
   const mapValues = Object.values(options.map);
-  const dataFirst = !namesKnownColumn(options.kind, hdrs) && looksLikeData(hdrs);
+  const dataFirst = !namesKnownColumn(options.kind, head.headers) && looksLikeData(head.headers);
   let noHeader = options.noHeader;
   if (!noHeader && dataFirst && mapValues.length > 0 && mapValues.every((v) => columnNumber(v) !== null)) {
     noHeader = true;
     notices.push(t('import.notice.dataFirstLine', undefined, 'en'));
   }
   if (noHeader) {
-    hdrs = first.fields.map((_, i) => `column_${i + 1}`);
-    headerLine = first.line - 1;
-    headerRaw = '';
     firstRows.unshift(first);
     if (firstRows.length > SNIFF_RECORDS) firstRows.pop();
-  } else if (dataFirst && mapValues.length === 0) {
+    return { headers: first.fields.map((_, i) => `column_${i + 1}`), headerLine: first.line - 1, headerRaw: '', firstRows, noHeader, notices };
+  }
+  if (dataFirst && mapValues.length === 0) {
     throw new UsageError(
       t('import.dataNotHeader', { file: source.name }),
       t('import.dataNotHeaderHint', { command: headerlessCommand(options, source.name, first.fields) }),
     );
   }
-  const mapped = resolveMapping(options.kind, hdrs, options.map, { noHeader });
-  if (!mapped.ok) throw new UsageError(t('import.fileError', { file: source.name, message: mapped.message }), mapped.hint);
-  notices.push(...mapped.notices);
-  const mapping = mapped.mapping;
-  const dateIdx = mapping.fields[options.kind === 'transactions' ? 'date' : 'created'];
-  let dateLayout: string | null = null;
-  let dateEvidence: string | null = null;
-  let dateReadings: ReadingFacts[] | null = null;
+  return { headers: head.headers, headerLine: head.headerLine, headerRaw: head.headerRaw, firstRows, noHeader, notices };
+}
+
+/** The date column's layout: given (--date-format), or read from the sample, or from the whole column when the sample leaves it open. */
+function settleDates(source: SourceFile, options: ImportOptions, shape: FileShape, firstRows: Head['firstRows'], complete: boolean): DateSettlement {
   if (options.dateFormat) {
     try {
       dateReaderFor(options.dateFormat);
@@ -124,68 +158,69 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
       if (e instanceof DateFormatError) throw new UsageError(e.message, t('import.dateFormatHint'));
       throw e;
     }
-    dateLayout = options.dateFormat;
-  } else if (dateIdx !== undefined) {
-    const sniffer = new DateSniffer();
-    for (const r of firstRows) sniffer.see(r.fields[dateIdx] ?? '', r.line);
-    let verdict: DateVerdict = sniffer.verdict();
-    const wholeInSample = complete && firstRows.length < SNIFF_RECORDS;
-    if (verdict.kind === 'undecided') {
-      // Validity alone did not settle it: read the whole column (the sample may not be all of it)
-      // every way still open, with the file's other date columns, and judge which is plausible.
-      const others = mapping.extra.filter((c) => looksLikeDates(firstRows.map((r) => r.fields[c.index] ?? ''))).map((c) => c.index);
-      const readings = verdict.conflict ? null : new DateReadings(verdict.candidates, options.today ?? new Date().toISOString().slice(0, 10), others.length);
-      const whole = wholeInSample ? null : new DateSniffer();
-      const see = (fields: string[], line: number): void => {
-        whole?.see(fields[dateIdx] ?? '', line);
-        readings?.see(fields[dateIdx] ?? '', others.map((i) => fields[i] ?? ''));
-      };
-      if (wholeInSample) for (const r of firstRows) see(r.fields, r.line);
-      else {
-        const shape: FileShape = { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout: null, dateEvidence: null, dateReadings: null, notices: [] };
-        readRecords(source, shape, { row: see, reject: () => {} });
-      }
-      if (whole) verdict = whole.verdict();
-      const chosen = verdict.kind === 'undecided' && !verdict.conflict ? (readings?.choose(verdict.candidates) ?? null) : null;
-      if (chosen !== null) {
-        verdict = { kind: 'layout', layout: chosen[0]!.layout, evidence: readingsEvidence(chosen, 'en') };
-        dateReadings = chosen;
-      }
-    }
-    const col = hdrs[dateIdx];
-    // Every layout a hint offers is first tried on the column's sample: only those that read it are offered.
-    const sampled = firstRows.map((r) => r.fields[dateIdx] ?? '');
-    if (verdict.kind === 'unknown') {
-      const serial = /^\d{5}(\.\d+)?$/.test(verdict.example);
-      const fits = layoutsReading(sampled, HINT_LAYOUTS);
-      throw new UsageError(
-        t('import.unknownLayout', { file: source.name, example: verdict.example, column: String(col) }),
-        serial
-          ? t('import.excelSerialHint')
-          : fits.length > 0
-            ? t('import.layoutsFitHint', { choices: fits.map((f) => `--date-format ${quoteLayout(f)}`).join(t('import.or')), n: sampled.length })
-            : t('import.layoutTokensHint'),
-      );
-    }
-    if (verdict.kind === 'undecided') {
-      const fits = layoutsReading(sampled, verdict.candidates);
-      const offered = fits.length > 0 ? fits : verdict.candidates;
-      const choices = offered.map((c) => `--date-format ${quoteLayout(c)}`).join(t('import.or'));
-      if (verdict.conflict) {
-        throw new UsageError(
-          t('import.dateConflict', { file: source.name, column: String(col), example: verdict.example }),
-          t('import.giveLayoutHint', { choices }),
-        );
-      }
-      throw new UsageError(
-        t('import.ambiguousDates', { file: source.name, example: verdict.example, column: String(col) }),
-        t('import.sayWhichHint', { choices }),
-      );
-    }
-    dateLayout = verdict.layout;
-    if (dateLayout !== 'ISO') dateEvidence = verdict.evidence;
+    return { dateLayout: options.dateFormat, dateEvidence: null, dateReadings: null };
   }
-  return { delimiter, encoding, headers: hdrs, headerRaw, headerLine, mapping, dateLayout, dateEvidence, dateReadings, notices };
+  const dateIdx = shape.mapping.fields[options.kind === 'transactions' ? 'date' : 'created'];
+  if (dateIdx === undefined) return { dateLayout: null, dateEvidence: null, dateReadings: null };
+  const sniffer = new DateSniffer();
+  for (const r of firstRows) sniffer.see(r.fields[dateIdx] ?? '', r.line);
+  let verdict: DateVerdict = sniffer.verdict();
+  let dateReadings: ReadingFacts[] | null = null;
+  if (verdict.kind === 'undecided') ({ verdict, dateReadings } = readWholeColumn(source, options, shape, dateIdx, firstRows, complete, verdict));
+  if (verdict.kind !== 'layout') refuseUnsettledDates(source, shape.headers[dateIdx], firstRows.map((r) => r.fields[dateIdx] ?? ''), verdict);
+  return { dateLayout: verdict.layout, dateEvidence: verdict.layout !== 'ISO' ? verdict.evidence : null, dateReadings };
+}
+
+/**
+ * Validity alone did not settle the layout: read the whole column (the sample may not be all of
+ * it) every way still open, with the file's other date columns, and judge which is plausible.
+ */
+function readWholeColumn(
+  source: SourceFile,
+  options: ImportOptions,
+  shape: FileShape,
+  dateIdx: number,
+  firstRows: Head['firstRows'],
+  complete: boolean,
+  undecided: Extract<DateVerdict, { kind: 'undecided' }>,
+): { verdict: DateVerdict; dateReadings: ReadingFacts[] | null } {
+  const wholeInSample = complete && firstRows.length < SNIFF_RECORDS;
+  const others = shape.mapping.extra.filter((c) => looksLikeDates(firstRows.map((r) => r.fields[c.index] ?? ''))).map((c) => c.index);
+  const readings = undecided.conflict ? null : new DateReadings(undecided.candidates, options.today ?? new Date().toISOString().slice(0, 10), others.length);
+  const whole = wholeInSample ? null : new DateSniffer();
+  const see = (fields: string[], line: number): void => {
+    whole?.see(fields[dateIdx] ?? '', line);
+    readings?.see(fields[dateIdx] ?? '', others.map((i) => fields[i] ?? ''));
+  };
+  if (wholeInSample) for (const r of firstRows) see(r.fields, r.line);
+  else readRecords(source, shape, { row: see, reject: () => {} });
+  const verdict = whole ? whole.verdict() : undecided;
+  const chosen = verdict.kind === 'undecided' && !verdict.conflict ? (readings?.choose(verdict.candidates) ?? null) : null;
+  if (chosen === null) return { verdict, dateReadings: null };
+  return { verdict: { kind: 'layout', layout: chosen[0]!.layout, evidence: readingsEvidence(chosen, 'en') }, dateReadings: chosen };
+}
+
+/** Refuses a date column no layout reads, or more than one does: the hint offers the layouts that read the sample. */
+function refuseUnsettledDates(source: SourceFile, col: string | undefined, sampled: string[], verdict: Exclude<DateVerdict, { kind: 'layout' }>): never {
+  if (verdict.kind === 'unknown') {
+    const serial = /^\d{5}(\.\d+)?$/.test(verdict.example);
+    const fits = layoutsReading(sampled, HINT_LAYOUTS);
+    throw new UsageError(
+      t('import.unknownLayout', { file: source.name, example: verdict.example, column: String(col) }),
+      serial
+        ? t('import.excelSerialHint')
+        : fits.length > 0
+          ? t('import.layoutsFitHint', { choices: fits.map((f) => `--date-format ${quoteLayout(f)}`).join(t('import.or')), n: sampled.length })
+          : t('import.layoutTokensHint'),
+    );
+  }
+  const fits = layoutsReading(sampled, verdict.candidates);
+  const offered = fits.length > 0 ? fits : verdict.candidates;
+  const choices = offered.map((c) => `--date-format ${quoteLayout(c)}`).join(t('import.or'));
+  if (verdict.conflict) {
+    throw new UsageError(t('import.dateConflict', { file: source.name, column: String(col), example: verdict.example }), t('import.giveLayoutHint', { choices }));
+  }
+  throw new UsageError(t('import.ambiguousDates', { file: source.name, example: verdict.example, column: String(col) }), t('import.sayWhichHint', { choices }));
 }
 
 /**

@@ -225,164 +225,272 @@ export interface TransactionChecker {
 }
 
 export function transactionChecker(shape: FileShape, settings: CheckSettings): TransactionChecker {
-  const f = shape.mapping.fields;
-  const iCustomer = f.customer_id!;
-  const iDate = f.date!;
-  const iTime = f.time;
-  const iAmount = f.amount;
-  const iQty = f.quantity;
-  const iPrice = f.unit_price;
-  const textCols = TEXT_FIELDS.map((name) => f[name]);
-  const extra = shape.mapping.extra;
-  const packed = shape.mapping.ownExport?.extra ?? undefined;
-  const own = shape.mapping.ownExport !== undefined;
-  const iCurrency = f.currency;
-  const currency = settings.currency;
-  const moneyOptions = { decimalComma: settings.decimalComma, exponent: currencyExponent(currency), round: settings.round ?? null };
-  const money = new MoneyParser(moneyOptions);
-  // Without --round, an amount it would have kept is read once more, to count the rows --round would save.
-  const roundProbe = !settings.round ? new MoneyParser({ ...moneyOptions, round: 'half-up' }) : null;
-  let rounded = 0;
-  let needsRounding = 0;
-  // The stored sum in a float while it is an exact safe integer, carried into a bigint before it is not.
-  let sumNumber = 0;
-  let sumBig = 0n;
-  let excess: Exact = { units: 0n, scale: 0 };
-  const dates = dateReaderFor(shape.dateLayout ?? 'ISO');
-  const watch = new DateConflictWatch(shape);
-  const guard = new CurrencyGuard(settings.allowedCurrencies, currency);
+  return new TransactionRules(shape, settings);
+}
 
-  return {
-    check(cells, line, raw, onReject) {
-      // An amount only --round would read: the row is a reject for it, whatever else is wrong with
-      // the row (as without the probe); it counts as one --round would save if nothing else is.
-      let needsRound: string | null = null;
-      const reject = (field: string | null, reason: string): null => {
-        onReject(needsRound === null ? { line, field, reason, raw } : { line, field: 'amount', reason: needsRound, raw });
-        return null;
-      };
-      if (SUSPECT.test(raw)) {
-        if (CONTROL.test(raw)) return reject(controlField(cells, shape.headers), 'contains control characters (binary data?)');
-        const broken = loneSurrogate(cells, shape.headers);
-        if (broken !== null) return reject(broken.field, broken.reason);
-      }
-      const fields = own ? cells.map(restore) : cells;
-      // An empty id is a sale without a customer (a walk-in or guest sale): stored with the id
-      // NO_CUSTOMER (core/row.ts), counted in the shop's figures and left out of everything per customer.
-      const customerId = fields[iCustomer]!.trim();
-      if (customerId.length > MAX_ID) return reject('customer_id', `customer id longer than ${MAX_ID} characters`);
-      if (!dates.parse(fields[iDate]!)) {
-        watch.failed(fields[iDate]!, line);
-        return reject('date', dates.reason);
-      }
-      const date = dates.date;
-      let time = dates.time;
-      if (iTime !== undefined && time === null) {
-        const t = fields[iTime]!.trim();
-        if (t !== '') {
-          time = parseTime(t);
-          if (time === null) return reject('time', `"${t}" is not a time of day (HH:mm or HH:mm:ss)`);
-        }
-      }
-      let quantity: number | null = null;
-      let qtyText = '';
-      if (iQty !== undefined) {
-        qtyText = fields[iQty]!.trim();
-        if (qtyText !== '') {
-          quantity = plainInteger(qtyText);
-          if (quantity !== quantity) {
-            const q = decimalParts(qtyText, settings.decimalComma);
-            if (q === null) return reject('quantity', money.explain(qtyText).replace(' an amount', ' a quantity'));
-            quantity = Number(q.units) / 10 ** q.scale;
-          }
-        }
-      }
-      let unitPrice: number | null = null;
-      let priceText = '';
-      if (iPrice !== undefined) {
-        priceText = fields[iPrice]!.trim();
-        if (priceText !== '') {
-          unitPrice = money.parse(priceText);
-          // Prices finer than the minor unit (0.125) are rounded for storage; amounts use the exact value.
-          if (unitPrice !== unitPrice) unitPrice = lineAmount('1', priceText, moneyOptions);
-          if (unitPrice !== unitPrice) return reject('unit_price', money.explain(priceText).replace(' an amount', ' a price'));
-          const sign = splitSign(priceText);
-          const why = typeof sign !== 'string' && sign.symbol !== null ? guard.check(sign.symbol) : null;
-          if (why !== null) return reject('unit_price', `"${priceText}" ${why}`);
-        }
-      }
-      let amount: number;
-      let rowExcess: Exact | null = null;
-      if (iAmount !== undefined && (fields[iAmount]!.trim() !== '' || quantity === null || unitPrice === null)) {
-        const a = fields[iAmount]!;
-        amount = money.parse(a);
-        rowExcess = money.excess;
-        if (amount !== amount && roundProbe !== null) {
-          amount = roundProbe.parse(a);
-          if (amount === amount && roundProbe.excess !== null) needsRound = money.explain(a);
-          else amount = NaN;
-        }
-        if (amount !== amount) return reject('amount', money.explain(a));
-        const mark = needsRound === null ? money.symbol : roundProbe!.symbol;
-        // A row rejected anyway leaves the currency the file's marks settle as it was.
-        const why = mark === null ? null : needsRound === null ? guard.check(mark) : guard.wouldRefuse(mark);
-        if (why !== null) return reject('amount', `"${a.trim()}" ${why}`);
-      } else {
-        if (qtyText === '' || priceText === '') return reject(qtyText === '' ? 'quantity' : 'unit_price', 'no amount, and no quantity and unit price to compute it from');
-        if (!settings.round) amount = lineAmount(qtyText, priceText, moneyOptions);
-        else {
-          // With --round the product is rounded by its rule, and counted like an amount that was.
-          const exact = lineAmountExact(qtyText, priceText, moneyOptions);
-          amount = exact?.minor ?? NaN;
-          if (exact !== null && exact.excess.units !== 0n) rowExcess = exact.excess;
-        }
-        if (amount !== amount) return reject('amount', `${qtyText} × ${priceText} cannot be stored exactly`);
-      }
-      if (iCurrency !== undefined) {
-        // A currency column names the amount's currency as a mark beside it would: one currency per database.
-        const code = fields[iCurrency]!.trim();
-        const mark = /^[a-z]{3}$/i.test(code) ? code.toUpperCase() : code;
-        const why = code === '' ? null : needsRound === null ? guard.check(mark) : guard.wouldRefuse(mark);
-        if (why !== null) return reject('currency', `"${code}" ${why}`);
-      }
-      const values: (string | number | null)[] = [customerId, date, time, amount, quantity, unitPrice, null, null, null, null, null, null];
-      for (let k = 0; k < textCols.length; k++) {
-        const idx = textCols[k];
-        if (idx === undefined) continue;
-        const v = text(fields[idx]);
-        if (v !== null && v.length > MAX_TEXT) return reject(TEXT_FIELDS[k]!, `longer than ${MAX_TEXT} characters`);
-        values[6 + k] = v;
-      }
-      if (extra.length > 0 || packed !== undefined) {
-        const o = extraValues(fields, extra);
-        if (typeof o === 'string') return reject(o, `longer than ${MAX_TEXT} characters`);
-        let all = o;
-        if (packed !== undefined) {
-          const p = withPacked(fields[packed]!, o);
-          if ('reason' in p) return reject('extra', p.reason);
-          all = p.value;
-        }
-        if (all !== null) values[11] = JSON.stringify(all);
-      }
-      if (needsRound !== null) {
-        needsRounding++;
-        return reject('amount', needsRound);
-      }
-      if (!Number.isSafeInteger(sumNumber + amount)) {
-        sumBig += BigInt(sumNumber);
-        sumNumber = 0;
-      }
-      sumNumber += amount;
-      if (rowExcess !== null) {
-        rounded++;
-        excess = addExact(excess, rowExcess);
-      }
-      return values;
-    },
-    currencies: () => guard.seen,
-    dateConflict: () => watch.first,
-    rounding: () => ({ rounded, needsRounding, storedSum: String(sumBig + BigInt(sumNumber)), excess: { units: String(excess.units), scale: excess.scale } }),
-  };
+/** Why a row is rejected: the field (null: the whole row) and the reason. */
+interface Fault {
+  field: string | null;
+  reason: string;
+}
+
+function fault(field: string | null, reason: string): Fault {
+  return { field, reason };
+}
+
+/**
+ * The checks of a transactions file's rows, one step per value. The steps leave what they read in
+ * the per-row fields below (reset by each step before use) and return a Fault or null.
+ */
+class TransactionRules implements TransactionChecker {
+  private readonly shape: FileShape;
+  private readonly settings: CheckSettings;
+  private readonly iCustomer: number;
+  private readonly iDate: number;
+  private readonly iTime: number | undefined;
+  private readonly iAmount: number | undefined;
+  private readonly iQty: number | undefined;
+  private readonly iPrice: number | undefined;
+  private readonly iCurrency: number | undefined;
+  private readonly textCols: (number | undefined)[];
+  private readonly extra: FileShape['mapping']['extra'];
+  private readonly packed: number | undefined;
+  private readonly own: boolean;
+  private readonly moneyOptions: { decimalComma: boolean; exponent: number; round: RoundRule | null };
+  private readonly money: MoneyParser;
+  /** Without --round, an amount it would have kept is read once more, to count the rows --round would save. */
+  private readonly roundProbe: MoneyParser | null;
+  private readonly dates: DateReader;
+  private readonly watch: DateConflictWatch;
+  private readonly guard: CurrencyGuard;
+  private rounded = 0;
+  private needsRounding = 0;
+  /** The stored sum in a float while it is an exact safe integer, carried into a bigint before it is not. */
+  private sumNumber = 0;
+  private sumBig = 0n;
+  private excess: Exact = { units: 0n, scale: 0 };
+
+  // The row being checked.
+  private time: string | null = null;
+  private quantity: number | null = null;
+  private qtyText = '';
+  private unitPrice: number | null = null;
+  private priceText = '';
+  private amount = 0;
+  private rowExcess: Exact | null = null;
+  /**
+   * An amount only --round would read: the row is a reject for it, whatever else is wrong with the
+   * row (as without the probe); it counts as one --round would save if nothing else is.
+   */
+  private needsRound: string | null = null;
+
+  constructor(shape: FileShape, settings: CheckSettings) {
+    const f = shape.mapping.fields;
+    this.shape = shape;
+    this.settings = settings;
+    this.iCustomer = f.customer_id!;
+    this.iDate = f.date!;
+    this.iTime = f.time;
+    this.iAmount = f.amount;
+    this.iQty = f.quantity;
+    this.iPrice = f.unit_price;
+    this.iCurrency = f.currency;
+    this.textCols = TEXT_FIELDS.map((name) => f[name]);
+    this.extra = shape.mapping.extra;
+    this.packed = shape.mapping.ownExport?.extra ?? undefined;
+    this.own = shape.mapping.ownExport !== undefined;
+    this.moneyOptions = { decimalComma: settings.decimalComma, exponent: currencyExponent(settings.currency), round: settings.round ?? null };
+    this.money = new MoneyParser(this.moneyOptions);
+    this.roundProbe = !settings.round ? new MoneyParser({ ...this.moneyOptions, round: 'half-up' }) : null;
+    this.dates = dateReaderFor(shape.dateLayout ?? 'ISO');
+    this.watch = new DateConflictWatch(shape);
+    this.guard = new CurrencyGuard(settings.allowedCurrencies, settings.currency);
+  }
+
+  check(cells: string[], line: number, raw: string, onReject: (r: Reject) => void): (string | number | null)[] | null {
+    this.needsRound = null;
+    const values = this.read(cells, line, raw);
+    if (!Array.isArray(values)) {
+      onReject(this.needsRound === null ? { line, field: values.field, reason: values.reason, raw } : { line, field: 'amount', reason: this.needsRound, raw });
+      return null;
+    }
+    if (this.needsRound !== null) {
+      this.needsRounding++;
+      onReject({ line, field: 'amount', reason: this.needsRound, raw });
+      return null;
+    }
+    this.keep();
+    return values;
+  }
+
+  currencies(): readonly string[] | null {
+    return this.guard.seen;
+  }
+
+  dateConflict(): { value: string; line: number } | null {
+    return this.watch.first;
+  }
+
+  rounding(): RoundingStats {
+    const { rounded, needsRounding, excess } = this;
+    return { rounded, needsRounding, storedSum: String(this.sumBig + BigInt(this.sumNumber)), excess: { units: String(excess.units), scale: excess.scale } };
+  }
+
+  /** The row's values (TRANSACTION_COLUMNS order), or why it is rejected. */
+  private read(cells: string[], line: number, raw: string): (string | number | null)[] | Fault {
+    if (SUSPECT.test(raw)) {
+      const why = this.unreadable(cells, raw);
+      if (why !== null) return why;
+    }
+    const fields = this.own ? cells.map(restore) : cells;
+    // An empty id is a sale without a customer (a walk-in or guest sale): stored with the id
+    // NO_CUSTOMER (core/row.ts), counted in the shop's figures and left out of everything per customer.
+    const customerId = fields[this.iCustomer]!.trim();
+    if (customerId.length > MAX_ID) return fault('customer_id', `customer id longer than ${MAX_ID} characters`);
+    const dates = this.dates;
+    if (!dates.parse(fields[this.iDate]!)) {
+      this.watch.failed(fields[this.iDate]!, line);
+      return fault('date', dates.reason);
+    }
+    const why = this.readTime(fields) ?? this.readQuantity(fields) ?? this.readPrice(fields) ?? this.readAmount(fields) ?? this.checkCurrency(fields);
+    if (why !== null) return why;
+    const values: (string | number | null)[] = [customerId, dates.date, this.time, this.amount, this.quantity, this.unitPrice, null, null, null, null, null, null];
+    return this.readTexts(fields, values) ?? this.readExtra(fields, values) ?? values;
+  }
+
+  /** A control character or a lone surrogate in the row, or null. */
+  private unreadable(cells: string[], raw: string): Fault | null {
+    if (CONTROL.test(raw)) return fault(controlField(cells, this.shape.headers), 'contains control characters (binary data?)');
+    return loneSurrogate(cells, this.shape.headers);
+  }
+
+  /** The time of day: the date's own, else the time column's. */
+  private readTime(fields: string[]): Fault | null {
+    this.time = this.dates.time;
+    if (this.iTime === undefined || this.time !== null) return null;
+    const t = fields[this.iTime]!.trim();
+    if (t === '') return null;
+    this.time = parseTime(t);
+    return this.time === null ? fault('time', `"${t}" is not a time of day (HH:mm or HH:mm:ss)`) : null;
+  }
+
+  private readQuantity(fields: string[]): Fault | null {
+    this.quantity = null;
+    this.qtyText = this.iQty === undefined ? '' : fields[this.iQty]!.trim();
+    const text = this.qtyText;
+    if (text === '') return null;
+    this.quantity = plainInteger(text);
+    if (this.quantity === this.quantity) return null;
+    const q = decimalParts(text, this.settings.decimalComma);
+    if (q === null) return fault('quantity', this.money.explain(text).replace(' an amount', ' a quantity'));
+    this.quantity = Number(q.units) / 10 ** q.scale;
+    return null;
+  }
+
+  private readPrice(fields: string[]): Fault | null {
+    this.unitPrice = null;
+    this.priceText = this.iPrice === undefined ? '' : fields[this.iPrice]!.trim();
+    const text = this.priceText;
+    if (text === '') return null;
+    let price = this.money.parse(text);
+    // Prices finer than the minor unit (0.125) are rounded for storage; amounts use the exact value.
+    if (price !== price) price = lineAmount('1', text, this.moneyOptions);
+    if (price !== price) return fault('unit_price', this.money.explain(text).replace(' an amount', ' a price'));
+    this.unitPrice = price;
+    const sign = splitSign(text);
+    const why = typeof sign !== 'string' && sign.symbol !== null ? this.guard.check(sign.symbol) : null;
+    return why === null ? null : fault('unit_price', `"${text}" ${why}`);
+  }
+
+  /** The amount column's, or quantity × unit price when the row has no amount. */
+  private readAmount(fields: string[]): Fault | null {
+    this.rowExcess = null;
+    const i = this.iAmount;
+    if (i !== undefined && (fields[i]!.trim() !== '' || this.quantity === null || this.unitPrice === null)) return this.readGivenAmount(fields[i]!);
+    return this.computeAmount();
+  }
+
+  private readGivenAmount(a: string): Fault | null {
+    const { money, roundProbe } = this;
+    let amount = money.parse(a);
+    this.rowExcess = money.excess;
+    if (amount !== amount && roundProbe !== null) {
+      amount = roundProbe.parse(a);
+      if (amount === amount && roundProbe.excess !== null) this.needsRound = money.explain(a);
+      else amount = NaN;
+    }
+    if (amount !== amount) return fault('amount', money.explain(a));
+    this.amount = amount;
+    const mark = this.needsRound === null ? money.symbol : roundProbe!.symbol;
+    // A row rejected anyway leaves the currency the file's marks settle as it was.
+    const why = mark === null ? null : this.needsRound === null ? this.guard.check(mark) : this.guard.wouldRefuse(mark);
+    return why === null ? null : fault('amount', `"${a.trim()}" ${why}`);
+  }
+
+  private computeAmount(): Fault | null {
+    const { qtyText, priceText } = this;
+    if (qtyText === '' || priceText === '') return fault(qtyText === '' ? 'quantity' : 'unit_price', 'no amount, and no quantity and unit price to compute it from');
+    if (!this.settings.round) this.amount = lineAmount(qtyText, priceText, this.moneyOptions);
+    else {
+      // With --round the product is rounded by its rule, and counted like an amount that was.
+      const exact = lineAmountExact(qtyText, priceText, this.moneyOptions);
+      this.amount = exact?.minor ?? NaN;
+      if (exact !== null && exact.excess.units !== 0n) this.rowExcess = exact.excess;
+    }
+    return this.amount !== this.amount ? fault('amount', `${qtyText} × ${priceText} cannot be stored exactly`) : null;
+  }
+
+  /** A currency column names the amount's currency as a mark beside it would: one currency per database. */
+  private checkCurrency(fields: string[]): Fault | null {
+    if (this.iCurrency === undefined) return null;
+    const code = fields[this.iCurrency]!.trim();
+    const mark = /^[a-z]{3}$/i.test(code) ? code.toUpperCase() : code;
+    const why = code === '' ? null : this.needsRound === null ? this.guard.check(mark) : this.guard.wouldRefuse(mark);
+    return why === null ? null : fault('currency', `"${code}" ${why}`);
+  }
+
+  /** product, channel, staff, payment_method and external_id into `values`. */
+  private readTexts(fields: string[], values: (string | number | null)[]): Fault | null {
+    const textCols = this.textCols;
+    for (let k = 0; k < textCols.length; k++) {
+      const idx = textCols[k];
+      if (idx === undefined) continue;
+      const v = text(fields[idx]);
+      if (v !== null && v.length > MAX_TEXT) return fault(TEXT_FIELDS[k]!, `longer than ${MAX_TEXT} characters`);
+      values[6 + k] = v;
+    }
+    return null;
+  }
+
+  /** The extra columns (and an own export's packed ones) into `values` as one JSON object. */
+  private readExtra(fields: string[], values: (string | number | null)[]): Fault | null {
+    const packed = this.packed;
+    if (this.extra.length === 0 && packed === undefined) return null;
+    const o = extraValues(fields, this.extra);
+    if (typeof o === 'string') return fault(o, `longer than ${MAX_TEXT} characters`);
+    let all = o;
+    if (packed !== undefined) {
+      const p = withPacked(fields[packed]!, o);
+      if ('reason' in p) return fault('extra', p.reason);
+      all = p.value;
+    }
+    if (all !== null) values[11] = JSON.stringify(all);
+    return null;
+  }
+
+  /** Counts a row that passed every check into the stored sum and the rounding figures. */
+  private keep(): void {
+    const amount = this.amount;
+    if (!Number.isSafeInteger(this.sumNumber + amount)) {
+      this.sumBig += BigInt(this.sumNumber);
+      this.sumNumber = 0;
+    }
+    this.sumNumber += amount;
+    if (this.rowExcess !== null) {
+      this.rounded++;
+      this.excess = addExact(this.excess, this.rowExcess);
+    }
+  }
 }
 
 /** The columns a file can fill (the others stay NULL and are not bound at all). */
