@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { importFile } from '../src/import/run.js';
 import { openSource } from '../src/import/source.js';
-import type { ImportCounts } from '../src/store/importStore.js';
+import type { ImportCounts } from '../src/store/importRules.js';
 import type { Sql } from '../src/store/pg/connect.js';
 import { PgStore } from '../src/store/pg/store.js';
 

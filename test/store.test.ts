@@ -5,7 +5,7 @@ import { openDatabase } from '../src/store/sqlite/db.js';
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { slotKey } from '../src/core/hash.js';
 import { TRANSACTION_COLUMNS, contentString, dedupeContent } from '../src/core/row.js';
-import { TransactionWriter, insertImport } from '../src/store/importStore.js';
+import { TransactionWriter, insertImport } from '../src/store/sqlite/import.js';
 import { tempDir } from './helpers.js';
 
 let t: ReturnType<typeof tempDir>;

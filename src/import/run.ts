@@ -11,7 +11,7 @@ import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS } from '../core/row.js';
 import { RapportError, UsageError } from '../sys/errors.js';
 import { t } from '../i18n/index.js';
 import { catchingSignals, onInterrupt } from '../sys/signals.js';
-import { AmountTotalTooLarge, type ImportCounts, type ImportRecord } from '../store/importStore.js';
+import { AmountTotalTooLarge, type ImportCounts, type ImportRecord } from '../store/importRules.js';
 import type { ImportSession, Store } from '../store/store.js';
 import { inWorker } from './parallel.js';
 import { produceTransactions, type Batch, type ProduceStats, type SourceRef } from './produce.js';

@@ -8,8 +8,8 @@ import type { ValueBasis } from '../core/analysis.js';
 import type { Fitted } from '../core/model/churn.js';
 import type { Category, CounterCustomer, Priority, Status as ComplaintStatus } from '../core/complaints.js';
 import type { EXPORT_COLUMNS } from './exportColumns.js';
-// Defined beside the import's writers until importStore.ts is split (sqlite/ and shared); used from here.
-import type { ImportCounts, ImportRecord, StoredCustomer } from './importStore.js';
+// The import's own types live with the rules both stores share (importRules.ts); used from here.
+import type { ImportCounts, ImportRecord, StoredCustomer } from './importRules.js';
 
 export type { ImportCounts, ImportRecord };
 

@@ -7,13 +7,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importIntoPg } from '../../bench/pgImport.js';
-import { AMOUNT_TOTAL_KEY, CustomerWriter } from '../../src/store/importStore.js';
+import { AMOUNT_TOTAL_KEY } from '../../src/store/importRules.js';
+import { CustomerWriter } from '../../src/store/sqlite/import.js';
 import { openDatabase } from '../../src/store/sqlite/db.js';
 import { connectPg } from '../../src/store/pg/connect.js';
 import { beginPgImport, recordPgRefusal } from '../../src/store/pg/import.js';
 import { migratePg } from '../../src/store/pg/migrations.js';
 import { contentString, type CustomerRow } from '../../src/core/row.js';
-import type { ImportRecord } from '../../src/store/importStore.js';
+import type { ImportRecord } from '../../src/store/importRules.js';
 import { FIXTURES, importTransactionsJson, tempDir } from '../helpers.js';
 import { createTestDb, type TestDb } from './pgHelpers.js';
 
@@ -137,7 +138,7 @@ describe('COPY text', () => {
     await rejects.finish();
     await session.commit();
     const expected = awkward.map((s) => s.replace('\u0000', '\ufffd').replace('\ud800', '\ufffd'));
-    // A reject keeps U+0000 as U+2400 (␀), as the SQLite store does (importStore.ts rejectText).
+    // A reject keeps U+0000 as U+2400 (␀), as the SQLite store does (importRules.ts rejectText).
     const rejected = awkward.map((s) => s.replace('\u0000', '\u2400').replace('\ud800', '\ufffd'));
     const stored = await db.sql<{ field: string | null; reason: string; raw: string }[]>`SELECT field, reason, raw FROM rejects ORDER BY line`;
     expect(stored.map((r) => r.raw)).toEqual(rejected);

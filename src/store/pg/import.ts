@@ -22,7 +22,7 @@ import type { Writable } from 'node:stream';
 import type postgres from 'postgres';
 import { DEDUPE_COLUMNS, SEP, TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../../core/row.js';
 import { wellFormed } from '../../core/unicode.js';
-import { AMOUNT_TOTAL_KEY, mergeCustomer, nextAmountTotal, rejectText, type ImportCounts, type ImportRecord, type StoredCustomer } from '../importStore.js';
+import { AMOUNT_TOTAL_KEY, mergeCustomer, nextAmountTotal, rejectText, type ImportCounts, type ImportRecord, type StoredCustomer } from '../importRules.js';
 import type { CustomerSink, ImportSession, RejectSink, TransactionSink } from '../store.js';
 import { isLost, pgFault, transaction, type Sql } from './connect.js';
 import { LOCK_CLASS, LOCK_IMPORT } from './sql.js';
@@ -504,7 +504,7 @@ class PgTransactionSink implements TransactionSink {
   }
 
   /**
-   * Checks and records the stored amounts' absolute total (importStore.ts MAX_AMOUNT_TOTAL). sum() of a
+   * Checks and records the stored amounts' absolute total (importRules.ts MAX_AMOUNT_TOTAL). sum() of a
    * bigint is numeric, exact; abs() cannot overflow (every amount is a safe integer), and summing
    * bigints is a quarter faster than casting each to numeric first.
    */
@@ -528,7 +528,7 @@ class PgTransactionSink implements TransactionSink {
 }
 
 /**
- * The duplicate rule (see importStore.ts), on the server, once the file's rows are in: the n-th
+ * The duplicate rule (see sqlite/import.ts), on the server, once the file's rows are in: the n-th
  * row of the file with a given content is a duplicate when the rows before the file hold n rows
  * with that content; those are deleted, and the n-th such stored row (by id) is noted as held by
  * this import too (transaction_duplicates), so that removing the import that stored it keeps it.

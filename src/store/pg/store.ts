@@ -25,7 +25,7 @@ import type { TransactionColumn } from '../../core/row.js';
 import { replayComplaints } from '../complaintReplay.js';
 import { COMPUTED_COLUMNS, COPY_TABLES } from '../copyTables.js';
 import { EXPORT_COLUMNS } from '../exportColumns.js';
-import { AMOUNT_TOTAL_KEY, contentOf } from '../importStore.js';
+import { AMOUNT_TOTAL_KEY, contentOf } from '../importRules.js';
 import { readingOf } from '../importReading.js';
 import { removalLine, removalPlanOf } from '../removalPlan.js';
 import { FILTER_COLUMNS, fromRow, SNAPSHOT_COLUMNS } from '../snapshotColumns.js';

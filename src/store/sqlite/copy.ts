@@ -4,7 +4,7 @@ import type { TransactionColumn } from '../../core/row.js';
 import { COMPUTED_COLUMNS, COPY_TABLES } from '../copyTables.js';
 import type { CopyTable, TableCounts } from '../types.js';
 import type { DB } from './db.js';
-import { contentOf } from '../importStore.js';
+import { contentOf } from '../importRules.js';
 
 /** Rows handed over at a time. */
 const BATCH = 1000;
@@ -30,7 +30,7 @@ export function* tableRows(db: DB, spec: CopyTable): Generator<Record<string, un
 
 /**
  * Writes rows as they are, ids kept. A transaction's dedupe_key is its slot in its content's chain
- * (importStore.ts): the first free one, as an import with --no-dedupe would give it, so that the
+ * (import.ts): the first free one, as an import with --no-dedupe would give it, so that the
  * duplicate rule treats the copied rows as it treated them where they came from.
  */
 export function insertRows(db: DB, spec: CopyTable, rows: readonly Record<string, unknown>[]): void {

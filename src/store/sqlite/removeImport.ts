@@ -8,7 +8,7 @@ import { DEDUPE_COLUMNS, TRANSACTION_COLUMNS, type TransactionColumn } from '../
 import { removalLine, removalPlanOf } from '../removalPlan.js';
 import type { RemovalPlan } from '../types.js';
 import type { DB } from './db.js';
-import { AMOUNT_TOTAL_KEY, contentOf } from '../importStore.js';
+import { AMOUNT_TOTAL_KEY, contentOf } from '../importRules.js';
 
 /**
  * Customers whose record this import created or last changed, with no sale, complaint or record
@@ -67,7 +67,7 @@ type Stored = Record<TransactionColumn, string | number | null> & { id: number; 
 /**
  * Removes the import as planned, in one transaction, and returns the line its record keeps.
  *
- * The duplicate rule (importStore.ts) keeps each content's rows in a chain of slots with no gap:
+ * The duplicate rule (import.ts) keeps each content's rows in a chain of slots with no gap:
  * a walk stops at the first free slot. Deleting rows can open gaps, after which a later import
  * would store again a row the database still holds, so the chains the import touched are packed
  * again: their remaining rows move down, in order, to the lowest slots not held by another content.

@@ -15,7 +15,7 @@ import { getMeta, setCurrency, setMeta, writeWhenFree, type DB } from './db.js';
 import * as copying from './copy.js';
 import { exportRows } from './exports.js';
 import { findFit, saveFit } from './fits.js';
-import * as imports from '../importStore.js';
+import * as imports from './import.js';
 import * as measures from './measures.js';
 import * as queries from './queries.js';
 import { removalPlan, removeImport } from './removeImport.js';
@@ -27,6 +27,8 @@ import type {
   ComplaintFilter,
   CopyTable,
   ExportTable,
+  ImportCounts,
+  ImportRecord,
   ImportReading,
   ImportRow,
   NewCustomer,
@@ -115,7 +117,7 @@ export class SqliteStore implements Store {
   async hasTransactions(): Promise<boolean> {
     return imports.hasTransactions(this.db);
   }
-  async recordRefusal(record: imports.ImportRecord, counts: imports.ImportCounts, rejects: readonly { line: number; field: string | null; reason: string; raw: string }[]): Promise<number> {
+  async recordRefusal(record: ImportRecord, counts: ImportCounts, rejects: readonly { line: number; field: string | null; reason: string; raw: string }[]): Promise<number> {
     return imports.recordRefusal(this.db, record, counts, rejects);
   }
   async status(location: string): Promise<Status> {
@@ -296,10 +298,10 @@ class SqliteImport implements ImportSession {
   constructor(private readonly db: DB) {
     imports.beginImport(db);
   }
-  async insertImport(rec: imports.ImportRecord, status: 'complete' | 'refused'): Promise<number> {
+  async insertImport(rec: ImportRecord, status: 'complete' | 'refused'): Promise<number> {
     return imports.insertImport(this.db, rec, status);
   }
-  async finishImport(importId: number, counts: imports.ImportCounts, contentHash: string): Promise<void> {
+  async finishImport(importId: number, counts: ImportCounts, contentHash: string): Promise<void> {
     imports.finishImport(this.db, importId, counts, contentHash);
   }
   transactions(importId: number, present: readonly TransactionColumn[], options: { keepAll: boolean }): TransactionSink {

@@ -1,31 +1,9 @@
-/** The SQL of importing: import records, batched transaction inserts with the duplicate rule, customers, rejects. */
-import { checkHash, hashKey, slotKey } from '../core/hash.js';
-import { DEDUPE_COLUMNS, NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS, dedupeContent, type CustomerRow, type TransactionColumn } from '../core/row.js';
-import { SeenTable, type SeenState } from '../core/seenTable.js';
-import { wellFormed } from '../core/unicode.js';
+/** The SQL of importing into SQLite: import records, batched transaction inserts with the duplicate rule, customers, rejects. The rules both stores share: ../importRules.ts. */
+import { checkHash, hashKey, slotKey } from '../../core/hash.js';
+import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS, dedupeContent, type CustomerRow, type TransactionColumn } from '../../core/row.js';
+import { SeenTable, type SeenState } from '../../core/seenTable.js';
 import { getMeta, setMeta, type DB } from './db.js';
-
-export interface ImportRecord {
-  kind: 'transactions' | 'customers';
-  fileName: string;
-  fileSize: number;
-  contentHash: string;
-  mapping: Record<string, string>;
-  options: Record<string, unknown>;
-  startedAt: string;
-}
-
-export interface ImportCounts {
-  read: number;
-  imported: number;
-  updated: number;
-  duplicate: number;
-  rejected: number;
-  blankLines: number;
-  customersCreated: number;
-  /** Lines read that name no customer (sales without a customer; stored or duplicate, never rejected for it). */
-  withoutCustomer: number;
-}
+import { AmountTotalTooLarge, AMOUNT_TOTAL_KEY, mergeCustomer, nextAmountTotal, rejectText, contentOf, type ImportCounts, type ImportRecord, type StoredCustomer } from '../importRules.js';
 
 /**
  * An earlier complete import of the same content read with the same settings (`reading`, as
@@ -40,13 +18,16 @@ export function findSameImport(db: DB, kind: string, contentHash: string, readin
   return same ? { id: same.id } : undefined;
 }
 
+
 export function hasTransactions(db: DB): boolean {
   return db.prepare('SELECT 1 FROM transactions LIMIT 1').get() !== undefined;
 }
 
+
 export function importWithSizeExists(db: DB, kind: string, size: number): boolean {
   return db.prepare(`SELECT 1 FROM imports WHERE file_size = ? AND kind = ? AND status = 'complete' AND removed IS NULL LIMIT 1`).get(size, kind) !== undefined;
 }
+
 
 export function insertImport(db: DB, rec: ImportRecord, status: 'complete' | 'refused'): number {
   const info = db
@@ -58,12 +39,14 @@ export function insertImport(db: DB, rec: ImportRecord, status: 'complete' | 're
   return Number(info.lastInsertRowid);
 }
 
+
 export function finishImport(db: DB, importId: number, counts: ImportCounts, contentHash: string): void {
   db.prepare(
     `UPDATE imports SET rows_read = ?, rows_imported = ?, rows_updated = ?, rows_duplicate = ?, rows_rejected = ?,
        blank_lines = ?, customers_created = ?, content_hash = ?, finished_at = ? WHERE id = ?`,
   ).run(counts.read, counts.imported, counts.updated, counts.duplicate, counts.rejected, counts.blankLines, counts.customersCreated, contentHash, new Date().toISOString(), importId);
 }
+
 
 /**
  * A file's import is one transaction, begun and ended by hand (not db.transaction) because the
@@ -73,13 +56,16 @@ export function beginImport(db: DB): void {
   db.exec('BEGIN IMMEDIATE');
 }
 
+
 export function commitImport(db: DB): void {
   db.exec('COMMIT');
 }
 
+
 export function rollbackImport(db: DB): void {
   if (db.inTransaction) db.exec('ROLLBACK');
 }
+
 
 /** The record of a refused import and (some of) its rejects; none of its rows. Returns its id. */
 export function recordRefusal(
@@ -97,6 +83,7 @@ export function recordRefusal(
   }).immediate();
 }
 
+
 export class RejectWriter {
   private readonly stmt;
   constructor(db: DB, private readonly importId: number) {
@@ -107,29 +94,6 @@ export class RejectWriter {
   }
 }
 
-/**
- * The most the stored amounts may add up to, in absolute value and minor units: 2^53 - 1, the
- * largest integer a JavaScript number holds exactly. Kept so, every total rapport computes (a
- * customer's, a tier's, the shop's net, in SQL or in JS) is an exact sum, whatever the subset;
- * an import that would pass it is refused whole. The running figure is meta 'amount_abs_total'
- * (counted again from the table when missing: a database from before, or after a removal).
- */
-export const MAX_AMOUNT_TOTAL = BigInt(Number.MAX_SAFE_INTEGER);
-export const AMOUNT_TOTAL_KEY = 'amount_abs_total';
-
-/** Thrown by an import whose rows would take the stored amounts' total past MAX_AMOUNT_TOTAL. */
-export class AmountTotalTooLarge extends Error {
-  constructor(readonly total: bigint) {
-    super(`amounts would total ${total} minor units`);
-  }
-}
-
-/** The new absolute total after an import that added `added`, `before` the rows' before it (null: count them); throws past the limit. */
-export function nextAmountTotal(before: bigint, added: bigint): bigint {
-  const total = before + added;
-  if (total > MAX_AMOUNT_TOTAL) throw new AmountTotalTooLarge(total);
-  return total;
-}
 
 /**
  * SQLite: checks and records the absolute total with `added`, the absolute total of this import's
@@ -151,20 +115,13 @@ export function keepAmountTotal(db: DB, firstNewId: number, added: bigint): void
   setMeta(db, AMOUNT_TOTAL_KEY, String(total));
 }
 
-/**
- * A reject's text as both stores keep it: a lone surrogate as U+FFFD (SQLite would keep it as
- * invalid UTF-8), and U+0000 as U+2400 SYMBOL FOR NULL, since PostgreSQL text cannot hold U+0000;
- * so a NUL in a rejected line is stored, listed and exported the same on both, and visibly.
- */
-export function rejectText(s: string): string {
-  const w = wellFormed(s);
-  return w.includes('\0') ? w.replace(/\0/g, '\u2400') : w;
-}
 
 /** Rows per INSERT statement: 50 was the fastest in the team's measurements (25 and 100 were no faster here). */
 const BATCH = 50;
+
 /** Contents whose occurrence count is kept in memory before the temp table takes over (at most ~25 MB). */
 const SEEN_IN_MEMORY = 1_000_000;
+
 
 /**
  * Inserts transactions in multi-row statements and applies the duplicate rule.
@@ -431,30 +388,19 @@ export class TransactionWriter {
   private heldCustomers: string[] = [];
 }
 
+
 /** Customer ids held before their records are created (bounds memory: a few MB). */
 const CUSTOMERS_HELD = 100_000;
+
 
 function dateOf(content: string): string {
   const cut = content.indexOf(SEP);
   return content.slice(cut + 1, content.indexOf(SEP, cut + 1));
 }
 
+
 type Stored = Record<TransactionColumn, string | number | null> & { id: number; import_id: number; line: number };
 
-/** The duplicate-rule content of a stored row, built exactly as for a new row (core/row.ts). */
-export function contentOf(stored: Record<TransactionColumn, string | number | null>): string {
-  return DEDUPE_COLUMNS.map((c) => stored[c] ?? '').join(SEP);
-}
-
-export interface StoredCustomer {
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  type: string | null;
-  account_manager: string | null;
-  created_date: string | null;
-  attributes: string | null;
-}
 
 /**
  * Upserts customers by id. A value in the file replaces the stored one; an empty cell leaves the
@@ -495,37 +441,4 @@ export class CustomerWriter {
     this.update.run(merged.name, merged.email, merged.phone, merged.type, merged.account_manager, merged.created_date, merged.attributes, this.importId, row.id);
     this.updated++;
   }
-}
-
-/**
- * A customers file's row laid over the stored record (both stores use this rule): a value in the
- * file replaces the stored one, an empty cell leaves it, extra columns merge into attributes.
- */
-export function mergeCustomer(old: StoredCustomer | undefined, row: CustomerRow): { record: StoredCustomer; change: 'new' | 'same' | 'updated' } {
-  const attrs = row.attributes && Object.keys(row.attributes).length > 0 ? row.attributes : null;
-  if (!old) {
-    return {
-      record: { name: row.name, email: row.email, phone: row.phone, type: row.type, account_manager: row.accountManager, created_date: row.createdDate, attributes: attrs ? JSON.stringify(attrs) : null },
-      change: 'new',
-    };
-  }
-  const record: StoredCustomer = {
-    name: row.name ?? old.name,
-    email: row.email ?? old.email,
-    phone: row.phone ?? old.phone,
-    type: row.type ?? old.type,
-    account_manager: row.accountManager ?? old.account_manager,
-    created_date: row.createdDate ?? old.created_date,
-    attributes: mergeAttributes(old.attributes, attrs),
-  };
-  const same = (Object.keys(record) as (keyof StoredCustomer)[]).every((k) => record[k] === old[k]);
-  return { record, change: same ? 'same' : 'updated' };
-}
-
-function mergeAttributes(old: string | null, incoming: Record<string, string> | null): string | null {
-  if (!incoming) return old;
-  // No prototype, so a "__proto__" column is a key like any other (assigning it to {} would set the prototype).
-  const base = Object.assign(Object.create(null) as Record<string, string>, old ? (JSON.parse(old) as Record<string, string>) : null, incoming);
-  // Keys in sorted order, so "unchanged" compares equal whatever the file's column order.
-  return JSON.stringify(Object.fromEntries(Object.entries(base).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
