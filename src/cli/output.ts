@@ -80,6 +80,48 @@ const WRAP_MIN = 20;
 /** Rows a table draws on a terminal unless the command's --limit says otherwise. */
 export const TERMINAL_ROWS = 200;
 
+/** A table fitted to `width` (planTable's plan): the columns left, their cells wrapped or cut to their widths, the headings wrapped, and the headings of the columns hidden. */
+function fitToWidth(cols: Column[], head: string[], cells: string[][], width: number, whole: boolean): { cols: Column[]; cells: string[][]; head: string[]; hidden: string[] } {
+  const plan = planTable(cols, head, cells, width);
+  const left = cols.map((_, i) => !plan.hidden.includes(i));
+  const hidden = plan.hidden.map((i) => head[i]!);
+  const widths = plan.widths.filter((_, i) => left[i]);
+  const keptCols = cols.filter((_, i) => left[i]);
+  const keptCells = cells.map((row) => row.filter((_, i) => left[i]));
+  const keptHead = head.filter((_, i) => left[i]);
+  // Text wider than its column is wrapped between words (or Chinese characters) when the plan
+  // wraps, else cut with an ellipsis; a heading wraps between its words when they fit.
+  widths.forEach((w, i) => {
+    const fitCell = (text: string): string => (displayWidth(text) <= w ? text : plan.wrap ? (whole ? wrapText(text, w) : wrapLines(text, w)) : keptCols[i]!.cutMiddle === true ? cutMiddle(text, w) : cut(text, w));
+    for (const row of keptCells) row[i] = fitCell(row[i]!);
+    if (displayWidth(keptHead[i]!) > w) keptHead[i] = maxOf(keptHead[i]!.split(/\s+/).map(displayWidth), 0) <= w ? wrapText(keptHead[i]!, w) : cut(keptHead[i]!, w);
+  });
+  return { cols: keptCols, cells: keptCells, head: keptHead, hidden };
+}
+
+/** Machine formats are written a chunk of rows at a time: a 100,000-customer list never sits in memory as one string. */
+const CHUNK = 1000;
+
+function writeJsonRows(io: IO, columns: Column[], rows: RowSource): void {
+  if (rows.length === 0) {
+    io.stdout.write('[]\n');
+    return;
+  }
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    // One object per line: still one JSON array, and half the time of indented objects.
+    const part = chunkOf(rows, i, Math.min(rows.length, i + CHUNK)).map((r) => '  ' + JSON.stringify(pick(r, columns)));
+    io.stdout.write((i === 0 ? '[\n' : ',\n') + part.join(',\n'));
+  }
+  io.stdout.write('\n]\n');
+}
+
+function writeCsvRows(io: IO, columns: Column[], rows: RowSource): void {
+  io.stdout.write(stringify([], { header: true, columns: columns.map((c) => c.key) }));
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    io.stdout.write(stringify(chunkOf(rows, i, Math.min(rows.length, i + CHUNK)).map((r) => columns.map((c) => csvValue(cell(r, c))))));
+  }
+}
+
 /**
  * Rows as a table, CSV or JSON. CSV and JSON always have every row. A table on a terminal stops
  * at `terminalRows` when a command gives one (the long lists do, unless --limit was given) with a
@@ -87,9 +129,6 @@ export const TERMINAL_ROWS = 200;
  * took gigabytes.
  */
 export function printRows(io: IO, format: Format, columns: Column[], rows: RowSource, terminalRows: number | null = null, units: MoneyUnits | null = null): void {
-  // Machine formats are written a chunk of rows at a time: a 100,000-customer list never sits
-  // in memory as one string.
-  const CHUNK = 1000;
   if (format !== 'table' && units !== null && columns.some((c) => MONEY_KEYS.has(c.key))) {
     // Money as decimals in the currency, and the currency named (core/moneyOut.ts): converted as
     // each cell is written, with no copy of the row.
@@ -97,26 +136,8 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
     const currency = columns.some((c) => c.key === 'currency') ? [] : [{ key: 'currency', data: () => units.currency }];
     return printRows(io, format, [...withMoney, ...currency], rows);
   }
-  if (format === 'json') {
-    if (rows.length === 0) {
-      io.stdout.write('[]\n');
-      return;
-    }
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      // One object per line: still one JSON array, and half the time of indented objects.
-      const part = chunkOf(rows, i, Math.min(rows.length, i + CHUNK)).map((r) => '  ' + JSON.stringify(pick(r, columns)));
-      io.stdout.write((i === 0 ? '[\n' : ',\n') + part.join(',\n'));
-    }
-    io.stdout.write('\n]\n');
-    return;
-  }
-  if (format === 'csv') {
-    io.stdout.write(stringify([], { header: true, columns: columns.map((c) => c.key) }));
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      io.stdout.write(stringify(chunkOf(rows, i, Math.min(rows.length, i + CHUNK)).map((r) => columns.map((c) => csvValue(cell(r, c))))));
-    }
-    return;
-  }
+  if (format === 'json') return writeJsonRows(io, columns, rows);
+  if (format === 'csv') return writeCsvRows(io, columns, rows);
   if (rows.length === 0) {
     io.stdout.write(t('table.none') + '\n');
     return;
@@ -143,20 +164,7 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
   let head = cols.map((col) => col.header ?? col.key);
   let hidden: string[] = [];
   if (width !== null) {
-    const plan = planTable(cols, head, cells, width);
-    const left = cols.map((_, i) => !plan.hidden.includes(i));
-    hidden = plan.hidden.map((i) => head[i]!);
-    const widths = plan.widths.filter((_, i) => left[i]);
-    cols = cols.filter((_, i) => left[i]);
-    cells = cells.map((row) => row.filter((_, i) => left[i]));
-    head = head.filter((_, i) => left[i]);
-    // Text wider than its column is wrapped between words (or Chinese characters) when the plan
-    // wraps, else cut with an ellipsis; a heading wraps between its words when they fit.
-    widths.forEach((w, i) => {
-      const fitCell = (text: string): string => (displayWidth(text) <= w ? text : plan.wrap ? (whole ? wrapText(text, w) : wrapLines(text, w)) : cols[i]!.cutMiddle === true ? cutMiddle(text, w) : cut(text, w));
-      for (const row of cells) row[i] = fitCell(row[i]!);
-      if (displayWidth(head[i]!) > w) head[i] = maxOf(head[i]!.split(/\s+/).map(displayWidth), 0) <= w ? wrapText(head[i]!, w) : cut(head[i]!, w);
-    });
+    ({ cols, cells, head, hidden } = fitToWidth(cols, head, cells, width, whole));
   } else {
     // No width known (a table written to a file or a pipe): long text is cut only where its column says so.
     cols.forEach((col, i) => {

@@ -71,6 +71,29 @@ const SHADES = ' ░▒▓█';
 /** A label in a text chart: one line, controls shown (the chart goes to a terminal or a Markdown code block). */
 const label = (s: string): string => terminalText(oneLine(s));
 
+function textBars(ch: Extract<Chart, { type: 'bars' | 'funnel' }>, r: Report): string[] {
+  const items = ch.type === 'bars' ? ch.bars : ch.steps;
+  const kind: Kind = ch.type === 'bars' ? ch.kind : 'int';
+  // Shares are drawn against 100%, counts and money against the largest.
+  const top = kind === 'share' ? 1 : maxOf(items.map((b) => Math.abs(b.value)), 0);
+  const labels = items.map((b) => label(b.label));
+  const width = maxOf(labels.map((l) => stringWidth(l)), 0);
+  return items.map((b, i) => `${padEndWidth(labels[i]!, width)}  ${'█'.repeat(top > 0 ? Math.round((Math.abs(b.value) / top) * 30) : 0).padEnd(30)}  ${formatValue(kind, b.value, r)}`);
+}
+
+function textHeatmap(ch: Extract<Chart, { type: 'heatmap' }>): string[] {
+  const rows = ch.rows.map(label);
+  const width = maxOf(rows.map((x) => stringWidth(x)), 0);
+  // Every column as wide as its widest heading (two at least), one space between: 9 10 11 stay apart.
+  const heads = ch.columns.map(label);
+  const cw = maxOf(heads.map((h) => h.length), 2);
+  return [
+    `${''.padEnd(width)}  ${heads.map((h) => h.padStart(cw)).join(' ')}`,
+    ...rows.map((row, i) => `${padEndWidth(row, width)}  ${ch.cells[i]!.map((v) => (v === null ? ' ' : SHADES[Math.min(4, Math.ceil(v * 4))]!).repeat(cw)).join(' ')}`),
+    t('report.chart.heatmap-legend', { shades: SHADES.slice(1).split('').join(' ') }),
+  ];
+}
+
 function textChart(ch: Chart, r: Report): string[] {
   switch (ch.type) {
     case 'pyramid': {
@@ -81,27 +104,10 @@ function textChart(ch: Chart, r: Report): string[] {
       );
     }
     case 'bars':
-    case 'funnel': {
-      const items = ch.type === 'bars' ? ch.bars : ch.steps;
-      const kind: Kind = ch.type === 'bars' ? ch.kind : 'int';
-      // Shares are drawn against 100%, counts and money against the largest.
-      const top = kind === 'share' ? 1 : maxOf(items.map((b) => Math.abs(b.value)), 0);
-      const labels = items.map((b) => label(b.label));
-      const width = maxOf(labels.map((l) => stringWidth(l)), 0);
-      return items.map((b, i) => `${padEndWidth(labels[i]!, width)}  ${'█'.repeat(top > 0 ? Math.round((Math.abs(b.value) / top) * 30) : 0).padEnd(30)}  ${formatValue(kind, b.value, r)}`);
-    }
-    case 'heatmap': {
-      const rows = ch.rows.map(label);
-      const width = maxOf(rows.map((x) => stringWidth(x)), 0);
-      // Every column as wide as its widest heading (two at least), one space between: 9 10 11 stay apart.
-      const heads = ch.columns.map(label);
-      const cw = maxOf(heads.map((h) => h.length), 2);
-      return [
-        `${''.padEnd(width)}  ${heads.map((h) => h.padStart(cw)).join(' ')}`,
-        ...rows.map((row, i) => `${padEndWidth(row, width)}  ${ch.cells[i]!.map((v) => (v === null ? ' ' : SHADES[Math.min(4, Math.ceil(v * 4))]!).repeat(cw)).join(' ')}`),
-        t('report.chart.heatmap-legend', { shades: SHADES.slice(1).split('').join(' ') }),
-      ];
-    }
+    case 'funnel':
+      return textBars(ch, r);
+    case 'heatmap':
+      return textHeatmap(ch);
     case 'trend':
       return ch.points.length === 0 ? [t('report.no-data')] : [`${label(ch.points[0]!.label)} ${sparkline(ch.points.map((p) => p.value))} ${label(ch.points[ch.points.length - 1]!.label)}`];
     case 'check': {
@@ -234,67 +240,83 @@ function barRows(items: { label: string; value: number; text: string; colour?: s
     .join('');
 }
 
-function htmlChart(ch: Chart, r: Report): string {
+function htmlPyramid(ch: Extract<Chart, { type: 'pyramid' }>): string {
+  const top = maxOf(ch.levels.map((l) => l.share), 0);
+  // The labels are the tiers' names in the reader's language; the colours are the tiers'.
+  const colours = new Map(Object.entries(TIER_COLOURS).map(([code, colour]) => [tierName(code), colour]));
+  const items = ch.levels.map((l) => ({ label: l.label, value: Math.max(0, l.share), text: t('report.chart.pyramid-html', { share: (l.share * 100).toFixed(1), count: l.customers.toLocaleString('en-US'), customers: tn('report.chart.customers', l.customers) }), colour: colours.get(l.label) }));
+  return `<div class="chart pyramid" role="img" aria-label="${esc(ch.title)}">${barRows(items, top, true)}</div>`;
+}
+
+function htmlBars(ch: Extract<Chart, { type: 'bars' | 'funnel' }>, r: Report): string {
+  const items = ch.type === 'bars' ? ch.bars : ch.steps;
+  const kind: Kind = ch.type === 'bars' ? ch.kind : 'int';
+  const top = kind === 'share' ? 1 : maxOf(items.map((b) => Math.abs(b.value)), 0);
+  return `<div class="chart ${ch.type}" role="img" aria-label="${esc(ch.title)}">${barRows(
+    items.map((b) => ({ label: b.label, value: b.value, text: formatValue(kind, b.value, r) })),
+    top,
+    ch.type === 'funnel',
+  )}</div>`;
+}
+
+function htmlHeatmap(ch: Extract<Chart, { type: 'heatmap' }>): string {
+  // A table of shaded cells: the numbers stay text, the months stay on one line.
+  const head = `<tr><th scope="col">${esc(t('report.col.cohort'))}</th>${ch.columns.map((c) => `<th scope="col">${esc(c)}</th>`).join('')}</tr>`;
+  const rows = ch.rows.map(
+    (row, i) =>
+      `<tr><th scope="row">${esc(row)}</th>${ch.cells[i]!.map((v) => (v === null ? '<td></td>' : `<td style="background:rgba(63,124,172,${(0.08 + 0.92 * v).toFixed(3)})${v > 0.55 ? ';color:#fff' : ''}">${Math.round(v * 100)}</td>`)).join('')}</tr>`,
+  );
+  return `<table class="chart heatmap" aria-label="${esc(ch.title)}"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table><p class="legend">${esc(t('report.chart.heatmap-html-legend'))}</p>`;
+}
+
+function htmlTrend(ch: Extract<Chart, { type: 'trend' }>, r: Report): string {
   const W = 640;
+  if (ch.points.length === 0) return `<p>${esc(t('report.no-data'))}</p>`;
+  // The axis starts at zero (or below, for a month of net refunds), labelled at both ends.
+  const max = maxOf(ch.points.map((p) => p.value), 0);
+  const min = minOf(ch.points.map((p) => p.value), 0);
+  const span = max - min || 1;
+  // Room on the left for the axis labels at the phone's larger text (24 units: 10,454.37 takes ~125).
+  const left = 150;
+  const step = ch.points.length > 1 ? (W - left - 20) / (ch.points.length - 1) : 0;
+  const y = (v: number): number => 14 + (1 - (v - min) / span) * 156;
+  const path = ch.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${(left + i * step).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
+  const labels = [ch.points[0]!, ch.points[ch.points.length - 1]!].map((p, k) => `<text x="${k === 0 ? left : W - 20}" y="196" text-anchor="${k === 0 ? 'start' : 'end'}">${esc(p.label)}</text>`);
+  const axis = `<line x1="${left - 4}" y1="${y(min)}" x2="${left - 4}" y2="${y(max)}" stroke="#9fb0bb"/><text x="${left - 8}" y="${y(max) + 5}" text-anchor="end">${esc(formatValue(ch.kind, max, r))}</text><text x="${left - 8}" y="${y(min) + 5}" text-anchor="end">${esc(formatValue(ch.kind, min, r))}</text>`;
+  return `<svg class="chart trend" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 204" width="100%">${axis}<path d="${path}" fill="none" stroke="#3f7cac" stroke-width="2.5"/>${labels.join('')}</svg>`;
+}
+
+function htmlCheck(ch: Extract<Chart, { type: 'check' }>, r: Report): string {
+  const W = 640;
+  if (ch.weeks.length === 0) return `<p>${esc(t('report.no-data'))}</p>`;
+  const top = maxOf(ch.weeks.flatMap((w) => [w.actual, w.predicted ?? 0]), 1);
+  const left = 90;
+  const step = ch.weeks.length > 1 ? (W - left - 20) / (ch.weeks.length - 1) : 0;
+  const x = (i: number): string => (left + i * step).toFixed(1);
+  const y = (v: number): string => (14 + (1 - v / top) * 150).toFixed(1);
+  const line = (pts: [number, number][]): string => pts.map(([i, v], k) => `${k === 0 ? 'M' : 'L'}${x(i)},${y(v)}`).join(' ');
+  const actual = line(ch.weeks.map((w, i) => [i, w.actual]));
+  const predicted = line(ch.weeks.flatMap((w, i): [number, number][] => (w.predicted === null ? [] : [[i, w.predicted]])));
+  const c = ch.weeks.findIndex((w) => w.label === ch.cutoff);
+  const cut = c < 0 ? '' : `<line x1="${x(c)}" y1="8" x2="${x(c)}" y2="168" stroke="#9fb0bb" stroke-dasharray="4 3"/><text x="${x(c)}" y="196" text-anchor="middle">${esc(t('report.chart.cutoff', { date: formatDate(ch.cutoff) }))}</text>`;
+  const axis = `<text x="${left - 8}" y="${y(top)}" text-anchor="end" dominant-baseline="middle">${esc(formatValue('int', top, r))}</text><text x="${left - 8}" y="${y(0)}" text-anchor="end" dominant-baseline="middle">0</text>`;
+  const legend = `<line x1="${left}" y1="222" x2="${left + 30}" y2="222" stroke="#1d2329" stroke-width="2.5"/><text x="${left + 38}" y="227">${esc(t('report.chart.happened'))}</text><line x1="${left + 170}" y1="222" x2="${left + 200}" y2="222" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="6 4"/><text x="${left + 208}" y="227">${esc(t('report.chart.model-expected'))}</text>`;
+  return `<svg class="chart check" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 236" width="100%">${axis}${cut}<path d="${actual}" fill="none" stroke="#1d2329" stroke-width="2.5"/><path d="${predicted}" fill="none" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="6 4"/>${legend}</svg>`;
+}
+
+function htmlChart(ch: Chart, r: Report): string {
   switch (ch.type) {
-    case 'pyramid': {
-      const top = maxOf(ch.levels.map((l) => l.share), 0);
-      // The labels are the tiers' names in the reader's language; the colours are the tiers'.
-      const colours = new Map(Object.entries(TIER_COLOURS).map(([code, colour]) => [tierName(code), colour]));
-      const items = ch.levels.map((l) => ({ label: l.label, value: Math.max(0, l.share), text: t('report.chart.pyramid-html', { share: (l.share * 100).toFixed(1), count: l.customers.toLocaleString('en-US'), customers: tn('report.chart.customers', l.customers) }), colour: colours.get(l.label) }));
-      return `<div class="chart pyramid" role="img" aria-label="${esc(ch.title)}">${barRows(items, top, true)}</div>`;
-    }
+    case 'pyramid':
+      return htmlPyramid(ch);
     case 'bars':
-    case 'funnel': {
-      const items = ch.type === 'bars' ? ch.bars : ch.steps;
-      const kind: Kind = ch.type === 'bars' ? ch.kind : 'int';
-      const top = kind === 'share' ? 1 : maxOf(items.map((b) => Math.abs(b.value)), 0);
-      return `<div class="chart ${ch.type}" role="img" aria-label="${esc(ch.title)}">${barRows(
-        items.map((b) => ({ label: b.label, value: b.value, text: formatValue(kind, b.value, r) })),
-        top,
-        ch.type === 'funnel',
-      )}</div>`;
-    }
-    case 'heatmap': {
-      // A table of shaded cells: the numbers stay text, the months stay on one line.
-      const head = `<tr><th scope="col">${esc(t('report.col.cohort'))}</th>${ch.columns.map((c) => `<th scope="col">${esc(c)}</th>`).join('')}</tr>`;
-      const rows = ch.rows.map(
-        (row, i) =>
-          `<tr><th scope="row">${esc(row)}</th>${ch.cells[i]!.map((v) => (v === null ? '<td></td>' : `<td style="background:rgba(63,124,172,${(0.08 + 0.92 * v).toFixed(3)})${v > 0.55 ? ';color:#fff' : ''}">${Math.round(v * 100)}</td>`)).join('')}</tr>`,
-      );
-      return `<table class="chart heatmap" aria-label="${esc(ch.title)}"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table><p class="legend">${esc(t('report.chart.heatmap-html-legend'))}</p>`;
-    }
-    case 'trend': {
-      if (ch.points.length === 0) return `<p>${esc(t('report.no-data'))}</p>`;
-      // The axis starts at zero (or below, for a month of net refunds), labelled at both ends.
-      const max = maxOf(ch.points.map((p) => p.value), 0);
-      const min = minOf(ch.points.map((p) => p.value), 0);
-      const span = max - min || 1;
-      // Room on the left for the axis labels at the phone's larger text (24 units: 10,454.37 takes ~125).
-      const left = 150;
-      const step = ch.points.length > 1 ? (W - left - 20) / (ch.points.length - 1) : 0;
-      const y = (v: number): number => 14 + (1 - (v - min) / span) * 156;
-      const path = ch.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${(left + i * step).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
-      const labels = [ch.points[0]!, ch.points[ch.points.length - 1]!].map((p, k) => `<text x="${k === 0 ? left : W - 20}" y="196" text-anchor="${k === 0 ? 'start' : 'end'}">${esc(p.label)}</text>`);
-      const axis = `<line x1="${left - 4}" y1="${y(min)}" x2="${left - 4}" y2="${y(max)}" stroke="#9fb0bb"/><text x="${left - 8}" y="${y(max) + 5}" text-anchor="end">${esc(formatValue(ch.kind, max, r))}</text><text x="${left - 8}" y="${y(min) + 5}" text-anchor="end">${esc(formatValue(ch.kind, min, r))}</text>`;
-      return `<svg class="chart trend" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 204" width="100%">${axis}<path d="${path}" fill="none" stroke="#3f7cac" stroke-width="2.5"/>${labels.join('')}</svg>`;
-    }
-    case 'check': {
-      if (ch.weeks.length === 0) return `<p>${esc(t('report.no-data'))}</p>`;
-      const top = maxOf(ch.weeks.flatMap((w) => [w.actual, w.predicted ?? 0]), 1);
-      const left = 90;
-      const step = ch.weeks.length > 1 ? (W - left - 20) / (ch.weeks.length - 1) : 0;
-      const x = (i: number): string => (left + i * step).toFixed(1);
-      const y = (v: number): string => (14 + (1 - v / top) * 150).toFixed(1);
-      const line = (pts: [number, number][]): string => pts.map(([i, v], k) => `${k === 0 ? 'M' : 'L'}${x(i)},${y(v)}`).join(' ');
-      const actual = line(ch.weeks.map((w, i) => [i, w.actual]));
-      const predicted = line(ch.weeks.flatMap((w, i): [number, number][] => (w.predicted === null ? [] : [[i, w.predicted]])));
-      const c = ch.weeks.findIndex((w) => w.label === ch.cutoff);
-      const cut = c < 0 ? '' : `<line x1="${x(c)}" y1="8" x2="${x(c)}" y2="168" stroke="#9fb0bb" stroke-dasharray="4 3"/><text x="${x(c)}" y="196" text-anchor="middle">${esc(t('report.chart.cutoff', { date: formatDate(ch.cutoff) }))}</text>`;
-      const axis = `<text x="${left - 8}" y="${y(top)}" text-anchor="end" dominant-baseline="middle">${esc(formatValue('int', top, r))}</text><text x="${left - 8}" y="${y(0)}" text-anchor="end" dominant-baseline="middle">0</text>`;
-      const legend = `<line x1="${left}" y1="222" x2="${left + 30}" y2="222" stroke="#1d2329" stroke-width="2.5"/><text x="${left + 38}" y="227">${esc(t('report.chart.happened'))}</text><line x1="${left + 170}" y1="222" x2="${left + 200}" y2="222" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="6 4"/><text x="${left + 208}" y="227">${esc(t('report.chart.model-expected'))}</text>`;
-      return `<svg class="chart check" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 236" width="100%">${axis}${cut}<path d="${actual}" fill="none" stroke="#1d2329" stroke-width="2.5"/><path d="${predicted}" fill="none" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="6 4"/>${legend}</svg>`;
-    }
+    case 'funnel':
+      return htmlBars(ch, r);
+    case 'heatmap':
+      return htmlHeatmap(ch);
+    case 'trend':
+      return htmlTrend(ch, r);
+    case 'check':
+      return htmlCheck(ch, r);
   }
 }
 
@@ -323,7 +345,8 @@ function htmlTable(whole: ReportTable, r: Report, tables: number, max: number): 
 }
 
 /** One page: no scripts, no external resources (the Content-Security-Policy forbids them), print-friendly, readable at 390 px. */
-export function renderHtml(r: Report, max = 25): string {
+/** The page's sections: title, contents (past three sections), each section, and what was left out. */
+function htmlBody(r: Report, max: number): string[] {
   const body: string[] = [`<h1>${esc(r.title)}</h1>`];
   const drawn = r.sections.map((s, i) => ({ s, id: anchor(i) })).filter(({ s }) => s.omitted === undefined);
   const omitted = notShown(r);
@@ -341,19 +364,12 @@ export function renderHtml(r: Report, max = 25): string {
     body.push('</section>');
   }
   if (omitted.length > 0) body.push(`<section id="not-shown"><h2>${esc(notShownTitle())}</h2><ul>${omitted.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`);
-  // Chinese text needs a font that has it: the systems' own CJK fonts, named before the generic
-  // family (the page stays self-contained: nothing is downloaded).
-  const zh = currentLang() === 'zh-CN';
-  const cjk = zh ? ' "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",' : '';
-  return `<!doctype html>
-<html lang="${zh ? 'zh-CN' : 'en'}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(r.title)}</title>
-<style>
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI",${cjk} sans-serif; color: #1d2329; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: break-word; }
+  return body;
+}
+
+/** The page's one stylesheet (inline: the page is self-contained); `cjk` names the Chinese fonts when the page is Chinese. */
+function htmlStyle(cjk: string): string {
+  return `body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI",${cjk} sans-serif; color: #1d2329; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: break-word; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d5dbe0; }
 /* Titles and headers break only at spaces and punctuation: never inside a Chinese word or a date (名/称, 2026年11月/26日); overflow-wrap still breaks one too long for the line. */
 h1, h2, th, caption, .figure .label, .bar-label, table.stack td::before { word-break: keep-all; }
@@ -390,7 +406,24 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
   table.stack td:empty { display: none; }
 }
 @media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } .toc { display: none; } }
-</style>
+`;
+}
+
+export function renderHtml(r: Report, max = 25): string {
+  const body = htmlBody(r, max);
+  // Chinese text needs a font that has it: the systems' own CJK fonts, named before the generic
+  // family (the page stays self-contained: nothing is downloaded).
+  const zh = currentLang() === 'zh-CN';
+  const cjk = zh ? ' "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",' : '';
+  return `<!doctype html>
+<html lang="${zh ? 'zh-CN' : 'en'}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(r.title)}</title>
+<style>
+${htmlStyle(cjk)}</style>
 </head>
 <body>
 ${body.join('\n')}

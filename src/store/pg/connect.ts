@@ -370,6 +370,14 @@ export function pgFault(e: unknown, url: string, env: Env = process.env, timeout
     case '57P02':
     case '57P03':
       return lost(fault('pg.lost', t('pg.lostHint'), { detail: serverSays }));
+    default:
+      return loginOrServerFault(code, serverSays, target, fault, login, facts);
+  }
+}
+
+/** pgFault's second half: the server's own refusals (SQLSTATE codes) at login and after. */
+function loginOrServerFault(code: string, serverSays: string, target: PgTarget, fault: (key: string, hint: string, vars?: Record<string, string | number>) => RapportError, login?: PasswordFound, facts?: DbFacts): RapportError | undefined {
+  switch (code) {
     case '28P01':
     case 'SASL_SIGNATURE_MISMATCH': {
       // The server says only "password authentication failed", for a wrong password and for a
