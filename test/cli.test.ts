@@ -101,7 +101,7 @@ describe('a second writer', () => {
 
 describe('help at a terminal width', () => {
   it('breaks example commands between words (never in quotes) with a continuation, and prose between words', async () => {
-    const { wrapExamples } = await import('../src/cli/cli.js');
+    const { wrapExamples } = await import('../src/cli/cliText.js');
     const text = '  $ rapport complaint add --customer C0042 --summary "waited 40 minutes" --wanted "a call back"\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused';
     const out = wrapExamples(text, 40);
     for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(40);

@@ -6,7 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import '../src/store/sqlite/db.js'; // as in rapport itself, the store sets up SQLite before anything opens a file
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
-import { main } from '../src/cli/cli.js';
+import { main } from '../src/main.js';
 import { MONEY_KEYS } from '../src/core/moneyOut.js';
 
 export interface RunResult {

@@ -3,7 +3,7 @@
  * "display help" lines, and its usage errors; and help text broken to the terminal's width where a
  * CJK character takes two columns and a line of Chinese has no spaces to break at.
  */
-import type { Help } from 'commander';
+import type { Help, Option } from 'commander';
 import stringWidth from 'string-width';
 import { currentLang, t } from '../i18n/index.js';
 
@@ -99,3 +99,62 @@ export const wideHelp: Pick<Help, 'displayWidth' | 'styleTitle' | 'boxWrap'> = {
       .join('\n');
   },
 };
+
+/** An examples block from the catalogue: one command line per line of the text. */
+export function examples(lines: string): string {
+  return `\n${t('help.title.examples')}\n` + lines.split('\n').map((l) => `  $ ${l}`).join('\n') + '\n';
+}
+
+/**
+ * An example command line too wide for the terminal, broken between words (never inside quotes)
+ * with a shell continuation, so it still runs when pasted. Piped help keeps each example whole.
+ */
+export function wrapExamples(text: string, width: number | null | undefined): string {
+  if (width === null || width === undefined) return text;
+  return text
+    .split('\n')
+    .map((line) => {
+      if (stringWidth(line) <= width) return line;
+      if (!line.startsWith('  $ ')) return wrapProse(line, width);
+      const words = line.slice(4).match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
+      const out: string[] = [];
+      let cur = '  $';
+      for (const w of words) {
+        if (stringWidth(cur) + 1 + stringWidth(w) + 2 > width && cur.trim() !== '$') {
+          out.push(cur + ' \\');
+          cur = '     ';
+          cur += w;
+        } else cur += ' ' + w;
+      }
+      out.push(cur);
+      return out.join('\n');
+    })
+    .join('\n');
+}
+
+/** A line of prose broken between words (or between CJK characters), its indent kept. */
+function wrapProse(line: string, width: number): string {
+  const indent = /^\s*/.exec(line)![0];
+  const out: string[] = [];
+  let cur = '';
+  for (const piece of breakable(line.trim())) {
+    const w = piece.trimStart();
+    const joined = cur === '' ? w : cur + (piece.length > w.length ? ' ' : '') + w;
+    if (cur !== '' && indent.length + stringWidth(joined) > width) {
+      out.push(indent + cur);
+      cur = w;
+    } else cur = joined;
+  }
+  out.push(indent + cur);
+  return out.join('\n');
+}
+
+/** Option help as a person writes it: 5, not "5"; no empty list; no true for a --no- flag. */
+export function optionDescription(option: Option): string {
+  const extra: string[] = [];
+  if (option.argChoices) extra.push(t('help.oneOf', { list: option.argChoices.join(', ') }));
+  const d: unknown = option.defaultValue;
+  if (option.defaultValueDescription) extra.push(t('help.default', { value: option.defaultValueDescription }));
+  else if ((typeof d === 'string' && d !== '') || typeof d === 'number') extra.push(t('help.default', { value: d }));
+  return extra.length > 0 ? t('help.withExtras', { description: option.description, extras: extra.join(t('help.extrasSeparator')) }) : option.description;
+}
