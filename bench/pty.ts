@@ -1,7 +1,7 @@
 /**
  * A command in a pseudo-terminal (util-linux `script` gives it one), answered as a person would:
  * each step waits for a text on the screen, then types its keys (or does something else). Used
- * by test/complaint-pty.test.ts and by npm run harness's counter-during-import case.
+ * by test/store/complaint-pty.test.ts and by npm run harness's counter-during-import case.
  */
 import { spawn } from 'node:child_process';
 

@@ -1,4 +1,4 @@
-/** A shop with something in every table, and what each command prints of it: for the copy tests (test/copy.test.ts, test/pg/copy.test.ts). */
+/** A shop with something in every table, and what each command prints of it: for the copy tests (test/store/copy.test.ts, test/pg/copy.test.ts). */
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';

@@ -77,7 +77,7 @@ export function fixture(...parts: string[]): string {
  * JSON from rapport with its money fields (core/moneyOut.ts MONEY_KEYS) read back into integer
  * minor units, so hand-worked expectations stay in cents: a decimal string with exactly
  * `exponent` digits after the point ("2500.00") becomes 250000. Anything else under those names
- * (a setting's value "5") is left as it is; test/money-out.test.ts checks the decimals themselves.
+ * (a setting's value "5") is left as it is; test/core/money-out.test.ts checks the decimals themselves.
  */
 export function minorUnits<T>(value: T, exponent = 2): T {
   const keys = MONEY_KEYS;

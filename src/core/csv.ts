@@ -4,7 +4,7 @@
  * Why our own and not csv-parse: the import is measured against sqlite3's `.import`, and parsing
  * was two thirds of a tuned importer's time in the team's measurements. Nearly every line of a sales
  * export has no quote at all, so a line without '"' is split with String#split; only lines with
- * a quote go through the state machine. test/csv.test.ts checks it against csv-parse on
+ * a quote go through the state machine. test/core/csv.test.ts checks it against csv-parse on
  * generated inputs.
  *
  * Leniencies: a quote inside an unquoted field is literal (`24" screen`); text after a closing

@@ -4,7 +4,7 @@
  *
  * Catalogues load lazily and synchronously: an area's file is read the first time one of its keys
  * is asked for, so `rapport --help` reads only the help area of one language. English is the
- * fallback for a key a catalogue lacks (a test fails when one does: test/i18n.test.ts).
+ * fallback for a key a catalogue lacks (a test fails when one does: test/i18n/i18n.test.ts).
  *
  * Placeholders are {name}; tn() picks "<key>_one" or "<key>_other" by a count (English needs
  * both, Chinese only _other, which serves every count).

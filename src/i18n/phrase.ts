@@ -53,7 +53,7 @@ const WHERE = ['core.verdict.window', 'core.verdict.windows', 'core.verdict.halv
 
 /**
  * Every phrase key and the kind of each of its placeholders: the literal list of the keys the
- * analysis words its sentences with (test/phrase.test.ts checks each is in every catalogue).
+ * analysis words its sentences with (test/core/phrase.test.ts checks each is in every catalogue).
  */
 export const GRAMMAR: Record<string, Record<string, Kind>> = {
   'core.stage.ended': { silence: 'days', limit: 'days', rhythm: RHYTHM, why: { one: STAGE_EXIT } },

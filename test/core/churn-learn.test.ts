@@ -1,0 +1,264 @@
+/**
+ * What ranks churn risk, learned from the shop's own past (core/model/learn.ts), on simulated
+ * shops whose truth is known: the logistic fit, the rolling-origin windows judged out of time,
+ * calibration at the horizon it names, the next purchase date against the naive rule, fits that
+ * give up in bounded work, and the watchlist's order.
+ */
+import { describe, expect, it } from 'vitest';
+import { fitPurchases, group, type PurchaseFit, type PurchaseModelName } from '../../src/core/model/bgnbd.js';
+import { rocAuc } from '../../src/core/model/backtest.js';
+import { FEATURES, fitLogit, learnRanking, origins, predict, prepare, rankRisk, TIE_MARGIN, type LearnRow, type LearnWindow } from '../../src/core/model/learn.js';
+import { DEFAULT_MODEL, rulesOnly, scoreChurn, verdictPhrase } from '../../src/core/model/churn.js';
+import { DEFAULT_LIFECYCLE } from '../../src/core/lifecycle.js';
+import { FIT_ITERATIONS, RESTART_ITERATIONS } from '../../src/core/model/optimize.js';
+import { forecastError, nobodyLeaves, orderOf, selectModel, selectOnWindows, type Candidate } from '../../src/core/model/select.js';
+import { keepValue, isGone } from '../../src/app/rows.js';
+import type { CustomerAnalysis } from '../../src/core/analysis.js';
+import type { ChurnScore } from '../../src/core/model/churn.js';
+import { rng } from '../../bench/synth/generate.js';
+import { backtestRows, shop } from '../shops.js';
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((p, q) => p - q);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+/** Customers as they stood at `cutoff` (days as the unit), with their purchase days in (cutoff, cutoff + w]. */
+function learnRows(days: number[][], cutoff: number, w: number): LearnRow[] {
+  const out: LearnRow[] = [];
+  for (const d of days) {
+    const before = d.filter((x) => x <= cutoff);
+    if (before.length === 0) continue;
+    const first = before[0]!;
+    const last = before[before.length - 1]!;
+    const gaps = before.slice(1).map((x, i) => x - before[i]!);
+    out.push({
+      summary: { x: before.length - 1, tx: last - first, T: cutoff - first },
+      recencyDays: cutoff - last,
+      purchaseDays: before.length,
+      tenureDays: cutoff - first,
+      gapDays: gaps.length >= 2 ? median(gaps) : null,
+      spendPerDay: 0,
+      recentRevenue: 0,
+      previousRevenue: 0,
+      actual: d.filter((x) => x > cutoff && x <= cutoff + w).length,
+    });
+  }
+  return out;
+}
+
+describe('the logistic fit', () => {
+  it('recovers known coefficients (Newton / IRLS with a small ridge)', () => {
+    const u = rng(3);
+    const X: number[][] = [];
+    const y: boolean[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const a = u() * 4 - 2;
+      const b = u() * 4 - 2;
+      const row = new Array<number>(FEATURES.length).fill(0);
+      row[FEATURES.indexOf('recency')] = a;
+      row[FEATURES.indexOf('frequency')] = b;
+      X.push(row);
+      y.push(u() < 1 / (1 + Math.exp(-(0.5 + 1.2 * a - 0.8 * b))));
+    }
+    const l = fitLogit(['recency', 'frequency', 'age'], X, y);
+    // age never varies: left out; the rest on the raw scale
+    expect(l.features).toEqual(['recency', 'frequency']);
+    expect(l.coef[1]! / l.sd[0]!).toBeCloseTo(1.2, 0);
+    expect(Math.abs(l.coef[1]! / l.sd[0]! - 1.2)).toBeLessThan(0.15);
+    expect(Math.abs(l.coef[2]! / l.sd[1]! + 0.8)).toBeLessThan(0.15);
+    const z = l.coef[0]! - (l.coef[1]! * l.mean[0]!) / l.sd[0]! - (l.coef[2]! * l.mean[1]!) / l.sd[1]!;
+    expect(Math.abs(z - 0.5)).toBeLessThan(0.15);
+    expect(predict(l, X[0]!)).toBeGreaterThan(0);
+  });
+});
+
+describe('learning what ranks from the shop\'s past', () => {
+  const LENGTH = 1100;
+  const W = 90;
+  const days = shop('mbgnbd', 4000, 31, LENGTH);
+  const asOf = LENGTH - W; // what happened after the as-of date is known to the test only
+  const windows: LearnWindow[] = [1, 2, 3].map((k) => ({ cutoff: `c${k}`, rows: learnRows(days, asOf - k * W, W) }));
+  const model: PurchaseModelName = 'mbgnbd';
+  const learned = learnRanking(windows.map((w) => prepare(w, W, model, 1)), W, model)!;
+
+  it('is judged out of time on every window older ones ended before, pooled, and never ranks below the best simple score it considered there', () => {
+    const h = learned.heldOut!;
+    expect(h.outOfTime).toBe(true);
+    expect(h.cutoff).toBe('c1');
+    // c1 scored by what was fitted on c2 and c3, c2 by what was fitted on c3: both pooled
+    expect(h.cutoffs).toEqual(['c1', 'c2']);
+    expect(h.customers).toBe(learned.windows[0]!.customers + learned.windows[1]!.customers);
+    expect(Object.keys(h.auc).sort()).toEqual(['expected', 'learned', 'overdue', 'recency']);
+    const bestSimple = Math.max(h.auc.recency!, h.auc.overdue!, h.auc.expected!);
+    // the learned regression ranks only when it beats the best simple score by more than the tie margin
+    if (h.chosen === 'learned') expect(h.auc.learned!).toBeGreaterThan(bestSimple + TIE_MARGIN);
+    else expect(h.auc[h.chosen]).toBe(bestSimple);
+    expect(h.auc[h.chosen]!).toBeGreaterThanOrEqual(Math.max(...Object.values(h.auc)) - TIE_MARGIN);
+    expect(learned.ranking.kind).toBe(h.chosen);
+    // on the windows held out its mean risk is the share that bought nothing, within 3 points
+    expect(Math.abs(h.meanRisk - h.observed)).toBeLessThan(0.03);
+  }, 120_000);
+
+  it('is calibrated at the horizon it names: scored at the as-of date, against the next 90 days', () => {
+    const now = learnRows(days, asOf, W);
+    const fit = fitPurchases(model, group(now.map((r) => r.summary)));
+    const view = { model, params: fit.params, unitDays: 1 };
+    const risk = now.map((r) => rankRisk(learned.ranking, r, learned.ranking.model === null ? null : view));
+    const none = now.map((r) => r.actual === 0);
+    const mean = risk.reduce((a, b) => a + b, 0) / risk.length;
+    const observed = none.filter(Boolean).length / none.length;
+    expect(Math.abs(mean - observed)).toBeLessThan(0.03);
+    // and it ranks at least as well as recency alone
+    expect(rocAuc(risk, none)!).toBeGreaterThanOrEqual(rocAuc(now.map((r) => r.recencyDays), none)! - 0.005);
+  }, 120_000);
+});
+
+describe('judging on enough history', () => {
+  it('pairs each window only with windows that ended before it (no outcome overlaps the one judged)', () => {
+    expect(origins(3, 90, 90)).toEqual([{ test: 0, train: [1, 2] }, { test: 1, train: [2] }]);
+    // half a window apart: a window is judged by those at least a whole window older
+    expect(origins(4, 100, 50)).toEqual([{ test: 0, train: [2, 3] }, { test: 1, train: [3] }]);
+    expect(origins(2, 162, 81)).toEqual([]);
+    expect(origins(1, 90, 90)).toEqual([]);
+  });
+
+  it('where no window can be judged out of time, ranks by the recency rule and says so', () => {
+    const LENGTH = 700;
+    const W = 120;
+    const days = shop('mbgnbd', 2500, 37, LENGTH);
+    const asOf = LENGTH - W;
+    // two windows half a window apart: each one's outcome overlaps the other's
+    const windows: LearnWindow[] = [0, 1].map((k) => ({ cutoff: `c${k + 1}`, rows: learnRows(days, asOf - W - k * (W / 2), W) }));
+    const learned = learnRanking(windows.map((w) => prepare(w, W, null, 1)), W, null, W / 2)!;
+    expect(learned.heldOut).toBeNull();
+    expect(learned.ranking.kind).toBe('recency');
+    expect(learned.windows).toHaveLength(2);
+    const f = { ranking: learned.ranking, learned: { windows: learned.windows, heldOut: null } };
+    expect(verdictPhrase(f)).toEqual({ key: 'core.verdict.unjudged', vars: { days: W } });
+    // calibrated on both windows: at the as-of date its mean risk is the share that bought nothing, within 5 points (the issue's goal for a short history)
+    const now = learnRows(days, asOf, W);
+    const risk = now.map((r) => rankRisk(learned.ranking, r, null));
+    const none = now.map((r) => r.actual === 0);
+    expect(Math.abs(risk.reduce((a, b) => a + b, 0) / risk.length - none.filter(Boolean).length / none.length)).toBeLessThan(0.05);
+    expect(rocAuc(risk, none)).toBeCloseTo(rocAuc(now.map((r) => r.recencyDays), none)!, 6);
+  }, 60_000);
+});
+
+describe('the next purchase date', () => {
+  it('is given to every customer, conditional on still being one, and errs less than last purchase + their usual gap', () => {
+    const LENGTH = 900;
+    const cut = 700;
+    const days = shop('mbgnbd', 3000, 41, LENGTH);
+    const rows = backtestRows(days, cut);
+    const fit = fitPurchases('mbgnbd', group(rows.map((r) => r.summary)));
+    const iso = (d: number): string => new Date((18262 + d) * 86_400_000).toISOString().slice(0, 10);
+    const index = (s: string): number => Date.parse(s) / 86_400_000 - 18262;
+    const customers = days
+      .map((d, i) => ({ d: d.filter((x) => x <= cut), after: d.filter((x) => x > cut), i }))
+      .filter((c) => c.d.length > 0)
+      .map((c) => {
+        const gaps = c.d.slice(1).map((x, k) => x - c.d[k]!);
+        return {
+          customerId: `C${c.i}`,
+          firstPurchase: iso(c.d[0]!),
+          lastPurchase: iso(c.d[c.d.length - 1]!),
+          purchaseDays: c.d.length,
+          recencyDays: cut - c.d[c.d.length - 1]!,
+          typicalGapDays: gaps.length >= 2 ? median(gaps) : 30,
+          ownGapDays: gaps.length >= 2 ? median(gaps) : null,
+          recentRevenue: 0,
+          previousRevenue: 0,
+          spendDays: 0,
+          spendTotal: 0,
+          next: c.after[0] ?? null,
+        };
+      });
+    const fitted = { ...rulesOnly(iso(cut), ''), fallback: null, timeUnit: 'day' as const, purchase: { ...fit, customers: customers.length } };
+    const scores = scoreChurn(customers, fitted, { ...DEFAULT_MODEL, timeUnit: 'day', horizonDays: 90 }, DEFAULT_LIFECYCLE, 30);
+    expect(scores.every((s) => s.nextPurchaseDate !== null && s.nextPurchaseDate > iso(cut))).toBe(true);
+    const model: number[] = [];
+    const naive: number[] = [];
+    customers.forEach((c, i) => {
+      if (c.next === null) return;
+      model.push(Math.abs(index(scores[i]!.nextPurchaseDate!) - c.next));
+      naive.push(Math.abs(index(c.lastPurchase) + c.typicalGapDays - c.next));
+    });
+    expect(model.length).toBeGreaterThan(300);
+    expect(median(model)).toBeLessThanOrEqual(median(naive));
+  }, 60_000);
+});
+
+describe('fits that cannot converge', () => {
+  it('give up in bounded work on a shop where customers buy at random, and say "nobody leaves" where the fit runs there', () => {
+    const u = rng(24);
+    const days: number[][] = Array.from({ length: 1500 }, () => []);
+    for (let k = 0; k < 6000; k++) days[Math.floor(u() * 1500)]!.push(Math.floor(u() * 365));
+    const rows = backtestRows(days.map((d) => [...new Set(d)].sort((p, q) => p - q)).filter((d) => d.length > 0), 300);
+    const summaries = rows.map((r) => r.summary);
+    for (const model of ['mbgnbd', 'bgnbd', 'paretonbd', 'nbd'] as const) {
+      const fit = fitPurchases(model, group(summaries));
+      expect(fit.iterations, model).toBeLessThanOrEqual(FIT_ITERATIONS + 5 * RESTART_ITERATIONS);
+      if (model !== 'nbd' && !fit.converged) expect(nobodyLeaves(fit, summaries), model).not.toBeNull();
+    }
+    const sel = selectModel(rows, 'cutoff', 65, 1);
+    expect(sel.order).toContain('nbd');
+  }, 120_000);
+});
+
+describe('model auto on several windows', () => {
+  const cand = (name: Candidate['name'], auc: number, predicted: number, actual = 1000): Candidate => ({ name, auc, predicted, actual, degenerate: null, logLikelihood: 0 });
+  it('prefers a model that forecasts the count within 15% over one that ranks a little better but does not', () => {
+    // merit alone (AUC − 0.1 × error) would take the first: 0.83 − 0.02 = 0.81 against 0.79 − 0.01
+    const order = orderOf([cand('mbgnbd', 0.83, 1200), cand('paretonbd', 0.79, 1100), cand('recency', 0.9, 1000)]);
+    expect(order).toEqual(['paretonbd', 'mbgnbd']);
+    expect(orderOf([cand('mbgnbd', 0.83, 1200), cand('paretonbd', 0.79, 1300)])).toEqual(['mbgnbd', 'paretonbd']);
+    expect(forecastError({ ...cand('nbd', 0.8, 1000), error: 0.2 })).toBe(0.2);
+  });
+
+  it('judges every model on the same windows: AUC weighted by customers, counts summed, the error averaged', () => {
+    const W = 90;
+    const days = shop('paretonbd', 1200, 47, 900);
+    const windows = [0, 1].map((k) => ({ cutoff: `c${k + 1}`, rows: learnRows(days, 900 - W - k * W, W) }));
+    const fits = new Map<string, Map<PurchaseModelName, PurchaseFit>>();
+    const sel = selectOnWindows(windows, W, 1, ['paretonbd', 'nbd'], fits);
+    const one = windows.map((w) => selectModel(w.rows, w.cutoff, W, 1, ['paretonbd', 'nbd']));
+    expect(sel.cutoffs).toEqual(['c1', 'c2']);
+    expect([...fits.keys()]).toEqual(['c1', 'c2']);
+    expect(sel.customers).toBe(one[0]!.customers + one[1]!.customers);
+    const p = sel.candidates.find((c) => c.name === 'paretonbd')!;
+    const each = one.map((o) => o.candidates.find((c) => c.name === 'paretonbd')!);
+    expect(p.actual).toBe(each[0]!.actual + each[1]!.actual);
+    expect(p.predicted).toBeCloseTo(each[0]!.predicted! + each[1]!.predicted!, 6);
+    expect(p.error).toBeCloseTo((forecastError(each[0]!) + forecastError(each[1]!)) / 2, 9);
+    expect(p.auc).toBeCloseTo((each[0]!.auc! * one[0]!.customers + each[1]!.auc! * one[1]!.customers) / sel.customers, 9);
+    // the true model forecasts within 15% and is tried first
+    expect(forecastError(p)).toBeLessThan(0.15);
+    expect(sel.order[0]).toBe('paretonbd');
+  }, 120_000);
+});
+
+describe('the watchlist', () => {
+  const base = { purchaseDays: 20, netRevenue: 200_000, tenureDays: 365, recentRevenue: 50_000, previousRevenue: 50_000, stage: 'stability' } as unknown as CustomerAnalysis;
+  const score = (risk: number): ChurnScore => ({ churnRisk: risk }) as ChurnScore;
+  it('weighs the value that can still be kept: risk times spend at their own pace, or the fall in a large account\'s spend', () => {
+    const steady = keepValue(base, score(0.2), 91, 90);
+    expect(steady).toBe(Math.round(0.2 * (200_000 / 20) * ((20 / 365) * 91)));
+    const falling = keepValue({ ...base, recentRevenue: 20_000 }, score(0.2), 91, 90);
+    expect(falling).toBeGreaterThan(steady);
+    expect(falling).toBe(Math.round((30_000 * 91) / 90));
+    expect(isGone({ stage: 'ended' })).toBe(true);
+    expect(isGone({ stage: 'decline' })).toBe(false);
+  });
+
+  it('a platinum or gold account in decline is at least medium, with the reason in words', () => {
+    const c = { customerId: 'P1', firstPurchase: '2024-01-01', lastPurchase: '2025-12-20', purchaseDays: 40, recencyDays: 11, typicalGapDays: 14, ownGapDays: 14, recentRevenue: 1000, previousRevenue: 5000, spendDays: 40, spendTotal: 40_000 };
+    const fitted = { ...rulesOnly('2025-12-31', ''), fallback: null, purchase: { model: 'nbd' as const, params: { r: 5, alpha: 10 }, logLikelihood: 0, customers: 1, groups: 1, iterations: 1, converged: true } };
+    const settings = { ...DEFAULT_MODEL, horizonDays: 90 };
+    const [platinum] = scoreChurn([{ ...c, stage: 'decline', tier: 'platinum' }], fitted, settings, DEFAULT_LIFECYCLE, 14);
+    const [lead] = scoreChurn([{ ...c, stage: 'decline', tier: 'lead' }], fitted, settings, DEFAULT_LIFECYCLE, 14);
+    expect(lead!.riskLevel).toBe('low');
+    expect(platinum!.riskLevel).toBe('medium');
+    expect(platinum!.reasons.join('; ')).toContain('a platinum or gold account whose spend is falling');
+  });
+});

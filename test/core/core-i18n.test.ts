@@ -1,0 +1,73 @@
+/**
+ * What the core says to a person outside the analysis's sentences: settings' descriptions and
+ * the errors of a bad setting, segment rule or date layout, in the reader's language; English as
+ * before.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLang } from '../../src/i18n/index.js';
+import { SETTINGS, describeSetting, settingDef } from '../../src/core/settings.js';
+import { parseSegmentRules } from '../../src/core/rfm.js';
+import { FormatDateReader } from '../../src/core/dates.js';
+import { formatDays, formatPurchases } from '../../src/i18n/format.js';
+import { MODEL_NAMES, modelName } from '../../src/core/model/churn.js';
+
+afterEach(() => setLang('en'));
+
+describe('settings in the reader\'s language', () => {
+  it('has every setting\'s description in both catalogues', () => {
+    for (const def of SETTINGS) {
+      const en = describeSetting(def.key, 'en');
+      const zh = describeSetting(def.key, 'zh-CN');
+      expect(en, def.key).not.toBe(def.key);
+      expect(zh, def.key).not.toBe(en);
+      expect(zh, def.key).toMatch(/[\u4e00-\u9fff]/);
+    }
+    setLang('zh-CN');
+    expect(describeSetting('report.lang')).toMatch(/定时任务/);
+  });
+
+  it('says what is wrong with a value in the reader\'s language', () => {
+    const check = (key: string, value: string): string => {
+      try {
+        settingDef(key)!.check(value);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error(`${key} = ${value} was accepted`);
+    };
+    expect(check('lifecycle.window_days', '0')).toBe('must be a whole number from 1 to 100,000');
+    expect(check('model.name', 'magic')).toBe('must be auto or mbgnbd or paretonbd or bgnbd or nbd');
+    setLang('zh-CN');
+    expect(check('lifecycle.window_days', '0')).toMatch(/^必须是.*1.*100,000.*整数$/);
+    expect(check('lifecycle.drop_share', '2')).toMatch(/比例.*100%/);
+    expect(check('model.name', 'magic')).toMatch(/^必须是.*auto.*mbgnbd.*paretonbd.*bgnbd/);
+    expect(check('tier.cuts', '5,15')).toMatch(/三个百分比/);
+    expect(check('rfm.recency_days', '30,x')).toMatch(/x.*不是数字/);
+  });
+
+  it('words segment rule and date layout errors in Chinese', () => {
+    setLang('zh-CN');
+    expect(() => parseSegmentRules('Champions r4-5')).toThrow('规则“Champions r4-5”需要名称和冒号，如“Champions: r4-5 f4-5”');
+    expect(() => parseSegmentRules('A: r5-4')).toThrow('规则“A”中的“r5-4”上下限写反了');
+    expect(() => new FormatDateReader('DD/MM/YYYY Q')).toThrow('--date-format "DD/MM/YYYY Q"：无法识别“Q”处的写法');
+    setLang('en');
+    expect(() => parseSegmentRules('A: r5-4')).toThrow('"r5-4" in rule "A" runs backwards');
+  });
+});
+
+describe('numbers with units', () => {
+  it('says days and purchases as each language does', () => {
+    expect([formatDays(1), formatDays(3), formatDays(2.5), formatPurchases(1), formatPurchases(5)]).toEqual(['1 day', '3 days', '2.5 days', '1 purchase', '5 purchases']);
+    expect([formatDays(1, 'zh-CN'), formatDays(3, 'zh-CN'), formatPurchases(5, 'zh-CN')]).toEqual(['1天', '3天', '5次']);
+  });
+});
+
+describe('model names', () => {
+  it('keeps the papers\' names and words the recency rule in the reader\'s language', () => {
+    for (const code of Object.keys(MODEL_NAMES).filter((c) => c !== 'nbd')) expect(modelName(code)).toBe(MODEL_NAMES[code]);
+    // the NBD is named with what it says: nobody leaves
+    expect(modelName('nbd')).toBe('NBD (nobody leaves)');
+    setLang('zh-CN');
+    expect(['mbgnbd', 'paretonbd', 'bgnbd', 'recency'].map(modelName)).toEqual(['MBG/NBD', 'Pareto/NBD', 'BG/NBD', '最近购买间隔规则']);
+  });
+});

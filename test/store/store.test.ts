@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/sqlite/db.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { slotKey } from '../../src/core/hash.js';
+import { TRANSACTION_COLUMNS, contentString, dedupeContent } from '../../src/core/row.js';
+import { TransactionWriter, insertImport } from '../../src/store/sqlite/import.js';
+import { tempDir } from '../helpers.js';
+
+let t: ReturnType<typeof tempDir>;
+afterEach(() => t?.cleanup());
+
+describe('the database file', () => {
+  it('is created readable by its owner only, in WAL mode, with migrations recorded', () => {
+    t = tempDir();
+    const db = openDatabase(t.db, { create: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
+    const names = db.prepare('SELECT name FROM schema_migrations ORDER BY id').pluck().all();
+    expect(names).toEqual(MIGRATIONS.map((m) => m.name));
+    db.close();
+    expect(fs.statSync(t.db).mode & 0o777).toBe(0o600);
+  });
+
+  it('is not created by a reader', () => {
+    t = tempDir();
+    expect(() => openDatabase(t.db, { create: false })).toThrow(/no database/);
+    expect(fs.existsSync(t.db)).toBe(false);
+  });
+
+  it('refuses a database made by a newer rapport, changing nothing', () => {
+    t = tempDir();
+    openDatabase(t.db, { create: true }).close();
+    const raw = new Database(t.db);
+    raw.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(999, 'from the future', 'x');
+    raw.close();
+    expect(() => openDatabase(t.db, { create: false })).toThrow(/newer rapport \(schema 999/);
+  });
+
+  it('applies only the migrations not yet applied, each with its record', () => {
+    t = tempDir();
+    openDatabase(t.db, { create: true, migrations: MIGRATIONS.slice(0, 1) }).close();
+    const extra = { id: MIGRATIONS.length + 1, name: 'test_extra', sql: 'CREATE TABLE extra_test (x)' };
+    const db = openDatabase(t.db, { create: false, migrations: [...MIGRATIONS, extra] });
+    expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length + 1);
+    db.close();
+  });
+
+  it('rolls back a failing migration with its record', () => {
+    t = tempDir();
+    openDatabase(t.db, { create: true }).close();
+    const bad = { id: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE half (x); THIS IS NOT SQL' };
+    expect(() => openDatabase(t.db, { create: false, migrations: [...MIGRATIONS, bad] })).toThrow();
+    const raw = new Database(t.db, { readonly: true });
+    expect(raw.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'half'`).pluck().get()).toBe(0);
+    expect(raw.prepare('SELECT count(*) FROM schema_migrations WHERE name = ?').pluck().get('broken')).toBe(0);
+    raw.close();
+  });
+
+  it('refuses SQLite files that are not rapport databases, and files that are not SQLite', () => {
+    t = tempDir();
+    const other = new Database(t.db);
+    other.exec('CREATE TABLE someone_elses (x)');
+    other.close();
+    expect(() => openDatabase(t.db, { create: false })).toThrow(/not one rapport made/);
+    const junk = t.file('junk.db', 'this is a text file, not a database at all, with enough bytes to look like a header....');
+    expect(() => openDatabase(junk, { create: false })).toThrow(/not a SQLite database/);
+  });
+});
+
+describe('the duplicate rule in the writer', () => {
+  function setup() {
+    t = tempDir();
+    const db = openDatabase(t.db, { create: true });
+    const newImport = () =>
+      insertImport(db, { kind: 'transactions', fileName: 'x', fileSize: 0, contentHash: String(Math.random()), mapping: {}, options: {}, startedAt: '' }, 'complete');
+    return { db, newImport };
+  }
+  const row = (customer: string, amount: number, line: number) => {
+    const content = contentString([customer, '2024-05-01', null, amount, null, null, null, null, null, null, null, null]);
+    return { line, content, key: slotKey('2024-05-01', dedupeContent(content), 0) };
+  };
+  const add = (w: TransactionWriter, r: ReturnType<typeof row>) => w.add(r.content, r.line, r.key);
+
+  it('keeps repeated identical rows of one file, and finds them all again in the next', () => {
+    const { db, newImport } = setup();
+    const first = db.transaction(() => {
+      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS);
+      [row('A', 100, 2), row('A', 100, 3), row('B', 5, 4), row('A', 100, 5)].forEach((r) => add(w, r));
+      w.flush();
+      return [w.inserted, w.duplicate];
+    })();
+    expect(first).toEqual([4, 0]);
+    const second = db.transaction(() => {
+      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS);
+      // the same rows plus one more occurrence of A and a new row
+      [row('A', 100, 2), row('A', 100, 3), row('B', 5, 4), row('A', 100, 5), row('A', 100, 6), row('C', 1, 7)].forEach((r) => add(w, r));
+      w.flush();
+      return [w.inserted, w.duplicate];
+    })();
+    expect(second).toEqual([2, 4]);
+    expect(db.prepare(`SELECT count(*) FROM transactions WHERE customer_id = 'A'`).pluck().get()).toBe(4);
+    db.close();
+  });
+
+  it.each([
+    ['in memory', undefined],
+    ['spilled to the temp table', 3],
+  ])('works the same through full 50-row batches, counts %s', (_how, seenInMemory) => {
+    const { db, newImport } = setup();
+    const rows = Array.from({ length: 120 }, (_, i) => row('C' + (i % 40), 100, i + 2)); // every content three times
+    const once = db.transaction(() => {
+      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS, { seenInMemory });
+      rows.forEach((r) => add(w, r));
+      w.flush();
+      return [w.inserted, w.duplicate];
+    })();
+    expect(once).toEqual([120, 0]);
+    const again = db.transaction(() => {
+      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS, { seenInMemory });
+      rows.forEach((r) => add(w, r));
+      w.flush();
+      return [w.inserted, w.duplicate];
+    })();
+    expect(again).toEqual([0, 120]);
+    // and a third copy of the file plus one more occurrence of every content: only those are new
+    const more = [...rows, ...Array.from({ length: 40 }, (_, i) => row('C' + i, 100, 200 + i))];
+    const third = db.transaction(() => {
+      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS, { seenInMemory });
+      more.forEach((r) => add(w, r));
+      w.flush();
+      return [w.inserted, w.duplicate];
+    })();
+    expect(third).toEqual([40, 120]);
+    db.close();
+  });
+
+  it('treats a hash collision as a taken slot, never as a duplicate', () => {
+    const { db, newImport } = setup();
+    const r = row('A', 100, 2);
+    // Plant a different row in the slot that A's content hashes to.
+    db.prepare(
+      `INSERT INTO transactions (customer_id, date, amount, import_id, line, dedupe_key) VALUES ('Z', '2024-05-01', 1, 0, 1, ?)`,
+    ).run(slotKey('2024-05-01', dedupeContent(r.content), 0));
+    const counts = db.transaction(() => {
+      const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS);
+      add(w, r);
+      w.flush();
+      return [w.inserted, w.duplicate];
+    })();
+    expect(counts).toEqual([1, 0]);
+    expect(db.prepare(`SELECT count(*) FROM transactions WHERE customer_id = 'A'`).pluck().get()).toBe(1);
+    db.close();
+  });
+});
