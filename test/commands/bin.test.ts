@@ -13,7 +13,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixture, tempDir } from '../helpers.js';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const BIN = path.join(ROOT, 'bin/rapport.js');
 const ESC = '\u001b';
 const STACK_FRAME = '    at ';

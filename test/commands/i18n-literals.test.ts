@@ -149,7 +149,7 @@ export const SCANNED = [
   'src/sys/tempfiles.ts',
 ];
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Constructors whose arguments a person reads: which arguments. */
 const NEW_SINKS: Record<string, number[] | 'all'> = { RapportError: 'all', UsageError: 'all', Error: 'all', CommanderError: [2], Option: [1] };

@@ -12,7 +12,7 @@ import type { CommandSpec } from '../../src/cli/program.js';
 import { catalogueKeys, LANGS } from '../../src/i18n/index.js';
 import { tempDir } from '../helpers.js';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 /** Every catalogue key a spec (and its subcommands) shows in its help. */
 function helpKeys(spec: CommandSpec, where = spec.name): [string, string][] {

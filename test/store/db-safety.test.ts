@@ -15,7 +15,7 @@ import { storageError } from '../../src/store/sqlite/faults.js';
 import { expectPlainError, fixture, run, tempDir, transactionCount } from '../helpers.js';
 import { readableInstall } from '../installed.js';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const BIN = path.join(ROOT, 'bin/rapport.js');
 const SAMPLE = fixture('sample', 'transactions.csv');
 const CLEAN = fixture('import', 'clean.csv');
