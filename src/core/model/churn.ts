@@ -258,6 +258,13 @@ export function learnRowOf(c: Measured, asOf: string, unit: TimeUnit, population
 }
 
 /**
+ * Whether fitModels fits the spend model: always (`rapport model` says why a spend fit failed
+ * even without a purchase model), when the purchase model is used (the scores' lifetime values:
+ * without one the spend fit is not kept), or never (the model check reads the purchase fit only).
+ */
+export type SpendWanted = 'always' | 'when-used' | 'never';
+
+/**
  * Fits the purchase and spend models when the data suffice; never a silent bogus fit. With model
  * auto and windows of the shop's past, the models are compared on the windows that do not overlap
  * (selectOnWindows) and tried best first; a fit that degenerates at the as-of date is passed over for
@@ -265,7 +272,7 @@ export function learnRowOf(c: Measured, asOf: string, unit: TimeUnit, population
  * windows (learn.ts), with the chosen model's outputs among its features. Fits see at most
  * FIT_SAMPLE customers.
  */
-export function fitModels(customers: readonly Measured[], asOf: string, s: ModelSettings, windows: Windows | null = null, populationGap: number | null = null): Fitted {
+export function fitModels(customers: readonly Measured[], asOf: string, s: ModelSettings, windows: Windows | null = null, populationGap: number | null = null, spendWanted: SpendWanted = 'always'): Fitted {
   const horizon = horizonFor(s, populationGap);
   const suff = sufficiency(customers, asOf, s);
   const spendData: SpendSummary[] = [];
@@ -302,7 +309,8 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
     }
     rejected.push(wordPhrase({ key: 'core.model.rejected', vars: { model, why } }, 'en'));
   }
-  const spendFit = spendData.length > 0 ? fitSpend(spendData) : null;
+  // The spend fit (seconds on a shop where it runs to its edge) only where something reads it.
+  const spendFit = spendData.length > 0 && (spendWanted === 'always' || (spendWanted === 'when-used' && purchase !== null)) ? fitSpend(spendData) : null;
   // A spend fit that did not converge (or gives no finite mean, q <= 1) is not used: no lifetime values.
   const spendOk = spendFit !== null && spendFit.converged && spendFit.params.q > 1 && [spendFit.params.p, spendFit.params.q, spendFit.params.v].every(Number.isFinite);
   const spend = spendOk ? spendFit : null;
