@@ -7,7 +7,7 @@ import { computeAnalysis, loadSettings, type Money } from '../app/run.js';
 import { dayIndex } from '../core/measures.js';
 import { fitModels, summaryOf } from '../core/model/churn.js';
 import { expectedByWeek } from '../core/model/weekly.js';
-import type { PurchaseModelName, Summary } from '../core/model/bgnbd.js';
+import type { PurchaseModelName, Summary } from '../core/model/purchase.js';
 import type { Store } from '../store/store.js';
 import type { ReportColumn, Section } from './model.js';
 import { t } from '../i18n/index.js';

@@ -5,7 +5,8 @@
 import type { CustomerMeasures } from '../measures.js';
 import { dayIndex } from '../measures.js';
 import { silenceLimit, type LifecycleSettings } from '../lifecycle.js';
-import { expectedPurchases, fitPurchases, group, pAlive, pNoPurchase, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
+import { group, type PurchaseFit, type PurchaseModelName, type Summary } from './purchase.js';
+import { expectedPurchases, fitPurchases, modelLabel, pAlive, pNoPurchase } from './registry.js';
 import { AUTO_ORDER, degenerateWhy, nobodyLeaves, sample, selectOnWindows, type Selection } from './select.js';
 import { learnRanking, prepare, rankRisk, type HeldOut, type LearnRow, type LearnWindow, type Ranking, type RankingKind } from './learn.js';
 import type { Stage } from '../lifecycle.js';
@@ -19,12 +20,10 @@ export const TIME_UNITS: readonly TimeUnit[] = ['day', 'week'];
 export const UNIT_DAYS: Record<TimeUnit, number> = { day: 1, week: 7 };
 
 export type RiskLevel = 'low' | 'medium' | 'high';
-export const RISK_LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high'];
 
 /** A purchase model by name, or auto: the one that forecasts best on the shop's own last horizon. */
 export type ModelChoice = PurchaseModelName | 'auto';
 export const MODEL_CHOICES: readonly ModelChoice[] = ['auto', 'mbgnbd', 'paretonbd', 'bgnbd', 'nbd'];
-export const MODEL_NAMES: Record<string, string> = { mbgnbd: 'MBG/NBD', bgnbd: 'BG/NBD', paretonbd: 'Pareto/NBD', nbd: 'NBD', recency: 'recency rule' };
 
 /**
  * A model's name for a person: the fitted models by their papers' names in every language, the
@@ -33,7 +32,7 @@ export const MODEL_NAMES: Record<string, string> = { mbgnbd: 'MBG/NBD', bgnbd: '
 export function modelName(code: string): string {
   if (code === 'recency') return t('core.model.recency-rule');
   if (code === 'nbd') return t('core.model.nbd-name');
-  return MODEL_NAMES[code] ?? code;
+  return modelLabel(code);
 }
 
 /** How what ranks did out of time, as a phrase (worded in English for JSON, in the reader's language for a person); null without it. */
@@ -67,9 +66,9 @@ function methodPhrase(method: RiskMethod, model: PurchaseModelName | null): Phra
     case 'overdue':
       return { key: 'core.method.overdue' };
     case 'expected':
-      return { key: 'core.method.expected', vars: { model: MODEL_NAMES[model ?? ''] ?? '' } };
+      return { key: 'core.method.expected', vars: { model: modelLabel(model ?? '') } };
     case 'model':
-      return { key: 'core.method.model', vars: { model: MODEL_NAMES[model ?? ''] ?? '' } };
+      return { key: 'core.method.model', vars: { model: modelLabel(model ?? '') } };
     default:
       return { key: 'core.method.rules' };
   }
@@ -390,7 +389,6 @@ export interface ChurnScore {
   clv: number | null;
   churnRisk: number;
   riskLevel: RiskLevel;
-  valueAtRisk: number | null;
   /** The day of the next purchase if still a customer (P(alive) says how likely that is); null only without a purchase. */
   readonly nextPurchaseDate: string | null;
   readonly expectedPurchases365d: number | null;
@@ -503,7 +501,6 @@ class Score implements ChurnScore {
     readonly churnRisk: number,
     /** The level from the risk alone, before complaints. */
     private readonly ownLevel: RiskLevel,
-    readonly valueAtRisk: number | null,
     private readonly open: OpenComplaints | undefined,
   ) {
     const complained = open !== undefined && open.open > 0;
@@ -648,10 +645,10 @@ export function scoreChurn(
     };
     const learnedRisk = ranking === null || row === null ? null : carried(rankRisk(ranking, row, ranking.model !== null && ranking.model === purchase?.model ? view : null));
     if (purchase === null || sum === null) {
-      if (learnedRisk !== null) return new Score(c, why, ranking!.kind, null, null, null, null, null, learnedRisk, riskLevel(learnedRisk, s), null, open);
+      if (learnedRisk !== null) return new Score(c, why, ranking!.kind, null, null, null, null, null, learnedRisk, riskLevel(learnedRisk, s), open);
       const limit = silenceLimit(c.typicalGapDays ?? populationGap, lifecycle.endedGaps, lifecycle.endedMinDays);
       const risk = Math.min(1, c.recencyDays / Math.max(1, limit));
-      return new Score(c, why, 'rules', null, null, null, null, null, risk, riskLevel(risk, s), null, open);
+      return new Score(c, why, 'rules', null, null, null, null, null, risk, riskLevel(risk, s), open);
     }
     const model = purchase.model;
     const params = purchase.params;
@@ -662,6 +659,6 @@ export function scoreChurn(
     const risk = learnedRisk ?? none;
     const method: RiskMethod = learnedRisk === null ? 'model' : ranking!.kind;
     const { perPurchase, clv } = valueOf(c, sum, fitted, s);
-    return new Score(c, why, method, alive, expected, none, perPurchase ?? populationSpend, clv, risk, riskLevel(risk, s), clv === null ? null : risk * clv, open);
+    return new Score(c, why, method, alive, expected, none, perPurchase ?? populationSpend, clv, risk, riskLevel(risk, s), open);
   });
 }
