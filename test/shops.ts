@@ -2,7 +2,7 @@
  * Simulated shops for the churn tests, so the true story is known: purchase days of customers
  * under each purchase model (or nobody leaving), and the customers as they stood at a cutoff.
  */
-import type { PurchaseModelName } from '../src/core/model/bgnbd.js';
+import type { PurchaseModelName } from '../src/core/model/purchase.js';
 import type { BacktestCustomer } from '../src/core/model/select.js';
 import { gamma, rng } from '../bench/synth/generate.js';
 

@@ -1,6 +1,6 @@
 /** Churn risk as the commands need it: the analysis, a model fit (saved or fitted now), scores. */
 import type { Analysis } from '../core/analysis.js';
-import { fitModels, horizonFor, learnRowOf, scoreChurn, windowPlan, type ChurnScore, type Fitted, type ModelSettings, type Windows } from '../core/model/churn.js';
+import { fitModels, horizonFor, learnRowOf, scoreChurn, windowPlan, type ChurnScore, type Fitted, type ModelSettings, type SpendWanted, type Windows } from '../core/model/churn.js';
 import type { LearnRow } from '../core/model/learn.js';
 import type { CustomerMeasures } from '../core/measures.js';
 import { dayIndex, isoDay } from '../core/measures.js';
@@ -29,16 +29,23 @@ export interface ChurnPicture {
 export async function churnAsOf(
   db: Store,
   asOf: string,
-  options: { overrides?: Partial<ModelSettings>; filter?: SnapshotFilter; /** Every customer's analysis as of the date, when the caller has it already. */ analysis?: Analysis } = {},
+  options: {
+    overrides?: Partial<ModelSettings>;
+    filter?: SnapshotFilter;
+    /** Every customer's analysis as of the date, when the caller has it already. */
+    analysis?: Analysis;
+    /** When a fit for this run fits the spend model: by default when the purchase model is used (the scores' lifetime values). */
+    spend?: SpendWanted;
+  } = {},
 ): Promise<ChurnPicture> {
   const money = await moneyOf(db);
   const loaded = await loadSettings(db, money);
   const settings: ModelSettings = { ...loaded.settings.model, ...options.overrides };
   // A saved fit ranks for its own horizon: a different --horizon fits again for the run.
-  const found = await currentFit(db, asOf, loaded);
+  const found = await currentFit(db, asOf, loaded, true);
   const saved = found !== null && (options.overrides?.horizonDays == null || options.overrides.horizonDays === found.horizonDays) ? found : null;
   const analysis = options.analysis ?? (await analysisAsOf(db, asOf, saved === null ? {} : (options.filter ?? {}))).analysis;
-  const fitted = saved ?? await fitForRun(db, asOf, analysis.customers, analysis.populationGapDays, loaded, settings);
+  const fitted = saved ?? await fitForRun(db, asOf, analysis.customers, analysis.populationGapDays, loaded, settings, options.spend ?? 'when-used');
   const scores = new Map(scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, await openComplaintsAsOf(db, asOf)).map((s) => [s.customerId, s]));
   return { analysis, money, loaded, fitted, fitSource: saved === null ? 'fitted' : 'saved', scores };
 }
@@ -49,7 +56,7 @@ export async function churnAsOf(
  * window after each, for learning what ranks (core/model/learn.ts) and, with model auto,
  * choosing the model (core/model/select.ts).
  */
-export async function fitForRun(db: Store, asOf: string, customers: readonly CustomerMeasures[], populationGap: number | null, loaded: LoadedSettings, settings: ModelSettings): Promise<Fitted> {
+export async function fitForRun(db: Store, asOf: string, customers: readonly CustomerMeasures[], populationGap: number | null, loaded: LoadedSettings, settings: ModelSettings, spend: SpendWanted = 'always'): Promise<Fitted> {
   const horizon = horizonFor(settings, populationGap);
   let earliest = Infinity;
   for (const c of customers) if (c.firstPurchase !== null) earliest = Math.min(earliest, dayIndex(c.firstPurchase));
@@ -73,7 +80,7 @@ export async function fitForRun(db: Store, asOf: string, customers: readonly Cus
       windows.list.push({ cutoff, rows });
     }
   }
-  return fitModels(customers, asOf, settings, windows, populationGap);
+  return fitModels(customers, asOf, settings, windows, populationGap, spend);
 }
 
 

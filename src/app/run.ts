@@ -84,16 +84,18 @@ const MODEL_KEYS = (text: Record<string, string>): string => JSON.stringify(Obje
 
 /**
  * The saved model fit for the date when it is current (no import stored rows since, same model
- * settings) and the model was used (enough data, converged); else null.
+ * settings) and the model was used (enough data, converged); else null. `unused`: also one
+ * whose purchase model was not used (rules or a simple score rank): scoring from it is scoring
+ * from what fitting again would give, without fitting again (issue 24's slow-fit shop).
  */
-export async function currentFit(db: Store, asOf: string, loaded: LoadedSettings): Promise<Fitted | null> {
+export async function currentFit(db: Store, asOf: string, loaded: LoadedSettings, unused = false): Promise<Fitted | null> {
   const saved = await db.findFit(asOf);
   if (saved === null || saved.data_version !== (await db.dataVersion()) || MODEL_KEYS(saved.settings) !== MODEL_KEYS(loaded.text)) return null;
   // A fit saved by an earlier rapport has no horizon or ranking: fit again.
   if (typeof saved.fit.horizonDays !== 'number') return null;
   // One saved before rankings were learned (a blend's coefficients, no logistic): fit again.
   if (saved.fit.ranking != null && !('logit' in saved.fit.ranking)) return null;
-  return saved.fit.purchase === null ? null : saved.fit;
+  return saved.fit.purchase === null && !unused ? null : saved.fit;
 }
 
 /**

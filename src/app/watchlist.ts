@@ -70,7 +70,8 @@ export async function scorecardAsOf(db: Store, asOf: string, horizonNow: number)
   const then = addDays(asOf, -horizonNow);
   const first = await db.firstTransactionDate();
   if (first === null || first >= then) return { card: null, pending, why: t('churn.list-too-young', { date: then, days: horizonNow }) };
-  const picture = await churnAsOf(db, then, { overrides: { horizonDays: horizonNow } });
+  // The list keeps risks, levels and expected purchases, no lifetime values: no spend fit.
+  const picture = await churnAsOf(db, then, { overrides: { horizonDays: horizonNow }, spend: 'never' });
   const list = watchlistOf(picture, then);
   const bought = await db.purchaseDaysBetween(then, asOf);
   return { card: scoreList({ asOf: then, horizonDays: list.horizonDays, method: list.method, recomputed: true }, list.entries, bought), pending, why: null };

@@ -15,7 +15,6 @@ import { breakUnits, padWidth, wrapText } from '../text/linefit.js';
 import { t, tn } from '../i18n/index.js';
 
 export type Format = 'table' | 'csv' | 'json';
-export const FORMATS: Format[] = ['table', 'csv', 'json'];
 /** What --format takes: the data formats, and the document formats only reports are written in. */
 export type AskedFormat = Format | 'md' | 'html';
 export const ASKED_FORMATS: AskedFormat[] = ['table', 'csv', 'json', 'md', 'html'];

@@ -1,6 +1,6 @@
 import { horizonFor, methodName, modelName, riskPercent, scoreChurn, type RiskLevel } from '../core/model/churn.js';
 import { dayIndex } from '../core/measures.js';
-import { bootstrapAucDifference, calibration, deciles, precisionRecall, rocAuc, topK, type CalibrationRow } from '../core/model/backtest.js';
+import { calibration, deciles, precisionRecall, rocAuc, topK, versusRecency, type CalibrationRow } from '../core/model/backtest.js';
 import type { Tier } from '../core/tiers.js';
 import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf } from '../app/churn.js';
 import { keepWatchlist, watchlistOf } from '../app/watchlist.js';
@@ -162,12 +162,11 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
  * bootstrap interval of the AUC difference (200 resamples of customers).
  */
 export function backtestVerdict(risk: readonly number[], recency: readonly number[], none: readonly boolean[], horizonDays: number): { text: string; shown: string; difference: number | null; interval: [number, number] | null } {
-  const a = rocAuc(risk, none);
-  const b = rocAuc(recency, none);
+  // (Seed 11, as before the verdict was one function: the intervals printed stay as they were.)
+  const v = versusRecency(risk, recency, none, 11);
   // text: the JSON's verdict, English whatever the language (data); shown: the same for the reader.
-  if (a === null || b === null) return { text: t('churn.verdict-none', { days: horizonDays }, 'en'), shown: t('churn.verdict-none', { days: horizonDays }), difference: null, interval: null };
-  const { low, high } = bootstrapAucDifference(risk, recency, none, 200, 11);
-  const d = a - b;
+  if (v === null) return { text: t('churn.verdict-none', { days: horizonDays }, 'en'), shown: t('churn.verdict-none', { days: horizonDays }), difference: null, interval: null };
+  const { auc: a, recency: b, difference: d, low, high } = v;
   const f = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
   const vars = { a: a.toFixed(3), b: b.toFixed(3), d: f(d), low: f(low), high: f(high) };
   const words = (lang: Lang): string => (low > 0 ? t('churn.verdict-better', vars, lang) : high < 0 ? t('churn.verdict-worse', vars, lang) : t('churn.verdict-neither', vars, lang));

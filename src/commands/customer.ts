@@ -4,7 +4,7 @@ import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
 import { sparkline } from '../text/charts.js';
 import { currentFit, customerAsOf, type Money, settleAsOf } from '../app/run.js';
 import { churnAsOf, openComplaintsAsOf } from '../app/churn.js';
-import type { PurchaseModelName } from '../core/model/bgnbd.js';
+import type { PurchaseModelName } from '../core/model/purchase.js';
 import { methodName, riskPercent, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../app/rows.js';
 import { openForAnalysis, type Context } from '../cli/context.js';

@@ -1,6 +1,6 @@
 import { methodName, MODEL_CHOICES, modelName, verdictPhrase, type Fitted, type ModelChoice, type ModelSettings, type RiskMethod } from '../core/model/churn.js';
-import type { BgParams, PurchaseFit } from '../core/model/bgnbd.js';
-import type { ParetoParams } from '../core/model/paretonbd.js';
+import type { PurchaseFit } from '../core/model/purchase.js';
+import { describeFit } from '../core/model/registry.js';
 import { FIT_SAMPLE, forecastError } from '../core/model/select.js';
 import { printCalibration } from './churn.js';
 import { computeAnalysis, loadSettings, measure, moneyOf, settleAsOf } from '../app/run.js';
@@ -113,21 +113,8 @@ function learnedRecord(f: Fitted): Record<string, unknown> | null {
 
 /** The purchase model's parameters in words. */
 function describePurchase(fit: PurchaseFit, unit: string): string[] {
-  const p = fit.params;
-  // The NBD (nobody leaves) has the purchase rates' Gamma alone.
-  if (fit.model === 'nbd') return [`  r ${p.r.toPrecision(4)}  alpha ${p.alpha.toPrecision(4)}`, `  ${t('model.nbd-words', { rate: (p.r / p.alpha).toPrecision(3), unit: unitName(unit) })}`];
-  if (fit.model === 'paretonbd') {
-    const { s, beta } = p as ParetoParams;
-    return [
-      `  r ${p.r.toPrecision(4)}  alpha ${p.alpha.toPrecision(4)}  s ${s.toPrecision(4)}  beta ${beta.toPrecision(4)}`,
-      `  ${t('model.pareto-words', { rate: (p.r / p.alpha).toPrecision(3), dropout: (s / beta).toPrecision(3), unit: unitName(unit) })}`,
-    ];
-  }
-  const { a, b } = p as BgParams;
-  return [
-    `  r ${p.r.toPrecision(4)}  alpha ${p.alpha.toPrecision(4)}  a ${a.toPrecision(4)}  b ${b.toPrecision(4)}`,
-    `  ${t('model.bg-words', { rate: (p.r / p.alpha).toPrecision(3), unit: unitName(unit), last: ((a / (a + b)) * 100).toFixed(1) })}`,
-  ];
+  const { params, words } = describeFit(fit);
+  return [`  ${params.map(([name, value]) => `${name} ${value.toPrecision(4)}`).join('  ')}`, `  ${wordPhrase({ ...words, vars: { ...words.vars, unit: unitName(unit) } })}`];
 }
 
 export async function runModel(options: ModelOptions, ctx: Context): Promise<number> {

@@ -7,7 +7,7 @@ import { computeAnalysis, loadSettings, type Money } from '../app/run.js';
 import { dayIndex } from '../core/measures.js';
 import { fitModels, summaryOf } from '../core/model/churn.js';
 import { expectedByWeek } from '../core/model/weekly.js';
-import type { PurchaseModelName, Summary } from '../core/model/bgnbd.js';
+import type { PurchaseModelName, Summary } from '../core/model/purchase.js';
 import type { Store } from '../store/store.js';
 import type { ReportColumn, Section } from './model.js';
 import { t } from '../i18n/index.js';
@@ -29,7 +29,7 @@ export async function modelCheckSection(db: Store, asOf: string, money: Money, h
   const table = { name: 'model_check', columns: [col('week_from', t('report.check.col.week'), 'date'), col('actual', t('report.check.col.purchases'), 'int'), col('predicted', t('report.check.col.expected'), 'number')], rows: [] as Record<string, string | number | null>[] };
   const analysis = await computeAnalysis(db, cutoff, loaded, money);
   const buyers = analysis.customers.filter((c) => c.purchaseDays > 0);
-  const fitted = buyers.length === 0 ? null : fitModels(analysis.customers, cutoff, model === null ? settings : { ...settings, model });
+  const fitted = buyers.length === 0 ? null : fitModels(analysis.customers, cutoff, model === null ? settings : { ...settings, model }, null, null, 'never');
   if (fitted === null || fitted.purchase === null) {
     return [{ title, omitted: fitted?.fallback ? t('report.check.no-model-because', { date: formatDate(cutoff), why: reword(fitted.fallback) }) : t('report.check.no-model', { date: formatDate(cutoff) }), tables: [table] }];
   }

@@ -5,7 +5,8 @@
  * outcome. Also: degenerate fits on a shop where nobody leaves, and the coherence rule.
  */
 import { describe, expect, it } from 'vitest';
-import { fitPurchases, group } from '../../src/core/model/bgnbd.js';
+import { group } from '../../src/core/model/purchase.js';
+import { fitPurchases } from '../../src/core/model/registry.js';
 import { rulesOnly, scoreChurn, windowPlan, DEFAULT_MODEL } from '../../src/core/model/churn.js';
 import { DEFAULT_LIFECYCLE } from '../../src/core/lifecycle.js';
 import { degenerateWhy, selectModel } from '../../src/core/model/select.js';

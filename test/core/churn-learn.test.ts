@@ -5,7 +5,8 @@
  * give up in bounded work, and the watchlist's order.
  */
 import { describe, expect, it } from 'vitest';
-import { fitPurchases, group, type PurchaseFit, type PurchaseModelName } from '../../src/core/model/bgnbd.js';
+import { group, type PurchaseFit, type PurchaseModelName } from '../../src/core/model/purchase.js';
+import { fitPurchases } from '../../src/core/model/registry.js';
 import { rocAuc } from '../../src/core/model/backtest.js';
 import { FEATURES, fitLogit, learnRanking, origins, predict, prepare, rankRisk, TIE_MARGIN, type LearnRow, type LearnWindow } from '../../src/core/model/learn.js';
 import { DEFAULT_MODEL, rulesOnly, scoreChurn, verdictPhrase } from '../../src/core/model/churn.js';

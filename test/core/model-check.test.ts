@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedByWeek } from '../../src/core/model/weekly.js';
-import { expectedPurchases } from '../../src/core/model/bgnbd.js';
+import { expectedPurchases } from '../../src/core/model/registry.js';
 import { fixture, run, tempDir } from '../helpers.js';
 
 describe('expectedByWeek', () => {

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { calibration, deciles, precisionRecall, rocAuc, topK } from '../../src/core/model/backtest.js';
-import { expectedPurchases, fitPurchases, group, logLikelihood, pAlive, pNoPurchase, type BgParams, type PurchaseModelName } from '../../src/core/model/bgnbd.js';
+import { group, type BgParams, type PurchaseModelName } from '../../src/core/model/purchase.js';
+import { expectedPurchases, fitPurchases, logLikelihood, pAlive, pNoPurchase } from '../../src/core/model/registry.js';
 import { lifetimeValue } from '../../src/core/model/churn.js';
 import { expectedSpend, fitSpend } from '../../src/core/model/gammagamma.js';
 import { nelderMead } from '../../src/core/model/optimize.js';

@@ -4,7 +4,7 @@
  * the simulator was given.
  */
 import { describe, expect, it } from 'vitest';
-import { group } from '../../src/core/model/bgnbd.js';
+import { group } from '../../src/core/model/purchase.js';
 import { fitPareto, paretoExpectedPurchases, paretoLogLikelihood, paretoPAlive, paretoPNoPurchase } from '../../src/core/model/paretonbd.js';
 import { simulateParetoSummaries } from '../../bench/synth/generate.js';
 

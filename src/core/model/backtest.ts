@@ -165,3 +165,29 @@ export function bootstrapAucDifference(a: readonly number[], b: readonly number[
   const at = (q: number): number => diffs[Math.min(diffs.length - 1, Math.max(0, Math.round(q * (diffs.length - 1))))] ?? 0;
   return { low: at(0.025), high: at(0.975) };
 }
+
+/** A score against the recency rule on the same customers: both AUCs, their difference and its 95% bootstrap interval. */
+export interface VersusRecency {
+  auc: number;
+  recency: number;
+  difference: number;
+  low: number;
+  high: number;
+}
+
+/** Bootstrap resamples of customers behind a verdict's interval. */
+export const VERDICT_RESAMPLES = 200;
+
+/**
+ * The verdict's figures, for `model`'s held-out windows (learn.ts) and `churn --backtest` alike:
+ * AUC of the score and of the recency rule for "no purchase", the difference, and its interval
+ * (bootstrapAucDifference, VERDICT_RESAMPLES resamples from `seed`); null when either AUC is
+ * undefined (everyone, or no one, bought).
+ */
+export function versusRecency(score: readonly number[], recency: readonly number[], positive: readonly boolean[], seed: number): VersusRecency | null {
+  const auc = rocAuc(score, positive);
+  const rule = rocAuc(recency, positive);
+  if (auc === null || rule === null) return null;
+  const { low, high } = bootstrapAucDifference(score, recency, positive, VERDICT_RESAMPLES, seed);
+  return { auc, recency: rule, difference: auc - rule, low, high };
+}

@@ -19,6 +19,8 @@
  *   L = Γ(r+x) α^r / Γ(r) · [ B(a, b+x+1)/B(a, b) · (α+T)^-(r+x) + B(a+1, b+x)/B(a, b) · (α+t_x)^-(r+x) ]
  * P(alive) = 1 / (1 + a/(b+x) · ((α+T)/(α+t_x))^(r+x)).
  *
+ * (MBG/NBD's own file, mbgnbd.ts, makes it from the family here.)
+ *
  * Given alive at T, the future is again such a process with the posterior λ ~ Gamma(r+x, α+T)
  * and p ~ Beta(a, b+x) (BG/NBD) or Beta(a, b+x+1) (MBG/NBD). Hence the expected purchases in
  * (T, T+t] (FHL 2005 eq. 10, and its MBG/NBD counterpart):
@@ -28,66 +30,9 @@
  */
 import { lbeta, lgamma, logAddExp, logHyp2f1 } from './special.js';
 import { FIT_ITERATIONS, nelderMead, RESTART_ITERATIONS } from './optimize.js';
-import { fitPareto, paretoExpectedPurchases, paretoLogLikelihood, paretoPAlive, paretoPNoPurchase, type ParetoParams } from './paretonbd.js';
-import { fitNbd, nbdExpectedPurchases, nbdLogLikelihood, nbdPNoPurchase, type NbdParams } from './nbd.js';
+import { meanAge, type BgParams, type Grouped, type ModelFit, type PurchaseModel, type Summary } from './purchase.js';
 
-/** The three buy-till-you-die models, and the NBD (nobody leaves: their common limit, nbd.ts). */
-export type PurchaseModelName = 'bgnbd' | 'mbgnbd' | 'paretonbd' | 'nbd';
-export const PURCHASE_MODELS: readonly PurchaseModelName[] = ['bgnbd', 'mbgnbd', 'paretonbd', 'nbd'];
-
-/** BG/NBD and MBG/NBD: purchase rates Gamma(r, α), dropout at a purchase Beta(a, b). */
-export interface BgParams {
-  r: number;
-  alpha: number;
-  a: number;
-  b: number;
-}
-
-/** The fitted parameters: BG family (a, b), Pareto/NBD (s, β) or NBD (r, α only), told apart by the model's name. */
-export type PurchaseParams = BgParams | ParetoParams | NbdParams;
-
-const isPareto = (model: PurchaseModelName, _p: PurchaseParams): _p is ParetoParams => model === 'paretonbd';
-const isNbd = (model: PurchaseModelName, _p: PurchaseParams): _p is NbdParams => model === 'nbd';
-
-export interface Summary {
-  /** Repeat purchases. */
-  x: number;
-  tx: number;
-  T: number;
-}
-
-/** Customers with identical (x, t_x, T), counted once with a weight. */
-export interface Grouped {
-  x: Float64Array;
-  tx: Float64Array;
-  T: Float64Array;
-  weight: Float64Array;
-  customers: number;
-}
-
-export function group(rows: Iterable<Summary>): Grouped {
-  const index = new Map<string, number>();
-  const x: number[] = [];
-  const tx: number[] = [];
-  const T: number[] = [];
-  const weight: number[] = [];
-  let customers = 0;
-  for (const s of rows) {
-    customers++;
-    const key = `${s.x}|${s.tx}|${s.T}`;
-    const i = index.get(key);
-    if (i !== undefined) {
-      weight[i]!++;
-      continue;
-    }
-    index.set(key, x.length);
-    x.push(s.x);
-    tx.push(s.tx);
-    T.push(s.T);
-    weight.push(1);
-  }
-  return { x: Float64Array.from(x), tx: Float64Array.from(tx), T: Float64Array.from(T), weight: Float64Array.from(weight), customers };
-}
+export type { BgParams } from './purchase.js';
 
 /** Distinct values and, per group, the index of its value: logs are taken once per value. */
 function distinct(values: Float64Array): { values: Float64Array; at: Int32Array } {
@@ -99,22 +44,9 @@ function distinct(values: Float64Array): { values: Float64Array; at: Int32Array 
 /**
  * The total log-likelihood as a function of the parameters, for data fixed once. Everything that
  * depends only on x is computed once per distinct x, and ln(α+T), ln(α+t_x) once per distinct
- * value, so one evaluation costs a few operations per group.
+ * value, so one evaluation costs a few operations per group. `mbg`: MBG/NBD, else BG/NBD.
  */
-export function logLikelihood(model: PurchaseModelName, data: Grouped): (p: PurchaseParams) => number {
-  if (model === 'paretonbd') {
-    const pareto = paretoLogLikelihood(data);
-    return (p) => pareto(p as ParetoParams);
-  }
-  if (model === 'nbd') {
-    const nbd = nbdLogLikelihood(data);
-    return (p) => nbd(p);
-  }
-  const bg = bgLogLikelihood(model, data);
-  return (p) => bg(p as BgParams);
-}
-
-function bgLogLikelihood(model: PurchaseModelName, data: Grouped): (p: BgParams) => number {
+function bgLogLikelihood(mbg: boolean, data: Grouped): (p: BgParams) => number {
   const xs = distinct(data.x);
   const Ts = distinct(data.T);
   const txs = distinct(data.tx);
@@ -124,7 +56,6 @@ function bgLogLikelihood(model: PurchaseModelName, data: Grouped): (p: BgParams)
   const goneTerm = new Float64Array(nx);
   const lnT = new Float64Array(Ts.values.length);
   const lnTx = new Float64Array(txs.values.length);
-  const mbg = model === 'mbgnbd';
   return ({ r, alpha, a, b }) => {
     const lnB = lbeta(a, b);
     const lgr = lgamma(r);
@@ -150,16 +81,6 @@ function bgLogLikelihood(model: PurchaseModelName, data: Grouped): (p: BgParams)
   };
 }
 
-export interface PurchaseFit {
-  model: PurchaseModelName;
-  params: PurchaseParams;
-  logLikelihood: number;
-  customers: number;
-  groups: number;
-  iterations: number;
-  converged: boolean;
-}
-
 const toParams = (v: number[]): BgParams => ({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!), a: Math.exp(v[2]!), b: Math.exp(v[3]!) });
 
 /**
@@ -167,22 +88,10 @@ const toParams = (v: number[]): BgParams => ({ r: Math.exp(v[0]!), alpha: Math.e
  * b = 1; Nelder–Mead is restarted from its answer until a restart no longer improves it (a
  * simplex can collapse early on a long, flat ridge).
  */
-export function fitPurchases(model: PurchaseModelName, data: Grouped, from?: PurchaseParams): PurchaseFit {
-  if (model === 'paretonbd') {
-    const f = fitPareto(data, from as ParetoParams | undefined);
-    return { model, params: f.params, logLikelihood: f.logLikelihood, customers: data.customers, groups: data.x.length, iterations: f.iterations, converged: f.converged };
-  }
-  if (model === 'nbd') {
-    const f = fitNbd(data, from);
-    return { model, params: f.params, logLikelihood: f.logLikelihood, customers: data.customers, groups: data.x.length, iterations: f.iterations, converged: f.converged };
-  }
-  const ll = bgLogLikelihood(model, data);
-  let meanT = 0;
-  for (let i = 0; i < data.T.length; i++) meanT += data.weight[i]! * data.T[i]!;
-  meanT = Math.max(1, meanT / Math.max(1, data.customers));
+function fitBg(mbg: boolean, data: Grouped, warm?: BgParams): ModelFit<BgParams> {
+  const ll = bgLogLikelihood(mbg, data);
   const objective = (v: number[]): number => (v.every((z) => Math.abs(z) < 30) ? -ll(toParams(v)) : Infinity);
-  const warm = from as BgParams | undefined;
-  let start = warm === undefined ? [0, Math.log(meanT), 0, 0] : [warm.r, warm.alpha, warm.a, warm.b].map(Math.log);
+  let start = warm === undefined ? [0, Math.log(meanAge(data)), 0, 0] : [warm.r, warm.alpha, warm.a, warm.b].map(Math.log);
   // Running to "nobody leaves" (a/(a+b) below the 1e-3 select.ts calls nobody leaving), the
   // fit gives up there: it is the NBD, fitted on its own.
   const stop = (v: readonly number[]): boolean => v[2]! - Math.log(Math.exp(v[2]!) + Math.exp(v[3]!)) < Math.log(1e-3);
@@ -196,44 +105,47 @@ export function fitPurchases(model: PurchaseModelName, data: Grouped, from?: Pur
     if (again.value <= best.value) best = again;
     if (!improved) break;
   }
-  return {
-    model,
-    params: toParams(best.x),
-    logLikelihood: -best.value,
-    customers: data.customers,
-    groups: data.x.length,
-    iterations,
-    converged: best.converged && Number.isFinite(best.value),
-  };
+  return { params: toParams(best.x), logLikelihood: -best.value, iterations, converged: best.converged && Number.isFinite(best.value) };
 }
 
-export function pAlive(model: PurchaseModelName, p: PurchaseParams, s: Summary): number {
-  if (isPareto(model, p)) return paretoPAlive(p, s);
-  if (isNbd(model, p)) return 1;
-  const { r, alpha, a, b } = p as BgParams;
-  if (model === 'bgnbd' && s.x === 0) return 1;
-  const ratio = model === 'mbgnbd' ? a / (b + s.x) : a / (b + s.x - 1);
+function bgPAlive(mbg: boolean, p: BgParams, s: Summary): number {
+  const { r, alpha, a, b } = p;
+  if (!mbg && s.x === 0) return 1;
+  const ratio = mbg ? a / (b + s.x) : a / (b + s.x - 1);
   return 1 / (1 + ratio * Math.exp((r + s.x) * (Math.log(alpha + s.T) - Math.log(alpha + s.tx))));
 }
 
-/** Expected purchases in the next t time units, given the customer's history. */
-export function expectedPurchases(model: PurchaseModelName, p: PurchaseParams, s: Summary, t: number): number {
-  if (isPareto(model, p)) return paretoExpectedPurchases(p, s, t);
-  if (isNbd(model, p)) return nbdExpectedPurchases(p, s, t);
-  const { r, alpha, a, b } = p as BgParams;
-  const bb = b + s.x + (model === 'mbgnbd' ? 1 : 0);
+function bgExpectedPurchases(mbg: boolean, p: BgParams, s: Summary, t: number): number {
+  const { r, alpha, a, b } = p;
+  const bb = b + s.x + (mbg ? 1 : 0);
   const rx = r + s.x;
   const z = t / (alpha + s.T + t);
   // ((α+T)/(α+T+t))^(r+x) · 2F1(...) in logs: each factor alone can under- or overflow.
   const bracket = 1 - Math.exp(rx * Math.log((alpha + s.T) / (alpha + s.T + t)) + logHyp2f1(rx, bb, a + bb - 1, z));
-  return pAlive(model, p, s) * ((a + bb - 1) / (a - 1)) * bracket;
+  return bgPAlive(mbg, p, s) * ((a + bb - 1) / (a - 1)) * bracket;
 }
 
-/** Probability of no purchase in the next t time units. */
-export function pNoPurchase(model: PurchaseModelName, p: PurchaseParams, s: Summary, t: number): number {
-  if (isPareto(model, p)) return paretoPNoPurchase(p, s, t);
-  if (isNbd(model, p)) return nbdPNoPurchase(p, s, t);
-  const alive = pAlive(model, p, s);
-  const { r, alpha } = p as BgParams;
+function bgPNoPurchase(mbg: boolean, p: BgParams, s: Summary, t: number): number {
+  const alive = bgPAlive(mbg, p, s);
+  const { r, alpha } = p;
   return 1 - alive + alive * Math.exp((r + s.x) * Math.log((alpha + s.T) / (alpha + s.T + t)));
 }
+
+/** A model of the BG family: BG/NBD, or with `mbg` MBG/NBD (mbgnbd.ts). */
+export function bgFamily(mbg: boolean): PurchaseModel<BgParams> {
+  return {
+    name: mbg ? 'mbgnbd' : 'bgnbd',
+    label: mbg ? 'MBG/NBD' : 'BG/NBD',
+    logLikelihood: (data) => bgLogLikelihood(mbg, data),
+    fit: (data, from) => fitBg(mbg, data, from),
+    pAlive: (p, s) => bgPAlive(mbg, p, s),
+    expectedPurchases: (p, s, t) => bgExpectedPurchases(mbg, p, s, t),
+    pNoPurchase: (p, s, t) => bgPNoPurchase(mbg, p, s, t),
+    describe: (p) => ({
+      params: [['r', p.r], ['alpha', p.alpha], ['a', p.a], ['b', p.b]],
+      words: { key: 'model.bg-words', vars: { rate: (p.r / p.alpha).toPrecision(3), last: ((p.a / (p.a + p.b)) * 100).toFixed(1) } },
+    }),
+  };
+}
+
+export const bgnbd: PurchaseModel<BgParams> = bgFamily(false);

@@ -5,7 +5,8 @@
 import type { CustomerMeasures } from '../measures.js';
 import { dayIndex } from '../measures.js';
 import { silenceLimit, type LifecycleSettings } from '../lifecycle.js';
-import { expectedPurchases, fitPurchases, group, pAlive, pNoPurchase, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
+import { group, type PurchaseFit, type PurchaseModelName, type Summary } from './purchase.js';
+import { expectedPurchases, fitPurchases, modelLabel, pAlive, pNoPurchase } from './registry.js';
 import { AUTO_ORDER, degenerateWhy, nobodyLeaves, sample, selectOnWindows, type Selection } from './select.js';
 import { learnRanking, prepare, rankRisk, type HeldOut, type LearnRow, type LearnWindow, type Ranking, type RankingKind } from './learn.js';
 import type { Stage } from '../lifecycle.js';
@@ -19,12 +20,10 @@ export const TIME_UNITS: readonly TimeUnit[] = ['day', 'week'];
 export const UNIT_DAYS: Record<TimeUnit, number> = { day: 1, week: 7 };
 
 export type RiskLevel = 'low' | 'medium' | 'high';
-export const RISK_LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high'];
 
 /** A purchase model by name, or auto: the one that forecasts best on the shop's own last horizon. */
 export type ModelChoice = PurchaseModelName | 'auto';
 export const MODEL_CHOICES: readonly ModelChoice[] = ['auto', 'mbgnbd', 'paretonbd', 'bgnbd', 'nbd'];
-export const MODEL_NAMES: Record<string, string> = { mbgnbd: 'MBG/NBD', bgnbd: 'BG/NBD', paretonbd: 'Pareto/NBD', nbd: 'NBD', recency: 'recency rule' };
 
 /**
  * A model's name for a person: the fitted models by their papers' names in every language, the
@@ -33,7 +32,7 @@ export const MODEL_NAMES: Record<string, string> = { mbgnbd: 'MBG/NBD', bgnbd: '
 export function modelName(code: string): string {
   if (code === 'recency') return t('core.model.recency-rule');
   if (code === 'nbd') return t('core.model.nbd-name');
-  return MODEL_NAMES[code] ?? code;
+  return modelLabel(code);
 }
 
 /** How what ranks did out of time, as a phrase (worded in English for JSON, in the reader's language for a person); null without it. */
@@ -67,9 +66,9 @@ function methodPhrase(method: RiskMethod, model: PurchaseModelName | null): Phra
     case 'overdue':
       return { key: 'core.method.overdue' };
     case 'expected':
-      return { key: 'core.method.expected', vars: { model: MODEL_NAMES[model ?? ''] ?? '' } };
+      return { key: 'core.method.expected', vars: { model: modelLabel(model ?? '') } };
     case 'model':
-      return { key: 'core.method.model', vars: { model: MODEL_NAMES[model ?? ''] ?? '' } };
+      return { key: 'core.method.model', vars: { model: modelLabel(model ?? '') } };
     default:
       return { key: 'core.method.rules' };
   }
@@ -258,6 +257,13 @@ export function learnRowOf(c: Measured, asOf: string, unit: TimeUnit, population
 }
 
 /**
+ * Whether fitModels fits the spend model: always (`rapport model` says why a spend fit failed
+ * even without a purchase model), when the purchase model is used (the scores' lifetime values:
+ * without one the spend fit is not kept), or never (the model check reads the purchase fit only).
+ */
+export type SpendWanted = 'always' | 'when-used' | 'never';
+
+/**
  * Fits the purchase and spend models when the data suffice; never a silent bogus fit. With model
  * auto and windows of the shop's past, the models are compared on the windows that do not overlap
  * (selectOnWindows) and tried best first; a fit that degenerates at the as-of date is passed over for
@@ -265,7 +271,7 @@ export function learnRowOf(c: Measured, asOf: string, unit: TimeUnit, population
  * windows (learn.ts), with the chosen model's outputs among its features. Fits see at most
  * FIT_SAMPLE customers.
  */
-export function fitModels(customers: readonly Measured[], asOf: string, s: ModelSettings, windows: Windows | null = null, populationGap: number | null = null): Fitted {
+export function fitModels(customers: readonly Measured[], asOf: string, s: ModelSettings, windows: Windows | null = null, populationGap: number | null = null, spendWanted: SpendWanted = 'always'): Fitted {
   const horizon = horizonFor(s, populationGap);
   const suff = sufficiency(customers, asOf, s);
   const spendData: SpendSummary[] = [];
@@ -302,7 +308,8 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
     }
     rejected.push(wordPhrase({ key: 'core.model.rejected', vars: { model, why } }, 'en'));
   }
-  const spendFit = spendData.length > 0 ? fitSpend(spendData) : null;
+  // The spend fit (seconds on a shop where it runs to its edge) only where something reads it.
+  const spendFit = spendData.length > 0 && (spendWanted === 'always' || (spendWanted === 'when-used' && purchase !== null)) ? fitSpend(spendData) : null;
   // A spend fit that did not converge (or gives no finite mean, q <= 1) is not used: no lifetime values.
   const spendOk = spendFit !== null && spendFit.converged && spendFit.params.q > 1 && [spendFit.params.p, spendFit.params.q, spendFit.params.v].every(Number.isFinite);
   const spend = spendOk ? spendFit : null;
@@ -382,7 +389,6 @@ export interface ChurnScore {
   clv: number | null;
   churnRisk: number;
   riskLevel: RiskLevel;
-  valueAtRisk: number | null;
   /** The day of the next purchase if still a customer (P(alive) says how likely that is); null only without a purchase. */
   readonly nextPurchaseDate: string | null;
   readonly expectedPurchases365d: number | null;
@@ -495,7 +501,6 @@ class Score implements ChurnScore {
     readonly churnRisk: number,
     /** The level from the risk alone, before complaints. */
     private readonly ownLevel: RiskLevel,
-    readonly valueAtRisk: number | null,
     private readonly open: OpenComplaints | undefined,
   ) {
     const complained = open !== undefined && open.open > 0;
@@ -640,10 +645,10 @@ export function scoreChurn(
     };
     const learnedRisk = ranking === null || row === null ? null : carried(rankRisk(ranking, row, ranking.model !== null && ranking.model === purchase?.model ? view : null));
     if (purchase === null || sum === null) {
-      if (learnedRisk !== null) return new Score(c, why, ranking!.kind, null, null, null, null, null, learnedRisk, riskLevel(learnedRisk, s), null, open);
+      if (learnedRisk !== null) return new Score(c, why, ranking!.kind, null, null, null, null, null, learnedRisk, riskLevel(learnedRisk, s), open);
       const limit = silenceLimit(c.typicalGapDays ?? populationGap, lifecycle.endedGaps, lifecycle.endedMinDays);
       const risk = Math.min(1, c.recencyDays / Math.max(1, limit));
-      return new Score(c, why, 'rules', null, null, null, null, null, risk, riskLevel(risk, s), null, open);
+      return new Score(c, why, 'rules', null, null, null, null, null, risk, riskLevel(risk, s), open);
     }
     const model = purchase.model;
     const params = purchase.params;
@@ -654,6 +659,6 @@ export function scoreChurn(
     const risk = learnedRisk ?? none;
     const method: RiskMethod = learnedRisk === null ? 'model' : ranking!.kind;
     const { perPurchase, clv } = valueOf(c, sum, fitted, s);
-    return new Score(c, why, method, alive, expected, none, perPurchase ?? populationSpend, clv, risk, riskLevel(risk, s), clv === null ? null : risk * clv, open);
+    return new Score(c, why, method, alive, expected, none, perPurchase ?? populationSpend, clv, risk, riskLevel(risk, s), open);
   });
 }

@@ -17,9 +17,10 @@
  * the best simple score ranks instead, and the output says so. Where the history allows no
  * window to be judged out of time, the recency rule ranks and the output says that too.
  */
-import { bootstrapAucDifference, calibration, rocAuc, type CalibrationRow } from './backtest.js';
+import { calibration, rocAuc, versusRecency, type CalibrationRow } from './backtest.js';
 import { sample, SELECT_SAMPLE } from './select.js';
-import { expectedPurchases, fitPurchases, group, pAlive, pNoPurchase, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
+import { group, type PurchaseFit, type PurchaseModelName, type Summary } from './purchase.js';
+import { expectedPurchases, fitPurchases, pAlive, pNoPurchase } from './registry.js';
 
 /** A customer as they stood at a cutoff (or the as-of date), and what they did in the window after. */
 export interface LearnRow {
@@ -341,13 +342,13 @@ export function learnRanking(prepared: readonly Prepared[], days: number, model:
     }
     if ((auc.learned ?? -Infinity) > bestSimple + TIE_MARGIN) chosen = 'learned';
     const p = predictions.get(chosen)!;
-    let versusRecency: HeldOut['versusRecency'] = null;
-    if (chosen !== 'recency' && auc[chosen] !== undefined && auc.recency !== undefined) {
-      const { low, high } = bootstrapAucDifference(p, predictions.get('recency')!, testY, 200, 7);
-      versusRecency = { difference: auc[chosen]! - auc.recency, low, high };
+    let against: HeldOut['versusRecency'] = null;
+    if (chosen !== 'recency') {
+      const v = versusRecency(p, predictions.get('recency')!, testY, 7);
+      if (v !== null) against = { difference: v.difference, low: v.low, high: v.high };
     }
     heldOut = {
-      versusRecency,
+      versusRecency: against,
       cutoff: judged[0]!,
       cutoffs: judged,
       outOfTime: true,

@@ -12,12 +12,9 @@
  */
 import { lgamma } from './special.js';
 import { FIT_ITERATIONS, nelderMead } from './optimize.js';
-import type { Grouped, Summary } from './bgnbd.js';
+import { meanAge, type Grouped, type ModelFit, type NbdParams, type PurchaseModel, type Summary } from './purchase.js';
 
-export interface NbdParams {
-  r: number;
-  alpha: number;
-}
+export type { NbdParams } from './purchase.js';
 
 export function nbdLogLikelihood(data: Grouped): (p: NbdParams) => number {
   return ({ r, alpha }) => {
@@ -32,17 +29,14 @@ export function nbdLogLikelihood(data: Grouped): (p: NbdParams) => number {
   };
 }
 
-export function fitNbd(data: Grouped, from?: NbdParams, maxIterations = FIT_ITERATIONS): { params: NbdParams; logLikelihood: number; iterations: number; converged: boolean } {
+export function fitNbd(data: Grouped, from?: NbdParams, maxIterations = FIT_ITERATIONS): ModelFit<NbdParams> {
   const ll = nbdLogLikelihood(data);
-  let meanT = 0;
-  for (let i = 0; i < data.T.length; i++) meanT += data.weight[i]! * data.T[i]!;
-  meanT = Math.max(1, meanT / Math.max(1, data.customers));
   const toParams = (v: number[]): NbdParams => ({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!) });
   const objective = (v: number[]): number => (v.every((z) => Math.abs(z) < 30) ? -ll(toParams(v)) : Infinity);
   // r beyond 1e4: every customer buys at the same rate (the Poisson limit), and the likelihood
   // keeps creeping up along r/α fixed; the fit stops there, its forecasts those of that limit.
   const poisson = (v: readonly number[]): boolean => v[0]! > Math.log(1e4);
-  const start = from === undefined ? [0, Math.log(meanT)] : [Math.log(from.r), Math.log(from.alpha)];
+  const start = from === undefined ? [0, Math.log(meanAge(data))] : [Math.log(from.r), Math.log(from.alpha)];
   let best = nelderMead(objective, start, { step: from === undefined ? 1 : 0.3, maxIterations, stop: poisson });
   let iterations = best.iterations;
   if (!poisson(best.x)) {
@@ -60,3 +54,14 @@ export function nbdExpectedPurchases(p: NbdParams, s: Summary, t: number): numbe
 export function nbdPNoPurchase(p: NbdParams, s: Summary, t: number): number {
   return Math.exp((p.r + s.x) * Math.log((p.alpha + s.T) / (p.alpha + s.T + t)));
 }
+
+export const nbd: PurchaseModel<NbdParams> = {
+  name: 'nbd',
+  label: 'NBD',
+  logLikelihood: nbdLogLikelihood,
+  fit: (data, from) => fitNbd(data, from),
+  pAlive: () => 1,
+  expectedPurchases: nbdExpectedPurchases,
+  pNoPurchase: nbdPNoPurchase,
+  describe: (p) => ({ params: [['r', p.r], ['alpha', p.alpha]], words: { key: 'model.nbd-words', vars: { rate: (p.r / p.alpha).toPrecision(3) } } }),
+};

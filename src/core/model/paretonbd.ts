@@ -20,15 +20,9 @@
  */
 import { lgamma, logAddExp, logHyp2f1 } from './special.js';
 import { FIT_ITERATIONS, nelderMead, RESTART_ITERATIONS } from './optimize.js';
-import type { Grouped, Summary } from './bgnbd.js';
+import { meanAge, type Grouped, type ModelFit, type ParetoParams, type PurchaseModel, type Summary } from './purchase.js';
 
-export interface ParetoParams {
-  r: number;
-  alpha: number;
-  /** Shape and rate of the Gamma that dropout rates μ follow. */
-  s: number;
-  beta: number;
-}
+export type { ParetoParams } from './purchase.js';
 
 /**
  * The series for 2F1 needs about 37 / (1 − z) terms, and z = |α − β| / (max(α, β) + t_x) nears 1
@@ -93,22 +87,14 @@ export function paretoPNoPurchase(p: ParetoParams, h: Summary, t: number): numbe
 
 const toParams = (v: number[]): ParetoParams => ({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!), s: Math.exp(v[2]!), beta: Math.exp(v[3]!) });
 
-export interface ParetoFit {
-  params: ParetoParams;
-  logLikelihood: number;
-  iterations: number;
-  converged: boolean;
-}
 
 /**
  * Maximum likelihood over the logarithms of (r, α, s, β), from r = 1, α = β = the mean age,
  * s = 1, with Nelder–Mead restarted from its answer until a restart no longer improves it.
  */
-export function fitPareto(data: Grouped, from?: ParetoParams): ParetoFit {
+export function fitPareto(data: Grouped, from?: ParetoParams): ModelFit<ParetoParams> {
   const ll = paretoLogLikelihood(data);
-  let meanT = 0;
-  for (let i = 0; i < data.T.length; i++) meanT += data.weight[i]! * data.T[i]!;
-  meanT = Math.max(1, meanT / Math.max(1, data.customers));
+  const meanT = meanAge(data);
   const objective = (v: number[]): number => {
     if (!v.every((z) => Math.abs(z) < 30)) return Infinity;
     const value = -ll(toParams(v));
@@ -131,3 +117,17 @@ export function fitPareto(data: Grouped, from?: ParetoParams): ParetoFit {
   }
   return { params: toParams(best.x), logLikelihood: -best.value, iterations, converged: best.converged && Number.isFinite(best.value) };
 }
+
+export const paretonbd: PurchaseModel<ParetoParams> = {
+  name: 'paretonbd',
+  label: 'Pareto/NBD',
+  logLikelihood: paretoLogLikelihood,
+  fit: fitPareto,
+  pAlive: paretoPAlive,
+  expectedPurchases: paretoExpectedPurchases,
+  pNoPurchase: paretoPNoPurchase,
+  describe: (p) => ({
+    params: [['r', p.r], ['alpha', p.alpha], ['s', p.s], ['beta', p.beta]],
+    words: { key: 'model.pareto-words', vars: { rate: (p.r / p.alpha).toPrecision(3), dropout: (p.s / p.beta).toPrecision(3) } },
+  }),
+};

@@ -7,8 +7,8 @@
  * there, not the verdict. Pure: no I/O.
  */
 import { rocAuc } from './backtest.js';
-import { expectedPurchases, fitPurchases, group, pAlive, type BgParams, type PurchaseFit, type PurchaseModelName, type Summary } from './bgnbd.js';
-import type { ParetoParams } from './paretonbd.js';
+import { group, type BgParams, type ParetoParams, type PurchaseFit, type PurchaseModelName, type Summary } from './purchase.js';
+import { expectedPurchases, fitPurchases, pAlive } from './registry.js';
 import { maxOf } from '../scale.js';
 import { wordPhrase } from '../../i18n/phrase.js';
 

@@ -4,7 +4,8 @@
  * section 5: conditional expectations summed over the customers, set against what they did).
  * Pure: summaries at the cutoff in, expected purchases per week out.
  */
-import { expectedPurchases, type PurchaseModelName, type PurchaseParams, type Summary } from './bgnbd.js';
+import type { PurchaseModelName, PurchaseParams, Summary } from './purchase.js';
+import { expectedPurchases } from './registry.js';
 import { UNIT_DAYS, type TimeUnit } from './churn.js';
 
 /**
