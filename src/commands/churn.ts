@@ -6,9 +6,9 @@ import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf } from '../app/chu
 import { keepWatchlist, watchlistOf } from '../app/watchlist.js';
 import { computeAnalysis, loadSettings, moneyOf, settleAsOf } from '../app/run.js';
 import { isGone, keepValue, valueAtRisk } from '../app/rows.js';
-import { openForAnalysis, type Context } from '../cli/context.js';
+import { openForAnalysis, openForChange, type Context } from '../cli/context.js';
 import { UsageError } from '../sys/errors.js';
-import { notice } from '../cli/io.js';
+import { notice, noticer } from '../cli/io.js';
 import { TERMINAL_ROWS, type Column } from '../cli/output.js';
 import { show, type Pen } from '../cli/printer.js';
 import { currentLang, t, type Lang } from '../i18n/index.js';
@@ -54,7 +54,7 @@ const r3 = (x: number | null): number | null => (x === null ? null : Math.round(
 export async function runChurn(options: ChurnOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx);
   try {
-    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, noticer(ctx.io)) };
     const picture = await churnAsOf(db, options.asOf, { overrides: options.horizonDays === null ? {} : { horizonDays: options.horizonDays } });
     const note = fittedNote(picture, options.asOf);
     if (note !== null) notice(ctx.io, note);
@@ -150,7 +150,7 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
       }
     };
     show(ctx, { data: { columns: CHURN_COLUMNS.map((key) => ({ key })), rows: shown, units: money }, table: { draw } });
-    if (kept !== null) await keepWatchlist(ctx, kept);
+    if (kept !== null) await keepWatchlist(() => openForChange(ctx), kept, noticer(ctx.io));
     return 0;
   } finally {
     await db.close();

@@ -8,6 +8,7 @@ import type { PurchaseModelName } from '../core/model/bgnbd.js';
 import { methodName, riskPercent, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../app/rows.js';
 import { openForAnalysis, type Context } from '../cli/context.js';
+import { noticer } from '../cli/io.js';
 import { RapportError } from '../sys/errors.js';
 import { clip } from '../cli/output.js';
 import { show, type Pen } from '../cli/printer.js';
@@ -60,7 +61,7 @@ function cutText(cut: Cut, score: number, show: (v: number) => string, lang: Lan
 export async function runCustomer(options: CustomerOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx);
   try {
-    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, noticer(ctx.io)) };
     const record = await db.customerRecord(options.id);
     const { analysis, money, loaded, customer: c, rank: ranked } = await customerAsOf(db, options.asOf, options.id);
     // Churn risk from the saved model fit, or from one fitted over every customer for this run.

@@ -6,7 +6,7 @@ import { printCalibration } from './churn.js';
 import { computeAnalysis, loadSettings, measure, moneyOf, settleAsOf } from '../app/run.js';
 import { fitForRun } from '../app/churn.js';
 import { openForAnalysis, type Context } from '../cli/context.js';
-import { notice } from '../cli/io.js';
+import { notice, noticer } from '../cli/io.js';
 import { UsageError } from '../sys/errors.js';
 import { forPeople, show, type Pen } from '../cli/printer.js';
 import { currentLang, t } from '../i18n/index.js';
@@ -133,7 +133,7 @@ function describePurchase(fit: PurchaseFit, unit: string): string[] {
 export async function runModel(options: ModelOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx, options.save);
   try {
-    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, noticer(ctx.io)) };
     const money = await moneyOf(db);
     const loaded = await loadSettings(db, money);
     const settings: ModelSettings = {

@@ -1,10 +1,10 @@
 import { moneyValue } from '../core/moneyOut.js';
 import { stringify } from 'csv-stringify/sync';
-import { openForAnalysis, type Context } from '../cli/context.js';
+import { openForAnalysis, openForChange, type Context } from '../cli/context.js';
 import { ExitCode, UsageError } from '../sys/errors.js';
 import { moneyOf, settleAsOf } from '../app/run.js';
 import { check, parseCondition } from '../reports/alerts.js';
-import { notice } from '../cli/io.js';
+import { notice, noticer } from '../cli/io.js';
 import { chalkFor, csvValue, printRows, type AskedFormat } from '../cli/output.js';
 import { buildReport, type ReportName, type ReportOptions } from '../reports/build.js';
 import type { Report, ReportTable } from '../reports/model.js';
@@ -38,7 +38,7 @@ export async function runReport(o: ReportCommandOptions, ctx: Context): Promise<
   try {
     const lang = reportLang(o.lang, ctx.io.env, (await db.storedSettings())['report.lang']);
     setLang(lang);
-    o = { ...o, asOf: await settleAsOf(db, o.asOf, ctx.asOfGiven !== false, ctx.io) };
+    o = { ...o, asOf: await settleAsOf(db, o.asOf, ctx.asOfGiven !== false, noticer(ctx.io)) };
     const money = await moneyOf(db);
     const conditions = o.failIf.map((text) => parseCondition(text, money.exponent));
     // CSV and JSON are for programs: their titles and headers stay English whatever the reader's language.
@@ -56,7 +56,7 @@ export async function runReport(o: ReportCommandOptions, ctx: Context): Promise<
       notice(ctx.io, t('report.note.no-earlier-for-alert'));
     }
     const code = write(report, o, ctx, asked);
-    if (list !== null) await keepWatchlist(ctx, list);
+    if (list !== null) await keepWatchlist(() => openForChange(ctx), list, noticer(ctx.io));
     // Alerts are errors for cron's mail: on stderr even under --quiet.
     for (const a of alerts) ctx.io.stderr.write(`rapport: ${t('report.alert.line', { alert: a })}\n`);
     return code !== 0 ? code : alerts.length > 0 ? ExitCode.alert : 0;

@@ -3,7 +3,7 @@ import { summarise, type GroupSummary } from '../core/analysis.js';
 import { pyramid } from '../text/charts.js';
 import { computeAnalysis, currentFit, loadSettings, moneyOf, settleAsOf } from '../app/run.js';
 import { openForAnalysis, type Context } from '../cli/context.js';
-import { notice } from '../cli/io.js';
+import { notice, noticer } from '../cli/io.js';
 import type { Column } from '../cli/output.js';
 import { show, type Pen } from '../cli/printer.js';
 import { t } from '../i18n/index.js';
@@ -21,7 +21,7 @@ export async function runSegment(options: SegmentOptions, ctx: Context): Promise
   // An existing database only, saving or not: a mistyped --db must not become a new empty one.
   const db = await openForAnalysis(ctx, options.save);
   try {
-    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, noticer(ctx.io)) };
     const money = await moneyOf(db);
     const loaded = await loadSettings(db, money);
     const analysis = await computeAnalysis(db, options.asOf, loaded, money);
