@@ -10,7 +10,6 @@ import { analysisText, resolveSettings, SettingError, type AnalysisSettings } fr
 import { RapportError, UsageError } from '../sys/errors.js';
 import type { Store } from '../store/store.js';
 import { addDays, dayIndex } from '../core/measures.js';
-import { notice, type IO } from '../cli/io.js';
 import type { SnapshotFilter, SnapshotInfo } from '../store/types.js';
 import { t } from '../i18n/index.js';
 import { formatNumber } from '../i18n/format.js';
@@ -188,14 +187,15 @@ export async function staleWarning(db: Store, asOf: string, byDefault = false): 
 
 /**
  * The as-of date an analysis uses: --as-of when given, else the data's last sale day when the
- * setting analysis.as_of says last-sale, else the date given (today). A stale one is warned about.
+ * setting analysis.as_of says last-sale, else the date given (today). A stale one is warned about
+ * through `warn` (the CLI puts the line on stderr).
  */
-export async function settleAsOf(db: Store, asOf: string, given: boolean, io: IO): Promise<string> {
+export async function settleAsOf(db: Store, asOf: string, given: boolean, warn: (line: string) => void): Promise<string> {
   if (!given && (await db.storedSettings())['analysis.as_of'] === 'last-sale') {
     const last = await db.lastTransactionDate();
     if (last !== null) return last;
   }
   const w = await staleWarning(db, asOf, !given);
-  if (w !== null) notice(io, t('analysis.warning', { text: w }));
+  if (w !== null) warn(t('analysis.warning', { text: w }));
   return asOf;
 }

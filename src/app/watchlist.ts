@@ -3,12 +3,10 @@
  * `report summary` keep the list they printed as of their date; a later report scores the newest
  * list whose horizon has passed, or, where none was kept, the list computed again as of that date.
  */
-import { openForChange, type Context } from '../cli/context.js';
 import { addDays } from '../core/measures.js';
 import { scoreList, type Scorecard } from '../core/scorecard.js';
 import { RapportError } from '../sys/errors.js';
 import { t } from '../i18n/index.js';
-import { notice } from '../cli/io.js';
 import type { Store } from '../store/store.js';
 import type { NewWatchlist, WatchlistInfo } from '../store/types.js';
 import { churnAsOf, type ChurnPicture } from './churn.js';
@@ -27,13 +25,14 @@ export function watchlistOf(p: ChurnPicture, asOf: string): NewWatchlist {
 }
 
 /**
- * Keeps the list (replacing one for the same date). A store that cannot be written (a read-only
- * file or role, a busy writer) costs the list, never the command: it is said on stderr.
+ * Keeps the list (replacing one for the same date) in the store `open` opens for writing. A store
+ * that cannot be written (a read-only file or role, a busy writer) costs the list, never the
+ * command: it is said through `say` (the CLI puts it on stderr).
  */
-export async function keepWatchlist(ctx: Context, list: NewWatchlist): Promise<void> {
+export async function keepWatchlist(open: () => Promise<Store>, list: NewWatchlist, say: (line: string) => void): Promise<void> {
   if (list.entries.length === 0) return;
   try {
-    const db = await openForChange(ctx);
+    const db = await open();
     try {
       await db.saveWatchlist(list);
     } finally {
@@ -41,7 +40,7 @@ export async function keepWatchlist(ctx: Context, list: NewWatchlist): Promise<v
     }
   } catch (e) {
     if (!(e instanceof RapportError)) throw e;
-    notice(ctx.io, t('churn.list-not-kept', { date: list.asOf, reason: e.message }));
+    say(t('churn.list-not-kept', { date: list.asOf, reason: e.message }));
   }
 }
 

@@ -75,6 +75,11 @@ export function notice(io: IO, line: string): void {
   if (!io.quiet) io.stderr.write(line + '\n');
 }
 
+/** notice() bound to a run's streams: what app/ is handed to say a warning without knowing the CLI. */
+export function noticer(io: IO): (line: string) => void {
+  return (line) => notice(io, line);
+}
+
 /**
  * A stream to a person: every write passes through the terminal's escaping rule (escape.ts), so
  * text from the data (a customer's name, a rejected line, a file name in a message) can never

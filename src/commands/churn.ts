@@ -1,14 +1,14 @@
-import { horizonFor, methodName, modelName, riskPercent, scoreChurn, type RiskLevel } from '../core/model/churn.js';
+import { horizonFor, methodName, modelName, riskPercent, scoreChurn, type Fitted, type RiskLevel, type RiskMethod } from '../core/model/churn.js';
 import { dayIndex } from '../core/measures.js';
-import { calibration, deciles, precisionRecall, rocAuc, topK, versusRecency, type CalibrationRow } from '../core/model/backtest.js';
+import { calibration, deciles, precisionRecall, rocAuc, topK, versusRecency, type CalibrationRow, type DecileRow, type PrecisionRecall } from '../core/model/backtest.js';
 import type { Tier } from '../core/tiers.js';
-import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf } from '../app/churn.js';
+import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf, type ChurnPicture } from '../app/churn.js';
 import { keepWatchlist, watchlistOf } from '../app/watchlist.js';
 import { computeAnalysis, loadSettings, moneyOf, settleAsOf } from '../app/run.js';
 import { isGone, keepValue, valueAtRisk } from '../app/rows.js';
-import { openForAnalysis, type Context } from '../cli/context.js';
+import { openForAnalysis, openForChange, type Context } from '../cli/context.js';
 import { UsageError } from '../sys/errors.js';
-import { notice } from '../cli/io.js';
+import { notice, noticer } from '../cli/io.js';
 import { TERMINAL_ROWS, type Column } from '../cli/output.js';
 import { show, type Pen } from '../cli/printer.js';
 import { currentLang, t, type Lang } from '../i18n/index.js';
@@ -54,106 +54,132 @@ const r3 = (x: number | null): number | null => (x === null ? null : Math.round(
 export async function runChurn(options: ChurnOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx);
   try {
-    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, noticer(ctx.io)) };
     const picture = await churnAsOf(db, options.asOf, { overrides: options.horizonDays === null ? {} : { horizonDays: options.horizonDays } });
     const note = fittedNote(picture, options.asOf);
     if (note !== null) notice(ctx.io, note);
-    const { analysis, money, fitted, scores } = picture;
+    const { money, fitted } = picture;
     const names = await db.customerNames();
-    // Filter and sort positions, then build each row only when it is written: on 951,436
-    // customers the full list of row objects added about 270 MB to the peak (measured).
-    const { customers } = analysis;
-    const atRisk = new Float64Array(customers.length);
-    const keep = new Float64Array(customers.length);
-    // The order: those to call (not yet gone), medium and high risk first, by the value that can
-    // still be kept; then the rest of them; then the win-back list (already gone) by value at risk.
-    const rank = new Uint8Array(customers.length);
-    const order: number[] = [];
-    const horizonDays = options.horizonDays ?? picture.loaded.settings.model.horizonDays ?? fitted.horizonDays;
-    customers.forEach((c, i) => {
-      const s = scores.get(c.customerId)!;
-      if ((options.levels === null || options.levels.includes(s.riskLevel)) && (options.tiers === null || options.tiers.includes(c.tier))) {
-        atRisk[i] = valueAtRisk(c, s);
-        keep[i] = keepValue(c, s, horizonDays, picture.loaded.settings.lifecycle.windowDays);
-        rank[i] = isGone(c) ? 2 : s.riskLevel === 'low' ? 1 : 0;
-        order.push(i);
-      }
-    });
-    const by = (i: number): number => (rank[i] === 2 ? atRisk[i]! : keep[i]!);
-    order.sort((i, j) => rank[i]! - rank[j]! || by(j) - by(i) || (customers[i]!.customerId < customers[j]!.customerId ? -1 : 1));
-    if (options.limit !== null) order.length = Math.min(order.length, options.limit);
-    const rowAt = (i: number): Record<string, unknown> => {
-      const c = customers[i]!;
-      const s = scores.get(c.customerId)!;
-      return {
-        customer_id: c.customerId,
-        name: names.get(c.customerId)?.name ?? null,
-        tier: c.tier,
-        stage: c.stage,
-        last_purchase: c.lastPurchase,
-        recency_days: c.recencyDays,
-        frequency: c.purchaseDays,
-        p_alive: r3(s.pAlive),
-        expected_purchases: r3(s.expectedPurchases),
-        p_no_purchase: r3(s.pNoPurchase),
-        next_purchase_date: s.nextPurchaseDate,
-        expected_purchases_365d: r3(s.expectedPurchases365d),
-        churn_risk: r3(s.churnRisk),
-        risk_level: s.riskLevel,
-        clv: s.clv === null ? null : Math.round(s.clv),
-        value_at_risk: atRisk[i],
-        keep_value: keep[i],
-        list: rank[i] === 2 ? 'win-back' : 'call',
-        method: s.method,
-        reasons: s.reasons.join('; '),
-      };
-    };
+    const ranked = rankCustomers(picture, options);
+    const { order } = ranked;
+    const rowAt = churnRowAt(picture, names, ranked);
     const shown = { length: order.length, at: (k: number) => (k < order.length ? rowAt(order[k]!) : undefined) };
     if (fitted.purchase === null) {
       notice(ctx.io, fitted.ranking === null ? t('churn.no-model-note', { why: reword(fitted.fallback ?? '') }) : t('churn.no-model-ranked', { why: reword(fitted.fallback ?? ''), method: methodName(fitted.ranking.kind, fitted.ranking.model) }));
     }
     const kept = options.keep === false ? null : watchlistOf(picture, options.asOf);
-    const draw = (pen: Pen): void => {
-      const c = pen.chalk;
-      const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
-      const level: Record<string, (s: string) => string> = { high: c.red.bold, medium: c.yellow, low: (s) => s };
-      const horizon = options.horizonDays ?? picture.loaded.settings.model.horizonDays ?? fitted.horizonDays;
-      const why = horizon === fitted.horizonDays ? reword(fitted.horizonWhy) : t('churn.horizon-set');
-      const risk =
-        fitted.ranking !== null
-          ? t('churn.risk-method', { days: horizon, method: methodName(fitted.ranking.kind, fitted.ranking.model), calibrated: fitted.ranking.horizonDays })
-          : fitted.purchase
-            ? t('churn.risk-model', { days: horizon, model: modelName(fitted.purchase.model) })
-            : t('churn.risk-rules', { why: fitted.fallback ? reword(fitted.fallback) : t('churn.no-model') });
-      pen.write(`${t('churn.heading', { title: c.bold(t('churn.title', { date: formatDate(options.asOf) })), risk, days: horizon, why })}\n`);
-      const columns: Column[] = [
-        { key: 'customer_id', header: t('churn.col.customer') },
-        { key: 'name', header: t('churn.col.name'), clip: 24 },
-        { key: 'tier', header: t('churn.col.tier'), show: (v) => tierName(String(v)), drop: 1 },
-        { key: 'risk_level', header: t('churn.col.risk'), show: (v) => (level[v as string] ?? String)(riskName(String(v))) },
-        { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${riskPercent(v as number, picture.loaded.settings.model)}%` },
-        { key: 'clv', header: t('churn.col.value', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
-        { key: 'keep_value', header: t('churn.col.keep'), align: 'right', show: m },
-        { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },
-      ];
-      // The call list, then the win-back list (already gone) under its own heading; on a terminal
-      // the two share one cap, so the rows shown are the first of the full order (as in CSV).
-      const calls = order.findIndex((i) => rank[i] === 2);
-      const split = calls === -1 ? order.length : calls;
-      const cap = options.limit === null ? TERMINAL_ROWS : null;
-      const full = cap !== null && split >= cap;
-      pen.rows(columns, { length: full ? order.length : split, at: (k) => (k < (full ? order.length : split) ? rowAt(order[k]!) : undefined) }, cap);
-      if (!full && split < order.length) {
-        pen.write(`\n${c.bold(t('churn.win-back', { n: formatNumber(order.length - split) }))}\n`);
-        const winBack = [...columns.slice(0, -2), { key: 'value_at_risk', header: t('churn.col.at-risk'), align: 'right' as const, show: m }, columns[columns.length - 1]!];
-        pen.rows(winBack, { length: order.length - split, at: (k) => (split + k < order.length ? rowAt(order[split + k]!) : undefined) }, cap === null ? null : cap - split);
-      }
-    };
+    const draw = (pen: Pen): void => drawChurn(pen, picture, options, ranked, rowAt);
     show(ctx, { data: { columns: CHURN_COLUMNS.map((key) => ({ key })), rows: shown, units: money }, table: { draw } });
-    if (kept !== null) await keepWatchlist(ctx, kept);
+    if (kept !== null) await keepWatchlist(() => openForChange(ctx), kept, noticer(ctx.io));
     return 0;
   } finally {
     await db.close();
+  }
+}
+
+/** The customers a churn list shows, by position, with what it is sorted by. */
+interface Ranked {
+  /** Positions in analysis.customers, in the order printed. */
+  order: number[];
+  /** 0 to call (medium or high risk), 1 to call (low risk), 2 win-back (already gone). */
+  rank: Uint8Array;
+  atRisk: Float64Array;
+  keep: Float64Array;
+}
+
+/**
+ * Filter and sort positions; each row is built only when it is written: on 951,436 customers the
+ * full list of row objects added about 270 MB to the peak (measured). The order: those to call
+ * (not yet gone), medium and high risk first, by the value that can still be kept; then the rest
+ * of them; then the win-back list (already gone) by value at risk.
+ */
+function rankCustomers(picture: ChurnPicture, options: ChurnOptions): Ranked {
+  const { customers } = picture.analysis;
+  const atRisk = new Float64Array(customers.length);
+  const keep = new Float64Array(customers.length);
+  const rank = new Uint8Array(customers.length);
+  const order: number[] = [];
+  const horizonDays = options.horizonDays ?? picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays;
+  customers.forEach((c, i) => {
+    const s = picture.scores.get(c.customerId)!;
+    if ((options.levels === null || options.levels.includes(s.riskLevel)) && (options.tiers === null || options.tiers.includes(c.tier))) {
+      atRisk[i] = valueAtRisk(c, s);
+      keep[i] = keepValue(c, s, horizonDays, picture.loaded.settings.lifecycle.windowDays);
+      rank[i] = isGone(c) ? 2 : s.riskLevel === 'low' ? 1 : 0;
+      order.push(i);
+    }
+  });
+  const by = (i: number): number => (rank[i] === 2 ? atRisk[i]! : keep[i]!);
+  order.sort((i, j) => rank[i]! - rank[j]! || by(j) - by(i) || (customers[i]!.customerId < customers[j]!.customerId ? -1 : 1));
+  if (options.limit !== null) order.length = Math.min(order.length, options.limit);
+  return { order, rank, atRisk, keep };
+}
+
+/** The row (CHURN_COLUMNS) of the customer at position i. */
+function churnRowAt(picture: ChurnPicture, names: Map<string, { name: string | null }>, { rank, atRisk, keep }: Ranked): (i: number) => Record<string, unknown> {
+  return (i) => {
+    const c = picture.analysis.customers[i]!;
+    const s = picture.scores.get(c.customerId)!;
+    return {
+      customer_id: c.customerId,
+      name: names.get(c.customerId)?.name ?? null,
+      tier: c.tier,
+      stage: c.stage,
+      last_purchase: c.lastPurchase,
+      recency_days: c.recencyDays,
+      frequency: c.purchaseDays,
+      p_alive: r3(s.pAlive),
+      expected_purchases: r3(s.expectedPurchases),
+      p_no_purchase: r3(s.pNoPurchase),
+      next_purchase_date: s.nextPurchaseDate,
+      expected_purchases_365d: r3(s.expectedPurchases365d),
+      churn_risk: r3(s.churnRisk),
+      risk_level: s.riskLevel,
+      clv: s.clv === null ? null : Math.round(s.clv),
+      value_at_risk: atRisk[i],
+      keep_value: keep[i],
+      list: rank[i] === 2 ? 'win-back' : 'call',
+      method: s.method,
+      reasons: s.reasons.join('; '),
+    };
+  };
+}
+
+/** The churn list for people: the heading, the call list, then the win-back list under its own heading. */
+function drawChurn(pen: Pen, picture: ChurnPicture, options: ChurnOptions, { order, rank }: Ranked, rowAt: (i: number) => Record<string, unknown>): void {
+  const { money, fitted } = picture;
+  const c = pen.chalk;
+  const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
+  const level: Record<string, (s: string) => string> = { high: c.red.bold, medium: c.yellow, low: (s) => s };
+  const horizon = options.horizonDays ?? picture.loaded.settings.model.horizonDays ?? fitted.horizonDays;
+  const why = horizon === fitted.horizonDays ? reword(fitted.horizonWhy) : t('churn.horizon-set');
+  const risk =
+    fitted.ranking !== null
+      ? t('churn.risk-method', { days: horizon, method: methodName(fitted.ranking.kind, fitted.ranking.model), calibrated: fitted.ranking.horizonDays })
+      : fitted.purchase
+        ? t('churn.risk-model', { days: horizon, model: modelName(fitted.purchase.model) })
+        : t('churn.risk-rules', { why: fitted.fallback ? reword(fitted.fallback) : t('churn.no-model') });
+  pen.write(`${t('churn.heading', { title: c.bold(t('churn.title', { date: formatDate(options.asOf) })), risk, days: horizon, why })}\n`);
+  const columns: Column[] = [
+    { key: 'customer_id', header: t('churn.col.customer') },
+    { key: 'name', header: t('churn.col.name'), clip: 24 },
+    { key: 'tier', header: t('churn.col.tier'), show: (v) => tierName(String(v)), drop: 1 },
+    { key: 'risk_level', header: t('churn.col.risk'), show: (v) => (level[v as string] ?? String)(riskName(String(v))) },
+    { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${riskPercent(v as number, picture.loaded.settings.model)}%` },
+    { key: 'clv', header: t('churn.col.value', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
+    { key: 'keep_value', header: t('churn.col.keep'), align: 'right', show: m },
+    { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },
+  ];
+  // On a terminal the two lists share one cap, so the rows shown are the first of the full order (as in CSV).
+  const calls = order.findIndex((i) => rank[i] === 2);
+  const split = calls === -1 ? order.length : calls;
+  const cap = options.limit === null ? TERMINAL_ROWS : null;
+  const full = cap !== null && split >= cap;
+  pen.rows(columns, { length: full ? order.length : split, at: (k) => (k < (full ? order.length : split) ? rowAt(order[k]!) : undefined) }, cap);
+  if (!full && split < order.length) {
+    pen.write(`\n${c.bold(t('churn.win-back', { n: formatNumber(order.length - split) }))}\n`);
+    const winBack = [...columns.slice(0, -2), { key: 'value_at_risk', header: t('churn.col.at-risk'), align: 'right' as const, show: m }, columns[columns.length - 1]!];
+    pen.rows(winBack, { length: order.length - split, at: (k) => (split + k < order.length ? rowAt(order[split + k]!) : undefined) }, cap === null ? null : cap - split);
   }
 }
 
@@ -259,62 +285,88 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
       },
     };
     const scoreName = method;
-    const comparison = [
-      { metric: 'auc', [scoreName]: result.model_scores.auc, recency_rule: result.recency_rule.auc },
-      { metric: 'high_flagged', [scoreName]: result.model_scores.high.flagged, recency_rule: result.recency_rule.high.flagged },
-      { metric: 'high_precision', [scoreName]: result.model_scores.high.precision, recency_rule: result.recency_rule.high.precision },
-      { metric: 'high_recall', [scoreName]: result.model_scores.high.recall, recency_rule: result.recency_rule.high.recall },
-      { metric: 'predicted_purchases', [scoreName]: result.model_scores.predicted_purchases, recency_rule: result.recency_rule.predicted_purchases },
-      { metric: 'actual_purchases', [scoreName]: result.model_scores.actual_purchases, recency_rule: result.recency_rule.actual_purchases },
-    ];
-    const draw = (pen: Pen): void => {
-      const c = pen.chalk;
-      const out = pen.line;
-      const na = t('churn.na');
-      const pct = (x: number | null): string => (x === null ? na : `${(x * 100).toFixed(1)}%`);
-      const num = (x: number | null): string => (x === null ? na : x.toFixed(3));
-      out(c.bold(t('churn.backtest-title', { cutoff: formatDate(options.cutoff), end: formatDate(end), days: H, why: reword(horizon.why) })));
-      out(`  ${verdict.shown}`);
-      out(`  ${t('churn.backtest-customers', { n: formatNumber(buyers.length), none: formatNumber(result.no_purchase_in_horizon), share: pct(result.no_purchase_in_horizon / Math.max(1, buyers.length)) })}`);
-      if (fitted.purchase === null) out(`  ${c.yellow(t('churn.no-model'))}${t('churn.backtest-rules', { why: reword(fitted.fallback ?? '') })}`);
-      out();
-      pen.rows(
-        [{ key: 'what', header: t('churn.bt.what') }, { key: 'model', header: methodName(method, fitted.ranking?.model ?? fitted.purchase?.model ?? null), align: 'right' }, { key: 'rule', header: t('churn.bt.recency-rule'), align: 'right' }],
-        [
-          { what: t('churn.bt.auc'), model: num(result.model_scores.auc), rule: num(result.recency_rule.auc) },
-          { what: t('churn.bt.flagged'), model: String(result.model_scores.high.flagged), rule: String(result.recency_rule.high.flagged) },
-          { what: t('churn.bt.precision'), model: pct(result.model_scores.high.precision), rule: pct(result.recency_rule.high.precision) },
-          { what: t('churn.bt.recall'), model: pct(result.model_scores.high.recall), rule: pct(result.recency_rule.high.recall) },
-          { what: t('churn.bt.predicted'), model: result.model_scores.predicted_purchases === null ? na : result.model_scores.predicted_purchases.toFixed(0), rule: result.recency_rule.predicted_purchases.toFixed(0) },
-          { what: t('churn.bt.actual'), model: String(result.model_scores.actual_purchases), rule: String(result.recency_rule.actual_purchases) },
-        ],
-      );
-      if (result.model_scores.deciles) {
-        out();
-        out(c.bold(t('churn.bt.deciles')));
-        pen.rows(
-          [
-            { key: 'decile', header: t('churn.bt.decile'), align: 'right' },
-            { key: 'customers', header: t('churn.bt.customers'), align: 'right' },
-            { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => (v as number).toFixed(1) },
-            { key: 'actual', header: t('churn.bt.actual-col'), align: 'right' },
-            { key: 'rule', header: t('churn.bt.rule-predicted'), align: 'right', show: (v) => (v as number).toFixed(1) },
-            { key: 'ruleActual', header: t('churn.bt.actual-col'), align: 'right' },
-          ],
-          // Each side in its own deciles: the model's by its predictions, the rule's by its own.
-          result.model_scores.deciles.map((d, i) => ({ ...d, rule: result.recency_rule.deciles[i]!.predicted, ruleActual: result.recency_rule.deciles[i]!.actual })),
-        );
-      }
-      out();
-      out(c.bold(fitted.purchase === null && fitted.ranking === null ? t('churn.bt.calibration-rules') : t('churn.bt.calibration')));
-      printCalibration(pen, result.model_scores.calibration);
-    };
+    const draw = (pen: Pen): void => drawBacktest(pen, { cutoff: options.cutoff, end, horizon, fitted, customers: buyers.length, verdict: verdict.shown, method, result });
     // The comparison as CSV rows; deciles and calibration are in --format json.
-    show(ctx, { json: { value: result }, csv: { columns: [{ key: 'metric' }, { key: scoreName }, { key: 'recency_rule' }], rows: comparison }, table: { draw } });
+    show(ctx, { json: { value: result }, csv: { columns: [{ key: 'metric' }, { key: scoreName }, { key: 'recency_rule' }], rows: comparisonRows(result, scoreName) }, table: { draw } });
     return 0;
   } finally {
     await db.close();
   }
+}
+
+/** The backtest's comparison, a metric a row: the CSV rows. */
+function comparisonRows(result: BacktestResult, scoreName: string): Record<string, unknown>[] {
+  return [
+    { metric: 'auc', [scoreName]: result.model_scores.auc, recency_rule: result.recency_rule.auc },
+    { metric: 'high_flagged', [scoreName]: result.model_scores.high.flagged, recency_rule: result.recency_rule.high.flagged },
+    { metric: 'high_precision', [scoreName]: result.model_scores.high.precision, recency_rule: result.recency_rule.high.precision },
+    { metric: 'high_recall', [scoreName]: result.model_scores.high.recall, recency_rule: result.recency_rule.high.recall },
+    { metric: 'predicted_purchases', [scoreName]: result.model_scores.predicted_purchases, recency_rule: result.recency_rule.predicted_purchases },
+    { metric: 'actual_purchases', [scoreName]: result.model_scores.actual_purchases, recency_rule: result.recency_rule.actual_purchases },
+  ];
+}
+
+/** The backtest's figures as its JSON holds them. */
+interface BacktestResult {
+  no_purchase_in_horizon: number;
+  model_scores: { auc: number | null; high: PrecisionRecall; predicted_purchases: number | null; actual_purchases: number; deciles: DecileRow[] | null; calibration: CalibrationRow[] };
+  recency_rule: { auc: number | null; high: PrecisionRecall; predicted_purchases: number; actual_purchases: number; deciles: DecileRow[] };
+}
+
+interface BacktestView {
+  cutoff: string;
+  end: string;
+  horizon: { days: number; why: string };
+  fitted: Fitted;
+  customers: number;
+  verdict: string;
+  method: RiskMethod;
+  result: BacktestResult;
+}
+
+/** The backtest for people: its title and verdict, the comparison, the deciles and the calibration. */
+function drawBacktest(pen: Pen, v: BacktestView): void {
+  const { fitted, result, method } = v;
+  const c = pen.chalk;
+  const out = pen.line;
+  const na = t('churn.na');
+  const pct = (x: number | null): string => (x === null ? na : `${(x * 100).toFixed(1)}%`);
+  const num = (x: number | null): string => (x === null ? na : x.toFixed(3));
+  out(c.bold(t('churn.backtest-title', { cutoff: formatDate(v.cutoff), end: formatDate(v.end), days: v.horizon.days, why: reword(v.horizon.why) })));
+  out(`  ${v.verdict}`);
+  out(`  ${t('churn.backtest-customers', { n: formatNumber(v.customers), none: formatNumber(result.no_purchase_in_horizon), share: pct(result.no_purchase_in_horizon / Math.max(1, v.customers)) })}`);
+  if (fitted.purchase === null) out(`  ${c.yellow(t('churn.no-model'))}${t('churn.backtest-rules', { why: reword(fitted.fallback ?? '') })}`);
+  out();
+  pen.rows(
+    [{ key: 'what', header: t('churn.bt.what') }, { key: 'model', header: methodName(method, fitted.ranking?.model ?? fitted.purchase?.model ?? null), align: 'right' }, { key: 'rule', header: t('churn.bt.recency-rule'), align: 'right' }],
+    [
+      { what: t('churn.bt.auc'), model: num(result.model_scores.auc), rule: num(result.recency_rule.auc) },
+      { what: t('churn.bt.flagged'), model: String(result.model_scores.high.flagged), rule: String(result.recency_rule.high.flagged) },
+      { what: t('churn.bt.precision'), model: pct(result.model_scores.high.precision), rule: pct(result.recency_rule.high.precision) },
+      { what: t('churn.bt.recall'), model: pct(result.model_scores.high.recall), rule: pct(result.recency_rule.high.recall) },
+      { what: t('churn.bt.predicted'), model: result.model_scores.predicted_purchases === null ? na : result.model_scores.predicted_purchases.toFixed(0), rule: result.recency_rule.predicted_purchases.toFixed(0) },
+      { what: t('churn.bt.actual'), model: String(result.model_scores.actual_purchases), rule: String(result.recency_rule.actual_purchases) },
+    ],
+  );
+  if (result.model_scores.deciles) {
+    out();
+    out(c.bold(t('churn.bt.deciles')));
+    pen.rows(
+      [
+        { key: 'decile', header: t('churn.bt.decile'), align: 'right' },
+        { key: 'customers', header: t('churn.bt.customers'), align: 'right' },
+        { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => (v as number).toFixed(1) },
+        { key: 'actual', header: t('churn.bt.actual-col'), align: 'right' },
+        { key: 'rule', header: t('churn.bt.rule-predicted'), align: 'right', show: (v) => (v as number).toFixed(1) },
+        { key: 'ruleActual', header: t('churn.bt.actual-col'), align: 'right' },
+      ],
+      // Each side in its own deciles: the model's by its predictions, the rule's by its own.
+      result.model_scores.deciles.map((d, i) => ({ ...d, rule: result.recency_rule.deciles[i]!.predicted, ruleActual: result.recency_rule.deciles[i]!.actual })),
+    );
+  }
+  out();
+  out(c.bold(fitted.purchase === null && fitted.ranking === null ? t('churn.bt.calibration-rules') : t('churn.bt.calibration')));
+  printCalibration(pen, result.model_scores.calibration);
 }
 
 /** A calibration table: each bin of predicted risk, its customers, mean predicted risk and the share that bought nothing. */

@@ -8,6 +8,7 @@ import type { PurchaseModelName } from '../core/model/purchase.js';
 import { methodName, riskPercent, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../app/rows.js';
 import { openForAnalysis, type Context } from '../cli/context.js';
+import { noticer } from '../cli/io.js';
 import { RapportError } from '../sys/errors.js';
 import { clip } from '../cli/output.js';
 import { show, type Pen } from '../cli/printer.js';
@@ -60,7 +61,7 @@ function cutText(cut: Cut, score: number, show: (v: number) => string, lang: Lan
 export async function runCustomer(options: CustomerOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx);
   try {
-    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, noticer(ctx.io)) };
     const record = await db.customerRecord(options.id);
     const { analysis, money, loaded, customer: c, rank: ranked } = await customerAsOf(db, options.asOf, options.id);
     // Churn risk from the saved model fit, or from one fitted over every customer for this run.
@@ -155,7 +156,6 @@ function printCard(pen: Pen, options: CustomerOptions, card: Card): void {
   const k = pen.chalk;
   const out = pen.line;
   const { record, c, money } = card;
-  const cur = money.currency ? ` ${money.currency}` : '';
   const m = (v: number): string => formatMoneyFor(Math.round(v), money.exponent, money.currency);
   const line = (label: string, value: string): void => out(`  ${padTo(label, 15)} ${value}`);
   const n = (v: number): string => formatNumber(v);
@@ -188,28 +188,43 @@ function printCard(pen: Pen, options: CustomerOptions, card: Card): void {
     const basis = card.valueBasis === 'clv' ? t('card.basis-clv') : t('card.basis-revenue', { over });
     out(`${k.bold(t('card.tier', { tier: tierName(c.tier) }))}${t('card.tier-detail', { value: m(c.value), basis, rank: n(card.rank!), total: n(card.total) })}`);
     out(`${k.bold(t('card.stage', { stage: stageName(c.stage) }))}${c.exitPattern ? t('card.exit', { pattern: exitPatternName(c.exitPattern) }) : ''}${t('card.colon')}${reword(c.stageReason)}`);
-    const s = card.score;
-    if (s !== null) {
-      const pc = (x: number): string => `${riskPercent(x, card.riskEdges)}%`;
-      const days = card.horizonDays;
-      const source = s.method === 'model' || s.method === 'rules' ? '' : t('card.source', { method: methodName(s.method, card.model) });
-      const next = s.nextPurchaseDate === null ? t('card.no-next') : t('card.next', { date: formatDate(s.nextPurchaseDate) });
-      const detail =
-        s.pAlive !== null
-          ? [
-              t('card.risk-chance', { risk: pc(s.churnRisk), days, source }),
-              t('card.alive', { alive: pc(s.pAlive) }),
-              (s.expectedSpend !== null ? t('card.expected-each', { n: s.expectedPurchases!.toFixed(1), each: m(s.expectedSpend) }) : t('card.expected', { n: s.expectedPurchases!.toFixed(1) })) + t('card.in-a-year', { n: s.expectedPurchases365d!.toFixed(1) }),
-              next,
-              ...(s.clv !== null ? [t('card.clv', { value: m(s.clv) })] : []),
-            ].join(t('card.clause-sep'))
-          : s.method !== 'rules'
-            ? t('card.risk-chance', { risk: pc(s.churnRisk), days, source })
-            : t('card.risk-rules', { risk: pc(s.churnRisk) });
-      out(`${k.bold(t('card.churn-risk', { level: riskName(s.riskLevel) }))}${t('card.colon')}${detail}`);
-      if (s.reasons.length > 0) out(`  ${reword(s.reasons.join('; '))}`);
-    }
+    printRisk(pen, card, m);
   }
+  printHistory(pen, options, card, m);
+}
+
+/** The churn risk paragraph of the card, when the customer is scored. */
+function printRisk(pen: Pen, card: Card, m: (v: number) => string): void {
+  const k = pen.chalk;
+  const out = pen.line;
+  const s = card.score;
+  if (s === null) return;
+  const pc = (x: number): string => `${riskPercent(x, card.riskEdges)}%`;
+  const days = card.horizonDays;
+  const source = s.method === 'model' || s.method === 'rules' ? '' : t('card.source', { method: methodName(s.method, card.model) });
+  const next = s.nextPurchaseDate === null ? t('card.no-next') : t('card.next', { date: formatDate(s.nextPurchaseDate) });
+  const detail =
+    s.pAlive !== null
+      ? [
+          t('card.risk-chance', { risk: pc(s.churnRisk), days, source }),
+          t('card.alive', { alive: pc(s.pAlive) }),
+          (s.expectedSpend !== null ? t('card.expected-each', { n: s.expectedPurchases!.toFixed(1), each: m(s.expectedSpend) }) : t('card.expected', { n: s.expectedPurchases!.toFixed(1) })) + t('card.in-a-year', { n: s.expectedPurchases365d!.toFixed(1) }),
+          next,
+          ...(s.clv !== null ? [t('card.clv', { value: m(s.clv) })] : []),
+        ].join(t('card.clause-sep'))
+      : s.method !== 'rules'
+        ? t('card.risk-chance', { risk: pc(s.churnRisk), days, source })
+        : t('card.risk-rules', { risk: pc(s.churnRisk) });
+  out(`${k.bold(t('card.churn-risk', { level: riskName(s.riskLevel) }))}${t('card.colon')}${detail}`);
+  if (s.reasons.length > 0) out(`  ${reword(s.reasons.join('; '))}`);
+}
+
+/** The card's history: spending by month, open complaints, the latest transactions (--transactions). */
+function printHistory(pen: Pen, options: CustomerOptions, card: Card, m: (v: number) => string): void {
+  const k = pen.chalk;
+  const out = pen.line;
+  const { money } = card;
+  const cur = money.currency ? ` ${money.currency}` : '';
   out();
   const first = card.months[0]!.month;
   const last = card.months[card.months.length - 1]!.month;

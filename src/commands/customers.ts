@@ -5,7 +5,7 @@ import { CATCH_ALL } from '../core/rfm.js';
 import { TIERS, type Tier } from '../core/tiers.js';
 import { loadSettings, moneyOf, settleAsOf } from '../app/run.js';
 import { churnAsOf, fittedNote } from '../app/churn.js';
-import { notice } from '../cli/io.js';
+import { notice, noticer } from '../cli/io.js';
 import { CUSTOMER_COLUMNS, customerRow, type CustomerRow } from '../app/rows.js';
 import { openForAnalysis, type Context } from '../cli/context.js';
 import { UsageError } from '../sys/errors.js';
@@ -107,7 +107,7 @@ const cmpId = (a: Keyed, b: Keyed): number => (a.id < b.id ? -1 : a.id > b.id ? 
 export async function runCustomers(options: CustomersOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx);
   try {
-    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, noticer(ctx.io)) };
     let segment: string | null = null;
     if (options.segment !== null) {
       const names = [...(await loadSettings(db, await moneyOf(db))).settings.segments.map((s) => s.name), CATCH_ALL];

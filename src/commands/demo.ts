@@ -4,6 +4,7 @@ import { packageRoot } from '../sys/root.js';
 import { RapportError } from '../sys/errors.js';
 import type { Context } from '../cli/context.js';
 import { notice } from '../cli/io.js';
+import { forPeople } from '../cli/printer.js';
 import { runImport, parseImportOptions } from './import.js';
 import { runSegment } from './segment.js';
 import { runStatus } from './status.js';
@@ -58,7 +59,7 @@ export async function runDemo(ctx: Context): Promise<number> {
   // The sample's history ends on its last transaction: segment as of that day, so the demo shows
   // the same picture whenever it runs. In a machine format stdout keeps one document: the status.
   const asOf = await lastDay(dbPath);
-  if (demo.format === 'table' && asOf !== null) {
+  if (forPeople(demo) && asOf !== null) {
     io.stdout.write('\n');
     code = await runSegment({ asOf, save: true }, demo);
   }

@@ -1,14 +1,13 @@
 import { churnAsOf } from '../app/churn.js';
 import crypto from 'node:crypto';
-import { stringify } from 'csv-stringify/sync';
 import { CUSTOMER_COLUMNS, customerRow } from '../app/rows.js';
 import { openForRead, type Context } from '../cli/context.js';
 import { RapportError, UsageError } from '../sys/errors.js';
 import { notice, type IO } from '../cli/io.js';
 import { t, tn } from '../i18n/index.js';
 import { formatNumber } from '../i18n/format.js';
-import { breathe, pacer } from '../sys/signals.js';
 import { csvValue } from '../cli/output.js';
+import { showStream } from '../cli/printer.js';
 import type { Store } from '../store/store.js';
 import { diskFull, storageError } from '../store/sqlite/faults.js';
 import { EXPORT_COLUMNS } from '../store/exportColumns.js';
@@ -135,61 +134,58 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
   try {
     const money = MONEY[o.what];
     const base: readonly string[] = o.what === 'segments' ? SEGMENT_COLUMNS : EXPORT_COLUMNS[o.what as ExportTable];
-    // Customers in CSV: the extra attributes as columns of their own after the fixed ones, which
-    // `import customers` reads back under the same names (JSON keeps them as one object).
-    const spread = o.what === 'customers' && o.format === 'csv';
-    const extraKeys = spread ? await attributeKeys(db) : [];
-    const fixed = spread ? base.filter((c) => c !== 'attributes') : base;
-    const columns: readonly string[] = money.length > 0 ? [...fixed, 'currency'] : fixed;
     const { currency, exponent } = await moneyOf(db);
     const rows = o.what === 'segments' ? await segmentRows(db, o.asOf, ctx.io) : db.exportRows(o.what as ExportTable);
-    const personal = PERSONAL[o.what];
     const fake = o.redact ? await pseudonymiser(db, ctx) : null;
-    const out = ctx.io.stdout;
-    let n = 0;
-    let chunk: unknown[][] = [];
-    let first = true;
-    const pace = pacer();
-    const flush = (): void => {
-      if (o.format === 'csv') out.write(stringify(chunk));
-      chunk = [];
-    };
-    // Excel reads a CSV as the machine's code page unless it starts with a UTF-8 byte order mark.
-    if (o.format === 'csv') out.write((o.excel ? '\ufeff' : '') + stringify([[...columns, ...extraKeys].map(csvValue)]));
-    else out.write('[');
-    for await (const batch of rows) {
-      for (const raw of batch) {
-        const r: Record<string, unknown> = { ...raw };
-        for (const col of money) if (typeof r[col] === 'number') r[col] = decimalText(r[col] as number, exponent);
-        if (money.length > 0) r.currency = currency;
-        if (fake) {
-          for (const [col, kind] of Object.entries(personal)) if (typeof r[col] === 'string' && r[col] !== '') r[col] = fake(kind, r[col] as string);
-          for (const col of FREE_TEXT[o.what]) if (r[col] !== null && r[col] !== undefined && r[col] !== '') r[col] = '(redacted)';
-        }
-        const attrs = o.what === 'customers' && typeof raw.attributes === 'string' ? attributesOf(raw.attributes) : null;
-        if (o.format === 'csv') {
-          const cells = columns.map((c) => (o.excel && c === 'phone' ? excelPhone(r[c]) : csvValue(r[c])));
-          for (const k of extraKeys) cells.push(attrs === null || attrs[k] === undefined ? '' : fake ? '(redacted)' : csvValue(attrs[k]));
-          chunk.push(cells);
-          if (chunk.length >= 1000) flush();
-        } else {
-          if (attrs !== null && !fake) r.attributes = attrs;
-          out.write((first ? '\n  ' : ',\n  ') + JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
-          first = false;
-        }
-        n++;
-        // Every 20 ms a turn of the event loop: a signal caught while --out is written is handled
-        // within that (and a slow reader of stdout drains).
-        if (pace.due()) await breathe();
+    // Money as decimals with the currency named, and personal columns replaced under --redact: the same in CSV and JSON.
+    const stored = (raw: Record<string, unknown>): Record<string, unknown> => {
+      const r: Record<string, unknown> = { ...raw };
+      for (const col of money) if (typeof r[col] === 'number') r[col] = decimalText(r[col] as number, exponent);
+      if (money.length > 0) r.currency = currency;
+      if (fake) {
+        for (const [col, kind] of Object.entries(PERSONAL[o.what])) if (typeof r[col] === 'string' && r[col] !== '') r[col] = fake(kind, r[col] as string);
+        for (const col of FREE_TEXT[o.what]) if (r[col] !== null && r[col] !== undefined && r[col] !== '') r[col] = '(redacted)';
       }
-    }
-    if (o.format === 'csv') flush();
-    else out.write(first ? ']\n' : '\n]\n');
+      return r;
+    };
+    const withCurrency = (fixed: readonly string[]): readonly string[] => (money.length > 0 ? [...fixed, 'currency'] : fixed);
+    const attrs = (raw: Record<string, unknown>): Record<string, string> | null => (o.what === 'customers' && typeof raw.attributes === 'string' ? attributesOf(raw.attributes) : null);
+    const n = await showStream(ctx, {
+      // Customers in CSV: the extra attributes as columns of their own after the fixed ones, which
+      // `import customers` reads back under the same names (JSON keeps them as one object).
+      csv: async () => {
+        const spread = o.what === 'customers';
+        const extraKeys = spread ? await attributeKeys(db) : [];
+        const columns = withCurrency(spread ? base.filter((c) => c !== 'attributes') : base);
+        const cellsOf = (raw: Record<string, unknown>): unknown[] => {
+          const r = stored(raw);
+          const a = attrs(raw);
+          return [...columns.map((c) => r[c]), ...extraKeys.map((k) => (a === null || a[k] === undefined ? null : fake ? '(redacted)' : a[k]))];
+        };
+        // Excel reads a CSV as the machine's code page unless it starts with a UTF-8 byte order mark.
+        return { keys: [...columns, ...extraKeys], batches: mapBatches(rows, cellsOf), bom: o.excel, csvCell: o.excel ? (key, v) => (key === 'phone' ? excelPhone(v) : csvValue(v)) : undefined };
+      },
+      json: async () => {
+        const columns = withCurrency(base);
+        const valuesOf = (raw: Record<string, unknown>): unknown[] => {
+          const r = stored(raw);
+          const a = attrs(raw);
+          if (a !== null && !fake) r.attributes = a;
+          return columns.map((c) => r[c]);
+        };
+        return { keys: columns, batches: mapBatches(rows, valuesOf) };
+      },
+    });
     notice(ctx.io, exportedLine(o.what, n) + (o.redact ? t('export.redacted') : ''));
     return 0;
   } finally {
     await db.close();
   }
+}
+
+/** Each row of each batch made into a row's values, a batch at a time. */
+async function* mapBatches(batches: AsyncIterable<Record<string, unknown>[]>, values: (r: Record<string, unknown>) => unknown[]): AsyncIterable<unknown[][]> {
+  for await (const batch of batches) yield batch.map(values);
 }
 
 /**

@@ -7,7 +7,7 @@ import { checkEncoding, openSource } from '../import/source.js';
 import { readingsEvidence } from '../import/sniff.js';
 import { currencyExponent, formatMoney, groupDecimal } from '../core/money.js';
 import { notice } from '../cli/io.js';
-import { chalkFor, printRows, resolveFormat } from '../cli/output.js';
+import { forPeople, show, type Pen } from '../cli/printer.js';
 import { ProgressBar } from '../cli/progress.js';
 import type { Store } from '../store/store.js';
 import { reportError } from '../cli/printError.js';
@@ -56,7 +56,7 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
 
 export async function runImport(files: string[], options: ImportOptions, ctx: Context): Promise<number> {
   const { io } = ctx;
-  const format = resolveFormat(ctx.format, io);
+  const people = forPeople(ctx);
   if (files.filter((f) => f === '-').length > 1) throw new UsageError(t('import.stdinOnce'), t('import.stdinOnceHint'));
   const results: FileResult[] = [];
   let worst: number = ExitCode.ok;
@@ -76,7 +76,7 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
           const evidence = result.dateReadings !== null ? readingsEvidence(result.dateReadings) : result.dateEvidence;
           if (evidence) notice(io, t('import.datesReadAs', { file: result.file, layout: String(result.dateLayout), evidence }));
           for (const w of result.warnings) notice(io, t('import.fileWarning', { file: result.file, warning: noticeText(w) }));
-          if (format === 'table') printHuman(ctx, result, options);
+          if (people) show(ctx, { table: { draw: (pen) => printHuman(pen, result, options) } });
           else {
             const rounded = roundedLine(result);
             if (rounded !== null) notice(io, t('import.fileNotice', { file: result.file, notice: rounded.trim() }));
@@ -100,9 +100,9 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
   } finally {
     await db?.close();
   }
-  if (format === 'json') io.stdout.write(JSON.stringify(results.map(toJson), null, 2) + '\n');
   // A file that failed has no result row; with none at all, CSV prints nothing rather than a bare header.
-  if (format === 'csv' && results.length > 0) printRows(io, 'csv', CSV_COLUMNS, results.map(flatten));
+  // For people each file's summary was drawn as it was imported.
+  show(ctx, { json: { value: results.map(toJson) }, csv: results.length > 0 ? { rows: results.map(flatten), columns: CSV_COLUMNS } : undefined });
   return worst;
 }
 
@@ -193,12 +193,9 @@ function refusalNotice(ctx: Context, r: FileResult, options: ImportOptions): voi
   ctx.io.stderr.write(t('errors.hintLine', { hint: r.importId !== null ? t('import.overMaxRejectsSeeHint', { id: r.importId }) : t('import.overMaxRejectsHint') }) + '\n');
 }
 
-function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {
-  const { io } = ctx;
-  const c = chalkFor(io);
-  const out = (s: string): void => {
-    io.stdout.write(s + '\n');
-  };
+function printHuman(pen: Pen, r: FileResult, options: ImportOptions): void {
+  const c = pen.chalk;
+  const out = (s: string): void => pen.line(s);
   if (r.status === 'already-imported') {
     out(t('import.alreadyImported', { file: r.file, id: String(r.sameAs) }));
     return;
@@ -207,7 +204,7 @@ function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {
   if (r.status === 'dry-run') {
     out(c.bold(t('import.dryRunHead', { file: r.file })));
     out(t('import.dryRunReading', { delimiter: JSON.stringify(r.delimiter), encoding: r.encoding, layout: String(r.dateLayout) }));
-    printRows(io, 'table', [{ key: 'field', header: t('import.header.field') }, { key: 'column', header: t('import.header.column') }], Object.entries(r.mapping).map(([field, column]) => ({ field, column })));
+    pen.rows([{ key: 'field', header: t('import.header.field') }, { key: 'column', header: t('import.header.column') }], Object.entries(r.mapping).map(([field, column]) => ({ field, column })));
     if (r.extraColumns.length > 0) out(t('import.extraColumns', { columns: r.extraColumns.join(', ') }));
     if (r.preview.length > 0) {
       out(t('import.firstRows'));
@@ -215,7 +212,7 @@ function printHuman(ctx: Context, r: FileResult, options: ImportOptions): void {
       // Stored in minor units; shown as money here (JSON keeps the stored integers).
       const exp = currencyExponent(r.currency);
       const money = (v: unknown): string => (typeof v === 'number' ? formatMoney(v, exp) : '');
-      printRows(io, 'table', keys.map((key) => (key === 'amount' || key === 'unit_price' ? { key, align: 'right' as const, show: money } : { key })), r.preview);
+      pen.rows(keys.map((key) => (key === 'amount' || key === 'unit_price' ? { key, align: 'right' as const, show: money } : { key })), r.preview);
     }
   }
   const customers = options.kind === 'customers';

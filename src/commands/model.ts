@@ -3,10 +3,10 @@ import type { PurchaseFit } from '../core/model/purchase.js';
 import { describeFit } from '../core/model/registry.js';
 import { FIT_SAMPLE, forecastError } from '../core/model/select.js';
 import { printCalibration } from './churn.js';
-import { computeAnalysis, loadSettings, measure, moneyOf, settleAsOf } from '../app/run.js';
+import { computeAnalysis, loadSettings, measure, moneyOf, settleAsOf, type Money } from '../app/run.js';
 import { fitForRun } from '../app/churn.js';
 import { openForAnalysis, type Context } from '../cli/context.js';
-import { notice } from '../cli/io.js';
+import { notice, noticer } from '../cli/io.js';
 import { UsageError } from '../sys/errors.js';
 import { forPeople, show, type Pen } from '../cli/printer.js';
 import { currentLang, t } from '../i18n/index.js';
@@ -120,7 +120,7 @@ function describePurchase(fit: PurchaseFit, unit: string): string[] {
 export async function runModel(options: ModelOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx, options.save);
   try {
-    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, ctx.io) };
+    options = { ...options, asOf: await settleAsOf(db, options.asOf, ctx.asOfGiven !== false, noticer(ctx.io)) };
     const money = await moneyOf(db);
     const loaded = await loadSettings(db, money);
     const settings: ModelSettings = {
@@ -166,74 +166,90 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
     const rest: Record<string, unknown> = { ...record, verdict: (record.learned as Record<string, unknown> | null)?.verdict ?? null };
     delete rest.comparison;
     delete rest.learned;
-    const draw = (pen: Pen): void => {
-      const c = pen.chalk;
-      const out = pen.line;
-      const f = fitted;
-      const s = f.sufficiency;
-      out(c.bold(t('model.title', { date: formatDate(options.asOf), unit: unitName(f.timeUnit), days: f.horizonDays, why: reword(f.horizonWhy) })));
-      out(`  ${t('model.data', { customers: formatNumber(s.customers), repeat: formatNumber(s.repeatBuyers), days: formatNumber(s.historyDays), enough: s.ok ? t('model.enough') : t('model.not-enough') })}`);
-      for (const p of s.problems) out(`    - ${p}`);
-      if (f.selection !== null) {
-        const sel = f.selection;
-        out();
-        const cutoffs = sel.cutoffs ?? [sel.cutoff];
-        if (cutoffs.length > 1) out(c.bold(t('model.compared-windows', { count: cutoffs.length, days: sel.horizonDays, cutoffs: cutoffs.map((d) => formatDate(d)).join(', '), customers: formatNumber(sel.customers) })));
-        else out(c.bold(t('model.compared', { days: sel.horizonDays, cutoff: formatDate(sel.cutoff), customers: formatNumber(sel.customers) })));
-        pen.rows(
-          [
-            { key: 'candidate', header: t('model.col.candidate') },
-            { key: 'auc', header: t('model.col.auc'), align: 'right' },
-            { key: 'predicted_purchases', header: t('model.col.predicted'), align: 'right' },
-            { key: 'actual_purchases', header: t('model.col.actual'), align: 'right' },
-            { key: 'forecast_error', header: t('model.col.forecast-error'), align: 'right' },
-            { key: 'degenerate', header: t('model.col.degenerate') },
-          ],
-          comparisonRows(f).map((r) => ({ ...r, candidate: modelName(r.candidate as string), degenerate: r.degenerate === null ? null : reword(String(r.degenerate)), auc: r.auc === null ? '' : (r.auc as number).toFixed(3), forecast_error: r.forecast_error === null ? '' : `${((r.forecast_error as number) * 100).toFixed(0)}%` })),
-        );
-      }
-      if (f.ranking !== null && f.learned) {
-        const L = f.learned;
-        out();
-        out(c.bold(t('model.learned-title', { method: methodName(f.ranking.kind, f.ranking.model), n: L.windows.length, days: f.ranking.horizonDays, cutoffs: L.windows.map((w) => formatDate(w.cutoff)).join(', ') })));
-        const h = L.heldOut;
-        if (h !== null) {
-          pen.rows(
-            [{ key: 'score', header: t('model.col.score') }, { key: 'auc', header: t('model.col.held-out-auc'), align: 'right' }, { key: 'chosen', header: '' }],
-            Object.entries(h.auc).map(([kind, auc]) => ({ score: methodName(kind as RiskMethod, f.ranking!.model), auc: auc.toFixed(3), chosen: kind === h.chosen ? t('model.ranks-mark') : '' })),
-          );
-        }
-        const v = verdictPhrase(f);
-        if (v !== null) out(`  ${wordPhrase(v, currentLang())}`);
-        if (h !== null) {
-          out(`  ${t('model.mean-risk', { risk: (h.meanRisk * 100).toFixed(1) + '%', observed: (h.observed * 100).toFixed(1) + '%', customers: formatNumber(h.customers) })}`);
-          printCalibration(pen, h.calibration);
-        }
-      }
-      if (f.purchase === null) {
-        out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: noFitWhy(), from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : t('model.from-rules') })}`);
-      } else {
-        out();
-        out(c.bold(t('model.purchases', { model: modelName(f.purchase.model) })) + t('model.purchases-fit', { converged: f.purchase.converged ? t('model.converged') : t('model.not-converged'), n: f.purchase.iterations }));
-        for (const line of describePurchase(f.purchase, f.timeUnit)) out(line);
-        const sample = f.purchase.customers > FIT_SAMPLE ? t('model.sample', { n: formatNumber(f.purchase.customers) }) : '';
-        out(`  ${t('model.likelihood', { ll: f.purchase.logLikelihood.toFixed(1), customers: formatNumber(Math.min(f.purchase.customers, FIT_SAMPLE)), groups: formatNumber(f.purchase.groups), sample })}`);
-        out(`  ${t('model.risk-from', { from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : t('model.risk-model') })}`);
-      }
-      if (f.spendProblem) out(`\n  ${c.yellow(t('model.spend'))}${t('model.colon')}${reword(f.spendProblem)}`);
-      if (f.spend !== null) {
-        const q = f.spend.params;
-        out();
-        out(c.bold(t('model.spend-title')) + t('model.spend-fit', { converged: f.spend.converged ? t('model.converged') : t('model.not-converged') }));
-        out(`  p ${q.p.toPrecision(4)}  q ${q.q.toPrecision(4)}  v ${q.v.toPrecision(4)}`);
-        out(`  ${t('model.spend-likelihood', { ll: f.spend.logLikelihood.toFixed(1), customers: formatNumber(f.spend.customers), left: formatNumber(f.spendLeftOut) })}`);
-        if (q.q > 1) out(`  ${t('model.mean-spend', { value: formatMoneyFor(Math.round((q.p * q.v) / (q.q - 1)), money.exponent, money.currency) })}`);
-      }
-    };
+    const draw = (pen: Pen): void => drawModel(pen, fitted, options.asOf, money, noFitWhy);
     show(ctx, { json: { value: record }, csv: { record: flatten(rest) }, table: { draw } });
     return 0;
   } finally {
     await db.close();
+  }
+}
+
+/** The fit for people: the data it saw, the candidates compared, the learned ranking, and each model's parameters. */
+function drawModel(pen: Pen, f: Fitted, asOf: string, money: Money, noFitWhy: () => string): void {
+  const c = pen.chalk;
+  const out = pen.line;
+  const s = f.sufficiency;
+  out(c.bold(t('model.title', { date: formatDate(asOf), unit: unitName(f.timeUnit), days: f.horizonDays, why: reword(f.horizonWhy) })));
+  out(`  ${t('model.data', { customers: formatNumber(s.customers), repeat: formatNumber(s.repeatBuyers), days: formatNumber(s.historyDays), enough: s.ok ? t('model.enough') : t('model.not-enough') })}`);
+  for (const p of s.problems) out(`    - ${p}`);
+  drawComparison(pen, f);
+  drawLearned(pen, f);
+  if (f.purchase === null) {
+    out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: noFitWhy(), from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : t('model.from-rules') })}`);
+  } else {
+    out();
+    out(c.bold(t('model.purchases', { model: modelName(f.purchase.model) })) + t('model.purchases-fit', { converged: f.purchase.converged ? t('model.converged') : t('model.not-converged'), n: f.purchase.iterations }));
+    for (const line of describePurchase(f.purchase, f.timeUnit)) out(line);
+    const sample = f.purchase.customers > FIT_SAMPLE ? t('model.sample', { n: formatNumber(f.purchase.customers) }) : '';
+    out(`  ${t('model.likelihood', { ll: f.purchase.logLikelihood.toFixed(1), customers: formatNumber(Math.min(f.purchase.customers, FIT_SAMPLE)), groups: formatNumber(f.purchase.groups), sample })}`);
+    out(`  ${t('model.risk-from', { from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : t('model.risk-model') })}`);
+  }
+  if (f.spendProblem) out(`\n  ${c.yellow(t('model.spend'))}${t('model.colon')}${reword(f.spendProblem)}`);
+  if (f.spend !== null) {
+    const q = f.spend.params;
+    out();
+    out(c.bold(t('model.spend-title')) + t('model.spend-fit', { converged: f.spend.converged ? t('model.converged') : t('model.not-converged') }));
+    out(`  p ${q.p.toPrecision(4)}  q ${q.q.toPrecision(4)}  v ${q.v.toPrecision(4)}`);
+    out(`  ${t('model.spend-likelihood', { ll: f.spend.logLikelihood.toFixed(1), customers: formatNumber(f.spend.customers), left: formatNumber(f.spendLeftOut) })}`);
+    if (q.q > 1) out(`  ${t('model.mean-spend', { value: formatMoneyFor(Math.round((q.p * q.v) / (q.q - 1)), money.exponent, money.currency) })}`);
+  }
+}
+
+/** The purchase models compared on held-out windows, when they were. */
+function drawComparison(pen: Pen, f: Fitted): void {
+  const c = pen.chalk;
+  const out = pen.line;
+  if (f.selection !== null) {
+    const sel = f.selection;
+    out();
+    const cutoffs = sel.cutoffs ?? [sel.cutoff];
+    if (cutoffs.length > 1) out(c.bold(t('model.compared-windows', { count: cutoffs.length, days: sel.horizonDays, cutoffs: cutoffs.map((d) => formatDate(d)).join(', '), customers: formatNumber(sel.customers) })));
+    else out(c.bold(t('model.compared', { days: sel.horizonDays, cutoff: formatDate(sel.cutoff), customers: formatNumber(sel.customers) })));
+    pen.rows(
+      [
+        { key: 'candidate', header: t('model.col.candidate') },
+        { key: 'auc', header: t('model.col.auc'), align: 'right' },
+        { key: 'predicted_purchases', header: t('model.col.predicted'), align: 'right' },
+        { key: 'actual_purchases', header: t('model.col.actual'), align: 'right' },
+        { key: 'forecast_error', header: t('model.col.forecast-error'), align: 'right' },
+        { key: 'degenerate', header: t('model.col.degenerate') },
+      ],
+      comparisonRows(f).map((r) => ({ ...r, candidate: modelName(r.candidate as string), degenerate: r.degenerate === null ? null : reword(String(r.degenerate)), auc: r.auc === null ? '' : (r.auc as number).toFixed(3), forecast_error: r.forecast_error === null ? '' : `${((r.forecast_error as number) * 100).toFixed(0)}%` })),
+    );
+  }
+}
+
+/** The learned ranking: its held-out AUC against the other scores, its verdict and calibration. */
+function drawLearned(pen: Pen, f: Fitted): void {
+  const c = pen.chalk;
+  const out = pen.line;
+  if (f.ranking !== null && f.learned) {
+    const L = f.learned;
+    out();
+    out(c.bold(t('model.learned-title', { method: methodName(f.ranking.kind, f.ranking.model), n: L.windows.length, days: f.ranking.horizonDays, cutoffs: L.windows.map((w) => formatDate(w.cutoff)).join(', ') })));
+    const h = L.heldOut;
+    if (h !== null) {
+      pen.rows(
+        [{ key: 'score', header: t('model.col.score') }, { key: 'auc', header: t('model.col.held-out-auc'), align: 'right' }, { key: 'chosen', header: '' }],
+        Object.entries(h.auc).map(([kind, auc]) => ({ score: methodName(kind as RiskMethod, f.ranking!.model), auc: auc.toFixed(3), chosen: kind === h.chosen ? t('model.ranks-mark') : '' })),
+      );
+    }
+    const v = verdictPhrase(f);
+    if (v !== null) out(`  ${wordPhrase(v, currentLang())}`);
+    if (h !== null) {
+      out(`  ${t('model.mean-risk', { risk: (h.meanRisk * 100).toFixed(1) + '%', observed: (h.observed * 100).toFixed(1) + '%', customers: formatNumber(h.customers) })}`);
+      printCalibration(pen, h.calibration);
+    }
   }
 }
 
