@@ -9,7 +9,7 @@ import { currencyExponent, formatMoney } from '../core/money.js';
 import { analysisText, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
 import { RapportError, UsageError } from '../sys/errors.js';
 import type { Store } from '../store/store.js';
-import { addDays, dayIndex } from '../core/measures.js';
+import { addDays, dayIndex, isRealDay } from '../core/measures.js';
 import type { SnapshotFilter, SnapshotInfo } from '../store/types.js';
 import { t } from '../i18n/index.js';
 import { formatNumber } from '../i18n/format.js';
@@ -25,8 +25,7 @@ export function parseAsOf(text: string | undefined, now = new Date(), flag = '--
   if (text === undefined) return today(now);
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
   if (!m) throw new UsageError(t('analysis.as-of-format', { flag, text }), t('analysis.as-of-example', { flag }));
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
+  if (!isRealDay(Number(m[1]), Number(m[2]), Number(m[3]))) {
     throw new UsageError(t('analysis.as-of-no-day', { flag, text: text.trim() }), t('analysis.as-of-no-day-hint', { flag }));
   }
   // The same years an import accepts.

@@ -1,3 +1,4 @@
+import { isRealDay } from '../core/measures.js';
 import { moneyJson } from '../core/moneyOut.js';
 import { localDay, localMinute, personTime } from '../core/times.js';
 import {
@@ -44,8 +45,7 @@ export function parseAt(text: string | undefined, now = new Date()): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(asked);
   const hint = t('complaint.error.at-hint');
   if (!m) throw new UsageError(t('complaint.error.at-format', { text }), hint);
-  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (day.getUTCMonth() !== Number(m[2]) - 1 || day.getUTCDate() !== Number(m[3])) throw new UsageError(t('complaint.error.at-no-day', { at: asked }), hint);
+  if (!isRealDay(Number(m[1]), Number(m[2]), Number(m[3]))) throw new UsageError(t('complaint.error.at-no-day', { at: asked }), hint);
   const iso = m[4] === undefined ? `${m[1]}-${m[2]}-${m[3]}T00:00:00Z` : `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? 'Z'}`;
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) throw new UsageError(t('complaint.error.at-format', { text }), hint);

@@ -1,3 +1,5 @@
+import { dayIndex } from './measures.js';
+
 /**
  * A 53-bit non-cryptographic hash of a string, as a non-negative safe integer (binds to SQLite's
  * INTEGER without a BigInt).
@@ -46,18 +48,7 @@ export function slotKey(date: string, content: string, slot: number): number {
   return Math.max(0, dayNumber(date)) * 68_719_476_736 + (h % 68_719_476_736); // 2^36
 }
 
-/**
- * Days since 1900-01-01 of an ISO date, by Howard Hinnant's days-from-civil algorithm
- * ("chrono-Compatible Low-Level Date Algorithms"), shifted from the 1970 epoch.
- */
+/** Days since 1900-01-01 of an ISO date (the day calendar of core/measures.ts, shifted from the 1970 epoch). */
 export function dayNumber(iso: string): number {
-  let y = Number(iso.slice(0, 4));
-  const m = Number(iso.slice(5, 7));
-  const d = Number(iso.slice(8, 10));
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468 + 25567;
+  return dayIndex(iso) + 25_567;
 }

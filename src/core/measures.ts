@@ -100,6 +100,18 @@ export function isoDay(index: number): string {
   return new Date(index * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** Whether year-month-day names a day of the calendar (not 2026-02-30). */
+export function isRealDay(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const m = String(month).padStart(2, '0');
+  return isoDay(dayIndex(`${String(year).padStart(4, '0')}-${m}-01`) + day - 1).slice(5, 7) === m;
+}
+
+/** Whether an ISO date is the last day of its month. */
+export function isMonthEnd(iso: string): boolean {
+  return isoDay(dayIndex(iso) + 1).slice(8, 10) === '01';
+}
+
 /** The ISO date `days` after (or, negative, before) an ISO date. */
 export function addDays(iso: string, days: number): string {
   return isoDay(dayIndex(iso) + days);

@@ -1,4 +1,5 @@
 /** The reports, built from the analysis, the churn scores, the complaints and the transactions. */
+import { isMonthEnd } from '../core/measures.js';
 import { summarise, type Analysis, type CustomerAnalysis } from '../core/analysis.js';
 import { churnAsOf } from '../app/churn.js';
 import { scorecardAsOf, watchlistOf } from '../app/watchlist.js';
@@ -248,7 +249,7 @@ const monthName = (m: string): string => (currentLang() === 'zh-CN' ? `${m.slice
 
 /** The last month over on the as-of date (the as-of month itself when it is its last day). */
 function lastCompleteMonth(asOf: string): string {
-  const end = new Date(Date.UTC(Number(asOf.slice(0, 4)), Number(asOf.slice(5, 7)), 0)).getUTCDate() === Number(asOf.slice(8, 10));
+  const end = isMonthEnd(asOf);
   const i = monthIndex(asOf.slice(0, 7)) - (end ? 0 : 1);
   return monthKey(i);
 }
@@ -435,7 +436,7 @@ async function cohortSection(c: Ctx): Promise<Section[]> {
     }
   });
   // The as-of month is partial unless the as-of date is its last day: shown empty, not as a fall.
-  const partial = new Date(Date.UTC(Number(c.o.asOf.slice(0, 4)), Number(c.o.asOf.slice(5, 7)), 0)).getUTCDate() !== Number(c.o.asOf.slice(8, 10));
+  const partial = !isMonthEnd(c.o.asOf);
   const lastFull = partial ? last - 1 : last;
   const columns = Array.from({ length: width }, (_, i) => String(i));
   const cells = cohorts.map((f) => columns.map((_, i) => (monthIndex(f) + i > lastFull ? null : (buyers.get(`${f}|${i}`) ?? 0) / size.get(f)!)));
