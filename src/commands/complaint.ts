@@ -1,5 +1,6 @@
 import { moneyJson } from '../core/moneyOut.js';
-import { localDay, localMinute, personTime } from '../core/times.js';
+import { localDay, localMinute } from '../core/times.js';
+import { personTime } from '../i18n/times.js';
 import {
   CATEGORIES,
   PRIORITIES,
@@ -399,7 +400,7 @@ export async function runComplaintUpdate(id: number, o: { status?: string; assig
 async function applyStatus(db: Store, c: ComplaintRow, to: Status, at: string, text: string | null, hours: ResponseHours, satisfied: boolean | null = null): Promise<void> {
   const change = transition(c.status, to);
   if ('error' in change) {
-    throw new UsageError(t('complaint.error.transition', { id: c.id, from: statusText(c.status), to: statusText(to), why: change.error }), t('complaint.error.transition-hint', { id: c.id }));
+    throw new UsageError(t('complaint.error.transition', { id: c.id, from: statusText(c.status), to: statusText(to), why: t(change.error, { status: statusName(c.status) }) }), t('complaint.error.transition-hint', { id: c.id }));
   }
   const fields: Record<string, unknown> = { status: to };
   if (to === 'closed') fields.closed_at = at;

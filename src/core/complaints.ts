@@ -3,9 +3,6 @@
  * dates, and the summary figures. Pure: no I/O.
  */
 
-import { t } from '../i18n/index.js';
-import { statusName } from '../i18n/domain.js';
-
 export const CATEGORIES = ['price', 'product', 'service', 'technology', 'promotion', 'demand', 'management', 'political', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
@@ -47,14 +44,15 @@ export function dueAt(createdAt: string, priority: Priority, hours: ResponseHour
 }
 
 /**
- * What a status change means, or why it is not allowed. Open complaints can be taken in hand,
- * resolved or closed; resolved ones closed; resolved or closed ones reopened (back to open).
+ * What a status change means, or why it is not allowed: the catalogue key of the refusal, whose
+ * {status} is the complaint's current status (worded by the caller). Open complaints can be taken
+ * in hand, resolved or closed; resolved ones closed; resolved or closed ones reopened (back to open).
  */
 export function transition(from: Status, to: Status): { event: 'status' | 'reopened' } | { error: string } {
-  if (from === to) return { error: t('complaint.transition.already', { status: statusName(from) }) };
-  if (to === 'open') return from === 'resolved' || from === 'closed' ? { event: 'reopened' } : { error: t('complaint.transition.still-open', { status: statusName(from) }) };
-  if (to === 'in_progress') return from === 'open' ? { event: 'status' } : { error: t('complaint.transition.reopen-first', { status: statusName(from) }) };
-  if (to === 'resolved') return from === 'open' || from === 'in_progress' ? { event: 'status' } : { error: t('complaint.transition.already-done', { status: statusName(from) }) };
+  if (from === to) return { error: 'complaint.transition.already' };
+  if (to === 'open') return from === 'resolved' || from === 'closed' ? { event: 'reopened' } : { error: 'complaint.transition.still-open' };
+  if (to === 'in_progress') return from === 'open' ? { event: 'status' } : { error: 'complaint.transition.reopen-first' };
+  if (to === 'resolved') return from === 'open' || from === 'in_progress' ? { event: 'status' } : { error: 'complaint.transition.already-done' };
   return { event: 'status' }; // closed: from open, in progress or resolved
 }
 

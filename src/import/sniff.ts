@@ -10,6 +10,7 @@ import { DateFormatError, DateReadings, DateSniffer, HINT_LAYOUTS, READING_LEAD,
 import { RapportError, UsageError } from '../sys/errors.js';
 import { t, type Lang } from '../i18n/index.js';
 import { formatNumber } from '../i18n/format.js';
+import { errorText } from '../i18n/phrase.js';
 import { readRecords } from './reading.js';
 import type { ImportOptions } from './run.js';
 import { TextReader, type SourceFile } from './source.js';
@@ -121,7 +122,7 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
     try {
       dateReaderFor(options.dateFormat);
     } catch (e) {
-      if (e instanceof DateFormatError) throw new UsageError(e.message, t('import.dateFormatHint'));
+      if (e instanceof DateFormatError) throw new UsageError(errorText(e), t('import.dateFormatHint'));
       throw e;
     }
     dateLayout = options.dateFormat;

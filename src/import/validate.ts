@@ -7,6 +7,7 @@ import { dateReaderFor, swapDayMonth, type DateReader, type ReadingFacts } from 
 import { TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../core/row.js';
 import { fromExcelText, restore } from '../core/csvSafe.js';
 import { LONE_SURROGATE } from '../core/unicode.js';
+import { wordPhrase } from '../i18n/phrase.js';
 import { CurrencyGuard, MoneyParser, addExact, currencyExponent, decimalParts, lineAmount, lineAmountExact, splitSign, type Exact, type RoundRule } from '../core/money.js';
 
 export const MAX_ID = 200;
@@ -273,7 +274,7 @@ export function transactionChecker(shape: FileShape, settings: CheckSettings): T
       if (customerId.length > MAX_ID) return reject('customer_id', `customer id longer than ${MAX_ID} characters`);
       if (!dates.parse(fields[iDate]!)) {
         watch.failed(fields[iDate]!, line);
-        return reject('date', dates.reason);
+        return reject('date', wordPhrase(dates.reason, 'en'));
       }
       const date = dates.date;
       let time = dates.time;
@@ -447,7 +448,7 @@ export function customerChecker(shape: FileShape): {
       if (created !== null && dates) {
         if (!dates.parse(created)) {
           watch.failed(created, line);
-          return reject('created', dates.reason);
+          return reject('created', wordPhrase(dates.reason, 'en'));
         }
         row.createdDate = dates.date;
       }
