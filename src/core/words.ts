@@ -18,10 +18,10 @@ export interface Count {
   count: 'days' | 'purchases';
   n: number;
 }
-/** Values worded one by one and joined by the wording of the catalogue key `sep` (a list's comma, "and"). */
+/** Values worded one by one and joined by the wording of the catalogue key `sep` (a list's comma, "and"), or end to end without one. */
 export interface Joined {
   join: Value[];
-  sep: string;
+  sep?: string;
 }
 
 export const days = (n: number): Count => ({ count: 'days', n });
@@ -29,7 +29,7 @@ export const purchases = (n: number): Count => ({ count: 'purchases', n });
 export const phrase = (key: string, vars?: Record<string, Value>): Phrase => (vars === undefined ? { key } : { key, vars });
 /** A phrase whose wording depends on the count n ("<key>_one" / "<key>_other"). */
 export const counted = (key: string, n: number, vars?: Record<string, Value>): Phrase => (vars === undefined ? { key, n } : { key, n, vars });
-export const joined = (join: Value[], sep: string): Joined => ({ join, sep });
+export const joined = (join: Value[], sep?: string): Joined => (sep === undefined ? { join } : { join, sep });
 
 /**
  * An expected failure found in core: what went wrong as a phrase, and what to do as another. The

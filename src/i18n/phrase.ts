@@ -235,7 +235,7 @@ function valueText(v: Value | undefined, lang: Lang): string | number {
   if (typeof v === 'string' || typeof v === 'number') return v;
   if (Array.isArray(v)) return v.map((p) => wordPhrase(p, lang)).join(t('core.list-separator', undefined, lang));
   if ('count' in v) return countText(v, lang);
-  if ('join' in v) return v.join.map((x) => valueText(x, lang)).join(t(v.sep, undefined, lang));
+  if ('join' in v) return v.join.map((x) => valueText(x, lang)).join(v.sep === undefined ? '' : t(v.sep, undefined, lang));
   if ('stage' in v) return stageNameIn(v.stage, lang);
   // reword() reads a model's code back only for the reader, whose language modelName() words in.
   if ('model' in v) return modelName(v.model);

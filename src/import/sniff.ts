@@ -10,7 +10,7 @@ import { DateFormatError, DateReadings, DateSniffer, HINT_LAYOUTS, READING_LEAD,
 import { RapportError, UsageError } from '../sys/errors.js';
 import { t, type Lang } from '../i18n/index.js';
 import { formatNumber } from '../i18n/format.js';
-import { errorText } from '../i18n/phrase.js';
+import { errorText, wordPhrase } from '../i18n/phrase.js';
 import { readRecords } from './reading.js';
 import type { ImportOptions } from './run.js';
 import { TextReader, type SourceFile } from './source.js';
@@ -111,8 +111,8 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
     );
   }
   const mapped = resolveMapping(options.kind, hdrs, options.map, { noHeader });
-  if (!mapped.ok) throw new UsageError(t('import.fileError', { file: source.name, message: mapped.message }), mapped.hint);
-  notices.push(...mapped.notices);
+  if (!mapped.ok) throw new UsageError(t('import.fileError', { file: source.name, message: wordPhrase(mapped.message) }), wordPhrase(mapped.hint));
+  notices.push(...mapped.notices.map((n) => wordPhrase(n)));
   const mapping = mapped.mapping;
   const dateIdx = mapping.fields[options.kind === 'transactions' ? 'date' : 'created'];
   let dateLayout: string | null = null;
