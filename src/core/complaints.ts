@@ -14,20 +14,42 @@ export type Status = (typeof STATUSES)[number];
 export type ResponseHours = Record<Priority, number>;
 export const DEFAULT_RESPONSE_HOURS: ResponseHours = { urgent: 24, high: 72, normal: 168, low: 336 };
 
-export interface ComplaintInput {
+/** The free-text fields a complaint may leave empty (null), in the order the prompts ask for them. */
+export const OPTIONAL_TEXT = ['product', 'how', 'why', 'staff', 'otherIssues', 'wanted'] as const;
+export type OptionalText = (typeof OPTIONAL_TEXT)[number];
+
+/**
+ * A complaint's fields, in the one shape everything else derives from: what the store is given
+ * (ComplaintInput), the answers the prompts complete (cli/complaints/flow.ts Draft: the same keys,
+ * each optional) and the flags of `complaint add` (commands/complaint.ts AddFlags: FLAG_OF's
+ * names). The stored row (store/types.ts) keeps its columns' snake_case names.
+ */
+export type ComplaintInput = {
   customerId: string;
   category: Category;
   priority: Priority;
-  product: string | null;
   summary: string;
-  how: string | null;
-  why: string | null;
-  staff: string | null;
-  otherIssues: string | null;
   reasonable: boolean | null;
-  wanted: string | null;
   assignee: string | null;
-}
+} & Record<OptionalText, string | null>;
+export type ComplaintField = keyof ComplaintInput;
+
+/** The `complaint add` flag that gives each field (--customer, --other: shorter than the field's name). */
+export const FLAG_OF = {
+  customerId: 'customer',
+  category: 'category',
+  priority: 'priority',
+  product: 'product',
+  summary: 'summary',
+  how: 'how',
+  why: 'why',
+  staff: 'staff',
+  otherIssues: 'other',
+  reasonable: 'reasonable',
+  wanted: 'wanted',
+  assignee: 'assignee',
+} as const satisfies Record<ComplaintField, string>;
+export type ComplaintFlag = (typeof FLAG_OF)[ComplaintField];
 
 /** A customer made at the counter while a complaint is logged (complaints/flow.ts asks for these). */
 export interface CounterCustomer {
