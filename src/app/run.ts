@@ -6,6 +6,7 @@ import { analyse, type Analysis } from '../core/analysis.js';
 import { MeasureBuilder, type CustomerMeasures } from '../core/measures.js';
 import { lifetimeValues, type Fitted } from '../core/model/churn.js';
 import { currencyExponent, formatMoney } from '../core/money.js';
+import { errorText, wordPhrase, type Phrase } from '../i18n/phrase.js';
 import { analysisText, resolveSettings, SettingError, type AnalysisSettings } from '../core/settings.js';
 import { RapportError, UsageError } from '../sys/errors.js';
 import type { Store } from '../store/store.js';
@@ -52,13 +53,16 @@ export interface LoadedSettings {
   settings: AnalysisSettings;
 }
 
+/** A phrase as rapport stores it and CSV and JSON carry it: English. */
+const inEnglish = (p: Phrase): string => wordPhrase(p, 'en');
+
 export async function loadSettings(db: Store, money: Money): Promise<LoadedSettings> {
   const stored = await db.storedSettings();
   try {
     return { text: analysisText(stored), settings: resolveSettings(stored, money.exponent) };
   } catch (e) {
     if (e instanceof SettingError) {
-      throw new RapportError(t('analysis.bad-setting', { key: e.key, message: e.message }), t('analysis.bad-setting-hint', { key: e.key }));
+      throw new RapportError(t('analysis.bad-setting', { key: e.key, message: errorText(e) }), t('analysis.bad-setting-hint', { key: e.key }));
     }
     throw e;
   }
@@ -112,7 +116,7 @@ export async function computeAnalysis(db: Store, asOf: string, loaded: LoadedSet
   // With a current fit of the models (rapport model), the pyramid ranks by lifetime value.
   const fit = await rankingFit(db, asOf, loaded);
   const values = fit === null ? null : lifetimeValues(measured.customers, fit, settings.model);
-  return analyse(measured, asOf, settings, (minor) => money.format(minor) + (money.currency ? ' ' + money.currency : ''), values);
+  return analyse(measured, asOf, settings, inEnglish, (minor) => money.format(minor) + (money.currency ? ' ' + money.currency : ''), values);
 }
 
 /**

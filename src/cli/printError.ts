@@ -3,6 +3,7 @@ import { ExitCode, RapportError } from '../sys/errors.js';
 import type { IO } from './io.js';
 import { storageError } from '../store/sqlite/faults.js';
 import { t } from '../i18n/index.js';
+import { errorText } from '../i18n/phrase.js';
 
 /** One line (and a hint), never a stack unless RAPPORT_DEBUG is set. */
 export function reportError(e: unknown, io: IO, dbPath?: string): number {
@@ -26,7 +27,7 @@ export function reportError(e: unknown, io: IO, dbPath?: string): number {
     io.stderr.write(t('errors.hintLine', { hint: t('errors.busyHint') }) + '\n');
     return ExitCode.failure;
   }
-  io.stderr.write(t('errors.line', { message: t('errors.unexpected', { message: err?.message ?? String(e) }) }) + '\n');
+  io.stderr.write(t('errors.line', { message: t('errors.unexpected', { message: errorText(e) }) }) + '\n');
   io.stderr.write(io.env.RAPPORT_DEBUG ? String(err?.stack) + '\n' : t('errors.hintLine', { hint: t('errors.unexpectedHint') }) + '\n');
   return ExitCode.failure;
 }

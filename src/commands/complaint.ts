@@ -1,6 +1,7 @@
 import { isRealDay } from '../core/measures.js';
 import { moneyJson } from '../core/moneyOut.js';
-import { localDay, localMinute, personTime } from '../core/times.js';
+import { localDay, localMinute } from '../core/times.js';
+import { personTime } from '../i18n/times.js';
 import {
   CATEGORIES,
   PRIORITIES,
@@ -9,6 +10,9 @@ import {
   isOpen,
   isOverdue,
   transition,
+  FLAG_OF,
+  OPTIONAL_TEXT,
+  type ComplaintFlag,
   yesNo,
   type ResponseHours,
   type Status,
@@ -74,26 +78,15 @@ function yesNoFlag(value: string | undefined, flag: string): boolean | undefined
   return v;
 }
 
-export interface AddFlags {
-  customer?: string;
+/** `complaint add`'s flags: one per complaint field (core/complaints.ts FLAG_OF), and a new customer's, and --at. */
+export type AddFlags = { [F in ComplaintFlag]?: string } & {
   newCustomer?: boolean;
   name?: string;
   email?: string;
   phone?: string;
   type?: string;
-  category?: string;
-  priority?: string;
-  product?: string;
-  summary?: string;
-  how?: string;
-  why?: string;
-  staff?: string;
-  other?: string;
-  reasonable?: string;
-  wanted?: string;
-  assignee?: string;
   at?: string;
-}
+};
 
 export function draftFrom(f: AddFlags): Draft {
   if (!f.newCustomer) {
@@ -112,21 +105,10 @@ export function draftFrom(f: AddFlags): Draft {
   const fault = newCustomer === null ? null : newCustomerFault(f.customer === undefined ? newCustomer : { ...newCustomer, id: f.customer });
   if (fault !== null) throw new UsageError(t('complaint.error.new-customer', { fault }), t('complaint.error.new-customer-hint'));
   // Flags not given stay undefined: on a terminal they are asked; without one they stay empty.
-  return {
-    customer: f.customer?.trim(),
-    newCustomer,
-    category: pick(f.category, CATEGORIES, '--category'),
-    priority: pick(f.priority, PRIORITIES, '--priority'),
-    product: f.product,
-    summary: f.summary,
-    how: f.how,
-    why: f.why,
-    staff: f.staff,
-    other: f.other,
-    reasonable: yesNoFlag(f.reasonable, '--reasonable'),
-    wanted: f.wanted,
-    assignee: f.assignee,
-  };
+  const draft: Draft = { newCustomer, customerId: f.customer?.trim(), category: pick(f.category, CATEGORIES, '--category'), priority: pick(f.priority, PRIORITIES, '--priority') };
+  draft.reasonable = yesNoFlag(f.reasonable, '--reasonable');
+  for (const field of [...OPTIONAL_TEXT, 'summary', 'assignee'] as const) draft[field] = f[FLAG_OF[field]];
+  return draft;
 }
 
 /** Who this is, before the complaint is taken: from the data, as of today. */
@@ -162,11 +144,7 @@ async function profile(db: Store, id: string): Promise<string[]> {
   return lines;
 }
 
-const REQUIRED: [keyof Draft, string][] = [
-  ['customer', '--customer'],
-  ['category', '--category'],
-  ['summary', '--summary'],
-];
+const REQUIRED = ['customerId', 'category', 'summary'] as const;
 
 /** Logs a complaint from flags, with prompts for what is missing when on a terminal. */
 export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: Prompter): Promise<number> {
@@ -175,7 +153,7 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
   if (draft.summary !== undefined && draft.summary.trim() === '') throw new UsageError(t('complaint.error.summary-empty'), t('complaint.validate.summary'));
   const db = await openForChange(ctx);
   try {
-    const missing = REQUIRED.filter(([k]) => draft[k] === undefined).map(([, flag]) => flag);
+    const missing = REQUIRED.filter((k) => draft[k] === undefined).map((k) => `--${FLAG_OF[k]}`);
     const interactive = prompter !== undefined || ctx.io.canPrompt;
     const lookups: Lookups = {
       exists: async (id) => (await db.customerRecord(id)) !== null,
@@ -188,11 +166,11 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
       if (missing.length > 0) {
         throw new UsageError(tn('complaint.error.prompts-off', missing.length, { flags: missing.join(', ') }), t('complaint.error.prompts-off-hint'));
       }
-      if (!draft.newCustomer && !(await lookups.exists(draft.customer!))) {
-        const near = (await db.findCustomers(draft.customer!, 3)).map((m) => m.id);
-        throw new RapportError(t('complaint.error.no-customer', { id: String(draft.customer) }), near.length > 0 ? t('complaint.error.no-customer-near', { ids: near.join(', ') }) : t('complaint.error.no-customer-hint'));
+      if (!draft.newCustomer && !(await lookups.exists(draft.customerId!))) {
+        const near = (await db.findCustomers(draft.customerId!, 3)).map((m) => m.id);
+        throw new RapportError(t('complaint.error.no-customer', { id: String(draft.customerId) }), near.length > 0 ? t('complaint.error.no-customer-near', { ids: near.join(', ') }) : t('complaint.error.no-customer-hint'));
       }
-      if (draft.newCustomer && (await lookups.exists(draft.customer!))) throw new UsageError(t('complaint.error.exists', { id: String(draft.customer) }), t('complaint.error.exists-hint'));
+      if (draft.newCustomer && (await lookups.exists(draft.customerId!))) throw new UsageError(t('complaint.error.exists', { id: String(draft.customerId) }), t('complaint.error.exists-hint'));
     }
     let collected;
     try {
@@ -239,7 +217,9 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
 
 /** Without a terminal the optional answers are simply absent. */
 function fillOptional(d: Draft): Draft {
-  return { product: d.product ?? '', how: d.how ?? '', why: d.why ?? '', staff: d.staff ?? '', other: d.other ?? '', wanted: d.wanted ?? '', priority: d.priority ?? 'normal' };
+  const filled: Draft = { priority: d.priority ?? 'normal' };
+  for (const field of OPTIONAL_TEXT) filled[field] = d[field] ?? '';
+  return filled;
 }
 
 function noPrompts(): Prompter {
@@ -399,7 +379,7 @@ export async function runComplaintUpdate(id: number, o: { status?: string; assig
 async function applyStatus(db: Store, c: ComplaintRow, to: Status, at: string, text: string | null, hours: ResponseHours, satisfied: boolean | null = null): Promise<void> {
   const change = transition(c.status, to);
   if ('error' in change) {
-    throw new UsageError(t('complaint.error.transition', { id: c.id, from: statusText(c.status), to: statusText(to), why: change.error }), t('complaint.error.transition-hint', { id: c.id }));
+    throw new UsageError(t('complaint.error.transition', { id: c.id, from: statusText(c.status), to: statusText(to), why: t(change.error, { status: statusName(c.status) }) }), t('complaint.error.transition-hint', { id: c.id }));
   }
   const fields: Record<string, unknown> = { status: to };
   if (to === 'closed') fields.closed_at = at;

@@ -1,4 +1,5 @@
 import { describeSetting, effective, resolveSettings, SETTINGS, settingDef, SettingError } from '../core/settings.js';
+import { errorText, wordPhrase } from '../i18n/phrase.js';
 import { currentLang, t, type Lang } from '../i18n/index.js';
 import { coverage } from '../core/rfm.js';
 import { moneyOf } from '../app/run.js';
@@ -20,7 +21,7 @@ export async function runConfigList(ctx: Context): Promise<number> {
     const stored = await db.storedSettings();
     const e = effective(stored);
     // What each setting does: in the reader's language on a terminal, the stable English in CSV and JSON.
-    const rows = (lang: Lang): Record<string, unknown>[] => SETTINGS.map((s) => ({ key: s.key, value: e[s.key], default: s.default, changed: s.key in stored, description: describeSetting(s.key, lang) }));
+    const rows = (lang: Lang): Record<string, unknown>[] => SETTINGS.map((s) => ({ key: s.key, value: e[s.key], default: s.default, changed: s.key in stored, description: wordPhrase(describeSetting(s.key), lang) }));
     // On a terminal the long values (the segment table) are cut; config get KEY prints one whole.
     const tableColumns: Column[] = [
       { key: 'key', header: t('config.header.key') },
@@ -71,7 +72,7 @@ export async function runConfigSet(pairs: string[], ctx: Context): Promise<numbe
       changes.push([key, def.check(value)]);
     } catch (e) {
       const shown = value.length > 40 ? value.slice(0, 40) + '…' : value;
-      throw new UsageError(t('config.badValue', { key, message: (e as Error).message, value: shown }), defaultHint(key, def.default));
+      throw new UsageError(t('config.badValue', { key, message: errorText(e), value: shown }), defaultHint(key, def.default));
     }
   }
   const db = await openForChange(ctx); // only imports create a database: a mistyped --db is an error
@@ -84,7 +85,7 @@ export async function runConfigSet(pairs: string[], ctx: Context): Promise<numbe
       if (e instanceof SettingError) {
         const what = changes.map(([k, v]) => `${k} = ${v.length > 40 ? v.slice(0, 40) + '…' : v}`).join(', ');
         const pair = e.other === null ? null : [e.key, e.other];
-        throw new UsageError(t('config.doesNotFit', { what, key: e.key, message: e.message }), pair ? t('config.changeBothHint', { first: pair[0]!, second: pair[1]! }) : t('config.seeListHint'));
+        throw new UsageError(t('config.doesNotFit', { what, key: e.key, message: errorText(e) }), pair ? t('config.changeBothHint', { first: pair[0]!, second: pair[1]! }) : t('config.seeListHint'));
       }
       throw e;
     }
@@ -112,7 +113,7 @@ export async function runConfigUnset(key: string, ctx: Context): Promise<number>
     try {
       resolveSettings(stored, (await moneyOf(db)).exponent);
     } catch (e) {
-      if (e instanceof SettingError) throw new UsageError(t('config.unsetDoesNotFit', { key, value: def.default, other: e.key, message: e.message }), t('config.unsetHint', { key: e.other ?? e.key }));
+      if (e instanceof SettingError) throw new UsageError(t('config.unsetDoesNotFit', { key, value: def.default, other: e.key, message: errorText(e) }), t('config.unsetHint', { key: e.other ?? e.key }));
       throw e;
     }
     const removed = await db.removeSetting(key);

@@ -12,11 +12,13 @@ import { ProgressBar } from '../cli/progress.js';
 import type { Store } from '../store/store.js';
 import { reportError } from '../cli/printError.js';
 import { t, tn } from '../i18n/index.js';
+import { wordPhrase } from '../i18n/phrase.js';
 import { noticeText, reasonText } from '../import/reasons.js';
 
 export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>): ImportOptions {
-  const map = parseMapOptions((o.map as string[]) ?? []);
-  if (typeof map === 'string') throw new UsageError(map, t('import.mapHint'));
+  const parsed = parseMapOptions((o.map as string[]) ?? []);
+  if ('error' in parsed) throw new UsageError(wordPhrase(parsed.error), t('import.mapHint'));
+  const map = parsed.map;
   const options: ImportOptions = {
     kind,
     map,

@@ -6,7 +6,7 @@ import { ExitCode, RapportError, UsageError } from '../sys/errors.js';
 import { notice } from '../cli/io.js';
 import { TERMINAL_ROWS, type Column } from '../cli/output.js';
 import { show } from '../cli/printer.js';
-import { personTime } from '../core/times.js';
+import { personTime } from '../i18n/times.js';
 import { t } from '../i18n/index.js';
 
 const COLUMNS: Column[] = [

@@ -1,7 +1,7 @@
 import { loadSettings, moneyOf, isCurrent } from '../app/run.js';
 import { openForRead, type Context } from '../cli/context.js';
 import { show } from '../cli/printer.js';
-import { personTime } from '../core/times.js';
+import { personTime } from '../i18n/times.js';
 import { t } from '../i18n/index.js';
 import { formatDate } from '../i18n/format.js';
 

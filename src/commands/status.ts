@@ -2,7 +2,7 @@ import { currencyExponent } from '../core/money.js';
 import { openForRead, type Context } from '../cli/context.js';
 import { show, type Pen } from '../cli/printer.js';
 import type { Store } from '../store/store.js';
-import { personTime } from '../core/times.js';
+import { personTime } from '../i18n/times.js';
 import { t } from '../i18n/index.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
 

@@ -8,6 +8,7 @@ import { CATCH_ALL, scoreRfm, segmentOf, type Cut } from './rfm.js';
 import type { AnalysisSettings } from './settings.js';
 import { assignTiers, TIERS, type Tier } from './tiers.js';
 import { flat } from './scale.js';
+import type { Phrase } from './words.js';
 
 export interface CustomerAnalysis extends CustomerMeasures {
   /** What the pyramid ranks by: net revenue over the value window. */
@@ -39,6 +40,8 @@ export function analyse(
   measured: { customers: CustomerMeasures[]; populationGapDays: number | null },
   asOf: string,
   settings: AnalysisSettings,
+  /** The stage's reason worded as stored: English (core builds the phrase, the caller words it). */
+  word: (reason: Phrase) => string,
   money: (minor: number) => string = String,
   /** Predicted lifetime values by customer id: when given, the pyramid ranks by them. */
   lifetimeValues: ReadonlyMap<string, number> | null = null,
@@ -96,7 +99,7 @@ export function analyse(
       tier: tiers.get(c.customerId)!,
       stage: stage.stage,
       exitPattern: stage.exitPattern,
-      stageReason: flat(stage.reason),
+      stageReason: flat(word(stage.reason)),
     };
   });
   return { asOf, valueBasis: lifetimeValues === null ? 'net_revenue' : 'clv', populationGapDays: measured.populationGapDays, cuts: rfm.cuts, customers: out };

@@ -3,8 +3,8 @@
  * Synonyms are compared after normalising: lower case, and spaces, underscores, dashes, dots and
  * slashes removed, so "Customer ID", "customer_id" and "CustomerID" are one name.
  */
-import { t, tn } from '../i18n/index.js';
 import { restore } from './csvSafe.js';
+import { counted, joined, phrase, type Phrase, type Value } from './words.js';
 
 export type ImportKind = 'transactions' | 'customers';
 
@@ -14,8 +14,8 @@ export interface FieldSpec {
 }
 
 /** What a field holds, for a person choosing a column for it (the catalogue's import.field.<kind>.<name>). */
-export function fieldDescription(kind: ImportKind, name: string): string {
-  return t(`import.field.${kind}.${name}`);
+export function fieldDescription(kind: ImportKind, name: string): Phrase {
+  return { key: `import.field.${kind}.${name}` };
 }
 
 const TRANSACTION_FIELDS: FieldSpec[] = [
@@ -115,7 +115,9 @@ export interface Mapping {
   ownExport?: { extra: number | null };
 }
 
-export type MappingResult = { ok: true; mapping: Mapping; notices: string[] } | { ok: false; message: string; hint: string };
+/** Why no mapping: what is wrong and what to do, as phrases (the import words them). */
+export type MappingRefusal = { ok: false; message: Phrase; hint: Phrase };
+export type MappingResult = { ok: true; mapping: Mapping; notices: Phrase[] } | MappingRefusal;
 
 /** True when a cell of the line names a column rapport knows: then it is surely a header row. */
 export function namesKnownColumn(kind: ImportKind, cells: readonly string[]): boolean {
@@ -150,117 +152,150 @@ export function headerWords(header: string): string[] {
 
 /**
  * Resolves fields from headers. `overrides` are `--map field=Column` pairs; a column named there
- * is matched exactly first, then by normalised name.
+ * is matched exactly first, then by normalised name. Then, in order: the fields' synonyms, the
+ * bookkeeping columns of rapport's own export, and a lone column whose header holds a field's word.
  */
 export function resolveMapping(kind: ImportKind, headers: string[], overrides: Record<string, string>, options: { noHeader?: boolean } = {}): MappingResult {
   const noHeader = options.noHeader === true;
-  const notices: string[] = [];
-  const specs = fieldsFor(kind);
-  const names = new Set(specs.map((s) => s.name));
-  const normalised = headers.map(normaliseHeader);
-  const taken = new Set<number>();
-  const fields: Record<string, number> = {};
-  // The first line's cells are repeated in errors only when it is surely a header row: one of
-  // them names a column rapport knows. Otherwise it may be a row of data (no header), and a
-  // customer's name, email or phone would go to stderr and on into a cron job's mail or a log.
-  const known = new Set(specs.flatMap((f) => [f.name, ...f.synonyms].map(normaliseHeader)));
-  const header = normalised.some((h) => known.has(h));
-  const comma = t('import.listComma');
-  const seen = (): string => t('import.map.columnsSeen', { columns: headers.map((h) => JSON.stringify(h)).join(comma) });
-  const unseen = tn('import.map.unseen', headers.length);
   if (kind === 'customers' && !noHeader && Object.keys(overrides).length === 0 && CUSTOMER_EXPORT.every(([h], i) => headers[i]?.trim() === h)) {
-    return { ok: true, mapping: customerExportMapping(headers), notices };
+    return { ok: true, mapping: customerExportMapping(headers), notices: [] };
   }
+  const r = startResolving(kind, headers, noHeader);
   for (const [field, column] of Object.entries(overrides)) {
-    if (!names.has(field)) {
-      const list = specs.map((f) => t('import.map.fieldItem', { name: f.name, description: fieldDescription(kind, f.name) })).join(comma);
-      return { ok: false, message: t('import.map.noField', { field, column }), hint: t('import.map.fieldsFor', { kind, fields: list }) };
-    }
-    let idx = noHeader ? -1 : headers.indexOf(column);
-    if (idx < 0 && !noHeader) idx = normalised.indexOf(normaliseHeader(column));
-    const number = idx < 0 ? columnNumber(column) : null;
-    if (number !== null) {
-      if (number < 1 || number > headers.length) {
-        return { ok: false, message: tn('import.map.tooFewColumns', headers.length, { field, column }), hint: t('import.map.numberColumnsHint', { n: headers.length }) };
-      }
-      idx = number - 1;
-    }
-    if (idx < 0 && noHeader) {
-      return { ok: false, message: t('import.map.byNumber', { field, column }), hint: t('import.map.byNumberHint', { field }) };
-    }
-    if (idx < 0) {
-      return { ok: false, message: t('import.map.noColumn', { field, column }), hint: header ? seen() : t('import.map.needsHeader', { unseen }) };
-    }
-    const other = Object.keys(fields).find((f) => fields[f] === idx);
-    if (other !== undefined) {
-      return { ok: false, message: t('import.map.sameColumn', { first: `${other}=${overrides[other]!}`, second: `${field}=${column}`, column: headers[idx] ?? column }), hint: t('import.map.sameColumnHint') };
-    }
-    fields[field] = idx;
-    taken.add(idx);
+    const refused = applyOverride(r, overrides, field, column);
+    if (refused !== null) return refused;
   }
-  for (const spec of specs) {
-    if (fields[spec.name] !== undefined || noHeader) continue;
+  if (!noHeader) matchSynonyms(r);
+  const ownExport = takeExportBookkeeping(r);
+  if (!noHeader) matchHeaderWords(r);
+  // A file that names its products but has no code for them: the name is the product.
+  if (kind === 'transactions' && r.fields.product === undefined && r.fields.product_name !== undefined) {
+    r.fields.product = r.fields.product_name;
+    delete r.fields.product_name;
+  }
+  const missing = requiredMissing(kind, r.fields);
+  if (missing.length > 0) return missingRefusal(r, missing);
+  return { ok: true, mapping: { fields: r.fields, extra: extraColumns(headers, r.taken), ...(ownExport === undefined ? {} : { ownExport }) }, notices: r.notices };
+}
+
+/** What resolveMapping works from, and the fields and columns it has matched so far. */
+interface Resolving {
+  kind: ImportKind;
+  headers: string[];
+  normalised: string[];
+  noHeader: boolean;
+  specs: FieldSpec[];
+  names: Set<string>;
+  /**
+   * The first line is surely a header row: one of its cells names a column rapport knows. Only
+   * then are its cells repeated in errors; otherwise it may be a row of data, and a customer's
+   * name, email or phone would go to stderr and on into a cron job's mail or a log.
+   */
+  header: boolean;
+  fields: Record<string, number>;
+  taken: Set<number>;
+  notices: Phrase[];
+}
+
+function startResolving(kind: ImportKind, headers: string[], noHeader: boolean): Resolving {
+  const specs = fieldsFor(kind);
+  const normalised = headers.map(normaliseHeader);
+  const known = new Set(specs.flatMap((f) => [f.name, ...f.synonyms].map(normaliseHeader)));
+  return { kind, headers, normalised, noHeader, specs, names: new Set(specs.map((s) => s.name)), header: normalised.some((h) => known.has(h)), fields: {}, taken: new Set(), notices: [] };
+}
+
+/** "columns seen: "a", "b"" (only for a line that is surely a header row). */
+const columnsSeen = (r: Resolving): Phrase => phrase('import.map.columnsSeen', { columns: joined(r.headers.map((h) => JSON.stringify(h)), 'import.listComma') });
+const unseenColumns = (r: Resolving): Phrase => counted('import.map.unseen', r.headers.length);
+const refuse = (message: Phrase, hint: Phrase): MappingRefusal => ({ ok: false, message, hint });
+
+/** One `--map field=column`: the column's index taken for the field, or why not. */
+function applyOverride(r: Resolving, overrides: Record<string, string>, field: string, column: string): MappingRefusal | null {
+  if (!r.names.has(field)) {
+    const list = joined(r.specs.map((f) => phrase('import.map.fieldItem', { name: f.name, description: fieldDescription(r.kind, f.name) })), 'import.listComma');
+    return refuse(phrase('import.map.noField', { field, column }), phrase('import.map.fieldsFor', { kind: r.kind, fields: list }));
+  }
+  let idx = r.noHeader ? -1 : r.headers.indexOf(column);
+  if (idx < 0 && !r.noHeader) idx = r.normalised.indexOf(normaliseHeader(column));
+  const number = idx < 0 ? columnNumber(column) : null;
+  if (number !== null) {
+    if (number < 1 || number > r.headers.length) {
+      return refuse(counted('import.map.tooFewColumns', r.headers.length, { field, column }), phrase('import.map.numberColumnsHint', { n: r.headers.length }));
+    }
+    idx = number - 1;
+  }
+  if (idx < 0 && r.noHeader) return refuse(phrase('import.map.byNumber', { field, column }), phrase('import.map.byNumberHint', { field }));
+  if (idx < 0) return refuse(phrase('import.map.noColumn', { field, column }), r.header ? columnsSeen(r) : phrase('import.map.needsHeader', { unseen: unseenColumns(r) }));
+  const other = Object.keys(r.fields).find((f) => r.fields[f] === idx);
+  if (other !== undefined) {
+    const same = phrase('import.map.sameColumn', { first: `${other}=${overrides[other]!}`, second: `${field}=${column}`, column: r.headers[idx] ?? column });
+    return refuse(same, phrase('import.map.sameColumnHint'));
+  }
+  r.fields[field] = idx;
+  r.taken.add(idx);
+  return null;
+}
+
+/** Each field still unmatched takes the first free column one of its synonyms names. */
+function matchSynonyms(r: Resolving): void {
+  for (const spec of r.specs) {
+    if (r.fields[spec.name] !== undefined) continue;
     for (const syn of spec.synonyms) {
-      const idx = normalised.findIndex((h, i) => h === normaliseHeader(syn) && !taken.has(i));
+      const idx = r.normalised.findIndex((h, i) => h === normaliseHeader(syn) && !r.taken.has(i));
       if (idx >= 0) {
-        fields[spec.name] = idx;
-        taken.add(idx);
+        r.fields[spec.name] = idx;
+        r.taken.add(idx);
         break;
       }
     }
   }
+}
+
+/** rapport's own transactions export: its bookkeeping columns are taken (not extras), and where its packed extras are. */
+function takeExportBookkeeping(r: Resolving): { extra: number } | undefined {
+  if (r.kind !== 'transactions' || r.fields.external_id === undefined || !EXPORT_BOOKKEEPING.every((h) => r.normalised.includes(normaliseHeader(h)))) return undefined;
   let ownExport: { extra: number } | undefined;
-  if (kind === 'transactions' && fields.external_id !== undefined && EXPORT_BOOKKEEPING.every((h) => normalised.includes(normaliseHeader(h)))) {
-    for (const h of EXPORT_BOOKKEEPING) {
-      const idx = normalised.findIndex((n, i) => n === normaliseHeader(h) && !taken.has(i));
-      if (idx < 0) continue;
-      taken.add(idx);
-      if (h === 'extra') ownExport = { extra: idx };
-    }
+  for (const h of EXPORT_BOOKKEEPING) {
+    const idx = r.normalised.findIndex((n, i) => n === normaliseHeader(h) && !r.taken.has(i));
+    if (idx < 0) continue;
+    r.taken.add(idx);
+    if (h === 'extra') ownExport = { extra: idx };
   }
-  if (!noHeader) {
-    for (const [field, words] of Object.entries(FIELD_WORDS)) {
-      if (fields[field] !== undefined || !names.has(field)) continue;
-      if (field === 'amount' && fields.quantity !== undefined && fields.unit_price !== undefined) continue;
-      const fits = headers.map((h, i) => i).filter((i) => !taken.has(i) && headerWords(headers[i]!).some((w) => words.includes(w)));
-      if (fits.length !== 1) continue;
-      fields[field] = fits[0]!;
-      taken.add(fits[0]!);
-      notices.push(t('import.map.readAs', { column: headers[fits[0]!]!, field, word: headerWords(headers[fits[0]!]!).find((w) => words.includes(w))! }));
-    }
+  return ownExport;
+}
+
+/** A field still unmatched takes the one free column whose header holds one of its words ("Total Paid" for amount), with a notice. */
+function matchHeaderWords(r: Resolving): void {
+  for (const [field, words] of Object.entries(FIELD_WORDS)) {
+    if (r.fields[field] !== undefined || !r.names.has(field)) continue;
+    if (field === 'amount' && r.fields.quantity !== undefined && r.fields.unit_price !== undefined) continue;
+    const fits = r.headers.map((h, i) => i).filter((i) => !r.taken.has(i) && headerWords(r.headers[i]!).some((w) => words.includes(w)));
+    if (fits.length !== 1) continue;
+    const column = r.headers[fits[0]!]!;
+    r.fields[field] = fits[0]!;
+    r.taken.add(fits[0]!);
+    r.notices.push(phrase('import.map.readAs', { column, field, word: headerWords(column).find((w) => words.includes(w))! }));
   }
-  // A file that names its products but has no code for them: the name is the product.
-  if (kind === 'transactions' && fields.product === undefined && fields.product_name !== undefined) {
-    fields.product = fields.product_name;
-    delete fields.product_name;
+}
+
+/** Why the required fields that are missing stop the import, and the --map that would name them. */
+function missingRefusal(r: Resolving, missing: MissingField[]): MappingRefusal {
+  const missingText = joined(
+    missing.map(({ field, alternative }) => (alternative === undefined ? field : phrase('import.map.orAlternative', { field, alternative }))),
+    'import.map.and',
+  );
+  const needed = requiredList(r.kind);
+  if (r.noHeader) {
+    const maps = missing.map(({ field }, k) => `${field}=${k + 1}`).join(' --map ');
+    return refuse(counted('import.map.headerlessMissing', missing.length, { fields: missingText }), phrase('import.map.headerlessHint', { maps, needed }));
   }
-  const missing = requiredMissing(kind, fields);
-  const missingText = missing.map(({ field, alternative }) => (alternative === undefined ? field : t('import.map.orAlternative', { field, alternative }))).join(t('import.map.and'));
-  if (missing.length > 0 && noHeader) {
-    return {
-      ok: false,
-      message: tn('import.map.headerlessMissing', missing.length, { fields: missingText }),
-      hint: t('import.map.headerlessHint', { maps: missing.map(({ field }, k) => `${field}=${k + 1}`).join(' --map '), needed: requiredList(kind) }),
-    };
-  }
-  if (missing.length > 0 && !header) {
-    return {
-      ok: false,
-      message: looksLikeData(headers) ? t('import.map.looksLikeData') : unseen,
-      hint: t('import.map.needsHeaderHint', { needed: requiredList(kind) }),
-    };
-  }
-  if (missing.length > 0) {
-    // Each missing field paired with a different unused column, as an example of the syntax.
-    const unused = headers.filter((h, i) => !taken.has(i) && h.trim() !== '');
-    const example = missing.map(({ field }, k) => `--map ${field}=${JSON.stringify(unused[k] ?? t('import.map.exampleColumn'))}`).join(' ');
-    return {
-      ok: false,
-      message: tn('import.map.cannotFind', missing.length, { fields: missingText, seen: seen() }),
-      hint: t('import.map.nameThemHint', { example, needed: requiredList(kind) }),
-    };
-  }
-  return { ok: true, mapping: { fields, extra: extraColumns(headers, taken), ...(ownExport === undefined ? {} : { ownExport }) }, notices };
+  if (!r.header) return refuse(looksLikeData(r.headers) ? phrase('import.map.looksLikeData') : unseenColumns(r), phrase('import.map.needsHeaderHint', { needed }));
+  // Each missing field paired with a different unused column, as an example of the syntax.
+  const unused = r.headers.filter((h, i) => !r.taken.has(i) && h.trim() !== '');
+  // The example column's name is quoted as JSON.stringify quotes a header (neither catalogue's wording holds a quote or a backslash).
+  const exampleColumn = joined(['"', phrase('import.map.exampleColumn'), '"']);
+  const example = joined(missing.flatMap(({ field }, k) => [k > 0 ? ' ' : '', `--map ${field}=`, unused[k] === undefined ? exampleColumn : JSON.stringify(unused[k])]));
+  return refuse(counted('import.map.cannotFind', missing.length, { fields: missingText, seen: columnsSeen(r) }), phrase('import.map.nameThemHint', { example, needed }));
 }
 
 /** The mapping of rapport's own customers export (see CUSTOMER_EXPORT). */
@@ -305,8 +340,8 @@ export function looksLikeData(cells: readonly string[]): boolean {
   });
 }
 
-function requiredList(kind: ImportKind): string {
-  return kind === 'transactions' ? t('import.map.requiredTransactions') : 'customer_id';
+function requiredList(kind: ImportKind): Value {
+  return kind === 'transactions' ? phrase('import.map.requiredTransactions') : 'customer_id';
 }
 
 /** A required field no column was found for; `alternative`: the column that would do instead (quantity when unit_price is there). */
@@ -328,18 +363,18 @@ function requiredMissing(kind: ImportKind, fields: Record<string, number>): Miss
   return missing;
 }
 
-/** Parses repeated `--map field=Column` values. */
-export function parseMapOptions(values: string[]): Record<string, string> | string {
+/** Parses repeated `--map field=Column` values: the pairs, or why one will not do. */
+export function parseMapOptions(values: string[]): { map: Record<string, string> } | { error: Phrase } {
   const out = Object.create(null) as Record<string, string>;
   for (const v of values) {
     const eq = v.indexOf('=');
-    if (eq <= 0 || eq === v.length - 1) return t('import.map.badPair', { value: v });
+    if (eq <= 0 || eq === v.length - 1) return { error: phrase('import.map.badPair', { value: v }) };
     const field = v.slice(0, eq).trim();
     // A second --map for the same field would silently replace the first.
-    if (Object.hasOwn(out, field)) return t('import.map.twice', { field, first: `${field}=${out[field]!}`, second: v });
+    if (Object.hasOwn(out, field)) return { error: phrase('import.map.twice', { field, first: `${field}=${out[field]!}`, second: v }) };
     out[field] = v.slice(eq + 1);
   }
-  return out;
+  return { map: out };
 }
 
 const TYPE_SYNONYMS: Record<string, 'consumer' | 'business' | 'channel' | 'internal'> = {

@@ -3,9 +3,6 @@
  * dates, and the summary figures. Pure: no I/O.
  */
 
-import { t } from '../i18n/index.js';
-import { statusName } from '../i18n/domain.js';
-
 export const CATEGORIES = ['price', 'product', 'service', 'technology', 'promotion', 'demand', 'management', 'political', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
@@ -17,20 +14,42 @@ export type Status = (typeof STATUSES)[number];
 export type ResponseHours = Record<Priority, number>;
 export const DEFAULT_RESPONSE_HOURS: ResponseHours = { urgent: 24, high: 72, normal: 168, low: 336 };
 
-export interface ComplaintInput {
+/** The free-text fields a complaint may leave empty (null), in the order the prompts ask for them. */
+export const OPTIONAL_TEXT = ['product', 'how', 'why', 'staff', 'otherIssues', 'wanted'] as const;
+export type OptionalText = (typeof OPTIONAL_TEXT)[number];
+
+/**
+ * A complaint's fields, in the one shape everything else derives from: what the store is given
+ * (ComplaintInput), the answers the prompts complete (cli/complaints/flow.ts Draft: the same keys,
+ * each optional) and the flags of `complaint add` (commands/complaint.ts AddFlags: FLAG_OF's
+ * names). The stored row (store/types.ts) keeps its columns' snake_case names.
+ */
+export type ComplaintInput = {
   customerId: string;
   category: Category;
   priority: Priority;
-  product: string | null;
   summary: string;
-  how: string | null;
-  why: string | null;
-  staff: string | null;
-  otherIssues: string | null;
   reasonable: boolean | null;
-  wanted: string | null;
   assignee: string | null;
-}
+} & Record<OptionalText, string | null>;
+export type ComplaintField = keyof ComplaintInput;
+
+/** The `complaint add` flag that gives each field (--customer, --other: shorter than the field's name). */
+export const FLAG_OF = {
+  customerId: 'customer',
+  category: 'category',
+  priority: 'priority',
+  product: 'product',
+  summary: 'summary',
+  how: 'how',
+  why: 'why',
+  staff: 'staff',
+  otherIssues: 'other',
+  reasonable: 'reasonable',
+  wanted: 'wanted',
+  assignee: 'assignee',
+} as const satisfies Record<ComplaintField, string>;
+export type ComplaintFlag = (typeof FLAG_OF)[ComplaintField];
 
 /** A customer made at the counter while a complaint is logged (complaints/flow.ts asks for these). */
 export interface CounterCustomer {
@@ -47,14 +66,15 @@ export function dueAt(createdAt: string, priority: Priority, hours: ResponseHour
 }
 
 /**
- * What a status change means, or why it is not allowed. Open complaints can be taken in hand,
- * resolved or closed; resolved ones closed; resolved or closed ones reopened (back to open).
+ * What a status change means, or why it is not allowed: the catalogue key of the refusal, whose
+ * {status} is the complaint's current status (worded by the caller). Open complaints can be taken
+ * in hand, resolved or closed; resolved ones closed; resolved or closed ones reopened (back to open).
  */
 export function transition(from: Status, to: Status): { event: 'status' | 'reopened' } | { error: string } {
-  if (from === to) return { error: t('complaint.transition.already', { status: statusName(from) }) };
-  if (to === 'open') return from === 'resolved' || from === 'closed' ? { event: 'reopened' } : { error: t('complaint.transition.still-open', { status: statusName(from) }) };
-  if (to === 'in_progress') return from === 'open' ? { event: 'status' } : { error: t('complaint.transition.reopen-first', { status: statusName(from) }) };
-  if (to === 'resolved') return from === 'open' || from === 'in_progress' ? { event: 'status' } : { error: t('complaint.transition.already-done', { status: statusName(from) }) };
+  if (from === to) return { error: 'complaint.transition.already' };
+  if (to === 'open') return from === 'resolved' || from === 'closed' ? { event: 'reopened' } : { error: 'complaint.transition.still-open' };
+  if (to === 'in_progress') return from === 'open' ? { event: 'status' } : { error: 'complaint.transition.reopen-first' };
+  if (to === 'resolved') return from === 'open' || from === 'in_progress' ? { event: 'status' } : { error: 'complaint.transition.already-done' };
   return { event: 'status' }; // closed: from open, in progress or resolved
 }
 

@@ -18,7 +18,7 @@
  * Otherwise, and for a quote open at the end or after `maxRecordChars`, only the line the quote
  * opened on is lost: it is a bad record and the lines after it are read again.
  */
-import { t } from '../i18n/index.js';
+import { CoreError, phrase } from './words.js';
 
 export interface CsvSink {
   /** One record: its fields, the line it starts on, and its raw text (for rejects). */
@@ -67,7 +67,7 @@ export class CsvParser {
     private readonly sink: CsvSink,
   ) {
     if (options.delimiter.length !== 1 || options.delimiter === '"' || options.delimiter === '\n') {
-      throw new Error(t('core.csv.bad-delimiter'));
+      throw new CoreError(phrase('core.csv.bad-delimiter'));
     }
     this.delim = options.delimiter;
     this.maxRecordChars = options.maxRecordChars ?? 16 * 1024 * 1024;

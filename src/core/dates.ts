@@ -9,8 +9,7 @@
  * years in the past, in row order, beside the file's other dates). Otherwise we do not guess
  * between day/month, month/day and year first: the import asks.
  */
-import { t } from '../i18n/index.js';
-import { wordPhrase } from '../i18n/phrase.js';
+import { CoreError, phrase, type Phrase } from './words.js';
 import { dayIndex, isoDay } from './measures.js';
 
 export const MIN_YEAR = 1900;
@@ -39,38 +38,41 @@ export function expandYear(yy: number): number {
   return yy <= 68 ? 2000 + yy : 1900 + yy;
 }
 
+/** A reader's reason before it has refused anything. */
+const NOT_READ: Phrase = { key: 'core.date.empty' };
+
 function pad2(n: number): string {
   return n < 10 ? '0' + n : String(n);
 }
 
 /**
  * A reusable date reader. `parse(text)` returns true and sets `date` (and `time`, or null), or
- * returns false and sets `reason`.
+ * returns false and sets `reason` (a phrase, worded in English where the rejects keep it).
  */
 export interface DateReader {
   parse(text: string): boolean;
   date: string;
   time: string | null;
-  reason: string;
+  reason: Phrase;
   /** A name for the layout, for messages: "ISO", "DD/MM/YYYY HH:mm". */
   readonly layout: string;
 }
 
-function checkParts(r: { reason: string }, y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+function checkParts(r: { reason: Phrase }, y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   if (y < MIN_YEAR || y > MAX_YEAR) {
-    r.reason = wordPhrase({ key: 'core.date.year-range', vars: { year: y, min: MIN_YEAR, max: MAX_YEAR } }, 'en');
+    r.reason = { key: 'core.date.year-range', vars: { year: y, min: MIN_YEAR, max: MAX_YEAR } };
     return false;
   }
   if (mo < 1 || mo > 12) {
-    r.reason = wordPhrase({ key: 'core.date.no-month', vars: { month: mo } }, 'en');
+    r.reason = { key: 'core.date.no-month', vars: { month: mo } };
     return false;
   }
   if (d < 1 || d > daysInMonth(y, mo)) {
-    r.reason = wordPhrase({ key: 'core.date.no-day', vars: { day: d, month: `${y}-${pad2(mo)}` } }, 'en');
+    r.reason = { key: 'core.date.no-day', vars: { day: d, month: `${y}-${pad2(mo)}` } };
     return false;
   }
   if (h > 23 || mi > 59 || s > 59) {
-    r.reason = wordPhrase({ key: 'core.date.no-time', vars: { time: `${pad2(h)}:${pad2(mi)}:${pad2(s)}` } }, 'en');
+    r.reason = { key: 'core.date.no-time', vars: { time: `${pad2(h)}:${pad2(mi)}:${pad2(s)}` } };
     return false;
   }
   return true;
@@ -80,7 +82,7 @@ function checkParts(r: { reason: string }, y: number, mo: number, d: number, h: 
 export class IsoDateReader implements DateReader {
   date = '';
   time: string | null = null;
-  reason = '';
+  reason: Phrase = NOT_READ;
   readonly layout = 'ISO (YYYY-MM-DD)';
 
   parse(text: string): boolean {
@@ -138,7 +140,7 @@ export class IsoDateReader implements DateReader {
   }
 
   private fail(s: string): boolean {
-    this.reason = wordPhrase(s === '' ? { key: 'core.date.empty' } : { key: 'core.date.not-iso', vars: { value: s } }, 'en');
+    this.reason = s === '' ? { key: 'core.date.empty' } : { key: 'core.date.not-iso', vars: { value: s } };
     return false;
   }
 }
@@ -147,20 +149,20 @@ export class IsoDateReader implements DateReader {
 export class ExcelDateReader implements DateReader {
   date = '';
   time: string | null = null;
-  reason = '';
+  reason: Phrase = NOT_READ;
   readonly layout = 'excel';
 
   parse(text: string): boolean {
     const s = text.trim();
     if (!/^\d{1,7}(\.\d+)?$/.test(s)) {
-      this.reason = wordPhrase(s === '' ? { key: 'core.date.empty' } : { key: 'core.date.not-serial', vars: { value: s } }, 'en');
+      this.reason = s === '' ? { key: 'core.date.empty' } : { key: 'core.date.not-serial', vars: { value: s } };
       return false;
     }
     // Time of day to the second, then the day: 45123.999999 rounds to midnight of the next day.
     const seconds = Math.round(Number(s) * 86_400);
     const days = Math.floor(seconds / 86_400);
     if (days === 60) {
-      this.reason = wordPhrase({ key: 'core.date.excel-leap', vars: { value: s } }, 'en');
+      this.reason = { key: 'core.date.excel-leap', vars: { value: s } };
       return false;
     }
     // Serials count from 1900-01-01 = 1; after the phantom 1900-02-29 (60) they are one ahead.
@@ -168,7 +170,7 @@ export class ExcelDateReader implements DateReader {
     const iso = new Date(ms).toISOString();
     const y = Number(iso.slice(0, 4));
     if (days < 1 || y < MIN_YEAR || y > MAX_YEAR) {
-      this.reason = wordPhrase({ key: 'core.date.serial-range', vars: { value: s, min: MIN_YEAR, max: MAX_YEAR } }, 'en');
+      this.reason = { key: 'core.date.serial-range', vars: { value: s, min: MIN_YEAR, max: MAX_YEAR } };
       return false;
     }
     this.date = iso.slice(0, 10);
@@ -211,7 +213,7 @@ const TOKENS: [string, Part, string][] = [
 ];
 
 /** Thrown for a --date-format that cannot be used; the command turns it into a usage error. */
-export class DateFormatError extends Error {}
+export class DateFormatError extends CoreError {}
 
 /**
  * A reader for an explicit layout such as "DD/MM/YYYY HH:mm" or "M/D/YYYY" or "DD-MMM-YY".
@@ -222,7 +224,7 @@ export class DateFormatError extends Error {}
 export class FormatDateReader implements DateReader {
   date = '';
   time: string | null = null;
-  reason = '';
+  reason: Phrase = NOT_READ;
   private readonly re: RegExp;
   private readonly parts: Part[] = [];
   private readonly hasTime: boolean;
@@ -247,17 +249,17 @@ export class FormatDateReader implements DateReader {
       }
       const ch = layout[i]!;
       if (/[A-Za-z]/.test(ch)) {
-        throw new DateFormatError(t('core.date-format.unknown-token', { layout, rest: layout.slice(i) }));
+        throw new DateFormatError(phrase('core.date-format.unknown-token', { layout, rest: layout.slice(i) }));
       }
       re += ch === ' ' ? '\\s+' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       i++;
     }
     if (!hasYear || !hasMonth || !hasDay) {
-      throw new DateFormatError(t('core.date-format.incomplete', { layout }));
+      throw new DateFormatError(phrase('core.date-format.incomplete', { layout }));
     }
     this.hasTime = this.parts.includes('H24') || this.parts.includes('H12');
     if (this.parts.includes('H12') && !this.parts.includes('A')) {
-      throw new DateFormatError(t('core.date-format.needs-ampm', { layout }));
+      throw new DateFormatError(phrase('core.date-format.needs-ampm', { layout }));
     }
     const tail = this.hasTime ? '' : '(?:[T ]+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?:\\s*([AaPp][Mm]))?)?';
     this.re = new RegExp('^' + re + tail + '$');
@@ -267,7 +269,7 @@ export class FormatDateReader implements DateReader {
     const s = text.trim();
     const m = this.re.exec(s);
     if (!m) {
-      this.reason = wordPhrase(s === '' ? { key: 'core.date.empty' } : { key: 'core.date.not-layout', vars: { value: s, layout: this.layout } }, 'en');
+      this.reason = s === '' ? { key: 'core.date.empty' } : { key: 'core.date.not-layout', vars: { value: s, layout: this.layout } };
       return false;
     }
     let y = 0;
@@ -287,7 +289,7 @@ export class FormatDateReader implements DateReader {
         case 'MON':
           mo = monthFromName(v.replace(/\.$/, ''));
           if (mo === 0) {
-            this.reason = wordPhrase({ key: 'core.date.not-month-name', vars: { value: v } }, 'en');
+            this.reason = { key: 'core.date.not-month-name', vars: { value: v } };
             return false;
           }
           break;
@@ -301,7 +303,7 @@ export class FormatDateReader implements DateReader {
     }
     if (pm !== null) {
       if (h < 1 || h > 12) {
-        this.reason = wordPhrase({ key: 'core.date.hour-12', vars: { hour: h } }, 'en');
+        this.reason = { key: 'core.date.hour-12', vars: { hour: h } };
         return false;
       }
       h = (h % 12) + (pm ? 12 : 0);
@@ -313,7 +315,7 @@ export class FormatDateReader implements DateReader {
       const ampm = m[this.parts.length + 4];
       if (ampm !== undefined) {
         if (h < 1 || h > 12) {
-          this.reason = wordPhrase({ key: 'core.date.hour-12', vars: { hour: h } }, 'en');
+          this.reason = { key: 'core.date.hour-12', vars: { hour: h } };
           return false;
         }
         h = (h % 12) + (ampm.toLowerCase() === 'pm' ? 12 : 0);

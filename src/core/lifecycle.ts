@@ -21,7 +21,7 @@
  */
 import type { CustomerMeasures } from './measures.js';
 import { dayIndex } from './measures.js';
-import { days, purchases, wordPhrase, type Phrase } from '../i18n/phrase.js';
+import { days, purchases, type Phrase } from './words.js';
 
 export type Stage = 'exploration' | 'formation' | 'stability' | 'decline' | 'ended';
 export const STAGES: readonly Stage[] = ['exploration', 'formation', 'stability', 'decline', 'ended'];
@@ -63,10 +63,11 @@ export interface StageResult {
   /** Only for ended customers. */
   exitPattern: ExitPattern | null;
   /**
-   * One sentence in the owner's words: why this stage (and exit pattern). English, as snapshots
-   * store it and CSV and JSON carry it; i18n/phrase.ts reword() gives it to a reader of another language.
+   * One sentence in the owner's words: why this stage (and exit pattern), as a phrase. Worded in
+   * English by the caller of analyse(), as snapshots store it and CSV and JSON carry it;
+   * i18n/phrase.ts reword() gives it to a reader of another language.
    */
-  reason: string;
+  reason: Phrase;
 }
 
 type Measured = Pick<
@@ -91,7 +92,7 @@ export function stageOf(c: Measured, asOf: string, s: LifecycleSettings = DEFAUL
   const g = c.typicalGapDays;
   const silence = c.recencyDays;
   const rhythm: Phrase | null = g === null ? null : { key: 'core.stage.rhythm', vars: { gap: days(Math.round(g * 10) / 10) } };
-  const said = (stage: Stage, exitPattern: ExitPattern | null, why: Phrase): StageResult => ({ stage, exitPattern, reason: wordPhrase(why, 'en') });
+  const said = (stage: Stage, exitPattern: ExitPattern | null, why: Phrase): StageResult => ({ stage, exitPattern, reason: why });
 
   const endedAfter = silenceLimit(g, s.endedGaps, s.endedMinDays);
   if (silence > endedAfter) {

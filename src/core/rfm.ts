@@ -9,7 +9,7 @@
  * Recency is scored on the negated number of days, so the most recent customers get the top score.
  * Explicit thresholds replace the quantiles for a dimension when given.
  */
-import { t } from '../i18n/index.js';
+import { CoreError, phrase } from './words.js';
 
 export type Dimension = 'r' | 'f' | 'm';
 
@@ -56,7 +56,7 @@ export interface RfmResult {
 
 export function scoreRfm(customers: readonly RfmInput[], settings: RfmSettings): RfmResult {
   const { bins } = settings;
-  if (bins !== 4 && bins !== 5 && bins !== 10) throw new Error(t('core.rfm.bins', { bins: String(bins) }));
+  if (bins !== 4 && bins !== 5 && bins !== 10) throw new CoreError(phrase('core.rfm.bins', { bins: String(bins) }));
   const values: Record<Dimension, number[]> = {
     r: customers.map((c) => c.recencyDays),
     f: customers.map((c) => c.frequency),
@@ -94,8 +94,8 @@ export function byQuantile(values: readonly number[], bins: number): number[] {
 }
 
 function byThresholds(values: readonly number[], cuts: readonly number[], bins: number, lowIsGood: boolean): number[] {
-  if (cuts.length !== bins - 1) throw new Error(t('core.rfm.threshold-count', { need: bins - 1, bins, got: cuts.length }));
-  for (let i = 1; i < cuts.length; i++) if (!(cuts[i]! > cuts[i - 1]!)) throw new Error(t('core.rfm.thresholds-ascending'));
+  if (cuts.length !== bins - 1) throw new CoreError(phrase('core.rfm.threshold-count', { need: bins - 1, bins, got: cuts.length }));
+  for (let i = 1; i < cuts.length; i++) if (!(cuts[i]! > cuts[i - 1]!)) throw new CoreError(phrase('core.rfm.thresholds-ascending'));
   return values.map((v) => {
     if (lowIsGood) return bins - cuts.filter((c) => v > c).length; // days <= first cut: top score
     return 1 + cuts.filter((c) => v >= c).length; // >= last cut: top score
@@ -211,23 +211,23 @@ export function parseSegmentRules(text: string): SegmentRule[] {
     const piece = part.trim();
     if (piece === '') continue;
     const colon = piece.indexOf(':');
-    if (colon < 1) throw new Error(t('core.rfm.no-colon', { rule: piece }));
+    if (colon < 1) throw new CoreError(phrase('core.rfm.no-colon', { rule: piece }));
     const name = piece.slice(0, colon).trim();
-    if (name === CATCH_ALL) throw new Error(t('core.rfm.catch-all', { name: CATCH_ALL }));
+    if (name === CATCH_ALL) throw new CoreError(phrase('core.rfm.catch-all', { name: CATCH_ALL }));
     const rule: SegmentRule = { name };
     for (const cond of piece.slice(colon + 1).trim().split(/\s+/).filter(Boolean)) {
       const m = /^([rfm])([1-5])(?:-([1-5]))?$/i.exec(cond);
-      if (!m) throw new Error(t('core.rfm.bad-condition', { condition: cond, rule: name }));
+      if (!m) throw new CoreError(phrase('core.rfm.bad-condition', { condition: cond, rule: name }));
       const d = m[1]!.toLowerCase() as Dimension;
       const lo = Number(m[2]);
       const hi = m[3] === undefined ? lo : Number(m[3]);
-      if (hi < lo) throw new Error(t('core.rfm.backwards', { condition: cond, rule: name }));
-      if (rule[d] !== undefined) throw new Error(t('core.rfm.twice', { rule: name, score: d }));
+      if (hi < lo) throw new CoreError(phrase('core.rfm.backwards', { condition: cond, rule: name }));
+      if (rule[d] !== undefined) throw new CoreError(phrase('core.rfm.twice', { rule: name, score: d }));
       rule[d] = [lo, hi];
     }
-    if (rules.some((x) => x.name === name)) throw new Error(t('core.rfm.same-name', { rule: name }));
+    if (rules.some((x) => x.name === name)) throw new CoreError(phrase('core.rfm.same-name', { rule: name }));
     rules.push(rule);
   }
-  if (rules.length === 0) throw new Error(t('core.rfm.no-rules'));
+  if (rules.length === 0) throw new CoreError(phrase('core.rfm.no-rules'));
   return rules;
 }

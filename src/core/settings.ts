@@ -8,7 +8,8 @@ import { DEFAULT_SEGMENTS, formatSegmentRules, parseSegmentRules, type Dimension
 import { DEFAULT_TIERS, type TierSettings } from './tiers.js';
 import { DEFAULT_MODEL, MODEL_CHOICES, TIME_UNITS, type ModelChoice, type ModelSettings, type TimeUnit } from './model/churn.js';
 import { DEFAULT_RESPONSE_HOURS, type ResponseHours } from './complaints.js';
-import { LANGS, currentLang, langOf, t, tn, type Lang } from '../i18n/index.js';
+import { LANGS, langOf } from './lang.js';
+import { CoreError, counted, joined, phrase, type Phrase } from './words.js';
 
 export interface AnalysisSettings {
   rfm: RfmSettings;
@@ -26,20 +27,21 @@ export interface AnalysisSettings {
 export interface SettingDef {
   key: string;
   default: string;
-  /** Returns the value in its stored form, or throws an Error saying what is wrong. */
+  /** Returns the value in its stored form, or throws a CoreError saying what is wrong. */
   check: (value: string) => string;
   /** Changes how results are shown, not the results: left out of what a snapshot records, so changing it keeps snapshots current. */
   presentation?: true;
 }
 
-export class SettingError extends Error {
+/** A setting whose value does not do (the phrase says why), alone or beside another. */
+export class SettingError extends CoreError {
   constructor(
     readonly key: string,
-    message: string,
+    why: Phrase,
     /** The setting this one conflicts with, when the problem is the pair. */
     readonly other: string | null = null,
   ) {
-    super(message);
+    super(why);
   }
 }
 
@@ -51,14 +53,14 @@ function wholeNumber(min: number, max = 100_000) {
   return (v: string): string => {
     const text = v.trim();
     const n = Number(text);
-    if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(t('config.check.wholeNumber', { min, max: max.toLocaleString('en-US') }));
+    if (!/^\d+$/.test(text) || n < min || n > max) throw new CoreError(phrase('config.check.wholeNumber', { min, max: max.toLocaleString('en-US') }));
     return String(n);
   };
 }
 
 function positiveNumber(v: string): string {
   const text = v.trim();
-  if (!DECIMAL.test(text) || Number(text) <= 0 || Number(text) > 1000) throw new Error(t('config.check.positiveNumber'));
+  if (!DECIMAL.test(text) || Number(text) <= 0 || Number(text) > 1000) throw new CoreError(phrase('config.check.positiveNumber'));
   return String(Number(text));
 }
 
@@ -67,7 +69,7 @@ function share(v: string): string {
   const percent = text.endsWith('%');
   const digits = percent ? text.slice(0, -1).trim() : text;
   const n = Number(digits) / (percent ? 100 : 1);
-  if (!DECIMAL.test(digits) || n > 1) throw new Error(t('config.check.share'));
+  if (!DECIMAL.test(digits) || n > 1) throw new CoreError(phrase('config.check.share'));
   return String(n);
 }
 
@@ -77,7 +79,7 @@ function numberList(v: string): number[] {
     .map((x) => x.trim())
     .filter((x) => x !== '')
     .map((x) => {
-      if (!DECIMAL.test(x)) throw new Error(t('config.check.notNumber', { value: x }));
+      if (!DECIMAL.test(x)) throw new CoreError(phrase('config.check.notNumber', { value: x }));
       return Number(x);
     });
 }
@@ -85,12 +87,12 @@ function numberList(v: string): number[] {
 /** Ascending cut points, or empty for quantiles. */
 function thresholds(v: string): string {
   const list = numberList(v);
-  for (let i = 1; i < list.length; i++) if (!(list[i]! > list[i - 1]!)) throw new Error(t('config.check.ascending'));
+  for (let i = 1; i < list.length; i++) if (!(list[i]! > list[i - 1]!)) throw new CoreError(phrase('config.check.ascending'));
   return list.join(',');
 }
 
 export const SETTINGS: SettingDef[] = [
-  { key: 'rfm.bins', default: '5', check: (v) => (['4', '5', '10'].includes(v.trim()) ? v.trim() : fail(t('config.check.bins'))) },
+  { key: 'rfm.bins', default: '5', check: (v) => (['4', '5', '10'].includes(v.trim()) ? v.trim() : fail(phrase('config.check.bins'))) },
   { key: 'rfm.recency_days', default: '', check: thresholds },
   { key: 'rfm.frequency', default: '', check: thresholds },
   { key: 'rfm.monetary', default: '', check: thresholds },
@@ -99,13 +101,13 @@ export const SETTINGS: SettingDef[] = [
     default: formatSegmentRules(DEFAULT_SEGMENTS),
     check: (v) => formatSegmentRules(parseSegmentRules(v)),
   },
-  { key: 'tier.method', default: DEFAULT_TIERS.method, check: (v) => (['rank', 'share'].includes(v.trim()) ? v.trim() : fail(t('config.check.tierMethod'))) },
+  { key: 'tier.method', default: DEFAULT_TIERS.method, check: (v) => (['rank', 'share'].includes(v.trim()) ? v.trim() : fail(phrase('config.check.tierMethod'))) },
   {
     key: 'tier.cuts',
     default: DEFAULT_TIERS.cuts.join(','),
     check: (v) => {
       const list = numberList(v.replace(/%/g, ''));
-      if (list.length !== 3 || !list.every((x) => x >= 0 && x <= 100)) throw new Error(t('config.check.threePercentages'));
+      if (list.length !== 3 || !list.every((x) => x >= 0 && x <= 100)) throw new CoreError(phrase('config.check.threePercentages'));
       return list.join(',');
     },
   },
@@ -146,13 +148,13 @@ export const SETTINGS: SettingDef[] = [
 function oneOf(values: readonly string[]) {
   return (v: string): string => {
     const text = v.trim().toLowerCase();
-    if (!values.includes(text)) throw new Error(t('config.check.oneOf', { values: values.join(t('config.or')) }));
+    if (!values.includes(text)) throw new CoreError(phrase('config.check.oneOf', { values: joined([...values], 'config.or') }));
     return text;
   };
 }
 
-function fail(message: string): never {
-  throw new Error(message);
+function fail(why: Phrase): never {
+  throw new CoreError(why);
 }
 
 export function settingDef(key: string): SettingDef | undefined {
@@ -183,7 +185,8 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     try {
       return def.check(e[key]!);
     } catch (err) {
-      throw new SettingError(key, (err as Error).message);
+      if (!(err instanceof CoreError)) throw err;
+      throw new SettingError(key, err.phrase);
     }
   };
   const num = (key: string): number => Number(get(key));
@@ -198,13 +201,13 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     const text = get(key);
     if (text === '') continue;
     const cuts = text.split(',').map((x) => Math.round(Number(x) * scale));
-    if (cuts.length !== bins - 1) throw new SettingError(key, tn('config.check.cutCount', cuts.length, { bins, need: bins - 1 }), 'rfm.bins');
+    if (cuts.length !== bins - 1) throw new SettingError(key, counted('config.check.cutCount', cuts.length, { bins, need: bins - 1 }), 'rfm.bins');
     thresholdsOf[d] = cuts;
   }
   const cuts = get('tier.cuts').split(',').map(Number) as [number, number, number];
   const method = get('tier.method') as TierSettings['method'];
-  if (method === 'rank' && cuts[0] + cuts[1] + cuts[2] > 100) throw new SettingError('tier.cuts', t('config.check.rankSum'), 'tier.method');
-  if (method === 'share' && !(cuts[0] <= cuts[1] && cuts[1] <= cuts[2])) throw new SettingError('tier.cuts', t('config.check.shareAscend'), 'tier.method');
+  if (method === 'rank' && cuts[0] + cuts[1] + cuts[2] > 100) throw new SettingError('tier.cuts', phrase('config.check.rankSum'), 'tier.method');
+  if (method === 'share' && !(cuts[0] <= cuts[1] && cuts[1] <= cuts[2])) throw new SettingError('tier.cuts', phrase('config.check.shareAscend'), 'tier.method');
   const lifecycle: LifecycleSettings = {
     explorationMaxPurchases: num('lifecycle.exploration_max_purchases'),
     stabilityMinPurchases: num('lifecycle.stability_min_purchases'),
@@ -218,11 +221,11 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     longTermDays: num('lifecycle.long_term_days'),
   };
   if (lifecycle.stabilityMinPurchases <= lifecycle.explorationMaxPurchases) {
-    throw new SettingError('lifecycle.stability_min_purchases', t('config.check.above', { other: 'lifecycle.exploration_max_purchases', value: lifecycle.explorationMaxPurchases }), 'lifecycle.exploration_max_purchases');
+    throw new SettingError('lifecycle.stability_min_purchases', phrase('config.check.above', { other: 'lifecycle.exploration_max_purchases', value: lifecycle.explorationMaxPurchases }), 'lifecycle.exploration_max_purchases');
   }
-  if (lifecycle.endedGaps < lifecycle.declineGaps) throw new SettingError('lifecycle.ended_gaps', t('config.check.atLeast', { other: 'lifecycle.decline_gaps', value: lifecycle.declineGaps }), 'lifecycle.decline_gaps');
+  if (lifecycle.endedGaps < lifecycle.declineGaps) throw new SettingError('lifecycle.ended_gaps', phrase('config.check.atLeast', { other: 'lifecycle.decline_gaps', value: lifecycle.declineGaps }), 'lifecycle.decline_gaps');
   if (lifecycle.endedMinDays < lifecycle.declineMinDays) {
-    throw new SettingError('lifecycle.ended_min_days', t('config.check.endBeforeDecline', { value: lifecycle.declineMinDays }), 'lifecycle.decline_min_days');
+    throw new SettingError('lifecycle.ended_min_days', phrase('config.check.endBeforeDecline', { value: lifecycle.declineMinDays }), 'lifecycle.decline_min_days');
   }
   const model: ModelSettings = {
     model: get('model.name') as ModelChoice,
@@ -236,7 +239,7 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     minRepeatBuyers: num('model.min_repeat_buyers'),
     minHistoryDays: num('model.min_history_days'),
   };
-  if (model.highRisk < model.mediumRisk) throw new SettingError('churn.high_risk', t('config.check.atLeast', { other: 'churn.medium_risk', value: model.mediumRisk }), 'churn.medium_risk');
+  if (model.highRisk < model.mediumRisk) throw new SettingError('churn.high_risk', phrase('config.check.atLeast', { other: 'churn.medium_risk', value: model.mediumRisk }), 'churn.medium_risk');
   return {
     model,
     complaintHours: { urgent: num('complaint.hours_urgent'), high: num('complaint.hours_high'), normal: num('complaint.hours_normal'), low: num('complaint.hours_low') },
@@ -249,81 +252,81 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
   };
 }
 
-/** What a setting does, in the reader's language, or in `lang` (English for CSV and JSON, which stay stable). */
-export function describeSetting(key: string, lang: Lang = currentLang()): string {
+/** What a setting does, as a phrase (worded in the reader's language, or in English for CSV and JSON, which stay stable). */
+export function describeSetting(key: string): Phrase {
   switch (key) {
     case 'rfm.bins':
-      return t('config.describe.rfm.bins', undefined, lang);
+      return phrase('config.describe.rfm.bins');
     case 'rfm.recency_days':
-      return t('config.describe.rfm.recencyDays', undefined, lang);
+      return phrase('config.describe.rfm.recencyDays');
     case 'rfm.frequency':
-      return t('config.describe.rfm.frequency', undefined, lang);
+      return phrase('config.describe.rfm.frequency');
     case 'rfm.monetary':
-      return t('config.describe.rfm.monetary', undefined, lang);
+      return phrase('config.describe.rfm.monetary');
     case 'rfm.segments':
-      return t('config.describe.rfm.segments', undefined, lang);
+      return phrase('config.describe.rfm.segments');
     case 'tier.method':
-      return t('config.describe.tier.method', undefined, lang);
+      return phrase('config.describe.tier.method');
     case 'tier.cuts':
-      return t('config.describe.tier.cuts', undefined, lang);
+      return phrase('config.describe.tier.cuts');
     case 'tier.window_days':
-      return t('config.describe.tier.windowDays', undefined, lang);
+      return phrase('config.describe.tier.windowDays');
     case 'lifecycle.window_days':
-      return t('config.describe.lifecycle.windowDays', undefined, lang);
+      return phrase('config.describe.lifecycle.windowDays');
     case 'lifecycle.own_gap_min_gaps':
-      return t('config.describe.lifecycle.ownGapMinGaps', undefined, lang);
+      return phrase('config.describe.lifecycle.ownGapMinGaps');
     case 'lifecycle.exploration_max_purchases':
-      return t('config.describe.lifecycle.explorationMaxPurchases', undefined, lang);
+      return phrase('config.describe.lifecycle.explorationMaxPurchases');
     case 'lifecycle.stability_min_purchases':
-      return t('config.describe.lifecycle.stabilityMinPurchases', undefined, lang);
+      return phrase('config.describe.lifecycle.stabilityMinPurchases');
     case 'lifecycle.stability_min_days':
-      return t('config.describe.lifecycle.stabilityMinDays', undefined, lang);
+      return phrase('config.describe.lifecycle.stabilityMinDays');
     case 'lifecycle.decline_gaps':
-      return t('config.describe.lifecycle.declineGaps', undefined, lang);
+      return phrase('config.describe.lifecycle.declineGaps');
     case 'lifecycle.decline_min_days':
-      return t('config.describe.lifecycle.declineMinDays', undefined, lang);
+      return phrase('config.describe.lifecycle.declineMinDays');
     case 'lifecycle.drop_share':
-      return t('config.describe.lifecycle.dropShare', undefined, lang);
+      return phrase('config.describe.lifecycle.dropShare');
     case 'lifecycle.ended_gaps':
-      return t('config.describe.lifecycle.endedGaps', undefined, lang);
+      return phrase('config.describe.lifecycle.endedGaps');
     case 'lifecycle.ended_min_days':
-      return t('config.describe.lifecycle.endedMinDays', undefined, lang);
+      return phrase('config.describe.lifecycle.endedMinDays');
     case 'lifecycle.long_term_days':
-      return t('config.describe.lifecycle.longTermDays', undefined, lang);
+      return phrase('config.describe.lifecycle.longTermDays');
     case 'model.name':
-      return t('config.describe.model.name', undefined, lang);
+      return phrase('config.describe.model.name');
     case 'model.time_unit':
-      return t('config.describe.model.timeUnit', undefined, lang);
+      return phrase('config.describe.model.timeUnit');
     case 'model.min_customers':
-      return t('config.describe.model.minCustomers', undefined, lang);
+      return phrase('config.describe.model.minCustomers');
     case 'model.min_repeat_buyers':
-      return t('config.describe.model.minRepeatBuyers', undefined, lang);
+      return phrase('config.describe.model.minRepeatBuyers');
     case 'model.min_history_days':
-      return t('config.describe.model.minHistoryDays', undefined, lang);
+      return phrase('config.describe.model.minHistoryDays');
     case 'churn.horizon_days':
-      return t('config.describe.churn.horizonDays', undefined, lang);
+      return phrase('config.describe.churn.horizonDays');
     case 'churn.medium_risk':
-      return t('config.describe.churn.mediumRisk', undefined, lang);
+      return phrase('config.describe.churn.mediumRisk');
     case 'churn.high_risk':
-      return t('config.describe.churn.highRisk', undefined, lang);
+      return phrase('config.describe.churn.highRisk');
     case 'clv.horizon_days':
-      return t('config.describe.clv.horizonDays', undefined, lang);
+      return phrase('config.describe.clv.horizonDays');
     case 'complaint.hours_urgent':
-      return t('config.describe.complaint.hoursUrgent', undefined, lang);
+      return phrase('config.describe.complaint.hoursUrgent');
     case 'complaint.hours_high':
-      return t('config.describe.complaint.hoursHigh', undefined, lang);
+      return phrase('config.describe.complaint.hoursHigh');
     case 'complaint.hours_normal':
-      return t('config.describe.complaint.hoursNormal', undefined, lang);
+      return phrase('config.describe.complaint.hoursNormal');
     case 'complaint.hours_low':
-      return t('config.describe.complaint.hoursLow', undefined, lang);
+      return phrase('config.describe.complaint.hoursLow');
     case 'clv.discount_rate':
-      return t('config.describe.clv.discountRate', undefined, lang);
+      return phrase('config.describe.clv.discountRate');
     case 'analysis.as_of':
-      return t('config.describe.analysis.asOf', undefined, lang);
+      return phrase('config.describe.analysis.asOf');
     case 'report.lang':
-      return t('config.describe.report.lang', undefined, lang);
+      return phrase('config.describe.report.lang');
     default:
-      return key;
+      return phrase(key);
   }
 }
 
@@ -331,6 +334,6 @@ export function describeSetting(key: string, lang: Lang = currentLang()): string
 function reportLang(v: string): string {
   if (v.trim() === '') return '';
   const lang = langOf(v);
-  if (lang === null) throw new Error(t('config.check.reportLang', { choices: LANGS.join(', ') }));
+  if (lang === null) throw new CoreError(phrase('config.check.reportLang', { choices: LANGS.join(', ') }));
   return lang;
 }

@@ -9,7 +9,7 @@
  * Either way, customers of equal value share the tier of the first of them (ties go up), and a
  * customer whose value is zero or negative is lead: they cost more than they bring.
  */
-import { t } from '../i18n/index.js';
+import { CoreError, phrase } from './words.js';
 
 export type Tier = 'platinum' | 'gold' | 'iron' | 'lead';
 export const TIERS: readonly Tier[] = ['platinum', 'gold', 'iron', 'lead'];
@@ -29,9 +29,9 @@ export interface Valued {
 
 export function assignTiers(customers: readonly Valued[], settings: TierSettings = DEFAULT_TIERS): Map<string, Tier> {
   const [a, b, c] = settings.cuts;
-  if (![a, b, c].every((x) => Number.isFinite(x) && x >= 0 && x <= 100)) throw new Error(t('core.tiers.not-percentages'));
-  if (settings.method === 'share' && !(a <= b && b <= c)) throw new Error(t('core.tiers.share-ascending'));
-  if (settings.method === 'rank' && a + b + c > 100) throw new Error(t('core.tiers.rank-over-100'));
+  if (![a, b, c].every((x) => Number.isFinite(x) && x >= 0 && x <= 100)) throw new CoreError(phrase('core.tiers.not-percentages'));
+  if (settings.method === 'share' && !(a <= b && b <= c)) throw new CoreError(phrase('core.tiers.share-ascending'));
+  if (settings.method === 'rank' && a + b + c > 100) throw new CoreError(phrase('core.tiers.rank-over-100'));
   const order = [...customers].sort((x, y) => y.value - x.value);
   const n = order.length;
   const total = order.reduce((s, x) => s + Math.max(0, x.value), 0);

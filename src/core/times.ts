@@ -3,7 +3,7 @@
  * soon) where it helps. Stored times are ISO 8601 in UTC, and CSV and JSON keep them so.
  * The time zone is the TZ variable's when set (as the C library reads it), else the system's.
  */
-import { t, tn } from '../i18n/index.js';
+import { counted, phrase, type Phrase } from './words.js';
 
 /** "2026-11-29 22:44" in the time zone. */
 export function localMinute(iso: string, timeZone?: string): string {
@@ -22,31 +22,28 @@ export function localDay(iso: string, timeZone?: string): string {
   return localMinute(iso, timeZone).slice(0, 10);
 }
 
-/** "just now", "5 minutes ago", "3 days ago", "in 2 hours": the largest whole unit (3天前 in Chinese). */
-export function relative(iso: string, now: Date): string {
+/**
+ * How long ago (or how soon) an instant is, as a phrase: "just now", "5 minutes ago", "in 2 hours",
+ * the largest whole unit (3天前 in Chinese); null for a time that does not parse. Worded by
+ * i18n/times.ts relative().
+ */
+export function relativePhrase(iso: string, now: Date): Phrase | null {
   const ms = new Date(iso).getTime() - now.getTime();
-  if (Number.isNaN(ms)) return '';
+  if (Number.isNaN(ms)) return null;
   const past = ms < 0;
   const s = Math.abs(ms) / 1000;
-  if (s < 60) return t('core.time.just-now');
-  const units: [number, (n: number) => string][] = [
-    [365 * 86400, (n) => tn('core.time.years', n)],
-    [30 * 86400, (n) => tn('core.time.months', n)],
-    [7 * 86400, (n) => tn('core.time.weeks', n)],
-    [86400, (n) => tn('core.time.days', n)],
-    [3600, (n) => tn('core.time.hours', n)],
-    [60, (n) => tn('core.time.minutes', n)],
+  if (s < 60) return phrase('core.time.just-now');
+  const units: [number, string][] = [
+    [365 * 86400, 'core.time.years'],
+    [30 * 86400, 'core.time.months'],
+    [7 * 86400, 'core.time.weeks'],
+    [86400, 'core.time.days'],
+    [3600, 'core.time.hours'],
+    [60, 'core.time.minutes'],
   ];
-  const [size, name] = units.find(([size]) => s >= size)!;
-  const span = name(Math.floor(s / size));
-  return past ? t('core.time.ago', { span }) : t('core.time.in', { span });
-}
-
-/** "2026-11-29 22:44 (3 days ago)". */
-export function personTime(iso: string | null | undefined, now: Date, timeZone?: string): string {
-  if (iso === null || iso === undefined || iso === '') return '';
-  const rel = relative(iso, now);
-  return rel === '' ? localMinute(iso, timeZone) : t('core.time.with-relative', { time: localMinute(iso, timeZone), relative: rel });
+  const [size, unit] = units.find(([size]) => s >= size)!;
+  const span = counted(unit, Math.floor(s / size));
+  return phrase(past ? 'core.time.ago' : 'core.time.in', { span });
 }
 
 /** The zone from TZ, if Intl knows it; otherwise the system's (an unknown TZ must not crash a listing). */

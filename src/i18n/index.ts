@@ -13,8 +13,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../sys/root.js';
 
-export const LANGS = ['en', 'zh-CN'] as const;
-export type Lang = (typeof LANGS)[number];
+import { LANGS, langOf, type Lang } from '../core/lang.js';
+// The language list and the tag reader are pure, so they live in core; re-exported for i18n's callers.
+export { LANGS, langOf, type Lang };
 
 /** locales/ in the package's root (above src/, dist/ or dist-dev/src/). */
 export const LOCALES_DIR = path.join(packageRoot(import.meta.url), 'locales') + path.sep;
@@ -28,16 +29,6 @@ export function setLang(lang: Lang): void {
 
 export function currentLang(): Lang {
   return current;
-}
-
-/** A language tag or locale name as people write it (zh, zh_CN.UTF-8, zh-Hans, en_GB) to a supported language, or null. */
-export function langOf(text: string | undefined): Lang | null {
-  if (text === undefined) return null;
-  const t = text.trim().toLowerCase().replace(/_/g, '-');
-  if (t === '' || t === 'c' || t === 'posix' || t.startsWith('c.')) return null;
-  if (/^zh(?:-(?:cn|hans|sg)(?:\b|$)|$|[.@])/.test(t) || t.startsWith('zh-hans')) return 'zh-CN';
-  if (/^en(?:$|[-.@])/.test(t)) return 'en';
-  return null;
 }
 
 /**

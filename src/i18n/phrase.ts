@@ -16,20 +16,9 @@ import { stageNameIn } from './domain.js';
 import { formatNumber } from './format.js';
 import { modelName } from '../core/model/churn.js';
 
-export type Value = string | number | Phrase | Count | Phrase[] | { stage: string } | { model: string } | null;
-export interface Phrase {
-  key: string;
-  /** For a key whose wording depends on a count: "<key>_one" / "<key>_other", {n} the count. */
-  n?: number;
-  vars?: Record<string, Value>;
-}
-export interface Count {
-  count: 'days' | 'purchases';
-  n: number;
-}
-
-export const days = (n: number): Count => ({ count: 'days', n });
-export const purchases = (n: number): Count => ({ count: 'purchases', n });
+import { CoreError, type Count, type Phrase, type Value } from '../core/words.js';
+// The phrase's types live in core (which builds phrases and never words them); re-exported for the callers that read them here.
+export { days, purchases, type Count, type Phrase, type Value } from '../core/words.js';
 
 /** How a placeholder's English is read back: a count, free text, one of some phrases (or nothing), a list of them, a stage code, a model's code (mbgnbd). */
 type Kind = 'days' | 'purchases' | 'text' | 'stage' | 'model' | { one: string[]; optional?: true } | { list: string[] };
@@ -246,6 +235,7 @@ function valueText(v: Value | undefined, lang: Lang): string | number {
   if (typeof v === 'string' || typeof v === 'number') return v;
   if (Array.isArray(v)) return v.map((p) => wordPhrase(p, lang)).join(t('core.list-separator', undefined, lang));
   if ('count' in v) return countText(v, lang);
+  if ('join' in v) return v.join.map((x) => valueText(x, lang)).join(v.sep === undefined ? '' : t(v.sep, undefined, lang));
   if ('stage' in v) return stageNameIn(v.stage, lang);
   // reword() reads a model's code back only for the reader, whose language modelName() words in.
   if ('model' in v) return modelName(v.model);
@@ -373,4 +363,10 @@ export function reword(text: string, lang: Lang = currentLang()): string {
       return p === null ? part : wordPhrase(p, lang);
     })
     .join(t('core.list-separator', undefined, lang));
+}
+
+/** An error's one line in the reader's language: a core error's phrase worded, any other error's message. */
+export function errorText(e: unknown, lang: Lang = currentLang()): string {
+  if (e instanceof CoreError) return wordPhrase(e.phrase, lang);
+  return e instanceof Error ? e.message : String(e);
 }

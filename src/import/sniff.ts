@@ -10,6 +10,7 @@ import { DateFormatError, DateReadings, DateSniffer, HINT_LAYOUTS, READING_LEAD,
 import { RapportError, UsageError } from '../sys/errors.js';
 import { t, type Lang } from '../i18n/index.js';
 import { formatNumber } from '../i18n/format.js';
+import { errorText, wordPhrase } from '../i18n/phrase.js';
 import { readRecords } from './reading.js';
 import type { ImportOptions } from './options.js';
 import { TextReader, type SourceFile } from './source.js';
@@ -62,8 +63,8 @@ export function sniffFile(source: SourceFile, options: ImportOptions): FileShape
   const head = readHead(source, sample, delimiter, sepLine !== null);
   const { headers, headerLine, headerRaw, notices, noHeader, firstRows } = settleHeader(source, options, head);
   const mapped = resolveMapping(options.kind, headers, options.map, { noHeader });
-  if (!mapped.ok) throw new UsageError(t('import.fileError', { file: source.name, message: mapped.message }), mapped.hint);
-  notices.push(...mapped.notices);
+  if (!mapped.ok) throw new UsageError(t('import.fileError', { file: source.name, message: wordPhrase(mapped.message) }), wordPhrase(mapped.hint));
+  notices.push(...mapped.notices.map((n) => wordPhrase(n)));
   const mapping = mapped.mapping;
   const shape: FileShape = { delimiter, encoding, headers, headerRaw, headerLine, mapping, dateLayout: null, dateEvidence: null, dateReadings: null, notices };
   return { ...shape, ...settleDates(source, options, shape, firstRows, complete) };
@@ -155,7 +156,7 @@ function settleDates(source: SourceFile, options: ImportOptions, shape: FileShap
     try {
       dateReaderFor(options.dateFormat);
     } catch (e) {
-      if (e instanceof DateFormatError) throw new UsageError(e.message, t('import.dateFormatHint'));
+      if (e instanceof DateFormatError) throw new UsageError(errorText(e), t('import.dateFormatHint'));
       throw e;
     }
     return { dateLayout: options.dateFormat, dateEvidence: null, dateReadings: null };

@@ -7,6 +7,7 @@ import { dateReaderFor, swapDayMonth, type DateReader, type ReadingFacts } from 
 import { TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../core/row.js';
 import { fromExcelText, restore } from '../core/csvSafe.js';
 import { LONE_SURROGATE } from '../core/unicode.js';
+import { wordPhrase } from '../i18n/phrase.js';
 import { CurrencyGuard, MoneyParser, addExact, currencyExponent, decimalParts, lineAmount, lineAmountExact, splitSign, type Exact, type RoundRule } from '../core/money.js';
 
 export const MAX_ID = 200;
@@ -350,7 +351,7 @@ class TransactionRules implements TransactionChecker {
     const dates = this.dates;
     if (!dates.parse(fields[this.iDate]!)) {
       this.watch.failed(fields[this.iDate]!, line);
-      return fault('date', dates.reason);
+      return fault('date', wordPhrase(dates.reason, 'en'));
     }
     const why = this.readTime(fields) ?? this.readQuantity(fields) ?? this.readPrice(fields) ?? this.readAmount(fields) ?? this.checkCurrency(fields);
     if (why !== null) return why;
@@ -555,7 +556,7 @@ export function customerChecker(shape: FileShape): {
       if (created !== null && dates) {
         if (!dates.parse(created)) {
           watch.failed(created, line);
-          return reject('created', dates.reason);
+          return reject('created', wordPhrase(dates.reason, 'en'));
         }
         row.createdDate = dates.date;
       }

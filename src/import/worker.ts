@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RapportError } from '../sys/errors.js';
 import { setLang, t, type Lang } from '../i18n/index.js';
+import { errorText } from '../i18n/phrase.js';
 import { produceTransactions, type SourceRef } from './produce.js';
 import type { CheckSettings, FileShape } from './validate.js';
 
@@ -27,5 +28,5 @@ try {
   port.postMessage({ type: 'done', stats });
 } catch (e) {
   if (e instanceof RapportError) port.postMessage({ type: 'error', message: e.message, hint: e.hint, exitCode: e.exitCode });
-  else port.postMessage({ type: 'error', message: t('import.workerUnexpected', { message: (e as Error).message }), stack: (e as Error).stack, exitCode: 1 });
+  else port.postMessage({ type: 'error', message: t('import.workerUnexpected', { message: errorText(e) }), stack: (e as Error).stack, exitCode: 1 });
 }

@@ -80,7 +80,7 @@ describe('complaint prompts (scripted)', () => {
 
   it('asks only what the flags left out', async () => {
     const p = new Scripted(['', '']); // priority (default), confirm
-    const got = await collect({ customer: 'C3', category: 'price', summary: 'too dear', product: '', how: '', why: '', staff: '', other: '', reasonable: null, wanted: '' }, p, lookups);
+    const got = await collect({ customerId: 'C3', category: 'price', summary: 'too dear', product: '', how: '', why: '', staff: '', otherIssues: '', reasonable: null, wanted: '' }, p, lookups);
     expect(p.asked).toEqual(['Priority', 'Save this complaint?']);
     expect(got!.input).toMatchObject({ customerId: 'C3', category: 'price', priority: 'normal', summary: 'too dear' });
   });

@@ -5,6 +5,9 @@ import { MeasureBuilder, type CustomerDay } from '../../src/core/measures.js';
 import { resolveSettings } from '../../src/core/settings.js';
 import { TIERS } from '../../src/core/tiers.js';
 import { rng } from '../../bench/synth/generate.js';
+import { wordPhrase, type Phrase } from '../../src/i18n/phrase.js';
+
+const english = (p: Phrase): string => wordPhrase(p, 'en');
 
 const AS_OF = '2025-12-31';
 
@@ -36,7 +39,7 @@ describe('analyse (properties over random shops)', () => {
   ] as const) {
     it(`${n} customers, ${bins} bins: one tier and one stage each, scores in range, tier sizes follow the cuts`, () => {
       const settings = resolveSettings({ 'rfm.bins': String(bins) }, 2);
-      const a = analyse(shop(seed, n), AS_OF, settings);
+      const a = analyse(shop(seed, n), AS_OF, settings, english);
       expect(a.customers).toHaveLength(n);
       for (const c of a.customers) {
         expect(TIERS).toContain(c.tier);
@@ -60,14 +63,14 @@ describe('analyse (properties over random shops)', () => {
   }
 
   it('higher value never sits in a lower tier (monotone)', () => {
-    const a = analyse(shop(9, 1000), AS_OF, resolveSettings({}, 2));
+    const a = analyse(shop(9, 1000), AS_OF, resolveSettings({}, 2), english);
     const rank = (t: string): number => TIERS.indexOf(t as (typeof TIERS)[number]);
     const sorted = [...a.customers].sort((x, y) => y.value - x.value);
     for (let i = 1; i < sorted.length; i++) expect(rank(sorted[i]!.tier)).toBeGreaterThanOrEqual(rank(sorted[i - 1]!.tier));
   });
 
   it('an empty shop is an empty analysis', () => {
-    const a = analyse({ customers: [], populationGapDays: null }, AS_OF, resolveSettings({}, 2));
+    const a = analyse({ customers: [], populationGapDays: null }, AS_OF, resolveSettings({}, 2), english);
     expect(a.customers).toEqual([]);
     expect(summarise([], []).every((g) => g.customers === 0)).toBe(true);
   });
@@ -79,7 +82,7 @@ describe('snapshots', () => {
     const { saveSnapshot, loadSnapshot } = await import('../../src/store/sqlite/snapshots.js');
     const db = openDatabase(':memory:', { create: true });
     try {
-      const a = analyse(shop(21, 300), AS_OF, resolveSettings({}, 2));
+      const a = analyse(shop(21, 300), AS_OF, resolveSettings({}, 2), english);
       const id = saveSnapshot(db, a, {});
       const back = loadSnapshot(db, id);
       const byId = (x: { customerId: string }, y: { customerId: string }) => (x.customerId < y.customerId ? -1 : 1);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIFECYCLE, EXIT_PATTERNS, STAGES, stageOf } from '../../src/core/lifecycle.js';
 import { rng } from '../../bench/synth/generate.js';
+import { wordPhrase } from '../../src/i18n/phrase.js';
 
 /** A date `n` days before 2024-01-01 (the as-of date of these cases). */
 const AS_OF = '2024-01-01';
@@ -23,7 +24,7 @@ describe('lifecycle stages read each customer against their own rhythm (defaults
     const c = customer({ purchaseDays: 40, recencyDays: 60, typicalGapDays: 7, firstPurchase: ago(400), kthPurchase: ago(370) });
     const r = stageOf(c, AS_OF);
     expect(r.stage).toBe('decline');
-    expect(r.reason).toContain('no purchase for 60 days');
+    expect(wordPhrase(r.reason, 'en')).toContain('no purchase for 60 days');
   });
 
   it('a yearly buyer silent for two months is not', () => {
@@ -53,7 +54,7 @@ describe('lifecycle stages read each customer against their own rhythm (defaults
     const base = { purchaseDays: 10, recencyDays: 10, typicalGapDays: 30, firstPurchase: ago(400), kthPurchase: ago(300), previousRevenue: 1000 };
     const fell = stageOf(customer({ ...base, recentRevenue: 499 }), AS_OF, DEFAULT_LIFECYCLE, (x) => `£${x / 100}`);
     expect(fell.stage).toBe('decline');
-    expect(fell.reason).toBe('spent £4.99 in the last 90 days against £10 in the 90 days before (under 50%)');
+    expect(wordPhrase(fell.reason, 'en')).toBe('spent £4.99 in the last 90 days against £10 in the 90 days before (under 50%)');
     expect(stageOf(customer({ ...base, recentRevenue: 500 }), AS_OF).stage).toBe('stability');
   });
 
@@ -98,7 +99,7 @@ describe('exit patterns: the stage at the last purchase', () => {
     const c = { purchaseDays: 8, firstPurchase: '2020-01-01', kthPurchase: '2020-03-01', lastPurchase: '2020-09-01', recencyDays: 1217, typicalGapDays: 20, recentRevenue: 0, previousRevenue: 0 };
     const r = stageOf(c, AS_OF);
     expect(r).toMatchObject({ stage: 'ended', exitPattern: 'early exit' });
-    expect(r.reason).toContain('after 64 days of stability');
+    expect(wordPhrase(r.reason, 'en')).toContain('after 64 days of stability');
   });
 
   it('long-term: stable for a year or more', () => {
@@ -106,7 +107,7 @@ describe('exit patterns: the stage at the last purchase', () => {
     const c = { purchaseDays: 40, firstPurchase: '2018-01-01', kthPurchase: '2018-02-01', lastPurchase: '2020-01-01', recencyDays: 1461, typicalGapDays: 14, recentRevenue: 0, previousRevenue: 0 };
     const r = stageOf(c, AS_OF);
     expect(r).toMatchObject({ stage: 'ended', exitPattern: 'long-term' });
-    expect(r.reason).toContain('after 550 days of stability');
+    expect(wordPhrase(r.reason, 'en')).toContain('after 550 days of stability');
   });
 });
 
@@ -130,7 +131,7 @@ describe('lifecycle properties', () => {
       expect(STAGES).toContain(r.stage);
       if (r.stage === 'ended') expect(EXIT_PATTERNS).toContain(r.exitPattern);
       else expect(r.exitPattern).toBeNull();
-      expect(r.reason.length).toBeGreaterThan(10);
+      expect(wordPhrase(r.reason, 'en').length).toBeGreaterThan(10);
     }
   });
 });

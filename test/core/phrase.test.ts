@@ -9,6 +9,9 @@ import { GRAMMAR, readPhrase, reword, wordPhrase, STAGE_REASONS, CHURN_REASONS }
 import { stageOf } from '../../src/core/lifecycle.js';
 import { reasonsFor } from '../../src/core/model/churn.js';
 import { dateReaderFor } from '../../src/core/dates.js';
+import type { Phrase } from '../../src/core/words.js';
+
+const inEnglish = (p: Phrase): string => wordPhrase(p, 'en');
 
 afterEach(() => setLang('en'));
 
@@ -38,7 +41,7 @@ describe('phrases', () => {
   it('reads every stage reason the lifecycle writes back into the phrase that words it again, and words it in Chinese', () => {
     const seen = new Set<string>();
     for (const c of customers()) {
-      const { reason } = stageOf(c, '2025-10-01', undefined, money);
+      const reason = inEnglish(stageOf(c, '2025-10-01', undefined, money).reason);
       const phrase = readPhrase(reason, STAGE_REASONS);
       expect(phrase, reason).not.toBeNull();
       seen.add(phrase!.key);
@@ -71,9 +74,9 @@ describe('phrases', () => {
 
   it('words them as a Chinese shop owner reads them, in the domain\'s terms', () => {
     const c = { firstPurchase: '2023-01-01', lastPurchase: '2025-01-01', purchaseDays: 12, typicalGapDays: 21, recencyDays: 400, recentRevenue: 0, previousRevenue: 500, kthPurchase: '2023-03-01' };
-    expect(reword(stageOf(c, '2025-10-01').reason, 'zh-CN')).toBe('已400天没有购买（超过126天不买即算流失，平时约21天买一次）；稳定551天后流失（约1.5年）');
-    expect(reword(stageOf({ ...c, purchaseDays: 2, recencyDays: 20 }, '2025-10-01').reason, 'zh-CN')).toBe('目前购买2次（2次以内都算考察期）');
-    expect(reword(stageOf({ ...c, purchaseDays: 1, recencyDays: 200, typicalGapDays: null }, '2025-10-01').reason, 'zh-CN')).toBe('已200天没有购买（超过90天不买即算流失）；购买1次后在考察期流失');
+    expect(reword(inEnglish(stageOf(c, '2025-10-01').reason), 'zh-CN')).toBe('已400天没有购买（超过126天不买即算流失，平时约21天买一次）；稳定551天后流失（约1.5年）');
+    expect(reword(inEnglish(stageOf({ ...c, purchaseDays: 2, recencyDays: 20 }, '2025-10-01').reason), 'zh-CN')).toBe('目前购买2次（2次以内都算考察期）');
+    expect(reword(inEnglish(stageOf({ ...c, purchaseDays: 1, recencyDays: 200, typicalGapDays: null }, '2025-10-01').reason), 'zh-CN')).toBe('已200天没有购买（超过90天不买即算流失）；购买1次后在考察期流失');
     expect(reword('2 open complaints, oldest 5 days, 1 overdue; the lifecycle still counts them in formation: their rhythm is on time though the risk is 81%', 'zh-CN')).toBe(
       '2件投诉未处理，最早的已5天，其中1件已超时；生命周期仍算作形成期：购买节奏正常，但风险为81%',
     );
@@ -107,7 +110,7 @@ describe('phrases', () => {
     const why = (layout: string, text: string): string => {
       const r = dateReaderFor(layout);
       expect(r.parse(text), text).toBe(false);
-      return r.reason;
+      return inEnglish(r.reason);
     };
     const cases: [string, string, string, string][] = [
       ['ISO', '', 'empty date', '日期为空'],

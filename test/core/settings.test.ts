@@ -3,6 +3,8 @@ import { DEFAULT_LIFECYCLE } from '../../src/core/lifecycle.js';
 import { DEFAULT_SEGMENTS, formatSegmentRules, parseSegmentRules } from '../../src/core/rfm.js';
 import { effective, resolveSettings, SETTINGS, settingDef, SettingError } from '../../src/core/settings.js';
 import { DEFAULT_TIERS } from '../../src/core/tiers.js';
+import { thrown } from '../thrown.js';
+import { errorText } from '../../src/i18n/phrase.js';
 
 describe('settings', () => {
   it('defaults resolve to the documented rules', () => {
@@ -33,7 +35,7 @@ describe('settings', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(SettingError);
       expect((e as SettingError).key).toBe('rfm.recency_days');
-      expect((e as Error).message).toContain('needs 4');
+      expect(errorText(e)).toContain('needs 4');
     }
   });
 
@@ -57,10 +59,10 @@ describe('settings', () => {
   });
 
   it('refuses settings that contradict each other', () => {
-    expect(() => resolveSettings({ 'tier.cuts': '50,40,30' }, 2)).toThrow(/add up to 100/);
-    expect(() => resolveSettings({ 'tier.method': 'share', 'tier.cuts': '50,40,90' }, 2)).toThrow(/ascend/);
+    expect(thrown(() => resolveSettings({ 'tier.cuts': '50,40,30' }, 2))).toMatch(/add up to 100/);
+    expect(thrown(() => resolveSettings({ 'tier.method': 'share', 'tier.cuts': '50,40,90' }, 2))).toMatch(/ascend/);
     expect(() => resolveSettings({ 'lifecycle.exploration_max_purchases': '5' }, 2)).toThrow(SettingError);
-    expect(() => resolveSettings({ 'lifecycle.ended_gaps': '2' }, 2)).toThrow(/decline_gaps/);
+    expect(thrown(() => resolveSettings({ 'lifecycle.ended_gaps': '2' }, 2))).toMatch(/decline_gaps/);
   });
 });
 
@@ -76,11 +78,11 @@ describe('the segment rule text', () => {
   });
 
   it('says what is wrong with a bad table', () => {
-    expect(() => parseSegmentRules('')).toThrow(/at least one rule/);
-    expect(() => parseSegmentRules('A: r6')).toThrow(/"r6" in rule "A"/);
-    expect(() => parseSegmentRules('A: r4-2')).toThrow(/backwards/);
-    expect(() => parseSegmentRules('A: r4 r5')).toThrow(/twice/);
-    expect(() => parseSegmentRules('A: r4 | A: f1')).toThrow(/two rules/);
-    expect(() => parseSegmentRules('Other: r1')).toThrow(/no rule matches/);
+    expect(thrown(() => parseSegmentRules(''))).toMatch(/at least one rule/);
+    expect(thrown(() => parseSegmentRules('A: r6'))).toMatch(/"r6" in rule "A"/);
+    expect(thrown(() => parseSegmentRules('A: r4-2'))).toMatch(/backwards/);
+    expect(thrown(() => parseSegmentRules('A: r4 r5'))).toMatch(/twice/);
+    expect(thrown(() => parseSegmentRules('A: r4 | A: f1'))).toMatch(/two rules/);
+    expect(thrown(() => parseSegmentRules('Other: r1'))).toMatch(/no rule matches/);
   });
 });

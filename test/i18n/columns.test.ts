@@ -1,5 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveMapping, normaliseHeader, parseMapOptions, customerType, looksLikeData, fieldDescription, fieldsFor } from '../../src/core/columns.js';
+import { resolveMapping as resolvePhrases, normaliseHeader, parseMapOptions as parsePairs, customerType, looksLikeData, fieldDescription, fieldsFor } from '../../src/core/columns.js';
+import { wordPhrase } from '../../src/i18n/phrase.js';
+
+/** The mapping, or why not, worded in the current language as the import prints it. */
+function resolveMapping(...args: Parameters<typeof resolvePhrases>) {
+  const r = resolvePhrases(...args);
+  return r.ok ? { ...r, notices: r.notices.map((n) => wordPhrase(n)) } : { ok: false as const, message: wordPhrase(r.message), hint: wordPhrase(r.hint) };
+}
+/** The --map pairs, or why not worded. */
+function parseMapOptions(values: string[]): Record<string, string> | string {
+  const r = parsePairs(values);
+  return 'error' in r ? wordPhrase(r.error) : r.map;
+}
 import { setLang } from '../../src/i18n/index.js';
 
 describe('finding columns by header', () => {
@@ -137,7 +149,7 @@ describe('the column mapping in Chinese', () => {
     for (const kind of ['transactions', 'customers'] as const) {
       for (const lang of ['en', 'zh-CN'] as const) {
         setLang(lang);
-        for (const f of fieldsFor(kind)) expect(fieldDescription(kind, f.name), `${lang} ${kind} ${f.name}`).not.toMatch(/^import\.field\./);
+        for (const f of fieldsFor(kind)) expect(wordPhrase(fieldDescription(kind, f.name), lang), `${lang} ${kind} ${f.name}`).not.toMatch(/^import\.field\./);
       }
     }
     setLang('zh-CN');

@@ -31,11 +31,11 @@ describe('catalogues', () => {
     const missing: string[] = [];
     for (const f of files) {
       const text = fs.readFileSync(path.join(src, f), 'utf8');
-      for (const m of text.matchAll(/\bt\(\s*'([a-z][\w-]*\.[\w.-]+)'/g)) {
+      for (const m of text.matchAll(/\b(?:t|phrase)\(\s*'([a-z][\w-]*\.[\w.-]+)'/g)) {
         const key = m[1]!;
         if (!catalogueKeys('en', key.slice(0, key.indexOf('.'))).includes(key)) missing.push(`${f}: ${key}`);
       }
-      for (const m of text.matchAll(/\btn\(\s*'([a-z][\w-]*\.[\w.-]+)'/g)) {
+      for (const m of text.matchAll(/\b(?:tn|counted)\(\s*'([a-z][\w-]*\.[\w.-]+)'/g)) {
         const key = m[1]! + '_other';
         if (!catalogueKeys('en', key.slice(0, key.indexOf('.'))).includes(key)) missing.push(`${f}: ${key}`);
       }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLang } from '../../src/i18n/index.js';
-import { localDay, localMinute, personTime, relative } from '../../src/core/times.js';
+import { localDay, localMinute } from '../../src/core/times.js';
+import { personTime, relative } from '../../src/i18n/times.js';
 
 describe('times a person reads', () => {
   it('shows the local time to the minute in the given zone', () => {

@@ -3,27 +3,19 @@
  * asks for what is missing, shows who the customer is before going on, and confirms a summary
  * before anything is written.
  */
-import { CATEGORIES, PRIORITIES, type Category, type ComplaintInput, type CounterCustomer, type Priority } from '../../core/complaints.js';
+import { CATEGORIES, PRIORITIES, type Category, type ComplaintField, type ComplaintInput, type CounterCustomer } from '../../core/complaints.js';
 import type { Prompter } from './prompts.js';
 import { t, tn } from '../../i18n/index.js';
 import { categoryName, customerTypeName, priorityName } from '../../i18n/domain.js';
 import { customerIdFault, emailFault, MAX_ID, MAX_TEXT, type ValueFault } from '../../import/validate.js';
 
-export interface Draft {
-  customer?: string;
+/**
+ * A complaint's fields as far as the flags gave them (core/complaints.ts ComplaintInput's keys,
+ * each optional; text as typed, trimmed when collected), and a new customer's, if one is made.
+ */
+export type Draft = { [K in ComplaintField]?: K extends 'category' | 'priority' | 'reasonable' ? ComplaintInput[K] : string } & {
   newCustomer?: Partial<CounterCustomer> | null;
-  category?: Category;
-  priority?: Priority;
-  product?: string;
-  summary?: string;
-  how?: string;
-  why?: string;
-  staff?: string;
-  other?: string;
-  reasonable?: boolean | null;
-  wanted?: string;
-  assignee?: string;
-}
+};
 
 export interface Match {
   id: string;
@@ -152,12 +144,12 @@ export async function collect(draft: Draft, p: Prompter, lookups: Lookups): Prom
   let customerId: string;
   let created: CounterCustomer | null = null;
   if (draft.newCustomer) {
-    created = await newCustomer(p, lookups, { ...draft.newCustomer, id: draft.newCustomer.id ?? draft.customer });
+    created = await newCustomer(p, lookups, { ...draft.newCustomer, id: draft.newCustomer.id ?? draft.customerId });
     customerId = created.id;
-  } else if (draft.customer !== undefined && (await lookups.exists(draft.customer))) {
-    customerId = draft.customer;
+  } else if (draft.customerId !== undefined && (await lookups.exists(draft.customerId))) {
+    customerId = draft.customerId;
   } else {
-    const picked = await pickCustomer(p, lookups, draft.customer);
+    const picked = await pickCustomer(p, lookups, draft.customerId);
     customerId = picked.id;
     created = picked.created;
   }
@@ -174,7 +166,7 @@ export async function collect(draft: Draft, p: Prompter, lookups: Lookups): Prom
   const how = await ask(draft.how, t('complaint.ask.how'));
   const why = await ask(draft.why, t('complaint.ask.why'));
   const staff = await ask(draft.staff, t('complaint.ask.staff'));
-  const otherIssues = await ask(draft.other, t('complaint.ask.other'));
+  const otherIssues = await ask(draft.otherIssues, t('complaint.ask.other'));
   const reasonable =
     draft.reasonable !== undefined
       ? draft.reasonable
