@@ -28,9 +28,19 @@ const layerRules = Object.entries(MAY_IMPORT).map(([layer, allowed]) => {
           patterns: [
             ...(banned.length === 0
               ? []
-              : [{ regex: `^(\\.\\./)+(${banned.join('|')})(/|\\.js$)`, message: `${layer}/ may import only from ${allowed.length ? allowed.join(', ') : 'itself'} (docs/development.md, the layers)` }]),
+              : [
+                  {
+                    regex: `^(\\.\\./)+(${banned.join('|')})(/|\\.js$)`,
+                    message: `${layer}/ may import only from ${allowed.length ? allowed.join(', ') : 'itself'} (docs/development.md, the layers)`,
+                  },
+                ]),
             ...(layer === 'core'
-              ? [{ regex: '^(node:)?(fs|child_process|net|worker_threads)$|^(better-sqlite3|postgres|chalk|@inquirer/.*)$', message: 'core/ is pure: no I/O (docs/development.md, the layers)' }]
+              ? [
+                  {
+                    regex: '^(node:)?(fs|child_process|net|worker_threads)$|^(better-sqlite3|postgres|chalk|@inquirer/.*)$',
+                    message: 'core/ is pure: no I/O (docs/development.md, the layers)',
+                  },
+                ]
               : []),
           ],
         },
@@ -85,7 +95,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: `^(\\.\\./)+(cli|commands|app|import|reports)(/|\\.js$)`, message: 'store/ may import only from core, i18n, text, sys (docs/development.md, the layers)' },
+            {
+              regex: `^(\\.\\./)+(cli|commands|app|import|reports)(/|\\.js$)`,
+              message: 'store/ may import only from core, i18n, text, sys (docs/development.md, the layers)',
+            },
             { regex: String.raw`^\.{1,2}/sqlite/`, message: 'take what both stores share from src/store/, not from src/store/sqlite/' },
           ],
         },

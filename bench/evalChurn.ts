@@ -39,7 +39,12 @@ const median = (xs: number[]): number | null => {
 const out: Record<string, unknown>[] = [];
 
 /** An acceptance figure against its goal: ok or MISSED (a figure that could not be measured is MISSED). */
-function goal(figure: string, value: number | null, target: string, met: (v: number) => boolean): { figure: string; value: number | null; goal: string; result: 'ok' | 'MISSED' } {
+function goal(
+  figure: string,
+  value: number | null,
+  target: string,
+  met: (v: number) => boolean,
+): { figure: string; value: number | null; goal: string; result: 'ok' | 'MISSED' } {
   return { figure, value, goal: target, result: value !== null && met(value) ? 'ok' : 'MISSED' };
 }
 /** Issue 23's goals: never below the best simple score (a tie margin of 0.005), mean within 0.03, bins of 100+ within 0.08. */
@@ -79,7 +84,12 @@ for (const check of checks) {
     else errModel.push(Math.abs(dayIndex(x.s.nextPurchaseDate) - actual));
   }
   const auc = r3(rocAuc(risk, none));
-  const recencyAuc = r3(rocAuc(buyers.map((x) => x.c.recencyDays), none));
+  const recencyAuc = r3(
+    rocAuc(
+      buyers.map((x) => x.c.recencyDays),
+      none,
+    ),
+  );
   const errorModel = median(errModel);
   const errorNaive = median(errNaive);
   const undatedShare = returning === 0 ? null : r3(undated / returning);
@@ -130,10 +140,7 @@ if (watchAsOf !== null) {
     low_in_first_20: lowFirst,
     medium_high_without_reason: noReason,
     win_back: rows.filter((r) => r.rank === 2).length,
-    goals: [
-      goal('low_in_first_20', lowFirst, '0', (v) => v === 0),
-      goal('medium_high_without_reason', noReason, '0', (v) => v === 0),
-    ],
+    goals: [goal('low_in_first_20', lowFirst, '0', (v) => v === 0), goal('medium_high_without_reason', noReason, '0', (v) => v === 0)],
   });
 }
 await db.close();

@@ -51,14 +51,18 @@ function watchReads(before: number, added: number): { stop(): { reads: number; t
   const h = new Database(db, { readonly: true, timeout: 15_000 });
   const look = h.transaction(() => ({
     transactions: h.prepare('SELECT count(*) FROM transactions').pluck().get() as number,
-    short: h.prepare('SELECT count(*) FROM snapshots s WHERE customers <> (SELECT count(*) FROM snapshot_customers c WHERE c.snapshot_id = s.id)').pluck().get() as number,
+    short: h
+      .prepare('SELECT count(*) FROM snapshots s WHERE customers <> (SELECT count(*) FROM snapshot_customers c WHERE c.snapshot_id = s.id)')
+      .pluck()
+      .get() as number,
   }));
   let reads = 0;
   const torn: string[] = [];
   const timer = setInterval(() => {
     const seen = look();
     reads++;
-    if (seen.transactions !== before && seen.transactions !== before + added) torn.push(`a reader saw ${seen.transactions} transactions (before ${before}, after ${before + added})`);
+    if (seen.transactions !== before && seen.transactions !== before + added)
+      torn.push(`a reader saw ${seen.transactions} transactions (before ${before}, after ${before + added})`);
     if (seen.short > 0) torn.push(`a reader saw ${seen.short} snapshot(s) missing customers`);
   }, 50);
   return {
@@ -100,7 +104,13 @@ function writeLocked(file: string): boolean {
 }
 
 /** Starts a command, sends `signal` after `ms`; how it ended and how long after the signal. */
-function signalAfter(file: string, args: string[], signal: NodeJS.Signals, ms: number, tmp: string): Promise<{ how: 'signalled' | 'finished' | 'failed'; ms: number }> {
+function signalAfter(
+  file: string,
+  args: string[],
+  signal: NodeJS.Signals,
+  ms: number,
+  tmp: string,
+): Promise<{ how: 'signalled' | 'finished' | 'failed'; ms: number }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, '--db', file, ...args], { stdio: 'ignore', env: { ...process.env, CI: '1', TMPDIR: tmp } });
     let sent = 0;
@@ -157,7 +167,12 @@ function restore(from: string): void {
 {
   const base = path.join(work, 'base.db');
   const earlier = path.join(work, 'earlier.csv');
-  fs.writeFileSync(earlier, 'invoice,date,customer_id,amount\n' + Array.from({ length: 5000 }, (_, i) => `B-${i},2022-06-${String(1 + (i % 28)).padStart(2, '0')},BC${i % 300},${(1 + (i % 40)).toFixed(2)}`).join('\n') + '\n');
+  fs.writeFileSync(
+    earlier,
+    'invoice,date,customer_id,amount\n' +
+      Array.from({ length: 5000 }, (_, i) => `B-${i},2022-06-${String(1 + (i % 28)).padStart(2, '0')},BC${i % 300},${(1 + (i % 40)).toFixed(2)}`).join('\n') +
+      '\n',
+  );
   const first = rapport(['-q', 'import', 'transactions', earlier]);
   check(first.code === 0, `the earlier import: ${first.stderr}`);
   const before = stored();
@@ -192,7 +207,14 @@ function restore(from: string): void {
   if (expected >= 0) check(n === expected, `import after the kills stored ${n}, a finished one ${expected}`);
   const again = rapport(['-q', '--format', 'json', 'import', 'transactions', csv]);
   check(again.code === 0 && query<number>('SELECT count(*) FROM transactions') === n, 'importing the same file again adds nothing');
-  results.push({ test: `SIGKILL during import (${rows.toLocaleString('en-US')} lines, onto an earlier import)`, trials, killed, survived, lost, notes: `then imported whole: ${n.toLocaleString('en-US')} rows; again: 0 added` });
+  results.push({
+    test: `SIGKILL during import (${rows.toLocaleString('en-US')} lines, onto an earlier import)`,
+    trials,
+    killed,
+    survived,
+    lost,
+    notes: `then imported whole: ${n.toLocaleString('en-US')} rows; again: 0 added`,
+  });
 }
 
 // ---- 2. SIGKILL during segment ----
@@ -218,7 +240,14 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
     if (how !== 'failed' && gone === 0 && ok && broken === 0 && one) survived++;
     log(`  segment kill ${i + 1}/${n}: ${how}, integrity ${ok ? 'ok' : 'FAILED'}, half-written snapshots ${broken}`);
   }
-  results.push({ test: 'SIGKILL during segment', trials: n, killed, survived, lost, notes: 'the snapshot of the date is always whole: the old one or the new one' });
+  results.push({
+    test: 'SIGKILL during segment',
+    trials: n,
+    killed,
+    survived,
+    lost,
+    notes: 'the snapshot of the date is always whole: the old one or the new one',
+  });
 }
 
 // ---- 3. SIGKILL during complaint add ----
@@ -231,14 +260,19 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
   for (let i = 0; i < n; i++) {
     const earlier = stored();
     const before = earlier.complaints;
-    const how = await killAfter(['-q', 'complaint', 'add', '--customer', customer, '--category', 'service', '--summary', `harness ${i}`], 40 + Math.floor(rand() * 200));
+    const how = await killAfter(
+      ['-q', 'complaint', 'add', '--customer', customer, '--category', 'service', '--summary', `harness ${i}`],
+      40 + Math.floor(rand() * 200),
+    );
     if (how === 'killed') killed++;
     const gone = lostSince(earlier);
     lost += gone;
     check(how !== 'failed' && gone === 0, `complaint trial ${i}: ${how}, ${gone} rows lost`);
     const after = query<number>('SELECT count(*) FROM complaints');
     const ok = integrityOk();
-    const orphans = query<number>(`SELECT count(*) FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = c.id AND e.kind = 'logged') OR NOT EXISTS (SELECT 1 FROM complaint_due d WHERE d.complaint_id = c.id)`);
+    const orphans = query<number>(
+      `SELECT count(*) FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = c.id AND e.kind = 'logged') OR NOT EXISTS (SELECT 1 FROM complaint_due d WHERE d.complaint_id = c.id)`,
+    );
     const whole = orphans === 0 && (after === before || after === before + 1) && (how === 'killed' || after === before + 1);
     check(ok && whole, `complaint trial ${i}: integrity ${ok}, ${after - before} added, ${orphans} without their history`);
     if (how !== 'failed' && gone === 0 && ok && whole) survived++;
@@ -255,7 +289,12 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
   const customer = query<string>('SELECT id FROM customers ORDER BY id LIMIT 1');
   for (let round = 0; round < rounds; round++) {
     const extra = path.join(work, `extra-${round}.csv`);
-    fs.writeFileSync(extra, 'invoice,date,customer_id,amount\n' + Array.from({ length: 5000 }, (_, i) => `H${round}-${i},${asOf},HC${i % 500},${(1 + (i % 50)).toFixed(2)}`).join('\n') + '\n');
+    fs.writeFileSync(
+      extra,
+      'invoice,date,customer_id,amount\n' +
+        Array.from({ length: 5000 }, (_, i) => `H${round}-${i},${asOf},HC${i % 500},${(1 + (i % 50)).toFixed(2)}`).join('\n') +
+        '\n',
+    );
     const tx = query<number>('SELECT count(*) FROM transactions');
     const cs = query<number>('SELECT count(*) FROM complaints');
     const jobs: [string, string[]][] = [
@@ -263,7 +302,10 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
       ['segment', ['-q', 'segment', '--as-of', asOf]],
       ['report', ['--format', 'json', 'report', 'pyramid', '--as-of', asOf]],
       ['customers', ['--format', 'csv', 'customers', '--as-of', asOf, '--tier', 'platinum']],
-      ...[0, 1, 2].map((k): [string, string[]] => ['complaint', ['-q', 'complaint', 'add', '--customer', customer, '--category', 'price', '--summary', `round ${round} #${k}`]]),
+      ...[0, 1, 2].map((k): [string, string[]] => [
+        'complaint',
+        ['-q', 'complaint', 'add', '--customer', customer, '--category', 'price', '--summary', `round ${round} #${k}`],
+      ]),
     ];
     const earlier = stored();
     const watch = watchReads(tx, 5000);
@@ -285,13 +327,26 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
     check(gone === 0, `concurrent round ${round}: ${gone} rows lost`);
     reads += seen.reads;
     const bad = ends.filter((e) => e.code !== 0 || /locked|busy/i.test(e.stderr));
-    const right = query<number>('SELECT count(*) FROM transactions') === tx + 5000 && query<number>('SELECT count(*) FROM complaints') === cs + 3 && integrityOk();
+    const right =
+      query<number>('SELECT count(*) FROM transactions') === tx + 5000 && query<number>('SELECT count(*) FROM complaints') === cs + 3 && integrityOk();
     const whole = seen.torn.length === 0;
-    check(bad.length === 0 && right && whole, `concurrent round ${round}: ${bad.map((b) => `${b.name} exit ${b.code} ${b.stderr.trim()}`).join('; ')} totals right: ${right}; ${seen.torn.slice(0, 3).join('; ')}`);
+    check(
+      bad.length === 0 && right && whole,
+      `concurrent round ${round}: ${bad.map((b) => `${b.name} exit ${b.code} ${b.stderr.trim()}`).join('; ')} totals right: ${right}; ${seen.torn.slice(0, 3).join('; ')}`,
+    );
     if (bad.length === 0 && right && whole && gone === 0) ok++;
-    log(`  concurrent round ${round + 1}/${rounds}: ${bad.length === 0 ? 'all 7 finished' : bad.length + ' failed'}, totals ${right ? 'right' : 'WRONG'}, ${seen.reads} reads ${whole ? 'all whole' : `${seen.torn.length} saw half-finished writes`}`);
+    log(
+      `  concurrent round ${round + 1}/${rounds}: ${bad.length === 0 ? 'all 7 finished' : bad.length + ' failed'}, totals ${right ? 'right' : 'WRONG'}, ${seen.reads} reads ${whole ? 'all whole' : `${seen.torn.length} saw half-finished writes`}`,
+    );
   }
-  results.push({ test: 'import + segment + report + customers + 3 complaints at once', trials: rounds, killed: null, survived: ok, lost: lostAll, notes: `no "database is locked"; totals right after each round; ${reads} reads while they ran saw no half-finished import or snapshot` });
+  results.push({
+    test: 'import + segment + report + customers + 3 complaints at once',
+    trials: rounds,
+    killed: null,
+    survived: ok,
+    lost: lostAll,
+    notes: `no "database is locked"; totals right after each round; ${reads} reads while they ran saw no half-finished import or snapshot`,
+  });
 }
 
 // ---- 5. SIGINT, SIGTERM and SIGHUP at random moments ----
@@ -307,10 +362,12 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
   const sigDb = path.join(work, 'sig.db');
   const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   const leftovers = (): string[] => [outDir, tmp, work].flatMap((d) => fs.readdirSync(d).filter((n) => n.startsWith('.rapport-tmp-')));
-  const whole = (file: string): boolean => query<number>(`SELECT count(*) FROM imports WHERE status = 'complete'`, false, file) === 0
-    ? query<number>('SELECT count(*) FROM transactions', false, file) === 0
-    : query<number>('SELECT count(*) FROM transactions', false, file) === query<number>('SELECT sum(rows_imported) FROM imports', false, file);
-  const halfSnapshots = (): number => query<number>('SELECT count(*) FROM snapshots s WHERE customers <> (SELECT count(*) FROM snapshot_customers c WHERE c.snapshot_id = s.id)');
+  const whole = (file: string): boolean =>
+    query<number>(`SELECT count(*) FROM imports WHERE status = 'complete'`, false, file) === 0
+      ? query<number>('SELECT count(*) FROM transactions', false, file) === 0
+      : query<number>('SELECT count(*) FROM transactions', false, file) === query<number>('SELECT sum(rows_imported) FROM imports', false, file);
+  const halfSnapshots = (): number =>
+    query<number>('SELECT count(*) FROM snapshots s WHERE customers <> (SELECT count(*) FROM snapshot_customers c WHERE c.snapshot_id = s.id)');
   const kinds: { test: string; args: (i: number) => string[]; dbFile: string; before?: () => void; maxMs: number; check: (i: number) => string | null }[] = [
     {
       test: `import of ${rows.toLocaleString('en-US')} lines`,
@@ -328,14 +385,24 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
       dbFile: db,
       args: (i) => ['export', 'transactions', '--out', path.join(outDir, `t${i}.csv`)],
       maxMs: 5000,
-      check: (i) => (fs.existsSync(path.join(outDir, `t${i}.csv`)) && !fs.readFileSync(path.join(outDir, `t${i}.csv`), 'utf8').endsWith('\n') ? 'a partial export in place' : null),
+      check: (i) =>
+        fs.existsSync(path.join(outDir, `t${i}.csv`)) && !fs.readFileSync(path.join(outDir, `t${i}.csv`), 'utf8').endsWith('\n')
+          ? 'a partial export in place'
+          : null,
     },
     {
       test: 'report churn --out',
       dbFile: db,
       args: (i) => ['report', 'churn', '--as-of', asOf, '--out', path.join(outDir, `r${i}.html`)],
       maxMs: 5000,
-      check: (i) => (fs.existsSync(path.join(outDir, `r${i}.html`)) && !fs.readFileSync(path.join(outDir, `r${i}.html`), 'utf8').trimEnd().endsWith('</html>') ? 'a partial report in place' : null),
+      check: (i) =>
+        fs.existsSync(path.join(outDir, `r${i}.html`)) &&
+        !fs
+          .readFileSync(path.join(outDir, `r${i}.html`), 'utf8')
+          .trimEnd()
+          .endsWith('</html>')
+          ? 'a partial report in place'
+          : null,
     },
     {
       test: 'segment',
@@ -373,9 +440,18 @@ const asOf = query<string>('SELECT max(date) FROM transactions');
       check(gone === 0, `${kind.test} ${signal} trial ${i}: ${gone} rows lost`);
       if (good) survived++;
       for (const f of fs.readdirSync(outDir)) fs.rmSync(path.join(outDir, f), { force: true });
-      log(`  ${kind.test} ${signal} ${i + 1}/${n}: ${end.how}${end.how === 'signalled' ? ` in ${Math.round(end.ms)} ms` : ''}, ${left.length} temp files left, ${problem ?? 'whole'}`);
+      log(
+        `  ${kind.test} ${signal} ${i + 1}/${n}: ${end.how}${end.how === 'signalled' ? ` in ${Math.round(end.ms)} ms` : ''}, ${left.length} temp files left, ${problem ?? 'whole'}`,
+      );
     }
-    results.push({ test: `SIGINT/SIGTERM/SIGHUP during ${kind.test}`, trials: n, killed: signalled, survived, lost, notes: `died of the signal (shell 130/143/129) at most ${Math.round(slowest)} ms after it; no temporary file left; intact and whole` });
+    results.push({
+      test: `SIGINT/SIGTERM/SIGHUP during ${kind.test}`,
+      trials: n,
+      killed: signalled,
+      survived,
+      lost,
+      notes: `died of the signal (shell 130/143/129) at most ${Math.round(slowest)} ms after it; no temporary file left; intact and whole`,
+    });
   }
 }
 
@@ -401,7 +477,16 @@ else {
   const { code, screen } = await converse(
     `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --db ${JSON.stringify(counterDb)} complaint add --customer Y1 --category service --priority normal --summary "typed at the counter"`,
     [
-      ...['Product', 'How it happened', 'Why they are dissatisfied', 'Member of staff', 'Anything else', 'Is the demand reasonable', 'The resolution they want', 'Save this complaint?'].map((w): [string, string] => [w, '\r']),
+      ...[
+        'Product',
+        'How it happened',
+        'Why they are dissatisfied',
+        'Member of staff',
+        'Anything else',
+        'Is the demand reasonable',
+        'The resolution they want',
+        'Save this complaint?',
+      ].map((w): [string, string] => [w, '\r']),
       ['waiting for the import to finish', () => void (waitedFrom = performance.now())],
     ],
     env,
@@ -412,8 +497,17 @@ else {
   const saved = query<number>(`SELECT count(*) FROM complaints WHERE summary = 'typed at the counter'`, false, counterDb);
   const ok = code === 0 && waitedFrom > 0 && saved === 1 && importCode === 0 && !/busy/.test(screen) && integrityOkOf(counterDb);
   check(ok, `counter case: exit ${code}, waited ${waitedFrom > 0}, saved ${saved}, import exit ${importCode}; ${screen.slice(-300)}`);
-  log(`  counter during import: ${ok ? 'saved' : 'FAILED'} after waiting ${(waited / 1000).toFixed(1)} s (${((performance.now() - started) / 1000).toFixed(1)} s in all)`);
-  results.push({ test: 'complaint confirmed at a prompt while an import holds the write lock', trials: 1, killed: null, survived: ok ? 1 : 0, lost: 0, notes: `waited ${(waited / 1000).toFixed(1)} s with "waiting for the import to finish" on the screen (the busy timeout is 15 s), then saved; the import whole too` });
+  log(
+    `  counter during import: ${ok ? 'saved' : 'FAILED'} after waiting ${(waited / 1000).toFixed(1)} s (${((performance.now() - started) / 1000).toFixed(1)} s in all)`,
+  );
+  results.push({
+    test: 'complaint confirmed at a prompt while an import holds the write lock',
+    trials: 1,
+    killed: null,
+    survived: ok ? 1 : 0,
+    lost: 0,
+    notes: `waited ${(waited / 1000).toFixed(1)} s with "waiting for the import to finish" on the screen (the busy timeout is 15 s), then saved; the import whole too`,
+  });
 }
 
 fs.rmSync(work, { recursive: true, force: true });

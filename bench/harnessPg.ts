@@ -71,7 +71,9 @@ async function lostSince(before: Stored): Promise<number> {
 }
 /** Every index of rapport's tables present and valid (a bulk import drops and rebuilds some inside its transaction). */
 async function indexesValid(expected: number): Promise<boolean> {
-  const valid = await one<number>(`SELECT count(*)::int FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND i.indisvalid AND i.indisready`);
+  const valid = await one<number>(
+    `SELECT count(*)::int FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND i.indisvalid AND i.indisready`,
+  );
   return valid === expected;
 }
 
@@ -86,10 +88,17 @@ log(`harness on PostgreSQL ${describePg(url)}: ${path.basename(csv)}`);
 try {
   // ---- 1. SIGKILL during import, onto a database holding an earlier import ----
   const earlier = path.join(work, 'earlier.csv');
-  fs.writeFileSync(earlier, 'invoice,date,customer_id,amount\n' + Array.from({ length: 5000 }, (_, i) => `B-${i},2022-06-${String(1 + (i % 28)).padStart(2, '0')},BC${i % 300},${(1 + (i % 40)).toFixed(2)}`).join('\n') + '\n');
+  fs.writeFileSync(
+    earlier,
+    'invoice,date,customer_id,amount\n' +
+      Array.from({ length: 5000 }, (_, i) => `B-${i},2022-06-${String(1 + (i % 28)).padStart(2, '0')},BC${i % 300},${(1 + (i % 40)).toFixed(2)}`).join('\n') +
+      '\n',
+  );
   const first = rapport(['-q', 'import', 'transactions', earlier]);
   check(first.code === 0, `the earlier import: ${first.stderr}`);
-  const indexes = await one<number>(`SELECT count(*)::int FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()`);
+  const indexes = await one<number>(
+    `SELECT count(*)::int FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()`,
+  );
   const before = await stored();
   {
     let killed = 0;
@@ -125,8 +134,18 @@ try {
     const n = await one<number>(`SELECT count(*)::int FROM transactions WHERE import_id > ${before.maxImport}`);
     if (expected >= 0) check(n === expected, `import after the kills stored ${n}, a finished one ${expected}`);
     const again = rapport(['-q', 'import', 'transactions', csv, '--format', 'json']);
-    check(again.code === 0 && (await one<number>(`SELECT count(*)::int FROM transactions WHERE import_id > ${before.maxImport}`)) === n, 'importing the same file again adds nothing');
-    results.push({ test: `SIGKILL during import (${rows.toLocaleString('en-US')} lines, onto an earlier import)`, trials, killed, survived, lost, notes: `then imported whole: ${n.toLocaleString('en-US')} rows; again: 0 added; every index valid after each kill` });
+    check(
+      again.code === 0 && (await one<number>(`SELECT count(*)::int FROM transactions WHERE import_id > ${before.maxImport}`)) === n,
+      'importing the same file again adds nothing',
+    );
+    results.push({
+      test: `SIGKILL during import (${rows.toLocaleString('en-US')} lines, onto an earlier import)`,
+      trials,
+      killed,
+      survived,
+      lost,
+      notes: `then imported whole: ${n.toLocaleString('en-US')} rows; again: 0 added; every index valid after each kill`,
+    });
   }
 
   // ---- 2. SIGKILL during segment ----
@@ -141,7 +160,9 @@ try {
       const how = await killAfter(['-q', 'segment', '--as-of', asOf], 500 + Math.floor(rand() * 4000));
       if (how === 'killed') killed++;
       await new Promise((r) => setTimeout(r, 200));
-      const short = await one<number>('SELECT count(*)::int FROM snapshots s WHERE customers <> (SELECT count(*) FROM snapshot_customers c WHERE c.snapshot_id = s.id)');
+      const short = await one<number>(
+        'SELECT count(*)::int FROM snapshots s WHERE customers <> (SELECT count(*) FROM snapshot_customers c WHERE c.snapshot_id = s.id)',
+      );
       const gone = await lostSince(base);
       lost += gone;
       check(how !== 'failed', `segment trial ${i}: failed on its own`);
@@ -149,7 +170,14 @@ try {
       if (how !== 'failed' && short === 0 && gone === 0) survived++;
       log(`  segment kill ${i + 1}/${n}: ${how}, snapshots whole: ${short === 0}`);
     }
-    results.push({ test: 'SIGKILL during segment', trials: n, killed, survived, lost, notes: 'the snapshot of the date is always whole: the old one or the new one' });
+    results.push({
+      test: 'SIGKILL during segment',
+      trials: n,
+      killed,
+      survived,
+      lost,
+      notes: 'the snapshot of the date is always whole: the old one or the new one',
+    });
   }
 
   // ---- 3. SIGKILL during complaint add ----
@@ -160,17 +188,29 @@ try {
     let killed = 0;
     let survived = 0;
     for (let i = 0; i < n; i++) {
-      const how = await killAfter(['-q', 'complaint', 'add', '--customer', customer, '--category', 'service', '--summary', `harness ${i}`], 150 + Math.floor(rand() * 600));
+      const how = await killAfter(
+        ['-q', 'complaint', 'add', '--customer', customer, '--category', 'service', '--summary', `harness ${i}`],
+        150 + Math.floor(rand() * 600),
+      );
       if (how === 'killed') killed++;
       await new Promise((r) => setTimeout(r, 200));
-      const orphans = await one<number>(`SELECT count(*)::int FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = c.id) OR NOT EXISTS (SELECT 1 FROM complaint_due d WHERE d.complaint_id = c.id)`);
+      const orphans = await one<number>(
+        `SELECT count(*)::int FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = c.id) OR NOT EXISTS (SELECT 1 FROM complaint_due d WHERE d.complaint_id = c.id)`,
+      );
       const gone = await lostSince(base);
       check(how !== 'failed', `complaint trial ${i}: failed on its own`);
       check(orphans === 0, `complaint trial ${i}: a complaint without its history or due time`);
       if (how !== 'failed' && orphans === 0 && gone === 0) survived++;
       log(`  complaint kill ${i + 1}/${n}: ${how}`);
     }
-    results.push({ test: 'SIGKILL during complaint add', trials: n, killed, survived, lost: 0, notes: 'each complaint with its history and due time, or nothing' });
+    results.push({
+      test: 'SIGKILL during complaint add',
+      trials: n,
+      killed,
+      survived,
+      lost: 0,
+      notes: 'each complaint with its history and due time, or nothing',
+    });
   }
 
   // ---- 4. Two imports of overlapping files at once, and readers meanwhile ----
@@ -192,13 +232,30 @@ try {
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
-    const both = await Promise.all([a, b].map((f) => new Promise<number | null>((resolve) => spawn(process.execPath, [BIN, '--db', url, '-q', 'import', 'transactions', f], { stdio: 'ignore', env }).on('exit', resolve))));
+    const both = await Promise.all(
+      [a, b].map(
+        (f) =>
+          new Promise<number | null>((resolve) =>
+            spawn(process.execPath, [BIN, '--db', url, '-q', 'import', 'transactions', f], { stdio: 'ignore', env }).on('exit', resolve),
+          ),
+      ),
+    );
     reading = false;
     await reader;
     const after = await one<number>('SELECT count(*)::int FROM transactions');
     const ok = both.every((c) => c === 0) && after === before2 + 90_000 && torn.length === 0;
-    check(ok, `overlapping imports at once: exits ${both.join(', ')}, ${after - before2} rows added (90,000 expected), ${torn.length} reads saw part of an import`);
-    results.push({ test: 'two overlapping imports at once (60,000 lines each, 30,000 shared)', trials: 1, killed: null, survived: ok ? 1 : 0, lost: 0, notes: `${(after - before2).toLocaleString('en-US')} rows stored, none twice; ${reads} reads meanwhile saw no part of an import` });
+    check(
+      ok,
+      `overlapping imports at once: exits ${both.join(', ')}, ${after - before2} rows added (90,000 expected), ${torn.length} reads saw part of an import`,
+    );
+    results.push({
+      test: 'two overlapping imports at once (60,000 lines each, 30,000 shared)',
+      trials: 1,
+      killed: null,
+      survived: ok ? 1 : 0,
+      lost: 0,
+      notes: `${(after - before2).toLocaleString('en-US')} rows stored, none twice; ${reads} reads meanwhile saw no part of an import`,
+    });
   }
 } finally {
   await sql.end({ timeout: 5 });

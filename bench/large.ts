@@ -64,7 +64,9 @@ function rapport(args: string[], heap: number | null): Run {
     exit: r.status,
     signal: r.signal,
   };
-  process.stderr.write(`  rapport ${args.join(' ')}${heap === null ? '' : ` (heap ${heap} MB)`}: ${out.seconds} s, ${out.peak_rss_mb} MB${r.status === 0 ? '' : `, FAILED (${r.signal ?? `exit ${r.status}`}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`}\n`);
+  process.stderr.write(
+    `  rapport ${args.join(' ')}${heap === null ? '' : ` (heap ${heap} MB)`}: ${out.seconds} s, ${out.peak_rss_mb} MB${r.status === 0 ? '' : `, FAILED (${r.signal ?? `exit ${r.status}`}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`}\n`,
+  );
   return out;
 }
 

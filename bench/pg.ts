@@ -84,7 +84,12 @@ async function parseOnly(file: string): Promise<number> {
   const source = await openSource(file, Readable.from([]), process.cwd());
   const shape = sniffFile(source, { kind: 'transactions', map: {}, decimalComma: false, noHeader: false, dryRun: false, keepAll: false, preview: 0 });
   let rows = 0;
-  await inWorker({ name: source.name, path: source.path, size: source.size }, shape, { decimalComma: false, currency: null, allowedCurrencies: null }, (b) => void (rows += b.count));
+  await inWorker(
+    { name: source.name, path: source.path, size: source.size },
+    shape,
+    { decimalComma: false, currency: null, allowedCurrencies: null },
+    (b) => void (rows += b.count),
+  );
   return rows;
 }
 
@@ -120,7 +125,10 @@ async function bench(): Promise<void> {
     const name = `rapport_bench_${crypto.randomBytes(5).toString('hex')}`;
     await admin.unsafe(`CREATE DATABASE ${name}`);
     try {
-      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', side, withDatabase(server, name), csv], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', side, withDatabase(server, name), csv], {
+        encoding: 'utf8',
+        maxBuffer: 16 * 1024 * 1024,
+      });
       const m = /BENCH (\{.*\})/.exec(r.stderr);
       if (r.status !== 0 || !m) throw new Error(`${side} failed: ${r.stderr}`);
       const out = JSON.parse(m[1]!) as { seconds: number; rows: number; maxRssKb: number };
@@ -145,7 +153,9 @@ async function bench(): Promise<void> {
       ours.push(r.seconds);
       rss.push(r.rssMb);
       stored = r.rows;
-      process.stderr.write(`  run ${i + 1}: raw COPY ${c.seconds.toFixed(2)} s (${c.rssMb.toFixed(0)} MB); rapport import ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB, ${r.rows} rows stored; parsing alone ${p.seconds.toFixed(2)} s\n`);
+      process.stderr.write(
+        `  run ${i + 1}: raw COPY ${c.seconds.toFixed(2)} s (${c.rssMb.toFixed(0)} MB); rapport import ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB, ${r.rows} rows stored; parsing alone ${p.seconds.toFixed(2)} s\n`,
+      );
     }
   } finally {
     await admin.end();
@@ -178,7 +188,11 @@ async function bench(): Promise<void> {
   // The commands themselves on both stores, from one import of the file each: import, segment
   // and model through the binary's own code (issue 16: segment and model within 1.5x of SQLite).
   const cli = (args: string[]): { seconds: number; rssMb: number } => {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cli', '-q', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cli', '-q', ...args], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const m = /BENCH (\{.*\})/.exec(r.stderr);
     if (!m || (JSON.parse(m[1]!) as { code: number }).code !== 0) throw new Error(`rapport ${args.join(' ')} failed: ${r.stderr}`);
     const o = JSON.parse(m[1]!) as { seconds: number; maxRssKb: number };
@@ -190,14 +204,21 @@ async function bench(): Promise<void> {
   await admin2.unsafe(`CREATE DATABASE ${name}`);
   const lite = path.join(work, `bench-pg-${process.pid}.db`);
   try {
-    for (const [store, db] of [['sqlite', lite], ['postgres', withDatabase(server, name)]] as const) {
+    for (const [store, db] of [
+      ['sqlite', lite],
+      ['postgres', withDatabase(server, name)],
+    ] as const) {
       commands[store] = { import: cli(['--db', db, 'import', 'transactions', csv]) };
       const asOf = spawnSync(process.execPath, [path.join(root, 'bin/rapport.js'), '--db', db, '--format', 'json', 'status'], { encoding: 'utf8' });
       const last = (JSON.parse(asOf.stdout) as { last_date: string }).last_date;
       commands[store]!.segment = cli(['--db', db, 'segment', '--as-of', last]);
       commands[store]!.model = cli(['--db', db, 'model', '--as-of', last]);
       commands[store]!.churn = cli(['--db', db, '--format', 'json', 'churn', '--as-of', last]);
-      process.stderr.write(`  ${store}: ${Object.entries(commands[store]!).map(([k, v]) => `${k} ${v.seconds.toFixed(2)} s / ${v.rssMb.toFixed(0)} MB`).join(', ')}\n`);
+      process.stderr.write(
+        `  ${store}: ${Object.entries(commands[store]!)
+          .map(([k, v]) => `${k} ${v.seconds.toFixed(2)} s / ${v.rssMb.toFixed(0)} MB`)
+          .join(', ')}\n`,
+      );
     }
   } finally {
     await admin2.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -214,7 +235,9 @@ async function bench(): Promise<void> {
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   const sqliteOk = (['segment', 'model'] as const).every((k) => {
     const ok = out.postgresOverSqlite[k] <= out.goals.segmentAndModelAtMostTimesSqlite;
-    process.stderr.write(`${k} on PostgreSQL = ${out.postgresOverSqlite[k]}x SQLite (goal <= ${out.goals.segmentAndModelAtMostTimesSqlite}x): ${verdict(ok)}\n`);
+    process.stderr.write(
+      `${k} on PostgreSQL = ${out.postgresOverSqlite[k]}x SQLite (goal <= ${out.goals.segmentAndModelAtMostTimesSqlite}x): ${verdict(ok)}\n`,
+    );
     return ok;
   });
   process.exitCode = importOk && sqliteOk ? 0 : 1;

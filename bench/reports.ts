@@ -91,5 +91,6 @@ const result = {
   failed: slow.map(([name]) => name),
 };
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-if (slow.length > 0) process.stderr.write(`too slow or failed: ${slow.map(([n, r]) => `${n} ${r.exit === 0 ? `${r.x_segment}x segment` : 'failed'}`).join(', ')}\n`);
+if (slow.length > 0)
+  process.stderr.write(`too slow or failed: ${slow.map(([n, r]) => `${n} ${r.exit === 0 ? `${r.x_segment}x segment` : 'failed'}`).join(', ')}\n`);
 process.exitCode = segment.exit === 0 && Object.values(setup).every((r) => r.exit === 0) && slow.length === 0 ? 0 : 1;

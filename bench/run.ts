@@ -108,21 +108,40 @@ for (let i = 0; i < runs; i++) {
   rm(rawDb);
   const s = sqliteImport(csv, rawDb);
   if (s !== null) raw.push(s);
-  process.stderr.write(`  run ${i + 1}: rapport ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB${s !== null ? `; sqlite3 .import ${s.toFixed(2)} s` : ''}\n`);
+  process.stderr.write(
+    `  run ${i + 1}: rapport ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB${s !== null ? `; sqlite3 .import ${s.toFixed(2)} s` : ''}\n`,
+  );
 }
 const ratio = raw.length > 0 ? median(ours) / median(raw) : null;
 const peakRss = maxOf(rss);
 const importOk = ratio === null || ratio <= IMPORT_GOAL;
 const rssOk = peakRss < RSS_GOAL_MB;
-const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = os
+  .loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' ');
 process.stderr.write(
-  (ratio === null ? 'import: no sqlite3 command here to compare with\n' : `import: ${ratio.toFixed(2)}× sqlite3 .import (goal ≤ ${IMPORT_GOAL.toFixed(1)}×) ${importOk ? 'ok' : 'OVER GOAL'}\n`) +
+  (ratio === null
+    ? 'import: no sqlite3 command here to compare with\n'
+    : `import: ${ratio.toFixed(2)}× sqlite3 .import (goal ≤ ${IMPORT_GOAL.toFixed(1)}×) ${importOk ? 'ok' : 'OVER GOAL'}\n`) +
     `import peak RSS: ${peakRss.toFixed(0)} MB (goal < ${RSS_GOAL_MB} MB) ${rssOk ? 'ok' : 'OVER GOAL'}\n` +
     `load average: ${load} (${os.cpus().length} cores)\n`,
 );
 const goalsMet = importOk && rssOk;
 if (values['import-only']) {
-  process.stdout.write(JSON.stringify({ rapport_import_seconds: Number(median(ours).toFixed(2)), sqlite3_import_seconds: raw.length > 0 ? Number(median(raw).toFixed(2)) : null, ratio_to_sqlite3: ratio === null ? null : Number(ratio.toFixed(2)), peak_rss_mb: Math.round(peakRss), load_average: load }, null, 2) + '\n');
+  process.stdout.write(
+    JSON.stringify(
+      {
+        rapport_import_seconds: Number(median(ours).toFixed(2)),
+        sqlite3_import_seconds: raw.length > 0 ? Number(median(raw).toFixed(2)) : null,
+        ratio_to_sqlite3: ratio === null ? null : Number(ratio.toFixed(2)),
+        peak_rss_mb: Math.round(peakRss),
+        load_average: load,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   rm(db);
   rm(rawDb);
   if (!goalsMet && !values['no-fail']) process.exitCode = 1;
@@ -166,8 +185,13 @@ const top = (JSON.parse(listRun.out) as { customer_id: string }[])[0]!.customer_
 const cardRun = rapport(db, ['customer', top, '--as-of', asOf]);
 const cutoff = new Date(Date.parse(asOf + 'T00:00:00Z') - 90 * 86_400_000).toISOString().slice(0, 10);
 const backtestRun = rapport(db, ['churn', 'backtest', '--cutoff', cutoff]);
-const backtest = JSON.parse(backtestRun.out) as { model_scores: { auc: number; predicted_purchases: number; actual_purchases: number }; recency_rule: { auc: number } };
-process.stderr.write(`  model ${modelCommand.seconds.toFixed(2)} s; churn ${churnRun.seconds.toFixed(2)} s (${watchlistUnsaved.seconds.toFixed(2)} s before the fit was saved); backtest ${backtestRun.seconds.toFixed(2)} s\n`);
+const backtest = JSON.parse(backtestRun.out) as {
+  model_scores: { auc: number; predicted_purchases: number; actual_purchases: number };
+  recency_rule: { auc: number };
+};
+process.stderr.write(
+  `  model ${modelCommand.seconds.toFixed(2)} s; churn ${churnRun.seconds.toFixed(2)} s (${watchlistUnsaved.seconds.toFixed(2)} s before the fit was saved); backtest ${backtestRun.seconds.toFixed(2)} s\n`,
+);
 
 // An overlapping export: every row again plus one new one (the slow path of the duplicate rule).
 const overlap = path.join(work, 'overlap.csv');
@@ -187,7 +211,11 @@ const result = {
   sqlite3_import_seconds: raw.length > 0 ? Number(median(raw).toFixed(2)) : null,
   ratio_to_sqlite3: ratio === null ? null : Number(ratio.toFixed(2)),
   import_goal: { ratio_at_most: IMPORT_GOAL, peak_rss_mb_under: RSS_GOAL_MB, met: goalsMet, load_average: load },
-  check_before_write: { database_megabytes: Number(checkedMb.toFixed(1)), quick_check_seconds: Number(quickCheck.toFixed(2)), integrity_check_seconds: Number(integrityCheck.toFixed(2)) },
+  check_before_write: {
+    database_megabytes: Number(checkedMb.toFixed(1)),
+    quick_check_seconds: Number(quickCheck.toFixed(2)),
+    integrity_check_seconds: Number(integrityCheck.toFixed(2)),
+  },
   segment: {
     customers: segmented,
     seconds: Number(median(segmentRuns.map((r) => r.seconds)).toFixed(2)),
@@ -208,7 +236,12 @@ const result = {
     predicted_purchases: Math.round(backtest.model_scores.predicted_purchases),
     actual_purchases: backtest.model_scores.actual_purchases,
   },
-  overlap_reimport: { seconds: Number(again.seconds.toFixed(2)), peak_rss_mb: Math.round(again.rssMb), imported: againResult.imported, duplicate: againResult.duplicate },
+  overlap_reimport: {
+    seconds: Number(again.seconds.toFixed(2)),
+    peak_rss_mb: Math.round(again.rssMb),
+    imported: againResult.imported,
+    duplicate: againResult.duplicate,
+  },
 };
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 if (!values.keep) {

@@ -64,7 +64,10 @@ fs.rmSync(dir, { recursive: true, force: true });
 const slow = Object.entries(reports).filter(([, r]) => r.exit !== 0 || r.x_segment_plus_model > reportLimit);
 const modelOk = model.exit === 0 && segment.exit === 0 && modelRatio <= modelLimit;
 const result = {
-  machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+  machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
   lines,
   customers: Number(values.customers),
   import: imported,
@@ -79,6 +82,8 @@ const result = {
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 process.stderr.write(`model ${model.seconds} s = ${modelRatio}x segment ${segment.seconds} s (goal <= ${modelLimit}x): ${modelOk ? 'ok' : 'PAST THE GOAL'}\n`);
 for (const [name, r] of Object.entries(reports)) {
-  process.stderr.write(`report ${name} ${r.seconds} s = ${r.x_segment_plus_model}x (segment + model) (goal <= ${reportLimit}x): ${r.exit === 0 && r.x_segment_plus_model <= reportLimit ? 'ok' : 'PAST THE GOAL'}\n`);
+  process.stderr.write(
+    `report ${name} ${r.seconds} s = ${r.x_segment_plus_model}x (segment + model) (goal <= ${reportLimit}x): ${r.exit === 0 && r.x_segment_plus_model <= reportLimit ? 'ok' : 'PAST THE GOAL'}\n`,
+  );
 }
 process.exitCode = imported.exit === 0 && modelOk && slow.length === 0 ? 0 : 1;

@@ -16,7 +16,9 @@ import { converse } from './pty.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.resolve(here, '../../bin/rapport.js');
-const { values } = parseArgs({ options: { chars: { type: 'string', default: '200000' }, ratio: { type: 'string', default: '3' }, width: { type: 'string', default: '120' } } });
+const { values } = parseArgs({
+  options: { chars: { type: 'string', default: '200000' }, ratio: { type: 'string', default: '3' }, width: { type: 'string', default: '120' } },
+});
 const chars = Number(values.chars);
 const limit = Number(values.ratio);
 const width = Number(values.width);

@@ -21,7 +21,8 @@ const BRIGHT = ['#555753', '#ef2929', '#8ae234', '#fce94f', '#729fcf', '#ad7fa8'
 const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 // A wide character (CJK, full-width punctuation) takes two terminal columns: drawn in a box two
 // columns wide, so the Latin font's columns and the tables' borders line up whatever the fonts.
-const WIDE = /([\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6])/g;
+const WIDE =
+  /([\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6])/g;
 const cells = (s) => esc(s).replace(WIDE, '<i>$1</i>');
 
 let html = '';
@@ -61,4 +62,6 @@ i{font-style:normal;display:inline-block;width:2ch;text-align:center;font-family
 fs.writeFileSync(out, page);
 const width = Math.ceil(columns * 9.04 + 30);
 const height = Math.ceil(lines * 18 + 26);
-process.stdout.write(`chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=${width},${height} --screenshot=${out.replace(/\.html$/, '.png')} file://${fs.realpathSync(out)}\n`);
+process.stdout.write(
+  `chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=${width},${height} --screenshot=${out.replace(/\.html$/, '.png')} file://${fs.realpathSync(out)}\n`,
+);

@@ -67,4 +67,3 @@ export async function outputs(db: string): Promise<Record<string, string>> {
   }
   return out;
 }
-

@@ -16,7 +16,19 @@ function fakeIo(tty: boolean): { io: IO; text: () => string } {
       done();
     },
   });
-  const io: IO = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), stdoutIsTTY: tty, width: null, progress: false, color: false, canPrompt: false, quiet: true, env: {}, cwd: '/' };
+  const io: IO = {
+    stdout,
+    stderr: new PassThrough(),
+    stdin: new PassThrough(),
+    stdoutIsTTY: tty,
+    width: null,
+    progress: false,
+    color: false,
+    canPrompt: false,
+    quiet: true,
+    env: {},
+    cwd: '/',
+  };
   return { io, text: () => text };
 }
 
@@ -24,7 +36,9 @@ async function* batches(rows: unknown[][], size: number): AsyncIterable<unknown[
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
-const stream = (rows: unknown[][], extra: Partial<RowStream> = {}): (() => Promise<RowStream>) => async () => ({ keys: ['id', 'phone'], batches: batches(rows, 2), ...extra });
+const stream =
+  (rows: unknown[][], extra: Partial<RowStream> = {}): (() => Promise<RowStream>) =>
+  async () => ({ keys: ['id', 'phone'], batches: batches(rows, 2), ...extra });
 
 describe('the medium', () => {
   it('is a table on a terminal, CSV for data and Markdown for a document when piped, else what --format asks', () => {
@@ -88,7 +102,10 @@ describe('row streams', () => {
 
   it('lets the command write a CSV cell its own way, and starts with a byte order mark when asked', async () => {
     const out = fakeIo(false);
-    await showStream({ io: out.io, format: 'csv' }, { csv: stream(rows.slice(0, 1), { bom: true, csvCell: (key, v) => (key === 'phone' ? `="${String(v)}"` : String(v)) }), json: stream([]) });
+    await showStream(
+      { io: out.io, format: 'csv' },
+      { csv: stream(rows.slice(0, 1), { bom: true, csvCell: (key, v) => (key === 'phone' ? `="${String(v)}"` : String(v)) }), json: stream([]) },
+    );
     expect(out.text()).toBe('\ufeffid,phone\nC1,"=""+44 7700 118158"""\n');
   });
 
@@ -96,7 +113,10 @@ describe('row streams', () => {
     const out = fakeIo(false);
     const n = await showStream({ io: out.io, format: 'json' }, { csv: () => Promise.reject(new Error('not CSV')), json: stream([rows[0]!, ['C2']]) });
     expect(n).toBe(2);
-    expect(JSON.parse(out.text())).toEqual([{ id: 'C1', phone: '+44 7700 118158' }, { id: 'C2', phone: null }]);
+    expect(JSON.parse(out.text())).toEqual([
+      { id: 'C1', phone: '+44 7700 118158' },
+      { id: 'C2', phone: null },
+    ]);
     expect(out.text()).toBe('[\n  {"id":"C1","phone":"+44 7700 118158"},\n  {"id":"C2","phone":null}\n]\n');
     const empty = fakeIo(false);
     expect(await showStream({ io: empty.io, format: 'json' }, { csv: stream([]), json: stream([]) })).toBe(0);

@@ -49,8 +49,12 @@ export function backtestRows(days: number[][], cutoff: number): BacktestCustomer
     if (before.length === 0) continue;
     const first = before[0]!;
     const last = before[before.length - 1]!;
-    rows.push({ summary: { x: before.length - 1, tx: last - first, T: cutoff - first }, recencyDays: cutoff - last, purchaseDays: before.length, actual: d.length - before.length });
+    rows.push({
+      summary: { x: before.length - 1, tx: last - first, T: cutoff - first },
+      recencyDays: cutoff - last,
+      purchaseDays: before.length,
+      actual: d.length - before.length,
+    });
   }
   return rows;
 }
-

@@ -13,7 +13,8 @@ import path from 'node:path';
 export async function until(ready: () => boolean, what: string, child?: ChildProcess): Promise<void> {
   for (;;) {
     if (ready()) return;
-    if (child && (child.exitCode !== null || child.signalCode !== null)) throw new Error(`the process ended (${child.exitCode ?? child.signalCode}) before ${what}`);
+    if (child && (child.exitCode !== null || child.signalCode !== null))
+      throw new Error(`the process ended (${child.exitCode ?? child.signalCode}) before ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

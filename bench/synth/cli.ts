@@ -44,7 +44,10 @@ const opts = {
   end: values.end ?? DEFAULTS.end,
 };
 if (shape === 'random') {
-  const n = generateRandom({ seed: opts.seed, customers: opts.customers, rows: opts.rows ?? 10_000, start: opts.start, end: opts.end }, path.join(dir, 'transactions.csv'));
+  const n = generateRandom(
+    { seed: opts.seed, customers: opts.customers, rows: opts.rows ?? 10_000, start: opts.start, end: opts.end },
+    path.join(dir, 'transactions.csv'),
+  );
   process.stderr.write(`wrote ${n} transaction lines for up to ${opts.customers} customers to ${dir}\n`);
   process.exit(0);
 }

@@ -101,16 +101,99 @@ function poisson(u: () => number, mean: number): number {
   return k;
 }
 
-const FIRST = ['Olivia', 'Noah', 'Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Arthur', 'Mia', 'Leo', 'Zoë', 'José', 'François', 'Søren', 'Ingrid', 'Mateo', 'Aisha', 'Priya', 'Kenji', 'Chloé', 'Liam', 'Emma', 'Lucas', 'Sofia', 'Ethan', 'Freya', 'Hugo', 'Elif', 'Tomás', 'Niamh'];
-const LAST = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Wright', 'Müller', 'García', "O'Brien", 'Nguyen', 'Kowalski', 'Rossi', 'Dubois', 'Okafor', 'Singh', 'Evans', 'Hughes', 'Clarke', 'Novak', 'Silva'];
+const FIRST = [
+  'Olivia',
+  'Noah',
+  'Amelia',
+  'Oliver',
+  'Isla',
+  'George',
+  'Ava',
+  'Arthur',
+  'Mia',
+  'Leo',
+  'Zoë',
+  'José',
+  'François',
+  'Søren',
+  'Ingrid',
+  'Mateo',
+  'Aisha',
+  'Priya',
+  'Kenji',
+  'Chloé',
+  'Liam',
+  'Emma',
+  'Lucas',
+  'Sofia',
+  'Ethan',
+  'Freya',
+  'Hugo',
+  'Elif',
+  'Tomás',
+  'Niamh',
+];
+const LAST = [
+  'Smith',
+  'Jones',
+  'Taylor',
+  'Brown',
+  'Williams',
+  'Wilson',
+  'Johnson',
+  'Davies',
+  'Patel',
+  'Wright',
+  'Müller',
+  'García',
+  "O'Brien",
+  'Nguyen',
+  'Kowalski',
+  'Rossi',
+  'Dubois',
+  'Okafor',
+  'Singh',
+  'Evans',
+  'Hughes',
+  'Clarke',
+  'Novak',
+  'Silva',
+];
 const CHINESE = ['王伟', '李娜', '张敏', '刘洋', '陈静', '杨帆', '赵磊', '黄丽', '周杰', '吴芳'];
-const COMPANY = ['Acme Trading, Ltd', 'Blue Door Café', 'Northwind Supplies', 'Harbour & Co', 'Greenleaf Organics, LLC', 'Kestrel Office', 'Maple Street Bakery', 'Riverside Hotel', '上海明华贸易有限公司', 'Old Town Deli'];
+const COMPANY = [
+  'Acme Trading, Ltd',
+  'Blue Door Café',
+  'Northwind Supplies',
+  'Harbour & Co',
+  'Greenleaf Organics, LLC',
+  'Kestrel Office',
+  'Maple Street Bakery',
+  'Riverside Hotel',
+  '上海明华贸易有限公司',
+  'Old Town Deli',
+];
 // Ordered by popularity; the names with commas (quoted in the CSV) sit in the rare tail.
 const PRODUCTS: [string, number][] = [
-  ['Espresso beans 1kg', 2450], ['House blend 250g', 795], ['Large mug', 1200], ['Small mug', 950], ['Teapot', 3400],
-  ['Green tea 100g', 650], ['Milk frother', 2999], ['Filter papers x100', 399], ['Manual grinder', 4500], ['Gift card', 2500],
-  ['Chai syrup', 875], ['Cold brew kit', 3850], ['Travel cup', 1495], ['Decaf 250g', 825], ['Cocoa 500g', 1150],
-  ['Almond biscotti', 450], ['Gooseneck kettle', 5995], ['Scale', 2250], ['Tamper, 58mm', 1899], ['Cleaning tablets, 50', 599],
+  ['Espresso beans 1kg', 2450],
+  ['House blend 250g', 795],
+  ['Large mug', 1200],
+  ['Small mug', 950],
+  ['Teapot', 3400],
+  ['Green tea 100g', 650],
+  ['Milk frother', 2999],
+  ['Filter papers x100', 399],
+  ['Manual grinder', 4500],
+  ['Gift card', 2500],
+  ['Chai syrup', 875],
+  ['Cold brew kit', 3850],
+  ['Travel cup', 1495],
+  ['Decaf 250g', 825],
+  ['Cocoa 500g', 1150],
+  ['Almond biscotti', 450],
+  ['Gooseneck kettle', 5995],
+  ['Scale', 2250],
+  ['Tamper, 58mm', 1899],
+  ['Cleaning tablets, 50', 599],
 ];
 const CHANNELS = ['store', 'store', 'store', 'web', 'web', 'phone'];
 const STAFF = ['Alice', 'Ben', 'Chen', 'Dana', 'Emil', 'Farah'];
@@ -321,7 +404,17 @@ function customerLine(u: () => number, id: string, created: string): string {
  * does); 'bgnbd' only after repeat purchases (Fader, Hardie & Lee 2005). Customers arrive
  * uniformly over the first `spread` of the `length`-long observation period.
  */
-export function simulateSummaries(opts: { seed: number; customers: number; r: number; alpha: number; a: number; b: number; length: number; spread: number; model: 'bgnbd' | 'mbgnbd' }): { x: number; tx: number; T: number }[] {
+export function simulateSummaries(opts: {
+  seed: number;
+  customers: number;
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+  length: number;
+  spread: number;
+  model: 'bgnbd' | 'mbgnbd';
+}): { x: number; tx: number; T: number }[] {
   const u = rng(opts.seed);
   const out: { x: number; tx: number; T: number }[] = [];
   for (let k = 0; k < opts.customers; k++) {
@@ -350,7 +443,16 @@ export function simulateSummaries(opts: { seed: number; customers: number; r: nu
  * rate μ ~ Gamma(s, β) ends, at any moment rather than at a purchase. For tests of the model
  * choice: a shop whose customers leave this way.
  */
-export function simulateParetoSummaries(opts: { seed: number; customers: number; r: number; alpha: number; s: number; beta: number; length: number; spread: number }): { x: number; tx: number; T: number }[] {
+export function simulateParetoSummaries(opts: {
+  seed: number;
+  customers: number;
+  r: number;
+  alpha: number;
+  s: number;
+  beta: number;
+  length: number;
+  spread: number;
+}): { x: number; tx: number; T: number }[] {
   const u = rng(opts.seed);
   const out: { x: number; tx: number; T: number }[] = [];
   for (let k = 0; k < opts.customers; k++) {

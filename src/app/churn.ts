@@ -1,6 +1,17 @@
 /** Churn risk as the commands need it: the analysis, a model fit (saved or fitted now), scores. */
 import type { Analysis } from '../core/analysis.js';
-import { fitModels, horizonFor, learnRowOf, scoreChurn, windowPlan, type ChurnScore, type Fitted, type ModelSettings, type SpendWanted, type Windows } from '../core/model/churn.js';
+import {
+  fitModels,
+  horizonFor,
+  learnRowOf,
+  scoreChurn,
+  windowPlan,
+  type ChurnScore,
+  type Fitted,
+  type ModelSettings,
+  type SpendWanted,
+  type Windows,
+} from '../core/model/churn.js';
 import type { LearnRow } from '../core/model/learn.js';
 import type { CustomerMeasures } from '../core/measures.js';
 import { dayIndex, isoDay } from '../core/measures.js';
@@ -45,8 +56,13 @@ export async function churnAsOf(
   const found = await currentFit(db, asOf, loaded, true);
   const saved = found !== null && (options.overrides?.horizonDays == null || options.overrides.horizonDays === found.horizonDays) ? found : null;
   const analysis = options.analysis ?? (await analysisAsOf(db, asOf, saved === null ? {} : (options.filter ?? {}))).analysis;
-  const fitted = saved ?? await fitForRun(db, asOf, analysis.customers, analysis.populationGapDays, loaded, settings, options.spend ?? 'when-used');
-  const scores = new Map(scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, await openComplaintsAsOf(db, asOf)).map((s) => [s.customerId, s]));
+  const fitted = saved ?? (await fitForRun(db, asOf, analysis.customers, analysis.populationGapDays, loaded, settings, options.spend ?? 'when-used'));
+  const scores = new Map(
+    scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, await openComplaintsAsOf(db, asOf)).map((s) => [
+      s.customerId,
+      s,
+    ]),
+  );
   return { analysis, money, loaded, fitted, fitSource: saved === null ? 'fitted' : 'saved', scores };
 }
 
@@ -56,7 +72,15 @@ export async function churnAsOf(
  * window after each, for learning what ranks (core/model/learn.ts) and, with model auto,
  * choosing the model (core/model/select.ts).
  */
-export async function fitForRun(db: Store, asOf: string, customers: readonly CustomerMeasures[], populationGap: number | null, loaded: LoadedSettings, settings: ModelSettings, spend: SpendWanted = 'always'): Promise<Fitted> {
+export async function fitForRun(
+  db: Store,
+  asOf: string,
+  customers: readonly CustomerMeasures[],
+  populationGap: number | null,
+  loaded: LoadedSettings,
+  settings: ModelSettings,
+  spend: SpendWanted = 'always',
+): Promise<Fitted> {
   const horizon = horizonFor(settings, populationGap);
   let earliest = Infinity;
   for (const c of customers) if (c.firstPurchase !== null) earliest = Math.min(earliest, dayIndex(c.firstPurchase));
@@ -82,7 +106,6 @@ export async function fitForRun(db: Store, asOf: string, customers: readonly Cus
   }
   return fitModels(customers, asOf, settings, windows, populationGap, spend);
 }
-
 
 /** Open complaints per customer at the end of the as-of day, as their history had them then. */
 export async function openComplaintsAsOf(db: Store, asOf: string): Promise<Map<string, OpenComplaints>> {

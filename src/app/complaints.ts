@@ -12,10 +12,22 @@ export async function complaintSummary(db: Store, asOfDate: string, days: number
   const all = await db.complaintsAt(now);
   const byCategory = CATEGORIES.map((cat) => {
     const of = all.filter((c) => c.category === cat);
-    return { category: cat, total: of.length, ...Object.fromEntries(STATUSES.map((s) => [s, of.filter((c) => c.status === s).length])) } as { category: string; total: number } & Record<Status, number>;
+    return { category: cat, total: of.length, ...Object.fromEntries(STATUSES.map((s) => [s, of.filter((c) => c.status === s).length])) } as {
+      category: string;
+      total: number;
+    } & Record<Status, number>;
   });
   const median = medianHoursToResolve(all);
-  const overdue = all.filter((c) => isOverdue(c, now)).map((c) => ({ id: c.id, customer_id: c.customerId, category: c.category, created_at: c.createdAt, due_at: c.dueAt, days_overdue: Math.floor((Date.parse(now) - Date.parse(c.dueAt)) / 86_400_000) }));
+  const overdue = all
+    .filter((c) => isOverdue(c, now))
+    .map((c) => ({
+      id: c.id,
+      customer_id: c.customerId,
+      category: c.category,
+      created_at: c.createdAt,
+      due_at: c.dueAt,
+      days_overdue: Math.floor((Date.parse(now) - Date.parse(c.dueAt)) / 86_400_000),
+    }));
   const window = days * 86_400_000;
   const rebought = { satisfied: { resolved: 0, bought_again: 0 }, not_satisfied: { resolved: 0, bought_again: 0 } };
   for (const c of all) {
@@ -39,4 +51,3 @@ export async function complaintSummary(db: Store, asOfDate: string, days: number
     after_not_satisfied: { ...rebought.not_satisfied, rate: rate(rebought.not_satisfied) },
   };
 }
-

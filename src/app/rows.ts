@@ -66,7 +66,10 @@ export function keepValue(c: CustomerAnalysis, s: ChurnScore, horizonDays: numbe
   if (c.purchaseDays === 0) return 0;
   const perDay = Math.max(0, c.netRevenue) / c.purchaseDays;
   const pace = (c.purchaseDays / Math.max(c.tenureDays ?? 0, horizonDays)) * horizonDays;
-  const fall = c.previousRevenue > c.recentRevenue && c.recentRevenue <= 0.8 * c.previousRevenue ? ((c.previousRevenue - Math.max(0, c.recentRevenue)) * horizonDays) / Math.max(1, windowDays) : 0;
+  const fall =
+    c.previousRevenue > c.recentRevenue && c.recentRevenue <= 0.8 * c.previousRevenue
+      ? ((c.previousRevenue - Math.max(0, c.recentRevenue)) * horizonDays) / Math.max(1, windowDays)
+      : 0;
   return Math.round(Math.max(s.churnRisk * perDay * pace, fall));
 }
 
@@ -76,7 +79,12 @@ export function isGone(c: Pick<CustomerAnalysis, 'stage'>): boolean {
 }
 
 /** `words` false leaves the reasons out (null): wording them is the costly part of a row. */
-export function customerRow(c: CustomerAnalysis, record: Pick<CustomerRecord, 'name' | 'type'> | undefined | null, s: ChurnScore | null = null, words = true): CustomerRow {
+export function customerRow(
+  c: CustomerAnalysis,
+  record: Pick<CustomerRecord, 'name' | 'type'> | undefined | null,
+  s: ChurnScore | null = null,
+  words = true,
+): CustomerRow {
   return {
     customer_id: c.customerId,
     name: record?.name ?? null,

@@ -30,7 +30,8 @@ export function parseAsOf(text: string | undefined, now = new Date(), flag = '--
     throw new UsageError(t('analysis.as-of-no-day', { flag, text: text.trim() }), t('analysis.as-of-no-day-hint', { flag }));
   }
   // The same years an import accepts.
-  if (Number(m[1]) < 1900 || Number(m[1]) > 2199) throw new UsageError(t('analysis.as-of-years', { flag, text: text.trim() }), t('analysis.as-of-example', { flag }));
+  if (Number(m[1]) < 1900 || Number(m[1]) > 2199)
+    throw new UsageError(t('analysis.as-of-years', { flag, text: text.trim() }), t('analysis.as-of-example', { flag }));
   return text.trim();
 }
 
@@ -82,7 +83,8 @@ export async function measure(db: Store, asOf: string, settings: AnalysisSetting
   return builder.finish();
 }
 
-const MODEL_KEYS = (text: Record<string, string>): string => JSON.stringify(Object.entries(text).filter(([k]) => k.startsWith('model.') || k === 'churn.horizon_days'));
+const MODEL_KEYS = (text: Record<string, string>): string =>
+  JSON.stringify(Object.entries(text).filter(([k]) => k.startsWith('model.') || k === 'churn.horizon_days'));
 
 /**
  * The saved model fit for the date when it is current (no import stored rows since, same model
@@ -125,7 +127,9 @@ export async function computeAnalysis(db: Store, asOf: string, loaded: LoadedSet
  */
 export async function isCurrent(db: Store, snapshot: SnapshotInfo, loaded: LoadedSettings): Promise<boolean> {
   const basis = (await rankingFit(db, snapshot.as_of, loaded)) === null ? 'net_revenue' : 'clv';
-  return snapshot.data_version === (await db.dataVersion()) && JSON.stringify(snapshot.settings) === JSON.stringify(loaded.text) && snapshot.value_basis === basis;
+  return (
+    snapshot.data_version === (await db.dataVersion()) && JSON.stringify(snapshot.settings) === JSON.stringify(loaded.text) && snapshot.value_basis === basis
+  );
 }
 
 /**
@@ -133,7 +137,11 @@ export async function isCurrent(db: Store, snapshot: SnapshotInfo, loaded: Loade
  * in SQL), else computed now over every customer (nothing saved: only `rapport segment` writes
  * snapshots), in which case the caller applies its filters itself.
  */
-export async function analysisAsOf(db: Store, asOf: string, filter: SnapshotFilter = {}): Promise<{ analysis: Analysis; money: Money; loaded: LoadedSettings; snapshotId: number | null }> {
+export async function analysisAsOf(
+  db: Store,
+  asOf: string,
+  filter: SnapshotFilter = {},
+): Promise<{ analysis: Analysis; money: Money; loaded: LoadedSettings; snapshotId: number | null }> {
   const money = await moneyOf(db);
   const loaded = await loadSettings(db, money);
   const snap = await db.findSnapshot(asOf);

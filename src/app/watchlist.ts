@@ -17,7 +17,12 @@ export function watchlistOf(p: ChurnPicture, asOf: string): NewWatchlist {
   const entries = [...p.scores.values()]
     .map((s) => {
       methods.set(s.method, (methods.get(s.method) ?? 0) + 1);
-      return { customer_id: s.customerId, risk: Math.round(s.churnRisk * 1e6) / 1e6, level: s.riskLevel, expected_purchases: s.expectedPurchases === null ? null : Math.round(s.expectedPurchases * 1e6) / 1e6 };
+      return {
+        customer_id: s.customerId,
+        risk: Math.round(s.churnRisk * 1e6) / 1e6,
+        level: s.riskLevel,
+        expected_purchases: s.expectedPurchases === null ? null : Math.round(s.expectedPurchases * 1e6) / 1e6,
+      };
     })
     .sort((a, b) => (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0));
   const method = [...methods.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'rules';
@@ -64,7 +69,11 @@ export async function scorecardAsOf(db: Store, asOf: string, horizonNow: number)
   if (newest !== undefined) {
     const entries = await db.loadWatchlist(newest.id);
     const bought = await db.purchaseDaysBetween(newest.as_of, addDays(newest.as_of, newest.horizon_days));
-    return { card: scoreList({ asOf: newest.as_of, horizonDays: newest.horizon_days, method: newest.method, recomputed: false }, entries, bought), pending, why: null };
+    return {
+      card: scoreList({ asOf: newest.as_of, horizonDays: newest.horizon_days, method: newest.method, recomputed: false }, entries, bought),
+      pending,
+      why: null,
+    };
   }
   const then = addDays(asOf, -horizonNow);
   const first = await db.firstTransactionDate();

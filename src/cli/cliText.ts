@@ -102,7 +102,14 @@ export const wideHelp: Pick<Help, 'displayWidth' | 'styleTitle' | 'boxWrap'> = {
 
 /** An examples block from the catalogue: one command line per line of the text. */
 export function examples(lines: string): string {
-  return `\n${t('help.title.examples')}\n` + lines.split('\n').map((l) => `  $ ${l}`).join('\n') + '\n';
+  return (
+    `\n${t('help.title.examples')}\n` +
+    lines
+      .split('\n')
+      .map((l) => `  $ ${l}`)
+      .join('\n') +
+    '\n'
+  );
 }
 
 /**

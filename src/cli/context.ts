@@ -55,7 +55,12 @@ async function openStore(ctx: Context, mode: Mode): Promise<Store> {
   }
   // Loaded here, when a command opens a store: `rapport --help` reads no store module.
   const [{ openDatabase }, { SqliteStore }] = await Promise.all([import('../store/sqlite/db.js'), import('../store/sqlite/store.js')]);
-  const db = openDatabase(ctx.dbPath, { create: mode === 'write', write: mode !== 'read', check: mode === 'read' ? undefined : ctx.check, busyTimeoutMs: busyTimeoutMs(ctx) });
+  const db = openDatabase(ctx.dbPath, {
+    create: mode === 'write',
+    write: mode !== 'read',
+    check: mode === 'read' ? undefined : ctx.check,
+    busyTimeoutMs: busyTimeoutMs(ctx),
+  });
   return new SqliteStore(db, ctx.dbPath);
 }
 

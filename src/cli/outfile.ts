@@ -35,7 +35,11 @@ function targetKind(target: string, out: string, force: boolean): 'file' | 'stre
   }
   if (st.isFIFO() || st.isCharacterDevice()) return 'stream';
   if (st.isDirectory()) throw new RapportError(t('errors.out.cannotWrite', { out, detail: t('errors.out.isFolder') }), t('errors.out.fileNameHint'));
-  if (!st.isFile()) throw new RapportError(t('errors.out.cannotWrite', { out, detail: st.isSocket() ? t('errors.out.isSocket') : t('errors.out.isBlockDevice') }), t('errors.out.regularHint'));
+  if (!st.isFile())
+    throw new RapportError(
+      t('errors.out.cannotWrite', { out, detail: st.isSocket() ? t('errors.out.isSocket') : t('errors.out.isBlockDevice') }),
+      t('errors.out.regularHint'),
+    );
   return 'file';
 }
 
@@ -101,7 +105,10 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
       try {
         fs.renameSync(temp, target);
       } catch (e) {
-        throw new RapportError(t('errors.out.cannotWrite', { out, detail: (e as NodeJS.ErrnoException).code === 'EISDIR' ? t('errors.out.isFolder') : (e as Error).message }), t('errors.out.fileNameHint'));
+        throw new RapportError(
+          t('errors.out.cannotWrite', { out, detail: (e as NodeJS.ErrnoException).code === 'EISDIR' ? t('errors.out.isFolder') : (e as Error).message }),
+          t('errors.out.fileNameHint'),
+        );
       }
       ok = true;
     }
@@ -123,7 +130,12 @@ async function writeStream(io: IO, out: string, target: string, run: (io: IO) =>
     throw new RapportError(t('errors.out.cannotWrite', { out, detail: (e as Error).message }), t('errors.out.mayWriteHint'));
   }
   try {
-    return await runInto(fdWriter(() => fd, isEpipe), out, io, run);
+    return await runInto(
+      fdWriter(() => fd, isEpipe),
+      out,
+      io,
+      run,
+    );
   } finally {
     fs.closeSync(fd);
   }

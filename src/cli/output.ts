@@ -80,7 +80,13 @@ const WRAP_MIN = 20;
 export const TERMINAL_ROWS = 200;
 
 /** A table fitted to `width` (planTable's plan): the columns left, their cells wrapped or cut to their widths, the headings wrapped, and the headings of the columns hidden. */
-function fitToWidth(cols: Column[], head: string[], cells: string[][], width: number, whole: boolean): { cols: Column[]; cells: string[][]; head: string[]; hidden: string[] } {
+function fitToWidth(
+  cols: Column[],
+  head: string[],
+  cells: string[][],
+  width: number,
+  whole: boolean,
+): { cols: Column[]; cells: string[][]; head: string[]; hidden: string[] } {
   const plan = planTable(cols, head, cells, width);
   const left = cols.map((_, i) => !plan.hidden.includes(i));
   const hidden = plan.hidden.map((i) => head[i]!);
@@ -91,9 +97,19 @@ function fitToWidth(cols: Column[], head: string[], cells: string[][], width: nu
   // Text wider than its column is wrapped between words (or Chinese characters) when the plan
   // wraps, else cut with an ellipsis; a heading wraps between its words when they fit.
   widths.forEach((w, i) => {
-    const fitCell = (text: string): string => (displayWidth(text) <= w ? text : plan.wrap ? (whole ? wrapText(text, w) : wrapLines(text, w)) : keptCols[i]!.cutMiddle === true ? cutMiddle(text, w) : cut(text, w));
+    const fitCell = (text: string): string =>
+      displayWidth(text) <= w
+        ? text
+        : plan.wrap
+          ? whole
+            ? wrapText(text, w)
+            : wrapLines(text, w)
+          : keptCols[i]!.cutMiddle === true
+            ? cutMiddle(text, w)
+            : cut(text, w);
     for (const row of keptCells) row[i] = fitCell(row[i]!);
-    if (displayWidth(keptHead[i]!) > w) keptHead[i] = maxOf(keptHead[i]!.split(/\s+/).map(displayWidth), 0) <= w ? wrapText(keptHead[i]!, w) : cut(keptHead[i]!, w);
+    if (displayWidth(keptHead[i]!) > w)
+      keptHead[i] = maxOf(keptHead[i]!.split(/\s+/).map(displayWidth), 0) <= w ? wrapText(keptHead[i]!, w) : cut(keptHead[i]!, w);
   });
   return { cols: keptCols, cells: keptCells, head: keptHead, hidden };
 }
@@ -127,7 +143,14 @@ function writeCsvRows(io: IO, columns: Column[], rows: RowSource): void {
  * line saying how many more there are: a million-row table is no use on a screen, and drawing it
  * took gigabytes.
  */
-export function printRows(io: IO, format: Format, columns: Column[], rows: RowSource, terminalRows: number | null = null, units: MoneyUnits | null = null): void {
+export function printRows(
+  io: IO,
+  format: Format,
+  columns: Column[],
+  rows: RowSource,
+  terminalRows: number | null = null,
+  units: MoneyUnits | null = null,
+): void {
   if (format !== 'table' && units !== null && columns.some((c) => MONEY_KEYS.has(c.key))) {
     // Money as decimals in the currency, and the currency named (core/moneyOut.ts): converted as
     // each cell is written, with no copy of the row.
@@ -170,7 +193,17 @@ export function printRows(io: IO, format: Format, columns: Column[], rows: RowSo
       if (col.clip !== undefined) for (const row of cells) row[i] = clip(row[i], col.clip);
     });
   }
-  drawTable(io, head.map((h) => h.split('\n').map((l) => c.bold(l)).join('\n')), cells, cols.map((col) => col.align ?? 'left'));
+  drawTable(
+    io,
+    head.map((h) =>
+      h
+        .split('\n')
+        .map((l) => c.bold(l))
+        .join('\n'),
+    ),
+    cells,
+    cols.map((col) => col.align ?? 'left'),
+  );
   if (shown < rows.length) io.stdout.write(tn('table.more', rows.length - shown, { count: (rows.length - shown).toLocaleString('en-US') }) + '\n');
   if (hidden.length > 0) io.stdout.write(t('table.hidden', { columns: hidden.join(t('table.list-separator')) }) + '\n');
 }
@@ -187,10 +220,21 @@ function drawTable(io: IO, head: string[], cells: string[][], aligns: ('left' | 
   };
   const headed = split(head);
   const body = cells.map(split);
-  const widths = head.map((_, i) => Math.max(maxOf(headed.widths[i]!, 0), maxOf(body.map((r) => maxOf(r.widths[i]!, 0)), 0)));
+  const widths = head.map((_, i) =>
+    Math.max(
+      maxOf(headed.widths[i]!, 0),
+      maxOf(
+        body.map((r) => maxOf(r.widths[i]!, 0)),
+        0,
+      ),
+    ),
+  );
   const rule = (l: string, m: string, r: string): string => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r + '\n';
   const draw = (r: { lines: string[][]; widths: number[][] }): string => {
-    const height = maxOf(r.lines.map((ls) => ls.length), 1);
+    const height = maxOf(
+      r.lines.map((ls) => ls.length),
+      1,
+    );
     let out = '';
     for (let k = 0; k < height; k++) {
       out += '│';
@@ -204,7 +248,13 @@ function drawTable(io: IO, head: string[], cells: string[][], aligns: ('left' | 
     return out;
   };
   io.stdout.write(rule('┌', '┬', '┐') + draw(headed) + rule('├', '┼', '┤'));
-  for (let i = 0; i < body.length; i += 1000) io.stdout.write(body.slice(i, i + 1000).map(draw).join(''));
+  for (let i = 0; i < body.length; i += 1000)
+    io.stdout.write(
+      body
+        .slice(i, i + 1000)
+        .map(draw)
+        .join(''),
+    );
   io.stdout.write(rule('└', '┴', '┘'));
 }
 
@@ -325,7 +375,12 @@ export interface TablePlan {
  * and every column without `drop` are never cut or left out before that last resort.
  */
 export function planTable(cols: Column[], head: string[], cells: string[][], width: number): TablePlan {
-  const content = head.map((_, i) => maxOf(cells.map((row) => displayWidth(row[i]!)), 0));
+  const content = head.map((_, i) =>
+    maxOf(
+      cells.map((row) => displayWidth(row[i]!)),
+      0,
+    ),
+  );
   const natural = head.map((h, i) => Math.max(content[i]!, displayWidth(h)));
   // A heading wraps only between its words, never inside one (a Chinese heading stays whole: 客户编号, not 客户编/号).
   const headWord = head.map((h) => maxOf(h.split(/\s+/).map(displayWidth), 0));
@@ -336,7 +391,12 @@ export function planTable(cols: Column[], head: string[], cells: string[][], wid
   // of churn's watchlist at 80 columns, so they were cut to 16 characters instead.)
   const floors = head.map((_, i) =>
     Math.max(
-      canCut[i] === 2 ? maxOf(cells.map((row) => longestWord(row[i]!)), 0) : content[i]!,
+      canCut[i] === 2
+        ? maxOf(
+            cells.map((row) => longestWord(row[i]!)),
+            0,
+          )
+        : content[i]!,
       headWord[i]!,
       canCut[i] === 2 && natural[i]! > WRAP_MIN ? WRAP_MIN : 0,
     ),
@@ -358,7 +418,11 @@ export function planTable(cols: Column[], head: string[], cells: string[][], wid
   for (;;) {
     const idx = shown();
     if (total(natural) <= width) return plan(natural, false);
-    const fit = fitColumns(idx.map((i) => natural[i]!), idx.map((i) => floors[i]!), width);
+    const fit = fitColumns(
+      idx.map((i) => natural[i]!),
+      idx.map((i) => floors[i]!),
+      width,
+    );
     if (Array.isArray(fit)) {
       const w = natural.slice();
       idx.forEach((i, k) => (w[i] = fit[k] === null ? natural[i]! : fit[k]! - 2));
@@ -384,13 +448,21 @@ export function planTable(cols: Column[], head: string[], cells: string[][], wid
  * Widths cut down from the natural ones until the table fits, in stages: each stage takes
  * columns down towards its floors, the widest first, prose before codes before the rest.
  */
-function narrowed(natural: readonly number[], stages: (readonly number[])[], canCut: readonly (0 | 1 | 2)[], width: number, total: (w: readonly number[]) => number, hidden: readonly number[]): number[] {
+function narrowed(
+  natural: readonly number[],
+  stages: (readonly number[])[],
+  canCut: readonly (0 | 1 | 2)[],
+  width: number,
+  total: (w: readonly number[]) => number,
+  hidden: readonly number[],
+): number[] {
   const w = natural.slice();
   for (const floor of stages) {
     for (const level of [2, 1, 0]) {
       while (total(w) > width) {
         let widest = -1;
-        for (let i = 0; i < w.length; i++) if (canCut[i] === level && !hidden.includes(i) && w[i]! > floor[i]! && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+        for (let i = 0; i < w.length; i++)
+          if (canCut[i] === level && !hidden.includes(i) && w[i]! > floor[i]! && (widest < 0 || w[i]! > w[widest]!)) widest = i;
         if (widest < 0) break;
         w[widest]!--;
       }
@@ -436,7 +508,13 @@ export function fitColumns(natural: readonly number[], floors: readonly number[]
 }
 
 /** One record as key/value lines (table), a one-row CSV, or a JSON object. */
-export function printRecord(io: IO, format: Format, record: Record<string, unknown>, labels: Record<string, string> = {}, units: MoneyUnits | null = null): void {
+export function printRecord(
+  io: IO,
+  format: Format,
+  record: Record<string, unknown>,
+  labels: Record<string, string> = {},
+  units: MoneyUnits | null = null,
+): void {
   if (format !== 'table' && units !== null) {
     // Money as decimals in the currency, and the currency named (core/moneyOut.ts).
     return printRecord(io, format, { ...(moneyJson(record, units) as Record<string, unknown>), currency: units.currency }, labels);

@@ -43,7 +43,12 @@ export function pagerCommand(env: Record<string, string | undefined>): string | 
 }
 
 function onPath(program: string, searchPath: string): boolean {
-  const candidates = program.includes('/') ? [program] : searchPath.split(path.delimiter).filter(Boolean).map((d) => path.join(d, program));
+  const candidates = program.includes('/')
+    ? [program]
+    : searchPath
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((d) => path.join(d, program));
   return candidates.some((p) => {
     try {
       accessSync(p, constants.X_OK);
@@ -112,10 +117,20 @@ export async function endPager(pager: Pager, code: number, terminal: Writable, s
   const end = await pager.finish();
   if (end.shown) return code;
   if (end.kept !== null) {
-    stderr.write(t('errors.line', { message: t('errors.pager.direct', { pager: pager.command, how: end.how }) }) + '\n' + t('errors.hintLine', { hint: t('errors.pager.hint') }) + '\n');
+    stderr.write(
+      t('errors.line', { message: t('errors.pager.direct', { pager: pager.command, how: end.how }) }) +
+        '\n' +
+        t('errors.hintLine', { hint: t('errors.pager.hint') }) +
+        '\n',
+    );
     await new Promise<void>((resolve) => terminal.write(end.kept, () => resolve()));
     return code;
   }
-  stderr.write(t('errors.line', { message: t('errors.pager.lost', { pager: pager.command, how: end.how, mb: pager.keep / 2 ** 20 }) }) + '\n' + t('errors.hintLine', { hint: t('errors.pager.hint') }) + '\n');
+  stderr.write(
+    t('errors.line', { message: t('errors.pager.lost', { pager: pager.command, how: end.how, mb: pager.keep / 2 ** 20 }) }) +
+      '\n' +
+      t('errors.hintLine', { hint: t('errors.pager.hint') }) +
+      '\n',
+  );
   return code === ExitCode.ok ? ExitCode.failure : code;
 }

@@ -10,7 +10,8 @@ export function reportError(e: unknown, io: IO, dbPath?: string): number {
   if (e instanceof CommanderError) {
     // --help and --version succeed; help shown because a command is missing (commander.help) is a usage error.
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;
-    if (e.code === 'rapport.usage') io.stderr.write(`${t('errors.line', { message: e.message.replace(/^error: /, '') })}\n${t('errors.hintLine', { hint: t('errors.helpHint') })}\n`);
+    if (e.code === 'rapport.usage')
+      io.stderr.write(`${t('errors.line', { message: e.message.replace(/^error: /, '') })}\n${t('errors.hintLine', { hint: t('errors.helpHint') })}\n`);
     return ExitCode.usage;
   }
   e = storageError(e, dbPath) ?? e;

@@ -110,7 +110,13 @@ function addCommand(parent: Command, spec: CommandSpec, session: Session): void 
     cmd.action(async (...given: unknown[]) => {
       // commander passes the arguments, then the flags, then the command itself.
       const c = given.at(-1) as Command;
-      const inv = { args: given.slice(0, -2) as string[], opts: given.at(-2) as Record<string, unknown>, cmd: c, argv: session.argv, context: () => session.context(c, spec) };
+      const inv = {
+        args: given.slice(0, -2) as string[],
+        opts: given.at(-2) as Record<string, unknown>,
+        cmd: c,
+        argv: session.argv,
+        context: () => session.context(c, spec),
+      };
       session.exitCode = await run(inv);
     });
   }
@@ -125,4 +131,3 @@ function option(spec: OptionSpec): Option {
   if (spec.required === true) o.makeOptionMandatory();
   return o;
 }
-

@@ -37,7 +37,8 @@ export class ProgressBar {
     const frac = total > 0 ? Math.min(1, done / total) : 1;
     const secs = (now - this.started) / 1000;
     const rows = this.unit === 'rows';
-    const rate = secs > 0 ? (rows ? t('copy.progress.rate', { rows: Math.round(done / secs).toLocaleString('en-US') }) : `${(done / 1e6 / secs).toFixed(1)} MB/s`) : '';
+    const rate =
+      secs > 0 ? (rows ? t('copy.progress.rate', { rows: Math.round(done / secs).toLocaleString('en-US') }) : `${(done / 1e6 / secs).toFixed(1)} MB/s`) : '';
     // Time left at the rate so far, once there is a rate to go by and a second or more to go.
     const remaining = done > 0 ? ((total - done) * secs) / done : Infinity;
     const left = secs >= 1 && remaining >= 1 && done < total ? t('import.progress.left', { time: clock(remaining) }) : '';

@@ -85,7 +85,14 @@ export class Session {
     const dbPath = (this.dbPath = resolveDbPath(flags.db, this.io));
     if (stdoutFile !== null) refuseStoreStdout(stdoutFile, dbPath);
     sweepAtStart(this.io, [path.dirname(dbPath), os.tmpdir()]);
-    return { io: this.io, dbPath, dbChosen: flags.db !== undefined, format: flags.format, check: flags.check ?? 'quick', asOfGiven: (cmd.opts() as { asOf?: string }).asOf !== undefined };
+    return {
+      io: this.io,
+      dbPath,
+      dbChosen: flags.db !== undefined,
+      format: flags.format,
+      check: flags.check ?? 'quick',
+      asOfGiven: (cmd.opts() as { asOf?: string }).asOf !== undefined,
+    };
   }
 
   /** The pager on a real terminal, and prose fitted to the terminal's width. */

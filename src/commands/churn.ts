@@ -1,6 +1,16 @@
 import { horizonFor, methodName, modelName, riskPercent, scoreChurn, type Fitted, type RiskLevel, type RiskMethod } from '../core/model/churn.js';
 import { dayIndex } from '../core/measures.js';
-import { calibration, deciles, precisionRecall, rocAuc, topK, versusRecency, type CalibrationRow, type DecileRow, type PrecisionRecall } from '../core/model/backtest.js';
+import {
+  calibration,
+  deciles,
+  precisionRecall,
+  rocAuc,
+  topK,
+  versusRecency,
+  type CalibrationRow,
+  type DecileRow,
+  type PrecisionRecall,
+} from '../core/model/backtest.js';
 import type { Tier } from '../core/tiers.js';
 import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf, type ChurnPicture } from '../app/churn.js';
 import { keepWatchlist, watchlistOf } from '../app/watchlist.js';
@@ -38,16 +48,44 @@ export function parseHorizon(text: string | undefined): number | null {
 export function parseList<T extends string>(text: string | undefined, allowed: readonly T[], flag: string): T[] | null {
   if (text === undefined) return null;
   const out: T[] = [];
-  for (const part of text.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean)) {
     const hit = allowed.find((a) => a === part);
-    if (hit === undefined) throw new UsageError(t('churn.bad-list', { flag, allowed: allowed.join(', '), part }), t('churn.list-example', { flag, first: allowed[0]!, second: allowed[1]! }));
+    if (hit === undefined)
+      throw new UsageError(
+        t('churn.bad-list', { flag, allowed: allowed.join(', '), part }),
+        t('churn.list-example', { flag, first: allowed[0]!, second: allowed[1]! }),
+      );
     out.push(hit);
   }
   if (out.length === 0) throw new UsageError(t('churn.list-empty', { flag }), t('churn.list-example', { flag, first: allowed[0]!, second: allowed[1]! }));
   return out;
 }
 
-export const CHURN_COLUMNS = ['customer_id', 'name', 'tier', 'stage', 'last_purchase', 'recency_days', 'frequency', 'p_alive', 'expected_purchases', 'p_no_purchase', 'next_purchase_date', 'expected_purchases_365d', 'churn_risk', 'risk_level', 'clv', 'value_at_risk', 'keep_value', 'list', 'method', 'reasons'] as const;
+export const CHURN_COLUMNS = [
+  'customer_id',
+  'name',
+  'tier',
+  'stage',
+  'last_purchase',
+  'recency_days',
+  'frequency',
+  'p_alive',
+  'expected_purchases',
+  'p_no_purchase',
+  'next_purchase_date',
+  'expected_purchases_365d',
+  'churn_risk',
+  'risk_level',
+  'clv',
+  'value_at_risk',
+  'keep_value',
+  'list',
+  'method',
+  'reasons',
+] as const;
 
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
 
@@ -65,7 +103,12 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
     const rowAt = churnRowAt(picture, names, ranked);
     const shown = { length: order.length, at: (k: number) => (k < order.length ? rowAt(order[k]!) : undefined) };
     if (fitted.purchase === null) {
-      notice(ctx.io, fitted.ranking === null ? t('churn.no-model-note', { why: reword(fitted.fallback ?? '') }) : t('churn.no-model-ranked', { why: reword(fitted.fallback ?? ''), method: methodName(fitted.ranking.kind, fitted.ranking.model) }));
+      notice(
+        ctx.io,
+        fitted.ranking === null
+          ? t('churn.no-model-note', { why: reword(fitted.fallback ?? '') })
+          : t('churn.no-model-ranked', { why: reword(fitted.fallback ?? ''), method: methodName(fitted.ranking.kind, fitted.ranking.model) }),
+      );
     }
     const kept = options.keep === false ? null : watchlistOf(picture, options.asOf);
     const draw = (pen: Pen): void => drawChurn(pen, picture, options, ranked, rowAt);
@@ -116,7 +159,11 @@ function rankCustomers(picture: ChurnPicture, options: ChurnOptions): Ranked {
 }
 
 /** The row (CHURN_COLUMNS) of the customer at position i. */
-function churnRowAt(picture: ChurnPicture, names: Map<string, { name: string | null }>, { rank, atRisk, keep }: Ranked): (i: number) => Record<string, unknown> {
+function churnRowAt(
+  picture: ChurnPicture,
+  names: Map<string, { name: string | null }>,
+  { rank, atRisk, keep }: Ranked,
+): (i: number) => Record<string, unknown> {
   return (i) => {
     const c = picture.analysis.customers[i]!;
     const s = picture.scores.get(c.customerId)!;
@@ -178,8 +225,16 @@ function drawChurn(pen: Pen, picture: ChurnPicture, options: ChurnOptions, { ord
   pen.rows(columns, { length: full ? order.length : split, at: (k) => (k < (full ? order.length : split) ? rowAt(order[k]!) : undefined) }, cap);
   if (!full && split < order.length) {
     pen.write(`\n${c.bold(t('churn.win-back', { n: formatNumber(order.length - split) }))}\n`);
-    const winBack = [...columns.slice(0, -2), { key: 'value_at_risk', header: t('churn.col.at-risk'), align: 'right' as const, show: m }, columns[columns.length - 1]!];
-    pen.rows(winBack, { length: order.length - split, at: (k) => (split + k < order.length ? rowAt(order[split + k]!) : undefined) }, cap === null ? null : cap - split);
+    const winBack = [
+      ...columns.slice(0, -2),
+      { key: 'value_at_risk', header: t('churn.col.at-risk'), align: 'right' as const, show: m },
+      columns[columns.length - 1]!,
+    ];
+    pen.rows(
+      winBack,
+      { length: order.length - split, at: (k) => (split + k < order.length ? rowAt(order[split + k]!) : undefined) },
+      cap === null ? null : cap - split,
+    );
   }
 }
 
@@ -187,21 +242,39 @@ function drawChurn(pen: Pen, picture: ChurnPicture, options: ChurnOptions, { ord
  * The backtest's verdict in words: churn_risk against the recency rule, by how much, with a 95%
  * bootstrap interval of the AUC difference (200 resamples of customers).
  */
-export function backtestVerdict(risk: readonly number[], recency: readonly number[], none: readonly boolean[], horizonDays: number): { text: string; shown: string; difference: number | null; interval: [number, number] | null } {
+export function backtestVerdict(
+  risk: readonly number[],
+  recency: readonly number[],
+  none: readonly boolean[],
+  horizonDays: number,
+): { text: string; shown: string; difference: number | null; interval: [number, number] | null } {
   // (Seed 11, as before the verdict was one function: the intervals printed stay as they were.)
   const v = versusRecency(risk, recency, none, 11);
   // text: the JSON's verdict, English whatever the language (data); shown: the same for the reader.
-  if (v === null) return { text: t('churn.verdict-none', { days: horizonDays }, 'en'), shown: t('churn.verdict-none', { days: horizonDays }), difference: null, interval: null };
+  if (v === null)
+    return {
+      text: t('churn.verdict-none', { days: horizonDays }, 'en'),
+      shown: t('churn.verdict-none', { days: horizonDays }),
+      difference: null,
+      interval: null,
+    };
   const { auc: a, recency: b, difference: d, low, high } = v;
   const f = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
   const vars = { a: a.toFixed(3), b: b.toFixed(3), d: f(d), low: f(low), high: f(high) };
-  const words = (lang: Lang): string => (low > 0 ? t('churn.verdict-better', vars, lang) : high < 0 ? t('churn.verdict-worse', vars, lang) : t('churn.verdict-neither', vars, lang));
+  const words = (lang: Lang): string =>
+    low > 0 ? t('churn.verdict-better', vars, lang) : high < 0 ? t('churn.verdict-worse', vars, lang) : t('churn.verdict-neither', vars, lang);
   return { text: words('en'), shown: words(currentLang()), difference: d, interval: [low, high] };
 }
 
 /** The verdict when churn_risk is the recency rule itself: its AUC, no comparison. */
 function selfVerdict(auc: number | null, horizonDays: number): { text: string; shown: string; difference: number | null; interval: [number, number] | null } {
-  if (auc === null) return { text: t('churn.verdict-none', { days: horizonDays }, 'en'), shown: t('churn.verdict-none', { days: horizonDays }), difference: null, interval: null };
+  if (auc === null)
+    return {
+      text: t('churn.verdict-none', { days: horizonDays }, 'en'),
+      shown: t('churn.verdict-none', { days: horizonDays }),
+      difference: null,
+      interval: null,
+    };
   const vars = { a: auc.toFixed(3) };
   return { text: t('churn.verdict-self', vars, 'en'), shown: t('churn.verdict-self', vars), difference: null, interval: null };
 }
@@ -229,13 +302,23 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
     const last = await db.lastTransactionDate();
     if (last === null) throw new UsageError(t('churn.backtest-empty'), t('churn.backtest-empty-hint'));
     if (last < end) {
-      throw new UsageError(t('churn.backtest-past-end', { days: H, cutoff: options.cutoff, end, last }), t('churn.backtest-past-end-hint', { date: new Date((dayIndex(last) - H) * 86_400_000).toISOString().slice(0, 10) }));
+      throw new UsageError(
+        t('churn.backtest-past-end', { days: H, cutoff: options.cutoff, end, last }),
+        t('churn.backtest-past-end-hint', { date: new Date((dayIndex(last) - H) * 86_400_000).toISOString().slice(0, 10) }),
+      );
     }
     if (!analysis.customers.some((c) => c.purchaseDays > 0)) {
       throw new UsageError(t('churn.backtest-nobody', { cutoff: options.cutoff }), t('churn.backtest-nobody-hint'));
     }
     const fitted = await fitForRun(db, options.cutoff, analysis.customers, analysis.populationGapDays, loaded, settings);
-    const scored = scoreChurn(analysis.customers, fitted, settings, loaded.settings.lifecycle, analysis.populationGapDays, await openComplaintsAsOf(db, options.cutoff));
+    const scored = scoreChurn(
+      analysis.customers,
+      fitted,
+      settings,
+      loaded.settings.lifecycle,
+      analysis.populationGapDays,
+      await openComplaintsAsOf(db, options.cutoff),
+    );
     const buyers = analysis.customers.map((c, i) => ({ c, s: scored[i]! })).filter((x) => x.c.purchaseDays > 0);
     const after = await db.purchaseDaysBetween(options.cutoff, end);
     const actual = buyers.map((x) => after.get(x.c.customerId) ?? 0);
@@ -285,9 +368,14 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
       },
     };
     const scoreName = method;
-    const draw = (pen: Pen): void => drawBacktest(pen, { cutoff: options.cutoff, end, horizon, fitted, customers: buyers.length, verdict: verdict.shown, method, result });
+    const draw = (pen: Pen): void =>
+      drawBacktest(pen, { cutoff: options.cutoff, end, horizon, fitted, customers: buyers.length, verdict: verdict.shown, method, result });
     // The comparison as CSV rows; deciles and calibration are in --format json.
-    show(ctx, { json: { value: result }, csv: { columns: [{ key: 'metric' }, { key: scoreName }, { key: 'recency_rule' }], rows: comparisonRows(result, scoreName) }, table: { draw } });
+    show(ctx, {
+      json: { value: result },
+      csv: { columns: [{ key: 'metric' }, { key: scoreName }, { key: 'recency_rule' }], rows: comparisonRows(result, scoreName) },
+      table: { draw },
+    });
     return 0;
   } finally {
     await db.close();
@@ -309,7 +397,14 @@ function comparisonRows(result: BacktestResult, scoreName: string): Record<strin
 /** The backtest's figures as its JSON holds them. */
 interface BacktestResult {
   no_purchase_in_horizon: number;
-  model_scores: { auc: number | null; high: PrecisionRecall; predicted_purchases: number | null; actual_purchases: number; deciles: DecileRow[] | null; calibration: CalibrationRow[] };
+  model_scores: {
+    auc: number | null;
+    high: PrecisionRecall;
+    predicted_purchases: number | null;
+    actual_purchases: number;
+    deciles: DecileRow[] | null;
+    calibration: CalibrationRow[];
+  };
   recency_rule: { auc: number | null; high: PrecisionRecall; predicted_purchases: number; actual_purchases: number; deciles: DecileRow[] };
 }
 
@@ -334,17 +429,27 @@ function drawBacktest(pen: Pen, v: BacktestView): void {
   const num = (x: number | null): string => (x === null ? na : x.toFixed(3));
   out(c.bold(t('churn.backtest-title', { cutoff: formatDate(v.cutoff), end: formatDate(v.end), days: v.horizon.days, why: reword(v.horizon.why) })));
   out(`  ${v.verdict}`);
-  out(`  ${t('churn.backtest-customers', { n: formatNumber(v.customers), none: formatNumber(result.no_purchase_in_horizon), share: pct(result.no_purchase_in_horizon / Math.max(1, v.customers)) })}`);
+  out(
+    `  ${t('churn.backtest-customers', { n: formatNumber(v.customers), none: formatNumber(result.no_purchase_in_horizon), share: pct(result.no_purchase_in_horizon / Math.max(1, v.customers)) })}`,
+  );
   if (fitted.purchase === null) out(`  ${c.yellow(t('churn.no-model'))}${t('churn.backtest-rules', { why: reword(fitted.fallback ?? '') })}`);
   out();
   pen.rows(
-    [{ key: 'what', header: t('churn.bt.what') }, { key: 'model', header: methodName(method, fitted.ranking?.model ?? fitted.purchase?.model ?? null), align: 'right' }, { key: 'rule', header: t('churn.bt.recency-rule'), align: 'right' }],
+    [
+      { key: 'what', header: t('churn.bt.what') },
+      { key: 'model', header: methodName(method, fitted.ranking?.model ?? fitted.purchase?.model ?? null), align: 'right' },
+      { key: 'rule', header: t('churn.bt.recency-rule'), align: 'right' },
+    ],
     [
       { what: t('churn.bt.auc'), model: num(result.model_scores.auc), rule: num(result.recency_rule.auc) },
       { what: t('churn.bt.flagged'), model: String(result.model_scores.high.flagged), rule: String(result.recency_rule.high.flagged) },
       { what: t('churn.bt.precision'), model: pct(result.model_scores.high.precision), rule: pct(result.recency_rule.high.precision) },
       { what: t('churn.bt.recall'), model: pct(result.model_scores.high.recall), rule: pct(result.recency_rule.high.recall) },
-      { what: t('churn.bt.predicted'), model: result.model_scores.predicted_purchases === null ? na : result.model_scores.predicted_purchases.toFixed(0), rule: result.recency_rule.predicted_purchases.toFixed(0) },
+      {
+        what: t('churn.bt.predicted'),
+        model: result.model_scores.predicted_purchases === null ? na : result.model_scores.predicted_purchases.toFixed(0),
+        rule: result.recency_rule.predicted_purchases.toFixed(0),
+      },
       { what: t('churn.bt.actual'), model: String(result.model_scores.actual_purchases), rule: String(result.recency_rule.actual_purchases) },
     ],
   );
@@ -361,7 +466,11 @@ function drawBacktest(pen: Pen, v: BacktestView): void {
         { key: 'ruleActual', header: t('churn.bt.actual-col'), align: 'right' },
       ],
       // Each side in its own deciles: the model's by its predictions, the rule's by its own.
-      result.model_scores.deciles.map((d, i) => ({ ...d, rule: result.recency_rule.deciles[i]!.predicted, ruleActual: result.recency_rule.deciles[i]!.actual })),
+      result.model_scores.deciles.map((d, i) => ({
+        ...d,
+        rule: result.recency_rule.deciles[i]!.predicted,
+        ruleActual: result.recency_rule.deciles[i]!.actual,
+      })),
     );
   }
   out();
@@ -373,7 +482,12 @@ function drawBacktest(pen: Pen, v: BacktestView): void {
 export function printCalibration(pen: Pen, rows: readonly CalibrationRow[]): void {
   const pct = (x: number | null): string => (x === null ? t('churn.na') : `${(x * 100).toFixed(1)}%`);
   pen.rows(
-    [{ key: 'bin', header: t('churn.bt.bin') }, { key: 'customers', header: t('churn.bt.customers'), align: 'right' }, { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => pct(v as number | null) }, { key: 'observed', header: t('churn.bt.observed'), align: 'right', show: (v) => pct(v as number | null) }],
+    [
+      { key: 'bin', header: t('churn.bt.bin') },
+      { key: 'customers', header: t('churn.bt.customers'), align: 'right' },
+      { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => pct(v as number | null) },
+      { key: 'observed', header: t('churn.bt.observed'), align: 'right', show: (v) => pct(v as number | null) },
+    ],
     rows.map((b) => ({ bin: `${Math.round(b.from * 100)}-${Math.round(b.to * 100)}%`, customers: b.customers, predicted: b.predicted, observed: b.observed })),
   );
 }

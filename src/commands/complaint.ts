@@ -60,14 +60,25 @@ export function parseAt(text: string | undefined, now = new Date()): string {
 /** A change to a complaint cannot be dated before what its history already holds. */
 async function notBefore(db: Store, id: number, at: string): Promise<void> {
   const last = await db.lastEventAt(id);
-  if (at < last) throw new UsageError(t('complaint.error.at-before-last', { at: at.slice(0, 16).replace('T', ' '), id, last: last.slice(0, 16).replace('T', ' ') }), t('complaint.error.at-before-last-hint'));
+  if (at < last)
+    throw new UsageError(
+      t('complaint.error.at-before-last', { at: at.slice(0, 16).replace('T', ' '), id, last: last.slice(0, 16).replace('T', ' ') }),
+      t('complaint.error.at-before-last-hint'),
+    );
 }
 
 export function pick<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (value === undefined) return undefined;
-  const v = value.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const v = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   const hit = allowed.find((a) => a === v);
-  if (hit === undefined) throw new UsageError(t('complaint.error.one-of', { flag, allowed: allowed.join(', '), value }), t('complaint.error.for-example', { example: `${flag} ${allowed[0]}` }));
+  if (hit === undefined)
+    throw new UsageError(
+      t('complaint.error.one-of', { flag, allowed: allowed.join(', '), value }),
+      t('complaint.error.for-example', { example: `${flag} ${allowed[0]}` }),
+    );
   return hit;
 }
 
@@ -91,12 +102,14 @@ export type AddFlags = { [F in ComplaintFlag]?: string } & {
 export function draftFrom(f: AddFlags): Draft {
   if (!f.newCustomer) {
     const stray = (['name', 'email', 'phone', 'type'] as const).filter((k) => f[k] !== undefined);
-    if (stray.length > 0) throw new UsageError(tn('complaint.error.stray', stray.length, { flags: `--${stray.join(', --')}` }), t('complaint.error.stray-hint'));
+    if (stray.length > 0)
+      throw new UsageError(tn('complaint.error.stray', stray.length, { flags: `--${stray.join(', --')}` }), t('complaint.error.stray-hint'));
   }
   let type: string | undefined;
   if (f.type !== undefined) {
     type = customerType(f.type) ?? undefined;
-    if (type === undefined) throw new UsageError(t('complaint.error.type', { value: f.type }), t('complaint.error.for-example', { example: '--type consumer' }));
+    if (type === undefined)
+      throw new UsageError(t('complaint.error.type', { value: f.type }), t('complaint.error.for-example', { example: '--type consumer' }));
   }
   // A new customer's id and email pass the import's checks (one a customers file could not give
   // is refused); an empty name, email or phone is none.
@@ -105,7 +118,12 @@ export function draftFrom(f: AddFlags): Draft {
   const fault = newCustomer === null ? null : newCustomerFault(f.customer === undefined ? newCustomer : { ...newCustomer, id: f.customer });
   if (fault !== null) throw new UsageError(t('complaint.error.new-customer', { fault }), t('complaint.error.new-customer-hint'));
   // Flags not given stay undefined: on a terminal they are asked; without one they stay empty.
-  const draft: Draft = { newCustomer, customerId: f.customer?.trim(), category: pick(f.category, CATEGORIES, '--category'), priority: pick(f.priority, PRIORITIES, '--priority') };
+  const draft: Draft = {
+    newCustomer,
+    customerId: f.customer?.trim(),
+    category: pick(f.category, CATEGORIES, '--category'),
+    priority: pick(f.priority, PRIORITIES, '--priority'),
+  };
   draft.reasonable = yesNoFlag(f.reasonable, '--reasonable');
   for (const field of [...OPTIONAL_TEXT, 'summary', 'assignee'] as const) draft[field] = f[FLAG_OF[field]];
   return draft;
@@ -121,13 +139,25 @@ async function profile(db: Store, id: string): Promise<string[]> {
   lines.push(`${id}${record?.name ? ' · ' + record.name : ''}${record?.type ? ' · ' + customerTypeName(record.type) : ''}`);
   if (c === null || c.purchaseDays === 0) lines.push(`  ${t('complaint.profile.new')}`);
   else {
-    lines.push(`  ${tn('complaint.profile.returning', c.purchaseDays, { since: formatDate(c.firstPurchase ?? ''), ago: t('core.time.ago', { span: tn('core.time.days', c.recencyDays ?? 0) }) })}`);
+    lines.push(
+      `  ${tn('complaint.profile.returning', c.purchaseDays, { since: formatDate(c.firstPurchase ?? ''), ago: t('core.time.ago', { span: tn('core.time.days', c.recencyDays ?? 0) }) })}`,
+    );
     lines.push(`  ${t('complaint.profile.tier-stage', { tier: tierName(c.tier), stage: stageName(c.stage), why: reword(c.stageReason) })}`);
     // The saved fit, or the rules: fitting the model at the counter would keep a customer waiting.
-    const fit = await currentFit(db, asOf, found.loaded) ?? rulesOnly(asOf, 'no saved fit');
-    const s = scoreChurn([c], fit, found.loaded.settings.model, found.loaded.settings.lifecycle, found.analysis.populationGapDays, await openComplaintsAsOf(db, asOf))[0]!;
+    const fit = (await currentFit(db, asOf, found.loaded)) ?? rulesOnly(asOf, 'no saved fit');
+    const s = scoreChurn(
+      [c],
+      fit,
+      found.loaded.settings.model,
+      found.loaded.settings.lifecycle,
+      found.analysis.populationGapDays,
+      await openComplaintsAsOf(db, asOf),
+    )[0]!;
     const percent = riskPercent(s.churnRisk, found.loaded.settings.model);
-    const risk = s.method === 'rules' ? t('complaint.profile.risk-by-rules', { level: riskName(s.riskLevel), percent }) : t('complaint.profile.risk', { level: riskName(s.riskLevel), percent });
+    const risk =
+      s.method === 'rules'
+        ? t('complaint.profile.risk-by-rules', { level: riskName(s.riskLevel), percent })
+        : t('complaint.profile.risk', { level: riskName(s.riskLevel), percent });
     lines.push(`  ${s.reasons.length > 0 ? t('complaint.profile.risk-reason', { risk, reason: reword(s.reasons[0]!) }) : risk}`);
   }
   const now = new Date().toISOString();
@@ -137,7 +167,11 @@ async function profile(db: Store, id: string): Promise<string[]> {
       ? `  ${t('complaint.profile.no-open')}`
       : `  ${tn('complaint.profile.open', open.length, {
           list: open
-            .map((x) => (isOverdue({ status: x.status, dueAt: x.due_at }, now) ? t('complaint.profile.open-item-overdue', { id: x.id, category: categoryName(x.category), date: formatDate(x.created_at.slice(0, 10)) }) : t('complaint.profile.open-item', { id: x.id, category: categoryName(x.category), date: formatDate(x.created_at.slice(0, 10)) })))
+            .map((x) =>
+              isOverdue({ status: x.status, dueAt: x.due_at }, now)
+                ? t('complaint.profile.open-item-overdue', { id: x.id, category: categoryName(x.category), date: formatDate(x.created_at.slice(0, 10)) })
+                : t('complaint.profile.open-item', { id: x.id, category: categoryName(x.category), date: formatDate(x.created_at.slice(0, 10)) }),
+            )
             .join(t('complaint.list-separator')),
         })}`,
   );
@@ -168,9 +202,13 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
       }
       if (!draft.newCustomer && !(await lookups.exists(draft.customerId!))) {
         const near = (await db.findCustomers(draft.customerId!, 3)).map((m) => m.id);
-        throw new RapportError(t('complaint.error.no-customer', { id: String(draft.customerId) }), near.length > 0 ? t('complaint.error.no-customer-near', { ids: near.join(', ') }) : t('complaint.error.no-customer-hint'));
+        throw new RapportError(
+          t('complaint.error.no-customer', { id: String(draft.customerId) }),
+          near.length > 0 ? t('complaint.error.no-customer-near', { ids: near.join(', ') }) : t('complaint.error.no-customer-hint'),
+        );
       }
-      if (draft.newCustomer && (await lookups.exists(draft.customerId!))) throw new UsageError(t('complaint.error.exists', { id: String(draft.customerId) }), t('complaint.error.exists-hint'));
+      if (draft.newCustomer && (await lookups.exists(draft.customerId!)))
+        throw new UsageError(t('complaint.error.exists', { id: String(draft.customerId) }), t('complaint.error.exists-hint'));
     }
     let collected;
     try {
@@ -180,7 +218,15 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
         ...draft,
         reasonable: draft.reasonable ?? null,
         ...fillOptional(draft),
-        newCustomer: draft.newCustomer ? { ...draft.newCustomer, name: draft.newCustomer.name ?? null, email: draft.newCustomer.email ?? null, phone: draft.newCustomer.phone ?? null, type: draft.newCustomer.type ?? null } : null,
+        newCustomer: draft.newCustomer
+          ? {
+              ...draft.newCustomer,
+              name: draft.newCustomer.name ?? null,
+              email: draft.newCustomer.email ?? null,
+              phone: draft.newCustomer.phone ?? null,
+              type: draft.newCustomer.type ?? null,
+            }
+          : null,
       };
       collected = await collect(interactive ? draft : complete, p, lookups);
     } catch (e) {
@@ -203,12 +249,17 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
     };
     // Confirmed at the counter: waits for a long import rather than lose what was typed (a
     // script keeps the busy timeout and its error, and can run again).
-    const id = interactive
-      ? await db.writeWhenFree(write, () => ctx.io.stderr.write(t('complaint.notice.waiting') + '\n'))
-      : await db.transaction(write);
+    const id = interactive ? await db.writeWhenFree(write, () => ctx.io.stderr.write(t('complaint.notice.waiting') + '\n')) : await db.transaction(write);
     const due_ = personTime(due, new Date(), ctx.io.env.TZ);
-    notice(ctx.io, newCustomer ? t('complaint.notice.logged-new', { id, customer: input.customerId, due: due_ }) : t('complaint.notice.logged', { id, customer: input.customerId, due: due_ }));
-    show(ctx, { data: { record: { id, customer_id: input.customerId, category: input.category, priority: input.priority, status: 'open', created_at: at, due_at: due } } });
+    notice(
+      ctx.io,
+      newCustomer
+        ? t('complaint.notice.logged-new', { id, customer: input.customerId, due: due_ })
+        : t('complaint.notice.logged', { id, customer: input.customerId, due: due_ }),
+    );
+    show(ctx, {
+      data: { record: { id, customer_id: input.customerId, category: input.category, priority: input.priority, status: 'open', created_at: at, due_at: due } },
+    });
     return 0;
   } finally {
     await db.close();
@@ -229,7 +280,21 @@ function noPrompts(): Prompter {
   return { input: never, select: never, confirm: async () => true, say: () => undefined };
 }
 
-const LIST_COLUMNS = ['id', 'customer_id', 'customer_name', 'created_at', 'category', 'priority', 'status', 'assignee', 'due_at', 'overdue', 'summary', 'resolved_at', 'satisfied'];
+const LIST_COLUMNS = [
+  'id',
+  'customer_id',
+  'customer_name',
+  'created_at',
+  'category',
+  'priority',
+  'status',
+  'assignee',
+  'due_at',
+  'overdue',
+  'summary',
+  'resolved_at',
+  'satisfied',
+];
 
 function listRow(c: ComplaintRow, now: string): Record<string, unknown> {
   return { ...c, overdue: isOverdue({ status: c.status, dueAt: c.due_at }, now), satisfied: c.satisfied === null ? null : c.satisfied === 1 };
@@ -241,14 +306,19 @@ async function rowsAt(db: Store, rows: ComplaintRow[], at: string): Promise<Comp
   return rows.filter((r) => facts.has(r.id)).map((r) => ({ ...r, status: facts.get(r.id)!.status, due_at: facts.get(r.id)!.dueAt }));
 }
 
-export async function runComplaintList(o: { status?: string; overdue: boolean; customer?: string; category?: string; at?: string }, ctx: Context): Promise<number> {
+export async function runComplaintList(
+  o: { status?: string; overdue: boolean; customer?: string; category?: string; at?: string },
+  ctx: Context,
+): Promise<number> {
   const status = pick(o.status, STATUSES, '--status');
   const category = pick(o.category, CATEGORIES, '--category');
   const now = parseAt(o.at);
   const db = await openForRead(ctx);
   try {
     const stored = await db.listComplaints({ customerId: o.customer ?? null, category: category ?? null });
-    let rows = (o.at === undefined ? stored : await rowsAt(db, stored, now)).filter((c) => status === undefined || c.status === status).map((c) => listRow(c, now));
+    let rows = (o.at === undefined ? stored : await rowsAt(db, stored, now))
+      .filter((c) => status === undefined || c.status === status)
+      .map((c) => listRow(c, now));
     if (o.overdue) rows = rows.filter((r) => r.overdue === true);
     const columns = (c: Pen['chalk']): Column[] => [
       { key: 'id', header: t('complaint.col.id'), align: 'right' },
@@ -326,14 +396,22 @@ export async function runComplaintShow(id: number, ctx: Context): Promise<number
         pen.line(`  ${localMinute(e.at, ctx.io.env.TZ)}  ${e.kind === 'reopened' ? t('complaint.event.reopened') : ''}${what}`);
       }
     };
-    show(ctx, { json: { value: { ...(moneyJson(record, money) as Record<string, unknown>), currency: money.currency, history: events } }, csv: { record, units: money }, table: { draw } });
+    show(ctx, {
+      json: { value: { ...(moneyJson(record, money) as Record<string, unknown>), currency: money.currency, history: events } },
+      csv: { record, units: money },
+      table: { draw },
+    });
     return 0;
   } finally {
     await db.close();
   }
 }
 
-export async function runComplaintUpdate(id: number, o: { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string }, ctx: Context): Promise<number> {
+export async function runComplaintUpdate(
+  id: number,
+  o: { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string },
+  ctx: Context,
+): Promise<number> {
   const to = pick(o.status, ['open', 'in_progress', 'closed'] as const, '--status');
   const priority = pick(o.priority, PRIORITIES, '--priority');
   const category = pick(o.category, CATEGORIES, '--category');
@@ -366,7 +444,7 @@ export async function runComplaintUpdate(id: number, o: { status?: string; assig
       }
       await db.setComplaintFields(id, changes);
       if (said.length > 0) await db.addEvent(id, at, 'update', null, null, said.join('; '));
-      if (to !== undefined) await applyStatus(db, { ...c, priority: (priority ?? c.priority) }, to, at, o.note ?? null, hours);
+      if (to !== undefined) await applyStatus(db, { ...c, priority: priority ?? c.priority }, to, at, o.note ?? null, hours);
       else if (o.note !== undefined) await db.addEvent(id, at, 'note', null, null, o.note);
     });
     notice(ctx.io, t('complaint.notice.updated', { id }));
@@ -376,10 +454,21 @@ export async function runComplaintUpdate(id: number, o: { status?: string; assig
   }
 }
 
-async function applyStatus(db: Store, c: ComplaintRow, to: Status, at: string, text: string | null, hours: ResponseHours, satisfied: boolean | null = null): Promise<void> {
+async function applyStatus(
+  db: Store,
+  c: ComplaintRow,
+  to: Status,
+  at: string,
+  text: string | null,
+  hours: ResponseHours,
+  satisfied: boolean | null = null,
+): Promise<void> {
   const change = transition(c.status, to);
   if ('error' in change) {
-    throw new UsageError(t('complaint.error.transition', { id: c.id, from: statusText(c.status), to: statusText(to), why: t(change.error, { status: statusName(c.status) }) }), t('complaint.error.transition-hint', { id: c.id }));
+    throw new UsageError(
+      t('complaint.error.transition', { id: c.id, from: statusText(c.status), to: statusText(to), why: t(change.error, { status: statusName(c.status) }) }),
+      t('complaint.error.transition-hint', { id: c.id }),
+    );
   }
   const fields: Record<string, unknown> = { status: to };
   if (to === 'closed') fields.closed_at = at;
@@ -393,7 +482,11 @@ async function applyStatus(db: Store, c: ComplaintRow, to: Status, at: string, t
   await db.addEvent(c.id, at, change.event, c.status, to, text, satisfied);
 }
 
-export async function runComplaintResolve(id: number, o: { resolution?: string; satisfied?: string; compensation?: string; at?: string }, ctx: Context): Promise<number> {
+export async function runComplaintResolve(
+  id: number,
+  o: { resolution?: string; satisfied?: string; compensation?: string; at?: string },
+  ctx: Context,
+): Promise<number> {
   if (o.resolution === undefined || o.resolution.trim() === '') throw new UsageError(t('complaint.error.resolution'), t('complaint.error.resolution-hint'));
   const satisfied = yesNoFlag(o.satisfied, '--satisfied');
   if (satisfied === undefined) throw new UsageError(t('complaint.error.satisfied'), t('complaint.error.satisfied-hint'));
@@ -405,11 +498,17 @@ export async function runComplaintResolve(id: number, o: { resolution?: string; 
     if (o.compensation !== undefined) {
       const parser = new MoneyParser({ exponent: money.exponent, decimalComma: false });
       const parsed = parser.parse(o.compensation.trim());
-      if (Number.isNaN(parsed) || parsed < 0) throw new UsageError(t('complaint.error.compensation', { value: o.compensation }), t('complaint.error.compensation-hint'));
+      if (Number.isNaN(parsed) || parsed < 0)
+        throw new UsageError(t('complaint.error.compensation', { value: o.compensation }), t('complaint.error.compensation-hint'));
       if (parser.symbol !== null) {
         const of = currenciesOf(parser.symbol) ?? [];
         if (money.currency === null || !of.includes(money.currency)) {
-          throw new UsageError(money.currency === null ? t('complaint.error.compensation-no-currency', { value: o.compensation }) : t('complaint.error.compensation-currency', { value: o.compensation, currency: money.currency }), t('complaint.error.compensation-currency-hint'));
+          throw new UsageError(
+            money.currency === null
+              ? t('complaint.error.compensation-no-currency', { value: o.compensation })
+              : t('complaint.error.compensation-currency', { value: o.compensation, currency: money.currency }),
+            t('complaint.error.compensation-currency-hint'),
+          );
         }
       }
       compensation = parsed;
@@ -450,23 +549,45 @@ export async function runComplaintSummary(o: { asOf?: string; days: number }, ct
     const result = await complaintSummary(db, asOfDate, o.days);
     const { by_category: byCategory, overdue } = result;
     const median = result.median_hours_to_resolve;
-    const catColumns: Column[] = [{ key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)) }, { key: 'total', header: t('complaint.col.total'), align: 'right' }, ...STATUSES.map((s) => ({ key: s, header: statusText(s), align: 'right' as const }))];
+    const catColumns: Column[] = [
+      { key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)) },
+      { key: 'total', header: t('complaint.col.total'), align: 'right' },
+      ...STATUSES.map((s) => ({ key: s, header: statusText(s), align: 'right' as const })),
+    ];
     const draw = (pen: Pen): void => {
       const k = pen.chalk;
       const out = pen.line;
       const pct = (x: number | null): string => (x === null ? t('complaint.n-a') : `${Math.round(x * 100)}%`);
-      const medianText = median === null ? t('complaint.n-a') : median < 48 ? t('complaint.hours', { n: String(result.median_hours_to_resolve) }) : t('complaint.days', { n: (median / 24).toFixed(1) });
-      out(k.bold(t('complaint.summary-title', { date: formatDate(asOfDate) })) + t('complaint.summary-counts', { logged: result.complaints, open: result.open, overdue: overdue.length, median: medianText }));
+      const medianText =
+        median === null
+          ? t('complaint.n-a')
+          : median < 48
+            ? t('complaint.hours', { n: String(result.median_hours_to_resolve) })
+            : t('complaint.days', { n: (median / 24).toFixed(1) });
+      out(
+        k.bold(t('complaint.summary-title', { date: formatDate(asOfDate) })) +
+          t('complaint.summary-counts', { logged: result.complaints, open: result.open, overdue: overdue.length, median: medianText }),
+      );
       pen.rows(catColumns, byCategory);
       out();
       out(k.bold(t('complaint.bought-again', { days: o.days })));
-      const rate = (label: string, r: { rate: number | null; bought_again: number; resolved: number }): string => `  ${padEndWidth(label, Math.max(stringWidth(t('complaint.when-satisfied')), stringWidth(t('complaint.when-not-satisfied'))))} ${t('complaint.rate', { percent: pct(r.rate), bought: r.bought_again, resolved: r.resolved })}`;
+      const rate = (label: string, r: { rate: number | null; bought_again: number; resolved: number }): string =>
+        `  ${padEndWidth(label, Math.max(stringWidth(t('complaint.when-satisfied')), stringWidth(t('complaint.when-not-satisfied'))))} ${t('complaint.rate', { percent: pct(r.rate), bought: r.bought_again, resolved: r.resolved })}`;
       out(rate(t('complaint.when-satisfied'), result.after_satisfied));
       out(rate(t('complaint.when-not-satisfied'), result.after_not_satisfied));
       if (overdue.length > 0) {
         out();
         out(k.bold(t('complaint.overdue-title')));
-        pen.rows([{ key: 'id', header: t('complaint.col.id'), align: 'right' }, { key: 'customer_id', header: t('complaint.col.customer') }, { key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)) }, { key: 'due_at', header: t('complaint.col.due'), show: (v) => localMinute(String(v), ctx.io.env.TZ) }, { key: 'days_overdue', header: t('complaint.col.days-over'), align: 'right' }], overdue);
+        pen.rows(
+          [
+            { key: 'id', header: t('complaint.col.id'), align: 'right' },
+            { key: 'customer_id', header: t('complaint.col.customer') },
+            { key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)) },
+            { key: 'due_at', header: t('complaint.col.due'), show: (v) => localMinute(String(v), ctx.io.env.TZ) },
+            { key: 'days_overdue', header: t('complaint.col.days-over'), align: 'right' },
+          ],
+          overdue,
+        );
       }
     };
     show(ctx, { json: { value: result }, csv: { columns: catColumns, rows: byCategory }, table: { draw } });

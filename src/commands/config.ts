@@ -21,7 +21,14 @@ export async function runConfigList(ctx: Context): Promise<number> {
     const stored = await db.storedSettings();
     const e = effective(stored);
     // What each setting does: in the reader's language on a terminal, the stable English in CSV and JSON.
-    const rows = (lang: Lang): Record<string, unknown>[] => SETTINGS.map((s) => ({ key: s.key, value: e[s.key], default: s.default, changed: s.key in stored, description: wordPhrase(describeSetting(s.key), lang) }));
+    const rows = (lang: Lang): Record<string, unknown>[] =>
+      SETTINGS.map((s) => ({
+        key: s.key,
+        value: e[s.key],
+        default: s.default,
+        changed: s.key in stored,
+        description: wordPhrase(describeSetting(s.key), lang),
+      }));
     // On a terminal the long values (the segment table) are cut; config get KEY prints one whole.
     const tableColumns: Column[] = [
       { key: 'key', header: t('config.header.key') },
@@ -85,7 +92,10 @@ export async function runConfigSet(pairs: string[], ctx: Context): Promise<numbe
       if (e instanceof SettingError) {
         const what = changes.map(([k, v]) => `${k} = ${v.length > 40 ? v.slice(0, 40) + '…' : v}`).join(', ');
         const pair = e.other === null ? null : [e.key, e.other];
-        throw new UsageError(t('config.doesNotFit', { what, key: e.key, message: errorText(e) }), pair ? t('config.changeBothHint', { first: pair[0]!, second: pair[1]! }) : t('config.seeListHint'));
+        throw new UsageError(
+          t('config.doesNotFit', { what, key: e.key, message: errorText(e) }),
+          pair ? t('config.changeBothHint', { first: pair[0]!, second: pair[1]! }) : t('config.seeListHint'),
+        );
       }
       throw e;
     }
@@ -94,7 +104,8 @@ export async function runConfigSet(pairs: string[], ctx: Context): Promise<numbe
     });
     if (changes.some(([k]) => k === 'rfm.segments' || k === 'rfm.bins')) {
       const { uncovered, unreachable } = coverage(settings.segments, settings.rfm.bins);
-      if (uncovered.length > 0) notice(ctx.io, t('config.uncovered', { n: uncovered.length, first: `r${uncovered[0]![0]} f${uncovered[0]![1]} m${uncovered[0]![2]}` }));
+      if (uncovered.length > 0)
+        notice(ctx.io, t('config.uncovered', { n: uncovered.length, first: `r${uncovered[0]![0]} f${uncovered[0]![1]} m${uncovered[0]![2]}` }));
       if (unreachable.length > 0) notice(ctx.io, t('config.unreachable', { bins: settings.rfm.bins, segments: unreachable.join(', ') }));
     }
     for (const [key, value] of changes) notice(ctx.io, `${key} = ${value}`);
@@ -113,11 +124,18 @@ export async function runConfigUnset(key: string, ctx: Context): Promise<number>
     try {
       resolveSettings(stored, (await moneyOf(db)).exponent);
     } catch (e) {
-      if (e instanceof SettingError) throw new UsageError(t('config.unsetDoesNotFit', { key, value: def.default, other: e.key, message: errorText(e) }), t('config.unsetHint', { key: e.other ?? e.key }));
+      if (e instanceof SettingError)
+        throw new UsageError(
+          t('config.unsetDoesNotFit', { key, value: def.default, other: e.key, message: errorText(e) }),
+          t('config.unsetHint', { key: e.other ?? e.key }),
+        );
       throw e;
     }
     const removed = await db.removeSetting(key);
-    notice(ctx.io, removed ? t('config.backToDefault', { key, value: def.default === '' ? t('config.empty') : def.default }) : t('config.alreadyDefault', { key }));
+    notice(
+      ctx.io,
+      removed ? t('config.backToDefault', { key, value: def.default === '' ? t('config.empty') : def.default }) : t('config.alreadyDefault', { key }),
+    );
     return 0;
   } finally {
     await db.close();

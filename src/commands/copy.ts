@@ -54,7 +54,11 @@ export async function runCopy(to: string, ctx: Context): Promise<number> {
             // Read back before the commit: every row read is in the destination, or nothing is.
             const landed = await into.tableCounts();
             const short = COPY_TABLES.find((s) => landed[s.name] !== counts[s.name] || out[s.name] !== counts[s.name]);
-            if (short !== undefined) throw new RapportError(t('copy.mismatch', { table: short.name, read: counts[short.name] ?? 0, written: landed[short.name] ?? 0 }), t('copy.mismatchHint'));
+            if (short !== undefined)
+              throw new RapportError(
+                t('copy.mismatch', { table: short.name, read: counts[short.name] ?? 0, written: landed[short.name] ?? 0 }),
+                t('copy.mismatchHint'),
+              );
             return out;
           });
         } finally {

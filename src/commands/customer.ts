@@ -2,7 +2,8 @@ import { moneyJson } from '../core/moneyOut.js';
 import type { Analysis, CustomerAnalysis } from '../core/analysis.js';
 import { CATCH_ALL, formatSegmentRules, type Cut } from '../core/rfm.js';
 import { sparkline } from '../text/charts.js';
-import { currentFit, customerAsOf, type Money, settleAsOf } from '../app/run.js';
+import { currentFit, customerAsOf, type LoadedSettings, type Money, settleAsOf } from '../app/run.js';
+import type { Store } from '../store/store.js';
 import { churnAsOf, openComplaintsAsOf } from '../app/churn.js';
 import type { PurchaseModelName } from '../core/model/purchase.js';
 import { methodName, riskPercent, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
@@ -45,7 +46,6 @@ export function monthlySpend(txs: readonly CustomerTransaction[], asOf: string, 
   return months;
 }
 
-
 /** Text padded to a number of terminal columns (a Chinese character takes two). */
 const padTo = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 
@@ -58,6 +58,57 @@ function cutText(cut: Cut, score: number, show: (v: number) => string, lang: Lan
   return cut.method === 'quantile' ? t('card.cut-quantile', { span, score }, lang) : t('card.cut-thresholds', { span, score }, lang);
 }
 
+/** The customer's complaints as they stood at the end of the as-of day. */
+async function complaintsAsOf(db: Store, id: string, asOf: string) {
+  const asOfEnd = `${asOf}T23:59:59.999Z`;
+  const facts = new Map((await db.complaintsAt(asOfEnd)).map((f) => [f.id, f]));
+  return (await db.listComplaints({ customerId: id }))
+    .filter((x) => facts.has(x.id))
+    .map((x) => {
+      const f = facts.get(x.id)!;
+      return {
+        id: x.id,
+        created_at: x.created_at,
+        category: x.category,
+        priority: x.priority,
+        status: f.status,
+        overdue: isOverdue(f, asOfEnd),
+        summary: x.summary,
+        resolved_at: f.resolvedAt,
+        satisfied: f.satisfied,
+      };
+    });
+}
+
+type Why = { r: string; f: string; m: string; rule: string };
+
+/** Why the customer has their R, F and M scores and their segment, in `lang`. */
+function whyScores(c: CustomerAnalysis, analysis: Analysis, loaded: LoadedSettings, money: Money, lang: Lang): Why {
+  const rule = c.segmentRule < 0 ? null : loaded.settings.segments[c.segmentRule]!;
+  const ruleText =
+    rule === null
+      ? t('card.no-rule', { name: segmentName(CATCH_ALL, lang) }, lang)
+      : t(
+          'card.rule',
+          { rules: formatSegmentRules([{ ...rule, name: segmentName(rule.name, lang) }]), n: c.segmentRule + 1, of: loaded.settings.segments.length },
+          lang,
+        );
+  if (c.purchaseDays === 0)
+    return { r: t('card.none-r', undefined, lang), f: t('card.none-fm', undefined, lang), m: t('card.none-fm', undefined, lang), rule: ruleText };
+  return {
+    r: cutText(analysis.cuts[0]!, c.rScore, (v) => tn('card.days', v, { n: formatNumber(v, 0, lang) }, lang), lang),
+    f: cutText(analysis.cuts[1]!, c.fScore, (v) => tn('card.purchase-days', v, { n: formatNumber(v, 0, lang) }, lang), lang),
+    // Amounts as the reader writes them: ¥35,076.00 in Chinese; English keeps the bare amount.
+    m: cutText(
+      analysis.cuts[2]!,
+      c.mScore,
+      (v) => (lang === 'en' ? money.format(v) : formatMoneyFor(Math.round(v), money.exponent, money.currency, lang)),
+      lang,
+    ),
+    rule: ruleText,
+  };
+}
+
 export async function runCustomer(options: CustomerOptions, ctx: Context): Promise<number> {
   const db = await openForAnalysis(ctx);
   try {
@@ -68,44 +119,31 @@ export async function runCustomer(options: CustomerOptions, ctx: Context): Promi
     let score: ChurnScore | null = null;
     let fit: Fitted | null = null;
     if (c !== null) {
-      fit = await currentFit(db, options.asOf, loaded) ?? (await churnAsOf(db, options.asOf)).fitted;
-      score = scoreChurn([c], fit, loaded.settings.model, loaded.settings.lifecycle, analysis.populationGapDays, await openComplaintsAsOf(db, options.asOf))[0]!;
+      fit = (await currentFit(db, options.asOf, loaded)) ?? (await churnAsOf(db, options.asOf)).fitted;
+      score = scoreChurn(
+        [c],
+        fit,
+        loaded.settings.model,
+        loaded.settings.lifecycle,
+        analysis.populationGapDays,
+        await openComplaintsAsOf(db, options.asOf),
+      )[0]!;
     }
     if (record === null && c === null) {
       const near = await db.similarCustomerIds(options.id);
-      throw new RapportError(t('card.no-customer', { id: options.id }), near.length > 0 ? t('card.did-you-mean', { ids: near.join(t('card.or')) }) : t('card.ids-hint'));
+      throw new RapportError(
+        t('card.no-customer', { id: options.id }),
+        near.length > 0 ? t('card.did-you-mean', { ids: near.join(t('card.or')) }) : t('card.ids-hint'),
+      );
     }
     const txs = await db.customerTransactions(options.id, options.asOf);
-    // The customer's complaints as they stood at the end of the as-of day.
-    const asOfEnd = `${options.asOf}T23:59:59.999Z`;
-    const facts = new Map((await db.complaintsAt(asOfEnd)).map((f) => [f.id, f]));
-    const complaints = (await db.listComplaints({ customerId: options.id }))
-      .filter((x) => facts.has(x.id))
-      .map((x) => {
-        const f = facts.get(x.id)!;
-        return { id: x.id, created_at: x.created_at, category: x.category, priority: x.priority, status: f.status, overdue: isOverdue(f, asOfEnd), summary: x.summary, resolved_at: f.resolvedAt, satisfied: f.satisfied };
-      });
+    const complaints = await complaintsAsOf(db, options.id, options.asOf);
     const months = monthlySpend(txs, options.asOf, options.months);
     const recent = options.transactions === 0 ? [] : txs.slice(-options.transactions).reverse();
     const rank = ranked === null ? null : ranked.above + 1;
     const total = ranked?.total ?? 0;
-    const rule = c === null || c.segmentRule < 0 ? null : loaded.settings.segments[c.segmentRule]!;
     // The JSON's "why" stays English whatever the language (data); the card's follows the reader.
-    const explain = (lang: Lang): { r: string; f: string; m: string; rule: string } | null => {
-      if (c === null) return null;
-      const ruleText =
-        rule === null
-          ? t('card.no-rule', { name: segmentName(CATCH_ALL, lang) }, lang)
-          : t('card.rule', { rules: formatSegmentRules([{ ...rule, name: segmentName(rule.name, lang) }]), n: c.segmentRule + 1, of: loaded.settings.segments.length }, lang);
-      if (c.purchaseDays === 0) return { r: t('card.none-r', undefined, lang), f: t('card.none-fm', undefined, lang), m: t('card.none-fm', undefined, lang), rule: ruleText };
-      return {
-        r: cutText(analysis.cuts[0]!, c.rScore, (v) => tn('card.days', v, { n: formatNumber(v, 0, lang) }, lang), lang),
-        f: cutText(analysis.cuts[1]!, c.fScore, (v) => tn('card.purchase-days', v, { n: formatNumber(v, 0, lang) }, lang), lang),
-        // Amounts as the reader writes them: ¥35,076.00 in Chinese; English keeps the bare amount.
-        m: cutText(analysis.cuts[2]!, c.mScore, (v) => (lang === 'en' ? money.format(v) : formatMoneyFor(Math.round(v), money.exponent, money.currency, lang)), lang),
-        rule: ruleText,
-      };
-    };
+    const explain = (lang: Lang): Why | null => (c === null ? null : whyScores(c, analysis, loaded, money, lang));
     const why = explain('en');
     const row = c === null ? null : customerRow(c, record, score);
     const out = {
@@ -122,8 +160,31 @@ export async function runCustomer(options: CustomerOptions, ctx: Context): Promi
     };
     // CSV: the same columns either way, so a script can read by name: empty without purchases.
     const csvRow = row ?? { customer_id: options.id, name: record?.name ?? null, type: record?.type ?? null };
-    const draw = (pen: Pen): void => printCard(pen, options, { record, c, why: explain(currentLang()), rank, total, months, recent, complaints, money, score, riskEdges: loaded.settings.model, model: fit?.ranking?.model ?? fit?.purchase?.model ?? null, horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90, valueBasis: analysis.valueBasis, ownGap: c?.ownGapDays ?? null, windowDays: loaded.settings.lifecycle.windowDays, valueWindowDays: loaded.settings.valueWindowDays });
-    show(ctx, { json: { value: moneyJson(out, money) }, csv: { columns: CUSTOMER_COLUMNS.map((key) => ({ key })), rows: [csvRow], units: money }, table: { draw } });
+    const draw = (pen: Pen): void =>
+      printCard(pen, options, {
+        record,
+        c,
+        why: explain(currentLang()),
+        rank,
+        total,
+        months,
+        recent,
+        complaints,
+        money,
+        score,
+        riskEdges: loaded.settings.model,
+        model: fit?.ranking?.model ?? fit?.purchase?.model ?? null,
+        horizonDays: loaded.settings.model.horizonDays ?? fit?.horizonDays ?? 90,
+        valueBasis: analysis.valueBasis,
+        ownGap: c?.ownGapDays ?? null,
+        windowDays: loaded.settings.lifecycle.windowDays,
+        valueWindowDays: loaded.settings.valueWindowDays,
+      });
+    show(ctx, {
+      json: { value: moneyJson(out, money) },
+      csv: { columns: CUSTOMER_COLUMNS.map((key) => ({ key })), rows: [csvRow], units: money },
+      table: { draw },
+    });
     return 0;
   } finally {
     await db.close();
@@ -160,7 +221,12 @@ function printCard(pen: Pen, options: CustomerOptions, card: Card): void {
   const line = (label: string, value: string): void => out(`  ${padTo(label, 15)} ${value}`);
   const n = (v: number): string => formatNumber(v);
   out(k.bold(`${options.id}${record?.name ? '  ' + record.name : ''}`) + (record?.type ? t('card.type', { type: customerTypeName(record.type) }) : ''));
-  const contact = [record?.email, record?.phone, record?.account_manager ? t('card.account-manager', { name: record.account_manager }) : null, record?.created_date ? t('card.since', { date: formatDate(record.created_date) }) : null].filter(Boolean);
+  const contact = [
+    record?.email,
+    record?.phone,
+    record?.account_manager ? t('card.account-manager', { name: record.account_manager }) : null,
+    record?.created_date ? t('card.since', { date: formatDate(record.created_date) }) : null,
+  ].filter(Boolean);
   if (contact.length > 0) out('  ' + contact.join(' · '));
   out();
   out(k.bold(t('card.as-of', { date: formatDate(options.asOf) })));
@@ -171,9 +237,13 @@ function printCard(pen: Pen, options: CustomerOptions, card: Card): void {
     line(t('card.first-purchase'), c.firstPurchase === null ? t('card.none') : formatDate(c.firstPurchase));
     line(t('card.last-purchase'), ago);
     line(t('card.purchases'), `${tn('card.purchase-days', c.purchaseDays)}${t('card.list-sep')}${tn('card.orders', c.orders)}`);
-    line(t('card.net-revenue'), t('card.net-detail', { net: m(c.netRevenue), gross: m(c.grossRevenue), refunds: m(c.refunds), share: (c.refundShare * 100).toFixed(1) }));
+    line(
+      t('card.net-revenue'),
+      t('card.net-detail', { net: m(c.netRevenue), gross: m(c.grossRevenue), refunds: m(c.refunds), share: (c.refundShare * 100).toFixed(1) }),
+    );
     if (c.avgOrderValue !== null) line(t('card.average-order'), m(c.avgOrderValue));
-    if (c.typicalGapDays !== null) line(t('card.usual-gap'), t(card.ownGap !== null ? 'card.gap-own' : 'card.gap-population', { days: Math.round(c.typicalGapDays * 10) / 10 }));
+    if (c.typicalGapDays !== null)
+      line(t('card.usual-gap'), t(card.ownGap !== null ? 'card.gap-own' : 'card.gap-population', { days: Math.round(c.typicalGapDays * 10) / 10 }));
     const w = card.windowDays;
     line(t('card.last-days', { days: w }), t('card.window-against', { recent: m(c.recentRevenue), previous: m(c.previousRevenue), days: w }));
     if (c.tenureDays !== null) line(t('card.tenure'), tn('card.tenure-days', c.tenureDays, { n: n(c.tenureDays) }));
@@ -186,8 +256,12 @@ function printCard(pen: Pen, options: CustomerOptions, card: Card): void {
     out();
     const over = card.valueWindowDays === 0 ? t('card.all-history') : t('card.last-n-days', { days: card.valueWindowDays });
     const basis = card.valueBasis === 'clv' ? t('card.basis-clv') : t('card.basis-revenue', { over });
-    out(`${k.bold(t('card.tier', { tier: tierName(c.tier) }))}${t('card.tier-detail', { value: m(c.value), basis, rank: n(card.rank!), total: n(card.total) })}`);
-    out(`${k.bold(t('card.stage', { stage: stageName(c.stage) }))}${c.exitPattern ? t('card.exit', { pattern: exitPatternName(c.exitPattern) }) : ''}${t('card.colon')}${reword(c.stageReason)}`);
+    out(
+      `${k.bold(t('card.tier', { tier: tierName(c.tier) }))}${t('card.tier-detail', { value: m(c.value), basis, rank: n(card.rank!), total: n(card.total) })}`,
+    );
+    out(
+      `${k.bold(t('card.stage', { stage: stageName(c.stage) }))}${c.exitPattern ? t('card.exit', { pattern: exitPatternName(c.exitPattern) }) : ''}${t('card.colon')}${reword(c.stageReason)}`,
+    );
     printRisk(pen, card, m);
   }
   printHistory(pen, options, card, m);
@@ -208,7 +282,9 @@ function printRisk(pen: Pen, card: Card, m: (v: number) => string): void {
       ? [
           t('card.risk-chance', { risk: pc(s.churnRisk), days, source }),
           t('card.alive', { alive: pc(s.pAlive) }),
-          (s.expectedSpend !== null ? t('card.expected-each', { n: s.expectedPurchases!.toFixed(1), each: m(s.expectedSpend) }) : t('card.expected', { n: s.expectedPurchases!.toFixed(1) })) + t('card.in-a-year', { n: s.expectedPurchases365d!.toFixed(1) }),
+          (s.expectedSpend !== null
+            ? t('card.expected-each', { n: s.expectedPurchases!.toFixed(1), each: m(s.expectedSpend) })
+            : t('card.expected', { n: s.expectedPurchases!.toFixed(1) })) + t('card.in-a-year', { n: s.expectedPurchases365d!.toFixed(1) }),
           next,
           ...(s.clv !== null ? [t('card.clv', { value: m(s.clv) })] : []),
         ].join(t('card.clause-sep'))
@@ -234,7 +310,10 @@ function printHistory(pen: Pen, options: CustomerOptions, card: Card, m: (v: num
   if (card.complaints.length > 0) {
     out();
     out(k.bold(t('card.complaints', { n: card.complaints.length })));
-    for (const x of card.complaints) out(`  #${x.id}  ${formatDate(x.created_at.slice(0, 10))}  ${padTo(categoryName(x.category), 10)} ${padTo(statusName(x.status) + (x.overdue ? t('card.overdue') : ''), 20)} ${clip(x.summary, 50)}`);
+    for (const x of card.complaints)
+      out(
+        `  #${x.id}  ${formatDate(x.created_at.slice(0, 10))}  ${padTo(categoryName(x.category), 10)} ${padTo(statusName(x.status) + (x.overdue ? t('card.overdue') : ''), 20)} ${clip(x.summary, 50)}`,
+      );
   }
   if (options.transactions === 0) return;
   out();

@@ -30,9 +30,16 @@ export interface CustomersOptions {
 function anyOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | null {
   if (value === undefined) return null;
   const out: T[] = [];
-  for (const part of value.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean)) {
     const hit = allowed.find((a) => a === part);
-    if (hit === undefined) throw new UsageError(t('customers.not-one-of', { flag, allowed: allowed.join(', '), part }), t('customers.for-example', { example: `${flag} ${quote(allowed[0]!)}` }));
+    if (hit === undefined)
+      throw new UsageError(
+        t('customers.not-one-of', { flag, allowed: allowed.join(', '), part }),
+        t('customers.for-example', { example: `${flag} ${quote(allowed[0]!)}` }),
+      );
     out.push(hit);
   }
   if (out.length === 0) throw new UsageError(t('customers.names-nothing', { flag }), t('customers.for-example', { example: `${flag} ${quote(allowed[0]!)}` }));
@@ -40,8 +47,28 @@ function anyOf<T extends string>(value: string | undefined, allowed: readonly T[
 }
 
 const NUMERIC = new Set<string>([
-  'recency_days', 'frequency', 'orders', 'monetary', 'avg_order_value', 'refund_share', 'typical_gap_days', 'recent_revenue', 'previous_revenue', 'value', 'tenure_days', 'r_score', 'f_score', 'm_score',
-  'p_alive', 'expected_purchases', 'p_no_purchase', 'expected_purchases_365d', 'expected_spend', 'churn_risk', 'clv', 'value_at_risk',
+  'recency_days',
+  'frequency',
+  'orders',
+  'monetary',
+  'avg_order_value',
+  'refund_share',
+  'typical_gap_days',
+  'recent_revenue',
+  'previous_revenue',
+  'value',
+  'tenure_days',
+  'r_score',
+  'f_score',
+  'm_score',
+  'p_alive',
+  'expected_purchases',
+  'p_no_purchase',
+  'expected_purchases_365d',
+  'expected_spend',
+  'churn_risk',
+  'clv',
+  'value_at_risk',
 ]);
 
 /** --sort FIELD[:asc|:desc]; numbers sort largest first by default, text A to Z, tiers and stages in their order. */
@@ -66,7 +93,16 @@ function typeOf(value: string | undefined): string | null {
   return type;
 }
 
-export function parseCustomersOptions(o: { asOf: string; tier?: string; stage?: string; exit?: string; segment?: string; type?: string; sort?: string; limit: number | null }): CustomersOptions {
+export function parseCustomersOptions(o: {
+  asOf: string;
+  tier?: string;
+  stage?: string;
+  exit?: string;
+  segment?: string;
+  type?: string;
+  sort?: string;
+  limit: number | null;
+}): CustomersOptions {
   return {
     asOf: o.asOf,
     tier: anyOf(o.tier, TIERS, '--tier'),
@@ -80,7 +116,12 @@ export function parseCustomersOptions(o: { asOf: string; tier?: string; stage?: 
 }
 
 /** Tiers, stages and exit patterns sort in the domain's order (platinum first), not A to Z. */
-const ORDERED: Partial<Record<keyof CustomerRow, readonly string[]>> = { tier: TIERS, stage: STAGES, exit_pattern: EXIT_PATTERNS, risk_level: ['high', 'medium', 'low'] };
+const ORDERED: Partial<Record<keyof CustomerRow, readonly string[]>> = {
+  tier: TIERS,
+  stage: STAGES,
+  exit_pattern: EXIT_PATTERNS,
+  risk_level: ['high', 'medium', 'low'],
+};
 
 /** A kept customer's position in the analysis, id, and the value of the sort column. */
 interface Keyed {
@@ -112,7 +153,8 @@ export async function runCustomers(options: CustomersOptions, ctx: Context): Pro
     if (options.segment !== null) {
       const names = [...(await loadSettings(db, await moneyOf(db))).settings.segments.map((s) => s.name), CATCH_ALL];
       segment = names.find((n) => n.toLowerCase() === options.segment!.toLowerCase()) ?? null;
-      if (segment === null) throw new UsageError(t('customers.no-segment', { name: options.segment }), t('customers.no-segment-hint', { segments: names.join(', ') }));
+      if (segment === null)
+        throw new UsageError(t('customers.no-segment', { name: options.segment }), t('customers.no-segment-hint', { segments: names.join(', ') }));
     }
     const picture = await churnAsOf(db, options.asOf, { filter: { tier: options.tier, stage: options.stage, exitPattern: options.exitPattern, segment } });
     const { analysis, money, scores } = picture;
@@ -145,18 +187,20 @@ export async function runCustomers(options: CustomersOptions, ctx: Context): Pro
     const m = (v: unknown): string => (v === null ? '' : money.format(v as number));
     // On a narrow terminal these go first, in this order; the id, name, tier, money and the sort key stay.
     const drop: Record<string, number> = { rfm: 1, rfm_segment: 2, last_purchase: 3, stage: 4, frequency: 5 };
-    const columns = ([
-      { key: 'customer_id', header: t('customers.col.customer') },
-      { key: 'name', header: t('customers.col.name'), clip: 30 },
-      { key: 'tier', header: t('customers.col.tier'), show: (v) => (v === null ? '' : tierName(String(v))) },
-      { key: 'stage', header: t('customers.col.stage'), show: (v) => (v === null ? '' : stageName(String(v))) },
-      { key: 'rfm_segment', header: t('customers.col.segment'), show: (v) => (v === null ? '' : segmentName(String(v))) },
-      { key: 'rfm', header: 'RFM' },
-      { key: 'last_purchase', header: t('customers.col.last-purchase'), show: (v) => (v === null ? '' : formatDate(String(v))) },
-      { key: 'frequency', header: t('customers.col.purchases'), align: 'right' },
-      { key: 'monetary', header: t('customers.col.net-revenue', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
-      { key: 'value', header: t('customers.col.value'), align: 'right', show: m },
-    ] as Column[]).map((col): Column => (col.key in drop && col.key !== field ? { ...col, drop: drop[col.key] } : col));
+    const columns = (
+      [
+        { key: 'customer_id', header: t('customers.col.customer') },
+        { key: 'name', header: t('customers.col.name'), clip: 30 },
+        { key: 'tier', header: t('customers.col.tier'), show: (v) => (v === null ? '' : tierName(String(v))) },
+        { key: 'stage', header: t('customers.col.stage'), show: (v) => (v === null ? '' : stageName(String(v))) },
+        { key: 'rfm_segment', header: t('customers.col.segment'), show: (v) => (v === null ? '' : segmentName(String(v))) },
+        { key: 'rfm', header: 'RFM' },
+        { key: 'last_purchase', header: t('customers.col.last-purchase'), show: (v) => (v === null ? '' : formatDate(String(v))) },
+        { key: 'frequency', header: t('customers.col.purchases'), align: 'right' },
+        { key: 'monetary', header: t('customers.col.net-revenue', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
+        { key: 'value', header: t('customers.col.value'), align: 'right', show: m },
+      ] as Column[]
+    ).map((col): Column => (col.key in drop && col.key !== field ? { ...col, drop: drop[col.key] } : col));
     const withRfm = {
       length: rows.length,
       at: (k: number) => {

@@ -84,7 +84,10 @@ async function pseudonymiser(db: Store, ctx: Context): Promise<(kind: PersonalKi
       // A read-only database (or a full disk) cannot keep the secret made on first use.
       const why = storageError(e, ctx.dbPath);
       if (why === null) throw e;
-      throw new RapportError(t('export.secret-store', { db: ctx.dbPath, why: diskFull(ctx.dbPath) ? t('export.disk-full') : t('export.read-only') }), t('export.secret-store-hint'));
+      throw new RapportError(
+        t('export.secret-store', { db: ctx.dbPath, why: diskFull(ctx.dbPath) ? t('export.disk-full') : t('export.read-only') }),
+        t('export.secret-store-hint'),
+      );
     }
   }
   return (kind, value) => pseudonym(salt!, kind, value);
@@ -97,11 +100,14 @@ async function segmentRows(db: Store, asked: string | null, io: IO): Promise<Asy
   const snaps = await db.listSnapshots();
   const snap = asOf === null ? snaps[snaps.length - 1] : snaps.find((s) => s.as_of === asOf);
   if (snap === undefined) {
-    throw new RapportError(asOf === null ? t('export.no-snapshot') : t('export.no-snapshot-as-of', { date: asOf }), t('export.no-snapshot-hint', { command: `rapport segment${asOf === null ? '' : ` --as-of ${asOf}`}` }));
+    throw new RapportError(
+      asOf === null ? t('export.no-snapshot') : t('export.no-snapshot-as-of', { date: asOf }),
+      t('export.no-snapshot-hint', { command: `rapport segment${asOf === null ? '' : ` --as-of ${asOf}`}` }),
+    );
   }
   // A snapshot long after the newest sale (a first segment run as of today on an old export) is
   // never used without a word: which one, and how to make one as of the last sale.
-  if (await staleWarning(db, snap.as_of) !== null) {
+  if ((await staleWarning(db, snap.as_of)) !== null) {
     const last = (await db.lastTransactionDate())!;
     notice(io, t('export.stale-snapshot', { date: snap.as_of, id: snap.id, last }));
   }
@@ -149,7 +155,8 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
       return r;
     };
     const withCurrency = (fixed: readonly string[]): readonly string[] => (money.length > 0 ? [...fixed, 'currency'] : fixed);
-    const attrs = (raw: Record<string, unknown>): Record<string, string> | null => (o.what === 'customers' && typeof raw.attributes === 'string' ? attributesOf(raw.attributes) : null);
+    const attrs = (raw: Record<string, unknown>): Record<string, string> | null =>
+      o.what === 'customers' && typeof raw.attributes === 'string' ? attributesOf(raw.attributes) : null;
     const n = await showStream(ctx, {
       // Customers in CSV: the extra attributes as columns of their own after the fixed ones, which
       // `import customers` reads back under the same names (JSON keeps them as one object).
@@ -163,7 +170,12 @@ export async function runExport(o: ExportOptions, ctx: Context): Promise<number>
           return [...columns.map((c) => r[c]), ...extraKeys.map((k) => (a === null || a[k] === undefined ? null : fake ? '(redacted)' : a[k]))];
         };
         // Excel reads a CSV as the machine's code page unless it starts with a UTF-8 byte order mark.
-        return { keys: [...columns, ...extraKeys], batches: mapBatches(rows, cellsOf), bom: o.excel, csvCell: o.excel ? (key, v) => (key === 'phone' ? excelPhone(v) : csvValue(v)) : undefined };
+        return {
+          keys: [...columns, ...extraKeys],
+          batches: mapBatches(rows, cellsOf),
+          bom: o.excel,
+          csvCell: o.excel ? (key, v) => (key === 'phone' ? excelPhone(v) : csvValue(v)) : undefined,
+        };
       },
       json: async () => {
         const columns = withCurrency(base);
@@ -221,10 +233,15 @@ function attributesOf(json: string): Record<string, string> {
 function exportedLine(what: ExportName, n: number): string {
   const vars = { count: formatNumber(n) };
   switch (what) {
-    case 'segments': return tn('export.done-segments', n, vars);
-    case 'customers': return tn('export.done-customers', n, vars);
-    case 'transactions': return tn('export.done-transactions', n, vars);
-    case 'complaints': return tn('export.done-complaints', n, vars);
-    case 'rejects': return tn('export.done-rejects', n, vars);
+    case 'segments':
+      return tn('export.done-segments', n, vars);
+    case 'customers':
+      return tn('export.done-customers', n, vars);
+    case 'transactions':
+      return tn('export.done-transactions', n, vars);
+    case 'complaints':
+      return tn('export.done-complaints', n, vars);
+    case 'rejects':
+      return tn('export.done-rejects', n, vars);
   }
 }

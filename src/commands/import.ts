@@ -28,7 +28,8 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
     keepAll: o.dedupe === false,
     preview: Number(o.preview ?? 5),
   };
-  if (!Number.isInteger(options.preview) || options.preview < 0) throw new UsageError(t('import.previewNotWhole', { value: String(o.preview) }), t('import.previewHint'));
+  if (!Number.isInteger(options.preview) || options.preview < 0)
+    throw new UsageError(t('import.previewNotWhole', { value: String(o.preview) }), t('import.previewHint'));
   if (kind === 'customers' && options.keepAll) throw new UsageError(t('import.noDedupeCustomers'), t('import.noDedupeCustomersHint'));
   if (typeof o.dateFormat === 'string') options.dateFormat = o.dateFormat;
   if (o.rounding === 'half-up' || o.rounding === 'half-even') options.round = o.rounding;
@@ -40,7 +41,8 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
   }
   if (typeof o.delimiter === 'string') {
     const d = o.delimiter === '\\t' || o.delimiter.toLowerCase() === 'tab' ? '\t' : o.delimiter;
-    if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') throw new UsageError(t('import.delimiterOneChar', { value: o.delimiter }), t('import.delimiterHint'));
+    if (d.length !== 1 || d === '"' || d === '\n' || d === '\r')
+      throw new UsageError(t('import.delimiterOneChar', { value: o.delimiter }), t('import.delimiterHint'));
     options.delimiter = d;
   }
   if (typeof o.maxRejects === 'string') {
@@ -49,8 +51,7 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
     if (m[2] === '%') {
       options.maxRejectsPercent = Number(m[1]);
       if (options.maxRejectsPercent > 100) throw new UsageError(t('import.maxRejectsOver', { value: o.maxRejects }), t('import.maxRejectsPercentHint'));
-    }
-    else if (Number.isInteger(Number(m[1]))) options.maxRejects = Number(m[1]);
+    } else if (Number.isInteger(Number(m[1]))) options.maxRejects = Number(m[1]);
     else throw new UsageError(t('import.maxRejectsFraction', { value: o.maxRejects }), t('import.maxRejectsFractionHint'));
   }
   return options;
@@ -98,7 +99,8 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
       }
     }
     // Amounts without a currency are shown as plain numbers everywhere: said once, with the way to name it.
-    if (worst === ExitCode.ok && options.kind === 'transactions' && results.some((r) => r.status === 'imported' && r.currency === null)) notice(io, t('import.noCurrencySet'));
+    if (worst === ExitCode.ok && options.kind === 'transactions' && results.some((r) => r.status === 'imported' && r.currency === null))
+      notice(io, t('import.noCurrencySet'));
   } finally {
     await db?.close();
   }
@@ -125,7 +127,16 @@ function toJson(r: FileResult): Record<string, unknown> {
     encoding: r.encoding,
     date_layout: r.dateLayout,
     date_evidence: r.dateEvidence,
-    rounding: r.rounding === null ? null : { rule: r.rounding.rule, rounded: r.rounding.rounded, needs_rounding: r.rounding.needsRounding, file_sum: r.rounding.fileSum, stored_sum: r.rounding.storedSum },
+    rounding:
+      r.rounding === null
+        ? null
+        : {
+            rule: r.rounding.rule,
+            rounded: r.rounding.rounded,
+            needs_rounding: r.rounding.needsRounding,
+            file_sum: r.rounding.fileSum,
+            stored_sum: r.rounding.storedSum,
+          },
     warnings: r.warnings,
     notices: r.notices,
     currency: r.currency,
@@ -134,11 +145,38 @@ function toJson(r: FileResult): Record<string, unknown> {
   };
 }
 
-const CSV_COLUMNS = ['file', 'status', 'import_id', 'same_as', 'read', 'imported', 'updated', 'duplicate', 'rejected', 'blank_lines', 'customers_created', 'without_customer', 'rounded', 'needs_rounding', 'file_sum', 'stored_sum', 'seconds'].map((key) => ({ key }));
+const CSV_COLUMNS = [
+  'file',
+  'status',
+  'import_id',
+  'same_as',
+  'read',
+  'imported',
+  'updated',
+  'duplicate',
+  'rejected',
+  'blank_lines',
+  'customers_created',
+  'without_customer',
+  'rounded',
+  'needs_rounding',
+  'file_sum',
+  'stored_sum',
+  'seconds',
+].map((key) => ({ key }));
 
 function countsJson(r: FileResult): Record<string, number> {
   const k = r.counts;
-  return { read: k.read, imported: k.imported, updated: k.updated, duplicate: k.duplicate, rejected: k.rejected, blank_lines: k.blankLines, customers_created: k.customersCreated, without_customer: k.withoutCustomer };
+  return {
+    read: k.read,
+    imported: k.imported,
+    updated: k.updated,
+    duplicate: k.duplicate,
+    rejected: k.rejected,
+    blank_lines: k.blankLines,
+    customers_created: k.customersCreated,
+    without_customer: k.withoutCustomer,
+  };
 }
 
 function flatten(r: FileResult): Record<string, unknown> {
@@ -180,19 +218,31 @@ function refusalNotice(ctx: Context, r: FileResult, options: ImportOptions): voi
   if (r.refusal === 'all-rejected') {
     const top = r.reasons[0];
     const all = tn('import.allRejected', r.counts.rejected, { n: n(r.counts.rejected) });
-    const message = top ? t('import.nothingImportedMostOften', { file: r.file, all, reason: reasonText(top.reason) }) : t('import.nothingImported', { file: r.file, all });
+    const message = top
+      ? t('import.nothingImportedMostOften', { file: r.file, all, reason: reasonText(top.reason) })
+      : t('import.nothingImported', { file: r.file, all });
     ctx.io.stderr.write(t('errors.line', { message }) + '\n');
     const see = r.importId !== null ? t('import.seeThem', { id: r.importId }) : '';
     const layouts = r.dateLayoutsThatRead.map((l) => `--date-format ${/[\s,]/.test(l) ? JSON.stringify(l) : l}`);
     const readWith = { layouts: layouts.join(t('import.or')) };
     const suggestion = r.rounding !== null && r.rounding.needsRounding === r.counts.rejected ? roundSuggestion(r) : null;
-    const hint = see + (suggestion !== null ? suggestion.trim() : layouts.length === 0 ? t('import.wholeFileRejectedHint') : r.dateLayoutsThatRead[0] === 'ISO' ? t('import.datesReadWithIso', readWith) : t('import.datesReadWith', readWith));
+    const hint =
+      see +
+      (suggestion !== null
+        ? suggestion.trim()
+        : layouts.length === 0
+          ? t('import.wholeFileRejectedHint')
+          : r.dateLayoutsThatRead[0] === 'ISO'
+            ? t('import.datesReadWithIso', readWith)
+            : t('import.datesReadWith', readWith));
     ctx.io.stderr.write(t('errors.hintLine', { hint }) + '\n');
     return;
   }
   const limit = options.maxRejectsPercent !== undefined ? `${options.maxRejectsPercent}%` : String(options.maxRejects);
   ctx.io.stderr.write(t('errors.line', { message: tn('import.overMaxRejects', r.counts.rejected, { file: r.file, n: n(r.counts.rejected), limit }) }) + '\n');
-  ctx.io.stderr.write(t('errors.hintLine', { hint: r.importId !== null ? t('import.overMaxRejectsSeeHint', { id: r.importId }) : t('import.overMaxRejectsHint') }) + '\n');
+  ctx.io.stderr.write(
+    t('errors.hintLine', { hint: r.importId !== null ? t('import.overMaxRejectsSeeHint', { id: r.importId }) : t('import.overMaxRejectsHint') }) + '\n',
+  );
 }
 
 function printHuman(pen: Pen, r: FileResult, options: ImportOptions): void {
@@ -206,7 +256,13 @@ function printHuman(pen: Pen, r: FileResult, options: ImportOptions): void {
   if (r.status === 'dry-run') {
     out(c.bold(t('import.dryRunHead', { file: r.file })));
     out(t('import.dryRunReading', { delimiter: JSON.stringify(r.delimiter), encoding: r.encoding, layout: String(r.dateLayout) }));
-    pen.rows([{ key: 'field', header: t('import.header.field') }, { key: 'column', header: t('import.header.column') }], Object.entries(r.mapping).map(([field, column]) => ({ field, column })));
+    pen.rows(
+      [
+        { key: 'field', header: t('import.header.field') },
+        { key: 'column', header: t('import.header.column') },
+      ],
+      Object.entries(r.mapping).map(([field, column]) => ({ field, column })),
+    );
     if (r.extraColumns.length > 0) out(t('import.extraColumns', { columns: r.extraColumns.join(', ') }));
     if (r.preview.length > 0) {
       out(t('import.firstRows'));
@@ -214,20 +270,30 @@ function printHuman(pen: Pen, r: FileResult, options: ImportOptions): void {
       // Stored in minor units; shown as money here (JSON keeps the stored integers).
       const exp = currencyExponent(r.currency);
       const money = (v: unknown): string => (typeof v === 'number' ? formatMoney(v, exp) : '');
-      pen.rows(keys.map((key) => (key === 'amount' || key === 'unit_price' ? { key, align: 'right' as const, show: money } : { key })), r.preview);
+      pen.rows(
+        keys.map((key) => (key === 'amount' || key === 'unit_price' ? { key, align: 'right' as const, show: money } : { key })),
+        r.preview,
+      );
     }
   }
   const customers = options.kind === 'customers';
-  const parts = [t('import.count.read', { n: n(k.read) }), r.status === 'dry-run' ? t('import.count.new', { n: n(k.imported) }) : t('import.count.imported', { n: n(k.imported) })];
+  const parts = [
+    t('import.count.read', { n: n(k.read) }),
+    r.status === 'dry-run' ? t('import.count.new', { n: n(k.imported) }) : t('import.count.imported', { n: n(k.imported) }),
+  ];
   if (customers) parts.push(t('import.count.updated', { n: n(k.updated) }));
-  parts.push(customers ? t('import.count.unchanged', { n: n(k.duplicate) }) : t('import.count.duplicate', { n: n(k.duplicate) }), t('import.count.rejected', { n: n(k.rejected) }));
+  parts.push(
+    customers ? t('import.count.unchanged', { n: n(k.duplicate) }) : t('import.count.duplicate', { n: n(k.duplicate) }),
+    t('import.count.rejected', { n: n(k.rejected) }),
+  );
   if (k.withoutCustomer > 0) parts.push(t('import.count.withoutCustomer', { n: n(k.withoutCustomer) }));
   if (k.customersCreated > 0) parts.push(t('import.count.newCustomers', { n: n(k.customersCreated) }));
-  const head = r.status === 'refused'
-    ? c.red(r.refusal === 'all-rejected' ? t('import.head.allRejected', { file: r.file }) : t('import.head.refused', { file: r.file }))
-    : r.status === 'dry-run'
-      ? t('import.head.wouldImport', { file: r.file })
-      : t('import.head.imported', { file: r.file, id: String(r.importId) });
+  const head =
+    r.status === 'refused'
+      ? c.red(r.refusal === 'all-rejected' ? t('import.head.allRejected', { file: r.file }) : t('import.head.refused', { file: r.file }))
+      : r.status === 'dry-run'
+        ? t('import.head.wouldImport', { file: r.file })
+        : t('import.head.imported', { file: r.file, id: String(r.importId) });
   const counts = { head, counts: parts.join(t('import.listComma')), seconds: r.seconds.toFixed(1) };
   out(customers ? t('import.summaryCustomers', counts) : t('import.summaryRows', counts));
   if (k.read === 0 && k.rejected === 0) out(t('import.headerOnly'));

@@ -65,7 +65,9 @@ export async function runImports(options: { limit: number | null }, ctx: Context
     // On a terminal: local time to the minute and how long ago; CSV and JSON keep ISO 8601 in UTC.
     const tableColumns = COLUMNS.map((c): Column => ({
       ...c,
-      ...(c.key.endsWith('_at') ? { header: c.key === 'started_at' ? t('import.header.started') : t('import.header.finished'), show: when } : { header: tableHeader(c.key) }),
+      ...(c.key.endsWith('_at')
+        ? { header: c.key === 'started_at' ? t('import.header.started') : t('import.header.finished'), show: when }
+        : { header: tableHeader(c.key) }),
       ...(c.key === 'file_name' ? { cutMiddle: true } : {}),
       ...(c.key in TABLE_DROP ? { drop: TABLE_DROP[c.key] } : {}),
     }));
@@ -73,8 +75,15 @@ export async function runImports(options: { limit: number | null }, ctx: Context
     const terminalRows = options.limit === null ? TERMINAL_ROWS : null;
     const all = rows as unknown as Record<string, unknown>[];
     // In JSON the mapping and options are objects, not JSON text inside JSON; CSV keeps the text.
-    const json = { length: rows.length, at: (i: number) => ({ ...rows[i]!, mapping: JSON.parse(rows[i]!.mapping) as unknown, options: JSON.parse(rows[i]!.options) as unknown }) };
-    show(ctx, { table: { columns: tableColumns, rows: all, terminalRows }, csv: { columns, rows: all, terminalRows }, json: { columns, rows: json, terminalRows } });
+    const json = {
+      length: rows.length,
+      at: (i: number) => ({ ...rows[i]!, mapping: JSON.parse(rows[i]!.mapping) as unknown, options: JSON.parse(rows[i]!.options) as unknown }),
+    };
+    show(ctx, {
+      table: { columns: tableColumns, rows: all, terminalRows },
+      csv: { columns, rows: all, terminalRows },
+      json: { columns, rows: json, terminalRows },
+    });
     return 0;
   } finally {
     await db.close();
@@ -98,15 +107,15 @@ export async function runImportsRemove(options: RemoveOptions, ctx: Context, pro
     if (plan === null) throw new RapportError(t('import.noImport', { id: options.importId }), t('import.listThemHint'));
     if (plan.removed !== null) throw new RapportError(t('import.alreadyRemoved', { id: plan.importId, removed: plan.removed }), t('import.alreadyRemovedHint'));
     if (plan.kind !== 'transactions') {
-      throw new RapportError(
-        t('import.removeCustomersUnsupported'),
-        t('import.removeCustomersUnsupportedHint'),
-      );
+      throw new RapportError(t('import.removeCustomersUnsupported'), t('import.removeCustomersUnsupportedHint'));
     }
     const money = await moneyOf(db);
     const lines = [
       t('import.remove.head', { id: plan.importId, file: plan.fileName, status: plan.status }),
-      t('import.remove.transactions', { n: n(plan.transactions), net: `${formatMoney(plan.net, money.exponent)}${money.currency ? ' ' + money.currency : ''}` }),
+      t('import.remove.transactions', {
+        n: n(plan.transactions),
+        net: `${formatMoney(plan.net, money.exponent)}${money.currency ? ' ' + money.currency : ''}`,
+      }),
       ...(plan.kept > 0 ? [t('import.remove.kept', { n: n(plan.kept), imports: plan.keptBy.map((i) => `#${i}`).join(t('import.listComma')) })] : []),
       t('import.remove.rejects', { n: n(plan.rejects) }),
       t('import.remove.customers', { n: n(plan.customers) }),

@@ -20,4 +20,21 @@ import { command as snapshots } from './snapshots/spec.js';
 import { command as config } from './config/spec.js';
 import { command as demo } from './demo/spec.js';
 
-export const COMMANDS: CommandSpec[] = [importCommand, status, imports, rejects, segment, customers, customer, model, churn, complaint, report, exportCommand, copy, snapshots, config, demo];
+export const COMMANDS: CommandSpec[] = [
+  importCommand,
+  status,
+  imports,
+  rejects,
+  segment,
+  customers,
+  customer,
+  model,
+  churn,
+  complaint,
+  report,
+  exportCommand,
+  copy,
+  snapshots,
+  config,
+  demo,
+];

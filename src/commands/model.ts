@@ -1,4 +1,13 @@
-import { methodName, MODEL_CHOICES, modelName, verdictPhrase, type Fitted, type ModelChoice, type ModelSettings, type RiskMethod } from '../core/model/churn.js';
+import {
+  methodName,
+  MODEL_CHOICES,
+  modelName,
+  verdictPhrase,
+  type Fitted,
+  type ModelChoice,
+  type ModelSettings,
+  type RiskMethod,
+} from '../core/model/churn.js';
 import type { PurchaseFit } from '../core/model/purchase.js';
 import { describeFit } from '../core/model/registry.js';
 import { FIT_SAMPLE, forecastError } from '../core/model/select.js';
@@ -26,7 +35,10 @@ function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknow
 /** --model: auto or one of the three purchase models. */
 export function parseModelName(text: string | undefined): ModelChoice | null {
   if (text === undefined) return null;
-  const name = text.trim().toLowerCase().replace(/[^a-z]/g, '');
+  const name = text
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
   const hit = MODEL_CHOICES.find((m) => m === name);
   if (hit !== undefined) return hit;
   throw new UsageError(t('model.bad-name', { text }), t('model.bad-name-hint'));
@@ -72,7 +84,13 @@ export function fitRecord(f: Fitted): Record<string, unknown> {
       f.selection === null
         ? null
         : { cutoff: f.selection.cutoff, horizon_days: f.selection.horizonDays, customers: f.selection.customers, candidates: comparisonRows(f) },
-    sufficiency: { ok: f.sufficiency.ok, customers: f.sufficiency.customers, repeat_buyers: f.sufficiency.repeatBuyers, history_days: f.sufficiency.historyDays, problems: f.sufficiency.problems },
+    sufficiency: {
+      ok: f.sufficiency.ok,
+      customers: f.sufficiency.customers,
+      repeat_buyers: f.sufficiency.repeatBuyers,
+      history_days: f.sufficiency.historyDays,
+      problems: f.sufficiency.problems,
+    },
     purchase:
       f.purchase === null
         ? null
@@ -88,7 +106,15 @@ export function fitRecord(f: Fitted): Record<string, unknown> {
     spend:
       f.spend === null
         ? null
-        : { model: 'gamma-gamma', params: f.spend.params, log_likelihood: f.spend.logLikelihood, customers: f.spend.customers, left_out: f.spendLeftOut, iterations: f.spend.iterations, converged: f.spend.converged },
+        : {
+            model: 'gamma-gamma',
+            params: f.spend.params,
+            log_likelihood: f.spend.logLikelihood,
+            customers: f.spend.customers,
+            left_out: f.spendLeftOut,
+            iterations: f.spend.iterations,
+            converged: f.spend.converged,
+          },
   };
 }
 
@@ -106,7 +132,17 @@ function learnedRecord(f: Fitted): Record<string, unknown> | null {
     held_out:
       h === null
         ? null
-        : { cutoff: h.cutoff, cutoffs: h.cutoffs ?? [h.cutoff], out_of_time: h.outOfTime, customers: h.customers, auc: Object.fromEntries(Object.entries(h.auc).map(([k, v]) => [k, r4(v)])), chosen: h.chosen, mean_risk: r4(h.meanRisk), observed: r4(h.observed), calibration: h.calibration },
+        : {
+            cutoff: h.cutoff,
+            cutoffs: h.cutoffs ?? [h.cutoff],
+            out_of_time: h.outOfTime,
+            customers: h.customers,
+            auc: Object.fromEntries(Object.entries(h.auc).map(([k, v]) => [k, r4(v)])),
+            chosen: h.chosen,
+            mean_risk: r4(h.meanRisk),
+            observed: r4(h.observed),
+            calibration: h.calibration,
+          },
     verdict: verdict === null ? null : wordPhrase(verdict, 'en'),
   };
 }
@@ -114,7 +150,10 @@ function learnedRecord(f: Fitted): Record<string, unknown> | null {
 /** The purchase model's parameters in words. */
 function describePurchase(fit: PurchaseFit, unit: string): string[] {
   const { params, words } = describeFit(fit);
-  return [`  ${params.map(([name, value]) => `${name} ${value.toPrecision(4)}`).join('  ')}`, `  ${wordPhrase({ ...words, vars: { ...words.vars, unit: unitName(unit) } })}`];
+  return [
+    `  ${params.map(([name, value]) => `${name} ${value.toPrecision(4)}`).join('  ')}`,
+    `  ${wordPhrase({ ...words, vars: { ...words.vars, unit: unitName(unit) } })}`,
+  ];
 }
 
 export async function runModel(options: ModelOptions, ctx: Context): Promise<number> {
@@ -135,25 +174,38 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
     // there is one on the screen, else on stderr (it was printed three or four times).
     const inTable = forPeople(ctx) && fitted.selection !== null && fitted.rejected.length > 0;
     const noFitWhy = (): string => (inTable && /^no usable fit \(/.test(fitted.fallback ?? '') ? t('model.none-usable') : reword(fitted.fallback ?? ''));
-    const asStored = settings.model === loaded.settings.model.model && settings.timeUnit === loaded.settings.model.timeUnit && settings.horizonDays === loaded.settings.model.horizonDays;
+    const asStored =
+      settings.model === loaded.settings.model.model &&
+      settings.timeUnit === loaded.settings.model.timeUnit &&
+      settings.horizonDays === loaded.settings.model.horizonDays;
     if (options.save && asStored) {
       const id = await db.saveFit(fitted, loaded.text);
       notice(
         ctx.io,
         fitted.purchase === null
-          ? t('model.saved-no-model', { id, date: formatDate(options.asOf), why: noFitWhy(), uses: fitted.ranking !== null ? methodName(fitted.ranking.kind, fitted.ranking.model) : t('model.uses-rules') })
+          ? t('model.saved-no-model', {
+              id,
+              date: formatDate(options.asOf),
+              why: noFitWhy(),
+              uses: fitted.ranking !== null ? methodName(fitted.ranking.kind, fitted.ranking.model) : t('model.uses-rules'),
+            })
           : t('model.saved', { id, date: formatDate(options.asOf) }),
       );
-      if (fitted.purchase !== null && fitted.spend === null) notice(ctx.io, t('model.pyramid-by-revenue', { why: fitted.spendProblem ? reword(fitted.spendProblem) : t('model.no-spend-model') }));
+      if (fitted.purchase !== null && fitted.spend === null)
+        notice(ctx.io, t('model.pyramid-by-revenue', { why: fitted.spendProblem ? reword(fitted.spendProblem) : t('model.no-spend-model') }));
       // A snapshot of the same date ranked its tiers without the model: segment it again now.
-      if (fitted.purchase !== null && fitted.spend !== null && await db.findSnapshot(options.asOf) !== null) {
+      if (fitted.purchase !== null && fitted.spend !== null && (await db.findSnapshot(options.asOf)) !== null) {
         const snapshot = await db.saveSnapshot(await computeAnalysis(db, options.asOf, loaded, money, measured), loaded.text);
         notice(ctx.io, t('model.snapshot-again', { id: snapshot, date: formatDate(options.asOf) }));
       }
     } else if (options.save) {
       notice(
         ctx.io,
-        t('model.not-saved', { model: loaded.settings.model.model, unit: loaded.settings.model.timeUnit, horizon: loaded.settings.model.horizonDays ?? 'auto' }),
+        t('model.not-saved', {
+          model: loaded.settings.model.model,
+          unit: loaded.settings.model.timeUnit,
+          horizon: loaded.settings.model.horizonDays ?? 'auto',
+        }),
       );
     }
     for (const r of inTable ? [] : fitted.rejected) {
@@ -180,18 +232,27 @@ function drawModel(pen: Pen, f: Fitted, asOf: string, money: Money, noFitWhy: ()
   const out = pen.line;
   const s = f.sufficiency;
   out(c.bold(t('model.title', { date: formatDate(asOf), unit: unitName(f.timeUnit), days: f.horizonDays, why: reword(f.horizonWhy) })));
-  out(`  ${t('model.data', { customers: formatNumber(s.customers), repeat: formatNumber(s.repeatBuyers), days: formatNumber(s.historyDays), enough: s.ok ? t('model.enough') : t('model.not-enough') })}`);
+  out(
+    `  ${t('model.data', { customers: formatNumber(s.customers), repeat: formatNumber(s.repeatBuyers), days: formatNumber(s.historyDays), enough: s.ok ? t('model.enough') : t('model.not-enough') })}`,
+  );
   for (const p of s.problems) out(`    - ${p}`);
   drawComparison(pen, f);
   drawLearned(pen, f);
   if (f.purchase === null) {
-    out(`  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: noFitWhy(), from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : t('model.from-rules') })}`);
+    out(
+      `  ${c.yellow(t('model.no-model'))}${t('model.no-model-detail', { why: noFitWhy(), from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : t('model.from-rules') })}`,
+    );
   } else {
     out();
-    out(c.bold(t('model.purchases', { model: modelName(f.purchase.model) })) + t('model.purchases-fit', { converged: f.purchase.converged ? t('model.converged') : t('model.not-converged'), n: f.purchase.iterations }));
+    out(
+      c.bold(t('model.purchases', { model: modelName(f.purchase.model) })) +
+        t('model.purchases-fit', { converged: f.purchase.converged ? t('model.converged') : t('model.not-converged'), n: f.purchase.iterations }),
+    );
     for (const line of describePurchase(f.purchase, f.timeUnit)) out(line);
     const sample = f.purchase.customers > FIT_SAMPLE ? t('model.sample', { n: formatNumber(f.purchase.customers) }) : '';
-    out(`  ${t('model.likelihood', { ll: f.purchase.logLikelihood.toFixed(1), customers: formatNumber(Math.min(f.purchase.customers, FIT_SAMPLE)), groups: formatNumber(f.purchase.groups), sample })}`);
+    out(
+      `  ${t('model.likelihood', { ll: f.purchase.logLikelihood.toFixed(1), customers: formatNumber(Math.min(f.purchase.customers, FIT_SAMPLE)), groups: formatNumber(f.purchase.groups), sample })}`,
+    );
     out(`  ${t('model.risk-from', { from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : t('model.risk-model') })}`);
   }
   if (f.spendProblem) out(`\n  ${c.yellow(t('model.spend'))}${t('model.colon')}${reword(f.spendProblem)}`);
@@ -200,7 +261,9 @@ function drawModel(pen: Pen, f: Fitted, asOf: string, money: Money, noFitWhy: ()
     out();
     out(c.bold(t('model.spend-title')) + t('model.spend-fit', { converged: f.spend.converged ? t('model.converged') : t('model.not-converged') }));
     out(`  p ${q.p.toPrecision(4)}  q ${q.q.toPrecision(4)}  v ${q.v.toPrecision(4)}`);
-    out(`  ${t('model.spend-likelihood', { ll: f.spend.logLikelihood.toFixed(1), customers: formatNumber(f.spend.customers), left: formatNumber(f.spendLeftOut) })}`);
+    out(
+      `  ${t('model.spend-likelihood', { ll: f.spend.logLikelihood.toFixed(1), customers: formatNumber(f.spend.customers), left: formatNumber(f.spendLeftOut) })}`,
+    );
     if (q.q > 1) out(`  ${t('model.mean-spend', { value: formatMoneyFor(Math.round((q.p * q.v) / (q.q - 1)), money.exponent, money.currency) })}`);
   }
 }
@@ -213,7 +276,17 @@ function drawComparison(pen: Pen, f: Fitted): void {
     const sel = f.selection;
     out();
     const cutoffs = sel.cutoffs ?? [sel.cutoff];
-    if (cutoffs.length > 1) out(c.bold(t('model.compared-windows', { count: cutoffs.length, days: sel.horizonDays, cutoffs: cutoffs.map((d) => formatDate(d)).join(', '), customers: formatNumber(sel.customers) })));
+    if (cutoffs.length > 1)
+      out(
+        c.bold(
+          t('model.compared-windows', {
+            count: cutoffs.length,
+            days: sel.horizonDays,
+            cutoffs: cutoffs.map((d) => formatDate(d)).join(', '),
+            customers: formatNumber(sel.customers),
+          }),
+        ),
+      );
     else out(c.bold(t('model.compared', { days: sel.horizonDays, cutoff: formatDate(sel.cutoff), customers: formatNumber(sel.customers) })));
     pen.rows(
       [
@@ -224,7 +297,13 @@ function drawComparison(pen: Pen, f: Fitted): void {
         { key: 'forecast_error', header: t('model.col.forecast-error'), align: 'right' },
         { key: 'degenerate', header: t('model.col.degenerate') },
       ],
-      comparisonRows(f).map((r) => ({ ...r, candidate: modelName(r.candidate as string), degenerate: r.degenerate === null ? null : reword(String(r.degenerate)), auc: r.auc === null ? '' : (r.auc as number).toFixed(3), forecast_error: r.forecast_error === null ? '' : `${((r.forecast_error as number) * 100).toFixed(0)}%` })),
+      comparisonRows(f).map((r) => ({
+        ...r,
+        candidate: modelName(r.candidate as string),
+        degenerate: r.degenerate === null ? null : reword(String(r.degenerate)),
+        auc: r.auc === null ? '' : (r.auc as number).toFixed(3),
+        forecast_error: r.forecast_error === null ? '' : `${((r.forecast_error as number) * 100).toFixed(0)}%`,
+      })),
     );
   }
 }
@@ -236,18 +315,37 @@ function drawLearned(pen: Pen, f: Fitted): void {
   if (f.ranking !== null && f.learned) {
     const L = f.learned;
     out();
-    out(c.bold(t('model.learned-title', { method: methodName(f.ranking.kind, f.ranking.model), n: L.windows.length, days: f.ranking.horizonDays, cutoffs: L.windows.map((w) => formatDate(w.cutoff)).join(', ') })));
+    out(
+      c.bold(
+        t('model.learned-title', {
+          method: methodName(f.ranking.kind, f.ranking.model),
+          n: L.windows.length,
+          days: f.ranking.horizonDays,
+          cutoffs: L.windows.map((w) => formatDate(w.cutoff)).join(', '),
+        }),
+      ),
+    );
     const h = L.heldOut;
     if (h !== null) {
       pen.rows(
-        [{ key: 'score', header: t('model.col.score') }, { key: 'auc', header: t('model.col.held-out-auc'), align: 'right' }, { key: 'chosen', header: '' }],
-        Object.entries(h.auc).map(([kind, auc]) => ({ score: methodName(kind as RiskMethod, f.ranking!.model), auc: auc.toFixed(3), chosen: kind === h.chosen ? t('model.ranks-mark') : '' })),
+        [
+          { key: 'score', header: t('model.col.score') },
+          { key: 'auc', header: t('model.col.held-out-auc'), align: 'right' },
+          { key: 'chosen', header: '' },
+        ],
+        Object.entries(h.auc).map(([kind, auc]) => ({
+          score: methodName(kind as RiskMethod, f.ranking!.model),
+          auc: auc.toFixed(3),
+          chosen: kind === h.chosen ? t('model.ranks-mark') : '',
+        })),
       );
     }
     const v = verdictPhrase(f);
     if (v !== null) out(`  ${wordPhrase(v, currentLang())}`);
     if (h !== null) {
-      out(`  ${t('model.mean-risk', { risk: (h.meanRisk * 100).toFixed(1) + '%', observed: (h.observed * 100).toFixed(1) + '%', customers: formatNumber(h.customers) })}`);
+      out(
+        `  ${t('model.mean-risk', { risk: (h.meanRisk * 100).toFixed(1) + '%', observed: (h.observed * 100).toFixed(1) + '%', customers: formatNumber(h.customers) })}`,
+      );
       printCalibration(pen, h.calibration);
     }
   }
@@ -256,8 +354,11 @@ function drawLearned(pen: Pen, f: Fitted): void {
 /** The model's time unit for a person ("week" stays the code in data). */
 function unitName(unit: string): string {
   switch (unit) {
-    case 'day': return t('model.unit.day');
-    case 'week': return t('model.unit.week');
-    default: return unit;
+    case 'day':
+      return t('model.unit.day');
+    case 'week':
+      return t('model.unit.week');
+    default:
+      return unit;
   }
 }

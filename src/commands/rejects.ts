@@ -34,7 +34,7 @@ function reimportCommand(r: ImportReading): string {
 export async function runRejects(options: { importId: number | null; limit: number | null; raw: boolean }, ctx: Context): Promise<number> {
   const db = await openForRead(ctx);
   try {
-    if (options.importId !== null && !await db.importExists(options.importId)) {
+    if (options.importId !== null && !(await db.importExists(options.importId))) {
       throw new RapportError(t('import.noImport', { id: options.importId }), t('import.listImportsHint'));
     }
     if (options.raw) {
@@ -56,7 +56,9 @@ export async function runRejects(options: { importId: number | null; limit: numb
       return 0;
     }
     const rows = await db.listRejects(options.importId, options.limit);
-    show(ctx, { data: { columns: columns(), rows: rows as unknown as Record<string, unknown>[], terminalRows: options.limit === null ? TERMINAL_ROWS : null } });
+    show(ctx, {
+      data: { columns: columns(), rows: rows as unknown as Record<string, unknown>[], terminalRows: options.limit === null ? TERMINAL_ROWS : null },
+    });
     return 0;
   } finally {
     await db.close();

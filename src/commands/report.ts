@@ -51,7 +51,11 @@ export async function runReport(o: ReportCommandOptions, ctx: Context): Promise<
     setLang(lang);
     const alerts = churn === null || complaints === null ? [] : check(conditions, churn, complaints, (m) => formatMoneyFor(m, money.exponent, money.currency));
     // The comparison section is left out (omitted) when there is no earlier snapshot.
-    if (churn !== null && conditions.some((x) => x.kind === 'new-high-risk') && !churn.sections.some((s) => s.omitted === undefined && s.tables?.some((x) => x.name === 'new_at_risk'))) {
+    if (
+      churn !== null &&
+      conditions.some((x) => x.kind === 'new-high-risk') &&
+      !churn.sections.some((s) => s.omitted === undefined && s.tables?.some((x) => x.name === 'new_at_risk'))
+    ) {
       notice(ctx.io, t('report.note.no-earlier-for-alert'));
     }
     show(ctx, shownOf(report, o, ctx), 'document');
@@ -78,7 +82,13 @@ function shownOf(report: Report, o: ReportCommandOptions, ctx: Context): Shown {
           report,
           (tb) =>
             pen.rows(
-              tb.columns.map((col) => ({ key: col.key, drop: col.drop, header: col.kind === 'money' && report.currency && !moneyInCells(report) ? `${col.header} ${report.currency}` : col.header, align: col.kind === 'text' || col.kind === 'date' ? 'left' : 'right', show: (v: unknown) => cellText(tb, col, v, report) })),
+              tb.columns.map((col) => ({
+                key: col.key,
+                drop: col.drop,
+                header: col.kind === 'money' && report.currency && !moneyInCells(report) ? `${col.header} ${report.currency}` : col.header,
+                align: col.kind === 'text' || col.kind === 'date' ? 'left' : 'right',
+                show: (v: unknown) => cellText(tb, col, v, report),
+              })),
               tb.rows,
               null, // already cut to --limit, with its own count of the rest
             ),
@@ -94,7 +104,11 @@ function shownOf(report: Report, o: ReportCommandOptions, ctx: Context): Shown {
 function csvTable(report: Report, o: ReportCommandOptions, ctx: Context): Shape {
   const all = tables(report);
   const tb = o.table === null ? all[0] : all.find((x) => x.name === o.table);
-  if (tb === undefined) throw new UsageError(t('report.error.no-table', { report: o.name, table: String(o.table) }), t('report.error.no-table-hint', { tables: all.map((x) => x.name).join(', ') }));
+  if (tb === undefined)
+    throw new UsageError(
+      t('report.error.no-table', { report: o.name, table: String(o.table) }),
+      t('report.error.no-table-hint', { tables: all.map((x) => x.name).join(', ') }),
+    );
   if (o.table === null && all.length > 1) notice(ctx.io, t('report.note.first-table', { table: tb.name, tables: all.map((x) => x.name).join(', ') }));
   const money = tb.columns.some((c) => c.kind === 'money');
   const columns: Column[] = tb.columns.map((c) => (c.kind === 'money' ? { key: c.key, data: (v: unknown) => moneyValue(v, report) } : { key: c.key }));

@@ -36,7 +36,11 @@ export async function runSegment(options: SegmentOptions, ctx: Context): Promise
     const n = analysis.customers.length;
     const window = loaded.settings.valueWindowDays;
     const revenueLabel = window === 0 ? t('segment.all-history') : t('segment.window', { days: window, date: formatDate(options.asOf) });
-    if (n === 0) notice(ctx.io, options.save ? t('segment.nobody-not-saved', { date: formatDate(options.asOf) }) : t('segment.nobody', { date: formatDate(options.asOf) }));
+    if (n === 0)
+      notice(
+        ctx.io,
+        options.save ? t('segment.nobody-not-saved', { date: formatDate(options.asOf) }) : t('segment.nobody', { date: formatDate(options.asOf) }),
+      );
     if (snapshotId !== null) notice(ctx.io, t('segment.saved', { id: snapshotId, date: formatDate(options.asOf) }));
     const rows = summaryRows(summary);
     const by = (group: GroupSummary['group']): Record<string, unknown>[] => rows.filter((r) => r.group === group).map(({ group: _g, ...rest }) => rest);
@@ -53,7 +57,8 @@ export async function runSegment(options: SegmentOptions, ctx: Context): Promise
       segments: by('segment'),
     };
     const columns = segmentColumns(money);
-    const tiersBy = analysis.valueBasis === 'clv' ? t('segment.by-clv', { days: loaded.settings.model.clvHorizonDays }) : t('segment.by-revenue', { over: revenueLabel });
+    const tiersBy =
+      analysis.valueBasis === 'clv' ? t('segment.by-clv', { days: loaded.settings.model.clvHorizonDays }) : t('segment.by-revenue', { over: revenueLabel });
     const draw = (pen: Pen): void => drawSegments(pen, { n, asOf: options.asOf, revenueLabel, tiersBy, summary, rows, columns });
     show(ctx, { json: { value: moneyJson(out, money) }, csv: { rows, columns, units: money }, table: { draw } });
     return 0;
@@ -83,7 +88,12 @@ function segmentColumns(money: Money): Column[] {
     { key: 'name', header: t('segment.col.name') },
     { key: 'customers', header: t('segment.col.customers'), align: 'right' },
     { key: 'customer_share', header: t('segment.col.share'), align: 'right', show: (v) => pct(v as number) },
-    { key: 'revenue', header: t('segment.col.revenue', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: (v) => money.format(v as number) },
+    {
+      key: 'revenue',
+      header: t('segment.col.revenue', { currency: money.currency ? ' ' + money.currency : '' }),
+      align: 'right',
+      show: (v) => money.format(v as number),
+    },
     { key: 'revenue_share', header: t('segment.col.revenue-share'), align: 'right', show: (v) => pct(v as number) },
     { key: 'average', header: t('segment.col.average'), align: 'right', show: (v) => (v === null ? '' : money.format(v as number)) },
   ];
@@ -109,7 +119,9 @@ function drawSegments(pen: Pen, v: SegmentView): void {
       v.rows.filter((r) => r.group === group),
     );
   };
-  pen.write(`${c.bold(t('segment.heading', { n: formatNumber(v.n), date: formatDate(v.asOf) }))}${t('segment.heading-detail', { over: v.revenueLabel, by: v.tiersBy })}\n`);
+  pen.write(
+    `${c.bold(t('segment.heading', { n: formatNumber(v.n), date: formatDate(v.asOf) }))}${t('segment.heading-detail', { over: v.revenueLabel, by: v.tiersBy })}\n`,
+  );
   pen.line(`\n${c.bold(t('segment.pyramid'))}`);
   // Colours that read on dark and light terminals alike: no bright white (invisible on white), no
   // yellow (faint on white), no grey (faint on black); lead keeps the terminal's own colour.

@@ -45,13 +45,17 @@ function drawStatus(pen: Pen, s: Figures, last: LastImport[]): void {
       database: t('status.where', { where: s.database, store: s.store === 'postgres' ? t('status.store.postgres') : t('status.store.sqlite') }),
       customers: n(s.customers),
       transactions: n(s.transactions),
-      without_customer: s.lines_without_customer > 0 ? t('status.without-customer-lines', { lines: n(s.lines_without_customer), money: money(s.net_revenue_without_customer) }) : t('status.none'),
+      without_customer:
+        s.lines_without_customer > 0
+          ? t('status.without-customer-lines', { lines: n(s.lines_without_customer), money: money(s.net_revenue_without_customer) })
+          : t('status.none'),
       dates: s.first_date ? t('status.date-range', { first: formatDate(s.first_date), last: formatDate(s.last_date ?? '') }) : t('status.no-dates'),
       net_revenue: money(s.net_revenue),
       refunds_amount: money(s.refunds_amount),
       refund_lines: n(s.refund_lines),
       imports: s.refused_imports > 0 ? t('status.imports-refused', { imports: s.imports, refused: s.refused_imports }) : s.imports,
-      rejected_rows: s.rejected_rows_refused > 0 ? t('status.rejected-refused', { rejected: n(s.rejected_rows), refused: n(s.rejected_rows_refused) }) : n(s.rejected_rows),
+      rejected_rows:
+        s.rejected_rows_refused > 0 ? t('status.rejected-refused', { rejected: n(s.rejected_rows), refused: n(s.rejected_rows_refused) }) : n(s.rejected_rows),
     },
     {
       database: t('status.label.database'),
@@ -86,17 +90,24 @@ function drawStatus(pen: Pen, s: Figures, last: LastImport[]): void {
 /** An import's kind and status for a person (the codes stay in CSV and JSON). */
 function importKindName(code: string): string {
   switch (code) {
-    case 'transactions': return t('status.kind.transactions');
-    case 'customers': return t('status.kind.customers');
-    default: return code;
+    case 'transactions':
+      return t('status.kind.transactions');
+    case 'customers':
+      return t('status.kind.customers');
+    default:
+      return code;
   }
 }
 
 function importStatusName(code: string): string {
   switch (code) {
-    case 'complete': return t('status.state.complete');
-    case 'refused': return t('status.state.refused');
-    case 'removed': return t('status.state.removed');
-    default: return code;
+    case 'complete':
+      return t('status.state.complete');
+    case 'refused':
+      return t('status.state.refused');
+    case 'removed':
+      return t('status.state.removed');
+    default:
+      return code;
   }
 }

@@ -21,16 +21,76 @@ export function fieldDescription(kind: ImportKind, name: string): Phrase {
 const TRANSACTION_FIELDS: FieldSpec[] = [
   {
     name: 'customer_id',
-    synonyms: ['customer_id', 'customer', 'customerid', 'customer_no', 'customer_number', 'customer_code', 'client', 'client_id', 'cust_id', 'member_id', 'buyer', 'account_id', '客户', '客户编号', '客户id', '客户号', '客户代码', '会员编号', '会员id', '顾客编号'],
+    synonyms: [
+      'customer_id',
+      'customer',
+      'customerid',
+      'customer_no',
+      'customer_number',
+      'customer_code',
+      'client',
+      'client_id',
+      'cust_id',
+      'member_id',
+      'buyer',
+      'account_id',
+      '客户',
+      '客户编号',
+      '客户id',
+      '客户号',
+      '客户代码',
+      '会员编号',
+      '会员id',
+      '顾客编号',
+    ],
   },
   {
     name: 'date',
-    synonyms: ['date', 'order_date', 'invoicedate', 'invoice_date', 'transaction_date', 'purchase_date', 'sale_date', 'sales_date', 'datetime', 'timestamp', 'order_datetime', 'created_at', '日期', '订单日期', '交易日期', '销售日期', '下单日期', '下单时间', '交易时间'],
+    synonyms: [
+      'date',
+      'order_date',
+      'invoicedate',
+      'invoice_date',
+      'transaction_date',
+      'purchase_date',
+      'sale_date',
+      'sales_date',
+      'datetime',
+      'timestamp',
+      'order_datetime',
+      'created_at',
+      '日期',
+      '订单日期',
+      '交易日期',
+      '销售日期',
+      '下单日期',
+      '下单时间',
+      '交易时间',
+    ],
   },
   { name: 'time', synonyms: ['time', 'order_time', 'transaction_time', '时间'] },
   {
     name: 'amount',
-    synonyms: ['amount', 'total', 'revenue', 'sales', 'line_total', 'total_amount', 'net_amount', 'order_total', 'subtotal', 'value', 'sales_amount', '金额', '总金额', '实付金额', '销售额', '合计', '总价', '实收金额'],
+    synonyms: [
+      'amount',
+      'total',
+      'revenue',
+      'sales',
+      'line_total',
+      'total_amount',
+      'net_amount',
+      'order_total',
+      'subtotal',
+      'value',
+      'sales_amount',
+      '金额',
+      '总金额',
+      '实付金额',
+      '销售额',
+      '合计',
+      '总价',
+      '实收金额',
+    ],
   },
   { name: 'quantity', synonyms: ['quantity', 'qty', 'units', 'count', '数量', '件数'] },
   { name: 'unit_price', synonyms: ['unit_price', 'price', 'unitprice', 'price_each', 'each', '单价', '价格'] },
@@ -40,14 +100,64 @@ const TRANSACTION_FIELDS: FieldSpec[] = [
   },
   {
     name: 'product_name',
-    synonyms: ['product_name', 'description', 'item_name', 'item_description', 'product_description', 'article_name', '商品名称', '产品名称', '品名', '商品描述'],
+    synonyms: [
+      'product_name',
+      'description',
+      'item_name',
+      'item_description',
+      'product_description',
+      'article_name',
+      '商品名称',
+      '产品名称',
+      '品名',
+      '商品描述',
+    ],
   },
   { name: 'channel', synonyms: ['channel', 'sales_channel', 'source', 'store', 'shop', '渠道', '销售渠道', '门店'] },
-  { name: 'staff', synonyms: ['staff', 'salesperson', 'sales_person', 'seller', 'cashier', 'employee', 'served_by', 'clerk', '员工', '销售员', '店员', '导购', '营业员', '收银员'] },
+  {
+    name: 'staff',
+    synonyms: [
+      'staff',
+      'salesperson',
+      'sales_person',
+      'seller',
+      'cashier',
+      'employee',
+      'served_by',
+      'clerk',
+      '员工',
+      '销售员',
+      '店员',
+      '导购',
+      '营业员',
+      '收银员',
+    ],
+  },
   { name: 'payment_method', synonyms: ['payment_method', 'payment', 'payment_type', 'pay_method', 'tender', 'paid_by', '付款方式', '支付方式', '结算方式'] },
   {
     name: 'external_id',
-    synonyms: ['external_id', 'invoice', 'invoice_no', 'invoiceno', 'invoice_number', 'invoice_id', 'order_id', 'orderid', 'order', 'order_no', 'order_number', 'receipt', 'receipt_no', 'transaction_id', 'ticket', '订单号', '订单编号', '单号', '发票号', '小票号'],
+    synonyms: [
+      'external_id',
+      'invoice',
+      'invoice_no',
+      'invoiceno',
+      'invoice_number',
+      'invoice_id',
+      'order_id',
+      'orderid',
+      'order',
+      'order_no',
+      'order_number',
+      'receipt',
+      'receipt_no',
+      'transaction_id',
+      'ticket',
+      '订单号',
+      '订单编号',
+      '单号',
+      '发票号',
+      '小票号',
+    ],
   },
   {
     name: 'currency',
@@ -84,14 +194,61 @@ const CUSTOMER_EXPORT: readonly [string, string][] = [
 const CUSTOMER_FIELDS: FieldSpec[] = [
   {
     name: 'customer_id',
-    synonyms: ['customer_id', 'id', 'customer', 'customerid', 'customer_no', 'customer_number', 'customer_code', 'client', 'client_id', 'cust_id', 'member_id', 'account_id', '客户编号', '客户', '客户id', '客户号', '客户代码', '会员编号', '会员id', '编号'],
+    synonyms: [
+      'customer_id',
+      'id',
+      'customer',
+      'customerid',
+      'customer_no',
+      'customer_number',
+      'customer_code',
+      'client',
+      'client_id',
+      'cust_id',
+      'member_id',
+      'account_id',
+      '客户编号',
+      '客户',
+      '客户id',
+      '客户号',
+      '客户代码',
+      '会员编号',
+      '会员id',
+      '编号',
+    ],
   },
-  { name: 'name', synonyms: ['name', 'customer_name', 'full_name', 'client_name', 'company', 'company_name', '姓名', '名称', '客户名称', '客户姓名', '公司名称'] },
+  {
+    name: 'name',
+    synonyms: ['name', 'customer_name', 'full_name', 'client_name', 'company', 'company_name', '姓名', '名称', '客户名称', '客户姓名', '公司名称'],
+  },
   { name: 'email', synonyms: ['email', 'e_mail', 'email_address', 'mail', '邮箱', '电子邮件', '电子邮箱'] },
   { name: 'phone', synonyms: ['phone', 'telephone', 'tel', 'mobile', 'phone_number', 'cell', 'mobile_phone', '电话', '手机', '手机号', '联系电话'] },
   { name: 'type', synonyms: ['type', 'customer_type', 'client_type', 'kind', '类型', '客户类型'] },
-  { name: 'account_manager', synonyms: ['account_manager', 'manager', 'owner', 'sales_rep', 'rep', 'account_owner', 'key_account_manager', '客户经理', '负责人', '业务员'] },
-  { name: 'created', synonyms: ['created', 'created_at', 'created_date', 'created_on', 'signup_date', 'sign_up_date', 'joined', 'join_date', 'since', 'customer_since', 'first_seen', 'registered', '创建日期', '注册日期', '注册时间', '入会日期'] },
+  {
+    name: 'account_manager',
+    synonyms: ['account_manager', 'manager', 'owner', 'sales_rep', 'rep', 'account_owner', 'key_account_manager', '客户经理', '负责人', '业务员'],
+  },
+  {
+    name: 'created',
+    synonyms: [
+      'created',
+      'created_at',
+      'created_date',
+      'created_on',
+      'signup_date',
+      'sign_up_date',
+      'joined',
+      'join_date',
+      'since',
+      'customer_since',
+      'first_seen',
+      'registered',
+      '创建日期',
+      '注册日期',
+      '注册时间',
+      '入会日期',
+    ],
+  },
 ];
 
 export function fieldsFor(kind: ImportKind): FieldSpec[] {
@@ -99,7 +256,11 @@ export function fieldsFor(kind: ImportKind): FieldSpec[] {
 }
 
 export function normaliseHeader(h: string): string {
-  return h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s_\-./()#]+/g, '');
+  return h
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_\-./()#]+/g, '');
 }
 
 export interface Mapping {
@@ -175,7 +336,11 @@ export function resolveMapping(kind: ImportKind, headers: string[], overrides: R
   }
   const missing = requiredMissing(kind, r.fields);
   if (missing.length > 0) return missingRefusal(r, missing);
-  return { ok: true, mapping: { fields: r.fields, extra: extraColumns(headers, r.taken), ...(ownExport === undefined ? {} : { ownExport }) }, notices: r.notices };
+  return {
+    ok: true,
+    mapping: { fields: r.fields, extra: extraColumns(headers, r.taken), ...(ownExport === undefined ? {} : { ownExport }) },
+    notices: r.notices,
+  };
 }
 
 /** What resolveMapping works from, and the fields and columns it has matched so far. */
@@ -201,18 +366,38 @@ function startResolving(kind: ImportKind, headers: string[], noHeader: boolean):
   const specs = fieldsFor(kind);
   const normalised = headers.map(normaliseHeader);
   const known = new Set(specs.flatMap((f) => [f.name, ...f.synonyms].map(normaliseHeader)));
-  return { kind, headers, normalised, noHeader, specs, names: new Set(specs.map((s) => s.name)), header: normalised.some((h) => known.has(h)), fields: {}, taken: new Set(), notices: [] };
+  return {
+    kind,
+    headers,
+    normalised,
+    noHeader,
+    specs,
+    names: new Set(specs.map((s) => s.name)),
+    header: normalised.some((h) => known.has(h)),
+    fields: {},
+    taken: new Set(),
+    notices: [],
+  };
 }
 
 /** "columns seen: "a", "b"" (only for a line that is surely a header row). */
-const columnsSeen = (r: Resolving): Phrase => phrase('import.map.columnsSeen', { columns: joined(r.headers.map((h) => JSON.stringify(h)), 'import.listComma') });
+const columnsSeen = (r: Resolving): Phrase =>
+  phrase('import.map.columnsSeen', {
+    columns: joined(
+      r.headers.map((h) => JSON.stringify(h)),
+      'import.listComma',
+    ),
+  });
 const unseenColumns = (r: Resolving): Phrase => counted('import.map.unseen', r.headers.length);
 const refuse = (message: Phrase, hint: Phrase): MappingRefusal => ({ ok: false, message, hint });
 
 /** One `--map field=column`: the column's index taken for the field, or why not. */
 function applyOverride(r: Resolving, overrides: Record<string, string>, field: string, column: string): MappingRefusal | null {
   if (!r.names.has(field)) {
-    const list = joined(r.specs.map((f) => phrase('import.map.fieldItem', { name: f.name, description: fieldDescription(r.kind, f.name) })), 'import.listComma');
+    const list = joined(
+      r.specs.map((f) => phrase('import.map.fieldItem', { name: f.name, description: fieldDescription(r.kind, f.name) })),
+      'import.listComma',
+    );
     return refuse(phrase('import.map.noField', { field, column }), phrase('import.map.fieldsFor', { kind: r.kind, fields: list }));
   }
   let idx = r.noHeader ? -1 : r.headers.indexOf(column);
@@ -225,7 +410,8 @@ function applyOverride(r: Resolving, overrides: Record<string, string>, field: s
     idx = number - 1;
   }
   if (idx < 0 && r.noHeader) return refuse(phrase('import.map.byNumber', { field, column }), phrase('import.map.byNumberHint', { field }));
-  if (idx < 0) return refuse(phrase('import.map.noColumn', { field, column }), r.header ? columnsSeen(r) : phrase('import.map.needsHeader', { unseen: unseenColumns(r) }));
+  if (idx < 0)
+    return refuse(phrase('import.map.noColumn', { field, column }), r.header ? columnsSeen(r) : phrase('import.map.needsHeader', { unseen: unseenColumns(r) }));
   const other = Object.keys(r.fields).find((f) => r.fields[f] === idx);
   if (other !== undefined) {
     const same = phrase('import.map.sameColumn', { first: `${other}=${overrides[other]!}`, second: `${field}=${column}`, column: r.headers[idx] ?? column });
@@ -253,7 +439,8 @@ function matchSynonyms(r: Resolving): void {
 
 /** rapport's own transactions export: its bookkeeping columns are taken (not extras), and where its packed extras are. */
 function takeExportBookkeeping(r: Resolving): { extra: number } | undefined {
-  if (r.kind !== 'transactions' || r.fields.external_id === undefined || !EXPORT_BOOKKEEPING.every((h) => r.normalised.includes(normaliseHeader(h)))) return undefined;
+  if (r.kind !== 'transactions' || r.fields.external_id === undefined || !EXPORT_BOOKKEEPING.every((h) => r.normalised.includes(normaliseHeader(h))))
+    return undefined;
   let ownExport: { extra: number } | undefined;
   for (const h of EXPORT_BOOKKEEPING) {
     const idx = r.normalised.findIndex((n, i) => n === normaliseHeader(h) && !r.taken.has(i));
@@ -289,13 +476,19 @@ function missingRefusal(r: Resolving, missing: MissingField[]): MappingRefusal {
     const maps = missing.map(({ field }, k) => `${field}=${k + 1}`).join(' --map ');
     return refuse(counted('import.map.headerlessMissing', missing.length, { fields: missingText }), phrase('import.map.headerlessHint', { maps, needed }));
   }
-  if (!r.header) return refuse(looksLikeData(r.headers) ? phrase('import.map.looksLikeData') : unseenColumns(r), phrase('import.map.needsHeaderHint', { needed }));
+  if (!r.header)
+    return refuse(looksLikeData(r.headers) ? phrase('import.map.looksLikeData') : unseenColumns(r), phrase('import.map.needsHeaderHint', { needed }));
   // Each missing field paired with a different unused column, as an example of the syntax.
   const unused = r.headers.filter((h, i) => !r.taken.has(i) && h.trim() !== '');
   // The example column's name is quoted as JSON.stringify quotes a header (neither catalogue's wording holds a quote or a backslash).
   const exampleColumn = joined(['"', phrase('import.map.exampleColumn'), '"']);
-  const example = joined(missing.flatMap(({ field }, k) => [k > 0 ? ' ' : '', `--map ${field}=`, unused[k] === undefined ? exampleColumn : JSON.stringify(unused[k])]));
-  return refuse(counted('import.map.cannotFind', missing.length, { fields: missingText, seen: columnsSeen(r) }), phrase('import.map.nameThemHint', { example, needed }));
+  const example = joined(
+    missing.flatMap(({ field }, k) => [k > 0 ? ' ' : '', `--map ${field}=`, unused[k] === undefined ? exampleColumn : JSON.stringify(unused[k])]),
+  );
+  return refuse(
+    counted('import.map.cannotFind', missing.length, { fields: missingText, seen: columnsSeen(r) }),
+    phrase('import.map.nameThemHint', { example, needed }),
+  );
 }
 
 /** The mapping of rapport's own customers export (see CUSTOMER_EXPORT). */
@@ -378,10 +571,43 @@ export function parseMapOptions(values: string[]): { map: Record<string, string>
 }
 
 const TYPE_SYNONYMS: Record<string, 'consumer' | 'business' | 'channel' | 'internal'> = {
-  consumer: 'consumer', individual: 'consumer', person: 'consumer', personal: 'consumer', private: 'consumer', retail: 'consumer', b2c: 'consumer', household: 'consumer', 个人: 'consumer', 消费者: 'consumer', 散客: 'consumer',
-  business: 'business', company: 'business', corporate: 'business', b2b: 'business', organisation: 'business', organization: 'business', wholesale: 'business', 企业: 'business', 公司: 'business', 商户: 'business',
-  channel: 'channel', agent: 'channel', distributor: 'channel', reseller: 'channel', dealer: 'channel', franchisee: 'channel', partner: 'channel', 渠道: 'channel', 代理: 'channel', 经销商: 'channel', 加盟: 'channel',
-  internal: 'internal', staff: 'internal', employee: 'internal', department: 'internal', 内部: 'internal',
+  consumer: 'consumer',
+  individual: 'consumer',
+  person: 'consumer',
+  personal: 'consumer',
+  private: 'consumer',
+  retail: 'consumer',
+  b2c: 'consumer',
+  household: 'consumer',
+  个人: 'consumer',
+  消费者: 'consumer',
+  散客: 'consumer',
+  business: 'business',
+  company: 'business',
+  corporate: 'business',
+  b2b: 'business',
+  organisation: 'business',
+  organization: 'business',
+  wholesale: 'business',
+  企业: 'business',
+  公司: 'business',
+  商户: 'business',
+  channel: 'channel',
+  agent: 'channel',
+  distributor: 'channel',
+  reseller: 'channel',
+  dealer: 'channel',
+  franchisee: 'channel',
+  partner: 'channel',
+  渠道: 'channel',
+  代理: 'channel',
+  经销商: 'channel',
+  加盟: 'channel',
+  internal: 'internal',
+  staff: 'internal',
+  employee: 'internal',
+  department: 'internal',
+  内部: 'internal',
 };
 
 /** Customer type from free text, or null when it is none of the four. */

@@ -95,7 +95,11 @@ export class CsvParser {
     if (this.carry.length > this.maxRecordChars) {
       if (this.pending) {
         const raw = this.rawLines.join('\n');
-        this.sink.bad(raw.slice(0, this.maxRecordChars), this.startLine, `quoted field opened on line ${this.startLine} is not closed within ${this.maxRecordChars} characters${raw.length > this.maxRecordChars ? this.cutNote() : ''}`);
+        this.sink.bad(
+          raw.slice(0, this.maxRecordChars),
+          this.startLine,
+          `quoted field opened on line ${this.startLine} is not closed within ${this.maxRecordChars} characters${raw.length > this.maxRecordChars ? this.cutNote() : ''}`,
+        );
         this.resetPending();
       } else if (!this.skipRestOfLine) {
         this.sink.bad(this.carry.slice(0, this.maxRecordChars), this.lines + 1, `line is longer than ${this.maxRecordChars} characters${this.cutNote()}`);
@@ -144,7 +148,8 @@ export class CsvParser {
       this.rawLines.push(text);
       this.rawChars += text.length + 1;
       if (this.scan(text, 0)) this.finishPending();
-      else if (this.rawChars > this.maxRecordChars) this.recover(`a quote opened on line ${this.startLine} is not closed within ${this.maxRecordChars} characters`);
+      else if (this.rawChars > this.maxRecordChars)
+        this.recover(`a quote opened on line ${this.startLine} is not closed within ${this.maxRecordChars} characters`);
       return;
     }
     if (text.length === 0) {

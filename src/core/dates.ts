@@ -283,9 +283,15 @@ export class FormatDateReader implements DateReader {
     for (let k = 0; k < this.parts.length; k++) {
       const v = m[k + 1]!;
       switch (this.parts[k]) {
-        case 'Y4': y = Number(v); break;
-        case 'Y2': y = expandYear(Number(v)); break;
-        case 'M': mo = Number(v); break;
+        case 'Y4':
+          y = Number(v);
+          break;
+        case 'Y2':
+          y = expandYear(Number(v));
+          break;
+        case 'M':
+          mo = Number(v);
+          break;
         case 'MON':
           mo = monthFromName(v.replace(/\.$/, ''));
           if (mo === 0) {
@@ -293,12 +299,24 @@ export class FormatDateReader implements DateReader {
             return false;
           }
           break;
-        case 'D': d = Number(v); break;
-        case 'H24': h = Number(v); break;
-        case 'H12': h = Number(v); break;
-        case 'm': mi = Number(v); break;
-        case 's': sec = Number(v); break;
-        case 'A': pm = v.toLowerCase() === 'pm'; break;
+        case 'D':
+          d = Number(v);
+          break;
+        case 'H24':
+          h = Number(v);
+          break;
+        case 'H12':
+          h = Number(v);
+          break;
+        case 'm':
+          mi = Number(v);
+          break;
+        case 's':
+          sec = Number(v);
+          break;
+        case 'A':
+          pm = v.toLowerCase() === 'pm';
+          break;
       }
     }
     if (pm !== null) {
@@ -421,7 +439,11 @@ export class DateSniffer {
     const yearFirst = `${first}${s}${mon}${s}D`;
     const over31 = (m: Map<number, string>): string | undefined => [...m].find(([k]) => k > 31)?.[1];
     if (this.namedLastDigits === 4 || over31(this.namedLast)) {
-      return { kind: 'layout', layout: dayFirst, evidence: `day first, year last: ${this.namedLastDigits === 4 ? 'a four-digit year' : over31(this.namedLast)!}` };
+      return {
+        kind: 'layout',
+        layout: dayFirst,
+        evidence: `day first, year last: ${this.namedLastDigits === 4 ? 'a four-digit year' : over31(this.namedLast)!}`,
+      };
     }
     if (this.namedFirstDigits === 4 || over31(this.namedFirst)) {
       return { kind: 'layout', layout: yearFirst, evidence: `year first: ${this.namedFirstDigits === 4 ? 'a four-digit year' : over31(this.namedFirst)!}` };
@@ -468,7 +490,6 @@ export class DateSniffer {
   }
 }
 
-
 /** The same numeric layout with day and month swapped: "D/M/YYYY" -> "M/D/YYYY". */
 export function swapDayMonth(layout: string): string {
   return layout.replace(/[DM]/g, (c) => (c === 'D' ? 'M' : 'D'));
@@ -481,7 +502,20 @@ export function dateReaderFor(layout: string): DateReader {
 }
 
 /** Layouts a --date-format hint may offer when the sniffer cannot settle a column (each is checked against the column before it is offered). */
-export const HINT_LAYOUTS = ['D-MMM-YY', 'D-MMM-YYYY', 'D MMM YYYY', 'D MMMM YYYY', 'MMM D, YYYY', 'MMMM D, YYYY', 'D.M.YYYY', 'D/M/YYYY', 'M/D/YYYY', 'YYYY/M/D', 'D/M/YY', 'M/D/YY'];
+export const HINT_LAYOUTS = [
+  'D-MMM-YY',
+  'D-MMM-YYYY',
+  'D MMM YYYY',
+  'D MMMM YYYY',
+  'MMM D, YYYY',
+  'MMMM D, YYYY',
+  'D.M.YYYY',
+  'D/M/YYYY',
+  'M/D/YYYY',
+  'YYYY/M/D',
+  'D/M/YY',
+  'M/D/YY',
+];
 
 /** The layouts that read every one of `values` (empty ones aside): only these are worth offering. */
 export function layoutsReading(values: readonly string[], layouts: readonly string[]): string[] {
@@ -527,7 +561,6 @@ const SPAN_YEARS = 10;
 const RECENT_YEARS = 5;
 const YEAR_DAYS = 365.25;
 
-
 /** One candidate layout's reading of the column, built row by row in O(1) memory. */
 class Reading {
   readonly reader: DateReader;
@@ -543,7 +576,10 @@ class Reading {
   /** Per other date column: rows with both dates, and how many of them fall within a year after / before. */
   readonly beside: { n: number; after: number; before: number }[];
 
-  constructor(readonly layout: string, otherColumns: number) {
+  constructor(
+    readonly layout: string,
+    otherColumns: number,
+  ) {
     this.reader = dateReaderFor(layout);
     this.beside = Array.from({ length: otherColumns }, () => ({ n: 0, after: 0, before: 0 }));
   }

@@ -103,7 +103,10 @@ export function stageOf(c: Measured, asOf: string, s: LifecycleSettings = DEFAUL
     return said('exploration', null, { key: 'core.stage.refunds-only', vars: { silence: days(silence) } });
   }
   if (c.purchaseDays <= s.explorationMaxPurchases) {
-    return said('exploration', null, { key: 'core.stage.exploration', vars: { purchases: purchases(c.purchaseDays), max: purchases(s.explorationMaxPurchases) } });
+    return said('exploration', null, {
+      key: 'core.stage.exploration',
+      vars: { purchases: purchases(c.purchaseDays), max: purchases(s.explorationMaxPurchases) },
+    });
   }
   const declineAfter = silenceLimit(g, s.declineGaps, s.declineMinDays);
   if (silence > declineAfter) {
@@ -130,7 +133,10 @@ export function stageOf(c: Measured, asOf: string, s: LifecycleSettings = DEFAUL
 /** The stage at the last purchase decides how the relationship ended. */
 function exitOf(c: Measured, s: LifecycleSettings): { exitPattern: ExitPattern; why: Phrase } {
   if (c.purchaseDays <= s.explorationMaxPurchases) {
-    return { exitPattern: 'early abort', why: c.purchaseDays === 0 ? { key: 'core.exit.refunds-only' } : { key: 'core.exit.early-abort', vars: { purchases: purchases(c.purchaseDays) } } };
+    return {
+      exitPattern: 'early abort',
+      why: c.purchaseDays === 0 ? { key: 'core.exit.refunds-only' } : { key: 'core.exit.early-abort', vars: { purchases: purchases(c.purchaseDays) } },
+    };
   }
   const from = stableFrom(c, s);
   const last = c.lastPurchase === null ? null : dayIndex(c.lastPurchase);

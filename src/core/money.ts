@@ -12,9 +12,30 @@
 
 /** Minor-unit exponent by ISO 4217 code, for the currencies that do not use 2. */
 const EXPONENT: Record<string, number> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0,
-  UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
 };
 
 export function currencyExponent(code: string | null | undefined): number {
@@ -24,7 +45,9 @@ export function currencyExponent(code: string | null | undefined): number {
 
 /** The ISO 4217 codes of currencies in use (funds, metals and test codes left out). */
 const ISO_4217 = new Set(
-  `AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL`.split(' '),
+  `AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL`.split(
+    ' ',
+  ),
 );
 
 /** Three capital letters: the shape of a currency code (a mark in a file). */
@@ -39,23 +62,23 @@ export function isKnownCurrency(code: string): boolean {
 
 /** Symbols we strip, and the currencies each could mean (used to refuse a £ amount in a USD database). */
 const SYMBOLS: Record<string, readonly string[]> = {
-  '$': ['USD', 'CAD', 'AUD', 'NZD', 'HKD', 'SGD', 'MXN', 'TWD'],
-  'US$': ['USD'],
-  'C$': ['CAD'],
-  'A$': ['AUD'],
-  'HK$': ['HKD'],
-  'R$': ['BRL'],
+  $: ['USD', 'CAD', 'AUD', 'NZD', 'HKD', 'SGD', 'MXN', 'TWD'],
+  US$: ['USD'],
+  C$: ['CAD'],
+  A$: ['AUD'],
+  HK$: ['HKD'],
+  R$: ['BRL'],
   '£': ['GBP'],
   '€': ['EUR'],
   '¥': ['JPY', 'CNY'],
   '￥': ['CNY', 'JPY'],
-  '元': ['CNY'],
+  元: ['CNY'],
   '₩': ['KRW'],
   '₹': ['INR'],
   'Fr.': ['CHF'],
-  'CHF': ['CHF'],
-  'kr': ['SEK', 'NOK', 'DKK', 'ISK'],
-  'zł': ['PLN'],
+  CHF: ['CHF'],
+  kr: ['SEK', 'NOK', 'DKK', 'ISK'],
+  zł: ['PLN'],
 };
 
 /**
@@ -230,7 +253,6 @@ export class MoneyParser {
     if (!Number.isSafeInteger(v)) return `"${raw}" is too large to store exactly`;
     return neg && v !== 0 ? -v : v;
   }
-
 }
 
 /**
@@ -297,7 +319,6 @@ function ungroup(text: string, decimalComma: boolean): string | null {
   return null;
 }
 
-
 /** The currencies a mark can stand for (a code stands for itself), or null for an unknown mark. */
 export function currenciesOf(mark: string): readonly string[] | null {
   if (isCurrencyCode(mark)) return [mark];
@@ -316,7 +337,10 @@ export class CurrencyGuard {
   /** A mark was accepted in this file. */
   sawMark = false;
 
-  constructor(allowed: readonly string[] | null, private readonly settled: string | null) {
+  constructor(
+    allowed: readonly string[] | null,
+    private readonly settled: string | null,
+  ) {
     this.candidates = allowed;
   }
 
@@ -355,7 +379,6 @@ export class CurrencyGuard {
     return this.sawMark ? this.candidates : null;
   }
 }
-
 
 /**
  * Exact product of a decimal quantity and a decimal unit price, in minor units, rounded once at

@@ -215,7 +215,11 @@ export function parseSegmentRules(text: string): SegmentRule[] {
     const name = piece.slice(0, colon).trim();
     if (name === CATCH_ALL) throw new CoreError(phrase('core.rfm.catch-all', { name: CATCH_ALL }));
     const rule: SegmentRule = { name };
-    for (const cond of piece.slice(colon + 1).trim().split(/\s+/).filter(Boolean)) {
+    for (const cond of piece
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)) {
       const m = /^([rfm])([1-5])(?:-([1-5]))?$/i.exec(cond);
       if (!m) throw new CoreError(phrase('core.rfm.bad-condition', { condition: cond, rule: name }));
       const d = m[1]!.toLowerCase() as Dimension;

@@ -9,8 +9,18 @@ export const NO_CUSTOMER = '';
 
 /** The stored columns of a transaction, in content order. */
 export const TRANSACTION_COLUMNS = [
-  'customer_id', 'date', 'time', 'amount', 'quantity', 'unit_price',
-  'product', 'channel', 'staff', 'payment_method', 'external_id', 'extra',
+  'customer_id',
+  'date',
+  'time',
+  'amount',
+  'quantity',
+  'unit_price',
+  'product',
+  'channel',
+  'staff',
+  'payment_method',
+  'external_id',
+  'extra',
 ] as const;
 export type TransactionColumn = (typeof TRANSACTION_COLUMNS)[number];
 

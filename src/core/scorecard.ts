@@ -51,7 +51,11 @@ export interface ListFacts {
 
 /** Scores a list against each customer's purchase days in its horizon (customers absent bought nothing). */
 export function scoreList(list: ListFacts, entries: readonly ListEntry[], purchaseDays: ReadonlyMap<string, number>): Scorecard {
-  const levels: Record<RiskLevel, LevelOutcome> = { high: { flagged: 0, no_purchase: 0 }, medium: { flagged: 0, no_purchase: 0 }, low: { flagged: 0, no_purchase: 0 } };
+  const levels: Record<RiskLevel, LevelOutcome> = {
+    high: { flagged: 0, no_purchase: 0 },
+    medium: { flagged: 0, no_purchase: 0 },
+    low: { flagged: 0, no_purchase: 0 },
+  };
   const risks: number[] = [];
   const gone: boolean[] = [];
   let left = 0;

@@ -101,7 +101,11 @@ export const SETTINGS: SettingDef[] = [
     default: formatSegmentRules(DEFAULT_SEGMENTS),
     check: (v) => formatSegmentRules(parseSegmentRules(v)),
   },
-  { key: 'tier.method', default: DEFAULT_TIERS.method, check: (v) => (['rank', 'share'].includes(v.trim()) ? v.trim() : fail(phrase('config.check.tierMethod'))) },
+  {
+    key: 'tier.method',
+    default: DEFAULT_TIERS.method,
+    check: (v) => (['rank', 'share'].includes(v.trim()) ? v.trim() : fail(phrase('config.check.tierMethod'))),
+  },
   {
     key: 'tier.cuts',
     default: DEFAULT_TIERS.cuts.join(','),
@@ -221,11 +225,24 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     longTermDays: num('lifecycle.long_term_days'),
   };
   if (lifecycle.stabilityMinPurchases <= lifecycle.explorationMaxPurchases) {
-    throw new SettingError('lifecycle.stability_min_purchases', phrase('config.check.above', { other: 'lifecycle.exploration_max_purchases', value: lifecycle.explorationMaxPurchases }), 'lifecycle.exploration_max_purchases');
+    throw new SettingError(
+      'lifecycle.stability_min_purchases',
+      phrase('config.check.above', { other: 'lifecycle.exploration_max_purchases', value: lifecycle.explorationMaxPurchases }),
+      'lifecycle.exploration_max_purchases',
+    );
   }
-  if (lifecycle.endedGaps < lifecycle.declineGaps) throw new SettingError('lifecycle.ended_gaps', phrase('config.check.atLeast', { other: 'lifecycle.decline_gaps', value: lifecycle.declineGaps }), 'lifecycle.decline_gaps');
+  if (lifecycle.endedGaps < lifecycle.declineGaps)
+    throw new SettingError(
+      'lifecycle.ended_gaps',
+      phrase('config.check.atLeast', { other: 'lifecycle.decline_gaps', value: lifecycle.declineGaps }),
+      'lifecycle.decline_gaps',
+    );
   if (lifecycle.endedMinDays < lifecycle.declineMinDays) {
-    throw new SettingError('lifecycle.ended_min_days', phrase('config.check.endBeforeDecline', { value: lifecycle.declineMinDays }), 'lifecycle.decline_min_days');
+    throw new SettingError(
+      'lifecycle.ended_min_days',
+      phrase('config.check.endBeforeDecline', { value: lifecycle.declineMinDays }),
+      'lifecycle.decline_min_days',
+    );
   }
   const model: ModelSettings = {
     model: get('model.name') as ModelChoice,
@@ -239,10 +256,16 @@ export function resolveSettings(stored: Readonly<Record<string, string>>, expone
     minRepeatBuyers: num('model.min_repeat_buyers'),
     minHistoryDays: num('model.min_history_days'),
   };
-  if (model.highRisk < model.mediumRisk) throw new SettingError('churn.high_risk', phrase('config.check.atLeast', { other: 'churn.medium_risk', value: model.mediumRisk }), 'churn.medium_risk');
+  if (model.highRisk < model.mediumRisk)
+    throw new SettingError('churn.high_risk', phrase('config.check.atLeast', { other: 'churn.medium_risk', value: model.mediumRisk }), 'churn.medium_risk');
   return {
     model,
-    complaintHours: { urgent: num('complaint.hours_urgent'), high: num('complaint.hours_high'), normal: num('complaint.hours_normal'), low: num('complaint.hours_low') },
+    complaintHours: {
+      urgent: num('complaint.hours_urgent'),
+      high: num('complaint.hours_high'),
+      normal: num('complaint.hours_normal'),
+      low: num('complaint.hours_low'),
+    },
     rfm: { bins, thresholds: thresholdsOf },
     segments: parseSegmentRules(get('rfm.segments')),
     tiers: { method, cuts },

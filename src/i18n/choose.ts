@@ -23,7 +23,8 @@ export function langFlag(argv: readonly string[]): string | undefined {
  */
 export function chooseLang(argv: readonly string[], env: Record<string, string | undefined>): { lang: Lang } | { error: string; hint: string } {
   const flag = langFlag(argv);
-  if (flag === '') return { error: t('core.lang.missing', undefined, localeLang(env)), hint: t('core.lang.hint', { choices: LANGS.join(', ') }, localeLang(env)) };
+  if (flag === '')
+    return { error: t('core.lang.missing', undefined, localeLang(env)), hint: t('core.lang.hint', { choices: LANGS.join(', ') }, localeLang(env)) };
   const { lang, unknown } = resolveLang(flag, env);
   if (unknown === null) return { lang };
   const from = flag !== undefined ? '--lang' : 'RAPPORT_LANG';

@@ -160,8 +160,18 @@ export const DATE_REASONS = Object.keys(GRAMMAR).filter((k) => k.startsWith('cor
 const COUNTED = new Set(['core.churn.complaints']);
 
 /** The sentences a text may be, by what wrote it. */
-export const STAGE_REASONS = ['core.stage.ended', 'core.stage.refunds-only', 'core.stage.exploration', 'core.stage.overdue', 'core.stage.spend-drop', 'core.stage.stability', 'core.stage.formation'];
-export const CHURN_REASONS = Object.keys(GRAMMAR).filter((k) => k.startsWith('core.churn.') && k !== 'core.churn.seldom-every' && k !== 'core.churn.complaints-overdue');
+export const STAGE_REASONS = [
+  'core.stage.ended',
+  'core.stage.refunds-only',
+  'core.stage.exploration',
+  'core.stage.overdue',
+  'core.stage.spend-drop',
+  'core.stage.stability',
+  'core.stage.formation',
+];
+export const CHURN_REASONS = Object.keys(GRAMMAR).filter(
+  (k) => k.startsWith('core.churn.') && k !== 'core.churn.seldom-every' && k !== 'core.churn.complaints-overdue',
+);
 export const MODEL_TEXTS = [
   'core.model.horizon-set',
   'core.model.horizon-none',

@@ -30,7 +30,10 @@ export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSet
   const consumed = new Int32Array(control);
   // A smaller young generation keeps the worker's heap (and the process's peak RSS) down; measured
   // no slower on the 1M-row bench.
-  const worker = new Worker(workerFile(), { workerData: { source, shape, settings, control, lang: currentLang() }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const worker = new Worker(workerFile(), {
+    workerData: { source, shape, settings, control, lang: currentLang() },
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+  });
   return new Promise<ProduceStats>((resolve, reject) => {
     let settled = false;
     let waiting: Promise<void> = Promise.resolve();
@@ -78,4 +81,3 @@ export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSet
     worker.on('exit', (code) => done || fail(new Error(t('import.workerStopped', { code }))));
   });
 }
-

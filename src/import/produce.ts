@@ -38,7 +38,12 @@ export interface Batch {
 
 export type SourceRef = Pick<SourceFile, 'name' | 'path' | 'size'>;
 
-export type ProduceStats = ReadStats & { withoutCustomer: number; currencies: readonly string[] | null; dateConflict: { value: string; line: number } | null; rounding: RoundingStats };
+export type ProduceStats = ReadStats & {
+  withoutCustomer: number;
+  currencies: readonly string[] | null;
+  dateConflict: { value: string; line: number } | null;
+  rounding: RoundingStats;
+};
 
 export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: (b: Batch) => void): ProduceStats {
   const checker = transactionChecker(shape, settings);
@@ -68,41 +73,46 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
     rejects.push(r);
     if (rejects.length >= ROWS) send();
   };
-  const stats = readRecords(source, shape, {
-    row(fields, line, raw) {
-      const values = checker.check(fields, line, raw, reject);
-      if (values === null) return;
-      const customerId = values[0] as string;
-      if (customerId === NO_CUSTOMER) withoutCustomer++;
-      else if (!seen.has(customerId)) {
-        if (seen.size >= CUSTOMERS_REMEMBERED) seen.clear();
-        // A copy, not a slice: a slice would keep the whole chunk of text it came from alive.
-        const id = Buffer.from(customerId).toString();
-        seen.add(id);
-        customers.push(id);
-      }
-      if (iName !== undefined && values[6] !== null) {
-        const code = values[6] as string;
-        const name = fields[iName]!.trim();
-        if (name !== '' && name.length <= MAX_TEXT && named.get(code) !== name) {
-          if (named.size >= CUSTOMERS_REMEMBERED) named.clear();
-          const copy = Buffer.from(name).toString();
-          named.set(Buffer.from(code).toString(), copy);
-          products.push([code, copy]);
+  const stats = readRecords(
+    source,
+    shape,
+    {
+      row(fields, line, raw) {
+        const values = checker.check(fields, line, raw, reject);
+        if (values === null) return;
+        const customerId = values[0] as string;
+        if (customerId === NO_CUSTOMER) withoutCustomer++;
+        else if (!seen.has(customerId)) {
+          if (seen.size >= CUSTOMERS_REMEMBERED) seen.clear();
+          // A copy, not a slice: a slice would keep the whole chunk of text it came from alive.
+          const id = Buffer.from(customerId).toString();
+          seen.add(id);
+          customers.push(id);
         }
-      }
-      const content = contentString(values);
-      const i = contents.length;
-      contents.push(content);
-      lines[i] = line;
-      keys[i] = slotKey(values[1] as string, dedupeContent(content), 0);
-      if (i + 1 === ROWS) send();
+        if (iName !== undefined && values[6] !== null) {
+          const code = values[6] as string;
+          const name = fields[iName]!.trim();
+          if (name !== '' && name.length <= MAX_TEXT && named.get(code) !== name) {
+            if (named.size >= CUSTOMERS_REMEMBERED) named.clear();
+            const copy = Buffer.from(name).toString();
+            named.set(Buffer.from(code).toString(), copy);
+            products.push([code, copy]);
+          }
+        }
+        const content = contentString(values);
+        const i = contents.length;
+        contents.push(content);
+        lines[i] = line;
+        keys[i] = slotKey(values[1] as string, dedupeContent(content), 0);
+        if (i + 1 === ROWS) send();
+      },
+      reject,
+      progress(b) {
+        bytesRead = b;
+      },
     },
-    reject,
-    progress(b) {
-      bytesRead = b;
-    },
-  }, { hash: true });
+    { hash: true },
+  );
   bytesRead = source.size;
   send();
   return { ...stats, withoutCustomer, currencies: checker.currencies(), dateConflict: checker.dateConflict(), rounding: checker.rounding() };

@@ -46,10 +46,16 @@ const REASONS: [RegExp, (v: Vars) => string][] = [
   [/^is not the JSON object of extra columns that rapport export writes$/, () => t('import.reason.notExtra')],
   [new RegExp(`^${V} is not an email address$`), (v) => t('import.reason.notEmail', v)],
   [new RegExp(`^${V} is not a customer type \\(consumer, business, channel, internal\\)$`), (v) => t('import.reason.notType', v)],
-  [/^holds half of a UTF-16 surrogate pair \(U\+(?<unit>[0-9A-F]+)\) on its own: not a character \(the file was damaged or cut mid-character\)$/, (v) => t('import.reason.surrogate', v)],
+  [
+    /^holds half of a UTF-16 surrogate pair \(U\+(?<unit>[0-9A-F]+)\) on its own: not a character \(the file was damaged or cut mid-character\)$/,
+    (v) => t('import.reason.surrogate', v),
+  ],
   [/^a quote opened on line (?<line>\d+) is never closed$/, (v) => t('import.reason.quoteNeverClosed', v)],
   [/^a quote opened on line (?<line>\d+) runs over line (?<next>\d+), which is a row of its own$/, (v) => t('import.reason.quoteRunsOver', v)],
-  [/^a quote opened on line (?<line>\d+) closes only on line (?<end>\d+), giving (?<got>\d+) fields instead of (?<want>\d+)$/, (v) => t('import.reason.quoteLate', v)],
+  [
+    /^a quote opened on line (?<line>\d+) closes only on line (?<end>\d+), giving (?<got>\d+) fields instead of (?<want>\d+)$/,
+    (v) => t('import.reason.quoteLate', v),
+  ],
 ];
 
 /**
@@ -57,7 +63,10 @@ const REASONS: [RegExp, (v: Vars) => string][] = [
  * shown in the reader's language.
  */
 const NOTICES: [RegExp, (v: Vars) => string][] = [
-  [/^the first line is data, not a header row, and --map names columns by number: read as a file without a header row \(add --no-header to say so\)$/, () => t('import.notice.dataFirstLine')],
+  [
+    /^the first line is data, not a header row, and --map names columns by number: read as a file without a header row \(add --no-header to say so\)$/,
+    () => t('import.notice.dataFirstLine'),
+  ],
   [/^the file does not end with a newline: check that its last line \((?<line>\d+)\) is complete$/, (v) => t('import.notice.noFinalNewline', v)],
 ];
 

@@ -272,13 +272,23 @@ async function recordRefused(run: Run, why: Refused['why']): Promise<FileResult>
   return finish(base, 'refused', await run.db.recordRefusal(run.record, counts, run.kept), counts, reasons, started);
 }
 
-function finish(base: FileResult, status: FileResult['status'], id: number | null, counts: ImportCounts, reasons: Map<string, number>, started: number): FileResult {
+function finish(
+  base: FileResult,
+  status: FileResult['status'],
+  id: number | null,
+  counts: ImportCounts,
+  reasons: Map<string, number>,
+  started: number,
+): FileResult {
   return {
     ...base,
     status,
     importId: id,
     counts,
-    reasons: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count).slice(0, 10),
+    reasons: [...reasons]
+      .map(([reason, count]) => ({ reason, count }))
+      .sort((a, b) => b.count - a.count)
+      .slice(0, 10),
     seconds: (Date.now() - started) / 1000,
   };
 }
@@ -334,10 +344,7 @@ async function settleCurrency(db: Store, asked: string | undefined): Promise<{ c
   // Amounts imported before any --currency were read with 2 decimals; a currency with another
   // minor unit would mix scales in one column.
   if (stored === null && currencyExponent(code) !== 2 && (await db.hasTransactions())) {
-    throw new RapportError(
-      t('import.otherExponent', { code, digits: currencyExponent(code) }),
-      t('import.newDbHint'),
-    );
+    throw new RapportError(t('import.otherExponent', { code, digits: currencyExponent(code) }), t('import.newDbHint'));
   }
   return { currency: code, allowed: [code] };
 }
@@ -372,13 +379,19 @@ async function importTransactions(
   const ref: SourceRef = { name: source.name, path: source.path, size: source.size };
   // With the worker, the main thread gets control between batches, so a signal is caught there and
   // the file rolled back; the synchronous path (small files) is ended by the signal's default action.
-  const stats = source.size >= WORKER_MIN_BYTES ? await catchingSignals(() => inWorker(ref, shape, settings, consume)) : produceTransactions(ref, shape, settings, (b) => {
+  const stats =
+    source.size >= WORKER_MIN_BYTES
+      ? await catchingSignals(() => inWorker(ref, shape, settings, consume))
+      : produceTransactions(ref, shape, settings, (b) => {
           // Small files are parsed in one go: the sink buffers them, and a failure surfaces at finish().
           consume(b).catch(() => undefined);
         });
   const written = await writer.finish().catch((e: unknown) => {
     if (e instanceof AmountTotalTooLarge) {
-      throw new RapportError(t('import.totalTooLarge', { file: source.name, total: e.total.toLocaleString('en-US'), max: Number.MAX_SAFE_INTEGER.toLocaleString('en-US') }), t('import.totalTooLargeHint'));
+      throw new RapportError(
+        t('import.totalTooLarge', { file: source.name, total: e.total.toLocaleString('en-US'), max: Number.MAX_SAFE_INTEGER.toLocaleString('en-US') }),
+        t('import.totalTooLargeHint'),
+      );
     }
     throw e;
   });
@@ -416,21 +429,46 @@ async function importCustomers(
 ): Promise<Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict' | 'unterminatedLine'> & { rounding: null }> {
   const checker = customerChecker(shape);
   const writer = session.customerRecords(importId);
-  const stats = readRecords(source, shape, {
-    row(fields, line, raw) {
-      const row = checker.check(fields, line, raw, onReject);
-      if (row === null) return;
-      if (preview.length < previewRows) {
-        preview.push({ line, customer_id: row.id, name: row.name, email: row.email, phone: row.phone, type: row.type, account_manager: row.accountManager, created: row.createdDate });
-      }
-      writer.add(row);
+  const stats = readRecords(
+    source,
+    shape,
+    {
+      row(fields, line, raw) {
+        const row = checker.check(fields, line, raw, onReject);
+        if (row === null) return;
+        if (preview.length < previewRows) {
+          preview.push({
+            line,
+            customer_id: row.id,
+            name: row.name,
+            email: row.email,
+            phone: row.phone,
+            type: row.type,
+            account_manager: row.accountManager,
+            created: row.createdDate,
+          });
+        }
+        writer.add(row);
+      },
+      reject: onReject,
+      progress: (b) => progress?.(b, source.size),
     },
-    reject: onReject,
-    progress: (b) => progress?.(b, source.size),
-  }, { hash: true });
+    { hash: true },
+  );
   progress?.(source.size, source.size);
   const written = await writer.finish();
-  return { read: stats.read, blankLines: stats.blankLines, imported: written.inserted, updated: written.updated, duplicate: written.duplicate, sha256: stats.sha256, currencies: null, dateConflict: checker.dateConflict(), unterminatedLine: stats.unterminatedLine, rounding: null };
+  return {
+    read: stats.read,
+    blankLines: stats.blankLines,
+    imported: written.inserted,
+    updated: written.updated,
+    duplicate: written.duplicate,
+    sha256: stats.sha256,
+    currencies: null,
+    dateConflict: checker.dateConflict(),
+    unterminatedLine: stats.unterminatedLine,
+    rounding: null,
+  };
 }
 
 /**

@@ -6,7 +6,18 @@
  */
 import { columnNumber, looksLikeData, namesKnownColumn, resolveMapping } from '../core/columns.js';
 import { CsvParser, sniffDelimiter } from '../core/csv.js';
-import { DateFormatError, DateReadings, DateSniffer, HINT_LAYOUTS, READING_LEAD, dateReaderFor, layoutsReading, looksLikeDates, type DateVerdict, type ReadingFacts } from '../core/dates.js';
+import {
+  DateFormatError,
+  DateReadings,
+  DateSniffer,
+  HINT_LAYOUTS,
+  READING_LEAD,
+  dateReaderFor,
+  layoutsReading,
+  looksLikeDates,
+  type DateVerdict,
+  type ReadingFacts,
+} from '../core/dates.js';
 import { RapportError, UsageError } from '../sys/errors.js';
 import { t, type Lang } from '../i18n/index.js';
 import { formatNumber } from '../i18n/format.js';
@@ -101,17 +112,26 @@ function refuseEndlessHeader(source: SourceFile, sample: string, delimiter: stri
 /** The sample's first record and the rows after it, read as the import will read them. */
 function readHead(source: SourceFile, sample: Sample, delimiter: string, sepLine: boolean): Head {
   let head: Head | null = null;
-  const p = new CsvParser({ delimiter }, {
-    record(fields, line, raw) {
-      if (sepLine && line === 1) return;
-      if (head === null) {
-        head = { first: { fields, line }, headers: fields.map((h) => h.replace(/^\uFEFF/, '').trim()), headerLine: line, headerRaw: raw.replace(/^\uFEFF/, ''), firstRows: [] };
-        // The sample's rows are read as the import will read them: a stray quote costs its own line.
-        p.expectFields(fields.length);
-      } else if (head.firstRows.length < SNIFF_RECORDS) head.firstRows.push({ fields, line });
+  const p = new CsvParser(
+    { delimiter },
+    {
+      record(fields, line, raw) {
+        if (sepLine && line === 1) return;
+        if (head === null) {
+          head = {
+            first: { fields, line },
+            headers: fields.map((h) => h.replace(/^\uFEFF/, '').trim()),
+            headerLine: line,
+            headerRaw: raw.replace(/^\uFEFF/, ''),
+            firstRows: [],
+          };
+          // The sample's rows are read as the import will read them: a stray quote costs its own line.
+          p.expectFields(fields.length);
+        } else if (head.firstRows.length < SNIFF_RECORDS) head.firstRows.push({ fields, line });
+      },
+      bad() {},
     },
-    bad() {},
-  });
+  );
   // Only whole lines of the sample, unless it is the whole file.
   p.push(sample.complete ? sample.text : sample.text.slice(0, sample.text.lastIndexOf('\n') + 1));
   if (sample.complete) p.end();
@@ -168,7 +188,13 @@ function settleDates(source: SourceFile, options: ImportOptions, shape: FileShap
   let verdict: DateVerdict = sniffer.verdict();
   let dateReadings: ReadingFacts[] | null = null;
   if (verdict.kind === 'undecided') ({ verdict, dateReadings } = readWholeColumn(source, options, shape, dateIdx, firstRows, complete, verdict));
-  if (verdict.kind !== 'layout') refuseUnsettledDates(source, shape.headers[dateIdx], firstRows.map((r) => r.fields[dateIdx] ?? ''), verdict);
+  if (verdict.kind !== 'layout')
+    refuseUnsettledDates(
+      source,
+      shape.headers[dateIdx],
+      firstRows.map((r) => r.fields[dateIdx] ?? ''),
+      verdict,
+    );
   return { dateLayout: verdict.layout, dateEvidence: verdict.layout !== 'ISO' ? verdict.evidence : null, dateReadings };
 }
 
@@ -191,7 +217,10 @@ function readWholeColumn(
   const whole = wholeInSample ? null : new DateSniffer();
   const see = (fields: string[], line: number): void => {
     whole?.see(fields[dateIdx] ?? '', line);
-    readings?.see(fields[dateIdx] ?? '', others.map((i) => fields[i] ?? ''));
+    readings?.see(
+      fields[dateIdx] ?? '',
+      others.map((i) => fields[i] ?? ''),
+    );
   };
   if (wholeInSample) for (const r of firstRows) see(r.fields, r.line);
   else readRecords(source, shape, { row: see, reject: () => {} });
@@ -219,7 +248,10 @@ function refuseUnsettledDates(source: SourceFile, col: string | undefined, sampl
   const offered = fits.length > 0 ? fits : verdict.candidates;
   const choices = offered.map((c) => `--date-format ${quoteLayout(c)}`).join(t('import.or'));
   if (verdict.conflict) {
-    throw new UsageError(t('import.dateConflict', { file: source.name, column: String(col), example: verdict.example }), t('import.giveLayoutHint', { choices }));
+    throw new UsageError(
+      t('import.dateConflict', { file: source.name, column: String(col), example: verdict.example }),
+      t('import.giveLayoutHint', { choices }),
+    );
   }
   throw new UsageError(t('import.ambiguousDates', { file: source.name, example: verdict.example, column: String(col) }), t('import.sayWhichHint', { choices }));
 }
@@ -231,18 +263,26 @@ function refuseUnsettledDates(source: SourceFile, col: string | undefined, sampl
 export function readingsEvidence(facts: readonly ReadingFacts[], lang?: Lang): string {
   const pct = (x: number): string => String(Math.round(x * 100));
   const one = (f: ReadingFacts): string =>
-    t('import.dateChoice.reading', {
-      layout: f.layout,
-      first: f.first,
-      last: f.last,
-      inOrder: pct(f.inOrder),
-      future: pct(f.future),
-      beside: f.besideOther === null ? '' : t('import.dateChoice.beside', { share: pct(f.besideOther) }, lang),
-      score: f.score.toFixed(2),
-    }, lang);
+    t(
+      'import.dateChoice.reading',
+      {
+        layout: f.layout,
+        first: f.first,
+        last: f.last,
+        inOrder: pct(f.inOrder),
+        future: pct(f.future),
+        beside: f.besideOther === null ? '' : t('import.dateChoice.beside', { share: pct(f.besideOther) }, lang),
+        score: f.score.toFixed(2),
+      },
+      lang,
+    );
   const [chosen, ...others] = facts;
   if (others.length === 0) return t('import.dateChoice.only', { chosen: one(chosen!) }, lang);
-  return t('import.dateChoice.evidence', { chosen: one(chosen!), others: others.map(one).join(t('import.dateChoice.separator', undefined, lang)), lead: READING_LEAD.toFixed(2) }, lang);
+  return t(
+    'import.dateChoice.evidence',
+    { chosen: one(chosen!), others: others.map(one).join(t('import.dateChoice.separator', undefined, lang)), lead: READING_LEAD.toFixed(2) },
+    lang,
+  );
 }
 
 function quoteLayout(layout: string): string {
@@ -264,9 +304,14 @@ function headerlessCommand(options: ImportOptions, name: string, cells: string[]
   const amount = decimal ?? (numbers.length > 1 ? numbers[numbers.length - 1] : numbers.find((i) => i !== 0));
   const customer = v.findIndex((_, i) => i !== date && i !== amount);
   const quoted = /^[\w./-]+$/.test(name) ? name : `'${name.replace(/'/g, "'\\''")}'`;
-  const maps = options.kind === 'customers'
-    ? [`--map customer_id=${customer < 0 ? 1 : customer + 1}`]
-    : [`--map customer_id=${customer < 0 ? 'N' : customer + 1}`, `--map amount=${amount === undefined ? 'N' : amount + 1}`, `--map date=${date < 0 ? 'N' : date + 1}`];
+  const maps =
+    options.kind === 'customers'
+      ? [`--map customer_id=${customer < 0 ? 1 : customer + 1}`]
+      : [
+          `--map customer_id=${customer < 0 ? 'N' : customer + 1}`,
+          `--map amount=${amount === undefined ? 'N' : amount + 1}`,
+          `--map date=${date < 0 ? 'N' : date + 1}`,
+        ];
   const delim = options.delimiter === '\t' ? ' --delimiter tab' : options.delimiter ? ` --delimiter '${options.delimiter}'` : '';
   return t('import.headerlessCommand', { command: `rapport import ${options.kind} ${quoted} --no-header ${maps.join(' ')}${delim}` });
 }

@@ -170,10 +170,7 @@ export class TextReader {
     }
     const utf16 = this.encoding.startsWith('utf-16') || this.encoding.startsWith('utf16') || this.encoding === 'ucs2';
     if (!utf16 && looksBinary(bytes)) {
-      throw new RapportError(
-        t('import.binary', { file: this.source.name }),
-        t('import.binaryHint'),
-      );
+      throw new RapportError(t('import.binary', { file: this.source.name }), t('import.binaryHint'));
     }
     if (this.encoding === 'utf-8') this.decodeUtf8 = new TextDecoder('utf-8', { fatal: true });
     else {
@@ -280,10 +277,7 @@ export class TextReader {
     fs.closeSync(sfd);
     const guess = looksLikeGbk(sample.subarray(0, got), 0) ? 'gb18030' : 'windows-1252';
     const other = guess === 'gb18030' ? 'windows-1252' : 'gb18030';
-    return new RapportError(
-      t('import.notUtf8', { file: this.source.name, line, bytes: bad, at }),
-      t('import.notUtf8Hint', { guess, other }),
-    );
+    return new RapportError(t('import.notUtf8', { file: this.source.name, line, bytes: bad, at }), t('import.notUtf8Hint', { guess, other }));
   }
 }
 

@@ -8,7 +8,18 @@ import { TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '.
 import { fromExcelText, restore } from '../core/csvSafe.js';
 import { LONE_SURROGATE } from '../core/unicode.js';
 import { wordPhrase } from '../i18n/phrase.js';
-import { CurrencyGuard, MoneyParser, addExact, currencyExponent, decimalParts, lineAmount, lineAmountExact, splitSign, type Exact, type RoundRule } from '../core/money.js';
+import {
+  CurrencyGuard,
+  MoneyParser,
+  addExact,
+  currencyExponent,
+  decimalParts,
+  lineAmount,
+  lineAmountExact,
+  splitSign,
+  type Exact,
+  type RoundRule,
+} from '../core/money.js';
 
 export const MAX_ID = 200;
 export const MAX_TEXT = 2000;
@@ -106,7 +117,10 @@ function loneSurrogate(fields: string[], headers: string[]): { field: string; re
   const i = fields.findIndex((f) => LONE_SURROGATE.test(f));
   if (i < 0) return null;
   const unit = LONE_SURROGATE.exec(fields[i]!)![0].charCodeAt(0).toString(16).toUpperCase();
-  return { field: headers[i] ?? `column ${i + 1}`, reason: `holds half of a UTF-16 surrogate pair (U+${unit}) on its own: not a character (the file was damaged or cut mid-character)` };
+  return {
+    field: headers[i] ?? `column ${i + 1}`,
+    reason: `holds half of a UTF-16 surrogate pair (U+${unit}) on its own: not a character (the file was damaged or cut mid-character)`,
+  };
 }
 
 /** A string of 1-15 plain digits (optionally signed) as a number, else NaN. */
@@ -355,7 +369,20 @@ class TransactionRules implements TransactionChecker {
     }
     const why = this.readTime(fields) ?? this.readQuantity(fields) ?? this.readPrice(fields) ?? this.readAmount(fields) ?? this.checkCurrency(fields);
     if (why !== null) return why;
-    const values: (string | number | null)[] = [customerId, dates.date, this.time, this.amount, this.quantity, this.unitPrice, null, null, null, null, null, null];
+    const values: (string | number | null)[] = [
+      customerId,
+      dates.date,
+      this.time,
+      this.amount,
+      this.quantity,
+      this.unitPrice,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ];
     return this.readTexts(fields, values) ?? this.readExtra(fields, values) ?? values;
   }
 
@@ -430,7 +457,8 @@ class TransactionRules implements TransactionChecker {
 
   private computeAmount(): Fault | null {
     const { qtyText, priceText } = this;
-    if (qtyText === '' || priceText === '') return fault(qtyText === '' ? 'quantity' : 'unit_price', 'no amount, and no quantity and unit price to compute it from');
+    if (qtyText === '' || priceText === '')
+      return fault(qtyText === '' ? 'quantity' : 'unit_price', 'no amount, and no quantity and unit price to compute it from');
     if (!this.settings.round) this.amount = lineAmount(qtyText, priceText, this.moneyOptions);
     else {
       // With --round the product is rounded by its rule, and counted like an amount that was.
@@ -498,10 +526,14 @@ class TransactionRules implements TransactionChecker {
 export function presentColumns(shape: FileShape): TransactionColumn[] {
   const f = shape.mapping.fields;
   return TRANSACTION_COLUMNS.filter(
-    (c) => c === 'customer_id' || c === 'date' || c === 'time' || c === 'amount' || (c === 'extra' ? shape.mapping.extra.length > 0 || shape.mapping.ownExport !== undefined : f[c] !== undefined),
+    (c) =>
+      c === 'customer_id' ||
+      c === 'date' ||
+      c === 'time' ||
+      c === 'amount' ||
+      (c === 'extra' ? shape.mapping.extra.length > 0 || shape.mapping.ownExport !== undefined : f[c] !== undefined),
   );
 }
-
 
 export function customerChecker(shape: FileShape): {
   check(fields: string[], line: number, raw: string, reject: (r: Reject) => void): CustomerRow | null;

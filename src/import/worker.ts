@@ -9,7 +9,13 @@ import type { CheckSettings, FileShape } from './validate.js';
 /** Batches the main thread may have queued before this worker waits (bounds memory). */
 const IN_FLIGHT = 4;
 
-const { source, shape, settings, control, lang } = workerData as { source: SourceRef; shape: FileShape; settings: CheckSettings; control: SharedArrayBuffer; lang: Lang };
+const { source, shape, settings, control, lang } = workerData as {
+  source: SourceRef;
+  shape: FileShape;
+  settings: CheckSettings;
+  control: SharedArrayBuffer;
+  lang: Lang;
+};
 // The worker's messages (a file that is not UTF-8, say) in the language of the run that started it.
 setLang(lang);
 const consumed = new Int32Array(control);

@@ -38,7 +38,9 @@ export function check(conditions: readonly Condition[], churn: Report, complaint
       const total = table(churn, 'all_high_risk').reduce((s, r) => s + Number(r.value_at_risk ?? 0), 0);
       if (total > c.above) out.push(t('report.alert.high-risk-value', { condition: c.text, total: money(total), above: money(c.above) }));
     } else if (c.kind === 'new-high-risk') {
-      const hits = table(churn, 'new_at_risk').filter((r) => r.tier === c.tier).map((r) => String(r.customer_id));
+      const hits = table(churn, 'new_at_risk')
+        .filter((r) => r.tier === c.tier)
+        .map((r) => String(r.customer_id));
       if (hits.length > 0) out.push(t('report.alert.new-high-risk', { condition: c.text, customers: hits.join(', ') }));
     } else {
       const n = table(complaints, 'overdue').length;

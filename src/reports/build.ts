@@ -31,7 +31,12 @@ export interface ReportOptions {
   keep?: (list: NewWatchlist) => void;
 }
 
-const col = (key: string, header: string, kind: ReportColumn['kind'] = 'text', drop?: number): ReportColumn => ({ key, header, kind, ...(drop === undefined ? {} : { drop }) });
+const col = (key: string, header: string, kind: ReportColumn['kind'] = 'text', drop?: number): ReportColumn => ({
+  key,
+  header,
+  kind,
+  ...(drop === undefined ? {} : { drop }),
+});
 
 /** The date to compare with: --since, else the newest snapshot before the as-of date. */
 async function previousDate(db: Store, o: ReportOptions): Promise<string | null> {
@@ -62,6 +67,8 @@ interface Ctx {
 }
 
 const namesOf = (c: Ctx): NonNullable<Ctx['names']> => (c.names ??= c.db.customerNames());
+/** Customers' names by id, as the report reads them once. */
+type Names = Awaited<NonNullable<Ctx['names']>>;
 
 interface AtRisk {
   picture: Awaited<ReturnType<typeof churnAsOf>>;
@@ -73,13 +80,15 @@ interface AtRisk {
 async function atRisk(c: Ctx): Promise<AtRisk> {
   if (c.risk === undefined) {
     const picture = await churnAsOf(c.db, c.o.asOf, { analysis: c.now });
-    const rows = c.now.customers
-      .map((x) => ({ x, s: picture.scores.get(x.customerId)! }))
-      .filter((r) => r.s.riskLevel !== 'low');
+    const rows = c.now.customers.map((x) => ({ x, s: picture.scores.get(x.customerId)! })).filter((r) => r.s.riskLevel !== 'low');
     // Those still to be kept first, by the value that can still be kept; those already gone after, by value at risk (as rapport churn orders them).
     const days = c.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays;
-    const key = new Map(rows.map((r) => [r.x.customerId, isGone(r.x) ? valueAtRisk(r.x, r.s) : keepValue(r.x, r.s, days, c.loaded.settings.lifecycle.windowDays)]));
-    rows.sort((a, b) => Number(isGone(a.x)) - Number(isGone(b.x)) || key.get(b.x.customerId)! - key.get(a.x.customerId)! || (a.x.customerId < b.x.customerId ? -1 : 1));
+    const key = new Map(
+      rows.map((r) => [r.x.customerId, isGone(r.x) ? valueAtRisk(r.x, r.s) : keepValue(r.x, r.s, days, c.loaded.settings.lifecycle.windowDays)]),
+    );
+    rows.sort(
+      (a, b) => Number(isGone(a.x)) - Number(isGone(b.x)) || key.get(b.x.customerId)! - key.get(a.x.customerId)! || (a.x.customerId < b.x.customerId ? -1 : 1),
+    );
     c.risk = { picture, rows, total: rows.reduce((sum, r) => sum + valueAtRisk(r.x, r.s), 0) };
   }
   return c.risk;
@@ -109,9 +118,26 @@ async function scorecardSection(c: Ctx, horizonNow: number): Promise<Section> {
   if (card.recomputed) lines.push(t('report.scorecard.recomputed', { date }));
   for (const level of ['high', 'medium'] as const) {
     const { flagged, no_purchase } = card.levels[level];
-    if (flagged > 0) lines.push(tn('report.scorecard.level', flagged, { n: formatNumber(flagged), level: riskName(level), date, gone: formatNumber(no_purchase), end, back: formatNumber(flagged - no_purchase) }));
+    if (flagged > 0)
+      lines.push(
+        tn('report.scorecard.level', flagged, {
+          n: formatNumber(flagged),
+          level: riskName(level),
+          date,
+          gone: formatNumber(no_purchase),
+          end,
+          back: formatNumber(flagged - no_purchase),
+        }),
+      );
   }
-  if (card.left > 0) lines.push(t('report.scorecard.caught', { left: formatNumber(card.left), flagged: formatNumber(card.left_flagged), share: formatNumber((100 * card.left_flagged) / card.left) + '%' }));
+  if (card.left > 0)
+    lines.push(
+      t('report.scorecard.caught', {
+        left: formatNumber(card.left),
+        flagged: formatNumber(card.left_flagged),
+        share: formatNumber((100 * card.left_flagged) / card.left) + '%',
+      }),
+    );
   if (card.auc !== null) lines.push(t('report.scorecard.auc', { auc: formatNumber(card.auc, 3) }));
   lines.push(
     card.predicted_purchases === null
@@ -123,12 +149,29 @@ async function scorecardSection(c: Ctx, horizonNow: number): Promise<Section> {
   return {
     title,
     lines,
-    chart: { type: 'bars', title: t('report.scorecard.chart', { days: card.horizon_days }), kind: 'share', bars: levels.map((l) => ({ label: riskName(l), value: card.levels[l].no_purchase / card.levels[l].flagged })) },
+    chart: {
+      type: 'bars',
+      title: t('report.scorecard.chart', { days: card.horizon_days }),
+      kind: 'share',
+      bars: levels.map((l) => ({ label: riskName(l), value: card.levels[l].no_purchase / card.levels[l].flagged })),
+    },
     tables: [
       {
         name: 'scorecard',
-        columns: [col('risk_level', t('report.col.risk')), col('flagged', t('report.col.flagged'), 'int'), col('no_purchase', t('report.col.bought-nothing'), 'int'), col('came_back', t('report.col.came-back'), 'int'), col('share', t('report.col.bought-nothing-share'), 'share')],
-        rows: levels.map((l) => ({ risk_level: l, flagged: card.levels[l].flagged, no_purchase: card.levels[l].no_purchase, came_back: card.levels[l].flagged - card.levels[l].no_purchase, share: Math.round((1000 * card.levels[l].no_purchase) / card.levels[l].flagged) / 1000 })),
+        columns: [
+          col('risk_level', t('report.col.risk')),
+          col('flagged', t('report.col.flagged'), 'int'),
+          col('no_purchase', t('report.col.bought-nothing'), 'int'),
+          col('came_back', t('report.col.came-back'), 'int'),
+          col('share', t('report.col.bought-nothing-share'), 'share'),
+        ],
+        rows: levels.map((l) => ({
+          risk_level: l,
+          flagged: card.levels[l].flagged,
+          no_purchase: card.levels[l].no_purchase,
+          came_back: card.levels[l].flagged - card.levels[l].no_purchase,
+          share: Math.round((1000 * card.levels[l].no_purchase) / card.levels[l].flagged) / 1000,
+        })),
       },
     ],
   };
@@ -139,9 +182,69 @@ async function churnSection(c: Ctx): Promise<Section[]> {
   const names = await namesOf(c);
   c.o.keep?.(watchlistOf(picture, c.o.asOf));
   const opening = await scorecardSection(c, picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays);
-  const watch: ReportTable = {
+  const watch = watchlistTable(c, picture, rows, names);
+  const sections: Section[] = [
+    opening,
+    {
+      title: t('report.section.watchlist'),
+      lines: [
+        t('report.watchlist.line', {
+          customers: formatNumber(rows.length),
+          days: picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays,
+          how: picture.fitted.ranking
+            ? t('report.watchlist.by-method', { method: methodName(picture.fitted.ranking.kind, picture.fitted.ranking.model) })
+            : picture.fitted.purchase
+              ? ''
+              : t('report.watchlist.by-rules'),
+          amount: amount(c, total),
+          shown: Math.min(c.o.limit, rows.length),
+        }),
+      ],
+      tables: [
+        watch,
+        {
+          name: 'all_high_risk',
+          columns: [
+            col('customer_id', t('report.col.customer')),
+            col('tier', t('report.col.tier')),
+            col('value_at_risk', t('report.col.value-at-risk'), 'money'),
+          ],
+          rows: rows.filter((r) => r.s.riskLevel === 'high').map(({ x, s }) => ({ customer_id: x.customerId, tier: x.tier, value_at_risk: valueAtRisk(x, s) })),
+        },
+      ],
+    },
+  ];
+  sections.push(await sinceLastSection(c, rows, names));
+  // The check looks one horizon back: the horizon the watchlist above used (set, or from the shop's rhythm).
+  sections.push(
+    await riskSpread(c),
+    ...(await modelCheckSection(
+      c.db,
+      c.o.asOf,
+      c.money,
+      picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays,
+      picture.fitted.purchase?.model ?? null,
+    )),
+  );
+  return sections;
+}
+
+/** The report's watchlist table: the top `limit` customers by the list's order, each with its reasons. */
+function watchlistTable(c: Ctx, picture: AtRisk['picture'], rows: AtRisk['rows'], names: Names): ReportTable {
+  return {
     name: 'watchlist',
-    columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier'), 'text', 3), col('risk_level', t('report.col.risk')), col('churn_risk', t('report.col.churn-risk'), 'share'), col('next_purchase_date', t('report.col.next-purchase-by'), 'date', 1), col('expected_purchases_365d', t('report.col.purchases-in-a-year'), 'number', 2), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('keep_value', t('report.col.keep'), 'money'), col('reasons', t('report.col.reasons'))],
+    columns: [
+      col('customer_id', t('report.col.customer')),
+      col('name', t('report.col.name')),
+      col('tier', t('report.col.tier'), 'text', 3),
+      col('risk_level', t('report.col.risk')),
+      col('churn_risk', t('report.col.churn-risk'), 'share'),
+      col('next_purchase_date', t('report.col.next-purchase-by'), 'date', 1),
+      col('expected_purchases_365d', t('report.col.purchases-in-a-year'), 'number', 2),
+      col('value_at_risk', t('report.col.value-at-risk'), 'money'),
+      col('keep_value', t('report.col.keep'), 'money'),
+      col('reasons', t('report.col.reasons')),
+    ],
     rows: rows.slice(0, c.o.limit).map(({ x, s }) => ({
       customer_id: x.customerId,
       name: names.get(x.customerId)?.name ?? null,
@@ -156,73 +259,87 @@ async function churnSection(c: Ctx): Promise<Section[]> {
       reasons: reword(s.reasons.join('; ')),
     })),
   };
-  const sections: Section[] = [
-    opening,
-    {
-      title: t('report.section.watchlist'),
-      lines: [
-        t('report.watchlist.line', {
-          customers: formatNumber(rows.length),
-          days: picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays,
-          how: picture.fitted.ranking ? t('report.watchlist.by-method', { method: methodName(picture.fitted.ranking.kind, picture.fitted.ranking.model) }) : picture.fitted.purchase ? '' : t('report.watchlist.by-rules'),
-          amount: amount(c, total),
-          shown: Math.min(c.o.limit, rows.length),
-        }),
-      ],
-      tables: [
-        watch,
-        {
-          name: 'all_high_risk',
-          columns: [col('customer_id', t('report.col.customer')), col('tier', t('report.col.tier')), col('value_at_risk', t('report.col.value-at-risk'), 'money')],
-          rows: rows.filter((r) => r.s.riskLevel === 'high').map(({ x, s }) => ({ customer_id: x.customerId, tier: x.tier, value_at_risk: valueAtRisk(x, s) })),
-        },
-      ],
-    },
-  ];
+}
+
+/** New at high risk since the last report, and those who came back; empty tables (left out) on the first report. */
+async function sinceLastSection(c: Ctx, rows: AtRisk['rows'], names: Names): Promise<Section> {
   if (c.then !== null) {
     const before = await churnAsOf(c.db, c.thenDate!, { analysis: c.then });
     const wasAtRisk = new Set([...before.scores.values()].filter((s) => s.riskLevel === 'high').map((s) => s.customerId));
     const isAtRisk = new Set(rows.filter((r) => r.s.riskLevel === 'high').map((r) => r.x.customerId));
     const lastThen = new Map(c.then.customers.map((x) => [x.customerId, x.lastPurchase]));
     const byId = new Map(rows.map((r) => [r.x.customerId, r]));
-    const newOn = [...isAtRisk].filter((id) => !wasAtRisk.has(id)).sort((a, b) => valueAtRisk(byId.get(b)!.x, byId.get(b)!.s) - valueAtRisk(byId.get(a)!.x, byId.get(a)!.s) || (a < b ? -1 : 1));
+    const newOn = [...isAtRisk]
+      .filter((id) => !wasAtRisk.has(id))
+      .sort((a, b) => valueAtRisk(byId.get(b)!.x, byId.get(b)!.s) - valueAtRisk(byId.get(a)!.x, byId.get(a)!.s) || (a < b ? -1 : 1));
     // Came back: at high risk then, bought since, and no longer at high risk now.
     const cameBack = c.now.customers
-      .filter((x) => wasAtRisk.has(x.customerId) && !isAtRisk.has(x.customerId) && x.lastPurchase !== null && x.lastPurchase > (lastThen.get(x.customerId) ?? ''))
+      .filter(
+        (x) => wasAtRisk.has(x.customerId) && !isAtRisk.has(x.customerId) && x.lastPurchase !== null && x.lastPurchase > (lastThen.get(x.customerId) ?? ''),
+      )
       .sort((a, b) => b.value - a.value || (a.customerId < b.customerId ? -1 : 1));
-    sections.push({
+    return {
       title: t('report.section.since-last'),
       lines: [noComparison(c), t('report.since-last.line', { new: newOn.length, back: cameBack.length })],
       tables: [
         {
           name: 'new_at_risk',
-          columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('reasons', t('report.col.reasons'))],
+          columns: newAtRiskColumns(),
           rows: newOn.map((id) => {
             const { x, s } = byId.get(id)!;
-            return { customer_id: id, name: names.get(id)?.name ?? null, tier: x.tier, value_at_risk: valueAtRisk(x, s), reasons: reword(s.reasons.join('; ')) };
+            return {
+              customer_id: id,
+              name: names.get(id)?.name ?? null,
+              tier: x.tier,
+              value_at_risk: valueAtRisk(x, s),
+              reasons: reword(s.reasons.join('; ')),
+            };
           }),
         },
         {
           name: 'came_back',
-          columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('last_purchase', t('report.col.bought'), 'date')],
+          columns: cameBackColumns(),
           rows: cameBack.map((x) => ({ customer_id: x.customerId, name: names.get(x.customerId)?.name ?? null, tier: x.tier, last_purchase: x.lastPurchase })),
         },
       ],
-    });
-  } else {
-    // The same tables, empty, so a script asking for them works from the first week.
-    sections.push({
-      title: t('report.section.since-last'),
-      omitted: noEarlier(),
-      tables: [
-        { name: 'new_at_risk', columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('value_at_risk', t('report.col.value-at-risk'), 'money'), col('reasons', t('report.col.reasons'))], rows: [] },
-        { name: 'came_back', columns: [col('customer_id', t('report.col.customer')), col('name', t('report.col.name')), col('tier', t('report.col.tier')), col('last_purchase', t('report.col.bought'), 'date')], rows: [] },
-      ],
-    });
+    };
   }
-  // The check looks one horizon back: the horizon the watchlist above used (set, or from the shop's rhythm).
-  sections.push(await riskSpread(c), ...(await modelCheckSection(c.db, c.o.asOf, c.money, picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays, picture.fitted.purchase?.model ?? null)));
-  return sections;
+  // The same tables, empty, so a script asking for them works from the first week.
+  return {
+    title: t('report.section.since-last'),
+    omitted: noEarlier(),
+    tables: [
+      {
+        name: 'new_at_risk',
+        columns: newAtRiskColumns(),
+        rows: [],
+      },
+      {
+        name: 'came_back',
+        columns: cameBackColumns(),
+        rows: [],
+      },
+    ],
+  };
+}
+
+function newAtRiskColumns(): ReportColumn[] {
+  return [
+    col('customer_id', t('report.col.customer')),
+    col('name', t('report.col.name')),
+    col('tier', t('report.col.tier')),
+    col('value_at_risk', t('report.col.value-at-risk'), 'money'),
+    col('reasons', t('report.col.reasons')),
+  ];
+}
+
+function cameBackColumns(): ReportColumn[] {
+  return [
+    col('customer_id', t('report.col.customer')),
+    col('name', t('report.col.name')),
+    col('tier', t('report.col.tier')),
+    col('last_purchase', t('report.col.bought'), 'date'),
+  ];
 }
 
 /** Customers and value at risk in ten bands of churn risk: where the risk sits, not only who is on top. */
@@ -239,13 +356,24 @@ async function riskSpread(c: Ctx): Promise<Section> {
     title: t('report.section.risk-spread'),
     lines: [t('report.risk-spread.line', { days: String(picture.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays) })],
     chart: { type: 'bars', title: t('report.chart.risk-spread'), bars: bands.map((b) => ({ label: b.band, value: b.customers })), kind: 'int' },
-    tables: [{ name: 'risk_spread', columns: [col('band', t('report.col.churn-risk')), col('customers', t('report.col.customers'), 'int'), col('value_at_risk', t('report.col.value-at-risk'), 'money')], rows: bands }],
+    tables: [
+      {
+        name: 'risk_spread',
+        columns: [
+          col('band', t('report.col.churn-risk')),
+          col('customers', t('report.col.customers'), 'int'),
+          col('value_at_risk', t('report.col.value-at-risk'), 'money'),
+        ],
+        rows: bands,
+      },
+    ],
   };
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 // A month as the reader writes it: November 2026, 2026年11月.
-const monthName = (m: string): string => (currentLang() === 'zh-CN' ? `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月` : `${MONTHS[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`);
+const monthName = (m: string): string =>
+  currentLang() === 'zh-CN' ? `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月` : `${MONTHS[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`;
 
 /** The last month over on the as-of date (the as-of month itself when it is its last day). */
 function lastCompleteMonth(asOf: string): string {
@@ -274,19 +402,34 @@ async function headlineSection(c: Ctx): Promise<Section[]> {
       ? t('report.headline.nothing-sold', { month: monthName(before) })
       : then <= 0
         ? t('report.headline.amount-in', { amount: amount(c, then), month: monthName(before) })
-        : (now >= then ? t('report.headline.up', { percent: Math.round((Math.abs(now - then) / then) * 100), month: monthName(before), amount: amount(c, then) }) : t('report.headline.down', { percent: Math.round((Math.abs(now - then) / then) * 100), month: monthName(before), amount: amount(c, then) }));
+        : now >= then
+          ? t('report.headline.up', { percent: Math.round((Math.abs(now - then) / then) * 100), month: monthName(before), amount: amount(c, then) })
+          : t('report.headline.down', { percent: Math.round((Math.abs(now - then) / then) * 100), month: monthName(before), amount: amount(c, then) });
   // A call is for the customers worth one: platinum and gold at high risk, not yet gone, most value that can still be kept first.
   // Not those already gone (silent far past their own rhythm): they belong on a win-back list.
   const high = rows.filter((r) => r.s.riskLevel === 'high' && (r.x.tier === 'platinum' || r.x.tier === 'gold') && !isGone(r.x));
   const call = high.slice(0, 3).map((r) => names.get(r.x.customerId)?.name ?? r.x.customerId);
   const headline: Headline[] = [
-    { label: t('report.headline.active'), value: formatNumber(active), detail: t('report.headline.active-detail', { all: formatNumber(c.now.customers.length), ended: formatNumber(ended) }) },
+    {
+      label: t('report.headline.active'),
+      value: formatNumber(active),
+      detail: t('report.headline.active-detail', { all: formatNumber(c.now.customers.length), ended: formatNumber(ended) }),
+    },
     { label: t('report.headline.revenue', { month: monthName(month) }), value: amount(c, now), detail: change },
-    { label: t('report.headline.value-at-risk'), value: amount(c, total), detail: t('report.headline.at-risk-detail', { customers: formatNumber(rows.length) }) },
+    {
+      label: t('report.headline.value-at-risk'),
+      value: amount(c, total),
+      detail: t('report.headline.at-risk-detail', { customers: formatNumber(rows.length) }),
+    },
     {
       label: t('report.headline.to-call'),
       value: formatNumber(high.length),
-      detail: high.length === 0 ? t('report.headline.none-to-call') : t('report.headline.call-list', { names: call.join(t('report.list-separator')) + (high.length > call.length ? t('report.list-separator') + '…' : '') }),
+      detail:
+        high.length === 0
+          ? t('report.headline.none-to-call')
+          : t('report.headline.call-list', {
+              names: call.join(t('report.list-separator')) + (high.length > call.length ? t('report.list-separator') + '…' : ''),
+            }),
     },
   ];
   return [{ title: t('report.section.at-a-glance'), headline }];
@@ -294,19 +437,40 @@ async function headlineSection(c: Ctx): Promise<Section[]> {
 
 function groupHeader(group: 'tier' | 'stage' | 'exit_pattern' | 'segment'): string {
   switch (group) {
-    case 'tier': return t('report.col.tier');
-    case 'stage': return t('report.col.stage');
-    case 'exit_pattern': return t('report.col.exit-pattern');
-    case 'segment': return t('report.col.segment');
+    case 'tier':
+      return t('report.col.tier');
+    case 'stage':
+      return t('report.col.stage');
+    case 'exit_pattern':
+      return t('report.col.exit-pattern');
+    case 'segment':
+      return t('report.col.segment');
   }
 }
 
 function groupTable(name: string, c: Ctx, group: 'tier' | 'stage' | 'exit_pattern' | 'segment'): ReportTable {
-  const rows = summarise(c.now.customers, c.loaded.settings.segments.map((s) => s.name)).filter((g) => g.group === group);
+  const rows = summarise(
+    c.now.customers,
+    c.loaded.settings.segments.map((s) => s.name),
+  ).filter((g) => g.group === group);
   return {
     name,
-    columns: [col('name', groupHeader(group)), col('customers', t('report.col.customers'), 'int'), col('customer_share', t('report.col.share'), 'share'), col('revenue', t('report.col.revenue'), 'money'), col('revenue_share', t('report.col.of-revenue'), 'share'), col('average', t('report.col.average'), 'money')],
-    rows: rows.map((g) => ({ name: g.name, customers: g.customers, customer_share: g.customerShare, revenue: g.revenue, revenue_share: g.revenueShare, average: g.average === null ? null : Math.round(g.average) })),
+    columns: [
+      col('name', groupHeader(group)),
+      col('customers', t('report.col.customers'), 'int'),
+      col('customer_share', t('report.col.share'), 'share'),
+      col('revenue', t('report.col.revenue'), 'money'),
+      col('revenue_share', t('report.col.of-revenue'), 'share'),
+      col('average', t('report.col.average'), 'money'),
+    ],
+    rows: rows.map((g) => ({
+      name: g.name,
+      customers: g.customers,
+      customer_share: g.customerShare,
+      revenue: g.revenue,
+      revenue_share: g.revenueShare,
+      average: g.average === null ? null : Math.round(g.average),
+    })),
   };
 }
 
@@ -316,7 +480,11 @@ async function pyramidSection(c: Ctx): Promise<Section[]> {
     {
       title: t('report.section.pyramid'),
       lines: [c.now.valueBasis === 'clv' ? t('report.pyramid.by-clv') : t('report.pyramid.by-revenue')],
-      chart: { type: 'pyramid', title: t('report.chart.pyramid'), levels: tiers.rows.map((r) => ({ label: tierName(String(r.name)), customers: Number(r.customers), share: Number(r.revenue_share) })) },
+      chart: {
+        type: 'pyramid',
+        title: t('report.chart.pyramid'),
+        levels: tiers.rows.map((r) => ({ label: tierName(String(r.name)), customers: Number(r.customers), share: Number(r.revenue_share) })),
+      },
       tables: [tiers],
     },
   ];
@@ -343,14 +511,30 @@ async function lifecycleSection(c: Ctx): Promise<Section[]> {
   const m = moves(c, 'stage');
   const matrix = new Map<string, number>();
   for (const x of m) matrix.set(`${x.from}\u0000${x.to}`, (matrix.get(`${x.from}\u0000${x.to}`) ?? 0) + 1);
-  const moveRows = [...matrix].map(([k, n]) => ({ from: k.split('\u0000')[0]!, to: k.split('\u0000')[1]!, customers: n })).sort((a, b) => b.customers - a.customers || a.from.localeCompare(b.from));
+  const moveRows = [...matrix]
+    .map(([k, n]) => ({ from: k.split('\u0000')[0]!, to: k.split('\u0000')[1]!, customers: n }))
+    .sort((a, b) => b.customers - a.customers || a.from.localeCompare(b.from));
   return [
     {
       title: t('report.section.stages'),
-      chart: { type: 'funnel', title: t('report.chart.stages'), steps: stages.rows.map((r) => ({ label: stageName(String(r.name)), value: Number(r.customers) })) },
+      chart: {
+        type: 'funnel',
+        title: t('report.chart.stages'),
+        steps: stages.rows.map((r) => ({ label: stageName(String(r.name)), value: Number(r.customers) })),
+      },
       tables: [stages],
     },
-    { title: t('report.section.stage-moves'), ...(c.then === null ? { omitted: noEarlier() } : { lines: [noComparison(c)] }), tables: [{ name: 'stage_moves', columns: [col('from', t('report.col.from')), col('to', t('report.col.to')), col('customers', t('report.col.customers'), 'int')], rows: moveRows }] },
+    {
+      title: t('report.section.stage-moves'),
+      ...(c.then === null ? { omitted: noEarlier() } : { lines: [noComparison(c)] }),
+      tables: [
+        {
+          name: 'stage_moves',
+          columns: [col('from', t('report.col.from')), col('to', t('report.col.to')), col('customers', t('report.col.customers'), 'int')],
+          rows: moveRows,
+        },
+      ],
+    },
     { title: t('report.section.exits'), tables: [exits] },
   ];
 }
@@ -369,7 +553,18 @@ async function rfmSection(c: Ctx): Promise<Section[]> {
     const o = orders.get(String(r.name));
     r.avg_order_value = o && o.orders > 0 ? Math.round(o.net / o.orders) : null;
   }
-  return [{ title: t('report.section.rfm'), chart: { type: 'bars', title: t('report.chart.segments'), bars: segs.rows.map((r) => ({ label: segmentName(String(r.name)), value: Number(r.customers) })), kind: 'int' }, tables: [segs] }];
+  return [
+    {
+      title: t('report.section.rfm'),
+      chart: {
+        type: 'bars',
+        title: t('report.chart.segments'),
+        bars: segs.rows.map((r) => ({ label: segmentName(String(r.name)), value: Number(r.customers) })),
+        kind: 'int',
+      },
+      tables: [segs],
+    },
+  ];
 }
 
 async function movementSection(c: Ctx): Promise<Section[]> {
@@ -381,9 +576,27 @@ async function movementSection(c: Ctx): Promise<Section[]> {
   }
   for (const key of ['tier', 'stage', 'segment'] as const) {
     const m = moves(c, key).sort((a, b) => b.value - a.value || (a.id < b.id ? -1 : 1));
-    const value = amount(c, m.reduce((s, x) => s + Math.max(0, x.value), 0));
-    lines.push(key === 'tier' ? t('report.movement.tier', { n: formatNumber(m.length), amount: value }) : key === 'stage' ? t('report.movement.stage', { n: formatNumber(m.length), amount: value }) : t('report.movement.segment', { n: formatNumber(m.length), amount: value }));
-    tables.push({ name: `${key}_changes`, columns: [col('customer_id', t('report.col.customer')), col('from', t('report.col.from')), col('to', t('report.col.to')), col('value', t('report.col.value'), 'money')], rows: m.map((x) => ({ customer_id: x.id, from: x.from, to: x.to, value: x.value })) });
+    const value = amount(
+      c,
+      m.reduce((s, x) => s + Math.max(0, x.value), 0),
+    );
+    lines.push(
+      key === 'tier'
+        ? t('report.movement.tier', { n: formatNumber(m.length), amount: value })
+        : key === 'stage'
+          ? t('report.movement.stage', { n: formatNumber(m.length), amount: value })
+          : t('report.movement.segment', { n: formatNumber(m.length), amount: value }),
+    );
+    tables.push({
+      name: `${key}_changes`,
+      columns: [
+        col('customer_id', t('report.col.customer')),
+        col('from', t('report.col.from')),
+        col('to', t('report.col.to')),
+        col('value', t('report.col.value'), 'money'),
+      ],
+      rows: m.map((x) => ({ customer_id: x.id, from: x.from, to: x.to, value: x.value })),
+    });
   }
   return [{ title: t('report.section.movement'), ...(c.then === null ? { omitted: noEarlier() } : { lines }), tables }];
 }
@@ -444,9 +657,19 @@ async function cohortSection(c: Ctx): Promise<Section[]> {
     columns
       .map((_, i) => i)
       .filter((i) => monthIndex(f) + i <= last)
-      .map((i) => ({ cohort: f, month: i, customers: size.get(f)!, buying: buyers.get(`${f}|${i}`) ?? 0, share_buying: (buyers.get(`${f}|${i}`) ?? 0) / size.get(f)!, revenue: revenue.get(`${f}|${i}`) ?? 0 })),
+      .map((i) => ({
+        cohort: f,
+        month: i,
+        customers: size.get(f)!,
+        buying: buyers.get(`${f}|${i}`) ?? 0,
+        share_buying: (buyers.get(`${f}|${i}`) ?? 0) / size.get(f)!,
+        revenue: revenue.get(`${f}|${i}`) ?? 0,
+      })),
   );
-  const lastMonths = [...trend.keys()].filter((m) => monthIndex(m) <= lastFull).sort().slice(-24);
+  const lastMonths = [...trend.keys()]
+    .filter((m) => monthIndex(m) <= lastFull)
+    .sort()
+    .slice(-24);
   return [
     {
       title: t('report.section.cohorts'),
@@ -455,7 +678,14 @@ async function cohortSection(c: Ctx): Promise<Section[]> {
       tables: [
         {
           name: 'cohorts',
-          columns: [col('cohort', t('report.col.cohort')), col('month', t('report.col.months-since'), 'int'), col('customers', t('report.col.cohort-size'), 'int'), col('buying', t('report.col.buying'), 'int'), col('share_buying', t('report.col.share-buying'), 'share'), col('revenue', t('report.col.revenue'), 'money')],
+          columns: [
+            col('cohort', t('report.col.cohort')),
+            col('month', t('report.col.months-since'), 'int'),
+            col('customers', t('report.col.cohort-size'), 'int'),
+            col('buying', t('report.col.buying'), 'int'),
+            col('share_buying', t('report.col.share-buying'), 'share'),
+            col('revenue', t('report.col.revenue'), 'money'),
+          ],
           rows,
         },
       ],
@@ -479,7 +709,12 @@ async function complaintsSection(c: Ctx): Promise<Section[]> {
       title: t('report.section.complaints'),
       ...(s.complaints === 0 ? { omitted: t('report.complaints.none', { date: formatDate(c.o.asOf) }) } : {}),
       lines: [
-        t('report.complaints.counts', { logged: s.complaints, open: s.open, overdue: s.overdue.length, median: s.median_hours_to_resolve === null ? t('report.n-a') : t('report.complaints.hours', { hours: s.median_hours_to_resolve }) }),
+        t('report.complaints.counts', {
+          logged: s.complaints,
+          open: s.open,
+          overdue: s.overdue.length,
+          median: s.median_hours_to_resolve === null ? t('report.n-a') : t('report.complaints.hours', { hours: s.median_hours_to_resolve }),
+        }),
         t('report.complaints.bought-again', {
           days: 90,
           satisfied: pct(s.after_satisfied.rate),
@@ -493,11 +728,27 @@ async function complaintsSection(c: Ctx): Promise<Section[]> {
       tables: [
         {
           name: 'complaints_by_category',
-          columns: [col('category', t('report.col.category')), col('total', t('report.col.total'), 'int'), col('open', statusName('open'), 'int'), col('in_progress', statusName('in_progress'), 'int'), col('resolved', statusName('resolved'), 'int'), col('closed', statusName('closed'), 'int')],
+          columns: [
+            col('category', t('report.col.category')),
+            col('total', t('report.col.total'), 'int'),
+            col('open', statusName('open'), 'int'),
+            col('in_progress', statusName('in_progress'), 'int'),
+            col('resolved', statusName('resolved'), 'int'),
+            col('closed', statusName('closed'), 'int'),
+          ],
           // Categories with no complaint say nothing: only those with one are listed.
           rows: s.by_category.filter((r) => r.total > 0).map((r) => ({ ...r })),
         },
-        { name: 'overdue', columns: [col('id', t('report.col.complaint'), 'int'), col('customer_id', t('report.col.customer')), col('category', t('report.col.category')), col('days_overdue', t('report.col.days-overdue'), 'int')], rows: s.overdue.map((r) => ({ ...r })) },
+        {
+          name: 'overdue',
+          columns: [
+            col('id', t('report.col.complaint'), 'int'),
+            col('customer_id', t('report.col.customer')),
+            col('category', t('report.col.category')),
+            col('days_overdue', t('report.col.days-overdue'), 'int'),
+          ],
+          rows: s.overdue.map((r) => ({ ...r })),
+        },
       ],
     },
   ];
@@ -528,23 +779,55 @@ async function staffSection(c: Ctx): Promise<Section[]> {
     if (x.tier === 'platinum' || x.tier === 'gold') g.high++;
   }
   const rows = [...by]
-    .map(([staff, g]) => ({ staff, customers: g.customers, revenue: g.revenue, churn_rate: g.ended / g.customers, retention: 1 - g.ended / g.customers, at_high_tiers: g.high }))
+    .map(([staff, g]) => ({
+      staff,
+      customers: g.customers,
+      revenue: g.revenue,
+      churn_rate: g.ended / g.customers,
+      retention: 1 - g.ended / g.customers,
+      at_high_tiers: g.high,
+    }))
     .sort((a, b) => b.revenue - a.revenue || a.staff.localeCompare(b.staff));
   return [
     {
       title: t('report.section.staff'),
       ...(rows.every((r) => r.staff === NOBODY) ? { omitted: t('report.staff.none') } : {}),
       lines: [t('report.staff.line'), t('report.staff.sales-line', { days: windowDays, date: formatDate(c.o.asOf) })],
-      chart: { type: 'bars', title: t('report.chart.staff'), bars: rows.map((r) => ({ label: r.staff === NOBODY ? t('report.nobody') : r.staff, value: r.retention })), kind: 'share' },
+      chart: {
+        type: 'bars',
+        title: t('report.chart.staff'),
+        bars: rows.map((r) => ({ label: r.staff === NOBODY ? t('report.nobody') : r.staff, value: r.retention })),
+        kind: 'share',
+      },
       tables: [
         {
           name: 'staff',
-          columns: [col('staff', t('report.col.staff')), col('customers', t('report.col.customers'), 'int'), col('at_high_tiers', t('report.col.platinum-gold'), 'int'), col('revenue', t('report.col.revenue'), 'money'), col('retention', t('report.col.retention'), 'share'), col('churn_rate', t('report.col.churn-rate'), 'share')],
+          columns: [
+            col('staff', t('report.col.staff')),
+            col('customers', t('report.col.customers'), 'int'),
+            col('at_high_tiers', t('report.col.platinum-gold'), 'int'),
+            col('revenue', t('report.col.revenue'), 'money'),
+            col('retention', t('report.col.retention'), 'share'),
+            col('churn_rate', t('report.col.churn-rate'), 'share'),
+          ],
           rows,
-        },        {
+        },
+        {
           name: 'staff_sales',
-          columns: [col('staff', t('report.col.staff')), col('lines', t('report.col.sales-lines'), 'int', 2), col('net', t('report.col.net-sales'), 'money'), col('lines_without_customer', t('report.col.lines-without-customer'), 'int', 1), col('net_without_customer', t('report.col.of-which-without-customer'), 'money')],
-          rows: sales.map((r) => ({ staff: r.staff, lines: r.lines, net: r.net, lines_without_customer: r.linesWithoutCustomer, net_without_customer: r.netWithoutCustomer })),
+          columns: [
+            col('staff', t('report.col.staff')),
+            col('lines', t('report.col.sales-lines'), 'int', 2),
+            col('net', t('report.col.net-sales'), 'money'),
+            col('lines_without_customer', t('report.col.lines-without-customer'), 'int', 1),
+            col('net_without_customer', t('report.col.of-which-without-customer'), 'money'),
+          ],
+          rows: sales.map((r) => ({
+            staff: r.staff,
+            lines: r.lines,
+            net: r.net,
+            lines_without_customer: r.linesWithoutCustomer,
+            net_without_customer: r.netWithoutCustomer,
+          })),
         },
       ],
     },
@@ -562,7 +845,13 @@ async function productsSection(c: Ctx): Promise<Section[]> {
       tables: [
         {
           name: 'products',
-          columns: [col('product', t('report.col.product')), col('name', t('report.col.name')), col('lines', t('report.col.sales-lines'), 'int', 1), col('net', t('report.col.net-sales'), 'money'), col('net_without_customer', t('report.col.of-which-without-customer'), 'money')],
+          columns: [
+            col('product', t('report.col.product')),
+            col('name', t('report.col.name')),
+            col('lines', t('report.col.sales-lines'), 'int', 1),
+            col('net', t('report.col.net-sales'), 'money'),
+            col('net_without_customer', t('report.col.of-which-without-customer'), 'money'),
+          ],
           rows: rows.map((r) => ({ product: r.product, name: r.name ?? '', lines: r.lines, net: r.net, net_without_customer: r.netWithoutCustomer })),
         },
       ],
@@ -573,16 +862,26 @@ async function productsSection(c: Ctx): Promise<Section[]> {
 function reportTitle(name: ReportName, asOf: string): string {
   const date = formatDate(asOf);
   switch (name) {
-    case 'churn': return t('report.title.churn', { date });
-    case 'pyramid': return t('report.title.pyramid', { date });
-    case 'lifecycle': return t('report.title.lifecycle', { date });
-    case 'rfm': return t('report.title.rfm', { date });
-    case 'movement': return t('report.title.movement', { date });
-    case 'cohorts': return t('report.title.cohorts', { date });
-    case 'complaints': return t('report.title.complaints', { date });
-    case 'staff': return t('report.title.staff', { date });
-    case 'products': return t('report.title.products', { date });
-    case 'summary': return t('report.title.summary', { date });
+    case 'churn':
+      return t('report.title.churn', { date });
+    case 'pyramid':
+      return t('report.title.pyramid', { date });
+    case 'lifecycle':
+      return t('report.title.lifecycle', { date });
+    case 'rfm':
+      return t('report.title.rfm', { date });
+    case 'movement':
+      return t('report.title.movement', { date });
+    case 'cohorts':
+      return t('report.title.cohorts', { date });
+    case 'complaints':
+      return t('report.title.complaints', { date });
+    case 'staff':
+      return t('report.title.staff', { date });
+    case 'products':
+      return t('report.title.products', { date });
+    case 'summary':
+      return t('report.title.summary', { date });
   }
 }
 

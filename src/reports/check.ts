@@ -26,12 +26,28 @@ export async function modelCheckSection(db: Store, asOf: string, money: Money, h
   const end = dayIndex(asOf);
   const cutoff = isoDay(end - weeks * 7);
   const title = t('report.check.title');
-  const table = { name: 'model_check', columns: [col('week_from', t('report.check.col.week'), 'date'), col('actual', t('report.check.col.purchases'), 'int'), col('predicted', t('report.check.col.expected'), 'number')], rows: [] as Record<string, string | number | null>[] };
+  const table = {
+    name: 'model_check',
+    columns: [
+      col('week_from', t('report.check.col.week'), 'date'),
+      col('actual', t('report.check.col.purchases'), 'int'),
+      col('predicted', t('report.check.col.expected'), 'number'),
+    ],
+    rows: [] as Record<string, string | number | null>[],
+  };
   const analysis = await computeAnalysis(db, cutoff, loaded, money);
   const buyers = analysis.customers.filter((c) => c.purchaseDays > 0);
   const fitted = buyers.length === 0 ? null : fitModels(analysis.customers, cutoff, model === null ? settings : { ...settings, model }, null, null, 'never');
   if (fitted === null || fitted.purchase === null) {
-    return [{ title, omitted: fitted?.fallback ? t('report.check.no-model-because', { date: formatDate(cutoff), why: reword(fitted.fallback) }) : t('report.check.no-model', { date: formatDate(cutoff) }), tables: [table] }];
+    return [
+      {
+        title,
+        omitted: fitted?.fallback
+          ? t('report.check.no-model-because', { date: formatDate(cutoff), why: reword(fitted.fallback) })
+          : t('report.check.no-model', { date: formatDate(cutoff) }),
+        tables: [table],
+      },
+    ];
   }
   const summaries = buyers.map((c) => summaryOf(c, cutoff, fitted.timeUnit)).filter((s): s is Summary => s !== null);
   const predicted = expectedByWeek(fitted.purchase.model, fitted.purchase.params, summaries, fitted.timeUnit, weeks);
@@ -62,7 +78,12 @@ export async function modelCheckSection(db: Store, asOf: string, money: Money, h
           before: WEEKS_BEFORE,
         }),
       ],
-      chart: { type: 'check', title: t('report.check.chart'), cutoff, weeks: table.rows.map((r) => ({ label: String(r.week_from), actual: Number(r.actual), predicted: r.predicted === null ? null : Number(r.predicted) })) },
+      chart: {
+        type: 'check',
+        title: t('report.check.chart'),
+        cutoff,
+        weeks: table.rows.map((r) => ({ label: String(r.week_from), actual: Number(r.actual), predicted: r.predicted === null ? null : Number(r.predicted) })),
+      },
       tables: [table],
     },
   ];

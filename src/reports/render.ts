@@ -30,7 +30,8 @@ export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent' |
   }
 }
 
-const header = (c: ReportTable['columns'][number], r: Report): string => (c.kind === 'money' && r.currency && !moneyInCells(r) ? `${c.header} (${r.currency})` : c.header);
+const header = (c: ReportTable['columns'][number], r: Report): string =>
+  c.kind === 'money' && r.currency && !moneyInCells(r) ? `${c.header} (${r.currency})` : c.header;
 
 /**
  * A cell as a person reads it: codes the data keeps in English (tier platinum, stage formation,
@@ -75,21 +76,41 @@ function textBars(ch: Extract<Chart, { type: 'bars' | 'funnel' }>, r: Report): s
   const items = ch.type === 'bars' ? ch.bars : ch.steps;
   const kind: Kind = ch.type === 'bars' ? ch.kind : 'int';
   // Shares are drawn against 100%, counts and money against the largest.
-  const top = kind === 'share' ? 1 : maxOf(items.map((b) => Math.abs(b.value)), 0);
+  const top =
+    kind === 'share'
+      ? 1
+      : maxOf(
+          items.map((b) => Math.abs(b.value)),
+          0,
+        );
   const labels = items.map((b) => label(b.label));
-  const width = maxOf(labels.map((l) => stringWidth(l)), 0);
-  return items.map((b, i) => `${padEndWidth(labels[i]!, width)}  ${'█'.repeat(top > 0 ? Math.round((Math.abs(b.value) / top) * 30) : 0).padEnd(30)}  ${formatValue(kind, b.value, r)}`);
+  const width = maxOf(
+    labels.map((l) => stringWidth(l)),
+    0,
+  );
+  return items.map(
+    (b, i) =>
+      `${padEndWidth(labels[i]!, width)}  ${'█'.repeat(top > 0 ? Math.round((Math.abs(b.value) / top) * 30) : 0).padEnd(30)}  ${formatValue(kind, b.value, r)}`,
+  );
 }
 
 function textHeatmap(ch: Extract<Chart, { type: 'heatmap' }>): string[] {
   const rows = ch.rows.map(label);
-  const width = maxOf(rows.map((x) => stringWidth(x)), 0);
+  const width = maxOf(
+    rows.map((x) => stringWidth(x)),
+    0,
+  );
   // Every column as wide as its widest heading (two at least), one space between: 9 10 11 stay apart.
   const heads = ch.columns.map(label);
-  const cw = maxOf(heads.map((h) => h.length), 2);
+  const cw = maxOf(
+    heads.map((h) => h.length),
+    2,
+  );
   return [
     `${''.padEnd(width)}  ${heads.map((h) => h.padStart(cw)).join(' ')}`,
-    ...rows.map((row, i) => `${padEndWidth(row, width)}  ${ch.cells[i]!.map((v) => (v === null ? ' ' : SHADES[Math.min(4, Math.ceil(v * 4))]!).repeat(cw)).join(' ')}`),
+    ...rows.map(
+      (row, i) => `${padEndWidth(row, width)}  ${ch.cells[i]!.map((v) => (v === null ? ' ' : SHADES[Math.min(4, Math.ceil(v * 4))]!).repeat(cw)).join(' ')}`,
+    ),
     t('report.chart.heatmap-legend', { shades: SHADES.slice(1).split('').join(' ') }),
   ];
 }
@@ -99,7 +120,15 @@ function textChart(ch: Chart, r: Report): string[] {
     case 'pyramid': {
       // Bars by share of revenue; a tier with net refunds draws none.
       return pyramidLines(
-        ch.levels.map((l) => ({ label: label(l.label), share: Math.max(0, l.share), text: t('report.chart.pyramid-line', { share: (l.share * 100).toFixed(1).padStart(5), count: String(l.customers).padStart(7), customers: tn('report.chart.customers', l.customers) }) })),
+        ch.levels.map((l) => ({
+          label: label(l.label),
+          share: Math.max(0, l.share),
+          text: t('report.chart.pyramid-line', {
+            share: (l.share * 100).toFixed(1).padStart(5),
+            count: String(l.customers).padStart(7),
+            customers: tn('report.chart.customers', l.customers),
+          }),
+        })),
         30,
       );
     }
@@ -109,15 +138,22 @@ function textChart(ch: Chart, r: Report): string[] {
     case 'heatmap':
       return textHeatmap(ch);
     case 'trend':
-      return ch.points.length === 0 ? [t('report.no-data')] : [`${label(ch.points[0]!.label)} ${sparkline(ch.points.map((p) => p.value))} ${label(ch.points[ch.points.length - 1]!.label)}`];
+      return ch.points.length === 0
+        ? [t('report.no-data')]
+        : [`${label(ch.points[0]!.label)} ${sparkline(ch.points.map((p) => p.value))} ${label(ch.points[ch.points.length - 1]!.label)}`];
     case 'check': {
       // One row a week: the bar is what happened, the figure in brackets what the model expected.
-      const top = maxOf(ch.weeks.flatMap((w) => [w.actual, w.predicted ?? 0]), 0);
+      const top = maxOf(
+        ch.weeks.flatMap((w) => [w.actual, w.predicted ?? 0]),
+        0,
+      );
       const out: string[] = [];
       for (const w of ch.weeks) {
         if (w.label === ch.cutoff) out.push(`── ${t('report.chart.cutoff-line', { date: label(formatDate(ch.cutoff)) })} ──`);
         const bar = '█'.repeat(top > 0 ? Math.round((w.actual / top) * 30) : 0).padEnd(30);
-        out.push(`${label(w.label)}  ${bar}  ${String(w.actual).padStart(5)}${w.predicted === null ? '' : `  ${t('report.chart.expected', { n: w.predicted.toFixed(1) })}`}`);
+        out.push(
+          `${label(w.label)}  ${bar}  ${String(w.actual).padStart(5)}${w.predicted === null ? '' : `  ${t('report.chart.expected', { n: w.predicted.toFixed(1) })}`}`,
+        );
       }
       return out;
     }
@@ -130,33 +166,55 @@ function shown(t: ReportTable, max: number): { rows: ReportTable['rows']; more: 
 }
 const moreLine = (n: number): string => t('report.more', { n: n.toLocaleString('en-US') });
 /** Sections with nothing to show, as one line each: "Complaints: No complaints logged by …". */
-const notShown = (r: Report): string[] => r.sections.filter((s) => s.omitted !== undefined).map((s) => t('report.omitted', { title: s.title, why: s.omitted! }));
+const notShown = (r: Report): string[] =>
+  r.sections.filter((s) => s.omitted !== undefined).map((s) => t('report.omitted', { title: s.title, why: s.omitted! }));
 const notShownTitle = (): string => t('report.not-shown');
 
 /** A table's caption: its stable name, in words. */
 function caption(table: ReportTable): string {
   switch (table.name) {
-    case 'watchlist': return t('report.table.watchlist');
-    case 'all_high_risk': return t('report.table.all_high_risk');
-    case 'new_at_risk': return t('report.table.new_at_risk');
-    case 'came_back': return t('report.table.came_back');
-    case 'risk_spread': return t('report.table.risk_spread');
-    case 'model_check': return t('report.table.model_check');
-    case 'tiers': return t('report.table.tiers');
-    case 'stages': return t('report.table.stages');
-    case 'exit_patterns': return t('report.table.exit_patterns');
-    case 'stage_moves': return t('report.table.stage_moves');
-    case 'segments': return t('report.table.segments');
-    case 'tier_changes': return t('report.table.tier_changes');
-    case 'stage_changes': return t('report.table.stage_changes');
-    case 'segment_changes': return t('report.table.segment_changes');
-    case 'cohorts': return t('report.table.cohorts');
-    case 'complaints_by_category': return t('report.table.complaints_by_category');
-    case 'overdue': return t('report.table.overdue');
-    case 'staff': return t('report.table.staff');
-    case 'staff_sales': return t('report.table.staff_sales');
-    case 'products': return t('report.table.products');
-    default: return table.name.replace(/_/g, ' ');
+    case 'watchlist':
+      return t('report.table.watchlist');
+    case 'all_high_risk':
+      return t('report.table.all_high_risk');
+    case 'new_at_risk':
+      return t('report.table.new_at_risk');
+    case 'came_back':
+      return t('report.table.came_back');
+    case 'risk_spread':
+      return t('report.table.risk_spread');
+    case 'model_check':
+      return t('report.table.model_check');
+    case 'tiers':
+      return t('report.table.tiers');
+    case 'stages':
+      return t('report.table.stages');
+    case 'exit_patterns':
+      return t('report.table.exit_patterns');
+    case 'stage_moves':
+      return t('report.table.stage_moves');
+    case 'segments':
+      return t('report.table.segments');
+    case 'tier_changes':
+      return t('report.table.tier_changes');
+    case 'stage_changes':
+      return t('report.table.stage_changes');
+    case 'segment_changes':
+      return t('report.table.segment_changes');
+    case 'cohorts':
+      return t('report.table.cohorts');
+    case 'complaints_by_category':
+      return t('report.table.complaints_by_category');
+    case 'overdue':
+      return t('report.table.overdue');
+    case 'staff':
+      return t('report.table.staff');
+    case 'staff_sales':
+      return t('report.table.staff_sales');
+    case 'products':
+      return t('report.table.products');
+    default:
+      return table.name.replace(/_/g, ' ');
   }
 }
 
@@ -165,9 +223,15 @@ export function renderText(r: Report, table: (t: ReportTable) => void, bold: (s:
   for (const s of r.sections) {
     if (s.omitted !== undefined) continue;
     write(`\n${bold(terminalText(s.title))}\n`);
-    for (const h of s.headline ?? []) write(t('report.headline-line', { label: terminalText(h.label), value: bold(terminalText(h.value)), detail: terminalText(h.detail) }) + '\n');
+    for (const h of s.headline ?? [])
+      write(t('report.headline-line', { label: terminalText(h.label), value: bold(terminalText(h.value)), detail: terminalText(h.detail) }) + '\n');
     for (const l of s.lines ?? []) write(terminalText(l) + '\n');
-    if (s.chart) write(`${t('report.chart-title', { title: terminalText(s.chart.title) })}\n${textChart(s.chart, r).map((l) => '  ' + l + '\n').join('')}`);
+    if (s.chart)
+      write(
+        `${t('report.chart-title', { title: terminalText(s.chart.title) })}\n${textChart(s.chart, r)
+          .map((l) => '  ' + l + '\n')
+          .join('')}`,
+      );
     for (const tb of s.tables ?? []) {
       if ((s.tables?.length ?? 0) > 1) write(`${t('report.chart-title', { title: caption(tb) })}\n`);
       const { rows, more } = shown(tb, max);
@@ -188,7 +252,8 @@ export function renderMarkdown(r: Report, max = 25): string {
   for (const s of r.sections) {
     if (s.omitted !== undefined) continue;
     out.push(`## ${markdownLine(s.title)}`, '');
-    for (const h of s.headline ?? []) out.push(`- ${t('report.headline-line', { label: markdownText(h.label), value: `**${markdownText(h.value)}**`, detail: markdownText(h.detail) })}`);
+    for (const h of s.headline ?? [])
+      out.push(`- ${t('report.headline-line', { label: markdownText(h.label), value: `**${markdownText(h.value)}**`, detail: markdownText(h.detail) })}`);
     if (s.headline) out.push('');
     for (const l of s.lines ?? []) out.push(markdownLine(l), '');
     if (s.chart) {
@@ -241,17 +306,35 @@ function barRows(items: { label: string; value: number; text: string; colour?: s
 }
 
 function htmlPyramid(ch: Extract<Chart, { type: 'pyramid' }>): string {
-  const top = maxOf(ch.levels.map((l) => l.share), 0);
+  const top = maxOf(
+    ch.levels.map((l) => l.share),
+    0,
+  );
   // The labels are the tiers' names in the reader's language; the colours are the tiers'.
   const colours = new Map(Object.entries(TIER_COLOURS).map(([code, colour]) => [tierName(code), colour]));
-  const items = ch.levels.map((l) => ({ label: l.label, value: Math.max(0, l.share), text: t('report.chart.pyramid-html', { share: (l.share * 100).toFixed(1), count: l.customers.toLocaleString('en-US'), customers: tn('report.chart.customers', l.customers) }), colour: colours.get(l.label) }));
+  const items = ch.levels.map((l) => ({
+    label: l.label,
+    value: Math.max(0, l.share),
+    text: t('report.chart.pyramid-html', {
+      share: (l.share * 100).toFixed(1),
+      count: l.customers.toLocaleString('en-US'),
+      customers: tn('report.chart.customers', l.customers),
+    }),
+    colour: colours.get(l.label),
+  }));
   return `<div class="chart pyramid" role="img" aria-label="${esc(ch.title)}">${barRows(items, top, true)}</div>`;
 }
 
 function htmlBars(ch: Extract<Chart, { type: 'bars' | 'funnel' }>, r: Report): string {
   const items = ch.type === 'bars' ? ch.bars : ch.steps;
   const kind: Kind = ch.type === 'bars' ? ch.kind : 'int';
-  const top = kind === 'share' ? 1 : maxOf(items.map((b) => Math.abs(b.value)), 0);
+  const top =
+    kind === 'share'
+      ? 1
+      : maxOf(
+          items.map((b) => Math.abs(b.value)),
+          0,
+        );
   return `<div class="chart ${ch.type}" role="img" aria-label="${esc(ch.title)}">${barRows(
     items.map((b) => ({ label: b.label, value: b.value, text: formatValue(kind, b.value, r) })),
     top,
@@ -273,15 +356,23 @@ function htmlTrend(ch: Extract<Chart, { type: 'trend' }>, r: Report): string {
   const W = 640;
   if (ch.points.length === 0) return `<p>${esc(t('report.no-data'))}</p>`;
   // The axis starts at zero (or below, for a month of net refunds), labelled at both ends.
-  const max = maxOf(ch.points.map((p) => p.value), 0);
-  const min = minOf(ch.points.map((p) => p.value), 0);
+  const max = maxOf(
+    ch.points.map((p) => p.value),
+    0,
+  );
+  const min = minOf(
+    ch.points.map((p) => p.value),
+    0,
+  );
   const span = max - min || 1;
   // Room on the left for the axis labels at the phone's larger text (24 units: 10,454.37 takes ~125).
   const left = 150;
   const step = ch.points.length > 1 ? (W - left - 20) / (ch.points.length - 1) : 0;
   const y = (v: number): number => 14 + (1 - (v - min) / span) * 156;
   const path = ch.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${(left + i * step).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
-  const labels = [ch.points[0]!, ch.points[ch.points.length - 1]!].map((p, k) => `<text x="${k === 0 ? left : W - 20}" y="196" text-anchor="${k === 0 ? 'start' : 'end'}">${esc(p.label)}</text>`);
+  const labels = [ch.points[0]!, ch.points[ch.points.length - 1]!].map(
+    (p, k) => `<text x="${k === 0 ? left : W - 20}" y="196" text-anchor="${k === 0 ? 'start' : 'end'}">${esc(p.label)}</text>`,
+  );
   const axis = `<line x1="${left - 4}" y1="${y(min)}" x2="${left - 4}" y2="${y(max)}" stroke="#9fb0bb"/><text x="${left - 8}" y="${y(max) + 5}" text-anchor="end">${esc(formatValue(ch.kind, max, r))}</text><text x="${left - 8}" y="${y(min) + 5}" text-anchor="end">${esc(formatValue(ch.kind, min, r))}</text>`;
   return `<svg class="chart trend" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 204" width="100%">${axis}<path d="${path}" fill="none" stroke="#3f7cac" stroke-width="2.5"/>${labels.join('')}</svg>`;
 }
@@ -289,7 +380,10 @@ function htmlTrend(ch: Extract<Chart, { type: 'trend' }>, r: Report): string {
 function htmlCheck(ch: Extract<Chart, { type: 'check' }>, r: Report): string {
   const W = 640;
   if (ch.weeks.length === 0) return `<p>${esc(t('report.no-data'))}</p>`;
-  const top = maxOf(ch.weeks.flatMap((w) => [w.actual, w.predicted ?? 0]), 1);
+  const top = maxOf(
+    ch.weeks.flatMap((w) => [w.actual, w.predicted ?? 0]),
+    1,
+  );
   const left = 90;
   const step = ch.weeks.length > 1 ? (W - left - 20) / (ch.weeks.length - 1) : 0;
   const x = (i: number): string => (left + i * step).toFixed(1);
@@ -298,7 +392,10 @@ function htmlCheck(ch: Extract<Chart, { type: 'check' }>, r: Report): string {
   const actual = line(ch.weeks.map((w, i) => [i, w.actual]));
   const predicted = line(ch.weeks.flatMap((w, i): [number, number][] => (w.predicted === null ? [] : [[i, w.predicted]])));
   const c = ch.weeks.findIndex((w) => w.label === ch.cutoff);
-  const cut = c < 0 ? '' : `<line x1="${x(c)}" y1="8" x2="${x(c)}" y2="168" stroke="#9fb0bb" stroke-dasharray="4 3"/><text x="${x(c)}" y="196" text-anchor="middle">${esc(t('report.chart.cutoff', { date: formatDate(ch.cutoff) }))}</text>`;
+  const cut =
+    c < 0
+      ? ''
+      : `<line x1="${x(c)}" y1="8" x2="${x(c)}" y2="168" stroke="#9fb0bb" stroke-dasharray="4 3"/><text x="${x(c)}" y="196" text-anchor="middle">${esc(t('report.chart.cutoff', { date: formatDate(ch.cutoff) }))}</text>`;
   const axis = `<text x="${left - 8}" y="${y(top)}" text-anchor="end" dominant-baseline="middle">${esc(formatValue('int', top, r))}</text><text x="${left - 8}" y="${y(0)}" text-anchor="end" dominant-baseline="middle">0</text>`;
   const legend = `<line x1="${left}" y1="222" x2="${left + 30}" y2="222" stroke="#1d2329" stroke-width="2.5"/><text x="${left + 38}" y="227">${esc(t('report.chart.happened'))}</text><line x1="${left + 170}" y1="222" x2="${left + 200}" y2="222" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="6 4"/><text x="${left + 208}" y="227">${esc(t('report.chart.model-expected'))}</text>`;
   return `<svg class="chart check" role="img" aria-label="${esc(ch.title)}" viewBox="0 0 ${W} 236" width="100%">${axis}${cut}<path d="${actual}" fill="none" stroke="#1d2329" stroke-width="2.5"/><path d="${predicted}" fill="none" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="6 4"/>${legend}</svg>`;
@@ -332,12 +429,17 @@ function htmlTable(whole: ReportTable, r: Report, tables: number, max: number): 
   // "header value" lines (the CSS below); up to four fit a phone as they are.
   const out = [
     `<table data-table="${esc(tb.name)}"${tb.columns.length > 4 ? ' class="stack"' : ''}>${cap}<thead><tr>${tb.columns.map((c, i) => `<th class="${c.kind}">${heads[i]!}</th>`).join('')}</tr></thead><tbody>${rows
-      .map((row) => `<tr>${tb.columns.map((c, i) => {
-        const text = cellText(tb, c, row[c.key], r);
-        // A short word (a tier, a risk level: 铂金层, 高) is never broken, a character a line.
-        const short = text.length <= 6 && !/\s/.test(text) ? ' short' : '';
-        return `<td class="${c.kind}${short}" data-label="${heads[i]!}">${esc(text)}</td>`;
-      }).join('')}</tr>`)
+      .map(
+        (row) =>
+          `<tr>${tb.columns
+            .map((c, i) => {
+              const text = cellText(tb, c, row[c.key], r);
+              // A short word (a tier, a risk level: 铂金层, 高) is never broken, a character a line.
+              const short = text.length <= 6 && !/\s/.test(text) ? ' short' : '';
+              return `<td class="${c.kind}${short}" data-label="${heads[i]!}">${esc(text)}</td>`;
+            })
+            .join('')}</tr>`,
+      )
       .join('')}</tbody></table>`,
   ];
   if (more > 0) out.push(`<p class="none">${esc(moreLine(more))}</p>`);
@@ -351,19 +453,26 @@ function htmlBody(r: Report, max: number): string[] {
   const drawn = r.sections.map((s, i) => ({ s, id: anchor(i) })).filter(({ s }) => s.omitted === undefined);
   const omitted = notShown(r);
   if (drawn.length > 3) {
-    const items = [...drawn.map(({ s, id }) => `<li><a href="#${id}">${esc(s.title)}</a></li>`), ...(omitted.length > 0 ? [`<li><a href="#not-shown">${esc(notShownTitle())}</a></li>`] : [])];
+    const items = [
+      ...drawn.map(({ s, id }) => `<li><a href="#${id}">${esc(s.title)}</a></li>`),
+      ...(omitted.length > 0 ? [`<li><a href="#not-shown">${esc(notShownTitle())}</a></li>`] : []),
+    ];
     const contents = esc(t('report.contents'));
     body.push(`<nav class="toc" aria-label="${contents}"><h2>${contents}</h2><ol>${items.join('')}</ol></nav>`);
   }
   for (const { s, id } of drawn) {
     body.push(`<section id="${id}"><h2>${esc(s.title)}</h2>`);
-    if (s.headline) body.push(`<div class="headline">${s.headline.map((h) => `<div class="figure"><div class="label">${esc(h.label)}</div><div class="value">${esc(h.value)}</div><div class="detail">${esc(h.detail)}</div></div>`).join('')}</div>`);
+    if (s.headline)
+      body.push(
+        `<div class="headline">${s.headline.map((h) => `<div class="figure"><div class="label">${esc(h.label)}</div><div class="value">${esc(h.value)}</div><div class="detail">${esc(h.detail)}</div></div>`).join('')}</div>`,
+      );
     for (const l of s.lines ?? []) body.push(`<p>${esc(l)}</p>`);
     if (s.chart) body.push(`<figure><figcaption>${esc(s.chart.title)}</figcaption>${htmlChart(s.chart, r)}</figure>`);
     for (const tb of s.tables ?? []) body.push(...htmlTable(tb, r, s.tables?.length ?? 0, max));
     body.push('</section>');
   }
-  if (omitted.length > 0) body.push(`<section id="not-shown"><h2>${esc(notShownTitle())}</h2><ul>${omitted.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`);
+  if (omitted.length > 0)
+    body.push(`<section id="not-shown"><h2>${esc(notShownTitle())}</h2><ul>${omitted.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`);
   return body;
 }
 

@@ -12,7 +12,6 @@ export interface ImportRecord {
   startedAt: string;
 }
 
-
 export interface ImportCounts {
   read: number;
   imported: number;
@@ -25,7 +24,6 @@ export interface ImportCounts {
   withoutCustomer: number;
 }
 
-
 /**
  * The most the stored amounts may add up to, in absolute value and minor units: 2^53 - 1, the
  * largest integer a JavaScript number holds exactly. Kept so, every total rapport computes (a
@@ -37,7 +35,6 @@ export const MAX_AMOUNT_TOTAL = BigInt(Number.MAX_SAFE_INTEGER);
 
 export const AMOUNT_TOTAL_KEY = 'amount_abs_total';
 
-
 /** Thrown by an import whose rows would take the stored amounts' total past MAX_AMOUNT_TOTAL. */
 export class AmountTotalTooLarge extends Error {
   constructor(readonly total: bigint) {
@@ -45,14 +42,12 @@ export class AmountTotalTooLarge extends Error {
   }
 }
 
-
 /** The new absolute total after an import that added `added`, `before` the rows' before it (null: count them); throws past the limit. */
 export function nextAmountTotal(before: bigint, added: bigint): bigint {
   const total = before + added;
   if (total > MAX_AMOUNT_TOTAL) throw new AmountTotalTooLarge(total);
   return total;
 }
-
 
 /**
  * A reject's text as both stores keep it: a lone surrogate as U+FFFD (SQLite would keep it as
@@ -64,12 +59,10 @@ export function rejectText(s: string): string {
   return w.includes('\0') ? w.replace(/\0/g, '\u2400') : w;
 }
 
-
 /** The duplicate-rule content of a stored row, built exactly as for a new row (core/row.ts). */
 export function contentOf(stored: Record<TransactionColumn, string | number | null>): string {
   return DEDUPE_COLUMNS.map((c) => stored[c] ?? '').join(SEP);
 }
-
 
 export interface StoredCustomer {
   name: string | null;
@@ -81,7 +74,6 @@ export interface StoredCustomer {
   attributes: string | null;
 }
 
-
 /**
  * A customers file's row laid over the stored record (both stores use this rule): a value in the
  * file replaces the stored one, an empty cell leaves it, extra columns merge into attributes.
@@ -90,7 +82,15 @@ export function mergeCustomer(old: StoredCustomer | undefined, row: CustomerRow)
   const attrs = row.attributes && Object.keys(row.attributes).length > 0 ? row.attributes : null;
   if (!old) {
     return {
-      record: { name: row.name, email: row.email, phone: row.phone, type: row.type, account_manager: row.accountManager, created_date: row.createdDate, attributes: attrs ? JSON.stringify(attrs) : null },
+      record: {
+        name: row.name,
+        email: row.email,
+        phone: row.phone,
+        type: row.type,
+        account_manager: row.accountManager,
+        created_date: row.createdDate,
+        attributes: attrs ? JSON.stringify(attrs) : null,
+      },
       change: 'new',
     };
   }
@@ -106,7 +106,6 @@ export function mergeCustomer(old: StoredCustomer | undefined, row: CustomerRow)
   const same = (Object.keys(record) as (keyof StoredCustomer)[]).every((k) => record[k] === old[k]);
   return { record, change: same ? 'same' : 'updated' };
 }
-
 
 function mergeAttributes(old: string | null, incoming: Record<string, string> | null): string | null {
   if (!incoming) return old;

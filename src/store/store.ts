@@ -120,7 +120,11 @@ export interface Store {
   importWithSizeExists(kind: string, size: number): Promise<boolean>;
   hasTransactions(): Promise<boolean>;
   /** The record of a refused import and (some of) its rejects, in its own transaction. */
-  recordRefusal(record: ImportRecord, counts: ImportCounts, rejects: readonly { line: number; field: string | null; reason: string; raw: string }[]): Promise<number>;
+  recordRefusal(
+    record: ImportRecord,
+    counts: ImportCounts,
+    rejects: readonly { line: number; field: string | null; reason: string; raw: string }[],
+  ): Promise<number>;
   status(location: string): Promise<Status>;
   listImports(limit: number | null): Promise<ImportRow[]>;
   importExists(id: number): Promise<boolean>;

@@ -30,7 +30,10 @@ export interface PyramidLevel {
 
 /** Centred bars, one per level, widths by share (at least one block, so every level shows). */
 export function pyramid(levels: readonly PyramidLevel[], width = 30, paint: (label: string, s: string) => string = (_l, s) => s): string[] {
-  const widest = maxOf(levels.map((l) => l.share), 0);
+  const widest = maxOf(
+    levels.map((l) => l.share),
+    0,
+  );
   const labelWidth = maxOf(levels.map((l) => stringWidth(l.label)));
   return levels.map((l) => {
     let w = widest > 0 ? Math.round((l.share / widest) * width) : 0;

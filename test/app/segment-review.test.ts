@@ -45,7 +45,12 @@ describe('review fixes', () => {
 
   it('every usage error on a customers filter has a hint; --type takes the import synonyms', async () => {
     await shop();
-    for (const flag of [['--tier', 'diamond'], ['--stage', 'declining'], ['--exit', 'early-exit'], ['--type', 'martian']]) {
+    for (const flag of [
+      ['--tier', 'diamond'],
+      ['--stage', 'declining'],
+      ['--exit', 'early-exit'],
+      ['--type', 'martian'],
+    ]) {
       const r = await rp(['customers', '--as-of', AS_OF, ...flag]);
       expect(r.code).toBe(2);
       expect(r.stderr.split('\n')[1]).toMatch(/^hint: /);
@@ -57,7 +62,17 @@ describe('review fixes', () => {
   it('takes several tiers or stages, comma-separated, like churn does', async () => {
     await shop();
     // platinum D1 (decline) and gold Y1 (stability); W1 is in decline but iron
-    const rows = await json<{ customer_id: string }[]>(['customers', '--as-of', AS_OF, '--tier', 'platinum, gold', '--stage', 'decline,stability', '--sort', 'customer_id']);
+    const rows = await json<{ customer_id: string }[]>([
+      'customers',
+      '--as-of',
+      AS_OF,
+      '--tier',
+      'platinum, gold',
+      '--stage',
+      'decline,stability',
+      '--sort',
+      'customer_id',
+    ]);
     expect(rows.map((r) => r.customer_id)).toEqual(['D1', 'Y1']);
     expect((await rp(['customers', '--as-of', AS_OF, '--tier', ','])).code).toBe(2);
   });
@@ -82,7 +97,12 @@ describe('review fixes', () => {
 
   it('refuses numbers written as hex or exponents, and an ending before a decline', async () => {
     await shop();
-    for (const [k, v] of [['lifecycle.window_days', '0x10'], ['lifecycle.window_days', '1e3'], ['lifecycle.decline_gaps', 'Infinity'], ['rfm.monetary', '1e2,2e2,3e2,4e2']]) {
+    for (const [k, v] of [
+      ['lifecycle.window_days', '0x10'],
+      ['lifecycle.window_days', '1e3'],
+      ['lifecycle.decline_gaps', 'Infinity'],
+      ['rfm.monetary', '1e2,2e2,3e2,4e2'],
+    ]) {
       const r = await rp(['config', 'set', k!, v!]);
       expect(r.code, `${k}=${v}`).toBe(2);
     }

@@ -16,7 +16,22 @@ export const NEED_CHROMIUM = 'chromium is needed for npm run test:system: apt-ge
 export function openPage(file: string): Promise<{ dom: string; console: string[] }> {
   if (chromium === undefined) throw new Error(NEED_CHROMIUM);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-chromium-'));
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', '--virtual-time-budget=3000', '--dump-dom', `file://${file}`];
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+    '--enable-logging=stderr',
+    '--v=0',
+    '--virtual-time-budget=3000',
+    '--dump-dom',
+    `file://${file}`,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(chromium, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let dom = '';

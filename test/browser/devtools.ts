@@ -44,9 +44,25 @@ export interface Page {
 export async function withPage<T>(file: string, width: number, height: number, fn: (page: Page) => Promise<T>): Promise<T> {
   if (chromium === undefined) throw new Error(NEED_CHROMIUM);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-devtools-'));
-  const child = spawn(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${profile}`, '--remote-debugging-pipe', 'about:blank'], {
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    chromium,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--hide-scrollbars',
+      `--user-data-dir=${profile}`,
+      '--remote-debugging-pipe',
+      'about:blank',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
+    },
+  );
   const toBrowser = child.stdio[3] as Writable;
   const fromBrowser = child.stdio[4] as Readable;
   const waiting = new Map<number, { resolve: (r: Record<string, unknown>) => void; reject: (e: Error) => void }>();
@@ -81,13 +97,20 @@ export async function withPage<T>(file: string, width: number, height: number, f
       problems: [],
       requests: [],
       evaluate: async <R>(expression: string) => {
-        const r = (await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId)) as { result: { value: R }; exceptionDetails?: { text: string } };
+        const r = (await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId)) as {
+          result: { value: R };
+          exceptionDetails?: { text: string };
+        };
         if (r.exceptionDetails) throw new Error(`in the page: ${r.exceptionDetails.text}`);
         return r.result.value;
       },
       screenshot: async (top = 0, height?: number) => {
         const { cssContentSize } = (await send('Page.getLayoutMetrics', {}, sessionId)) as { cssContentSize: { width: number; height: number } };
-        const shot = (await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true, clip: { x: 0, y: top, width, height: height ?? Math.ceil(cssContentSize.height) - top, scale: 1 } }, sessionId)) as { data: string };
+        const shot = (await send(
+          'Page.captureScreenshot',
+          { format: 'png', captureBeyondViewport: true, clip: { x: 0, y: top, width, height: height ?? Math.ceil(cssContentSize.height) - top, scale: 1 } },
+          sessionId,
+        )) as { data: string };
         return Buffer.from(shot.data, 'base64');
       },
     };

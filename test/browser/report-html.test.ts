@@ -37,4 +37,3 @@ describe('the HTML report in a real headless browser (Debian chromium)', () => {
     expect((await openPage(bad)).console.length).toBeGreaterThan(0);
   }, 120_000);
 });
-

@@ -85,7 +85,10 @@ describe('the summary report laid out at 1280 and 390 px (Debian chromium, DevTo
 
   it('the checks can fail: a page too wide, with small text, a request and a console error is caught', async () => {
     const bad = path.join(t.dir, 'bad.html');
-    fs.writeFileSync(bad, `<!doctype html><meta name="viewport" content="width=device-width"><div class="wide" style="width:600px;font-size:9px">wide</div><svg width="100" height="30"><text x="-20" y="20">cut off</text></svg><img src="http://203.0.113.1/x.png">`);
+    fs.writeFileSync(
+      bad,
+      `<!doctype html><meta name="viewport" content="width=device-width"><div class="wide" style="width:600px;font-size:9px">wide</div><svg width="100" height="30"><text x="-20" y="20">cut off</text></svg><img src="http://203.0.113.1/x.png">`,
+    );
     await withPage(bad, 390, 844, async (page) => {
       const layout = await measure(page);
       expect(layout.wide.some((w) => w.startsWith('div.wide'))).toBe(true);

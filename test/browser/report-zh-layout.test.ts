@@ -54,7 +54,10 @@ const BROKEN = `(() => {
 const measure = (page: Page): Promise<{ broken: string[]; headers: number; dates: number }> => page.evaluate(BROKEN);
 
 describe('the Chinese summary report at 1280 and 390 px', () => {
-  for (const [width, shot] of [[1280, 1100], [390, 1400]] as const) {
+  for (const [width, shot] of [
+    [1280, 1100],
+    [390, 1400],
+  ] as const) {
     it(`at ${width} px: no header broken inside a word, no title's date broken; screenshot in docs/`, async () => {
       await withPage(file, width, width === 390 ? 844 : 900, async (page) => {
         const m = await measure(page);
@@ -69,7 +72,10 @@ describe('the Chinese summary report at 1280 and 390 px', () => {
 
   it('the check can fail: a narrow header and a title whose date does not fit are caught', async () => {
     const bad = path.join(t.dir, 'bad.html');
-    fs.writeFileSync(bad, `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><h1 style="width:11em">客户报告（截至 2026年11月26日）</h1><table><tr><th style="width:1em">名称</th></tr></table>`);
+    fs.writeFileSync(
+      bad,
+      `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><h1 style="width:11em">客户报告（截至 2026年11月26日）</h1><table><tr><th style="width:1em">名称</th></tr></table>`,
+    );
     await withPage(bad, 390, 844, async (page) => {
       expect((await measure(page)).broken).toEqual(['名称', '2026年11月26日']);
     });

@@ -18,7 +18,19 @@ function fakeIo(width: number | null): { io: IO; text: () => string } {
   const stdout = new PassThrough();
   let text = '';
   stdout.on('data', (b: Buffer) => (text += b.toString('utf8')));
-  const io: IO = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), stdoutIsTTY: true, width, progress: false, color: false, canPrompt: false, quiet: true, env: {}, cwd: '/' };
+  const io: IO = {
+    stdout,
+    stderr: new PassThrough(),
+    stdin: new PassThrough(),
+    stdoutIsTTY: true,
+    width,
+    progress: false,
+    color: false,
+    canPrompt: false,
+    quiet: true,
+    env: {},
+    cwd: '/',
+  };
   return { io, text: () => text };
 }
 
@@ -51,7 +63,11 @@ describe('break points in Chinese text', () => {
       }
       expect(wrapped.join('')).toBe(text);
       // Latin words and numbers are never split across lines.
-      for (const w of ['1,234.50', 'GBP', '5.7', '120', '31%']) expect(wrapped.some((l) => l.includes(w)), w).toBe(true);
+      for (const w of ['1,234.50', 'GBP', '5.7', '120', '31%'])
+        expect(
+          wrapped.some((l) => l.includes(w)),
+          w,
+        ).toBe(true);
     });
 
     it(`the terminal's line fitter breaks Chinese prose at ${width} columns, hanging under a label's value`, () => {
@@ -71,12 +87,21 @@ describe('break points in Chinese text', () => {
       for (const l of lines.slice(1)) expect(l.startsWith(' '.repeat(10)) && l[10] !== ' ', l).toBe(true);
       expect(lines.map((l, i) => (i === 0 ? l : l.slice(10))).join('')).toBe(line);
       // English still breaks at its spaces, the space dropped at the break.
-      expect(new LineFitter(sink, 20).fit('one two three four five six\n').split('\n').map((l) => l.trimEnd())).toEqual(['one two three four', 'five six', '']);
+      expect(
+        new LineFitter(sink, 20)
+          .fit('one two three four five six\n')
+          .split('\n')
+          .map((l) => l.trimEnd()),
+      ).toEqual(['one two three four', 'five six', '']);
     });
 
     it(`a table with a Chinese column fits ${width} columns and keeps every character in order`, () => {
       const { io, text } = fakeIo(width);
-      const columns: Column[] = [{ key: 'customer_id', header: '客户' }, { key: 'tier', header: '价值层' }, { key: 'reasons', header: '流失原因' }];
+      const columns: Column[] = [
+        { key: 'customer_id', header: '客户' },
+        { key: 'tier', header: '价值层' },
+        { key: 'reasons', header: '流失原因' },
+      ];
       const rows = [
         { customer_id: 'C0001', tier: '铂金层', reasons: REASON },
         { customer_id: 'C0002', tier: '重铅层', reasons: '一次性购买，30天前' },
@@ -104,7 +129,12 @@ describe('break points in Chinese text', () => {
 
   it('pads record labels by their width on the terminal, so Chinese labels line the values up', () => {
     const { io, text } = fakeIo(80);
-    printRecord(io, 'table', { customer_id: 'C0001', tier: 'platinum', churn_risk: 0.42 }, { customer_id: '客户编号', tier: '价值层', churn_risk: 'churn risk' });
+    printRecord(
+      io,
+      'table',
+      { customer_id: 'C0001', tier: 'platinum', churn_risk: 0.42 },
+      { customer_id: '客户编号', tier: '价值层', churn_risk: 'churn risk' },
+    );
     const starts = text()
       .trimEnd()
       .split('\n')

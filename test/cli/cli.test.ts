@@ -102,7 +102,8 @@ describe('a second writer', () => {
 describe('help at a terminal width', () => {
   it('breaks example commands between words (never in quotes) with a continuation, and prose between words', async () => {
     const { wrapExamples } = await import('../../src/cli/cliText.js');
-    const text = '  $ rapport complaint add --customer C0042 --summary "waited 40 minutes" --wanted "a call back"\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused';
+    const text =
+      '  $ rapport complaint add --customer C0042 --summary "waited 40 minutes" --wanted "a call back"\nExit codes: 0 ok, 1 failure, 2 usage error, 3 import refused';
     const out = wrapExamples(text, 40);
     for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(40);
     expect(out).toContain('"waited 40 minutes"');
@@ -118,6 +119,8 @@ describe('help at a terminal width', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('(default: 5)');
     expect(r.stdout).not.toMatch(/default: \[\]|default: "|default: true/);
-    expect(r.stdout.replace(/\s+/g, ' ')).toContain('--db <path> database: a SQLite file, or a shared PostgreSQL database postgres://USER@HOST[:PORT]/DATABASE (the password from PGPASSWORD or ~/.pgpass, never in the URL); or set RAPPORT_DB (default: rapport.db in the current folder)');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(
+      '--db <path> database: a SQLite file, or a shared PostgreSQL database postgres://USER@HOST[:PORT]/DATABASE (the password from PGPASSWORD or ~/.pgpass, never in the URL); or set RAPPORT_DB (default: rapport.db in the current folder)',
+    );
   });
 });

@@ -30,7 +30,10 @@ class Scripted implements Prompter {
     if (a === CANCEL) throw new Cancelled();
     return a;
   }
-  async input(message: string, o: { default?: string; required?: boolean; validate?: (v: string) => string | true | Promise<string | true> } = {}): Promise<string> {
+  async input(
+    message: string,
+    o: { default?: string; required?: boolean; validate?: (v: string) => string | true | Promise<string | true> } = {},
+  ): Promise<string> {
     for (;;) {
       const a = String(this.next(message));
       const ok = o.validate ? await o.validate(a) : true;
@@ -48,7 +51,7 @@ class Scripted implements Prompter {
   }
   async confirm(message: string, defaultValue?: boolean): Promise<boolean> {
     const a = this.next(message);
-    return a === '' ? defaultValue ?? false : a === true || a === 'y';
+    return a === '' ? (defaultValue ?? false) : a === true || a === 'y';
   }
   say(line: string): void {
     this.said.push(line);
@@ -72,7 +75,17 @@ describe('complaint prompts (scripted)', () => {
   it('happy path: search, pick, answer, confirm', async () => {
     const p = new Scripted(['ann', 'id:C2', ...rest(), '']);
     const got = await collect({}, p, lookups);
-    expect(got!.input).toMatchObject({ customerId: 'C2', category: 'service', priority: 'normal', summary: 'tea was cold', why: 'slow service', staff: 'Ben', reasonable: true, wanted: 'a fresh pot', product: null });
+    expect(got!.input).toMatchObject({
+      customerId: 'C2',
+      category: 'service',
+      priority: 'normal',
+      summary: 'tea was cold',
+      why: 'slow service',
+      staff: 'Ben',
+      reasonable: true,
+      wanted: 'a fresh pot',
+      product: null,
+    });
     expect(got!.newCustomer).toBeNull();
     expect(p.asked[1]).toBe('2 matches: who is it?');
     expect(p.said).toContain('C2: returning customer, tier gold');
@@ -80,7 +93,11 @@ describe('complaint prompts (scripted)', () => {
 
   it('asks only what the flags left out', async () => {
     const p = new Scripted(['', '']); // priority (default), confirm
-    const got = await collect({ customerId: 'C3', category: 'price', summary: 'too dear', product: '', how: '', why: '', staff: '', otherIssues: '', reasonable: null, wanted: '' }, p, lookups);
+    const got = await collect(
+      { customerId: 'C3', category: 'price', summary: 'too dear', product: '', how: '', why: '', staff: '', otherIssues: '', reasonable: null, wanted: '' },
+      p,
+      lookups,
+    );
     expect(p.asked).toEqual(['Priority', 'Save this complaint?']);
     expect(got!.input).toMatchObject({ customerId: 'C3', category: 'price', priority: 'normal', summary: 'too dear' });
   });
@@ -131,7 +148,18 @@ describe('runComplaintAdd with prompts: what reaches the database', () => {
     expect((await run(['--db', t.db, '-q', 'import', 'customers', csv])).code).toBe(0);
     const sink = (): PassThrough => new PassThrough().resume();
     return {
-      io: { stdout: sink(), stderr: sink(), stdin: new PassThrough(), stdoutIsTTY: true, progress: false, color: false, canPrompt: true, quiet: true, env: {}, cwd: t.dir },
+      io: {
+        stdout: sink(),
+        stderr: sink(),
+        stdin: new PassThrough(),
+        stdoutIsTTY: true,
+        progress: false,
+        color: false,
+        canPrompt: true,
+        quiet: true,
+        env: {},
+        cwd: t.dir,
+      },
       dbPath: t.db,
       dbChosen: true,
       format: 'json',
@@ -152,7 +180,12 @@ describe('runComplaintAdd with prompts: what reaches the database', () => {
     expect(code).toBe(0);
     const db = openDatabase(t.db, { create: false });
     try {
-      expect(db.prepare('SELECT customer_id, category, summary, status FROM complaints').get()).toEqual({ customer_id: 'C7', category: 'service', summary: 'tea was cold', status: 'open' });
+      expect(db.prepare('SELECT customer_id, category, summary, status FROM complaints').get()).toEqual({
+        customer_id: 'C7',
+        category: 'service',
+        summary: 'tea was cold',
+        status: 'open',
+      });
       expect(db.prepare(`SELECT name FROM customers WHERE id = 'C7'`).pluck().get()).toBe('Cy New');
     } finally {
       db.close();
@@ -173,10 +206,16 @@ describe('runComplaintAdd with prompts: what reaches the database', () => {
     expect(await runComplaintAdd({}, ctx, new Watching(answers))).toBe(0);
     const categories = offered.find((c) => c.some((x) => x.value === 'price'))!;
     expect(categories.map((c) => c.value)).toEqual(['price', 'product', 'service', 'technology', 'promotion', 'demand', 'management', 'political', 'other']);
-    expect(categories.find((c) => c.value === 'political')!.description).toBe('a political or regulatory decision: a ban, sanctions, a rule that stops them buying from us');
+    expect(categories.find((c) => c.value === 'political')!.description).toBe(
+      'a political or regulatory decision: a ban, sanctions, a rule that stops them buying from us',
+    );
     const db = openDatabase(t.db, { create: false });
     try {
-      expect(db.prepare('SELECT customer_id, category, summary FROM complaints').get()).toEqual({ customer_id: 'C1', category: 'political', summary: 'import licence withdrawn' });
+      expect(db.prepare('SELECT customer_id, category, summary FROM complaints').get()).toEqual({
+        customer_id: 'C1',
+        category: 'political',
+        summary: 'import licence withdrawn',
+      });
     } finally {
       db.close();
     }

@@ -72,7 +72,18 @@ class Counter implements Prompter {
 function counterCtx(): Context {
   const sink = (): PassThrough => new PassThrough().resume();
   return {
-    io: { stdout: sink(), stderr: sink(), stdin: new PassThrough(), stdoutIsTTY: true, progress: false, color: false, canPrompt: true, quiet: true, env: {}, cwd: t.dir },
+    io: {
+      stdout: sink(),
+      stderr: sink(),
+      stdin: new PassThrough(),
+      stdoutIsTTY: true,
+      progress: false,
+      color: false,
+      canPrompt: true,
+      quiet: true,
+      env: {},
+      cwd: t.dir,
+    },
     dbPath: t.db,
     dbChosen: true,
     format: 'json',
@@ -116,7 +127,8 @@ describe('complaint add at the counter, in Chinese', () => {
     expect(screen).toMatch(/老客户：自 2025年3月1日 起有 2 天购买/);
     expect(screen).toContain('没有未结的投诉');
     // Every category by its churn cause, with what it covers.
-    for (const cause of ['价格流失', '产品流失', '服务流失', '技术流失', '促销流失', '需求流失', '管理流失', '其他流失']) expect(screen).toContain(`  ${cause} — `);
+    for (const cause of ['价格流失', '产品流失', '服务流失', '技术流失', '促销流失', '需求流失', '管理流失', '其他流失'])
+      expect(screen).toContain(`  ${cause} — `);
     expect(screen).toContain('  紧急');
     expect(screen).toContain('> 请用几句话说明发生了什么');
     // The summary before saving.
@@ -128,7 +140,13 @@ describe('complaint add at the counter, in Chinese', () => {
     const db = openDatabase(t.db, { create: false });
     try {
       // The data keeps its codes.
-      expect(db.prepare('SELECT customer_id, category, priority, summary, reasonable FROM complaints').get()).toEqual({ customer_id: 'C1', category: 'service', priority: 'urgent', summary: '送货晚了两天', reasonable: 1 });
+      expect(db.prepare('SELECT customer_id, category, priority, summary, reasonable FROM complaints').get()).toEqual({
+        customer_id: 'C1',
+        category: 'service',
+        priority: 'urgent',
+        summary: '送货晚了两天',
+        reasonable: 1,
+      });
     } finally {
       db.close();
     }
@@ -172,10 +190,14 @@ describe('complaint add at the counter, in Chinese', () => {
 
 describe('the complaint commands in Chinese', () => {
   beforeEach(async () => {
-    expect((await rp(['-q', 'complaint', 'add', '--customer', 'C1', '--category', 'price', '--priority', 'high', '--summary', '太贵了', '--at', '2025-06-10'])).code).toBe(0);
+    expect(
+      (await rp(['-q', 'complaint', 'add', '--customer', 'C1', '--category', 'price', '--priority', 'high', '--summary', '太贵了', '--at', '2025-06-10'])).code,
+    ).toBe(0);
     expect((await rp(['-q', 'complaint', 'add', '--customer', 'C3', '--category', 'service', '--summary', '等太久', '--at', '2025-06-11'])).code).toBe(0);
     expect((await rp(['-q', 'complaint', 'update', '2', '--status', 'in_progress', '--at', '2025-06-12'])).code).toBe(0);
-    expect((await rp(['-q', 'complaint', 'resolve', '2', '--resolution', '已道歉并补偿', '--satisfied', '是', '--compensation', '20', '--at', '2025-06-13'])).code).toBe(0);
+    expect(
+      (await rp(['-q', 'complaint', 'resolve', '2', '--resolution', '已道歉并补偿', '--satisfied', '是', '--compensation', '20', '--at', '2025-06-13'])).code,
+    ).toBe(0);
   });
 
   it('list: Chinese headers, categories as churn causes, statuses in words; CSV and JSON keep the codes', async () => {
@@ -186,10 +208,15 @@ describe('the complaint commands in Chinese', () => {
     expect(r.stdout).toMatch(/价格流失 +│ 高 +│ 待处理 +│.*已逾期/);
     expect(r.stdout).toMatch(/服务流失 +│ 一般 +│ 已解决/);
     const csv = await rp(['--format', 'csv', 'complaint', 'list']);
-    expect(csv.stdout.split('\n')[0]).toBe('id,customer_id,customer_name,created_at,category,priority,status,assignee,due_at,overdue,summary,resolved_at,satisfied');
+    expect(csv.stdout.split('\n')[0]).toBe(
+      'id,customer_id,customer_name,created_at,category,priority,status,assignee,due_at,overdue,summary,resolved_at,satisfied',
+    );
     expect(csv.stdout).toContain(',price,high,open,');
     const json = JSON.parse((await rp(['--format', 'json', 'complaint', 'list'])).stdout) as { category: string; status: string }[];
-    expect(json.map((c) => [c.category, c.status])).toEqual([['price', 'open'], ['service', 'resolved']]);
+    expect(json.map((c) => [c.category, c.status])).toEqual([
+      ['price', 'open'],
+      ['service', 'resolved'],
+    ]);
   });
 
   it('show: the card and its history in Chinese, labels lined up by display width, money as ¥', async () => {
@@ -197,7 +224,20 @@ describe('the complaint commands in Chinese', () => {
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
     const card = lines.slice(0, lines.indexOf(''));
-    expect(card.map((l) => l.split(/\s{2,}/)[0])).toEqual(['投诉', '客户', '登记时间', '类别', '优先级', '状态', '处理期限', '发生了什么', '要求是否合理', '处理结果', '补偿', '客户满意']);
+    expect(card.map((l) => l.split(/\s{2,}/)[0])).toEqual([
+      '投诉',
+      '客户',
+      '登记时间',
+      '类别',
+      '优先级',
+      '状态',
+      '处理期限',
+      '发生了什么',
+      '要求是否合理',
+      '处理结果',
+      '补偿',
+      '客户满意',
+    ]);
     // Every value starts at the same terminal column.
     const column = (l: string): number => stringWidth(l.match(/^\S+\s{2,}/)![0]);
     expect(new Set(card.map(column)).size).toBe(1);
@@ -240,7 +280,10 @@ describe('complaint add in a pseudo-terminal, in Chinese', () => {
   it('types a Chinese search and answers, picks by arrow keys, and saves', async () => {
     // The language is set before the binary's modules run (RAPPORT_LANG too, for the global --lang).
     const preload = path.join(t.dir, 'zh.mjs');
-    fs.writeFileSync(preload, `import { setLang } from ${JSON.stringify(pathToFileURL(path.resolve(path.dirname(BIN), '../dist/i18n/index.js')).href)};\nsetLang('zh-CN');\n`);
+    fs.writeFileSync(
+      preload,
+      `import { setLang } from ${JSON.stringify(pathToFileURL(path.resolve(path.dirname(BIN), '../dist/i18n/index.js')).href)};\nsetLang('zh-CN');\n`,
+    );
     const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm', NO_COLOR: '1', RAPPORT_LANG: 'zh-CN' };
     delete env.CI;
     const DOWN = '\u001b[B';

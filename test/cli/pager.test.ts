@@ -87,7 +87,11 @@ describe('a pager that does not show the output (issue 22: RAPPORT_PAGER=false l
       const stderr = sink();
       expect(await endPager(pager, 0, terminal, stderr)).toBe(0);
       expect(terminal.text()).toBe('the whole report\n');
-      expect(stderr.text()).toMatch(new RegExp(`^rapport: the pager \\(${cmd.replace(/[$]/g, '\\$')}\\) (ended with status [13]|was ended by SIGTERM) without showing the output; here it is without a pager\nhint: .*--no-pager`));
+      expect(stderr.text()).toMatch(
+        new RegExp(
+          `^rapport: the pager \\(${cmd.replace(/[$]/g, '\\$')}\\) (ended with status [13]|was ended by SIGTERM) without showing the output; here it is without a pager\nhint: .*--no-pager`,
+        ),
+      );
     }
   });
 
@@ -102,7 +106,9 @@ describe('a pager that does not show the output (issue 22: RAPPORT_PAGER=false l
     failing.stdin.write('x'.repeat(100));
     const stderr = sink();
     expect(await endPager(failing, 0, sink(), stderr)).toBe(1);
-    expect(stderr.text()).toMatch(/^rapport: the pager \(false\) ended with status 1 without showing the output, and the output was too long to keep .*; it is lost\nhint: /);
+    expect(stderr.text()).toMatch(
+      /^rapport: the pager \(false\) ended with status 1 without showing the output, and the output was too long to keep .*; it is lost\nhint: /,
+    );
   });
 
   it('RAPPORT_PAGER=false on a terminal: the output still reaches it, exit 0', () => {
@@ -112,7 +118,10 @@ describe('a pager that does not show the output (issue 22: RAPPORT_PAGER=false l
       const db = path.join(t.dir, 'shop.db');
       const imp = spawnSync(process.execPath, [BIN, '--db', db, 'import', 'transactions', fixture('sample/transactions.csv')], { encoding: 'utf8' });
       expect(imp.status, imp.stderr).toBe(0);
-      const tty = spawnSync('script', ['-qfec', `${process.execPath} ${BIN} --db ${db} customers --limit 40`, '/dev/null'], { encoding: 'utf8', env: { ...process.env, PATH, NO_COLOR: '1', RAPPORT_PAGER: 'false' } });
+      const tty = spawnSync('script', ['-qfec', `${process.execPath} ${BIN} --db ${db} customers --limit 40`, '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH, NO_COLOR: '1', RAPPORT_PAGER: 'false' },
+      });
       expect(tty.status).toBe(0);
       expect(tty.stdout).toMatch(/the pager \(false\) ended with status 1 without showing the output/);
       expect(tty.stdout).toMatch(/\bcustomer\b/);

@@ -17,7 +17,10 @@ function io(progress: boolean): { io: IO; text: () => string } {
   let text = '';
   stderr.on('data', (b: Buffer) => (text += b.toString('utf8')));
   const stdout = new PassThrough();
-  return { io: { stdout, stderr, stdin: new PassThrough(), stdoutIsTTY: false, progress, color: false, canPrompt: false, quiet: false, env: {}, cwd: '/' }, text: () => text };
+  return {
+    io: { stdout, stderr, stdin: new PassThrough(), stdoutIsTTY: false, progress, color: false, canPrompt: false, quiet: false, env: {}, cwd: '/' },
+    text: () => text,
+  };
 }
 
 describe('ProgressBar', () => {
@@ -104,7 +107,10 @@ describe('rapport import on a terminal and on a pipe', () => {
     const lines = generate({ ...DEFAULTS, seed: 3, customers: 2000, rows: 50_000 }, csv).rows;
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
     delete env.CI;
-    const tty = spawnSync('script', ['-qfec', `${process.execPath} ${BIN} --db ${t.dir}/a.db import transactions ${csv}`, '/dev/null'], { encoding: 'utf8', env });
+    const tty = spawnSync('script', ['-qfec', `${process.execPath} ${BIN} --db ${t.dir}/a.db import transactions ${csv}`, '/dev/null'], {
+      encoding: 'utf8',
+      env,
+    });
     expect(tty.status).toBe(0);
     expect(tty.stdout).toMatch(/sales\.csv [█░]{10,30} 100%/);
     const pipe = spawnSync(process.execPath, [BIN, '--db', `${t.dir}/b.db`, 'import', 'transactions', csv], { encoding: 'utf8', env });

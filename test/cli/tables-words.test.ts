@@ -17,7 +17,20 @@ function table(width: number | null, columns: Column[], rows: Record<string, unk
   const stdout = new PassThrough();
   let text = '';
   stdout.on('data', (b: Buffer) => (text += b.toString('utf8')));
-  const io: IO = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), stdoutIsTTY: true, width, widthAsked: whole, progress: false, color: false, canPrompt: false, quiet: true, env: {}, cwd: '/' };
+  const io: IO = {
+    stdout,
+    stderr: new PassThrough(),
+    stdin: new PassThrough(),
+    stdoutIsTTY: true,
+    width,
+    widthAsked: whole,
+    progress: false,
+    color: false,
+    canPrompt: false,
+    quiet: true,
+    env: {},
+    cwd: '/',
+  };
   printRows(io, 'table', columns, rows);
   return text;
 }
@@ -36,13 +49,39 @@ describe('tables keep what matters', () => {
     { key: 'value', align: 'right' },
   ];
   const rows = [
-    { customer_id: 'C0021', name: 'Arthur Jones', tier: 'platinum', stage: 'formation', segment: 'Champions', rfm: '555', last_purchase: '2026-10-24', frequency: 53, monetary: '2,497.06', value: '2,497.06' },
-    { customer_id: 'C0033', name: 'José Jones', tier: 'platinum', stage: 'decline', segment: 'Can\'t Lose Them', rfm: '455', last_purchase: '2026-09-15', frequency: 58, monetary: '3,461.58', value: '1,786.71' },
+    {
+      customer_id: 'C0021',
+      name: 'Arthur Jones',
+      tier: 'platinum',
+      stage: 'formation',
+      segment: 'Champions',
+      rfm: '555',
+      last_purchase: '2026-10-24',
+      frequency: 53,
+      monetary: '2,497.06',
+      value: '2,497.06',
+    },
+    {
+      customer_id: 'C0033',
+      name: 'José Jones',
+      tier: 'platinum',
+      stage: 'decline',
+      segment: "Can't Lose Them",
+      rfm: '455',
+      last_purchase: '2026-09-15',
+      frequency: 58,
+      monetary: '3,461.58',
+      value: '1,786.71',
+    },
   ];
 
   it('at 80 columns leaves out the declared columns first, in order, and keeps money and ids whole', () => {
     const out = table(80, cols, rows);
-    for (const l of out.trimEnd().split('\n').filter((x) => !x.startsWith('('))) expect(stringWidth(l), l).toBeLessThanOrEqual(80);
+    for (const l of out
+      .trimEnd()
+      .split('\n')
+      .filter((x) => !x.startsWith('(')))
+      expect(stringWidth(l), l).toBeLessThanOrEqual(80);
     for (const whole of ['C0021', '2,497.06', '3,461.58', '1,786.71', 'Arthur Jones']) expect(out).toContain(whole);
     expect(out).toMatch(/not shown at this width: stage, segment, rfm, last_purchase;/);
     expect(out).toContain('frequency');
@@ -52,20 +91,36 @@ describe('tables keep what matters', () => {
   });
 
   it('cuts a path in the middle, keeping its base name', () => {
-    const c: Column[] = [{ key: 'id', align: 'right' }, { key: 'file_name', cutMiddle: true }, { key: 'rows', align: 'right' }];
+    const c: Column[] = [
+      { key: 'id', align: 'right' },
+      { key: 'file_name', cutMiddle: true },
+      { key: 'rows', align: 'right' },
+    ];
     const out = table(50, c, [{ id: 1, file_name: '/home/someone/exports/2024/shop-orders-december.csv', rows: '1,234' }]);
     expect(out).toMatch(/│ \/home\/?[^ ]*…[^ ]*shop-orders-december\.csv │/);
   });
 
   it('leaves out a column empty in every row of a report table (HTML and Markdown), keeps it when one row has it', () => {
-    const tb = { name: 'watchlist', columns: [{ key: 'customer_id', header: 'customer', kind: 'text' as const }, { key: 'name', header: 'name', kind: 'text' as const }], rows: [{ customer_id: 'C1', name: null }, { customer_id: 'C2', name: '' }] };
+    const tb = {
+      name: 'watchlist',
+      columns: [
+        { key: 'customer_id', header: 'customer', kind: 'text' as const },
+        { key: 'name', header: 'name', kind: 'text' as const },
+      ],
+      rows: [
+        { customer_id: 'C1', name: null },
+        { customer_id: 'C2', name: '' },
+      ],
+    };
     const r = { exponent: 2, currency: null };
     expect(usedColumns(tb, r).columns.map((c) => c.key)).toEqual(['customer_id']);
     expect(usedColumns({ ...tb, rows: [...tb.rows, { customer_id: 'C3', name: 'Ann' }] }, r).columns).toHaveLength(2);
   });
 
   it('cuts a 200,000-character cell with a marker on a terminal; --width gives it whole', () => {
-    const long = Array.from({ length: 40_000 }, (_, i) => `w${i}`).join(' ').slice(0, 200_000);
+    const long = Array.from({ length: 40_000 }, (_, i) => `w${i}`)
+      .join(' ')
+      .slice(0, 200_000);
     const c: Column[] = [{ key: 'line', align: 'right' }, { key: 'raw' }];
     const cut = table(120, c, [{ line: 3, raw: long }]);
     expect(cut).toContain('…');
@@ -102,7 +157,10 @@ describe('words and numbers', () => {
     const csv = (await run(['--db', t.db, '--format', 'csv', 'customers', '--as-of', '2026-10-31'])).stdout.trim().split('\n');
     const head = csv[0]!.split(',');
     const at = head.indexOf('last_purchase');
-    const id = csv.slice(1).find((l) => l.split(',')[at] === '2026-10-30')!.split(',')[0]!;
+    const id = csv
+      .slice(1)
+      .find((l) => l.split(',')[at] === '2026-10-30')!
+      .split(',')[0]!;
     const card = await run(['--db', t.db, 'customer', id, '--as-of', '2026-10-31'], { tty: true });
     expect(card.stdout).toContain('(1 day ago)');
     expect(card.stdout).not.toMatch(/\b1 days/);
@@ -119,10 +177,15 @@ describe('the default as-of on an old export (analysis.as_of)', () => {
   it('warns with the hint, follows the setting, and export says which stale snapshot it used', async () => {
     // Weekly buyers whose history ended in 2015: stale as of today after 4 usual gaps.
     const lines = ['customer_id,date,amount'];
-    for (let c = 1; c <= 20; c++) for (let w = 0; w < 30; w++) lines.push(`C${c},${new Date(Date.UTC(2014, 8, 1) + (w * 7 + c) * 86_400_000).toISOString().slice(0, 10)},10.00`);
+    for (let c = 1; c <= 20; c++)
+      for (let w = 0; w < 30; w++) lines.push(`C${c},${new Date(Date.UTC(2014, 8, 1) + (w * 7 + c) * 86_400_000).toISOString().slice(0, 10)},10.00`);
     const file = t.file('old.csv', lines.join('\n') + '\n');
     expect((await run(['--db', t.db, '-q', 'import', 'transactions', file])).code).toBe(0);
-    const last = lines.map((l) => l.split(',')[1]!).filter((d) => /^\d/.test(d)).sort().pop()!;
+    const last = lines
+      .map((l) => l.split(',')[1]!)
+      .filter((d) => /^\d/.test(d))
+      .sort()
+      .pop()!;
 
     const first = await run(['--db', t.db, 'segment']);
     expect(first.code, first.stderr).toBe(0);

@@ -62,7 +62,19 @@ describe('tables fit the terminal by wrapping between words', () => {
     const stdout = new PassThrough();
     let text = '';
     stdout.on('data', (b: Buffer) => (text += b.toString('utf8')));
-    const io: IO = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), stdoutIsTTY: true, width, progress: false, color: false, canPrompt: false, quiet: true, env: {}, cwd: '/' };
+    const io: IO = {
+      stdout,
+      stderr: new PassThrough(),
+      stdin: new PassThrough(),
+      stdoutIsTTY: true,
+      width,
+      progress: false,
+      color: false,
+      canPrompt: false,
+      quiet: true,
+      env: {},
+      cwd: '/',
+    };
     printRows(io, 'table', columns, rows);
     return text;
   }
@@ -92,7 +104,11 @@ describe('tables fit the terminal by wrapping between words', () => {
     const row = Object.fromEntries(many.map((c) => [c.key, 'abcdefghijkl']));
     const narrow = screen(40, [{ ...row, why: rows[0]!.why }], [...many, { key: 'why', clip: 20 }]);
     // (the note after the table is prose, which the terminal's line fitter wraps: linefit.ts)
-    for (const l of narrow.trimEnd().split('\n').filter((x) => !x.startsWith('('))) expect(displayWidth(l), l).toBeLessThanOrEqual(40);
+    for (const l of narrow
+      .trimEnd()
+      .split('\n')
+      .filter((x) => !x.startsWith('(')))
+      expect(displayWidth(l), l).toBeLessThanOrEqual(40);
     expect(narrow).toMatch(/^│ k0 /m);
     expect(narrow).toMatch(/not shown at this width: .*k11, why; a wider window or --format csv shows them/);
   });
@@ -100,12 +116,23 @@ describe('tables fit the terminal by wrapping between words', () => {
   it('cuts the widest prose first, then codes, and never an id, a date or a number', () => {
     const cols: Column[] = [{ key: 'customer_id' }, { key: 'tier' }, { key: 'day' }, { key: 'revenue', align: 'right' }, { key: 'name' }, { key: 'why' }];
     const data = [
-      { customer_id: 'C0000123456', tier: 'platinum', day: '2025-12-01', revenue: '1,234,567.89', name: 'Margaretha Wilhelmina van der Berg-Oosterhout', why: rows[0]!.why },
+      {
+        customer_id: 'C0000123456',
+        tier: 'platinum',
+        day: '2025-12-01',
+        revenue: '1,234,567.89',
+        name: 'Margaretha Wilhelmina van der Berg-Oosterhout',
+        why: rows[0]!.why,
+      },
       { customer_id: 'C0000123457', tier: 'lead', day: '2025-11-02', revenue: '12.00', name: 'Li Wei', why: rows[1]!.why },
     ];
     for (const width of [60, 70, 80]) {
       const out = screen(width, data, cols);
-      for (const l of out.trimEnd().split('\n').filter((x) => !x.startsWith('('))) expect(displayWidth(l), l).toBeLessThanOrEqual(width);
+      for (const l of out
+        .trimEnd()
+        .split('\n')
+        .filter((x) => !x.startsWith('(')))
+        expect(displayWidth(l), l).toBeLessThanOrEqual(width);
       for (const whole of ['C0000123456', '2025-12-01', '1,234,567.89', 'C0000123457', '12.00']) expect(out).toContain(whole);
     }
     // At 80 the names and reasons are cut (not wrapped: they cannot get 20 columns each), the tier is whole.
@@ -116,13 +143,32 @@ describe('tables fit the terminal by wrapping between words', () => {
 
   it('leaves out a column that is empty in every row, in every table (CSV keeps it)', () => {
     const cols: Column[] = [{ key: 'id' }, { key: 'name' }, { key: 'day' }];
-    const data = [{ id: 'C1', name: '', day: '2025-01-01' }, { id: 'C2', name: null, day: '2025-01-02' }];
+    const data = [
+      { id: 'C1', name: '', day: '2025-01-01' },
+      { id: 'C2', name: null, day: '2025-01-02' },
+    ];
     expect(screen(80, data, cols)).not.toContain('name');
     expect(screen(null, data, cols)).not.toContain('name');
     const stdout = new PassThrough();
     let text = '';
     stdout.on('data', (b: Buffer) => (text += b.toString('utf8')));
-    printRows({ stdout, stderr: new PassThrough(), stdin: new PassThrough(), stdoutIsTTY: false, progress: false, color: false, canPrompt: false, quiet: true, env: {}, cwd: '/' }, 'csv', cols, data);
+    printRows(
+      {
+        stdout,
+        stderr: new PassThrough(),
+        stdin: new PassThrough(),
+        stdoutIsTTY: false,
+        progress: false,
+        color: false,
+        canPrompt: false,
+        quiet: true,
+        env: {},
+        cwd: '/',
+      },
+      'csv',
+      cols,
+      data,
+    );
     expect(text.split('\n')[0]).toBe('id,name,day');
   });
 
@@ -150,7 +196,12 @@ describe('a coloured cell that must be cut', () => {
     // The colour comes from the column's show(), as rapport churn colours a risk level; the data's
     // own escape codes are shown as text.
     const rows = [{ id: 'C0001', name: 'Annabel Featherstonehaugh', risk: 'medium', note: 'bought nothing for ninety days \x1b[8m' }];
-    printRows(io, 'table', columns.map((c) => (c.key === 'risk' ? { ...c, show: (v: unknown) => red(String(v)) } : c)), rows);
+    printRows(
+      io,
+      'table',
+      columns.map((c) => (c.key === 'risk' ? { ...c, show: (v: unknown) => red(String(v)) } : c)),
+      rows,
+    );
     for (const line of out.text.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(40);
     // No broken sequence shown as text, and the colour opened in the cell is closed in it.
     expect(out.text).not.toContain('\\x1b[3');

@@ -107,7 +107,8 @@ describe('version and help', () => {
     expect(tx.code).toBe(0);
     expect(tx.stdout).toMatch(/examples/i);
     expect(tx.stdout).toMatch(/\$ rapport import transactions /);
-    for (const opt of ['--map', '--date-format', '--decimal-comma', '--currency', '--encoding', '--delimiter', '--max-rejects', '--dry-run']) expect(tx.stdout).toContain(opt);
+    for (const opt of ['--map', '--date-format', '--decimal-comma', '--currency', '--encoding', '--delimiter', '--max-rejects', '--dry-run'])
+      expect(tx.stdout).toContain(opt);
     const cu = rapport(['import', 'customers', '--help']);
     expect(cu.code).toBe(0);
     expect(cu.stdout).toMatch(/\$ rapport import customers /);
@@ -198,7 +199,12 @@ describe('the binary at work', () => {
     const bin = rapport(['--db', t.db, 'import', 'transactions', fx('binary.bin')]);
     expect(bin.code).toBe(1);
     expect(bin.stderr).not.toContain(STACK_FRAME);
-    expect(bin.stderr.trimEnd().split('\n').filter((l) => l.startsWith('rapport:'))).toHaveLength(1);
+    expect(
+      bin.stderr
+        .trimEnd()
+        .split('\n')
+        .filter((l) => l.startsWith('rapport:')),
+    ).toHaveLength(1);
   });
 
   it('status on a missing database exits 1 with a hint and creates nothing', () => {
@@ -232,13 +238,18 @@ describe('no escape codes off a terminal', () => {
 
   it('NO_COLOR wins over FORCE_COLOR', () => {
     loaded();
-    for (const args of [['--format', 'table', 'status'], ['--format', 'table', 'imports']]) {
+    for (const args of [
+      ['--format', 'table', 'status'],
+      ['--format', 'table', 'imports'],
+    ]) {
       const r = rapport(['--db', t.db, ...args], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
       expect(r.code).toBe(0);
       expect(r.stdout).not.toContain(ESC);
       expect(r.stderr).not.toContain(ESC);
     }
-    const refused = rapport(['--db', t.db, '--format', 'table', 'import', 'transactions', fx('truncated.csv'), '--max-rejects', '0'], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    const refused = rapport(['--db', t.db, '--format', 'table', 'import', 'transactions', fx('truncated.csv'), '--max-rejects', '0'], {
+      env: { NO_COLOR: '1', FORCE_COLOR: '1' },
+    });
     expect(refused.code).toBe(3);
     expect(refused.stdout).not.toContain(ESC);
     expect(refused.stderr).not.toContain(ESC);

@@ -45,7 +45,8 @@ describe('rapport model on a simulated shop', () => {
     expect(f.purchase!.converged).toBe(true);
     // 3,000 customers on calendar days (same-day purchases merge): within 35%
     const truth = { r: 0.9, alpha: 25, a: 0.9, b: 7 };
-    for (const k of ['r', 'alpha', 'a', 'b'] as const) expect(Math.abs(f.purchase!.params[k] / truth[k] - 1), `${k} = ${f.purchase!.params[k]}`).toBeLessThan(0.35);
+    for (const k of ['r', 'alpha', 'a', 'b'] as const)
+      expect(Math.abs(f.purchase!.params[k] / truth[k] - 1), `${k} = ${f.purchase!.params[k]}`).toBeLessThan(0.35);
   });
 
   it('fits Pareto/NBD when asked, and refuses unknown models', { timeout: 120_000 }, async () => {
@@ -81,7 +82,12 @@ describe('rapport churn backtest on a simulated shop', () => {
     const b = await json<{
       customers: number;
       method: string;
-      model_scores: { auc: number; predicted_purchases: number; actual_purchases: number; calibration: { customers: number; predicted: number | null; observed: number | null }[] };
+      model_scores: {
+        auc: number;
+        predicted_purchases: number;
+        actual_purchases: number;
+        calibration: { customers: number; predicted: number | null; observed: number | null }[];
+      };
       recency_rule: { auc: number };
     }>(['churn', 'backtest', '--cutoff', '2025-09-30', '--horizon', '90d']);
     // model auto: what ranks is learned from the shop's past (or a simple score that did better out of time)
@@ -114,7 +120,15 @@ describe('rapport churn backtest on a simulated shop', () => {
     const lines = r.stdout.trimEnd().split('\n');
     // the score's column is named by its method, as in the JSON and the table
     expect(lines[0]).toMatch(/^metric,(learned|overdue|expected),recency_rule$/);
-    expect(lines.map((l) => l.split(',')[0])).toEqual(['metric', 'auc', 'high_flagged', 'high_precision', 'high_recall', 'predicted_purchases', 'actual_purchases']);
+    expect(lines.map((l) => l.split(',')[0])).toEqual([
+      'metric',
+      'auc',
+      'high_flagged',
+      'high_precision',
+      'high_recall',
+      'predicted_purchases',
+      'actual_purchases',
+    ]);
   });
 
   it('refuses a horizon that runs past the data', async () => {
@@ -127,7 +141,9 @@ describe('rapport churn backtest on a simulated shop', () => {
 
 describe('rapport churn: the watchlist', () => {
   it('leads with who to call by the value that can still be kept, then the win-back list; filters by level and tier, and explains the risky ones', async () => {
-    const all = await json<{ value_at_risk: number; keep_value: number; list: string; risk_level: string; tier: string; reasons: string; churn_risk: number; clv: number }[]>(['churn', '--as-of', END]);
+    const all = await json<
+      { value_at_risk: number; keep_value: number; list: string; risk_level: string; tier: string; reasons: string; churn_risk: number; clv: number }[]
+    >(['churn', '--as-of', END]);
     expect(all.length).toBeGreaterThan(1000);
     // those to call (medium or high first, then low), then those already gone, each by its own value
     const group = (r: (typeof all)[number]): number => (r.list === 'win-back' ? 2 : r.risk_level === 'low' ? 1 : 0);
@@ -153,7 +169,13 @@ describe('rapport churn: the watchlist', () => {
   });
 
   it('rejects bad levels, tiers and horizons with a hint', async () => {
-    for (const args of [['--level', 'severe'], ['--tier', 'diamond'], ['--horizon', '90 days'], ['--horizon', '0d'], ['--level', ',']]) {
+    for (const args of [
+      ['--level', 'severe'],
+      ['--tier', 'diamond'],
+      ['--horizon', '90 days'],
+      ['--horizon', '0d'],
+      ['--level', ','],
+    ]) {
       const r = await rp(['churn', '--as-of', END, ...args]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/hint: /);
@@ -208,7 +230,9 @@ describe('issue 13 at the command line', () => {
     // The spend model failing as it did on retail-2011-2015.csv: the saved fit has a purchase model and no spend model.
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(t.db);
-    db.prepare(`UPDATE model_fits SET fit = json_set(fit, '$.spend', json('null'), '$.spendProblem', 'the spend model did not converge') WHERE as_of = ?`).run(day);
+    db.prepare(`UPDATE model_fits SET fit = json_set(fit, '$.spend', json('null'), '$.spendProblem', 'the spend model did not converge') WHERE as_of = ?`).run(
+      day,
+    );
     db.close();
     const seg = await rp(['--format', 'json', 'segment', '--as-of', day, '--no-save']);
     expect((JSON.parse(seg.stdout) as { tiers_by: string }).tiers_by).toBe('net_revenue');
@@ -219,7 +243,11 @@ describe('issue 13 at the command line', () => {
 
   it('warns on stderr when the newest sale is long before --as-of, naming the date to use; reports say it too', async () => {
     const late = '2026-12-31';
-    for (const args of [['segment', '--no-save'], ['churn', '--limit', '1'], ['customers', '--limit', '1']]) {
+    for (const args of [
+      ['segment', '--no-save'],
+      ['churn', '--limit', '1'],
+      ['customers', '--limit', '1'],
+    ]) {
       const r = await rp([args[0]!, '--as-of', late, ...args.slice(1)]);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stderr, args.join(' ')).toMatch(/warning: the newest sale is from (2025-12-\d\d), \d+ days before the as-of date 2026-12-31.*add --as-of \1/);

@@ -23,17 +23,36 @@ const add = (extra: string[]) => rp(['--format', 'json', 'complaint', 'add', ...
 
 describe('complaint add with flags', () => {
   it('logs a complaint with a due time from its priority, and says so on stderr', async () => {
-    const r = await add(['--customer', 'Y1', '--category', 'service', '--priority', 'high', '--summary', 'hamper arrived late', '--at', '2025-12-01T09:00:00Z']);
+    const r = await add([
+      '--customer',
+      'Y1',
+      '--category',
+      'service',
+      '--priority',
+      'high',
+      '--summary',
+      'hamper arrived late',
+      '--at',
+      '2025-12-01T09:00:00Z',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     // high: 72 hours
-    expect(JSON.parse(r.stdout)).toMatchObject({ id: 1, customer_id: 'Y1', status: 'open', created_at: '2025-12-01T09:00:00.000Z', due_at: '2025-12-04T09:00:00.000Z' });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      id: 1,
+      customer_id: 'Y1',
+      status: 'open',
+      created_at: '2025-12-01T09:00:00.000Z',
+      due_at: '2025-12-04T09:00:00.000Z',
+    });
     expect(r.stderr).toContain('logged complaint #1 for Y1');
   });
 
   it('names every missing required flag, and never waits on stdin', async () => {
     const r = await rp(['complaint', 'add', '--customer', 'Y1']);
     expect(r.code).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe('rapport: prompts are off (not on a terminal, or CI is set), so nothing can be asked: --category, --summary are needed');
+    expect(r.stderr.split('\n')[0]).toBe(
+      'rapport: prompts are off (not on a terminal, or CI is set), so nothing can be asked: --category, --summary are needed',
+    );
   });
 
   it('refuses an unknown customer, an unknown category and an empty summary, saving nothing', async () => {
@@ -47,7 +66,9 @@ describe('complaint add with flags', () => {
   });
 
   it('creates a customer on the spot with --new-customer', async () => {
-    expect((await add(['--customer', 'N9', '--new-customer', '--name', 'Nina New', '--type', 'consumer', '--category', 'product', '--summary', 'wrong size'])).code).toBe(0);
+    expect(
+      (await add(['--customer', 'N9', '--new-customer', '--name', 'Nina New', '--type', 'consumer', '--category', 'product', '--summary', 'wrong size'])).code,
+    ).toBe(0);
     const card = await json<{ customer: { name: string } }>(['customer', 'N9', '--as-of', '2025-12-31']);
     expect(card.customer.name).toBe('Nina New');
     expect((await add(['--customer', 'Y1', '--new-customer', '--category', 'product', '--summary', 'x'])).code).toBe(2);
@@ -59,9 +80,16 @@ describe('tracking', () => {
     await add(['--customer', 'W1', '--category', 'product', '--summary', 'stale tea', '--at', '2025-12-01']);
     expect((await rp(['complaint', 'update', '1', '--status', 'in_progress', '--assignee', 'Dana', '--at', '2025-12-02'])).code).toBe(0);
     expect((await rp(['complaint', 'note', '1', 'called the customer', '--at', '2025-12-02T10:00:00Z'])).code).toBe(0);
-    expect((await rp(['complaint', 'resolve', '1', '--resolution', 'replaced', '--satisfied', 'no', '--compensation', '5.00', '--at', '2025-12-03'])).code).toBe(0);
+    expect(
+      (await rp(['complaint', 'resolve', '1', '--resolution', 'replaced', '--satisfied', 'no', '--compensation', '5.00', '--at', '2025-12-03'])).code,
+    ).toBe(0);
     expect((await rp(['complaint', 'update', '1', '--status', 'open', '--note', 'still unhappy', '--at', '2025-12-04'])).code).toBe(0);
-    const c = await json<{ status: string; assignee: string; resolved_at: null; history: { kind: string; from_status: string | null; to_status: string | null; text: string | null }[] }>(['complaint', 'show', '1']);
+    const c = await json<{
+      status: string;
+      assignee: string;
+      resolved_at: null;
+      history: { kind: string; from_status: string | null; to_status: string | null; text: string | null }[];
+    }>(['complaint', 'show', '1']);
     expect(c).toMatchObject({ status: 'open', assignee: 'Dana', resolved_at: null });
     expect(c.history.map((e) => [e.kind, e.from_status, e.to_status, e.text])).toEqual([
       ['logged', null, 'open', null],
@@ -109,11 +137,15 @@ describe('tied to the rest', () => {
     const before = (await json<{ customer_id: string; risk_level: string }[]>(['churn', '--as-of', '2025-12-31'])).find((r) => r.customer_id === 'Y1')!;
     expect(before.risk_level).toBe('low');
     await add(['--customer', 'Y1', '--category', 'service', '--priority', 'low', '--summary', 'late hamper', '--at', '2025-12-28']);
-    const open = (await json<{ customer_id: string; risk_level: string; reasons: string }[]>(['churn', '--as-of', '2025-12-31'])).find((r) => r.customer_id === 'Y1')!;
+    const open = (await json<{ customer_id: string; risk_level: string; reasons: string }[]>(['churn', '--as-of', '2025-12-31'])).find(
+      (r) => r.customer_id === 'Y1',
+    )!;
     expect(open.risk_level).toBe('medium');
     expect(open.reasons.startsWith('1 open complaint, oldest 3 days')).toBe(true);
     // low priority is due after 336 hours (14 days): overdue by 2026-01-20
-    const later = (await json<{ customer_id: string; risk_level: string; reasons: string }[]>(['churn', '--as-of', '2026-01-20'])).find((r) => r.customer_id === 'Y1')!;
+    const later = (await json<{ customer_id: string; risk_level: string; reasons: string }[]>(['churn', '--as-of', '2026-01-20'])).find(
+      (r) => r.customer_id === 'Y1',
+    )!;
     expect(later.risk_level).toBe('high');
     expect(later.reasons).toContain('1 overdue');
     // as of a date before the complaint, it is not there
@@ -187,7 +219,9 @@ describe('review fixes', () => {
     try {
       const csv = s.file('gbp.csv', 'customer_id,date,amount\nG1,2025-01-01,£10.00\n');
       expect((await run(['--db', s.db, '-q', 'import', 'transactions', csv])).code).toBe(0);
-      expect((await run(['--db', s.db, '-q', 'complaint', 'add', '--customer', 'G1', '--category', 'price', '--summary', 'x', '--at', '2025-02-01'])).code).toBe(0);
+      expect(
+        (await run(['--db', s.db, '-q', 'complaint', 'add', '--customer', 'G1', '--category', 'price', '--summary', 'x', '--at', '2025-02-01'])).code,
+      ).toBe(0);
       const euro = await run(['--db', s.db, 'complaint', 'resolve', '1', '--resolution', 'r', '--satisfied', 'yes', '--compensation', '€5']);
       expect(euro.code).toBe(2);
       expect(euro.stderr).toContain('is not in GBP');
@@ -204,13 +238,21 @@ describe('review fixes', () => {
   it('a reopen does not rewrite the past, and makes the complaint due again from the reopening', async () => {
     await add(['--customer', 'W1', '--category', 'product', '--summary', 'a', '--at', '2025-12-01T00:00:00Z']);
     await rp(['complaint', 'resolve', '1', '--resolution', 'r', '--satisfied', 'yes', '--at', '2025-12-03T00:00:00Z']);
-    const before = await json<{ median_hours_to_resolve: number; by_category: { category: string; resolved: number }[] }>(['complaint', 'summary', '--as-of', '2025-12-10']);
+    const before = await json<{ median_hours_to_resolve: number; by_category: { category: string; resolved: number }[] }>([
+      'complaint',
+      'summary',
+      '--as-of',
+      '2025-12-10',
+    ]);
     await rp(['complaint', 'update', '1', '--status', 'open', '--at', '2025-12-20T00:00:00Z']);
     const after = await json<typeof before>(['complaint', 'summary', '--as-of', '2025-12-10']);
     expect(after).toEqual(before);
     expect(before.median_hours_to_resolve).toBe(48);
     // normal priority: due 168 hours after the reopening
-    expect((await json<{ due_at: string; resolution: null }>(['complaint', 'show', '1']))).toMatchObject({ due_at: '2025-12-27T00:00:00.000Z', resolution: null });
+    expect(await json<{ due_at: string; resolution: null }>(['complaint', 'show', '1'])).toMatchObject({
+      due_at: '2025-12-27T00:00:00.000Z',
+      resolution: null,
+    });
   });
 
   it('the card and list --at show each complaint as it stood then', async () => {
@@ -229,7 +271,11 @@ describe('review fixes', () => {
     const { findCustomers } = await import('../../src/store/sqlite/complaints.js');
     const db = openDatabase(t.db, { create: false });
     try {
-      for (const typed of ['7700 341710', '7700341710', '+447700341710', '341710']) expect(findCustomers(db, typed).map((m) => m.id), typed).toEqual(['P1']);
+      for (const typed of ['7700 341710', '7700341710', '+447700341710', '341710'])
+        expect(
+          findCustomers(db, typed).map((m) => m.id),
+          typed,
+        ).toEqual(['P1']);
     } finally {
       db.close();
     }

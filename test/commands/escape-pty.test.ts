@@ -44,7 +44,10 @@ describe('hostile text in a pseudo-terminal', () => {
     t = tempDir();
     const rp = (args: string[]) => run(['--db', t.db, '-q', ...args]);
     // C0 controls are refused in imported fields, but C1, bidi overrides and CR are not
-    const customers = t.file('customers.csv', `customer_id,name,email,type\nE1,"Eve\u009b2J\u202eX",e@example.com,consumer\nE2,"Bob\rSmith",b@example.com,consumer\n`);
+    const customers = t.file(
+      'customers.csv',
+      `customer_id,name,email,type\nE1,"Eve\u009b2J\u202eX",e@example.com,consumer\nE2,"Bob\rSmith",b@example.com,consumer\n`,
+    );
     expect((await rp(['import', 'customers', customers])).code).toBe(0);
     // the file's name and a rejected line's raw text carry escape sequences
     // (enough ordinary lines that the file is not taken for binary: over 1% control bytes is)
@@ -53,7 +56,21 @@ describe('hostile text in a pseudo-terminal', () => {
     const imported = await rp(['import', 'transactions', sales]);
     expect(imported.code, imported.stderr).toBe(0);
     // at the counter (flags, as a script would) every text is taken as typed
-    const added = await rp(['complaint', 'add', '--customer', 'Z1', '--new-customer', '--name', `Zed${CLIPBOARD}${TITLE}${CLEAR}`, '--category', 'price', '--summary', `late ${CLIPBOARD}`, '--staff', `Sam${CLEAR}`]);
+    const added = await rp([
+      'complaint',
+      'add',
+      '--customer',
+      'Z1',
+      '--new-customer',
+      '--name',
+      `Zed${CLIPBOARD}${TITLE}${CLEAR}`,
+      '--category',
+      'price',
+      '--summary',
+      `late ${CLIPBOARD}`,
+      '--staff',
+      `Sam${CLEAR}`,
+    ]);
     expect(added.code, added.stderr).toBe(0);
     expect((await rp(['complaint', 'add', '--customer', 'E1', '--category', 'service', '--summary', `rude${TITLE}`])).code).toBe(0);
   });
@@ -63,7 +80,17 @@ describe('hostile text in a pseudo-terminal', () => {
     expect(hasScript, 'the `script` command is needed: apt-get install bsdutils').toBe(true);
   });
 
-  const commands = [['complaint', 'list'], ['complaint', 'show', '1'], ['complaint', 'show', '2'], ['customer', 'Z1'], ['customer', 'E1'], ['customers'], ['rejects'], ['imports'], ['status']];
+  const commands = [
+    ['complaint', 'list'],
+    ['complaint', 'show', '1'],
+    ['complaint', 'show', '2'],
+    ['customer', 'Z1'],
+    ['customer', 'E1'],
+    ['customers'],
+    ['rejects'],
+    ['imports'],
+    ['status'],
+  ];
   for (const args of commands) {
     it(`rapport ${args.join(' ')}: no escape sequence but rapport's colours`, () => {
       const { code, bytes } = inTerminal(t.db, args);

@@ -221,7 +221,12 @@ function proseIn(node: ts.Node, file: ts.SourceFile, name: string, out: Finding[
     }
     const text = literalText(n);
     if (text !== null && isProse(text) && !out.some((f) => f.at === n.getStart(file) && f.file === name)) {
-      out.push({ file: name, at: n.getStart(file), line: file.getLineAndCharacterOfPosition(n.getStart(file)).line + 1, text: text.length > 70 ? text.slice(0, 70) + '…' : text });
+      out.push({
+        file: name,
+        at: n.getStart(file),
+        line: file.getLineAndCharacterOfPosition(n.getStart(file)).line + 1,
+        text: text.length > 70 ? text.slice(0, 70) + '…' : text,
+      });
     }
     if (ts.isTemplateExpression(n)) n.templateSpans.forEach((s) => visit(s.expression));
     else ts.forEachChild(n, visit);
@@ -261,14 +266,14 @@ describe('no English left outside the catalogue', () => {
     const sample = [
       "throw new RapportError(`${file}: no such file`, 'check the path');",
       "throw new UsageError(t('import.noSuchFile', { file }), t('import.noSuchFileHint'));",
-      "notice(io, `removed ${n} temporary files`);",
+      'notice(io, `removed ${n} temporary files`);',
       "io.stderr.write(t('errors.line', { message: 'something went wrong' }) + '\\n');",
       "ctx.io.stdout.write(rows.join('\\n') + '\\n');",
       "db.prepare('SELECT count(*) FROM imports WHERE id = ?').get(id);",
       "program.command('status').description('what the database holds').option('--limit <n>', t('help.opt.limitRows'));",
       "throw new UsageError(t('import.remove.needsYes', { id }), `rapport imports remove ${id} --yes`);",
       "const check = full ? 'integrity_check' : 'quick_check'; notices.push(t('import.notice.x', undefined, 'en'));",
-      "warnings.push(`the file does not end with a newline`);",
+      'warnings.push(`the file does not end with a newline`);',
     ].join('\n');
     expect(findEnglish('sample.ts', sample).map((f) => `${f.line}: ${f.text}`)).toEqual([
       '1: {x}: no such file',
@@ -282,6 +287,9 @@ describe('no English left outside the catalogue', () => {
 
   it.each(SCANNED)('%s', (name) => {
     const found = findEnglish(name, fs.readFileSync(path.join(ROOT, name), 'utf8'));
-    expect(found.map((f) => `${f.file}:${f.line}: ${f.text}`), 'English for people outside locales/: move it to a catalogue and call t()').toEqual([]);
+    expect(
+      found.map((f) => `${f.file}:${f.line}: ${f.text}`),
+      'English for people outside locales/: move it to a catalogue and call t()',
+    ).toEqual([]);
   });
 });

@@ -56,7 +56,12 @@ afterEach(() => {
 });
 
 /** `rapport --db <t.db> --format json import <kind> <files...> <options...>`, with stdout parsed. */
-async function importJson(kind: 'transactions' | 'customers', files: string[], options: string[] = [], db = t.db): Promise<RunResult & { results: FileResult[] }> {
+async function importJson(
+  kind: 'transactions' | 'customers',
+  files: string[],
+  options: string[] = [],
+  db = t.db,
+): Promise<RunResult & { results: FileResult[] }> {
   const r = await run(['--db', db, '--format', 'json', 'import', kind, ...files, ...options]);
   let results: FileResult[];
   try {
@@ -86,7 +91,13 @@ function withDb<T>(f: (d: Database.Database) => T, db = t.db): T {
 
 /** One value from the database. */
 function value<T = unknown>(sql: string, ...params: unknown[]): T {
-  return withDb((d) => d.prepare(sql).pluck().get(...params) as T);
+  return withDb(
+    (d) =>
+      d
+        .prepare(sql)
+        .pluck()
+        .get(...params) as T,
+  );
 }
 
 function rows(sql: string, ...params: unknown[]): Row[] {
@@ -181,7 +192,14 @@ describe('line-items.csv: UCI Online Retail layout (quantity × unit price, M/D/
   it('settles the month-first layout from 12/13/2010 and computes each amount exactly', async () => {
     const r = await importOne('transactions', fx('line-items.csv'));
     expect(r.date_layout).toMatch(/^M\/D\/YYYY/);
-    expect(r.mapping).toMatchObject({ customer_id: 'CustomerID', date: 'InvoiceDate', quantity: 'Quantity', unit_price: 'UnitPrice', product: 'StockCode', external_id: 'InvoiceNo' });
+    expect(r.mapping).toMatchObject({
+      customer_id: 'CustomerID',
+      date: 'InvoiceDate',
+      quantity: 'Quantity',
+      unit_price: 'UnitPrice',
+      product: 'StockCode',
+      external_id: 'InvoiceNo',
+    });
     expect(r.mapping.amount).toBeUndefined();
     // The last line has no CustomerID (as in the real data set): a sale without a customer, stored.
     expect(r.counts).toMatchObject({ read: 10, imported: 10, duplicate: 0, rejected: 0, customers_created: 7, without_customer: 1 });
@@ -838,7 +856,12 @@ describe('larger files (parsed in bulk, beyond the first 64 KiB sample)', () => 
     const r = await importOne('transactions', t.file('second.csv', second.text));
     const fresh = build(60_000, 100_000);
     const overlap = build(30_000, 60_000);
-    expect(r.counts).toMatchObject({ read: second.read, imported: fresh.good, duplicate: overlap.good, rejected: overlap.rejectLines.length + fresh.rejectLines.length });
+    expect(r.counts).toMatchObject({
+      read: second.read,
+      imported: fresh.good,
+      duplicate: overlap.good,
+      rejected: overlap.rejectLines.length + fresh.rejectLines.length,
+    });
     const all = build(0, 100_000);
     expect(txCount()).toBe(all.good);
     expect(txSum()).toBe(all.sum);
@@ -1006,7 +1029,14 @@ describe('status, imports and rejects output', () => {
     expect(r.code).toBe(0);
     const recs = csvRecords(r.stdout);
     expect(recs).toHaveLength(1);
-    expect(recs[0]).toMatchObject({ customers: '6', transactions: '13', net_revenue: ((19814 + 1351 + 2399) / 100).toFixed(2), refund_lines: '3', imports: '3', rejected_rows: '1' });
+    expect(recs[0]).toMatchObject({
+      customers: '6',
+      transactions: '13',
+      net_revenue: ((19814 + 1351 + 2399) / 100).toFixed(2),
+      refund_lines: '3',
+      imports: '3',
+      rejected_rows: '1',
+    });
   });
 
   it('imports --format json and csv', async () => {

@@ -80,7 +80,10 @@ describe('stray quotes and stray bytes', () => {
 
   it('a stray quote whose closing quote opens a field of the next row: that line a reject, the sums right', async () => {
     // Issue 22 item 3: read 2, imported 2, rejected 0 and a sum of 4.00 before.
-    const f = t.file('mugs.csv', 'customer_id,date,amount,product\nC1,2024-01-05,2.00,"Large mug\nC2,2024-01-06,4.00,"Special" blend\nC3,2024-01-07,1.50,Tea\n');
+    const f = t.file(
+      'mugs.csv',
+      'customer_id,date,amount,product\nC1,2024-01-05,2.00,"Large mug\nC2,2024-01-06,4.00,"Special" blend\nC3,2024-01-07,1.50,Tea\n',
+    );
     const { r } = await imp(f);
     expect(r.counts).toMatchObject({ read: 3, imported: 2, rejected: 1 });
     expect(value<number>('SELECT sum(amount) FROM transactions')).toBe(400 + 150);
@@ -123,9 +126,21 @@ describe('what the import keeps, whatever the file (issue 22, item 11)', () => {
   });
 
   it('--map given twice for a field is refused with a hint, nothing stored', async () => {
-    const r = await run(['--db', t.db, 'import', 'transactions', t.file('m.csv', 'customer_id,date,amount\nC1,2024-01-01,1.00\n'), '--map', 'amount=amount', '--map', 'amount=date']);
+    const r = await run([
+      '--db',
+      t.db,
+      'import',
+      'transactions',
+      t.file('m.csv', 'customer_id,date,amount\nC1,2024-01-01,1.00\n'),
+      '--map',
+      'amount=amount',
+      '--map',
+      'amount=date',
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('rapport: --map amount is given twice (amount=amount, then amount=date)\nhint: one --map per field, e.g. --map customer_id="Client Ref" --map date=Datum\n');
+    expect(r.stderr).toBe(
+      'rapport: --map amount is given twice (amount=amount, then amount=date)\nhint: one --map per field, e.g. --map customer_id="Client Ref" --map date=Datum\n',
+    );
   });
 
   it('a NUL byte in a rejected line is stored as ␀ (U+2400), as PostgreSQL stores it', async () => {
@@ -140,7 +155,9 @@ describe('what the import keeps, whatever the file (issue 22, item 11)', () => {
     const big = '90071992547409.90';
     const r = await run(['--db', t.db, 'import', 'transactions', t.file('big.csv', `customer,date,amount\nA,2024-01-01,${big}\nB,2024-01-02,${big}\n`)]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('big.csv: with this file the stored amounts would total 18,014,398,509,481,980 minor units (in absolute value), more than rapport can add up exactly (9,007,199,254,740,991)');
+    expect(r.stderr).toContain(
+      'big.csv: with this file the stored amounts would total 18,014,398,509,481,980 minor units (in absolute value), more than rapport can add up exactly (9,007,199,254,740,991)',
+    );
     expect(fs.existsSync(t.db) ? value<number>('SELECT count(*) FROM transactions') : 0).toBe(0);
     // One of them fits, with a refund of 0.01 beside it (counted by its size): exactly the limit; another 0.01 would pass it.
     expect((await imp(t.file('a.csv', `customer,date,amount\nA,2024-01-01,${big}\n`))).r.status).toBe('imported');
@@ -153,8 +170,9 @@ describe('what the import keeps, whatever the file (issue 22, item 11)', () => {
     expect(value<string>("SELECT value FROM meta WHERE key = 'amount_abs_total'")).toBe('9007199254740991');
   });
 
-  it('the kept total is the stored rows\' absolute total after an overlapping file (whole batches, conflicts, duplicates)', async () => {
-    const row = (i: number): string => `C${i % 7},2024-03-${String(1 + (i % 28)).padStart(2, '0')},${i % 5 === 0 ? '-' : ''}${i}.${String(i % 100).padStart(2, '0')}`;
+  it("the kept total is the stored rows' absolute total after an overlapping file (whole batches, conflicts, duplicates)", async () => {
+    const row = (i: number): string =>
+      `C${i % 7},2024-03-${String(1 + (i % 28)).padStart(2, '0')},${i % 5 === 0 ? '-' : ''}${i}.${String(i % 100).padStart(2, '0')}`;
     const first = Array.from({ length: 230 }, (_, i) => row(i));
     await imp(t.file('first.csv', 'customer,date,amount\n' + first.join('\n') + '\n'));
     // Every row again, new rows between them, and one line twice: batches with and without conflicts.
@@ -268,7 +286,9 @@ describe('the duplicate rule at scale and by choice', () => {
     const f = t.file('cash.csv', 'customer,date,amount,product\n' + rows.join('\n') + '\n');
     const first = await imp(f);
     expect(first.r.counts.imported).toBe(6000);
-    const again = await imp(t.file('cash2.csv', 'customer,date,amount,product,note\n' + rows.map((r) => r + ',x').join('\n') + '\nCASH,2024-01-01,3.50,Latte,x\n'));
+    const again = await imp(
+      t.file('cash2.csv', 'customer,date,amount,product,note\n' + rows.map((r) => r + ',x').join('\n') + '\nCASH,2024-01-01,3.50,Latte,x\n'),
+    );
     expect(again.r.counts).toMatchObject({ imported: 1, duplicate: 6000 });
   });
 

@@ -48,7 +48,9 @@ function localImports(file: ts.SourceFile): string[] {
 
 describe('src/import', () => {
   it(`has no function over ${MAX_LINES} lines`, () => {
-    const long = sources().flatMap((s) => functionLengths(s.file)).filter((f) => f.lines > MAX_LINES);
+    const long = sources()
+      .flatMap((s) => functionLengths(s.file))
+      .filter((f) => f.lines > MAX_LINES);
     expect(long).toEqual([]);
   });
 

@@ -75,7 +75,9 @@ describe('rapport imports remove', () => {
     expect(r.stderr).toMatch(/2 transactions stay: import #2 held them too/);
     expect(value<string>('SELECT group_concat(customer_id || import_id || line) FROM (SELECT * FROM transactions ORDER BY id)')).toBe('C122,C223,C324');
     expect(value<number>('SELECT count(*) FROM customers')).toBe(3);
-    expect(value<string>(`SELECT removed FROM imports WHERE id = ${a.id}`)).toMatch(/: 0 transactions, 2 transactions kept by import #2, 0 rejects, 0 customers$/);
+    expect(value<string>(`SELECT removed FROM imports WHERE id = ${a.id}`)).toMatch(
+      /: 0 transactions, 2 transactions kept by import #2, 0 rejects, 0 customers$/,
+    );
     expect((await imp(t.file('jan-feb.csv', jan + 'C3,2024-02-01,4.00\n'))).status).toBe('already-imported');
     // the duplicate rule still holds: jan.csv again adds nothing
     expect((await imp(t.file('jan.csv', jan))).counts).toMatchObject({ imported: 0, duplicate: 2 });
@@ -106,7 +108,18 @@ describe('rapport imports remove', () => {
     const a = await imp(t.file('a.csv', 'customer,date,amount\nA1,2024-01-01,10.00\n'));
     const sink = (): PassThrough => new PassThrough().resume();
     const ctx: Context = {
-      io: { stdout: sink(), stderr: sink(), stdin: new PassThrough(), stdoutIsTTY: true, progress: false, color: false, canPrompt: true, quiet: false, env: {}, cwd: t.dir },
+      io: {
+        stdout: sink(),
+        stderr: sink(),
+        stdin: new PassThrough(),
+        stdoutIsTTY: true,
+        progress: false,
+        color: false,
+        canPrompt: true,
+        quiet: false,
+        env: {},
+        cwd: t.dir,
+      },
       dbPath: t.db,
       dbChosen: true,
       format: 'table',

@@ -44,7 +44,9 @@ beforeAll(() => {
     for (let i = 0; i < ROWS; i++) {
       const minor = 100 + (i % 1000) * 13 + (i % 7);
       expectedSum += minor;
-      chunk.push(`C${i % 20000},${dates[Math.floor(i / 1000)]},${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')},${i % 3 === 0 ? 'web' : 'shop'}\n`);
+      chunk.push(
+        `C${i % 20000},${dates[Math.floor(i / 1000)]},${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')},${i % 3 === 0 ? 'web' : 'shop'}\n`,
+      );
       if (chunk.length === 50_000) {
         fs.writeSync(fd, chunk.join(''));
         chunk = [];
@@ -131,82 +133,78 @@ function expectComplete(s: DbState, what: string): void {
 }
 
 describe('SIGKILL during an import', () => {
-  it(
-    'leaves an intact database holding nothing of the file, and a later run imports it all',
-    async () => {
-      const db = t.db;
-      let killedMidImport = 0;
-      let finished = false;
-      const log: string[] = [];
-      for (let k = 0; k < KILLS && !finished; k++) {
-        const { child, output } = startImport(db);
-        const done = exited(child);
-        // Killed once it has read the file to a random point.
-        const at = somewhereIn(big);
-        await readTo(child, big, at);
-        child.kill('SIGKILL');
-        const end = await done;
-        // Decided by how it ended, not by a look before the kill: it may finish in between.
-        const killed = end.signal === 'SIGKILL';
-        const what = `kill ${k + 1} at byte ${at} (${killed ? 'killed while running' : `had already exited with ${end.code}`})`;
-        log.push(what);
-        const s = inspect(db);
-        if (killed) {
-          killedMidImport++;
-          expect(s.integrity, what).toBe('ok');
-          // The migrations commit on their own before the import begins; if the kill came even
-          // earlier, no table but the migration log may exist.
-          if (!s.tables.includes('transactions')) {
-            expect(s.tables.filter((n) => n !== 'schema_migrations'), what).toEqual([]);
-            continue;
-          }
-          expect(s.transactions, what).toBe(0);
-          expect(s.imports, what).toEqual([]);
-          expect(s.rejects, what).toBe(0);
-          expect(s.customers, what).toBe(0);
-        } else {
-          // Too fast for this kill: it must then have finished completely.
-          expect(end.code, `${what}\n${output().stderr}`).toBe(0);
-          expectComplete(s, what);
-          finished = true;
-        }
-      }
-      expect(killedMidImport, log.join('\n')).toBeGreaterThan(0);
-
-      if (!finished) {
-        const { child, output } = startImport(db);
-        const end = await exited(child);
-        expect(end.code, output().stderr).toBe(0);
-        const [result] = JSON.parse(output().stdout) as { status: string; counts: { read: number; imported: number; duplicate: number; rejected: number } }[];
-        expect(result!.status).toBe('imported');
-        expect(result!.counts).toMatchObject({ read: ROWS, imported: ROWS, duplicate: 0, rejected: 0 });
-      }
-      expectComplete(inspect(db), 'after the final run');
-    },
-    180_000,
-  );
-
-  it(
-    'Ctrl-C (SIGINT) mid-import leaves the database as it was',
-    async () => {
-      const db = path.join(t.dir, 'interrupted.db');
+  it('leaves an intact database holding nothing of the file, and a later run imports it all', async () => {
+    const db = t.db;
+    let killedMidImport = 0;
+    let finished = false;
+    const log: string[] = [];
+    for (let k = 0; k < KILLS && !finished; k++) {
       const { child, output } = startImport(db);
       const done = exited(child);
-      await readTo(child, big, somewhereIn(big));
-      child.kill('SIGINT');
+      // Killed once it has read the file to a random point.
+      const at = somewhereIn(big);
+      await readTo(child, big, at);
+      child.kill('SIGKILL');
       const end = await done;
+      // Decided by how it ended, not by a look before the kill: it may finish in between.
+      const killed = end.signal === 'SIGKILL';
+      const what = `kill ${k + 1} at byte ${at} (${killed ? 'killed while running' : `had already exited with ${end.code}`})`;
+      log.push(what);
       const s = inspect(db);
-      expect(s.integrity).toBe('ok');
-      if (end.code === 0) {
-        // It finished before the signal arrived: then all of it.
-        expectComplete(s, 'finished before SIGINT');
-        return;
+      if (killed) {
+        killedMidImport++;
+        expect(s.integrity, what).toBe('ok');
+        // The migrations commit on their own before the import begins; if the kill came even
+        // earlier, no table but the migration log may exist.
+        if (!s.tables.includes('transactions')) {
+          expect(
+            s.tables.filter((n) => n !== 'schema_migrations'),
+            what,
+          ).toEqual([]);
+          continue;
+        }
+        expect(s.transactions, what).toBe(0);
+        expect(s.imports, what).toEqual([]);
+        expect(s.rejects, what).toBe(0);
+        expect(s.customers, what).toBe(0);
+      } else {
+        // Too fast for this kill: it must then have finished completely.
+        expect(end.code, `${what}\n${output().stderr}`).toBe(0);
+        expectComplete(s, what);
+        finished = true;
       }
-      expect(end.code === 130 || end.signal === 'SIGINT', `exit ${end.code} ${end.signal}\n${output().stderr}`).toBe(true);
-      expect(output().stderr).not.toContain('    at ');
-      expect(s.transactions).toBe(0);
-      expect(s.imports).toEqual([]);
-      expect(s.customers).toBe(0);
-    },
-  );
+    }
+    expect(killedMidImport, log.join('\n')).toBeGreaterThan(0);
+
+    if (!finished) {
+      const { child, output } = startImport(db);
+      const end = await exited(child);
+      expect(end.code, output().stderr).toBe(0);
+      const [result] = JSON.parse(output().stdout) as { status: string; counts: { read: number; imported: number; duplicate: number; rejected: number } }[];
+      expect(result!.status).toBe('imported');
+      expect(result!.counts).toMatchObject({ read: ROWS, imported: ROWS, duplicate: 0, rejected: 0 });
+    }
+    expectComplete(inspect(db), 'after the final run');
+  }, 180_000);
+
+  it('Ctrl-C (SIGINT) mid-import leaves the database as it was', async () => {
+    const db = path.join(t.dir, 'interrupted.db');
+    const { child, output } = startImport(db);
+    const done = exited(child);
+    await readTo(child, big, somewhereIn(big));
+    child.kill('SIGINT');
+    const end = await done;
+    const s = inspect(db);
+    expect(s.integrity).toBe('ok');
+    if (end.code === 0) {
+      // It finished before the signal arrived: then all of it.
+      expectComplete(s, 'finished before SIGINT');
+      return;
+    }
+    expect(end.code === 130 || end.signal === 'SIGINT', `exit ${end.code} ${end.signal}\n${output().stderr}`).toBe(true);
+    expect(output().stderr).not.toContain('    at ');
+    expect(s.transactions).toBe(0);
+    expect(s.imports).toEqual([]);
+    expect(s.customers).toBe(0);
+  });
 });

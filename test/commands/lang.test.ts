@@ -75,7 +75,13 @@ describe('rapport --lang', () => {
   });
 
   it('keeps CSV and JSON the same in every language', () => {
-    for (const args of [['status', '--format', 'json'], ['imports', '--format', 'csv'], ['segment', '--as-of', '2026-10-31', '--format', 'json'], ['customers', '--format', 'csv'], ['churn', '--format', 'csv']]) {
+    for (const args of [
+      ['status', '--format', 'json'],
+      ['imports', '--format', 'csv'],
+      ['segment', '--as-of', '2026-10-31', '--format', 'json'],
+      ['customers', '--format', 'csv'],
+      ['churn', '--format', 'csv'],
+    ]) {
       const en = rapport(['--db', t.db, ...args]);
       const zh = rapport(['--db', t.db, '--lang', 'zh-CN', ...args]);
       expect(en.code, en.stderr).toBe(0);

@@ -95,7 +95,9 @@ describe('a wholesaler-shaped export (UK online retail layout)', () => {
 });
 
 describe('sales without a customer in the reports', () => {
-  type Report = { sections: { title: string; chart?: { points?: { label: string; value: number }[] }; tables?: { name: string; rows: Record<string, unknown>[] }[] }[] };
+  type Report = {
+    sections: { title: string; chart?: { points?: { label: string; value: number }[] }; tables?: { name: string; rows: Record<string, unknown>[] }[] }[];
+  };
   const report = async (name: string): Promise<Report> => {
     const r = await run(['--db', t.db, '--format', 'json', 'report', name, '--as-of', '2024-03-31']);
     expect(r.code, r.stderr).toBe(0);
@@ -197,7 +199,20 @@ describe('a file without a header row', () => {
   });
 
   it('a column number past the last column, or a name with --no-header, is a usage error', async () => {
-    const far = await run(['--db', t.db, 'import', 'transactions', fx('headerless.tsv'), '--no-header', '--map', 'customer_id=1', '--map', 'amount=4', '--map', 'date=3']);
+    const far = await run([
+      '--db',
+      t.db,
+      'import',
+      'transactions',
+      fx('headerless.tsv'),
+      '--no-header',
+      '--map',
+      'customer_id=1',
+      '--map',
+      'amount=4',
+      '--map',
+      'date=3',
+    ]);
     expect(far.code).toBe(2);
     expect(far.stderr).toMatch(/has 3 columns/);
     const missing = await run(['--db', t.db, 'import', 'transactions', fx('headerless.tsv'), '--no-header', '--map', 'customer_id=1']);
@@ -264,13 +279,17 @@ describe('product names from a description column', () => {
     expect(value<number | undefined>(`SELECT 1 FROM products WHERE code = '21134'`)).toBeUndefined();
 
     const someone = records.find((r) => r.CustomerID !== '')!;
-    const card = JSON.parse((await run(['--db', t.db, '--format', 'json', 'customer', someone.CustomerID!, '--as-of', '2010-12-31'])).stdout) as { recent_transactions: { product: string; product_name: string | null }[] };
+    const card = JSON.parse((await run(['--db', t.db, '--format', 'json', 'customer', someone.CustomerID!, '--as-of', '2010-12-31'])).stdout) as {
+      recent_transactions: { product: string; product_name: string | null }[];
+    };
     expect(card.recent_transactions.length).toBeGreaterThan(0);
     for (const x of card.recent_transactions) expect(x.product_name).toBe(named.get(x.product) ?? null);
 
     const rep = await run(['--db', t.db, '--format', 'json', 'report', 'products', '--as-of', '2010-12-31']);
     expect(rep.code, rep.stderr).toBe(0);
-    const report = reportMinorUnits(JSON.parse(rep.stdout) as { sections: { tables: { rows: { product: string; name: string; net: number; net_without_customer: number }[] }[] }[] });
+    const report = reportMinorUnits(
+      JSON.parse(rep.stdout) as { sections: { tables: { rows: { product: string; name: string; net: number; net_without_customer: number }[] }[] }[] },
+    );
     const rows = report.sections[0]!.tables[0]!.rows;
     expect(rows.find((x) => x.product === '22423')!.name).toBe('REGENCY CAKESTAND 3 TIER');
     // Fewer than 20 products, so every sale is in the table: the whole shop's net, with and without customers.

@@ -80,7 +80,9 @@ describe('rapport report', () => {
     // S1 and N1 first bought in 2025-12: the cohort has 2, both bought in month 0
     expect(table('cohorts').rows.find((r) => r.cohort === '2025-12' && r.month === 0)).toMatchObject({ customers: 2, buying: 2, share_buying: 1 });
     // D1 (2025-08): bought monthly Aug-Sep, nothing in Oct-Nov, again in Dec (month 4)
-    const d1 = table('cohorts').rows.filter((r) => r.cohort === '2025-08').map((r) => r.buying);
+    const d1 = table('cohorts')
+      .rows.filter((r) => r.cohort === '2025-08')
+      .map((r) => r.buying);
     expect(d1).toEqual([1, 1, 0, 0, 1]);
     expect(json.sections.some((s) => s.chart?.type === 'heatmap')).toBe(true);
   });
@@ -129,7 +131,10 @@ describe('rapport report', () => {
 
   it('a cron-like run: no terminal, CI set; the report lands whole in --out, nothing on stdout', () => {
     const out = path.join(t.dir, 'weekly.md');
-    const r = spawnSync(process.execPath, [BIN, '--db', t.db, 'report', 'churn', '--as-of', AS_OF, '--out', out], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    const r = spawnSync(process.execPath, [BIN, '--db', t.db, 'report', 'churn', '--as-of', AS_OF, '--out', out], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: '1' },
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toContain('\u001b[');
@@ -144,12 +149,30 @@ describe('--fail-if', () => {
   // with any value: the four ended customers are worth 0 over the window.
   beforeEach(async () => {
     expect((await rp(['-q', 'segment', '--as-of', '2025-10-31'])).code).toBe(0);
-    expect((await rp(['-q', 'complaint', 'add', '--customer', 'Y1', '--category', 'service', '--priority', 'urgent', '--summary', 'late', '--at', '2025-12-01'])).code).toBe(0);
+    expect(
+      (await rp(['-q', 'complaint', 'add', '--customer', 'Y1', '--category', 'service', '--priority', 'urgent', '--summary', 'late', '--at', '2025-12-01']))
+        .code,
+    ).toBe(0);
   });
 
   it('exits 5 and says why when conditions hold, and still writes the report', async () => {
     const out = path.join(t.dir, 'alert.md');
-    const r = await rp(['report', 'churn', '--as-of', AS_OF, '--out', out, '--fail-if', 'high-risk-value>13', '--fail-if', 'overdue-complaints>0', '--fail-if', 'new-high-risk:gold', '--fail-if', 'new-high-risk:platinum']);
+    const r = await rp([
+      'report',
+      'churn',
+      '--as-of',
+      AS_OF,
+      '--out',
+      out,
+      '--fail-if',
+      'high-risk-value>13',
+      '--fail-if',
+      'overdue-complaints>0',
+      '--fail-if',
+      'new-high-risk:gold',
+      '--fail-if',
+      'new-high-risk:platinum',
+    ]);
     expect(r.code).toBe(5);
     expect(r.stderr.trimEnd().split('\n')).toEqual([
       'rapport: alert: high-risk-value>13: high-risk value 13.70 is above 13.00',
@@ -186,7 +209,20 @@ describe('review fixes', () => {
   });
 
   it('Markdown keeps names from carrying HTML; long tables are cut in documents, whole in CSV', async () => {
-    await rp(['-q', 'complaint', 'add', '--customer', 'Q9', '--new-customer', '--name', '<img src=x onerror=alert(1)>', '--category', 'price', '--summary', 'x']);
+    await rp([
+      '-q',
+      'complaint',
+      'add',
+      '--customer',
+      'Q9',
+      '--new-customer',
+      '--name',
+      '<img src=x onerror=alert(1)>',
+      '--category',
+      'price',
+      '--summary',
+      'x',
+    ]);
     const md = (await rp(['--format', 'md', 'report', 'lifecycle', '--as-of', AS_OF, '--limit', '2'])).stdout;
     expect(md).toContain('… and 3 more');
     const csv = (await rp(['--format', 'csv', 'report', 'lifecycle', '--as-of', AS_OF, '--limit', '2'])).stdout;
@@ -233,7 +269,13 @@ describe('the summary report opens with the answer (issue 15)', () => {
     expect(chart.levels!.map((l) => l.share)).toEqual(tiers.rows.map((r) => r.revenue_share));
     // platinum (D1, 720.00) has the widest bar; gold (Y1, 500.00) about 500/720 of it; lead (net refunds) none
     const md = (await rp(['--format', 'md', 'report', 'pyramid', '--as-of', AS_OF])).stdout;
-    const bar = (tier: string): number => (md.split('\n').find((l) => l.includes(`  ${tier} `))!.match(/█/g) ?? []).length;
+    const bar = (tier: string): number =>
+      (
+        md
+          .split('\n')
+          .find((l) => l.includes(`  ${tier} `))!
+          .match(/█/g) ?? []
+      ).length;
     expect(bar('platinum')).toBe(30);
     expect(bar('gold')).toBeGreaterThanOrEqual(20);
     expect(bar('gold')).toBeLessThanOrEqual(22);
@@ -264,7 +306,12 @@ describe('the summary report opens with the answer (issue 15)', () => {
     await rp(['-q', 'complaint', 'add', '--customer', 'W1', '--category', 'product', '--summary', 'stale', '--at', '2025-12-01']);
     const again = await summary();
     expect(again.sections.find((s) => s.title === 'Complaints')!.omitted).toBeUndefined();
-    expect(again.sections.flatMap((s) => s.tables ?? []).find((t) => t.name === 'complaints_by_category')!.rows.map((r) => r.category)).toEqual(['product']);
+    expect(
+      again.sections
+        .flatMap((s) => s.tables ?? [])
+        .find((t) => t.name === 'complaints_by_category')!
+        .rows.map((r) => r.category),
+    ).toEqual(['product']);
   });
 
   it('reader text holds no command-line instructions', async () => {

@@ -143,13 +143,29 @@ interface Summary {
 interface Card {
   as_of: string;
   currency: string | null;
-  customer: { id: string; name: string | null; email: string | null; phone: string | null; type: string | null; account_manager: string | null; created_date: string | null } | null;
+  customer: {
+    id: string;
+    name: string | null;
+    email: string | null;
+    phone: string | null;
+    type: string | null;
+    account_manager: string | null;
+    created_date: string | null;
+  } | null;
   analysis: CustomerRow | null;
   why: { r: string; f: string; m: string; rule: string } | null;
   value_rank: number | null;
   customers_ranked: number;
   monthly_spend: { month: string; net: number }[];
-  recent_transactions: { date: string; time: string | null; amount: number; quantity: number | null; product: string | null; channel: string | null; external_id: string | null }[];
+  recent_transactions: {
+    date: string;
+    time: string | null;
+    amount: number;
+    quantity: number | null;
+    product: string | null;
+    channel: string | null;
+    external_id: string | null;
+  }[];
 }
 
 interface SnapshotRow {
@@ -399,7 +415,10 @@ describe('rapport segment: the summary', () => {
   });
 
   it('never creates a database at a mistyped path (segment, config set)', async () => {
-    for (const args of [['segment', '--as-of', AS_OF], ['config', 'set', 'rfm.bins', '4']]) {
+    for (const args of [
+      ['segment', '--as-of', AS_OF],
+      ['config', 'set', 'rfm.bins', '4'],
+    ]) {
       expectOneLineError(await rp(args), 1, /no database at/);
       expect(fs.existsSync(t.db)).toBe(false);
     }
@@ -425,7 +444,14 @@ describe('lifecycle stages', () => {
 
   it('calls a frequent buyer whose spending fell under half in decline, though they bought yesterday', async () => {
     await loadShop();
-    expect(await one('D1')).toMatchObject({ recency_days: 1, frequency: 9, typical_gap_days: 10, recent_revenue: 2000, previous_revenue: 70000, stage: 'decline' });
+    expect(await one('D1')).toMatchObject({
+      recency_days: 1,
+      frequency: 9,
+      typical_gap_days: 10,
+      recent_revenue: 2000,
+      previous_revenue: 70000,
+      stage: 'decline',
+    });
   });
 
   it('reaches every exit pattern, each by the customer built for it', async () => {
@@ -466,12 +492,29 @@ describe('lifecycle stages', () => {
 describe('measures', () => {
   it('counts several lines on one day as one purchase, and distinct invoices as orders', async () => {
     await loadShop();
-    expect(await one('S1')).toMatchObject({ frequency: 1, orders: 2, monetary: 2250, avg_order_value: 1125, first_purchase: '2025-12-20', last_purchase: '2025-12-20', stage: 'exploration' });
+    expect(await one('S1')).toMatchObject({
+      frequency: 1,
+      orders: 2,
+      monetary: 2250,
+      avg_order_value: 1125,
+      first_purchase: '2025-12-20',
+      last_purchase: '2025-12-20',
+      stage: 'exploration',
+    });
   });
 
   it('handles a customer with only refunds: no purchases, negative net, lead', async () => {
     await loadShop();
-    expect(await one('R1')).toMatchObject({ frequency: 0, orders: 0, monetary: -2000, value: -2000, first_purchase: null, last_purchase: null, recency_days: 30, tier: 'lead' });
+    expect(await one('R1')).toMatchObject({
+      frequency: 0,
+      orders: 0,
+      monetary: -2000,
+      value: -2000,
+      first_purchase: null,
+      last_purchase: null,
+      recency_days: 30,
+      tier: 'lead',
+    });
   });
 
   it('puts a customer whose refunds bring net revenue to zero in lead', async () => {
@@ -489,7 +532,19 @@ describe('measures', () => {
     await loadShop();
     const rows = await customerMap();
     const tiers = Object.fromEntries(Object.values(rows).map((c) => [c.customer_id, c.tier]));
-    expect(tiers).toEqual({ D1: 'platinum', Y1: 'gold', W1: 'iron', F1: 'iron', S1: 'iron', E1: 'lead', L1: 'lead', M1: 'lead', N1: 'lead', X1: 'lead', R1: 'lead' });
+    expect(tiers).toEqual({
+      D1: 'platinum',
+      Y1: 'gold',
+      W1: 'iron',
+      F1: 'iron',
+      S1: 'iron',
+      E1: 'lead',
+      L1: 'lead',
+      M1: 'lead',
+      N1: 'lead',
+      X1: 'lead',
+      R1: 'lead',
+    });
     // Y1 spent 2500.00 in all, but only the 2025-11-01 hamper falls in the window.
     expect(rows.Y1).toMatchObject({ monetary: 250000, value: 50000 });
     // L1 spent 400.00, all before 2025: value 0.
@@ -634,7 +689,18 @@ describe('rapport customer: the card', () => {
   it('gives the documented JSON keys, the value rank and the analysis row', async () => {
     await loadShop();
     const c = await card('D1');
-    expect(Object.keys(c)).toEqual(['as_of', 'currency', 'customer', 'analysis', 'why', 'value_rank', 'customers_ranked', 'monthly_spend', 'recent_transactions', 'complaints']);
+    expect(Object.keys(c)).toEqual([
+      'as_of',
+      'currency',
+      'customer',
+      'analysis',
+      'why',
+      'value_rank',
+      'customers_ranked',
+      'monthly_spend',
+      'recent_transactions',
+      'complaints',
+    ]);
     expect(Object.keys(c.customer!)).toEqual(['id', 'name', 'email', 'phone', 'type', 'account_manager', 'created_date']);
     expect(c.customer).toMatchObject({ id: 'D1', name: 'Dropping Cafe Ltd', email: 'cafe@dropping.example', type: 'business' });
     expect(Object.keys(c.analysis!)).toEqual(CUSTOMER_COLUMNS);
@@ -775,7 +841,10 @@ describe('rapport config', () => {
     const set = await ok(['config', 'set', 'tier.cuts', '10, 20, 30']);
     expect(set.stderr).toContain('tier.cuts = 10,20,30');
     expect(await configGet('tier.cuts')).toBe('10,20,30');
-    expect(parseJson<{ key: string; value: string }>(await ok(['--format', 'json', 'config', 'get', 'tier.cuts']))).toEqual({ key: 'tier.cuts', value: '10,20,30' });
+    expect(parseJson<{ key: string; value: string }>(await ok(['--format', 'json', 'config', 'get', 'tier.cuts']))).toEqual({
+      key: 'tier.cuts',
+      value: '10,20,30',
+    });
     let list = parseJson<SettingRow[]>(await ok(['--format', 'json', 'config', 'list']));
     expect(list.find((s) => s.key === 'tier.cuts')).toMatchObject({ value: '10,20,30', default: '5,15,30', changed: true });
     expect(list.find((s) => s.key === 'rfm.bins')).toMatchObject({ value: '5', changed: false });
@@ -783,7 +852,18 @@ describe('rapport config', () => {
     expect(await configGet('tier.cuts')).toBe('5,15,30');
     list = parseJson<SettingRow[]>(await ok(['--format', 'json', 'config', 'list']));
     expect(list.find((s) => s.key === 'tier.cuts')!.changed).toBe(false);
-    for (const key of ['rfm.bins', 'rfm.recency_days', 'rfm.frequency', 'rfm.monetary', 'rfm.segments', 'tier.method', 'tier.cuts', 'tier.window_days', 'lifecycle.window_days', 'lifecycle.drop_share']) {
+    for (const key of [
+      'rfm.bins',
+      'rfm.recency_days',
+      'rfm.frequency',
+      'rfm.monetary',
+      'rfm.segments',
+      'tier.method',
+      'tier.cuts',
+      'tier.window_days',
+      'lifecycle.window_days',
+      'lifecycle.drop_share',
+    ]) {
       expect(list.map((s) => s.key)).toContain(key);
     }
   });
@@ -817,7 +897,11 @@ describe('rapport config', () => {
 
   it('refuses an unknown key with exit 2 and a hint listing the settings', async () => {
     await loadShop();
-    for (const args of [['get', 'rfm.colour'], ['set', 'rfm.colour', 'blue'], ['unset', 'rfm.colour']]) {
+    for (const args of [
+      ['get', 'rfm.colour'],
+      ['set', 'rfm.colour', 'blue'],
+      ['unset', 'rfm.colour'],
+    ]) {
       const r = await rp(['config', ...args]);
       expectOneLineError(r, 2, /rfm\.colour/);
       expect(r.stderr.split('\n')[1]).toMatch(/^hint: .*rfm\.bins/);

@@ -27,11 +27,28 @@ let t: ReturnType<typeof tempDir>;
 
 beforeAll(async () => {
   t = tempDir();
-  for (const [kind, file, extra] of [['customers', 'customers.csv', []], ['transactions', 'transactions.csv', ['--currency', 'CNY']]] as const) {
+  for (const [kind, file, extra] of [
+    ['customers', 'customers.csv', []],
+    ['transactions', 'transactions.csv', ['--currency', 'CNY']],
+  ] as const) {
     const r = await run(['--db', t.db, '-q', 'import', kind, fixture('zh-shop', file), ...extra]);
     expect(r.code, r.stderr).toBe(0);
   }
-  const c = await run(['--db', t.db, '-q', 'complaint', 'add', '--customer', 'KH0001', '--category', 'service', '--summary', '茶叶受潮，要求换货', '--at', '2026-11-20']);
+  const c = await run([
+    '--db',
+    t.db,
+    '-q',
+    'complaint',
+    'add',
+    '--customer',
+    'KH0001',
+    '--category',
+    'service',
+    '--summary',
+    '茶叶受潮，要求换货',
+    '--at',
+    '2026-11-20',
+  ]);
   expect(c.code, c.stderr).toBe(0);
   const m = await run(['--db', t.db, '-q', 'model', '--as-of', AS_OF]);
   expect(m.code, m.stderr).toBe(0);
@@ -42,7 +59,12 @@ afterAll(() => t.cleanup());
 afterEach(() => setLang('en'));
 
 /** A command run in a language: stdout a 120-column terminal for tables, a pipe otherwise. */
-async function inLang(lang: Lang, format: Format, command: (ctx: Context) => Promise<number>, db = t.db): Promise<{ code: number; stdout: string; stderr: string }> {
+async function inLang(
+  lang: Lang,
+  format: Format,
+  command: (ctx: Context) => Promise<number>,
+  db = t.db,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   setLang(lang);
   const keep = (tty: boolean): PassThrough & { text: string; isTTY: boolean; columns: number } => {
     const s = Object.assign(new PassThrough(), { text: '', isTTY: tty, columns: 120 });
@@ -80,17 +102,24 @@ describe('commands in Chinese', () => {
     expect(new Set(cols).size).toBe(1);
     expect(r.stdout).toMatch(/净销售额 +¥[\d,]+\.\d\d\n/);
     // The file's own first and last days, written as a Chinese reader writes dates.
-    const days = fs.readFileSync(fixture('zh-shop', 'transactions.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]!.slice(0, 10)).sort();
+    const days = fs
+      .readFileSync(fixture('zh-shop', 'transactions.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[1]!.slice(0, 10))
+      .sort();
     const zhDate = (iso: string): string => `${iso.slice(0, 4)}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
     expect(r.stdout).toContain(`日期范围                ${zhDate(days[0]!)} 至 ${zhDate(days[days.length - 1]!)}`);
     expect(r.stdout).toContain('最近的导入：');
     expect(r.stdout).not.toMatch(/net revenue|refund lines|last imports/);
   });
 
-  it('segment: the pyramid and every group in the domain\'s terms; the JSON is the same in both languages', async () => {
+  it("segment: the pyramid and every group in the domain's terms; the JSON is the same in both languages", async () => {
     const r = await inLang('zh-CN', 'table', (ctx) => runSegment({ asOf: AS_OF, save: false }, ctx));
     expect(r.code, r.stderr).toBe(0);
-    for (const word of ['客户价值金字塔', '价值分层', '生命周期阶段', '铂金层', '重铅层', '考察期', '已流失', '初期流产型', '长期保持型']) expect(r.stdout).toContain(word);
+    for (const word of ['客户价值金字塔', '价值分层', '生命周期阶段', '铂金层', '重铅层', '考察期', '已流失', '初期流产型', '长期保持型'])
+      expect(r.stdout).toContain(word);
     expect(r.stdout).not.toMatch(/platinum|exploration|early abort|Value pyramid/);
     const en = await inLang('en', 'json', (ctx) => runSegment({ asOf: AS_OF, save: false }, ctx));
     const zh = await inLang('zh-CN', 'json', (ctx) => runSegment({ asOf: AS_OF, save: false }, ctx));
@@ -98,7 +127,7 @@ describe('commands in Chinese', () => {
     expect(JSON.parse(zh.stdout).tiers[0].name).toBe('platinum');
   });
 
-  it('churn: the watchlist\'s heading, headers and risk levels in Chinese; the CSV the same in both languages', async () => {
+  it("churn: the watchlist's heading, headers and risk levels in Chinese; the CSV the same in both languages", async () => {
     const options = { asOf: AS_OF, horizonDays: null, levels: null, tiers: null, limit: 40 };
     const r = await inLang('zh-CN', 'table', (ctx) => runChurn(options, ctx));
     expect(r.code, r.stderr).toBe(0);

@@ -18,7 +18,24 @@ import { rng } from '../../bench/synth/generate.js';
 const PRODUCT = 'Oolong';
 // Names a reader types or reads as symbols: the product, the models' and measures' names, the
 // commands named in a notice, and the Gamma distribution's parameters in the fit's line.
-const ALLOWED = new Set([PRODUCT, 'MBG', 'NBD', 'Pareto', 'AUC', 'RFM', 'docs', 'chinese', 'csv', 'json', 'churn', 'customers', 'segment', 'Gamma', 'alpha', 'beta']);
+const ALLOWED = new Set([
+  PRODUCT,
+  'MBG',
+  'NBD',
+  'Pareto',
+  'AUC',
+  'RFM',
+  'docs',
+  'chinese',
+  'csv',
+  'json',
+  'churn',
+  'customers',
+  'segment',
+  'Gamma',
+  'alpha',
+  'beta',
+]);
 
 const AS_OF = '2015-03-16';
 const DAY = 86_400_000;
@@ -62,7 +79,10 @@ describe('Chinese on a history where every model degenerates', () => {
       expect(english(text), text).toEqual([]);
       if (args[0] === 'model') {
         // The fit it saved (churn and the card use it): each of the three degenerate, the NBD in their place.
-        const fit = JSON.parse(scalar<string>(tmp.db, 'SELECT fit FROM model_fits')) as { purchase: { model: string } | null; selection: { candidates: { name: string; degenerate: string | null }[] } };
+        const fit = JSON.parse(scalar<string>(tmp.db, 'SELECT fit FROM model_fits')) as {
+          purchase: { model: string } | null;
+          selection: { candidates: { name: string; degenerate: string | null }[] };
+        };
         expect(fit.purchase?.model ?? null).toBe('nbd');
         const models = fit.selection.candidates.filter((c) => c.name !== 'recency' && c.name !== 'nbd');
         expect(models.map((c) => c.name).sort()).toEqual(['bgnbd', 'mbgnbd', 'paretonbd']);

@@ -52,7 +52,10 @@ describe('the Chinese shop in Chinese, on an 80-column terminal', () => {
     for (const words of ['导入', '客户价值金字塔', '铂金层', '考察期', '流失预警名单', '价格流失', '胡敏']) expect(screen, words).toContain(words);
     // No English words a person would read: labels, domain names, risk levels, reasons (command
     // names and file paths, such as customers.csv, stay as they are).
-    const english = screen.match(/\b(customer|imported|platinum|gold|exploration|decline|risk|reasons?|purchases?|days? ago|logged|complaint #|ran away|converged|heterogeneity)\b/gi) ?? [];
+    const english =
+      screen.match(
+        /\b(customer|imported|platinum|gold|exploration|decline|risk|reasons?|purchases?|days? ago|logged|complaint #|ran away|converged|heterogeneity)\b/gi,
+      ) ?? [];
     expect(english).toEqual([]);
   }, 300_000);
 });

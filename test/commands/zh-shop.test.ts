@@ -14,7 +14,11 @@ const AS_OF = '2026-11-28';
 function rowsOf(name: string): string[][] {
   const text = fs.readFileSync(fixture('zh-shop', name), 'utf8');
   expect(text).not.toContain('"');
-  return text.trimEnd().split('\n').slice(1).map((l) => l.split(','));
+  return text
+    .trimEnd()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
 }
 
 interface ImportResult {
@@ -46,7 +50,15 @@ describe('the Chinese fixture shop', () => {
     expect(customersImport.counts).toMatchObject({ read: customers.length, imported: customers.length, rejected: 0 });
     expect(transactionsImport.counts).toMatchObject({ read: lines.length, imported: lines.length, rejected: 0 });
     expect(customersImport.mapping).toMatchObject({ customer_id: '客户编号', name: '客户姓名', type: '客户类型' });
-    expect(transactionsImport.mapping).toMatchObject({ customer_id: '客户编号', date: '订单日期', amount: '金额', product: '商品名称', staff: '营业员', payment_method: '支付方式', external_id: '订单号' });
+    expect(transactionsImport.mapping).toMatchObject({
+      customer_id: '客户编号',
+      date: '订单日期',
+      amount: '金额',
+      product: '商品名称',
+      staff: '营业员',
+      payment_method: '支付方式',
+      external_id: '订单号',
+    });
     expect(transactionsImport.status).toBe('imported');
   });
 

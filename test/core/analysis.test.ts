@@ -23,7 +23,15 @@ function shop(seed: number, customers: number) {
     for (const d of [...days].sort((x, y) => x - y)) {
       const date = new Date(Date.UTC(2023, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
       const net = rand() < 0.05 ? -Math.floor(rand() * 5000) : Math.floor(rand() * 20000);
-      const day: CustomerDay = { customerId: id, date, net, gross: Math.max(0, net), refunds: Math.max(0, -net), invoices: net > 0 ? 1 : 0, purchased: net > 0 };
+      const day: CustomerDay = {
+        customerId: id,
+        date,
+        net,
+        gross: Math.max(0, net),
+        refunds: Math.max(0, -net),
+        invoices: net > 0 ? 1 : 0,
+        purchased: net > 0,
+      };
       b.add(day);
     }
   }
@@ -53,7 +61,10 @@ describe('analyse (properties over random shops)', () => {
       const floor = Math.min(...platinum.map((c) => c.value));
       expect(platinum.length - platinum.filter((c) => c.value === floor).length).toBeLessThan(Math.max(1, Math.round(n * 0.05)));
       for (const c of a.customers) if (c.value <= 0) expect(c.tier).toBe('lead');
-      const summary = summarise(a.customers, settings.segments.map((s) => s.name));
+      const summary = summarise(
+        a.customers,
+        settings.segments.map((s) => s.name),
+      );
       for (const group of ['stage', 'tier', 'segment'] as const) {
         expect(summary.filter((g) => g.group === group).reduce((s, g) => s + g.customers, 0)).toBe(n);
       }

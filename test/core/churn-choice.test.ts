@@ -28,7 +28,8 @@ describe('degenerate fits', () => {
   it('on a shop where nobody leaves: the models that can leave say "nobody leaves", and the NBD competes in their place', () => {
     const rows = backtestRows(shop('nobody-leaves', 4000, 5, 900), 900 - 120);
     const sel = selectModel(rows, 'cutoff', 120, 1);
-    for (const c of sel.candidates.filter((x) => x.name !== 'recency' && x.name !== 'nbd')) expect(c.degenerate, c.name).toMatch(/nobody (ever )?leaves, so the NBD competes|barely varies/);
+    for (const c of sel.candidates.filter((x) => x.name !== 'recency' && x.name !== 'nbd'))
+      expect(c.degenerate, c.name).toMatch(/nobody (ever )?leaves, so the NBD competes|barely varies/);
     expect(sel.candidates.filter((c) => c.degenerate?.includes('nobody')).length).toBeGreaterThan(0);
     const nbd = sel.candidates.find((c) => c.name === 'nbd')!;
     expect(nbd.degenerate).toBeNull();
@@ -60,7 +61,11 @@ describe('one verdict per customer', () => {
     spendTotal: 1000,
   };
   // BG/NBD keeps a one-time buyer alive: with a high purchase rate the model calls them low risk.
-  const fitted = { ...rulesOnly('2025-12-31', ''), fallback: null, purchase: { model: 'bgnbd' as const, params: { r: 5, alpha: 10, a: 2, b: 20 }, logLikelihood: 0, customers: 1, groups: 1, iterations: 1, converged: true } };
+  const fitted = {
+    ...rulesOnly('2025-12-31', ''),
+    fallback: null,
+    purchase: { model: 'bgnbd' as const, params: { r: 5, alpha: 10, a: 2, b: 20 }, logLikelihood: 0, customers: 1, groups: 1, iterations: 1, converged: true },
+  };
   const settings = { ...DEFAULT_MODEL, horizonDays: 90 };
 
   it('a customer the lifecycle calls ended is never low risk, and the reasons say the two disagree', () => {

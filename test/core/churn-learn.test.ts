@@ -8,7 +8,18 @@ import { describe, expect, it } from 'vitest';
 import { group, type PurchaseFit, type PurchaseModelName } from '../../src/core/model/purchase.js';
 import { fitPurchases } from '../../src/core/model/registry.js';
 import { rocAuc } from '../../src/core/model/backtest.js';
-import { FEATURES, fitLogit, learnRanking, origins, predict, prepare, rankRisk, TIE_MARGIN, type LearnRow, type LearnWindow } from '../../src/core/model/learn.js';
+import {
+  FEATURES,
+  fitLogit,
+  learnRanking,
+  origins,
+  predict,
+  prepare,
+  rankRisk,
+  TIE_MARGIN,
+  type LearnRow,
+  type LearnWindow,
+} from '../../src/core/model/learn.js';
 import { DEFAULT_MODEL, rulesOnly, scoreChurn, verdictPhrase } from '../../src/core/model/churn.js';
 import { DEFAULT_LIFECYCLE } from '../../src/core/lifecycle.js';
 import { FIT_ITERATIONS, RESTART_ITERATIONS } from '../../src/core/model/optimize.js';
@@ -74,14 +85,18 @@ describe('the logistic fit', () => {
   });
 });
 
-describe('learning what ranks from the shop\'s past', () => {
+describe("learning what ranks from the shop's past", () => {
   const LENGTH = 1100;
   const W = 90;
   const days = shop('mbgnbd', 4000, 31, LENGTH);
   const asOf = LENGTH - W; // what happened after the as-of date is known to the test only
   const windows: LearnWindow[] = [1, 2, 3].map((k) => ({ cutoff: `c${k}`, rows: learnRows(days, asOf - k * W, W) }));
   const model: PurchaseModelName = 'mbgnbd';
-  const learned = learnRanking(windows.map((w) => prepare(w, W, model, 1)), W, model)!;
+  const learned = learnRanking(
+    windows.map((w) => prepare(w, W, model, 1)),
+    W,
+    model,
+  )!;
 
   it('is judged out of time on every window older ones ended before, pooled, and never ranks below the best simple score it considered there', () => {
     const h = learned.heldOut!;
@@ -111,15 +126,26 @@ describe('learning what ranks from the shop\'s past', () => {
     const observed = none.filter(Boolean).length / none.length;
     expect(Math.abs(mean - observed)).toBeLessThan(0.03);
     // and it ranks at least as well as recency alone
-    expect(rocAuc(risk, none)!).toBeGreaterThanOrEqual(rocAuc(now.map((r) => r.recencyDays), none)! - 0.005);
+    expect(rocAuc(risk, none)!).toBeGreaterThanOrEqual(
+      rocAuc(
+        now.map((r) => r.recencyDays),
+        none,
+      )! - 0.005,
+    );
   }, 120_000);
 });
 
 describe('judging on enough history', () => {
   it('pairs each window only with windows that ended before it (no outcome overlaps the one judged)', () => {
-    expect(origins(3, 90, 90)).toEqual([{ test: 0, train: [1, 2] }, { test: 1, train: [2] }]);
+    expect(origins(3, 90, 90)).toEqual([
+      { test: 0, train: [1, 2] },
+      { test: 1, train: [2] },
+    ]);
     // half a window apart: a window is judged by those at least a whole window older
-    expect(origins(4, 100, 50)).toEqual([{ test: 0, train: [2, 3] }, { test: 1, train: [3] }]);
+    expect(origins(4, 100, 50)).toEqual([
+      { test: 0, train: [2, 3] },
+      { test: 1, train: [3] },
+    ]);
     expect(origins(2, 162, 81)).toEqual([]);
     expect(origins(1, 90, 90)).toEqual([]);
   });
@@ -131,7 +157,12 @@ describe('judging on enough history', () => {
     const asOf = LENGTH - W;
     // two windows half a window apart: each one's outcome overlaps the other's
     const windows: LearnWindow[] = [0, 1].map((k) => ({ cutoff: `c${k + 1}`, rows: learnRows(days, asOf - W - k * (W / 2), W) }));
-    const learned = learnRanking(windows.map((w) => prepare(w, W, null, 1)), W, null, W / 2)!;
+    const learned = learnRanking(
+      windows.map((w) => prepare(w, W, null, 1)),
+      W,
+      null,
+      W / 2,
+    )!;
     expect(learned.heldOut).toBeNull();
     expect(learned.ranking.kind).toBe('recency');
     expect(learned.windows).toHaveLength(2);
@@ -142,7 +173,13 @@ describe('judging on enough history', () => {
     const risk = now.map((r) => rankRisk(learned.ranking, r, null));
     const none = now.map((r) => r.actual === 0);
     expect(Math.abs(risk.reduce((a, b) => a + b, 0) / risk.length - none.filter(Boolean).length / none.length)).toBeLessThan(0.05);
-    expect(rocAuc(risk, none)).toBeCloseTo(rocAuc(now.map((r) => r.recencyDays), none)!, 6);
+    expect(rocAuc(risk, none)).toBeCloseTo(
+      rocAuc(
+        now.map((r) => r.recencyDays),
+        none,
+      )!,
+      6,
+    );
   }, 60_000);
 });
 
@@ -195,7 +232,10 @@ describe('fits that cannot converge', () => {
     const u = rng(24);
     const days: number[][] = Array.from({ length: 1500 }, () => []);
     for (let k = 0; k < 6000; k++) days[Math.floor(u() * 1500)]!.push(Math.floor(u() * 365));
-    const rows = backtestRows(days.map((d) => [...new Set(d)].sort((p, q) => p - q)).filter((d) => d.length > 0), 300);
+    const rows = backtestRows(
+      days.map((d) => [...new Set(d)].sort((p, q) => p - q)).filter((d) => d.length > 0),
+      300,
+    );
     const summaries = rows.map((r) => r.summary);
     for (const model of ['mbgnbd', 'bgnbd', 'paretonbd', 'nbd'] as const) {
       const fit = fitPurchases(model, group(summaries));
@@ -208,7 +248,14 @@ describe('fits that cannot converge', () => {
 });
 
 describe('model auto on several windows', () => {
-  const cand = (name: Candidate['name'], auc: number, predicted: number, actual = 1000): Candidate => ({ name, auc, predicted, actual, degenerate: null, logLikelihood: 0 });
+  const cand = (name: Candidate['name'], auc: number, predicted: number, actual = 1000): Candidate => ({
+    name,
+    auc,
+    predicted,
+    actual,
+    degenerate: null,
+    logLikelihood: 0,
+  });
   it('prefers a model that forecasts the count within 15% over one that ranks a little better but does not', () => {
     // merit alone (AUC − 0.1 × error) would take the first: 0.83 − 0.02 = 0.81 against 0.79 − 0.01
     const order = orderOf([cand('mbgnbd', 0.83, 1200), cand('paretonbd', 0.79, 1100), cand('recency', 0.9, 1000)]);
@@ -240,9 +287,16 @@ describe('model auto on several windows', () => {
 });
 
 describe('the watchlist', () => {
-  const base = { purchaseDays: 20, netRevenue: 200_000, tenureDays: 365, recentRevenue: 50_000, previousRevenue: 50_000, stage: 'stability' } as unknown as CustomerAnalysis;
+  const base = {
+    purchaseDays: 20,
+    netRevenue: 200_000,
+    tenureDays: 365,
+    recentRevenue: 50_000,
+    previousRevenue: 50_000,
+    stage: 'stability',
+  } as unknown as CustomerAnalysis;
   const score = (risk: number): ChurnScore => ({ churnRisk: risk }) as ChurnScore;
-  it('weighs the value that can still be kept: risk times spend at their own pace, or the fall in a large account\'s spend', () => {
+  it("weighs the value that can still be kept: risk times spend at their own pace, or the fall in a large account's spend", () => {
     const steady = keepValue(base, score(0.2), 91, 90);
     expect(steady).toBe(Math.round(0.2 * (200_000 / 20) * ((20 / 365) * 91)));
     const falling = keepValue({ ...base, recentRevenue: 20_000 }, score(0.2), 91, 90);
@@ -253,8 +307,24 @@ describe('the watchlist', () => {
   });
 
   it('a platinum or gold account in decline is at least medium, with the reason in words', () => {
-    const c = { customerId: 'P1', firstPurchase: '2024-01-01', lastPurchase: '2025-12-20', purchaseDays: 40, recencyDays: 11, typicalGapDays: 14, ownGapDays: 14, recentRevenue: 1000, previousRevenue: 5000, spendDays: 40, spendTotal: 40_000 };
-    const fitted = { ...rulesOnly('2025-12-31', ''), fallback: null, purchase: { model: 'nbd' as const, params: { r: 5, alpha: 10 }, logLikelihood: 0, customers: 1, groups: 1, iterations: 1, converged: true } };
+    const c = {
+      customerId: 'P1',
+      firstPurchase: '2024-01-01',
+      lastPurchase: '2025-12-20',
+      purchaseDays: 40,
+      recencyDays: 11,
+      typicalGapDays: 14,
+      ownGapDays: 14,
+      recentRevenue: 1000,
+      previousRevenue: 5000,
+      spendDays: 40,
+      spendTotal: 40_000,
+    };
+    const fitted = {
+      ...rulesOnly('2025-12-31', ''),
+      fallback: null,
+      purchase: { model: 'nbd' as const, params: { r: 5, alpha: 10 }, logLikelihood: 0, customers: 1, groups: 1, iterations: 1, converged: true },
+    };
     const settings = { ...DEFAULT_MODEL, horizonDays: 90 };
     const [platinum] = scoreChurn([{ ...c, stage: 'decline', tier: 'platinum' }], fitted, settings, DEFAULT_LIFECYCLE, 14);
     const [lead] = scoreChurn([{ ...c, stage: 'decline', tier: 'lead' }], fitted, settings, DEFAULT_LIFECYCLE, 14);

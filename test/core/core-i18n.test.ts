@@ -15,8 +15,8 @@ import { thrown } from '../thrown.js';
 
 afterEach(() => setLang('en'));
 
-describe('settings in the reader\'s language', () => {
-  it('has every setting\'s description in both catalogues', () => {
+describe("settings in the reader's language", () => {
+  it("has every setting's description in both catalogues", () => {
     for (const def of SETTINGS) {
       const en = wordPhrase(describeSetting(def.key), 'en');
       const zh = wordPhrase(describeSetting(def.key), 'zh-CN');
@@ -28,7 +28,7 @@ describe('settings in the reader\'s language', () => {
     expect(wordPhrase(describeSetting('report.lang'))).toMatch(/定时任务/);
   });
 
-  it('says what is wrong with a value in the reader\'s language', () => {
+  it("says what is wrong with a value in the reader's language", () => {
     const check = (key: string, value: string): string => {
       try {
         settingDef(key)!.check(value);
@@ -59,13 +59,19 @@ describe('settings in the reader\'s language', () => {
 
 describe('numbers with units', () => {
   it('says days and purchases as each language does', () => {
-    expect([formatDays(1), formatDays(3), formatDays(2.5), formatPurchases(1), formatPurchases(5)]).toEqual(['1 day', '3 days', '2.5 days', '1 purchase', '5 purchases']);
+    expect([formatDays(1), formatDays(3), formatDays(2.5), formatPurchases(1), formatPurchases(5)]).toEqual([
+      '1 day',
+      '3 days',
+      '2.5 days',
+      '1 purchase',
+      '5 purchases',
+    ]);
     expect([formatDays(1, 'zh-CN'), formatDays(3, 'zh-CN'), formatPurchases(5, 'zh-CN')]).toEqual(['1天', '3天', '5次']);
   });
 });
 
 describe('model names', () => {
-  it('keeps the papers\' names and words the recency rule in the reader\'s language', () => {
+  it("keeps the papers' names and words the recency rule in the reader's language", () => {
     expect(['mbgnbd', 'bgnbd', 'paretonbd', 'recency'].map(modelName)).toEqual(['MBG/NBD', 'BG/NBD', 'Pareto/NBD', 'recency rule']);
     // the NBD is named with what it says: nobody leaves
     expect(modelName('nbd')).toBe('NBD (nobody leaves)');

@@ -7,10 +7,13 @@ import { rng } from '../../bench/synth/generate.js';
 function feed(text: string, delimiter: string, pieces: number[], maxRecordChars?: number, expectedFields?: number) {
   const records: { fields: string[]; line: number; raw: string }[] = [];
   const bad: { line: number; reason: string }[] = [];
-  const p = new CsvParser({ delimiter, maxRecordChars, expectedFields }, {
-    record: (fields, line, raw) => records.push({ fields, line, raw }),
-    bad: (_raw, line, reason) => bad.push({ line, reason }),
-  });
+  const p = new CsvParser(
+    { delimiter, maxRecordChars, expectedFields },
+    {
+      record: (fields, line, raw) => records.push({ fields, line, raw }),
+      bad: (_raw, line, reason) => bad.push({ line, reason }),
+    },
+  );
   let at = 0;
   let k = 0;
   while (at < text.length) {
@@ -74,7 +77,12 @@ describe('CsvParser', () => {
     const text = 'a,b\n1,"x\n2,3\n"4",5\n6,7\n';
     const { records, bad } = feed(text, ',', [3], undefined, 2);
     expect(bad.map((b) => b.line)).toEqual([2]);
-    expect(records.map((r) => r.fields)).toEqual([['a', 'b'], ['2', '3'], ['4', '5'], ['6', '7']]);
+    expect(records.map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['2', '3'],
+      ['4', '5'],
+      ['6', '7'],
+    ]);
     // a genuine multi-line field of the right width is still one record
     expect(feed('a,b\n"one\ntwo",3\n', ',', [4], undefined, 2).records[1]!.fields).toEqual(['one\ntwo', '3']);
   });
@@ -135,11 +143,16 @@ describe('CsvParser', () => {
       }
       const quoteAll = u() < 0.3;
       const text = rows
-        .map((row) => row.map((v) => (quoteAll || /["\n\r]/.test(v) || v.includes(delimiter) || v === '' ? '"' + v.replace(/"/g, '""') + '"' : v)).join(delimiter))
+        .map((row) =>
+          row.map((v) => (quoteAll || /["\n\r]/.test(v) || v.includes(delimiter) || v === '' ? '"' + v.replace(/"/g, '""') + '"' : v)).join(delimiter),
+        )
         .join(u() < 0.5 ? '\n' : '\r\n');
       const expected = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false }) as string[][];
       const { records } = feed(text, delimiter, [1 + Math.floor(u() * 9)]);
-      expect(records.map((r) => r.fields), JSON.stringify(text)).toEqual(expected);
+      expect(
+        records.map((r) => r.fields),
+        JSON.stringify(text),
+      ).toEqual(expected);
     }
   });
 });

@@ -152,7 +152,12 @@ describe('dates the review found misread or refused', () => {
 describe('third review', () => {
   it('reads ISO date-times with a two-digit 12-hour time', () => {
     const r = new IsoDateReader();
-    for (const [v, t] of [['2024-03-04 09:05 PM', '21:05:00'], ['2024-03-04 10:15 AM', '10:15:00'], ['2024-03-04 12:30 PM', '12:30:00'], ['2024-03-04 12:30 AM', '00:30:00']]) {
+    for (const [v, t] of [
+      ['2024-03-04 09:05 PM', '21:05:00'],
+      ['2024-03-04 10:15 AM', '10:15:00'],
+      ['2024-03-04 12:30 PM', '12:30:00'],
+      ['2024-03-04 12:30 AM', '00:30:00'],
+    ]) {
       expect(r.parse(v!), v).toBe(true);
       expect(r.time).toBe(t);
     }

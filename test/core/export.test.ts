@@ -147,7 +147,8 @@ describe('export segments carries the churn columns', () => {
       for (const r of rows) {
         const c = byId.get(r.customer_id);
         if (c === undefined) continue;
-        for (const k of ['churn_risk', 'risk_level', 'next_purchase_date', 'expected_purchases_365d', 'clv', 'value_at_risk']) expect(r[k], `${String(r.customer_id)} ${k}`).toEqual(c[k]);
+        for (const k of ['churn_risk', 'risk_level', 'next_purchase_date', 'expected_purchases_365d', 'clv', 'value_at_risk'])
+          expect(r[k], `${String(r.customer_id)} ${k}`).toEqual(c[k]);
         compared++;
       }
       expect(compared).toBeGreaterThan(100);

@@ -129,7 +129,9 @@ describe('import transactions --round', () => {
 
   it('prints the suggestion under the rejects on a terminal, and the rounding in Chinese', async () => {
     const plain = await run(['--db', t.db, '--format', 'table', 'import', 'transactions', FILE]);
-    expect(plain.stdout).toContain("  8 rows have more decimals than the currency's 2: add --round to round them half up (--rounding half-even to round half to even)");
+    expect(plain.stdout).toContain(
+      "  8 rows have more decimals than the currency's 2: add --round to round them half up (--rounding half-even to round half to even)",
+    );
     const zhPlain = await run(['--db', t.dir + '/zh.db', '--lang', 'zh-CN', '--format', 'table', 'import', 'transactions', FILE]);
     expect(zhPlain.stdout).toContain('amount：… 的小数位多于币种的 2 位');
     expect(zhPlain.stdout).toContain('8 行金额的小数位多于币种的 2 位：加 --round 可四舍五入后导入');

@@ -60,7 +60,15 @@ describe('lifecycle stages read each customer against their own rhythm (defaults
 
   it('an empty window is no decline for a buyer who normally skips one', () => {
     // g = 60 > 45: the drop test does not apply; silent 50 < decline limit 180
-    const c = customer({ purchaseDays: 8, recencyDays: 50, typicalGapDays: 60, firstPurchase: ago(500), kthPurchase: ago(250), previousRevenue: 5000, recentRevenue: 0 });
+    const c = customer({
+      purchaseDays: 8,
+      recencyDays: 50,
+      typicalGapDays: 60,
+      firstPurchase: ago(500),
+      kthPurchase: ago(250),
+      previousRevenue: 5000,
+      recentRevenue: 0,
+    });
     expect(stageOf(c, AS_OF).stage).toBe('stability');
   });
 
@@ -96,7 +104,16 @@ describe('exit patterns: the stage at the last purchase', () => {
   it('early exit: stable for under a year', () => {
     // first 2020-01-01, 5th purchase 2020-03-01, last 2020-09-01: stable from first + 180 =
     // 2020-06-29, held 64 days; silent from 2020-09-01 to 2024-01-01
-    const c = { purchaseDays: 8, firstPurchase: '2020-01-01', kthPurchase: '2020-03-01', lastPurchase: '2020-09-01', recencyDays: 1217, typicalGapDays: 20, recentRevenue: 0, previousRevenue: 0 };
+    const c = {
+      purchaseDays: 8,
+      firstPurchase: '2020-01-01',
+      kthPurchase: '2020-03-01',
+      lastPurchase: '2020-09-01',
+      recencyDays: 1217,
+      typicalGapDays: 20,
+      recentRevenue: 0,
+      previousRevenue: 0,
+    };
     const r = stageOf(c, AS_OF);
     expect(r).toMatchObject({ stage: 'ended', exitPattern: 'early exit' });
     expect(wordPhrase(r.reason, 'en')).toContain('after 64 days of stability');
@@ -104,7 +121,16 @@ describe('exit patterns: the stage at the last purchase', () => {
 
   it('long-term: stable for a year or more', () => {
     // first 2018-01-01, 5th 2018-02-01: stable from 2018-06-30; last 2020-01-01: held 550 days
-    const c = { purchaseDays: 40, firstPurchase: '2018-01-01', kthPurchase: '2018-02-01', lastPurchase: '2020-01-01', recencyDays: 1461, typicalGapDays: 14, recentRevenue: 0, previousRevenue: 0 };
+    const c = {
+      purchaseDays: 40,
+      firstPurchase: '2018-01-01',
+      kthPurchase: '2018-02-01',
+      lastPurchase: '2020-01-01',
+      recencyDays: 1461,
+      typicalGapDays: 14,
+      recentRevenue: 0,
+      previousRevenue: 0,
+    };
     const r = stageOf(c, AS_OF);
     expect(r).toMatchObject({ stage: 'ended', exitPattern: 'long-term' });
     expect(wordPhrase(r.reason, 'en')).toContain('after 550 days of stability');

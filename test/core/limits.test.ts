@@ -12,7 +12,12 @@ afterEach(() => t.cleanup());
 function rejects(db: string): { line: number; field: string | null; reason: string; raw_hex: string }[] {
   const d = new Database(db, { readonly: true });
   try {
-    return d.prepare('SELECT line, field, reason, hex(raw) AS raw_hex FROM rejects ORDER BY line').all() as { line: number; field: string | null; reason: string; raw_hex: string }[];
+    return d.prepare('SELECT line, field, reason, hex(raw) AS raw_hex FROM rejects ORDER BY line').all() as {
+      line: number;
+      field: string | null;
+      reason: string;
+      raw_hex: string;
+    }[];
   } finally {
     d.close();
   }
@@ -47,7 +52,10 @@ describe('ids beyond Number.MAX_SAFE_INTEGER', () => {
 describe('a rejected line longer than the record limit', () => {
   it('says in its reason that the raw text kept is cut (parser, small limit)', () => {
     const bad: string[] = [];
-    const p = new CsvParser({ delimiter: ',', maxRecordChars: 100 }, { record: () => undefined, bad: (raw, _line, reason) => bad.push(`${raw.length}|${reason}`) });
+    const p = new CsvParser(
+      { delimiter: ',', maxRecordChars: 100 },
+      { record: () => undefined, bad: (raw, _line, reason) => bad.push(`${raw.length}|${reason}`) },
+    );
     // As the reader gives it: in pieces, the line's end not yet read when the limit is passed.
     p.push('a,b\n' + 'x'.repeat(120));
     p.push('x'.repeat(130) + '\nok,1\n');
@@ -56,7 +64,10 @@ describe('a rejected line longer than the record limit', () => {
   });
 
   it('and rapport rejects shows it, for a 17 MiB line', async () => {
-    const file = t.file('big.csv', 'customer_id,date,amount,product\nC1,2025-01-01,1.00,a\nC1,2025-01-02,1.00,' + 'y'.repeat(17 * 1024 * 1024) + '\nC1,2025-01-03,1.00,c\n');
+    const file = t.file(
+      'big.csv',
+      'customer_id,date,amount,product\nC1,2025-01-01,1.00,a\nC1,2025-01-02,1.00,' + 'y'.repeat(17 * 1024 * 1024) + '\nC1,2025-01-03,1.00,c\n',
+    );
     expect((await run(['--db', t.db, '-q', 'import', 'transactions', file])).code).toBe(0);
     const r = rejects(t.db);
     expect(r).toHaveLength(1);
@@ -94,7 +105,7 @@ describe('a lone UTF-16 surrogate', () => {
     await check(t.file('u8.csv', Buffer.concat([Buffer.from(head!), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(tail!)])));
   });
 
-  it('an encoded surrogate split across the reader\'s 256 KiB chunks', async () => {
+  it("an encoded surrogate split across the reader's 256 KiB chunks", async () => {
     for (const shift of [0, 1, 2]) {
       const s = tempDir();
       try {

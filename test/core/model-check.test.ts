@@ -21,7 +21,13 @@ describe('expectedByWeek', () => {
     const whole = people.reduce((s, p) => s + expectedPurchases('bgnbd', params, p, 12), 0);
     expect(weekly.reduce((a, b) => a + b, 0)).toBeCloseTo(whole, 9);
     // the same customers measured in days (alpha, a time scale, times 7): the same purchases per week
-    const daily = expectedByWeek('bgnbd', { ...params, alpha: params.alpha * 7 }, people.map((p) => ({ x: p.x, tx: p.tx * 7, T: p.T * 7 })), 'day', 12);
+    const daily = expectedByWeek(
+      'bgnbd',
+      { ...params, alpha: params.alpha * 7 },
+      people.map((p) => ({ x: p.x, tx: p.tx * 7, T: p.T * 7 })),
+      'day',
+      12,
+    );
     for (let i = 0; i < 12; i++) expect(daily[i]!).toBeCloseTo(weekly[i]!, 9);
   });
   it('falls week by week, as customers drop out', () => {
@@ -44,7 +50,11 @@ describe('the report’s check on the sample shop', () => {
   it('weeks of purchase days by the customers known at the cutoff, the model’s figures after it', async () => {
     const r = await run(['--db', t.db, '--format', 'csv', 'report', 'churn', '--as-of', '2026-10-31', '--table', 'model_check']);
     expect(r.code, r.stderr).toBe(0);
-    const rows = r.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(','));
+    const rows = r.stdout
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     // a 90-day horizon: 12 whole weeks after the cutoff (2026-10-31 less 84 days), 8 before it
     expect(rows).toHaveLength(20);
     expect(rows[8]![0]).toBe('2026-08-08');
@@ -66,7 +76,9 @@ describe('the report’s check on the sample shop', () => {
     await run(['--db', u.db, '-q', 'import', 'transactions', fixture('segment', 'shop.csv')]);
     await run(['--db', u.db, 'config', 'set', 'churn.horizon_days', '90']);
     const r = await run(['--db', u.db, '--format', 'json', 'report', 'churn', '--as-of', '2025-12-31']);
-    const check = (JSON.parse(r.stdout) as { sections: { title: string; omitted?: string }[] }).sections.find((s) => s.title === 'The model against what happened')!;
+    const check = (JSON.parse(r.stdout) as { sections: { title: string; omitted?: string }[] }).sections.find(
+      (s) => s.title === 'The model against what happened',
+    )!;
     expect(check.omitted).toMatch(/^No model fitted on the sales up to 2025-10-08 \(not enough data: /);
     u.cleanup();
   });

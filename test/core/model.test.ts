@@ -74,7 +74,12 @@ function brute(model: PurchaseModelName, alpha: number, x: number, tx: number, T
       const f = 12 * p * (1 - p) * (1 - p) * (1 / NP);
       const keep = model === 'mbgnbd' ? Math.pow(1 - p, x + 1) : Math.pow(1 - p, x);
       const aliveTerm = keep * Math.pow(lam, x) * Math.exp(-lam * T);
-      const goneTerm = model === 'mbgnbd' ? p * Math.pow(1 - p, x) * Math.pow(lam, x) * Math.exp(-lam * tx) : x > 0 ? p * Math.pow(1 - p, x - 1) * Math.pow(lam, x) * Math.exp(-lam * tx) : 0;
+      const goneTerm =
+        model === 'mbgnbd'
+          ? p * Math.pow(1 - p, x) * Math.pow(lam, x) * Math.exp(-lam * tx)
+          : x > 0
+            ? p * Math.pow(1 - p, x - 1) * Math.pow(lam, x) * Math.exp(-lam * tx)
+            : 0;
       const w = g * f;
       L += w * (aliveTerm + goneTerm);
       alive += w * aliveTerm;
@@ -121,7 +126,10 @@ describe('purchase models agree with brute-force integration', () => {
     const g = group(rows);
     expect(g.x.length).toBe(2);
     const one = (s: (typeof rows)[number]) => logLikelihood('bgnbd', group([s]))(params);
-    expect(logLikelihood('bgnbd', g)(params)).toBeCloseTo(rows.reduce((sum, s) => sum + one(s), 0), 10);
+    expect(logLikelihood('bgnbd', g)(params)).toBeCloseTo(
+      rows.reduce((sum, s) => sum + one(s), 0),
+      10,
+    );
   });
 });
 
@@ -188,9 +196,15 @@ describe('backtest metrics', () => {
 
   it('deciles and calibration add up', () => {
     const pred = Array.from({ length: 100 }, (_, i) => i / 10);
-    const d = deciles(pred, pred.map(() => 1));
+    const d = deciles(
+      pred,
+      pred.map(() => 1),
+    );
     expect(d.map((r) => r.customers)).toEqual(Array(10).fill(10));
-    expect(d[9]!.predicted).toBeCloseTo(pred.slice(90).reduce((a, b) => a + b, 0), 10);
+    expect(d[9]!.predicted).toBeCloseTo(
+      pred.slice(90).reduce((a, b) => a + b, 0),
+      10,
+    );
     const c = calibration([0.05, 0.15, 0.15, 0.95], [false, true, false, true]);
     expect(c[0]).toMatchObject({ customers: 1, observed: 0 });
     expect(c[1]).toMatchObject({ customers: 2, observed: 0.5 });

@@ -12,7 +12,11 @@ describe('money as data', () => {
     expect(moneyValue(1500, { exponent: 3, currency: 'KWD' })).toBe('1.500');
     expect([moneyValue(null, gbp), moneyValue('x', gbp), moneyValue(0.5, gbp)]).toEqual([null, 'x', 0.5]);
     expect(moneyJson({ clv: 85994, frequency: 12, churn_risk: 0.5 }, gbp)).toEqual({ clv: '859.94', frequency: 12, churn_risk: 0.5 });
-    expect(moneyJson({ analysis: { monetary: 100 }, monthly_spend: [{ month: '2025-01', net: -250 }], value_rank: 3 }, gbp)).toEqual({ analysis: { monetary: '1.00' }, monthly_spend: [{ month: '2025-01', net: '-2.50' }], value_rank: 3 });
+    expect(moneyJson({ analysis: { monetary: 100 }, monthly_spend: [{ month: '2025-01', net: -250 }], value_rank: 3 }, gbp)).toEqual({
+      analysis: { monetary: '1.00' },
+      monthly_spend: [{ month: '2025-01', net: '-2.50' }],
+      value_rank: 3,
+    });
   });
 });
 
@@ -47,7 +51,10 @@ describe('commands write money in the currency', () => {
     }
     const seg = (await run(['--db', t.db, '--format', 'csv', 'segment', '--no-save', '--as-of', '2025-07-01'])).stdout;
     expect(seg.split('\n')[0]!.endsWith(',revenue_share,average,currency')).toBe(true);
-    const report = JSON.parse((await run(['--db', t.db, '--format', 'json', 'report', 'pyramid', '--as-of', '2025-07-01'])).stdout) as { currency: string; sections: { tables?: { name: string; rows: Record<string, unknown>[] }[] }[] };
+    const report = JSON.parse((await run(['--db', t.db, '--format', 'json', 'report', 'pyramid', '--as-of', '2025-07-01'])).stdout) as {
+      currency: string;
+      sections: { tables?: { name: string; rows: Record<string, unknown>[] }[] }[];
+    };
     expect(report.currency).toBe('EUR');
     const tiers = report.sections.flatMap((s) => s.tables ?? []).find((x) => x.name === 'tiers')!;
     for (const r of tiers.rows) expect(String(r.revenue)).toMatch(/^\d+\.\d\d$/);

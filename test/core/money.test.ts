@@ -94,7 +94,7 @@ describe('currencies', () => {
     expect(free.check('£')).toContain('mixes currencies');
     const gbp = new CurrencyGuard(['GBP'], 'GBP');
     expect(gbp.check('£')).toBeNull();
-    expect(gbp.check('$')).toContain("not in GBP");
+    expect(gbp.check('$')).toContain('not in GBP');
     expect(new CurrencyGuard(null, null).check('¥')).toContain('--currency JPY or --currency CNY');
     expect(new CurrencyGuard(['JPY'], 'JPY').check('¥')).toBeNull();
     expect(new CurrencyGuard(null, null).seen).toBeNull();
@@ -151,7 +151,6 @@ describe('strict decimals for prices and quantities', () => {
     expect(Number.isNaN(dot.parse('12,50 €'))).toBe(true);
     expect(dot.explain('12,50 €')).toContain('--decimal-comma');
   });
-
 });
 
 describe('signs', () => {

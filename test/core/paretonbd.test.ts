@@ -32,7 +32,7 @@ function brute(alpha: number, beta: number, x: number, tx: number, T: number, t:
       const w = gl * gm;
       const lx = Math.pow(lam, x);
       const aliveTerm = lx * Math.exp(-(lam + mu) * T);
-      const lik = (lx * mu) / (lam + mu) * Math.exp(-(lam + mu) * tx) + (lx * lam) / (lam + mu) * Math.exp(-(lam + mu) * T);
+      const lik = ((lx * mu) / (lam + mu)) * Math.exp(-(lam + mu) * tx) + ((lx * lam) / (lam + mu)) * Math.exp(-(lam + mu) * T);
       L += w * lik;
       alive += w * aliveTerm;
       expect += w * aliveTerm * (lam / mu) * -Math.expm1(-mu * t);

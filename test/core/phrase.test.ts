@@ -21,14 +21,47 @@ function customers(): Parameters<typeof stageOf>[0][] {
   for (const purchaseDays of [0, 1, 2, 3, 4, 6, 12, 40])
     for (const recencyDays of [0, 1, 10, 35, 80, 200, 700])
       for (const typicalGapDays of [null, 1, 3.5, 21, 60])
-        for (const [recentRevenue, previousRevenue] of [[0, 500], [100, 1000], [900, 1000]] as const)
+        for (const [recentRevenue, previousRevenue] of [
+          [0, 500],
+          [100, 1000],
+          [900, 1000],
+        ] as const)
           for (const firstPurchase of ['2021-03-01', '2025-06-01'])
-            out.push({ firstPurchase, lastPurchase: '2025-01-01', purchaseDays, typicalGapDays, recencyDays, recentRevenue, previousRevenue, kthPurchase: '2023-03-01' });
+            out.push({
+              firstPurchase,
+              lastPurchase: '2025-01-01',
+              purchaseDays,
+              typicalGapDays,
+              recencyDays,
+              recentRevenue,
+              previousRevenue,
+              kthPurchase: '2023-03-01',
+            });
   return out;
 }
 const money = (minor: number): string => `${(minor / 100).toFixed(2)} GBP`;
 /** English words left in a Chinese sentence, beyond the codes and names that stay as they are. */
-const english = (zh: string): string[] => (zh.match(/[A-Za-z][A-Za-z'-]+/g) ?? []).filter((w) => !['GBP', 'AUC', 'churn_risk', 'bootstrap', 'mbgnbd', 'paretonbd', 'bgnbd', 'alpha', 'beta', 'sd', 'horizon', 'churn', 'horizon_days', 'alive', 'history'].includes(w));
+const english = (zh: string): string[] =>
+  (zh.match(/[A-Za-z][A-Za-z'-]+/g) ?? []).filter(
+    (w) =>
+      ![
+        'GBP',
+        'AUC',
+        'churn_risk',
+        'bootstrap',
+        'mbgnbd',
+        'paretonbd',
+        'bgnbd',
+        'alpha',
+        'beta',
+        'sd',
+        'horizon',
+        'churn',
+        'horizon_days',
+        'alive',
+        'history',
+      ].includes(w),
+  );
 
 describe('phrases', () => {
   it('every phrase key is in both catalogues', () => {
@@ -56,7 +89,10 @@ describe('phrases', () => {
   it('reads every churn reason back the same way', () => {
     const seen = new Set<string>();
     for (const c of customers()) {
-      for (const [pAlive, own] of [[0.3, null], [0.9, 14]] as const) {
+      for (const [pAlive, own] of [
+        [0.3, null],
+        [0.9, 14],
+      ] as const) {
         const reasons = reasonsFor({ ...c, ownGapDays: own, customerId: 'C1' } as never, 30, 90, pAlive, { purchases: 0.4, days: 84 });
         for (const r of reasons) {
           const phrase = readPhrase(r, CHURN_REASONS);
@@ -69,41 +105,95 @@ describe('phrases', () => {
         if (reasons.length > 1) expect(zh.split('；')).toHaveLength(reasons.length);
       }
     }
-    for (const key of ['core.churn.refunds-only', 'core.churn.one-time', 'core.churn.overdue-own', 'core.churn.overdue-shop', 'core.churn.stopped', 'core.churn.spend-down', 'core.churn.p-alive', 'core.churn.seldom']) expect(seen, key).toContain(key);
+    for (const key of [
+      'core.churn.refunds-only',
+      'core.churn.one-time',
+      'core.churn.overdue-own',
+      'core.churn.overdue-shop',
+      'core.churn.stopped',
+      'core.churn.spend-down',
+      'core.churn.p-alive',
+      'core.churn.seldom',
+    ])
+      expect(seen, key).toContain(key);
   });
 
-  it('words them as a Chinese shop owner reads them, in the domain\'s terms', () => {
-    const c = { firstPurchase: '2023-01-01', lastPurchase: '2025-01-01', purchaseDays: 12, typicalGapDays: 21, recencyDays: 400, recentRevenue: 0, previousRevenue: 500, kthPurchase: '2023-03-01' };
-    expect(reword(inEnglish(stageOf(c, '2025-10-01').reason), 'zh-CN')).toBe('已400天没有购买（超过126天不买即算流失，平时约21天买一次）；稳定551天后流失（约1.5年）');
-    expect(reword(inEnglish(stageOf({ ...c, purchaseDays: 2, recencyDays: 20 }, '2025-10-01').reason), 'zh-CN')).toBe('目前购买2次（2次以内都算考察期）');
-    expect(reword(inEnglish(stageOf({ ...c, purchaseDays: 1, recencyDays: 200, typicalGapDays: null }, '2025-10-01').reason), 'zh-CN')).toBe('已200天没有购买（超过90天不买即算流失）；购买1次后在考察期流失');
-    expect(reword('2 open complaints, oldest 5 days, 1 overdue; the lifecycle still counts them in formation: their rhythm is on time though the risk is 81%', 'zh-CN')).toBe(
-      '2件投诉未处理，最早的已5天，其中1件已超时；生命周期仍算作形成期：购买节奏正常，但风险为81%',
+  it("words them as a Chinese shop owner reads them, in the domain's terms", () => {
+    const c = {
+      firstPurchase: '2023-01-01',
+      lastPurchase: '2025-01-01',
+      purchaseDays: 12,
+      typicalGapDays: 21,
+      recencyDays: 400,
+      recentRevenue: 0,
+      previousRevenue: 500,
+      kthPurchase: '2023-03-01',
+    };
+    expect(reword(inEnglish(stageOf(c, '2025-10-01').reason), 'zh-CN')).toBe(
+      '已400天没有购买（超过126天不买即算流失，平时约21天买一次）；稳定551天后流失（约1.5年）',
     );
+    expect(reword(inEnglish(stageOf({ ...c, purchaseDays: 2, recencyDays: 20 }, '2025-10-01').reason), 'zh-CN')).toBe('目前购买2次（2次以内都算考察期）');
+    expect(reword(inEnglish(stageOf({ ...c, purchaseDays: 1, recencyDays: 200, typicalGapDays: null }, '2025-10-01').reason), 'zh-CN')).toBe(
+      '已200天没有购买（超过90天不买即算流失）；购买1次后在考察期流失',
+    );
+    expect(
+      reword(
+        '2 open complaints, oldest 5 days, 1 overdue; the lifecycle still counts them in formation: their rhythm is on time though the risk is 81%',
+        'zh-CN',
+      ),
+    ).toBe('2件投诉未处理，最早的已5天，其中1件已超时；生命周期仍算作形成期：购买节奏正常，但风险为81%');
     expect(reword('1 open complaint, oldest 1 day', 'zh-CN')).toBe('1件投诉未处理，最早的已1天');
   });
 
   it('groups day counts by thousands as every other figure, and reads them back', () => {
-    const c = { customerId: 'A', firstPurchase: '2015-01-01', lastPurchase: '2020-01-01', purchaseDays: 8, recencyDays: 2345, typicalGapDays: 200, ownGapDays: 200, recentRevenue: 0, previousRevenue: 0, spendDays: 8, spendTotal: 800 };
+    const c = {
+      customerId: 'A',
+      firstPurchase: '2015-01-01',
+      lastPurchase: '2020-01-01',
+      purchaseDays: 8,
+      recencyDays: 2345,
+      typicalGapDays: 200,
+      ownGapDays: 200,
+      recentRevenue: 0,
+      previousRevenue: 0,
+      spendDays: 8,
+      spendTotal: 800,
+    };
     const [reason] = reasonsFor(c, 200, 90, null);
     expect(reason).toBe('no purchase for 2,345 days, 11.7× their usual 200-day gap');
     expect(reword(reason!, 'zh-CN')).toContain('2,345天');
   });
 
-  it('re-words the model\'s verdicts and fallbacks, as saved fits store them', () => {
+  it("re-words the model's verdicts and fallbacks, as saved fits store them", () => {
     const zh = (en: string): string => reword(en, 'zh-CN');
-    expect(zh('churn_risk (mbgnbd blended with recency) ranks not clearly better than the recency rule on the last 90 days: AUC 0.812 against 0.790, +0.022 (95% bootstrap interval −0.010 to +0.031)')).toBe(
+    expect(
+      zh(
+        'churn_risk (mbgnbd blended with recency) ranks not clearly better than the recency rule on the last 90 days: AUC 0.812 against 0.790, +0.022 (95% bootstrap interval −0.010 to +0.031)',
+      ),
+    ).toBe(
       '流失风险（MBG/NBD与最近购买间隔规则混合）在最近90天的排序未明显优于最近购买间隔规则：AUC 0.812，规则为0.790，相差+0.022（95% 自助法区间 −0.010 至 +0.031）',
     );
-    expect(zh('no usable fit (mbgnbd (fitted to 2025-01-01): dropout about 0 (a/(a+b) = 1.2e-5): the fit says nobody ever leaves, so the NBD competes in its place; bgnbd: did not converge)')).toBe(
+    expect(
+      zh(
+        'no usable fit (mbgnbd (fitted to 2025-01-01): dropout about 0 (a/(a+b) = 1.2e-5): the fit says nobody ever leaves, so the NBD competes in its place; bgnbd: did not converge)',
+      ),
+    ).toBe(
       '没有可用的拟合结果（MBG/NBD（用截至2025-01-01的数据拟合）：流失率约为0（a/(a+b) = 1.2e-5）：拟合结果认为永远没有人流失，因此由 NBD 模型代为参与比较；BG/NBD：未收敛）',
     );
-    expect(zh('not enough data: 12 customers with purchases (the model needs 50); 3 repeat buyers (the model needs 20)')).toBe('数据不足：有购买的客户12位（模型至少需要50位）；回头客3位（模型至少需要20位）');
-    expect(zh("churn_risk is the recency rule, calibrated on the last 84 days (AUC 0.771): no model ranked better than the recency rule (best: paretonbd's blend at 0.765)")).toBe(
-      '流失风险采用最近购买间隔规则，按最近84天校准（AUC 0.771）：没有模型的排序优于最近购买间隔规则（最好的是Pareto/NBD的混合，AUC 0.765）',
+    expect(zh('not enough data: 12 customers with purchases (the model needs 50); 3 repeat buyers (the model needs 20)')).toBe(
+      '数据不足：有购买的客户12位（模型至少需要50位）；回头客3位（模型至少需要20位）',
     );
-    expect(zh("twice the shop's typical gap between purchases (60 days), in whole weeks, longer than a quarter and at most 52 weeks")).toBe('本店典型购买间隔（60天）的两倍，按整周取，长于一个季度，最多52周');
-    expect(zh("91 days, a quarter, the span calls are planned for: twice the shop's typical gap between purchases (27 days) is shorter")).toBe('91天，即一个季度，通常按此安排客户联系：本店典型购买间隔（27天）的两倍更短');
+    expect(
+      zh(
+        "churn_risk is the recency rule, calibrated on the last 84 days (AUC 0.771): no model ranked better than the recency rule (best: paretonbd's blend at 0.765)",
+      ),
+    ).toBe('流失风险采用最近购买间隔规则，按最近84天校准（AUC 0.771）：没有模型的排序优于最近购买间隔规则（最好的是Pareto/NBD的混合，AUC 0.765）');
+    expect(zh("twice the shop's typical gap between purchases (60 days), in whole weeks, longer than a quarter and at most 52 weeks")).toBe(
+      '本店典型购买间隔（60天）的两倍，按整周取，长于一个季度，最多52周',
+    );
+    expect(zh("91 days, a quarter, the span calls are planned for: twice the shop's typical gap between purchases (27 days) is shorter")).toBe(
+      '91天，即一个季度，通常按此安排客户联系：本店典型购买间隔（27天）的两倍更短',
+    );
   });
 
   it('re-words why a date was rejected, as an import keeps it', () => {
@@ -114,11 +204,21 @@ describe('phrases', () => {
     };
     const cases: [string, string, string, string][] = [
       ['ISO', '', 'empty date', '日期为空'],
-      ['ISO', '05/03/2024', '"05/03/2024" is not an ISO date (YYYY-MM-DD); give the layout with --date-format', '“05/03/2024”不是 ISO 日期（YYYY-MM-DD）；请用 --date-format 指定日期格式'],
+      [
+        'ISO',
+        '05/03/2024',
+        '"05/03/2024" is not an ISO date (YYYY-MM-DD); give the layout with --date-format',
+        '“05/03/2024”不是 ISO 日期（YYYY-MM-DD）；请用 --date-format 指定日期格式',
+      ],
       ['ISO', '2023-02-29', 'day 29 does not exist in 2023-02', '2023-02没有29日'],
       ['ISO', '2024-13-01', 'month 13 does not exist', '不存在13月'],
       ['DD/MM/YYYY', '2024-03-05', '"2024-03-05" does not match the date layout DD/MM/YYYY', '“2024-03-05”与日期格式 DD/MM/YYYY 不符'],
-      ['excel', '60', 'Excel serial 60 is 1900-02-29, a day that does not exist (Excel\'s leap-year bug)', 'Excel 日期序号60对应1900-02-29，这一天并不存在（Excel 的闰年错误）'],
+      [
+        'excel',
+        '60',
+        "Excel serial 60 is 1900-02-29, a day that does not exist (Excel's leap-year bug)",
+        'Excel 日期序号60对应1900-02-29，这一天并不存在（Excel 的闰年错误）',
+      ],
     ];
     for (const [layout, text, en, zh] of cases) {
       expect(why(layout, text)).toBe(en);

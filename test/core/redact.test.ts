@@ -18,10 +18,13 @@ describe('--redact', () => {
     expect(pseudonym('s', 'name', 'Ann')).not.toBe(pseudonym('other secret', 'name', 'Ann'));
   });
 
-  it('no personal value survives in any export, rejects\' reasons included, and customer ids still join', async () => {
+  it("no personal value survives in any export, rejects' reasons included, and customer ids still join", async () => {
     const t = tempDir();
     try {
-      const c = t.file('c.csv', 'customer_id,name,email,phone,account_manager,home\n+447700900123,Kim Secret,kim@secret.example,+44 7700 900123,Lee Boss,12 Acacia Avenue\n');
+      const c = t.file(
+        'c.csv',
+        'customer_id,name,email,phone,account_manager,home\n+447700900123,Kim Secret,kim@secret.example,+44 7700 900123,Lee Boss,12 Acacia Avenue\n',
+      );
       const x = t.file(
         'x.csv',
         [
@@ -36,14 +39,33 @@ describe('--redact', () => {
       expect((await run(['--db', t.db, '-q', 'import', 'customers', c])).code).toBe(0);
       expect((await run(['--db', t.db, '-q', 'import', 'transactions', x])).code).toBe(0);
       expect((await run(['--db', t.db, '-q', 'segment', '--as-of', '2025-01-31'])).code).toBe(0);
-      expect((await run(['--db', t.db, '-q', 'complaint', 'add', '--customer', '+447700900123', '--category', 'price', '--summary', 'Kim Secret was overcharged', '--staff', 'Lee Boss'])).code).toBe(0);
+      expect(
+        (
+          await run([
+            '--db',
+            t.db,
+            '-q',
+            'complaint',
+            'add',
+            '--customer',
+            '+447700900123',
+            '--category',
+            'price',
+            '--summary',
+            'Kim Secret was overcharged',
+            '--staff',
+            'Lee Boss',
+          ])
+        ).code,
+      ).toBe(0);
       const ids = new Set<string>();
       for (const what of ['customers', 'transactions', 'segments', 'complaints', 'rejects']) {
         for (const format of ['csv', 'json']) {
           const r = await run(['--db', t.db, '--format', format, 'export', what, '--redact']);
           expect(r.code, what).toBe(0);
           expect(r.stdout, `${what} ${format}`).not.toMatch(/Kim|kim@|secret|Acacia|7700 900123|447700900123|Lee Boss|tea|12\.5\.0|99:99/i);
-          if (format === 'csv' && what !== 'rejects') for (const row of parse(r.stdout, { columns: true }) as Record<string, string>[]) ids.add(what === 'customers' ? row.id! : row.customer_id!);
+          if (format === 'csv' && what !== 'rejects')
+            for (const row of parse(r.stdout, { columns: true }) as Record<string, string>[]) ids.add(what === 'customers' ? row.id! : row.customer_id!);
         }
       }
       // One customer, one stand-in in every table.

@@ -15,7 +15,11 @@ afterEach(() => t.cleanup());
 function sales(db: string): unknown[] {
   const d = new Database(db, { readonly: true });
   try {
-    return d.prepare('SELECT id, customer_id, date, time, amount, quantity, unit_price, product, channel, staff, payment_method, external_id, extra FROM transactions ORDER BY id').all();
+    return d
+      .prepare(
+        'SELECT id, customer_id, date, time, amount, quantity, unit_price, product, channel, staff, payment_method, external_id, extra FROM transactions ORDER BY id',
+      )
+      .all();
   } finally {
     d.close();
   }
@@ -60,7 +64,20 @@ describe('export transactions, then import transactions into a new database', ()
   it('the JSON export carries exact decimal strings and the currency', async () => {
     const s = tempDir();
     try {
-      expect((await run(['--db', s.db, '-q', 'import', 'transactions', s.file('h.csv', 'customer_id,date,amount\nK,2025-01-01,1200\nK,2025-01-02,-300\n'), '--currency', 'JPY'])).code).toBe(0);
+      expect(
+        (
+          await run([
+            '--db',
+            s.db,
+            '-q',
+            'import',
+            'transactions',
+            s.file('h.csv', 'customer_id,date,amount\nK,2025-01-01,1200\nK,2025-01-02,-300\n'),
+            '--currency',
+            'JPY',
+          ])
+        ).code,
+      ).toBe(0);
       const rows = JSON.parse((await run(['--db', s.db, '--format', 'json', 'export', 'transactions'])).stdout) as { amount: string; currency: string }[];
       expect(rows.map((r) => [r.amount, r.currency])).toEqual([
         ['1200', 'JPY'],
@@ -86,14 +103,22 @@ describe('export transactions, then import transactions into a new database', ()
 
 describe('money as text, and the formula guard', () => {
   it('decimalText is exact from minor units', () => {
-    expect([decimalText(0), decimalText(5), decimalText(-5), decimalText(123456), decimalText(-100), decimalText(1200, 0), decimalText(-1, 3), decimalText(9007199254740991)]).toEqual([
-      '0.00', '0.05', '-0.05', '1234.56', '-1.00', '1200', '-0.001', '90071992547409.91',
-    ]);
+    expect([
+      decimalText(0),
+      decimalText(5),
+      decimalText(-5),
+      decimalText(123456),
+      decimalText(-100),
+      decimalText(1200, 0),
+      decimalText(-1, 3),
+      decimalText(9007199254740991),
+    ]).toEqual(['0.00', '0.05', '-0.05', '1234.56', '-1.00', '1200', '-0.001', '90071992547409.91']);
   });
 
   it('plain negative numbers are data; formulas after a minus are still guarded', () => {
     for (const ok of ['-1', '-12.50', '-3,5', '-.5', '-0']) expect(neutralise(ok)).toBe(ok);
-    for (const bad of ['-1+1', '-2+3+cmd|\' /C calc\'!A0', '-1e5', '-', '-1.', '--1', '-1 ', '-SUM(A1)', '+1', '=1', '@A1']) expect(neutralise(bad)).toBe(`'${bad}`);
+    for (const bad of ['-1+1', "-2+3+cmd|' /C calc'!A0", '-1e5', '-', '-1.', '--1', '-1 ', '-SUM(A1)', '+1', '=1', '@A1'])
+      expect(neutralise(bad)).toBe(`'${bad}`);
   });
 });
 
@@ -123,7 +148,10 @@ describe('export customers, then import customers (issue 22 item 5, issue 27)', 
     expect((await rp(fresh, 'export', 'customers')).stdout).toBe(first);
     const d = new Database(t.db, { readonly: true });
     try {
-      expect(d.prepare("SELECT phone, attributes FROM customers WHERE id = 'C0002'").get()).toEqual({ phone: '+44 7700 118158', attributes: '{"city":"London"}' });
+      expect(d.prepare("SELECT phone, attributes FROM customers WHERE id = 'C0002'").get()).toEqual({
+        phone: '+44 7700 118158',
+        attributes: '{"city":"London"}',
+      });
     } finally {
       d.close();
     }

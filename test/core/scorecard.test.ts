@@ -16,7 +16,11 @@ const HORIZON = 90;
 
 /** Purchase days per customer in (from, to], straight from the sample's sales file (a sale is a line with a non-negative amount). */
 function purchaseDaysFromFile(from: string, to: string): Map<string, number> {
-  const rows = parse(fs.readFileSync(fixture('sample', 'transactions.csv'), 'utf8'), { columns: true }) as { customer_id: string; date: string; amount: string }[];
+  const rows = parse(fs.readFileSync(fixture('sample', 'transactions.csv'), 'utf8'), { columns: true }) as {
+    customer_id: string;
+    date: string;
+    amount: string;
+  }[];
   const days = new Map<string, Set<string>>();
   for (const row of rows) {
     const day = row.date.slice(0, 10);
@@ -38,7 +42,15 @@ describe('scoreList', () => {
       { customer_id: 'D', risk: 0.1, level: 'low', expected_purchases: 3 },
       { customer_id: 'E', risk: 0.05, level: 'low', expected_purchases: 2 },
     ];
-    const card = scoreList(list, entries, new Map([['B', 2], ['D', 4], ['E', 1]]));
+    const card = scoreList(
+      list,
+      entries,
+      new Map([
+        ['B', 2],
+        ['D', 4],
+        ['E', 1],
+      ]),
+    );
     expect(card.levels).toEqual({ high: { flagged: 2, no_purchase: 1 }, medium: { flagged: 1, no_purchase: 1 }, low: { flagged: 2, no_purchase: 0 } });
     expect([card.left, card.left_flagged]).toEqual([2, 2]);
     // Leavers A (0.9) and C (0.5) against stayers B (0.8), D, E: 5 of 6 pairs ranked right.
@@ -47,7 +59,17 @@ describe('scoreList', () => {
     expect(card.scored_to).toBe('2026-01-31');
   });
   it('has no prediction when the list ranked without a model, and no AUC when nobody (or everybody) left', () => {
-    const card = scoreList(list, [{ customer_id: 'A', risk: 0.7, level: 'high', expected_purchases: null }, { customer_id: 'B', risk: 0.2, level: 'low', expected_purchases: 1 }], new Map([['A', 1], ['B', 1]]));
+    const card = scoreList(
+      list,
+      [
+        { customer_id: 'A', risk: 0.7, level: 'high', expected_purchases: null },
+        { customer_id: 'B', risk: 0.2, level: 'low', expected_purchases: 1 },
+      ],
+      new Map([
+        ['A', 1],
+        ['B', 1],
+      ]),
+    );
     expect(card.predicted_purchases).toBeNull();
     expect(card.auc).toBeNull();
     expect(card.left).toBe(0);
@@ -70,7 +92,9 @@ describe('the scorecard in the churn and summary reports', () => {
 
   it('churn keeps the list it gave, and snapshots lists it', async () => {
     const r = await rp(['--format', 'json', 'snapshots']);
-    const lists = (JSON.parse(r.stdout) as { kind: string; as_of: string; horizon_days: number | null; customers: number }[]).filter((s) => s.kind === 'churn_list');
+    const lists = (JSON.parse(r.stdout) as { kind: string; as_of: string; horizon_days: number | null; customers: number }[]).filter(
+      (s) => s.kind === 'churn_list',
+    );
     expect(lists).toEqual([expect.objectContaining({ as_of: LIST_DAY, horizon_days: HORIZON, customers: given.length })]);
   });
 
@@ -101,7 +125,9 @@ describe('the scorecard in the churn and summary reports', () => {
     const gone = high.filter((g) => !bought.has(g.customer_id)).length;
     const r = await rp(['--format', 'md', 'report', 'summary', '--as-of', asOf, '--no-save']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`Of the ${high.length} customers called high risk on 2026-03-01, ${gone} bought nothing by 2026-05-30; ${high.length - gone} came back.`);
+    expect(r.stdout).toContain(
+      `Of the ${high.length} customers called high risk on 2026-03-01, ${gone} bought nothing by 2026-05-30; ${high.length - gone} came back.`,
+    );
     expect(r.stdout.indexOf('## How the earlier list did')).toBeLessThan(r.stdout.indexOf('## Churn watchlist'));
   }, 120_000);
 
@@ -123,7 +149,9 @@ describe('the scorecard in the churn and summary reports', () => {
     const before = (JSON.parse((await rp(['--format', 'json', 'snapshots'])).stdout) as { kind: string }[]).filter((s) => s.kind === 'churn_list').length;
     expect((await rp(['-q', '--format', 'json', 'churn', '--as-of', '2026-04-01', '--no-save'])).code).toBe(0);
     expect((await rp(['-q', '--format', 'json', 'churn', '--as-of', LIST_DAY, '--horizon', '60d'])).code).toBe(0);
-    const lists = (JSON.parse((await rp(['--format', 'json', 'snapshots'])).stdout) as { kind: string; as_of: string; horizon_days: number }[]).filter((s) => s.kind === 'churn_list');
+    const lists = (JSON.parse((await rp(['--format', 'json', 'snapshots'])).stdout) as { kind: string; as_of: string; horizon_days: number }[]).filter(
+      (s) => s.kind === 'churn_list',
+    );
     expect(lists.length).toBe(before);
     expect(lists.find((l) => l.as_of === LIST_DAY)?.horizon_days).toBe(60);
   }, 120_000);

@@ -24,7 +24,12 @@ const ALL = ['D/M/YY', 'M/D/YY', 'YY/M/D'];
 
 /** The fixture's rows as cells (no quoting in these files). */
 function cells(name: string): string[][] {
-  return fs.readFileSync(fixture('import', name), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  return fs
+    .readFileSync(fixture('import', name), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
 }
 
 function readings(rows: string[][], today = TODAY, withShipped = false): DateReadings {
@@ -58,8 +63,12 @@ describe('judging the readings of a date column', () => {
 
   it('judges against the clock it is given', () => {
     // On 2020-01-01 three in four D/M/YY dates would lie in the future: a lower score than today.
-    const then = readings(cells('two-digit-dmy.csv'), '2020-01-01').facts().find((f) => f.layout === 'D/M/YY')!;
-    const now = readings(cells('two-digit-dmy.csv')).facts().find((f) => f.layout === 'D/M/YY')!;
+    const then = readings(cells('two-digit-dmy.csv'), '2020-01-01')
+      .facts()
+      .find((f) => f.layout === 'D/M/YY')!;
+    const now = readings(cells('two-digit-dmy.csv'))
+      .facts()
+      .find((f) => f.layout === 'D/M/YY')!;
     expect(then.future).toBe(30 / 40); // 10 of its 40 dates (2019-01-03 .. 2019-12-20) are on or before 2020-01-01
     expect(now.future).toBe(0);
     expect(then.score).toBeLessThan(now.score);
@@ -107,7 +116,9 @@ describe('import transactions with two-digit years', () => {
     expect(r.code).toBe(0);
     const res = (JSON.parse(r.stdout) as { date_layout: string; date_evidence: string; counts: { imported: number } }[])[0]!;
     expect(res).toMatchObject({ date_layout: 'D/M/YY', counts: { imported: 40 } });
-    expect(res.date_evidence).toMatch(/^the plausible reading for a sales file: as D\/M\/YY 2019-01-03 to 2022-12-16, 100% of neighbouring rows in date order, 0% after today, 100% within a year of the row's other dates, score 1\.00; as YY\/M\/D /);
+    expect(res.date_evidence).toMatch(
+      /^the plausible reading for a sales file: as D\/M\/YY 2019-01-03 to 2022-12-16, 100% of neighbouring rows in date order, 0% after today, 100% within a year of the row's other dates, score 1\.00; as YY\/M\/D /,
+    );
     expect(r.stderr).toContain('two-digit-dmy.csv: dates read as D/M/YY (the plausible reading for a sales file: as D/M/YY 2019-01-03 to 2022-12-16');
     const d = dates();
     expect([d[0], d[1], d[39]]).toEqual(['2019-01-03', '2019-02-09', '2022-12-16']);
@@ -142,7 +153,9 @@ describe('import transactions with two-digit years', () => {
     const f = t.file('dm.csv', 'customer_id,date,amount\n' + rows.join('\n') + '\n');
     const r = await run(['--db', t.db, 'import', 'transactions', f]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('dates read as D/M/YYYY (the plausible reading for a sales file: as D/M/YYYY 2024-01-03 to 2024-12-09, 100% of neighbouring rows in date order');
+    expect(r.stderr).toContain(
+      'dates read as D/M/YYYY (the plausible reading for a sales file: as D/M/YYYY 2024-01-03 to 2024-12-09, 100% of neighbouring rows in date order',
+    );
     expect(r.stderr).toContain('as M/D/YYYY 2024-03-01 to 2024-09-12, 52% of neighbouring rows in date order');
     expect(dates().slice(0, 3)).toEqual(['2024-01-03', '2024-01-09', '2024-02-03']);
   });

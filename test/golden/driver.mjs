@@ -64,6 +64,12 @@ for (const c of job.cases) {
   const stdin = Object.assign(Readable.from(c.stdin === undefined ? [] : [Buffer.from(c.stdin)]), { isTTY: false });
   const code = await main(c.argv, { stdout, stderr, stdin, env: { ...job.env, ...(c.env ?? {}) }, cwd: () => job.cwd });
   await new Promise((r) => setImmediate(r));
-  results.push({ id: c.id, ms: Math.round(performance.now() - t0), code, stdout: stdout.bytes().toString('base64'), stderr: stderr.bytes().toString('base64') });
+  results.push({
+    id: c.id,
+    ms: Math.round(performance.now() - t0),
+    code,
+    stdout: stdout.bytes().toString('base64'),
+    stderr: stderr.bytes().toString('base64'),
+  });
 }
 fs.writeFileSync(resultFile, JSON.stringify(results));

@@ -131,9 +131,21 @@ describe('golden output (issue 28): byte-identical on the demo shop and the shar
     const reads = await Promise.all([
       ...STORES.flatMap((s) => {
         const cases = LANGS.flatMap((lang) => readCases(s, lang));
-        return Array.from({ length: CHUNKS }, (_, k) => runDriver(path.join(tmp, s.name), cases.filter((_, i) => i % CHUNKS === k), tmp, `${s.name}-${k}`));
+        return Array.from({ length: CHUNKS }, (_, k) =>
+          runDriver(
+            path.join(tmp, s.name),
+            cases.filter((_, i) => i % CHUNKS === k),
+            tmp,
+            `${s.name}-${k}`,
+          ),
+        );
       }),
-      runDriver(REPO, LANGS.flatMap((lang) => [...helpCases(lang), ...demoCases(lang, path.join(tmp, 'demo-runs'))]), tmp, 'help-demo'),
+      runDriver(
+        REPO,
+        LANGS.flatMap((lang) => [...helpCases(lang), ...demoCases(lang, path.join(tmp, 'demo-runs'))]),
+        tmp,
+        'help-demo',
+      ),
     ]);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const slowest = [...setups, ...reads]

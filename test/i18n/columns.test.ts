@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveMapping as resolvePhrases, normaliseHeader, parseMapOptions as parsePairs, customerType, looksLikeData, fieldDescription, fieldsFor } from '../../src/core/columns.js';
+import {
+  resolveMapping as resolvePhrases,
+  normaliseHeader,
+  parseMapOptions as parsePairs,
+  customerType,
+  looksLikeData,
+  fieldDescription,
+  fieldsFor,
+} from '../../src/core/columns.js';
 import { wordPhrase } from '../../src/i18n/phrase.js';
 
 /** The mapping, or why not, worded in the current language as the import prints it. */
@@ -89,7 +97,6 @@ describe('finding columns by header', () => {
     expect(r).toMatchObject({ ok: false, message: '--map amount=amount and --map date=amount name the same column "amount"' });
     expect(resolveMapping('transactions', ['a', 'b', 'c'], { customer_id: '1', date: '2', amount: '2' }, { noHeader: true }).ok).toBe(false);
   });
-
 });
 
 describe('a first line of data instead of a header row', () => {
@@ -125,7 +132,8 @@ describe('a first line of data instead of a header row', () => {
   it('tells data cells from column names', () => {
     expect(looksLikeData(['Client Ref', 'Sale Date', 'Amount'])).toBe(false);
     expect(looksLikeData(['customer', 'e-mail', 'phone no.'])).toBe(false);
-    for (const cell of ['12.50', '-3', '1,234.00', '2025-01-03', '03/01/2025', 'x@y.z', '+44 7700 900123', '(020) 7946 0000']) expect(looksLikeData(['name', cell]), cell).toBe(true);
+    for (const cell of ['12.50', '-3', '1,234.00', '2025-01-03', '03/01/2025', 'x@y.z', '+44 7700 900123', '(020) 7946 0000'])
+      expect(looksLikeData(['name', cell]), cell).toBe(true);
   });
 });
 
@@ -141,7 +149,11 @@ describe('the column mapping in Chinese', () => {
       hint: '请用 --map 指定，例如 --map date="备注" --map amount="列名"（需要的字段：customer_id、date，以及 amount 或 quantity + unit_price）',
     });
     const headerless = resolveMapping('customers', ['a', 'b'], {}, { noHeader: true });
-    expect(headerless).toMatchObject({ ok: false, message: '没有表头的文件需要用编号指定各列：还没有指定 customer_id', hint: '例如 --map customer_id=1（列从 1 开始编号；需要的字段：customer_id）' });
+    expect(headerless).toMatchObject({
+      ok: false,
+      message: '没有表头的文件需要用编号指定各列：还没有指定 customer_id',
+      hint: '例如 --map customer_id=1（列从 1 开始编号；需要的字段：customer_id）',
+    });
     expect(parseMapOptions(['customer_id'])).toBe('--map customer_id：应写成 字段=列名，例如 --map customer_id="客户参考号"');
   });
 

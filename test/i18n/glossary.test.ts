@@ -68,12 +68,25 @@ describe('docs/glossary.md', () => {
     expect(new Set(all.map((r) => r.section))).toEqual(new Set(Object.keys(NAMERS)));
   });
 
-  it('uses the domain notes\' Chinese for the pyramid, the lifecycle, the exit patterns and the churn causes', () => {
-    const zh = (section: string): string[] => rows().filter((r) => r.section === section).map((r) => r.zh);
+  it("uses the domain notes' Chinese for the pyramid, the lifecycle, the exit patterns and the churn causes", () => {
+    const zh = (section: string): string[] =>
+      rows()
+        .filter((r) => r.section === section)
+        .map((r) => r.zh);
     expect(zh('Value pyramid (tiers)')).toEqual(['铂金层', '黄金层', '钢铁层', '重铅层']);
     expect(zh('Lifecycle stages')).toEqual(['考察期', '形成期', '稳定期', '退化期', '已流失']);
     expect(zh('Exit patterns')).toEqual(['初期流产型', '半途夭折型', '提前退出型', '长期保持型']);
-    expect(zh('Churn causes (complaint categories)')).toEqual(['价格流失', '产品流失', '服务流失', '技术流失', '促销流失', '需求流失', '管理流失', '政治流失', '其他流失']);
+    expect(zh('Churn causes (complaint categories)')).toEqual([
+      '价格流失',
+      '产品流失',
+      '服务流失',
+      '技术流失',
+      '促销流失',
+      '需求流失',
+      '管理流失',
+      '政治流失',
+      '其他流失',
+    ]);
   });
 });
 
@@ -105,12 +118,19 @@ describe('one Chinese word for each concept', () => {
     const rows = oneWordRows();
     expect(rows.length).toBeGreaterThanOrEqual(8);
     const texts = chineseTexts();
-    const drift = rows.flatMap((r) => r.not.flatMap((w) => texts.filter((x) => x.text.includes(w)).map((x) => `${x.key}: "${w}" where the glossary says ${r.zh.join(' / ')} (${r.term})`)));
+    const drift = rows.flatMap((r) =>
+      r.not.flatMap((w) => texts.filter((x) => x.text.includes(w)).map((x) => `${x.key}: "${w}" where the glossary says ${r.zh.join(' / ')} (${r.term})`)),
+    );
     expect(drift).toEqual([]);
   });
 
   it('every word the glossary chose is one the catalogues use', () => {
     const texts = chineseTexts();
-    for (const r of oneWordRows()) for (const w of r.zh) expect(texts.some((x) => x.text.includes(w)), `${w} (${r.term})`).toBe(true);
+    for (const r of oneWordRows())
+      for (const w of r.zh)
+        expect(
+          texts.some((x) => x.text.includes(w)),
+          `${w} (${r.term})`,
+        ).toBe(true);
   });
 });

@@ -23,11 +23,23 @@ describe('help in Chinese', () => {
     setLang('zh-CN');
     const r = await run(['import', 'transactions', '--help']);
     expect(r.code).toBe(0);
-    for (const words of ['用法：', '参数：', '选项：', '全局选项：', '示例：', '从CSV文件导入交易', '（默认：5）', '显示命令帮助', '显示版本号', '（可选：quick,full；默认：quick）']) {
+    for (const words of [
+      '用法：',
+      '参数：',
+      '选项：',
+      '全局选项：',
+      '示例：',
+      '从CSV文件导入交易',
+      '（默认：5）',
+      '显示命令帮助',
+      '显示版本号',
+      '（可选：quick,full；默认：quick）',
+    ]) {
       expect(r.stdout.replace(/\s+/g, '')).toContain(words);
     }
     // Nothing of the English help is left but the flags, the codes and the commands to copy.
-    for (const english of ['Usage:', 'Options:', 'Examples:', 'display help', 'default:', 'one of:', 'import transactions (sales']) expect(r.stdout).not.toContain(english);
+    for (const english of ['Usage:', 'Options:', 'Examples:', 'display help', 'default:', 'one of:', 'import transactions (sales'])
+      expect(r.stdout).not.toContain(english);
   });
 
   it('a bare rapport shows the Chinese help on stderr and exits 2, like the English one', async () => {
@@ -139,7 +151,10 @@ describe('the import in Chinese, its data in English', () => {
       expect(csv.stdout.split('\n')[0]).toBe('import_id,file_name,line,field,reason,raw');
       expect(csv.stdout).toContain('month 13 does not exist');
       const json = JSON.parse((await run(['--db', t.db, '--format', 'json', 'rejects'])).stdout) as { reason: string }[];
-      expect(json.map((x) => x.reason)).toEqual(['month 13 does not exist', '"05/01/2025" is not an ISO date (YYYY-MM-DD); give the layout with --date-format']);
+      expect(json.map((x) => x.reason)).toEqual([
+        'month 13 does not exist',
+        '"05/01/2025" is not an ISO date (YYYY-MM-DD); give the layout with --date-format',
+      ]);
     } finally {
       t.cleanup();
     }
@@ -152,7 +167,9 @@ describe('the import in Chinese, its data in English', () => {
       setLang('zh-CN');
       const r = await run(['--db', t.db, 'import', 'transactions', file]);
       expect(r.code).toBe(4);
-      expect(r.stderr).toMatch(new RegExp(`^rapport：${file}：未导入任何数据：全部 2 行都被拒（最常见的原因：date：没有 1[34] 月）\n提示：用 rapport rejects 1 查看；`, 'm'));
+      expect(r.stderr).toMatch(
+        new RegExp(`^rapport：${file}：未导入任何数据：全部 2 行都被拒（最常见的原因：date：没有 1[34] 月）\n提示：用 rapport rejects 1 查看；`, 'm'),
+      );
     } finally {
       t.cleanup();
     }
@@ -178,9 +195,21 @@ describe('the import in Chinese, its data in English', () => {
 
 describe('reject reasons', () => {
   it('a stored reason, or the summary form with its field, in the reader language; unknown wording as stored', () => {
-    const stored = ['month 13 does not exist', '"x" is not an email address', 'expected 3 fields, found 2 (the last line looks cut short)', 'date: … does not match the date layout DD/MM/YYYY', 'something new'];
+    const stored = [
+      'month 13 does not exist',
+      '"x" is not an email address',
+      'expected 3 fields, found 2 (the last line looks cut short)',
+      'date: … does not match the date layout DD/MM/YYYY',
+      'something new',
+    ];
     expect(stored.map(reasonText)).toEqual(stored);
     setLang('zh-CN');
-    expect(stored.map(reasonText)).toEqual(['没有 13 月', '"x" 不是邮箱地址', '应有 3 个字段，实际 2 个（最后一行似乎被截断）', 'date：… 不符合日期格式 DD/MM/YYYY', 'something new']);
+    expect(stored.map(reasonText)).toEqual([
+      '没有 13 月',
+      '"x" 不是邮箱地址',
+      '应有 3 个字段，实际 2 个（最后一行似乎被截断）',
+      'date：… 不符合日期格式 DD/MM/YYYY',
+      'something new',
+    ]);
   });
 });

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LANGS, LOCALES_DIR, catalogueKeys, langOf, resolveLang, t, tn } from '../../src/i18n/index.js';
 
-const areas = (lang: string): string[] => fs.readdirSync(path.join(LOCALES_DIR, lang)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+const areas = (lang: string): string[] =>
+  fs
+    .readdirSync(path.join(LOCALES_DIR, lang))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
 
 describe('catalogues', () => {
   it('every language has the same areas and every key English has, with the same placeholders', () => {
@@ -77,14 +82,19 @@ describe('locale formatting', () => {
     expect(formatNumber(1234567, 0, 'zh-CN')).toBe('1,234,567');
   });
 
-  it('names the domain in the shop owner\'s terms', async () => {
+  it("names the domain in the shop owner's terms", async () => {
     const { setLang } = await import('../../src/i18n/index.js');
     const d = await import('../../src/i18n/domain.js');
     setLang('zh-CN');
     try {
       expect(['platinum', 'gold', 'iron', 'lead'].map(d.tierName)).toEqual(['铂金层', '黄金层', '钢铁层', '重铅层']);
       expect(['exploration', 'formation', 'stability', 'decline', 'ended'].map(d.stageName)).toEqual(['考察期', '形成期', '稳定期', '退化期', '已流失']);
-      expect(['early abort', 'mid-way failure', 'early exit', 'long-term'].map(d.exitPatternName)).toEqual(['初期流产型', '半途夭折型', '提前退出型', '长期保持型']);
+      expect(['early abort', 'mid-way failure', 'early exit', 'long-term'].map(d.exitPatternName)).toEqual([
+        '初期流产型',
+        '半途夭折型',
+        '提前退出型',
+        '长期保持型',
+      ]);
       expect(d.categoryName('price')).toBe('价格流失');
       expect(d.segmentName('My own segment')).toBe('My own segment');
     } finally {

@@ -47,12 +47,23 @@ describe('lazy loading', () => {
   const tmp = tempDir();
   afterAll(() => tmp.cleanup());
   // A module hook that names every file Node loads, on stderr.
-  const hooks = tmp.file('hooks.mjs', "export async function load(url, context, next) { if (url.startsWith('file:')) process.stderr.write('LOADED ' + url + '\\n'); return next(url, context); }\n");
+  const hooks = tmp.file(
+    'hooks.mjs',
+    "export async function load(url, context, next) { if (url.startsWith('file:')) process.stderr.write('LOADED ' + url + '\\n'); return next(url, context); }\n",
+  );
   const register = tmp.file('register.mjs', `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`);
 
   const loaded = (args: string[]): string[] => {
-    const r = spawnSync(process.execPath, ['--import', register, path.join(ROOT, 'bin/rapport.js'), '--db', tmp.db, ...args], { cwd: tmp.dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, RAPPORT_LANG: 'en' } });
-    return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
+    const r = spawnSync(process.execPath, ['--import', register, path.join(ROOT, 'bin/rapport.js'), '--db', tmp.db, ...args], {
+      cwd: tmp.dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, RAPPORT_LANG: 'en' },
+    });
+    return r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('LOADED '))
+      .map((l) => l.slice('LOADED '.length));
   };
   const commandModules = (files: string[]): string[] => files.filter((f) => /\/dist\/commands\/[^/]+\.js$/.test(f) && !f.endsWith('/index.js'));
   const drivers = (files: string[]): string[] => files.filter((f) => /node_modules\/(better-sqlite3|postgres)\//.test(f));
@@ -60,7 +71,10 @@ describe('lazy loading', () => {
   it('help loads no command module and no database driver', () => {
     for (const args of [['--help'], ['status', '--help'], ['complaint', 'add', '--help'], ['report', '--help']]) {
       const files = loaded(args);
-      expect(files.some((f) => f.endsWith('/dist/main.js')), args.join(' ')).toBe(true);
+      expect(
+        files.some((f) => f.endsWith('/dist/main.js')),
+        args.join(' '),
+      ).toBe(true);
       expect(commandModules(files), args.join(' ')).toEqual([]);
       expect(drivers(files), args.join(' ')).toEqual([]);
     }

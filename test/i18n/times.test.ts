@@ -58,7 +58,10 @@ describe('commands show times in local time on a terminal, ISO 8601 in data', ()
       expect(table.stdout).toContain('just now');
       expect(table.stdout).not.toContain(finished);
 
-      const add = await run(['--db', t.db, 'complaint', 'add', '--customer', 'C0100', '--category', 'service', '--summary', 'kept waiting', '--priority', 'high'], { env: { TZ: 'Asia/Shanghai' } });
+      const add = await run(
+        ['--db', t.db, 'complaint', 'add', '--customer', 'C0100', '--category', 'service', '--summary', 'kept waiting', '--priority', 'high'],
+        { env: { TZ: 'Asia/Shanghai' } },
+      );
       expect(add.code, add.stderr).toBe(0);
       expect(add.stderr).toMatch(/due \d{4}-\d\d-\d\d \d\d:\d\d \(in \d+ (hours|day|days)\)/);
       const show = await run(['--db', t.db, 'complaint', 'show', '1'], { tty: true, env: { TZ: 'Asia/Shanghai', NO_COLOR: '1' } });

@@ -43,7 +43,17 @@ afterAll(async () => {
 
 describe('the same history in SQLite and PostgreSQL', () => {
   it('imports the same rows: counts, duplicates on a second import, status', async () => {
-    const [a, b] = await both(['--format', 'json', 'import', 'transactions', path.join(SAMPLE, 'transactions.csv'), '--currency', 'GBP', '--no-dedupe', '--dry-run']);
+    const [a, b] = await both([
+      '--format',
+      'json',
+      'import',
+      'transactions',
+      path.join(SAMPLE, 'transactions.csv'),
+      '--currency',
+      'GBP',
+      '--no-dedupe',
+      '--dry-run',
+    ]);
     expect(b.code).toBe(a.code);
     const [sa, sb] = await both(['--format', 'json', 'status']);
     const strip = (t: string): unknown => {
@@ -88,8 +98,7 @@ describe('the same history in SQLite and PostgreSQL', () => {
     // store's own numbering (SQLite numbers a batch's duplicate-rule conflicts after the batch), so
     // they are compared without it.
     const [a, b] = await both(['--format', 'json', 'export', 'transactions']);
-    const rows = (text: string): string[] =>
-      (JSON.parse(text) as Record<string, unknown>[]).map(({ id: _id, ...rest }) => JSON.stringify(rest)).sort();
+    const rows = (text: string): string[] => (JSON.parse(text) as Record<string, unknown>[]).map(({ id: _id, ...rest }) => JSON.stringify(rest)).sort();
     expect(rows(b.stdout)).toEqual(rows(a.stdout));
   }, 300_000);
 
@@ -105,7 +114,12 @@ describe('the same history in SQLite and PostgreSQL', () => {
       expect(a.code, a.stderr).toBe(0);
       expect(b.code, b.stderr).toBe(0);
     }
-    for (const args of [['complaint', 'list'], ['complaint', 'show', '1'], ['complaint', 'summary', '--as-of', AS_OF], ['churn', '--as-of', AS_OF]]) {
+    for (const args of [
+      ['complaint', 'list'],
+      ['complaint', 'show', '1'],
+      ['complaint', 'summary', '--as-of', AS_OF],
+      ['churn', '--as-of', AS_OF],
+    ]) {
       const [a, b] = await both(['--format', 'json', ...args]);
       expect(b.stdout, args.join(' ')).toBe(a.stdout);
     }

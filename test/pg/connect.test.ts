@@ -131,7 +131,9 @@ describe('connectPg', () => {
       fs.chmodSync(file, 0o644);
       const warnings: string[] = [];
       const open = await failure(() => connectPg(url, env({ PGPASSFILE: file }), { warn: (w) => warnings.push(w) }));
-      expect(open.message).toMatch(new RegExp(`refused the login of user rapport_pw_test: no password was given \\(${file.replace(/[.]/g, '\\.')} is mode 0644, ignored\\)$`));
+      expect(open.message).toMatch(
+        new RegExp(`refused the login of user rapport_pw_test: no password was given \\(${file.replace(/[.]/g, '\\.')} is mode 0644, ignored\\)$`),
+      );
       expect(open.hint).toBe(`run chmod 600 ${file}: a password file is read only when no one but its owner can read it (as libpq does)`);
       expect(warnings.join()).toMatch(/mode 0644, ignored/);
     } finally {

@@ -44,7 +44,22 @@ describe('rapport copy --to between SQLite and PostgreSQL', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(await outputs(back)).toEqual(before);
     // New rows after the copy get ids after the copied ones (the identity columns were moved on).
-    const add = await run(['--db', pg.url, '--format', 'json', 'complaint', 'add', '--customer', 'C0007', '--category', 'product', '--priority', 'low', '--summary', 'after the move']);
+    const add = await run([
+      '--db',
+      pg.url,
+      '--format',
+      'json',
+      'complaint',
+      'add',
+      '--customer',
+      'C0007',
+      '--category',
+      'product',
+      '--priority',
+      'low',
+      '--summary',
+      'after the move',
+    ]);
     expect(add.code, add.stderr).toBe(0);
     expect((JSON.parse(add.stdout) as { id: number }).id).toBe(3);
   }, 240_000);

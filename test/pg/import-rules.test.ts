@@ -34,9 +34,14 @@ describe.each([
     return (JSON.parse(r.stdout) as { status: string; import_id: number | null; counts: Record<string, number> }[])[0]!;
   };
   const sales = async (): Promise<string[]> =>
-    (JSON.parse((await rapport('--format', 'json', 'export', 'transactions')).stdout) as { customer_id: string; amount: string; import_id: number; line: number }[]).map(
-      (r) => `${r.customer_id} ${r.amount} #${r.import_id}:${r.line}`,
-    );
+    (
+      JSON.parse((await rapport('--format', 'json', 'export', 'transactions')).stdout) as {
+        customer_id: string;
+        amount: string;
+        import_id: number;
+        line: number;
+      }[]
+    ).map((r) => `${r.customer_id} ${r.amount} #${r.import_id}:${r.line}`);
 
   it('jan.csv, then jan-feb.csv (1 imported, 2 duplicates), then remove 1: all three sales stay, held by import 2', async () => {
     const jan = tmp.file(`jan-${_name}.csv`, JAN);

@@ -60,24 +60,26 @@ async function both(sqlitePath: string): Promise<{ sqlite: Record<string, unknow
 }
 
 const HEADER = 'invoice,date,customer_id,description,quantity,unit_price,amount,channel,staff,note\n';
-const FILE_A = [
-  'A1,2024-01-02,C1,Tea 🍵 绿茶,1,3.50,3.50,web,Ann,first',
-  'A1,2024-01-02,C1,Tea 🍵 绿茶,1,3.50,3.50,web,Ann,same line again',
-  'A2,2024-01-03,C2,"Back\\slash \\N and \\t",2,1.25,2.50,shop,Bob,',
-  'A3,2024-01-04,,Walk-in,1,9.99,9.99,shop,,',
-  'A4,not a date,C3,Tea,1,1,1,web,,',
-  'A5,2024-01-05,C3,"Tab\tinside",1,1,1,web,,',
-  'A6,2024-01-06,C4,Refund,-1,5.00,-5.00,web,Ann,"quote "" and, comma"',
-].join('\n') + '\n';
+const FILE_A =
+  [
+    'A1,2024-01-02,C1,Tea 🍵 绿茶,1,3.50,3.50,web,Ann,first',
+    'A1,2024-01-02,C1,Tea 🍵 绿茶,1,3.50,3.50,web,Ann,same line again',
+    'A2,2024-01-03,C2,"Back\\slash \\N and \\t",2,1.25,2.50,shop,Bob,',
+    'A3,2024-01-04,,Walk-in,1,9.99,9.99,shop,,',
+    'A4,not a date,C3,Tea,1,1,1,web,,',
+    'A5,2024-01-05,C3,"Tab\tinside",1,1,1,web,,',
+    'A6,2024-01-06,C4,Refund,-1,5.00,-5.00,web,Ann,"quote "" and, comma"',
+  ].join('\n') + '\n';
 // Overlaps A: the A1 line three times (A holds it twice: one new), A2 once (a duplicate), new rows, another name for Tea.
-const FILE_B = [
-  'A1,2024-01-02,C1,Tea 🍵 绿茶,1,3.50,3.50,web,Ann,x',
-  'A1,2024-01-02,C1,Tea 🍵 绿茶,1,3.50,3.50,web,Ann,y',
-  'A1,2024-01-02,C1,Tea 🍵 绿茶,1,3.50,3.50,web,Ann,z',
-  'A2,2024-01-03,C2,"Back\\slash \\N and \\t",2,1.25,2.50,shop,Bob,',
-  'B1,2024-02-01,C5,Cake,1,4,4,web,,',
-  'B2,2024-02-01,C5,Cake,1,4,4.001,web,,',
-].join('\n') + '\n';
+const FILE_B =
+  [
+    'A1,2024-01-02,C1,Tea 🍵 绿茶,1,3.50,3.50,web,Ann,x',
+    'A1,2024-01-02,C1,Tea 🍵 绿茶,1,3.50,3.50,web,Ann,y',
+    'A1,2024-01-02,C1,Tea 🍵 绿茶,1,3.50,3.50,web,Ann,z',
+    'A2,2024-01-03,C2,"Back\\slash \\N and \\t",2,1.25,2.50,shop,Bob,',
+    'B1,2024-02-01,C5,Cake,1,4,4,web,,',
+    'B2,2024-02-01,C5,Cake,1,4,4.001,web,,',
+  ].join('\n') + '\n';
 
 describe('a transactions import through the session', () => {
   it('stores what SQLite stores: rows in line order, duplicates by the rule, rejects, customers, product names', async () => {
@@ -110,7 +112,7 @@ describe('a transactions import through the session', () => {
     expect((await db.sql`SELECT count(*) AS n FROM transactions`)[0]!.n).toBe(2 * first.counts.imported);
   });
 
-  it('the sample shop through the import command\'s own code: the same rows as SQLite', async () => {
+  it("the sample shop through the import command's own code: the same rows as SQLite", async () => {
     const file = path.join(FIXTURES, 'sample', 'transactions.csv');
     const lite = path.join(t.dir, 'sample.db');
     expect((await importTransactionsJson(lite, file, [])).code).toBe(0);
@@ -122,7 +124,18 @@ describe('a transactions import through the session', () => {
 });
 
 describe('COPY text', () => {
-  const awkward = ['tab\there', 'new\nline', 'cr\rreturn', 'back\\slash \\N \\t \\\\', '\\', '中文 客户 🙂👍🏽', 'trailing\\', 'nul\u0000char', 'lone \ud800 surrogate', ''];
+  const awkward = [
+    'tab\there',
+    'new\nline',
+    'cr\rreturn',
+    'back\\slash \\N \\t \\\\',
+    '\\',
+    '中文 客户 🙂👍🏽',
+    'trailing\\',
+    'nul\u0000char',
+    'lone \ud800 surrogate',
+    '',
+  ];
 
   it('values with tabs, newlines, backslashes, CJK and emoji come back byte for byte (U+0000 and lone surrogates as U+FFFD; in a reject U+0000 as U+2400)', async () => {
     const session = await beginPgImport(db.sql);
@@ -152,7 +165,8 @@ describe('COPY text', () => {
   });
 
   it("keeps the stored amounts' absolute total exactly, refunds counted by size, across imports", async () => {
-    const total = async (): Promise<string | undefined> => (await db.sql<{ value: string }[]>`SELECT value FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}`)[0]?.value;
+    const total = async (): Promise<string | undefined> =>
+      (await db.sql<{ value: string }[]>`SELECT value FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}`)[0]?.value;
     for (const amounts of [['100', '-250', '9007199254740000'], ['-5']]) {
       const session = await beginPgImport(db.sql);
       const id = await session.insertImport(record(), 'complete');
@@ -174,7 +188,17 @@ describe('COPY text', () => {
     await rows.ready();
     await rows.finish();
     await session.commit();
-    const stored = await db.sql<{ customer_id: string; time: string | null; quantity: number | null; product: string | null; channel: string | null; extra: string | null; line: number }[]>`
+    const stored = await db.sql<
+      {
+        customer_id: string;
+        time: string | null;
+        quantity: number | null;
+        product: string | null;
+        channel: string | null;
+        extra: string | null;
+        line: number;
+      }[]
+    >`
       SELECT customer_id, time, quantity, product, channel, extra, line::int AS line FROM transactions ORDER BY line`;
     expect(stored).toEqual([
       { customer_id: '', time: null, quantity: null, product: 'é中', channel: null, extra: null, line: 2 },
@@ -211,10 +235,15 @@ describe('whole file or nothing', () => {
   });
 
   it('a refused import keeps its record and rejects only', async () => {
-    const id = await recordPgRefusal(db.sql, record(), { read: 3, imported: 0, updated: 0, duplicate: 0, rejected: 2, blankLines: 0, customersCreated: 0, withoutCustomer: 0 }, [
-      { line: 2, field: 'date', reason: 'not a date', raw: 'x,\u0000' },
-      { line: 3, field: null, reason: 'too many fields', raw: 'a\tb' },
-    ]);
+    const id = await recordPgRefusal(
+      db.sql,
+      record(),
+      { read: 3, imported: 0, updated: 0, duplicate: 0, rejected: 2, blankLines: 0, customersCreated: 0, withoutCustomer: 0 },
+      [
+        { line: 2, field: 'date', reason: 'not a date', raw: 'x,\u0000' },
+        { line: 3, field: null, reason: 'too many fields', raw: 'a\tb' },
+      ],
+    );
     expect(await db.sql`SELECT status, rows_rejected FROM imports WHERE id = ${id}`).toEqual([{ status: 'refused', rows_rejected: 2 }]);
     expect([...(await db.sql`SELECT line, field, raw FROM rejects ORDER BY id`)]).toEqual([
       { line: 2, field: 'date', raw: 'x,\u2400' },
@@ -226,7 +255,10 @@ describe('whole file or nothing', () => {
 
 describe('two imports at once', () => {
   it('take turns: the second sees the first and stores no duplicate', async () => {
-    const lines = (from: number, to: number): string => Array.from({ length: to - from }, (_, i) => `I${from + i},2024-03-0${1 + ((from + i) % 9)},C${(from + i) % 37},P${(from + i) % 11},1,2,2,web,,`).join('\n') + '\n';
+    const lines = (from: number, to: number): string =>
+      Array.from({ length: to - from }, (_, i) => `I${from + i},2024-03-0${1 + ((from + i) % 9)},C${(from + i) % 37},P${(from + i) % 11},1,2,2,web,,`).join(
+        '\n',
+      ) + '\n';
     const a = t.file('ca.csv', HEADER + lines(0, 6000));
     const b = t.file('cb.csv', HEADER + lines(3000, 9000));
     const other = await connectPg(db.url, process.env);
@@ -258,7 +290,11 @@ describe('customer records', () => {
     const pgCounts: unknown[] = [];
     for (const [n, batch] of [rows, second].entries()) {
       const w = new CustomerWriter(lite, n + 1);
-      lite.prepare(`INSERT INTO imports (id, kind, file_name, file_size, content_hash, mapping, options, status, started_at) VALUES (?, 'customers', 'f', 0, '', '{}', '{}', 'complete', 'x')`).run(n + 1);
+      lite
+        .prepare(
+          `INSERT INTO imports (id, kind, file_name, file_size, content_hash, mapping, options, status, started_at) VALUES (?, 'customers', 'f', 0, '', '{}', '{}', 'complete', 'x')`,
+        )
+        .run(n + 1);
       for (const r of batch) w.add(r);
       liteCounts.push({ inserted: w.inserted, updated: w.updated, duplicate: w.duplicate });
       const session = await beginPgImport(db.sql);
@@ -284,7 +320,20 @@ function record(): ImportRecord {
 }
 
 function content(v: Partial<Record<string, string>>): string {
-  return contentString([v.customer_id ?? 'C', v.date ?? '2024-01-01', v.time ?? '', v.amount ?? '100', v.quantity ?? '', v.unit_price ?? '', v.product ?? '', '', '', '', v.external_id ?? '', v.extra ?? '']);
+  return contentString([
+    v.customer_id ?? 'C',
+    v.date ?? '2024-01-01',
+    v.time ?? '',
+    v.amount ?? '100',
+    v.quantity ?? '',
+    v.unit_price ?? '',
+    v.product ?? '',
+    '',
+    '',
+    '',
+    v.external_id ?? '',
+    v.extra ?? '',
+  ]);
 }
 
 function customer(id: string, v: Partial<CustomerRow>): CustomerRow {
@@ -298,10 +347,13 @@ describe('a file bigger than the table holds', () => {
     const small = t.file('small.csv', HEADER + Array.from({ length: 20 }, (_, i) => row(i)).join('\n') + '\n');
     const big = t.file('big.csv', HEADER + Array.from({ length: 120_000 }, (_, i) => row(i)).join('\n') + '\n');
     await importIntoPg(db.sql, small);
-    const indexes = async (): Promise<string[]> => (await db.sql<{ d: string }[]>`SELECT indexdef AS d FROM pg_indexes WHERE tablename = 'transactions' ORDER BY 1`).map((r) => r.d);
+    const indexes = async (): Promise<string[]> =>
+      (await db.sql<{ d: string }[]>`SELECT indexdef AS d FROM pg_indexes WHERE tablename = 'transactions' ORDER BY 1`).map((r) => r.d);
     // An index built again is a new relation: its oid changes.
     const oids = async (): Promise<number[]> =>
-      (await db.sql<{ o: number }[]>`SELECT indexrelid::int8 AS o FROM pg_index WHERE indrelid = 'transactions'::regclass AND NOT indisprimary ORDER BY 1`).map((r) => r.o);
+      (await db.sql<{ o: number }[]>`SELECT indexrelid::int8 AS o FROM pg_index WHERE indrelid = 'transactions'::regclass AND NOT indisprimary ORDER BY 1`).map(
+        (r) => r.o,
+      );
     const before = await indexes();
     const built = await oids();
     expect(before).toHaveLength(4);
@@ -312,7 +364,9 @@ describe('a file bigger than the table holds', () => {
     // Enough rows that the COPY is open (and the indexes dropped) when the import is rolled back.
     for (let i = 0; i < 10_000; i++) rows.add(content({ customer_id: `R${i}` }), i + 2, i);
     await rows.ready();
-    expect((await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'COPY transactions%' AND state = 'active'`)[0]!.n).toBe(1);
+    expect(
+      (await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'COPY transactions%' AND state = 'active'`)[0]!.n,
+    ).toBe(1);
     await session.rollback();
     expect(await indexes()).toEqual(before);
     expect(await oids()).toEqual(built);

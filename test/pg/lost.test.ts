@@ -41,7 +41,10 @@ beforeAll(() => {
   t = tempDir();
   big = path.join(t.dir, 'big.csv');
   const lines = ['customer_id,date,amount,channel'];
-  for (let i = 0; i < ROWS; i++) lines.push(`C${i % 20000},${new Date(Date.UTC(2015, 0, 1) + Math.floor(i / 1000) * 86_400_000).toISOString().slice(0, 10)},${1 + (i % 97)}.${String(i % 100).padStart(2, '0')},web`);
+  for (let i = 0; i < ROWS; i++)
+    lines.push(
+      `C${i % 20000},${new Date(Date.UTC(2015, 0, 1) + Math.floor(i / 1000) * 86_400_000).toISOString().slice(0, 10)},${1 + (i % 97)}.${String(i % 100).padStart(2, '0')},web`,
+    );
   fs.writeFileSync(big, lines.join('\n') + '\n');
 }, 60_000);
 
@@ -66,12 +69,16 @@ describe('the server stops during an import', () => {
       const name = `lost_${i}`;
       await admin.unsafe(`CREATE DATABASE ${name}`);
       const url = server.replace(/\/postgres\?/, `/${name}?`);
-      const child = spawn(process.execPath, [path.join(ROOT, 'bin/rapport.js'), '--db', url, '-q', 'import', 'transactions', big], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin/rapport.js'), '--db', url, '-q', 'import', 'transactions', big], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
       await until(
-        async () => (await admin`SELECT 1 FROM pg_stat_activity WHERE datname = ${name} AND application_name = 'rapport' AND state = 'active' AND query LIKE 'COPY%'`).length > 0,
+        async () =>
+          (await admin`SELECT 1 FROM pg_stat_activity WHERE datname = ${name} AND application_name = 'rapport' AND state = 'active' AND query LIKE 'COPY%'`)
+            .length > 0,
         'the import COPYing',
       );
       await admin.end({ timeout: 0 });
@@ -81,7 +88,9 @@ describe('the server stops during an import', () => {
       expect(code, stderr).toBe(1);
       const lines = stderr.trimEnd().split('\n');
       expect(lines, stderr).toHaveLength(2);
-      expect(lines[0]).toMatch(/^rapport: the connection to PostgreSQL at .* was lost \((ECONNRESET|EPIPE|.*CONNECTION_CLOSED.*|terminating connection due to administrator command)\)$/);
+      expect(lines[0]).toMatch(
+        /^rapport: the connection to PostgreSQL at .* was lost \((ECONNRESET|EPIPE|.*CONNECTION_CLOSED.*|terminating connection due to administrator command)\)$/,
+      );
       expect(lines[1]).toBe('hint: nothing of the unfinished command was written; run it again when the server is back');
       const check = await connectPg(url, process.env);
       try {
@@ -97,7 +106,8 @@ describe('the server stops during an import', () => {
     await admin.unsafe('CREATE DATABASE lost_reads');
     await admin.end();
     const url = server.replace(/\/postgres\?/, '/lost_reads?');
-    const rapport = (args: string[]) => spawn(process.execPath, [path.join(ROOT, 'bin/rapport.js'), '--db', url, '-q', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const rapport = (args: string[]) =>
+      spawn(process.execPath, [path.join(ROOT, 'bin/rapport.js'), '--db', url, '-q', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const done = (child: ReturnType<typeof rapport>): Promise<{ code: number | null; stderr: string }> =>
       new Promise((r) => {
         let stderr = '';
@@ -113,14 +123,17 @@ describe('the server stops during an import', () => {
       // Two connections: one holds the lock in its transaction, the other watches for the wait.
       const holder = await connectPg(url, process.env, { max: 2 });
       let release!: () => void;
-      const held = holder.begin(async (tx) => {
-        await tx.unsafe(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-        await new Promise<void>((r) => (release = r));
-      }).catch(() => {});
+      const held = holder
+        .begin(async (tx) => {
+          await tx.unsafe(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+          await new Promise<void>((r) => (release = r));
+        })
+        .catch(() => {});
       const child = rapport([...args]);
       const result = done(child);
       await until(
-        async () => (await holder`SELECT 1 FROM pg_stat_activity WHERE datname = 'lost_reads' AND application_name = 'rapport' AND wait_event_type = 'Lock'`).length > 0,
+        async () =>
+          (await holder`SELECT 1 FROM pg_stat_activity WHERE datname = 'lost_reads' AND application_name = 'rapport' AND wait_event_type = 'Lock'`).length > 0,
         `${args[0]} waiting for ${table}`,
       );
       pgCtl('-m', 'fast', '-w', 'stop');

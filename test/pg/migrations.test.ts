@@ -17,7 +17,9 @@ afterEach(async () => {
   await db.drop();
 });
 
-const applied = async (): Promise<{ id: number; name: string }[]> => [...(await db.sql<{ id: number; name: string }[]>`SELECT id, name FROM schema_migrations ORDER BY id`)];
+const applied = async (): Promise<{ id: number; name: string }[]> => [
+  ...(await db.sql<{ id: number; name: string }[]>`SELECT id, name FROM schema_migrations ORDER BY id`),
+];
 const tables = async (): Promise<string[]> =>
   (await db.sql<{ t: string }[]>`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`).map((r) => r.t);
 
@@ -29,9 +31,7 @@ describe('migratePg', () => {
   it('creates every table SQLite has, records each migration once, and does nothing the second time', async () => {
     await migratePg(db.sql, db.url);
     expect(await applied()).toEqual(MIGRATIONS.map((m) => ({ id: m.id, name: m.name })));
-    expect(await tables()).toEqual(
-      [...COPY_TABLES.map((t) => t.name), 'schema_migrations'].sort(),
-    );
+    expect(await tables()).toEqual([...COPY_TABLES.map((t) => t.name), 'schema_migrations'].sort());
     const before = await db.sql`SELECT applied_at FROM schema_migrations ORDER BY id`;
     await migratePg(db.sql, db.url);
     expect(await db.sql`SELECT applied_at FROM schema_migrations ORDER BY id`).toEqual(before);
@@ -84,7 +84,11 @@ describe('migratePg', () => {
   });
 
   it('migration 6 lets complaints record political churn, keeping every stored complaint, its history and its id', async () => {
-    await migratePg(db.sql, db.url, PG_MIGRATIONS.filter((m) => m.id < 6));
+    await migratePg(
+      db.sql,
+      db.url,
+      PG_MIGRATIONS.filter((m) => m.id < 6),
+    );
     await db.sql`INSERT INTO customers (id) VALUES ('C1')`;
     await db.sql.unsafe(`
       INSERT INTO complaints (customer_id, created_at, category, priority, summary, status, due_at)

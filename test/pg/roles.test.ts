@@ -42,7 +42,9 @@ async function role(name: string, ...grants: string[]): Promise<string> {
 }
 
 const relations = async (): Promise<string[]> =>
-  (await db.sql<{ n: string }[]>`SELECT relname AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'v', 'S') ORDER BY 1`).map((r) => r.n);
+  (await db.sql<{ n: string }[]>`SELECT relname AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'v', 'S') ORDER BY 1`).map(
+    (r) => r.n,
+  );
 const stored = async (): Promise<number> => (await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM transactions`)[0]!.n;
 
 /** stderr as a person reads it: exactly one error line and one hint, never a stack or "unexpected". */
@@ -60,7 +62,7 @@ describe("names of rapport's tables already taken (issue 22 item 9)", () => {
       ['CREATE VIEW customers AS SELECT 1 AS id', 'VIEW', 'customers', 'DROP VIEW customers'],
       ["CREATE TYPE transactions AS ENUM ('a')", 'TYPE', 'transactions', 'DROP TYPE transactions'],
       ['CREATE SEQUENCE meta', 'SEQUENCE', 'meta', 'DROP SEQUENCE meta'],
-      ["CREATE TYPE schema_migrations AS (x int)", 'TYPE', 'schema_migrations', 'DROP TYPE schema_migrations'],
+      ['CREATE TYPE schema_migrations AS (x int)', 'TYPE', 'schema_migrations', 'DROP TYPE schema_migrations'],
     ] as const) {
       await db.sql.unsafe(create);
       const before = await relations();
@@ -68,7 +70,9 @@ describe("names of rapport's tables already taken (issue 22 item 9)", () => {
       expect(r.code, create).toBe(1);
       const [line, hint] = oneLine(r.stderr);
       expect(line).toBe(`rapport: ${db.url} already holds a ${kind} named ${name} that is not rapport's (1 name(s) rapport's tables need are taken)`);
-      expect(hint).toBe(`hint: rapport needs these names for its own tables (${name}): point --db / RAPPORT_DB at an empty database of its own (createdb NAME), or a schema of its own; nothing was changed`);
+      expect(hint).toBe(
+        `hint: rapport needs these names for its own tables (${name}): point --db / RAPPORT_DB at an empty database of its own (createdb NAME), or a schema of its own; nothing was changed`,
+      );
       expect(await relations()).toEqual(before);
       await db.sql.unsafe(drop);
     }

@@ -20,7 +20,21 @@ import { fixture, run, tempDir } from '../helpers.js';
 import { createTestDb, urlFor, type TestDb } from './pgHelpers.js';
 
 /** Tables in an order their foreign keys accept. */
-const TABLES = ['meta', 'imports', 'customers', 'transactions', 'rejects', 'settings', 'snapshots', 'snapshot_customers', 'model_fits', 'complaints', 'complaint_events', 'complaint_due', 'products'];
+const TABLES = [
+  'meta',
+  'imports',
+  'customers',
+  'transactions',
+  'rejects',
+  'settings',
+  'snapshots',
+  'snapshot_customers',
+  'model_fits',
+  'complaints',
+  'complaint_events',
+  'complaint_due',
+  'products',
+];
 
 /** JSON text of a result, Maps as their entries in order. */
 const text = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x instanceof Map ? [...(x as Map<unknown, unknown>).entries()] : x));
@@ -42,9 +56,35 @@ async function same<T>(ask: (s: Store) => Promise<T>): Promise<T> {
 /** Every row of every table but the clock's columns, as JSON text per table, from one back end. */
 async function state(s: Store): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const table of ['meta', 'settings', 'customers', 'transactions', 'rejects', 'imports', 'complaints', 'complaint_events', 'complaint_due', 'snapshots', 'snapshot_customers', 'model_fits', 'products']) {
-    const order = table === 'complaint_due' ? 'complaint_id, at, due_at' : table === 'snapshot_customers' ? 'snapshot_id, customer_id' : table === 'meta' || table === 'settings' ? 'key' : table === 'products' ? 'code' : 'id';
-    const rows = s instanceof SqliteStore ? (lite.db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).all() as Record<string, unknown>[]) : [...(await pgdb.sql.unsafe(`SELECT * FROM ${table} ORDER BY ${order}`))];
+  for (const table of [
+    'meta',
+    'settings',
+    'customers',
+    'transactions',
+    'rejects',
+    'imports',
+    'complaints',
+    'complaint_events',
+    'complaint_due',
+    'snapshots',
+    'snapshot_customers',
+    'model_fits',
+    'products',
+  ]) {
+    const order =
+      table === 'complaint_due'
+        ? 'complaint_id, at, due_at'
+        : table === 'snapshot_customers'
+          ? 'snapshot_id, customer_id'
+          : table === 'meta' || table === 'settings'
+            ? 'key'
+            : table === 'products'
+              ? 'code'
+              : 'id';
+    const rows =
+      s instanceof SqliteStore
+        ? (lite.db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).all() as Record<string, unknown>[])
+        : [...(await pgdb.sql.unsafe(`SELECT * FROM ${table} ORDER BY ${order}`))];
     out[table] = text(
       rows.map((r) =>
         Object.fromEntries(
@@ -84,8 +124,38 @@ beforeAll(async () => {
   await ok(['model']);
   await ok(['segment', '--as-of', '2025-12-31']);
   await ok(['config', 'set', 'churn.medium_risk', '0.3']);
-  await ok(['complaint', 'add', '--customer', 'C0001', '--category', 'product', '--summary', 'cracked mug', '--reasonable', 'yes', '--staff', 'Bob', '--at', '2026-03-05']);
-  await ok(['complaint', 'add', '--customer', 'C0002', '--category', 'service', '--summary', 'slow', '--priority', 'urgent', '--reasonable', 'no', '--at', '2026-03-06']);
+  await ok([
+    'complaint',
+    'add',
+    '--customer',
+    'C0001',
+    '--category',
+    'product',
+    '--summary',
+    'cracked mug',
+    '--reasonable',
+    'yes',
+    '--staff',
+    'Bob',
+    '--at',
+    '2026-03-05',
+  ]);
+  await ok([
+    'complaint',
+    'add',
+    '--customer',
+    'C0002',
+    '--category',
+    'service',
+    '--summary',
+    'slow',
+    '--priority',
+    'urgent',
+    '--reasonable',
+    'no',
+    '--at',
+    '2026-03-06',
+  ]);
   await ok(['complaint', 'add', '--customer', 'C0003', '--category', 'price', '--summary', 'too dear', '--at', '2026-03-06']);
   await ok(['complaint', 'resolve', '1', '--resolution', 'replaced', '--satisfied', 'yes', '--compensation', '5.00', '--at', '2026-03-07']);
   await ok(['complaint', 'update', '2', '--status', 'in_progress', '--priority', 'low', '--at', '2026-03-07']);
@@ -107,7 +177,8 @@ beforeAll(async () => {
   for (const table of TABLES) {
     const rows = lite.db.prepare(`SELECT * FROM ${table}${table === 'complaint_due' ? ' ORDER BY rowid' : ''}`).all() as Record<string, unknown>[];
     for (let i = 0; i < rows.length; i += 1000) await pgdb.sql`INSERT INTO ${pgdb.sql(table)} ${pgdb.sql(rows.slice(i, i + 1000))}`;
-    if (rows.length > 0 && 'id' in rows[0]! && typeof rows[0]!.id === 'number') await pgdb.sql.unsafe(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
+    if (rows.length > 0 && 'id' in rows[0]! && typeof rows[0]!.id === 'number')
+      await pgdb.sql.unsafe(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
   }
   pg = await openPgStore(pgdb.url, { env: process.env, create: false });
 }, 120_000);
@@ -158,11 +229,13 @@ describe('PgStore reads what SqliteStore reads', () => {
 
   it('customer days, streamed in (customer, date) order, for several as-of dates', async () => {
     for (const asOf of ['2024-06-30', '2025-12-31', '9999-12-31']) {
-      const [p, l] = await Promise.all([pg, lite].map(async (s) => {
-        const days: unknown[] = [];
-        await s.customerDays(asOf, (d) => days.push({ ...d }));
-        return text(days);
-      }));
+      const [p, l] = await Promise.all(
+        [pg, lite].map(async (s) => {
+          const days: unknown[] = [];
+          await s.customerDays(asOf, (d) => days.push({ ...d }));
+          return text(days);
+        }),
+      );
       expect(p).toBe(l);
       expect(l!.length).toBeGreaterThan(2);
     }
@@ -177,11 +250,13 @@ describe('PgStore reads what SqliteStore reads', () => {
     await same((s) => s.productSales('2020-01-01', '2026-12-31', 10));
     await same((s) => s.productSales('2026-01-01', '2026-12-31', 3));
     await same((s) => s.purchasesAroundCutoff('2025-11-30', '2026-11-30'));
-    const months = await Promise.all([pg, lite].map(async (s) => {
-      const rows: [string, string, number][] = [];
-      await s.salesByMonth('2025-12-31', (c, m, a) => rows.push([c, m, a]));
-      return text(rows.sort((a, b) => (a.join() < b.join() ? -1 : 1)));
-    }));
+    const months = await Promise.all(
+      [pg, lite].map(async (s) => {
+        const rows: [string, string, number][] = [];
+        await s.salesByMonth('2025-12-31', (c, m, a) => rows.push([c, m, a]));
+        return text(rows.sort((a, b) => (a.join() < b.join() ? -1 : 1)));
+      }),
+    );
     expect(months[0]).toBe(months[1]);
   });
 
@@ -198,7 +273,28 @@ describe('PgStore reads what SqliteStore reads', () => {
   });
 
   it('findCustomers: ASCII case folded, accents and CJK matched as written, wildcards literal, phones by digits', async () => {
-    const cases = ['c000', 'C0001', 'mia', 'MIA', 'élodie', 'ÉLODIE', 'Élodie', 'elodie', '张', '王芳', 'wang', '100%', '%', '_', 'tea_co', '7700 118158', '5555-0101', '10', 'example.CN', '  zh-01  '];
+    const cases = [
+      'c000',
+      'C0001',
+      'mia',
+      'MIA',
+      'élodie',
+      'ÉLODIE',
+      'Élodie',
+      'elodie',
+      '张',
+      '王芳',
+      'wang',
+      '100%',
+      '%',
+      '_',
+      'tea_co',
+      '7700 118158',
+      '5555-0101',
+      '10',
+      'example.CN',
+      '  zh-01  ',
+    ];
     for (const q of cases) await same((s) => s.findCustomers(q));
     await same((s) => s.findCustomers('c0', 5));
     // What SQLite's LIKE does, so what PostgreSQL must do: É and é are different letters to it.
@@ -241,11 +337,13 @@ describe('PgStore reads what SqliteStore reads', () => {
 
   it('exportRows: every table, in batches, in id order', async () => {
     for (const table of Object.keys(EXPORT_COLUMNS) as ExportTable[]) {
-      const [p, l] = await Promise.all([pg, lite].map(async (s) => {
-        const rows: unknown[] = [];
-        for await (const batch of s.exportRows(table)) rows.push(...batch);
-        return text(rows);
-      }));
+      const [p, l] = await Promise.all(
+        [pg, lite].map(async (s) => {
+          const rows: unknown[] = [];
+          for await (const batch of s.exportRows(table)) rows.push(...batch);
+          return text(rows);
+        }),
+      );
       expect(p).toBe(l);
     }
   });
@@ -268,7 +366,20 @@ describe('PgStore writes what SqliteStore writes', () => {
       expect(await s.removeSetting('churn.medium_risk')).toBe(false);
       await s.createCustomer({ id: 'W-1', name: 'Walk In', email: null, phone: '0161 555 0000', type: 'consumer', createdDate: '2026-04-01' });
       const id = await s.insertComplaint(
-        { customerId: 'W-1', category: 'other', priority: 'high', product: null, summary: 'tab\tand\nnewline \\ here', how: null, why: 'x', staff: null, otherIssues: null, reasonable: false, wanted: null, assignee: 'Ann' },
+        {
+          customerId: 'W-1',
+          category: 'other',
+          priority: 'high',
+          product: null,
+          summary: 'tab\tand\nnewline \\ here',
+          how: null,
+          why: 'x',
+          staff: null,
+          otherIssues: null,
+          reasonable: false,
+          wanted: null,
+          assignee: 'Ann',
+        },
         '2026-04-01T10:00:00.000Z',
         '2026-04-02T10:00:00.000Z',
       );
@@ -293,7 +404,24 @@ describe('PgStore writes what SqliteStore writes', () => {
       expect(await s.getMeta('lost')).toBeNull();
       await s.transaction(async () => {
         await s.setMeta('kept', 'yes');
-        await s.insertComplaint({ customerId: 'C0004', category: 'demand', priority: 'low', product: null, summary: 'no longer needed', how: null, why: null, staff: null, otherIssues: null, reasonable: null, wanted: null, assignee: null }, '2026-04-02T00:00:00.000Z', '2026-04-09T00:00:00.000Z');
+        await s.insertComplaint(
+          {
+            customerId: 'C0004',
+            category: 'demand',
+            priority: 'low',
+            product: null,
+            summary: 'no longer needed',
+            how: null,
+            why: null,
+            staff: null,
+            otherIssues: null,
+            reasonable: null,
+            wanted: null,
+            assignee: null,
+          },
+          '2026-04-02T00:00:00.000Z',
+          '2026-04-09T00:00:00.000Z',
+        );
       });
     }
     await expectSameState();
@@ -301,13 +429,21 @@ describe('PgStore writes what SqliteStore writes', () => {
 
   it('writeWhenFree: runs at once when nothing holds a lock, tells the person once when something does, then writes', async () => {
     let told = 0;
-    expect(await pg.writeWhenFree(async () => (await pg.getMeta('kept')) ?? 'none', () => told++)).toBe('yes');
+    expect(
+      await pg.writeWhenFree(
+        async () => (await pg.getMeta('kept')) ?? 'none',
+        () => told++,
+      ),
+    ).toBe('yes');
     expect(told).toBe(0);
     // Another connection holds the complaint's row: the write waits, says so once, and lands after.
     const other = await pgdb.sql.reserve();
     await other`BEGIN`;
     await other`UPDATE complaints SET assignee = 'held' WHERE id = 1`;
-    const write = pg.writeWhenFree(() => pg.setComplaintFields(1, { assignee: 'counter' }), () => told++);
+    const write = pg.writeWhenFree(
+      () => pg.setComplaintFields(1, { assignee: 'counter' }),
+      () => told++,
+    );
     // told once it finds the row held: waited for, however long a busy machine takes
     await vi.waitFor(() => expect(told).toBe(1), { timeout: 20_000 });
     await other`COMMIT`;
@@ -315,7 +451,10 @@ describe('PgStore writes what SqliteStore writes', () => {
     await write;
     expect(told).toBe(1);
     expect((await pg.getComplaint(1))!.assignee).toBe('counter');
-    await lite.writeWhenFree(() => lite.setComplaintFields(1, { assignee: 'counter' }), () => told++);
+    await lite.writeWhenFree(
+      () => lite.setComplaintFields(1, { assignee: 'counter' }),
+      () => told++,
+    );
     expect(told).toBe(1);
   });
 

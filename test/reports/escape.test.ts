@@ -43,7 +43,7 @@ describe('terminal: control characters are shown, never emitted', () => {
     expect(terminalText(ok)).toBe(ok);
   });
 
-  it('a stream write keeps rapport\'s own colour codes and nothing else', () => {
+  it("a stream write keeps rapport's own colour codes and nothing else", () => {
     const own = `${ESC}[1mbold${ESC}[22m ${ESC}[31mred${ESC}[39m`;
     expect(terminalStream(own)).toBe(own);
     const out = terminalStream(`${ESC}[1m${CLIPBOARD}${TITLE}${CLEAR}${ESC}[8m${ESC}[?1049h${ESC}[22m`);
@@ -79,7 +79,18 @@ describe('terminal: control characters are shown, never emitted', () => {
   });
 
   it('guards stderr always and stdout only on a terminal', () => {
-    const io = (tty: boolean): IO => ({ stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), stdoutIsTTY: tty, progress: false, color: false, canPrompt: false, quiet: false, env: {}, cwd: '/' });
+    const io = (tty: boolean): IO => ({
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      stdin: new PassThrough(),
+      stdoutIsTTY: tty,
+      progress: false,
+      color: false,
+      canPrompt: false,
+      quiet: false,
+      env: {},
+      cwd: '/',
+    });
     expect(guarded(io(true)).stdout).toBeInstanceOf(TerminalGuard);
     expect(guarded(io(false)).stdout).not.toBeInstanceOf(TerminalGuard);
     expect(guarded(io(false)).stderr).toBeInstanceOf(TerminalGuard);
@@ -111,7 +122,11 @@ describe('Markdown: text from the data is text', () => {
       const html = md.renderInline(markdownText(a));
       expect(html, a).not.toMatch(/<(?!\/?(p)\b)[a-z]/i);
       // what a reader sees is the text that was there
-      const seen = html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+      const seen = html
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&');
       expect(seen, a).toBe(a);
     }
   });
@@ -144,14 +159,40 @@ describe('Markdown: text from the data is text', () => {
       {
         title: 'Staff',
         lines: ['Each customer counts for their account manager.'],
-        chart: { type: 'bars', title: 'Retention by staff', bars: [{ label: name, value: 0.5 }, { label: 'Al', value: 1 }], kind: 'share' },
-        tables: [{ name: 'staff', columns: [{ key: 'staff', header: 'staff', kind: 'text' }, { key: 'revenue', header: 'revenue', kind: 'money' }], rows: [{ staff: name, revenue: 1250 }, { staff: 'Al', revenue: -500 }] }],
+        chart: {
+          type: 'bars',
+          title: 'Retention by staff',
+          bars: [
+            { label: name, value: 0.5 },
+            { label: 'Al', value: 1 },
+          ],
+          kind: 'share',
+        },
+        tables: [
+          {
+            name: 'staff',
+            columns: [
+              { key: 'staff', header: 'staff', kind: 'text' },
+              { key: 'revenue', header: 'revenue', kind: 'money' },
+            ],
+            rows: [
+              { staff: name, revenue: 1250 },
+              { staff: 'Al', revenue: -500 },
+            ],
+          },
+        ],
       },
     ],
   });
 
   it('a report with a fence break, HTML, links and a CR in a name: no element from the data, one row per row', () => {
-    for (const name of ['Sam\n```\n<img src=x onerror=alert(1)>', 'Sam\r```\r<img src=x onerror=alert(1)>', '![x](http://127.0.0.1:9/p.png) [Pay here](http://127.0.0.1:9/pay)', 'Bob\rSmith | extra', '`````\n<script>alert(1)</script>']) {
+    for (const name of [
+      'Sam\n```\n<img src=x onerror=alert(1)>',
+      'Sam\r```\r<img src=x onerror=alert(1)>',
+      '![x](http://127.0.0.1:9/p.png) [Pay here](http://127.0.0.1:9/pay)',
+      'Bob\rSmith | extra',
+      '`````\n<script>alert(1)</script>',
+    ]) {
       const text = renderMarkdown(hostileReport(name));
       const html = md.render(text);
       expect(html, name).not.toMatch(/<(img|a|script|iframe)\b/i);
@@ -170,7 +211,12 @@ describe('Markdown: text from the data is text', () => {
 
   it('text reports show the chart label escaped on one line', () => {
     let out = '';
-    renderText(hostileReport(`Sam\n${CLEAR}`), () => undefined, (s) => s, (s) => void (out += s));
+    renderText(
+      hostileReport(`Sam\n${CLEAR}`),
+      () => undefined,
+      (s) => s,
+      (s) => void (out += s),
+    );
     expect(out).toContain('Sam \\x1b[2J');
     expect(out).not.toMatch(ACTS);
   });
@@ -185,7 +231,7 @@ describe('CSV: formula protection on every cell', () => {
   it('raw lines: dangerous cells get a quote, quoted or not; numbers and the rest are kept', () => {
     expect(neutraliseLines('I4,notadate,E1,=BAD(),@B', ',')).toBe("I4,notadate,E1,'=BAD(),'@B");
     expect(neutraliseLines('I5,2025-01-02,+C9,-5.00,"=HYPERLINK(""http://x"")"', ',')).toBe('I5,2025-01-02,\'+C9,-5.00,"\'=HYPERLINK(""http://x"")"');
-    expect(neutraliseLines('a;-1,5;@x;"b;c"', ';')).toBe("a;-1,5;'@x;\"b;c\"");
+    expect(neutraliseLines('a;-1,5;@x;"b;c"', ';')).toBe('a;-1,5;\'@x;"b;c"');
     expect(neutraliseLines('a\t=1\t+2', '\t')).toBe("a\t'=1\t+2");
     // a quoted cell across a line break is one cell; the next line's first cell is checked
     expect(neutraliseLines('"x\n=y",ok\n=z,1', ',')).toBe('"x\n=y",ok\n\'=z,1');
@@ -196,7 +242,7 @@ describe('CSV: formula protection on every cell', () => {
   });
 
   it('every cell of the result is safe when a spreadsheet reads it', () => {
-    const lines = ['id,name,amount', '1,=cmd|\' /C calc\'!A0,-3.50', '2,"@SUM(1)",+1', '3,"  =x",4', '4,-x-,5'];
+    const lines = ['id,name,amount', "1,=cmd|' /C calc'!A0,-3.50", '2,"@SUM(1)",+1', '3,"  =x",4', '4,-x-,5'];
     const cells = parse(lines.map((l) => neutraliseLines(l, ',')).join('\n'), { relax_column_count: true }) as string[][];
     for (const row of cells) for (const cell of row) if (!/^[-+]?\d[\d.,]*$/.test(cell)) expect(cell, cell).not.toMatch(/^[=+\-@\t\r]/);
     expect(cells[1]![1]).toBe("'=cmd|' /C calc'!A0");
@@ -208,7 +254,16 @@ describe('rejects --raw is CSV like every other (issue 12, item 10)', () => {
   it('protects =, @ and + cells of the rejected lines and the header, and keeps refunds as numbers', async () => {
     const t = tempDir();
     try {
-      const file = t.file('sales.csv', ['invoice,date,customer_id,amount,@product', 'I1,2025-01-02,C1,10.00,Tea', 'I2,2025-01-03,C1,-5.00,Tea', 'I3,notadate,C1,=BAD(),@B', 'I4,2025-01-05,+C9,oops,-5.00'].join('\n') + '\n');
+      const file = t.file(
+        'sales.csv',
+        [
+          'invoice,date,customer_id,amount,@product',
+          'I1,2025-01-02,C1,10.00,Tea',
+          'I2,2025-01-03,C1,-5.00,Tea',
+          'I3,notadate,C1,=BAD(),@B',
+          'I4,2025-01-05,+C9,oops,-5.00',
+        ].join('\n') + '\n',
+      );
       expect((await run(['--db', t.db, '-q', 'import', 'transactions', file])).code).toBe(0);
       const r = await run(['--db', t.db, 'rejects', '1', '--raw']);
       expect(r.code, r.stderr).toBe(0);
@@ -225,9 +280,28 @@ describe('rejects --raw is CSV like every other (issue 12, item 10)', () => {
     const t = tempDir();
     try {
       expect((await run(['--db', t.db, '-q', 'import', 'customers', t.file('c.csv', 'customer_id,name\nA1,Ann\n')])).code).toBe(0);
-      const added = await run(['--db', t.db, '-q', 'complaint', 'add', '--customer', 'Z1', '--new-customer', '--name', `Zed${TITLE}`, '--category', 'price', '--summary', `late ${CLIPBOARD}`]);
+      const added = await run([
+        '--db',
+        t.db,
+        '-q',
+        'complaint',
+        'add',
+        '--customer',
+        'Z1',
+        '--new-customer',
+        '--name',
+        `Zed${TITLE}`,
+        '--category',
+        'price',
+        '--summary',
+        `late ${CLIPBOARD}`,
+      ]);
       expect(added.code, added.stderr).toBe(0);
-      for (const args of [['customer', 'Z1'], ['complaint', 'show', '1'], ['complaint', 'list']]) {
+      for (const args of [
+        ['customer', 'Z1'],
+        ['complaint', 'show', '1'],
+        ['complaint', 'list'],
+      ]) {
         const r = await run(['--db', t.db, '--format', 'table', ...args]);
         expect(r.code, r.stderr).toBe(0);
         expect(r.stdout, args.join(' ')).toMatch(/\\x1b\]/);

@@ -51,7 +51,9 @@ describe('the language of a report', () => {
     const after = await rp(['--format', 'md', 'report', 'pyramid', '--as-of', AS_OF], { LANG: 'C' });
     expect(after.stdout.split('\n')[0]).toBe('# 客户价值金字塔（截至 2025年12月31日）');
     // RAPPORT_LANG still wins over the setting.
-    expect((await rp(['--format', 'md', 'report', 'pyramid', '--as-of', AS_OF], { LANG: 'C', RAPPORT_LANG: 'en' })).stdout.split('\n')[0]).toBe('# Value pyramid as of 2025-12-31');
+    expect((await rp(['--format', 'md', 'report', 'pyramid', '--as-of', AS_OF], { LANG: 'C', RAPPORT_LANG: 'en' })).stdout.split('\n')[0]).toBe(
+      '# Value pyramid as of 2025-12-31',
+    );
     // The language is the report's: the process's own is left as it was.
     expect(currentLang()).toBe('en');
     // The real binary, as cron runs it.
@@ -128,13 +130,20 @@ describe('reports in Chinese', () => {
     // The bars start at the same terminal column on every line.
     const barColumn = (l: string): number => stringWidth(l.slice(0, l.search(/[█ ]{2}[█ ]*\s+\d+$/) + 2));
     expect(new Set(funnel.map(barColumn)).size).toBe(1);
-    const pyramid = (await rp(['--format', 'table', '--no-pager', 'report', 'pyramid', '--as-of', AS_OF], zh)).stdout.split('\n').filter((l) => l.includes('销售额占比 ') && l.includes('位客户'));
+    const pyramid = (await rp(['--format', 'table', '--no-pager', 'report', 'pyramid', '--as-of', AS_OF], zh)).stdout
+      .split('\n')
+      .filter((l) => l.includes('销售额占比 ') && l.includes('位客户'));
     expect(pyramid).toHaveLength(4);
-    expect(new Set(pyramid.map((l) => stringWidth(l.slice(0, l.indexOf('销售额占比 ')))))).toEqual(new Set([stringWidth(pyramid[0]!.slice(0, pyramid[0]!.indexOf('销售额占比 ')))]));
+    expect(new Set(pyramid.map((l) => stringWidth(l.slice(0, l.indexOf('销售额占比 ')))))).toEqual(
+      new Set([stringWidth(pyramid[0]!.slice(0, pyramid[0]!.indexOf('销售额占比 ')))]),
+    );
   });
 
-  it('alerts and usage errors in the reader\'s language; the exit codes unchanged', async () => {
-    expect((await rp(['-q', 'complaint', 'add', '--customer', 'Y1', '--category', 'service', '--priority', 'urgent', '--summary', 'late', '--at', '2025-12-01'])).code).toBe(0);
+  it("alerts and usage errors in the reader's language; the exit codes unchanged", async () => {
+    expect(
+      (await rp(['-q', 'complaint', 'add', '--customer', 'Y1', '--category', 'service', '--priority', 'urgent', '--summary', 'late', '--at', '2025-12-01']))
+        .code,
+    ).toBe(0);
     const r = await rp(['--format', 'md', 'report', 'complaints', '--as-of', AS_OF, '--fail-if', 'overdue-complaints>0'], zh);
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('rapport: 警报：overdue-complaints>0：1 件投诉已逾期');

@@ -58,7 +58,17 @@ describe('complaint add in a pseudo-terminal', () => {
     const db = openDatabase(t.db, { create: false });
     try {
       expect(db.prepare('SELECT customer_id, category, priority, product, summary, why, wanted, reasonable, status FROM complaints').all()).toEqual([
-        { customer_id: 'Y1', category: 'service', priority: 'normal', product: 'Hamper', summary: 'arrived two days late', why: 'it was a gift', wanted: 'refund the delivery', reasonable: 1, status: 'open' },
+        {
+          customer_id: 'Y1',
+          category: 'service',
+          priority: 'normal',
+          product: 'Hamper',
+          summary: 'arrived two days late',
+          why: 'it was a gift',
+          wanted: 'refund the delivery',
+          reasonable: 1,
+          status: 'open',
+        },
       ]);
     } finally {
       db.close();
@@ -70,7 +80,11 @@ describe('complaint add in a pseudo-terminal', () => {
     expect((await run(['--db', t.db, '-q', 'import', 'customers', fixture('segment', 'customers.csv')])).code).toBe(0);
     const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm', NO_COLOR: '1' };
     delete env.CI;
-    const { code, screen } = await converse(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --db ${JSON.stringify(t.db)} complaint add --customer Y1`, [['Category', '\u0003']], env);
+    const { code, screen } = await converse(
+      `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --db ${JSON.stringify(t.db)} complaint add --customer Y1`,
+      [['Category', '\u0003']],
+      env,
+    );
     expect(code, screen).toBe(130);
     expect(screen).toContain('cancelled: nothing was written');
     const db = openDatabase(t.db, { create: false });

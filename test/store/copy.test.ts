@@ -24,7 +24,9 @@ describe('rapport copy --to between SQLite files', () => {
   it('names every table and column of the schema (a new one must be added to the copy)', () => {
     const db = openDatabase(source, { create: false });
     try {
-      const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations', 'sqlite_sequence')`).pluck().all() as string[]).sort();
+      const tables = (
+        db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations', 'sqlite_sequence')`).pluck().all() as string[]
+      ).sort();
       expect(tables).toEqual(COPY_TABLES.map((s) => s.name).sort());
       for (const spec of COPY_TABLES) {
         const columns = (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(spec.name) as string[]).sort();
@@ -75,7 +77,9 @@ describe('rapport copy --to between SQLite files', () => {
     const bytes = fs.readFileSync(dest);
     const r = await run(['--db', source, 'copy', '--to', dest]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^rapport: .*busy\.db already holds a shop \(.*customers.*\); copy writes only into an empty database, and nothing was changed\nhint: /);
+    expect(r.stderr).toMatch(
+      /^rapport: .*busy\.db already holds a shop \(.*customers.*\); copy writes only into an empty database, and nothing was changed\nhint: /,
+    );
     expect(fs.readFileSync(dest).equals(bytes)).toBe(true);
   });
 

@@ -32,7 +32,6 @@ async function sampleDb(db: string): Promise<void> {
   expect(r.code).toBe(0);
 }
 
-
 describe('a file that is not a rapport database is refused untouched', () => {
   const foreignFiles: Record<string, (db: Database.Database) => void> = {
     'tables, no application id': (db) => db.exec('CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL); INSERT INTO orders VALUES (1, 9.5)'),
@@ -305,10 +304,10 @@ describe('a read-only database file or folder', () => {
   });
 });
 
-describe('storageError: which failures are the disk\'s or the file\'s', () => {
+describe("storageError: which failures are the disk's or the file's", () => {
   const db = '/srv/shop/rapport.db';
   const fault = (code: string, extra: Record<string, unknown> = {}): Error => Object.assign(new Error(`${code} happened`), { code, ...extra });
-  it('names the database for SQLite\'s codes and the file for a write', () => {
+  it("names the database for SQLite's codes and the file for a write", () => {
     expect(storageError(fault('SQLITE_FULL'), db)?.message).toBe(`the disk holding ${db} is full; nothing more was written`);
     expect(storageError(fault('ENOSPC', { syscall: 'write' }), db)?.message).toBe('the disk is full; nothing more was written');
     expect(storageError(fault('SQLITE_CORRUPT'), db)?.message).toMatch(new RegExp(`^${db} is damaged`));

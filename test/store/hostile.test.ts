@@ -49,33 +49,56 @@ describe('a corpus of malformed files', () => {
     ['a 10 MB single field', () => HEADER + `I4,2025-01-04,C3,1.00,"${'x'.repeat(10 * 1024 * 1024)}"\n`],
     ['a million columns in one line', () => HEADER + 'I4,2025-01-04,C3,1.00,' + ','.repeat(1_000_000) + '\n'],
     ['NUL bytes in a field', () => HEADER + 'I4,2025-01-04,C3,1.00,Te\u0000a\n'],
-    ['mixed encodings (Latin-1 bytes in UTF-8)', () => Buffer.concat([Buffer.from(VALID), Buffer.from([0x49, 0x35, 0x2c, 0x32, 0x30, 0x32, 0x35, 0x2d, 0x30, 0x31, 0x2d, 0x30, 0x35, 0x2c, 0x43, 0x33, 0x2c, 0x31, 0x2e, 0x30, 0x30, 0x2c, 0x43, 0x61, 0x66, 0xe9, 0x0a])])],
+    [
+      'mixed encodings (Latin-1 bytes in UTF-8)',
+      () =>
+        Buffer.concat([
+          Buffer.from(VALID),
+          Buffer.from([
+            0x49, 0x35, 0x2c, 0x32, 0x30, 0x32, 0x35, 0x2d, 0x30, 0x31, 0x2d, 0x30, 0x35, 0x2c, 0x43, 0x33, 0x2c, 0x31, 0x2e, 0x30, 0x30, 0x2c, 0x43, 0x61,
+            0x66, 0xe9, 0x0a,
+          ]),
+        ]),
+    ],
     ['formula-like and SQL-like text', () => HEADER + `I4,2025-01-04,C3,1.00,"=cmd|'/C calc'!A0"\nI5,2025-01-04,C4,1.00,"'; DROP TABLE transactions; --"\n`],
     ['an extremely long name', () => 'customer_id,name\n' + `C9,${'N'.repeat(100_000)}\n`],
     ['impossible and extreme dates', () => HEADER + 'I4,0000-00-00,C3,1.00,a\nI5,9999-12-31,C3,1.00,b\nI6,2025-02-30,C3,1.00,c\n'],
-    ['extreme amounts', () => HEADER + 'I4,2025-01-04,C3,1e308,a\nI5,2025-01-04,C3,NaN,b\nI6,2025-01-04,C3,-0,c\nI7,2025-01-04,C3,99999999999999999999,d\nI8,2025-01-04,C3,Infinity,e\n'],
+    [
+      'extreme amounts',
+      () =>
+        HEADER +
+        'I4,2025-01-04,C3,1e308,a\nI5,2025-01-04,C3,NaN,b\nI6,2025-01-04,C3,-0,c\nI7,2025-01-04,C3,99999999999999999999,d\nI8,2025-01-04,C3,Infinity,e\n',
+    ],
     ['a line of only quotes', () => HEADER + '"""""""""""""""""""""""\n' + 'I9,2025-01-05,C5,2.00,ok\n'],
     ['CR-only line ends and a BOM', () => '\ufeff' + VALID.replace(/\n/g, '\r')],
   ];
   for (const [what, make] of cases) {
-    it(what, async () => {
-      const before = count();
-      const kind = what === 'an extremely long name' ? 'customers' : 'transactions';
-      const file = t.file('h.csv', make());
-      const r = await run(['--db', t.db, '--format', 'json', '-q', 'import', kind, file]);
-      wellBehaved(r, what);
-      if (r.code !== 0) expect(count(), `${what}: nothing stored from a refused file`).toBe(before);
-      else if (kind === 'transactions' && r.stdout.trim() !== '') {
-        // every line accounted for: stored, duplicate, rejected or blank
-        const res = (JSON.parse(r.stdout) as { counts: { read: number; imported: number; duplicate: number; rejected: number; blank_lines: number } }[])[0]!.counts;
-        expect(res.imported + res.duplicate + res.rejected, what).toBe(res.read);
-        expect(count()).toBe(before + res.imported);
-      }
-    }, 60_000);
+    it(
+      what,
+      async () => {
+        const before = count();
+        const kind = what === 'an extremely long name' ? 'customers' : 'transactions';
+        const file = t.file('h.csv', make());
+        const r = await run(['--db', t.db, '--format', 'json', '-q', 'import', kind, file]);
+        wellBehaved(r, what);
+        if (r.code !== 0) expect(count(), `${what}: nothing stored from a refused file`).toBe(before);
+        else if (kind === 'transactions' && r.stdout.trim() !== '') {
+          // every line accounted for: stored, duplicate, rejected or blank
+          const res = (JSON.parse(r.stdout) as { counts: { read: number; imported: number; duplicate: number; rejected: number; blank_lines: number } }[])[0]!
+            .counts;
+          expect(res.imported + res.duplicate + res.rejected, what).toBe(res.read);
+          expect(count()).toBe(before + res.imported);
+        }
+      },
+      60_000,
+    );
   }
 
   it('impossible dates and amounts are rejects with a reason, not stored values', async () => {
-    const r = await importBytes('d.csv', HEADER + 'I4,0000-00-00,C3,1.00,a\nI5,9999-12-31,C3,1.00,b\nI6,2025-01-04,C3,1e308,c\nI7,2025-01-04,C3,NaN,d\nI8,2025-01-04,C3,5.00,ok\n');
+    const r = await importBytes(
+      'd.csv',
+      HEADER + 'I4,0000-00-00,C3,1.00,a\nI5,9999-12-31,C3,1.00,b\nI6,2025-01-04,C3,1e308,c\nI7,2025-01-04,C3,NaN,d\nI8,2025-01-04,C3,5.00,ok\n',
+    );
     expect(r.code).toBe(0);
     const db = openDatabase(t.db, { create: false });
     try {

@@ -50,7 +50,9 @@ describe('PostgreSQL failures in Chinese', () => {
     expect(fault('CONNECT_TIMEOUT').message).toBe('db.example:5433/shop 上的 PostgreSQL 在 7 秒内没有响应');
     const denied = fault('42501', 'permission denied for table transactions');
     expect(denied.message).toBe('db.example:5433/shop 上的 PostgreSQL：permission denied for table transactions（用户 ann）');
-    expect(denied.hint).toBe('数据库所有者可以运行：GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ann; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ann');
+    expect(denied.hint).toBe(
+      '数据库所有者可以运行：GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ann; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ann',
+    );
     expect(fault('42501', 'must be owner of table transactions').hint).toBe('请数据库所有者用 GRANT 授予 ann 对该数据库及其表的权限；没有写入任何内容');
     // Knowing the tables' owner, the hint says who runs it, with the rights on tables added later.
     const facts = { schema: 'public', owner: 'office', readOnly: false };
@@ -67,7 +69,25 @@ describe('PostgreSQL failures in Chinese', () => {
   });
 
   it('every failure rapport knows reads in Chinese, and in English as before', () => {
-    const codes = ['ECONNREFUSED', 'ENOENT', 'ENOTFOUND', 'ECONNRESET', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', '57P01', '28P01', '28000', '3D000', '3F000', '42501', '25006', '53100', '53200', '53300'];
+    const codes = [
+      'ECONNREFUSED',
+      'ENOENT',
+      'ENOTFOUND',
+      'ECONNRESET',
+      'EPIPE',
+      'CONNECT_TIMEOUT',
+      'CONNECTION_CLOSED',
+      '57P01',
+      '28P01',
+      '28000',
+      '3D000',
+      '3F000',
+      '42501',
+      '25006',
+      '53100',
+      '53200',
+      '53300',
+    ];
     setLang('zh-CN');
     const zh = codes.map((c) => fault(c));
     setLang('en');
@@ -77,7 +97,10 @@ describe('PostgreSQL failures in Chinese', () => {
       expect(zh[i]!.hint, code).toMatch(CJK);
       expect(en[i]!.message + en[i]!.hint, code).not.toMatch(CJK);
     });
-    expect(en[0]).toEqual({ message: 'cannot reach PostgreSQL at db.example:5433/shop: connection refused', hint: 'check the host and port in --db / RAPPORT_DB, and that the server is running' });
+    expect(en[0]).toEqual({
+      message: 'cannot reach PostgreSQL at db.example:5433/shop: connection refused',
+      hint: 'check the host and port in --db / RAPPORT_DB, and that the server is running',
+    });
     expect(pgFault({ code: 'XX000', message: 'internal' }, URL, env)).toBeUndefined();
   });
 

@@ -67,13 +67,31 @@ describe('migration 6: the political category in SQLite', () => {
 
     expect(read(t.db, 'SELECT id, name FROM schema_migrations WHERE id = 6')).toEqual([{ id: 6, name: 'political complaint category' }]);
     expect(tables.map((x) => read(t.db, `SELECT * FROM ${x} ORDER BY rowid`))).toEqual(before);
-    expect(read(t.db, `SELECT name FROM sqlite_schema WHERE tbl_name = 'complaints' AND type = 'index' ORDER BY name`)).toEqual([{ name: 'complaints_customer' }, { name: 'complaints_status' }]);
+    expect(read(t.db, `SELECT name FROM sqlite_schema WHERE tbl_name = 'complaints' AND type = 'index' ORDER BY name`)).toEqual([
+      { name: 'complaints_customer' },
+      { name: 'complaints_status' },
+    ]);
     expect(read(t.db, `SELECT count(*) AS n FROM sqlite_schema WHERE name = 'complaints_new'`)).toEqual([{ n: 0 }]);
     expect(read(t.db, 'PRAGMA foreign_key_check')).toEqual([]);
     // The removed complaint 3 keeps its id: the next one is 4, as it would have been.
     expect(read(t.db, `SELECT seq FROM sqlite_sequence WHERE name = 'complaints'`)).toEqual([{ seq: 3 }]);
 
-    const add = await run(['--db', t.db, '--format', 'json', 'complaint', 'add', '--customer', 'C1', '--category', 'political', '--summary', 'import licence withdrawn', '--at', '2025-12-01']);
+    const add = await run([
+      '--db',
+      t.db,
+      '--format',
+      'json',
+      'complaint',
+      'add',
+      '--customer',
+      'C1',
+      '--category',
+      'political',
+      '--summary',
+      'import licence withdrawn',
+      '--at',
+      '2025-12-01',
+    ]);
     expect(add.code, add.stderr).toBe(0);
     expect(JSON.parse(add.stdout)).toMatchObject({ id: 4, customer_id: 'C1' });
     const show = await run(['--db', t.db, '--format', 'json', 'complaint', 'show', '2']);
@@ -101,7 +119,9 @@ describe('migration 6: the political category in SQLite', () => {
       return null;
     })();
     expect(err).toBeInstanceOf(RapportError);
-    expect((err as RapportError).message).toBe(`${t.db}: schema upgrade 6 (political complaint category) would leave rows referring to rows that are not there; it was not applied`);
+    expect((err as RapportError).message).toBe(
+      `${t.db}: schema upgrade 6 (political complaint category) would leave rows referring to rows that are not there; it was not applied`,
+    );
     expect(read(t.db, 'SELECT sql FROM sqlite_schema ORDER BY name')).toEqual(before);
     expect(read(t.db, 'SELECT max(id) AS newest FROM schema_migrations')).toEqual([{ newest: 5 }]);
     expect(read(t.db, 'SELECT id FROM complaints ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
@@ -117,7 +137,9 @@ describe('a political complaint by flags', () => {
     const add = await rp(['complaint', 'add', '--customer', 'Y1', '--category', 'political', '--summary', 'sanctions on the supplier', '--at', '2025-12-01']);
     expect(add.code, add.stderr).toBe(0);
     const list = await rp(['--format', 'json', 'complaint', 'list', '--category', 'political']);
-    expect((JSON.parse(list.stdout) as { category: string; summary: string }[]).map((c) => [c.category, c.summary])).toEqual([['political', 'sanctions on the supplier']]);
+    expect((JSON.parse(list.stdout) as { category: string; summary: string }[]).map((c) => [c.category, c.summary])).toEqual([
+      ['political', 'sanctions on the supplier'],
+    ]);
 
     const card = await rp(['customer', 'Y1', '--as-of', '2025-12-31'], 'zh-CN', true);
     expect(card.code, card.stderr).toBe(0);

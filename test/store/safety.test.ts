@@ -37,14 +37,25 @@ describe('safety', () => {
   });
 
   it('SQL-like text and quotes in every text field are stored as text, and the tables survive', async () => {
-    const customers = t.file('c.csv', `customer_id,name,email,phone,type,account_manager\n"${NASTY}","${QUOTES.replace(/"/g, '""')}","${EMAIL}","${NASTY}",consumer,"${NASTY}"\n`);
-    const sales = t.file('s.csv', `customer_id,date,amount,product,channel,staff,payment_method,invoice\n"${NASTY}",2025-01-01,10.00,"${NASTY}","${NASTY}","${QUOTES.replace(/"/g, '""')}","${NASTY}","${NASTY}"\n`);
+    const customers = t.file(
+      'c.csv',
+      `customer_id,name,email,phone,type,account_manager\n"${NASTY}","${QUOTES.replace(/"/g, '""')}","${EMAIL}","${NASTY}",consumer,"${NASTY}"\n`,
+    );
+    const sales = t.file(
+      's.csv',
+      `customer_id,date,amount,product,channel,staff,payment_method,invoice\n"${NASTY}",2025-01-01,10.00,"${NASTY}","${NASTY}","${QUOTES.replace(/"/g, '""')}","${NASTY}","${NASTY}"\n`,
+    );
     expect((await rp(['-q', 'import', 'customers', customers])).code).toBe(0);
     expect((await rp(['-q', 'import', 'transactions', sales])).code).toBe(0);
-    expect((await rp(['-q', 'complaint', 'add', '--customer', NASTY, '--category', 'other', '--summary', NASTY, '--staff', QUOTES, '--at', '2025-01-02'])).code).toBe(0);
+    expect(
+      (await rp(['-q', 'complaint', 'add', '--customer', NASTY, '--category', 'other', '--summary', NASTY, '--staff', QUOTES, '--at', '2025-01-02'])).code,
+    ).toBe(0);
     expect((await rp(['-q', 'config', 'set', 'rfm.segments', `A: r1-5`])).code).toBe(0);
     expect((await rp(['-q', 'segment', '--as-of', '2025-01-31'])).code).toBe(0);
-    const card = JSON.parse((await rp(['--format', 'json', 'customer', NASTY, '--as-of', '2025-01-31'])).stdout) as { customer: { name: string; email: string }; recent_transactions: { product: string }[] };
+    const card = JSON.parse((await rp(['--format', 'json', 'customer', NASTY, '--as-of', '2025-01-31'])).stdout) as {
+      customer: { name: string; email: string };
+      recent_transactions: { product: string }[];
+    };
     expect(card.customer).toMatchObject({ name: QUOTES, email: EMAIL });
     expect(card.recent_transactions[0]!.product).toBe(NASTY);
     const db = openDatabase(t.db, { create: false });
@@ -76,7 +87,10 @@ describe('safety', () => {
     ];
     const personal = people.flatMap((p) => p.slice(1));
     const secret = ['zelda-at-nowhere', 'Quentin Quux', '+44 7700 900999', 'the kettle scalded me'];
-    const customers = t.file('c.csv', 'customer_id,name,email,phone\n' + people.map((p) => p.join(',')).join('\n') + `\nZ1,${secret[1]},${secret[0]},${secret[2]}\n`);
+    const customers = t.file(
+      'c.csv',
+      'customer_id,name,email,phone\n' + people.map((p) => p.join(',')).join('\n') + `\nZ1,${secret[1]},${secret[0]},${secret[2]}\n`,
+    );
     const headerless = t.file('h.csv', people.map((p) => p.join(',')).join('\n') + '\n');
     const namesOnly = t.file('n.csv', people.map((p) => `${p[0]},${p[1]}`).join('\n') + '\n');
     const shop = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../fixtures/segment/shop.csv');
@@ -96,7 +110,22 @@ describe('safety', () => {
     expect(await go(['customer', 'Fran'])).toBe(1);
     expect(await go(['segment', '--as-of', '2025-12-31'])).toBe(0);
     expect(await go(['churn', '--as-of', '2025-12-31'])).toBe(0);
-    expect(await go(['report', 'churn', '--as-of', '2025-12-31', '--since', '2025-10-01', '--fail-if', 'new-high-risk:lead', '--fail-if', 'overdue-complaints>0', '--fail-if', 'high-risk-value>0'])).toBe(5);
+    expect(
+      await go([
+        'report',
+        'churn',
+        '--as-of',
+        '2025-12-31',
+        '--since',
+        '2025-10-01',
+        '--fail-if',
+        'new-high-risk:lead',
+        '--fail-if',
+        'overdue-complaints>0',
+        '--fail-if',
+        'high-risk-value>0',
+      ]),
+    ).toBe(5);
     expect(await go(['rejects', '1'])).toBe(0);
     const all = stderr.join('\n');
     expect(all).toMatch(/rejected/); // the reject was reported...

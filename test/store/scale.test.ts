@@ -57,7 +57,7 @@ describe('what keeps a million customers small', () => {
     expect(flat('😀 emoji')).toBe('😀 emoji');
   });
 
-  it("lifetimeValues gives each customer the CLV their score has (0 without one), without the scores", async () => {
+  it('lifetimeValues gives each customer the CLV their score has (0 without one), without the scores', async () => {
     const t = tempDir();
     try {
       const csv = path.join(t.dir, 'sim.csv');

@@ -55,7 +55,9 @@ describe('--out never names a database', () => {
       for (const out of names) {
         const r = await run(['--db', shop, ...args, '--out', out, ...(out === 'link.db' ? ['--force'] : [])], { cwd: t.dir });
         expect(r.code, out).not.toBe(0);
-        expect(r.stderr, out).toMatch(/^rapport: --out .* would replace (the database|.*a file SQLite keeps beside the database) .*shop\.db; nothing was written/);
+        expect(r.stderr, out).toMatch(
+          /^rapport: --out .* would replace (the database|.*a file SQLite keeps beside the database) .*shop\.db; nothing was written/,
+        );
         expectPlainError(r.stderr);
         expect(r.stdout).toBe('');
       }
@@ -118,7 +120,10 @@ describe('--out never names a database', () => {
 describe('the files SQLite keeps beside a database', () => {
   it('--db shop.db-wal (-shm, -journal), or RAPPORT_DB naming one, is refused with the database it belongs to', async () => {
     for (const suffix of ['-wal', '-shm', '-journal']) {
-      for (const r of [await run(['--db', `${shop}${suffix}`, 'import', 'transactions', SAMPLE]), await run(['status'], { env: { RAPPORT_DB: `${shop}${suffix}` } })]) {
+      for (const r of [
+        await run(['--db', `${shop}${suffix}`, 'import', 'transactions', SAMPLE]),
+        await run(['status'], { env: { RAPPORT_DB: `${shop}${suffix}` } }),
+      ]) {
         expect(r.code).toBe(2);
         expect(r.stderr).toContain(`that is the name of a file SQLite keeps beside the database ${shop}`);
         expect(r.stderr).toContain(`hint: use --db ${shop} for that database`);
@@ -135,7 +140,9 @@ describe('the files SQLite keeps beside a database', () => {
       for (const args of [['status'], ['import', 'transactions', SAMPLE], ['export', 'customers', '--out', path.join(t.dir, 'c.csv')]]) {
         const r = await run(['--db', shop, ...args]);
         expect(r.code).toBe(1);
-        expect(r.stderr).toMatch(new RegExp(`^rapport: .*shop\\.db${suffix} is a database of its own, not the file SQLite keeps beside .*shop\\.db; rapport opened nothing`));
+        expect(r.stderr).toMatch(
+          new RegExp(`^rapport: .*shop\\.db${suffix} is a database of its own, not the file SQLite keeps beside .*shop\\.db; rapport opened nothing`),
+        );
         expectPlainError(r.stderr);
       }
       expect(hash(`${shop}${suffix}`)).toBe(before);

@@ -74,7 +74,11 @@ describe('the duplicate rule in the writer', () => {
     t = tempDir();
     const db = openDatabase(t.db, { create: true });
     const newImport = () =>
-      insertImport(db, { kind: 'transactions', fileName: 'x', fileSize: 0, contentHash: String(Math.random()), mapping: {}, options: {}, startedAt: '' }, 'complete');
+      insertImport(
+        db,
+        { kind: 'transactions', fileName: 'x', fileSize: 0, contentHash: String(Math.random()), mapping: {}, options: {}, startedAt: '' },
+        'complete',
+      );
     return { db, newImport };
   }
   const row = (customer: string, amount: number, line: number) => {
@@ -140,9 +144,9 @@ describe('the duplicate rule in the writer', () => {
     const { db, newImport } = setup();
     const r = row('A', 100, 2);
     // Plant a different row in the slot that A's content hashes to.
-    db.prepare(
-      `INSERT INTO transactions (customer_id, date, amount, import_id, line, dedupe_key) VALUES ('Z', '2024-05-01', 1, 0, 1, ?)`,
-    ).run(slotKey('2024-05-01', dedupeContent(r.content), 0));
+    db.prepare(`INSERT INTO transactions (customer_id, date, amount, import_id, line, dedupe_key) VALUES ('Z', '2024-05-01', 1, 0, 1, ?)`).run(
+      slotKey('2024-05-01', dedupeContent(r.content), 0),
+    );
     const counts = db.transaction(() => {
       const w = new TransactionWriter(db, newImport(), TRANSACTION_COLUMNS);
       add(w, r);

@@ -11,14 +11,25 @@ const noEnv = { HOME: '/nonexistent-home' };
 
 describe('parsePgUrl', () => {
   it('reads user, host, port and database, and a socket folder from ?host= or a %2F host', () => {
-    expect(parsePgUrl('postgres://ann@db.example:6543/shop', noEnv)).toMatchObject({ user: 'ann', host: 'db.example', port: 6543, database: 'shop', socket: false });
+    expect(parsePgUrl('postgres://ann@db.example:6543/shop', noEnv)).toMatchObject({
+      user: 'ann',
+      host: 'db.example',
+      port: 6543,
+      database: 'shop',
+      socket: false,
+    });
     expect(parsePgUrl('postgresql://ann@/shop?host=/tmp/pg%20dir', noEnv)).toMatchObject({ host: '/tmp/pg dir', port: 5432, database: 'shop', socket: true });
     expect(parsePgUrl('postgres://ann@%2Fvar%2Frun%2Fpg:5433/shop', noEnv)).toMatchObject({ host: '/var/run/pg', port: 5433, socket: true });
     expect(parsePgUrl('postgres://[::1]:7000/x', { ...noEnv, PGUSER: 'bob' })).toMatchObject({ host: '::1', port: 7000, user: 'bob' });
   });
 
   it('takes missing parts from PGHOST, PGPORT, PGUSER and PGDATABASE; the database defaults to the user', () => {
-    expect(parsePgUrl('postgres://', { ...noEnv, PGHOST: 'h', PGPORT: '7', PGUSER: 'u', PGDATABASE: 'd' })).toMatchObject({ host: 'h', port: 7, user: 'u', database: 'd' });
+    expect(parsePgUrl('postgres://', { ...noEnv, PGHOST: 'h', PGPORT: '7', PGUSER: 'u', PGDATABASE: 'd' })).toMatchObject({
+      host: 'h',
+      port: 7,
+      user: 'u',
+      database: 'd',
+    });
     expect(parsePgUrl('postgres://carol@h', noEnv).database).toBe('carol');
   });
 
@@ -66,7 +77,9 @@ describe('findPassword', () => {
   }
 
   it('PGPASSWORD first, else the first matching pgpass line (wildcards, \\: and \\\\ escapes)', () => {
-    const p = pgpass(['# comment', 'other:5432:shop:ann:no', 'db.example:5432:shop:bob:no', 'db.example:*:shop:ann:pa\\:ss\\\\w:rd', '*:*:*:*:fallback', ''].join('\n'));
+    const p = pgpass(
+      ['# comment', 'other:5432:shop:ann:no', 'db.example:5432:shop:bob:no', 'db.example:*:shop:ann:pa\\:ss\\\\w:rd', '*:*:*:*:fallback', ''].join('\n'),
+    );
     try {
       expect(findPassword(target, { PGPASSFILE: p.file })).toBe('pa:ss\\w:rd');
       expect(findPassword(target, { PGPASSFILE: p.file, PGPASSWORD: 'env' })).toBe('env');

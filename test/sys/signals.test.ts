@@ -47,17 +47,25 @@ interface Ended {
 }
 
 /** Runs the binary and sends `signal` once `ready` resolves (the run has reached the state the test is about). */
-function signalled(args: string[], signal: NodeJS.Signals, ready: (child: ChildProcess) => Promise<void>, env: NodeJS.ProcessEnv = process.env): Promise<Ended> {
+function signalled(
+  args: string[],
+  signal: NodeJS.Signals,
+  ready: (child: ChildProcess) => Promise<void>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Ended> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, CI: '1' } });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     let sent: number | null = null;
     child.on('exit', (code, sig) => resolve({ code, signal: sig, ms: sent === null ? null : performance.now() - sent, stderr }));
-    ready(child).then(() => {
-      sent = performance.now();
-      child.kill(signal);
-    }, (e: unknown) => (child.exitCode === null && child.signalCode === null ? reject(e as Error) : undefined));
+    ready(child).then(
+      () => {
+        sent = performance.now();
+        child.kill(signal);
+      },
+      (e: unknown) => (child.exitCode === null && child.signalCode === null ? reject(e as Error) : undefined),
+    );
   });
 }
 
@@ -71,7 +79,9 @@ describe('signals', () => {
       const target = path.join(dir, 'sales.csv');
       fs.writeFileSync(target, 'the previous export\n');
       // Signalled once the rows are being written (its temporary file is there), however long that takes.
-      const end = await signalled(['--db', t.db, 'export', 'transactions', '--out', target], signal, (child) => until(() => temps(dir).length > 0, 'the export began writing', child));
+      const end = await signalled(['--db', t.db, 'export', 'transactions', '--out', target], signal, (child) =>
+        until(() => temps(dir).length > 0, 'the export began writing', child),
+      );
       expect(end.ms, `finished before the signal: ${end.stderr}`).not.toBeNull();
       expect(end.signal, end.stderr).toBe(signal);
       expect(end.ms!).toBeLessThan(underLoad(1000));
@@ -120,7 +130,10 @@ describe('signals', () => {
 
   it('SIGINT while standard input is being spooled removes the spooled copy', async () => {
     const dir = fs.mkdtempSync(path.join(t.dir, 'stdin-'));
-    const child = spawn(process.execPath, [BIN, '--db', path.join(dir, 's.db'), '-q', 'import', 'transactions', '-'], { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, CI: '1', TMPDIR: dir } });
+    const child = spawn(process.execPath, [BIN, '--db', path.join(dir, 's.db'), '-q', 'import', 'transactions', '-'], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+      env: { ...process.env, CI: '1', TMPDIR: dir },
+    });
     child.stdin.write('customer_id,date,amount\nA1,2024-01-02,3.00\n');
     // The copy exists while the pipe stays open.
     await until(() => temps(dir).length > 0, 'standard input was spooled', child);
@@ -150,10 +163,15 @@ describe('temporary files of killed runs', () => {
     fs.symlinkSync(path.join(dir, names.mine), path.join(dir, `.rapport-tmp-${gone}-0badf00d-link`));
     const db = path.join(dir, 'shop.db');
     // The real binary: in-process, the test runner's pid would be rapport's own (and so not "another live run").
-    const r = spawnSync(process.execPath, [BIN, '--db', db, 'import', 'customers', fixture('segment', 'customers.csv')], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    const r = spawnSync(process.execPath, [BIN, '--db', db, 'import', 'customers', fixture('segment', 'customers.csv')], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: '1' },
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`removed 2 temporary files left in ${dir} by interrupted runs`);
-    expect(fs.readdirSync(dir).sort()).toEqual([names.live, `.rapport-tmp-${gone}-0badf00d-folder`, `.rapport-tmp-${gone}-0badf00d-link`, names.other, 'shop.db', names.mine].sort());
+    expect(fs.readdirSync(dir).sort()).toEqual(
+      [names.live, `.rapport-tmp-${gone}-0badf00d-folder`, `.rapport-tmp-${gone}-0badf00d-link`, names.other, 'shop.db', names.mine].sort(),
+    );
   });
 
   it('an --out folder is swept before a file is written there', async () => {
@@ -173,7 +191,11 @@ describe('file modes', () => {
       const dir = fs.mkdtempSync(path.join(t.dir, `umask${umask}-`));
       const db = path.join(dir, 'u.db');
       const sh = (args: string): void => {
-        const r = spawnSync('sh', ['-c', `umask ${umask}; "$0" "$1" --db "$2" -q ${args}`, process.execPath, BIN, db], { encoding: 'utf8', cwd: dir, env: { ...process.env, CI: '1' } });
+        const r = spawnSync('sh', ['-c', `umask ${umask}; "$0" "$1" --db "$2" -q ${args}`, process.execPath, BIN, db], {
+          encoding: 'utf8',
+          cwd: dir,
+          env: { ...process.env, CI: '1' },
+        });
         expect(r.status, r.stderr).toBe(0);
       };
       sh(`import transactions ${JSON.stringify(fixture('segment', 'shop.csv'))}`);

@@ -55,7 +55,17 @@ const cases = [
     // the first prompt, as drawn while asked (?) and once answered (✔)
     first: /[?✔] Customer\b/g,
     saved: 'logged complaint #1 for Y1',
-    row: { customer_id: 'Y1', category: 'service', priority: 'normal', product: 'Hamper', summary: 'arrived two days late', why: 'it was a gift', wanted: 'refund the delivery', reasonable: 1, status: 'open' },
+    row: {
+      customer_id: 'Y1',
+      category: 'service',
+      priority: 'normal',
+      product: 'Hamper',
+      summary: 'arrived two days late',
+      why: 'it was a gift',
+      wanted: 'refund the delivery',
+      reasonable: 1,
+      status: 'open',
+    },
   },
   {
     lang: 'zh-CN',
@@ -64,7 +74,17 @@ const cases = [
     steps: chinese,
     first: /[?✔] 客户（/g,
     saved: '已为 KH0058 登记投诉 #1',
-    row: { customer_id: 'KH0058', category: 'service', priority: 'normal', product: '礼品篮', summary: '晚到了两天', why: '是送人的礼物', wanted: '退运费', reasonable: 1, status: 'open' },
+    row: {
+      customer_id: 'KH0058',
+      category: 'service',
+      priority: 'normal',
+      product: '礼品篮',
+      summary: '晚到了两天',
+      why: '是送人的礼物',
+      wanted: '退运费',
+      reasonable: 1,
+      status: 'open',
+    },
   },
 ];
 
@@ -104,7 +124,9 @@ describe('complaint add in tmux', () => {
         expect(screen.match(c.first), screen).toHaveLength(1);
         const db = openDatabase(t.db, { create: false });
         try {
-          expect(db.prepare('SELECT customer_id, category, priority, product, summary, why, wanted, reasonable, status FROM complaints').all()).toEqual([c.row]);
+          expect(db.prepare('SELECT customer_id, category, priority, product, summary, why, wanted, reasonable, status FROM complaints').all()).toEqual([
+            c.row,
+          ]);
         } finally {
           db.close();
         }

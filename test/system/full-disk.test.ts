@@ -17,7 +17,6 @@ afterEach(() => t?.cleanup());
 
 const plainError = expectPlainError;
 
-
 describe('a full disk (512 KiB tmpfs)', () => {
   const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-full-'));
   beforeAll(() => {
@@ -151,4 +150,3 @@ describe('a full disk (512 KiB tmpfs)', () => {
     return t.file(name, content);
   }
 });
-

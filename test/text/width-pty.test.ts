@@ -69,7 +69,16 @@ describe('every command fits the terminal (real binary, pseudo-terminal)', () =>
       ['import', 'transactions', fixture('sample/transactions.csv')],
       ['import', 'customers', cfile],
       ['segment'],
-      ['complaint', 'add', '--customer', 'C0001', '--category', 'service', '--summary', '等了四十分钟没有人理我，非常失望，希望店长能够给一个解释 and nobody answered the phone for forty minutes'],
+      [
+        'complaint',
+        'add',
+        '--customer',
+        'C0001',
+        '--category',
+        'service',
+        '--summary',
+        '等了四十分钟没有人理我，非常失望，希望店长能够给一个解释 and nobody answered the phone for forty minutes',
+      ],
     ];
     for (const s of steps) {
       const r = spawnSync(process.execPath, [BIN, '--db', db, ...s], { encoding: 'utf8' });
@@ -78,14 +87,30 @@ describe('every command fits the terminal (real binary, pseudo-terminal)', () =>
   });
   afterAll(() => t?.cleanup());
 
-  const commands = ['status', 'imports', 'customers', 'churn', 'customer C0001', 'segment --no-save', 'complaint list', 'complaint show 1', 'config list', 'model --no-save', 'report summary', 'report cohorts', 'snapshots', 'rejects'];
+  const commands = [
+    'status',
+    'imports',
+    'customers',
+    'churn',
+    'customer C0001',
+    'segment --no-save',
+    'complaint list',
+    'complaint show 1',
+    'config list',
+    'model --no-save',
+    'report summary',
+    'report cohorts',
+    'snapshots',
+    'rejects',
+  ];
 
   for (const width of [60, 80, 160]) {
     it(`no line wider than ${width} columns`, () => {
       expect(hasScript, 'the `script` command is needed: apt-get install bsdutils').toBe(true);
       const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TZ: 'UTC' };
       delete env.CI;
-      const shell = `stty cols ${width} rows 50; ` + commands.map((c) => `${process.execPath} ${BIN} --no-pager --db ${db} ${c} || echo "FAILED: ${c}"`).join('; ');
+      const shell =
+        `stty cols ${width} rows 50; ` + commands.map((c) => `${process.execPath} ${BIN} --no-pager --db ${db} ${c} || echo "FAILED: ${c}"`).join('; ');
       const r = spawnSync('script', ['-qfec', shell, '/dev/null'], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
       expect(r.status).toBe(0);
       const screen = r.stdout.replace(/\r/g, '');

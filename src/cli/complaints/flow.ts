@@ -34,15 +34,24 @@ export interface Lookups {
 /** What each category (the churn cause it records) covers, as the prompt explains it. */
 export function categoryHelp(category: Category): string {
   switch (category) {
-    case 'price': return t('complaint.help.price');
-    case 'product': return t('complaint.help.product');
-    case 'service': return t('complaint.help.service');
-    case 'technology': return t('complaint.help.technology');
-    case 'promotion': return t('complaint.help.promotion');
-    case 'demand': return t('complaint.help.demand');
-    case 'management': return t('complaint.help.management');
-    case 'political': return t('complaint.help.political');
-    case 'other': return t('complaint.help.other');
+    case 'price':
+      return t('complaint.help.price');
+    case 'product':
+      return t('complaint.help.product');
+    case 'service':
+      return t('complaint.help.service');
+    case 'technology':
+      return t('complaint.help.technology');
+    case 'promotion':
+      return t('complaint.help.promotion');
+    case 'demand':
+      return t('complaint.help.demand');
+    case 'management':
+      return t('complaint.help.management');
+    case 'political':
+      return t('complaint.help.political');
+    case 'other':
+      return t('complaint.help.other');
   }
 }
 
@@ -57,7 +66,14 @@ function fieldFault(field: 'id' | 'email', value: string): string | null {
   if (field === 'email' && value.trim() === '') return null;
   const fault: ValueFault | null = field === 'id' ? customerIdFault(value) : emailFault(value);
   if (fault === null) return null;
-  const why = fault === 'empty' ? t('complaint.why.empty') : fault === 'long' ? t('complaint.why.long', { max: field === 'id' ? MAX_ID : MAX_TEXT }) : fault === 'control' ? t('complaint.why.control') : t('complaint.why.not-email');
+  const why =
+    fault === 'empty'
+      ? t('complaint.why.empty')
+      : fault === 'long'
+        ? t('complaint.why.long', { max: field === 'id' ? MAX_ID : MAX_TEXT })
+        : fault === 'control'
+          ? t('complaint.why.control')
+          : t('complaint.why.not-email');
   return field === 'id' ? t('complaint.fault.id', { why }) : t('complaint.fault.email', { why });
 }
 
@@ -71,25 +87,27 @@ export function newCustomerFault(c: Partial<CounterCustomer>): string | null {
   return null;
 }
 
-
 /** The checks prompts make on typed answers (true, or what to say). */
 export const validators = {
   summary: (v: string): string | true => (v.trim() === '' ? t('complaint.validate.summary') : true),
   newId:
     (exists: (id: string) => Promise<boolean>) =>
     async (v: string): Promise<string | true> =>
-      v.trim() === '' ? t('complaint.validate.id-needed') : (fieldFault('id', v) ?? ((await exists(v.trim())) ? t('complaint.validate.id-exists', { id: v.trim() }) : true)),
+      v.trim() === ''
+        ? t('complaint.validate.id-needed')
+        : (fieldFault('id', v) ?? ((await exists(v.trim())) ? t('complaint.validate.id-exists', { id: v.trim() }) : true)),
 };
 
 const describe = (m: Match): string => [m.id, m.name, m.email, m.phone].filter(Boolean).join(' · ');
 
 /** The new customer's fields, asking for those the flags did not give. */
 async function newCustomer(p: Prompter, lookups: Lookups, given: Partial<CounterCustomer>, searched?: string): Promise<CounterCustomer> {
-  const id =
-    given.id ??
-    (await p.input(t('complaint.ask.new-id'), { required: true, validate: validators.newId(lookups.exists) })).trim();
+  const id = given.id ?? (await p.input(t('complaint.ask.new-id'), { required: true, validate: validators.newId(lookups.exists) })).trim();
   // What was typed in the search is often the name: offered as the default.
-  const name = given.name !== undefined ? given.name : blank(await p.input(t('complaint.ask.name'), searched !== undefined && !/\d/.test(searched) ? { default: searched } : {}));
+  const name =
+    given.name !== undefined
+      ? given.name
+      : blank(await p.input(t('complaint.ask.name'), searched !== undefined && !/\d/.test(searched) ? { default: searched } : {}));
   const email = given.email !== undefined ? given.email : blank(await p.input(t('complaint.ask.email'), { validate: (v) => fieldFault('email', v) ?? true }));
   const phone = given.phone !== undefined ? given.phone : blank(await p.input(t('complaint.ask.phone')));
   const type =
@@ -116,7 +134,11 @@ async function pickCustomer(p: Prompter, lookups: Lookups, hint: string | undefi
       { name: `↺ ${t('complaint.choice.search-again')}`, value: 'again' },
     ];
     if (matches.length === 0) p.say(t('complaint.say.no-match', { text }));
-    const picked = await p.select(matches.length === 0 ? t('complaint.ask.again-or-new') : tn('complaint.ask.which', matches.length), choices, matches.length > 0 ? `id:${matches[0]!.id}` : 'again');
+    const picked = await p.select(
+      matches.length === 0 ? t('complaint.ask.again-or-new') : tn('complaint.ask.which', matches.length),
+      choices,
+      matches.length > 0 ? `id:${matches[0]!.id}` : 'again',
+    );
     if (picked === 'again') {
       text = undefined;
       continue;
@@ -155,9 +177,21 @@ export async function collect(draft: Draft, p: Prompter, lookups: Lookups): Prom
   }
   for (const line of created ? [t('complaint.say.new-customer', { id: customerId })] : await lookups.profile(customerId)) p.say(line);
 
-  const category = draft.category ?? (await p.select(t('complaint.ask.category'), CATEGORIES.map((c) => ({ name: categoryName(c), value: c, description: categoryHelp(c) }))));
-  const priority = draft.priority ?? (await p.select(t('complaint.ask.priority'), PRIORITIES.map((x) => ({ name: priorityName(x), value: x })), 'normal'));
-  const ask = async (given: string | undefined, message: string): Promise<string | null> => (given !== undefined ? blank(given) : blank(await p.input(message)));
+  const category =
+    draft.category ??
+    (await p.select(
+      t('complaint.ask.category'),
+      CATEGORIES.map((c) => ({ name: categoryName(c), value: c, description: categoryHelp(c) })),
+    ));
+  const priority =
+    draft.priority ??
+    (await p.select(
+      t('complaint.ask.priority'),
+      PRIORITIES.map((x) => ({ name: priorityName(x), value: x })),
+      'normal',
+    ));
+  const ask = async (given: string | undefined, message: string): Promise<string | null> =>
+    given !== undefined ? blank(given) : blank(await p.input(message));
   const product = await ask(draft.product, t('complaint.ask.product'));
   const summary =
     draft.summary !== undefined && draft.summary.trim() !== ''
@@ -182,7 +216,20 @@ export async function collect(draft: Draft, p: Prompter, lookups: Lookups): Prom
           ),
         );
   const wanted = await ask(draft.wanted, t('complaint.ask.wanted'));
-  const input: ComplaintInput = { customerId, category, priority, product, summary, how, why, staff, otherIssues, reasonable, wanted, assignee: draft.assignee ?? null };
+  const input: ComplaintInput = {
+    customerId,
+    category,
+    priority,
+    product,
+    summary,
+    how,
+    why,
+    staff,
+    otherIssues,
+    reasonable,
+    wanted,
+    assignee: draft.assignee ?? null,
+  };
 
   p.say('');
   const from = created ? t('complaint.summary.from-new', { id: customerId }) : t('complaint.summary.from', { id: customerId });

@@ -14,7 +14,10 @@ export interface Choice<T extends string> {
 }
 
 export interface Prompter {
-  input(message: string, options?: { default?: string; required?: boolean; validate?: (value: string) => string | true | Promise<string | true> }): Promise<string>;
+  input(
+    message: string,
+    options?: { default?: string; required?: boolean; validate?: (value: string) => string | true | Promise<string | true> },
+  ): Promise<string>;
   select<T extends string>(message: string, choices: Choice<T>[], defaultValue?: T): Promise<T>;
   confirm(message: string, defaultValue?: boolean): Promise<boolean>;
   /** A line of information between prompts (stderr). */
@@ -57,10 +60,12 @@ export async function terminalPrompter(io: IO): Promise<Prompter> {
             message: shown(message),
             default: o.default,
             required: o.required,
-            validate: o.validate && (async (value: string) => {
-              const verdict = await o.validate!(value);
-              return verdict === true ? true : shown(verdict);
-            }),
+            validate:
+              o.validate &&
+              (async (value: string) => {
+                const verdict = await o.validate!(value);
+                return verdict === true ? true : shown(verdict);
+              }),
           },
           context,
         ),
@@ -79,7 +84,13 @@ export async function terminalPrompter(io: IO): Promise<Prompter> {
           context,
         ),
       ),
-    confirm: (message, defaultValue) => guard(() => confirm({ message: shown(message), default: defaultValue, transformer: (yes: boolean) => (yes ? t('complaint.answer.yes') : t('complaint.answer.no')) }, context)),
+    confirm: (message, defaultValue) =>
+      guard(() =>
+        confirm(
+          { message: shown(message), default: defaultValue, transformer: (yes: boolean) => (yes ? t('complaint.answer.yes') : t('complaint.answer.no')) },
+          context,
+        ),
+      ),
     say: (line) => void io.stderr.write(line + '\n'),
   };
 }

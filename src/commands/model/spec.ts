@@ -13,8 +13,18 @@ export const command = defineCommand<{ asOf?: string; model?: string; horizon?: 
     { flags: '--no-save', help: 'help.model.opt.noSave' },
   ],
   async run({ opts, context }) {
-    const [{ runModel, parseModelName }, { parseAsOf }, { parseHorizon }] = await Promise.all([import('../model.js'), import('../../app/run.js'), import('../churn.js')]);
-    const options = { asOf: parseAsOf(opts.asOf), model: parseModelName(opts.model), horizonDays: parseHorizon(opts.horizon), timeUnit: opts.timeUnit ?? null, save: opts.save };
+    const [{ runModel, parseModelName }, { parseAsOf }, { parseHorizon }] = await Promise.all([
+      import('../model.js'),
+      import('../../app/run.js'),
+      import('../churn.js'),
+    ]);
+    const options = {
+      asOf: parseAsOf(opts.asOf),
+      model: parseModelName(opts.model),
+      horizonDays: parseHorizon(opts.horizon),
+      timeUnit: opts.timeUnit ?? null,
+      save: opts.save,
+    };
     return runModel(options, context());
   },
 });

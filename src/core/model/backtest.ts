@@ -99,7 +99,9 @@ export function calibration(prob: readonly number[], happened: readonly boolean[
     row.predicted! += prob[i]!;
     row.observed! += happened[i] ? 1 : 0;
   }
-  return out.map((r) => (r.customers === 0 ? { ...r, predicted: null, observed: null } : { ...r, predicted: r.predicted! / r.customers, observed: r.observed! / r.customers }));
+  return out.map((r) =>
+    r.customers === 0 ? { ...r, predicted: null, observed: null } : { ...r, predicted: r.predicted! / r.customers, observed: r.observed! / r.customers },
+  );
 }
 
 /** Positions sorted by score, cut into runs of equal score (for weighted AUCs over one sort). */
@@ -117,7 +119,7 @@ function weightedAuc(runs: { order: Int32Array; runEnd: Int32Array }, positive: 
   let pos = 0;
   let neg = 0;
   let sum = 0;
-  for (let k = 0; k < order.length; ) {
+  for (let k = 0; k < order.length;) {
     const end = runEnd[k]!;
     let wp = 0;
     let wn = 0;
@@ -140,7 +142,13 @@ function weightedAuc(runs: { order: Int32Array; runEnd: Int32Array }, positive: 
  * Bootstrap, 1993, ch. 13) for AUC(a) − AUC(b) on the same customers: customers are resampled
  * with replacement, both AUCs computed on each resample.
  */
-export function bootstrapAucDifference(a: readonly number[], b: readonly number[], positive: readonly boolean[], resamples: number, seed: number): { low: number; high: number } {
+export function bootstrapAucDifference(
+  a: readonly number[],
+  b: readonly number[],
+  positive: readonly boolean[],
+  resamples: number,
+  seed: number,
+): { low: number; high: number } {
   const n = a.length;
   const ra = tieRuns(a);
   const rb = tieRuns(b);

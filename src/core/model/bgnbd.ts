@@ -142,7 +142,12 @@ export function bgFamily(mbg: boolean): PurchaseModel<BgParams> {
     expectedPurchases: (p, s, t) => bgExpectedPurchases(mbg, p, s, t),
     pNoPurchase: (p, s, t) => bgPNoPurchase(mbg, p, s, t),
     describe: (p) => ({
-      params: [['r', p.r], ['alpha', p.alpha], ['a', p.a], ['b', p.b]],
+      params: [
+        ['r', p.r],
+        ['alpha', p.alpha],
+        ['a', p.a],
+        ['b', p.b],
+      ],
       words: { key: 'model.bg-words', vars: { rate: (p.r / p.alpha).toPrecision(3), last: ((p.a / (p.a + p.b)) * 100).toFixed(1) } },
     }),
   };

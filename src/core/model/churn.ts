@@ -54,7 +54,19 @@ export function verdictPhrase(f: Pick<Fitted, 'ranking' | 'learned'>): Phrase | 
   if (h.versusRecency === null) return { key: 'core.verdict.recency', vars: { where, auc: a(h.auc.recency), learned: a(h.auc.learned) } };
   const v = h.versusRecency;
   const word = { key: v.low > 0 ? 'core.model.word-better' : v.high < 0 ? 'core.model.word-worse' : 'core.model.word-unclear' };
-  return { key: 'core.verdict.ranks', vars: { method: methodPhrase(h.chosen, f.ranking.model), word, where, auc: a(h.auc[h.chosen]), recency: a(h.auc.recency), difference: signed(v.difference), low: signed(v.low), high: signed(v.high) } };
+  return {
+    key: 'core.verdict.ranks',
+    vars: {
+      method: methodPhrase(h.chosen, f.ranking.model),
+      word,
+      where,
+      auc: a(h.auc[h.chosen]),
+      recency: a(h.auc.recency),
+      difference: signed(v.difference),
+      low: signed(v.low),
+      high: signed(v.high),
+    },
+  };
 }
 
 function methodPhrase(method: RiskMethod, model: PurchaseModelName | null): Phrase {
@@ -77,7 +89,6 @@ function methodPhrase(method: RiskMethod, model: PurchaseModelName | null): Phra
 /** How churn_risk was made, in words: one name per method, the same on stderr, in tables and headers. */
 export function methodName(method: RiskMethod, model: PurchaseModelName | null = null, lang: Lang = currentLang()): string {
   return wordPhrase(methodPhrase(method, model), lang);
-
 }
 
 export interface ModelSettings {
@@ -178,13 +189,24 @@ export function horizonFor(s: ModelSettings, populationGap: number | null): { da
   if (s.horizonDays !== null) return { days: s.horizonDays, why: wordPhrase({ key: 'core.model.horizon-set' }, 'en') };
   if (populationGap === null || populationGap <= 0) return { days: BUSINESS_HORIZON_DAYS, why: wordPhrase({ key: 'core.model.horizon-none' }, 'en') };
   const twice = 7 * Math.ceil((2 * populationGap) / 7);
-  if (twice <= BUSINESS_HORIZON_DAYS) return { days: BUSINESS_HORIZON_DAYS, why: wordPhrase({ key: 'core.model.horizon-quarter', vars: { gap: Math.round(populationGap) } }, 'en') };
+  if (twice <= BUSINESS_HORIZON_DAYS)
+    return { days: BUSINESS_HORIZON_DAYS, why: wordPhrase({ key: 'core.model.horizon-quarter', vars: { gap: Math.round(populationGap) } }, 'en') };
   return { days: Math.min(364, twice), why: wordPhrase({ key: 'core.model.horizon-rhythm', vars: { gap: Math.round(populationGap) } }, 'en') };
 }
 
 type Measured = Pick<
   CustomerMeasures,
-  'customerId' | 'firstPurchase' | 'lastPurchase' | 'purchaseDays' | 'recencyDays' | 'typicalGapDays' | 'ownGapDays' | 'recentRevenue' | 'previousRevenue' | 'spendDays' | 'spendTotal'
+  | 'customerId'
+  | 'firstPurchase'
+  | 'lastPurchase'
+  | 'purchaseDays'
+  | 'recencyDays'
+  | 'typicalGapDays'
+  | 'ownGapDays'
+  | 'recentRevenue'
+  | 'previousRevenue'
+  | 'spendDays'
+  | 'spendTotal'
 > & { tenureDays?: number | null };
 
 /** The model's summary of a customer in the time unit: x repeat purchases, t_x, T. */
@@ -271,7 +293,14 @@ export type SpendWanted = 'always' | 'when-used' | 'never';
  * windows (learn.ts), with the chosen model's outputs among its features. Fits see at most
  * FIT_SAMPLE customers.
  */
-export function fitModels(customers: readonly Measured[], asOf: string, s: ModelSettings, windows: Windows | null = null, populationGap: number | null = null, spendWanted: SpendWanted = 'always'): Fitted {
+export function fitModels(
+  customers: readonly Measured[],
+  asOf: string,
+  s: ModelSettings,
+  windows: Windows | null = null,
+  populationGap: number | null = null,
+  spendWanted: SpendWanted = 'always',
+): Fitted {
   const horizon = horizonFor(s, populationGap);
   const suff = sufficiency(customers, asOf, s);
   const spendData: SpendSummary[] = [];
@@ -281,7 +310,16 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
     else spendLeftOut++;
   }
   const base = { asOf, timeUnit: s.timeUnit, sufficiency: suff, spendLeftOut, horizonDays: horizon.days, horizonWhy: horizon.why };
-  if (!suff.ok) return { ...base, purchase: null, spend: null, fallback: wordPhrase({ key: 'core.model.not-enough', vars: { problems: suff.problems.join('; ') } }, 'en'), rejected: [], selection: null, ranking: null };
+  if (!suff.ok)
+    return {
+      ...base,
+      purchase: null,
+      spend: null,
+      fallback: wordPhrase({ key: 'core.model.not-enough', vars: { problems: suff.problems.join('; ') } }, 'en'),
+      rejected: [],
+      selection: null,
+      ranking: null,
+    };
   const summaries: Summary[] = [];
   for (const c of customers) {
     const sum = summaryOf(c, asOf, s.timeUnit);
@@ -292,9 +330,12 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
   // The comparison's fits at each cutoff it compares on, on the same customers the ranking learns from there.
   const fitsAt = new Map<string, Map<PurchaseModelName, PurchaseFit>>();
   const compared = windows === null ? [] : comparedWindows(windows).filter((w) => enoughToCompare(w.rows, s, unitDays));
-  const selection = s.model === 'auto' && newest !== null && compared[0] === newest ? selectOnWindows(compared, windows!.days, unitDays, AUTO_ORDER, fitsAt) : null;
+  const selection =
+    s.model === 'auto' && newest !== null && compared[0] === newest ? selectOnWindows(compared, windows!.days, unitDays, AUTO_ORDER, fitsAt) : null;
   const rejected: string[] = [];
-  for (const c of selection?.candidates ?? []) if (c.degenerate !== null && c.name !== 'recency') rejected.push(wordPhrase({ key: 'core.model.rejected-at', vars: { model: c.name, cutoff: newest!.cutoff, why: c.degenerate } }, 'en'));
+  for (const c of selection?.candidates ?? [])
+    if (c.degenerate !== null && c.name !== 'recency')
+      rejected.push(wordPhrase({ key: 'core.model.rejected-at', vars: { model: c.name, cutoff: newest!.cutoff, why: c.degenerate } }, 'en'));
   const order = s.model !== 'auto' ? [s.model] : selection !== null ? selection.order : AUTO_ORDER;
   const fitOn = sample(summaries);
   const grouped = group(fitOn);
@@ -311,14 +352,37 @@ export function fitModels(customers: readonly Measured[], asOf: string, s: Model
   // The spend fit (seconds on a shop where it runs to its edge) only where something reads it.
   const spendFit = spendData.length > 0 && (spendWanted === 'always' || (spendWanted === 'when-used' && purchase !== null)) ? fitSpend(spendData) : null;
   // A spend fit that did not converge (or gives no finite mean, q <= 1) is not used: no lifetime values.
-  const spendOk = spendFit !== null && spendFit.converged && spendFit.params.q > 1 && [spendFit.params.p, spendFit.params.q, spendFit.params.v].every(Number.isFinite);
+  const spendOk =
+    spendFit !== null && spendFit.converged && spendFit.params.q > 1 && [spendFit.params.p, spendFit.params.q, spendFit.params.v].every(Number.isFinite);
   const spend = spendOk ? spendFit : null;
   const spendProblem = spendOk || spendFit === null ? null : wordPhrase({ key: 'core.model.spend-problem' }, 'en');
   const model = purchase?.model ?? null;
   // The older windows' fits start from the as-of date's answer (fewer iterations; the optimum is
   // each window's own). Not the NBD's: cheap anyway, and one stopped at the Poisson limit would stay there.
-  const learned = windows === null ? null : learnRanking(windows.list.map((w) => prepare(w, windows.days, model, unitDays, model !== null ? fitsAt.get(w.cutoff)?.get(model) : undefined, model === 'nbd' ? undefined : purchase?.params)), windows.days, model, windows.step ?? windows.days);
-  const fallback = purchase === null ? (rejected.length > 0 ? wordPhrase({ key: 'core.model.no-usable-fit', vars: { rejected: rejected.join('; ') } }, 'en') : wordPhrase({ key: 'core.model.purchase-no-converge' }, 'en')) : null;
+  const learned =
+    windows === null
+      ? null
+      : learnRanking(
+          windows.list.map((w) =>
+            prepare(
+              w,
+              windows.days,
+              model,
+              unitDays,
+              model !== null ? fitsAt.get(w.cutoff)?.get(model) : undefined,
+              model === 'nbd' ? undefined : purchase?.params,
+            ),
+          ),
+          windows.days,
+          model,
+          windows.step ?? windows.days,
+        );
+  const fallback =
+    purchase === null
+      ? rejected.length > 0
+        ? wordPhrase({ key: 'core.model.no-usable-fit', vars: { rejected: rejected.join('; ') } }, 'en')
+        : wordPhrase({ key: 'core.model.purchase-no-converge' }, 'en')
+      : null;
   return {
     ...base,
     purchase,
@@ -434,14 +498,23 @@ const days = (n: number): Count => dayCount(Math.round(n));
  * Reasons in words: what in this customer's history points at leaving. English, as CSV and JSON
  * carry them; i18n/phrase.ts reword() gives them to a reader of another language.
  */
-export function reasonsFor(c: Measured, populationGap: number | null, windowDays: number, pAliveValue: number | null, expected: { purchases: number; days: number } | null = null): string[] {
+export function reasonsFor(
+  c: Measured,
+  populationGap: number | null,
+  windowDays: number,
+  pAliveValue: number | null,
+  expected: { purchases: number; days: number } | null = null,
+): string[] {
   const out: Phrase[] = [];
   const gap = c.typicalGapDays ?? populationGap;
   if (c.purchaseDays === 0) out.push({ key: 'core.churn.refunds-only', vars: { silence: days(c.recencyDays) } });
   else if (c.purchaseDays === 1) out.push({ key: 'core.churn.one-time', vars: { silence: days(c.recencyDays) } });
   else if (gap !== null && gap > 0 && c.recencyDays > gap) {
     const g = Math.round(gap * 10) / 10;
-    out.push({ key: c.ownGapDays === null ? 'core.churn.overdue-shop' : 'core.churn.overdue-own', vars: { silence: days(c.recencyDays), times: (c.recencyDays / gap).toFixed(1), gap: g } });
+    out.push({
+      key: c.ownGapDays === null ? 'core.churn.overdue-shop' : 'core.churn.overdue-own',
+      vars: { silence: days(c.recencyDays), times: (c.recencyDays / gap).toFixed(1), gap: g },
+    });
   }
   if (c.previousRevenue > 0 && c.recentRevenue <= 0) out.push({ key: 'core.churn.stopped', vars: { window: windowDays } });
   else if (c.previousRevenue > 0 && c.recentRevenue < c.previousRevenue) {
@@ -470,7 +543,14 @@ interface ReasonContext {
 }
 
 const said = (open: OpenComplaints): string =>
-  wordPhrase({ key: 'core.churn.complaints', n: open.open, vars: { oldest: days(open.oldestDays), overdue: open.overdue > 0 ? { key: 'core.churn.complaints-overdue', vars: { count: open.overdue } } : null } }, 'en');
+  wordPhrase(
+    {
+      key: 'core.churn.complaints',
+      n: open.open,
+      vars: { oldest: days(open.oldestDays), overdue: open.overdue > 0 ? { key: 'core.churn.complaints-overdue', vars: { count: open.overdue } } : null },
+    },
+    'en',
+  );
 
 /** Longest look ahead for the next purchase: ten years. */
 const NEXT_PURCHASE_MAX_DAYS = 3650;
@@ -560,16 +640,20 @@ class Score implements ChurnScore {
     const complained = this.open !== undefined && this.open.open > 0;
     const pct = `${riskPercent(this.churnRisk, this.why.levels)}%`;
     const disagree: string[] = [];
-    if (this.endedButLow()) disagree.push(wordPhrase({ key: this.method === 'rules' ? 'core.churn.ended-but-low-rules' : 'core.churn.ended-but-low-model', vars: { pct } }, 'en'));
+    if (this.endedButLow())
+      disagree.push(wordPhrase({ key: this.method === 'rules' ? 'core.churn.ended-but-low-rules' : 'core.churn.ended-but-low-model', vars: { pct } }, 'en'));
     else if (this.fallingButLow()) disagree.push(wordPhrase({ key: 'core.churn.falling-but-low', vars: { pct } }, 'en'));
-    else if (this.ownLevel === 'high' && (this.c.stage === 'stability' || this.c.stage === 'formation')) disagree.push(wordPhrase({ key: 'core.churn.on-rhythm', vars: { stage: { stage: this.c.stage }, pct } }, 'en'));
+    else if (this.ownLevel === 'high' && (this.c.stage === 'stability' || this.c.stage === 'formation'))
+      disagree.push(wordPhrase({ key: 'core.churn.on-rhythm', vars: { stage: { stage: this.c.stage }, pct } }, 'en'));
     if (this.ownLevel === 'low' && !complained && disagree.length === 0) return [];
     const expected = this.expectedPurchases === null ? null : { purchases: this.expectedPurchases, days: this.why.horizonDays };
     const own = reasonsFor(this.c, this.why.populationGap, this.why.windowDays, this.pAlive, expected);
     // Nothing in the history stands out, and no model to say how seldom they buy: what the shop's
     // past says of customers like them is the reason.
     if (own.length === 0 && !complained && disagree.length === 0) {
-      own.push(wordPhrase({ key: 'core.churn.like-them', vars: { silence: days(this.c.recencyDays), n: this.c.purchaseDays, days: this.why.horizonDays, pct } }, 'en'));
+      own.push(
+        wordPhrase({ key: 'core.churn.like-them', vars: { silence: days(this.c.recencyDays), n: this.c.purchaseDays, days: this.why.horizonDays, pct } }, 'en'),
+      );
     }
     return [...(complained ? [said(this.open!)] : []), ...disagree, ...own];
   }
@@ -583,7 +667,10 @@ function valueOf(c: Measured, sum: Summary, fitted: Fitted, s: ModelSettings): {
   const perPurchase = spend ? expectedSpend(spend.params, c.spendDays > 0 ? { x: c.spendDays, mean: c.spendTotal / c.spendDays } : null) : null;
   if (purchase === null || perPurchase === null || !Number.isFinite(perPurchase)) return { perPurchase, clv: null };
   const k = UNIT_DAYS[fitted.timeUnit];
-  return { perPurchase, clv: lifetimeValue((d) => expectedPurchases(purchase.model, purchase.params, sum, d / k), perPurchase, s.clvHorizonDays, s.discountRate) };
+  return {
+    perPurchase,
+    clv: lifetimeValue((d) => expectedPurchases(purchase.model, purchase.params, sum, d / k), perPurchase, s.clvHorizonDays, s.discountRate),
+  };
 }
 
 /**
@@ -643,7 +730,8 @@ export function scoreChurn(
       const w = pNoPurchase(purchase.model, purchase.params, sum, ranking.horizonDays / k);
       return w > 0 ? Math.min(1, (base * pNoPurchase(purchase.model, purchase.params, sum, horizonDays / k)) / w) : base;
     };
-    const learnedRisk = ranking === null || row === null ? null : carried(rankRisk(ranking, row, ranking.model !== null && ranking.model === purchase?.model ? view : null));
+    const learnedRisk =
+      ranking === null || row === null ? null : carried(rankRisk(ranking, row, ranking.model !== null && ranking.model === purchase?.model ? view : null));
     if (purchase === null || sum === null) {
       if (learnedRisk !== null) return new Score(c, why, ranking!.kind, null, null, null, null, null, learnedRisk, riskLevel(learnedRisk, s), open);
       const limit = silenceLimit(c.typicalGapDays ?? populationGap, lifecycle.endedGaps, lifecycle.endedMinDays);

@@ -246,7 +246,14 @@ export interface Prepared {
   y: boolean[];
 }
 
-export function prepare(w: LearnWindow, days: number, model: PurchaseModelName | null, unitDays: number, fitted?: PurchaseFit, from?: PurchaseFit['params']): Prepared {
+export function prepare(
+  w: LearnWindow,
+  days: number,
+  model: PurchaseModelName | null,
+  unitDays: number,
+  fitted?: PurchaseFit,
+  from?: PurchaseFit['params'],
+): Prepared {
   const rows = sample(w.rows, LEARN_SAMPLE);
   let view: ModelView | null = null;
   if (model !== null) {
@@ -336,10 +343,11 @@ export function learnRanking(prepared: readonly Prepared[], days: number, model:
       if (a !== null) auc[kind] = a;
     }
     let bestSimple = -Infinity;
-    for (const kind of kinds) if (kind !== 'learned' && (auc[kind] ?? -Infinity) > bestSimple) {
-      bestSimple = auc[kind]!;
-      chosen = kind;
-    }
+    for (const kind of kinds)
+      if (kind !== 'learned' && (auc[kind] ?? -Infinity) > bestSimple) {
+        bestSimple = auc[kind]!;
+        chosen = kind;
+      }
     if ((auc.learned ?? -Infinity) > bestSimple + TIE_MARGIN) chosen = 'learned';
     const p = predictions.get(chosen)!;
     let against: HeldOut['versusRecency'] = null;

@@ -63,5 +63,11 @@ export const nbd: PurchaseModel<NbdParams> = {
   pAlive: () => 1,
   expectedPurchases: nbdExpectedPurchases,
   pNoPurchase: nbdPNoPurchase,
-  describe: (p) => ({ params: [['r', p.r], ['alpha', p.alpha]], words: { key: 'model.nbd-words', vars: { rate: (p.r / p.alpha).toPrecision(3) } } }),
+  describe: (p) => ({
+    params: [
+      ['r', p.r],
+      ['alpha', p.alpha],
+    ],
+    words: { key: 'model.nbd-words', vars: { rate: (p.r / p.alpha).toPrecision(3) } },
+  }),
 };

@@ -77,7 +77,10 @@ export function paretoExpectedPurchases(p: ParetoParams, h: Summary, t: number):
   const { r, alpha, s, beta } = p;
   const rate = (r + h.x) / (alpha + h.T);
   // (β+T)/(s−1) · [1 − ((β+T)/(β+T+t))^(s−1)], whose limit at s = 1 is (β+T) ln((β+T+t)/(β+T)).
-  const life = Math.abs(s - 1) < 1e-9 ? (beta + h.T) * Math.log1p(t / (beta + h.T)) : ((beta + h.T) / (s - 1)) * -Math.expm1((s - 1) * Math.log((beta + h.T) / (beta + h.T + t)));
+  const life =
+    Math.abs(s - 1) < 1e-9
+      ? (beta + h.T) * Math.log1p(t / (beta + h.T))
+      : ((beta + h.T) / (s - 1)) * -Math.expm1((s - 1) * Math.log((beta + h.T) / (beta + h.T + t)));
   return rate * life * paretoPAlive(p, h);
 }
 
@@ -86,7 +89,6 @@ export function paretoPNoPurchase(p: ParetoParams, h: Summary, t: number): numbe
 }
 
 const toParams = (v: number[]): ParetoParams => ({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!), s: Math.exp(v[2]!), beta: Math.exp(v[3]!) });
-
 
 /**
  * Maximum likelihood over the logarithms of (r, α, s, β), from r = 1, α = β = the mean age,
@@ -127,7 +129,12 @@ export const paretonbd: PurchaseModel<ParetoParams> = {
   expectedPurchases: paretoExpectedPurchases,
   pNoPurchase: paretoPNoPurchase,
   describe: (p) => ({
-    params: [['r', p.r], ['alpha', p.alpha], ['s', p.s], ['beta', p.beta]],
+    params: [
+      ['r', p.r],
+      ['alpha', p.alpha],
+      ['s', p.s],
+      ['beta', p.beta],
+    ],
     words: { key: 'model.pareto-words', vars: { rate: (p.r / p.alpha).toPrecision(3), dropout: (p.s / p.beta).toPrecision(3) } },
   }),
 };

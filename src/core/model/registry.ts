@@ -7,9 +7,25 @@ import { bgnbd } from './bgnbd.js';
 import { mbgnbd } from './mbgnbd.js';
 import { nbd } from './nbd.js';
 import { paretonbd } from './paretonbd.js';
-import type { BgParams, Grouped, NbdParams, ParamsDescription, ParetoParams, PurchaseFit, PurchaseModel, PurchaseModelName, PurchaseParams, Summary } from './purchase.js';
+import type {
+  BgParams,
+  Grouped,
+  NbdParams,
+  ParamsDescription,
+  ParetoParams,
+  PurchaseFit,
+  PurchaseModel,
+  PurchaseModelName,
+  PurchaseParams,
+  Summary,
+} from './purchase.js';
 
-const MODELS: { bgnbd: PurchaseModel<BgParams>; mbgnbd: PurchaseModel<BgParams>; paretonbd: PurchaseModel<ParetoParams>; nbd: PurchaseModel<NbdParams> } = { bgnbd, mbgnbd, paretonbd, nbd };
+const MODELS: { bgnbd: PurchaseModel<BgParams>; mbgnbd: PurchaseModel<BgParams>; paretonbd: PurchaseModel<ParetoParams>; nbd: PurchaseModel<NbdParams> } = {
+  bgnbd,
+  mbgnbd,
+  paretonbd,
+  nbd,
+};
 
 /** The model of that name, taking the parameters of any (each model reads its own: the fit's name says which). */
 export function purchaseModel(name: PurchaseModelName): PurchaseModel<PurchaseParams> {
@@ -23,7 +39,15 @@ export function modelLabel(code: string): string {
 
 export function fitPurchases(model: PurchaseModelName, data: Grouped, from?: PurchaseParams): PurchaseFit {
   const f = purchaseModel(model).fit(data, from);
-  return { model, params: f.params, logLikelihood: f.logLikelihood, customers: data.customers, groups: data.x.length, iterations: f.iterations, converged: f.converged };
+  return {
+    model,
+    params: f.params,
+    logLikelihood: f.logLikelihood,
+    customers: data.customers,
+    groups: data.x.length,
+    iterations: f.iterations,
+    converged: f.converged,
+  };
 }
 
 export function logLikelihood(model: PurchaseModelName, data: Grouped): (p: PurchaseParams) => number {

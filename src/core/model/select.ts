@@ -170,7 +170,14 @@ export function orderOf(candidates: readonly Candidate[]): PurchaseModelName[] {
  * Fits each model at the cutoff and scores it on the horizon after it, beside the recency rule:
  * which model to fit at the as-of date (orderOf).
  */
-export function selectModel(rows: readonly BacktestCustomer[], cutoff: string, horizonDays: number, unitDays: number, models: readonly PurchaseModelName[] = AUTO_ORDER, fits?: Map<PurchaseModelName, PurchaseFit>): Selection {
+export function selectModel(
+  rows: readonly BacktestCustomer[],
+  cutoff: string,
+  horizonDays: number,
+  unitDays: number,
+  models: readonly PurchaseModelName[] = AUTO_ORDER,
+  fits?: Map<PurchaseModelName, PurchaseFit>,
+): Selection {
   const used = sample(rows, SELECT_SAMPLE);
   const summaries = used.map((r) => r.summary);
   const none = used.map((r) => r.actual === 0);
@@ -187,10 +194,30 @@ export function selectModel(rows: readonly BacktestCustomer[], cutoff: string, h
       continue;
     }
     const expected = summaries.map((s) => expectedPurchases(model, fit.params, s, h));
-    candidates.push({ name: model, auc: rocAuc(expected.map((e) => -e), none), predicted: expected.reduce((a, b) => a + b, 0), actual, degenerate: null, logLikelihood: fit.logLikelihood });
+    candidates.push({
+      name: model,
+      auc: rocAuc(
+        expected.map((e) => -e),
+        none,
+      ),
+      predicted: expected.reduce((a, b) => a + b, 0),
+      actual,
+      degenerate: null,
+      logLikelihood: fit.logLikelihood,
+    });
   }
   const rulePredicted = used.reduce((s, r) => s + (r.purchaseDays / Math.max(horizonDays, r.summary.T * unitDays)) * horizonDays, 0);
-  candidates.push({ name: 'recency', auc: rocAuc(used.map((r) => r.recencyDays), none), predicted: rulePredicted, actual, degenerate: null, logLikelihood: null });
+  candidates.push({
+    name: 'recency',
+    auc: rocAuc(
+      used.map((r) => r.recencyDays),
+      none,
+    ),
+    predicted: rulePredicted,
+    actual,
+    degenerate: null,
+    logLikelihood: null,
+  });
   return { cutoff, horizonDays, customers: used.length, candidates, order: orderOf(candidates) };
 }
 
@@ -202,7 +229,13 @@ export function selectModel(rows: readonly BacktestCustomer[], cutoff: string, h
  * those where every model usable there was usable too. `fits` receives each
  * window's fits by cutoff.
  */
-export function selectOnWindows(windows: readonly { cutoff: string; rows: readonly BacktestCustomer[] }[], horizonDays: number, unitDays: number, models: readonly PurchaseModelName[] = AUTO_ORDER, fits?: Map<string, Map<PurchaseModelName, PurchaseFit>>): Selection {
+export function selectOnWindows(
+  windows: readonly { cutoff: string; rows: readonly BacktestCustomer[] }[],
+  horizonDays: number,
+  unitDays: number,
+  models: readonly PurchaseModelName[] = AUTO_ORDER,
+  fits?: Map<string, Map<PurchaseModelName, PurchaseFit>>,
+): Selection {
   const each = windows.map((w) => {
     const found = new Map<PurchaseModelName, PurchaseFit>();
     fits?.set(w.cutoff, found);
@@ -226,5 +259,12 @@ export function selectOnWindows(windows: readonly { cutoff: string; rows: readon
       error: at.reduce((s, x) => s + forecastError(x.c), 0) / at.length,
     };
   });
-  return { cutoff: newest.cutoff, cutoffs: common.map((e) => e.cutoff), horizonDays, customers: common.reduce((s, e) => s + e.customers, 0), candidates, order: orderOf(candidates) };
+  return {
+    cutoff: newest.cutoff,
+    cutoffs: common.map((e) => e.cutoff),
+    horizonDays,
+    customers: common.reduce((s, e) => s + e.customers, 0),
+    candidates,
+    order: orderOf(candidates),
+  };
 }

@@ -120,7 +120,8 @@ export function parsePgUrl(url: string, env: Env = process.env): PgTarget {
   // Secrets first, before anything is decoded or named: a password is never echoed, whatever else is wrong.
   const keys = parts.query.filter((part) => part !== '').map(paramKey);
   if (keys.some((k) => k === null)) throw new RapportError(t('pg.badEscape', { url: shown }), t('pg.badEscapeHint'));
-  if ((parts.userinfo ?? '').includes(':') || keys.some((k) => SECRET_PARAM.test(k!))) throw new RapportError(t('pg.passwordInUrl', { url: shown }), t('pg.passwordHint'));
+  if ((parts.userinfo ?? '').includes(':') || keys.some((k) => SECRET_PARAM.test(k!)))
+    throw new RapportError(t('pg.passwordInUrl', { url: shown }), t('pg.passwordHint'));
   const params = new Map<string, string>();
   for (const part of parts.query) {
     if (part === '') continue;
@@ -177,7 +178,9 @@ export function describePg(url: string): string {
 
 /** Where the target is, for messages: host:port/database, or the socket file. */
 function place(target: PgTarget): string {
-  return target.socket ? t('pg.socketPlace', { socket: path.join(target.host, `.s.PGSQL.${target.port}`), database: target.database }) : `${target.host}:${target.port}/${target.database}`;
+  return target.socket
+    ? t('pg.socketPlace', { socket: path.join(target.host, `.s.PGSQL.${target.port}`), database: target.database })
+    : `${target.host}:${target.port}/${target.database}`;
 }
 
 /** Where the password for a login came from: what a refused login's message can tell apart. */
@@ -213,7 +216,13 @@ function lookPassword(target: PgTarget, env: Env): PasswordFound {
     if (f.length < 5) continue;
     const [h, p, d, u] = f as [string, string, string, string];
     const pass = f.slice(4).join(':');
-    if ((h === '*' || hosts.includes(h)) && (p === '*' || p === String(target.port)) && (d === '*' || d === target.database) && (u === '*' || u === target.user)) return { password: pass, from: file };
+    if (
+      (h === '*' || hosts.includes(h)) &&
+      (p === '*' || p === String(target.port)) &&
+      (d === '*' || d === target.database) &&
+      (u === '*' || u === target.user)
+    )
+      return { password: pass, from: file };
   }
   return {};
 }
@@ -255,7 +264,8 @@ export interface ConnectOptions {
  */
 export async function connectPg(url: string, env: Env = process.env, options: ConnectOptions = {}): Promise<Sql> {
   const target = parsePgUrl(url, env);
-  const timeout = target.connectTimeout ?? (env.RAPPORT_PG_CONNECT_TIMEOUT ? seconds(env.RAPPORT_PG_CONNECT_TIMEOUT, 'RAPPORT_PG_CONNECT_TIMEOUT') : DEFAULT_CONNECT_TIMEOUT);
+  const timeout =
+    target.connectTimeout ?? (env.RAPPORT_PG_CONNECT_TIMEOUT ? seconds(env.RAPPORT_PG_CONNECT_TIMEOUT, 'RAPPORT_PG_CONNECT_TIMEOUT') : DEFAULT_CONNECT_TIMEOUT);
   const found = lookPassword(target, env);
   if (found.ignored) options.warn?.(t('pg.passfileIgnored', found.ignored));
   const password = found.password;
@@ -331,7 +341,14 @@ export interface DbFacts {
   readOnly: boolean;
 }
 
-export function pgFault(e: unknown, url: string, env: Env = process.env, timeout = DEFAULT_CONNECT_TIMEOUT, login?: PasswordFound, facts?: DbFacts): RapportError | undefined {
+export function pgFault(
+  e: unknown,
+  url: string,
+  env: Env = process.env,
+  timeout = DEFAULT_CONNECT_TIMEOUT,
+  login?: PasswordFound,
+  facts?: DbFacts,
+): RapportError | undefined {
   const err = e as { code?: unknown; message?: unknown; severity?: unknown };
   const code = typeof err?.code === 'string' ? err.code : '';
   const serverSays = typeof err?.message === 'string' ? err.message : String(e);
@@ -376,7 +393,14 @@ export function pgFault(e: unknown, url: string, env: Env = process.env, timeout
 }
 
 /** pgFault's second half: the server's own refusals (SQLSTATE codes) at login and after. */
-function loginOrServerFault(code: string, serverSays: string, target: PgTarget, fault: (key: string, hint: string, vars?: Record<string, string | number>) => RapportError, login?: PasswordFound, facts?: DbFacts): RapportError | undefined {
+function loginOrServerFault(
+  code: string,
+  serverSays: string,
+  target: PgTarget,
+  fault: (key: string, hint: string, vars?: Record<string, string | number>) => RapportError,
+  login?: PasswordFound,
+  facts?: DbFacts,
+): RapportError | undefined {
   switch (code) {
     case '28P01':
     case 'SASL_SIGNATURE_MISMATCH': {
@@ -388,14 +412,16 @@ function loginOrServerFault(code: string, serverSays: string, target: PgTarget, 
       return fault('pg.badPassword', t('pg.badPasswordHint', { user, from: login?.from ?? 'PGPASSWORD / ~/.pgpass' }), { user: target.user });
     }
     case '28000':
-      if (/^role ".*" does not exist$/.test(serverSays)) return fault('pg.noRole', t('pg.noRoleHint', { user: quoteIdent(target.user) }), { user: target.user });
+      if (/^role ".*" does not exist$/.test(serverSays))
+        return fault('pg.noRole', t('pg.noRoleHint', { user: quoteIdent(target.user) }), { user: target.user });
       return fault('pg.loginRefused', t('pg.loginRefusedHint', { user: target.user }), { detail: serverSays });
     case '3D000': {
       const server = target.socket ? path.join(target.host, `.s.PGSQL.${target.port}`) : `${target.host}:${target.port}`;
       return fault('pg.noDatabase', t('pg.noDatabaseHint', { database: target.database }), { database: target.database, server });
     }
     case '42501':
-      if (facts?.readOnly && /for (table|relation|sequence)/.test(serverSays)) return fault('pg.readOnlyRole', t('pg.readOnlyRoleHint'), { detail: serverSays, user: target.user });
+      if (facts?.readOnly && /for (table|relation|sequence)/.test(serverSays))
+        return fault('pg.readOnlyRole', t('pg.readOnlyRoleHint'), { detail: serverSays, user: target.user });
       return fault('pg.denied', grantHint(serverSays, target, facts), { detail: serverSays, user: target.user });
     case '3F000':
       return fault('pg.noSchema', t('pg.noSchemaHint', { user: quoteIdent(target.user) }), { detail: serverSays });
@@ -466,10 +492,14 @@ function grantHint(message: string, target: PgTarget, facts?: DbFacts): string {
   const schema = quoteIdent(facts?.schema ?? 'public');
   const run = (sql: string): string => (facts?.owner ? t('pg.grantRunAs', { owner: quoteIdent(facts.owner), sql }) : t('pg.grantRun', { sql }));
   const tables = `SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${u}; `;
-  const later = facts?.owner ? `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(facts.owner)} IN SCHEMA ${schema} GRANT ${tables}ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(facts.owner)} IN SCHEMA ${schema} GRANT USAGE ON SEQUENCES TO ${u}` : '';
+  const later = facts?.owner
+    ? `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(facts.owner)} IN SCHEMA ${schema} GRANT ${tables}ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(facts.owner)} IN SCHEMA ${schema} GRANT USAGE ON SEQUENCES TO ${u}`
+    : '';
   if (/for schema/.test(message)) return run(`GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${u}`);
   if (/for (table|relation|sequence)/.test(message)) {
-    return run(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${u}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${u}${later === '' ? '' : `; ${later}`}`);
+    return run(
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${u}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${u}${later === '' ? '' : `; ${later}`}`,
+    );
   }
   if (/for database/.test(message)) return run(`GRANT CONNECT, TEMPORARY ON DATABASE ${quoteIdent(target.database)} TO ${u}`);
   return t('pg.grantAsk', { user: u });

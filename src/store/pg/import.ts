@@ -267,12 +267,12 @@ export async function beginPgImport(sql: Sql, where = '', preview = false): Prom
     opened(tx);
     if ((await decision) === 'rollback') throw ROLLBACK;
   }).then(
-      () => 'committed' as const,
-      (e: unknown) => {
-        if (e === ROLLBACK) return 'rolled back' as const;
-        throw e;
-      },
-    );
+    () => 'committed' as const,
+    (e: unknown) => {
+      if (e === ROLLBACK) return 'rolled back' as const;
+      throw e;
+    },
+  );
   // `done` settles first only when BEGIN or the lock fails (it rejects); it cannot resolve before
   // opened(tx) has run, as the transaction waits for the decision after it.
   const tx = await Promise.race([txReady, done.then(() => txReady)]).catch((e: unknown) => {
@@ -299,7 +299,9 @@ async function shadowIfReadOnly(tx: Tx): Promise<void> {
   if (row!.write) return;
   for (const table of WRITTEN) {
     // Named with its schema: once the copy exists, the bare name is the copy's.
-    const [source] = await tx<{ name: string }[]>`SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(${table})`;
+    const [source] = await tx<
+      { name: string }[]
+    >`SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(${table})`;
     const from = source!.name;
     await tx.unsafe(`CREATE TEMP TABLE ${table} (LIKE ${from} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES) ON COMMIT DROP`);
     await tx.unsafe(`INSERT INTO pg_temp.${table} SELECT * FROM ${from}`);
@@ -344,10 +346,12 @@ class PgImportSession implements ImportSession {
 
   /** Runs a statement once no COPY is in progress; failures as one line where they are expected. */
   run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.guard((async () => {
-      await this.copy?.close();
-      return fn(this.tx);
-    })());
+    return this.guard(
+      (async () => {
+        await this.copy?.close();
+        return fn(this.tx);
+      })(),
+    );
   }
 
   insertImport(rec: ImportRecord, status: 'complete' | 'refused'): Promise<number> {
@@ -387,7 +391,9 @@ class PgImportSession implements ImportSession {
   }
 
   setMeta(key: string, value: string): Promise<void> {
-    return this.run(async (tx) => void (await tx`INSERT INTO meta (key, value) VALUES (${key}, ${value}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`));
+    return this.run(
+      async (tx) => void (await tx`INSERT INTO meta (key, value) VALUES (${key}, ${value}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+    );
   }
 
   setCurrency(code: string): Promise<void> {
@@ -646,7 +652,9 @@ async function finishImport(tx: Tx | Sql, importId: number, c: ImportCounts, con
 }
 
 async function insertRejects(tx: Tx, importId: number, rejects: readonly { line: number; field: string | null; reason: string; raw: string }[]): Promise<void> {
-  const batch = JSON.stringify(rejects.map((r) => ({ line: r.line, field: r.field === null ? null : rejectText(r.field), reason: rejectText(r.reason), raw: rejectText(r.raw) })));
+  const batch = JSON.stringify(
+    rejects.map((r) => ({ line: r.line, field: r.field === null ? null : rejectText(r.field), reason: rejectText(r.reason), raw: rejectText(r.raw) })),
+  );
   await tx`INSERT INTO rejects (import_id, line, field, reason, raw)
            SELECT ${importId}, line, field, reason, raw FROM json_to_recordset(${batch}::text::json) AS r(line bigint, field text, reason text, raw text)`;
 }

@@ -55,7 +55,11 @@ async function dbFacts(sql: Sql): Promise<DbFacts> {
     SELECT current_schema() AS schema, c.relowner::regrole::text AS owner,
            has_table_privilege(c.oid, 'SELECT') AS read, has_table_privilege(c.oid, 'INSERT') AS write
     FROM (SELECT 1) one LEFT JOIN pg_class c ON c.oid = to_regclass('transactions')`;
-  return { schema: row!.schema, owner: row!.owner === null ? null : row!.owner.replace(/^"(.*)"$/, '$1').replace(/""/g, '"'), readOnly: row!.read === true && row!.write === false };
+  return {
+    schema: row!.schema,
+    owner: row!.owner === null ? null : row!.owner.replace(/^"(.*)"$/, '$1').replace(/""/g, '"'),
+    readOnly: row!.read === true && row!.write === false,
+  };
 }
 
 /**

@@ -334,7 +334,18 @@ function createdNames(sqlText: string): string[] {
 }
 
 /** pg_class's relkind as the SQL word for it. */
-const RELKIND: Record<string, string> = { r: 'TABLE', p: 'TABLE', v: 'VIEW', m: 'MATERIALIZED VIEW', i: 'INDEX', I: 'INDEX', S: 'SEQUENCE', f: 'FOREIGN TABLE', c: 'TYPE', t: 'TABLE' };
+const RELKIND: Record<string, string> = {
+  r: 'TABLE',
+  p: 'TABLE',
+  v: 'VIEW',
+  m: 'MATERIALIZED VIEW',
+  i: 'INDEX',
+  I: 'INDEX',
+  S: 'SEQUENCE',
+  f: 'FOREIGN TABLE',
+  c: 'TYPE',
+  t: 'TABLE',
+};
 
 /**
  * Refuses, before anything is created, a schema where something not rapport's (a table, view,

@@ -181,12 +181,18 @@ export class PgStore implements Store {
   async hasTransactions(): Promise<boolean> {
     return (await this.q`SELECT 1 FROM transactions LIMIT 1`).length > 0;
   }
-  recordRefusal(record: ImportRecord, counts: ImportCounts, rejects: readonly { line: number; field: string | null; reason: string; raw: string }[]): Promise<number> {
+  recordRefusal(
+    record: ImportRecord,
+    counts: ImportCounts,
+    rejects: readonly { line: number; field: string | null; reason: string; raw: string }[],
+  ): Promise<number> {
     return recordPgRefusal(this.sql, record, counts, rejects, this.location);
   }
 
   async status(location: string): Promise<Status> {
-    const [t] = await this.q<{ n: number; first: string | null; last: string | null; net: number; refunds: number; refunded: number; anon: number; anon_net: number }[]>`
+    const [t] = await this.q<
+      { n: number; first: string | null; last: string | null; net: number; refunds: number; refunded: number; anon: number; anon_net: number }[]
+    >`
       SELECT count(*) AS n, min(date) AS first, max(date) AS last, coalesce(sum(amount), 0) AS net,
              count(*) FILTER (WHERE amount < 0) AS refunds, coalesce(sum(LEAST(amount, 0)), 0) AS refunded,
              count(*) FILTER (WHERE customer_id = '') AS anon, coalesce(sum(amount) FILTER (WHERE customer_id = ''), 0) AS anon_net
@@ -403,7 +409,13 @@ export class PgStore implements Store {
       FROM transactions t LEFT JOIN products p ON p.code = t.product
       WHERE t.date > ${from} AND t.date <= ${to} AND t.product IS NOT NULL
       GROUP BY t.product, p.name ORDER BY sum(t.amount) DESC, t.product LIMIT ${limit}`.values();
-    return (rows as unknown as [string, string | null, number, number, number][]).map(([product, name, lines, net, netWithoutCustomer]) => ({ product, name, lines, net, netWithoutCustomer }));
+    return (rows as unknown as [string, string | null, number, number, number][]).map(([product, name, lines, net, netWithoutCustomer]) => ({
+      product,
+      name,
+      lines,
+      net,
+      netWithoutCustomer,
+    }));
   }
   async purchasesAroundCutoff(cutoff: string, asOf: string): Promise<CutoffPurchases[]> {
     const rows = await this.q<CutoffPurchases[]>`
@@ -453,7 +465,8 @@ export class PgStore implements Store {
     return [...rows];
   }
   async createCustomer(c: NewCustomer): Promise<void> {
-    await this.q`INSERT INTO customers (id, name, email, phone, type, created_date) VALUES (${c.id}, ${c.name}, ${c.email}, ${c.phone}, ${c.type}, ${c.createdDate})`;
+    await this
+      .q`INSERT INTO customers (id, name, email, phone, type, created_date) VALUES (${c.id}, ${c.name}, ${c.email}, ${c.phone}, ${c.type}, ${c.createdDate})`;
   }
   async boughtBetween(customerId: string, from: string, to: string): Promise<boolean> {
     return (await this.q`SELECT 1 FROM transactions WHERE customer_id = ${customerId} AND date > ${from} AND date <= ${to} AND amount >= 0 LIMIT 1`).length > 0;
@@ -473,7 +486,15 @@ export class PgStore implements Store {
       return row!.id;
     });
   }
-  async addEvent(id: number, at: string, kind: string, from: string | null, to: string | null, text: string | null, satisfied: boolean | null = null): Promise<void> {
+  async addEvent(
+    id: number,
+    at: string,
+    kind: string,
+    from: string | null,
+    to: string | null,
+    text: string | null,
+    satisfied: boolean | null = null,
+  ): Promise<void> {
     await this.q`INSERT INTO complaint_events (complaint_id, at, kind, from_status, to_status, text, satisfied)
       VALUES (${id}, ${at}, ${kind}, ${from}, ${to}, ${text}, ${satisfied === null ? null : satisfied ? 1 : 0})`;
   }
@@ -481,7 +502,9 @@ export class PgStore implements Store {
     return this.one<string>(this.q`SELECT max(at) FROM complaint_events WHERE complaint_id = ${id}`.values());
   }
   async getComplaint(id: number): Promise<ComplaintRow | null> {
-    const [row] = await this.q<ComplaintRow[]>`SELECT c.*, k.name AS customer_name FROM complaints c LEFT JOIN customers k ON k.id = c.customer_id WHERE c.id = ${id}`;
+    const [row] = await this.q<
+      ComplaintRow[]
+    >`SELECT c.*, k.name AS customer_name FROM complaints c LEFT JOIN customers k ON k.id = c.customer_id WHERE c.id = ${id}`;
     return row ?? null;
   }
   async complaintEvents(id: number): Promise<EventRow[]> {
@@ -616,7 +639,8 @@ export class PgStore implements Store {
       function* lines(): Generator<string> {
         for (let start = 0; start < entries.length; start += EXPORT_BATCH) {
           let chunk = '';
-          for (const e of entries.slice(start, start + EXPORT_BATCH)) chunk += [id, copyCell(e.customer_id), copyValue(e.risk), copyCell(e.level), copyValue(e.expected_purchases)].join('\t') + '\n';
+          for (const e of entries.slice(start, start + EXPORT_BATCH))
+            chunk += [id, copyCell(e.customer_id), copyValue(e.risk), copyCell(e.level), copyValue(e.expected_purchases)].join('\t') + '\n';
           yield chunk;
         }
       }
@@ -629,7 +653,11 @@ export class PgStore implements Store {
     return [...(await this.q<WatchlistInfo[]>`SELECT id, as_of, created_at, horizon_days, method, customers FROM watchlists ORDER BY as_of`)];
   }
   async loadWatchlist(id: number): Promise<WatchlistEntry[]> {
-    return [...(await this.q<WatchlistEntry[]>`SELECT customer_id, risk, level, expected_purchases FROM watchlist_customers WHERE watchlist_id = ${id} ORDER BY customer_id`)];
+    return [
+      ...(await this.q<
+        WatchlistEntry[]
+      >`SELECT customer_id, risk, level, expected_purchases FROM watchlist_customers WHERE watchlist_id = ${id} ORDER BY customer_id`),
+    ];
   }
 
   // Exports

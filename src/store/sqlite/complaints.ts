@@ -37,7 +37,16 @@ export function insertComplaint(db: DB, input: ComplaintInput, createdAt: string
   })();
 }
 
-export function addEvent(db: DB, id: number, at: string, kind: string, from: string | null, to: string | null, text: string | null, satisfied: boolean | null = null): void {
+export function addEvent(
+  db: DB,
+  id: number,
+  at: string,
+  kind: string,
+  from: string | null,
+  to: string | null,
+  text: string | null,
+  satisfied: boolean | null = null,
+): void {
   db.prepare('INSERT INTO complaint_events (complaint_id, at, kind, from_status, to_status, text, satisfied) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     id,
     at,
@@ -101,7 +110,10 @@ export function complaintsAt(db: DB, at: string): ComplaintFacts[] {
 
 /** Each complaint's due time as it stood at `at` (the latest due_at recorded in its events by then). */
 function dueTimesAt(db: DB, at: string): Map<number, string> {
-  const rows = db.prepare(`SELECT complaint_id, due_at FROM complaint_due WHERE at <= ? ORDER BY at, rowid`).all(at) as { complaint_id: number; due_at: string }[];
+  const rows = db.prepare(`SELECT complaint_id, due_at FROM complaint_due WHERE at <= ? ORDER BY at, rowid`).all(at) as {
+    complaint_id: number;
+    due_at: string;
+  }[];
   return new Map(rows.map((r) => [r.complaint_id, r.due_at]));
 }
 
@@ -125,10 +137,19 @@ export function findCustomers(db: DB, text: string, limit = 20): FoundCustomer[]
 }
 
 export function createCustomer(db: DB, c: NewCustomer): void {
-  db.prepare('INSERT INTO customers (id, name, email, phone, type, created_date) VALUES (?, ?, ?, ?, ?, ?)').run(c.id, c.name, c.email, c.phone, c.type, c.createdDate);
+  db.prepare('INSERT INTO customers (id, name, email, phone, type, created_date) VALUES (?, ?, ?, ?, ?, ?)').run(
+    c.id,
+    c.name,
+    c.email,
+    c.phone,
+    c.type,
+    c.createdDate,
+  );
 }
 
 /** Purchase days per customer after each moment: for "did they buy again after the resolution". */
 export function boughtBetween(db: DB, customerId: string, from: string, to: string): boolean {
-  return db.prepare('SELECT 1 FROM transactions WHERE customer_id = ? AND date > ? AND date <= ? AND amount >= 0 LIMIT 1').get(customerId, from, to) !== undefined;
+  return (
+    db.prepare('SELECT 1 FROM transactions WHERE customer_id = ? AND date > ? AND date <= ? AND amount >= 0 LIMIT 1').get(customerId, from, to) !== undefined
+  );
 }

@@ -16,7 +16,9 @@ export function tableCounts(db: DB): TableCounts {
 }
 
 export function* tableRows(db: DB, spec: CopyTable): Generator<Record<string, unknown>[]> {
-  const rows = db.prepare(`SELECT ${spec.columns.join(', ')} FROM ${spec.name} ORDER BY ${spec.order.join(', ')}`).iterate() as IterableIterator<Record<string, unknown>>;
+  const rows = db.prepare(`SELECT ${spec.columns.join(', ')} FROM ${spec.name} ORDER BY ${spec.order.join(', ')}`).iterate() as IterableIterator<
+    Record<string, unknown>
+  >;
   let batch: Record<string, unknown>[] = [];
   for (const row of rows) {
     batch.push(row);

@@ -7,7 +7,10 @@ const RECORD = 'SELECT id, name, email, phone, type, account_manager, created_da
 /** Name and type of every customer that has either (the list needs no more). */
 export function customerNames(db: DB): Map<string, Pick<CustomerRecord, 'name' | 'type'>> {
   const out = new Map<string, Pick<CustomerRecord, 'name' | 'type'>>();
-  for (const [id, name, type] of db.prepare('SELECT id, name, type FROM customers WHERE name IS NOT NULL OR type IS NOT NULL').raw().iterate() as IterableIterator<[string, string | null, string | null]>) {
+  for (const [id, name, type] of db
+    .prepare('SELECT id, name, type FROM customers WHERE name IS NOT NULL OR type IS NOT NULL')
+    .raw()
+    .iterate() as IterableIterator<[string, string | null, string | null]>) {
     out.set(id, { name, type });
   }
   return out;

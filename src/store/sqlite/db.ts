@@ -54,7 +54,8 @@ export function openDatabase(path: string, options: OpenOptions): DB {
       fs.closeSync(fs.openSync(path, 'wx', 0o600));
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code !== 'EEXIST') throw storageError(err, path) ?? new RapportError(t('errors.store.cannotCreate', { path, detail: err.message }), t('errors.folderWritableHint'));
+      if (err.code !== 'EEXIST')
+        throw storageError(err, path) ?? new RapportError(t('errors.store.cannotCreate', { path, detail: err.message }), t('errors.folderWritableHint'));
     }
   } else if (file.empty) ownerOnly(path);
   if (!file.empty) {
@@ -208,10 +209,16 @@ function identify(db: DB, path: string): void {
  * (https://www.sqlite.org/pragma.html#pragma_quick_check); `npm run bench` gives its cost.
  */
 function checkIntegrity(db: DB, path: string, check: Check): void {
-  const first = db.prepare(check === 'full' ? 'PRAGMA integrity_check(1)' : 'PRAGMA quick_check(1)').pluck().get() as string;
+  const first = db
+    .prepare(check === 'full' ? 'PRAGMA integrity_check(1)' : 'PRAGMA quick_check(1)')
+    .pluck()
+    .get() as string;
   if (first === 'ok') return;
   // SQLite's report starts with a line naming the schema ("*** in database main ***"): one line kept.
-  const found = first.split('\n').filter((l) => !l.startsWith('***')).join('; ');
+  const found = first
+    .split('\n')
+    .filter((l) => !l.startsWith('***'))
+    .join('; ');
   throw new RapportError(t('errors.store.checkFound', { path, check: check === 'full' ? 'integrity_check' : 'quick_check', found }), damagedHint());
 }
 
@@ -242,10 +249,7 @@ function migrate(db: DB, path: string, migrations: Migration[]): void {
   const tracked = db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'`).pluck().get() as number;
   const newest = tracked === 0 ? 0 : ((db.prepare('SELECT max(id) FROM schema_migrations').pluck().get() as number | null) ?? 0);
   if (newest > known) {
-    throw new RapportError(
-      t('errors.store.newer', { path, schema: newest, known }),
-      t('errors.store.upgradeRapportHint'),
-    );
+    throw new RapportError(t('errors.store.newer', { path, schema: newest, known }), t('errors.store.upgradeRapportHint'));
   }
   if (newest === known && tracked > 0) return;
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -253,7 +257,7 @@ function migrate(db: DB, path: string, migrations: Migration[]): void {
     name       TEXT NOT NULL,
     applied_at TEXT NOT NULL
   )`);
-  const done = new Set((db.prepare('SELECT id FROM schema_migrations').pluck().all() as number[]));
+  const done = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as number[]);
   const record = db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)');
   for (const m of migrations) {
     if (done.has(m.id)) continue;

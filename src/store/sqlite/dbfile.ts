@@ -37,7 +37,8 @@ export function inspectDbFile(path: string): DbFile {
     if (err.code === 'ENOENT') return { missing: true, empty: true, applicationId: 0 };
     throw new RapportError(t('errors.store.cannotRead', { path, detail: err.message }), t('errors.store.cannotReadHint'));
   }
-  if (st.isDirectory()) throw new RapportError(t('errors.store.isFolder', { path }), t('errors.store.isFolderHint', { example: path.replace(/\/$/, '') + '/rapport.db' }));
+  if (st.isDirectory())
+    throw new RapportError(t('errors.store.isFolder', { path }), t('errors.store.isFolderHint', { example: path.replace(/\/$/, '') + '/rapport.db' }));
   if (!st.isFile()) throw new RapportError(t('errors.store.notRegular', { path }), notOursHint());
   if (st.size === 0) return { missing: false, empty: true, applicationId: 0 };
   const head = Buffer.alloc(100);
@@ -144,10 +145,7 @@ export function checkWal(path: string): void {
     const verdict = judgeWal(after);
     if (verdict === null) return;
     if (after.salts !== before.salts || after.mainVersion !== before.mainVersion) continue;
-    throw new RapportError(
-      t('errors.store.strayWal', { path, verdict }),
-      t('errors.store.strayWalHint', { path }),
-    );
+    throw new RapportError(t('errors.store.strayWal', { path, verdict }), t('errors.store.strayWalHint', { path }));
   }
 }
 

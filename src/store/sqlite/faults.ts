@@ -27,24 +27,19 @@ export function storageError(e: unknown, dbPath: string | undefined): RapportErr
     );
   }
   // A file error counts when it is about the database or a write; an unreadable CSV is not one.
-  const writing = /^(EACCES|EPERM|EROFS)$/.test(code) && (code === 'EROFS' || (dbPath !== undefined && where?.startsWith(dbPath) === true) || /^(write|rename|mkdir|unlink|chmod|copyfile)$/.test(String((e as { syscall?: unknown }).syscall)));
+  const writing =
+    /^(EACCES|EPERM|EROFS)$/.test(code) &&
+    (code === 'EROFS' ||
+      (dbPath !== undefined && where?.startsWith(dbPath) === true) ||
+      /^(write|rename|mkdir|unlink|chmod|copyfile)$/.test(String((e as { syscall?: unknown }).syscall)));
   if (code === 'SQLITE_READONLY_DIRECTORY' || (writing && where !== undefined && !canWrite(nodePath.dirname(where)))) {
-    return new RapportError(
-      t('errors.store.folderReadOnly', { path: where ?? t('errors.store.theDatabase') }),
-      t('errors.store.folderReadOnlyHint'),
-    );
+    return new RapportError(t('errors.store.folderReadOnly', { path: where ?? t('errors.store.theDatabase') }), t('errors.store.folderReadOnlyHint'));
   }
   if (/^SQLITE_READONLY/.test(code) || writing) {
-    return new RapportError(
-      t('errors.store.readOnly', { path: where ?? t('errors.store.theDatabase') }),
-      t('errors.store.readOnlyHint'),
-    );
+    return new RapportError(t('errors.store.readOnly', { path: where ?? t('errors.store.theDatabase') }), t('errors.store.readOnlyHint'));
   }
   if (code === 'SQLITE_CANTOPEN' && dbPath !== undefined) {
-    return new RapportError(
-      t('errors.store.cantOpen', { path: dbPath, name: nodePath.basename(dbPath) }),
-      t('errors.store.cantOpenHint'),
-    );
+    return new RapportError(t('errors.store.cantOpen', { path: dbPath, name: nodePath.basename(dbPath) }), t('errors.store.cantOpenHint'));
   }
   return null;
 }

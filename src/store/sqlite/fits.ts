@@ -19,8 +19,7 @@ export function saveFit(db: DB, fit: Fitted, settings: Record<string, string>): 
 
 export function findFit(db: DB, asOf: string): SavedFit | null {
   const row = db.prepare('SELECT id, as_of, created_at, settings, data_version, fit FROM model_fits WHERE as_of = ?').get(asOf) as
-    | { id: number; as_of: string; created_at: string; settings: string; data_version: number; fit: string }
-    | undefined;
+    { id: number; as_of: string; created_at: string; settings: string; data_version: number; fit: string } | undefined;
   if (!row) return null;
   return { ...row, settings: JSON.parse(row.settings) as Record<string, string>, fit: JSON.parse(row.fit) as Fitted };
 }

@@ -3,7 +3,17 @@ import { checkHash, hashKey, slotKey } from '../../core/hash.js';
 import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS, dedupeContent, type CustomerRow, type TransactionColumn } from '../../core/row.js';
 import { SeenTable, type SeenState } from '../../core/seenTable.js';
 import { getMeta, setMeta, type DB } from './db.js';
-import { AmountTotalTooLarge, AMOUNT_TOTAL_KEY, mergeCustomer, nextAmountTotal, rejectText, contentOf, type ImportCounts, type ImportRecord, type StoredCustomer } from '../importRules.js';
+import {
+  AmountTotalTooLarge,
+  AMOUNT_TOTAL_KEY,
+  mergeCustomer,
+  nextAmountTotal,
+  rejectText,
+  contentOf,
+  type ImportCounts,
+  type ImportRecord,
+  type StoredCustomer,
+} from '../importRules.js';
 
 /**
  * An earlier complete import of the same content read with the same settings (`reading`, as
@@ -18,16 +28,13 @@ export function findSameImport(db: DB, kind: string, contentHash: string, readin
   return same ? { id: same.id } : undefined;
 }
 
-
 export function hasTransactions(db: DB): boolean {
   return db.prepare('SELECT 1 FROM transactions LIMIT 1').get() !== undefined;
 }
 
-
 export function importWithSizeExists(db: DB, kind: string, size: number): boolean {
   return db.prepare(`SELECT 1 FROM imports WHERE file_size = ? AND kind = ? AND status = 'complete' AND removed IS NULL LIMIT 1`).get(size, kind) !== undefined;
 }
-
 
 export function insertImport(db: DB, rec: ImportRecord, status: 'complete' | 'refused'): number {
   const info = db
@@ -39,14 +46,23 @@ export function insertImport(db: DB, rec: ImportRecord, status: 'complete' | 're
   return Number(info.lastInsertRowid);
 }
 
-
 export function finishImport(db: DB, importId: number, counts: ImportCounts, contentHash: string): void {
   db.prepare(
     `UPDATE imports SET rows_read = ?, rows_imported = ?, rows_updated = ?, rows_duplicate = ?, rows_rejected = ?,
        blank_lines = ?, customers_created = ?, content_hash = ?, finished_at = ? WHERE id = ?`,
-  ).run(counts.read, counts.imported, counts.updated, counts.duplicate, counts.rejected, counts.blankLines, counts.customersCreated, contentHash, new Date().toISOString(), importId);
+  ).run(
+    counts.read,
+    counts.imported,
+    counts.updated,
+    counts.duplicate,
+    counts.rejected,
+    counts.blankLines,
+    counts.customersCreated,
+    contentHash,
+    new Date().toISOString(),
+    importId,
+  );
 }
-
 
 /**
  * A file's import is one transaction, begun and ended by hand (not db.transaction) because the
@@ -56,16 +72,13 @@ export function beginImport(db: DB): void {
   db.exec('BEGIN IMMEDIATE');
 }
 
-
 export function commitImport(db: DB): void {
   db.exec('COMMIT');
 }
 
-
 export function rollbackImport(db: DB): void {
   if (db.inTransaction) db.exec('ROLLBACK');
 }
-
 
 /** The record of a refused import and (some of) its rejects; none of its rows. Returns its id. */
 export function recordRefusal(
@@ -74,26 +87,29 @@ export function recordRefusal(
   counts: ImportCounts,
   rejects: readonly { line: number; field: string | null; reason: string; raw: string }[],
 ): number {
-  return db.transaction(() => {
-    const id = insertImport(db, record, 'refused');
-    finishImport(db, id, counts, record.contentHash);
-    const w = new RejectWriter(db, id);
-    for (const r of rejects) w.add(r.line, r.field, r.reason, r.raw);
-    return id;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const id = insertImport(db, record, 'refused');
+      finishImport(db, id, counts, record.contentHash);
+      const w = new RejectWriter(db, id);
+      for (const r of rejects) w.add(r.line, r.field, r.reason, r.raw);
+      return id;
+    })
+    .immediate();
 }
-
 
 export class RejectWriter {
   private readonly stmt;
-  constructor(db: DB, private readonly importId: number) {
+  constructor(
+    db: DB,
+    private readonly importId: number,
+  ) {
     this.stmt = db.prepare('INSERT INTO rejects (import_id, line, field, reason, raw) VALUES (?, ?, ?, ?, ?)');
   }
   add(line: number, field: string | null, reason: string, raw: string): void {
     this.stmt.run(this.importId, line, field === null ? null : rejectText(field), rejectText(reason), rejectText(raw));
   }
 }
-
 
 /**
  * SQLite: checks and records the absolute total with `added`, the absolute total of this import's
@@ -115,13 +131,11 @@ export function keepAmountTotal(db: DB, firstNewId: number, added: bigint): void
   setMeta(db, AMOUNT_TOTAL_KEY, String(total));
 }
 
-
 /** Rows per INSERT statement: 50 was the fastest in the team's measurements (25 and 100 were no faster here). */
 const BATCH = 50;
 
 /** Contents whose occurrence count is kept in memory before the temp table takes over (at most ~25 MB). */
 const SEEN_IN_MEMORY = 1_000_000;
-
 
 /**
  * Inserts transactions in multi-row statements and applies the duplicate rule.
@@ -388,19 +402,15 @@ export class TransactionWriter {
   private heldCustomers: string[] = [];
 }
 
-
 /** Customer ids held before their records are created (bounds memory: a few MB). */
 const CUSTOMERS_HELD = 100_000;
-
 
 function dateOf(content: string): string {
   const cut = content.indexOf(SEP);
   return content.slice(cut + 1, content.indexOf(SEP, cut + 1));
 }
 
-
 type Stored = Record<TransactionColumn, string | number | null> & { id: number; import_id: number; line: number };
-
 
 /**
  * Upserts customers by id. A value in the file replaces the stored one; an empty cell leaves the
@@ -414,7 +424,10 @@ export class CustomerWriter {
   private readonly insert;
   private readonly update;
 
-  constructor(db: DB, private readonly importId: number) {
+  constructor(
+    db: DB,
+    private readonly importId: number,
+  ) {
     this.get = db.prepare('SELECT name, email, phone, type, account_manager, created_date, attributes FROM customers WHERE id = ?');
     this.insert = db.prepare(
       `INSERT INTO customers (id, name, email, phone, type, account_manager, created_date, attributes, import_id)
@@ -430,7 +443,17 @@ export class CustomerWriter {
     const old = this.get.get(row.id) as StoredCustomer | undefined;
     const { record: merged, change } = mergeCustomer(old, row);
     if (change === 'new') {
-      this.insert.run(row.id, merged.name, merged.email, merged.phone, merged.type, merged.account_manager, merged.created_date, merged.attributes, this.importId);
+      this.insert.run(
+        row.id,
+        merged.name,
+        merged.email,
+        merged.phone,
+        merged.type,
+        merged.account_manager,
+        merged.created_date,
+        merged.attributes,
+        this.importId,
+      );
       this.inserted++;
       return;
     }
@@ -438,7 +461,17 @@ export class CustomerWriter {
       this.duplicate++;
       return;
     }
-    this.update.run(merged.name, merged.email, merged.phone, merged.type, merged.account_manager, merged.created_date, merged.attributes, this.importId, row.id);
+    this.update.run(
+      merged.name,
+      merged.email,
+      merged.phone,
+      merged.type,
+      merged.account_manager,
+      merged.created_date,
+      merged.attributes,
+      this.importId,
+      row.id,
+    );
     this.updated++;
   }
 }

@@ -66,7 +66,9 @@ export function* customerDays(db: DB, asOf: string): Generator<CustomerDay> {
 /** Purchase days (days with a sale) per customer in (from, to], for the backtest. */
 export function purchaseDaysBetween(db: DB, from: string, to: string): Map<string, number> {
   const rows = db
-    .prepare(`SELECT customer_id, count(DISTINCT date) FROM transactions WHERE date > ? AND date <= ? AND amount >= 0 AND customer_id <> '' GROUP BY customer_id`)
+    .prepare(
+      `SELECT customer_id, count(DISTINCT date) FROM transactions WHERE date > ? AND date <= ? AND amount >= 0 AND customer_id <> '' GROUP BY customer_id`,
+    )
     .raw()
     .all(from, to) as [string, number][];
   return new Map(rows);
@@ -90,12 +92,17 @@ export function lastTransactionDate(db: DB): string | null {
  * customer included, for the report's headline: one scan, and only the rows in range are grouped.
  */
 export function netByMonth(db: DB, from: string, to: string): Map<string, number> {
-  const rows = db.prepare(`SELECT substr(date, 1, 7), sum(amount) FROM transactions WHERE date >= ? AND date <= ? GROUP BY 1`).raw().all(from, to) as [string, number][];
+  const rows = db.prepare(`SELECT substr(date, 1, 7), sum(amount) FROM transactions WHERE date >= ? AND date <= ? GROUP BY 1`).raw().all(from, to) as [
+    string,
+    number,
+  ][];
   return new Map(rows);
 }
 
 export function salesByMonth(db: DB, asOf: string): IterableIterator<[string, string, number]> {
-  return db.prepare(`SELECT customer_id, substr(date, 1, 7), amount FROM transactions WHERE date <= ?`).raw().iterate(asOf) as IterableIterator<[string, string, number]>;
+  return db.prepare(`SELECT customer_id, substr(date, 1, 7), amount FROM transactions WHERE date <= ?`).raw().iterate(asOf) as IterableIterator<
+    [string, string, number]
+  >;
 }
 
 /**
@@ -109,14 +116,20 @@ export function customerStaff(db: DB, asOf: string): Map<string, string> {
   const restore = forSorting(db);
   try {
     const served = db
-      .prepare(`SELECT customer_id, staff, count(*) AS n FROM transactions WHERE date <= ? AND customer_id <> '' AND staff IS NOT NULL AND staff <> '' AND amount > 0 GROUP BY customer_id, staff ORDER BY customer_id, n DESC, staff`)
+      .prepare(
+        `SELECT customer_id, staff, count(*) AS n FROM transactions WHERE date <= ? AND customer_id <> '' AND staff IS NOT NULL AND staff <> '' AND amount > 0 GROUP BY customer_id, staff ORDER BY customer_id, n DESC, staff`,
+      )
       .raw()
       .iterate(asOf) as IterableIterator<[string, string, number]>;
     for (const [customer, staff] of served) if (!out.has(customer)) out.set(customer, staff);
   } finally {
     restore();
   }
-  for (const [id, manager] of db.prepare(`SELECT id, account_manager FROM customers WHERE account_manager IS NOT NULL AND account_manager <> ''`).raw().all() as [string, string][]) out.set(id, manager);
+  for (const [id, manager] of db
+    .prepare(`SELECT id, account_manager FROM customers WHERE account_manager IS NOT NULL AND account_manager <> ''`)
+    .raw()
+    .all() as [string, string][])
+    out.set(id, manager);
   return out;
 }
 

@@ -19,7 +19,10 @@ export function status(db: DB, path: string): Status {
   // From the import records, as each import's summary gave them: a refused import keeps only its
   // first 10,000 rejects in the rejects table, so counting that table would disagree with it.
   const rejected = db.prepare(`SELECT coalesce(sum(rows_rejected), 0) FROM imports WHERE status = 'complete' AND removed IS NULL`).pluck().get() as number;
-  const rejectedRefused = db.prepare(`SELECT coalesce(sum(rows_rejected), 0) FROM imports WHERE status = 'refused' AND removed IS NULL`).pluck().get() as number;
+  const rejectedRefused = db
+    .prepare(`SELECT coalesce(sum(rows_rejected), 0) FROM imports WHERE status = 'refused' AND removed IS NULL`)
+    .pluck()
+    .get() as number;
   return {
     database: path,
     currency: getMeta(db, 'currency'),

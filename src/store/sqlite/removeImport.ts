@@ -50,15 +50,18 @@ const REHOME_CUSTOMERS = `
 /** What removing the import would take away, or null when there is no such import. */
 export function removalPlan(db: DB, importId: number): RemovalPlan | null {
   const rec = db.prepare('SELECT id, kind, file_name, status, removed FROM imports WHERE id = ?').get(importId) as
-    | { id: number; kind: string; file_name: string; status: string; removed: string | null }
-    | undefined;
+    { id: number; kind: string; file_name: string; status: string; removed: string | null } | undefined;
   if (rec === undefined) return null;
-  const all = db.prepare('SELECT count(*) AS n, coalesce(sum(amount), 0) AS net FROM transactions WHERE import_id = ?').get(importId) as { n: number; net: number };
+  const all = db.prepare('SELECT count(*) AS n, coalesce(sum(amount), 0) AS net FROM transactions WHERE import_id = ?').get(importId) as {
+    n: number;
+    net: number;
+  };
   const heirs = db.prepare(HEIRS).all(importId) as { transaction_id: number; import_id: number; line: number; amount: number }[];
   const rejects = db.prepare('SELECT count(*) FROM rejects WHERE import_id = ?').pluck().get(importId) as number;
   const customers = rec.kind === 'transactions' ? (db.prepare(`SELECT count(*) FROM (${ALONE})`).pluck().get({ id: importId }) as number) : 0;
   // Snapshots and fits record the newest import they saw; those that saw this one saw its rows.
-  const saw = (table: string): string[] => (all.n === 0 ? [] : (db.prepare(`SELECT as_of FROM ${table} WHERE data_version >= ? ORDER BY as_of`).pluck().all(importId) as string[]));
+  const saw = (table: string): string[] =>
+    all.n === 0 ? [] : (db.prepare(`SELECT as_of FROM ${table} WHERE data_version >= ? ORDER BY as_of`).pluck().all(importId) as string[]);
   return removalPlanOf(importId, { record: rec, all, heirs, rejects, customers, snapshots: saw('snapshots'), fits: saw('model_fits') });
 }
 

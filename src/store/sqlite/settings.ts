@@ -7,11 +7,9 @@ export function storedSettings(db: DB): Record<string, string> {
 }
 
 export function storeSetting(db: DB, key: string, value: string): void {
-  db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(
-    key,
-    value,
-    new Date().toISOString(),
-  );
+  db.prepare(
+    'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+  ).run(key, value, new Date().toISOString());
 }
 
 /** Returns whether a stored value was removed. */

@@ -14,7 +14,9 @@ import type { DB } from './db.js';
  * (An import of nothing but duplicates changes nothing, so it does not count.)
  */
 export function dataVersion(db: DB): number {
-  const row = db.prepare(`SELECT coalesce(max(id), 0) AS v FROM imports WHERE kind = 'transactions' AND status = 'complete' AND removed IS NULL AND rows_imported > 0`).get() as { v: number };
+  const row = db
+    .prepare(`SELECT coalesce(max(id), 0) AS v FROM imports WHERE kind = 'transactions' AND status = 'complete' AND removed IS NULL AND rows_imported > 0`)
+    .get() as { v: number };
   return row.v;
 }
 
@@ -35,9 +37,19 @@ export function saveSnapshot(db: DB, analysis: Analysis, settings: Record<string
       }
       const id = Number(
         db
-          .prepare('INSERT INTO snapshots (as_of, created_at, settings, data_version, customers, population_gap_days, value_basis, cuts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(analysis.asOf, new Date().toISOString(), JSON.stringify(settings), dataVersion(db), analysis.customers.length, analysis.populationGapDays, analysis.valueBasis, JSON.stringify(analysis.cuts))
-          .lastInsertRowid,
+          .prepare(
+            'INSERT INTO snapshots (as_of, created_at, settings, data_version, customers, population_gap_days, value_basis, cuts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            analysis.asOf,
+            new Date().toISOString(),
+            JSON.stringify(settings),
+            dataVersion(db),
+            analysis.customers.length,
+            analysis.populationGapDays,
+            analysis.valueBasis,
+            JSON.stringify(analysis.cuts),
+          ).lastInsertRowid,
       );
       const width = SNAPSHOT_COLUMNS.length + 1;
       const customers = analysis.customers;
@@ -57,7 +69,10 @@ export function saveSnapshot(db: DB, analysis: Analysis, settings: Record<string
 }
 
 export function listSnapshots(db: DB): SnapshotInfo[] {
-  const rows = db.prepare('SELECT id, as_of, created_at, customers, data_version, settings, value_basis FROM snapshots ORDER BY as_of').all() as (Omit<SnapshotInfo, 'settings'> & { settings: string })[];
+  const rows = db.prepare('SELECT id, as_of, created_at, customers, data_version, settings, value_basis FROM snapshots ORDER BY as_of').all() as (Omit<
+    SnapshotInfo,
+    'settings'
+  > & { settings: string })[];
   return rows.map((r) => ({ ...r, settings: JSON.parse(r.settings) as Record<string, string> }));
 }
 
@@ -70,7 +85,12 @@ export function findSnapshot(db: DB, asOf: string): SnapshotInfo | null {
  * filter keeps (filtering in SQL keeps a list of platinum customers from loading the other 95%).
  */
 export function loadSnapshot(db: DB, id: number, filter: SnapshotFilter = {}): Analysis {
-  const head = db.prepare('SELECT as_of, population_gap_days, value_basis, cuts FROM snapshots WHERE id = ?').get(id) as { as_of: string; population_gap_days: number | null; value_basis: ValueBasis; cuts: string };
+  const head = db.prepare('SELECT as_of, population_gap_days, value_basis, cuts FROM snapshots WHERE id = ?').get(id) as {
+    as_of: string;
+    population_gap_days: number | null;
+    value_basis: ValueBasis;
+    cuts: string;
+  };
   const where = ['snapshot_id = ?'];
   const params: unknown[] = [id];
   for (const [key, column] of FILTER_COLUMNS) {
@@ -96,5 +116,8 @@ export function loadSnapshot(db: DB, id: number, filter: SnapshotFilter = {}): A
 
 /** How many customers in the snapshot, and how many are worth more than `value`. */
 export function snapshotRank(db: DB, id: number, value: number): { above: number; total: number } {
-  return db.prepare('SELECT count(*) FILTER (WHERE value > ?) AS above, count(*) AS total FROM snapshot_customers WHERE snapshot_id = ?').get(value, id) as { above: number; total: number };
+  return db.prepare('SELECT count(*) FILTER (WHERE value > ?) AS above, count(*) AS total FROM snapshot_customers WHERE snapshot_id = ?').get(value, id) as {
+    above: number;
+    total: number;
+  };
 }

@@ -117,7 +117,11 @@ export class SqliteStore implements Store {
   async hasTransactions(): Promise<boolean> {
     return imports.hasTransactions(this.db);
   }
-  async recordRefusal(record: ImportRecord, counts: ImportCounts, rejects: readonly { line: number; field: string | null; reason: string; raw: string }[]): Promise<number> {
+  async recordRefusal(
+    record: ImportRecord,
+    counts: ImportCounts,
+    rejects: readonly { line: number; field: string | null; reason: string; raw: string }[],
+  ): Promise<number> {
     return imports.recordRefusal(this.db, record, counts, rejects);
   }
   async status(location: string): Promise<Status> {
@@ -198,7 +202,15 @@ export class SqliteStore implements Store {
   async insertComplaint(input: ComplaintInput, createdAt: string, dueAt: string): Promise<number> {
     return complaints.insertComplaint(this.db, input, createdAt, dueAt);
   }
-  async addEvent(id: number, at: string, kind: string, from: string | null, to: string | null, text: string | null, satisfied: boolean | null = null): Promise<void> {
+  async addEvent(
+    id: number,
+    at: string,
+    kind: string,
+    from: string | null,
+    to: string | null,
+    text: string | null,
+    satisfied: boolean | null = null,
+  ): Promise<void> {
     complaints.addEvent(this.db, id, at, kind, from, to, text, satisfied);
   }
   async lastEventAt(id: number): Promise<string> {
@@ -350,5 +362,4 @@ class SqliteImport implements ImportSession {
   abandon(): void {
     imports.rollbackImport(this.db);
   }
-
 }

@@ -9,8 +9,9 @@ import type { DB } from './db.js';
 export function saveWatchlist(db: DB, list: NewWatchlist, now = new Date()): number {
   db.prepare('DELETE FROM watchlists WHERE as_of = ?').run(list.asOf);
   const id = Number(
-    db.prepare('INSERT INTO watchlists (as_of, created_at, horizon_days, method, customers) VALUES (?, ?, ?, ?, ?)').run(list.asOf, now.toISOString(), list.horizonDays, list.method, list.entries.length)
-      .lastInsertRowid,
+    db
+      .prepare('INSERT INTO watchlists (as_of, created_at, horizon_days, method, customers) VALUES (?, ?, ?, ?, ?)')
+      .run(list.asOf, now.toISOString(), list.horizonDays, list.method, list.entries.length).lastInsertRowid,
   );
   const insert = db.prepare('INSERT INTO watchlist_customers (watchlist_id, customer_id, risk, level, expected_purchases) VALUES (?, ?, ?, ?, ?)');
   for (const e of list.entries) insert.run(id, e.customer_id, e.risk, e.level, e.expected_purchases);
@@ -22,5 +23,7 @@ export function listWatchlists(db: DB): WatchlistInfo[] {
 }
 
 export function loadWatchlist(db: DB, id: number): WatchlistEntry[] {
-  return db.prepare('SELECT customer_id, risk, level, expected_purchases FROM watchlist_customers WHERE watchlist_id = ? ORDER BY customer_id').all(id) as WatchlistEntry[];
+  return db
+    .prepare('SELECT customer_id, risk, level, expected_purchases FROM watchlist_customers WHERE watchlist_id = ? ORDER BY customer_id')
+    .all(id) as WatchlistEntry[];
 }
