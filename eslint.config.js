@@ -105,4 +105,23 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Not yet pure (issue 28, open): the purchase models' fit still words its reasons in English
+    // through i18n (wordPhrase/t) because saved fits and the JSON carry that English text. Until the
+    // fit holds phrases and app/ words them, these two files may import i18n and nothing else above core.
+    files: ['src/core/model/churn.ts', 'src/core/model/select.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(text|sys|store|import|app|reports|cli|commands)(/|\\.js$)',
+              message: 'core/model may import only core (and, for now, i18n: docs/development.md)',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
