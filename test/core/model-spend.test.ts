@@ -4,8 +4,8 @@
  * model`, when the purchase model is used for the scores, never for the model check.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL, fitModels } from '../src/core/model/churn.js';
-import { shop } from './shops.js';
+import { DEFAULT_MODEL, fitModels } from '../../src/core/model/churn.js';
+import { shop } from '../shops.js';
 
 const LENGTH = 400;
 const iso = (day: number): string => new Date(Date.UTC(2024, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);

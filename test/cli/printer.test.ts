@@ -5,8 +5,8 @@
  */
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { IO } from '../src/cli/io.js';
-import { forPeople, mediumOf, show, showStream, type RowStream } from '../src/cli/printer.js';
+import type { IO } from '../../src/cli/io.js';
+import { forPeople, mediumOf, show, showStream, type RowStream } from '../../src/cli/printer.js';
 
 function fakeIo(tty: boolean): { io: IO; text: () => string } {
   let text = '';
