@@ -131,7 +131,7 @@ if (watchAsOf !== null) {
   const levels = { low: 0, medium: 0, high: 0 };
   for (const r of rows) levels[r.s.riskLevel]++;
   const lowFirst = rows.slice(0, 20).filter((r) => r.s.riskLevel === 'low').length;
-  const noReason = rows.filter((r) => r.s.riskLevel !== 'low' && r.s.reasons.length === 0).length;
+  const noReason = rows.filter((r) => r.s.riskLevel !== 'low' && r.s.reasonPhrases.length === 0).length;
   out.push({
     watchlist_as_of: watchAsOf,
     horizon_days: H,

@@ -58,3 +58,29 @@ export function backtestRows(days: number[][], cutoff: number): BacktestCustomer
   }
   return rows;
 }
+
+/** Day `day` of a simulated shop opened on 2024-01-01, as an ISO date. */
+export const shopDate = (day: number): string => new Date(Date.UTC(2024, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A simulated shop's customers as fitModels reads them on day `length` (shopDate(length)), each
+ * purchase day worth 1,000 to 5,000 minor units.
+ */
+export function shopCustomers(story: Story, n: number, seed: number, length: number) {
+  return shop(story, n, seed, length).map((days, i) => {
+    const spend = days.map((d, k) => 1000 + ((i * 7 + d * 13 + k * 31) % 4000));
+    return {
+      customerId: `C${i}`,
+      firstPurchase: shopDate(days[0]!),
+      lastPurchase: shopDate(days[days.length - 1]!),
+      purchaseDays: days.length,
+      recencyDays: length - days[days.length - 1]!,
+      typicalGapDays: null,
+      ownGapDays: null,
+      recentRevenue: 0,
+      previousRevenue: 0,
+      spendDays: days.length,
+      spendTotal: spend.reduce((a, b) => a + b, 0),
+    };
+  });
+}

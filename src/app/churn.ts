@@ -19,6 +19,7 @@ import type { Store } from '../store/store.js';
 import type { SnapshotFilter } from '../store/types.js';
 import { openByCustomer, type OpenComplaints } from '../core/complaints.js';
 import { t } from '../i18n/index.js';
+import { wordFitted } from './words.js';
 import { analysisAsOf, currentFit, loadSettings, measure, moneyOf, type LoadedSettings, type Money } from './run.js';
 
 export interface ChurnPicture {
@@ -104,7 +105,7 @@ export async function fitForRun(
       windows.list.push({ cutoff, rows });
     }
   }
-  return fitModels(customers, asOf, settings, windows, populationGap, spend);
+  return wordFitted(fitModels(customers, asOf, settings, windows, populationGap, spend));
 }
 
 /** Open complaints per customer at the end of the as-of day, as their history had them then. */

@@ -4,6 +4,7 @@
  */
 import type { CustomerAnalysis } from '../core/analysis.js';
 import type { ChurnScore } from '../core/model/churn.js';
+import { englishReasons } from './words.js';
 import type { CustomerRecord } from '../store/types.js';
 
 export const CUSTOMER_COLUMNS = [
@@ -120,6 +121,6 @@ export function customerRow(
     risk_level: s?.riskLevel ?? null,
     clv: s?.clv == null ? null : Math.round(s.clv),
     value_at_risk: s === null ? null : valueAtRisk(c, s),
-    reasons: s === null || !words ? null : s.reasons.join('; '),
+    reasons: s === null || !words ? null : englishReasons(s).join('; '),
   };
 }

@@ -1,4 +1,4 @@
-import { horizonFor, methodName, modelName, riskPercent, scoreChurn, type Fitted, type RiskLevel, type RiskMethod } from '../core/model/churn.js';
+import { riskPercent, scoreChurn, type Fitted, type RiskLevel, type RiskMethod } from '../core/model/churn.js';
 import { dayIndex } from '../core/measures.js';
 import {
   calibration,
@@ -16,6 +16,7 @@ import { churnAsOf, fitForRun, fittedNote, openComplaintsAsOf, type ChurnPicture
 import { keepWatchlist, watchlistOf } from '../app/watchlist.js';
 import { computeAnalysis, loadSettings, moneyOf, settleAsOf } from '../app/run.js';
 import { isGone, keepValue, valueAtRisk } from '../app/rows.js';
+import { englishReasons, horizonFor } from '../app/words.js';
 import { openForAnalysis, openForChange, type Context } from '../cli/context.js';
 import { UsageError } from '../sys/errors.js';
 import { notice, noticer } from '../cli/io.js';
@@ -24,7 +25,7 @@ import { show, type Pen } from '../cli/printer.js';
 import { currentLang, t, type Lang } from '../i18n/index.js';
 import { riskName, tierName } from '../i18n/domain.js';
 import { formatDate, formatNumber } from '../i18n/format.js';
-import { reword } from '../i18n/phrase.js';
+import { methodName, modelName, reword } from '../i18n/phrase.js';
 
 export interface ChurnOptions {
   asOf: string;
@@ -187,7 +188,7 @@ function churnRowAt(
       keep_value: keep[i],
       list: rank[i] === 2 ? 'win-back' : 'call',
       method: s.method,
-      reasons: s.reasons.join('; '),
+      reasons: englishReasons(s).join('; '),
     };
   };
 }

@@ -29,6 +29,7 @@ import { padEndWidth } from '../text/charts.js';
 import stringWidth from 'string-width';
 import { openComplaintsAsOf } from '../app/churn.js';
 import { complaintSummary } from '../app/complaints.js';
+import { englishReasons } from '../app/words.js';
 import { Cancelled, terminalPrompter, type Prompter } from '../cli/complaints/prompts.js';
 import { openForChange, openForRead, type Context } from '../cli/context.js';
 import { ExitCode, RapportError, UsageError } from '../sys/errors.js';
@@ -144,7 +145,7 @@ async function profile(db: Store, id: string): Promise<string[]> {
     );
     lines.push(`  ${t('complaint.profile.tier-stage', { tier: tierName(c.tier), stage: stageName(c.stage), why: reword(c.stageReason) })}`);
     // The saved fit, or the rules: fitting the model at the counter would keep a customer waiting.
-    const fit = (await currentFit(db, asOf, found.loaded)) ?? rulesOnly(asOf, 'no saved fit');
+    const fit = (await currentFit(db, asOf, found.loaded)) ?? rulesOnly(asOf);
     const s = scoreChurn(
       [c],
       fit,
@@ -158,7 +159,7 @@ async function profile(db: Store, id: string): Promise<string[]> {
       s.method === 'rules'
         ? t('complaint.profile.risk-by-rules', { level: riskName(s.riskLevel), percent })
         : t('complaint.profile.risk', { level: riskName(s.riskLevel), percent });
-    lines.push(`  ${s.reasons.length > 0 ? t('complaint.profile.risk-reason', { risk, reason: reword(s.reasons[0]!) }) : risk}`);
+    lines.push(`  ${s.reasonPhrases.length > 0 ? t('complaint.profile.risk-reason', { risk, reason: reword(englishReasons(s)[0]!) }) : risk}`);
   }
   const now = new Date().toISOString();
   const open = (await db.listComplaints({ customerId: id })).filter((x) => isOpen(x.status));

@@ -6,8 +6,9 @@ import { currentFit, customerAsOf, type LoadedSettings, type Money, settleAsOf }
 import type { Store } from '../store/store.js';
 import { churnAsOf, openComplaintsAsOf } from '../app/churn.js';
 import type { PurchaseModelName } from '../core/model/purchase.js';
-import { methodName, riskPercent, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
+import { riskPercent, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../app/rows.js';
+import { englishReasons } from '../app/words.js';
 import { openForAnalysis, type Context } from '../cli/context.js';
 import { noticer } from '../cli/io.js';
 import { RapportError } from '../sys/errors.js';
@@ -19,7 +20,7 @@ import { currentLang, t, tn, type Lang } from '../i18n/index.js';
 import { categoryName, customerTypeName, exitPatternName, riskName, segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
 import { displayWidth } from '../cli/output.js';
-import { reword } from '../i18n/phrase.js';
+import { methodName, reword } from '../i18n/phrase.js';
 
 export interface CustomerOptions {
   id: string;
@@ -292,7 +293,7 @@ function printRisk(pen: Pen, card: Card, m: (v: number) => string): void {
         ? t('card.risk-chance', { risk: pc(s.churnRisk), days, source })
         : t('card.risk-rules', { risk: pc(s.churnRisk) });
   out(`${k.bold(t('card.churn-risk', { level: riskName(s.riskLevel) }))}${t('card.colon')}${detail}`);
-  if (s.reasons.length > 0) out(`  ${reword(s.reasons.join('; '))}`);
+  if (s.reasonPhrases.length > 0) out(`  ${reword(englishReasons(s).join('; '))}`);
 }
 
 /** The card's history: spending by month, open complaints, the latest transactions (--transactions). */

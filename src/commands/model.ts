@@ -1,13 +1,4 @@
-import {
-  methodName,
-  MODEL_CHOICES,
-  modelName,
-  verdictPhrase,
-  type Fitted,
-  type ModelChoice,
-  type ModelSettings,
-  type RiskMethod,
-} from '../core/model/churn.js';
+import { MODEL_CHOICES, verdictPhrase, type Fitted, type ModelChoice, type ModelSettings, type RiskMethod } from '../core/model/churn.js';
 import type { PurchaseFit } from '../core/model/purchase.js';
 import { describeFit } from '../core/model/registry.js';
 import { FIT_SAMPLE, forecastError } from '../core/model/select.js';
@@ -20,7 +11,7 @@ import { UsageError } from '../sys/errors.js';
 import { forPeople, show, type Pen } from '../cli/printer.js';
 import { currentLang, t } from '../i18n/index.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
-import { reword, wordPhrase } from '../i18n/phrase.js';
+import { methodName, modelName, reword, wordPhrase } from '../i18n/phrase.js';
 
 function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};

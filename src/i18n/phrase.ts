@@ -14,7 +14,9 @@
 import { catalogueKeys, currentLang, t, tn, type Lang } from './index.js';
 import { stageNameIn } from './domain.js';
 import { formatNumber } from './format.js';
-import { modelName } from '../core/model/churn.js';
+import { methodPhrase, type RiskMethod } from '../core/model/churn.js';
+import type { PurchaseModelName } from '../core/model/purchase.js';
+import { modelLabel } from '../core/model/registry.js';
 
 import { CoreError, type Count, type Phrase, type Value } from '../core/words.js';
 // The phrase's types live in core (which builds phrases and never words them); re-exported for the callers that read them here.
@@ -250,6 +252,21 @@ function valueText(v: Value | undefined, lang: Lang): string | number {
   // reword() reads a model's code back only for the reader, whose language modelName() words in.
   if ('model' in v) return modelName(v.model);
   return wordPhrase(v, lang);
+}
+
+/**
+ * A model's name for a person: the fitted models by their papers' names in every language, the
+ * recency rule in the reader's (最近购买规则), the NBD with what it says (nobody leaves).
+ */
+export function modelName(code: string): string {
+  if (code === 'recency') return t('core.model.recency-rule');
+  if (code === 'nbd') return t('core.model.nbd-name');
+  return modelLabel(code);
+}
+
+/** How churn_risk was made, in words: one name per method, the same on stderr, in tables and headers. */
+export function methodName(method: RiskMethod, model: PurchaseModelName | null = null, lang: Lang = currentLang()): string {
+  return wordPhrase(methodPhrase(method, model), lang);
 }
 
 /** A phrase in a language. */

@@ -8,15 +8,16 @@ import type { NewWatchlist } from '../store/types.js';
 import { analysisAsOf, staleWarning, type LoadedSettings, type Money } from '../app/run.js';
 import { isGone, keepValue, valueAtRisk } from '../app/rows.js';
 import { complaintSummary } from '../app/complaints.js';
+import { englishReasons } from '../app/words.js';
 import { modelCheckSection } from './check.js';
-import { methodName, riskPercent, type ChurnScore } from '../core/model/churn.js';
+import { riskPercent, type ChurnScore } from '../core/model/churn.js';
 import { UsageError } from '../sys/errors.js';
 import type { Store } from '../store/store.js';
 import type { Headline, Report, ReportColumn, ReportTable, Section } from './model.js';
 import { currentLang, t, tn } from '../i18n/index.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
 import { riskName, segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
-import { reword } from '../i18n/phrase.js';
+import { methodName, reword } from '../i18n/phrase.js';
 
 export const REPORTS = ['churn', 'pyramid', 'lifecycle', 'rfm', 'movement', 'cohorts', 'complaints', 'staff', 'products', 'summary'] as const;
 export type ReportName = (typeof REPORTS)[number];
@@ -256,7 +257,7 @@ function watchlistTable(c: Ctx, picture: AtRisk['picture'], rows: AtRisk['rows']
       expected_purchases_365d: s.expectedPurchases365d === null ? null : Math.round(s.expectedPurchases365d * 10) / 10,
       value_at_risk: valueAtRisk(x, s),
       keep_value: isGone(x) ? 0 : keepValue(x, s, c.loaded.settings.model.horizonDays ?? picture.fitted.horizonDays, c.loaded.settings.lifecycle.windowDays),
-      reasons: reword(s.reasons.join('; ')),
+      reasons: reword(englishReasons(s).join('; ')),
     })),
   };
 }
@@ -292,7 +293,7 @@ async function sinceLastSection(c: Ctx, rows: AtRisk['rows'], names: Names): Pro
               name: names.get(id)?.name ?? null,
               tier: x.tier,
               value_at_risk: valueAtRisk(x, s),
-              reasons: reword(s.reasons.join('; ')),
+              reasons: reword(englishReasons(s).join('; ')),
             };
           }),
         },

@@ -4,6 +4,7 @@
  * week after the cutoff beside the purchases that happened, with the weeks before for scale.
  */
 import { computeAnalysis, loadSettings, type Money } from '../app/run.js';
+import { wordFitted } from '../app/words.js';
 import { dayIndex } from '../core/measures.js';
 import { fitModels, summaryOf } from '../core/model/churn.js';
 import { expectedByWeek } from '../core/model/weekly.js';
@@ -37,7 +38,8 @@ export async function modelCheckSection(db: Store, asOf: string, money: Money, h
   };
   const analysis = await computeAnalysis(db, cutoff, loaded, money);
   const buyers = analysis.customers.filter((c) => c.purchaseDays > 0);
-  const fitted = buyers.length === 0 ? null : fitModels(analysis.customers, cutoff, model === null ? settings : { ...settings, model }, null, null, 'never');
+  const fitted =
+    buyers.length === 0 ? null : wordFitted(fitModels(analysis.customers, cutoff, model === null ? settings : { ...settings, model }, null, null, 'never'));
   if (fitted === null || fitted.purchase === null) {
     return [
       {

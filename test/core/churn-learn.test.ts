@@ -25,6 +25,7 @@ import { DEFAULT_LIFECYCLE } from '../../src/core/lifecycle.js';
 import { FIT_ITERATIONS, RESTART_ITERATIONS } from '../../src/core/model/optimize.js';
 import { forecastError, nobodyLeaves, orderOf, selectModel, selectOnWindows, type Candidate } from '../../src/core/model/select.js';
 import { keepValue, isGone } from '../../src/app/rows.js';
+import { englishReasons } from '../../src/app/words.js';
 import type { CustomerAnalysis } from '../../src/core/analysis.js';
 import type { ChurnScore } from '../../src/core/model/churn.js';
 import { rng } from '../../bench/synth/generate.js';
@@ -212,7 +213,7 @@ describe('the next purchase date', () => {
           next: c.after[0] ?? null,
         };
       });
-    const fitted = { ...rulesOnly(iso(cut), ''), fallback: null, timeUnit: 'day' as const, purchase: { ...fit, customers: customers.length } };
+    const fitted = { ...rulesOnly(iso(cut)), fallback: null, timeUnit: 'day' as const, purchase: { ...fit, customers: customers.length } };
     const scores = scoreChurn(customers, fitted, { ...DEFAULT_MODEL, timeUnit: 'day', horizonDays: 90 }, DEFAULT_LIFECYCLE, 30);
     expect(scores.every((s) => s.nextPurchaseDate !== null && s.nextPurchaseDate > iso(cut))).toBe(true);
     const model: number[] = [];
@@ -321,7 +322,7 @@ describe('the watchlist', () => {
       spendTotal: 40_000,
     };
     const fitted = {
-      ...rulesOnly('2025-12-31', ''),
+      ...rulesOnly('2025-12-31'),
       fallback: null,
       purchase: { model: 'nbd' as const, params: { r: 5, alpha: 10 }, logLikelihood: 0, customers: 1, groups: 1, iterations: 1, converged: true },
     };
@@ -330,6 +331,6 @@ describe('the watchlist', () => {
     const [lead] = scoreChurn([{ ...c, stage: 'decline', tier: 'lead' }], fitted, settings, DEFAULT_LIFECYCLE, 14);
     expect(lead!.riskLevel).toBe('low');
     expect(platinum!.riskLevel).toBe('medium');
-    expect(platinum!.reasons.join('; ')).toContain('a platinum or gold account whose spend is falling');
+    expect(englishReasons(platinum!).join('; ')).toContain('a platinum or gold account whose spend is falling');
   });
 });

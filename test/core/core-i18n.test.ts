@@ -10,7 +10,7 @@ import { SETTINGS, describeSetting, settingDef } from '../../src/core/settings.j
 import { parseSegmentRules } from '../../src/core/rfm.js';
 import { FormatDateReader } from '../../src/core/dates.js';
 import { formatDays, formatPurchases } from '../../src/i18n/format.js';
-import { modelName } from '../../src/core/model/churn.js';
+import { modelName } from '../../src/i18n/phrase.js';
 import { thrown } from '../thrown.js';
 
 afterEach(() => setLang('en'));

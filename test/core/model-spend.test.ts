@@ -5,31 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL, fitModels } from '../../src/core/model/churn.js';
-import { shop } from '../shops.js';
+import { shopCustomers, shopDate } from '../shops.js';
 
 const LENGTH = 400;
-const iso = (day: number): string => new Date(Date.UTC(2024, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
-const asOf = iso(LENGTH);
-
-/** The simulated shop's customers as fitModels reads them, each purchase day worth 1,000 to 5,000 minor units. */
-function customers(story: 'bgnbd' | 'nobody-leaves') {
-  return shop(story, 800, 9, LENGTH).map((days, i) => {
-    const spend = days.map((d, k) => 1000 + ((i * 7 + d * 13 + k * 31) % 4000));
-    return {
-      customerId: `C${i}`,
-      firstPurchase: iso(days[0]!),
-      lastPurchase: iso(days[days.length - 1]!),
-      purchaseDays: days.length,
-      recencyDays: LENGTH - days[days.length - 1]!,
-      typicalGapDays: null,
-      ownGapDays: null,
-      recentRevenue: 0,
-      previousRevenue: 0,
-      spendDays: days.length,
-      spendTotal: spend.reduce((a, b) => a + b, 0),
-    };
-  });
-}
+const asOf = shopDate(LENGTH);
+const customers = (story: 'bgnbd' | 'nobody-leaves') => shopCustomers(story, 800, 9, LENGTH);
 
 describe('the spend fit, only where it is read', () => {
   const settings = { ...DEFAULT_MODEL, model: 'bgnbd' as const };

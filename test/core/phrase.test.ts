@@ -93,7 +93,9 @@ describe('phrases', () => {
         [0.3, null],
         [0.9, 14],
       ] as const) {
-        const reasons = reasonsFor({ ...c, ownGapDays: own, customerId: 'C1' } as never, 30, 90, pAlive, { purchases: 0.4, days: 84 });
+        const reasons = reasonsFor({ ...c, ownGapDays: own, customerId: 'C1' } as never, 30, 90, pAlive, { purchases: 0.4, days: 84 }).map((p) =>
+          wordPhrase(p, 'en'),
+        );
         for (const r of reasons) {
           const phrase = readPhrase(r, CHURN_REASONS);
           expect(phrase, r).not.toBeNull();
@@ -159,7 +161,7 @@ describe('phrases', () => {
       spendDays: 8,
       spendTotal: 800,
     };
-    const [reason] = reasonsFor(c, 200, 90, null);
+    const [reason] = reasonsFor(c, 200, 90, null).map((p) => wordPhrase(p, 'en'));
     expect(reason).toBe('no purchase for 2,345 days, 11.7× their usual 200-day gap');
     expect(reword(reason!, 'zh-CN')).toContain('2,345天');
   });

@@ -20,6 +20,7 @@ export const SCANNED = [
   'src/app/churn.ts',
   'src/app/complaints.ts',
   'src/app/rows.ts',
+  'src/app/words.ts',
   'src/app/run.ts',
   'src/text/charts.ts',
   'src/cli/args.ts',

@@ -1,6 +1,6 @@
 /**
  * Churn risk and lifetime value per customer: the fitted purchase and spend models where the
- * data suffice, rules otherwise, and reasons in plain words. Pure: no I/O.
+ * data suffice, rules otherwise, and reasons as phrases (worded above core). Pure: no I/O.
  */
 import type { CustomerMeasures } from '../measures.js';
 import { dayIndex } from '../measures.js';
@@ -12,8 +12,7 @@ import { learnRanking, prepare, rankRisk, type HeldOut, type LearnRow, type Lear
 import type { Stage } from '../lifecycle.js';
 import { expectedSpend, fitSpend, type SpendFit, type SpendSummary } from './gammagamma.js';
 import type { OpenComplaints } from '../complaints.js';
-import { days as dayCount, wordPhrase, type Count, type Phrase } from '../../i18n/phrase.js';
-import { currentLang, t, type Lang } from '../../i18n/index.js';
+import { counted, days as dayCount, phrase, type Count, type Phrase } from '../words.js';
 
 export type TimeUnit = 'day' | 'week';
 export const TIME_UNITS: readonly TimeUnit[] = ['day', 'week'];
@@ -24,16 +23,6 @@ export type RiskLevel = 'low' | 'medium' | 'high';
 /** A purchase model by name, or auto: the one that forecasts best on the shop's own last horizon. */
 export type ModelChoice = PurchaseModelName | 'auto';
 export const MODEL_CHOICES: readonly ModelChoice[] = ['auto', 'mbgnbd', 'paretonbd', 'bgnbd', 'nbd'];
-
-/**
- * A model's name for a person: the fitted models by their papers' names in every language, the
- * recency rule in the reader's (最近购买规则), the NBD with what it says (nobody leaves).
- */
-export function modelName(code: string): string {
-  if (code === 'recency') return t('core.model.recency-rule');
-  if (code === 'nbd') return t('core.model.nbd-name');
-  return modelLabel(code);
-}
 
 /** How what ranks did out of time, as a phrase (worded in English for JSON, in the reader's language for a person); null without it. */
 export function verdictPhrase(f: Pick<Fitted, 'ranking' | 'learned'>): Phrase | null {
@@ -69,7 +58,8 @@ export function verdictPhrase(f: Pick<Fitted, 'ranking' | 'learned'>): Phrase | 
   };
 }
 
-function methodPhrase(method: RiskMethod, model: PurchaseModelName | null): Phrase {
+/** How churn_risk was made, as a phrase: one name per method (i18n/phrase.ts methodName() words it). */
+export function methodPhrase(method: RiskMethod, model: PurchaseModelName | null = null): Phrase {
   switch (method) {
     case 'learned':
       return { key: 'core.method.learned' };
@@ -84,11 +74,6 @@ function methodPhrase(method: RiskMethod, model: PurchaseModelName | null): Phra
     default:
       return { key: 'core.method.rules' };
   }
-}
-
-/** How churn_risk was made, in words: one name per method, the same on stderr, in tables and headers. */
-export function methodName(method: RiskMethod, model: PurchaseModelName | null = null, lang: Lang = currentLang()): string {
-  return wordPhrase(methodPhrase(method, model), lang);
 }
 
 export interface ModelSettings {
@@ -121,35 +106,42 @@ export const DEFAULT_MODEL: ModelSettings = {
   minHistoryDays: 180,
 };
 
-export interface Sufficiency {
+/** What the data hold against what a fit needs. W is how its text is held, as in Fitted. */
+export interface Sufficiency<W = string> {
   ok: boolean;
   customers: number;
   repeatBuyers: number;
   historyDays: number;
-  /** What falls short, in words (empty when ok). */
-  problems: string[];
+  /** What falls short (empty when ok). */
+  problems: W[];
 }
 
-export interface Fitted {
+/**
+ * A fit. W is how its text (why it is not used, why this horizon, what was rejected) is held:
+ * phrases as core builds them (Fitted<Phrase>, from fitModels), or their English as it is saved
+ * in the fits table, carried in the JSON and reworded for a reader (Fitted, the default:
+ * app/words.ts wordFitted() words one). What only computes with a fit takes Fitted<unknown>.
+ */
+export interface Fitted<W = string> {
   asOf: string;
   timeUnit: TimeUnit;
-  sufficiency: Sufficiency;
+  sufficiency: Sufficiency<W>;
   /** Null when the data do not suffice or the fit failed. */
   purchase: PurchaseFit | null;
   spend: SpendFit | null;
   /** Customers left out of the spend fit: no purchase day with a positive net spend. */
   spendLeftOut: number;
   /** Why the model is not used, when it is not. */
-  fallback: string | null;
+  fallback: W | null;
   /** Why there are no lifetime values although the purchase model is used (the spend fit failed). */
-  spendProblem?: string | null;
+  spendProblem?: W | null;
   /** The horizon the risk looks over, in days, and why that one. */
   horizonDays: number;
-  horizonWhy: string;
-  /** Models tried and why each was not used, in words ("bgnbd: dropout about 0 ..."). */
-  rejected: string[];
+  horizonWhy: W;
+  /** Models tried and why each was not used ("bgnbd: dropout about 0 ..."). */
+  rejected: W[];
   /** The comparison on the shop's last window (model auto with enough history), else null. */
-  selection: Selection | null;
+  selection: Selection<W> | null;
   /** What churn_risk is, learned from the shop's past (learn.ts); null: the model's P(no purchase) or the rules. */
   ranking: Ranking | null;
   /** The windows it learned from and how it did on the one held out; null without a ranking. */
@@ -185,13 +177,12 @@ export const BUSINESS_HORIZON_DAYS = 91;
  * purchases in whole weeks when that is longer (at most 52 weeks). Twice a short pooled gap (the
  * CD retailer's 27 days: 56) called most customers high risk over a span nobody plans for.
  */
-export function horizonFor(s: ModelSettings, populationGap: number | null): { days: number; why: string } {
-  if (s.horizonDays !== null) return { days: s.horizonDays, why: wordPhrase({ key: 'core.model.horizon-set' }, 'en') };
-  if (populationGap === null || populationGap <= 0) return { days: BUSINESS_HORIZON_DAYS, why: wordPhrase({ key: 'core.model.horizon-none' }, 'en') };
+export function horizonFor(s: ModelSettings, populationGap: number | null): { days: number; why: Phrase } {
+  if (s.horizonDays !== null) return { days: s.horizonDays, why: phrase('core.model.horizon-set') };
+  if (populationGap === null || populationGap <= 0) return { days: BUSINESS_HORIZON_DAYS, why: phrase('core.model.horizon-none') };
   const twice = 7 * Math.ceil((2 * populationGap) / 7);
-  if (twice <= BUSINESS_HORIZON_DAYS)
-    return { days: BUSINESS_HORIZON_DAYS, why: wordPhrase({ key: 'core.model.horizon-quarter', vars: { gap: Math.round(populationGap) } }, 'en') };
-  return { days: Math.min(364, twice), why: wordPhrase({ key: 'core.model.horizon-rhythm', vars: { gap: Math.round(populationGap) } }, 'en') };
+  if (twice <= BUSINESS_HORIZON_DAYS) return { days: BUSINESS_HORIZON_DAYS, why: phrase('core.model.horizon-quarter', { gap: Math.round(populationGap) }) };
+  return { days: Math.min(364, twice), why: phrase('core.model.horizon-rhythm', { gap: Math.round(populationGap) }) };
 }
 
 type Measured = Pick<
@@ -217,7 +208,7 @@ export function summaryOf(c: Measured, asOf: string, unit: TimeUnit): Summary | 
   return { x: c.purchaseDays - 1, tx: (dayIndex(c.lastPurchase) - first) / k, T: (dayIndex(asOf) - first) / k };
 }
 
-export function sufficiency(customers: readonly Measured[], asOf: string, s: ModelSettings): Sufficiency {
+export function sufficiency(customers: readonly Measured[], asOf: string, s: ModelSettings): Sufficiency<Phrase> {
   // A loop, not Math.min(...spread): a spread of a million arguments overflows the call stack.
   let buyers = 0;
   let repeat = 0;
@@ -229,15 +220,15 @@ export function sufficiency(customers: readonly Measured[], asOf: string, s: Mod
     earliest = Math.min(earliest, dayIndex(c.firstPurchase));
   }
   const historyDays = buyers === 0 ? 0 : dayIndex(asOf) - earliest;
-  const problems: string[] = [];
-  if (buyers < s.minCustomers) problems.push(wordPhrase({ key: 'core.model.too-few-customers', vars: { count: buyers, min: s.minCustomers } }, 'en'));
-  if (repeat < s.minRepeatBuyers) problems.push(wordPhrase({ key: 'core.model.too-few-repeat', vars: { count: repeat, min: s.minRepeatBuyers } }, 'en'));
-  if (historyDays < s.minHistoryDays) problems.push(wordPhrase({ key: 'core.model.too-short', vars: { count: historyDays, min: s.minHistoryDays } }, 'en'));
+  const problems: Phrase[] = [];
+  if (buyers < s.minCustomers) problems.push(phrase('core.model.too-few-customers', { count: buyers, min: s.minCustomers }));
+  if (repeat < s.minRepeatBuyers) problems.push(phrase('core.model.too-few-repeat', { count: repeat, min: s.minRepeatBuyers }));
+  if (historyDays < s.minHistoryDays) problems.push(phrase('core.model.too-short', { count: historyDays, min: s.minHistoryDays }));
   return { ok: problems.length === 0, customers: buyers, repeatBuyers: repeat, historyDays, problems };
 }
 
 /** No model: every score comes from the lifecycle rules (for a quick look without fitting). */
-export function rulesOnly(asOf: string, reason: string, horizonDays = 90): Fitted {
+export function rulesOnly(asOf: string, reason: Phrase | null = null, horizonDays = 90): Fitted<Phrase> {
   return {
     asOf,
     timeUnit: 'week',
@@ -247,7 +238,7 @@ export function rulesOnly(asOf: string, reason: string, horizonDays = 90): Fitte
     spendLeftOut: 0,
     fallback: reason,
     horizonDays,
-    horizonWhy: wordPhrase({ key: 'core.model.as-set' }, 'en'),
+    horizonWhy: phrase('core.model.as-set'),
     rejected: [],
     selection: null,
     ranking: null,
@@ -300,7 +291,7 @@ export function fitModels(
   windows: Windows | null = null,
   populationGap: number | null = null,
   spendWanted: SpendWanted = 'always',
-): Fitted {
+): Fitted<Phrase> {
   const horizon = horizonFor(s, populationGap);
   const suff = sufficiency(customers, asOf, s);
   const spendData: SpendSummary[] = [];
@@ -315,7 +306,7 @@ export function fitModels(
       ...base,
       purchase: null,
       spend: null,
-      fallback: wordPhrase({ key: 'core.model.not-enough', vars: { problems: suff.problems.join('; ') } }, 'en'),
+      fallback: phrase('core.model.not-enough', { problems: suff.problems }),
       rejected: [],
       selection: null,
       ranking: null,
@@ -332,10 +323,10 @@ export function fitModels(
   const compared = windows === null ? [] : comparedWindows(windows).filter((w) => enoughToCompare(w.rows, s, unitDays));
   const selection =
     s.model === 'auto' && newest !== null && compared[0] === newest ? selectOnWindows(compared, windows!.days, unitDays, AUTO_ORDER, fitsAt) : null;
-  const rejected: string[] = [];
+  const rejected: Phrase[] = [];
   for (const c of selection?.candidates ?? [])
     if (c.degenerate !== null && c.name !== 'recency')
-      rejected.push(wordPhrase({ key: 'core.model.rejected-at', vars: { model: c.name, cutoff: newest!.cutoff, why: c.degenerate } }, 'en'));
+      rejected.push(phrase('core.model.rejected-at', { model: c.name, cutoff: newest!.cutoff, why: c.degenerate }));
   const order = s.model !== 'auto' ? [s.model] : selection !== null ? selection.order : AUTO_ORDER;
   const fitOn = sample(summaries);
   const grouped = group(fitOn);
@@ -347,7 +338,7 @@ export function fitModels(
       purchase = { ...fit, customers: summaries.length };
       break;
     }
-    rejected.push(wordPhrase({ key: 'core.model.rejected', vars: { model, why } }, 'en'));
+    rejected.push(phrase('core.model.rejected', { model, why }));
   }
   // The spend fit (seconds on a shop where it runs to its edge) only where something reads it.
   const spendFit = spendData.length > 0 && (spendWanted === 'always' || (spendWanted === 'when-used' && purchase !== null)) ? fitSpend(spendData) : null;
@@ -355,7 +346,7 @@ export function fitModels(
   const spendOk =
     spendFit !== null && spendFit.converged && spendFit.params.q > 1 && [spendFit.params.p, spendFit.params.q, spendFit.params.v].every(Number.isFinite);
   const spend = spendOk ? spendFit : null;
-  const spendProblem = spendOk || spendFit === null ? null : wordPhrase({ key: 'core.model.spend-problem' }, 'en');
+  const spendProblem = spendOk || spendFit === null ? null : phrase('core.model.spend-problem');
   const model = purchase?.model ?? null;
   // The older windows' fits start from the as-of date's answer (fewer iterations; the optimum is
   // each window's own). Not the NBD's: cheap anyway, and one stopped at the Poisson limit would stay there.
@@ -378,11 +369,7 @@ export function fitModels(
           windows.step ?? windows.days,
         );
   const fallback =
-    purchase === null
-      ? rejected.length > 0
-        ? wordPhrase({ key: 'core.model.no-usable-fit', vars: { rejected: rejected.join('; ') } }, 'en')
-        : wordPhrase({ key: 'core.model.purchase-no-converge' }, 'en')
-      : null;
+    purchase === null ? (rejected.length > 0 ? phrase('core.model.no-usable-fit', { rejected }) : phrase('core.model.purchase-no-converge')) : null;
   return {
     ...base,
     purchase,
@@ -424,12 +411,12 @@ function enoughToCompare(rows: readonly LearnRow[], s: ModelSettings, unitDays: 
 }
 
 /** Why a fit cannot be used at all (not converged, parameters not finite, BG's a = 1), or null. */
-function usableWhy(fit: PurchaseFit, customers: readonly Summary[]): string | null {
+function usableWhy(fit: PurchaseFit, customers: readonly Summary[]): Phrase | null {
   const p = fit.params as unknown as Record<string, number>;
-  if (!Object.values(p).every((v) => Number.isFinite(v) && v > 0)) return wordPhrase({ key: 'core.model.no-converge' }, 'en');
+  if (!Object.values(p).every((v) => Number.isFinite(v) && v > 0)) return phrase('core.model.no-converge');
   // A fit that gave up walking toward "nobody leaves" says that, not only that it gave up.
-  if (!fit.converged) return nobodyLeaves(fit, customers) ?? wordPhrase({ key: 'core.model.no-converge' }, 'en');
-  if ((fit.model === 'bgnbd' || fit.model === 'mbgnbd') && Math.abs(p.a! - 1) < 1e-6) return wordPhrase({ key: 'core.model.a-is-one' }, 'en');
+  if (!fit.converged) return nobodyLeaves(fit, customers) ?? phrase('core.model.no-converge');
+  if ((fit.model === 'bgnbd' || fit.model === 'mbgnbd') && Math.abs(p.a! - 1) < 1e-6) return phrase('core.model.a-is-one');
   return null;
 }
 
@@ -456,8 +443,8 @@ export interface ChurnScore {
   /** The day of the next purchase if still a customer (P(alive) says how likely that is); null only without a purchase. */
   readonly nextPurchaseDate: string | null;
   readonly expectedPurchases365d: number | null;
-  /** Worded when read (each read words them afresh), not stored: see Score. */
-  readonly reasons: string[];
+  /** Built when read (each read builds them afresh), not stored: see Score. Worded above core (app/words.ts englishReasons). */
+  readonly reasonPhrases: Phrase[];
 }
 
 export function riskLevel(risk: number, s: ModelSettings): RiskLevel {
@@ -495,8 +482,9 @@ export function lifetimeValue(expectedBy: (days: number) => number, spend: numbe
 const days = (n: number): Count => dayCount(Math.round(n));
 
 /**
- * Reasons in words: what in this customer's history points at leaving. English, as CSV and JSON
- * carry them; i18n/phrase.ts reword() gives them to a reader of another language.
+ * Reasons as phrases: what in this customer's history points at leaving. Worded above core: in
+ * English as CSV and JSON carry them (app/words.ts), and from that English for a reader of
+ * another language (i18n/phrase.ts reword()).
  */
 export function reasonsFor(
   c: Measured,
@@ -504,7 +492,7 @@ export function reasonsFor(
   windowDays: number,
   pAliveValue: number | null,
   expected: { purchases: number; days: number } | null = null,
-): string[] {
+): Phrase[] {
   const out: Phrase[] = [];
   const gap = c.typicalGapDays ?? populationGap;
   if (c.purchaseDays === 0) out.push({ key: 'core.churn.refunds-only', vars: { silence: days(c.recencyDays) } });
@@ -527,7 +515,7 @@ export function reasonsFor(
     const every: Phrase | null = gap !== null ? { key: 'core.churn.seldom-every', vars: { gap: days(gap) } } : null;
     out.push({ key: 'core.churn.seldom', vars: { every, expected: expected.purchases.toFixed(1), days: expected.days } });
   }
-  return out.map((p) => wordPhrase(p, 'en'));
+  return out;
 }
 
 /** What every customer's reasons are worded against, and the fit their forecasts come from. */
@@ -542,15 +530,11 @@ interface ReasonContext {
   levels: Pick<ModelSettings, 'mediumRisk' | 'highRisk'>;
 }
 
-const said = (open: OpenComplaints): string =>
-  wordPhrase(
-    {
-      key: 'core.churn.complaints',
-      n: open.open,
-      vars: { oldest: days(open.oldestDays), overdue: open.overdue > 0 ? { key: 'core.churn.complaints-overdue', vars: { count: open.overdue } } : null },
-    },
-    'en',
-  );
+const said = (open: OpenComplaints): Phrase =>
+  counted('core.churn.complaints', open.open, {
+    oldest: days(open.oldestDays),
+    overdue: open.overdue > 0 ? phrase('core.churn.complaints-overdue', { count: open.overdue }) : null,
+  });
 
 /** Longest look ahead for the next purchase: ten years. */
 const NEXT_PURCHASE_MAX_DAYS = 3650;
@@ -558,7 +542,7 @@ const NEXT_PURCHASE_MAX_DAYS = 3650;
 const isoDay = (index: number): string => new Date(index * 86_400_000).toISOString().slice(0, 10);
 
 /**
- * A customer's score. The reasons are worded when read, from the customer and the numbers kept
+ * A customer's score. The reasons are built when read, from the customer and the numbers kept
  * here: worded up front for a million customers they held about 400 MB of the heap (measured on
  * the 10-million-line benchmark history), though a list prints them one row at a time. The next
  * purchase date and the year's expected purchases are computed when read too.
@@ -636,24 +620,21 @@ class Score implements ChurnScore {
     return f === null || sum === null ? null : expectedPurchases(f.model, f.params, sum, 365 / UNIT_DAYS[f.unit]);
   }
 
-  get reasons(): string[] {
+  get reasonPhrases(): Phrase[] {
     const complained = this.open !== undefined && this.open.open > 0;
     const pct = `${riskPercent(this.churnRisk, this.why.levels)}%`;
-    const disagree: string[] = [];
-    if (this.endedButLow())
-      disagree.push(wordPhrase({ key: this.method === 'rules' ? 'core.churn.ended-but-low-rules' : 'core.churn.ended-but-low-model', vars: { pct } }, 'en'));
-    else if (this.fallingButLow()) disagree.push(wordPhrase({ key: 'core.churn.falling-but-low', vars: { pct } }, 'en'));
+    const disagree: Phrase[] = [];
+    if (this.endedButLow()) disagree.push(phrase(this.method === 'rules' ? 'core.churn.ended-but-low-rules' : 'core.churn.ended-but-low-model', { pct }));
+    else if (this.fallingButLow()) disagree.push(phrase('core.churn.falling-but-low', { pct }));
     else if (this.ownLevel === 'high' && (this.c.stage === 'stability' || this.c.stage === 'formation'))
-      disagree.push(wordPhrase({ key: 'core.churn.on-rhythm', vars: { stage: { stage: this.c.stage }, pct } }, 'en'));
+      disagree.push(phrase('core.churn.on-rhythm', { stage: { stage: this.c.stage }, pct }));
     if (this.ownLevel === 'low' && !complained && disagree.length === 0) return [];
     const expected = this.expectedPurchases === null ? null : { purchases: this.expectedPurchases, days: this.why.horizonDays };
     const own = reasonsFor(this.c, this.why.populationGap, this.why.windowDays, this.pAlive, expected);
     // Nothing in the history stands out, and no model to say how seldom they buy: what the shop's
     // past says of customers like them is the reason.
     if (own.length === 0 && !complained && disagree.length === 0) {
-      own.push(
-        wordPhrase({ key: 'core.churn.like-them', vars: { silence: days(this.c.recencyDays), n: this.c.purchaseDays, days: this.why.horizonDays, pct } }, 'en'),
-      );
+      own.push(phrase('core.churn.like-them', { silence: days(this.c.recencyDays), n: this.c.purchaseDays, days: this.why.horizonDays, pct }));
     }
     return [...(complained ? [said(this.open!)] : []), ...disagree, ...own];
   }
@@ -662,7 +643,7 @@ class Score implements ChurnScore {
  * A customer's expected spend per purchase (null without a spend fit) and discounted lifetime
  * value (null without a purchase model, a spend fit or a finite spend), from the fitted models.
  */
-function valueOf(c: Measured, sum: Summary, fitted: Fitted, s: ModelSettings): { perPurchase: number | null; clv: number | null } {
+function valueOf(c: Measured, sum: Summary, fitted: Fitted<unknown>, s: ModelSettings): { perPurchase: number | null; clv: number | null } {
   const { purchase, spend } = fitted;
   const perPurchase = spend ? expectedSpend(spend.params, c.spendDays > 0 ? { x: c.spendDays, mean: c.spendTotal / c.spendDays } : null) : null;
   if (purchase === null || perPurchase === null || !Number.isFinite(perPurchase)) return { perPurchase, clv: null };
@@ -677,7 +658,7 @@ function valueOf(c: Measured, sum: Summary, fitted: Fitted, s: ModelSettings): {
  * Every customer's lifetime value (minor units, 0 without one) by id, for ranking the pyramid:
  * the scores' CLV without keeping a score per customer.
  */
-export function lifetimeValues(customers: readonly Measured[], fitted: Fitted, s: ModelSettings): Map<string, number> {
+export function lifetimeValues(customers: readonly Measured[], fitted: Fitted<unknown>, s: ModelSettings): Map<string, number> {
   const out = new Map<string, number>();
   for (const c of customers) {
     const sum = summaryOf(c, fitted.asOf, fitted.timeUnit);
@@ -696,7 +677,7 @@ export function lifetimeValues(customers: readonly Measured[], fitted: Fitted, s
  */
 export function scoreChurn(
   customers: readonly (Measured & { stage?: Stage; tier?: string })[],
-  fitted: Fitted,
+  fitted: Fitted<unknown>,
   s: ModelSettings,
   lifecycle: LifecycleSettings,
   populationGap: number | null,

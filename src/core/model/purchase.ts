@@ -5,7 +5,7 @@
  * and the probability of none in the next t. One file per model (nbd.ts, bgnbd.ts, mbgnbd.ts,
  * paretonbd.ts), each an object of this interface, found by name in registry.ts. Pure.
  */
-import type { Phrase } from './phrase.js';
+import type { Phrase } from '../words.js';
 
 /** The three buy-till-you-die models, and the NBD (nobody leaves: their common limit). */
 export type PurchaseModelName = 'bgnbd' | 'mbgnbd' | 'paretonbd' | 'nbd';

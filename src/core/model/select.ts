@@ -10,7 +10,7 @@ import { rocAuc } from './backtest.js';
 import { group, type BgParams, type ParetoParams, type PurchaseFit, type PurchaseModelName, type Summary } from './purchase.js';
 import { expectedPurchases, fitPurchases, pAlive } from './registry.js';
 import { maxOf } from '../scale.js';
-import { wordPhrase } from '../../i18n/phrase.js';
+import { phrase, type Phrase } from '../words.js';
 
 export const AUTO_ORDER: readonly PurchaseModelName[] = ['mbgnbd', 'paretonbd', 'bgnbd', 'nbd'];
 
@@ -39,23 +39,23 @@ export function sample<T>(rows: readonly T[], cap = FIT_SAMPLE): T[] {
  * first, in those words: such a fit is the NBD (nbd.ts), which competes in its place. The NBD
  * itself has no dropout to run away: it is unusable only when its fit is not finite.
  */
-export function degenerateWhy(fit: PurchaseFit, customers: readonly Summary[]): string | null {
+export function degenerateWhy(fit: PurchaseFit, customers: readonly Summary[]): Phrase | null {
   const p = fit.params;
   if (fit.model === 'nbd') return null;
   const nobody = nobodyLeaves(fit, customers);
   if (nobody !== null) return nobody;
   const shapes = fit.model === 'paretonbd' ? { r: p.r, s: (p as ParetoParams).s } : { r: p.r, a: (p as BgParams).a, b: (p as BgParams).b };
   for (const [k, v] of Object.entries(shapes)) {
-    if (!(v > 1e-4 && v < 1e4)) return wordPhrase({ key: 'core.model.heterogeneity', vars: { param: k, value: v.toExponential(1) } }, 'en');
+    if (!(v > 1e-4 && v < 1e4)) return phrase('core.model.heterogeneity', { param: k, value: v.toExponential(1) });
   }
   if (fit.model === 'paretonbd') {
     const { s, beta } = p as ParetoParams;
     const apart = Math.abs(p.alpha - beta) / Math.max(p.alpha, beta);
-    if (apart > 0.98) return wordPhrase({ key: 'core.model.scales-apart', vars: { alpha: p.alpha.toPrecision(3), beta: beta.toPrecision(3) } }, 'en');
-    if (p.r / p.alpha > 0 && s / beta > 100 * (p.r / p.alpha)) return wordPhrase({ key: 'core.model.leave-fast' }, 'en');
+    if (apart > 0.98) return phrase('core.model.scales-apart', { alpha: p.alpha.toPrecision(3), beta: beta.toPrecision(3) });
+    if (p.r / p.alpha > 0 && s / beta > 100 * (p.r / p.alpha)) return phrase('core.model.leave-fast');
   } else {
     const { a, b } = p as BgParams;
-    if (a / (a + b) > 0.99) return wordPhrase({ key: 'core.model.everyone-leaves', vars: { value: (a / (a + b)).toFixed(3) } }, 'en');
+    if (a / (a + b) > 0.99) return phrase('core.model.everyone-leaves', { value: (a / (a + b)).toFixed(3) });
   }
   let n = 0;
   let sa = 0;
@@ -76,13 +76,13 @@ export function degenerateWhy(fit: PurchaseFit, customers: readonly Summary[]): 
     const sdAlive = Math.sqrt(Math.max(0, saa / n - (sa / n) ** 2));
     const meanSilence = sr / n;
     const cvSilence = meanSilence > 0 ? Math.sqrt(Math.max(0, srr / n - meanSilence ** 2)) / meanSilence : 0;
-    if (sdAlive < 0.01 && cvSilence > 0.5) return wordPhrase({ key: 'core.model.flat-alive', vars: { sd: sdAlive.toFixed(4) } }, 'en');
+    if (sdAlive < 0.01 && cvSilence > 0.5) return phrase('core.model.flat-alive', { sd: sdAlive.toFixed(4) });
   }
   return null;
 }
 
 /** "Nobody leaves" in words when the fit's dropout is about 0 (it is then the NBD), else null. */
-export function nobodyLeaves(fit: PurchaseFit, customers: readonly Summary[]): string | null {
+export function nobodyLeaves(fit: PurchaseFit, customers: readonly Summary[]): Phrase | null {
   const p = fit.params;
   if (fit.model === 'nbd') return null;
   if (fit.model === 'paretonbd') {
@@ -90,11 +90,11 @@ export function nobodyLeaves(fit: PurchaseFit, customers: readonly Summary[]): s
     const span = customers.reduce((m, c) => Math.max(m, c.T), 0);
     // Expected dropouts per customer over the whole history, at the mean dropout rate s/β.
     const leaving = (s / beta) * span;
-    return leaving < 1e-3 ? wordPhrase({ key: 'core.model.nobody-leaves', vars: { value: leaving.toExponential(1) } }, 'en') : null;
+    return leaving < 1e-3 ? phrase('core.model.nobody-leaves', { value: leaving.toExponential(1) }) : null;
   }
   const { a, b } = p as BgParams;
   const drop = a / (a + b);
-  return drop < 1e-3 ? wordPhrase({ key: 'core.model.nobody-ever-leaves', vars: { value: drop.toExponential(1) } }, 'en') : null;
+  return drop < 1e-3 ? phrase('core.model.nobody-ever-leaves', { value: drop.toExponential(1) }) : null;
 }
 
 /** A customer as the backtest sees them: their summary at the cutoff and what they did after. */
@@ -106,7 +106,11 @@ export interface BacktestCustomer {
   actual: number;
 }
 
-export interface Candidate {
+/**
+ * A model compared. W is how its text is held: phrases as core builds them (Candidate<Phrase>),
+ * their English as a saved fit and the JSON carry it (Candidate, worded by app/words.ts).
+ */
+export interface Candidate<W = string> {
   name: PurchaseModelName | 'recency';
   /** AUC for "no purchase in the horizon": models rank by fewest expected purchases, the rule by longest silence. */
   auc: number | null;
@@ -114,32 +118,32 @@ export interface Candidate {
   predicted: number | null;
   actual: number;
   /** Why the fit is not usable, or null. */
-  degenerate: string | null;
+  degenerate: W | null;
   logLikelihood: number | null;
   /** The forecast count's error, |predicted / actual − 1| averaged over the windows compared (null: not forecast). */
   error?: number | null;
 }
 
-export interface Selection {
+export interface Selection<W = string> {
   /** The newest window compared. */
   cutoff: string;
   /** Every window compared, newest first (absent from fits saved before). */
   cutoffs?: string[];
   horizonDays: number;
   customers: number;
-  candidates: Candidate[];
+  candidates: Candidate<W>[];
   /** Models in the order to try them at the as-of date (best first, degenerate ones left out). */
   order: PurchaseModelName[];
 }
 
 /** A candidate's forecast count error: averaged over the windows when compared on several, else the one window's (1: none). */
-export function forecastError(c: Candidate): number {
+export function forecastError(c: Candidate<unknown>): number {
   if (c.error !== undefined && c.error !== null) return c.error;
   return c.predicted === null || c.actual === 0 ? 1 : Math.abs(c.predicted / c.actual - 1);
 }
 
 /** How a candidate's forecast is scored: AUC, less 0.1 per 100% of purchase-count error (capped). */
-export function merit(c: Candidate): number {
+export function merit(c: Candidate<unknown>): number {
   if (c.auc === null) return -Infinity;
   return c.auc - 0.1 * Math.min(1, forecastError(c));
 }
@@ -152,10 +156,10 @@ export const FORECAST_GOAL = 0.15;
  * that does not; then by merit, and models whose merit is within 0.003 of the best are told apart
  * by log-likelihood (the better fit to the history), since their forecasts are then as good.
  */
-export function orderOf(candidates: readonly Candidate[]): PurchaseModelName[] {
+export function orderOf(candidates: readonly Candidate<unknown>[]): PurchaseModelName[] {
   const usable = candidates.filter((c) => c.name !== 'recency' && c.degenerate === null && c.auc !== null);
-  const within = (c: Candidate): boolean => forecastError(c) <= FORECAST_GOAL;
-  const best = (c: Candidate): number => maxOf(usable.filter((u) => within(u) === within(c)).map(merit));
+  const within = (c: Candidate<unknown>): boolean => forecastError(c) <= FORECAST_GOAL;
+  const best = (c: Candidate<unknown>): number => maxOf(usable.filter((u) => within(u) === within(c)).map(merit));
   return usable
     .sort((p, q) => {
       if (within(p) !== within(q)) return within(p) ? -1 : 1;
@@ -177,18 +181,18 @@ export function selectModel(
   unitDays: number,
   models: readonly PurchaseModelName[] = AUTO_ORDER,
   fits?: Map<PurchaseModelName, PurchaseFit>,
-): Selection {
+): Selection<Phrase> {
   const used = sample(rows, SELECT_SAMPLE);
   const summaries = used.map((r) => r.summary);
   const none = used.map((r) => r.actual === 0);
   const actual = used.reduce((s, r) => s + r.actual, 0);
   const h = horizonDays / unitDays;
-  const candidates: Candidate[] = [];
+  const candidates: Candidate<Phrase>[] = [];
   const grouped = group(summaries);
   for (const model of models) {
     const fit = fitPurchases(model, grouped);
     fits?.set(model, fit);
-    const bad = !fit.converged ? (nobodyLeaves(fit, summaries) ?? wordPhrase({ key: 'core.model.no-converge' }, 'en')) : degenerateWhy(fit, summaries);
+    const bad = !fit.converged ? (nobodyLeaves(fit, summaries) ?? phrase('core.model.no-converge')) : degenerateWhy(fit, summaries);
     if (bad !== null) {
       candidates.push({ name: model, auc: null, predicted: null, actual, degenerate: bad, logLikelihood: fit.logLikelihood });
       continue;
@@ -235,7 +239,7 @@ export function selectOnWindows(
   unitDays: number,
   models: readonly PurchaseModelName[] = AUTO_ORDER,
   fits?: Map<string, Map<PurchaseModelName, PurchaseFit>>,
-): Selection {
+): Selection<Phrase> {
   const each = windows.map((w) => {
     const found = new Map<PurchaseModelName, PurchaseFit>();
     fits?.set(w.cutoff, found);
@@ -246,7 +250,7 @@ export function selectOnWindows(
   // all are judged on the same customers (an older window with a short history may leave some out).
   const usable = newest.candidates.filter((c) => c.degenerate === null && c.auc !== null && c.predicted !== null).map((c) => c.name);
   const common = each.filter((e) => usable.every((n) => e.candidates.some((c) => c.name === n && c.auc !== null && c.predicted !== null)));
-  const candidates: Candidate[] = newest.candidates.map((c0) => {
+  const candidates: Candidate<Phrase>[] = newest.candidates.map((c0) => {
     const at = common.map((e) => ({ c: e.candidates.find((x) => x.name === c0.name)!, customers: e.customers }));
     const actual = at.reduce((s, x) => s + x.c.actual, 0);
     if (!usable.includes(c0.name)) return { ...c0, actual };
