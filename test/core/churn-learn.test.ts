@@ -235,37 +235,69 @@ describe('calibrated at the horizon it names where the past cannot say', () => {
   });
 });
 
+/** Learns on three windows of `n` simulated rows each, without a model; `draw` gives a customer and their chance of no purchase, `u` draws the outcome. */
+function learnOnThree(
+  u: () => number,
+  n: number,
+  W: number,
+  draw: () => { row: Omit<LearnRow, 'actual' | 'recentRevenue' | 'previousRevenue'>; pNone: number },
+) {
+  const rows = (): LearnRow[] =>
+    Array.from({ length: n }, () => {
+      const { row, pNone } = draw();
+      return { ...row, recentRevenue: 0, previousRevenue: 0, actual: u() < pNone ? 0 : 1 };
+    });
+  return learnRanking(
+    [1, 2, 3].map((k) => prepare({ cutoff: `c${k}`, rows: rows() }, W, null, 1)),
+    W,
+    null,
+  )!;
+}
+
 describe('the learned regression bends', () => {
   it('ranks and is calibrated where the risk is not a straight line in log recency (buyers due again after a year)', () => {
     // Customers buy about once a year: those silent about a year are due, the recent ones and the long gone are not.
     const u = rng(61);
     const W = 364;
-    const rows = (): LearnRow[] =>
-      Array.from({ length: 4000 }, () => {
-        const recencyDays = Math.floor(u() * 4 * W);
-        const z = Math.log1p(recencyDays / W) - Math.log(2);
-        const pNone = 1 / (1 + Math.exp(-(-0.5 + 12 * z * z)));
-        return {
-          summary: { x: 1, tx: 10, T: recencyDays + 10 },
-          recencyDays,
-          purchaseDays: 2,
-          tenureDays: recencyDays + 10,
-          gapDays: 365,
-          spendPerDay: 0,
-          recentRevenue: 0,
-          previousRevenue: 0,
-          actual: u() < pNone ? 0 : 1,
-        };
-      });
-    const learned = learnRanking(
-      [1, 2, 3].map((k) => prepare({ cutoff: `c${k}`, rows: rows() }, W, null, 1)),
-      W,
-      null,
-    )!;
+    const learned = learnOnThree(u, 4000, W, () => {
+      const recencyDays = Math.floor(u() * 4 * W);
+      const z = Math.log1p(recencyDays / W) - Math.log(2);
+      const row = {
+        summary: { x: 1, tx: 10, T: recencyDays + 10 },
+        recencyDays,
+        purchaseDays: 2,
+        tenureDays: recencyDays + 10,
+        gapDays: 365,
+        spendPerDay: 0,
+      };
+      return { row, pNone: 1 / (1 + Math.exp(-(-0.5 + 12 * z * z))) };
+    });
     const h = learned.heldOut!;
     expect(h.chosen).toBe('learned');
+    expect(learned.ranking.logit.features).toContain('recency2');
     expect(h.auc.learned!).toBeGreaterThan(h.auc.recency! + 0.1);
     for (const b of h.calibration.filter((x) => x.customers >= 100)) expect(Math.abs(b.predicted! - b.observed!), `bin ${b.from}`).toBeLessThan(0.05);
+  });
+
+  it('but not where its second-order terms do not lower the held-out log-loss: a risk straight in log recency and frequency, on a small shop', () => {
+    const u = rng(67);
+    const W = 91;
+    const learned = learnOnThree(u, 300, W, () => {
+      const recencyDays = Math.floor(u() * 3 * W);
+      const purchaseDays = 1 + Math.floor(u() * 6);
+      const row = {
+        summary: { x: purchaseDays - 1, tx: 10, T: recencyDays + 10 },
+        recencyDays,
+        purchaseDays,
+        tenureDays: recencyDays + 10 + Math.floor(u() * 200),
+        gapDays: 30 + Math.floor(u() * 30),
+        spendPerDay: 1000 + Math.floor(u() * 5000),
+      };
+      return { row, pNone: 1 / (1 + Math.exp(-(1 + 2 * Math.log1p(recencyDays / W) - 2 * Math.log1p(purchaseDays)))) };
+    });
+    expect(learned.heldOut!.chosen).toBe('learned');
+    expect(learned.ranking.logit.features).toContain('frequency');
+    expect(learned.ranking.logit.features.filter((f) => ['recency2', 'recencyFrequency', 'overdue2', 'recencyAge'].includes(f))).toEqual([]);
   });
 });
 

@@ -307,16 +307,26 @@ export function prepare(
   return { cutoff: w.cutoff, X, y: rows.map((r) => r.actual === 0) };
 }
 
-function featureSet(model: PurchaseModelName | null): Feature[] {
-  return FEATURES.filter((f) => model !== null || !MODEL_FEATURES.includes(f));
+const SECOND_ORDER: readonly Feature[] = ['recency2', 'recencyFrequency', 'overdue2', 'recencyAge'];
+
+/** The learned regression's features: without a model no model features; `bends` adds the second-order terms. */
+function featureSet(model: PurchaseModelName | null, bends = true): Feature[] {
+  return FEATURES.filter((f) => (model !== null || !MODEL_FEATURES.includes(f)) && (bends || !SECOND_ORDER.includes(f)));
+}
+
+/** Mean log-loss of probabilities for outcomes (a proper scoring rule: ranking and calibration both count). */
+function logLoss(p: readonly number[], y: readonly boolean[]): number {
+  let sum = 0;
+  for (let i = 0; i < p.length; i++) sum -= Math.log(clip(y[i] ? p[i]! : 1 - p[i]!));
+  return sum / Math.max(1, p.length);
 }
 
 function candidates(model: PurchaseModelName | null): RankingKind[] {
   return ['learned', ...SIMPLE_SCORES.filter((s) => s !== 'expected' || model !== null)];
 }
 
-function fitKind(kind: RankingKind, model: PurchaseModelName | null, X: number[][], y: boolean[]): Logit {
-  return fitLogit(kind === 'learned' ? featureSet(model) : [SIMPLE_FEATURE[kind]], X, y);
+function fitKind(kind: RankingKind, model: PurchaseModelName | null, X: number[][], y: boolean[], bends = true): Logit {
+  return fitLogit(kind === 'learned' ? featureSet(model, bends) : [SIMPLE_FEATURE[kind]], X, y);
 }
 
 /** Held-out AUCs closer than this are a tie, and a tie goes to the simple score (it cannot rank below itself). */
@@ -342,8 +352,9 @@ export function origins(count: number, days: number, step: number): { test: numb
  * cutoffs `step` days apart (the windows overlap when the step is shorter). Rolling origin: each
  * window that older windows ended before is scored by what was fitted on those (the learned
  * regression and every simple score), and the held-out scores of all such windows are pooled.
- * The learned regression ranks when its pooled AUC beats the best simple score's by more than
- * TIE_MARGIN; else that simple score does. Without any such window (too little history for two
+ * The learned regression (with its second-order terms or without, whichever has the lower pooled
+ * log-loss) ranks when its pooled AUC beats the best simple score's by more than TIE_MARGIN; else
+ * that simple score does. Without any such window (too little history for two
  * windows back to back) nothing can be judged out of time: the recency rule ranks, and heldOut is
  * null. What ranks is then refitted on all windows.
  */
@@ -355,6 +366,8 @@ export function learnRanking(prepared: readonly Prepared[], days: number, model:
   if (all.length === 0 || positives === 0 || positives === y.length) return null;
   const kinds = candidates(model);
   const predictions = new Map<RankingKind, number[]>(kinds.map((k) => [k, []]));
+  // The learned regression without its second-order terms, judged the same way.
+  const straight: number[] = [];
   const testY: boolean[] = [];
   const judged: string[] = [];
   for (const o of origins(all.length, days, step)) {
@@ -367,13 +380,22 @@ export function learnRanking(prepared: readonly Prepared[], days: number, model:
       const l = fitKind(kind, model, trainX, trainY);
       predictions.get(kind)!.push(...test.X.map((x) => predict(l, x)));
     }
+    const l = fitKind('learned', model, trainX, trainY, false);
+    straight.push(...test.X.map((x) => predict(l, x)));
     testY.push(...test.y);
     judged.push(test.cutoff);
   }
   let heldOut: HeldOut | null = null;
   let chosen: RankingKind = 'recency';
+  let bends = true;
   const testPos = testY.filter(Boolean).length;
   if (judged.length > 0 && testPos > 0 && testPos < testY.length) {
+    // The second-order terms stay only where they lower the held-out log-loss: a small shop's
+    // windows can be too few rows for thirteen coefficients.
+    if (logLoss(straight, testY) < logLoss(predictions.get('learned')!, testY)) {
+      bends = false;
+      predictions.set('learned', straight);
+    }
     const auc: Partial<Record<RankingKind, number>> = {};
     for (const kind of kinds) {
       const a = rocAuc(predictions.get(kind)!, testY);
@@ -406,7 +428,12 @@ export function learnRanking(prepared: readonly Prepared[], days: number, model:
     };
   }
   return {
-    ranking: { kind: chosen, model: chosen === 'learned' || chosen === 'expected' ? model : null, logit: fitKind(chosen, model, X, y), horizonDays: days },
+    ranking: {
+      kind: chosen,
+      model: chosen === 'learned' || chosen === 'expected' ? model : null,
+      logit: fitKind(chosen, model, X, y, bends),
+      horizonDays: days,
+    },
     days,
     windows: all.map((p) => ({ cutoff: p.cutoff, customers: p.X.length, noPurchase: p.y.filter(Boolean).length })),
     heldOut,
