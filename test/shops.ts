@@ -8,14 +8,17 @@ import { gamma, rng } from '../bench/synth/generate.js';
 
 export type Story = PurchaseModelName | 'nobody-leaves';
 
-/** Purchase days (whole days from the shop's opening) of `n` customers under a story, over `length` days. */
-export function shop(story: Story, n: number, seed: number, length: number): number[][] {
+/**
+ * Purchase days (whole days from the shop's opening) of `n` customers under a story, over `length`
+ * days; first purchases through the first 60% of it, or with `cohortDays` all within those first days.
+ */
+export function shop(story: Story, n: number, seed: number, length: number, cohortDays?: number): number[][] {
   const u = rng(seed);
   const draw = (k: number): number => gamma(u, k);
   const out: number[][] = [];
   for (let i = 0; i < n; i++) {
     const lambda = draw(0.8) / 15;
-    const start = Math.floor(u() * length * 0.6);
+    const start = Math.floor(u() * (cohortDays ?? length * 0.6));
     const times = [start];
     let t = start;
     if (story === 'paretonbd') {

@@ -1,9 +1,13 @@
 /**
  * Writes a seeded synthetic shop: `node dist-dev/bench/synth/cli.js OUT_DIR [--customers N] [--rows N]
- * [--seed S] [--start DATE] [--end DATE] [--shape retail|wholesaler|random]`. The demo's fixtures/sample came from:
+ * [--seed S] [--start DATE] [--end DATE] [--shape retail|wholesaler|cohort|random]`. The demo's fixtures/sample came from:
  *   node dist-dev/bench/synth/cli.js fixtures/sample --customers 500 --rows 0 --seed 7 --start 2023-11-01 --end 2026-10-31
  * Shapes: retail (the defaults); wholesaler (trade accounts ordering every few weeks, almost
- * nobody leaving: r = 2, α = 40 days, dropout Beta(0.2, 60) per order, about 0.3%); random
+ * nobody leaving: r = 2, α = 40 days, dropout Beta(0.2, 60) per order, about 0.3%); cohort (a CD
+ * retailer's shape: every customer's first purchase in the first 12 weeks, then seldom buying and
+ * often leaving, with the BG/NBD estimates on the CDNOW cohort of Fader, Hardie & Lee 2005,
+ * "Counting your customers the easy way": r = 0.243, α = 4.414 weeks (30.9 days), a = 0.793,
+ * b = 2.426; about 18 months suits it); random
  * (lines from customers and days drawn uniformly: no model fits; generateRandom).
  */
 import fs from 'node:fs';
@@ -29,9 +33,14 @@ if (!dir) {
 }
 fs.mkdirSync(dir, { recursive: true });
 const shape = values.shape ?? 'retail';
-const SHAPES: Record<string, Partial<typeof DEFAULTS>> = { retail: {}, wholesaler: { r: 2, alpha: 40, a: 0.2, b: 60 }, random: {} };
+const SHAPES: Record<string, Partial<typeof DEFAULTS>> = {
+  retail: {},
+  wholesaler: { r: 2, alpha: 40, a: 0.2, b: 60 },
+  cohort: { r: 0.243, alpha: 30.9, a: 0.793, b: 2.426, cohortDays: 84 },
+  random: {},
+};
 if (!(shape in SHAPES)) {
-  process.stderr.write(`unknown --shape ${shape}: retail, wholesaler or random\n`);
+  process.stderr.write(`unknown --shape ${shape}: retail, wholesaler, cohort or random\n`);
   process.exit(2);
 }
 const opts = {

@@ -31,6 +31,8 @@ export interface SynthOptions {
   spendQ: number;
   spendGamma: number;
   refundRate: number;
+  /** Every customer joins within this many days of the start (one cohort); absent: joining grows over the whole span. */
+  cohortDays?: number;
 }
 
 export const DEFAULTS: SynthOptions = {
@@ -290,8 +292,8 @@ export function generate(opts: SynthOptions, transactionsFile: string, customers
   const cust: string[] = ['customer_id,name,email,phone,type,account_manager,created,city'];
   for (let k = 0; k < opts.customers; k++) {
     const id = 'C' + String(k + 1).padStart(width, '0');
-    // Acquisition grows over time (more customers join later), as in a growing shop.
-    const joined = days * Math.sqrt(u());
+    // Acquisition grows over time (more customers join later), as in a growing shop; or one cohort joins at the start.
+    const joined = opts.cohortDays === undefined ? days * Math.sqrt(u()) : Math.min(days, opts.cohortDays) * u();
     people.push({ id, lambda: gamma(u, opts.r) / opts.alpha, p: beta(u, opts.a, opts.b), nu: gamma(u, opts.spendQ) / opts.spendGamma });
     queue.push(joined, k);
     if (customersFile) cust.push(customerLine(u, id, dayToIso(startMs, joined)));

@@ -202,11 +202,13 @@ function drawChurn(pen: Pen, picture: ChurnPicture, options: ChurnOptions, { ord
   const horizon = options.horizonDays ?? picture.loaded.settings.model.horizonDays ?? fitted.horizonDays;
   const why = horizon === fitted.horizonDays ? reword(fitted.horizonWhy) : t('churn.horizon-set');
   const risk =
-    fitted.ranking !== null
-      ? t('churn.risk-method', { days: horizon, method: methodName(fitted.ranking.kind, fitted.ranking.model), calibrated: fitted.ranking.horizonDays })
-      : fitted.purchase
-        ? t('churn.risk-model', { days: horizon, model: modelName(fitted.purchase.model) })
-        : t('churn.risk-rules', { why: fitted.fallback ? reword(fitted.fallback) : t('churn.no-model') });
+    fitted.ranking?.level === 'model'
+      ? t('churn.risk-levelled', { days: horizon, method: methodName(fitted.ranking.kind, fitted.ranking.model), model: modelName(fitted.ranking.model ?? '') })
+      : fitted.ranking !== null
+        ? t('churn.risk-method', { days: horizon, method: methodName(fitted.ranking.kind, fitted.ranking.model), calibrated: fitted.ranking.horizonDays })
+        : fitted.purchase
+          ? t('churn.risk-model', { days: horizon, model: modelName(fitted.purchase.model) })
+          : t('churn.risk-rules', { why: fitted.fallback ? reword(fitted.fallback) : t('churn.no-model') });
   pen.write(`${t('churn.heading', { title: c.bold(t('churn.title', { date: formatDate(options.asOf) })), risk, days: horizon, why })}\n`);
   const columns: Column[] = [
     { key: 'customer_id', header: t('churn.col.customer') },

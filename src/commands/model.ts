@@ -117,7 +117,7 @@ function learnedRecord(f: Fitted): Record<string, unknown> | null {
   return {
     method: f.ranking.kind,
     model: f.ranking.model,
-    window_days: f.ranking.horizonDays,
+    window_days: f.learned.days ?? f.ranking.horizonDays,
     features: f.ranking.logit.features,
     windows: f.learned.windows.map((w) => ({ cutoff: w.cutoff, customers: w.customers, no_purchase: w.noPurchase })),
     held_out:
@@ -311,7 +311,7 @@ function drawLearned(pen: Pen, f: Fitted): void {
         t('model.learned-title', {
           method: methodName(f.ranking.kind, f.ranking.model),
           n: L.windows.length,
-          days: f.ranking.horizonDays,
+          days: L.days ?? f.ranking.horizonDays,
           cutoffs: L.windows.map((w) => formatDate(w.cutoff)).join(', '),
         }),
       ),

@@ -129,6 +129,7 @@ export const GRAMMAR: Record<string, Record<string, Kind>> = {
   'core.verdict.windows': { count: 'text', days: 'text', cutoffs: 'text' },
   'core.verdict.halves': { days: 'text' },
   'core.verdict.unjudged': { days: 'text' },
+  'core.verdict.unjudged-model': { days: 'text', horizon: 'text', model: 'text' },
   'core.verdict.ranks': {
     method: { one: METHODS },
     word: { one: ['core.model.word-better', 'core.model.word-worse', 'core.model.word-unclear'] },

@@ -7,11 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { group, type PurchaseFit, type PurchaseModelName } from '../../src/core/model/purchase.js';
 import { fitPurchases } from '../../src/core/model/registry.js';
-import { rocAuc } from '../../src/core/model/backtest.js';
+import { calibration, rocAuc } from '../../src/core/model/backtest.js';
 import {
   FEATURES,
   fitLogit,
   learnRanking,
+  levelByModel,
   origins,
   predict,
   prepare,
@@ -182,6 +183,123 @@ describe('judging on enough history', () => {
       6,
     );
   }, 60_000);
+});
+
+describe('calibrated at the horizon it names where the past cannot say', () => {
+  // A CD retailer's shape: every customer's first purchase in the first 12 weeks; as of day 272
+  // the 273 days ahead are asked for. The one window the history allows (182 days from day 90)
+  // sees customers of at most 90 days' age; those scored are 182 to 272 days old.
+  const H = 273;
+  const asOf = 272;
+  const days = shop('mbgnbd', 5000, 53, asOf + H, 84);
+  const model: PurchaseModelName = 'mbgnbd';
+  const now = learnRows(days, asOf, H);
+  const none = now.map((r) => r.actual === 0);
+  const observed = none.filter(Boolean).length / none.length;
+  const fit = fitPurchases(model, group(now.map((r) => r.summary)));
+  const view = { model, params: fit.params, unitDays: 1 };
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+  it("sets the recency rule's level by the model as of the date: mean within 3 points, bins of 100+ within 8, recency's order kept", () => {
+    const learned = learnRanking([prepare({ cutoff: 'c1', rows: learnRows(days, asOf - 182, 182) }, 182, model, 1)], 182, model)!;
+    expect(learned.heldOut).toBeNull();
+    expect(learned.ranking.kind).toBe('recency');
+    // calibrated on the younger window and carried as P^(H/w), the risk runs far above what happened
+    const past = now.map((r) => Math.pow(rankRisk(learned.ranking, r, null), H / 182));
+    expect(mean(past) - observed).toBeGreaterThan(0.05);
+    const levels = levelByModel(now, view, H)!;
+    const ranking = { ...learned.ranking, model, horizonDays: H, level: 'model' as const, levels };
+    const risk = now.map((r) => rankRisk(ranking, r, null));
+    expect(Math.abs(mean(risk) - observed)).toBeLessThan(0.03);
+    for (const b of calibration(risk, none).filter((x) => x.customers >= 100)) expect(Math.abs(b.predicted! - b.observed!), `bin ${b.from}`).toBeLessThan(0.08);
+    // recency's order, but for silences the model puts at one level (ties)
+    const byRecency = rocAuc(
+      now.map((r) => r.recencyDays),
+      none,
+    )!;
+    expect(Math.abs(rocAuc(risk, none)! - byRecency)).toBeLessThan(0.002);
+    const f = { ranking, learned: { ...learned, days: 182 } };
+    expect(verdictPhrase(f)).toEqual({ key: 'core.verdict.unjudged-model', vars: { days: 182, horizon: H, model: 'MBG/NBD' } });
+  }, 120_000);
+
+  it('leaves the level to the past where the model does not say that risk rises with silence', () => {
+    // nobody leaves: the NBD's chance of no purchase falls with purchases made, here those longest silent
+    const row = (recencyDays: number, x: number): LearnRow => ({
+      ...now[0]!,
+      summary: { x, tx: 100 - recencyDays, T: 100 },
+      recencyDays,
+      purchaseDays: x + 1,
+      tenureDays: 100,
+    });
+    const rows = [...Array.from({ length: 50 }, () => row(5, 0)), ...Array.from({ length: 50 }, () => row(80, 6))];
+    expect(levelByModel(rows, { model: 'nbd', params: { r: 1, alpha: 20 }, unitDays: 1 }, 90)).toBeNull();
+  });
+});
+
+/** Learns on three windows of `n` simulated rows each, without a model; `draw` gives a customer and their chance of no purchase, `u` draws the outcome. */
+function learnOnThree(
+  u: () => number,
+  n: number,
+  W: number,
+  draw: () => { row: Omit<LearnRow, 'actual' | 'recentRevenue' | 'previousRevenue'>; pNone: number },
+) {
+  const rows = (): LearnRow[] =>
+    Array.from({ length: n }, () => {
+      const { row, pNone } = draw();
+      return { ...row, recentRevenue: 0, previousRevenue: 0, actual: u() < pNone ? 0 : 1 };
+    });
+  return learnRanking(
+    [1, 2, 3].map((k) => prepare({ cutoff: `c${k}`, rows: rows() }, W, null, 1)),
+    W,
+    null,
+  )!;
+}
+
+describe('the learned regression bends', () => {
+  it('ranks and is calibrated where the risk is not a straight line in log recency (buyers due again after a year)', () => {
+    // Customers buy about once a year: those silent about a year are due, the recent ones and the long gone are not.
+    const u = rng(61);
+    const W = 364;
+    const learned = learnOnThree(u, 4000, W, () => {
+      const recencyDays = Math.floor(u() * 4 * W);
+      const z = Math.log1p(recencyDays / W) - Math.log(2);
+      const row = {
+        summary: { x: 1, tx: 10, T: recencyDays + 10 },
+        recencyDays,
+        purchaseDays: 2,
+        tenureDays: recencyDays + 10,
+        gapDays: 365,
+        spendPerDay: 0,
+      };
+      return { row, pNone: 1 / (1 + Math.exp(-(-0.5 + 12 * z * z))) };
+    });
+    const h = learned.heldOut!;
+    expect(h.chosen).toBe('learned');
+    expect(learned.ranking.logit.features).toContain('recency2');
+    expect(h.auc.learned!).toBeGreaterThan(h.auc.recency! + 0.1);
+    for (const b of h.calibration.filter((x) => x.customers >= 100)) expect(Math.abs(b.predicted! - b.observed!), `bin ${b.from}`).toBeLessThan(0.05);
+  });
+
+  it('but not where its second-order terms do not lower the held-out log-loss: a risk straight in log recency and frequency, on a small shop', () => {
+    const u = rng(67);
+    const W = 91;
+    const learned = learnOnThree(u, 300, W, () => {
+      const recencyDays = Math.floor(u() * 3 * W);
+      const purchaseDays = 1 + Math.floor(u() * 6);
+      const row = {
+        summary: { x: purchaseDays - 1, tx: 10, T: recencyDays + 10 },
+        recencyDays,
+        purchaseDays,
+        tenureDays: recencyDays + 10 + Math.floor(u() * 200),
+        gapDays: 30 + Math.floor(u() * 30),
+        spendPerDay: 1000 + Math.floor(u() * 5000),
+      };
+      return { row, pNone: 1 / (1 + Math.exp(-(1 + 2 * Math.log1p(recencyDays / W) - 2 * Math.log1p(purchaseDays)))) };
+    });
+    expect(learned.heldOut!.chosen).toBe('learned');
+    expect(learned.ranking.logit.features).toContain('frequency');
+    expect(learned.ranking.logit.features.filter((f) => ['recency2', 'recencyFrequency', 'overdue2', 'recencyAge'].includes(f))).toEqual([]);
+  });
 });
 
 describe('the next purchase date', () => {

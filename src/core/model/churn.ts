@@ -8,7 +8,7 @@ import { silenceLimit, type LifecycleSettings } from '../lifecycle.js';
 import { group, type PurchaseFit, type PurchaseModelName, type Summary } from './purchase.js';
 import { expectedPurchases, fitPurchases, modelLabel, pAlive, pNoPurchase } from './registry.js';
 import { AUTO_ORDER, degenerateWhy, nobodyLeaves, sample, selectOnWindows, type Selection } from './select.js';
-import { learnRanking, prepare, rankRisk, type HeldOut, type LearnRow, type LearnWindow, type Ranking, type RankingKind } from './learn.js';
+import { learnRanking, levelByModel, prepare, rankRisk, type HeldOut, type LearnRow, type LearnWindow, type Ranking, type RankingKind } from './learn.js';
 import type { Stage } from '../lifecycle.js';
 import { expectedSpend, fitSpend, type SpendFit, type SpendSummary } from './gammagamma.js';
 import type { OpenComplaints } from '../complaints.js';
@@ -30,6 +30,10 @@ export function verdictPhrase(f: Pick<Fitted, 'ranking' | 'learned'>): Phrase | 
   if (f.ranking === null) return null;
   const days = f.ranking.horizonDays;
   // No window the history allows could be judged out of time: the recency rule ranks, and says why.
+  if (h === null && f.ranking.level === 'model')
+    return f.learned
+      ? { key: 'core.verdict.unjudged-model', vars: { days: f.learned.days ?? days, horizon: days, model: modelLabel(f.ranking.model ?? '') } }
+      : null;
   if (h === null) return f.learned && f.ranking.kind === 'recency' ? { key: 'core.verdict.unjudged', vars: { days } } : null;
   // (A fit saved before the windows were pooled may carry one window's halves.)
   const cutoffs = h.cutoffs ?? [h.cutoff];
@@ -145,7 +149,7 @@ export interface Fitted<W = string> {
   /** What churn_risk is, learned from the shop's past (learn.ts); null: the model's P(no purchase) or the rules. */
   ranking: Ranking | null;
   /** The windows it learned from and how it did on the one held out; null without a ranking. */
-  learned?: { windows: { cutoff: string; customers: number; noPurchase: number }[]; heldOut: HeldOut | null } | null;
+  learned?: { windows: { cutoff: string; customers: number; noPurchase: number }[]; heldOut: HeldOut | null; days?: number } | null;
 }
 
 /** Days of history a learning cutoff needs before it, and the most windows learned from (back to back, and half a window apart). */
@@ -368,6 +372,17 @@ export function fitModels(
           model,
           windows.step ?? windows.days,
         );
+  // Nothing judged out of time: the model, fitted on all the history, sets the recency rule's level as of the date (levelByModel).
+  let ranking = learned?.ranking ?? null;
+  if (learned?.heldOut === null && ranking?.kind === 'recency' && purchase !== null) {
+    const rows: LearnRow[] = [];
+    for (const c of customers) {
+      const row = c.purchaseDays > 0 ? learnRowOf(c, asOf, s.timeUnit, populationGap) : null;
+      if (row !== null) rows.push(row);
+    }
+    const level = levelByModel(sample(rows), { model: purchase.model, params: purchase.params, unitDays }, horizon.days);
+    if (level !== null) ranking = { ...ranking, model: purchase.model, horizonDays: horizon.days, level: 'model', levels: level };
+  }
   const fallback =
     purchase === null ? (rejected.length > 0 ? phrase('core.model.no-usable-fit', { rejected }) : phrase('core.model.purchase-no-converge')) : null;
   return {
@@ -378,8 +393,8 @@ export function fitModels(
     spendProblem,
     rejected,
     selection,
-    ranking: learned?.ranking ?? null,
-    learned: learned === null ? null : { windows: learned.windows, heldOut: learned.heldOut },
+    ranking,
+    learned: learned === null ? null : { windows: learned.windows, heldOut: learned.heldOut, days: learned.days },
   };
 }
 

@@ -47,7 +47,27 @@ export interface LearnWindow {
 export type SimpleScore = 'recency' | 'overdue' | 'expected';
 export const SIMPLE_SCORES: readonly SimpleScore[] = ['recency', 'overdue', 'expected'];
 
-export const FEATURES = ['recency', 'frequency', 'age', 'overdue', 'spend', 'trend', 'expected', 'none', 'alive'] as const;
+/**
+ * The features, the last four second-order terms of the first ones: a logistic linear in its
+ * features cannot bend, and on real shops the risk of the recent-but-seldom and of the long
+ * silent is not a straight line in log recency (the held-out calibration bins in the middle ran
+ * 5 to 10 points pessimistic without them; docs/churn.md).
+ */
+export const FEATURES = [
+  'recency',
+  'frequency',
+  'age',
+  'overdue',
+  'spend',
+  'trend',
+  'expected',
+  'none',
+  'alive',
+  'recency2',
+  'recencyFrequency',
+  'overdue2',
+  'recencyAge',
+] as const;
 export type Feature = (typeof FEATURES)[number];
 const MODEL_FEATURES: readonly Feature[] = ['expected', 'none', 'alive'];
 
@@ -74,16 +94,24 @@ export function rawFeatures(r: LearnRow, days: number, view: ModelView | null): 
     none = logit(pNoPurchase(view.model, view.params, r.summary, h));
     alive = logit(pAlive(view.model, view.params, r.summary));
   }
+  const recency = Math.log1p(r.recencyDays / days);
+  const frequency = Math.log1p(r.purchaseDays);
+  const age = Math.log1p(r.tenureDays / days);
+  const overdue = Math.log1p(r.recencyDays / gap);
   return [
-    Math.log1p(r.recencyDays / days),
-    Math.log1p(r.purchaseDays),
-    Math.log1p(r.tenureDays / days),
-    Math.log1p(r.recencyDays / gap),
+    recency,
+    frequency,
+    age,
+    overdue,
     Math.log1p(Math.max(0, r.spendPerDay)),
     total > 0 ? (r.recentRevenue - r.previousRevenue) / total : 0,
     expected,
     none,
     alive,
+    recency * recency,
+    recency * frequency,
+    overdue * overdue,
+    recency * age,
   ];
 }
 
@@ -207,6 +235,13 @@ export interface Ranking {
   logit: Logit;
   /** The window the probability is calibrated for, in days. */
   horizonDays: number;
+  /**
+   * 'model': the recency rule's level was set at the as-of date by the model's chance of no
+   * purchase over the horizon (levelByModel, its knots in `levels`), not by a window of the past;
+   * absent: by the past.
+   */
+  level?: 'model';
+  levels?: Levels;
 }
 
 /** How what ranks did on the window it was not fitted on. */
@@ -232,6 +267,8 @@ export interface HeldOut {
 
 export interface Learned {
   ranking: Ranking;
+  /** The windows' length in days. */
+  days: number;
   windows: { cutoff: string; customers: number; noPurchase: number }[];
   heldOut: HeldOut | null;
 }
@@ -270,16 +307,26 @@ export function prepare(
   return { cutoff: w.cutoff, X, y: rows.map((r) => r.actual === 0) };
 }
 
-function featureSet(model: PurchaseModelName | null): Feature[] {
-  return FEATURES.filter((f) => model !== null || !MODEL_FEATURES.includes(f));
+const SECOND_ORDER: readonly Feature[] = ['recency2', 'recencyFrequency', 'overdue2', 'recencyAge'];
+
+/** The learned regression's features: without a model no model features; `bends` adds the second-order terms. */
+function featureSet(model: PurchaseModelName | null, bends = true): Feature[] {
+  return FEATURES.filter((f) => (model !== null || !MODEL_FEATURES.includes(f)) && (bends || !SECOND_ORDER.includes(f)));
+}
+
+/** Mean log-loss of probabilities for outcomes (a proper scoring rule: ranking and calibration both count). */
+function logLoss(p: readonly number[], y: readonly boolean[]): number {
+  let sum = 0;
+  for (let i = 0; i < p.length; i++) sum -= Math.log(clip(y[i] ? p[i]! : 1 - p[i]!));
+  return sum / Math.max(1, p.length);
 }
 
 function candidates(model: PurchaseModelName | null): RankingKind[] {
   return ['learned', ...SIMPLE_SCORES.filter((s) => s !== 'expected' || model !== null)];
 }
 
-function fitKind(kind: RankingKind, model: PurchaseModelName | null, X: number[][], y: boolean[]): Logit {
-  return fitLogit(kind === 'learned' ? featureSet(model) : [SIMPLE_FEATURE[kind]], X, y);
+function fitKind(kind: RankingKind, model: PurchaseModelName | null, X: number[][], y: boolean[], bends = true): Logit {
+  return fitLogit(kind === 'learned' ? featureSet(model, bends) : [SIMPLE_FEATURE[kind]], X, y);
 }
 
 /** Held-out AUCs closer than this are a tie, and a tie goes to the simple score (it cannot rank below itself). */
@@ -305,8 +352,9 @@ export function origins(count: number, days: number, step: number): { test: numb
  * cutoffs `step` days apart (the windows overlap when the step is shorter). Rolling origin: each
  * window that older windows ended before is scored by what was fitted on those (the learned
  * regression and every simple score), and the held-out scores of all such windows are pooled.
- * The learned regression ranks when its pooled AUC beats the best simple score's by more than
- * TIE_MARGIN; else that simple score does. Without any such window (too little history for two
+ * The learned regression (with its second-order terms or without, whichever has the lower pooled
+ * log-loss) ranks when its pooled AUC beats the best simple score's by more than TIE_MARGIN; else
+ * that simple score does. Without any such window (too little history for two
  * windows back to back) nothing can be judged out of time: the recency rule ranks, and heldOut is
  * null. What ranks is then refitted on all windows.
  */
@@ -318,6 +366,8 @@ export function learnRanking(prepared: readonly Prepared[], days: number, model:
   if (all.length === 0 || positives === 0 || positives === y.length) return null;
   const kinds = candidates(model);
   const predictions = new Map<RankingKind, number[]>(kinds.map((k) => [k, []]));
+  // The learned regression without its second-order terms, judged the same way.
+  const straight: number[] = [];
   const testY: boolean[] = [];
   const judged: string[] = [];
   for (const o of origins(all.length, days, step)) {
@@ -330,13 +380,22 @@ export function learnRanking(prepared: readonly Prepared[], days: number, model:
       const l = fitKind(kind, model, trainX, trainY);
       predictions.get(kind)!.push(...test.X.map((x) => predict(l, x)));
     }
+    const l = fitKind('learned', model, trainX, trainY, false);
+    straight.push(...test.X.map((x) => predict(l, x)));
     testY.push(...test.y);
     judged.push(test.cutoff);
   }
   let heldOut: HeldOut | null = null;
   let chosen: RankingKind = 'recency';
+  let bends = true;
   const testPos = testY.filter(Boolean).length;
   if (judged.length > 0 && testPos > 0 && testPos < testY.length) {
+    // The second-order terms stay only where they lower the held-out log-loss: a small shop's
+    // windows can be too few rows for thirteen coefficients.
+    if (logLoss(straight, testY) < logLoss(predictions.get('learned')!, testY)) {
+      bends = false;
+      predictions.set('learned', straight);
+    }
     const auc: Partial<Record<RankingKind, number>> = {};
     for (const kind of kinds) {
       const a = rocAuc(predictions.get(kind)!, testY);
@@ -369,7 +428,13 @@ export function learnRanking(prepared: readonly Prepared[], days: number, model:
     };
   }
   return {
-    ranking: { kind: chosen, model: chosen === 'learned' || chosen === 'expected' ? model : null, logit: fitKind(chosen, model, X, y), horizonDays: days },
+    ranking: {
+      kind: chosen,
+      model: chosen === 'learned' || chosen === 'expected' ? model : null,
+      logit: fitKind(chosen, model, X, y, bends),
+      horizonDays: days,
+    },
+    days,
     windows: all.map((p) => ({ cutoff: p.cutoff, customers: p.X.length, noPurchase: p.y.filter(Boolean).length })),
     heldOut,
   };
@@ -377,5 +442,67 @@ export function learnRanking(prepared: readonly Prepared[], days: number, model:
 
 /** A customer's calibrated risk of no purchase in the ranking's window, at the as-of date. */
 export function rankRisk(r: Ranking, row: LearnRow, view: ModelView | null): number {
+  if (r.levels) return levelAt(r.levels, row.recencyDays);
   return predict(r.logit, rawFeatures(row, r.horizonDays, view));
+}
+
+/** The recency rule's level by days of silence: knots (days, risk), both rising; between them a straight line. */
+export interface Levels {
+  days: number[];
+  risk: number[];
+}
+
+/**
+ * The recency rule's level where nothing could be judged out of time, set at the as-of date by the
+ * fitted model: the isotonic regression (pool-adjacent-violators; Barlow, Bartholomew, Bremner &
+ * Brunk 1972) of each customer's model chance of no purchase over the horizon on their days of
+ * silence, so the rule keeps its own order and each stretch of silence gets the model's mean risk
+ * there. A window of a shorter, younger past cannot: on a shop whose customers all started in one
+ * quarter (the CD retailer's cohort) the one window the history allows sees customers of at most a
+ * quarter's age, and calibrated there the rule put the risk 12 points above what happened
+ * (docs/churn.md). Null when the model does not say that risk rises with silence at all (the NBD,
+ * where nobody leaves, may not): the past's calibration then stays.
+ */
+export function levelByModel(rows: readonly LearnRow[], view: ModelView, days: number): Levels | null {
+  const byDay = new Map<number, { sum: number; n: number }>();
+  for (const r of rows) {
+    const p = pNoPurchase(view.model, view.params, r.summary, days / view.unitDays);
+    if (!Number.isFinite(p)) return null;
+    const d = byDay.get(r.recencyDays) ?? { sum: 0, n: 0 };
+    d.sum += p;
+    d.n++;
+    byDay.set(r.recencyDays, d);
+  }
+  const blocks: { sum: number; n: number; at: number }[] = [];
+  for (const [day, d] of [...byDay].sort((a, b) => a[0] - b[0])) {
+    blocks.push({ sum: d.sum, n: d.n, at: day * d.n });
+    // Pool adjacent blocks while the later one's mean is not above the earlier one's.
+    while (
+      blocks.length > 1 &&
+      blocks[blocks.length - 2]!.sum / blocks[blocks.length - 2]!.n >= blocks[blocks.length - 1]!.sum / blocks[blocks.length - 1]!.n
+    ) {
+      const last = blocks.pop()!;
+      const prev = blocks[blocks.length - 1]!;
+      prev.sum += last.sum;
+      prev.n += last.n;
+      prev.at += last.at;
+    }
+  }
+  if (blocks.length < 2) return null;
+  return { days: blocks.map((b) => b.at / b.n), risk: blocks.map((b) => b.sum / b.n) };
+}
+
+/** The level at a number of days of silence: the knots' straight lines, flat beyond the first and last. */
+export function levelAt(l: Levels, days: number): number {
+  const n = l.days.length;
+  if (days <= l.days[0]!) return l.risk[0]!;
+  if (days >= l.days[n - 1]!) return l.risk[n - 1]!;
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (l.days[mid]! <= days) lo = mid;
+    else hi = mid;
+  }
+  return l.risk[lo]! + ((l.risk[hi]! - l.risk[lo]!) * (days - l.days[lo]!)) / (l.days[hi]! - l.days[lo]!);
 }
