@@ -69,6 +69,47 @@ describe('the database file', () => {
   });
 });
 
+describe('the values the writer binds', () => {
+  // Read from each row's content string in place (sqlite/import.ts fill): empty values are NULL but
+  // for customer_id, numbers come back as numbers, and columns the file cannot fill are not bound.
+  const values: (string | number | null)[][] = [
+    ['', '2024-05-01', '08:01:00', -1250, 1.5, 0, 'Mug', 'web', null, 'card', 'INV1', null],
+    ['C1', '2024-05-02', null, 9007199254740991, 12, -399, null, null, 'Ann', null, null, null],
+    ['C2', '2024-05-03', null, 0, -3, 1000000000000000, 'Tea "loose"', 'store', null, null, 'x', null],
+  ];
+  const present = TRANSACTION_COLUMNS.filter((c) => c !== 'extra');
+
+  it.each([
+    ['one row at a time', 1],
+    ['in a full 50-row batch', 50],
+  ])('stores each value with its type, %s', (_how, copies) => {
+    t = tempDir();
+    const db = openDatabase(t.db, { create: true });
+    const id = insertImport(db, { kind: 'transactions', fileName: 'x', fileSize: 0, contentHash: 'h', mapping: {}, options: {}, startedAt: '' }, 'complete');
+    const rows = Array.from({ length: copies }, (_, k) => values.map((v) => v.map((x, i) => (i === 3 ? (x as number) - k : x))));
+    db.transaction(() => {
+      const w = new TransactionWriter(db, id, present);
+      let line = 2;
+      for (const v of rows.flat()) {
+        const content = contentString(v);
+        w.add(content, line++, slotKey(v[1] as string, dedupeContent(content), 0));
+      }
+      w.flush();
+    })();
+    const stored = db
+      .prepare(
+        `SELECT ${TRANSACTION_COLUMNS.join(', ')}, typeof(customer_id) AS tc, typeof(amount) AS ta, typeof(quantity) AS tq, typeof(unit_price) AS tu FROM transactions ORDER BY id`,
+      )
+      .all() as Record<string, unknown>[];
+    expect(stored).toHaveLength(rows.flat().length);
+    stored.forEach((r, i) => {
+      expect(TRANSACTION_COLUMNS.map((c) => r[c])).toEqual(rows.flat()[i]);
+      expect([r.tc, r.ta, r.tq, r.tu]).toEqual(['text', 'integer', 'real', 'integer']);
+    });
+    db.close();
+  });
+});
+
 describe('the duplicate rule in the writer', () => {
   function setup() {
     t = tempDir();

@@ -161,8 +161,8 @@ export class TransactionWriter {
   private readonly lines: number[] = [];
   private readonly keys: number[] = [];
   private readonly cols: number[];
-  /** numeric[i]: the i-th bound column is amount, quantity or unit_price. */
-  private readonly numeric: boolean[];
+  /** For each value of a content string (TRANSACTION_COLUMNS order): 0 not bound, 1 text, 2 a number. */
+  private readonly kinds: Uint8Array;
   private readonly width: number;
   private readonly params: unknown[];
   private readonly many;
@@ -205,7 +205,7 @@ export class TransactionWriter {
     this.keepAll = options.keepAll === true;
     this.seen = new SeenTable(options.seenInMemory ?? SEEN_IN_MEMORY);
     this.cols = TRANSACTION_COLUMNS.map((c, i) => (present.includes(c) ? i : -1)).filter((i) => i >= 0);
-    this.numeric = this.cols.map((i) => NUMERIC_COLUMNS.has(TRANSACTION_COLUMNS[i]!));
+    this.kinds = Uint8Array.from(TRANSACTION_COLUMNS, (c, i) => (!this.cols.includes(i) ? 0 : NUMERIC_COLUMNS.has(c) ? 2 : 1));
     this.amountAt = this.cols.indexOf(TRANSACTION_COLUMNS.indexOf('amount'));
     this.width = this.cols.length + 2;
     this.params = new Array(BATCH * this.width);
@@ -355,22 +355,29 @@ export class TransactionWriter {
     this.amountSum += a;
   }
 
+  /**
+   * The bound values of a row from its content string, read in place with indexOf (no split into
+   * an array of every value: 0.45-0.65 s against 0.84-1.27 s per million rows in isolation).
+   */
   private fill(p: unknown[], o: number, content: string, line: number, key: number): void {
-    const v = content.split(SEP);
-    const cols = this.cols;
-    // customer_id (always the first column) stays text even when empty: a sale without a customer
-    // (NO_CUSTOMER), where NULL would break NOT NULL and INSERT OR IGNORE would drop the row unseen.
-    p[o] = v[0];
-    for (let i = 1; i < cols.length; i++) {
-      const c = cols[i]!;
-      const x = v[c]!;
+    const kinds = this.kinds;
+    const n = content.length;
+    let from = 0;
+    let j = o;
+    for (let c = 0; c < kinds.length; c++) {
+      let to = content.indexOf(SEP, from);
+      if (to < 0) to = n;
+      const kind = kinds[c]!;
+      // customer_id (always the first column) stays text even when empty: a sale without a customer
+      // (NO_CUSTOMER), where NULL would break NOT NULL and INSERT OR IGNORE would drop the row unseen.
       // amount, quantity and unit_price go back to numbers (they left the worker as String(n), so
       // exactly): binding a number and skipping SQLite's text-to-number affinity saved 0.3 s per
       // million rows.
-      p[o + i] = x === '' ? null : this.numeric[i] ? +x : x;
+      if (kind !== 0) p[j++] = to === from && c !== 0 ? null : kind === 2 ? numberAt(content, from, to) : content.slice(from, to);
+      from = to + 1;
     }
-    p[o + cols.length] = line;
-    p[o + cols.length + 1] = key;
+    p[j] = line;
+    p[j + 1] = key;
   }
 
   /** Keeps the names a file gives its products ([code, name] pairs, one statement per batch). */
@@ -404,6 +411,21 @@ export class TransactionWriter {
 
 /** Customer ids held before their records are created (bounds memory: a few MB). */
 const CUSTOMERS_HELD = 100_000;
+
+/** Number(content.slice(from, to)), without the slice for the usual plain integer of up to 15 digits. */
+function numberAt(content: string, from: number, to: number): number {
+  let i = from;
+  const neg = content.charCodeAt(i) === 45;
+  if (neg) i++;
+  if (i === to || to - i > 15) return Number(content.slice(from, to));
+  let v = 0;
+  for (; i < to; i++) {
+    const d = content.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number(content.slice(from, to));
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
+}
 
 function dateOf(content: string): string {
   const cut = content.indexOf(SEP);
