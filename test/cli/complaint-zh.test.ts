@@ -277,6 +277,27 @@ describe('the complaint commands in Chinese', () => {
 });
 
 describe('complaint add in a pseudo-terminal, in Chinese', () => {
+  it("an empty answer where one is needed is told in Chinese, not inquirer's English", async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm', NO_COLOR: '1', RAPPORT_LANG: 'zh-CN' };
+    delete env.CI;
+    const { code, screen } = await converse(
+      `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --db ${JSON.stringify(t.db)} complaint add`,
+      [
+        ['客户（', '\r'], // Enter on the empty search
+        ['此项必填', '没有这个人\r'],
+        ['新建客户', '\u001b[A\r'], // up to + 新建客户
+        ['新客户编号', '\r'], // Enter on the empty id: its own reason
+        ['需要填写编号', '\u0003'], // Ctrl-C: nothing written
+      ],
+      env,
+      90_000,
+      { cols: 80, rows: 24 },
+    );
+    expect(code, screen).toBe(130);
+    expect(screen).not.toContain('You must provide');
+    expect((await rp(['--format', 'csv', 'complaint', 'list'])).stdout.trim().split('\n')).toHaveLength(1);
+  });
+
   it('types a Chinese search and answers, picks by arrow keys, and saves', async () => {
     // The language is set before the binary's modules run (RAPPORT_LANG too, for the global --lang).
     const preload = path.join(t.dir, 'zh.mjs');
