@@ -26,6 +26,7 @@ export function reportError(e: unknown, io: IO, dbPath?: string): number {
     // Another process held the write lock for longer than the busy timeout (15 s).
     io.stderr.write(t('errors.line', { message: t('errors.busy') }) + '\n');
     io.stderr.write(t('errors.hintLine', { hint: t('errors.busyHint') }) + '\n');
+    if (io.env.RAPPORT_DEBUG) io.stderr.write(String(err.stack) + '\n');
     return ExitCode.failure;
   }
   io.stderr.write(t('errors.line', { message: t('errors.unexpected', { message: errorText(e) }) }) + '\n');

@@ -258,8 +258,12 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
         ? t('complaint.notice.logged-new', { id, customer: input.customerId, due: due_ })
         : t('complaint.notice.logged', { id, customer: input.customerId, due: due_ }),
     );
+    // Scripts get the record; a person gets it as `complaint show` draws it, in their words.
+    const logged = (await db.getComplaint(id))!;
+    const money = await moneyOf(db);
     show(ctx, {
       data: { record: { id, customer_id: input.customerId, category: input.category, priority: input.priority, status: 'open', created_at: at, due_at: due } },
+      table: { draw: (pen) => pen.record(card(logged, money, new Date().toISOString(), ctx.io.env.TZ)) },
     });
     return 0;
   } finally {
@@ -351,6 +355,35 @@ async function mustGet(db: Store, id: number): Promise<ComplaintRow> {
   return c;
 }
 
+/** A complaint for people: its fields in the reader's words, times local and relative to `now`, the empty ones left out. */
+function card(c: ComplaintRow, money: Awaited<ReturnType<typeof moneyOf>>, now: string, tz: string | undefined): Record<string, unknown> {
+  const when = (v: string | null): string | null => (v === null ? null : personTime(v, new Date(now), tz));
+  const yes = (v: number | null): string | null => (v === null ? null : v ? t('common.yes') : t('common.no'));
+  const status = isOverdue({ status: c.status, dueAt: c.due_at }, now) ? t('complaint.status-overdue', { status: statusText(c.status) }) : statusText(c.status);
+  const shown: [string, unknown][] = [
+    [t('complaint.field.complaint'), `#${c.id}`],
+    [t('complaint.field.customer'), `${c.customer_id}${c.customer_name ? ' · ' + c.customer_name : ''}`],
+    [t('complaint.field.logged'), when(c.created_at)],
+    [t('complaint.field.category'), categoryName(c.category)],
+    [t('complaint.field.priority'), priorityName(c.priority)],
+    [t('complaint.field.status'), status],
+    [t('complaint.field.due'), when(c.due_at)],
+    [t('complaint.field.assignee'), c.assignee],
+    [t('complaint.field.product'), c.product],
+    [t('complaint.field.summary'), c.summary],
+    [t('complaint.field.how'), c.how],
+    [t('complaint.field.why'), c.why],
+    [t('complaint.field.staff'), c.staff],
+    [t('complaint.field.other'), c.other_issues],
+    [t('complaint.field.reasonable'), reasonableText(c.reasonable === null ? null : c.reasonable === 1)],
+    [t('complaint.field.wanted'), c.wanted],
+    [t('complaint.field.resolution'), c.resolution],
+    [t('complaint.field.compensation'), c.compensation === null ? null : formatMoneyFor(Math.round(c.compensation), money.exponent, money.currency)],
+    [t('complaint.field.satisfied'), yes(c.satisfied)],
+  ];
+  return Object.fromEntries(shown.filter(([, v]) => v !== null && v !== undefined));
+}
+
 export async function runComplaintShow(id: number, ctx: Context): Promise<number> {
   const db = await openForRead(ctx);
   try {
@@ -359,31 +392,8 @@ export async function runComplaintShow(id: number, ctx: Context): Promise<number
     const now = new Date().toISOString();
     const record: Record<string, unknown> = { ...listRow(c, now), reasonable: c.reasonable === null ? null : c.reasonable === 1 };
     const money = await moneyOf(db);
-    const when = (v: string | null): string | null => (v === null ? null : personTime(v, new Date(now), ctx.io.env.TZ));
-    const yes = (v: number | null): string | null => (v === null ? null : v ? t('common.yes') : t('common.no'));
-    const shown: [string, unknown][] = [
-      [t('complaint.field.complaint'), `#${c.id}`],
-      [t('complaint.field.customer'), `${c.customer_id}${c.customer_name ? ' · ' + c.customer_name : ''}`],
-      [t('complaint.field.logged'), when(c.created_at)],
-      [t('complaint.field.category'), categoryName(c.category)],
-      [t('complaint.field.priority'), priorityName(c.priority)],
-      [t('complaint.field.status'), record.overdue ? t('complaint.status-overdue', { status: statusText(c.status) }) : statusText(c.status)],
-      [t('complaint.field.due'), when(c.due_at)],
-      [t('complaint.field.assignee'), c.assignee],
-      [t('complaint.field.product'), c.product],
-      [t('complaint.field.summary'), c.summary],
-      [t('complaint.field.how'), c.how],
-      [t('complaint.field.why'), c.why],
-      [t('complaint.field.staff'), c.staff],
-      [t('complaint.field.other'), c.other_issues],
-      [t('complaint.field.reasonable'), reasonableText(c.reasonable === null ? null : c.reasonable === 1)],
-      [t('complaint.field.wanted'), c.wanted],
-      [t('complaint.field.resolution'), c.resolution],
-      [t('complaint.field.compensation'), c.compensation === null ? null : formatMoneyFor(Math.round(c.compensation), money.exponent, money.currency)],
-      [t('complaint.field.satisfied'), yes(c.satisfied)],
-    ];
     const draw = (pen: Pen): void => {
-      pen.record(Object.fromEntries(shown.filter(([, v]) => v !== null && v !== undefined)));
+      pen.record(card(c, money, now, ctx.io.env.TZ));
       pen.line(`\n${t('complaint.history')}`);
       for (const e of events) {
         const what =

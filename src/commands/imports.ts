@@ -27,6 +27,14 @@ const COLUMNS: Column[] = [
 /** On a narrow terminal these go first, in this order: id, file, status and the counts read, imported and rejected stay. */
 const TABLE_DROP: Record<string, number> = { finished_at: 1, rows_updated: 2, rows_duplicate: 3, kind: 4, customers_created: 5, started_at: 6 };
 
+/** An import's status and kind on a terminal, in the reader's words (CSV and JSON keep the codes); an unknown code as it is. */
+function importStatusName(code: string): string {
+  return code === 'complete' || code === 'refused' || code === 'removed' ? t(`import.header.status.${code}`) : code;
+}
+function importKindName(code: string): string {
+  return code === 'customers' || code === 'transactions' ? t(`import.header.kind.${code}`) : code;
+}
+
 /** A column's heading on a terminal, in the reader's language. */
 function tableHeader(key: string): string {
   switch (key) {
@@ -69,6 +77,8 @@ export async function runImports(options: { limit: number | null }, ctx: Context
         ? { header: c.key === 'started_at' ? t('import.header.started') : t('import.header.finished'), show: when }
         : { header: tableHeader(c.key) }),
       ...(c.key === 'file_name' ? { cutMiddle: true } : {}),
+      ...(c.key === 'status' ? { show: (v: unknown) => importStatusName(String(v)) } : {}),
+      ...(c.key === 'kind' ? { show: (v: unknown) => importKindName(String(v)) } : {}),
       ...(c.key in TABLE_DROP ? { drop: TABLE_DROP[c.key] } : {}),
     }));
     const columns = [...COLUMNS, { key: 'removed' }, { key: 'file_size' }, { key: 'content_hash' }, { key: 'mapping' }, { key: 'options' }];
@@ -111,7 +121,7 @@ export async function runImportsRemove(options: RemoveOptions, ctx: Context, pro
     }
     const money = await moneyOf(db);
     const lines = [
-      t('import.remove.head', { id: plan.importId, file: plan.fileName, status: plan.status }),
+      t('import.remove.head', { id: plan.importId, file: plan.fileName, status: importStatusName(plan.status) }),
       t('import.remove.transactions', {
         n: n(plan.transactions),
         net: `${formatMoney(plan.net, money.exponent)}${money.currency ? ' ' + money.currency : ''}`,

@@ -75,11 +75,18 @@ describe('a second writer', () => {
       const writer = new Database(t.db);
       writer.exec('BEGIN IMMEDIATE');
       const r = await run(['--db', t.db, 'import', 'transactions', fixture('import', 'refunds.csv')], { env: { RAPPORT_BUSY_TIMEOUT_MS: '200' } });
+      // RAPPORT_DEBUG gives the stack of this error too, as the README says of every error.
+      const debug = await run(['--db', t.db, 'import', 'transactions', fixture('import', 'refunds.csv')], {
+        env: { RAPPORT_BUSY_TIMEOUT_MS: '200', RAPPORT_DEBUG: '1' },
+      });
       writer.exec('ROLLBACK');
       writer.close();
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('the database is busy');
       expect(r.stderr).not.toContain('unexpected');
+      expect(r.stderr.split('\n')).toHaveLength(3); // the line, its hint, the end
+      expect(debug.code).toBe(1);
+      expect(debug.stderr).toMatch(/^hint: .*\n.*Error.*\n\s+at /m);
     } finally {
       t.cleanup();
     }

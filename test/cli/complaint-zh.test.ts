@@ -277,6 +277,41 @@ describe('the complaint commands in Chinese', () => {
 });
 
 describe('complaint add in a pseudo-terminal, in Chinese', () => {
+  it('add on a terminal shows the logged complaint as show does, in Chinese; piped it stays the CSV record', async () => {
+    const args = ['--db', t.db, 'complaint', 'add', '--customer', 'C1', '--category', 'price', '--summary', '太贵了', '--at', '2025-07-01T09:00:00Z'];
+    const env = { RAPPORT_LANG: 'zh-CN', TZ: 'UTC' };
+    const person = await run(args, { tty: true, env });
+    expect(person.code, person.stderr).toBe(0);
+    expect(person.stdout).not.toMatch(/customer_id|category|created_at|price/);
+    for (const words of ['投诉', '#1', 'C1 · 王小明', '价格流失', '一般', '待处理', '2025-07-08 09:00', '太贵了'])
+      expect(person.stdout, words).toContain(words);
+    const piped = await run(args, { env });
+    expect(piped.stdout).toBe(
+      'id,customer_id,category,priority,status,created_at,due_at\n2,C1,price,normal,open,2025-07-01T09:00:00.000Z,2025-07-08T09:00:00.000Z\n',
+    );
+  });
+
+  it("an empty answer where one is needed is told in Chinese, not inquirer's English", async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm', NO_COLOR: '1', RAPPORT_LANG: 'zh-CN' };
+    delete env.CI;
+    const { code, screen } = await converse(
+      `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --db ${JSON.stringify(t.db)} complaint add`,
+      [
+        ['客户（', '\r'], // Enter on the empty search
+        ['此项必填', '没有这个人\r'],
+        ['新建客户', '\u001b[A\r'], // up to + 新建客户
+        ['新客户编号', '\r'], // Enter on the empty id: its own reason
+        ['需要填写编号', '\u0003'], // Ctrl-C: nothing written
+      ],
+      env,
+      90_000,
+      { cols: 80, rows: 24 },
+    );
+    expect(code, screen).toBe(130);
+    expect(screen).not.toContain('You must provide');
+    expect((await rp(['--format', 'csv', 'complaint', 'list'])).stdout.trim().split('\n')).toHaveLength(1);
+  });
+
   it('types a Chinese search and answers, picks by arrow keys, and saves', async () => {
     // The language is set before the binary's modules run (RAPPORT_LANG too, for the global --lang).
     const preload = path.join(t.dir, 'zh.mjs');

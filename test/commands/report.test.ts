@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixture, reportMinorUnits, run, tempDir } from '../helpers.js';
+import Database from 'better-sqlite3';
 
 const AS_OF = '2025-12-31';
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../bin/rapport.js');
@@ -139,6 +140,29 @@ describe('rapport report', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toContain('\u001b[');
     expect(fs.readFileSync(out, 'utf8').startsWith('# Churn report as of 2025-12-31')).toBe(true);
+  });
+
+  it('another writer holding the lock at cron time costs the kept churn list, never the report or the churn list printed', async () => {
+    const out = path.join(t.dir, 'weekly.md');
+    const writer = new Database(t.db);
+    writer.exec('BEGIN IMMEDIATE');
+    let report, churn;
+    try {
+      const env = { RAPPORT_BUSY_TIMEOUT_MS: '200' };
+      report = await run(['--db', t.db, 'report', 'churn', '--as-of', AS_OF, '--out', out], { env });
+      churn = await run(['--db', t.db, '--format', 'csv', 'churn', '--as-of', AS_OF], { env });
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
+    for (const r of [report, churn]) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('the churn list of 2025-12-31 was not kept for later scorecards: the database is busy');
+    }
+    expect(fs.readFileSync(out, 'utf8').startsWith('# Churn report as of 2025-12-31')).toBe(true);
+    expect(churn.stdout.split('\n')[0]).toMatch(/^customer_id,/);
+    const kept = JSON.parse((await rp(['--format', 'json', 'snapshots'])).stdout) as { kind: string }[];
+    expect(kept.filter((s) => s.kind === 'churn_list')).toEqual([]);
   });
 });
 

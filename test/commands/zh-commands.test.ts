@@ -115,6 +115,15 @@ describe('commands in Chinese', () => {
     expect(r.stdout).not.toMatch(/net revenue|refund lines|last imports/);
   });
 
+  it('imports: status and kind in Chinese words on a terminal; CSV keeps the codes', async () => {
+    const r = await run(['--db', t.db, '--width', '200', 'imports'], { tty: true, env: { RAPPORT_LANG: 'zh-CN' } });
+    expect(r.code, r.stderr).toBe(0);
+    for (const words of ['│ 已完成 ', '│ 交易 ', '│ 客户 ']) expect(r.stdout, words).toContain(words);
+    expect(r.stdout).not.toMatch(/\bcomplete\b|│ (transactions|customers) /);
+    const csv = await run(['--db', t.db, 'imports', '--format', 'csv'], { env: { RAPPORT_LANG: 'zh-CN' } });
+    expect(csv.stdout.split('\n')[1]).toMatch(/^\d+,(transactions|customers),[^,]*,complete,/);
+  });
+
   it("segment: the pyramid and every group in the domain's terms; the JSON is the same in both languages", async () => {
     const r = await inLang('zh-CN', 'table', (ctx) => runSegment({ asOf: AS_OF, save: false }, ctx));
     expect(r.code, r.stderr).toBe(0);

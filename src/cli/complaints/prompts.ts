@@ -59,13 +59,16 @@ export async function terminalPrompter(io: IO): Promise<Prompter> {
           {
             message: shown(message),
             default: o.default,
-            required: o.required,
+            // Not inquirer's `required`: its "You must provide a value" is English whatever the
+            // reader's language. An empty answer gets the question's own reason, else ours.
             validate:
-              o.validate &&
-              (async (value: string) => {
-                const verdict = await o.validate!(value);
-                return verdict === true ? true : shown(verdict);
-              }),
+              o.validate === undefined && o.required !== true
+                ? undefined
+                : async (value: string) => {
+                    const verdict = o.validate === undefined ? true : await o.validate(value);
+                    if (verdict === true && o.required === true && value.trim() === '') return shown(t('complaint.validate.required'));
+                    return verdict === true ? true : shown(verdict);
+                  },
           },
           context,
         ),

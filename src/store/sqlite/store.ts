@@ -22,6 +22,8 @@ import { removalPlan, removeImport } from './removeImport.js';
 import { removeSetting, storedSettings, storeSetting } from './settings.js';
 import * as snapshots from './snapshots.js';
 import * as watchlists from './watchlists.js';
+import { RapportError } from '../../sys/errors.js';
+import { t } from '../../i18n/index.js';
 import type { CustomerSink, ImportSession, RejectSink, Store, TransactionSink } from '../store.js';
 import type {
   ComplaintFilter,
@@ -61,7 +63,14 @@ export class SqliteStore implements Store {
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.db.inTransaction) return fn();
-    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (e) {
+      // Another writer kept the lock past the busy timeout: an expected failure, which a caller
+      // that can do without its write (keeping a churn list) catches as such.
+      if (String((e as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw new RapportError(t('errors.busy'), t('errors.busyHint'));
+      throw e;
+    }
     return this.finish(fn);
   }
 
