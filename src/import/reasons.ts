@@ -34,6 +34,29 @@ const REASONS: [RegExp, (v: Vars) => string][] = [
   [new RegExp(`^${V} is not a number$`), (v) => t('import.reason.notNumber', v)],
   [new RegExp(`^${V} has more decimal places than the currency's (?<digits>\\d+)$`), (v) => t('import.reason.tooManyDecimals', v)],
   [new RegExp(`^${V} has more than one decimal comma$`), (v) => t('import.reason.twoCommas', v)],
+  [new RegExp(`^${V} is not an amount$`), (v) => t('import.reason.valueNotAmount', v)],
+  [new RegExp(`^${V} looks like a decimal comma; import with --decimal-comma$`), (v) => t('import.reason.looksDecimalComma', v)],
+  [new RegExp(`^${V} looks like a decimal point, but --decimal-comma was given$`), (v) => t('import.reason.looksDecimalPoint', v)],
+  [new RegExp(`^${V} is too large to store exactly$`), (v) => t('import.reason.tooLarge', v)],
+  [new RegExp(`^${V} has two currency marks$`), (v) => t('import.reason.twoMarks', v)],
+  [new RegExp(`^${V} has two minus signs$`), (v) => t('import.reason.twoMinus', v)],
+  [new RegExp(`^${V} has an unknown currency mark (?<mark>"[^"]*")$`), (v) => t('import.reason.hasUnknownMark', v)],
+  [new RegExp(`^${V} is not in (?<currency>\\S+), the database's currency$`), (v) => t('import.reason.notDbCurrency', v)],
+  [
+    new RegExp(`^${V} mixes currencies \\(earlier amounts were (?<list>[^)]+)\\)$`),
+    (v) => t('import.reason.mixesCurrencies', { ...v, list: v.list!.split(' or ').join(t('import.reason.or')) }),
+  ],
+  [
+    new RegExp(`^${V} needs --currency (?<list>.+): amounts are read with 2 decimals until a currency says otherwise$`),
+    (v) =>
+      t('import.reason.needsCurrency', {
+        ...v,
+        flags: v
+          .list!.split(' or --currency ')
+          .map((c) => `--currency ${c}`)
+          .join(t('import.reason.or')),
+      }),
+  ],
   [new RegExp(`^${V} has more than one decimal point; if it uses a decimal comma, try --decimal-comma$`), (v) => t('import.reason.twoPoints', v)],
   [/^expected (?<want>\d+) fields, found (?<got>\d+)$/, (v) => t('import.reason.fieldCount', v)],
   [/^expected (?<want>\d+) fields, found (?<got>\d+) \(the last line looks cut short\)$/, (v) => t('import.reason.fieldCountCut', v)],

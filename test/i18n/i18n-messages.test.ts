@@ -2,6 +2,7 @@
  * Help, errors, hints and the import's messages in Chinese (issue 17), and machine output that
  * stays English whatever the language. English output is covered, unchanged, by the other tests.
  */
+import path from 'node:path';
 import { Help } from 'commander';
 import stringWidth from 'string-width';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -211,5 +212,35 @@ describe('reject reasons', () => {
       'date：… 不符合日期格式 DD/MM/YYYY',
       'something new',
     ]);
+  });
+});
+
+describe('amount reject reasons', () => {
+  it('every reason the amount and currency checks write reads in Chinese, with the value and flags kept', async () => {
+    const t = tempDir();
+    try {
+      const rows = ['abc', '"12,50"', '99999999999999999999999', '$12€', '--12', '12.00 USD', '€5', '500 JPY'];
+      const csv = 'customer_id,date,amount\n' + rows.map((a, i) => `C${i},2025-01-05,${a}`).join('\n') + '\n';
+      const file = t.file('amounts.csv', csv);
+      await run(['--db', t.db, 'import', 'transactions', file]);
+      const onlyJpy = t.file('jpy.csv', 'customer_id,date,amount\nJ1,2025-01-05,500 JPY\n');
+      await run(['--db', path.join(t.dir, 'jpy.db'), 'import', 'transactions', onlyJpy]);
+      const reasons: string[] = [];
+      for (const db of [t.db, path.join(t.dir, 'jpy.db')]) {
+        const listed = await run(['--db', db, '--format', 'json', 'rejects']);
+        reasons.push(...(JSON.parse(listed.stdout) as { reason: string }[]).map((r) => r.reason));
+      }
+      expect(reasons.length).toBeGreaterThanOrEqual(6);
+      setLang('zh-CN');
+      for (const reason of reasons) {
+        const shown = reasonText(reason);
+        // What is left once the quoted values and the flags are taken out holds no English word.
+        const rest = shown.replace(/"[^"]*"/g, '').replace(/--[a-z-]+( [A-Z]{3})?/g, '');
+        expect(rest, `${reason} -> ${shown}`).not.toMatch(/[a-z]{2,}/); // currency codes (USD) stay
+        expect(shown).toContain(reason.slice(0, reason.indexOf('"', 1) + 1));
+      }
+    } finally {
+      t.cleanup();
+    }
   });
 });
