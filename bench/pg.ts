@@ -5,6 +5,9 @@
  * child process, so its peak RSS is its own. Needs a server: RAPPORT_BENCH_PG or RAPPORT_TEST_PG
  * (.ci/pg-start starts a throwaway one); each run gets a fresh database, dropped afterwards.
  * Also times rapport's own reading and validation of the file, writing nothing (the import's floor).
+ * Each side's CPU (user+sys) is printed too: the client's process, and the server's backends when
+ * the server runs on this machine and its data directory is readable (.ci/pg-start's): client and
+ * server share the machine's cores, so wall time alone hides which one the import waits for.
  * Options: --rows N (default 1000000), --customers N, --runs N (default 3), --file CSV,
  * --import-only (skip what follows).
  * Then import, segment, model and churn through the binary's own code on a SQLite file and on a
@@ -22,7 +25,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, generate } from './synth/generate.js';
-import { connectPg, describePg } from '../src/store/pg/connect.js';
+import { connectPg, describePg, type Sql } from '../src/store/pg/connect.js';
 import { migratePg } from '../src/store/pg/migrations.js';
 import { maxOf } from '../src/core/scale.js';
 import { importIntoPg } from './pgImport.js';
@@ -73,9 +76,48 @@ async function child(side: string, url: string, file: string): Promise<void> {
       rows = (await importIntoPg(sql, file, { where: url })).counts.imported;
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    process.stderr.write(`BENCH ${JSON.stringify({ seconds, rows, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+    const use = process.resourceUsage();
+    const cpuSeconds = (use.userCPUTime + use.systemCPUTime) / 1e6;
+    process.stderr.write(`BENCH ${JSON.stringify({ seconds, rows, maxRssKb: use.maxRSS, cpuSeconds })}\n`);
   } finally {
     await sql.end();
+  }
+}
+
+/** Whether no backend is left in the database (a child's connections have ended); waits a little when some are. */
+async function ended(admin: Sql, name: string): Promise<boolean> {
+  const [row] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${name}`;
+  if (row!.n === 0) return true;
+  await new Promise((r) => setTimeout(r, 50));
+  return false;
+}
+
+/**
+ * The CPU seconds the server's ended backends have used so far, when the server runs on this
+ * machine and its data directory is readable (a superuser's connection; .ci/pg-start's server):
+ * the postmaster's children's time from /proc. null otherwise. A run's server CPU is the
+ * difference across it (its backends end with its child process); autovacuum's workers count too.
+ */
+async function serverCpu(admin: Sql): Promise<(() => number | null) | null> {
+  try {
+    const [row] = await admin<{ dir: string }[]>`SELECT current_setting('data_directory') AS dir`;
+    const pid = fs.readFileSync(path.join(row!.dir, 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+    const tick = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    const read = (): number | null => {
+      try {
+        // /proc/PID/stat: after the command name in parentheses, fields 14-17 are utime, stime, cutime, cstime.
+        const fields = fs
+          .readFileSync(`/proc/${pid}/stat`, 'utf8')
+          .replace(/^.*\) /, '')
+          .split(' ');
+        return fields.slice(11, 15).reduce((a, f) => a + Number(f), 0) / tick;
+      } catch {
+        return null;
+      }
+    };
+    return read() === null ? null : read;
+  } catch {
+    return null;
   }
 }
 
@@ -121,9 +163,11 @@ async function bench(): Promise<void> {
   }
   const size = fs.statSync(csv).size;
   const admin = await connectPg(server, process.env);
-  const run = async (side: 'copy' | 'import' | 'parse'): Promise<{ seconds: number; rows: number; rssMb: number }> => {
+  const cpuOfServer = await serverCpu(admin);
+  const run = async (side: 'copy' | 'import' | 'parse'): Promise<{ seconds: number; rows: number; rssMb: number; cpu: number; serverCpu: number | null }> => {
     const name = `rapport_bench_${crypto.randomBytes(5).toString('hex')}`;
     await admin.unsafe(`CREATE DATABASE ${name}`);
+    const before = cpuOfServer?.() ?? null;
     try {
       const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', side, withDatabase(server, name), csv], {
         encoding: 'utf8',
@@ -131,8 +175,12 @@ async function bench(): Promise<void> {
       });
       const m = /BENCH (\{.*\})/.exec(r.stderr);
       if (r.status !== 0 || !m) throw new Error(`${side} failed: ${r.stderr}`);
-      const out = JSON.parse(m[1]!) as { seconds: number; rows: number; maxRssKb: number };
-      return { seconds: out.seconds, rows: out.rows, rssMb: out.maxRssKb / 1024 };
+      const out = JSON.parse(m[1]!) as { seconds: number; rows: number; maxRssKb: number; cpuSeconds: number };
+      // The child's backends have ended; the postmaster counts their time once it has reaped them.
+      let after = cpuOfServer?.() ?? null;
+      for (let i = 0; i < 20 && before !== null && after !== null && (await ended(admin, name)) === false; i++) after = cpuOfServer!();
+      const serverSeconds = before === null || after === null ? null : after - before;
+      return { seconds: out.seconds, rows: out.rows, rssMb: out.maxRssKb / 1024, cpu: out.cpuSeconds, serverCpu: serverSeconds };
     } finally {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
@@ -142,6 +190,16 @@ async function bench(): Promise<void> {
   const parse: number[] = [];
   const ours: number[] = [];
   const rss: number[] = [];
+  const cpu: Record<'copy' | 'import' | 'parse', { client: number[]; server: number[] }> = {
+    copy: { client: [], server: [] },
+    import: { client: [], server: [] },
+    parse: { client: [], server: [] },
+  };
+  const cpuText = (side: keyof typeof cpu, r: { cpu: number; serverCpu: number | null }): string => {
+    cpu[side].client.push(r.cpu);
+    if (r.serverCpu !== null) cpu[side].server.push(r.serverCpu);
+    return `CPU ${r.cpu.toFixed(2)} s client${r.serverCpu === null ? '' : ` + ${r.serverCpu.toFixed(2)} s server`}`;
+  };
   let stored = 0;
   try {
     for (let i = 0; i < runs; i++) {
@@ -154,7 +212,7 @@ async function bench(): Promise<void> {
       rss.push(r.rssMb);
       stored = r.rows;
       process.stderr.write(
-        `  run ${i + 1}: raw COPY ${c.seconds.toFixed(2)} s (${c.rssMb.toFixed(0)} MB); rapport import ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB, ${r.rows} rows stored; parsing alone ${p.seconds.toFixed(2)} s\n`,
+        `  run ${i + 1}: raw COPY ${c.seconds.toFixed(2)} s (${c.rssMb.toFixed(0)} MB, ${cpuText('copy', c)}); rapport import ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB, ${r.rows} rows stored (${cpuText('import', r)}); parsing alone ${p.seconds.toFixed(2)} s (${cpuText('parse', p)})\n`,
       );
     }
   } finally {
@@ -170,6 +228,13 @@ async function bench(): Promise<void> {
     parseOnlySeconds: Number(median(parse).toFixed(2)),
     ratio: Number((median(ours) / median(copy)).toFixed(2)),
     importPeakRssMb: Math.round(maxOf(rss)),
+    // user+sys CPU seconds, medians: the client's process, and the server's backends (null when the server's /proc is out of reach).
+    cpuSeconds: Object.fromEntries(
+      Object.entries(cpu).map(([side, c]) => [
+        side,
+        { client: Number(median(c.client).toFixed(2)), server: c.server.length === 0 ? null : Number(median(c.server).toFixed(2)) },
+      ]),
+    ),
     goals: { ratioAtMost: 2, peakRssMbUnder: 300 },
     loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
   };

@@ -11,7 +11,7 @@ import { AMOUNT_TOTAL_KEY } from '../../src/store/importRules.js';
 import { CustomerWriter } from '../../src/store/sqlite/import.js';
 import { openDatabase } from '../../src/store/sqlite/db.js';
 import { connectPg } from '../../src/store/pg/connect.js';
-import { beginPgImport, recordPgRefusal } from '../../src/store/pg/import.js';
+import { AmountTotal, beginPgImport, recordPgRefusal } from '../../src/store/pg/import.js';
 import { migratePg } from '../../src/store/pg/migrations.js';
 import { contentString, type CustomerRow } from '../../src/core/row.js';
 import type { ImportRecord } from '../../src/store/importRules.js';
@@ -177,6 +177,31 @@ describe('COPY text', () => {
       if (amounts.length > 1) expect(await total()).toBe('9007199254740350');
     }
     expect(await total()).toBe('9007199254740355');
+  });
+
+  it("the kept total leaves out the file's duplicates, deleted after the client counted them", async () => {
+    const total = async (): Promise<string | undefined> =>
+      (await db.sql<{ value: string }[]>`SELECT value FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}`)[0]?.value;
+    for (const amounts of [
+      ['100', '-250'],
+      ['-250', '7', '100'],
+    ]) {
+      const session = await beginPgImport(db.sql);
+      const id = await session.insertImport(record(), 'complete');
+      const rows = session.transactions(id, [], { keepAll: false });
+      amounts.forEach((amount, i) => rows.add(content({ customer_id: `C${amount}`, amount }), i + 2, Number(amount)));
+      expect((await rows.finish()).duplicate).toBe(amounts.length === 3 ? 2 : 0);
+      await session.commit();
+    }
+    expect(await total()).toBe('357');
+    const [stored] = await db.sql<{ s: string }[]>`SELECT sum(abs(amount))::text AS s FROM transactions`;
+    expect(stored!.s).toBe('357');
+  });
+
+  it('counts amounts past 2^53 - 1 in total exactly (the client carries its sum into a bigint)', () => {
+    const sum = new AmountTotal();
+    for (const amount of ['9007199254740000', '-9007199254740000', '3', '-9007199254740991']) sum.add(content({ customer_id: 'C1', amount }));
+    expect(sum.total()).toBe(27021597764220994n);
   });
 
   it('empty values are NULL wherever they stand (after the first: a sale without a customer keeps its empty id), beside multi-byte text', async () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectPg } from '../../src/store/pg/connect.js';
 import { PG_MIGRATIONS, migratePg } from '../../src/store/pg/migrations.js';
-import { run } from '../helpers.js';
+import { run, tempDir } from '../helpers.js';
 import { createTestDb, SERVER, urlFor, type TestDb } from './pgHelpers.js';
 
 const FILE = path.resolve('fixtures/sample/transactions.csv');
@@ -131,6 +131,30 @@ describe('roles of a team (issue 27)', () => {
     expect(look.code, look.stderr).toBe(0);
     const churn = await run(['--db', url, 'churn', '--as-of', AS_OF, '--format', 'json'], { env });
     expect(churn.code, churn.stderr).toBe(0);
+  });
+
+  it('a role granted the rights to write (not the owner) imports a file big enough to load with the indexes dropped: they stay', async () => {
+    expect((await run(['-q', '--db', db.url, 'import', 'transactions', FILE], { env })).code).toBe(0);
+    const writer = await role(
+      'rapport_wr',
+      'GRANT USAGE ON SCHEMA public TO R',
+      'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO R',
+      'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO R',
+    );
+    // 30,000 lines of 230 bytes: over 6 MB, read as more rows than the store holds (the bulk load's test).
+    const note = 'n'.repeat(200);
+    const lines = Array.from({ length: 30_000 }, (_, i) => `W${i % 500},2024-05-${String(1 + (i % 28)).padStart(2, '0')},${i}.00,${note}`);
+    const t = tempDir();
+    try {
+      const big = t.file('big.csv', 'customer_id,date,amount,note\n' + lines.join('\n') + '\n');
+      const r = await run(['-q', '--db', urlFor(db.name, writer), 'import', 'transactions', big], { env });
+      expect(r.code, r.stderr).toBe(0);
+    } finally {
+      t.cleanup();
+    }
+    expect(await stored()).toBe(4806 + 30_000);
+    const indexes = await db.sql<{ n: string }[]>`SELECT indexname AS n FROM pg_indexes WHERE tablename = 'transactions' ORDER BY 1`;
+    expect(indexes.map((i) => i.n)).toEqual(['transactions_customer_date', 'transactions_date', 'transactions_dedupe', 'transactions_pkey']);
   });
 
   it("the permission hint works when run as written by the tables' owner, and covers tables added later", async () => {
