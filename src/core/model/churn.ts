@@ -436,7 +436,8 @@ export function fitModels(
     selection,
     ranking,
     learned: learned === null ? null : { windows: learned.windows, heldOut: learned.heldOut, days: learned.days },
-    forecast,
+    // Kept only where windows were compared: a fit without them is saved as before.
+    ...(forecast !== null ? { forecast } : {}),
   };
 }
 
