@@ -6,12 +6,14 @@
  * rule's, mean risk against the share that bought nothing, the calibration bins of 100 or more
  * customers and the largest gap in them, the next purchase date's median error against "last
  * purchase + the customer's own usual gap" for those who did buy, and the share of those without
- * a date. With --watchlist: the default watchlist as of that date (`rapport churn`'s order): how
+ * a date, and the purchase count forecast for the horizon (the sum of expected_purchases over the
+ * customers) against what they bought, with and without the forecast correction. With --watchlist: the default watchlist as of that date (`rapport churn`'s order): how
  * many of its first 20 rows are low risk, and how many medium or high rows have no reason.
  * Prints JSON; each check's "goals" lists every acceptance figure with its goal and "ok" or
  * "MISSED" (goal() below).
  */
-import { scoreChurn } from '../src/core/model/churn.js';
+import { forecastScale, scoreChurn } from '../src/core/model/churn.js';
+import { FORECAST_GOAL } from '../src/core/model/select.js';
 import { calibration, rocAuc } from '../src/core/model/backtest.js';
 import { dayIndex, isoDay as iso } from '../src/core/measures.js';
 import { computeAnalysis, loadSettings, moneyOf } from '../src/app/run.js';
@@ -90,6 +92,12 @@ for (const check of checks) {
       none,
     ),
   );
+  // The count: expected purchases in the horizon summed over the customers, against their purchase days in it.
+  const scale = forecastScale(fitted);
+  const predicted = buyers.reduce((sum, x) => sum + (x.s.expectedPurchases ?? 0), 0);
+  const bought = buyers.reduce((sum, x) => sum + (after.get(x.c.customerId) ?? 0), 0);
+  const countError = fitted.purchase === null || bought === 0 ? null : r3(predicted / bought - 1);
+  const countErrorBefore = fitted.purchase === null || bought === 0 ? null : r3(predicted / scale / bought - 1);
   const errorModel = median(errModel);
   const errorNaive = median(errNaive);
   const undatedShare = returning === 0 ? null : r3(undated / returning);
@@ -109,6 +117,17 @@ for (const check of checks) {
     next_date_median_error_days: errorModel,
     naive_median_error_days: errorNaive,
     returning_without_date: undatedShare,
+    forecast: {
+      applied: fitted.forecast?.applied ?? false,
+      ratio: r3(scale),
+      judged_without: r3(fitted.forecast?.errorWithout ?? null),
+      judged_with: r3(fitted.forecast?.errorWith ?? null),
+      predicted: Math.round(predicted),
+      uncorrected: Math.round(predicted / scale),
+      actual: bought,
+      error: countError,
+      error_uncorrected: countErrorBefore,
+    },
     seconds: Math.round((performance.now() - started) / 100) / 10,
     goals: [
       goal('auc', auc, `>= recency ${recencyAuc ?? 'n/a'} - ${AUC_MARGIN}`, (v) => recencyAuc !== null && v >= recencyAuc - AUC_MARGIN),
@@ -116,6 +135,7 @@ for (const check of checks) {
       goal('worst_bin_gap', r3(worst), `<= ${BIN_GOAL} (bins of 100+)`, (v) => v <= BIN_GOAL),
       goal('next_date_median_error_days', errorModel, `<= naive ${errorNaive ?? 'n/a'}`, (v) => errorNaive !== null && v <= errorNaive),
       goal('returning_without_date', undatedShare, '<= 0.1', (v) => v <= 0.1),
+      goal('count_error', countError, `within ±${FORECAST_GOAL}`, (v) => Math.abs(v) <= FORECAST_GOAL),
     ],
   });
 }

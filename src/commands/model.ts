@@ -1,4 +1,4 @@
-import { MODEL_CHOICES, verdictPhrase, type Fitted, type ModelChoice, type ModelSettings, type RiskMethod } from '../core/model/churn.js';
+import { MODEL_CHOICES, forecastPhrase, verdictPhrase, type Fitted, type ModelChoice, type ModelSettings, type RiskMethod } from '../core/model/churn.js';
 import type { PurchaseFit } from '../core/model/purchase.js';
 import { describeFit } from '../core/model/registry.js';
 import { FIT_SAMPLE, forecastError } from '../core/model/select.js';
@@ -75,6 +75,8 @@ export function fitRecord(f: Fitted): Record<string, unknown> {
       f.selection === null
         ? null
         : { cutoff: f.selection.cutoff, horizon_days: f.selection.horizonDays, customers: f.selection.customers, candidates: comparisonRows(f) },
+    // Only where windows were compared (absent otherwise, so a short history's output is as it was).
+    ...(f.forecast ? { forecast_correction: forecastRecord(f) } : {}),
     sufficiency: {
       ok: f.sufficiency.ok,
       customers: f.sufficiency.customers,
@@ -106,6 +108,25 @@ export function fitRecord(f: Fitted): Record<string, unknown> {
             iterations: f.spend.iterations,
             converged: f.spend.converged,
           },
+  };
+}
+
+/** The forecast count's correction from the windows compared, snake_case; null where none were. */
+function forecastRecord(f: Fitted): Record<string, unknown> | null {
+  const c = f.forecast ?? null;
+  if (c === null) return null;
+  const said = forecastPhrase(f);
+  return {
+    model: c.model,
+    applied: c.applied,
+    ratio: r4(c.ratio),
+    shrunk_ratio: r4(c.shrunk),
+    pooled_ratio: r4(c.pooled),
+    windows: c.windows.map((w) => ({ cutoff: w.cutoff, predicted_purchases: Math.round(w.predicted), actual_purchases: w.actual })),
+    held_out: c.heldOut.map((h) => ({ cutoff: h.cutoff, ratio: r4(h.ratio), error_without: r4(h.without), error_with: r4(h.with) })),
+    error_without: r4(c.errorWithout),
+    error_with: r4(c.errorWith),
+    says: said === null ? null : wordPhrase(said, 'en'),
   };
 }
 
@@ -208,6 +229,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
     // CSV: one row, nested keys joined with dots (purchase.params.r, spend.params.p, ...); the comparison in --format json.
     const rest: Record<string, unknown> = { ...record, verdict: (record.learned as Record<string, unknown> | null)?.verdict ?? null };
     delete rest.comparison;
+    delete rest.forecast_correction;
     delete rest.learned;
     const draw = (pen: Pen): void => drawModel(pen, fitted, options.asOf, money, noFitWhy);
     show(ctx, { json: { value: record }, csv: { record: flatten(rest) }, table: { draw } });
@@ -228,6 +250,8 @@ function drawModel(pen: Pen, f: Fitted, asOf: string, money: Money, noFitWhy: ()
   );
   for (const p of s.problems) out(`    - ${p}`);
   drawComparison(pen, f);
+  const forecast = forecastPhrase(f);
+  if (forecast !== null) out(`  ${wordPhrase(forecast, currentLang())}`);
   drawLearned(pen, f);
   if (f.purchase === null) {
     out(

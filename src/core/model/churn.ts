@@ -7,7 +7,17 @@ import { dayIndex } from '../measures.js';
 import { silenceLimit, type LifecycleSettings } from '../lifecycle.js';
 import { group, type PurchaseFit, type PurchaseModelName, type Summary } from './purchase.js';
 import { expectedPurchases, fitPurchases, modelLabel, pAlive, pNoPurchase } from './registry.js';
-import { AUTO_ORDER, degenerateWhy, nobodyLeaves, sample, selectOnWindows, type Selection } from './select.js';
+import {
+  AUTO_ORDER,
+  degenerateWhy,
+  forecastCorrection,
+  nobodyLeaves,
+  sample,
+  selectOnWindows,
+  type CountWindow,
+  type ForecastCorrection,
+  type Selection,
+} from './select.js';
 import { learnRanking, levelByModel, prepare, rankRisk, type HeldOut, type LearnRow, type LearnWindow, type Ranking, type RankingKind } from './learn.js';
 import type { Stage } from '../lifecycle.js';
 import { expectedSpend, fitSpend, type SpendFit, type SpendSummary } from './gammagamma.js';
@@ -150,6 +160,33 @@ export interface Fitted<W = string> {
   ranking: Ranking | null;
   /** The windows it learned from and how it did on the one held out; null without a ranking. */
   learned?: { windows: { cutoff: string; customers: number; noPurchase: number }[]; heldOut: HeldOut | null; days?: number } | null;
+  /** The forecast count's correction learned from the windows compared (select.ts forecastCorrection); absent or null: none, as fitted. */
+  forecast?: ForecastCorrection | null;
+}
+
+/** What the fit's expected purchases are multiplied by: the correction's ratio where it was applied, else 1. */
+export function forecastScale(f: Pick<Fitted<unknown>, 'forecast'>): number {
+  return f.forecast?.applied === true ? f.forecast.ratio : 1;
+}
+
+/** The forecast correction in words: applied, or not and why (null: no window was compared). */
+export function forecastPhrase(f: Pick<Fitted<unknown>, 'forecast'>): Phrase | null {
+  const c = f.forecast ?? null;
+  if (c === null) return null;
+  const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+  const cutoffs = c.windows.map((w) => w.cutoff).join(', ');
+  if (c.errorWith === null) return phrase('core.forecast.unjudged', { model: modelLabel(c.model), cutoff: cutoffs });
+  const vars = {
+    model: modelLabel(c.model),
+    ratio: c.shrunk.toFixed(3),
+    pooled: c.pooled.toFixed(3),
+    count: c.windows.length,
+    cutoffs,
+    held: counted('core.forecast.held', c.heldOut.length),
+    with: pct(c.errorWith),
+    without: pct(c.errorWithout),
+  };
+  return phrase(c.applied ? 'core.forecast.applied' : 'core.forecast.not-applied', vars);
 }
 
 /** Days of history a learning cutoff needs before it, and the most windows learned from (back to back, and half a window apart). */
@@ -324,9 +361,10 @@ export function fitModels(
   const newest = windows?.list[0] ?? null;
   // The comparison's fits at each cutoff it compares on, on the same customers the ranking learns from there.
   const fitsAt = new Map<string, Map<PurchaseModelName, PurchaseFit>>();
+  const counts = new Map<PurchaseModelName | 'recency', CountWindow[]>();
   const compared = windows === null ? [] : comparedWindows(windows).filter((w) => enoughToCompare(w.rows, s, unitDays));
   const selection =
-    s.model === 'auto' && newest !== null && compared[0] === newest ? selectOnWindows(compared, windows!.days, unitDays, AUTO_ORDER, fitsAt) : null;
+    s.model === 'auto' && newest !== null && compared[0] === newest ? selectOnWindows(compared, windows!.days, unitDays, AUTO_ORDER, fitsAt, counts) : null;
   const rejected: Phrase[] = [];
   for (const c of selection?.candidates ?? [])
     if (c.degenerate !== null && c.name !== 'recency')
@@ -383,6 +421,9 @@ export function fitModels(
     const level = levelByModel(sample(rows), { model: purchase.model, params: purchase.params, unitDays }, horizon.days);
     if (level !== null) ranking = { ...ranking, model: purchase.model, horizonDays: horizon.days, level: 'model', levels: level };
   }
+  // The forecast count corrected by the shop's own past where that helped out of time (select.ts
+  // forecastCorrection): only where the models were compared on windows, with the model chosen.
+  const forecast = selection !== null && purchase !== null ? forecastCorrection(purchase.model, counts.get(purchase.model) ?? []) : null;
   const fallback =
     purchase === null ? (rejected.length > 0 ? phrase('core.model.no-usable-fit', { rejected }) : phrase('core.model.purchase-no-converge')) : null;
   return {
@@ -395,6 +436,8 @@ export function fitModels(
     selection,
     ranking,
     learned: learned === null ? null : { windows: learned.windows, heldOut: learned.heldOut, days: learned.days },
+    // Kept only where windows were compared: a fit without them is saved as before.
+    ...(forecast !== null ? { forecast } : {}),
   };
 }
 
@@ -540,7 +583,7 @@ interface ReasonContext {
   asOf: string | null;
   windowDays: number;
   horizonDays: number;
-  fit: { model: PurchaseModelName; params: PurchaseFit['params']; asOf: string; unit: TimeUnit } | null;
+  fit: { model: PurchaseModelName; params: PurchaseFit['params']; asOf: string; unit: TimeUnit; scale: number } | null;
   /** The level thresholds a risk is shown against (riskPercent). */
   levels: Pick<ModelSettings, 'mediumRisk' | 'highRisk'>;
 }
@@ -632,7 +675,7 @@ class Score implements ChurnScore {
   get expectedPurchases365d(): number | null {
     const f = this.why.fit;
     const sum = this.summary();
-    return f === null || sum === null ? null : expectedPurchases(f.model, f.params, sum, 365 / UNIT_DAYS[f.unit]);
+    return f === null || sum === null ? null : f.scale * expectedPurchases(f.model, f.params, sum, 365 / UNIT_DAYS[f.unit]);
   }
 
   get reasonPhrases(): Phrase[] {
@@ -663,9 +706,10 @@ function valueOf(c: Measured, sum: Summary, fitted: Fitted<unknown>, s: ModelSet
   const perPurchase = spend ? expectedSpend(spend.params, c.spendDays > 0 ? { x: c.spendDays, mean: c.spendTotal / c.spendDays } : null) : null;
   if (purchase === null || perPurchase === null || !Number.isFinite(perPurchase)) return { perPurchase, clv: null };
   const k = UNIT_DAYS[fitted.timeUnit];
+  const scale = forecastScale(fitted);
   return {
     perPurchase,
-    clv: lifetimeValue((d) => expectedPurchases(purchase.model, purchase.params, sum, d / k), perPurchase, s.clvHorizonDays, s.discountRate),
+    clv: lifetimeValue((d) => scale * expectedPurchases(purchase.model, purchase.params, sum, d / k), perPurchase, s.clvHorizonDays, s.discountRate),
   };
 }
 
@@ -707,7 +751,7 @@ export function scoreChurn(
     asOf: fitted.asOf,
     windowDays: lifecycle.windowDays,
     horizonDays,
-    fit: purchase === null ? null : { model: purchase.model, params: purchase.params, asOf: fitted.asOf, unit: fitted.timeUnit },
+    fit: purchase === null ? null : { model: purchase.model, params: purchase.params, asOf: fitted.asOf, unit: fitted.timeUnit, scale: forecastScale(fitted) },
     levels: s,
   };
   const view = purchase === null ? null : { model: purchase.model, params: purchase.params, unitDays: k };
@@ -738,7 +782,9 @@ export function scoreChurn(
     const params = purchase.params;
     const alive = pAlive(model, params, sum);
     const h = horizonDays / k;
-    const expected = expectedPurchases(model, params, sum, h);
+    // The count is corrected (forecastScale); the chance of none and what ranks are not: the
+    // ranking was learned and judged on the model's own outputs, and a scale keeps its order.
+    const expected = why.fit!.scale * expectedPurchases(model, params, sum, h);
     const none = pNoPurchase(model, params, sum, h);
     const risk = learnedRisk ?? none;
     const method: RiskMethod = learnedRisk === null ? 'model' : ranking!.kind;

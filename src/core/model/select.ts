@@ -231,7 +231,7 @@ export function selectModel(
  * counts summed, and the count's error averaged over the windows, so that one lucky window does
  * not decide. Whether a model is usable is said by the newest window; the windows judged are
  * those where every model usable there was usable too. `fits` receives each
- * window's fits by cutoff.
+ * window's fits by cutoff; `counts` each usable model's forecast and actual count on every window where it was usable.
  */
 export function selectOnWindows(
   windows: readonly { cutoff: string; rows: readonly BacktestCustomer[] }[],
@@ -239,6 +239,7 @@ export function selectOnWindows(
   unitDays: number,
   models: readonly PurchaseModelName[] = AUTO_ORDER,
   fits?: Map<string, Map<PurchaseModelName, PurchaseFit>>,
+  counts?: Map<PurchaseModelName | 'recency', CountWindow[]>,
 ): Selection<Phrase> {
   const each = windows.map((w) => {
     const found = new Map<PurchaseModelName, PurchaseFit>();
@@ -254,6 +255,11 @@ export function selectOnWindows(
     const at = common.map((e) => ({ c: e.candidates.find((x) => x.name === c0.name)!, customers: e.customers }));
     const actual = at.reduce((s, x) => s + x.c.actual, 0);
     if (!usable.includes(c0.name)) return { ...c0, actual };
+    // Its counts on every window where it was usable (its own forecast's correction needs no other model's).
+    const own = each
+      .map((e) => e.candidates.find((x) => x.name === c0.name && x.auc !== null && x.predicted !== null))
+      .flatMap((x, k) => (x === undefined ? [] : [{ cutoff: each[k]!.cutoff, predicted: x.predicted!, actual: x.actual }]));
+    counts?.set(c0.name, own);
     const weight = at.reduce((s, x) => s + x.customers, 0);
     return {
       ...c0,
@@ -270,5 +276,91 @@ export function selectOnWindows(
     customers: common.reduce((s, e) => s + e.customers, 0),
     candidates,
     order: orderOf(candidates),
+  };
+}
+
+/** One window's purchase count: what the model fitted at its cutoff forecast for it, and what happened. */
+export interface CountWindow {
+  cutoff: string;
+  predicted: number;
+  actual: number;
+}
+
+/**
+ * The correction of the forecast count learned from the shop's own past windows: the chosen
+ * model's forecasts there against what happened, scaled by `ratio` only where it was judged out
+ * of time to help (`applied`).
+ */
+export interface ForecastCorrection {
+  model: PurchaseModelName;
+  /** Purchases are multiplied by this (1 when not applied). */
+  ratio: number;
+  /** The ratio the windows give, shrunk toward 1 (correctionFrom): the one applied, or that would have been. */
+  shrunk: number;
+  /** Actual / predicted over the windows, and the weight the mean log ratio keeps after shrinking. */
+  pooled: number;
+  weight: number;
+  /** The windows it came from, newest first. */
+  windows: CountWindow[];
+  /** Each window with older ones before it, scored by the ratio those older windows give: |predicted × ratio / actual − 1| against without. */
+  heldOut: { cutoff: string; ratio: number; without: number; with: number }[];
+  /** The held-out windows' mean count error without and with the correction (null: no window could be held out). */
+  errorWithout: number | null;
+  errorWith: number | null;
+  applied: boolean;
+}
+
+/**
+ * Actual / predicted over the windows, shrunk toward 1 when they disagree: on the log scale the
+ * mean m of the windows' log ratios keeps the weight max(0, 1 − v / m²), the positive-part
+ * James–Stein factor (W. James and C. Stein 1961; B. Efron and C. Morris, "Data analysis using
+ * Stein's estimator and its generalizations", JASA 70, 1975), with v the variance of m: the
+ * windows' sample variance over their number (n ≥ 2), plus the Poisson noise of the counts
+ * (1 / the purchases that happened). Windows that agree keep nearly the whole ratio; a ratio
+ * about 1 or windows that scatter around it shrink to 1.
+ */
+export function correctionFrom(windows: readonly CountWindow[]): { ratio: number; pooled: number; weight: number } {
+  const logs = windows.filter((w) => w.predicted > 0 && w.actual > 0).map((w) => Math.log(w.actual / w.predicted));
+  const actual = windows.reduce((s, w) => s + w.actual, 0);
+  const predicted = windows.reduce((s, w) => s + w.predicted, 0);
+  if (logs.length === 0 || actual === 0 || predicted === 0) return { ratio: 1, pooled: 1, weight: 0 };
+  const n = logs.length;
+  const m = logs.reduce((s, x) => s + x, 0) / n;
+  const spread = n > 1 ? logs.reduce((s, x) => s + (x - m) ** 2, 0) / (n - 1) / n : 0;
+  const v = spread + 1 / actual;
+  const weight = m === 0 ? 0 : Math.max(0, 1 - v / (m * m));
+  return { ratio: Math.exp(weight * m), pooled: actual / predicted, weight };
+}
+
+/**
+ * The forecast correction for `model` from its counts on the windows compared (newest first, none
+ * overlapping, each ending by the next newer one's cutoff). Judged nested, out of time: each
+ * window with older ones is forecast with the ratio learned on those older windows alone; the
+ * correction is applied only if that lowers the held-out windows' mean count error. Null with no
+ * window at all.
+ */
+export function forecastCorrection(model: PurchaseModelName, windows: readonly CountWindow[]): ForecastCorrection | null {
+  if (windows.length === 0) return null;
+  const error = (predicted: number, actual: number): number => (actual === 0 ? 1 : Math.abs(predicted / actual - 1));
+  const heldOut = windows.slice(0, -1).map((w, k) => {
+    const ratio = correctionFrom(windows.slice(k + 1)).ratio;
+    return { cutoff: w.cutoff, ratio, without: error(w.predicted, w.actual), with: error(w.predicted * ratio, w.actual) };
+  });
+  const mean = (xs: number[]): number | null => (xs.length === 0 ? null : xs.reduce((s, x) => s + x, 0) / xs.length);
+  const errorWithout = mean(heldOut.map((h) => h.without));
+  const errorWith = mean(heldOut.map((h) => h.with));
+  const all = correctionFrom(windows);
+  const applied = errorWith !== null && errorWithout !== null && errorWith < errorWithout && all.ratio !== 1;
+  return {
+    model,
+    ratio: applied ? all.ratio : 1,
+    shrunk: all.ratio,
+    pooled: all.pooled,
+    weight: all.weight,
+    windows: windows.slice(),
+    heldOut,
+    errorWithout,
+    errorWith,
+    applied,
   };
 }
