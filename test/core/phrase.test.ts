@@ -143,8 +143,8 @@ describe('phrases', () => {
         '2 open complaints, oldest 5 days, 1 overdue; the lifecycle still counts them in formation: their rhythm is on time though the risk is 81%',
         'zh-CN',
       ),
-    ).toBe('2件投诉未处理，最早的已5天，其中1件已超时；生命周期仍算作形成期：购买节奏正常，但风险为81%');
-    expect(reword('1 open complaint, oldest 1 day', 'zh-CN')).toBe('1件投诉未处理，最早的已1天');
+    ).toBe('2件投诉未处理，最早一件距今5天，其中1件已超时；生命周期仍算作形成期：购买节奏正常，但风险为81%');
+    expect(reword('1 open complaint, oldest 1 day', 'zh-CN')).toBe('1件投诉未处理，最早一件距今1天');
   });
 
   it('groups day counts by thousands as every other figure, and reads them back', () => {
@@ -194,7 +194,7 @@ describe('phrases', () => {
       '本店典型购买间隔（60天）的两倍，按整周取，长于一个季度，最多52周',
     );
     expect(zh("91 days, a quarter, the span calls are planned for: twice the shop's typical gap between purchases (27 days) is shorter")).toBe(
-      '91天，即一个季度，通常按此安排客户联系：本店典型购买间隔（27天）的两倍更短',
+      '91天，即一个季度，客户联系通常按季度安排：本店典型购买间隔（27天）的两倍比这还短',
     );
   });
 
