@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers.js';
+import { scalar, tempDir } from '../helpers.js';
 import { readOffset, until } from '../waits.js';
 
 const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../bin/rapport.js');
@@ -207,4 +207,71 @@ describe('SIGKILL during an import', () => {
     expect(s.imports).toEqual([]);
     expect(s.customers).toBe(0);
   });
+});
+
+/**
+ * An import into a database that already holds one runs with a rollback journal (src/store/sqlite/
+ * import.ts): its new pages go straight into the file as it runs, and a kill leaves a hot journal.
+ * Killed anywhere from mid-read to COMMIT (found by how far the file has grown towards the size
+ * a complete import gives it), the next opening must find the earlier import whole, nothing of
+ * the killed one, and the WAL back.
+ */
+describe('SIGKILL during an import into a database that holds an earlier one', () => {
+  const small = (): string => {
+    const file = path.join(t.dir, 'small.csv');
+    fs.writeFileSync(file, 'customer_id,date,amount\nX1,2014-01-02,5.00\nX2,2014-01-03,7.50\nX1,2014-02-01,1.25\n');
+    return file;
+  };
+  const importSmall = async (db: string): Promise<void> => {
+    const child = spawn(process.execPath, [BIN, '--db', db, '--quiet', 'import', 'transactions', small()], { stdio: 'ignore' });
+    expect((await exited(child)).code).toBe(0);
+  };
+
+  it('leaves the earlier import whole and nothing of the killed one, from mid-read to COMMIT', async () => {
+    // The size a complete import gives the file, measured on a copy: kills land at sizes up to it.
+    const reference = path.join(t.dir, 'reference.db');
+    await importSmall(reference);
+    const before = fs.statSync(reference).size;
+    const full = startImport(reference);
+    expect((await exited(full.child)).code, full.output().stderr).toBe(0);
+    const after = fs.statSync(reference).size;
+    expect(after).toBeGreaterThan(before);
+
+    const db = path.join(t.dir, 'earlier.db');
+    await importSmall(db);
+    const log: string[] = [];
+    let killed = 0;
+    // From halfway to the very end of the growth: the last ones meet the final writes and COMMIT.
+    for (const share of [0.5, 0.9, 0.99, 1]) {
+      const at = before + Math.floor(share * (after - before));
+      const { child, output } = startImport(db);
+      const done = exited(child);
+      await until(() => fs.statSync(db).size >= at || child.exitCode !== null || child.signalCode !== null, `the file reached ${at} bytes`);
+      child.kill('SIGKILL');
+      const end = await done;
+      const what = `kill at ${at} bytes (${share}): ${end.signal === 'SIGKILL' ? 'killed while running' : `had exited with ${end.code}`}`;
+      log.push(what);
+      if (end.signal !== 'SIGKILL') {
+        expect(end.code, `${what}\n${output().stderr}`).toBe(0);
+        break; // it finished: the file is imported
+      }
+      killed++;
+      const s = inspect(db);
+      expect(s.integrity, what).toBe('ok');
+      expect(s.transactions, what).toBe(3);
+      expect(s.sum, what).toBe(1375);
+      expect(s.customers, what).toBe(2);
+      expect(
+        s.imports.map((i) => i.status),
+        what,
+      ).toEqual(['complete']);
+      expect(fs.existsSync(`${db}-journal`), what).toBe(false);
+    }
+    expect(killed, log.join('\n')).toBeGreaterThan(0);
+    // rapport opens it as usual: WAL again, and the file imports whole (or was imported by a run that finished).
+    const { child, output } = startImport(db);
+    expect((await exited(child)).code, output().stderr).toBe(0);
+    expect(scalar(db, 'PRAGMA journal_mode')).toBe('wal');
+    expect(scalar(db, 'SELECT count(*) FROM transactions')).toBe(ROWS + 3);
+  }, 180_000);
 });

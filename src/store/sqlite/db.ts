@@ -113,7 +113,7 @@ function ownerOnly(path: string): void {
 function setUp(db: DB, path: string, options: OpenOptions, migrations: Migration[]): DB {
   db.pragma(`busy_timeout = ${busyTimeout(options.busyTimeoutMs)}`);
   identify(db, path);
-  if (path !== ':memory:' && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+  if (path !== ':memory:' && db.pragma('journal_mode', { simple: true }) !== 'wal') toWal(db);
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('cache_size = -16384'); // 16 MiB page cache: bounded memory for any size of database (32 MiB measured no faster)
@@ -123,6 +123,20 @@ function setUp(db: DB, path: string, options: OpenOptions, migrations: Migration
   }
   migrate(db, path, migrations);
   return db;
+}
+
+/**
+ * Sets WAL mode. An import that runs with a rollback journal (see beginImport) holds the file
+ * meanwhile, and SQLite refuses the switch at once (SQLITE_BUSY): this command then reads and
+ * writes in that mode, waiting for the import's lock as for any writer (busy timeout), and a
+ * later opening sets WAL.
+ */
+function toWal(db: DB): void {
+  try {
+    db.pragma('journal_mode = WAL');
+  } catch (e) {
+    if (!String((e as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw e;
+  }
 }
 
 /** Tables in the main file as it is on disk, read without changing anything beside it. */
@@ -145,18 +159,21 @@ function immutableUri(path: string): string {
 /**
  * A read that failed only because nothing can be written beside the file (a read-only file or
  * folder, a full disk: SQLite wants a -shm file for a WAL database) can read the file as it is,
- * as long as no -wal holds changes not yet in it.
+ * as long as no -wal holds changes not yet in it and no -journal holds what an interrupted import
+ * changed in it (a hot journal: the file as it is would be half of that import).
  */
 function mayReadInPlace(e: unknown, path: string): boolean {
   const code = (e as { code?: unknown })?.code;
   if (typeof code !== 'string' || !/^SQLITE_(READONLY|CANTOPEN|FULL|IOERR)/.test(code)) return false;
-  let walSize = 0;
+  return sizeOf(`${path}-wal`) === 0 && sizeOf(`${path}-journal`) === 0;
+}
+
+function sizeOf(file: string): number {
   try {
-    walSize = fs.statSync(`${path}-wal`).size;
+    return fs.statSync(file).size;
   } catch {
-    /* no -wal */
+    return 0; // not there
   }
-  return walSize === 0;
 }
 
 function writable(path: string): boolean {
