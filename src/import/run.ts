@@ -92,7 +92,7 @@ export async function importFile(db: Store, source: SourceFile, options: ImportO
   const settings: CheckSettings = { decimalComma: options.decimalComma, currency, allowedCurrencies: allowed, round: options.round ?? null };
   const run: Run = { db, source, options, shape, settings, base, record, contentHash, progress, started, counts: emptyCounts(), kept: [], reasons: new Map() };
   // One transaction for the whole file: a kill at any point leaves the database as it was.
-  const session = await db.beginImport();
+  const session = await db.beginImport(source.size);
   // A caught signal (while the parsing worker feeds batches) rolls the file back before the process ends.
   const forget = onInterrupt(() => session.abandon());
   try {

@@ -12,6 +12,14 @@ export interface ImportRecord {
   startedAt: string;
 }
 
+/** Bytes per line assumed when guessing a file's lines from its size (the bench's lines are 79). */
+export const BYTES_PER_LINE = 60;
+
+/** The lines a file of this size is taken to hold, for choosing how to load it (never for counting). */
+export function expectedLines(fileBytes: number): number {
+  return Math.ceil(fileBytes / BYTES_PER_LINE);
+}
+
 export interface ImportCounts {
   read: number;
   imported: number;

@@ -114,8 +114,11 @@ export interface Store {
   removeSetting(key: string): Promise<boolean>;
 
   // Imports
-  /** An import session: begins the import's transaction (taking the import lock). */
-  beginImport(): Promise<ImportSession>;
+  /**
+   * An import session: begins the import's transaction (taking the import lock). `fileBytes`, the
+   * file's size, lets a store choose how to load a file bigger than what it holds.
+   */
+  beginImport(fileBytes?: number): Promise<ImportSession>;
   findSameImport(kind: string, contentHash: string, reading: string): Promise<{ id: number } | undefined>;
   importWithSizeExists(kind: string, size: number): Promise<boolean>;
   hasTransactions(): Promise<boolean>;

@@ -1,6 +1,6 @@
 /**
- * The journal of an import (src/store/sqlite/import.ts, beginImport): alone with the database it
- * runs with a rollback journal, so its pages are written once, into the file, not into the WAL
+ * The journal of an import (src/store/sqlite/import.ts, beginImport): into a database holding less
+ * than the file and alone with it, it runs with a rollback journal, so its pages are written once, into the file, not into the WAL
  * and again at the checkpoint; with another connection open it keeps the WAL. Readers that come
  * meanwhile see the old state or the new one, never half of it; afterwards the file is in WAL
  * mode again. Kills are in kill.test.ts. Runs the built binary (dist/).
@@ -94,6 +94,27 @@ describe('the journal of an import into SQLite', () => {
     } finally {
       other.close();
     }
+  }, 120_000);
+
+  it('into a database that already holds more than the file: the WAL, so readers read beside it', async () => {
+    const db = await fresh('held.db');
+    const first = rapport(['--db', db, '--quiet', 'import', 'transactions', big]);
+    expect(await exited(first), first.out.stderr).toBe(0);
+    const lines = ['customer_id,date,amount'];
+    for (let i = 0; i < 20_000; i++) lines.push(`N${i % 700},2017-03-${String(1 + (i % 28)).padStart(2, '0')},${1 + (i % 89)}.25`);
+    const more = t.file('more.csv', lines.join('\n') + '\n');
+    const child = rapport(['--db', db, '--quiet', 'import', 'transactions', more]);
+    let journal = false;
+    let wal = false;
+    await until(() => {
+      journal ||= fs.existsSync(`${db}-journal`);
+      wal ||= fs.existsSync(`${db}-wal`) && fs.statSync(`${db}-wal`).size > 0;
+      return ended(child);
+    }, 'the import ended');
+    expect(await exited(child), child.out.stderr).toBe(0);
+    expect(journal).toBe(false);
+    expect(wal).toBe(true);
+    expect(transactionCount(db)).toBe(ROWS + 3 + 20_000);
   }, 120_000);
 
   it('readers during the import see the old state or the new one, never a part', async () => {

@@ -22,7 +22,16 @@ import type { Writable } from 'node:stream';
 import type postgres from 'postgres';
 import { DEDUPE_COLUMNS, SEP, TRANSACTION_COLUMNS, type CustomerRow, type TransactionColumn } from '../../core/row.js';
 import { wellFormed } from '../../core/unicode.js';
-import { AMOUNT_TOTAL_KEY, mergeCustomer, nextAmountTotal, rejectText, type ImportCounts, type ImportRecord, type StoredCustomer } from '../importRules.js';
+import {
+  AMOUNT_TOTAL_KEY,
+  expectedLines,
+  mergeCustomer,
+  nextAmountTotal,
+  rejectText,
+  type ImportCounts,
+  type ImportRecord,
+  type StoredCustomer,
+} from '../importRules.js';
 import type { CustomerSink, ImportSession, RejectSink, TransactionSink } from '../store.js';
 import { isLost, pgFault, transaction, type Sql } from './connect.js';
 import { LOCK_CLASS, LOCK_IMPORT } from './sql.js';
@@ -36,8 +45,6 @@ const CUSTOMER_BATCH = 1000;
 const REJECT_BATCH = 1000;
 /** Customer ids sent per statement (each one ends the COPY in progress; the next row opens another). */
 const CUSTOMER_IDS = 20_000;
-/** Bytes per line assumed when guessing a file's rows from its size (the bench's lines are 79). */
-const BYTES_PER_LINE = 60;
 
 const COPY_COLUMNS = [...TRANSACTION_COLUMNS, 'import_id', 'line', 'dedupe_key'];
 /**
@@ -509,7 +516,7 @@ class PgTransactionSink implements TransactionSink {
   private async prepare(): Promise<void> {
     const tx = this.session.tx;
     this.before = (await tx<{ top: number }[]>`SELECT coalesce(max(id), 0) AS top FROM transactions`)[0]!.top;
-    const expected = Math.ceil(this.session.fileSize / BYTES_PER_LINE);
+    const expected = expectedLines(this.session.fileSize);
     const held = (await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM transactions WHERE id <= ${this.before} LIMIT ${expected}) x`)[0]!.n;
     if (expected < 100_000 || held >= expected) return;
     // Only the table's owner may drop its indexes: a role granted the rights to write (docs/postgresql.md) loads with them in place.

@@ -6,6 +6,7 @@ import { getMeta, setMeta, type DB } from './db.js';
 import {
   AmountTotalTooLarge,
   AMOUNT_TOTAL_KEY,
+  expectedLines,
   mergeCustomer,
   nextAmountTotal,
   rejectText,
@@ -68,8 +69,9 @@ export function finishImport(db: DB, importId: number, counts: ImportCounts, con
  * A file's import is one transaction, begun and ended by hand (not db.transaction) because the
  * parsing worker makes the import asynchronous. Uncommitted, it leaves no trace after a kill.
  *
- * When no other connection has the database open, the import's transaction runs with a rollback
- * journal instead of the WAL: SQLite journals only the pages that existed before it began (a page
+ * When the file is bigger than what the database holds (a first import, or one that more than
+ * doubles the shop: the rule PostgreSQL's import uses to drop its indexes) and no other connection
+ * has the database open, the import's transaction runs with a rollback journal instead of the WAL: SQLite journals only the pages that existed before it began (a page
  * past the file's old end is undone by cutting the file back to its old size), so the import's
  * new pages are written once, into the file, instead of into the WAL and then again by the
  * checkpoint at COMMIT (https://www.sqlite.org/lockingv3.html section 4, "Rollback";
@@ -81,10 +83,11 @@ export function finishImport(db: DB, importId: number, counts: ImportCounts, con
  * (https://www.sqlite.org/pragma.html#pragma_synchronous). The switch needs the database to
  * itself: if another connection has it open, the import keeps the WAL (and is as before).
  * Readers that come during such an import wait (busy timeout) instead of reading the old state
- * beside it.
+ * beside it, which is why it is kept to a database that holds less than the file: every other
+ * import keeps the WAL, and readers read beside it.
  */
-export function beginImport(db: DB): void {
-  if (db.name !== ':memory:') journalMode(db, 'delete');
+export function beginImport(db: DB, fileBytes: number): void {
+  if (db.name !== ':memory:' && holdsLessThan(db, expectedLines(fileBytes))) journalMode(db, 'delete');
   if (journalModeOf(db) === 'delete') db.pragma('synchronous = FULL');
   db.exec('BEGIN IMMEDIATE');
 }
@@ -104,6 +107,12 @@ export function commitImport(db: DB): void {
     }
   }
   backToWal(db);
+}
+
+/** Whether the database holds fewer sales than `lines` (counting no further than that). */
+function holdsLessThan(db: DB, lines: number): boolean {
+  const held = db.prepare('SELECT count(*) FROM (SELECT 1 FROM transactions LIMIT ?)').pluck().get(lines) as number;
+  return held < lines;
 }
 
 function isBusy(e: unknown): boolean {

@@ -114,8 +114,8 @@ export class SqliteStore implements Store {
     return removeSetting(this.db, key);
   }
 
-  async beginImport(): Promise<ImportSession> {
-    return new SqliteImport(this.db);
+  async beginImport(fileBytes?: number): Promise<ImportSession> {
+    return new SqliteImport(this.db, fileBytes ?? 0);
   }
   async findSameImport(kind: string, contentHash: string, reading: string): Promise<{ id: number } | undefined> {
     return imports.findSameImport(this.db, kind, contentHash, reading);
@@ -316,8 +316,11 @@ export class SqliteStore implements Store {
 
 /** A SQLite import: today's writers, behind the session interface. */
 class SqliteImport implements ImportSession {
-  constructor(private readonly db: DB) {
-    imports.beginImport(db);
+  constructor(
+    private readonly db: DB,
+    fileBytes: number,
+  ) {
+    imports.beginImport(db, fileBytes);
   }
   async insertImport(rec: ImportRecord, status: 'complete' | 'refused'): Promise<number> {
     return imports.insertImport(this.db, rec, status);
