@@ -83,7 +83,7 @@ describe('the forecast correction in rapport model', () => {
       expect(c.ratio).toBeLessThan(0.95);
       expect(c.windows.length).toBeGreaterThanOrEqual(2);
       expect(c.error_with!).toBeLessThan(c.error_without!);
-      expect(c.says).toMatch(/^The forecast count is .+'s times 0\.\d{3}: on the \d windows compared \(after \d{4}-\d\d-\d\d/);
+      expect(c.says).toMatch(/^The forecast count is .+'s times 0\.\d{3}: on \d windows of the shop's past \(after \d{4}-\d\d-\d\d/);
       expect(c.says).toContain(`against ${(c.error_without! * 100).toFixed(1)}% without`);
       expect(await table(falling(), 'en')).toContain(`times ${c.ratio.toFixed(3)}`);
       expect(await table(falling(), 'zh-CN')).toContain(`的预测乘以 ${c.ratio.toFixed(3)}`);
@@ -99,7 +99,7 @@ describe('the forecast correction in rapport model', () => {
       expect(c.ratio).toBe(1);
       expect(c.held_out).toHaveLength(2);
       expect(c.error_with!).toBeGreaterThanOrEqual(c.error_without!);
-      expect(c.says).toMatch(/^The forecast count is .+'s as fitted: the 3 windows compared .* it made the count's error [\d.]+% against [\d.]+% without$/);
+      expect(c.says).toMatch(/^The forecast count is .+'s as fitted: 3 windows of the shop's past .* it made the count's error [\d.]+% against [\d.]+% without$/);
       expect(await table(swinging(), 'zh-CN')).toMatch(/预测的购买次数即 .+ 的原始预测/);
     },
   );
