@@ -99,7 +99,9 @@ describe('the forecast correction in rapport model', () => {
       expect(c.ratio).toBe(1);
       expect(c.held_out).toHaveLength(2);
       expect(c.error_with!).toBeGreaterThanOrEqual(c.error_without!);
-      expect(c.says).toMatch(/^The forecast count is .+'s as fitted: 3 windows of the shop's past .* it made the count's error [\d.]+% against [\d.]+% without$/);
+      expect(c.says).toMatch(
+        /^The forecast count is .+'s as fitted: 3 windows of the shop's past .* it made the count's error [\d.]+% against [\d.]+% without$/,
+      );
       expect(await table(swinging(), 'zh-CN')).toMatch(/预测的购买次数即 .+ 的原始预测/);
     },
   );
