@@ -257,6 +257,29 @@ export interface ConnectOptions {
   warn?: (message: string) => void;
 }
 
+let lateWriteGuarded = false;
+
+/**
+ * postgres 3.4.9 defers a small write to a setImmediate; when the server goes away before it runs
+ * (the connection closed, its socket set to null), that callback throws a TypeError no caller can
+ * catch, and the process died with the driver's stack instead of rapport's one line (upstream:
+ * porsager/postgres issues 1066, 1154, 1208). By then the driver has already rejected the
+ * statement in flight with CONNECTION_CLOSED, which rapport reports as the lost connection, so
+ * this one error is dropped; any other uncaught error still ends the process as before.
+ */
+function guardLateWrite(): void {
+  if (lateWriteGuarded) return;
+  lateWriteGuarded = true;
+  process.on('uncaughtException', (e) => {
+    const stack = e instanceof TypeError ? (e.stack ?? '') : '';
+    if (/reading 'write'/.test(e.message) && /nextWrite/.test(stack) && /postgres[\\/]src[\\/]connection\.js/.test(stack)) return;
+    // Another listener (a test runner) reports it; alone, end as Node does without a listener.
+    if (process.listenerCount('uncaughtException') > 1) return;
+    process.stderr.write(`${e.stack ?? String(e)}\n`);
+    process.exit(1);
+  });
+}
+
 /**
  * A connected `postgres` instance for the URL: the server is reached and the login checked
  * before this returns, so a wrong host, login or database fails here, as one line with a hint.
@@ -264,6 +287,7 @@ export interface ConnectOptions {
  */
 export async function connectPg(url: string, env: Env = process.env, options: ConnectOptions = {}): Promise<Sql> {
   const target = parsePgUrl(url, env);
+  guardLateWrite();
   const timeout =
     target.connectTimeout ?? (env.RAPPORT_PG_CONNECT_TIMEOUT ? seconds(env.RAPPORT_PG_CONNECT_TIMEOUT, 'RAPPORT_PG_CONNECT_TIMEOUT') : DEFAULT_CONNECT_TIMEOUT);
   const found = lookPassword(target, env);
