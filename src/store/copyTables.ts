@@ -9,6 +9,7 @@
  * transactions.dedupe_key: its meaning differs between the back ends (SQLite: the row's slot in its
  * content's chain, unique; PostgreSQL: the content's slot-0 key), so the destination computes it.
  */
+import { EXPORT_COLUMNS } from './exportColumns.js';
 import type { Store } from './store.js';
 import type { CopyTable, TableCounts } from './types.js';
 
@@ -38,27 +39,11 @@ export const COPY_TABLES: readonly CopyTable[] = [
     'finished_at',
     'removed',
   ]),
-  table('customers', ['id', 'name', 'email', 'phone', 'type', 'account_manager', 'created_date', 'attributes', 'import_id']),
+  table('customers', [...EXPORT_COLUMNS.customers, 'import_id']),
   table('products', ['code', 'name', 'import_id'], ['code']),
-  table('transactions', [
-    'id',
-    'customer_id',
-    'date',
-    'time',
-    'amount',
-    'quantity',
-    'unit_price',
-    'product',
-    'channel',
-    'staff',
-    'payment_method',
-    'external_id',
-    'extra',
-    'import_id',
-    'line',
-  ]),
+  table('transactions', [...EXPORT_COLUMNS.transactions]),
   table('transaction_duplicates', ['transaction_id', 'import_id', 'line'], ['transaction_id', 'import_id', 'line']),
-  table('rejects', ['id', 'import_id', 'line', 'field', 'reason', 'raw']),
+  table('rejects', [...EXPORT_COLUMNS.rejects]),
   table('snapshots', ['id', 'as_of', 'created_at', 'settings', 'data_version', 'customers', 'population_gap_days', 'value_basis', 'cuts']),
   table(
     'snapshot_customers',
@@ -101,29 +86,7 @@ export const COPY_TABLES: readonly CopyTable[] = [
   table('watchlists', ['id', 'as_of', 'created_at', 'horizon_days', 'method', 'customers']),
   table('watchlist_customers', ['watchlist_id', 'customer_id', 'risk', 'level', 'expected_purchases'], ['watchlist_id', 'customer_id']),
   table('model_fits', ['id', 'as_of', 'created_at', 'settings', 'data_version', 'fit']),
-  table('complaints', [
-    'id',
-    'customer_id',
-    'created_at',
-    'category',
-    'priority',
-    'product',
-    'summary',
-    'how',
-    'why',
-    'staff',
-    'other_issues',
-    'reasonable',
-    'wanted',
-    'status',
-    'assignee',
-    'due_at',
-    'resolved_at',
-    'resolution',
-    'compensation',
-    'satisfied',
-    'closed_at',
-  ]),
+  table('complaints', [...EXPORT_COLUMNS.complaints]),
   table('complaint_events', ['id', 'complaint_id', 'at', 'kind', 'from_status', 'to_status', 'text', 'satisfied']),
   table('complaint_due', ['complaint_id', 'at', 'due_at'], ['complaint_id', 'at', 'due_at']),
 ];
