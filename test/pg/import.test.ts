@@ -215,6 +215,26 @@ describe('COPY text', () => {
     expect(sum.total()).toBe(27021597764220994n);
   });
 
+  it('lines and keys go in as their digits, exactly up to 2^53 - 1', async () => {
+    const session = await beginPgImport(db.sql);
+    const id = await session.insertImport(record(), 'complete');
+    const rows = session.transactions(id, [], { keepAll: true });
+    const pairs = [
+      [1, 0],
+      [9, 9],
+      [10, 10],
+      [99_999, 1_000_000_007],
+      [2 ** 31, 2 ** 53 - 2],
+      [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+    ];
+    pairs.forEach(([line, key], i) => rows.add(content({ customer_id: `C${i}` }), line!, key!));
+    await rows.finish();
+    await session.commit();
+    const stored = await db.sql<{ line: string; key: string; import_id: string }[]>`
+      SELECT line::text AS line, dedupe_key::text AS key, import_id::text AS import_id FROM transactions ORDER BY id`;
+    expect(stored).toEqual(pairs.map(([line, key]) => ({ line: String(line), key: String(key), import_id: String(id) })));
+  });
+
   it('empty values are NULL wherever they stand (after the first: a sale without a customer keeps its empty id), beside multi-byte text', async () => {
     const session = await beginPgImport(db.sql);
     const id = await session.insertImport(record(), 'complete');
