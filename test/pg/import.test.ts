@@ -164,24 +164,35 @@ describe('COPY text', () => {
     expect(products.map((r) => (JSON.parse(r.extra) as { note: string }).note)).toEqual(awkward);
   });
 
+  /** The amounts' kept absolute total (meta). */
+  const keptTotal = async (): Promise<string | undefined> =>
+    (await db.sql<{ value: string }[]>`SELECT value FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}`)[0]?.value;
+  /** One import of rows with these amounts, every row kept. */
+  const importAmounts = async (amounts: string[]): Promise<void> => {
+    const session = await beginPgImport(db.sql);
+    const id = await session.insertImport(record(), 'complete');
+    const rows = session.transactions(id, [], { keepAll: true });
+    amounts.forEach((amount, i) => rows.add(content({ customer_id: `C${i}`, amount }), i + 2, i));
+    await rows.finish();
+    await session.commit();
+  };
+
   it("keeps the stored amounts' absolute total exactly, refunds counted by size, across imports", async () => {
-    const total = async (): Promise<string | undefined> =>
-      (await db.sql<{ value: string }[]>`SELECT value FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}`)[0]?.value;
-    for (const amounts of [['100', '-250', '9007199254740000'], ['-5']]) {
-      const session = await beginPgImport(db.sql);
-      const id = await session.insertImport(record(), 'complete');
-      const rows = session.transactions(id, [], { keepAll: true });
-      amounts.forEach((amount, i) => rows.add(content({ customer_id: `C${i}`, amount }), i + 2, i));
-      await rows.finish();
-      await session.commit();
-      if (amounts.length > 1) expect(await total()).toBe('9007199254740350');
-    }
-    expect(await total()).toBe('9007199254740355');
+    await importAmounts(['100', '-250', '9007199254740000']);
+    expect(await keptTotal()).toBe('9007199254740350');
+    await importAmounts(['-5']);
+    expect(await keptTotal()).toBe('9007199254740355');
+  });
+
+  it('without a kept total (a removal deletes it) the next import counts it again from the stored rows', async () => {
+    await importAmounts(['40', '-2']);
+    expect(await keptTotal()).toBe('42');
+    await db.sql`DELETE FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}`;
+    await importAmounts(['-1000']);
+    expect(await keptTotal()).toBe('1042');
   });
 
   it("the kept total leaves out the file's duplicates, deleted after the client counted them", async () => {
-    const total = async (): Promise<string | undefined> =>
-      (await db.sql<{ value: string }[]>`SELECT value FROM meta WHERE key = ${AMOUNT_TOTAL_KEY}`)[0]?.value;
     for (const amounts of [
       ['100', '-250'],
       ['-250', '7', '100'],
@@ -193,7 +204,7 @@ describe('COPY text', () => {
       expect((await rows.finish()).duplicate).toBe(amounts.length === 3 ? 2 : 0);
       await session.commit();
     }
-    expect(await total()).toBe('357');
+    expect(await keptTotal()).toBe('357');
     const [stored] = await db.sql<{ s: string }[]>`SELECT sum(abs(amount))::text AS s FROM transactions`;
     expect(stored!.s).toBe('357');
   });
@@ -202,6 +213,26 @@ describe('COPY text', () => {
     const sum = new AmountTotal();
     for (const amount of ['9007199254740000', '-9007199254740000', '3', '-9007199254740991']) sum.add(content({ customer_id: 'C1', amount }));
     expect(sum.total()).toBe(27021597764220994n);
+  });
+
+  it('lines and keys go in as their digits, exactly up to 2^53 - 1', async () => {
+    const session = await beginPgImport(db.sql);
+    const id = await session.insertImport(record(), 'complete');
+    const rows = session.transactions(id, [], { keepAll: true });
+    const pairs = [
+      [1, 0],
+      [9, 9],
+      [10, 10],
+      [99_999, 1_000_000_007],
+      [2 ** 31, 2 ** 53 - 2],
+      [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+    ];
+    pairs.forEach(([line, key], i) => rows.add(content({ customer_id: `C${i}` }), line!, key!));
+    await rows.finish();
+    await session.commit();
+    const stored = await db.sql<{ line: string; key: string; import_id: string }[]>`
+      SELECT line::text AS line, dedupe_key::text AS key, import_id::text AS import_id FROM transactions ORDER BY id`;
+    expect(stored).toEqual(pairs.map(([line, key]) => ({ line: String(line), key: String(key), import_id: String(id) })));
   });
 
   it('empty values are NULL wherever they stand (after the first: a sale without a customer keeps its empty id), beside multi-byte text', async () => {
