@@ -303,6 +303,26 @@ describe('issue 13 at the command line', () => {
   });
 });
 
+describe('a shop too small for a purchase model (issue 23)', () => {
+  it('ranks and calibrates by its own past where that was judged out of time, not by the lifecycle rules', async () => {
+    const s = tempDir();
+    try {
+      const csv = path.join(s.dir, 'tiny.csv');
+      generate({ ...DEFAULTS, seed: 34, customers: 150, rows: null, start: '2022-01-01', end: '2023-12-31' }, csv);
+      expect((await rp(['-q', 'import', 'transactions', csv], s.db)).code).toBe(0);
+      const f = await json<Fit & { learned: { held_out: { chosen: string } | null } | null }>(['model', '--as-of', '2023-12-31', '--no-save'], s.db);
+      expect(f.purchase).toBeNull();
+      expect(f.sufficiency.problems.join(' ')).toMatch(/the model needs 200/);
+      expect(f.learned!.held_out).not.toBeNull();
+      const rows = await json<{ method: string; churn_risk: number }[]>(['churn', '--as-of', '2023-12-31', '--no-save'], s.db);
+      expect(rows.length).toBe(150);
+      expect(rows.every((r) => r.method === f.learned!.held_out!.chosen)).toBe(true);
+    } finally {
+      s.cleanup();
+    }
+  }, 120_000);
+});
+
 describe('a short history the past cannot calibrate (issue 23)', () => {
   it("a cohort shop's 272 days asked for 273: the model sets the recency rule's level, and model, churn and JSON say so", { timeout: 120_000 }, async () => {
     // The CD retailer's shape (bench/synth --shape cohort): every first purchase in the first 12 weeks.

@@ -342,7 +342,11 @@ export function fitModels(
     else spendLeftOut++;
   }
   const base = { asOf, timeUnit: s.timeUnit, sufficiency: suff, spendLeftOut, horizonDays: horizon.days, horizonWhy: horizon.why };
-  if (!suff.ok)
+  if (!suff.ok) {
+    // Too little for a purchase model, but the shop's own past may still rank and calibrate the
+    // simple scores: used only where that was judged out of time (a tiny shop of 150 customers
+    // over two years: the lifecycle rules ranked 0.751 where recency ranks 0.782).
+    const learned = windows === null ? null : learnWithoutModel(windows, UNIT_DAYS[s.timeUnit]);
     return {
       ...base,
       purchase: null,
@@ -350,8 +354,10 @@ export function fitModels(
       fallback: phrase('core.model.not-enough', { problems: suff.problems }),
       rejected: [],
       selection: null,
-      ranking: null,
+      ranking: learned?.ranking ?? null,
+      ...(learned !== null ? { learned: { windows: learned.windows, heldOut: learned.heldOut, days: learned.days } } : {}),
     };
+  }
   const summaries: Summary[] = [];
   for (const c of customers) {
     const sum = summaryOf(c, asOf, s.timeUnit);
@@ -439,6 +445,17 @@ export function fitModels(
     // Kept only where windows were compared: a fit without them is saved as before.
     ...(forecast !== null ? { forecast } : {}),
   };
+}
+
+/** What ranks learned from the windows without a purchase model, or null where nothing could be judged out of time. */
+function learnWithoutModel(windows: Windows, unitDays: number): ReturnType<typeof learnRanking> {
+  const learned = learnRanking(
+    windows.list.map((w) => prepare(w, windows.days, null, unitDays)),
+    windows.days,
+    null,
+    windows.step ?? windows.days,
+  );
+  return learned?.heldOut ? learned : null;
 }
 
 /** The windows model auto compares on: the newest and each older one a whole window before the last taken (none overlapping). */
