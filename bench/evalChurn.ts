@@ -7,7 +7,10 @@
  * customers and the largest gap in them, the next purchase date's median error against "last
  * purchase + the customer's own usual gap" for those who did buy, and the share of those without
  * a date, and the purchase count forecast for the horizon (the sum of expected_purchases over the
- * customers) against what they bought, with and without the forecast correction. With --watchlist: the default watchlist as of that date (`rapport churn`'s order): how
+ * customers) against what they bought, with and without the forecast correction. Also the other
+ * simple scores' AUC (silence over the usual gap; fewest expected purchases) and a goal against the
+ * best of them, the next date's error for those already overdue, and the windows learned on with
+ * their share that bought nothing. With --watchlist: the default watchlist as of that date (`rapport churn`'s order): how
  * many of its first 20 rows are low risk, and how many medium or high rows have no reason.
  * Prints JSON; each check's "goals" lists every acceptance figure with its goal and "ok" or
  * "MISSED" (goal() below).
@@ -76,6 +79,9 @@ for (const check of checks) {
   const errNaive: number[] = [];
   let returning = 0;
   let undated = 0;
+  // The same for those whose usual gap had passed by the cutoff (overdue), where the rule restarts their rhythm.
+  const errOverdue: number[] = [];
+  const errOverdueNaive: number[] = [];
   for (const x of buyers) {
     const actual = next.get(x.c.customerId);
     if (actual === undefined) continue;
@@ -84,6 +90,10 @@ for (const check of checks) {
     errNaive.push(Math.abs(dayIndex(x.c.lastPurchase!) + gap - actual));
     if (x.s.nextPurchaseDate === null) undated++;
     else errModel.push(Math.abs(dayIndex(x.s.nextPurchaseDate) - actual));
+    if (x.c.recencyDays > gap && x.s.nextPurchaseDate !== null) {
+      errOverdue.push(Math.abs(dayIndex(x.s.nextPurchaseDate) - actual));
+      errOverdueNaive.push(Math.abs(dayIndex(x.c.lastPurchase!) + gap - actual));
+    }
   }
   const auc = r3(rocAuc(risk, none));
   const recencyAuc = r3(
@@ -92,6 +102,23 @@ for (const check of checks) {
       none,
     ),
   );
+  // The other simple scores on the same customers: silence over the usual gap, and fewest expected purchases (with a model).
+  const overdueAuc = r3(
+    rocAuc(
+      buyers.map((x) => x.c.recencyDays / Math.max(1, x.c.typicalGapDays ?? analysis.populationGapDays ?? H)),
+      none,
+    ),
+  );
+  const expectedAuc =
+    fitted.purchase === null
+      ? null
+      : r3(
+          rocAuc(
+            buyers.map((x) => -(x.s.expectedPurchases ?? 0)),
+            none,
+          ),
+        );
+  const bestSimple = Math.max(...[recencyAuc, overdueAuc, expectedAuc].filter((v): v is number => v !== null));
   // The count: expected purchases in the horizon summed over the customers, against their purchase days in it.
   const scale = forecastScale(fitted);
   const predicted = buyers.reduce((sum, x) => sum + (x.s.expectedPurchases ?? 0), 0);
@@ -109,6 +136,10 @@ for (const check of checks) {
     customers: buyers.length,
     auc,
     recency_auc: recencyAuc,
+    overdue_auc: overdueAuc,
+    expected_auc: expectedAuc,
+    learned_windows:
+      fitted.learned?.windows.map((w) => ({ cutoff: w.cutoff, customers: w.customers, no_purchase_share: r3(w.noPurchase / w.customers) })) ?? null,
     mean_risk: r3(meanRisk),
     observed_share: r3(observed),
     mean_gap: r3(meanRisk - observed),
@@ -117,6 +148,7 @@ for (const check of checks) {
     next_date_median_error_days: errorModel,
     naive_median_error_days: errorNaive,
     returning_without_date: undatedShare,
+    next_date_overdue: { returning: errOverdue.length, median_error_days: median(errOverdue), naive_median_error_days: median(errOverdueNaive) },
     forecast: {
       applied: fitted.forecast?.applied ?? false,
       ratio: r3(scale),
@@ -131,6 +163,7 @@ for (const check of checks) {
     seconds: Math.round((performance.now() - started) / 100) / 10,
     goals: [
       goal('auc', auc, `>= recency ${recencyAuc ?? 'n/a'} - ${AUC_MARGIN}`, (v) => recencyAuc !== null && v >= recencyAuc - AUC_MARGIN),
+      goal('auc_best_simple', auc, `>= best simple score ${r3(bestSimple)} - ${AUC_MARGIN}`, (v) => v >= bestSimple - AUC_MARGIN),
       goal('mean_gap', r3(meanRisk - observed), `within ±${MEAN_GOAL}`, (v) => Math.abs(v) <= MEAN_GOAL),
       goal('worst_bin_gap', r3(worst), `<= ${BIN_GOAL} (bins of 100+)`, (v) => v <= BIN_GOAL),
       goal('next_date_median_error_days', errorModel, `<= naive ${errorNaive ?? 'n/a'}`, (v) => errorNaive !== null && v <= errorNaive),

@@ -1,6 +1,6 @@
 /**
  * Writes a seeded synthetic shop: `node dist-dev/bench/synth/cli.js OUT_DIR [--customers N] [--rows N]
- * [--seed S] [--start DATE] [--end DATE] [--shape retail|wholesaler|cohort|random]`. The demo's fixtures/sample came from:
+ * [--seed S] [--start DATE] [--end DATE] [--shape retail|wholesaler|cohort|random|seasonal|growing|shrinking]`. The demo's fixtures/sample came from:
  *   node dist-dev/bench/synth/cli.js fixtures/sample --customers 500 --rows 0 --seed 7 --start 2023-11-01 --end 2026-10-31
  * Shapes: retail (the defaults); wholesaler (trade accounts ordering every few weeks, almost
  * nobody leaving: r = 2, α = 40 days, dropout Beta(0.2, 60) per order, about 0.3%); cohort (a CD
@@ -8,7 +8,12 @@
  * often leaving, with the BG/NBD estimates on the CDNOW cohort of Fader, Hardie & Lee 2005,
  * "Counting your customers the easy way": r = 0.243, α = 4.414 weeks (30.9 days), a = 0.793,
  * b = 2.426; about 18 months suits it); random
- * (lines from customers and days drawn uniformly: no model fits; generateRandom).
+ * (lines from customers and days drawn uniformly: no model fits; generateRandom); seasonal (the
+ * retail customers buying three times as often in December, a gift shop's Christmas peak: an
+ * assumed lift, not a fit); growing (new customers each month four times as many a year later,
+ * a young shop taking off) and shrinking (a quarter as many a year later, a shop losing its
+ * pull): the retail story with joining at a rate e^(g·t). A tiny shop is the retail shape with
+ * --customers 150 over two years.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,9 +43,12 @@ const SHAPES: Record<string, Partial<typeof DEFAULTS>> = {
   wholesaler: { r: 2, alpha: 40, a: 0.2, b: 60 },
   cohort: { r: 0.243, alpha: 30.9, a: 0.793, b: 2.426, cohortDays: 84 },
   random: {},
+  seasonal: { decemberLift: 2 },
+  growing: { joinGrowth: 4 },
+  shrinking: { joinGrowth: 0.25 },
 };
 if (!(shape in SHAPES)) {
-  process.stderr.write(`unknown --shape ${shape}: retail, wholesaler, cohort or random\n`);
+  process.stderr.write(`unknown --shape ${shape}: ${Object.keys(SHAPES).join(', ')}\n`);
   process.exit(2);
 }
 const opts = {

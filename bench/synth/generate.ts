@@ -33,6 +33,13 @@ export interface SynthOptions {
   refundRate: number;
   /** Every customer joins within this many days of the start (one cohort); absent: joining grows over the whole span. */
   cohortDays?: number;
+  /**
+   * Joining at a rate that changes by this factor a year (e^(g·t), g = ln(factor)/365): above 1 a
+   * shop growing fast, below 1 one shrinking. Absent: the default's gently growing shop (density ∝ t).
+   */
+  joinGrowth?: number;
+  /** Every customer's purchase rate times (1 + lift) in December (a December peak); absent: no season. */
+  decemberLift?: number;
 }
 
 export const DEFAULTS: SynthOptions = {
@@ -293,7 +300,12 @@ export function generate(opts: SynthOptions, transactionsFile: string, customers
   for (let k = 0; k < opts.customers; k++) {
     const id = 'C' + String(k + 1).padStart(width, '0');
     // Acquisition grows over time (more customers join later), as in a growing shop; or one cohort joins at the start.
-    const joined = opts.cohortDays === undefined ? days * Math.sqrt(u()) : Math.min(days, opts.cohortDays) * u();
+    const joined =
+      opts.cohortDays !== undefined
+        ? Math.min(days, opts.cohortDays) * u()
+        : opts.joinGrowth !== undefined
+          ? joinDay(u(), days, opts.joinGrowth)
+          : days * Math.sqrt(u());
     people.push({ id, lambda: gamma(u, opts.r) / opts.alpha, p: beta(u, opts.a, opts.b), nu: gamma(u, opts.spendQ) / opts.spendGamma });
     queue.push(joined, k);
     if (customersFile) cust.push(customerLine(u, id, dayToIso(startMs, joined)));
@@ -360,7 +372,7 @@ export function generate(opts: SynthOptions, transactionsFile: string, customers
     }
     flush(false);
     // MBG/NBD: after every purchase (the first too) the customer drops out with probability p.
-    if (u() >= person.p) queue.push(day + -Math.log(u() || 1e-12) / person.lambda, idx);
+    if (u() >= person.p) queue.push(nextPurchase(u, day, person.lambda, startMs, opts.decemberLift ?? 0), idx);
   }
   while (pendingRefunds.length > 0 && rows < limit && pendingRefunds[0]!.day < days) {
     const r = pendingRefunds.shift()!;
@@ -372,6 +384,26 @@ export function generate(opts: SynthOptions, transactionsFile: string, customers
   flush(true);
   fs.closeSync(fd);
   return { rows, customers: opts.customers, bytes: bytes + 0, refunds, netMinor: net };
+}
+
+/** A joining day in [0, days) with density ∝ e^(g·t), g = ln(growth)/365: the inverse of its distribution function at u. */
+function joinDay(u: number, days: number, growth: number): number {
+  const g = Math.log(growth) / 365;
+  return Math.abs(g) < 1e-12 ? u * days : Math.log(1 + u * Math.expm1(g * days)) / g;
+}
+
+/**
+ * The next purchase after `day` of a customer buying at rate λ, or λ·(1 + lift) in December: a
+ * Poisson process whose rate changes with the calendar, drawn by thinning (Lewis & Shedler 1979):
+ * candidates at the highest rate, each kept with the chance rate(t) / highest.
+ */
+function nextPurchase(u: () => number, day: number, lambda: number, startMs: number, lift: number): number {
+  const top = lambda * (1 + lift);
+  for (let t = day; ;) {
+    t += -Math.log(u() || 1e-12) / top;
+    const december = new Date(startMs + Math.floor(t) * 86_400_000).getUTCMonth() === 11;
+    if (lift === 0 || u() * (1 + lift) < (december ? 1 + lift : 1)) return t;
+  }
 }
 
 function customerLine(u: () => number, id: string, created: string): string {

@@ -283,10 +283,11 @@ function printRisk(pen: Pen, card: Card, m: (v: number) => string): void {
       ? [
           t('card.risk-chance', { risk: pc(s.churnRisk), days, source }),
           t('card.alive', { alive: pc(s.pAlive) }),
+          // the date beside the chance it stands on: it is for a customer who is still one
+          next,
           (s.expectedSpend !== null
             ? t('card.expected-each', { n: s.expectedPurchases!.toFixed(1), each: m(s.expectedSpend) })
             : t('card.expected', { n: s.expectedPurchases!.toFixed(1) })) + t('card.in-a-year', { n: s.expectedPurchases365d!.toFixed(1) }),
-          next,
           ...(s.clv !== null ? [t('card.clv', { value: m(s.clv) })] : []),
         ].join(t('card.clause-sep'))
       : s.method !== 'rules'

@@ -201,6 +201,33 @@ describe('rapport churn: the watchlist', () => {
   });
 });
 
+describe('the next purchase date (issue 23)', () => {
+  it('dates an overdue customer a usual gap on, not the day after the as-of date, and the card says it holds if they are still a customer', async () => {
+    const rows = await json<{ customer_id: string; recency_days: number; typical_gap_days: number | null; next_purchase_date: string | null }[]>([
+      'customers',
+      '--as-of',
+      END,
+    ]);
+    const day = (iso: string): number => Date.parse(iso) / 86_400_000;
+    const overdue = rows.filter((r) => r.typical_gap_days !== null && r.typical_gap_days >= 2 && r.recency_days > r.typical_gap_days);
+    expect(overdue.length).toBeGreaterThan(100);
+    for (const r of overdue) {
+      const ahead = day(r.next_purchase_date!) - day(END);
+      expect(ahead, r.customer_id).toBeGreaterThan(1);
+      expect(ahead, r.customer_id).toBeLessThanOrEqual(Math.round(r.typical_gap_days!));
+    }
+    const late = overdue.sort((p, q) => q.recency_days - p.recency_days)[0]!;
+    const card = await rp(['--format', 'table', 'customer', late.customer_id, '--as-of', END]);
+    expect(card.code, card.stderr).toBe(0);
+    expect(card.stdout).toMatch(
+      new RegExp(`chance they are still a customer by the model; if still a customer, next purchase expected around ${late.next_purchase_date};`),
+    );
+    const zh = await rp(['--lang', 'zh-CN', '--format', 'table', 'customer', late.customer_id, '--as-of', END]);
+    const [y, m, d] = late.next_purchase_date!.split('-').map(Number);
+    expect(zh.stdout).toMatch(new RegExp(`仍是活跃客户的概率为 [\\d.]+%；若仍是客户，预计在 ${y}年${m}月${d}日 前后再次购买；`));
+  });
+});
+
 describe('too little data', () => {
   it('says so, fits nothing, and lets the lifecycle rules give the risk', async () => {
     const s = tempDir();
@@ -274,6 +301,26 @@ describe('issue 13 at the command line', () => {
       s.cleanup();
     }
   });
+});
+
+describe('a shop too small for a purchase model (issue 23)', () => {
+  it('ranks and calibrates by its own past where that was judged out of time, not by the lifecycle rules', async () => {
+    const s = tempDir();
+    try {
+      const csv = path.join(s.dir, 'tiny.csv');
+      generate({ ...DEFAULTS, seed: 34, customers: 150, rows: null, start: '2022-01-01', end: '2023-12-31' }, csv);
+      expect((await rp(['-q', 'import', 'transactions', csv], s.db)).code).toBe(0);
+      const f = await json<Fit & { learned: { held_out: { chosen: string } | null } | null }>(['model', '--as-of', '2023-12-31', '--no-save'], s.db);
+      expect(f.purchase).toBeNull();
+      expect(f.sufficiency.problems.join(' ')).toMatch(/the model needs 200/);
+      expect(f.learned!.held_out).not.toBeNull();
+      const rows = await json<{ method: string; churn_risk: number }[]>(['churn', '--as-of', '2023-12-31', '--no-save'], s.db);
+      expect(rows.length).toBe(150);
+      expect(rows.every((r) => r.method === f.learned!.held_out!.chosen)).toBe(true);
+    } finally {
+      s.cleanup();
+    }
+  }, 120_000);
 });
 
 describe('a short history the past cannot calibrate (issue 23)', () => {

@@ -21,7 +21,7 @@ import {
   type LearnRow,
   type LearnWindow,
 } from '../../src/core/model/learn.js';
-import { DEFAULT_MODEL, rulesOnly, scoreChurn, verdictPhrase } from '../../src/core/model/churn.js';
+import { DEFAULT_MODEL, medianWaitIfAlive, nextPurchaseDay, rulesOnly, scoreChurn, verdictPhrase } from '../../src/core/model/churn.js';
 import { DEFAULT_LIFECYCLE } from '../../src/core/lifecycle.js';
 import { FIT_ITERATIONS, RESTART_ITERATIONS } from '../../src/core/model/optimize.js';
 import { forecastError, nobodyLeaves, orderOf, selectModel, selectOnWindows, type Candidate } from '../../src/core/model/select.js';
@@ -344,6 +344,65 @@ describe('the next purchase date', () => {
     expect(model.length).toBeGreaterThan(300);
     expect(median(model)).toBeLessThanOrEqual(median(naive));
   }, 60_000);
+});
+
+describe('the next purchase date of a customer whose usual gap has passed (issue 23)', () => {
+  // as-of day 1000; the model's median wait, if still a customer, in days
+  const slow = 400;
+  it('restarts their rhythm from the as-of date instead of "tomorrow", unless the model expects them sooner', () => {
+    // silent 86 days, a usual gap of 30: expected 30 days on, not the day after the as-of date
+    expect(nextPurchaseDay(1000, 914, 30, slow)).toBe(1030);
+    expect(nextPurchaseDay(1000, 914, 30, null)).toBe(1030);
+    // not yet due: the last purchase plus the gap, as before
+    expect(nextPurchaseDay(1000, 990, 30, slow)).toBe(1020);
+    // the model's wait when it is the earlier
+    expect(nextPurchaseDay(1000, 914, 30, 12.4)).toBe(1012);
+    expect(nextPurchaseDay(1000, 990, 30, 3)).toBe(1003);
+    // never on or before the as-of date, never more than ten years ahead, null without either
+    expect(nextPurchaseDay(1000, 999.5, 0.5, null)).toBe(1001);
+    expect(nextPurchaseDay(1000, 900, null, 1e6)).toBe(1000 + 3650);
+    expect(nextPurchaseDay(1000, 900, null, null)).toBeNull();
+  });
+
+  it('is the median of the wait while alive: Gamma(r + x, α + T) rates, half of them buying by then', () => {
+    const params = { r: 0.5, alpha: 20 };
+    const sum = { x: 3, T: 100 };
+    const t = medianWaitIfAlive(params, sum);
+    expect(1 - Math.pow((params.alpha + sum.T) / (params.alpha + sum.T + t), params.r + sum.x)).toBeCloseTo(0.5, 12);
+  });
+
+  it('an overdue customer of a scored shop is dated their usual gap on, beside their chance of being a customer', () => {
+    const c = {
+      customerId: 'late',
+      firstPurchase: '2025-01-01',
+      lastPurchase: '2025-10-06',
+      purchaseDays: 10,
+      recencyDays: 86,
+      typicalGapDays: 30,
+      ownGapDays: 30,
+      recentRevenue: 0,
+      previousRevenue: 0,
+      spendDays: 10,
+      spendTotal: 10_000,
+    };
+    const fitted = {
+      ...rulesOnly('2025-12-31'),
+      fallback: null,
+      timeUnit: 'day' as const,
+      purchase: {
+        model: 'mbgnbd' as const,
+        params: { r: 0.3, alpha: 60, a: 1, b: 3 },
+        logLikelihood: 0,
+        customers: 1,
+        groups: 1,
+        iterations: 1,
+        converged: true,
+      },
+    };
+    const [s] = scoreChurn([c], fitted, { ...DEFAULT_MODEL, timeUnit: 'day', horizonDays: 90 }, DEFAULT_LIFECYCLE, 30);
+    expect(s!.nextPurchaseDate).toBe('2026-01-30');
+    expect(s!.pAlive!).toBeLessThan(1);
+  });
 });
 
 describe('fits that cannot converge', () => {
