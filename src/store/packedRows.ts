@@ -8,8 +8,9 @@
  * Why: better-sqlite3 converts every bound string to UTF-8 and copies it (v8 Utf8Length, WriteUtf8,
  * two mallocs), and the main thread did that 8 times per row of the bench file, besides cutting the
  * content string into values and deserializing 2,000 strings per batch. Binding numbers and one
- * blob per 50 rows: 1.65-1.67 s against 2.23-2.29 s of CPU for 500,000 rows of the bench file
- * inserted side by side in one process, stored values byte-identical (every column, its type).
+ * blob per 50 rows: 1.53 s against 1.87 s and 1.21 s against 1.51 s of CPU for 500,000 rows of the
+ * bench file inserted side by side in one process; the whole import's main thread 4-11% less (median 8%);
+ * stored values byte-identical (every column, its type).
  */
 import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS, type TransactionColumn } from '../core/row.js';
 
