@@ -25,13 +25,19 @@ function workerFile(): string {
  * then released only once it resolves, so a slow writer holds the parser back and memory stays
  * bounded.
  */
-export function inWorker(source: SourceRef, shape: FileShape, settings: CheckSettings, consume: (b: Batch) => void | Promise<void>): Promise<ProduceStats> {
+export function inWorker(
+  source: SourceRef,
+  shape: FileShape,
+  settings: CheckSettings,
+  consume: (b: Batch) => void | Promise<void>,
+  packed = false,
+): Promise<ProduceStats> {
   const control = new SharedArrayBuffer(4);
   const consumed = new Int32Array(control);
   // A smaller young generation keeps the worker's heap (and the process's peak RSS) down; measured
   // no slower on the 1M-row bench.
   const worker = new Worker(workerFile(), {
-    workerData: { source, shape, settings, control, lang: currentLang() },
+    workerData: { source, shape, settings, control, lang: currentLang(), packed },
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
   return new Promise<ProduceStats>((resolve, reject) => {

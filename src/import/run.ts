@@ -12,6 +12,7 @@ import { RapportError, UsageError } from '../sys/errors.js';
 import { t } from '../i18n/index.js';
 import { catchingSignals, onInterrupt } from '../sys/signals.js';
 import { AmountTotalTooLarge, type ImportCounts, type ImportRecord } from '../store/importRules.js';
+import { contentAt } from '../store/packedRows.js';
 import type { ImportSession, Store } from '../store/store.js';
 import { inWorker } from './parallel.js';
 import { produceTransactions, type Batch, type ProduceStats, type SourceRef } from './produce.js';
@@ -362,11 +363,16 @@ async function importTransactions(
 ): Promise<Partial<ImportCounts> & Pick<ProduceStats, 'sha256' | 'currencies' | 'dateConflict' | 'unterminatedLine'> & { rounding: RoundingStats | null }> {
   const writer = session.transactions(importId, presentColumns(shape), { keepAll: options.keepAll });
   const previewRows = options.preview;
+  // A store that takes rows packed gets them so from the parsing (store/packedRows.ts).
+  const packed = writer.addPacked !== undefined;
   const consume = (b: Batch): Promise<void> => {
     for (const r of b.rejects) onReject(r);
     writer.customers(b.customers);
     writer.products(b.products);
-    if (b.count > 0) {
+    if (b.packed !== null) {
+      for (let i = 0; i < b.count && preview.length < previewRows; i++) preview.push(previewRow(contentAt(b.packed, i), b.lines[i]!));
+      writer.addPacked!(b.packed, b.lines, b.keys);
+    } else if (b.count > 0) {
       const contents = b.contents;
       for (let i = 0; i < b.count; i++) {
         if (preview.length < previewRows) preview.push(previewRow(contents[i]!, b.lines[i]!));
@@ -381,11 +387,17 @@ async function importTransactions(
   // the file rolled back; the synchronous path (small files) is ended by the signal's default action.
   const stats =
     source.size >= WORKER_MIN_BYTES
-      ? await catchingSignals(() => inWorker(ref, shape, settings, consume))
-      : produceTransactions(ref, shape, settings, (b) => {
-          // Small files are parsed in one go: the sink buffers them, and a failure surfaces at finish().
-          consume(b).catch(() => undefined);
-        });
+      ? await catchingSignals(() => inWorker(ref, shape, settings, consume, packed))
+      : produceTransactions(
+          ref,
+          shape,
+          settings,
+          (b) => {
+            // Small files are parsed in one go: the sink buffers them, and a failure surfaces at finish().
+            consume(b).catch(() => undefined);
+          },
+          packed,
+        );
   const written = await writer.finish().catch((e: unknown) => {
     if (e instanceof AmountTotalTooLarge) {
       throw new RapportError(

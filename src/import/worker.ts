@@ -9,12 +9,13 @@ import type { CheckSettings, FileShape } from './validate.js';
 /** Batches the main thread may have queued before this worker waits (bounds memory). */
 const IN_FLIGHT = 4;
 
-const { source, shape, settings, control, lang } = workerData as {
+const { source, shape, settings, control, lang, packed } = workerData as {
   source: SourceRef;
   shape: FileShape;
   settings: CheckSettings;
   control: SharedArrayBuffer;
   lang: Lang;
+  packed: boolean;
 };
 // The worker's messages (a file that is not UTF-8, say) in the language of the run that started it.
 setLang(lang);
@@ -22,15 +23,23 @@ const consumed = new Int32Array(control);
 const port = parentPort!;
 let produced = 0;
 try {
-  const stats = produceTransactions(source, shape, settings, (batch) => {
-    port.postMessage({ type: 'batch', batch }, [batch.lines.buffer as ArrayBuffer, batch.keys.buffer as ArrayBuffer]);
-    produced++;
-    for (;;) {
-      const done = Atomics.load(consumed, 0);
-      if (produced - done < IN_FLIGHT) break;
-      Atomics.wait(consumed, 0, done, 100);
-    }
-  });
+  const stats = produceTransactions(
+    source,
+    shape,
+    settings,
+    (batch) => {
+      const moved = [batch.lines.buffer, batch.keys.buffer];
+      if (batch.packed !== null) moved.push(batch.packed.bytes.buffer, batch.packed.starts.buffer, batch.packed.values.buffer);
+      port.postMessage({ type: 'batch', batch }, moved as ArrayBuffer[]);
+      produced++;
+      for (;;) {
+        const done = Atomics.load(consumed, 0);
+        if (produced - done < IN_FLIGHT) break;
+        Atomics.wait(consumed, 0, done, 100);
+      }
+    },
+    packed,
+  );
   port.postMessage({ type: 'done', stats });
 } catch (e) {
   if (e instanceof RapportError) port.postMessage({ type: 'error', message: e.message, hint: e.hint, exitCode: e.exitCode });

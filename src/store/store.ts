@@ -14,6 +14,7 @@ import type { ComplaintFacts, ComplaintInput } from '../core/complaints.js';
 import type { CustomerDay } from '../core/measures.js';
 import type { Fitted } from '../core/model/churn.js';
 import type { CustomerRow, TransactionColumn } from '../core/row.js';
+import type { PackedRows } from './packedRows.js';
 import type {
   ComplaintFilter,
   ComplaintRow,
@@ -53,6 +54,11 @@ import type {
 export interface TransactionSink {
   /** One row: its content string (core/row.ts), source line, and slot-0 key. */
   add(content: string, line: number, key: number): void;
+  /**
+   * A store that takes rows packed (./packedRows.ts; SQLite does) has this: the parsing then
+   * packs its batches, and they come here instead of to add.
+   */
+  addPacked?(rows: PackedRows, lines: Float64Array, keys: Float64Array): void;
   /** Customer ids seen in a batch: a bare record is created for each that has none. */
   customers(ids: readonly string[]): void;
   /** [code, name] pairs a file gives its products. */

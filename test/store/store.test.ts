@@ -110,6 +110,67 @@ describe('the values the writer binds', () => {
   });
 });
 
+describe('the text the writer cuts out of a content string', () => {
+  // SQLite cuts each text value out of the row's bound content string (sqlite/import.ts fill), counting
+  // characters where JavaScript counts UTF-16 units: every value must come back byte for byte.
+  const long = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+  const values: (string | number | null)[][] = [
+    [
+      '😀C1',
+      '2024-05-01',
+      '08:01:00',
+      9007199254740991,
+      0.1,
+      1999,
+      'Tea 🍵 "loose", \\ back\tslash',
+      '中文渠道',
+      'e\u0301',
+      'a\nb\r\nc',
+      '𝔘𝔫𝔦',
+      '{"note":"🎉 x"}',
+    ],
+    ['', '2024-05-02', null, -9007199254740991, null, null, null, '𝄞', null, null, 'INV\uffff', null],
+    [long('𝄞a', 2000), '2024-05-03', null, 5, 1e-7, 3, long('é😀', 1999), 'web', long('x', 2000), null, '😀', `{"a":"${long('🎉b', 69_999)}"}`],
+  ];
+  // An extra column (the last value, cut to the end of the string) longer than any other text may be.
+  const huge = ['C4', '2024-05-04', '23:59:59', 1, 2.5, 1, 'Mug', null, null, 'card', null, `{"k":"${long('z', 17_000_000)}"}`];
+
+  it.each([
+    ['one row at a time', 1, values],
+    ['in full 50-row batches', 20, values],
+    ['after an extra of 17 million characters', 1, [huge, ...values]],
+  ])('gives every text back byte for byte, %s', (_how, copies, given) => {
+    t = tempDir();
+    const db = openDatabase(t.db, { create: true });
+    const id = insertImport(db, { kind: 'transactions', fileName: 'x', fileSize: 0, contentHash: 'h', mapping: {}, options: {}, startedAt: '' }, 'complete');
+    const rows = Array.from({ length: copies }, (_, k) => given.map((v) => v.map((x, i) => (i === 3 ? (x as number) - Math.sign(x as number) * k : x)))).flat();
+    db.transaction(() => {
+      const w = new TransactionWriter(db, id, TRANSACTION_COLUMNS);
+      rows.forEach((v, i) => {
+        const content = contentString(v);
+        w.add(content, i + 2, slotKey(v[1] as string, dedupeContent(content), 0));
+      });
+      w.flush();
+    })();
+    const read = db.prepare(
+      `SELECT ${TRANSACTION_COLUMNS.map((c) => `${c}, CAST(${c} AS BLOB) AS ${c}_bytes, typeof(${c}) AS ${c}_type`).join(', ')} FROM transactions ORDER BY line`,
+    );
+    const stored = read.all() as Record<string, unknown>[];
+    expect(stored).toHaveLength(rows.length);
+    stored.forEach((r, i) => {
+      TRANSACTION_COLUMNS.forEach((c, k) => {
+        const v = rows[i]![k]!;
+        expect(r[c]).toEqual(v);
+        if (typeof v === 'string') {
+          expect(r[`${c}_type`]).toBe('text');
+          expect(Buffer.compare(r[`${c}_bytes`] as Buffer, Buffer.from(v))).toBe(0);
+        }
+      });
+    });
+    db.close();
+  });
+});
+
 describe('the duplicate rule in the writer', () => {
   function setup() {
     t = tempDir();

@@ -1,8 +1,9 @@
 /** The SQL of importing into SQLite: import records, batched transaction inserts with the duplicate rule, customers, rejects. The rules both stores share: ../importRules.ts. */
 import { checkHash, hashKey, slotKey } from '../../core/hash.js';
-import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS, dedupeContent, type CustomerRow, type TransactionColumn } from '../../core/row.js';
+import { SEP, TRANSACTION_COLUMNS, dedupeContent, type CustomerRow, type TransactionColumn } from '../../core/row.js';
 import { SeenTable, type SeenState } from '../../core/seenTable.js';
 import { getMeta, setMeta, type DB } from './db.js';
+import { NONE, PLACE_BITS, PLACE_SCALE, RowPacker, TEXT, contentAt, packingKinds, type PackedRows } from '../packedRows.js';
 import {
   AmountTotalTooLarge,
   AMOUNT_TOTAL_KEY,
@@ -219,20 +220,26 @@ const SEEN_IN_MEMORY = 1_000_000;
  * batch is one statement; only conflicts walk the chain, and the per-content state lives in a
  * fixed-size table in memory, then a temp table.
  *
- * Rows arrive as content strings (see core/row.ts) with their slot-0 key: the writer splits them
- * into the bound values (the numeric ones back into numbers).
+ * Rows arrive packed (store/packedRows.ts: their content strings as UTF-8 bytes, and a number per value)
+ * with their slot-0 keys; a statement binds the bytes of its rows once, as a blob, and numbers.
  */
 export class TransactionWriter {
   inserted = 0;
   duplicate = 0;
-  private readonly contents: string[] = [];
-  private readonly lines: number[] = [];
-  private readonly keys: number[] = [];
+  /** Rows given one by one (add), packed until BATCH of them are written together. */
+  private readonly pending: RowPacker;
+  private readonly pendingLines: number[] = [];
+  private readonly pendingKeys: number[] = [];
   private readonly cols: number[];
-  /** For each value of a content string (TRANSACTION_COLUMNS order): 0 not bound, 1 text, 2 a number. */
-  private readonly kinds: Uint8Array;
+  /** For each bound value of a row: 1 when it is a text's place in the blob (store/packedRows.ts), 0 a number. */
+  private readonly placed: Uint8Array;
+  /** Values per row in PackedRows.values. */
+  private readonly packedWidth: number;
+  /** Parameters per row: the packed values, line, slot-0 key. */
   private readonly width: number;
   private readonly params: unknown[];
+  /** The blob of a statement's rows (the named parameter @rows). */
+  private readonly blob: { rows: Uint8Array | null } = { rows: null };
   private readonly many;
   private readonly one;
   private readonly lookup;
@@ -272,16 +279,28 @@ export class TransactionWriter {
   ) {
     this.keepAll = options.keepAll === true;
     this.seen = new SeenTable(options.seenInMemory ?? SEEN_IN_MEMORY);
-    this.cols = TRANSACTION_COLUMNS.map((c, i) => (present.includes(c) ? i : -1)).filter((i) => i >= 0);
-    this.kinds = Uint8Array.from(TRANSACTION_COLUMNS, (c, i) => (!this.cols.includes(i) ? 0 : NUMERIC_COLUMNS.has(c) ? 2 : 1));
+    const kinds = packingKinds(present);
+    this.pending = new RowPacker(kinds, BATCH);
+    this.cols = TRANSACTION_COLUMNS.map((c, i) => (kinds[i] !== NONE ? i : -1)).filter((i) => i >= 0);
+    this.placed = Uint8Array.from(this.cols, (i) => (kinds[i] === TEXT ? 1 : 0));
     this.amountAt = this.cols.indexOf(TRANSACTION_COLUMNS.indexOf('amount'));
+    this.packedWidth = this.cols.length;
     this.width = this.cols.length + 2;
     this.params = new Array(BATCH * this.width);
     const names = [...this.cols.map((i) => TRANSACTION_COLUMNS[i]), 'line', 'dedupe_key'].join(', ');
+    // The VALUES rows' columns are column1, column2, ...; a text is cut out of the blob @rows.
+    const values = this.cols.map((_, j) =>
+      this.placed[j] ? `CAST(substr(@rows, column${j + 1} >> ${PLACE_BITS}, column${j + 1} & ${PLACE_SCALE - 1}) AS TEXT)` : `column${j + 1}`,
+    );
+    values.push(`column${this.width - 1}`, `column${this.width}`);
     // import_id is our own integer, so it can sit in the SQL as a literal: one parameter less per row.
-    const tuple = '(' + Array(this.width).fill('?').join(',') + `,${Number(importId)})`;
-    this.many = db.prepare(`INSERT OR IGNORE INTO transactions (${names}, import_id) VALUES ${Array(BATCH).fill(tuple).join(',')}`);
-    this.one = db.prepare(`INSERT OR IGNORE INTO transactions (${names}, import_id) VALUES ${tuple}`);
+    const insert = (rows: number): string =>
+      `INSERT OR IGNORE INTO transactions (${names}, import_id) SELECT ${values.join(', ')}, ${Number(importId)}
+       FROM (VALUES ${Array(rows)
+         .fill('(' + Array(this.width).fill('?').join(',') + ')')
+         .join(',')})`;
+    this.many = db.prepare(insert(BATCH));
+    this.one = db.prepare(insert(1));
     this.lookup = db.prepare(`SELECT ${TRANSACTION_COLUMNS.join(', ')}, id, import_id, line FROM transactions WHERE dedupe_key = ?`);
     this.alsoHeld = db.prepare(`INSERT INTO transaction_duplicates (transaction_id, import_id, line) VALUES (?, ${Number(importId)}, ?)`);
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS dedupe_seen (key INTEGER, chk INTEGER, count INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (key, chk));
@@ -305,46 +324,63 @@ export class TransactionWriter {
 
   /** One row: its content string, source line, and slot-0 key (slotKey(date, content, 0)). */
   add(content: string, line: number, key: number): void {
-    this.contents.push(content);
-    this.lines.push(line);
-    this.keys.push(key);
-    if (this.contents.length === BATCH) this.flush();
+    this.pending.add(content);
+    this.pendingLines.push(line);
+    this.pendingKeys.push(key);
+    if (this.pendingLines.length === BATCH) this.flush();
   }
 
+  /** Writes the rows given by add (a last statement of fewer than BATCH rows goes row by row). */
   flush(): void {
-    const n = this.contents.length;
-    if (n === 0) return;
-    if (n === BATCH && !this.rowByRow) {
-      const p = this.params;
-      for (let i = 0; i < n; i++) this.fill(p, i * this.width, this.contents[i]!, this.lines[i]!, this.keys[i]!);
-      const info = this.many.run(p);
-      if (info.changes === n) {
-        for (let i = 0; i < n; i++) this.addAmount(p[i * this.width + this.amountAt] as number);
-        this.inserted += n;
-        this.lastId = Number(info.lastInsertRowid);
-      } else {
-        this.resolveBatch();
-        if (info.changes === 0) this.rowByRow = true;
+    if (this.pendingLines.length === 0) return;
+    const rows = this.pending.take();
+    const lines = Float64Array.from(this.pendingLines);
+    const keys = Float64Array.from(this.pendingKeys);
+    this.pendingLines.length = 0;
+    this.pendingKeys.length = 0;
+    this.write(rows, lines, keys);
+  }
+
+  /** Packed rows (store/packedRows.ts) with their source lines and slot-0 keys: BATCH rows per statement, a last few row by row. */
+  write(rows: PackedRows, lines: Float64Array, keys: Float64Array): void {
+    this.flush();
+    for (let from = 0; from < rows.count; from += BATCH) {
+      const to = Math.min(from + BATCH, rows.count);
+      if (to - from === BATCH && !this.rowByRow) {
+        this.writeMany(rows, from, lines, keys);
+        continue;
       }
-    } else {
       const before = this.inserted;
-      for (let i = 0; i < n; i++) this.settle(this.contents[i]!, this.lines[i]!, this.keys[i]!);
+      for (let i = from; i < to; i++) this.settle(rows, i, lines[i]!, keys[i]!);
       // Mostly new rows again: back to whole batches.
-      if (this.inserted - before > n / 2) this.rowByRow = false;
+      if (this.inserted - before > (to - from) / 2) this.rowByRow = false;
     }
-    this.contents.length = 0;
-    this.lines.length = 0;
-    this.keys.length = 0;
+  }
+
+  private writeMany(rows: PackedRows, from: number, lines: Float64Array, keys: Float64Array): void {
+    const p = this.params;
+    const start = rows.starts[from]!;
+    this.blob.rows = rows.bytes.subarray(start, rows.starts[from + BATCH]);
+    for (let i = 0; i < BATCH; i++) this.fill(p, i * this.width, rows, from + i, start, lines[from + i]!, keys[from + i]!);
+    const info = this.many.run(p, this.blob);
+    if (info.changes === BATCH) {
+      for (let i = 0; i < BATCH; i++) this.addAmount(p[i * this.width + this.amountAt] as number);
+      this.inserted += BATCH;
+      this.lastId = Number(info.lastInsertRowid);
+    } else {
+      this.resolveBatch(rows, from, lines, keys);
+      if (info.changes === 0) this.rowByRow = true;
+    }
   }
 
   /** A batch had conflicts: the rows it stored are the ones above lastId; settle the others. */
-  private resolveBatch(): void {
+  private resolveBatch(rows: PackedRows, from: number, lines: Float64Array, keys: Float64Array): void {
     const went = new Set(this.insertedSince.all(this.lastId) as number[]);
     this.inserted += went.size;
     // The batch's values are still in this.params (settle binds its own array).
-    for (let i = 0; i < this.contents.length; i++) {
-      if (went.has(this.lines[i]!)) this.addAmount(this.params[i * this.width + this.amountAt] as number);
-      else this.settle(this.contents[i]!, this.lines[i]!, this.keys[i]!);
+    for (let i = 0; i < BATCH; i++) {
+      if (went.has(lines[from + i]!)) this.addAmount(this.params[i * this.width + this.amountAt] as number);
+      else this.settle(rows, from + i, lines[from + i]!, keys[from + i]!);
     }
     this.lastId = this.maxId.get() as number;
   }
@@ -354,7 +390,8 @@ export class TransactionWriter {
    * where the last occurrence of the same content in this file ended, so n identical rows cost n
    * lookups, not n^2 / 2. With `keepAll` (--no-dedupe) it goes straight to the first free slot.
    */
-  private settle(content: string, line: number, key0: number): void {
+  private settle(rows: PackedRows, i: number, line: number, key0: number): void {
+    const content = contentAt(rows, i);
     const dedupe = dedupeContent(content);
     const date = dateOf(content);
     const k = hashKey(dedupe);
@@ -375,8 +412,9 @@ export class TransactionWriter {
       const stored = slot === 0 && slot0 !== undefined ? slot0 : (this.lookup.get(key) as Stored | undefined);
       if (stored === undefined) {
         const p = new Array(this.width);
-        this.fill(p, 0, content, line, key);
-        this.lastId = Number(this.one.run(p).lastInsertRowid);
+        const start = rows.starts[i]!;
+        this.fill(p, 0, rows, i, start, line, key);
+        this.lastId = Number(this.one.run(p, { rows: rows.bytes.subarray(start, rows.starts[i + 1]) }).lastInsertRowid);
         this.addAmount(p[this.amountAt] as number);
         this.inserted++;
         this.seenSet(k, check, { count: occurrence, next: slot + 1 });
@@ -424,28 +462,22 @@ export class TransactionWriter {
   }
 
   /**
-   * The bound values of a row from its content string, read in place with indexOf (no split into
-   * an array of every value: 0.45-0.65 s against 0.84-1.27 s per million rows in isolation).
+   * Row i's parameters at p[o]: its packed values (NaN is NULL; a text's place counted from `start`,
+   * where the statement's blob begins), its line and key. amount, quantity and unit_price are bound
+   * as numbers (exact: they left the validator as numbers), which skips SQLite's text-to-number
+   * affinity (0.3 s per million rows).
    */
-  private fill(p: unknown[], o: number, content: string, line: number, key: number): void {
-    const kinds = this.kinds;
-    const n = content.length;
-    let from = 0;
-    let j = o;
-    for (let c = 0; c < kinds.length; c++) {
-      let to = content.indexOf(SEP, from);
-      if (to < 0) to = n;
-      const kind = kinds[c]!;
-      // customer_id (always the first column) stays text even when empty: a sale without a customer
-      // (NO_CUSTOMER), where NULL would break NOT NULL and INSERT OR IGNORE would drop the row unseen.
-      // amount, quantity and unit_price go back to numbers (they left the worker as String(n), so
-      // exactly): binding a number and skipping SQLite's text-to-number affinity saved 0.3 s per
-      // million rows.
-      if (kind !== 0) p[j++] = to === from && c !== 0 ? null : kind === 2 ? numberAt(content, from, to) : content.slice(from, to);
-      from = to + 1;
+  private fill(p: unknown[], o: number, rows: PackedRows, i: number, start: number, line: number, key: number): void {
+    const values = rows.values;
+    const placed = this.placed;
+    const shift = start * PLACE_SCALE;
+    let k = i * this.packedWidth;
+    for (let c = 0; c < placed.length; c++, k++) {
+      const v = values[k]!;
+      p[o + c] = v !== v ? null : placed[c] ? v - shift : v;
     }
-    p[j] = line;
-    p[j + 1] = key;
+    p[o + placed.length] = line;
+    p[o + placed.length + 1] = key;
   }
 
   /** Keeps the names a file gives its products ([code, name] pairs, one statement per batch). */
@@ -479,21 +511,6 @@ export class TransactionWriter {
 
 /** Customer ids held before their records are created (bounds memory: a few MB). */
 const CUSTOMERS_HELD = 100_000;
-
-/** Number(content.slice(from, to)), without the slice for the usual plain integer of up to 15 digits. */
-function numberAt(content: string, from: number, to: number): number {
-  let i = from;
-  const neg = content.charCodeAt(i) === 45;
-  if (neg) i++;
-  if (i === to || to - i > 15) return Number(content.slice(from, to));
-  let v = 0;
-  for (; i < to; i++) {
-    const d = content.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return Number(content.slice(from, to));
-    v = v * 10 + d;
-  }
-  return neg ? -v : v;
-}
 
 function dateOf(content: string): string {
   const cut = content.indexOf(SEP);

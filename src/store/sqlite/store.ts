@@ -333,6 +333,7 @@ class SqliteImport implements ImportSession {
     let created = 0;
     return {
       add: (content, line, key) => w.add(content, line, key),
+      addPacked: (rows, lines, keys) => w.write(rows, lines, keys),
       customers: (ids) => void (created += w.createMissingCustomers(ids)),
       products: (pairs) => w.nameProducts(pairs),
       ready: () => done,
