@@ -212,9 +212,9 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
         throw new UsageError(t('complaint.error.exists', { id: String(draft.customerId) }), t('complaint.error.exists-hint'));
     }
     let collected;
+    // Without a terminal every answer is already a flag: the flow asks nothing.
+    const p = prompter ?? (interactive ? await terminalPrompter(ctx.io) : noPrompts());
     try {
-      // Without a terminal every answer is already a flag: the flow asks nothing.
-      const p = prompter ?? (interactive ? await terminalPrompter(ctx.io) : noPrompts());
       const complete: Draft = {
         ...draft,
         reasonable: draft.reasonable ?? null,
@@ -236,6 +236,9 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
         return ExitCode.cancelled;
       }
       throw e;
+    } finally {
+      // The terminal is given back before the save, which may wait for an import: Ctrl-C works there as anywhere.
+      p.close?.();
     }
     if (collected === null) {
       notice(ctx.io, t('complaint.notice.not-saved'));
