@@ -501,9 +501,10 @@ export async function runComplaintResolve(
   o: { resolution?: string; satisfied?: string; compensation?: string; at?: string },
   ctx: Context,
 ): Promise<number> {
-  if (o.resolution === undefined || o.resolution.trim() === '') throw new UsageError(t('complaint.error.resolution'), t('complaint.error.resolution-hint'));
+  if (o.resolution === undefined || o.resolution.trim() === '')
+    throw new UsageError(t('complaint.error.resolution'), t('complaint.error.resolution-hint', { id }));
   const satisfied = yesNoFlag(o.satisfied, '--satisfied');
-  if (satisfied === undefined) throw new UsageError(t('complaint.error.satisfied'), t('complaint.error.satisfied-hint'));
+  if (satisfied === undefined) throw new UsageError(t('complaint.error.satisfied'), t('complaint.error.satisfied-hint', { id }));
   const at = parseAt(o.at);
   const db = await openForChange(ctx);
   try {
