@@ -460,7 +460,7 @@ function htmlTable(whole: ReportTable, r: Report, tables: number, max: number): 
               const text = cells[i]!;
               // A short word (a tier, a risk level: 铂金层, 高) is never broken, a character a line.
               // A month (2025-11) is not broken at its hyphen either.
-              const short = (text.length <= 6 || stringWidth(text) <= 8) && !/\s/.test(text) ? ' short' : '';
+              const short = (text.length <= 6 || (c.kind === 'text' && stringWidth(text) <= 8)) && !/\s/.test(text) ? ' short' : '';
               const cell = c.kind === 'text' ? htmlCell(text) : esc(text);
               return `<td class="${c.kind}${short}${cell.startsWith('<details>') ? ' long' : ''}" data-label="${esc(heads[i]!)}">${cell}</td>`;
             })
