@@ -212,9 +212,9 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
         throw new UsageError(t('complaint.error.exists', { id: String(draft.customerId) }), t('complaint.error.exists-hint'));
     }
     let collected;
+    // Without a terminal every answer is already a flag: the flow asks nothing.
+    const p = prompter ?? (interactive ? await terminalPrompter(ctx.io) : noPrompts());
     try {
-      // Without a terminal every answer is already a flag: the flow asks nothing.
-      const p = prompter ?? (interactive ? await terminalPrompter(ctx.io) : noPrompts());
       const complete: Draft = {
         ...draft,
         reasonable: draft.reasonable ?? null,
@@ -236,6 +236,9 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
         return ExitCode.cancelled;
       }
       throw e;
+    } finally {
+      // The terminal is given back before the save, which may wait for an import: Ctrl-C works there as anywhere.
+      p.close?.();
     }
     if (collected === null) {
       notice(ctx.io, t('complaint.notice.not-saved'));
@@ -498,9 +501,10 @@ export async function runComplaintResolve(
   o: { resolution?: string; satisfied?: string; compensation?: string; at?: string },
   ctx: Context,
 ): Promise<number> {
-  if (o.resolution === undefined || o.resolution.trim() === '') throw new UsageError(t('complaint.error.resolution'), t('complaint.error.resolution-hint'));
+  if (o.resolution === undefined || o.resolution.trim() === '')
+    throw new UsageError(t('complaint.error.resolution'), t('complaint.error.resolution-hint', { id }));
   const satisfied = yesNoFlag(o.satisfied, '--satisfied');
-  if (satisfied === undefined) throw new UsageError(t('complaint.error.satisfied'), t('complaint.error.satisfied-hint'));
+  if (satisfied === undefined) throw new UsageError(t('complaint.error.satisfied'), t('complaint.error.satisfied-hint', { id }));
   const at = parseAt(o.at);
   const db = await openForChange(ctx);
   try {

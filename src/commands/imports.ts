@@ -139,7 +139,8 @@ export async function runImportsRemove(options: RemoveOptions, ctx: Context, pro
         throw new UsageError(t('import.remove.needsYes', { id: plan.importId }), `rapport imports remove ${plan.importId} --yes`);
       }
       const ask = prompter ?? (await terminalPrompter(ctx.io));
-      if (!(await ask.confirm(t('import.remove.confirm', { id: plan.importId }), false))) {
+      const yes = await ask.confirm(t('import.remove.confirm', { id: plan.importId }), false).finally(() => ask.close?.());
+      if (!yes) {
         ctx.io.stderr.write(t('import.remove.nothingRemoved') + '\n');
         return ExitCode.cancelled;
       }

@@ -31,9 +31,15 @@ export function localDay(iso: string, timeZone?: string): string {
 }
 
 /**
- * How long ago (or how soon) an instant is, as a phrase: "just now", "5 minutes ago", "in 2 hours",
- * the largest whole unit (3天前 in Chinese); null for a time that does not parse. Worded by
- * i18n/times.ts relative().
+ * How long ago (or how soon) an instant is, as a phrase: "just now", "5 minutes ago", "in 3 days"
+ * (3天前 in Chinese); null for a time that does not parse. Worded by i18n/times.ts relative().
+ *
+ * The rule, the same for past and future: under a minute is "just now"; otherwise the span is
+ * rounded to the nearest whole unit (a half rounds up), in the smallest unit whose rounded count
+ * stays below the next unit: minutes under 60, hours under 24, days under 7, weeks while the
+ * rounded days are under 30, months under 12, then years. So a complaint due in 72 hours reads
+ * "in 3 days" a minute after it is logged (2 d 23 h 59 min; floored it read "in 2 days"), one due
+ * in 7 days "in 1 week", and 2 d 11 h "in 2 days": the exact minute is always printed beside it.
  */
 export function relativePhrase(iso: string, now: Date): Phrase | null {
   const ms = new Date(iso).getTime() - now.getTime();
@@ -41,17 +47,21 @@ export function relativePhrase(iso: string, now: Date): Phrase | null {
   const past = ms < 0;
   const s = Math.abs(ms) / 1000;
   if (s < 60) return phrase('core.time.just-now');
-  const units: [number, string][] = [
-    [365 * 86400, 'core.time.years'],
-    [30 * 86400, 'core.time.months'],
-    [7 * 86400, 'core.time.weeks'],
-    [86400, 'core.time.days'],
-    [3600, 'core.time.hours'],
-    [60, 'core.time.minutes'],
-  ];
-  const [size, unit] = units.find(([size]) => s >= size)!;
-  const span = counted(unit, Math.floor(s / size));
-  return phrase(past ? 'core.time.ago' : 'core.time.in', { span });
+  const round = (size: number): number => Math.round(s / size);
+  const DAY = 86400;
+  const [unit, n] =
+    round(60) < 60
+      ? ['core.time.minutes', round(60)]
+      : round(3600) < 24
+        ? ['core.time.hours', round(3600)]
+        : round(DAY) < 7
+          ? ['core.time.days', round(DAY)]
+          : round(DAY) < 30
+            ? ['core.time.weeks', round(7 * DAY)]
+            : round(30 * DAY) < 12
+              ? ['core.time.months', round(30 * DAY)]
+              : ['core.time.years', round(365 * DAY)];
+  return phrase(past ? 'core.time.ago' : 'core.time.in', { span: counted(unit, n) });
 }
 
 /** The zone from TZ, if Intl knows it; otherwise the system's (an unknown TZ must not crash a listing). */

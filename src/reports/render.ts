@@ -419,28 +419,54 @@ function htmlChart(ch: Chart, r: Report): string {
 
 const anchor = (i: number): string => `s${i + 1}`;
 
+/**
+ * A long cell of several clauses (a customer's churn reasons: "no purchase for 88 days, …; spend
+ * down 90% …; the model puts …", 230 characters that took ten lines of a table at 1280 px) shows
+ * its first clause, with how many follow; the rest opens under it (a <details>: no script, and
+ * printed open). A cell under LONG_CELL columns, or of one clause, is shown whole.
+ */
+const LONG_CELL = 90;
+function htmlCell(text: string): string {
+  const first = /; |；/.exec(text);
+  if (first === null || stringWidth(text) <= LONG_CELL) return esc(text);
+  const rest = text.slice(first.index + first[0].length);
+  const more = rest.split(/; |；/).length;
+  return `<details><summary>${esc(text.slice(0, first.index))} <span class="more">${esc(tn('report.cell-more', more))}</span></summary>${esc(rest)}</details>`;
+}
+
+/** Records: text beyond the first column (the watchlist: name, tier, risk, reasons), not a label and its figures. */
+const isRecords = (tb: ReportTable): boolean => tb.columns.slice(1).some((c) => c.kind === 'text');
+
 function htmlTable(whole: ReportTable, r: Report, tables: number, max: number): string[] {
   const tb = usedColumns(whole, r);
   if (tb.rows.length === 0) return [`<p class="none">${esc(t('report.table-none', { table: caption(tb) }))}</p>`];
   const { rows, more } = shown(tb, max);
   const cap = tables > 1 ? `<caption>${esc(caption(tb))}</caption>` : '';
-  const heads = tb.columns.map((c) => esc(header(c, r)));
+  const heads = tb.columns.map((c) => header(c, r));
+  const texts = rows.map((row) => tb.columns.map((c) => cellText(tb, c, row[c.key], r)));
   // data-label: on a narrow screen a table of more than four columns is stacked, each row as
-  // "header value" lines (the CSS below); up to four fit a phone as they are.
+  // "header value" lines (the CSS below), when its rows are records or a dozen at most. A longer
+  // table of a label and its figures stays a grid, tighter, scrolled sideways in its own box
+  // where it is still too wide: the cohorts' 78 months were 78 cards. Up to four columns fit a
+  // phone as they are.
+  const stack = tb.columns.length > 4 && (isRecords(tb) || rows.length <= 12);
+  const grid = tb.columns.length > 4 && !stack;
   const out = [
-    `<table data-table="${esc(tb.name)}"${tb.columns.length > 4 ? ' class="stack"' : ''}>${cap}<thead><tr>${tb.columns.map((c, i) => `<th class="${c.kind}">${heads[i]!}</th>`).join('')}</tr></thead><tbody>${rows
+    `${grid ? '<div class="scroll">' : ''}<table data-table="${esc(tb.name)}"${stack ? ' class="stack"' : grid ? ' class="grid"' : ''}>${cap}<thead><tr>${tb.columns.map((c, i) => `<th class="${c.kind}">${esc(heads[i]!)}</th>`).join('')}</tr></thead><tbody>${texts
       .map(
-        (row) =>
+        (cells) =>
           `<tr>${tb.columns
             .map((c, i) => {
-              const text = cellText(tb, c, row[c.key], r);
+              const text = cells[i]!;
               // A short word (a tier, a risk level: 铂金层, 高) is never broken, a character a line.
-              const short = text.length <= 6 && !/\s/.test(text) ? ' short' : '';
-              return `<td class="${c.kind}${short}" data-label="${heads[i]!}">${esc(text)}</td>`;
+              // A month (2025-11) is not broken at its hyphen either.
+              const short = (text.length <= 6 || (c.kind === 'text' && stringWidth(text) <= 8)) && !/\s/.test(text) ? ' short' : '';
+              const cell = c.kind === 'text' ? htmlCell(text) : esc(text);
+              return `<td class="${c.kind}${short}${cell.startsWith('<details>') ? ' long' : ''}" data-label="${esc(heads[i]!)}">${cell}</td>`;
             })
             .join('')}</tr>`,
       )
-      .join('')}</tbody></table>`,
+      .join('')}</tbody></table>${grid ? '</div>' : ''}`,
   ];
   if (more > 0) out.push(`<p class="none">${esc(moreLine(more))}</p>`);
   return out;
@@ -478,7 +504,9 @@ function htmlBody(r: Report, max: number): string[] {
 
 /** The page's one stylesheet (inline: the page is self-contained); `cjk` names the Chinese fonts when the page is Chinese. */
 function htmlStyle(cjk: string): string {
-  return `body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI",${cjk} sans-serif; color: #1d2329; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: break-word; }
+  return `body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI",${cjk} sans-serif; color: #1d2329; max-width: 80rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: break-word; }
+/* Text keeps a reading width; tables may use the whole page (a watchlist's reasons need the room). */
+p, ul, figure, .headline, .toc { max-width: 60rem; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d5dbe0; }
 /* Titles and headers break only at spaces and punctuation: never inside a Chinese word or a date (名/称, 2026年11月/26日); overflow-wrap still breaks one too long for the line. */
 h1, h2, th, caption, .figure .label, .bar-label, table.stack td::before { word-break: keep-all; }
@@ -500,6 +528,8 @@ table.heatmap th[scope="row"] { text-align: left; }
 svg text { font: 13px system-ui,${cjk} sans-serif; fill: #1d2329; } svg.chart { max-width: 44rem; }
 .none { color: #4b5d6b; font-style: italic; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+.scroll { overflow-x: auto; }
+td.long { width: 35%; } td summary { cursor: pointer; } td details[open] summary { margin-bottom: .2rem; } .more { color: #4b5d6b; white-space: nowrap; }
 @media (max-width: 40rem) {
   body { margin: 1rem auto; padding: 0 .75rem; }
   svg.trend text, svg.check text { font-size: 24px; }
@@ -513,8 +543,11 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
   table.stack td { display: flex; justify-content: space-between; gap: 1rem; border: 0; padding: .1rem 0; text-align: right; white-space: normal; }
   table.stack td::before { content: attr(data-label); color: #4b5d6b; text-align: left; white-space: nowrap; }
   table.stack td:empty { display: none; }
+  table.stack td details { text-align: left; }
+  /* A grid keeps its rows, tighter: figures on one line. */
+  table.grid { font-size: .75rem; } table.grid th, table.grid td { padding: .2rem .25rem; }
 }
-@media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } .toc { display: none; } }
+@media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } .toc { display: none; } details::details-content { content-visibility: visible; } .more { display: none; } }
 `;
 }
 

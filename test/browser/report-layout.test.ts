@@ -83,6 +83,27 @@ describe('the summary report laid out at 1280 and 390 px (Debian chromium, DevTo
     });
   }
 
+  it('a long reason reads in three lines at most at 1280 px, the rest one click away; at 390 px the cohorts stay a table', async () => {
+    // Before: the watchlist's reasons took up to 13 lines at 1280 px, and each cohort month was a card at 390 px.
+    await withPage(file, 1280, 900, async (page) => {
+      const cells = await page.evaluate<{ lines: number; more: boolean; text: string }[]>(
+        `[...document.querySelectorAll('table[data-table="watchlist"] td[data-label="reasons"]')].map((td) => { const shown = td.querySelector('summary') ?? td; return { lines: Math.round(shown.getBoundingClientRect().height / parseFloat(getComputedStyle(td).lineHeight)), more: shown !== td, text: td.textContent }; })`,
+      );
+      expect(cells).toHaveLength(25);
+      expect(cells.filter((c) => c.lines > 3)).toEqual([]);
+      // the long ones keep every clause in the page, behind their first
+      const long = cells.filter((c) => c.more);
+      expect(long.length).toBeGreaterThan(10);
+      for (const c of long) expect(c.text).toMatch(/\(\d more\).+/);
+    });
+    await withPage(file, 390, 844, async (page) => {
+      const cohorts = await page.evaluate<{ display: string; rows: number; fits: boolean }>(
+        `(() => { const t = document.querySelector('table[data-table="cohorts"]'); const box = t.parentElement; return { display: getComputedStyle(t.querySelector('tbody tr')).display, rows: t.querySelectorAll('tbody tr').length, fits: box.scrollWidth <= box.clientWidth }; })()`,
+      );
+      expect(cohorts).toEqual({ display: 'table-row', rows: 25, fits: true });
+    });
+  });
+
   it('the checks can fail: a page too wide, with small text, a request and a console error is caught', async () => {
     const bad = path.join(t.dir, 'bad.html');
     fs.writeFileSync(

@@ -108,6 +108,10 @@ describe('tracking', () => {
     expect(again.stderr).toContain('cannot go from open to open');
     expect((await rp(['complaint', 'update', '1', '--status', 'resolved'])).code).toBe(2); // resolve has its own command
     expect((await rp(['complaint', 'resolve', '1', '--resolution', 'done'])).code).toBe(2); // --satisfied needed
+    // the hint names the complaint asked about, not an example's
+    const bare = await rp(['complaint', 'resolve', '1']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('hint: rapport complaint resolve 1 --resolution');
     expect((await rp(['complaint', 'show', '99'])).code).toBe(1);
   });
 

@@ -15,15 +15,27 @@ describe('times a person reads', () => {
     expect(localMinute('garbage', 'UTC')).toBe('garbage');
   });
 
-  it('says how long ago or how soon in the largest whole unit', () => {
+  it('says how long ago or how soon, rounded to the nearest unit', () => {
     const now = new Date('2026-11-29T12:00:00Z');
     expect(relative('2026-11-29T11:59:30Z', now)).toBe('just now');
     expect(relative('2026-11-29T11:55:00Z', now)).toBe('5 minutes ago');
     expect(relative('2026-11-29T11:00:00Z', now)).toBe('1 hour ago');
     expect(relative('2026-11-26T12:00:00Z', now)).toBe('3 days ago');
     expect(relative('2026-11-15T12:00:00Z', now)).toBe('2 weeks ago');
-    expect(relative('2026-11-29T14:30:00Z', now)).toBe('in 2 hours');
+    expect(relative('2026-11-29T14:29:00Z', now)).toBe('in 2 hours');
+    expect(relative('2026-11-29T14:30:00Z', now)).toBe('in 3 hours'); // a half rounds up
     expect(relative('2024-11-01T00:00:00Z', now)).toBe('2 years ago');
+    // A high-priority complaint (72 hours) a minute after it was logged; a normal one (7 days).
+    expect(relative('2026-12-02T11:59:00Z', now)).toBe('in 3 days');
+    expect(relative('2026-12-06T11:59:00Z', now)).toBe('in 1 week');
+    expect(relative('2026-11-26T12:01:00Z', now)).toBe('3 days ago');
+    expect(relative('2026-12-01T23:00:00Z', now)).toBe('in 2 days'); // 2 d 11 h
+    // Where a rounded count reaches the next unit, the next unit says it (never "60 minutes", "0 weeks").
+    expect(relative('2026-11-29T12:59:30Z', now)).toBe('in 1 hour');
+    expect(relative('2026-11-30T11:30:00Z', now)).toBe('in 1 day');
+    expect(relative('2026-12-06T00:00:00Z', now)).toBe('in 1 week'); // 6 d 12 h
+    expect(relative('2026-12-29T00:00:00Z', now)).toBe('in 1 month'); // 29 d 12 h
+    expect(relative('2025-12-15T12:00:00Z', now)).toBe('1 year ago'); // 349 days
     expect(personTime('2026-11-26T12:00:00Z', now, 'UTC')).toBe('2026-11-26 12:00 (3 days ago)');
     expect(personTime(null, now, 'UTC')).toBe('');
   });
@@ -38,7 +50,10 @@ describe('times in Chinese', () => {
     expect(relative('2026-11-26T12:00:00Z', now)).toBe('3天前');
     expect(relative('2026-11-29T11:00:00Z', now)).toBe('1小时前');
     expect(relative('2026-09-29T12:00:00Z', now)).toBe('2个月前');
-    expect(relative('2026-11-29T14:30:00Z', now)).toBe('2小时后');
+    expect(relative('2026-11-29T14:29:00Z', now)).toBe('2小时后');
+    expect(relative('2026-12-06T11:59:00Z', now)).toBe('1周后');
+    expect(relative('2026-12-02T11:59:00Z', now)).toBe('3天后');
+    expect(relative('2026-11-26T12:01:00Z', now)).toBe('3天前');
     expect(personTime('2026-11-26T12:00:00Z', now, 'UTC')).toBe('2026-11-26 12:00（3天前）');
   });
 });

@@ -3,7 +3,9 @@
  * stderr and read from stdin; inquirer is loaded only when a prompt is about to be shown.
  * Ctrl-C at any prompt becomes Cancelled, and the caller writes nothing.
  */
+import type { PassThrough } from 'node:stream';
 import { rawStream, type IO } from '../io.js';
+import { TypeAhead } from './typeahead.js';
 import { terminalText } from '../../text/escape.js';
 import { t } from '../../i18n/index.js';
 
@@ -22,6 +24,8 @@ export interface Prompter {
   confirm(message: string, defaultValue?: boolean): Promise<boolean>;
   /** A line of information between prompts (stderr). */
   say(line: string): void;
+  /** The run asks nothing more: the terminal is given back (the terminal prompter reads it raw from its first prompt on). */
+  close?(): void;
 }
 
 export class Cancelled extends Error {
@@ -36,25 +40,46 @@ function keyAction(action: string): string {
   return action === 'navigate' ? t('complaint.keys.navigate') : action === 'select' ? t('complaint.keys.select') : action;
 }
 
+interface PromptContext {
+  input: PassThrough;
+  output: NodeJS.WritableStream;
+  clearPromptOnDone: boolean;
+}
+
 /** The prompter for a real terminal: @inquirer/prompts on the io's streams. */
 export async function terminalPrompter(io: IO): Promise<Prompter> {
   const { input, select, confirm } = await import('@inquirer/prompts');
   // inquirer moves the cursor itself, so it draws on the stream under the terminal guard, and
   // every text of ours it shows (which can hold a customer's name) is escaped here instead.
-  const context = { input: io.stdin, output: rawStream(io.stderr), clearPromptOnDone: false };
+  const context = { output: rawStream(io.stderr), clearPromptOnDone: false };
   const shown = terminalText;
-  const guard = async <T>(ask: () => Promise<T>): Promise<T> => {
+  // One reader of the terminal for every prompt of the run, so keys typed ahead reach the
+  // question they were meant for (typeahead.ts); each prompt reads its own stream from it.
+  const keys = new TypeAhead(io.stdin);
+  const ask = async <T>(prompt: (context: PromptContext) => Promise<T>): Promise<T> => {
+    const input = keys.open();
+    // Ctrl-C came between two questions (while the customer was looked up).
+    if (input === null) throw new Cancelled();
     try {
-      return await ask();
+      const answer = prompt({ ...context, input });
+      keys.listening(input);
+      return await answer;
     } catch (e) {
       // inquirer rejects with ExitPromptError on Ctrl-C (and AbortPromptError on abort).
       if (e instanceof Error && /ExitPromptError|AbortPromptError/.test(e.name)) throw new Cancelled();
       throw e;
+    } finally {
+      keys.ended(input);
     }
+  };
+  /** An answer the prompt on `input` refused: the keys typed after it go to the same question. */
+  const refusing = (input: PassThrough, verdict: string | true): string | true => {
+    if (verdict !== true) keys.refused(input);
+    return verdict;
   };
   return {
     input: (message, o = {}) =>
-      guard(() =>
+      ask((c) =>
         input(
           {
             message: shown(message),
@@ -66,15 +91,15 @@ export async function terminalPrompter(io: IO): Promise<Prompter> {
                 ? undefined
                 : async (value: string) => {
                     const verdict = o.validate === undefined ? true : await o.validate(value);
-                    if (verdict === true && o.required === true && value.trim() === '') return shown(t('complaint.validate.required'));
-                    return verdict === true ? true : shown(verdict);
+                    if (verdict === true && o.required === true && value.trim() === '') return refusing(c.input, shown(t('complaint.validate.required')));
+                    return refusing(c.input, verdict === true ? true : shown(verdict));
                   },
           },
-          context,
+          c,
         ),
       ),
     select: <T extends string>(message: string, choices: Choice<T>[], defaultValue?: T) =>
-      guard(() =>
+      ask((c) =>
         select<T>(
           {
             message: shown(message),
@@ -84,16 +109,17 @@ export async function terminalPrompter(io: IO): Promise<Prompter> {
             // inquirer's own help line ("↑↓ navigate • ⏎ select") in the reader's language.
             theme: { style: { keysHelpTip: (keys: [string, string][]) => keys.map(([key, action]) => `${key} ${keyAction(action)}`).join(' • ') } },
           },
-          context,
+          c,
         ),
       ),
     confirm: (message, defaultValue) =>
-      guard(() =>
+      ask((c) =>
         confirm(
           { message: shown(message), default: defaultValue, transformer: (yes: boolean) => (yes ? t('complaint.answer.yes') : t('complaint.answer.no')) },
-          context,
+          c,
         ),
       ),
     say: (line) => void io.stderr.write(line + '\n'),
+    close: () => keys.close(),
   };
 }
