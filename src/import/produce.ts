@@ -3,7 +3,7 @@
  * Runs in a worker thread for large files (src/import/worker.ts) so that parsing overlaps with the
  * SQLite inserts on the main thread, and in the main thread for small ones.
  */
-import { slotKey } from '../core/hash.js';
+import { keyOfHash, slotKey } from '../core/hash.js';
 import { NO_CUSTOMER, contentString, dedupeContent } from '../core/row.js';
 import { PACKED_BYTES_MAX, RowPacker, packingKinds, type PackedRows } from '../store/packedRows.js';
 import { readRecords, type ReadStats } from './reading.js';
@@ -123,12 +123,13 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
             products.push([code, copy]);
           }
         }
-        const content = contentString(values);
         const i = count++;
-        if (packer === null) contents.push(content);
-        else packer.add(content);
         lines[i] = line;
-        keys[i] = slotKey(values[1] as string, dedupeContent(content), 0);
+        if (packer === null) {
+          const content = contentString(values);
+          contents.push(content);
+          keys[i] = slotKey(values[1] as string, dedupeContent(content), 0);
+        } else keys[i] = keyOfHash(values[1] as string, packer.addValues(values));
         if (count === ROWS || (packer !== null && packer.size.bytes >= PACKED_BYTES_MAX)) send();
       },
       reject,
