@@ -10,15 +10,29 @@ import { dayIndex } from './measures.js';
  * ~0.9 s for crypto md5 one row at a time.
  */
 export function hashKey(s: string): number {
-  let h1 = 0x811c9dc5 | 0;
-  let h2 = 0x9747b28c | 0;
+  let h1 = HASH_SEED1;
+  let h2 = HASH_SEED2;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h1 = Math.imul(h1 ^ c, HASH_MUL1);
+    h2 = Math.imul(h2 ^ c, HASH_MUL2);
     h2 ^= h2 >>> 15;
   }
-  return (fmix32(h1) >>> 0) * 2097152 + (fmix32(h2 ^ s.length) >>> 11);
+  return hashFinish(h1, h2, s.length);
+}
+
+/**
+ * hashKey's lanes, for a caller that feeds it the UTF-16 units of a text it never builds (the
+ * parsing worker hashes a row's values as it packs them, store/packedRows.ts): start h1, h2 at the
+ * seeds, per unit c do what hashKey's loop does, and finish with the number of units.
+ */
+export const HASH_SEED1 = 0x811c9dc5 | 0;
+export const HASH_SEED2 = 0x9747b28c | 0;
+export const HASH_MUL1 = 0x01000193;
+export const HASH_MUL2 = 0x5bd1e995;
+
+export function hashFinish(h1: number, h2: number, length: number): number {
+  return (fmix32(h1) >>> 0) * 2097152 + (fmix32(h2 ^ length) >>> 11);
 }
 
 /** A 32-bit hash independent of hashKey's lanes (another multiplier and seed), to tell apart contents whose keys collide. */
@@ -44,7 +58,11 @@ function fmix32(h: number): number {
  * Days since 1900-01-01 up to 2199-12-31 fit 17 bits, and 2^17 * 2^36 = 2^53 stays a safe integer.
  */
 export function slotKey(date: string, content: string, slot: number): number {
-  const h = hashKey(slot === 0 ? content : content + '\u001d' + slot);
+  return keyOfHash(date, hashKey(slot === 0 ? content : content + '\u001d' + slot));
+}
+
+/** slotKey from the hashKey of the slot's text. */
+export function keyOfHash(date: string, h: number): number {
   return Math.max(0, dayNumber(date)) * 68_719_476_736 + (h % 68_719_476_736); // 2^36
 }
 

@@ -3,20 +3,21 @@
  * Runs in a worker thread for large files (src/import/worker.ts) so that parsing overlaps with the
  * SQLite inserts on the main thread, and in the main thread for small ones.
  */
-import { slotKey } from '../core/hash.js';
+import { keyOfHash, slotKey } from '../core/hash.js';
 import { NO_CUSTOMER, contentString, dedupeContent } from '../core/row.js';
 import { PACKED_BYTES_MAX, RowPacker, packingKinds, type PackedRows } from '../store/packedRows.js';
 import { readRecords, type ReadStats } from './reading.js';
+import { IDS_REMEMBERED, RecentIds } from './recentIds.js';
 import type { SourceFile } from './source.js';
 import { MAX_TEXT, presentColumns, transactionChecker, type CheckSettings, type FileShape, type Reject, type RoundingStats } from './validate.js';
 
 /** Rows per batch handed to the writer. */
 const ROWS = 2000;
 /**
- * Customer ids remembered before the memory of them is dropped: an id is sent again after that,
- * and the writer's insert ignores ids it has. Keeps memory flat for any number of customers.
+ * Product names remembered before the memory of them is dropped (as many as customer ids,
+ * recentIds.ts): a name is sent again after that, and the writer keeps the same name.
  */
-const CUSTOMERS_REMEMBERED = 100_000;
+const NAMES_REMEMBERED = IDS_REMEMBERED;
 
 export interface Batch {
   /**
@@ -49,30 +50,10 @@ export type ProduceStats = ReadStats & {
 };
 
 /** `packed`: the rows go packed (store/packedRows.ts) instead of as content strings. */
-/**
- * An id not seen recently (CUSTOMERS_REMEMBERED), as a copy to keep, or null. An order's lines come
- * one after another with the same customer, so the set (a cache miss per lookup among 100,000 ids:
- * 12% of the worker's CPU on the bench file) is asked only when the id changes.
- */
-function recentIds(): (id: string) => string | null {
-  const seen = new Set<string>();
-  let last: string | null = null;
-  return (id) => {
-    if (id === last) return null;
-    last = id;
-    if (seen.has(id)) return null;
-    if (seen.size >= CUSTOMERS_REMEMBERED) seen.clear();
-    // A copy, not a slice: a slice would keep the whole chunk of text it came from alive.
-    const copy = Buffer.from(id).toString();
-    seen.add(copy);
-    return copy;
-  };
-}
-
 export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: (b: Batch) => void, packed = false): ProduceStats {
   const checker = transactionChecker(shape, settings);
   const packer = packed ? new RowPacker(packingKinds(presentColumns(shape)), ROWS) : null;
-  const firstSeen = recentIds();
+  const recent = new RecentIds();
   let contents: string[] = [];
   let lines = new Float64Array(ROWS);
   let keys = new Float64Array(ROWS);
@@ -110,25 +91,26 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
         const customerId = values[0] as string;
         if (customerId === NO_CUSTOMER) withoutCustomer++;
         else {
-          const id = firstSeen(customerId);
+          const id = recent.firstSeen(customerId);
           if (id !== null) customers.push(id);
         }
         if (iName !== undefined && values[6] !== null) {
           const code = values[6] as string;
           const name = fields[iName]!.trim();
           if (name !== '' && name.length <= MAX_TEXT && named.get(code) !== name) {
-            if (named.size >= CUSTOMERS_REMEMBERED) named.clear();
+            if (named.size >= NAMES_REMEMBERED) named.clear();
             const copy = Buffer.from(name).toString();
             named.set(Buffer.from(code).toString(), copy);
             products.push([code, copy]);
           }
         }
-        const content = contentString(values);
         const i = count++;
-        if (packer === null) contents.push(content);
-        else packer.add(content);
         lines[i] = line;
-        keys[i] = slotKey(values[1] as string, dedupeContent(content), 0);
+        if (packer === null) {
+          const content = contentString(values);
+          contents.push(content);
+          keys[i] = slotKey(values[1] as string, dedupeContent(content), 0);
+        } else keys[i] = keyOfHash(values[1] as string, packer.addValues(values));
         if (count === ROWS || (packer !== null && packer.size.bytes >= PACKED_BYTES_MAX)) send();
       },
       reject,

@@ -12,7 +12,12 @@
  * bench file inserted side by side in one process; the whole import's main thread 4-11% less (median 8%);
  * stored values byte-identical (every column, its type).
  */
-import { NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS, type TransactionColumn } from '../core/row.js';
+import { HASH_MUL1, HASH_MUL2, HASH_SEED1, HASH_SEED2, hashFinish } from '../core/hash.js';
+import { DEDUPE_COLUMNS, NUMERIC_COLUMNS, SEP, TRANSACTION_COLUMNS, type TransactionColumn } from '../core/row.js';
+
+const SEP_CODE = SEP.charCodeAt(0);
+/** Values of a content string the duplicate rule compares (core/row.ts dedupeContent). */
+const DEDUPED = DEDUPE_COLUMNS.length;
 
 export interface PackedRows {
   count: number;
@@ -96,6 +101,84 @@ export class RowPacker {
     this.count++;
   }
 
+  /**
+   * A row from its values (TRANSACTION_COLUMNS order), as add(contentString(values)) packs it, and
+   * the duplicate rule's hash of it: hashKey(dedupeContent(contentString(values))), core/hash.ts.
+   * One pass over each value's UTF-16 units writes its bytes and feeds the hash, so the row's
+   * content string, its dedupe slice and a second scan of it for separators are never made.
+   */
+  addValues(values: readonly (string | number | null)[]): number {
+    if (this.count === this.starts.length - 1) this.growRows();
+    // At most 3 bytes of UTF-8 per UTF-16 unit, a separator per value, a number's text at most 24 units.
+    let units = values.length;
+    for (let c = 0; c < values.length; c++) {
+      const v = values[c];
+      units += typeof v === 'string' ? v.length : 24;
+    }
+    if (this.used + units * 3 > this.bytes.length) this.growBytes(this.used + units * 3);
+    const bytes = this.bytes;
+    const kinds = this.kinds;
+    const out = this.values;
+    let j = this.count * this.width;
+    let at = this.used;
+    this.starts[this.count] = at;
+    let h1 = HASH_SEED1;
+    let h2 = HASH_SEED2;
+    let hashed = 0;
+    let hash = 0;
+    for (let c = 0; c < kinds.length; c++) {
+      if (c > 0) {
+        bytes[at++] = SEP_CODE;
+        if (c < DEDUPED) {
+          h1 = Math.imul(h1 ^ SEP_CODE, HASH_MUL1);
+          h2 = Math.imul(h2 ^ SEP_CODE, HASH_MUL2);
+          h2 ^= h2 >>> 15;
+          hashed++;
+        } else if (c === DEDUPED) hash = hashFinish(h1, h2, hashed);
+      }
+      const v = values[c];
+      const start = at;
+      let units = 0;
+      if (typeof v === 'string') {
+        units = v.length;
+        let ascii = true;
+        for (let i = 0; i < units; i++) {
+          const u = v.charCodeAt(i);
+          if (c < DEDUPED) {
+            h1 = Math.imul(h1 ^ u, HASH_MUL1);
+            h2 = Math.imul(h2 ^ u, HASH_MUL2);
+            h2 ^= h2 >>> 15;
+          }
+          if (u < 0x80) bytes[at++] = u;
+          else ascii = false;
+        }
+        // A value with any other character: its UTF-8 written whole (a value is well-formed UTF-16:
+        // the validator refuses lone surrogates, and a pair never straddles a separator).
+        if (!ascii) at = start + bytes.write(v, start);
+      } else if (v !== null && v !== undefined) {
+        at = writeNumber(bytes, at, v);
+        units = at - start;
+        if (c < DEDUPED) {
+          for (let i = start; i < at; i++) {
+            const u = bytes[i]!;
+            h1 = Math.imul(h1 ^ u, HASH_MUL1);
+            h2 = Math.imul(h2 ^ u, HASH_MUL2);
+            h2 ^= h2 >>> 15;
+          }
+        }
+      }
+      if (c < DEDUPED) hashed += units;
+      const kind = kinds[c]!;
+      // As add(): customer_id (column 0) stays text even when empty, an empty value is NULL.
+      if (kind === TEXT) out[j++] = units === 0 && c !== 0 ? NaN : place(start, at - start);
+      else if (kind === NUMBER) out[j++] = units === 0 ? NaN : typeof v === 'number' ? v + 0 : Number(v);
+    }
+    if (kinds.length <= DEDUPED) hash = hashFinish(h1, h2, hashed);
+    this.used = at;
+    this.count++;
+    return hash;
+  }
+
   /** The rows packed so far (their buffers are handed over, not copied); the packer starts again empty. */
   take(): PackedRows {
     const rows: PackedRows = {
@@ -140,6 +223,26 @@ function place(start: number, length: number): number {
 /** A row's content string again, from its bytes. */
 export function contentAt(rows: PackedRows, i: number): string {
   return Buffer.from(rows.bytes.buffer, rows.bytes.byteOffset, rows.bytes.byteLength).toString('utf8', rows.starts[i], rows.starts[i + 1]);
+}
+
+/**
+ * String(n)'s characters (all ASCII) at `at` in `bytes`; returns where they end. A safe integer's
+ * digits are written straight, without making the string.
+ */
+function writeNumber(bytes: Buffer, at: number, n: number): number {
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return at + bytes.write(String(n), at, 'latin1');
+  if (n < 0) {
+    bytes[at++] = 45;
+    n = -n;
+  }
+  let end = at + 1;
+  for (let p = 10; p <= n; p *= 10) end++;
+  for (let i = end - 1; i >= at; i--) {
+    const d = n % 10;
+    bytes[i] = 48 + d;
+    n = (n - d) / 10;
+  }
+  return end;
 }
 
 /** Number(content.slice(from, to)), without the slice for the usual plain integer of up to 15 digits. */
