@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/sqlite/db.js';
 import { scalar, tempDir } from '../helpers.js';
 import { readOffset, until } from '../waits.js';
 
@@ -28,6 +29,8 @@ let t: ReturnType<typeof tempDir>;
 let big: string;
 let expectedSum = 0;
 let expectedCustomers = 0;
+/** The indexes of a store made the normal way, in their order (a first import drops the dedupe index and makes it again at its end). */
+let normalIndexes: string[] = [];
 
 beforeAll(() => {
   t = tempDir();
@@ -57,7 +60,15 @@ beforeAll(() => {
     fs.closeSync(fd);
   }
   expectedCustomers = Math.min(ROWS, 20000);
+  const made = openDatabase(path.join(t.dir, 'made.db'), { create: true });
+  normalIndexes = indexesOf(made);
+  made.close();
 });
+
+/** Every index's CREATE statement, in sqlite_schema's order (the order sqlite3 .dump gives them). */
+function indexesOf(d: Database.Database): string[] {
+  return d.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid`).pluck().all() as string[];
+}
 
 afterAll(() => {
   t?.cleanup();
@@ -98,6 +109,7 @@ interface DbState {
   imports: { id: number; status: string; rows_imported: number; finished_at: string | null }[];
   rejects: number;
   customers: number;
+  indexes: string[];
 }
 
 /** Opens the database the way the next rapport would (read-write, so a hot WAL is recovered). */
@@ -106,7 +118,7 @@ function inspect(db: string): DbState {
   try {
     const integrity = (d.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
     const tables = (d.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
-    if (!tables.includes('transactions')) return { integrity, tables, transactions: 0, sum: null, imports: [], rejects: 0, customers: 0 };
+    if (!tables.includes('transactions')) return { integrity, tables, transactions: 0, sum: null, imports: [], rejects: 0, customers: 0, indexes: [] };
     return {
       integrity,
       tables,
@@ -115,6 +127,7 @@ function inspect(db: string): DbState {
       imports: d.prepare('SELECT id, status, rows_imported, finished_at FROM imports ORDER BY id').all() as DbState['imports'],
       rejects: d.prepare('SELECT count(*) FROM rejects').pluck().get() as number,
       customers: d.prepare('SELECT count(*) FROM customers').pluck().get() as number,
+      indexes: indexesOf(d),
     };
   } finally {
     d.close();
@@ -130,6 +143,7 @@ function expectComplete(s: DbState, what: string): void {
   expect(s.imports, what).toHaveLength(1);
   expect(s.imports[0], what).toMatchObject({ status: 'complete', rows_imported: ROWS });
   expect(s.imports[0]!.finished_at, what).not.toBeNull();
+  expect(s.indexes, what).toEqual(normalIndexes);
 }
 
 describe('SIGKILL during an import', () => {
@@ -163,6 +177,8 @@ describe('SIGKILL during an import', () => {
           ).toEqual([]);
           continue;
         }
+        // The import had dropped the dedupe index in its transaction: it is back, as it was.
+        expect(s.indexes, what).toEqual(normalIndexes);
         expect(s.transactions, what).toBe(0);
         expect(s.imports, what).toEqual([]);
         expect(s.rejects, what).toBe(0);
@@ -210,6 +226,33 @@ describe('SIGKILL during an import', () => {
 });
 
 /**
+ * Starts imports of the big file into `db` and kills each once the file has grown to a share of
+ * the way from `before` to `after` bytes; after each kill, `check` looks at the database. Stops
+ * at a run that finished first; at least one must have been killed while running.
+ */
+async function killAsItGrows(db: string, before: number, after: number, shares: number[], check: (s: DbState, what: string) => void): Promise<void> {
+  const log: string[] = [];
+  let killed = 0;
+  for (const share of shares) {
+    const at = before + Math.floor(share * (after - before));
+    const { child, output } = startImport(db);
+    const done = exited(child);
+    await until(() => fs.statSync(db).size >= at || child.exitCode !== null || child.signalCode !== null, `the file reached ${at} bytes`);
+    child.kill('SIGKILL');
+    const end = await done;
+    const what = `kill at ${at} bytes (${share}): ${end.signal === 'SIGKILL' ? 'killed while running' : `had exited with ${end.code}`}`;
+    log.push(what);
+    if (end.signal !== 'SIGKILL') {
+      expect(end.code, `${what}\n${output().stderr}`).toBe(0);
+      break; // it finished: the file is imported
+    }
+    killed++;
+    check(inspect(db), what);
+  }
+  expect(killed, log.join('\n')).toBeGreaterThan(0);
+}
+
+/**
  * An import into a database that already holds one runs with a rollback journal (src/store/sqlite/
  * import.ts): its new pages go straight into the file as it runs, and a kill leaves a hot journal.
  * Killed anywhere from mid-read to COMMIT (found by how far the file has grown towards the size
@@ -239,24 +282,8 @@ describe('SIGKILL during an import into a database that holds an earlier one', (
 
     const db = path.join(t.dir, 'earlier.db');
     await importSmall(db);
-    const log: string[] = [];
-    let killed = 0;
     // From halfway to the very end of the growth: the last ones meet the final writes and COMMIT.
-    for (const share of [0.5, 0.9, 0.99, 1]) {
-      const at = before + Math.floor(share * (after - before));
-      const { child, output } = startImport(db);
-      const done = exited(child);
-      await until(() => fs.statSync(db).size >= at || child.exitCode !== null || child.signalCode !== null, `the file reached ${at} bytes`);
-      child.kill('SIGKILL');
-      const end = await done;
-      const what = `kill at ${at} bytes (${share}): ${end.signal === 'SIGKILL' ? 'killed while running' : `had exited with ${end.code}`}`;
-      log.push(what);
-      if (end.signal !== 'SIGKILL') {
-        expect(end.code, `${what}\n${output().stderr}`).toBe(0);
-        break; // it finished: the file is imported
-      }
-      killed++;
-      const s = inspect(db);
+    await killAsItGrows(db, before, after, [0.5, 0.9, 0.99, 1], (s, what) => {
       expect(s.integrity, what).toBe('ok');
       expect(s.transactions, what).toBe(3);
       expect(s.sum, what).toBe(1375);
@@ -266,12 +293,49 @@ describe('SIGKILL during an import into a database that holds an earlier one', (
         what,
       ).toEqual(['complete']);
       expect(fs.existsSync(`${db}-journal`), what).toBe(false);
-    }
-    expect(killed, log.join('\n')).toBeGreaterThan(0);
+    });
     // rapport opens it as usual: WAL again, and the file imports whole (or was imported by a run that finished).
     const { child, output } = startImport(db);
     expect((await exited(child)).code, output().stderr).toBe(0);
     expect(scalar(db, 'PRAGMA journal_mode')).toBe('wal');
     expect(scalar(db, 'SELECT count(*) FROM transactions')).toBe(ROWS + 3);
+  }, 180_000);
+});
+
+/**
+ * A first import writes its rows without the dedupe index and makes the index at its end, in its
+ * transaction (src/store/sqlite/import.ts, TransactionWriter). Killed late (found by how far the
+ * file has grown towards the size a complete first import gives it: the index's pages, COMMIT),
+ * the next opening must find the new store as it was, its indexes there in their order, and the
+ * file must then import whole.
+ */
+describe('SIGKILL while a first import makes its dedupe index', () => {
+  it('leaves the store as it was, with its indexes, from the last rows to COMMIT', async () => {
+    const made = (name: string): string => {
+      const file = path.join(t.dir, name);
+      openDatabase(file, { create: true }).close();
+      return file;
+    };
+    const reference = made('first-reference.db');
+    const before = fs.statSync(reference).size;
+    const full = startImport(reference);
+    expect((await exited(full.child)).code, full.output().stderr).toBe(0);
+    const after = fs.statSync(reference).size;
+    expect(inspect(reference).indexes).toEqual(normalIndexes);
+
+    const db = made('first.db');
+    await killAsItGrows(db, before, after, [0.8, 0.9, 0.97, 1], (s, what) => {
+      expect(s.integrity, what).toBe('ok');
+      expect(s.indexes, what).toEqual(normalIndexes);
+      expect(s.transactions, what).toBe(0);
+      expect(s.imports, what).toEqual([]);
+      expect(s.customers, what).toBe(0);
+      expect(fs.existsSync(`${db}-journal`), what).toBe(false);
+    });
+    if (inspect(db).transactions === 0) {
+      const { child, output } = startImport(db);
+      expect((await exited(child)).code, output().stderr).toBe(0);
+    }
+    expectComplete(inspect(db), 'after the final run');
   }, 180_000);
 });

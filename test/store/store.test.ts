@@ -260,3 +260,116 @@ describe('the duplicate rule in the writer', () => {
     db.close();
   });
 });
+
+describe('a first import that builds the dedupe index at its end (deferIndex)', () => {
+  const indexSql = (db: Database.Database) =>
+    db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'transactions_dedupe'`).pluck().get() as string | undefined;
+  const content = (customer: string, amount: number) => contentString([customer, '2024-05-01', null, amount, null, null, null, null, null, null, null, null]);
+  /** The schema as sqlite3's .dump lists it: the tables in their order, then the indexes in theirs. */
+  const schemaOf = (db: Database.Database) =>
+    db.prepare(`SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY type = 'index', rowid`).all();
+  /** Rows as the parsing worker gives them: content, line, slot-0 key (a test may give a key of its own). */
+  type Given = { content: string; line: number; key: number };
+  const given = (customers: string[], keyOf: (c: string, i: number) => number = (c) => slotKey('2024-05-01', dedupeContent(c), 0)): Given[] =>
+    customers.map((c, i) => {
+      const text = content(c, 100);
+      return { content: text, line: i + 2, key: keyOf(text, i) };
+    });
+
+  /**
+   * Imports `files` one after the other into a new database, the first with or without deferIndex;
+   * returns every stored row, the duplicates, the counts, and whether the index was there after
+   * `watchAt` rows of the first file.
+   */
+  function importAll(files: Given[][], defer: boolean, options: { keepAll?: boolean; watchAt?: number } = {}) {
+    const dir = tempDir();
+    const db = openDatabase(dir.db, { create: true });
+    const counts: number[][] = [];
+    const seen: boolean[] = [];
+    files.forEach((rows, f) => {
+      const id = insertImport(
+        db,
+        { kind: 'transactions', fileName: 'x', fileSize: 0, contentHash: String(f), mapping: {}, options: {}, startedAt: '' },
+        'complete',
+      );
+      db.transaction(() => {
+        const w = new TransactionWriter(db, id, TRANSACTION_COLUMNS, { keepAll: options.keepAll, deferIndex: defer && f === 0 ? rows.length : undefined });
+        rows.forEach((r, i) => {
+          if (f === 0 && i === options.watchAt) seen.push(indexSql(db) !== undefined);
+          w.add(r.content, r.line, r.key);
+        });
+        w.flush();
+        if (f === 0) seen.push(indexSql(db) !== undefined);
+        w.restoreIndex();
+        counts.push([w.inserted, w.duplicate]);
+      })();
+    });
+    const state = {
+      rows: db.prepare('SELECT * FROM transactions ORDER BY id').all(),
+      duplicates: db.prepare('SELECT * FROM transaction_duplicates ORDER BY rowid').all(),
+      counts,
+      index: indexSql(db),
+      schema: schemaOf(db),
+      integrity: db.pragma('integrity_check', { simple: true }),
+    };
+    db.close();
+    dir.cleanup();
+    return { state, seen };
+  }
+
+  // 150 distinct rows, then a repeat of rows 20-29 (kept: two identical lines of one file are both
+  // stored), then 100 more distinct rows and a third copy of row 5.
+  const customers = Array.from({ length: 150 }, (_, i) => 'A' + i);
+  const repeated = [...customers, ...customers.slice(20, 30), ...Array.from({ length: 100 }, (_, i) => 'B' + i), 'A5'];
+  const normal = (files: Given[][], options: { keepAll?: boolean } = {}) => importAll(files, false, options).state;
+
+  it('gives the same rows, slots, ids, duplicates and counts as the indexed import when lines repeat in the middle', () => {
+    t = tempDir();
+    for (const keepAll of [false, true]) {
+      const files = [given(repeated), given([...repeated, 'C1'])];
+      const { state, seen } = importAll(files, true, { keepAll, watchAt: 140 });
+      expect(state).toEqual(normal(files, { keepAll }));
+      // The index was dropped for the distinct rows, and back from the first repeated line on.
+      expect(seen).toEqual([false, true]);
+      expect(state.counts).toEqual(
+        keepAll
+          ? [
+              [261, 0],
+              [262, 0],
+            ]
+          : [
+              [261, 0],
+              [1, 261],
+            ],
+      );
+    }
+  });
+
+  it('without any repeated key, creates the index at its end, with the same sql and place as a new store', () => {
+    t = tempDir();
+    const files = [given(customers)];
+    const { state, seen } = importAll(files, true, { watchAt: 149 });
+    expect(seen).toEqual([false, false]);
+    const fresh = openDatabase(t.db, { create: true });
+    const made = schemaOf(fresh);
+    expect(state.index).toBe(indexSql(fresh));
+    expect(state.schema).toEqual(made);
+    fresh.close();
+    expect(state.integrity).toBe('ok');
+    expect(state).toEqual(normal(files));
+  });
+
+  it('treats a repeated key of different content (a hash collision) as the indexed import does', () => {
+    t = tempDir();
+    // Rows 60 and 61 get row 10's key: different content, the same slot 0.
+    const keyOf = (c: string, i: number) => (i === 60 || i === 61 ? 10_000 + 10 : 10_000 + i);
+    const files = [given(customers, keyOf), given(customers, keyOf)];
+    const { state, seen } = importAll(files, true, { watchAt: 55 });
+    expect(seen).toEqual([false, true]);
+    expect(state).toEqual(normal(files));
+    expect(state.counts).toEqual([
+      [150, 0],
+      [0, 150],
+    ]);
+  });
+});

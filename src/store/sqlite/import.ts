@@ -3,6 +3,7 @@ import { checkHash, hashKey, slotKey } from '../../core/hash.js';
 import { SEP, TRANSACTION_COLUMNS, dedupeContent, type CustomerRow, type TransactionColumn } from '../../core/row.js';
 import { SeenTable, type SeenState } from '../../core/seenTable.js';
 import { getMeta, setMeta, type DB } from './db.js';
+import { KeySet } from './keySet.js';
 import { NONE, PLACE_BITS, PLACE_SCALE, RowPacker, TEXT, contentAt, packingKinds, type PackedRows } from '../packedRows.js';
 import {
   AmountTotalTooLarge,
@@ -108,6 +109,38 @@ export function commitImport(db: DB): void {
     }
   }
   backToWal(db);
+}
+
+/**
+ * Keys a first import may hold in memory while it writes without the dedupe index (see
+ * TransactionWriter): at most 4M, in a table of at most 2^23 numbers (64 MiB; 96 MiB for a moment
+ * while it doubles from 2^22). A file expected to hold more keeps the index from the start; one
+ * that turns out to hold more builds it when the set is full, and goes on as usual.
+ */
+const KEYS_HELD = 4_000_000;
+
+/**
+ * Whether this import may drop the dedupe index and build it once at its end: only into a
+ * `transactions` table that holds no row, in the transaction of an import that has the database to
+ * itself (the rollback-journal case of beginImport, where SQLite's transactional DDL undoes a
+ * dropped index with everything else on a kill or ROLLBACK), for a file expected to fit KEYS_HELD.
+ * Returns the lines expected (the size of the writer's key set) when it may, else undefined.
+ */
+export function deferIndexFor(db: DB, fileBytes: number): number | undefined {
+  const lines = expectedLines(fileBytes);
+  const may =
+    db.name !== ':memory:' &&
+    db.inTransaction &&
+    journalModeOf(db) === 'delete' &&
+    lines <= KEYS_HELD &&
+    dedupeIndexSql(db) !== undefined &&
+    !hasTransactions(db);
+  return may ? lines : undefined;
+}
+
+/** The dedupe index's CREATE statement as the database keeps it (sqlite_schema), if it exists. */
+function dedupeIndexSql(db: DB): string | undefined {
+  return db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'transactions_dedupe'`).pluck().get() as string | undefined;
 }
 
 /** Whether the database holds fewer sales than `lines` (counting no further than that). */
@@ -222,6 +255,16 @@ const SEEN_IN_MEMORY = 1_000_000;
  *
  * Rows arrive packed (store/packedRows.ts: their content strings as UTF-8 bytes, and a number per value)
  * with their slot-0 keys; a statement binds the bytes of its rows once, as a blob, and numbers.
+ *
+ * A first import (`deferIndex`, see deferIndexFor) drops the unique dedupe index in its transaction
+ * and creates it again at its end with the very statement sqlite_schema held: inserting 1M rows
+ * with the index took 2.3-2.6 s, without it 0.94 s plus 0.76-0.80 s to create it after (better-
+ * sqlite3 alone, the same table). Without the index INSERT OR IGNORE would store a repeated key,
+ * so meanwhile the writer keeps every key it stored in an exact set (KeySet), and at the first key
+ * already in it (a repeated line, a hash collision) or when the set is full, it creates the index
+ * over the rows so far and carries on as above (the duplicate rule then finds the stored rows
+ * through the index). Until then every slot-0 key was new, which is exactly when the indexed path
+ * stores every row of every batch in slot 0: the rows, their ids and the counts are the same.
  */
 export class TransactionWriter {
   inserted = 0;
@@ -266,16 +309,22 @@ export class TransactionWriter {
   /** The absolute total of the amounts stored so far, in a float while it is an exact safe integer, then carried into the bigint. */
   private amountSum = 0;
   private amountSumBig = 0n;
+  /** While the dedupe index is dropped (deferIndex): the keys stored so far, and the statement that creates the index. */
+  private keys: KeySet | null = null;
+  private indexSql = '';
+  /** The indexes after it in sqlite_schema, made again after it so that the schema keeps its order (sqlite3 .dump lists them by it). */
+  private laterIndexes: { name: string; sql: string }[] = [];
 
   /**
    * `present`: the columns this file can fill; the others are left NULL without binding them.
    * `seenInMemory`: occurrence counts kept in memory before the temp table (tests lower it).
+   * `deferIndex`: the lines expected, when deferIndexFor allows this import to build the dedupe index at its end.
    */
   constructor(
     private readonly db: DB,
     private readonly importId: number,
     present: readonly TransactionColumn[],
-    options: { keepAll?: boolean; seenInMemory?: number } = {},
+    options: { keepAll?: boolean; seenInMemory?: number; deferIndex?: number } = {},
   ) {
     this.keepAll = options.keepAll === true;
     this.seen = new SeenTable(options.seenInMemory ?? SEEN_IN_MEMORY);
@@ -320,6 +369,37 @@ export class TransactionWriter {
     );
     this.lastId = this.maxId.get() as number;
     this.firstId = this.lastId;
+    if (options.deferIndex !== undefined) {
+      this.indexSql = dedupeIndexSql(db)!;
+      this.laterIndexes = db
+        .prepare(
+          `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+           AND rowid > (SELECT rowid FROM sqlite_schema WHERE name = 'transactions_dedupe') ORDER BY rowid`,
+        )
+        .all() as { name: string; sql: string }[];
+      this.keys = new KeySet(Math.min(options.deferIndex, KEYS_HELD));
+      db.exec('DROP INDEX transactions_dedupe');
+    }
+  }
+
+  /** Creates the dedupe index if this writer dropped it (at the end of the file, or at its first repeated key). */
+  restoreIndex(): void {
+    if (this.keys === null) return;
+    this.keys = null;
+    this.db.exec(this.indexSql);
+    for (const later of this.laterIndexes) this.db.exec(`DROP INDEX "${later.name}"; ${later.sql}`);
+  }
+
+  /** Without the index: whether the keys of rows [from, to) are all new (and now held), else the index is back. */
+  private allNew(keys: Float64Array, from: number, to: number): boolean {
+    const held = this.keys!;
+    for (let i = from; i < to; i++) {
+      if (!held.add(keys[i]!) || held.size > KEYS_HELD) {
+        this.restoreIndex();
+        return false;
+      }
+    }
+    return true;
   }
 
   /** One row: its content string, source line, and slot-0 key (slotKey(date, content, 0)). */
@@ -351,13 +431,17 @@ export class TransactionWriter {
         continue;
       }
       const before = this.inserted;
-      for (let i = from; i < to; i++) this.settle(rows, i, lines[i]!, keys[i]!);
+      for (let i = from; i < to; i++) {
+        if (this.keys !== null && this.allNew(keys, i, i + 1)) this.insertOne(rows, i, lines[i]!, keys[i]!);
+        else this.settle(rows, i, lines[i]!, keys[i]!);
+      }
       // Mostly new rows again: back to whole batches.
       if (this.inserted - before > (to - from) / 2) this.rowByRow = false;
     }
   }
 
   private writeMany(rows: PackedRows, from: number, lines: Float64Array, keys: Float64Array): void {
+    if (this.keys !== null) this.allNew(keys, from, from + BATCH);
     const p = this.params;
     const start = rows.starts[from]!;
     this.blob.rows = rows.bytes.subarray(start, rows.starts[from + BATCH]);
@@ -368,6 +452,7 @@ export class TransactionWriter {
       this.inserted += BATCH;
       this.lastId = Number(info.lastInsertRowid);
     } else {
+      this.restoreIndex();
       this.resolveBatch(rows, from, lines, keys);
       if (info.changes === 0) this.rowByRow = true;
     }
@@ -411,12 +496,7 @@ export class TransactionWriter {
       const key = slot === 0 ? key0 : slotKey(date, dedupe, slot);
       const stored = slot === 0 && slot0 !== undefined ? slot0 : (this.lookup.get(key) as Stored | undefined);
       if (stored === undefined) {
-        const p = new Array(this.width);
-        const start = rows.starts[i]!;
-        this.fill(p, 0, rows, i, start, line, key);
-        this.lastId = Number(this.one.run(p, { rows: rows.bytes.subarray(start, rows.starts[i + 1]) }).lastInsertRowid);
-        this.addAmount(p[this.amountAt] as number);
-        this.inserted++;
+        this.insertOne(rows, i, line, key);
         this.seenSet(k, check, { count: occurrence, next: slot + 1 });
         return;
       }
@@ -427,6 +507,16 @@ export class TransactionWriter {
         return;
       }
     }
+  }
+
+  /** Stores row i in the slot of `key`, known to be free. */
+  private insertOne(rows: PackedRows, i: number, line: number, key: number): void {
+    const p = new Array(this.width);
+    const start = rows.starts[i]!;
+    this.fill(p, 0, rows, i, start, line, key);
+    this.lastId = Number(this.one.run(p, { rows: rows.bytes.subarray(start, rows.starts[i + 1]) }).lastInsertRowid);
+    this.addAmount(p[this.amountAt] as number);
+    this.inserted++;
   }
 
   /**

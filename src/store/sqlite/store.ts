@@ -316,9 +316,11 @@ export class SqliteStore implements Store {
 
 /** A SQLite import: today's writers, behind the session interface. */
 class SqliteImport implements ImportSession {
+  /** The transaction writers of this import: one that dropped the dedupe index creates it again before COMMIT. */
+  private readonly writers: imports.TransactionWriter[] = [];
   constructor(
     private readonly db: DB,
-    fileBytes: number,
+    private readonly fileBytes: number,
   ) {
     imports.beginImport(db, fileBytes);
   }
@@ -329,7 +331,9 @@ class SqliteImport implements ImportSession {
     imports.finishImport(this.db, importId, counts, contentHash);
   }
   transactions(importId: number, present: readonly TransactionColumn[], options: { keepAll: boolean }): TransactionSink {
-    const w = new imports.TransactionWriter(this.db, importId, present, options);
+    const deferIndex = this.writers.length === 0 ? imports.deferIndexFor(this.db, this.fileBytes) : undefined;
+    const w = new imports.TransactionWriter(this.db, importId, present, { ...options, deferIndex });
+    this.writers.push(w);
     let created = 0;
     return {
       add: (content, line, key) => w.add(content, line, key),
@@ -339,6 +343,7 @@ class SqliteImport implements ImportSession {
       ready: () => done,
       finish: async () => {
         w.flush();
+        w.restoreIndex();
         created += w.createHeldCustomers();
         imports.keepAmountTotal(this.db, w.firstId, w.storedAmountTotal());
         return { inserted: w.inserted, duplicate: w.duplicate, customersCreated: created };
@@ -367,6 +372,7 @@ class SqliteImport implements ImportSession {
     setCurrency(this.db, code);
   }
   async commit(): Promise<void> {
+    for (const w of this.writers) w.restoreIndex();
     imports.commitImport(this.db);
   }
   async rollback(): Promise<void> {
