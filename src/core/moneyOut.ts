@@ -23,6 +23,7 @@ export const MONEY_KEYS: ReadonlySet<string> = new Set([
   'expected_spend',
   'clv',
   'value_at_risk',
+  'keep_value',
   // status
   'net_revenue',
   'net_revenue_without_customer',

@@ -48,6 +48,8 @@ describe('commands write money in the currency', () => {
     for (const r of churn) {
       expect(r.currency).toBe('EUR');
       if (r.value_at_risk !== null) expect(r.value_at_risk).toMatch(/^\d+\.\d\d$/);
+      // The value that can still be kept is money like the value at risk, not minor units.
+      expect(r.keep_value).toMatch(/^\d+\.\d\d$/);
     }
     const seg = (await run(['--db', t.db, '--format', 'csv', 'segment', '--no-save', '--as-of', '2025-07-01'])).stdout;
     expect(seg.split('\n')[0]!.endsWith(',revenue_share,average,currency')).toBe(true);
