@@ -388,13 +388,7 @@ export function fitModels(
     }
     rejected.push(phrase('core.model.rejected', { model, why }));
   }
-  // The spend fit (seconds on a shop where it runs to its edge) only where something reads it.
-  const spendFit = spendData.length > 0 && (spendWanted === 'always' || (spendWanted === 'when-used' && purchase !== null)) ? fitSpend(spendData) : null;
-  // A spend fit that did not converge (or gives no finite mean, q <= 1) is not used: no lifetime values.
-  const spendOk =
-    spendFit !== null && spendFit.converged && spendFit.params.q > 1 && [spendFit.params.p, spendFit.params.q, spendFit.params.v].every(Number.isFinite);
-  const spend = spendOk ? spendFit : null;
-  const spendProblem = spendOk || spendFit === null ? null : phrase('core.model.spend-problem');
+  const { spend, spendProblem } = spendFor(spendData, spendWanted === 'always' || (spendWanted === 'when-used' && purchase !== null));
   const model = purchase?.model ?? null;
   // The older windows' fits start from the as-of date's answer (fewer iterations; the optimum is
   // each window's own). Not the NBD's: cheap anyway, and one stopped at the Poisson limit would stay there.
@@ -419,12 +413,11 @@ export function fitModels(
   // Nothing judged out of time: the model, fitted on all the history, sets the recency rule's level as of the date (levelByModel).
   let ranking = learned?.ranking ?? null;
   if (learned?.heldOut === null && ranking?.kind === 'recency' && purchase !== null) {
-    const rows: LearnRow[] = [];
-    for (const c of customers) {
-      const row = c.purchaseDays > 0 ? learnRowOf(c, asOf, s.timeUnit, populationGap) : null;
-      if (row !== null) rows.push(row);
-    }
-    const level = levelByModel(sample(rows), { model: purchase.model, params: purchase.params, unitDays }, horizon.days);
+    const level = levelByModel(
+      sample(learnRows(customers, asOf, s.timeUnit, populationGap)),
+      { model: purchase.model, params: purchase.params, unitDays },
+      horizon.days,
+    );
     if (level !== null) ranking = { ...ranking, model: purchase.model, horizonDays: horizon.days, level: 'model', levels: level };
   }
   // The forecast count corrected by the shop's own past where that helped out of time (select.ts
@@ -445,6 +438,26 @@ export function fitModels(
     // Kept only where windows were compared: a fit without them is saved as before.
     ...(forecast !== null ? { forecast } : {}),
   };
+}
+
+/**
+ * The Gamma-Gamma spend fit, only where something reads it (seconds on a shop where it runs to its
+ * edge). A fit that did not converge, or gives no finite mean (q <= 1), is not used: no lifetime values.
+ */
+function spendFor(spendData: readonly SpendSummary[], wanted: boolean): { spend: SpendFit | null; spendProblem: Phrase | null } {
+  const fit = spendData.length > 0 && wanted ? fitSpend(spendData) : null;
+  const ok = fit !== null && fit.converged && fit.params.q > 1 && [fit.params.p, fit.params.q, fit.params.v].every(Number.isFinite);
+  return { spend: ok ? fit : null, spendProblem: ok || fit === null ? null : phrase('core.model.spend-problem') };
+}
+
+/** The customers' rows as the ranking reads them as of the date (those with a purchase). */
+function learnRows(customers: readonly Measured[], asOf: string, unit: TimeUnit, populationGap: number | null): LearnRow[] {
+  const rows: LearnRow[] = [];
+  for (const c of customers) {
+    const row = c.purchaseDays > 0 ? learnRowOf(c, asOf, unit, populationGap) : null;
+    if (row !== null) rows.push(row);
+  }
+  return rows;
 }
 
 /** What ranks learned from the windows without a purchase model, or null where nothing could be judged out of time. */
