@@ -238,6 +238,6 @@ describe('phrases', () => {
     expect(reword('a note the shop wrote itself', 'zh-CN')).toBe('a note the shop wrote itself');
     expect(reword('', 'zh-CN')).toBe('');
     setLang('zh-CN');
-    expect(reword(en)).toBe('已80天没有购买，比平时晚了（超过63天即进入退化期，平时约21天买一次）');
+    expect(reword(en)).toBe('已80天没有购买，比平时晚了：超过63天即进入退化期，平时约21天买一次');
   });
 });
