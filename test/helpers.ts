@@ -18,6 +18,8 @@ export interface RunResult {
 export interface RunOptions {
   /** stdout is a terminal (tables, colour allowed) */
   tty?: boolean;
+  /** The terminal's width in characters, with tty: tables are fitted to it. */
+  columns?: number;
   stdin?: string | Buffer;
   env?: Record<string, string | undefined>;
   cwd?: string;
@@ -35,7 +37,7 @@ class Sink extends PassThrough {
 
 /** Runs `rapport ...args` in-process and returns exit code, stdout and stderr. */
 export async function run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  const stdout = new Sink(opts.tty ?? false);
+  const stdout = Object.assign(new Sink(opts.tty ?? false), opts.columns === undefined ? {} : { columns: opts.columns });
   const stderr = new Sink(opts.tty ?? false);
   const stdin = Object.assign(Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]), { isTTY: false });
   const code = await main(args, {

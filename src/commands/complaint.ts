@@ -331,12 +331,12 @@ export async function runComplaintList(
     const columns = (c: Pen['chalk']): Column[] => [
       { key: 'id', header: t('complaint.col.id'), align: 'right' },
       { key: 'customer_id', header: t('complaint.col.customer') },
-      { key: 'customer_name', header: t('complaint.col.name'), clip: 20, drop: 5 },
+      { key: 'customer_name', header: t('complaint.col.name'), clip: 20, drop: 3 },
       { key: 'created_at', header: t('complaint.col.logged'), show: (v) => localDay(String(v), ctx.io.env.TZ), drop: 1 },
-      { key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)), drop: 4 },
-      { key: 'priority', header: t('complaint.col.priority'), show: (v) => priorityName(String(v)), drop: 2 },
+      { key: 'category', header: t('complaint.col.category'), show: (v) => categoryName(String(v)), drop: 2 },
+      { key: 'priority', header: t('complaint.col.priority'), show: (v) => priorityName(String(v)), drop: 4 },
       { key: 'status', header: t('complaint.col.status'), show: (v) => statusText(String(v)) },
-      { key: 'due_at', header: t('complaint.col.due'), show: (v) => localMinute(String(v), ctx.io.env.TZ), drop: 3 },
+      { key: 'due_at', header: t('complaint.col.due'), show: (v) => localMinute(String(v), ctx.io.env.TZ), drop: 5 },
       { key: 'overdue', header: t('complaint.col.overdue'), show: (v) => (v ? c.red(t('complaint.overdue')) : '') },
       { key: 'summary', header: t('complaint.col.summary'), clip: 40 },
     ];

@@ -200,6 +200,19 @@ describe('the complaint commands in Chinese', () => {
     ).toBe(0);
   });
 
+  it('list at 80 columns: the counter still sees priority and the due time (the logged day and the category give way first)', async () => {
+    const r = await run(['--db', t.db, 'complaint', 'list', '--at', '2025-06-20'], {
+      tty: true,
+      columns: 80,
+      env: { RAPPORT_LANG: 'zh-CN', TZ: 'UTC', NO_COLOR: '1' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const head = r.stdout.split('\n').find((l) => l.includes('编号'))!;
+    for (const h of ['优先级', '处理期限', '摘要']) expect(head).toContain(h);
+    expect(head).not.toContain('登记日期');
+    for (const l of r.stdout.trimEnd().split('\n')) expect(stringWidth(l)).toBeLessThanOrEqual(80);
+  });
+
   it('list: Chinese headers, categories as churn causes, statuses in words; CSV and JSON keep the codes', async () => {
     const r = await rp(['--format', 'table', 'complaint', 'list', '--at', '2025-06-20']);
     expect(r.code, r.stderr).toBe(0);
