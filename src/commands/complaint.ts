@@ -20,7 +20,7 @@ import {
 import { riskPercent, rulesOnly, scoreChurn } from '../core/model/churn.js';
 import { currenciesOf, MoneyParser } from '../core/money.js';
 import { customerType } from '../core/columns.js';
-import { currentFit, customerAsOf, loadSettings, moneyOf, today } from '../app/run.js';
+import { currentFit, customerAsOf, loadSettings, moneyOf, today, type Money } from '../app/run.js';
 import { collect, newCustomerFault, reasonableText, type Draft, type Lookups } from '../cli/complaints/flow.js';
 import { currentLang, t, tn } from '../i18n/index.js';
 import { categoryName, customerTypeName, priorityName, riskName, stageName, statusName, tierName } from '../i18n/domain.js';
@@ -31,6 +31,7 @@ import { openComplaintsAsOf } from '../app/churn.js';
 import { complaintSummary } from '../app/complaints.js';
 import { englishReasons } from '../app/words.js';
 import { Cancelled, terminalPrompter, type Prompter } from '../cli/complaints/prompts.js';
+import { collectChanges, collectNote, collectResolution, labelled, statusText, type Changes } from '../cli/complaints/change.js';
 import { openForChange, openForRead, type Context } from '../cli/context.js';
 import { ExitCode, RapportError, UsageError } from '../sys/errors.js';
 import { notice } from '../cli/io.js';
@@ -211,10 +212,8 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
       if (draft.newCustomer && (await lookups.exists(draft.customerId!)))
         throw new UsageError(t('complaint.error.exists', { id: String(draft.customerId) }), t('complaint.error.exists-hint'));
     }
-    let collected;
     // Without a terminal every answer is already a flag: the flow asks nothing.
-    const p = prompter ?? (interactive ? await terminalPrompter(ctx.io) : noPrompts());
-    try {
+    const collected = await asking(ctx, prompter ?? (interactive ? undefined : noPrompts()), (p) => {
       const complete: Draft = {
         ...draft,
         reasonable: draft.reasonable ?? null,
@@ -229,21 +228,9 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
             }
           : null,
       };
-      collected = await collect(interactive ? draft : complete, p, lookups);
-    } catch (e) {
-      if (e instanceof Cancelled) {
-        notice(ctx.io, t('complaint.notice.cancelled'));
-        return ExitCode.cancelled;
-      }
-      throw e;
-    } finally {
-      // The terminal is given back before the save, which may wait for an import: Ctrl-C works there as anywhere.
-      p.close?.();
-    }
-    if (collected === null) {
-      notice(ctx.io, t('complaint.notice.not-saved'));
-      return ExitCode.cancelled;
-    }
+      return collect(interactive ? draft : complete, p, lookups);
+    });
+    if (typeof collected === 'number') return collected;
     const { input, newCustomer } = collected;
     const hours = (await loadSettings(db, await moneyOf(db))).settings.complaintHours;
     const due = dueAt(at, input.priority, hours);
@@ -272,6 +259,28 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Asks `questions` on the terminal (or on `prompter`); Ctrl-C, or an answer not to save (null),
+ * is said and becomes the exit code: nothing is written. The terminal is given back before the
+ * caller saves, which may wait for an import: Ctrl-C works there as anywhere.
+ */
+async function asking<T>(ctx: Context, prompter: Prompter | undefined, questions: (p: Prompter) => Promise<T | null>): Promise<T | number> {
+  const p = prompter ?? (await terminalPrompter(ctx.io));
+  let answers: T | null = null;
+  let cancelled = false;
+  try {
+    answers = await questions(p);
+  } catch (e) {
+    if (!(e instanceof Cancelled)) throw e;
+    cancelled = true;
+  } finally {
+    p.close?.();
+  }
+  if (answers !== null) return answers;
+  notice(ctx.io, cancelled ? t('complaint.notice.cancelled') : t('complaint.notice.not-saved'));
+  return ExitCode.cancelled;
 }
 
 /** Without a terminal the optional answers are simply absent. */
@@ -347,8 +356,6 @@ export async function runComplaintList(
   }
 }
 
-/** A status for people: "in progress" in English, the reader's words otherwise. */
-const statusText = (status: string): string => (currentLang() === 'en' ? status.replace('_', ' ') : statusName(status));
 /** The history has always shown English statuses as stored (in_progress); other languages name them. */
 const historyStatus = (status: string): string => (currentLang() === 'en' ? status : statusName(status));
 
@@ -421,51 +428,88 @@ export async function runComplaintShow(id: number, ctx: Context): Promise<number
   }
 }
 
-export async function runComplaintUpdate(
-  id: number,
-  o: { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string },
-  ctx: Context,
-): Promise<number> {
-  const to = pick(o.status, ['open', 'in_progress', 'closed'] as const, '--status');
-  const priority = pick(o.priority, PRIORITIES, '--priority');
-  const category = pick(o.category, CATEGORIES, '--category');
-  if (to === undefined && o.assignee === undefined && priority === undefined && category === undefined && o.note === undefined) {
-    throw new UsageError(t('complaint.error.nothing-to-change'), t('complaint.error.nothing-to-change-hint'));
-  }
+/** The complaint being answered at the counter, before the questions: which one, whose, what happened and what they want. */
+function sayWhich(ctx: Context, title: string, c: ComplaintRow, money: Money): void {
+  const all = card(c, money, new Date().toISOString(), ctx.io.env.TZ);
+  const keep = ['customer', 'logged', 'category', 'priority', 'status', 'assignee', 'product', 'summary', 'wanted'].map((k) => t(`complaint.field.${k}`));
+  const shown = Object.fromEntries(Object.entries(all).filter(([label]) => keep.includes(label)));
+  for (const line of [title, ...labelled(shown).map((l) => `  ${l}`), '']) ctx.io.stderr.write(line + '\n');
+}
+
+/** The complaint as stored, for the person who just changed it at the counter (as `complaint show` draws it). */
+function showStored(ctx: Context, c: ComplaintRow, money: Money): void {
+  show(ctx, { table: { draw: (pen) => pen.record(card(c, money, new Date().toISOString(), ctx.io.env.TZ)) } });
+}
+
+type UpdateFlags = { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string };
+
+export async function runComplaintUpdate(id: number, o: UpdateFlags, ctx: Context, prompter?: Prompter): Promise<number> {
+  const flagged: Changes = {
+    status: pick(o.status, ['open', 'in_progress', 'closed'] as const, '--status'),
+    assignee: o.assignee,
+    priority: pick(o.priority, PRIORITIES, '--priority'),
+    category: pick(o.category, CATEGORIES, '--category'),
+    note: o.note,
+  };
   const at = parseAt(o.at);
+  const nothing = Object.values(flagged).every((v) => v === undefined);
+  const interactive = nothing && (prompter !== undefined || ctx.io.canPrompt);
   const db = await openForChange(ctx);
   try {
+    if (nothing && !interactive) throw new UsageError(t('complaint.error.nothing-to-change'), t('complaint.error.nothing-to-change-hint'));
     const c = await mustGet(db, id);
     await notBefore(db, id, at);
-    const hours = (await loadSettings(db, await moneyOf(db))).settings.complaintHours;
+    const money = await moneyOf(db);
+    let changes = flagged;
+    if (interactive) {
+      sayWhich(ctx, t('complaint.say.changing', { id }), c, money);
+      const asked = await asking(ctx, prompter, (p) => collectChanges(c, p));
+      if (typeof asked === 'number') return asked;
+      changes = asked;
+    }
+    const hours = (await loadSettings(db, money)).settings.complaintHours;
+    const { status: to, priority, category, note } = changes;
     await db.transaction(async () => {
-      const changes: Record<string, unknown> = {};
+      const fields: Record<string, unknown> = {};
       const said: string[] = [];
-      if (o.assignee !== undefined) {
-        changes.assignee = o.assignee.trim() === '' ? null : o.assignee.trim();
-        said.push(`assignee ${changes.assignee ?? '(none)'}`);
+      if (changes.assignee !== undefined) {
+        fields.assignee = changes.assignee.trim() === '' ? null : changes.assignee.trim();
+        said.push(`assignee ${fields.assignee ?? '(none)'}`);
       }
       if (category !== undefined) {
-        changes.category = category;
+        fields.category = category;
         said.push(`category ${category}`);
       }
       if (priority !== undefined) {
         // A new priority moves the due time: counted from when the complaint was logged.
-        changes.priority = priority;
-        changes.due_at = dueAt(c.created_at, priority, hours);
-        await db.recordDue(id, at, changes.due_at as string);
-        said.push(`priority ${priority}, due ${personTime(String(changes.due_at), new Date(), ctx.io.env.TZ)}`);
+        fields.priority = priority;
+        fields.due_at = dueAt(c.created_at, priority, hours);
+        await db.recordDue(id, at, fields.due_at as string);
+        said.push(`priority ${priority}, due ${personTime(String(fields.due_at), new Date(), ctx.io.env.TZ)}`);
       }
-      await db.setComplaintFields(id, changes);
+      await db.setComplaintFields(id, fields);
       if (said.length > 0) await db.addEvent(id, at, 'update', null, null, said.join('; '));
-      if (to !== undefined) await applyStatus(db, { ...c, priority: priority ?? c.priority }, to, at, o.note ?? null, hours);
-      else if (o.note !== undefined) await db.addEvent(id, at, 'note', null, null, o.note);
+      if (to !== undefined) await applyStatus(db, { ...c, priority: priority ?? c.priority }, to, at, note ?? null, hours);
+      else if (note !== undefined) await db.addEvent(id, at, 'note', null, null, note);
     });
     notice(ctx.io, t('complaint.notice.updated', { id }));
+    if (interactive) showStored(ctx, (await db.getComplaint(id))!, money);
     return 0;
   } finally {
     await db.close();
   }
+}
+
+/** The move from `c`'s status to `to`, or the reason it cannot be made. */
+function mustMove(c: ComplaintRow, to: Status): { event: 'status' | 'reopened' } {
+  const change = transition(c.status, to);
+  if ('error' in change) {
+    throw new UsageError(
+      t('complaint.error.transition', { id: c.id, from: statusText(c.status), to: statusText(to), why: t(change.error, { status: statusName(c.status) }) }),
+      t('complaint.error.transition-hint', { id: c.id }),
+    );
+  }
+  return change;
 }
 
 async function applyStatus(
@@ -477,13 +521,7 @@ async function applyStatus(
   hours: ResponseHours,
   satisfied: boolean | null = null,
 ): Promise<void> {
-  const change = transition(c.status, to);
-  if ('error' in change) {
-    throw new UsageError(
-      t('complaint.error.transition', { id: c.id, from: statusText(c.status), to: statusText(to), why: t(change.error, { status: statusName(c.status) }) }),
-      t('complaint.error.transition-hint', { id: c.id }),
-    );
-  }
+  const change = mustMove(c, to);
   const fields: Record<string, unknown> = { status: to };
   if (to === 'closed') fields.closed_at = at;
   if (change.event === 'reopened') {
@@ -496,60 +534,107 @@ async function applyStatus(
   await db.addEvent(c.id, at, change.event, c.status, to, text, satisfied);
 }
 
+/**
+ * A compensation in minor units, or why it cannot be taken: an amount, not negative, and in the
+ * database's currency if a currency mark is written (the flag and the prompt both hold to it).
+ */
+function compensationOf(text: string, money: Money): number | 'amount' | 'currency' | 'no-currency' {
+  const parser = new MoneyParser({ exponent: money.exponent, decimalComma: false });
+  const parsed = parser.parse(text.trim());
+  if (Number.isNaN(parsed) || parsed < 0) return 'amount';
+  if (parser.symbol !== null && (money.currency === null || !(currenciesOf(parser.symbol) ?? []).includes(money.currency)))
+    return money.currency === null ? 'no-currency' : 'currency';
+  return parsed;
+}
+
 export async function runComplaintResolve(
   id: number,
   o: { resolution?: string; satisfied?: string; compensation?: string; at?: string },
   ctx: Context,
+  prompter?: Prompter,
 ): Promise<number> {
-  if (o.resolution === undefined || o.resolution.trim() === '')
-    throw new UsageError(t('complaint.error.resolution'), t('complaint.error.resolution-hint', { id }));
   const satisfied = yesNoFlag(o.satisfied, '--satisfied');
-  if (satisfied === undefined) throw new UsageError(t('complaint.error.satisfied'), t('complaint.error.satisfied-hint', { id }));
   const at = parseAt(o.at);
+  // Asked at a terminal when a needed flag is missing (all of them given: nothing is asked, as a script expects).
+  const interactive = (o.resolution === undefined || satisfied === undefined) && (prompter !== undefined || ctx.io.canPrompt);
   const db = await openForChange(ctx);
   try {
+    if ((o.resolution === undefined && !interactive) || o.resolution?.trim() === '')
+      throw new UsageError(t('complaint.error.resolution'), t('complaint.error.resolution-hint', { id }));
+    if (satisfied === undefined && !interactive) throw new UsageError(t('complaint.error.satisfied'), t('complaint.error.satisfied-hint', { id }));
     const money = await moneyOf(db);
-    let compensation: number | null = null;
+    let compensation: number | null | undefined;
     if (o.compensation !== undefined) {
-      const parser = new MoneyParser({ exponent: money.exponent, decimalComma: false });
-      const parsed = parser.parse(o.compensation.trim());
-      if (Number.isNaN(parsed) || parsed < 0)
-        throw new UsageError(t('complaint.error.compensation', { value: o.compensation }), t('complaint.error.compensation-hint'));
-      if (parser.symbol !== null) {
-        const of = currenciesOf(parser.symbol) ?? [];
-        if (money.currency === null || !of.includes(money.currency)) {
-          throw new UsageError(
-            money.currency === null
-              ? t('complaint.error.compensation-no-currency', { value: o.compensation })
-              : t('complaint.error.compensation-currency', { value: o.compensation, currency: money.currency }),
-            t('complaint.error.compensation-currency-hint'),
-          );
-        }
-      }
-      compensation = parsed;
+      const got = compensationOf(o.compensation, money);
+      if (got === 'amount') throw new UsageError(t('complaint.error.compensation', { value: o.compensation }), t('complaint.error.compensation-hint'));
+      if (typeof got === 'string')
+        throw new UsageError(
+          got === 'no-currency'
+            ? t('complaint.error.compensation-no-currency', { value: o.compensation })
+            : t('complaint.error.compensation-currency', { value: o.compensation, currency: String(money.currency) }),
+          t('complaint.error.compensation-currency-hint'),
+        );
+      compensation = got;
     }
     const c = await mustGet(db, id);
     await notBefore(db, id, at);
+    let answers = { resolution: o.resolution?.trim(), satisfied, compensation: compensation ?? (interactive ? undefined : null) };
+    if (interactive) {
+      // Before any question: a complaint that cannot be resolved is said so, not after the answers.
+      mustMove(c, 'resolved');
+      sayWhich(ctx, t('complaint.say.resolving', { id }), c, money);
+      const why = (text: string): number | string => {
+        const got = compensationOf(text, money);
+        return got === 'amount'
+          ? t('complaint.validate.compensation')
+          : got === 'no-currency'
+            ? t('complaint.validate.compensation-no-currency')
+            : got === 'currency'
+              ? t('complaint.validate.compensation-currency', { currency: String(money.currency) })
+              : got;
+      };
+      const asked = await asking(ctx, prompter, (p) => collectResolution(answers, p, why, money.currency));
+      if (typeof asked === 'number') return asked;
+      answers = asked;
+    }
+    const resolved = { resolution: answers.resolution!, satisfied: answers.satisfied!, compensation: answers.compensation ?? null };
     const hours = (await loadSettings(db, money)).settings.complaintHours;
     await db.transaction(async () => {
-      await applyStatus(db, c, 'resolved', at, o.resolution!.trim(), hours, satisfied);
-      await db.setComplaintFields(id, { resolved_at: at, resolution: o.resolution!.trim(), satisfied: satisfied ? 1 : 0, compensation });
+      await applyStatus(db, c, 'resolved', at, resolved.resolution, hours, resolved.satisfied);
+      await db.setComplaintFields(id, {
+        resolved_at: at,
+        resolution: resolved.resolution,
+        satisfied: resolved.satisfied ? 1 : 0,
+        compensation: resolved.compensation,
+      });
     });
-    notice(ctx.io, satisfied ? t('complaint.notice.resolved-satisfied', { id }) : t('complaint.notice.resolved-not-satisfied', { id }));
+    notice(ctx.io, resolved.satisfied ? t('complaint.notice.resolved-satisfied', { id }) : t('complaint.notice.resolved-not-satisfied', { id }));
+    if (interactive) showStored(ctx, (await db.getComplaint(id))!, money);
     return 0;
   } finally {
     await db.close();
   }
 }
 
-export async function runComplaintNote(id: number, text: string, o: { at?: string }, ctx: Context): Promise<number> {
-  if (text.trim() === '') throw new UsageError(t('complaint.error.note-empty'), t('complaint.error.note-empty-hint'));
+/** A note on a complaint; on a terminal without one, it is asked (commander no longer requires the argument). */
+export async function runComplaintNote(id: number, text: string | undefined, o: { at?: string }, ctx: Context, prompter?: Prompter): Promise<number> {
+  if (text !== undefined && text.trim() === '') throw new UsageError(t('complaint.error.note-empty'), t('complaint.error.note-empty-hint'));
   const at = parseAt(o.at);
+  const interactive = text === undefined && (prompter !== undefined || ctx.io.canPrompt);
   const db = await openForChange(ctx);
   try {
-    await mustGet(db, id);
+    // Without a terminal, as when the argument was required: commander's words.
+    if (text === undefined && !interactive) throw new UsageError(t('errors.commander.missingArgument', { name: 'text' }), t('errors.helpHint'));
+    const c = await mustGet(db, id);
     await notBefore(db, id, at);
-    await db.addEvent(id, at, 'note', null, null, text.trim());
+    let note = text?.trim();
+    if (note === undefined) {
+      sayWhich(ctx, t('complaint.say.noting', { id }), c, await moneyOf(db));
+      const asked = await asking(ctx, prompter, collectNote);
+      if (typeof asked === 'number') return asked;
+      note = asked;
+    }
+    await db.addEvent(id, at, 'note', null, null, note);
     notice(ctx.io, t('complaint.notice.note-added', { id }));
     return 0;
   } finally {

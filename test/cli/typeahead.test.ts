@@ -5,13 +5,13 @@
  * with several answers sent in one write (before the fix all but the first were dropped).
  */
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { converse } from '../../bench/pty.js';
 import { TypeAhead } from '../../src/cli/complaints/typeahead.js';
 import { openDatabase } from '../../src/store/sqlite/db.js';
-import { fixture, run, tempDir } from '../helpers.js';
+import { tempDir } from '../helpers.js';
+import { counterShop, rapportCommand, terminalEnv } from '../counter.js';
 
 /** A terminal to type into: records its raw mode. */
 function terminal(): PassThrough & { isTTY: boolean; raw: boolean[]; setRawMode(raw: boolean): void } {
@@ -102,7 +102,6 @@ describe('the type-ahead queue', () => {
   });
 });
 
-const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../bin/rapport.js');
 const DOWN = '\u001b[B';
 const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0;
 
@@ -112,20 +111,10 @@ describe('complaint add with answers typed ahead, in a pseudo-terminal at 80 col
 
   async function shop(lang: 'en' | 'zh-CN'): Promise<void> {
     t = tempDir();
-    const dir = lang === 'en' ? 'segment' : 'zh-shop';
-    for (const [kind, file] of [
-      ['customers', 'customers.csv'],
-      ['transactions', lang === 'en' ? 'shop.csv' : 'transactions.csv'],
-    ])
-      expect((await run(['--db', t.db, '-q', 'import', kind!, fixture(dir, file!)])).code).toBe(0);
+    await counterShop(t.db, lang);
   }
-  const env = (): NodeJS.ProcessEnv => {
-    const e: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm', NO_COLOR: '1' };
-    delete e.CI; // prompts are off under CI; this is a terminal
-    delete e.RAPPORT_LANG;
-    return e;
-  };
-  const command = (...args: string[]): string => [process.execPath, BIN, ...args].map((a) => JSON.stringify(a)).join(' ');
+  const env = terminalEnv;
+  const command = rapportCommand;
   const rows = (): unknown[] => {
     const db = openDatabase(t.db, { create: false });
     try {

@@ -33,7 +33,6 @@ const ADD_FLAGS: OptionSpec[] = [
 const add = defineCommand<Record<string, string | boolean | undefined>>({
   name: 'add',
   help: 'complaintAdd',
-  prompts: true,
   options: ADD_FLAGS,
   async run({ opts, context }) {
     const { runComplaintAdd } = await import('../complaint.js');
@@ -103,10 +102,11 @@ const resolve = defineCommand<{ resolution?: Text; satisfied?: Text; compensatio
   },
 });
 
-const note = defineCommand<{ at?: string }, [string, string]>({
+const note = defineCommand<{ at?: string }, [string, string | undefined]>({
   name: 'note',
   help: 'complaintNote',
-  args: [ID, { name: '<text>', help: 'help.complaintNote.arg.text' }],
+  // asked on a terminal when not given; needed without one
+  args: [ID, { name: '[text]', help: 'help.complaintNote.arg.text' }],
   options: [AT_WHEN],
   async run({ args: [id, text], opts, context }) {
     const { runComplaintNote } = await import('../complaint.js');
