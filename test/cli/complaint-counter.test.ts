@@ -52,7 +52,7 @@ describe('complaint resolve at the counter', () => {
     const { code, screen } = await converse(
       command('complaint', 'resolve', '1'),
       [
-        ['What was done', 'sent a new hamper\r'],
+        ['What was done', 'sent a new hamper and a card, and phoned to say sorry for the crushed cake\r'],
         ['satisfied', `${DOWN}\r`], // yes, no
         ['Compensation', 'five\r'],
         ['not an amount: write it like 5.00', `${BACKSPACE.repeat(4)}5.00\r`],
@@ -71,11 +71,13 @@ describe('complaint resolve at the counter', () => {
     // What was stored, after.
     expect(screen).toContain('complaint #1 resolved (customer not satisfied)');
     expect(screen).toMatch(/compensation +5\.00/);
+    // fitted to the 80 columns, the rest of a long value under its start
+    expect(screen).toMatch(/\nresolution {9}sent a new hamper and a card, and phoned to say sorry for the\r?\n {19}crushed cake\r?\n/);
     expect(complaint()).toEqual({
       status: 'resolved',
       assignee: null,
       category: 'service',
-      resolution: 'sent a new hamper',
+      resolution: 'sent a new hamper and a card, and phoned to say sorry for the crushed cake',
       satisfied: 0,
       compensation: 500,
       resolved: 1,
