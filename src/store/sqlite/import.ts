@@ -113,18 +113,19 @@ export function commitImport(db: DB): void {
 
 /**
  * Keys a first import may hold in memory while it writes without the dedupe index (see
- * TransactionWriter): at most 4M, in a table of at most 2^23 numbers (64 MiB; 96 MiB for a moment
- * while it doubles from 2^22). A file expected to hold more keeps the index from the start; one
- * that turns out to hold more builds it when the set is full, and goes on as usual.
+ * TransactionWriter): at most 2.9M, with their rowids, in a table of at most 2^22 places of 12
+ * bytes (48 MiB; 72 MiB for a moment while it doubles from 2^21; KeyMap keeps it at most 70%
+ * full). A file expected to hold more keeps the index from the start; one that turns out to hold
+ * more builds it when the map is full, and goes on as usual.
  */
-const KEYS_HELD = 4_000_000;
+const KEYS_HELD = 2_900_000;
 
 /**
  * Whether this import may drop the dedupe index and build it once at its end: only into a
  * `transactions` table that holds no row, in the transaction of an import that has the database to
  * itself (the rollback-journal case of beginImport, where SQLite's transactional DDL undoes a
  * dropped index with everything else on a kill or ROLLBACK), for a file expected to fit KEYS_HELD.
- * Returns the lines expected (the size of the writer's key set) when it may, else undefined.
+ * Returns the lines expected (the size of the writer's key map) when it may, else undefined.
  */
 export function deferIndexFor(db: DB, fileBytes: number): number | undefined {
   const lines = expectedLines(fileBytes);

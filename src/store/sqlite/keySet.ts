@@ -15,7 +15,7 @@ export class KeyMap {
   /** `expected`: the keys it should hold without growing (it grows past that by doubling). */
   constructor(expected: number) {
     let capacity = 1024;
-    while (capacity < 1.5 * expected) capacity *= 2;
+    while (0.7 * capacity < expected) capacity *= 2;
     this.keys = new Float64Array(capacity).fill(-1);
     this.values = new Uint32Array(capacity);
     this.mask = capacity - 1;
