@@ -7,7 +7,9 @@
  * customers from the snapshot and prints one customer's card; times the churn model's fit and
  * scoring, the churn watchlist and a 90-day backtest.
  * Options: --rows N (default 1000000), --customers N, --runs N (default 3), --keep,
- * --import-only (stop after the import runs), --no-fail (exploring: exit 0 past the goals).
+ * --import-only (stop after the import runs), --no-fail (exploring: exit 0 past the goals),
+ * --order customer (import a copy of the file sorted by customer id, stable: a history not in date
+ * order, where each row's dedupe key lands at a random place of the index).
  *
  * Goals (issue 24): the import's median within IMPORT_GOAL times sqlite3 `.import`'s median of the
  * same runs, and its peak RSS under RSS_GOAL_MB. Both are printed beside their goal, with the load
@@ -34,8 +36,10 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     'import-only': { type: 'boolean', default: false },
     'no-fail': { type: 'boolean', default: false },
+    order: { type: 'string', default: 'date' },
   },
 });
+if (values.order !== 'date' && values.order !== 'customer') throw new Error(`--order takes date or customer, not ${values.order}`);
 const rows = Number(values.rows);
 const customers = Number(values.customers);
 const runs = Number(values.runs);
@@ -44,15 +48,52 @@ const RSS_GOAL_MB = 250;
 
 const work = path.join(root, 'bench', 'out');
 fs.mkdirSync(work, { recursive: true });
-const csv = path.join(work, `transactions-${rows}-${customers}-seed${DEFAULTS.seed}.csv`);
+let csv = path.join(work, `transactions-${rows}-${customers}-seed${DEFAULTS.seed}.csv`);
 if (!fs.existsSync(csv)) {
   process.stderr.write(`generating ${csv} ...\n`);
   const t0 = Date.now();
   const r = generate({ ...DEFAULTS, rows, customers }, csv);
   process.stderr.write(`  ${r.rows} rows, ${(r.bytes / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 }
+if (values.order === 'customer') csv = byCustomer(csv);
 const size = fs.statSync(csv).size;
 const lines = rows;
+
+/** The i-th field of a CSV line (quoted fields may hold commas and doubled quotes). */
+function fieldAt(line: string, i: number): string {
+  let at = 0;
+  for (let f = 0; ; f++) {
+    let end: number;
+    let value: string;
+    if (line[at] === '"') {
+      end = at + 1;
+      while (end < line.length && !(line[end] === '"' && line[end + 1] !== '"')) end += line[end] === '"' ? 2 : 1;
+      value = line.slice(at + 1, end).replaceAll('""', '"');
+      end++;
+    } else {
+      end = line.indexOf(',', at);
+      if (end < 0) end = line.length;
+      value = line.slice(at, end);
+    }
+    if (f === i) return value;
+    at = end + 1;
+  }
+}
+
+/** A copy of `file` with its lines sorted by customer id, stable (made once, beside it). */
+function byCustomer(file: string): string {
+  const sorted = file.replace(/\.csv$/, '-by-customer.csv');
+  if (fs.existsSync(sorted)) return sorted;
+  const [header, ...body] = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+  const at = header!.split(',').indexOf('customer_id');
+  const keyed = body.map((line, n) => ({ line, n, id: fieldAt(line, at) }));
+  keyed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.n - b.n));
+  fs.writeFileSync(sorted, [header, ...keyed.map((k) => k.line)].join('\n') + '\n');
+  return sorted;
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -281,7 +281,7 @@ describe('a first import that builds the dedupe index at its end (deferIndex)', 
    * returns every stored row, the duplicates, the counts, and whether the index was there after
    * `watchAt` rows of the first file.
    */
-  function importAll(files: Given[][], defer: boolean, options: { keepAll?: boolean; watchAt?: number } = {}) {
+  function importAll(files: Given[][], defer: boolean, options: { keepAll?: boolean; watchAt?: number; keysHeld?: number } = {}) {
     const dir = tempDir();
     const db = openDatabase(dir.db, { create: true });
     const counts: number[][] = [];
@@ -293,7 +293,11 @@ describe('a first import that builds the dedupe index at its end (deferIndex)', 
         'complete',
       );
       db.transaction(() => {
-        const w = new TransactionWriter(db, id, TRANSACTION_COLUMNS, { keepAll: options.keepAll, deferIndex: defer && f === 0 ? rows.length : undefined });
+        const w = new TransactionWriter(db, id, TRANSACTION_COLUMNS, {
+          keepAll: options.keepAll,
+          deferIndex: defer && f === 0 ? rows.length : undefined,
+          keysHeld: options.keysHeld,
+        });
         rows.forEach((r, i) => {
           if (f === 0 && i === options.watchAt) seen.push(indexSql(db) !== undefined);
           w.add(r.content, r.line, r.key);
@@ -329,8 +333,8 @@ describe('a first import that builds the dedupe index at its end (deferIndex)', 
       const files = [given(repeated), given([...repeated, 'C1'])];
       const { state, seen } = importAll(files, true, { keepAll, watchAt: 140 });
       expect(state).toEqual(normal(files, { keepAll }));
-      // The index was dropped for the distinct rows, and back from the first repeated line on.
-      expect(seen).toEqual([false, true]);
+      // The index stays dropped past the repeated lines, to the end of the file.
+      expect(seen).toEqual([false, false]);
       expect(state.counts).toEqual(
         keepAll
           ? [
@@ -365,11 +369,47 @@ describe('a first import that builds the dedupe index at its end (deferIndex)', 
     const keyOf = (c: string, i: number) => (i === 60 || i === 61 ? 10_000 + 10 : 10_000 + i);
     const files = [given(customers, keyOf), given(customers, keyOf)];
     const { state, seen } = importAll(files, true, { watchAt: 55 });
-    expect(seen).toEqual([false, true]);
+    expect(seen).toEqual([false, false]);
     expect(state).toEqual(normal(files));
     expect(state.counts).toEqual([
       [150, 0],
       [0, 150],
     ]);
+  });
+
+  it('settles every shape of repeat without the index as the indexed import does: in one batch, whole batches of repeats, many occurrences', () => {
+    t = tempDir();
+    // Repeats inside one 50-row batch (rows 3 and 4 are row 2), two whole batches that repeat the
+    // first hundred (all their slot-0 keys taken: the row-by-row switch, and back), a content ten
+    // times in a row, a collision inside a batch (rows 260 and 261 take row 250's key), a last
+    // batch of fewer than 50 rows with repeats.
+    const shapes = [
+      ...Array.from({ length: 100 }, (_, i) => (i === 3 || i === 4 ? 'A2' : 'A' + i)),
+      ...Array.from({ length: 100 }, (_, i) => 'A' + i),
+      ...Array.from({ length: 10 }, () => 'T'),
+      ...Array.from({ length: 90 }, (_, i) => 'B' + i),
+      ...Array.from({ length: 30 }, (_, i) => 'A' + (i % 7)),
+    ];
+    const keyOf = (c: string, i: number) =>
+      i === 260 || i === 261 ? slotKey('2024-05-01', dedupeContent(content('B40', 100)), 0) : slotKey('2024-05-01', dedupeContent(c), 0);
+    for (const keepAll of [false, true]) {
+      const files = [given(shapes, keyOf), given([...shapes, 'A1', 'T', 'C1'], keyOf), given(shapes, keyOf)];
+      const { state, seen } = importAll(files, true, { keepAll, watchAt: 250 });
+      expect(seen).toEqual([false, false]);
+      expect(state).toEqual(normal(files, { keepAll }));
+      expect(state.integrity).toBe('ok');
+      expect(state.counts[0]).toEqual([shapes.length, 0]);
+      expect(state.counts[2]).toEqual(keepAll ? [shapes.length, 0] : [0, shapes.length]);
+    }
+  });
+
+  it('brings the index back when its key map is full, and goes on through the index as the indexed import does', () => {
+    t = tempDir();
+    const files = [given(repeated), given(repeated)];
+    const { state, seen } = importAll(files, true, { keysHeld: 120, watchAt: 160 });
+    // The rows go in 50 at a time: the index is back with the third batch (rows 100-149), before the
+    // map passes 120 keys; the first repeated line (row 150) would only bring it back with the fourth.
+    expect(seen).toEqual([true, true]);
+    expect(state).toEqual(normal(files));
   });
 });

@@ -3,7 +3,7 @@ import { checkHash, hashKey, slotKey } from '../../core/hash.js';
 import { SEP, TRANSACTION_COLUMNS, dedupeContent, type CustomerRow, type TransactionColumn } from '../../core/row.js';
 import { SeenTable, type SeenState } from '../../core/seenTable.js';
 import { getMeta, setMeta, type DB } from './db.js';
-import { KeySet } from './keySet.js';
+import { KeyMap } from './keySet.js';
 import { NONE, PLACE_BITS, PLACE_SCALE, RowPacker, TEXT, contentAt, packingKinds, type PackedRows } from '../packedRows.js';
 import {
   AmountTotalTooLarge,
@@ -113,18 +113,19 @@ export function commitImport(db: DB): void {
 
 /**
  * Keys a first import may hold in memory while it writes without the dedupe index (see
- * TransactionWriter): at most 4M, in a table of at most 2^23 numbers (64 MiB; 96 MiB for a moment
- * while it doubles from 2^22). A file expected to hold more keeps the index from the start; one
- * that turns out to hold more builds it when the set is full, and goes on as usual.
+ * TransactionWriter): at most 2.9M, with their rowids, in a table of at most 2^22 places of 12
+ * bytes (48 MiB; 72 MiB for a moment while it doubles from 2^21; KeyMap keeps it at most 70%
+ * full). A file expected to hold more keeps the index from the start; one that turns out to hold
+ * more builds it when the map is full, and goes on as usual.
  */
-const KEYS_HELD = 4_000_000;
+const KEYS_HELD = 2_900_000;
 
 /**
  * Whether this import may drop the dedupe index and build it once at its end: only into a
  * `transactions` table that holds no row, in the transaction of an import that has the database to
  * itself (the rollback-journal case of beginImport, where SQLite's transactional DDL undoes a
  * dropped index with everything else on a kill or ROLLBACK), for a file expected to fit KEYS_HELD.
- * Returns the lines expected (the size of the writer's key set) when it may, else undefined.
+ * Returns the lines expected (the size of the writer's key map) when it may, else undefined.
  */
 export function deferIndexFor(db: DB, fileBytes: number): number | undefined {
   const lines = expectedLines(fileBytes);
@@ -260,11 +261,15 @@ const SEEN_IN_MEMORY = 1_000_000;
  * and creates it again at its end with the very statement sqlite_schema held: inserting 1M rows
  * with the index took 2.3-2.6 s, without it 0.94 s plus 0.76-0.80 s to create it after (better-
  * sqlite3 alone, the same table). Without the index INSERT OR IGNORE would store a repeated key,
- * so meanwhile the writer keeps every key it stored in an exact set (KeySet), and at the first key
- * already in it (a repeated line, a hash collision) or when the set is full, it creates the index
- * over the rows so far and carries on as above (the duplicate rule then finds the stored rows
- * through the index). Until then every slot-0 key was new, which is exactly when the indexed path
- * stores every row of every batch in slot 0: the rows, their ids and the counts are the same.
+ * so meanwhile the writer keeps every key it stored with its row's rowid in an exact map (KeyMap)
+ * and does what the index did: before a batch's statement it marks the rows whose key is taken
+ * (by a stored row or an earlier row of the same batch: exactly those INSERT OR IGNORE would have
+ * ignored) and binds NULL for their key, which the statement's WHERE leaves out; the others get
+ * the next rowids in their order, as they would have. The marked rows are then settled one by
+ * one as after an indexed batch, the duplicate rule's walk reading a taken slot's row by its
+ * rowid instead of through the index. So the rows, their ids, the duplicates and the counts are
+ * those of the indexed import in every case. The index comes back at the end of the file, or
+ * when the map would pass KEYS_HELD keys (then the import carries on through the index).
  */
 export class TransactionWriter {
   inserted = 0;
@@ -284,8 +289,11 @@ export class TransactionWriter {
   /** The blob of a statement's rows (the named parameter @rows). */
   private readonly blob: { rows: Uint8Array | null } = { rows: null };
   private readonly many;
+  /** The batch statement while the index is dropped: a row bound with a NULL key is left out (see TransactionWriter). */
+  private readonly manyFree;
   private readonly one;
   private readonly lookup;
+  private readonly byId;
   /** Notes that this import held a stored row too (a duplicate), so removing the row's own import keeps it. */
   private readonly alsoHeld;
   private readonly tempSeenGet;
@@ -309,8 +317,9 @@ export class TransactionWriter {
   /** The absolute total of the amounts stored so far, in a float while it is an exact safe integer, then carried into the bigint. */
   private amountSum = 0;
   private amountSumBig = 0n;
-  /** While the dedupe index is dropped (deferIndex): the keys stored so far, and the statement that creates the index. */
-  private keys: KeySet | null = null;
+  /** While the dedupe index is dropped (deferIndex): the keys stored so far with their rows (rowid - firstId), and the statement that creates the index. */
+  private keys: KeyMap | null = null;
+  private readonly keysHeld: number;
   private indexSql = '';
   /** The indexes after it in sqlite_schema, made again after it so that the schema keeps its order (sqlite3 .dump lists them by it). */
   private laterIndexes: { name: string; sql: string }[] = [];
@@ -319,14 +328,16 @@ export class TransactionWriter {
    * `present`: the columns this file can fill; the others are left NULL without binding them.
    * `seenInMemory`: occurrence counts kept in memory before the temp table (tests lower it).
    * `deferIndex`: the lines expected, when deferIndexFor allows this import to build the dedupe index at its end.
+   * `keysHeld`: keys held without the index before it comes back (KEYS_HELD; tests lower it).
    */
   constructor(
     private readonly db: DB,
     private readonly importId: number,
     present: readonly TransactionColumn[],
-    options: { keepAll?: boolean; seenInMemory?: number; deferIndex?: number } = {},
+    options: { keepAll?: boolean; seenInMemory?: number; deferIndex?: number; keysHeld?: number } = {},
   ) {
     this.keepAll = options.keepAll === true;
+    this.keysHeld = options.keysHeld ?? KEYS_HELD;
     this.seen = new SeenTable(options.seenInMemory ?? SEEN_IN_MEMORY);
     const kinds = packingKinds(present);
     this.pending = new RowPacker(kinds, BATCH);
@@ -343,14 +354,17 @@ export class TransactionWriter {
     );
     values.push(`column${this.width - 1}`, `column${this.width}`);
     // import_id is our own integer, so it can sit in the SQL as a literal: one parameter less per row.
-    const insert = (rows: number): string =>
+    const insert = (rows: number, where = ''): string =>
       `INSERT OR IGNORE INTO transactions (${names}, import_id) SELECT ${values.join(', ')}, ${Number(importId)}
        FROM (VALUES ${Array(rows)
          .fill('(' + Array(this.width).fill('?').join(',') + ')')
-         .join(',')})`;
+         .join(',')})${where}`;
     this.many = db.prepare(insert(BATCH));
+    this.manyFree = db.prepare(insert(BATCH, ` WHERE column${this.width} IS NOT NULL`));
     this.one = db.prepare(insert(1));
-    this.lookup = db.prepare(`SELECT ${TRANSACTION_COLUMNS.join(', ')}, id, import_id, line FROM transactions WHERE dedupe_key = ?`);
+    const stored = `SELECT ${TRANSACTION_COLUMNS.join(', ')}, id, import_id, line FROM transactions`;
+    this.lookup = db.prepare(`${stored} WHERE dedupe_key = ?`);
+    this.byId = db.prepare(`${stored} WHERE id = ?`);
     this.alsoHeld = db.prepare(`INSERT INTO transaction_duplicates (transaction_id, import_id, line) VALUES (?, ${Number(importId)}, ?)`);
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS dedupe_seen (key INTEGER, chk INTEGER, count INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (key, chk));
              DELETE FROM temp.dedupe_seen;`);
@@ -377,12 +391,12 @@ export class TransactionWriter {
            AND rowid > (SELECT rowid FROM sqlite_schema WHERE name = 'transactions_dedupe') ORDER BY rowid`,
         )
         .all() as { name: string; sql: string }[];
-      this.keys = new KeySet(Math.min(options.deferIndex, KEYS_HELD));
+      this.keys = new KeyMap(Math.min(options.deferIndex, this.keysHeld));
       db.exec('DROP INDEX transactions_dedupe');
     }
   }
 
-  /** Creates the dedupe index if this writer dropped it (at the end of the file, or at its first repeated key). */
+  /** Creates the dedupe index if this writer dropped it (at the end of the file, or when its key map is full). */
   restoreIndex(): void {
     if (this.keys === null) return;
     this.keys = null;
@@ -390,16 +404,16 @@ export class TransactionWriter {
     for (const later of this.laterIndexes) this.db.exec(`DROP INDEX "${later.name}"; ${later.sql}`);
   }
 
-  /** Without the index: whether the keys of rows [from, to) are all new (and now held), else the index is back. */
-  private allNew(keys: Float64Array, from: number, to: number): boolean {
-    const held = this.keys!;
-    for (let i = from; i < to; i++) {
-      if (!held.add(keys[i]!) || held.size > KEYS_HELD) {
-        this.restoreIndex();
-        return false;
-      }
-    }
-    return true;
+  /** The index back before the key map would pass keysHeld (KEYS_HELD) keys with `rows` more: memory stays bounded. */
+  private keepKeysBounded(rows: number): void {
+    if (this.keys !== null && this.keys.size + rows > this.keysHeld) this.restoreIndex();
+  }
+
+  /** The stored row in the slot of `key`, if any: by its rowid in the key map while the index is dropped, else through the index. */
+  private storedAt(key: number): Stored | undefined {
+    if (this.keys === null) return this.lookup.get(key) as Stored | undefined;
+    const at = this.keys.get(key);
+    return at < 0 ? undefined : (this.byId.get(this.firstId + at) as Stored);
   }
 
   /** One row: its content string, source line, and slot-0 key (slotKey(date, content, 0)). */
@@ -431,31 +445,60 @@ export class TransactionWriter {
         continue;
       }
       const before = this.inserted;
-      for (let i = from; i < to; i++) {
-        if (this.keys !== null && this.allNew(keys, i, i + 1)) this.insertOne(rows, i, lines[i]!, keys[i]!);
-        else this.settle(rows, i, lines[i]!, keys[i]!);
-      }
+      this.keepKeysBounded(to - from);
+      for (let i = from; i < to; i++) this.settle(rows, i, lines[i]!, keys[i]!);
       // Mostly new rows again: back to whole batches.
       if (this.inserted - before > (to - from) / 2) this.rowByRow = false;
     }
   }
 
   private writeMany(rows: PackedRows, from: number, lines: Float64Array, keys: Float64Array): void {
-    if (this.keys !== null) this.allNew(keys, from, from + BATCH);
+    this.keepKeysBounded(BATCH);
     const p = this.params;
     const start = rows.starts[from]!;
     this.blob.rows = rows.bytes.subarray(start, rows.starts[from + BATCH]);
     for (let i = 0; i < BATCH; i++) this.fill(p, i * this.width, rows, from + i, start, lines[from + i]!, keys[from + i]!);
+    if (this.keys !== null) {
+      this.writeFree(rows, from, lines, keys);
+      return;
+    }
     const info = this.many.run(p, this.blob);
     if (info.changes === BATCH) {
       for (let i = 0; i < BATCH; i++) this.addAmount(p[i * this.width + this.amountAt] as number);
       this.inserted += BATCH;
       this.lastId = Number(info.lastInsertRowid);
     } else {
-      this.restoreIndex();
       this.resolveBatch(rows, from, lines, keys);
       if (info.changes === 0) this.rowByRow = true;
     }
+  }
+
+  /**
+   * writeMany without the index, its parameters filled: the rows whose slot-0 key is taken (by a
+   * stored row or an earlier row of this batch: those INSERT OR IGNORE leaves out) get a NULL key
+   * and stay out of the statement; the others take the next rowids in order. Then the taken ones
+   * are settled in order, as resolveBatch does after an indexed batch.
+   */
+  private writeFree(rows: PackedRows, from: number, lines: Float64Array, keys: Float64Array): void {
+    const p = this.params;
+    const map = this.keys!;
+    const keyAt = this.width - 1;
+    let free = 0;
+    for (let i = 0; i < BATCH; i++) {
+      if (map.add(keys[from + i]!, this.lastId + free + 1 - this.firstId)) free++;
+      else p[i * this.width + keyAt] = null;
+    }
+    if (free > 0) this.manyFree.run(p, this.blob);
+    this.inserted += free;
+    this.lastId += free;
+    for (let i = 0; i < BATCH; i++) {
+      if (p[i * this.width + keyAt] !== null) this.addAmount(p[i * this.width + this.amountAt] as number);
+    }
+    if (free === BATCH) return;
+    for (let i = 0; i < BATCH; i++) {
+      if (p[i * this.width + keyAt] === null) this.settle(rows, from + i, lines[from + i]!, keys[from + i]!);
+    }
+    if (free === 0) this.rowByRow = true;
   }
 
   /** A batch had conflicts: the rows it stored are the ones above lastId; settle the others. */
@@ -486,7 +529,7 @@ export class TransactionWriter {
     if (state === undefined) {
       // No conflict for this content yet in this file, so an earlier occurrence in this file, if
       // any, went into slot 0 through the fast path.
-      slot0 = this.lookup.get(key0) as Stored | undefined;
+      slot0 = this.storedAt(key0);
       const earlier = slot0 !== undefined && slot0.import_id === this.importId && slot0.line !== line && contentOf(slot0) === dedupe;
       state = earlier ? { count: 1, next: 1 } : { count: 0, next: 0 };
     }
@@ -494,7 +537,7 @@ export class TransactionWriter {
     let matches = state.count;
     for (let slot = state.next; ; slot++) {
       const key = slot === 0 ? key0 : slotKey(date, dedupe, slot);
-      const stored = slot === 0 && slot0 !== undefined ? slot0 : (this.lookup.get(key) as Stored | undefined);
+      const stored = slot === 0 && slot0 !== undefined ? slot0 : this.storedAt(key);
       if (stored === undefined) {
         this.insertOne(rows, i, line, key);
         this.seenSet(k, check, { count: occurrence, next: slot + 1 });
@@ -515,6 +558,7 @@ export class TransactionWriter {
     const start = rows.starts[i]!;
     this.fill(p, 0, rows, i, start, line, key);
     this.lastId = Number(this.one.run(p, { rows: rows.bytes.subarray(start, rows.starts[i + 1]) }).lastInsertRowid);
+    this.keys?.add(key, this.lastId - this.firstId);
     this.addAmount(p[this.amountAt] as number);
     this.inserted++;
   }

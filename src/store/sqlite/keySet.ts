@@ -1,32 +1,48 @@
 /**
- * An exact set of dedupe keys (integers from 0 to 2^53, see core/hash.ts slotKey), for an import
+ * An exact map from dedupe keys (integers from 0 to 2^53, see core/hash.ts slotKey) to a 32-bit
+ * number (the writer keeps a row's rowid there, counted from the import's first), for an import
  * that writes without the dedupe index (TransactionWriter): open addressing with linear probing
- * in a Float64Array, -1 marking an empty place, kept at most 70% full. A key's low 32 bits are
- * hash bits, so they place it directly. Not a probabilistic filter: `add` answers exactly.
+ * in a Float64Array of keys beside a Uint32Array of values, -1 marking an empty place, kept at
+ * most 70% full. A key's low 32 bits are hash bits, so they place it directly. Not a
+ * probabilistic filter: `get` answers exactly. 12 bytes a place.
  */
-export class KeySet {
-  private table: Float64Array;
+export class KeyMap {
+  private keys: Float64Array;
+  private values: Uint32Array;
   private mask: number;
   size = 0;
 
   /** `expected`: the keys it should hold without growing (it grows past that by doubling). */
   constructor(expected: number) {
     let capacity = 1024;
-    while (capacity < 1.5 * expected) capacity *= 2;
-    this.table = new Float64Array(capacity).fill(-1);
+    while (0.7 * capacity < expected) capacity *= 2;
+    this.keys = new Float64Array(capacity).fill(-1);
+    this.values = new Uint32Array(capacity);
     this.mask = capacity - 1;
   }
 
-  /** Adds `key`; false when it was already there. */
-  add(key: number): boolean {
-    const table = this.table;
+  /** The value kept for `key`, or -1 when the key is not held. */
+  get(key: number): number {
+    const keys = this.keys;
     const mask = this.mask;
     for (let i = (key >>> 0) & mask; ; i = (i + 1) & mask) {
-      const held = table[i]!;
+      const held = keys[i]!;
+      if (held === key) return this.values[i]!;
+      if (held === -1) return -1;
+    }
+  }
+
+  /** Keeps `value` (0 to 2^32 - 1) for `key`; false (and nothing changed) when the key was already held. */
+  add(key: number, value: number): boolean {
+    const keys = this.keys;
+    const mask = this.mask;
+    for (let i = (key >>> 0) & mask; ; i = (i + 1) & mask) {
+      const held = keys[i]!;
       if (held === key) return false;
       if (held === -1) {
-        table[i] = key;
-        if (++this.size > 0.7 * table.length) this.grow();
+        keys[i] = key;
+        this.values[i] = value;
+        if (++this.size > 0.7 * keys.length) this.grow();
         return true;
       }
     }
@@ -34,20 +50,24 @@ export class KeySet {
 
   /** Bytes the table takes. */
   get bytes(): number {
-    return this.table.byteLength;
+    return this.keys.byteLength + this.values.byteLength;
   }
 
   private grow(): void {
-    const old = this.table;
-    this.table = new Float64Array(old.length * 2).fill(-1);
-    this.mask = this.table.length - 1;
-    const table = this.table;
+    const oldKeys = this.keys;
+    const oldValues = this.values;
+    this.keys = new Float64Array(oldKeys.length * 2).fill(-1);
+    this.values = new Uint32Array(oldKeys.length * 2);
+    this.mask = this.keys.length - 1;
+    const keys = this.keys;
     const mask = this.mask;
-    for (const key of old) {
+    for (let j = 0; j < oldKeys.length; j++) {
+      const key = oldKeys[j]!;
       if (key === -1) continue;
       let i = (key >>> 0) & mask;
-      while (table[i] !== -1) i = (i + 1) & mask;
-      table[i] = key;
+      while (keys[i] !== -1) i = (i + 1) & mask;
+      keys[i] = key;
+      this.values[i] = oldValues[j]!;
     }
   }
 }
