@@ -15,6 +15,7 @@ beforeAll(async () => {
 afterAll(() => t.cleanup());
 
 const at80 = (args: string[], lang: string) => run(['--db', t.db, '--lang', lang, ...args], { tty: true, columns: 80, env: { NO_COLOR: '1' } });
+const widest = (text: string): number => Math.max(...text.split('\n').map((l) => [...l].length));
 
 describe('on a terminal 80 columns wide', () => {
   for (const lang of ['en', 'zh-CN']) {
@@ -26,6 +27,14 @@ describe('on a terminal 80 columns wide', () => {
         .filter((l) => l.startsWith('│ '))
         .map((l) => l.split('│')[1]!.trim());
       for (const s of SETTINGS) expect(keys).toContain(s.key);
+    });
+
+    it(`status keeps the name of each imported file, cutting its folder if anything (${lang})`, async () => {
+      const r = await at80(['--no-pager', 'status'], lang);
+      expect(r.code, r.stderr).toBe(0);
+      expect(widest(r.stdout)).toBeLessThanOrEqual(80);
+      expect(r.stdout).toContain('transactions.csv │');
+      expect(r.stdout).toContain('customers.csv │');
     });
   }
 });
