@@ -15,7 +15,7 @@ import { fenceFor, markdownLine, markdownText, oneLine, terminalText } from '../
  */
 export const moneyInCells = (r: Pick<Report, 'currency'>): boolean => currentLang() === 'zh-CN' && r.currency !== null;
 
-export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent' | 'currency'>): string {
+export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent' | 'currency'>, decimals: number | null = null): string {
   if (v === null || v === undefined) return '';
   if (typeof v !== 'number') return kind === 'date' ? formatDate(String(v)) : String(v);
   switch (kind) {
@@ -26,8 +26,35 @@ export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent' |
     case 'int':
       return Math.round(v).toLocaleString('en-US');
     default:
+      if (decimals !== null) return v.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
       return Number.isInteger(v) ? v.toLocaleString('en-US') : String(Math.round(v * 1000) / 1000);
   }
+}
+
+/** The most decimals a number column shows: its values are rounded to a tenth or so, never finer than this. */
+const MAX_DECIMALS = 3;
+const columnDecimals = new WeakMap<ReportTable, Map<string, number>>();
+
+/**
+ * How many decimals a number column shows: as many as its most precise value, in every row, so
+ * an expected count of 31.0 reads 31.0 beside 30.6, not 31 (the data, CSV and JSON, keep the number).
+ */
+function decimalsOf(table: ReportTable, key: string): number {
+  let known = columnDecimals.get(table);
+  if (known === undefined) columnDecimals.set(table, (known = new Map()));
+  let d = known.get(key);
+  if (d === undefined) {
+    d = 0;
+    for (const row of table.rows) {
+      const v = row[key];
+      if (typeof v !== 'number' || Number.isInteger(v)) continue;
+      const text = String(Math.round(v * 10 ** MAX_DECIMALS) / 10 ** MAX_DECIMALS);
+      const point = text.indexOf('.');
+      if (point >= 0) d = Math.max(d, text.length - point - 1);
+    }
+    known.set(key, d);
+  }
+  return d;
 }
 
 const header = (c: ReportTable['columns'][number], r: Report): string =>
@@ -38,7 +65,7 @@ const header = (c: ReportTable['columns'][number], r: Report): string =>
  * category price) by their names in the reader's language, then formatted by the column's kind.
  */
 export function cellText(table: ReportTable, c: ReportColumn, v: unknown, r: Pick<Report, 'exponent' | 'currency'>): string {
-  return formatValue(c.kind, typeof v === 'string' ? codeName(table.name, c.key, v) : v, r);
+  return formatValue(c.kind, typeof v === 'string' ? codeName(table.name, c.key, v) : v, r, c.kind === 'number' ? decimalsOf(table, c.key) : null);
 }
 
 /**

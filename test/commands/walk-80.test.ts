@@ -37,4 +37,33 @@ describe('on a terminal 80 columns wide', () => {
       expect(r.stdout).toContain('customers.csv │');
     });
   }
+
+  it('a report shows a number column with the same decimals in every row (31.0 beside 30.6, not 31)', async () => {
+    const data = await run(['--db', t.db, '--format', 'json', 'report', 'churn', '--as-of', '2026-10-31']);
+    expect(data.code, data.stderr).toBe(0);
+    const tables = (JSON.parse(data.stdout) as { sections: { tables?: { name: string; rows: Record<string, unknown>[] }[] }[] }).sections.flatMap(
+      (s) => s.tables ?? [],
+    );
+    const expected = tables
+      .find((x) => x.name === 'model_check')!
+      .rows.map((row) => row.predicted)
+      .filter((v): v is number => typeof v === 'number');
+    const inYear = tables
+      .find((x) => x.name === 'watchlist')!
+      .rows.map((row) => row.expected_purchases_365d)
+      .filter((v): v is number => typeof v === 'number');
+    // The shop's figures hold both kinds: a whole number and one with a tenth, in each column.
+    for (const values of [expected, inYear]) {
+      expect(values.some(Number.isInteger)).toBe(true);
+      expect(values.some((v) => !Number.isInteger(v))).toBe(true);
+    }
+    for (const format of ['md', 'html']) {
+      const r = await run(['--db', t.db, '--format', format, 'report', 'churn', '--as-of', '2026-10-31']);
+      expect(r.code, r.stderr).toBe(0);
+      for (const v of [...expected, ...inYear].filter(Number.isInteger)) expect(r.stdout).toContain(format === 'md' ? `| ${v}.0 |` : `>${v}.0<`);
+    }
+    const term = await at80(['--no-pager', 'report', 'churn', '--as-of', '2026-10-31'], 'en');
+    expect(term.code, term.stderr).toBe(0);
+    for (const v of expected.filter(Number.isInteger)) expect(term.stdout).toMatch(new RegExp(`│ +${v}\\.0 │`));
+  });
 });
