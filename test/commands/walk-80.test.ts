@@ -67,3 +67,16 @@ describe('on a terminal 80 columns wide', () => {
     for (const v of expected.filter(Number.isInteger)) expect(term.stdout).toMatch(new RegExp(`│ +${v}\\.0 │`));
   });
 });
+
+describe('an --out that cannot be written', () => {
+  it("says why in the reader's language, not in Node's English (ENOENT: no such file or directory …)", async () => {
+    const out = `${t.dir}/no-such-folder/customers.csv`;
+    const zh = await run(['--db', t.db, '--lang', 'zh-CN', 'export', 'customers', '--out', out]);
+    expect(zh.code).toBe(1);
+    expect(zh.stdout).toBe('');
+    expect(zh.stderr.split('\n')[0]).toBe(`rapport：无法写入 ${out}：所在的文件夹不存在`);
+    expect(zh.stderr).not.toMatch(/ENOENT|no such file/);
+    const en = await run(['--db', t.db, 'export', 'customers', '--out', out]);
+    expect(en.stderr.split('\n')[0]).toBe(`rapport: cannot write ${out}: its folder does not exist`);
+  });
+});
