@@ -80,3 +80,19 @@ describe('an --out that cannot be written', () => {
     expect(en.stderr.split('\n')[0]).toBe(`rapport: cannot write ${out}: its folder does not exist`);
   });
 });
+
+describe("model's learned ranking, in words a reader follows", () => {
+  it('says once that churn risk is learned, counts its windows in plain plural, and lists Chinese dates with 、', async () => {
+    const en = await run(['--db', t.db, 'model', '--as-of', '2026-10-31', '--no-save', '--format', 'table', '--width', '300']);
+    expect(en.code, en.stderr).toBe(0);
+    const title = en.stdout.split('\n').find((l) => l.startsWith('What ranks churn risk:'))!;
+    // was: "What ranks churn risk: learned from this shop's past, learned on 3 window(s) of 91 days …"
+    expect(title).toMatch(/, fitted and checked on 3 windows of 91 days of your past \(cutoffs [\d-]+, [\d-]+, [\d-]+\)$/);
+    expect(title.match(/learned/g)).toHaveLength(1);
+    const zh = await run(['--db', t.db, '--lang', 'zh-CN', 'model', '--as-of', '2026-10-31', '--no-save', '--format', 'table', '--width', '300']);
+    expect(zh.code, zh.stderr).toBe(0);
+    const zhTitle = zh.stdout.split('\n').find((l) => l.startsWith('流失风险的排序依据：'))!;
+    expect(zhTitle.match(/学得/g)).toHaveLength(1);
+    expect(zhTitle).toMatch(/（截止日 \d{4}年\d+月\d+日、\d{4}年\d+月\d+日、\d{4}年\d+月\d+日）$/);
+  });
+});
