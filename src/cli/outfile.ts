@@ -54,7 +54,7 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
   try {
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (e) {
-    throw new RapportError(t('errors.out.cannotWrite', { out, detail: (e as Error).message }), t('errors.folderWritableHint'));
+    throw new RapportError(t('errors.out.cannotWrite', { out, detail: osDetail(e) }), t('errors.folderWritableHint'));
   }
   const temp = tempPath(dir, path.basename(target));
   // The file is made at the first write: until then a signal's default action ends the run with
@@ -81,7 +81,7 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
       // narrows it further (077 gives 0600, 277 gives 0400), as it does for a `>` redirect.
       fd = fs.openSync(temp, 'wx', 0o600);
     } catch (e) {
-      throw new RapportError(t('errors.out.cannotWrite', { out, detail: (e as Error).message }), t('errors.folderWritableHint'));
+      throw new RapportError(t('errors.out.cannotWrite', { out, detail: osDetail(e) }), t('errors.folderWritableHint'));
     }
     return fd;
   };
@@ -105,10 +105,7 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
       try {
         fs.renameSync(temp, target);
       } catch (e) {
-        throw new RapportError(
-          t('errors.out.cannotWrite', { out, detail: (e as NodeJS.ErrnoException).code === 'EISDIR' ? t('errors.out.isFolder') : (e as Error).message }),
-          t('errors.out.fileNameHint'),
-        );
+        throw new RapportError(t('errors.out.cannotWrite', { out, detail: osDetail(e) }), t('errors.out.fileNameHint'));
       }
       ok = true;
     }
@@ -127,7 +124,7 @@ async function writeStream(io: IO, out: string, target: string, run: (io: IO) =>
   try {
     fd = fs.openSync(target, 'w');
   } catch (e) {
-    throw new RapportError(t('errors.out.cannotWrite', { out, detail: (e as Error).message }), t('errors.out.mayWriteHint'));
+    throw new RapportError(t('errors.out.cannotWrite', { out, detail: osDetail(e) }), t('errors.out.mayWriteHint'));
   }
   try {
     return await runInto(
@@ -169,7 +166,27 @@ async function runInto(file: Writable, out: string, io: IO, run: (io: IO) => num
 function writeFault(e: unknown, out: string): unknown {
   const err = e as NodeJS.ErrnoException;
   if (e instanceof RapportError || err?.code === 'ENOSPC' || !/^(write|fsync|close)$/.test(String(err?.syscall))) return e;
-  return new RapportError(t('errors.out.cannotWrite', { out, detail: err.message }), t('errors.out.streamHint'));
+  return new RapportError(t('errors.out.cannotWrite', { out, detail: osDetail(err) }), t('errors.out.streamHint'));
+}
+
+/**
+ * Why a file could not be written, in the reader's language for the common causes (Node's own
+ * message is English: "ENOENT: no such file or directory, access '/srv/x'"); others as Node says.
+ */
+function osDetail(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException | null)?.code) {
+    case 'ENOENT':
+      return t('errors.out.noFolder');
+    case 'EACCES':
+    case 'EPERM':
+      return t('errors.out.denied');
+    case 'EROFS':
+      return t('errors.out.readOnlyFs');
+    case 'EISDIR':
+      return t('errors.out.isFolder');
+    default:
+      return (e as Error).message;
+  }
 }
 
 /** A reader that stopped early (EPIPE) is reported after the run (runInto); anything else is thrown to the command. */

@@ -37,6 +37,8 @@ export interface Column {
   drop?: number;
   /** Text cut in the middle, keeping its end (a file's path keeps its base name). */
   cutMiddle?: boolean;
+  /** A name the reader types back (a setting's key): never cut, as ids are not. */
+  neverCut?: boolean;
 }
 
 /** Long text cut for a table cell to `width` terminal columns (CSV and JSON keep it whole). */
@@ -277,7 +279,7 @@ export const CELL_MAX = 500;
  * ids, dates and times, which are never cut.
  */
 function cuttable(col: Column, cells: string[][], i: number): 0 | 1 | 2 {
-  if (col.align === 'right') return 0;
+  if (col.align === 'right' || col.neverCut === true) return 0;
   if (/(^|_)(id|at|date|as_of|month|cohort)$|^(date|id)$/.test(col.key)) return 0;
   if (cells.every((row) => /^[\d\s.,:%/+-]*$/.test(row[i]!))) return 0;
   // Text whose every cell is one short token is a code, not prose.

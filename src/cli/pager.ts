@@ -10,6 +10,7 @@ import { t } from '../i18n/index.js';
  * command writes anything and stdout goes through it. `less -FRX` (LESS=FRX when LESS is unset)
  * quits at once when the output fits on one screen (-F), passes rapport's colours (-R) and leaves
  * the text on the screen when it quits (-X), so short output looks as if no pager ran.
+ * LESSCHARSET=utf-8 when it is unset, as rapport's output is UTF-8 in every locale.
  */
 export interface Pager {
   /** Where the command writes its output. */
@@ -65,7 +66,13 @@ function onPath(program: string, searchPath: string): boolean {
  * wrote anything has not shown the output: finish() says so and hands back what was written.
  */
 export function startPager(cmd: string, env: Record<string, string | undefined>, keep = KEEP_BYTES): Pager {
-  const child = spawn(cmd, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { ...env, LESS: env.LESS ?? 'FRX', LV: env.LV ?? '-c' } });
+  // rapport writes UTF-8 whatever the locale: without a locale (LANG unset, or one not installed)
+  // less took the table's lines for binary and showed <E2><94><8C> for each ┌, unless told.
+  const child = spawn(cmd, {
+    shell: true,
+    stdio: ['pipe', 'inherit', 'inherit'],
+    env: { ...env, LESS: env.LESS ?? 'FRX', LV: env.LV ?? '-c', LESSCHARSET: env.LESSCHARSET ?? 'utf-8' },
+  });
   const pipe = child.stdin!;
   // The reader quitting early closes the pipe (EPIPE): what is left to write is simply not wanted.
   pipe.on('error', () => undefined);

@@ -30,8 +30,9 @@ export async function runConfigList(ctx: Context): Promise<number> {
         description: wordPhrase(describeSetting(s.key), lang),
       }));
     // On a terminal the long values (the segment table) are cut; config get KEY prints one whole.
+    // The key stays whole: it is what config set and config get are given.
     const tableColumns: Column[] = [
-      { key: 'key', header: t('config.header.key') },
+      { key: 'key', header: t('config.header.key'), neverCut: true },
       { key: 'value', header: t('config.header.value'), clip: 40 },
       { key: 'changed', header: t('config.header.changed'), show: (v) => (v ? t('config.changedYes') : '') },
       { key: 'description', header: t('config.header.description'), clip: 70 },

@@ -9,7 +9,7 @@ import { openForAnalysis, type Context } from '../cli/context.js';
 import { notice, noticer } from '../cli/io.js';
 import { UsageError } from '../sys/errors.js';
 import { forPeople, show, type Pen } from '../cli/printer.js';
-import { currentLang, t } from '../i18n/index.js';
+import { currentLang, t, tn } from '../i18n/index.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
 import { methodName, modelName, reword, wordPhrase } from '../i18n/phrase.js';
 
@@ -297,7 +297,7 @@ function drawComparison(pen: Pen, f: Fitted): void {
           t('model.compared-windows', {
             count: cutoffs.length,
             days: sel.horizonDays,
-            cutoffs: cutoffs.map((d) => formatDate(d)).join(', '),
+            cutoffs: cutoffs.map((d) => formatDate(d)).join(t('table.list-separator')),
             customers: formatNumber(sel.customers),
           }),
         ),
@@ -332,11 +332,10 @@ function drawLearned(pen: Pen, f: Fitted): void {
     out();
     out(
       c.bold(
-        t('model.learned-title', {
+        tn('model.learned-title', L.windows.length, {
           method: methodName(f.ranking.kind, f.ranking.model),
-          n: L.windows.length,
           days: L.days ?? f.ranking.horizonDays,
-          cutoffs: L.windows.map((w) => formatDate(w.cutoff)).join(', '),
+          cutoffs: L.windows.map((w) => formatDate(w.cutoff)).join(t('table.list-separator')),
         }),
       ),
     );

@@ -75,12 +75,14 @@ function drawStatus(pen: Pen, s: Figures, last: LastImport[]): void {
     pen.rows(
       [
         { key: 'id', header: t('status.col.id'), align: 'right' },
-        { key: 'kind', header: t('status.col.kind'), show: (v) => importKindName(String(v)) },
-        { key: 'file', header: t('status.col.file') },
+        // On a narrow terminal as in `rapport imports`: the finished time goes first, then the kind,
+        // and a long path is cut in its middle, so the file's own name stays.
+        { key: 'kind', header: t('status.col.kind'), show: (v) => importKindName(String(v)), drop: 2 },
+        { key: 'file', header: t('status.col.file'), cutMiddle: true },
         { key: 'status', header: t('status.col.status'), show: (v) => importStatusName(String(v)) },
         { key: 'imported', header: t('status.col.imported'), align: 'right' },
         { key: 'rejected', header: t('status.col.rejected'), align: 'right' },
-        { key: 'finished_at', header: t('status.col.finished'), show: (v) => personTime(v as string | null, new Date(), pen.io.env.TZ) },
+        { key: 'finished_at', header: t('status.col.finished'), show: (v) => personTime(v as string | null, new Date(), pen.io.env.TZ), drop: 1 },
       ],
       last,
     );

@@ -15,7 +15,7 @@ import { fenceFor, markdownLine, markdownText, oneLine, terminalText } from '../
  */
 export const moneyInCells = (r: Pick<Report, 'currency'>): boolean => currentLang() === 'zh-CN' && r.currency !== null;
 
-export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent' | 'currency'>): string {
+export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent' | 'currency'>, decimals: number | null = null): string {
   if (v === null || v === undefined) return '';
   if (typeof v !== 'number') return kind === 'date' ? formatDate(String(v)) : String(v);
   switch (kind) {
@@ -26,8 +26,35 @@ export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent' |
     case 'int':
       return Math.round(v).toLocaleString('en-US');
     default:
+      if (decimals !== null) return v.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
       return Number.isInteger(v) ? v.toLocaleString('en-US') : String(Math.round(v * 1000) / 1000);
   }
+}
+
+/** The most decimals a number column shows: its values are rounded to a tenth or so, never finer than this. */
+const MAX_DECIMALS = 3;
+const columnDecimals = new WeakMap<ReportTable, Map<string, number>>();
+
+/**
+ * How many decimals a number column shows: as many as its most precise value, in every row, so
+ * an expected count of 31.0 reads 31.0 beside 30.6, not 31 (the data, CSV and JSON, keep the number).
+ */
+function decimalsOf(table: ReportTable, key: string): number {
+  let known = columnDecimals.get(table);
+  if (known === undefined) columnDecimals.set(table, (known = new Map()));
+  let d = known.get(key);
+  if (d === undefined) {
+    d = 0;
+    for (const row of table.rows) {
+      const v = row[key];
+      if (typeof v !== 'number' || Number.isInteger(v)) continue;
+      const text = String(Math.round(v * 10 ** MAX_DECIMALS) / 10 ** MAX_DECIMALS);
+      const point = text.indexOf('.');
+      if (point >= 0) d = Math.max(d, text.length - point - 1);
+    }
+    known.set(key, d);
+  }
+  return d;
 }
 
 const header = (c: ReportTable['columns'][number], r: Report): string =>
@@ -38,7 +65,7 @@ const header = (c: ReportTable['columns'][number], r: Report): string =>
  * category price) by their names in the reader's language, then formatted by the column's kind.
  */
 export function cellText(table: ReportTable, c: ReportColumn, v: unknown, r: Pick<Report, 'exponent' | 'currency'>): string {
-  return formatValue(c.kind, typeof v === 'string' ? codeName(table.name, c.key, v) : v, r);
+  return formatValue(c.kind, typeof v === 'string' ? codeName(table.name, c.key, v) : v, r, c.kind === 'number' ? decimalsOf(table, c.key) : null);
 }
 
 /**
@@ -286,6 +313,12 @@ export function renderMarkdown(r: Report, max = 25): string {
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/**
+ * A sentence of the page, escaped, with each date kept on one line: at 390 px "on 2026-08-01"
+ * broke after its first hyphen (2026- / 08-01), as a Chinese date may between its characters.
+ */
+const prose = (s: string): string => esc(s).replace(/\b\d{4}-\d{2}-\d{2}\b|\d{4}年\d{1,2}月(?:\d{1,2}日)?/g, '<span class="date">$&</span>');
+
 // Colours that read on white paper and on a phone in the sun: no pale grey for the largest tier.
 const TIER_COLOURS: Record<string, string> = { platinum: '#4b5d6b', gold: '#b8901a', iron: '#6f8796', lead: '#9fb0bb' };
 
@@ -490,15 +523,15 @@ function htmlBody(r: Report, max: number): string[] {
     body.push(`<section id="${id}"><h2>${esc(s.title)}</h2>`);
     if (s.headline)
       body.push(
-        `<div class="headline">${s.headline.map((h) => `<div class="figure"><div class="label">${esc(h.label)}</div><div class="value">${esc(h.value)}</div><div class="detail">${esc(h.detail)}</div></div>`).join('')}</div>`,
+        `<div class="headline">${s.headline.map((h) => `<div class="figure"><div class="label">${esc(h.label)}</div><div class="value">${esc(h.value)}</div><div class="detail">${prose(h.detail)}</div></div>`).join('')}</div>`,
       );
-    for (const l of s.lines ?? []) body.push(`<p>${esc(l)}</p>`);
+    for (const l of s.lines ?? []) body.push(`<p>${prose(l)}</p>`);
     if (s.chart) body.push(`<figure><figcaption>${esc(s.chart.title)}</figcaption>${htmlChart(s.chart, r)}</figure>`);
     for (const tb of s.tables ?? []) body.push(...htmlTable(tb, r, s.tables?.length ?? 0, max));
     body.push('</section>');
   }
   if (omitted.length > 0)
-    body.push(`<section id="not-shown"><h2>${esc(notShownTitle())}</h2><ul>${omitted.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`);
+    body.push(`<section id="not-shown"><h2>${esc(notShownTitle())}</h2><ul>${omitted.map((l) => `<li>${prose(l)}</li>`).join('')}</ul></section>`);
   return body;
 }
 
@@ -518,7 +551,7 @@ a { color: #2c5f8a; }
 table { border-collapse: collapse; margin: .6rem 0 1.2rem; font-size: .9rem; }
 th, td { padding: .25rem .6rem; border-bottom: 1px solid #e6eaee; text-align: left; vertical-align: top; }
 th { background: #f3f5f7; } td.int, td.money, td.share, td.number, th.int, th.money, th.share, th.number { text-align: right; font-variant-numeric: tabular-nums; }
-td.date, td.money, td.int, td.share, td.short { white-space: nowrap; }
+td.date, td.money, td.int, td.share, td.short, span.date { white-space: nowrap; }
 figure { margin: .5rem 0 1rem; } figcaption, .legend { font-size: .85rem; color: #4b5d6b; }
 .bar-row { display: grid; grid-template-columns: minmax(6rem, 10rem) 1fr minmax(5rem, 16rem); gap: .6rem; align-items: center; font-size: .85rem; margin: 3px 0; }
 .bar-label { text-align: right; } .bar-track { display: flex; height: 1.1rem; } .bar-track.centred { justify-content: center; }

@@ -70,6 +70,27 @@ describe('the real binary and a pager', () => {
   });
 });
 
+describe('less without a locale (LANG unset, or a language whose locale is not installed)', () => {
+  let t: ReturnType<typeof tempDir>;
+  afterEach(() => t?.cleanup());
+
+  it("shows the table's lines, not their bytes (<E2><94><8C> for each ┌)", () => {
+    expect(hasScript, 'the `script` command is needed: apt-get install bsdutils').toBe(true);
+    expect(spawnSync('sh', ['-c', 'command -v less']).status, 'less is needed: apt-get install less').toBe(0);
+    t = tempDir();
+    const db = path.join(t.dir, 'shop.db');
+    const imp = spawnSync(process.execPath, [BIN, '--db', db, 'import', 'transactions', fixture('sample/transactions.csv')], { encoding: 'utf8' });
+    expect(imp.status, imp.stderr).toBe(0);
+    const env: NodeJS.ProcessEnv = { PATH, NO_COLOR: '1', TERM: 'xterm' };
+    // A screen the output fits on: less -F then quits at once, leaving the text on it.
+    const cmd = `stty rows 50 cols 120; ${process.execPath} ${BIN} --db ${db} customers --as-of 2026-10-31 --limit 5`;
+    const tty = spawnSync('script', ['-qfec', cmd, '/dev/null'], { encoding: 'utf8', env, timeout: 30_000, input: '' });
+    expect(tty.stdout).toContain('┌──────────┬');
+    expect(tty.stdout).toContain('│ customer │');
+    expect(tty.stdout).not.toContain('<E2><94>');
+  });
+});
+
 describe('a pager that does not show the output (issue 22: RAPPORT_PAGER=false lost it with exit 0)', () => {
   const sink = (): PassThrough & { text: () => string } => {
     const p = new PassThrough();

@@ -322,7 +322,7 @@ describe('the summary report opens with the answer (issue 15)', () => {
     expect(md).not.toContain('(nobody named)');
     expect(md).toContain('## Not shown\n\n- Since the last report: No earlier snapshot to compare with.\n');
     const html = (await rp(['--format', 'html', 'report', 'summary', '--as-of', AS_OF])).stdout;
-    expect(html).toContain('<li>Complaints: No complaints logged by 2025-12-31.</li>');
+    expect(html).toContain('<li>Complaints: No complaints logged by <span class="date">2025-12-31</span>.</li>');
     expect(html).toContain('<a href="#not-shown">Not shown</a>');
     // every entry of the table of contents leads to a section
     for (const [, id] of html.matchAll(/<a href="#([^"]+)">/g)) expect(html).toContain(`<section id="${id}">`);

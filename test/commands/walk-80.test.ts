@@ -1,0 +1,98 @@
+/**
+ * What a new user met walking the README on a terminal 80 columns wide (the sample shop, English
+ * and Chinese): the words they need to type back or read stay whole, and numbers read alike.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTINGS } from '../../src/core/settings.js';
+import { fixture, run, tempDir } from '../helpers.js';
+
+let t: ReturnType<typeof tempDir>;
+beforeAll(async () => {
+  t = tempDir();
+  expect((await run(['--db', t.db, '-q', 'import', 'customers', fixture('sample', 'customers.csv')])).code).toBe(0);
+  expect((await run(['--db', t.db, '-q', 'import', 'transactions', fixture('sample', 'transactions.csv')])).code).toBe(0);
+});
+afterAll(() => t.cleanup());
+
+const at80 = (args: string[], lang: string) => run(['--db', t.db, '--lang', lang, ...args], { tty: true, columns: 80, env: { NO_COLOR: '1' } });
+const widest = (text: string): number => Math.max(...text.split('\n').map((l) => [...l].length));
+
+describe('on a terminal 80 columns wide', () => {
+  for (const lang of ['en', 'zh-CN']) {
+    it(`config list keeps every setting's key whole: it is what config set is given (${lang})`, async () => {
+      const r = await at80(['--no-pager', 'config', 'list'], lang);
+      expect(r.code, r.stderr).toBe(0);
+      const keys = r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('│ '))
+        .map((l) => l.split('│')[1]!.trim());
+      for (const s of SETTINGS) expect(keys).toContain(s.key);
+    });
+
+    it(`status keeps the name of each imported file, cutting its folder if anything (${lang})`, async () => {
+      const r = await at80(['--no-pager', 'status'], lang);
+      expect(r.code, r.stderr).toBe(0);
+      expect(widest(r.stdout)).toBeLessThanOrEqual(80);
+      expect(r.stdout).toContain('transactions.csv │');
+      expect(r.stdout).toContain('customers.csv │');
+    });
+  }
+
+  it('a report shows a number column with the same decimals in every row (31.0 beside 30.6, not 31)', async () => {
+    const data = await run(['--db', t.db, '--format', 'json', 'report', 'churn', '--as-of', '2026-10-31']);
+    expect(data.code, data.stderr).toBe(0);
+    const tables = (JSON.parse(data.stdout) as { sections: { tables?: { name: string; rows: Record<string, unknown>[] }[] }[] }).sections.flatMap(
+      (s) => s.tables ?? [],
+    );
+    const expected = tables
+      .find((x) => x.name === 'model_check')!
+      .rows.map((row) => row.predicted)
+      .filter((v): v is number => typeof v === 'number');
+    const inYear = tables
+      .find((x) => x.name === 'watchlist')!
+      .rows.map((row) => row.expected_purchases_365d)
+      .filter((v): v is number => typeof v === 'number');
+    // The shop's figures hold both kinds: a whole number and one with a tenth, in each column.
+    for (const values of [expected, inYear]) {
+      expect(values.some(Number.isInteger)).toBe(true);
+      expect(values.some((v) => !Number.isInteger(v))).toBe(true);
+    }
+    for (const format of ['md', 'html']) {
+      const r = await run(['--db', t.db, '--format', format, 'report', 'churn', '--as-of', '2026-10-31']);
+      expect(r.code, r.stderr).toBe(0);
+      for (const v of [...expected, ...inYear].filter(Number.isInteger)) expect(r.stdout).toContain(format === 'md' ? `| ${v}.0 |` : `>${v}.0<`);
+    }
+    const term = await at80(['--no-pager', 'report', 'churn', '--as-of', '2026-10-31'], 'en');
+    expect(term.code, term.stderr).toBe(0);
+    for (const v of expected.filter(Number.isInteger)) expect(term.stdout).toMatch(new RegExp(`│ +${v}\\.0 │`));
+  });
+});
+
+describe('an --out that cannot be written', () => {
+  it("says why in the reader's language, not in Node's English (ENOENT: no such file or directory …)", async () => {
+    const out = `${t.dir}/no-such-folder/customers.csv`;
+    const zh = await run(['--db', t.db, '--lang', 'zh-CN', 'export', 'customers', '--out', out]);
+    expect(zh.code).toBe(1);
+    expect(zh.stdout).toBe('');
+    expect(zh.stderr.split('\n')[0]).toBe(`rapport：无法写入 ${out}：所在的文件夹不存在`);
+    expect(zh.stderr).not.toMatch(/ENOENT|no such file/);
+    const en = await run(['--db', t.db, 'export', 'customers', '--out', out]);
+    expect(en.stderr.split('\n')[0]).toBe(`rapport: cannot write ${out}: its folder does not exist`);
+  });
+});
+
+describe("model's learned ranking, in words a reader follows", () => {
+  it('says once that churn risk is learned, counts its windows in plain plural, and lists Chinese dates with 、', async () => {
+    const en = await run(['--db', t.db, 'model', '--as-of', '2026-10-31', '--no-save', '--format', 'table', '--width', '300']);
+    expect(en.code, en.stderr).toBe(0);
+    const title = en.stdout.split('\n').find((l) => l.startsWith('What ranks churn risk:'))!;
+    // was: "What ranks churn risk: learned from this shop's past, learned on 3 window(s) of 91 days …"
+    expect(title).toMatch(/, fitted and checked on 3 windows of 91 days of your past \(cutoffs [\d-]+, [\d-]+, [\d-]+\)$/);
+    expect(title.match(/learned/g)).toHaveLength(1);
+    const zh = await run(['--db', t.db, '--lang', 'zh-CN', 'model', '--as-of', '2026-10-31', '--no-save', '--format', 'table', '--width', '300']);
+    expect(zh.code, zh.stderr).toBe(0);
+    const zhTitle = zh.stdout.split('\n').find((l) => l.startsWith('流失风险的排序依据：'))!;
+    expect(zhTitle.match(/学得/g)).toHaveLength(1);
+    expect(zhTitle).toMatch(/（截止日 \d{4}年\d+月\d+日、\d{4}年\d+月\d+日、\d{4}年\d+月\d+日）$/);
+  });
+});
