@@ -546,7 +546,8 @@ export function riskLevel(risk: number, s: ModelSettings): RiskLevel {
  */
 export function riskPercent(risk: number, s: Pick<ModelSettings, 'mediumRisk' | 'highRisk'>, digits = 0): string {
   const scale = 10 ** digits;
-  const shown = Math.round(risk * 100 * scale) / scale;
+  // From the risk as the tables and CSV hold it (three decimals): a reason's "only 43%" beside a 0.435 that shows as 44% said two things.
+  const shown = Math.round((Math.round(risk * 1000) / 10) * scale) / scale;
   const crosses = [s.mediumRisk, s.highRisk].some((edge) => shown >= edge * 100 !== risk >= edge);
   return crosses ? (Math.floor(risk * 1000 * scale) / (10 * scale)).toFixed(digits + 1) : shown.toFixed(digits);
 }
