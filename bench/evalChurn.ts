@@ -1,6 +1,6 @@
 /**
  * The churn acceptance figures of issue 23 on an imported history, reproducibly:
- *   npm run eval:churn -- DB CUTOFF:HORIZON_DAYS [CUTOFF:HORIZON_DAYS ...] [--watchlist AS_OF]
+ *   npm run eval:churn -- DB CUTOFF:HORIZON_DAYS [CUTOFF:HORIZON_DAYS ...] [--watchlist AS_OF] [--auc-goal X]
  * For each cutoff: everything is fitted and learned on data up to it (as `churn backtest` does),
  * then checked against the horizon after it: churn_risk's AUC for "no purchase" and the recency
  * rule's, mean risk against the share that bought nothing, the calibration bins of 100 or more
@@ -11,7 +11,8 @@
  * simple scores' AUC (silence over the usual gap; fewest expected purchases) and a goal against the
  * best of them, the next date's error for those already overdue, and the windows learned on with
  * their share that bought nothing. With --watchlist: the default watchlist as of that date (`rapport churn`'s order): how
- * many of its first 20 rows are low risk, and how many medium or high rows have no reason.
+ * many of its first 20 rows are low risk, and how many medium or high rows have no reason. With
+ * --auc-goal X: churn_risk's AUC against that absolute goal too (issue 23: 0.78 on the CD sample).
  * Prints JSON; each check's "goals" lists every acceptance figure with its goal and "ok" or
  * "MISSED" (goal() below).
  */
@@ -27,10 +28,14 @@ import { SqliteStore } from '../src/store/sqlite/store.js';
 
 const args = process.argv.slice(2);
 const dbPath = args[0];
-if (!dbPath) throw new Error('usage: node dist-dev/bench/evalChurn.js DB CUTOFF:DAYS [CUTOFF:DAYS ...] [--watchlist AS_OF]');
+if (!dbPath) throw new Error('usage: node dist-dev/bench/evalChurn.js DB CUTOFF:DAYS [CUTOFF:DAYS ...] [--watchlist AS_OF] [--auc-goal X]');
 const at = args.indexOf('--watchlist');
 const watchAsOf = at === -1 ? null : args[at + 1]!;
-const checks = args.slice(1).filter((a, i, all) => a !== '--watchlist' && all[i - 1] !== '--watchlist');
+// --auc-goal X: the issue's absolute goal for this history (CD sample 0.78, CD master 0.77), checked beside the relative ones.
+const goalAt = args.indexOf('--auc-goal');
+const aucGoal = goalAt === -1 ? null : Number(args[goalAt + 1]);
+const valued = new Set(['--watchlist', '--auc-goal']);
+const checks = args.slice(1).filter((a, i, all) => !valued.has(a) && !valued.has(all[i - 1]!));
 const db = new SqliteStore(openDatabase(dbPath, { create: false }), dbPath);
 const money = await moneyOf(db);
 const loaded = await loadSettings(db, money);
@@ -164,6 +169,7 @@ for (const check of checks) {
     goals: [
       goal('auc', auc, `>= recency ${recencyAuc ?? 'n/a'} - ${AUC_MARGIN}`, (v) => recencyAuc !== null && v >= recencyAuc - AUC_MARGIN),
       goal('auc_best_simple', auc, `>= best simple score ${r3(bestSimple)} - ${AUC_MARGIN}`, (v) => v >= bestSimple - AUC_MARGIN),
+      ...(aucGoal === null ? [] : [goal('auc_absolute', auc, `>= ${aucGoal} (--auc-goal)`, (v) => v >= aucGoal)]),
       goal('mean_gap', r3(meanRisk - observed), `within ±${MEAN_GOAL}`, (v) => Math.abs(v) <= MEAN_GOAL),
       goal('worst_bin_gap', r3(worst), `<= ${BIN_GOAL} (bins of 100+)`, (v) => v <= BIN_GOAL),
       goal('next_date_median_error_days', errorModel, `<= naive ${errorNaive ?? 'n/a'}`, (v) => errorNaive !== null && v <= errorNaive),

@@ -70,7 +70,12 @@ export const shopDate = (day: number): string => new Date(Date.UTC(2024, 0, 1) +
  * purchase day worth 1,000 to 5,000 minor units.
  */
 export function shopCustomers(story: Story, n: number, seed: number, length: number) {
-  return shop(story, n, seed, length).map((days, i) => {
+  return customersOf(shop(story, n, seed, length), length);
+}
+
+/** Customers' purchase days (each with at least one by day `length`) as fitModels reads them on that day. */
+export function customersOf(all: number[][], length: number) {
+  return all.map((days, i) => {
     const spend = days.map((d, k) => 1000 + ((i * 7 + d * 13 + k * 31) % 4000));
     return {
       customerId: `C${i}`,

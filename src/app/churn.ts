@@ -1,6 +1,7 @@
 /** Churn risk as the commands need it: the analysis, a model fit (saved or fitted now), scores. */
 import type { Analysis } from '../core/analysis.js';
 import {
+  compareWindowDays,
   fitModels,
   horizonFor,
   learnRowOf,
@@ -12,7 +13,7 @@ import {
   type SpendWanted,
   type Windows,
 } from '../core/model/churn.js';
-import type { LearnRow } from '../core/model/learn.js';
+import type { LearnRow, LearnWindow } from '../core/model/learn.js';
 import type { CustomerMeasures } from '../core/measures.js';
 import { dayIndex, isoDay } from '../core/measures.js';
 import type { Store } from '../store/store.js';
@@ -87,25 +88,31 @@ export async function fitForRun(
   for (const c of customers) if (c.firstPurchase !== null) earliest = Math.min(earliest, dayIndex(c.firstPurchase));
   // A short history shortens the windows (the CD retailer's, 272 days to 1997-09-30 with a
   // 273-day horizon, learns on one of 182 days).
-  const plan = windowPlan(horizon.days, dayIndex(asOf) - earliest);
+  const history = dayIndex(asOf) - earliest;
+  const plan = windowPlan(horizon.days, history);
   let windows: Windows | null = null;
   if (plan !== null) {
     windows = { days: plan.days, step: plan.step, list: [] };
-    for (let k = 0; k < plan.count; k++) {
-      const cut = dayIndex(asOf) - plan.days - k * plan.step;
-      const cutoff = isoDay(cut);
-      const then = await measure(db, cutoff, loaded.settings);
-      const after = await db.purchaseDaysBetween(cutoff, isoDay(cut + plan.days));
-      const rows: LearnRow[] = [];
-      for (const c of then.customers) {
-        if (c.purchaseDays === 0) continue;
-        const row = learnRowOf(c, cutoff, settings.timeUnit, then.populationGapDays, after.get(c.customerId) ?? 0);
-        if (row !== null) rows.push(row);
-      }
-      windows.list.push({ cutoff, rows });
-    }
+    for (let k = 0; k < plan.count; k++) windows.list.push(await windowAt(db, dayIndex(asOf) - plan.days - k * plan.step, plan.days, loaded, settings));
+    // Too little history before the newest window's cutoff for a fit there: the longest window that has it (for the blend, fitModels).
+    const shorter = history - plan.days < settings.minHistoryDays ? compareWindowDays(horizon.days, history, settings.minHistoryDays) : null;
+    if (shorter !== null) windows.shorter = { days: shorter, window: await windowAt(db, dayIndex(asOf) - shorter, shorter, loaded, settings) };
   }
   return wordFitted(fitModels(customers, asOf, settings, windows, populationGap, spend));
+}
+
+/** The customers as they stood at a cutoff (a day index) and their purchase days in the `days` after it. */
+async function windowAt(db: Store, cut: number, days: number, loaded: LoadedSettings, settings: ModelSettings): Promise<LearnWindow> {
+  const cutoff = isoDay(cut);
+  const then = await measure(db, cutoff, loaded.settings);
+  const after = await db.purchaseDaysBetween(cutoff, isoDay(cut + days));
+  const rows: LearnRow[] = [];
+  for (const c of then.customers) {
+    if (c.purchaseDays === 0) continue;
+    const row = learnRowOf(c, cutoff, settings.timeUnit, then.populationGapDays, after.get(c.customerId) ?? 0);
+    if (row !== null) rows.push(row);
+  }
+  return { cutoff, rows };
 }
 
 /** Open complaints per customer at the end of the as-of day, as their history had them then. */

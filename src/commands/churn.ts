@@ -269,8 +269,15 @@ export function backtestVerdict(
   return { text: words('en'), shown: words(currentLang()), difference: d, interval: [low, high] };
 }
 
-/** The verdict when churn_risk is the recency rule itself: its AUC, no comparison. */
-function selfVerdict(auc: number | null, horizonDays: number): { text: string; shown: string; difference: number | null; interval: [number, number] | null } {
+/**
+ * The verdict when churn_risk is the recency rule itself: its AUC, no comparison, and why it ranks:
+ * it ranked best on the shop's past, or (`judged` false) nothing could be judged there, as `model` says.
+ */
+function selfVerdict(
+  auc: number | null,
+  horizonDays: number,
+  judged: boolean,
+): { text: string; shown: string; difference: number | null; interval: [number, number] | null } {
   if (auc === null)
     return {
       text: t('churn.verdict-none', { days: horizonDays }, 'en'),
@@ -279,7 +286,8 @@ function selfVerdict(auc: number | null, horizonDays: number): { text: string; s
       interval: null,
     };
   const vars = { a: auc.toFixed(3) };
-  return { text: t('churn.verdict-self', vars, 'en'), shown: t('churn.verdict-self', vars), difference: null, interval: null };
+  const key = judged ? 'churn.verdict-self' : 'churn.verdict-self-unjudged';
+  return { text: t(key, vars, 'en'), shown: t(key, vars), difference: null, interval: null };
 }
 
 export interface BacktestOptions {
@@ -339,7 +347,7 @@ export async function runBacktest(options: BacktestOptions, ctx: Context): Promi
     const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
     const method = fitted.ranking?.kind ?? (fitted.purchase === null ? 'rules' : 'model');
     // churn_risk that is the recency rule is not compared with itself: the verdict says so.
-    const verdict = method === 'recency' ? selfVerdict(rocAuc(risk, none), H) : backtestVerdict(risk, recency, none, H);
+    const verdict = method === 'recency' ? selfVerdict(rocAuc(risk, none), H, fitted.learned?.heldOut != null) : backtestVerdict(risk, recency, none, H);
     const result = {
       cutoff: options.cutoff,
       horizon_days: H,
@@ -422,6 +430,15 @@ interface BacktestView {
   result: BacktestResult;
 }
 
+/**
+ * The backtest's churn_risk column: its method; where that is the recency rule itself, said as
+ * churn_risk, with the model whose count it holds, so that it is not a second "recency rule" column.
+ */
+function riskColumn(method: RiskMethod, fitted: Fitted): string {
+  if (method !== 'recency') return methodName(method, fitted.ranking?.model ?? fitted.purchase?.model ?? null);
+  return fitted.purchase === null ? t('churn.bt.risk-is-rule') : t('churn.bt.risk-is-rule-count', { model: modelName(fitted.purchase.model) });
+}
+
 /** The backtest for people: its title and verdict, the comparison, the deciles and the calibration. */
 function drawBacktest(pen: Pen, v: BacktestView): void {
   const { fitted, result, method } = v;
@@ -440,7 +457,7 @@ function drawBacktest(pen: Pen, v: BacktestView): void {
   pen.rows(
     [
       { key: 'what', header: t('churn.bt.what') },
-      { key: 'model', header: methodName(method, fitted.ranking?.model ?? fitted.purchase?.model ?? null), align: 'right' },
+      { key: 'model', header: riskColumn(method, fitted), align: 'right' },
       { key: 'rule', header: t('churn.bt.recency-rule'), align: 'right' },
     ],
     [

@@ -231,7 +231,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
     delete rest.comparison;
     delete rest.forecast_correction;
     delete rest.learned;
-    const draw = (pen: Pen): void => drawModel(pen, fitted, options.asOf, money, noFitWhy);
+    const draw = (pen: Pen): void => drawModel(pen, fitted, options.asOf, money, noFitWhy, settings);
     show(ctx, { json: { value: record }, csv: { record: flatten(rest) }, table: { draw } });
     return 0;
   } finally {
@@ -240,7 +240,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
 }
 
 /** The fit for people: the data it saw, the candidates compared, the learned ranking, and each model's parameters. */
-function drawModel(pen: Pen, f: Fitted, asOf: string, money: Money, noFitWhy: () => string): void {
+function drawModel(pen: Pen, f: Fitted, asOf: string, money: Money, noFitWhy: () => string, settings: ModelSettings): void {
   const c = pen.chalk;
   const out = pen.line;
   const s = f.sufficiency;
@@ -250,6 +250,9 @@ function drawModel(pen: Pen, f: Fitted, asOf: string, money: Money, noFitWhy: ()
   );
   for (const p of s.problems) out(`    - ${p}`);
   drawComparison(pen, f);
+  // Auto without a comparison: why this model (the history leaves no window with a fit's history before it).
+  if (settings.model === 'auto' && f.selection === null && f.purchase !== null)
+    out(`\n  ${t('model.not-compared', { days: f.horizonDays, min: settings.minHistoryDays, model: modelName(f.purchase.model) })}`);
   const forecast = forecastPhrase(f);
   if (forecast !== null) out(`  ${wordPhrase(forecast, currentLang())}`);
   drawLearned(pen, f);
@@ -323,6 +326,11 @@ function drawComparison(pen: Pen, f: Fitted): void {
   }
 }
 
+/** Whether the windows learned on overlap (cutoffs less than a window apart): then they are not "two windows back to back". */
+function overlapping(windows: readonly { cutoff: string }[], days: number): boolean {
+  return windows.some((w, k) => k > 0 && Date.parse(windows[k - 1]!.cutoff) - Date.parse(w.cutoff) < days * 86_400_000);
+}
+
 /** The learned ranking: its held-out AUC against the other scores, its verdict and calibration. */
 function drawLearned(pen: Pen, f: Fitted): void {
   const c = pen.chalk;
@@ -332,7 +340,7 @@ function drawLearned(pen: Pen, f: Fitted): void {
     out();
     out(
       c.bold(
-        tn('model.learned-title', L.windows.length, {
+        tn(overlapping(L.windows, L.days ?? f.ranking.horizonDays) ? 'model.learned-title-overlapping' : 'model.learned-title', L.windows.length, {
           method: methodName(f.ranking.kind, f.ranking.model),
           days: L.days ?? f.ranking.horizonDays,
           cutoffs: L.windows.map((w) => formatDate(w.cutoff)).join(t('table.list-separator')),

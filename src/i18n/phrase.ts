@@ -130,6 +130,7 @@ export const GRAMMAR: Record<string, Record<string, Kind>> = {
   'core.verdict.halves': { days: 'text' },
   'core.verdict.unjudged': { days: 'text' },
   'core.verdict.unjudged-model': { days: 'text', horizon: 'text', model: 'text' },
+  'core.verdict.unjudged-blend': { days: 'text', cutoff: 'text', horizon: 'text', model: 'text' },
   'core.verdict.ranks': {
     method: { one: METHODS },
     word: { one: ['core.model.word-better', 'core.model.word-worse', 'core.model.word-unclear'] },

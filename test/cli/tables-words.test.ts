@@ -142,6 +142,13 @@ describe('words and numbers', () => {
     expect(riskPercent(0.74999, s, 1)).toBe('74.99');
   });
 
+  it("a reason's percentage is the risk column's: rounded from the three decimals the table holds", () => {
+    const s = { mediumRisk: 0.5, highRisk: 0.75 };
+    // 0.43489 is 0.435 in the table's column (44%); the reason said "only 43%" from the raw value.
+    expect(riskPercent(0.43489, s)).toBe(riskPercent(0.435, s));
+    expect(riskPercent(0.43489, s)).toBe('44');
+  });
+
   let t: ReturnType<typeof tempDir>;
   beforeAll(async () => {
     t = tempDir();

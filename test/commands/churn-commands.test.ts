@@ -324,26 +324,42 @@ describe('a shop too small for a purchase model (issue 23)', () => {
 });
 
 describe('a short history the past cannot calibrate (issue 23)', () => {
-  it("a cohort shop's 272 days asked for 273: the model sets the recency rule's level, and model, churn and JSON say so", { timeout: 120_000 }, async () => {
-    // The CD retailer's shape (bench/synth --shape cohort): every first purchase in the first 12 weeks.
-    const csv = path.join(t.dir, 'cohort.csv');
-    const db = path.join(t.dir, 'cohort.db');
-    generate(
-      { ...DEFAULTS, seed: 23, customers: 2400, rows: null, start: '1997-01-01', end: '1997-09-30', r: 0.243, alpha: 30.9, a: 0.793, b: 2.426, cohortDays: 84 },
-      csv,
-    );
-    expect((await rp(['-q', 'import', 'transactions', csv], db)).code).toBe(0);
-    const args = ['--as-of', '1997-09-30', '--horizon', '273d'];
-    const f = await json<{ churn_risk_from: string; learned: { window_days: number; verdict: string } }>(['model', ...args, '--no-save'], db);
-    expect(f.churn_risk_from).toBe('recency');
-    expect(f.learned.window_days).toBe(182);
-    expect(f.learned.verdict).toMatch(
-      /^churn_risk is the recency rule, its level set as of this date by MBG\/NBD's chance of no purchase in the next 273 days/,
-    );
-    const table = await rp(['churn', ...args, '--limit', '1', '--format', 'table'], db);
-    expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout).toContain('recency rule, its level set by the MBG/NBD model as of this date');
-    const zh = await rp(['--lang', 'zh-CN', 'model', ...args, '--no-save', '--format', 'table'], db);
-    expect(zh.stdout).toContain('其水平按截至当日MBG/NBD给出的未来 273 天内不再购买的概率设定');
-  });
+  it(
+    "a cohort shop's 272 days asked for 273: recency blended with the model on the 92 days that have a fit's history, the model sets the level, and model, churn and JSON say so",
+    { timeout: 120_000 },
+    async () => {
+      // The CD retailer's shape (bench/synth --shape cohort): every first purchase in the first 12 weeks.
+      const csv = path.join(t.dir, 'cohort.csv');
+      const db = path.join(t.dir, 'cohort.db');
+      generate(
+        {
+          ...DEFAULTS,
+          seed: 23,
+          customers: 2400,
+          rows: null,
+          start: '1997-01-01',
+          end: '1997-09-30',
+          r: 0.243,
+          alpha: 30.9,
+          a: 0.793,
+          b: 2.426,
+          cohortDays: 84,
+        },
+        csv,
+      );
+      expect((await rp(['-q', 'import', 'transactions', csv], db)).code).toBe(0);
+      const args = ['--as-of', '1997-09-30', '--horizon', '273d'];
+      const f = await json<{ churn_risk_from: string; learned: { window_days: number; verdict: string } }>(['model', ...args, '--no-save'], db);
+      expect(f.churn_risk_from).toBe('learned');
+      expect(f.learned.window_days).toBe(92);
+      expect(f.learned.verdict).toMatch(
+        /^churn_risk blends recency, purchase frequency and MBG\/NBD's expected purchases, weighed on the 92 days after 1997-06-30 .*, its level set as of this date by MBG\/NBD's chance of no purchase in the next 273 days/,
+      );
+      const table = await rp(['churn', ...args, '--limit', '1', '--format', 'table'], db);
+      expect(table.code, table.stderr).toBe(0);
+      expect(table.stdout).toContain("learned from this shop's past, its level set by the MBG/NBD model as of this date");
+      const zh = await rp(['--lang', 'zh-CN', 'model', ...args, '--no-save', '--format', 'table'], db);
+      expect(zh.stdout).toContain('其水平按截至当日MBG/NBD给出的未来 273 天内不再购买的概率设定');
+    },
+  );
 });

@@ -21,7 +21,16 @@ import {
   type LearnRow,
   type LearnWindow,
 } from '../../src/core/model/learn.js';
-import { DEFAULT_MODEL, medianWaitIfAlive, nextPurchaseDay, rulesOnly, scoreChurn, verdictPhrase } from '../../src/core/model/churn.js';
+import {
+  compareWindowDays,
+  DEFAULT_MODEL,
+  fitModels,
+  medianWaitIfAlive,
+  nextPurchaseDay,
+  rulesOnly,
+  scoreChurn,
+  verdictPhrase,
+} from '../../src/core/model/churn.js';
 import { DEFAULT_LIFECYCLE } from '../../src/core/lifecycle.js';
 import { FIT_ITERATIONS, RESTART_ITERATIONS } from '../../src/core/model/optimize.js';
 import { forecastError, nobodyLeaves, orderOf, selectModel, selectOnWindows, type Candidate } from '../../src/core/model/select.js';
@@ -30,7 +39,7 @@ import { englishReasons } from '../../src/app/words.js';
 import type { CustomerAnalysis } from '../../src/core/analysis.js';
 import type { ChurnScore } from '../../src/core/model/churn.js';
 import { rng } from '../../bench/synth/generate.js';
-import { backtestRows, shop } from '../shops.js';
+import { backtestRows, customersOf, shop, shopDate } from '../shops.js';
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((p, q) => p - q);
@@ -234,6 +243,45 @@ describe('calibrated at the horizon it names where the past cannot say', () => {
     const rows = [...Array.from({ length: 50 }, () => row(5, 0)), ...Array.from({ length: 50 }, () => row(80, 6))];
     expect(levelByModel(rows, { model: 'nbd', params: { r: 1, alpha: 20 }, unitDays: 1 }, 90)).toBeNull();
   });
+
+  it("blends recency with the model's expected purchases, weighed on the newest window with a fit's history before it, the level still the model's", () => {
+    // The horizon's one window (182 days from day 90) has 90 days before it, too few for a fit;
+    // the 92 days from day 180 have the 180 a fit needs (compareWindowDays).
+    expect(compareWindowDays(H, asOf, DEFAULT_MODEL.minHistoryDays)).toBe(92);
+    const customers = customersOf(
+      days.map((d) => d.filter((x) => x <= asOf)),
+      asOf,
+    );
+    const windows = {
+      days: 182,
+      step: 91,
+      list: [{ cutoff: shopDate(asOf - 182), rows: learnRows(days, asOf - 182, 182) }],
+      shorter: { days: 92, window: { cutoff: shopDate(asOf - 92), rows: learnRows(days, asOf - 92, 92) } },
+    };
+    const settings = { ...DEFAULT_MODEL, model: model, timeUnit: 'day' as const, horizonDays: H };
+    const f = fitModels(customers, shopDate(asOf), settings, windows, null, 'never');
+    expect(f.ranking?.kind).toBe('learned');
+    expect(f.ranking?.level).toBe('model');
+    expect(f.ranking?.logit.features).toEqual(['recency', 'frequency', 'expected']);
+    expect(f.learned?.windows.map((w) => w.cutoff)).toEqual([shopDate(asOf - 92)]);
+    expect(verdictPhrase(f)).toEqual({
+      key: 'core.verdict.unjudged-blend',
+      vars: { days: 92, cutoff: shopDate(asOf - 92), horizon: H, model: 'MBG/NBD' },
+    });
+    const byId = new Map(scoreChurn(customers, f, settings, DEFAULT_LIFECYCLE, null).map((x) => [x.customerId, x.churnRisk]));
+    const risk = now.map((_, k) => byId.get(customers[k]!.customerId)!);
+    // ranks at least as well as recency, and the level is the model's: mean within 3 points
+    expect(rocAuc(risk, none)!).toBeGreaterThanOrEqual(
+      rocAuc(
+        now.map((r) => r.recencyDays),
+        none,
+      )! - 0.002,
+    );
+    expect(Math.abs(mean(risk) - observed)).toBeLessThan(0.03);
+    // without the shorter window nothing can weigh the blend: the recency rule, levelled by the model, as before
+    const before = fitModels(customers, shopDate(asOf), settings, { ...windows, shorter: undefined }, null, 'never');
+    expect(before.ranking?.kind).toBe('recency');
+  }, 180_000);
 });
 
 /** Learns on three windows of `n` simulated rows each, without a model; `draw` gives a customer and their chance of no purchase, `u` draws the outcome. */

@@ -166,6 +166,25 @@ describe('phrases', () => {
     expect(reword(reason!, 'zh-CN')).toContain('2,345天');
   });
 
+  it('says a fall in spend against the window before, not "on" it', () => {
+    const c = {
+      customerId: 'A',
+      firstPurchase: '2024-01-01',
+      lastPurchase: '2025-09-20',
+      purchaseDays: 12,
+      recencyDays: 10,
+      typicalGapDays: 30,
+      ownGapDays: 30,
+      recentRevenue: 400,
+      previousRevenue: 1000,
+      spendDays: 12,
+      spendTotal: 6000,
+    };
+    const reasons = reasonsFor(c, 30, 90, null).map((p) => wordPhrase(p, 'en'));
+    expect(reasons).toContain('spend down 60% against the previous 90 days');
+    expect(reword('spend down 60% against the previous 90 days', 'zh-CN')).toBe('消费比之前90天减少60%');
+  });
+
   it("re-words the model's verdicts and fallbacks, as saved fits store them", () => {
     const zh = (en: string): string => reword(en, 'zh-CN');
     expect(

@@ -18,8 +18,24 @@ import {
   type ForecastCorrection,
   type Selection,
 } from './select.js';
-import { learnRanking, levelByModel, prepare, rankRisk, type HeldOut, type LearnRow, type LearnWindow, type Ranking, type RankingKind } from './learn.js';
+import {
+  blendRanking,
+  FEATURES,
+  LEARN_SAMPLE,
+  learnRanking,
+  levelByModel,
+  predict,
+  prepare,
+  rankRisk,
+  TIE_MARGIN,
+  type HeldOut,
+  type LearnRow,
+  type LearnWindow,
+  type Ranking,
+  type RankingKind,
+} from './learn.js';
 import type { Stage } from '../lifecycle.js';
+import { rocAuc } from './backtest.js';
 import { expectedSpend, fitSpend, type SpendFit, type SpendSummary } from './gammagamma.js';
 import type { OpenComplaints } from '../complaints.js';
 import { counted, days as dayCount, phrase, type Count, type Phrase } from '../words.js';
@@ -39,7 +55,12 @@ export function verdictPhrase(f: Pick<Fitted, 'ranking' | 'learned'>): Phrase | 
   const h = f.learned?.heldOut ?? null;
   if (f.ranking === null) return null;
   const days = f.ranking.horizonDays;
-  // No window the history allows could be judged out of time: the recency rule ranks, and says why.
+  // No window the history allows could be judged out of time: the blend weighed on the window compared on (unjudgedBlend), or the recency rule, and why.
+  if (h === null && f.ranking.kind === 'learned' && f.learned?.windows[0])
+    return {
+      key: 'core.verdict.unjudged-blend',
+      vars: { days: f.learned.days ?? days, cutoff: f.learned.windows[0].cutoff, horizon: days, model: modelLabel(f.ranking.model ?? '') },
+    };
   if (h === null && f.ranking.level === 'model')
     return f.learned
       ? { key: 'core.verdict.unjudged-model', vars: { days: f.learned.days ?? days, horizon: days, model: modelLabel(f.ranking.model ?? '') } }
@@ -291,6 +312,21 @@ export interface Windows {
   days: number;
   step?: number;
   list: LearnWindow[];
+  /** Where none of those has the history a fit needs before its cutoff: the longest window that has it (compareWindowDays). */
+  shorter?: { days: number; window: LearnWindow };
+}
+
+/**
+ * The longest window before the as-of date, at most the horizon and at least 28 days, with the
+ * history before its cutoff that a fit needs (minHistoryDays), or null. Where nothing can be judged
+ * out of time, the blend of recency with the model is weighed on it (unjudgedBlend): the CD
+ * retailer's cohort has 272 days to 1997-09-30, so a 273-day horizon's one window (182 days after
+ * 1997-04-01) sees customers of at most a quarter's age; the 92 days after 1997-06-30 have the
+ * 180 days of history a fit needs.
+ */
+export function compareWindowDays(horizonDays: number, historyDays: number, minHistoryDays: number): number | null {
+  const days = Math.min(horizonDays, historyDays - minHistoryDays);
+  return days >= 28 ? days : null;
 }
 
 /** A customer as the ranking sees them at the date of their measures (null: no purchase yet). */
@@ -410,16 +446,19 @@ export function fitModels(
           model,
           windows.step ?? windows.days,
         );
-  // Nothing judged out of time: the model, fitted on all the history, sets the recency rule's level as of the date (levelByModel).
-  let ranking = learned?.ranking ?? null;
-  if (learned?.heldOut === null && ranking?.kind === 'recency' && purchase !== null) {
-    const level = levelByModel(
-      sample(learnRows(customers, asOf, s.timeUnit, populationGap)),
-      { model: purchase.model, params: purchase.params, unitDays },
-      horizon.days,
-    );
-    if (level !== null) ranking = { ...ranking, model: purchase.model, horizonDays: horizon.days, level: 'model', levels: level };
-  }
+  // Nothing judged out of time: the blend weighed on a window with a fit's history (unjudgedBlend), else the model sets the recency rule's level.
+  const { ranking, learnedOn } = unjudgedRanking(
+    learned,
+    purchase,
+    compared[0] !== undefined ? { days: windows!.days, window: compared[0] } : windows?.shorter,
+    {
+      fitsAt,
+      rows: () => sample(learnRows(customers, asOf, s.timeUnit, populationGap)),
+      s,
+      unitDays,
+      horizonDays: horizon.days,
+    },
+  );
   // The forecast count corrected by the shop's own past where that helped out of time (select.ts
   // forecastCorrection): only where the models were compared on windows, with the model chosen.
   const forecast = selection !== null && purchase !== null ? forecastCorrection(purchase.model, counts.get(purchase.model) ?? []) : null;
@@ -434,7 +473,7 @@ export function fitModels(
     rejected,
     selection,
     ranking,
-    learned: learned === null ? null : { windows: learned.windows, heldOut: learned.heldOut, days: learned.days },
+    learned: learnedOn,
     // Kept only where windows were compared: a fit without them is saved as before.
     ...(forecast !== null ? { forecast } : {}),
   };
@@ -448,6 +487,69 @@ function spendFor(spendData: readonly SpendSummary[], wanted: boolean): { spend:
   const fit = spendData.length > 0 && wanted ? fitSpend(spendData) : null;
   const ok = fit !== null && fit.converged && fit.params.q > 1 && [fit.params.p, fit.params.q, fit.params.v].every(Number.isFinite);
   return { spend: ok ? fit : null, spendProblem: ok || fit === null ? null : phrase('core.model.spend-problem') };
+}
+
+/**
+ * What ranks where nothing could be judged out of time (learned.heldOut null) and a model is
+ * used: the blend weighed on `on` (unjudgedBlend), else the recency rule with its level set as of
+ * the date by the model fitted on all the history (levelByModel); otherwise what was learned.
+ */
+function unjudgedRanking(
+  learned: ReturnType<typeof learnRanking>,
+  purchase: PurchaseFit | null,
+  on: { days: number; window: LearnWindow } | undefined,
+  c: { fitsAt: Map<string, Map<PurchaseModelName, PurchaseFit>>; rows: () => LearnRow[]; s: ModelSettings; unitDays: number; horizonDays: number },
+): { ranking: Ranking | null; learnedOn: Fitted['learned'] } {
+  const learnedOn = learned === null ? null : { windows: learned.windows, heldOut: learned.heldOut, days: learned.days };
+  if (learned?.heldOut !== null || purchase === null) return { ranking: learned?.ranking ?? null, learnedOn };
+  const rows = c.rows();
+  const blend =
+    on !== undefined && enoughToCompare(on.window.rows, c.s, c.unitDays)
+      ? unjudgedBlend(on, c.fitsAt.get(on.window.cutoff)?.get(purchase.model), purchase, c.unitDays, rows, c.horizonDays)
+      : null;
+  if (blend !== null) return { ranking: blend.ranking, learnedOn: { windows: [blend.window], heldOut: null, days: on!.days } };
+  const ranking = learned.ranking;
+  const level = ranking.kind === 'recency' ? levelByModel(rows, { model: purchase.model, params: purchase.params, unitDays: c.unitDays }, c.horizonDays) : null;
+  return { ranking: level === null ? ranking : { ...ranking, model: purchase.model, horizonDays: c.horizonDays, level: 'model', levels: level }, learnedOn };
+}
+
+/**
+ * Where nothing can be judged out of time but a window before the as-of date has the history a
+ * fit needs (the newest compared on, or the longest that has it: compareWindowDays): churn_risk
+ * blends recency, frequency and the model's expected purchases, weighed by a logistic on that
+ * window (the model fitted at its cutoff), its level set as of the date by the model fitted on
+ * all the history (levelByModel, on the blend's order, as for the recency rule). Neither the
+ * blend nor recency can be judged there; the blend is the steadier side: on the real CD sample
+ * (cutoff 1997-09-30, the 273 days after) recency ranks 0.771 and MBG/NBD's expected purchases
+ * 0.773, the blend weighed on the 92 days after 1997-06-30 0.782 (docs/churn.md). Null where the
+ * model's fit at the window is degenerate, the blend does not rank that window better than recency
+ * by more than TIE_MARGIN, or the model gives no level.
+ */
+function unjudgedBlend(
+  on: { days: number; window: LearnWindow },
+  fitted: PurchaseFit | undefined,
+  purchase: PurchaseFit,
+  unitDays: number,
+  rows: readonly LearnRow[],
+  horizonDays: number,
+): { ranking: Ranking; window: { cutoff: string; customers: number; noPurchase: number } } | null {
+  // The model as fitted at the window's cutoff (on the rows prepare() reads); one at the edge of its space there gives no blend.
+  const summaries = sample(on.window.rows, LEARN_SAMPLE).map((r) => r.summary);
+  const fit = fitted ?? fitPurchases(purchase.model, group(summaries), purchase.model === 'nbd' ? undefined : purchase.params);
+  if (!fit.converged || degenerateWhy(fit, summaries) !== null) return null;
+  const prepared = prepare(on.window, on.days, purchase.model, unitDays, fit);
+  const blend = blendRanking(prepared, on.days, purchase.model);
+  // Used only where it ranks that window clearly better than recency does (by TIE_MARGIN), where a shop has signal to blend at all.
+  const auc = (score: (x: number[]) => number): number => rocAuc(prepared.X.map(score), prepared.y) ?? 0;
+  const recency = FEATURES.indexOf('recency');
+  if (blend === null || auc((x) => predict(blend.logit, x)) - auc((x) => x[recency]!) <= TIE_MARGIN) return null;
+  const view = { model: purchase.model, params: purchase.params, unitDays };
+  const levels = levelByModel(rows, view, horizonDays, (r) => rankRisk(blend, r, view));
+  if (levels === null) return null;
+  return {
+    ranking: { ...blend, horizonDays, scoreDays: on.days, level: 'model', levels },
+    window: { cutoff: on.window.cutoff, customers: prepared.X.length, noPurchase: prepared.y.filter(Boolean).length },
+  };
 }
 
 /** The customers' rows as the ranking reads them as of the date (those with a purchase). */
@@ -546,7 +648,8 @@ export function riskLevel(risk: number, s: ModelSettings): RiskLevel {
  */
 export function riskPercent(risk: number, s: Pick<ModelSettings, 'mediumRisk' | 'highRisk'>, digits = 0): string {
   const scale = 10 ** digits;
-  const shown = Math.round(risk * 100 * scale) / scale;
+  // From the risk as the tables and CSV hold it (three decimals): a reason's "only 43%" beside a 0.435 that shows as 44% said two things.
+  const shown = Math.round((Math.round(risk * 1000) / 10) * scale) / scale;
   const crosses = [s.mediumRisk, s.highRisk].some((edge) => shown >= edge * 100 !== risk >= edge);
   return crosses ? (Math.floor(risk * 1000 * scale) / (10 * scale)).toFixed(digits + 1) : shown.toFixed(digits);
 }

@@ -242,6 +242,8 @@ export interface Ranking {
    */
   level?: 'model';
   levels?: Levels;
+  /** A blend levelled by the model (unjudgedBlend in churn.ts): the window length its features are scaled by; its levels are knots on its score. */
+  scoreDays?: number;
 }
 
 /** How what ranks did on the window it was not fitted on. */
@@ -442,11 +444,19 @@ export function learnRanking(prepared: readonly Prepared[], days: number, model:
 
 /** A customer's calibrated risk of no purchase in the ranking's window, at the as-of date. */
 export function rankRisk(r: Ranking, row: LearnRow, view: ModelView | null): number {
+  if (r.levels && r.scoreDays !== undefined) return levelAt(r.levels, predict(r.logit, rawFeatures(row, r.scoreDays, view)));
   if (r.levels) return levelAt(r.levels, row.recencyDays);
   return predict(r.logit, rawFeatures(row, r.horizonDays, view));
 }
 
-/** The recency rule's level by days of silence: knots (days, risk), both rising; between them a straight line. */
+/** The blend of recency, frequency and the model's expected purchases: a logistic on one window, not judged out of time (null: it cannot be fitted there). */
+export function blendRanking(p: Prepared, days: number, model: PurchaseModelName): Ranking | null {
+  const positives = p.y.filter(Boolean).length;
+  if (positives === 0 || positives === p.y.length) return null;
+  return { kind: 'learned', model, logit: fitLogit(['recency', 'frequency', 'expected'], p.X, p.y), horizonDays: days };
+}
+
+/** The recency rule's level by days of silence (a blend's: by its score): knots (days, risk), both rising; between them a straight line. */
 export interface Levels {
   days: number[];
   risk: number[];
@@ -463,15 +473,15 @@ export interface Levels {
  * (docs/churn.md). Null when the model does not say that risk rises with silence at all (the NBD,
  * where nobody leaves, may not): the past's calibration then stays.
  */
-export function levelByModel(rows: readonly LearnRow[], view: ModelView, days: number): Levels | null {
+export function levelByModel(rows: readonly LearnRow[], view: ModelView, days: number, key: (r: LearnRow) => number = (r) => r.recencyDays): Levels | null {
   const byDay = new Map<number, { sum: number; n: number }>();
   for (const r of rows) {
     const p = pNoPurchase(view.model, view.params, r.summary, days / view.unitDays);
     if (!Number.isFinite(p)) return null;
-    const d = byDay.get(r.recencyDays) ?? { sum: 0, n: 0 };
+    const d = byDay.get(key(r)) ?? { sum: 0, n: 0 };
     d.sum += p;
     d.n++;
-    byDay.set(r.recencyDays, d);
+    byDay.set(key(r), d);
   }
   const blocks: { sum: number; n: number; at: number }[] = [];
   for (const [day, d] of [...byDay].sort((a, b) => a[0] - b[0])) {
