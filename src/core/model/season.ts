@@ -20,6 +20,8 @@
  */
 
 /** A year, in whole weeks: the window a year earlier starts on the same weekday. */
+import { phrase, type Phrase } from '../words.js';
+
 export const SEASON_DAYS = 364;
 /** Two years of history at least: a season seen once is no season. */
 export const SEASON_MIN_HISTORY = 2 * SEASON_DAYS;
@@ -231,4 +233,37 @@ export function seasonCorrection(asOf: number, earliest: number, l: SeasonLayout
     level: { ...level, weight: levelWeight, applied: level.with < level.without && levelWeight > 0 },
     count: { ...count, weight: countWeight, applied: count.with < count.without && countWeight > 0 },
   };
+}
+
+/** Day index to ISO date (as core/measures.ts isoDay, kept local: this module reads no measures). */
+const isoOf = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The season's judgement in words, the level's and the count's: followed, not (judged worse),
+ * or too small (judged better, but by no more than the windows miss anyway). Empty without one.
+ */
+export function seasonPhrases(s: SeasonCorrection | null | undefined): Phrase[] {
+  if (!s) return [];
+  const common = {
+    cutoff: isoOf(s.yearBefore),
+    count: s.judged.length,
+    cutoffs: s.judged.map((j) => isoOf(j.cutoff)).join(', '),
+  };
+  const state = (p: { with: number; without: number; applied: boolean }): string => (p.applied ? 'applied' : p.with < p.without ? 'too-small' : 'not-applied');
+  const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+  const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+  return [
+    phrase(`core.season.level-${state(s.level)}`, {
+      ...common,
+      shift: signed(s.level.applied ? seasonShift(s) : s.shift),
+      with: s.level.with.toFixed(3),
+      without: s.level.without.toFixed(3),
+    }),
+    phrase(`core.season.count-${state(s.count)}`, {
+      ...common,
+      ratio: (s.count.applied ? seasonRatio(s) : s.ratio).toFixed(3),
+      with: pct(s.count.with),
+      without: pct(s.count.without),
+    }),
+  ];
 }
