@@ -294,7 +294,7 @@ function drawModel(pen: Pen, f: Fitted, asOf: string, money: Money, noFitWhy: ()
     out(
       `  ${t('model.likelihood', { ll: f.purchase.logLikelihood.toFixed(1), customers: formatNumber(Math.min(f.purchase.customers, FIT_SAMPLE)), groups: formatNumber(f.purchase.groups), sample })}`,
     );
-    out(`  ${t('model.risk-from', { from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : t('model.risk-model') })}`);
+    out(`  ${t('model.risk-from', { from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : methodName('model', f.purchase.model) })}`);
   }
   if (f.spendProblem) out(`\n  ${c.yellow(t('model.spend'))}${t('model.colon')}${reword(f.spendProblem)}`);
   if (f.spend !== null) {
