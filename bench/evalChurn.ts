@@ -165,6 +165,32 @@ for (const check of checks) {
       error: countError,
       error_uncorrected: countErrorBefore,
     },
+    // The same season a year earlier (core/model/season.ts): its shift and ratio, and how each did on the windows judged.
+    season:
+      fitted.season === undefined
+        ? null
+        : {
+            year_before: iso(fitted.season.yearBefore),
+            shift: r3(fitted.season.shift),
+            ratio: r3(fitted.season.ratio),
+            level: {
+              applied: fitted.season.level.applied,
+              weight: r3(fitted.season.level.weight),
+              judged_without: r3(fitted.season.level.without),
+              judged_with: r3(fitted.season.level.with),
+            },
+            count: {
+              applied: fitted.season.count.applied,
+              weight: r3(fitted.season.count.weight),
+              judged_without: r3(fitted.season.count.without),
+              judged_with: r3(fitted.season.count.with),
+            },
+            judged: fitted.season.judged.map((j) => ({
+              cutoff: iso(j.cutoff),
+              none: { without: r3(j.none.without), with: r3(j.none.with), actual: r3(j.none.actual) },
+              rate: { without: r3(j.rate.without), with: r3(j.rate.with), actual: r3(j.rate.actual) },
+            })),
+          },
     seconds: Math.round((performance.now() - started) / 100) / 10,
     goals: [
       goal('auc', auc, `>= recency ${recencyAuc ?? 'n/a'} - ${AUC_MARGIN}`, (v) => recencyAuc !== null && v >= recencyAuc - AUC_MARGIN),

@@ -70,25 +70,29 @@ export const shopDate = (day: number): string => new Date(Date.UTC(2024, 0, 1) +
  * purchase day worth 1,000 to 5,000 minor units.
  */
 export function shopCustomers(story: Story, n: number, seed: number, length: number) {
-  return customersOf(shop(story, n, seed, length), length);
+  return customersAt(shop(story, n, seed, length), length);
 }
 
-/** Customers' purchase days (each with at least one by day `length`) as fitModels reads them on that day. */
-export function customersOf(all: number[][], length: number) {
-  return all.map((days, i) => {
-    const spend = days.map((d, k) => 1000 + ((i * 7 + d * 13 + k * 31) % 4000));
-    return {
-      customerId: `C${i}`,
-      firstPurchase: shopDate(days[0]!),
-      lastPurchase: shopDate(days[days.length - 1]!),
-      purchaseDays: days.length,
-      recencyDays: length - days[days.length - 1]!,
-      typicalGapDays: null,
-      ownGapDays: null,
-      recentRevenue: 0,
-      previousRevenue: 0,
-      spendDays: days.length,
-      spendTotal: spend.reduce((a, b) => a + b, 0),
-    };
+/** The customers of purchase days (shop()) as they stood on day `cut`: those who had bought by then. */
+export function customersAt(days: number[][], cut: number) {
+  return days.flatMap((all, i) => {
+    const d = all.filter((x) => x <= cut);
+    if (d.length === 0) return [];
+    const spend = d.map((x, k) => 1000 + ((i * 7 + x * 13 + k * 31) % 4000));
+    return [
+      {
+        customerId: `C${i}`,
+        firstPurchase: shopDate(d[0]!),
+        lastPurchase: shopDate(d[d.length - 1]!),
+        purchaseDays: d.length,
+        recencyDays: cut - d[d.length - 1]!,
+        typicalGapDays: null,
+        ownGapDays: null,
+        recentRevenue: 0,
+        previousRevenue: 0,
+        spendDays: d.length,
+        spendTotal: spend.reduce((a, b) => a + b, 0),
+      },
+    ];
   });
 }

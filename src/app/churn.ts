@@ -14,6 +14,7 @@ import {
   type Windows,
 } from '../core/model/churn.js';
 import type { LearnRow, LearnWindow } from '../core/model/learn.js';
+import { RECENCY_BANDS, seasonCorrection, seasonCutoffs, type SeasonCorrection, type SeasonLayout, type WindowShare } from '../core/model/season.js';
 import type { CustomerMeasures } from '../core/measures.js';
 import { dayIndex, isoDay } from '../core/measures.js';
 import type { Store } from '../store/store.js';
@@ -97,6 +98,7 @@ export async function fitForRun(
     // Too little history before the newest window's cutoff for a fit there: the longest window that has it (for the blend, fitModels).
     const shorter = history - plan.days < settings.minHistoryDays ? compareWindowDays(horizon.days, history, settings.minHistoryDays) : null;
     if (shorter !== null) windows.shorter = { days: shorter, window: await windowAt(db, dayIndex(asOf) - shorter, shorter, loaded, settings) };
+    windows.season = await seasonOf(db, dayIndex(asOf), earliest, customers, plan);
   }
   return wordFitted(fitModels(customers, asOf, settings, windows, populationGap, spend));
 }
@@ -113,6 +115,54 @@ async function windowAt(db: Store, cut: number, days: number, loaded: LoadedSett
     if (row !== null) rows.push(row);
   }
   return { cutoff, rows };
+}
+
+/**
+ * The same season a year earlier and its judgement (core/model/season.ts): each window's
+ * customers are those with a purchase by its cutoff (their first purchase as of the date),
+ * and what they bought in the window after it.
+ */
+async function seasonOf(
+  db: Store,
+  asOf: number,
+  earliest: number,
+  customers: readonly CustomerMeasures[],
+  plan: SeasonLayout,
+): Promise<SeasonCorrection | null> {
+  const cutoffs = seasonCutoffs(asOf, earliest, plan);
+  if (cutoffs === null) return null;
+  const firsts = new Map<string, number>();
+  for (const c of customers) if (c.firstPurchase !== null) firsts.set(c.customerId, dayIndex(c.firstPurchase));
+  // Purchase days per customer in (end - days, end], each span read once.
+  const spans = new Map<number, Map<string, number>>();
+  const span = async (end: number): Promise<Map<string, number>> => {
+    let got = spans.get(end);
+    if (got === undefined) spans.set(end, (got = await db.purchaseDaysBetween(isoDay(end - plan.days), isoDay(end))));
+    return got;
+  };
+  const shares = new Map<number, WindowShare>();
+  for (const cut of cutoffs) {
+    const after = await span(cut + plan.days);
+    const back: Map<string, number>[] = [];
+    for (let b = 0; b < RECENCY_BANDS - 1; b++) back.push(await span(cut - b * plan.days));
+    const w: WindowShare = { customers: [], none: [], purchases: [] };
+    for (let b = 0; b < RECENCY_BANDS; b++) {
+      w.customers.push(0);
+      w.none.push(0);
+      w.purchases.push(0);
+    }
+    for (const [id, first] of firsts) {
+      if (first > cut) continue;
+      const found = back.findIndex((m) => m.has(id));
+      const b = found === -1 ? RECENCY_BANDS - 1 : found;
+      const k = after.get(id) ?? 0;
+      w.customers[b]!++;
+      if (k === 0) w.none[b]!++;
+      w.purchases[b]! += k;
+    }
+    shares.set(cut, w);
+  }
+  return seasonCorrection(asOf, earliest, plan, (c) => shares.get(c));
 }
 
 /** Open complaints per customer at the end of the as-of day, as their history had them then. */

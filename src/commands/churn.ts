@@ -207,7 +207,7 @@ function drawChurn(pen: Pen, picture: ChurnPicture, options: ChurnOptions, { ord
       : fitted.ranking !== null
         ? t('churn.risk-method', { days: horizon, method: methodName(fitted.ranking.kind, fitted.ranking.model), calibrated: fitted.ranking.horizonDays })
         : fitted.purchase
-          ? t('churn.risk-model', { days: horizon, model: modelName(fitted.purchase.model) })
+          ? t('churn.risk-model', { days: horizon, method: methodName('model', fitted.purchase.model) })
           : t('churn.risk-rules', { why: fitted.fallback ? reword(fitted.fallback) : t('churn.no-model') });
   pen.write(`${t('churn.heading', { title: c.bold(t('churn.title', { date: formatDate(options.asOf) })), risk, days: horizon, why })}\n`);
   const columns: Column[] = [

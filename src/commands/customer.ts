@@ -6,7 +6,8 @@ import { currentFit, customerAsOf, type LoadedSettings, type Money, settleAsOf }
 import type { Store } from '../store/store.js';
 import { churnAsOf, openComplaintsAsOf } from '../app/churn.js';
 import type { PurchaseModelName } from '../core/model/purchase.js';
-import { riskPercent, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
+import { nextPurchaseDay, riskPercent, scoreChurn, type ChurnScore, type Fitted } from '../core/model/churn.js';
+import { dayIndex } from '../core/measures.js';
 import { CUSTOMER_COLUMNS, customerRow } from '../app/rows.js';
 import { englishReasons } from '../app/words.js';
 import { openForAnalysis, type Context } from '../cli/context.js';
@@ -263,21 +264,30 @@ function printCard(pen: Pen, options: CustomerOptions, card: Card): void {
     out(
       `${k.bold(t('card.stage', { stage: stageName(c.stage) }))}${c.exitPattern ? t('card.exit', { pattern: exitPatternName(c.exitPattern) }) : ''}${t('card.colon')}${reword(c.stageReason)}`,
     );
-    printRisk(pen, card, m);
+    printRisk(pen, card, m, options.asOf);
   }
   printHistory(pen, options, card, m);
 }
 
 /** The churn risk paragraph of the card, when the customer is scored. */
-function printRisk(pen: Pen, card: Card, m: (v: number) => string): void {
+function printRisk(pen: Pen, card: Card, m: (v: number) => string, asOf: string): void {
   const k = pen.chalk;
   const out = pen.line;
   const s = card.score;
   if (s === null) return;
   const pc = (x: number): string => `${riskPercent(x, card.riskEdges)}%`;
   const days = card.horizonDays;
-  const source = s.method === 'model' || s.method === 'rules' ? '' : t('card.source', { method: methodName(s.method, card.model) });
-  const next = s.nextPurchaseDate === null ? t('card.no-next') : t('card.next', { date: formatDate(s.nextPurchaseDate) });
+  // The method in the words churn, model and the reports use (rules have their own sentence).
+  const source = s.method === 'rules' ? '' : t('card.source', { method: methodName(s.method, card.model) });
+  // A date that is the shop's usual gap, not their own rhythm (a one-time buyer), says so: beside a high risk it is no promise.
+  const c = card.c;
+  const shopGap =
+    c !== null &&
+    card.ownGap === null &&
+    c.lastPurchase !== null &&
+    s.nextPurchaseDate !== null &&
+    nextPurchaseDay(dayIndex(asOf), dayIndex(c.lastPurchase), c.typicalGapDays, null) === dayIndex(s.nextPurchaseDate);
+  const next = s.nextPurchaseDate === null ? t('card.no-next') : t(shopGap ? 'card.next-shop-gap' : 'card.next', { date: formatDate(s.nextPurchaseDate) });
   const detail =
     s.pAlive !== null
       ? [

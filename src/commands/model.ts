@@ -1,3 +1,5 @@
+import { seasonPhrases, seasonRatio, seasonShift, type SeasonCorrection } from '../core/model/season.js';
+import { isoDay } from '../core/measures.js';
 import { MODEL_CHOICES, forecastPhrase, verdictPhrase, type Fitted, type ModelChoice, type ModelSettings, type RiskMethod } from '../core/model/churn.js';
 import type { PurchaseFit } from '../core/model/purchase.js';
 import { describeFit } from '../core/model/registry.js';
@@ -77,6 +79,8 @@ export function fitRecord(f: Fitted): Record<string, unknown> {
         : { cutoff: f.selection.cutoff, horizon_days: f.selection.horizonDays, customers: f.selection.customers, candidates: comparisonRows(f) },
     // Only where windows were compared (absent otherwise, so a short history's output is as it was).
     ...(f.forecast ? { forecast_correction: forecastRecord(f) } : {}),
+    // Only where the history allowed the season's judgement (core/model/season.ts).
+    ...(f.season ? { season_correction: seasonRecord(f.season) } : {}),
     sufficiency: {
       ok: f.sufficiency.ok,
       customers: f.sufficiency.customers,
@@ -127,6 +131,26 @@ function forecastRecord(f: Fitted): Record<string, unknown> | null {
     error_without: r4(c.errorWithout),
     error_with: r4(c.errorWith),
     says: said === null ? null : wordPhrase(said, 'en'),
+  };
+}
+
+/** The same season a year earlier and its judgement, snake_case. */
+function seasonRecord(s: SeasonCorrection): Record<string, unknown> {
+  const part = (p: SeasonCorrection['level']) => ({ applied: p.applied, weight: r4(p.weight), error_without: r4(p.without), error_with: r4(p.with) });
+  return {
+    year_before: isoDay(s.yearBefore),
+    shift: r4(s.shift),
+    ratio: r4(s.ratio),
+    applied_shift: r4(seasonShift(s)),
+    applied_ratio: r4(seasonRatio(s)),
+    level: part(s.level),
+    count: part(s.count),
+    judged: s.judged.map((j) => ({
+      cutoff: isoDay(j.cutoff),
+      no_purchase: { without: r4(j.none.without), with: r4(j.none.with), actual: r4(j.none.actual) },
+      purchases_per_customer: { without: r4(j.rate.without), with: r4(j.rate.with), actual: r4(j.rate.actual) },
+    })),
+    says: seasonPhrases(s).map((p) => wordPhrase(p, 'en')),
   };
 }
 
@@ -230,6 +254,7 @@ export async function runModel(options: ModelOptions, ctx: Context): Promise<num
     const rest: Record<string, unknown> = { ...record, verdict: (record.learned as Record<string, unknown> | null)?.verdict ?? null };
     delete rest.comparison;
     delete rest.forecast_correction;
+    delete rest.season_correction;
     delete rest.learned;
     const draw = (pen: Pen): void => drawModel(pen, fitted, options.asOf, money, noFitWhy, settings);
     show(ctx, { json: { value: record }, csv: { record: flatten(rest) }, table: { draw } });
@@ -255,6 +280,7 @@ function drawModel(pen: Pen, f: Fitted, asOf: string, money: Money, noFitWhy: ()
     out(`\n  ${t('model.not-compared', { days: f.horizonDays, min: settings.minHistoryDays, model: modelName(f.purchase.model) })}`);
   const forecast = forecastPhrase(f);
   if (forecast !== null) out(`  ${wordPhrase(forecast, currentLang())}`);
+  for (const p of seasonPhrases(f.season)) out(`  ${wordPhrase(p, currentLang())}`);
   drawLearned(pen, f);
   if (f.purchase === null) {
     out(
@@ -271,7 +297,7 @@ function drawModel(pen: Pen, f: Fitted, asOf: string, money: Money, noFitWhy: ()
     out(
       `  ${t('model.likelihood', { ll: f.purchase.logLikelihood.toFixed(1), customers: formatNumber(Math.min(f.purchase.customers, FIT_SAMPLE)), groups: formatNumber(f.purchase.groups), sample })}`,
     );
-    out(`  ${t('model.risk-from', { from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : t('model.risk-model') })}`);
+    out(`  ${t('model.risk-from', { from: f.ranking !== null ? methodName(f.ranking.kind, f.ranking.model) : methodName('model', f.purchase.model) })}`);
   }
   if (f.spendProblem) out(`\n  ${c.yellow(t('model.spend'))}${t('model.colon')}${reword(f.spendProblem)}`);
   if (f.spend !== null) {

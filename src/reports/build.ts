@@ -195,7 +195,7 @@ async function churnSection(c: Ctx): Promise<Section[]> {
           how: picture.fitted.ranking
             ? t('report.watchlist.by-method', { method: methodName(picture.fitted.ranking.kind, picture.fitted.ranking.model) })
             : picture.fitted.purchase
-              ? ''
+              ? t('report.watchlist.by-method', { method: methodName('model', picture.fitted.purchase.model) })
               : t('report.watchlist.by-rules'),
           amount: amount(c, total),
           shown: Math.min(c.o.limit, rows.length),

@@ -220,11 +220,18 @@ describe('the next purchase date (issue 23)', () => {
     const card = await rp(['--format', 'table', 'customer', late.customer_id, '--as-of', END]);
     expect(card.code, card.stderr).toBe(0);
     expect(card.stdout).toMatch(
-      new RegExp(`chance they are still a customer by the model; if still a customer, next purchase expected around ${late.next_purchase_date};`),
+      // (a date that is only the shop's usual gap says so: churn-season.test.ts)
+      new RegExp(
+        `chance they are still a customer by the model; if still a customer, next purchase expected around ${late.next_purchase_date}( \\(at the shop's usual gap: too few purchases of their own for a rhythm\\))?;`,
+      ),
     );
     const zh = await rp(['--lang', 'zh-CN', '--format', 'table', 'customer', late.customer_id, '--as-of', END]);
     const [y, m, d] = late.next_purchase_date!.split('-').map(Number);
-    expect(zh.stdout).toMatch(new RegExp(`仍是活跃客户的概率为 [\\d.]+%；若仍是客户，预计在 ${y}年${m}月${d}日 前后再次购买；`));
+    expect(zh.stdout).toMatch(
+      new RegExp(
+        `仍是活跃客户的概率为 [\\d.]+%；若仍是客户，预计在 ${y}年${m}月${d}日 前后再次购买(（按全店的通常间隔推算：本人购买次数太少，看不出自己的规律）)?；`,
+      ),
+    );
   });
 });
 

@@ -39,7 +39,7 @@ import { englishReasons } from '../../src/app/words.js';
 import type { CustomerAnalysis } from '../../src/core/analysis.js';
 import type { ChurnScore } from '../../src/core/model/churn.js';
 import { rng } from '../../bench/synth/generate.js';
-import { backtestRows, customersOf, shop, shopDate } from '../shops.js';
+import { backtestRows, customersAt, shop, shopDate } from '../shops.js';
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((p, q) => p - q);
@@ -248,10 +248,7 @@ describe('calibrated at the horizon it names where the past cannot say', () => {
     // The horizon's one window (182 days from day 90) has 90 days before it, too few for a fit;
     // the 92 days from day 180 have the 180 a fit needs (compareWindowDays).
     expect(compareWindowDays(H, asOf, DEFAULT_MODEL.minHistoryDays)).toBe(92);
-    const customers = customersOf(
-      days.map((d) => d.filter((x) => x <= asOf)),
-      asOf,
-    );
+    const customers = customersAt(days, asOf);
     const windows = {
       days: 182,
       step: 91,

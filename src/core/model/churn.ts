@@ -36,6 +36,7 @@ import {
 } from './learn.js';
 import type { Stage } from '../lifecycle.js';
 import { rocAuc } from './backtest.js';
+import { seasonRatio, seasonShift, type SeasonCorrection } from './season.js';
 import { expectedSpend, fitSpend, type SpendFit, type SpendSummary } from './gammagamma.js';
 import type { OpenComplaints } from '../complaints.js';
 import { counted, days as dayCount, phrase, type Count, type Phrase } from '../words.js';
@@ -183,11 +184,13 @@ export interface Fitted<W = string> {
   learned?: { windows: { cutoff: string; customers: number; noPurchase: number }[]; heldOut: HeldOut | null; days?: number } | null;
   /** The forecast count's correction learned from the windows compared (select.ts forecastCorrection); absent or null: none, as fitted. */
   forecast?: ForecastCorrection | null;
+  /** The same season a year earlier (season.ts), judged out of time; absent: the history did not allow the judgement. */
+  season?: SeasonCorrection;
 }
 
 /** What the fit's expected purchases are multiplied by: the correction's ratio where it was applied, else 1. */
-export function forecastScale(f: Pick<Fitted<unknown>, 'forecast'>): number {
-  return f.forecast?.applied === true ? f.forecast.ratio : 1;
+export function forecastScale(f: Pick<Fitted<unknown>, 'forecast' | 'season'>): number {
+  return (f.forecast?.applied === true ? f.forecast.ratio : 1) * seasonRatio(f.season);
 }
 
 /** The forecast correction in words: applied, or not and why (null: no window was compared). */
@@ -314,6 +317,8 @@ export interface Windows {
   list: LearnWindow[];
   /** Where none of those has the history a fit needs before its cutoff: the longest window that has it (compareWindowDays). */
   shorter?: { days: number; window: LearnWindow };
+  /** The same season a year earlier, judged on the windows before the as-of date (season.ts); absent or null: none. */
+  season?: SeasonCorrection | null;
 }
 
 /**
@@ -390,8 +395,11 @@ export function fitModels(
       fallback: phrase('core.model.not-enough', { problems: suff.problems }),
       rejected: [],
       selection: null,
-      ranking: learned?.ranking ?? null,
+      ranking: seasonal(learned?.ranking ?? null, windows?.season ?? null, () =>
+        sample(learnRows(customers, asOf, s.timeUnit, populationGap)).map((row) => rankRisk(learned!.ranking, row, null)),
+      ),
       ...(learned !== null ? { learned: { windows: learned.windows, heldOut: learned.heldOut, days: learned.days } } : {}),
+      ...(learned !== null && windows?.season ? { season: windows.season } : {}),
     };
   }
   const summaries: Summary[] = [];
@@ -447,7 +455,7 @@ export function fitModels(
           windows.step ?? windows.days,
         );
   // Nothing judged out of time: the blend weighed on a window with a fit's history (unjudgedBlend), else the model sets the recency rule's level.
-  const { ranking, learnedOn } = unjudgedRanking(
+  const { ranking: unjudged, learnedOn } = unjudgedRanking(
     learned,
     purchase,
     compared[0] !== undefined ? { days: windows!.days, window: compared[0] } : windows?.shorter,
@@ -458,6 +466,13 @@ export function fitModels(
       unitDays,
       horizonDays: horizon.days,
     },
+  );
+  const view = purchase === null ? null : { model: purchase.model, params: purchase.params, unitDays };
+  // The level moved by the same season a year earlier where that was judged (seasonal; not a level the model set).
+  const ranking = seasonal(unjudged, windows?.season ?? null, () =>
+    sample(learnRows(customers, asOf, s.timeUnit, populationGap)).map((row) =>
+      rankRisk(unjudged!, row, unjudged!.model !== null && unjudged!.model === purchase?.model ? view : null),
+    ),
   );
   // The forecast count corrected by the shop's own past where that helped out of time (select.ts
   // forecastCorrection): only where the models were compared on windows, with the model chosen.
@@ -476,7 +491,34 @@ export function fitModels(
     learned: learnedOn,
     // Kept only where windows were compared: a fit without them is saved as before.
     ...(forecast !== null ? { forecast } : {}),
+    ...(windows?.season ? { season: windows.season } : {}),
   };
+}
+
+/**
+ * What ranks, its level moved by the same season a year earlier where that was judged to
+ * predict the level better (season.ts). The season's shift is of the shop's level: the log-odds
+ * of the mean risk at the as-of date move by it; one shift of every customer's log-odds, found
+ * by bisection, makes that so (the order stays). Not a level the model set at the as-of date
+ * (levelByModel), which sees no window of the past.
+ */
+function seasonal(ranking: Ranking | null, season: SeasonCorrection | null, risks: () => number[]): Ranking | null {
+  const shift = seasonShift(season);
+  if (ranking === null || shift === 0 || ranking.level === 'model') return ranking;
+  const z = risks().map((p) => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p)));
+  if (z.length === 0) return ranking;
+  const meanAt = (d: number): number => z.reduce((s, v) => s + 1 / (1 + Math.exp(-(v + d))), 0) / z.length;
+  const m = meanAt(0);
+  const target = 1 / (1 + Math.exp(-(Math.log(m / (1 - m)) + shift)));
+  let lo = -10;
+  let hi = 10;
+  for (let k = 0; k < 60; k++) {
+    const mid = (lo + hi) / 2;
+    if (meanAt(mid) < target) lo = mid;
+    else hi = mid;
+  }
+  const [intercept, ...rest] = ranking.logit.coef;
+  return { ...ranking, logit: { ...ranking.logit, coef: [intercept! + (lo + hi) / 2, ...rest] } };
 }
 
 /**
