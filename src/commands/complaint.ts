@@ -17,17 +17,17 @@ import {
   type ResponseHours,
   type Status,
 } from '../core/complaints.js';
-import { riskPercent, rulesOnly, scoreChurn } from '../core/model/churn.js';
+import { riskPercent, scoreChurn } from '../core/model/churn.js';
 import { currenciesOf, MoneyParser } from '../core/money.js';
 import { customerType } from '../core/columns.js';
-import { currentFit, customerAsOf, loadSettings, moneyOf, today, type Money } from '../app/run.js';
+import { currentFit, customerAsOf, loadSettings, moneyOf, settleAsOf, today, type Money } from '../app/run.js';
 import { collect, newCustomerFault, reasonableText, type Draft, type Lookups } from '../cli/complaints/flow.js';
 import { currentLang, t, tn } from '../i18n/index.js';
 import { categoryName, customerTypeName, priorityName, riskName, stageName, statusName, tierName } from '../i18n/domain.js';
 import { formatDate, formatMoneyFor } from '../i18n/format.js';
 import { padEndWidth } from '../text/charts.js';
 import stringWidth from 'string-width';
-import { openComplaintsAsOf } from '../app/churn.js';
+import { churnAsOf, openComplaintsAsOf } from '../app/churn.js';
 import { complaintSummary } from '../app/complaints.js';
 import { englishReasons } from '../app/words.js';
 import { Cancelled, terminalPrompter, type Prompter } from '../cli/complaints/prompts.js';
@@ -131,10 +131,13 @@ export function draftFrom(f: AddFlags): Draft {
   return draft;
 }
 
-/** Who this is, before the complaint is taken: from the data, as of today. */
-async function profile(db: Store, id: string): Promise<string[]> {
+/**
+ * Who this is, before the complaint is taken: from the data, as `rapport customer ID` shows it
+ * today (the same date, the same churn risk by the same method).
+ */
+export async function profile(db: Store, id: string): Promise<string[]> {
   const lines: string[] = [];
-  const asOf = today();
+  const asOf = await settleAsOf(db, today(), false, () => {});
   const record = await db.customerRecord(id);
   const found = await customerAsOf(db, asOf, id);
   const c = found.customer;
@@ -145,8 +148,11 @@ async function profile(db: Store, id: string): Promise<string[]> {
       `  ${tn('complaint.profile.returning', c.purchaseDays, { since: formatDate(c.firstPurchase ?? ''), ago: t('core.time.ago', { span: tn('core.time.days', c.recencyDays ?? 0) }) })}`,
     );
     lines.push(`  ${t('complaint.profile.tier-stage', { tier: tierName(c.tier), stage: stageName(c.stage), why: reword(c.stageReason) })}`);
-    // The saved fit, or the rules: fitting the model at the counter would keep a customer waiting.
-    const fit = (await currentFit(db, asOf, found.loaded)) ?? rulesOnly(asOf);
+    // The saved fit, else one fitted over every customer as the customer card does (a second or
+    // two on a shop of a few thousand; keys typed meanwhile reach the next question). With the
+    // lifecycle rules instead, the counter said "medium 34%, by the lifecycle rules" beside the
+    // card's "high 27%, learned from this shop's past" for one customer on one day.
+    const fit = (await currentFit(db, asOf, found.loaded)) ?? (await churnAsOf(db, asOf)).fitted;
     const s = scoreChurn(
       [c],
       fit,
