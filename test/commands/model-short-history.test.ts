@@ -27,7 +27,7 @@ describe('a history too short to judge out of time', () => {
     const r = await run(['--db', db, '--format', 'table', 'model', '--as-of', AS_OF, '--horizon', '91d', '--no-save']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Not compared: no 91-day window before this date has the 180 days of history a fit needs before it, so auto uses the first model/);
-    expect(r.stdout).toContain('fitted and checked on 1 window of 91 days');
+    expect(r.stdout).toContain('fitted on 1 window of 91 days');
     expect(r.stdout).not.toContain('window(s)');
     const zh = await run(['--db', db, '--lang', 'zh-CN', '--format', 'table', 'model', '--as-of', AS_OF, '--horizon', '91d', '--no-save']);
     expect(zh.code, zh.stderr).toBe(0);

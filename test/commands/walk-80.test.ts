@@ -90,7 +90,7 @@ describe("model's learned ranking, in words a reader follows", () => {
     expect(en.code, en.stderr).toBe(0);
     const title = en.stdout.split('\n').find((l) => l.startsWith('What ranks churn risk:'))!;
     // was: "What ranks churn risk: learned from this shop's past, learned on 3 window(s) of 91 days …"
-    expect(title).toMatch(/, fitted and checked on 3 windows of 91 days of your past \(cutoffs [\d-]+, [\d-]+, [\d-]+\)$/);
+    expect(title).toMatch(/, fitted on 3 windows of 91 days of your past \(cutoffs [\d-]+, [\d-]+, [\d-]+\)$/);
     expect(title.match(/learned/g)).toHaveLength(1);
     const zh = await run(['--db', t.db, '--lang', 'zh-CN', 'model', '--as-of', '2026-10-31', '--no-save', '--format', 'table', '--width', '300']);
     expect(zh.code, zh.stderr).toBe(0);
