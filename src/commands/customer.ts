@@ -250,7 +250,7 @@ function printCard(pen: Pen, options: CustomerOptions, card: Card): void {
     line(t('card.last-days', { days: w }), t('card.window-against', { recent: m(c.recentRevenue), previous: m(c.previousRevenue), days: w }));
     if (c.tenureDays !== null) line(t('card.tenure'), tn('card.tenure-days', c.tenureDays, { n: n(c.tenureDays) }));
     out();
-    out(k.bold(`RFM ${c.rScore}-${c.fScore}-${c.mScore}: ${segmentName(c.segment)}`));
+    out(k.bold(`RFM ${c.rScore}-${c.fScore}-${c.mScore}${t('card.colon')}${segmentName(c.segment)}`));
     line(`R ${c.rScore}`, card.why!.r);
     line(`F ${c.fScore}`, card.why!.f);
     line(`M ${c.mScore}`, card.why!.m);

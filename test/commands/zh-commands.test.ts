@@ -173,7 +173,7 @@ describe('commands in Chinese', () => {
     expect(r.stdout).toMatch(/截至 2026年11月28日/);
     expect(r.stdout).toMatch(/净销售额 +¥[\d,]+\.\d\d（总额 ¥/);
     expect(r.stdout).toMatch(/(铂金层|黄金层|钢铁层|重铅层)，价值 ¥/);
-    expect(r.stdout).toMatch(/流失风险(高|中|低)：/);
+    expect(r.stdout).toMatch(/流失风险（(高|中|低)）：/);
     expect(r.stdout).toContain('最近的交易');
     // The complaint's category and status padded by display width: the summary starts where the English layout puts it.
     expect(r.stdout).toContain('投诉（1）');
