@@ -217,7 +217,7 @@ function drawChurn(pen: Pen, picture: ChurnPicture, options: ChurnOptions, { ord
     { key: 'risk_level', header: t('churn.col.risk'), show: (v) => (level[v as string] ?? String)(riskName(String(v))) },
     { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${riskPercent(v as number, picture.loaded.settings.model)}%` },
     { key: 'clv', header: t('churn.col.value', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
-    { key: 'keep_value', header: t('churn.col.keep'), align: 'right', show: m },
+    { key: 'keep_value', header: t('churn.col.keep', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
     { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },
   ];
   // On a terminal the two lists share one cap, so the rows shown are the first of the full order (as in CSV).
@@ -230,7 +230,7 @@ function drawChurn(pen: Pen, picture: ChurnPicture, options: ChurnOptions, { ord
     pen.write(`\n${c.bold(t('churn.win-back', { n: formatNumber(order.length - split) }))}\n`);
     const winBack = [
       ...columns.slice(0, -2),
-      { key: 'value_at_risk', header: t('churn.col.at-risk'), align: 'right' as const, show: m },
+      { key: 'value_at_risk', header: t('churn.col.at-risk', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right' as const, show: m },
       columns[columns.length - 1]!,
     ];
     pen.rows(

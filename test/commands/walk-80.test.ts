@@ -99,3 +99,38 @@ describe("model's learned ranking, in words a reader follows", () => {
     expect(zhTitle).toMatch(/（截止日 \d{4}年\d+月\d+日、\d{4}年\d+月\d+日、\d{4}年\d+月\d+日）$/);
   });
 });
+
+describe('churn: every money column names its currency', () => {
+  it('value and to keep each say GBP, as the customers table does', async () => {
+    const g = tempDir();
+    try {
+      expect((await run(['--db', g.db, '-q', 'import', 'transactions', fixture('sample', 'transactions.csv'), '--currency', 'GBP'])).code).toBe(0);
+      const r = await run(['--db', g.db, '-q', '--no-pager', 'churn', '--as-of', '2026-10-31'], { tty: true, columns: 250, env: { NO_COLOR: '1' } });
+      expect(r.code, r.stderr).toBe(0);
+      // Each table's heading (its lines down to the rule), column by column.
+      const lines = r.stdout.split('\n');
+      const headings = lines.flatMap((l, i) => {
+        if (!l.startsWith('│ customer')) return [];
+        const rows = lines
+          .slice(
+            i,
+            lines.findIndex((x, k) => k > i && x.startsWith('├')),
+          )
+          .map((x) => x.split('│').map((c) => c.trim()));
+        return [
+          rows[0]!.map((_, col) =>
+            rows
+              .map((row) => row[col])
+              .filter(Boolean)
+              .join(' '),
+          ),
+        ];
+      });
+      // Over 200 to call on the sample shop: the list to call fills the screen's share, without the win-back list.
+      expect(headings).toHaveLength(1);
+      for (const h of ['value GBP', 'to keep GBP']) expect(headings[0]).toContain(h);
+    } finally {
+      g.cleanup();
+    }
+  }, 60_000);
+});
