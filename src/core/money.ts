@@ -216,6 +216,8 @@ export class MoneyParser {
     }
     if (/[eE]/.test(s) && /^[\d.]+[eE][+-]?\d+$/.test(s)) return `scientific notation "${raw}" is not an exact amount`;
     if (/^(nan|inf|infinity)$/i.test(s)) return `"${raw}" is not a number`;
+    // "1.234,50": points grouping thousands before a decimal comma (much of Europe and South America).
+    if (!this.options.decimalComma && /^\d{1,3}(\.\d{3})+,\d{1,2}$/.test(s)) return `"${raw}" looks like a decimal comma; import with --decimal-comma`;
     const dec = this.options.decimalComma ? ',' : '.';
     const parts = s.split(dec);
     if (parts.length > 2) {

@@ -35,6 +35,8 @@ describe('money with a decimal point', () => {
     ['', 'empty'],
     ['abc', 'not an amount'],
     ['12,50', 'decimal comma'],
+    ['1.234,50', 'looks like a decimal comma; import with --decimal-comma'],
+    ['12.345.678,9', 'looks like a decimal comma; import with --decimal-comma'],
     ['1,23,456.00', 'not an amount'],
     ['3.395', 'more decimal places'],
     ['1e308', 'scientific'],
