@@ -376,6 +376,9 @@ export function fitModels(
 ): Fitted<Phrase> {
   const horizon = horizonFor(s, populationGap);
   const suff = sufficiency(customers, asOf, s);
+  // The customers as the ranking sees them at the date (sampled), built once if anything reads them.
+  let rowsAt: LearnRow[] | null = null;
+  const rowsNow = (): LearnRow[] => (rowsAt ??= sample(learnRows(customers, asOf, s.timeUnit, populationGap)));
   const spendData: SpendSummary[] = [];
   let spendLeftOut = 0;
   for (const c of customers) {
@@ -383,25 +386,7 @@ export function fitModels(
     else spendLeftOut++;
   }
   const base = { asOf, timeUnit: s.timeUnit, sufficiency: suff, spendLeftOut, horizonDays: horizon.days, horizonWhy: horizon.why };
-  if (!suff.ok) {
-    // Too little for a purchase model, but the shop's own past may still rank and calibrate the
-    // simple scores: used only where that was judged out of time (a tiny shop of 150 customers
-    // over two years: the lifecycle rules ranked 0.751 where recency ranks 0.782).
-    const learned = windows === null ? null : learnWithoutModel(windows, UNIT_DAYS[s.timeUnit]);
-    return {
-      ...base,
-      purchase: null,
-      spend: null,
-      fallback: phrase('core.model.not-enough', { problems: suff.problems }),
-      rejected: [],
-      selection: null,
-      ranking: seasonal(learned?.ranking ?? null, windows?.season ?? null, () =>
-        sample(learnRows(customers, asOf, s.timeUnit, populationGap)).map((row) => rankRisk(learned!.ranking, row, null)),
-      ),
-      ...(learned !== null ? { learned: { windows: learned.windows, heldOut: learned.heldOut, days: learned.days } } : {}),
-      ...(learned !== null && windows?.season ? { season: windows.season } : {}),
-    };
-  }
+  if (!suff.ok) return withoutModel(base, suff, windows, rowsNow, s.timeUnit);
   const summaries: Summary[] = [];
   for (const c of customers) {
     const sum = summaryOf(c, asOf, s.timeUnit);
@@ -461,7 +446,7 @@ export function fitModels(
     compared[0] !== undefined ? { days: windows!.days, window: compared[0] } : windows?.shorter,
     {
       fitsAt,
-      rows: () => sample(learnRows(customers, asOf, s.timeUnit, populationGap)),
+      rows: rowsNow,
       s,
       unitDays,
       horizonDays: horizon.days,
@@ -470,9 +455,7 @@ export function fitModels(
   const view = purchase === null ? null : { model: purchase.model, params: purchase.params, unitDays };
   // The level moved by the same season a year earlier where that was judged (seasonal; not a level the model set).
   const ranking = seasonal(unjudged, windows?.season ?? null, () =>
-    sample(learnRows(customers, asOf, s.timeUnit, populationGap)).map((row) =>
-      rankRisk(unjudged!, row, unjudged!.model !== null && unjudged!.model === purchase?.model ? view : null),
-    ),
+    rowsNow().map((row) => rankRisk(unjudged!, row, unjudged!.model !== null && unjudged!.model === purchase?.model ? view : null)),
   );
   // The forecast count corrected by the shop's own past where that helped out of time (select.ts
   // forecastCorrection): only where the models were compared on windows, with the model chosen.
@@ -492,6 +475,32 @@ export function fitModels(
     // Kept only where windows were compared: a fit without them is saved as before.
     ...(forecast !== null ? { forecast } : {}),
     ...(windows?.season ? { season: windows.season } : {}),
+  };
+}
+
+/**
+ * Too little for a purchase model, but the shop's own past may still rank and calibrate the
+ * simple scores: used only where that was judged out of time (a tiny shop of 150 customers over
+ * two years: the lifecycle rules ranked 0.751 where recency ranks 0.782).
+ */
+function withoutModel(
+  base: Pick<Fitted<Phrase>, 'asOf' | 'timeUnit' | 'sufficiency' | 'spendLeftOut' | 'horizonDays' | 'horizonWhy'>,
+  suff: Fitted<Phrase>['sufficiency'],
+  windows: Windows | null,
+  rowsNow: () => LearnRow[],
+  unit: TimeUnit,
+): Fitted<Phrase> {
+  const learned = windows === null ? null : learnWithoutModel(windows, UNIT_DAYS[unit]);
+  return {
+    ...base,
+    purchase: null,
+    spend: null,
+    fallback: phrase('core.model.not-enough', { problems: suff.problems }),
+    rejected: [],
+    selection: null,
+    ranking: seasonal(learned?.ranking ?? null, windows?.season ?? null, () => rowsNow().map((row) => rankRisk(learned!.ranking, row, null))),
+    ...(learned !== null ? { learned: { windows: learned.windows, heldOut: learned.heldOut, days: learned.days } } : {}),
+    ...(learned !== null && windows?.season ? { season: windows.season } : {}),
   };
 }
 
