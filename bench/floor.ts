@@ -83,9 +83,7 @@ export function sqliteFloor(file: string, work: string, runs: number): { run(imp
       if (!hasSqlite3) return;
       rm();
       const t0 = process.hrtime.bigint();
-      openDatabase(db, { create: true }).close(); // rapport's schema, as a first command creates it
-      const r = spawnSync('sqlite3', [db], { input: sqliteScript(file), encoding: 'utf8' });
-      if (r.status !== 0 || r.stderr !== '') throw new Error(`sqlite3 into rapport's schema failed: ${r.stderr}`);
+      sqliteFloorLoad(file, db);
       seconds.push(Number(process.hrtime.bigint() - t0) / 1e9);
       ours.push(importSeconds);
       rm();
@@ -102,6 +100,13 @@ export function sqliteFloor(file: string, work: string, runs: number): { run(imp
       };
     },
   };
+}
+
+/** The SQLite floor's load into a new database `db`: rapport's schema, as a first command creates it, then sqlite3 fills it. */
+export function sqliteFloorLoad(file: string, db: string): void {
+  openDatabase(db, { create: true }).close();
+  const r = spawnSync('sqlite3', [db], { input: sqliteScript(file), encoding: 'utf8' });
+  if (r.status !== 0 || r.stderr !== '') throw new Error(`sqlite3 into rapport's schema failed: ${r.stderr}`);
 }
 
 /** The sqlite3 script: the file into a temporary table, then into transactions and customers in one transaction. */
