@@ -16,8 +16,9 @@
  *   into transactions and one into customers, with a rollback journal and 16 MiB of page cache as
  *   rapport's first import. `.import` is itself a prepared INSERT per row, so the INSERT ... SELECT
  *   takes the same path a direct `.import` would; the staging costs one pass in memory (a staging
- *   table on disk cost 6.6-6.8 s of CPU against 4.2-5.2 s; an `.import` into a view whose trigger
- *   converts each row 8.6-9.6 s).
+ *   table on disk cost 7.6 s of CPU (user+sys) against 4.7-5.8 s; an `.import` into a view whose
+ *   trigger converts each row 9.3-10.4 s; INSERT OR IGNORE for the customers instead of DISTINCT
+ *   7.8-9.2 s; load 7-10).
  * - PostgreSQL: the rows converted once, untimed, into COPY text in rapport's stored form
  *   (pgFloorFiles, in the bench's process), then COPY straight into transactions and customers (pgFloor says why not a
  *   staging table there).
