@@ -138,6 +138,18 @@ PRAGMA journal_mode = WAL;
 `;
 }
 
+/** Whether `file` has the bench file's columns (the floors' SQL reads them). */
+export function isBenchFile(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const got = fs.readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, got).toString('utf8').split('\n')[0]!.trim() === FILE_COLUMNS.join(',');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** The PostgreSQL floor's input: the file's rows and customer ids in the form rapport stores them, as COPY text. */
 export interface PgFloorFiles {
   rows: string;
@@ -153,8 +165,8 @@ export interface PgFloorFiles {
  */
 export function pgFloorFiles(file: string, dir: string): PgFloorFiles {
   const out: PgFloorFiles = { rows: path.join(dir, 'floor-rows.copy'), customers: path.join(dir, 'floor-customers.copy'), count: 0 };
+  if (!isBenchFile(file)) throw new Error(`${file}: not the bench's columns (${FILE_COLUMNS.join(',')})`);
   const lines = fs.readFileSync(file, 'utf8').split('\n');
-  if (lines[0]!.trim() !== FILE_COLUMNS.join(',')) throw new Error(`${file}: not the bench's columns (${FILE_COLUMNS.join(',')})`);
   const rows: string[] = [];
   const seen = new Set<string>();
   const value = (v: string): string => (v === '' ? '\\N' : v);
