@@ -4,7 +4,9 @@
  * same file into a plain table with the file's columns, in alternating runs. Each side runs in a
  * child process, so its peak RSS is its own. Needs a server: RAPPORT_BENCH_PG or RAPPORT_TEST_PG
  * (.ci/pg-start starts a throwaway one); each run gets a fresh database, dropped afterwards.
- * Also times rapport's own reading and validation of the file, writing nothing (the import's floor).
+ * Also times rapport's own reading and validation of the file, writing nothing (the import's floor),
+ * and a second baseline beside the issue's (bench/floor.ts): COPY of the same file into rapport's own
+ * schema, with its indexes and constraints (the ratio to it is information; the goal is the first).
  * Each side's CPU (user+sys) is printed too: the client's process, and the server's backends when
  * the server runs on this machine and its data directory is readable (.ci/pg-start's): client and
  * server share the machine's cores, so wall time alone hides which one the import waits for.
@@ -29,6 +31,7 @@ import { connectPg, describePg, type Sql } from '../src/store/pg/connect.js';
 import { migratePg } from '../src/store/pg/migrations.js';
 import { maxOf } from '../src/core/scale.js';
 import { importIntoPg } from './pgImport.js';
+import { floorLine, isBenchFile, pgFloor, pgFloorFiles, type PgFloorFiles } from './floor.js';
 import { inWorker } from '../src/import/parallel.js';
 import { sniffFile } from '../src/import/sniff.js';
 import { openSource } from '../src/import/source.js';
@@ -36,6 +39,8 @@ import { Readable } from 'node:stream';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
+
+type Side = 'copy' | 'import' | 'floor' | 'parse';
 
 /** The server URL with another database in it. */
 function withDatabase(url: string, database: string): string {
@@ -53,7 +58,7 @@ async function cliChild(args: string[]): Promise<void> {
 }
 
 /** In a child: one side of a run against an existing database; prints BENCH {...} on stderr. */
-async function child(side: string, url: string, file: string): Promise<void> {
+async function child(side: string, url: string, file: string, floorFiles?: string): Promise<void> {
   const sql = await connectPg(url, process.env);
   try {
     const t0 = process.hrtime.bigint();
@@ -71,6 +76,9 @@ async function child(side: string, url: string, file: string): Promise<void> {
       const writable = await sql.unsafe('COPY raw_copy FROM STDIN (FORMAT csv, HEADER true)').writable();
       await pipeline(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), writable);
       rows = (await sql`SELECT count(*) AS n FROM raw_copy`)[0]!.n as number;
+    } else if (side === 'floor') {
+      await migratePg(sql, url);
+      rows = await pgFloor(sql, JSON.parse(floorFiles!) as PgFloorFiles);
     } else {
       await migratePg(sql, url);
       rows = (await importIntoPg(sql, file, { where: url })).counts.imported;
@@ -164,12 +172,14 @@ async function bench(): Promise<void> {
   const size = fs.statSync(csv).size;
   const admin = await connectPg(server, process.env);
   const cpuOfServer = await serverCpu(admin);
-  const run = async (side: 'copy' | 'import' | 'parse'): Promise<{ seconds: number; rows: number; rssMb: number; cpu: number; serverCpu: number | null }> => {
+  // The second baseline's input, made once, untimed (for a file with the bench's columns).
+  const floorFiles = isBenchFile(csv) ? JSON.stringify(pgFloorFiles(csv, work)) : null;
+  const run = async (side: Side): Promise<{ seconds: number; rows: number; rssMb: number; cpu: number; serverCpu: number | null }> => {
     const name = `rapport_bench_${crypto.randomBytes(5).toString('hex')}`;
     await admin.unsafe(`CREATE DATABASE ${name}`);
     const before = cpuOfServer?.() ?? null;
     try {
-      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', side, withDatabase(server, name), csv], {
+      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', side, withDatabase(server, name), csv, floorFiles ?? ''], {
         encoding: 'utf8',
         maxBuffer: 16 * 1024 * 1024,
       });
@@ -190,8 +200,10 @@ async function bench(): Promise<void> {
   const parse: number[] = [];
   const ours: number[] = [];
   const rss: number[] = [];
-  const cpu: Record<'copy' | 'import' | 'parse', { client: number[]; server: number[] }> = {
+  const floor: number[] = [];
+  const cpu: Record<Side, { client: number[]; server: number[] }> = {
     copy: { client: [], server: [] },
+    floor: { client: [], server: [] },
     import: { client: [], server: [] },
     parse: { client: [], server: [] },
   };
@@ -205,18 +217,21 @@ async function bench(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       const c = await run('copy');
       const r = await run('import');
+      const f = floorFiles === null ? null : await run('floor');
       const p = await run('parse');
       copy.push(c.seconds);
+      if (f !== null) floor.push(f.seconds);
       parse.push(p.seconds);
       ours.push(r.seconds);
       rss.push(r.rssMb);
       stored = r.rows;
       process.stderr.write(
-        `  run ${i + 1}: raw COPY ${c.seconds.toFixed(2)} s (${c.rssMb.toFixed(0)} MB, ${cpuText('copy', c)}); rapport import ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB, ${r.rows} rows stored (${cpuText('import', r)}); parsing alone ${p.seconds.toFixed(2)} s (${cpuText('parse', p)})\n`,
+        `  run ${i + 1}: raw COPY ${c.seconds.toFixed(2)} s (${c.rssMb.toFixed(0)} MB, ${cpuText('copy', c)}); rapport import ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB, ${r.rows} rows stored (${cpuText('import', r)}); ${f === null ? '' : `COPY into rapport's schema ${f.seconds.toFixed(2)} s (${cpuText('floor', f)}); `}parsing alone ${p.seconds.toFixed(2)} s (${cpuText('parse', p)})\n`,
       );
     }
   } finally {
     await admin.end();
+    if (floorFiles !== null) for (const f of Object.values(JSON.parse(floorFiles) as PgFloorFiles)) if (typeof f === 'string') fs.rmSync(f, { force: true });
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const result = {
@@ -227,13 +242,18 @@ async function bench(): Promise<void> {
     importSeconds: Number(median(ours).toFixed(2)),
     parseOnlySeconds: Number(median(parse).toFixed(2)),
     ratio: Number((median(ours) / median(copy)).toFixed(2)),
+    // The second baseline (bench/floor.ts): COPY of the same file into rapport's own schema, with its indexes and constraints. Information; the goal is the ratio above.
+    storeSchemaCopySeconds: floor.length === 0 ? null : Number(median(floor).toFixed(2)),
+    ratioToStoreSchemaCopy: floor.length === 0 ? null : Number((median(ours) / median(floor)).toFixed(2)),
     importPeakRssMb: Math.round(maxOf(rss)),
     // user+sys CPU seconds, medians: the client's process, and the server's backends (null when the server's /proc is out of reach).
     cpuSeconds: Object.fromEntries(
-      Object.entries(cpu).map(([side, c]) => [
-        side,
-        { client: Number(median(c.client).toFixed(2)), server: c.server.length === 0 ? null : Number(median(c.server).toFixed(2)) },
-      ]),
+      Object.entries(cpu)
+        .filter(([, c]) => c.client.length > 0)
+        .map(([side, c]) => [
+          side,
+          { client: Number(median(c.client).toFixed(2)), server: c.server.length === 0 ? null : Number(median(c.server).toFixed(2)) },
+        ]),
     ),
     goals: { ratioAtMost: 2, peakRssMbUnder: 300 },
     loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
@@ -242,6 +262,7 @@ async function bench(): Promise<void> {
   const verdict = (ok: boolean): string => (ok ? 'ok' : 'PAST THE GOAL');
   process.stderr.write(
     `import ${result.importSeconds} s = ${result.ratio}x raw COPY ${result.rawCopySeconds} s (goal <= ${result.goals.ratioAtMost}x): ${verdict(result.ratio <= result.goals.ratioAtMost)}\n` +
+      (floor.length === 0 ? "COPY into rapport's schema: not run (it reads the bench file's columns)\n" : floorLine(median(ours), median(floor), 'COPY')) +
       `import peak RSS ${result.importPeakRssMb} MB (goal < ${result.goals.peakRssMbUnder} MB): ${verdict(result.importPeakRssMb < result.goals.peakRssMbUnder)}\n` +
       `parsing alone ${result.parseOnlySeconds} s = ${(result.parseOnlySeconds / result.rawCopySeconds).toFixed(2)}x raw COPY; load average ${result.loadAverage.join(' ')}\n`,
   );
@@ -309,6 +330,6 @@ async function bench(): Promise<void> {
 }
 
 const argv = process.argv.slice(2);
-if (argv[0] === '--child') await child(argv[1]!, argv[2]!, argv[3]!);
+if (argv[0] === '--child') await child(argv[1]!, argv[2]!, argv[3]!, argv[4]);
 else if (argv[0] === '--cli') await cliChild(argv.slice(1));
 else await bench();

@@ -25,6 +25,7 @@ import { DEFAULTS, generate } from './synth/generate.js';
 import { openDatabase } from '../src/store/sqlite/db.js';
 import { lastTransactionDate } from '../src/store/sqlite/measures.js';
 import { maxOf } from '../src/core/scale.js';
+import { sqliteFloor } from './floor.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -140,6 +141,7 @@ const rss: number[] = [];
 const raw: number[] = [];
 const db = path.join(work, 'bench.db');
 const rawDb = path.join(work, 'raw.db');
+const floor = sqliteFloor(csv, work, runs); // the second baseline: sqlite3 into rapport's own schema (information)
 process.stderr.write(`importing ${path.basename(csv)} (${(size / 1e6).toFixed(1)} MB), ${runs} alternating runs\n`);
 for (let i = 0; i < runs; i++) {
   rm(db);
@@ -152,6 +154,7 @@ for (let i = 0; i < runs; i++) {
   process.stderr.write(
     `  run ${i + 1}: rapport ${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB${s !== null ? `; sqlite3 .import ${s.toFixed(2)} s` : ''}\n`,
   );
+  floor.run(r.seconds);
 }
 const ratio = raw.length > 0 ? median(ours) / median(raw) : null;
 const peakRss = maxOf(rss);
@@ -176,6 +179,7 @@ if (values['import-only']) {
         rapport_import_seconds: Number(median(ours).toFixed(2)),
         sqlite3_import_seconds: raw.length > 0 ? Number(median(raw).toFixed(2)) : null,
         ratio_to_sqlite3: ratio === null ? null : Number(ratio.toFixed(2)),
+        store_schema_floor: floor.figures(),
         peak_rss_mb: Math.round(peakRss),
         load_average: load,
       },
@@ -251,6 +255,7 @@ const result = {
   peak_rss_mb: Math.round(maxOf(rss)),
   sqlite3_import_seconds: raw.length > 0 ? Number(median(raw).toFixed(2)) : null,
   ratio_to_sqlite3: ratio === null ? null : Number(ratio.toFixed(2)),
+  store_schema_floor: floor.figures(),
   import_goal: { ratio_at_most: IMPORT_GOAL, peak_rss_mb_under: RSS_GOAL_MB, met: goalsMet, load_average: load },
   check_before_write: {
     database_megabytes: Number(checkedMb.toFixed(1)),
