@@ -365,6 +365,30 @@ export async function runComplaintList(
 /** The history has always shown English statuses as stored (in_progress); other languages name them. */
 const historyStatus = (status: string): string => (currentLang() === 'en' ? status : statusName(status));
 
+/**
+ * Writes a change to a complaint in one transaction. Typed and confirmed at the counter, it waits
+ * for an import however long it takes, as `complaint add` does (the busy timeout lost the
+ * answers); a script keeps the busy timeout and its error.
+ */
+function saving(ctx: Context, db: Store, interactive: boolean, write: () => Promise<void>): Promise<void> {
+  return interactive ? db.writeWhenFree(write, () => ctx.io.stderr.write(t('complaint.notice.waiting') + '\n')) : db.transaction(write);
+}
+
+/**
+ * The complaint as stored now, inside the write, unless it changed since `seen` was read (and
+ * shown): someone else resolved, closed or reassigned it meanwhile (another counter, a script).
+ * Refused then, nothing written, rather than laying this change over theirs.
+ */
+async function unchanged(db: Store, seen: ComplaintRow): Promise<ComplaintRow> {
+  const now = await db.complaintForChange(seen.id);
+  const own = (r: ComplaintRow): string => JSON.stringify({ ...r, customer_name: null });
+  if (now !== null && own(now) === own(seen)) return now;
+  throw new RapportError(
+    t('complaint.error.changed-meanwhile', { id: seen.id, status: now === null ? '-' : statusText(now.status) }),
+    t('complaint.error.changed-meanwhile-hint', { id: seen.id }),
+  );
+}
+
 async function mustGet(db: Store, id: number): Promise<ComplaintRow> {
   const c = await db.getComplaint(id);
   if (c === null) throw new RapportError(t('complaint.error.no-complaint', { id }), t('complaint.error.no-complaint-hint'));
@@ -475,7 +499,8 @@ export async function runComplaintUpdate(id: number, o: UpdateFlags, ctx: Contex
     }
     const hours = (await loadSettings(db, money)).settings.complaintHours;
     const { status: to, priority, category, note } = changes;
-    await db.transaction(async () => {
+    await saving(ctx, db, interactive, async () => {
+      await unchanged(db, c);
       const fields: Record<string, unknown> = {};
       const said: string[] = [];
       if (changes.assignee !== undefined) {
@@ -605,8 +630,8 @@ export async function runComplaintResolve(
     }
     const resolved = { resolution: answers.resolution!, satisfied: answers.satisfied!, compensation: answers.compensation ?? null };
     const hours = (await loadSettings(db, money)).settings.complaintHours;
-    await db.transaction(async () => {
-      await applyStatus(db, c, 'resolved', at, resolved.resolution, hours, resolved.satisfied);
+    await saving(ctx, db, interactive, async () => {
+      await applyStatus(db, await unchanged(db, c), 'resolved', at, resolved.resolution, hours, resolved.satisfied);
       await db.setComplaintFields(id, {
         resolved_at: at,
         resolution: resolved.resolution,
@@ -640,7 +665,7 @@ export async function runComplaintNote(id: number, text: string | undefined, o: 
       if (typeof asked === 'number') return asked;
       note = asked;
     }
-    await db.addEvent(id, at, 'note', null, null, note);
+    await saving(ctx, db, interactive, () => db.addEvent(id, at, 'note', null, null, note));
     notice(ctx.io, t('complaint.notice.note-added', { id }));
     return 0;
   } finally {
