@@ -197,6 +197,7 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
   try {
     const missing = REQUIRED.filter((k) => draft[k] === undefined).map((k) => `--${FLAG_OF[k]}`);
     const interactive = prompter !== undefined || ctx.io.canPrompt;
+    if (interactive) await db.checkComplaintsWritable();
     const lookups: Lookups = {
       exists: async (id) => (await db.customerRecord(id)) !== null,
       find: (text) => db.findCustomers(text),
@@ -492,6 +493,7 @@ export async function runComplaintUpdate(id: number, o: UpdateFlags, ctx: Contex
     const money = await moneyOf(db);
     let changes = flagged;
     if (interactive) {
+      await db.checkComplaintsWritable();
       sayWhich(ctx, t('complaint.say.changing', { id }), c, money);
       const asked = await asking(ctx, prompter, (p) => collectChanges(c, p));
       if (typeof asked === 'number') return asked;
@@ -613,6 +615,7 @@ export async function runComplaintResolve(
     if (interactive) {
       // Before any question: a complaint that cannot be resolved is said so, not after the answers.
       mustMove(c, 'resolved');
+      await db.checkComplaintsWritable();
       sayWhich(ctx, t('complaint.say.resolving', { id }), c, money);
       const why = (text: string): number | string => {
         const got = compensationOf(text, money);
@@ -660,6 +663,7 @@ export async function runComplaintNote(id: number, text: string | undefined, o: 
     await notBefore(db, id, at);
     let note = text?.trim();
     if (note === undefined) {
+      await db.checkComplaintsWritable();
       sayWhich(ctx, t('complaint.say.noting', { id }), c, await moneyOf(db));
       const asked = await asking(ctx, prompter, collectNote);
       if (typeof asked === 'number') return asked;

@@ -176,6 +176,12 @@ export interface Store {
    * is checked against, so that two people changing it at once cannot both win.
    */
   complaintForChange(id: number): Promise<ComplaintRow | null>;
+  /**
+   * Throws the error a write to the complaints would meet for want of rights (a PostgreSQL role that
+   * may only read, a read-only server), before a person at the counter types answers it could not
+   * save. SQLite refuses a read-only file or folder when the store is opened to change it.
+   */
+  checkComplaintsWritable(): Promise<void>;
   complaintEvents(id: number): Promise<EventRow[]>;
   listComplaints(f?: ComplaintFilter): Promise<ComplaintRow[]>;
   setComplaintFields(id: number, fields: Record<string, unknown>): Promise<void>;
