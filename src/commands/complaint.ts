@@ -34,6 +34,8 @@ import { Cancelled, terminalPrompter, type Prompter } from '../cli/complaints/pr
 import { collectChanges, collectNote, collectResolution, labelled, statusText, type Changes } from '../cli/complaints/change.js';
 import { openForChange, openForRead, type Context } from '../cli/context.js';
 import { ExitCode, RapportError, UsageError } from '../sys/errors.js';
+import { storageError } from '../store/sqlite/faults.js';
+import { reportError } from '../cli/printError.js';
 import { notice } from '../cli/io.js';
 import type { Column } from '../cli/output.js';
 import { show, type Pen } from '../cli/printer.js';
@@ -247,7 +249,9 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
     };
     // Confirmed at the counter: waits for a long import rather than lose what was typed (a
     // script keeps the busy timeout and its error, and can run again).
-    const id = interactive ? await db.writeWhenFree(write, () => ctx.io.stderr.write(t('complaint.notice.waiting') + '\n')) : await db.transaction(write);
+    const saved = await saving(ctx, db, interactive, prompter, async () => ({ id: await write() }));
+    if (typeof saved === 'number') return saved;
+    const { id } = saved;
     const due_ = personTime(due, new Date(), ctx.io.env.TZ);
     notice(
       ctx.io,
@@ -371,9 +375,32 @@ const historyStatus = (status: string): string => (currentLang() === 'en' ? stat
  * for an import however long it takes, as `complaint add` does (the busy timeout lost the
  * answers); a script keeps the busy timeout and its error.
  */
-function saving(ctx: Context, db: Store, interactive: boolean, write: () => Promise<void>): Promise<void> {
-  return interactive ? db.writeWhenFree(write, () => ctx.io.stderr.write(t('complaint.notice.waiting') + '\n')) : db.transaction(write);
+async function saving<T extends object | void>(
+  ctx: Context,
+  db: Store,
+  interactive: boolean,
+  prompter: Prompter | undefined,
+  write: () => Promise<T>,
+): Promise<T | number> {
+  if (!interactive) return db.transaction(write);
+  // A failure the person can mend (a full disk, the server gone, a folder made read-only) does not
+  // throw away what was typed: the reason is said, and they may try again once it is mended
+  // (Ctrl-C or "no" gives up, nothing saved). Not a change refused for what it says.
+  for (;;) {
+    try {
+      return await db.writeWhenFree(write, () => ctx.io.stderr.write(t('complaint.notice.waiting') + '\n'));
+    } catch (e) {
+      const why = storageError(e, ctx.dbPath);
+      if (why === null || why instanceof UsageError || why instanceof ChangedMeanwhile) throw e;
+      reportError(why, ctx.io, ctx.dbPath);
+      const again = await asking(ctx, prompter, async (p) => ((await p.confirm(t('complaint.ask.save-again'), true)) ? true : null));
+      if (typeof again === 'number') return again;
+    }
+  }
 }
+
+/** A complaint changed by someone else since it was shown: trying again cannot help. */
+class ChangedMeanwhile extends RapportError {}
 
 /**
  * The complaint as stored now, inside the write, unless it changed since `seen` was read (and
@@ -384,7 +411,7 @@ async function unchanged(db: Store, seen: ComplaintRow): Promise<ComplaintRow> {
   const now = await db.complaintForChange(seen.id);
   const own = (r: ComplaintRow): string => JSON.stringify({ ...r, customer_name: null });
   if (now !== null && own(now) === own(seen)) return now;
-  throw new RapportError(
+  throw new ChangedMeanwhile(
     t('complaint.error.changed-meanwhile', { id: seen.id, status: now === null ? '-' : statusText(now.status) }),
     t('complaint.error.changed-meanwhile-hint', { id: seen.id }),
   );
@@ -501,7 +528,7 @@ export async function runComplaintUpdate(id: number, o: UpdateFlags, ctx: Contex
     }
     const hours = (await loadSettings(db, money)).settings.complaintHours;
     const { status: to, priority, category, note } = changes;
-    await saving(ctx, db, interactive, async () => {
+    const saved = await saving(ctx, db, interactive, prompter, async () => {
       await unchanged(db, c);
       const fields: Record<string, unknown> = {};
       const said: string[] = [];
@@ -525,6 +552,7 @@ export async function runComplaintUpdate(id: number, o: UpdateFlags, ctx: Contex
       if (to !== undefined) await applyStatus(db, { ...c, priority: priority ?? c.priority }, to, at, note ?? null, hours);
       else if (note !== undefined) await db.addEvent(id, at, 'note', null, null, note);
     });
+    if (typeof saved === 'number') return saved;
     notice(ctx.io, t('complaint.notice.updated', { id }));
     if (interactive) showStored(ctx, (await db.getComplaint(id))!, money);
     return 0;
@@ -633,7 +661,7 @@ export async function runComplaintResolve(
     }
     const resolved = { resolution: answers.resolution!, satisfied: answers.satisfied!, compensation: answers.compensation ?? null };
     const hours = (await loadSettings(db, money)).settings.complaintHours;
-    await saving(ctx, db, interactive, async () => {
+    const saved = await saving(ctx, db, interactive, prompter, async () => {
       await applyStatus(db, await unchanged(db, c), 'resolved', at, resolved.resolution, hours, resolved.satisfied);
       await db.setComplaintFields(id, {
         resolved_at: at,
@@ -642,6 +670,7 @@ export async function runComplaintResolve(
         compensation: resolved.compensation,
       });
     });
+    if (typeof saved === 'number') return saved;
     notice(ctx.io, resolved.satisfied ? t('complaint.notice.resolved-satisfied', { id }) : t('complaint.notice.resolved-not-satisfied', { id }));
     if (interactive) showStored(ctx, (await db.getComplaint(id))!, money);
     return 0;
@@ -669,7 +698,8 @@ export async function runComplaintNote(id: number, text: string | undefined, o: 
       if (typeof asked === 'number') return asked;
       note = asked;
     }
-    await saving(ctx, db, interactive, () => db.addEvent(id, at, 'note', null, null, note));
+    const saved = await saving(ctx, db, interactive, prompter, () => db.addEvent(id, at, 'note', null, null, note));
+    if (typeof saved === 'number') return saved;
     notice(ctx.io, t('complaint.notice.note-added', { id }));
     return 0;
   } finally {
