@@ -221,6 +221,8 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
       if (draft.newCustomer && (await lookups.exists(draft.customerId!)))
         throw new UsageError(t('complaint.error.exists', { id: String(draft.customerId) }), t('complaint.error.exists-hint'));
     }
+    // Read before the questions: at the save, only the write can fail (and be tried again).
+    const hours = (await loadSettings(db, await moneyOf(db))).settings.complaintHours;
     // Without a terminal every answer is already a flag: the flow asks nothing.
     const collected = await asking(ctx, prompter ?? (interactive ? undefined : noPrompts()), (p) => {
       const complete: Draft = {
@@ -241,7 +243,6 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
     });
     if (typeof collected === 'number') return collected;
     const { input, newCustomer } = collected;
-    const hours = (await loadSettings(db, await moneyOf(db))).settings.complaintHours;
     const due = dueAt(at, input.priority, hours);
     const write = async (): Promise<number> => {
       if (newCustomer) await db.createCustomer({ ...newCustomer, createdDate: at.slice(0, 10) });
@@ -518,6 +519,7 @@ export async function runComplaintUpdate(id: number, o: UpdateFlags, ctx: Contex
     const c = await mustGet(db, id);
     await notBefore(db, id, at);
     const money = await moneyOf(db);
+    const hours = (await loadSettings(db, money)).settings.complaintHours;
     let changes = flagged;
     if (interactive) {
       await db.checkComplaintsWritable();
@@ -526,7 +528,6 @@ export async function runComplaintUpdate(id: number, o: UpdateFlags, ctx: Contex
       if (typeof asked === 'number') return asked;
       changes = asked;
     }
-    const hours = (await loadSettings(db, money)).settings.complaintHours;
     const { status: to, priority, category, note } = changes;
     const saved = await saving(ctx, db, interactive, prompter, async () => {
       await unchanged(db, c);
@@ -624,6 +625,7 @@ export async function runComplaintResolve(
       throw new UsageError(t('complaint.error.resolution'), t('complaint.error.resolution-hint', { id }));
     if (satisfied === undefined && !interactive) throw new UsageError(t('complaint.error.satisfied'), t('complaint.error.satisfied-hint', { id }));
     const money = await moneyOf(db);
+    const hours = (await loadSettings(db, money)).settings.complaintHours;
     let compensation: number | null | undefined;
     if (o.compensation !== undefined) {
       const got = compensationOf(o.compensation, money);
@@ -660,7 +662,6 @@ export async function runComplaintResolve(
       answers = asked;
     }
     const resolved = { resolution: answers.resolution!, satisfied: answers.satisfied!, compensation: answers.compensation ?? null };
-    const hours = (await loadSettings(db, money)).settings.complaintHours;
     const saved = await saving(ctx, db, interactive, prompter, async () => {
       await applyStatus(db, await unchanged(db, c), 'resolved', at, resolved.resolution, hours, resolved.satisfied);
       await db.setComplaintFields(id, {
