@@ -34,6 +34,8 @@ import { Cancelled, terminalPrompter, type Prompter } from '../cli/complaints/pr
 import { collectChanges, collectNote, collectResolution, labelled, statusText, type Changes } from '../cli/complaints/change.js';
 import { openForChange, openForRead, type Context } from '../cli/context.js';
 import { ExitCode, RapportError, UsageError } from '../sys/errors.js';
+import { storageError } from '../store/sqlite/faults.js';
+import { reportError } from '../cli/printError.js';
 import { notice } from '../cli/io.js';
 import type { Column } from '../cli/output.js';
 import { show, type Pen } from '../cli/printer.js';
@@ -197,6 +199,7 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
   try {
     const missing = REQUIRED.filter((k) => draft[k] === undefined).map((k) => `--${FLAG_OF[k]}`);
     const interactive = prompter !== undefined || ctx.io.canPrompt;
+    if (interactive) await db.checkComplaintsWritable();
     const lookups: Lookups = {
       exists: async (id) => (await db.customerRecord(id)) !== null,
       find: (text) => db.findCustomers(text),
@@ -218,6 +221,8 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
       if (draft.newCustomer && (await lookups.exists(draft.customerId!)))
         throw new UsageError(t('complaint.error.exists', { id: String(draft.customerId) }), t('complaint.error.exists-hint'));
     }
+    // Read before the questions: at the save, only the write can fail (and be tried again).
+    const hours = (await loadSettings(db, await moneyOf(db))).settings.complaintHours;
     // Without a terminal every answer is already a flag: the flow asks nothing.
     const collected = await asking(ctx, prompter ?? (interactive ? undefined : noPrompts()), (p) => {
       const complete: Draft = {
@@ -238,7 +243,6 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
     });
     if (typeof collected === 'number') return collected;
     const { input, newCustomer } = collected;
-    const hours = (await loadSettings(db, await moneyOf(db))).settings.complaintHours;
     const due = dueAt(at, input.priority, hours);
     const write = async (): Promise<number> => {
       if (newCustomer) await db.createCustomer({ ...newCustomer, createdDate: at.slice(0, 10) });
@@ -246,7 +250,9 @@ export async function runComplaintAdd(flags: AddFlags, ctx: Context, prompter?: 
     };
     // Confirmed at the counter: waits for a long import rather than lose what was typed (a
     // script keeps the busy timeout and its error, and can run again).
-    const id = interactive ? await db.writeWhenFree(write, () => ctx.io.stderr.write(t('complaint.notice.waiting') + '\n')) : await db.transaction(write);
+    const saved = await saving(ctx, db, interactive, prompter, async () => ({ id: await write() }));
+    if (typeof saved === 'number') return saved;
+    const { id } = saved;
     const due_ = personTime(due, new Date(), ctx.io.env.TZ);
     notice(
       ctx.io,
@@ -365,6 +371,53 @@ export async function runComplaintList(
 /** The history has always shown English statuses as stored (in_progress); other languages name them. */
 const historyStatus = (status: string): string => (currentLang() === 'en' ? status : statusName(status));
 
+/**
+ * Writes a change to a complaint in one transaction. Typed and confirmed at the counter, it waits
+ * for an import however long it takes, as `complaint add` does (the busy timeout lost the
+ * answers); a script keeps the busy timeout and its error.
+ */
+async function saving<T extends object | void>(
+  ctx: Context,
+  db: Store,
+  interactive: boolean,
+  prompter: Prompter | undefined,
+  write: () => Promise<T>,
+): Promise<T | number> {
+  if (!interactive) return db.transaction(write);
+  // A failure the person can mend (a full disk, the server gone, a folder made read-only) does not
+  // throw away what was typed: the reason is said, and they may try again once it is mended
+  // (Ctrl-C or "no" gives up, nothing saved). Not a change refused for what it says.
+  for (;;) {
+    try {
+      return await db.writeWhenFree(write, () => ctx.io.stderr.write(t('complaint.notice.waiting') + '\n'));
+    } catch (e) {
+      const why = storageError(e, ctx.dbPath);
+      if (why === null || why instanceof UsageError || why instanceof ChangedMeanwhile) throw e;
+      reportError(why, ctx.io, ctx.dbPath);
+      const again = await asking(ctx, prompter, async (p) => ((await p.confirm(t('complaint.ask.save-again'), true)) ? true : null));
+      if (typeof again === 'number') return again;
+    }
+  }
+}
+
+/** A complaint changed by someone else since it was shown: trying again cannot help. */
+class ChangedMeanwhile extends RapportError {}
+
+/**
+ * The complaint as stored now, inside the write, unless it changed since `seen` was read (and
+ * shown): someone else resolved, closed or reassigned it meanwhile (another counter, a script).
+ * Refused then, nothing written, rather than laying this change over theirs.
+ */
+async function unchanged(db: Store, seen: ComplaintRow): Promise<ComplaintRow> {
+  const now = await db.complaintForChange(seen.id);
+  const own = (r: ComplaintRow): string => JSON.stringify({ ...r, customer_name: null });
+  if (now !== null && own(now) === own(seen)) return now;
+  throw new ChangedMeanwhile(
+    t('complaint.error.changed-meanwhile', { id: seen.id, status: now === null ? '-' : statusText(now.status) }),
+    t('complaint.error.changed-meanwhile-hint', { id: seen.id }),
+  );
+}
+
 async function mustGet(db: Store, id: number): Promise<ComplaintRow> {
   const c = await db.getComplaint(id);
   if (c === null) throw new RapportError(t('complaint.error.no-complaint', { id }), t('complaint.error.no-complaint-hint'));
@@ -466,16 +519,18 @@ export async function runComplaintUpdate(id: number, o: UpdateFlags, ctx: Contex
     const c = await mustGet(db, id);
     await notBefore(db, id, at);
     const money = await moneyOf(db);
+    const hours = (await loadSettings(db, money)).settings.complaintHours;
     let changes = flagged;
     if (interactive) {
+      await db.checkComplaintsWritable();
       sayWhich(ctx, t('complaint.say.changing', { id }), c, money);
       const asked = await asking(ctx, prompter, (p) => collectChanges(c, p));
       if (typeof asked === 'number') return asked;
       changes = asked;
     }
-    const hours = (await loadSettings(db, money)).settings.complaintHours;
     const { status: to, priority, category, note } = changes;
-    await db.transaction(async () => {
+    const saved = await saving(ctx, db, interactive, prompter, async () => {
+      await unchanged(db, c);
       const fields: Record<string, unknown> = {};
       const said: string[] = [];
       if (changes.assignee !== undefined) {
@@ -498,6 +553,7 @@ export async function runComplaintUpdate(id: number, o: UpdateFlags, ctx: Contex
       if (to !== undefined) await applyStatus(db, { ...c, priority: priority ?? c.priority }, to, at, note ?? null, hours);
       else if (note !== undefined) await db.addEvent(id, at, 'note', null, null, note);
     });
+    if (typeof saved === 'number') return saved;
     notice(ctx.io, t('complaint.notice.updated', { id }));
     if (interactive) showStored(ctx, (await db.getComplaint(id))!, money);
     return 0;
@@ -569,6 +625,7 @@ export async function runComplaintResolve(
       throw new UsageError(t('complaint.error.resolution'), t('complaint.error.resolution-hint', { id }));
     if (satisfied === undefined && !interactive) throw new UsageError(t('complaint.error.satisfied'), t('complaint.error.satisfied-hint', { id }));
     const money = await moneyOf(db);
+    const hours = (await loadSettings(db, money)).settings.complaintHours;
     let compensation: number | null | undefined;
     if (o.compensation !== undefined) {
       const got = compensationOf(o.compensation, money);
@@ -588,6 +645,7 @@ export async function runComplaintResolve(
     if (interactive) {
       // Before any question: a complaint that cannot be resolved is said so, not after the answers.
       mustMove(c, 'resolved');
+      await db.checkComplaintsWritable();
       sayWhich(ctx, t('complaint.say.resolving', { id }), c, money);
       const why = (text: string): number | string => {
         const got = compensationOf(text, money);
@@ -604,9 +662,8 @@ export async function runComplaintResolve(
       answers = asked;
     }
     const resolved = { resolution: answers.resolution!, satisfied: answers.satisfied!, compensation: answers.compensation ?? null };
-    const hours = (await loadSettings(db, money)).settings.complaintHours;
-    await db.transaction(async () => {
-      await applyStatus(db, c, 'resolved', at, resolved.resolution, hours, resolved.satisfied);
+    const saved = await saving(ctx, db, interactive, prompter, async () => {
+      await applyStatus(db, await unchanged(db, c), 'resolved', at, resolved.resolution, hours, resolved.satisfied);
       await db.setComplaintFields(id, {
         resolved_at: at,
         resolution: resolved.resolution,
@@ -614,6 +671,7 @@ export async function runComplaintResolve(
         compensation: resolved.compensation,
       });
     });
+    if (typeof saved === 'number') return saved;
     notice(ctx.io, resolved.satisfied ? t('complaint.notice.resolved-satisfied', { id }) : t('complaint.notice.resolved-not-satisfied', { id }));
     if (interactive) showStored(ctx, (await db.getComplaint(id))!, money);
     return 0;
@@ -635,12 +693,14 @@ export async function runComplaintNote(id: number, text: string | undefined, o: 
     await notBefore(db, id, at);
     let note = text?.trim();
     if (note === undefined) {
+      await db.checkComplaintsWritable();
       sayWhich(ctx, t('complaint.say.noting', { id }), c, await moneyOf(db));
       const asked = await asking(ctx, prompter, collectNote);
       if (typeof asked === 'number') return asked;
       note = asked;
     }
-    await db.addEvent(id, at, 'note', null, null, note);
+    const saved = await saving(ctx, db, interactive, prompter, () => db.addEvent(id, at, 'note', null, null, note));
+    if (typeof saved === 'number') return saved;
     notice(ctx.io, t('complaint.notice.note-added', { id }));
     return 0;
   } finally {

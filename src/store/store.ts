@@ -170,6 +170,18 @@ export interface Store {
   addEvent(id: number, at: string, kind: string, from: string | null, to: string | null, text: string | null, satisfied?: boolean | null): Promise<void>;
   lastEventAt(id: number): Promise<string>;
   getComplaint(id: number): Promise<ComplaintRow | null>;
+  /**
+   * The complaint as stored now, read inside the open write transaction and held against other
+   * writers until it ends (SQLite's write lock already is; PostgreSQL locks the row): what a change
+   * is checked against, so that two people changing it at once cannot both win.
+   */
+  complaintForChange(id: number): Promise<ComplaintRow | null>;
+  /**
+   * Throws the error a write to the complaints would meet for want of rights (a PostgreSQL role that
+   * may only read, a read-only server), before a person at the counter types answers it could not
+   * save. SQLite refuses a read-only file or folder when the store is opened to change it.
+   */
+  checkComplaintsWritable(): Promise<void>;
   complaintEvents(id: number): Promise<EventRow[]>;
   listComplaints(f?: ComplaintFilter): Promise<ComplaintRow[]>;
   setComplaintFields(id: number, fields: Record<string, unknown>): Promise<void>;

@@ -136,6 +136,80 @@ describe('complaint resolve at the counter', () => {
   });
 });
 
+describe('two people at one complaint, or an import in the way', () => {
+  const script = (...args: string[]): number | null => spawnSync('sh', ['-c', command(...args)], { env: { ...process.env, CI: '1' } }).status;
+
+  it('someone else resolves it while the counter answers: refused at the save, theirs kept (was laid over it)', async () => {
+    await shop('en');
+    const { code, screen } = await converse(
+      command('complaint', 'resolve', '1'),
+      [
+        ['What was done', 'sent a new hamper\r'],
+        ['satisfied', '\r'],
+        ['Compensation', '\r'],
+        // The office resolves it from a script while the counter still looks at the question.
+        ['Save this resolution?', () => expect(script('-q', 'complaint', 'resolve', '1', '--resolution', 'phoned her', '--satisfied', 'no')).toBe(0)],
+        ['', '\r'],
+      ],
+      env(),
+      60_000,
+      SIZE,
+    );
+    expect(code, screen).toBe(1);
+    expect(screen).toContain('complaint #1 was changed by someone else while you answered');
+    expect(screen).toMatch(/\(it is now[^)]*resolved\)[^;]*; nothing was saved/);
+    expect(complaint()).toMatchObject({ status: 'resolved', resolution: 'phoned her', satisfied: 0 });
+    expect(events().map((e) => (e as { to_status: string }).to_status)).toEqual(['open', 'resolved']);
+  });
+
+  it('closed by someone else while the menu was open: the move is refused, not made from the old status', async () => {
+    await shop('en');
+    const { code, screen } = await converse(
+      command('complaint', 'update', '1'),
+      [
+        ['What to change?', '\r'], // status: open
+        ['Change the status to', '\r'], // in progress
+        ['save the changes', () => expect(script('-q', 'complaint', 'update', '1', '--status', 'closed')).toBe(0)],
+        ['', '\r'], // save
+      ],
+      env(),
+      60_000,
+      SIZE,
+    );
+    expect(code, screen).toBe(1);
+    expect(screen).toContain('complaint #1 was changed by someone else while you answered');
+    expect(screen).toMatch(/\(it is now[^)]*closed\)/);
+    expect(complaint()).toMatchObject({ status: 'closed' });
+    expect(events().map((e) => (e as { to_status: string }).to_status)).toEqual(['open', 'closed']);
+  });
+
+  it('an import holds the database past the busy timeout: the confirmed resolution waits for it, then is saved (was lost)', async () => {
+    await shop('en');
+    const holder = openDatabase(t.db, { create: false });
+    try {
+      const { code, screen } = await converse(
+        command('complaint', 'resolve', '1'),
+        [
+          ['What was done', 'refunded\r'],
+          ['satisfied', '\r'],
+          ['Compensation', '\r'],
+          ['Save this resolution?', () => holder.exec('BEGIN IMMEDIATE')],
+          ['', '\r'],
+          ['waiting for the import to finish', () => holder.exec('COMMIT')],
+        ],
+        { ...env(), RAPPORT_BUSY_TIMEOUT_MS: '200' },
+        60_000,
+        SIZE,
+      );
+      expect(code, screen).toBe(0);
+      expect(screen).toContain('complaint #1 resolved (customer satisfied)');
+      expect(complaint()).toMatchObject({ status: 'resolved', resolution: 'refunded', satisfied: 1 });
+    } finally {
+      holder.close();
+    }
+  });
+});
+
 describe('complaint update and note at the counter', () => {
   it('English: update with no flags asks what to change, from a menu, until saved', async () => {
     await shop('en');

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectPg } from '../../src/store/pg/connect.js';
 import { PG_MIGRATIONS, migratePg } from '../../src/store/pg/migrations.js';
+import { converse } from '../../bench/pty.js';
+import { rapportCommand, terminalEnv } from '../counter.js';
 import { run, tempDir } from '../helpers.js';
 import { createTestDb, SERVER, urlFor, type TestDb } from './pgHelpers.js';
 
@@ -131,6 +133,29 @@ describe('roles of a team (issue 27)', () => {
     expect(look.code, look.stderr).toBe(0);
     const churn = await run(['--db', url, 'churn', '--as-of', AS_OF, '--format', 'json'], { env });
     expect(churn.code, churn.stderr).toBe(0);
+  });
+
+  it('a read-only role at the counter is refused before the first question, not after the last (was asked all of them)', async () => {
+    expect((await run(['-q', '--db', db.url, 'import', 'transactions', FILE], { env })).code).toBe(0);
+    expect((await run(['-q', '--db', db.url, 'complaint', 'add', '--customer', 'C0042', '--category', 'service', '--summary', 'late'], { env })).code).toBe(0);
+    const ro = await role('rapport_ro', 'GRANT USAGE ON SCHEMA public TO R', 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO R');
+    for (const args of [['add'], ['resolve', '1'], ['update', '1'], ['note', '1']]) {
+      const { code, screen } = await converse(
+        rapportCommand('--db', urlFor(db.name, ro), 'complaint', ...args),
+        [],
+        { ...terminalEnv(), HOME: env.HOME },
+        60_000,
+        {
+          cols: 80,
+          rows: 24,
+        },
+      );
+      expect(code, screen).toBe(1);
+      expect(screen.replace(/\s+/g, ' ')).toContain(
+        `user ${ro} may read this PostgreSQL database but not change it (permission denied for table complaints); nothing was written`,
+      );
+      expect(screen, args[0]).not.toContain('? ');
+    }
   });
 
   it('a role granted the rights to write (not the owner) imports a file big enough to load with the indexes dropped: they stay', async () => {

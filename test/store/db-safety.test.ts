@@ -284,6 +284,46 @@ describe('a read-only database file or folder', () => {
     });
   }
 
+  for (const kind of ['file', 'folder'] as const) {
+    it(`a write cut short, its -journal beside a read-only ${kind}: one line saying so (was "disk I/O error" or "needs to write" to status); undone once writable`, async () => {
+      t = tempDir();
+      await sampleDb(t.db);
+      stored = transactionCount(t.db);
+      // The state a kill leaves in the middle of an import in rollback-journal mode: the journal's
+      // header written, changed pages already in the file. Copied while the write is open.
+      const crashed = path.join(t.dir, 'crashed.db');
+      const w = new Database(t.db);
+      w.pragma('journal_mode = DELETE');
+      w.pragma('cache_size = 1');
+      w.exec('BEGIN');
+      w.exec('DELETE FROM transactions');
+      w.exec('CREATE TABLE junk (x BLOB)');
+      w.exec('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO junk SELECT randomblob(1000) FROM n');
+      fs.copyFileSync(t.db, crashed);
+      fs.copyFileSync(`${t.db}-journal`, `${crashed}-journal`);
+      w.exec('ROLLBACK');
+      w.close();
+      fs.chmodSync(t.dir, 0o755);
+      if (asOther) for (const f of [t.dir, crashed, `${crashed}-journal`]) fs.chownSync(f, 65534, 65534);
+      const lock = (): void => (kind === 'file' ? fs.chmodSync(crashed, 0o444) : fs.chmodSync(t.dir, 0o555));
+      lock();
+      for (const args of [['status'], ['customers'], ['import', 'transactions', clean]]) {
+        const r = rapport(['--db', crashed, ...args]);
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toBe(
+          `rapport: ${crashed} has a write that was cut short still to undo (${crashed}-journal), and cannot undo it: the file or its folder is read-only\n` +
+            'hint: let rapport write there once (make the file and its folder writable, or run it as their owner): the cut-short write is then undone and none of it stays; until then the database cannot be read safely\n',
+        );
+      }
+      fs.chmodSync(t.dir, 0o755);
+      fs.chmodSync(crashed, 0o600);
+      const status = rapport(['--db', crashed, 'status', '--format', 'json']);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ transactions: stored });
+      expect(fs.existsSync(`${crashed}-journal`)).toBe(false);
+    });
+  }
+
   it('export --redact: refused with a hint to set RAPPORT_REDACT_SECRET, then pseudonymises with it, storing nothing', async () => {
     const db = await readOnly('file');
     const before = sha(db);

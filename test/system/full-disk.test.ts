@@ -8,6 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { converse } from '../../bench/pty.js';
+import { counterShop, rapportCommand, terminalEnv } from '../counter.js';
 import { expectPlainError, fixture, run, tempDir, transactionCount } from '../helpers.js';
 
 const SAMPLE = fixture('sample', 'transactions.csv');
@@ -133,6 +136,61 @@ describe('a full disk (512 KiB tmpfs)', () => {
   });
 
   /** Writes `file` until the disk is full. */
+  it('a complaint confirmed at the counter as the disk fills: the full-disk line, then "try again?", saved once there is room (was lost, exit 1)', async () => {
+    const db = path.join(mnt, 'counter.db');
+    await counterShop(db, 'en');
+    const filler = path.join(mnt, 'filler');
+    const { code, screen } = await converse(
+      rapportCommand(
+        '--db',
+        db,
+        'complaint',
+        'add',
+        '--customer',
+        'Y1',
+        '--category',
+        'service',
+        '--priority',
+        'normal',
+        '--summary',
+        'late',
+        '--wanted',
+        'sorry',
+        '--product',
+        'hamper',
+        '--how',
+        'post',
+        '--why',
+        'late',
+        '--staff',
+        'Dana',
+        '--other',
+        'none',
+        '--reasonable',
+        'yes',
+      ),
+      [
+        ['Save this complaint?', () => fillDisk(filler)],
+        ['', '\r'],
+        ['Try to save it again?', () => fs.rmSync(filler)],
+        ['', '\r'],
+      ],
+      terminalEnv(),
+      60_000,
+      { cols: 80, rows: 24 },
+    );
+    expect(code, screen).toBe(0);
+    expect(screen.replace(/\s+/g, ' ')).toMatch(/rapport: the disk holding .*counter\.db is full/);
+    expect(screen).toContain('logged complaint #1 for Y1');
+    const h = new Database(db, { readonly: true });
+    try {
+      expect(h.prepare('SELECT customer_id, summary FROM complaints').all()).toEqual([{ customer_id: 'Y1', summary: 'late' }]);
+    } finally {
+      h.close();
+    }
+    for (const f of fs.readdirSync(mnt)) fs.rmSync(path.join(mnt, f), { recursive: true, force: true });
+  });
+
   function fillDisk(file: string): void {
     const fd = fs.openSync(file, 'w');
     try {

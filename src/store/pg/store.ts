@@ -507,6 +507,18 @@ export class PgStore implements Store {
     >`SELECT c.*, k.name AS customer_name FROM complaints c LEFT JOIN customers k ON k.id = c.customer_id WHERE c.id = ${id}`;
     return row ?? null;
   }
+  async checkComplaintsWritable(): Promise<void> {
+    // The lock a write takes, asked for in a transaction of its own: the server's own refusal
+    // (permission denied, a read-only server) becomes the same one line the write would give.
+    if (!this.inTransaction) await this.begin((tx) => tx`LOCK TABLE complaints IN ROW EXCLUSIVE MODE`);
+  }
+  async complaintForChange(id: number): Promise<ComplaintRow | null> {
+    // FOR UPDATE OF c: a second writer's read waits here until this transaction ends.
+    const [row] = await this.q<
+      ComplaintRow[]
+    >`SELECT c.*, k.name AS customer_name FROM complaints c LEFT JOIN customers k ON k.id = c.customer_id WHERE c.id = ${id} FOR UPDATE OF c`;
+    return row ?? null;
+  }
   async complaintEvents(id: number): Promise<EventRow[]> {
     return [...(await this.q<EventRow[]>`SELECT at, kind, from_status, to_status, text FROM complaint_events WHERE complaint_id = ${id} ORDER BY id`)];
   }

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import { RapportError } from '../../sys/errors.js';
-import { APPLICATION_ID, checkCompanions, checkWal, foreign, holdsSqlite, inspectDbFile } from './dbfile.js';
+import { APPLICATION_ID, checkCompanions, checkWal, foreign, hasHotJournal, holdsSqlite, inspectDbFile } from './dbfile.js';
 import { damagedHint, storageError } from './faults.js';
 import { t } from '../../i18n/index.js';
 import { MIGRATIONS } from './migrations.js';
@@ -64,6 +65,10 @@ export function openDatabase(path: string, options: OpenOptions): DB {
     // it is on disk (immutable: no lock, -wal or -shm), so a foreign file is not touched.
     if (file.applicationId === 0 && hasTables(path)) throw foreign(path);
   }
+  // A write cut short, that only writing can undo: reading around it (immutable) would show half
+  // of it, and SQLite's own try fails as a bare "disk I/O error" when the folder is read-only.
+  if (!file.empty && hasHotJournal(path) && !(writable(path) && writable(nodePath.dirname(path))))
+    throw new RapportError(t('errors.store.journalReadOnly', { path, journal: `${path}-journal` }), t('errors.store.journalReadOnlyHint'));
   // A read of a file this user cannot write: SQLite would leave a -wal and -shm it cannot remove.
   if (!options.write && !file.empty && !writable(path) && mayReadInPlace({ code: 'SQLITE_READONLY' }, path)) return openImmutable(path, migrations);
   const beside = [`${path}-wal`, `${path}-shm`].filter((f) => !fs.existsSync(f));

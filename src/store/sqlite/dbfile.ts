@@ -208,6 +208,16 @@ const OWN_HEADER: Record<(typeof COMPANIONS)[number], Buffer[]> = {
 };
 
 /**
+ * A -journal with its header written beside the database: a write cut short (killed, a power
+ * cut) that SQLite undoes at the next opening, for which it must write the file and delete the
+ * journal. (A journal whose header is zeros is one SQLite already finished with.)
+ */
+export function hasHotJournal(path: string): boolean {
+  const head = headOf(`${path}-journal`, OWN_HEADER['-journal'][0]!.length);
+  return head !== null && head.equals(OWN_HEADER['-journal'][0]!);
+}
+
+/**
  * Refuses a database whose -wal, -shm or -journal is not SQLite's own file for it: another
  * database (copied or saved under that name, or `--db shop.db-wal` earlier), or a -wal or
  * -journal that is not a log at all. Opening the database would delete or overwrite it.

@@ -228,6 +228,13 @@ export class SqliteStore implements Store {
   async getComplaint(id: number) {
     return complaints.getComplaint(this.db, id);
   }
+  async checkComplaintsWritable(): Promise<void> {
+    // openForChange already refused a file or folder that cannot be written.
+  }
+  async complaintForChange(id: number) {
+    // Inside BEGIN IMMEDIATE: no other writer can change it before COMMIT.
+    return complaints.getComplaint(this.db, id);
+  }
   async complaintEvents(id: number) {
     return complaints.complaintEvents(this.db, id);
   }
