@@ -38,3 +38,39 @@ describe('complaint add: who this is', () => {
     }
   }, 60_000);
 });
+
+describe('complaint add: who this is, on a shop too large to fit while a customer waits', () => {
+  let u: ReturnType<typeof tempDir>;
+  beforeAll(async () => {
+    u = tempDir();
+    expect((await run(['--db', u.db, '-q', 'import', 'customers', fixture('sample', 'customers.csv')])).code).toBe(0);
+    expect((await run(['--db', u.db, '-q', 'import', 'transactions', fixture('sample', 'transactions.csv')])).code).toBe(0);
+  });
+  afterAll(() => u.cleanup());
+
+  it('says the lifecycle rules and how to save the learned risk, without fitting, until a model is saved; then the saved one', async () => {
+    setLang('en');
+    const open = () => new SqliteStore(openDatabase(u.db, { create: false }), u.db);
+    let db = open();
+    try {
+      const said = (await profile(db, 'C0004', 10)).join('\n');
+      expect(said).toContain('by the lifecycle rules');
+      expect(said).toContain('`rapport model` saves it');
+    } finally {
+      db.close();
+    }
+    const model = await run(['--db', u.db, '-q', 'model']);
+    expect(model.code, model.stderr).toBe(0);
+    const card = await run(['--db', u.db, '-q', 'customer', 'C0004', '--format', 'json']);
+    const c = (JSON.parse(card.stdout) as { analysis: { churn_risk: number; risk_level: string } }).analysis;
+    db = open();
+    try {
+      const said = (await profile(db, 'C0004', 10)).join('\n');
+      expect(said).toContain(`churn risk ${c.risk_level} (${riskPercent(c.churn_risk, DEFAULT_MODEL)}%`);
+      expect(said).not.toContain('lifecycle rules');
+      expect(said).not.toContain('`rapport model` saves it');
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+});
