@@ -4,6 +4,7 @@
  * GRANT run as written. Needs RAPPORT_TEST_PG.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectPg } from '../../src/store/pg/connect.js';
@@ -133,6 +134,26 @@ describe('roles of a team (issue 27)', () => {
     expect(look.code, look.stderr).toBe(0);
     const churn = await run(['--db', url, 'churn', '--as-of', AS_OF, '--format', 'json'], { env });
     expect(churn.code, churn.stderr).toBe(0);
+  });
+
+  it('a read-only role that imports without --dry-run is told it may only read, with the --dry-run hint, not a GRANT to ask for', async () => {
+    // The owner stores the first 20 lines; the read-only role tries the whole file (new rows).
+    const t = tempDir();
+    const first = path.join(t.dir, 'first.csv');
+    fs.writeFileSync(first, fs.readFileSync(FILE, 'utf8').split('\n').slice(0, 21).join('\n') + '\n');
+    expect((await run(['-q', '--db', db.url, 'import', 'transactions', first], { env })).code).toBe(0);
+    const before = await stored();
+    t.cleanup();
+    const ro = await role('rapport_ro', 'GRANT USAGE ON SCHEMA public TO R', 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO R');
+    const imp = await run(['--db', urlFor(db.name, ro), 'import', 'transactions', FILE], { env });
+    expect(imp.code).toBe(1);
+    const [line, hint] = oneLine(imp.stderr);
+    expect(line).toMatch(
+      new RegExp(`^rapport: user ${ro} may read this PostgreSQL database but not change it \\(permission denied for table \\w+\\); nothing was written$`),
+    );
+    expect(hint).toMatch(/import --dry-run/);
+    expect(hint).not.toMatch(/GRANT/);
+    expect(await stored()).toBe(before);
   });
 
   it('a read-only role at the counter is refused before the first question, not after the last (was asked all of them)', async () => {

@@ -33,7 +33,7 @@ import {
   type StoredCustomer,
 } from '../importRules.js';
 import type { CustomerSink, ImportSession, RejectSink, TransactionSink } from '../store.js';
-import { isLost, pgFault, transaction, type Sql } from './connect.js';
+import { isLost, pgFault, transaction, type DbFacts, type Sql } from './connect.js';
 import { LOCK_CLASS, LOCK_IMPORT } from './sql.js';
 
 type Tx = postgres.TransactionSql;
@@ -325,7 +325,7 @@ class Copy {
  * (a second import waits here for the first to end, then sees its rows). `where` names the
  * database in messages (a URL, shown without any password).
  */
-export async function beginPgImport(sql: Sql, where = '', preview = false): Promise<ImportSession> {
+export async function beginPgImport(sql: Sql, where = '', preview = false, facts?: DbFacts): Promise<ImportSession> {
   let decide!: (d: 'commit' | 'rollback') => void;
   const decision = new Promise<'commit' | 'rollback'>((r) => (decide = r));
   let opened!: (tx: Tx) => void;
@@ -346,9 +346,9 @@ export async function beginPgImport(sql: Sql, where = '', preview = false): Prom
   // `done` settles first only when BEGIN or the lock fails (it rejects); it cannot resolve before
   // opened(tx) has run, as the transaction waits for the decision after it.
   const tx = await Promise.race([txReady, done.then(() => txReady)]).catch((e: unknown) => {
-    throw fault(e, where);
+    throw fault(e, where, facts);
   });
-  return new PgImportSession(tx, decide, done, where);
+  return new PgImportSession(tx, decide, done, where, facts);
 }
 
 /** The tables an import writes, and those among them with an identity column. */
@@ -382,8 +382,9 @@ async function shadowIfReadOnly(tx: Tx): Promise<void> {
   }
 }
 
-function fault(e: unknown, where: string): unknown {
-  return (where !== '' && pgFault(e, where)) || e;
+/** `facts`: a role that may only read is told so, with the --dry-run hint, not given a GRANT to ask for. */
+function fault(e: unknown, where: string, facts?: DbFacts): unknown {
+  return (where !== '' && pgFault(e, where, process.env, undefined, undefined, facts)) || e;
 }
 
 class PgImportSession implements ImportSession {
@@ -397,6 +398,7 @@ class PgImportSession implements ImportSession {
     private readonly decide: (d: 'commit' | 'rollback') => void,
     private readonly done: Promise<'committed' | 'rolled back'>,
     private readonly where: string,
+    private readonly facts?: DbFacts,
   ) {}
 
   /** The COPY into transactions (one per session). */
@@ -410,7 +412,7 @@ class PgImportSession implements ImportSession {
     try {
       return await p;
     } catch (e) {
-      throw fault(e, this.where);
+      throw fault(e, this.where, this.facts);
     }
   }
 

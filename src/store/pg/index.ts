@@ -41,7 +41,8 @@ export async function openPgStore(url: string, options: OpenPgOptions): Promise<
     throw pgFault(e, url, options.env, undefined, undefined, facts) ?? e;
   }
   const store = new PgStore(sql, describePg(url), options.preview === true);
-  return guarded(store, url, options.env, await dbFacts(sql).catch(() => facts));
+  store.facts = await dbFacts(sql).catch(() => facts);
+  return guarded(store, url, options.env, store.facts);
 }
 
 async function hasSchema(sql: Sql): Promise<boolean> {

@@ -60,7 +60,7 @@ import type {
   WatchlistEntry,
   WatchlistInfo,
 } from '../types.js';
-import { transaction, type Sql } from './connect.js';
+import { transaction, type DbFacts, type Sql } from './connect.js';
 import { beginPgImport, copyText, recordPgRefusal } from './import.js';
 
 /** A query handle: the pool, or the open transaction's connection. */
@@ -76,6 +76,8 @@ export class PgStore implements Store {
   readonly kind = 'postgres' as const;
   /** Where queries go: the pool, or the connection of the transaction in progress. */
   private q: Q;
+  /** Who may do what here (set on opening): an import by a role that may only read is told so. */
+  facts?: DbFacts;
 
   constructor(
     readonly sql: Sql,
@@ -167,7 +169,7 @@ export class PgStore implements Store {
 
   // Imports
   beginImport(): Promise<ImportSession> {
-    return beginPgImport(this.sql, this.location, this.preview);
+    return beginPgImport(this.sql, this.location, this.preview, this.facts);
   }
   async findSameImport(kind: string, contentHash: string, reading: string): Promise<{ id: number } | undefined> {
     const rows = await this.q<{ id: number; options: string }[]>`
