@@ -4,8 +4,9 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { RapportError, type ExitCode } from '../sys/errors.js';
+import type { PackedRows } from '../store/packedRows.js';
 import type { Batch, ProduceStats, SourceRef } from './produce.js';
 import type { CheckSettings, FileShape } from './validate.js';
 import { currentLang, t } from '../i18n/index.js';
@@ -74,7 +75,9 @@ export function inWorker(
   const control = new SharedArrayBuffer(4);
   const consumed = new Int32Array(control);
   const worker = takeWorker();
-  worker.postMessage({ source, shape, settings, control, lang: currentLang(), packed });
+  // Packed batches go back to the worker once written: it packs later batches into their buffers.
+  const { port1: returns, port2: returnsEnd } = new MessageChannel();
+  worker.postMessage({ source, shape, settings, control, lang: currentLang(), packed, returns: returnsEnd }, [returnsEnd]);
   return new Promise<ProduceStats>((resolve, reject) => {
     let settled = false;
     let waiting: Promise<void> = Promise.resolve();
@@ -82,8 +85,13 @@ export function inWorker(
     const fail = (e: unknown): void => {
       if (settled) return;
       settled = true;
+      returns.close();
       void worker.terminate();
       reject(e);
+    };
+    /** A written batch's buffers, moved back to the worker (its views here are emptied). */
+    const giveBack = (rows: PackedRows | null): void => {
+      if (rows !== null && !settled) returns.postMessage(rows, [rows.bytes.buffer, rows.starts.buffer, rows.values.buffer] as ArrayBuffer[]);
     };
     worker.on('message', (m: { type: string; batch?: Batch; stats?: ProduceStats; message?: string; hint?: string; exitCode?: number; stack?: string }) => {
       if (settled) return;
@@ -92,12 +100,15 @@ export function inWorker(
           // Released on the next turn of the event loop, not now: released at once, the worker
           // posts the next batch while Node is still draining the port, and the drain can go on
           // for seconds, with a SIGINT or SIGTERM waiting behind it (measured: 4 s).
-          const release = (): void =>
+          const batch = m.batch!;
+          const release = (): void => {
+            giveBack(batch.packed);
             void setImmediate(() => {
               Atomics.add(consumed, 0, 1);
               Atomics.notify(consumed, 0);
             });
-          const pending = consume(m.batch!);
+          };
+          const pending = consume(batch);
           if (pending === undefined) release();
           else waiting = Promise.all([waiting, pending]).then(release, fail);
         } else if (m.type === 'done') {
@@ -106,6 +117,7 @@ export function inWorker(
           void waiting.then(() => {
             if (settled) return;
             settled = true;
+            returns.close();
             void worker.terminate();
             resolve(m.stats!);
           });

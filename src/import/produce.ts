@@ -49,8 +49,18 @@ export type ProduceStats = ReadStats & {
   rounding: RoundingStats;
 };
 
-/** `packed`: the rows go packed (store/packedRows.ts) instead of as content strings. */
-export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: (b: Batch) => void, packed = false): ProduceStats {
+/**
+ * `packed`: the rows go packed (store/packedRows.ts) instead of as content strings. `returned`: the
+ * packed batches the writer is done with since it was last asked, whose buffers the next batches reuse.
+ */
+export function produceTransactions(
+  source: SourceRef,
+  shape: FileShape,
+  settings: CheckSettings,
+  emit: (b: Batch) => void,
+  packed = false,
+  returned?: () => PackedRows[],
+): ProduceStats {
   const checker = transactionChecker(shape, settings);
   const packer = packed ? new RowPacker(packingKinds(presentColumns(shape)), ROWS) : null;
   const recent = new RecentIds();
@@ -67,6 +77,7 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
   let withoutCustomer = 0;
   let count = 0;
   const send = (): void => {
+    if (packer !== null && returned !== undefined) for (const r of returned()) packer.reuse(r);
     const rows = packer?.take() ?? null;
     emit({ contents, packed: rows, count, lines: lines.slice(0, count), keys: keys.slice(0, count), rejects, customers, products, bytesRead });
     count = 0;

@@ -2,10 +2,11 @@
  * Worker thread entry: produces transaction batches for the main thread, with back-pressure. It
  * starts before its file is known (parallel.ts warmUp) and gets its job as its first message.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { RapportError } from '../sys/errors.js';
 import { setLang, t, type Lang } from '../i18n/index.js';
 import { errorText } from '../i18n/phrase.js';
+import type { PackedRows } from '../store/packedRows.js';
 import { produceTransactions, type SourceRef } from './produce.js';
 import type { CheckSettings, FileShape } from './validate.js';
 
@@ -19,12 +20,14 @@ interface Job {
   control: SharedArrayBuffer;
   lang: Lang;
   packed: boolean;
+  /** Where the main thread gives back the packed batches it has written (their buffers are reused). */
+  returns: MessagePort;
 }
 
 const port = parentPort!;
 port.once('message', (job: Job) => run(job));
 
-function run({ source, shape, settings, control, lang, packed }: Job): void {
+function run({ source, shape, settings, control, lang, packed, returns }: Job): void {
   // The worker's messages (a file that is not UTF-8, say) in the language of the run that started it.
   setLang(lang);
   const consumed = new Int32Array(control);
@@ -46,6 +49,11 @@ function run({ source, shape, settings, control, lang, packed }: Job): void {
         }
       },
       packed,
+      () => {
+        const back: PackedRows[] = [];
+        for (let m = receiveMessageOnPort(returns); m !== undefined; m = receiveMessageOnPort(returns)) back.push(m.message as PackedRows);
+        return back;
+      },
     );
     port.postMessage({ type: 'done', stats });
   } catch (e) {

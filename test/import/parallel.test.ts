@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inWorker, warmUp, warmedUp } from '../../src/import/parallel.js';
-import type { Batch } from '../../src/import/produce.js';
+import { produceTransactions, type Batch } from '../../src/import/produce.js';
+import { contentAt } from '../../src/store/packedRows.js';
 import { sniffFile } from '../../src/import/sniff.js';
 import { tempDir } from '../helpers.js';
 
@@ -47,6 +48,43 @@ describe('the parsing worker started ahead (warmUp)', () => {
       expect(customers.size).toBe(70);
       expect(stats.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
+  });
+
+  it('gives back the packed batches it was sent, and packs later ones into their buffers unchanged', async () => {
+    const lines = ['customer_id,date,amount,product'];
+    for (let i = 0; i < 20_000; i++) lines.push(`C${i % 700},2024-02-${String(1 + (i % 28)).padStart(2, '0')},${i}.5,Product ${'é'.repeat(i % 5)}${i % 37}`);
+    const text = lines.join('\n') + '\n';
+    const file = t.file('sales.csv', text);
+    const size = Buffer.byteLength(text);
+    const shape = sniffFile({ name: 'sales.csv', path: file, size, sha256: null, cleanup: () => {} }, options);
+    const settings = { decimalComma: false, currency: null, allowedCurrencies: null, round: null };
+    const source = { name: 'sales.csv', path: file, size };
+    const expected: string[] = [];
+    produceTransactions(
+      source,
+      shape,
+      settings,
+      (b) => {
+        for (let i = 0; i < b.count; i++) expected.push(contentAt(b.packed!, i) + ' ' + b.lines[i] + ' ' + b.keys[i]);
+      },
+      true,
+    );
+    const got: string[] = [];
+    const given: Batch['packed'][] = [];
+    await inWorker(
+      source,
+      shape,
+      settings,
+      (b: Batch) => {
+        for (let i = 0; i < b.count; i++) got.push(contentAt(b.packed!, i) + ' ' + b.lines[i] + ' ' + b.keys[i]);
+        given.push(b.packed);
+      },
+      true,
+    );
+    expect(got).toEqual(expected);
+    // 10 batches of 2,000 rows and the last, empty: each went back to the worker once written (moved: emptied here).
+    expect(given.length).toBe(11);
+    expect(given.filter((r) => r!.values.length === 0).length).toBe(11);
   });
 
   it('does not keep the process alive when no file comes for it', () => {
