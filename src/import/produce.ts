@@ -49,18 +49,11 @@ export type ProduceStats = ReadStats & {
   rounding: RoundingStats;
 };
 
-/**
- * `packed`: the rows go packed (store/packedRows.ts) instead of as content strings. `returned`: the
- * packed batches the writer is done with since it was last asked, whose buffers the next batches reuse.
- */
-export function produceTransactions(
-  source: SourceRef,
-  shape: FileShape,
-  settings: CheckSettings,
-  emit: (b: Batch) => void,
-  packed = false,
-  returned?: () => PackedRows[],
-): ProduceStats {
+/** Hands a batch over; may give back packed batches the writer is done with: the next batches are packed into their buffers. */
+export type Emit = (b: Batch) => PackedRows[] | void;
+
+/** `packed`: the rows go packed (store/packedRows.ts) instead of as content strings. */
+export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: Emit, packed = false): ProduceStats {
   const checker = transactionChecker(shape, settings);
   const packer = packed ? new RowPacker(packingKinds(presentColumns(shape)), ROWS) : null;
   const recent = new RecentIds();
@@ -77,9 +70,9 @@ export function produceTransactions(
   let withoutCustomer = 0;
   let count = 0;
   const send = (): void => {
-    if (packer !== null && returned !== undefined) for (const r of returned()) packer.reuse(r);
     const rows = packer?.take() ?? null;
-    emit({ contents, packed: rows, count, lines: lines.slice(0, count), keys: keys.slice(0, count), rejects, customers, products, bytesRead });
+    const back = emit({ contents, packed: rows, count, lines: lines.slice(0, count), keys: keys.slice(0, count), rejects, customers, products, bytesRead });
+    if (back) for (const r of back) packer?.reuse(r);
     count = 0;
     contents = [];
     lines = new Float64Array(ROWS);

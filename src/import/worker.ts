@@ -47,13 +47,12 @@ function run({ source, shape, settings, control, lang, packed, returns }: Job): 
           if (produced - done < IN_FLIGHT) break;
           Atomics.wait(consumed, 0, done, 100);
         }
-      },
-      packed,
-      () => {
+        // The batches written meanwhile, given back: the next ones are packed into their buffers.
         const back: PackedRows[] = [];
         for (let m = receiveMessageOnPort(returns); m !== undefined; m = receiveMessageOnPort(returns)) back.push(m.message as PackedRows);
         return back;
       },
+      packed,
     );
     port.postMessage({ type: 'done', stats });
   } catch (e) {
