@@ -2,7 +2,7 @@ import { parseMapOptions, type ImportKind } from '../core/columns.js';
 import { ExitCode, RapportError, UsageError } from '../sys/errors.js';
 import type { Context } from '../cli/context.js';
 import { openForPreview, openForWrite } from '../cli/context.js';
-import { importFile, type FileResult, type ImportOptions } from '../import/run.js';
+import { importFile, warmUpParsing, type FileResult, type ImportOptions } from '../import/run.js';
 import { checkEncoding, openSource } from '../import/source.js';
 import { readingsEvidence } from '../import/sniff.js';
 import { currencyExponent, formatMoney, groupDecimal } from '../core/money.js';
@@ -64,6 +64,7 @@ export async function runImport(files: string[], options: ImportOptions, ctx: Co
   const results: FileResult[] = [];
   let worst: number = ExitCode.ok;
   let db: Store | null = null;
+  warmUpParsing(files, options, io.cwd);
   try {
     // A dry run creates nothing: a database that does not exist yet is a throwaway one (context.ts).
     db = options.dryRun ? await openForPreview(ctx) : await openForWrite(ctx);

@@ -49,8 +49,11 @@ export type ProduceStats = ReadStats & {
   rounding: RoundingStats;
 };
 
+/** Hands a batch over; may give back packed batches the writer is done with: the next batches are packed into their buffers. */
+export type Emit = (b: Batch) => PackedRows[] | void;
+
 /** `packed`: the rows go packed (store/packedRows.ts) instead of as content strings. */
-export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: (b: Batch) => void, packed = false): ProduceStats {
+export function produceTransactions(source: SourceRef, shape: FileShape, settings: CheckSettings, emit: Emit, packed = false): ProduceStats {
   const checker = transactionChecker(shape, settings);
   const packer = packed ? new RowPacker(packingKinds(presentColumns(shape)), ROWS) : null;
   const recent = new RecentIds();
@@ -68,7 +71,8 @@ export function produceTransactions(source: SourceRef, shape: FileShape, setting
   let count = 0;
   const send = (): void => {
     const rows = packer?.take() ?? null;
-    emit({ contents, packed: rows, count, lines: lines.slice(0, count), keys: keys.slice(0, count), rejects, customers, products, bytesRead });
+    const back = emit({ contents, packed: rows, count, lines: lines.slice(0, count), keys: keys.slice(0, count), rejects, customers, products, bytesRead });
+    if (back) for (const r of back) packer?.reuse(r);
     count = 0;
     contents = [];
     lines = new Float64Array(ROWS);

@@ -3,6 +3,8 @@
  * validates every record and writes it, all inside one transaction. A record is stored, found
  * to be a duplicate, or kept as a reject with its line and reason; nothing is dropped silently.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ImportKind } from '../core/columns.js';
 import { currencyExponent, exactText, isKnownCurrency, type RoundRule } from '../core/money.js';
 import { CsvParser } from '../core/csv.js';
@@ -14,7 +16,7 @@ import { catchingSignals, onInterrupt } from '../sys/signals.js';
 import { AmountTotalTooLarge, type ImportCounts, type ImportRecord } from '../store/importRules.js';
 import { contentAt } from '../store/packedRows.js';
 import type { ImportSession, Store } from '../store/store.js';
-import { inWorker } from './parallel.js';
+import { inWorker, warmUp } from './parallel.js';
 import { produceTransactions, type Batch, type ProduceStats, type SourceRef } from './produce.js';
 import { readRecords } from './reading.js';
 import { sniffFile } from './sniff.js';
@@ -66,6 +68,20 @@ export type Progress = (bytesRead: number, size: number) => void;
 const REFUSED_REJECTS_KEPT = 10_000;
 /** Files at least this big are parsed in a worker thread, overlapping with the inserts. */
 const WORKER_MIN_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Called before the store is opened: a transactions import whose first file is big enough for the
+ * parsing worker starts that worker now (parallel.ts warmUp), so that it is ready when the file is.
+ */
+export function warmUpParsing(files: readonly string[], options: ImportOptions, cwd: string): void {
+  const first = files[0];
+  if (options.kind !== 'transactions' || first === undefined || first === '-') return;
+  try {
+    if (fs.statSync(path.resolve(cwd, first)).size >= WORKER_MIN_BYTES) warmUp();
+  } catch {
+    // Not there, not readable: openSource says so.
+  }
+}
 
 class Refused extends Error {
   constructor(readonly why: 'max-rejects' | 'all-rejected') {

@@ -25,4 +25,23 @@ describe('KeyMap (the dedupe keys of a first import, with their rows)', () => {
     const map = new KeyMap(2_900_000);
     expect(map.bytes).toBe(2 ** 22 * 12);
   });
+
+  it('holds the key 0 (kept beside the table) like any other, through growing', () => {
+    const map = new KeyMap(4);
+    expect(map.get(0)).toBe(-1);
+    expect(map.add(0, 42)).toBe(true);
+    expect(map.add(0, 43)).toBe(false);
+    for (let k = 1; k <= 3000; k++) expect(map.add(k * 1024, k)).toBe(true);
+    expect(map.get(0)).toBe(42);
+    expect(map.size).toBe(3001);
+    for (let k = 1; k <= 3000; k++) expect(map.get(k * 1024)).toBe(k);
+  });
+
+  it('touches none of its memory before keys come (its pages are first touched where keys land)', () => {
+    const before = process.resourceUsage().minorPageFault;
+    const map = new KeyMap(2_900_000);
+    // 48 MiB: filling it would fault in its 12,288 pages.
+    expect(process.resourceUsage().minorPageFault - before).toBeLessThan(1000);
+    expect(map.get(12345)).toBe(-1);
+  });
 });

@@ -98,3 +98,48 @@ describe('RowPacker.addValues', () => {
     expect(h1).toBe(hashKey(contentString(row({})).slice(0, -1)));
   });
 });
+
+describe('RowPacker.reuse', () => {
+  it('packs later batches into the buffers given back, exactly as into new ones', () => {
+    const kinds = packingKinds(ALL);
+    const fresh = new RowPacker(kinds, 4);
+    const reusing = new RowPacker(kinds, 4);
+    // Batches of 4, 3 and 4 rows: a given-back batch held longer rows than the one packed into it.
+    const batches = [ROWS.slice(0, 4), ROWS.slice(4, 7), ROWS.slice(0, 4).reverse()];
+    const taken: PackedRows[] = [];
+    for (const batch of batches) {
+      for (const r of batch) {
+        fresh.addValues(r);
+        reusing.addValues(r);
+      }
+      const a = fresh.take();
+      const b = reusing.take();
+      expect(plain(b)).toEqual(plain(a));
+      for (let i = 0; i < batch.length; i++) expect(contentAt(b, i)).toBe(contentString(batch[i]!));
+      // A batch is packed into buffers taken at the take() before it: those given back by then.
+      const earlier = taken[taken.length - 2];
+      if (earlier !== undefined) {
+        expect(b.values).toBe(earlier.values);
+        expect(b.starts).toBe(earlier.starts);
+        expect(b.bytes.buffer).toBe(earlier.bytes.buffer);
+      }
+      taken.push(b);
+      reusing.reuse(b);
+    }
+  });
+
+  it('drops buffers of another shape', () => {
+    const kinds = packingKinds(ALL);
+    const other = new RowPacker(kinds, 8);
+    other.addValues(ROWS[0]!);
+    const wrong = other.take();
+    const p = new RowPacker(kinds, 4);
+    p.reuse(wrong);
+    p.addValues(ROWS[0]!);
+    p.take();
+    p.addValues(ROWS[1]!);
+    const next = p.take();
+    expect(next.values).not.toBe(wrong.values);
+    expect(contentAt(next, 0)).toBe(contentString(ROWS[1]!));
+  });
+});

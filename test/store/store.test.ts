@@ -363,6 +363,31 @@ describe('a first import that builds the dedupe index at its end (deferIndex)', 
     expect(state).toEqual(normal(files));
   });
 
+  it('sorts for the index with a 4 MiB page cache, and puts the cache back after', () => {
+    const dir = tempDir();
+    const db = openDatabase(dir.db, { create: true });
+    const before = db.pragma('cache_size', { simple: true });
+    const id = insertImport(db, { kind: 'transactions', fileName: 'x', fileSize: 0, contentHash: '', mapping: {}, options: {}, startedAt: '' }, 'complete');
+    const cacheAtCreate: unknown[] = [];
+    db.transaction(() => {
+      const w = new TransactionWriter(db, id, TRANSACTION_COLUMNS, { deferIndex: 200 });
+      for (const r of given(customers)) w.add(r.content, r.line, r.key);
+      w.flush();
+      const exec = db.exec.bind(db);
+      db.exec = (sql: string) => {
+        if (/^CREATE UNIQUE INDEX transactions_dedupe/i.test(sql)) cacheAtCreate.push(db.pragma('cache_size', { simple: true }));
+        return exec(sql);
+      };
+      w.restoreIndex();
+      db.exec = exec;
+    })();
+    expect(cacheAtCreate).toEqual([-4096]);
+    expect(db.pragma('cache_size', { simple: true })).toBe(before);
+    expect(indexSql(db)).toBeDefined();
+    db.close();
+    dir.cleanup();
+  });
+
   it('treats a repeated key of different content (a hash collision) as the indexed import does', () => {
     t = tempDir();
     // Rows 60 and 61 get row 10's key: different content, the same slot 0.

@@ -51,6 +51,9 @@ const EXPORT_BATCH = 1000;
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
 
+  /** An import's early writes of the file's pages (import.ts Writeback), closed after the database. */
+  private readonly writeback = new imports.Writeback();
+
   constructor(
     /** The open database (tests and the import reach it directly). */
     readonly db: DB,
@@ -59,6 +62,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    await this.writeback.close();
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -115,7 +119,7 @@ export class SqliteStore implements Store {
   }
 
   async beginImport(fileBytes?: number): Promise<ImportSession> {
-    return new SqliteImport(this.db, fileBytes ?? 0);
+    return new SqliteImport(this.db, fileBytes ?? 0, this.writeback);
   }
   async findSameImport(kind: string, contentHash: string, reading: string): Promise<{ id: number } | undefined> {
     return imports.findSameImport(this.db, kind, contentHash, reading);
@@ -328,6 +332,7 @@ class SqliteImport implements ImportSession {
   constructor(
     private readonly db: DB,
     private readonly fileBytes: number,
+    private readonly writeback: imports.Writeback,
   ) {
     imports.beginImport(db, fileBytes);
   }
@@ -350,7 +355,11 @@ class SqliteImport implements ImportSession {
       ready: () => done,
       finish: async () => {
         w.flush();
+        // The pages written so far go to disk while the index is built, the index's while the
+        // customers' records are made (import.ts Writeback).
+        this.writeback.start(this.db);
         w.restoreIndex();
+        this.writeback.start(this.db);
         created += w.createHeldCustomers();
         imports.keepAmountTotal(this.db, w.firstId, w.storedAmountTotal());
         return { inserted: w.inserted, duplicate: w.duplicate, customersCreated: created };
