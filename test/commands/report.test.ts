@@ -88,6 +88,21 @@ describe('rapport report', () => {
     expect(json.sections.some((s) => s.chart?.type === 'heatmap')).toBe(true);
   });
 
+  it('cohorts in JSON: the net revenue by month chart gives money as decimals in the currency, as its tables do', async () => {
+    const r = await rp(['--format', 'json', 'report', 'cohorts', '--as-of', AS_OF]);
+    expect(r.code, r.stderr).toBe(0);
+    const trend = (
+      JSON.parse(r.stdout) as { sections: { chart?: { type: string; kind?: string; points?: { label: string; value: unknown }[] } }[] }
+    ).sections.find((s) => s.chart?.type === 'trend')!.chart!;
+    expect(trend.kind).toBe('money');
+    // 2025-11: Y1's 500.00 and F1's 30.00 (shop.csv); not the minor units 53000 and 7250.
+    expect(trend.points!.slice(-2)).toEqual([
+      { label: '2025-11', value: '530.00' },
+      { label: '2025-12', value: '72.50' },
+    ]);
+    expect(trend.points!.every((p) => typeof p.value === 'string' && /^-?\d+\.\d\d$/.test(p.value))).toBe(true);
+  });
+
   it('rfm, staff and complaints', async () => {
     const rfm = (await report('rfm')).table('segments');
     expect(rfm.rows.reduce((s, r) => s + Number(r.customers), 0)).toBe(11);
