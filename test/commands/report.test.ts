@@ -157,6 +157,22 @@ describe('rapport report', () => {
     expect(fs.readFileSync(out, 'utf8').startsWith('# Churn report as of 2025-12-31')).toBe(true);
   });
 
+  it('--out /dev/stdout in a pipe writes the report down the pipe, as > would (a script naming its stdout), rather than refusing the system link', () => {
+    // A shell's pipe (node's own 'pipe' is a socket pair, which /dev/stdout cannot be opened on).
+    const r = spawnSync(
+      '/bin/sh',
+      ['-c', '"$0" "$@" | cat', process.execPath, BIN, '--db', t.db, 'report', 'pyramid', '--as-of', AS_OF, '--out', '/dev/stdout', '--format', 'md'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, CI: '1' },
+      },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith('# ')).toBe(true);
+    // A link elsewhere is still refused (safety.test.ts).
+  });
+
   it('another writer holding the lock at cron time costs the kept churn list, never the report or the churn list printed', async () => {
     const out = path.join(t.dir, 'weekly.md');
     const writer = new Database(t.db);
