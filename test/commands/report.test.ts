@@ -88,7 +88,7 @@ describe('rapport report', () => {
     expect(json.sections.some((s) => s.chart?.type === 'heatmap')).toBe(true);
   });
 
-  it('cohorts in JSON: the net revenue by month chart gives money as decimals in the currency, as its tables do', async () => {
+  it('cohorts in JSON: the net revenue by month chart has every month in its place (0.00 without a sale) and money as decimals in the currency, as its tables do', async () => {
     const r = await rp(['--format', 'json', 'report', 'cohorts', '--as-of', AS_OF]);
     expect(r.code, r.stderr).toBe(0);
     const trend = (
@@ -101,6 +101,10 @@ describe('rapport report', () => {
       { label: '2025-12', value: '72.50' },
     ]);
     expect(trend.points!.every((p) => typeof p.value === 'string' && /^-?\d+\.\d\d$/.test(p.value))).toBe(true);
+    // The 24 months to the last complete one, each in its place: a month without a sale is 0.00, not left out.
+    const months = Array.from({ length: 24 }, (_, k) => `${2024 + Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`);
+    expect(trend.points!.map((p) => p.label)).toEqual(months);
+    expect(trend.points!.find((p) => p.label === '2024-09')!.value).toBe('0.00');
   });
 
   it('rfm, staff and complaints', async () => {
