@@ -30,6 +30,9 @@ function targetKind(target: string, out: string, force: boolean): 'file' | 'stre
   // A symbolic link at the target would be replaced by the new file; someone may have planted it
   // to make a cron job overwrite what it points at. Refused unless --force.
   if (st.isSymbolicLink()) {
+    // The system's own links to this run's streams (/dev/stdout, /dev/fd/1, /proc/self/fd/1) name
+    // a pipe or a terminal: written through as `>` would; nobody plants a link in /dev or /proc.
+    if (/^\/(dev|proc)\//.test(target) && isStream(target)) return 'stream';
     if (!force) throw new RapportError(t('errors.out.symlink', { out }), t('errors.out.symlinkHint'));
     return 'file';
   }
@@ -41,6 +44,16 @@ function targetKind(target: string, out: string, force: boolean): 'file' | 'stre
       t('errors.out.regularHint'),
     );
   return 'file';
+}
+
+/** Whatever the path leads to is a FIFO or a character device (false when it leads nowhere). */
+function isStream(target: string): boolean {
+  try {
+    const st = fs.statSync(target);
+    return st.isFIFO() || st.isCharacterDevice();
+  } catch {
+    return false;
+  }
 }
 
 /** `dbPath`: the database the command reads, which --out may never name (src/outguard.ts). */

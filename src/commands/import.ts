@@ -6,6 +6,7 @@ import { importFile, warmUpParsing, type FileResult, type ImportOptions } from '
 import { checkEncoding, openSource } from '../import/source.js';
 import { readingsEvidence } from '../import/sniff.js';
 import { currencyExponent, formatMoney, groupDecimal } from '../core/money.js';
+import { moneyJson } from '../core/moneyOut.js';
 import { notice } from '../cli/io.js';
 import { forPeople, show, type Pen } from '../cli/printer.js';
 import { ProgressBar } from '../cli/progress.js';
@@ -141,7 +142,8 @@ function toJson(r: FileResult): Record<string, unknown> {
     warnings: r.warnings,
     notices: r.notices,
     currency: r.currency,
-    preview: r.preview,
+    // Stored in minor units; for a program the same decimals as every other command's JSON (core/moneyOut.ts).
+    preview: moneyJson(r.preview, { exponent: currencyExponent(r.currency), currency: r.currency }),
     seconds: r.seconds,
   };
 }
@@ -164,6 +166,7 @@ const CSV_COLUMNS = [
   'file_sum',
   'stored_sum',
   'seconds',
+  'currency',
 ].map((key) => ({ key }));
 
 function countsJson(r: FileResult): Record<string, number> {
@@ -183,7 +186,7 @@ function countsJson(r: FileResult): Record<string, number> {
 function flatten(r: FileResult): Record<string, unknown> {
   const s = r.rounding;
   const sums = { rounded: s?.rounded ?? null, needs_rounding: s?.needsRounding ?? null, file_sum: s?.fileSum ?? null, stored_sum: s?.storedSum ?? null };
-  return { file: r.file, status: r.status, import_id: r.importId, same_as: r.sameAs, ...countsJson(r), ...sums, seconds: r.seconds };
+  return { file: r.file, status: r.status, import_id: r.importId, same_as: r.sameAs, ...countsJson(r), ...sums, seconds: r.seconds, currency: r.currency };
 }
 
 /** "  4,036 amounts rounded half up to 2 decimals: the file's sum ..., stored ...", or null. */
@@ -268,7 +271,7 @@ function printHuman(pen: Pen, r: FileResult, options: ImportOptions): void {
     if (r.preview.length > 0) {
       out(t('import.firstRows'));
       const keys = Object.keys(r.preview[0]!).filter((key) => r.preview.some((p) => p[key] !== null));
-      // Stored in minor units; shown as money here (JSON keeps the stored integers).
+      // Stored in minor units; shown as money here.
       const exp = currencyExponent(r.currency);
       const money = (v: unknown): string => (typeof v === 'number' ? formatMoney(v, exp) : '');
       pen.rows(

@@ -7,7 +7,7 @@ import { notice, noticer } from '../cli/io.js';
 import type { Column } from '../cli/output.js';
 import { forPeople, show, type Shape, type Shown } from '../cli/printer.js';
 import { buildReport, type ReportName, type ReportOptions } from '../reports/build.js';
-import type { Report, ReportTable } from '../reports/model.js';
+import type { Chart, Report, ReportTable } from '../reports/model.js';
 import { cellText, moneyInCells, renderHtml, renderMarkdown, renderText } from '../reports/render.js';
 import { currentLang, setLang, t } from '../i18n/index.js';
 import { formatMoneyFor } from '../i18n/format.js';
@@ -115,12 +115,28 @@ function csvTable(report: Report, o: ReportCommandOptions, ctx: Context): Shape 
   return { rows: tb.rows, columns: money ? [...columns, { key: 'currency', data: () => report.currency ?? '' }] : columns };
 }
 
-/** The report as JSON for programs: money columns of its tables as decimals in the currency (named in the report's `currency`). */
-function moneyInReport(report: Report): Report {
+/**
+ * The report as JSON for programs: money columns of its tables, and the points of a money chart
+ * (net revenue by month), as decimals in the currency (named in the report's `currency`).
+ */
+function moneyInReport(report: Report): unknown {
   const table = (t: ReportTable): ReportTable => {
     const money = t.columns.filter((c) => c.kind === 'money').map((c) => c.key);
     if (money.length === 0) return t;
     return { ...t, rows: t.rows.map((r) => ({ ...r, ...Object.fromEntries(money.map((k) => [k, moneyValue(r[k], report) as string | number | null])) })) };
   };
-  return { ...report, sections: report.sections.map((s) => (s.tables === undefined ? s : { ...s, tables: s.tables.map(table) })) };
+  const decimal = <P extends { value: number }>(p: P): unknown => ({ ...p, value: moneyValue(p.value, report) });
+  const chart = (c: Chart): unknown => {
+    if (c.type === 'trend' && c.kind === 'money') return { ...c, points: c.points.map(decimal) };
+    if (c.type === 'bars' && c.kind === 'money') return { ...c, bars: c.bars.map(decimal) };
+    return c;
+  };
+  return {
+    ...report,
+    sections: report.sections.map((s) => ({
+      ...s,
+      ...(s.tables === undefined ? {} : { tables: s.tables.map(table) }),
+      ...(s.chart === undefined ? {} : { chart: chart(s.chart) }),
+    })),
+  };
 }

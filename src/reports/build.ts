@@ -1,5 +1,6 @@
 /** The reports, built from the analysis, the churn scores, the complaints and the transactions. */
 import { isMonthEnd } from '../core/measures.js';
+import { minOf } from '../core/scale.js';
 import { summarise, type Analysis, type CustomerAnalysis } from '../core/analysis.js';
 import { churnAsOf } from '../app/churn.js';
 import { scorecardAsOf, watchlistOf } from '../app/watchlist.js';
@@ -667,10 +668,11 @@ async function cohortSection(c: Ctx): Promise<Section[]> {
         revenue: revenue.get(`${f}|${i}`) ?? 0,
       })),
   );
-  const lastMonths = [...trend.keys()]
-    .filter((m) => monthIndex(m) <= lastFull)
-    .sort()
-    .slice(-24);
+  // Every month from the first with sales (at most 24 back) to the last complete one: a month
+  // without a sale is a 0 in the trend, not a gap that puts its neighbours side by side.
+  const sold = [...trend.keys()].map(monthIndex).filter((i) => i <= lastFull);
+  const from = Math.max(minOf(sold), lastFull - 23);
+  const lastMonths = sold.length === 0 ? [] : Array.from({ length: lastFull - from + 1 }, (_, k) => monthKey(from + k));
   return [
     {
       title: t('report.section.cohorts'),
@@ -697,7 +699,12 @@ async function cohortSection(c: Ctx): Promise<Section[]> {
         t('report.revenue-by-month.line'),
         ...(partial ? [t('report.revenue-by-month.partial', { month: c.o.asOf.slice(0, 7), date: formatDate(c.o.asOf) })] : []),
       ],
-      chart: { type: 'trend', title: t('report.chart.revenue-by-month'), points: lastMonths.map((m) => ({ label: m, value: trend.get(m)! })), kind: 'money' },
+      chart: {
+        type: 'trend',
+        title: t('report.chart.revenue-by-month'),
+        points: lastMonths.map((m) => ({ label: m, value: trend.get(m) ?? 0 })),
+        kind: 'money',
+      },
     },
   ];
 }

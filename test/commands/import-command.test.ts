@@ -427,9 +427,21 @@ describe('--dry-run', () => {
     expect(r.import_id).toBeNull();
     expect(r.counts).toMatchObject({ read: 6, imported: 6, rejected: 0 });
     expect(r.preview.length).toBeGreaterThan(0);
-    expect(r.preview[0]).toMatchObject({ customer_id: 'C001', date: '2024-01-05', amount: 1250 });
+    expect(r.preview[0]).toMatchObject({ customer_id: 'C001', date: '2024-01-05', amount: '12.50' });
     expect(fs.existsSync(t.db)).toBe(false);
     expect(fs.readdirSync(t.dir)).toEqual([]);
+  });
+
+  it('money for a program is a decimal with its currency, as in every other command: the JSON preview, the CSV summary', async () => {
+    const r = await importOne('transactions', fx('clean.csv'), ['--dry-run', '--currency', 'JPY', '--round']);
+    expect(r.currency).toBe('JPY');
+    // 12.50 rounds to 13 yen: the preview says 13, not the stored integer read as 1300 or 13 cents.
+    expect(r.preview[0]).toMatchObject({ customer_id: 'C001', amount: '13' });
+    const csv = await run(['--db', t.db, '--format', 'csv', 'import', 'transactions', fx('clean.csv'), '--currency', 'GBP']);
+    expect(csv.code, csv.stderr).toBe(0);
+    const rows = parse(csv.stdout, { columns: true }) as Row[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ file_sum: expect.stringMatching(/^\d+\.\d\d$/), currency: 'GBP' });
   });
 
   it('writes nothing to an existing database', async () => {

@@ -88,6 +88,25 @@ describe('rapport report', () => {
     expect(json.sections.some((s) => s.chart?.type === 'heatmap')).toBe(true);
   });
 
+  it('cohorts in JSON: the net revenue by month chart has every month in its place (0.00 without a sale) and money as decimals in the currency, as its tables do', async () => {
+    const r = await rp(['--format', 'json', 'report', 'cohorts', '--as-of', AS_OF]);
+    expect(r.code, r.stderr).toBe(0);
+    const trend = (
+      JSON.parse(r.stdout) as { sections: { chart?: { type: string; kind?: string; points?: { label: string; value: unknown }[] } }[] }
+    ).sections.find((s) => s.chart?.type === 'trend')!.chart!;
+    expect(trend.kind).toBe('money');
+    // 2025-11: Y1's 500.00 and F1's 30.00 (shop.csv); not the minor units 53000 and 7250.
+    expect(trend.points!.slice(-2)).toEqual([
+      { label: '2025-11', value: '530.00' },
+      { label: '2025-12', value: '72.50' },
+    ]);
+    expect(trend.points!.every((p) => typeof p.value === 'string' && /^-?\d+\.\d\d$/.test(p.value))).toBe(true);
+    // The 24 months to the last complete one, each in its place: a month without a sale is 0.00, not left out.
+    const months = Array.from({ length: 24 }, (_, k) => `${2024 + Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`);
+    expect(trend.points!.map((p) => p.label)).toEqual(months);
+    expect(trend.points!.find((p) => p.label === '2024-09')!.value).toBe('0.00');
+  });
+
   it('rfm, staff and complaints', async () => {
     const rfm = (await report('rfm')).table('segments');
     expect(rfm.rows.reduce((s, r) => s + Number(r.customers), 0)).toBe(11);
@@ -140,6 +159,22 @@ describe('rapport report', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toContain('\u001b[');
     expect(fs.readFileSync(out, 'utf8').startsWith('# Churn report as of 2025-12-31')).toBe(true);
+  });
+
+  it('--out /dev/stdout in a pipe writes the report down the pipe, as > would (a script naming its stdout), rather than refusing the system link', () => {
+    // A shell's pipe (node's own 'pipe' is a socket pair, which /dev/stdout cannot be opened on).
+    const r = spawnSync(
+      '/bin/sh',
+      ['-c', '"$0" "$@" | cat', process.execPath, BIN, '--db', t.db, 'report', 'pyramid', '--as-of', AS_OF, '--out', '/dev/stdout', '--format', 'md'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, CI: '1' },
+      },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith('# ')).toBe(true);
+    // A link elsewhere is still refused (safety.test.ts).
   });
 
   it('another writer holding the lock at cron time costs the kept churn list, never the report or the churn list printed', async () => {
