@@ -209,11 +209,11 @@ describe('phrases', () => {
         "churn_risk is the recency rule, calibrated on the last 84 days (AUC 0.771): no model ranked better than the recency rule (best: paretonbd's blend at 0.765)",
       ),
     ).toBe('流失风险采用最近购买间隔规则，按最近84天校准（AUC 0.771）：没有模型的排序优于最近购买间隔规则（最好的是Pareto/NBD的混合，AUC 0.765）');
-    expect(zh("twice the shop's typical gap between purchases (60 days), in whole weeks, longer than a quarter and at most 52 weeks")).toBe(
-      '本店典型购买间隔（60天）的两倍，按整周取，长于一个季度，最多52周',
+    expect(zh("twice the shop's typical 60-day gap between purchases, in whole weeks, longer than a quarter and at most 52 weeks")).toBe(
+      '取本店典型购买间隔 60 天的两倍，按整周计，长于一个季度，最多 52 周',
     );
-    expect(zh("91 days, a quarter, the span calls are planned for: twice the shop's typical gap between purchases (27 days) is shorter")).toBe(
-      '91天，即一个季度，客户联系通常按季度安排：本店典型购买间隔（27天）的两倍比这还短',
+    expect(zh("a quarter, the span calls are planned for, as twice the shop's typical 27-day gap between purchases is shorter")).toBe(
+      '即一个季度，客户联系通常按季度安排，因为本店典型购买间隔 27 天的两倍比这还短',
     );
   });
 
