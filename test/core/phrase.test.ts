@@ -132,11 +132,11 @@ describe('phrases', () => {
       kthPurchase: '2023-03-01',
     };
     expect(reword(inEnglish(stageOf(c, '2025-10-01').reason), 'zh-CN')).toBe(
-      '已400天没有购买（超过126天不买即算流失，平时约21天买一次）；稳定551天后流失（约1.5年）',
+      '已400天没有购买，超过126天不买即算流失，平时约21天买一次；稳定551天后流失，约1.5年',
     );
-    expect(reword(inEnglish(stageOf({ ...c, purchaseDays: 2, recencyDays: 20 }, '2025-10-01').reason), 'zh-CN')).toBe('目前购买2次（2次以内都算考察期）');
+    expect(reword(inEnglish(stageOf({ ...c, purchaseDays: 2, recencyDays: 20 }, '2025-10-01').reason), 'zh-CN')).toBe('目前购买2次，2次以内都算考察期');
     expect(reword(inEnglish(stageOf({ ...c, purchaseDays: 1, recencyDays: 200, typicalGapDays: null }, '2025-10-01').reason), 'zh-CN')).toBe(
-      '已200天没有购买（超过90天不买即算流失）；购买1次后在考察期流失',
+      '已200天没有购买，超过90天不买即算流失；购买1次后在考察期流失',
     );
     expect(
       reword(
@@ -250,7 +250,7 @@ describe('phrases', () => {
   });
 
   it('leaves English, and text rapport did not write, as they are', () => {
-    const en = 'no purchase for 80 days: overdue (decline after 63 days, their usual gap is 21 days)';
+    const en = 'no purchase for 80 days, overdue: decline comes after 63 days, their usual gap being 21 days';
     expect(reword(en, 'en')).toBe(en);
     setLang('en');
     expect(reword(en)).toBe(en);
