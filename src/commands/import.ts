@@ -7,6 +7,7 @@ import { checkEncoding, openSource } from '../import/source.js';
 import { readingsEvidence } from '../import/sniff.js';
 import { currencyExponent, formatMoney, groupDecimal } from '../core/money.js';
 import { notice } from '../cli/io.js';
+import { wholeNumber } from '../cli/args.js';
 import { forPeople, show, type Pen } from '../cli/printer.js';
 import { ProgressBar } from '../cli/progress.js';
 import type { Store } from '../store/store.js';
@@ -26,10 +27,8 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
     noHeader: o.header === false,
     dryRun: o.dryRun === true,
     keepAll: o.dedupe === false,
-    preview: Number(o.preview ?? 5),
+    preview: wholeNumber(String(o.preview ?? 5), '--preview', { min: 0, example: 20 }),
   };
-  if (!Number.isInteger(options.preview) || options.preview < 0)
-    throw new UsageError(t('import.previewNotWhole', { value: String(o.preview) }), t('import.previewHint'));
   if (kind === 'customers' && options.keepAll) throw new UsageError(t('import.noDedupeCustomers'), t('import.noDedupeCustomersHint'));
   if (typeof o.dateFormat === 'string') options.dateFormat = o.dateFormat;
   if (o.rounding === 'half-up' || o.rounding === 'half-even') options.round = o.rounding;

@@ -106,7 +106,7 @@ describe('errors and hints in Chinese', () => {
       const noDb = await run(['--db', t.dir + '/other.db', 'status']);
       expect(noDb.stderr).toContain(`rapport：${t.dir}/other.db 处没有数据库\n提示：请先导入数据`);
       const limit = await run(['imports', '--limit', 'lots']);
-      expect(limit.stderr.split('\n')[0]).toBe('rapport：--limit 必须是整数，不能是“lots”');
+      expect(limit.stderr).toBe('rapport：--limit 必须是不小于 1 的整数，不能是“lots”\n提示：例如 --limit 20\n');
     } finally {
       t.cleanup();
     }
