@@ -9,6 +9,7 @@ import { currencyExponent, formatMoney, groupDecimal } from '../core/money.js';
 import { notice } from '../cli/io.js';
 import { wholeNumber } from '../cli/args.js';
 import { forPeople, show, type Pen } from '../cli/printer.js';
+import { clip } from '../cli/output.js';
 import { ProgressBar } from '../cli/progress.js';
 import type { Store } from '../store/store.js';
 import { reportError } from '../cli/printError.js';
@@ -119,7 +120,7 @@ function toJson(r: FileResult): Record<string, unknown> {
     import_id: r.importId,
     same_as: r.sameAs,
     counts: countsJson(r),
-    reasons: r.reasons,
+    reasons: r.reasons.map((x) => ({ reason: x.reason, count: x.count, first_line: x.firstLine, first: x.first })),
     mapping: r.mapping,
     extra_columns: r.extraColumns,
     delimiter: r.delimiter,
@@ -200,12 +201,28 @@ function roundSuggestion(r: FileResult): string | null {
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
-/** A reject reason with its count, as the summaries list them. */
-const counted = (x: { reason: string; count: number }): string => t('import.reasonCounted', { reason: reasonText(x.reason), n: n(x.count) });
+/** The widest a rejected value is shown in a summary (`rapport rejects` shows it whole). */
+const VALUE_WIDTH = 40;
+
+/**
+ * A reason's first reject as the summaries name it: its line, field, value and why, in the
+ * reader's language. The value is kept on one line and cut to VALUE_WIDTH columns with … (the
+ * cut reads no further than the columns it keeps).
+ */
+function firstReject(x: FileResult['reasons'][number]): string {
+  const shown = x.first.replace(/"([^"]*)"/g, (_q, v: string) => `"${clip(v.replace(/\r\n|\r|\n/g, '⏎'), VALUE_WIDTH)}"`);
+  return reasonText(shown);
+}
+
+/** A reason as the summaries list it: the first reject, and how many more rows had it. */
+const rejectLine = (x: FileResult['reasons'][number]): string =>
+  x.count === 1
+    ? t('import.rejectAt', { line: n(x.firstLine), reason: firstReject(x) })
+    : t('import.rejectAtMore', { line: n(x.firstLine), more: n(x.count - 1), reason: firstReject(x) });
 
 /** With CSV or JSON on stdout, the reasons for rejects still reach a log, on stderr. */
 function rejectsNotice(ctx: Context, r: FileResult): void {
-  const top = r.reasons.slice(0, 3).map(counted).join(t('import.listSeparator'));
+  const top = r.reasons.slice(0, 3).map(rejectLine).join(t('import.listSeparator'));
   const vars = { file: r.file, n: n(r.counts.rejected), top, id: String(r.importId) };
   notice(ctx.io, r.importId !== null ? tn('import.rejectedSee', r.counts.rejected, vars) : tn('import.rejectedTop', r.counts.rejected, vars));
   const suggestion = roundSuggestion(r);
@@ -218,7 +235,7 @@ function refusalNotice(ctx: Context, r: FileResult, options: ImportOptions): voi
     const top = r.reasons[0];
     const all = tn('import.allRejected', r.counts.rejected, { n: n(r.counts.rejected) });
     const message = top
-      ? t('import.nothingImportedMostOften', { file: r.file, all, reason: reasonText(top.reason) })
+      ? t('import.nothingImportedMostOften', { file: r.file, all, line: n(top.firstLine), reason: firstReject(top) })
       : t('import.nothingImported', { file: r.file, all });
     ctx.io.stderr.write(t('errors.line', { message }) + '\n');
     const see = r.importId !== null ? t('import.seeThem', { id: r.importId }) : '';
@@ -300,7 +317,7 @@ function printHuman(pen: Pen, r: FileResult, options: ImportOptions): void {
   if (rounded !== null) out(rounded);
   if (r.reasons.length > 0) {
     out(t('import.commonRejects'));
-    for (const x of r.reasons.slice(0, 5)) out(`    ${n(x.count).padStart(8)}  ${reasonText(x.reason)}`);
+    for (const x of r.reasons.slice(0, 5)) out(`    ${n(x.count).padStart(8)}  ${rejectLine(x)}`);
     const suggestion = roundSuggestion(r);
     if (suggestion !== null) out(suggestion);
     if (r.importId !== null) out(r.status === 'refused' ? t('import.listThem', { id: r.importId }) : t('import.listThemCsv', { id: r.importId }));
