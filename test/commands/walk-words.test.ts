@@ -196,6 +196,9 @@ describe("the lifecycle stage's reason", () => {
       setLang('en');
       const c0085 = (await profile(db, 'C0085')).join('\n');
       expect(c0085).toMatch(/tier \w+, stage \w+: no purchase for \d+ days/);
+      // The risk's level in brackets, as on the card (流失风险（高）): 流失风险高 read as "in churn risk".
+      setLang('zh-CN');
+      expect((await profile(db, 'C0085')).join('\n')).toMatch(/\n {2}流失风险（[高中低]，\d+%）：/);
     } finally {
       setLang('en');
       db.close();
