@@ -205,24 +205,28 @@ const n = (x: number): string => x.toLocaleString('en-US');
 const VALUE_WIDTH = 40;
 
 /**
- * A reason's first reject as the summaries name it: its line, field, value and why, in the
- * reader's language. The value is kept on one line and cut to VALUE_WIDTH columns with … (the
- * cut reads no further than the columns it keeps).
+ * A reason's first reject as the summaries name it: its field and why, in the reader's language,
+ * with its value on stdout. The value is kept on one line and cut to VALUE_WIDTH columns with …
+ * (the cut reads no further than the columns it keeps). On stderr, a log, the value stays … as
+ * in the reason: nothing from the data (a name, an email, a phone) reaches stderr (safety.test).
  */
-function firstReject(x: FileResult['reasons'][number]): string {
-  const shown = x.first.replace(/"([^"]*)"/g, (_q, v: string) => `"${clip(v.replace(/\r\n|\r|\n/g, '⏎'), VALUE_WIDTH)}"`);
-  return reasonText(shown);
+function firstReject(x: FileResult['reasons'][number], on: 'stdout' | 'stderr'): string {
+  if (on === 'stderr') return reasonText(x.reason);
+  return reasonText(x.first.replace(/"([^"]*)"/g, (_q, v: string) => `"${clip(v.replace(/\r\n|\r|\n/g, '⏎'), VALUE_WIDTH)}"`));
 }
 
-/** A reason as the summaries list it: the first reject, and how many more rows had it. */
-const rejectLine = (x: FileResult['reasons'][number]): string =>
+/** A reason as the summaries list it: the first reject's line, how many more rows had it, and why. */
+const rejectLine = (x: FileResult['reasons'][number], on: 'stdout' | 'stderr'): string =>
   x.count === 1
-    ? t('import.rejectAt', { line: n(x.firstLine), reason: firstReject(x) })
-    : t('import.rejectAtMore', { line: n(x.firstLine), more: n(x.count - 1), reason: firstReject(x) });
+    ? t('import.rejectAt', { line: n(x.firstLine), reason: firstReject(x, on) })
+    : t('import.rejectAtMore', { line: n(x.firstLine), more: n(x.count - 1), reason: firstReject(x, on) });
 
 /** With CSV or JSON on stdout, the reasons for rejects still reach a log, on stderr. */
 function rejectsNotice(ctx: Context, r: FileResult): void {
-  const top = r.reasons.slice(0, 3).map(rejectLine).join(t('import.listSeparator'));
+  const top = r.reasons
+    .slice(0, 3)
+    .map((x) => rejectLine(x, 'stderr'))
+    .join(t('import.listSeparator'));
   const vars = { file: r.file, n: n(r.counts.rejected), top, id: String(r.importId) };
   notice(ctx.io, r.importId !== null ? tn('import.rejectedSee', r.counts.rejected, vars) : tn('import.rejectedTop', r.counts.rejected, vars));
   const suggestion = roundSuggestion(r);
@@ -235,7 +239,7 @@ function refusalNotice(ctx: Context, r: FileResult, options: ImportOptions): voi
     const top = r.reasons[0];
     const all = tn('import.allRejected', r.counts.rejected, { n: n(r.counts.rejected) });
     const message = top
-      ? t('import.nothingImportedMostOften', { file: r.file, all, line: n(top.firstLine), reason: firstReject(top) })
+      ? t('import.nothingImportedMostOften', { file: r.file, all, line: n(top.firstLine), reason: firstReject(top, 'stderr') })
       : t('import.nothingImported', { file: r.file, all });
     ctx.io.stderr.write(t('errors.line', { message }) + '\n');
     const see = r.importId !== null ? t('import.seeThem', { id: r.importId }) : '';
@@ -317,7 +321,7 @@ function printHuman(pen: Pen, r: FileResult, options: ImportOptions): void {
   if (rounded !== null) out(rounded);
   if (r.reasons.length > 0) {
     out(t('import.commonRejects'));
-    for (const x of r.reasons.slice(0, 5)) out(`    ${n(x.count).padStart(8)}  ${rejectLine(x)}`);
+    for (const x of r.reasons.slice(0, 5)) out(`    ${n(x.count).padStart(8)}  ${rejectLine(x, 'stdout')}`);
     const suggestion = roundSuggestion(r);
     if (suggestion !== null) out(suggestion);
     if (r.importId !== null) out(r.status === 'refused' ? t('import.listThem', { id: r.importId }) : t('import.listThemCsv', { id: r.importId }));
