@@ -75,6 +75,14 @@ export function fixture(...parts: string[]): string {
   return path.join(FIXTURES, ...parts);
 }
 
+/** The sample shop (fixtures/sample, the README's: 500 customers, sales to 2026-10-31) imported into `db`. */
+export async function sampleShop(db: string): Promise<void> {
+  for (const kind of ['customers', 'transactions']) {
+    const r = await run(['--db', db, '-q', 'import', kind, fixture('sample', `${kind}.csv`)]);
+    expect(r.code, r.stderr).toBe(0);
+  }
+}
+
 /**
  * JSON from rapport with its money fields (core/moneyOut.ts MONEY_KEYS) read back into integer
  * minor units, so hand-worked expectations stay in cents: a decimal string with exactly

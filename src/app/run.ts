@@ -197,6 +197,37 @@ export async function staleWarning(db: Store, asOf: string, byDefault = false): 
 }
 
 /**
+ * A report's period: the span its figures are read as news about. Reports are read weekly (the
+ * churn report is the weekly watchlist that cron writes every Monday, the summary names who to
+ * call this week, "since the last report" covers the week since the last run), so a week: with
+ * no sale in the 7 days up to the as-of date, "nobody bought this week" is more likely an import
+ * that has not run than news.
+ */
+export const REPORT_PERIOD_DAYS = 7;
+
+/** How old a report's data are: the newest sale and the days from it to the as-of date. */
+export interface DataAge {
+  newestSale: string;
+  daysBefore: number;
+  /** The days a report's figures are read as news about (REPORT_PERIOD_DAYS). */
+  periodDays: number;
+  /** Older than staleWarning's limit as well: every customer looks gone. */
+  everyoneGone: boolean;
+}
+
+/**
+ * The newest sale when no sale falls in the report's period, the week up to the as-of date (an
+ * as-of date at or before the data's end never is); else null.
+ */
+export async function staleData(db: Store, asOf: string): Promise<DataAge | null> {
+  const last = await db.lastTransactionDate();
+  if (last === null) return null;
+  const daysBefore = dayIndex(asOf) - dayIndex(last);
+  if (daysBefore < REPORT_PERIOD_DAYS) return null;
+  return { newestSale: last, daysBefore, periodDays: REPORT_PERIOD_DAYS, everyoneGone: (await staleWarning(db, asOf)) !== null };
+}
+
+/**
  * The as-of date an analysis uses: --as-of when given, else the data's last sale day when the
  * setting analysis.as_of says last-sale, else the date given (today). A stale one is warned about
  * through `warn` (the CLI puts the line on stderr).

@@ -83,7 +83,7 @@ export function buildProgram(commands: CommandSpec[], session: Session): Command
     .option('-q, --quiet', t('help.opt.quiet'))
     .option('--no-color', t('help.opt.noColor'))
     .option('--no-pager', t('help.opt.noPager'))
-    .option('--width <columns>', t('help.opt.width'), (v) => positiveInt(v, '--width'))
+    .option('--width <columns>', t('help.opt.width'), (v) => positiveInt(v, '--width', 100))
     .showHelpAfterError(t('errors.hintLine', { hint: t('errors.helpHint') }))
     .configureHelp({ showGlobalOptions: true, optionDescription, ...wideHelp })
     .exitOverride()

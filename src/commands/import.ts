@@ -8,7 +8,9 @@ import { readingsEvidence } from '../import/sniff.js';
 import { currencyExponent, formatMoney, groupDecimal } from '../core/money.js';
 import { moneyJson } from '../core/moneyOut.js';
 import { notice } from '../cli/io.js';
+import { wholeNumber } from '../cli/args.js';
 import { forPeople, show, type Pen } from '../cli/printer.js';
+import { clip } from '../cli/output.js';
 import { ProgressBar } from '../cli/progress.js';
 import type { Store } from '../store/store.js';
 import { reportError } from '../cli/printError.js';
@@ -27,10 +29,8 @@ export function parseImportOptions(kind: ImportKind, o: Record<string, unknown>)
     noHeader: o.header === false,
     dryRun: o.dryRun === true,
     keepAll: o.dedupe === false,
-    preview: Number(o.preview ?? 5),
+    preview: wholeNumber(String(o.preview ?? 5), '--preview', { min: 0, example: 20 }),
   };
-  if (!Number.isInteger(options.preview) || options.preview < 0)
-    throw new UsageError(t('import.previewNotWhole', { value: String(o.preview) }), t('import.previewHint'));
   if (kind === 'customers' && options.keepAll) throw new UsageError(t('import.noDedupeCustomers'), t('import.noDedupeCustomersHint'));
   if (typeof o.dateFormat === 'string') options.dateFormat = o.dateFormat;
   if (o.rounding === 'half-up' || o.rounding === 'half-even') options.round = o.rounding;
@@ -122,7 +122,7 @@ function toJson(r: FileResult): Record<string, unknown> {
     import_id: r.importId,
     same_as: r.sameAs,
     counts: countsJson(r),
-    reasons: r.reasons,
+    reasons: r.reasons.map((x) => ({ reason: x.reason, count: x.count, first_line: x.firstLine, first: x.first })),
     mapping: r.mapping,
     extra_columns: r.extraColumns,
     delimiter: r.delimiter,
@@ -205,12 +205,32 @@ function roundSuggestion(r: FileResult): string | null {
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
-/** A reject reason with its count, as the summaries list them. */
-const counted = (x: { reason: string; count: number }): string => t('import.reasonCounted', { reason: reasonText(x.reason), n: n(x.count) });
+/** The widest a rejected value is shown in a summary (`rapport rejects` shows it whole). */
+const VALUE_WIDTH = 40;
+
+/**
+ * A reason's first reject as the summaries name it: its field and why, in the reader's language,
+ * with its value on stdout. The value is kept on one line and cut to VALUE_WIDTH columns with …
+ * (the cut reads no further than the columns it keeps). On stderr, a log, the value stays … as
+ * in the reason: nothing from the data (a name, an email, a phone) reaches stderr (safety.test).
+ */
+function firstReject(x: FileResult['reasons'][number], on: 'stdout' | 'stderr'): string {
+  if (on === 'stderr') return reasonText(x.reason);
+  return reasonText(x.first.replace(/"([^"]*)"/g, (_q, v: string) => `"${clip(v.replace(/\r\n|\r|\n/g, '⏎'), VALUE_WIDTH)}"`));
+}
+
+/** A reason as the summaries list it: the first reject's line, how many more rows had it, and why. */
+const rejectLine = (x: FileResult['reasons'][number], on: 'stdout' | 'stderr'): string =>
+  x.count === 1
+    ? t('import.rejectAt', { line: n(x.firstLine), reason: firstReject(x, on) })
+    : t('import.rejectAtMore', { line: n(x.firstLine), more: n(x.count - 1), reason: firstReject(x, on) });
 
 /** With CSV or JSON on stdout, the reasons for rejects still reach a log, on stderr. */
 function rejectsNotice(ctx: Context, r: FileResult): void {
-  const top = r.reasons.slice(0, 3).map(counted).join(t('import.listSeparator'));
+  const top = r.reasons
+    .slice(0, 3)
+    .map((x) => rejectLine(x, 'stderr'))
+    .join(t('import.listSeparator'));
   const vars = { file: r.file, n: n(r.counts.rejected), top, id: String(r.importId) };
   notice(ctx.io, r.importId !== null ? tn('import.rejectedSee', r.counts.rejected, vars) : tn('import.rejectedTop', r.counts.rejected, vars));
   const suggestion = roundSuggestion(r);
@@ -223,7 +243,7 @@ function refusalNotice(ctx: Context, r: FileResult, options: ImportOptions): voi
     const top = r.reasons[0];
     const all = tn('import.allRejected', r.counts.rejected, { n: n(r.counts.rejected) });
     const message = top
-      ? t('import.nothingImportedMostOften', { file: r.file, all, reason: reasonText(top.reason) })
+      ? t('import.nothingImportedMostOften', { file: r.file, all, line: n(top.firstLine), reason: firstReject(top, 'stderr') })
       : t('import.nothingImported', { file: r.file, all });
     ctx.io.stderr.write(t('errors.line', { message }) + '\n');
     const see = r.importId !== null ? t('import.seeThem', { id: r.importId }) : '';
@@ -305,7 +325,7 @@ function printHuman(pen: Pen, r: FileResult, options: ImportOptions): void {
   if (rounded !== null) out(rounded);
   if (r.reasons.length > 0) {
     out(t('import.commonRejects'));
-    for (const x of r.reasons.slice(0, 5)) out(`    ${n(x.count).padStart(8)}  ${reasonText(x.reason)}`);
+    for (const x of r.reasons.slice(0, 5)) out(`    ${n(x.count).padStart(8)}  ${rejectLine(x, 'stdout')}`);
     const suggestion = roundSuggestion(r);
     if (suggestion !== null) out(suggestion);
     if (r.importId !== null) out(r.status === 'refused' ? t('import.listThem', { id: r.importId }) : t('import.listThemCsv', { id: r.importId }));

@@ -10,7 +10,7 @@ import { buildReport, type ReportName, type ReportOptions } from '../reports/bui
 import type { Chart, Report, ReportTable } from '../reports/model.js';
 import { cellText, moneyInCells, renderHtml, renderMarkdown, renderText } from '../reports/render.js';
 import { currentLang, setLang, t } from '../i18n/index.js';
-import { formatMoneyFor } from '../i18n/format.js';
+import { formatMoneyFor, formatNumber } from '../i18n/format.js';
 import { reportLang } from '../reports/lang.js';
 import { keepWatchlist } from '../app/watchlist.js';
 import type { NewWatchlist } from '../store/types.js';
@@ -49,6 +49,13 @@ export async function runReport(o: ReportCommandOptions, ctx: Context): Promise<
     const churn = conditions.length === 0 ? null : o.name === 'churn' ? report : await buildReport(db, 'churn', o);
     const complaints = churn === null ? null : await buildReport(db, 'complaints', o);
     setLang(lang);
+    // Data older than the report's week: said on stderr too (settleAsOf has said it when every customer looks gone).
+    const stale = report.stale;
+    if (stale != null && !stale.everyoneGone)
+      notice(
+        ctx.io,
+        t('analysis.warning', { text: t('report.stale-period-warning', { last: stale.newestSale, days: formatNumber(stale.daysBefore), asOf: o.asOf }) }),
+      );
     const alerts = churn === null || complaints === null ? [] : check(conditions, churn, complaints, (m) => formatMoneyFor(m, money.exponent, money.currency));
     // The comparison section is left out (omitted) when there is no earlier snapshot.
     if (

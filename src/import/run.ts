@@ -37,7 +37,11 @@ export interface FileResult {
   /** The earlier import of the same content, for already-imported. */
   sameAs: number | null;
   counts: ImportCounts;
-  reasons: { reason: string; count: number }[];
+  /**
+   * The most common reasons, each with its value elided (…) so alike rows count together, and
+   * the first such row: its line and its reason with the value ("field: reason" as the key is).
+   */
+  reasons: { reason: string; count: number; firstLine: number; first: string }[];
   mapping: Record<string, string>;
   extraColumns: string[];
   delimiter: string;
@@ -63,6 +67,9 @@ export interface FileResult {
 }
 
 export type Progress = (bytesRead: number, size: number) => void;
+
+/** Rejects by reason (its value elided): how many, and the first. */
+type Reasons = Map<string, { count: number; firstLine: number; first: string }>;
 
 /** Rejects kept in memory for the record of a refused import (its rows are not stored). */
 const REFUSED_REJECTS_KEPT = 10_000;
@@ -138,7 +145,7 @@ interface Run {
   counts: ImportCounts;
   /** Rejects kept for the record of a refused import (up to REFUSED_REJECTS_KEPT). */
   kept: Reject[];
-  reasons: Map<string, number>;
+  reasons: Reasons;
 }
 
 /** What the user asked for about how to read the file: the same content read the same way is a no-op. */
@@ -208,8 +215,11 @@ async function importInSession(run: Run, session: ImportSession): Promise<FileRe
   const rejects = session.rejects(importId);
   const onReject = (r: Reject): void => {
     counts.rejected++;
-    const key = (r.field ? r.field + ': ' : '') + r.reason.replace(/"[^"]*"/g, '…');
-    reasons.set(key, (reasons.get(key) ?? 0) + 1);
+    const first = (r.field ? r.field + ': ' : '') + r.reason;
+    const key = first.replace(/"[^"]*"/g, '…');
+    const seen = reasons.get(key);
+    if (seen === undefined) reasons.set(key, { count: 1, firstLine: r.line, first });
+    else seen.count++;
     rejects.add(r.line, r.field, r.reason, r.raw);
     if (run.kept.length < REFUSED_REJECTS_KEPT) run.kept.push(r);
   };
@@ -289,21 +299,14 @@ async function recordRefused(run: Run, why: Refused['why']): Promise<FileResult>
   return finish(base, 'refused', await run.db.recordRefusal(run.record, counts, run.kept), counts, reasons, started);
 }
 
-function finish(
-  base: FileResult,
-  status: FileResult['status'],
-  id: number | null,
-  counts: ImportCounts,
-  reasons: Map<string, number>,
-  started: number,
-): FileResult {
+function finish(base: FileResult, status: FileResult['status'], id: number | null, counts: ImportCounts, reasons: Reasons, started: number): FileResult {
   return {
     ...base,
     status,
     importId: id,
     counts,
     reasons: [...reasons]
-      .map(([reason, count]) => ({ reason, count }))
+      .map(([reason, x]) => ({ reason, ...x }))
       .sort((a, b) => b.count - a.count)
       .slice(0, 10),
     seconds: (Date.now() - started) / 1000,

@@ -6,7 +6,7 @@ import { churnAsOf } from '../app/churn.js';
 import { scorecardAsOf, watchlistOf } from '../app/watchlist.js';
 import type { Scorecard } from '../core/scorecard.js';
 import type { NewWatchlist } from '../store/types.js';
-import { analysisAsOf, staleWarning, type LoadedSettings, type Money } from '../app/run.js';
+import { analysisAsOf, staleData, staleWarning, type DataAge, type LoadedSettings, type Money } from '../app/run.js';
 import { isGone, keepValue, valueAtRisk } from '../app/rows.js';
 import { complaintSummary } from '../app/complaints.js';
 import { englishReasons } from '../app/words.js';
@@ -893,6 +893,18 @@ function reportTitle(name: ReportName, asOf: string): string {
   }
 }
 
+/** What a report says of data whose newest sale is older than its period: that every customer looks gone, or that its week has no sales. */
+async function staleLine(db: Store, asOf: string, stale: DataAge): Promise<string> {
+  const warning = stale.everyoneGone ? await staleWarning(db, asOf) : null;
+  if (warning !== null) return t('report.stale', { warning });
+  return t('report.stale-period', {
+    last: formatDate(stale.newestSale),
+    lastIso: stale.newestSale,
+    days: formatNumber(stale.daysBefore),
+    asOf: formatDate(asOf),
+  });
+}
+
 export async function buildReport(db: Store, name: ReportName, o: ReportOptions): Promise<Report> {
   const c = await context(db, o);
   const parts: Record<Exclude<ReportName, 'summary'>, (c: Ctx) => Promise<Section[]>> = {
@@ -906,15 +918,16 @@ export async function buildReport(db: Store, name: ReportName, o: ReportOptions)
     staff: staffSection,
     products: productsSection,
   };
-  const stale = await staleWarning(db, o.asOf);
-  const sections: Section[] = stale === null ? [] : [{ title: t('report.section.stale'), lines: [t('report.stale', { warning: stale })] }];
+  const sections: Section[] = [];
+  const stale = await staleData(db, o.asOf);
+  if (stale !== null) sections.push({ title: t('report.section.stale'), lines: [await staleLine(db, o.asOf, stale)] });
   if (name === 'summary') {
     sections.push(...(await headlineSection(c)));
     for (const k of Object.keys(parts) as (keyof typeof parts)[]) sections.push(...(await parts[k](c)));
   } else {
     sections.push(...(await parts[name](c)));
   }
-  const report: Report = { name, title: reportTitle(name, o.asOf), asOf: o.asOf, currency: c.money.currency, exponent: c.money.exponent, sections };
+  const report: Report = { name, title: reportTitle(name, o.asOf), asOf: o.asOf, currency: c.money.currency, exponent: c.money.exponent, stale, sections };
   if (c.scorecard !== undefined) report.scorecard = c.scorecard;
   return report;
 }

@@ -3,6 +3,7 @@
  * HTML, CSV, JSON) draw the same report, so every format says the same thing.
  */
 import type { Scorecard } from '../core/scorecard.js';
+import type { DataAge } from '../app/run.js';
 
 export type Kind = 'text' | 'int' | 'money' | 'share' | 'number' | 'date';
 
@@ -58,6 +59,8 @@ export interface Report {
   asOf: string;
   currency: string | null;
   exponent: number;
+  /** Set when no sale falls in the report's period (the week to the as-of date): the newest sale and how long before. */
+  stale?: DataAge | null;
   sections: Section[];
   /** The churn and summary reports: how the newest list whose horizon has passed turned out (null: none to score). */
   scorecard?: Scorecard | null;

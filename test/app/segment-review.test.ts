@@ -40,7 +40,7 @@ describe('review fixes', () => {
     const rows = await json<Record<string, unknown>[]>(['customers', '--as-of', AS_OF]);
     const r1 = rows.find((r) => r.customer_id === 'R1')!;
     expect(r1).toMatchObject({ r_score: 1, f_score: 1, m_score: 1, rfm_segment: 'Lost', stage: 'exploration' });
-    expect(r1.stage_reason).toBe('no purchase yet, only refunds (the last 30 days ago)');
+    expect(r1.stage_reason).toBe('no purchase yet, only refunds, the last 30 days ago');
   });
 
   it('every usage error on a customers filter has a hint; --type takes the import synonyms', async () => {

@@ -18,8 +18,14 @@ const customers = (story: 'bgnbd' | 'nobody-leaves', n: number) => shopCustomers
 
 const saved = JSON.parse(fs.readFileSync(new URL('../../fixtures/fits/saved-by-0129735.json', import.meta.url), 'utf8')) as Record<string, string>;
 
-/** A fit's JSON with every number set to 0: its keys, their order and its text (the fitted values may move with the optimiser). */
-const shape = (json: string): string => JSON.stringify(JSON.parse(json, (_k, v: unknown) => (typeof v === 'number' ? 0 : v)));
+/**
+ * A fit's JSON with every number set to 0: its keys, their order and its text (the fitted values
+ * may move with the optimiser). The horizon's reason was reworded on purpose (l33polish: "91 days:
+ * 91 days, a quarter" said the number twice): a fit saved before shows its old words until the
+ * next `rapport model`, so it is compared by its key alone.
+ */
+const shape = (json: string): string =>
+  JSON.stringify(JSON.parse(json, (k, v: unknown) => (typeof v === 'number' ? 0 : k === 'horizonWhy' && typeof v === 'string' ? '' : v)));
 
 const made: Record<string, () => Fitted<Phrase>> = {
   'too little data': () => fitModels(customers('bgnbd', 30), asOf, DEFAULT_MODEL, null, 20),

@@ -345,19 +345,19 @@ describe('the summary report opens with the answer (issue 15)', () => {
     const json = await summary();
     const omitted = json.sections.filter((s) => s.omitted !== undefined).map((s) => `${s.title}: ${s.omitted}`);
     expect(omitted).toEqual([
-      'Since the last report: No earlier snapshot to compare with.',
-      expect.stringMatching(/^The model against what happened: No model fitted on the sales up to \d{4}-\d\d-\d\d \(not enough data: .*\)\.$/),
-      'Moves between stages: No earlier snapshot to compare with.',
-      'Movement: No earlier snapshot to compare with.',
-      'Complaints: No complaints logged by 2025-12-31.',
-      'Staff: The records name no account manager and no member of staff.',
+      'Since the last report: no earlier snapshot to compare with',
+      expect.stringMatching(/^The model against what happened: no model fitted on the sales up to \d{4}-\d\d-\d\d \(not enough data: .*\)$/),
+      'Moves between stages: no earlier snapshot to compare with',
+      'Movement: no earlier snapshot to compare with',
+      'Complaints: no complaints logged by 2025-12-31',
+      'Staff: the records name no account manager and no member of staff',
     ]);
     const md = (await rp(['--format', 'md', 'report', 'summary', '--as-of', AS_OF])).stdout;
     expect(md).not.toContain('## Staff');
     expect(md).not.toContain('(nobody named)');
-    expect(md).toContain('## Not shown\n\n- Since the last report: No earlier snapshot to compare with.\n');
+    expect(md).toContain('## Not shown\n\n- Since the last report: no earlier snapshot to compare with\n');
     const html = (await rp(['--format', 'html', 'report', 'summary', '--as-of', AS_OF])).stdout;
-    expect(html).toContain('<li>Complaints: No complaints logged by <span class="date">2025-12-31</span>.</li>');
+    expect(html).toContain('<li>Complaints: no complaints logged by <span class="date">2025-12-31</span></li>');
     expect(html).toContain('<a href="#not-shown">Not shown</a>');
     // every entry of the table of contents leads to a section
     for (const [, id] of html.matchAll(/<a href="#([^"]+)">/g)) expect(html).toContain(`<section id="${id}">`);

@@ -54,7 +54,7 @@ describe('lifecycle stages read each customer against their own rhythm (defaults
     const base = { purchaseDays: 10, recencyDays: 10, typicalGapDays: 30, firstPurchase: ago(400), kthPurchase: ago(300), previousRevenue: 1000 };
     const fell = stageOf(customer({ ...base, recentRevenue: 499 }), AS_OF, DEFAULT_LIFECYCLE, (x) => `£${x / 100}`);
     expect(fell.stage).toBe('decline');
-    expect(wordPhrase(fell.reason, 'en')).toBe('spent £4.99 in the last 90 days against £10 in the 90 days before (under 50%)');
+    expect(wordPhrase(fell.reason, 'en')).toBe('spent £4.99 in the last 90 days against £10 in the 90 days before, under 50% of it');
     expect(stageOf(customer({ ...base, recentRevenue: 500 }), AS_OF).stage).toBe('stability');
   });
 

@@ -79,7 +79,7 @@ describe('the report’s check on the sample shop', () => {
     const check = (JSON.parse(r.stdout) as { sections: { title: string; omitted?: string }[] }).sections.find(
       (s) => s.title === 'The model against what happened',
     )!;
-    expect(check.omitted).toMatch(/^No model fitted on the sales up to 2025-10-08 \(not enough data: /);
+    expect(check.omitted).toMatch(/^no model fitted on the sales up to 2025-10-08 \(not enough data: /);
     u.cleanup();
   });
 });

@@ -132,11 +132,11 @@ describe('phrases', () => {
       kthPurchase: '2023-03-01',
     };
     expect(reword(inEnglish(stageOf(c, '2025-10-01').reason), 'zh-CN')).toBe(
-      '已400天没有购买（超过126天不买即算流失，平时约21天买一次）；稳定551天后流失（约1.5年）',
+      '已400天没有购买，超过126天不买即算流失，平时约21天买一次；稳定551天后流失，约1.5年',
     );
-    expect(reword(inEnglish(stageOf({ ...c, purchaseDays: 2, recencyDays: 20 }, '2025-10-01').reason), 'zh-CN')).toBe('目前购买2次（2次以内都算考察期）');
+    expect(reword(inEnglish(stageOf({ ...c, purchaseDays: 2, recencyDays: 20 }, '2025-10-01').reason), 'zh-CN')).toBe('目前购买2次，2次以内都算考察期');
     expect(reword(inEnglish(stageOf({ ...c, purchaseDays: 1, recencyDays: 200, typicalGapDays: null }, '2025-10-01').reason), 'zh-CN')).toBe(
-      '已200天没有购买（超过90天不买即算流失）；购买1次后在考察期流失',
+      '已200天没有购买，超过90天不买即算流失；购买1次后在考察期流失',
     );
     expect(
       reword(
@@ -209,11 +209,11 @@ describe('phrases', () => {
         "churn_risk is the recency rule, calibrated on the last 84 days (AUC 0.771): no model ranked better than the recency rule (best: paretonbd's blend at 0.765)",
       ),
     ).toBe('流失风险采用最近购买间隔规则，按最近84天校准（AUC 0.771）：没有模型的排序优于最近购买间隔规则（最好的是Pareto/NBD的混合，AUC 0.765）');
-    expect(zh("twice the shop's typical gap between purchases (60 days), in whole weeks, longer than a quarter and at most 52 weeks")).toBe(
-      '本店典型购买间隔（60天）的两倍，按整周取，长于一个季度，最多52周',
+    expect(zh("twice the shop's typical 60-day gap between purchases, in whole weeks, longer than a quarter and at most 52 weeks")).toBe(
+      '取本店典型购买间隔 60 天的两倍，按整周计，长于一个季度，最多 52 周',
     );
-    expect(zh("91 days, a quarter, the span calls are planned for: twice the shop's typical gap between purchases (27 days) is shorter")).toBe(
-      '91天，即一个季度，客户联系通常按季度安排：本店典型购买间隔（27天）的两倍比这还短',
+    expect(zh("a quarter, the span calls are planned for, as twice the shop's typical 27-day gap between purchases is shorter")).toBe(
+      '即一个季度，客户联系通常按季度安排，因为本店典型购买间隔 27 天的两倍比这还短',
     );
   });
 
@@ -250,7 +250,7 @@ describe('phrases', () => {
   });
 
   it('leaves English, and text rapport did not write, as they are', () => {
-    const en = 'no purchase for 80 days: overdue (decline after 63 days, their usual gap is 21 days)';
+    const en = 'no purchase for 80 days, overdue: decline comes after 63 days, their usual gap being 21 days';
     expect(reword(en, 'en')).toBe(en);
     setLang('en');
     expect(reword(en)).toBe(en);

@@ -106,7 +106,7 @@ describe('errors and hints in Chinese', () => {
       const noDb = await run(['--db', t.dir + '/other.db', 'status']);
       expect(noDb.stderr).toContain(`rapport：${t.dir}/other.db 处没有数据库\n提示：请先导入数据`);
       const limit = await run(['imports', '--limit', 'lots']);
-      expect(limit.stderr.split('\n')[0]).toBe('rapport：--limit 必须是整数，不能是“lots”');
+      expect(limit.stderr).toBe('rapport：--limit 必须是不小于 1 的整数，不能是“lots”\n提示：例如 --limit 20\n');
     } finally {
       t.cleanup();
     }
@@ -144,7 +144,7 @@ describe('the import in Chinese, its data in English', () => {
       expect(r.stdout).toContain('→ 导入 #1：读取 3，导入 1，重复 0，被拒 2，新客户 1（');
       expect(r.stdout).toContain('最常见的被拒原因：');
       expect(r.stdout).toContain('date：没有 13 月');
-      expect(r.stdout).toContain('date：… 不是 ISO 日期（YYYY-MM-DD）；请用 --date-format 给出格式');
+      expect(r.stdout).toMatch(/第 \d 行，date："05\/01\/2025" 不是 ISO 日期（YYYY-MM-DD）；请用 --date-format 给出格式/);
       const table = await run(['--db', t.db, '--format', 'table', 'rejects']);
       expect(table.stdout).toContain('原因');
       expect(table.stdout).toContain('"05/01/2025" 不是 ISO 日期');
@@ -169,7 +169,10 @@ describe('the import in Chinese, its data in English', () => {
       const r = await run(['--db', t.db, 'import', 'transactions', file]);
       expect(r.code).toBe(4);
       expect(r.stderr).toMatch(
-        new RegExp(`^rapport：${file}：未导入任何数据：全部 2 行都被拒（最常见的原因：date：没有 1[34] 月）\n提示：用 rapport rejects 1 查看；`, 'm'),
+        new RegExp(
+          `^rapport：${file}：未导入任何数据：全部 2 行都被拒；最常见的原因（如第 [23] 行）：date：没有 1[34] 月\n提示：用 rapport rejects 1 查看；`,
+          'm',
+        ),
       );
     } finally {
       t.cleanup();

@@ -88,7 +88,7 @@ describe('reports in Chinese', () => {
     expect(md).toMatch(/\| 重铅层 \| 6 \| [\d.]+% \| -¥20\.00 \|/);
     expect(md).toContain('考察期');
     // The comparison that cannot be made is said once, in Chinese, under "not shown".
-    expect(md).toContain('- 上次报告以来：没有更早的快照可供比较。');
+    expect(md).toContain('- 上次报告以来：没有更早的快照可供比较');
     // No English sentence of the report is left (the churn model's reasons are the model's own text).
     for (const english of ['Value pyramid', 'Not shown', 'customers at medium or high risk', 'Compared with', ' as of ']) expect(md).not.toContain(english);
   });

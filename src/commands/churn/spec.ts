@@ -46,7 +46,7 @@ export const command = defineCommand<{ asOf?: string; horizon?: string; level?: 
       horizonDays: parseHorizon(opts.horizon),
       levels: parseList(opts.level, ['low', 'medium', 'high'] as const, '--level'),
       tiers: parseList(opts.tier, ['platinum', 'gold', 'iron', 'lead'] as const, '--tier'),
-      limit: positiveOrNull(opts.limit, '--limit'),
+      limit: positiveOrNull(opts.limit, '--limit', 20),
       keep: opts.save,
     };
     return runChurn(options, context());

@@ -121,7 +121,7 @@ const summary = defineCommand<{ asOf?: string; days: string }>({
   options: [AS_OF, { flags: '--days <n>', help: 'help.complaintSummary.opt.days', default: '90' }],
   async run({ opts, context }) {
     const [{ runComplaintSummary }, { parseAsOf }] = await Promise.all([import('../complaint.js'), import('../../app/run.js')]);
-    return runComplaintSummary({ asOf: opts.asOf === undefined ? undefined : parseAsOf(opts.asOf), days: positiveInt(opts.days, '--days') }, context());
+    return runComplaintSummary({ asOf: opts.asOf === undefined ? undefined : parseAsOf(opts.asOf), days: positiveInt(opts.days, '--days', 90) }, context());
   },
 });
 

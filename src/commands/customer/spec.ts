@@ -1,6 +1,6 @@
 /** rapport customer ID: the flags and checks; the run is in ../customer.ts. */
 import { AS_OF, defineCommand } from '../../cli/program.js';
-import { positiveInt, usageError, wholeInt } from '../../cli/args.js';
+import { usageError, wholeNumber } from '../../cli/args.js';
 import { t } from '../../i18n/index.js';
 
 /** Twenty years of monthly history is the most one screen shows. */
@@ -19,8 +19,10 @@ export const command = defineCommand<{ asOf?: string; months: string; transactio
   async run({ args: [id], opts, context }) {
     const [{ runCustomer }, { parseAsOf }] = await Promise.all([import('../customer.js'), import('../../app/run.js')]);
     if (id.trim() === '') throw usageError(t('errors.cli.emptyCustomerId'));
-    const months = positiveInt(opts.months, '--months');
-    if (months > MOST_MONTHS) throw usageError(t('errors.cli.monthsTooMany', { months }));
-    return runCustomer({ id, asOf: parseAsOf(opts.asOf), months, transactions: wholeInt(opts.transactions, '--transactions') }, context());
+    const months = wholeNumber(opts.months, '--months', { min: 1, max: MOST_MONTHS, example: 24 });
+    return runCustomer(
+      { id, asOf: parseAsOf(opts.asOf), months, transactions: wholeNumber(opts.transactions, '--transactions', { min: 0, example: 10 }) },
+      context(),
+    );
   },
 });

@@ -20,7 +20,7 @@ export const command = defineCommand<Flags>({
   ],
   async run({ opts, context }) {
     const [{ runCustomers, parseCustomersOptions }, { parseAsOf }] = await Promise.all([import('../customers.js'), import('../../app/run.js')]);
-    const options = parseCustomersOptions({ ...opts, asOf: parseAsOf(opts.asOf), limit: positiveOrNull(opts.limit, '--limit') });
+    const options = parseCustomersOptions({ ...opts, asOf: parseAsOf(opts.asOf), limit: positiveOrNull(opts.limit, '--limit', 20) });
     return runCustomers(options, context());
   },
 });

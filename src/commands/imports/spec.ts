@@ -20,7 +20,7 @@ export const command = defineCommand<{ limit?: string }>({
   options: [{ flags: '--limit <n>', help: 'help.imports.opt.limit' }],
   async run({ opts, context }) {
     const { runImports } = await import('../imports.js');
-    return runImports({ limit: positiveOrNull(opts.limit, '--limit') }, context());
+    return runImports({ limit: positiveOrNull(opts.limit, '--limit', 20) }, context());
   },
   subcommands: [remove],
 });

@@ -15,7 +15,7 @@ export const command = defineCommand<{ limit?: string; raw?: boolean }, [string 
   async run({ args: [id], opts, context }) {
     const { runRejects } = await import('../rejects.js');
     if (opts.raw && id === undefined) throw usageError(t('errors.cli.rawNeedsId'));
-    const options = { importId: positiveOrNull(id, 'import_id'), limit: positiveOrNull(opts.limit, '--limit'), raw: opts.raw === true };
+    const options = { importId: positiveOrNull(id, 'import_id'), limit: positiveOrNull(opts.limit, '--limit', 20), raw: opts.raw === true };
     return runRejects(options, context());
   },
 });

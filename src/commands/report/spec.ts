@@ -39,7 +39,7 @@ export const command = defineCommand<Flags, [string]>({
       asOf: parseAsOf(opts.asOf),
       since: opts.since === undefined ? null : parseAsOf(opts.since, undefined, '--since'),
       table: opts.table ?? null,
-      limit: positiveInt(opts.limit, '--limit'),
+      limit: positiveInt(opts.limit, '--limit', 20),
       failIf: opts.failIf,
       keepList: opts.save,
       // --lang comes first for a report too; then RAPPORT_LANG, the report.lang setting, the locale.
