@@ -32,7 +32,13 @@ function targetKind(target: string, out: string, force: boolean): 'file' | 'stre
   if (st.isSymbolicLink()) {
     // The system's own links to this run's streams (/dev/stdout, /dev/fd/1, /proc/self/fd/1) name
     // a pipe or a terminal: written through as `>` would; nobody plants a link in /dev or /proc.
-    if (/^\/(dev|proc)\//.test(target) && isStream(target)) return 'stream';
+    // Never replaced, even with --force: renaming over /dev/stdout as root would take the link
+    // from every process. One that leads to a regular file (stdout sent to a file) is written
+    // through as `>` would; anything else there is refused.
+    if (/^\/(dev|proc)\//.test(target)) {
+      if (isStream(target) || isRegular(target)) return 'stream';
+      throw new RapportError(t('errors.out.systemLink', { out }), t('errors.out.systemLinkHint'));
+    }
     if (!force) throw new RapportError(t('errors.out.symlink', { out }), t('errors.out.symlinkHint'));
     return 'file';
   }
@@ -44,6 +50,15 @@ function targetKind(target: string, out: string, force: boolean): 'file' | 'stre
       t('errors.out.regularHint'),
     );
   return 'file';
+}
+
+/** Whatever the path leads to is a regular file (false when it leads nowhere). */
+function isRegular(target: string): boolean {
+  try {
+    return fs.statSync(target).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Whatever the path leads to is a FIFO or a character device (false when it leads nowhere). */

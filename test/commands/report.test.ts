@@ -177,6 +177,35 @@ describe('rapport report', () => {
     // A link elsewhere is still refused (safety.test.ts).
   });
 
+  it('--out /dev/stdout --force with stdout sent to a file writes the file through the link and never replaces the link (as root that would take /dev/stdout from every process)', () => {
+    const file = path.join(t.dir, 'through.md');
+    const r = spawnSync(
+      '/bin/sh',
+      [
+        '-c',
+        '"$0" "$@" > "$OUT"',
+        process.execPath,
+        BIN,
+        '--db',
+        t.db,
+        'report',
+        'pyramid',
+        '--as-of',
+        AS_OF,
+        '--out',
+        '/dev/stdout',
+        '--format',
+        'md',
+        '--force',
+      ],
+      { encoding: 'utf8', env: { ...process.env, CI: '1', OUT: file } },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(file, 'utf8').startsWith('# ')).toBe(true);
+    expect(fs.lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
+  });
+
   it('another writer holding the lock at cron time costs the kept churn list, never the report or the churn list printed', async () => {
     const out = path.join(t.dir, 'weekly.md');
     const writer = new Database(t.db);
