@@ -11,6 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REPORTS } from '../../src/reports/build.js';
 import { fixture, tempDir } from '../helpers.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -100,6 +101,16 @@ describe('version and help', () => {
     expect(r.stdout).toContain('customers');
     expect(r.stdout).toMatch(/examples/i);
     expect(r.stdout).toMatch(/\$ rapport import (transactions|customers) /);
+  });
+
+  it('report --help names every report there is, in both languages', () => {
+    for (const lang of ['en', 'zh-CN']) {
+      const r = rapport(['--lang', lang, 'report', '--help']);
+      expect(r.code).toBe(0);
+      // The description: from after the usage line to the arguments.
+      const description = r.stdout.slice(r.stdout.indexOf('\n'), r.stdout.search(/\n(Arguments|参数)/));
+      for (const name of REPORTS) expect(description, `${lang}: ${name}`).toContain(name);
+    }
   });
 
   it('import transactions --help and import customers --help have examples and the options', () => {
