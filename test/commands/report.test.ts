@@ -177,6 +177,17 @@ describe('rapport report', () => {
     // A link elsewhere is still refused (safety.test.ts).
   });
 
+  it("--out FILE says where the report went on stderr, in the reader's language; -q and a stream say nothing", async () => {
+    const file = path.join(t.dir, 'said.md');
+    const said = await run(['--db', t.db, 'report', 'pyramid', '--as-of', AS_OF, '--out', file]);
+    expect(said.code, said.stderr).toBe(0);
+    expect(said.stderr).toContain(`wrote the report to ${file}`);
+    const zh = await run(['--db', t.db, '--lang', 'zh-CN', 'report', 'pyramid', '--as-of', AS_OF, '--out', file]);
+    expect(zh.stderr).toContain(`报告已写入 ${file}`);
+    expect((await run(['--db', t.db, '-q', 'report', 'pyramid', '--as-of', AS_OF, '--out', file])).stderr).toBe('');
+    expect((await run(['--db', t.db, 'report', 'pyramid', '--as-of', AS_OF, '--out', '/dev/null'])).stderr).not.toContain('wrote');
+  });
+
   it('--out /dev/stdout --force with stdout sent to a file writes the file through the link and never replaces the link (as root that would take /dev/stdout from every process)', () => {
     const file = path.join(t.dir, 'through.md');
     const r = spawnSync(

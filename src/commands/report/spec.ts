@@ -46,6 +46,14 @@ export const command = defineCommand<Flags, [string]>({
       lang: langFlag(argv),
     };
     if (opts.out === undefined) return runReport(options, ctx);
-    return writeAtomically(ctx.io, opts.out, (io) => runReport(options, { ...ctx, io }), opts.force === true, ctx.dbPath);
+    const out = opts.out;
+    const code = await writeAtomically(ctx.io, out, (io) => runReport(options, { ...ctx, io }), opts.force === true, ctx.dbPath);
+    // Where it went (as export says what it exported), unless -q: a stream (a pipe, /dev/null,
+    // /dev/stdout) is not worth naming, nor is it beside alerts (exit 5), which are for cron's mail.
+    if (code === 0 && !/^\/(dev|proc)\//.test(out)) {
+      const [{ notice }, fs] = await Promise.all([import('../../cli/io.js'), import('node:fs')]);
+      if (fs.statSync(out, { throwIfNoEntry: false })?.isFile() === true) notice(ctx.io, t('report.wrote', { out }));
+    }
+    return code;
   },
 });
