@@ -508,7 +508,7 @@ function htmlTable(whole: ReportTable, r: Report, tables: number, max: number): 
 /** One page: no scripts, no external resources (the Content-Security-Policy forbids them), print-friendly, readable at 390 px. */
 /** The page's sections: title, contents (past three sections), each section, and what was left out. */
 function htmlBody(r: Report, max: number): string[] {
-  const body: string[] = [`<h1>${esc(r.title)}</h1>`];
+  const body: string[] = [`<h1>${prose(r.title)}</h1>`];
   const drawn = r.sections.map((s, i) => ({ s, id: anchor(i) })).filter(({ s }) => s.omitted === undefined);
   const omitted = notShown(r);
   if (drawn.length > 3) {

@@ -398,6 +398,8 @@ describe('the summary report opens with the answer (issue 15)', () => {
     expect(md).toContain('## Not shown\n\n- Since the last report: no earlier snapshot to compare with\n');
     const html = (await rp(['--format', 'html', 'report', 'summary', '--as-of', AS_OF])).stdout;
     expect(html).toContain('<li>Complaints: no complaints logged by <span class="date">2025-12-31</span></li>');
+    // The title's date does not break across lines on a phone either.
+    expect(html).toContain('<h1>Customer report as of <span class="date">2025-12-31</span></h1>');
     expect(html).toContain('<a href="#not-shown">Not shown</a>');
     // every entry of the table of contents leads to a section
     for (const [, id] of html.matchAll(/<a href="#([^"]+)">/g)) expect(html).toContain(`<section id="${id}">`);
