@@ -217,14 +217,15 @@ export interface DataAge {
 
 /**
  * The newest sale when no sale falls in the report's period, the week up to the as-of date (an
- * as-of date at or before the data's end never is); else null.
+ * as-of date at or before the data's end never is); else null. `everyoneGone`: staleWarning said
+ * so for the date (the caller has it, to say it).
  */
-export async function staleData(db: Store, asOf: string): Promise<DataAge | null> {
+export async function staleData(db: Store, asOf: string, everyoneGone: boolean): Promise<DataAge | null> {
   const last = await db.lastTransactionDate();
   if (last === null) return null;
   const daysBefore = dayIndex(asOf) - dayIndex(last);
   if (daysBefore < REPORT_PERIOD_DAYS) return null;
-  return { newestSale: last, daysBefore, periodDays: REPORT_PERIOD_DAYS, everyoneGone: (await staleWarning(db, asOf)) !== null };
+  return { newestSale: last, daysBefore, periodDays: REPORT_PERIOD_DAYS, everyoneGone };
 }
 
 /**

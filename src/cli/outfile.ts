@@ -30,13 +30,13 @@ function targetKind(target: string, out: string, force: boolean): 'file' | 'stre
   // A symbolic link at the target would be replaced by the new file; someone may have planted it
   // to make a cron job overwrite what it points at. Refused unless --force.
   if (st.isSymbolicLink()) {
-    // The system's own links to this run's streams (/dev/stdout, /dev/fd/1, /proc/self/fd/1) name
-    // a pipe or a terminal: written through as `>` would; nobody plants a link in /dev or /proc.
-    // Never replaced, even with --force: renaming over /dev/stdout as root would take the link
-    // from every process. One that leads to a regular file (stdout sent to a file) is written
-    // through as `>` would; anything else there is refused.
+    // The system's own links to this run's streams (/dev/stdout, /dev/fd/1, /proc/self/fd/1): a
+    // pipe, a terminal or a file stdout was sent to is written through, as `>` would. Never
+    // replaced, even with --force: renaming over /dev/stdout as root would take the link from
+    // every process; anything else there (a socket) is refused.
     if (/^\/(dev|proc)\//.test(target)) {
-      if (isStream(target) || isRegular(target)) return 'stream';
+      const to = leadsTo(target);
+      if (to !== null && (to.isFIFO() || to.isCharacterDevice() || to.isFile())) return 'stream';
       throw new RapportError(t('errors.out.systemLink', { out }), t('errors.out.systemLinkHint'));
     }
     if (!force) throw new RapportError(t('errors.out.symlink', { out }), t('errors.out.symlinkHint'));
@@ -52,27 +52,27 @@ function targetKind(target: string, out: string, force: boolean): 'file' | 'stre
   return 'file';
 }
 
-/** Whatever the path leads to is a regular file (false when it leads nowhere). */
-function isRegular(target: string): boolean {
+/** What the path leads to (a link followed), or null when it leads nowhere. */
+function leadsTo(target: string): fs.Stats | null {
   try {
-    return fs.statSync(target).isFile();
+    return fs.statSync(target);
   } catch {
-    return false;
+    return null;
   }
 }
 
-/** Whatever the path leads to is a FIFO or a character device (false when it leads nowhere). */
-function isStream(target: string): boolean {
-  try {
-    const st = fs.statSync(target);
-    return st.isFIFO() || st.isCharacterDevice();
-  } catch {
-    return false;
-  }
-}
-
-/** `dbPath`: the database the command reads, which --out may never name (src/outguard.ts). */
-export async function writeAtomically(io: IO, out: string, run: (io: IO) => number | Promise<number>, force = false, dbPath?: string): Promise<number> {
+/**
+ * `dbPath`: the database the command reads, which --out may never name (src/outguard.ts).
+ * `written`: called once a file (not a stream) is in place and the command ended with exit 0.
+ */
+export async function writeAtomically(
+  io: IO,
+  out: string,
+  run: (io: IO) => number | Promise<number>,
+  force = false,
+  dbPath?: string,
+  written?: () => void,
+): Promise<number> {
   const target = path.resolve(io.cwd, out);
   refuseStoreTarget(target, out, dbPath);
   if (targetKind(target, out, force) === 'stream') return writeStream(io, out, target, run);
@@ -136,6 +136,7 @@ export async function writeAtomically(io: IO, out: string, run: (io: IO) => numb
         throw new RapportError(t('errors.out.cannotWrite', { out, detail: osDetail(e) }), t('errors.out.fileNameHint'));
       }
       ok = true;
+      if (code === ExitCode.ok) written?.();
     }
     return code;
   } finally {

@@ -210,14 +210,16 @@ function drawChurn(pen: Pen, picture: ChurnPicture, options: ChurnOptions, { ord
           ? t('churn.risk-model', { days: horizon, method: methodName('model', fitted.purchase.model) })
           : t('churn.risk-rules', { why: fitted.fallback ? reword(fitted.fallback) : t('churn.no-model') });
   pen.write(`${t('churn.heading', { title: c.bold(t('churn.title', { date: formatDate(options.asOf) })), risk, days: horizon, why })}\n`);
+  // Money columns name the currency: "value GBP", "to keep GBP", "at risk GBP".
+  const currency = money.currency ? ' ' + money.currency : '';
   const columns: Column[] = [
     { key: 'customer_id', header: t('churn.col.customer') },
     { key: 'name', header: t('churn.col.name'), clip: 24 },
     { key: 'tier', header: t('churn.col.tier'), show: (v) => tierName(String(v)), drop: 1 },
     { key: 'risk_level', header: t('churn.col.risk'), show: (v) => (level[v as string] ?? String)(riskName(String(v))) },
     { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${riskPercent(v as number, picture.loaded.settings.model)}%` },
-    { key: 'clv', header: t('churn.col.value', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
-    { key: 'keep_value', header: t('churn.col.keep', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right', show: m },
+    { key: 'clv', header: t('churn.col.value', { currency }), align: 'right', show: m },
+    { key: 'keep_value', header: t('churn.col.keep', { currency }), align: 'right', show: m },
     { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },
   ];
   // On a terminal the two lists share one cap, so the rows shown are the first of the full order (as in CSV).
@@ -230,7 +232,7 @@ function drawChurn(pen: Pen, picture: ChurnPicture, options: ChurnOptions, { ord
     pen.write(`\n${c.bold(t('churn.win-back', { n: formatNumber(order.length - split) }))}\n`);
     const winBack = [
       ...columns.slice(0, -2),
-      { key: 'value_at_risk', header: t('churn.col.at-risk', { currency: money.currency ? ' ' + money.currency : '' }), align: 'right' as const, show: m },
+      { key: 'value_at_risk', header: t('churn.col.at-risk', { currency }), align: 'right' as const, show: m },
       columns[columns.length - 1]!,
     ];
     pen.rows(

@@ -893,10 +893,8 @@ function reportTitle(name: ReportName, asOf: string): string {
   }
 }
 
-/** What a report says of data whose newest sale is older than its period: that every customer looks gone, or that its week has no sales. */
-async function staleLine(db: Store, asOf: string, stale: DataAge): Promise<string> {
-  const warning = stale.everyoneGone ? await staleWarning(db, asOf) : null;
-  if (warning !== null) return t('report.stale', { warning });
+/** What a report says of data whose newest sale is older than its period: its week has no sales. */
+function stalePeriodLine(asOf: string, stale: DataAge): string {
   return t('report.stale-period', {
     last: formatDate(stale.newestSale),
     lastIso: stale.newestSale,
@@ -919,8 +917,11 @@ export async function buildReport(db: Store, name: ReportName, o: ReportOptions)
     products: productsSection,
   };
   const sections: Section[] = [];
-  const stale = await staleData(db, o.asOf);
-  if (stale !== null) sections.push({ title: t('report.section.stale'), lines: [await staleLine(db, o.asOf, stale)] });
+  // Older still than staleWarning's limit: every customer looks gone, which is said instead.
+  const warning = await staleWarning(db, o.asOf);
+  const stale = await staleData(db, o.asOf, warning !== null);
+  if (stale !== null)
+    sections.push({ title: t('report.section.stale'), lines: [warning !== null ? t('report.stale', { warning }) : stalePeriodLine(o.asOf, stale)] });
   if (name === 'summary') {
     sections.push(...(await headlineSection(c)));
     for (const k of Object.keys(parts) as (keyof typeof parts)[]) sections.push(...(await parts[k](c)));

@@ -10,13 +10,12 @@ import { DEFAULT_MODEL, riskPercent } from '../../src/core/model/churn.js';
 import { setLang } from '../../src/i18n/index.js';
 import { openDatabase } from '../../src/store/sqlite/db.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
-import { fixture, run, tempDir } from '../helpers.js';
+import { run, sampleShop, tempDir } from '../helpers.js';
 
 let t: ReturnType<typeof tempDir>;
 beforeAll(async () => {
   t = tempDir();
-  expect((await run(['--db', t.db, '-q', 'import', 'customers', fixture('sample', 'customers.csv')])).code).toBe(0);
-  expect((await run(['--db', t.db, '-q', 'import', 'transactions', fixture('sample', 'transactions.csv')])).code).toBe(0);
+  await sampleShop(t.db);
 });
 afterAll(() => t.cleanup());
 
@@ -43,8 +42,7 @@ describe('complaint add: who this is, on a shop too large to fit while a custome
   let u: ReturnType<typeof tempDir>;
   beforeAll(async () => {
     u = tempDir();
-    expect((await run(['--db', u.db, '-q', 'import', 'customers', fixture('sample', 'customers.csv')])).code).toBe(0);
-    expect((await run(['--db', u.db, '-q', 'import', 'transactions', fixture('sample', 'transactions.csv')])).code).toBe(0);
+    await sampleShop(u.db);
   });
   afterAll(() => u.cleanup());
 

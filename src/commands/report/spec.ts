@@ -23,11 +23,12 @@ export const command = defineCommand<Flags, [string]>({
     { flags: '--no-save', help: 'help.report.opt.noSave' },
   ],
   async run({ args: [name], opts, argv, context }) {
-    const [{ runReport }, { REPORTS }, { parseAsOf }, { writeAtomically, formatFromName }] = await Promise.all([
+    const [{ runReport }, { REPORTS }, { parseAsOf }, { writeAtomically, formatFromName }, { notice }] = await Promise.all([
       import('../report.js'),
       import('../../reports/build.js'),
       import('../../app/run.js'),
       import('../../cli/outfile.js'),
+      import('../../cli/io.js'),
     ]);
     const which = REPORTS.find((r) => r === name.trim().toLowerCase());
     if (which === undefined) throw usageError(t('errors.cli.noReport', { name, reports: REPORTS.join(', ') }));
@@ -45,15 +46,10 @@ export const command = defineCommand<Flags, [string]>({
       // --lang comes first for a report too; then RAPPORT_LANG, the report.lang setting, the locale.
       lang: langFlag(argv),
     };
-    if (opts.out === undefined) return runReport(options, ctx);
     const out = opts.out;
-    const code = await writeAtomically(ctx.io, out, (io) => runReport(options, { ...ctx, io }), opts.force === true, ctx.dbPath);
-    // Where it went (as export says what it exported), unless -q: a stream (a pipe, /dev/null,
-    // /dev/stdout) is not worth naming, nor is it beside alerts (exit 5), which are for cron's mail.
-    if (code === 0 && !/^\/(dev|proc)\//.test(out)) {
-      const [{ notice }, fs] = await Promise.all([import('../../cli/io.js'), import('node:fs')]);
-      if (fs.statSync(out, { throwIfNoEntry: false })?.isFile() === true) notice(ctx.io, t('report.wrote', { out }));
-    }
-    return code;
+    if (out === undefined) return runReport(options, ctx);
+    // Where it went (as export says what it exported), unless -q; not for a stream, nor beside alerts (exit 5), which are for cron's mail.
+    const said = (): void => notice(ctx.io, t('report.wrote', { out }));
+    return writeAtomically(ctx.io, out, (io) => runReport(options, { ...ctx, io }), opts.force === true, ctx.dbPath, said);
   },
 });
