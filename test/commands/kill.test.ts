@@ -289,6 +289,15 @@ describe('SIGKILL during an import into a database that holds an earlier one', (
     // From halfway to the very end of the growth: the last ones meet the final writes and COMMIT.
     await killAsItGrows(db, before, after, [0.5, 0.9, 0.99, 1], (s, what) => {
       expect(s.integrity, what).toBe('ok');
+      // A kill that lands just after COMMIT finds both imports whole: the other side of whole-or-nothing.
+      if (s.imports.length > 1) {
+        expect(
+          s.imports.map((i) => i.status),
+          what,
+        ).toEqual(['complete', 'complete']);
+        expect(s.transactions, what).toBe(ROWS + 3);
+        return;
+      }
       expect(s.transactions, what).toBe(3);
       expect(s.sum, what).toBe(1375);
       expect(s.customers, what).toBe(2);
@@ -329,6 +338,9 @@ describe('SIGKILL while a first import makes its dedupe index', () => {
 
     const db = made('first.db');
     await killAsItGrows(db, before, after, [0.8, 0.9, 0.97, 1], (s, what) => {
+      // A kill that lands just after COMMIT (the process still closing) finds the file whole: the
+      // other side of whole-or-nothing (seen on a busy CI machine, the kill sent at 97%).
+      if (s.imports.length > 0) return expectComplete(s, `${what}, after its COMMIT`);
       expect(s.integrity, what).toBe('ok');
       expect(s.indexes, what).toEqual(normalIndexes);
       expect(s.transactions, what).toBe(0);
