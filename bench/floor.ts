@@ -61,8 +61,9 @@ export interface FloorFigures {
 }
 
 /** The words printed beside the issue's ratio, for both benches. */
-export function floorLine(importSeconds: number, floorSeconds: number, tool: string): string {
-  return `import: ${(importSeconds / floorSeconds).toFixed(2)}× ${tool} into rapport's own schema (${floorSeconds.toFixed(2)} s: the same tables, indexes and constraints; information, the goal is against the plain table)\n`;
+export function floorLine(importSeconds: number, floorSeconds: number, tool: string, judged = false): string {
+  const role = judged ? 'the baseline the exit code judges' : 'information, the goal is against the plain table';
+  return `import: ${(importSeconds / floorSeconds).toFixed(2)}× ${tool} into rapport's own schema (${floorSeconds.toFixed(2)} s: the same tables, indexes and constraints; ${role})\n`;
 }
 
 /**
