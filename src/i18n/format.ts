@@ -8,9 +8,23 @@ import { formatMoney } from '../core/money.js';
 /** Symbols written before the amount where the language writes them so (zh-CN: ¥1,234.50). */
 const SYMBOL: Record<string, string> = { CNY: '¥', USD: 'US$', EUR: '€', GBP: '£', JPY: 'JP¥', HKD: 'HK$', TWD: 'NT$' };
 
+/**
+ * One formatter per language and number of digits: `toLocaleString` with options builds a new
+ * Intl.NumberFormat on every call, about 100 µs, which was 17 of `segment`'s 30 s on 150,000
+ * customers (a count in every customer's stage reason). The text is the same.
+ */
+const NUMBER_FORMATS = new Map<string, Intl.NumberFormat>();
+
 /** A whole or decimal number with the language's grouping: 1,234,567 (en and zh-CN alike). */
 export function formatNumber(n: number, digits = 0, lang: Lang = currentLang()): string {
-  return n.toLocaleString(lang === 'zh-CN' ? 'zh-CN' : 'en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const locale = lang === 'zh-CN' ? 'zh-CN' : 'en-US';
+  const key = `${locale}:${digits}`;
+  let format = NUMBER_FORMATS.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    NUMBER_FORMATS.set(key, format);
+  }
+  return format.format(n);
 }
 
 /**

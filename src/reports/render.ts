@@ -4,7 +4,7 @@ import { formatMoney } from '../core/money.js';
 import { padEndWidth, pyramid as pyramidLines, sparkline } from '../text/charts.js';
 import { currentLang, t, tn } from '../i18n/index.js';
 import { categoryName, exitPatternName, riskName, segmentName, stageName, tierName } from '../i18n/domain.js';
-import { formatDate, formatMoneyFor } from '../i18n/format.js';
+import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
 import type { Chart, Kind, Report, ReportColumn, ReportTable } from './model.js';
 import { maxOf, minOf } from '../core/scale.js';
 import { fenceFor, markdownLine, markdownText, oneLine, terminalText } from '../text/escape.js';
@@ -26,7 +26,7 @@ export function formatValue(kind: Kind, v: unknown, r: Pick<Report, 'exponent' |
     case 'int':
       return Math.round(v).toLocaleString('en-US');
     default:
-      if (decimals !== null) return v.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+      if (decimals !== null) return formatNumber(v, decimals, 'en');
       return Number.isInteger(v) ? v.toLocaleString('en-US') : String(Math.round(v * 1000) / 1000);
   }
 }
