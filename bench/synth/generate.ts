@@ -528,3 +528,26 @@ export function generateRandom(opts: { seed: number; customers: number; rows: nu
   fs.writeFileSync(transactionsFile, 'invoice,date,customer_id,amount\n' + lines.map((l) => l.text).join(''));
   return lines.length;
 }
+
+/**
+ * A shop where every customer bought exactly twice, at the same two amounts (issue 24's search
+ * for histories that make a command crawl): the first purchase on a day at random in the
+ * period's first part, the second 1–100 days later. No purchase model finds heterogeneity in rate
+ * or spend here; the Pareto/NBD and the spend fit used to walk to infinity for minutes.
+ */
+export function generateTwice(opts: { seed: number; customers: number; start: string; end: string }, transactionsFile: string): number {
+  const u = rng(opts.seed);
+  const startMs = Date.parse(opts.start + 'T00:00:00Z');
+  const days = (Date.parse(opts.end + 'T00:00:00Z') - startMs) / 86_400_000 + 1;
+  const width = String(opts.customers).length + 1;
+  const lines: { day: number; text: string }[] = [];
+  for (let c = 1; c <= opts.customers; c++) {
+    const id = 'C' + String(c).padStart(width, '0');
+    const first = Math.floor(u() * (days - 100));
+    const second = first + 1 + Math.floor(u() * 100);
+    lines.push({ day: first, text: `${dayToIso(startMs, first)},${id},10.00\n` }, { day: second, text: `${dayToIso(startMs, second)},${id},12.00\n` });
+  }
+  lines.sort((p, q) => p.day - q.day);
+  fs.writeFileSync(transactionsFile, 'invoice,date,customer_id,amount\n' + lines.map((l, k) => `${300000 + k},${l.text}`).join(''));
+  return lines.length;
+}

@@ -11,9 +11,9 @@ import {
   AUTO_ORDER,
   degenerateWhy,
   forecastCorrection,
-  nobodyLeaves,
   sample,
   selectOnWindows,
+  unconvergedWhy,
   type CountWindow,
   type ForecastCorrection,
   type Selection,
@@ -656,7 +656,7 @@ function usableWhy(fit: PurchaseFit, customers: readonly Summary[]): Phrase | nu
   const p = fit.params as unknown as Record<string, number>;
   if (!Object.values(p).every((v) => Number.isFinite(v) && v > 0)) return phrase('core.model.no-converge');
   // A fit that gave up walking toward "nobody leaves" says that, not only that it gave up.
-  if (!fit.converged) return nobodyLeaves(fit, customers) ?? phrase('core.model.no-converge');
+  if (!fit.converged) return unconvergedWhy(fit, customers);
   if ((fit.model === 'bgnbd' || fit.model === 'mbgnbd') && Math.abs(p.a! - 1) < 1e-6) return phrase('core.model.a-is-one');
   return null;
 }

@@ -65,10 +65,15 @@ export function fitSpend(data: readonly SpendSummary[]): SpendFit {
   for (const d of data) mean += d.mean;
   mean = Math.max(1, mean / Math.max(1, data.length));
   const objective = (z: number[]): number => (z.every((w) => Math.abs(w) < 40) ? -ll(toParams(z)) : Infinity);
-  let best = nelderMead(objective, [0, Math.log(2), Math.log(mean)], { step: 1 });
+  // p or q past 1e6: a customer's spend that never varies, or customers whose spend does not
+  // differ (every customer paying the same two amounts, issue 24). The likelihood then climbs
+  // for ever along a ridge and each restart "improves" it: 6,000 iterations a restart, 30 s on
+  // 20,000 customers, to end not converged. The fit stops there (not converged) at once.
+  const stop = (z: readonly number[]): boolean => z[0]! > Math.log(1e6) || z[1]! > Math.log(1e6);
+  let best = nelderMead(objective, [0, Math.log(2), Math.log(mean)], { step: 1, stop });
   let iterations = best.iterations;
-  for (let restart = 0; restart < 5; restart++) {
-    const again = nelderMead(objective, best.x, { step: 0.1 });
+  for (let restart = 0; restart < 5 && !stop(best.x); restart++) {
+    const again = nelderMead(objective, best.x, { step: 0.1, stop });
     iterations += again.iterations;
     const improved = again.value < best.value - 1e-9 * (1 + Math.abs(best.value));
     if (again.value <= best.value) best = again;

@@ -33,6 +33,13 @@ export interface MinimizeOptions {
 export const FIT_ITERATIONS = 1_500;
 export const RESTART_ITERATIONS = 500;
 
+/**
+ * Whether a shape parameter, given by its logarithm, has left (1e-4, 1e4): the bounds past which
+ * select.ts's degenerateWhy rejects a purchase model's fit ("heterogeneity ran away"). The
+ * Pareto/NBD's fit stops (not converged) when its best point gets there, instead of walking on.
+ */
+export const runsAway = (lnShape: number): boolean => Math.abs(lnShape) > Math.log(1e4);
+
 export function nelderMead(f: (x: number[]) => number, start: number[], options: MinimizeOptions = {}): MinimizeResult {
   const n = start.length;
   const tol = options.tolerance ?? 1e-10;

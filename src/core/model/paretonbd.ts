@@ -19,7 +19,7 @@
  * the event whose probability the likelihood gives.
  */
 import { lgamma, logAddExp, logHyp2f1 } from './special.js';
-import { FIT_ITERATIONS, nelderMead, RESTART_ITERATIONS } from './optimize.js';
+import { FIT_ITERATIONS, nelderMead, RESTART_ITERATIONS, runsAway } from './optimize.js';
 import { meanAge, type Grouped, type ModelFit, type ParetoParams, type PurchaseModel, type Summary } from './purchase.js';
 
 export type { ParetoParams } from './purchase.js';
@@ -106,7 +106,12 @@ export function fitPareto(data: Grouped, from?: ParetoParams): ModelFit<ParetoPa
   // that select.ts calls nobody leaving), the fit gives up there: it is the NBD, fitted on its own.
   let maxT = 0;
   for (let i = 0; i < data.T.length; i++) maxT = Math.max(maxT, data.T[i]!);
-  const stop = (v: readonly number[]): boolean => Math.exp(v[2]! - v[3]!) * maxT < 1e-3;
+  // Heterogeneity running away (r or s past the (1e-4, 1e4) that select.ts's degenerateWhy
+  // rejects), the fit gives up there too: every customer buying at one rate (the shop where each
+  // bought exactly twice, issue 24) walked r to 1e4 and beyond at thousands of series terms an
+  // evaluation, minutes for one `rapport model`; the verdict was the same rejection. (The BG
+  // family's fits cost little there and walk on, to "nobody leaves" where that is where they go.)
+  const stop = (v: readonly number[]): boolean => Math.exp(v[2]! - v[3]!) * maxT < 1e-3 || runsAway(v[0]!) || runsAway(v[2]!);
   const start = from === undefined ? [0, Math.log(meanT), 0, Math.log(meanT)] : [from.r, from.alpha, from.s, from.beta].map(Math.log);
   let best = nelderMead(objective, start, { step: from === undefined ? 1 : 0.3, tolerance: 1e-9, maxIterations: FIT_ITERATIONS, stop });
   let iterations = best.iterations;

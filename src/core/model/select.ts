@@ -44,10 +44,8 @@ export function degenerateWhy(fit: PurchaseFit, customers: readonly Summary[]): 
   if (fit.model === 'nbd') return null;
   const nobody = nobodyLeaves(fit, customers);
   if (nobody !== null) return nobody;
-  const shapes = fit.model === 'paretonbd' ? { r: p.r, s: (p as ParetoParams).s } : { r: p.r, a: (p as BgParams).a, b: (p as BgParams).b };
-  for (const [k, v] of Object.entries(shapes)) {
-    if (!(v > 1e-4 && v < 1e4)) return phrase('core.model.heterogeneity', { param: k, value: v.toExponential(1) });
-  }
+  const away = runawayWhy(fit);
+  if (away !== null) return away;
   if (fit.model === 'paretonbd') {
     const { s, beta } = p as ParetoParams;
     const apart = Math.abs(p.alpha - beta) / Math.max(p.alpha, beta);
@@ -82,6 +80,26 @@ export function degenerateWhy(fit: PurchaseFit, customers: readonly Summary[]): 
 }
 
 /** "Nobody leaves" in words when the fit's dropout is about 0 (it is then the NBD), else null. */
+/** A shape parameter past (1e-4, 1e4), in words, or null: heterogeneity that ran away. */
+function runawayWhy(fit: PurchaseFit): Phrase | null {
+  const p = fit.params;
+  if (fit.model === 'nbd') return null;
+  const shapes = fit.model === 'paretonbd' ? { r: p.r, s: (p as ParetoParams).s } : { r: p.r, a: (p as BgParams).a, b: (p as BgParams).b };
+  for (const [k, v] of Object.entries(shapes)) {
+    if (!(v > 1e-4 && v < 1e4)) return phrase('core.model.heterogeneity', { param: k, value: v.toExponential(1) });
+  }
+  return null;
+}
+
+/**
+ * Why a fit that did not converge cannot be used: it stopped where nobody leaves or where its
+ * heterogeneity ran away (the fits give up at either, optimize.ts's runsAway), else it simply
+ * did not converge.
+ */
+export function unconvergedWhy(fit: PurchaseFit, customers: readonly Summary[]): Phrase {
+  return nobodyLeaves(fit, customers) ?? runawayWhy(fit) ?? phrase('core.model.no-converge');
+}
+
 export function nobodyLeaves(fit: PurchaseFit, customers: readonly Summary[]): Phrase | null {
   const p = fit.params;
   if (fit.model === 'nbd') return null;
@@ -192,7 +210,7 @@ export function selectModel(
   for (const model of models) {
     const fit = fitPurchases(model, grouped);
     fits?.set(model, fit);
-    const bad = !fit.converged ? (nobodyLeaves(fit, summaries) ?? phrase('core.model.no-converge')) : degenerateWhy(fit, summaries);
+    const bad = !fit.converged ? unconvergedWhy(fit, summaries) : degenerateWhy(fit, summaries);
     if (bad !== null) {
       candidates.push({ name: model, auc: null, predicted: null, actual, degenerate: bad, logLikelihood: fit.logLikelihood });
       continue;
