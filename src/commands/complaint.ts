@@ -38,7 +38,7 @@ import { storageError } from '../store/sqlite/faults.js';
 import { reportError } from '../cli/printError.js';
 import { notice } from '../cli/io.js';
 import type { Column } from '../cli/output.js';
-import { show, type Pen } from '../cli/printer.js';
+import { show, type Pen, type Shown } from '../cli/printer.js';
 import type { Store } from '../store/store.js';
 import type { ComplaintRow } from '../store/types.js';
 import { reword } from '../i18n/phrase.js';
@@ -467,13 +467,22 @@ function card(c: ComplaintRow, money: Awaited<ReturnType<typeof moneyOf>>, now: 
   return Object.fromEntries(shown.filter(([, v]) => v !== null && v !== undefined));
 }
 
+/** A complaint as programs get it from `complaint show` (and after a change): JSON with its history, or one CSV record. */
+async function forPrograms(db: Store, c: ComplaintRow, money: Money, now: string): Promise<Required<Pick<Shown, 'json' | 'csv'>>> {
+  const events = await db.complaintEvents(c.id);
+  const record: Record<string, unknown> = { ...listRow(c, now), reasonable: c.reasonable === null ? null : c.reasonable === 1 };
+  return {
+    json: { value: { ...(moneyJson(record, money) as Record<string, unknown>), currency: money.currency, history: events } },
+    csv: { record, units: money },
+  };
+}
+
 export async function runComplaintShow(id: number, ctx: Context): Promise<number> {
   const db = await openForRead(ctx);
   try {
     const c = await mustGet(db, id);
     const events = await db.complaintEvents(id);
     const now = new Date().toISOString();
-    const record: Record<string, unknown> = { ...listRow(c, now), reasonable: c.reasonable === null ? null : c.reasonable === 1 };
     const money = await moneyOf(db);
     const draw = (pen: Pen): void => {
       pen.record(card(c, money, now, ctx.io.env.TZ));
@@ -490,11 +499,7 @@ export async function runComplaintShow(id: number, ctx: Context): Promise<number
         pen.line(`  ${localMinute(e.at, ctx.io.env.TZ)}  ${e.kind === 'reopened' ? t('complaint.event.reopened') : ''}${what}`);
       }
     };
-    show(ctx, {
-      json: { value: { ...(moneyJson(record, money) as Record<string, unknown>), currency: money.currency, history: events } },
-      csv: { record, units: money },
-      table: { draw },
-    });
+    show(ctx, { ...(await forPrograms(db, c, money, now)), table: { draw } });
     return 0;
   } finally {
     await db.close();
@@ -509,9 +514,19 @@ function sayWhich(ctx: Context, title: string, c: ComplaintRow, money: Money): v
   for (const line of [title, ...labelled(shown).map((l) => `  ${l}`), '']) ctx.io.stderr.write(line + '\n');
 }
 
-/** The complaint as stored, for the person who just changed it at the counter (as `complaint show` draws it). */
-function showStored(ctx: Context, c: ComplaintRow, money: Money): void {
-  show(ctx, { table: { draw: (pen) => pen.record(card(c, money, new Date().toISOString(), ctx.io.env.TZ)) } });
+/**
+ * The complaint as stored after a change: for a script that asked --format json or csv, as
+ * `complaint show` gives it; for the person who changed it at the counter, its card. Otherwise
+ * nothing: the notice on stderr said it (a script that pipes without --format gets what it got).
+ */
+async function showStored(ctx: Context, db: Store, id: number, interactive: boolean): Promise<void> {
+  const forScript = ctx.format === 'json' || ctx.format === 'csv';
+  if (!forScript && !interactive) return;
+  const c = (await db.getComplaint(id))!;
+  const money = await moneyOf(db);
+  const now = new Date().toISOString();
+  if (forScript) show(ctx, await forPrograms(db, c, money, now));
+  else show(ctx, { table: { draw: (pen) => pen.record(card(c, money, now, ctx.io.env.TZ)) } });
 }
 
 type UpdateFlags = { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string };
@@ -569,7 +584,7 @@ export async function runComplaintUpdate(id: number, o: UpdateFlags, ctx: Contex
     });
     if (typeof saved === 'number') return saved;
     notice(ctx.io, t('complaint.notice.updated', { id }));
-    if (interactive) showStored(ctx, (await db.getComplaint(id))!, money);
+    await showStored(ctx, db, id, interactive);
     return 0;
   } finally {
     await db.close();
@@ -687,7 +702,7 @@ export async function runComplaintResolve(
     });
     if (typeof saved === 'number') return saved;
     notice(ctx.io, resolved.satisfied ? t('complaint.notice.resolved-satisfied', { id }) : t('complaint.notice.resolved-not-satisfied', { id }));
-    if (interactive) showStored(ctx, (await db.getComplaint(id))!, money);
+    await showStored(ctx, db, id, interactive);
     return 0;
   } finally {
     await db.close();
@@ -716,6 +731,7 @@ export async function runComplaintNote(id: number, text: string | undefined, o: 
     const saved = await saving(ctx, db, interactive, prompter, () => db.addEvent(id, at, 'note', null, null, note));
     if (typeof saved === 'number') return saved;
     notice(ctx.io, t('complaint.notice.note-added', { id }));
+    await showStored(ctx, db, id, false);
     return 0;
   } finally {
     await db.close();
