@@ -845,6 +845,9 @@ describe('rapport config', () => {
       key: 'tier.cuts',
       value: '10,20,30',
     });
+    // --format csv: a header row, as config list's CSV has (it printed the bare value); piped without it, bare for the shell.
+    expect((await ok(['--format', 'csv', 'config', 'get', 'tier.cuts'])).stdout).toBe('key,value\ntier.cuts,"10,20,30"\n');
+    expect((await ok(['config', 'get', 'tier.cuts'])).stdout).toBe('10,20,30\n');
     let list = parseJson<SettingRow[]>(await ok(['--format', 'json', 'config', 'list']));
     expect(list.find((s) => s.key === 'tier.cuts')).toMatchObject({ value: '10,20,30', default: '5,15,30', changed: true });
     expect(list.find((s) => s.key === 'rfm.bins')).toMatchObject({ value: '5', changed: false });
