@@ -766,6 +766,13 @@ describe('rapport customer: the card', () => {
     expect(tty.stdout).toContain('no purchases up to this date');
   });
 
+  it('zh-CN: the score lines space an amount from the word after it, as the catalogue spaces numbers (was 2,500.00的客户); a unit stays joined', async () => {
+    await loadShop();
+    const lines = (await ok(['--lang', 'zh-CN', '--format', 'table', 'customer', 'D1', '--as-of', AS_OF])).stdout.split('\n');
+    expect(lines.find((l) => l.includes('  M 5'))).toMatch(/按分位数：720\.00 至 2,500\.00 的客户得 5 分$/);
+    expect(lines.find((l) => l.includes('  R 5'))).toMatch(/按分位数：1 至 9 天的客户得 5 分$/);
+  });
+
   it('refuses --months 0 with exit 2', async () => {
     await loadShop();
     expectOneLineError(await rp(['customer', 'W1', '--as-of', AS_OF, '--months', '0']), 2, /--months/);
