@@ -33,7 +33,7 @@ import { englishReasons } from '../app/words.js';
 import { Cancelled, terminalPrompter, type Prompter } from '../cli/complaints/prompts.js';
 import { collectChanges, collectNote, collectResolution, labelled, statusText, type Changes } from '../cli/complaints/change.js';
 import { openForChange, openForRead, type Context } from '../cli/context.js';
-import { ExitCode, RapportError, UsageError } from '../sys/errors.js';
+import { ExitCode, PassingFault, RapportError, UsageError } from '../sys/errors.js';
 import { storageError } from '../store/sqlite/faults.js';
 import { reportError } from '../cli/printError.js';
 import { notice } from '../cli/io.js';
@@ -398,20 +398,27 @@ async function saving<T extends object | void>(
   write: () => Promise<T>,
 ): Promise<T | number> {
   if (!interactive) return db.transaction(write);
-  // A failure the person can mend (a full disk, the server gone, a folder made read-only) does not
-  // throw away what was typed: the reason is said, and they may try again once it is mended
-  // (Ctrl-C or "no" gives up, nothing saved). Not a change refused for what it says.
+  // A failure that can pass (a full disk, the server gone or too busy) does not throw away what
+  // was typed: the reason is said, and they may try again once it is mended (Ctrl-C or "no" gives
+  // up, nothing saved). Not one that fails the same way again (a read-only store, a damaged file,
+  // a constraint, a change refused for what it says): that is said and the command ends.
   for (;;) {
     try {
       return await db.writeWhenFree(write, () => ctx.io.stderr.write(t('complaint.notice.waiting') + '\n'));
     } catch (e) {
-      const why = storageError(e, ctx.dbPath);
-      if (why === null || why instanceof UsageError || why instanceof ChangedMeanwhile) throw e;
+      const why = canPass(e, ctx.dbPath);
+      if (why === null) throw e;
       reportError(why, ctx.io, ctx.dbPath);
       const again = await asking(ctx, prompter, async (p) => ((await p.confirm(t('complaint.ask.save-again'), true)) ? true : null));
       if (typeof again === 'number') return again;
     }
   }
+}
+
+/** The failure of a write, said for people, when trying the same write again can succeed (saving's question); else null. */
+export function canPass(e: unknown, dbPath: string | undefined): PassingFault | null {
+  const why = storageError(e, dbPath);
+  return why instanceof PassingFault ? why : null;
 }
 
 /** A complaint changed by someone else since it was shown: trying again cannot help. */
