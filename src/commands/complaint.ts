@@ -33,12 +33,12 @@ import { englishReasons } from '../app/words.js';
 import { Cancelled, terminalPrompter, type Prompter } from '../cli/complaints/prompts.js';
 import { collectChanges, collectNote, collectResolution, labelled, statusText, type Changes } from '../cli/complaints/change.js';
 import { openForChange, openForRead, type Context } from '../cli/context.js';
-import { ExitCode, RapportError, UsageError } from '../sys/errors.js';
+import { ExitCode, PassingFault, RapportError, UsageError } from '../sys/errors.js';
 import { storageError } from '../store/sqlite/faults.js';
 import { reportError } from '../cli/printError.js';
 import { notice } from '../cli/io.js';
 import type { Column } from '../cli/output.js';
-import { show, type Pen } from '../cli/printer.js';
+import { show, type Pen, type Shown } from '../cli/printer.js';
 import type { Store } from '../store/store.js';
 import type { ComplaintRow } from '../store/types.js';
 import { reword } from '../i18n/phrase.js';
@@ -398,20 +398,27 @@ async function saving<T extends object | void>(
   write: () => Promise<T>,
 ): Promise<T | number> {
   if (!interactive) return db.transaction(write);
-  // A failure the person can mend (a full disk, the server gone, a folder made read-only) does not
-  // throw away what was typed: the reason is said, and they may try again once it is mended
-  // (Ctrl-C or "no" gives up, nothing saved). Not a change refused for what it says.
+  // A failure that can pass (a full disk, the server gone or too busy) does not throw away what
+  // was typed: the reason is said, and they may try again once it is mended (Ctrl-C or "no" gives
+  // up, nothing saved). Not one that fails the same way again (a read-only store, a damaged file,
+  // a constraint, a change refused for what it says): that is said and the command ends.
   for (;;) {
     try {
       return await db.writeWhenFree(write, () => ctx.io.stderr.write(t('complaint.notice.waiting') + '\n'));
     } catch (e) {
-      const why = storageError(e, ctx.dbPath);
-      if (why === null || why instanceof UsageError || why instanceof ChangedMeanwhile) throw e;
+      const why = canPass(e, ctx.dbPath);
+      if (why === null) throw e;
       reportError(why, ctx.io, ctx.dbPath);
       const again = await asking(ctx, prompter, async (p) => ((await p.confirm(t('complaint.ask.save-again'), true)) ? true : null));
       if (typeof again === 'number') return again;
     }
   }
+}
+
+/** The failure of a write, said for people, when trying the same write again can succeed (saving's question); else null. */
+export function canPass(e: unknown, dbPath: string | undefined): PassingFault | null {
+  const why = storageError(e, dbPath);
+  return why instanceof PassingFault ? why : null;
 }
 
 /** A complaint changed by someone else since it was shown: trying again cannot help. */
@@ -467,13 +474,22 @@ function card(c: ComplaintRow, money: Awaited<ReturnType<typeof moneyOf>>, now: 
   return Object.fromEntries(shown.filter(([, v]) => v !== null && v !== undefined));
 }
 
+/** A complaint as programs get it from `complaint show` (and after a change): JSON with its history, or one CSV record. */
+async function forPrograms(db: Store, c: ComplaintRow, money: Money, now: string): Promise<Required<Pick<Shown, 'json' | 'csv'>>> {
+  const events = await db.complaintEvents(c.id);
+  const record: Record<string, unknown> = { ...listRow(c, now), reasonable: c.reasonable === null ? null : c.reasonable === 1 };
+  return {
+    json: { value: { ...(moneyJson(record, money) as Record<string, unknown>), currency: money.currency, history: events } },
+    csv: { record, units: money },
+  };
+}
+
 export async function runComplaintShow(id: number, ctx: Context): Promise<number> {
   const db = await openForRead(ctx);
   try {
     const c = await mustGet(db, id);
     const events = await db.complaintEvents(id);
     const now = new Date().toISOString();
-    const record: Record<string, unknown> = { ...listRow(c, now), reasonable: c.reasonable === null ? null : c.reasonable === 1 };
     const money = await moneyOf(db);
     const draw = (pen: Pen): void => {
       pen.record(card(c, money, now, ctx.io.env.TZ));
@@ -490,11 +506,7 @@ export async function runComplaintShow(id: number, ctx: Context): Promise<number
         pen.line(`  ${localMinute(e.at, ctx.io.env.TZ)}  ${e.kind === 'reopened' ? t('complaint.event.reopened') : ''}${what}`);
       }
     };
-    show(ctx, {
-      json: { value: { ...(moneyJson(record, money) as Record<string, unknown>), currency: money.currency, history: events } },
-      csv: { record, units: money },
-      table: { draw },
-    });
+    show(ctx, { ...(await forPrograms(db, c, money, now)), table: { draw } });
     return 0;
   } finally {
     await db.close();
@@ -509,9 +521,19 @@ function sayWhich(ctx: Context, title: string, c: ComplaintRow, money: Money): v
   for (const line of [title, ...labelled(shown).map((l) => `  ${l}`), '']) ctx.io.stderr.write(line + '\n');
 }
 
-/** The complaint as stored, for the person who just changed it at the counter (as `complaint show` draws it). */
-function showStored(ctx: Context, c: ComplaintRow, money: Money): void {
-  show(ctx, { table: { draw: (pen) => pen.record(card(c, money, new Date().toISOString(), ctx.io.env.TZ)) } });
+/**
+ * The complaint as stored after a change: for a script that asked --format json or csv, as
+ * `complaint show` gives it; for the person who changed it at the counter, its card. Otherwise
+ * nothing: the notice on stderr said it (a script that pipes without --format gets what it got).
+ */
+async function showStored(ctx: Context, db: Store, id: number, interactive: boolean): Promise<void> {
+  const forScript = ctx.format === 'json' || ctx.format === 'csv';
+  if (!forScript && !interactive) return;
+  const c = (await db.getComplaint(id))!;
+  const money = await moneyOf(db);
+  const now = new Date().toISOString();
+  if (forScript) show(ctx, await forPrograms(db, c, money, now));
+  else show(ctx, { table: { draw: (pen) => pen.record(card(c, money, now, ctx.io.env.TZ)) } });
 }
 
 type UpdateFlags = { status?: string; assignee?: string; priority?: string; category?: string; note?: string; at?: string };
@@ -569,7 +591,7 @@ export async function runComplaintUpdate(id: number, o: UpdateFlags, ctx: Contex
     });
     if (typeof saved === 'number') return saved;
     notice(ctx.io, t('complaint.notice.updated', { id }));
-    if (interactive) showStored(ctx, (await db.getComplaint(id))!, money);
+    await showStored(ctx, db, id, interactive);
     return 0;
   } finally {
     await db.close();
@@ -687,7 +709,7 @@ export async function runComplaintResolve(
     });
     if (typeof saved === 'number') return saved;
     notice(ctx.io, resolved.satisfied ? t('complaint.notice.resolved-satisfied', { id }) : t('complaint.notice.resolved-not-satisfied', { id }));
-    if (interactive) showStored(ctx, (await db.getComplaint(id))!, money);
+    await showStored(ctx, db, id, interactive);
     return 0;
   } finally {
     await db.close();
@@ -716,6 +738,7 @@ export async function runComplaintNote(id: number, text: string | undefined, o: 
     const saved = await saving(ctx, db, interactive, prompter, () => db.addEvent(id, at, 'note', null, null, note));
     if (typeof saved === 'number') return saved;
     notice(ctx.io, t('complaint.notice.note-added', { id }));
+    await showStored(ctx, db, id, false);
     return 0;
   } finally {
     await db.close();

@@ -52,7 +52,13 @@ export async function runConfigGet(key: string, ctx: Context): Promise<number> {
   const db = await openForRead(ctx);
   try {
     const value = effective(await db.storedSettings())[key]!;
-    show(ctx, { json: { value: { key, value }, oneLine: true }, data: { draw: (pen) => pen.line(value) } });
+    // The bare value on a terminal and piped, for the shell (x=$(rapport config get tier.cuts));
+    // asked for CSV or JSON, the shape of config list's: a key,value header row, an object.
+    show(ctx, {
+      json: { value: { key, value }, oneLine: true },
+      csv: ctx.format === 'csv' ? { record: { key, value } } : undefined,
+      data: { draw: (pen) => pen.line(value) },
+    });
     return 0;
   } finally {
     await db.close();

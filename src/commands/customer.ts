@@ -51,13 +51,18 @@ export function monthlySpend(txs: readonly CustomerTransaction[], asOf: string, 
 /** Text padded to a number of terminal columns (a Chinese character takes two). */
 const padTo = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 
-/** "customers with 8 to 20 days scored 4", from the cut ranges the scores came from. */
-function cutText(cut: Cut, score: number, show: (v: number) => string, lang: Lang): string {
+/**
+ * "customers with 8 to 20 days scored 4", from the cut ranges the scores came from. An amount's
+ * span ends in a digit, a count's in its unit: Chinese spaces a number from the word after it
+ * (£44.40 的客户) but not a unit (20 天的客户), so amounts have their own sentence.
+ */
+function cutText(cut: Cut, score: number, show: (v: number) => string, lang: Lang, amounts = false): string {
   const range = cut.ranges[score - 1];
   if (!range) return '';
   const [lo, hi] = range;
   const span = lo === hi ? show(lo) : t('card.range', { lo: show(lo).replace(/ .*$/, ''), hi: show(hi) }, lang);
-  return cut.method === 'quantile' ? t('card.cut-quantile', { span, score }, lang) : t('card.cut-thresholds', { span, score }, lang);
+  const key = cut.method === 'quantile' ? 'card.cut-quantile' : 'card.cut-thresholds';
+  return t(amounts ? `${key}-amount` : key, { span, score }, lang);
 }
 
 /** The customer's complaints as they stood at the end of the as-of day. */
@@ -106,6 +111,7 @@ function whyScores(c: CustomerAnalysis, analysis: Analysis, loaded: LoadedSettin
       c.mScore,
       (v) => (lang === 'en' ? money.format(v) : formatMoneyFor(Math.round(v), money.exponent, money.currency, lang)),
       lang,
+      true,
     ),
     rule: ruleText,
   };

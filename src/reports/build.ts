@@ -389,12 +389,17 @@ const monthKey = (i: number): string => `${Math.floor(i / 12)}-${String((i % 12)
  * The summary's opening: customers still active, the last complete month's net revenue against
  * the month before, value at risk, and who to call this week (platinum and gold at high risk).
  */
-async function headlineSection(c: Ctx): Promise<Section[]> {
+async function headlineSection(c: Ctx, stale: DataAge | null): Promise<Section[]> {
   const { rows, total } = await atRisk(c);
   const names = await namesOf(c);
   const active = c.now.customers.filter((x) => x.stage !== 'ended').length;
   const ended = c.now.customers.length - active;
-  const month = lastCompleteMonth(c.o.asOf);
+  // Data that stop before the last month is over (the stale notice above says so): that month
+  // holds what was imported, not what was sold, and "down 100%" would be news of an import not
+  // yet run. The card shows the last whole month the data cover instead, and says so.
+  const asked = lastCompleteMonth(c.o.asOf);
+  const covered = stale === null ? asked : lastCompleteMonth(stale.newestSale);
+  const month = covered < asked ? covered : asked;
   const before = monthKey(monthIndex(month) - 1);
   const net = await c.db.netByMonth(`${before}-01`, `${month}-31`);
   const now = net.get(month) ?? 0;
@@ -417,7 +422,11 @@ async function headlineSection(c: Ctx): Promise<Section[]> {
       value: formatNumber(active),
       detail: t('report.headline.active-detail', { all: formatNumber(c.now.customers.length), ended: formatNumber(ended) }),
     },
-    { label: t('report.headline.revenue', { month: monthName(month) }), value: amount(c, now), detail: change },
+    {
+      label: t('report.headline.revenue', { month: monthName(month) }),
+      value: amount(c, now),
+      detail: month === asked ? change : t('report.headline.data-end', { change, date: formatDate(stale!.newestSale) }),
+    },
     {
       label: t('report.headline.value-at-risk'),
       value: amount(c, total),
@@ -923,7 +932,7 @@ export async function buildReport(db: Store, name: ReportName, o: ReportOptions)
   if (stale !== null)
     sections.push({ title: t('report.section.stale'), lines: [warning !== null ? t('report.stale', { warning }) : stalePeriodLine(o.asOf, stale)] });
   if (name === 'summary') {
-    sections.push(...(await headlineSection(c)));
+    sections.push(...(await headlineSection(c, stale)));
     for (const k of Object.keys(parts) as (keyof typeof parts)[]) sections.push(...(await parts[k](c)));
   } else {
     sections.push(...(await parts[name](c)));

@@ -29,6 +29,14 @@ export class RapportError extends Error {
   }
 }
 
+/**
+ * A failure of what the data live on that can pass: a full disk, the database server gone,
+ * unreachable, out of memory or connections. The same write can succeed once it is mended (a
+ * person at the counter may try again, what they typed kept); a refusal (a read-only store, a
+ * constraint, a damaged file, a missing customer) fails the same way again.
+ */
+export class PassingFault extends RapportError {}
+
 export class UsageError extends RapportError {
   constructor(message: string, hint?: string) {
     super(message, hint, ExitCode.usage);

@@ -13,6 +13,7 @@ import { counterShop, rapportCommand, terminalEnv } from '../counter.js';
 const DOWN = '\u001b[B';
 const BACKSPACE = '\u007f';
 const CTRL_C = '\u0003';
+const CTRL_D = '\u0004';
 const SIZE = { cols: 80, rows: 24 };
 const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0;
 
@@ -253,6 +254,65 @@ describe('complaint update and note at the counter', () => {
     expect(screen).toContain('给投诉 #1 添加备注');
     expect(screen).toContain('已给投诉 #1 添加备注');
     expect(events().at(-1)).toEqual({ kind: 'note', from_status: null, to_status: null, text: '客户说下周再来店里', satisfied: null });
+  });
+});
+
+describe('Ctrl-D (end of input) at the counter', () => {
+  /**
+   * `rapport ARGS` in a shell that then says the exit code and the terminal's modes: the run
+   * must give the terminal back cooked (icanon, echo), not leave it raw.
+   */
+  async function leaving(args: string[], steps: [string, string][]): Promise<string> {
+    const { screen } = await converse(`sh -c '${command(...args)}; echo "exit $?"; stty -a'`, steps, env(), 60_000, SIZE);
+    expect(screen).toMatch(/exit 130\r?\n/);
+    expect(screen).toMatch(/ icanon /);
+    expect(screen).toMatch(/ echo /);
+    return screen;
+  }
+  const untouched = (): void => {
+    expect(complaint()).toMatchObject({ status: 'open', assignee: null, resolution: null, satisfied: null, resolved: 0 });
+    expect(events()).toHaveLength(1);
+  };
+
+  it('English: on an empty answer, at a text question, a menu or a yes/no, it leaves as Ctrl-C does (was: nothing happened, the run hung)', async () => {
+    await shop('en');
+    expect(await leaving(['complaint', 'add'], [['Customer (part of', CTRL_D]])).toContain('cancelled: nothing was written');
+    expect(query('SELECT count(*) AS n FROM complaints')).toEqual([{ n: 1 }]);
+    expect(await leaving(['complaint', 'note', '1'], [['? Note', CTRL_D]])).toContain('cancelled: nothing was written');
+    expect(await leaving(['complaint', 'update', '1'], [['What to change?', CTRL_D]])).toContain('cancelled: nothing was written');
+    const resolve = await leaving(
+      ['complaint', 'resolve', '1'],
+      [
+        ['What was done', 'phoned her\r'],
+        ['satisfied', '\r'],
+        ['Compensation', '\r'],
+        ['Save this resolution?', CTRL_D],
+      ],
+    );
+    expect(resolve).toContain('cancelled: nothing was written');
+    untouched();
+  });
+
+  it('Chinese: the same, said in Chinese', async () => {
+    await shop('zh-CN');
+    expect(await leaving(['--lang', 'zh-CN', 'complaint', 'add'], [['? 客户', CTRL_D]])).toContain('已取消：没有写入任何内容');
+    expect(
+      await leaving(
+        ['--lang', 'zh-CN', 'complaint', 'resolve', '1'],
+        [
+          ['做了怎样的处理', '退款\r'],
+          ['满意吗', CTRL_D],
+        ],
+      ),
+    ).toContain('已取消：没有写入任何内容');
+    untouched();
+  });
+
+  it('after some text it is not the end: readline deletes the key under the cursor, and the answer is kept', async () => {
+    await shop('en');
+    const { code, screen } = await converse(command('complaint', 'note', '1'), [['? Note', `called back${CTRL_D}\r`]], env(), 60_000, SIZE);
+    expect(code, screen).toBe(0);
+    expect(events().at(-1)).toMatchObject({ kind: 'note', text: 'called back' });
   });
 });
 

@@ -101,6 +101,31 @@ describe('tracking', () => {
     ]);
   });
 
+  it('note, update and resolve with --format json or csv print the complaint as stored after the change, as show does; piped without it, nothing (the notice is on stderr)', async () => {
+    await add(['--customer', 'W1', '--category', 'product', '--summary', 'stale tea', '--at', '2025-12-01']);
+    const changes = [
+      ['complaint', 'note', '1', 'called the customer', '--at', '2025-12-02'],
+      ['complaint', 'update', '1', '--assignee', 'Dana', '--at', '2025-12-02'],
+      ['complaint', 'resolve', '1', '--resolution', 'replaced', '--satisfied', 'no', '--compensation', '5.00', '--at', '2025-12-03'],
+    ];
+    const formats = ['json', 'csv', 'json'];
+    for (const [i, change] of changes.entries()) {
+      const r = await rp(['--format', formats[i]!, ...change]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/complaint #1/);
+      expect(r.stdout).toBe((await rp(['--format', formats[i]!, 'complaint', 'show', '1'])).stdout);
+    }
+    expect(JSON.parse((await rp(['--format', 'json', 'complaint', 'note', '1', 'sent a card'])).stdout)).toMatchObject({
+      id: 1,
+      status: 'resolved',
+      assignee: 'Dana',
+      compensation: '5.00',
+      history: expect.arrayContaining([expect.objectContaining({ kind: 'note', text: 'sent a card' })]),
+    });
+    const piped = await rp(['complaint', 'note', '1', 'one more']);
+    expect(piped).toMatchObject({ code: 0, stdout: '', stderr: 'note added to complaint #1\n' });
+  });
+
   it('refuses impossible changes', async () => {
     await add(['--customer', 'W1', '--category', 'product', '--summary', 'stale tea']);
     const again = await rp(['complaint', 'update', '1', '--status', 'open']);

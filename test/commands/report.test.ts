@@ -360,6 +360,21 @@ describe('the summary report opens with the answer (issue 15)', () => {
     expect(bands.rows.reduce((n, r) => n + Number(r.customers), 0)).toBe(11);
   });
 
+  it('headline on stale data: the last whole month the data cover, said so, not "down 100%" for a month not imported yet', async () => {
+    // The newest sale is 2026-01-20: as of 2026-03-10, February has no sales because the data stop before it.
+    const r = await rp(['--format', 'json', 'report', 'summary', '--as-of', '2026-03-10']);
+    expect(r.code, r.stderr).toBe(0);
+    const h = (JSON.parse(r.stdout) as Json).sections.find((s) => s.title === 'At a glance')!.headline!;
+    expect(h[1]).toEqual({
+      label: 'Revenue, December 2025',
+      value: '72.50',
+      detail: 'down 86% on November 2025 (530.00); the last whole month in the data, which has no sales after 2026-01-20',
+    });
+    const zh = await rp(['--lang', 'zh-CN', '--format', 'md', 'report', 'summary', '--as-of', '2026-03-10']);
+    expect(zh.stdout).toContain('- 2025年12月销售额：**72.50**，比2025年11月下降 86%（530.00）；这是数据中最后一个完整的月份，2026年1月20日之后没有销售\n');
+    expect(zh.stdout).not.toContain('下降 100%');
+  });
+
   it('the pyramid is drawn by share of revenue, not by customer counts', async () => {
     const json = await summary();
     const chart = json.sections.find((s) => s.chart?.type === 'pyramid')!.chart!;

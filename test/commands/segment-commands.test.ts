@@ -766,6 +766,13 @@ describe('rapport customer: the card', () => {
     expect(tty.stdout).toContain('no purchases up to this date');
   });
 
+  it('zh-CN: the score lines space an amount from the word after it, as the catalogue spaces numbers (was 2,500.00的客户); a unit stays joined', async () => {
+    await loadShop();
+    const lines = (await ok(['--lang', 'zh-CN', '--format', 'table', 'customer', 'D1', '--as-of', AS_OF])).stdout.split('\n');
+    expect(lines.find((l) => l.includes('  M 5'))).toMatch(/按分位数：720\.00 至 2,500\.00 的客户得 5 分$/);
+    expect(lines.find((l) => l.includes('  R 5'))).toMatch(/按分位数：1 至 9 天的客户得 5 分$/);
+  });
+
   it('refuses --months 0 with exit 2', async () => {
     await loadShop();
     expectOneLineError(await rp(['customer', 'W1', '--as-of', AS_OF, '--months', '0']), 2, /--months/);
@@ -845,6 +852,9 @@ describe('rapport config', () => {
       key: 'tier.cuts',
       value: '10,20,30',
     });
+    // --format csv: a header row, as config list's CSV has (it printed the bare value); piped without it, bare for the shell.
+    expect((await ok(['--format', 'csv', 'config', 'get', 'tier.cuts'])).stdout).toBe('key,value\ntier.cuts,"10,20,30"\n');
+    expect((await ok(['config', 'get', 'tier.cuts'])).stdout).toBe('10,20,30\n');
     let list = parseJson<SettingRow[]>(await ok(['--format', 'json', 'config', 'list']));
     expect(list.find((s) => s.key === 'tier.cuts')).toMatchObject({ value: '10,20,30', default: '5,15,30', changed: true });
     expect(list.find((s) => s.key === 'rfm.bins')).toMatchObject({ value: '5', changed: false });

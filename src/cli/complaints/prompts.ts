@@ -1,7 +1,10 @@
 /**
  * Every interactive prompt rapport asks, in one module (as np does). Prompts are written to
  * stderr and read from stdin; inquirer is loaded only when a prompt is about to be shown.
- * Ctrl-C at any prompt becomes Cancelled, and the caller writes nothing.
+ * Ctrl-C at any prompt becomes Cancelled, and the caller writes nothing; so does Ctrl-D on an
+ * empty answer (end of input, as readline, Python's input() and prompt_toolkit take it: the
+ * person is leaving, and an empty answer taken instead could save a half-told complaint or say
+ * yes for them). Ctrl-D after some text keeps readline's meaning: delete the key under the cursor.
  */
 import type { PassThrough } from 'node:stream';
 import { rawStream, type IO } from '../io.js';
@@ -44,6 +47,7 @@ interface PromptContext {
   input: PassThrough;
   output: NodeJS.WritableStream;
   clearPromptOnDone: boolean;
+  signal: AbortSignal;
 }
 
 /** The prompter for a real terminal: @inquirer/prompts on the io's streams. */
@@ -60,8 +64,12 @@ export async function terminalPrompter(io: IO): Promise<Prompter> {
     const input = keys.open();
     // Ctrl-C came between two questions (while the customer was looked up).
     if (input === null) throw new Cancelled();
+    // Ctrl-D on an empty line closes the prompt's readline, which pauses its input; inquirer
+    // (10.x) does not settle then, and the run hung. Ended so, the prompt is aborted: Cancelled.
+    const eof = new AbortController();
+    input.once('pause', () => eof.abort());
     try {
-      const answer = prompt({ ...context, input });
+      const answer = prompt({ ...context, input, signal: eof.signal });
       keys.listening(input);
       return await answer;
     } catch (e) {

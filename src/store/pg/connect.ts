@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { RapportError } from '../../sys/errors.js';
+import { PassingFault, RapportError } from '../../sys/errors.js';
 import { t } from '../../i18n/index.js';
 
 export type Sql = postgres.Sql;
@@ -384,35 +384,38 @@ export function pgFault(
   }
   const where = place(target);
   const fault = (key: string, hint: string, vars: Record<string, string | number> = {}): RapportError => new RapportError(t(key, { where, ...vars }), hint);
+  // The server down, unreachable or gone: it can come back (PassingFault), unlike a refusal.
+  const passing = (key: string, hint: string, vars: Record<string, string | number> = {}): RapportError => new PassingFault(t(key, { where, ...vars }), hint);
   const check = t('pg.checkServerHint');
   switch (code) {
     case 'ECONNREFUSED':
-      return fault('pg.refused', check);
+      return passing('pg.refused', check);
     case 'ENOENT':
-      return fault('pg.noSocket', check);
+      return passing('pg.noSocket', check);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return fault('pg.unknownHost', t('pg.unknownHostHint'), { host: target.host });
     case 'ECONNRESET':
     case 'EPIPE':
       // Once logged in (no login facts given), a reset is the server going away mid-command.
-      if (login === undefined) return lost(fault('pg.lost', t('pg.lostHint'), { detail: code }));
-      return fault('pg.unreachable', check, { code });
+      if (login === undefined) return lost(passing('pg.lost', t('pg.lostHint'), { detail: code }));
+      return passing('pg.unreachable', check, { code });
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
+      return passing('pg.unreachable', check, { code });
     case 'EACCES':
       return fault('pg.unreachable', check, { code });
     case 'CONNECT_TIMEOUT':
-      return fault('pg.timeout', t('pg.timeoutHint'), { seconds: timeout });
+      return passing('pg.timeout', t('pg.timeoutHint'), { seconds: timeout });
     case 'CONNECTION_CLOSED':
     case 'CONNECTION_DESTROYED':
     case 'CONNECTION_ENDED':
     case '57P01':
     case '57P02':
     case '57P03':
-      return lost(fault('pg.lost', t('pg.lostHint'), { detail: serverSays }));
+      return lost(passing('pg.lost', t('pg.lostHint'), { detail: serverSays }));
     default:
-      return loginOrServerFault(code, serverSays, target, fault, login, facts);
+      return loginOrServerFault(code, serverSays, target, fault, passing, login, facts);
   }
 }
 
@@ -422,6 +425,7 @@ function loginOrServerFault(
   serverSays: string,
   target: PgTarget,
   fault: (key: string, hint: string, vars?: Record<string, string | number>) => RapportError,
+  passing: (key: string, hint: string, vars?: Record<string, string | number>) => RapportError,
   login?: PasswordFound,
   facts?: DbFacts,
 ): RapportError | undefined {
@@ -452,11 +456,11 @@ function loginOrServerFault(
     case '25006':
       return fault('pg.readOnly', t('pg.readOnlyHint'), { detail: serverSays });
     case '53100':
-      return fault('pg.diskFull', t('pg.diskFullHint'));
+      return passing('pg.diskFull', t('pg.diskFullHint'));
     case '53200':
-      return fault('pg.outOfMemory', t('pg.outOfMemoryHint'));
+      return passing('pg.outOfMemory', t('pg.outOfMemoryHint'));
     case '53300':
-      return fault('pg.tooMany', t('pg.tooManyHint'));
+      return passing('pg.tooMany', t('pg.tooManyHint'));
     default:
       return undefined;
   }

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { RapportError } from '../../sys/errors.js';
+import { PassingFault, RapportError } from '../../sys/errors.js';
 import { t } from '../../i18n/index.js';
 
 /** What to do about a damaged database (a function: the language is known only when it is shown). */
@@ -21,7 +21,7 @@ export function storageError(e: unknown, dbPath: string | undefined): RapportErr
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || (/^SQLITE_IOERR/.test(code) && where !== undefined && diskFull(where))) {
     // A write to an --out file carries no path: only SQLite's errors are about the database.
     const full = code === 'ENOSPC' ? (typeof err?.path === 'string' ? err.path : undefined) : where;
-    return new RapportError(
+    return new PassingFault(
       full === undefined ? t('errors.store.diskFull') : t('errors.store.diskFullAt', { path: full }),
       code === 'ENOSPC' ? t('errors.store.diskFullHint') : t('errors.store.diskFullDbHint'),
     );
