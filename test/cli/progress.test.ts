@@ -51,6 +51,20 @@ describe('ProgressBar', () => {
     expect(t.text().endsWith('\r\x1b[2K')).toBe(true);
   });
 
+  it('gives no time left while nothing has been read, however long that takes (was "Infinity:NaN:NaN left", seen on a PostgreSQL import)', () => {
+    vi.useFakeTimers();
+    const start = Date.UTC(2026, 0, 5, 6, 0, 0);
+    vi.setSystemTime(start);
+    const t = io(true);
+    const bar = new ProgressBar(t.io, 'sales.csv');
+    bar.update(0, 100e6);
+    vi.setSystemTime(start + 1_500);
+    bar.update(0, 100e6);
+    const frames = t.text().split('\r').filter(Boolean);
+    expect(frames).toHaveLength(2);
+    expect(frames[1]).toMatch(/^sales\.csv .* {2}0% {2}0\.0\/100\.0 MB {2}0\.0 MB\/s\x1b\[K$/);
+  });
+
   it('draws nothing when progress is off (a pipe, CI or --quiet)', () => {
     const t = io(false);
     const bar = new ProgressBar(t.io, 'sales.csv');
