@@ -32,6 +32,8 @@ export interface OptionSpec {
 export interface ArgSpec {
   name: string;
   help: string;
+  /** The error when a required argument is not given, naming what it may be (else commander's "missing required argument 'name'"). */
+  missing?: () => string;
 }
 
 /** What a command's run gets: its arguments and flags as commander parsed them, and its Context. */
@@ -102,6 +104,10 @@ export function buildProgram(commands: CommandSpec[], session: Session): Command
 function addCommand(parent: Command, spec: CommandSpec, session: Session): void {
   const cmd = parent.command(spec.name).description(t(`help.${spec.help}.description`));
   for (const arg of spec.args ?? []) cmd.argument(arg.name, t(arg.help));
+  const missing = spec.args?.find((a) => a.missing !== undefined)?.missing;
+  // commander calls missingArgument() (not in its typings) for a required argument not given.
+  if (missing !== undefined)
+    (cmd as unknown as { missingArgument(): never }).missingArgument = () => cmd.error(missing(), { code: 'commander.missingArgument' });
   for (const o of spec.options ?? []) cmd.addOption(option(o));
   const after = (spec.examples === false ? '' : examples(t(`help.${spec.help}.examples`))) + (spec.helpAfter === undefined ? '' : `\n${t(spec.helpAfter)}\n`);
   if (after !== '') cmd.addHelpText('after', after);

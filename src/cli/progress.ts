@@ -40,8 +40,9 @@ export class ProgressBar {
     const rate =
       secs > 0 ? (rows ? t('copy.progress.rate', { rows: Math.round(done / secs).toLocaleString('en-US') }) : `${(done / 1e6 / secs).toFixed(1)} MB/s`) : '';
     // Time left at the rate so far, once there is a rate to go by and a second or more to go.
-    const remaining = done > 0 ? ((total - done) * secs) / done : Infinity;
-    const left = secs >= 1 && remaining >= 1 && done < total ? t('import.progress.left', { time: clock(remaining) }) : '';
+    // Nothing read yet (a PostgreSQL import waiting on its connection or another import's lock) gives no rate: no time left, not "Infinity:NaN:NaN".
+    const remaining = done > 0 ? ((total - done) * secs) / done : null;
+    const left = remaining !== null && secs >= 1 && remaining >= 1 && done < total ? t('import.progress.left', { time: clock(remaining) }) : '';
     const frame = fitFrame(this.io.errWidth || this.io.width || 80, {
       label: this.label,
       frac,

@@ -102,6 +102,8 @@ function shownOf(report: Report, o: ReportCommandOptions, ctx: Context): Shown {
           (s) => pen.chalk.bold(s),
           (s) => pen.write(s),
           o.limit,
+          // A chart keeps within the width a table is fitted to (src/cli/output.ts).
+          (pen.io.stdoutIsTTY || pen.io.widthAsked === true) && pen.io.width ? pen.io.width : null,
         ),
     },
   };

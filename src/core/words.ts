@@ -6,7 +6,8 @@
  */
 
 /** A value a phrase's placeholder is filled with. */
-export type Value = string | number | Phrase | Count | Phrase[] | { stage: string } | { model: string } | Joined | null;
+/** `{ money }`: an amount as the English wrote it ("498.00 CNY"), re-written for a reader of another language (¥498.00). */
+export type Value = string | number | Phrase | Count | Phrase[] | { stage: string } | { model: string } | { money: string } | Joined | null;
 export interface Phrase {
   key: string;
   /** For a key whose wording depends on a count: "<key>_one" / "<key>_other", {n} the count. */

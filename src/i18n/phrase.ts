@@ -13,7 +13,7 @@
  */
 import { catalogueKeys, currentLang, t, tn, type Lang } from './index.js';
 import { stageNameIn } from './domain.js';
-import { formatNumber } from './format.js';
+import { formatMoneyFor, formatNumber } from './format.js';
 import { methodPhrase, type RiskMethod } from '../core/model/churn.js';
 import type { PurchaseModelName } from '../core/model/purchase.js';
 import { modelLabel } from '../core/model/registry.js';
@@ -22,8 +22,8 @@ import { CoreError, type Count, type Phrase, type Value } from '../core/words.js
 // The phrase's types live in core (which builds phrases and never words them); re-exported for the callers that read them here.
 export { days, purchases, type Count, type Phrase, type Value } from '../core/words.js';
 
-/** How a placeholder's English is read back: a count, free text, one of some phrases (or nothing), a list of them, a stage code, a model's code (mbgnbd). */
-type Kind = 'days' | 'purchases' | 'text' | 'stage' | 'model' | { one: string[]; optional?: true } | { list: string[] };
+/** How a placeholder's English is read back: a count, free text, an amount of money, one of some phrases (or nothing), a list of them, a stage code, a model's code (mbgnbd). */
+type Kind = 'days' | 'purchases' | 'text' | 'money' | 'stage' | 'model' | { one: string[]; optional?: true } | { list: string[] };
 
 const STAGE_EXIT = ['core.exit.refunds-only', 'core.exit.early-abort', 'core.exit.mid-way-failure', 'core.exit.early-exit', 'core.exit.long-term'];
 const RHYTHM: Kind = { one: ['core.stage.rhythm'], optional: true };
@@ -52,7 +52,7 @@ export const GRAMMAR: Record<string, Record<string, Kind>> = {
   'core.stage.refunds-only': { silence: 'days' },
   'core.stage.exploration': { purchases: 'purchases', max: 'purchases' },
   'core.stage.overdue': { silence: 'days', limit: 'days', rhythm: RHYTHM },
-  'core.stage.spend-drop': { recent: 'text', window: 'days', previous: 'text', share: 'text' },
+  'core.stage.spend-drop': { recent: 'money', window: 'days', previous: 'money', share: 'text' },
   'core.stage.stability': { purchases: 'purchases', every: { one: ['core.stage.every'], optional: true }, held: 'days' },
   'core.stage.every': { gap: 'days' },
   'core.stage.formation': { purchases: 'purchases', tenure: 'days', min: 'purchases', minDays: 'days' },
@@ -251,9 +251,23 @@ function valueText(v: Value | undefined, lang: Lang): string | number {
   if ('count' in v) return countText(v, lang);
   if ('join' in v) return v.join.map((x) => valueText(x, lang)).join(v.sep === undefined ? '' : t(v.sep, undefined, lang));
   if ('stage' in v) return stageNameIn(v.stage, lang);
+  if ('money' in v) return moneyIn(v.money, lang);
   // reword() reads a model's code back only for the reader, whose language modelName() words in.
   if ('model' in v) return modelName(v.model);
   return wordPhrase(v, lang);
+}
+
+/**
+ * An amount the English wrote ("1,234.50 CNY", "-12.00 GBP", or a bare "12.00" when the shop has
+ * no currency) as the reader's language writes money (¥1,234.50), as every other amount on the
+ * screen is; text that is not such an amount is kept as it is.
+ */
+function moneyIn(text: string, lang: Lang): string {
+  const m = /^(-?)([\d,]+)(?:\.(\d+))?(?: ([A-Z]{3}))?$/.exec(text);
+  if (m === null) return text;
+  const decimals = m[3] ?? '';
+  const minor = Number(m[2]!.replace(/,/g, '') + decimals) * (m[1] === '-' ? -1 : 1);
+  return Number.isSafeInteger(minor) ? formatMoneyFor(minor, decimals.length, m[4] ?? null, lang) : text;
 }
 
 /**
@@ -296,7 +310,7 @@ function templates(key: string): string[] {
 function placeholder(key: string, name: string, capture: boolean): string {
   const kind = name === 'n' && COUNTED.has(key) ? 'n' : GRAMMAR[key]?.[name];
   let body: string;
-  if (kind === undefined || kind === 'text' || kind === 'stage' || kind === 'model') body = '.*?';
+  if (kind === undefined || kind === 'text' || kind === 'money' || kind === 'stage' || kind === 'model') body = '.*?';
   else if (kind === 'n') body = NUMBER;
   else if (kind === 'days' || kind === 'purchases') {
     const forms = kind === 'days' ? ['core.count.days_one', 'core.count.days_other'] : ['core.count.purchases_one', 'core.count.purchases_other'];
@@ -334,6 +348,7 @@ function readValue(key: string, name: string, raw: string): Value | undefined {
   const kind = GRAMMAR[key]?.[name];
   if (kind === undefined || kind === 'text') return raw;
   if (kind === 'stage') return { stage: raw };
+  if (kind === 'money') return { money: raw };
   if (kind === 'model') return { model: raw };
   if (kind === 'days' || kind === 'purchases') return { count: kind, n: numberOf(new RegExp(NUMBER).exec(raw)![0]) };
   if ('list' in kind) {

@@ -559,7 +559,8 @@ async function rfmSection(c: Ctx): Promise<Section[]> {
     o.net += x.netRevenue;
     orders.set(x.segment, o);
   }
-  segs.columns.push(col('avg_order_value', t('report.col.avg-order'), 'money'));
+  // Left out first on a narrow terminal: at 80 columns in Chinese it kept its place and the segments' names were cut to 重要… (which segment is the row).
+  segs.columns.push(col('avg_order_value', t('report.col.avg-order'), 'money', 1));
   for (const r of segs.rows) {
     const o = orders.get(String(r.name));
     r.avg_order_value = o && o.orders > 0 ? Math.round(o.net / o.orders) : null;

@@ -121,28 +121,42 @@ function textBars(ch: Extract<Chart, { type: 'bars' | 'funnel' }>, r: Report): s
   );
 }
 
-function textHeatmap(ch: Extract<Chart, { type: 'heatmap' }>): string[] {
+/**
+ * The cohort grid, its months cut at the right when `room` (the terminal's columns, less the
+ * chart's indent) cannot hold them all: a shop whose last cohorts are old has one column per month
+ * since, 50 in three years, and a wrapped grid could not be read. The months left out are named;
+ * the table below the chart has every one.
+ */
+function textHeatmap(ch: Extract<Chart, { type: 'heatmap' }>, room: number | null): string[] {
   const rows = ch.rows.map(label);
   const width = maxOf(
     rows.map((x) => stringWidth(x)),
     0,
   );
   // Every column as wide as its widest heading (two at least), one space between: 9 10 11 stay apart.
-  const heads = ch.columns.map(label);
+  const all = ch.columns.map(label);
   const cw = maxOf(
-    heads.map((h) => h.length),
+    all.map((h) => h.length),
     2,
   );
+  const fits = room === null ? all.length : Math.max(1, Math.floor((room - width - 2 + 1) / (cw + 1)));
+  const heads = all.slice(0, fits);
+  const cut = all.length > heads.length ? [t('report.chart.heatmap-cut', { from: all[heads.length]!, to: all.at(-1)! })] : [];
   return [
     `${''.padEnd(width)}  ${heads.map((h) => h.padStart(cw)).join(' ')}`,
     ...rows.map(
-      (row, i) => `${padEndWidth(row, width)}  ${ch.cells[i]!.map((v) => (v === null ? ' ' : SHADES[Math.min(4, Math.ceil(v * 4))]!).repeat(cw)).join(' ')}`,
+      (row, i) =>
+        `${padEndWidth(row, width)}  ${ch.cells[i]!.slice(0, heads.length)
+          .map((v) => (v === null ? ' ' : SHADES[Math.min(4, Math.ceil(v * 4))]!).repeat(cw))
+          .join(' ')}`,
     ),
     t('report.chart.heatmap-legend', { shades: SHADES.slice(1).split('').join(' ') }),
+    ...cut,
   ];
 }
 
-function textChart(ch: Chart, r: Report): string[] {
+/** A chart as text lines; `room` is the width a terminal gives it (null: a document, as wide as it needs). */
+function textChart(ch: Chart, r: Report, room: number | null = null): string[] {
   switch (ch.type) {
     case 'pyramid': {
       // Bars by share of revenue; a tier with net refunds draws none.
@@ -163,7 +177,7 @@ function textChart(ch: Chart, r: Report): string[] {
     case 'funnel':
       return textBars(ch, r);
     case 'heatmap':
-      return textHeatmap(ch);
+      return textHeatmap(ch, room);
     case 'trend':
       return ch.points.length === 0
         ? [t('report.no-data')]
@@ -245,7 +259,15 @@ function caption(table: ReportTable): string {
   }
 }
 
-export function renderText(r: Report, table: (t: ReportTable) => void, bold: (s: string) => string, write: (s: string) => void, max = 25): void {
+/** `width`: the terminal's (or --width's) columns, which a chart keeps within; null when it has none. */
+export function renderText(
+  r: Report,
+  table: (t: ReportTable) => void,
+  bold: (s: string) => string,
+  write: (s: string) => void,
+  max = 25,
+  width: number | null = null,
+): void {
   write(bold(terminalText(r.title)) + '\n');
   for (const s of r.sections) {
     if (s.omitted !== undefined) continue;
@@ -255,7 +277,7 @@ export function renderText(r: Report, table: (t: ReportTable) => void, bold: (s:
     for (const l of s.lines ?? []) write(terminalText(l) + '\n');
     if (s.chart)
       write(
-        `${t('report.chart-title', { title: terminalText(s.chart.title) })}\n${textChart(s.chart, r)
+        `${t('report.chart-title', { title: terminalText(s.chart.title) })}\n${textChart(s.chart, r, width === null ? null : width - 2)
           .map((l) => '  ' + l + '\n')
           .join('')}`,
       );
@@ -382,7 +404,8 @@ function htmlHeatmap(ch: Extract<Chart, { type: 'heatmap' }>): string {
     (row, i) =>
       `<tr><th scope="row">${esc(row)}</th>${ch.cells[i]!.map((v) => (v === null ? '<td></td>' : `<td style="background:rgba(63,124,172,${(0.08 + 0.92 * v).toFixed(3)})${v > 0.55 ? ';color:#fff' : ''}">${Math.round(v * 100)}</td>`)).join('')}</tr>`,
   );
-  return `<table class="chart heatmap" aria-label="${esc(ch.title)}"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table><p class="legend">${esc(t('report.chart.heatmap-html-legend'))}</p>`;
+  // In a scroller, as the data tables are: a shop whose last cohorts are old has a column per month since (25 at 390 px ran off a phone's page).
+  return `<div class="scroll"><table class="chart heatmap" aria-label="${esc(ch.title)}"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div><p class="legend">${esc(t('report.chart.heatmap-html-legend'))}</p>`;
 }
 
 function htmlTrend(ch: Extract<Chart, { type: 'trend' }>, r: Report): string {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, tempDir } from '../helpers.js';
+import { fixture, run, tempDir } from '../helpers.js';
 import { withPage, type Page } from './devtools.js';
 
 const DOCS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../docs');
@@ -101,6 +101,20 @@ describe('the summary report laid out at 1280 and 390 px (Debian chromium, DevTo
         `(() => { const t = document.querySelector('table[data-table="cohorts"]'); const box = t.parentElement; return { display: getComputedStyle(t.querySelector('tbody tr')).display, rows: t.querySelectorAll('tbody tr').length, fits: box.scrollWidth <= box.clientWidth }; })()`,
       );
       expect(cohorts).toEqual({ display: 'table-row', rows: 25, fits: true });
+    });
+  });
+
+  it('a cohort grid of 50 months (a shop whose last cohorts are old) scrolls in its own box at 390 px; the page stays the width of the phone', async () => {
+    const db = path.join(t.dir, 'old-cohorts.db');
+    expect((await run(['--db', db, '-q', 'import', 'transactions', fixture('segment', 'shop.csv')])).code).toBe(0);
+    const wide = path.join(t.dir, 'cohorts.html');
+    expect((await run(['--db', db, 'report', 'cohorts', '--as-of', '2025-12-31', '--out', wide])).code).toBe(0);
+    await withPage(wide, 390, 844, async (page) => {
+      expect((await measure(page)).scrollWidth).toBeLessThanOrEqual(390);
+      const grid = await page.evaluate<{ months: number; scrolls: boolean }>(
+        `(() => { const t = document.querySelector('table.heatmap'); const box = t.parentElement; return { months: t.querySelectorAll('thead th').length - 1, scrolls: box.scrollWidth > box.clientWidth && getComputedStyle(box).overflowX === 'auto' }; })()`,
+      );
+      expect(grid).toEqual({ months: 50, scrolls: true });
     });
   });
 

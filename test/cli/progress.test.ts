@@ -23,16 +23,22 @@ function io(progress: boolean): { io: IO; text: () => string } {
   };
 }
 
+/** A bar on a fake clock, its first frame (nothing read) drawn. */
+function started(): { start: number; t: ReturnType<typeof io>; bar: ProgressBar } {
+  vi.useFakeTimers();
+  const start = Date.UTC(2026, 0, 5, 6, 0, 0);
+  vi.setSystemTime(start);
+  const t = io(true);
+  const bar = new ProgressBar(t.io, 'sales.csv');
+  bar.update(0, 100e6);
+  return { start, t, bar };
+}
+
 describe('ProgressBar', () => {
   afterEach(() => vi.useRealTimers());
 
   it('shows the share done, the rate, and the time left once a second has passed', () => {
-    vi.useFakeTimers();
-    const start = Date.UTC(2026, 0, 5, 6, 0, 0);
-    vi.setSystemTime(start);
-    const t = io(true);
-    const bar = new ProgressBar(t.io, 'sales.csv');
-    bar.update(0, 100e6);
+    const { start, t, bar } = started();
     vi.setSystemTime(start + 10_000);
     bar.update(25e6, 100e6); // a quarter in 10 s: 30 s to go
     const frames = t.text().split('\r').filter(Boolean);
@@ -49,6 +55,15 @@ describe('ProgressBar', () => {
     expect(t.text()).toMatch(/100% {2}100\.0\/100\.0 MB {2}2\.5 MB\/s\x1b\[K$/);
     bar.done();
     expect(t.text().endsWith('\r\x1b[2K')).toBe(true);
+  });
+
+  it('gives no time left while nothing has been read, however long that takes (was "Infinity:NaN:NaN left", seen on a PostgreSQL import)', () => {
+    const { start, t, bar } = started();
+    vi.setSystemTime(start + 1_500);
+    bar.update(0, 100e6);
+    const frames = t.text().split('\r').filter(Boolean);
+    expect(frames).toHaveLength(2);
+    expect(frames[1]).toMatch(/^sales\.csv .* {2}0% {2}0\.0\/100\.0 MB {2}0\.0 MB\/s\x1b\[K$/);
   });
 
   it('draws nothing when progress is off (a pipe, CI or --quiet)', () => {

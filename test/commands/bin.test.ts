@@ -145,6 +145,23 @@ describe('bad command lines exit 2', () => {
     expect(fs.existsSync(t.db)).toBe(false);
   });
 
+  it('report without a name says which reports there are (was "missing required argument \'name\'"), in both languages, and opens nothing', () => {
+    for (const [lang, asks] of [
+      ['en', 'rapport: which report? one of: '],
+      ['zh-CN', 'rapport：要哪一份报告？可选：'],
+    ] as const) {
+      const r = rapport(['--db', t.db, '--lang', lang, 'report']);
+      expect(r.code).toBe(2);
+      const [first = '', hint, ...rest] = r.stderr.trimEnd().split('\n');
+      expect(first.startsWith(asks), first).toBe(true);
+      for (const name of REPORTS) expect(first, name).toContain(name);
+      expect(hint).toMatch(/^(hint: |提示：)/);
+      expect(rest).toEqual([]);
+      expect(r.stdout).toBe('');
+    }
+    expect(fs.existsSync(t.db)).toBe(false);
+  });
+
   it('an unknown import kind, a missing file argument, a bad --format', () => {
     expect(rapport(['--db', t.db, 'import', 'orders', fx('clean.csv')]).code).toBe(2);
     expect(rapport(['--db', t.db, 'import', 'transactions']).code).toBe(2);

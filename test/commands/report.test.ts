@@ -453,6 +453,24 @@ describe('the summary report opens with the answer (issue 15)', () => {
     expect(staff).toContain('Retention by staff:');
     expect(staff).toContain('Retention: the share of those customers whose relationship has not ended');
   });
+
+  it('terminal cohort grid keeps within the width: the months that do not fit are left out and named (the shop has 50, since 2021-11)', async () => {
+    for (const [lang, named] of [
+      ['en', '(months 23 to 49 left out at this width'],
+      ['zh-CN', '（此宽度下未显示第 23 至 49 个月'],
+    ] as const) {
+      const out = (await rp(['--lang', lang, '--width', '80', '--format', 'table', 'report', 'cohorts', '--as-of', AS_OF])).stdout.split('\n');
+      const grid = out.filter((l) => /^ {12}0 {2}1 |^ {2}\d{4}-\d{2} {2}/.test(l));
+      expect(grid).toHaveLength(9); // the month heading and the 8 cohorts
+      for (const l of grid) expect(l.length, l).toBeLessThanOrEqual(80);
+      expect(grid[0]!.trim().split(/\s+/).at(-1)).toBe('22');
+      expect(out.join('\n')).toContain(named);
+    }
+    // A document has room for every month.
+    const md = (await rp(['--format', 'md', 'report', 'cohorts', '--as-of', AS_OF])).stdout;
+    expect(md).toContain(' 48 49');
+    expect(md).not.toContain('left out at this width');
+  });
 });
 
 describe('the pyramid in colour (rapport segment)', () => {

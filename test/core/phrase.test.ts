@@ -147,6 +147,15 @@ describe('phrases', () => {
     expect(reword('1 open complaint, oldest 1 day', 'zh-CN')).toBe('1件投诉未处理，最早一件距今1天');
   });
 
+  it('writes the money of a stage reason as the rest of a Chinese screen does (¥498.00, not "498.00 CNY")', () => {
+    const drop = (recent: string, previous: string): string => `spent ${recent} in the last 90 days against ${previous} in the 90 days before, under 50% of it`;
+    expect(reword(drop('0.00 CNY', '1,498.50 CNY'), 'zh-CN')).toBe('最近90天消费¥0.00，之前90天消费¥1,498.50，不到其50%');
+    expect(reword(drop('-12.00 GBP', '30.00 GBP'), 'zh-CN')).toBe('最近90天消费-£12.00，之前90天消费£30.00，不到其50%');
+    expect(reword(drop('5.00 CHF', '30.00 CHF'), 'zh-CN')).toBe('最近90天消费5.00 CHF，之前90天消费30.00 CHF，不到其50%');
+    // a shop without a currency: the bare amounts
+    expect(reword(drop('0.00', '498.00'), 'zh-CN')).toBe('最近90天消费0.00，之前90天消费498.00，不到其50%');
+  });
+
   it('groups day counts by thousands as every other figure, and reads them back', () => {
     const c = {
       customerId: 'A',

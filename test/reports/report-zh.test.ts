@@ -153,3 +153,16 @@ describe('reports in Chinese', () => {
     expect(bad.stderr).toContain('不是 rapport 认识的条件');
   });
 });
+
+describe('Chinese report tables at 80 columns', () => {
+  it('the RFM table keeps every segment name whole and leaves out the average order value instead (it cut 重要价值客户 to 重要…)', async () => {
+    const r = await rp(['--width', '80', '--format', 'table', 'report', 'rfm', '--as-of', AS_OF], zh);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => l.startsWith('│'));
+    const names = rows.slice(1).map((l) => l.split('│')[1]!.trim());
+    expect(names).toContain('重要价值客户');
+    expect(names.filter((n) => n.includes('…'))).toEqual([]);
+    for (const l of rows) expect(stringWidth(l), l).toBeLessThanOrEqual(80);
+    expect(r.stdout).toContain('（此宽度下未显示：平均订单额');
+  });
+});

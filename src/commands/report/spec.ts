@@ -11,7 +11,8 @@ export const command = defineCommand<Flags, [string]>({
   help: 'report',
   paged: true,
   helpAfter: 'help.report.formats',
-  args: [{ name: '<name>', help: 'help.report.arg.name' }],
+  // `rapport report` alone says which reports there are, as its help does (src/reports/build.ts, which has them, loads only when one runs).
+  args: [{ name: '<name>', help: 'help.report.arg.name', missing: () => t('errors.cli.reportMissing', { reports: t('help.report.arg.name') }) }],
   options: [
     AS_OF,
     { flags: '--since <date>', help: 'help.report.opt.since' },
