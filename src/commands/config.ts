@@ -6,13 +6,28 @@ import { moneyOf } from '../app/run.js';
 import { openForChange, openForRead, type Context } from '../cli/context.js';
 import { UsageError } from '../sys/errors.js';
 import { notice } from '../cli/io.js';
-import type { Column } from '../cli/output.js';
-import { show } from '../cli/printer.js';
+import { clip, displayWidth, type Column } from '../cli/output.js';
+import { show, type Pen } from '../cli/printer.js';
+import { wrapText } from '../text/linefit.js';
 
 function known(key: string): NonNullable<ReturnType<typeof settingDef>> {
   const def = settingDef(key);
   if (!def) throw new UsageError(t('config.noSetting', { key }), t('config.settingsHint', { keys: SETTINGS.map((s) => s.key).join(', ') }));
   return def;
+}
+
+/** The narrowest terminal `config list` draws as a table: key, value and description side by side, each readable. */
+const LIST_WIDTH = 120;
+
+/** `config list` on a narrow terminal: "key: value (changed)", and the description wrapped under it, indented. */
+function drawSettings(pen: Pen, rows: Record<string, unknown>[], width: number): void {
+  for (const r of rows) {
+    const key = String(r.key);
+    const mark = r.changed === true ? t('config.changedMark') : '';
+    const room = Math.max(12, width - displayWidth(key) - 2 - displayWidth(mark));
+    pen.line(`${pen.chalk.bold(key)}: ${clip(r.value, room)}${mark}`);
+    for (const line of wrapText(String(r.description), width - 4).split('\n')) pen.line(`    ${line}`);
+  }
 }
 
 export async function runConfigList(ctx: Context): Promise<number> {
@@ -37,8 +52,15 @@ export async function runConfigList(ctx: Context): Promise<number> {
       { key: 'changed', header: t('config.header.changed'), show: (v) => (v ? t('config.changedYes') : '') },
       { key: 'description', header: t('config.header.description'), clip: 70 },
     ];
+    const width = ctx.io.width ?? null;
     show(ctx, {
-      table: { columns: tableColumns, rows: rows(currentLang()) },
+      // Below LIST_WIDTH columns the three columns leave the description a dozen characters, cut
+      // ("RFM scores run 1.…"): each setting is then a line of its own with its value, and what it
+      // does wrapped under it, whole.
+      table:
+        width !== null && width < LIST_WIDTH
+          ? { draw: (pen) => drawSettings(pen, rows(currentLang()), width) }
+          : { columns: tableColumns, rows: rows(currentLang()) },
       data: { columns: [{ key: 'key' }, { key: 'value' }, { key: 'default' }, { key: 'changed' }, { key: 'description' }], rows: rows('en') },
     });
     return 0;

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../src/core/settings.js';
 import { fixture, run, tempDir } from '../helpers.js';
+import { displayWidth } from '../../src/cli/output.js';
 
 let t: ReturnType<typeof tempDir>;
 beforeAll(async () => {
@@ -22,8 +23,27 @@ const widest = (text: string): number => Math.max(...text.split('\n').map((l) =>
 
 describe('on a terminal 80 columns wide', () => {
   for (const lang of ['en', 'zh-CN']) {
-    it(`config list keeps every setting's key whole: it is what config set is given (${lang})`, async () => {
+    it(`config list keeps every setting's key whole (it is what config set is given) and what each does readable, not cut (${lang})`, async () => {
       const r = await at80(['--no-pager', 'config', 'list'], lang);
+      expect(r.code, r.stderr).toBe(0);
+      // A line of its own for each setting, "key: value", and what it does wrapped under it: in
+      // a table the description was cut to about 18 columns ("RFM scores run 1.…").
+      const lines = r.stdout.split('\n');
+      const keys = lines.filter((l) => /^\S/.test(l)).map((l) => l.split(':')[0]);
+      expect(keys).toEqual(SETTINGS.map((s) => s.key));
+      const described = lines.filter((l) => l.startsWith('    '));
+      expect(described.length).toBeGreaterThanOrEqual(SETTINGS.length);
+      expect(described.some((l) => l.includes('…'))).toBe(false);
+      for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(80);
+      if (lang === 'en') {
+        const data = await run(['--db', t.db, '--format', 'json', 'config', 'list']);
+        const text = lines.join('\n').replace(/\n {4}/g, ' ');
+        for (const row of JSON.parse(data.stdout) as { description: string }[]) expect(text).toContain(row.description);
+      }
+    });
+
+    it(`config list on a wide terminal is a table (${lang})`, async () => {
+      const r = await run(['--db', t.db, '--lang', lang, '--no-pager', 'config', 'list'], { tty: true, columns: 160, env: { NO_COLOR: '1' } });
       expect(r.code, r.stderr).toBe(0);
       const keys = r.stdout
         .split('\n')
