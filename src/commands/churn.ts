@@ -464,15 +464,15 @@ function drawBacktest(pen: Pen, v: BacktestView): void {
     ],
     [
       { what: t('churn.bt.auc'), model: num(result.model_scores.auc), rule: num(result.recency_rule.auc) },
-      { what: t('churn.bt.flagged'), model: String(result.model_scores.high.flagged), rule: String(result.recency_rule.high.flagged) },
+      { what: t('churn.bt.flagged'), model: formatNumber(result.model_scores.high.flagged), rule: formatNumber(result.recency_rule.high.flagged) },
       { what: t('churn.bt.precision'), model: pct(result.model_scores.high.precision), rule: pct(result.recency_rule.high.precision) },
       { what: t('churn.bt.recall'), model: pct(result.model_scores.high.recall), rule: pct(result.recency_rule.high.recall) },
       {
         what: t('churn.bt.predicted'),
-        model: result.model_scores.predicted_purchases === null ? na : result.model_scores.predicted_purchases.toFixed(0),
-        rule: result.recency_rule.predicted_purchases.toFixed(0),
+        model: result.model_scores.predicted_purchases === null ? na : formatNumber(result.model_scores.predicted_purchases),
+        rule: formatNumber(result.recency_rule.predicted_purchases),
       },
-      { what: t('churn.bt.actual'), model: String(result.model_scores.actual_purchases), rule: String(result.recency_rule.actual_purchases) },
+      { what: t('churn.bt.actual'), model: formatNumber(result.model_scores.actual_purchases), rule: formatNumber(result.recency_rule.actual_purchases) },
     ],
   );
   if (result.model_scores.deciles) {
@@ -482,9 +482,9 @@ function drawBacktest(pen: Pen, v: BacktestView): void {
       [
         { key: 'decile', header: t('churn.bt.decile'), align: 'right' },
         { key: 'customers', header: t('churn.bt.customers'), align: 'right' },
-        { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => (v as number).toFixed(1) },
+        { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => formatNumber(v as number, 1) },
         { key: 'actual', header: t('churn.bt.actual-col'), align: 'right' },
-        { key: 'rule', header: t('churn.bt.rule-predicted'), align: 'right', show: (v) => (v as number).toFixed(1) },
+        { key: 'rule', header: t('churn.bt.rule-predicted'), align: 'right', show: (v) => formatNumber(v as number, 1) },
         { key: 'ruleActual', header: t('churn.bt.actual-col'), align: 'right' },
       ],
       // Each side in its own deciles: the model's by its predictions, the rule's by its own.

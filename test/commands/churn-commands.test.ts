@@ -131,6 +131,17 @@ describe('rapport churn backtest on a simulated shop', () => {
     ]);
   });
 
+  it('groups thousands in its counts as every other table does, in both languages (was 19748 beside 19,652)', async () => {
+    for (const lang of ['en', 'zh-CN']) {
+      const r = await rp(['--lang', lang, '--format', 'table', 'churn', 'backtest', '--cutoff', '2025-09-30', '--horizon', '90d']);
+      expect(r.code, r.stderr).toBe(0);
+      const cells = r.stdout.split('\n').filter((l) => l.startsWith('│'));
+      // the shop is big enough for counts in the thousands, so the check can fail
+      expect(cells.some((l) => /\d,\d{3}/.test(l))).toBe(true);
+      expect(cells.filter((l) => /\d{4}/.test(l))).toEqual([]);
+    }
+  });
+
   it('refuses a horizon that runs past the data', async () => {
     const r = await rp(['churn', 'backtest', '--cutoff', '2025-12-01', '--horizon', '90d']);
     expect(r.code).toBe(2);
