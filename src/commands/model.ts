@@ -25,7 +25,7 @@ function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknow
   return out;
 }
 
-/** --model: auto or one of the three purchase models. */
+/** --model: auto or one of the four purchase models (the NBD included). */
 export function parseModelName(text: string | undefined): ModelChoice | null {
   if (text === undefined) return null;
   const name = text

@@ -55,8 +55,24 @@ describe('rapport model on a simulated shop', () => {
     expect(Object.keys(p.purchase!.params).sort()).toEqual(['alpha', 'beta', 'r', 's']);
     const bad = await rp(['model', '--model', 'xgboost']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--model must be auto, mbgnbd, paretonbd or bgnbd');
+    expect(bad.stderr).toContain('--model must be auto, mbgnbd, paretonbd, bgnbd or nbd');
   });
+
+  it(
+    'names the NBD (nobody leaves) wherever it lists the models it takes: help, error and config, in both languages (they listed three)',
+    { timeout: 120_000 },
+    async () => {
+      const n = await json<Fit>(['model', '--as-of', END, '--model', 'nbd', '--no-save']);
+      expect(n.purchase!.model).toBe('nbd');
+      for (const lang of ['en', 'zh-CN']) {
+        const help = await rp(['--lang', lang, 'model', '--help']);
+        const bad = await rp(['--lang', lang, 'model', '--model', 'xgboost']);
+        const config = await rp(['--lang', lang, '--format', 'json', 'config', 'list']);
+        const described = (JSON.parse(config.stdout) as { key: string; description: string }[]).find((r) => r.key === 'model.name')!;
+        for (const text of [help.stdout.replace(/\s+/g, ' '), bad.stderr, described.description]) expect(text, lang).toMatch(/bgnbd (or|或) nbd/);
+      }
+    },
+  );
 
   it('states the time unit: weeks scale α by 7 and leave r, a, b alone', { timeout: 120_000 }, async () => {
     const day = await json<Fit>(['model', '--as-of', END, '--time-unit', 'day', '--no-save']);
