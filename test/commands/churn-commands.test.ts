@@ -9,6 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, generate } from '../../bench/synth/generate.js';
 import { fixture, minorUnits, run, tempDir } from '../helpers.js';
+import { methodName } from '../../src/i18n/phrase.js';
+import type { RiskMethod } from '../../src/core/model/churn.js';
 
 let t: ReturnType<typeof tempDir>;
 const END = '2025-12-31';
@@ -164,6 +166,43 @@ describe('rapport churn backtest on a simulated shop', () => {
     expect(r.stderr).toMatch(/past your last transaction/);
     expect(r.stderr).toMatch(/hint: choose a cutoff on or before 2025-10-0\d/);
   });
+});
+
+describe('one name for the method (issue 23)', () => {
+  it(
+    'model, churn and churn backtest at one date name one method: in the JSON, the method column, and in words in each heading and the backtest column, in both languages',
+    { timeout: 180_000 },
+    async () => {
+      // One run used to say "lifecycle rules" on stderr, "recency" in the column and "rules" in the backtest header.
+      const at = ['--horizon', '90d'];
+      const D = '2025-09-30';
+      const f = await json<{ churn_risk_from: RiskMethod }>(['model', '--as-of', D, ...at, '--no-save']);
+      const rows = await json<{ method: string }[]>(['churn', '--as-of', D, ...at, '--no-save']);
+      const b = await json<{ method: string; method_name: string; model: 'mbgnbd' | 'paretonbd' | 'bgnbd' | 'nbd' | null }>([
+        'churn',
+        'backtest',
+        '--cutoff',
+        D,
+        ...at,
+      ]);
+      const m = f.churn_risk_from;
+      expect([...new Set(rows.map((r) => r.method))]).toEqual([m]);
+      expect(b.method).toBe(m);
+      expect(b.method_name).toBe(methodName(m, b.model, 'en'));
+      for (const lang of ['en', 'zh-CN'] as const) {
+        const name = methodName(m, b.model, lang);
+        for (const args of [
+          ['model', '--as-of', D, ...at, '--no-save'],
+          ['churn', '--as-of', D, ...at, '--no-save', '--limit', '1'],
+          ['churn', 'backtest', '--cutoff', D, ...at],
+        ]) {
+          const r = await rp(['--lang', lang, '--format', 'table', ...args]);
+          expect(r.code, r.stderr).toBe(0);
+          expect(r.stdout, `${lang} ${args[0]} ${args[1]}`).toContain(name);
+        }
+      }
+    },
+  );
 });
 
 describe('rapport churn: the watchlist', () => {
