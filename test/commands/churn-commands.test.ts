@@ -234,6 +234,14 @@ describe('rapport churn: the watchlist', () => {
     expect(again.map((r) => [r.customer_id, r.tier])).toEqual(all.map((r) => [(r as unknown as { customer_id: string }).customer_id, r.tier]));
   });
 
+  it('says in its help how the list is ordered: those to call first, then the win-back list (it said "sorted by value at risk")', async () => {
+    const en = (await rp(['churn', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(en).toContain('those to call first, by that value, then the win-back list, by value at risk');
+    expect(en).not.toContain('sorted by value at risk');
+    const zh = (await rp(['--lang', 'zh-CN', 'churn', '--help'])).stdout.replace(/\s+/g, '');
+    expect(zh).toContain('先列应联系的客户，按仍可挽留的价值排序，再列挽回名单');
+  });
+
   it('rejects bad levels, tiers and horizons with a hint', async () => {
     for (const args of [
       ['--level', 'severe'],
