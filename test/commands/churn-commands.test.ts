@@ -234,6 +234,50 @@ describe('rapport churn: the watchlist', () => {
     expect(again.map((r) => [r.customer_id, r.tier])).toEqual(all.map((r) => [(r as unknown as { customer_id: string }).customer_id, r.tier]));
   });
 
+  it('on a terminal 80 columns wide shows both lists, each under its own heading with its first rows and how many more (the win-back list was never reached)', async () => {
+    const all = await json<{ customer_id: string; list: string }[]>(['churn', '--as-of', END, '--no-save']);
+    const calls = all.filter((r) => r.list === 'call').map((r) => r.customer_id);
+    const gone = all.filter((r) => r.list === 'win-back').map((r) => r.customer_id);
+    // the shop has more to call than the 200 rows a terminal showed, and a win-back list after them
+    expect(calls.length).toBeGreaterThan(200);
+    expect(gone.length).toBeGreaterThan(5);
+    const n = (x: number): string => x.toLocaleString('en-US');
+    for (const [lang, words] of [
+      ['en', { call: `To call: ${n(calls.length)} customers`, gone: `Win back: ${n(gone.length)} customers`, more: ['more to call', 'more to win back'] }],
+      ['zh-CN', { call: `待联系：${n(calls.length)} 位`, gone: `挽回名单：${n(gone.length)} 位`, more: ['位待联系客户未显示', '位待挽回客户未显示'] }],
+    ] as const) {
+      for (const limit of [null, 3]) {
+        const r = await run(['--db', t.db, '--lang', lang, '--no-pager', 'churn', '--as-of', END, '--no-save', ...(limit ? ['--limit', String(limit)] : [])], {
+          tty: true,
+          columns: 80,
+          env: { NO_COLOR: '1' },
+        });
+        expect(r.code, r.stderr).toBe(0);
+        const out = r.stdout;
+        const at = [out.indexOf(words.call), out.indexOf(words.gone)];
+        expect(at[0], out).toBeGreaterThan(-1);
+        expect(at[1], out).toBeGreaterThan(at[0]!);
+        // the first cell of each table row that starts a customer, in each part
+        const ids = (text: string): string[] =>
+          text
+            .split('\n')
+            .map((l) => /^│ (\S+)/.exec(l)?.[1])
+            .filter((x): x is string => x !== undefined && (calls.includes(x) || gone.includes(x)));
+        const [shownCalls, shownGone] = [ids(out.slice(at[0], at[1])), ids(out.slice(at[1]))];
+        // ten to call and five to win back on a terminal; --limit N of each
+        const [capCalls, capGone] = limit === null ? [10, 5] : [limit, limit];
+        expect(shownCalls, `${lang} ${limit}`).toEqual(calls.slice(0, capCalls));
+        expect(shownGone, `${lang} ${limit}`).toEqual(gone.slice(0, capGone));
+        const flat = out.replace(/\s*\n\s*/g, lang === 'en' ? ' ' : '');
+        expect(flat).toContain(lang === 'en' ? `… and ${n(calls.length - capCalls)} ${words.more[0]}` : `另有 ${n(calls.length - capCalls)} ${words.more[0]}`);
+        expect(flat).toContain(lang === 'en' ? `… and ${n(gone.length - capGone)} ${words.more[1]}` : `另有 ${n(gone.length - capGone)} ${words.more[1]}`);
+      }
+    }
+    // CSV and JSON keep the first --limit rows of the whole order, each with its list, as before
+    const limited = await json<{ customer_id: string; list: string }[]>(['churn', '--as-of', END, '--no-save', '--limit', '3']);
+    expect(limited).toEqual(all.slice(0, 3));
+  });
+
   it('says in its help how the list is ordered: those to call first, then the win-back list (it said "sorted by value at risk")', async () => {
     const en = (await rp(['churn', '--help'])).stdout.replace(/\s+/g, ' ');
     expect(en).toContain('those to call first, by that value, then the win-back list, by value at risk');
