@@ -25,7 +25,7 @@ import { show, type Pen } from '../cli/printer.js';
 import { currentLang, t, type Lang } from '../i18n/index.js';
 import { riskName, tierName } from '../i18n/domain.js';
 import { formatDate, formatNumber } from '../i18n/format.js';
-import { methodName, modelName, reword } from '../i18n/phrase.js';
+import { methodName, modelName, reword, riskWords } from '../i18n/phrase.js';
 
 export interface ChurnOptions {
   asOf: string;
@@ -225,7 +225,7 @@ function drawChurn(pen: Pen, picture: ChurnPicture, options: ChurnOptions, { ord
     { key: 'name', header: t('churn.col.name'), clip: 24 },
     { key: 'tier', header: t('churn.col.tier'), show: (v) => tierName(String(v)), drop: 1 },
     { key: 'risk_level', header: t('churn.col.risk'), show: (v) => (level[v as string] ?? String)(riskName(String(v))) },
-    { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${riskPercent(v as number, picture.loaded.settings.model)}%` },
+    { key: 'churn_risk', header: 'p', align: 'right', show: (v) => riskWords(riskPercent(v as number, picture.loaded.settings.model), true) },
     { key: 'clv', header: t('churn.col.value', { currency }), align: 'right', show: m },
     { key: 'keep_value', header: t('churn.col.keep', { currency }), align: 'right', show: m },
     { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },

@@ -4,8 +4,8 @@
  * Chinese reader by reading the English back against the same templates.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { catalogueKeys, setLang } from '../../src/i18n/index.js';
-import { GRAMMAR, readPhrase, reword, wordPhrase, STAGE_REASONS, CHURN_REASONS } from '../../src/i18n/phrase.js';
+import { catalogueKeys, setLang, t } from '../../src/i18n/index.js';
+import { GRAMMAR, readPhrase, reword, riskWords, wordPhrase, STAGE_REASONS, CHURN_REASONS } from '../../src/i18n/phrase.js';
 import { stageOf } from '../../src/core/lifecycle.js';
 import { reasonsFor } from '../../src/core/model/churn.js';
 import { dateReaderFor } from '../../src/core/dates.js';
@@ -258,5 +258,28 @@ describe('phrases', () => {
     expect(reword('', 'zh-CN')).toBe('');
     setLang('zh-CN');
     expect(reword(en)).toBe('已80天没有购买，比平时晚了：超过63天即进入退化期，平时约21天买一次');
+  });
+
+  it('says a risk that rounds to 0% is "under 1%", never "only 0%", in English, in Chinese and read back from the English', () => {
+    for (const key of ['core.churn.falling-but-low', 'core.churn.ended-but-low-model', 'core.churn.ended-but-low-rules']) {
+      const tiny = inEnglish({ key, vars: { pct: '0%' } });
+      expect(tiny).toContain('under 1%');
+      expect(tiny).not.toContain('0%');
+      expect(wordPhrase({ key, vars: { pct: '0%' } }, 'zh-CN')).toContain('不到 1%');
+      // a text stored before said "only 0%": a Chinese reader reads "under 1%" all the same
+      expect(reword(`spend down 61% against the previous 90 days; ${tiny}`, 'zh-CN')).toContain('不到 1%');
+      const before = t(key, { pct: '0%' }, 'en');
+      expect(before).toContain('only 0%');
+      expect(reword(before, 'zh-CN')).toContain('不到 1%');
+      // any other risk keeps its figure
+      expect(inEnglish({ key, vars: { pct: '20%' } })).toContain('only 20%');
+    }
+    expect([riskWords('0'), riskWords('0', false, 'zh-CN'), riskWords('0', true), riskWords('43'), riskWords('74.9')]).toEqual([
+      'under 1%',
+      '不到 1%',
+      '<1%',
+      '43%',
+      '74.9%',
+    ]);
   });
 });
