@@ -13,7 +13,7 @@
  */
 import { catalogueKeys, currentLang, t, tn, type Lang } from './index.js';
 import { stageNameIn } from './domain.js';
-import { formatNumber } from './format.js';
+import { formatDate, formatNumber } from './format.js';
 import { methodPhrase, type RiskMethod } from '../core/model/churn.js';
 import type { PurchaseModelName } from '../core/model/purchase.js';
 import { modelLabel } from '../core/model/registry.js';
@@ -301,7 +301,22 @@ export function wordPhrase(p: Phrase, lang: Lang = currentLang()): string {
     return tn(p.key, p.n, vars, lang);
   }
   const vars = p.vars;
-  return fillParts(split(p.key, lang), (name) => (vars !== undefined && name in vars ? valueText(vars[name], lang) : `{${name}}`));
+  return fillParts(split(p.key, lang), (name) =>
+    vars === undefined || !(name in vars) ? `{${name}}` : DATE_NAMES.has(name) ? datesText(vars[name], lang) : valueText(vars[name], lang),
+  );
+}
+
+/** The placeholders that hold a date or dates (ISO text, joined by ", " in the phrase, as the English and the JSON keep them). */
+const DATE_NAMES = new Set(['cutoff', 'cutoffs']);
+const ISO_DATES = /^\d{4}-\d{2}-\d{2}(?:, \d{4}-\d{2}-\d{2})*$/;
+
+/** ISO dates as the reader writes dates (2011年9月9日) and lists (、); anything else as it is. */
+function datesText(v: Value | undefined, lang: Lang): string | number {
+  if (typeof v !== 'string' || !ISO_DATES.test(v)) return valueText(v, lang);
+  return v
+    .split(', ')
+    .map((d) => formatDate(d, lang))
+    .join(t('table.list-separator', undefined, lang));
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

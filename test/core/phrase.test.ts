@@ -199,7 +199,7 @@ describe('phrases', () => {
         'no usable fit (mbgnbd (fitted to 2025-01-01): dropout about 0 (a/(a+b) = 1.2e-5): the fit says nobody ever leaves, so the NBD competes in its place; bgnbd: did not converge)',
       ),
     ).toBe(
-      '没有可用的拟合结果（MBG/NBD（用截至2025-01-01的数据拟合）：流失率约为0（a/(a+b) = 1.2e-5）：拟合结果认为永远没有人流失，因此由 NBD 模型代为参与比较；BG/NBD：未收敛）',
+      '没有可用的拟合结果（MBG/NBD（用截至2025年1月1日的数据拟合）：流失率约为0（a/(a+b) = 1.2e-5）：拟合结果认为永远没有人流失，因此由 NBD 模型代为参与比较；BG/NBD：未收敛）',
     );
     expect(zh('not enough data: 12 customers with purchases (the model needs 50); 3 repeat buyers (the model needs 20)')).toBe(
       '数据不足：有购买的客户12位（模型至少需要50位）；回头客3位（模型至少需要20位）',
@@ -281,5 +281,32 @@ describe('phrases', () => {
       '43%',
       '74.9%',
     ]);
+  });
+
+  it('writes the dates inside a verdict or a forecast line as the reader writes dates, a list of them joined as the language joins lists', () => {
+    const windows: Phrase = { key: 'core.verdict.windows', vars: { count: 2, days: 91, cutoffs: '2011-09-09, 2011-06-10' } };
+    expect(inEnglish(windows)).toContain('(after 2011-09-09, 2011-06-10)');
+    expect(wordPhrase(windows, 'zh-CN')).toContain('（2011年9月9日、2011年6月10日之后）');
+    expect(wordPhrase({ key: 'core.verdict.window', vars: { days: 91, cutoff: '2011-09-09' } }, 'zh-CN')).toContain('在2011年9月9日之后');
+    const forecast: Phrase = { key: 'core.forecast.unjudged', vars: { model: 'MBG/NBD', cutoff: '2011-09-09' } };
+    expect(wordPhrase(forecast, 'zh-CN')).toContain('2011年9月9日');
+    expect(wordPhrase(forecast, 'zh-CN')).not.toContain('2011-09-09');
+    // read back from the English a saved fit keeps, the same
+    const verdict = inEnglish({
+      key: 'core.verdict.ranks',
+      vars: {
+        method: { key: 'core.method.learned' },
+        word: { key: 'core.model.word-better' },
+        where: windows,
+        auc: '0.807',
+        recency: '0.757',
+        difference: '+0.051',
+        low: '+0.033',
+        high: '+0.066',
+      },
+    });
+    expect(reword(verdict, 'zh-CN')).toContain('2011年9月9日、2011年6月10日之后');
+    // text that is not a date stays as it is
+    expect(wordPhrase({ key: 'core.verdict.window', vars: { days: 91, cutoff: 'the last year' } }, 'zh-CN')).toContain('the last year');
   });
 });
