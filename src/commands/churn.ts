@@ -20,12 +20,12 @@ import { englishReasons, horizonFor } from '../app/words.js';
 import { openForAnalysis, openForChange, type Context } from '../cli/context.js';
 import { UsageError } from '../sys/errors.js';
 import { notice, noticer } from '../cli/io.js';
-import { TERMINAL_ROWS, type Column } from '../cli/output.js';
+import type { Column } from '../cli/output.js';
 import { show, type Pen } from '../cli/printer.js';
 import { currentLang, t, type Lang } from '../i18n/index.js';
 import { riskName, tierName } from '../i18n/domain.js';
 import { formatDate, formatNumber } from '../i18n/format.js';
-import { methodName, modelName, reword } from '../i18n/phrase.js';
+import { methodName, modelName, reword, riskWords } from '../i18n/phrase.js';
 
 export interface ChurnOptions {
   asOf: string;
@@ -102,7 +102,9 @@ export async function runChurn(options: ChurnOptions, ctx: Context): Promise<num
     const ranked = rankCustomers(picture, options);
     const { order } = ranked;
     const rowAt = churnRowAt(picture, names, ranked);
-    const shown = { length: order.length, at: (k: number) => (k < order.length ? rowAt(order[k]!) : undefined) };
+    // CSV and JSON: the first --limit rows of the whole order; a table caps each list by itself (drawChurn).
+    const length = options.limit === null ? order.length : Math.min(order.length, options.limit);
+    const shown = { length, at: (k: number) => (k < length ? rowAt(order[k]!) : undefined) };
     if (fitted.purchase === null) {
       notice(
         ctx.io,
@@ -155,7 +157,6 @@ function rankCustomers(picture: ChurnPicture, options: ChurnOptions): Ranked {
   });
   const by = (i: number): number => (rank[i] === 2 ? atRisk[i]! : keep[i]!);
   order.sort((i, j) => rank[i]! - rank[j]! || by(j) - by(i) || (customers[i]!.customerId < customers[j]!.customerId ? -1 : 1));
-  if (options.limit !== null) order.length = Math.min(order.length, options.limit);
   return { order, rank, atRisk, keep };
 }
 
@@ -193,6 +194,13 @@ function churnRowAt(
   };
 }
 
+/**
+ * Rows of each list a terminal shows without --limit: at 80 columns a row with its reasons takes
+ * up to nine lines, so ten to call and five to win back fill two or three screens of 50 lines.
+ */
+const TERMINAL_CALLS = 10;
+const TERMINAL_WIN_BACK = 5;
+
 /** The churn list for people: the heading, the call list, then the win-back list under its own heading. */
 function drawChurn(pen: Pen, picture: ChurnPicture, options: ChurnOptions, { order, rank }: Ranked, rowAt: (i: number) => Record<string, unknown>): void {
   const { money, fitted } = picture;
@@ -217,30 +225,32 @@ function drawChurn(pen: Pen, picture: ChurnPicture, options: ChurnOptions, { ord
     { key: 'name', header: t('churn.col.name'), clip: 24 },
     { key: 'tier', header: t('churn.col.tier'), show: (v) => tierName(String(v)), drop: 1 },
     { key: 'risk_level', header: t('churn.col.risk'), show: (v) => (level[v as string] ?? String)(riskName(String(v))) },
-    { key: 'churn_risk', header: 'p', align: 'right', show: (v) => `${riskPercent(v as number, picture.loaded.settings.model)}%` },
+    { key: 'churn_risk', header: 'p', align: 'right', show: (v) => riskWords(riskPercent(v as number, picture.loaded.settings.model), true) },
     { key: 'clv', header: t('churn.col.value', { currency }), align: 'right', show: m },
     { key: 'keep_value', header: t('churn.col.keep', { currency }), align: 'right', show: m },
     { key: 'reasons', header: t('churn.col.reasons'), clip: 70, show: (v) => reword(String(v ?? '')) },
   ];
-  // On a terminal the two lists share one cap, so the rows shown are the first of the full order (as in CSV).
   const calls = order.findIndex((i) => rank[i] === 2);
   const split = calls === -1 ? order.length : calls;
-  const cap = options.limit === null ? TERMINAL_ROWS : null;
-  const full = cap !== null && split >= cap;
-  pen.rows(columns, { length: full ? order.length : split, at: (k) => (k < (full ? order.length : split) ? rowAt(order[k]!) : undefined) }, cap);
-  if (!full && split < order.length) {
-    pen.write(`\n${c.bold(t('churn.win-back', { n: formatNumber(order.length - split) }))}\n`);
+  // Each list under its own heading with its own cap, so the win-back list is seen even when
+  // thousands are still to call: --limit N rows of each, else on a terminal its first rows.
+  const list = (heading: string, cols: Column[], from: number, to: number, cap: number, more: string): void => {
+    const shown = Math.min(to - from, cap);
+    pen.write(`\n${c.bold(heading)}\n`);
+    pen.rows(cols, { length: shown, at: (k) => (k < shown ? rowAt(order[from + k]!) : undefined) });
+    if (shown < to - from) pen.write(`${t(more, { count: formatNumber(to - from - shown) })}\n`);
+  };
+  const capOf = (onTerminal: number): number => options.limit ?? (pen.io.stdoutIsTTY ? onTerminal : Infinity);
+  if (split > 0) list(t('churn.call', { n: formatNumber(split) }), columns, 0, split, capOf(TERMINAL_CALLS), 'churn.more-calls');
+  if (split < order.length) {
     const winBack = [
       ...columns.slice(0, -2),
       { key: 'value_at_risk', header: t('churn.col.at-risk', { currency }), align: 'right' as const, show: m },
       columns[columns.length - 1]!,
     ];
-    pen.rows(
-      winBack,
-      { length: order.length - split, at: (k) => (split + k < order.length ? rowAt(order[split + k]!) : undefined) },
-      cap === null ? null : cap - split,
-    );
+    list(t('churn.win-back', { n: formatNumber(order.length - split) }), winBack, split, order.length, capOf(TERMINAL_WIN_BACK), 'churn.more-win-back');
   }
+  if (order.length === 0) pen.rows(columns, []);
 }
 
 /**
@@ -464,15 +474,15 @@ function drawBacktest(pen: Pen, v: BacktestView): void {
     ],
     [
       { what: t('churn.bt.auc'), model: num(result.model_scores.auc), rule: num(result.recency_rule.auc) },
-      { what: t('churn.bt.flagged'), model: String(result.model_scores.high.flagged), rule: String(result.recency_rule.high.flagged) },
+      { what: t('churn.bt.flagged'), model: formatNumber(result.model_scores.high.flagged), rule: formatNumber(result.recency_rule.high.flagged) },
       { what: t('churn.bt.precision'), model: pct(result.model_scores.high.precision), rule: pct(result.recency_rule.high.precision) },
       { what: t('churn.bt.recall'), model: pct(result.model_scores.high.recall), rule: pct(result.recency_rule.high.recall) },
       {
         what: t('churn.bt.predicted'),
-        model: result.model_scores.predicted_purchases === null ? na : result.model_scores.predicted_purchases.toFixed(0),
-        rule: result.recency_rule.predicted_purchases.toFixed(0),
+        model: result.model_scores.predicted_purchases === null ? na : formatNumber(result.model_scores.predicted_purchases),
+        rule: formatNumber(result.recency_rule.predicted_purchases),
       },
-      { what: t('churn.bt.actual'), model: String(result.model_scores.actual_purchases), rule: String(result.recency_rule.actual_purchases) },
+      { what: t('churn.bt.actual'), model: formatNumber(result.model_scores.actual_purchases), rule: formatNumber(result.recency_rule.actual_purchases) },
     ],
   );
   if (result.model_scores.deciles) {
@@ -482,9 +492,9 @@ function drawBacktest(pen: Pen, v: BacktestView): void {
       [
         { key: 'decile', header: t('churn.bt.decile'), align: 'right' },
         { key: 'customers', header: t('churn.bt.customers'), align: 'right' },
-        { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => (v as number).toFixed(1) },
+        { key: 'predicted', header: t('churn.bt.predicted-col'), align: 'right', show: (v) => formatNumber(v as number, 1) },
         { key: 'actual', header: t('churn.bt.actual-col'), align: 'right' },
-        { key: 'rule', header: t('churn.bt.rule-predicted'), align: 'right', show: (v) => (v as number).toFixed(1) },
+        { key: 'rule', header: t('churn.bt.rule-predicted'), align: 'right', show: (v) => formatNumber(v as number, 1) },
         { key: 'ruleActual', header: t('churn.bt.actual-col'), align: 'right' },
       ],
       // Each side in its own deciles: the model's by its predictions, the rule's by its own.

@@ -41,7 +41,7 @@ import type { Column } from '../cli/output.js';
 import { show, type Pen, type Shown } from '../cli/printer.js';
 import type { Store } from '../store/store.js';
 import type { ComplaintRow } from '../store/types.js';
-import { reword } from '../i18n/phrase.js';
+import { reword, riskWords } from '../i18n/phrase.js';
 
 /**
  * --at: a date (midnight UTC) or a date and time (UTC unless it names an offset); default now.
@@ -176,7 +176,7 @@ export async function profile(db: Store, id: string, fitLimit = COUNTER_FIT_CUST
       found.analysis.populationGapDays,
       await openComplaintsAsOf(db, asOf),
     )[0]!;
-    const percent = riskPercent(s.churnRisk, found.loaded.settings.model);
+    const percent = riskWords(riskPercent(s.churnRisk, found.loaded.settings.model));
     const risk =
       s.method === 'rules'
         ? t('complaint.profile.risk-by-rules', { level: riskName(s.riskLevel), percent })

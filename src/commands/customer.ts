@@ -21,7 +21,7 @@ import { currentLang, t, tn, type Lang } from '../i18n/index.js';
 import { categoryName, customerTypeName, exitPatternName, riskName, segmentName, stageName, statusName, tierName } from '../i18n/domain.js';
 import { formatDate, formatMoneyFor, formatNumber } from '../i18n/format.js';
 import { displayWidth } from '../cli/output.js';
-import { methodName, reword } from '../i18n/phrase.js';
+import { methodName, reword, riskWords } from '../i18n/phrase.js';
 
 export interface CustomerOptions {
   id: string;
@@ -282,6 +282,7 @@ function printRisk(pen: Pen, card: Card, m: (v: number) => string, asOf: string)
   const s = card.score;
   if (s === null) return;
   const pc = (x: number): string => `${riskPercent(x, card.riskEdges)}%`;
+  const risk = (x: number): string => riskWords(riskPercent(x, card.riskEdges));
   const days = card.horizonDays;
   // The method in the words churn, model and the reports use (rules have their own sentence).
   const source = s.method === 'rules' ? '' : t('card.source', { method: methodName(s.method, card.model) });
@@ -297,7 +298,7 @@ function printRisk(pen: Pen, card: Card, m: (v: number) => string, asOf: string)
   const detail =
     s.pAlive !== null
       ? [
-          t('card.risk-chance', { risk: pc(s.churnRisk), days, source }),
+          t('card.risk-chance', { risk: risk(s.churnRisk), days, source }),
           t('card.alive', { alive: pc(s.pAlive) }),
           // the date beside the chance it stands on: it is for a customer who is still one
           next,
@@ -307,8 +308,8 @@ function printRisk(pen: Pen, card: Card, m: (v: number) => string, asOf: string)
           ...(s.clv !== null ? [t('card.clv', { value: m(s.clv) })] : []),
         ].join(t('card.clause-sep'))
       : s.method !== 'rules'
-        ? t('card.risk-chance', { risk: pc(s.churnRisk), days, source })
-        : t('card.risk-rules', { risk: pc(s.churnRisk) });
+        ? t('card.risk-chance', { risk: risk(s.churnRisk), days, source })
+        : t('card.risk-rules', { risk: risk(s.churnRisk) });
   out(`${k.bold(t('card.churn-risk', { level: riskName(s.riskLevel) }))}${t('card.colon')}${detail}`);
   if (s.reasonPhrases.length > 0) out(`  ${reword(englishReasons(s).join('; '))}`);
 }

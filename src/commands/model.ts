@@ -25,7 +25,7 @@ function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknow
   return out;
 }
 
-/** --model: auto or one of the three purchase models. */
+/** --model: auto or one of the four purchase models (the NBD included). */
 export function parseModelName(text: string | undefined): ModelChoice | null {
   if (text === undefined) return null;
   const name = text
@@ -332,6 +332,16 @@ function drawComparison(pen: Pen, f: Fitted): void {
         ),
       );
     else out(c.bold(t('model.compared', { days: sel.horizonDays, cutoff: formatDate(sel.cutoff), customers: formatNumber(sel.customers) })));
+    const rows = comparisonRows(f).map((r) => ({
+      ...r,
+      candidate: modelName(r.candidate as string),
+      degenerate: r.degenerate === null ? null : reword(String(r.degenerate)),
+      auc: r.auc === null ? '' : (r.auc as number).toFixed(3),
+      forecast_error: r.forecast_error === null ? '' : `${((r.forecast_error as number) * 100).toFixed(0)}%`,
+    }));
+    // On a terminal the reasons do not fit a column at 80 (cut to "dropout about …"): each is a
+    // line under the table instead, wrapped to the width, and the candidates' names stay whole.
+    const under = pen.io.stdoutIsTTY;
     pen.rows(
       [
         { key: 'candidate', header: t('model.col.candidate') },
@@ -339,16 +349,12 @@ function drawComparison(pen: Pen, f: Fitted): void {
         { key: 'predicted_purchases', header: t('model.col.predicted'), align: 'right' },
         { key: 'actual_purchases', header: t('model.col.actual'), align: 'right' },
         { key: 'forecast_error', header: t('model.col.forecast-error'), align: 'right' },
-        { key: 'degenerate', header: t('model.col.degenerate') },
+        ...(under ? [] : [{ key: 'degenerate', header: t('model.col.degenerate') }]),
       ],
-      comparisonRows(f).map((r) => ({
-        ...r,
-        candidate: modelName(r.candidate as string),
-        degenerate: r.degenerate === null ? null : reword(String(r.degenerate)),
-        auc: r.auc === null ? '' : (r.auc as number).toFixed(3),
-        forecast_error: r.forecast_error === null ? '' : `${((r.forecast_error as number) * 100).toFixed(0)}%`,
-      })),
+      rows,
     );
+    if (under)
+      for (const r of rows) if (r.degenerate !== null) out(`  ${t('model.not-used', { why: `${r.candidate}${t('model.name-separator')}${r.degenerate}` })}`);
   }
 }
 

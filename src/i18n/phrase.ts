@@ -13,7 +13,7 @@
  */
 import { catalogueKeys, currentLang, t, tn, type Lang } from './index.js';
 import { stageNameIn } from './domain.js';
-import { formatMoneyFor, formatNumber } from './format.js';
+import { formatDate, formatMoneyFor, formatNumber } from './format.js';
 import { methodPhrase, type RiskMethod } from '../core/model/churn.js';
 import type { PurchaseModelName } from '../core/model/purchase.js';
 import { modelLabel } from '../core/model/registry.js';
@@ -76,6 +76,9 @@ export const GRAMMAR: Record<string, Record<string, Kind>> = {
   'core.churn.ended-but-low-rules': { pct: 'text' },
   'core.churn.ended-but-low-model': { pct: 'text' },
   'core.churn.falling-but-low': { pct: 'text' },
+  'core.churn.ended-but-tiny-rules': {},
+  'core.churn.ended-but-tiny-model': {},
+  'core.churn.falling-but-tiny': {},
   'core.churn.like-them': { silence: 'days', n: 'text', days: 'text', pct: 'text' },
   'core.churn.on-rhythm': { stage: 'stage', pct: 'text' },
 
@@ -285,15 +288,49 @@ export function methodName(method: RiskMethod, model: PurchaseModelName | null =
   return wordPhrase(methodPhrase(method, model), lang);
 }
 
+/**
+ * The sentences that say a risk is "only {pct}", and the same sentence for a risk that rounds to
+ * 0%: "while the risk is only 0%" read oddly beside a medium level, so it says "under 1%".
+ */
+const UNDER_ONE: Record<string, string> = {
+  'core.churn.ended-but-low-rules': 'core.churn.ended-but-tiny-rules',
+  'core.churn.ended-but-low-model': 'core.churn.ended-but-tiny-model',
+  'core.churn.falling-but-low': 'core.churn.falling-but-tiny',
+};
+const ZERO_PERCENT = /^0(\.0*)?%?$/;
+
+/** A risk as riskPercent() writes it ("43", "0") for a person: "43%", and "under 1%" where it rounds to 0 ("<1%" in a table's column). */
+export function riskWords(percent: string, short = false, lang: Lang = currentLang()): string {
+  if (!ZERO_PERCENT.test(percent)) return `${percent}%`;
+  return short ? t('core.churn.under-one-short', undefined, lang) : t('core.churn.under-one', undefined, lang);
+}
+
 /** A phrase in a language. */
 export function wordPhrase(p: Phrase, lang: Lang = currentLang()): string {
+  const tiny = UNDER_ONE[p.key];
+  if (tiny !== undefined && ZERO_PERCENT.test(String(p.vars?.pct ?? ''))) return wordPhrase({ key: tiny }, lang);
   if (p.n !== undefined) {
     const vars: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(p.vars ?? {})) vars[k] = valueText(v, lang);
     return tn(p.key, p.n, vars, lang);
   }
   const vars = p.vars;
-  return fillParts(split(p.key, lang), (name) => (vars !== undefined && name in vars ? valueText(vars[name], lang) : `{${name}}`));
+  return fillParts(split(p.key, lang), (name) =>
+    vars === undefined || !(name in vars) ? `{${name}}` : DATE_NAMES.has(name) ? datesText(vars[name], lang) : valueText(vars[name], lang),
+  );
+}
+
+/** The placeholders that hold a date or dates (ISO text, joined by ", " in the phrase, as the English and the JSON keep them). */
+const DATE_NAMES = new Set(['cutoff', 'cutoffs']);
+const ISO_DATES = /^\d{4}-\d{2}-\d{2}(?:, \d{4}-\d{2}-\d{2})*$/;
+
+/** ISO dates as the reader writes dates (2011年9月9日) and lists (、); anything else as it is. */
+function datesText(v: Value | undefined, lang: Lang): string | number {
+  if (typeof v !== 'string' || !ISO_DATES.test(v)) return valueText(v, lang);
+  return v
+    .split(', ')
+    .map((d) => formatDate(d, lang))
+    .join(t('table.list-separator', undefined, lang));
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -33,12 +33,18 @@ describe('tables on a terminal', () => {
     expect(limited.stdout).not.toContain('more:');
   });
 
-  it('churn: the same cap, and the rows shown are the first of the full order', async () => {
-    const csv = (await run(['--db', t.db, '--format', 'csv', 'churn', '--as-of', AS_OF], { tty: true })).stdout.trim().split('\n').slice(1);
+  it('churn: each list its own cap, 10 to call and 5 to win back, the first of each in the full order, and a count of the rest of each', async () => {
+    const data = JSON.parse((await run(['--db', t.db, '--format', 'json', 'churn', '--as-of', AS_OF], { tty: true })).stdout) as {
+      customer_id: string;
+      list: string;
+    }[];
+    const calls = data.filter((r) => r.list === 'call').map((r) => r.customer_id);
+    const gone = data.filter((r) => r.list === 'win-back').map((r) => r.customer_id);
     const screen = await run(['--db', t.db, '--no-color', 'churn', '--as-of', AS_OF], { tty: true });
     const shown = ids(screen.stdout).map((l) => /C\d{4}/.exec(l)![0]);
-    expect(shown).toEqual(csv.slice(0, 200).map((l) => l.split(',')[0]));
-    expect(screen.stdout).toContain(`… and ${csv.length - 200} more`);
+    expect(shown).toEqual([...calls.slice(0, 10), ...gone.slice(0, 5)]);
+    expect(screen.stdout).toContain(`… and ${calls.length - 10} more to call`);
+    expect(screen.stdout).toContain(`… and ${gone.length - 5} more to win back`);
   });
 
   it("a report's --limit is its own: 300 rows asked, 300 shown, and its own count of the rest", async () => {

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, generate } from '../../bench/synth/generate.js';
 import { fixture, minorUnits, run, tempDir } from '../helpers.js';
+import { methodName } from '../../src/i18n/phrase.js';
+import type { RiskMethod } from '../../src/core/model/churn.js';
 
 let t: ReturnType<typeof tempDir>;
 const END = '2025-12-31';
@@ -55,8 +57,24 @@ describe('rapport model on a simulated shop', () => {
     expect(Object.keys(p.purchase!.params).sort()).toEqual(['alpha', 'beta', 'r', 's']);
     const bad = await rp(['model', '--model', 'xgboost']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--model must be auto, mbgnbd, paretonbd or bgnbd');
+    expect(bad.stderr).toContain('--model must be auto, mbgnbd, paretonbd, bgnbd or nbd');
   });
+
+  it(
+    'names the NBD (nobody leaves) wherever it lists the models it takes: help, error and config, in both languages (they listed three)',
+    { timeout: 120_000 },
+    async () => {
+      const n = await json<Fit>(['model', '--as-of', END, '--model', 'nbd', '--no-save']);
+      expect(n.purchase!.model).toBe('nbd');
+      for (const lang of ['en', 'zh-CN']) {
+        const help = await rp(['--lang', lang, 'model', '--help']);
+        const bad = await rp(['--lang', lang, 'model', '--model', 'xgboost']);
+        const config = await rp(['--lang', lang, '--format', 'json', 'config', 'list']);
+        const described = (JSON.parse(config.stdout) as { key: string; description: string }[]).find((r) => r.key === 'model.name')!;
+        for (const text of [help.stdout.replace(/\s+/g, ' '), bad.stderr, described.description]) expect(text, lang).toMatch(/bgnbd (or|或) nbd/);
+      }
+    },
+  );
 
   it('states the time unit: weeks scale α by 7 and leave r, a, b alone', { timeout: 120_000 }, async () => {
     const day = await json<Fit>(['model', '--as-of', END, '--time-unit', 'day', '--no-save']);
@@ -131,12 +149,60 @@ describe('rapport churn backtest on a simulated shop', () => {
     ]);
   });
 
+  it('groups thousands in its counts as every other table does, in both languages (was 19748 beside 19,652)', async () => {
+    for (const lang of ['en', 'zh-CN']) {
+      const r = await rp(['--lang', lang, '--format', 'table', 'churn', 'backtest', '--cutoff', '2025-09-30', '--horizon', '90d']);
+      expect(r.code, r.stderr).toBe(0);
+      const cells = r.stdout.split('\n').filter((l) => l.startsWith('│'));
+      // the shop is big enough for counts in the thousands, so the check can fail
+      expect(cells.some((l) => /\d,\d{3}/.test(l))).toBe(true);
+      expect(cells.filter((l) => /\d{4}/.test(l))).toEqual([]);
+    }
+  });
+
   it('refuses a horizon that runs past the data', async () => {
     const r = await rp(['churn', 'backtest', '--cutoff', '2025-12-01', '--horizon', '90d']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/past your last transaction/);
     expect(r.stderr).toMatch(/hint: choose a cutoff on or before 2025-10-0\d/);
   });
+});
+
+describe('one name for the method (issue 23)', () => {
+  it(
+    'model, churn and churn backtest at one date name one method: in the JSON, the method column, and in words in each heading and the backtest column, in both languages',
+    { timeout: 180_000 },
+    async () => {
+      // One run used to say "lifecycle rules" on stderr, "recency" in the column and "rules" in the backtest header.
+      const at = ['--horizon', '90d'];
+      const D = '2025-09-30';
+      const f = await json<{ churn_risk_from: RiskMethod }>(['model', '--as-of', D, ...at, '--no-save']);
+      const rows = await json<{ method: string }[]>(['churn', '--as-of', D, ...at, '--no-save']);
+      const b = await json<{ method: string; method_name: string; model: 'mbgnbd' | 'paretonbd' | 'bgnbd' | 'nbd' | null }>([
+        'churn',
+        'backtest',
+        '--cutoff',
+        D,
+        ...at,
+      ]);
+      const m = f.churn_risk_from;
+      expect([...new Set(rows.map((r) => r.method))]).toEqual([m]);
+      expect(b.method).toBe(m);
+      expect(b.method_name).toBe(methodName(m, b.model, 'en'));
+      for (const lang of ['en', 'zh-CN'] as const) {
+        const name = methodName(m, b.model, lang);
+        for (const args of [
+          ['model', '--as-of', D, ...at, '--no-save'],
+          ['churn', '--as-of', D, ...at, '--no-save', '--limit', '1'],
+          ['churn', 'backtest', '--cutoff', D, ...at],
+        ]) {
+          const r = await rp(['--lang', lang, '--format', 'table', ...args]);
+          expect(r.code, r.stderr).toBe(0);
+          expect(r.stdout, `${lang} ${args[0]} ${args[1]}`).toContain(name);
+        }
+      }
+    },
+  );
 });
 
 describe('rapport churn: the watchlist', () => {
@@ -166,6 +232,58 @@ describe('rapport churn: the watchlist', () => {
     // the same customers, the same tiers, whether the fit was made on this run or saved before
     const again = await json<{ tier: string; customer_id: string }[]>(['churn', '--as-of', END]);
     expect(again.map((r) => [r.customer_id, r.tier])).toEqual(all.map((r) => [(r as unknown as { customer_id: string }).customer_id, r.tier]));
+  });
+
+  it('on a terminal 80 columns wide shows both lists, each under its own heading with its first rows and how many more (the win-back list was never reached)', async () => {
+    const all = await json<{ customer_id: string; list: string }[]>(['churn', '--as-of', END, '--no-save']);
+    const calls = all.filter((r) => r.list === 'call').map((r) => r.customer_id);
+    const gone = all.filter((r) => r.list === 'win-back').map((r) => r.customer_id);
+    // the shop has more to call than the 200 rows a terminal showed, and a win-back list after them
+    expect(calls.length).toBeGreaterThan(200);
+    expect(gone.length).toBeGreaterThan(5);
+    const n = (x: number): string => x.toLocaleString('en-US');
+    for (const [lang, words] of [
+      ['en', { call: `To call: ${n(calls.length)} customers`, gone: `Win back: ${n(gone.length)} customers`, more: ['more to call', 'more to win back'] }],
+      ['zh-CN', { call: `待联系：${n(calls.length)} 位`, gone: `挽回名单：${n(gone.length)} 位`, more: ['位待联系客户未显示', '位待挽回客户未显示'] }],
+    ] as const) {
+      for (const limit of [null, 3]) {
+        const r = await run(['--db', t.db, '--lang', lang, '--no-pager', 'churn', '--as-of', END, '--no-save', ...(limit ? ['--limit', String(limit)] : [])], {
+          tty: true,
+          columns: 80,
+          env: { NO_COLOR: '1' },
+        });
+        expect(r.code, r.stderr).toBe(0);
+        const out = r.stdout;
+        const at = [out.indexOf(words.call), out.indexOf(words.gone)];
+        expect(at[0], out).toBeGreaterThan(-1);
+        expect(at[1], out).toBeGreaterThan(at[0]!);
+        // the first cell of each table row that starts a customer, in each part
+        const ids = (text: string): string[] =>
+          text
+            .split('\n')
+            .map((l) => /^│ (\S+)/.exec(l)?.[1])
+            .filter((x): x is string => x !== undefined && (calls.includes(x) || gone.includes(x)));
+        const [shownCalls, shownGone] = [ids(out.slice(at[0], at[1])), ids(out.slice(at[1]))];
+        // ten to call and five to win back on a terminal; --limit N of each
+        const [capCalls, capGone] = limit === null ? [10, 5] : [limit, limit];
+        expect(shownCalls, `${lang} ${limit}`).toEqual(calls.slice(0, capCalls));
+        expect(shownGone, `${lang} ${limit}`).toEqual(gone.slice(0, capGone));
+        const flat = out.replace(/\s*\n\s*/g, lang === 'en' ? ' ' : '');
+        expect(flat).toContain(lang === 'en' ? `… and ${n(calls.length - capCalls)} ${words.more[0]}` : `另有 ${n(calls.length - capCalls)} ${words.more[0]}`);
+        expect(flat).toContain(lang === 'en' ? `… and ${n(gone.length - capGone)} ${words.more[1]}` : `另有 ${n(gone.length - capGone)} ${words.more[1]}`);
+      }
+    }
+    // CSV and JSON keep the first --limit rows of the whole order, each with its list, as before
+    const limited = await json<{ customer_id: string; list: string }[]>(['churn', '--as-of', END, '--no-save', '--limit', '3']);
+    expect(limited).toEqual(all.slice(0, 3));
+  });
+
+  it('says in its help how the list is ordered: those to call first, then the win-back list (it said "sorted by value at risk")', async () => {
+    const en = (await rp(['churn', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(en).toContain('those to call first, by that value, then the win-back list, by value at risk');
+    expect(en).not.toContain('sorted by value at risk');
+    const zh = (await rp(['--lang', 'zh-CN', 'churn', '--help'])).stdout.replace(/\s+/g, '');
+    expect(zh).toContain('先列应联系的客户，按仍可挽留的价值排序，再列挽回名单');
   });
 
   it('rejects bad levels, tiers and horizons with a hint', async () => {

@@ -146,9 +146,10 @@ describe('churn: every money column names its currency', () => {
           ),
         ];
       });
-      // Over 200 to call on the sample shop: the list to call fills the screen's share, without the win-back list.
-      expect(headings).toHaveLength(1);
+      // The list to call, then the win-back list, each its own table.
+      expect(headings).toHaveLength(2);
       for (const h of ['value GBP', 'to keep GBP']) expect(headings[0]).toContain(h);
+      for (const h of ['value GBP', 'at risk GBP']) expect(headings[1]).toContain(h);
     } finally {
       g.cleanup();
     }

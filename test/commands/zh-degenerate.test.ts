@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, scalar, tempDir } from '../helpers.js';
+import { setLang, t, type Lang } from '../../src/i18n/index.js';
+import { modelName, reword } from '../../src/i18n/phrase.js';
 import { rng } from '../../bench/synth/generate.js';
 
 /**
@@ -88,6 +90,35 @@ describe('Chinese on a history where every model degenerates', () => {
         expect(models.map((c) => c.name).sort()).toEqual(['bgnbd', 'mbgnbd', 'paretonbd']);
         for (const c of models) expect(c.degenerate, c.name).not.toBeNull();
       }
+    });
+  }
+
+  for (const lang of ['en', 'zh-CN']) {
+    it(`model on a terminal 80 columns wide reads each passed-over model's reason whole, under the table, and the NBD's name whole (${lang})`, async () => {
+      const data = await run(['--db', tmp.db, '--format', 'json', 'model', '--as-of', AS_OF, '--no-save']);
+      expect(data.code, data.stderr).toBe(0);
+      const candidates = (JSON.parse(data.stdout) as { comparison: { candidates: { candidate: string; degenerate: string | null }[] } }).comparison.candidates;
+      const passed = candidates.filter((c) => c.degenerate !== null);
+      expect(passed.length).toBe(3);
+      const r = await run(['--lang', lang, '--db', tmp.db, '--no-pager', 'model', '--as-of', AS_OF, '--no-save'], {
+        tty: true,
+        columns: 80,
+        env: { NO_COLOR: '1' },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      // nothing in the comparison is cut with an ellipsis
+      const table = r.stdout.split('\n').filter((l) => l.startsWith('│'));
+      expect(table.join('\n')).not.toContain('…');
+      expect(table.join('\n')).toMatch(/│ NBD ?[(（](nobody|没有人)/);
+      const words = (x: string): string => x.replace(/\s+/g, lang === 'en' ? ' ' : '');
+      const flat = words(r.stdout);
+      setLang(lang as Lang);
+      try {
+        for (const c of passed) expect(flat, c.candidate).toContain(words(`${modelName(c.candidate)}${t('model.name-separator')}${reword(c.degenerate!)}`));
+      } finally {
+        setLang('en');
+      }
+      expect(flat).toContain(words(t('model.not-used', { why: '' }, lang as Lang)));
     });
   }
 });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { group } from '../../src/core/model/purchase.js';
 import { fitPurchases } from '../../src/core/model/registry.js';
-import { rulesOnly, scoreChurn, windowPlan, DEFAULT_MODEL } from '../../src/core/model/churn.js';
+import { horizonFor, rulesOnly, scoreChurn, windowPlan, DEFAULT_MODEL } from '../../src/core/model/churn.js';
 import { DEFAULT_LIFECYCLE } from '../../src/core/lifecycle.js';
 import { degenerateWhy, selectModel } from '../../src/core/model/select.js';
 import { englishReasons } from '../../src/app/words.js';
@@ -102,5 +102,27 @@ describe('the windows what ranks learns from', () => {
     // the CD retailer's protocol: 273 days ahead, 272 days of history to 1997-09-30
     expect(windowPlan(273, 272)).toEqual({ days: 182, step: 91, count: 1 });
     expect(windowPlan(273, 100)).toBeNull();
+  });
+});
+
+describe('the default horizon (issue 23)', () => {
+  const auto = (gap: number | null) => horizonFor(DEFAULT_MODEL, gap);
+  it("is a quarter, or twice the shop's typical gap in whole weeks when that is longer, at most 52 weeks, and says why in words", () => {
+    // The CD retailer's 27-day gap: twice is 56 days, over which 88% of its customers were "high risk".
+    expect(auto(27).days).toBe(91);
+    expect(wordPhrase(auto(27).why, 'en')).toBe(
+      "a quarter, the span calls are planned for, as twice the shop's typical 27-day gap between purchases is shorter",
+    );
+    expect(auto(10).days).toBe(91);
+    // retail-2011-2015's 50-day gap: 100 days, rounded up to 15 weeks
+    expect(auto(50).days).toBe(105);
+    expect(wordPhrase(auto(50).why, 'en')).toBe(
+      "twice the shop's typical 50-day gap between purchases, in whole weeks, longer than a quarter and at most 52 weeks",
+    );
+    // purchases-2005-2015's 358-day gap: capped at 52 weeks
+    expect(auto(358).days).toBe(364);
+    expect(auto(null).days).toBe(91);
+    expect(wordPhrase(auto(null).why, 'zh-CN')).not.toBe(wordPhrase(auto(null).why, 'en'));
+    expect(horizonFor({ ...DEFAULT_MODEL, horizonDays: 56 }, 27)).toMatchObject({ days: 56, why: { key: 'core.model.horizon-set' } });
   });
 });

@@ -525,6 +525,14 @@ describe('the watchlist', () => {
     const falling = keepValue({ ...base, recentRevenue: 20_000 }, score(0.2), 91, 90);
     expect(falling).toBeGreaterThan(steady);
     expect(falling).toBe(Math.round((30_000 * 91) / 90));
+    // a first burst of buying in the window before, carried over a long horizon, is never more
+    // than they would spend in it at their own pace (the CD sample's customer 0325 at 273 days:
+    // 1,312.22 to keep on 942.84 ever spent)
+    const burst = { ...base, purchaseDays: 26, netRevenue: 94_284, tenureDays: 258, previousRevenue: 45_858, recentRevenue: 2_598 };
+    const ownPace = (94_284 / 26) * ((26 / 273) * 273);
+    expect(keepValue(burst, score(0.21), 273, 90)).toBe(Math.round(ownPace));
+    // and over a quarter: 432.60 fell, 332.55 at their own pace (26 purchase days in 258)
+    expect(keepValue(burst, score(0.21), 91, 90)).toBe(Math.round((94_284 / 26) * ((26 / 258) * 91)));
     expect(isGone({ stage: 'ended' })).toBe(true);
     expect(isGone({ stage: 'decline' })).toBe(false);
   });

@@ -4,8 +4,8 @@
  * Chinese reader by reading the English back against the same templates.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { catalogueKeys, setLang } from '../../src/i18n/index.js';
-import { GRAMMAR, readPhrase, reword, wordPhrase, STAGE_REASONS, CHURN_REASONS } from '../../src/i18n/phrase.js';
+import { catalogueKeys, setLang, t } from '../../src/i18n/index.js';
+import { GRAMMAR, readPhrase, reword, riskWords, wordPhrase, STAGE_REASONS, CHURN_REASONS } from '../../src/i18n/phrase.js';
 import { stageOf } from '../../src/core/lifecycle.js';
 import { reasonsFor } from '../../src/core/model/churn.js';
 import { dateReaderFor } from '../../src/core/dates.js';
@@ -208,7 +208,7 @@ describe('phrases', () => {
         'no usable fit (mbgnbd (fitted to 2025-01-01): dropout about 0 (a/(a+b) = 1.2e-5): the fit says nobody ever leaves, so the NBD competes in its place; bgnbd: did not converge)',
       ),
     ).toBe(
-      '没有可用的拟合结果（MBG/NBD（用截至2025-01-01的数据拟合）：流失率约为0（a/(a+b) = 1.2e-5）：拟合结果认为永远没有人流失，因此由 NBD 模型代为参与比较；BG/NBD：未收敛）',
+      '没有可用的拟合结果（MBG/NBD（用截至2025年1月1日的数据拟合）：流失率约为0（a/(a+b) = 1.2e-5）：拟合结果认为永远没有人流失，因此由 NBD 模型代为参与比较；BG/NBD：未收敛）',
     );
     expect(zh('not enough data: 12 customers with purchases (the model needs 50); 3 repeat buyers (the model needs 20)')).toBe(
       '数据不足：有购买的客户12位（模型至少需要50位）；回头客3位（模型至少需要20位）',
@@ -267,5 +267,55 @@ describe('phrases', () => {
     expect(reword('', 'zh-CN')).toBe('');
     setLang('zh-CN');
     expect(reword(en)).toBe('已80天没有购买，比平时晚了：超过63天即进入退化期，平时约21天买一次');
+  });
+
+  it('says a risk that rounds to 0% is "under 1%", never "only 0%", in English, in Chinese and read back from the English', () => {
+    for (const key of ['core.churn.falling-but-low', 'core.churn.ended-but-low-model', 'core.churn.ended-but-low-rules']) {
+      const tiny = inEnglish({ key, vars: { pct: '0%' } });
+      expect(tiny).toContain('under 1%');
+      expect(tiny).not.toContain('0%');
+      expect(wordPhrase({ key, vars: { pct: '0%' } }, 'zh-CN')).toContain('不到 1%');
+      // a text stored before said "only 0%": a Chinese reader reads "under 1%" all the same
+      expect(reword(`spend down 61% against the previous 90 days; ${tiny}`, 'zh-CN')).toContain('不到 1%');
+      const before = t(key, { pct: '0%' }, 'en');
+      expect(before).toContain('only 0%');
+      expect(reword(before, 'zh-CN')).toContain('不到 1%');
+      // any other risk keeps its figure
+      expect(inEnglish({ key, vars: { pct: '20%' } })).toContain('only 20%');
+    }
+    expect([riskWords('0'), riskWords('0', false, 'zh-CN'), riskWords('0', true), riskWords('43'), riskWords('74.9')]).toEqual([
+      'under 1%',
+      '不到 1%',
+      '<1%',
+      '43%',
+      '74.9%',
+    ]);
+  });
+
+  it('writes the dates inside a verdict or a forecast line as the reader writes dates, a list of them joined as the language joins lists', () => {
+    const windows: Phrase = { key: 'core.verdict.windows', vars: { count: 2, days: 91, cutoffs: '2011-09-09, 2011-06-10' } };
+    expect(inEnglish(windows)).toContain('(after 2011-09-09, 2011-06-10)');
+    expect(wordPhrase(windows, 'zh-CN')).toContain('（2011年9月9日、2011年6月10日之后）');
+    expect(wordPhrase({ key: 'core.verdict.window', vars: { days: 91, cutoff: '2011-09-09' } }, 'zh-CN')).toContain('在2011年9月9日之后');
+    const forecast: Phrase = { key: 'core.forecast.unjudged', vars: { model: 'MBG/NBD', cutoff: '2011-09-09' } };
+    expect(wordPhrase(forecast, 'zh-CN')).toContain('2011年9月9日');
+    expect(wordPhrase(forecast, 'zh-CN')).not.toContain('2011-09-09');
+    // read back from the English a saved fit keeps, the same
+    const verdict = inEnglish({
+      key: 'core.verdict.ranks',
+      vars: {
+        method: { key: 'core.method.learned' },
+        word: { key: 'core.model.word-better' },
+        where: windows,
+        auc: '0.807',
+        recency: '0.757',
+        difference: '+0.051',
+        low: '+0.033',
+        high: '+0.066',
+      },
+    });
+    expect(reword(verdict, 'zh-CN')).toContain('2011年9月9日、2011年6月10日之后');
+    // text that is not a date stays as it is
+    expect(wordPhrase({ key: 'core.verdict.window', vars: { days: 91, cutoff: 'the last year' } }, 'zh-CN')).toContain('the last year');
   });
 });

@@ -36,7 +36,7 @@ export const command = defineCommand<{ asOf?: string; horizon?: string; level?: 
     { flags: '--horizon <days>', help: 'help.churn.opt.horizon' },
     { flags: '--level <levels>', help: 'help.churn.opt.level' },
     { flags: '--tier <tiers>', help: 'help.opt.tier' },
-    { flags: '--limit <n>', help: 'help.opt.limitCustomers' },
+    { flags: '--limit <n>', help: 'help.churn.opt.limit' },
     { flags: '--no-save', help: 'help.churn.opt.noSave' },
   ],
   async run({ opts, context }) {
