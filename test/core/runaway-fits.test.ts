@@ -8,8 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { fitPareto } from '../../src/core/model/paretonbd.js';
 import { fitSpend } from '../../src/core/model/gammagamma.js';
-import { group, type Summary } from '../../src/core/model/purchase.js';
-import { RESTART_ITERATIONS } from '../../src/core/model/optimize.js';
+import { group } from '../../src/core/model/purchase.js';
+import { FIT_ITERATIONS, RESTART_ITERATIONS } from '../../src/core/model/optimize.js';
+import { fitPurchases } from '../../src/core/model/registry.js';
 import { selectModel, type BacktestCustomer } from '../../src/core/model/select.js';
 import { logHyp2f1 } from '../../src/core/model/special.js';
 import { rng } from '../../bench/synth/generate.js';
@@ -83,6 +84,16 @@ describe('a shop where every customer bought exactly twice', () => {
     const sel = selectModel(rows, 'cutoff', 70, 1);
     const pareto = sel.candidates.find((c) => c.name === 'paretonbd');
     expect(pareto?.degenerate?.key).toBe('core.model.heterogeneity');
+  }, 60_000);
+
+  it('a BG-family fit whose first run ends with r past 1e4 is not restarted (each restart walked r further, to the same verdict)', () => {
+    const rows = twiceShop(3000);
+    for (const model of ['bgnbd', 'mbgnbd'] as const) {
+      const fit = fitPurchases(model, group(rows.map((r) => r.summary)));
+      if (fit.params.r > 1e4) expect(fit.iterations, model).toBeLessThanOrEqual(FIT_ITERATIONS);
+    }
+    // The MBG/NBD does run away here (r about 1e6 after its first run).
+    expect(fitPurchases('mbgnbd', group(rows.map((r) => r.summary))).params.r).toBeGreaterThan(1e4);
   }, 60_000);
 
   it('the spend fit gives up at once when every customer spends the same, instead of restarting for thousands of iterations', () => {

@@ -29,7 +29,7 @@
  * the probability of no purchase in (T, T+t] is 1 − P(alive) + P(alive) · ((α+T)/(α+T+t))^(r+x).
  */
 import { lbeta, lgamma, logAddExp, logHyp2f1 } from './special.js';
-import { FIT_ITERATIONS, nelderMead, RESTART_ITERATIONS } from './optimize.js';
+import { FIT_ITERATIONS, nelderMead, RESTART_ITERATIONS, runsAway } from './optimize.js';
 import { meanAge, type BgParams, type Grouped, type ModelFit, type PurchaseModel, type Summary } from './purchase.js';
 
 export type { BgParams } from './purchase.js';
@@ -97,9 +97,14 @@ function fitBg(mbg: boolean, data: Grouped, warm?: BgParams): ModelFit<BgParams>
   const stop = (v: readonly number[]): boolean => v[2]! - Math.log(Math.exp(v[2]!) + Math.exp(v[3]!)) < Math.log(1e-3);
   let best = nelderMead(objective, start, { step: warm === undefined ? 1 : 0.3, maxIterations: FIT_ITERATIONS, stop });
   let iterations = best.iterations;
-  for (let restart = 0; restart < 5 && !stop(best.x); restart++) {
+  // A first run that ends with r past 1e4 (select.ts rejects it there: heterogeneity ran away)
+  // is not restarted: on a shop where every customer bought twice each restart walked r further,
+  // 500 iterations at a time, to the same verdict (issue 24). The first run itself walks on, to
+  // "nobody leaves" where that is where it goes (the random shop).
+  const gone = (v: readonly number[]): boolean => stop(v) || runsAway(v[0]!);
+  for (let restart = 0; restart < 5 && !gone(best.x); restart++) {
     start = best.x;
-    const again = nelderMead(objective, start, { step: 0.1, maxIterations: RESTART_ITERATIONS, stop });
+    const again = nelderMead(objective, start, { step: 0.1, maxIterations: RESTART_ITERATIONS, stop: gone });
     iterations += again.iterations;
     const improved = again.value < best.value - 1e-9 * (1 + Math.abs(best.value));
     if (again.value <= best.value) best = again;
