@@ -61,7 +61,7 @@ describe('the same season a year earlier, in words', () => {
     expect(s.count.applied).toBe(true);
     expect(table.stdout).toContain('the window after 2022-10-02');
     const zh = await rp(['--lang', 'zh-CN', '--format', 'table', 'model', '--as-of', '2023-10-01', '--horizon', '91']);
-    expect(zh.stdout).toContain('一年前的同一季节（2022-10-02 之后的窗口');
+    expect(zh.stdout).toContain('一年前的同一季节（2022年10月2日 之后的窗口');
     expect(zh.stdout).not.toContain('The level of churn risk');
   }, 120_000);
 
