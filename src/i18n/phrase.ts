@@ -79,6 +79,7 @@ export const GRAMMAR: Record<string, Record<string, Kind>> = {
   'core.churn.ended-but-tiny-rules': {},
   'core.churn.ended-but-tiny-model': {},
   'core.churn.falling-but-tiny': {},
+  'core.churn.p-alive-tiny': {},
   'core.churn.like-them': { silence: 'days', n: 'text', days: 'text', pct: 'text' },
   'core.churn.on-rhythm': { stage: 'stage', pct: 'text' },
 
@@ -290,12 +291,14 @@ export function methodName(method: RiskMethod, model: PurchaseModelName | null =
 
 /**
  * The sentences that say a risk is "only {pct}", and the same sentence for a risk that rounds to
- * 0%: "while the risk is only 0%" read oddly beside a medium level, so it says "under 1%".
+ * 0%: "while the risk is only 0%" read oddly beside a medium level, so it says "under 1%". So
+ * does the chance of still being a customer ("at 0%" for a chance of 0.3%).
  */
 const UNDER_ONE: Record<string, string> = {
   'core.churn.ended-but-low-rules': 'core.churn.ended-but-tiny-rules',
   'core.churn.ended-but-low-model': 'core.churn.ended-but-tiny-model',
   'core.churn.falling-but-low': 'core.churn.falling-but-tiny',
+  'core.churn.p-alive': 'core.churn.p-alive-tiny',
 };
 const ZERO_PERCENT = /^0(\.0*)?%?$/;
 

@@ -292,6 +292,14 @@ describe('phrases', () => {
     ]);
   });
 
+  it('says a chance of still being a customer that rounds to 0% is "under 1%" too, and keeps any other figure', () => {
+    const tiny = inEnglish({ key: 'core.churn.p-alive', vars: { pct: 0 } });
+    expect(tiny).toBe('the model puts the chance they are still a customer under 1%');
+    expect(wordPhrase({ key: 'core.churn.p-alive', vars: { pct: 0 } }, 'zh-CN')).toContain('不到 1%');
+    expect(reword(`no purchase for 88 days; ${tiny}`, 'zh-CN')).toContain('不到 1%');
+    expect(inEnglish({ key: 'core.churn.p-alive', vars: { pct: 12 } })).toBe('the model puts the chance they are still a customer at 12%');
+  });
+
   it('writes the dates inside a verdict or a forecast line as the reader writes dates, a list of them joined as the language joins lists', () => {
     const windows: Phrase = { key: 'core.verdict.windows', vars: { count: 2, days: 91, cutoffs: '2011-09-09, 2011-06-10' } };
     expect(inEnglish(windows)).toContain('(after 2011-09-09, 2011-06-10)');
